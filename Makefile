@@ -1,0 +1,38 @@
+# The workbook's front door. Each target does its own set-up: it creates .venv when missing and
+# (re)installs the project when pyproject.toml changes, so `make report` and `make test` work
+# on a fresh clone with nothing installed by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_CYCLE := 2009-Q4
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup report test lint lab clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the workbook with its test tools
+
+report: $(STAMP)  ## run the quarterly batch on the bundled demo cycle; prints where the reports are
+	$(BIN)/review run --cycle $(DEMO_CYCLE) --force
+
+lint: $(STAMP)  ## ruff over the package, tests and benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests notebooks
+
+lab: $(STAMP)  ## JupyterLab on the project's own kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean:  ## remove generated reports (keeps .venv)
+	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

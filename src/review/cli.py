@@ -1,0 +1,168 @@
+"""The ``review`` command: validate parameters and data, run the quarterly batch.
+
+Exit codes: 0 success; 1 a report failed; 2 bad parameters or data (nothing was run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from review import __version__
+from review.exceptions import DataValidationError, ParameterError
+from review.params import CYCLE_PATTERN
+
+__all__ = ["expand_cycles", "main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def expand_cycles(specs: Sequence[str]) -> list[str]:
+    """Expand cycle arguments: ``2009-Q1`` or a range ``2009-Q1..2009-Q4``.
+
+    Parameters
+    ----------
+    specs : sequence of str
+        Cycles or inclusive ranges.
+
+    Returns
+    -------
+    list of str
+        Every cycle, in the order given, without repeats.
+
+    Raises
+    ------
+    ParameterError
+        If a cycle is not written ``YYYY-Qn`` or a range runs backwards.
+    """
+    out: list[str] = []
+    for spec in specs:
+        ends = spec.split("..")
+        matches = [CYCLE_PATTERN.match(e) for e in ends]
+        if len(ends) > 2 or not all(matches):
+            raise ParameterError(f"`--cycle` must be written like 2009-Q1 or 2009-Q1..2009-Q4; got {spec!r}")
+        keys = [int(m["year"]) * 4 + int(m["quarter"]) - 1 for m in matches if m]
+        if keys[-1] < keys[0]:
+            raise ParameterError(f"`--cycle` range {spec!r} runs backwards")
+        for k in range(keys[0], keys[-1] + 1):
+            cycle = f"{k // 4}-Q{k % 4 + 1}"
+            if cycle not in out:
+                out.append(cycle)
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="review",
+        description="Safeguarding quality-assurance workbook: agreement and sampling statistics, "
+        "quarterly HTML reports per framework.",
+    )
+    parser.add_argument("--version", action="version", version=f"review {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the quarterly batch: every framework notebook to HTML")
+    run.add_argument("--cycle", action="append", required=True,
+                     help="cycle to run, e.g. 2009-Q3, or a range 2009-Q1..2009-Q4; repeatable")
+    run.add_argument("--params", help="params file (default params/<cycle>.yaml); one cycle only")
+    run.add_argument("--framework", action="append", help="framework to run (repeatable; default all)")
+    run.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores)")
+    run.add_argument("--audience", choices=("published", "internal"),
+                     help="override the params file's audience (default there: published)")
+    run.add_argument("--force", action="store_true", help="replace a cycle's existing reports")
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument("--timeout", type=float, default=600.0, help="seconds a cell may run (default 600)")
+    run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
+
+    val = sub.add_parser("validate", help="validate params files before a run")
+    val.add_argument("paths", nargs="+", help="params files (params/<cycle>.yaml)")
+
+    sub.add_parser("frameworks", help="list the framework notebooks")
+    return parser
+
+
+def _progress(framework: str, outcome: object) -> None:
+    """One line per notebook: queued, then its state and time."""
+    if outcome is None:
+        print(f"  queued   {framework}", flush=True)
+    else:
+        print(f"  {outcome.status:<8} {framework} ({outcome.duration_seconds:.1f} s)", flush=True)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from review.params import default_params_path, load_cycle_params
+    from review.run import run_cycle
+
+    cycles = expand_cycles(args.cycle)
+    if args.params and len(cycles) > 1:
+        raise ParameterError("`--params` names one file, so it takes exactly one --cycle")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"`--jobs` must be at least 1; got {args.jobs}")
+    overrides = {"audience": args.audience} if args.audience else {}
+    # Validate every cycle before any notebook starts.
+    loaded = []
+    for cycle in cycles:
+        params = load_cycle_params(args.params or default_params_path(cycle), overrides=overrides)
+        if params.cycle != cycle:
+            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+        loaded.append(params)
+    quiet = args.quiet or not sys.stdout.isatty()
+    status = EXIT_OK
+    for params in loaded:
+        if not quiet:
+            print(f"Cycle {params.cycle}:", flush=True)
+        summary = run_cycle(params, frameworks=args.framework, jobs=args.jobs, force=args.force,
+                            progress=None if quiet else _progress, output_root=args.output_root,
+                            timeout=args.timeout)
+        failed = [o.framework for o in summary.outcomes if o.status != "ok"]
+        print(f"Reports for {summary.cycle}: {summary.output_dir / 'index.html'}")
+        if failed:
+            print(f"  FAILED: {', '.join(failed)} (see their failure pages)", file=sys.stderr)
+            status = EXIT_FAILED
+    return status
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from review.params import load_cycle_params
+
+    problems = 0
+    for path in args.paths:
+        try:
+            params = load_cycle_params(path)
+        except ParameterError as exc:
+            print(exc, file=sys.stderr)
+            problems += 1
+        else:
+            print(f"{path}: valid (cycle {params.cycle})")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def _cmd_frameworks(_: argparse.Namespace) -> int:
+    from review.frameworks import FRAMEWORKS
+
+    for fw in FRAMEWORKS.values():
+        print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``review`` command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INVALID
+    handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks}
+    try:
+        return handlers[args.command](args)
+    except (ParameterError, DataValidationError) as exc:
+        print(f"review {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("review: interrupted; previous reports left as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The registry of review frameworks: one notebook each, with its own parameters.
+
+Adding a framework means adding its notebook under ``notebooks/`` and an entry here;
+tests check that every entry's notebook exists and that its parameters cell declares
+exactly the common parameters plus the framework's own, with the same defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from review.params import Param
+
+__all__ = ["FRAMEWORKS", "Framework"]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One review framework.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used in params files, output file names and ``--framework``.
+    title : str
+        Human title, used in the report's ``<title>`` and the cycle index.
+    notebook : str
+        File name under ``notebooks/``.
+    purpose : str
+        One sentence for the index page and ``review frameworks``.
+    params : tuple of Param
+        Parameters of this framework beyond the common ones.
+    after_others : bool
+        Whether the notebook reads the other frameworks' results and so runs last.
+    """
+
+    name: str
+    title: str
+    notebook: str
+    purpose: str
+    params: tuple[Param, ...] = ()
+    after_others: bool = False
+
+
+FRAMEWORKS: dict[str, Framework] = {
+    fw.name: fw
+    for fw in (
+        Framework(
+            name="cycle_summary",
+            title="Cycle summary",
+            notebook="cycle_summary.ipynb",
+            purpose="One page across every framework: headline judgements, change since last "
+            "quarter, what needs action.",
+            params=(
+                Param(
+                    "results_dir",
+                    "str",
+                    "",
+                    "folder holding the frameworks' results JSON; empty means outputs/<cycle>",
+                ),
+            ),
+            after_others=True,
+        ),
+    )
+}

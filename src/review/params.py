@@ -1,0 +1,359 @@
+"""Parameters of a review cycle: loaded from ``params/<cycle>.yaml`` and validated before anything runs.
+
+papermill only warns about an unknown parameter and accepts any type, so a misspelt key
+in a params file would silently run with the default. Every parameter is therefore
+declared here, with its type and a sentence of help, and checked before a notebook
+starts: unknown keys are refused with the list of known keys, wrong types and missing
+files are named.
+
+A cycle params file has the parameters common to every framework at the top level and
+one optional section per framework under ``frameworks:``::
+
+    cycle: "2009-Q4"
+    data_dir: "data/demo"
+    audience: "published"
+    frameworks:
+      jar_haringey:
+        rag_green: 0.8
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from review.exceptions import ParameterError
+from review.paths import resolve
+from review.yamlio import load_yaml
+
+__all__ = [
+    "COMMON_PARAMS",
+    "CYCLE_PATTERN",
+    "CycleParams",
+    "Param",
+    "RunParameters",
+    "default_params_path",
+    "from_notebook",
+    "load_cycle_params",
+    "validate_values",
+]
+
+CYCLE_PATTERN = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")
+
+_KINDS = ("str", "int", "float", "bool", "probability", "cycle", "directory", "choice", "str_list")
+
+
+@dataclass(frozen=True)
+class Param:
+    """Declaration of one notebook parameter.
+
+    Attributes
+    ----------
+    name : str
+        The parameter's name in the notebook and in the params file.
+    kind : str
+        One of ``str``, ``int``, ``float``, ``bool``, ``probability`` (a float in (0, 1)),
+        ``cycle`` (``YYYY-Qn``), ``directory`` (an existing folder, project-relative),
+        ``choice`` (one of ``choices``) and ``str_list``.
+    default : object
+        The default, used by the notebook's parameters cell and the demo cycle.
+    help : str
+        One sentence for ``review params`` and the notebook's parameter comment.
+    choices : tuple of str
+        Allowed values when ``kind == "choice"``.
+    """
+
+    name: str
+    kind: str
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            msg = f"Param {self.name!r}: `kind` must be one of {_KINDS}; got {self.kind!r}"
+            raise ValueError(msg)
+
+    def check(self, value: Any) -> tuple[Any, str | None]:
+        """Check one value; return the normalised value and a problem sentence or None."""
+        got = f"got {value!r} ({type(value).__name__})"
+        name = f"`{self.name}`"
+        if self.kind in ("str", "cycle", "directory", "choice"):
+            if not isinstance(value, str):
+                return value, f"{name} must be text (quote it in YAML); {got}"
+            if self.kind == "cycle" and not CYCLE_PATTERN.match(value):
+                return value, f"{name} must be a cycle written like '2009-Q1'; {got}"
+            if self.kind == "choice" and value not in self.choices:
+                return value, f"{name} must be one of {list(self.choices)}; {got}"
+            if self.kind == "directory":
+                path = resolve(value)
+                if not path.is_dir():
+                    return value, f"{name} must name an existing folder; {value!r} resolves to {path}, which does not exist"
+            return value, None
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                return value, f"{name} must be true or false; {got}"
+            return value, None
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return value, f"{name} must be a whole number; {got}"
+            return value, None
+        if self.kind in ("float", "probability"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return value, f"{name} must be a number; {got}"
+            value = float(value)
+            if self.kind == "probability" and not 0.0 < value < 1.0:
+                return value, f"{name} must be in the open interval (0, 1); {got}"
+            return value, None
+        # str_list
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            return value, f"{name} must be a list of text values; {got}"
+        return list(value), None
+
+
+COMMON_PARAMS: tuple[Param, ...] = (
+    Param("cycle", "cycle", "2009-Q4", "review cycle (a quarter), written YYYY-Qn"),
+    Param("data_dir", "directory", "data/demo", "folder of the cycle's evidence, relative to the project root"),
+    Param(
+        "audience",
+        "choice",
+        "published",
+        "published (partners, papers: suppressed, no identifiers) or internal (council managers)",
+        choices=("published", "internal"),
+    ),
+    Param("confidence_level", "probability", 0.95, "two-sided confidence level of every interval"),
+    Param("seed", "int", 20090101, "seed of every random draw (bootstrap intervals, samples)"),
+)
+
+
+def validate_values(
+    values: Mapping[str, Any],
+    specs: tuple[Param, ...],
+    source: str,
+    *,
+    also_known: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Validate parameter values against their declarations.
+
+    Missing parameters take their default; every problem is collected before raising.
+
+    Parameters
+    ----------
+    values : mapping
+        Parameter name to value.
+    specs : tuple of Param
+        The declarations the values must satisfy.
+    source : str
+        Where the values came from, for the error message.
+    also_known : tuple of str, default: ``()``
+        Keys handled by the caller, accepted here and listed among the known keys.
+
+    Returns
+    -------
+    dict
+        Every declared parameter with its normalised value.
+
+    Raises
+    ------
+    ParameterError
+        Listing every unknown key (with the known ones) and every invalid value.
+    """
+    known = {p.name: p for p in specs}
+    listed = ", ".join(sorted([*known, *also_known]))
+    problems = [
+        f"unknown parameter `{key}`; known parameters are: {listed}"
+        for key in values
+        if key not in known and key not in also_known
+    ]
+    out: dict[str, Any] = {}
+    for name, spec in known.items():
+        value, problem = spec.check(values.get(name, spec.default))
+        if problem:
+            problems.append(problem)
+        out[name] = value
+    if problems:
+        raise ParameterError(problems, source)
+    return out
+
+
+def default_params_path(cycle: str) -> Path:
+    """Return ``params/<cycle>.yaml`` under the project root.
+
+    Parameters
+    ----------
+    cycle : str
+        A cycle written ``YYYY-Qn``.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute path of the cycle's params file (which may not exist).
+    """
+    return resolve(Path("params") / f"{cycle}.yaml")
+
+
+@dataclass(frozen=True)
+class CycleParams:
+    """A validated params file: common parameters plus one section per framework.
+
+    Attributes
+    ----------
+    source : str
+        The params file, as given.
+    common : mapping
+        The common parameters (every entry of ``COMMON_PARAMS``).
+    sections : mapping
+        Framework name to the validated values of its own parameters.
+    """
+
+    source: str
+    common: Mapping[str, Any]
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def cycle(self) -> str:
+        """The review cycle these parameters run."""
+        return str(self.common["cycle"])
+
+    def for_framework(self, name: str) -> dict[str, Any]:
+        """Return every parameter of framework ``name``'s notebook, as papermill takes them."""
+        return {**self.common, **self.sections[name]}
+
+
+def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None = None) -> CycleParams:
+    """Load and validate a cycle params file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file (absolute or project-relative).
+    overrides : mapping, optional
+        Common parameters set on the command line (``audience``), applied before validation.
+
+    Returns
+    -------
+    CycleParams
+        The validated parameters, with a section for every registered framework.
+
+    Raises
+    ------
+    ParameterError
+        If the file is missing, is not a mapping, or has unknown keys or invalid values;
+        every problem is listed.
+    """
+    from review.frameworks import FRAMEWORKS  # the registry imports this module
+
+    source = str(path)
+    file = resolve(path)
+    if not file.is_file():
+        raise ParameterError(f"params file not found (looked for {file})", source)
+    try:
+        raw = load_yaml(file)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"not valid YAML: {exc}", source) from exc
+    if raw is None:
+        raise ParameterError("the params file is empty; expected at least `cycle:`", source)
+    if not isinstance(raw, dict):
+        raise ParameterError(f"expected a mapping of parameter names to values; got {type(raw).__name__}", source)
+    raw = {**raw, **(overrides or {})}
+    sections_raw = raw.pop("frameworks", None) or {}
+    problems: list[str] = []
+    if "cycle" not in raw:
+        problems.append('`cycle` is required (for example cycle: "2009-Q4")')
+    if not isinstance(sections_raw, dict):
+        problems.append(f"`frameworks` must map framework names to their parameters; got {sections_raw!r}")
+        sections_raw = {}
+    common: dict[str, Any] = {}
+    try:
+        common = validate_values(raw, COMMON_PARAMS, source, also_known=("frameworks",))
+    except ParameterError as exc:
+        problems.extend(exc.problems)
+    sections: dict[str, dict[str, Any]] = {}
+    for name, section in sections_raw.items():
+        if name not in FRAMEWORKS:
+            problems.append(f"unknown framework `{name}` under `frameworks`; known frameworks are: {', '.join(FRAMEWORKS)}")
+        elif section is not None and not isinstance(section, dict):
+            problems.append(f"`frameworks.{name}` must be a mapping of parameters; got {section!r}")
+    for name, fw in FRAMEWORKS.items():
+        section = sections_raw.get(name) or {}
+        if not isinstance(section, dict):
+            continue
+        try:
+            sections[name] = validate_values(section, fw.params, source)
+        except ParameterError as exc:
+            problems.extend(f"frameworks.{name}: {p}" for p in exc.problems)
+    if problems:
+        raise ParameterError(problems, source)
+    return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
+
+
+@dataclass(frozen=True)
+class RunParameters:
+    """The validated parameters of one notebook run, read as attributes (``p.cycle``).
+
+    Attributes
+    ----------
+    framework : str
+        The framework the notebook reports on.
+    values : mapping
+        Every parameter of that framework's notebook, validated.
+    """
+
+    framework: str
+    values: Mapping[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        values = object.__getattribute__(self, "values")
+        if name in values:
+            return values[name]
+        msg = f"{name!r} is not a parameter of the {self.framework} notebook"
+        raise AttributeError(msg)
+
+    def path(self, name: str) -> Path:
+        """Return parameter ``name`` (a project-relative path) resolved from the project root."""
+        return resolve(self.values[name])
+
+
+def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters:
+    """Validate a notebook's parameters, taken from its namespace.
+
+    Called in the cell after the parameters cell as
+    ``p = review.params.from_notebook("jar_haringey", globals())``, so a value injected
+    by papermill or edited in JupyterLab is checked before the notebook uses it.
+
+    Parameters
+    ----------
+    framework : str
+        A registered framework name.
+    namespace : mapping
+        The notebook's globals; only the framework's declared parameters are read.
+
+    Returns
+    -------
+    RunParameters
+        The validated parameters.
+
+    Raises
+    ------
+    ParameterError
+        If the framework is unknown, a parameter is missing from the namespace, or a
+        value is invalid.
+    """
+    from review.frameworks import FRAMEWORKS
+
+    if framework not in FRAMEWORKS:
+        raise ParameterError(f"`framework` must be one of {list(FRAMEWORKS)}; got {framework!r}", "notebook")
+    specs = COMMON_PARAMS + FRAMEWORKS[framework].params
+    missing = [p.name for p in specs if p.name not in namespace]
+    if missing:
+        raise ParameterError(
+            f"the parameters cell does not define {', '.join(missing)}", f"notebook {framework}"
+        )
+    values = validate_values({p.name: namespace[p.name] for p in specs}, specs, f"notebook {framework}")
+    return RunParameters(framework=framework, values=MappingProxyType(values))

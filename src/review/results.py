@@ -1,0 +1,150 @@
+"""Headline figures as data: what a notebook records and what tests and the cycle index read.
+
+A notebook calls :func:`record` once, in a cell tagged ``remove_cell``. The figures travel
+inside the executed notebook as a display output of their own MIME type, so nothing is
+written to disk from a notebook; the batch runner extracts them with
+:func:`results_from_notebook` into ``outputs/<cycle>/<framework>.results.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["RESULTS_MIME", "load_cycle_results", "record", "results_from_notebook", "to_jsonable"]
+
+RESULTS_MIME = "application/vnd.review.results+json"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert results (dataclasses, numpy scalars and arrays, NaN) into plain JSON values.
+
+    NaN and infinities become ``None`` (JSON has no NaN); tuples become lists; mapping
+    keys become strings. Values are not rounded.
+
+    Parameters
+    ----------
+    value : object
+        A result dataclass, mapping, sequence or scalar.
+
+    Returns
+    -------
+    object
+        Built only of dict, list, str, int, float, bool and None.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if value is None or isinstance(value, str):
+        return value
+    msg = f"cannot record a value of type {type(value).__name__} ({value!r}) as a result"
+    raise TypeError(msg)
+
+
+class _Recorded:
+    """Display object carrying the results in a MIME bundle of their own."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        n = len(self.payload.get("figures", {}))
+        text = f"Recorded {n} headline figures for {self.payload['framework']} {self.payload['cycle']}."
+        return {RESULTS_MIME: self.payload, "text/plain": text}
+
+
+def record(
+    framework: str, cycle: str, figures: Mapping[str, Any], *, headlines: Sequence[str] = ()
+) -> _Recorded:
+    """Record a notebook's headline figures; display the returned object as the cell's output.
+
+    Parameters
+    ----------
+    framework : str
+        The framework the figures belong to.
+    cycle : str
+        The review cycle.
+    figures : mapping
+        Figure name to value (result dataclasses, numbers, text, nested mappings).
+    headlines : sequence of str, default: ``()``
+        Short sentences, already formatted for people, shown on the cycle's index page.
+
+    Returns
+    -------
+    object
+        An object whose display output carries the figures (``RESULTS_MIME``).
+    """
+    payload = {
+        "framework": framework,
+        "cycle": cycle,
+        "figures": to_jsonable(figures),
+        "headlines": [str(h) for h in headlines],
+    }
+    return _Recorded(payload)
+
+
+def results_from_notebook(nb: Any) -> dict[str, Any] | None:
+    """Return the figures recorded in an executed notebook, or None if none were recorded.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    dict or None
+        The payload of the last :func:`record` output.
+    """
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULTS_MIME in data:
+                found = data[RESULTS_MIME]
+    return None if found is None else dict(found)
+
+
+def load_cycle_results(folder: str | Path) -> dict[str, dict[str, Any]]:
+    """Read every ``<framework>.results.json`` in a cycle's output folder.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A cycle folder (``outputs/<cycle>``, project-relative or absolute) or the batch's
+        staging folder.
+
+    Returns
+    -------
+    dict
+        Framework name to its recorded payload; empty when the folder does not exist.
+    """
+    import json
+
+    from review.paths import resolve
+
+    folder = resolve(folder)
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for path in sorted(folder.glob("*.results.json")):
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        out[str(payload.get("framework", path.name.removesuffix(".results.json")))] = payload
+    return out

@@ -1,0 +1,350 @@
+"""The quarterly batch: execute every framework notebook of a cycle into offline HTML reports.
+
+One Python process drives papermill and nbconvert in-process (their command-line tools
+each pay a second and a half of start-up). Notebooks run in parallel worker processes,
+each kernel on its own IPC connection file (no TCP port races). Reports are written to a
+staging folder and moved into ``outputs/<cycle>/`` only when the whole cycle is done, so
+an interrupted run leaves the previous reports as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from review import __version__
+from review.exceptions import ParameterError
+from review.frameworks import FRAMEWORKS, Framework
+from review.params import CycleParams
+from review.paths import ROOT_ENV, project_root
+
+__all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook to execute and export."""
+
+    framework: str
+    title: str
+    notebook: str
+    parameters: dict[str, Any]
+    staging: str
+    timeout: float
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NotebookOutcome:
+    """What happened to one notebook."""
+
+    framework: str
+    status: str  # "ok" or "failed"
+    started: str
+    ended: str
+    duration_seconds: float
+    error: dict[str, Any] | None = None
+    headlines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The outcome of one cycle's run."""
+
+    cycle: str
+    output_dir: Path
+    outcomes: tuple[NotebookOutcome, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every notebook succeeded."""
+        return all(o.status == "ok" for o in self.outcomes)
+
+
+def _kernel_manager_class() -> type:
+    """A KernelManager on IPC transport with a unique connection file (papermill#511)."""
+    from jupyter_client.manager import KernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kernel_id = str(uuid.uuid4())
+            runtime = jupyter_runtime_dir()
+            os.makedirs(runtime, exist_ok=True)
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("kernel_id", kernel_id)
+            kwargs.setdefault("connection_file", os.path.join(runtime, f"kernel-{kernel_id}.json"))
+            super().__init__(*args, **kwargs)
+
+    return IPCKernelManager
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _error_from_exception(exc: BaseException) -> dict[str, Any]:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return {
+            "cell": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+            "traceback": "\n".join(exc.traceback),
+        }
+    return {"cell": None, "ename": type(exc).__name__, "evalue": str(exc), "traceback": ""}
+
+
+def execute_task(task: NotebookTask) -> NotebookOutcome:
+    """Execute one notebook with papermill, then write its HTML and results JSON to staging.
+
+    Parameters
+    ----------
+    task : NotebookTask
+        What to run and where to write.
+
+    Returns
+    -------
+    NotebookOutcome
+        Status, timings and, on failure, the error.
+    """
+    import nbformat
+    import papermill as pm
+
+    from review.htmlreport import export_report, failure_page
+    from review.results import results_from_notebook
+
+    staging = Path(task.staging)
+    executed = staging / f"{task.framework}.ipynb"
+    started, t0 = _now(), time.perf_counter()
+    os.environ[ROOT_ENV] = str(project_root())
+    error: dict[str, Any] | None = None
+    try:
+        pm.execute_notebook(
+            task.notebook,
+            str(executed),
+            parameters=task.parameters,
+            kernel_name="python3",
+            cwd=str(project_root()),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=task.timeout,
+            start_timeout=120,
+            kernel_manager_class=_kernel_manager_class(),
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
+        error = _error_from_exception(exc)
+    results = None
+    if error is None:
+        nb = nbformat.read(executed, as_version=4)
+        results = results_from_notebook(nb)
+        if results is None:
+            error = {"cell": None, "ename": "NoResults", "evalue": "the notebook recorded no results",
+                     "traceback": ""}
+    meta = {**task.meta, "status": "failed" if error else "ok"}
+    html_path = staging / f"{task.framework}.html"
+    if error is None:
+        html_path.write_text(export_report(nb, title=task.title, review_meta=meta), encoding="utf-8")
+        (staging / f"{task.framework}.results.json").write_text(
+            json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    else:
+        html_path.write_text(failure_page(title=task.title, review_meta=meta, error=error), encoding="utf-8")
+    return NotebookOutcome(
+        framework=task.framework,
+        status="failed" if error else "ok",
+        started=started,
+        ended=_now(),
+        duration_seconds=time.perf_counter() - t0,
+        error=error,
+        headlines=list((results or {}).get("headlines", [])),
+    )
+
+
+def _run_tasks(
+    tasks: Sequence[NotebookTask], jobs: int, progress: Progress
+) -> list[NotebookOutcome]:
+    for task in tasks:
+        progress(task.framework, None)
+    if jobs <= 1 or len(tasks) <= 1:
+        outcomes = []
+        for task in tasks:
+            outcome = execute_task(task)
+            progress(task.framework, outcome)
+            outcomes.append(outcome)
+        return outcomes
+    # Fork after importing papermill and nbconvert once, so workers do not pay the imports.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+        futures = {pool.submit(execute_task, t): t for t in tasks}
+        for future in as_completed(futures):
+            outcome = future.result()
+            progress(outcome.framework, outcome)
+            outcomes.append(outcome)
+    order = [t.framework for t in tasks]
+    return sorted(outcomes, key=lambda o: order.index(o.framework))
+
+
+Progress = Callable[[str, "NotebookOutcome | None"], None]
+
+
+def _silent(framework: str, outcome: NotebookOutcome | None) -> None:
+    """Progress callback that reports nothing."""
+
+
+def run_cycle(
+    params: CycleParams,
+    *,
+    frameworks: Sequence[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    output_root: Path | None = None,
+    timeout: float = 600.0,
+) -> RunSummary:
+    """Run every (or the chosen) framework notebook of one cycle.
+
+    Parameters
+    ----------
+    params : CycleParams
+        Validated parameters of the cycle.
+    frameworks : sequence of str, optional
+        Framework names; default all registered frameworks.
+    jobs : int, optional
+        Parallel notebooks; default the number of cores.
+    force : bool, default: ``False``
+        Replace the cycle's existing reports.
+    progress : callable, optional
+        Called as ``progress(framework, None)`` when a notebook is queued and
+        ``progress(framework, outcome)`` when it ends; default silent.
+    output_root : pathlib.Path, optional
+        Where cycle folders go; default ``outputs/`` under the project root.
+    timeout : float, default: ``600.0``
+        Seconds any one cell may run before the notebook fails.
+
+    Returns
+    -------
+    RunSummary
+        Outcomes per notebook and the cycle's output folder.
+
+    Raises
+    ------
+    ParameterError
+        If a framework name is unknown or the cycle was already run and ``force`` is False.
+    """
+    from review.paths import resolve
+    from review.provenance import git_state, input_files, package_versions
+    from review.report_index import write_index, write_manifest
+
+    names = list(frameworks) if frameworks else list(FRAMEWORKS)
+    unknown = [n for n in names if n not in FRAMEWORKS]
+    if unknown:
+        raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
+    root_out = output_root or (project_root() / "outputs")
+    target = root_out / params.cycle
+    if target.exists() and not force:
+        raise ParameterError(
+            f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
+        )
+    root_out.mkdir(parents=True, exist_ok=True)
+    staging = root_out / f".{params.cycle}.staging-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    git = git_state()
+    data_dir = resolve(params.common["data_dir"])
+    inputs = input_files(data_dir, resolve(params.source))
+    produced = _now()
+    progress = progress or _silent
+    started = time.perf_counter()
+    try:
+        chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
+        waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
+        outcomes: list[NotebookOutcome] = []
+        for wave in waves:
+            tasks = [_task(fw, params, staging, timeout, produced, git, inputs) for fw in wave]
+            outcomes.extend(_run_tasks(tasks, jobs or os.cpu_count() or 1, progress))
+        summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
+        write_manifest(
+            staging / "manifest.json",
+            {
+                "cycle": params.cycle,
+                "params_file": params.source,
+                "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
+                "inputs": inputs,
+                "packages": package_versions(),
+                "git": git,
+                "produced": produced,
+                "duration_seconds": time.perf_counter() - started,
+                "status": "ok" if summary.ok else "failed",
+                "notebooks": [asdict(o) for o in outcomes],
+            },
+        )
+        write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+        _publish(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _public_params(values: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as recorded in the manifest (the staging path is not a real parameter)."""
+    return {k: v for k, v in values.items() if k != "results_dir"}
+
+
+def _task(
+    fw: Framework,
+    params: CycleParams,
+    staging: Path,
+    timeout: float,
+    produced: str,
+    git: dict[str, Any],
+    inputs: list[dict[str, str]],
+) -> NotebookTask:
+    values = params.for_framework(fw.name)
+    if "results_dir" in values:
+        values["results_dir"] = str(staging)
+    return NotebookTask(
+        framework=fw.name,
+        title=f"{fw.title}, {params.cycle}",
+        notebook=str(project_root() / "notebooks" / fw.notebook),
+        parameters=values,
+        staging=str(staging),
+        timeout=timeout,
+        meta={
+            "framework": fw.name,
+            "framework_title": fw.title,
+            "cycle": params.cycle,
+            "audience": values["audience"],
+            "produced": produced,
+            "version": __version__,
+            "git_commit": git["commit"],
+            "git_dirty": git["dirty"],
+            "inputs": inputs,
+        },
+    )
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Move a complete staging folder into place; the old reports go only once the new are in."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,27 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from review.paths import project_root
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The project root of the checkout under test."""
+    return project_root()
+
+
+@pytest.fixture
+def write_params(tmp_path: Path):
+    """Write a params file from text and return its path."""
+
+    def _write(text: str, name: str = "cycle.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

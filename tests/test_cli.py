@@ -1,0 +1,86 @@
+"""The `review` command line: help, version, validation exit codes, cycle ranges."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from review import __version__
+from review.cli import expand_cycles, main
+from review.exceptions import ParameterError
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("run", "validate", "frameworks"):
+        assert command in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"review {__version__}"
+
+
+def test_console_script_is_installed():
+    done = subprocess.run([sys.executable, "-m", "review", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"review {__version__}"
+
+
+def test_validate_bundled_params(root, capsys):
+    files = sorted(str(p) for p in (root / "params").glob("*.yaml"))
+    assert files
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count(": valid (cycle ") == len(files)
+
+
+def test_validate_misspelt_key_exits_2_naming_it(write_params, capsys):
+    path = write_params('cycle: "2009-Q4"\naudiance: internal\n')
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown parameter `audiance`" in err
+    assert "known parameters are: audience, confidence_level, cycle, data_dir, frameworks, seed" in err
+    assert "Traceback" not in err
+
+
+def test_run_with_misspelt_parameter_exits_2_before_any_notebook(write_params, tmp_path, capsys):
+    path = write_params('cycle: "2009-Q4"\nsed: 3\n')
+    out_root = tmp_path / "out"
+    code = main(["run", "--cycle", "2009-Q4", "--params", str(path), "--output-root", str(out_root)])
+    assert code == 2
+    assert "unknown parameter `sed`" in capsys.readouterr().err
+    assert not out_root.exists()
+
+
+def test_run_refuses_params_of_another_cycle(write_params, capsys):
+    path = write_params('cycle: "2009-Q3"\n')
+    assert main(["run", "--cycle", "2009-Q4", "--params", str(path)]) == 2
+    assert "is for cycle 2009-Q3, not 2009-Q4" in capsys.readouterr().err
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "usage: review" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("specs", "expected"),
+    [
+        (["2009-Q3"], ["2009-Q3"]),
+        (["2009-Q3..2010-Q2"], ["2009-Q3", "2009-Q4", "2010-Q1", "2010-Q2"]),
+        (["2009-Q1", "2009-Q1..2009-Q2"], ["2009-Q1", "2009-Q2"]),
+    ],
+)
+def test_expand_cycles(specs, expected):
+    assert expand_cycles(specs) == expected
+
+
+@pytest.mark.parametrize(("spec", "message"), [("2009Q3", "must be written like"), ("2009-Q4..2009-Q1", "runs backwards")])
+def test_expand_cycles_refuses(spec, message):
+    with pytest.raises(ParameterError, match=message):
+        expand_cycles([spec])

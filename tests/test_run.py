@@ -1,0 +1,130 @@
+"""End-to-end: the batch runs notebooks into offline, code-free reports with a manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from review.cli import main
+from review.frameworks import FRAMEWORKS, Framework
+from review.params import COMMON_PARAMS, load_cycle_params
+from review.provenance import file_sha256
+from review.run import run_cycle
+
+pytestmark = pytest.mark.slow
+
+# A code cell's input is rendered inside an element of class jp-InputArea-editor (the CSS also
+# names the class, so look for it in a class attribute only).
+CODE_INPUT = re.compile(r'class="[^"]*\b(?:jp-InputArea-editor|highlight)\b')
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", re.I)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, root):
+    out = tmp_path_factory.mktemp("outputs")
+    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet"])
+    return code, out / "2009-Q4"
+
+
+def test_every_report_is_written(demo_run):
+    code, folder = demo_run
+    assert code == 0
+    for name in FRAMEWORKS:
+        assert (folder / f"{name}.html").is_file()
+        assert (folder / f"{name}.ipynb").is_file()
+        assert (folder / f"{name}.results.json").is_file()
+    assert (folder / "index.html").is_file()
+    assert not list(folder.parent.glob(".*staging*"))
+
+
+def test_reports_are_offline_and_code_free(demo_run, root):
+    _, folder = demo_run
+    for page in folder.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(html), page.name
+        assert "https://" not in html, page.name
+        assert "http://" not in html, page.name
+        assert "from_notebook" not in html, page.name
+        assert "import review" not in html, page.name
+        assert not CODE_INPUT.search(html), page.name
+        assert "<title>" in html
+
+
+def test_report_title_names_framework_and_cycle(demo_run):
+    _, folder = demo_run
+    html = (folder / "cycle_summary.html").read_text(encoding="utf-8")
+    assert "<title>Cycle summary, 2009-Q4</title>" in html
+    assert "audience: published" in html
+
+
+def test_manifest_records_inputs_with_hashes(demo_run, root):
+    _, folder = demo_run
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["cycle"] == "2009-Q4"
+    assert manifest["status"] == "ok"
+    assert manifest["inputs"]
+    for item in manifest["inputs"]:
+        assert file_sha256(root / item["path"]) == item["sha256"]
+    assert {n["framework"] for n in manifest["notebooks"]} == set(FRAMEWORKS)
+    assert manifest["packages"]["papermill"]
+    assert set(manifest["git"]) == {"commit", "dirty"}
+
+
+def test_a_cycle_is_not_overwritten_without_force(demo_run, capsys):
+    _, folder = demo_run
+    before = (folder / "index.html").stat().st_mtime_ns
+    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(folder.parent), "--quiet"])
+    assert code == 2
+    assert "pass --force to replace them" in capsys.readouterr().err
+    assert (folder / "index.html").stat().st_mtime_ns == before
+
+
+def _failing_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS))
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("1 / 0")]
+    nbformat.write(nb, path)
+
+
+def test_a_failing_notebook_yields_a_failure_page_and_exit_1(tmp_path, monkeypatch, capsys):
+    _failing_notebook(tmp_path / "broken.ipynb")
+    monkeypatch.setitem(
+        FRAMEWORKS, "broken", Framework("broken", "Broken report", str(tmp_path / "broken.ipynb"), "fails")
+    )
+    out = tmp_path / "out"
+    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet", "--jobs", "2"])
+    assert code == 1
+    assert "FAILED: broken" in capsys.readouterr().err
+    folder = out / "2009-Q4"
+    page = (folder / "broken.html").read_text(encoding="utf-8")
+    assert "This report failed and must not be used" in page
+    assert "ZeroDivisionError" in page
+    assert not (folder / "broken.results.json").exists()
+    assert (folder / "cycle_summary.results.json").exists()  # the others still ran
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    broken = next(n for n in manifest["notebooks"] if n["framework"] == "broken")
+    assert broken["status"] == "failed"
+    assert broken["error"]["ename"] == "ZeroDivisionError"
+    assert "FAILED" in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_interrupted_run_leaves_the_previous_reports(demo_run, monkeypatch):
+    _, folder = demo_run
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("review.run._run_tasks", interrupted)
+    params = load_cycle_params("params/2009-Q4.yaml")
+    with pytest.raises(KeyboardInterrupt):
+        run_cycle(params, force=True, output_root=folder.parent)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not list(folder.parent.glob(".*staging*"))
