@@ -26,7 +26,7 @@ report: $(STAMP)  ## run the quarterly batch on the bundled demo cycle; prints w
 	$(BIN)/review run --cycle $(DEMO_CYCLE) --force
 
 lint: $(STAMP)  ## ruff over the package, tests and benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests notebooks
