@@ -1,0 +1,38 @@
+"""Inter-auditor agreement: every standard coefficient with standard errors, one convention.
+
+Ratings are a table with units (case files) in rows and raters in columns; see
+:mod:`review.agreement.coefficients` for the conventions chosen where the references disagree.
+"""
+
+from review.agreement.coefficients import (
+    brennan_prediger,
+    cohen_kappa,
+    conger_kappa,
+    fleiss_kappa,
+    gwet_ac,
+    percent_agreement,
+    scott_pi,
+)
+from review.agreement.icc import ICC_FORMS, ICCResult, icc
+from review.agreement.krippendorff import LEVELS, krippendorff_alpha
+from review.agreement.results import AgreementResult, ConfidenceInterval
+from review.agreement.weights import WEIGHT_NAMES, weight_matrix
+
+__all__ = [
+    "ICC_FORMS",
+    "LEVELS",
+    "WEIGHT_NAMES",
+    "AgreementResult",
+    "ConfidenceInterval",
+    "brennan_prediger",
+    "cohen_kappa",
+    "conger_kappa",
+    "fleiss_kappa",
+    "gwet_ac",
+    "icc",
+    "ICCResult",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "scott_pi",
+    "weight_matrix",
+]
