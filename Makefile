@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEMO_CYCLE := 2009-Q4
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report test lint lab clean
+.PHONY: help setup report test lint lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -30,6 +30,10 @@ lint: $(STAMP)  ## ruff over the package, tests and benchmarks
 
 test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests notebooks
+
+bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)
+	$(BIN)/python -m pip install --quiet --no-deps irrCAC  # its pins (numpy<2, scipy==1.12) would break the env
+	$(BIN)/python benchmarks/agreement_speed.py
 
 lab: $(STAMP)  ## JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -4,6 +4,7 @@ Ratings are a table with units (case files) in rows and raters in columns; see
 :mod:`review.agreement.coefficients` for the conventions chosen where the references disagree.
 """
 
+from review.agreement.bootstrap import BootstrapResult, bootstrap_ci
 from review.agreement.coefficients import (
     brennan_prediger,
     cohen_kappa,
@@ -15,7 +16,18 @@ from review.agreement.coefficients import (
 )
 from review.agreement.icc import ICC_FORMS, ICCResult, icc
 from review.agreement.krippendorff import LEVELS, krippendorff_alpha
+from review.agreement.moderation import (
+    MarginalHomogeneity,
+    TierAgreement,
+    agreement_table,
+    auditor_leniency,
+    criterion_agreement,
+    moderation_pairs,
+    stuart_maxwell,
+    tier_agreement,
+)
 from review.agreement.results import AgreementResult, ConfidenceInterval
+from review.agreement.tables import contingency_table, ratings_table
 from review.agreement.weights import WEIGHT_NAMES, weight_matrix
 
 __all__ = [
@@ -23,16 +35,28 @@ __all__ = [
     "LEVELS",
     "WEIGHT_NAMES",
     "AgreementResult",
+    "BootstrapResult",
+    "MarginalHomogeneity",
+    "TierAgreement",
     "ConfidenceInterval",
+    "agreement_table",
+    "auditor_leniency",
+    "bootstrap_ci",
     "brennan_prediger",
     "cohen_kappa",
     "conger_kappa",
+    "criterion_agreement",
+    "contingency_table",
     "fleiss_kappa",
     "gwet_ac",
     "icc",
     "ICCResult",
     "krippendorff_alpha",
+    "moderation_pairs",
     "percent_agreement",
+    "ratings_table",
     "scott_pi",
+    "stuart_maxwell",
+    "tier_agreement",
     "weight_matrix",
 ]
