@@ -75,8 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, default=600.0, help="seconds a cell may run (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
 
-    val = sub.add_parser("validate", help="validate params files before a run")
-    val.add_argument("paths", nargs="+", help="params files (params/<cycle>.yaml)")
+    val = sub.add_parser("validate", help="validate params files and data folders before a run")
+    val.add_argument("paths", nargs="+", help="params files (params/<cycle>.yaml) or data folders (data/demo)")
+
+    demo = sub.add_parser("demo-data", help="write the synthetic demo evidence (reproduces data/demo)")
+    demo.add_argument("out", type=Path, help="folder to write into")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
@@ -124,18 +128,33 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from review.data import load_evidence
     from review.params import load_cycle_params
+    from review.paths import resolve
 
     problems = 0
     for path in args.paths:
         try:
-            params = load_cycle_params(path)
-        except ParameterError as exc:
+            if resolve(path).is_dir():
+                evidence = load_evidence(path)
+                audits = evidence.tables.get("audits")
+                n = 0 if audits is None else len(audits)
+                print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)})")
+            else:
+                params = load_cycle_params(path)
+                print(f"{path}: valid (cycle {params.cycle})")
+        except (ParameterError, DataValidationError) as exc:
             print(exc, file=sys.stderr)
             problems += 1
-        else:
-            print(f"{path}: valid (cycle {params.cycle})")
     return EXIT_INVALID if problems else EXIT_OK
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from review.data.demo import DEMO_SEED, write_demo
+
+    written = write_demo(args.out, seed=DEMO_SEED if args.seed is None else args.seed)
+    print(f"wrote {len(written)} files to {args.out}")
+    return EXIT_OK
 
 
 def _cmd_frameworks(_: argparse.Namespace) -> int:
@@ -153,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INVALID
-    handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks}
+    handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
+                "demo-data": _cmd_demo_data}
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:

@@ -1,0 +1,56 @@
+"""Review cycles: calendar quarters written ``YYYY-Qn`` (2009-Q1 is January to March 2009)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["cycle_bounds", "cycle_of", "cycle_range", "previous_cycle"]
+
+_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def _parts(cycle: str) -> tuple[int, int]:
+    m = _PATTERN.match(cycle)
+    if not m:
+        msg = f"a cycle is written like 2009-Q1; got {cycle!r}"
+        raise ValueError(msg)
+    return int(m.group(1)), int(m.group(2))
+
+
+def cycle_bounds(cycle: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a cycle.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+
+    Returns
+    -------
+    tuple of datetime.date
+        ``(first day, last day)``, both inclusive.
+    """
+    year, quarter = _parts(cycle)
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return start, end - dt.timedelta(days=1)
+
+
+def cycle_of(day: dt.date) -> str:
+    """The cycle a date falls in."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def previous_cycle(cycle: str, steps: int = 1) -> str:
+    """The cycle ``steps`` quarters before ``cycle``."""
+    year, quarter = _parts(cycle)
+    k = year * 4 + quarter - 1 - steps
+    return f"{k // 4}-Q{k % 4 + 1}"
+
+
+def cycle_range(first: str, last: str) -> list[str]:
+    """Every cycle from ``first`` to ``last`` inclusive."""
+    a, b = _parts(first), _parts(last)
+    lo, hi = a[0] * 4 + a[1] - 1, b[0] * 4 + b[1] - 1
+    return [f"{k // 4}-Q{k % 4 + 1}" for k in range(lo, hi + 1)]

@@ -1,0 +1,253 @@
+"""Loading a data folder into validated tables: every problem in every file, reported together.
+
+Only reading happens here and in :mod:`review.data.io`; no statistics are computed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from review.data.cells import parse_cell
+from review.data.checks import cross_checks
+from review.data.io import RawTable, find_file, read_table
+from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
+from review.exceptions import DataProblem, DataValidationError
+from review.paths import resolve
+
+__all__ = ["Evidence", "GradeScale", "load_evidence"]
+
+
+
+@dataclass(frozen=True)
+class GradeScale:
+    """An ordered grade scale.
+
+    Attributes
+    ----------
+    scale_id : str
+    labels : tuple of str
+        Every label, best first (not-applicable labels last).
+    good_or_better : frozenset of str
+        Labels that count as Good or better (or compliant).
+    not_applicable : frozenset of str
+        Labels meaning "not applicable": left out of rates and agreement.
+    """
+
+    scale_id: str
+    labels: tuple[str, ...]
+    good_or_better: frozenset[str]
+    not_applicable: frozenset[str]
+
+    @property
+    def rated(self) -> tuple[str, ...]:
+        """The labels that are judgements (not "not applicable"), best first."""
+        return tuple(label for label in self.labels if label not in self.not_applicable)
+
+    def canonical(self, text: str) -> str | None:
+        """The label matching ``text`` without regard to case and spaces, or None."""
+        key = " ".join(text.split()).lower()
+        return next((label for label in self.labels if label.lower() == key), None)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A validated data folder.
+
+    Attributes
+    ----------
+    folder : str
+        The folder, as given.
+    tables : mapping of str to pandas.DataFrame
+        Each dataset present, columns as in the contract plus ``source_row``.
+    scales : mapping of str to GradeScale
+    criteria : tuple of str
+        The criterion columns of the audits table.
+    """
+
+    folder: str
+    tables: Mapping[str, pd.DataFrame]
+    scales: Mapping[str, GradeScale]
+    criteria: tuple[str, ...]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of one table (an empty frame with the contract's columns if absent)."""
+        if name in self.tables:
+            return self.tables[name].copy()
+        return pd.DataFrame(columns=[c.name for c in DATASETS[name].columns] + [ROW])
+
+    @property
+    def cycles(self) -> list[str]:
+        """Cycles with at least one audit, in order."""
+        audits = self.tables.get("audits")
+        return sorted(set(audits["cycle"])) if audits is not None else []
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\ufeff", "").split()).lower()
+
+
+def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> tuple[dict[int, Column], list[int]]:
+    """Map header positions to declared columns; extra positions are returned for criteria."""
+    declared = {c.name.lower(): c for c in ds.columns}
+    matched: dict[int, Column] = {}
+    extra: list[int] = []
+    for pos, heading in enumerate(raw.header):
+        key = _norm(heading)
+        if not key:
+            continue
+        if key in declared and all(c.name != declared[key].name for c in matched.values()):
+            matched[pos] = declared[key]
+        else:
+            extra.append(pos)
+    unknown = [raw.header[p] for p in extra]
+    for column in ds.columns:
+        if column not in matched.values():
+            guess = difflib.get_close_matches(column.name, [_norm(u) for u in unknown], n=1, cutoff=0.6)
+            hint = f"; is '{unknown[[_norm(u) for u in unknown].index(guess[0])]}' it, misspelt?" if guess else ""
+            problems.append(DataProblem(raw.file, 1, column.name, None,
+                                        f"column '{column.name}' is missing ({column.description}){hint}"))
+    if ds.extra_columns != CRITERION:
+        known = ", ".join(c.name for c in ds.columns)
+        for p in extra:
+            problems.append(DataProblem(raw.file, 1, raw.header[p], None,
+                                        f"unknown column '{raw.header[p]}'; the columns of {ds.name} are: {known}"))
+        extra = []
+    return matched, extra
+
+
+def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFrame:
+    matched, extra = _match_columns(raw, ds, problems)
+    data: dict[str, list[object]] = {c.name: [] for c in ds.columns}
+    for p in extra:
+        data[_norm(raw.header[p]).replace(" ", "_")] = []
+    for cells, number in zip(raw.rows, raw.row_numbers, strict=True):
+        for column in ds.columns:
+            pos = next((p for p, c in matched.items() if c is column), None)
+            if pos is None:
+                data[column.name].append(None)
+                continue
+            value, problem = parse_cell(cells[pos] if pos < len(cells) else "", column)
+            if problem:
+                problems.append(DataProblem(raw.file, number, raw.header[pos], cells[pos], problem))
+                value = None
+            data[column.name].append(value)
+        for p in extra:
+            text = cells[p].strip() if p < len(cells) else ""
+            data[_norm(raw.header[p]).replace(" ", "_")].append(text or None)
+    frame = pd.DataFrame(data, dtype=object)
+    frame[ROW] = list(raw.row_numbers)
+    keys = [k for k in ds.key if k in frame.columns]
+    if keys and len(frame):
+        dup = frame.duplicated(subset=keys, keep=False) & frame[keys].notna().all(axis=1)
+        first: dict[tuple, int] = {}
+        for _, row in frame[dup].iterrows():
+            key = tuple(row[k] for k in keys)
+            if key in first:
+                problems.append(DataProblem(raw.file, int(row[ROW]), keys[0], ", ".join(map(str, key)),
+                                            f"duplicate {' + '.join(keys)} (first on row {first[key]})"))
+            else:
+                first[key] = int(row[ROW])
+    return frame
+
+
+def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict[str, GradeScale]:
+    scales = {}
+    for scale_id, group in frame.dropna(subset=["scale_id", "label"]).groupby("scale_id", sort=True):
+        dup = group[group["position"].duplicated(keep="first") & group["position"].notna()]
+        for _, row in dup.iterrows():
+            problems.append(DataProblem(file, int(row[ROW]), "position", str(row["position"]),
+                                        f"scale {scale_id} already has a label at this position"))
+        group = group.sort_values("position", kind="stable")
+        scales[str(scale_id)] = GradeScale(
+            scale_id=str(scale_id),
+            labels=tuple(group["label"]),
+            good_or_better=frozenset(group.loc[group["good_or_better"].eq(True), "label"]),
+            not_applicable=frozenset(group.loc[group["not_applicable"].eq(True), "label"]),
+        )
+    return scales
+
+
+def load_evidence(folder: str | Path) -> Evidence:
+    """Load and validate every dataset in a data folder.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The data folder (absolute or project-relative), e.g. ``data/demo``.
+
+    Returns
+    -------
+    Evidence
+        The validated tables: labels in their canonical spelling, dates as ``datetime.date``,
+        counts as int, grades checked against their scales.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem in every file: missing or misspelt columns, unknown tiers or
+        grades, duplicate keys, unparseable dates or dates outside the cycle, empty files,
+        audited cases missing from the frame, a case audited twice by the same auditor,
+        negative or fractional counts, numerators above denominators.
+    """
+    path = resolve(folder)
+    problems: list[DataProblem] = []
+    if not path.is_dir():
+        raise DataValidationError([DataProblem(str(folder), None, None, None, f"data folder not found ({path})")])
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    for name, ds in DATASETS.items():
+        file = find_file(path, name)
+        if file is None:
+            if ds.required:
+                problems.append(DataProblem(f"{name}.csv", None, None, None,
+                                            f"required file is missing from {folder} ({ds.description})"))
+            continue
+        raw = read_table(file, sheet=name)
+        files[name] = raw.file
+        if not raw.header:
+            problems.append(DataProblem(raw.file, None, None, None, "the file is empty (no header row)"))
+            continue
+        if not raw.rows and ds.required:
+            problems.append(DataProblem(raw.file, None, None, None, "the file has a header but no rows"))
+        tables[name] = _parse(raw, ds, problems)
+    scales = _scales(tables["grade_scales"], files["grade_scales"], problems) if "grade_scales" in tables else {}
+    criteria = _check_criteria(tables, files, scales, problems)
+    cross_checks(tables, files, scales, criteria, problems)
+    if problems:
+        order = {name: i for i, name in enumerate(DATASETS)}
+        problems.sort(key=lambda p: (order.get(p.file.split(".")[0], 99), p.file, p.row or 0))
+        raise DataValidationError(problems)
+    frozen = {name: frame for name, frame in tables.items()}
+    return Evidence(str(folder), MappingProxyType(frozen), MappingProxyType(scales), tuple(criteria))
+
+
+def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scales: dict[str, GradeScale],
+                    problems: list[DataProblem]) -> list[str]:
+    """Criterion columns of the audits table: declared, with a known scale."""
+    if "audits" not in tables:
+        return []
+    declared = {}
+    if "criteria" in tables:
+        for _, row in tables["criteria"].iterrows():
+            if row["criterion"] is None:
+                continue
+            if row["scale_id"] is not None and row["scale_id"] not in scales:
+                problems.append(DataProblem(files["criteria"], int(row[ROW]), "scale_id", row["scale_id"],
+                                            f"unknown scale; scales are: {', '.join(scales)}"))
+            declared[_norm(str(row["criterion"])).replace(" ", "_")] = row["scale_id"]
+    base = {c.name for c in DATASETS["audits"].columns} | {ROW}
+    extra = [c for c in tables["audits"].columns if c not in base]
+    for column in extra:
+        if column not in declared:
+            problems.append(DataProblem(files["audits"], 1, column, None,
+                                        "column is neither an audit field nor a criterion declared in criteria; "
+                                        f"criteria are: {', '.join(declared) or 'none'}"))
+    return [c for c in extra if c in declared]
+
+

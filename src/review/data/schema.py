@@ -1,0 +1,284 @@
+"""The data contract: every file a review cycle loads, its columns and what each may hold.
+
+Each dataset is a CSV file (UTF-8, UTF-8 with BOM, or Windows-1252 as Excel writes it) or an
+``.xlsx`` workbook (the sheet named like the dataset, or the first sheet) in the cycle's data
+folder, named after the dataset: ``audits.csv`` or ``audits.xlsx``. ``docs/data.md`` documents
+the same contract for people, with an example of each file; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CRITERION", "DATASETS", "ROW", "TIERS", "Column", "Dataset"]
+
+ROW = "source_row"
+"""Column added to every loaded table: the row of the source file the record came from."""
+
+TIERS = ("ATM", "TM", "SM", "AD", "DCS", "IRO", "CP chair", "QA", "Partner agency")
+"""Auditor tiers. The first five are the GOSE case-file audit programme's management tiers,
+most junior first; the others audit alongside them."""
+
+CRITERION = "criterion"
+"""Kind of an audit column that holds a criterion judgement (declared in ``criteria``)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset.
+
+    Attributes
+    ----------
+    name : str
+        The heading, as it must appear in the file (matched without regard to case and
+        surrounding spaces).
+    kind : str
+        ``id`` (text, kept as written), ``text``, ``cycle`` (``YYYY-Qn``), ``month``
+        (``YYYY-MM``), ``date`` (ISO ``2009-04-01``, UK ``01/04/2009`` or an Excel serial),
+        ``count`` (a whole number >= 0), ``number`` (>= 0), ``rate`` (0 to 1), ``choice``,
+        ``tier``, ``grade`` (a label of the scale named in the row's ``grade_scale``),
+        ``scale_label`` (any text: a scale's label), ``bool`` (yes/no, true/false, 1/0).
+    required : bool
+        Whether a value must be present in every row.
+    choices : tuple of str
+        Allowed values for ``choice`` (matched without regard to case).
+    description : str
+        What the column holds, for ``docs/data.md`` and error messages.
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One file of a cycle's evidence.
+
+    Attributes
+    ----------
+    name : str
+        File stem (``audits`` for ``audits.csv`` or ``audits.xlsx``).
+    description : str
+        What one row is.
+    columns : tuple of Column
+    key : tuple of str
+        Columns whose combination must be unique.
+    required : bool
+        Whether the dataset must be present in the data folder.
+    extra_columns : str or None
+        ``CRITERION`` when further columns are allowed, each a criterion declared in
+        ``criteria``; None when no other column is allowed.
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    required: bool = True
+    extra_columns: str | None = None
+
+
+AUDIT_TYPES = ("case file", "supervision", "iro", "multi-agency")
+CASE_TYPES = ("CIN", "CP", "LAC", "Care leaver", "Early help")
+SELECTIONS = ("random", "themed", "targeted")
+FREQUENCIES = ("monthly", "quarterly", "six-monthly", "annual")
+FRAMEWORK_IDS = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance")
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (
+    Dataset(
+        "grade_scales",
+        "One row per label of an ordered grade scale; scales are data, not code.",
+        (
+            Column("scale_id", "id", description="scale identifier, e.g. ofsted_2008"),
+            Column("position", "count", description="order within the scale, best first (1, 2, ...)"),
+            Column("label", "scale_label", description="the label as auditors write it"),
+            Column("good_or_better", "bool", description="whether the label counts as Good or better"),
+            Column("not_applicable", "bool", description="whether the label means not applicable (left out of rates)"),
+        ),
+        key=("scale_id", "label"),
+    ),
+    Dataset(
+        "criteria",
+        "One row per audit criterion: the column of the audits file that holds it and its scale.",
+        (
+            Column("criterion", "id", description="column name in the audits file"),
+            Column("label", "text", description="the question as the audit tool asks it"),
+            Column("scale_id", "id", description="scale of the answers (a scale_id of grade_scales)"),
+            Column("audit_types", "text", description="audit types it applies to, separated by ';'"),
+            Column("jar_finding", "count", required=False, description="JAR 2008 finding it evidences (1-11)"),
+        ),
+        key=("criterion",),
+    ),
+    Dataset(
+        "teams",
+        "One row per team, with the service it belongs to.",
+        (
+            Column("team", "id", description="team name as the case-management system writes it"),
+            Column("service", "text", description="the service (head-of-service area) of the team"),
+        ),
+        key=("team",),
+    ),
+    Dataset(
+        "staff",
+        "One row per auditor and manager in the audit programme.",
+        (
+            Column("staff_id", "id", description="staff reference (pseudonymised at load)"),
+            Column("tier", "tier", description="ATM, TM, SM, AD, DCS, IRO, CP chair, QA or Partner agency"),
+            Column("team", "id", required=False, description="team (ATM, TM) or empty"),
+            Column("service", "text", required=False, description="service (SM) or empty"),
+        ),
+        key=("staff_id",),
+        required=False,
+    ),
+    Dataset(
+        "frame",
+        "The sampling frame: one row per case open at the start of each cycle.",
+        (
+            Column("cycle", "cycle", description="the cycle whose start the case was open at"),
+            Column("case_ref", "id", description="case reference (pseudonymised at load)"),
+            Column("team", "id", description="allocated team"),
+            Column("case_type", "choice", choices=CASE_TYPES, description="CIN, CP, LAC, Care leaver or Early help"),
+            Column("allocated_worker", "id", description="allocated worker's staff reference"),
+            Column("team_manager", "id", description="staff reference of the manager who supervises the case"),
+            Column("opened_date", "date", description="date the case was opened"),
+            Column("last_audit_date", "date", required=False, description="date of its last audit, if any"),
+        ),
+        key=("cycle", "case_ref"),
+    ),
+    Dataset(
+        "audits",
+        "One row per audit of one file by one auditor; a moderation names the audit it re-audits.",
+        (
+            Column("audit_id", "id", description="unique audit reference"),
+            Column("cycle", "cycle", description="review cycle of the audit"),
+            Column("case_ref", "id", description="case audited (must be in the frame for the cycle)"),
+            Column("case_type", "choice", choices=CASE_TYPES, description="case type at the audit"),
+            Column("team", "id", description="team holding the case"),
+            Column("audit_type", "choice", choices=AUDIT_TYPES, description="case file, supervision, iro or multi-agency"),
+            Column("auditor_id", "id", description="auditor's staff reference"),
+            Column("auditor_tier", "tier", description="auditor's tier"),
+            Column("audit_date", "date", description="date the audit was completed (inside the cycle)"),
+            Column("selection", "choice", choices=SELECTIONS, description="random, themed or targeted"),
+            Column("theme", "text", required=False, description="theme of a themed audit"),
+            Column("moderation_of", "id", required=False,
+                   description="audit_id this audit moderates (re-audits), empty for a first audit"),
+            Column("grade_scale", "id", description="scale of overall_grade (a scale_id)"),
+            Column("overall_grade", "grade", description="overall judgement, a label of grade_scale"),
+        ),
+        key=("audit_id",),
+        extra_columns=CRITERION,
+    ),
+    Dataset(
+        "programme",
+        "The audit programme: each tier's quota per auditor per cycle.",
+        (
+            Column("tier", "tier", description="auditing tier"),
+            Column("audit_type", "choice", choices=AUDIT_TYPES, description="what is audited"),
+            Column("quota_per_auditor", "count", description="audits each auditor of the tier must complete per cycle"),
+            Column("from_cycle", "cycle", description="first cycle the quota applies to"),
+        ),
+        key=("tier", "audit_type", "from_cycle"),
+        required=False,
+    ),
+    Dataset(
+        "indicators",
+        "Counts per cycle for the NI 59-68 family, with target and statistical neighbours.",
+        (
+            Column("cycle", "cycle", description="cycle the counts cover"),
+            Column("indicator", "id", description="NI59 ... NI68"),
+            Column("definition_version", "id", description="definition version (see review.indicators)"),
+            Column("numerator", "count", description="cases meeting the indicator"),
+            Column("denominator", "count", description="cases in the indicator's cohort"),
+            Column("target", "rate", required=False, description="local target, as a proportion"),
+            Column("neighbour_average", "rate", required=False, description="average of statistical neighbours"),
+        ),
+        key=("cycle", "indicator"),
+        required=False,
+    ),
+    Dataset(
+        "schedule",
+        "The performance-management framework's returns: what is due when and when it came.",
+        (
+            Column("cycle", "cycle", description="cycle the return belongs to"),
+            Column("item", "text", description="framework item (report or return)"),
+            Column("owner_tier", "tier", description="tier responsible"),
+            Column("frequency", "choice", choices=FREQUENCIES, description="expected frequency"),
+            Column("due_date", "date", description="date due"),
+            Column("delivered_date", "date", required=False, description="date delivered; empty if not delivered"),
+        ),
+        key=("cycle", "item", "due_date"),
+        required=False,
+    ),
+    Dataset(
+        "self_assessments",
+        "Ratings of framework items by several raters (managers, member agencies), with evidence.",
+        (
+            Column("cycle", "cycle", description="cycle of the rating"),
+            Column("framework", "choice", choices=FRAMEWORK_IDS, description="framework the item belongs to"),
+            Column("item", "id", description="item id within the framework (see review.framework_items)"),
+            Column("rater", "id", description="who rated (a manager's reference or an agency)"),
+            Column("rater_type", "text", description="manager, agency or area manager"),
+            Column("grade_scale", "id", description="scale of the rating"),
+            Column("rating", "grade", description="the rating, a label of grade_scale"),
+            Column("evidence", "text", required=False, description="the evidence the rater gives"),
+        ),
+        key=("cycle", "framework", "item", "rater"),
+        required=False,
+    ),
+    Dataset(
+        "workforce",
+        "Workforce per service and cycle.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("service", "text", description="service"),
+            Column("establishment_fte", "number", description="funded posts (FTE)"),
+            Column("vacancies_fte", "number", description="vacant posts (FTE)"),
+            Column("agency_fte", "number", description="posts covered by agency staff (FTE)"),
+            Column("leavers", "count", description="staff who left in the cycle"),
+            Column("sickness_days", "number", description="working days lost to sickness"),
+        ),
+        key=("cycle", "service"),
+        required=False,
+    ),
+    Dataset(
+        "finance",
+        "Budget and spend per month and budget line.",
+        (
+            Column("month", "month", description="month, YYYY-MM"),
+            Column("cycle", "cycle", description="cycle the month falls in"),
+            Column("budget_line", "text", description="budget line"),
+            Column("budget", "number", description="budget for the month (pounds)"),
+            Column("spend", "number", description="spend in the month (pounds)"),
+        ),
+        key=("month", "budget_line"),
+        required=False,
+    ),
+    Dataset(
+        "training",
+        "Safeguarding training compliance per agency or staff group and cycle.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("agency", "text", description="agency or staff group"),
+            Column("required", "count", description="staff required to be trained"),
+            Column("completed", "count", description="staff trained and in date"),
+        ),
+        key=("cycle", "agency"),
+        required=False,
+    ),
+    Dataset(
+        "complaints",
+        "Complaints about children's social care per cycle and stage.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("stage", "choice", choices=("1", "2", "3"), description="statutory complaints stage"),
+            Column("received", "count", description="complaints received"),
+            Column("responded_in_time", "count", description="responded to within timescale"),
+            Column("upheld", "count", description="upheld in whole or part"),
+        ),
+        key=("cycle", "stage"),
+        required=False,
+    ),
+)}
