@@ -34,6 +34,7 @@ test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regres
 bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)
 	$(BIN)/python -m pip install --quiet --no-deps irrCAC  # its pins (numpy<2, scipy==1.12) would break the env
 	$(BIN)/python benchmarks/agreement_speed.py
+	$(BIN)/python benchmarks/sampling_speed.py
 
 lab: $(STAMP)  ## JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -82,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("out", type=Path, help="folder to write into")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
 
+    sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
+    sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
+    sample.add_argument("--data", default="data/demo", help="data folder (default data/demo)")
+    sample.add_argument("--seed", type=int, required=True, help="random seed (record it: the same seed repeats the draw)")
+    sample.add_argument("--out", type=Path, help="CSV to write (default: print a summary only)")
+    sample.add_argument("--dry-run", action="store_true", help="explain the allocation and any unfilled quota; write nothing")
+
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
 
@@ -157,6 +164,31 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from review.cycles import cycle_bounds
+    from review.data import load_evidence
+    from review.exports import write_csv
+    from review.sample_draw import draw_sample
+
+    (cycle,) = expand_cycles([args.cycle])
+    evidence = load_evidence(args.data)
+    frame = evidence.table("frame")
+    frame = frame[frame["cycle"] == cycle]
+    if frame.empty:
+        raise ParameterError(f"the sampling frame in {args.data} has no cases for cycle {cycle}")
+    draw = draw_sample(frame, staff=evidence.table("staff"), programme=evidence.table("programme"),
+                       as_of=cycle_bounds(cycle)[0], rng=args.seed)
+    counts = draw.selected.groupby("tier", sort=False).size()
+    print(f"Cycle {cycle}, seed {args.seed}: {len(draw.selected)} cases drawn from {len(frame)} open cases "
+          f"({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    for line in draw.shortfalls:
+        print(f"  unfilled: {line}")
+    if args.out and not args.dry_run:
+        write_csv(draw.selected, args.out)
+        print(f"Allocation written to {args.out}")
+    return EXIT_OK
+
+
 def _cmd_frameworks(_: argparse.Namespace) -> int:
     from review.frameworks import FRAMEWORKS
 
@@ -173,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INVALID
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
-                "demo-data": _cmd_demo_data}
+                "demo-data": _cmd_demo_data, "sample": _cmd_sample}
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:

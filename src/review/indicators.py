@@ -1,0 +1,185 @@
+"""The NI 59-68 family as versioned definitions, computed from counts or from case-level dates.
+
+Definitions changed over time (initial assessments within 7, then 10 working days; a single
+assessment within 45 working days from 2013), so each definition is a versioned object and every
+chart names its version. Where the 2008 Handbook of Definitions could not be read, the
+definition says so in ``certainty`` rather than guessing silently.
+
+References
+----------
+.. [1] Communities and Local Government, *National Indicators for Local Authorities and Local
+   Authority Partnerships: Handbook of Definitions*, May 2008 (Annex 2); titles as listed by
+   Community Care, 2008.
+.. [2] HM Government, *Working Together to Safeguard Children*, 2013 (single assessment,
+   45 working days).
+.. [3] Department for Education, *Characteristics of children in need* statistical releases
+   (successor measures D3, D6, D7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from review.calendar import working_days_between
+from review.exceptions import ParameterError
+from review.sampling import proportion_ci
+
+__all__ = ["DEFINITIONS", "IndicatorDefinition", "indicator_table", "timeliness"]
+
+
+@dataclass(frozen=True)
+class IndicatorDefinition:
+    """One version of an indicator's definition.
+
+    Attributes
+    ----------
+    indicator : str
+        ``NI59`` ... ``NI68`` or a successor measure.
+    version : str
+        Matches ``definition_version`` in the indicators data.
+    title : str
+    numerator, denominator : str
+        What is counted.
+    threshold_working_days : int or None
+        For timeliness measures, the working days allowed.
+    higher_is_better : bool
+        The improvement direction.
+    certainty : str
+        How sure the definition is, and from what source.
+    """
+
+    indicator: str
+    version: str
+    title: str
+    numerator: str
+    denominator: str
+    threshold_working_days: int | None
+    higher_is_better: bool
+    certainty: str
+
+
+_TITLE_ONLY = "title verified (Community Care 2008); numerator and denominator inferred from the title"
+DEFINITIONS: dict[tuple[str, str], IndicatorDefinition] = {(d.indicator, d.version): d for d in (
+    IndicatorDefinition("NI59", "NI-2008", "Initial assessments carried out within 7 working days of referral",
+                        "initial assessments completed within 7 working days of referral",
+                        "initial assessments completed", 7, True, _TITLE_ONLY),
+    IndicatorDefinition("NI59", "NI-2009", "Initial assessments carried out within 10 working days of referral",
+                        "initial assessments completed within 10 working days of referral",
+                        "initial assessments completed", 10, True,
+                        "threshold from a later scrutiny minute (10 working days); the date of the change is not known"),
+    IndicatorDefinition("SA45", "WT-2013", "Single assessments completed within 45 working days of referral",
+                        "assessments completed within 45 working days", "assessments completed", 45, True,
+                        "Working Together 2013"),
+    IndicatorDefinition("NI60", "NI-2008", "Core assessments carried out within 35 working days of their commencement",
+                        "core assessments completed within 35 working days", "core assessments completed", 35, True,
+                        "title and 35-day timescale verified"),
+    IndicatorDefinition("NI61", "NI-2008", "Timeliness of placements for adoption after the decision to place",
+                        "children placed within the threshold after the 'should be placed' decision",
+                        "children placed for adoption", None, True, "threshold NOT FOUND in the sources read"),
+    IndicatorDefinition("NI62", "NI-2008", "Stability of placements: three or more placements in the year",
+                        "looked-after children at 31 March with 3+ placements in the year",
+                        "looked-after children at 31 March", None, False, "DfE successor measure verified"),
+    IndicatorDefinition("NI63", "NI-2008", "Stability of placements: length of placement",
+                        "under-16s looked after 2.5+ years in the same placement for 2+ years",
+                        "under-16s looked after continuously for 2.5+ years", None, True, "verbatim description verified"),
+    IndicatorDefinition("NI64", "NI-2008", "Child protection plans lasting 2 years or more",
+                        "plans ending in the year that had lasted 2+ years", "plans ending in the year", None, False,
+                        "DfE successor D7 verified"),
+    IndicatorDefinition("NI65", "NI-2008", "Children becoming subject to a plan for a second or subsequent time",
+                        "children starting a plan who had a previous plan, however long ago",
+                        "children starting a plan", None, False, "LG Inform text and DfE D3 verified"),
+    IndicatorDefinition("NI66", "NI-2008", "Looked-after children's reviews held within required timescales",
+                        "looked-after children whose reviews were all within timescale", "looked-after children",
+                        None, True, "title verified; cohort rule NOT FOUND"),
+    IndicatorDefinition("NI67", "NI-2008", "Child protection cases reviewed within required timescales",
+                        "children on a plan 3+ months whose reviews were all within timescale",
+                        "children on a plan for 3+ months", None, True, "DfE successor D6 verified"),
+    IndicatorDefinition("NI68", "NI-2008", "Referrals going on to initial assessment",
+                        "referrals that went on to an initial assessment", "referrals", None, True, _TITLE_ONLY),
+)}
+
+
+def timeliness(start: Sequence[object], end: Sequence[object], definition: IndicatorDefinition,
+               *, confidence_level: float = 0.95) -> dict[str, object]:
+    """Compute a timeliness indicator from case-level dates with the working-day calendar.
+
+    Parameters
+    ----------
+    start, end : sequence of dates
+        Referral (or commencement) and completion dates of each assessment completed.
+    definition : IndicatorDefinition
+        A definition with ``threshold_working_days``.
+    confidence_level : float, default: ``0.95``
+
+    Returns
+    -------
+    dict
+        ``numerator``, ``denominator``, ``result`` (a Wilson ``ProportionResult``) and
+        ``working_days`` (per case).
+    """
+    if definition.threshold_working_days is None:
+        raise ParameterError(f"{definition.indicator} ({definition.version}) is not a timeliness measure")
+    if len(start) != len(end) or not len(start):
+        raise ParameterError("`start` and `end` must be equal-length, non-empty sequences of dates")
+    days = working_days_between(start, end)
+    if (days < 0).any():
+        bad = int(np.flatnonzero(days < 0)[0])
+        raise ParameterError(f"case {bad + 1} ends before it starts ({start[bad]} to {end[bad]})")
+    k, n = int((days <= definition.threshold_working_days).sum()), len(days)
+    return {"numerator": k, "denominator": n, "working_days": days,
+            "result": proportion_ci(k, n, method="wilson", confidence_level=confidence_level)}
+
+
+def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: float = 0.95) -> pd.DataFrame:
+    """One row per indicator for a cycle: rate with its interval, target and neighbours, change.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        The ``indicators`` dataset.
+    cycle : str
+    confidence_level : float, default: ``0.95``
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator``, ``title``, ``version``, ``certainty``, ``numerator``, ``denominator``,
+        ``rate``, ``ci_low``, ``ci_high`` (Wilson), ``target``, ``neighbour_average``,
+        ``previous_rate``, ``higher_is_better``, ``meets_target`` (None without a target),
+        ``vs_neighbours`` (``better``, ``worse`` or ``similar``: whether the neighbours'
+        average lies outside the interval).
+    """
+    from review.cycles import previous_cycle
+
+    now = indicators[indicators["cycle"] == cycle]
+    before = indicators[indicators["cycle"] == previous_cycle(cycle)].set_index("indicator")
+    rows = []
+    for _, r in now.sort_values("indicator").iterrows():
+        d = DEFINITIONS.get((r["indicator"], r["definition_version"]))
+        if d is None:
+            raise ParameterError(f"no definition {r['indicator']} version {r['definition_version']!r}; "
+                                 f"known: {sorted(DEFINITIONS)}")
+        res = proportion_ci(int(r["numerator"]), int(r["denominator"]), method="wilson",
+                            confidence_level=confidence_level) if r["denominator"] else None
+        rate = res.statistic if res else float("nan")
+        low, high = (res.confidence_interval.low, res.confidence_interval.high) if res else (float("nan"),) * 2
+        prev = before.loc[r["indicator"]] if r["indicator"] in before.index else None
+        prev_rate = prev["numerator"] / prev["denominator"] if prev is not None and prev["denominator"] else float("nan")
+        target, nb = r.get("target"), r.get("neighbour_average")
+        meets = None if target is None or pd.isna(target) else bool(rate >= target if d.higher_is_better else rate <= target)
+        if nb is None or pd.isna(nb) or res is None:
+            versus = None
+        elif low <= nb <= high:
+            versus = "similar"
+        else:
+            versus = "better" if (nb < low) == d.higher_is_better else "worse"
+        rows.append({"indicator": r["indicator"], "title": d.title, "version": d.version, "certainty": d.certainty,
+                     "numerator": int(r["numerator"]), "denominator": int(r["denominator"]), "rate": rate,
+                     "ci_low": low, "ci_high": high, "target": target, "neighbour_average": nb,
+                     "previous_rate": prev_rate, "higher_is_better": d.higher_is_better, "meets_target": meets,
+                     "vs_neighbours": versus})
+    return pd.DataFrame(rows)

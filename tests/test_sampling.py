@@ -1,0 +1,246 @@
+"""Sampling statistics: intervals, sample sizes, stratification, allocation and the draw."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from review.exceptions import ParameterError
+from review.sample_draw import draw_sample, tier_coverage
+from review.sampling import (
+    achieved_margin,
+    allocate,
+    design_effect,
+    proportion_ci,
+    sample_size,
+    stratified_proportion,
+    stratified_sample_size,
+)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (10, 10), (41, 50), (82, 100), (1, 400)])
+def test_intervals_match_scipy_and_statsmodels(k, n):
+    for ours, scipy_name, sm_name in (("wilson", "wilson", "wilson"), ("clopper-pearson", "exact", "beta")):
+        r = proportion_ci(k, n, method=ours)
+        ref = stats.binomtest(k, n).proportion_ci(method=scipy_name)
+        assert (r.confidence_interval.low, r.confidence_interval.high) == pytest.approx((ref.low, ref.high), abs=1e-12)
+        sm = proportion_confint(k, n, method=sm_name)
+        assert (r.confidence_interval.low, r.confidence_interval.high) == pytest.approx(sm, abs=1e-12)
+    jeffreys = proportion_ci(k, n, method="jeffreys").confidence_interval
+    sm = proportion_confint(k, n, method="jeffreys")
+    if 0 < k < n:
+        assert (jeffreys.low, jeffreys.high) == pytest.approx(sm, abs=1e-12)
+    else:  # Brown, Cai and DasGupta's boundary rule
+        assert jeffreys.low == 0.0 if k == 0 else jeffreys.high == 1.0
+
+
+def _exact_hypergeometric(k, n, N, alpha):
+    """Brute force over every possible population count M."""
+    ms = np.arange(k, N - (n - k) + 1)
+    upper_tail = stats.hypergeom.sf(k - 1, N, ms, n)
+    lower_tail = stats.hypergeom.cdf(k, N, ms, n)
+    lo = ms[upper_tail > alpha / 2].min() if k else k
+    hi = ms[lower_tail > alpha / 2].max() if k < n else N - (n - k)
+    return lo / N, hi / N
+
+
+@pytest.mark.parametrize(("k", "n", "N"), [(41, 50, 200), (0, 20, 60), (20, 20, 60), (7, 30, 31), (12, 40, 1000)])
+def test_finite_population_exact_bounds_by_brute_force(k, n, N):
+    r = proportion_ci(k, n, method="clopper-pearson", population=N)
+    assert (r.confidence_interval.low, r.confidence_interval.high) == pytest.approx(
+        _exact_hypergeometric(k, n, N, 0.05))
+
+
+def test_finite_population_wilson_by_hand():
+    k, n, N = 41, 50, 200
+    z2 = stats.norm.ppf(0.975) ** 2 * (N - n) / (N - 1)
+    p = k / n
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = math.sqrt(z2) / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    r = proportion_ci(k, n, method="wilson", population=N)
+    assert (r.confidence_interval.low, r.confidence_interval.high) == pytest.approx((centre - half, centre + half))
+
+
+@pytest.mark.parametrize("method", ["wilson", "clopper-pearson", "jeffreys"])
+def test_finite_population_narrows_and_converges(method):
+    wide = proportion_ci(41, 50, method=method).confidence_interval
+    small = proportion_ci(41, 50, method=method, population=120).confidence_interval
+    huge = proportion_ci(41, 50, method=method, population=10**7).confidence_interval
+    assert small.high - small.low < wide.high - wide.low
+    assert (huge.low, huge.high) == pytest.approx((wide.low, wide.high), abs=2e-4)
+    census = proportion_ci(41, 50, method=method, population=50).confidence_interval
+    assert census.low == census.high == 0.82
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 300), data=st.data(), method=st.sampled_from(["wilson", "clopper-pearson", "jeffreys"]))
+def test_interval_contains_the_estimate_and_shrinks_with_n(n, data, method):
+    k = data.draw(st.integers(0, n))
+    r = proportion_ci(k, n, method=method)
+    assert r.confidence_interval.low <= r.statistic <= r.confidence_interval.high
+    bigger = proportion_ci(4 * k, 4 * n, method=method)
+    assert bigger.confidence_interval.high - bigger.confidence_interval.low < r.confidence_interval.high - r.confidence_interval.low
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"k": 5, "n": 3, "method": "wilson"}, r"`k` \(5\) cannot be larger than `n` \(3\)"),
+        ({"k": 1, "n": 0, "method": "wilson"}, r"`n` must be a whole number >= 1; got 0"),
+        ({"k": 1, "n": 5, "method": "wald"}, r"`method` must be one of \['wilson', 'clopper-pearson', 'jeffreys'\]"),
+        ({"k": 1, "n": 5, "method": "wilson", "population": 3}, r"`population` \(3\) cannot be smaller"),
+        ({"k": 1, "n": 5, "method": "wilson", "confidence_level": 95}, r"`confidence_level` must be"),
+    ],
+)
+def test_proportion_ci_errors(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        proportion_ci(**kwargs)
+
+
+def test_method_is_required():
+    with pytest.raises(TypeError, match="method"):
+        proportion_ci(1, 5)  # type: ignore[call-arg]
+
+
+# UBHT Clinical Audit Central Office (2005), "How to: set an audit sample size": worked example
+# N = 400, p = 70%, A = 0.05, 95% -> 178.6 -> 179; its table row 500, 50%, 90%, +/-5% -> 176.
+# HEIW: N = 300, 70%, +/-5%, 95% -> 155.5 by the formula (Epi Info prints 155; we round up).
+# A public-health audit guide: 2,000 files at 90%, 5% -> 238.3 by the formula (printed 238; rounded up: 239).
+@pytest.mark.parametrize(
+    ("population", "p", "level", "expected"),
+    [(400, 0.7, 0.95, 179), (500, 0.5, 0.90, 176), (300, 0.7, 0.95, 156), (2000, 0.5, 0.90, 239)],
+)
+def test_sample_size_worked_examples(population, p, level, expected):
+    assert sample_size(margin=0.05, confidence_level=level, population=population, expected_proportion=p) == expected
+
+
+def test_sample_size_without_population_and_monotonicity():
+    assert sample_size(margin=0.05, confidence_level=0.95) == 385  # 1.96^2 * 0.25 / 0.0025 = 384.1
+    sizes = [sample_size(margin=m, confidence_level=0.95, population=1000) for m in (0.03, 0.05, 0.1)]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sample_size(margin=0.01, confidence_level=0.99, population=50) == 50
+
+
+def test_achieved_margin_of_the_quota():
+    assert achieved_margin(100) == pytest.approx(1.959964 * 0.05, rel=1e-6)
+    assert achieved_margin(100, population=100) == 0.0
+    assert achieved_margin(100, population=400) < achieved_margin(100)
+
+
+def test_stratified_estimate_by_hand():
+    # Two teams: N = (600, 400), n = (30, 20), k = (24, 10).
+    # p = 0.6*0.8 + 0.4*0.5 = 0.68; V = 0.36*(1-30/600)*0.16/29 + 0.16*(1-20/400)*0.25/19 = 0.0038869...
+    r = stratified_proportion([24, 10], [30, 20], [600, 400], labels=["North", "South"])
+    var = 0.36 * (1 - 30 / 600) * 0.16 / 29 + 0.16 * (1 - 20 / 400) * 0.25 / 19
+    assert r.statistic == pytest.approx(0.68)
+    assert r.standard_error == pytest.approx(math.sqrt(var))
+    assert r.confidence_interval.low == pytest.approx(0.68 - 1.959964 * math.sqrt(var), rel=1e-6)
+    assert list(r.strata.stratum) == ["North", "South"]
+
+
+def test_stratified_errors():
+    with pytest.raises(ParameterError, match=r"population of 0 cannot be weighted: \['b'\]"):
+        stratified_proportion([1, 1], [2, 2], [10, 0], labels=["a", "b"])
+    with pytest.raises(ParameterError, match=r"2 <= n <= population"):
+        stratified_proportion([1], [1], [10])
+
+
+def test_design_effect_of_clustering():
+    assert design_effect([10, 0, 10, 0], [10, 10, 10, 10]) > 8  # pure clusters: about the cluster size
+    rng = np.random.default_rng(3)
+    n = np.full(40, 25)
+    assert design_effect(rng.binomial(n, 0.6), n) == pytest.approx(1.0, abs=0.45)  # no clustering
+
+
+def test_allocation():
+    assert allocate(100, [500, 300, 200]).tolist() == [50, 30, 20]
+    assert allocate(10, [500, 300, 200, 5], minimum=2).sum() == 10
+    assert (allocate(10, [500, 300, 200, 5], minimum=2) >= 2).all()
+    assert allocate(9, [100, 100, 100], method="equal").tolist() == [3, 3, 3]
+    assert allocate(30, [100, 100], method="neyman", sd=[0.5, 0.25]).tolist() == [20, 10]
+    assert allocate(12, [3, 100], method="equal").tolist() == [3, 9]  # a small stratum is capped
+    with pytest.raises(ParameterError, match="cannot allocate 50 files to strata holding 20 cases"):
+        allocate(50, [10, 10])
+    with pytest.raises(ParameterError, match="minimum of 5 per stratum needs 10 files"):
+        allocate(6, [10, 10], minimum=5)
+    with pytest.raises(ParameterError, match="Neyman allocation needs `sd`"):
+        allocate(6, [10, 10], method="neyman")
+
+
+def test_stratified_sample_size_equals_simple_for_one_stratum():
+    assert stratified_sample_size(margin=0.05, confidence_level=0.95, population=[400], expected_proportion=0.7) == 179
+
+
+# --- the draw ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo(root):
+    from review.data import load_evidence
+
+    evidence = load_evidence(root / "data" / "demo")
+    frame = evidence.table("frame")
+    return evidence, frame[frame.cycle == "2009-Q4"]
+
+
+def test_draw_is_reproducible_and_honours_exclusions(demo):
+    evidence, frame = demo
+    staff, programme = evidence.table("staff"), evidence.table("programme")
+    a = draw_sample(frame, staff=staff, programme=programme, as_of=dt.date(2009, 10, 1), rng=11)
+    b = draw_sample(frame, staff=staff, programme=programme, as_of=dt.date(2009, 10, 1), rng=11)
+    c = draw_sample(frame, staff=staff, programme=programme, as_of=dt.date(2009, 10, 1), rng=12)
+    pd.testing.assert_frame_equal(a.selected, b.selected)
+    assert not a.selected.case_ref.equals(c.selected.case_ref)
+    assert a.selected.case_ref.is_unique
+    merged = a.selected.merge(frame, on="case_ref", suffixes=("", "_frame")).merge(
+        staff[["staff_id", "team"]].rename(columns={"staff_id": "auditor_id", "team": "auditor_team"}), on="auditor_id")
+    last = pd.to_datetime(merged.last_audit_date)
+    assert (last.isna() | (last < pd.Timestamp("2008-10-01"))).all()
+    assert (merged.team != merged.auditor_team).all()
+    assert (merged.team_manager != merged.auditor_id).all()
+    assert (a.selected.groupby("auditor_id").size() <= 6).all()
+    assert np.allclose(a.selected.weight * a.selected.inclusion_probability, 1.0)
+
+
+def test_impossible_quota_is_explained(demo):
+    evidence, frame = demo
+    programme = evidence.table("programme").assign(quota_per_auditor=500)
+    draw = draw_sample(frame.head(300), staff=evidence.table("staff"), programme=programme,
+                       as_of=dt.date(2009, 10, 1), rng=1)
+    assert any("cases needed but only" in s for s in draw.shortfalls)
+
+
+def test_draw_names_a_missing_column(demo):
+    evidence, frame = demo
+    with pytest.raises(ParameterError, match=r"`frame` has no column \['team_manager'\]"):
+        draw_sample(frame.drop(columns="team_manager"), staff=evidence.table("staff"),
+                    programme=evidence.table("programme"), as_of=dt.date(2009, 10, 1), rng=1)
+
+
+def test_tier_coverage(demo):
+    evidence, _ = demo
+    cov = tier_coverage(evidence.table("audits"), staff=evidence.table("staff"), programme=evidence.table("programme"),
+                        cycle="2009-Q4")
+    tm = cov[(cov.tier == "TM") & (cov.audit_type == "case file")].iloc[0]
+    assert tm.planned == 72
+    audits = evidence.table("audits")
+    assert tm.completed == ((audits.cycle == "2009-Q4") & (audits.auditor_tier == "TM")
+                            & (audits.audit_type == "case file")).sum()
+    assert tm.auditors_overdue == len(tm.overdue.split(";")) if tm.overdue else tm.auditors_overdue == 0
+
+
+def test_sample_command_writes_the_allocation(tmp_path, capsys):
+    from review.cli import main
+
+    out = tmp_path / "allocation.csv"
+    assert main(["sample", "--cycle", "2009-Q4", "--seed", "7", "--out", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(table.columns[:5]) == ["case_ref", "team", "case_type", "tier", "auditor_id"]
+    assert "123 cases drawn from 2000 open cases" in capsys.readouterr().out
