@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from review.paths import project_root
+from review.paths import BATCH_ENV, project_root
+
+# Kernels started by the tests (papermill, nbval) inherit this: notebooks run as in the batch.
+os.environ[BATCH_ENV] = "1"
 
 
 @pytest.fixture(scope="session")

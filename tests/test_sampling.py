@@ -231,8 +231,11 @@ def test_tier_coverage(demo):
     tm = cov[(cov.tier == "TM") & (cov.audit_type == "case file")].iloc[0]
     assert tm.planned == 72
     audits = evidence.table("audits")
-    assert tm.completed == ((audits.cycle == "2009-Q4") & (audits.auditor_tier == "TM")
+    assert tm.completed == ((audits.cycle == "2009-Q4") & (audits.auditor_tier == "TM") & audits.moderation_of.isna()
                             & (audits.audit_type == "case file")).sum()
+    sm = cov[(cov.tier == "SM") & (cov.audit_type == "case file")].iloc[0]
+    assert sm.moderations == ((audits.cycle == "2009-Q4") & (audits.auditor_tier == "SM")
+                              & audits.moderation_of.notna()).sum()
     assert tm.auditors_overdue == len(tm.overdue.split(";")) if tm.overdue else tm.auditors_overdue == 0
 
 

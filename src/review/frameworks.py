@@ -46,6 +46,13 @@ FRAMEWORKS: dict[str, Framework] = {
     fw.name: fw
     for fw in (
         Framework(
+            name="gose_performance",
+            title="GOSE children's social care performance management framework",
+            notebook="gose_performance.ipynb",
+            purpose="Every return of the framework, the case-file audit programme by tier with moderation and "
+            "precision, supervision and IRO audits, complaints, NI 59-68, workforce and spend.",
+        ),
+        Framework(
             name="cycle_summary",
             title="Cycle summary",
             notebook="cycle_summary.ipynb",

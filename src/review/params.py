@@ -129,6 +129,9 @@ COMMON_PARAMS: tuple[Param, ...] = (
     ),
     Param("confidence_level", "probability", 0.95, "two-sided confidence level of every interval"),
     Param("seed", "int", 20090101, "seed of every random draw (bootstrap intervals, samples)"),
+    Param("suppression_threshold", "int", 5, "published tables show counts of 1 to this as c"),
+    Param("min_group", "int", 10, "published percentages of groups smaller than this are withheld"),
+    Param("rounding_base", "int", 1, "published counts are rounded half up to a multiple of this (1: unrounded)"),
 )
 
 

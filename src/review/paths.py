@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ROOT_ENV", "project_root", "resolve"]
+__all__ = ["BATCH_ENV", "ROOT_ENV", "project_root", "resolve"]
 
 ROOT_ENV = "REVIEW_ROOT"
+BATCH_ENV = "REVIEW_BATCH"
+"""Set to "1" by the batch runner and the tests: notebooks then show no interactive widgets."""
 _MARKERS = ("pyproject.toml", "params", "notebooks")
 
 

@@ -1,68 +1,159 @@
 """Presentation: the only place that rounds, formats and turns results into HTML for reports.
 
-Tables are rendered to static HTML with a fixed id (pandas' Styler embeds a random one),
-every string from the data is HTML-escaped, and the index is hidden.
+Tables are static HTML with a fixed id (pandas' Styler embeds a random one), every string from
+the data is escaped, and the index is hidden. Percentages always come with n; kappa always with
+observed agreement and n. In a published report, counts and rates pass through
+:mod:`review.disclosure` first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+import html
+import io
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
 
+from review.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
 from review.frameworks import FRAMEWORKS
 
-__all__ = ["framework_status", "table"]
+__all__ = [
+    "RAG_COLOURS",
+    "agreement_text",
+    "figure",
+    "framework_status",
+    "headline_cards",
+    "note",
+    "pct",
+    "rate_text",
+    "table",
+]
+
+RAG_COLOURS = {"green": "#1e7b34", "amber": "#a35f00", "red": "#b3261e", "grey": "#555555"}
 
 
-def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None) -> HTML:
-    """Render a small table as static, escaped HTML with a stable id.
+def pct(value: float, decimals: int = 1) -> str:
+    """A proportion as a percentage rounded half up (0.825 -> '82.5%'); NaN -> ':'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ":"
+    return f"{round_half_up(100 * value, decimals):.{decimals}f}%"
+
+
+def rate_text(k: int, n: int, policy: DisclosurePolicy, *, interval: tuple[float, float] | None = None) -> str:
+    """'82.0% (41 of 50; 95% CI 68.6% to 90.2%)', or the disclosure symbol when it must be withheld."""
+    symbol = suppressed_rate(int(k), int(n), policy)
+    if symbol:
+        return symbol
+    if n == 0:
+        return "z"
+    text = f"{pct(k / n, policy.percent_decimals)} ({int(k):,} of {int(n):,}"
+    if interval is not None:
+        text += f"; CI {pct(interval[0], policy.percent_decimals)} to {pct(interval[1], policy.percent_decimals)}"
+    return text + ")"
+
+
+def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) -> str:
+    """A coefficient never without observed agreement and n: 'kappa 0.58 (0.41 to 0.75); agreement 95.0%; n 46'."""
+    n = int(result.n_units)
+    if policy.is_small(n) or (policy.suppress and n < policy.min_group):
+        return "c"
+    if math.isnan(result.statistic):
+        return f"undefined (every rating in one category); agreement {pct(result.observed_agreement)}; n {n}"
+    ci = result.confidence_interval
+    kind = "agreement" if getattr(result, "weights", "unweighted") == "unweighted" else "weighted agreement"
+    return (f"{round_half_up(result.statistic, decimals):.{decimals}f} "
+            f"({round_half_up(ci.low, decimals):.{decimals}f} to {round_half_up(ci.high, decimals):.{decimals}f}); "
+            f"{kind} {pct(result.observed_agreement)}; n {n}")
+
+
+def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
+          policy: DisclosurePolicy | None = None, index: bool = False) -> HTML:
+    """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The rows to show; the index is hidden.
+        The rows to show (values already formatted or numbers with ``formats``).
     caption : str
-        The table's caption (escaped).
+        The table's caption.
     uid : str
         A stable id, so the HTML is identical between runs (nbval compares it).
     formats : mapping, optional
-        Column name to a format string such as ``"{:.1%}"``.
+        Column name to a format string.
+    policy : DisclosurePolicy, optional
+        Adds the footnote explaining suppression symbols.
+    index : bool, default: ``False``
+        Whether to show the index (for cross-tables).
 
     Returns
     -------
     IPython.display.HTML
-        The table.
     """
-    import html
+    styler = frame.style.format(escape="html", na_rep=":")
+    if formats:
+        styler = styler.format(formats, escape="html", na_rep=":")
+    if not index:
+        styler = styler.hide(axis="index")
+    else:
+        styler = styler.format_index(escape="html").format_index(escape="html", axis=1)
+    styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
+    body = styler.to_html()
+    if policy is not None:
+        body += f'<p class="review-footnote"><small>{html.escape(footnote(policy))}</small></p>'
+    return HTML(body)
 
-    styler = (
-        frame.style.format(escape="html")
-        .format(formats or {}, escape="html")
-        .hide(axis="index")
-        .set_caption(html.escape(caption))
-        .set_uuid(uid)
-    )
-    return HTML(styler.to_html())
+
+def note(text: str) -> HTML:
+    """A short escaped paragraph (for data-dependent sentences in a report)."""
+    return HTML(f"<p>{html.escape(text)}</p>")
 
 
-def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
-    """Table of every framework report of a cycle: whether it ran and its headlines.
+def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: str) -> HTML:
+    """The summary a manager reads first: each card a judgement, its status and one line of evidence.
 
     Parameters
     ----------
-    results : mapping
-        Framework name to its recorded results (from ``load_cycle_results``).
-    exclude : str, default: ``"cycle_summary"``
-        The framework showing the table, left out of it.
+    cards : sequence of mapping
+        ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``.
+    cycle, audience : str
 
     Returns
     -------
     IPython.display.HTML
-        The table.
     """
+    items = []
+    for card in cards:
+        colour = RAG_COLOURS.get(card.get("status", "grey"), RAG_COLOURS["grey"])
+        label = {"green": "Good", "amber": "Watch", "red": "Act", "grey": "No judgement"}.get(card.get("status", "grey"), "")
+        items.append(
+            f'<div style="border-left:6px solid {colour};padding:0.4rem 0.8rem;margin:0.4rem 0;background:#fafafa">'
+            f'<strong>{html.escape(card["title"])}</strong> '
+            f'<span style="color:{colour};font-weight:600">[{html.escape(label)}]</span><br>'
+            f'<span style="font-size:1.15em">{html.escape(card.get("value", ""))}</span><br>'
+            f'<small>{html.escape(card.get("detail", ""))}</small></div>'
+        )
+    head = f"<p><strong>Cycle {html.escape(cycle)}</strong> &middot; audience: {html.escape(audience)}</p>"
+    return HTML(head + "".join(items))
+
+
+def figure(fig: Any, *, alt: str, caption: str) -> HTML:
+    """Embed a matplotlib figure as a PNG with a text alternative and a caption; closes the figure."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+                f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
+    """Table of every framework report of a cycle: whether it ran and its headlines."""
     rows = [
         {
             "Report": fw.title,

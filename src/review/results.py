@@ -9,12 +9,14 @@ written to disk from a notebook; the batch runner extracts them with
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["RESULTS_MIME", "load_cycle_results", "record", "results_from_notebook", "to_jsonable"]
 
@@ -37,6 +39,9 @@ def to_jsonable(value: Any) -> Any:
     object
         Built only of dict, list, str, int, float, bool and None.
     """
+    if isinstance(value, pd.DataFrame):
+        return {"columns": [str(c) for c in value.columns], "index": [to_jsonable(i) for i in value.index],
+                "data": to_jsonable(value.to_numpy().tolist())}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
@@ -54,6 +59,8 @@ def to_jsonable(value: Any) -> Any:
         return f if math.isfinite(f) else None
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
     msg = f"cannot record a value of type {type(value).__name__} ({value!r}) as a result"
     raise TypeError(msg)
 

@@ -27,7 +27,7 @@ from review import __version__
 from review.exceptions import ParameterError
 from review.frameworks import FRAMEWORKS, Framework
 from review.params import CycleParams
-from review.paths import ROOT_ENV, project_root
+from review.paths import BATCH_ENV, ROOT_ENV, project_root
 
 __all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
 
@@ -130,6 +130,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     executed = staging / f"{task.framework}.ipynb"
     started, t0 = _now(), time.perf_counter()
     os.environ[ROOT_ENV] = str(project_root())
+    os.environ[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
     error: dict[str, Any] | None = None
     try:
         pm.execute_notebook(
@@ -185,11 +186,14 @@ def _run_tasks(
             progress(task.framework, outcome)
             outcomes.append(outcome)
         return outcomes
-    # Fork after importing papermill and nbconvert once, so workers do not pay the imports.
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
-
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    # A forkserver starts clean (forking this process could copy the event-loop thread that
+    # papermill's client leaves behind and deadlock) and preloads papermill and nbconvert once,
+    # so each worker forks from it without paying the imports again.
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill", "nbconvert", "review.run", "review.htmlreport"])
+    else:
+        context = multiprocessing.get_context("spawn")
     outcomes = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
         futures = {pool.submit(execute_task, t): t for t in tasks}

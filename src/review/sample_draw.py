@@ -157,7 +157,8 @@ def tier_coverage(audits: pd.DataFrame, *, staff: pd.DataFrame, programme: pd.Da
     ----------
     audits : pandas.DataFrame
         The audits dataset (``cycle``, ``auditor_id``, ``auditor_tier``, ``audit_type``,
-        ``moderation_of``); moderations count towards the moderator's quota.
+        ``moderation_of``). Quotas are of first audits; moderations (re-audits of another
+        manager's audit) are counted apart, in ``moderations``.
     staff, programme : pandas.DataFrame
         As for :func:`draw_sample`.
     cycle : str
@@ -165,10 +166,14 @@ def tier_coverage(audits: pd.DataFrame, *, staff: pd.DataFrame, programme: pd.Da
     Returns
     -------
     pandas.DataFrame
-        ``tier``, ``audit_type``, ``auditors``, ``planned``, ``completed``, ``auditors_overdue``
-        (auditors below their quota), ``overdue`` (their ids, ``;``-separated).
+        ``tier``, ``audit_type``, ``auditors``, ``planned``, ``completed`` (first audits),
+        ``auditors_overdue`` (auditors below their quota), ``overdue`` (their ids,
+        ``;``-separated), ``moderations`` (re-audits done by the tier).
     """
-    done = audits[audits["cycle"] == cycle].groupby(["auditor_id", "audit_type"]).size()
+    in_cycle = audits[audits["cycle"] == cycle]
+    first = in_cycle["moderation_of"].isna()
+    done = in_cycle[first].groupby(["auditor_id", "audit_type"]).size()
+    moderated = in_cycle[~first].groupby(["auditor_id", "audit_type"]).size()
     rows = []
     for _, plan in programme.sort_values(["tier", "audit_type"]).iterrows():
         members = sorted(staff.loc[staff["tier"] == plan["tier"], "staff_id"])
@@ -176,6 +181,7 @@ def tier_coverage(audits: pd.DataFrame, *, staff: pd.DataFrame, programme: pd.Da
         late = [a for a, c in zip(members, counts, strict=True) if c < plan["quota_per_auditor"]]
         rows.append({"tier": plan["tier"], "audit_type": plan["audit_type"], "auditors": len(members),
                      "planned": int(plan["quota_per_auditor"]) * len(members), "completed": int(sum(counts)),
-                     "auditors_overdue": len(late), "overdue": ";".join(late)})
+                     "auditors_overdue": len(late), "overdue": ";".join(late),
+                     "moderations": int(sum(moderated.get((a, plan["audit_type"]), 0) for a in members))})
     return pd.DataFrame(rows, columns=["tier", "audit_type", "auditors", "planned", "completed",
-                                       "auditors_overdue", "overdue"])
+                                       "auditors_overdue", "overdue", "moderations"])

@@ -469,6 +469,10 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
                  "auditor position] in grade steps for that pair (positive: the auditor was more generous).",
     }
     files["ground_truth.json"] = json.dumps(truth, indent=1, sort_keys=True) + "\n"
+    files["SYNTHETIC_DEMO_DATA.txt"] = (
+        "Synthetic demo data written by `review demo-data`. No real child, case, worker or council is\n"
+        "described. Identifiers here are pseudonymised with the fixed demo key, which is not a secret;\n"
+        "a council's own data needs its own key (REVIEW_PSEUDONYM_KEY).\n")
     written = []
     for name, text in files.items():
         path = folder / name

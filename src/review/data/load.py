@@ -68,12 +68,16 @@ class Evidence:
     scales : mapping of str to GradeScale
     criteria : tuple of str
         The criterion columns of the audits table.
+    key_source : str or None
+        Where the pseudonymisation key came from, once :func:`review.pseudonym.pseudonymise`
+        has replaced the identifiers (None: the raw references are still in the tables).
     """
 
     folder: str
     tables: Mapping[str, pd.DataFrame]
     scales: Mapping[str, GradeScale]
     criteria: tuple[str, ...]
+    key_source: str | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of one table (an empty frame with the contract's columns if absent)."""

@@ -1,0 +1,185 @@
+"""Statistical disclosure control for published reports, following the DfE / GSS convention.
+
+Counts of 1 to 5 are suppressed and shown as ``c``; secondary suppression then hides a further
+cell in any row or column where a single suppressed cell could be worked out from the total;
+rates built on a suppressed count are suppressed too, and percentages of small groups are
+withheld. Rounding is half up (DfE's ``round_five_up``), never Python's banker's rounding.
+
+Symbols: ``c`` confidential, ``z`` not applicable, ``:`` not available, ``k`` a value that rounds
+to zero but is not zero.
+
+References
+----------
+.. [1] Department for Education, *Characteristics of children in need: data guidance* (2020):
+   "any number between 1 and 5 inclusive has been suppressed and replaced by 'c'. Secondary
+   suppression has been applied where necessary".
+.. [2] Government Statistical Service, *Symbols in tables, definitions and guidance*.
+.. [3] dfeR ``round_five_up``: rounding half up as an alternative to banker's rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from review.exceptions import ParameterError
+
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppress_table", "suppressed_rate"]
+
+SYMBOLS = {
+    "c": "confidential: a count of 1 to 5, or a figure from which one could be worked out",
+    "z": "not applicable",
+    ":": "not available",
+    "k": "a value that rounds to zero but is not zero",
+}
+
+
+@dataclass(frozen=True)
+class DisclosurePolicy:
+    """How a report protects small numbers.
+
+    Attributes
+    ----------
+    audience : str
+        ``published`` (suppression on) or ``internal`` (figures as they are).
+    low, high : int
+        Counts from ``low`` to ``high`` inclusive are suppressed (defaults 1 and 5).
+    min_group : int
+        Percentages of groups smaller than this are withheld (default 10).
+    rounding_base : int
+        Counts are rounded half up to a multiple of this (1: unrounded, as DfE publishes local
+        authority figures).
+    percent_decimals : int
+        Decimals of percentages (default 1).
+    """
+
+    audience: str = "published"
+    low: int = 1
+    high: int = 5
+    min_group: int = 10
+    rounding_base: int = 1
+    percent_decimals: int = 1
+
+    def __post_init__(self) -> None:
+        if self.audience not in ("published", "internal"):
+            raise ParameterError(f"`audience` must be 'published' or 'internal'; got {self.audience!r}")
+        if not 0 <= self.low <= self.high or self.min_group < 0 or self.rounding_base < 1 or self.percent_decimals < 0:
+            raise ParameterError("disclosure thresholds must satisfy 0 <= low <= high, min_group >= 0, rounding_base >= 1")
+
+    @property
+    def suppress(self) -> bool:
+        """Whether this audience gets suppressed figures."""
+        return self.audience == "published"
+
+    def is_small(self, count: float) -> bool:
+        """Whether a count is in the suppressed range."""
+        return self.suppress and self.low <= count <= self.high
+
+
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """Round half away from zero (2.5 -> 3, 0.125 -> 0.13 at 2 decimals), via the decimal text.
+
+    Parameters
+    ----------
+    value : float
+    decimals : int, default: ``0``
+
+    Returns
+    -------
+    float
+        NaN stays NaN.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return float("nan")
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _format_count(value: float, policy: DisclosurePolicy) -> str:
+    base = policy.rounding_base
+    rounded = int(round_half_up(value / base) * base) if base > 1 else int(value)
+    return f"{rounded:,}"
+
+
+def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bool = True) -> pd.DataFrame:
+    """Primary and secondary suppression of a table of counts, with row and column totals.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Non-negative whole numbers.
+    policy : DisclosurePolicy
+    totals : bool, default: ``True``
+        Add a ``Total`` row and column (themselves counts, suppressed by the same rules).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text: formatted counts, ``c`` where suppressed. For the internal audience nothing is
+        suppressed.
+
+    Notes
+    -----
+    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: while some row or
+    column (totals included) has exactly one ``c`` among its cells, the smallest other non-zero
+    cell of that row or column becomes ``c`` too, so no suppressed value equals a shown total
+    minus the other shown cells.
+    """
+    values = counts.to_numpy(dtype=float)
+    if (values < 0).any() or not np.array_equal(values, np.round(values)):
+        raise ParameterError("`counts` must hold whole numbers >= 0")
+    table = counts.copy().astype(float)
+    if totals:
+        table["Total"] = table.sum(axis=1)
+        table.loc["Total"] = table.sum(axis=0)
+    v = table.to_numpy()
+    hidden = np.vectorize(policy.is_small)(v) if policy.suppress else np.zeros(v.shape, dtype=bool)
+    if policy.suppress and totals:
+        changed = True
+        while changed:
+            changed = False
+            for axis in (0, 1):
+                lines = hidden if axis == 1 else hidden.T
+                vals = v if axis == 1 else v.T
+                for i in range(lines.shape[0]):
+                    if lines[i].sum() == 1:
+                        candidates = [(vals[i, j], j) for j in range(lines.shape[1]) if not lines[i, j] and vals[i, j] > 0]
+                        if candidates:
+                            _, j = min(candidates)
+                            lines[i, j] = True
+                            changed = True
+    out = pd.DataFrame(
+        [[("c" if hidden[r, c] else _format_count(v[r, c], policy)) for c in range(v.shape[1])] for r in range(v.shape[0])],
+        index=table.index, columns=table.columns,
+    )
+    return out
+
+
+def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:
+    """The symbol a published rate k/n must show instead of its value, or None if it can be shown.
+
+    A rate is suppressed when its count or the complementary count (n - k) is in the suppressed
+    range, and withheld when the group is smaller than ``policy.min_group``.
+    """
+    if not policy.suppress:
+        return None
+    if n == 0:
+        return "z"
+    if policy.is_small(k) or policy.is_small(n - k) or n < policy.min_group:
+        return "c"
+    return None
+
+
+def footnote(policy: DisclosurePolicy) -> str:
+    """The sentence under every published table explaining the symbols and rules."""
+    if not policy.suppress:
+        return ("Internal report: figures are not suppressed. Do not circulate outside the council. "
+                "Percentages are rounded half up.")
+    rounding = "unrounded" if policy.rounding_base == 1 else f"rounded to the nearest {policy.rounding_base}"
+    return (f"Counts of {policy.low} to {policy.high} are shown as c, as is any figure from which one could be "
+            f"worked out (secondary suppression); percentages of groups smaller than {policy.min_group} are "
+            f"withheld (c). Counts are {rounding}; percentages are rounded half up. Symbols: "
+            + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items()) + ".")
