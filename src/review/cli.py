@@ -89,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", type=Path, help="CSV to write (default: print a summary only)")
     sample.add_argument("--dry-run", action="store_true", help="explain the allocation and any unfilled quota; write nothing")
 
+    refresh = sub.add_parser("refresh-notebooks",
+                             help="re-run notebooks on the demo cycle and store their regression anchors (for nbval)")
+    refresh.add_argument("--framework", action="append", help="framework to refresh (repeatable; default all)")
+
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
 
@@ -189,6 +193,21 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from review.frameworks import FRAMEWORKS
+    from review.notebook_outputs import refresh_notebook
+    from review.paths import project_root
+
+    names = args.framework or list(FRAMEWORKS)
+    unknown = [n for n in names if n not in FRAMEWORKS]
+    if unknown:
+        raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
+    for name in names:
+        path = project_root() / "notebooks" / FRAMEWORKS[name].notebook
+        print(f"{path.name}: {refresh_notebook(path)} anchor cells stored")
+    return EXIT_OK
+
+
 def _cmd_frameworks(_: argparse.Namespace) -> int:
     from review.frameworks import FRAMEWORKS
 
@@ -205,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INVALID
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
-                "demo-data": _cmd_demo_data, "sample": _cmd_sample}
+                "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh}
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:
