@@ -46,6 +46,37 @@ FRAMEWORKS: dict[str, Framework] = {
     fw.name: fw
     for fw in (
         Framework(
+            name="jar_haringey",
+            title="JAR Haringey 2008 findings: stocktake",
+            notebook="jar_haringey.ipynb",
+            purpose="The 11 findings of the 2008 joint area review: the evidence on each this cycle, its level "
+            "and precision, a red/amber/green judgement and the change since last cycle.",
+            params=(
+                Param("rag_green", "probability", 0.8, "a finding is green when its measured level is at least this"),
+                Param("rag_red", "probability", 0.65, "a finding is red when its measured level is below this"),
+            ),
+        ),
+        Framework(
+            name="healthcare_commission",
+            title="Healthcare Commission review: the 7 headline issues",
+            notebook="healthcare_commission.ipynb",
+            purpose="Health agencies' self-assessment of the 7 headline issues, their agreement, and "
+            "safeguarding training compliance.",
+        ),
+        Framework(
+            name="lscb_checklist",
+            title="GOSE LSCB quality assurance checklist",
+            notebook="lscb_checklist.ipynb",
+            purpose="Member agencies' ratings of the checklist's areas, how far they agree and where they diverge.",
+        ),
+        Framework(
+            name="governance",
+            title="Social care governance exercise",
+            notebook="governance.ipynb",
+            purpose="Area managers' ratings of roles and responsibilities and of communication flow, their "
+            "agreement, and the pattern across the two axes.",
+        ),
+        Framework(
             name="gose_performance",
             title="GOSE children's social care performance management framework",
             notebook="gose_performance.ipynb",

@@ -27,6 +27,7 @@ __all__ = [
     "figure",
     "framework_status",
     "headline_cards",
+    "summary_list",
     "note",
     "pct",
     "rate_text",
@@ -153,15 +154,25 @@ def figure(fig: Any, *, alt: str, caption: str) -> HTML:
 
 
 def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
-    """Table of every framework report of a cycle: whether it ran and its headlines."""
-    rows = [
-        {
-            "Report": fw.title,
-            "Status": "Reported" if name in results else "Not run this cycle",
-            "Headlines": "; ".join(results.get(name, {}).get("headlines", [])) or "-",
-        }
-        for name, fw in FRAMEWORKS.items()
-        if name != exclude
-    ]
-    frame = pd.DataFrame(rows, columns=["Report", "Status", "Headlines"])
-    return table(frame, caption="Framework reports this cycle", uid="framework_status")
+    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped)."""
+    rows = []
+    for name, fw in FRAMEWORKS.items():
+        if name == exclude:
+            continue
+        ran = name in results
+        title = (f'<a href="{html.escape(name)}.html">{html.escape(fw.title)}</a>' if ran else html.escape(fw.title))
+        lines = "".join(f"<li>{html.escape(h)}</li>" for h in results.get(name, {}).get("headlines", []))
+        rows.append(f"<tr><td>{title}</td><td>{'Reported' if ran else 'Not run this cycle'}</td>"
+                    f"<td><ul>{lines}</ul></td></tr>")
+    return HTML('<table id="T_framework_status"><caption>Framework reports this cycle</caption><thead><tr>'
+                "<th>Report</th><th>Status</th><th>Headlines</th></tr></thead><tbody>" + "".join(rows)
+                + "</tbody></table>")
+
+
+def summary_list(results: Mapping[str, Mapping[str, Any]], key: str, *, empty: str) -> HTML:
+    """Bulleted ``actions`` or ``changes`` that the framework reports recorded, by framework (escaped)."""
+    items = []
+    for name, fw in FRAMEWORKS.items():
+        for entry in results.get(name, {}).get("figures", {}).get(key, []) or []:
+            items.append(f"<li><strong>{html.escape(fw.title)}</strong>: {html.escape(str(entry))}</li>")
+    return HTML(f"<ul>{''.join(items)}</ul>" if items else f"<p>{html.escape(empty)}</p>")

@@ -17,10 +17,10 @@ SUPERVISION = ("supervision_in_timescale", "reflective_supervision", "actions_fo
 IRO = ("child_participation", "plan_reviewed_in_timescale")
 
 
-def schedule(ctx: Context) -> pd.DataFrame:
-    """Each return of the framework due in the cycle: when due, when delivered, on time or not."""
+def schedule(ctx: Context, cycle: str | None = None) -> pd.DataFrame:
+    """Each return of the framework due in the cycle (default the notebook's): due, delivered, on time or not."""
     table = ctx.evidence.table("schedule")
-    table = table[table["cycle"] == ctx.cycle].sort_values(["due_date", "item"]).reset_index(drop=True)
+    table = table[table["cycle"] == (cycle or ctx.cycle)].sort_values(["due_date", "item"]).reset_index(drop=True)
     status = []
     for _, row in table.iterrows():
         if row["delivered_date"] is None or pd.isna(row["delivered_date"]):

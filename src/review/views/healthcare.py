@@ -1,0 +1,31 @@
+"""Report sections of the Healthcare Commission notebook beyond the shared self-assessment views."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+from review import presentation as show
+from review.analyses.context import Context
+from review.sampling import proportion_ci
+
+__all__ = ["training"]
+
+
+def training(ctx: Context) -> HTML:
+    """Safeguarding training compliance by agency: this cycle with its interval, and last cycle."""
+    t = ctx.evidence.table("training")
+    if t.empty:
+        return show.note("No training compliance data were provided.")
+    now, before = t[t["cycle"] == ctx.cycle], t[t["cycle"] == ctx.previous].set_index("agency")
+    rows = []
+    for r in now.sort_values("agency").itertuples():
+        res = proportion_ci(int(r.completed), int(r.required), method="wilson",
+                            confidence_level=ctx.params.confidence_level) if r.required else None
+        prev = before.loc[r.agency] if r.agency in before.index else None
+        rows.append({"Agency": r.agency,
+                     "Trained and in date": show.rate_text(r.completed, r.required, ctx.policy,
+                                                           interval=None if res is None else (res.confidence_interval.low, res.confidence_interval.high)),
+                     "Last cycle": show.rate_text(prev["completed"], prev["required"], ctx.policy) if prev is not None else ":"})
+    return show.table(pd.DataFrame(rows), caption="H7 training and staffing: safeguarding training compliance",
+                      uid="hc_training", policy=ctx.policy)

@@ -1,0 +1,85 @@
+"""Each framework notebook under papermill with non-default parameters, asserting on its results."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill as pm
+import pytest
+
+from review.frameworks import FRAMEWORKS
+from review.params import load_cycle_params
+from review.results import results_from_notebook
+
+pytestmark = pytest.mark.notebook
+
+
+def _run(root, tmp_path, framework, **overrides):
+    params = load_cycle_params(root / "params" / "2009-Q4.yaml").for_framework(framework) | overrides
+    out = tmp_path / f"{framework}.ipynb"
+    pm.execute_notebook(str(root / "notebooks" / FRAMEWORKS[framework].notebook), str(out), parameters=params,
+                        kernel_name="python3", cwd=str(root), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    return nb, results_from_notebook(nb)
+
+
+def _html(nb):
+    return "\n".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_gose_on_another_cycle_and_a_stricter_threshold(root, tmp_path):
+    nb, results = _run(root, tmp_path, "gose_performance", cycle="2009-Q2", suppression_threshold=10)
+    assert results["cycle"] == "2009-Q2"
+    figures = results["figures"]
+    assert figures["files_audited"] > 50
+    gob = figures["good_or_better"]
+    assert gob["confidence_interval"]["low"] < gob["statistic"] < gob["confidence_interval"]["high"]
+    assert gob["population"] == figures["open_cases"] == 2000
+    assert "Counts of 1 to 10 are shown as c" in _html(nb)
+
+
+def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(root, tmp_path):
+    nb, _ = _run(root, tmp_path, "gose_performance", audience="internal")
+    html = _html(nb)
+    assert "Who (pseudonym)" in html
+    assert "Auditor (pseudonym)" in html
+    assert "Internal report: figures are not suppressed" in html
+    published, _ = _run(root, tmp_path, "gose_performance")
+    assert "Who (pseudonym)" not in _html(published)
+
+
+def test_jar_thresholds_change_the_judgements(root, tmp_path):
+    _, strict = _run(root, tmp_path, "jar_haringey", rag_green=0.95, rag_red=0.9)
+    _, lenient = _run(root, tmp_path, "jar_haringey", rag_green=0.5, rag_red=0.3)
+    assert strict["figures"]["judgements"]["red"] > lenient["figures"]["judgements"]["red"]
+    assert lenient["figures"]["judgements"]["green"] > strict["figures"]["judgements"]["green"]
+    measures = strict["figures"]["measures"]
+    assert {row[0] for row in measures["data"]} == {f"J{i:02d}" for i in range(1, 12)}
+
+
+@pytest.mark.parametrize("framework", ["healthcare_commission", "lscb_checklist", "governance"])
+def test_self_assessment_notebooks_on_an_earlier_cycle(root, tmp_path, framework):
+    _, results = _run(root, tmp_path, framework, cycle="2009-Q1", confidence_level=0.9)
+    assert results["cycle"] == "2009-Q1"
+    alpha = results["figures"]["agreement"]["alpha"]
+    assert alpha["confidence_level"] == 0.9
+    assert -1 <= alpha["statistic"] <= 1
+
+
+def test_a_bad_parameter_fails_with_a_clear_message(root, tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match="`cycle` '2010-Q1' has no audits in data/demo"):
+        _run(root, tmp_path, "jar_haringey", cycle="2010-Q1")
+
+
+def test_summary_reads_the_other_reports(root, tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "jar_haringey.results.json").write_text(json.dumps({
+        "framework": "jar_haringey", "cycle": "2009-Q4", "headlines": ["JAR <b>headline</b>"],
+        "figures": {"actions": ["J04: feedback"], "changes": []}}))
+    nb, results = _run(root, tmp_path, "cycle_summary", results_dir=str(folder))
+    html = _html(nb)
+    assert "JAR &lt;b&gt;headline&lt;/b&gt;" in html  # escaped
+    assert "J04: feedback" in html
+    assert results["figures"]["frameworks_reported"] == ["jar_haringey"]
