@@ -128,3 +128,61 @@ def test_an_interrupted_run_leaves_the_previous_reports(demo_run, monkeypatch):
         run_cycle(params, force=True, output_root=folder.parent)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not list(folder.parent.glob(".*staging*"))
+
+
+def test_bad_data_exits_2_before_any_notebook_runs(root, tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "demo", data)
+    text = (data / "audits.csv").read_text().replace(",TM,", ",Team leader,", 1)
+    (data / "audits.csv").write_text(text)
+    params = tmp_path / "2009-Q4.yaml"
+    params.write_text(f'cycle: "2009-Q4"\ndata_dir: "{data}"\n')
+    out = tmp_path / "out"
+    code = main(["run", "--cycle", "2009-Q4", "--params", str(params), "--output-root", str(out), "--quiet"])
+    assert code == 2
+    assert "column 'auditor_tier': expected a tier" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_notebook_over_its_time_limit_is_stopped(tmp_path, monkeypatch, capsys):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS))
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nbformat.write(nb, tmp_path / "slow.ipynb")
+    monkeypatch.setitem(FRAMEWORKS, "slow", Framework("slow", "Slow", str(tmp_path / "slow.ipynb"), "x"))
+    out = tmp_path / "out"
+    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet", "--timeout", "8", "--jobs", "1",
+                 "--framework", "slow"])
+    assert code == 1
+    page = (out / "2009-Q4" / "slow.html").read_text()
+    assert "ran longer than 8 seconds and was stopped" in page
+
+
+def test_a_run_killed_halfway_leaves_the_previous_reports(demo_run, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _, folder = demo_run
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q4", "--force", "--quiet",
+                             "--output-root", str(folder.parent)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(folder.parent.glob(".2009-Q4.staging-*/*.ipynb")):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_rerun_with_the_same_inputs_gives_the_same_results(demo_run, tmp_path):
+    _, folder = demo_run
+    again = tmp_path / "again"
+    assert main(["run", "--cycle", "2009-Q4", "--output-root", str(again), "--quiet"]) == 0
+    for path in folder.glob("*.results.json"):
+        assert (again / "2009-Q4" / path.name).read_bytes() == path.read_bytes(), path.name

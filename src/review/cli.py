@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="override the params file's audience (default there: published)")
     run.add_argument("--force", action="store_true", help="replace a cycle's existing reports")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
-    run.add_argument("--timeout", type=float, default=600.0, help="seconds a cell may run (default 600)")
+    run.add_argument("--timeout", type=float, default=600.0,
+                     help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
 
     val = sub.add_parser("validate", help="validate params files and data folders before a run")
@@ -122,6 +123,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if params.cycle != cycle:
             raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
         loaded.append(params)
+    from review.data import load_evidence
+    from review.paths import resolve
+    from review.pseudonym import resolve_key
+
+    for folder in sorted({p.common["data_dir"] for p in loaded}):
+        load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
+        resolve_key(resolve(folder))  # and the pseudonymisation key
     quiet = args.quiet or not sys.stdout.isatty()
     status = EXIT_OK
     for params in loaded:

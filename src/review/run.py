@@ -13,7 +13,9 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -72,8 +74,12 @@ class RunSummary:
         return all(o.status == "ok" for o in self.outcomes)
 
 
+_LIVE_KERNELS: list[Any] = []
+
+
 def _kernel_manager_class() -> type:
-    """A KernelManager on IPC transport with a unique connection file (papermill#511)."""
+    """A KernelManager on IPC transport with a unique connection file (papermill#511), remembered
+    so that a notebook over its time limit can have its kernel stopped."""
     from jupyter_client.manager import KernelManager
     from jupyter_core.paths import jupyter_runtime_dir
 
@@ -86,8 +92,18 @@ def _kernel_manager_class() -> type:
             kwargs.setdefault("kernel_id", kernel_id)
             kwargs.setdefault("connection_file", os.path.join(runtime, f"kernel-{kernel_id}.json"))
             super().__init__(*args, **kwargs)
+            _LIVE_KERNELS.append(self)
 
     return IPCKernelManager
+
+
+def _stop_kernels() -> None:
+    """Interrupt the kernels this worker started: the running cell raises KeyboardInterrupt and the
+    notebook fails cleanly (killing the kernel instead can leave nbclient waiting, papermill#125)."""
+    for manager in list(_LIVE_KERNELS):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGINT)
 
 
 def _now() -> str:
@@ -132,6 +148,10 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     os.environ[ROOT_ENV] = str(project_root())
     os.environ[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
     error: dict[str, Any] | None = None
+    _LIVE_KERNELS.clear()
+    timer = threading.Timer(task.timeout, _stop_kernels)
+    timer.daemon = True
+    timer.start()
     try:
         pm.execute_notebook(
             task.notebook,
@@ -141,12 +161,18 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
             cwd=str(project_root()),
             progress_bar=False,
             log_output=False,
-            execution_timeout=task.timeout,
+            execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
             start_timeout=120,
             kernel_manager_class=_kernel_manager_class(),
         )
     except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
         error = _error_from_exception(exc)
+        if not timer.is_alive():
+            error = {"cell": error.get("cell"), "ename": "Timeout",
+                     "evalue": f"the notebook ran longer than {task.timeout:g} seconds and was stopped",
+                     "traceback": error.get("traceback", "")}
+    finally:
+        timer.cancel()
     results = None
     if error is None:
         nb = nbformat.read(executed, as_version=4)
@@ -240,7 +266,7 @@ def run_cycle(
     output_root : pathlib.Path, optional
         Where cycle folders go; default ``outputs/`` under the project root.
     timeout : float, default: ``600.0``
-        Seconds any one cell may run before the notebook fails.
+        Seconds a notebook may run: its kernel is then stopped and it gets a failure page.
 
     Returns
     -------
@@ -267,7 +293,8 @@ def run_cycle(
             f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
         )
     root_out.mkdir(parents=True, exist_ok=True)
-    staging = root_out / f".{params.cycle}.staging-{uuid.uuid4().hex[:8]}"
+    _remove_stale_staging(root_out)
+    staging = root_out / f".{params.cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     git = git_state()
     data_dir = resolve(params.common["data_dir"])
@@ -341,6 +368,20 @@ def _task(
             "inputs": inputs,
         },
     )
+
+
+def _remove_stale_staging(root_out: Path) -> None:
+    """Delete staging folders left by runs that were killed (their process no longer exists)."""
+    for folder in root_out.glob(".*.staging-*"):
+        try:
+            pid = int(folder.name.rsplit("staging-", 1)[1].split("-")[0])
+            os.kill(pid, 0)
+        except (ValueError, IndexError):
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue
 
 
 def _publish(staging: Path, target: Path) -> None:
