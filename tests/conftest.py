@@ -29,3 +29,13 @@ def write_params(tmp_path: Path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, root):
+    """The batch run of the demo cycle (published audience) into a temporary folder: (exit code, cycle folder)."""
+    from review.cli import main
+
+    out = tmp_path_factory.mktemp("outputs")
+    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet"])
+    return code, out / "2009-Q4"

@@ -23,13 +23,6 @@ CODE_INPUT = re.compile(r'class="[^"]*\b(?:jp-InputArea-editor|highlight)\b')
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", re.I)
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory, root):
-    out = tmp_path_factory.mktemp("outputs")
-    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet"])
-    return code, out / "2009-Q4"
-
-
 def test_every_report_is_written(demo_run):
     code, folder = demo_run
     assert code == 0

@@ -94,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
                              help="re-run notebooks on the demo cycle and store their regression anchors (for nbval)")
     refresh.add_argument("--framework", action="append", help="framework to refresh (repeatable; default all)")
 
+    chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
+    chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
+    chk.add_argument("--data", default="data/demo", help="data folder whose raw identifiers must not appear")
+    chk.add_argument("--threshold", type=int, default=5, help="counts from 1 to this must be suppressed (default 5)")
+
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
 
@@ -216,6 +221,26 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check_report(args: argparse.Namespace) -> int:
+    from review.check import check_report, raw_identifiers
+
+    identifiers = raw_identifiers(args.data)
+    pages = [p for path in args.paths for p in (sorted(path.glob("*.html")) if path.is_dir() else [path])]
+    if not pages:
+        raise ParameterError(f"no HTML report found in {[str(p) for p in args.paths]}")
+    bad = 0
+    for page in pages:
+        findings = check_report(page, identifiers=identifiers, threshold=args.threshold)
+        if findings:
+            bad += 1
+            print(f"{page}: {len(findings)} problem(s)")
+            for finding in findings[:20]:
+                print(f"  - {finding}")
+        else:
+            print(f"{page}: clean")
+    return EXIT_FAILED if bad else EXIT_OK
+
+
 def _cmd_frameworks(_: argparse.Namespace) -> int:
     from review.frameworks import FRAMEWORKS
 
@@ -232,7 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INVALID
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
-                "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh}
+                "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
+                "check-report": _cmd_check_report}
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:

@@ -44,14 +44,19 @@ def pct(value: float, decimals: int = 1) -> str:
     return f"{round_half_up(100 * value, decimals):.{decimals}f}%"
 
 
-def rate_text(k: int, n: int, policy: DisclosurePolicy, *, interval: tuple[float, float] | None = None) -> str:
-    """'82.0% (41 of 50; 95% CI 68.6% to 90.2%)', or the disclosure symbol when it must be withheld."""
+def rate_text(k: int, n: int, policy: DisclosurePolicy, *, interval: tuple[float, float] | None = None,
+              unit: str = "") -> str:
+    """'82.0% (41 of 50; CI 68.6% to 90.2%)', or the disclosure symbol when it must be withheld.
+
+    ``unit`` names what is counted when it is not children's files ("ratings", "returns", "staff"):
+    "(3 of 5 ratings)". ``review check-report`` treats a rate without a unit as a count of children.
+    """
     symbol = suppressed_rate(int(k), int(n), policy)
     if symbol:
         return symbol
     if n == 0:
         return "z"
-    text = f"{pct(k / n, policy.percent_decimals)} ({int(k):,} of {int(n):,}"
+    text = f"{pct(k / n, policy.percent_decimals)} ({int(k):,} of {int(n):,}" + (f" {unit}" if unit else "")
     if interval is not None:
         text += f"; CI {pct(interval[0], policy.percent_decimals)} to {pct(interval[1], policy.percent_decimals)}"
     return text + ")"
@@ -72,7 +77,7 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
 
 
 def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
-          policy: DisclosurePolicy | None = None, index: bool = False) -> HTML:
+          policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False) -> HTML:
     """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
@@ -89,6 +94,9 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         Adds the footnote explaining suppression symbols.
     index : bool, default: ``False``
         Whether to show the index (for cross-tables).
+    counts : bool, default: ``False``
+        Marks a table of counts about children (class ``review-counts``), which
+        ``review check-report`` scans for unsuppressed small numbers.
 
     Returns
     -------
@@ -102,6 +110,8 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     else:
         styler = styler.format_index(escape="html").format_index(escape="html", axis=1)
     styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
+    if counts:
+        styler = styler.set_table_attributes('class="review-counts"')
     body = styler.to_html()
     if policy is not None:
         body += f'<p class="review-footnote"><small>{html.escape(footnote(policy))}</small></p>'

@@ -40,7 +40,7 @@ def criteria_table(rates: Sequence[CriterionRate], policy: DisclosurePolicy, *, 
 
 def counts_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
     """A cross-table of counts with totals, suppressed for a published report."""
-    return show.table(suppress_table(counts, policy), caption=caption, uid=uid, policy=policy, index=True)
+    return show.table(suppress_table(counts, policy), caption=caption, uid=uid, policy=policy, index=True, counts=True)
 
 
 def moderation_table(agreements: Sequence, policy: DisclosurePolicy, *, uid: str) -> HTML:
@@ -62,7 +62,7 @@ def moderation_table(agreements: Sequence, policy: DisclosurePolicy, *, uid: str
         })
     frame = pd.DataFrame(rows)
     return show.table(frame, caption="Moderation: agreement between each tier and the tier that re-audited its files",
-                      uid=uid, policy=policy)
+                      uid=uid, policy=policy, counts=True)
 
 
 def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols: int = 2) -> HTML:

@@ -42,11 +42,11 @@ def headlines(ctx: Context, figures: dict) -> HTML:
                       "detail": (f"Auditors graded {m.mean_difference:+.2f} grades more generously than moderators on "
                                  "average." if not pol.is_small(m.n_pairs) else "Too few pairs to publish.")})
     cards.append({"title": "Framework returns delivered on time", "status": "green" if figures["returns_on_time"] ==
-                  figures["returns_due"] else "amber", "value": f"{figures['returns_on_time']} of {figures['returns_due']}",
+                  figures["returns_due"] else "amber", "value": f"{figures['returns_on_time']} of {figures['returns_due']} returns",
                   "detail": "Reports and returns the framework expects this quarter."})
     cards.append({"title": "National indicators meeting target",
                   "status": "amber" if figures["indicators_meeting_target"] < figures["indicators_with_target"] else "green",
-                  "value": f"{figures['indicators_meeting_target']} of {figures['indicators_with_target']}",
+                  "value": f"{figures['indicators_meeting_target']} of {figures['indicators_with_target']} indicators",
                   "detail": "NI 59-68; see the control charts for which changes are real."})
     return show.headline_cards(cards, cycle=ctx.cycle, audience=ctx.params.audience)
 
@@ -128,10 +128,10 @@ def complaints(ctx: Context) -> HTML:
     """Complaints by stage over the last four cycles."""
     t = gose.complaints(ctx)
     pol = ctx.policy
-    rows = [{"Cycle": r.cycle, "Stage": r.stage, "Received": "c" if pol.is_small(r.received) else str(r.received),
+    rows = [{"Cycle": r.cycle, "Stage": f"stage {r.stage}", "Received": "c" if pol.is_small(r.received) else str(r.received),
              "Responded in time": show.rate_text(r.responded_in_time, r.received, pol),
              "Upheld": show.rate_text(r.upheld, r.received, pol)} for r in t.itertuples()]
-    return show.table(pd.DataFrame(rows), caption="Complaints by stage", uid="gose_complaints", policy=pol)
+    return show.table(pd.DataFrame(rows), caption="Complaints by stage", uid="gose_complaints", policy=pol, counts=True)
 
 
 def indicators(ctx: Context) -> HTML:

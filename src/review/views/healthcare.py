@@ -24,8 +24,9 @@ def training(ctx: Context) -> HTML:
                             confidence_level=ctx.params.confidence_level) if r.required else None
         prev = before.loc[r.agency] if r.agency in before.index else None
         rows.append({"Agency": r.agency,
-                     "Trained and in date": show.rate_text(r.completed, r.required, ctx.policy,
+                     "Trained and in date": show.rate_text(r.completed, r.required, ctx.policy, unit="staff",
                                                            interval=None if res is None else (res.confidence_interval.low, res.confidence_interval.high)),
-                     "Last cycle": show.rate_text(prev["completed"], prev["required"], ctx.policy) if prev is not None else ":"})
+                     "Last cycle": show.rate_text(prev["completed"], prev["required"], ctx.policy, unit="staff")
+                     if prev is not None else ":"})
     return show.table(pd.DataFrame(rows), caption="H7 training and staffing: safeguarding training compliance",
                       uid="hc_training", policy=ctx.policy)

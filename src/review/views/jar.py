@@ -24,7 +24,8 @@ def _level(m: jar.Measure, ctx: Context) -> str:
     if m.result is None:
         return ":"
     ci = m.result.confidence_interval
-    return show.rate_text(m.k, m.n, _policy(m, ctx), interval=(ci.low, ci.high))
+    unit = "" if m.counts_children else ("returns" if m.source == "schedule" else "ratings")
+    return show.rate_text(m.k, m.n, _policy(m, ctx), interval=(ci.low, ci.high), unit=unit)
 
 
 def thresholds(ctx: Context) -> HTML:

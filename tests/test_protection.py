@@ -1,0 +1,222 @@
+"""Data protection: suppression, half-up rounding, pseudonyms, escaping, formula injection, the checker."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import numpy as np
+import pandas as pd
+import papermill as pm
+import pytest
+
+from review.check import check_report, raw_identifiers
+from review.cli import main
+from review.data import load_evidence
+from review.disclosure import DisclosurePolicy, round_half_up, suppress_table, suppressed_rate
+from review.exceptions import ParameterError
+from review.exports import neutralise, write_csv, write_xlsx
+from review.params import load_cycle_params
+from review.pseudonym import DEMO_MARKER, KEY_ENV, pseudonym, pseudonymise, resolve_key
+
+PUBLISHED = DisclosurePolicy()
+
+
+# --- suppression and rounding -------------------------------------------------------------------
+
+def test_primary_suppression_and_totals():
+    t = pd.DataFrame([[12, 30], [8, 15]], index=["A", "B"], columns=["Good", "Adequate"])
+    out = suppress_table(t, PUBLISHED)
+    assert out.loc["Total", "Total"] == "65"
+    assert (out != "c").all().all()
+
+
+def test_secondary_suppression_where_primary_alone_would_leak():
+    # Row A: 3 is suppressed; without secondary suppression 3 = 35 - 12 - 20.
+    t = pd.DataFrame([[12, 3, 20], [8, 15, 11], [30, 9, 9]], index=["A", "B", "C"], columns=["O", "G", "I"])
+    out = suppress_table(t, PUBLISHED)
+    for label in ["A", "B", "C", "Total"]:
+        assert (out.loc[label] == "c").sum() != 1, f"row {label} leaks its one suppressed cell"
+    for column in out.columns:
+        assert (out[column] == "c").sum() != 1, f"column {column} leaks its one suppressed cell"
+    assert out.loc["A", "G"] == "c"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_secondary_suppression_never_leaves_a_lone_suppressed_cell(seed):
+    rng = np.random.default_rng(seed)
+    t = pd.DataFrame(rng.choice([0, 1, 2, 4, 7, 12, 30], size=(4, 5)))
+    out = suppress_table(t, PUBLISHED)
+    hidden = out == "c"
+    assert not (hidden.sum(axis=1) == 1).any()
+    assert not (hidden.sum(axis=0) == 1).any()
+    small = (t.values >= 1) & (t.values <= 5)
+    assert hidden.iloc[:-1, :-1].values[small].all()
+
+
+def test_internal_audience_suppresses_nothing():
+    t = pd.DataFrame([[1, 2], [3, 4]])
+    assert (suppress_table(t, DisclosurePolicy(audience="internal")) != "c").all().all()
+
+
+def test_rates_from_small_counts_and_small_groups_are_withheld():
+    assert suppressed_rate(3, 40, PUBLISHED) == "c"
+    assert suppressed_rate(38, 40, PUBLISHED) == "c"  # the complement is a count of 2
+    assert suppressed_rate(6, 8, PUBLISHED) == "c"  # a group smaller than 10
+    assert suppressed_rate(0, 0, PUBLISHED) == "z"
+    assert suppressed_rate(20, 40, PUBLISHED) is None
+    assert suppressed_rate(3, 40, DisclosurePolicy(audience="internal")) is None
+    assert suppressed_rate(8, 40, DisclosurePolicy(high=10)) == "c"
+
+
+@pytest.mark.parametrize(("value", "decimals", "expected"),
+                         [(2.5, 0, 3.0), (3.5, 0, 4.0), (0.125, 2, 0.13), (82.45, 1, 82.5), (-2.5, 0, -3.0), (1.005, 2, 1.01)])
+def test_round_half_up_not_bankers(value, decimals, expected):
+    assert round_half_up(value, decimals) == expected
+
+
+def test_rounding_base():
+    out = suppress_table(pd.DataFrame([[12, 27]]), DisclosurePolicy(rounding_base=5), totals=False)
+    assert out.iloc[0].tolist() == ["10", "25"]
+
+
+def test_policy_is_validated():
+    with pytest.raises(ParameterError, match="`audience` must be 'published' or 'internal'"):
+        DisclosurePolicy(audience="public")
+
+
+# --- pseudonyms ---------------------------------------------------------------------------------
+
+def test_pseudonyms_are_stable_per_key_and_differ_between_keys():
+    assert pseudonym("C100001", b"k1", "C") == pseudonym("C100001", b"k1", "C")
+    assert pseudonym("C100001", b"k1", "C") != pseudonym("C100001", b"k2", "C")
+    assert pseudonym("C100001", b"k1", "C") != pseudonym("C100002", b"k1", "C")
+    assert pseudonym("X1", b"k1", "C").startswith("C-")
+
+
+def test_key_comes_from_the_environment_before_the_demo_key(root, monkeypatch, tmp_path):
+    monkeypatch.setenv(KEY_ENV, "council secret")
+    assert resolve_key(root / "data" / "demo") == (b"council secret", f"environment variable {KEY_ENV}")
+    monkeypatch.delenv(KEY_ENV)
+    assert "demo key" in resolve_key(root / "data" / "demo")[1]
+    with pytest.raises(ParameterError, match="no pseudonymisation key"):
+        resolve_key(tmp_path)
+
+
+def test_pseudonymised_evidence_holds_no_raw_reference(root):
+    folder = root / "data" / "demo"
+    raw = load_evidence(folder)
+    pseudo = pseudonymise(raw, folder)
+    raw_refs = raw_identifiers(folder)
+    for name, frame in pseudo.tables.items():
+        values = set(frame.astype(str).to_numpy().ravel())
+        assert not (values & raw_refs), name
+    # joins survive: a moderation still points at its original audit
+    audits = pseudo.table("audits")
+    moderated = audits.dropna(subset=["moderation_of"])
+    assert moderated["moderation_of"].isin(set(audits["audit_id"])).all()
+
+
+def test_real_data_without_a_key_stops_the_run(root, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "demo", data)
+    (data / DEMO_MARKER).unlink()
+    params = tmp_path / "2009-Q4.yaml"
+    params.write_text(f'cycle: "2009-Q4"\ndata_dir: "{data}"\n')
+    assert main(["run", "--cycle", "2009-Q4", "--params", str(params), "--output-root", str(tmp_path / "o")]) == 2
+    assert "no pseudonymisation key" in capsys.readouterr().err
+
+
+# --- the checker --------------------------------------------------------------------------------
+
+def test_published_demo_reports_pass_the_check(demo_run, root):
+    code, folder = demo_run
+    assert code == 0
+    ids = raw_identifiers(root / "data" / "demo")
+    for page in folder.glob("*.html"):
+        assert check_report(page, identifiers=ids) == [], page.name
+    assert main(["check-report", str(folder)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("plant", "kind"),
+    [
+        ("<p>Follow up case C100123 with the team.</p>", "raw identifier"),
+        ("<p>Inadequate: 7.5% (3 of 40; CI 2.6% to 19.9%)</p>", "small count in a rate"),
+        ('<table class="review-counts"><tr><td>Good</td><td>3</td></tr></table>', "unsuppressed count"),
+        ('<script src="https://cdn.example.org/x.js"></script>', "external URL"),
+        ('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor">import os</div>', "code cell"),
+    ],
+)
+def test_the_check_catches_each_planted_leak(demo_run, root, tmp_path, plant, kind):
+    _, folder = demo_run
+    page = (folder / "gose_performance.html").read_text(encoding="utf-8")
+    planted = tmp_path / "planted.html"
+    planted.write_text(page.replace("</body>", plant + "</body>"), encoding="utf-8")
+    assert raw_identifiers(root / "data" / "demo") >= {"C100123"}
+    findings = check_report(planted, identifiers=raw_identifiers(root / "data" / "demo"))
+    assert kind in {f.kind for f in findings}
+    assert main(["check-report", str(planted)]) == 1
+
+
+# --- hostile inputs -------------------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+def _rewrite(path, column, old, new):
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for row in rows:
+        if row[column] == old:
+            row[column] = new
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile(root, tmp_path_factory):
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(root / "data" / "demo", data)
+    for name in ("teams.csv", "workforce.csv"):
+        _rewrite(data / name, "service", "Children in Care", SCRIPT)
+    _rewrite(data / "self_assessments.csv", "rater", "Police", IMG)
+    rows = (data / "self_assessments.csv").read_text(encoding="utf-8")
+    (data / "self_assessments.csv").write_text(rows.replace("see the Health return.", FORMULA.replace('"', '""')),
+                                               encoding="utf-8")
+    load_evidence(data)
+    return data
+
+
+@pytest.mark.parametrize("framework", ["gose_performance", "lscb_checklist"])
+def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path, framework):
+    from review.frameworks import FRAMEWORKS
+
+    params = load_cycle_params(root / "params" / "2009-Q4.yaml").for_framework(framework) | {"data_dir": str(hostile)}
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(root / "notebooks" / FRAMEWORKS[framework].notebook), str(out), parameters=params,
+                        kernel_name="python3", cwd=str(root), progress_bar=False)
+    import nbformat
+
+    from review.htmlreport import export_report
+
+    page = export_report(nbformat.read(out, as_version=4), title="t", review_meta={"cycle": "2009-Q4"})
+    assert SCRIPT not in page
+    assert IMG not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_exports_neutralise_formulas(tmp_path):
+    frame = pd.DataFrame({"team": [FORMULA, "+cmd", "-2+3", "@SUM(A1)", "North"], "count": [1, -2, 3, 4, 5]})
+    path = write_csv(frame, tmp_path / "out.csv")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["team"].tolist() == ["'" + FORMULA, "'+cmd", "'-2+3", "'@SUM(A1)", "North"]
+    assert back["count"].tolist() == [1, -2, 3, 4, 5]  # numbers stay numbers
+    xlsx = pd.read_excel(write_xlsx(frame, tmp_path / "out.xlsx"))
+    assert xlsx["team"].iloc[0] == "'" + FORMULA
+    assert neutralise("\tx") == "'\tx"
