@@ -35,6 +35,7 @@ bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python p
 	$(BIN)/python -m pip install --quiet --no-deps irrCAC  # its pins (numpy<2, scipy==1.12) would break the env
 	$(BIN)/python benchmarks/agreement_speed.py
 	$(BIN)/python benchmarks/sampling_speed.py
+	$(BIN)/python benchmarks/batch_speed.py
 
 lab: $(STAMP)  ## JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -15,17 +15,19 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from review import __version__
+from review.analyses.context import EVIDENCE_CACHE_ENV
 from review.exceptions import ParameterError
 from review.frameworks import FRAMEWORKS, Framework
 from review.params import CycleParams
@@ -45,6 +47,8 @@ class NotebookTask:
     staging: str
     timeout: float
     meta: dict[str, Any]
+    threads: int = 1
+    evidence_cache: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,10 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     started, t0 = _now(), time.perf_counter()
     os.environ[ROOT_ENV] = str(project_root())
     os.environ[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(task.threads)  # parallel kernels must not oversubscribe the cores
+    if task.evidence_cache:
+        os.environ[EVIDENCE_CACHE_ENV] = task.evidence_cache
     error: dict[str, Any] | None = None
     _LIVE_KERNELS.clear()
     timer = threading.Timer(task.timeout, _stop_kernels)
@@ -278,6 +286,7 @@ def run_cycle(
     ParameterError
         If a framework name is unknown or the cycle was already run and ``force`` is False.
     """
+    from review.analyses.context import write_evidence_cache
     from review.paths import resolve
     from review.provenance import git_state, input_files, package_versions
     from review.report_index import write_index, write_manifest
@@ -299,6 +308,10 @@ def run_cycle(
     git = git_state()
     data_dir = resolve(params.common["data_dir"])
     inputs = input_files(data_dir, resolve(params.source))
+    cache_dir = Path(tempfile.mkdtemp(prefix="review-evidence-"))
+    cache = write_evidence_cache(data_dir, cache_dir)
+    n_jobs = max(1, jobs or os.cpu_count() or 1)
+    threads = max(1, (os.cpu_count() or 1) // n_jobs)
     produced = _now()
     progress = progress or _silent
     started = time.perf_counter()
@@ -307,8 +320,9 @@ def run_cycle(
         waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
         outcomes: list[NotebookOutcome] = []
         for wave in waves:
-            tasks = [_task(fw, params, staging, timeout, produced, git, inputs) for fw in wave]
-            outcomes.extend(_run_tasks(tasks, jobs or os.cpu_count() or 1, progress))
+            tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
+                             evidence_cache=str(cache)) for fw in wave]
+            outcomes.extend(_run_tasks(tasks, n_jobs, progress))
         summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
         write_manifest(
             staging / "manifest.json",
@@ -329,6 +343,7 @@ def run_cycle(
         _publish(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(cache_dir, ignore_errors=True)
     return summary
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
 
 from review.cycles import previous_cycle
 from review.data import Evidence, load_evidence
@@ -10,7 +14,11 @@ from review.disclosure import DisclosurePolicy
 from review.exceptions import ParameterError
 from review.params import RunParameters
 
-__all__ = ["Context", "context"]
+__all__ = ["EVIDENCE_CACHE_ENV", "Context", "context", "write_evidence_cache"]
+
+EVIDENCE_CACHE_ENV = "REVIEW_EVIDENCE_CACHE"
+"""Set by the batch runner: a pickle of the validated, pseudonymised evidence, so the notebooks of
+one run share one load instead of each parsing and checking the files again."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,45 @@ class Context:
     previous: str
 
 
+def _load(folder: Path) -> Evidence:
+    from review.pseudonym import pseudonymise
+
+    return pseudonymise(load_evidence(folder), folder)
+
+
+def write_evidence_cache(folder: Path, cache_dir: Path) -> Path:
+    """Load, validate and pseudonymise a data folder once and pickle it for a run's notebooks.
+
+    The pickle holds pseudonyms only (never raw references) and lives in a private temporary
+    folder that the runner deletes when the run ends.
+    """
+    path = cache_dir / "evidence.pickle"
+    ev = _load(folder)
+    parts = {"folder": ev.folder, "tables": dict(ev.tables), "scales": dict(ev.scales), "criteria": ev.criteria,
+             "key_source": ev.key_source}
+    with path.open("wb") as fh:
+        pickle.dump({"folder": str(folder.resolve()), "fingerprint": _fingerprint(folder), "evidence": parts}, fh)
+    return path
+
+
+def _fingerprint(folder: Path) -> list[tuple[str, int, int]]:
+    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+
+
+def _cached(folder: Path) -> Evidence | None:
+    """The runner's cached evidence, if it is for this very folder and its files have not changed."""
+    path = os.environ.get(EVIDENCE_CACHE_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    with open(path, "rb") as fh:
+        cached = pickle.load(fh)  # noqa: S301 - written by this run's own runner
+    if cached["folder"] != str(folder.resolve()) or cached["fingerprint"] != _fingerprint(folder):
+        return None
+    parts = cached["evidence"]
+    return Evidence(parts["folder"], MappingProxyType(parts["tables"]), MappingProxyType(parts["scales"]),
+                    parts["criteria"], parts["key_source"])
+
+
 def context(params: RunParameters) -> Context:
     """Load the evidence for a notebook and check the cycle is in it.
 
@@ -54,9 +101,7 @@ def context(params: RunParameters) -> Context:
     ParameterError
         If the data hold no audits for the cycle.
     """
-    from review.pseudonym import pseudonymise
-
-    evidence = pseudonymise(load_evidence(params.data_dir), params.path("data_dir"))
+    evidence = _cached(params.path("data_dir")) or _load(params.path("data_dir"))
     if params.cycle not in evidence.cycles:
         raise ParameterError(
             f"`cycle` {params.cycle!r} has no audits in {params.data_dir}; cycles there: {', '.join(evidence.cycles)}",
