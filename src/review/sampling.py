@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from review._results import ConfidenceInterval
+from review._validation import check_confidence_level
 from review.exceptions import ParameterError
 
 __all__ = [
@@ -75,14 +76,6 @@ class ProportionResult:
 
 def _z(confidence_level: float) -> float:
     return float(stats.norm.ppf(1 - (1 - confidence_level) / 2))
-
-
-def _check_level(confidence_level: float) -> float:
-    if isinstance(confidence_level, bool) or not isinstance(confidence_level, (int, float)) or not (
-        0 < confidence_level < 1
-    ):
-        raise ParameterError(f"`confidence_level` must be a number in the open interval (0, 1); got {confidence_level!r}")
-    return float(confidence_level)
 
 
 def _whole(name: str, value: object, low: int = 0) -> int:
@@ -175,7 +168,7 @@ def proportion_ci(
         raise ParameterError(f"`k` ({k}) cannot be larger than `n` ({n})")
     if method not in METHODS:
         raise ParameterError(f"`method` must be one of {list(METHODS)}; got {method!r}")
-    level = _check_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     if population is not None:
         population = _whole("population", population, 1)
         if population < n:
@@ -235,7 +228,7 @@ def sample_size(
         with :math:`c` the normal quantile. Worked example [3]_: N = 400, p = 0.7, A = 0.05,
         95% gives 178.6, so 179.
     """
-    level = _check_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     if not isinstance(margin, (int, float)) or not 0 < margin < 1:
         raise ParameterError(f"`margin` must be a proportion in (0, 1), e.g. 0.05; got {margin!r}")
     if not 0 < expected_proportion < 1:
@@ -267,7 +260,7 @@ def achieved_margin(n: int, *, population: int | None = None, proportion: float 
         :math:`c\\sqrt{p(1-p)/n\\cdot(N-n)/(N-1)}`; 0 for a census.
     """
     n = _whole("n", n, 1)
-    level = _check_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     fpc = 1.0 if population is None else max(0.0, (_whole("population", population, n) - n) / max(population - 1, 1))
     return _z(level) * math.sqrt(proportion * (1 - proportion) / n * fpc)
 
@@ -319,7 +312,7 @@ def stratified_proportion(
     :math:`\\widehat{V}=\\sum W_h^2(1-n_h/N_h)\\hat p_h(1-\\hat p_h)/(n_h-1)` [2]_ (Cochran 5.2).
     Every stratum needs n_h >= 2 (a stratum with one file has no variance estimate).
     """
-    level = _check_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     k_, n_, pop = (np.asarray(v, dtype=float) for v in (k, n, population))
     if not (k_.shape == n_.shape == pop.shape) or k_.ndim != 1 or k_.size == 0:
         raise ParameterError("`k`, `n` and `population` must be equal-length sequences, one entry per stratum")
@@ -452,7 +445,7 @@ def stratified_sample_size(*, margin: float, confidence_level: float, population
         :math:`n = \\frac{\\sum W_h S_h^2}{V + \\sum W_h S_h^2/N}` with :math:`V=(A/c)^2`,
         :math:`S_h^2=p_h(1-p_h)` (Cochran 5.25, proportional allocation) [2]_.
     """
-    level = _check_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     pop = np.asarray(population, dtype=float)
     p = np.broadcast_to(np.asarray(expected_proportion, dtype=float), pop.shape)
     w = pop / pop.sum()

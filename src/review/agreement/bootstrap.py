@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from review._validation import check_confidence_level
 from review.agreement import coefficients as co
 from review.agreement._input import all_rated, prepare
 from review.agreement.results import ConfidenceInterval
@@ -120,7 +121,7 @@ def bootstrap_ci(
     """
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise ParameterError(f"`n_resamples` must be a positive whole number; got {n_resamples!r}")
-    level = co.check_confidence_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     gen = np.random.default_rng(rng)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)

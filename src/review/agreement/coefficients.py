@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from review._validation import check_confidence_level
 from review.agreement import _estimators as est
 from review.agreement._input import Prepared, all_rated, category_counts, prepare
 from review.agreement.results import AgreementResult, ConfidenceInterval
@@ -70,17 +71,6 @@ __all__ = [
 ]
 
 _NAN = float("nan")
-
-
-def check_confidence_level(confidence_level: float) -> float:
-    """Return ``confidence_level`` as a float, or raise if it is not in (0, 1)."""
-    if isinstance(confidence_level, bool) or not isinstance(confidence_level, (int, float)) or not (
-        0 < confidence_level < 1
-    ):
-        raise ParameterError(
-            f"`confidence_level` must be a number in the open interval (0, 1); got {confidence_level!r}"
-        )
-    return float(confidence_level)
 
 
 def weights_name(weights: Any) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from review.agreement.coefficients import check_confidence_level
+from review._validation import check_confidence_level
 from review.agreement.results import ConfidenceInterval
 from review.exceptions import DegenerateDataWarning, ParameterError
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from review._validation import check_confidence_level
 from review.agreement import _estimators as est
 from review.agreement._input import category_counts, prepare
-from review.agreement.coefficients import check_confidence_level, finish
+from review.agreement.coefficients import finish
 from review.agreement.results import AgreementResult
 from review.agreement.weights import category_scores
 from review.exceptions import ParameterError

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from review.agreement.coefficients import check_confidence_level, cohen_kappa, gwet_ac
+from review._validation import check_confidence_level
+from review.agreement.coefficients import cohen_kappa, gwet_ac
 from review.agreement.results import AgreementResult, ConfidenceInterval
 from review.exceptions import DegenerateDataWarning, ParameterError
 
