@@ -57,6 +57,9 @@ CASE_CRITERIA = ("child_seen", "child_seen_alone", "childs_voice", "risk_identif
                  "management_oversight", "records_up_to_date", "feedback_to_referrer")
 SUPERVISION_CRITERIA = ("supervision_in_timescale", "reflective_supervision", "actions_followed_up")
 IRO_CRITERIA = ("child_participation", "plan_reviewed_in_timescale")
+HEALTH_CRITERIA = ("health_records_complete", "concerns_shared", "named_professional_advice")
+HEALTH_AUDITORS = {"HP01": "Acute trust", "HP02": "Community health", "HP03": "Mental health trust", "HP04": "Primary care"}
+HEALTH_QUOTA = 5
 INDICATORS = {  # id: (base rate, denominator per quarter, target, neighbour average)
     "NI59": (0.62, 420, 0.80, 0.72), "NI60": (0.74, 160, 0.80, 0.78), "NI61": (0.70, 6, 0.80, 0.74),
     "NI62": (0.12, 320, 0.11, 0.12), "NI63": (0.64, 140, 0.70, 0.67), "NI64": (0.06, 60, 0.05, 0.06),
@@ -201,7 +204,8 @@ class _Auditing:
         rng, case = self.world.rng, self.cases[ref]
         lean = self.staff[person["staff_id"]]["leniency"]
         read = case["latent"] + lean + rng.normal(0, NOISE_SD)
-        names = {"case file": CASE_CRITERIA, "supervision": SUPERVISION_CRITERIA, "iro": IRO_CRITERIA}[audit_type]
+        names = {"case file": CASE_CRITERIA, "supervision": SUPERVISION_CRITERIA, "iro": IRO_CRITERIA,
+                 "multi-agency": HEALTH_CRITERIA}[audit_type]
         row = {
             "audit_id": f"A{self.world.next_audit:05d}", "cycle": self.cycle, "case_ref": ref,
             "case_type": case["case_type"], "team": case["team"], "audit_type": audit_type,
@@ -252,6 +256,30 @@ class _Auditing:
                 truth.append({"cycle": self.cycle, "auditor": audit["auditor_id"], "moderator": moderator["staff_id"],
                               "expected_difference": float(expected[0] - expected[1])})
         return self.made, truth
+
+
+def _health_audits(rng: np.random.Generator, world: _World, cycle: str, cases: dict[str, dict]) -> list[dict]:
+    """Health agencies' multi-agency audits of child protection files: a separate random stream,
+    so adding them left every other draw of the demo unchanged."""
+    start, end = cycle_bounds(cycle)
+    refs = [r for r in sorted(cases) if cases[r]["case_type"] == "CP"]
+    rows = []
+    for staff_id in HEALTH_AUDITORS:
+        for ref in rng.choice(refs, size=min(HEALTH_QUOTA, len(refs)), replace=False).tolist():
+            case = cases[ref]
+            answers = {}
+            for name, base in zip(HEALTH_CRITERIA, (0.6, 0.9, 0.2), strict=True):
+                p = 1 / (1 + np.exp(-(base + 0.8 * (case["latent"] - 0.1))))
+                answers[name] = "Yes" if rng.random() < p else "No"
+            day = start + dt.timedelta(days=int(rng.integers(0, (end - start).days - 14)))
+            rows.append({"audit_id": f"M{world.next_audit:05d}", "cycle": cycle, "case_ref": ref,
+                         "case_type": case["case_type"], "team": case["team"], "audit_type": "multi-agency",
+                         "auditor_id": staff_id, "auditor_tier": "Partner agency", "audit_date": day.isoformat(),
+                         "selection": "random", "theme": None, "moderation_of": None, "grade_scale": "ofsted_2008",
+                         "overall_grade": GRADES[int(_grade(np.array([case["latent"] + rng.normal(0, NOISE_SD)]))[0])],
+                         **answers})
+            world.next_audit += 1
+    return rows
 
 
 def _indicators(rng: np.random.Generator, cycles: list[str]) -> list[dict]:
@@ -377,6 +405,9 @@ CRITERIA_LABELS = {
     "actions_followed_up": ("Actions from the last supervision were followed up", "supervision", 10),
     "child_participation": ("The child took part in, or contributed to, the review", "iro", 8),
     "plan_reviewed_in_timescale": ("The plan was reviewed within timescale", "iro", None),
+    "health_records_complete": ("Health records note the safeguarding concern and the plan", "multi-agency", 7),
+    "concerns_shared": ("Health concerns were shared with children's social care promptly", "multi-agency", 9),
+    "named_professional_advice": ("Advice from the named or designated professional was sought", "multi-agency", None),
 }
 
 
@@ -403,7 +434,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     world = _World(seed, tuple(cycles), cases)
-    frame_rows, audit_rows, pair_truth, true_dist = [], [], [], {}
+    frame_rows, audit_rows, pair_truth, true_dist, snapshots = [], [], [], {}, {}
     for k, cycle in enumerate(world.cycles):
         rows, snapshot = _frame(world, k, cycle)
         frame_rows += rows
@@ -412,12 +443,16 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         made, truth = _Auditing(world, cycle, snapshot).run()
         audit_rows += made
         pair_truth += truth
+        snapshots[cycle] = snapshot
     history = cycle_range(previous_cycle(cycles[0], 8), cycles[-1])
     indicators = _indicators(world.rng, history)
     schedule = _schedule(world.rng, world.cycles)
     self_assessments = _self_assessments(world.rng, world.cycles)
     workforce, finance, training, complaints = _workforce_finance(world.rng, world.cycles)
-    criteria_cols = [*CASE_CRITERIA, *SUPERVISION_CRITERIA, *IRO_CRITERIA]
+    health_rng = np.random.default_rng(seed + 1)
+    for cycle in world.cycles:
+        audit_rows += _health_audits(health_rng, world, cycle, snapshots[cycle])
+    criteria_cols = [*CASE_CRITERIA, *SUPERVISION_CRITERIA, *IRO_CRITERIA, *HEALTH_CRITERIA]
     audit_columns = ["audit_id", "cycle", "case_ref", "case_type", "team", "audit_type", "auditor_id",
                      "auditor_tier", "audit_date", "selection", "theme", "moderation_of", "grade_scale",
                      "overall_grade", *criteria_cols]
@@ -431,7 +466,9 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
                                "jar_finding": finding} for c, (lab, types, finding) in CRITERIA_LABELS.items()],
                              ["criterion", "label", "scale_id", "audit_types", "jar_finding"]),
         "teams.csv": _csv([{"team": t, "service": s} for t, s in world.teams], ["team", "service"]),
-        "staff.csv": _csv([{k: v for k, v in p.items() if k != "leniency"} for p in world.staff],
+        "staff.csv": _csv([{k: v for k, v in p.items() if k != "leniency"} for p in world.staff]
+                          + [{"staff_id": s_id, "tier": "Partner agency", "team": None, "service": agency}
+                             for s_id, agency in HEALTH_AUDITORS.items()],
                           ["staff_id", "tier", "team", "service"]),
         "frame.csv": _csv(frame_rows, ["cycle", "case_ref", "team", "case_type", "allocated_worker", "team_manager",
                                        "opened_date", "last_audit_date"]),

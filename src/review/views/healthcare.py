@@ -30,3 +30,24 @@ def training(ctx: Context) -> HTML:
                      if prev is not None else ":"})
     return show.table(pd.DataFrame(rows), caption="H7 training and staffing: safeguarding training compliance",
                       uid="hc_training", policy=ctx.policy)
+
+
+HEALTH_CRITERIA = {"health_records_complete": "H4 record keeping", "concerns_shared": "H5 information sharing",
+                   "named_professional_advice": "H6 sharing expertise"}
+
+
+def audits(ctx: Context) -> HTML:
+    """Health agencies' multi-agency audits of child protection files, by the headline issue they evidence."""
+    from review.analyses.audits import criterion_rates, cycle_audits
+    from review.views.common import criteria_table
+
+    present = [c for c in HEALTH_CRITERIA if c in ctx.evidence.criteria]
+    now_files = cycle_audits(ctx.evidence, ctx.cycle, audit_type="multi-agency")
+    if not present or now_files.empty:
+        return show.note("No health (multi-agency) audits were provided for this cycle.")
+    level = ctx.params.confidence_level
+    now = criterion_rates(now_files, ctx.evidence, present, confidence_level=level)
+    before = criterion_rates(cycle_audits(ctx.evidence, ctx.previous, audit_type="multi-agency"), ctx.evidence,
+                             present, confidence_level=level)
+    return criteria_table(now, ctx.policy, caption=f"Health audits of child protection files ({len(now_files)} audits): "
+                          + "; ".join(f"{HEALTH_CRITERIA[c]}" for c in present), uid="hc_audits", previous=before)
