@@ -117,7 +117,7 @@ def test_from_notebook_validates_the_namespace():
 def test_from_notebook_names_missing_parameters_and_unknown_frameworks():
     with pytest.raises(ParameterError, match="the parameters cell does not define .*results_dir"):
         from_notebook("cycle_summary", {p.name: p.default for p in COMMON_PARAMS})
-    with pytest.raises(ParameterError, match=r"`framework` must be one of \['jar_haringey', 'healthcare_commission'"):
+    with pytest.raises(ParameterError, match=r"`framework` must be one of \['gose_performance', 'jar_haringey'"):
         from_notebook("jar", {})
 
 

@@ -1,6 +1,7 @@
 """The registry of review frameworks: one notebook each, with its own parameters.
 
-Adding a framework means adding its notebook under ``notebooks/`` and an entry here;
+Adding a framework means adding its notebook under ``notebooks/`` and an entry here (the batch
+submits notebooks in this order, so the longest, the GOSE framework, comes first);
 tests check that every entry's notebook exists and that its parameters cell declares
 exactly the common parameters plus the framework's own, with the same defaults.
 """
@@ -46,6 +47,13 @@ FRAMEWORKS: dict[str, Framework] = {
     fw.name: fw
     for fw in (
         Framework(
+            name="gose_performance",
+            title="GOSE children's social care performance management framework",
+            notebook="gose_performance.ipynb",
+            purpose="Every return of the framework, the case-file audit programme by tier with moderation and "
+            "precision, supervision and IRO audits, complaints, NI 59-68, workforce and spend.",
+        ),
+        Framework(
             name="jar_haringey",
             title="JAR Haringey 2008 findings: stocktake",
             notebook="jar_haringey.ipynb",
@@ -75,13 +83,6 @@ FRAMEWORKS: dict[str, Framework] = {
             notebook="governance.ipynb",
             purpose="Area managers' ratings of roles and responsibilities and of communication flow, their "
             "agreement, and the pattern across the two axes.",
-        ),
-        Framework(
-            name="gose_performance",
-            title="GOSE children's social care performance management framework",
-            notebook="gose_performance.ipynb",
-            purpose="Every return of the framework, the case-file audit programme by tier with moderation and "
-            "precision, supervision and IRO audits, complaints, NI 59-68, workforce and spend.",
         ),
         Framework(
             name="cycle_summary",

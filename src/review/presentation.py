@@ -27,6 +27,7 @@ __all__ = [
     "figure",
     "framework_status",
     "headline_cards",
+    "new_figure",
     "summary_list",
     "note",
     "pct",
@@ -151,13 +152,17 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     return HTML(head + "".join(items))
 
 
-def figure(fig: Any, *, alt: str, caption: str) -> HTML:
-    """Embed a matplotlib figure as a PNG with a text alternative and a caption; closes the figure."""
-    import matplotlib.pyplot as plt
+def new_figure(**kwargs: Any) -> Any:
+    """A matplotlib Figure outside pyplot (no global state, no GUI backend, faster to import)."""
+    from matplotlib.figure import Figure
 
+    return Figure(layout="constrained", **kwargs)
+
+
+def figure(fig: Any, *, alt: str, caption: str) -> HTML:
+    """Embed a matplotlib figure as a PNG with a text alternative and a caption."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
                 f"<figcaption>{html.escape(caption)}</figcaption></figure>")

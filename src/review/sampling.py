@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from review._results import ConfidenceInterval
 from review._validation import check_confidence_level
@@ -75,7 +75,7 @@ class ProportionResult:
 
 
 def _z(confidence_level: float) -> float:
-    return float(stats.norm.ppf(1 - (1 - confidence_level) / 2))
+    return float(special.ndtri(1 - (1 - confidence_level) / 2))
 
 
 def _whole(name: str, value: object, low: int = 0) -> int:
@@ -101,6 +101,8 @@ def _hypergeom_bounds(k: int, n: int, population: int, alpha: float) -> tuple[fl
     Lower: the smallest M with P(X >= k | M) > alpha/2; upper: the largest M with
     P(X <= k | M) > alpha/2 (both probabilities are monotone in M).
     """
+    from scipy import stats  # only the finite-population paths need the distributions
+
     lo_m, hi_m = k, population - (n - k)
     lower = lo_m if k == 0 else _first_true(
         lambda m: stats.hypergeom.sf(k - 1, population, m, n) > alpha / 2, lo_m, hi_m)
@@ -112,10 +114,12 @@ def _hypergeom_bounds(k: int, n: int, population: int, alpha: float) -> tuple[fl
 def _betabinom_quantiles(m: int, a: float, b: float, alpha: float) -> tuple[float, float]:
     """Equal-tailed quantiles of BetaBinomial(m, a, b): exact up to m = 10^6 (pmf summed once),
     else m times the Beta(a, b) quantiles (the limit; the error is below 1/m)."""
+    from scipy import stats
+
     if m <= 1_000_000:
         cdf = np.cumsum(stats.betabinom.pmf(np.arange(m + 1), m, a, b))
         return float(np.searchsorted(cdf, alpha / 2)), float(np.searchsorted(cdf, 1 - alpha / 2))
-    return m * float(stats.beta.ppf(alpha / 2, a, b)), m * float(stats.beta.ppf(1 - alpha / 2, a, b))
+    return m * float(special.betaincinv(a, b, alpha / 2)), m * float(special.betaincinv(a, b, 1 - alpha / 2))
 
 
 def proportion_ci(
@@ -185,15 +189,15 @@ def proportion_ci(
         high = 1.0 if k == n else min(1.0, centre + half)
     elif method == "clopper-pearson":
         if population is None:
-            low = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k, n - k + 1))
-            high = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+            low = 0.0 if k == 0 else float(special.betaincinv(k, n - k + 1, alpha / 2))
+            high = 1.0 if k == n else float(special.betaincinv(k + 1, n - k, 1 - alpha / 2))
         else:
             low, high = _hypergeom_bounds(k, n, population, alpha)
     else:  # jeffreys
         a, b = k + 0.5, n - k + 0.5
         if population is None:
-            low = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, a, b))
-            high = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, a, b))
+            low = 0.0 if k == 0 else float(special.betaincinv(a, b, alpha / 2))
+            high = 1.0 if k == n else float(special.betaincinv(a, b, 1 - alpha / 2))
         else:
             low_y, high_y = _betabinom_quantiles(population - n, a, b, alpha)
             low = 0.0 if k == 0 else (k + low_y) / population

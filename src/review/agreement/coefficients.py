@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from review._validation import check_confidence_level
 from review.agreement import _estimators as est
@@ -101,7 +101,7 @@ def finish(
         stat = var = _NAN
     se = math.sqrt(var) if math.isfinite(var) and var >= 0 else _NAN
     if estimate.df >= 1 and math.isfinite(se):
-        half = float(stats.t.ppf(1 - (1 - confidence_level) / 2, estimate.df)) * se
+        half = float(special.stdtrit(estimate.df, 1 - (1 - confidence_level) / 2)) * se
         ci = ConfidenceInterval(stat - half, min(1.0, stat + half))
     else:
         ci = ConfidenceInterval(_NAN, _NAN)

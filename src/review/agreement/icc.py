@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from review._validation import check_confidence_level
 from review.agreement.results import ConfidenceInterval
@@ -161,14 +161,14 @@ def icc(ratings: Any, *, form: str, confidence_level: float = 0.95) -> ICCResult
         f, df1, df2, denom = msr / msw, n - 1, n * (k - 1), msw
     else:
         f, df1, df2, denom = msr / mse, n - 1, (n - 1) * (k - 1), mse
-    pvalue = float(stats.f.sf(f, df1, df2))
+    pvalue = float(special.fdtrc(df1, df2, f))
     if base == "ICC2":
         single = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
         fj = msc / mse
         vn = (k - 1) * (n - 1) * (k * single * fj + n * (1 + (k - 1) * single) - k * single) ** 2
         vd = (n - 1) * k**2 * single**2 * fj**2 + (n * (1 + (k - 1) * single) - k * single) ** 2
         v = vn / vd
-        fl, fu = stats.f.ppf(1 - a / 2, n - 1, v), stats.f.ppf(1 - a / 2, v, n - 1)
+        fl, fu = special.fdtri(n - 1, v, 1 - a / 2), special.fdtri(v, n - 1, 1 - a / 2)
         low = n * (msr - fl * mse) / (fl * (k * msc + (k * n - k - n) * mse) + n * msr)
         high = n * (fu * msr - mse) / (k * msc + (k * n - k - n) * mse + n * fu * msr)
         if average:
@@ -177,8 +177,8 @@ def icc(ratings: Any, *, form: str, confidence_level: float = 0.95) -> ICCResult
         else:
             statistic = single
     else:
-        fl = f / stats.f.ppf(1 - a / 2, df1, df2)
-        fu = f * stats.f.ppf(1 - a / 2, df2, df1)
+        fl = f / special.fdtri(df1, df2, 1 - a / 2)
+        fu = f * special.fdtri(df2, df1, 1 - a / 2)
         if average:
             statistic = (msr - denom) / msr
             low, high = 1 - 1 / fl, 1 - 1 / fu

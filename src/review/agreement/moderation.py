@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from review._validation import check_confidence_level
 from review.agreement.coefficients import cohen_kappa, gwet_ac
@@ -140,7 +140,7 @@ def stuart_maxwell(table: Any) -> MarginalHomogeneity:
     s = s[:-1, :-1]
     stat = float(d @ np.linalg.pinv(s) @ d)
     df = int(np.linalg.matrix_rank(s))
-    return MarginalHomogeneity(stat, df, float(stats.chi2.sf(stat, df)) if df else float("nan"))
+    return MarginalHomogeneity(stat, df, float(special.chdtrc(df, stat)) if df else float("nan"))
 
 
 def moderation_pairs(
@@ -223,7 +223,7 @@ def _mean_ci(x: np.ndarray, level: float) -> tuple[float, ConfidenceInterval]:
     mean = float(x.mean())
     if n < 2:
         return mean, ConfidenceInterval(float("nan"), float("nan"))
-    half = float(stats.t.ppf(1 - (1 - level) / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    half = float(special.stdtrit(n - 1, 1 - (1 - level) / 2) * x.std(ddof=1) / np.sqrt(n))
     return mean, ConfidenceInterval(mean - half, mean + half)
 
 

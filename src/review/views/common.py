@@ -5,17 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import matplotlib
+import pandas as pd
+from IPython.display import HTML
 
-matplotlib.use("Agg")  # static figures only; safe in kernels and batch
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from IPython.display import HTML  # noqa: E402
-
-from review import presentation as show  # noqa: E402
-from review.analyses.audits import CriterionRate  # noqa: E402
-from review.disclosure import DisclosurePolicy, suppress_table  # noqa: E402
-from review.spc import ControlChart  # noqa: E402
+from review import presentation as show
+from review.analyses.audits import CriterionRate
+from review.disclosure import DisclosurePolicy, suppress_table
+from review.spc import ControlChart
 
 __all__ = ["chart_grid", "counts_table", "criteria_table", "moderation_table", "rate_cell"]
 
@@ -69,7 +65,8 @@ def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols
     """Small multiples of control charts, signals marked, with a text alternative listing them."""
     names = list(charts)
     nrows = math.ceil(len(names) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 2.6 * nrows), squeeze=False)
+    fig = show.new_figure(figsize=(5.2 * ncols, 2.6 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     lines = []
     for ax, name in zip(axes.flat, names, strict=False):
         c = charts[name]
@@ -92,7 +89,6 @@ def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols
                         if len(flagged) else "; no signal"))
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
-    fig.tight_layout()
     return show.figure(fig, alt="Control charts. " + " ".join(lines),
                        caption="Control charts (P charts): dashed lines are the process limits; coloured points "
                                "are signals (green improvement, red concern).")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 
@@ -171,7 +170,8 @@ def finance(ctx: Context) -> HTML:
     """Budget against spend by month (figure)."""
     t = gose.finance(ctx)
     monthly = t.groupby("month")[["budget", "spend"]].sum()
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig = show.new_figure(figsize=(7, 3))
+    ax = fig.subplots()
     x = range(len(monthly))
     ax.bar([i - 0.2 for i in x], monthly["budget"] / 1e6, width=0.4, label="Budget", color="#9bb7d4")
     ax.bar([i + 0.2 for i in x], monthly["spend"] / 1e6, width=0.4, label="Spend", color="#1f5fa8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 
@@ -41,7 +40,8 @@ def pattern(ctx: Context) -> HTML:
         return show.note("No governance ratings this cycle.")
     roles = g.loc[[k for k in g.index if k.startswith("roles:")]].mean()
     comms = g.loc[[k for k in g.index if k.startswith("communication:")]].mean()
-    fig, ax = plt.subplots(figsize=(5.5, 5))
+    fig = show.new_figure(figsize=(5.5, 5))
+    ax = fig.subplots()
     ax.axhline(5, color="#999999", lw=1)
     ax.axvline(5, color="#999999", lw=1)
     ax.scatter(roles, comms, s=60, color="#1f5fa8")
