@@ -82,7 +82,11 @@ def complaints(ctx: Context) -> pd.DataFrame:
 
 
 def headline_figures(ctx: Context) -> dict[str, object]:
-    """The framework's headline figures, unrounded, for the summary cards and the results JSON."""
+    """The framework's headline figures, unrounded, for the summary cards and the results JSON.
+
+    Also carries the cycle's moderation pairs and per-tier agreement, computed once here for the
+    sections that show them.
+    """
     level = ctx.params.confidence_level
     files = cycle_audits(ctx.evidence, ctx.cycle)
     frame = ctx.evidence.table("frame")
@@ -90,7 +94,7 @@ def headline_figures(ctx: Context) -> dict[str, object]:
     gob = good_or_better(files, ctx.evidence, population=open_cases, confidence_level=level)
     cov = coverage(ctx)
     case_cov = cov[cov["audit_type"] == "case file"]
-    _, agreements = moderation(ctx.evidence, ctx.cycle, confidence_level=level)
+    pairs, agreements = moderation(ctx.evidence, ctx.cycle, confidence_level=level)
     main = max(agreements, key=lambda a: a.n_pairs) if agreements else None
     sched = schedule(ctx)
     ni = indicator_table(ctx.evidence.table("indicators"), cycle=ctx.cycle, confidence_level=level)
@@ -110,4 +114,6 @@ def headline_figures(ctx: Context) -> dict[str, object]:
         "indicators_meeting_target": int(ni["meets_target"].fillna(False).sum()),
         "indicators_with_target": int(ni["meets_target"].notna().sum()),
         "supervision": {r.criterion: r for r in supervision},
+        "moderation_pairs": pairs,
+        "agreements": agreements,
     }

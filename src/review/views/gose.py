@@ -7,7 +7,7 @@ from IPython.display import HTML
 
 from review import presentation as show
 from review.analyses import gose
-from review.analyses.audits import criterion_rates, cycle_audits, grade_counts, moderation
+from review.analyses.audits import criterion_rates, cycle_audits, grade_counts
 from review.analyses.context import Context
 from review.indicators import DEFINITIONS, indicator_table
 from review.views.common import chart_grid, counts_table, criteria_table, moderation_table
@@ -79,17 +79,16 @@ def grades(ctx: Context) -> HTML:
                         uid="gose_grades")
 
 
-def moderation_section(ctx: Context) -> HTML:
-    """Agreement between tiers on the same files."""
-    _, agreements = moderation(ctx.evidence, ctx.cycle, confidence_level=ctx.params.confidence_level)
-    return moderation_table(agreements, ctx.policy, uid="gose_moderation")
+def moderation_section(ctx: Context, figures: dict) -> HTML:
+    """Agreement between tiers on the same files (from ``headline_figures``)."""
+    return moderation_table(figures["agreements"], ctx.policy, uid="gose_moderation")
 
 
-def leniency(ctx: Context) -> HTML:
+def leniency(ctx: Context, figures: dict) -> HTML:
     """Each auditor's generosity against moderators (internal), or each tier's (published)."""
     from review.agreement import auditor_leniency
 
-    pairs, agreements = moderation(ctx.evidence, ctx.cycle, confidence_level=ctx.params.confidence_level)
+    pairs = figures["moderation_pairs"]
     if ctx.policy.suppress:
         return show.note("Auditor-level leniency is shown in the internal report only; the published report gives "
                          "each tier's average difference in the moderation table above.")
@@ -206,7 +205,7 @@ def record(ctx: Context, figures: dict) -> object:
     if m is not None:
         headlines.append(f"{m.auditor_tier}/{m.moderator_tier} moderation kappa: {show.agreement_text(m.weighted_kappa, pol)}")
     headlines.append(f"Returns on time: {figures['returns_on_time']} of {figures['returns_due']}")
-    safe = {k: v for k, v in figures.items() if k != "moderation"}
+    safe = {k: v for k, v in figures.items() if k not in ("moderation", "moderation_pairs", "agreements")}
     if m is not None:
         safe["moderation"] = {"auditor_tier": m.auditor_tier, "moderator_tier": m.moderator_tier, "n_pairs": m.n_pairs,
                               "exact_agreement": m.exact_agreement, "mean_difference": m.mean_difference,
