@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from review.exceptions import ParameterError
-from review.params import COMMON_PARAMS, from_notebook, load_cycle_params, validate_values
+from review.params import COMMON_PARAMS, Param, from_notebook, load_cycle_params, validate_values
 from review.yamlio import load_yaml
 
 GOOD = 'cycle: "2009-Q4"\ndata_dir: "data/demo"\n'
@@ -122,6 +122,6 @@ def test_from_notebook_names_missing_parameters_and_unknown_frameworks():
 
 
 def test_validate_values_accepts_ints_for_floats():
-    out = validate_values({"confidence_level": 0.9}, COMMON_PARAMS, "x")
-    assert out["confidence_level"] == 0.9
-    assert isinstance(out["confidence_level"], float)
+    out = validate_values({"weight": 3}, (Param("weight", "float", 1.0, "a number"),), "x")
+    assert out["weight"] == 3.0
+    assert isinstance(out["weight"], float)

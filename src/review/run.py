@@ -301,15 +301,19 @@ def run_cycle(
         raise ParameterError(
             f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
         )
-    root_out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(root_out)
-    staging = root_out / f".{params.cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
     git = git_state()
     data_dir = resolve(params.common["data_dir"])
     inputs = input_files(data_dir, resolve(params.source))
     cache_dir = Path(tempfile.mkdtemp(prefix="review-evidence-"))
-    cache = write_evidence_cache(data_dir, cache_dir)
+    try:
+        cache = write_evidence_cache(data_dir, cache_dir)  # validates the data before anything is written
+    except BaseException:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        raise
+    root_out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(root_out)
+    staging = root_out / f".{params.cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n_jobs)
     produced = _now()

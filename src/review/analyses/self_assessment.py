@@ -32,12 +32,15 @@ class Ratings:
         Labels, best first.
     numeric : bool
         Whether the labels are numbers (0-10 scaling): then higher is better.
+    good_or_better : frozenset of str
+        The scale's labels that count as Good or better.
     """
 
     table: pd.DataFrame
     positions: pd.DataFrame
     scale: tuple[str, ...]
     numeric: bool
+    good_or_better: frozenset[str]
 
 
 def ratings(ctx: Context, framework: str, cycle: str | None = None) -> Ratings | None:
@@ -46,13 +49,14 @@ def ratings(ctx: Context, framework: str, cycle: str | None = None) -> Ratings |
     data = data[(data["framework"] == framework) & (data["cycle"] == (cycle or ctx.cycle))]
     if data.empty:
         return None
-    scale = ctx.evidence.scales[data["grade_scale"].iloc[0]].rated
+    grade_scale = ctx.evidence.scales[data["grade_scale"].iloc[0]]
+    scale = grade_scale.rated
     order = [item for item, _, _ in FRAMEWORK_ITEMS[framework]]
     table = data.pivot(index="item", columns="rater", values="rating").reindex([i for i in order if i in set(data["item"])])
     position = {label: i for i, label in enumerate(scale)}
     positions = table.apply(lambda col: col.map(position)).astype(float)
     numeric = all(label.lstrip("-").isdigit() for label in scale)
-    return Ratings(table, positions, tuple(scale), numeric)
+    return Ratings(table, positions, tuple(scale), numeric, grade_scale.good_or_better)
 
 
 def scale_agreement(r: Ratings, *, confidence_level: float) -> dict[str, object]:
@@ -74,14 +78,14 @@ def scale_agreement(r: Ratings, *, confidence_level: float) -> dict[str, object]
     return out
 
 
-def item_summary(r: Ratings, good: frozenset[str]) -> pd.DataFrame:
+def item_summary(r: Ratings) -> pd.DataFrame:
     """Per item: the median rating, the share of raters rating it Good or better, the spread."""
     rows = []
     for item, row in r.table.iterrows():
         pos = r.positions.loc[item].dropna()
         median = r.scale[int(np.floor(np.median(pos)))] if len(pos) else ":"
         rows.append({"item": item, "raters": int(len(pos)), "median": median,
-                     "good_or_better": float(row.dropna().isin(good).mean()) if len(pos) else float("nan"),
+                     "good_or_better": float(row.dropna().isin(r.good_or_better).mean()) if len(pos) else float("nan"),
                      "spread": int(pos.max() - pos.min()) if len(pos) else 0,
                      "lowest": r.scale[int(pos.max())] if len(pos) else ":", "highest": r.scale[int(pos.min())] if len(pos) else ":"})
     return pd.DataFrame(rows)

@@ -227,8 +227,7 @@ def load_evidence(folder: str | Path) -> Evidence:
         order = {name: i for i, name in enumerate(DATASETS)}
         problems.sort(key=lambda p: (order.get(p.file.split(".")[0], 99), p.file, p.row or 0))
         raise DataValidationError(problems)
-    frozen = {name: frame for name, frame in tables.items()}
-    return Evidence(str(folder), MappingProxyType(frozen), MappingProxyType(scales), tuple(criteria))
+    return Evidence(str(folder), MappingProxyType(tables), MappingProxyType(scales), tuple(criteria))
 
 
 def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scales: dict[str, GradeScale],

@@ -22,10 +22,8 @@ def items(ctx: Context, framework: str, *, uid: str) -> HTML:
     if r is None:
         return show.note("No self-assessment ratings were provided for this cycle.")
     before = sa.ratings(ctx, framework, ctx.previous)
-    good = frozenset(ctx.evidence.scales[ctx.evidence.table("self_assessments").query(
-        "framework == @framework")["grade_scale"].iloc[0]].good_or_better)
-    now = sa.item_summary(r, good)
-    prev = sa.item_summary(before, good).set_index("item")["median"] if before is not None else pd.Series(dtype=object)
+    now = sa.item_summary(r)
+    prev = sa.item_summary(before).set_index("item")["median"] if before is not None else pd.Series(dtype=object)
     labels = {i: text for i, text, _ in FRAMEWORK_ITEMS[framework]}
     frame = pd.DataFrame({"Item": [f"{i}. {labels[i]}" for i in now["item"]], "Raters": now["raters"],
                           "Median rating": now["median"], "Rated Good or better": now["good_or_better"].map(show.pct),
@@ -73,9 +71,8 @@ def record(ctx: Context, framework: str, extra: dict | None = None) -> object:
     figures: dict = dict(extra or {})
     headlines = []
     if r is not None:
-        good = frozenset().union(*(s.good_or_better for s in ctx.evidence.scales.values() if s.rated == r.scale))
         out = sa.scale_agreement(r, confidence_level=ctx.params.confidence_level)
-        summary = sa.item_summary(r, good)
+        summary = sa.item_summary(r)
         figures |= {"items": summary, "agreement": out, "divergence": sa.divergence(r)}
         weakest = summary.sort_values("good_or_better").iloc[0]
         headlines = [f"Raters' agreement, {out['alpha'].method}: {show.agreement_text(out['alpha'], _RATINGS)}",
