@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from review import agreement as ag
+from review.stats import agreement as ag
 
 warnings.filterwarnings("ignore")  # the peers' own deprecation noise is not measured here
 

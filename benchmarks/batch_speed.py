@@ -14,9 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from review.frameworks import FRAMEWORKS, Framework
-from review.params import COMMON_PARAMS, load_cycle_params
-from review.run import run_cycle
+from review.batch.runner import run_cycle
+from review.config.frameworks import FRAMEWORKS, Framework
+from review.config.params import COMMON_PARAMS, load_cycle_params
 
 
 def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
@@ -24,7 +24,7 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS + extra))
     params.metadata["tags"] = ["parameters"]
-    record = nbformat.v4.new_code_cell('from review.results import record\nrecord("x", cycle, {"done": 1})')
+    record = nbformat.v4.new_code_cell('from review.batch.results import record\nrecord("x", cycle, {"done": 1})')
     nb.cells = [params, nbformat.v4.new_code_cell(body), record]
     nbformat.write(nb, path)
 

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from review.sample_draw import draw_sample
+from review.stats.sample_draw import draw_sample
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from review.paths import BATCH_ENV, project_root
+from review.config.paths import BATCH_ENV, project_root
 
 # Kernels started by the tests (papermill, nbval) inherit this: notebooks run as in the batch.
 os.environ[BATCH_ENV] = "1"

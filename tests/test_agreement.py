@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats import inter_rater
 
-from review import agreement as ag
 from review.exceptions import DegenerateDataWarning, ParameterError
+from review.stats import agreement as ag
 
 GRADES = ["Outstanding", "Good", "Adequate", "Inadequate"]
 
@@ -141,8 +141,8 @@ def test_fleiss_equals_scott_for_two_complete_raters():
 def test_interval_level_alpha_equals_quadratic_weighted_alpha():
     # Krippendorff's interval metric is Gwet's quadratic weights (reference NOTES, point 3).
     x = _ratings(13, raters=3, missing=0.1)
-    from review.agreement import _estimators as est
-    from review.agreement._input import category_counts, prepare
+    from review.stats.agreement import _estimators as est
+    from review.stats.agreement._input import category_counts, prepare
 
     p = prepare(x, [0, 1, 2, 3])
     gwet_form = est.krippendorff(category_counts(p), ag.weight_matrix("quadratic", p.categories), p.n_units)

@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from review import agreement as ag
-from review.agreement import _estimators as est
-from review.agreement._input import category_counts, prepare
-from review.agreement.coefficients import finish
 from review.exceptions import DegenerateDataWarning
+from review.stats import agreement as ag
+from review.stats.agreement import _estimators as est
+from review.stats.agreement._input import category_counts, prepare
+from review.stats.agreement.coefficients import finish
 
 REFERENCE = Path(__file__).parent / "reference" / "agreement_reference.json"
 CASES = {case["id"]: case for case in json.loads(REFERENCE.read_text())}

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from review import agreement as ag
 from review.cli import main
 from review.data import DATASETS, load_evidence
 from review.data.demo import DEMO_SEED, write_demo
 from review.exceptions import DataValidationError
+from review.stats import agreement as ag
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from review.calendar import bank_holidays, working_days_between
 from review.exceptions import ParameterError
-from review.indicators import DEFINITIONS, indicator_table, timeliness
-from review.spc import p_chart, xmr_chart
+from review.stats.calendar import bank_holidays, working_days_between
+from review.stats.indicators import DEFINITIONS, indicator_table, timeliness
+from review.stats.spc import p_chart, xmr_chart
 
 D = dt.date
 

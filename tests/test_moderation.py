@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.contingency_tables import SquareTable
 
-from review import agreement as ag
 from review.exceptions import ParameterError
+from review.stats import agreement as ag
 
 SCALE = ["Outstanding", "Good", "Adequate", "Inadequate"]
 TIERS = ["ATM", "TM", "SM", "AD", "DCS"]

@@ -8,8 +8,8 @@ import nbformat
 import papermill as pm
 import pytest
 
-from review.frameworks import FRAMEWORKS
-from review.params import COMMON_PARAMS
+from review.config.frameworks import FRAMEWORKS
+from review.config.params import COMMON_PARAMS
 
 NOTEBOOKS = sorted(FRAMEWORKS)
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from review.config.params import (
+    COMMON_PARAMS,
+    Param,
+    from_notebook,
+    load_cycle_params,
+    validate_values,
+)
+from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
-from review.params import COMMON_PARAMS, Param, from_notebook, load_cycle_params, validate_values
-from review.yamlio import load_yaml
 
 GOOD = 'cycle: "2009-Q4"\ndata_dir: "data/demo"\n'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from review.paths import ROOT_ENV, project_root, resolve
+from review.config.paths import ROOT_ENV, project_root, resolve
 
 
 def test_root_does_not_depend_on_the_working_directory(root, tmp_path, monkeypatch):

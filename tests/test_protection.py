@@ -11,14 +11,19 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from review.check import check_report, raw_identifiers
 from review.cli import main
+from review.config.params import load_cycle_params
 from review.data import load_evidence
-from review.disclosure import DisclosurePolicy, round_half_up, suppress_table, suppressed_rate
 from review.exceptions import ParameterError
-from review.exports import neutralise, write_csv, write_xlsx
-from review.params import load_cycle_params
-from review.pseudonym import DEMO_MARKER, KEY_ENV, pseudonym, pseudonymise, resolve_key
+from review.protection.disclosure import (
+    DisclosurePolicy,
+    round_half_up,
+    suppress_table,
+    suppressed_rate,
+)
+from review.protection.pseudonym import DEMO_MARKER, KEY_ENV, pseudonym, pseudonymise, resolve_key
+from review.protection.report_check import check_report, raw_identifiers
+from review.protection.safe_export import neutralise, write_csv, write_xlsx
 
 PUBLISHED = DisclosurePolicy()
 
@@ -195,7 +200,7 @@ def hostile(root, tmp_path_factory):
 
 @pytest.mark.parametrize("framework", ["gose_performance", "lscb_checklist"])
 def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path, framework):
-    from review.frameworks import FRAMEWORKS
+    from review.config.frameworks import FRAMEWORKS
 
     params = load_cycle_params(root / "params" / "2009-Q4.yaml").for_framework(framework) | {"data_dir": str(hostile)}
     out = tmp_path / "out.ipynb"
@@ -203,7 +208,7 @@ def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path,
                         kernel_name="python3", cwd=str(root), progress_bar=False)
     import nbformat
 
-    from review.htmlreport import export_report
+    from review.batch.html_export import export_report
 
     page = export_report(nbformat.read(out, as_version=4), title="t", review_meta={"cycle": "2009-Q4"})
     assert SCRIPT not in page

@@ -7,12 +7,12 @@ import json
 import nbformat
 import pytest
 
-from review.check import check_report
+from review.batch.provenance import file_sha256
+from review.batch.runner import run_cycle
 from review.cli import main
-from review.frameworks import FRAMEWORKS, Framework
-from review.params import COMMON_PARAMS, load_cycle_params
-from review.provenance import file_sha256
-from review.run import run_cycle
+from review.config.frameworks import FRAMEWORKS, Framework
+from review.config.params import COMMON_PARAMS, load_cycle_params
+from review.protection.report_check import check_report
 
 pytestmark = pytest.mark.slow
 
@@ -111,7 +111,7 @@ def test_an_interrupted_run_leaves_the_previous_reports(demo_run, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("review.run._run_tasks", interrupted)
+    monkeypatch.setattr("review.batch.runner._run_tasks", interrupted)
     params = load_cycle_params("params/2009-Q4.yaml")
     with pytest.raises(KeyboardInterrupt):
         run_cycle(params, force=True, output_root=folder.parent)

@@ -14,8 +14,8 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from review.exceptions import ParameterError
-from review.sample_draw import draw_sample, tier_coverage
-from review.sampling import (
+from review.stats.sample_draw import draw_sample, tier_coverage
+from review.stats.sampling import (
     achieved_margin,
     allocate,
     design_effect,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from review import __version__
+from review.config.params import CYCLE_PATTERN
 from review.exceptions import DataValidationError, ParameterError
-from review.params import CYCLE_PATTERN
 
 __all__ = ["expand_cycles", "main"]
 
@@ -112,8 +112,8 @@ def _progress(framework: str, outcome: object) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from review.params import default_params_path, load_cycle_params
-    from review.run import run_cycle
+    from review.batch.runner import run_cycle
+    from review.config.params import default_params_path, load_cycle_params
 
     cycles = expand_cycles(args.cycle)
     if args.params and len(cycles) > 1:
@@ -128,9 +128,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if params.cycle != cycle:
             raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
         loaded.append(params)
+    from review.config.paths import resolve
     from review.data import load_evidence
-    from review.paths import resolve
-    from review.pseudonym import resolve_key
+    from review.protection.pseudonym import resolve_key
 
     for folder in sorted({p.common["data_dir"] for p in loaded}):
         load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
@@ -152,9 +152,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from review.config.params import load_cycle_params
+    from review.config.paths import resolve
     from review.data import load_evidence
-    from review.params import load_cycle_params
-    from review.paths import resolve
 
     problems = 0
     for path in args.paths:
@@ -182,10 +182,10 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from review.cycles import cycle_bounds
+    from review.config.cycles import cycle_bounds
     from review.data import load_evidence
-    from review.exports import write_csv
-    from review.sample_draw import draw_sample
+    from review.protection.safe_export import write_csv
+    from review.stats.sample_draw import draw_sample
 
     (cycle,) = expand_cycles([args.cycle])
     evidence = load_evidence(args.data)
@@ -207,9 +207,9 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from review.frameworks import FRAMEWORKS
-    from review.notebook_outputs import refresh_notebook
-    from review.paths import project_root
+    from review.batch.notebook_outputs import refresh_notebook
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.paths import project_root
 
     names = args.framework or list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
@@ -222,7 +222,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_report(args: argparse.Namespace) -> int:
-    from review.check import check_report, raw_identifiers
+    from review.protection.report_check import check_report, raw_identifiers
 
     identifiers = raw_identifiers(args.data)
     pages = [p for path in args.paths for p in (sorted(path.glob("*.html")) if path.is_dir() else [path])]
@@ -242,7 +242,7 @@ def _cmd_check_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_frameworks(_: argparse.Namespace) -> int:
-    from review.frameworks import FRAMEWORKS
+    from review.config.frameworks import FRAMEWORKS
 
     for fw in FRAMEWORKS.values():
         print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")

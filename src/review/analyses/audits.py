@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from review import agreement as ag
 from review.data import Evidence
-from review.sample_draw import MANAGEMENT_TIERS
-from review.sampling import ProportionResult, proportion_ci
+from review.stats import agreement as ag
+from review.stats.sample_draw import MANAGEMENT_TIERS
+from review.stats.sampling import ProportionResult, proportion_ci
 
 __all__ = ["CriterionRate", "criterion_rates", "cycle_audits", "good_or_better", "grade_counts", "moderation"]
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from review.cycles import previous_cycle
+from review.config.cycles import previous_cycle
+from review.config.params import RunParameters
 from review.data import Evidence, load_evidence
-from review.disclosure import DisclosurePolicy
 from review.exceptions import ParameterError
-from review.params import RunParameters
+from review.protection.disclosure import DisclosurePolicy
 
 __all__ = ["EVIDENCE_CACHE_ENV", "Context", "context", "write_evidence_cache"]
 
@@ -29,7 +29,7 @@ class Context:
     ----------
     params : RunParameters
     evidence : Evidence
-        Pseudonymised at load (see :mod:`review.pseudonym`).
+        Pseudonymised at load (see :mod:`review.protection.pseudonym`).
     policy : DisclosurePolicy
         From the audience and the suppression parameters.
     cycle, previous : str
@@ -44,7 +44,7 @@ class Context:
 
 
 def _load(folder: Path) -> Evidence:
-    from review.pseudonym import pseudonymise
+    from review.protection.pseudonym import pseudonymise
 
     return pseudonymise(load_evidence(folder), folder)
 
@@ -88,7 +88,7 @@ def context(params: RunParameters) -> Context:
     Parameters
     ----------
     params : RunParameters
-        From :func:`review.params.from_notebook`.
+        From :func:`review.config.params.from_notebook`.
 
     Returns
     -------

@@ -6,10 +6,10 @@ import pandas as pd
 
 from review.analyses.audits import criterion_rates, cycle_audits, good_or_better, moderation
 from review.analyses.context import Context
-from review.cycles import cycle_range
-from review.indicators import indicator_table
-from review.sample_draw import tier_coverage
-from review.spc import ControlChart, p_chart
+from review.config.cycles import cycle_range
+from review.stats.indicators import indicator_table
+from review.stats.sample_draw import tier_coverage
+from review.stats.spc import ControlChart, p_chart
 
 __all__ = ["complaints", "coverage", "finance", "headline_figures", "indicator_charts", "schedule", "workforce"]
 
@@ -43,7 +43,7 @@ def indicator_charts(ctx: Context, *, baseline_cycles: int = 0) -> dict[str, Con
     """A P chart per indicator over every cycle up to this one (limits from all points unless a baseline is set)."""
     data = ctx.evidence.table("indicators")
     data = data[data["cycle"] <= ctx.cycle]
-    from review.indicators import DEFINITIONS
+    from review.stats.indicators import DEFINITIONS
 
     charts = {}
     for ni, group in data.groupby("indicator", sort=True):

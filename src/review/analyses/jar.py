@@ -16,8 +16,8 @@ import pandas as pd
 from review.analyses.audits import criterion_rates, cycle_audits
 from review.analyses.context import Context
 from review.analyses.gose import schedule
-from review.framework_items import JAR_FINDINGS
-from review.sampling import ProportionResult, proportion_ci
+from review.config.framework_items import JAR_FINDINGS
+from review.stats.sampling import ProportionResult, proportion_ci
 
 __all__ = ["Measure", "rag", "stocktake", "stocktake_frame"]
 

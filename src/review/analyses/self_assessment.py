@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from review import agreement as ag
 from review.analyses.context import Context
-from review.framework_items import FRAMEWORK_ITEMS
+from review.config.framework_items import FRAMEWORK_ITEMS
+from review.stats import agreement as ag
 
 __all__ = ["Ratings", "divergence", "item_summary", "ratings", "scale_agreement"]
 

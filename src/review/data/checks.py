@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from review.cycles import cycle_bounds
+from review.config.cycles import cycle_bounds
 from review.data.schema import ROW
 from review.exceptions import DataProblem
 

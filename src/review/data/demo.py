@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from review.cycles import cycle_bounds, cycle_range, previous_cycle
-from review.framework_items import FRAMEWORK_ITEMS
+from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
+from review.config.framework_items import FRAMEWORK_ITEMS
 
 __all__ = ["DEMO_CYCLES", "DEMO_SEED", "write_demo"]
 

@@ -13,12 +13,12 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from review.config.paths import resolve
 from review.data.cells import parse_cell
 from review.data.checks import cross_checks
 from review.data.io import RawTable, find_file, read_table
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
-from review.paths import resolve
 
 __all__ = ["Evidence", "GradeScale", "load_evidence"]
 
@@ -69,7 +69,7 @@ class Evidence:
     criteria : tuple of str
         The criterion columns of the audits table.
     key_source : str or None
-        Where the pseudonymisation key came from, once :func:`review.pseudonym.pseudonymise`
+        Where the pseudonymisation key came from, once :func:`review.protection.pseudonym.pseudonymise`
         has replaced the identifiers (None: the raw references are still in the tables).
     """
 

@@ -189,7 +189,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         (
             Column("cycle", "cycle", description="cycle the counts cover"),
             Column("indicator", "id", description="NI59 ... NI68"),
-            Column("definition_version", "id", description="definition version (see review.indicators)"),
+            Column("definition_version", "id", description="definition version (see review.stats.indicators)"),
             Column("numerator", "count", description="cases meeting the indicator"),
             Column("denominator", "count", description="cases in the indicator's cohort"),
             Column("target", "rate", required=False, description="local target, as a proportion"),
@@ -218,7 +218,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         (
             Column("cycle", "cycle", description="cycle of the rating"),
             Column("framework", "choice", choices=FRAMEWORK_IDS, description="framework the item belongs to"),
-            Column("item", "id", description="item id within the framework (see review.framework_items)"),
+            Column("item", "id", description="item id within the framework (see review.config.framework_items)"),
             Column("rater", "id", description="who rated (a manager's reference or an agency)"),
             Column("rater_type", "text", description="manager, agency or area manager"),
             Column("grade_scale", "id", description="scale of the rating"),

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import pandas as pd
 from IPython.display import HTML
 
-from review import presentation as show
 from review.analyses.audits import CriterionRate
-from review.disclosure import DisclosurePolicy, suppress_table
-from review.spc import ControlChart
+from review.protection.disclosure import DisclosurePolicy, suppress_table
+from review.stats.spc import ControlChart
+from review.views import presentation as show
 
 __all__ = ["chart_grid", "counts_table", "criteria_table", "moderation_table", "rate_cell"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from review import presentation as show
 from review.analyses import gose
 from review.analyses.audits import criterion_rates, cycle_audits, grade_counts
 from review.analyses.context import Context
-from review.indicators import DEFINITIONS, indicator_table
+from review.stats.indicators import DEFINITIONS, indicator_table
+from review.views import presentation as show
 from review.views.common import chart_grid, counts_table, criteria_table, moderation_table
 
 __all__ = ["complaints", "coverage", "finance", "finance_table", "grades", "headlines", "indicator_charts",
@@ -86,7 +86,7 @@ def moderation_section(ctx: Context, figures: dict) -> HTML:
 
 def leniency(ctx: Context, figures: dict) -> HTML:
     """Each auditor's generosity against moderators (internal), or each tier's (published)."""
-    from review.agreement import auditor_leniency
+    from review.stats.agreement import auditor_leniency
 
     pairs = figures["moderation_pairs"]
     if ctx.policy.suppress:
@@ -195,7 +195,7 @@ def finance_table(ctx: Context) -> HTML:
 
 def record(ctx: Context, figures: dict) -> object:
     """The results JSON of the notebook: unrounded figures and disclosure-safe headlines."""
-    from review.results import record as _record
+    from review.batch.results import record as _record
 
     pol = ctx.policy
     gob, m = figures["good_or_better"], figures["moderation"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from review import presentation as show
 from review.analyses import self_assessment as sa
 from review.analyses.context import Context
-from review.framework_items import GOVERNANCE, GOVERNANCE_AXES
+from review.config.framework_items import GOVERNANCE, GOVERNANCE_AXES
+from review.views import presentation as show
 
 __all__ = ["axes_table", "pattern"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from review import presentation as show
 from review.analyses.context import Context
-from review.sampling import proportion_ci
+from review.stats.sampling import proportion_ci
+from review.views import presentation as show
 
 __all__ = ["training"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from review import presentation as show
 from review.analyses import jar
 from review.analyses.context import Context
-from review.disclosure import DisclosurePolicy
-from review.framework_items import JAR_FINDINGS
+from review.config.framework_items import JAR_FINDINGS
+from review.protection.disclosure import DisclosurePolicy
+from review.views import presentation as show
 
 __all__ = ["findings_table", "headlines", "record", "thresholds"]
 
@@ -67,7 +67,7 @@ def findings_table(ctx: Context, measures: list[jar.Measure]) -> HTML:
 
 def record(ctx: Context, measures: list[jar.Measure]) -> object:
     """The results JSON: every measure unrounded, headlines, and the findings needing action."""
-    from review.results import record as _record
+    from review.batch.results import record as _record
 
     red = [m for m in measures if m.judgement == "red"]
     improved = [m for m in measures if m.result and m.previous and m.result.statistic - m.previous.statistic > 0.05]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from review import presentation as show
 from review.analyses import self_assessment as sa
 from review.analyses.context import Context
-from review.disclosure import DisclosurePolicy
-from review.framework_items import FRAMEWORK_ITEMS
+from review.config.framework_items import FRAMEWORK_ITEMS
+from review.protection.disclosure import DisclosurePolicy
+from review.views import presentation as show
 
 __all__ = ["agreement", "divergence", "items", "record"]
 
@@ -65,7 +65,7 @@ def divergence(ctx: Context, framework: str, *, uid: str) -> HTML:
 
 def record(ctx: Context, framework: str, extra: dict | None = None) -> object:
     """Results JSON: per-item summary, agreement coefficients, divergence."""
-    from review.results import record as _record
+    from review.batch.results import record as _record
 
     r = sa.ratings(ctx, framework)
     figures: dict = dict(extra or {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from review._results import ConfidenceInterval
+from review.stats._results import ConfidenceInterval
 
 __all__ = ["AgreementResult", "ConfidenceInterval"]
 

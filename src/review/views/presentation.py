@@ -3,7 +3,7 @@
 Tables are static HTML with a fixed id (pandas' Styler embeds a random one), every string from
 the data is escaped, and the index is hidden. Percentages always come with n; kappa always with
 observed agreement and n. In a published report, counts and rates pass through
-:mod:`review.disclosure` first.
+:mod:`review.protection.disclosure` first.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from review.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
-from review.frameworks import FRAMEWORKS
+from review.config.frameworks import FRAMEWORKS
+from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
 
 __all__ = [
     "RAG_COLOURS",

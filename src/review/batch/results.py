@@ -145,7 +145,7 @@ def load_cycle_results(folder: str | Path) -> dict[str, dict[str, Any]]:
     """
     import json
 
-    from review.paths import resolve
+    from review.config.paths import resolve
 
     folder = resolve(folder)
     if not folder.is_dir():

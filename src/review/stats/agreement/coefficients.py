@@ -23,7 +23,7 @@ Conventions chosen where the references disagree
   share of agreeing rater pairs; ``unanimous`` gives R irr's ``agree`` (all raters agree).
 - **Interval**: :math:`\\hat\\kappa \\pm t_{1-(1-c)/2,\\,n-1}\\,SE`, upper bound capped at 1
   (irrCAC). It is a Wald-type interval: for few units or values near 1 prefer
-  :func:`review.agreement.bootstrap_ci`.
+  :func:`review.stats.agreement.bootstrap_ci`.
 
 References
 ----------
@@ -53,12 +53,12 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from review._validation import check_confidence_level
-from review.agreement import _estimators as est
-from review.agreement._input import Prepared, all_rated, category_counts, prepare
-from review.agreement.results import AgreementResult, ConfidenceInterval
-from review.agreement.weights import weight_matrix
 from review.exceptions import DegenerateDataWarning, ParameterError
+from review.stats._validation import check_confidence_level
+from review.stats.agreement import _estimators as est
+from review.stats.agreement._input import Prepared, all_rated, category_counts, prepare
+from review.stats.agreement.results import AgreementResult, ConfidenceInterval
+from review.stats.agreement.weights import weight_matrix
 
 __all__ = [
     "brennan_prediger",
@@ -171,7 +171,7 @@ def percent_agreement(
     categories : sequence, optional
         The ordered categories (default: those seen, sorted).
     weights : str or array_like, default: ``"unweighted"``
-        Agreement weights (see :func:`review.agreement.weight_matrix`).
+        Agreement weights (see :func:`review.stats.agreement.weight_matrix`).
     unanimous : bool, default: ``False``
         If True, the share of units rated at least twice on which *all* raters agree (R irr
         ``agree``); no standard error is given for it. If False, the pairwise definition.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from review.frameworks import FRAMEWORKS
+from review.config.frameworks import FRAMEWORKS
 
 __all__ = ["write_index", "write_manifest"]
 

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from review._validation import check_confidence_level
-from review.agreement.results import ConfidenceInterval
 from review.exceptions import DegenerateDataWarning, ParameterError
+from review.stats._validation import check_confidence_level
+from review.stats.agreement.results import ConfidenceInterval
 
 __all__ = ["ICC_FORMS", "ICCResult", "icc"]
 

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from review._validation import check_confidence_level
-from review.agreement import coefficients as co
-from review.agreement._input import all_rated, prepare
-from review.agreement.results import ConfidenceInterval
-from review.agreement.weights import weight_matrix
 from review.exceptions import DegenerateDataWarning, ParameterError
+from review.stats._validation import check_confidence_level
+from review.stats.agreement import coefficients as co
+from review.stats.agreement._input import all_rated, prepare
+from review.stats.agreement.results import ConfidenceInterval
+from review.stats.agreement.weights import weight_matrix
 
 __all__ = ["BootstrapResult", "bootstrap_ci"]
 

@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from review._validation import check_confidence_level
-from review.agreement.coefficients import cohen_kappa, gwet_ac
-from review.agreement.results import AgreementResult, ConfidenceInterval
 from review.exceptions import DegenerateDataWarning, ParameterError
+from review.stats._validation import check_confidence_level
+from review.stats.agreement.coefficients import cohen_kappa, gwet_ac
+from review.stats.agreement.results import AgreementResult, ConfidenceInterval
 
 __all__ = [
     "MarginalHomogeneity",

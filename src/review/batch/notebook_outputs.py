@@ -34,7 +34,7 @@ def refresh_notebook(path: Path) -> int:
     import nbformat
     from nbclient import NotebookClient
 
-    from review.paths import BATCH_ENV
+    from review.config.paths import BATCH_ENV
 
     os.environ[BATCH_ENV] = "1"
     nb = nbformat.read(path, as_version=4)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from review.exceptions import ParameterError
-from review.sampling import allocate
+from review.stats.sampling import allocate
 
 __all__ = ["SampleDraw", "draw_sample", "tier_coverage"]
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from review.calendar import working_days_between
 from review.exceptions import ParameterError
-from review.sampling import proportion_ci
+from review.stats.calendar import working_days_between
+from review.stats.sampling import proportion_ci
 
 __all__ = ["DEFINITIONS", "IndicatorDefinition", "indicator_table", "timeliness"]
 
@@ -153,7 +153,7 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         ``vs_neighbours`` (``better``, ``worse`` or ``similar``: whether the neighbours'
         average lies outside the interval).
     """
-    from review.cycles import previous_cycle
+    from review.config.cycles import previous_cycle
 
     now = indicators[indicators["cycle"] == cycle]
     before = indicators[indicators["cycle"] == previous_cycle(cycle)].set_index("indicator")

@@ -28,10 +28,10 @@ from typing import Any
 
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV
+from review.config.frameworks import FRAMEWORKS, Framework
+from review.config.params import CycleParams
+from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
 from review.exceptions import ParameterError
-from review.frameworks import FRAMEWORKS, Framework
-from review.params import CycleParams
-from review.paths import BATCH_ENV, ROOT_ENV, project_root
 
 __all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
 
@@ -143,8 +143,8 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     import nbformat
     import papermill as pm
 
-    from review.htmlreport import export_report, failure_page
-    from review.results import results_from_notebook
+    from review.batch.html_export import export_report, failure_page
+    from review.batch.results import results_from_notebook
 
     staging = Path(task.staging)
     executed = staging / f"{task.framework}.ipynb"
@@ -225,7 +225,7 @@ def _run_tasks(
     # so each worker forks from it without paying the imports again.
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "nbconvert", "review.run", "review.htmlreport"])
+        context.set_forkserver_preload(["papermill", "nbconvert", "review.batch.runner", "review.batch.html_export"])
     else:
         context = multiprocessing.get_context("spawn")
     outcomes = []
@@ -287,9 +287,9 @@ def run_cycle(
         If a framework name is unknown or the cycle was already run and ``force`` is False.
     """
     from review.analyses.context import write_evidence_cache
-    from review.paths import resolve
-    from review.provenance import git_state, input_files, package_versions
-    from review.report_index import write_index, write_manifest
+    from review.batch.index import write_index, write_manifest
+    from review.batch.provenance import git_state, input_files, package_versions
+    from review.config.paths import resolve
 
     names = list(frameworks) if frameworks else list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]

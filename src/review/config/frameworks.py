@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from review.params import Param
+from review.config.params import Param
 
 __all__ = ["FRAMEWORKS", "Framework"]
 

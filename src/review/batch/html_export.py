@@ -24,7 +24,7 @@ _CSS_URL_COMMENT = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*?\*/", re
 
 
 def _template_path() -> Path:
-    return Path(str(resources.files("review") / "templates" / "report.html.j2"))
+    return Path(str(resources.files("review.batch") / "templates" / "report.html.j2"))
 
 
 @lru_cache(maxsize=1)

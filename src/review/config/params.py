@@ -28,9 +28,9 @@ from typing import Any
 
 import yaml
 
+from review.config.paths import resolve
+from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
-from review.paths import resolve
-from review.yamlio import load_yaml
 
 __all__ = [
     "COMMON_PARAMS",
@@ -250,7 +250,7 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         If the file is missing, is not a mapping, or has unknown keys or invalid values;
         every problem is listed.
     """
-    from review.frameworks import FRAMEWORKS  # the registry imports this module
+    from review.config.frameworks import FRAMEWORKS  # the registry imports this module
 
     source = str(path)
     file = resolve(path)
@@ -327,7 +327,7 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
     """Validate a notebook's parameters, taken from its namespace.
 
     Called in the cell after the parameters cell as
-    ``p = review.params.from_notebook("jar_haringey", globals())``, so a value injected
+    ``p = review.config.params.from_notebook("jar_haringey", globals())``, so a value injected
     by papermill or edited in JupyterLab is checked before the notebook uses it.
 
     Parameters
@@ -348,7 +348,7 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
         If the framework is unknown, a parameter is missing from the namespace, or a
         value is invalid.
     """
-    from review.frameworks import FRAMEWORKS
+    from review.config.frameworks import FRAMEWORKS
 
     if framework not in FRAMEWORKS:
         raise ParameterError(f"`framework` must be one of {list(FRAMEWORKS)}; got {framework!r}", "notebook")

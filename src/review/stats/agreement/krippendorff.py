@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from review._validation import check_confidence_level
-from review.agreement import _estimators as est
-from review.agreement._input import category_counts, prepare
-from review.agreement.coefficients import finish
-from review.agreement.results import AgreementResult
-from review.agreement.weights import category_scores
 from review.exceptions import ParameterError
+from review.stats._validation import check_confidence_level
+from review.stats.agreement import _estimators as est
+from review.stats.agreement._input import category_counts, prepare
+from review.stats.agreement.coefficients import finish
+from review.stats.agreement.results import AgreementResult
+from review.stats.agreement.weights import category_scores
 
 __all__ = ["LEVELS", "difference_matrix", "krippendorff_alpha"]
 

@@ -1,11 +1,11 @@
 """Inter-auditor agreement: every standard coefficient with standard errors, one convention.
 
 Ratings are a table with units (case files) in rows and raters in columns; see
-:mod:`review.agreement.coefficients` for the conventions chosen where the references disagree.
+:mod:`review.stats.agreement.coefficients` for the conventions chosen where the references disagree.
 """
 
-from review.agreement.bootstrap import BootstrapResult, bootstrap_ci
-from review.agreement.coefficients import (
+from review.stats.agreement.bootstrap import BootstrapResult, bootstrap_ci
+from review.stats.agreement.coefficients import (
     brennan_prediger,
     cohen_kappa,
     conger_kappa,
@@ -14,9 +14,9 @@ from review.agreement.coefficients import (
     percent_agreement,
     scott_pi,
 )
-from review.agreement.icc import ICC_FORMS, ICCResult, icc
-from review.agreement.krippendorff import LEVELS, krippendorff_alpha
-from review.agreement.moderation import (
+from review.stats.agreement.icc import ICC_FORMS, ICCResult, icc
+from review.stats.agreement.krippendorff import LEVELS, krippendorff_alpha
+from review.stats.agreement.moderation import (
     MarginalHomogeneity,
     TierAgreement,
     agreement_table,
@@ -26,9 +26,9 @@ from review.agreement.moderation import (
     stuart_maxwell,
     tier_agreement,
 )
-from review.agreement.results import AgreementResult, ConfidenceInterval
-from review.agreement.tables import contingency_table, ratings_table
-from review.agreement.weights import WEIGHT_NAMES, weight_matrix
+from review.stats.agreement.results import AgreementResult, ConfidenceInterval
+from review.stats.agreement.tables import contingency_table, ratings_table
+from review.stats.agreement.weights import WEIGHT_NAMES, weight_matrix
 
 __all__ = [
     "ICC_FORMS",

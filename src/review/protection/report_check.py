@@ -41,7 +41,7 @@ class Finding:
 def raw_identifiers(data_dir: str | Path) -> set[str]:
     """Every raw case, audit and staff reference in a data folder (before pseudonymisation)."""
     from review.data import load_evidence
-    from review.pseudonym import IDENTIFIERS
+    from review.protection.pseudonym import IDENTIFIERS
 
     evidence = load_evidence(data_dir)
     found: set[str] = set()

@@ -4,7 +4,7 @@ Councils audit quotas of case files per manager, then report "82% of audited cas
 or better" as if it were true of every case. The functions here say how precise such a figure
 is (with the finite population correction when the caseload is known), how many files a given
 precision needs, and how a stratified estimate and the clustering of practice by team change
-that. Drawing next cycle's sample is in :mod:`review.sample_draw`.
+that. Drawing next cycle's sample is in :mod:`review.stats.sample_draw`.
 
 References
 ----------
@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from review._results import ConfidenceInterval
-from review._validation import check_confidence_level
 from review.exceptions import ParameterError
+from review.stats._results import ConfidenceInterval
+from review.stats._validation import check_confidence_level
 
 __all__ = [
     "METHODS",

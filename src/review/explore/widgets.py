@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from review import presentation as show
 from review.analyses.audits import criterion_rates
 from review.analyses.context import Context
-from review.paths import BATCH_ENV
+from review.config.paths import BATCH_ENV
+from review.views import presentation as show
 from review.views.common import criteria_table
 
 __all__ = ["audit_explorer", "is_interactive"]

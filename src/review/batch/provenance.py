@@ -7,7 +7,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from review.paths import project_root
+from review.config.paths import project_root
 
 __all__ = ["PACKAGES", "file_sha256", "git_state", "input_files", "package_versions"]
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from review.agreement._input import all_rated, prepare
 from review.exceptions import ParameterError
+from review.stats.agreement._input import all_rated, prepare
 
 __all__ = ["contingency_table", "ratings_table"]
 

@@ -1,0 +1,2 @@
+"""The quarterly batch: the runner, HTML export, the cycle index and manifest, results and
+provenance."""

@@ -1,0 +1,1 @@
+"""Interactive exploration in JupyterLab (widgets); nothing here reaches a batch report."""
