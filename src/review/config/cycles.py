@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["cycle_bounds", "cycle_of", "cycle_range", "previous_cycle"]
+__all__ = ["cycle_bounds", "cycle_of", "cycle_range", "financial_quarter", "financial_year", "period_statement",
+           "previous_cycle"]
 
 _PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -54,3 +55,44 @@ def cycle_range(first: str, last: str) -> list[str]:
     a, b = _parts(first), _parts(last)
     lo, hi = a[0] * 4 + a[1] - 1, b[0] * 4 + b[1] - 1
     return [f"{k // 4}-Q{k % 4 + 1}" for k in range(lo, hi + 1)]
+
+
+def financial_year(cycle: str) -> str:
+    """The council financial year (April to March) a cycle falls in, written ``2009/10``.
+
+    Examples
+    --------
+    >>> financial_year("2009-Q4"), financial_year("2010-Q1")
+    ('2009/10', '2009/10')
+    >>> financial_year("2009-Q2")
+    '2009/10'
+    """
+    year, quarter = _parts(cycle)
+    start = year if quarter >= 2 else year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_quarter(cycle: str) -> str:
+    """The cycle as councils number it: the quarter of the financial year that starts in April.
+
+    Examples
+    --------
+    >>> financial_quarter("2009-Q4")  # October to December 2009
+    'Q3 of 2009/10'
+    >>> financial_quarter("2010-Q1")  # January to March 2010
+    'Q4 of 2009/10'
+    """
+    _, quarter = _parts(cycle)
+    return f"Q{(quarter + 2) % 4 + 1} of {financial_year(cycle)}"
+
+
+def period_statement(cycle: str) -> str:
+    """The months a cycle covers and its financial-year quarter, for the top of every report.
+
+    Examples
+    --------
+    >>> period_statement("2009-Q4")
+    'October to December 2009 (Q3 of 2009/10)'
+    """
+    start, end = cycle_bounds(cycle)
+    return f"{start:%B} to {end:%B %Y} ({financial_quarter(cycle)})"

@@ -71,3 +71,31 @@ FRAMEWORK_ITEMS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "lscb_checklist": LSCB_CHECKLIST,
     "governance": GOVERNANCE,
 }
+
+# GOSE - Children's Social Care: Performance Management Framework, quoted item by item from the
+# stocktake (/work/shared/seed/), in its order. The three "Audit programmes:" sub-items keep their
+# heading. Each item is ``(item_id, text, frequency, dataset kinds)``; frequency is the source's
+# own word, None where the text gives none ("monthly", "quarterly", "six-monthly", "annual", or
+# two words where it names two returns). Misspelling "Harringey" aside, nothing is reworded.
+GOSE_PMF_TITLE = "GOSE - Children's Social Care: Performance Management Framework"
+GOSE_PMF: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    ("G01", "User feedback mechanisms minimum of quarterly and from advocacy service for LAC, CP, CIN.", ("quarterly",)),
+    ("G02", "Staff feedback mechanisms quarterly (if developed)", ("quarterly",)),
+    ("G03", "Audit programmes: Case file audit programme this should include a sample of case files being audited "
+            "by ATM; TM; Service Manager, AD & DCS.", None),
+    ("G04", "Audit programmes: Supervision file audit programme undertaken by TM; SM & AD", None),
+    ("G05", "Audit programmes: Audits undertaken by Independent Chairs IRO & CP conferences + LAC reviews quarterly",
+     ("quarterly",)),
+    ("G06", "Complaints / compliments quarterly update and Annual Complaints Report.", ("quarterly", "annual")),
+    ("G07", "Private fostering at least annual update (report to LSCB).", ("annual",)),
+    ("G08", "Inspections of all regulated services (i.e. adoptions & fostering, children's homes which are the "
+            "responsibility of the LA) – at least 6 monthly.", ("six-monthly",)),
+    ("G09", "SCR action plans as they relate to CSCare.", None),
+    ("G10", "HR allegations as they relate to CSCare.", None),
+    ("G11", "Levels of recruitment & retention and staff sickness quarterly.", ("quarterly",)),
+    ("G12", "Social Care expenditure monthly.", ("monthly",)),
+    ("G13", "Performance against NIS Performance Indicators quarterly across all the PIs and including analysis of "
+            "CP / LAC numbers.", ("quarterly",)),
+    ("G14", "Annual IRO report.", ("annual",)),
+    ("G15", "Feedback from other agencies via liaison meetings.", None),
+)

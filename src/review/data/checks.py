@@ -103,6 +103,9 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     if "self_assessments" in tables:
         _grades(tables["self_assessments"], files["self_assessments"], "grade_scale", {"rating": None}, scales, problems)
     _not_above(tables, files, "indicators", "numerator", "denominator", problems)
+    from review.data.checks_gose import gose_checks
+
+    gose_checks(tables, files, scales, problems)
     _not_above(tables, files, "training", "completed", "required", problems)
     _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     _not_above(tables, files, "complaints", "upheld", "received", problems)

@@ -26,6 +26,8 @@ from scipy import stats
 
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import FRAMEWORK_ITEMS
+from review.data.demo_gose import gose_demo
+from review.data.schema import DATASETS
 
 __all__ = ["DEMO_CYCLES", "DEMO_SEED", "write_demo"]
 
@@ -449,6 +451,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
     schedule = _schedule(world.rng, world.cycles)
     self_assessments = _self_assessments(world.rng, world.cycles)
     workforce, finance, training, complaints = _workforce_finance(world.rng, world.cycles)
+    gose_tables, gose_truth = gose_demo(seed, world.cycles, history, indicators)  # also aligns NI cohorts
     health_rng = np.random.default_rng(seed + 1)
     for cycle in world.cycles:
         audit_rows += _health_audits(health_rng, world, cycle, snapshots[cycle])
@@ -490,7 +493,9 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "training.csv": _csv(training, ["cycle", "agency", "required", "completed"]),
         "complaints.csv": _csv(complaints, ["cycle", "stage", "received", "responded_in_time", "upheld"]),
     }
+    files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
     truth = {
+        "gose": gose_truth,
         "seed": seed,
         "cycles": list(world.cycles),
         "grades": list(GRADES),

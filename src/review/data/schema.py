@@ -239,6 +239,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             Column("agency_fte", "number", description="posts covered by agency staff (FTE)"),
             Column("leavers", "count", description="staff who left in the cycle"),
             Column("sickness_days", "number", description="working days lost to sickness"),
+            Column("starters", "count", description="staff who joined in the cycle"),
         ),
         key=("cycle", "service"),
         required=False,
@@ -252,6 +253,8 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             Column("budget_line", "text", description="budget line"),
             Column("budget", "number", description="budget for the month (pounds)"),
             Column("spend", "number", description="spend in the month (pounds)"),
+            Column("forecast_outturn", "number", description="forecast spend for the whole financial year, "
+                   "as forecast at the end of the month (pounds)"),
         ),
         key=("month", "budget_line"),
         required=False,
@@ -282,3 +285,165 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         required=False,
     ),
 )}
+
+
+# GOSE children's social care performance management framework: the further evidence its items
+# name (user, staff and partner feedback, compliments, private fostering, regulated services,
+# allegations against staff, child protection and looked-after numbers, returns delivered).
+GOSE_ITEMS = tuple(f"G{i:02d}" for i in range(1, 16))
+FEEDBACK_GROUPS = ("LAC", "CP", "CIN")
+FEEDBACK_SOURCES = ("survey", "advocacy service")
+REGULATED_SERVICE_TYPES = ("adoption agency", "fostering agency", "children's home")
+ALLEGATION_OUTCOMES = ("substantiated", "unsubstantiated", "unfounded", "malicious", "ongoing")
+CP_LAC_GROUPS = ("CP", "LAC")
+ABUSE_CATEGORIES = ("Neglect", "Physical abuse", "Sexual abuse", "Emotional abuse", "Multiple")
+
+DATASETS.update({d.name: d for d in (
+    Dataset(
+        "gose_returns",
+        "One row per return a GOSE framework item asks for: when it was due and when it came.",
+        (
+            Column("cycle", "cycle", description="cycle the return belongs to"),
+            Column("item", "choice", choices=GOSE_ITEMS,
+                   description="the GOSE framework item (G01 ... G15, see review.config.framework_items)"),
+            Column("return_title", "text", description="the report or return, e.g. Annual IRO report"),
+            Column("due_date", "date", description="date due"),
+            Column("delivered_date", "date", required=False, description="date delivered; empty if not delivered"),
+            Column("presented_to", "text", required=False,
+                   description="board or meeting it went to (e.g. LSCB; Corporate Parenting Board)"),
+        ),
+        key=("cycle", "item", "return_title", "due_date"),
+        required=False,
+    ),
+    Dataset(
+        "user_feedback",
+        "Feedback from children and families per cycle, group and route (survey or advocacy service).",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("group", "choice", choices=FEEDBACK_GROUPS, description="LAC, CP or CIN"),
+            Column("source", "choice", choices=FEEDBACK_SOURCES, description="survey or advocacy service"),
+            Column("responses", "count", description="children or families who gave feedback"),
+            Column("positive", "count", description="of those, how many were positive about the service"),
+        ),
+        key=("cycle", "group", "source"),
+        required=False,
+    ),
+    Dataset(
+        "staff_feedback",
+        "Staff feedback per cycle and service (the quarterly staff survey, where one exists).",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("service", "text", description="service"),
+            Column("invited", "count", description="staff asked for feedback"),
+            Column("responses", "count", description="staff who answered"),
+            Column("positive", "count", description="of those, how many were positive"),
+        ),
+        key=("cycle", "service"),
+        required=False,
+    ),
+    Dataset(
+        "compliments",
+        "Compliments about children's social care received per cycle and service.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("service", "text", description="service complimented"),
+            Column("compliments", "count", description="compliments received"),
+        ),
+        key=("cycle", "service"),
+        required=False,
+    ),
+    Dataset(
+        "private_fostering",
+        "Private fostering per cycle: notifications and visits.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("notifications", "count", description="new private fostering arrangements notified"),
+            Column("visited_in_time", "count", description="of those, visited within 7 working days of notification"),
+            Column("arrangements_open", "count", description="arrangements known at the end of the cycle"),
+        ),
+        key=("cycle",),
+        required=False,
+    ),
+    Dataset(
+        "regulated_services",
+        "Inspections of the council's regulated services: one row per inspection.",
+        (
+            Column("service_name", "text", description="the service (adoption agency, fostering agency, a home)"),
+            Column("service_type", "choice", choices=REGULATED_SERVICE_TYPES,
+                   description="adoption agency, fostering agency or children's home"),
+            Column("inspection_date", "date", description="date of the inspection"),
+            Column("grade_scale", "id", description="scale of the grade (a scale_id)"),
+            Column("grade", "grade", description="overall judgement, a label of grade_scale"),
+            Column("next_due", "date", description="date the next inspection is due"),
+        ),
+        key=("service_name", "inspection_date"),
+        required=False,
+    ),
+    Dataset(
+        "lado_allegations",
+        "Allegations against staff managed through the LADO (local authority designated officer).",
+        (
+            Column("allegation_ref", "id", description="allegation reference (pseudonymised at load)"),
+            Column("cycle", "cycle", description="cycle of the referral"),
+            Column("referral_date", "date", description="date referred to the LADO"),
+            Column("outcome", "choice", choices=ALLEGATION_OUTCOMES,
+                   description="substantiated, unsubstantiated, unfounded, malicious or ongoing"),
+            Column("concluded_date", "date", required=False, description="date concluded; empty while ongoing"),
+        ),
+        key=("allegation_ref",),
+        required=False,
+    ),
+    Dataset(
+        "liaison_feedback",
+        "Feedback from other agencies at liaison meetings.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("agency", "text", description="partner agency"),
+            Column("meeting_date", "date", description="date of the liaison meeting"),
+            Column("concerns_raised", "count", description="concerns about children's social care raised"),
+            Column("concerns_resolved", "count", description="of those, resolved by the end of the cycle"),
+        ),
+        key=("cycle", "agency", "meeting_date"),
+        required=False,
+    ),
+    Dataset(
+        "cp_lac_numbers",
+        "Children on a child protection plan (CP) and looked after (LAC): counts per cycle.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("group", "choice", choices=CP_LAC_GROUPS, description="CP or LAC"),
+            Column("at_end", "count", description="children on a plan, or looked after, at the end of the cycle"),
+            Column("starts", "count", description="plans started, or children starting to be looked after"),
+            Column("ends", "count", description="plans ended, or children ceasing to be looked after"),
+            Column("population_under_18", "count", description="children under 18 living in the area"),
+            Column("neighbour_rate", "number", required=False,
+                   description="statistical neighbours' average rate per 10,000 children under 18"),
+            Column("england_rate", "number", required=False, description="England rate per 10,000 children under 18"),
+        ),
+        key=("cycle", "group"),
+        required=False,
+    ),
+    Dataset(
+        "cp_categories",
+        "Child protection plans started per cycle by the category of abuse.",
+        (
+            Column("cycle", "cycle", description="cycle"),
+            Column("category", "choice", choices=ABUSE_CATEGORIES,
+                   description="Neglect, Physical abuse, Sexual abuse, Emotional abuse or Multiple"),
+            Column("plans_started", "count", description="plans started in the cycle under that category"),
+        ),
+        key=("cycle", "category"),
+        required=False,
+    ),
+    Dataset(
+        "indicator_changes",
+        "Declared change points: from this cycle an indicator's process changed, so its control limits restart.",
+        (
+            Column("indicator", "id", description="NI59 ... NI68"),
+            Column("from_cycle", "cycle", description="first cycle of the new process"),
+            Column("reason", "text", description="what changed (e.g. a new duty system)"),
+        ),
+        key=("indicator", "from_cycle"),
+        required=False,
+    ),
+)})
