@@ -47,9 +47,16 @@ class IndicatorDefinition:
     threshold_working_days : int or None
         For timeliness measures, the working days allowed.
     higher_is_better : bool
-        The improvement direction.
+        The improvement direction (ignored when ``context_only``).
     certainty : str
-        How sure the definition is, and from what source.
+        How sure the definition is, and from what source. For developers: reports never print
+        it; ``docs/indicators.md`` sets out each definitional doubt.
+    context_only : bool, default: False
+        True for a measure with no better direction (read for context, never judged).
+    cumulative : bool, default: True
+        True when the counts are events in the period (assessments completed, plans started),
+        so a financial year-to-date figure is the sum of the quarters; False for a cohort
+        counted at the period's end (children looked after at 31 March), which has no sum.
     """
 
     indicator: str
@@ -60,6 +67,28 @@ class IndicatorDefinition:
     threshold_working_days: int | None
     higher_is_better: bool
     certainty: str
+    context_only: bool = False
+    cumulative: bool = True
+
+    @property
+    def direction(self) -> str:
+        """``higher is better``, ``lower is better`` or ``context only``.
+
+        Examples
+        --------
+        >>> DEFINITIONS[("NI62", "NI-2008")].direction
+        'lower is better'
+        """
+        if self.context_only:
+            return "context only"
+        return "higher is better" if self.higher_is_better else "lower is better"
+
+    @property
+    def improvement(self) -> str:
+        """The control chart's improvement direction: ``increase``, ``decrease`` or ``neutral``."""
+        if self.context_only:
+            return "neutral"
+        return "increase" if self.higher_is_better else "decrease"
 
 
 _TITLE_ONLY = "title verified (Community Care 2008); numerator and denominator inferred from the title"
@@ -82,10 +111,12 @@ DEFINITIONS: dict[tuple[str, str], IndicatorDefinition] = {(d.indicator, d.versi
                         "children placed for adoption", None, True, "threshold NOT FOUND in the sources read"),
     IndicatorDefinition("NI62", "NI-2008", "Stability of placements: three or more placements in the year",
                         "looked-after children at 31 March with 3+ placements in the year",
-                        "looked-after children at 31 March", None, False, "DfE successor measure verified"),
+                        "looked-after children at 31 March", None, False, "DfE successor measure verified",
+                        cumulative=False),
     IndicatorDefinition("NI63", "NI-2008", "Stability of placements: length of placement",
                         "under-16s looked after 2.5+ years in the same placement for 2+ years",
-                        "under-16s looked after continuously for 2.5+ years", None, True, "verbatim description verified"),
+                        "under-16s looked after continuously for 2.5+ years", None, True, "verbatim description verified",
+                        cumulative=False),
     IndicatorDefinition("NI64", "NI-2008", "Child protection plans lasting 2 years or more",
                         "plans ending in the year that had lasted 2+ years", "plans ending in the year", None, False,
                         "DfE successor D7 verified"),
@@ -94,12 +125,13 @@ DEFINITIONS: dict[tuple[str, str], IndicatorDefinition] = {(d.indicator, d.versi
                         "children starting a plan", None, False, "LG Inform text and DfE D3 verified"),
     IndicatorDefinition("NI66", "NI-2008", "Looked-after children's reviews held within required timescales",
                         "looked-after children whose reviews were all within timescale", "looked-after children",
-                        None, True, "title verified; cohort rule NOT FOUND"),
+                        None, True, "title verified; cohort rule NOT FOUND", cumulative=False),
     IndicatorDefinition("NI67", "NI-2008", "Child protection cases reviewed within required timescales",
                         "children on a plan 3+ months whose reviews were all within timescale",
-                        "children on a plan for 3+ months", None, True, "DfE successor D6 verified"),
+                        "children on a plan for 3+ months", None, True, "DfE successor D6 verified", cumulative=False),
     IndicatorDefinition("NI68", "NI-2008", "Referrals going on to initial assessment",
-                        "referrals that went on to an initial assessment", "referrals", None, True, _TITLE_ONLY),
+                        "referrals that went on to an initial assessment", "referrals", None, True, _TITLE_ONLY,
+                        context_only=True),
 )}
 
 
@@ -151,10 +183,15 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         ``rate``, ``ci_low``, ``ci_high`` (Wilson), ``target``, ``neighbour_average``,
         ``previous_rate``, ``higher_is_better``, ``meets_target`` (None without a target),
         ``vs_neighbours`` (``better``, ``worse`` or ``similar``: whether the neighbours'
-        average lies outside the interval).
+        average lies outside the interval; ``higher`` or ``lower`` for a context-only measure),
+        ``direction``, and the financial year to date (April to the cycle's end) for measures
+        that count events: ``ytd_numerator``, ``ytd_denominator`` (None for an end-of-period
+        cohort) and ``ytd_rate``. ``rate`` is always the cycle's own quarter.
     """
-    from review.config.cycles import previous_cycle
+    from review.config.cycles import cycle_range, financial_year, previous_cycle
 
+    first = next(c for c in cycle_range(previous_cycle(cycle, 3), cycle) if financial_year(c) == financial_year(cycle))
+    to_date = cycle_range(first, cycle)
     now = indicators[indicators["cycle"] == cycle]
     before = indicators[indicators["cycle"] == previous_cycle(cycle)].set_index("indicator")
     rows = []
@@ -170,16 +207,24 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         prev = before.loc[r["indicator"]] if r["indicator"] in before.index else None
         prev_rate = prev["numerator"] / prev["denominator"] if prev is not None and prev["denominator"] else float("nan")
         target, nb = r.get("target"), r.get("neighbour_average")
-        meets = None if target is None or pd.isna(target) else bool(rate >= target if d.higher_is_better else rate <= target)
+        meets = None if target is None or pd.isna(target) or d.context_only else bool(
+            rate >= target if d.higher_is_better else rate <= target)
         if nb is None or pd.isna(nb) or res is None:
             versus = None
         elif low <= nb <= high:
             versus = "similar"
+        elif d.context_only:
+            versus = "higher" if nb < low else "lower"
         else:
             versus = "better" if (nb < low) == d.higher_is_better else "worse"
+        ytd_k = ytd_n = None
+        if d.cumulative:
+            year = indicators[(indicators["indicator"] == r["indicator"]) & indicators["cycle"].isin(to_date)]
+            ytd_k, ytd_n = int(year["numerator"].sum()), int(year["denominator"].sum())
         rows.append({"indicator": r["indicator"], "title": d.title, "version": d.version, "certainty": d.certainty,
                      "numerator": int(r["numerator"]), "denominator": int(r["denominator"]), "rate": rate,
                      "ci_low": low, "ci_high": high, "target": target, "neighbour_average": nb,
                      "previous_rate": prev_rate, "higher_is_better": d.higher_is_better, "meets_target": meets,
-                     "vs_neighbours": versus})
+                     "vs_neighbours": versus, "direction": d.direction, "ytd_numerator": ytd_k,
+                     "ytd_denominator": ytd_n, "ytd_rate": ytd_k / ytd_n if ytd_n else float("nan")})
     return pd.DataFrame(rows)

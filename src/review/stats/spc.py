@@ -54,9 +54,13 @@ class ControlChart:
         ``signal`` (``improvement``, ``concern``, ``neutral`` or empty).
     centre : float
     trial : bool
-        True while fewer than 12 points set the limits.
+        True while fewer than 12 points set the limits (of the latest segment).
     improvement : str
         ``increase``, ``decrease`` or ``neutral``.
+    change_points : tuple of str
+        Labels of the first points of later segments (empty: one segment). Each segment's centre
+        and limits come from its own points only and the rules run within it, as Making Data
+        Count's ``rebase`` does; ``centre`` and ``trial`` are the latest segment's.
     """
 
     kind: str
@@ -64,6 +68,8 @@ class ControlChart:
     centre: float
     trial: bool
     improvement: str
+    change_points: tuple[str, ...] = ()
+    """Labels of the points where a declared change starts a new segment with its own limits."""
 
     @property
     def signals(self) -> pd.DataFrame:
@@ -165,7 +171,7 @@ def xmr_chart(values: Sequence[float], *, labels: Sequence[str] | None = None, i
 
 
 def p_chart(k: Sequence[int], n: Sequence[int], *, labels: Sequence[str] | None = None, improvement: str,
-            baseline: int | None = None) -> ControlChart:
+            baseline: int | None = None, change_points: Sequence[int] = ()) -> ControlChart:
     """P chart for a proportion with a varying denominator (audit % Good, % within timescale).
 
     Parameters
@@ -175,19 +181,32 @@ def p_chart(k: Sequence[int], n: Sequence[int], *, labels: Sequence[str] | None 
     labels : sequence of str, optional
     improvement : {"increase", "decrease", "neutral"}
     baseline : int, optional
-        Leading points that set the centre (default all).
+        Leading points that set the centre (default all); not combined with ``change_points``.
+    change_points : sequence of int, optional
+        Positions (0-based) of the first point of each new segment after a declared change in
+        the process; each segment gets its own centre and limits from its own points.
 
     Returns
     -------
     ControlChart
         Centre :math:`\\bar p = \\sum k/\\sum n`; limits
         :math:`\\bar p \\pm 3\\sqrt{\\bar p(1-\\bar p)/n_i}`, clipped to [0, 1] [3]_.
+
+    Examples
+    --------
+    >>> chart = p_chart([10, 12, 11, 30, 31, 29], [40] * 6, improvement="increase", change_points=[3])
+    >>> [round(c, 4) for c in chart.points["centre"]]
+    [0.275, 0.275, 0.275, 0.75, 0.75, 0.75]
+    >>> chart.change_points, chart.trial
+    (('4',), True)
     """
     k_, n_ = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     if k_.shape != n_.shape or (n_ <= 0).any() or (k_ < 0).any() or (k_ > n_).any():
         raise ParameterError("`k` and `n` must be equal-length counts with 0 <= k <= n and n >= 1 in every period")
     p = k_ / n_
     names = _check(p, labels, improvement)
+    if len(change_points):
+        return _segmented(k_, n_, names, improvement, change_points)
     n_base = p.size if baseline is None else int(baseline)
     if not 2 <= n_base <= p.size:
         raise ParameterError(f"`baseline` must be between 2 and {p.size}; got {baseline}")
@@ -198,3 +217,18 @@ def p_chart(k: Sequence[int], n: Sequence[int], *, labels: Sequence[str] | None 
     points = pd.DataFrame({"label": names, "value": p, "centre": c, "lower": lo, "upper": hi})
     points = pd.concat([points, _rules(p, c, lo, hi, improvement)], axis=1)
     return ControlChart("P", points, centre, n_base < TRIAL_BELOW, improvement)
+
+
+def _segmented(k: np.ndarray, n: np.ndarray, names: list[str], improvement: str,
+               change_points: Sequence[int]) -> ControlChart:
+    """A P chart whose limits restart at each declared change point."""
+    cuts = sorted({int(c) for c in change_points})
+    bounds = [0, *cuts, k.size]
+    if any(b - a < 2 for a, b in zip(bounds[:-1], bounds[1:], strict=True)):
+        raise ParameterError(f"`change_points` must leave at least 2 points in every segment; got "
+                             f"{list(change_points)} for {k.size} points")
+    parts = [p_chart(k[a:b], n[a:b], improvement=improvement).points for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    points = pd.concat(parts, ignore_index=True).assign(label=names)
+    last = bounds[-1] - bounds[-2]
+    return ControlChart("P", points, float(points["centre"].iloc[-1]), last < TRIAL_BELOW, improvement,
+                        tuple(names[c] for c in cuts))
