@@ -32,21 +32,32 @@ def test_gose_on_another_cycle_and_a_stricter_threshold(root, tmp_path):
     nb, results = _run(root, tmp_path, "gose_performance", cycle="2009-Q2", suppression_threshold=10)
     assert results["cycle"] == "2009-Q2"
     figures = results["figures"]
-    assert figures["files_audited"] > 50
-    gob = figures["good_or_better"]
-    assert gob["confidence_interval"]["low"] < gob["statistic"] < gob["confidence_interval"]["high"]
-    assert gob["population"] == figures["open_cases"] == 2000
-    assert "Counts of 1 to 10 are shown as c" in _html(nb)
+    assert figures["period"] == "April to June 2009 (Q1 of 2009/10)"
+    assert [i["item"] for i in figures["items"]] == [f"G{k:02d}" for k in range(1, 16)]
+    assert sum(figures["rag"].values()) == 15
+    gob = figures["case_files_good_or_better_final"]
+    assert gob["low"] < gob["statistic"] < gob["high"]
+    assert gob["population"] == 2000
+    html = _html(nb)
+    assert "Counts of 1 to 10 are shown as c" in html
+    assert "April to June 2009 (Q1 of 2009/10)" in html
+    for doubt in ("NOT FOUND", "inferred from the title", "threshold from a later"):
+        assert doubt not in html  # definitional doubts live in docs/indicators.md
 
 
 def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(root, tmp_path):
     nb, _ = _run(root, tmp_path, "gose_performance", audience="internal")
     html = _html(nb)
-    assert "Who (pseudonym)" in html
-    assert "Auditor (pseudonym)" in html
+    assert "Who is below quota (pseudonym)" in html
     assert "Internal report: figures are not suppressed" in html
-    published, _ = _run(root, tmp_path, "gose_performance")
-    assert "Who (pseudonym)" not in _html(published)
+    published, results = _run(root, tmp_path, "gose_performance")
+    html = _html(published)
+    assert "Who is below quota (pseudonym)" not in html
+    assert "October to December 2009 (Q3 of 2009/10)" in html
+    # NI 59 is read one way: the 7-day definition of the data, in the table and in the chart's text alternative
+    assert html.count("NI59 Initial assessments carried out within 7 working days of referral") >= 2
+    assert "10 working days" not in html
+    assert set(results["figures"]["needs_action"]) >= {"G02", "G08"}  # the demo's missing return, overdue home
 
 
 def test_jar_thresholds_change_the_judgements(root, tmp_path):

@@ -266,12 +266,13 @@ class _Evidence:
 _NONE = _Evidence((), "", "no evidence", "")
 
 
-def _rate_item(label: str, k: int, n: int, level: float, source: str, extra: tuple[Measure, ...] = ()) -> _Evidence:
+def _rate_item(label: str, k: int, n: int, level: float, source: str, extra: tuple[Measure, ...] = (),
+               unit: str = "") -> _Evidence:
     est = _prop(k, n, level)
     if est is None:
         return _Evidence(extra, f"no rows in {source} this cycle", "no evidence", "")
     j, unsure = judge_rate(est)
-    return _Evidence((Measure(label, k, n, est), *extra), source, j,
+    return _Evidence((Measure(label, k, n, est, unit=unit), *extra), source, j,
                      f"{label}: green at {GREEN_AT:.0%} or more, red below {RED_BELOW:.0%}", unsure)
 
 
@@ -290,15 +291,15 @@ def _user_feedback(ev: Evidence, cycle: str, level: float) -> _Evidence:
 def _staff_feedback(ev: Evidence, cycle: str, level: float) -> _Evidence:
     t = _cycle(ev, "staff_feedback", cycle)
     extra = (Measure("Staff who answered", int(t["responses"].sum()), int(t["invited"].sum()),
-                     _prop(t["responses"].sum(), t["invited"].sum(), level)),)
+                     _prop(t["responses"].sum(), t["invited"].sum(), level), unit="staff"),)
     return _rate_item("Staff positive", int(t["positive"].sum()), int(t["responses"].sum()), level,
-                      "staff_feedback", extra)
+                      "staff_feedback", extra, unit="staff")
 
 
 def _case_files(prog: AuditProgramme) -> _Evidence:
     planned, done = sum(t.planned for t in prog.tiers), sum(min(t.done, t.planned) for t in prog.tiers)
     est = prog.random_final
-    measures = [Measure("Quota audits done", done, planned)]
+    measures = [Measure("Quota audits done", done, planned, unit="audits")]
     if est is not None:
         measures.append(Measure("Randomly sampled files Good or better (final grades)", est.k, est.n, est))
     j, unsure = judge_rate(est)
@@ -310,8 +311,8 @@ def _case_files(prog: AuditProgramme) -> _Evidence:
 
 def _pooled(counts: tuple[CriterionCounts, ...], label: str, level: float, source: str) -> _Evidence:
     yes, n = sum(c.yes for c in counts), sum(c.yes + c.no for c in counts)
-    extra = tuple(Measure(c.label, c.yes, c.yes + c.no, c.rate) for c in counts)
-    return _rate_item(label, yes, n, level, source, extra)
+    extra = tuple(Measure(c.label, c.yes, c.yes + c.no, c.rate, unit="audits") for c in counts)
+    return _rate_item(label, yes, n, level, source, extra, unit="audits")
 
 
 def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], level: float) -> _Evidence:
@@ -325,10 +326,10 @@ def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], leve
 
 def _complaints(ev: Evidence, cycle: str, level: float) -> _Evidence:
     c, comp = _cycle(ev, "complaints", cycle), _cycle(ev, "compliments", cycle)
-    extra = (Measure("Complaints received", int(c["received"].sum())),
-             Measure("Compliments received", int(comp["compliments"].sum())) if len(comp) else None)
+    extra = (Measure("Complaints received", int(c["received"].sum()), unit="complaints"),
+             Measure("Compliments received", int(comp["compliments"].sum()), unit="compliments") if len(comp) else None)
     return _rate_item("Complaints responded to in time", int(c["responded_in_time"].sum()), int(c["received"].sum()),
-                      level, "complaints; compliments", tuple(m for m in extra if m is not None))
+                      level, "complaints; compliments", tuple(m for m in extra if m is not None), unit="complaints")
 
 
 def _fostering(ev: Evidence, cycle: str, level: float) -> _Evidence:
@@ -348,9 +349,10 @@ def _inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
     latest = latest.assign(overdue=latest["next_due"] < end).reset_index(drop=True)
     bad = latest["grade"].map(lambda g: ev.scales[latest["grade_scale"].iloc[0]].rated[-1] == g)
     good = latest.apply(lambda r: r["grade"] in ev.scales[r["grade_scale"]].good_or_better, axis=1)
-    measures = (Measure("Services inspected", len(latest)), Measure("Overdue for inspection", int(latest["overdue"].sum())),
-                Measure("Graded Inadequate at the latest inspection", int(bad.sum())),
-                Measure("Good or better at the latest inspection", int(good.sum()), len(latest)))
+    measures = (Measure("Services inspected", len(latest), unit="services"),
+                Measure("Overdue for inspection", int(latest["overdue"].sum()), unit="services"),
+                Measure("Graded Inadequate at the latest inspection", int(bad.sum()), unit="services"),
+                Measure("Good or better at the latest inspection", int(good.sum()), len(latest), unit="services"))
     j = "red" if latest["overdue"].any() or bad.any() else "green"
     return latest, _Evidence(measures, "regulated_services", j, "red when any service is overdue or graded Inadequate")
 
@@ -361,14 +363,17 @@ def _allegations(ev: Evidence, cycle: str, level: float) -> _Evidence:
     referred = t[t["cycle"] == cycle]
     done = t[t["concluded_date"].map(lambda d: d is not None and start <= d <= end)]
     days = [(c - r).days for c, r in zip(done["concluded_date"], done["referral_date"], strict=True)]
-    extra = (Measure("Allegations referred to the LADO", len(referred)),
-             Measure("Concluded this cycle: substantiated", int((done["outcome"] == "substantiated").sum())),
+    extra = (Measure("Allegations referred to the LADO", len(referred), unit="allegations"),
+             Measure("Concluded this cycle: substantiated", int((done["outcome"] == "substantiated").sum()),
+                     unit="allegations"),
              Measure("Open at the end of the cycle", int(t[t["referral_date"].map(lambda d: d is not None and d <= end)
-                                                          & t["concluded_date"].map(lambda d: d is None or d > end)].shape[0])))
+                                                          & t["concluded_date"].map(lambda d: d is None or d > end)].shape[0]),
+                     unit="allegations"))
     if referred.empty and done.empty:
         return _NONE
     return _rate_item(f"Allegations concluded within {ALLEGATION_DAYS} days of referral",
-                      sum(d <= ALLEGATION_DAYS for d in days), len(days), level, "lado_allegations", extra)
+                      sum(d <= ALLEGATION_DAYS for d in days), len(days), level, "lado_allegations", extra,
+                      unit="allegations")
 
 
 def _workforce(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
@@ -385,7 +390,8 @@ def _workforce(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
     measures = (Measure("Establishment", value=float(est), unit="FTE"),
                 Measure("Vacancy rate", value=float(rate), unit="share"),
                 Measure("Agency cover", value=float(t["agency_fte"].sum() / est), unit="share"),
-                Measure("Starters", int(t["starters"].sum())), Measure("Leavers", int(t["leavers"].sum())),
+                Measure("Starters", int(t["starters"].sum()), unit="staff"),
+                Measure("Leavers", int(t["leavers"].sum()), unit="staff"),
                 Measure("Turnover (leavers per FTE in post)", value=float(t["leavers"].sum() / post), unit="share"),
                 Measure("Sickness days per FTE in post", value=float(t["sickness_days"].sum() / post), unit="days"))
     j = "green" if rate <= VACANCY_GREEN else ("red" if rate > VACANCY_RED else "amber")
@@ -455,16 +461,17 @@ def _indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, t
     judged = table[table["meets_target"].notna()]
     met, total = int(judged["meets_target"].astype(bool).sum()), len(judged)
     j = "no evidence" if not total else ("green" if met == total else ("red" if met < total / 2 else "amber"))
-    measures = (Measure("Indicators meeting target", met, total),)
+    measures = (Measure("Indicators meeting target", met, total, unit="indicators"),)
     return table, tuple(charts), _Evidence(measures, "indicators; cp_lac_numbers", j,
                                            "green when all indicators with a target meet it, red when fewer than half do")
 
 
 def _liaison(ev: Evidence, cycle: str, level: float) -> _Evidence:
     t = _cycle(ev, "liaison_feedback", cycle)
-    extra = (Measure("Liaison meetings held", len(t)), Measure("Concerns raised", int(t["concerns_raised"].sum())))
+    extra = (Measure("Liaison meetings held", len(t), unit="meetings"),
+             Measure("Concerns raised", int(t["concerns_raised"].sum()), unit="concerns"))
     return _rate_item("Concerns raised at liaison meetings resolved", int(t["concerns_resolved"].sum()),
-                      int(t["concerns_raised"].sum()), level, "liaison_feedback", extra)
+                      int(t["concerns_raised"].sum()), level, "liaison_feedback", extra, unit="concerns")
 
 
 def _returns(ev: Evidence, cycle: str) -> dict[str, tuple[ReturnStatus, ...]]:

@@ -41,6 +41,8 @@ class TierResult:
     final_good: int
     changed: int
     """Files whose final grade differs from the tier's first grade."""
+    below_quota: tuple[str, ...] = ()
+    """Pseudonyms of the tier's auditors below their quota (for the internal report only)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,8 @@ def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size:
         tiers.append(TierResult(tier, TIER_NAMES[tier], int(cov["auditors"].sum()), int(cov["planned"].sum()),
                                 len(mine), int(mine["first_grade"].isin(good).sum()),
                                 int(mine["final_grade"].isin(good).sum()),
-                                int((mine["first_grade"] != mine["final_grade"]).sum())))
+                                int((mine["first_grade"] != mine["final_grade"]).sum()),
+                                tuple(x for o in cov["overdue"].dropna() for x in str(o).split(";") if x)))
     random = files[files["selection"] == "random"]
     pop = frame_size if frame_size >= len(random) else None
 

@@ -1,213 +1,323 @@
-"""Report sections of the GOSE performance management framework notebook."""
+"""Report sections of the GOSE performance management framework: they format a ``GoseResult``.
+
+Every function receives the result and the disclosure policy and computes nothing.
+"""
 
 from __future__ import annotations
+
+import math
+import textwrap
 
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses import gose
-from review.analyses.audits import criterion_rates, cycle_audits, grade_counts
-from review.analyses.context import Context
-from review.stats.indicators import DEFINITIONS, indicator_table
+from review.analyses.gose import GoseResult, ItemResult, Measure
+from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
+from review.config.framework_items import GOSE_PMF_TITLE
+from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
-from review.views.common import chart_grid, counts_table, criteria_table, moderation_table
 
-__all__ = ["complaints", "coverage", "finance", "finance_table", "grades", "headlines", "indicator_charts",
-           "indicators", "iro", "leniency", "moderation_section", "people", "record", "schedule", "supervision"]
+__all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
+           "indicators", "inspections", "iro", "period", "record", "supervision", "workforce"]
+
+_PLAIN_UNITS = {"services", "indicators", "meetings"}
+_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence"}
 
 
-def headlines(ctx: Context, figures: dict) -> HTML:
-    """The summary cards a manager reads first."""
-    pol = ctx.policy
-    gob = figures["good_or_better"]
-    cards = [
-        {"title": "Case-file audit programme", "status": "green" if figures["auditors_below_quota"] == 0 else "amber",
-         "value": f"{figures['case_file_completed']} of {figures['case_file_planned']} quota audits done",
-         "detail": f"{figures['auditors_below_quota']} auditors below their quota; {figures['moderations']} "
-                   "moderation re-audits on top. Quotas per tier: ATM, TM, SM, AD and DCS."},
-    ]
-    if gob is not None:
-        ci = gob.confidence_interval
-        rate = show.rate_text(gob.k, gob.n, pol, interval=(ci.low, ci.high))
-        cards.append({"title": "Files graded Good or better", "status": "green" if gob.statistic >= 0.8 else (
-            "red" if gob.statistic < 0.65 else "amber"), "value": rate,
-            "detail": f"From {gob.n} first audits of {figures['open_cases']:,} open cases; the interval allows for "
-                      "the sample being a fraction of the caseload."})
-    m = figures["moderation"]
+def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
+    return f"{n:,}" if unit in _PLAIN_UNITS or not pol.is_small(n) else "c"
+
+
+def _interval(est) -> tuple[float, float] | None:
+    return (est.confidence_interval.low, est.confidence_interval.high) if est is not None else None
+
+
+def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
+    """One measure as text, withheld where the policy says so."""
+    if m.of is not None:
+        if m.unit in _PLAIN_UNITS:
+            return f"{m.label}: {m.count:,} of {m.of:,}"
+        return f"{m.label}: {show.rate_text(m.count, m.of, pol, interval=_interval(m.estimate), unit=m.unit)}"
+    if m.count is not None:
+        return f"{m.label}: {_count(m.count, m.unit, pol)}"
+    v = m.value
+    text = {"share": lambda: show.pct(v), "FTE": lambda: f"{v:,.1f} FTE", "days": lambda: f"{v:,.1f} days",
+            "£": lambda: (f"£{v:+,.0f}" if "ariance" in m.label else f"£{v:,.0f}")}.get(m.unit, lambda: f"{v:,.1f}")()
+    return f"{m.label}: {text}"
+
+
+def period(result: GoseResult) -> HTML:
+    """The months the cycle covers and its financial-year quarter."""
+    return show.note(f"This report covers {result.period}: cycle {result.cycle}. Tiers of the audit programme: "
+                     + "; ".join(f"{name} ({tier})" for tier, name in TIER_NAMES.items()) + ".")
+
+
+def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """The summary: items by judgement, the items needing action, the audit headline."""
+    by_id = {i.item: i for i in result.items}
+    grey = {"no evidence": "grey"}
+    cards = [{"title": f"{GOSE_PMF_TITLE}: {len(result.items)} items", "status": "red" if result.rag["red"] else (
+        "amber" if result.rag["amber"] else "green"),
+        "value": ", ".join(f"{result.rag[k]} {_RAG[k].lower()}" for k in ("green", "amber", "red", "no evidence")),
+        "detail": f"{result.period}."}]
+    a = result.audits
+    if a is not None and a.random_final is not None:
+        f, first = a.random_final, a.random_first
+        cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
+                      "status": by_id["G03"].judgement if by_id["G03"].judgement in _RAG else "grey",
+                      "value": show.rate_text(f.k, f.n, policy, interval=_interval(f)),
+                      "detail": f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the interval "
+                                f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
+                                "reported apart."})
+    for key in result.needs_action[:5]:
+        i = by_id[key]
+        cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
+                      "value": "; ".join(measure_text(m, policy) for m in i.measures[:1]) or f"return {i.delivery}",
+                      "detail": dict(result.actions)[key]})
+    return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
+
+
+def _returns_text(i: ItemResult) -> str:
+    if i.returns:
+        return "; ".join(f"{r.title}: due {r.due}, " + (f"delivered {r.delivered}" if r.delivered else "not delivered")
+                         + f" ({r.status}{f', {r.days_late} days' if r.status == 'late' else ''})" for r in i.returns)
+    if i.last_delivered is not None:
+        r = i.last_delivered
+        return f"None due this cycle; last: {r.title}, due {r.due} ({r.status})"
+    return "None due this cycle"
+
+
+def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Every item of the framework in the source's order: frequency, returns, evidence, judgement."""
+    rows = []
+    for i in result.items:
+        evidence = "; ".join(measure_text(m, policy) for m in i.measures) or "No figures"
+        rows.append({"Item": f"{i.item}. {i.text}", "Frequency": ", ".join(i.frequency) if i.frequency else
+                     "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery,
+                     "Evidence": f"{evidence} [source: {i.evidence}]",
+                     "Judgement": _RAG[i.judgement] + (" (interval crosses a judgement line)" if i.uncertain else ""),
+                     "Since last cycle": i.change if i.previous is None else f"{i.change} (was {_RAG[i.previous].lower()})"})
+    return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
+                      uid="gose_items", policy=policy)
+
+
+def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Quota against audits done per tier, first against final grades, themed audits apart, moderation."""
+    a = result.audits
+    if a is None:
+        return show.note("No case-file audits this cycle.")
+    rows = [{"Tier": f"{t.name} ({t.tier})", "Auditors": str(t.auditors), "Quota": str(t.planned),
+             "Done": _count(t.done, "audits", policy),
+             "Good or better, first grade": show.rate_text(t.first_good, t.done, policy),
+             "Good or better, final grade": show.rate_text(t.final_good, t.done, policy),
+             "Grade changed by moderation": _count(t.changed, "audits", policy) if t.done else "z"}
+            | ({} if policy.suppress else {"Who is below quota (pseudonym)": ", ".join(t.below_quota)}) for t in a.tiers]
+    parts = [show.table(pd.DataFrame(rows), caption="Case-file audit programme by tier", uid="gose_tiers", policy=policy)]
+    if a.themed:
+        parts.append(show.note("Themed audits (chosen for their theme, so kept out of the random-sample rate): "
+                               + "; ".join(f"{t}: {show.rate_text(k, n, policy)} Good or better on final grades"
+                                           for t, k, n in a.themed) + "."))
+    m = a.moderation
     if m is not None:
-        cards.append({"title": f"Moderation: {m.auditor_tier} audits re-audited by {m.moderator_tier}",
-                      "status": "amber" if m.difference_ci.low > 0 else "green",
-                      "value": f"weighted kappa {show.agreement_text(m.weighted_kappa, pol)}",
-                      "detail": (f"Auditors graded {m.mean_difference:+.2f} grades more generously than moderators on "
-                                 "average." if not pol.is_small(m.n_pairs) else "Too few pairs to publish.")})
-    cards.append({"title": "Framework returns delivered on time", "status": "green" if figures["returns_on_time"] ==
-                  figures["returns_due"] else "amber", "value": f"{figures['returns_on_time']} of {figures['returns_due']} returns",
-                  "detail": "Reports and returns the framework expects this quarter."})
-    cards.append({"title": "National indicators meeting target",
-                  "status": "amber" if figures["indicators_meeting_target"] < figures["indicators_with_target"] else "green",
-                  "value": f"{figures['indicators_meeting_target']} of {figures['indicators_with_target']} indicators",
-                  "detail": "NI 59-68; see the control charts for which changes are real."})
-    return show.headline_cards(cards, cycle=ctx.cycle, audience=ctx.params.audience)
+        if policy.is_small(m.n_pairs) or (policy.suppress and m.n_pairs < policy.min_group):
+            parts.append(show.note("Too few moderated files to publish agreement."))
+        else:
+            kappa = f"{m.kappa.statistic:.2f}" if m.kappa and not math.isnan(m.kappa.statistic) else ":"
+            bk = m.boundary_kappa
+            bkappa = f"{bk.statistic:.2f}" if bk and not math.isnan(bk.statistic) else ":"
+            parts.append(show.table(pd.DataFrame([
+                {"Measure": "Same grade (overall)", "Value": show.pct(m.exact), "Kappa (unweighted)": kappa},
+                {"Measure": "Same side of Adequate/Inadequate", "Value": show.pct(m.boundary_agreement),
+                 "Kappa (unweighted)": bkappa},
+                {"Measure": "Moderator found Inadequate a file the auditor passed",
+                 "Value": _count(m.lowered_below, "audits", policy), "Kappa (unweighted)": ""},
+                {"Measure": "Moderator passed a file the auditor found Inadequate",
+                 "Value": _count(m.raised_above, "audits", policy), "Kappa (unweighted)": ""},
+            ]), caption=f"Moderation of case-file audits: {m.n_pairs:,} pairs of auditor and moderator",
+                uid="gose_boundary", policy=policy))
+    return HTML("".join(p.data for p in parts))
 
 
-def schedule(ctx: Context) -> HTML:
-    """Every framework return due this cycle: frequency, owner, due, delivered, status."""
-    t = gose.schedule(ctx)
-    frame = pd.DataFrame({"Return": t["item"], "Frequency": t["frequency"], "Owner": t["owner_tier"],
-                          "Due": t["due_date"].map(str), "Delivered": t["delivered_date"].map(lambda d: ":" if d is None or pd.isna(d) else str(d)),
-                          "Status": t["status"]})
-    return show.table(frame, caption=f"Performance management framework returns due in {ctx.cycle}", uid="gose_schedule")
+def _criteria_table(counts: tuple[CriterionCounts, ...], policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
+    if not counts:
+        return show.note(f"{caption}: no audits this cycle.")
+    rows = [{"Criterion": c.label, "Met": show.rate_text(c.yes, c.yes + c.no, policy, interval=_interval(c.rate)),
+             "Not applicable (n/a)": _count(c.not_applicable, "audits", policy)} for c in counts]
+    return show.table(pd.DataFrame(rows), caption=caption, uid=uid, policy=policy)
 
 
-def coverage(ctx: Context) -> HTML:
-    """Planned and completed audits per tier; overdue auditors named (by pseudonym) only internally."""
-    t = gose.coverage(ctx)
-    frame = pd.DataFrame({"Tier": t["tier"], "Audit type": t["audit_type"], "Auditors": t["auditors"],
-                          "Planned": t["planned"], "Completed": t["completed"], "Auditors below quota": t["auditors_overdue"],
-                          "Moderations done": t["moderations"]})
-    if not ctx.policy.suppress:
-        frame["Who (pseudonym)"] = t["overdue"].str.replace(";", ", ")
-    return show.table(frame, caption="Audit programme: planned against completed audits", uid="gose_coverage",
-                      policy=ctx.policy)
+def criteria(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Case-file criteria on first audits, with files where a criterion did not apply shown as n/a."""
+    return _criteria_table(result.audits.criteria if result.audits else (), policy,
+                           caption="Case-file audit criteria (n/a: the criterion did not apply to the case)",
+                           uid="gose_criteria")
 
 
-def grades(ctx: Context) -> HTML:
-    """Overall grades of first audits by tier (suppressed when published)."""
-    files = cycle_audits(ctx.evidence, ctx.cycle)
-    scale = ctx.evidence.scales[files["grade_scale"].iloc[0]]
-    return counts_table(grade_counts(files, scale.rated), ctx.policy, caption="Overall grades of case files by auditing tier",
-                        uid="gose_grades")
+def supervision(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Supervision file audits by TM, SM and AD."""
+    return _criteria_table(result.supervision, policy, caption="Supervision file audits", uid="gose_supervision")
 
 
-def moderation_section(ctx: Context, figures: dict) -> HTML:
-    """Agreement between tiers on the same files (from ``headline_figures``)."""
-    return moderation_table(figures["agreements"], ctx.policy, uid="gose_moderation")
+def iro(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Independent chairs' audits: child protection conferences and looked-after children's reviews apart."""
+    return HTML(_criteria_table(result.iro_cp, policy, caption="IRO and chairs' audits: child protection conferences",
+                                uid="gose_iro_cp").data
+                + _criteria_table(result.iro_lac, policy, caption="IRO audits: looked-after children's reviews",
+                                  uid="gose_iro_lac").data)
 
 
-def leniency(ctx: Context, figures: dict) -> HTML:
-    """Each auditor's generosity against moderators (internal), or each tier's (published)."""
-    from review.stats.agreement import auditor_leniency
-
-    pairs = figures["moderation_pairs"]
-    if ctx.policy.suppress:
-        return show.note("Auditor-level leniency is shown in the internal report only; the published report gives "
-                         "each tier's average difference in the moderation table above.")
-    scale = ctx.evidence.scales[ctx.evidence.table("audits")["grade_scale"].iloc[0]].rated
-    t = auditor_leniency(pairs, scale=scale, confidence_level=ctx.params.confidence_level)
-    frame = pd.DataFrame({"Auditor (pseudonym)": t["auditor"], "Tier": t["auditor_tier"], "Pairs": t["n_pairs"],
-                          "More generous by (grades)": t["mean_difference"].map(lambda v: f"{v:+.2f}"),
-                          "Interval": [":" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}" for lo, hi in zip(t["ci_low"], t["ci_high"], strict=True)]})
-    return show.table(frame, caption="Auditors' generosity against their moderators (positive: more generous)",
-                      uid="gose_leniency", policy=ctx.policy)
-
-
-def supervision(ctx: Context) -> HTML:
-    """Supervision audits by TM, SM and AD: each criterion's compliance."""
-    level = ctx.params.confidence_level
-    now = criterion_rates(cycle_audits(ctx.evidence, ctx.cycle, audit_type="supervision"), ctx.evidence,
-                          list(gose.SUPERVISION), confidence_level=level)
-    before = criterion_rates(cycle_audits(ctx.evidence, ctx.previous, audit_type="supervision"), ctx.evidence,
-                             list(gose.SUPERVISION), confidence_level=level)
-    return criteria_table(now, ctx.policy, caption="Supervision audits", uid="gose_supervision", previous=before)
-
-
-def iro(ctx: Context) -> HTML:
-    """IRO and conference audits: each criterion's compliance."""
-    level = ctx.params.confidence_level
-    now = criterion_rates(cycle_audits(ctx.evidence, ctx.cycle, audit_type="iro"), ctx.evidence, list(gose.IRO),
-                          confidence_level=level)
-    before = criterion_rates(cycle_audits(ctx.evidence, ctx.previous, audit_type="iro"), ctx.evidence, list(gose.IRO),
-                             confidence_level=level)
-    return criteria_table(now, ctx.policy, caption="IRO and child protection conference audits", uid="gose_iro",
-                          previous=before)
-
-
-def complaints(ctx: Context) -> HTML:
-    """Complaints by stage over the last four cycles."""
-    t = gose.complaints(ctx)
-    pol = ctx.policy
-    rows = [{"Cycle": r.cycle, "Stage": f"stage {r.stage}", "Received": "c" if pol.is_small(r.received) else str(r.received),
-             "Responded in time": show.rate_text(r.responded_in_time, r.received, pol),
-             "Upheld": show.rate_text(r.upheld, r.received, pol)} for r in t.itertuples()]
-    return show.table(pd.DataFrame(rows), caption="Complaints by stage", uid="gose_complaints", policy=pol, counts=True)
-
-
-def indicators(ctx: Context) -> HTML:
-    """NI 59-68: this cycle's rate with its interval, target, neighbours and last cycle."""
-    t = indicator_table(ctx.evidence.table("indicators"), cycle=ctx.cycle, confidence_level=ctx.params.confidence_level)
-    pol = ctx.policy
-    rows = [{"Indicator": f"{r.indicator} {r.title}", "Rate": show.rate_text(r.numerator, r.denominator, pol,
-                                                                            interval=(r.ci_low, r.ci_high)),
-             "Last cycle": show.pct(r.previous_rate), "Target": show.pct(r.target) if pd.notna(r.target) else ":",
+def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """NI 59-68: the in-quarter rate, the financial year to date, target, neighbours and direction."""
+    t = result.indicators
+    if t.empty:
+        return show.note("No national indicator returns this cycle.")
+    rows = [{"Indicator": r.label, "Direction": r.direction,
+             "This quarter": show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high)),
+             "Year to date": "z" if r.ytd_denominator is None or pd.isna(r.ytd_denominator) else
+             show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy),
+             "Last quarter": show.pct(r.previous_rate), "Target": show.pct(r.target) if pd.notna(r.target) else ":",
              "Meets target": {True: "yes", False: "no"}.get(r.meets_target, "z"),
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
-             "Compared with neighbours": r.vs_neighbours or ":", "Definition": f"{r.version}: {r.certainty}"}
-            for r in t.itertuples()]
-    return show.table(pd.DataFrame(rows), caption=f"National indicators NI 59-68, {ctx.cycle}", uid="gose_indicators",
-                      policy=pol)
+             "Compared with neighbours": r.vs_neighbours or ":"} for r in t.itertuples()]
+    return show.table(pd.DataFrame(rows), caption=f"National indicators, {result.period}: in-quarter counts; year to "
+                      "date from April (z: a count at the quarter's end, which does not add up over a year)",
+                      uid="gose_indicators", policy=policy)
 
 
-def indicator_charts(ctx: Context) -> HTML:
-    """P charts of every indicator, signals marked."""
-    charts = gose.indicator_charts(ctx)
-    titles = {ni: DEFINITIONS[(ni, v)].title for (ni, v) in DEFINITIONS if ni in charts}
-    return chart_grid(charts, titles=titles)
+def indicator_charts(result: GoseResult) -> HTML:
+    """P charts titled with the same indicator labels as the table; limits restart at declared changes."""
+    charts = result.charts
+    if not charts:
+        return show.note("Too few quarters for control charts.")
+    ncols = 2
+    nrows = math.ceil(len(charts) / ncols)
+    fig = show.new_figure(figsize=(5.4 * ncols, 3.0 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    lines = []
+    for ax, (_, label, c) in zip(axes.flat, charts, strict=False):
+        pts = c.points
+        x = list(range(len(pts)))
+        ax.plot(x, pts["value"] * 100, marker="o", color="#333333", lw=1)
+        ax.step(x, pts["centre"] * 100, where="mid", color="#1f5fa8", lw=1)
+        ax.step(x, pts["upper"] * 100, where="mid", color="#999999", lw=1, ls="--")
+        ax.step(x, pts["lower"] * 100, where="mid", color="#999999", lw=1, ls="--")
+        for cp in c.change_points:
+            ax.axvline(pts["label"].tolist().index(cp) - 0.5, color="#a35f00", lw=1, ls=":")
+        for i, sig in enumerate(pts["signal"]):
+            if sig:
+                ax.plot(i, pts["value"].iloc[i] * 100, "o", ms=7,
+                        color={"improvement": "#1e7b34", "concern": "#b3261e"}.get(sig, "#a35f00"))
+        ax.set_title("\n".join(textwrap.wrap(label + (" (trial limits)" if c.trial else ""), 58)), fontsize=8)
+        ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
+        ax.set_ylabel("%", fontsize=8)
+        flagged = c.signals
+        lines.append(f"{label}: latest {show.pct(pts['value'].iloc[-1])}, centre {show.pct(c.centre)}"
+                     + (f"; limits restart at {', '.join(c.change_points)}" if c.change_points else "")
+                     + (f"; signals at {', '.join(f'{r.label} ({r.signal}: {r.rules})' for r in flagged.itertuples())}"
+                        if len(flagged) else "; no signal") + ".")
+    for ax in list(axes.flat)[len(charts):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return show.figure(fig, alt="Control charts. " + " ".join(lines),
+                       caption="Control charts (P charts): dashed lines are the process limits, which restart at a "
+                               "declared change (dotted line); coloured points are signals (green improvement, red "
+                               "concern).")
 
 
-def people(ctx: Context) -> HTML:
+def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Children on a plan and looked after: counts, rates per 10,000 under-18s, starts, ends, categories."""
+    t = result.numbers
+    if t.empty:
+        return show.note("No child protection or looked-after numbers this cycle.")
+    names = {"CP": "Children on a child protection plan (CP)", "LAC": "Looked-after children (LAC)"}
+    rows = [{"Group": names[r.group], "At the end of the quarter": _count(r.at_end, "", policy),
+             "Rate per 10,000 under-18s": f"{r.rate_per_10000:.1f}" if not policy.is_small(r.at_end) else "c",
+             "Statistical neighbours": f"{r.neighbour_rate:.1f}" if r.neighbour_rate is not None and
+             pd.notna(r.neighbour_rate) else ":",
+             "England": f"{r.england_rate:.1f}" if r.england_rate is not None and pd.notna(r.england_rate) else ":",
+             "Started": _count(r.starts, "", policy), "Ended": _count(r.ends, "", policy)} for r in t.itertuples()]
+    parts = [show.table(pd.DataFrame(rows), caption=f"Child protection and looked-after numbers, {result.period}",
+                        uid="gose_cp_lac", policy=policy, counts=True)]
+    c = result.categories
+    if not c.empty:
+        total = int(c["plans_started"].sum())
+        parts.append(show.table(pd.DataFrame([{"Category of abuse": r.category,
+                                               "Plans started": _count(int(r.plans_started), "", policy),
+                                               "Share": show.rate_text(int(r.plans_started), total, policy)}
+                                              for r in c.itertuples()]),
+                                caption="Child protection plans started, by category of abuse", uid="gose_categories",
+                                policy=policy, counts=True))
+    return HTML("".join(p.data for p in parts))
+
+
+def workforce(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Recruitment, retention and sickness per service."""
-    t = gose.workforce(ctx)
-    frame = pd.DataFrame({"Service": t["service"], "Cycle": t["cycle"], "Establishment (FTE)": t["establishment_fte"].map(lambda v: f"{v:.1f}"),
-                          "Vacancy rate": t["vacancy_rate"].map(show.pct), "Agency share": t["agency_share"].map(show.pct),
-                          "Leavers": t["leavers"].map(lambda v: "c" if ctx.policy.is_small(v) else str(v)),
-                          "Sickness days": t["sickness_days"].map(lambda v: f"{v:,.0f}")})
-    return show.table(frame, caption="Workforce: recruitment, retention and sickness", uid="gose_workforce",
-                      policy=ctx.policy)
+    t = result.workforce
+    if t.empty:
+        return show.note("No workforce return this cycle.")
+    rows = [{"Service": r.service, "Establishment (FTE)": f"{r.establishment_fte:.1f}",
+             "Vacancy rate": show.pct(r.vacancy_rate), "Agency cover": show.pct(r.agency_share),
+             "Starters": _count(int(r.starters), "staff", policy), "Leavers": _count(int(r.leavers), "staff", policy),
+             "Turnover": show.pct(r.turnover), "Sickness days per FTE": f"{r.sickness_per_fte:.1f}"}
+            for r in t.itertuples()]
+    return show.table(pd.DataFrame(rows), caption=f"Recruitment, retention and sickness, {result.period}",
+                      uid="gose_workforce", policy=policy)
 
 
-def finance(ctx: Context) -> HTML:
-    """Budget against spend by month (figure)."""
-    t = gose.finance(ctx)
-    monthly = t.groupby("month")[["budget", "spend"]].sum()
-    fig = show.new_figure(figsize=(7, 3))
-    ax = fig.subplots()
-    x = range(len(monthly))
-    ax.bar([i - 0.2 for i in x], monthly["budget"] / 1e6, width=0.4, label="Budget", color="#9bb7d4")
-    ax.bar([i + 0.2 for i in x], monthly["spend"] / 1e6, width=0.4, label="Spend", color="#1f5fa8")
-    ax.set_xticks(list(x), monthly.index)
-    ax.set_ylabel("£ million")
-    ax.set_title(f"Children's social care budget and spend by month, {ctx.cycle}")
-    ax.legend()
-    alt = "; ".join(f"{m}: budget £{b:,.0f}, spend £{s:,.0f}"
-                    for m, b, s in zip(monthly.index, monthly["budget"], monthly["spend"], strict=True))
-    return show.figure(fig, alt=alt, caption="Budget and spend by month")
+def finance(result: GoseResult) -> HTML:
+    """Expenditure by budget line: the quarter, the financial year to date and the forecast outturn."""
+    t = result.finance
+    if t.empty:
+        return show.note("No expenditure return this cycle.")
+    money = lambda v: f"£{v:,.0f}"  # noqa: E731
+    signed = lambda v: f"£{v:+,.0f}"  # noqa: E731
+    frame = pd.DataFrame({"Budget line": t["budget_line"], "Budget (quarter)": t["budget"].map(money),
+                          "Actual (quarter)": t["actual"].map(money), "Variance (quarter)": t["variance"].map(signed),
+                          "Budget (year to date)": t["ytd_budget"].map(money),
+                          "Actual (year to date)": t["ytd_actual"].map(money),
+                          "Variance (year to date)": t["ytd_variance"].map(signed),
+                          "Forecast outturn": t["forecast_outturn"].map(money)})
+    return show.table(frame, caption=f"Social care expenditure, {result.period} (year to date from April; forecast "
+                      "as at the quarter's last month; positive variance is overspend)", uid="gose_finance")
 
 
-def finance_table(ctx: Context) -> HTML:
-    """Spend against budget by line for the cycle."""
-    t = gose.finance(ctx)
-    by_line = t.groupby("budget_line")[["budget", "spend", "variance"]].sum().reset_index()
-    frame = pd.DataFrame({"Budget line": by_line["budget_line"], "Budget": by_line["budget"].map(lambda v: f"£{v:,.0f}"),
-                          "Spend": by_line["spend"].map(lambda v: f"£{v:,.0f}"),
-                          "Variance": by_line["variance"].map(lambda v: f"£{v:+,.0f}")})
-    return show.table(frame, caption="Spend against budget by line, this cycle", uid="gose_finance")
+def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """Latest inspection of each regulated service, and whether the next is overdue."""
+    t = result.inspections
+    if t.empty:
+        return show.note("No inspections of regulated services recorded.")
+    frame = pd.DataFrame({"Service": t["service_name"], "Type": t["service_type"],
+                          "Last inspection": t["inspection_date"].map(str), "Grade": t["grade"],
+                          "Next due": t["next_due"].map(str), "Overdue": t["overdue"].map({True: "yes", False: "no"})})
+    return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy)
 
 
-def record(ctx: Context, figures: dict) -> object:
-    """The results JSON of the notebook: unrounded figures and disclosure-safe headlines."""
+def record(result: GoseResult, policy: DisclosurePolicy) -> object:
+    """The results JSON: RAG counts, items needing action, and each item's judgement (no counts of children)."""
     from review.batch.results import record as _record
 
-    pol = ctx.policy
-    gob, m = figures["good_or_better"], figures["moderation"]
-    headlines = [f"Quota audits done: {figures['case_file_completed']} of {figures['case_file_planned']}"]
-    if gob is not None:
-        headlines.append(f"Files Good or better: {show.rate_text(gob.k, gob.n, pol)}")
-    if m is not None:
-        headlines.append(f"{m.auditor_tier}/{m.moderator_tier} moderation kappa: {show.agreement_text(m.weighted_kappa, pol)}")
-    headlines.append(f"Returns on time: {figures['returns_on_time']} of {figures['returns_due']}")
-    safe = {k: v for k, v in figures.items() if k not in ("moderation", "moderation_pairs", "agreements")}
-    if m is not None:
-        safe["moderation"] = {"auditor_tier": m.auditor_tier, "moderator_tier": m.moderator_tier, "n_pairs": m.n_pairs,
-                              "exact_agreement": m.exact_agreement, "mean_difference": m.mean_difference,
-                              "weighted_kappa": m.weighted_kappa, "ac": m.ac}
-    return _record("gose_performance", ctx.cycle, safe, headlines=headlines)
+    by_id = {i.item: i for i in result.items}
+    headlines = [f"GOSE framework items: {result.rag['green']} green, {result.rag['amber']} amber, "
+                 f"{result.rag['red']} red, {result.rag['no evidence']} without evidence"]
+    headlines += [f"{k} needs action: {by_id[k].text}" for k in result.needs_action if by_id[k].judgement == "red"]
+    a = result.audits
+    figures = {
+        "period": result.period,
+        "rag": dict(result.rag),
+        "needs_action": list(result.needs_action),
+        "actions": [f"{k}: {v}" for k, v in result.actions],
+        "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes],
+        "items": [{"item": i.item, "text": i.text, "frequency": list(i.frequency or ()), "delivery": i.delivery,
+                   "judgement": i.judgement, "uncertain": i.uncertain, "change": i.change} for i in result.items],
+    }
+    if a is not None and a.random_final is not None and not policy.is_small(a.random_final.n):
+        f = a.random_final
+        figures["case_files_good_or_better_final"] = {
+            "statistic": f.statistic, "low": f.confidence_interval.low, "high": f.confidence_interval.high, "n": f.n,
+            "population": f.population}
+    if a is not None and a.moderation is not None and not policy.is_small(a.moderation.n_pairs):
+        m = a.moderation
+        figures["moderation"] = {"n_pairs": m.n_pairs, "exact_agreement": m.exact,
+                                 "boundary_agreement": m.boundary_agreement,
+                                 "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None}
+    return _record("gose_performance", result.cycle, figures, headlines=headlines)
