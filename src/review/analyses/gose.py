@@ -113,8 +113,12 @@ class ItemResult:
         The rule that set the judgement.
     uncertain : bool
         The judgement rests on a sample whose interval crosses a judgement line.
+    basis : tuple of int or None
+        ``(k, n)`` of the smallest sample the judgement rests on, so a published report can
+        withhold a judgement that would reveal a small count.
     previous : str or None
-        Last cycle's judgement; ``change`` is ``better``, ``worse``, ``same`` or ``new``.
+        Last cycle's judgement; ``change`` is ``better``, ``worse``, ``same``, ``changed`` (to or
+        from no evidence) or ``new``.
     """
 
     item: str
@@ -128,6 +132,7 @@ class ItemResult:
     judgement: str
     reason: str
     uncertain: bool
+    basis: tuple[int, int] | None = None
     previous: str | None = None
     change: str = "new"
 
@@ -261,6 +266,7 @@ class _Evidence:
     judgement: str
     reason: str
     uncertain: bool = False
+    basis: tuple[int, int] | None = None
 
 
 _NONE = _Evidence((), "", "no evidence", "")
@@ -273,7 +279,7 @@ def _rate_item(label: str, k: int, n: int, level: float, source: str, extra: tup
         return _Evidence(extra, f"no rows in {source} this cycle", "no evidence", "")
     j, unsure = judge_rate(est)
     return _Evidence((Measure(label, k, n, est, unit=unit), *extra), source, j,
-                     f"{label}: green at {GREEN_AT:.0%} or more, red below {RED_BELOW:.0%}", unsure)
+                     f"{label}: green at {GREEN_AT:.0%} or more, red below {RED_BELOW:.0%}", unsure, (k, n))
 
 
 def _user_feedback(ev: Evidence, cycle: str, level: float) -> _Evidence:
@@ -306,7 +312,7 @@ def _case_files(prog: AuditProgramme) -> _Evidence:
     quota = "green" if planned and done >= 0.9 * planned else ("amber" if planned else "no evidence")
     return _Evidence(tuple(measures), "audits (random sample, final grades after moderation); programme", _worst(j, quota),
                      "files Good or better on final grades (green at 80%, red below 65%); quota done below 90% is amber",
-                     unsure)
+                     unsure, (est.k, est.n) if est is not None else None)
 
 
 def _pooled(counts: tuple[CriterionCounts, ...], label: str, level: float, source: str) -> _Evidence:
@@ -321,7 +327,8 @@ def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], leve
     measures = tuple(m for p in parts for m in p.measures[:1])
     return _Evidence(measures, "audits of type iro, child protection conferences and LAC reviews apart",
                      _worst(*(p.judgement for p in parts)), "the worse of conferences and reviews",
-                     any(p.uncertain for p in parts))
+                     any(p.uncertain for p in parts), min((p.basis for p in parts if p.basis), key=lambda b: b[1],
+                                                          default=None))
 
 
 def _complaints(ev: Evidence, cycle: str, level: float) -> _Evidence:
@@ -540,7 +547,7 @@ def _items(ctx: Context, cycle: str) -> tuple[tuple[ItemResult, ...], dict]:
         reason = "; ".join(x for x in (e.reason, "a missing return is red, a late one amber" if from_delivery else "")
                            if x)
         items.append(ItemResult(item, text, freq, returns, delivery, last, e.measures, e.evidence or "none",
-                                judgement, reason, e.uncertain))
+                                judgement, reason, e.uncertain, e.basis))
     parts = {"audits": prog, "supervision": supervision, "iro_cp": iro_cp, "iro_lac": iro_lac,
              "indicators": indicators, "charts": charts, "workforce": workforce, "finance": finance,
              "inspections": inspections}

@@ -181,7 +181,7 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
     pandas.DataFrame
         ``indicator``, ``title``, ``version``, ``certainty``, ``numerator``, ``denominator``,
         ``rate``, ``ci_low``, ``ci_high`` (Wilson), ``target``, ``neighbour_average``,
-        ``previous_rate``, ``higher_is_better``, ``meets_target`` (None without a target),
+        ``previous_rate`` (with ``previous_numerator`` and ``previous_denominator``), ``higher_is_better``, ``meets_target`` (None without a target),
         ``vs_neighbours`` (``better``, ``worse`` or ``similar``: whether the neighbours'
         average lies outside the interval; ``higher`` or ``lower`` for a context-only measure),
         ``direction``, and the financial year to date (April to the cycle's end) for measures
@@ -224,7 +224,9 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         rows.append({"indicator": r["indicator"], "title": d.title, "version": d.version, "certainty": d.certainty,
                      "numerator": int(r["numerator"]), "denominator": int(r["denominator"]), "rate": rate,
                      "ci_low": low, "ci_high": high, "target": target, "neighbour_average": nb,
-                     "previous_rate": prev_rate, "higher_is_better": d.higher_is_better, "meets_target": meets,
+                     "previous_rate": prev_rate, "previous_numerator": None if prev is None else int(prev["numerator"]),
+                     "previous_denominator": None if prev is None else int(prev["denominator"]),
+                     "higher_is_better": d.higher_is_better, "meets_target": meets,
                      "vs_neighbours": versus, "direction": d.direction, "ytd_numerator": ytd_k,
                      "ytd_denominator": ytd_n, "ytd_rate": ytd_k / ytd_n if ytd_n else float("nan")})
     return pd.DataFrame(rows)

@@ -14,14 +14,16 @@ from IPython.display import HTML
 from review.analyses.gose import GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
 from review.config.framework_items import GOSE_PMF_TITLE
-from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure import DisclosurePolicy, suppressed_rate
 from review.views import presentation as show
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
-           "indicators", "inspections", "iro", "period", "record", "supervision", "workforce"]
+           "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "supervision",
+           "workforce"]
 
 _PLAIN_UNITS = {"services", "indicators", "meetings"}
-_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence"}
+_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence",
+        "withheld": "Withheld (too few to publish)"}
 
 
 def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
@@ -30,6 +32,12 @@ def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
 
 def _interval(est) -> tuple[float, float] | None:
     return (est.confidence_interval.low, est.confidence_interval.high) if est is not None else None
+
+
+def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
+    shown = [shown_judgement(i, policy) for i in result.items]
+    keys = ("green", "amber", "red", "no evidence") + (("withheld",) if "withheld" in shown else ())
+    return {k: shown.count(k) for k in keys}
 
 
 def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
@@ -46,6 +54,13 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     return f"{m.label}: {text}"
 
 
+def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
+    """The item's judgement, or ``withheld`` when it rests on a sample too small to publish."""
+    if item.basis is not None and suppressed_rate(item.basis[0], item.basis[1], policy):
+        return "withheld"
+    return item.judgement
+
+
 def period(result: GoseResult) -> HTML:
     """The months the cycle covers and its financial-year quarter."""
     return show.note(f"This report covers {result.period}: cycle {result.cycle}. Tiers of the audit programme: "
@@ -56,9 +71,10 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """The summary: items by judgement, the items needing action, the audit headline."""
     by_id = {i.item: i for i in result.items}
     grey = {"no evidence": "grey"}
-    cards = [{"title": f"{GOSE_PMF_TITLE}: {len(result.items)} items", "status": "red" if result.rag["red"] else (
-        "amber" if result.rag["amber"] else "green"),
-        "value": ", ".join(f"{result.rag[k]} {_RAG[k].lower()}" for k in ("green", "amber", "red", "no evidence")),
+    rag = _rag(result, policy)
+    cards = [{"title": f"{GOSE_PMF_TITLE}: {len(result.items)} items", "status": "red" if rag["red"] else (
+        "amber" if rag["amber"] else "green"),
+        "value": ", ".join(f"{n} {k}" for k, n in rag.items()),
         "detail": f"{result.period}."}]
     a = result.audits
     if a is not None and a.random_final is not None:
@@ -69,7 +85,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       "detail": f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
-    for key in result.needs_action[:5]:
+    for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != "withheld"][:5]:
         i = by_id[key]
         cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
                       "value": "; ".join(measure_text(m, policy) for m in i.measures[:1]) or f"return {i.delivery}",
@@ -95,8 +111,11 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         rows.append({"Item": f"{i.item}. {i.text}", "Frequency": ", ".join(i.frequency) if i.frequency else
                      "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery,
                      "Evidence": f"{evidence} [source: {i.evidence}]",
-                     "Judgement": _RAG[i.judgement] + (" (interval crosses a judgement line)" if i.uncertain else ""),
-                     "Since last cycle": i.change if i.previous is None else f"{i.change} (was {_RAG[i.previous].lower()})"})
+                     "Judgement": _RAG[shown_judgement(i, policy)] + (
+                         " (interval crosses a judgement line)" if i.uncertain and shown_judgement(i, policy) !=
+                         "withheld" else ""),
+                     "Since last cycle": ":" if shown_judgement(i, policy) == "withheld" else (
+                         i.change if i.previous is None else f"{i.change} (was {_RAG[i.previous].lower()})")})
     return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
                       uid="gose_items", policy=policy)
 
@@ -175,10 +194,14 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
              "This quarter": show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high)),
              "Year to date": "z" if r.ytd_denominator is None or pd.isna(r.ytd_denominator) else
              show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy),
-             "Last quarter": show.pct(r.previous_rate), "Target": show.pct(r.target) if pd.notna(r.target) else ":",
-             "Meets target": {True: "yes", False: "no"}.get(r.meets_target, "z"),
+             "Last quarter": ":" if r.previous_denominator is None or pd.isna(r.previous_denominator) else
+             show.rate_text(int(r.previous_numerator), int(r.previous_denominator), policy),
+             "Target": show.pct(r.target) if pd.notna(r.target) else ":",
+             "Meets target": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
+             {True: "yes", False: "no"}.get(r.meets_target, "z"),
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
-             "Compared with neighbours": r.vs_neighbours or ":"} for r in t.itertuples()]
+             "Compared with neighbours": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
+             (r.vs_neighbours or ":")} for r in t.itertuples()]
     return show.table(pd.DataFrame(rows), caption=f"National indicators, {result.period}: in-quarter counts; year to "
                       "date from April (z: a count at the quarter's end, which does not add up over a year)",
                       uid="gose_indicators", policy=policy)
@@ -297,18 +320,21 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     from review.batch.results import record as _record
 
     by_id = {i.item: i for i in result.items}
-    headlines = [f"GOSE framework items: {result.rag['green']} green, {result.rag['amber']} amber, "
-                 f"{result.rag['red']} red, {result.rag['no evidence']} without evidence"]
-    headlines += [f"{k} needs action: {by_id[k].text}" for k in result.needs_action if by_id[k].judgement == "red"]
+    rag = _rag(result, policy)
+    shown = {i.item: shown_judgement(i, policy) for i in result.items}
+    needs = [k for k in result.needs_action if shown[k] != "withheld"]
+    headlines = ["GOSE framework items: " + ", ".join(f"{n} {k}" for k, n in rag.items())]
+    headlines += [f"{k} needs action: {by_id[k].text}" for k in needs if shown[k] == "red"]
     a = result.audits
     figures = {
         "period": result.period,
-        "rag": dict(result.rag),
-        "needs_action": list(result.needs_action),
-        "actions": [f"{k}: {v}" for k, v in result.actions],
-        "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes],
+        "rag": rag,
+        "needs_action": needs,
+        "actions": [f"{k}: {v}" for k, v in result.actions if k in needs],
+        "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes if shown[i] != "withheld"],
         "items": [{"item": i.item, "text": i.text, "frequency": list(i.frequency or ()), "delivery": i.delivery,
-                   "judgement": i.judgement, "uncertain": i.uncertain, "change": i.change} for i in result.items],
+                   "judgement": shown[i.item], "uncertain": i.uncertain and shown[i.item] != "withheld",
+                   "change": i.change if shown[i.item] != "withheld" else None} for i in result.items],
     }
     if a is not None and a.random_final is not None and not policy.is_small(a.random_final.n):
         f = a.random_final
