@@ -349,7 +349,7 @@ def _fostering(ev: Evidence, cycle: str, level: float) -> _Evidence:
 def _inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
     t = ev.table("regulated_services")
     end = cycle_bounds(cycle)[1]
-    t = t[t["inspection_date"].map(lambda d: d is not None and d <= end)]
+    t = t[t["inspection_date"].map(lambda d: d is not None and d <= end).astype(bool)]
     if t.empty:
         return t, _NONE
     latest = t.sort_values("inspection_date").groupby("service_name", sort=True).tail(1).sort_values("service_name")
@@ -366,9 +366,11 @@ def _inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
 
 def _allegations(ev: Evidence, cycle: str, level: float) -> _Evidence:
     t = ev.table("lado_allegations")
+    if t.empty:
+        return _NONE
     start, end = cycle_bounds(cycle)
     referred = t[t["cycle"] == cycle]
-    done = t[t["concluded_date"].map(lambda d: d is not None and start <= d <= end)]
+    done = t[t["concluded_date"].map(lambda d: d is not None and start <= d <= end).astype(bool)]
     days = [(c - r).days for c, r in zip(done["concluded_date"], done["referral_date"], strict=True)]
     extra = (Measure("Allegations referred to the LADO", len(referred), unit="allegations"),
              Measure("Concluded this cycle: substantiated", int((done["outcome"] == "substantiated").sum()),
@@ -412,7 +414,7 @@ def _finance(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
         return f, _NONE
     end = cycle_bounds(cycle)[1]
     year = financial_year(cycle)
-    in_year = f[f["cycle"].map(lambda c: financial_year(c) == year) & (f["cycle"] <= cycle)]
+    in_year = f[f["cycle"].map(lambda c: financial_year(c) == year).astype(bool) & (f["cycle"] <= cycle)]
     last_month = f"{end:%Y-%m}"
     now = f[f["cycle"] == cycle]
     rows = []
