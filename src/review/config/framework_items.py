@@ -76,7 +76,7 @@ FRAMEWORK_ITEMS: dict[str, tuple[tuple[str, str, str], ...]] = {
 # stocktake (/work/shared/seed/), in its order. The three "Audit programmes:" sub-items keep their
 # heading. Each item is ``(item_id, text, frequency, dataset kinds)``; frequency is the source's
 # own word, None where the text gives none ("monthly", "quarterly", "six-monthly", "annual", or
-# two words where it names two returns). Misspelling "Harringey" aside, nothing is reworded.
+# two words where it names two returns). Nothing is reworded.
 GOSE_PMF_TITLE = "GOSE - Children's Social Care: Performance Management Framework"
 GOSE_PMF: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("G01", "User feedback mechanisms minimum of quarterly and from advocacy service for LAC, CP, CIN.", ("quarterly",)),
