@@ -267,3 +267,15 @@ def test_a_published_report_withholds_a_judgement_on_a_small_sample():
     internal = record(r, DisclosurePolicy(audience="internal")).payload["figures"]
     assert internal["needs_action"][:3] == ["G02", "G03", "G08"]
     assert sum(internal["rag"].values()) == 15
+
+
+def test_supervision_audits_are_keyed_to_the_workers_supervision_files():
+    from review.analyses.gose import _Evidence, _supervision
+
+    audits = pd.DataFrame({"audit_type": ["supervision"] * 3 + ["case file"], "moderation_of": [None] * 4,
+                           "case_ref": ["C1", "C2", "C3", "C4"]})
+    frame = pd.DataFrame({"case_ref": ["C1", "C2", "C3", "C4"], "allocated_worker": ["W1", "W1", "W2", "W3"]})
+    out = _supervision(_Evidence((), "audits", "green", ""), audits, frame)
+    # C1 and C2 are both W1's cases: one supervision file; C3 is W2's; C4 is a case-file audit -> 2 files
+    assert out.measures[0].count == 2
+    assert out.judgement == "green"

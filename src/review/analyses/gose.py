@@ -321,6 +321,19 @@ def _pooled(counts: tuple[CriterionCounts, ...], label: str, level: float, sourc
     return _rate_item(label, yes, n, level, source, extra, unit="audits")
 
 
+def _supervision(pooled: _Evidence, audits: pd.DataFrame, frame: pd.DataFrame) -> _Evidence:
+    """Add the number of supervision files audited: a supervision audit is keyed, through its case,
+    to the supervision file of the case's allocated worker in the frame."""
+    sup = audits[(audits["audit_type"] == "supervision") & audits["moderation_of"].isna()]
+    worker = dict(zip(frame["case_ref"], frame["allocated_worker"], strict=True)) if "allocated_worker" in frame else {}
+    files = {worker[c] for c in sup["case_ref"] if c in worker}
+    if sup.empty:
+        return pooled
+    extra = Measure("Supervision files audited (allocated workers' files)", len(files), unit="files")
+    return _Evidence((*pooled.measures[:1], extra, *pooled.measures[1:]), pooled.evidence + "; frame (allocated worker)",
+                     pooled.judgement, pooled.reason, pooled.uncertain, pooled.basis)
+
+
 def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], level: float) -> _Evidence:
     parts = [_pooled(cp, "Child protection conferences: criteria met", level, "audits (iro, CP)"),
              _pooled(lac, "Looked-after children's reviews: criteria met", level, "audits (iro, LAC)")]
@@ -522,7 +535,8 @@ def _items(ctx: Context, cycle: str) -> tuple[tuple[ItemResult, ...], dict]:
     evidence = {
         "G01": _user_feedback(ev, cycle, level), "G02": _staff_feedback(ev, cycle, level),
         "G03": _case_files(prog) if prog else _NONE,
-        "G04": _pooled(supervision, "Supervision criteria met", level, "audits (supervision)"),
+        "G04": _supervision(_pooled(supervision, "Supervision criteria met", level, "audits (supervision)"),
+                            audits, frame[frame["cycle"] == cycle]),
         "G05": _iro(iro_cp, iro_lac, level), "G06": _complaints(ev, cycle, level), "G07": _fostering(ev, cycle, level),
         "G08": insp,
         "G09": _Evidence((), "delivery from gose_returns; the actions register holds the plans' actions", "no evidence", ""),
