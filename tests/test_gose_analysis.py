@@ -242,7 +242,7 @@ def test_every_item_in_order_with_delivery_evidence_and_judgement():
     assert items["G14"].last_delivered.status == "on time"
     # G03: random final grades 1 of 4 = 0.25 < 0.65 -> red
     assert items["G03"].judgement == "red"
-    assert items["G03"].basis == (1, 4)
+    assert items["G03"].basis == ((1, 4),)
     assert items["G15"].judgement == "no evidence"
     # red: G02, G03, G08 (source order), then amber: G01, G11
     assert r.needs_action[:3] == ("G02", "G03", "G08")

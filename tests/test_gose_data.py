@@ -181,7 +181,23 @@ def test_the_analysis_recovers_the_demo_truth(evidence, truth):
     assert result.inspections.set_index("service_name").loc[truth["overdue_inspection"], "overdue"]
     assert result.inspections["overdue"].sum() == 1
     assert items["G08"].judgement == "red"
-    [chart] = [c for ni, _, c in result.charts if ni == "NI59"]
+    [chart] = [c for ni, _, c, _ in result.charts if ni == "NI59"]
     assert chart.change_points == (truth["indicator_changes"][0][1],)  # limits restart at the new duty system
     assert items["G02"].delivery == "missing"
     assert result.rag["red"] >= 2
+
+
+def test_a_published_chart_never_shows_a_small_quarter(evidence):
+    from review.analyses.gose import gose_result
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.gose import indicator_charts
+
+    result = gose_result(_ctx(evidence, "2009-Q4"))
+    small = [c[1] for c in result.charts if c[0] == "NI61"]  # adoption placements: about 6 a quarter
+    assert small
+    published = indicator_charts(result, DisclosurePolicy(audience="published")).data
+    alt = published.split('alt="')[1].split('"')[0]
+    assert small[0] not in alt
+    assert f"too small to publish: {small[0]}" in published
+    internal = indicator_charts(result, DisclosurePolicy(audience="internal")).data
+    assert small[0] in internal.split('alt="')[1].split('"')[0]

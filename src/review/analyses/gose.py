@@ -113,9 +113,9 @@ class ItemResult:
         The rule that set the judgement.
     uncertain : bool
         The judgement rests on a sample whose interval crosses a judgement line.
-    basis : tuple of int or None
-        ``(k, n)`` of the smallest sample the judgement rests on, so a published report can
-        withhold a judgement that would reveal a small count.
+    basis : tuple of tuple of int
+        ``(k, n)`` of each sample the judgement rests on, so a published report can withhold a
+        judgement that would reveal a small count.
     previous : str or None
         Last cycle's judgement; ``change`` is ``better``, ``worse``, ``same``, ``changed`` (to or
         from no evidence) or ``new``.
@@ -132,7 +132,7 @@ class ItemResult:
     judgement: str
     reason: str
     uncertain: bool
-    basis: tuple[int, int] | None = None
+    basis: tuple[tuple[int, int], ...] = ()
     previous: str | None = None
     change: str = "new"
 
@@ -163,7 +163,8 @@ class GoseResult:
         :func:`review.stats.indicators.indicator_table` plus ``label`` (the one title used in
         table, chart and text).
     charts : tuple of tuple
-        ``(indicator, label, ControlChart)``, limits restarting at declared change points.
+        ``(indicator, label, ControlChart, counts)``, limits restarting at declared change points;
+        ``counts`` holds each point's ``(numerator, denominator)`` for the disclosure policy.
     numbers, categories, workforce, finance, inspections : pandas.DataFrame
         CP and LAC counts with rates per 10,000; CP plans started by category; workforce by
         service; expenditure by budget line (month, year to date, forecast outturn); latest
@@ -183,7 +184,7 @@ class GoseResult:
     iro_cp: tuple[CriterionCounts, ...]
     iro_lac: tuple[CriterionCounts, ...]
     indicators: pd.DataFrame
-    charts: tuple[tuple[str, str, ControlChart], ...]
+    charts: tuple[tuple[str, str, ControlChart, tuple[tuple[int, int], ...]], ...]
     numbers: pd.DataFrame
     categories: pd.DataFrame
     workforce: pd.DataFrame
@@ -266,7 +267,7 @@ class _Evidence:
     judgement: str
     reason: str
     uncertain: bool = False
-    basis: tuple[int, int] | None = None
+    basis: tuple[tuple[int, int], ...] = ()
 
 
 _NONE = _Evidence((), "", "no evidence", "")
@@ -279,7 +280,7 @@ def _rate_item(label: str, k: int, n: int, level: float, source: str, extra: tup
         return _Evidence(extra, f"no rows in {source} this cycle", "no evidence", "")
     j, unsure = judge_rate(est)
     return _Evidence((Measure(label, k, n, est, unit=unit), *extra), source, j,
-                     f"{label}: green at {GREEN_AT:.0%} or more, red below {RED_BELOW:.0%}", unsure, (k, n))
+                     f"{label}: green at {GREEN_AT:.0%} or more, red below {RED_BELOW:.0%}", unsure, ((k, n),))
 
 
 def _user_feedback(ev: Evidence, cycle: str, level: float) -> _Evidence:
@@ -312,7 +313,7 @@ def _case_files(prog: AuditProgramme) -> _Evidence:
     quota = "green" if planned and done >= 0.9 * planned else ("amber" if planned else "no evidence")
     return _Evidence(tuple(measures), "audits (random sample, final grades after moderation); programme", _worst(j, quota),
                      "files Good or better on final grades (green at 80%, red below 65%); quota done below 90% is amber",
-                     unsure, (est.k, est.n) if est is not None else None)
+                     unsure, ((est.k, est.n),) if est is not None else ())
 
 
 def _pooled(counts: tuple[CriterionCounts, ...], label: str, level: float, source: str) -> _Evidence:
@@ -340,8 +341,7 @@ def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], leve
     measures = tuple(m for p in parts for m in p.measures[:1])
     return _Evidence(measures, "audits of type iro, child protection conferences and LAC reviews apart",
                      _worst(*(p.judgement for p in parts)), "the worse of conferences and reviews",
-                     any(p.uncertain for p in parts), min((p.basis for p in parts if p.basis), key=lambda b: b[1],
-                                                          default=None))
+                     any(p.uncertain for p in parts), tuple(b for p in parts for b in p.basis))
 
 
 def _complaints(ev: Evidence, cycle: str, level: float) -> _Evidence:
@@ -479,7 +479,8 @@ def _indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, t
         d = DEFINITIONS[(row.indicator, row.version)]
         charts.append((row.indicator, row.label, p_chart(group["numerator"].tolist(), group["denominator"].tolist(),
                                                          labels=cycles, improvement=d.improvement,
-                                                         change_points=cuts)))
+                                                         change_points=cuts),
+                       tuple(zip(group["numerator"].astype(int), group["denominator"].astype(int), strict=True))))
     judged = table[table["meets_target"].notna()]
     met, total = int(judged["meets_target"].astype(bool).sum()), len(judged)
     j = "no evidence" if not total else ("green" if met == total else ("red" if met < total / 2 else "amber"))

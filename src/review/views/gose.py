@@ -56,7 +56,7 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
 
 def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
     """The item's judgement, or ``withheld`` when it rests on a sample too small to publish."""
-    if item.basis is not None and suppressed_rate(item.basis[0], item.basis[1], policy):
+    if any(suppressed_rate(k, n, policy) for k, n in item.basis):
         return "withheld"
     return item.judgement
 
@@ -207,9 +207,14 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_indicators", policy=policy)
 
 
-def indicator_charts(result: GoseResult) -> HTML:
-    """P charts titled with the same indicator labels as the table; limits restart at declared changes."""
-    charts = result.charts
+def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
+    """P charts titled with the same indicator labels as the table; limits restart at declared changes.
+
+    A chart with any quarter too small to publish is left out of a published report (its points
+    would show the small counts).
+    """
+    charts = [c for c in result.charts if not any(suppressed_rate(k, n, policy) for k, n in c[3])]
+    left_out = [c[1] for c in result.charts if c not in charts]
     if not charts:
         return show.note("Too few quarters for control charts.")
     ncols = 2
@@ -217,7 +222,7 @@ def indicator_charts(result: GoseResult) -> HTML:
     fig = show.new_figure(figsize=(5.4 * ncols, 3.0 * nrows))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     lines = []
-    for ax, (_, label, c) in zip(axes.flat, charts, strict=False):
+    for ax, (_, label, c, _) in zip(axes.flat, charts, strict=False):
         pts = c.points
         x = list(range(len(pts)))
         ax.plot(x, pts["value"] * 100, marker="o", color="#333333", lw=1)
@@ -240,11 +245,14 @@ def indicator_charts(result: GoseResult) -> HTML:
                         if len(flagged) else "; no signal") + ".")
     for ax in list(axes.flat)[len(charts):]:
         ax.axis("off")
-    fig.tight_layout()
-    return show.figure(fig, alt="Control charts. " + " ".join(lines),
-                       caption="Control charts (P charts): dashed lines are the process limits, which restart at a "
-                               "declared change (dotted line); coloured points are signals (green improvement, red "
-                               "concern).")
+    figure = show.figure(fig, alt="Control charts. " + " ".join(lines),
+                         caption="Control charts (P charts): dashed lines are the process limits, which restart at a "
+                                 "declared change (dotted line); coloured points are signals (green improvement, red "
+                                 "concern).")
+    if left_out:
+        figure = HTML(figure.data + show.note("Not charted, because some quarters are too small to publish: "
+                                              + "; ".join(left_out) + ".").data)
+    return figure
 
 
 def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
