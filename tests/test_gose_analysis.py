@@ -279,3 +279,50 @@ def test_supervision_audits_are_keyed_to_the_workers_supervision_files():
     # C1 and C2 are both W1's cases: one supervision file; C3 is W2's; C4 is a case-file audit -> 2 files
     assert out.measures[0].count == 2
     assert out.judgement == "green"
+
+
+def _only(tables):
+    return Evidence("hand-built", MappingProxyType(tables), MappingProxyType(SCALES), ())
+
+
+def test_expenditure_quarter_year_to_date_and_forecast():
+    from review.analyses.gose import _finance
+
+    rows = [  # month, cycle, line, budget, spend, forecast outturn
+        ("2009-03", "2009-Q1", "Legal", 100.0, 500.0, 9999.0),  # March: the year before, left out of the year to date
+        ("2009-09", "2009-Q3", "Legal", 100.0, 110.0, 1300.0),
+        ("2009-10", "2009-Q4", "Legal", 100.0, 100.0, 1250.0),
+        ("2009-11", "2009-Q4", "Legal", 100.0, 101.0, 1240.0),
+        ("2009-12", "2009-Q4", "Legal", 100.0, 102.0, 1230.0),
+    ]
+    f = pd.DataFrame(rows, columns=["month", "cycle", "budget_line", "budget", "spend", "forecast_outturn"])
+    table, e = _finance(_only({"finance": f}), "2009-Q4")
+    row = table.iloc[0]
+    assert row["budget"] == 300.0  # October-December: 3 x 100
+    assert row["actual"] == 303.0  # 100 + 101 + 102
+    assert row["variance"] == 3.0
+    assert row["ytd_budget"] == 400.0  # September to December (April-August absent): 4 x 100
+    assert row["ytd_actual"] == 413.0  # 110 + 303
+    assert row["forecast_outturn"] == 1230.0  # as forecast in December, the quarter's last month
+    # year-to-date overspend 13/400 = 3.25% > 3%: red
+    assert e.judgement == "red"
+
+
+def test_allegations_against_staff_in_time():
+    from review.analyses.gose import _allegations
+
+    rows = [  # ref, cycle, referral, outcome, concluded
+        ("L1", "2009-Q4", D(2009, 10, 1), "unfounded", D(2009, 10, 21)),  # 20 days: in time
+        ("L2", "2009-Q4", D(2009, 10, 5), "substantiated", D(2009, 11, 20)),  # 46 days: late
+        ("L3", "2009-Q3", D(2009, 9, 1), "unsubstantiated", D(2009, 10, 1)),  # 30 days, concluded this cycle: in time
+        ("L4", "2009-Q4", D(2009, 12, 1), "ongoing", None),  # still open at the end of December
+    ]
+    t = pd.DataFrame(rows, columns=["allegation_ref", "cycle", "referral_date", "outcome", "concluded_date"])
+    e = _allegations(_only({"lado_allegations": t}), "2009-Q4", 0.95)
+    m = {x.label: x for x in e.measures}
+    rate = m["Allegations concluded within 30 days of referral"]
+    assert (rate.count, rate.of) == (2, 3)  # L1 and L3 of the three concluded in October-December
+    assert m["Allegations referred to the LADO"].count == 3  # L1, L2, L4
+    assert m["Concluded this cycle: substantiated"].count == 1
+    assert m["Open at the end of the cycle"].count == 1
+    assert e.judgement == "amber"  # 2/3 = 0.667: between 0.65 and 0.80
