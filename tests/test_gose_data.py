@@ -201,3 +201,13 @@ def test_a_published_chart_never_shows_a_small_quarter(evidence):
     assert f"too small to publish: {small[0]}" in published
     internal = indicator_charts(result, DisclosurePolicy(audience="internal")).data
     assert small[0] in internal.split('alt="')[1].split('"')[0]
+
+
+def test_user_feedback_recovers_the_true_positive_rate(evidence, truth):
+    t = evidence.table("user_feedback")
+    k, n = int(t["positive"].sum()), int(t["responses"].sum())
+    p = k / n
+    # the demo draws each response positive with probability 0.72: inside the 99% interval of the pooled rate
+    assert abs(p - truth["user_feedback_positive_rate"]) < 2.576 * (p * (1 - p) / n) ** 0.5
+    staff = evidence.table("staff_feedback")
+    assert staff["cycle"].min() == truth["staff_feedback_from"]  # no staff survey before it was developed
