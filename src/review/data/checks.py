@@ -103,6 +103,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     if "self_assessments" in tables:
         _grades(tables["self_assessments"], files["self_assessments"], "grade_scale", {"rating": None}, scales, problems)
     _not_above(tables, files, "indicators", "numerator", "denominator", problems)
+    _lscb_challenges(tables, files, problems)
     _not_above(tables, files, "training", "completed", "required", problems)
     _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     _not_above(tables, files, "complaints", "upheld", "received", problems)
@@ -118,3 +119,18 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             for _, row in tables[name].iterrows():
                 if row["team"] and row["team"] not in teams:
                     _p(problems, files[name], row[ROW], "team", row["team"], "unknown team (not in teams)")
+
+
+def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+    """A challenge is raised inside its cycle and answered no earlier than it was raised."""
+    if "lscb_challenges" not in tables:
+        return
+    for _, row in tables["lscb_challenges"].iterrows():
+        if row["cycle"] and row["raised_date"] is not None:
+            start, end = cycle_bounds(row["cycle"])
+            if not start <= row["raised_date"] <= end:
+                _p(problems, files["lscb_challenges"], row[ROW], "raised_date", row["raised_date"],
+                   f"the date is outside cycle {row['cycle']}")
+        if row["answered_date"] is not None and row["raised_date"] is not None and row["answered_date"] < row["raised_date"]:
+            _p(problems, files["lscb_challenges"], row[ROW], "answered_date", row["answered_date"],
+               f"answered before it was raised ({row['raised_date']})")
