@@ -301,7 +301,9 @@ def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
     else:
         return ItemJudgement("grey", False, "no evidence", (), None)
     needed = None if firm else _audits_to_settle(independent, band, order)
-    sentences = []
+    sentences: list[str] = []
+    if not independent:
+        return ItemJudgement(band, firm, basis, (), None)
     worst = min(independent, key=lambda ln: order[ln.band])
     best = max(independent, key=lambda ln: order[ln.band])
     for ln in own:

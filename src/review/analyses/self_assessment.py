@@ -232,10 +232,18 @@ def agreement_summary(r: Ratings, *, confidence_level: float) -> AgreementSummar
                        "category, chance-corrected coefficients such as Krippendorff's alpha and kappa expect almost "
                        "all of that agreement by chance and fall towards 0 (the kappa paradox): this is not "
                        "disagreement. Gwet's AC1/AC2 is robust to it and is the coefficient to read.")
-    ac_read = _read(ac)
-    headline = (f"The raters' agreement ({ac.method}): {ac_read.sentence}; they gave the same rating in "
-                f"{100 * percent.statistic:.0f}% of pairs")
-    return AgreementSummary(_read(percent), ac_read, _read(alpha), modal, share, paradox, explanation, headline)
+    ac_read, alpha_read = _read(ac), _read(alpha)
+    if not paradox and ac_read.readings and alpha_read.readings and \
+            ac_read.readings[0].label != alpha_read.readings[0].label:
+        explanation = (f"The coefficients read differently ({ac.method} {ac_read.readings[0].label}, Krippendorff's "
+                       f"alpha {alpha_read.readings[0].label}). Alpha counts as chance the agreement expected from how "
+                       f"concentrated the ratings are ({100 * share:.0f}% of them '{modal}'); {ac.method} assumes less "
+                       f"chance agreement and is robust when one rating dominates. With {ac.n_units} items neither is "
+                       "precise: read the ratings item by item.")
+    weighted = "" if ac.weights == "unweighted" else f", {100 * ac.observed_agreement:.0f}% weighted agreement"
+    headline = (f"The raters' agreement ({ac.method}): {ac_read.sentence}; they gave exactly the same rating in "
+                f"{100 * percent.statistic:.0f}% of pairs{weighted}")
+    return AgreementSummary(_read(percent), ac_read, alpha_read, modal, share, paradox, explanation, headline)
 
 
 def divergence(r: Ratings) -> pd.DataFrame:
