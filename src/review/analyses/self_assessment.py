@@ -11,6 +11,7 @@ kappa paradox) and headlines Gwet's AC1/AC2, which is robust to it.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ import pandas as pd
 
 from review.config.framework_items import rated_items
 from review.data import Evidence
+from review.exceptions import DegenerateDataWarning
 from review.stats import agreement as ag
 from review.stats.agreement import AgreementResult
 from review.stats.benchmark import SCALES, BenchmarkResult, benchmark
@@ -216,14 +218,16 @@ def agreement_summary(r: Ratings, *, confidence_level: float) -> AgreementSummar
     values = r.table.apply(pd.to_numeric) if r.numeric else r.table
     cats = sorted({int(v) for v in r.scale}) if r.numeric else list(r.scale)
     weights = "quadratic" if r.numeric else "ordinal"
-    percent = ag.percent_agreement(values, categories=cats, confidence_level=confidence_level)
-    ac = ag.gwet_ac(values, categories=cats, weights=weights, confidence_level=confidence_level)
-    alpha = ag.krippendorff_alpha(values, level="interval" if r.numeric else "ordinal", categories=cats,
-                                  confidence_level=confidence_level)
+    with warnings.catch_warnings():  # an undefined coefficient is NaN, and its reading says why
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        percent = ag.percent_agreement(values, categories=cats, confidence_level=confidence_level)
+        ac = ag.gwet_ac(values, categories=cats, weights=weights, confidence_level=confidence_level)
+        alpha = ag.krippendorff_alpha(values, level="interval" if r.numeric else "ordinal", categories=cats,
+                                      confidence_level=confidence_level)
     flat = r.table.stack().astype(str)
     counts = flat.value_counts()
     modal, share = (str(counts.index[0]), float(counts.iloc[0] / counts.sum())) if len(counts) else (":", float("nan"))
-    paradox = (percent.statistic >= PREVALENCE_AGREEMENT and share >= PREVALENCE_SHARE
+    paradox = (percent.statistic >= PREVALENCE_AGREEMENT and share >= PREVALENCE_SHARE and share < 1
                and (math.isnan(alpha.statistic) or alpha.statistic < 0.2))
     explanation = ""
     if paradox:
