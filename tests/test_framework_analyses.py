@@ -173,7 +173,8 @@ def test_prevalence_paradox_is_explained_and_ac_headlines():
     assert s.modal_share == pytest.approx(0.96)
     assert s.alpha.result.statistic == pytest.approx(1 - 0.08 / (2 * 48 * 2 / (50 * 49)), abs=1e-9)
     assert s.prevalence_paradox is True
-    assert "kappa paradox" in s.explanation and "not disagreement" in s.explanation
+    assert "kappa paradox" in s.explanation
+    assert "not disagreement" in s.explanation
     assert s.headline.startswith("The raters' agreement (Gwet's AC2)")
 
 
@@ -182,15 +183,20 @@ def test_governance_scores_are_summarised_as_scores_with_the_rule_stated():
     table = {"G1.1": {"A": "8", "B": "6", "C": "7"}, "G2.2": {"A": "3", "B": "5", "C": "4"}}
     r = governance.analyse(_ratings_evidence("governance", "scaling_0_10", table), **KW)
     axes = {(a.axis, a.level): a for a in r.axes}
-    assert axes[("roles", "organisation")].median == 7 and axes[("roles", "organisation")].share_at_mark == 2 / 3
-    assert axes[("communication", "team")].median == 4 and axes[("communication", "team")].share_at_mark == 0
-    assert r.mark == 7 and "not the exercise's" in r.rule
+    assert axes[("roles", "organisation")].median == 7
+    assert axes[("roles", "organisation")].share_at_mark == 2 / 3
+    assert axes[("communication", "team")].median == 4
+    assert axes[("communication", "team")].share_at_mark == 0
+    assert r.mark == 7
+    assert "not the exercise's" in r.rule
     assert not any("Good or better" in h for h in r.base.headlines)
     # the context items are questions, not judged; the axes are summarised from their levels
     context = [i for i in r.base.items if i.item.group == "context"]
-    assert [i.judgement for i in context] == [None, None] and all(i.note.endswith("?") for i in context)
+    assert [i.judgement for i in context] == [None, None]
+    assert all(i.note.endswith("?") for i in context)
     g2 = next(i for i in r.base.items if i.item.item_id == "G2")
-    assert g2.judgement.basis == "its sub-items" and g2.judgement.band == "red"  # 0 of 3 at 7+
+    assert g2.judgement.basis == "its sub-items"
+    assert g2.judgement.band == "red"
     # headings are not counted: G1.1 amber (2/3 = 66.7%, self only), G2.2 red; G1.2 and G2.1 unrated (grey)
     assert r.base.rag_counts == {"red": 1, "amber": 1, "green": 0, "grey": 2}
 

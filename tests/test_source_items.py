@@ -67,7 +67,8 @@ def test_healthcare_commission_seven_issues_and_the_lead_role():
     for text in [i.text for i in issues]:
         assert f"- {text}\n" in SOURCE
     lead = HEALTHCARE_COMMISSION[-1]
-    assert lead.group == "lead role" and not lead.rated
+    assert lead.group == "lead role"
+    assert not lead.rated
     assert _norm(lead.text) in _norm(SOURCE)
 
 
