@@ -157,7 +157,7 @@ class AgreementReading:
     readings : tuple of BenchmarkResult
         Landis-Koch, Altman and Fleiss, by Gwet's probabilistic method.
     sentence : str
-        Plain English: "moderate agreement at least (Landis-Koch, 95% sure)".
+        Plain English: "moderate on the Landis-Koch scale (95% sure it is this band or better)".
     """
 
     result: AgreementResult
@@ -171,9 +171,9 @@ def _read(result: AgreementResult) -> AgreementReading:
     readings = tuple(benchmark(result.statistic, result.standard_error, scale=s) for s in SCALES)
     lk = readings[0]
     sure = f"{100 * lk.threshold:.0f}% sure" if not math.isnan(result.standard_error) else "point estimate only"
-    sentence = f"{lk.label} agreement at least on the Landis-Koch scale ({sure})"
+    sentence = f"{lk.label} on the Landis-Koch scale ({sure} it is this band or better)"
     if lk.label != lk.naive_label:
-        sentence += f"; the estimate itself lies in the {lk.naive_label} band, but too few items to be sure of it"
+        sentence += f"; the estimate itself lies in the {lk.naive_label} band, but is too imprecise to be sure of it"
     return AgreementReading(result, readings, sentence)
 
 

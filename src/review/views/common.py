@@ -173,11 +173,13 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
     rows = []
     for i, line in enumerate(lines or (None,)):
         first = i == 0
+        level = "" if line is None else line_level(line, policy)
+        withheld = level.split(";")[0] in ("c", "z")
         rows.append({
             "Item": label if first else "",
             "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
-            "Level": "" if line is None else line_level(line, policy),
-            "Band": "" if line is None else BAND_WORDS[line.band],
+            "Level": level,
+            "Band": "" if line is None else ("c" if withheld else BAND_WORDS[line.band]),
             "Change since last cycle": "" if line is None else change_text(line, policy),
             "Judgement": judgement_text(j) if first else "",
             "Uncertainty": (uncertainty_text(j) if j else "") if first else "",
