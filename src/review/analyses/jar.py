@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from review.analyses._evidence import agency_of, criterion_counts, first_audits, lscb_lines
 from review.analyses.judgement import (
     SELF,
-    Change,
     EvidenceLine,
     ItemJudgement,
     Rates,
@@ -113,30 +113,11 @@ class JarResult:
     headlines: tuple[str, ...]
 
 
-def _agency_of(evidence: Evidence) -> dict[str, str]:
-    staff = evidence.table("staff")
-    return {str(r.staff_id): str(r.service) for r in staff.itertuples() if r.tier == "Partner agency" and r.service}
-
-
-def _criterion_counts(audits: pd.DataFrame, evidence: Evidence, criterion: str) -> tuple[int, int]:
-    scale = evidence.scales[str(evidence.table("criteria").set_index("criterion").loc[criterion, "scale_id"])]
-    if criterion not in audits:
-        return 0, 0
-    answers = audits[criterion].dropna()
-    answers = answers[~answers.isin(scale.not_applicable)]
-    return int(answers.isin(scale.good_or_better).sum()), int(answers.size)
-
-
-def _first_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
-    audits = evidence.table("audits")
-    return audits[(audits["cycle"] == cycle) & audits["moderation_of"].isna()]
-
-
 def _audit_lines(evidence: Evidence, number: int, cycle: str, previous: str, rates: Rates) -> list[EvidenceLine]:
     criteria = evidence.table("criteria")
     chosen = criteria[pd.to_numeric(criteria["jar_finding"], errors="coerce") == number]
-    now_all, before_all = _first_audits(evidence, cycle), _first_audits(evidence, previous)
-    agency = _agency_of(evidence)
+    now_all, before_all = first_audits(evidence, cycle), first_audits(evidence, previous)
+    agency = agency_of(evidence)
     lines = []
     for row in chosen.itertuples():
         for audit_type in [t.strip() for t in str(row.audit_types).split(";") if t.strip()]:
@@ -144,16 +125,16 @@ def _audit_lines(evidence: Evidence, number: int, cycle: str, previous: str, rat
             before = before_all[before_all["audit_type"] == audit_type]
             if audit_type != "multi-agency":
                 lines.append(rates.line("audit", f"{audit_type} audits: {row.label}",
-                                        _criterion_counts(now, evidence, row.criterion),
-                                        _criterion_counts(before, evidence, row.criterion), "files"))
+                                        criterion_counts(now, evidence, row.criterion),
+                                        criterion_counts(before, evidence, row.criterion), "files"))
                 continue
             for name in sorted({agency.get(a, "partner agency") for a in now["auditor_id"]}):
                 mine = now[now["auditor_id"].map(lambda a: agency.get(a, "partner agency")) == name]
                 theirs = before[before["auditor_id"].map(lambda a: agency.get(a, "partner agency")) == name]
-                counts = _criterion_counts(mine, evidence, row.criterion)
+                counts = criterion_counts(mine, evidence, row.criterion)
                 if counts[1]:
                     lines.append(rates.line("multi-agency audit", f"{name}: {row.label}", counts,
-                                            _criterion_counts(theirs, evidence, row.criterion), "files"))
+                                            criterion_counts(theirs, evidence, row.criterion), "files"))
     return lines
 
 
@@ -182,7 +163,7 @@ def on_time(evidence: Evidence, cycle: str) -> tuple[int, int]:
 def senior_audits(evidence: Evidence, cycle: str) -> tuple[int, int]:
     """Case-file audits the senior tiers completed (each auditor counted up to quota) and their quota."""
     programme, staff = evidence.table("programme"), evidence.table("staff")
-    audits = _first_audits(evidence, cycle)
+    audits = first_audits(evidence, cycle)
     done = due = 0
     for tier in SENIOR_TIERS:
         quota = programme[(programme["tier"] == tier) & (programme["audit_type"] == "case file")
@@ -197,37 +178,11 @@ def senior_audits(evidence: Evidence, cycle: str) -> tuple[int, int]:
     return done, due
 
 
-def _lscb_lines(evidence: Evidence, cycle: str, previous: str, rates: Rates) -> list[EvidenceLine]:
-    lines = []
-    board = evidence.table("lscb_board")
-    row = board[board["cycle"] == cycle]
-    if len(row):
-        independent = bool(row["chair_independent"].iloc[0])
-        lines.append(EvidenceLine("LSCB records", "independence of the chair", 0, 0, "cycles", None,
-                                  Change("no comparison", None),
-                                  "the chair is independent" if independent else "the chair is not independent",
-                                  "green" if independent else "red"))
-    ch = evidence.table("lscb_challenges")
-
-    def counts(c: str) -> tuple[int, int]:
-        mine = ch[ch["cycle"] == c]
-        return int(mine["answered_date"].notna().sum()), len(mine)
-
-    now = counts(cycle)
-    if now[1]:
-        lines.append(rates.line("LSCB records", "challenges raised with member agencies that were answered", now,
-                                counts(previous), "challenges"))
-    elif len(row) or len(ch):
-        lines.append(EvidenceLine("LSCB records", "challenges raised with member agencies", 0, 0, "challenges", None,
-                                  Change("no comparison", None), "the board raised no challenge this cycle", "red"))
-    return lines
-
-
 def indicator_coverage(evidence: Evidence, cycle: str) -> list[tuple[str, str, bool]]:
     """For finding 10: each indicator reported this cycle, its area, and whether audits examined that area."""
     ni = evidence.table("indicators")
     reported = sorted(set(ni[ni["cycle"] == cycle]["indicator"]))
-    audits = _first_audits(evidence, cycle)
+    audits = first_audits(evidence, cycle)
     out = []
     for ref in reported:
         area, criteria = INDICATOR_QUALITY.get(ref, (ref, ()))
@@ -282,7 +237,7 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
                                         "completed against their quota", done, senior_audits(evidence, previous),
                                         "audits due"))
         if item.item_id == "J03":
-            lines += _lscb_lines(evidence, cycle, previous, rates)
+            lines += lscb_lines(evidence, rates, cycle=cycle, previous=previous)
         if item.item_id == "J08":
             now = on_time(evidence, cycle)
             if now[1]:
