@@ -8,8 +8,8 @@ firmness and change since last cycle, then judges the finding by :mod:`review.an
   supervision and IRO audits);
 - multi-agency audits, one line per agency (health trusts, police), for criteria declared so;
 - national indicators that measure the finding's area (:data:`FINDING_INDICATORS`);
-- the schedule of returns (finding 8: performance reports delivered on time) and the senior
-  managers' own audits against their quota (finding 1);
+- the schedule of returns (finding 8: performance returns delivered on time; finding 1: the
+  returns senior officers own) and the senior officers' own audits against their quota (finding 1);
 - the LSCB's records (finding 3): is the chair independent; were the challenges it raised with
   member agencies answered;
 - finding 10 (too much reliance on quantitative data): for each area an indicator measures,
@@ -151,10 +151,10 @@ def _indicator_lines(evidence: Evidence, finding: str, cycle: str, previous: str
     return lines
 
 
-def on_time(evidence: Evidence, cycle: str) -> tuple[int, int]:
-    """Returns of the schedule due in the cycle, and how many were delivered by their due date."""
+def on_time(evidence: Evidence, cycle: str, tiers: tuple[str, ...] = ()) -> tuple[int, int]:
+    """Returns of the schedule due in the cycle (owned by ``tiers``, if given) and how many came by their due date."""
     sched = evidence.table("schedule")
-    sched = sched[sched["cycle"] == cycle]
+    sched = sched[(sched["cycle"] == cycle) & (sched["owner_tier"].isin(tiers) if tiers else True)]
     done = sum(1 for r in sched.itertuples() if r.delivered_date is not None and not pd.isna(r.delivered_date)
                and r.delivered_date <= r.due_date)
     return int(done), len(sched)
@@ -231,6 +231,10 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
         lines = _audit_lines(evidence, number, cycle, previous, rates)
         lines += _indicator_lines(evidence, item.item_id, cycle, previous, rates)
         if item.item_id == "J01":
+            returns = on_time(evidence, cycle, SENIOR_TIERS)
+            if returns[1]:
+                lines.append(rates.line("schedule", "returns senior officers (AD, DCS) own, delivered by their due date",
+                                        returns, on_time(evidence, previous, SENIOR_TIERS), "returns"))
             done = senior_audits(evidence, cycle)
             if done[1]:
                 lines.append(rates.line("audit programme", "senior officers' (AD, DCS) own case-file audits "
