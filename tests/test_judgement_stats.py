@@ -116,8 +116,11 @@ def test_triangulation_takes_the_worst_independent_band_and_says_where_sources_d
     assert j.band == "red"
     assert j.basis == "independent evidence"
     assert len(j.disagreements) == 2  # self vs audits; indicator vs audits
-    assert "self-assessment" in j.disagreements[0]
-    assert "56%" in j.disagreements[0]
+    assert "self-assessment" in j.disagreements[0].sentence()
+    assert "56%" in j.disagreements[0].sentence()
+    withheld = j.disagreements[0].sentence(lambda line: None if line.kind == "audit" else "100%")
+    assert "56%" not in withheld
+    assert "figures withheld" in withheld
     # 56/100: Wilson 0.462 to 0.654 reaches amber -> not firm;
     # margin 0.65 - 0.56 = 0.09 -> 1.96^2*0.56*0.44/0.09^2 = 116.9 -> 117, 17 more
     assert j.firm is False

@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from review.stats.proportion_difference import DifferenceResult, newcombe_difference
@@ -30,6 +30,7 @@ __all__ = [
     "BAND_LABELS",
     "BANDS",
     "Change",
+    "Disagreement",
     "EvidenceLine",
     "Headline",
     "ItemJudgement",
@@ -245,8 +246,9 @@ class ItemJudgement:
         No independent line's interval reaches a worse band than ``band``.
     basis : str
         ``independent evidence``, ``self-assessment only`` or ``no evidence``.
-    disagreements : tuple of str
-        One sentence per pair of sources in different bands.
+    disagreements : tuple of Disagreement
+        Each self-assessment against the deciding line, and the best independent line against it,
+        when they fall in different bands.
     audits_needed : int or None
         For an uncertain judgement: the most audits any deciding line needs to settle.
     """
@@ -254,15 +256,46 @@ class ItemJudgement:
     band: str
     firm: bool
     basis: str
-    disagreements: tuple[str, ...]
+    disagreements: tuple[Disagreement, ...]
     audits_needed: int | None
 
 
-def _describe(line: EvidenceLine) -> str:
+def _percent(line: EvidenceLine) -> str | None:
+    """The line's level as '56%' (None when it has no level of its own)."""
     if line.forced_band:
-        return f"{line.kind} ({line.source}) {line.note}".strip()
-    level = f"{100 * line.k / line.n:.0f}%" if line.n else "no level"
-    return f"{line.kind} ({line.source}) {level}"
+        return line.note
+    return f"{100 * line.k / line.n:.0f}%" if line.n else None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two sources on one item that fall in different bands.
+
+    Attributes
+    ----------
+    first, second : EvidenceLine
+        ``second`` is the line the item's judgement follows (the worst independent line).
+    """
+
+    first: EvidenceLine
+    second: EvidenceLine
+
+    def sentence(self, level: Callable[[EvidenceLine], str | None] = _percent) -> str:
+        """The disagreement in a sentence; ``level`` gives a line's level, or None when it is withheld.
+
+        A withheld level (small numbers in a published report) is not shown, nor is its band.
+        """
+        order = {b: i for i, b in enumerate(BANDS)}
+        parts = []
+        for line in (self.first, self.second):
+            shown = level(line)
+            parts.append((f"the {line.kind} ({line.source}) {shown}".rstrip(), shown is not None))
+        if parts[0][1] and parts[1][1]:
+            return (f"Sources disagree: {parts[0][0]} is {self.first.band} but {parts[1][0]} is "
+                    f"{self.second.band}.")
+        lower = order[self.second.band] < order[self.first.band]
+        return (f"Sources disagree: {parts[0][0]} and {parts[1][0]} fall in different bands, the latter "
+                f"{'lower' if lower else 'higher'} (figures withheld: small numbers).")
 
 
 def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
@@ -301,19 +334,15 @@ def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
     else:
         return ItemJudgement("grey", False, "no evidence", (), None)
     needed = None if firm else _audits_to_settle(independent, band, order)
-    sentences: list[str] = []
+    found: list[Disagreement] = []
     if not independent:
         return ItemJudgement(band, firm, basis, (), None)
     worst = min(independent, key=lambda ln: order[ln.band])
     best = max(independent, key=lambda ln: order[ln.band])
-    for ln in own:
-        if ln.band != worst.band:
-            sentences.append(f"Sources disagree: the {_describe(ln)} is {ln.band} but the {_describe(worst)} "
-                             f"is {worst.band}.")
+    found += [Disagreement(ln, worst) for ln in own if ln.band != worst.band]
     if best.band != worst.band:
-        sentences.append(f"Sources disagree: the {_describe(best)} is {best.band} but the {_describe(worst)} "
-                         f"is {worst.band}.")
-    return ItemJudgement(band, firm, basis, tuple(sentences), needed)
+        found.append(Disagreement(best, worst))
+    return ItemJudgement(band, firm, basis, tuple(found), needed)
 
 
 def _audits_to_settle(lines: Sequence[EvidenceLine], band: str, order: dict[str, int]) -> int | None:

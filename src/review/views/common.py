@@ -16,7 +16,7 @@ from review.stats.spc import ControlChart
 from review.views import presentation as show
 
 __all__ = ["chart_grid", "change_text", "counts_table", "criteria_table", "disagreements", "evidence_rows",
-           "NO_CHILDREN", "judgement_text", "line_level", "moderation_table", "rag_legend", "rate_cell", "uncertainty_text"]
+           "BAND_LABELS", "NO_CHILDREN", "judgement_text", "line_level", "moderation_table", "rag_legend", "rate_cell", "uncertainty_text"]
 
 
 def rate_cell(rate: CriterionRate, policy: DisclosurePolicy) -> str:
@@ -103,6 +103,9 @@ NO_CHILDREN = DisclosurePolicy(audience="internal")
 """For levels that count no child (ratings, returns, challenges, areas): nothing to suppress."""
 
 BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement"}
+BAND_LABELS = {"red": "red band: act", "amber": "amber band: watch", "green": "green band: not an Ofsted grade",
+               "grey": "no judgement"}
+"""Card labels: never a word an Ofsted grade uses."""
 
 
 def rag_legend(green: float, red: float) -> HTML:
@@ -187,8 +190,12 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
     return rows
 
 
-def disagreements(items: list[tuple[str, ItemJudgement | None]]) -> HTML:
-    """Every sentence where sources disagree, under the item's id."""
-    lines = [f"<li><strong>{html.escape(i)}</strong>: {html.escape(s)}</li>"
-             for i, j in items if j is not None for s in j.disagreements]
+def disagreements(items: list[tuple[str, ItemJudgement | None]], policy: DisclosurePolicy) -> HTML:
+    """Every sentence where sources disagree, under the item's id; withheld levels stay withheld."""
+    def level(line: EvidenceLine) -> str | None:
+        text = line_level(line, policy).split(";")[0]
+        return None if text in ("c", "z", ":") else (text if line.forced_band else text.split(" (")[0])
+
+    lines = [f"<li><strong>{html.escape(i)}</strong>: {html.escape(d.sentence(level))}</li>"
+             for i, j in items if j is not None for d in j.disagreements]
     return HTML(f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")

@@ -31,7 +31,8 @@ def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
         detail = common.uncertainty_text(j)
         if j.disagreements:
             detail += f"; {len(j.disagreements)} disagreement(s) between sources, listed below"
-        cards.append({"title": _title(f), "status": j.band, "value": common.judgement_text(j), "detail": detail})
+        cards.append({"title": _title(f), "status": j.band, "value": common.judgement_text(j), "detail": detail,
+                      "label": common.BAND_LABELS[j.band]})
     counts = result.rag_counts
     head = show.note(f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green of "
                      f"{len(result.findings)} findings (the workbook's bands, not Ofsted grades).")
@@ -47,9 +48,9 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
                       uid="jar_findings", policy=policy)
 
 
-def disagreements(result: JarResult) -> HTML:
+def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
     """Where the sources on a finding disagree, one sentence each."""
-    return common.disagreements([(f.item.item_id, f.judgement) for f in result.findings])
+    return common.disagreements([(f.item.item_id, f.judgement) for f in result.findings], policy)
 
 
 def record(result: JarResult, policy: DisclosurePolicy) -> object:

@@ -51,9 +51,9 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
     return show.table(frame, caption=f"Every item of the source, {result.cycle}", uid=uid, policy=policy)
 
 
-def disagreements(result: SelfAssessmentResult) -> HTML:
+def disagreements(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:
     """Where the sources on an item disagree, one sentence each."""
-    return common.disagreements([(i.item.item_id, i.judgement) for i in result.items])
+    return common.disagreements([(i.item.item_id, i.judgement) for i in result.items], policy)
 
 
 def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
