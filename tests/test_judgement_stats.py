@@ -121,6 +121,7 @@ def test_triangulation_takes_the_worst_independent_band_and_says_where_sources_d
     withheld = j.disagreements[0].sentence(lambda line: None if line.kind == "audit" else "100%")
     assert "56%" not in withheld
     assert "figures withheld" in withheld
+    assert "None" not in withheld
     # 56/100: Wilson 0.462 to 0.654 reaches amber -> not firm;
     # margin 0.65 - 0.56 = 0.09 -> 1.96^2*0.56*0.44/0.09^2 = 116.9 -> 117, 17 more
     assert j.firm is False

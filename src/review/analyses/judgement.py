@@ -289,7 +289,7 @@ class Disagreement:
         parts = []
         for line in (self.first, self.second):
             shown = level(line)
-            parts.append((f"the {line.kind} ({line.source}) {shown}".rstrip(), shown is not None))
+            parts.append((f"the {line.kind} ({line.source})" + (f" {shown}" if shown else ""), shown is not None))
         if parts[0][1] and parts[1][1]:
             return (f"Sources disagree: {parts[0][0]} is {self.first.band} but {parts[1][0]} is "
                     f"{self.second.band}.")
