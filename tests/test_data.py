@@ -303,3 +303,15 @@ def test_the_documented_contract_matches_the_schema(root):
             assert f"| `{column.name}` |" in doc, f"{name}.{column.name}"
         example = doc.split(f"first rows of `data/demo/{name}.csv`")[1].split("```csv\n")[1].split("\n")[0]
         assert example == ",".join(c.name for c in ds.columns) or ds.extra_columns, name
+
+
+def test_lscb_records_are_validated(folder):
+    # row 3 of the demo's lscb_challenges is CH002, raised 2009-01-23 and answered 2009-03-03
+    _set(folder / "lscb_challenges.csv", 3, "answered_date", "2009-01-02")
+    _set(folder / "lscb_challenges.csv", 2, "raised_date", "2009-05-01")  # CH001 belongs to 2009-Q1
+    _set(folder / "lscb_board.csv", 2, "chair_independent", "perhaps")
+    problems = _problems(folder)
+    assert any("lscb_challenges" in p and "row 3" in p and "answered_date" in p and "answered before" in p
+               for p in problems), problems
+    assert any("lscb_challenges" in p and "row 2" in p and "outside cycle 2009-Q1" in p for p in problems), problems
+    assert any("lscb_board" in p and "row 2" in p and "chair_independent" in p for p in problems), problems

@@ -61,21 +61,31 @@ def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(root, tmp_pa
 
 
 def test_jar_thresholds_change_the_judgements(root, tmp_path):
-    _, strict = _run(root, tmp_path, "jar_haringey", rag_green=0.95, rag_red=0.9)
+    strict_nb, strict = _run(root, tmp_path, "jar_haringey", rag_green=0.95, rag_red=0.9)
     _, lenient = _run(root, tmp_path, "jar_haringey", rag_green=0.5, rag_red=0.3)
-    assert strict["figures"]["judgements"]["red"] > lenient["figures"]["judgements"]["red"]
-    assert lenient["figures"]["judgements"]["green"] > strict["figures"]["judgements"]["green"]
-    measures = strict["figures"]["measures"]
-    assert {row[0] for row in measures["data"]} == {f"J{i:02d}" for i in range(1, 12)}
+    assert strict["figures"]["rag_counts"]["red"] > lenient["figures"]["rag_counts"]["red"]
+    assert lenient["figures"]["rag_counts"]["green"] > strict["figures"]["rag_counts"]["green"]
+    findings = strict["figures"]["findings"]
+    assert [f["item"] for f in findings] == [f"J{i:02d}" for i in range(1, 12)]
+    html = _html(strict_nb)
+    assert "The local safeguarding children board (LSCB) fails to provide sufficient challenge" in html
+    assert "DCSF summary of findings; not a JAR finding" in html
+    assert "Access to child protection services" not in html
+    assert "not Ofsted grades" in html
 
 
 @pytest.mark.parametrize("framework", ["healthcare_commission", "lscb_checklist", "governance"])
 def test_self_assessment_notebooks_on_an_earlier_cycle(root, tmp_path, framework):
-    _, results = _run(root, tmp_path, framework, cycle="2009-Q1", confidence_level=0.9)
+    nb, results = _run(root, tmp_path, framework, cycle="2009-Q1", confidence_level=0.9)
     assert results["cycle"] == "2009-Q1"
     alpha = results["figures"]["agreement"]["alpha"]
     assert alpha["confidence_level"] == 0.9
     assert -1 <= alpha["statistic"] <= 1
+    assert set(results["figures"]["rag_counts"]) == {"red", "amber", "green", "grey"}
+    assert "divergence" not in results["figures"]  # published: no individual rater
+    html = _html(nb)
+    assert "Good or better" not in html or framework != "governance"
+    assert "not shown in a published report" in html
 
 
 def test_a_bad_parameter_fails_with_a_clear_message(root, tmp_path):
@@ -88,9 +98,16 @@ def test_summary_reads_the_other_reports(root, tmp_path):
     folder.mkdir()
     (folder / "jar_haringey.results.json").write_text(json.dumps({
         "framework": "jar_haringey", "cycle": "2009-Q4", "headlines": ["JAR <b>headline</b>"],
-        "figures": {"actions": ["J04: feedback"], "changes": []}}))
+        "figures": {"rag_counts": {"red": 2, "amber": 1, "green": 0}, "needs_action": ["J04: red"], "changes": []}}))
+    (folder / "gose_performance.html").write_text("failure page")  # failed: a page but no results
     nb, results = _run(root, tmp_path, "cycle_summary", results_dir=str(folder))
     html = _html(nb)
     assert "JAR &lt;b&gt;headline&lt;/b&gt;" in html  # escaped
-    assert "J04: feedback" in html
-    assert results["figures"]["frameworks_reported"] == ["jar_haringey"]
+    assert "J04: red" in html
+    assert "INCOMPLETE" in html
+    assert "FAILED" in html
+    figures = results["figures"]
+    assert figures["frameworks"]["jar_haringey"] == "reported"
+    assert figures["frameworks"]["gose_performance"] == "failed"
+    assert figures["complete"] is False
+    assert figures["rag_counts"]["red"] == 2

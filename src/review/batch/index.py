@@ -32,15 +32,22 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
     outcomes : sequence of NotebookOutcome
         One per framework run.
     """
+    from review.batch.judgements import read_judgements
+
+    judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}
     rows = []
     for o in outcomes:
         fw = FRAMEWORKS[o.framework]
         status = "Completed" if o.status == "ok" else "FAILED: do not use"
         headlines = "".join(f"<li>{html.escape(h)}</li>" for h in o.headlines)
+        j = judged[o.framework]
+        rag = "; ".join(f"{j.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if j.rag_counts else ":"
+        act = "".join(f"<li>{html.escape(a)}</li>" for a in j.needs_action or ())
+        act = f"<ul>{act}</ul>" if act else ("none" if j.needs_action is not None else ":")
         rows.append(
             f'<tr class="{html.escape(o.status)}"><td><a href="{html.escape(o.framework)}.html">'
             f"{html.escape(fw.title)}</a><br><small>{html.escape(fw.purpose)}</small></td>"
-            f"<td>{status}</td><td><ul>{headlines}</ul></td></tr>"
+            f"<td>{status}</td><td>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
     page = f"""<!DOCTYPE html>
@@ -56,7 +63,8 @@ tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
 </style></head><body>
 <h1>Safeguarding review, cycle {e(cycle)}</h1>
 <p class="audience">Audience: {e(audience)}</p>
-<table><thead><tr><th>Report</th><th>Status</th><th>Headlines</th></tr></thead>
+<table><thead><tr><th>Report</th><th>Status</th><th>Red / amber / green (the workbook's bands, not Ofsted
+grades)</th><th>Items needing action</th><th>Headlines</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>

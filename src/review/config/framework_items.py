@@ -1,71 +1,163 @@
-"""The items each framework asks about, in the workbook's own words.
+"""The items each framework asks about, quoted from the source in the source's order.
 
-The texts paraphrase their sources; they are not quotations. Sources: the joint area review of
-Haringey (Ofsted, Healthcare Commission and HM Inspectorate of Constabulary, December 2008) and
-the Ofsted press release and press coverage of its findings; the Healthcare Commission's review
-of the health contribution to safeguarding in Haringey (2008/09); the Government Office for the
-South East's LSCB quality assurance checklist and children's social care performance
-management framework (titles known, full texts not publicly available: the areas below follow
-the headings the stocktake names); the social care governance reflective exercise.
+Source: "Stocktake of safeguarding practice - interim assessment framework" (2008/09), kept in
+``/work/shared/seed/`` (see its README). Items are quoted as the text has them; spelling slips
+are corrected ("quantative" -> "quantitative", "imeadiate"), the meaning is not changed.
+Nothing that is not in the text is listed here.
 
-Each item is ``(item_id, label, group)``; the group is a JAR finding's evidence source, an LSCB
-area, or for the governance exercise the two axes ``roles:organisation`` etc.
+Each item is a :class:`SourceItem`. ``rated`` says whether raters score the item in
+``self_assessments`` (a heading such as the LSCB checklist's "Quality Assurance" is summarised
+from its sub-items; the governance exercise's context items are questions it asks, not scores).
+
+>>> [i.item_id for i in JAR_FINDINGS][-1], JAR_FINDINGS[-1].origin
+('J11', 'DCSF summary of findings')
+>>> len(HEALTHCARE_COMMISSION_ISSUES), HEALTHCARE_COMMISSION[-1].rated
+(7, False)
 """
 
 from __future__ import annotations
 
-__all__ = ["FRAMEWORK_ITEMS", "GOVERNANCE_AXES", "JAR_FINDINGS"]
+from typing import NamedTuple
 
-JAR_FINDINGS: tuple[tuple[str, str, str], ...] = (
-    ("J01", "Strategic leadership and management oversight of safeguarding by members and officers is insufficient", "governance"),
-    ("J02", "The recommendations of the Victoria Climbie Inquiry have not been fully implemented", "governance"),
-    ("J03", "Access to child protection services is inconsistent, so not all children's needs are met", "audit"),
-    ("J04", "Referrers do not routinely receive written feedback on the outcome of their referral", "audit"),
-    ("J05", "Assessments do not consistently identify risk or take account of the family's history", "audit"),
-    ("J06", "Child protection plans are not specific enough to show what must change and by when", "audit"),
-    ("J07", "Case records are poorly organised and not all files hold an up-to-date chronology", "audit"),
-    ("J08", "Children are not always seen alone, and their views are not consistently recorded", "audit"),
-    ("J09", "Strategy discussions and inter-agency child protection work are not consistently multi-agency", "partnership"),
-    ("J10", "Supervision lacks analysis and reflection, and management oversight of casework is weak", "audit"),
-    ("J11", "Performance management relies on quantitative data without scrutiny of the quality of practice", "performance"),
+__all__ = [
+    "FRAMEWORK_ITEMS",
+    "GOVERNANCE",
+    "GOVERNANCE_AXES",
+    "GOVERNANCE_CONTEXT",
+    "HEALTHCARE_COMMISSION",
+    "HEALTHCARE_COMMISSION_ISSUES",
+    "JAR_FINDINGS",
+    "LSCB_CHECKLIST",
+    "SOURCE_TITLE",
+    "SourceItem",
+    "rated_items",
+]
+
+SOURCE_TITLE = "Stocktake of safeguarding practice - interim assessment framework"
+
+
+class SourceItem(NamedTuple):
+    """One item of a source framework.
+
+    Attributes
+    ----------
+    item_id : str
+        Identifier used in ``self_assessments`` and results (``J01``, ``H1``, ``L4.2``).
+    text : str
+        The source's words.
+    group : str
+        Where the item sits: ``finding``, ``issue``, ``lead role``, ``area``, ``quality
+        assurance`` (an LSCB sub-item), ``axis``, ``roles``/``communication`` (a governance
+        level), ``context``.
+    parent : str
+        The heading item it belongs to (LSCB sub-items, governance levels), or ``""``.
+    rated : bool
+        Whether raters score it in ``self_assessments``.
+    origin : str
+        Where the source says the item comes from, when not from the framework itself.
+    """
+
+    item_id: str
+    text: str
+    group: str
+    parent: str = ""
+    rated: bool = True
+    origin: str = ""
+
+
+JAR_FINDINGS: tuple[SourceItem, ...] = (
+    SourceItem("J01", "There is insufficient strategic leadership and management oversight of safeguarding of children "
+               "and young people in Haringey by elected members, senior officers and others within the strategic "
+               "partnership.", "finding"),
+    SourceItem("J02", "There is a managerial failure to ensure full compliance with some of the requirements of the "
+               "inquiry into the death of Victoria Climbie, such as the lack of written feedback to those making "
+               "referrals to social care services.", "finding"),
+    SourceItem("J03", "The local safeguarding children board (LSCB) fails to provide sufficient challenge to its member "
+               "agencies. This is further compounded by the lack of an independent chairperson.", "finding"),
+    SourceItem("J04", "Social care, health and police authorities do not communicate and collaborate routinely and "
+               "consistently to ensure effective assessment, planning and review of cases of vulnerable children "
+               "and young people.", "finding"),
+    SourceItem("J05", "Too often assessments of children and young people, in all agencies, fail to identify those who "
+               "are at immediate risk of harm and to address their needs.", "finding"),
+    SourceItem("J06", "The quality of front line practice across all agencies is inconsistent and not effectively "
+               "monitored by line managers.", "finding"),
+    SourceItem("J07", "Child Protection plans are generally poor.", "finding"),
+    SourceItem("J08", "Arrangements for scrutinising performance across the council and the partnership are "
+               "insufficiently developed and fail to provide systematic support and appropriate challenge to both "
+               "managers and practitioners.", "finding"),
+    SourceItem("J09", "The standard of record keeping on case files across all agencies is inconsistent and often "
+               "poor.", "finding"),
+    SourceItem("J10", "There is too much reliance on quantitative data to measure social care, health, and police "
+               "performance, without sufficiently robust analysis of the underlying quality of service provision "
+               "and practice.", "finding"),
+    SourceItem("J11", "A failure to consult with children in some cases; and in others where a child has not been seen "
+               "alone, there is limited evidence of addressing the reasons for this and enabling the child's voice "
+               "to be heard.", "finding", origin="DCSF summary of findings"),
+)
+"""The 11 main findings, in the source's order. The 11th is "Not a JAR finding, but included in
+DCSF summary of findings" (the source's words)."""
+
+HEALTHCARE_COMMISSION_ISSUES: tuple[SourceItem, ...] = (
+    SourceItem("H1", "Governance", "issue"),
+    SourceItem("H2", "Communication", "issue"),
+    SourceItem("H3", "Partnership working", "issue"),
+    SourceItem("H4", "Record keeping", "issue"),
+    SourceItem("H5", "Information sharing", "issue"),
+    SourceItem("H6", "Sharing expertise", "issue"),
+    SourceItem("H7", "Training and staffing", "issue"),
+)
+"""The Healthcare Commission's 7 headline issues, in the source's order."""
+
+HEALTHCARE_COMMISSION: tuple[SourceItem, ...] = (
+    *HEALTHCARE_COMMISSION_ISSUES,
+    SourceItem("HLEAD", "The Nurse Consultant/Designated Nurse for Safeguarding will lead the local Safeguarding "
+               "Children Review for the local health economy.", "lead role", rated=False),
 )
 
-HEALTHCARE_COMMISSION: tuple[tuple[str, str, str], ...] = (
-    ("H1", "Governance: boards receive and act on assurance about safeguarding", "governance"),
-    ("H2", "Communication between health professionals and with social care", "communication"),
-    ("H3", "Partnership working with the LSCB and partner agencies", "partnership"),
-    ("H4", "Record keeping in health records, including safeguarding concerns", "records"),
-    ("H5", "Information sharing about children at risk", "information"),
-    ("H6", "Sharing expertise: named and designated professionals' advice reaches staff", "expertise"),
-    ("H7", "Training and staffing: safeguarding training compliance and capacity", "training"),
+LSCB_CHECKLIST: tuple[SourceItem, ...] = (
+    SourceItem("L1", "Organisation and operation of the LSCB", "area"),
+    SourceItem("L2", "Strategic arrangements and business planning", "area"),
+    SourceItem("L3", "LSCB Functions", "area"),
+    SourceItem("L4", "Quality Assurance", "area", rated=False),
+    SourceItem("L4.1", "Case file audit", "quality assurance", parent="L4"),
+    SourceItem("L4.2", "The use of data", "quality assurance", parent="L4"),
+    SourceItem("L4.3", "Serious case reviews", "quality assurance", parent="L4"),
+    SourceItem("L4.4", "Observation and self assessment", "quality assurance", parent="L4"),
+    SourceItem("L4.5", "Self assessment or compliance monitoring", "quality assurance", parent="L4"),
+    SourceItem("L4.6", "Listening to the views of service users", "quality assurance", parent="L4"),
 )
+"""The GOSE LSCB Quality Assurance checklist: its 4 areas and the 6 quality-assurance sub-items."""
 
-LSCB_CHECKLIST: tuple[tuple[str, str, str], ...] = (
-    ("L01", "Organisation and operation of the board", "organisation"),
-    ("L02", "Strategic arrangements and business planning", "strategy"),
-    ("L03", "Discharge of the LSCB's statutory functions", "functions"),
-    ("L04", "Quality assurance: multi-agency case file audit", "quality assurance"),
-    ("L05", "Quality assurance: use of performance data", "quality assurance"),
-    ("L06", "Quality assurance: serious case reviews and learning from them", "quality assurance"),
-    ("L07", "Quality assurance: observation of practice and self-assessment", "quality assurance"),
-    ("L08", "Quality assurance: compliance monitoring (section 11 audits)", "quality assurance"),
-    ("L09", "Quality assurance: listening to children, young people and families", "quality assurance"),
+GOVERNANCE_AXES: dict[str, tuple[str, ...]] = {"roles": ("organisation", "individual"),
+                                               "communication": ("directorate", "team")}
+
+GOVERNANCE: tuple[SourceItem, ...] = (
+    SourceItem("G1", "Roles & responsibilities divided between the organisation and the individual", "axis",
+               rated=False),
+    SourceItem("G1.1", "Roles & responsibilities: the organisation", "roles", parent="G1"),
+    SourceItem("G1.2", "Roles & responsibilities: the individual", "roles", parent="G1"),
+    SourceItem("G2", "Communication flow divided between the directorate and the team", "axis", rated=False),
+    SourceItem("G2.1", "Communication flow: the directorate", "communication", parent="G2"),
+    SourceItem("G2.2", "Communication flow: the team", "communication", parent="G2"),
+    SourceItem("C1", "Evidence presented by the Chief Inspector of Ofsted to the Parliamentary Select committee.",
+               "context", rated=False),
+    SourceItem("C2", "Key national research examining the type of families that social workers and health visitors "
+               "are dealing with on a daily basis and the process and quality of professional assessment of risk in "
+               "complex child care cases.", "context", rated=False),
 )
+"""The social care governance exercise: its two axes (each divided in two, the levels area
+managers score 0-10) and the context it was set in, "the debate following the Haringey case"."""
 
-GOVERNANCE_AXES = {"roles": ("organisation", "individual"), "communication": ("directorate", "team")}
+GOVERNANCE_CONTEXT: dict[str, str] = {
+    "C1": "What does the evidence the Chief Inspector of Ofsted presented to the Parliamentary Select Committee "
+          "ask of our safeguarding practice?",
+    "C2": "How do the families our social workers and health visitors deal with every day, and the way we assess "
+          "risk in complex child care cases, compare with what key national research describes?",
+}
+"""The context items as the questions the exercise asks of area managers (the workbook's
+phrasing of the source's context; they are discussed, not scored)."""
 
-GOVERNANCE: tuple[tuple[str, str, str], ...] = (
-    ("G1", "Accountability for safeguarding is clear at organisational level", "roles:organisation"),
-    ("G2", "Policies and procedures are owned and reviewed by the organisation", "roles:organisation"),
-    ("G3", "Each manager knows what they are accountable for in safeguarding", "roles:individual"),
-    ("G4", "Staff understand their own responsibilities and the limits of their role", "roles:individual"),
-    ("G5", "Information flows from the directorate to front-line teams", "communication:directorate"),
-    ("G6", "Concerns raised by teams reach the directorate and are acted on", "communication:directorate"),
-    ("G7", "Teams share information with one another about shared cases", "communication:team"),
-    ("G8", "Team meetings are used to learn from practice and audit findings", "communication:team"),
-)
-
-FRAMEWORK_ITEMS: dict[str, tuple[tuple[str, str, str], ...]] = {
+FRAMEWORK_ITEMS: dict[str, tuple[SourceItem, ...]] = {
     "jar_haringey": JAR_FINDINGS,
     "healthcare_commission": HEALTHCARE_COMMISSION,
     "lscb_checklist": LSCB_CHECKLIST,
@@ -99,3 +191,11 @@ GOSE_PMF: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("G14", "Annual IRO report.", ("annual",)),
     ("G15", "Feedback from other agencies via liaison meetings.", None),
 )
+
+def rated_items(framework: str) -> tuple[SourceItem, ...]:
+    """The items of a framework that raters score, in the source's order.
+
+    >>> [i.item_id for i in rated_items("governance")]
+    ['G1.1', 'G1.2', 'G2.1', 'G2.2']
+    """
+    return tuple(i for i in FRAMEWORK_ITEMS[framework] if i.rated)

@@ -57,8 +57,8 @@ FRAMEWORKS: dict[str, Framework] = {
             name="jar_haringey",
             title="JAR Haringey 2008 findings: stocktake",
             notebook="jar_haringey.ipynb",
-            purpose="The 11 findings of the 2008 joint area review: the evidence on each this cycle, its level "
-            "and precision, a red/amber/green judgement and the change since last cycle.",
+            purpose="The 11 findings (the 11th from the DCSF summary): triangulated evidence on each, a "
+            "red/amber/green judgement with its uncertainty, and the change since last cycle.",
             params=(
                 Param("rag_green", "probability", 0.8, "a finding is green when its measured level is at least this"),
                 Param("rag_red", "probability", 0.65, "a finding is red when its measured level is below this"),
@@ -68,28 +68,41 @@ FRAMEWORKS: dict[str, Framework] = {
             name="healthcare_commission",
             title="Healthcare Commission review: the 7 headline issues",
             notebook="healthcare_commission.ipynb",
-            purpose="Health agencies' self-assessment of the 7 headline issues, their agreement, and "
-            "safeguarding training compliance.",
+            purpose="The 7 headline issues and the Designated Nurse's lead role: health agencies' ratings beside "
+            "their own audits and training compliance, a judgement per issue, and the agencies' agreement.",
+            params=(
+                Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
+                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this"),
+            ),
         ),
         Framework(
             name="lscb_checklist",
             title="GOSE LSCB quality assurance checklist",
             notebook="lscb_checklist.ipynb",
-            purpose="Member agencies' ratings of the checklist's areas, how far they agree and where they diverge.",
+            purpose="Every area and quality-assurance sub-item of the checklist: member agencies' ratings beside the "
+            "LSCB's own records and audits, a judgement per item, and how far the agencies agree.",
+            params=(
+                Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
+                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this"),
+            ),
         ),
         Framework(
             name="governance",
             title="Social care governance exercise",
             notebook="governance.ipynb",
-            purpose="Area managers' ratings of roles and responsibilities and of communication flow, their "
-            "agreement, and the pattern across the two axes.",
+            purpose="The exercise's two axes (roles and responsibilities; communication flow) as area managers' "
+            "0-10 scores, their agreement, and the context questions the exercise asks.",
+            params=(
+                Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
+                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this"),
+            ),
         ),
         Framework(
             name="cycle_summary",
             title="Cycle summary",
             notebook="cycle_summary.ipynb",
-            purpose="One page across every framework: headline judgements, change since last "
-            "quarter, what needs action.",
+            purpose="One page across every framework: red/amber/green counts, items needing action, changes "
+            "beyond chance, and whether every report is in.",
             params=(
                 Param(
                     "results_dir",

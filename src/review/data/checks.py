@@ -106,6 +106,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     from review.data.checks_gose import gose_checks
 
     gose_checks(tables, files, scales, problems)
+    _lscb_challenges(tables, files, problems)
     _not_above(tables, files, "training", "completed", "required", problems)
     _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     _not_above(tables, files, "complaints", "upheld", "received", problems)
@@ -121,3 +122,18 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             for _, row in tables[name].iterrows():
                 if row["team"] and row["team"] not in teams:
                     _p(problems, files[name], row[ROW], "team", row["team"], "unknown team (not in teams)")
+
+
+def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+    """A challenge is raised inside its cycle and answered no earlier than it was raised."""
+    if "lscb_challenges" not in tables:
+        return
+    for _, row in tables["lscb_challenges"].iterrows():
+        if row["cycle"] and row["raised_date"] is not None:
+            start, end = cycle_bounds(row["cycle"])
+            if not start <= row["raised_date"] <= end:
+                _p(problems, files["lscb_challenges"], row[ROW], "raised_date", row["raised_date"],
+                   f"the date is outside cycle {row['cycle']}")
+        if row["answered_date"] is not None and row["raised_date"] is not None and row["answered_date"] < row["raised_date"]:
+            _p(problems, files["lscb_challenges"], row[ROW], "answered_date", row["answered_date"],
+               f"answered before it was raised ({row['raised_date']})")

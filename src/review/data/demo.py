@@ -25,7 +25,8 @@ import numpy as np
 from scipy import stats
 
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
-from review.config.framework_items import FRAMEWORK_ITEMS
+from review.config.framework_items import rated_items
+from review.data import demo_partnership as partnership
 from review.data.demo_gose import gose_demo
 from review.data.schema import DATASETS
 
@@ -335,25 +336,36 @@ RATERS = {
 }
 
 
+OLD_RATED_ITEMS = {"jar_haringey": 11, "healthcare_commission": 7, "lscb_checklist": 9, "governance": 8}
+"""Items per framework when the self-assessments were drawn from the world's stream; their draws
+are still taken from it (and discarded) so every dataset drawn after them stays byte-identical."""
+
+
+def _burn_old_self_assessment_draws(rng: np.random.Generator, cycles: tuple[str, ...]) -> None:
+    draws = sum(len(RATERS[f]) * (1 + n) for f, n in OLD_RATED_ITEMS.items()) * len(cycles)
+    rng.normal(size=draws)
+
+
 def _self_assessments(rng: np.random.Generator, cycles: tuple[str, ...]) -> list[dict]:
+    """Ratings of each framework's rated items (quoted from the source) by its raters."""
     rows = []
     for k, cycle in enumerate(cycles):
-        for framework, items in FRAMEWORK_ITEMS.items():
-            raters = RATERS[framework]
+        for framework, raters in RATERS.items():
             bias = {r: rng.normal(0, 0.3) for r in raters}
-            for item, _, group in items:
-                level = 1.2 + 0.25 * k + (0.5 if framework == "lscb_checklist" and group == "organisation" else 0.0)
+            for item in rated_items(framework):
+                level = 1.2 + 0.25 * k + (0.5 if item.item_id == "L1" else 0.0)
                 for rater in raters:
                     score = level + bias[rater] + rng.normal(0, 0.5)
                     if framework == "governance":
-                        scale, rating = "scaling_0_10", str(int(np.clip(round(4 + 1.4 * score + (1 if group.startswith("roles") else -0.5)), 0, 10)))
+                        shift = 1 if item.group == "roles" else -0.5
+                        scale, rating = "scaling_0_10", str(int(np.clip(round(4 + 1.4 * score + shift), 0, 10)))
                     else:
                         scale, rating = "ofsted_2008", GRADES[int(_grade(np.array([score - 0.6]))[0])]
-                    rows.append({"cycle": cycle, "framework": framework, "item": item, "rater": rater,
+                    rows.append({"cycle": cycle, "framework": framework, "item": item.item_id, "rater": rater,
                                  "rater_type": "manager" if framework == "jar_haringey" else (
                                      "area manager" if framework == "governance" else "agency"),
                                  "grade_scale": scale, "rating": rating,
-                                 "evidence": f"Evidence for {item} in {cycle}: see the {rater} return."})
+                                 "evidence": f"Evidence for {item.item_id} in {cycle}: see the {rater} return."})
     return rows
 
 
@@ -394,22 +406,23 @@ GRADE_SCALES = (
     ("scaling_0_10", tuple(str(v) for v in range(10, -1, -1)), {str(v) for v in range(7, 11)}, set()),
 )
 CRITERIA_LABELS = {
-    "child_seen": ("The child was seen during the assessment", "case file", 8),
-    "child_seen_alone": ("The child was seen alone, or the reason why not is recorded", "case file", 8),
-    "childs_voice": ("The child's views are recorded and inform the plan", "case file", 8),
+    "child_seen": ("The child was seen during the assessment", "case file", 11),
+    "child_seen_alone": ("The child was seen alone, or the reason why not is recorded", "case file", 11),
+    "childs_voice": ("The child's views are recorded and inform the plan", "case file", 11),
     "risk_identified": ("The assessment identifies risk and takes account of history", "case file", 5),
-    "cp_plan_quality": ("The child protection plan says what must change, by whom and when", "case file", 6),
-    "management_oversight": ("Management oversight and decisions are recorded", "case file", 10),
-    "records_up_to_date": ("Records are up to date, with a current chronology", "case file", 7),
-    "feedback_to_referrer": ("The referrer received written feedback on the outcome", "case file", 4),
-    "supervision_in_timescale": ("Supervision took place within the required interval", "supervision", 10),
-    "reflective_supervision": ("Supervision records analysis and reflection, not only actions", "supervision", 10),
-    "actions_followed_up": ("Actions from the last supervision were followed up", "supervision", 10),
-    "child_participation": ("The child took part in, or contributed to, the review", "iro", 8),
-    "plan_reviewed_in_timescale": ("The plan was reviewed within timescale", "iro", None),
-    "health_records_complete": ("Health records note the safeguarding concern and the plan", "multi-agency", 7),
-    "concerns_shared": ("Health concerns were shared with children's social care promptly", "multi-agency", 9),
+    "cp_plan_quality": ("The child protection plan says what must change, by whom and when", "case file", 7),
+    "management_oversight": ("Management oversight and decisions are recorded", "case file", 6),
+    "records_up_to_date": ("Records are up to date, with a current chronology", "case file", 9),
+    "feedback_to_referrer": ("The referrer received written feedback on the outcome", "case file", 2),
+    "supervision_in_timescale": ("Supervision took place within the required interval", "supervision", 6),
+    "reflective_supervision": ("Supervision records analysis and reflection, not only actions", "supervision", 6),
+    "actions_followed_up": ("Actions from the last supervision were followed up", "supervision", 6),
+    "child_participation": ("The child took part in, or contributed to, the review", "iro", 11),
+    "plan_reviewed_in_timescale": ("The plan was reviewed within timescale", "iro", 7),
+    "health_records_complete": ("Health records note the safeguarding concern and the plan", "multi-agency", 9),
+    "concerns_shared": ("Health concerns were shared with children's social care promptly", "multi-agency", 4),
     "named_professional_advice": ("Advice from the named or designated professional was sought", "multi-agency", None),
+    **partnership.POLICE_CRITERIA,
 }
 
 
@@ -449,13 +462,19 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
     history = cycle_range(previous_cycle(cycles[0], 8), cycles[-1])
     indicators = _indicators(world.rng, history)
     schedule = _schedule(world.rng, world.cycles)
-    self_assessments = _self_assessments(world.rng, world.cycles)
+    _burn_old_self_assessment_draws(world.rng, world.cycles)
+    self_assessments = _self_assessments(np.random.default_rng(seed + 2), world.cycles)
     workforce, finance, training, complaints = _workforce_finance(world.rng, world.cycles)
     gose_tables, gose_truth = gose_demo(seed, world.cycles, history, indicators)  # also aligns NI cohorts
     health_rng = np.random.default_rng(seed + 1)
     for cycle in world.cycles:
         audit_rows += _health_audits(health_rng, world, cycle, snapshots[cycle])
-    criteria_cols = [*CASE_CRITERIA, *SUPERVISION_CRITERIA, *IRO_CRITERIA, *HEALTH_CRITERIA]
+    partner_rng = np.random.default_rng(seed + 3)
+    for cycle in world.cycles:
+        audit_rows += partnership.police_audits(partner_rng, cycle, snapshots[cycle], len(audit_rows) + 1, GRADES,
+                                                lambda v: int(_grade(np.array([v]))[0]))
+    criteria_cols = [*CASE_CRITERIA, *SUPERVISION_CRITERIA, *IRO_CRITERIA, *HEALTH_CRITERIA,
+                     *partnership.POLICE_CRITERIA]
     audit_columns = ["audit_id", "cycle", "case_ref", "case_type", "team", "audit_type", "auditor_id",
                      "auditor_tier", "audit_date", "selection", "theme", "moderation_of", "grade_scale",
                      "overall_grade", *criteria_cols]
@@ -471,7 +490,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "teams.csv": _csv([{"team": t, "service": s} for t, s in world.teams], ["team", "service"]),
         "staff.csv": _csv([{k: v for k, v in p.items() if k != "leniency"} for p in world.staff]
                           + [{"staff_id": s_id, "tier": "Partner agency", "team": None, "service": agency}
-                             for s_id, agency in HEALTH_AUDITORS.items()],
+                             for s_id, agency in {**HEALTH_AUDITORS, **partnership.POLICE_AUDITORS}.items()],
                           ["staff_id", "tier", "team", "service"]),
         "frame.csv": _csv(frame_rows, ["cycle", "case_ref", "team", "case_type", "allocated_worker", "team_manager",
                                        "opened_date", "last_audit_date"]),
@@ -492,6 +511,9 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "finance.csv": _csv(finance, ["month", "cycle", "budget_line", "budget", "spend"]),
         "training.csv": _csv(training, ["cycle", "agency", "required", "completed"]),
         "complaints.csv": _csv(complaints, ["cycle", "stage", "received", "responded_in_time", "upheld"]),
+        "lscb_board.csv": _csv(partnership.lscb_board(world.cycles), ["cycle", "chair_independent", "board_meetings"]),
+        "lscb_challenges.csv": _csv(partnership.lscb_challenges(partner_rng, world.cycles),
+                                    ["cycle", "challenge_id", "agency", "raised_date", "answered_date"]),
     }
     files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
     truth = {

@@ -447,3 +447,29 @@ DATASETS.update({d.name: d for d in (
         required=False,
     ),
 )})
+# The LSCB's own records (issue 12): evidence for JAR finding 3, that the board fails to challenge
+# its member agencies and has no independent chair.
+DATASETS["lscb_board"] = Dataset(
+    "lscb_board",
+    "The Local Safeguarding Children Board per cycle: whether its chair is independent.",
+    (
+        Column("cycle", "cycle", description="cycle"),
+        Column("chair_independent", "bool", description="whether the chair is independent of the member agencies"),
+        Column("board_meetings", "count", description="board meetings held in the cycle"),
+    ),
+    key=("cycle",),
+    required=False,
+)
+DATASETS["lscb_challenges"] = Dataset(
+    "lscb_challenges",
+    "One row per challenge the LSCB raised with a member agency, and when the agency answered it.",
+    (
+        Column("cycle", "cycle", description="cycle the challenge was raised in"),
+        Column("challenge_id", "id", description="the board's reference for the challenge"),
+        Column("agency", "text", description="member agency challenged"),
+        Column("raised_date", "date", description="date the board raised the challenge"),
+        Column("answered_date", "date", required=False, description="date the agency answered; empty if not yet"),
+    ),
+    key=("challenge_id",),
+    required=False,
+)

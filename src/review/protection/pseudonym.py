@@ -103,7 +103,7 @@ def pseudonymise(evidence: Evidence, data_dir: Path) -> Evidence:
         tables[name] = frame
     if "self_assessments" in tables:  # managers who rate are staff; agencies are not people
         frame = tables["self_assessments"].copy()
-        managers = frame["rater_type"].eq("manager")
+        managers = frame["rater_type"].str.lower().isin(["manager", "area manager"])
         frame.loc[managers, "rater"] = frame.loc[managers, "rater"].map(lambda v: pseudonym(str(v), key, "S"))
         tables["self_assessments"] = frame
     from types import MappingProxyType

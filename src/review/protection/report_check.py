@@ -51,7 +51,7 @@ def raw_identifiers(data_dir: str | Path) -> set[str]:
                 found.update(str(v) for v in evidence.tables[name][column].dropna())
     sa = evidence.tables.get("self_assessments")
     if sa is not None:
-        found.update(str(v) for v in sa.loc[sa["rater_type"] == "manager", "rater"])
+        found.update(str(v) for v in sa.loc[sa["rater_type"].str.lower().isin(["manager", "area manager"]), "rater"])
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -9,11 +10,13 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.analyses.audits import CriterionRate
+from review.analyses.judgement import EvidenceLine, ItemJudgement
 from review.protection.disclosure import DisclosurePolicy, suppress_table
 from review.stats.spc import ControlChart
 from review.views import presentation as show
 
-__all__ = ["chart_grid", "counts_table", "criteria_table", "moderation_table", "rate_cell"]
+__all__ = ["chart_grid", "change_text", "counts_table", "criteria_table", "disagreements", "evidence_rows",
+           "BAND_LABELS", "NO_CHILDREN", "judgement_text", "line_level", "moderation_table", "rag_legend", "rate_cell", "uncertainty_text"]
 
 
 def rate_cell(rate: CriterionRate, policy: DisclosurePolicy) -> str:
@@ -92,3 +95,107 @@ def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols
     return show.figure(fig, alt="Control charts. " + " ".join(lines),
                        caption="Control charts (P charts): dashed lines are the process limits; coloured points "
                                "are signals (green improvement, red concern).")
+
+
+# --- Judgements (issue 12): evidence lines, bands, uncertainty and change, formatted only. ---
+
+NO_CHILDREN = DisclosurePolicy(audience="internal")
+"""For levels that count no child (ratings, returns, challenges, areas): nothing to suppress."""
+
+BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement"}
+BAND_LABELS = {"red": "red band: act", "amber": "amber band: watch", "green": "green band: not an Ofsted grade",
+               "grey": "no judgement"}
+"""Card labels: never a word an Ofsted grade uses."""
+
+
+def rag_legend(green: float, red: float) -> HTML:
+    """What the bands mean: the workbook's thresholds, not Ofsted grades."""
+    return show.note(
+        f"Red, amber and green are this workbook's own thresholds on a measured level, not Ofsted grades "
+        f"(Outstanding, Good, Adequate, Inadequate): green means at least {show.pct(green, 0)}, red below "
+        f"{show.pct(red, 0)}, amber between. A finding takes the worst band of its independent evidence; a "
+        "self-assessment alone never makes it green (at most amber). A judgement is firm when every interval that "
+        "decides it lies inside one band; otherwise it is uncertain, and the report says how many more audits at the "
+        "current rate would settle it. A change is called improved or worse only when Newcombe's interval for the "
+        "difference excludes zero; otherwise it is 'no clear change'.")
+
+
+def line_policy(line: EvidenceLine, policy: DisclosurePolicy) -> DisclosurePolicy:
+    """The report's policy for a line that counts children, else no suppression."""
+    return policy if line.counts_children else NO_CHILDREN
+
+
+def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
+    """'56.0% (34 of 61; CI 43.6% to 67.7%)', the line's note, or a disclosure symbol."""
+    if line.forced_band:
+        return line.note
+    if line.judgement is None:
+        return ":"
+    ci = line.judgement.result.confidence_interval
+    unit = "" if line.counts_children else line.unit
+    census = ci.low == ci.high
+    text = show.rate_text(line.k, line.n, line_policy(line, policy), interval=None if census else (ci.low, ci.high),
+                          unit=unit)
+    return text + (f"; {line.note}" if line.note else "")
+
+
+def change_text(line: EvidenceLine, policy: DisclosurePolicy) -> str:
+    """'+5.2 points (-3.0 to +13.1): no clear change', or the label alone when the level is withheld."""
+    d = line.change.difference
+    if d is None:
+        return line.change.label
+    if line_level(line, policy).split(";")[0] in ("c", ":", "z"):
+        return "c"
+    ci = d.confidence_interval
+    return (f"{100 * d.statistic:+.1f} points ({100 * ci.low:+.1f} to {100 * ci.high:+.1f}): {line.change.label}")
+
+
+def uncertainty_text(j: ItemJudgement) -> str:
+    """Firm, or uncertain with the audits that would settle it."""
+    if j.band == "grey":
+        return "no evidence"
+    if j.basis == "self-assessment only":
+        return "uncertain: self-assessment only (no independent evidence)"
+    if j.firm:
+        return "firm"
+    if j.audits_needed:
+        return f"uncertain: about {j.audits_needed:,} more audits at the current rate would settle it"
+    return "uncertain: more evidence of the same kind is needed to settle it"
+
+
+def judgement_text(j: ItemJudgement | None) -> str:
+    """'Red (independent evidence)'."""
+    if j is None:
+        return "not judged"
+    return f"{BAND_WORDS[j.band]} ({j.basis})"
+
+
+def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement | None,
+                  policy: DisclosurePolicy) -> list[dict[str, str]]:
+    """One row per evidence line under an item's label; the judgement on the item's first row."""
+    rows = []
+    for i, line in enumerate(lines or (None,)):
+        first = i == 0
+        level = "" if line is None else line_level(line, policy)
+        withheld = level.split(";")[0] in ("c", "z")
+        rows.append({
+            "Item": label if first else "",
+            "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
+            "Level": level,
+            "Band": "" if line is None else ("c" if withheld else BAND_WORDS[line.band]),
+            "Change since last cycle": "" if line is None else change_text(line, policy),
+            "Judgement": judgement_text(j) if first else "",
+            "Uncertainty": (uncertainty_text(j) if j else "") if first else "",
+        })
+    return rows
+
+
+def disagreements(items: list[tuple[str, ItemJudgement | None]], policy: DisclosurePolicy) -> HTML:
+    """Every sentence where sources disagree, under the item's id; withheld levels stay withheld."""
+    def level(line: EvidenceLine) -> str | None:
+        text = line_level(line, policy).split(";")[0]
+        return None if text in ("c", "z", ":") else (text if line.forced_band else text.split(" (")[0])
+
+    lines = [f"<li><strong>{html.escape(i)}</strong>: {html.escape(d.sentence(level))}</li>"
+             for i, j in items if j is not None for d in j.disagreements]
+    return HTML(f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")

@@ -1,58 +1,36 @@
-"""Report sections of the social care governance exercise notebook."""
+"""Report sections of the social care governance exercise: they format a GovernanceResult."""
 
 from __future__ import annotations
 
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses import self_assessment as sa
-from review.analyses.context import Context
-from review.config.framework_items import GOVERNANCE, GOVERNANCE_AXES
+from review.analyses.governance import GovernanceResult
+from review.config.framework_items import GOVERNANCE
+from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
 
-__all__ = ["axes_table", "pattern"]
+__all__ = ["axes_table", "context_questions"]
 
 
-def _group_scores(ctx: Context) -> pd.DataFrame | None:
-    r = sa.ratings(ctx, "governance")
-    if r is None:
-        return None
-    group = {item: g for item, _, g in GOVERNANCE}
-    scores = r.table.apply(pd.to_numeric)
-    return scores.groupby(scores.index.map(group)).mean()  # rows: axis:level, columns: raters
+def axes_table(result: GovernanceResult, policy: DisclosurePolicy) -> HTML:
+    """Each axis and level as scores: median, quartiles and the share at the mark (stated as the workbook's rule)."""
+    if not result.axes:
+        return show.note("No governance scores this cycle.")
+    mark = result.mark
+    rows = [{"Axis": "Roles & responsibilities" if a.axis == "roles" else "Communication flow", "Level": f"the {a.level}",
+             "Scores": a.n, "Median (0-10)": f"{a.median:g}",
+             "Middle half of scores": f"{a.lower_quartile:g} to {a.upper_quartile:g}",
+             f"Share scoring {mark} or more": show.pct(a.share_at_mark, 0)} for a in result.axes]
+    table = show.table(pd.DataFrame(rows), caption="The two axes, each divided in two: area managers' scores (0-10)",
+                       uid="gov_axes")
+    return HTML(table.data + show.note(result.rule).data)
 
 
-def axes_table(ctx: Context) -> HTML:
-    """Mean score (0-10) of each axis and level, over raters, with the lowest and highest rater."""
-    g = _group_scores(ctx)
-    if g is None:
-        return show.note("No governance ratings this cycle.")
-    rows = [{"Axis": key.split(":")[0].title(), "Level": key.split(":")[1], "Mean score (0-10)": f"{g.loc[key].mean():.1f}",
-             "Lowest rater": f"{g.loc[key].min():.1f}", "Highest rater": f"{g.loc[key].max():.1f}"}
-            for axis, levels in GOVERNANCE_AXES.items() for key in (f"{axis}:{lv}" for lv in levels) if key in g.index]
-    return show.table(pd.DataFrame(rows), caption="Roles and responsibilities, and communication flow", uid="gov_axes")
-
-
-def pattern(ctx: Context) -> HTML:
-    """Each area manager on the two axes: clarity of roles against the flow of communication."""
-    g = _group_scores(ctx)
-    if g is None:
-        return show.note("No governance ratings this cycle.")
-    roles = g.loc[[k for k in g.index if k.startswith("roles:")]].mean()
-    comms = g.loc[[k for k in g.index if k.startswith("communication:")]].mean()
-    fig = show.new_figure(figsize=(5.5, 5))
-    ax = fig.subplots()
-    ax.axhline(5, color="#999999", lw=1)
-    ax.axvline(5, color="#999999", lw=1)
-    ax.scatter(roles, comms, s=60, color="#1f5fa8")
-    for name in roles.index:
-        ax.annotate(str(name), (roles[name], comms[name]), textcoords="offset points", xytext=(5, 5), fontsize=8)
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 10)
-    ax.set_xlabel("Roles and responsibilities (mean score, 0-10)")
-    ax.set_ylabel("Communication flow (mean score, 0-10)")
-    ax.set_title(f"Governance exercise, {ctx.cycle}: each area manager")
-    alt = "; ".join(f"{n}: roles {roles[n]:.1f}, communication {comms[n]:.1f}" for n in roles.index)
-    return show.figure(fig, alt=alt, caption="Each point is one area manager's mean ratings; the lines mark the "
-                                             "middle of the scale, so the top-right quadrant is clear roles and good "
-                                             "communication.")
+def context_questions(result: GovernanceResult) -> HTML:
+    """The context the exercise was set in (the source's words) and the question each puts to managers."""
+    notes = {i.item.item_id: i.note for i in result.base.items}
+    rows = [{"Context (the source's words)": i.text, "The question the exercise asks": notes.get(i.item_id, "")}
+            for i in GOVERNANCE if i.group == "context"]
+    return show.table(pd.DataFrame(rows), caption="The exercise was set in the context of the debate following the "
+                      "Haringey case, including:", uid="gov_context")

@@ -1,81 +1,68 @@
-"""Report sections of the JAR Haringey 2008 stocktake notebook."""
+"""Report sections of the JAR Haringey 2008 stocktake: they format a :class:`~review.analyses.jar.JarResult`."""
 
 from __future__ import annotations
 
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses import jar
-from review.analyses.context import Context
-from review.config.framework_items import JAR_FINDINGS
+from review.analyses.jar import JarResult
 from review.protection.disclosure import DisclosurePolicy
+from review.views import common
 from review.views import presentation as show
 
-__all__ = ["findings_table", "headlines", "record", "thresholds"]
-
-_NOT_CHILDREN = DisclosurePolicy(audience="internal")  # managers' ratings and returns: no child is counted
+__all__ = ["disagreements", "findings_table", "headlines", "record", "thresholds"]
 
 
-def _policy(m: jar.Measure, ctx: Context) -> DisclosurePolicy:
-    return ctx.policy if m.counts_children else _NOT_CHILDREN
+def _title(f) -> str:  # noqa: ANN001 - a FindingResult
+    origin = f" ({f.item.origin}; not a JAR finding)" if f.item.origin else ""
+    return f"{f.item.item_id}. {f.item.text}{origin}"
 
 
-def _level(m: jar.Measure, ctx: Context) -> str:
-    if m.result is None:
-        return ":"
-    ci = m.result.confidence_interval
-    unit = "" if m.counts_children else ("returns" if m.source == "schedule" else "ratings")
-    return show.rate_text(m.k, m.n, _policy(m, ctx), interval=(ci.low, ci.high), unit=unit)
+def thresholds(result: JarResult) -> HTML:
+    """How the judgements are made: the bands are the workbook's thresholds, not Ofsted grades."""
+    return common.rag_legend(result.green, result.red)
 
 
-def thresholds(ctx: Context) -> HTML:
-    """The documented red/amber/green thresholds."""
-    p = ctx.params
-    return show.note(f"Green: measured level of at least {show.pct(p.rag_green, 0)}. Red: below {show.pct(p.rag_red, 0)}. "
-                     "Amber: between. A judgement is marked uncertain when the confidence interval crosses a threshold, "
-                     "so the sample cannot tell the two judgements apart.")
-
-
-def headlines(ctx: Context, measures: list[jar.Measure]) -> HTML:
-    """One card per finding, worst first."""
-    labels = {f: text for f, text, _ in JAR_FINDINGS}
-    order = {"red": 0, "amber": 1, "grey": 2, "green": 3}
+def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
+    """One card per finding in the source's order: its judgement, basis and uncertainty."""
     cards = []
-    for m in sorted(measures, key=lambda m: (order[m.judgement], m.finding)):
-        detail = m.label + (" (uncertain: the interval crosses a threshold)" if m.uncertain else "")
-        if m.previous is not None and m.result is not None and not _policy(m, ctx).suppress:
-            detail += f"; last cycle {show.pct(m.previous.statistic)}"
-        cards.append({"title": f"{m.finding}. {labels[m.finding]}", "status": m.judgement, "value": _level(m, ctx),
-                      "detail": detail})
-    return show.headline_cards(cards, cycle=ctx.cycle, audience=ctx.params.audience)
+    for f in result.findings:
+        j = f.judgement
+        detail = common.uncertainty_text(j)
+        if j.disagreements:
+            detail += f"; {len(j.disagreements)} disagreement(s) between sources, listed below"
+        cards.append({"title": _title(f), "status": j.band, "value": common.judgement_text(j), "detail": detail,
+                      "label": common.BAND_LABELS[j.band]})
+    counts = result.rag_counts
+    head = show.note(f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green of "
+                     f"{len(result.findings)} findings (the workbook's bands, not Ofsted grades).")
+    return HTML(head.data + show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data)
 
 
-def findings_table(ctx: Context, measures: list[jar.Measure]) -> HTML:
-    """The stocktake: every finding, its evidence, level, judgement and change."""
-    labels = {f: text for f, text, _ in JAR_FINDINGS}
+def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
+    """Every finding in the source's words and order, each evidence line with level, band and change."""
     rows = []
-    for m in measures:
-        change = ":"
-        if m.result is not None and m.previous is not None and _level(m, ctx) != "c":
-            change = f"{100 * (m.result.statistic - m.previous.statistic):+.1f} points"
-        rows.append({"Finding": f"{m.finding}. {labels[m.finding]}", "Evidence this cycle": m.label,
-                     "Level": _level(m, ctx), "Judgement": m.judgement + (" (uncertain)" if m.uncertain else ""),
-                     "Change since last cycle": change})
-    return show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {ctx.cycle}", uid="jar_findings",
-                      policy=ctx.policy)
+    for f in result.findings:
+        rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy)
+    return show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
+                      uid="jar_findings", policy=policy)
 
 
-def record(ctx: Context, measures: list[jar.Measure]) -> object:
-    """The results JSON: every measure unrounded, headlines, and the findings needing action."""
+def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
+    """Where the sources on a finding disagree, one sentence each."""
+    return common.disagreements([(f.item.item_id, f.judgement) for f in result.findings], policy)
+
+
+def record(result: JarResult, policy: DisclosurePolicy) -> object:
+    """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded."""
     from review.batch.results import record as _record
 
-    red = [m for m in measures if m.judgement == "red"]
-    improved = [m for m in measures if m.result and m.previous and m.result.statistic - m.previous.statistic > 0.05]
-    worse = [m for m in measures if m.result and m.previous and m.result.statistic - m.previous.statistic < -0.05]
-    counts = {j: sum(m.judgement == j for m in measures) for j in ("red", "amber", "green")}
-    headlines = [f"JAR findings: {counts['red']} red, {counts['amber']} amber, {counts['green']} green measures"]
-    figures = {"measures": jar.stocktake_frame(measures), "judgements": counts,
-               "actions": [f"{m.finding}: {m.label}" for m in red],
-               "changes": [f"{m.finding} {m.label}: improved" for m in improved]
-               + [f"{m.finding} {m.label}: worse" for m in worse]}
-    return _record("jar_haringey", ctx.cycle, figures, headlines=headlines)
+    figures = {"rag_counts": result.rag_counts, "needs_action": list(result.needs_action),
+               "changes": list(result.changes), "confidence_level": result.confidence_level,
+               "thresholds": {"green": result.green, "red": result.red},
+               "findings": [{"item": f.item.item_id, "band": f.judgement.band, "firm": f.judgement.firm,
+                             "basis": f.judgement.basis, "audits_needed": f.judgement.audits_needed,
+                             "evidence": [{"kind": ln.kind, "source": ln.source, "k": ln.k, "n": ln.n, "unit": ln.unit,
+                                           "band": ln.band, "change": ln.change.label} for ln in f.evidence]}
+                            for f in result.findings]}
+    return _record("jar_haringey", result.cycle, figures, headlines=list(result.headlines))

@@ -1,82 +1,107 @@
-"""Report sections shared by the self-assessment notebooks (Healthcare Commission, LSCB, governance)."""
+"""Report sections shared by the self-assessment frameworks (Healthcare Commission, LSCB, governance).
+
+They format a :class:`~review.analyses.partnership.SelfAssessmentResult` and never compute.
+Individual raters (their ratings and generosity) appear only in internal reports.
+"""
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses import self_assessment as sa
-from review.analyses.context import Context
-from review.config.framework_items import FRAMEWORK_ITEMS
+from review.analyses.partnership import SelfAssessmentResult
 from review.protection.disclosure import DisclosurePolicy
+from review.views import common
 from review.views import presentation as show
 
-__all__ = ["agreement", "divergence", "items", "record"]
-
-_RATINGS = DisclosurePolicy(audience="internal")  # ratings by agencies and managers count no child
+__all__ = ["agreement", "disagreements", "divergence", "items", "record", "summary"]
 
 
-def items(ctx: Context, framework: str, *, uid: str) -> HTML:
-    """Each item: its median rating, share Good or better, spread, and last cycle's median."""
-    r = sa.ratings(ctx, framework)
-    if r is None:
-        return show.note("No self-assessment ratings were provided for this cycle.")
-    before = sa.ratings(ctx, framework, ctx.previous)
-    now = sa.item_summary(r)
-    prev = sa.item_summary(before).set_index("item")["median"] if before is not None else pd.Series(dtype=object)
-    labels = {i: text for i, text, _ in FRAMEWORK_ITEMS[framework]}
-    frame = pd.DataFrame({"Item": [f"{i}. {labels[i]}" for i in now["item"]], "Raters": now["raters"],
-                          "Median rating": now["median"], "Rated Good or better": now["good_or_better"].map(show.pct),
-                          "Range": [f"{lo} to {hi}" for lo, hi in zip(now["lowest"], now["highest"], strict=True)],
-                          "Median last cycle": [prev.get(i, ":") for i in now["item"]]})
-    return show.table(frame, caption="Ratings of each item", uid=uid)
+def _label(i) -> str:  # noqa: ANN001 - an ItemResult
+    indent = "    " if i.item.parent else ""
+    return f"{indent}{i.item.item_id}. {i.item.text}"
 
 
-def agreement(ctx: Context, framework: str, *, uid: str) -> HTML:
-    """How far the raters agree across the items."""
-    r = sa.ratings(ctx, framework)
-    if r is None:
-        return show.note("No ratings: agreement cannot be measured.")
-    out = sa.scale_agreement(r, confidence_level=ctx.params.confidence_level)
-    rows = [{"Measure": "Percent agreement (pairs of raters giving the same rating)",
-             "Value": show.agreement_text(out["percent"], _RATINGS)},
-            {"Measure": "Pairs of raters within one step", "Value": show.pct(out["within_one"])},
-            {"Measure": out["ac"].method + f" ({out['ac'].weights} weights)", "Value": show.agreement_text(out["ac"], _RATINGS)},
-            {"Measure": out["alpha"].method, "Value": show.agreement_text(out["alpha"], _RATINGS)}]
-    if "icc" in out:
-        icc = out["icc"]
-        rows.append({"Measure": icc.method, "Value": f"{icc.statistic:.2f} ({icc.confidence_interval.low:.2f} to "
-                                                     f"{icc.confidence_interval.high:.2f}); n {icc.n_units}"})
-    return show.table(pd.DataFrame(rows), caption=f"Agreement between {r.table.shape[1]} raters over "
-                                                   f"{r.table.shape[0]} items", uid=uid)
+def summary(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:
+    """The headline sentences and the band legend."""
+    items = "".join(f"<li>{html.escape(h)}</li>" for h in result.headlines)
+    return HTML(f"<ul>{items}</ul>" + common.rag_legend(result.green, result.red).data)
 
 
-def divergence(ctx: Context, framework: str, *, uid: str) -> HTML:
-    """Which raters see things differently from the rest."""
-    r = sa.ratings(ctx, framework)
-    if r is None:
-        return show.note("No ratings.")
-    d = sa.divergence(r)
+def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
+    """Every item of the source in its order: ratings, evidence, judgement, uncertainty and change."""
+    rows = []
+    good = "7 or more" if result.numeric else "Good or better"
+    for i in result.items:
+        rated = ""
+        if i.ratings is not None and i.ratings.raters:
+            r = i.ratings
+            rated = (f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}")
+        lines = common.evidence_rows(_label(i), i.evidence, i.judgement, policy)
+        lines[0]["Ratings"] = rated or (i.note if i.judgement is None or not i.evidence else "")
+        if i.judgement is not None and i.judgement.basis == "its sub-items":
+            lines[0]["Evidence"] = i.note
+        if i.judgement is None:
+            lines[0]["Evidence"], lines[0]["Judgement"] = "a question the exercise asks: discussed, not scored", "not judged"
+        rows += lines
+    frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Change since last cycle",
+                                        "Judgement", "Uncertainty"]).fillna("")
+    return show.table(frame, caption=f"Every item of the source, {result.cycle}", uid=uid, policy=policy)
+
+
+def disagreements(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:
+    """Where the sources on an item disagree, one sentence each."""
+    return common.disagreements([(i.item.item_id, i.judgement) for i in result.items], policy)
+
+
+def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
+    """Every coefficient with its reading in words, and why they differ when they do."""
+    a = result.agreement
+    if a is None:
+        return show.note("Fewer than two raters: agreement cannot be measured.")
+    rows = []
+    for name, reading in (("Percent agreement (pairs of raters giving the same rating)", a.percent),
+                          (f"{a.ac.result.method} ({a.ac.result.weights} weights): preferred, robust to prevalence",
+                           a.ac), (f"{a.alpha.result.method}", a.alpha)):
+        res = reading.result
+        value = show.agreement_text(res, common.NO_CHILDREN)
+        words = "; ".join(f"{b.scale}: {b.label}" for b in reading.readings) if name[0] != "P" else ""
+        rows.append({"Measure": name, "Value": value, "In words (Gwet's benchmarking, 95% sure)": words or
+                     "raw agreement, not corrected for chance"})
+    table = show.table(pd.DataFrame(rows), caption="Agreement between the raters across the items", uid=uid)
+    extra = show.note(a.explanation).data if a.explanation else ""
+    return HTML(table.data + show.note(a.headline + ".").data + extra)
+
+
+def divergence(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
+    """Each rater's generosity (pseudonyms): internal reports only."""
+    if policy.suppress or result.divergence is None:
+        return show.note("Individual raters' ratings and generosity are not shown in a published report; the "
+                         "aggregate above is.")
+    d = result.divergence
     frame = pd.DataFrame({"Rater": d["rater"], "More favourable than the others by (steps)":
                           d["mean_difference"].map(lambda v: f"{v:+.2f}"),
                           "Items two or more steps from the rest": d["items_two_or_more_apart"]})
-    return show.table(frame, caption="Where the raters diverge", uid=uid)
+    return show.table(frame, caption="Where the raters diverge (internal)", uid=uid)
 
 
-def record(ctx: Context, framework: str, extra: dict | None = None) -> object:
-    """Results JSON: per-item summary, agreement coefficients, divergence."""
+def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict | None = None) -> object:
+    """Results JSON: the contract keys, every item's judgement and the agreement (no individual rater published)."""
     from review.batch.results import record as _record
 
-    r = sa.ratings(ctx, framework)
-    figures: dict = dict(extra or {})
-    headlines = []
-    if r is not None:
-        out = sa.scale_agreement(r, confidence_level=ctx.params.confidence_level)
-        summary = sa.item_summary(r)
-        figures |= {"items": summary, "agreement": out, "divergence": sa.divergence(r)}
-        weakest = summary.sort_values("good_or_better").iloc[0]
-        headlines = [f"Raters' agreement, {out['alpha'].method}: {show.agreement_text(out['alpha'], _RATINGS)}",
-                     f"Weakest item: {weakest['item']} ({show.pct(weakest['good_or_better'])} rate it Good or better)"]
-        figures["actions"] = [f"{i}: rated Good or better by under half of raters"
-                              for i, g in zip(summary["item"], summary["good_or_better"], strict=True) if g < 0.5]
-    return _record(framework, ctx.cycle, figures, headlines=headlines)
+    figures = {"rag_counts": result.rag_counts, "needs_action": list(result.needs_action),
+               "changes": list(result.changes), "confidence_level": result.confidence_level,
+               "items": [{"item": i.item.item_id, "band": i.judgement.band if i.judgement else None,
+                          "firm": i.judgement.firm if i.judgement else None,
+                          "basis": i.judgement.basis if i.judgement else None,
+                          "ratings": i.ratings} for i in result.items],
+               "weakest": result.weakest,
+               "agreement": None if result.agreement is None else {
+                   "percent": result.agreement.percent.result, "ac": result.agreement.ac.result,
+                   "alpha": result.agreement.alpha.result, "prevalence_paradox": result.agreement.prevalence_paradox,
+                   "modal_share": result.agreement.modal_share}} | dict(extra or {})
+    if not policy.suppress and result.divergence is not None:
+        figures["divergence"] = result.divergence
+    return _record(result.framework, result.cycle, figures, headlines=list(result.headlines))

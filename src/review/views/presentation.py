@@ -130,7 +130,8 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     Parameters
     ----------
     cards : sequence of mapping
-        ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``.
+        ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``;
+        optionally ``label``, the word shown beside the status (default: Good, Watch, Act).
     cycle, audience : str
 
     Returns
@@ -140,7 +141,8 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     items = []
     for card in cards:
         colour = RAG_COLOURS.get(card.get("status", "grey"), RAG_COLOURS["grey"])
-        label = {"green": "Good", "amber": "Watch", "red": "Act", "grey": "No judgement"}.get(card.get("status", "grey"), "")
+        label = card.get("label") or {"green": "Good", "amber": "Watch", "red": "Act", "grey": "No judgement"}.get(
+            card.get("status", "grey"), "")
         items.append(
             f'<div style="border-left:6px solid {colour};padding:0.4rem 0.8rem;margin:0.4rem 0;background:#fafafa">'
             f'<strong>{html.escape(card["title"])}</strong> '

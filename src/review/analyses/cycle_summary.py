@@ -1,0 +1,86 @@
+"""The cycle summary: every framework's red/amber/green counts and items needing action, honestly.
+
+Reads the frameworks' results through the contract of :mod:`review.batch.judgements`. A framework
+that failed is shown as failed; one that did not run, or ran without recording its judgements,
+is named; in every such case the summary marks itself incomplete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from review.batch.judgements import FrameworkJudgements, read_judgements
+
+__all__ = ["CycleSummaryResult", "analyse", "summarise"]
+
+
+@dataclass(frozen=True)
+class CycleSummaryResult:
+    """Everything the cycle summary shows.
+
+    Attributes
+    ----------
+    cycle : str
+    frameworks : tuple of FrameworkJudgements
+        In the registry's order.
+    complete : bool
+        Every framework reported with its judgements.
+    gaps : tuple of str
+        One sentence per framework that makes the summary incomplete.
+    rag_totals : dict
+        Items per band over the frameworks that recorded them.
+    needs_action : tuple of (str, str)
+        (framework, item) for every item any framework says needs action.
+    changes : tuple of (str, str)
+    headlines : tuple of str
+    """
+
+    cycle: str
+    frameworks: tuple[FrameworkJudgements, ...]
+    complete: bool
+    gaps: tuple[str, ...]
+    rag_totals: dict[str, int]
+    needs_action: tuple[tuple[str, str], ...]
+    changes: tuple[tuple[str, str], ...]
+    headlines: tuple[str, ...]
+
+
+def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: dict[str, str]) -> CycleSummaryResult:
+    """Combine the frameworks' judgements.
+
+    >>> from review.batch.judgements import judgements
+    >>> ok = judgements("a", {"figures": {"rag_counts": {"red": 2, "amber": 1, "green": 0}, "needs_action": ["X1: red"]}})
+    >>> s = summarise("2009-Q4", (ok, judgements("b", None, failed=True)), {"a": "A", "b": "B"})
+    >>> s.complete, s.gaps, s.rag_totals["red"], s.needs_action
+    (False, ('B failed: its judgements are not known this cycle',), 2, (('A', 'X1: red'),))
+    """
+    gaps, totals, actions, changes = [], {"red": 0, "amber": 0, "green": 0, "grey": 0}, [], []
+    for fw in frameworks:
+        title = titles.get(fw.framework, fw.framework)
+        if fw.status == "failed":
+            gaps.append(f"{title} failed: its judgements are not known this cycle")
+        elif fw.status == "not run":
+            gaps.append(f"{title} did not run this cycle")
+        elif fw.rag_counts is None or fw.needs_action is None:
+            gaps.append(f"{title} ran but recorded no red/amber/green counts or actions")
+        if fw.rag_counts:
+            for band, n in fw.rag_counts.items():
+                totals[band] = totals.get(band, 0) + n
+        actions += [(title, a) for a in fw.needs_action or ()]
+        changes += [(title, c) for c in fw.changes]
+    complete = not gaps
+    headlines = (f"{'Complete' if complete else 'INCOMPLETE'}: {sum(f.complete for f in frameworks)} of "
+                 f"{len(frameworks)} framework reports recorded their judgements",
+                 f"{totals['red']} red, {totals['amber']} amber, {totals['green']} green items across the reports; "
+                 f"{len(actions)} need action")
+    return CycleSummaryResult(cycle, frameworks, complete, tuple(gaps), totals, tuple(actions), tuple(changes), headlines)
+
+
+def analyse(cycle: str, folder: str | Path) -> CycleSummaryResult:
+    """The summary of a cycle's output (or staging) folder."""
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.paths import resolve
+
+    names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
+    return summarise(cycle, read_judgements(resolve(folder), names), {n: FRAMEWORKS[n].title for n in names})

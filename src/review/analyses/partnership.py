@@ -1,0 +1,193 @@
+"""The result shared by the self-assessment frameworks (Healthcare Commission, LSCB checklist, governance).
+
+Each framework's module (:mod:`review.analyses.healthcare_commission`,
+:mod:`review.analyses.lscb_checklist`, :mod:`review.analyses.governance`) names the independent
+evidence for its items; this module rates, triangulates and summarises them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from review.analyses import self_assessment as sa
+from review.analyses.judgement import (
+    SELF,
+    EvidenceLine,
+    Headline,
+    ItemJudgement,
+    Rates,
+    rag_counts,
+    triangulate,
+    weakest,
+)
+from review.config.framework_items import FRAMEWORK_ITEMS, SourceItem
+from review.data import Evidence
+
+__all__ = ["ItemResult", "SelfAssessmentResult", "analyse_self_assessment"]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item of the source with its ratings, evidence and judgement.
+
+    Attributes
+    ----------
+    item : SourceItem
+    ratings : ItemRatings or None
+        None for an item nobody rates (a heading, the lead role, a context question).
+    evidence : tuple of EvidenceLine
+    judgement : ItemJudgement or None
+        None for an item that is not judged (the governance exercise's context questions).
+    note : str
+        What the report says beside the item (how a heading is summarised, why it is not judged).
+    """
+
+    item: SourceItem
+    ratings: sa.ItemRatings | None
+    evidence: tuple[EvidenceLine, ...]
+    judgement: ItemJudgement | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SelfAssessmentResult:
+    """Everything a self-assessment framework's report shows.
+
+    Attributes
+    ----------
+    framework, cycle, previous : str
+    confidence_level, green, red : float
+    scale : tuple of str
+        The rating scale's labels, best first.
+    good_labels : tuple of str
+        The labels the data's grade scale marks as Good or better.
+    numeric : bool
+        Whether ratings are 0-10 scores.
+    items : tuple of ItemResult
+        Every item of the source, in its order.
+    agreement : AgreementSummary or None
+    divergence : pandas.DataFrame or None
+        Each rater's generosity (internal reports only: never shown in a published report).
+    weakest : Headline
+    rag_counts : dict
+    needs_action : tuple of str
+    changes : tuple of str
+    headlines : tuple of str
+    """
+
+    framework: str
+    cycle: str
+    previous: str
+    confidence_level: float
+    green: float
+    red: float
+    scale: tuple[str, ...]
+    good_labels: tuple[str, ...]
+    numeric: bool
+    items: tuple[ItemResult, ...]
+    agreement: sa.AgreementSummary | None
+    divergence: pd.DataFrame | None
+    weakest: Headline
+    rag_counts: dict[str, int]
+    needs_action: tuple[str, ...]
+    changes: tuple[str, ...]
+    headlines: tuple[str, ...]
+
+
+EvidenceFor = Callable[[SourceItem, Rates], Sequence[EvidenceLine]]
+
+
+def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, previous: str,
+                            confidence_level: float, green: float, red: float,
+                            independent: EvidenceFor | None = None,
+                            notes: Mapping[str, str] | None = None,
+                            rater_words: str = "raters") -> SelfAssessmentResult:
+    """Rate, triangulate and summarise every item of a self-assessment framework.
+
+    Parameters
+    ----------
+    evidence : Evidence
+    framework : str
+    cycle, previous : str
+    confidence_level, green, red : float
+    independent : callable, optional
+        ``(item, rates) -> evidence lines`` other than the self-assessment.
+    notes : mapping, optional
+        Item id to the note shown for an unrated item.
+    rater_words : str, default: ``"raters"``
+        How the raters are named ("health agencies", "area managers").
+
+    Returns
+    -------
+    SelfAssessmentResult
+    """
+    rates = Rates(confidence_level=confidence_level, green=green, red=red)
+    now, before = sa.ratings(evidence, framework, cycle), sa.ratings(evidence, framework, previous)
+    summary_now = {i.item_id: i for i in sa.item_ratings(now)} if now else {}
+    summary_before = {i.item_id: i for i in sa.item_ratings(before)} if before else {}
+    notes = dict(notes or {})
+    items: list[ItemResult] = []
+    for item in FRAMEWORK_ITEMS[framework]:
+        lines = list(independent(item, rates)) if independent else []
+        rated = summary_now.get(item.item_id)
+        if rated is not None and rated.raters:
+            prev = summary_before.get(item.item_id)
+            lines.append(rates.line(SELF, f"{rater_words} rating it {_good_words(now)}", (rated.good, rated.raters),
+                                    (prev.good, prev.raters) if prev and prev.raters else None, "ratings"))
+        if item.group == "context":
+            items.append(ItemResult(item, None, (), None, notes.get(item.item_id, "")))
+            continue
+        items.append(ItemResult(item, rated, tuple(lines), triangulate(lines), notes.get(item.item_id, "")))
+    items = _summarise_headings(items)
+    judged = [i for i in items if i.judgement is not None and i.judgement.basis != "its sub-items"]
+    counts = rag_counts([i.judgement.band for i in judged])
+    shares = [(i.item.item_id, i.ratings.good / i.ratings.raters) for i in items if i.ratings and i.ratings.raters]
+    low = weakest(shares)
+    actions = tuple(f"{i.item.item_id}: red on {i.judgement.basis}" for i in judged if i.judgement.band == "red")
+    changes = tuple(f"{i.item.item_id} {ln.kind} ({ln.source}): {ln.change.label}" for i in judged
+                    for ln in i.evidence if ln.change.label in ("improved", "worse"))
+    agreement = sa.agreement_summary(now, confidence_level=confidence_level) if now else None
+    headlines = [f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green"
+                 + (f", {counts['grey']} without evidence" if counts["grey"] else "")
+                 + f" of {len(judged)} items judged (headings summarised from their sub-items are not counted)"]
+    if low.kind == "all equal":
+        headlines.append(f"All rated items equal: {100 * low.value:.0f}% of {rater_words} rate each {_good_words(now)}")
+    elif low.kind in ("weakest", "tied"):
+        headlines.append(f"Lowest rated: {', '.join(low.items)} ({100 * low.value:.0f}% of {rater_words} rate "
+                         f"{'it' if len(low.items) == 1 else 'each'} {_good_words(now)})")
+    if agreement is not None:
+        headlines.append(agreement.headline)
+    return SelfAssessmentResult(
+        framework=framework, cycle=cycle, previous=previous, confidence_level=confidence_level, green=green, red=red,
+        scale=now.scale if now else (), good_labels=tuple(sorted(now.good_or_better, key=now.scale.index)) if now else (),
+        numeric=bool(now and now.numeric), items=tuple(items), agreement=agreement,
+        divergence=sa.divergence(now) if now else None, weakest=low, rag_counts=counts, needs_action=actions,
+        changes=changes, headlines=tuple(headlines))
+
+
+def _good_words(r: sa.Ratings | None) -> str:
+    if r is None:
+        return "Good or better"
+    if r.numeric:
+        return f"{min(int(v) for v in r.good_or_better)} or more out of 10"
+    return "Good or better"
+
+
+def _summarise_headings(items: list[ItemResult]) -> list[ItemResult]:
+    """A heading the raters do not score (LSCB 'Quality Assurance', a governance axis) takes the worst
+    band of its sub-items."""
+    order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+    out = []
+    for it in items:
+        children = [c for c in items if c.item.parent == it.item.item_id and c.judgement is not None]
+        if not it.item.rated and children and it.judgement is not None and it.judgement.basis == "no evidence":
+            worst = min(children, key=lambda c: order[c.judgement.band])
+            bands = ", ".join(f"{c.item.item_id} {c.judgement.band}" for c in children)
+            judgement = ItemJudgement(worst.judgement.band, all(c.judgement.firm for c in children),
+                                      "its sub-items", (), None)
+            it = ItemResult(it.item, None, (), judgement, f"Summarised from its sub-items ({bands}): the worst band.")
+        out.append(it)
+    return out

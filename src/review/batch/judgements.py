@@ -1,0 +1,92 @@
+"""The results contract the cycle summary and the index read: each framework's judgements.
+
+Every framework notebook records, in the figures of its results JSON (:func:`review.batch.results.record`):
+
+- ``rag_counts``: a mapping with integer ``red``, ``amber`` and ``green`` (and optionally
+  ``grey``: items without evidence) counts of the items it judged;
+- ``needs_action``: a list of short sentences, one per item needing action, each starting
+  with the item's id (``"J02: red on independent evidence"``).
+
+A report that ran but did not record them is shown as "judgements not recorded" and makes the
+summary incomplete; a report whose notebook failed (the runner wrote its failure page but no
+results) is shown as failed, never as "not run".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ACTION_KEY", "RAG_KEY", "FrameworkJudgements", "judgements", "read_judgements"]
+
+RAG_KEY = "rag_counts"
+ACTION_KEY = "needs_action"
+BANDS = ("red", "amber", "green", "grey")
+
+
+@dataclass(frozen=True)
+class FrameworkJudgements:
+    """What one framework's report says this cycle.
+
+    Attributes
+    ----------
+    framework : str
+    status : str
+        ``reported``, ``failed`` or ``not run``.
+    rag_counts : dict or None
+        Items per band; None when the report did not record them.
+    needs_action : tuple of str or None
+    changes : tuple of str
+    headlines : tuple of str
+    """
+
+    framework: str
+    status: str
+    rag_counts: dict[str, int] | None
+    needs_action: tuple[str, ...] | None
+    changes: tuple[str, ...]
+    headlines: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Reported, with both judgement keys."""
+        return self.status == "reported" and self.rag_counts is not None and self.needs_action is not None
+
+
+def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: bool = False) -> FrameworkJudgements:
+    """Read one framework's judgements from its results payload (None: no results).
+
+    >>> j = judgements("x", {"figures": {"rag_counts": {"red": 1, "amber": 0, "green": 2}, "needs_action": ["A: red"]}})
+    >>> j.status, j.rag_counts, j.needs_action, j.complete
+    ('reported', {'red': 1, 'amber': 0, 'green': 2, 'grey': 0}, ('A: red',), True)
+    >>> judgements("x", None, failed=True).status
+    'failed'
+    """
+    if payload is None:
+        return FrameworkJudgements(framework, "failed" if failed else "not run", None, None, (), ())
+    figures = payload.get("figures", {}) or {}
+    raw = figures.get(RAG_KEY)
+    counts = None
+    if isinstance(raw, Mapping) and all(isinstance(raw.get(b, 0), int) for b in BANDS):
+        counts = {b: int(raw.get(b, 0)) for b in BANDS}
+    actions = figures.get(ACTION_KEY)
+    actions = tuple(str(a) for a in actions) if isinstance(actions, list) else None
+    changes = figures.get("changes") or []
+    return FrameworkJudgements(framework, "reported", counts, actions,
+                               tuple(str(c) for c in changes) if isinstance(changes, list) else (),
+                               tuple(str(h) for h in payload.get("headlines", [])))
+
+
+def read_judgements(folder: str | Path, frameworks: list[str]) -> tuple[FrameworkJudgements, ...]:
+    """Each framework's judgements from a cycle folder: results JSON, or a failure page without results."""
+    import json
+
+    folder = Path(folder)
+    out = []
+    for name in frameworks:
+        path = folder / f"{name}.results.json"
+        payload = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        out.append(judgements(name, payload, failed=payload is None and (folder / f"{name}.html").is_file()))
+    return tuple(out)

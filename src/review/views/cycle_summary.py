@@ -1,0 +1,74 @@
+"""Report sections of the cycle summary: they format a CycleSummaryResult."""
+
+from __future__ import annotations
+
+import html
+
+from IPython.display import HTML
+
+from review.analyses.cycle_summary import CycleSummaryResult
+from review.config.frameworks import FRAMEWORKS
+from review.views import presentation as show
+
+__all__ = ["actions", "changes", "completeness", "frameworks", "record"]
+
+_STATUS = {"reported": "Reported", "failed": "FAILED: judgements not known", "not run": "Not run this cycle"}
+
+
+def completeness(result: CycleSummaryResult) -> HTML:
+    """Whether the summary is complete, and if not, why."""
+    if result.complete:
+        return show.note("Complete: every framework report ran and recorded its judgements.")
+    items = "".join(f"<li>{html.escape(g)}</li>" for g in result.gaps)
+    return HTML('<p style="color:#a4262c;font-weight:600">INCOMPLETE: this summary does not cover every framework. '
+                "A missing report's findings are not known and must not be read as satisfactory.</p>"
+                f"<ul>{items}</ul>")
+
+
+def frameworks(result: CycleSummaryResult) -> HTML:
+    """Every framework: status, red/amber/green counts, items needing action, headlines (escaped)."""
+    rows = []
+    for fw in result.frameworks:
+        title = html.escape(FRAMEWORKS[fw.framework].title if fw.framework in FRAMEWORKS else fw.framework)
+        link = f'<a href="{html.escape(fw.framework)}.html">{title}</a>' if fw.status != "not run" else title
+        status = _STATUS[fw.status]
+        if fw.status == "reported" and not fw.complete:
+            status = "Reported, but judgements not recorded"
+        rag = ("; ".join(f"{fw.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if fw.rag_counts else ":")
+        if fw.rag_counts and fw.rag_counts.get("grey"):
+            rag += f"; {fw.rag_counts['grey']} without evidence"
+        act = ":" if fw.needs_action is None else (str(len(fw.needs_action)) if fw.needs_action else "none")
+        lines = "".join(f"<li>{html.escape(h)}</li>" for h in fw.headlines)
+        rows.append(f"<tr><td>{link}</td><td>{html.escape(status)}</td><td>{html.escape(rag)}</td>"
+                    f"<td>{html.escape(act)}</td><td><ul>{lines}</ul></td></tr>")
+    return HTML('<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
+                "workbook's bands, not Ofsted grades)</caption><thead><tr><th>Report</th><th>Status</th>"
+                "<th>Red / amber / green</th><th>Items needing action</th><th>Headlines</th></tr></thead><tbody>"
+                + "".join(rows) + "</tbody></table>")
+
+
+def actions(result: CycleSummaryResult) -> HTML:
+    """Every item any framework says needs action."""
+    if not result.needs_action:
+        return show.note("No report that recorded its judgements named an item needing action."
+                         + ("" if result.complete else " The summary is incomplete (see above)."))
+    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {html.escape(a)}</li>" for fw, a in result.needs_action)
+    return HTML(f"<ul>{items}</ul>")
+
+
+def changes(result: CycleSummaryResult) -> HTML:
+    """Changes beyond chance since last cycle (Newcombe's interval excludes zero)."""
+    if not result.changes:
+        return show.note("No report recorded a change beyond chance since last cycle.")
+    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {html.escape(c)}</li>" for fw, c in result.changes)
+    return HTML(f"<ul>{items}</ul>")
+
+
+def record(result: CycleSummaryResult) -> object:
+    """Results JSON of the summary: totals, completeness and the actions."""
+    from review.batch.results import record as _record
+
+    figures = {"complete": result.complete, "gaps": list(result.gaps), "rag_counts": result.rag_totals,
+               "needs_action": [f"{fw}: {a}" for fw, a in result.needs_action],
+               "frameworks": {f.framework: f.status for f in result.frameworks}}
+    return _record("cycle_summary", result.cycle, figures, headlines=list(result.headlines))

@@ -1,0 +1,231 @@
+"""Each framework analysis on small hand-built evidence, the arithmetic beside each expected number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import MappingProxyType
+
+import pandas as pd
+import pytest
+
+from review.analyses import governance, healthcare_commission, jar, lscb_checklist
+from review.analyses import self_assessment as sa
+from review.analyses.cycle_summary import summarise
+from review.batch.judgements import judgements
+from review.data import DATASETS, Evidence
+from review.data.load import GradeScale
+
+SCALES = {
+    "compliance": GradeScale("compliance", ("Yes", "No", "N/A"), frozenset({"Yes"}), frozenset({"N/A"})),
+    "ofsted_2008": GradeScale("ofsted_2008", ("Outstanding", "Good", "Adequate", "Inadequate"),
+                              frozenset({"Outstanding", "Good"}), frozenset()),
+    "scaling_0_10": GradeScale("scaling_0_10", tuple(str(v) for v in range(10, -1, -1)),
+                               frozenset({"7", "8", "9", "10"}), frozenset()),
+}
+KW = {"cycle": "2009-Q4", "previous": "2009-Q3", "confidence_level": 0.95, "green": 0.8, "red": 0.65}
+
+
+def _table(name, rows, extra=()):
+    columns = [c.name for c in DATASETS[name].columns] + list(extra)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _audit(i, cycle, audit_type, auditor, **answers):
+    return {"audit_id": f"A{i}", "cycle": cycle, "case_ref": f"C{i}", "audit_type": audit_type,
+            "auditor_id": auditor, "auditor_tier": "TM", "moderation_of": None, "grade_scale": "ofsted_2008",
+            "overall_grade": "Good", **answers}
+
+
+def _evidence(**tables):
+    criteria = tuple(c for c in tables.get("audits", pd.DataFrame()).columns if c in set(tables["criteria"]["criterion"]))
+    return Evidence("hand-built", MappingProxyType(tables), MappingProxyType(SCALES), criteria)
+
+
+def _jar_evidence():
+    criteria = _table("criteria", [
+        {"criterion": "feedback_to_referrer", "label": "Written feedback", "scale_id": "compliance",
+         "audit_types": "case file", "jar_finding": 2},
+        {"criterion": "risk_identified", "label": "Risk identified", "scale_id": "compliance",
+         "audit_types": "case file", "jar_finding": 5},
+        {"criterion": "police_information_shared", "label": "Police shared", "scale_id": "compliance",
+         "audit_types": "multi-agency", "jar_finding": 4},
+    ])
+    crit = ["feedback_to_referrer", "risk_identified", "police_information_shared"]
+    rows = []
+    # this cycle: 10 case-file audits, feedback Yes in 4 (4/10), risk identified in all 10 (10/10)
+    rows += [_audit(i, "2009-Q4", "case file", "TM1", feedback_to_referrer="Yes" if i < 4 else "No",
+                    risk_identified="Yes") for i in range(10)]
+    # last cycle: feedback Yes in 9 of 10
+    rows += [_audit(100 + i, "2009-Q3", "case file", "TM1", feedback_to_referrer="Yes" if i < 9 else "No",
+                    risk_identified="Yes") for i in range(10)]
+    # police multi-agency audits this cycle: 2 of 3 shared
+    rows += [_audit(200 + i, "2009-Q4", "multi-agency", "PA1", police_information_shared=a)
+             for i, a in enumerate(["Yes", "Yes", "No"])]
+    audits = _table("audits", rows, crit)
+    staff = _table("staff", [{"staff_id": "PA1", "tier": "Partner agency", "team": None, "service": "Police"},
+                             {"staff_id": "TM1", "tier": "TM", "team": "T", "service": "S"}])
+    sa_rows = [{"cycle": "2009-Q4", "framework": "jar_haringey", "item": item, "rater": f"M{r}", "rater_type": "manager",
+                "grade_scale": "ofsted_2008", "rating": "Good"} for item in ("J01", "J02") for r in range(5)]
+    indicators = _table("indicators", [
+        {"cycle": "2009-Q4", "indicator": "NI59", "definition_version": "NI-2008", "numerator": 80, "denominator": 100},
+        {"cycle": "2009-Q4", "indicator": "NI62", "definition_version": "NI-2008", "numerator": 10, "denominator": 100},
+    ])
+    board = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": False, "board_meetings": 1}])
+    challenges = _table("lscb_challenges", [
+        {"cycle": "2009-Q4", "challenge_id": f"CH{i}", "agency": "Police", "raised_date": dt.date(2009, 10, 5),
+         "answered_date": dt.date(2009, 11, 1) if i == 0 else None} for i in range(3)])
+    return _evidence(criteria=criteria, audits=audits, staff=staff, indicators=indicators, lscb_board=board,
+                     lscb_challenges=challenges, self_assessments=_table("self_assessments", sa_rows))
+
+
+@pytest.fixture(scope="module")
+def jar_result():
+    return jar.analyse(_jar_evidence(), **KW)
+
+
+def test_jar_reports_every_finding_in_the_source_order(jar_result):
+    assert [f.item.item_id for f in jar_result.findings] == [f"J{n:02d}" for n in range(1, 12)]
+
+
+def test_jar_self_assessment_alone_is_amber_not_green(jar_result):
+    j01 = jar_result.findings[0].judgement  # five managers all Good, nothing else: capped at amber
+    assert (j01.band, j01.basis) == ("amber", "self-assessment only")
+
+
+def test_jar_audits_overrule_the_managers_and_the_disagreement_is_stated(jar_result):
+    f = jar_result.findings[1]
+    audit = f.evidence[0]
+    assert (audit.k, audit.n, audit.band) == (4, 10, "red")  # 4/10 = 40% < 65%
+    assert audit.change.label == "worse"  # 4/10 vs 9/10: Newcombe -0.746 to -0.082
+    assert f.judgement.band == "red"
+    assert f.judgement.audits_needed == 5  # 1.96^2*0.4*0.6/0.25^2 = 14.75 -> 15, 10 done
+    assert any("40%" in d.sentence() for d in f.judgement.disagreements)
+
+
+def test_jar_finding_three_uses_the_lscb_records(jar_result):
+    f = jar_result.findings[2]
+    kinds = [(ln.kind, ln.source) for ln in f.evidence]
+    assert kinds == [("LSCB records", "independence of the chair"),
+                     ("LSCB records", "challenges raised with member agencies that were answered")]
+    assert (f.evidence[1].k, f.evidence[1].n) == (1, 3)  # one of three challenges answered
+    assert (f.judgement.band, f.judgement.firm) == ("red", True)  # no independent chair: red, firm
+
+
+def test_jar_finding_four_names_the_police(jar_result):
+    line = jar_result.findings[3].evidence[0]
+    assert (line.kind, line.source, line.k, line.n) == ("multi-agency audit", "Police: Police shared", 2, 3)
+
+
+def test_jar_finding_five_indicator_and_audit(jar_result):
+    lines = jar_result.findings[4].evidence
+    assert [(ln.kind, ln.k, ln.n) for ln in lines] == [("audit", 10, 10), ("indicator", 80, 100)]
+    # 10/10 green; NI59 80/100 = 80%: green (at the threshold); worst band green
+    assert jar_result.findings[4].judgement.band == "green"
+
+
+def test_jar_finding_ten_is_qualitative_coverage_not_a_count(jar_result):
+    line = jar_result.findings[9].evidence[0]
+    # NI59 (initial assessments) is examined by risk_identified audits; NI62 (placement stability) is not: 1 of 2
+    assert (line.kind, line.k, line.n, line.unit) == ("coverage", 1, 2, "areas")
+    assert "NI62" in line.note
+    assert (jar_result.findings[9].judgement.band, jar_result.findings[9].judgement.firm) == ("red", True)
+
+
+def test_jar_counts_actions_and_changes(jar_result):
+    # red: J02, J03, J10; amber: J01 (self only), J04 (2/3 = 66.7%); green: J05; grey: the other five
+    assert jar_result.rag_counts == {"red": 3, "amber": 2, "green": 1, "grey": 5}
+    assert [a.split(":")[0] for a in jar_result.needs_action] == ["J02", "J03", "J10"]
+    assert jar_result.changes == ("J02 audit (case file audits: Written feedback): worse",)
+
+
+def _ratings_evidence(framework, scale, table):
+    rows = [{"cycle": "2009-Q4", "framework": framework, "item": item, "rater": rater, "rater_type": "agency",
+             "grade_scale": scale, "rating": rating}
+            for item, ratings in table.items() for rater, rating in ratings.items()]
+    criteria = _table("criteria", [])
+    return _evidence(criteria=criteria, self_assessments=_table("self_assessments", rows))
+
+
+def test_all_items_equal_is_said_and_no_weakest_item_is_named():
+    table = {f"H{i}": {"A": "Good", "B": "Good", "C": "Outstanding", "D": "Good"} for i in range(1, 8)}
+    r = healthcare_commission.analyse(_ratings_evidence("healthcare_commission", "ofsted_2008", table), **KW)
+    assert r.weakest.kind == "all equal"  # every issue: 4 of 4 Good or better
+    assert any(h.startswith("All rated items equal") for h in r.headlines)
+    assert not any("Lowest rated" in h for h in r.headlines)
+    # self-assessment only: at most amber; the lead role has no evidence
+    assert [i.judgement.band for i in r.items] == ["amber"] * 7 + ["grey"]
+    assert r.rag_counts == {"red": 0, "amber": 7, "green": 0, "grey": 1}
+
+
+def test_prevalence_paradox_is_explained_and_ac_headlines():
+    # 25 items, 2 raters; both 'Good' on 23, Good/Adequate on 2.
+    # percent agreement = 23/25 = 92%; 48 of 50 ratings are Good (96%).
+    # alpha (two adjacent categories): Do = 4/50 = 0.08, De = 2*48*2/(50*49) = 0.0784 -> 1 - 0.08/0.0784 = -0.02
+    items = [f"I{i}" for i in range(25)]
+    a = ["Good"] * 25
+    b = ["Good"] * 23 + ["Adequate"] * 2
+    t = pd.DataFrame({"A": a, "B": b}, index=items)
+    scale = ("Outstanding", "Good", "Adequate", "Inadequate")
+    r = sa.Ratings(t, t.apply(lambda c: c.map({s: i for i, s in enumerate(scale)})).astype(float), scale, False,
+                   frozenset({"Outstanding", "Good"}))
+    s = sa.agreement_summary(r, confidence_level=0.95)
+    assert s.percent.result.statistic == pytest.approx(0.92)
+    assert s.modal_share == pytest.approx(0.96)
+    assert s.alpha.result.statistic == pytest.approx(1 - 0.08 / (2 * 48 * 2 / (50 * 49)), abs=1e-9)
+    assert s.prevalence_paradox is True
+    assert "kappa paradox" in s.explanation
+    assert "not disagreement" in s.explanation
+    assert s.headline.startswith("The raters' agreement (Gwet's AC2)")
+
+
+def test_governance_scores_are_summarised_as_scores_with_the_rule_stated():
+    # two items; scores G1.1: 8, 6, 7 (median 7, 2 of 3 at 7+); G2.2: 3, 5, 4 (median 4, none at 7+)
+    table = {"G1.1": {"A": "8", "B": "6", "C": "7"}, "G2.2": {"A": "3", "B": "5", "C": "4"}}
+    r = governance.analyse(_ratings_evidence("governance", "scaling_0_10", table), **KW)
+    axes = {(a.axis, a.level): a for a in r.axes}
+    assert axes[("roles", "organisation")].median == 7
+    assert axes[("roles", "organisation")].share_at_mark == 2 / 3
+    assert axes[("communication", "team")].median == 4
+    assert axes[("communication", "team")].share_at_mark == 0
+    assert r.mark == 7
+    assert "not the exercise's" in r.rule
+    assert not any("Good or better" in h for h in r.base.headlines)
+    # the context items are questions, not judged; the axes are summarised from their levels
+    context = [i for i in r.base.items if i.item.group == "context"]
+    assert [i.judgement for i in context] == [None, None]
+    assert all(i.note.endswith("?") for i in context)
+    g2 = next(i for i in r.base.items if i.item.item_id == "G2")
+    assert g2.judgement.basis == "its sub-items"
+    assert g2.judgement.band == "red"
+    # headings are not counted: G1.1 amber (2/3 = 66.7%, self only), G2.2 red; G1.2 and G2.1 unrated (grey)
+    assert r.base.rag_counts == {"red": 1, "amber": 1, "green": 0, "grey": 2}
+
+
+def test_lscb_uses_the_board_records_for_areas_one_and_three():
+    table = {item: {"Police": "Good", "Health": "Good"} for item in ("L1", "L2", "L3")}
+    ev = _ratings_evidence("lscb_checklist", "ofsted_2008", table)
+    tables = dict(ev.tables)
+    tables["lscb_board"] = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": True, "board_meetings": 2}])
+    tables["lscb_challenges"] = _table("lscb_challenges", [
+        {"cycle": "2009-Q4", "challenge_id": "CH1", "agency": "Police", "raised_date": dt.date(2009, 10, 5),
+         "answered_date": None}])
+    r = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW)
+    by_id = {i.item.item_id: i for i in r.items}
+    assert by_id["L1"].judgement.band == "green"  # independent chair (forced green) and agencies 2/2 Good
+    assert (by_id["L3"].evidence[0].k, by_id["L3"].evidence[0].n, by_id["L3"].judgement.band) == (0, 1, "red")
+    assert [i.item.item_id for i in r.items][:5] == ["L1", "L2", "L3", "L4", "L4.1"]
+
+
+def test_cycle_summary_counts_every_framework_and_marks_itself_incomplete():
+    jar_j = judgements("jar_haringey", {"figures": {"rag_counts": {"red": 3, "amber": 2, "green": 1, "grey": 5},
+                                                    "needs_action": ["J02: red"], "changes": ["J02: worse"]}})
+    gose = judgements("gose_performance", {"figures": {"actions": ["overdue audits"]}, "headlines": ["x"]})
+    failed = judgements("governance", None, failed=True)
+    s = summarise("2009-Q4", (gose, jar_j, failed), {"gose_performance": "GOSE", "jar_haringey": "JAR",
+                                                      "governance": "Governance"})
+    assert s.complete is False
+    assert s.gaps == ("GOSE ran but recorded no red/amber/green counts or actions",
+                      "Governance failed: its judgements are not known this cycle")
+    assert s.rag_totals == {"red": 3, "amber": 2, "green": 1, "grey": 5}  # only the JAR recorded counts
+    assert s.needs_action == (("JAR", "J02: red"),)
+    assert failed.status == "failed"
