@@ -261,12 +261,14 @@ def test_a_published_report_withholds_a_judgement_on_a_small_sample():
     g03 = next(i for i in r.items if i.item == "G03")
     assert shown_judgement(g03, pol) == "withheld"  # 1 of 4 files would be revealed by "red"
     figures = record(r, pol).payload["figures"]
-    assert "G03" not in figures["needs_action"]
+    assert not any(a.startswith("G03:") for a in figures["needs_action"])
     assert figures["rag"]["withheld"] >= 1
+    assert figures["rag_counts"]["grey"] == figures["rag"]["no evidence"] + figures["rag"]["withheld"]
     assert "case_files_good_or_better_final" not in figures  # n = 4: too few to publish
     internal = record(r, DisclosurePolicy(audience="internal")).payload["figures"]
-    assert internal["needs_action"][:3] == ["G02", "G03", "G08"]
+    assert [a.split(":")[0] for a in internal["needs_action"][:3]] == ["G02", "G03", "G08"]
     assert sum(internal["rag"].values()) == 15
+    assert sum(internal["rag_counts"].values()) == 15  # the same 15 items in the summary's contract
 
 
 def test_supervision_audits_are_keyed_to_the_workers_supervision_files():

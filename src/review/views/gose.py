@@ -325,6 +325,7 @@ def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     """The results JSON: RAG counts, items needing action, and each item's judgement (no counts of children)."""
+    from review.batch.judgements import ACTION_KEY, RAG_KEY
     from review.batch.results import record as _record
 
     by_id = {i.item: i for i in result.items}
@@ -337,7 +338,11 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     figures = {
         "period": result.period,
         "rag": rag,
-        "needs_action": needs,
+        # the results contract the cycle summary and index read (review.batch.judgements): items
+        # without evidence, or whose judgement is withheld, count as grey
+        RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"],
+                  "grey": rag["no evidence"] + rag.get("withheld", 0)},
+        ACTION_KEY: [f"{k}: {shown[k]}: {by_id[k].text}" for k in needs],
         "actions": [f"{k}: {v}" for k, v in result.actions if k in needs],
         "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes if shown[i] != "withheld"],
         "items": [{"item": i.item, "text": i.text, "frequency": list(i.frequency or ()), "delivery": i.delivery,
