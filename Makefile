@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEMO_CYCLE := 2009-Q4
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report test lint lab bench clean
+.PHONY: help setup report test lint lab bench clean clean-notebooks
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -37,8 +37,11 @@ bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python p
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/batch_speed.py
 
-lab: $(STAMP)  ## JupyterLab on the project's own kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP)  ## JupyterLab at the project root on the project's own kernel (also as root, as in a container)
+	$(BIN)/review lab
 
 clean:  ## remove generated reports (keeps .venv)
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+clean-notebooks: $(STAMP)  ## remove session outputs and widget state from the committed notebooks
+	$(BIN)/review clean-notebooks

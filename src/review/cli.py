@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a report failed; 2 bad parameters or data (nothing was 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     refresh = sub.add_parser("refresh-notebooks",
                              help="re-run notebooks on the demo cycle and store their regression anchors (for nbval)")
     refresh.add_argument("--framework", action="append", help="framework to refresh (repeatable; default all)")
+
+    lab = sub.add_parser("lab", help="start JupyterLab at the project root on the project's kernel (works as root)")
+    lab.add_argument("extra", nargs=argparse.REMAINDER, help="further JupyterLab options")
+
+    clean = sub.add_parser("clean-notebooks",
+                           help="remove session outputs and widget state from the committed notebooks (anchors kept)")
+    clean.add_argument("--check", action="store_true", help="only report what would be removed; exit 1 if anything")
 
     chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
     chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
@@ -221,6 +229,34 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from review.config.paths import project_root
+    from review.explore.lab import lab_command
+
+    command = lab_command(project_root(), extra=args.extra)
+    os.execv(command[0], command)
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
+    import nbformat
+
+    from review.batch.notebook_outputs import clean_notebook, interactive_leftovers
+    from review.config.paths import project_root
+
+    dirty = 0
+    for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
+        problems = (interactive_leftovers(nbformat.read(path, as_version=4)) if args.check
+                    else clean_notebook(path))
+        if problems:
+            dirty += 1
+            print(f"{path.name}: {'; '.join(problems)}" + ("" if args.check else " (removed)"))
+    if args.check and dirty:
+        print(f"{dirty} notebook(s) hold session outputs: run `review clean-notebooks`", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def _cmd_check_report(args: argparse.Namespace) -> int:
     from review.protection.report_check import check_report, raw_identifiers
 
@@ -258,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
-                "check-report": _cmd_check_report}
+                "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
+                "lab": _cmd_lab}
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:

@@ -18,7 +18,15 @@ __all__ = [
 
 
 class ReviewError(Exception):
-    """Base class of every error the workbook raises on purpose."""
+    """Base class of every error the workbook raises on purpose.
+
+    In a notebook, IPython shows an exception's ``_render_traceback_()`` instead of the
+    traceback, so a workbook error reads as the one message it carries: a user error is not a
+    bug, and its 26-line traceback would bury what to fix.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 class ParameterError(ReviewError, ValueError):

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["RESULTS_MIME", "load_cycle_results", "record", "results_from_notebook", "to_jsonable"]
+__all__ = ["RESULTS_MIME", "ResultsSource", "load_cycle_results", "record", "results_from_notebook",
+           "results_source", "to_jsonable"]
 
 RESULTS_MIME = "application/vnd.review.results+json"
 
@@ -155,3 +156,86 @@ def load_cycle_results(folder: str | Path) -> dict[str, dict[str, Any]]:
         payload = json.loads(path.read_text(encoding="utf-8"))
         out[str(payload.get("framework", path.name.removesuffix(".results.json")))] = payload
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultsSource:
+    """Where the cycle summary's figures come from.
+
+    Attributes
+    ----------
+    folder : str
+        The folder read, project-relative where it lies in the project.
+    found : bool
+        Whether it held any results.
+    in_run : bool
+        Read from the staging folder of the batch run under way (the summary is part of that run).
+    produced : str or None
+        When the run that wrote them was produced (ISO 8601), from its manifest.
+    status : str or None
+        ``ok`` or ``failed``, from the manifest.
+    audience : str or None
+        The run's audience, from the manifest.
+    commit : str or None
+        The git commit the run was made from, from the manifest.
+    """
+
+    folder: str
+    found: bool
+    in_run: bool
+    produced: str | None = None
+    status: str | None = None
+    audience: str | None = None
+    commit: str | None = None
+
+
+def results_source(folder: str | Path, *, in_run: bool) -> ResultsSource:
+    """Describe the results a cycle summary reads: which run wrote them, and when.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        ``outputs/<cycle>`` (project-relative or absolute) or the batch's staging folder.
+    in_run : bool
+        True when the batch runs the summary (it then reads its own run's staging folder,
+        which has no manifest yet).
+
+    Returns
+    -------
+    ResultsSource
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> results_source(folder, in_run=False).found
+    False
+    >>> _ = (folder / "jar_haringey.results.json").write_text("{}")
+    >>> _ = (folder / "manifest.json").write_text(json.dumps({"produced": "2010-01-05T09:30:00",
+    ...     "status": "ok", "git": {"commit": "abc123"},
+    ...     "parameters": {"jar_haringey": {"audience": "published"}}}))
+    >>> s = results_source(folder, in_run=False)
+    >>> s.found, s.produced, s.audience, s.commit
+    (True, '2010-01-05T09:30:00', 'published', 'abc123')
+    """
+    import json
+
+    from review.config.paths import project_root, resolve
+
+    path = resolve(folder)
+    try:
+        shown = str(path.relative_to(project_root()))
+    except ValueError:
+        shown = str(path)
+    found = path.is_dir() and any(path.glob("*.results.json"))
+    manifest_path = path / "manifest.json"
+    if in_run or not manifest_path.is_file():
+        return ResultsSource(shown, found, in_run)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    audiences = {p.get("audience") for p in manifest.get("parameters", {}).values() if isinstance(p, Mapping)}
+    return ResultsSource(
+        shown, found, in_run,
+        produced=manifest.get("produced"), status=manifest.get("status"),
+        audience=audiences.pop() if len(audiences) == 1 else None,
+        commit=(manifest.get("git") or {}).get("commit"),
+    )

@@ -358,5 +358,14 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
         raise ParameterError(
             f"the parameters cell does not define {', '.join(missing)}", f"notebook {framework}"
         )
+    from review.config.parameters_cell import undeclared_names
+
+    history = namespace.get("In")
+    stray = undeclared_names(history, [p.name for p in specs]) if isinstance(history, list) else []
+    if stray:
+        raise ParameterError(
+            f"the parameters cell defines {', '.join(stray)}, which "
+            f"{'is not a parameter' if len(stray) == 1 else 'are not parameters'} of {framework}; "
+            f"its parameters are {', '.join(p.name for p in specs)}", f"notebook {framework}")
     values = validate_values({p.name: namespace[p.name] for p in specs}, specs, f"notebook {framework}")
     return RunParameters(framework=framework, values=MappingProxyType(values))

@@ -7,8 +7,10 @@ import html
 from IPython.display import HTML
 
 from review.analyses.cycle_summary import CycleSummaryResult
+from review.batch.results import ResultsSource
 from review.config.frameworks import FRAMEWORKS
 from review.views import presentation as show
+from review.views.results_source import report_href
 
 __all__ = ["actions", "changes", "completeness", "frameworks", "record"]
 
@@ -25,12 +27,17 @@ def completeness(result: CycleSummaryResult) -> HTML:
                 f"<ul>{items}</ul>")
 
 
-def frameworks(result: CycleSummaryResult) -> HTML:
-    """Every framework: status, red/amber/green counts, items needing action, headlines (escaped)."""
+def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) -> HTML:
+    """Every framework: status, red/amber/green counts, items needing action, headlines (escaped).
+
+    ``source`` (where the results were read) makes the report links work where the summary is
+    read: beside the reports in a batch run, from ``notebooks/`` in JupyterLab.
+    """
     rows = []
     for fw in result.frameworks:
         title = html.escape(FRAMEWORKS[fw.framework].title if fw.framework in FRAMEWORKS else fw.framework)
-        link = f'<a href="{html.escape(fw.framework)}.html">{title}</a>' if fw.status != "not run" else title
+        href = report_href(fw.framework, source) if source is not None else f"{fw.framework}.html"
+        link = f'<a href="{html.escape(href)}">{title}</a>' if fw.status != "not run" else title
         status = _STATUS[fw.status]
         if fw.status == "reported" and not fw.complete:
             status = "Reported, but judgements not recorded"

@@ -1,0 +1,70 @@
+"""Saying which batch run a cycle summary read, and linking to its reports from where it is read."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+
+from IPython.display import HTML
+
+from review.batch.results import ResultsSource
+
+__all__ = ["report_href", "source_note"]
+
+
+def source_note(source: ResultsSource, cycle: str) -> HTML:
+    """One paragraph: the run whose results the summary shows, or how to produce them.
+
+    Parameters
+    ----------
+    source : ResultsSource
+        From :func:`review.batch.results.results_source`.
+    cycle : str
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> note = source_note(ResultsSource("outputs/2009-Q4", False, False), "2009-Q4")
+    >>> "review run --cycle 2009-Q4" in note.data
+    True
+    """
+    e = html.escape
+    if source.in_run:
+        text = f"This summary reads the results of the batch run it is part of, for {e(cycle)}."
+    elif not source.found:
+        text = (f"No batch results for {e(cycle)} were found in <code>{e(source.folder)}</code>. Produce them "
+                f"with <code>make report</code> (the demo cycle) or <code>review run --cycle {e(cycle)}</code>, "
+                "then run this notebook again.")
+    else:
+        parts = [f"This summary reads the batch results in <code>{e(source.folder)}</code>"]
+        if source.produced:
+            parts.append(f"produced {e(source.produced)}")
+        if source.audience:
+            parts.append(f"for the {e(source.audience)} audience")
+        if source.commit:
+            parts.append(f"from commit {e(source.commit[:12])}")
+        if source.status == "failed":
+            parts.append("(a run in which at least one report FAILED)")
+        text = ", ".join(parts[:1]) + (": " + ", ".join(parts[1:]) if len(parts) > 1 else "") + "."
+    return HTML(f'<p class="review-source">{text}</p>')
+
+
+def report_href(framework: str, source: ResultsSource, *, notebook_dir: str = "notebooks") -> str:
+    """The link to a framework's report, as it works where the summary is read.
+
+    In a batch report the reports sit beside the summary; in JupyterLab (opened at the project
+    root) the summary notebook sits in ``notebooks/`` and the reports in ``outputs/<cycle>/``.
+
+    Examples
+    --------
+    >>> report_href("jar_haringey", ResultsSource("outputs/2009-Q4", True, True))
+    'jar_haringey.html'
+    >>> report_href("jar_haringey", ResultsSource("outputs/2009-Q4", True, False))
+    '../outputs/2009-Q4/jar_haringey.html'
+    """
+    if source.in_run:
+        return f"{framework}.html"
+    return posixpath.join(posixpath.relpath(source.folder, notebook_dir), f"{framework}.html")

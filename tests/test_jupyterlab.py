@@ -1,0 +1,191 @@
+"""JupyterLab as an analyst uses it: each notebook opened, run, and its explorer driven in Chromium.
+
+The server is started as ``make lab`` starts it (:func:`review.explore.lab.lab_arguments`), on
+loopback, over a copy of the notebooks (so nothing is saved into the repository), with the real
+project as ``REVIEW_ROOT``. Playwright drives Debian's Chromium (``apt-get install chromium``;
+playwright cannot download its own browsers here). Everything started is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from review.batch.notebook_outputs import interactive_leftovers
+from review.config.paths import BATCH_ENV, ROOT_ENV
+from review.explore.lab import lab_command
+from review.explore.lenses import LENSES
+
+CHROMIUM = Path(os.environ.get("REVIEW_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
+                                                      "to run the JupyterLab test"),
+]
+
+NOTEBOOKS = ["gose_performance", "jar_haringey", "healthcare_commission", "lscb_checklist", "governance",
+             "cycle_summary"]
+
+CELLS_JS = """() => {
+  const model = window.jupyterapp.shell.currentWidget.content.model;
+  const out = [];
+  for (let i = 0; i < model.cells.length; i++) {
+    const c = model.cells.get(i);
+    if (c.type === 'code') out.push({count: c.executionCount, outputs: c.outputs.toJSON()});
+  }
+  return out;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def lab(root, tmp_path_factory):
+    """A JupyterLab server over a copy of the notebooks; yields (base URL, token, folder)."""
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra has it)")
+    home = tmp_path_factory.mktemp("lab")
+    shutil.copytree(root / "notebooks", home / "notebooks")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if k != BATCH_ENV}
+    env |= {ROOT_ENV: str(root), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+            "JUPYTER_RUNTIME_DIR": str(home / ".runtime"), "JUPYTER_DATA_DIR": str(home / ".data"),
+            "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(home / ".ipython")}
+    command = lab_command(home, extra=[f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+                                       "--no-browser", "--expose-app-in-browser",
+                                       "--LabApp.news_url=", "--ServerApp.port_retries=0"])
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start: {(home / 'server.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield base, token, home
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+        try:  # the kernels are in the server's process group: none may be left
+            os.killpg(server.pid, 0)
+            leftover = True
+        except ProcessLookupError:
+            leftover = False
+        assert not leftover, "a JupyterLab kernel or server process was left running"
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _run_all(page, timeout_s: float = 240) -> list[dict]:
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
+                           "&& window.jupyterapp.shell.currentWidget.sessionContext "
+                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
+                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+                           timeout=60_000)
+    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle'",
+                           timeout=60_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    deadline = time.monotonic() + timeout_s
+    idle_polls = 0
+    while time.monotonic() < deadline:
+        cells = page.evaluate(CELLS_JS)
+        status = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus")
+        idle_polls = idle_polls + 1 if status == "idle" else 0
+        done = all(c["count"] is not None for c in cells)
+        failed = any(o.get("output_type") == "error" for c in cells for o in c["outputs"])
+        if cells and idle_polls >= 2 and (done or failed):
+            return cells
+        time.sleep(1)
+    pytest.fail("the notebook did not finish running")
+
+
+def _shut_down_kernels(base: str, token: str) -> None:
+    request = urllib.request.Request(f"{base}/api/sessions?token={token}")
+    with urllib.request.urlopen(request, timeout=10) as r:  # noqa: S310 - loopback
+        sessions = json.loads(r.read())
+    for session in sessions:
+        delete = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE")
+        urllib.request.urlopen(delete, timeout=30).close()  # noqa: S310 - loopback
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browser, name, tmp_path):
+    base, token, home = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}")
+        cells = _run_all(page)
+        failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
+        assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
+        if name not in LENSES:
+            return
+        table = page.locator(f"#T_explore-{name}")
+        table.wait_for(timeout=30_000)
+        before = table.inner_html()
+        assert "INTERNAL figures" in page.locator(".review-explorer-banner").inner_text()
+        picker = page.locator(".widget-dropdown select").nth(1)  # the first filter after the quarter
+        values = picker.locator("option").all_inner_texts()
+        picker.select_option(label=values[1])
+        page.wait_for_function(
+            "([id, old]) => { const t = document.getElementById(id); return t && t.innerHTML !== old; }",
+            arg=[f"T_explore-{name}", before], timeout=30_000)
+        assert table.inner_html() != before
+        assert not errors, errors
+        saved_path = home / "notebooks" / f"{name}.ipynb"
+        stamp = saved_path.stat().st_mtime_ns
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        deadline = time.monotonic() + 30
+        while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert saved_path.stat().st_mtime_ns != stamp, "the notebook was not saved"
+    except Exception:
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)
+    # Saved from the session: no widget state ("model not found" on reopening), no session
+    # outputs, and the regression anchors exactly as committed.
+    saved = json.loads((home / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    committed = json.loads((root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    assert interactive_leftovers(saved) == []
+    assert [c.get("outputs") for c in saved["cells"]] == [c.get("outputs") for c in committed["cells"]]
+
