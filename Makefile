@@ -30,6 +30,7 @@ lint: $(STAMP)  ## ruff over the package, tests and benchmarks
 
 test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests notebooks
+	@test -x /usr/bin/chromium || echo 'NOTE: Chromium is not installed, so the browser and JupyterLab tests were skipped; to run them: apt-get install chromium (as root)'
 
 bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)
 	$(BIN)/python -m pip install --quiet --no-deps irrCAC  # its pins (numpy<2, scipy==1.12) would break the env

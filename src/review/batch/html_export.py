@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["export_report", "failure_page"]
+__all__ = ["align_numbers", "css_string", "export_report", "failure_page", "running_texts", "stylesheet"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The lab template's CSS carries attribution URLs in comments; drop comments that hold one so
@@ -25,6 +25,69 @@ _CSS_URL_COMMENT = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*?\*/", re
 
 def _template_path() -> Path:
     return Path(str(resources.files("review.batch") / "templates" / "report.html.j2"))
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The workbook's own report stylesheet (``templates/report.css``)."""
+    return (resources.files("review.batch") / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def css_string(text: str) -> str:
+    """Text made safe inside a double-quoted CSS string in a ``<style>`` element.
+
+    Examples
+    --------
+    >>> print(css_string('JAR "stocktake" </style>'))
+    JAR \\"stocktake\\" \\3C /style>
+    """
+    text = " ".join(str(text).split())
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+
+
+def running_texts(review_meta: dict[str, Any]) -> dict[str, str]:
+    """The running header and footer of every printed page: report and cycle, audience, data.
+
+    Examples
+    --------
+    >>> texts = running_texts({"framework_title": "GOSE", "cycle": "2009-Q4", "audience": "internal",
+    ...                        "synthetic": True})
+    >>> texts["review_running_mark"], texts["review_running_data"]
+    ('INTERNAL, not for circulation', 'Synthetic demo data: no real child, case or worker')
+    """
+    internal = review_meta.get("audience") == "internal"
+    return {
+        "review_running_title": css_string(f"{review_meta.get('framework_title', '')}, cycle {review_meta.get('cycle', '')}"),
+        "review_running_mark": "INTERNAL, not for circulation" if internal else "Published audience",
+        "review_running_data": ("Synthetic demo data: no real child, case or worker"
+                                if review_meta.get("synthetic") else ""),
+    }
+
+
+_CELL = re.compile(r"<td(?P<attrs>[^>]*)>(?P<body>[^<]*)</td>")
+_NUMERIC = re.compile(r"^\s*(?:[−\-+]?£?[0-9][0-9,]*(?:\.[0-9]+)?%?|[czk:x]|[−\-+]?[0-9.]+ to [−\-+]?[0-9.]+%?)\s*$")
+
+
+def align_numbers(body: str) -> str:
+    """Mark table cells that hold a number (or a suppression symbol) so they align right.
+
+    Examples
+    --------
+    >>> align_numbers('<td class="data">12.5%</td><td>Team A</td>')
+    '<td class="data num">12.5%</td><td>Team A</td>'
+    """
+
+    def mark(m: re.Match[str]) -> str:
+        if not _NUMERIC.match(m.group("body")):
+            return m.group(0)
+        attrs = m.group("attrs")
+        if 'class="' in attrs:
+            attrs = re.sub(r'class="([^"]*)"', r'class="\1 num"', attrs, count=1)
+        else:
+            attrs += ' class="num"'
+        return f"<td{attrs}>{m.group('body')}</td>"
+
+    return _CELL.sub(mark, body)
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +148,9 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
     _drop_noise(nb)
     nb.metadata["title"] = title
     nb.metadata["review"] = review_meta
-    body, _ = _exporter().from_notebook_node(nb)
-    return _CSS_URL_COMMENT.sub("", body)
+    extra = {"review_css": stylesheet(), **running_texts(review_meta)}
+    body, _ = _exporter().from_notebook_node(nb, resources=extra)
+    return align_numbers(_CSS_URL_COMMENT.sub("", body))
 
 
 def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, Any]) -> str:
@@ -113,12 +177,20 @@ def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, An
     meta = {k: html.escape(str(v)) for k, v in review_meta.items() if not isinstance(v, (list, dict))}
     cell = f"code cell {e['cell']}" if e.get("cell") else "before any cell ran"
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>FAILED: {html.escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>FAILED: {html.escape(title)}</title>
 <style>
-body {{ font: 1rem/1.5 system-ui, sans-serif; margin: 2rem; color: #111; max-width: 60rem; }}
+{stylesheet()}
 .failed {{ border: 3px solid #a4262c; background: #fde7e9; padding: 1rem 1.5rem; }}
-h1 {{ color: #a4262c; }} pre {{ white-space: pre-wrap; background: #f6f6f6; padding: 1rem; }}
+.failed h1 {{ color: #a4262c; }} pre {{ white-space: pre-wrap; background: #f6f6f6; padding: 1rem; }}
+@page {{ size: A4; margin: 20mm 14mm 18mm 14mm;
+  @top-right {{ content: "FAILED report: do not use"; font: 700 9pt system-ui, Arial, sans-serif; }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
 </style></head><body>
+<header class="review-header"><nav class="review-nav" aria-label="Reports of this cycle">
+<a href="index.html">All reports for cycle {meta.get('cycle', '')}</a></nav></header>
+<main>
 <div class="failed" role="alert">
 <h1>This report failed and must not be used</h1>
 <p><strong>{meta.get('framework_title', '')}</strong>, cycle {meta.get('cycle', '')},
@@ -129,6 +201,7 @@ full run; fix the cause and run the cycle again.</p>
 </div>
 <h2>Technical detail</h2>
 <pre>{e.get('traceback', '')}</pre>
-<p>Produced {meta.get('produced', '')} by review {meta.get('version', '')}.</p>
+</main>
+<footer class="review-footer"><p>Produced {meta.get('produced', '')} by review {meta.get('version', '')}.</p></footer>
 </body></html>
 """

@@ -50,26 +50,40 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
             f"<td>{status}</td><td>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
+    from review.batch.html_export import css_string, stylesheet
+
+    internal = audience == "internal"
+    mark = "INTERNAL, not for circulation" if internal else "Published audience"
+    banner = ('<span class="review-mark">INTERNAL, not for circulation</span>' if internal
+              else "published audience")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>Safeguarding review, cycle {e(cycle)}</title>
 <style>
-body {{ font: 1rem/1.5 system-ui, sans-serif; margin: 2rem; color: #111; max-width: 70rem; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #999; padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }}
+{stylesheet()}
 tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
-.audience {{ padding: 0.3rem 0.8rem; background: #f3f3f3; border-left: 4px solid #444; }}
-@media print {{ a[href]::after {{ content: ""; }} }}
-</style></head><body>
+@page {{ size: A4; margin: 20mm 14mm 18mm 14mm;
+  @top-left {{ content: "{css_string(f'Safeguarding review, cycle {cycle}: index')}"; font: 8pt system-ui, Arial, sans-serif; }}
+  @top-right {{ content: "{mark}"; font: 700 9pt system-ui, Arial, sans-serif; }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
+</style></head><body class="review-report audience-{e(audience)}">
+<header class="review-header"><div class="review-banner audience-{e(audience)}">Safeguarding review &middot;
+cycle {e(cycle)} &middot; {banner}</div></header>
+<main>
 <h1>Safeguarding review, cycle {e(cycle)}</h1>
-<p class="audience">Audience: {e(audience)}</p>
-<table><thead><tr><th>Report</th><th>Status</th><th>Red / amber / green (the workbook's bands, not Ofsted
-grades)</th><th>Items needing action</th><th>Headlines</th></tr></thead>
+<div class="review-table-wrap">
+<table><caption>Every report of the cycle: its status, red/amber/green counts (the workbook's bands, not Ofsted
+grades), items needing action and headlines</caption>
+<thead><tr><th scope="col">Report</th><th scope="col">Status</th><th scope="col">Red / amber / green</th>
+<th scope="col">Items needing action</th><th scope="col">Headlines</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
+</div>
 <p>Details of what was run (parameters, input file hashes, package versions) are in
 <code>manifest.json</code> beside this page.</p>
+</main>
 </body></html>
 """
     path.write_text(page, encoding="utf-8")

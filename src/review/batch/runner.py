@@ -30,8 +30,9 @@ from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
-from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
+from review.config.paths import BATCH_ENV, ROOT_ENV, project_root, resolve
 from review.exceptions import ParameterError
+from review.protection.pseudonym import DEMO_MARKER
 
 __all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
 
@@ -385,6 +386,7 @@ def _task(
             "git_commit": git["commit"],
             "git_dirty": git["dirty"],
             "inputs": inputs,
+            "synthetic": (resolve(values["data_dir"]) / DEMO_MARKER).is_file(),
         },
     )
 

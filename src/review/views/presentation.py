@@ -45,6 +45,24 @@ def pct(value: float, decimals: int = 1) -> str:
     return f"{round_half_up(100 * value, decimals):.{decimals}f}%"
 
 
+def currency(value: float) -> str:
+    """Pounds as a report prints them: whole pounds, thousands separated, a true minus sign.
+
+    Examples
+    --------
+    >>> currency(-115684.4)
+    '−£115,684'
+    >>> currency(2500)
+    '£2,500'
+    >>> currency(float("nan"))
+    ':'
+    """
+    if value is None or value != value:
+        return ":"
+    pounds = int(round_half_up(abs(value)))
+    return f"{'−' if value < 0 and pounds else ''}£{pounds:,}"
+
+
 def rate_text(k: int, n: int, policy: DisclosurePolicy, *, interval: tuple[float, float] | None = None,
               unit: str = "") -> str:
     """'82.0% (41 of 50; CI 68.6% to 90.2%)', or the disclosure symbol when it must be withheld.

@@ -1,0 +1,133 @@
+"""The demo reports as their readers meet them: in Chromium on screen, on a phone, and printed to A4.
+
+Every demo report and the index, in both audiences, is opened in Debian's Chromium (driven by
+playwright, which cannot download its own browsers here): no request leaves ``file:``/``data:``,
+no console error, axe-core finds no WCAG 2.1 AA violation, the page fits a phone's width and an
+A4 page's, prints within page-count bounds with the audience on every page, and weighs at most
+100 KB plus its images. A failing page leaves a screenshot in the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("REVIEW_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+A4_CONTENT_WIDTH_PX = round((210 - 28) / 25.4 * 96)  # A4 less the stylesheet's 14 mm side margins
+PHONE_WIDTH_PX = 375
+MAX_PAGES = 30
+MAX_ALT = 300  # "about 250 characters"
+MAX_PAGE_BYTES = 100_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
+                                                      "(as root) to run the browser tests"),
+]
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def internal_run(tmp_path_factory):
+    from review.cli import main
+
+    out = tmp_path_factory.mktemp("outputs-internal")
+    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
+    return code, out / "2009-Q4"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra has it)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _pages(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    problems: list[str] = []
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    console: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        outside = [u for u in requests if not u.startswith(("file:", "data:"))]
+        if outside:
+            problems.append(f"requests outside file:/data: {outside[:3]}")
+        if console:
+            problems.append(f"console errors {console[:3]}")
+        axe = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        if axe.violations_count:
+            problems.append("axe: " + "; ".join(
+                f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['target']}" for v in axe.response["violations"]))
+        alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
+        if any(not a for a in alts):
+            problems.append("an image without alt text")
+        if any(len(a) > MAX_ALT for a in alts):
+            problems.append(f"alt text over {MAX_ALT} characters: {max(len(a) for a in alts)}")
+        if path.name != "index.html" and not page.locator('a[href="index.html"]').count():
+            problems.append("no link back to the index")
+        if not page.locator('meta[name="viewport"]').count():
+            problems.append("no viewport")
+        for name in ("main", "header"):
+            if not page.locator(name).count():
+                problems.append(f"no <{name}> landmark")
+        styles = " ".join(page.eval_on_selector_all("style", "els => els.map(e => e.textContent)"))
+        page_rule = re.search(r"@page\s*\{.*?@top-right\s*\{[^}]*\}", styles, re.S)
+        expected = "INTERNAL, not for circulation" if audience == "internal" else "Published audience"
+        if not page_rule or expected not in page_rule.group(0) or "size: A4" not in page_rule.group(0):
+            problems.append(f"no A4 running header saying {expected!r}")
+        # a phone: nothing forces the page wider than the screen
+        page.set_viewport_size({"width": PHONE_WIDTH_PX, "height": 800})
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > PHONE_WIDTH_PX + 1:
+            problems.append(f"wider than a phone: {wide}px > {PHONE_WIDTH_PX}px")
+        # paper: no element wider than the A4 text column
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_CONTENT_WIDTH_PX, "height": 1000})
+        over = page.evaluate("""w => Array.from(document.querySelectorAll('main *'))
+            .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 3)""",
+                             A4_CONTENT_WIDTH_PX)
+        if over:
+            problems.append(f"wider than A4 when printed: {over}")
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        if not 1 <= pages <= MAX_PAGES:
+            problems.append(f"{pages} printed pages")
+    finally:
+        if problems:
+            page.screenshot(path=str(shots / f"{audience}-{path.stem}.png"), full_page=True)
+        page.close()
+    size = len(re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", path.read_text(encoding="utf-8")).encode())
+    if size > MAX_PAGE_BYTES:
+        problems.append(f"{size / 1000:.0f} KB without its images (at most {MAX_PAGE_BYTES / 1000:.0f} KB)")
+    return problems
+
+
+@pytest.mark.parametrize("audience", ["published", "internal"])
+def test_every_report_reads_well_on_screen_phone_and_paper(request, chromium, audience, tmp_path):
+    code, folder = request.getfixturevalue("demo_run" if audience == "published" else "internal_run")
+    assert code == 0
+    pages = _pages(folder)
+    assert len(pages) >= 7  # six reports and the index
+    found = {p.name: _check_page(chromium, p, audience, tmp_path) for p in pages}
+    failing = {name: problems for name, problems in found.items() if problems}
+    assert not failing, f"screenshots in {tmp_path}: {failing}"
