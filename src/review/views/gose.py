@@ -50,7 +50,8 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
         return f"{m.label}: {_count(m.count, m.unit, pol)}"
     v = m.value
     text = {"share": lambda: show.pct(v), "FTE": lambda: f"{v:,.1f} FTE", "days": lambda: f"{v:,.1f} days",
-            "£": lambda: (f"£{v:+,.0f}" if "ariance" in m.label else f"£{v:,.0f}")}.get(m.unit, lambda: f"{v:,.1f}")()
+            "£": lambda: ("+" if "ariance" in m.label and v > 0 else "") + show.currency(v)}.get(
+                m.unit, lambda: f"{v:,.1f}")()
     return f"{m.label}: {text}"
 
 
@@ -300,8 +301,8 @@ def finance(result: GoseResult) -> HTML:
     t = result.finance
     if t.empty:
         return show.note("No expenditure return this cycle.")
-    money = lambda v: f"£{v:,.0f}"  # noqa: E731
-    signed = lambda v: f"£{v:+,.0f}"  # noqa: E731
+    money = show.currency
+    signed = lambda v: ("+" if v > 0 else "") + show.currency(v)  # noqa: E731 - overspend shown with its sign
     frame = pd.DataFrame({"Budget line": t["budget_line"], "Budget (quarter)": t["budget"].map(money),
                           "Actual (quarter)": t["actual"].map(money), "Variance (quarter)": t["variance"].map(signed),
                           "Budget (year to date)": t["ytd_budget"].map(money),
