@@ -12,10 +12,9 @@ from IPython.display import HTML
 from review.analyses.audits import CriterionRate
 from review.analyses.judgement import EvidenceLine, ItemJudgement
 from review.protection.disclosure import DisclosurePolicy, suppress_table
-from review.stats.spc import ControlChart
 from review.views import presentation as show
 
-__all__ = ["chart_grid", "change_text", "counts_table", "criteria_table", "disagreements", "evidence_rows",
+__all__ = ["change_text", "counts_table", "criteria_table", "disagreements", "evidence_rows",
            "BAND_LABELS", "NO_CHILDREN", "judgement_text", "line_level", "moderation_table", "rag_legend", "rate_cell", "uncertainty_text"]
 
 
@@ -62,39 +61,6 @@ def moderation_table(agreements: Sequence, policy: DisclosurePolicy, *, uid: str
     frame = pd.DataFrame(rows)
     return show.table(frame, caption="Moderation: agreement between each tier and the tier that re-audited its files",
                       uid=uid, policy=policy, counts=True)
-
-
-def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols: int = 2) -> HTML:
-    """Small multiples of control charts, signals marked, with a text alternative listing them."""
-    names = list(charts)
-    nrows = math.ceil(len(names) / ncols)
-    fig = show.new_figure(figsize=(5.2 * ncols, 2.6 * nrows))
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    lines = []
-    for ax, name in zip(axes.flat, names, strict=False):
-        c = charts[name]
-        pts = c.points
-        x = range(len(pts))
-        ax.plot(x, pts["value"] * 100, marker="o", color="#333333", lw=1)
-        ax.plot(x, pts["centre"] * 100, color="#1f5fa8", lw=1)
-        ax.plot(x, pts["upper"] * 100, color="#999999", lw=1, ls="--")
-        ax.plot(x, pts["lower"] * 100, color="#999999", lw=1, ls="--")
-        for i, sig in enumerate(pts["signal"]):
-            if sig:
-                ax.plot(i, pts["value"].iloc[i] * 100, "o", ms=7,
-                        color={"improvement": "#1e7b34", "concern": "#b3261e"}.get(sig, "#a35f00"))
-        ax.set_title(f"{name}: {titles.get(name, '')}"[:60] + (" (trial limits)" if c.trial else ""), fontsize=9)
-        ax.set_xticks(list(x)[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
-        ax.set_ylabel("%", fontsize=8)
-        flagged = c.signals
-        lines.append(f"{name}: latest {show.pct(pts['value'].iloc[-1])}, centre {show.pct(c.centre)}"
-                     + (f"; signals at {', '.join(f'{r.label} ({r.signal}: {r.rules})' for r in flagged.itertuples())}"
-                        if len(flagged) else "; no signal"))
-    for ax in list(axes.flat)[len(names):]:
-        ax.axis("off")
-    return show.figure(fig, alt="Control charts. " + " ".join(lines),
-                       caption="Control charts (P charts): dashed lines are the process limits; coloured points "
-                               "are signals (green improvement, red concern).")
 
 
 # --- Judgements (issue 12): evidence lines, bands, uncertainty and change, formatted only. ---

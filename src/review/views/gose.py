@@ -208,6 +208,10 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_indicators", policy=policy)
 
 
+SIGNAL_MARKS = {"improvement": ("^", "#1e7b34"), "concern": ("v", "#b3261e")}
+"""Marker shape and colour of a control-chart signal (shape, so colour is never the only cue)."""
+
+
 def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """P charts titled with the same indicator labels as the table; limits restart at declared changes.
 
@@ -233,23 +237,27 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         for cp in c.change_points:
             ax.axvline(pts["label"].tolist().index(cp) - 0.5, color="#a35f00", lw=1, ls=":")
         for i, sig in enumerate(pts["signal"]):
-            if sig:
-                ax.plot(i, pts["value"].iloc[i] * 100, "o", ms=7,
-                        color={"improvement": "#1e7b34", "concern": "#b3261e"}.get(sig, "#a35f00"))
+            if sig:  # shape as well as colour: triangle up improvement, down concern, square other
+                shape, colour = SIGNAL_MARKS.get(sig, ("s", "#a35f00"))
+                ax.plot(i, pts["value"].iloc[i] * 100, shape, ms=8, color=colour)
         ax.set_title("\n".join(textwrap.wrap(label + (" (trial limits)" if c.trial else ""), 58)), fontsize=8)
         ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
         ax.set_ylabel("%", fontsize=8)
         flagged = c.signals
-        lines.append(f"{label}: latest {show.pct(pts['value'].iloc[-1])}, centre {show.pct(c.centre)}"
-                     + (f"; limits restart at {', '.join(c.change_points)}" if c.change_points else "")
-                     + (f"; signals at {', '.join(f'{r.label} ({r.signal}: {r.rules})' for r in flagged.itertuples())}"
-                        if len(flagged) else "; no signal") + ".")
+        lines.append({
+            "Indicator": label, "Latest": show.pct(pts["value"].iloc[-1]), "Centre line": show.pct(c.centre),
+            "Limits restart at": ", ".join(c.change_points) or "none",
+            "Signals": "; ".join(f"{r.label} {r.signal} ({r.rules})" for r in flagged.itertuples()) or "none"})
     for ax in list(axes.flat)[len(charts):]:
         ax.axis("off")
-    figure = show.figure(fig, alt="Control charts. " + " ".join(lines),
+    fig.tight_layout()
+    signalled = sum(row["Signals"] != "none" for row in lines)
+    figure = show.figure(fig, alt=f"Control charts of {len(charts)} national indicators by quarter; {signalled} show "
+                                  "a signal. Each chart's latest value, centre line and signals are in the table below.",
                          caption="Control charts (P charts): dashed lines are the process limits, which restart at a "
-                                 "declared change (dotted line); coloured points are signals (green improvement, red "
-                                 "concern).")
+                                 "declared change (dotted line); signals are marked by shape and colour (triangle up, "
+                                 "green: improvement; triangle down, red: concern; square: other).",
+                         data=pd.DataFrame(lines), uid="gose_chart_data")
     if left_out:
         figure = HTML(figure.data + show.note("Not charted, because some quarters are too small to publish: "
                                               + "; ".join(left_out) + ".").data)

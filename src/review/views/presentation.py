@@ -19,6 +19,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.config.frameworks import FRAMEWORKS
+from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
 
 __all__ = [
@@ -179,13 +180,46 @@ def new_figure(**kwargs: Any) -> Any:
     return Figure(layout="constrained", **kwargs)
 
 
-def figure(fig: Any, *, alt: str, caption: str) -> HTML:
-    """Embed a matplotlib figure as a PNG with a text alternative and a caption."""
+MAX_ALT = 250
+"""Longest text alternative, in characters: a screen reader reads it whole, so the detail of a
+chart goes in its data table instead."""
+
+
+def figure(fig: Any, *, alt: str, caption: str, data: pd.DataFrame | None = None, uid: str = "figure") -> HTML:
+    """Embed a matplotlib figure as a PNG with a short text alternative, a caption and its data.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the chart shows, in at most :data:`MAX_ALT` characters.
+    caption : str
+        Shown under the chart.
+    data : pandas.DataFrame, optional
+        The values drawn, as text already formatted (and disclosure-checked) by the caller; shown
+        as a table under the chart so nothing in it is known only from the picture.
+    uid : str, default: ``"figure"``
+        A stable id for the data table.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Raises
+    ------
+    ParameterError
+        If ``alt`` is empty or longer than :data:`MAX_ALT` characters.
+    """
+    if not alt.strip() or len(alt) > MAX_ALT:
+        raise ParameterError(f"a chart's text alternative must have 1 to {MAX_ALT} characters; got {len(alt)}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    body = (f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    if data is not None:
+        body += table(data, caption=f"The data of the chart above: {caption}", uid=uid).data
+    return HTML(body)
 
 
 def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
