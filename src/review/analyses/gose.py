@@ -145,6 +145,8 @@ class GoseResult:
     ----------
     cycle, previous_cycle, period : str
         The cycle, the one before, and the months it covers with its financial-year quarter.
+    confidence_level : float
+        The two-sided level of every interval in the result.
     items : tuple of ItemResult
         Every framework item in the source's order.
     rag : dict
@@ -174,6 +176,7 @@ class GoseResult:
     cycle: str
     previous_cycle: str
     period: str
+    confidence_level: float
     items: tuple[ItemResult, ...]
     rag: dict[str, int]
     needs_action: tuple[str, ...]
@@ -603,7 +606,8 @@ def gose_result(ctx: Context) -> GoseResult:
     by_id = {i.item: i for i in ranked}
     numbers, categories = _numbers(ctx.evidence, ctx.cycle)
     return GoseResult(
-        cycle=ctx.cycle, previous_cycle=ctx.previous, period=period_statement(ctx.cycle), items=tuple(ranked), rag=rag,
+        cycle=ctx.cycle, previous_cycle=ctx.previous, period=period_statement(ctx.cycle),
+        confidence_level=ctx.params.confidence_level, items=tuple(ranked), rag=rag,
         needs_action=needs, actions=tuple((k, _action(by_id[k])) for k in needs),
         changes=tuple((i.item, i.previous, i.judgement, i.change) for i in ranked if i.change not in ("same", "new")),
         audits=parts["audits"], supervision=parts["supervision"], iro_cp=parts["iro_cp"], iro_lac=parts["iro_lac"],

@@ -19,11 +19,11 @@ __all__ = ["change_text", "counts_table", "criteria_table", "disagreements", "ev
 
 
 def rate_cell(rate: CriterionRate, policy: DisclosurePolicy) -> str:
-    """'82.0% (41 of 50; CI 68.6% to 90.2%)' or the disclosure symbol."""
+    """'82.0% (41 of 50; 95% CI 68.6% to 90.2%)' or the disclosure symbol."""
     if rate.result is None:
         return ":"
     ci = rate.result.confidence_interval
-    return show.rate_text(rate.k, rate.n, policy, interval=(ci.low, ci.high))
+    return show.rate_text(rate.k, rate.n, policy, interval=(ci.low, ci.high), level=rate.result.confidence_level)
 
 
 def criteria_table(rates: Sequence[CriterionRate], policy: DisclosurePolicy, *, caption: str, uid: str,
@@ -92,7 +92,7 @@ def line_policy(line: EvidenceLine, policy: DisclosurePolicy) -> DisclosurePolic
 
 
 def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
-    """'56.0% (34 of 61; CI 43.6% to 67.7%)', the line's note, or a disclosure symbol."""
+    """'56.0% (34 of 61; 95% CI 43.6% to 67.7%)', the line's note, or a disclosure symbol."""
     if line.forced_band:
         return line.note
     if line.judgement is None:
@@ -101,7 +101,7 @@ def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     unit = "" if line.counts_children else line.unit
     census = ci.low == ci.high
     text = show.rate_text(line.k, line.n, line_policy(line, policy), interval=None if census else (ci.low, ci.high),
-                          unit=unit)
+                          level=line.judgement.result.confidence_level, unit=unit)
     return text + (f"; {line.note}" if line.note else "")
 
 

@@ -30,8 +30,11 @@ def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
     return f"{n:,}" if unit in _PLAIN_UNITS or not pol.is_small(n) else "c"
 
 
-def _interval(est) -> tuple[float, float] | None:
-    return (est.confidence_interval.low, est.confidence_interval.high) if est is not None else None
+def _interval(est) -> dict[str, object]:
+    """The interval of an estimate and its level, as keywords of ``show.rate_text``."""
+    if est is None:
+        return {}
+    return {"interval": (est.confidence_interval.low, est.confidence_interval.high), "level": est.confidence_level}
 
 
 def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
@@ -45,7 +48,7 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     if m.of is not None:
         if m.unit in _PLAIN_UNITS:
             return f"{m.label}: {m.count:,} of {m.of:,}"
-        return f"{m.label}: {show.rate_text(m.count, m.of, pol, interval=_interval(m.estimate), unit=m.unit)}"
+        return f"{m.label}: {show.rate_text(m.count, m.of, pol, **_interval(m.estimate), unit=m.unit)}"
     if m.count is not None:
         return f"{m.label}: {_count(m.count, m.unit, pol)}"
     v = m.value
@@ -82,7 +85,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         f, first = a.random_final, a.random_first
         cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
                       "status": by_id["G03"].judgement if by_id["G03"].judgement in _RAG else "grey",
-                      "value": show.rate_text(f.k, f.n, policy, interval=_interval(f)),
+                      "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
                       "detail": f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
@@ -161,7 +164,7 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 def _criteria_table(counts: tuple[CriterionCounts, ...], policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
     if not counts:
         return show.note(f"{caption}: no audits this cycle.")
-    rows = [{"Criterion": c.label, "Met": show.rate_text(c.yes, c.yes + c.no, policy, interval=_interval(c.rate)),
+    rows = [{"Criterion": c.label, "Met": show.rate_text(c.yes, c.yes + c.no, policy, **_interval(c.rate)),
              "Not applicable (n/a)": _count(c.not_applicable, "audits", policy)} for c in counts]
     return show.table(pd.DataFrame(rows), caption=caption, uid=uid, policy=policy)
 
@@ -192,7 +195,8 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     if t.empty:
         return show.note("No national indicator returns this cycle.")
     rows = [{"Indicator": r.label, "Direction": r.direction,
-             "This quarter": show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high)),
+             "This quarter": show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high),
+                                           level=result.confidence_level),
              "Year to date": "z" if r.ytd_denominator is None or pd.isna(r.ytd_denominator) else
              show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy),
              "Last quarter": ":" if r.previous_denominator is None or pd.isna(r.previous_denominator) else

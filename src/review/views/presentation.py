@@ -64,26 +64,46 @@ def currency(value: float) -> str:
     return f"{'−' if value < 0 and pounds else ''}£{pounds:,}"
 
 
+def level_text(level: float) -> str:
+    """A confidence level as a report names it.
+
+    Examples
+    --------
+    >>> level_text(0.95), level_text(0.9), level_text(0.998)
+    ('95%', '90%', '99.8%')
+    """
+    return f"{float(round_half_up(level * 100, 3)):g}%"
+
+
 def rate_text(k: int, n: int, policy: DisclosurePolicy, *, interval: tuple[float, float] | None = None,
-              unit: str = "") -> str:
-    """'82.0% (41 of 50; CI 68.6% to 90.2%)', or the disclosure symbol when it must be withheld.
+              level: float | None = None, unit: str = "") -> str:
+    """'82.0% (41 of 50; 95% CI 68.6% to 90.2%)', or the disclosure symbol when it must be withheld.
 
     ``unit`` names what is counted when it is not children's files ("ratings", "returns", "staff"):
     "(3 of 5 ratings)". ``review check-report`` treats a rate without a unit as a count of children.
+    An interval always names its confidence ``level``.
+
+    Examples
+    --------
+    >>> rate_text(41, 50, DisclosurePolicy("internal"), interval=(0.686, 0.902), level=0.95)
+    '82.0% (41 of 50; 95% CI 68.6% to 90.2%)'
     """
+    if interval is not None and level is None:
+        raise ParameterError("an interval must name its confidence level (`level`)")
     symbol = suppressed_rate(int(k), int(n), policy)
     if symbol:
         return symbol
     if n == 0:
         return "z"
     text = f"{pct(k / n, policy.percent_decimals)} ({int(k):,} of {int(n):,}" + (f" {unit}" if unit else "")
-    if interval is not None:
-        text += f"; CI {pct(interval[0], policy.percent_decimals)} to {pct(interval[1], policy.percent_decimals)}"
+    if interval is not None and level is not None:
+        text += (f"; {level_text(level)} CI {pct(interval[0], policy.percent_decimals)} to "
+                 f"{pct(interval[1], policy.percent_decimals)}")
     return text + ")"
 
 
 def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) -> str:
-    """A coefficient never without observed agreement and n: 'kappa 0.58 (0.41 to 0.75); agreement 95.0%; n 46'."""
+    """A coefficient never without observed agreement and n: '0.58 (95% CI 0.41 to 0.75); agreement 95.0%; n 46'."""
     n = int(result.n_units)
     if policy.is_small(n) or (policy.suppress and n < policy.min_group):
         return "c"
@@ -91,8 +111,10 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
         return f"undefined (every rating in one category); agreement {pct(result.observed_agreement)}; n {n}"
     ci = result.confidence_interval
     kind = "agreement" if getattr(result, "weights", "unweighted") == "unweighted" else "weighted agreement"
+    level = getattr(result, "confidence_level", None)
+    named = f"{level_text(level)} CI " if level is not None else ""
     return (f"{round_half_up(result.statistic, decimals):.{decimals}f} "
-            f"({round_half_up(ci.low, decimals):.{decimals}f} to {round_half_up(ci.high, decimals):.{decimals}f}); "
+            f"({named}{round_half_up(ci.low, decimals):.{decimals}f} to {round_half_up(ci.high, decimals):.{decimals}f}); "
             f"{kind} {pct(result.observed_agreement)}; n {n}")
 
 
