@@ -27,6 +27,7 @@ A finding names the file, the line, the channel and the kind of problem, never t
 from __future__ import annotations
 
 import base64
+import contextlib
 import html as htmllib
 import json
 import re
@@ -68,7 +69,7 @@ _EXTERNAL_TEXT = [
 # Attributes whose value is structure, not text a reader sees (numbers in them are not counts).
 _STRUCTURAL = {"class", "id", "style", "rel", "type", "charset", "lang", "width", "height", "colspan", "rowspan",
                "name", "role", "headers", "scope", "dir", "tabindex", "loading", "decoding", "xmlns", "crossorigin",
-               "integrity", "media", "sizes", "target", "for", "http-equiv", "hidden", "tabindex", "viewbox",
+               "integrity", "media", "sizes", "target", "for", "http-equiv", "hidden", "viewbox",
                "d", "transform", "points", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "fill",
                "stroke", "stroke-width", "version", "xmlns:xlink", "preserveaspectratio", "aria-hidden",
                NOCOUNT_ATTRIBUTE} | _URL_ATTRIBUTES
@@ -162,10 +163,8 @@ def _identifier_pattern(identifiers: Iterable[str]) -> re.Pattern[str] | None:
 
 def _key_forms(key: bytes) -> list[str]:
     forms = {key.hex(), base64.b64encode(key).decode("ascii").rstrip("=")}
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         forms.add(key.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
     return sorted({normalise_text(f) for f in forms if len(f.strip()) >= 8})
 
 

@@ -61,34 +61,9 @@ def moderation_table(agreements: Sequence, policy: DisclosurePolicy, *, uid: str
                       uid=uid, policy=policy, counts=True)
 
 
-def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols: int = 2) -> HTML:
-    """Small multiples of control charts, signals marked, with a text alternative listing them."""
-    names = list(charts)
-    nrows = math.ceil(len(names) / ncols)
-    fig = show.new_figure(figsize=(5.2 * ncols, 2.6 * nrows))
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    lines = []
-    for ax, name in zip(axes.flat, names, strict=False):
-        c = charts[name]
-        pts = c.points
-        x = range(len(pts))
-        ax.plot(x, pts["value"] * 100, marker="o", color="#333333", lw=1)
-        ax.plot(x, pts["centre"] * 100, color="#1f5fa8", lw=1)
-        ax.plot(x, pts["upper"] * 100, color="#999999", lw=1, ls="--")
-        ax.plot(x, pts["lower"] * 100, color="#999999", lw=1, ls="--")
-        for i, sig in enumerate(pts["signal"]):
-            if sig:
-                ax.plot(i, pts["value"].iloc[i] * 100, "o", ms=7,
-                        color={"improvement": "#1e7b34", "concern": "#b3261e"}.get(sig, "#a35f00"))
-        ax.set_title(f"{name}: {titles.get(name, '')}"[:60] + (" (trial limits)" if c.trial else ""), fontsize=9)
-        ax.set_xticks(list(x)[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
-        ax.set_ylabel("%", fontsize=8)
-        flagged = c.signals
-        lines.append(f"{name}: latest {show.pct(pts['value'].iloc[-1])}, centre {show.pct(c.centre)}"
-                     + (f"; signals at {', '.join(f'{r.label} ({r.signal}: {r.rules})' for r in flagged.itertuples())}"
-                        if len(flagged) else "; no signal"))
-    for ax in list(axes.flat)[len(names):]:
-        ax.axis("off")
-    return show.figure(fig, alt="Control charts. " + " ".join(lines),
-                       caption="Control charts (P charts): dashed lines are the process limits; coloured points "
-                               "are signals (green improvement, red concern).")
+def chart_grid(charts: dict[str, ControlChart], *, titles: dict[str, str], ncols: int = 2,
+               policy: DisclosurePolicy | None = None) -> HTML:
+    """Small multiples of control charts (see :func:`review.views.presentation.control_charts`): points
+    on small numbers are neither drawn nor described. Without a policy nothing is shown as published
+    would not allow, so pass the report's policy."""
+    return show.control_charts(charts, policy or DisclosurePolicy(), titles=titles, ncols=ncols)
