@@ -290,6 +290,7 @@ def run_cycle(
     from review.batch.index import write_index, write_manifest
     from review.batch.provenance import git_state, input_files, package_versions
     from review.config.paths import resolve
+    from review.protection.publish_gate import guard_staging
 
     names = list(frameworks) if frameworks else list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
@@ -327,6 +328,7 @@ def run_cycle(
             tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
                              evidence_cache=str(cache)) for fw in wave]
             outcomes.extend(_run_tasks(tasks, n_jobs, progress))
+        outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen})  # issue 15
         summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
         write_manifest(
             staging / "manifest.json",
@@ -344,6 +346,7 @@ def run_cycle(
             },
         )
         write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+        summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes)))  # issue 15: all files
         _publish(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

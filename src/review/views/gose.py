@@ -8,9 +8,10 @@ from IPython.display import HTML
 from review.analyses import gose
 from review.analyses.audits import criterion_rates, cycle_audits, grade_counts
 from review.analyses.context import Context
+from review.protection.disclosure import SuppressionRegistry
 from review.stats.indicators import DEFINITIONS, indicator_table
 from review.views import presentation as show
-from review.views.common import chart_grid, counts_table, criteria_table, moderation_table
+from review.views.common import chart_grid, criteria_table, moderation_table
 
 __all__ = ["complaints", "coverage", "finance", "finance_table", "grades", "headlines", "indicator_charts",
            "indicators", "iro", "leniency", "moderation_section", "people", "record", "schedule", "supervision"]
@@ -45,7 +46,8 @@ def headlines(ctx: Context, figures: dict) -> HTML:
                   "detail": "Reports and returns the framework expects this quarter."})
     cards.append({"title": "National indicators meeting target",
                   "status": "amber" if figures["indicators_meeting_target"] < figures["indicators_with_target"] else "green",
-                  "value": f"{figures['indicators_meeting_target']} of {figures['indicators_with_target']} indicators",
+                  "value": show.nocount(f"{figures['indicators_meeting_target']} of {figures['indicators_with_target']} "
+                                        "indicators"),  # indicators, not people
                   "detail": "NI 59-68; see the control charts for which changes are real."})
     return show.headline_cards(cards, cycle=ctx.cycle, audience=ctx.params.audience)
 
@@ -56,15 +58,20 @@ def schedule(ctx: Context) -> HTML:
     frame = pd.DataFrame({"Return": t["item"], "Frequency": t["frequency"], "Owner": t["owner_tier"],
                           "Due": t["due_date"].map(str), "Delivered": t["delivered_date"].map(lambda d: ":" if d is None or pd.isna(d) else str(d)),
                           "Status": t["status"]})
-    return show.table(frame, caption=f"Performance management framework returns due in {ctx.cycle}", uid="gose_schedule")
+    return show.table(frame, caption=show.nocount(f"Performance management framework returns due in {ctx.cycle}"),
+                      uid="gose_schedule", nocount=["Frequency", "Due", "Delivered", "Status"])
 
 
 def coverage(ctx: Context) -> HTML:
     """Planned and completed audits per tier; overdue auditors named (by pseudonym) only internally."""
     t = gose.coverage(ctx)
-    frame = pd.DataFrame({"Tier": t["tier"], "Audit type": t["audit_type"], "Auditors": t["auditors"],
-                          "Planned": t["planned"], "Completed": t["completed"], "Auditors below quota": t["auditors_overdue"],
-                          "Moderations done": t["moderations"]})
+    def count(v: int) -> str:  # auditors and their audits are people and cases
+        return ctx.policy.withhold(v) or str(v)
+
+    frame = pd.DataFrame({"Tier": t["tier"], "Audit type": t["audit_type"], "Auditors": t["auditors"].map(count),
+                          "Planned": t["planned"].map(count), "Completed": t["completed"].map(count),
+                          "Auditors below quota": t["auditors_overdue"].map(count),
+                          "Moderations done": t["moderations"].map(count)})
     if not ctx.policy.suppress:
         frame["Who (pseudonym)"] = t["overdue"].str.replace(";", ", ")
     return show.table(frame, caption="Audit programme: planned against completed audits", uid="gose_coverage",
@@ -75,8 +82,11 @@ def grades(ctx: Context) -> HTML:
     """Overall grades of first audits by tier (suppressed when published)."""
     files = cycle_audits(ctx.evidence, ctx.cycle)
     scale = ctx.evidence.scales[files["grade_scale"].iloc[0]]
-    return counts_table(grade_counts(files, scale.rated), ctx.policy, caption="Overall grades of case files by auditing tier",
-                        uid="gose_grades")
+    # Suppressed with the other tables by tier (issue 15): a tier whose row hides a count is hidden
+    # whole, so zeros beside it cannot say what a lone audit (the DCS's) found.
+    table = SuppressionRegistry(ctx.policy).table("grades", grade_counts(files, scale.rated), margin="tier")
+    return show.table(table, caption="Overall grades of case files by auditing tier", uid="gose_grades",
+                      policy=ctx.policy, index=True, counts=True)
 
 
 def moderation_section(ctx: Context, figures: dict) -> HTML:
@@ -129,7 +139,8 @@ def complaints(ctx: Context) -> HTML:
     rows = [{"Cycle": r.cycle, "Stage": f"stage {r.stage}", "Received": "c" if pol.is_small(r.received) else str(r.received),
              "Responded in time": show.rate_text(r.responded_in_time, r.received, pol),
              "Upheld": show.rate_text(r.upheld, r.received, pol)} for r in t.itertuples()]
-    return show.table(pd.DataFrame(rows), caption="Complaints by stage", uid="gose_complaints", policy=pol, counts=True)
+    return show.table(pd.DataFrame(rows), caption="Complaints by stage", uid="gose_complaints", policy=pol, counts=True,
+                      nocount=["Cycle", "Stage"])
 
 
 def indicators(ctx: Context) -> HTML:
@@ -143,15 +154,15 @@ def indicators(ctx: Context) -> HTML:
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
              "Compared with neighbours": r.vs_neighbours or ":", "Definition": f"{r.version}: {r.certainty}"}
             for r in t.itertuples()]
-    return show.table(pd.DataFrame(rows), caption=f"National indicators NI 59-68, {ctx.cycle}", uid="gose_indicators",
-                      policy=pol)
+    return show.table(pd.DataFrame(rows), caption=show.nocount(f"National indicators NI 59-68, {ctx.cycle}"),
+                      uid="gose_indicators", policy=pol, nocount=["Indicator", "Definition"])
 
 
 def indicator_charts(ctx: Context) -> HTML:
     """P charts of every indicator, signals marked."""
     charts = gose.indicator_charts(ctx)
     titles = {ni: DEFINITIONS[(ni, v)].title for (ni, v) in DEFINITIONS if ni in charts}
-    return chart_grid(charts, titles=titles)
+    return chart_grid(charts, titles=titles, policy=ctx.policy)
 
 
 def people(ctx: Context) -> HTML:
