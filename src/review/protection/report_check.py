@@ -50,6 +50,8 @@ NOCOUNT_CLASS = "review-nocount"
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
                         "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
 _TAG = re.compile(r"<[^>]*>")
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|"
+                         r"sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _CODE = re.compile(r'class\s*=\s*["\']?[^"\'>]*\b(?:jp-InputArea-editor|jp-InputPrompt|highlight|jp-CodeMirrorEditor|'
@@ -125,7 +127,7 @@ def _variants(content: str) -> Iterator[str]:
     """The forms in which an identifier could be read from a file's content."""
     base = normalise_text(content)
     yield base
-    yield normalise_text(_TAG.sub("", content))  # split by tags: C10<b></b>0123
+    yield normalise_text(_TAG.sub(" ", _INLINE_TAG.sub("", content)))  # split by inline tags: C10<b></b>0123
     yield normalise_text(_TAG.sub(" ", content))
     decoded = urllib.parse.unquote(base)
     if decoded != base:
@@ -138,7 +140,7 @@ def _variants(content: str) -> Iterator[str]:
         if strings:
             joined = "\n".join(strings)
             yield normalise_text(joined)
-            yield normalise_text(_TAG.sub("", joined))
+            yield normalise_text(_TAG.sub(" ", _INLINE_TAG.sub("", joined)))
             yield normalise_text(_TAG.sub(" ", joined))
 
 
