@@ -204,8 +204,16 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
         ended=_now(),
         duration_seconds=time.perf_counter() - t0,
         error=error,
-        headlines=list((results or {}).get("headlines", [])),
+        headlines=_marked_headlines(results or {}),
     )
+
+
+def _marked_headlines(results: dict[str, Any]) -> list[str]:
+    """Headlines, those recorded as not counts kept marked for the index (issue 15)."""
+    from review.views.presentation import nocount
+
+    marked = set(results.get("nocount_headlines", []))
+    return [nocount(h) if i in marked else h for i, h in enumerate(results.get("headlines", []))]
 
 
 def _run_tasks(

@@ -181,5 +181,7 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
                      "numerator": int(r["numerator"]), "denominator": int(r["denominator"]), "rate": rate,
                      "ci_low": low, "ci_high": high, "target": target, "neighbour_average": nb,
                      "previous_rate": prev_rate, "higher_is_better": d.higher_is_better, "meets_target": meets,
-                     "vs_neighbours": versus})
+                     "vs_neighbours": versus,
+                     "previous_numerator": int(prev["numerator"]) if prev is not None else 0,  # so a report can
+                     "previous_denominator": int(prev["denominator"]) if prev is not None else 0})  # withhold it
     return pd.DataFrame(rows)

@@ -30,8 +30,8 @@ def headlines(ctx: Context, figures: dict) -> HTML:
     if gob is not None:
         ci = gob.confidence_interval
         rate = show.rate_text(gob.k, gob.n, pol, interval=(ci.low, ci.high))
-        cards.append({"title": "Files graded Good or better", "status": "green" if gob.statistic >= 0.8 else (
-            "red" if gob.statistic < 0.65 else "amber"), "value": rate,
+        cards.append({"title": "Files graded Good or better", "status": show.band("green" if gob.statistic >= 0.8 else (
+            "red" if gob.statistic < 0.65 else "amber"), gob.k, gob.n, pol), "value": rate,
             "detail": f"From {gob.n} first audits of {figures['open_cases']:,} open cases; the interval allows for "
                       "the sample being a fraction of the caseload."})
     m = figures["moderation"]
@@ -149,10 +149,13 @@ def indicators(ctx: Context) -> HTML:
     pol = ctx.policy
     rows = [{"Indicator": f"{r.indicator} {r.title}", "Rate": show.rate_text(r.numerator, r.denominator, pol,
                                                                             interval=(r.ci_low, r.ci_high)),
-             "Last cycle": show.pct(r.previous_rate), "Target": show.pct(r.target) if pd.notna(r.target) else ":",
-             "Meets target": {True: "yes", False: "no"}.get(r.meets_target, "z"),
+             "Last cycle": pol.withhold(r.previous_numerator, of=r.previous_denominator) or show.pct(r.previous_rate),
+             "Target": show.pct(r.target) if pd.notna(r.target) else ":",
+             # judgements beside a withheld rate would narrow it: withheld with it (issue 15)
+             "Meets target": pol.withhold(r.numerator, of=r.denominator) or {True: "yes", False: "no"}.get(r.meets_target, "z"),
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
-             "Compared with neighbours": r.vs_neighbours or ":", "Definition": f"{r.version}: {r.certainty}"}
+             "Compared with neighbours": pol.withhold(r.numerator, of=r.denominator) or r.vs_neighbours or ":",
+             "Definition": f"{r.version}: {r.certainty}"}
             for r in t.itertuples()]
     return show.table(pd.DataFrame(rows), caption=show.nocount(f"National indicators NI 59-68, {ctx.cycle}"),
                       uid="gose_indicators", policy=pol, nocount=["Indicator", "Definition"])

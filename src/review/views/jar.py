@@ -45,7 +45,8 @@ def headlines(ctx: Context, measures: list[jar.Measure]) -> HTML:
         detail = m.label + (" (uncertain: the interval crosses a threshold)" if m.uncertain else "")
         if m.previous is not None and m.result is not None and not _policy(m, ctx).suppress:
             detail += f"; last cycle {show.pct(m.previous.statistic)}"
-        cards.append({"title": f"{m.finding}. {labels[m.finding]}", "status": m.judgement, "value": _level(m, ctx),
+        cards.append({"title": f"{m.finding}. {labels[m.finding]}", "value": _level(m, ctx),
+                      "status": show.band(m.judgement, m.k, m.n, _policy(m, ctx)),  # no band beside a withheld rate
                       "detail": detail})
     return show.headline_cards(cards, cycle=ctx.cycle, audience=ctx.params.audience)
 
@@ -56,10 +57,13 @@ def findings_table(ctx: Context, measures: list[jar.Measure]) -> HTML:
     rows = []
     for m in measures:
         change = ":"
-        if m.result is not None and m.previous is not None and _level(m, ctx) != "c":
+        pol = _policy(m, ctx)
+        if (m.result is not None and m.previous is not None and pol.withhold(m.k, of=m.n) is None
+                and pol.withhold(m.previous.k, of=m.previous.n) is None):  # both cycles shown, or no difference
             change = f"{100 * (m.result.statistic - m.previous.statistic):+.1f} points"
         rows.append({"Finding": f"{m.finding}. {labels[m.finding]}", "Evidence this cycle": m.label,
-                     "Level": _level(m, ctx), "Judgement": m.judgement + (" (uncertain)" if m.uncertain else ""),
+                     "Level": _level(m, ctx),
+                     "Judgement": ("c" if pol.withhold(m.k, of=m.n) else m.judgement + (" (uncertain)" if m.uncertain else "")),
                      "Change since last cycle": change})
     return show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {ctx.cycle}", uid="jar_findings",
                       policy=ctx.policy)
@@ -73,7 +77,8 @@ def record(ctx: Context, measures: list[jar.Measure]) -> object:
     improved = [m for m in measures if m.result and m.previous and m.result.statistic - m.previous.statistic > 0.05]
     worse = [m for m in measures if m.result and m.previous and m.result.statistic - m.previous.statistic < -0.05]
     counts = {j: sum(m.judgement == j for m in measures) for j in ("red", "amber", "green")}
-    headlines = [f"JAR findings: {counts['red']} red, {counts['amber']} amber, {counts['green']} green measures"]
+    headlines = [show.nocount(f"JAR findings: {counts['red']} red, {counts['amber']} amber, {counts['green']} green "
+                              "measures")]  # measures, not people
     figures = {"measures": jar.stocktake_frame(measures), "judgements": counts,
                "actions": [f"{m.finding}: {m.label}" for m in red],
                "changes": [f"{m.finding} {m.label}: improved" for m in improved]

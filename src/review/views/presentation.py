@@ -292,14 +292,17 @@ def control_charts(charts: Mapping[str, Any], policy: DisclosurePolicy, *, title
 
 
 def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
-    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped)."""
+    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped; those
+    recorded as not counts are marked, every other small number fails the publication check)."""
     rows = []
     for name, fw in FRAMEWORKS.items():
         if name == exclude:
             continue
         ran = name in results
         title = (f'<a href="{html.escape(name)}.html">{html.escape(fw.title)}</a>' if ran else html.escape(fw.title))
-        lines = "".join(f"<li>{html.escape(h)}</li>" for h in results.get(name, {}).get("headlines", []))
+        marked = set(results.get(name, {}).get("nocount_headlines", []))
+        lines = "".join(f"<li{' ' + NOCOUNT if i in marked else ''}>{html.escape(h)}</li>"
+                        for i, h in enumerate(results.get(name, {}).get("headlines", [])))
         rows.append(f"<tr><td>{title}</td><td>{'Reported' if ran else 'Not run this cycle'}</td>"
                     f"<td><ul>{lines}</ul></td></tr>")
     return HTML('<table id="T_framework_status"><caption>Framework reports this cycle</caption><thead><tr>'
