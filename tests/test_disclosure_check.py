@@ -237,3 +237,9 @@ def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed"
     assert "C100123" not in json.dumps(manifest)
+
+
+def test_a_pseudonym_in_a_published_page_is_individual_data(tmp_path):
+    plant = '<img alt="S-b42f49b33bd1: roles 6.2" src="data:image/png;base64,AA">'
+    assert "pseudonym" in _check(tmp_path, _page(plant))
+    assert "pseudonym" not in _check(tmp_path, _page(plant), audience="internal")

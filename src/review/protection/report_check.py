@@ -19,7 +19,9 @@ looks for:
 - any external address, in any form (``src``, ``href``, ``srcset``, ``action``, ``poster``, a meta
   refresh, CSS ``url()`` and ``@import``, ``<base>``, protocol-relative ``//host``, entity- or
   URL-encoded); embedded ``data:`` images and links between the cycle's own pages are allowed;
-- code cells (a report shows no code).
+- code cells (a report shows no code);
+- in a published page, any pseudonym (``S-`` and 12 hex digits): a published report shows
+  aggregates only, so a pseudonym there means individual scores, gradings or generosity.
 
 A finding names the file, the line, the channel and the kind of problem, never the value found.
 """
@@ -52,6 +54,7 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180
 _TAG = re.compile(r"<[^>]*>")
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|"
                          r"sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
+_PSEUDONYM = re.compile(r"(?<![a-z0-9])[csa]-[0-9a-f]{12}(?![a-z0-9])")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _CODE = re.compile(r'class\s*=\s*["\']?[^"\'>]*\b(?:jp-InputArea-editor|jp-InputPrompt|highlight|jp-CodeMirrorEditor|'
@@ -85,7 +88,8 @@ class Finding:
     Attributes
     ----------
     kind : str
-        ``raw identifier``, ``pseudonymisation key``, ``small count``, ``external URL`` or ``code cell``.
+        ``raw identifier``, ``pseudonymisation key``, ``small count``, ``pseudonym``, ``external URL`` or
+        ``code cell``.
     detail : str
         Where: file, line and channel (``text``, ``alt``, ``title``, a JSON path...).
     """
@@ -326,6 +330,9 @@ def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: 
     if _CODE.search(content):
         findings.append(Finding("code cell", f"{path.name}: the page shows code"))
     published = (audience or ("internal" if _is_internal(content) else "published")) == "published"
+    if published and any(_PSEUDONYM.search(normalise_text(v)) for v in (content, _INLINE_TAG.sub("", content))):
+        findings.append(Finding("pseudonym", f"{path.name}: a person's or case's pseudonym (individual-level "
+                                "figures belong in the internal report only)"))
     if published:
         findings += [Finding("small count", f"{path.name}: line {line}, {channel}: a number from 1 to {threshold} "
                              "not marked as other than a count")

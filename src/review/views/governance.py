@@ -30,6 +30,8 @@ def axes_table(ctx: Context) -> HTML:
     rows = [{"Axis": key.split(":")[0].title(), "Level": key.split(":")[1], "Mean score (0-10)": f"{g.loc[key].mean():.1f}",
              "Lowest rater": f"{g.loc[key].min():.1f}", "Highest rater": f"{g.loc[key].max():.1f}"}
             for axis, levels in GOVERNANCE_AXES.items() for key in (f"{axis}:{lv}" for lv in levels) if key in g.index]
+    if ctx.policy.suppress:  # the lowest and highest rater are one area manager's own scores (issue 15)
+        rows = [{k: v for k, v in row.items() if k not in ("Lowest rater", "Highest rater")} for row in rows]
     return show.table(pd.DataFrame(rows), caption="Roles and responsibilities, and communication flow", uid="gov_axes")
 
 
@@ -38,6 +40,8 @@ def pattern(ctx: Context) -> HTML:
     g = _group_scores(ctx)
     if g is None:
         return show.note("No governance ratings this cycle.")
+    if ctx.policy.suppress:  # each point is one area manager's own scores (issue 15)
+        return show.note("Each area manager's own scores are shown in the internal report only.")
     roles = g.loc[[k for k in g.index if k.startswith("roles:")]].mean()
     comms = g.loc[[k for k in g.index if k.startswith("communication:")]].mean()
     fig = show.new_figure(figsize=(5.5, 5))

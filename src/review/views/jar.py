@@ -17,7 +17,8 @@ _NOT_CHILDREN = DisclosurePolicy(audience="internal")  # managers' ratings and r
 
 
 def _policy(m: jar.Measure, ctx: Context) -> DisclosurePolicy:
-    return ctx.policy if m.counts_children else _NOT_CHILDREN
+    # managers' ratings are people's own gradings: suppressed like counts of children (issue 15)
+    return _NOT_CHILDREN if (m.source == "schedule" and not m.counts_children) else ctx.policy
 
 
 def _level(m: jar.Measure, ctx: Context) -> str:

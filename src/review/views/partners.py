@@ -16,6 +16,16 @@ __all__ = ["agreement", "divergence", "items", "record"]
 _RATINGS = DisclosurePolicy(audience="internal")  # ratings by agencies and managers count no child
 
 
+def _people(ctx: Context, framework: str) -> bool:
+    """Whether people (managers) rather than agencies rate this framework's items: then a published
+    report shows no rater's own figures and withholds counts of raters (issue 15)."""
+    from review.protection.pseudonym import identifier_rows
+
+    data = ctx.evidence.table("self_assessments")
+    return ctx.policy.suppress and bool(identifier_rows(data[data["framework"] == framework], "self_assessments",
+                                                         "rater").any())
+
+
 def items(ctx: Context, framework: str, *, uid: str) -> HTML:
     """Each item: its median rating, share Good or better, spread, and last cycle's median."""
     r = sa.ratings(ctx, framework)
@@ -25,11 +35,16 @@ def items(ctx: Context, framework: str, *, uid: str) -> HTML:
     now = sa.item_summary(r)
     prev = sa.item_summary(before).set_index("item")["median"] if before is not None else pd.Series(dtype=object)
     labels = {i: text for i, text, _ in FRAMEWORK_ITEMS[framework]}
-    frame = pd.DataFrame({"Item": [f"{i}. {labels[i]}" for i in now["item"]], "Raters": now["raters"],
-                          "Median rating": now["median"], "Rated Good or better": now["good_or_better"].map(show.pct),
+    people = _people(ctx, framework)
+    frame = pd.DataFrame({"Item": [f"{i}. {labels[i]}" for i in now["item"]],
+                          "Raters": [(ctx.policy.withhold(of=n) if people else None) or show.nocount(n) for n in now["raters"]],
+                          "Median rating": now["median"],
+                          "Rated Good or better": [(ctx.policy.withhold(round(g * n), of=n) if people else None) or show.pct(g)
+                                                   for g, n in zip(now["good_or_better"], now["raters"], strict=True)],
                           "Range": [f"{lo} to {hi}" for lo, hi in zip(now["lowest"], now["highest"], strict=True)],
                           "Median last cycle": [prev.get(i, ":") for i in now["item"]]})
-    return show.table(frame, caption="Ratings of each item", uid=uid)
+    return show.table(frame, caption="Ratings of each item", uid=uid, policy=ctx.policy if people else None,
+                      nocount=["Item", "Median rating", "Range", "Median last cycle"])  # scale positions, item numbers
 
 
 def agreement(ctx: Context, framework: str, *, uid: str) -> HTML:
@@ -47,8 +62,9 @@ def agreement(ctx: Context, framework: str, *, uid: str) -> HTML:
         icc = out["icc"]
         rows.append({"Measure": icc.method, "Value": f"{icc.statistic:.2f} ({icc.confidence_interval.low:.2f} to "
                                                      f"{icc.confidence_interval.high:.2f}); n {icc.n_units}"})
-    return show.table(pd.DataFrame(rows), caption=f"Agreement between {r.table.shape[1]} raters over "
-                                                   f"{r.table.shape[0]} items", uid=uid)
+    raters = (ctx.policy.withhold(of=r.table.shape[1]) if _people(ctx, framework) else None) or r.table.shape[1]
+    return show.table(pd.DataFrame(rows), caption=show.nocount(f"Agreement between {raters} raters over "
+                                                               f"{r.table.shape[0]} items"), uid=uid)
 
 
 def divergence(ctx: Context, framework: str, *, uid: str) -> HTML:
@@ -56,11 +72,15 @@ def divergence(ctx: Context, framework: str, *, uid: str) -> HTML:
     r = sa.ratings(ctx, framework)
     if r is None:
         return show.note("No ratings.")
+    if _people(ctx, framework):
+        return show.note("Each rater's own figures are shown in the internal report only; the published report "
+                         "gives the raters' ratings together.")
     d = sa.divergence(r)
     frame = pd.DataFrame({"Rater": d["rater"], "More favourable than the others by (steps)":
                           d["mean_difference"].map(lambda v: f"{v:+.2f}"),
                           "Items two or more steps from the rest": d["items_two_or_more_apart"]})
-    return show.table(frame, caption="Where the raters diverge", uid=uid)
+    return show.table(frame, caption="Where the raters diverge", uid=uid,
+                      nocount=["Items two or more steps from the rest"])  # agencies may be named; items, not people
 
 
 def record(ctx: Context, framework: str, extra: dict | None = None) -> object:
