@@ -243,3 +243,26 @@ def test_a_pseudonym_in_a_published_page_is_individual_data(tmp_path):
     plant = '<img alt="S-b42f49b33bd1: roles 6.2" src="data:image/png;base64,AA">'
     assert "pseudonym" in _check(tmp_path, _page(plant))
     assert "pseudonym" not in _check(tmp_path, _page(plant), audience="internal")
+
+
+def test_a_failed_notebook_page_and_manifest_quote_no_value(root, tmp_path, monkeypatch):
+    import review.batch.runner as runner
+    from review.cli import main
+
+    real = runner.execute_task
+
+    def failing(task):  # an exception whose message quotes a raw reference from the evidence
+        outcome = real(task)
+        from dataclasses import replace as _replace
+        return _replace(outcome, status="failed", error={"cell": 3, "ename": "ValueError",
+                                                         "evalue": "bad row C100123", "traceback": "C100123"})
+
+    monkeypatch.setattr(runner, "execute_task", failing)
+    out = tmp_path / "out"
+    assert main(["run", "--cycle", "2009-Q4", "--framework", "lscb_checklist", "--jobs", "1",
+                 "--output-root", str(out), "--quiet"]) == 1
+    folder = out / "2009-Q4"
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert "C100123" not in path.read_text(encoding="utf-8"), path.name
+    assert "code cell 3" in (folder / "lscb_checklist.html").read_text(encoding="utf-8")

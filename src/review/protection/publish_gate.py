@@ -33,7 +33,8 @@ def value_free_error(error: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"cell": error.get("cell"), "ename": ename, "evalue": evalue, "traceback": ""}
 
 
-def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]) -> str:
+def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str],
+                  heading: str = "The report was withheld before publication because the disclosure check found:") -> str:
     """A failure page naming the kinds of problem found, and no value."""
     items = "".join(f"<li>{html.escape(k)}</li>" for k in sorted(set(kinds)))
     return f"""<!DOCTYPE html>
@@ -43,7 +44,7 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 </head><body><div class="failed" role="alert" data-review-nocount>
 <h1>This report failed and must not be used</h1>
 <p>{html.escape(title)}, cycle {html.escape(cycle)}, audience {html.escape(audience)}.</p>
-<p>The report was withheld before publication because the disclosure check found:</p><ul>{items}</ul>
+<p>{html.escape(heading)}</p><ul>{items}</ul>
 <p>No figures from this run are shown. Fix the cause and run the cycle again.</p>
 </div></body></html>
 """
@@ -111,7 +112,14 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
                         error={"cell": None, "ename": "DisclosureCheck",
                                "evalue": "withheld before publication: " + ", ".join(sorted(set(failed[o.framework]))),
                                "traceback": ""})
-        elif o.status != "ok" and audience == "published":
-            (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
+        elif o.status != "ok":  # the notebook's own failure page quotes its exception, which can hold values
+            safe = value_free_error(o.error) or {}
+            where = f"code cell {safe['cell']}" if safe.get("cell") else "before any cell ran"
+            (staging / f"{o.framework}.html").write_text(withheld_page(
+                title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
+                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"],
+                heading="The report did not complete:"), encoding="utf-8")
+            if audience == "published":
+                (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
         out.append(replace(o, error=value_free_error(o.error)))
     return out
