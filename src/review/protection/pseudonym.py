@@ -104,7 +104,7 @@ def resolve_key(data_dir: Path) -> tuple[bytes, str]:
     if os.environ.get(KEY_FILE_ENV):
         path = Path(os.environ[KEY_FILE_ENV]).expanduser()
         where = f"the key file named by {KEY_FILE_ENV}"
-        if not path.is_file() or path.is_symlink() or not path.read_bytes().strip():
+        if not path.is_file() or not path.read_bytes().strip():
             raise ParameterError(f"{KEY_FILE_ENV} must name a regular file holding the pseudonymisation key")
         return _checked(path.read_bytes().strip(), where, demo), where
     if demo:
