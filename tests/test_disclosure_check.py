@@ -266,3 +266,17 @@ def test_a_failed_notebook_page_and_manifest_quote_no_value(root, tmp_path, monk
         if path.is_file():
             assert "C100123" not in path.read_text(encoding="utf-8"), path.name
     assert "code cell 3" in (folder / "lscb_checklist.html").read_text(encoding="utf-8")
+
+
+def test_every_id_column_is_classified_as_a_reference_or_not():
+    from review.data.schema import (
+        AUDIT_FIELDS,
+        CASE_FIELDS,
+        DATASETS,
+        NOT_IDENTIFYING,
+        PERSON_FIELDS,
+    )
+
+    ids = {(d.name, c.name) for d in DATASETS.values() for c in d.columns if c.kind == "id"}
+    declared = [(k, c) for m in (PERSON_FIELDS, CASE_FIELDS, AUDIT_FIELDS, NOT_IDENTIFYING) for k, v in m.items() for c in v]
+    assert sorted(ids) == sorted(declared)  # each once: a new id column must be classified on purpose
