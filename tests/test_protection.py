@@ -21,8 +21,15 @@ from review.protection.disclosure import (
     suppress_table,
     suppressed_rate,
 )
-from review.protection.pseudonym import DEMO_MARKER, KEY_ENV, pseudonym, pseudonymise, resolve_key
-from review.protection.report_check import check_report, raw_identifiers
+from review.protection.pseudonym import (
+    DEMO_KEY,
+    DEMO_MARKER,
+    KEY_ENV,
+    pseudonym,
+    pseudonymise,
+    resolve_key,
+)
+from review.protection.report_check import check_report, check_run_folder, raw_identifiers
 from review.protection.safe_export import neutralise, write_csv, write_xlsx
 
 PUBLISHED = DisclosurePolicy()
@@ -141,6 +148,8 @@ def test_published_demo_reports_pass_the_check(demo_run, root):
     ids = raw_identifiers(root / "data" / "demo")
     for page in folder.glob("*.html"):
         assert check_report(page, identifiers=ids) == [], page.name
+    # every file the run wrote (results, manifest, executed notebooks): no identifier, no key
+    assert all(f == [] for f in check_run_folder(folder, identifiers=ids, key=DEMO_KEY).values())
     assert main(["check-report", str(folder)]) == 0
 
 
@@ -148,8 +157,8 @@ def test_published_demo_reports_pass_the_check(demo_run, root):
     ("plant", "kind"),
     [
         ("<p>Follow up case C100123 with the team.</p>", "raw identifier"),
-        ("<p>Inadequate: 7.5% (3 of 40; CI 2.6% to 19.9%)</p>", "small count in a rate"),
-        ('<table class="review-counts"><tr><td>Good</td><td>3</td></tr></table>', "unsuppressed count"),
+        ("<p>Inadequate: 7.5% (3 of 40; CI 2.6% to 19.9%)</p>", "small count"),
+        ('<table class="review-counts"><tr><td>Good</td><td>3</td></tr></table>', "small count"),
         ('<script src="https://cdn.example.org/x.js"></script>', "external URL"),
         ('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor">import os</div>', "code cell"),
     ],

@@ -105,7 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
     chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
     chk.add_argument("--data", default="data/demo", help="data folder whose raw identifiers must not appear")
-    chk.add_argument("--threshold", type=int, default=5, help="counts from 1 to this must be suppressed (default 5)")
+    chk.add_argument("--threshold", type=int, default=None,
+                     help="counts from 1 to this must not be shown (default: the params file's suppression_threshold)")
+    chk.add_argument("--params", type=Path, default=None,
+                     help="the run's params file: its suppression_threshold, audience and data folder are used "
+                          "(default params/<cycle>.yaml when a cycle folder is checked)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
@@ -258,15 +262,29 @@ def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_report(args: argparse.Namespace) -> int:
-    from review.protection.report_check import check_report, raw_identifiers
+    """Every file of a run folder (pages, results, manifest, executed notebooks), or the pages given."""
+    from review.config.params import default_params_path, load_cycle_params
+    from review.config.paths import resolve
+    from review.protection.pseudonym import resolve_key
+    from review.protection.report_check import check_file, raw_identifiers
 
-    identifiers = raw_identifiers(args.data)
-    pages = [p for path in args.paths for p in (sorted(path.glob("*.html")) if path.is_dir() else [path])]
-    if not pages:
-        raise ParameterError(f"no HTML report found in {[str(p) for p in args.paths]}")
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise ParameterError(f"not found: {', '.join(missing)}")
+    files = [p for path in args.paths for p in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir()
+                                                 else [path])]
+    if not files:
+        raise ParameterError(f"no file found in {[str(p) for p in args.paths]}")
+    params_file = args.params or next((default_params_path(p.name) for p in args.paths
+                                       if p.is_dir() and default_params_path(p.name).is_file()), None)
+    common = load_cycle_params(params_file).common if params_file else {}
+    threshold = args.threshold if args.threshold is not None else int(common.get("suppression_threshold", 5))
+    data = resolve(common["data_dir"]) if params_file and args.data == "data/demo" else resolve(args.data)
+    identifiers = raw_identifiers(data)
+    key, _ = resolve_key(data)
     bad = 0
-    for page in pages:
-        findings = check_report(page, identifiers=identifiers, threshold=args.threshold)
+    for page in files:
+        findings = check_file(page, identifiers=identifiers, threshold=threshold, key=key)
         if findings:
             bad += 1
             print(f"{page}: {len(findings)} problem(s)")

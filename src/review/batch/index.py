@@ -39,7 +39,8 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
     for o in outcomes:
         fw = FRAMEWORKS[o.framework]
         status = "Completed" if o.status == "ok" else "FAILED: do not use"
-        headlines = "".join(f"<li>{html.escape(h)}</li>" for h in o.headlines)
+        headlines = "".join(f"<li{' data-review-nocount' if type(h).__name__ == 'NoCount' else ''}>{html.escape(h)}</li>"
+                            for h in o.headlines)
         j = judged[o.framework]
         rag = "; ".join(f"{j.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if j.rag_counts else ":"
         act = "".join(f"<li>{html.escape(a)}</li>" for a in j.needs_action or ())
@@ -68,7 +69,7 @@ tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
   @top-right {{ content: "{mark}"; font: 700 9pt system-ui, Arial, sans-serif; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
 </style></head><body class="review-report audience-{e(audience)}">
-<header class="review-header"><div class="review-banner audience-{e(audience)}">Safeguarding review &middot;
+<header class="review-header" data-review-nocount><div class="review-banner audience-{e(audience)}">Safeguarding review &middot;
 cycle {e(cycle)} &middot; {banner}</div></header>
 <main>
 <h1>Safeguarding review, cycle {e(cycle)}</h1>

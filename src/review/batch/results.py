@@ -92,7 +92,10 @@ def record(
     figures : mapping
         Figure name to value (result dataclasses, numbers, text, nested mappings).
     headlines : sequence of str, default: ``()``
-        Short sentences, already formatted for people, shown on the cycle's index page.
+        Short sentences, already formatted for people, shown on the cycle's index page. A
+        headline whose numbers are not counts of people or cases (measures, indicators, reports)
+        is passed as :func:`review.views.presentation.nocount` text, so the published index
+        marks it; every other small number in a headline fails the publication check.
 
     Returns
     -------
@@ -105,6 +108,9 @@ def record(
         "figures": to_jsonable(figures),
         "headlines": [str(h) for h in headlines],
     }
+    marked = [i for i, h in enumerate(headlines) if type(h).__name__ == "NoCount"]  # issue 15: not counts
+    if marked:
+        payload["nocount_headlines"] = marked
     return _Recorded(payload)
 
 

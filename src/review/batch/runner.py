@@ -205,8 +205,16 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
         ended=_now(),
         duration_seconds=time.perf_counter() - t0,
         error=error,
-        headlines=list((results or {}).get("headlines", [])),
+        headlines=_marked_headlines(results or {}),
     )
+
+
+def _marked_headlines(results: dict[str, Any]) -> list[str]:
+    """Headlines, those recorded as not counts kept marked for the index (issue 15)."""
+    from review.views.presentation import nocount
+
+    marked = set(results.get("nocount_headlines", []))
+    return [nocount(h) if i in marked else h for i, h in enumerate(results.get("headlines", []))]
 
 
 def _run_tasks(
@@ -291,6 +299,7 @@ def run_cycle(
     from review.batch.index import write_index, write_manifest
     from review.batch.provenance import git_state, input_files, package_versions
     from review.config.paths import resolve
+    from review.protection.publish_gate import guard_staging
 
     names = list(frameworks) if frameworks else list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
@@ -328,6 +337,7 @@ def run_cycle(
             tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
                              evidence_cache=str(cache)) for fw in wave]
             outcomes.extend(_run_tasks(tasks, n_jobs, progress))
+        outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen})  # issue 15
         summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
         write_manifest(
             staging / "manifest.json",
@@ -345,6 +355,7 @@ def run_cycle(
             },
         )
         write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+        summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes)))  # issue 15: all files
         _publish(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -473,3 +473,40 @@ DATASETS["lscb_challenges"] = Dataset(
     key=("challenge_id",),
     required=False,
 )
+# --- identifiers: which fields refer to a person, a case or an audit -------------------------------
+# Declared by field, never by what a row's label says: every reference in these fields is replaced
+# by a keyed pseudonym at load (review.protection.pseudonym). A test checks that every `id` column
+# of DATASETS is listed either here or in NOT_IDENTIFYING, so a new column is classified on purpose.
+
+PERSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "staff": ("staff_id",),
+    "frame": ("allocated_worker", "team_manager"),
+    "audits": ("auditor_id",),
+    "self_assessments": ("rater",),
+}
+"""Fields that name a member of staff, a rater, an auditor or a manager (pseudonym prefix ``S``)."""
+
+CASE_FIELDS: dict[str, tuple[str, ...]] = {"frame": ("case_ref",), "audits": ("case_ref",)}
+"""Fields that name a child's case (pseudonym prefix ``C``)."""
+
+AUDIT_FIELDS: dict[str, tuple[str, ...]] = {"audits": ("audit_id", "moderation_of")}
+"""Fields that name an audit (pseudonym prefix ``A``)."""
+
+ORGANISATION_ROWS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("self_assessments", "rater"): ("rater_type", ("agency",)),
+}
+"""A person field whose rows may instead name an organisation, which may be named: (dataset, field) ->
+(the column saying which, the values meaning an organisation, compared without regard to case and
+spaces). Every other row of the field is a person, whatever its label ("Manager", "area manager")."""
+
+NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
+    "grade_scales": ("scale_id",),
+    "criteria": ("criterion", "scale_id"),
+    "teams": ("team",),
+    "staff": ("team",),
+    "frame": ("team",),
+    "audits": ("team", "grade_scale"),
+    "indicators": ("indicator", "definition_version"),
+    "self_assessments": ("item", "grade_scale"),
+}
+"""`id` columns that name no person, case or audit (teams, scales, indicators, framework items)."""

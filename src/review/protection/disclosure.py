@@ -27,7 +27,8 @@ import pandas as pd
 
 from review.exceptions import ParameterError
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppress_table", "suppressed_rate"]
+__all__ = ["SYMBOLS", "DisclosurePolicy", "SuppressionRegistry", "footnote", "round_half_up", "suppress_table",
+           "suppressed_rate"]
 
 SYMBOLS = {
     "c": "confidential: a count of 1 to 5, or a figure from which one could be worked out",
@@ -77,6 +78,52 @@ class DisclosurePolicy:
     def is_small(self, count: float) -> bool:
         """Whether a count is in the suppressed range."""
         return self.suppress and self.low <= count <= self.high
+
+    def withhold(self, count: float | None = None, *, of: float | None = None) -> str | None:
+        """The symbol a published page shows instead of a figure, or None when the figure may be shown.
+
+        The one place where a figure is withheld: every table cell, card, headline, chart point,
+        axis label, alt text, previous-cycle column, difference and judgement band a published
+        page shows asks here first (directly or through :mod:`review.views.presentation`).
+
+        Parameters
+        ----------
+        count : float, optional
+            A count of people or cases, or the numerator of a rate when ``of`` is given.
+        of : float, optional
+            The group the figure is about: the denominator of a rate, or the number of units
+            behind a statistic (pairs behind a kappa, files behind a mean).
+
+        Returns
+        -------
+        str or None
+            ``c`` (a count from ``low`` to ``high``, a rate whose count or complement is one, or a
+            figure about a group smaller than ``min_group``), ``z`` (a rate of nothing) or None.
+
+        Notes
+        -----
+        A judgement or red/amber/green band is shown only when the figure it judges is shown: a
+        band beside a withheld rate would narrow the hidden value to the band's range, which may
+        be narrower than what suppression hides. Differences between cycles are shown only when
+        both cycles' figures are.
+
+        >>> p = DisclosurePolicy()
+        >>> p.withhold(3), p.withhold(12), p.withhold(3, of=40), p.withhold(20, of=40), p.withhold(of=8)
+        ('c', None, 'c', None, 'c')
+        >>> DisclosurePolicy(audience="internal").withhold(3, of=4) is None
+        True
+        """
+        if not self.suppress:
+            return None
+        if of is None:
+            return "c" if count is not None and self.is_small(count) else None
+        if of == 0:
+            return "z"
+        if of < self.min_group or self.is_small(of):
+            return "c"
+        if count is not None and (self.is_small(count) or self.is_small(of - count)):
+            return "c"
+        return None
 
 
 def round_half_up(value: float, decimals: int = 0) -> float:
@@ -164,13 +211,7 @@ def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:
     A rate is suppressed when its count or the complementary count (n - k) is in the suppressed
     range, and withheld when the group is smaller than ``policy.min_group``.
     """
-    if not policy.suppress:
-        return None
-    if n == 0:
-        return "z"
-    if policy.is_small(k) or policy.is_small(n - k) or n < policy.min_group:
-        return "c"
-    return None
+    return policy.withhold(k, of=n)
 
 
 def footnote(policy: DisclosurePolicy) -> str:
@@ -183,3 +224,72 @@ def footnote(policy: DisclosurePolicy) -> str:
             f"worked out (secondary suppression); percentages of groups smaller than {policy.min_group} are "
             f"withheld (c). Counts are {rounding}; percentages are rounded half up. Symbols: "
             + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items()) + ".")
+
+
+class SuppressionRegistry:
+    """Secondary suppression across the tables of one report.
+
+    Two tables of the same report can give away a cell that each hides on its own: grades by
+    tier read with the programme table (one DCS audit) reveal the Director's grade. Register each
+    table of counts that shares margins with another under a name for its shared margin; the
+    registry suppresses the tables together, so that a margin total shown in one table is hidden
+    wherever a cell adding up to it is hidden in another, and no row of any registered table is
+    left with a single hidden cell.
+
+    Examples
+    --------
+    >>> reg = SuppressionRegistry(DisclosurePolicy())
+    >>> grades = pd.DataFrame({"Good": [30, 20, 1], "Adequate": [12, 9, 0]}, index=["TM", "SM", "DCS"])
+    >>> out = reg.table("grades", grades, margin="tier")
+    >>> out.loc["DCS"].tolist()  # the zero would say which grade the one DCS audit got
+    ['c', 'c', 'c']
+    >>> sorted(reg.hidden_margins("tier"))  # SM's total is hidden too, or DCS's = Total - TM - SM
+    ['DCS', 'SM']
+    >>> reg.count("tier", "DCS", 1)
+    'c'
+    """
+
+    def __init__(self, policy: DisclosurePolicy) -> None:
+        self.policy = policy
+        self._hidden: dict[str, set[str]] = {}
+
+    def table(self, name: str, counts: pd.DataFrame, *, margin: str, totals: bool = True) -> pd.DataFrame:
+        """Suppress a table of counts whose rows are categories of ``margin`` (tiers, teams...).
+
+        Rows already hidden by an earlier table on the same margin keep being hidden; rows this
+        table hides are recorded for the tables that follow (and for :meth:`count`).
+        """
+        out = suppress_table(counts, self.policy, totals=totals)
+        hidden = self._hidden.setdefault(margin, set())
+        if not self.policy.suppress:
+            return out
+        body = [i for i in out.index if not (totals and i == "Total")]
+        for label in body:
+            if (totals and out.loc[label, "Total"] == "c") or (not totals and (out.loc[label] == "c").any()):
+                hidden.add(str(label))
+        whole = [label for label in body if str(label) in hidden]
+        for label in whole:  # zeros beside a hidden cell would say where it is
+            out.loc[label] = "c"
+        if totals and whole:
+            for column in out.columns:
+                if (out.loc[body, column] == "c").sum() == 1:
+                    out.loc["Total", column] = "c"
+            if (out.loc["Total", out.columns[:-1]] == "c").sum() == 1:
+                out.loc["Total", "Total"] = "c"
+        return out
+
+    def hidden_margins(self, margin: str) -> set[str]:
+        """Categories of ``margin`` that some registered table hides."""
+        return set(self._hidden.get(margin, set()))
+
+    def count(self, margin: str, label: str, value: float) -> str | None:
+        """The symbol for a figure about one category of ``margin`` shown anywhere else in the report
+        (a programme table's audits of the DCS), or None when it may be shown."""
+        if not self.policy.suppress:
+            return None
+        if str(label) in self._hidden.get(margin, set()):
+            return "c"
+        symbol = self.policy.withhold(value)
+        if symbol:
+            self._hidden.setdefault(margin, set()).add(str(label))
+        return symbol

@@ -1,35 +1,98 @@
-"""Checking a report before it travels: ``review check-report PATH``.
+"""Checking what a run writes before it travels: ``review check-report PATH``.
 
-A published report must not contain a raw identifier from the inputs, an unsuppressed count of
-1 to 5 about children, an external URL (a script, style, image or font fetched from the
-internet), or a code cell. Counts about children are recognised where the workbook writes them:
-cells of tables marked ``review-counts`` and rates written "x% (k of n)" (rates of ratings,
-returns or staff carry their unit, "(3 of 5 ratings)", and are not counts of children).
+The check denies by default. In a published page every whole number from 1 to the suppression
+threshold is a finding wherever it stands (table cells, text, headings, titles, alt text and
+other attributes), because it may count children, cases or staff: ``n=2``, ``(2 of 40
+children)``, ``2/5``. Elements whose numbers are something else (grade positions, days, years,
+item numbers, percentages, dates, cycle names, the disclosure footnote) are exempt only when the
+workbook marked them where it wrote them, with the attribute ``data-review-nocount`` (or the class
+``review-nocount``) on the element or an ancestor; :mod:`review.views.presentation` marks what its
+helpers write.
+
+In every file a run writes (pages, results JSON, the manifest, executed notebooks) the check also
+looks for:
+
+- raw identifiers from the inputs, matched without regard to case, across tags, around
+  punctuation and through zero-width and other invisible characters, and after undoing HTML
+  entities, JSON escapes and URL escapes;
+- the pseudonymisation key, as text, hex or base64;
+- any external address, in any form (``src``, ``href``, ``srcset``, ``action``, ``poster``, a meta
+  refresh, CSS ``url()`` and ``@import``, ``<base>``, protocol-relative ``//host``, entity- or
+  URL-encoded); embedded ``data:`` images and links between the cycle's own pages are allowed;
+- code cells (a report shows no code);
+- in a published page, any pseudonym (``S-`` and 12 hex digits): a published report shows
+  aggregates only, so a pseudonym there means individual scores, gradings or generosity.
+
+A finding names the file, the line, the channel and the kind of problem, never the value found.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import html as htmllib
+import json
 import re
-from collections.abc import Iterable
+import unicodedata
+import urllib.parse
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["Finding", "check_report", "raw_identifiers"]
+__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "check_file", "check_report", "check_run_folder",
+           "normalise_text", "raw_identifiers", "small_counts"]
 
-_EXTERNAL = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import)""", re.I)
-_ANY_URL = re.compile(r"https?://[^\s\"'<>)]+", re.I)
-_CODE = re.compile(r'class="[^"]*\b(?:jp-InputArea-editor|highlight|jp-CodeMirrorEditor)\b')
-_RATE = re.compile(r"\((\d[\d,]*) of (\d[\d,]*)[;)]")
-_COUNT_TABLE = re.compile(r"<table[^>]*\breview-counts\b[^>]*>(.*?)</table>", re.S | re.I)
-_CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S | re.I)
-_TAG = re.compile(r"<[^>]+>")
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{2,}")
+NOCOUNT_ATTRIBUTE = "data-review-nocount"
+"""Marks an element (and everything inside it) whose numbers are not counts of people or cases."""
+NOCOUNT_CLASS = "review-nocount"
+"""The same mark as a class, for places where only a class can be added."""
+
+# Characters that render as nothing (or as a soft break) and could split an identifier unseen.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+_TAG = re.compile(r"<[^>]*>")
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|"
+                         r"sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
+_PSEUDONYM = re.compile(r"(?<![a-z0-9])[csa]-[0-9a-f]{12}(?![a-z0-9])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+_CODE = re.compile(r'class\s*=\s*["\']?[^"\'>]*\b(?:jp-InputArea-editor|jp-InputPrompt|highlight|jp-CodeMirrorEditor|'
+                   r'input_area)\b', re.I)
+_SCHEME = re.compile(r"(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*)\s*:", re.I)
+_URL_ATTRIBUTES = {"src", "href", "srcset", "action", "formaction", "poster", "background", "cite", "ping", "data",
+                   "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "icon", "xlink:href", "imagesrcset",
+                   "archive", "classid", "usemap", "profile"}
+_EXTERNAL_TEXT = [
+    re.compile(r"\b(?:https?|ftps?|wss?|file|gopher|smb|sftp)\s*:\s*[/\\]\s*[/\\]", re.I),
+    re.compile(r"url\s*\(\s*[\"']?\s*(?!data:|#|[\"']?\s*\))", re.I),
+    re.compile(r"@import", re.I),
+    re.compile(r"<\s*base[\s>]", re.I),
+    re.compile(r"http-equiv\s*=\s*[\"']?\s*refresh", re.I),
+    re.compile(r"\bimage-set\s*\(", re.I),
+]
+# Attributes whose value is structure, not text a reader sees (numbers in them are not counts).
+_STRUCTURAL = {"class", "id", "style", "rel", "type", "charset", "lang", "width", "height", "colspan", "rowspan",
+               "name", "role", "headers", "scope", "dir", "tabindex", "loading", "decoding", "xmlns", "crossorigin",
+               "integrity", "media", "sizes", "target", "for", "http-equiv", "hidden", "viewbox",
+               "d", "transform", "points", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "fill",
+               "stroke", "stroke-width", "version", "xmlns:xlink", "preserveaspectratio", "aria-hidden",
+               NOCOUNT_ATTRIBUTE} | _URL_ATTRIBUTES
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing that must not be in the report."""
+    """One thing that must not be in what a run writes; it names where, never the value found.
+
+    Attributes
+    ----------
+    kind : str
+        ``raw identifier``, ``pseudonymisation key``, ``small count``, ``pseudonym``, ``external URL`` or
+        ``code cell``.
+    detail : str
+        Where: file, line and channel (``text``, ``alt``, ``title``, a JSON path...).
+    """
 
     kind: str
     detail: str
@@ -39,60 +102,262 @@ class Finding:
 
 
 def raw_identifiers(data_dir: str | Path) -> set[str]:
-    """Every raw case, audit and staff reference in a data folder (before pseudonymisation)."""
-    from review.data import load_evidence
-    from review.protection.pseudonym import IDENTIFIERS
+    """Every raw reference to a case, audit or person in a data folder (before pseudonymisation).
 
-    evidence = load_evidence(data_dir)
-    found: set[str] = set()
-    for name, columns in IDENTIFIERS.items():
-        if name in evidence.tables:
-            for column in columns:
-                found.update(str(v) for v in evidence.tables[name][column].dropna())
-    sa = evidence.tables.get("self_assessments")
-    if sa is not None:
-        found.update(str(v) for v in sa.loc[sa["rater_type"].str.lower().isin(["manager", "area manager"]), "rater"])
+    The fields are those :data:`review.protection.pseudonym.IDENTIFIERS` declares, whatever the
+    row's labels say (a rater is a person unless the row names an agency).
+    """
+    from review.data import load_evidence
+    from review.protection.pseudonym import identifier_values
+
+    return identifier_values(load_evidence(data_dir))
+
+
+def normalise_text(text: str) -> str:
+    """Text as a reader would see it, for matching: entities undone, invisible characters removed,
+    compatibility forms folded (NFKC) and case folded.
+
+    >>> normalise_text("C1&#8203;00123&amp;")
+    'c100123&'
+    """
+    previous = None
+    while previous != text:  # double-encoded entities too
+        previous, text = text, htmllib.unescape(text)
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return _INVISIBLE.sub("", text).casefold()
+
+
+def _variants(content: str) -> Iterator[str]:
+    """The forms in which an identifier could be read from a file's content."""
+    base = normalise_text(content)
+    yield base
+    yield normalise_text(_TAG.sub(" ", _INLINE_TAG.sub("", content)))  # split by inline tags: C10<b></b>0123
+    yield normalise_text(_TAG.sub(" ", content))
+    decoded = urllib.parse.unquote(base)
+    if decoded != base:
+        yield normalise_text(decoded)
+    if content.lstrip().startswith(("{", "[")):
+        try:
+            strings = list(_json_strings(json.loads(content)))
+        except ValueError:
+            strings = []
+        if strings:
+            joined = "\n".join(strings)
+            yield normalise_text(joined)
+            yield normalise_text(_TAG.sub(" ", _INLINE_TAG.sub("", joined)))
+            yield normalise_text(_TAG.sub(" ", joined))
+
+
+def _json_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)
+
+
+def _identifier_pattern(identifiers: Iterable[str]) -> re.Pattern[str] | None:
+    wanted = sorted({normalise_text(str(i)).strip() for i in identifiers} - {""}, key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in wanted) + r")(?![a-z0-9])")
+
+
+def _key_forms(key: bytes) -> list[str]:
+    forms = {key.hex(), base64.b64encode(key).decode("ascii").rstrip("=")}
+    with contextlib.suppress(UnicodeDecodeError):
+        forms.add(key.decode("utf-8"))
+    return sorted({normalise_text(f) for f in forms if len(f.strip()) >= 8})
+
+
+def _line(content: str, position: int) -> int:
+    return content.count("\n", 0, position) + 1
+
+
+def _secrets(content: str, name: str, pattern: re.Pattern[str] | None, key_forms: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    seen_ids = seen_key = False
+    for text in _variants(content):
+        if pattern is not None and not seen_ids and pattern.search(text):
+            findings.append(Finding("raw identifier", f"{name}: a raw case, audit or staff reference"))
+            seen_ids = True
+        if key_forms and not seen_key and any(f in text for f in key_forms):
+            findings.append(Finding("pseudonymisation key", f"{name}: the key (or its hex or base64 form)"))
+            seen_key = True
+    return findings
+
+
+def small_counts(text: str, threshold: int) -> list[int]:
+    """Whole numbers from 1 to ``threshold`` in a piece of text, in the forms a count can take.
+
+    Decimals ("0.58", "2.5%") are not counts; a thousands-separated number is one number; digits
+    glued to letters (``Q4``, ``NI61``) are part of a name.
+
+    >>> small_counts("n=2; (3 of 40 children); 2/5; kappa 0.58; 1,234; Q4", 5)
+    [2, 3, 2, 5]
+    """
+    found = []
+    for m in _NUMBER.finditer(unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))):
+        token = m.group(0)
+        if _THOUSANDS.fullmatch(token):
+            parts = [token.replace(",", "")]
+        elif "." in token:
+            continue
+        else:
+            parts = token.split(",")
+        found += [int(p) for p in parts if 1 <= int(p) <= threshold]
     return found
 
 
-def _text(fragment: str) -> str:
-    return htmllib.unescape(_TAG.sub(" ", fragment)).strip()
+def _external_attribute(name: str, value: str) -> bool:
+    value = normalise_text(urllib.parse.unquote(value)).strip()
+    if name in ("srcset", "imagesrcset"):
+        return any(_external_attribute("src", part.strip().split(" ")[0]) for part in value.split(",")
+                   if part.strip() and not part.strip().startswith("data:"))
+    if not value or value.startswith(("#", "data:image/", "data:font/")):
+        return False
+    if value.startswith(("//", "\\\\", "/\\", "\\/")):
+        return True
+    scheme = _SCHEME.match(value)
+    return bool(scheme) and not value.startswith("data:")
 
 
-def check_report(path: str | Path, *, identifiers: Iterable[str] = (), threshold: int = 5) -> list[Finding]:
-    """Scan an HTML report; return what must not be in it (empty when it is clean).
+class _Page(HTMLParser):
+    """Walks a page: text nodes and attribute values, each with whether it is marked no-count."""
+
+    def __init__(self, threshold: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.threshold = threshold
+        self.stack: list[tuple[str, bool, bool]] = []  # tag, marked, hidden-from-reader (style/script)
+        self.findings: list[tuple[str, int]] = []  # (channel, line)
+        self.urls: list[tuple[str, int]] = []
+
+    @property
+    def marked(self) -> bool:
+        return any(m for _, m, _ in self.stack)
+
+    @property
+    def code(self) -> bool:
+        return any(h for _, _, h in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k.lower(): (v or "") for k, v in attrs}
+        classes = attributes.get("class", "").split()
+        marked = NOCOUNT_ATTRIBUTE in attributes or NOCOUNT_CLASS in classes
+        line = self.getpos()[0]
+        for name, value in attributes.items():
+            if name in _URL_ATTRIBUTES and _external_attribute(name, value):
+                self.urls.append((f"attribute {name}", line))
+            if name == "content" and re.search(r"\burl\s*=", value, re.I):
+                self.urls.append(("meta refresh", line))
+            if name.startswith("on") and re.search(r"(?:https?|ftp)\s*:|//", value, re.I):
+                self.urls.append((f"attribute {name}", line))
+            if name in _STRUCTURAL or name.startswith(("data-jp-", "data-mime")) or self.marked or marked:
+                continue
+            if small_counts(htmllib.unescape(value), self.threshold):
+                self.findings.append((f"attribute {name} of <{tag}>", line))
+        if tag.lower() not in _VOID:
+            self.stack.append((tag.lower(), marked, tag.lower() in ("style", "script")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag.lower() not in _VOID and self.stack and self.stack[-1][0] == tag.lower():
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.code or self.marked:
+            return
+        if small_counts(data, self.threshold):
+            where = self.stack[-1][0] if self.stack else "document"
+            self.findings.append((f"text in <{where}>", self.getpos()[0]))
+
+
+def _is_internal(page: str) -> bool:
+    return bool(re.search(r"audience:\s*internal\b", _TAG.sub(" ", page)))
+
+
+def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: int = 5,
+               audience: str | None = None, key: bytes | None = None,
+               _pattern: re.Pattern[str] | None = None) -> list[Finding]:
+    """Scan one file a run wrote; return what must not be in it (empty when it is clean).
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The report.
+        An HTML page, results JSON, manifest or executed notebook (any text file).
     identifiers : iterable of str
         Raw references from the inputs (see :func:`raw_identifiers`).
     threshold : int, default: ``5``
-        Counts from 1 to this must be suppressed in a published report.
+        Counts from 1 to this must not be shown in a published page (the run's
+        ``suppression_threshold``).
+    audience : str, optional
+        ``published`` or ``internal``; default read from the page (published unless the page says
+        ``audience: internal``). Small counts are looked for in published HTML pages only.
+    key : bytes, optional
+        The pseudonymisation key, which must appear nowhere.
 
     Returns
     -------
     list of Finding
     """
-    page = Path(path).read_text(encoding="utf-8")
-    findings = [Finding("external URL", m.group(0)) for m in _EXTERNAL.finditer(page)]
-    findings += [Finding("external URL", m.group(0)) for m in _ANY_URL.finditer(_TAG.sub(" ", re.sub(
-        r"<style.*?</style>", "", page, flags=re.S)))]
-    findings += [Finding("code cell", m.group(0)) for m in _CODE.finditer(page)]
-    wanted = set(identifiers)
-    if wanted:
-        tokens = set(_TOKEN.findall(htmllib.unescape(page)))
-        findings += [Finding("raw identifier", token) for token in sorted(tokens & wanted)]
-    if re.search(r"audience:\s*published", page):
-        text = htmllib.unescape(page)
-        for m in _RATE.finditer(text):
-            k, n = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
-            if 1 <= k <= threshold or 1 <= n - k <= threshold:
-                findings.append(Finding("small count in a rate", m.group(0)))
-        for table in _COUNT_TABLE.finditer(page):
-            for cell in _CELL.findall(table.group(1)):
-                value = _text(cell).replace(",", "")
-                if value.isdigit() and 1 <= int(value) <= threshold:
-                    findings.append(Finding("unsuppressed count", f"{value} in a table of counts"))
+    path = Path(path)
+    content = path.read_bytes().decode("utf-8", errors="replace")
+    pattern = _pattern if _pattern is not None else _identifier_pattern(identifiers)
+    findings = _secrets(content, path.name, pattern, _key_forms(key) if key else [])
+    if path.suffix.lower() not in (".html", ".htm"):
+        return findings
+    page = _Page(threshold)
+    page.feed(content)
+    page.close()
+    urls = {(channel, line) for channel, line in page.urls}
+    normalised = _TAG.sub(" ", normalise_text(re.sub(r"data:[a-z/+.-]+;base64,[A-Za-z0-9+/=\s]+", "", content)))
+    for rx in _EXTERNAL_TEXT:
+        for m in rx.finditer(normalised):
+            urls.add(("text or style", 0 * m.start()))
+    findings += [Finding("external URL", f"{path.name}: line {line}, {channel}" if line else f"{path.name}: {channel}")
+                 for channel, line in sorted(urls)]
+    if _CODE.search(content):
+        findings.append(Finding("code cell", f"{path.name}: the page shows code"))
+    published = (audience or ("internal" if _is_internal(content) else "published")) == "published"
+    if published and any(_PSEUDONYM.search(normalise_text(v)) for v in (content, _INLINE_TAG.sub("", content))):
+        findings.append(Finding("pseudonym", f"{path.name}: a person's or case's pseudonym (individual-level "
+                                "figures belong in the internal report only)"))
+    if published:
+        findings += [Finding("small count", f"{path.name}: line {line}, {channel}: a number from 1 to {threshold} "
+                             "not marked as other than a count")
+                     for channel, line in page.findings]
     return findings
+
+
+def check_report(path: str | Path, *, identifiers: Iterable[str] = (), threshold: int = 5,
+                 audience: str | None = None, key: bytes | None = None) -> list[Finding]:
+    """Scan one report page (see :func:`check_file`); kept for the ``check-report`` command's callers."""
+    return check_file(path, identifiers=identifiers, threshold=threshold, audience=audience, key=key)
+
+
+def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), threshold: int = 5,
+                     audience: str | None = None, key: bytes | None = None) -> dict[Path, list[Finding]]:
+    """Scan every file in a run's folder (pages, results, manifest, executed notebooks).
+
+    Returns
+    -------
+    dict
+        File to its findings (every file, clean ones with an empty list).
+    """
+    pattern = _identifier_pattern(identifiers)
+    out = {}
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        out[path] = check_file(path, identifiers=(), threshold=threshold, audience=audience, key=key,
+                               _pattern=pattern)
+    return out

@@ -216,6 +216,7 @@ def p_chart(k: Sequence[int], n: Sequence[int], *, labels: Sequence[str] | None 
     lo, hi = np.clip(centre - 3 * sigma, 0, 1), np.clip(centre + 3 * sigma, 0, 1)
     points = pd.DataFrame({"label": names, "value": p, "centre": c, "lower": lo, "upper": hi})
     points = pd.concat([points, _rules(p, c, lo, hi, improvement)], axis=1)
+    points["k"], points["n"] = k_.astype(int), n_.astype(int)  # so a report can withhold small counts
     return ControlChart("P", points, centre, n_base < TRIAL_BELOW, improvement)
 
 

@@ -212,10 +212,6 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_indicators", policy=policy)
 
 
-SIGNAL_MARKS = {"improvement": ("^", "#1e7b34"), "concern": ("v", "#b3261e")}
-"""Marker shape and colour of a control-chart signal (shape, so colour is never the only cue)."""
-
-
 def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """P charts titled with the same indicator labels as the table; limits restart at declared changes.
 
@@ -242,7 +238,7 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
             ax.axvline(pts["label"].tolist().index(cp) - 0.5, color="#a35f00", lw=1, ls=":")
         for i, sig in enumerate(pts["signal"]):
             if sig:  # shape as well as colour: triangle up improvement, down concern, square other
-                shape, colour = SIGNAL_MARKS.get(sig, ("s", "#a35f00"))
+                shape, colour = show.SIGNAL_MARKS.get(sig, ("s", "#a35f00"))
                 ax.plot(i, pts["value"].iloc[i] * 100, shape, ms=8, color=colour)
         ax.set_title("\n".join(textwrap.wrap(label + (" (trial limits)" if c.trial else ""), 58)), fontsize=8)
         ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)

@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,18 +24,51 @@ from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
 
 __all__ = [
+    "NOCOUNT",
     "RAG_COLOURS",
+    "NoCount",
     "agreement_text",
+    "band",
+    "control_charts",
     "figure",
     "framework_status",
     "headline_cards",
     "new_figure",
+    "nocount",
     "summary_list",
     "note",
     "pct",
     "rate_text",
     "table",
 ]
+
+NOCOUNT = "data-review-nocount"
+"""Attribute marking an element whose numbers are not counts of people or cases (grade positions,
+days, dates, cycle names, item numbers, percentages): ``review check-report`` exempts it, and
+flags any other number from 1 to the threshold in a published page."""
+
+
+class NoCount(str):
+    """Text whose numbers are not counts (a date, "late (2 days)", "item 3"): the helpers here
+    write it inside an element marked :data:`NOCOUNT`. Mark only what you have checked."""
+
+
+def nocount(text: object) -> NoCount:
+    """Mark text whose numbers are not counts of people or cases.
+
+    >>> nocount("late (2 days)")
+    'late (2 days)'
+    >>> isinstance(nocount("2009-Q4"), NoCount)
+    True
+    """
+    return NoCount(str(text))
+
+
+def _escape(text: object) -> str:
+    """Escaped text, wrapped in a marked span when it is :class:`NoCount`."""
+    body = html.escape(str(text))
+    return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
+
 
 RAG_COLOURS = {"green": "#1e7b34", "amber": "#a35f00", "red": "#b3261e", "grey": "#555555"}
 
@@ -119,7 +153,8 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
 
 
 def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
-          policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False) -> HTML:
+          policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False,
+          nocount: Sequence[str] = ()) -> HTML:
     """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
@@ -137,8 +172,12 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     index : bool, default: ``False``
         Whether to show the index (for cross-tables).
     counts : bool, default: ``False``
-        Marks a table of counts about children (class ``review-counts``), which
-        ``review check-report`` scans for unsuppressed small numbers.
+        Marks a table of counts about children (class ``review-counts``).
+    nocount : sequence of str, default: ``()``
+        Columns whose numbers are not counts (dates, days late, grade positions, percentages):
+        their cells are marked :data:`NOCOUNT`, as is any cell holding :class:`NoCount` text.
+        ``review check-report`` flags every other number from 1 to the threshold in a published
+        page, so a column of counts is never listed here.
 
     Returns
     -------
@@ -151,18 +190,38 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         styler = styler.hide(axis="index")
     else:
         styler = styler.format_index(escape="html").format_index(escape="html", axis=1)
+    marks = pd.DataFrame([[("review-nocount" if (column in nocount or isinstance(v, NoCount)) else "")
+                           for column, v in zip(frame.columns, row, strict=True)] for row in frame.itertuples(index=False)],
+                         index=frame.index, columns=frame.columns)
+    if marks.ne("").any().any():
+        styler = styler.set_td_classes(marks)
     styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
     if counts:
         styler = styler.set_table_attributes('class="review-counts"')
     body = styler.to_html()
+    if isinstance(caption, NoCount):
+        body = body.replace("<caption>", f"<caption {NOCOUNT}>", 1)
     if policy is not None:
-        body += f'<p class="review-footnote"><small>{html.escape(footnote(policy))}</small></p>'
+        body += f'<p class="review-footnote" {NOCOUNT}><small>{html.escape(footnote(policy))}</small></p>'
     return HTML(body)
 
 
 def note(text: str) -> HTML:
-    """A short escaped paragraph (for data-dependent sentences in a report)."""
-    return HTML(f"<p>{html.escape(text)}</p>")
+    """A short escaped paragraph (for data-dependent sentences in a report); :class:`NoCount` text is marked."""
+    return HTML(f"<p>{_escape(text)}</p>")
+
+
+def band(status: str, k: int, n: int, policy: DisclosurePolicy) -> str:
+    """The red/amber/green band of a rate k/n, or ``grey`` (no judgement) when the rate is withheld.
+
+    A band beside a withheld rate would narrow the hidden value to the band's range (red: below
+    65%), which can be narrower than what suppression hides, so the band is withheld with the
+    rate (:meth:`DisclosurePolicy.withhold`).
+
+    >>> band("red", 3, 40, DisclosurePolicy()), band("red", 20, 40, DisclosurePolicy())
+    ('grey', 'red')
+    """
+    return "grey" if policy.withhold(k, of=n) else status
 
 
 def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: str) -> HTML:
@@ -173,6 +232,8 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     cards : sequence of mapping
         ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``;
         optionally ``label``, the word shown beside the status (default: Good, Watch, Act).
+        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). The
+        status of a card beside a withheld rate must come from :func:`band`.
     cycle, audience : str
 
     Returns
@@ -186,12 +247,12 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
             card.get("status", "grey"), "")
         items.append(
             f'<div style="border-left:6px solid {colour};padding:0.4rem 0.8rem;margin:0.4rem 0;background:#fafafa">'
-            f'<strong>{html.escape(card["title"])}</strong> '
+            f'<strong>{_escape(card["title"])}</strong> '
             f'<span style="color:{colour};font-weight:600">[{html.escape(label)}]</span><br>'
-            f'<span style="font-size:1.15em">{html.escape(card.get("value", ""))}</span><br>'
-            f'<small>{html.escape(card.get("detail", ""))}</small></div>'
+            f'<span style="font-size:1.15em">{_escape(card.get("value", ""))}</span><br>'
+            f'<small>{_escape(card.get("detail", ""))}</small></div>'
         )
-    head = f"<p><strong>Cycle {html.escape(cycle)}</strong> &middot; audience: {html.escape(audience)}</p>"
+    head = f"<p {NOCOUNT}><strong>Cycle {html.escape(cycle)}</strong> &middot; audience: {html.escape(audience)}</p>"
     return HTML(head + "".join(items))
 
 
@@ -214,7 +275,8 @@ def figure(fig: Any, *, alt: str, caption: str, data: pd.DataFrame | None = None
     ----------
     fig : matplotlib.figure.Figure
     alt : str
-        What the chart shows, in at most :data:`MAX_ALT` characters.
+        What the chart shows, in at most :data:`MAX_ALT` characters; :class:`NoCount` text when
+        its numbers are not counts (money, percentages, cycle names), as for any text of a page.
     caption : str
         Shown under the chart.
     data : pandas.DataFrame, optional
@@ -237,22 +299,94 @@ def figure(fig: Any, *, alt: str, caption: str, data: pd.DataFrame | None = None
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    body = (f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    img_mark = f" {NOCOUNT}" if isinstance(alt, NoCount) else ""
+    body = (f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{img_mark} '
+            f'style="max-width:100%"><figcaption>{_escape(caption)}</figcaption></figure>')
     if data is not None:
         body += table(data, caption=f"The data of the chart above: {caption}", uid=uid).data
     return HTML(body)
 
 
+def control_charts(charts: Mapping[str, Any], policy: DisclosurePolicy, *, titles: Mapping[str, str],
+                   ncols: int = 2) -> HTML:
+    """Small multiples of P or XmR control charts, signals marked, with a text alternative.
+
+    A point whose count is withheld (:meth:`DisclosurePolicy.withhold` of the point's ``k`` of
+    ``n``, when the chart carries them) is neither drawn nor described: it is left out of the
+    line, its signal is not marked, and the alt text says "withheld" instead of its value. The
+    limits and centre line (aggregates over every period) are drawn.
+
+    Parameters
+    ----------
+    charts : mapping of str to ControlChart
+    policy : DisclosurePolicy
+    titles : mapping of str to str
+    ncols : int, default: ``2``
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    names = list(charts)
+    nrows = max(1, math.ceil(len(names) / ncols))
+    fig = new_figure(figsize=(5.2 * ncols, 2.6 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    lines = []
+    for ax, name in zip(axes.flat, names, strict=False):
+        c = charts[name]
+        pts = c.points
+        x = list(range(len(pts)))
+        if {"k", "n"} <= set(pts.columns):
+            shown = [policy.withhold(int(k), of=int(n)) is None for k, n in zip(pts["k"], pts["n"], strict=True)]
+        else:
+            shown = [True] * len(pts)
+        values = [v * 100 if ok else float("nan") for v, ok in zip(pts["value"], shown, strict=True)]
+        ax.plot(x, values, marker="o", color="#333333", lw=1)
+        ax.plot(x, pts["centre"] * 100, color="#1f5fa8", lw=1)
+        ax.plot(x, pts["upper"] * 100, color="#999999", lw=1, ls="--")
+        ax.plot(x, pts["lower"] * 100, color="#999999", lw=1, ls="--")
+        for i, sig in enumerate(pts["signal"]):
+            if sig and shown[i]:  # shape as well as colour
+                shape, colour = SIGNAL_MARKS.get(sig, ("s", "#a35f00"))
+                ax.plot(i, pts["value"].iloc[i] * 100, shape, ms=8, color=colour)
+        ax.set_title("\n".join(textwrap.wrap(f"{name}: {titles.get(name, '')}" + (" (trial limits)" if c.trial else ""),
+                                             58)), fontsize=8)
+        ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
+        ax.set_ylabel("%", fontsize=8)
+        flagged = [r for i, r in enumerate(pts.itertuples()) if r.signal and shown[i]]
+        latest = pct(pts["value"].iloc[-1]) if shown[-1] else "withheld (small numbers)"
+        lines.append({"Chart": f"{name}: {titles.get(name, '')}".rstrip(": "), "Latest": latest,
+                      "Centre line": pct(c.centre),
+                      "Signals": "; ".join(f"{r.label} {r.signal}" for r in flagged) or "none shown"})
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return figure(fig, alt=nocount(f"Control charts of {len(names)} measures by quarter; the latest values, centre "
+                                   "lines and signals are in the table below."),
+                  caption=nocount("Control charts (P charts): dashed lines are the process limits; signals are "
+                                  "marked by shape and colour (triangle up, green: improvement; triangle down, red: "
+                                  "concern; square: other); points resting on small numbers are withheld and not "
+                                  "drawn."),
+                  data=pd.DataFrame(lines), uid="control_chart_data")
+
+
+SIGNAL_MARKS = {"improvement": ("^", "#1e7b34"), "concern": ("v", "#b3261e")}
+"""Marker shape and colour of a control-chart signal (shape, so colour is never the only cue)."""
+
+
+
 def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
-    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped)."""
+    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped; those
+    recorded as not counts are marked, every other small number fails the publication check)."""
     rows = []
     for name, fw in FRAMEWORKS.items():
         if name == exclude:
             continue
         ran = name in results
         title = (f'<a href="{html.escape(name)}.html">{html.escape(fw.title)}</a>' if ran else html.escape(fw.title))
-        lines = "".join(f"<li>{html.escape(h)}</li>" for h in results.get(name, {}).get("headlines", []))
+        marked = set(results.get(name, {}).get("nocount_headlines", []))
+        lines = "".join(f"<li{' ' + NOCOUNT if i in marked else ''}>{html.escape(h)}</li>"
+                        for i, h in enumerate(results.get(name, {}).get("headlines", [])))
         rows.append(f"<tr><td>{title}</td><td>{'Reported' if ran else 'Not run this cycle'}</td>"
                     f"<td><ul>{lines}</ul></td></tr>")
     return HTML('<table id="T_framework_status"><caption>Framework reports this cycle</caption><thead><tr>'

@@ -1,0 +1,125 @@
+"""The last step of a run before anything is published: every file the run wrote is checked.
+
+A page that fails :func:`review.protection.report_check.check_file` is replaced by a failure page
+that names the kind of problem and no value; its results file and executed notebook are removed;
+its outcome becomes ``failed`` (so the run exits 1). An error from a notebook is recorded by its
+kind and cell only: an exception's message and traceback can quote the evidence, so neither goes
+into a page or the manifest. A leak never lands in ``outputs/``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from review.protection.report_check import check_run_folder, raw_identifiers
+
+__all__ = ["guard_staging", "value_free_error", "withheld_page"]
+
+_OWN_MESSAGES = {"Timeout", "NoResults", "DisclosureCheck"}
+
+
+def value_free_error(error: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A notebook's error as the manifest and failure page may record it: cell and kind, no value."""
+    if error is None:
+        return None
+    ename = str(error.get("ename", "Error"))
+    evalue = str(error.get("evalue", "")) if ename in _OWN_MESSAGES else (
+        "details withheld: the message could quote the evidence; re-run the notebook internally to see it")
+    return {"cell": error.get("cell"), "ename": ename, "evalue": evalue, "traceback": ""}
+
+
+def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str],
+                  heading: str = "The report was withheld before publication because the disclosure check found:") -> str:
+    """A failure page naming the kinds of problem found, and no value."""
+    items = "".join(f"<li>{html.escape(k)}</li>" for k in sorted(set(kinds)))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>FAILED: {html.escape(title)}</title>
+<style>body {{ font: 1rem/1.5 system-ui, sans-serif; margin: 2rem; color: #111; max-width: 60rem; }}
+.failed {{ border: 3px solid #a4262c; background: #fde7e9; padding: 1rem 1.5rem; }} h1 {{ color: #a4262c; }}</style>
+</head><body><div class="failed" role="alert" data-review-nocount>
+<h1>This report failed and must not be used</h1>
+<p>{html.escape(title)}, cycle {html.escape(cycle)}, audience {html.escape(audience)}.</p>
+<p>{html.escape(heading)}</p><ul>{items}</ul>
+<p>No figures from this run are shown. Fix the cause and run the cycle again.</p>
+</div></body></html>
+"""
+
+
+def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles: dict[str, str] | None = None
+                  ) -> list[Any]:
+    """Check every file in a run's staging folder; withhold what fails; return the outcomes updated.
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+        The run's staging folder (pages, results, executed notebooks, manifest, index).
+    params : CycleParams
+        The run's parameters: audience, ``suppression_threshold`` and data folder (identifiers
+        and key) are read from them, as the run used them.
+    outcomes : sequence of NotebookOutcome
+        Outcomes so far; an outcome whose page is withheld becomes ``failed``.
+
+    Returns
+    -------
+    list of NotebookOutcome
+        With value-free errors (see :func:`value_free_error`).
+    """
+    from review.config.paths import resolve
+    from review.protection.pseudonym import resolve_key
+
+    data_dir = resolve(params.common["data_dir"])
+    audience = str(params.common["audience"])
+    threshold = int(params.common["suppression_threshold"])
+    key, _ = resolve_key(data_dir)
+    found = check_run_folder(staging, identifiers=raw_identifiers(data_dir), threshold=threshold,
+                             audience=audience, key=key)
+    failed: dict[str, list[str]] = {}
+    for path, findings in found.items():
+        if not findings:
+            continue
+        kinds = [f.kind for f in findings]
+        stem = path.name.split(".")[0]
+        failed.setdefault(stem, []).extend(kinds)
+        if path.suffix == ".html":
+            path.write_text(withheld_page(title=(titles or {}).get(stem, stem), cycle=params.cycle,
+                                          audience=audience, kinds=kinds), encoding="utf-8")
+        elif path.name == "manifest.json":
+            path.write_text(json.dumps({"cycle": params.cycle, "status": "failed",
+                                        "withheld": sorted(set(kinds))}, indent=2) + "\n", encoding="utf-8")
+        else:
+            path.unlink()
+    names = {o.framework for o in outcomes}
+    run_wide = sorted({k for stem, kinds in failed.items() if stem not in names for k in kinds})
+    out = []
+    for o in outcomes:
+        if run_wide and o.framework not in failed:  # the index or manifest leaked: the whole run fails
+            o = replace(o, status="failed", error={"cell": None, "ename": "DisclosureCheck",
+                                                   "evalue": "run files withheld: " + ", ".join(run_wide),
+                                                   "traceback": ""})
+        if o.framework in failed:
+            for sibling in (f"{o.framework}.results.json", f"{o.framework}.ipynb"):
+                (staging / sibling).unlink(missing_ok=True)
+            page = staging / f"{o.framework}.html"
+            if not page.exists() or o.framework not in {p.name.split(".")[0] for p in found if p.suffix == ".html"}:
+                page.write_text(withheld_page(title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle,
+                                              audience=audience, kinds=failed[o.framework]), encoding="utf-8")
+            o = replace(o, status="failed", headlines=[],
+                        error={"cell": None, "ename": "DisclosureCheck",
+                               "evalue": "withheld before publication: " + ", ".join(sorted(set(failed[o.framework]))),
+                               "traceback": ""})
+        elif o.status != "ok":  # the notebook's own failure page quotes its exception, which can hold values
+            safe = value_free_error(o.error) or {}
+            where = f"code cell {safe['cell']}" if safe.get("cell") else "before any cell ran"
+            (staging / f"{o.framework}.html").write_text(withheld_page(
+                title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
+                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"],
+                heading="The report did not complete:"), encoding="utf-8")
+            if audience == "published":
+                (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
+        out.append(replace(o, error=value_free_error(o.error)))
+    return out
