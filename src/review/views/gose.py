@@ -250,7 +250,6 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
             "Signals": "; ".join(f"{r.label} {r.signal} ({r.rules})" for r in flagged.itertuples()) or "none"})
     for ax in list(axes.flat)[len(charts):]:
         ax.axis("off")
-    fig.tight_layout()
     signalled = sum(row["Signals"] != "none" for row in lines)
     figure = show.figure(fig, alt=f"Control charts of {len(charts)} national indicators by quarter; {signalled} show "
                                   "a signal. Each chart's latest value, centre line and signals are in the table below.",

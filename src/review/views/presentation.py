@@ -360,7 +360,6 @@ def control_charts(charts: Mapping[str, Any], policy: DisclosurePolicy, *, title
                       "Signals": "; ".join(f"{r.label} {r.signal}" for r in flagged) or "none shown"})
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
-    fig.tight_layout()
     return figure(fig, alt=nocount(f"Control charts of {len(names)} measures by quarter; the latest values, centre "
                                    "lines and signals are in the table below."),
                   caption=nocount("Control charts (P charts): dashed lines are the process limits; signals are "
