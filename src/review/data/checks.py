@@ -1,19 +1,39 @@
 """Checks that look across rows and files: grades against scales, audits against the frame,
-moderation pairs, dates inside their cycle, numerators within denominators."""
+moderation pairs and chains, dates inside their plausible window, numerators within denominators.
+
+Checks over the large tables (the sampling frame) are vectorised or run over distinct values,
+so a frame of a million rows costs seconds, not minutes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 
 from review.config.cycles import cycle_bounds
+from review.data.io import shown
 from review.data.schema import ROW
 from review.exceptions import DataProblem
 
-__all__ = ["cross_checks"]
+__all__ = ["DATE_WINDOWS", "cross_checks"]
+
+DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
+    ("frame", "opened_date"): ("start", -25 * 366, 0),
+    ("frame", "last_audit_date"): ("start", -25 * 366, 0),
+    ("schedule", "due_date"): ("start", 0, 91),
+    ("schedule", "delivered_date"): ("start", -366, 91 + 366),
+}
+"""Plausible window of each date column, relative to the start of the row's cycle: (anchor, days
+before, days after). A case in the frame was opened, and last audited, within the 25 years
+before the start of the cycle it is open at (a child's case, a care leaver's up to 25); a return
+is due inside its cycle and delivered no more than a year either side of it. ``audit_date`` must
+fall inside its cycle (checked in ``_audits``). ``docs/data.md`` states the same windows."""
 
 
 def _p(problems: list[DataProblem], file: str, row: object, column: str | None, value: object, message: str) -> None:
-    problems.append(DataProblem(file, int(row), column, None if value is None else str(value), message))
+    problems.append(DataProblem(file, int(row), column, None if value is None else shown(str(value)), message))
 
 
 def _grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dict[str, str | None],
@@ -54,7 +74,10 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
                    f"the date is outside cycle {row['cycle']} ({start.isoformat()} to {end.isoformat()})")
     if "frame" in tables:
         frame = tables["frame"]
-        open_cases = set(zip(frame["cycle"], frame["case_ref"], strict=True))
+        wanted = set(zip(audits["cycle"], audits["case_ref"], strict=True))
+        cases = set(audits["case_ref"])
+        listed = frame[frame["case_ref"].isin(cases)]
+        open_cases = set(zip(listed["cycle"], listed["case_ref"], strict=True)) & wanted
         for _, row in audits.iterrows():
             if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
                 _p(problems, file, row[ROW], "case_ref", row["case_ref"],
@@ -70,6 +93,8 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         if target is None:
             continue
         original = by_id.get(target)
+        if target == row["audit_id"]:
+            continue  # reported by _moderation_chains
         if original is None:
             _p(problems, file, row[ROW], "moderation_of", target, "no audit has this audit_id")
         elif original["case_ref"] != row["case_ref"]:
@@ -91,9 +116,9 @@ def _not_above(tables: dict, files: dict, name: str, part: str, whole: str, prob
     if name not in tables:
         return
     frame = tables[name]
-    for _, row in frame.iterrows():
-        if row[part] is not None and row[whole] is not None and row[part] > row[whole]:
-            _p(problems, files[name], row[ROW], part, row[part], f"{part} ({row[part]}) is above {whole} ({row[whole]})")
+    both = frame[frame[part].notna() & frame[whole].notna()]
+    for _, row in both[both[part].astype(float) > both[whole].astype(float)].iterrows():
+        _p(problems, files[name], row[ROW], part, row[part], f"{part} ({row[part]}) is above {whole} ({row[whole]})")
 
 
 def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -115,6 +140,63 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     for name in ("frame", "audits"):
         if name in tables and "teams" in tables:
             teams = set(tables["teams"]["team"])
-            for _, row in tables[name].iterrows():
-                if row["team"] and row["team"] not in teams:
-                    _p(problems, files[name], row[ROW], "team", row["team"], "unknown team (not in teams)")
+            table = tables[name]
+            unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
+            for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
+                _p(problems, files[name], row, "team", team, "unknown team (not in teams)")
+    for (name, column), window in DATE_WINDOWS.items():
+        if name in tables:
+            _date_window(tables[name], files[name], column, window, problems)
+    if "audits" in tables:
+        _moderation_chains(tables["audits"], files["audits"], problems)
+
+
+def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str, int, int],
+                 problems: list[DataProblem]) -> None:
+    """Dates outside the column's plausible window around the row's cycle (checked per distinct pair)."""
+    _, before, after = window
+    rows = table[table[column].notna() & table["cycle"].notna()]
+    if rows.empty:
+        return
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([rows["cycle"], rows[column]]))
+    bad_pairs = np.zeros(len(pairs), dtype=bool)
+    bounds = {}
+    for i, (cycle, day) in enumerate(pairs):
+        if cycle not in bounds:
+            start = cycle_bounds(cycle)[0]
+            bounds[cycle] = (start + dt.timedelta(days=before), start + dt.timedelta(days=after))
+        low, high = bounds[cycle]
+        bad_pairs[i] = not low <= day <= high
+    for i in np.flatnonzero(bad_pairs[codes])[:200]:
+        cycle, day = rows["cycle"].iat[i], rows[column].iat[i]
+        low, high = bounds[cycle]
+        _p(problems, file, rows[ROW].iat[i], column, day.isoformat(),
+           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})")
+
+
+def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProblem]) -> None:
+    """Refuse an audit that moderates itself and chains of moderation that loop back on themselves."""
+    targets = {a: m for a, m in zip(audits["audit_id"], audits["moderation_of"], strict=True)
+               if a is not None and m is not None}
+    rows = dict(zip(audits["audit_id"], audits[ROW], strict=True))
+    done: set[str] = set()
+    for start in targets:
+        path: list[str] = []
+        node = start
+        while node in targets and node not in done and node not in path:
+            path.append(node)
+            node = targets[node]
+        if node in path:
+            loop = path[path.index(node):]
+            if len(loop) == 1:
+                _p(problems, file, rows[node], "moderation_of", node, "the audit names itself as the audit it moderates")
+            else:
+                chain = " -> ".join([*loop, node])
+                _p(problems, file, min(rows[a] for a in loop), "moderation_of", shown_chain(chain),
+                   "moderation goes round in a circle; a moderation must lead back to a first audit")
+        done.update(path)
+
+
+def shown_chain(chain: str) -> str:
+    """A moderation chain as quoted in a message (cut when very long)."""
+    return chain if len(chain) <= 120 else chain[:117] + "..."
