@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a report failed; 2 bad parameters or data (nothing was 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +54,39 @@ def expand_cycles(specs: Sequence[str]) -> list[str]:
     return out
 
 
+def _positive_seconds(text: str) -> float:
+    """``--timeout``: a positive, finite number of seconds (0, negative, inf and nan are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds; got {text[:40]!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive, finite number of seconds; got {text[:40]!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """A whole number of at least 1 (``--jobs``, ``--threshold``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; got {text[:40]!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; got {text[:40]!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """A random seed: a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more; got {text[:40]!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2**63 - 1; got {text[:40]!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="review",
@@ -67,12 +101,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="cycle to run, e.g. 2009-Q3, or a range 2009-Q1..2009-Q4; repeatable")
     run.add_argument("--params", help="params file (default params/<cycle>.yaml); one cycle only")
     run.add_argument("--framework", action="append", help="framework to run (repeatable; default all)")
-    run.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores)")
+    run.add_argument("--jobs", type=_positive_int, default=None, help="notebooks run in parallel (default: cores)")
     run.add_argument("--audience", choices=("published", "internal"),
                      help="override the params file's audience (default there: published)")
     run.add_argument("--force", action="store_true", help="replace a cycle's existing reports")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
-    run.add_argument("--timeout", type=float, default=600.0,
+    run.add_argument("--timeout", type=_positive_seconds, default=600.0,
                      help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
 
@@ -81,12 +115,12 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-data", help="write the synthetic demo evidence (reproduces data/demo)")
     demo.add_argument("out", type=Path, help="folder to write into")
-    demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
+    demo.add_argument("--seed", type=_seed, default=None, help="random seed (default: the demo's own)")
 
     sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
     sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
     sample.add_argument("--data", default="data/demo", help="data folder (default data/demo)")
-    sample.add_argument("--seed", type=int, required=True, help="random seed (record it: the same seed repeats the draw)")
+    sample.add_argument("--seed", type=_seed, required=True, help="random seed (record it: the same seed repeats the draw)")
     sample.add_argument("--out", type=Path, help="CSV to write (default: print a summary only)")
     sample.add_argument("--dry-run", action="store_true", help="explain the allocation and any unfilled quota; write nothing")
 
@@ -97,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
     chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
     chk.add_argument("--data", default="data/demo", help="data folder whose raw identifiers must not appear")
-    chk.add_argument("--threshold", type=int, default=5, help="counts from 1 to this must be suppressed (default 5)")
+    chk.add_argument("--threshold", type=_positive_int, default=5, help="counts from 1 to this must be suppressed (default 5)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
@@ -187,7 +221,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from review.protection.safe_export import write_csv
     from review.stats.sample_draw import draw_sample
 
-    (cycle,) = expand_cycles([args.cycle])
+    cycles = expand_cycles([args.cycle])
+    if len(cycles) != 1:
+        raise ParameterError(f"`--cycle` names one cycle for a sample; got the range {args.cycle!r}")
+    (cycle,) = cycles
     evidence = load_evidence(args.data)
     frame = evidence.table("frame")
     frame = frame[frame["cycle"] == cycle]

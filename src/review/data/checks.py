@@ -38,24 +38,41 @@ def _p(problems: list[DataProblem], file: str, row: object, column: str | None, 
 
 def _grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dict[str, str | None],
             scales: dict, problems: list[DataProblem]) -> None:
-    """Check (and canonicalise, in place) grade labels against the row's or the column's scale."""
-    for idx, row in frame.iterrows():
-        for column, fixed_scale in value_cols.items():
-            text = row[column]
-            if text is None:
-                continue
-            scale_id = fixed_scale or row[scale_col]
+    """Check (and canonicalise, in place) grade labels against the row's or the column's scale.
+
+    Each distinct (scale, label) pair is looked up once."""
+    if frame.empty:
+        return
+    row_scales = frame[scale_col].to_numpy(dtype=object) if scale_col in frame else np.full(len(frame), None)
+    rows = frame[ROW].to_numpy()
+    for column, fixed_scale in value_cols.items():
+        texts = frame[column].to_numpy(dtype=object)
+        scale_ids = np.full(len(frame), fixed_scale, dtype=object) if fixed_scale else row_scales
+        present = np.flatnonzero(pd.notna(texts))
+        if not len(present):
+            continue
+        keys = pd.MultiIndex.from_arrays([pd.Index(scale_ids[present], dtype=object),
+                                          pd.Index(texts[present], dtype=object)])
+        codes, pairs = pd.factorize(keys)
+        outcome = []
+        for scale_id, text in pairs:
             scale = scales.get(scale_id)
             if scale is None:
-                if fixed_scale is None and scale_id is not None:
-                    _p(problems, file, row[ROW], scale_col, scale_id, f"unknown scale; scales are: {', '.join(scales)}")
+                outcome.append(("scale", None) if fixed_scale is None and scale_id is not None else ("skip", None))
                 continue
             label = scale.canonical(str(text))
-            if label is None:
-                _p(problems, file, row[ROW], column, text,
-                   f"not a label of scale {scale_id}; expected one of: {', '.join(scale.labels)}")
-            else:
-                frame.at[idx, column] = label
+            outcome.append(("label", None) if label is None else ("ok", label))
+        canon = frame[column].to_numpy(dtype=object).copy()
+        for i, code in zip(present, codes, strict=True):
+            kind, label = outcome[code]
+            if kind == "ok":
+                canon[i] = label
+            elif kind == "scale":
+                _p(problems, file, rows[i], scale_col, scale_ids[i], f"unknown scale; scales are: {', '.join(scales)}")
+            elif kind == "label":
+                _p(problems, file, rows[i], column, texts[i],
+                   f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(scales[scale_ids[i]].labels)}")
+        frame[column] = canon
 
 
 def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -66,7 +83,8 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
                     for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
     _grades(audits, file, "grade_scale", {"overall_grade": None} | {c: declared.get(c) for c in criteria},
             scales, problems)
-    for _, row in audits.iterrows():
+    records = audits.to_dict("records")
+    for row in records:
         if row["cycle"] is not None and row["audit_date"] is not None:
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["audit_date"] <= end:
@@ -78,17 +96,17 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         cases = set(audits["case_ref"])
         listed = frame[frame["case_ref"].isin(cases)]
         open_cases = set(zip(listed["cycle"], listed["case_ref"], strict=True)) & wanted
-        for _, row in audits.iterrows():
+        for row in records:
             if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
                 _p(problems, file, row[ROW], "case_ref", row["case_ref"],
                    f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
     if "staff" in tables:
         staff = set(tables["staff"]["staff_id"])
-        for _, row in audits.iterrows():
+        for row in records:
             if row["auditor_id"] and row["auditor_id"] not in staff:
                 _p(problems, file, row[ROW], "auditor_id", row["auditor_id"], "the auditor is not in the staff list")
-    by_id = {r["audit_id"]: r for _, r in audits.iterrows() if r["audit_id"] is not None}
-    for _, row in audits.iterrows():
+    by_id = {r["audit_id"]: r for r in records if r["audit_id"] is not None}
+    for row in records:
         target = row["moderation_of"]
         if target is None:
             continue
@@ -158,7 +176,11 @@ def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str,
     rows = table[table[column].notna() & table["cycle"].notna()]
     if rows.empty:
         return
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([rows["cycle"], rows[column]]))
+    cycle_codes, cycles = pd.factorize(rows["cycle"].to_numpy(dtype=object))
+    day_codes, days = pd.factorize(rows[column].to_numpy(dtype=object))
+    combined = cycle_codes.astype(np.int64) * len(days) + day_codes
+    unique, codes = np.unique(combined, return_inverse=True)
+    pairs = [(cycles[u // len(days)], days[u % len(days)]) for u in unique]
     bad_pairs = np.zeros(len(pairs), dtype=bool)
     bounds = {}
     for i, (cycle, day) in enumerate(pairs):

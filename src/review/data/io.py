@@ -172,7 +172,8 @@ def _check_cells(file: str, header: tuple[str, ...], cells: pd.DataFrame, number
     """Refuse cells over the length limit, naming each."""
     problems = []
     for pos in range(cells.shape[1]):
-        lengths = cells[pos].str.len().to_numpy()
+        column = cells[pos].to_numpy(dtype=object)
+        lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
         for i in np.flatnonzero(lengths > MAX_CELL_CHARS)[:20]:
             problems.append(DataProblem(file, int(numbers[i]), header[pos] if pos < len(header) else None,
                                         shown(cells[pos].iat[i]),
@@ -185,8 +186,11 @@ def _blank(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose every cell is empty or spaces."""
     blank = np.ones(len(frame), dtype=bool)
     for pos in frame.columns:
-        col = frame[pos]
-        blank &= (col.str.strip() == "").to_numpy()
+        candidates = np.flatnonzero(blank)
+        if not len(candidates):
+            break
+        values = frame[pos].to_numpy(dtype=object)[candidates]
+        blank[candidates] = np.fromiter((not v.strip() for v in values), dtype=bool, count=len(values))
     return blank
 
 
@@ -207,7 +211,7 @@ def _table(file: str, records: pd.DataFrame, numbers: np.ndarray) -> RawTable:
     numbers = numbers[keep]
     problems = []
     for pos in range(len(header), width):
-        full = (body[pos].str.strip() != "").to_numpy()
+        full = ~_blank(body[[pos]])
         for i in np.flatnonzero(full)[:20]:
             problems.append(DataProblem(file, int(numbers[i]), None, shown(body[pos].iat[i]),
                                         f"the row has a value in column {pos + 1}, beyond the header's "
@@ -262,9 +266,11 @@ def _records_slow(text: str, file: str) -> tuple[pd.DataFrame, np.ndarray]:
 def _read_csv(path: Path) -> RawTable:
     data = path.read_bytes()
     text = _decode(data, path.name)
+    del data
     if not text.strip():
         return RawTable(path.name, (), pd.DataFrame(), np.array([], dtype=np.int64))
     parsed = _records_fast(text) or _records_slow(text, path.name)
+    del text
     return _table(path.name, *parsed)
 
 
