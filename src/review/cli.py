@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from review import __version__
 from review.config.params import CYCLE_PATTERN
-from review.exceptions import DataValidationError, ParameterError
+from review.exceptions import DataValidationError, ParameterError, RunFailed
 
 __all__ = ["expand_cycles", "main"]
 
@@ -162,13 +164,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if params.cycle != cycle:
             raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
         loaded.append(params)
-    from review.config.paths import resolve
+    from review.batch.safety import check_output_root
+    from review.config.paths import project_root, resolve
     from review.data import load_evidence
     from review.protection.pseudonym import resolve_key
 
+    check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
     for folder in sorted({p.common["data_dir"] for p in loaded}):
-        load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
+        evidence = load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
         resolve_key(resolve(folder))  # and the pseudonymisation key
+        for params in loaded:
+            if params.common["data_dir"] == folder and params.cycle not in evidence.cycles:
+                raise ParameterError(f"cycle {params.cycle} has no audits in {folder} (audits file); "
+                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", params.source)
     quiet = args.quiet or not sys.stdout.isatty()
     status = EXIT_OK
     for params in loaded:
@@ -296,14 +304,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report}
+    previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:
         print(f"review {args.command}: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except RunFailed as exc:
+        print(f"review {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("review: interrupted; previous reports left as they were", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _terminate_as_interrupt() -> object:
+    """SIGTERM ends a command like Ctrl-C: clean-up runs, workers and kernels are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 if __name__ == "__main__":  # pragma: no cover
