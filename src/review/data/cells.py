@@ -24,11 +24,11 @@ from review.data.schema import TIERS, Column
 
 __all__ = ["parse_cell", "parse_column"]
 
-_CYCLE = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CYCLE = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE | re.ASCII)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
+_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -48,7 +48,7 @@ def _date(text: str) -> dt.date | None:
                 return dt.date(y, mo, d)
             except ValueError:
                 return None
-    if text.isdigit() and 20000 <= int(text) <= 80000:  # an Excel serial day number
+    if text.isascii() and text.isdigit() and 20000 <= int(text) <= 80000:  # an Excel serial day number
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     return None
 
