@@ -211,9 +211,10 @@ def _kernels(pids: set[int]) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"])
 def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
+    log = (tmp_path / "stderr.txt").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q4", "--quiet", "--jobs", "2",
                              "--output-root", str(tmp_path / "out")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=log)
     seen: set[int] = set()
     deadline = time.time() + 120
     while time.time() < deadline and _kernels(seen) < 2:
@@ -225,6 +226,8 @@ def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
     assert cache
     proc.send_signal(how)
     proc.wait(timeout=30)
+    log.close()
+    assert "Traceback" not in (tmp_path / "stderr.txt").read_text()
     deadline = time.time() + 8
     while time.time() < deadline and _alive(seen):
         time.sleep(0.2)
