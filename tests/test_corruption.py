@@ -309,3 +309,26 @@ def test_a_random_cell_anywhere_loads_or_is_refused_cleanly(small, tmp_path_fact
     except DataValidationError as exc:
         problems = exc.problems
     assert problems is None or len(problems) > 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.lists(st.one_of(_CELL, st.integers(-10**6, 10**6),
+                                         st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+                                         st.dates(), st.none()), min_size=1, max_size=4), min_size=1, max_size=5))
+def test_read_table_on_random_workbook_cells(tmp_path_factory, cells):
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    path = tmp_path_factory.mktemp("book") / "audits.xlsx"
+    book = Workbook()
+    for row in cells:
+        book.active.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    book.save(path)
+    problems = []
+    try:
+        table = read_table(path, sheet="audits")
+    except DataValidationError as exc:
+        problems = exc.problems
+    else:
+        assert table.cells.shape[1] == len(table.header)
+    assert all(p.file.startswith("audits.xlsx") for p in problems)

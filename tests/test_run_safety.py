@@ -236,3 +236,10 @@ def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
         assert not any(c.exists() for c in cache), "the evidence cache was left on disk"
         assert proc.returncode == 130
     assert not (tmp_path / "out" / "2009-Q4").exists()
+
+
+def test_a_demo_folder_that_cannot_be_written_exits_2(capsys):
+    assert main(["demo-data", "/sys/review-demo"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read or write /sys/review-demo" in err
+    assert "Traceback" not in err

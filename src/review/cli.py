@@ -313,6 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RunFailed as exc:
         print(f"review {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as exc:  # a path given on the command line that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"review {args.command}: cannot read or write{where} ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("review: interrupted; previous reports left as they were", file=sys.stderr)
         return 130
