@@ -257,7 +257,7 @@ def test_fast_and_exact_csv_readers_agree(rows):
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     text = out.getvalue()
-    fast = _records_fast(text)
+    fast = _records_fast(text.encode("utf-8"))
     exact = _records_slow(text, "x.csv")
     if fast is not None:
         frame, numbers = fast

@@ -140,7 +140,9 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def _decode(data: bytes, file: str) -> str:
-    """UTF-8 (with or without a byte-order mark), else wholly Windows-1252; anything else is refused."""
+    """UTF-8 (with or without a byte-order mark), else wholly Windows-1252; anything else is refused.
+
+    Returns the codec: ``utf-8`` or ``cp1252``."""
     if data.startswith(_ZIP):
         raise _refuse(file, "expected a text CSV file; found an Excel workbook (xlsx) named .csv: "
                       "rename it to .xlsx, or save it from Excel as CSV")
@@ -153,7 +155,8 @@ def _decode(data: bytes, file: str) -> str:
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError as exc:
         bad = exc.start
     first_utf8 = _UTF8_MULTI.search(data)
@@ -162,7 +165,8 @@ def _decode(data: bytes, file: str) -> str:
                       f"{_line_of(data, first_utf8.start())} is UTF-8 but row {_line_of(data, bad)} is not "
                       f"(byte 0x{data[bad]:02X}); save the whole file as UTF-8", _line_of(data, bad))
     try:
-        return data.decode("cp1252")
+        data.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError as exc:
         raise _refuse(file, "expected UTF-8 or Windows-1252 text; found byte "
                       f"0x{data[exc.start]:02X}, which is neither", _line_of(data, exc.start)) from None
@@ -173,6 +177,8 @@ def _check_cells(file: str, header: tuple[str, ...], cells: pd.DataFrame, number
     problems = []
     for pos in range(cells.shape[1]):
         column = cells[pos].to_numpy(dtype=object)
+        if not len(column) or max(map(len, column)) <= MAX_CELL_CHARS:
+            continue
         lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
         for i in np.flatnonzero(lengths > MAX_CELL_CHARS)[:20]:
             problems.append(DataProblem(file, int(numbers[i]), header[pos] if pos < len(header) else None,
@@ -183,14 +189,15 @@ def _check_cells(file: str, header: tuple[str, ...], cells: pd.DataFrame, number
 
 
 def _blank(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty or spaces."""
+    """Rows whose every cell is empty or spaces (each column checked through its distinct values)."""
     blank = np.ones(len(frame), dtype=bool)
     for pos in frame.columns:
         candidates = np.flatnonzero(blank)
         if not len(candidates):
             break
-        values = frame[pos].to_numpy(dtype=object)[candidates]
-        blank[candidates] = np.fromiter((not v.strip() for v in values), dtype=bool, count=len(values))
+        codes, uniques = pd.factorize(frame[pos].to_numpy(dtype=object)[candidates], use_na_sentinel=False)
+        empty = np.fromiter((not v.strip() for v in uniques), dtype=bool, count=len(uniques))
+        blank[candidates] = empty[codes]
     return blank
 
 
@@ -224,16 +231,18 @@ def _table(file: str, records: pd.DataFrame, numbers: np.ndarray) -> RawTable:
     return RawTable(file, header, cells, numbers)
 
 
-def _records_fast(text: str) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """Parse with pandas' C reader; None when a record spans lines or rows are ragged (slow path)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
+def _records_fast(data: bytes, encoding: str = "utf-8") -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Parse with pandas' C reader straight from the bytes (no text copy of a large file); None when a
+    record spans lines, rows are ragged or a line ends in a bare carriage return (the exact path)."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
             return None
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+        frame = pd.read_csv(io.BytesIO(data), header=None, dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+                            encoding=encoding)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError):
         return None
     if len(frame) != lines:  # a quoted field holds a line break, or blank lines were merged
@@ -265,12 +274,13 @@ def _records_slow(text: str, file: str) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _read_csv(path: Path) -> RawTable:
     data = path.read_bytes()
-    text = _decode(data, path.name)
-    del data
-    if not text.strip():
+    encoding = _decode(data, path.name)
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    if not data.strip():
         return RawTable(path.name, (), pd.DataFrame(), np.array([], dtype=np.int64))
-    parsed = _records_fast(text) or _records_slow(text, path.name)
-    del text
+    parsed = _records_fast(data, encoding) or _records_slow(data.decode(encoding), path.name)
+    del data
     return _table(path.name, *parsed)
 
 
