@@ -243,3 +243,23 @@ def test_a_demo_folder_that_cannot_be_written_exits_2(capsys):
     err = capsys.readouterr().err
     assert "cannot read or write /sys/review-demo" in err
     assert "Traceback" not in err
+
+
+def test_kernels_read_only_the_evidence_validated_at_the_start(root, tmp_path, monkeypatch):
+    import shutil
+
+    from review.analyses.context import EVIDENCE_CACHE_ENV, _cached, write_evidence_cache
+    from review.exceptions import ParameterError
+
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "demo", data)
+    cache = write_evidence_cache(data, tmp_path)
+    (data / "audits.csv").write_text("garbage, changed after validation\n")  # the raw file changes mid-run
+    monkeypatch.setenv(EVIDENCE_CACHE_ENV, str(cache))
+    evidence = _cached(data)
+    assert len(evidence.table("audits")) > 900  # the validated snapshot, not the changed file
+    with pytest.raises(ParameterError, match="the run validated"):
+        _cached(root / "data" / "demo")
+    cache.unlink()
+    with pytest.raises(ParameterError, match="is gone"):
+        _cached(data)
