@@ -131,6 +131,17 @@ def _kill_live_kernels() -> None:
                     process.kill()
 
 
+@contextlib.contextmanager
+def _environment_restored() -> Any:
+    """Restore ``os.environ`` afterwards (``execute_task`` sets the evidence cache and thread counts)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -237,7 +248,8 @@ def _run_tasks(
     if jobs <= 1 or len(tasks) <= 1:
         outcomes = []
         for task in tasks:
-            outcome = execute_task(task)
+            with _environment_restored():  # in this process: the task's variables must not outlive it
+                outcome = execute_task(task)
             progress(task.framework, outcome)
             outcomes.append(outcome)
         return outcomes
