@@ -200,9 +200,16 @@ def hostile(root, tmp_path_factory):
     for name in ("teams.csv", "workforce.csv"):
         _rewrite(data / name, "service", "Children in Care", SCRIPT)
     _rewrite(data / "self_assessments.csv", "rater", "Police", IMG)
-    rows = (data / "self_assessments.csv").read_text(encoding="utf-8")
-    (data / "self_assessments.csv").write_text(rows.replace("see the Health return.", FORMULA.replace('"', '""')),
-                                               encoding="utf-8")
+    # Through the csv module, so the formula's quotes and comma stay inside one quoted cell (a bare
+    # text replacement split it over two columns, which the reader now refuses).
+    rows = list(csv.DictReader(io.StringIO((data / "self_assessments.csv").read_text(encoding="utf-8"))))
+    for row in rows:
+        row["evidence"] = row["evidence"].replace("see the Health return.", FORMULA)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (data / "self_assessments.csv").write_text(out.getvalue(), encoding="utf-8")
     load_evidence(data)
     return data
 

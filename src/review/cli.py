@@ -6,14 +6,17 @@ Exit codes: 0 success; 1 a report failed; 2 bad parameters or data (nothing was 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from review import __version__
 from review.config.params import CYCLE_PATTERN
-from review.exceptions import DataValidationError, ParameterError
+from review.exceptions import DataValidationError, ParameterError, RunFailed
 
 __all__ = ["expand_cycles", "main"]
 
@@ -54,6 +57,39 @@ def expand_cycles(specs: Sequence[str]) -> list[str]:
     return out
 
 
+def _positive_seconds(text: str) -> float:
+    """``--timeout``: a positive, finite number of seconds (0, negative, inf and nan are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds; got {text[:40]!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive, finite number of seconds; got {text[:40]!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """A whole number of at least 1 (``--jobs``, ``--threshold``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; got {text[:40]!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more; got {text[:40]!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """A random seed: a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more; got {text[:40]!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2**63 - 1; got {text[:40]!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="review",
@@ -68,12 +104,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="cycle to run, e.g. 2009-Q3, or a range 2009-Q1..2009-Q4; repeatable")
     run.add_argument("--params", help="params file (default params/<cycle>.yaml); one cycle only")
     run.add_argument("--framework", action="append", help="framework to run (repeatable; default all)")
-    run.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores)")
+    run.add_argument("--jobs", type=_positive_int, default=None, help="notebooks run in parallel (default: cores)")
     run.add_argument("--audience", choices=("published", "internal"),
                      help="override the params file's audience (default there: published)")
     run.add_argument("--force", action="store_true", help="replace a cycle's existing reports")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
-    run.add_argument("--timeout", type=float, default=600.0,
+    run.add_argument("--timeout", type=_positive_seconds, default=600.0,
                      help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
 
@@ -82,12 +118,12 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-data", help="write the synthetic demo evidence (reproduces data/demo)")
     demo.add_argument("out", type=Path, help="folder to write into")
-    demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
+    demo.add_argument("--seed", type=_seed, default=None, help="random seed (default: the demo's own)")
 
     sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
     sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
     sample.add_argument("--data", default="data/demo", help="data folder (default data/demo)")
-    sample.add_argument("--seed", type=int, required=True, help="random seed (record it: the same seed repeats the draw)")
+    sample.add_argument("--seed", type=_seed, required=True, help="random seed (record it: the same seed repeats the draw)")
     sample.add_argument("--out", type=Path, help="CSV to write (default: print a summary only)")
     sample.add_argument("--dry-run", action="store_true", help="explain the allocation and any unfilled quota; write nothing")
 
@@ -105,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
     chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
     chk.add_argument("--data", default="data/demo", help="data folder whose raw identifiers must not appear")
-    chk.add_argument("--threshold", type=int, default=None,
+    chk.add_argument("--threshold", type=_positive_int, default=None,
                      help="counts from 1 to this must not be shown (default: the params file's suppression_threshold)")
     chk.add_argument("--params", type=Path, default=None,
                      help="the run's params file: its suppression_threshold, audience and data folder are used "
@@ -140,13 +176,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if params.cycle != cycle:
             raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
         loaded.append(params)
-    from review.config.paths import resolve
+    from review.batch.safety import check_output_root
+    from review.config.paths import project_root, resolve
     from review.data import load_evidence
     from review.protection.pseudonym import resolve_key
 
+    check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
     for folder in sorted({p.common["data_dir"] for p in loaded}):
-        load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
+        evidence = load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
         resolve_key(resolve(folder))  # and the pseudonymisation key
+        for params in loaded:
+            if params.common["data_dir"] == folder and params.cycle not in evidence.cycles:
+                raise ParameterError(f"cycle {params.cycle} has no audits in {folder} (audits file); "
+                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", params.source)
     quiet = args.quiet or not sys.stdout.isatty()
     status = EXIT_OK
     for params in loaded:
@@ -199,7 +241,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from review.protection.safe_export import write_csv
     from review.stats.sample_draw import draw_sample
 
-    (cycle,) = expand_cycles([args.cycle])
+    cycles = expand_cycles([args.cycle])
+    if len(cycles) != 1:
+        raise ParameterError(f"`--cycle` names one cycle for a sample; got the range {args.cycle!r}")
+    (cycle,) = cycles
     evidence = load_evidence(args.data)
     frame = evidence.table("frame")
     frame = frame[frame["cycle"] == cycle]
@@ -314,14 +359,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
                 "lab": _cmd_lab}
+    previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)
     except (ParameterError, DataValidationError) as exc:
         print(f"review {args.command}: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except RunFailed as exc:
+        print(f"review {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # a path given on the command line that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"review {args.command}: cannot read or write{where} ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("review: interrupted; previous reports left as they were", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _terminate_as_interrupt() -> object:
+    """SIGTERM ends a command like Ctrl-C: clean-up runs, workers and kernels are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ __all__ = [
     "DegenerateDataWarning",
     "ParameterError",
     "ReviewError",
+    "RunFailed",
 ]
 
 
@@ -101,6 +102,10 @@ class DataValidationError(ReviewError, ValueError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         noun = "problem" if len(self.problems) == 1 else "problems"
         super().__init__(f"{len(self.problems)} data {noun} found:\n{lines}")
+
+
+class RunFailed(ReviewError):
+    """A run could not finish (for example the disk filled): nothing was published (exit 1)."""
 
 
 class DegenerateDataWarning(RuntimeWarning):

@@ -69,14 +69,17 @@ def _fingerprint(folder: Path) -> list[tuple[str, int, int]]:
 
 
 def _cached(folder: Path) -> Evidence | None:
-    """The runner's cached evidence, if it is for this very folder and its files have not changed."""
+    """The runner's cached evidence: in a batch run, kernels read only the evidence validated at the
+    run's start, never the raw files again (None outside a batch run)."""
     path = os.environ.get(EVIDENCE_CACHE_ENV)
-    if not path or not Path(path).is_file():
+    if not path:
         return None
+    if not Path(path).is_file():
+        raise ParameterError(f"the run's validated evidence ({path}) is gone; run the cycle again", "batch run")
     with open(path, "rb") as fh:
         cached = pickle.load(fh)  # noqa: S301 - written by this run's own runner
-    if cached["folder"] != str(folder.resolve()) or cached["fingerprint"] != _fingerprint(folder):
-        return None
+    if cached["folder"] != str(folder.resolve()):
+        raise ParameterError(f"the run validated {cached['folder']}, not {folder}; run the cycle again", "batch run")
     parts = cached["evidence"]
     return Evidence(parts["folder"], MappingProxyType(parts["tables"]), MappingProxyType(parts["scales"]),
                     parts["criteria"], parts["key_source"])

@@ -9,13 +9,13 @@ an interrupted run leaves the previous reports as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -28,6 +28,15 @@ from typing import Any
 
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV
+from review.batch.safety import (
+    check_output_root,
+    cycle_lock,
+    disk_errors,
+    private_temp_dir,
+    remove_stale_temp_dirs,
+    stop_workers,
+    watch_parent,
+)
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
 from review.config.paths import BATCH_ENV, ROOT_ENV, project_root, resolve
@@ -109,6 +118,29 @@ def _stop_kernels() -> None:
         process = getattr(getattr(manager, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)
+
+
+def _kill_live_kernels() -> None:
+    """Kill the kernels this process started, with their process groups (each kernel leads one)."""
+    for manager in list(_LIVE_KERNELS):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    process.kill()
+
+
+@contextlib.contextmanager
+def _environment_restored() -> Any:
+    """Restore ``os.environ`` afterwards (``execute_task`` sets the evidence cache and thread counts)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _now() -> str:
@@ -225,7 +257,8 @@ def _run_tasks(
     if jobs <= 1 or len(tasks) <= 1:
         outcomes = []
         for task in tasks:
-            outcome = execute_task(task)
+            with _environment_restored():  # in this process: the task's variables must not outlive it
+                outcome = execute_task(task)
             progress(task.framework, outcome)
             outcomes.append(outcome)
         return outcomes
@@ -238,12 +271,20 @@ def _run_tasks(
     else:
         context = multiprocessing.get_context("spawn")
     outcomes = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+    # Workers die with the run (and kill their kernels first): see review.batch.safety.
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                               initializer=watch_parent, initargs=(os.getpid(), _kill_live_kernels))
+    try:
         futures = {pool.submit(execute_task, t): t for t in tasks}
         for future in as_completed(futures):
             outcome = future.result()
             progress(outcome.framework, outcome)
             outcomes.append(outcome)
+    except BaseException:
+        stop_workers()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     order = [t.framework for t in tasks]
     return sorted(outcomes, key=lambda o: order.index(o.framework))
 
@@ -295,17 +336,26 @@ def run_cycle(
     ParameterError
         If a framework name is unknown or the cycle was already run and ``force`` is False.
     """
-    from review.analyses.context import write_evidence_cache
-    from review.batch.index import write_index, write_manifest
-    from review.batch.provenance import git_state, input_files, package_versions
-    from review.config.paths import resolve
-    from review.protection.publish_gate import guard_staging
 
     names = list(frameworks) if frameworks else list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
         raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
     root_out = output_root or (project_root() / "outputs")
+    check_output_root(root_out)
+    with cycle_lock(root_out, params.cycle):
+        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout)
+
+
+def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
+                progress: Progress | None, timeout: float) -> RunSummary:
+    """The run of one cycle, under its lock."""
+    from review.analyses.context import write_evidence_cache
+    from review.batch.index import write_index, write_manifest
+    from review.batch.provenance import git_state, input_files, package_versions
+    from review.config.paths import resolve
+    from review.protection.publish_gate import guard_staging
+
     target = root_out / params.cycle
     if target.exists() and not force:
         raise ParameterError(
@@ -314,53 +364,63 @@ def run_cycle(
     git = git_state()
     data_dir = resolve(params.common["data_dir"])
     inputs = input_files(data_dir, resolve(params.source))
-    cache_dir = Path(tempfile.mkdtemp(prefix="review-evidence-"))
-    try:
-        cache = write_evidence_cache(data_dir, cache_dir)  # validates the data before anything is written
-    except BaseException:
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        raise
-    root_out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_dirs()
     _remove_stale_staging(root_out)
+    cache_dir = private_temp_dir()  # owner-only; removed on every exit path below
     staging = root_out / f".{params.cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n_jobs)
     produced = _now()
     progress = progress or _silent
     started = time.perf_counter()
     try:
-        chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
-        waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
-        outcomes: list[NotebookOutcome] = []
-        for wave in waves:
-            tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
-                             evidence_cache=str(cache)) for fw in wave]
-            outcomes.extend(_run_tasks(tasks, n_jobs, progress))
-        outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen})  # issue 15
-        summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
-        write_manifest(
-            staging / "manifest.json",
-            {
-                "cycle": params.cycle,
-                "params_file": params.source,
-                "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
-                "inputs": inputs,
-                "packages": package_versions(),
-                "git": git,
-                "produced": produced,
-                "duration_seconds": time.perf_counter() - started,
-                "status": "ok" if summary.ok else "failed",
-                "notebooks": [asdict(o) for o in outcomes],
-            },
-        )
-        write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
-        summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes)))  # issue 15: all files
-        _publish(staging, target)
+        with disk_errors(params.cycle):  # a full disk: exit 1, nothing published
+            cache = write_evidence_cache(data_dir, cache_dir)  # validates the data before anything is written
+            staging.mkdir()
+            chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
+            waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
+            outcomes: list[NotebookOutcome] = []
+            for wave in waves:
+                tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
+                                 evidence_cache=str(cache)) for fw in wave]
+                outcomes.extend(_run_tasks(tasks, n_jobs, progress))
+            outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen})  # issue 15
+            summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
+            write_manifest(
+                staging / "manifest.json",
+                {
+                    "cycle": params.cycle,
+                    "params_file": params.source,
+                    "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
+                    "inputs": inputs,
+                    "packages": package_versions(),
+                    "git": git,
+                    "produced": produced,
+                    "duration_seconds": time.perf_counter() - started,
+                    "status": "ok" if summary.ok else "failed",
+                    "notebooks": [asdict(o) for o in outcomes],
+                },
+            )
+            write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+            summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes)))  # issue 15: all files
+            _publish(staging, target)
     finally:
+        _clean_up(staging, cache_dir)
+    return summary
+
+
+def _clean_up(staging: Path, cache_dir: Path) -> None:
+    """Remove the staging folder and the evidence cache; a second Ctrl-C or SIGTERM cannot cut it short."""
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _kill_live_kernels()
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(cache_dir, ignore_errors=True)
-    return summary
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 def _public_params(values: dict[str, Any]) -> dict[str, Any]:

@@ -1,41 +1,78 @@
 """Checks that look across rows and files: grades against scales, audits against the frame,
-moderation pairs, dates inside their cycle, numerators within denominators."""
+moderation pairs and chains, dates inside their plausible window, numerators within denominators.
+
+Checks over the large tables (the sampling frame) are vectorised or run over distinct values,
+so a frame of a million rows costs seconds, not minutes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 
 from review.config.cycles import cycle_bounds
+from review.data.io import shown
 from review.data.schema import ROW
 from review.exceptions import DataProblem
 
-__all__ = ["cross_checks"]
+__all__ = ["DATE_WINDOWS", "cross_checks"]
+
+DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
+    ("frame", "opened_date"): ("start", -25 * 366, 0),
+    ("frame", "last_audit_date"): ("start", -25 * 366, 0),
+    ("schedule", "due_date"): ("start", 0, 91),
+    ("schedule", "delivered_date"): ("start", -366, 91 + 366),
+}
+"""Plausible window of each date column, relative to the start of the row's cycle: (anchor, days
+before, days after). A case in the frame was opened, and last audited, within the 25 years
+before the start of the cycle it is open at (a child's case, a care leaver's up to 25); a return
+is due inside its cycle and delivered no more than a year either side of it. ``audit_date`` must
+fall inside its cycle (checked in ``_audits``). ``docs/data.md`` states the same windows."""
 
 
 def _p(problems: list[DataProblem], file: str, row: object, column: str | None, value: object, message: str) -> None:
-    problems.append(DataProblem(file, int(row), column, None if value is None else str(value), message))
+    problems.append(DataProblem(file, int(row), column, None if value is None else shown(str(value)), message))
 
 
 def _grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dict[str, str | None],
             scales: dict, problems: list[DataProblem]) -> None:
-    """Check (and canonicalise, in place) grade labels against the row's or the column's scale."""
-    for idx, row in frame.iterrows():
-        for column, fixed_scale in value_cols.items():
-            text = row[column]
-            if text is None:
-                continue
-            scale_id = fixed_scale or row[scale_col]
+    """Check (and canonicalise, in place) grade labels against the row's or the column's scale.
+
+    Each distinct (scale, label) pair is looked up once."""
+    if frame.empty:
+        return
+    row_scales = frame[scale_col].to_numpy(dtype=object) if scale_col in frame else np.full(len(frame), None)
+    rows = frame[ROW].to_numpy()
+    for column, fixed_scale in value_cols.items():
+        texts = frame[column].to_numpy(dtype=object)
+        scale_ids = np.full(len(frame), fixed_scale, dtype=object) if fixed_scale else row_scales
+        present = np.flatnonzero(pd.notna(texts))
+        if not len(present):
+            continue
+        keys = pd.MultiIndex.from_arrays([pd.Index(scale_ids[present], dtype=object),
+                                          pd.Index(texts[present], dtype=object)])
+        codes, pairs = pd.factorize(keys)
+        outcome = []
+        for scale_id, text in pairs:
             scale = scales.get(scale_id)
             if scale is None:
-                if fixed_scale is None and scale_id is not None:
-                    _p(problems, file, row[ROW], scale_col, scale_id, f"unknown scale; scales are: {', '.join(scales)}")
+                outcome.append(("scale", None) if fixed_scale is None and scale_id is not None else ("skip", None))
                 continue
             label = scale.canonical(str(text))
-            if label is None:
-                _p(problems, file, row[ROW], column, text,
-                   f"not a label of scale {scale_id}; expected one of: {', '.join(scale.labels)}")
-            else:
-                frame.at[idx, column] = label
+            outcome.append(("label", None) if label is None else ("ok", label))
+        canon = frame[column].to_numpy(dtype=object).copy()
+        for i, code in zip(present, codes, strict=True):
+            kind, label = outcome[code]
+            if kind == "ok":
+                canon[i] = label
+            elif kind == "scale":
+                _p(problems, file, rows[i], scale_col, scale_ids[i], f"unknown scale; scales are: {', '.join(scales)}")
+            elif kind == "label":
+                _p(problems, file, rows[i], column, texts[i],
+                   f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(scales[scale_ids[i]].labels)}")
+        frame[column] = canon
 
 
 def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -46,7 +83,8 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
                     for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
     _grades(audits, file, "grade_scale", {"overall_grade": None} | {c: declared.get(c) for c in criteria},
             scales, problems)
-    for _, row in audits.iterrows():
+    records = audits.to_dict("records")
+    for row in records:
         if row["cycle"] is not None and row["audit_date"] is not None:
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["audit_date"] <= end:
@@ -54,22 +92,27 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
                    f"the date is outside cycle {row['cycle']} ({start.isoformat()} to {end.isoformat()})")
     if "frame" in tables:
         frame = tables["frame"]
-        open_cases = set(zip(frame["cycle"], frame["case_ref"], strict=True))
-        for _, row in audits.iterrows():
+        wanted = set(zip(audits["cycle"], audits["case_ref"], strict=True))
+        cases = set(audits["case_ref"])
+        listed = frame[frame["case_ref"].isin(cases)]
+        open_cases = set(zip(listed["cycle"], listed["case_ref"], strict=True)) & wanted
+        for row in records:
             if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
                 _p(problems, file, row[ROW], "case_ref", row["case_ref"],
                    f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
     if "staff" in tables:
         staff = set(tables["staff"]["staff_id"])
-        for _, row in audits.iterrows():
+        for row in records:
             if row["auditor_id"] and row["auditor_id"] not in staff:
                 _p(problems, file, row[ROW], "auditor_id", row["auditor_id"], "the auditor is not in the staff list")
-    by_id = {r["audit_id"]: r for _, r in audits.iterrows() if r["audit_id"] is not None}
-    for _, row in audits.iterrows():
+    by_id = {r["audit_id"]: r for r in records if r["audit_id"] is not None}
+    for row in records:
         target = row["moderation_of"]
         if target is None:
             continue
         original = by_id.get(target)
+        if target == row["audit_id"]:
+            continue  # reported by _moderation_chains
         if original is None:
             _p(problems, file, row[ROW], "moderation_of", target, "no audit has this audit_id")
         elif original["case_ref"] != row["case_ref"]:
@@ -91,9 +134,9 @@ def _not_above(tables: dict, files: dict, name: str, part: str, whole: str, prob
     if name not in tables:
         return
     frame = tables[name]
-    for _, row in frame.iterrows():
-        if row[part] is not None and row[whole] is not None and row[part] > row[whole]:
-            _p(problems, files[name], row[ROW], part, row[part], f"{part} ({row[part]}) is above {whole} ({row[whole]})")
+    both = frame[frame[part].notna() & frame[whole].notna()]
+    for _, row in both[both[part].astype(float) > both[whole].astype(float)].iterrows():
+        _p(problems, files[name], row[ROW], part, row[part], f"{part} ({row[part]}) is above {whole} ({row[whole]})")
 
 
 def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -119,9 +162,70 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     for name in ("frame", "audits"):
         if name in tables and "teams" in tables:
             teams = set(tables["teams"]["team"])
-            for _, row in tables[name].iterrows():
-                if row["team"] and row["team"] not in teams:
-                    _p(problems, files[name], row[ROW], "team", row["team"], "unknown team (not in teams)")
+            table = tables[name]
+            unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
+            for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
+                _p(problems, files[name], row, "team", team, "unknown team (not in teams)")
+    for (name, column), window in DATE_WINDOWS.items():
+        if name in tables:
+            _date_window(tables[name], files[name], column, window, problems)
+    if "audits" in tables:
+        _moderation_chains(tables["audits"], files["audits"], problems)
+
+
+def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str, int, int],
+                 problems: list[DataProblem]) -> None:
+    """Dates outside the column's plausible window around the row's cycle (checked per distinct pair)."""
+    _, before, after = window
+    rows = table[table[column].notna() & table["cycle"].notna()]
+    if rows.empty:
+        return
+    cycle_codes, cycles = pd.factorize(rows["cycle"].to_numpy(dtype=object))
+    day_codes, days = pd.factorize(rows[column].to_numpy(dtype=object))
+    combined = cycle_codes.astype(np.int64) * len(days) + day_codes
+    unique, codes = np.unique(combined, return_inverse=True)
+    pairs = [(cycles[u // len(days)], days[u % len(days)]) for u in unique]
+    bad_pairs = np.zeros(len(pairs), dtype=bool)
+    bounds = {}
+    for i, (cycle, day) in enumerate(pairs):
+        if cycle not in bounds:
+            start = cycle_bounds(cycle)[0]
+            bounds[cycle] = (start + dt.timedelta(days=before), start + dt.timedelta(days=after))
+        low, high = bounds[cycle]
+        bad_pairs[i] = not low <= day <= high
+    for i in np.flatnonzero(bad_pairs[codes])[:200]:
+        cycle, day = rows["cycle"].iat[i], rows[column].iat[i]
+        low, high = bounds[cycle]
+        _p(problems, file, rows[ROW].iat[i], column, day.isoformat(),
+           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})")
+
+
+def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProblem]) -> None:
+    """Refuse an audit that moderates itself and chains of moderation that loop back on themselves."""
+    targets = {a: m for a, m in zip(audits["audit_id"], audits["moderation_of"], strict=True)
+               if a is not None and m is not None}
+    rows = dict(zip(audits["audit_id"], audits[ROW], strict=True))
+    done: set[str] = set()
+    for start in targets:
+        path: list[str] = []
+        node = start
+        while node in targets and node not in done and node not in path:
+            path.append(node)
+            node = targets[node]
+        if node in path:
+            loop = path[path.index(node):]
+            if len(loop) == 1:
+                _p(problems, file, rows[node], "moderation_of", node, "the audit names itself as the audit it moderates")
+            else:
+                chain = " -> ".join([*loop, node])
+                _p(problems, file, min(rows[a] for a in loop), "moderation_of", shown_chain(chain),
+                   "moderation goes round in a circle; a moderation must lead back to a first audit")
+        done.update(path)
+
+
+def shown_chain(chain: str) -> str:
+    """A moderation chain as quoted in a message (cut when very long)."""
+    return chain if len(chain) <= 120 else chain[:117] + "..."
 
 
 def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> None:

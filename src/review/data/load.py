@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from review.config.paths import resolve
-from review.data.cells import parse_cell
+from review.data.cells import parse_column
 from review.data.checks import cross_checks
-from review.data.io import RawTable, find_file, read_table
+from review.data.io import RawTable, check_entry, find_files, read_table, shown
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
 
 __all__ = ["Evidence", "GradeScale", "load_evidence"]
-
-
 
 @dataclass(frozen=True)
 class GradeScale:
@@ -101,11 +100,21 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> t
     declared = {c.name.lower(): c for c in ds.columns}
     matched: dict[int, Column] = {}
     extra: list[int] = []
+    seen: dict[str, int] = {}
     for pos, heading in enumerate(raw.header):
         key = _norm(heading)
         if not key:
+            if raw.cells.shape[1] > pos and (raw.cells[pos].str.strip() != "").any():
+                problems.append(DataProblem(raw.file, 1, f"column {pos + 1}", None,
+                                            "the column has values but no heading"))
             continue
-        if key in declared and all(c.name != declared[key].name for c in matched.values()):
+        if key in seen:
+            problems.append(DataProblem(raw.file, 1, shown(heading), None,
+                                        f"the heading appears twice (columns {seen[key] + 1} and {pos + 1}); "
+                                        "expected each column once"))
+            continue
+        seen[key] = pos
+        if key in declared:
             matched[pos] = declared[key]
         else:
             extra.append(pos)
@@ -119,33 +128,34 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> t
     if ds.extra_columns != CRITERION:
         known = ", ".join(c.name for c in ds.columns)
         for p in extra:
-            problems.append(DataProblem(raw.file, 1, raw.header[p], None,
-                                        f"unknown column '{raw.header[p]}'; the columns of {ds.name} are: {known}"))
+            problems.append(DataProblem(raw.file, 1, shown(raw.header[p]), None,
+                                        f"unknown column '{shown(raw.header[p])}'; the columns of {ds.name} are: {known}"))
         extra = []
     return matched, extra
 
 
 def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFrame:
     matched, extra = _match_columns(raw, ds, problems)
-    data: dict[str, list[object]] = {c.name: [] for c in ds.columns}
+    where = {c.name: p for p, c in matched.items()}
+    n = len(raw.row_numbers)
+    data: dict[str, object] = {}
+    for column in ds.columns:
+        pos = where.get(column.name)
+        if pos is None:
+            data[column.name] = np.full(n, None, dtype=object)
+            continue
+        values, bad, messages = parse_column(raw.cells[pos], column)
+        cells = raw.cells[pos]
+        for i, message in zip(bad, messages, strict=True):
+            problems.append(DataProblem(raw.file, int(raw.row_numbers[i]), raw.header[pos],
+                                        shown(cells.iat[i]), message))
+        data[column.name] = values
     for p in extra:
-        data[_norm(raw.header[p]).replace(" ", "_")] = []
-    for cells, number in zip(raw.rows, raw.row_numbers, strict=True):
-        for column in ds.columns:
-            pos = next((p for p, c in matched.items() if c is column), None)
-            if pos is None:
-                data[column.name].append(None)
-                continue
-            value, problem = parse_cell(cells[pos] if pos < len(cells) else "", column)
-            if problem:
-                problems.append(DataProblem(raw.file, number, raw.header[pos], cells[pos], problem))
-                value = None
-            data[column.name].append(value)
-        for p in extra:
-            text = cells[p].strip() if p < len(cells) else ""
-            data[_norm(raw.header[p]).replace(" ", "_")].append(text or None)
+        text = raw.cells[p].str.strip().to_numpy(dtype=object).copy()
+        text[text == ""] = None
+        data[_norm(raw.header[p]).replace(" ", "_")] = text
     frame = pd.DataFrame(data, dtype=object)
-    frame[ROW] = list(raw.row_numbers)
+    frame[ROW] = raw.row_numbers.astype(np.int64)
     keys = [k for k in ds.key if k in frame.columns]
     if keys and len(frame):
         dup = frame.duplicated(subset=keys, keep=False) & frame[keys].notna().all(axis=1)
@@ -153,7 +163,7 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFr
         for _, row in frame[dup].iterrows():
             key = tuple(row[k] for k in keys)
             if key in first:
-                problems.append(DataProblem(raw.file, int(row[ROW]), keys[0], ", ".join(map(str, key)),
+                problems.append(DataProblem(raw.file, int(row[ROW]), keys[0], shown(", ".join(map(str, key))),
                                             f"duplicate {' + '.join(keys)} (first on row {first[key]})"))
             else:
                 first[key] = int(row[ROW])
@@ -206,18 +216,31 @@ def load_evidence(folder: str | Path) -> Evidence:
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for name, ds in DATASETS.items():
-        file = find_file(path, name)
-        if file is None:
+        found = find_files(path, name)
+        if not found:
             if ds.required:
                 problems.append(DataProblem(f"{name}.csv", None, None, None,
                                             f"required file is missing from {folder} ({ds.description})"))
             continue
-        raw = read_table(file, sheet=name)
+        if len(found) > 1:
+            problems.append(DataProblem(found[0].name, None, None, None,
+                                        f"the dataset {name} is in {len(found)} files "
+                                        f"({', '.join(f.name for f in found)}); expected one: keep one, move the others"))
+            continue
+        try:
+            check_entry(found[0], path)
+            raw = read_table(found[0], sheet=name)
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+            continue
+        except OSError as exc:
+            problems.append(DataProblem(found[0].name, None, None, None, f"the file cannot be read ({exc.strerror})"))
+            continue
         files[name] = raw.file
         if not raw.header:
             problems.append(DataProblem(raw.file, None, None, None, "the file is empty (no header row)"))
             continue
-        if not raw.rows and ds.required:
+        if not len(raw.row_numbers) and ds.required:
             problems.append(DataProblem(raw.file, None, None, None, "the file has a header but no rows"))
         tables[name] = _parse(raw, ds, problems)
     scales = _scales(tables["grade_scales"], files["grade_scales"], problems) if "grade_scales" in tables else {}

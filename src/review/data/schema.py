@@ -1,7 +1,7 @@
 """The data contract: every file a review cycle loads, its columns and what each may hold.
 
 Each dataset is a CSV file (UTF-8, UTF-8 with BOM, or Windows-1252 as Excel writes it) or an
-``.xlsx`` workbook (the sheet named like the dataset, or the first sheet) in the cycle's data
+``.xlsx`` workbook (the sheet named like the dataset, or its only sheet) in the cycle's data
 folder, named after the dataset: ``audits.csv`` or ``audits.xlsx``. ``docs/data.md`` documents
 the same contract for people, with an example of each file; a test keeps the two in step.
 """

@@ -1,0 +1,69 @@
+"""Speed and peak memory of validating a data folder whose sampling frame has 1,000,000 rows.
+
+Target (issue 16): ``load_evidence`` on the demo folder with a 1,000,000-row ``frame.csv``
+takes at most 15 s and at most 600 MB peak memory (resident set of a fresh process) on this
+2-core machine. Before issue 16 the same validation took 84 s and 1 GB (the issue's figures);
+this script, run on commit c3bab58 on the shared 2-core machine, measured 198.8 s and 1,027 MB.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROWS = 1_000_000
+TARGET_SECONDS, TARGET_MB = 15.0, 600.0
+OLD_SECONDS, OLD_MB = 198.8, 1027.0  # this script on c3bab58, before issue 16 (the issue said 84 s, 1 GB)
+
+_CHILD = """
+import resource, sys, time
+from review.data import load_evidence
+t0, c0 = time.perf_counter(), time.process_time()
+ev = load_evidence(sys.argv[1])
+seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{seconds:.2f} {cpu:.2f} {peak_mb:.0f} {len(ev.tables['frame'])}")
+"""
+
+
+def build_folder(target: Path, rows: int = ROWS) -> Path:
+    """Copy the demo folder and grow its sampling frame to ``rows`` rows (new, unique case refs)."""
+    from review.config.paths import project_root
+
+    shutil.copytree(project_root() / "data" / "demo", target)
+    lines = (target / "frame.csv").read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    with (target / "frame.csv").open("w", encoding="utf-8", newline="") as fh:
+        fh.write(header + "\n")
+        fh.writelines(line + "\n" for line in body)
+        for i in range(rows - len(body)):
+            template = body[i % len(body)].split(",")
+            template[1] = f"X{i:07d}"
+            fh.write(",".join(template) + "\n")
+    return target
+
+
+def measure(folder: Path) -> tuple[float, float, float, int]:
+    """Validate ``folder`` in a fresh process: (wall seconds, CPU seconds, peak resident MB, frame rows)."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(folder)], capture_output=True, text=True, check=True)
+    seconds, cpu, mb, rows = done.stdout.split()
+    return float(seconds), float(cpu), float(mb), int(rows)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = build_folder(Path(tmp) / "data")
+        seconds, cpu, mb, rows = measure(folder)
+    print(f"{'validate a folder with a ' + format(rows, ',') + '-row frame':<48} "
+          f"{seconds:6.1f} s (CPU {cpu:.1f} s; target <= {TARGET_SECONDS:g} s; before {OLD_SECONDS:g} s)   "
+          f"peak {mb:5.0f} MB (target <= {TARGET_MB:g} MB; before {OLD_MB:g} MB)")
+    ok = seconds <= TARGET_SECONDS and mb <= TARGET_MB
+    print("all targets met" if ok else "targets missed: validation speed or memory")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
