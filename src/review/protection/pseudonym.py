@@ -32,6 +32,7 @@ IDENTIFIERS: dict[str, dict[str, str]] = {
     "frame": {"case_ref": "C", "allocated_worker": "S", "team_manager": "S"},
     "audits": {"case_ref": "C", "auditor_id": "S", "audit_id": "A", "moderation_of": "A"},
     "staff": {"staff_id": "S"},
+    "actions": {"audit_id": "A"},
 }
 """Dataset -> identifier column -> pseudonym prefix (C case, S staff, A audit)."""
 
