@@ -293,7 +293,9 @@ def _remedial(evidence: Evidence, register: pd.DataFrame, cycle: str, as_of: dt.
     audits = evidence.table("audits")
     audits = audits[(audits["cycle"] == cycle) & (audits["audit_type"] == "case file") & audits["moderation_of"].isna()]
     worst = {sid: s.rated[-1] for sid, s in evidence.scales.items() if s.rated}
-    bad = audits[[worst.get(s) == g for s, g in zip(audits["grade_scale"], audits["overall_grade"], strict=True)]]
+    worst_grade = pd.Series([worst.get(s) == g for s, g in zip(audits["grade_scale"], audits["overall_grade"],
+                                                                 strict=True)], index=audits.index, dtype=bool)
+    bad = audits.loc[worst_grade]
     remedial = register[register["source"] == "audit"]
     due = on_time = late = no_action = not_yet = 0
     for audit_id in bad["audit_id"]:
