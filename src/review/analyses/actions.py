@@ -353,10 +353,17 @@ def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple
 def analyse_context(ctx, frameworks: tuple[str, ...] | None = None) -> ActionsResult:  # noqa: ANN001 - a Context
     """:func:`analyse` for a notebook: red items over the evidence's cycles up to this one.
 
-    ``frameworks`` limits the red items judged (a framework's own report needs only its own).
+    ``frameworks`` limits the red items judged: a framework's own report passes its own name and
+    its thresholds are the notebook's (``rag_green``, ``rag_red``); otherwise every judged
+    framework is read with the thresholds of ``params/<cycle>.yaml`` (or the defaults).
     """
-    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items_up_to
+    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items, thresholds_for
 
-    red = red_items_up_to(ctx.evidence, ctx.cycle, confidence_level=ctx.params.confidence_level,
-                          frameworks=frameworks or JUDGED_FRAMEWORKS)
-    return analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=ctx.params.confidence_level)
+    p = ctx.params
+    names = frameworks or JUDGED_FRAMEWORKS
+    thresholds = thresholds_for(ctx.cycle, names)
+    if p.framework in names and "rag_green" in p.values:
+        thresholds[p.framework] = (p.rag_green, p.rag_red)
+    red = red_items(ctx.evidence, [c for c in ctx.evidence.cycles if c <= ctx.cycle], thresholds=thresholds,
+                    confidence_level=p.confidence_level)
+    return analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level)

@@ -137,19 +137,26 @@ def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:
         return "No remedial action on a file graded Inadequate this cycle was due by the cycle's end."
     ci = r.proportion.confidence_interval
     rate = show.rate_text(r.on_time, r.due, policy, interval=(ci.low, ci.high))
-    level = f"{round(100 * r.proportion.confidence_level)}%"
+    if rate in ("c", "z"):
+        rate = f"{rate} (withheld: the numbers of files are small)"
+    else:
+        rate += f" (the interval is a {round(100 * r.proportion.confidence_level)}% Wilson interval)"
     return (f"Remedial action on files graded Inadequate in {result.cycle} and due by the cycle's end, completed "
-            f"on time: {rate} ({level} Wilson interval). Files with no remedial action recorded count as not done.")
+            f"on time: {rate}. Files with no remedial action recorded count as not done on time.")
 
 
 def remedial(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
-    """The remedial-action sentence and a suppressed table of the files' outcomes."""
+    """The remedial-action sentence and a suppressed table: done on time, not done on time, not yet due.
+
+    Late and never-done files are shown together (as ``due - on_time``), so no suppressed cell can
+    be worked out from the rate in the sentence.
+    """
     r = result.remedial
     if r.inadequate == 0 or r.due == 0:
         return show.note(remedial_text(result, policy))
-    counts = pd.DataFrame([[r.on_time, r.late, r.not_done, r.not_yet_due]], index=["Files graded Inadequate"],
-                          columns=["Done on time", "Done late", "Not done", "Not yet due"])
-    shown = suppress_table(counts, policy, totals=True)
+    counts = pd.DataFrame([[r.on_time, r.due - r.on_time, r.not_yet_due]], index=["Files graded Inadequate"],
+                          columns=["Done on time", "Not done on time", "Not yet due"])
+    shown = suppress_table(counts, policy, totals=False)
     table = show.table(shown, caption=f"Remedial action on files graded Inadequate in {result.cycle}",
                        uid="actions_remedial", policy=policy, index=True, counts=True)
     return HTML(f"<p>{html.escape(remedial_text(result, policy))}</p>" + table.data)
