@@ -265,3 +265,27 @@ def test_cli_refuses_an_existing_file_with_exit_2(tmp_path, capsys):
     assert main(["actions", "propose", "--cycle", "2009-Q4", "--out", str(out)]) == 2
     assert str(out) in capsys.readouterr().err
     assert out.read_bytes() == b"keep"
+
+
+# ---------------------------------------------------------------- the views
+
+def test_published_views_suppress_small_counts_and_show_roles(evidence):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views import actions as views
+
+    red = {"2009-Q3": frozenset({("jar_haringey", "J02")}), "2009-Q4": frozenset({("jar_haringey", "J02")})}
+    q4 = actions.analyse(evidence, cycle="2009-Q4", red=red, confidence_level=0.95)
+    published, internal = DisclosurePolicy("published"), DisclosurePolicy("internal")
+    # JAR at 2009-Q4: 2 open, 1 overdue, 1 completed (see above): every one of them is 1-5, so c when published
+    page = views.overview(q4, published).data
+    assert 'class="review-counts"' in page
+    assert ">2<" not in page
+    assert ">c<" in page
+    assert ">2<" in views.overview(q4, internal).data
+    # J02's action X1 with its owner's role, due date and overdue status
+    row = views.for_framework(q4, "jar_haringey", published).data
+    assert all(part in row for part in ("Feedback to referrers", ">SM<", "2009-06-30", "open, OVERDUE"))
+    # remedial at 2009-Q1: 1 of 2 files on time -> withheld when published, shown with its interval internally
+    q1 = actions.analyse(evidence, cycle="2009-Q1", red={}, confidence_level=0.95)
+    assert "c (withheld" in views.remedial_text(q1, published)
+    assert "50.0% (1 of 2; CI 9.5% to 90.5%)" in views.remedial_text(q1, internal)  # Wilson (0.0945, 0.9055)
