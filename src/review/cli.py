@@ -148,7 +148,46 @@ def _parser() -> argparse.ArgumentParser:
                           "(default params/<cycle>.yaml when a cycle folder is checked)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
+    _actions_parser(sub)
     return parser
+
+
+def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+    """``review actions propose``: draft actions for a cycle's red items with no open action."""
+    actions = sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items")
+    verbs = actions.add_subparsers(dest="verb", metavar="VERB", required=True)
+    propose = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
+    propose.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
+    propose.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
+    propose.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
+
+
+def _cmd_actions(args: argparse.Namespace) -> int:
+    from review.analyses.actions import analyse
+    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items
+    from review.batch.action_draft import propose, write_draft
+    from review.config.params import default_params_path, load_cycle_params
+    from review.data import load_evidence
+
+    (cycle,) = expand_cycles([args.cycle])
+    params = load_cycle_params(args.params or default_params_path(cycle))
+    if params.cycle != cycle:
+        raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+    if args.out.exists():
+        raise ParameterError(f"`--out` {args.out} already exists; the draft never overwrites a file (choose a new name)")
+    evidence = load_evidence(params.common["data_dir"])
+    if cycle not in evidence.cycles:
+        raise ParameterError(f"`--cycle` {cycle} has no audits in {params.common['data_dir']}; "
+                             f"cycles there: {', '.join(evidence.cycles)}")
+    thresholds = {f: (params.sections[f]["rag_green"], params.sections[f]["rag_red"]) for f in JUDGED_FRAMEWORKS}
+    red = red_items(evidence, [c for c in evidence.cycles if c <= cycle], thresholds=thresholds,
+                    confidence_level=params.common["confidence_level"])
+    result = analyse(evidence, cycle=cycle, red=red, confidence_level=params.common["confidence_level"])
+    drafted = propose(result, set(evidence.table("actions")["action_id"]))
+    write_draft(drafted, args.out)
+    print(f"Cycle {cycle}: {len(result.red_items)} red items, {len(drafted)} without an open action; "
+          f"draft written to {args.out}")
+    return EXIT_OK
 
 
 def _progress(framework: str, outcome: object) -> None:
@@ -358,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
-                "lab": _cmd_lab}
+                "lab": _cmd_lab, "actions": _cmd_actions}
     previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)

@@ -8,11 +8,13 @@ so a frame of a million rows costs seconds, not minutes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
 
 from review.config.cycles import cycle_bounds
+from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.io import shown
 from review.data.schema import ROW
 from review.exceptions import DataProblem
@@ -150,6 +152,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
 
     gose_checks(tables, files, scales, problems)
     _lscb_challenges(tables, files, problems)
+    _actions(tables, files, problems)
     _not_above(tables, files, "training", "completed", "required", problems)
     _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     _not_above(tables, files, "complaints", "upheld", "received", problems)
@@ -241,3 +244,56 @@ def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> 
         if row["answered_date"] is not None and row["raised_date"] is not None and row["answered_date"] < row["raised_date"]:
             _p(problems, files["lscb_challenges"], row[ROW], "answered_date", row["answered_date"],
                f"answered before it was raised ({row['raised_date']})")
+
+
+GOSE_ITEM = re.compile(r"^G\d\d$")
+"""Item ids of the GOSE performance-management framework (G01, G02, ...), accepted by pattern
+until its items are listed in :data:`review.config.framework_items.FRAMEWORK_ITEMS`."""
+
+
+def known_items(source: str) -> tuple[tuple[str, ...], str]:
+    """The item ids a framework source names, and a sentence saying what is expected.
+
+    >>> known_items("lscb_checklist")[0][:3]
+    ('L1', 'L2', 'L3')
+    >>> known_items("gose_performance")[1]
+    'an item id of gose_performance written G01, G02, ...'
+    """
+    if source in FRAMEWORK_ITEMS:
+        ids = tuple(i.item_id for i in FRAMEWORK_ITEMS[source])
+        return ids, f"an item id of {source}: {', '.join(ids)}"
+    return (), f"an item id of {source} written G01, G02, ..."
+
+
+def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+    """The action register: a known source item, due no earlier than raised, done with evidence and a date."""
+    if "actions" not in tables:
+        return
+    file = files["actions"]
+    audits = set(tables["audits"]["audit_id"]) if "audits" in tables else None
+    for _, row in tables["actions"].iterrows():
+        source, item = row["source"], row["item"]
+        if source == "audit":
+            if row["audit_id"] is None:
+                _p(problems, file, row[ROW], "audit_id", None, "a remedial action (source audit) names the audit_id")
+            elif audits is not None and row["audit_id"] not in audits:
+                _p(problems, file, row[ROW], "audit_id", row["audit_id"], "no audit has this audit_id")
+        elif source == "scr":
+            if item is None:
+                _p(problems, file, row[ROW], "item", None, "a serious case review action names the review's reference")
+        elif source is not None:
+            ids, expected = known_items(source)
+            ok = item in ids if ids else item is not None and GOSE_ITEM.match(item) is not None
+            if not ok:
+                _p(problems, file, row[ROW], "item", item, f"unknown source item; expected {expected}")
+        start = cycle_bounds(row["cycle_raised"])[0] if row["cycle_raised"] else None
+        if start is not None and row["due_date"] is not None and row["due_date"] < start:
+            _p(problems, file, row[ROW], "due_date", row["due_date"].isoformat(),
+               f"due before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
+        if start is not None and row["closed_date"] is not None and row["closed_date"] < start:
+            _p(problems, file, row[ROW], "closed_date", row["closed_date"].isoformat(),
+               f"closed before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
+        if row["status"] == "done":
+            for column, what in (("evidence", "evidence of completion"), ("closed_date", "the date it was closed")):
+                if row[column] is None:
+                    _p(problems, file, row[ROW], column, None, f"status is done but {what} is missing")

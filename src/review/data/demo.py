@@ -26,6 +26,7 @@ from scipy import stats
 
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import rated_items
+from review.data import demo_actions
 from review.data import demo_partnership as partnership
 from review.data.demo_gose import gose_demo
 from review.data.schema import DATASETS
@@ -514,6 +515,8 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "lscb_board.csv": _csv(partnership.lscb_board(world.cycles), ["cycle", "chair_independent", "board_meetings"]),
         "lscb_challenges.csv": _csv(partnership.lscb_challenges(partner_rng, world.cycles),
                                     ["cycle", "challenge_id", "agency", "raised_date", "answered_date"]),
+        "actions.csv": _csv(demo_actions.actions(np.random.default_rng(seed + 14), world.cycles, audit_rows, {
+            sid: [x for x in labels if x not in na][-1] for sid, labels, _, na in GRADE_SCALES}), demo_actions.ACTION_COLUMNS),
     }
     files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
     truth = {

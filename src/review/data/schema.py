@@ -510,3 +510,49 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
     "self_assessments": ("item", "grade_scale"),
 }
 """`id` columns that name no person, case or audit (teams, scales, indicators, framework items)."""
+
+# The action plan carried from cycle to cycle (issue 14): one register across cycles.
+ACTION_SOURCES = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance", "gose_performance",
+                  "scr", "audit")
+"""Where an action comes from: a framework (its item in ``item``), a serious case review (``scr``:
+the review's reference in ``item``) or an audit that graded a file Inadequate (``audit``: the
+audit in ``audit_id``)."""
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+"""An action's status; ``open`` and ``in progress`` are still open."""
+OWNER_ROLES = ("ATM", "TM", "SM", "AD", "DCS", "IRO", "CP chair", "QA", "LSCB chair", "LSCB business manager",
+               "Designated Nurse", "Partner agency")
+"""Roles that own actions: a published report names roles, never people, so the register holds roles only."""
+DATASETS["actions"] = Dataset(
+    "actions",
+    "One row per action of the action plan, one register across cycles.",
+    (
+        Column("action_id", "id", description="unique action reference"),
+        Column("source", "choice", choices=ACTION_SOURCES,
+               description="a framework, scr (serious case review) or audit (remedial action on a file)"),
+        Column("item", "id", required=False,
+               description="the framework's item id (review.config.framework_items) or the serious case review's "
+                           "reference; empty for an audit"),
+        Column("audit_id", "id", required=False,
+               description="for source audit: the audit that graded the file Inadequate (pseudonymised at load)"),
+        Column("action", "text", description="what will be done"),
+        Column("owner_role", "choice", choices=OWNER_ROLES, description="the role that owns the action, never a name"),
+        Column("cycle_raised", "cycle", description="cycle the action was raised in"),
+        Column("due_date", "date", description="date the action is due"),
+        Column("status", "choice", choices=ACTION_STATUSES, description="open, in progress, done or dropped"),
+        Column("evidence", "text", required=False, description="evidence of completion (required when done)"),
+        Column("closed_date", "date", required=False, description="date done or dropped (required when done)"),
+    ),
+    key=("action_id",),
+    required=False,
+)
+
+# Identifier columns of the datasets added after the classification above (GOSE evidence, the LSCB's
+# records, the actions register), classified on purpose like the rest.
+CASE_FIELDS["lado_allegations"] = ("allegation_ref",)  # an allegation against a member of staff
+AUDIT_FIELDS["actions"] = ("audit_id",)  # a remedial action names the audit that graded a file Inadequate
+NOT_IDENTIFYING.update({
+    "indicator_changes": ("indicator",),
+    "regulated_services": ("grade_scale",),
+    "lscb_challenges": ("challenge_id",),  # the board's reference for a challenge to an agency
+    "actions": ("action_id", "item"),  # the register's reference; a framework item or a serious case review's reference
+})

@@ -1,0 +1,98 @@
+"""Which source items each framework judged red, cycle by cycle: the input of the action plan.
+
+The frameworks' frozen results are computed for every cycle of the evidence up to the one
+reported, with this cycle's thresholds (so a change of threshold does not look like a change of
+practice), and their red items collected as ``{cycle: {(framework, item_id), ...}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from review.config.cycles import previous_cycle
+from review.data import Evidence
+
+__all__ = ["JUDGED_FRAMEWORKS", "RedItems", "red_in", "red_items", "red_items_up_to", "thresholds_for"]
+
+RedItems = dict[str, frozenset[tuple[str, str]]]
+"""Cycle -> the (framework, item id) pairs judged red that cycle."""
+
+JUDGED_FRAMEWORKS = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance")
+"""Frameworks whose results judge source items red, amber or green on this branch."""
+
+
+def red_in(result: object) -> tuple[str, ...]:
+    """The item ids a framework's frozen result judged red, in the source's order.
+
+    Reads a ``JarResult`` (``findings``), a ``SelfAssessmentResult`` (``items``) or a
+    ``GovernanceResult`` (``base.items``); items without a judgement are never red.
+
+    >>> from types import SimpleNamespace as NS
+    >>> item = lambda i, band: NS(item=NS(item_id=i), judgement=NS(band=band))
+    >>> red_in(NS(items=(item("L1", "red"), item("L2", "green"), NS(item=NS(item_id="L4"), judgement=None))))
+    ('L1',)
+    """
+    base = getattr(result, "base", result)
+    entries = getattr(base, "findings", None) or getattr(base, "items", ())
+    return tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
+
+
+def _analysers() -> dict[str, Callable[..., object]]:
+    from review.analyses import governance, healthcare_commission, jar, lscb_checklist
+
+    return {"jar_haringey": jar.analyse, "healthcare_commission": healthcare_commission.analyse,
+            "lscb_checklist": lscb_checklist.analyse, "governance": governance.analyse}
+
+
+def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
+              confidence_level: float) -> RedItems:
+    """Every framework's red items in each cycle.
+
+    Parameters
+    ----------
+    evidence : Evidence
+    cycles : iterable of str
+        The cycles to judge (each is compared with the cycle before it, as in its report).
+    thresholds : mapping of str to (float, float)
+        Framework -> ``(rag_green, rag_red)``; only these frameworks are judged.
+    confidence_level : float
+
+    Returns
+    -------
+    dict
+        Cycle -> frozenset of ``(framework, item_id)``.
+    """
+    analysers = _analysers()
+    out: RedItems = {}
+    for cycle in cycles:
+        found = set()
+        for framework, (green, red) in thresholds.items():
+            result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
+                                          confidence_level=confidence_level, green=green, red=red)
+            found |= {(framework, item) for item in red_in(result)}
+        out[cycle] = frozenset(found)
+    return out
+
+
+def thresholds_for(cycle: str, frameworks: Iterable[str] = JUDGED_FRAMEWORKS) -> dict[str, tuple[float, float]]:
+    """Each framework's ``(rag_green, rag_red)``: from ``params/<cycle>.yaml`` when it exists, else the defaults.
+
+    >>> thresholds_for("1999-Q1")["jar_haringey"]
+    (0.8, 0.65)
+    """
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.params import default_params_path, load_cycle_params
+
+    path = default_params_path(cycle)
+    if path.is_file():
+        sections = load_cycle_params(path).sections
+        return {f: (float(sections[f]["rag_green"]), float(sections[f]["rag_red"])) for f in frameworks}
+    defaults = {f: {p.name: p.default for p in FRAMEWORKS[f].params} for f in frameworks}
+    return {f: (float(d["rag_green"]), float(d["rag_red"])) for f, d in defaults.items()}
+
+
+def red_items_up_to(evidence: Evidence, cycle: str, *, confidence_level: float,
+                    frameworks: Iterable[str] = JUDGED_FRAMEWORKS) -> RedItems:
+    """:func:`red_items` for every cycle of the evidence up to ``cycle``, with that cycle's thresholds."""
+    return red_items(evidence, [c for c in evidence.cycles if c <= cycle],
+                     thresholds=thresholds_for(cycle, frameworks), confidence_level=confidence_level)

@@ -1,0 +1,162 @@
+"""Report sections of the action plan: they format an ActionsResult, roles only, counts suppressed.
+
+Every count goes through the disclosure policy (counts of Inadequate files are about children;
+the action counts are suppressed the same way, deny by default). Owners are shown by role, the
+only thing the register holds.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from review.analyses.actions import AGE_BANDS, Action, ActionsResult, RedItemActions
+from review.config.frameworks import FRAMEWORKS
+from review.protection.disclosure import DisclosurePolicy, suppress_table
+from review.views import presentation as show
+
+__all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "overview", "red_items", "remedial",
+           "remedial_text", "scr"]
+
+SOURCE_NAMES = {"scr": "Serious case review action plans", "audit": "Remedial action on Inadequate files",
+                "gose_performance": "GOSE performance management framework"}
+"""Names of the sources that are not registered framework reports."""
+
+
+def _source(name: str) -> str:
+    return SOURCE_NAMES.get(name) or (FRAMEWORKS[name].title if name in FRAMEWORKS else name)
+
+
+def _no_register(result: ActionsResult) -> HTML | None:
+    if result.register:
+        return None
+    return show.note("The data folder holds no action register (actions.csv), so what was done about each "
+                     "finding is not known. See docs/data.md for the register's columns.")
+
+
+def overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
+    """Open, overdue and completed-this-cycle actions per source (framework, SCR, remedial), suppressed."""
+    missing = _no_register(result)
+    if missing is not None:
+        return missing
+    if not result.by_source:
+        return show.note(f"No action had been raised by the end of {result.cycle}.")
+    counts = pd.DataFrame([[s.open, s.overdue, s.completed] for s in result.by_source],
+                          index=[_source(s.source) for s in result.by_source],
+                          columns=["Open", "of which overdue", "Completed this cycle"])
+    shown = suppress_table(counts, policy, totals=False)
+    return show.table(shown, caption=f"Actions at the end of {result.cycle} ({result.as_of.isoformat()}), by source",
+                      uid="actions_overview", policy=policy, index=True, counts=True)
+
+
+def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
+    """Open actions by how many cycles they have been open, per source, suppressed."""
+    missing = _no_register(result)
+    if missing is not None:
+        return missing
+    rows = [s for s in result.by_source if s.open]
+    if not rows:
+        return show.note(f"No action was open at the end of {result.cycle}.")
+    counts = pd.DataFrame([[s.ageing[b] for b in AGE_BANDS] for s in rows], index=[_source(s.source) for s in rows],
+                          columns=list(AGE_BANDS))
+    shown = suppress_table(counts, policy, totals=False)
+    return show.table(shown, caption="Ageing of open actions: whole cycles since the cycle each was raised in",
+                      uid="actions_ageing", policy=policy, index=True, counts=True)
+
+
+def _status(a: Action) -> str:
+    if a.is_open and a.overdue:
+        return f"{a.status}, OVERDUE"
+    if a.closed_date is not None:
+        return f"{a.status} {a.closed_date.isoformat()}"
+    return a.status
+
+
+def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
+    rows = []
+    for r in items:
+        red_for = f"{r.red_cycles} cycle{'s' if r.red_cycles != 1 else ''}"
+        flag = "FLAGGED: red for two or more cycles, no open action" if r.flagged else ""
+        if not r.actions:
+            rows.append([r.item_id, r.text, red_for, "no action recorded", ":", ":", ":", flag])
+        for a in r.actions:
+            rows.append([r.item_id, r.text, red_for, a.action, a.owner_role, a.due_date.isoformat(), _status(a), flag])
+    return rows
+
+
+_COLUMNS = ["Item", "The source's words", "Red for", "Action", "Owner (role)", "Due", "Status", "Flag"]
+
+
+def red_items(result: ActionsResult, policy: DisclosurePolicy, *, framework: str | None = None) -> HTML:
+    """Every red item (of one framework, or all) with its action, owner role, due date and status."""
+    items = tuple(r for r in result.red_items if framework is None or r.framework == framework)
+    if not items:
+        return show.note(f"No item {'of this framework ' if framework else ''}is red in {result.cycle}.")
+    frame = pd.DataFrame(_rows(items), columns=_COLUMNS)
+    if framework is None:
+        frame.insert(0, "Report", [_source(r.framework) for r in items for _ in (r.actions or (None,))])
+    missing = _no_register(result)
+    table = show.table(frame, caption=f"Red items in {result.cycle} and what is being done about them",
+                       uid=f"actions_red_{framework or 'all'}", policy=policy)
+    return HTML((missing.data if missing is not None else "") + table.data)
+
+
+def for_framework(result: ActionsResult, framework: str, policy: DisclosurePolicy) -> HTML:
+    """The red items of one framework's report with their actions (one call per framework notebook)."""
+    return red_items(result, policy, framework=framework)
+
+
+def flagged(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
+    """Items red for two or more consecutive cycles with no open action."""
+    if not result.flagged:
+        return show.note("No item has been red for two or more cycles without an open action.")
+    frame = pd.DataFrame([[_source(r.framework), r.item_id, r.text, f"{r.red_cycles} cycles"] for r in result.flagged],
+                         columns=["Report", "Item", "The source's words", "Red for"])
+    return show.table(frame, caption="FLAGGED: red for two or more cycles without an open action",
+                      uid="actions_flagged", policy=policy)
+
+
+def scr(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
+    """Serious case review action plans: each action with its owner role, due date and status."""
+    if not result.scr:
+        return show.note("The register holds no serious case review action raised by the end of this cycle.")
+    frame = pd.DataFrame([[a.item, a.action, a.owner_role, a.cycle_raised, a.due_date.isoformat(), _status(a)]
+                          for a in result.scr],
+                         columns=["Review", "Action", "Owner (role)", "Raised", "Due", "Status"])
+    return show.table(frame, caption="Serious case review (SCR) action plans", uid="actions_scr", policy=policy)
+
+
+def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:
+    """Remedial action on Inadequate files completed on time, as a suppressed rate with its Wilson interval."""
+    r = result.remedial
+    if r.inadequate == 0:
+        return f"No first case-file audit in {result.cycle} graded a file Inadequate."
+    if r.due == 0 or r.proportion is None:
+        return "No remedial action on a file graded Inadequate this cycle was due by the cycle's end."
+    ci = r.proportion.confidence_interval
+    rate = show.rate_text(r.on_time, r.due, policy, interval=(ci.low, ci.high), level=r.proportion.confidence_level)
+    if rate in ("c", "z"):
+        rate = f"{rate} (withheld: the numbers of files are small)"
+    else:
+        rate += " (a Wilson interval)"
+    return (f"Remedial action on files graded Inadequate in {result.cycle} and due by the cycle's end, completed "
+            f"on time: {rate}. Files with no remedial action recorded count as not done on time.")
+
+
+def remedial(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
+    """The remedial-action sentence and a suppressed table: done on time, not done on time, not yet due.
+
+    Late and never-done files are shown together (as ``due - on_time``), so no suppressed cell can
+    be worked out from the rate in the sentence.
+    """
+    r = result.remedial
+    if r.inadequate == 0 or r.due == 0:
+        return show.note(remedial_text(result, policy))
+    counts = pd.DataFrame([[r.on_time, r.due - r.on_time, r.not_yet_due]], index=["Files graded Inadequate"],
+                          columns=["Done on time", "Not done on time", "Not yet due"])
+    shown = suppress_table(counts, policy, totals=False)
+    table = show.table(shown, caption=f"Remedial action on files graded Inadequate in {result.cycle}",
+                       uid="actions_remedial", policy=policy, index=True, counts=True)
+    return HTML(f"<p>{html.escape(remedial_text(result, policy))}</p>" + table.data)
