@@ -86,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="write the synthetic demo evidence (reproduces data/demo)")
     demo.add_argument("out", type=Path, help="folder to write into")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
+    demo.add_argument("--region", type=int, metavar="N",
+                      help="write a synthetic region of N authorities with planted outliers and its region.yaml")
 
     sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
     sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
@@ -184,6 +186,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from review.data.demo import DEMO_SEED, write_demo
 
+    if args.region is not None:
+        from review.data.demo_region import write_demo_region
+
+        region, _ = write_demo_region(args.out, args.region, seed=DEMO_SEED if args.seed is None else args.seed)
+        print(f"wrote {args.region} authorities to {args.out}; run them with: review run --region {region}")
+        return EXIT_OK
     written = write_demo(args.out, seed=DEMO_SEED if args.seed is None else args.seed)
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
