@@ -53,7 +53,8 @@ def test_binomial_close_to_normal_for_large_n():
     # Spiegelhalter (2005) section 3: the normal approximation is adequate for large denominators.
     lo_b, hi_b = binomial_limits(0.3, [20000], 0.998)
     lo_n, hi_n = normal_limits(0.3, [20000], 0.998)
-    assert abs(lo_b[0] - lo_n[0]) < 5e-4 and abs(hi_b[0] - hi_n[0]) < 5e-4
+    assert abs(lo_b[0] - lo_n[0]) < 5e-4
+    assert abs(hi_b[0] - hi_n[0]) < 5e-4
 
 
 def test_funnel_positions_hand_built():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -115,7 +114,8 @@ def test_region_run_isolates_a_failure_and_matches_single_runs(region3, tmp_path
     for ok in ("LA01", "LA02"):
         assert summary.summaries[(ok, "2009-Q4")].ok
         manifest = json.loads((out / ok / "2009-Q4" / "manifest.json").read_text())
-        assert manifest["authority"] == ok and manifest["status"] == "ok"
+        assert manifest["authority"] == ok
+        assert manifest["status"] == "ok"
     assert (out / "LA03" / "2009-Q4" / "index.html").is_file()  # its failure published as such
     # Results equal a per-authority run of the same evidence.
     single = run_cycle(params[("LA01", "2009-Q4")], frameworks=["governance", "cycle_summary"], jobs=1,

@@ -60,11 +60,11 @@ def _moderated_counts(evidence: Evidence, cycle: str) -> tuple[int, int]:
     audits = evidence.table("audits")
     moderated = audits[(audits["cycle"] == cycle) & audits["moderation_of"].notna()]
     scales = evidence.table("grade_scales")
-    good = set(zip(scales.loc[scales["good_or_better"] == "yes", "scale_id"],
-                   scales.loc[scales["good_or_better"] == "yes", "label"]))
-    rated = set(zip(scales.loc[scales["not_applicable"] == "no", "scale_id"],
-                    scales.loc[scales["not_applicable"] == "no", "label"]))
-    pairs = list(zip(moderated["grade_scale"], moderated["overall_grade"]))
+    good_rows = scales[scales["good_or_better"] == "yes"]
+    rated_rows = scales[scales["not_applicable"] == "no"]
+    good = set(zip(good_rows["scale_id"], good_rows["label"], strict=True))
+    rated = set(zip(rated_rows["scale_id"], rated_rows["label"], strict=True))
+    pairs = list(zip(moderated["grade_scale"], moderated["overall_grade"], strict=True))
     return sum(p in good for p in pairs), sum(p in rated for p in pairs)
 
 

@@ -283,14 +283,13 @@ def run_region(
                     pending[future] = ((authority.id, cycle), task)
                     futures.append(future)
                 first = futures
-        total, done = len(pending), 0
-        for future in as_completed(list(pending)):
+        total = len(pending)
+        for done, future in enumerate(as_completed(list(pending)), start=1):
             group, task = pending[future]
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a task that crashed fails only its own report
                 outcome = _failed_outcome(task, exc)
-            done += 1
             st = state[group]
             st["outcomes"][task.framework] = outcome
             st["left"] -= 1

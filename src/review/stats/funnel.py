@@ -102,9 +102,9 @@ def binomial_limits(target: float, n: Sequence[int] | int, level: float) -> tupl
 
     Examples
     --------
-    >>> low, high = binomial_limits(0.5, [100], 0.95)
+    >>> low, high = binomial_limits(0.5, [100], 0.95)  # r = 40, F(40) = 0.0284, F(39) = 0.0176
     >>> round(float(low[0]), 3), round(float(high[0]), 3)
-    (0.401, 0.599)
+    (0.397, 0.593)
     """
     n_arr = np.atleast_1d(np.asarray(n))
     _check(target, n_arr, level)
@@ -207,7 +207,7 @@ def funnel(
     --------
     >>> r = funnel("compliance", ["A", "B", "C"], [50, 45, 90], [100, 100, 100])
     >>> round(r.target, 4), [p.position for p in r.points]
-    (0.6167, ['low alarm', 'low alarm', 'high alarm'])
+    (0.6167, ['low alert', 'low alarm', 'high alarm'])
     """
     ev = np.asarray(events, dtype=int)
     den = np.asarray(n, dtype=int)
