@@ -191,7 +191,9 @@ def _client(scheduler: str | None, workers: int | None):
     if scheduler:
         return Client(scheduler), None
     cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
-                           processes=True, resources={KERNEL_RESOURCE: 1}, dashboard_address=None)
+                           processes=True, resources={KERNEL_RESOURCE: 1}, dashboard_address=None,
+                           # no dashboard; its health endpoints on a free port, not a fixed 8787
+                           scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"})
     return Client(cluster), cluster
 
 
