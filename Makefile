@@ -36,6 +36,7 @@ bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python p
 	$(BIN)/python benchmarks/agreement_speed.py
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/batch_speed.py
+	$(BIN)/python benchmarks/region_speed.py
 
 lab: $(STAMP)  ## JupyterLab on the project's own kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks
