@@ -124,3 +124,16 @@ def test_region_run_isolates_a_failure_and_matches_single_runs(region3, tmp_path
     for fw in ("governance", "cycle_summary"):
         name = f"{fw}.results.json"
         assert (out / "LA01" / "2009-Q4" / name).read_text() == (single.output_dir / name).read_text()
+
+
+@pytest.mark.notebook
+def test_region_notebook_runs_and_names_the_outlier(root, region3, tmp_path):
+    import papermill as pm
+
+    out = tmp_path / "region_comparison.ipynb"
+    pm.execute_notebook(str(root / "notebooks" / "region_comparison.ipynb"), str(out),
+                        parameters={"region_file": str(region3 / "region.yaml")}, kernel_name="python3",
+                        progress_bar=False, cwd=str(root))
+    text = out.read_text()
+    assert "LA02, audit compliance: child_seen" in text
+    assert "very likely a real difference" in text

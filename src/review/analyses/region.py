@@ -14,7 +14,7 @@ from review.data.load import Evidence
 from review.exceptions import ParameterError
 from review.stats.funnel import FunnelResult, funnel
 
-__all__ = ["NeighbourComparison", "RegionComparison", "compare_region"]
+__all__ = ["NeighbourComparison", "RegionComparison", "compare_region", "region_evidence"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,27 @@ def _indicator_counts(evidence: Evidence, cycle: str) -> dict[str, tuple[int, in
     table = evidence.table("indicators")
     rows = table[table["cycle"] == cycle]
     return {str(r.indicator): (int(r.numerator), int(r.denominator)) for r in rows.itertuples()}
+
+
+def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tuple[str, ...]]]:
+    """Load, validate and pseudonymise every authority's evidence, each with its own key.
+
+    Returns
+    -------
+    tuple
+        ``(evidence by authority id, neighbours by authority id)``.
+    """
+    from review.analyses.context import _load
+    from review.batch.region import key_environment
+    from review.config.paths import resolve
+    from review.config.region import load_region
+
+    region = load_region(region_file)
+    evidence = {}
+    for authority in region.authorities:
+        with key_environment(authority.key):
+            evidence[authority.id] = _load(resolve(authority.evidence))
+    return evidence, {a.id: a.neighbours for a in region.authorities}
 
 
 def compare_region(

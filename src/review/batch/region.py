@@ -44,7 +44,7 @@ from review.config.paths import project_root, resolve
 from review.config.region import Authority, KeySource, Region
 from review.exceptions import DataValidationError, ParameterError
 
-__all__ = ["RegionSummary", "apply_key_source", "run_region", "validate_region"]
+__all__ = ["RegionSummary", "apply_key_source", "key_environment", "run_region", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
 """The worker resource each notebook task holds: workers offer one, so one kernel per worker."""
@@ -94,7 +94,8 @@ def apply_key_source(key: KeySource) -> None:
 
 
 @contextmanager
-def _key_environment(key: KeySource):
+def key_environment(key: KeySource):
+    """Within the block, this process uses ``key``'s authority key; the previous settings return after."""
     from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
 
     saved = {k: os.environ.get(k) for k in (KEY_ENV, KEY_FILE_ENV)}
@@ -137,7 +138,7 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     if missing:
         problems.append(f"{tag}: its evidence in {authority.evidence} has no records for cycle(s) {missing}")
     try:
-        with _key_environment(authority.key):
+        with key_environment(authority.key):
             resolve_key(resolve(authority.evidence))
     except ParameterError as exc:
         problems.append(f"{tag}: {exc}")
