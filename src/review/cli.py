@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the quarterly batch: every framework notebook to HTML")
-    run.add_argument("--cycle", action="append", required=True,
+    run.add_argument("--cycle", action="append",
                      help="cycle to run, e.g. 2009-Q3, or a range 2009-Q1..2009-Q4; repeatable")
     run.add_argument("--params", help="params file (default params/<cycle>.yaml); one cycle only")
     run.add_argument("--framework", action="append", help="framework to run (repeatable; default all)")
@@ -112,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=_positive_seconds, default=600.0,
                      help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
+    run.add_argument("--region", type=Path,
+                     help="region file: run every authority x cycle x framework on Dask (docs/region.md)")
+    run.add_argument("--scheduler", help="with --region: an existing Dask scheduler, tcp://HOST:PORT "
+                     "(default: an embedded LocalCluster with --jobs workers)")
 
     val = sub.add_parser("validate", help="validate params files and data folders before a run")
     val.add_argument("paths", nargs="+", help="params files (params/<cycle>.yaml) or data folders (data/demo)")
@@ -119,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="write the synthetic demo evidence (reproduces data/demo)")
     demo.add_argument("out", type=Path, help="folder to write into")
     demo.add_argument("--seed", type=_seed, default=None, help="random seed (default: the demo's own)")
+    demo.add_argument("--region", type=_positive_int, metavar="N",
+                      help="write a synthetic region of N authorities with planted outliers and its region.yaml")
 
     sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
     sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
@@ -202,6 +208,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from review.batch.runner import run_cycle
     from review.config.params import default_params_path, load_cycle_params
 
+    if args.region or args.scheduler:
+        return _cmd_run_region(args)
+    if not args.cycle:
+        raise ParameterError("`review run` needs --cycle (or --region FILE)")
     cycles = expand_cycles(args.cycle)
     if args.params and len(cycles) > 1:
         raise ParameterError("`--params` names one file, so it takes exactly one --cycle")
@@ -269,6 +279,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from review.data.demo import DEMO_SEED, write_demo
 
+    if args.region is not None:
+        from review.data.demo_region import write_demo_region
+
+        region, _ = write_demo_region(args.out, args.region, seed=DEMO_SEED if args.seed is None else args.seed)
+        print(f"wrote {args.region} authorities to {args.out}; run them with: review run --region {region}")
+        return EXIT_OK
     written = write_demo(args.out, seed=DEMO_SEED if args.seed is None else args.seed)
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
@@ -385,6 +401,42 @@ def _cmd_frameworks(_: argparse.Namespace) -> int:
     for fw in FRAMEWORKS.values():
         print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")
     return EXIT_OK
+
+
+def _cmd_run_region(args: argparse.Namespace) -> int:
+    """``review run --region FILE [--scheduler ADDRESS]``: validate everything, then run on Dask."""
+    from review.batch.region import run_region, validate_region
+    from review.config.region import load_region
+
+    if not args.region:
+        raise ParameterError("`--scheduler` is for regional runs: give the region file with --region FILE")
+    if args.cycle or args.params or args.framework:
+        raise ParameterError("with --region the region file gives the cycles, params and frameworks; "
+                             "drop --cycle, --params and --framework")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"`--jobs` must be at least 1; got {args.jobs}")
+    region = load_region(args.region)
+    params = validate_region(region, audience=args.audience)  # every authority, before any kernel (exit 2)
+    quiet = args.quiet or not sys.stdout.isatty()
+    failures: list[str] = []
+
+    def progress(label: str, outcome: object, done: int, total: int) -> None:
+        if outcome.status != "ok":
+            failures.append(label)
+            print(f"\r  FAILED  {label}{' ' * 20}", file=sys.stderr, flush=True)
+        if not quiet:
+            filled = 30 * done // total
+            print(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} notebooks", end="", flush=True)
+
+    print(f"Region {region.name}: {len(region.authorities)} authorities x {len(region.cycles)} cycle(s) x "
+          f"{len(region.frameworks)} framework(s)", flush=True)
+    summary = run_region(region, params, scheduler=args.scheduler, workers=args.jobs, force=args.force,
+                         output_root=args.output_root, timeout=args.timeout, progress=progress)
+    if not quiet:
+        print()
+    for (authority, cycle), s in summary.summaries.items():
+        print(f"Reports for {authority} {cycle}: {s.output_dir / 'index.html'}{'' if s.ok else '  (FAILED)'}")
+    return EXIT_OK if summary.ok else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,218 @@
+"""The region params file: which authorities, cycles and frameworks a regional run covers.
+
+A region file is YAML, checked as strictly as ``params/*.yaml``: unknown keys, missing keys and
+wrong types are all reported together, each naming its authority. Example::
+
+    region: "Demo region"
+    params: "params/{cycle}.yaml"      # per-cycle params; each authority's evidence replaces data_dir
+    cycles: ["2009-Q4"]
+    frameworks: [cycle_summary, audit_compliance]   # optional; default every framework
+    authorities:
+      - id: "LA01"
+        name: "Authority 1"
+        evidence: "data/region/LA01"
+        key: {env: "REVIEW_KEY_LA01"}   # or {file: "keys/LA01.key"}, or "demo" for synthetic data
+        neighbours: ["LA02"]
+
+Each authority has its own pseudonymisation key: two authorities naming the same environment
+variable or key file are refused. The key itself never appears in this file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from review.config.params import CYCLE_PATTERN
+from review.config.yamlio import load_yaml
+from review.exceptions import ParameterError
+
+__all__ = ["Authority", "KeySource", "Region", "load_region"]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_TOP_KEYS = {"region", "params", "cycles", "frameworks", "audience", "authorities"}
+_AUTHORITY_KEYS = {"id", "name", "evidence", "key", "neighbours"}
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where one authority's pseudonymisation key comes from (never the key itself).
+
+    Attributes
+    ----------
+    kind : str
+        ``"env"`` (an environment variable), ``"file"`` (a key file) or ``"demo"`` (the fixed demo
+        key, allowed only for synthetic demo data).
+    value : str
+        The variable's name or the file's path; empty for ``"demo"``.
+    """
+
+    kind: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One authority of a region."""
+
+    id: str
+    name: str
+    evidence: str
+    key: KeySource
+    neighbours: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    """A validated region file."""
+
+    source: str
+    name: str
+    params: str
+    cycles: tuple[str, ...]
+    frameworks: tuple[str, ...]
+    audience: str | None
+    authorities: tuple[Authority, ...]
+
+    def params_path(self, cycle: str) -> str:
+        """The params file of ``cycle`` (the ``{cycle}`` placeholder filled in)."""
+        return self.params.replace("{cycle}", cycle)
+
+    def authority(self, authority_id: str) -> Authority:
+        """The authority with this id."""
+        return next(a for a in self.authorities if a.id == authority_id)
+
+
+def _key(raw: Any, where: str, problems: list[str]) -> KeySource | None:
+    if raw == "demo":
+        return KeySource("demo")
+    if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("env", "file"):
+        problems.append(f"{where}: `key` must be {{env: VARIABLE_NAME}}, {{file: path}} or \"demo\"; got {raw!r}"[:300])
+        return None
+    kind, value = next(iter(raw.items()))
+    if not isinstance(value, str) or not value:
+        problems.append(f"{where}: `key.{kind}` must be a non-empty text; got {value!r}")
+        return None
+    if kind == "env" and not _ENV_NAME.match(value):
+        problems.append(f"{where}: `key.env` must name an environment variable (capitals, digits, _); got {value!r}")
+        return None
+    return KeySource(kind, value)
+
+
+def _text(raw: dict, name: str, where: str, problems: list[str]) -> str:
+    value = raw.get(name)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}: `{name}` is required and must be a non-empty text; got {value!r}")
+        return ""
+    return value
+
+
+def _authority(raw: Any, index: int, problems: list[str]) -> Authority | None:
+    if not isinstance(raw, dict):
+        problems.append(f"authorities[{index}]: expected a mapping with id, name, evidence, key; got {raw!r}"[:300])
+        return None
+    ident = raw.get("id")
+    where = f"authority {ident}" if isinstance(ident, str) else f"authorities[{index}]"
+    unknown = sorted(set(raw) - _AUTHORITY_KEYS)
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {unknown}; expected {sorted(_AUTHORITY_KEYS)}")
+    ident = _text(raw, "id", where, problems)
+    if ident and not _ID.match(ident):
+        problems.append(f"{where}: `id` must be letters, digits, - or _ (up to 40, used as a folder name); got {ident!r}")
+    name = _text(raw, "name", where, problems)
+    evidence = _text(raw, "evidence", where, problems)
+    key = _key(raw.get("key"), where, problems)
+    neighbours = raw.get("neighbours", []) or []
+    if not isinstance(neighbours, list) or not all(isinstance(n, str) for n in neighbours):
+        problems.append(f"{where}: `neighbours` must be a list of authority ids; got {neighbours!r}"[:300])
+        neighbours = []
+    if key is None or not (ident and name and evidence):
+        return None
+    return Authority(ident, name, evidence, key, tuple(neighbours))
+
+
+def load_region(path: str | Path) -> Region:
+    """Load and validate a region file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file (absolute or project-relative).
+
+    Returns
+    -------
+    Region
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem, each naming its authority: unknown or missing keys, repeated ids,
+        a key source shared by two authorities, neighbours that are not in the region, bad cycles
+        or unknown frameworks.
+    """
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.paths import resolve
+
+    source = str(path)
+    file = resolve(path)
+    if not file.is_file():
+        raise ParameterError(f"region file not found (looked for {file})", source)
+    try:
+        raw = load_yaml(file)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"not valid YAML: {exc}", source) from exc
+    if not isinstance(raw, dict):
+        raise ParameterError(f"expected a mapping with region, cycles, authorities; got {type(raw).__name__}", source)
+    problems: list[str] = []
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        problems.append(f"unknown key(s) {unknown}; expected {sorted(_TOP_KEYS)}")
+    name = _text(raw, "region", "region file", problems)
+    params = raw.get("params", "params/{cycle}.yaml")
+    if not isinstance(params, str) or "{cycle}" not in params:
+        problems.append(f"`params` must be a path containing {{cycle}}, e.g. \"params/{{cycle}}.yaml\"; got {params!r}")
+    cycles = raw.get("cycles")
+    if not isinstance(cycles, list) or not cycles or not all(isinstance(c, str) and CYCLE_PATTERN.match(c) for c in cycles):
+        problems.append(f"`cycles` must be a non-empty list of cycles written like \"2009-Q4\"; got {cycles!r}"[:300])
+        cycles = []
+    frameworks = raw.get("frameworks") or list(FRAMEWORKS)
+    if not isinstance(frameworks, list) or not all(isinstance(f, str) for f in frameworks):
+        problems.append(f"`frameworks` must be a list of framework names; got {frameworks!r}"[:300])
+        frameworks = []
+    bad = [f for f in frameworks if f not in FRAMEWORKS]
+    if bad:
+        problems.append(f"unknown framework(s) {bad}; known frameworks are: {', '.join(FRAMEWORKS)}")
+    audience = raw.get("audience")
+    if audience not in (None, "published", "internal"):
+        problems.append(f"`audience` must be \"published\" or \"internal\"; got {audience!r}")
+    listed = raw.get("authorities")
+    if not isinstance(listed, list) or not listed:
+        problems.append("`authorities` must be a non-empty list of authorities")
+        listed = []
+    authorities = [a for i, entry in enumerate(listed) if (a := _authority(entry, i, problems))]
+    ids = [a.id for a in authorities]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"authority {dup}: the id is listed more than once")
+    sources: dict[tuple[str, str], str] = {}
+    for a in authorities:
+        if a.key.kind == "demo":
+            continue
+        spot = (a.key.kind, str(resolve(a.key.value)) if a.key.kind == "file" else a.key.value)
+        if spot in sources:
+            problems.append(f"authority {a.id}: its key {a.key.kind} {a.key.value!r} is also authority "
+                            f"{sources[spot]}'s; every authority needs its own pseudonymisation key")
+        else:
+            sources[spot] = a.id
+    for a in authorities:
+        strangers = [n for n in a.neighbours if n not in ids or n == a.id]
+        if strangers:
+            problems.append(f"authority {a.id}: neighbour(s) {strangers} are not other authorities of this region")
+    if problems:
+        raise ParameterError(problems, source)
+    return Region(source=source, name=name, params=params, cycles=tuple(dict.fromkeys(cycles)),
+                  frameworks=tuple(frameworks), audience=audience, authorities=tuple(authorities))
