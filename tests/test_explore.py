@@ -302,3 +302,22 @@ def test_cycle_summary_says_which_run_it_read(tmp_path):
     assert "FAILED" in note
     assert report_href("gose_performance", ResultsSource("outputs/2009-Q4", True, False)) == \
         "../outputs/2009-Q4/gose_performance.html"
+
+
+def test_action_plan_lens_shares_done_by_source():
+    register = pd.DataFrame({
+        "action_id": ["A1", "A2", "A3", "A4"], "source": ["jar_haringey", "jar_haringey", "jar_haringey", "scr"],
+        "item": ["J02", "J03", "J07", "SCR-1"], "audit_id": [None] * 4, "action": ["a", "b", "c", "d"],
+        "owner_role": ["SM", "DCS", "TM", "AD"], "cycle_raised": ["2009-Q4"] * 4,
+        "due_date": ["2010-01-31"] * 4, "status": ["done", "done", "open", "in progress"]})
+    evidence = _evidence(MODERATED)
+    evidence = Evidence("hand-built", MappingProxyType(dict(evidence.tables) | {"actions": register}),
+                        evidence.scales, evidence.criteria)
+    lens = LENSES["cycle_summary"]
+    by_source = summarise(lens, lens.build(evidence), "by source")
+    # jar_haringey: A1 and A2 done of A1-A3 -> 2 of 3; scr: A4 in progress -> 0 of 1
+    assert by_source.loc["jar_haringey", ["met", "n"]].tolist() == [2, 3]
+    assert by_source.loc["scr", ["met", "n"]].tolist() == [0, 1]
+    shown = format_summary(by_source, "rate", DisclosurePolicy("internal"), labels=lens.labels)
+    assert list(shown.columns) == ["", "actions", "done", "rate"]
+    assert shown.set_index("").loc["jar_haringey", "rate"] == "66.7%"  # 2/3

@@ -80,6 +80,8 @@ class Lens:
         (column ``score``).
     views : tuple of str
         Summaries offered for a selection (see :func:`summarise`).
+    labels : (str, str)
+        For a rate: what a group counts and what its count is (``("actions", "done")``).
     """
 
     framework: str
@@ -88,6 +90,7 @@ class Lens:
     dimensions: tuple[Dimension, ...]
     measure: str
     views: tuple[str, ...]
+    labels: tuple[str, str] = ("audits or answers", "met")
 
 
 def _first_audits(evidence: Evidence) -> pd.DataFrame:
@@ -255,6 +258,29 @@ def governance_scores(evidence: Evidence) -> pd.DataFrame:
         "axis": part["group"], "side": side, "manager": part["rater"],
         "score": pd.to_numeric(part["rating"], errors="coerce"),
     }).dropna(subset=["score"]).reset_index(drop=True)
+
+
+def action_register(evidence: Evidence) -> pd.DataFrame:
+    """One row per action of the register, under the cycle it was raised in, with whether it is open.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cycle`` (raised), ``source``, ``item``, ``owner_role``, ``status``, ``due_date``,
+        ``action`` and ``met`` (1 when done, else 0: the share of the selection completed). Empty
+        when the data folder has no register.
+    """
+    columns = ["cycle", "source", "item", "owner_role", "status", "due_date", "action", "met"]
+    if "actions" not in evidence.tables:
+        return pd.DataFrame(columns=columns)
+    register = evidence.table("actions")
+    return pd.DataFrame({
+        "cycle": register["cycle_raised"], "source": register["source"],
+        "item": register["item"].fillna(register.get("audit_id", pd.Series(dtype=object))).fillna(""),
+        "owner_role": register["owner_role"], "status": register["status"],
+        "due_date": register["due_date"].map(str), "action": register["action"],
+        "met": register["status"].eq("done").astype(float),
+    })[columns].reset_index(drop=True)
 
 
 def options(table: pd.DataFrame, column: str) -> list[str]:
@@ -429,6 +455,10 @@ LENSES: dict[str, Lens] = {
          Dimension("manager", "manager", internal_only=True)),
         "score", ("by axis", "by side", "by item", "by manager"),
     ),
+    "cycle_summary": Lens(
+        "cycle_summary", "The action plan: actions raised, by source, owner's role and status", action_register,
+        (Dimension("source", "source"), Dimension("owner_role", "owner's role"), Dimension("status", "status")),
+        "rate", ("by source", "by owner_role", "by status"), ("actions", "done"),
+    ),
 }
-"""The explorer of each framework notebook that slices evidence (the cycle summary explores the
-action plan instead)."""
+"""The explorer of each framework notebook (the cycle summary explores the action plan)."""

@@ -30,18 +30,18 @@ def count_text(count: int, policy: DisclosurePolicy) -> str:
     return "c" if policy.is_small(count) else f"{int(count):,}"
 
 
-def _rate_rows(summary: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
+def _rate_rows(summary: pd.DataFrame, policy: DisclosurePolicy, labels: tuple[str, str]) -> pd.DataFrame:
     rows = []
     for key, row in summary.iterrows():
         met, n = int(row["met"]), int(row["n"])
         symbol = suppressed_rate(met, n, policy)
         rows.append({
             "": str(key),
-            "audits or answers": count_text(n, policy),
-            "met": symbol or count_text(met, policy),
+            labels[0]: count_text(n, policy),
+            labels[1]: symbol or count_text(met, policy),
             "rate": symbol or pct(row["rate"]),
         })
-    return pd.DataFrame(rows, columns=["", "audits or answers", "met", "rate"])
+    return pd.DataFrame(rows, columns=["", *labels, "rate"])
 
 
 def _score_rows(summary: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
@@ -58,7 +58,8 @@ def _score_rows(summary: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["", "scores", "median", "middle half"])
 
 
-def format_summary(summary: pd.DataFrame, measure: str, policy: DisclosurePolicy) -> pd.DataFrame:
+def format_summary(summary: pd.DataFrame, measure: str, policy: DisclosurePolicy, *,
+                   labels: tuple[str, str] = ("audits or answers", "met")) -> pd.DataFrame:
     """Turn a summary from :func:`review.explore.lenses.summarise` into text for ``policy``.
 
     Parameters
@@ -69,6 +70,9 @@ def format_summary(summary: pd.DataFrame, measure: str, policy: DisclosurePolicy
     measure : str
         ``"rate"``, ``"score"`` or ``"count"``.
     policy : DisclosurePolicy
+    labels : (str, str), default: ``("audits or answers", "met")``
+        The headings of a rate's group size and of its count (``("actions", "done")`` for the
+        action plan).
 
     Returns
     -------
@@ -85,7 +89,7 @@ def format_summary(summary: pd.DataFrame, measure: str, policy: DisclosurePolicy
     ['10.0%', '60.0%']
     """
     if measure == "rate":
-        return _rate_rows(summary, policy)
+        return _rate_rows(summary, policy, labels)
     if measure == "score":
         return _score_rows(summary, policy)
     shown = suppress_table(summary, policy)

@@ -110,7 +110,8 @@ class ExplorerState:
 
     def summary(self) -> pd.DataFrame:
         """The summary table as this audience sees it (text cells)."""
-        return format_summary(summarise(self.lens, self.rows(), self.view), self._measure(), self.policy)
+        return format_summary(summarise(self.lens, self.rows(), self.view), self._measure(), self.policy,
+                              labels=self.lens.labels)
 
     def caption(self) -> str:
         """The summary's caption: the selection and how many rows match (``c`` when small and published)."""
@@ -124,7 +125,8 @@ class ExplorerState:
     def trend(self) -> pd.DataFrame:
         """The selection quarter by quarter (all filters but the quarter), as this audience sees it."""
         raw = trend(self.lens, self.table, self.selection)
-        return format_summary(raw, "count" if self.lens.measure == "rating" else self.lens.measure, self.policy)
+        return format_summary(raw, "count" if self.lens.measure == "rating" else self.lens.measure, self.policy,
+                              labels=self.lens.labels)
 
     def trend_points(self) -> pd.DataFrame:
         """The quarter-by-quarter values that may be drawn: cycles whose figure is withheld are left out."""
@@ -147,7 +149,7 @@ class ExplorerState:
         for label, value in ((f"this cycle ({cycle})", cycle), (f"last cycle ({before})", before)):
             rows = apply_selection(self.table, self.selection | {"cycle": value})
             frames[label] = format_summary(summarise(self.lens, rows, self.view), self._measure(),
-                                           self.policy).set_index("")
+                                           self.policy, labels=self.lens.labels).set_index("")
         return pd.concat(frames, axis=1).fillna(":").reset_index(names="")
 
     def records(self) -> pd.DataFrame:
