@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from review import __version__
-from review.config.params import CYCLE_PATTERN
+from review.config.cycles import parse_cycle
 from review.exceptions import DataValidationError, ParameterError
 
 __all__ = ["expand_cycles", "main"]
@@ -40,10 +40,12 @@ def expand_cycles(specs: Sequence[str]) -> list[str]:
     out: list[str] = []
     for spec in specs:
         ends = spec.split("..")
-        matches = [CYCLE_PATTERN.match(e) for e in ends]
-        if len(ends) > 2 or not all(matches):
-            raise ParameterError(f"`--cycle` must be written like 2009-Q1 or 2009-Q1..2009-Q4; got {spec!r}")
-        keys = [int(m["year"]) * 4 + int(m["quarter"]) - 1 for m in matches if m]
+        try:
+            if len(ends) > 2:
+                raise ValueError(spec)
+            keys = [year * 4 + quarter - 1 for year, quarter in map(parse_cycle, ends)]
+        except ValueError:
+            raise ParameterError(f"`--cycle` must be written like 2009-Q1 or 2009-Q1..2009-Q4; got {spec!r}") from None
         if keys[-1] < keys[0]:
             raise ParameterError(f"`--cycle` range {spec!r} runs backwards")
         for k in range(keys[0], keys[-1] + 1):
@@ -97,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
     chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
     chk.add_argument("--data", default="data/demo", help="data folder whose raw identifiers must not appear")
-    chk.add_argument("--threshold", type=int, default=5, help="counts from 1 to this must be suppressed (default 5)")
+    chk.add_argument("--threshold", type=int, default=None,
+                     help="counts from 1 to this must be suppressed (default: the suppression_threshold parameter's)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
     return parser
@@ -222,15 +225,19 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_report(args: argparse.Namespace) -> int:
+    from review.config.params import COMMON_PARAMS
     from review.protection.report_check import check_report, raw_identifiers
 
+    threshold = args.threshold
+    if threshold is None:
+        threshold = next(p.default for p in COMMON_PARAMS if p.name == "suppression_threshold")
     identifiers = raw_identifiers(args.data)
     pages = [p for path in args.paths for p in (sorted(path.glob("*.html")) if path.is_dir() else [path])]
     if not pages:
         raise ParameterError(f"no HTML report found in {[str(p) for p in args.paths]}")
     bad = 0
     for page in pages:
-        findings = check_report(page, identifiers=identifiers, threshold=args.threshold)
+        findings = check_report(page, identifiers=identifiers, threshold=threshold)
         if findings:
             bad += 1
             print(f"{page}: {len(findings)} problem(s)")

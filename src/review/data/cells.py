@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from review.config.cycles import is_cycle
 from review.data.schema import TIERS, Column
 
 __all__ = ["parse_cell"]
 
-_CYCLE = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -56,8 +56,8 @@ def parse_cell(text: str, column: Column) -> tuple[object, str | None]:
     if kind in ("id", "text", "scale_label", "grade"):
         return value, None
     if kind == "cycle":
-        m = _CYCLE.match(value)
-        return (f"{m.group(1)}-Q{m.group(2)}", None) if m else (value, "expected a cycle written like 2009-Q1")
+        upper = value.upper()  # 2009-q1 is read as 2009-Q1
+        return (upper, None) if is_cycle(upper) else (value, "expected a cycle written like 2009-Q1")
     if kind == "month":
         m = _MONTH.match(value)
         if m and 1 <= int(m.group(2)) <= 12:

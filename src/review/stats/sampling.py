@@ -30,7 +30,7 @@ from scipy import special
 
 from review.exceptions import ParameterError
 from review.stats._results import ConfidenceInterval
-from review.stats._validation import check_confidence_level
+from review.stats._validation import check_confidence_level, is_whole_number
 
 __all__ = [
     "METHODS",
@@ -79,7 +79,7 @@ def _z(confidence_level: float) -> float:
 
 
 def _whole(name: str, value: object, low: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+    if not is_whole_number(value) or value < low:  # type: ignore[operator]
         raise ParameterError(f"`{name}` must be a whole number >= {low}; got {value!r}")
     return int(value)
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from review.exceptions import DegenerateDataWarning, ParameterError
-from review.stats._validation import check_confidence_level
+from review.stats._validation import check_confidence_level, is_whole_number
 from review.stats.agreement import coefficients as co
 from review.stats.agreement._input import all_rated, prepare
 from review.stats.agreement.results import ConfidenceInterval
@@ -119,7 +119,7 @@ def bootstrap_ci(
     ``cohen_kappa`` and ``scott_pi`` the resampled contingency tables are multinomial draws
     from the observed one, computed in one vectorised step.
     """
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+    if not is_whole_number(n_resamples) or n_resamples < 1:
         raise ParameterError(f"`n_resamples` must be a positive whole number; got {n_resamples!r}")
     level = check_confidence_level(confidence_level)
     gen = np.random.default_rng(rng)

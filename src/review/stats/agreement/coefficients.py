@@ -54,7 +54,7 @@ import numpy as np
 from scipy import special
 
 from review.exceptions import DegenerateDataWarning, ParameterError
-from review.stats._validation import check_confidence_level
+from review.stats._validation import check_confidence_level, is_number
 from review.stats.agreement import _estimators as est
 from review.stats.agreement._input import Prepared, all_rated, category_counts, prepare
 from review.stats.agreement.results import AgreementResult, ConfidenceInterval
@@ -363,7 +363,7 @@ def _numeric_table(ratings: Any, categories: Sequence[Any] | None) -> tuple[np.n
         keep = np.flatnonzero(full.sum(axis=0) + full.sum(axis=1))
         return full[np.ix_(keep, keep)].astype(float), tuple(v + lo for v in keep.tolist())
     cats = tuple(categories)
-    numeric = all(isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, bool) for c in cats)
+    numeric = all(is_number(c) for c in cats)
     if not numeric or len(set(cats)) != len(cats):
         return None
     index = [int(c - lo) if float(c - lo).is_integer() and 0 <= c - lo < span else -1 for c in cats]
