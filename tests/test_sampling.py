@@ -42,6 +42,66 @@ def test_intervals_match_scipy_and_statsmodels(k, n):
         assert jeffreys.low == 0.0 if k == 0 else jeffreys.high == 1.0
 
 
+# Newcombe RG (1998) Two-sided confidence intervals for the single proportion: comparison of
+# seven methods. Stat Med 17:857-872, Table II, 95% intervals to 4 decimals:
+# method 3 (Wilson score) and method 5 (Clopper-Pearson exact).
+@pytest.mark.parametrize(
+    ("k", "n", "wilson", "exact"),
+    [
+        (81, 263, (0.2553, 0.3662), (0.2527, 0.3676)),
+        (15, 148, (0.0624, 0.1605), (0.0578, 0.1617)),
+        (0, 20, (0.0, 0.1611), (0.0, 0.1684)),
+        (1, 29, (0.0061, 0.1718), (0.0009, 0.1776)),
+    ],
+)
+def test_intervals_match_newcombe_1998_table_ii(k, n, wilson, exact):
+    for method, published in (("wilson", wilson), ("clopper-pearson", exact)):
+        ci = proportion_ci(k, n, method=method).confidence_interval
+        assert (ci.low, ci.high) == pytest.approx(published, abs=5e-5)
+
+
+def _coverage(interval, n, truth, pmf):
+    """Exact coverage: the probability, over every possible count, that the interval holds the truth."""
+    return sum(pmf(k) for k in range(n + 1) if interval(k).low <= truth <= interval(k).high)
+
+
+@pytest.mark.parametrize("p", [0.05, 0.2, 0.5, 0.73, 0.9])
+def test_binomial_coverage(p):
+    # Exact coverage by enumeration over k ~ Binomial(40, p): Clopper-Pearson never falls
+    # below the nominal 95% (Clopper and Pearson 1934); Wilson stays near it (Newcombe 1998
+    # reports mean coverage 0.952 and a minimum near 0.83 over p; 0.9 here is far from the dips).
+    n = 40
+    pmf = stats.binom(n, p).pmf
+    exact = _coverage(lambda k: proportion_ci(k, n, method="clopper-pearson").confidence_interval, n, p, pmf)
+    wilson = _coverage(lambda k: proportion_ci(k, n, method="wilson").confidence_interval, n, p, pmf)
+    assert exact >= 0.95
+    assert wilson >= 0.90
+
+
+@pytest.mark.parametrize("M", [0, 12, 60, 101, 150, 199])
+def test_finite_population_coverage(M):
+    # Sampling 50 of 200 files without replacement, M of them Good: k ~ Hypergeometric(200, M, 50).
+    # The exact (hypergeometric) interval inverts two one-sided tests at 2.5% each, so its coverage
+    # is at least 95% for every M.
+    n, N = 50, 200
+    pmf = stats.hypergeom(N, M, n).pmf
+    fpc = _coverage(lambda k: proportion_ci(k, n, method="clopper-pearson", population=N).confidence_interval,
+                    n, M / N, pmf)
+    assert fpc >= 0.95
+
+
+def test_finite_population_intervals_are_narrower_but_still_cover():
+    # Averaged over M = 0..200, the finite-population Wilson interval covers close to 95%
+    # (its z^2 shrinks by (N - n)/(N - 1) = 150/199, the hypergeometric variance ratio).
+    n, N = 50, 200
+    cover = [
+        _coverage(lambda k: proportion_ci(k, n, method="wilson", population=N).confidence_interval,
+                  n, M / N, stats.hypergeom(N, M, n).pmf)
+        for M in range(N + 1)
+    ]
+    assert 0.93 <= float(np.mean(cover)) <= 0.97
+
+
 def _exact_hypergeometric(k, n, N, alpha):
     """Brute force over every possible population count M."""
     ms = np.arange(k, N - (n - k) + 1)
@@ -153,11 +213,31 @@ def test_stratified_errors():
         stratified_proportion([1], [1], [10])
 
 
-def test_design_effect_of_clustering():
-    assert design_effect([10, 0, 10, 0], [10, 10, 10, 10]) > 8  # pure clusters: about the cluster size
-    rng = np.random.default_rng(3)
-    n = np.full(40, 25)
-    assert design_effect(rng.binomial(n, 0.6), n) == pytest.approx(1.0, abs=0.45)  # no clustering
+def test_design_effect_worked_by_hand():
+    # Four teams of 10 files with 8, 2, 6 and 4 Good: p = 20/40 = 0.5; k - p n = 3, -3, 1, -1.
+    # V_cl = m/(m-1) * sum (k - p n)^2 / (sum n)^2 = 4/3 * 20 / 1600 = 1/60
+    # V_srs = p (1 - p) / (sum n - 1) = 0.25 / 39 = 1/156; deff = 156 / 60 = 2.6
+    assert design_effect([8, 2, 6, 4], [10, 10, 10, 10]) == pytest.approx(2.6, rel=1e-12)
+    # Pure clusters (rho = 1): Kish's 1 + (b - 1) rho = 10 for b = 10, times the small-sample
+    # factors m/(m-1) = 4/3 and (sum n - 1)/sum n = 39/40: 10 * 4/3 * 39/40 = 13.
+    # k - p n = 5, -5, 5, -5: V_cl = 4/3 * 100 / 1600 = 1/12; 1/12 * 156 = 13.
+    assert design_effect([10, 0, 10, 0], [10, 10, 10, 10]) == pytest.approx(13.0, rel=1e-12)
+    # No spread between teams: every k - p n = 0, deff = 0.
+    assert design_effect([6, 6, 6], [10, 10, 10]) == 0.0
+
+
+def test_design_effect_recovers_kish_by_simulation():
+    # Kish (1965), Survey Sampling, s. 5.4: deff = 1 + (b - 1) rho for clusters of b with
+    # intra-cluster correlation rho. Beta-binomial teams: p_j ~ Beta(p s, (1 - p) s) with
+    # s = 1/rho - 1 has rho exactly; b = 20, rho = 0.1 -> deff = 1 + 19 * 0.1 = 2.9.
+    rng = np.random.default_rng(20090101)
+    b, m, rho, p = 20, 40, 0.1, 0.7
+    s = 1 / rho - 1
+    values = [design_effect(rng.binomial(b, rng.beta(p * s, (1 - p) * s, m)), np.full(m, b)) for _ in range(500)]
+    assert np.mean(values) == pytest.approx(1 + (b - 1) * rho, rel=0.05)  # Monte Carlo SE about 1%
+    # Without clustering (rho = 0) the design effect is about 1.
+    unclustered = [design_effect(rng.binomial(b, p, m), np.full(m, b)) for _ in range(500)]
+    assert np.mean(unclustered) == pytest.approx(1.0, rel=0.05)
 
 
 def test_allocation():
@@ -229,7 +309,9 @@ def test_tier_coverage(demo):
     cov = tier_coverage(evidence.table("audits"), staff=evidence.table("staff"), programme=evidence.table("programme"),
                         cycle="2009-Q4")
     tm = cov[(cov.tier == "TM") & (cov.audit_type == "case file")].iloc[0]
-    assert tm.planned == 72
+    programme, staff = evidence.table("programme"), evidence.table("staff")
+    quota = programme[(programme.tier == "TM") & (programme.audit_type == "case file")].quota_per_auditor.iloc[0]
+    assert tm.planned == quota * (staff.tier == "TM").sum()  # each team manager's quota, summed
     audits = evidence.table("audits")
     assert tm.completed == ((audits.cycle == "2009-Q4") & (audits.auditor_tier == "TM") & audits.moderation_of.isna()
                             & (audits.audit_type == "case file")).sum()
@@ -246,4 +328,4 @@ def test_sample_command_writes_the_allocation(tmp_path, capsys):
     assert main(["sample", "--cycle", "2009-Q4", "--seed", "7", "--out", str(out)]) == 0
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert list(table.columns[:5]) == ["case_ref", "team", "case_type", "tier", "auditor_id"]
-    assert "123 cases drawn from 2000 open cases" in capsys.readouterr().out
+    assert f"{len(table)} cases drawn from " in capsys.readouterr().out
