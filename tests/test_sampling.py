@@ -329,3 +329,96 @@ def test_sample_command_writes_the_allocation(tmp_path, capsys):
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert list(table.columns[:5]) == ["case_ref", "team", "case_type", "tier", "auditor_id"]
     assert f"{len(table)} cases drawn from " in capsys.readouterr().out
+
+
+# --- tests added after the mutation run (docs/testing.md): each pins a number the reports show ---
+
+@pytest.mark.parametrize(("k", "n", "N"), [(41, 50, 200), (0, 20, 60), (20, 20, 60), (3, 30, 5000)])
+def test_finite_population_jeffreys_against_a_second_implementation(k, n, N):
+    # Posterior Beta(k + 1/2, n - k + 1/2) for the rate; the N - n unseen files hold
+    # U ~ BetaBinomial(N - n, k + 1/2, n - k + 1/2) Good ones; the interval for (k + U)/N takes
+    # U's 2.5% and 97.5% quantiles (scipy's betabinom.ppf: the smallest u with cdf(u) >= q),
+    # with 0 and 1 at k = 0 and k = n as in Brown, Cai and DasGupta (2001).
+    u = stats.betabinom(N - n, k + 0.5, n - k + 0.5)
+    low = 0.0 if k == 0 else (k + u.ppf(0.025)) / N
+    high = 1.0 if k == n else (k + u.ppf(0.975)) / N
+    ci = proportion_ci(k, n, method="jeffreys", population=N).confidence_interval
+    assert (ci.low, ci.high) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_result_records_its_inputs():
+    r = proportion_ci(3, 10, method="jeffreys", confidence_level=0.9, population=40)
+    assert (r.statistic, r.confidence_level, r.method, r.k, r.n, r.population) == (0.3, 0.9, "jeffreys", 3, 10, 40)
+    # All successes: the upper bound is exactly 1 for every method (not 1 - 1e-16, never above 1).
+    for method in ("wilson", "clopper-pearson", "jeffreys"):
+        assert proportion_ci(10, 10, method=method).confidence_interval.high == 1.0
+        assert proportion_ci(10, 10, method=method, population=40).confidence_interval.high == 1.0
+        assert proportion_ci(1, 10, method=method, population=40).confidence_interval.low > 0.0
+
+
+def test_achieved_margin_with_the_finite_population_correction():
+    # z * sqrt(p (1 - p) / n * (N - n) / (N - 1)) = 1.959964 * sqrt(0.25 / 100 * 300 / 399) = 0.084970
+    assert achieved_margin(100, population=400) == pytest.approx(1.959964 * math.sqrt(0.25 / 100 * 300 / 399), rel=1e-6)
+    # p = 0.7 at 90%: 1.644854 * sqrt(0.21 / 50) = 0.106600
+    assert achieved_margin(50, proportion=0.7, confidence_level=0.9) == pytest.approx(1.644854 * math.sqrt(0.21 / 50),
+                                                                                      rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"margin": 0}, "`margin` must be a proportion in"), ({"margin": 1}, "`margin` must be a proportion in"),
+        ({"margin": 0.05, "expected_proportion": 0}, "`expected_proportion` must be in"),
+        ({"margin": 0.05, "expected_proportion": 1}, "`expected_proportion` must be in"),
+        ({"margin": 0.05, "population": 0}, "`population` must be a whole number >= 1"),
+    ],
+)
+def test_sample_size_errors(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        sample_size(confidence_level=0.95, **kwargs)
+
+
+def test_sample_size_of_one_file_population():
+    # N = 1: n0 = 384.1; n = n0 N / (n0 + N - 1) = 1 -> the whole population of one file.
+    assert sample_size(margin=0.05, confidence_level=0.95, population=1) == 1
+
+
+def test_stratified_interval_and_strata_table_by_hand():
+    # As test_stratified_estimate_by_hand: p = 0.68, V = 0.0038869; high = 0.68 + 1.959964 * sqrt(V)
+    r = stratified_proportion([24, 10], [30, 20], [600, 400])
+    var = 0.36 * (1 - 30 / 600) * 0.16 / 29 + 0.16 * (1 - 20 / 400) * 0.25 / 19
+    assert r.confidence_interval.high == pytest.approx(0.68 + 1.959964 * math.sqrt(var), rel=1e-6)
+    assert r.confidence_level == 0.95
+    strata = r.strata.set_index("stratum")
+    assert list(strata.index) == ["1", "2"]  # strata numbered from 1 when no labels are given
+    assert strata.loc["1", ["population", "n", "k"]].tolist() == [600, 30, 24]
+    assert strata["weight"].tolist() == pytest.approx([0.6, 0.4])  # 600/1000, 400/1000
+    assert strata["proportion"].tolist() == pytest.approx([0.8, 0.5])  # 24/30, 10/20
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "population"),
+    [([1, -1], [5, 5], [10, 10]), ([1, 6], [5, 5], [10, 10]), ([1, 1], [5, 11], [10, 10]), ([1, 1], [5, 1], [10, 10])],
+)
+def test_stratified_refuses_impossible_counts(k, n, population):
+    with pytest.raises(ParameterError, match=r"2 <= n <= population"):
+        stratified_proportion(k, n, population)
+
+
+def test_stratified_accepts_the_edges():
+    # k = 0, k = n, n = 2 and n = N are all possible samples.
+    r = stratified_proportion([0, 2, 3], [2, 2, 3], [10, 10, 3])
+    assert r.statistic == pytest.approx((0 * 10 + 1 * 10 + 1 * 3) / 23)  # sum N_h p_h / sum N_h
+
+
+@pytest.mark.parametrize(("k", "n"), [([1], [5]), ([1, 2], [5]), ([1, 6], [5, 5]), ([1, 1], [0, 5])])
+def test_design_effect_refuses_bad_clusters(k, n):
+    with pytest.raises(ParameterError, match="per-cluster counts"):
+        design_effect(k, n)
+
+
+def test_design_effect_accepts_two_clusters_of_one_file():
+    # k = 1, 0 and n = 1, 1: p = 0.5, k - p n = 0.5, -0.5; V_cl = 2/1 * 0.5 / 4 = 0.25;
+    # V_srs = 0.25 / 1 = 0.25; deff = 1. All equal (p = 0 or 1): no variance, NaN.
+    assert design_effect([1, 0], [1, 1]) == pytest.approx(1.0)
+    assert math.isnan(design_effect([0, 0], [3, 3]))

@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from review import __version__
 from review.config.cycles import parse_cycle
@@ -106,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(framework: str, outcome: object) -> None:
+def _progress(framework: str, outcome: Any) -> None:
     """One line per notebook: queued, then its state and time."""
     if outcome is None:
         print(f"  queued   {framework}", flush=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,8 +79,8 @@ def _z(confidence_level: float) -> float:
     return float(special.ndtri(1 - (1 - confidence_level) / 2))
 
 
-def _whole(name: str, value: object, low: int = 0) -> int:
-    if not is_whole_number(value) or value < low:  # type: ignore[operator]
+def _whole(name: str, value: Any, low: int = 0) -> int:
+    if not is_whole_number(value) or value < low:
         raise ParameterError(f"`{name}` must be a whole number >= {low}; got {value!r}")
     return int(value)
 
