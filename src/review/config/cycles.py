@@ -73,6 +73,11 @@ def cycle_bounds(cycle: str) -> tuple[dt.date, dt.date]:
     -------
     tuple of datetime.date
         ``(first day, last day)``, both inclusive.
+
+    Examples
+    --------
+    >>> [d.isoformat() for d in cycle_bounds("2009-Q1")]
+    ['2009-01-01', '2009-03-31']
     """
     year, quarter = parse_cycle(cycle)
     start = dt.date(year, 3 * quarter - 2, 1)
@@ -81,19 +86,69 @@ def cycle_bounds(cycle: str) -> tuple[dt.date, dt.date]:
 
 
 def cycle_of(day: dt.date) -> str:
-    """The cycle a date falls in."""
+    """The cycle a date falls in.
+
+    Parameters
+    ----------
+    day : datetime.date
+        Any date.
+
+    Returns
+    -------
+    str
+        Its quarter, ``YYYY-Qn``.
+
+    Examples
+    --------
+    >>> cycle_of(dt.date(2009, 11, 30))
+    '2009-Q4'
+    """
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def previous_cycle(cycle: str, steps: int = 1) -> str:
-    """The cycle ``steps`` quarters before ``cycle``."""
+    """The cycle ``steps`` quarters before ``cycle``.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+    steps : int, default: ``1``
+        Quarters to go back.
+
+    Returns
+    -------
+    str
+        The earlier cycle.
+
+    Examples
+    --------
+    >>> previous_cycle("2009-Q1"), previous_cycle("2009-Q4", steps=4)
+    ('2008-Q4', '2008-Q4')
+    """
     year, quarter = parse_cycle(cycle)
     k = year * 4 + quarter - 1 - steps
     return f"{k // 4}-Q{k % 4 + 1}"
 
 
 def cycle_range(first: str, last: str) -> list[str]:
-    """Every cycle from ``first`` to ``last`` inclusive."""
+    """Every cycle from ``first`` to ``last`` inclusive.
+
+    Parameters
+    ----------
+    first, last : str
+        ``YYYY-Qn``; an empty list when ``last`` comes before ``first``.
+
+    Returns
+    -------
+    list of str
+        The cycles in order.
+
+    Examples
+    --------
+    >>> cycle_range("2008-Q4", "2009-Q2")
+    ['2008-Q4', '2009-Q1', '2009-Q2']
+    """
     a, b = parse_cycle(first), parse_cycle(last)
     lo, hi = a[0] * 4 + a[1] - 1, b[0] * 4 + b[1] - 1
     return [f"{k // 4}-Q{k % 4 + 1}" for k in range(lo, hi + 1)]

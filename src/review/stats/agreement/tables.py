@@ -35,6 +35,12 @@ def ratings_table(records: pd.DataFrame, *, unit: str, rater: str, rating: str) 
     ------
     ParameterError
         If a column is missing, or a rater rated the same unit twice (the rows are listed).
+
+    Examples
+    --------
+    >>> records = pd.DataFrame({"case": [1, 1, 2], "tier": ["TM", "SM", "TM"], "grade": [3, 2, 4]})
+    >>> ratings_table(records, unit="case", rater="tier", rating="grade").to_dict("list")
+    {'SM': [2.0, nan], 'TM': [3.0, 4.0]}
     """
     missing = [c for c in (unit, rater, rating) if c not in records.columns]
     if missing:
@@ -64,6 +70,11 @@ def contingency_table(ratings: Any, *, categories: Sequence[Any] | None = None) 
     -------
     pandas.DataFrame
         Counts: rows are the first rater's category, columns the second's.
+
+    Examples
+    --------
+    >>> contingency_table([["Good", "Good"], ["Good", "Adequate"]], categories=["Good", "Adequate"]).to_numpy().tolist()
+    [[1, 1], [0, 0]]
     """
     cats, table = two_rater_counts(ratings, categories)
     names = list(ratings.columns) if isinstance(ratings, pd.DataFrame) else ["rater 1", "rater 2"]
