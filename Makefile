@@ -25,11 +25,13 @@ setup: $(STAMP)  ## create .venv and install the workbook with its test tools
 report: $(STAMP)  ## run the quarterly batch on the bundled demo cycle; prints where the reports are
 	$(BIN)/review run --cycle $(DEMO_CYCLE) --force
 
-lint: $(STAMP)  ## ruff over the package, tests and benchmarks
+lint: $(STAMP)  ## ruff over the package, tests and benchmarks; mypy over src/review
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/mypy
 
 test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests notebooks
+	$(BIN)/python -m pytest --doctest-modules src/review/stats src/review/config
 	@test -x /usr/bin/chromium || echo 'NOTE: Chromium is not installed, so the browser and JupyterLab tests were skipped; to run them: apt-get install chromium (as root)'
 
 bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)

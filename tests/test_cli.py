@@ -45,8 +45,32 @@ def test_validate_misspelt_key_exits_2_naming_it(write_params, capsys):
     err = capsys.readouterr().err
     assert "unknown parameter `audiance`" in err
     assert ("known parameters are: audience, confidence_level, cycle, data_dir, frameworks, min_group, "
-            "rounding_base, seed, suppression_threshold") in err
+            "rounding_base, suppression_threshold") in err
     assert "Traceback" not in err
+
+
+def test_validate_rounding_base_0_exits_2_naming_it(write_params, capsys, root):
+    # The bounds are declared with the parameters: a rounding base below 1 would divide by 0.
+    path = write_params('cycle: "2009-Q4"\nrounding_base: 0\n')
+    assert main(["validate", str(path), str(root / "data" / "demo")]) == 2
+    err = capsys.readouterr().err
+    assert "`rounding_base` must be at least 1; got 0 (int)" in err
+    assert "Traceback" not in err
+
+
+def test_validate_red_above_green_exits_2_naming_both(write_params, capsys, root):
+    path = write_params('cycle: "2009-Q4"\nframeworks:\n  jar_haringey:\n    rag_green: 0.7\n    rag_red: 0.75\n')
+    assert main(["validate", str(path), str(root / "data" / "demo")]) == 2
+    err = capsys.readouterr().err
+    assert "frameworks.jar_haringey: `rag_red` must be below `rag_green`; got rag_red=0.75 and rag_green=0.7" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("line", "name"), [("suppression_threshold: 0", "suppression_threshold"),
+                                            ("min_group: -1", "min_group")])
+def test_validate_other_bounds_exit_2(write_params, capsys, line, name):
+    assert main(["validate", str(write_params(f'cycle: "2009-Q4"\n{line}\n'))]) == 2
+    assert f"`{name}` must be at least 1" in capsys.readouterr().err
 
 
 def test_run_with_misspelt_parameter_exits_2_before_any_notebook(write_params, tmp_path, capsys):

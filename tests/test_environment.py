@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 
-import tomllib
+import pytest
 import yaml
+
+tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
 _REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*$")
 

@@ -44,7 +44,7 @@ def test_misspelt_key_is_named_with_the_known_keys(write_params):
 
 
 def test_every_problem_is_reported_together(write_params):
-    path = write_params('cycle: "2009-Q5"\ndata_dir: "nowhere"\nseed: "12"\naudience: public\n')
+    path = write_params('cycle: "2009-Q5"\ndata_dir: "nowhere"\nmin_group: "12"\naudience: public\n')
     with pytest.raises(ParameterError) as info:
         load_cycle_params(path)
     problems = info.value.problems
@@ -52,7 +52,7 @@ def test_every_problem_is_reported_together(write_params):
     text = "\n".join(problems)
     assert "`cycle` must be a cycle written like '2009-Q1'; got '2009-Q5'" in text
     assert "`data_dir` must name an existing folder; 'nowhere' resolves to" in text
-    assert "`seed` must be a whole number; got '12' (str)" in text
+    assert "`min_group` must be a whole number; got '12' (str)" in text
     assert "`audience` must be one of ['published', 'internal']; got 'public'" in text
 
 
@@ -67,8 +67,8 @@ def test_confidence_level_must_be_a_probability(write_params):
 
 
 def test_bool_is_not_an_int(write_params):
-    with pytest.raises(ParameterError, match=r"`seed` must be a whole number; got True"):
-        load_cycle_params(write_params(GOOD + "seed: true\n"))
+    with pytest.raises(ParameterError, match=r"`min_group` must be a whole number; got True"):
+        load_cycle_params(write_params(GOOD + "min_group: true\n"))
 
 
 @pytest.mark.parametrize(
@@ -131,3 +131,26 @@ def test_validate_values_accepts_ints_for_floats():
     out = validate_values({"weight": 3}, (Param("weight", "float", 1.0, "a number"),), "x")
     assert out["weight"] == 3.0
     assert isinstance(out["weight"], float)
+
+
+def test_declared_bounds_reject_a_default_that_breaks_them():
+    from review.config.declarations import Param
+
+    with pytest.raises(ValueError, match="the default breaks the declaration"):
+        Param("rounding_base", "int", 0, "help", minimum=1)
+
+
+def test_red_equal_to_green_is_refused_and_red_below_green_accepted(write_params):
+    section = "frameworks:\n  jar_haringey:\n    rag_green: 0.7\n    rag_red: {}\n"
+    with pytest.raises(ParameterError, match="`rag_red` must be below `rag_green`"):
+        load_cycle_params(write_params(GOOD + section.format(0.7)))
+    params = load_cycle_params(write_params(GOOD + section.format(0.69)))
+    assert params.for_framework("jar_haringey")["rag_red"] == 0.69
+
+
+def test_registry_declares_which_parameter_the_batch_sets():
+    from review.config.frameworks import FRAMEWORKS, Framework
+
+    assert [fw.name for fw in FRAMEWORKS.values() if fw.results_param] == ["cycle_summary"]
+    with pytest.raises(ValueError, match="results_param"):
+        Framework("x", "X", "x.ipynb", "x", (), after_others=False, results_param="results_dir")

@@ -42,6 +42,66 @@ def test_intervals_match_scipy_and_statsmodels(k, n):
         assert jeffreys.low == 0.0 if k == 0 else jeffreys.high == 1.0
 
 
+# Newcombe RG (1998) Two-sided confidence intervals for the single proportion: comparison of
+# seven methods. Stat Med 17:857-872, Table II, 95% intervals to 4 decimals:
+# method 3 (Wilson score) and method 5 (Clopper-Pearson exact).
+@pytest.mark.parametrize(
+    ("k", "n", "wilson", "exact"),
+    [
+        (81, 263, (0.2553, 0.3662), (0.2527, 0.3676)),
+        (15, 148, (0.0624, 0.1605), (0.0578, 0.1617)),
+        (0, 20, (0.0, 0.1611), (0.0, 0.1684)),
+        (1, 29, (0.0061, 0.1718), (0.0009, 0.1776)),
+    ],
+)
+def test_intervals_match_newcombe_1998_table_ii(k, n, wilson, exact):
+    for method, published in (("wilson", wilson), ("clopper-pearson", exact)):
+        ci = proportion_ci(k, n, method=method).confidence_interval
+        assert (ci.low, ci.high) == pytest.approx(published, abs=5e-5)
+
+
+def _coverage(interval, n, truth, pmf):
+    """Exact coverage: the probability, over every possible count, that the interval holds the truth."""
+    return sum(pmf(k) for k in range(n + 1) if interval(k).low <= truth <= interval(k).high)
+
+
+@pytest.mark.parametrize("p", [0.05, 0.2, 0.5, 0.73, 0.9])
+def test_binomial_coverage(p):
+    # Exact coverage by enumeration over k ~ Binomial(40, p): Clopper-Pearson never falls
+    # below the nominal 95% (Clopper and Pearson 1934); Wilson stays near it (Newcombe 1998
+    # reports mean coverage 0.952 and a minimum near 0.83 over p; 0.9 here is far from the dips).
+    n = 40
+    pmf = stats.binom(n, p).pmf
+    exact = _coverage(lambda k: proportion_ci(k, n, method="clopper-pearson").confidence_interval, n, p, pmf)
+    wilson = _coverage(lambda k: proportion_ci(k, n, method="wilson").confidence_interval, n, p, pmf)
+    assert exact >= 0.95
+    assert wilson >= 0.90
+
+
+@pytest.mark.parametrize("M", [0, 12, 60, 101, 150, 199])
+def test_finite_population_coverage(M):
+    # Sampling 50 of 200 files without replacement, M of them Good: k ~ Hypergeometric(200, M, 50).
+    # The exact (hypergeometric) interval inverts two one-sided tests at 2.5% each, so its coverage
+    # is at least 95% for every M.
+    n, N = 50, 200
+    pmf = stats.hypergeom(N, M, n).pmf
+    fpc = _coverage(lambda k: proportion_ci(k, n, method="clopper-pearson", population=N).confidence_interval,
+                    n, M / N, pmf)
+    assert fpc >= 0.95
+
+
+def test_finite_population_intervals_are_narrower_but_still_cover():
+    # Averaged over M = 0..200, the finite-population Wilson interval covers close to 95%
+    # (its z^2 shrinks by (N - n)/(N - 1) = 150/199, the hypergeometric variance ratio).
+    n, N = 50, 200
+    cover = [
+        _coverage(lambda k: proportion_ci(k, n, method="wilson", population=N).confidence_interval,
+                  n, M / N, stats.hypergeom(N, M, n).pmf)
+        for M in range(N + 1)
+    ]
+    assert 0.93 <= float(np.mean(cover)) <= 0.97
+
+
 def _exact_hypergeometric(k, n, N, alpha):
     """Brute force over every possible population count M."""
     ms = np.arange(k, N - (n - k) + 1)
@@ -153,11 +213,31 @@ def test_stratified_errors():
         stratified_proportion([1], [1], [10])
 
 
-def test_design_effect_of_clustering():
-    assert design_effect([10, 0, 10, 0], [10, 10, 10, 10]) > 8  # pure clusters: about the cluster size
-    rng = np.random.default_rng(3)
-    n = np.full(40, 25)
-    assert design_effect(rng.binomial(n, 0.6), n) == pytest.approx(1.0, abs=0.45)  # no clustering
+def test_design_effect_worked_by_hand():
+    # Four teams of 10 files with 8, 2, 6 and 4 Good: p = 20/40 = 0.5; k - p n = 3, -3, 1, -1.
+    # V_cl = m/(m-1) * sum (k - p n)^2 / (sum n)^2 = 4/3 * 20 / 1600 = 1/60
+    # V_srs = p (1 - p) / (sum n - 1) = 0.25 / 39 = 1/156; deff = 156 / 60 = 2.6
+    assert design_effect([8, 2, 6, 4], [10, 10, 10, 10]) == pytest.approx(2.6, rel=1e-12)
+    # Pure clusters (rho = 1): Kish's 1 + (b - 1) rho = 10 for b = 10, times the small-sample
+    # factors m/(m-1) = 4/3 and (sum n - 1)/sum n = 39/40: 10 * 4/3 * 39/40 = 13.
+    # k - p n = 5, -5, 5, -5: V_cl = 4/3 * 100 / 1600 = 1/12; 1/12 * 156 = 13.
+    assert design_effect([10, 0, 10, 0], [10, 10, 10, 10]) == pytest.approx(13.0, rel=1e-12)
+    # No spread between teams: every k - p n = 0, deff = 0.
+    assert design_effect([6, 6, 6], [10, 10, 10]) == 0.0
+
+
+def test_design_effect_recovers_kish_by_simulation():
+    # Kish (1965), Survey Sampling, s. 5.4: deff = 1 + (b - 1) rho for clusters of b with
+    # intra-cluster correlation rho. Beta-binomial teams: p_j ~ Beta(p s, (1 - p) s) with
+    # s = 1/rho - 1 has rho exactly; b = 20, rho = 0.1 -> deff = 1 + 19 * 0.1 = 2.9.
+    rng = np.random.default_rng(20090101)
+    b, m, rho, p = 20, 40, 0.1, 0.7
+    s = 1 / rho - 1
+    values = [design_effect(rng.binomial(b, rng.beta(p * s, (1 - p) * s, m)), np.full(m, b)) for _ in range(500)]
+    assert np.mean(values) == pytest.approx(1 + (b - 1) * rho, rel=0.05)  # Monte Carlo SE about 1%
+    # Without clustering (rho = 0) the design effect is about 1.
+    unclustered = [design_effect(rng.binomial(b, p, m), np.full(m, b)) for _ in range(500)]
+    assert np.mean(unclustered) == pytest.approx(1.0, rel=0.05)
 
 
 def test_allocation():
@@ -229,7 +309,9 @@ def test_tier_coverage(demo):
     cov = tier_coverage(evidence.table("audits"), staff=evidence.table("staff"), programme=evidence.table("programme"),
                         cycle="2009-Q4")
     tm = cov[(cov.tier == "TM") & (cov.audit_type == "case file")].iloc[0]
-    assert tm.planned == 72
+    programme, staff = evidence.table("programme"), evidence.table("staff")
+    quota = programme[(programme.tier == "TM") & (programme.audit_type == "case file")].quota_per_auditor.iloc[0]
+    assert tm.planned == quota * (staff.tier == "TM").sum()  # each team manager's quota, summed
     audits = evidence.table("audits")
     assert tm.completed == ((audits.cycle == "2009-Q4") & (audits.auditor_tier == "TM") & audits.moderation_of.isna()
                             & (audits.audit_type == "case file")).sum()
@@ -246,4 +328,97 @@ def test_sample_command_writes_the_allocation(tmp_path, capsys):
     assert main(["sample", "--cycle", "2009-Q4", "--seed", "7", "--out", str(out)]) == 0
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert list(table.columns[:5]) == ["case_ref", "team", "case_type", "tier", "auditor_id"]
-    assert "123 cases drawn from 2000 open cases" in capsys.readouterr().out
+    assert f"{len(table)} cases drawn from " in capsys.readouterr().out
+
+
+# --- tests added after the mutation run (docs/testing.md): each pins a number the reports show ---
+
+@pytest.mark.parametrize(("k", "n", "N"), [(41, 50, 200), (0, 20, 60), (20, 20, 60), (3, 30, 5000)])
+def test_finite_population_jeffreys_against_a_second_implementation(k, n, N):
+    # Posterior Beta(k + 1/2, n - k + 1/2) for the rate; the N - n unseen files hold
+    # U ~ BetaBinomial(N - n, k + 1/2, n - k + 1/2) Good ones; the interval for (k + U)/N takes
+    # U's 2.5% and 97.5% quantiles (scipy's betabinom.ppf: the smallest u with cdf(u) >= q),
+    # with 0 and 1 at k = 0 and k = n as in Brown, Cai and DasGupta (2001).
+    u = stats.betabinom(N - n, k + 0.5, n - k + 0.5)
+    low = 0.0 if k == 0 else (k + u.ppf(0.025)) / N
+    high = 1.0 if k == n else (k + u.ppf(0.975)) / N
+    ci = proportion_ci(k, n, method="jeffreys", population=N).confidence_interval
+    assert (ci.low, ci.high) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_result_records_its_inputs():
+    r = proportion_ci(3, 10, method="jeffreys", confidence_level=0.9, population=40)
+    assert (r.statistic, r.confidence_level, r.method, r.k, r.n, r.population) == (0.3, 0.9, "jeffreys", 3, 10, 40)
+    # All successes: the upper bound is exactly 1 for every method (not 1 - 1e-16, never above 1).
+    for method in ("wilson", "clopper-pearson", "jeffreys"):
+        assert proportion_ci(10, 10, method=method).confidence_interval.high == 1.0
+        assert proportion_ci(10, 10, method=method, population=40).confidence_interval.high == 1.0
+        assert proportion_ci(1, 10, method=method, population=40).confidence_interval.low > 0.0
+
+
+def test_achieved_margin_with_the_finite_population_correction():
+    # z * sqrt(p (1 - p) / n * (N - n) / (N - 1)) = 1.959964 * sqrt(0.25 / 100 * 300 / 399) = 0.084970
+    assert achieved_margin(100, population=400) == pytest.approx(1.959964 * math.sqrt(0.25 / 100 * 300 / 399), rel=1e-6)
+    # p = 0.7 at 90%: 1.644854 * sqrt(0.21 / 50) = 0.106600
+    assert achieved_margin(50, proportion=0.7, confidence_level=0.9) == pytest.approx(1.644854 * math.sqrt(0.21 / 50),
+                                                                                      rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"margin": 0}, "`margin` must be a proportion in"), ({"margin": 1}, "`margin` must be a proportion in"),
+        ({"margin": 0.05, "expected_proportion": 0}, "`expected_proportion` must be in"),
+        ({"margin": 0.05, "expected_proportion": 1}, "`expected_proportion` must be in"),
+        ({"margin": 0.05, "population": 0}, "`population` must be a whole number >= 1"),
+    ],
+)
+def test_sample_size_errors(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        sample_size(confidence_level=0.95, **kwargs)
+
+
+def test_sample_size_of_one_file_population():
+    # N = 1: n0 = 384.1; n = n0 N / (n0 + N - 1) = 1 -> the whole population of one file.
+    assert sample_size(margin=0.05, confidence_level=0.95, population=1) == 1
+
+
+def test_stratified_interval_and_strata_table_by_hand():
+    # As test_stratified_estimate_by_hand: p = 0.68, V = 0.0038869; high = 0.68 + 1.959964 * sqrt(V)
+    r = stratified_proportion([24, 10], [30, 20], [600, 400])
+    var = 0.36 * (1 - 30 / 600) * 0.16 / 29 + 0.16 * (1 - 20 / 400) * 0.25 / 19
+    assert r.confidence_interval.high == pytest.approx(0.68 + 1.959964 * math.sqrt(var), rel=1e-6)
+    assert r.confidence_level == 0.95
+    strata = r.strata.set_index("stratum")
+    assert list(strata.index) == ["1", "2"]  # strata numbered from 1 when no labels are given
+    assert strata.loc["1", ["population", "n", "k"]].tolist() == [600, 30, 24]
+    assert strata["weight"].tolist() == pytest.approx([0.6, 0.4])  # 600/1000, 400/1000
+    assert strata["proportion"].tolist() == pytest.approx([0.8, 0.5])  # 24/30, 10/20
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "population"),
+    [([1, -1], [5, 5], [10, 10]), ([1, 6], [5, 5], [10, 10]), ([1, 1], [5, 11], [10, 10]), ([1, 1], [5, 1], [10, 10])],
+)
+def test_stratified_refuses_impossible_counts(k, n, population):
+    with pytest.raises(ParameterError, match=r"2 <= n <= population"):
+        stratified_proportion(k, n, population)
+
+
+def test_stratified_accepts_the_edges():
+    # k = 0, k = n, n = 2 and n = N are all possible samples.
+    r = stratified_proportion([0, 2, 3], [2, 2, 3], [10, 10, 3])
+    assert r.statistic == pytest.approx((0 * 10 + 1 * 10 + 1 * 3) / 23)  # sum N_h p_h / sum N_h
+
+
+@pytest.mark.parametrize(("k", "n"), [([1], [5]), ([1, 2], [5]), ([1, 6], [5, 5]), ([1, 1], [0, 5])])
+def test_design_effect_refuses_bad_clusters(k, n):
+    with pytest.raises(ParameterError, match="per-cluster counts"):
+        design_effect(k, n)
+
+
+def test_design_effect_accepts_two_clusters_of_one_file():
+    # k = 1, 0 and n = 1, 1: p = 0.5, k - p n = 0.5, -0.5; V_cl = 2/1 * 0.5 / 4 = 0.25;
+    # V_srs = 0.25 / 1 = 0.25; deff = 1. All equal (p = 0 or 1): no variance, NaN.
+    assert design_effect([1, 0], [1, 1]) == pytest.approx(1.0)
+    assert math.isnan(design_effect([0, 0], [3, 3]))

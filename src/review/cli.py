@@ -13,9 +13,10 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from review import __version__
-from review.config.params import CYCLE_PATTERN
+from review.config.cycles import parse_cycle
 from review.exceptions import DataValidationError, ParameterError, RunFailed
 
 __all__ = ["expand_cycles", "main"]
@@ -44,10 +45,12 @@ def expand_cycles(specs: Sequence[str]) -> list[str]:
     out: list[str] = []
     for spec in specs:
         ends = spec.split("..")
-        matches = [CYCLE_PATTERN.match(e) for e in ends]
-        if len(ends) > 2 or not all(matches):
-            raise ParameterError(f"`--cycle` must be written like 2009-Q1 or 2009-Q1..2009-Q4; got {spec!r}")
-        keys = [int(m["year"]) * 4 + int(m["quarter"]) - 1 for m in matches if m]
+        try:
+            if len(ends) > 2:
+                raise ValueError(spec)
+            keys = [year * 4 + quarter - 1 for year, quarter in map(parse_cycle, ends)]
+        except ValueError:
+            raise ParameterError(f"`--cycle` must be written like 2009-Q1 or 2009-Q1..2009-Q4; got {spec!r}") from None
         if keys[-1] < keys[0]:
             raise ParameterError(f"`--cycle` range {spec!r} runs backwards")
         for k in range(keys[0], keys[-1] + 1):
@@ -196,7 +199,7 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress(framework: str, outcome: object) -> None:
+def _progress(framework: str, outcome: Any) -> None:
     """One line per notebook: queued, then its state and time."""
     if outcome is None:
         print(f"  queued   {framework}", flush=True)

@@ -425,7 +425,8 @@ def _clean_up(staging: Path, cache_dir: Path) -> None:
 
 def _public_params(values: dict[str, Any]) -> dict[str, Any]:
     """Parameters as recorded in the manifest (the staging path is not a real parameter)."""
-    return {k: v for k, v in values.items() if k != "results_dir"}
+    batch_set = {fw.results_param for fw in FRAMEWORKS.values()}
+    return {k: v for k, v in values.items() if k not in batch_set}
 
 
 def _task(
@@ -438,8 +439,8 @@ def _task(
     inputs: list[dict[str, str]],
 ) -> NotebookTask:
     values = params.for_framework(fw.name)
-    if "results_dir" in values:
-        values["results_dir"] = str(staging)
+    if fw.results_param is not None:
+        values[fw.results_param] = str(staging)
     return NotebookTask(
         framework=fw.name,
         title=f"{fw.title}, {params.cycle}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from review.config.params import Param
+from review.config.declarations import Param
 
 __all__ = ["FRAMEWORKS", "Framework"]
 
@@ -33,6 +33,9 @@ class Framework:
         Parameters of this framework beyond the common ones.
     after_others : bool
         Whether the notebook reads the other frameworks' results and so runs last.
+    results_param : str, optional
+        The parameter through which the batch hands such a notebook the folder of the other
+        frameworks' results (its staging folder); it is not recorded in the manifest.
     """
 
     name: str
@@ -41,6 +44,18 @@ class Framework:
     purpose: str
     params: tuple[Param, ...] = ()
     after_others: bool = False
+    results_param: str | None = None
+
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.params]
+        problems = [f"`below={p.below!r}` names no parameter of the framework"
+                    for p in self.params if p.below is not None and p.below not in names]
+        if self.results_param is not None and (self.results_param not in names or not self.after_others):
+            problems.append(f"`results_param={self.results_param!r}` must name one of its parameters "
+                            "and the framework must run after the others")
+        if problems:
+            msg = f"Framework {self.name!r}: {'; '.join(problems)}"
+            raise ValueError(msg)
 
 
 FRAMEWORKS: dict[str, Framework] = {
@@ -61,7 +76,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "red/amber/green judgement with its uncertainty, and the change since last cycle.",
             params=(
                 Param("rag_green", "probability", 0.8, "a finding is green when its measured level is at least this"),
-                Param("rag_red", "probability", 0.65, "a finding is red when its measured level is below this"),
+                Param("rag_red", "probability", 0.65, "a finding is red when its measured level is below this",
+                      below="rag_green"),
             ),
         ),
         Framework(
@@ -112,6 +128,7 @@ FRAMEWORKS: dict[str, Framework] = {
                 ),
             ),
             after_others=True,
+            results_param="results_dir",
         ),
     )
 }

@@ -19,7 +19,6 @@ one optional section per framework under ``frameworks:``::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +27,14 @@ from typing import Any
 
 import yaml
 
+from review.config.declarations import Param, validate_values
+from review.config.frameworks import FRAMEWORKS
 from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
 __all__ = [
     "COMMON_PARAMS",
-    "CYCLE_PATTERN",
     "CycleParams",
     "Param",
     "RunParameters",
@@ -43,79 +43,6 @@ __all__ = [
     "load_cycle_params",
     "validate_values",
 ]
-
-CYCLE_PATTERN = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")
-
-_KINDS = ("str", "int", "float", "bool", "probability", "cycle", "directory", "choice", "str_list")
-
-
-@dataclass(frozen=True)
-class Param:
-    """Declaration of one notebook parameter.
-
-    Attributes
-    ----------
-    name : str
-        The parameter's name in the notebook and in the params file.
-    kind : str
-        One of ``str``, ``int``, ``float``, ``bool``, ``probability`` (a float in (0, 1)),
-        ``cycle`` (``YYYY-Qn``), ``directory`` (an existing folder, project-relative),
-        ``choice`` (one of ``choices``) and ``str_list``.
-    default : object
-        The default, used by the notebook's parameters cell and the demo cycle.
-    help : str
-        One sentence for ``review params`` and the notebook's parameter comment.
-    choices : tuple of str
-        Allowed values when ``kind == "choice"``.
-    """
-
-    name: str
-    kind: str
-    default: Any
-    help: str
-    choices: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.kind not in _KINDS:
-            msg = f"Param {self.name!r}: `kind` must be one of {_KINDS}; got {self.kind!r}"
-            raise ValueError(msg)
-
-    def check(self, value: Any) -> tuple[Any, str | None]:
-        """Check one value; return the normalised value and a problem sentence or None."""
-        got = f"got {value!r} ({type(value).__name__})"
-        name = f"`{self.name}`"
-        if self.kind in ("str", "cycle", "directory", "choice"):
-            if not isinstance(value, str):
-                return value, f"{name} must be text (quote it in YAML); {got}"
-            if self.kind == "cycle" and not CYCLE_PATTERN.match(value):
-                return value, f"{name} must be a cycle written like '2009-Q1'; {got}"
-            if self.kind == "choice" and value not in self.choices:
-                return value, f"{name} must be one of {list(self.choices)}; {got}"
-            if self.kind == "directory":
-                path = resolve(value)
-                if not path.is_dir():
-                    return value, f"{name} must name an existing folder; {value!r} resolves to {path}, which does not exist"
-            return value, None
-        if self.kind == "bool":
-            if not isinstance(value, bool):
-                return value, f"{name} must be true or false; {got}"
-            return value, None
-        if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return value, f"{name} must be a whole number; {got}"
-            return value, None
-        if self.kind in ("float", "probability"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return value, f"{name} must be a number; {got}"
-            value = float(value)
-            if self.kind == "probability" and not 0.0 < value < 1.0:
-                return value, f"{name} must be in the open interval (0, 1); {got}"
-            return value, None
-        # str_list
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            return value, f"{name} must be a list of text values; {got}"
-        return list(value), None
-
 
 COMMON_PARAMS: tuple[Param, ...] = (
     Param("cycle", "cycle", "2009-Q4", "review cycle (a quarter), written YYYY-Qn"),
@@ -128,61 +55,11 @@ COMMON_PARAMS: tuple[Param, ...] = (
         choices=("published", "internal"),
     ),
     Param("confidence_level", "probability", 0.95, "two-sided confidence level of every interval"),
-    Param("seed", "int", 20090101, "seed of every random draw (bootstrap intervals, samples)"),
-    Param("suppression_threshold", "int", 5, "published tables show counts of 1 to this as c"),
-    Param("min_group", "int", 10, "published percentages of groups smaller than this are withheld"),
-    Param("rounding_base", "int", 1, "published counts are rounded half up to a multiple of this (1: unrounded)"),
+    Param("suppression_threshold", "int", 5, "published tables show counts of 1 to this as c", minimum=1),
+    Param("min_group", "int", 10, "published percentages of groups smaller than this are withheld", minimum=1),
+    Param("rounding_base", "int", 1, "published counts are rounded half up to a multiple of this (1: unrounded)",
+          minimum=1),
 )
-
-
-def validate_values(
-    values: Mapping[str, Any],
-    specs: tuple[Param, ...],
-    source: str,
-    *,
-    also_known: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    """Validate parameter values against their declarations.
-
-    Missing parameters take their default; every problem is collected before raising.
-
-    Parameters
-    ----------
-    values : mapping
-        Parameter name to value.
-    specs : tuple of Param
-        The declarations the values must satisfy.
-    source : str
-        Where the values came from, for the error message.
-    also_known : tuple of str, default: ``()``
-        Keys handled by the caller, accepted here and listed among the known keys.
-
-    Returns
-    -------
-    dict
-        Every declared parameter with its normalised value.
-
-    Raises
-    ------
-    ParameterError
-        Listing every unknown key (with the known ones) and every invalid value.
-    """
-    known = {p.name: p for p in specs}
-    listed = ", ".join(sorted([*known, *also_known]))
-    problems = [
-        f"unknown parameter `{key}`; known parameters are: {listed}"
-        for key in values
-        if key not in known and key not in also_known
-    ]
-    out: dict[str, Any] = {}
-    for name, spec in known.items():
-        value, problem = spec.check(values.get(name, spec.default))
-        if problem:
-            problems.append(problem)
-        out[name] = value
-    if problems:
-        raise ParameterError(problems, source)
-    return out
 
 
 def default_params_path(cycle: str) -> Path:
@@ -250,8 +127,6 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         If the file is missing, is not a mapping, or has unknown keys or invalid values;
         every problem is listed.
     """
-    from review.config.frameworks import FRAMEWORKS  # the registry imports this module
-
     source = str(path)
     file = resolve(path)
     if not file.is_file():
@@ -348,8 +223,6 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
         If the framework is unknown, a parameter is missing from the namespace, or a
         value is invalid.
     """
-    from review.config.frameworks import FRAMEWORKS
-
     if framework not in FRAMEWORKS:
         raise ParameterError(f"`framework` must be one of {list(FRAMEWORKS)}; got {framework!r}", "notebook")
     specs = COMMON_PARAMS + FRAMEWORKS[framework].params

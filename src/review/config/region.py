@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from review.config.params import CYCLE_PATTERN
+from review.config.cycles import is_cycle
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
@@ -177,7 +177,7 @@ def load_region(path: str | Path) -> Region:
     if not isinstance(params, str) or "{cycle}" not in params:
         problems.append(f"`params` must be a path containing {{cycle}}, e.g. \"params/{{cycle}}.yaml\"; got {params!r}")
     cycles = raw.get("cycles")
-    if not isinstance(cycles, list) or not cycles or not all(isinstance(c, str) and CYCLE_PATTERN.match(c) for c in cycles):
+    if not isinstance(cycles, list) or not cycles or not all(is_cycle(c) for c in cycles):
         problems.append(f"`cycles` must be a non-empty list of cycles written like \"2009-Q4\"; got {cycles!r}"[:300])
         cycles = []
     frameworks = raw.get("frameworks") or list(FRAMEWORKS)

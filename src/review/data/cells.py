@@ -20,6 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from review.config.cycles import is_cycle
 from review.data.schema import TIERS, Column
 
 __all__ = ["parse_cell", "parse_column"]
@@ -93,8 +94,8 @@ def parse_cell(text: str, column: Column) -> tuple[object, str | None]:
     if kind in ("id", "text", "scale_label", "grade"):
         return value, None
     if kind == "cycle":
-        m = _CYCLE.match(value)
-        return (f"{m.group(1)}-Q{m.group(2)}", None) if m else (value, "expected a cycle written like 2009-Q1")
+        upper = value.upper()  # 2009-q1 is read as 2009-Q1
+        return (upper, None) if is_cycle(upper) else (value, "expected a cycle written like 2009-Q1")
     if kind == "month":
         m = _MONTH.match(value)
         if m and 1 <= int(m.group(2)) <= 12:

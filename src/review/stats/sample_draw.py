@@ -117,7 +117,7 @@ def draw_sample(
         if need > sizes.sum():
             shortfalls.append(f"{tier}: {need} cases needed but only {int(sizes.sum())} eligible cases are left")
             need = int(sizes.sum())
-        per_team = allocate(need, sizes)
+        per_team = allocate(need, sizes.tolist())
         chosen: list[int] = []
         prob: dict[int, float] = {}
         for t, count in enumerate(per_team):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from scipy import special
 
 from review.exceptions import ParameterError
 from review.stats._results import ConfidenceInterval
-from review.stats._validation import check_confidence_level
+from review.stats._validation import check_confidence_level, is_whole_number
 
 __all__ = [
     "METHODS",
@@ -78,8 +79,8 @@ def _z(confidence_level: float) -> float:
     return float(special.ndtri(1 - (1 - confidence_level) / 2))
 
 
-def _whole(name: str, value: object, low: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+def _whole(name: str, value: Any, low: int = 0) -> int:
+    if not is_whole_number(value) or value < low:
         raise ParameterError(f"`{name}` must be a whole number >= {low}; got {value!r}")
     return int(value)
 
@@ -165,6 +166,14 @@ def proportion_ci(
     boundary rule (lower 0 when k = 0, upper 1 when k = n), so it equals statsmodels'
     ``"jeffreys"`` for 0 < k < n. When N = n the sample is a census: the interval is the
     estimate itself.
+
+    Examples
+    --------
+    Newcombe (1998), Table II: 81 of 263, Wilson 0.2553 to 0.3662.
+
+    >>> r = proportion_ci(81, 263, method="wilson")
+    >>> round(r.confidence_interval.low, 4), round(r.confidence_interval.high, 4)
+    (0.2553, 0.3662)
     """
     n = _whole("n", n, 1)
     k = _whole("k", k)
@@ -231,6 +240,13 @@ def sample_size(
         :math:`\\lceil c^2Np(1-p)/(A^2N + c^2p(1-p))\\rceil` (or :math:`c^2p(1-p)/A^2` without N),
         with :math:`c` the normal quantile. Worked example [3]_: N = 400, p = 0.7, A = 0.05,
         95% gives 178.6, so 179.
+
+    Examples
+    --------
+    UBHT's worked example: 400 files, 70% expected, +/-5% at 95% -> 178.6, so 179.
+
+    >>> sample_size(margin=0.05, confidence_level=0.95, population=400, expected_proportion=0.7)
+    179
     """
     level = check_confidence_level(confidence_level)
     if not isinstance(margin, (int, float)) or not 0 < margin < 1:
@@ -262,6 +278,13 @@ def achieved_margin(n: int, *, population: int | None = None, proportion: float 
     -------
     float
         :math:`c\\sqrt{p(1-p)/n\\cdot(N-n)/(N-1)}`; 0 for a census.
+
+    Examples
+    --------
+    1.96 * sqrt(0.25 / 100) = 0.098:
+
+    >>> round(achieved_margin(100), 3)
+    0.098
     """
     n = _whole("n", n, 1)
     level = check_confidence_level(confidence_level)
@@ -315,6 +338,13 @@ def stratified_proportion(
     :math:`\\hat p_{st}=\\sum W_h\\hat p_h`, :math:`W_h=N_h/N`,
     :math:`\\widehat{V}=\\sum W_h^2(1-n_h/N_h)\\hat p_h(1-\\hat p_h)/(n_h-1)` [2]_ (Cochran 5.2).
     Every stratum needs n_h >= 2 (a stratum with one file has no variance estimate).
+
+    Examples
+    --------
+    Teams of 600 and 400 cases, 24 of 30 and 10 of 20 Good: 0.6 * 0.8 + 0.4 * 0.5 = 0.68.
+
+    >>> round(stratified_proportion([24, 10], [30, 20], [600, 400]).statistic, 6)
+    0.68
     """
     level = check_confidence_level(confidence_level)
     k_, n_, pop = (np.asarray(v, dtype=float) for v in (k, n, population))
@@ -353,6 +383,13 @@ def design_effect(k: Sequence[int], n: Sequence[int]) -> float:
         variance :math:`\\widehat{V}_{cl}=\\frac{m}{m-1}\\sum_j (k_j-\\hat p n_j)^2/(\\sum n_j)^2`
         over m clusters and :math:`\\widehat{V}_{srs}=\\hat p(1-\\hat p)/(\\sum n_j - 1)`. Above 1,
         practice clusters by team and a sample spread over more teams is more precise [2]_.
+
+    Examples
+    --------
+    Four teams of 10 with 8, 2, 6, 4 Good: (4/3 * 20/1600) / (0.25/39) = 2.6.
+
+    >>> round(design_effect([8, 2, 6, 4], [10, 10, 10, 10]), 6)
+    2.6
     """
     k_, n_ = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     if k_.shape != n_.shape or k_.size < 2 or (n_ <= 0).any() or (k_ > n_).any():
@@ -390,6 +427,11 @@ def allocate(total: int, population: Sequence[int], *, method: str = "proportion
     ------
     ParameterError
         If the total exceeds the population, the minimums exceed the total, or Neyman lacks ``sd``.
+
+    Examples
+    --------
+    >>> allocate(100, [500, 300, 200]).tolist()
+    [50, 30, 20]
     """
     pop = np.asarray(population, dtype=float)
     total = _whole("total", total)
@@ -448,6 +490,13 @@ def stratified_sample_size(*, margin: float, confidence_level: float, population
     int
         :math:`n = \\frac{\\sum W_h S_h^2}{V + \\sum W_h S_h^2/N}` with :math:`V=(A/c)^2`,
         :math:`S_h^2=p_h(1-p_h)` (Cochran 5.25, proportional allocation) [2]_.
+
+    Examples
+    --------
+    One stratum is the simple case (UBHT's example):
+
+    >>> stratified_sample_size(margin=0.05, confidence_level=0.95, population=[400], expected_proportion=0.7)
+    179
     """
     level = check_confidence_level(confidence_level)
     pop = np.asarray(population, dtype=float)

@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "Estimate",
     "brennan_prediger",
+    "chance_corrected_tables",
     "cohen_table",
     "conger",
     "fleiss",
@@ -178,14 +179,35 @@ def _table_variance(table: np.ndarray, w: np.ndarray, stat: float, pa: float, pe
     return max(_div(s - (pa - 2 * (1 - stat) * pe) ** 2, n * (1 - pe) ** 2), 0.0)
 
 
+def chance_corrected_tables(tables: np.ndarray, w: np.ndarray, *, scott: bool
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cohen's kappa (Scott's pi when ``scott``) of one table or a stack of tables, shape (..., q, q).
+
+    The one estimator of the two-rater coefficients: :func:`cohen_table`, :func:`scott_table` and
+    the bootstrap's resampled tables all go through it. Returns ``(p_a, p_e, coefficient)``,
+    each of shape ``tables.shape[:-2]``; the coefficient is NaN where ``p_e`` is 1.
+    """
+    n = tables.sum(axis=(-2, -1))[..., None, None]
+    p = tables / n
+    row, col = p.sum(axis=-1), p.sum(axis=-2)
+    pa = (w * p).sum(axis=(-2, -1))
+    if scott:
+        row = col = (row + col) / 2
+    if tables.ndim == 2:  # one table: plain products are faster than einsum at this size
+        pe = row @ w @ col
+        return pa, pe, np.asarray(_div(pa - pe, 1 - pe))
+    pe = np.einsum("...k,kl,...l->...", row, w, col)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = np.where(pe != 1, (pa - pe) / (1 - pe), np.nan)
+    return pa, pe, stat
+
+
 def cohen_table(table: np.ndarray, w: np.ndarray) -> Estimate:
     """Cohen's (weighted) kappa from a two-rater table, irrCAC ``kappa2.table``."""
     n = float(table.sum())
     p = table / n
     row, col = p.sum(axis=1), p.sum(axis=0)
-    pa = float((w * p).sum())
-    pe = float(row @ w @ col)
-    stat = _div(pa - pe, 1 - pe)
+    pa, pe, stat = (float(v) for v in chance_corrected_tables(table, w, scott=False))
     pb_k = w @ col            # \bar p_{+k}
     pb_l = w.T @ row          # \bar p_{l+}
     mark = pb_k[:, None] + pb_l[None, :]
@@ -197,10 +219,7 @@ def scott_table(table: np.ndarray, w: np.ndarray) -> Estimate:
     n = float(table.sum())
     p = table / n
     row, col = p.sum(axis=1), p.sum(axis=0)
-    pi = (row + col) / 2
-    pa = float((w * p).sum())
-    pe = float(pi @ w @ pi)
-    stat = _div(pa - pe, 1 - pe)
+    pa, pe, stat = (float(v) for v in chance_corrected_tables(table, w, scott=True))
     pbk = (w @ col + w.T @ row) / 2
     mark = pbk[:, None] + pbk[None, :]
     return Estimate(stat, pa, pe, _table_variance(table, w, stat, pa, pe, mark), int(n), int(n) - 1)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from review.exceptions import ParameterError
+from review.stats._validation import is_number
 
 __all__ = ["Prepared", "all_rated", "any_rated", "category_counts", "prepare"]
 
@@ -53,10 +54,6 @@ class Prepared:
         return len(self.categories)
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
-
-
 _FAST_RANGE = 4096
 
 
@@ -81,7 +78,7 @@ def _integer_codes(flat: np.ndarray, categories: Sequence[Any] | None) -> tuple[
         cats = tuple(int(v) for v in (np.flatnonzero(used) + lo))
     else:
         cats = tuple(categories)
-        if not all(isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, bool) for c in cats):
+        if not all(is_number(c) for c in cats):
             return None
         if len(set(cats)) != len(cats):
             return None  # the general path reports it
@@ -173,7 +170,7 @@ def prepare(ratings: Any, categories: Sequence[Any] | None = None, *, min_raters
     if not uniques:
         raise ParameterError("`ratings` holds no ratings at all (every cell is missing)")
     if categories is None:
-        numeric = [_is_number(u) for u in uniques]
+        numeric = [is_number(u) for u in uniques]
         if any(numeric) and not all(numeric):
             raise ParameterError(
                 "`ratings` mixes numbers and text; pass `categories` to say how they are ordered"

@@ -21,10 +21,12 @@ from typing import Any
 import numpy as np
 
 from review.exceptions import DegenerateDataWarning, ParameterError
-from review.stats._validation import check_confidence_level
+from review.stats._validation import check_confidence_level, is_whole_number
 from review.stats.agreement import coefficients as co
-from review.stats.agreement._input import all_rated, prepare
+from review.stats.agreement._estimators import chance_corrected_tables
+from review.stats.agreement._input import prepare
 from review.stats.agreement.results import ConfidenceInterval
+from review.stats.agreement.tables import two_rater_counts
 from review.stats.agreement.weights import weight_matrix
 
 __all__ = ["BootstrapResult", "bootstrap_ci"]
@@ -59,18 +61,6 @@ class BootstrapResult:
     n_resamples: int
     n_undefined: int
     n_units: int
-
-
-def _kappa_batch(tables: np.ndarray, w: np.ndarray, scott: bool) -> np.ndarray:
-    n = tables.sum(axis=(1, 2))[:, None, None]
-    p = tables / n
-    row, col = p.sum(axis=2), p.sum(axis=1)
-    pa = (p * w).sum(axis=(1, 2))
-    if scott:
-        row = col = (row + col) / 2
-    pe = np.einsum("bk,kl,bl->b", row, w, col)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (pa - pe) / (1 - pe)
 
 
 def bootstrap_ci(
@@ -119,7 +109,7 @@ def bootstrap_ci(
     ``cohen_kappa`` and ``scott_pi`` the resampled contingency tables are multinomial draws
     from the observed one, computed in one vectorised step.
     """
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+    if not is_whole_number(n_resamples) or n_resamples < 1:
         raise ParameterError(f"`n_resamples` must be a positive whole number; got {n_resamples!r}")
     level = check_confidence_level(confidence_level)
     gen = np.random.default_rng(rng)
@@ -127,14 +117,13 @@ def bootstrap_ci(
         warnings.simplefilter("ignore", DegenerateDataWarning)
         point = coefficient(ratings, **options)
     if coefficient in (co.cohen_kappa, co.scott_pi):
-        prepared = prepare(ratings, options.get("categories"))
-        w = weight_matrix(options.get("weights", "unweighted"), prepared.categories)
-        q = prepared.n_categories
-        pair = prepared.codes[all_rated(prepared.codes)]
-        n = pair.shape[0]
-        cells = np.bincount(pair[:, 0] * q + pair[:, 1], minlength=q * q) / max(n, 1)
+        categories, table = two_rater_counts(ratings, options.get("categories"))
+        w = weight_matrix(options.get("weights", "unweighted"), categories)
+        q = len(categories)
+        n = int(table.sum())
+        cells = table.ravel() / max(n, 1)
         tables = gen.multinomial(n, cells, size=n_resamples).reshape(n_resamples, q, q).astype(float)
-        draws = _kappa_batch(tables, w, scott=coefficient is co.scott_pi)
+        draws = chance_corrected_tables(tables, w, scott=coefficient is co.scott_pi)[2]
     else:
         prepared = prepare(ratings, options.get("categories"))
         patterns, inverse = np.unique(prepared.codes, axis=0, return_inverse=True)

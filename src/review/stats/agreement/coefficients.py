@@ -53,11 +53,12 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from review.exceptions import DegenerateDataWarning, ParameterError
+from review.exceptions import DegenerateDataWarning
 from review.stats._validation import check_confidence_level
 from review.stats.agreement import _estimators as est
-from review.stats.agreement._input import Prepared, all_rated, category_counts, prepare
+from review.stats.agreement._input import Prepared, category_counts, prepare
 from review.stats.agreement.results import AgreementResult, ConfidenceInterval
+from review.stats.agreement.tables import two_rater_counts
 from review.stats.agreement.weights import weight_matrix
 
 __all__ = [
@@ -319,87 +320,10 @@ def conger_kappa(
                   weights=weights_name(weights), undefined_because=_degeneracy(counts, estimate.pe))
 
 
-def _numeric_table(ratings: Any, categories: Sequence[Any] | None) -> tuple[np.ndarray, tuple] | None:
-    """Two columns of whole numbers in a small range, straight to a table: O(n), no copies.
-
-    Returns None (and the general path takes over) for anything else, including values
-    outside ``categories``, so every error is still reported by :func:`prepare`.
-    """
-    if not isinstance(ratings, np.ndarray) or ratings.ndim != 2 or ratings.shape[1] != 2:
-        return None
-    if ratings.dtype.kind not in "iuf" or ratings.shape[0] == 0:
-        return None
-    flat = np.ascontiguousarray(ratings).reshape(-1)  # a0 b0 a1 b1 ...
-    both = None
-    if ratings.dtype.kind == "f":
-        # Few, small temporaries: at this size the time goes on allocating them.
-        with np.errstate(invalid="ignore"):
-            idx = flat.astype(np.int32)
-        if not (idx == flat).all():  # NaN, a fraction or a huge value somewhere
-            nan = np.isnan(flat)
-            if not nan.any() or nan.all():
-                return None
-            both = ~(nan[0::2] | nan[1::2])
-            filled = np.where(nan, flat[~nan][0], flat)
-            with np.errstate(invalid="ignore"):
-                idx = filled.astype(np.int32)
-            if not (idx == filled).all():
-                return None
-    elif np.abs(flat).max() < 2**31:
-        idx = flat.astype(np.int32)
-    else:
-        return None
-    lo, hi = int(idx.min()), int(idx.max())
-    if hi - lo > 4096:
-        return None
-    span = hi - lo + 1
-    if lo:
-        idx -= lo
-    cells = idx[0::2] * span + idx[1::2]
-    if both is not None:
-        cells = cells[both]
-    full = np.bincount(cells, minlength=span * span).reshape(span, span)
-    if categories is None:
-        keep = np.flatnonzero(full.sum(axis=0) + full.sum(axis=1))
-        return full[np.ix_(keep, keep)].astype(float), tuple(v + lo for v in keep.tolist())
-    cats = tuple(categories)
-    numeric = all(isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, bool) for c in cats)
-    if not numeric or len(set(cats)) != len(cats):
-        return None
-    index = [int(c - lo) if float(c - lo).is_integer() and 0 <= c - lo < span else -1 for c in cats]
-    inside = [i for i in index if i >= 0]
-    if full.sum() != full[np.ix_(inside, inside)].sum():
-        return None  # a value outside `categories`
-    table = np.zeros((len(cats), len(cats)))
-    pos = [k for k, i in enumerate(index) if i >= 0]
-    table[np.ix_(pos, pos)] = full[np.ix_(inside, inside)]
-    return table, cats
-
-
-def _two_rater_table(ratings: Any, categories: Sequence[Any] | None) -> tuple[tuple, np.ndarray]:
-    """The two raters' contingency table over the units both rated, and the categories."""
-    fast = _numeric_table(ratings, categories)
-    if fast is not None:
-        table, cats = fast
-        return cats, table
-    prepared = prepare(ratings, categories)
-    if prepared.n_raters != 2:
-        raise ParameterError(
-            f"`ratings` must have exactly 2 raters (columns) for this coefficient; got {prepared.n_raters}. "
-            "Use conger_kappa or fleiss_kappa for more."
-        )
-    q = prepared.n_categories
-    codes = prepared.codes
-    both = all_rated(codes)
-    cells = codes[:, 0] * q + codes[:, 1]
-    table = np.bincount(cells if both.all() else cells[both], minlength=q * q).reshape(q, q).astype(float)
-    return prepared.categories, table
-
-
 def _two_rater(method: str, estimator: Any, ratings: Any, categories: Any, weights: Any,
                confidence_level: float) -> AgreementResult:
     level = check_confidence_level(confidence_level)
-    cats, table = _two_rater_table(ratings, categories)
+    cats, table = two_rater_counts(ratings, categories)
     w = weight_matrix(weights, cats)
     n = int(table.sum())
     if n == 0:

@@ -34,6 +34,7 @@ from review.exceptions import DegenerateDataWarning, ParameterError
 from review.stats._validation import check_confidence_level
 from review.stats.agreement.coefficients import cohen_kappa, gwet_ac
 from review.stats.agreement.results import AgreementResult, ConfidenceInterval
+from review.stats.agreement.tables import contingency_table
 
 __all__ = [
     "MarginalHomogeneity",
@@ -258,11 +259,7 @@ def tier_agreement(
         steps = _steps(group, scale)
         ratings = group[["auditor_grade", "moderator_grade"]]
         mean, ci = _mean_ci(steps, level)
-        table = pd.crosstab(
-            pd.Categorical(group["auditor_grade"], categories=list(scale)),
-            pd.Categorical(group["moderator_grade"], categories=list(scale)),
-            dropna=False,
-        )
+        table = contingency_table(ratings, categories=list(scale))
         table.index.name, table.columns.name = f"{a_tier} grade", f"{m_tier} grade"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DegenerateDataWarning)

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from review.exceptions import ParameterError
+from review.stats._validation import is_number
 from review.stats.agreement._input import all_rated, prepare
 
-__all__ = ["contingency_table", "ratings_table"]
+__all__ = ["contingency_table", "ratings_table", "two_rater_counts"]
 
 
 def ratings_table(records: pd.DataFrame, *, unit: str, rater: str, rating: str) -> pd.DataFrame:
@@ -34,6 +35,12 @@ def ratings_table(records: pd.DataFrame, *, unit: str, rater: str, rating: str) 
     ------
     ParameterError
         If a column is missing, or a rater rated the same unit twice (the rows are listed).
+
+    Examples
+    --------
+    >>> records = pd.DataFrame({"case": [1, 1, 2], "tier": ["TM", "SM", "TM"], "grade": [3, 2, 4]})
+    >>> ratings_table(records, unit="case", rater="tier", rating="grade").to_dict("list")
+    {'SM': [2.0, nan], 'TM': [3.0, 4.0]}
     """
     missing = [c for c in (unit, rater, rating) if c not in records.columns]
     if missing:
@@ -63,15 +70,116 @@ def contingency_table(ratings: Any, *, categories: Sequence[Any] | None = None) 
     -------
     pandas.DataFrame
         Counts: rows are the first rater's category, columns the second's.
+
+    Examples
+    --------
+    >>> contingency_table([["Good", "Good"], ["Good", "Adequate"]], categories=["Good", "Adequate"]).to_numpy().tolist()
+    [[1, 1], [0, 0]]
     """
+    cats, table = two_rater_counts(ratings, categories)
+    names = list(ratings.columns) if isinstance(ratings, pd.DataFrame) else ["rater 1", "rater 2"]
+    index = pd.Index(cats, name=str(names[0]))
+    columns = pd.Index(cats, name=str(names[1]))
+    return pd.DataFrame(table.astype(np.int64), index=index, columns=columns)
+
+
+def _numeric_table(ratings: Any, categories: Sequence[Any] | None) -> tuple[np.ndarray, tuple] | None:
+    """Two columns of whole numbers in a small range, straight to a table: O(n), no copies.
+
+    Returns None (and the general path takes over) for anything else, including values
+    outside ``categories``, so every error is still reported by :func:`prepare`.
+    """
+    if not isinstance(ratings, np.ndarray) or ratings.ndim != 2 or ratings.shape[1] != 2:
+        return None
+    if ratings.dtype.kind not in "iuf" or ratings.shape[0] == 0:
+        return None
+    flat = np.ascontiguousarray(ratings).reshape(-1)  # a0 b0 a1 b1 ...
+    both = None
+    if ratings.dtype.kind == "f":
+        # Few, small temporaries: at this size the time goes on allocating them.
+        with np.errstate(invalid="ignore"):
+            idx = flat.astype(np.int32)
+        if not (idx == flat).all():  # NaN, a fraction or a huge value somewhere
+            nan = np.isnan(flat)
+            if not nan.any() or nan.all():
+                return None
+            both = ~(nan[0::2] | nan[1::2])
+            filled = np.where(nan, flat[~nan][0], flat)
+            with np.errstate(invalid="ignore"):
+                idx = filled.astype(np.int32)
+            if not (idx == filled).all():
+                return None
+    elif np.abs(flat).max() < 2**31:
+        idx = flat.astype(np.int32)
+    else:
+        return None
+    lo, hi = int(idx.min()), int(idx.max())
+    if hi - lo > 4096:
+        return None
+    span = hi - lo + 1
+    if lo:
+        idx -= lo
+    cells = idx[0::2] * span + idx[1::2]
+    if both is not None:
+        cells = cells[both]
+    full = np.bincount(cells, minlength=span * span).reshape(span, span)
+    if categories is None:
+        keep = np.flatnonzero(full.sum(axis=0) + full.sum(axis=1))
+        return full[np.ix_(keep, keep)].astype(float), tuple(v + lo for v in keep.tolist())
+    cats = tuple(categories)
+    numeric = all(is_number(c) for c in cats)
+    if not numeric or len(set(cats)) != len(cats):
+        return None
+    index = [int(c - lo) if float(c - lo).is_integer() and 0 <= c - lo < span else -1 for c in cats]
+    inside = [i for i in index if i >= 0]
+    if full.sum() != full[np.ix_(inside, inside)].sum():
+        return None  # a value outside `categories`
+    table = np.zeros((len(cats), len(cats)))
+    pos = [k for k, i in enumerate(index) if i >= 0]
+    table[np.ix_(pos, pos)] = full[np.ix_(inside, inside)]
+    return table, cats
+
+
+def two_rater_counts(ratings: Any, categories: Sequence[Any] | None = None) -> tuple[tuple, np.ndarray]:
+    """The two raters' contingency table over the units both rated: the one table builder.
+
+    Parameters
+    ----------
+    ratings : array_like or pandas.DataFrame, shape (n_units, 2)
+        Two raters' ratings; missing ratings are NaN or None.
+    categories : sequence, optional
+        Ordered categories; every one gets a row and a column, used or not.
+
+    Returns
+    -------
+    tuple
+        ``(categories, table)``: the categories in order and the float (q, q) counts, rows
+        the first rater's category and columns the second's.
+
+    Raises
+    ------
+    ParameterError
+        If there are not exactly two raters, or a rating is outside ``categories``.
+
+    Examples
+    --------
+    >>> cats, table = two_rater_counts([[1, 1], [1, 2], [2, 2]])
+    >>> cats, table.tolist()
+    ((1, 2), [[1.0, 1.0], [0.0, 1.0]])
+    """
+    fast = _numeric_table(ratings, categories)
+    if fast is not None:
+        table, cats = fast
+        return cats, table
     prepared = prepare(ratings, categories)
     if prepared.n_raters != 2:
-        raise ParameterError(f"`ratings` must have exactly 2 raters (columns); got {prepared.n_raters}")
-    both = all_rated(prepared.codes)
+        raise ParameterError(
+            f"`ratings` must have exactly 2 raters (columns) for this coefficient; got {prepared.n_raters}. "
+            "Use conger_kappa or fleiss_kappa for more."
+        )
     q = prepared.n_categories
-    pair = prepared.codes[both]
-    counts = np.bincount(pair[:, 0] * q + pair[:, 1], minlength=q * q).reshape(q, q)
-    names = list(ratings.columns) if isinstance(ratings, pd.DataFrame) else ["rater 1", "rater 2"]
-    index = pd.Index(prepared.categories, name=str(names[0]))
-    columns = pd.Index(prepared.categories, name=str(names[1]))
-    return pd.DataFrame(counts, index=index, columns=columns)
+    codes = prepared.codes
+    both = all_rated(codes)
+    cells = codes[:, 0] * q + codes[:, 1]
+    table = np.bincount(cells if both.all() else cells[both], minlength=q * q).reshape(q, q).astype(float)
+    return prepared.categories, table

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from review.exceptions import ParameterError
+from review.stats._validation import is_number
 
 __all__ = ["WEIGHT_NAMES", "category_scores", "weight_matrix"]
 
@@ -25,7 +26,7 @@ WEIGHT_NAMES = ("unweighted", "linear", "quadratic", "ordinal", "radical", "rati
 
 def category_scores(categories: Sequence[Any]) -> np.ndarray:
     """Return the numeric score of each category: its value if all are numbers, else 1..q."""
-    if all(isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, bool) for c in categories):
+    if all(is_number(c) for c in categories):
         return np.asarray(categories, dtype=float)
     return np.arange(1, len(categories) + 1, dtype=float)
 
