@@ -138,7 +138,7 @@ def load_yaml(path: str | Path) -> Any:
     --------
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
-    ...     _ = fh.write("cycle: 2009-Q4\nseed: 007\n")
+    ...     _ = fh.write("cycle: 2009-Q4\\nseed: 007\\n")
     >>> load_yaml(fh.name)
     {'cycle': '2009-Q4', 'seed': '007'}
     >>> os.unlink(fh.name)

@@ -26,11 +26,25 @@ DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
     ("frame", "last_audit_date"): ("start", -25 * 366, 0),
     ("schedule", "due_date"): ("start", 0, 91),
     ("schedule", "delivered_date"): ("start", -366, 91 + 366),
+    ("gose_returns", "due_date"): ("start", -366, 91 + 366),
+    ("gose_returns", "delivered_date"): ("start", -2 * 366, 91 + 2 * 366),
+    ("lado_allegations", "referral_date"): ("start", 0, 91),
+    ("lado_allegations", "concluded_date"): ("start", 0, 91 + 3 * 366),
+    ("liaison_feedback", "meeting_date"): ("start", 0, 91),
+    ("lscb_challenges", "answered_date"): ("start", 0, 91 + 2 * 366),
+    ("actions", "due_date"): ("cycle_raised", 0, 91 + 3 * 366),
+    ("actions", "closed_date"): ("cycle_raised", 0, 91 + 3 * 366),
+    ("regulated_services", "inspection_date"): ("latest", -10 * 366, 91 + 366),
+    ("regulated_services", "next_due"): ("latest", -10 * 366, 91 + 3 * 366),
 }
 """Plausible window of each date column, relative to the start of the row's cycle: (anchor, days
-before, days after). A case in the frame was opened, and last audited, within the 25 years
+before, days after). The anchor is ``start`` (the row's ``cycle``), another cycle column of the
+row (``cycle_raised``), or ``latest`` (the latest cycle with audits, for datasets without a cycle). A case in the frame was opened, and last audited, within the 25 years
 before the start of the cycle it is open at (a child's case, a care leaver's up to 25); a return
-is due inside its cycle and delivered no more than a year either side of it. ``audit_date`` must
+is due inside its cycle and delivered no more than a year either side of it; a GOSE return is
+due within a year either side of its cycle (annual returns) and delivered within two; an
+allegation is referred, a liaison meeting held, inside its cycle, and concluded or answered within
+three (two) years after. ``audit_date`` must
 fall inside its cycle (checked in ``_audits``). ``docs/data.md`` states the same windows."""
 
 
@@ -169,9 +183,16 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
             for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
                 _p(problems, files[name], row, "team", team, "unknown team (not in teams)")
+    latest = max(tables["audits"]["cycle"].dropna(), default=None) if "audits" in tables else None
     for (name, column), window in DATE_WINDOWS.items():
-        if name in tables:
-            _date_window(tables[name], files[name], column, window, problems)
+        if name not in tables:
+            continue
+        table = tables[name]
+        if window[0] == "latest":
+            if latest is None:
+                continue
+            table = table.assign(latest=latest)
+        _date_window(table, files[name], column, window, problems)
     if "audits" in tables:
         _moderation_chains(tables["audits"], files["audits"], problems)
 
@@ -179,11 +200,14 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
 def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str, int, int],
                  problems: list[DataProblem]) -> None:
     """Dates outside the column's plausible window around the row's cycle (checked per distinct pair)."""
-    _, before, after = window
-    rows = table[table[column].notna() & table["cycle"].notna()]
+    anchor, before, after = window
+    cycle_column = "cycle" if anchor == "start" else anchor
+    if cycle_column not in table.columns:
+        return
+    rows = table[table[column].notna() & table[cycle_column].notna()]
     if rows.empty:
         return
-    cycle_codes, cycles = pd.factorize(rows["cycle"].to_numpy(dtype=object))
+    cycle_codes, cycles = pd.factorize(rows[cycle_column].to_numpy(dtype=object))
     day_codes, days = pd.factorize(rows[column].to_numpy(dtype=object))
     combined = cycle_codes.astype(np.int64) * len(days) + day_codes
     unique, codes = np.unique(combined, return_inverse=True)
@@ -197,7 +221,7 @@ def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str,
         low, high = bounds[cycle]
         bad_pairs[i] = not low <= day <= high
     for i in np.flatnonzero(bad_pairs[codes])[:200]:
-        cycle, day = rows["cycle"].iat[i], rows[column].iat[i]
+        cycle, day = rows[cycle_column].iat[i], rows[column].iat[i]
         low, high = bounds[cycle]
         _p(problems, file, rows[ROW].iat[i], column, day.isoformat(),
            f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})")
