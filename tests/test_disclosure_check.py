@@ -111,7 +111,7 @@ def test_the_key_is_found_in_any_file_and_form(tmp_path):
 
 _FORMS = [lambda s: s, str.lower, str.upper, lambda s: s + ".", lambda s: s[:2] + "\u200b" + s[2:],
           lambda s: s[:3] + "<i></i>" + s[3:], lambda s: "".join(f"&#{ord(c)};" for c in s)]
-_COUNT_FORMS = ["n={}", "({} of 40 children)", "{}/7", "{} cases", "<td>{}</td>", "total: {}"]
+_COUNT_FORMS = ["n={}", "({} of 40 children)", "{}/70", "{} cases", "<td>{}</td>", "total: {}"]
 _SLOTS = ["<p>{}</p>", "<li>{}</li>", "<table><tr><td>{}</td></tr></table>", "<h3>{}</h3>", "<figcaption>{}</figcaption>"]
 _ATTR_SLOTS = ['<img alt="{}" src="data:image/png;base64,AA">', '<span title="{}">x</span>', '<abbr aria-label="{}">x</abbr>']
 

@@ -37,7 +37,6 @@ def test_run_option_errors_exit_2(option, value, capsys):
     ["sample", "--cycle", "2009-Q4", "--seed", "-1"],
     ["demo-data", "out", "--seed", "x"],
     ["check-report", "x.html", "--threshold", "0"],
-    ["run"],
     ["run", "--cycle", "2009-Q4", "--audience", "everyone"],
     ["nonsense"],
 ])
@@ -46,6 +45,13 @@ def test_every_other_option_error_exits_2(argv, capsys):
         main(argv)
     assert info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_run_without_a_cycle_or_a_region_is_refused(capsys):
+    assert main(["run"]) == 2  # --cycle is optional only because --region can stand in its place
+    err = capsys.readouterr().err
+    assert "needs --cycle (or --region FILE)" in err
+    assert "Traceback" not in err
 
 
 def test_a_sample_of_a_range_of_cycles_is_refused(capsys):

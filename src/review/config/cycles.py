@@ -158,6 +158,16 @@ def cycle_range(first: str, last: str) -> list[str]:
 def financial_year(cycle: str) -> str:
     """The council financial year (April to March) a cycle falls in, written ``2009/10``.
 
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+
+    Returns
+    -------
+    str
+        The financial year, e.g. ``2009/10``.
+
     Examples
     --------
     >>> financial_year("2009-Q4"), financial_year("2010-Q1")
@@ -173,6 +183,16 @@ def financial_year(cycle: str) -> str:
 def financial_quarter(cycle: str) -> str:
     """The cycle as councils number it: the quarter of the financial year that starts in April.
 
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+
+    Returns
+    -------
+    str
+        The quarter and financial year, e.g. ``Q3 of 2009/10``.
+
     Examples
     --------
     >>> financial_quarter("2009-Q4")  # October to December 2009
@@ -186,6 +206,16 @@ def financial_quarter(cycle: str) -> str:
 
 def period_statement(cycle: str) -> str:
     """The months a cycle covers and its financial-year quarter, for the top of every report.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+
+    Returns
+    -------
+    str
+        e.g. ``October to December 2009 (Q3 of 2009/10)``.
 
     Examples
     --------
