@@ -423,7 +423,7 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stdout.isatty()
     failures: list[str] = []
 
-    def progress(label: str, outcome: object, done: int, total: int) -> None:
+    def progress(label: str, outcome: Any, done: int, total: int) -> None:
         if outcome.status != "ok":
             failures.append(label)
             print(f"\r  FAILED  {label}{' ' * 20}", file=sys.stderr, flush=True)
@@ -478,7 +478,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _terminate_as_interrupt() -> object:
+def _terminate_as_interrupt() -> Any:
     """SIGTERM ends a command like Ctrl-C: clean-up runs, workers and kernels are stopped."""
     if threading.current_thread() is not threading.main_thread():
         return None

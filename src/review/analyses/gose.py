@@ -181,7 +181,7 @@ class GoseResult:
     rag: dict[str, int]
     needs_action: tuple[str, ...]
     actions: tuple[tuple[str, str], ...]
-    changes: tuple[tuple[str, str, str, str], ...]
+    changes: tuple[tuple[str, str | None, str, str], ...]
     audits: AuditProgramme
     supervision: tuple[CriterionCounts, ...]
     iro_cp: tuple[CriterionCounts, ...]

@@ -11,7 +11,9 @@ agreement is of "Adequate or better" against "Inadequate", with no partial credi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -164,7 +166,7 @@ def _boundary(pairs: pd.DataFrame, rated: tuple[str, ...], fail: str, level: flo
                              int((a_fail & ~m_fail).sum()), int((~a_fail & m_fail).sum()))
 
 
-def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: dict, names: list[str], *,
+def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: Mapping[str, Any], names: list[str], *,
                      confidence_level: float) -> tuple[CriterionCounts, ...]:
     """Yes, No and not-applicable answers of each criterion, with the rate among applicable files."""
     labels = criteria.set_index("criterion")
@@ -184,7 +186,7 @@ def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: dict,
 
 
 def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size: int, scale,
-                    criteria: pd.DataFrame, scales: dict, criterion_names: list[str],
+                    criteria: pd.DataFrame, scales: Mapping[str, Any], criterion_names: list[str],
                     confidence_level: float) -> AuditProgramme:
     """The cycle's case-file audit programme by tier.
 

@@ -100,6 +100,13 @@ class SelfAssessmentResult:
 EvidenceFor = Callable[[SourceItem, Rates], Sequence[EvidenceLine]]
 
 
+
+def _judged(item: ItemResult) -> ItemJudgement:
+    """The judgement of an item already filtered to judged items."""
+    if item.judgement is None:
+        raise ValueError(f"{item.item.item_id} has no judgement")
+    return item.judgement
+
 def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, previous: str,
                             confidence_level: float, green: float, red: float,
                             independent: EvidenceFor | None = None,
@@ -143,10 +150,10 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         items.append(ItemResult(item, rated, tuple(lines), triangulate(lines), notes.get(item.item_id, "")))
     items = _summarise_headings(items)
     judged = [i for i in items if i.judgement is not None and i.judgement.basis != "its sub-items"]
-    counts = rag_counts([i.judgement.band for i in judged])
+    counts = rag_counts([j.band for i in judged if (j := i.judgement) is not None])
     shares = [(i.item.item_id, i.ratings.good / i.ratings.raters) for i in items if i.ratings and i.ratings.raters]
     low = weakest(shares)
-    actions = tuple(f"{i.item.item_id}: red on {i.judgement.basis}" for i in judged if i.judgement.band == "red")
+    actions = tuple(f"{i.item.item_id}: red on {_judged(i).basis}" for i in judged if _judged(i).band == "red")
     changes = tuple(f"{i.item.item_id} {ln.kind} ({ln.source}): {ln.change.label}" for i in judged
                     for ln in i.evidence if ln.change.label in ("improved", "worse"))
     agreement = sa.agreement_summary(now, confidence_level=confidence_level) if now else None
@@ -184,9 +191,9 @@ def _summarise_headings(items: list[ItemResult]) -> list[ItemResult]:
     for it in items:
         children = [c for c in items if c.item.parent == it.item.item_id and c.judgement is not None]
         if not it.item.rated and children and it.judgement is not None and it.judgement.basis == "no evidence":
-            worst = min(children, key=lambda c: order[c.judgement.band])
-            bands = ", ".join(f"{c.item.item_id} {c.judgement.band}" for c in children)
-            judgement = ItemJudgement(worst.judgement.band, all(c.judgement.firm for c in children),
+            worst = min(children, key=lambda c: order[_judged(c).band])
+            bands = ", ".join(f"{c.item.item_id} {_judged(c).band}" for c in children)
+            judgement = ItemJudgement(_judged(worst).band, all(_judged(c).firm for c in children),
                                       "its sub-items", (), None)
             it = ItemResult(it.item, None, (), judgement, f"Summarised from its sub-items ({bands}): the worst band.")
         out.append(it)

@@ -8,6 +8,7 @@ practice), and their red items collected as ``{cycle: {(framework, item_id), ...
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from review.config.cycles import previous_cycle
 from review.data import Evidence
@@ -33,7 +34,7 @@ def red_in(result: object) -> tuple[str, ...]:
     ('L1',)
     """
     base = getattr(result, "base", result)
-    entries = getattr(base, "findings", None) or getattr(base, "items", ())
+    entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
     return tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
 
 

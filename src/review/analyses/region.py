@@ -133,17 +133,18 @@ def compare_region(
         for indicator, counts in _indicator_counts(ev, cycle).items():
             measures.setdefault(indicator, {})[unit] = counts
     funnels = []
-    for measure, by_unit in measures.items():
-        units = [u for u, (_, n) in by_unit.items() if n > 0]
-        events = [by_unit[u][0] for u in units]
-        if len(units) >= 2 and 0 < sum(events) < sum(by_unit[u][1] for u in units):
-            funnels.append(funnel(measure, units, events, [by_unit[u][1] for u in units]))
+    for measure, per_unit in measures.items():
+        units = [u for u, (_, n) in per_unit.items() if n > 0]
+        events = [per_unit[u][0] for u in units]
+        if len(units) >= 2 and 0 < sum(events) < sum(per_unit[u][1] for u in units):
+            funnels.append(funnel(measure, units, events, [per_unit[u][1] for u in units]))
     comparisons = []
     for f in funnels:
-        counts = {p.unit: (p.events, p.n) for p in f.points}
+        by_authority = {p.unit: (p.events, p.n) for p in f.points}
         for p in f.points:
-            near = tuple(n for n in (neighbours or {}).get(p.unit, ()) if n in counts)
+            near = tuple(n for n in (neighbours or {}).get(p.unit, ()) if n in by_authority)
             comparisons.append(NeighbourComparison(
                 unit=p.unit, measure=f.measure, proportion=p.proportion, neighbours=near,
-                neighbour_events=sum(counts[n][0] for n in near), neighbour_n=sum(counts[n][1] for n in near)))
+                neighbour_events=sum(by_authority[n][0] for n in near),
+                neighbour_n=sum(by_authority[n][1] for n in near)))
     return RegionComparison(cycle=cycle, funnels=tuple(funnels), neighbours=tuple(comparisons))

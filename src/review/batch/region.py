@@ -275,7 +275,7 @@ def run_region(
             inputs = input_files(resolve(authority.evidence), resolve(p.source))
             state[(authority.id, cycle)] = {"params": p, "staging": staging, "inputs": inputs, "outcomes": {},
                                             "left": len(chosen)}
-            first = []
+            first: list[Any] = []
             for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
                 futures = []
                 for fw in wave:

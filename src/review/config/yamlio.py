@@ -76,7 +76,7 @@ def _check_events(text: str, source: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark is not None else 0
                 raise ParameterError(f"line {line}: nested more than {MAX_YAML_DEPTH} levels deep; "
                                      "expected a flat mapping of parameters", source)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -84,7 +84,7 @@ def _check_events(text: str, source: str) -> None:
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_YAML_ALIASES:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark is not None else 0
                 raise ParameterError(f"line {line}: more than {MAX_YAML_ALIASES} aliases (*name); "
                                      "write the values out", source)
 

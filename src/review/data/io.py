@@ -28,6 +28,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -340,7 +341,7 @@ def _column_letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _sheet_rows(book: object, path: Path, sheet: str) -> tuple[str, list[tuple]]:
+def _sheet_rows(book: Any, path: Path, sheet: str) -> tuple[str, list[tuple]]:
     """The title and rows of the dataset's sheet; hidden sheets and ambiguous workbooks are refused."""
     try:
         hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]

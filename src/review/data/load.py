@@ -148,7 +148,7 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFr
         cells = raw.cells[pos]
         for i, message in zip(bad, messages, strict=True):
             problems.append(DataProblem(raw.file, int(raw.row_numbers[i]), raw.header[pos],
-                                        shown(cells.iat[i]), message))
+                                        shown(cells.iat[i]), message or "not a valid value"))
         data[column.name] = values
     for p in extra:
         text = raw.cells[p].str.strip().to_numpy(dtype=object).copy()

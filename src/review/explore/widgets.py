@@ -224,12 +224,15 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
             display(show.table(state.trend(), caption="Quarter by quarter", uid=f"explore-trend-{framework}",
                                policy=state.policy))
 
+    def choose(column: str, value: str) -> None:
+        state.selection[column] = value
+        render()
+
     def build_filters() -> None:
         pickers.clear()
         for column, label, values in state.dimensions():
             picker = w.Dropdown(options=values, value=state.selection.get(column, ALL), description=label)
-            picker.observe(lambda change, c=column: (state.selection.__setitem__(c, change["new"]), render()),
-                           names="value")
+            picker.observe(lambda change, c=column: choose(c, change["new"]), names="value")
             pickers[column] = picker
         filters.children = list(pickers.values())
         rebuilding.append(True)

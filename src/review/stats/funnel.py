@@ -80,7 +80,7 @@ def _binom_quantile(p: float, n: int, target: float) -> float:
     return r_p - alpha
 
 
-def binomial_limits(target: float, n: Sequence[int] | int, level: float) -> tuple[np.ndarray, np.ndarray]:
+def binomial_limits(target: float, n: Sequence[int] | int | np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact binomial funnel limits with interpolation, Spiegelhalter (2005) Appendix A.1.1.
 
     For coverage ``level`` the lower limit is the interpolated ``(1 - level) / 2`` quantile of

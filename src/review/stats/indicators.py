@@ -228,5 +228,5 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
                      "previous_denominator": None if prev is None else int(prev["denominator"]),
                      "higher_is_better": d.higher_is_better, "meets_target": meets,
                      "vs_neighbours": versus, "direction": d.direction, "ytd_numerator": ytd_k,
-                     "ytd_denominator": ytd_n, "ytd_rate": ytd_k / ytd_n if ytd_n else float("nan")})
+                     "ytd_denominator": ytd_n, "ytd_rate": ytd_k / ytd_n if ytd_n and ytd_k is not None else float("nan")})
     return pd.DataFrame(rows)

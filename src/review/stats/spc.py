@@ -170,7 +170,7 @@ def xmr_chart(values: Sequence[float], *, labels: Sequence[str] | None = None, i
     return ControlChart("XmR", points, centre, n_base < TRIAL_BELOW, improvement)
 
 
-def p_chart(k: Sequence[int], n: Sequence[int], *, labels: Sequence[str] | None = None, improvement: str,
+def p_chart(k: Sequence[int] | np.ndarray, n: Sequence[int] | np.ndarray, *, labels: Sequence[str] | None = None, improvement: str,
             baseline: int | None = None, change_points: Sequence[int] = ()) -> ControlChart:
     """P chart for a proportion with a varying denominator (audit % Good, % within timescale).
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
@@ -30,7 +31,7 @@ def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
     return f"{n:,}" if unit in _PLAIN_UNITS or not pol.is_small(n) else "c"
 
 
-def _interval(est) -> dict[str, object]:
+def _interval(est: Any) -> dict[str, Any]:
     """The interval of an estimate and its level, as keywords of ``show.rate_text``."""
     if est is None:
         return {}
@@ -48,9 +49,11 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     if m.of is not None:
         if m.unit in _PLAIN_UNITS:
             return f"{m.label}: {m.count:,} of {m.of:,}"
-        return f"{m.label}: {show.rate_text(m.count, m.of, pol, **_interval(m.estimate), unit=m.unit)}"
+        return f"{m.label}: {show.rate_text(m.count or 0, m.of, pol, **_interval(m.estimate), unit=m.unit)}"
     if m.count is not None:
         return f"{m.label}: {_count(m.count, m.unit, pol)}"
+    if m.value is None:
+        return f"{m.label}: :"
     v = m.value
     text = {"share": lambda: show.pct(v), "FTE": lambda: f"{v:,.1f} FTE", "days": lambda: f"{v:,.1f} days",
             "£": lambda: ("+" if "ariance" in m.label and v > 0 else "") + show.currency(v)}.get(
@@ -86,7 +89,8 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
                       "status": by_id["G03"].judgement if by_id["G03"].judgement in _RAG else "grey",
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
-                      "detail": f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the interval "
+                      "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; "
+                                 if first is not None else "") + "the interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
     for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != "withheld"][:5]:
