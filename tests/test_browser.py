@@ -43,15 +43,6 @@ def internal_run(tmp_path_factory):
     return code, out / "2009-Q4"
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra has it)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 

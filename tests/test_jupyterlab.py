@@ -103,13 +103,9 @@ def lab(root, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(lab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(lab, chromium):
+    """The session's Chromium (one playwright loop per session), once the server is up."""
+    return chromium
 
 
 def _run_all(page, timeout_s: float = 240) -> list[dict]:

@@ -55,8 +55,8 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
 
     internal = audience == "internal"
     mark = "INTERNAL, not for circulation" if internal else "Published audience"
-    banner = ('<span class="review-mark">INTERNAL, not for circulation</span>' if internal
-              else "published audience")
+    banner = ('audience: internal <span class="review-mark">INTERNAL, not for circulation</span>' if internal
+              else "audience: published")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">

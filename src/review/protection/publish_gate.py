@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from review.exceptions import DataValidationError
 from review.protection.report_check import check_run_folder, raw_identifiers
 
 __all__ = ["guard_staging", "value_free_error", "withheld_page"]
@@ -85,8 +86,11 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     audience = str(params.common["audience"])
     threshold = int(params.common["suppression_threshold"])
     key, _ = resolve_key(data_dir)
-    found = check_run_folder(staging, identifiers=raw_identifiers(data_dir), threshold=threshold,
-                             audience=audience, key=key)
+    try:
+        identifiers = raw_identifiers(data_dir)
+    except DataValidationError:  # the evidence changed during the run: its pages cannot be checked
+        return _withhold_all(staging, params, outcomes, titles, audience)
+    found = check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key)
     failed: dict[str, list[str]] = {}
     for path, all_findings in found.items():
         findings = [f for f in all_findings if f.kind in BLOCKING_KINDS]
@@ -127,9 +131,24 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
             where = f"code cell {safe['cell']}" if safe.get("cell") else "before any cell ran"
             (staging / f"{o.framework}.html").write_text(withheld_page(
                 title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
-                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"],
+                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"
+                       + (f": {safe['evalue']}" if safe.get("ename") in _OWN_MESSAGES and safe.get("evalue") else "")],
                 heading="The report did not complete:"), encoding="utf-8")
             if audience == "published":
                 (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
         out.append(replace(o, error=value_free_error(o.error)))
     return out
+
+
+def _withhold_all(staging: Path, params: Any, outcomes: Sequence[Any], titles: dict[str, str] | None,
+                  audience: str) -> list[Any]:
+    """Deny by default: when the evidence cannot be re-read to check the pages, nothing is published."""
+    kind = "the evidence could not be read again to check the pages (it changed during the run)"
+    for o in outcomes:
+        (staging / f"{o.framework}.html").write_text(withheld_page(
+            title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
+            kinds=[kind]), encoding="utf-8")
+        for sibling in (f"{o.framework}.results.json", f"{o.framework}.ipynb"):
+            (staging / sibling).unlink(missing_ok=True)
+    return [replace(o, status="failed", headlines=[], error={"cell": None, "ename": "DisclosureCheck",
+                                                             "evalue": kind, "traceback": ""}) for o in outcomes]
