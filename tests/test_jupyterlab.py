@@ -36,7 +36,9 @@ pytestmark = [
                                                       "to run the JupyterLab test"),
 ]
 
-NOTEBOOKS = ["gose_performance", "jar_haringey", "healthcare_commission", "lscb_checklist", "governance",
+SAVED = "governance"
+"""The notebook saved from the session (one suffices: the pre-save hook is the same for all)."""
+NOTEBOOKS = ["governance", "gose_performance", "jar_haringey", "healthcare_commission", "lscb_checklist",
              "cycle_summary"]
 
 CELLS_JS = """() => {
@@ -165,9 +167,11 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
             arg=[f"T_explore-{name}", before], timeout=30_000)
         assert table.inner_html() != before
         assert not errors, errors
+        if name != SAVED:
+            return
         saved_path = home / "notebooks" / f"{name}.ipynb"
         stamp = saved_path.stat().st_mtime_ns
-        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.evaluate("() => { window.jupyterapp.commands.execute('docmanager:save'); }")  # not awaited
         deadline = time.monotonic() + 30
         while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -178,6 +182,8 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
     finally:
         page.close()
         _shut_down_kernels(base, token)
+    if name != SAVED:
+        return
     # Saved from the session: no widget state ("model not found" on reopening), no session
     # outputs, and the regression anchors exactly as committed.
     saved = json.loads((home / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
