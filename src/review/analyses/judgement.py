@@ -60,9 +60,9 @@ BAND_LABELS = {
 
 SELF = "self-assessment"
 
-NOT_PEOPLE_UNITS = frozenset({"agency ratings", "returns", "challenges", "areas", "cycles"})
-"""Units of an evidence line that count no person and no case: organisations' ratings, returns
-(documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles. Every
+NOT_PEOPLE_UNITS = frozenset({"agencies", "agency ratings", "returns", "challenges", "areas", "cycles"})
+"""Units of an evidence line that count no person and no case: agencies, organisations' ratings,
+returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles. Every
 other unit (files, children, audits, staff, people's ratings, one not listed here) counts people
 or cases, so a published report applies disclosure control to it (deny by default)."""
 
@@ -190,7 +190,7 @@ class EvidenceLine:
         Level as k of n (n = 0: no evidence this cycle).
     unit : str
         What n counts: ``files`` (children's files), ``children``, ``audits due``, ``staff``,
-        ``ratings`` (by people), ``agency ratings`` (by organisations), ``returns``,
+        ``ratings`` (by people), ``agencies``, ``agency ratings`` (by organisations), ``returns``,
         ``challenges``, ``areas``, ``cycles``.
     judgement : RateJudgement or None
     change : Change

@@ -164,7 +164,7 @@ def divergence(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: s
     """Each rater's generosity (pseudonyms): internal reports only."""
     if policy.suppress or result.divergence is None:
         return show.note("Individual raters' ratings and generosity are not shown in a published report; the "
-                         "aggregate above is.")
+                         "raters' aggregates are, where they are not withheld.")
     d = result.divergence
     frame = pd.DataFrame({"Rater": d["rater"], "More favourable than the others by (steps)":
                           d["mean_difference"].map(lambda v: f"{v:+.2f}"),
