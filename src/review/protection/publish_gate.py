@@ -79,11 +79,12 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     found = check_run_folder(staging, identifiers=raw_identifiers(data_dir), threshold=threshold,
                              audience=audience, key=key)
     failed: dict[str, list[str]] = {}
+    stopped = {o.framework for o in outcomes if o.status != "ok"}
     for path, findings in found.items():
-        if not findings:
-            continue
-        kinds = [f.kind for f in findings]
         stem = path.name.split(".")[0]
+        if not findings or (path.suffix == ".html" and stem in stopped):
+            continue  # a stopped notebook's own page (its traceback) is replaced below by a value-free one
+        kinds = [f.kind for f in findings]
         failed.setdefault(stem, []).extend(kinds)
         if path.suffix == ".html":
             path.write_text(withheld_page(title=(titles or {}).get(stem, stem), cycle=params.cycle,
@@ -117,7 +118,8 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
             where = f"code cell {safe['cell']}" if safe.get("cell") else "before any cell ran"
             (staging / f"{o.framework}.html").write_text(withheld_page(
                 title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
-                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"],
+                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"
+                       + (f": {safe['evalue']}" if safe.get("ename") in _OWN_MESSAGES else "")],
                 heading="The report did not complete:"), encoding="utf-8")
             if audience == "published":
                 (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence

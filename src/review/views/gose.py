@@ -93,7 +93,9 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
         cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
-                      "status": by_id["G03"].judgement if by_id["G03"].judgement in _RAG else "grey",
+                      # the item's band, unless it rests on figures too small to publish
+                      "status": {"withheld": "grey", "no evidence": "grey"}.get(
+                          shown_judgement(by_id["G03"], policy), shown_judgement(by_id["G03"], policy)),
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
                       "detail": f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
