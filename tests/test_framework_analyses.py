@@ -229,3 +229,88 @@ def test_cycle_summary_counts_every_framework_and_marks_itself_incomplete():
     assert s.rag_totals == {"red": 3, "amber": 2, "green": 1, "grey": 5}  # only the JAR recorded counts
     assert s.needs_action == (("JAR", "J02: red"),)
     assert failed.status == "failed"
+
+
+# --- What a published report may show of these judgements (withheld figures stay withheld) -----
+
+def _published_page(tmp_path, *parts):
+    """The views' HTML as one published page, for the deny-by-default check."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>" + "".join(p.data for p in parts) + "</body></html>", encoding="utf-8")
+    return page
+
+
+def test_jar_published_withholds_judgements_resting_on_withheld_figures(jar_result, tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.report_check import check_file
+    from review.views import jar as views
+
+    pub, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
+    bands = {f.item.item_id: views.common.shown_band(f.judgement, f.evidence, pub) for f in jar_result.findings}
+    # J01: five managers' ratings only (5 of 5, people): withheld with its band;
+    # J02: audits 4 of 10 (a count of 4 files) and managers 5 of 5: red on withheld lines only -> withheld;
+    # J04: police multi-agency audits 2 of 3 files -> withheld; J03: no independent chair (red) and 1 of 3
+    # challenges to agencies (organisations, shown) -> red; J05: 10 of 10 files (complement 0) and NI59 80 of 100
+    # -> green; J10: 1 of 2 areas -> red
+    assert [bands[i] for i in ("J01", "J02", "J03", "J04", "J05", "J10")] == [
+        "withheld", "withheld", "red", "withheld", "green", "red"]
+    shown = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings], pub)
+    # red J03, J10; green J05; grey: five without evidence + three withheld = 8
+    assert shown["rag_counts"] == {"red": 2, "amber": 0, "green": 1, "grey": 8}
+    assert shown["withheld"] == 3
+    assert [a.split(":")[0] for a in shown["needs_action"]] == ["J03", "J10"]
+    assert shown["changes"] == []  # J02's "worse" is on a withheld line (4 of 10)
+    # the internal report shows what the analysis found
+    full = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings],
+                                     internal)
+    assert full["rag_counts"] == jar_result.rag_counts
+    assert tuple(full["needs_action"]) == jar_result.needs_action
+    assert tuple(full["changes"]) == jar_result.changes
+    # no disagreement that involves a withheld line is stated (J02: managers against audits, both withheld)
+    assert "J02" not in views.disagreements(jar_result, pub).data
+    assert "J02" in views.disagreements(jar_result, internal).data
+    # the published results JSON holds no level of a withheld line (J02's audits: 4 of 10)
+    payload = views.record(jar_result, pub).payload
+    j02 = next(f for f in payload["figures"]["findings"] if f["item"] == "J02")
+    assert j02["band"] == "withheld"
+    assert all("k" not in ln for ln in j02["evidence"])
+    assert all(type(h).__name__ == "str" for h in payload["headlines"])
+    assert payload["nocount_headlines"] == [0, 1]
+    # every small number left on the page is marked as something other than a count
+    page = _published_page(tmp_path, views.headlines(jar_result, pub), views.findings_table(jar_result, pub),
+                           views.disagreements(jar_result, pub))
+    assert [f for f in check_file(page) if f.kind == "small count"] == []
+
+
+def test_people_rating_items_are_withheld_agencies_are_shown_and_marked(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.report_check import check_file
+    from review.views import partners
+
+    pub = DisclosurePolicy()
+    # five area managers (people) score G1.1: 8, 8, 9, 6, 7 -> 4 of 5 at 7 or more: a count of 4 people
+    people = {"G1.1": {f"M{r}": s for r, s in enumerate(["8", "8", "9", "6", "7"])}}
+    ev = _ratings_evidence("governance", "scaling_0_10", people)
+    ev.tables["self_assessments"]["rater_type"] = "area manager"
+    r = governance.analyse(ev, **KW).base
+    assert r.people_rate is True
+    line = next(i for i in r.items if i.item.item_id == "G1.1").evidence[-1]
+    assert (line.k, line.n, line.unit) == (4, 5, "ratings")
+    page = _published_page(tmp_path, partners.summary(r, pub), partners.items(r, pub, uid="t"),
+                           partners.agreement(r, pub, uid="a"))
+    text = page.read_text(encoding="utf-8")
+    assert "4 of 5" not in text
+    assert "80.0%" not in text
+    assert "range" not in text
+    assert "Lowest rated" not in text  # a share of five people
+    assert [f for f in check_file(page) if f.kind == "small count"] == []
+    figures = partners.record(r, pub).payload["figures"]
+    assert [i["ratings"] for i in figures["items"] if i["item"] == "G1.1"] == [None]  # nor in the results JSON
+    assert figures["agreement"] is None
+    # four health agencies (organisations) rate H1 Good: 4 of 4 is shown, marked as not a count of people
+    agencies = {"H1": {"Acute trust": "Good", "Police": "Good", "GP": "Good", "Community": "Good"}}
+    h = healthcare_commission.analyse(_ratings_evidence("healthcare_commission", "ofsted_2008", agencies), **KW)
+    assert h.people_rate is False
+    page = _published_page(tmp_path, partners.summary(h, pub), partners.items(h, pub, uid="h"))
+    assert "4 of 4 agency ratings" in page.read_text(encoding="utf-8")
+    assert [f for f in check_file(page) if f.kind == "small count"] == []

@@ -20,7 +20,7 @@ def test_index_shows_judgements_and_marks_a_report_without_them(tmp_path):
     write_index(tmp_path / "index.html", "2009-Q4", "published", outcomes)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "3 red; 2 amber; 1 green" in page
-    assert "J02: &lt;red&gt;" in page  # escaped
+    assert "<span data-review-nocount>J02</span>: &lt;red&gt;" in page  # escaped; the item's id marked, not a count
     assert "not Ofsted" in page
     rows = page.split("<tr")
     gose = next(r for r in rows if "gose_performance.html" in r)

@@ -47,7 +47,7 @@ def test_report_title_names_framework_and_cycle(demo_run):
     _, folder = demo_run
     html = (folder / "cycle_summary.html").read_text(encoding="utf-8")
     assert "<title>Cycle summary, 2009-Q4</title>" in html
-    assert "audience: published" in html
+    assert "published audience" in html  # the banner and provenance name the audience
 
 
 def test_manifest_records_inputs_with_hashes(demo_run, root):

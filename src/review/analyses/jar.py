@@ -30,13 +30,15 @@ from review.analyses.judgement import (
     EvidenceLine,
     ItemJudgement,
     Rates,
+    action_sentence,
     rag_counts,
+    rag_sentence,
     triangulate,
 )
 from review.config.framework_items import JAR_FINDINGS, SourceItem
 from review.data import Evidence
 
-__all__ = ["FINDING_INDICATORS", "INDICATOR_QUALITY", "SENIOR_TIERS", "FindingResult", "JarResult", "analyse",
+__all__ = ["FINDING_INDICATORS", "INDICATOR_QUALITY", "SENIOR_TIERS", "UNCERTAIN_WORDS", "FindingResult", "JarResult", "analyse",
            "analyse_context"]
 
 FINDING_INDICATORS: dict[str, tuple[str, ...]] = {
@@ -60,6 +62,10 @@ INDICATOR_QUALITY: dict[str, tuple[str, tuple[str, ...]]] = {
 """For finding 10: the area each indicator measures and the audit criteria that examine the
 quality of practice in that area (an area with no such criterion audited has no qualitative
 evidence)."""
+
+UNCERTAIN_WORDS = ("judgements are uncertain (their evidence's interval spans a threshold or rests on "
+                   "self-assessment only)")
+"""What the second headline counts."""
 
 SENIOR_TIERS = ("AD", "DCS")
 """Senior officers whose own case-file audits evidence strategic oversight (finding 1)."""
@@ -262,14 +268,11 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
 
 def _finish(findings: Sequence[FindingResult], **meta) -> JarResult:
     counts = rag_counts([f.judgement.band for f in findings])
-    actions = tuple(f"{f.item.item_id}: red on {f.judgement.basis}" for f in findings if f.judgement.band == "red")
-    changes = tuple(f"{f.item.item_id} {ln.kind} ({ln.source}): {ln.change.label}"
+    actions = tuple(action_sentence(f.item.item_id, f.judgement) for f in findings if f.judgement.band == "red")
+    changes = tuple(ln.change_sentence(f.item.item_id)
                     for f in findings for ln in f.evidence if ln.change.label in ("improved", "worse"))
     uncertain = sum(not f.judgement.firm and f.judgement.band != "grey" for f in findings)
-    headlines = (f"JAR findings: {counts['red']} red, {counts['amber']} amber, {counts['green']} green"
-                 + (f", {counts['grey']} without evidence" if counts["grey"] else ""),
-                 f"{uncertain} of {len(findings)} judgements are uncertain (their evidence's interval spans a threshold "
-                 "or rests on self-assessment only)")
+    headlines = (f"JAR findings: {rag_sentence(counts)}", f"{uncertain} of {len(findings)} {UNCERTAIN_WORDS}")
     return JarResult(findings=tuple(findings), rag_counts=counts, needs_action=actions, changes=changes,
                      headlines=headlines, **meta)
 

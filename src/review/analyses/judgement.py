@@ -38,8 +38,11 @@ __all__ = [
     "Rates",
     "band_of",
     "classify_change",
+    "NOT_PEOPLE_UNITS",
+    "action_sentence",
     "judge_rate",
     "rag_counts",
+    "rag_sentence",
     "triangulate",
     "weakest",
 ]
@@ -56,6 +59,12 @@ BAND_LABELS = {
 """How a band is named in reports: the workbook's thresholds, never an Ofsted grade."""
 
 SELF = "self-assessment"
+
+NOT_PEOPLE_UNITS = frozenset({"agencies", "agency ratings", "returns", "challenges", "areas", "cycles"})
+"""Units of an evidence line that count no person and no case: agencies, organisations' ratings,
+returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles. Every
+other unit (files, children, audits, staff, people's ratings, one not listed here) counts people
+or cases, so a published report applies disclosure control to it (deny by default)."""
 
 
 def band_of(value: float, *, green: float, red: float) -> str:
@@ -180,7 +189,8 @@ class EvidenceLine:
     k, n : int
         Level as k of n (n = 0: no evidence this cycle).
     unit : str
-        What n counts: ``files`` (children's files), ``children``, ``returns``, ``ratings``,
+        What n counts: ``files`` (children's files), ``children``, ``audits due``, ``staff``,
+        ``ratings`` (by people), ``agencies``, ``agency ratings`` (by organisations), ``returns``,
         ``challenges``, ``areas``, ``cycles``.
     judgement : RateJudgement or None
     change : Change
@@ -211,6 +221,28 @@ class EvidenceLine:
     def counts_children(self) -> bool:
         """Whether n counts children or their files (then disclosure control applies)."""
         return self.unit in ("files", "children")
+
+    @property
+    def counts_people(self) -> bool:
+        """Whether n counts people or cases (children, files, audits, staff, people's ratings): then
+        a published report withholds small numbers. False only for :data:`NOT_PEOPLE_UNITS`.
+
+        >>> none = Change("no comparison", None)
+        >>> EvidenceLine(SELF, "managers", 4, 5, "ratings", None, none).counts_people
+        True
+        >>> EvidenceLine(SELF, "agencies", 4, 5, "agency ratings", None, none).counts_people
+        False
+        """
+        return self.unit not in NOT_PEOPLE_UNITS
+
+    def change_sentence(self, item_id: str) -> str:
+        """The line's change beyond chance as the results record it.
+
+        >>> none = Change("worse", None)
+        >>> EvidenceLine("audit", "plans", 28, 50, "files", None, none).change_sentence("J07")
+        'J07 audit (plans): worse'
+        """
+        return f"{item_id} {self.kind} ({self.source}): {self.change.label}"
 
 
 class Rates:
@@ -395,6 +427,25 @@ def weakest(values: Sequence[tuple[str, float]]) -> Headline:
     if len(at_low) == len(known):
         return Headline("all equal" if len(known) > 1 else "weakest", at_low, low)
     return Headline("weakest" if len(at_low) == 1 else "tied", at_low, low)
+
+
+def rag_sentence(counts: dict[str, int], *, withheld: int = 0) -> str:
+    """Items per band in words; ``withheld`` of the grey ones are judgements withheld (small numbers).
+
+    >>> rag_sentence({"red": 2, "amber": 1, "green": 0, "grey": 1})
+    '2 red, 1 amber, 0 green, 1 without evidence'
+    >>> rag_sentence({"red": 2, "amber": 1, "green": 0, "grey": 3}, withheld=2)
+    '2 red, 1 amber, 0 green, 1 without evidence, 2 withheld (small numbers)'
+    """
+    grey = counts.get("grey", 0) - withheld
+    return (f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green"
+            + (f", {grey} without evidence" if grey else "")
+            + (f", {withheld} withheld (small numbers)" if withheld else ""))
+
+
+def action_sentence(item_id: str, judgement: ItemJudgement) -> str:
+    """An item needing action as the results contract records it (``"J02: red on independent evidence"``)."""
+    return f"{item_id}: {judgement.band} on {judgement.basis}"
 
 
 def rag_counts(bands: Sequence[str]) -> dict[str, int]:

@@ -19,14 +19,19 @@ from review.analyses.judgement import (
     Headline,
     ItemJudgement,
     Rates,
+    action_sentence,
     rag_counts,
+    rag_sentence,
     triangulate,
     weakest,
 )
 from review.config.framework_items import FRAMEWORK_ITEMS, SourceItem
 from review.data import Evidence
 
-__all__ = ["ItemResult", "SelfAssessmentResult", "analyse_self_assessment"]
+__all__ = ["JUDGED_WORDS", "ItemResult", "SelfAssessmentResult", "analyse_self_assessment", "raters_are_people"]
+
+JUDGED_WORDS = "items judged (headings summarised from their sub-items are not counted)"
+"""What the first headline's counts are of."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ class SelfAssessmentResult:
     needs_action : tuple of str
     changes : tuple of str
     headlines : tuple of str
+    people_rate : bool
+        Whether people (managers) rather than organisations rate the items: then a published
+        report withholds their small numbers and shows no rater's own scores.
     """
 
     framework: str
@@ -95,6 +103,7 @@ class SelfAssessmentResult:
     needs_action: tuple[str, ...]
     changes: tuple[str, ...]
     headlines: tuple[str, ...]
+    people_rate: bool = True
 
 
 EvidenceFor = Callable[[SourceItem, Rates], Sequence[EvidenceLine]]
@@ -132,6 +141,8 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     SelfAssessmentResult
     """
     rates = Rates(confidence_level=confidence_level, green=green, red=red)
+    people = raters_are_people(evidence, framework, cycle)
+    unit = "ratings" if people else "agency ratings"
     now, before = sa.ratings(evidence, framework, cycle), sa.ratings(evidence, framework, previous)
     summary_now = {i.item_id: i for i in sa.item_ratings(now)} if now else {}
     summary_before = {i.item_id: i for i in sa.item_ratings(before)} if before else {}
@@ -143,7 +154,7 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         if rated is not None and rated.raters:
             prev = summary_before.get(item.item_id)
             lines.append(rates.line(SELF, f"{rater_words} rating it {_good_words(now)}", (rated.good, rated.raters),
-                                    (prev.good, prev.raters) if prev and prev.raters else None, "ratings"))
+                                    (prev.good, prev.raters) if prev and prev.raters else None, unit))
         if item.group == "context":
             items.append(ItemResult(item, None, (), None, notes.get(item.item_id, "")))
             continue
@@ -153,13 +164,11 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     counts = rag_counts([j.band for i in judged if (j := i.judgement) is not None])
     shares = [(i.item.item_id, i.ratings.good / i.ratings.raters) for i in items if i.ratings and i.ratings.raters]
     low = weakest(shares)
-    actions = tuple(f"{i.item.item_id}: red on {_judged(i).basis}" for i in judged if _judged(i).band == "red")
-    changes = tuple(f"{i.item.item_id} {ln.kind} ({ln.source}): {ln.change.label}" for i in judged
+    actions = tuple(action_sentence(i.item.item_id, _judged(i)) for i in judged if _judged(i).band == "red")
+    changes = tuple(ln.change_sentence(i.item.item_id) for i in judged
                     for ln in i.evidence if ln.change.label in ("improved", "worse"))
     agreement = sa.agreement_summary(now, confidence_level=confidence_level) if now else None
-    headlines = [f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green"
-                 + (f", {counts['grey']} without evidence" if counts["grey"] else "")
-                 + f" of {len(judged)} items judged (headings summarised from their sub-items are not counted)"]
+    headlines = [f"{rag_sentence(counts)} of {len(judged)} {JUDGED_WORDS}"]
     if low.kind == "all equal":
         headlines.append(f"All rated items equal: {100 * low.value:.0f}% of {rater_words} rate each {_good_words(now)}")
     elif low.kind in ("weakest", "tied"):
@@ -172,7 +181,18 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         scale=now.scale if now else (), good_labels=tuple(sorted(now.good_or_better, key=now.scale.index)) if now else (),
         numeric=bool(now and now.numeric), items=tuple(items), agreement=agreement,
         divergence=sa.divergence(now) if now else None, weakest=low, rag_counts=counts, needs_action=actions,
-        changes=changes, headlines=tuple(headlines))
+        changes=changes, headlines=tuple(headlines), people_rate=people)
+
+
+def raters_are_people(evidence: Evidence, framework: str, cycle: str) -> bool:
+    """Whether people rate a framework's items this cycle: any rater the data do not name as an
+    agency (:data:`review.data.schema.ORGANISATION_ROWS`) is a person; no ratings counts as people
+    (deny by default)."""
+    from review.protection.pseudonym import identifier_rows
+
+    data = evidence.table("self_assessments")
+    data = data[(data["framework"] == framework) & (data["cycle"] == cycle)]
+    return data.empty or bool(identifier_rows(data, "self_assessments", "rater").any())
 
 
 def _good_words(r: sa.Ratings | None) -> str:

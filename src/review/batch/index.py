@@ -33,22 +33,22 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
         One per framework run.
     """
     from review.batch.judgements import read_judgements
+    from review.views.presentation import NOCOUNT, item_ids, marked_li
 
     judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}
     rows = []
     for o in outcomes:
         fw = FRAMEWORKS[o.framework]
         status = "Completed" if o.status == "ok" else "FAILED: do not use"
-        headlines = "".join(f"<li{' data-review-nocount' if type(h).__name__ == 'NoCount' else ''}>{html.escape(h)}</li>"
-                            for h in o.headlines)
+        headlines = "".join(marked_li(h) for h in o.headlines)
         j = judged[o.framework]
         rag = "; ".join(f"{j.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if j.rag_counts else ":"
-        act = "".join(f"<li>{html.escape(a)}</li>" for a in j.needs_action or ())
+        act = "".join(f"<li>{item_ids(a)}</li>" for a in j.needs_action or ())
         act = f"<ul>{act}</ul>" if act else ("none" if j.needs_action is not None else ":")
         rows.append(
             f'<tr class="{html.escape(o.status)}"><td><a href="{html.escape(o.framework)}.html">'
             f"{html.escape(fw.title)}</a><br><small>{html.escape(fw.purpose)}</small></td>"
-            f"<td>{status}</td><td>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
+            f"<td>{status}</td><td {NOCOUNT}>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
     from review.batch.html_export import css_string, stylesheet

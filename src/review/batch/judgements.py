@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ACTION_KEY", "RAG_KEY", "FrameworkJudgements", "judgements", "read_judgements"]
+__all__ = ["ACTION_KEY", "RAG_KEY", "FrameworkJudgements", "judgements", "marked_headlines", "read_judgements"]
 
 RAG_KEY = "rag_counts"
 ACTION_KEY = "needs_action"
@@ -55,6 +55,19 @@ class FrameworkJudgements:
         return self.status == "reported" and self.rag_counts is not None and self.needs_action is not None
 
 
+def marked_headlines(payload: Mapping[str, Any]) -> list[str]:
+    """A results payload's headlines, those it recorded as not counts (``nocount_headlines``) as
+    :class:`~review.views.presentation.NoCount` text, so the index and summary keep them marked.
+
+    >>> [type(h).__name__ for h in marked_headlines({"headlines": ["a", "b"], "nocount_headlines": [1]})]
+    ['str', 'NoCount']
+    """
+    from review.views.presentation import nocount
+
+    marked = set(payload.get("nocount_headlines", []))
+    return [nocount(h) if i in marked else str(h) for i, h in enumerate(payload.get("headlines", []))]
+
+
 def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: bool = False) -> FrameworkJudgements:
     """Read one framework's judgements from its results payload (None: no results).
 
@@ -76,7 +89,7 @@ def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: boo
     changes = figures.get("changes") or []
     return FrameworkJudgements(framework, "reported", counts, actions,
                                tuple(str(c) for c in changes) if isinstance(changes, list) else (),
-                               tuple(str(h) for h in payload.get("headlines", [])))
+                               tuple(marked_headlines(payload)))
 
 
 def read_judgements(folder: str | Path, frameworks: list[str]) -> tuple[FrameworkJudgements, ...]:

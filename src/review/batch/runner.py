@@ -243,10 +243,9 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
 
 def _marked_headlines(results: dict[str, Any]) -> list[str]:
     """Headlines, those recorded as not counts kept marked for the index (issue 15)."""
-    from review.views.presentation import nocount
+    from review.batch.judgements import marked_headlines
 
-    marked = set(results.get("nocount_headlines", []))
-    return [nocount(h) if i in marked else h for i, h in enumerate(results.get("headlines", []))]
+    return marked_headlines(results)
 
 
 def _run_tasks(

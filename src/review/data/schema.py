@@ -486,8 +486,9 @@ PERSON_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """Fields that name a member of staff, a rater, an auditor or a manager (pseudonym prefix ``S``)."""
 
-CASE_FIELDS: dict[str, tuple[str, ...]] = {"frame": ("case_ref",), "audits": ("case_ref",)}
-"""Fields that name a child's case (pseudonym prefix ``C``)."""
+CASE_FIELDS: dict[str, tuple[str, ...]] = {"frame": ("case_ref",), "audits": ("case_ref",),
+                                           "lado_allegations": ("allegation_ref",)}
+"""Fields that name a child's case, or an allegation against a member of staff (pseudonym prefix ``C``)."""
 
 AUDIT_FIELDS: dict[str, tuple[str, ...]] = {"audits": ("audit_id", "moderation_of")}
 """Fields that name an audit (pseudonym prefix ``A``)."""
@@ -508,6 +509,9 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
     "audits": ("team", "grade_scale"),
     "indicators": ("indicator", "definition_version"),
     "self_assessments": ("item", "grade_scale"),
+    "indicator_changes": ("indicator",),
+    "regulated_services": ("grade_scale",),
+    "lscb_challenges": ("challenge_id",),  # the board's challenge to a member agency (an organisation)
 }
 """`id` columns that name no person, case or audit (teams, scales, indicators, framework items)."""
 

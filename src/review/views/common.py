@@ -10,12 +10,13 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.analyses.audits import CriterionRate
-from review.analyses.judgement import EvidenceLine, ItemJudgement
+from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement, action_sentence
 from review.protection.disclosure import DisclosurePolicy, suppress_table
 from review.views import presentation as show
 
-__all__ = ["change_text", "counts_table", "criteria_table", "disagreements", "evidence_rows",
-           "BAND_LABELS", "NO_CHILDREN", "judgement_text", "line_level", "moderation_table", "rag_legend", "rate_cell", "uncertainty_text"]
+__all__ = ["change_text", "counts_table", "criteria_table", "deciding_lines", "disagreements", "evidence_rows",
+           "BAND_LABELS", "NO_CHILDREN", "WITHHELD", "judgement_text", "line_level", "moderation_table", "rag_legend",
+           "rate_cell", "shown_band", "shown_disagreements", "shown_record", "uncertainty_text", "withheld"]
 
 
 def rate_cell(rate: CriterionRate, policy: DisclosurePolicy) -> str:
@@ -66,33 +67,60 @@ def moderation_table(agreements: Sequence, policy: DisclosurePolicy, *, uid: str
 # --- Judgements (issue 12): evidence lines, bands, uncertainty and change, formatted only. ---
 
 NO_CHILDREN = DisclosurePolicy(audience="internal")
-"""For levels that count no child (ratings, returns, challenges, areas): nothing to suppress."""
+"""For levels that count no person and no case (organisations' ratings, returns, challenges, areas):
+nothing to suppress."""
 
 BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement"}
 BAND_LABELS = {"red": "red band: act", "amber": "amber band: watch", "green": "green band: not an Ofsted grade",
                "grey": "no judgement"}
 """Card labels: never a word an Ofsted grade uses."""
 
+WITHHELD = "withheld"
+"""The shown band of a judgement that would narrow a withheld figure."""
+
+WITHHELD_DISAGREEMENTS = ("Where a source's figure is withheld (small numbers), whether it falls in another band "
+                          "is stated in the internal report only.")
+
 
 def rag_legend(green: float, red: float) -> HTML:
     """What the bands mean: the workbook's thresholds, not Ofsted grades."""
-    return show.note(
+    return show.note(show.nocount(
         f"Red, amber and green are this workbook's own thresholds on a measured level, not Ofsted grades "
         f"(Outstanding, Good, Adequate, Inadequate): green means at least {show.pct(green, 0)}, red below "
         f"{show.pct(red, 0)}, amber between. A finding takes the worst band of its independent evidence; a "
         "self-assessment alone never makes it green (at most amber). A judgement is firm when every interval that "
         "decides it lies inside one band; otherwise it is uncertain, and the report says how many more audits at the "
         "current rate would settle it. A change is called improved or worse only when Newcombe's interval for the "
-        "difference excludes zero; otherwise it is 'no clear change'.")
+        "difference excludes zero; otherwise it is 'no clear change'. In a published report a band or judgement "
+        "resting on a withheld figure is withheld too."))
 
 
 def line_policy(line: EvidenceLine, policy: DisclosurePolicy) -> DisclosurePolicy:
-    """The report's policy for a line that counts children, else no suppression."""
-    return policy if line.counts_children else NO_CHILDREN
+    """The report's policy for a line that counts people or cases, else no suppression."""
+    return policy if line.counts_people else NO_CHILDREN
+
+
+def withheld(line: EvidenceLine, policy: DisclosurePolicy) -> bool:
+    """Whether a published report withholds the line's level (and so its band and change).
+
+    >>> from review.analyses.judgement import Change
+    >>> none = Change("no comparison", None)
+    >>> pub = DisclosurePolicy()
+    >>> withheld(EvidenceLine("self-assessment", "managers", 4, 5, "ratings", None, none), pub)
+    True
+    >>> withheld(EvidenceLine("self-assessment", "agencies", 4, 5, "agency ratings", None, none), pub)
+    False
+    """
+    if line.forced_band or not line.n:
+        return False
+    return line_policy(line, policy).withhold(line.k, of=line.n) is not None
 
 
 def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
-    """'56.0% (34 of 61; 95% CI 43.6% to 67.7%)', the line's note, or a disclosure symbol."""
+    """'56.0% (34 of 61; 95% CI 43.6% to 67.7%)', the line's note, or a disclosure symbol.
+
+    A line that counts no person or case is :class:`~review.views.presentation.NoCount` text.
+    """
     if line.forced_band:
         return line.note
     if line.judgement is None:
@@ -102,7 +130,8 @@ def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     census = ci.low == ci.high
     text = show.rate_text(line.k, line.n, line_policy(line, policy), interval=None if census else (ci.low, ci.high),
                           level=line.judgement.result.confidence_level, unit=unit)
-    return text + (f"; {line.note}" if line.note else "")
+    text += f"; {line.note}" if line.note else ""
+    return text if line.counts_people else show.nocount(text)
 
 
 def change_text(line: EvidenceLine, policy: DisclosurePolicy) -> str:
@@ -110,14 +139,44 @@ def change_text(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     d = line.change.difference
     if d is None:
         return line.change.label
-    if line_level(line, policy).split(";")[0] in ("c", ":", "z"):
+    if withheld(line, policy) or line_level(line, policy).split(";")[0] in ("c", ":", "z"):
         return "c"
     ci = d.confidence_interval
     return (f"{100 * d.statistic:+.1f} points ({100 * ci.low:+.1f} to {100 * ci.high:+.1f}): {line.change.label}")
 
 
-def uncertainty_text(j: ItemJudgement) -> str:
-    """Firm, or uncertain with the audits that would settle it."""
+def deciding_lines(j: ItemJudgement | None, lines: Sequence[EvidenceLine]) -> list[EvidenceLine]:
+    """The lines a judgement follows: the independent ones, or the self-assessment when it stands alone."""
+    if j is None:
+        return []
+    if j.basis == "self-assessment only":
+        return [ln for ln in lines if ln.kind == SELF and ln.band != "grey"]
+    return [ln for ln in lines if ln.kind != SELF and ln.band != "grey"]
+
+
+def shown_band(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> str | None:
+    """The judgement's band as a published report may show it, or :data:`WITHHELD`.
+
+    A band resting on a withheld line would narrow the hidden value, so it is withheld, except a
+    red judgement that a shown line is red on (red is the worst band: it then says nothing of the
+    withheld lines).
+    """
+    if j is None:
+        return None
+    deciding = deciding_lines(j, lines)
+    if not any(withheld(ln, policy) for ln in deciding):
+        return j.band
+    if j.band == "red" and any(ln.band == "red" and not withheld(ln, policy) for ln in deciding):
+        return "red"
+    return WITHHELD
+
+
+def uncertainty_text(j: ItemJudgement, lines: Sequence[EvidenceLine] = (),
+                     policy: DisclosurePolicy = NO_CHILDREN) -> str:
+    """Firm, or uncertain with the audits that would settle it (a projection, not a count); ``c``
+    when a deciding line is withheld."""
+    if any(withheld(ln, policy) for ln in deciding_lines(j, lines)):
+        return "c"
     if j.band == "grey":
         return "no evidence"
     if j.basis == "self-assessment only":
@@ -125,43 +184,78 @@ def uncertainty_text(j: ItemJudgement) -> str:
     if j.firm:
         return "firm"
     if j.audits_needed:
-        return f"uncertain: about {j.audits_needed:,} more audits at the current rate would settle it"
+        return show.nocount(f"uncertain: about {j.audits_needed:,} more audits at the current rate would settle it")
     return "uncertain: more evidence of the same kind is needed to settle it"
 
 
-def judgement_text(j: ItemJudgement | None) -> str:
-    """'Red (independent evidence)'."""
+def judgement_text(j: ItemJudgement | None, band: str | None = None) -> str:
+    """'Red (independent evidence)'; ``c`` when the shown ``band`` is withheld."""
     if j is None:
         return "not judged"
-    return f"{BAND_WORDS[j.band]} ({j.basis})"
+    band = band or j.band
+    if band == WITHHELD:
+        return "c"
+    return f"{BAND_WORDS[band]} ({j.basis})"
+
+
+def shown_disagreements(j: ItemJudgement | None, policy: DisclosurePolicy) -> list:
+    """The disagreements a report may state: none that involves a withheld line."""
+    if j is None:
+        return []
+    return [d for d in j.disagreements if not (withheld(d.first, policy) or withheld(d.second, policy))]
 
 
 def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement | None,
                   policy: DisclosurePolicy) -> list[dict[str, str]]:
     """One row per evidence line under an item's label; the judgement on the item's first row."""
     rows = []
+    band = shown_band(j, lines, policy)
     for i, line in enumerate(lines or (None,)):
         first = i == 0
-        level = "" if line is None else line_level(line, policy)
-        withheld = level.split(";")[0] in ("c", "z")
         rows.append({
-            "Item": label if first else "",
+            "Item": show.nocount(label) if first else "",
             "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
-            "Level": level,
-            "Band": "" if line is None else ("c" if withheld else BAND_WORDS[line.band]),
+            "Level": "" if line is None else line_level(line, policy),
+            "Band": "" if line is None else ("c" if withheld(line, policy) else BAND_WORDS[line.band]),
             "Change since last cycle": "" if line is None else change_text(line, policy),
-            "Judgement": judgement_text(j) if first else "",
-            "Uncertainty": (uncertainty_text(j) if j else "") if first else "",
+            "Judgement": judgement_text(j, band) if first else "",
+            "Uncertainty": (uncertainty_text(j, lines, policy) if j else "") if first else "",
         })
     return rows
 
 
 def disagreements(items: list[tuple[str, ItemJudgement | None]], policy: DisclosurePolicy) -> HTML:
-    """Every sentence where sources disagree, under the item's id; withheld levels stay withheld."""
+    """Every sentence where sources disagree, under the item's id (marked: an id, not a count).
+
+    In a published report a disagreement that involves a withheld line is not stated (even "in
+    another band" would narrow the hidden value); a fixed sentence says so.
+    """
     def level(line: EvidenceLine) -> str | None:
         text = line_level(line, policy).split(";")[0]
         return None if text in ("c", "z", ":") else (text if line.forced_band else text.split(" (")[0])
 
-    lines = [f"<li><strong>{html.escape(i)}</strong>: {html.escape(d.sentence(level))}</li>"
-             for i, j in items if j is not None for d in j.disagreements]
-    return HTML(f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")
+    lines = [f"<li><strong {show.NOCOUNT}>{html.escape(i)}</strong>: {html.escape(d.sentence(level))}</li>"
+             for i, j in items for d in shown_disagreements(j, policy)]
+    after = show.note(WITHHELD_DISAGREEMENTS).data if policy.suppress else ""
+    return HTML((f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")
+                + after)
+
+
+def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgement | None]],
+                 policy: DisclosurePolicy) -> dict:
+    """The results contract as a report may publish it: withheld judgements count as grey and need
+    no action here, and no change is recorded on a withheld line.
+
+    Returns
+    -------
+    dict
+        ``rag_counts`` (red, amber, green, grey), ``withheld`` (how many of the grey are withheld),
+        ``needs_action`` and ``changes`` (sentences as the analyses write them).
+    """
+    bands = {i: shown_band(j, lines, policy) for i, lines, j in items if j is not None}
+    counts = {b: sum(v == b for v in bands.values()) for b in ("red", "amber", "green")}
+    counts["grey"] = sum(v in ("grey", WITHHELD) for v in bands.values())
+    return {"rag_counts": counts, "withheld": sum(v == WITHHELD for v in bands.values()),
+            "needs_action": [action_sentence(i, j) for i, _, j in items if j is not None and bands[i] == "red"],
+            "changes": [ln.change_sentence(i) for i, lines, j in items if j is not None for ln in lines
+                        if ln.change.label in ("improved", "worse") and not withheld(ln, policy)]}

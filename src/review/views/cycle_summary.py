@@ -43,11 +43,12 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
             status = "Reported, but judgements not recorded"
         rag = ("; ".join(f"{fw.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if fw.rag_counts else ":")
         if fw.rag_counts and fw.rag_counts.get("grey"):
-            rag += f"; {fw.rag_counts['grey']} without evidence"
+            rag += f"; {fw.rag_counts['grey']} without evidence or withheld"
         act = ":" if fw.needs_action is None else (str(len(fw.needs_action)) if fw.needs_action else "none")
-        lines = "".join(f"<li>{html.escape(h)}</li>" for h in fw.headlines)
-        rows.append(f"<tr><td>{link}</td><td>{html.escape(status)}</td><td>{html.escape(rag)}</td>"
-                    f"<td>{html.escape(act)}</td><td><ul>{lines}</ul></td></tr>")
+        lines = "".join(show.marked_li(h) for h in fw.headlines)
+        # items by band and items needing action: counts of items, not of people
+        rows.append(f"<tr><td>{link}</td><td>{html.escape(status)}</td><td {show.NOCOUNT}>{html.escape(rag)}</td>"
+                    f"<td {show.NOCOUNT}>{html.escape(act)}</td><td><ul>{lines}</ul></td></tr>")
     return HTML('<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
                 "workbook's bands, not Ofsted grades)</caption><thead><tr><th>Report</th><th>Status</th>"
                 "<th>Red / amber / green</th><th>Items needing action</th><th>Headlines</th></tr></thead><tbody>"
@@ -59,7 +60,7 @@ def actions(result: CycleSummaryResult) -> HTML:
     if not result.needs_action:
         return show.note("No report that recorded its judgements named an item needing action."
                          + ("" if result.complete else " The summary is incomplete (see above)."))
-    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {html.escape(a)}</li>" for fw, a in result.needs_action)
+    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {show.item_ids(a)}</li>" for fw, a in result.needs_action)
     return HTML(f"<ul>{items}</ul>")
 
 
@@ -67,7 +68,7 @@ def changes(result: CycleSummaryResult) -> HTML:
     """Changes beyond chance since last cycle (Newcombe's interval excludes zero)."""
     if not result.changes:
         return show.note("No report recorded a change beyond chance since last cycle.")
-    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {html.escape(c)}</li>" for fw, c in result.changes)
+    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {show.item_ids(c)}</li>" for fw, c in result.changes)
     return HTML(f"<ul>{items}</ul>")
 
 
@@ -78,4 +79,5 @@ def record(result: CycleSummaryResult) -> object:
     figures = {"complete": result.complete, "gaps": list(result.gaps), "rag_counts": result.rag_totals,
                "needs_action": [f"{fw}: {a}" for fw, a in result.needs_action],
                "frameworks": {f.framework: f.status for f in result.frameworks}}
-    return _record("cycle_summary", result.cycle, figures, headlines=list(result.headlines))
+    # counts of framework reports and of items by band: no count of people or cases
+    return _record("cycle_summary", result.cycle, figures, headlines=[show.nocount(h) for h in result.headlines])

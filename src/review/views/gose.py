@@ -45,10 +45,11 @@ def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
 
 
 def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
-    """One measure as text, withheld where the policy says so."""
+    """One measure as text, withheld where the policy says so; a measure counting no person or case
+    (services, indicators, meetings) is :class:`~review.views.presentation.NoCount` text."""
+    if m.unit in _PLAIN_UNITS and m.count is not None:
+        return show.nocount(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""))
     if m.of is not None:
-        if m.unit in _PLAIN_UNITS:
-            return f"{m.label}: {m.count:,} of {m.of:,}"
         return f"{m.label}: {show.rate_text(m.count or 0, m.of, pol, **_interval(m.estimate), unit=m.unit)}"
     if m.count is not None:
         return f"{m.label}: {_count(m.count, m.unit, pol)}"
@@ -59,6 +60,14 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
             "£": lambda: ("+" if "ariance" in m.label and v > 0 else "") + show.currency(v)}.get(
                 m.unit, lambda: f"{v:,.1f}")()
     return f"{m.label}: {text}"
+
+
+def _measures_text(measures, pol: DisclosurePolicy, tail: str = "") -> str:  # noqa: ANN001 - Measures
+    """Measures joined; marked as not counts when one counts services, indicators or meetings (every
+    other figure in it went through the policy in :func:`measure_text`)."""
+    parts = [measure_text(m, pol) for m in measures]
+    text = "; ".join(parts) + tail
+    return show.nocount(text) if any(isinstance(t, show.NoCount) for t in parts) else text
 
 
 def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
@@ -79,15 +88,17 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     by_id = {i.item: i for i in result.items}
     grey = {"no evidence": "grey"}
     rag = _rag(result, policy)
-    cards = [{"title": f"{GOSE_PMF_TITLE}: {len(result.items)} items", "status": "red" if rag["red"] else (
+    cards = [{"title": show.nocount(f"{GOSE_PMF_TITLE}: {len(result.items)} items"), "status": "red" if rag["red"] else (
         "amber" if rag["amber"] else "green"),
-        "value": ", ".join(f"{n} {k}" for k, n in rag.items()),
+        "value": show.nocount(", ".join(f"{n} {k}" for k, n in rag.items())),  # items, not people
         "detail": f"{result.period}."}]
     a = result.audits
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
         cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
-                      "status": by_id["G03"].judgement if by_id["G03"].judgement in _RAG else "grey",
+                      # the item's band, unless it rests on figures too small to publish
+                      "status": {"withheld": "grey", "no evidence": "grey"}.get(
+                          shown_judgement(by_id["G03"], policy), shown_judgement(by_id["G03"], policy)),
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
                       "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; "
                                  if first is not None else "") + "the interval "
@@ -96,18 +107,20 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != "withheld"][:5]:
         i = by_id[key]
         cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
-                      "value": "; ".join(measure_text(m, policy) for m in i.measures[:1]) or f"return {i.delivery}",
+                      "value": _measures_text(i.measures[:1], policy) or f"return {i.delivery}",
                       "detail": dict(result.actions)[key]})
     return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
 
 
 def _returns_text(i: ItemResult) -> str:
     if i.returns:
-        return "; ".join(f"{r.title}: due {r.due}, " + (f"delivered {r.delivered}" if r.delivered else "not delivered")
-                         + f" ({r.status}{f', {r.days_late} days' if r.status == 'late' else ''})" for r in i.returns)
+        return show.nocount("; ".join(f"{r.title}: due {r.due}, " + (f"delivered {r.delivered}" if r.delivered else
+                                                                      "not delivered")
+                                      + f" ({r.status}{f', {r.days_late} days' if r.status == 'late' else ''})"
+                                      for r in i.returns))  # dates and days late
     if i.last_delivered is not None:
         r = i.last_delivered
-        return f"None due this cycle; last: {r.title}, due {r.due} ({r.status})"
+        return show.nocount(f"None due this cycle; last: {r.title}, due {r.due} ({r.status})")
     return "None due this cycle"
 
 
@@ -115,10 +128,11 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Every item of the framework in the source's order: frequency, returns, evidence, judgement."""
     rows = []
     for i in result.items:
-        evidence = "; ".join(measure_text(m, policy) for m in i.measures) or "No figures"
-        rows.append({"Item": f"{i.item}. {i.text}", "Frequency": ", ".join(i.frequency) if i.frequency else
+        evidence = _measures_text(i.measures, policy, f" [source: {i.evidence}]") if i.measures else \
+            f"No figures [source: {i.evidence}]"
+        rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
                      "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery,
-                     "Evidence": f"{evidence} [source: {i.evidence}]",
+                     "Evidence": evidence,
                      "Judgement": _RAG[shown_judgement(i, policy)] + (
                          " (interval crosses a judgement line)" if i.uncertain and shown_judgement(i, policy) !=
                          "withheld" else ""),
@@ -133,7 +147,8 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     a = result.audits
     if a is None:
         return show.note("No case-file audits this cycle.")
-    rows = [{"Tier": f"{t.name} ({t.tier})", "Auditors": str(t.auditors), "Quota": str(t.planned),
+    rows = [{"Tier": f"{t.name} ({t.tier})", "Auditors": _count(t.auditors, "staff", policy),
+             "Quota": _count(t.planned, "audits", policy),
              "Done": _count(t.done, "audits", policy),
              "Good or better, first grade": show.rate_text(t.first_good, t.done, policy),
              "Good or better, final grade": show.rate_text(t.final_good, t.done, policy),
@@ -213,7 +228,7 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
              (r.vs_neighbours or ":")} for r in t.itertuples()]
     return show.table(pd.DataFrame(rows), caption=f"National indicators, {result.period}: in-quarter counts; year to "
                       "date from April (z: a count at the quarter's end, which does not add up over a year)",
-                      uid="gose_indicators", policy=policy)
+                      uid="gose_indicators", policy=policy, nocount=["Indicator"])  # indicator names
 
 
 def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
@@ -248,22 +263,24 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
         ax.set_ylabel("%", fontsize=8)
         flagged = c.signals
-        lines.append({
-            "Indicator": label, "Latest": show.pct(pts["value"].iloc[-1]), "Centre line": show.pct(c.centre),
-            "Limits restart at": ", ".join(c.change_points) or "none",
-            "Signals": "; ".join(f"{r.label} {r.signal} ({r.rules})" for r in flagged.itertuples()) or "none"})
+        lines.append({  # indicator names, quarters and rule numbers are not counts
+            "Indicator": show.nocount(label), "Latest": show.pct(pts["value"].iloc[-1]), "Centre line": show.pct(c.centre),
+            "Limits restart at": show.nocount(", ".join(c.change_points) or "none"),
+            "Signals": show.nocount("; ".join(f"{r.label} {r.signal} ({r.rules})" for r in flagged.itertuples()) or
+                                    "none")})
     for ax in list(axes.flat)[len(charts):]:
         ax.axis("off")
     signalled = sum(row["Signals"] != "none" for row in lines)
-    figure = show.figure(fig, alt=f"Control charts of {len(charts)} national indicators by quarter; {signalled} show "
-                                  "a signal. Each chart's latest value, centre line and signals are in the table below.",
+    figure = show.figure(fig, alt=show.nocount(f"Control charts of {len(charts)} national indicators by quarter; "
+                                               f"{signalled} show a signal. Each chart's latest value, centre line and "
+                                               "signals are in the table below."),  # indicators, not people
                          caption="Control charts (P charts): dashed lines are the process limits, which restart at a "
                                  "declared change (dotted line); signals are marked by shape and colour (triangle up, "
                                  "green: improvement; triangle down, red: concern; square: other).",
                          data=pd.DataFrame(lines), uid="gose_chart_data")
     if left_out:
-        figure = HTML(figure.data + show.note("Not charted, because some quarters are too small to publish: "
-                                              + "; ".join(left_out) + ".").data)
+        figure = HTML(figure.data + show.note(show.nocount("Not charted, because some quarters are too small to "
+                                                           "publish: " + "; ".join(left_out) + ".")).data)  # names
     return figure
 
 
@@ -332,7 +349,8 @@ def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     frame = pd.DataFrame({"Service": t["service_name"], "Type": t["service_type"],
                           "Last inspection": t["inspection_date"].map(str), "Grade": t["grade"],
                           "Next due": t["next_due"].map(str), "Overdue": t["overdue"].map({True: "yes", False: "no"})})
-    return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy)
+    return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy,
+                      nocount=["Last inspection", "Next due"])  # dates
 
 
 def record(result: GoseResult, policy: DisclosurePolicy) -> object:
@@ -344,8 +362,9 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     rag = _rag(result, policy)
     shown = {i.item: shown_judgement(i, policy) for i in result.items}
     needs = [k for k in result.needs_action if shown[k] != "withheld"]
-    headlines = ["GOSE framework items: " + ", ".join(f"{n} {k}" for k, n in rag.items())]
-    headlines += [f"{k} needs action: {by_id[k].text}" for k in needs if shown[k] == "red"]
+    # items by judgement, and items in the source's words: no count of people or cases
+    headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {k}" for k, n in rag.items()))]
+    headlines += [show.nocount(f"{k} needs action: {by_id[k].text}") for k in needs if shown[k] == "red"]
     a = result.audits
     figures = {
         "period": result.period,

@@ -10,21 +10,39 @@ from review.config.framework_items import GOVERNANCE
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
 
-__all__ = ["axes_table", "context_questions"]
+__all__ = ["axes_table", "context_questions", "record"]
+
+
+def _axis_row(a, mark: int | None, policy: DisclosurePolicy) -> dict[str, str]:  # noqa: ANN001 - an AxisScores
+    """One axis and level: the area managers' scores as a group; withheld (c) for fewer managers'
+    scores than the policy's smallest group, since each is a person's own."""
+    row = {"Axis": "Roles & responsibilities" if a.axis == "roles" else "Communication flow", "Level": f"the {a.level}"}
+    if policy.withhold(a.n, of=a.n):
+        return row | {"Scores": "c", "Median (0-10)": "c", "Middle half of scores": "c",
+                      f"Share scoring {mark} or more": "c"}
+    return row | {"Scores": str(a.n), "Median (0-10)": show.nocount(f"{a.median:g}"),  # scale positions
+                  "Middle half of scores": show.nocount(f"{a.lower_quartile:g} to {a.upper_quartile:g}"),
+                  f"Share scoring {mark} or more": show.pct(a.share_at_mark, 0)}
 
 
 def axes_table(result: GovernanceResult, policy: DisclosurePolicy) -> HTML:
     """Each axis and level as scores: median, quartiles and the share at the mark (stated as the workbook's rule)."""
     if not result.axes:
         return show.note("No governance scores this cycle.")
-    mark = result.mark
-    rows = [{"Axis": "Roles & responsibilities" if a.axis == "roles" else "Communication flow", "Level": f"the {a.level}",
-             "Scores": a.n, "Median (0-10)": f"{a.median:g}",
-             "Middle half of scores": f"{a.lower_quartile:g} to {a.upper_quartile:g}",
-             f"Share scoring {mark} or more": show.pct(a.share_at_mark, 0)} for a in result.axes]
+    rows = [_axis_row(a, result.mark, policy) for a in result.axes]
     table = show.table(pd.DataFrame(rows), caption="The two axes, each divided in two: area managers' scores (0-10)",
-                       uid="gov_axes")
-    return HTML(table.data + show.note(result.rule).data)
+                       uid="gov_axes", policy=policy)
+    return HTML(table.data + show.note(show.nocount(result.rule)).data)  # the scale's mark, explained
+
+
+def record(result: GovernanceResult, policy: DisclosurePolicy) -> object:
+    """The results JSON of the exercise: the shared self-assessment record with the axes, each axis's
+    scores left out where the report withholds them."""
+    from review.views import partners
+
+    axes = [a if policy.withhold(a.n, of=a.n) is None else {"axis": a.axis, "level": a.level, "withheld": True}
+            for a in result.axes]
+    return partners.record(result.base, policy, {"axes": axes, "mark": result.mark})
 
 
 def context_questions(result: GovernanceResult) -> HTML:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses.jar import JarResult
+from review.analyses.jar import UNCERTAIN_WORDS, JarResult
+from review.analyses.judgement import rag_sentence
 from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
@@ -23,19 +24,30 @@ def thresholds(result: JarResult) -> HTML:
     return common.rag_legend(result.green, result.red)
 
 
+def _items(result: JarResult) -> list:
+    return [(f.item.item_id, f.evidence, f.judgement) for f in result.findings]
+
+
 def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
-    """One card per finding in the source's order: its judgement, basis and uncertainty."""
+    """One card per finding in the source's order: its judgement, basis and uncertainty (withheld,
+    with its band, when it rests on a withheld figure)."""
     cards = []
     for f in result.findings:
         j = f.judgement
-        detail = common.uncertainty_text(j)
-        if j.disagreements:
-            detail += f"; {len(j.disagreements)} disagreement(s) between sources, listed below"
-        cards.append({"title": _title(f), "status": j.band, "value": common.judgement_text(j), "detail": detail,
-                      "label": common.BAND_LABELS[j.band]})
-    counts = result.rag_counts
-    head = show.note(f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green of "
-                     f"{len(result.findings)} findings (the workbook's bands, not Ofsted grades).")
+        band = common.shown_band(j, f.evidence, policy)
+        detail = common.uncertainty_text(j, f.evidence, policy)
+        stated = common.shown_disagreements(j, policy)
+        if detail == "c":
+            detail = "withheld: it rests on small numbers"
+        if stated:  # disagreements between sources (lines of evidence), not people
+            detail = show.nocount(f"{detail}; {len(stated)} disagreement(s) between sources, listed below")
+        withheld = band == common.WITHHELD
+        cards.append({"title": show.nocount(_title(f)), "status": "grey" if withheld else band,
+                      "value": "withheld (small numbers)" if withheld else common.judgement_text(j, band),
+                      "detail": detail, "label": common.BAND_LABELS["grey" if withheld else band]})
+    shown = common.shown_record(_items(result), policy)
+    head = show.note(show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
+                                  f"{len(result.findings)} findings (the workbook's bands, not Ofsted grades)."))
     return HTML(head.data + show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data)
 
 
@@ -54,15 +66,32 @@ def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
 
 
 def record(result: JarResult, policy: DisclosurePolicy) -> object:
-    """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded."""
+    """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded.
+
+    A published record holds what the report shows: a judgement resting on a withheld figure is
+    recorded as withheld (grey in ``rag_counts``), and the levels of lines that count people are
+    left out where they are withheld.
+    """
     from review.batch.results import record as _record
 
-    figures = {"rag_counts": result.rag_counts, "needs_action": list(result.needs_action),
-               "changes": list(result.changes), "confidence_level": result.confidence_level,
+    shown = common.shown_record(_items(result), policy)
+    bands = {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) for f in result.findings}
+    judged = [f for f in result.findings if common.uncertainty_text(f.judgement, f.evidence, policy) != "c"]
+    uncertain = [f for f in judged if f.judgement.band != "grey" and not f.judgement.firm]
+    figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
+               "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
-               "findings": [{"item": f.item.item_id, "band": f.judgement.band, "firm": f.judgement.firm,
-                             "basis": f.judgement.basis, "audits_needed": f.judgement.audits_needed,
-                             "evidence": [{"kind": ln.kind, "source": ln.source, "k": ln.k, "n": ln.n, "unit": ln.unit,
-                                           "band": ln.band, "change": ln.change.label} for ln in f.evidence]}
-                            for f in result.findings]}
-    return _record("jar_haringey", result.cycle, figures, headlines=list(result.headlines))
+               "findings": [_finding(f, bands[f.item.item_id], policy) for f in result.findings]}
+    headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'], withheld=shown['withheld'])}"),
+                 show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
+    return _record("jar_haringey", result.cycle, figures, headlines=headlines)
+
+
+def _finding(f, band: str, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FindingResult
+    withheld = band == common.WITHHELD
+    return {"item": f.item.item_id, "band": band, "firm": None if withheld else f.judgement.firm,
+            "basis": f.judgement.basis, "audits_needed": None if withheld else f.judgement.audits_needed,
+            "evidence": [{"kind": ln.kind, "source": ln.source, "unit": ln.unit}
+                         | ({"withheld": True} if common.withheld(ln, policy) else
+                            {"k": ln.k, "n": ln.n, "band": ln.band, "change": ln.change.label})
+                         for ln in f.evidence]}

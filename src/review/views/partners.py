@@ -11,7 +11,8 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses.partnership import SelfAssessmentResult
+from review.analyses.judgement import rag_sentence
+from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
@@ -24,25 +25,100 @@ def _label(i) -> str:  # noqa: ANN001 - an ItemResult
     return f"{indent}{i.item.item_id}. {i.item.text}"
 
 
+def _ratings(result: SelfAssessmentResult) -> int:
+    """How many ratings the items received in all (for the modal share)."""
+    return sum(i.ratings.raters for i in result.items if i.ratings is not None)
+
+
+def _raters(result: SelfAssessmentResult) -> int:
+    return max((i.ratings.raters for i in result.items if i.ratings is not None), default=0)
+
+
+def _raters_withheld(result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:
+    """Whether figures about the raters as a group are withheld: people (not agencies) rate, and
+    fewer than the policy's smallest group."""
+    return result.people_rate and policy.withhold(of=_raters(result)) is not None
+
+
+def _judged(result: SelfAssessmentResult) -> list:
+    """Items judged on their own evidence (headings summarised from sub-items are not counted)."""
+    return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
+
+
+def _bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
+    """Each item's band as the report may show it; a heading takes the worst shown band of its
+    sub-items, and is withheld with them unless a shown sub-item is red."""
+    bands = {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
+    for i in result.items:
+        if i.judgement is not None and i.judgement.basis == "its sub-items":
+            children = [bands[c.item.item_id] for c in result.items if c.item.parent == i.item.item_id
+                        and c.judgement is not None]
+            if common.WITHHELD in children and not (i.judgement.band == "red" and "red" in children):
+                bands[i.item.item_id] = common.WITHHELD
+    return bands
+
+
+def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[str]:
+    """The analysis's headlines as the report may show them, marked where they hold no count: items
+    by band (withheld judgements apart); the weakest item and the raters' agreement unless they are
+    figures about too few people."""
+    shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
+    out = [show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
+                        f"{len(_judged(result))} {JUDGED_WORDS}")]  # items, not people
+    rest = list(result.headlines[1:])
+    if result.weakest.kind in ("weakest", "tied", "all equal") and rest:
+        line, n = rest.pop(0), _raters(result)
+        if not result.people_rate or policy.withhold(round(result.weakest.value * n), of=n) is None:
+            out.append(show.nocount(line))  # item ids and a share of a shown group (or of organisations)
+    if result.agreement is not None and rest and not _raters_withheld(result, policy):
+        out.append(show.nocount(rest.pop(0)))  # coefficients and shares of pairs
+    return out
+
+
 def summary(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:
     """The headline sentences and the band legend."""
-    items = "".join(f"<li>{html.escape(h)}</li>" for h in result.headlines)
+    items = "".join(f"<li {show.NOCOUNT}>{html.escape(h)}</li>" if isinstance(h, show.NoCount) else
+                     f"<li>{html.escape(h)}</li>" for h in _headlines(result, policy))
     return HTML(f"<ul>{items}</ul>" + common.rag_legend(result.green, result.red).data)
+
+
+def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - an ItemResult
+    """'median Good, range Good to Outstanding; 4 of 4 rate it Good or better'; people's ratings in a
+    published report: withheld for a small group, and never the range (one person's own score)."""
+    r = i.ratings
+    good = "7 or more" if result.numeric else "Good or better"
+    if not (result.people_rate and policy.suppress):
+        # organisations' ratings, or an internal report: scale positions and counts of agencies
+        return show.nocount(f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}")
+    if policy.withhold(r.good, of=r.raters):
+        return "c"
+    return show.nocount(f"median {r.median}; {r.good} of {r.raters} rate it {good}")  # checked just above
+
+
+def _heading_note(i, result: SelfAssessmentResult, bands: dict) -> str:  # noqa: ANN001 - an ItemResult
+    """How a heading is summarised; the sub-items' bands only when none is withheld."""
+    children = [c.item.item_id for c in result.items if c.item.parent == i.item.item_id and c.judgement is not None]
+    if any(bands[c] == common.WITHHELD for c in children):
+        return show.nocount(f"Summarised from its sub-items ({', '.join(children)}): the worst band, withheld "
+                            "where a sub-item's is.")
+    return show.nocount(i.note)  # item ids and their bands
 
 
 def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
     """Every item of the source in its order: ratings, evidence, judgement, uncertainty and change."""
     rows = []
-    good = "7 or more" if result.numeric else "Good or better"
+    bands = _bands(result, policy)
     for i in result.items:
-        rated = ""
-        if i.ratings is not None and i.ratings.raters:
-            r = i.ratings
-            rated = (f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}")
+        rated = _ratings_text(i, result, policy) if i.ratings is not None and i.ratings.raters else ""
         lines = common.evidence_rows(_label(i), i.evidence, i.judgement, policy)
-        lines[0]["Ratings"] = rated or (i.note if i.judgement is None or not i.evidence else "")
-        if i.judgement is not None and i.judgement.basis == "its sub-items":
-            lines[0]["Evidence"] = i.note
+        heading = i.judgement is not None and i.judgement.basis == "its sub-items"
+        note = _heading_note(i, result, bands) if heading else show.nocount(i.note)
+        lines[0]["Ratings"] = rated or (note if i.judgement is None or not i.evidence else "")
+        if heading:
+            lines[0]["Evidence"] = note
+            lines[0]["Judgement"] = common.judgement_text(i.judgement, bands[i.item.item_id])
+            if bands[i.item.item_id] == common.WITHHELD:
+                lines[0]["Uncertainty"] = "c"
         if i.judgement is None:
             lines[0]["Evidence"], lines[0]["Judgement"] = "a question the exercise asks: discussed, not scored", "not judged"
         rows += lines
@@ -57,29 +133,38 @@ def disagreements(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTM
 
 
 def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
-    """Every coefficient with its reading in words, and why they differ when they do."""
+    """Every coefficient with its reading in words, and why they differ when they do.
+
+    When people rate and they are fewer than the policy's smallest group, a published report
+    withholds the agreement (a figure about too few people) and says so.
+    """
     a = result.agreement
     if a is None:
         return show.note("Fewer than two raters: agreement cannot be measured.")
+    if _raters_withheld(result, policy):
+        return show.note(show.nocount(f"The raters' agreement is withheld: figures about fewer than {policy.min_group} "
+                                      "people are not published (the internal report gives it)."))
     rows = []
     for name, reading in (("Percent agreement (pairs of raters giving the same rating)", a.percent),
                           (f"{a.ac.result.method} ({a.ac.result.weights} weights): preferred, robust to prevalence",
                            a.ac), (f"{a.alpha.result.method}", a.alpha)):
         res = reading.result
-        value = show.agreement_text(res, common.NO_CHILDREN)
+        value = show.nocount(show.agreement_text(res, common.NO_CHILDREN))  # n: the items rated
         words = "; ".join(f"{b.scale}: {b.label}" for b in reading.readings) if name[0] != "P" else ""
         rows.append({"Measure": name, "Value": value, "In words (Gwet's benchmarking, 95% sure)": words or
                      "raw agreement, not corrected for chance"})
     table = show.table(pd.DataFrame(rows), caption="Agreement between the raters across the items", uid=uid)
-    extra = show.note(a.explanation).data if a.explanation else ""
-    return HTML(table.data + show.note(a.headline + ".").data + extra)
+    total = _ratings(result)
+    modal = not result.people_rate or policy.withhold(round(a.modal_share * total), of=total) is None
+    extra = show.note(show.nocount(a.explanation)).data if a.explanation and modal else ""
+    return HTML(table.data + show.note(show.nocount(a.headline + ".")).data + extra)
 
 
 def divergence(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
     """Each rater's generosity (pseudonyms): internal reports only."""
     if policy.suppress or result.divergence is None:
         return show.note("Individual raters' ratings and generosity are not shown in a published report; the "
-                         "aggregate above is.")
+                         "raters' aggregates are, where they are not withheld.")
     d = result.divergence
     frame = pd.DataFrame({"Rater": d["rater"], "More favourable than the others by (steps)":
                           d["mean_difference"].map(lambda v: f"{v:+.2f}"),
@@ -88,20 +173,39 @@ def divergence(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: s
 
 
 def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict | None = None) -> object:
-    """Results JSON: the contract keys, every item's judgement and the agreement (no individual rater published)."""
+    """Results JSON: the contract keys, every item's judgement and the agreement (no individual rater published).
+
+    A published record holds what the report shows: judgements resting on withheld figures are
+    recorded as withheld (grey in ``rag_counts``), and people's ratings and agreement are left out
+    where they are withheld.
+    """
     from review.batch.results import record as _record
 
-    figures = {"rag_counts": result.rag_counts, "needs_action": list(result.needs_action),
-               "changes": list(result.changes), "confidence_level": result.confidence_level,
-               "items": [{"item": i.item.item_id, "band": i.judgement.band if i.judgement else None,
-                          "firm": i.judgement.firm if i.judgement else None,
+    shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
+    bands = _bands(result, policy)
+    people = result.people_rate and policy.suppress
+    hidden = _raters_withheld(result, policy)
+    figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
+               "changes": shown["changes"], "confidence_level": result.confidence_level,
+               "items": [{"item": i.item.item_id, "band": bands[i.item.item_id] if i.judgement else None,
+                          "firm": i.judgement.firm if i.judgement and bands[i.item.item_id] != common.WITHHELD else None,
                           "basis": i.judgement.basis if i.judgement else None,
-                          "ratings": i.ratings} for i in result.items],
-               "weakest": result.weakest,
-               "agreement": None if result.agreement is None else {
+                          "ratings": _ratings_record(i.ratings, people, hidden, policy)} for i in result.items],
+               "weakest": None if hidden else result.weakest,
+               "agreement": None if result.agreement is None or hidden else {
                    "percent": result.agreement.percent.result, "ac": result.agreement.ac.result,
                    "alpha": result.agreement.alpha.result, "prevalence_paradox": result.agreement.prevalence_paradox,
                    "modal_share": result.agreement.modal_share}} | dict(extra or {})
     if not policy.suppress and result.divergence is not None:
         figures["divergence"] = result.divergence
-    return _record(result.framework, result.cycle, figures, headlines=list(result.headlines))
+    return _record(result.framework, result.cycle, figures, headlines=_headlines(result, policy))
+
+
+def _ratings_record(r, people: bool, hidden: bool, policy: DisclosurePolicy) -> object:  # noqa: ANN001 - ItemRatings
+    """An item's ratings for the results JSON: people's in a published record only as the page shows
+    them (never the range, one person's own score; nothing for a small group)."""
+    if r is None or not people:
+        return r
+    if hidden or policy.withhold(r.good, of=r.raters):
+        return None
+    return {"item_id": r.item_id, "raters": r.raters, "good": r.good, "median": r.median}

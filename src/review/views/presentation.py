@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,6 +34,8 @@ __all__ = [
     "figure",
     "framework_status",
     "headline_cards",
+    "item_ids",
+    "marked_li",
     "new_figure",
     "nocount",
     "summary_list",
@@ -68,6 +71,27 @@ def _escape(text: object) -> str:
     """Escaped text, wrapped in a marked span when it is :class:`NoCount`."""
     body = html.escape(str(text))
     return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
+
+
+_ITEM_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]+[0-9]+(?:\.[0-9]+)*(?![A-Za-z0-9])")
+
+
+def item_ids(text: object) -> str:
+    """Escaped HTML of a sentence about items, each item's id (``L4.2``, ``J01``, ``NI67``) marked as
+    not a count; every other number in it stays subject to the publication check.
+
+    >>> item_ids("L4.2: red on independent evidence")
+    '<span data-review-nocount>L4.2</span>: red on independent evidence'
+    """
+    return _ITEM_ID.sub(lambda m: f"<span {NOCOUNT}>{m.group(0)}</span>", html.escape(str(text)))
+
+
+def marked_li(text: object) -> str:
+    """A list item, marked as a whole when the text is :class:`NoCount` (a headline recorded as such),
+    else with its item ids marked (:func:`item_ids`)."""
+    if isinstance(text, NoCount):
+        return f"<li {NOCOUNT}>{html.escape(text)}</li>"
+    return f"<li>{item_ids(text)}</li>"
 
 
 RAG_COLOURS = {"green": "#1e7b34", "amber": "#a35f00", "red": "#b3261e", "grey": "#555555"}
@@ -383,9 +407,9 @@ def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str =
             continue
         ran = name in results
         title = (f'<a href="{html.escape(name)}.html">{html.escape(fw.title)}</a>' if ran else html.escape(fw.title))
-        marked = set(results.get(name, {}).get("nocount_headlines", []))
-        lines = "".join(f"<li{' ' + NOCOUNT if i in marked else ''}>{html.escape(h)}</li>"
-                        for i, h in enumerate(results.get(name, {}).get("headlines", [])))
+        from review.batch.judgements import marked_headlines
+
+        lines = "".join(marked_li(h) for h in marked_headlines(results.get(name, {})))
         rows.append(f"<tr><td>{title}</td><td>{'Reported' if ran else 'Not run this cycle'}</td>"
                     f"<td><ul>{lines}</ul></td></tr>")
     return HTML('<table id="T_framework_status"><caption>Framework reports this cycle</caption><thead><tr>'
@@ -398,5 +422,5 @@ def summary_list(results: Mapping[str, Mapping[str, Any]], key: str, *, empty: s
     items = []
     for name, fw in FRAMEWORKS.items():
         for entry in results.get(name, {}).get("figures", {}).get(key, []) or []:
-            items.append(f"<li><strong>{html.escape(fw.title)}</strong>: {html.escape(str(entry))}</li>")
+            items.append(f"<li><strong>{html.escape(fw.title)}</strong>: {item_ids(entry)}</li>")
     return HTML(f"<ul>{''.join(items)}</ul>" if items else f"<p>{html.escape(empty)}</p>")
