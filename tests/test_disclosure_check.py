@@ -210,14 +210,16 @@ def test_a_strong_key_is_accepted(root, tmp_path, monkeypatch):
 
 # --- a run that leaks mid-pipeline publishes a failure page and exits 1 -------------------------
 
-def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch):
+@pytest.mark.parametrize("plant", ["<p>Case C100123: n=2 (2 of 40 children)</p>",  # pseudonyms and suppression forgotten
+                                   "<table><tr><td>Seen alone</td><td>2</td></tr></table>"])  # a small count alone
+def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch, plant):
     import review.batch.html_export as export
     from review.cli import main
 
     real = export.export_report
 
-    def leaky(nb, **kw):  # a view that forgot suppression and pseudonyms
-        return real(nb, **kw).replace("</body>", "<p>Case C100123: n=2 (2 of 40 children)</p></body>")
+    def leaky(nb, **kw):
+        return real(nb, **kw).replace("</body>", plant + "</body>")
 
     monkeypatch.setattr(export, "export_report", leaky)
     out = tmp_path / "out"
@@ -228,7 +230,7 @@ def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch):
     page = (folder / "gose_performance.html").read_text(encoding="utf-8")
     assert "must not be used" in page
     assert "C100123" not in page
-    assert "n=2" not in page
+    assert "n=2" not in page and "Seen alone" not in page
     ids = raw_identifiers(root / "data" / "demo")
     for path in folder.rglob("*"):
         if path.is_file():

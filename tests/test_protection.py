@@ -143,8 +143,6 @@ def test_real_data_without_a_key_stops_the_run(root, tmp_path, capsys):
 
 # --- the checker --------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 15 open: the framework views do not yet mark every number that is "
-                   "not a count, nor withhold every small count of people (review check-report lists them)")
 def test_published_demo_reports_pass_the_check(demo_run, root):
     code, folder = demo_run
     assert code == 0  # the publication gate passed every page: none was replaced by a failure page
@@ -255,8 +253,8 @@ def test_exports_neutralise_formulas(tmp_path):
 
 
 def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, root):
-    # What the publish gate blocks today: the demo run publishes every report, and none of its
-    # files holds a raw reference, the key, an external URL, code or a pseudonym.
+    # The demo run publishes every report, and none of its files holds a raw reference, the key,
+    # an external URL, code, a pseudonym or an unmarked small number.
     from review.protection.publish_gate import BLOCKING_KINDS
 
     code, folder = demo_run

@@ -24,13 +24,11 @@ __all__ = ["guard_staging", "value_free_error", "withheld_page"]
 _OWN_MESSAGES = {"Timeout", "NoResults", "DisclosureCheck"}
 
 
-BLOCKING_KINDS = frozenset({"raw identifier", "pseudonymisation key", "external URL", "code cell", "pseudonym"})
-"""What stops a page being published. ``small count`` (a number from 1 to the threshold that the
-page does not mark as other than a count) is reported by ``review check-report`` but does not yet
-block publishing: the framework views written this round do not yet mark every non-count number
-or withhold every small count of people, so the strict rule would replace every demo report
-(issue 15 stays open until they do; `tests/test_protection.py` holds the strict expectation as a
-strict xfail that fails the day the views are clean)."""
+BLOCKING_KINDS = frozenset({"raw identifier", "pseudonymisation key", "external URL", "code cell", "pseudonym",
+                            "small count"})
+"""What stops a page being published: every kind of finding ``review check-report`` makes in a
+page of the run's audience, a number from 1 to the threshold that the page does not mark as
+other than a count (``small count``) included."""
 
 
 def value_free_error(error: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -60,7 +60,7 @@ def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     if not rows:
         return show.note(f"No action was open at the end of {result.cycle}.")
     counts = pd.DataFrame([[s.ageing[b] for b in AGE_BANDS] for s in rows], index=[_source(s.source) for s in rows],
-                          columns=list(AGE_BANDS))
+                          columns=[show.nocount(b) for b in AGE_BANDS])  # ages, not counts
     shown = suppress_table(counts, policy, totals=False)
     return show.table(shown, caption="Ageing of open actions: whole cycles since the cycle each was raised in",
                       uid="actions_ageing", policy=policy, index=True, counts=True)
@@ -99,7 +99,8 @@ def red_items(result: ActionsResult, policy: DisclosurePolicy, *, framework: str
         frame.insert(0, "Report", [_source(r.framework) for r in items for _ in (r.actions or (None,))])
     missing = _no_register(result)
     table = show.table(frame, caption=f"Red items in {result.cycle} and what is being done about them",
-                       uid=f"actions_red_{framework or 'all'}", policy=policy)
+                       uid=f"actions_red_{framework or 'all'}", policy=policy,
+                       nocount=["Report", "Item", "Red for", "Due", "Status", "Flag"])  # ids, ages and dates
     return HTML((missing.data if missing is not None else "") + table.data)
 
 
@@ -115,7 +116,7 @@ def flagged(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     frame = pd.DataFrame([[_source(r.framework), r.item_id, r.text, f"{r.red_cycles} cycles"] for r in result.flagged],
                          columns=["Report", "Item", "The source's words", "Red for"])
     return show.table(frame, caption="FLAGGED: red for two or more cycles without an open action",
-                      uid="actions_flagged", policy=policy)
+                      uid="actions_flagged", policy=policy, nocount=["Report", "Item", "Red for"])
 
 
 def scr(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
@@ -125,7 +126,8 @@ def scr(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     frame = pd.DataFrame([[a.item, a.action, a.owner_role, a.cycle_raised, a.due_date.isoformat(), _status(a)]
                           for a in result.scr],
                          columns=["Review", "Action", "Owner (role)", "Raised", "Due", "Status"])
-    return show.table(frame, caption="Serious case review (SCR) action plans", uid="actions_scr", policy=policy)
+    return show.table(frame, caption="Serious case review (SCR) action plans", uid="actions_scr", policy=policy,
+                      nocount=["Review", "Raised", "Due", "Status"])  # review ids, cycles and dates
 
 
 def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:

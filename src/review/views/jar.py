@@ -34,7 +34,7 @@ def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
     cards = []
     for f in result.findings:
         j = f.judgement
-        band = common.shown_band(j, f.evidence, policy)
+        band = common.shown_band(j, f.evidence, policy) or "grey"  # every finding is judged
         detail = common.uncertainty_text(j, f.evidence, policy)
         stated = common.shown_disagreements(j, policy)
         if detail == "c":
@@ -75,7 +75,7 @@ def record(result: JarResult, policy: DisclosurePolicy) -> object:
     from review.batch.results import record as _record
 
     shown = common.shown_record(_items(result), policy)
-    bands = {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) for f in result.findings}
+    bands = {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
     judged = [f for f in result.findings if common.uncertainty_text(f.judgement, f.evidence, policy) != "c"]
     uncertain = [f for f in judged if f.judgement.band != "grey" and not f.judgement.firm]
     figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],

@@ -201,7 +201,8 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         Columns whose numbers are not counts (dates, days late, grade positions, percentages):
         their cells are marked :data:`NOCOUNT`, as is any cell holding :class:`NoCount` text.
         ``review check-report`` flags every other number from 1 to the threshold in a published
-        page, so a column of counts is never listed here.
+        page, so a column of counts is never listed here. A column *heading* that is
+        :class:`NoCount` text (an age band, "2 cycles") is marked in the same way.
 
     Returns
     -------
@@ -223,6 +224,10 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     if counts:
         styler = styler.set_table_attributes('class="review-counts"')
     body = styler.to_html()
+    for i, column in enumerate(frame.columns):  # a heading such as "2 cycles" names an age, not a count
+        if isinstance(column, NoCount):
+            heading = f'id="T_{uid}_level0_col{i}"'
+            body = body.replace(heading, f"{heading} {NOCOUNT}", 1)
     if isinstance(caption, NoCount):
         body = body.replace("<caption>", f"<caption {NOCOUNT}>", 1)
     if policy is not None:
