@@ -165,12 +165,12 @@ def test_audit_programme_on_final_grades_and_the_boundary():
 
 def test_judgement_lines_and_their_uncertainty():
     # 41/50 = 0.82 >= 0.80: green; Wilson 95% 0.692 to 0.902 crosses 0.80, so uncertain
-    assert judge_rate(proportion_ci(41, 50, method="wilson")) == ("green", True)
-    assert judge_rate(proportion_ci(33, 50, method="wilson"))[0] == "amber"  # 0.66: between 0.65 and 0.80
-    assert judge_rate(proportion_ci(32, 50, method="wilson"))[0] == "red"  # 0.64 < 0.65
+    assert judge_rate(proportion_ci(41, 50, method="wilson"), green=0.8, red=0.65) == ("green", True)
+    assert judge_rate(proportion_ci(33, 50, method="wilson"), green=0.8, red=0.65)[0] == "amber"  # 0.66: between 0.65 and 0.80
+    assert judge_rate(proportion_ci(32, 50, method="wilson"), green=0.8, red=0.65)[0] == "red"  # 0.64 < 0.65
     # 980/1000 = 0.98; Wilson 0.969 to 0.987 lies above both lines: certain
-    assert judge_rate(proportion_ci(980, 1000, method="wilson")) == ("green", False)
-    assert judge_rate(None) == ("no evidence", False)
+    assert judge_rate(proportion_ci(980, 1000, method="wilson"), green=0.8, red=0.65) == ("green", False)
+    assert judge_rate(None, green=0.8, red=0.65) == ("no evidence", False)
 
 
 def test_return_status():
@@ -211,7 +211,7 @@ def _evidence():
 
 def test_every_item_in_order_with_delivery_evidence_and_judgement():
     ev = _evidence()
-    ctx = Context(SimpleNamespace(confidence_level=0.95), ev, DisclosurePolicy(audience="internal"), "2009-Q4",
+    ctx = Context(SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65), ev, DisclosurePolicy(audience="internal"), "2009-Q4",
                   "2009-Q3")
     r = gose_result(ctx)
     assert r.period == "October to December 2009 (Q3 of 2009/10)"
@@ -252,12 +252,27 @@ def test_every_item_in_order_with_delivery_evidence_and_judgement():
     assert ("G01", "red", "amber", "better") in r.changes
 
 
+def test_rates_are_judged_against_the_frameworks_rag_parameters():
+    ev = _evidence()
+    strict = SimpleNamespace(confidence_level=0.95, rag_green=0.9, rag_red=0.85)
+    r = gose_result(Context(strict, ev, DisclosurePolicy(audience="internal"), "2009-Q4", "2009-Q3"))
+    g01 = next(i for i in r.items if i.item == "G01")
+    # 16/20 = 0.80 < 0.85 = rag_red: red (green under the default 0.80), whatever the late return adds
+    assert g01.judgement == "red"
+    assert "green at 90% or more, red below 85%" in g01.reason
+    from review.config.declarations import validate_values
+    from review.config.frameworks import FRAMEWORKS
+
+    with pytest.raises(ValueError, match="rag_red"):
+        validate_values({"rag_green": 0.6, "rag_red": 0.7}, FRAMEWORKS["gose_performance"].params, "gose_performance")
+
+
 def test_a_published_report_withholds_a_judgement_on_a_small_sample():
     from review.views.gose import record, shown_judgement
 
     ev = _evidence()
     pol = DisclosurePolicy(audience="published")
-    r = gose_result(Context(SimpleNamespace(confidence_level=0.95), ev, pol, "2009-Q4", "2009-Q3"))
+    r = gose_result(Context(SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65), ev, pol, "2009-Q4", "2009-Q3"))
     g03 = next(i for i in r.items if i.item == "G03")
     assert shown_judgement(g03, pol) == "withheld"  # 1 of 4 files would be revealed by "red"
     figures = record(r, pol).payload["figures"]
@@ -311,7 +326,7 @@ def test_expenditure_quarter_year_to_date_and_forecast():
 
 
 def test_allegations_against_staff_in_time():
-    from review.analyses.gose import _allegations
+    from review.analyses.gose import Rules, _allegations
 
     rows = [  # ref, cycle, referral, outcome, concluded
         ("L1", "2009-Q4", D(2009, 10, 1), "unfounded", D(2009, 10, 21)),  # 20 days: in time
@@ -320,7 +335,7 @@ def test_allegations_against_staff_in_time():
         ("L4", "2009-Q4", D(2009, 12, 1), "ongoing", None),  # still open at the end of December
     ]
     t = pd.DataFrame(rows, columns=["allegation_ref", "cycle", "referral_date", "outcome", "concluded_date"])
-    e = _allegations(_only({"lado_allegations": t}), "2009-Q4", 0.95)
+    e = _allegations(_only({"lado_allegations": t}), "2009-Q4", Rules(level=0.95, green=0.8, red=0.65))
     m = {x.label: x for x in e.measures}
     rate = m["Allegations concluded within 30 days of referral"]
     assert (rate.count, rate.of) == (2, 3)  # L1 and L3 of the three concluded in October-December

@@ -6,8 +6,9 @@ report shows, for every item of the framework in the source's order (quoted in
 
 Judgement rules (declared here, once):
 
-- a proportion is green at or above ``GREEN_AT`` (80%), red below ``RED_BELOW`` (65%), amber
-  between; it is flagged ``uncertain`` when its interval crosses either line;
+- a proportion is green at or above the ``rag_green`` parameter (80% by default), red below
+  ``rag_red`` (65%), amber between (:class:`Rules`); it is flagged ``uncertain`` when its
+  interval crosses either line;
 - a return that was due this cycle and is missing makes the item red; a late one at least amber;
 - regulated services: red when any is overdue for inspection or graded Inadequate;
 - workforce: vacancy rate green at or below 10% of establishment, red above 15%;
@@ -44,10 +45,28 @@ from review.stats.sample_draw import tier_coverage
 from review.stats.sampling import ProportionResult, proportion_ci
 from review.stats.spc import ControlChart, p_chart
 
-__all__ = ["ALLEGATION_DAYS", "GREEN_AT", "RED_BELOW", "GoseResult", "ItemResult", "Measure", "ReturnStatus",
+__all__ = ["ALLEGATION_DAYS", "GoseResult", "ItemResult", "Measure", "ReturnStatus", "Rules",
            "gose_result", "judge_rate", "return_status", "schedule"]
 
-GREEN_AT, RED_BELOW = 0.80, 0.65
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds a proportion is judged against, from the framework's parameters.
+
+    Attributes
+    ----------
+    level : float
+        Confidence level of every interval (``confidence_level``).
+    green : float
+        Green at or above this proportion (``rag_green``).
+    red : float
+        Red below this proportion (``rag_red``), amber between.
+    """
+
+    level: float
+    green: float
+    red: float
 VACANCY_GREEN, VACANCY_RED = 0.10, 0.15
 OVERSPEND_GREEN, OVERSPEND_RED = 0.01, 0.03
 ALLEGATION_DAYS = 30
@@ -227,14 +246,15 @@ def return_status(due: dt.date, delivered: dt.date | None) -> tuple[str, int]:
     return ("on time", 0) if days <= 0 else ("late", days)
 
 
-def judge_rate(estimate: ProportionResult | None, *, higher_is_better: bool = True) -> tuple[str, bool]:
+def judge_rate(estimate: ProportionResult | None, *, green: float, red: float,
+               higher_is_better: bool = True) -> tuple[str, bool]:
     """Green, amber or red for a proportion, and whether its interval crosses a judgement line.
 
     Examples
     --------
-    >>> judge_rate(proportion_ci(41, 50, method="wilson"))  # 82%; Wilson 69% to 90% crosses 80%
+    >>> judge_rate(proportion_ci(41, 50, method="wilson"), green=0.8, red=0.65)  # 82%; 69% to 90% crosses 80%
     ('green', True)
-    >>> judge_rate(proportion_ci(30, 50, method="wilson"))[0]  # 60% < 65%
+    >>> judge_rate(proportion_ci(30, 50, method="wilson"), green=0.8, red=0.65)[0]  # 60% < 65%
     'red'
     """
     if estimate is None:
@@ -244,8 +264,8 @@ def judge_rate(estimate: ProportionResult | None, *, higher_is_better: bool = Tr
         p, lo, hi = 1 - p, 1 - ci.high, 1 - ci.low
     else:
         lo, hi = ci.low, ci.high
-    judgement = "green" if p >= GREEN_AT else ("red" if p < RED_BELOW else "amber")
-    crosses = any(lo < line <= hi for line in (GREEN_AT, RED_BELOW))
+    judgement = "green" if p >= green else ("red" if p < red else "amber")
+    crosses = any(lo < line <= hi for line in (green, red))
     return judgement, crosses
 
 
@@ -276,53 +296,57 @@ class _Evidence:
 _NONE = _Evidence((), "", "no evidence", "")
 
 
-def _rate_item(label: str, k: int, n: int, level: float, source: str, extra: tuple[Measure, ...] = (),
+def _rate_item(label: str, k: int, n: int, rules: Rules, source: str, extra: tuple[Measure, ...] = (),
                unit: str = "") -> _Evidence:
-    est = _prop(k, n, level)
+    est = _prop(k, n, rules.level)
     if est is None:
         return _Evidence(extra, f"no rows in {source} this cycle", "no evidence", "")
-    j, unsure = judge_rate(est)
+    j, unsure = judge_rate(est, green=rules.green, red=rules.red)
     return _Evidence((Measure(label, k, n, est, unit=unit), *extra), source, j,
-                     f"{label}: green at {GREEN_AT:.0%} or more, red below {RED_BELOW:.0%}", unsure, ((k, n),))
+                     f"{label}: {_lines(rules)}", unsure, ((k, n),))
 
 
-def _user_feedback(ev: Evidence, cycle: str, level: float) -> _Evidence:
+def _user_feedback(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
     t = _cycle(ev, "user_feedback", cycle)
     extra = tuple(Measure(f"{g}: positive", int(x["positive"].sum()), int(x["responses"].sum()),
-                          _prop(x["positive"].sum(), x["responses"].sum(), level))
+                          _prop(x["positive"].sum(), x["responses"].sum(), rules.level))
                   for g, x in t.groupby("group", sort=False))
     adv = t[t["source"] == "advocacy service"]
     extra += (Measure("Through the advocacy service: positive", int(adv["positive"].sum()), int(adv["responses"].sum()),
-                      _prop(adv["positive"].sum(), adv["responses"].sum(), level)),)
+                      _prop(adv["positive"].sum(), adv["responses"].sum(), rules.level)),)
     return _rate_item("Children and families positive about the service", int(t["positive"].sum()),
-                      int(t["responses"].sum()), level, "user_feedback", extra)
+                      int(t["responses"].sum()), rules, "user_feedback", extra)
 
 
-def _staff_feedback(ev: Evidence, cycle: str, level: float) -> _Evidence:
+def _staff_feedback(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
     t = _cycle(ev, "staff_feedback", cycle)
     extra = (Measure("Staff who answered", int(t["responses"].sum()), int(t["invited"].sum()),
-                     _prop(t["responses"].sum(), t["invited"].sum(), level), unit="staff"),)
-    return _rate_item("Staff positive", int(t["positive"].sum()), int(t["responses"].sum()), level,
+                     _prop(t["responses"].sum(), t["invited"].sum(), rules.level), unit="staff"),)
+    return _rate_item("Staff positive", int(t["positive"].sum()), int(t["responses"].sum()), rules,
                       "staff_feedback", extra, unit="staff")
 
 
-def _case_files(prog: AuditProgramme) -> _Evidence:
+def _lines(rules: Rules) -> str:
+    return f"green at {100 * rules.green:g}% or more, red below {100 * rules.red:g}%"
+
+
+def _case_files(prog: AuditProgramme, rules: Rules) -> _Evidence:
     planned, done = sum(t.planned for t in prog.tiers), sum(min(t.done, t.planned) for t in prog.tiers)
     est = prog.random_final
     measures = [Measure("Quota audits done", done, planned, unit="audits")]
     if est is not None:
         measures.append(Measure("Randomly sampled files Good or better (final grades)", est.k, est.n, est))
-    j, unsure = judge_rate(est)
+    j, unsure = judge_rate(est, green=rules.green, red=rules.red)
     quota = "green" if planned and done >= 0.9 * planned else ("amber" if planned else "no evidence")
     return _Evidence(tuple(measures), "audits (random sample, final grades after moderation); programme", _worst(j, quota),
-                     "files Good or better on final grades (green at 80%, red below 65%); quota done below 90% is amber",
+                     f"files Good or better on final grades ({_lines(rules)}); quota done below 90% is amber",
                      unsure, ((est.k, est.n),) if est is not None else ())
 
 
-def _pooled(counts: tuple[CriterionCounts, ...], label: str, level: float, source: str) -> _Evidence:
+def _pooled(counts: tuple[CriterionCounts, ...], label: str, rules: Rules, source: str) -> _Evidence:
     yes, n = sum(c.yes for c in counts), sum(c.yes + c.no for c in counts)
     extra = tuple(Measure(c.label, c.yes, c.yes + c.no, c.rate, unit="audits") for c in counts)
-    return _rate_item(label, yes, n, level, source, extra, unit="audits")
+    return _rate_item(label, yes, n, rules, source, extra, unit="audits")
 
 
 def _supervision(pooled: _Evidence, audits: pd.DataFrame, frame: pd.DataFrame) -> _Evidence:
@@ -338,28 +362,28 @@ def _supervision(pooled: _Evidence, audits: pd.DataFrame, frame: pd.DataFrame) -
                      pooled.judgement, pooled.reason, pooled.uncertain, pooled.basis)
 
 
-def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], level: float) -> _Evidence:
-    parts = [_pooled(cp, "Child protection conferences: criteria met", level, "audits (iro, CP)"),
-             _pooled(lac, "Looked-after children's reviews: criteria met", level, "audits (iro, LAC)")]
+def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], rules: Rules) -> _Evidence:
+    parts = [_pooled(cp, "Child protection conferences: criteria met", rules, "audits (iro, CP)"),
+             _pooled(lac, "Looked-after children's reviews: criteria met", rules, "audits (iro, LAC)")]
     measures = tuple(m for p in parts for m in p.measures[:1])
     return _Evidence(measures, "audits of type iro, child protection conferences and LAC reviews apart",
                      _worst(*(p.judgement for p in parts)), "the worse of conferences and reviews",
                      any(p.uncertain for p in parts), tuple(b for p in parts for b in p.basis))
 
 
-def _complaints(ev: Evidence, cycle: str, level: float) -> _Evidence:
+def _complaints(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
     c, comp = _cycle(ev, "complaints", cycle), _cycle(ev, "compliments", cycle)
     extra = (Measure("Complaints received", int(c["received"].sum()), unit="complaints"),
              Measure("Compliments received", int(comp["compliments"].sum()), unit="compliments") if len(comp) else None)
     return _rate_item("Complaints responded to in time", int(c["responded_in_time"].sum()), int(c["received"].sum()),
-                      level, "complaints; compliments", tuple(m for m in extra if m is not None), unit="complaints")
+                      rules, "complaints; compliments", tuple(m for m in extra if m is not None), unit="complaints")
 
 
-def _fostering(ev: Evidence, cycle: str, level: float) -> _Evidence:
+def _fostering(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
     t = _cycle(ev, "private_fostering", cycle)
     extra = (Measure("Private fostering arrangements known at the end of the cycle", int(t["arrangements_open"].sum())),)
     return _rate_item("Notifications visited within 7 working days", int(t["visited_in_time"].sum()),
-                      int(t["notifications"].sum()), level, "private_fostering", extra)
+                      int(t["notifications"].sum()), rules, "private_fostering", extra)
 
 
 def _inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
@@ -380,7 +404,7 @@ def _inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
     return latest, _Evidence(measures, "regulated_services", j, "red when any service is overdue or graded Inadequate")
 
 
-def _allegations(ev: Evidence, cycle: str, level: float) -> _Evidence:
+def _allegations(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
     t = ev.table("lado_allegations")
     if t.empty:
         return _NONE
@@ -397,7 +421,7 @@ def _allegations(ev: Evidence, cycle: str, level: float) -> _Evidence:
     if referred.empty and done.empty:
         return _NONE
     return _rate_item(f"Allegations concluded within {ALLEGATION_DAYS} days of referral",
-                      sum(d <= ALLEGATION_DAYS for d in days), len(days), level, "lado_allegations", extra,
+                      sum(d <= ALLEGATION_DAYS for d in days), len(days), rules, "lado_allegations", extra,
                       unit="allegations")
 
 
@@ -492,12 +516,12 @@ def _indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, t
                                            "green when all indicators with a target meet it, red when fewer than half do")
 
 
-def _liaison(ev: Evidence, cycle: str, level: float) -> _Evidence:
+def _liaison(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
     t = _cycle(ev, "liaison_feedback", cycle)
     extra = (Measure("Liaison meetings held", len(t), unit="meetings"),
              Measure("Concerns raised", int(t["concerns_raised"].sum()), unit="concerns"))
     return _rate_item("Concerns raised at liaison meetings resolved", int(t["concerns_resolved"].sum()),
-                      int(t["concerns_raised"].sum()), level, "liaison_feedback", extra, unit="concerns")
+                      int(t["concerns_raised"].sum()), rules, "liaison_feedback", extra, unit="concerns")
 
 
 def _returns(ev: Evidence, cycle: str) -> dict[str, tuple[ReturnStatus, ...]]:
@@ -512,6 +536,7 @@ def _returns(ev: Evidence, cycle: str) -> dict[str, tuple[ReturnStatus, ...]]:
 
 def _items(ctx: Context, cycle: str) -> tuple[tuple[ItemResult, ...], dict]:
     ev, level = ctx.evidence, ctx.params.confidence_level
+    rules = Rules(level=level, green=ctx.params.rag_green, red=ctx.params.rag_red)
     audits = ev.table("audits")
     audits = audits[audits["cycle"] == cycle]
     frame = ev.table("frame")
@@ -537,16 +562,16 @@ def _items(ctx: Context, cycle: str) -> tuple[tuple[ItemResult, ...], dict]:
     finance, fin = _finance(ev, cycle)
     indicators, charts, ni = _indicators(ev, cycle, level)
     evidence = {
-        "G01": _user_feedback(ev, cycle, level), "G02": _staff_feedback(ev, cycle, level),
-        "G03": _case_files(prog) if prog else _NONE,
-        "G04": _supervision(_pooled(supervision, "Supervision criteria met", level, "audits (supervision)"),
+        "G01": _user_feedback(ev, cycle, rules), "G02": _staff_feedback(ev, cycle, rules),
+        "G03": _case_files(prog, rules) if prog else _NONE,
+        "G04": _supervision(_pooled(supervision, "Supervision criteria met", rules, "audits (supervision)"),
                             audits, frame[frame["cycle"] == cycle]),
-        "G05": _iro(iro_cp, iro_lac, level), "G06": _complaints(ev, cycle, level), "G07": _fostering(ev, cycle, level),
+        "G05": _iro(iro_cp, iro_lac, rules), "G06": _complaints(ev, cycle, rules), "G07": _fostering(ev, cycle, rules),
         "G08": insp,
         "G09": _Evidence((), "delivery from gose_returns; the actions register holds the plans' actions", "no evidence", ""),
-        "G10": _allegations(ev, cycle, level), "G11": wf, "G12": fin, "G13": ni,
+        "G10": _allegations(ev, cycle, rules), "G11": wf, "G12": fin, "G13": ni,
         "G14": _Evidence((), "gose_returns (the annual report's delivery)", "no evidence", ""),
-        "G15": _liaison(ev, cycle, level),
+        "G15": _liaison(ev, cycle, rules),
     }
     due = _returns(ev, cycle)
     year_back = cycle_range(previous_cycle(cycle, 3), previous_cycle(cycle))

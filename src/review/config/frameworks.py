@@ -67,6 +67,11 @@ FRAMEWORKS: dict[str, Framework] = {
             notebook="gose_performance.ipynb",
             purpose="Every return of the framework, the case-file audit programme by tier with moderation and "
             "precision, supervision and IRO audits, complaints, NI 59-68, workforce and spend.",
+            params=(
+                Param("rag_green", "probability", 0.8, "a rate is green when its measured level is at least this"),
+                Param("rag_red", "probability", 0.65, "a rate is red when its measured level is below this",
+                      below="rag_green"),
+            ),
         ),
         Framework(
             name="jar_haringey",
@@ -88,7 +93,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "their own audits and training compliance, a judgement per issue, and the agencies' agreement.",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
-                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this"),
+                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",
+                      below="rag_green"),
             ),
         ),
         Framework(
@@ -99,7 +105,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "LSCB's own records and audits, a judgement per item, and how far the agencies agree.",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
-                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this"),
+                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",
+                      below="rag_green"),
             ),
         ),
         Framework(
@@ -110,7 +117,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "0-10 scores, their agreement, and the context questions the exercise asks.",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
-                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this"),
+                Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",
+                      below="rag_green"),
             ),
         ),
         Framework(

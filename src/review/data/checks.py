@@ -48,7 +48,7 @@ three (two) years after. ``audit_date`` must
 fall inside its cycle (checked in ``_audits``). ``docs/data.md`` states the same windows."""
 
 
-def _p(problems: list[DataProblem], file: str, row: object, column: str | None, value: object, message: str) -> None:
+def _p(problems: list[DataProblem], file: str, row: int, column: str | None, value: object, message: str) -> None:
     problems.append(DataProblem(file, int(row), column, None if value is None else shown(str(value)), message))
 
 
@@ -97,7 +97,7 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
     if "criteria" in tables:
         declared = {str(r["criterion"]).strip().lower().replace(" ", "_"): r["scale_id"]
                     for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
-    _grades(audits, file, "grade_scale", {"overall_grade": None} | {c: declared.get(c) for c in criteria},
+    _grades(audits, file, "grade_scale", dict[str, str | None]({"overall_grade": None}) | {c: declared.get(c) for c in criteria},
             scales, problems)
     records = audits.to_dict("records")
     for row in records:

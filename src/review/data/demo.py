@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -75,13 +76,13 @@ NI59_SHIFT = ("2009-Q2", 0.62, 0.79)
 
 def _grade(latent: np.ndarray) -> np.ndarray:
     """Positions in GRADES (0 = Outstanding) of latent scores."""
-    return 3 - np.searchsorted(np.asarray(CUTS), latent)
+    return np.asarray(3 - np.searchsorted(np.asarray(CUTS), latent))
 
 
 def _expected_position(mean: np.ndarray, sd: float) -> np.ndarray:
     """E[position] of a grade read from latent ~ N(mean, sd)."""
     above = [stats.norm.sf((c - mean) / sd) if sd > 0 else (mean > c).astype(float) for c in CUTS]
-    return 3 - sum(above)
+    return np.asarray(3 - sum(above))
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
@@ -108,8 +109,8 @@ class _World:
         self.last_audit: dict[str, dt.date] = {}
         self.next_case, self.next_audit = 100001, 1
 
-    def _staff(self) -> list[dict]:
-        staff = []
+    def _staff(self) -> list[dict[str, Any]]:
+        staff: list[dict[str, Any]] = []
         for i, (team, service) in enumerate(self.teams, start=1):
             staff.append({"staff_id": f"ATM{i:02d}", "tier": "ATM", "team": team, "service": service})
             staff.append({"staff_id": f"TM{i:02d}", "tier": "TM", "team": team, "service": service})
@@ -399,7 +400,7 @@ def _workforce_finance(rng: np.random.Generator, cycles: tuple[str, ...]) -> tup
     return workforce, finance, training, complaints
 
 
-GRADE_SCALES = (
+GRADE_SCALES: tuple[tuple[str, tuple[str, ...], set[str], set[str]], ...] = (
     ("ofsted_2008", GRADES, {"Outstanding", "Good"}, set()),
     ("ofsted_2013", ("Outstanding", "Good", "Requires improvement", "Inadequate"), {"Outstanding", "Good"}, set()),
     ("satisfactory_2008", ("Outstanding", "Good", "Satisfactory", "Inadequate"), {"Outstanding", "Good"}, set()),
@@ -519,7 +520,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
             sid: [x for x in labels if x not in na][-1] for sid, labels, _, na in GRADE_SCALES}), demo_actions.ACTION_COLUMNS),
     }
     files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
-    truth = {
+    ground: dict[str, object] = {
         "gose": gose_truth,
         "seed": seed,
         "cycles": list(world.cycles),
@@ -535,7 +536,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
                  "auditor reads latent + leniency + N(0, noise_sd). expected_difference is E[moderator position - "
                  "auditor position] in grade steps for that pair (positive: the auditor was more generous).",
     }
-    files["ground_truth.json"] = json.dumps(truth, indent=1, sort_keys=True) + "\n"
+    files["ground_truth.json"] = json.dumps(ground, indent=1, sort_keys=True) + "\n"
     files["SYNTHETIC_DEMO_DATA.txt"] = (
         "Synthetic demo data written by `review demo-data`. No real child, case, worker or council is\n"
         "described. Identifiers here are pseudonymised with the fixed demo key, which is not a secret;\n"

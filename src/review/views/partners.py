@@ -63,7 +63,7 @@ def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[s
     by band (withheld judgements apart); the weakest item and the raters' agreement unless they are
     figures about too few people."""
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
-    out = [show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
+    out: list[str] = [show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
                         f"{len(_judged(result))} {JUDGED_WORDS}")]  # items, not people
     rest = list(result.headlines[1:])
     if result.weakest.kind in ("weakest", "tied", "all equal") and rest:
