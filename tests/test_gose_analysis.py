@@ -343,3 +343,21 @@ def test_allegations_against_staff_in_time():
     assert m["Concluded this cycle: substantiated"].count == 1
     assert m["Open at the end of the cycle"].count == 1
     assert e.judgement == "amber"  # 2/3 = 0.667: between 0.65 and 0.80
+
+
+def test_the_directors_single_audit_cannot_be_recovered_from_the_tier_table():
+    from review.analyses.gose_audits import TierResult
+    from review.views.gose import hidden_tiers
+
+    def tier(code, auditors, planned, done, first, final, changed):
+        return TierResult(code, code, auditors, planned, done, first, final, changed)
+
+    tiers = [tier("ATM", 12, 36, 33, 13, 13, 9), tier("TM", 12, 72, 58, 33, 32, 9),
+             tier("SM", 12, 36, 30, 12, 12, 6), tier("DCS", 1, 1, 1, 0, 0, 0)]
+    # DCS: 1 auditor, 1 audit (1 <= 5) -> withheld whole, its zeros too. The headline shows the
+    # programme's totals (done 33 + 58 + 30 + 1 = 122), so DCS alone would be 122 - 121: the
+    # smallest other tier by audits done (SM, 30) is withheld with it.
+    assert hidden_tiers(tiers, DisclosurePolicy(audience="published")) == {"DCS", "SM"}
+    assert hidden_tiers(tiers, DisclosurePolicy(audience="internal")) == set()
+    # every tier large: nothing withheld
+    assert hidden_tiers(tiers[:3], DisclosurePolicy(audience="published")) == set()

@@ -253,11 +253,20 @@ class SuppressionRegistry:
         self.policy = policy
         self._hidden: dict[str, set[str]] = {}
 
-    def table(self, name: str, counts: pd.DataFrame, *, margin: str, totals: bool = True) -> pd.DataFrame:
+    def table(self, name: str, counts: pd.DataFrame, *, margin: str, totals: bool = True,
+              totals_elsewhere: bool = False) -> pd.DataFrame:
         """Suppress a table of counts whose rows are categories of ``margin`` (tiers, teams...).
 
         Rows already hidden by an earlier table on the same margin keep being hidden; rows this
         table hides are recorded for the tables that follow (and for :meth:`count`).
+        ``totals_elsewhere``: the column totals are published in another part of the report (a
+        headline over every tier), so a single hidden row would be its total minus the shown
+        rows; the row with the smallest first column is then hidden too.
+
+        >>> reg = SuppressionRegistry(DisclosurePolicy())
+        >>> done = pd.DataFrame({"Done": [33, 58, 11, 2]}, index=["ATM", "TM", "SM", "DCS"])
+        >>> reg.table("programme", done, margin="tier", totals=False, totals_elsewhere=True)["Done"].tolist()
+        ['33', '58', 'c', 'c']
         """
         out = suppress_table(counts, self.policy, totals=totals)
         hidden = self._hidden.setdefault(margin, set())
@@ -267,6 +276,10 @@ class SuppressionRegistry:
         for label in body:
             if (totals and out.loc[label, "Total"] == "c") or (not totals and (out.loc[label] == "c").any()):
                 hidden.add(str(label))
+        shown_rows = [label for label in body if str(label) not in hidden]
+        if totals_elsewhere and len(body) - len(shown_rows) == 1 and shown_rows:
+            first = counts.columns[0]
+            hidden.add(str(min(shown_rows, key=lambda label: float(counts.loc[label, first]))))
         whole = [label for label in body if str(label) in hidden]
         for label in whole:  # zeros beside a hidden cell would say where it is
             out.loc[label] = "c"

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
 
 from review.analyses.gose import GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
+from review.analyses.gose_audits import TIER_NAMES, CriterionCounts, TierResult
 from review.config.framework_items import GOSE_PMF_TITLE
-from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.protection.disclosure import DisclosurePolicy, SuppressionRegistry, suppressed_rate
 from review.views import presentation as show
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
@@ -142,17 +143,40 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_items", policy=policy)
 
 
+_TIER_COLUMNS = ("Auditors", "Quota", "Done", "Good or better, first grade", "Good or better, final grade",
+                 "Grade changed by moderation")
+
+
+def hidden_tiers(tiers: Sequence[TierResult], policy: DisclosurePolicy) -> set[str]:
+    """Tiers whose whole row a published report withholds.
+
+    A tier with any count from 1 to the threshold (auditors, quota, done, Good or better on first
+    or final grades, changed by moderation) is withheld whole, zeros included (a zero beside a
+    withheld cell says where it is). The report's headline gives the programme's totals, so one
+    withheld tier would be the total minus the others: a second (the smallest by audits done)
+    is withheld with it (:meth:`~review.protection.disclosure.SuppressionRegistry.table`).
+    """
+    counts = pd.DataFrame([[t.done, t.auditors, t.planned, t.first_good, t.final_good, t.changed] for t in tiers],
+                          index=[t.tier for t in tiers],
+                          columns=["done", "auditors", "planned", "first_good", "final_good", "changed"])
+    registry = SuppressionRegistry(policy)
+    registry.table("gose_tiers", counts, margin="tier", totals=False, totals_elsewhere=True)
+    return registry.hidden_margins("tier")
+
+
 def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Quota against audits done per tier, first against final grades, themed audits apart, moderation."""
     a = result.audits
     if a is None:
         return show.note("No case-file audits this cycle.")
-    rows = [{"Tier": f"{t.name} ({t.tier})", "Auditors": _count(t.auditors, "staff", policy),
-             "Quota": _count(t.planned, "audits", policy),
-             "Done": _count(t.done, "audits", policy),
-             "Good or better, first grade": show.rate_text(t.first_good, t.done, policy),
-             "Good or better, final grade": show.rate_text(t.final_good, t.done, policy),
-             "Grade changed by moderation": _count(t.changed, "audits", policy) if t.done else "z"}
+    hidden = hidden_tiers(a.tiers, policy)
+    rows = [({"Tier": f"{t.name} ({t.tier})"} | dict.fromkeys(_TIER_COLUMNS, "c") if t.tier in hidden else
+             {"Tier": f"{t.name} ({t.tier})", "Auditors": _count(t.auditors, "staff", policy),
+              "Quota": _count(t.planned, "audits", policy),
+              "Done": _count(t.done, "audits", policy),
+              "Good or better, first grade": show.rate_text(t.first_good, t.done, policy),
+              "Good or better, final grade": show.rate_text(t.final_good, t.done, policy),
+              "Grade changed by moderation": _count(t.changed, "audits", policy) if t.done else "z"})
             | ({} if policy.suppress else {"Who is below quota (pseudonym)": ", ".join(t.below_quota)}) for t in a.tiers]
     parts = [show.table(pd.DataFrame(rows), caption="Case-file audit programme by tier", uid="gose_tiers", policy=policy)]
     if a.themed:
