@@ -308,3 +308,46 @@ def test_fast_path_still_names_values_outside_categories():
         ag.cohen_kappa(np.array([[1.0, 2.0], [7.0, 1.0]]), categories=[1, 2, 3])
     with pytest.raises(ParameterError, match=r"not in `categories`: \[2.5\]"):
         ag.cohen_kappa(np.array([[1.0, 2.5], [2.0, 1.0]]), categories=[1, 2, 3])
+
+
+# --- survivors of the mutation run on _estimators.py (docs/testing.md) --------------------------
+
+def test_stacked_tables_give_each_tables_own_kappa():
+    # The bootstrap passes a stack of tables, shape (B, q, q); each must keep its own margins.
+    # [[20, 5], [10, 15]], n = 50: p_a = 35/50 = 0.7; rows 0.5, 0.5; columns 0.6, 0.4;
+    #   p_e = 0.5*0.6 + 0.5*0.4 = 0.5; kappa = 0.2/0.5 = 0.4
+    # [[30, 2], [8, 10]], n = 50: p_a = 40/50 = 0.8; rows 0.64, 0.36; columns 0.76, 0.24;
+    #   p_e = 0.4864 + 0.0864 = 0.5728; kappa = 0.2272/0.4272 = 0.531835...
+    from review.stats.agreement._estimators import chance_corrected_tables
+
+    stack = np.array([[[20, 5], [10, 15]], [[30, 2], [8, 10]]], dtype=float)
+    pa, pe, kappa = chance_corrected_tables(stack, np.eye(2), scott=False)
+    np.testing.assert_allclose(pa, [0.7, 0.8])
+    np.testing.assert_allclose(pe, [0.5, 0.5728])
+    np.testing.assert_allclose(kappa, [0.4, 0.2272 / 0.4272])
+
+
+def test_cohen_kappa_interval_uses_t_with_n_minus_1_degrees_of_freedom():
+    # irrCAC (Gwet), kappa2.table: lcb <- coeff - stderr * qt(1 - (1 - conflev)/2, n - 1), the
+    # Student t interval with n - 1 degrees of freedom used throughout Gwet (2014), Handbook of
+    # Inter-Rater Reliability, 4th ed.
+    from scipy.stats import t as student_t
+
+    pairs = [(0, 0)] * 20 + [(0, 1)] * 5 + [(1, 0)] * 10 + [(1, 1)] * 15  # the first table above
+    r = ag.cohen_kappa(np.array(pairs))
+    assert r.statistic == pytest.approx(0.4)
+    half = student_t.ppf(0.975, 49) * r.standard_error  # 50 units: 49 degrees of freedom
+    assert r.confidence_interval.low == pytest.approx(0.4 - half, rel=1e-12)
+    assert r.confidence_interval.high == pytest.approx(0.4 + half, rel=1e-12)
+
+
+def test_no_unit_rated_twice_gives_nan_not_an_error():
+    # Every unit rated once: no pair of ratings, so observed agreement is undefined (NaN), as a
+    # single unit leaves the variance undefined (n(n-1) = 0).
+    from review.stats.agreement._estimators import _observed, _variance
+
+    counts = np.array([[1, 0], [0, 1], [1, 0]], dtype=float)
+    _, two, _, pa = _observed(counts, np.eye(2))
+    assert not two.any()
+    assert np.isnan(pa)
+    assert np.isnan(_variance(np.array([0.3]), 0.3, 1))
