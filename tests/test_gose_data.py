@@ -164,7 +164,7 @@ def _ctx(evidence, cycle):
     from review.config.cycles import previous_cycle
     from review.protection.disclosure import DisclosurePolicy
 
-    return Context(SimpleNamespace(confidence_level=0.95), evidence, DisclosurePolicy(audience="internal"), cycle,
+    return Context(SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65), evidence, DisclosurePolicy(audience="internal"), cycle,
                    previous_cycle(cycle))
 
 
