@@ -361,3 +361,19 @@ def test_the_directors_single_audit_cannot_be_recovered_from_the_tier_table():
     assert hidden_tiers(tiers, DisclosurePolicy(audience="internal")) == set()
     # every tier large: nothing withheld
     assert hidden_tiers(tiers[:3], DisclosurePolicy(audience="published")) == set()
+
+
+def test_the_headline_card_reads_as_a_sentence_without_first_grades():
+    from dataclasses import replace
+
+    from review.views.gose import headlines
+
+    pol = DisclosurePolicy(audience="internal")
+    params = SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65)
+    r = gose_result(Context(params, _evidence(), pol, "2009-Q4", "2009-Q3"))
+    assert r.audits is not None
+    assert "First auditors&#x27; grades gave" in headlines(r, pol).data
+    bare = replace(r, audits=replace(r.audits, random_first=None))
+    page = headlines(bare, pol).data
+    assert "First auditors" not in page
+    assert "The interval allows for the sample" in page

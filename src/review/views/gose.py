@@ -101,8 +101,8 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       "status": {"withheld": "grey", "no evidence": "grey"}.get(
                           shown_judgement(by_id["G03"], policy), shown_judgement(by_id["G03"], policy)),
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
-                      "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; "
-                                 if first is not None else "") + "the interval "
+                      "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the "
+                                 if first is not None else "The ") + "interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
     for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != "withheld"][:5]:
