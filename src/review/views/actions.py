@@ -47,7 +47,7 @@ def overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
                           index=[_source(s.source) for s in result.by_source],
                           columns=["Open", "of which overdue", "Completed this cycle"])
     shown = suppress_table(counts, policy, totals=False)
-    return show.table(shown, caption=f"Actions at the end of {result.cycle} ({result.as_of.isoformat()}), by source",
+    return show.table(shown, caption=show.nocount(f"Actions at the end of {result.cycle} ({result.as_of.isoformat()}), by source"),
                       uid="actions_overview", policy=policy, index=True, counts=True)
 
 

@@ -47,7 +47,8 @@ def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
 
 def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     """One measure as text, withheld where the policy says so; a measure counting no person or case
-    (services, indicators, meetings) is :class:`~review.views.presentation.NoCount` text."""
+    (services, indicators, meetings) or giving a value (money, FTE, days, a share) is
+    :class:`~review.views.presentation.NoCount` text."""
     if m.unit in _PLAIN_UNITS and m.count is not None:
         return show.nocount(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""))
     if m.of is not None:
@@ -60,7 +61,7 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     text = {"share": lambda: show.pct(v), "FTE": lambda: f"{v:,.1f} FTE", "days": lambda: f"{v:,.1f} days",
             "£": lambda: ("+" if "ariance" in m.label and v > 0 else "") + show.currency(v)}.get(
                 m.unit, lambda: f"{v:,.1f}")()
-    return f"{m.label}: {text}"
+    return show.nocount(f"{m.label}: {text}")  # a value (money, FTE, days, a share), not a count
 
 
 def _measures_text(measures, pol: DisclosurePolicy, tail: str = "") -> str:  # noqa: ANN001 - Measures
@@ -92,7 +93,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     cards = [{"title": show.nocount(f"{GOSE_PMF_TITLE}: {len(result.items)} items"), "status": "red" if rag["red"] else (
         "amber" if rag["amber"] else "green"),
         "value": show.nocount(", ".join(f"{n} {k}" for k, n in rag.items())),  # items, not people
-        "detail": f"{result.period}."}]
+        "detail": show.nocount(f"{result.period}.")}]  # months and a quarter
     a = result.audits
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
@@ -109,7 +110,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         i = by_id[key]
         cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
                       "value": _measures_text(i.measures[:1], policy) or f"return {i.delivery}",
-                      "detail": dict(result.actions)[key]})
+                      "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the rule's thresholds
     return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
 
 
