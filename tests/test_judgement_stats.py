@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from review.analyses.judgement import (
+    SELF,
     Change,
+    Disagreement,
     EvidenceLine,
+    ItemJudgement,
+    Rates,
     band_of,
     classify_change,
     judge_rate,
     rag_counts,
+    rag_sentence,
     triangulate,
     weakest,
 )
@@ -95,10 +102,10 @@ def test_change_is_improved_or_worse_only_beyond_chance():
     assert classify_change(4, 5, None, None, confidence_level=0.95).label == "no comparison"
 
 
-def _line(kind, k, n, unit="files", forced=""):
+def _line(kind, k, n, unit="files", forced="", source=None):
     none = Change("no comparison", None)
     j = judge_rate(k, n, green=0.8, red=0.65, confidence_level=0.95) if n else None
-    return EvidenceLine(kind, kind, k, n, unit, j, none, "note" if forced else "", forced)
+    return EvidenceLine(kind, source or kind, k, n, unit, j, none, "note" if forced else "", forced)
 
 
 def test_self_assessment_alone_never_makes_an_item_green():
@@ -149,3 +156,205 @@ def test_headline_ties_and_all_equal():
 
 def test_rag_counts_have_every_band():
     assert rag_counts(["red", "amber", "amber", "grey"]) == {"red": 1, "amber": 2, "green": 0, "grey": 1}
+
+
+# --- Mutation-testing follow-up: every rule below changes what a report says. -------------------
+# Wilson's interval (Wilson 1927; Newcombe 1998, Stat Med 17:857, method 3): with z = 1.959964 (95%), z^2 = 3.841459,
+# centre = (p + z^2/2n) / (1 + z^2/n), half = z / (1 + z^2/n) * sqrt(p(1-p)/n + z^2/4n^2).
+# Audits in all (normal approximation, as review.stats.sampling.sample_size): ceil(z^2 p(1-p) / d^2),
+# d the distance from p to the nearest threshold the interval crosses; with a caseload N,
+# ceil(z^2 N p(1-p) / (d^2 N + z^2 p(1-p))) (the clinical-audit formula).
+
+
+def test_a_band_whose_interval_reaches_red_and_green_can_be_any_band():
+    # 1 of 2 = 50%: centre = (0.5 + 3.8415/4) / (1 + 3.8415/2) = 0.5;
+    # half = 1.96/2.9208 * sqrt(0.125 + 3.8415/16) = 0.6711 * 0.6042 = 0.4055 -> 0.0945 to 0.9055.
+    # Red (50% < 65%) with the top of the interval green: amber lies between, so all three bands.
+    # Thresholds crossed: 0.65 (0.15 away) and 0.8 (0.30 away): 3.8415*0.25/0.15^2 = 42.7 -> 43, 41 more.
+    j = judge_rate(1, 2, green=0.8, red=0.65, confidence_level=0.95)
+    assert (j.band, j.firm, j.possible, j.audits_needed) == ("red", False, ("red", "amber", "green"), 41)
+
+
+def test_at_least_one_more_audit_when_the_normal_approximation_is_already_met():
+    # 36 of 40 = 90%: centre = (0.9 + 0.04802) / 1.09604 = 0.86495;
+    # half = 1.95996/1.09604 * sqrt(0.09/40 + 3.8415/6400) = 1.78823 * 0.05339 = 0.09547 -> 0.7695 to 0.9604.
+    # Green, but the interval reaches amber. d = 0.9 - 0.8 = 0.1: 3.8415*0.09/0.01 = 34.6 -> 35 in all,
+    # fewer than the 40 done, yet Wilson's interval still crosses 80%: "about 1 more", never 0 or 2.
+    j = judge_rate(36, 40, green=0.8, red=0.65, confidence_level=0.95)
+    assert (j.band, j.firm, j.possible, j.audits_needed) == ("green", False, ("amber", "green"), 1)
+
+
+def test_the_confidence_level_reaches_the_interval():
+    # 28 of 40 at 80% (z = 1.281552, z^2 = 1.642374): centre = (0.7 + 0.020530) / 1.041059 = 0.692112;
+    # half = 1.281552/1.041059 * sqrt(0.21/40 + 1.642374/6400) = 1.231009 * 0.074205 = 0.091348
+    # -> 0.6008 to 0.7835: reaches red, not green (at 95% it reaches both: judge_rate's doctest).
+    # d = 0.05: 1.642374*0.21/0.0025 = 137.96 -> 138 in all, 98 more.
+    j = judge_rate(28, 40, green=0.8, red=0.65, confidence_level=0.8)
+    assert (j.band, j.possible, j.audits_needed) == ("amber", ("red", "amber"), 98)
+    assert j.result.confidence_interval.low == pytest.approx(0.6008, abs=1e-4)
+    assert j.result.confidence_interval.high == pytest.approx(0.7835, abs=1e-4)
+
+
+def test_a_known_caseload_narrows_the_interval_and_the_audits_needed():
+    # 28 of 40 from a caseload of 100: z^2 scaled by (N - n)/(N - 1) = 60/99 -> 3.841459*0.606061 = 2.328157.
+    # centre = (0.7 + 2.328157/80) / (1 + 2.328157/40) = 0.729102 / 1.058204 = 0.689000;
+    # half = 1.525830/1.058204 * sqrt(0.00525 + 2.328157/6400) = 1.441904 * 0.074925 = 0.108034
+    # -> 0.5810 to 0.7970: red or amber, never green. d = 0.05 to red;
+    # 3.841459*100*0.21 / (0.0025*100 + 3.841459*0.21) = 80.6706 / 1.056706 = 76.3 -> 77 in all, 37 more.
+    j = judge_rate(28, 40, green=0.8, red=0.65, confidence_level=0.95, population=100)
+    assert (j.band, j.possible, j.audits_needed) == ("amber", ("red", "amber"), 37)
+    assert j.result.confidence_interval.low == pytest.approx(0.5810, abs=1e-4)
+    assert j.result.confidence_interval.high == pytest.approx(0.7970, abs=1e-4)
+
+
+def test_a_caseload_smaller_than_the_sample_is_ignored():
+    # 40 audited of a caseload given as 30: the caseload is wrong, so no finite population correction:
+    # as without one (judge_rate's doctest: 54.6% to 81.9%, all three bands, 323 - 40 = 283 more).
+    j = judge_rate(28, 40, green=0.8, red=0.65, confidence_level=0.95, population=30)
+    assert (j.band, j.possible, j.audits_needed) == ("amber", ("red", "amber", "green"), 283)
+
+
+def test_change_uses_the_reports_confidence_level():
+    # Newcombe (1998) Table II example (d), 5/56 against 0/29: at 95% -0.0381 to 0.1926, no clear change.
+    # At 80% (z = 1.281552, z^2 = 1.642374), method 10: Wilson for 5/56: centre = (0.089286 + 0.014664)
+    # / 1.029328 = 0.100988, half = 1.245046 * sqrt(0.0014520 + 0.0001309) = 0.049548 -> l1 = 0.051440;
+    # Wilson upper for 0/29: z^2/(n + z^2) = 1.642374/30.642374 = 0.053597.
+    # L = 0.089286 - sqrt((0.089286 - 0.051440)^2 + 0.053597^2) = 0.089286 - 0.065612 = 0.0237 > 0: improved.
+    assert classify_change(5, 56, 0, 29, confidence_level=0.95).label == "no clear change"
+    change = classify_change(5, 56, 0, 29, confidence_level=0.8)
+    assert change.label == "improved"
+    assert change.difference.confidence_level == 0.8
+    assert change.difference.confidence_interval.low == pytest.approx(0.0237, abs=1e-4)
+
+
+def test_an_improved_or_worse_change_keeps_its_interval():
+    # Newcombe (1998) Table II example (a): 56/70 - 48/80, 0.0524 to 0.3339. Swapping the two cycles
+    # negates the difference and its limits (method 10 is symmetric): -0.3339 to -0.0524, worse.
+    up = classify_change(56, 70, 48, 80, confidence_level=0.95)
+    down = classify_change(48, 80, 56, 70, confidence_level=0.95)
+    assert (up.label, down.label) == ("improved", "worse")
+    assert (up.difference.confidence_interval.low, up.difference.confidence_interval.high) == pytest.approx(
+        (0.0524, 0.3339), abs=5e-5)
+    assert (down.difference.confidence_interval.low, down.difference.confidence_interval.high) == pytest.approx(
+        (-0.3339, -0.0524), abs=5e-5)
+
+
+def test_rates_line_keeps_what_it_is_given():
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    # 3 of 4 is 75% (amber), but the forced band decides: red
+    forced = rates.line("LSCB records", "chair", (3, 4), None, "cycles", note="the chair is not independent",
+                        forced_band="red")
+    assert (forced.source, forced.note, forced.forced_band, forced.band) == (
+        "chair", "the chair is not independent", "red", "red")
+    plain = rates.line("audit", "plans", (28, 40), None, "files")
+    assert (plain.note, plain.forced_band) == ("", "")
+    # a sample, not a census: judge_rate's doctest, uncertain amber, 283 more
+    assert (plain.band, plain.judgement.firm, plain.judgement.audits_needed) == ("amber", False, 283)
+
+
+def test_a_census_line_is_exact_and_not_compared_by_sampling():
+    # 7 of all 10 agencies: no sampling error, the level is 70% exactly -> firm amber, no audits needed;
+    # a sampling interval for the change does not apply to a census: "no comparison".
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    line = rates.line("LSCB records", "agencies auditing", (7, 10), (5, 10), "agencies", census=True)
+    ci = line.judgement.result.confidence_interval
+    assert (ci.low, ci.high) == (0.7, 0.7)
+    assert (line.band, line.judgement.firm, line.judgement.audits_needed) == ("amber", True, None)
+    assert line.change == Change("no comparison", None)
+
+
+def test_disagreement_sentences_word_for_word():
+    audit = _line("audit", 28, 50, source="plans")  # 56%: red
+    managers = _line(SELF, 5, 5, "ratings", source="managers")  # 100%: green on its own
+    indicator = _line("indicator", 90, 100, "children", source="visits")  # 90%: green
+    j = triangulate([audit, indicator, managers])
+    first, second = j.disagreements
+    assert first.sentence() == ("Sources disagree: the self-assessment (managers) 100% is green but "
+                                "the audit (plans) 56% is red.")
+    # the best independent line against the worst
+    assert second.sentence() == "Sources disagree: the indicator (visits) 90% is green but the audit (plans) 56% is red."
+    # the deciding line's figure withheld: neither band is shown, only the direction
+    assert first.sentence(lambda ln: None if ln.kind == "audit" else "100%") == (
+        "Sources disagree: the self-assessment (managers) 100% and the audit (plans) fall in different bands, "
+        "the latter lower (figures withheld: small numbers).")
+    # the first figure withheld and the second shown: still no bands
+    assert first.sentence(lambda ln: None if ln.kind == SELF else "56%") == (
+        "Sources disagree: the self-assessment (managers) and the audit (plans) 56% fall in different bands, "
+        "the latter lower (figures withheld: small numbers).")
+
+
+def test_disagreement_says_higher_when_the_independent_line_is_better():
+    # managers 1 of 5 (20%, red) against audits 95 of 100 (green): the item follows the audits
+    audit = _line("audit", 95, 100, source="plans")
+    managers = _line(SELF, 1, 5, "ratings", source="managers")
+    (d,) = triangulate([managers, audit]).disagreements
+    assert d.sentence(lambda ln: None) == (
+        "Sources disagree: the self-assessment (managers) and the audit (plans) fall in different bands, "
+        "the latter higher (figures withheld: small numbers).")
+    assert Disagreement(audit, managers).sentence(lambda ln: None).endswith(
+        "the latter lower (figures withheld: small numbers).")
+
+
+def test_lines_without_evidence_are_ignored():
+    # 95 of 100: Wilson 0.888 to 0.978 (test above), firm green; the empty audit and self-assessment
+    # (n = 0: grey) neither lower the band nor disagree with it
+    j = triangulate([_line("audit", 0, 0), _line("indicator", 95, 100, "children"), _line(SELF, 0, 0, "ratings")])
+    assert j == ItemJudgement("green", True, "independent evidence", (), None)
+    assert triangulate([_line(SELF, 0, 0, "ratings")]) == ItemJudgement("grey", False, "no evidence", (), None)
+    assert triangulate([]) == ItemJudgement("grey", False, "no evidence", (), None)
+    # a self-assessment alone: capped at amber, nothing to disagree with
+    assert triangulate([_line(SELF, 5, 5, "ratings")]).disagreements == ()
+
+
+def test_a_forced_band_is_firm_whatever_its_rate():
+    # no independent chair: red, though its rate (95 of 100, firm green) alone would be green
+    j = triangulate([_line("LSCB records", 95, 100, "challenges", forced="red")])
+    assert (j.band, j.firm, j.audits_needed) == ("red", True, None)
+
+
+def test_one_amber_line_reaching_red_makes_the_item_uncertain():
+    # 720 of 1000: centre = (0.72 + 0.0019207)/1.0038415 = 0.71916, half = 1.95246 * 0.014232 = 0.02779
+    # -> 0.6914 to 0.7469: firm amber. 28 of 40 (doctest): amber, but its interval reaches red.
+    # The item is amber and not firm; settling it means settling 28/40: 283 more audits.
+    firm_amber, reaching_red = _line("audit", 720, 1000), _line("audit", 28, 40)
+    assert firm_amber.judgement.possible == ("amber",)
+    j = triangulate([firm_amber, reaching_red])
+    assert (j.band, j.firm, j.audits_needed) == ("amber", False, 283)
+
+
+# 5 of 6 = 83.3%: centre = (0.83333 + 0.32012)/1.64024 = 0.70322; half = 1.19492 * sqrt(0.023148 + 0.026677)
+# = 0.26673 -> 0.4365 to 0.9700: green, reaching red. Thresholds crossed 0.65 (0.1833 away) and 0.8
+# (0.0333 away): 3.841459 * 0.138889 / 0.033333^2 = 480.2 -> 481 in all, 475 more.
+
+
+def test_audits_to_settle_an_item_anchored_at_its_band():
+    # The item is amber (firm 720/1000 anchors it there); the green 5/6 could fall below amber, so it must
+    # be settled: 475 more of its files. The anchor needs none.
+    for anchor in (_line("audit", 720, 1000), _line("LSCB records", 0, 0, "cycles", forced="amber")):
+        j = triangulate([anchor, _line("audit", 5, 6)])
+        assert (j.band, j.firm, j.audits_needed) == ("amber", False, 475)
+
+
+def test_only_audited_files_can_be_extended_by_auditing():
+    # An indicator (children) or ratings cannot be settled by auditing more files: no figure is given.
+    # 28 of 40 children: amber, uncertain (doctest), but no "N more audits".
+    j = triangulate([_line("indicator", 28, 40, "children")])
+    assert (j.band, j.firm, j.audits_needed) == ("amber", False, None)
+    # anchored at amber, but the line that could fall below (5/6) is an indicator: no figure
+    j = triangulate([_line("LSCB records", 0, 0, "cycles", forced="amber"), _line("indicator", 5, 6, "children")])
+    assert (j.band, j.firm, j.audits_needed) == ("amber", False, None)
+
+
+def test_headline_for_one_item_none_and_missing_values():
+    one = weakest([("H1", 0.5)])
+    assert (one.kind, one.items, one.value) == ("weakest", ("H1",), 0.5)  # one item is not "all equal"
+    assert weakest([("H1", float("nan")), ("H2", 0.4)]).items == ("H2",)  # a missing value is not the lowest
+    none = weakest([("H1", float("nan"))])
+    assert (none.kind, none.items) == ("none", ())
+    assert math.isnan(none.value)
+
+
+def test_rag_sentence_without_grey():
+    # no grey key and no grey judgements: the sentence does not mention items without evidence
+    assert rag_sentence({"red": 1, "amber": 0, "green": 2}) == "1 red, 0 amber, 2 green"
+    assert rag_sentence({"red": 1, "amber": 0, "green": 2, "grey": 0}) == "1 red, 0 amber, 2 green"
