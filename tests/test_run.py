@@ -87,7 +87,8 @@ def test_a_failing_notebook_yields_a_failure_page_and_exit_1(tmp_path, monkeypat
         FRAMEWORKS, "broken", Framework("broken", "Broken report", str(tmp_path / "broken.ipynb"), "fails")
     )
     out = tmp_path / "out"
-    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet", "--jobs", "2"])
+    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet", "--jobs", "2",
+                 "--framework", "broken", "--framework", "governance", "--framework", "cycle_summary"])
     assert code == 1
     assert "FAILED: broken" in capsys.readouterr().err
     folder = out / "2009-Q4"
