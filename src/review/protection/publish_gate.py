@@ -99,8 +99,7 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
         kinds = [f.kind for f in findings]
         failed.setdefault(stem, []).extend(kinds)
         if path.suffix == ".html":
-            path.write_text(withheld_page(title=(titles or {}).get(stem, stem), cycle=params.cycle,
-                                          audience=audience, kinds=kinds), encoding="utf-8")
+            _write_failure_page(staging, stem, params, titles, audience, kinds)
         elif path.name == "manifest.json":
             path.write_text(json.dumps({"cycle": params.cycle, "status": "failed",
                                         "withheld": sorted(set(kinds))}, indent=2) + "\n", encoding="utf-8")
@@ -111,32 +110,43 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     out = []
     for o in outcomes:
         if run_wide and o.framework not in failed:  # the index or manifest leaked: the whole run fails
-            o = replace(o, status="failed", error={"cell": None, "ename": "DisclosureCheck",
-                                                   "evalue": "run files withheld: " + ", ".join(run_wide),
-                                                   "traceback": ""})
+            o = replace(o, status="failed", error=_disclosure_error("run files withheld: " + ", ".join(run_wide)))
         if o.framework in failed:
-            for sibling in (f"{o.framework}.results.json", f"{o.framework}.ipynb"):
-                (staging / sibling).unlink(missing_ok=True)
+            _drop_siblings(staging, o.framework)
             page = staging / f"{o.framework}.html"
             if not page.exists() or o.framework not in {p.name.split(".")[0] for p in found if p.suffix == ".html"}:
-                page.write_text(withheld_page(title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle,
-                                              audience=audience, kinds=failed[o.framework]), encoding="utf-8")
-            o = replace(o, status="failed", headlines=[],
-                        error={"cell": None, "ename": "DisclosureCheck",
-                               "evalue": "withheld before publication: " + ", ".join(sorted(set(failed[o.framework]))),
-                               "traceback": ""})
+                _write_failure_page(staging, o.framework, params, titles, audience, failed[o.framework])
+            o = replace(o, status="failed", headlines=[], error=_disclosure_error(
+                "withheld before publication: " + ", ".join(sorted(set(failed[o.framework])))))
         elif o.status != "ok":  # the notebook's own failure page quotes its exception, which can hold values
             safe = value_free_error(o.error) or {}
             where = f"code cell {safe['cell']}" if safe.get("cell") else "before any cell ran"
-            (staging / f"{o.framework}.html").write_text(withheld_page(
-                title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
-                kinds=[f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"
-                       + (f": {safe['evalue']}" if safe.get("ename") in _OWN_MESSAGES and safe.get("evalue") else "")],
-                heading="The report did not complete:"), encoding="utf-8")
+            _write_failure_page(staging, o.framework, params, titles, audience,
+                                [f"the notebook stopped at {where} with {safe.get('ename', 'an error')}"
+                                 + (f": {safe['evalue']}" if safe.get("ename") in _OWN_MESSAGES
+                                    and safe.get("evalue") else "")],
+                                heading="The report did not complete:")
             if audience == "published":
                 (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
         out.append(replace(o, error=value_free_error(o.error)))
     return out
+
+
+def _disclosure_error(evalue: str) -> dict[str, Any]:
+    """A value-free outcome error naming what the gate withheld."""
+    return {"cell": None, "ename": "DisclosureCheck", "evalue": evalue, "traceback": ""}
+
+
+def _write_failure_page(staging: Path, stem: str, params: Any, titles: dict[str, str] | None, audience: str,
+                        kinds: list[str], **heading: str) -> None:
+    (staging / f"{stem}.html").write_text(withheld_page(title=(titles or {}).get(stem, stem), cycle=params.cycle,
+                                                        audience=audience, kinds=kinds, **heading), encoding="utf-8")
+
+
+def _drop_siblings(staging: Path, framework: str) -> None:
+    """Remove a withheld report's results and executed notebook."""
+    for sibling in (f"{framework}.results.json", f"{framework}.ipynb"):
+        (staging / sibling).unlink(missing_ok=True)
 
 
 def _withhold_all(staging: Path, params: Any, outcomes: Sequence[Any], titles: dict[str, str] | None,
@@ -144,10 +154,6 @@ def _withhold_all(staging: Path, params: Any, outcomes: Sequence[Any], titles: d
     """Deny by default: when the evidence cannot be re-read to check the pages, nothing is published."""
     kind = "the evidence could not be read again to check the pages (it changed during the run)"
     for o in outcomes:
-        (staging / f"{o.framework}.html").write_text(withheld_page(
-            title=(titles or {}).get(o.framework, o.framework), cycle=params.cycle, audience=audience,
-            kinds=[kind]), encoding="utf-8")
-        for sibling in (f"{o.framework}.results.json", f"{o.framework}.ipynb"):
-            (staging / sibling).unlink(missing_ok=True)
-    return [replace(o, status="failed", headlines=[], error={"cell": None, "ename": "DisclosureCheck",
-                                                             "evalue": kind, "traceback": ""}) for o in outcomes]
+        _write_failure_page(staging, o.framework, params, titles, audience, [kind])
+        _drop_siblings(staging, o.framework)
+    return [replace(o, status="failed", headlines=[], error=_disclosure_error(kind)) for o in outcomes]

@@ -97,10 +97,9 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     a = result.audits
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
+        g03 = shown_judgement(by_id["G03"], policy)  # the item's band, unless it rests on figures too small to publish
         cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
-                      # the item's band, unless it rests on figures too small to publish
-                      "status": {"withheld": "grey", "no evidence": "grey"}.get(
-                          shown_judgement(by_id["G03"], policy), shown_judgement(by_id["G03"], policy)),
+                      "status": "grey" if g03 in ("withheld", "no evidence") else g03,
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
                       "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the "
                                  if first is not None else "The ") + "interval "
