@@ -222,6 +222,7 @@ def run_region(
     output_root: Path | None = None,
     timeout: float = 600.0,
     progress: Progress | None = None,
+    kernels: str = "warm",
 ) -> RegionSummary:
     """Run every authority x cycle x framework notebook on a Dask cluster and publish each authority-cycle.
 
@@ -243,6 +244,9 @@ def run_region(
         Seconds a notebook may run.
     progress : callable, optional
         Called as ``progress(label, outcome, done, total)`` after each task.
+    kernels : {"warm", "cold"}, default: ``"warm"``
+        ``warm``: each worker keeps its own spare kernels (:mod:`review.batch.kernels`), each used
+        for one notebook; ``cold``: papermill starts and shuts down a kernel per notebook.
 
     Returns
     -------
@@ -279,7 +283,7 @@ def run_region(
             for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
                 futures = []
                 for fw in wave:
-                    task = _task(fw, p, staging, timeout, produced, git, inputs)
+                    task = replace(_task(fw, p, staging, timeout, produced, git, inputs), kernels=kernels)
                     future = client.submit(run_notebook_task, task, authority.key, *first, pure=False,
                                            resources={KERNEL_RESOURCE: 1},
                                            key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -59,6 +59,7 @@ class NotebookTask:
     meta: dict[str, Any]
     threads: int = 1
     evidence_cache: str = ""
+    kernels: str = "warm"  # "warm": a pre-started kernel from this process's pool; "cold": papermill starts one
 
 
 @dataclass(frozen=True)
@@ -90,25 +91,20 @@ class RunSummary:
 
 _LIVE_KERNELS: list[Any] = []
 
+START_TIMEOUT = 120
+"""Seconds a kernel may take to start."""
+
+KERNEL_MODES = ("warm", "cold")
+"""``warm``: pre-started kernels with the imports done (the default); ``cold``: papermill starts
+and cleanly shuts down a kernel per notebook (the path before warm kernels, kept for comparison)."""
+
 
 def _kernel_manager_class() -> type:
     """A KernelManager on IPC transport with a unique connection file (papermill#511), remembered
     so that a notebook over its time limit can have its kernel stopped."""
-    from jupyter_client.manager import KernelManager
-    from jupyter_core.paths import jupyter_runtime_dir
+    from review.batch.kernels import ipc_kernel_manager_class
 
-    class IPCKernelManager(KernelManager):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kernel_id = str(uuid.uuid4())
-            runtime = jupyter_runtime_dir()
-            os.makedirs(runtime, exist_ok=True)
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("kernel_id", kernel_id)
-            kwargs.setdefault("connection_file", os.path.join(runtime, f"kernel-{kernel_id}.json"))
-            super().__init__(*args, **kwargs)
-            _LIVE_KERNELS.append(self)
-
-    return IPCKernelManager
+    return ipc_kernel_manager_class(_LIVE_KERNELS.append)
 
 
 def _stop_kernels() -> None:
@@ -121,15 +117,13 @@ def _stop_kernels() -> None:
 
 
 def _kill_live_kernels() -> None:
-    """Kill the kernels this process started, with their process groups (each kernel leads one)."""
+    """Kill the kernels this process started, with their process groups (each kernel leads one),
+    the spare warm kernels included."""
+    from review.batch.kernels import _kill, kill_process_kernels
+
     for manager in list(_LIVE_KERNELS):
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    process.kill()
+        _kill(manager)
+    kill_process_kernels()
 
 
 @contextlib.contextmanager
@@ -176,6 +170,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     import nbformat
     import papermill as pm
 
+    from review.batch import kernels
     from review.batch.html_export import export_report, failure_page
     from review.batch.results import results_from_notebook
 
@@ -193,7 +188,18 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     timer = threading.Timer(task.timeout, _stop_kernels)
     timer.daemon = True
     timer.start()
+    pool, warm = None, None
     try:
+        if task.kernels == "warm":  # a spare kernel of this process, imports done; used once, then discarded
+            pool = kernels.process_pool(task.threads)
+            warm = pool.take()
+            _LIVE_KERNELS.append(warm.manager)
+            engine: dict[str, Any] = {"engine_name": kernels.register_engine(), "km": warm.manager,
+                                      "task_env": kernels.task_environment(),
+                                      # one write at the end, not two JSON dumps of the notebook per cell
+                                      "request_save_on_cell_execute": False}
+        else:
+            engine = {"kernel_manager_class": _kernel_manager_class()}
         pm.execute_notebook(
             task.notebook,
             str(executed),
@@ -203,8 +209,8 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
             progress_bar=False,
             log_output=False,
             execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
-            start_timeout=120,
-            kernel_manager_class=_kernel_manager_class(),
+            start_timeout=START_TIMEOUT,
+            **engine,
         )
     except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
         error = _error_from_exception(exc)
@@ -214,6 +220,8 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
                      "traceback": error.get("traceback", "")}
     finally:
         timer.cancel()
+        if pool is not None and warm is not None:
+            pool.discard(warm)  # stopped in the background: no shutdown stall on the critical path
     results = None
     if error is None:
         nb = nbformat.read(executed, as_version=4)
@@ -248,42 +256,82 @@ def _marked_headlines(results: dict[str, Any]) -> list[str]:
     return marked_headlines(results)
 
 
-def _run_tasks(
-    tasks: Sequence[NotebookTask], jobs: int, progress: Progress
-) -> list[NotebookOutcome]:
-    for task in tasks:
-        progress(task.framework, None)
-    if jobs <= 1 or len(tasks) <= 1:
-        outcomes = []
-        for task in tasks:
-            with _environment_restored():  # in this process: the task's variables must not outlive it
-                outcome = execute_task(task)
-            progress(task.framework, outcome)
-            outcomes.append(outcome)
-        return outcomes
+def _init_worker(parent_pid: int, kernel_mode: str, threads: int) -> None:
+    """Worker initializer: die with the run (see review.batch.safety); with warm kernels, start this
+    worker's spare kernel at once, while the run is still staging the evidence."""
+    watch_parent(parent_pid, _kill_live_kernels)
+    if kernel_mode == "warm":
+        from review.batch.kernels import process_pool
+
+        process_pool(threads)
+
+
+def _worker_started() -> int:
+    """A no-op task: submitting one per worker starts every worker (and its kernels) at once."""
+    return os.getpid()
+
+
+@contextlib.contextmanager
+def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The run's worker processes, started before the evidence is staged so that their kernels warm
+    meanwhile; ``None`` when the notebooks run in this process (one job)."""
+    from review.batch.kernels import close_process_pool, process_pool
+
+    if jobs <= 1 or n_tasks <= 1:
+        if kernel_mode == "warm":
+            process_pool(threads)
+        try:
+            yield None
+        finally:
+            if kernel_mode == "warm":
+                close_process_pool()
+        return
     # A forkserver starts clean (forking this process could copy the event-loop thread that
     # papermill's client leaves behind and deadlock) and preloads papermill and nbconvert once,
     # so each worker forks from it without paying the imports again.
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "nbconvert", "review.batch.runner", "review.batch.html_export"])
+        context.set_forkserver_preload(["papermill", "nbconvert", "review.batch.runner", "review.batch.html_export",
+                                        "review.batch.kernels"])
     else:
         context = multiprocessing.get_context("spawn")
-    outcomes = []
+    n_workers = min(jobs, n_tasks)
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                               initializer=watch_parent, initargs=(os.getpid(), _kill_live_kernels))
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
+                               initargs=(os.getpid(), kernel_mode, threads))
     try:
-        futures = {pool.submit(execute_task, t): t for t in tasks}
-        for future in as_completed(futures):
-            outcome = future.result()
-            progress(outcome.framework, outcome)
-            outcomes.append(outcome)
+        for _ in range(n_workers):
+            pool.submit(_worker_started)
+        yield pool
     except BaseException:
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _run_tasks(
+    tasks: Sequence[NotebookTask], pool: ProcessPoolExecutor | None, progress: Progress
+) -> list[NotebookOutcome]:
+    for task in tasks:
+        progress(task.framework, None)
+    if pool is None or len(tasks) <= 1:
+        outcomes = []
+        for task in tasks:
+            if pool is not None:
+                outcome = pool.submit(execute_task, task).result()
+            else:
+                with _environment_restored():  # in this process: the task's variables must not outlive it
+                    outcome = execute_task(task)
+            progress(task.framework, outcome)
+            outcomes.append(outcome)
+        return outcomes
+    outcomes = []
+    futures = {pool.submit(execute_task, t): t for t in tasks}
+    for future in as_completed(futures):
+        outcome = future.result()
+        progress(outcome.framework, outcome)
+        outcomes.append(outcome)
     order = [t.framework for t in tasks]
     return sorted(outcomes, key=lambda o: order.index(o.framework))
 
@@ -304,6 +352,7 @@ def run_cycle(
     progress: Progress | None = None,
     output_root: Path | None = None,
     timeout: float = 600.0,
+    kernels: str = "warm",
 ) -> RunSummary:
     """Run every (or the chosen) framework notebook of one cycle.
 
@@ -324,6 +373,9 @@ def run_cycle(
         Where cycle folders go; default ``outputs/`` under the project root.
     timeout : float, default: ``600.0``
         Seconds a notebook may run: its kernel is then stopped and it gets a failure page.
+    kernels : {"warm", "cold"}, default: ``"warm"``
+        ``warm``: each notebook gets a pre-started kernel with the imports done, used once
+        (:mod:`review.batch.kernels`); ``cold``: papermill starts and shuts down its own.
 
     Returns
     -------
@@ -340,14 +392,17 @@ def run_cycle(
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
         raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
+    if kernels not in KERNEL_MODES:
+        raise ParameterError(f"unknown kernel mode {kernels!r}; choose one of {', '.join(KERNEL_MODES)}")
     root_out = output_root or (project_root() / "outputs")
     check_output_root(root_out)
     with cycle_lock(root_out, params.cycle):
-        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout)
+        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout,
+                           kernels=kernels)
 
 
 def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
-                progress: Progress | None, timeout: float) -> RunSummary:
+                progress: Progress | None, timeout: float, kernels: str = "warm") -> RunSummary:
     """The run of one cycle, under its lock."""
     from review.analyses.context import write_evidence_cache
     from review.batch.index import write_index, write_manifest
@@ -374,15 +429,16 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     started = time.perf_counter()
     try:
         with disk_errors(params.cycle):  # a full disk: exit 1, nothing published
-            cache = write_evidence_cache(data_dir, cache_dir)  # validates the data before anything is written
-            staging.mkdir()
             chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
             waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
             outcomes: list[NotebookOutcome] = []
-            for wave in waves:
-                tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
-                                 evidence_cache=str(cache)) for fw in wave]
-                outcomes.extend(_run_tasks(tasks, n_jobs, progress))
+            with _workers(n_jobs, len(chosen), kernels, threads) as pool:  # kernels warm while the data loads
+                cache = write_evidence_cache(data_dir, cache_dir)  # validates the data before anything is written
+                staging.mkdir()
+                for wave in waves:
+                    tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
+                                     evidence_cache=str(cache), kernels=kernels) for fw in wave]
+                    outcomes.extend(_run_tasks(tasks, pool, progress))
             outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen})  # issue 15
             summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
             write_manifest(

@@ -1,0 +1,750 @@
+"""Warm kernels: spare kernels started ahead of need, each used for exactly one notebook.
+
+A notebook run through papermill normally pays a kernel start, the workbook's imports (pandas,
+matplotlib, the ``review`` analyses and views) and a clean kernel shutdown, which now and then
+stalls for seconds. A :class:`KernelPool` keeps spare kernels started in the background with
+those modules already imported (into ``sys.modules`` only: no name is bound in the notebook's
+namespace), hands each to exactly one notebook and then discards it: the kernel is asked to shut
+down and its process group is killed after a short grace, in a background thread, off the
+critical path. No state passes from one notebook to the next, least of all between authorities.
+
+Spare kernels are launched with an environment stripped of the per-task variables (the evidence
+cache and the pseudonymisation key); a task's values are set in its kernel, before the first cell,
+by a silent execution that is neither stored in the kernel's history nor in the notebook.
+
+Papermill executes with the pre-started kernel through the engine registered here under
+:data:`ENGINE` (``papermill.execute_notebook(..., engine_name=ENGINE, km=manager,
+task_env=...)``): parameter injection, the time limit, error capture by cell and everything the
+runner does after execution are unchanged.
+
+Each process (a runner worker or a Dask worker) has one pool, :func:`process_pool`, closed when
+the process exits (:func:`close_process_pool`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import queue
+import signal
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from review.analyses.context import EVIDENCE_CACHE_ENV
+from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
+
+__all__ = [
+    "ENGINE",
+    "KernelPool",
+    "WarmKernel",
+    "close_process_pool",
+    "ipc_kernel_manager_class",
+    "kill_process_kernels",
+    "process_pool",
+    "stop_kernel",
+    "task_environment",
+    "workbook_modules",
+]
+
+ENGINE = "review-warm"
+"""Name of the papermill engine that executes a notebook in a pre-started kernel."""
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+"""Numerical libraries' thread counts: fixed when a kernel starts (before numpy is imported)."""
+
+_BASE_MODULES = ("review", "numpy", "pandas", "matplotlib", "matplotlib.pyplot")
+_HISTORY = "--HistoryManager.hist_file=:memory:"  # as nbclient: no history file to corrupt on kill
+
+
+def _key_vars() -> tuple[str, ...]:
+    from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
+
+    return (KEY_ENV, KEY_FILE_ENV)
+
+
+def _task_vars() -> tuple[str, ...]:
+    """Variables a task may set differently from the next: sent to its kernel, never inherited."""
+    return (ROOT_ENV, BATCH_ENV, EVIDENCE_CACHE_ENV, *_key_vars())
+
+
+def task_environment() -> dict[str, str | None]:
+    """This process's values of the per-task variables (None: unset), to be applied in a warm kernel.
+
+    Returns
+    -------
+    dict
+        Variable name to value, or to None when the variable must be unset in the kernel.
+    """
+    return {name: os.environ.get(name) for name in _task_vars()}
+
+
+@lru_cache(maxsize=1)
+def workbook_modules() -> tuple[str, ...]:
+    """The modules a warm kernel imports: the workbook's base packages and every module the
+    registered framework notebooks import (read from their code cells, so a new notebook's imports
+    are warmed too). Names that turn out not to be modules are skipped in the kernel.
+
+    Returns
+    -------
+    tuple of str
+        Module names, base packages first.
+    """
+    import ast
+    import json
+
+    from review.config.frameworks import FRAMEWORKS
+
+    found: list[str] = list(_BASE_MODULES)
+    for fw in FRAMEWORKS.values():
+        try:
+            nb = json.loads((project_root() / "notebooks" / fw.notebook).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in nb.get("cells", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            if cell.get("cell_type") != "code" or "import" not in source:
+                continue
+            lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.extend(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.append(node.module)
+                    found.extend(f"{node.module}.{alias.name}" for alias in node.names)
+    return tuple(dict.fromkeys(found))
+
+
+def _import_code(modules: tuple[str, ...]) -> str:
+    """Code that imports ``modules`` and leaves no name behind in the kernel's namespace."""
+    return (
+        "def __review_warm(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except ImportError:\n"
+        "            pass\n"
+        f"__review_warm({list(modules)!r})\n"
+        "del __review_warm\n"
+    )
+
+
+def _environment_code(env: dict[str, str | None]) -> str:
+    """Code that sets (or unsets, for None) each variable in the kernel, binding no name."""
+    return (
+        "(lambda environ, values: [environ.pop(k, None) if v is None else environ.__setitem__(k, v)"
+        f" for k, v in values.items()])(__import__('os').environ, {dict(env)!r})"
+    )
+
+
+def ipc_kernel_manager_class(on_create: Any = None) -> type:
+    """A KernelManager on IPC transport with a unique connection file (no TCP port races, papermill#511).
+
+    Parameters
+    ----------
+    on_create : callable, optional
+        Called with each new manager (the runner remembers its kernels to stop them at the time limit).
+
+    Returns
+    -------
+    type
+        A :class:`jupyter_client.manager.KernelManager` subclass.
+    """
+    from jupyter_client.manager import KernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kernel_id = str(uuid.uuid4())
+            runtime = jupyter_runtime_dir()
+            os.makedirs(runtime, exist_ok=True)
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("kernel_id", kernel_id)
+            kwargs.setdefault("connection_file", os.path.join(runtime, f"kernel-{kernel_id}.json"))
+            super().__init__(*args, **kwargs)
+            if on_create is not None:
+                on_create(self)
+
+    return IPCKernelManager
+
+
+def _process(manager: Any) -> Any:
+    return getattr(getattr(manager, "provisioner", None), "process", None)
+
+
+def _kill(manager: Any) -> None:
+    """SIGKILL a kernel's process group (each kernel leads its own session)."""
+    process = _process(manager)
+    if process is not None and process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            with contextlib.suppress(OSError):
+                process.kill()
+
+
+def stop_kernel(manager: Any, grace: float = 0.25) -> None:
+    """Stop a kernel without the stall of a clean shutdown: ask it to shut down, wait at most
+    ``grace`` seconds, then kill its process group; reap it and remove its connection files.
+
+    Parameters
+    ----------
+    manager : jupyter_client.manager.KernelManager
+        The kernel's manager.
+    grace : float, default: ``0.25``
+        Seconds the kernel may take to exit on its own.
+    """
+    process = _process(manager)
+    if process is not None and process.poll() is None and grace > 0:
+        with contextlib.suppress(Exception):
+            manager.request_shutdown()
+        deadline = time.monotonic() + grace
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        _kill(manager)
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+    with contextlib.suppress(Exception):
+        manager.cleanup_resources()
+
+
+def _reply(client: Any, msg_id: str, timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the kernel did not answer in time")
+        msg = client.get_shell_msg(timeout=remaining)
+        if msg.get("parent_header", {}).get("msg_id") == msg_id:
+            return msg
+
+
+_MPL_INLINE = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before a notebook's matplotlib
+
+
+def _import_quietly(modules: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in modules:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def serve_template() -> None:
+    """Main of a kernel template process: import ipykernel and the workbook once, then fork a kernel
+    per request read from stdin (a JSON line with its connection file), answering with its pid.
+
+    Each kernel is a fresh child (its own session, stdio on ``/dev/null``) that starts ipykernel on
+    the given connection file: it has the modules in memory without paying their import, and
+    shares nothing with another kernel but that read-only import state. The template has no
+    thread and no socket when it forks. It exits when its stdin closes (its pool ended).
+    """
+    import json
+    import sys
+
+    os.environ.setdefault("MPLBACKEND", _MPL_INLINE)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernels are reaped automatically
+    import ipykernel.ipkernel  # noqa: F401 - the kernel's own imports, done once
+    import ipykernel.kernelapp  # noqa: F401
+
+    _import_quietly(tuple(json.loads(sys.argv[1])) if len(sys.argv) > 1 else workbook_modules())
+    out = sys.stdout
+    out.write("ready\n")
+    out.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:  # the kernel
+            try:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                os.environ["JPY_PARENT_PID"] = str(os.getppid())
+                from ipykernel.kernelapp import IPKernelApp
+
+                IPKernelApp.launch_instance(argv=["-f", request["connection_file"], _HISTORY])
+            finally:
+                os._exit(0)
+        out.write(json.dumps({"pid": pid}) + "\n")
+        out.flush()
+
+
+class _ForkedProcess:
+    """The part of :class:`subprocess.Popen` jupyter_client and the runner use, for a kernel forked by
+    the template (not this process's child: its exit is seen by ``kill(pid, 0)``; the template reaps)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -signal.SIGKILL
+            except PermissionError:
+                pass
+            else:
+                # a zombie not yet reaped has exited
+                with contextlib.suppress(OSError), open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                        self.returncode = -signal.SIGKILL
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import subprocess
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0.0)
+            time.sleep(0.02)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class _Template:
+    """A kernel template process (:func:`serve_template`) owned by one pool."""
+
+    def __init__(self, env: dict[str, str], modules: tuple[str, ...], timeout: float) -> None:
+        import json
+        import subprocess
+        import sys
+
+        self._lock = threading.Lock()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from review.batch.kernels import serve_template; serve_template()",
+             json.dumps(list(modules))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(project_root()),
+            start_new_session=True, text=True)
+        ready = self._readline(timeout)
+        if ready.strip() != "ready":
+            self.close()
+            raise RuntimeError("the kernel template did not start")
+
+    def _readline(self, timeout: float) -> str:
+        import select
+
+        assert self.process.stdout is not None
+        readable, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not readable:
+            raise TimeoutError("the kernel template did not answer in time")
+        return self.process.stdout.readline()
+
+    def fork(self, connection_file: str, timeout: float) -> int:
+        import json
+
+        assert self.process.stdin is not None
+        with self._lock:
+            self.process.stdin.write(json.dumps({"connection_file": connection_file}) + "\n")
+            self.process.stdin.flush()
+            line = self._readline(timeout)
+        if not line:
+            raise RuntimeError("the kernel template ended")
+        return int(json.loads(line)["pid"])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=2)
+        except Exception:  # noqa: BLE001 - a template that does not end is killed
+            with contextlib.suppress(OSError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                self.process.wait(timeout=5)
+
+
+def _forked_manager(template: _Template, timeout: float) -> Any:
+    """A kernel manager for a kernel forked by ``template`` (started, control socket connected)."""
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    manager = ipc_kernel_manager_class()(kernel_name="python3")
+    manager.write_connection_file()
+    pid = template.fork(manager.connection_file, timeout)
+    provisioner = LocalProvisioner(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
+    provisioner.process = _ForkedProcess(pid)  # type: ignore[assignment]
+    provisioner.pid = pid
+    provisioner.pgid = pid  # the kernel leads its own session
+    provisioner.connection_info = manager.get_connection_info()
+    manager.provisioner = provisioner
+    manager._connect_control_socket()
+    return manager
+
+
+@dataclass(frozen=True)
+class WarmKernel:
+    """A started kernel with the workbook's modules imported, for exactly one notebook."""
+
+    manager: Any
+    start_seconds: float
+    threads: int
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id (None if it has none)."""
+        process = _process(self.manager)
+        return None if process is None else int(process.pid)
+
+
+class KernelPool:
+    """Spare warm kernels of one process, started in background threads ahead of need.
+
+    Parameters
+    ----------
+    spares : int, default: ``1``
+        Kernels kept ready (or starting) beyond those handed out.
+    threads : int, default: ``1``
+        Thread count of the numerical libraries in each kernel.
+    start_timeout : float, default: ``120.0``
+        Seconds a kernel may take to start and import.
+    modules : tuple of str, optional
+        Modules to import; default :func:`workbook_modules`.
+    fork : bool, optional
+        Fork each kernel from a template process that imported the modules once
+        (:func:`serve_template`), so a spare costs an ipykernel start and no imports; default
+        where the platform can fork. Otherwise (or if the template fails) each spare is a new
+        kernel process that imports the modules itself.
+    """
+
+    def __init__(self, spares: int = 1, threads: int = 1, start_timeout: float = 120.0,
+                 modules: tuple[str, ...] | None = None, fork: bool | None = None) -> None:
+        self.spares = max(1, spares)
+        self.threads = max(1, threads)
+        self.start_timeout = start_timeout
+        self._modules = modules
+        self._ready: queue.Queue[WarmKernel | BaseException] = queue.Queue()
+        self._lock = threading.Lock()
+        self._starting: set[threading.Thread] = set()
+        self._stopping: set[threading.Thread] = set()
+        self._managers: set[Any] = set()  # every kernel of this pool not yet stopped
+        self._out: set[Any] = set()  # kernels handed out and not yet discarded
+        self._closed = False
+        self._fork = hasattr(os, "fork") if fork is None else fork
+        self._template: _Template | None = None
+        self._template_lock = threading.Lock()
+        self._fill()
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _task_vars()}
+        env[ROOT_ENV] = str(project_root())
+        env[BATCH_ENV] = "1"
+        for var in THREAD_VARS:
+            env[var] = str(self.threads)
+        return env
+
+    def _get_template(self) -> _Template | None:
+        with self._template_lock:
+            if self._template is None and self._fork and not self._closed:
+                try:
+                    self._template = _Template(self._environment(), self._modules or workbook_modules(),
+                                               self.start_timeout)
+                except Exception:  # noqa: BLE001 - fall back to kernels that import for themselves
+                    self._fork = False
+            return self._template
+
+    def _fill(self) -> None:
+        with self._lock:
+            while not self._closed and self._ready.qsize() + len(self._starting) < self.spares:
+                thread = threading.Thread(target=self._start_one, name="review-warm-kernel", daemon=True)
+                self._starting.add(thread)
+                thread.start()
+
+    def _start_one(self) -> None:
+        manager = None
+        try:
+            t0 = time.perf_counter()
+            template = self._get_template()
+            if template is not None:
+                manager = _forked_manager(template, self.start_timeout)
+                with self._lock:
+                    self._managers.add(manager)
+            else:
+                manager = ipc_kernel_manager_class()(kernel_name="python3")
+                with self._lock:
+                    self._managers.add(manager)
+                manager.start_kernel(cwd=str(project_root()), env=self._environment(), extra_arguments=[_HISTORY])
+            if self._closed:
+                raise RuntimeError("the kernel pool was closed")
+            client = manager.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=self.start_timeout)
+                status = "ok"
+                if template is None:  # a forked kernel has the modules already
+                    msg_id = client.execute(_import_code(self._modules or workbook_modules()), silent=True,
+                                            store_history=False)
+                    status = _reply(client, msg_id, self.start_timeout)["content"].get("status")
+            finally:
+                client.stop_channels()
+            if status != "ok":
+                raise RuntimeError("a warm kernel could not import the workbook's modules")
+            item: WarmKernel | BaseException = WarmKernel(manager, time.perf_counter() - t0, self.threads)
+        except BaseException as exc:  # noqa: BLE001 - handed to the task that takes it
+            item = exc
+            if manager is not None:
+                self._stop_in_background(manager, grace=0.0)
+        with self._lock:
+            self._starting.discard(threading.current_thread())
+            closed = self._closed
+        if closed and isinstance(item, WarmKernel):
+            self._stop_in_background(item.manager, grace=0.0)
+        elif not closed:
+            self._ready.put(item)
+
+    def take(self, timeout: float | None = None) -> WarmKernel:
+        """A ready kernel (waiting for one that is starting), replaced by a new spare at once.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Seconds to wait; default the pool's ``start_timeout``.
+
+        Returns
+        -------
+        WarmKernel
+            The caller's to use for one notebook and then :meth:`discard`.
+
+        Raises
+        ------
+        RuntimeError
+            If the pool is closed or the kernel failed to start.
+        """
+        if self._closed:
+            raise RuntimeError("the kernel pool is closed")
+        self._fill()  # a kernel is always starting or ready
+        try:
+            item = self._ready.get(timeout=self.start_timeout if timeout is None else timeout)
+        except queue.Empty:
+            raise RuntimeError("no warm kernel started in time") from None
+        self._fill()
+        if isinstance(item, BaseException):
+            raise RuntimeError(f"a warm kernel failed to start: {item}") from item
+        with self._lock:
+            self._out.add(item.manager)
+        return item
+
+    def discard(self, kernel: WarmKernel) -> threading.Thread:
+        """Stop a used kernel in the background (never reused).
+
+        Parameters
+        ----------
+        kernel : WarmKernel
+            From :meth:`take`.
+
+        Returns
+        -------
+        threading.Thread
+            The thread stopping it (join it to wait until the process is gone).
+        """
+        return self._stop_in_background(kernel.manager)
+
+    def _stop_in_background(self, manager: Any, grace: float = 0.25) -> threading.Thread:
+        def stop() -> None:
+            try:
+                stop_kernel(manager, grace)
+            finally:
+                with self._lock:
+                    self._managers.discard(manager)
+                    self._out.discard(manager)
+                    self._stopping.discard(threading.current_thread())
+
+        thread = threading.Thread(target=stop, name="review-stop-kernel", daemon=True)
+        with self._lock:
+            self._stopping.add(thread)
+        thread.start()
+        return thread
+
+    def kill(self) -> None:
+        """SIGKILL every kernel of this pool at once (the process is being killed)."""
+        self._closed = True
+        with self._lock:
+            managers = list(self._managers)
+        for manager in managers:
+            _kill(manager)
+        template = self._template
+        if template is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(template.process.pid, signal.SIGKILL)
+
+    def close(self, wait: float = 30.0) -> None:
+        """Stop the spares and wait (at most ``wait`` seconds) until every kernel of the pool is gone.
+
+        Parameters
+        ----------
+        wait : float, default: ``30.0``
+            Seconds to wait for kernels still starting or stopping.
+        """
+        with self._lock:
+            self._closed = True
+            unused = list(self._managers - self._out)
+        for manager in unused:  # spares, ready or still starting: killed at once (a start is not awaited)
+            _kill(manager)
+        while True:
+            try:
+                item = self._ready.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, WarmKernel):
+                self._stop_in_background(item.manager, grace=0.0)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:  # until no kernel of the pool has (or may still get) a process
+            with self._lock:
+                busy = bool(self._stopping) or any(
+                    (process := _process(m)) is None or process.poll() is None for m in self._managers)
+            if not busy:
+                break
+            time.sleep(0.02)
+        with self._template_lock:
+            template, self._template = self._template, None
+        if template is not None:
+            template.close()
+        self.kill()  # anything left after the wait
+
+
+_POOL: KernelPool | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def process_pool(threads: int = 1, spares: int = 1) -> KernelPool:
+    """This process's kernel pool, created (and its spares started) on first use.
+
+    Parameters
+    ----------
+    threads : int, default: ``1``
+        Thread count of the numerical libraries; a pool with another count is replaced.
+    spares : int, default: ``1``
+        Spare kernels kept ready.
+
+    Returns
+    -------
+    KernelPool
+    """
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None and _POOL.threads != max(1, threads):
+            _POOL.close()
+            _POOL = None
+        if _POOL is None:
+            _POOL = KernelPool(spares=spares, threads=threads)
+            atexit.register(close_process_pool)
+            with contextlib.suppress(Exception):  # worker processes end through multiprocessing's exit
+                from multiprocessing import util
+
+                util.Finalize(None, close_process_pool, exitpriority=10)
+        return _POOL
+
+
+def close_process_pool() -> None:
+    """Close this process's pool, if any: its kernels are stopped and gone on return."""
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.close()
+
+
+def kill_process_kernels() -> None:
+    """SIGKILL every kernel of this process's pool (for a process about to die)."""
+    pool = _POOL
+    if pool is not None:
+        pool.kill()
+
+
+def _register_engine() -> None:
+    """Register :data:`ENGINE` with papermill (idempotent)."""
+    from nbclient.util import ensure_async, run_sync
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    if ENGINE in papermill_engines._engines:
+        return
+
+    class WarmClient(PapermillNotebookClient):
+        """Papermill's client on a kernel it does not own, with the task's variables set first."""
+
+        task_env: dict[str, str | None] = {}
+
+        async def _async_start_client(self) -> Any:
+            kc = await PapermillNotebookClient.async_start_new_kernel_client(self)
+            if self.task_env:
+                msg_id = await ensure_async(kc.execute(_environment_code(self.task_env), silent=True,
+                                                       store_history=False))
+                reply = _reply(kc, msg_id, float(self.startup_timeout))
+                if reply["content"].get("status") != "ok":
+                    raise RuntimeError("the task's environment could not be set in its kernel")
+            return kc
+
+        start_new_kernel_client = run_sync(_async_start_client)
+
+    class WarmEngine(NBClientEngine):
+        """Papermill's nbclient engine on a pre-started kernel (``km=``), which it leaves running."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
+                                     execution_timeout: int | None = None, km: Any = None,
+                                     task_env: dict[str, str | None] | None = None, **kwargs: Any) -> Any:
+            if km is None or not km.has_kernel:
+                raise RuntimeError(f"the {ENGINE} engine needs a started kernel (km=)")
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = WarmClient(nb_man, km=km, **final_kwargs)
+            client.task_env = dict(task_env or {})
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    with contextlib.suppress(Exception):
+                        client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+
+
+def register_engine() -> str:
+    """Register the warm-kernel papermill engine and return its name.
+
+    Returns
+    -------
+    str
+        :data:`ENGINE`.
+    """
+    _register_engine()
+    return ENGINE
