@@ -137,3 +137,83 @@ def test_region_notebook_runs_and_names_the_outlier(root, region3, tmp_path):
     text = out.read_text()
     assert "LA02, audit compliance: child_seen" in text
     assert "very likely a real difference" in text
+
+
+@pytest.mark.slow
+def test_a_crashed_task_fails_only_its_authority_and_the_others_publish(region3, tmp_path):
+    """A notebook task that crashes on its worker (here: its authority's key file is gone when the task
+    starts) is not a notebook failure caught in the kernel: Dask reports the task as erred, so that
+    authority-cycle's publishing task errs too. The run publishes it from the scheduler's side, every
+    report withheld (its key cannot be read to check the pages), while the others publish on workers."""
+    from review.batch.region import run_region, validate_region
+
+    key = tmp_path / "la02.key"
+    key.write_bytes(bytes(range(32)))
+    text = (region3 / "region.yaml").read_text().replace(
+        'cycles: ["2009-Q4"]', 'cycles: ["2009-Q4"]\nframeworks: [governance, cycle_summary]')
+    head, la02 = text.split('  - id: "LA02"')
+    la02, rest = la02.split('  - id: "LA03"')
+    la02 = la02.replace('key: "demo"', f'key: {{file: "{key.as_posix()}"}}')
+    (tmp_path / "region.yaml").write_text(head + '  - id: "LA02"' + la02 + '  - id: "LA03"' + rest)
+    region = load_region(tmp_path / "region.yaml")
+    params = validate_region(region)  # the key file is there now ...
+    key.unlink()  # ... and gone when the tasks start
+    out = tmp_path / "out"
+    summary = run_region(region, params, workers=2, output_root=out)
+    crashed = summary.summaries[("LA02", "2009-Q4")]
+    assert [o.status for o in crashed.outcomes] == ["failed", "failed"]
+    assert {o.error["ename"] for o in crashed.outcomes} == {"DisclosureCheck"}
+    page = (out / "LA02" / "2009-Q4" / "governance.html").read_text(encoding="utf-8")
+    assert "This report failed and must not be used" in page
+    assert "key could not be read" in page
+    assert not (out / "LA02" / "2009-Q4" / "governance.results.json").exists()
+    assert json.loads((out / "LA02" / "2009-Q4" / "manifest.json").read_text())["status"] == "failed"
+    for ok in ("LA01", "LA03"):
+        assert summary.summaries[(ok, "2009-Q4")].ok
+        assert (out / ok / "2009-Q4" / "cycle_summary.results.json").is_file()
+    assert not list(out.glob("*/.*staging*"))
+
+
+@pytest.mark.slow
+def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp_path, capsys):
+    """The route docs/region.md gives: `dask scheduler`, `dask worker --resources kernel=1` in the
+    project's environment, `review run --region FILE --scheduler ADDRESS`: same reports, exit 0."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    dask = Path(sys.executable).with_name("dask")
+    scheduler_file = tmp_path / "scheduler.json"
+    text = (region3 / "region.yaml").read_text().replace('cycles: ["2009-Q4"]',
+                                                         'cycles: ["2009-Q4"]\nframeworks: [governance]')
+    (tmp_path / "region.yaml").write_text(text)
+    logs = (tmp_path / "scheduler.log").open("w"), (tmp_path / "worker.log").open("w")
+    scheduler = subprocess.Popen([str(dask), "scheduler", "--scheduler-file", str(scheduler_file), "--port", "0",
+                                  "--no-dashboard", "--host", "127.0.0.1"], stdout=logs[0], stderr=logs[0])
+    worker = None
+    try:
+        deadline = time.time() + 60
+        while not scheduler_file.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        worker = subprocess.Popen([str(dask), "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                   "--resources", "kernel=1", "--no-dashboard"], stdout=logs[1], stderr=logs[1])
+        out = tmp_path / "out"
+        code = main(["run", "--region", str(tmp_path / "region.yaml"), "--scheduler", address,
+                     "--output-root", str(out), "--quiet"])
+        assert code == 0, capsys.readouterr().err
+        for authority in ("LA01", "LA02", "LA03"):
+            manifest = json.loads((out / authority / "2009-Q4" / "manifest.json").read_text())
+            assert manifest["status"] == "ok"
+            assert (out / authority / "2009-Q4" / "governance.html").is_file()
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        for log in logs:
+            log.close()

@@ -207,10 +207,15 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 def _kernels(pids: set[int]) -> int:
+    """Kernels among ``pids``: started as ``ipykernel`` (cold), or forked by a warm-kernel template
+    (a child of the ``serve_template`` process, whose command line it shares)."""
     count = 0
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
-            count += any("ipykernel" in part for part in psutil.Process(pid).cmdline())
+            process = psutil.Process(pid)
+            parent = process.parent()
+            count += any("ipykernel" in part for part in process.cmdline()) or (
+                parent is not None and any("serve_template" in part for part in parent.cmdline()))
     return count
 
 

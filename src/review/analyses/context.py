@@ -14,7 +14,7 @@ from review.data import Evidence, load_evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
 
-__all__ = ["EVIDENCE_CACHE_ENV", "Context", "context", "write_evidence_cache"]
+__all__ = ["EVIDENCE_CACHE_ENV", "Context", "context", "evidence_snapshot", "write_evidence_cache"]
 
 EVIDENCE_CACHE_ENV = "REVIEW_EVIDENCE_CACHE"
 """Set by the batch runner: a pickle of the validated, pseudonymised evidence, so the notebooks of
@@ -49,18 +49,31 @@ def _load(folder: Path) -> Evidence:
     return pseudonymise(load_evidence(folder), folder)
 
 
-def write_evidence_cache(folder: Path, cache_dir: Path) -> Path:
+def evidence_snapshot(folder: Path, evidence: Evidence | None = None) -> bytes:
+    """A data folder's evidence, validated and pseudonymised, as the bytes of a run's evidence cache.
+
+    The bytes hold pseudonyms only (never raw references) and no key. ``evidence``: the folder
+    already loaded and validated (raw), if the caller has it; it is pseudonymised here.
+    """
+    from review.protection.pseudonym import pseudonymise
+
+    ev = _load(folder) if evidence is None else pseudonymise(evidence, folder)
+    parts = {"folder": ev.folder, "tables": dict(ev.tables), "scales": dict(ev.scales), "criteria": ev.criteria,
+             "key_source": ev.key_source}
+    return pickle.dumps({"folder": str(folder.resolve()), "fingerprint": _fingerprint(folder), "evidence": parts})
+
+
+def write_evidence_cache(folder: Path, cache_dir: Path, evidence: Evidence | None = None,
+                         snapshot: bytes | None = None) -> Path:
     """Load, validate and pseudonymise a data folder once and pickle it for a run's notebooks.
 
     The pickle holds pseudonyms only (never raw references) and lives in a private temporary
-    folder that the runner deletes when the run ends.
+    folder that the runner deletes when the run ends. ``evidence``: the folder already loaded and
+    validated (raw), if the caller has it; ``snapshot``: the bytes already made by
+    :func:`evidence_snapshot` (a regional run makes them once per authority, on a worker).
     """
     path = cache_dir / "evidence.pickle"
-    ev = _load(folder)
-    parts = {"folder": ev.folder, "tables": dict(ev.tables), "scales": dict(ev.scales), "criteria": ev.criteria,
-             "key_source": ev.key_source}
-    with path.open("wb") as fh:
-        pickle.dump({"folder": str(folder.resolve()), "fingerprint": _fingerprint(folder), "evidence": parts}, fh)
+    path.write_bytes(snapshot if snapshot is not None else evidence_snapshot(folder, evidence))
     return path
 
 

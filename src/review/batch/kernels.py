@@ -41,9 +41,11 @@ from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
 __all__ = [
     "ENGINE",
     "KernelPool",
+    "Template",
     "WarmKernel",
     "close_process_pool",
     "ipc_kernel_manager_class",
+    "kernel_environment",
     "kill_process_kernels",
     "process_pool",
     "stop_kernel",
@@ -124,6 +126,27 @@ def workbook_modules() -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def kernel_environment(threads: int = 1) -> dict[str, str]:
+    """The environment a warm kernel starts with: this process's, without any per-task variable
+    (evidence cache, key), with the project root, the batch flag and ``threads`` for the numerical
+    libraries.
+
+    Parameters
+    ----------
+    threads : int, default: ``1``
+
+    Returns
+    -------
+    dict
+    """
+    env = {k: v for k, v in os.environ.items() if k not in _task_vars()}
+    env[ROOT_ENV] = str(project_root())
+    env[BATCH_ENV] = "1"
+    for var in THREAD_VARS:
+        env[var] = str(max(1, threads))
+    return env
+
+
 def _import_code(modules: tuple[str, ...]) -> str:
     """Code that imports ``modules`` and leaves no name behind in the kernel's namespace."""
     return (
@@ -176,6 +199,22 @@ def ipc_kernel_manager_class(on_create: Any = None) -> type:
                 on_create(self)
 
     return IPCKernelManager
+
+
+def _own_loop(target: Any) -> Any:
+    """``target`` for a thread of its own, closing the asyncio loop jupyter_client's blocking calls
+    open in that thread (left open, it is an unclosed socket pair when the thread ends)."""
+
+    def run() -> None:
+        try:
+            target()
+        finally:
+            from jupyter_core.utils import ensure_event_loop
+
+            with contextlib.suppress(Exception):
+                ensure_event_loop().close()
+
+    return run
 
 
 def _process(manager: Any) -> Any:
@@ -242,14 +281,19 @@ def _import_quietly(modules: tuple[str, ...]) -> None:
 
 def serve_template() -> None:
     """Main of a kernel template process: import ipykernel and the workbook once, then fork a kernel
-    per request read from stdin (a JSON line with its connection file), answering with its pid.
+    per request, answering with its pid.
 
-    Each kernel is a fresh child (its own session, stdio on ``/dev/null``) that starts ipykernel on
-    the given connection file: it has the modules in memory without paying their import, and
-    shares nothing with another kernel but that read-only import state. The template has no
-    thread and no socket when it forks. It exits when its stdin closes (its pool ended).
+    Requests come on a Unix socket (``argv[2]``, in an owner-only folder), one per connection: a
+    JSON line with the kernel's connection file. Any process of the run may ask (the runner's
+    workers share the template the runner started). Each kernel is a fresh child (its own
+    session, stdio on ``/dev/null``, the template's sockets closed) that starts ipykernel on the
+    given connection file: it has the modules in memory without paying their import, and shares
+    nothing with another kernel but that read-only import state. The template has no thread when
+    it forks. It exits when its stdin closes (its owner ended).
     """
     import json
+    import select
+    import socket
     import sys
 
     os.environ.setdefault("MPLBACKEND", _MPL_INLINE)
@@ -259,28 +303,69 @@ def serve_template() -> None:
     import ipykernel.kernelapp  # noqa: F401
 
     _import_quietly(tuple(json.loads(sys.argv[1])) if len(sys.argv) > 1 else workbook_modules())
-    out = sys.stdout
-    out.write("ready\n")
-    out.flush()
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:  # the kernel
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(sys.argv[2])
+    os.chmod(sys.argv[2], 0o600)
+    server.listen(16)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    while True:
+        readable, _, _ = select.select([server, sys.stdin], [], [])
+        if sys.stdin in readable and not sys.stdin.readline():
+            break  # the owner ended
+        if server not in readable:
+            continue
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(10)
             try:
-                os.setsid()
-                null = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(null, fd)
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-                os.environ["JPY_PARENT_PID"] = str(os.getppid())
-                from ipykernel.kernelapp import IPKernelApp
+                request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+            except (OSError, ValueError):
+                continue
+            pid = os.fork()
+            if pid == 0:  # the kernel
+                try:
+                    conn.close()
+                    server.close()
+                    os.setsid()
+                    null = os.open(os.devnull, os.O_RDWR)
+                    for fd in (0, 1, 2):
+                        os.dup2(null, fd)
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    signal.signal(signal.SIGINT, signal.default_int_handler)
+                    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+                    from ipykernel.kernelapp import IPKernelApp
 
-                IPKernelApp.launch_instance(argv=["-f", request["connection_file"], _HISTORY])
-            finally:
-                os._exit(0)
-        out.write(json.dumps({"pid": pid}) + "\n")
-        out.flush()
+                    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], _HISTORY])
+                finally:
+                    os._exit(0)
+            with contextlib.suppress(OSError):
+                conn.sendall((json.dumps({"pid": pid}) + "\n").encode("utf-8"))
+
+
+def _ask_template(address: str, connection_file: str, timeout: float) -> int:
+    """Ask the template listening at ``address`` for a kernel on ``connection_file``; its pid.
+
+    Waits (up to ``timeout``) for a template that is still importing to start listening.
+    """
+    import json
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(max(0.1, deadline - time.monotonic()))
+                sock.connect(address)
+                sock.sendall((json.dumps({"connection_file": connection_file}) + "\n").encode("utf-8"))
+                line = sock.makefile("r", encoding="utf-8").readline()
+            if not line:
+                raise RuntimeError("the kernel template ended")
+            return int(json.loads(line)["pid"])
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() >= deadline:
+                raise TimeoutError("the kernel template did not start listening in time") from None
+            time.sleep(0.05)
 
 
 class _ForkedProcess:
@@ -327,60 +412,77 @@ class _ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-class _Template:
-    """A kernel template process (:func:`serve_template`) owned by one pool."""
+class Template:
+    """A kernel template process (:func:`serve_template`), started at once and ready in the background.
+
+    The process imports ipykernel and the workbook (seconds) while its owner goes on; a fork
+    request waits until it listens. Its address (a Unix socket in an owner-only temporary folder)
+    can be handed to other processes of the run (:class:`KernelPool` ``template=``), so one
+    template serves every worker.
+
+    Parameters
+    ----------
+    env : dict
+        The kernels' environment (no per-task variable).
+    modules : tuple of str
+        Modules to import once.
+    timeout : float
+        Seconds a fork request may wait for the template to be ready.
+    """
 
     def __init__(self, env: dict[str, str], modules: tuple[str, ...], timeout: float) -> None:
         import json
         import subprocess
         import sys
+        import tempfile
 
-        self._lock = threading.Lock()
+        self.timeout = timeout
+        self.folder = tempfile.mkdtemp(prefix="review-kernels-")  # mode 0700
+        self.address = os.path.join(self.folder, "template.sock")
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from review.batch.kernels import serve_template; serve_template()",
-             json.dumps(list(modules))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(project_root()),
+             json.dumps(list(modules)), self.address],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, cwd=str(project_root()),
             start_new_session=True, text=True)
-        ready = self._readline(timeout)
-        if ready.strip() != "ready":
-            self.close()
-            raise RuntimeError("the kernel template did not start")
-
-    def _readline(self, timeout: float) -> str:
-        import select
-
-        assert self.process.stdout is not None
-        readable, _, _ = select.select([self.process.stdout], [], [], timeout)
-        if not readable:
-            raise TimeoutError("the kernel template did not answer in time")
-        return self.process.stdout.readline()
 
     def fork(self, connection_file: str, timeout: float) -> int:
-        import json
-
-        assert self.process.stdin is not None
-        with self._lock:
-            self.process.stdin.write(json.dumps({"connection_file": connection_file}) + "\n")
-            self.process.stdin.flush()
-            line = self._readline(timeout)
-        if not line:
+        """Fork a kernel on ``connection_file``; its pid."""
+        if self.process.poll() is not None:
             raise RuntimeError("the kernel template ended")
-        return int(json.loads(line)["pid"])
+        return _ask_template(self.address, connection_file, timeout)
 
     def close(self) -> None:
+        """End the template (its kernels are not touched) and remove its folder."""
+        import shutil
+
         with contextlib.suppress(OSError):
             if self.process.stdin is not None:
                 self.process.stdin.close()
         try:
             self.process.wait(timeout=2)
         except Exception:  # noqa: BLE001 - a template that does not end is killed
-            with contextlib.suppress(OSError):
-                os.killpg(self.process.pid, signal.SIGKILL)
+            self.kill()
             with contextlib.suppress(Exception):
                 self.process.wait(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def kill(self) -> None:
+        """SIGKILL the template process."""
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def _forked_manager(template: _Template, timeout: float) -> Any:
+class _SharedTemplate:
+    """Another process's :class:`Template`, reached by its address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def fork(self, connection_file: str, timeout: float) -> int:
+        return _ask_template(self.address, connection_file, timeout)
+
+
+def _forked_manager(template: Template | _SharedTemplate, timeout: float) -> Any:
     """A kernel manager for a kernel forked by ``template`` (started, control socket connected)."""
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
@@ -430,10 +532,14 @@ class KernelPool:
         (:func:`serve_template`), so a spare costs an ipykernel start and no imports; default
         where the platform can fork. Otherwise (or if the template fails) each spare is a new
         kernel process that imports the modules itself.
+    template : str, optional
+        Address of a :class:`Template` another process of the run started (the runner's, shared
+        by its workers); default this pool starts its own.
     """
 
     def __init__(self, spares: int = 1, threads: int = 1, start_timeout: float = 120.0,
-                 modules: tuple[str, ...] | None = None, fork: bool | None = None) -> None:
+                 modules: tuple[str, ...] | None = None, fork: bool | None = None,
+                 template: str | None = None) -> None:
         self.spares = max(1, spares)
         self.threads = max(1, threads)
         self.start_timeout = start_timeout
@@ -446,32 +552,32 @@ class KernelPool:
         self._out: set[Any] = set()  # kernels handed out and not yet discarded
         self._closed = False
         self._fork = hasattr(os, "fork") if fork is None else fork
-        self._template: _Template | None = None
+        self._template: Template | _SharedTemplate | None = _SharedTemplate(template) if template else None
         self._template_lock = threading.Lock()
         self._fill()
 
     def _environment(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in _task_vars()}
-        env[ROOT_ENV] = str(project_root())
-        env[BATCH_ENV] = "1"
-        for var in THREAD_VARS:
-            env[var] = str(self.threads)
-        return env
+        return kernel_environment(self.threads)
 
-    def _get_template(self) -> _Template | None:
+    def _get_template(self) -> Template | _SharedTemplate | None:
         with self._template_lock:
             if self._template is None and self._fork and not self._closed:
                 try:
-                    self._template = _Template(self._environment(), self._modules or workbook_modules(),
-                                               self.start_timeout)
+                    self._template = Template(self._environment(), self._modules or workbook_modules(),
+                                              self.start_timeout)
                 except Exception:  # noqa: BLE001 - fall back to kernels that import for themselves
                     self._fork = False
-            return self._template
+            return self._template if self._fork else None
+
+    def _template_failed(self) -> None:
+        """The template could not fork a kernel: from now on each kernel imports for itself."""
+        with self._template_lock:
+            self._fork = False
 
     def _fill(self) -> None:
         with self._lock:
             while not self._closed and self._ready.qsize() + len(self._starting) < self.spares:
-                thread = threading.Thread(target=self._start_one, name="review-warm-kernel", daemon=True)
+                thread = threading.Thread(target=_own_loop(self._start_one), name="review-warm-kernel", daemon=True)
                 self._starting.add(thread)
                 thread.start()
 
@@ -481,16 +587,22 @@ class KernelPool:
             t0 = time.perf_counter()
             template = self._get_template()
             if template is not None:
-                manager = _forked_manager(template, self.start_timeout)
-                with self._lock:
-                    self._managers.add(manager)
-            else:
+                try:
+                    manager = _forked_manager(template, self.start_timeout)
+                except (OSError, RuntimeError, TimeoutError, ValueError):
+                    self._template_failed()
+                    template = None
+                else:
+                    with self._lock:
+                        self._managers.add(manager)
+            if template is None:
                 manager = ipc_kernel_manager_class()(kernel_name="python3")
                 with self._lock:
                     self._managers.add(manager)
                 manager.start_kernel(cwd=str(project_root()), env=self._environment(), extra_arguments=[_HISTORY])
             if self._closed:
                 raise RuntimeError("the kernel pool was closed")
+            assert manager is not None
             client = manager.client()
             client.start_channels()
             try:
@@ -574,7 +686,7 @@ class KernelPool:
                     self._out.discard(manager)
                     self._stopping.discard(threading.current_thread())
 
-        thread = threading.Thread(target=stop, name="review-stop-kernel", daemon=True)
+        thread = threading.Thread(target=_own_loop(stop), name="review-stop-kernel", daemon=True)
         with self._lock:
             self._stopping.add(thread)
         thread.start()
@@ -588,9 +700,8 @@ class KernelPool:
         for manager in managers:
             _kill(manager)
         template = self._template
-        if template is not None:
-            with contextlib.suppress(OSError):
-                os.killpg(template.process.pid, signal.SIGKILL)
+        if isinstance(template, Template):
+            template.kill()
 
     def close(self, wait: float = 30.0) -> None:
         """Stop the spares and wait (at most ``wait`` seconds) until every kernel of the pool is gone.
@@ -622,7 +733,7 @@ class KernelPool:
             time.sleep(0.02)
         with self._template_lock:
             template, self._template = self._template, None
-        if template is not None:
+        if isinstance(template, Template):
             template.close()
         self.kill()  # anything left after the wait
 
@@ -631,7 +742,7 @@ _POOL: KernelPool | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def process_pool(threads: int = 1, spares: int = 1) -> KernelPool:
+def process_pool(threads: int = 1, spares: int = 1, template: str | None = None) -> KernelPool:
     """This process's kernel pool, created (and its spares started) on first use.
 
     Parameters
@@ -640,6 +751,8 @@ def process_pool(threads: int = 1, spares: int = 1) -> KernelPool:
         Thread count of the numerical libraries; a pool with another count is replaced.
     spares : int, default: ``1``
         Spare kernels kept ready.
+    template : str, optional
+        Address of the run's shared :class:`Template` (see :class:`KernelPool`).
 
     Returns
     -------
@@ -651,7 +764,7 @@ def process_pool(threads: int = 1, spares: int = 1) -> KernelPool:
             _POOL.close()
             _POOL = None
         if _POOL is None:
-            _POOL = KernelPool(spares=spares, threads=threads)
+            _POOL = KernelPool(spares=spares, threads=threads, template=template)
             atexit.register(close_process_pool)
             with contextlib.suppress(Exception):  # worker processes end through multiprocessing's exit
                 from multiprocessing import util

@@ -44,7 +44,7 @@ from review.config.paths import project_root, resolve
 from review.config.region import Authority, KeySource, Region
 from review.exceptions import DataValidationError, ParameterError
 
-__all__ = ["RegionSummary", "apply_key_source", "key_environment", "run_region", "validate_region"]
+__all__ = ["RegionSummary", "apply_key_source", "key_environment", "publish_task", "run_region", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
 """The worker resource each notebook task holds: workers offer one, so one kernel per worker."""
@@ -177,13 +177,39 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     return loaded
 
 
-def run_notebook_task(task: Any, key: KeySource, *_after: Any) -> NotebookOutcome:
-    """Run one notebook task on a worker with its authority's key (``_after``: tasks to wait for)."""
-    from review.analyses.context import EVIDENCE_CACHE_ENV
+def stage_evidence(key: KeySource, folder: str) -> bytes:
+    """On a worker: load, validate and pseudonymise one authority's evidence once for all its notebooks.
+
+    Returns
+    -------
+    bytes
+        The evidence cache (:func:`review.analyses.context.evidence_snapshot`): pseudonyms, no raw
+        reference and no key, so it may pass from worker to worker.
+    """
+    from review.analyses.context import evidence_snapshot
+
+    with key_environment(key):
+        return evidence_snapshot(resolve(folder))
+
+
+def run_notebook_task(task: Any, key: KeySource, snapshot: bytes | None = None, *_after: Any) -> NotebookOutcome:
+    """Run one notebook task on a worker with its authority's key and evidence (``snapshot``, from
+    :func:`stage_evidence`, written to an owner-only folder for the task's kernel and removed
+    after; ``_after``: tasks to wait for)."""
+    from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
+    from review.batch.safety import private_temp_dir
 
     apply_key_source(key)
     os.environ.pop(EVIDENCE_CACHE_ENV, None)  # no evidence of another authority is ever reused
-    return execute_task(task)
+    if snapshot is None:
+        return execute_task(task)
+    cache_dir = private_temp_dir()
+    try:
+        data_dir = resolve(task.parameters["data_dir"])
+        cache = write_evidence_cache(data_dir, cache_dir, snapshot=snapshot)
+        return execute_task(replace(task, evidence_cache=str(cache)))
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
 
 
 def _client(scheduler: str | None, workers: int | None):
@@ -265,8 +291,10 @@ def run_region(
     client, cluster = _client(scheduler, workers)
     stagings: list[Path] = []
     summaries: dict[tuple[str, str], RunSummary] = {}
+    run = {"git": git, "produced": produced, "started": started}
     try:
-        pending: dict[Any, tuple[tuple[str, str], Any]] = {}
+        pending: dict[Any, tuple[tuple[str, str], Any]] = {}  # notebook task -> its authority-cycle, task
+        publishing: dict[Any, tuple[str, str]] = {}  # publishing task -> its authority-cycle
         state: dict[tuple[str, str], dict[str, Any]] = {}
         for authority, cycle in groups:
             p = params[(authority.id, cycle)]
@@ -277,34 +305,50 @@ def run_region(
             staging.mkdir()
             stagings.append(staging)
             inputs = input_files(resolve(authority.evidence), resolve(p.source))
-            state[(authority.id, cycle)] = {"params": p, "staging": staging, "inputs": inputs, "outcomes": {},
-                                            "left": len(chosen)}
+            st: dict[str, Any] = {"params": p, "staging": staging, "inputs": inputs, "outcomes": {}, "futures": []}
+            state[(authority.id, cycle)] = st
+            # The authority's evidence is validated and pseudonymised once, on a worker, for its notebooks.
+            snapshot = client.submit(stage_evidence, authority.key, authority.evidence, pure=False,
+                                     key=f"{authority.id}-{cycle}-evidence-{uuid.uuid4().hex[:6]}")
             first: list[Any] = []
             for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
                 futures = []
                 for fw in wave:
                     task = replace(_task(fw, p, staging, timeout, produced, git, inputs), kernels=kernels)
-                    future = client.submit(run_notebook_task, task, authority.key, *first, pure=False,
+                    future = client.submit(run_notebook_task, task, authority.key, snapshot, *first, pure=False,
                                            resources={KERNEL_RESOURCE: 1},
                                            key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")
                     pending[future] = ((authority.id, cycle), task)
                     futures.append(future)
                 first = futures
-        total = len(pending)
-        for done, future in enumerate(as_completed(list(pending)), start=1):
+                st["futures"].extend(futures)
+            # The gate, manifest, index and publication of the authority-cycle run on a worker too, once
+            # its notebooks are done: the scheduler's machine only hands out tasks.
+            publishing[client.submit(publish_task, region, (authority.id, cycle), _static(st), chosen,
+                                     root_out / authority.id / cycle, run, *st["futures"], pure=False,
+                                     key=f"{authority.id}-{cycle}-publish-{uuid.uuid4().hex[:6]}")] = (authority.id,
+                                                                                                      cycle)
+        total, done = len(pending), 0
+        for future in as_completed(list(pending) + list(publishing)):
+            if future in publishing:
+                group = publishing[future]
+                try:
+                    summaries[group] = future.result()
+                except Exception:  # noqa: BLE001 - a notebook task crashed: published here with its failure
+                    summaries[group] = _publish_here(region, group, state[group], pending, chosen,
+                                                     root_out / group[0] / group[1], run)
+                continue
             group, task = pending[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # noqa: BLE001 - a task that crashed fails only its own report
-                outcome = _failed_outcome(task, exc)
-            st = state[group]
-            st["outcomes"][task.framework] = outcome
-            st["left"] -= 1
+            outcome = state[group]["outcomes"].get(task.framework)  # known already if published here
+            if outcome is None:
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a task that crashed fails only its own report
+                    outcome = _failed_outcome(task, exc)
+                state[group]["outcomes"][task.framework] = outcome
+            done += 1
             if progress:
                 progress(f"{group[0]} {group[1]} {task.framework}", outcome, done, total)
-            if st["left"] == 0:
-                summaries[group] = _publish_group(region, group, st, chosen, root_out / group[0] / group[1],
-                                                  {"git": git, "produced": produced, "started": started})
     finally:
         client.close()
         if cluster is not None:
@@ -314,18 +358,43 @@ def run_region(
     return RegionSummary(summaries=summaries)
 
 
+def _static(st: dict[str, Any]) -> dict[str, Any]:
+    """What a publishing task needs of an authority-cycle's state (no futures)."""
+    return {k: st[k] for k in ("params", "staging", "inputs")}
+
+
+def publish_task(region: Region, group: tuple[str, str], st: dict[str, Any], chosen: list[Framework],
+                 target: Path, run: dict[str, Any], *outcomes: NotebookOutcome) -> RunSummary:
+    """On a worker: check, index and publish one authority-cycle from its notebooks' outcomes."""
+    return _publish_group(region, group, {**st, "outcomes": {o.framework: o for o in outcomes}}, chosen, target, run)
+
+
+def _publish_here(region: Region, group: tuple[str, str], st: dict[str, Any], pending: Mapping[Any, Any],
+                  chosen: list[Framework], target: Path, run: dict[str, Any]) -> RunSummary:
+    """Publish an authority-cycle one of whose notebook tasks crashed (its worker died...), on this
+    machine, once every other notebook of it has ended; the crashed ones get failure pages."""
+    from distributed import wait
+
+    wait(st["futures"])
+    for future in st["futures"]:
+        task = pending[future][1]
+        if task.framework not in st["outcomes"]:
+            try:
+                st["outcomes"][task.framework] = future.result()
+            except Exception as exc:  # noqa: BLE001 - recorded as that notebook's failure
+                st["outcomes"][task.framework] = _failed_outcome(task, exc)
+    return _publish_group(region, group, st, chosen, target, run)
+
+
 def _publish_group(region: Region, group: tuple[str, str], st: dict[str, Any], chosen: list[Framework],
                    target: Path, run: dict[str, Any]) -> RunSummary:
     """Write one authority-cycle's manifest and index as the single-authority runner does, then publish."""
     authority_id, cycle = group
     p: CycleParams = st["params"]
-    from review.protection.publish_gate import guard_staging
-
     staging: Path = st["staging"]
     authority = region.authority(authority_id)
-    with key_environment(authority.key):  # the gate looks for this authority's raw references and key
-        outcomes = tuple(guard_staging(staging, st["params"], [st["outcomes"][fw.name] for fw in chosen],
-                                       titles={f.name: f.title for f in chosen}))
+    titles = {f.name: f.title for f in chosen}
+    outcomes = _guarded(authority, staging, p, [st["outcomes"][fw.name] for fw in chosen], titles)
     summary = RunSummary(cycle=cycle, output_dir=target, outcomes=outcomes)
     write_manifest(staging / "manifest.json", {
         "authority": authority_id,
@@ -343,7 +412,20 @@ def _publish_group(region: Region, group: tuple[str, str], st: dict[str, Any], c
         "notebooks": [asdict(o) for o in outcomes],
     })
     write_index(staging / "index.html", cycle, p.common["audience"], list(outcomes))
-    with key_environment(authority.key):  # every file, the manifest and index included, before publishing
-        summary = replace(summary, outcomes=tuple(guard_staging(staging, p, list(outcomes))))
+    summary = replace(summary, outcomes=_guarded(authority, staging, p, list(outcomes), titles))  # every file
     _publish(staging, target)
     return summary
+
+
+def _guarded(authority: Authority, staging: Path, params: CycleParams, outcomes: list[NotebookOutcome],
+             titles: dict[str, str]) -> tuple[NotebookOutcome, ...]:
+    """The publish gate on one authority-cycle, with that authority's key; if its key cannot be read
+    here, nothing of it can be checked, so every report of it is withheld."""
+    from review.protection.publish_gate import guard_staging, withhold_unchecked
+
+    try:
+        with key_environment(authority.key):  # the gate looks for this authority's raw references and key
+            return tuple(guard_staging(staging, params, outcomes, titles=titles))
+    except ParameterError:
+        return tuple(withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
+            "the authority's pseudonymisation key could not be read to check the pages")))

@@ -256,14 +256,15 @@ def _marked_headlines(results: dict[str, Any]) -> list[str]:
     return marked_headlines(results)
 
 
-def _init_worker(parent_pid: int, kernel_mode: str, threads: int) -> None:
+def _init_worker(parent_pid: int, kernel_mode: str, threads: int, template: str | None = None) -> None:
     """Worker initializer: die with the run (see review.batch.safety); with warm kernels, start this
-    worker's spare kernel at once, while the run is still staging the evidence."""
+    worker's spare kernel at once (forked by the run's shared template), while the run is still
+    staging the evidence."""
     watch_parent(parent_pid, _kill_live_kernels)
     if kernel_mode == "warm":
         from review.batch.kernels import process_pool
 
-        process_pool(threads)
+        process_pool(threads, template=template)
 
 
 def _worker_started() -> int:
@@ -296,18 +297,31 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
     else:
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
+    # One kernel template for every worker, started first: its imports overlap the forkserver's
+    # and the loading of the evidence, and are paid once, not once per worker.
+    template = None
+    if kernel_mode == "warm" and hasattr(os, "fork"):
+        from review.batch.kernels import Template, kernel_environment, workbook_modules
+
+        template = Template(kernel_environment(threads), workbook_modules(), START_TIMEOUT)
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
-                               initargs=(os.getpid(), kernel_mode, threads))
+                               initargs=(os.getpid(), kernel_mode, threads,
+                                         template.address if template is not None else None))
+    # Started from a thread: the forkserver's start (its imports) overlaps the loading of the evidence.
+    starter = threading.Thread(target=lambda: [pool.submit(_worker_started) for _ in range(n_workers)],
+                               name="review-start-workers", daemon=True)
     try:
-        for _ in range(n_workers):
-            pool.submit(_worker_started)
+        starter.start()
         yield pool
+        pool.shutdown()  # each worker stops its kernels as it exits
     except BaseException:
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown()
+    finally:
+        if template is not None:
+            template.close()
 
 
 def _run_tasks(
@@ -408,6 +422,8 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.batch.index import write_index, write_manifest
     from review.batch.provenance import git_state, input_files, package_versions
     from review.config.paths import resolve
+    from review.data import load_evidence
+    from review.protection.pseudonym import identifier_values
     from review.protection.publish_gate import guard_staging
 
     target = root_out / params.cycle
@@ -433,32 +449,40 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
             waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
             outcomes: list[NotebookOutcome] = []
             with _workers(n_jobs, len(chosen), kernels, threads) as pool:  # kernels warm while the data loads
-                cache = write_evidence_cache(data_dir, cache_dir)  # validates the data before anything is written
+                raw = load_evidence(data_dir)  # validates the data before anything is written
+                identifiers = identifier_values(raw)  # for the publish gate: the references of this very evidence
+                cache = write_evidence_cache(data_dir, cache_dir, raw)
+                del raw
                 staging.mkdir()
                 for wave in waves:
                     tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
                                      evidence_cache=str(cache), kernels=kernels) for fw in wave]
                     outcomes.extend(_run_tasks(tasks, pool, progress))
-            outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen})  # issue 15
-            summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
-            write_manifest(
-                staging / "manifest.json",
-                {
-                    "cycle": params.cycle,
-                    "params_file": params.source,
-                    "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
-                    "inputs": inputs,
-                    "packages": package_versions(),
-                    "git": git,
-                    "produced": produced,
-                    "duration_seconds": time.perf_counter() - started,
-                    "status": "ok" if summary.ok else "failed",
-                    "notebooks": [asdict(o) for o in outcomes],
-                },
-            )
-            write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
-            summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes)))  # issue 15: all files
-            _publish(staging, target)
+                if pool is not None:  # the workers stop their kernels while the run checks and publishes
+                    threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
+                memo: dict[tuple[str, str], list[Any]] = {}  # the second pass re-scans only what changed
+                outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
+                                         identifiers=identifiers, memo=memo)  # issue 15
+                summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
+                write_manifest(
+                    staging / "manifest.json",
+                    {
+                        "cycle": params.cycle,
+                        "params_file": params.source,
+                        "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
+                        "inputs": inputs,
+                        "packages": package_versions(),
+                        "git": git,
+                        "produced": produced,
+                        "duration_seconds": time.perf_counter() - started,
+                        "status": "ok" if summary.ok else "failed",
+                        "notebooks": [asdict(o) for o in outcomes],
+                    },
+                )
+                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+                summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes, identifiers=identifiers,
+                                                                      memo=memo)))  # issue 15: all files
+                _publish(staging, target)
     finally:
         _clean_up(staging, cache_dir)
     return summary

@@ -19,7 +19,7 @@ from typing import Any
 from review.exceptions import DataValidationError
 from review.protection.report_check import check_run_folder, raw_identifiers
 
-__all__ = ["guard_staging", "value_free_error", "withheld_page"]
+__all__ = ["guard_staging", "value_free_error", "withheld_page", "withhold_unchecked"]
 
 _OWN_MESSAGES = {"Timeout", "NoResults", "DisclosureCheck"}
 
@@ -58,8 +58,9 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 """
 
 
-def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles: dict[str, str] | None = None
-                  ) -> list[Any]:
+def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles: dict[str, str] | None = None,
+                  identifiers: set[str] | None = None,
+                  memo: dict[tuple[str, str], list[Any]] | None = None) -> list[Any]:
     """Check every file in a run's staging folder; withhold what fails; return the outcomes updated.
 
     Parameters
@@ -71,6 +72,15 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
         and key) are read from them, as the run used them.
     outcomes : sequence of NotebookOutcome
         Outcomes so far; an outcome whose page is withheld becomes ``failed``.
+    titles : dict, optional
+        Framework to report title, for failure pages.
+    identifiers : set of str, optional
+        The raw references of the evidence the notebooks read (the run reads them once, with the
+        evidence it validated); default read again from the data folder, and if that fails
+        (the evidence changed during the run) nothing is published.
+    memo : dict, optional
+        Shared by the two passes of one run: a file unchanged since the first is not scanned
+        again (see :func:`review.protection.report_check.check_run_folder`).
 
     Returns
     -------
@@ -84,11 +94,13 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     audience = str(params.common["audience"])
     threshold = int(params.common["suppression_threshold"])
     key, _ = resolve_key(data_dir)
-    try:
-        identifiers = raw_identifiers(data_dir)
-    except DataValidationError:  # the evidence changed during the run: its pages cannot be checked
-        return _withhold_all(staging, params, outcomes, titles, audience)
-    found = check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key)
+    if identifiers is None:
+        try:
+            identifiers = raw_identifiers(data_dir)
+        except DataValidationError:  # the evidence changed during the run: its pages cannot be checked
+            return _withhold_all(staging, params, outcomes, titles, audience)
+    found = check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key,
+                             memo=memo)
     failed: dict[str, list[str]] = {}
     stopped = {o.framework for o in outcomes if o.status != "ok"}
     for path, all_findings in found.items():
@@ -150,10 +162,32 @@ def _drop_siblings(staging: Path, framework: str) -> None:
 
 
 def _withhold_all(staging: Path, params: Any, outcomes: Sequence[Any], titles: dict[str, str] | None,
-                  audience: str) -> list[Any]:
-    """Deny by default: when the evidence cannot be re-read to check the pages, nothing is published."""
-    kind = "the evidence could not be read again to check the pages (it changed during the run)"
+                  audience: str,
+                  kind: str = "the evidence could not be read again to check the pages (it changed during the run)"
+                  ) -> list[Any]:
+    """Deny by default: when the pages cannot be checked, nothing is published."""
     for o in outcomes:
         _write_failure_page(staging, o.framework, params, titles, audience, [kind])
         _drop_siblings(staging, o.framework)
     return [replace(o, status="failed", headlines=[], error=_disclosure_error(kind)) for o in outcomes]
+
+
+def withhold_unchecked(staging: Path, params: Any, outcomes: Sequence[Any], *, reason: str,
+                       titles: dict[str, str] | None = None) -> list[Any]:
+    """Withhold every report of a run whose pages cannot be checked (``reason`` says why, with no value).
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+    params : CycleParams
+    outcomes : sequence of NotebookOutcome
+    reason : str
+        Shown on each failure page and recorded as the outcome's error.
+    titles : dict, optional
+
+    Returns
+    -------
+    list of NotebookOutcome
+        All ``failed``.
+    """
+    return _withhold_all(staging, params, outcomes, titles, str(params.common["audience"]), reason)

@@ -1,0 +1,164 @@
+"""Issue 19: warm kernels. Each is used for exactly one notebook, holds the workbook's imports but no
+name, gets each task's variables and no other's, fails by cell, stops at its time limit, shuts down
+without the stall, and gives the same reports as a kernel started per notebook."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from review.batch import kernels
+from review.batch.runner import run_cycle
+from review.config.params import load_cycle_params
+from review.protection.pseudonym import KEY_ENV
+
+
+def _notebook(path: Path, *cells: str) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return str(path)
+
+
+def _run(pool: kernels.KernelPool, notebook: str, out: Path, task_env: dict | None = None) -> dict:
+    """Execute ``notebook`` in a kernel of ``pool`` (as the runner does) and return what its last cell
+    printed, read as JSON; the kernel is discarded after."""
+    warm = pool.take()
+    try:
+        pm.execute_notebook(notebook, str(out), kernel_name="python3", progress_bar=False, log_output=False,
+                            engine_name=kernels.register_engine(), km=warm.manager, task_env=task_env or {},
+                            request_save_on_cell_execute=False, cwd=str(out.parent))
+    finally:
+        pool.discard(warm).join(30)
+    nb = nbformat.read(out, as_version=4)
+    return json.loads(nb.cells[-1].outputs[0]["text"])
+
+
+@pytest.fixture
+def pool():
+    p = kernels.KernelPool(spares=1)
+    yield p
+    p.close()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def test_each_notebook_gets_its_own_kernel_with_no_state_from_the_last(pool, tmp_path):
+    report = "import json, os\nprint(json.dumps({'pid': os.getpid(), 'left': 'secret' in globals()}))"
+    first = _run(pool, _notebook(tmp_path / "a.ipynb", "secret = 'authority A'", report), tmp_path / "a.out.ipynb")
+    second = _run(pool, _notebook(tmp_path / "b.ipynb", report), tmp_path / "b.out.ipynb")
+    assert first["left"] is True  # the first notebook's own variable, in its own kernel
+    assert second["left"] is False  # nothing of it in the next
+    assert first["pid"] != second["pid"]
+    assert _gone(first["pid"])  # the used kernel was stopped
+
+
+def test_a_warm_kernel_has_the_imports_done_and_no_name_bound(pool, tmp_path):
+    probe = ("import json, sys\nprint(json.dumps({'loaded': [m in sys.modules for m in "
+             "('pandas', 'matplotlib.pyplot', 'review.analyses.jar', 'review.views.gose')], "
+             "'names': sorted(n for n in ('pd', 'plt', 'review', 'jar', 'views') if n in globals())}))")
+    seen = _run(pool, _notebook(tmp_path / "p.ipynb", probe), tmp_path / "p.out.ipynb")
+    assert seen == {"loaded": [True, True, True, True], "names": []}
+
+
+def test_each_task_sets_its_own_key_and_none_is_inherited(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, "key of the authority the pool was started for")
+    p = kernels.KernelPool(spares=1)
+    try:
+        probe = f"import json, os\nprint(json.dumps({{'key': os.environ.get({KEY_ENV!r})}}))"
+        nb = _notebook(tmp_path / "k.ipynb", probe)
+        assert _run(p, nb, tmp_path / "k1.ipynb", {KEY_ENV: "key of authority B"}) == {"key": "key of authority B"}
+        assert _run(p, nb, tmp_path / "k2.ipynb", {KEY_ENV: None}) == {"key": None}
+        assert _run(p, nb, tmp_path / "k3.ipynb") == {"key": None}  # the spare never had the pool's
+    finally:
+        p.close()
+
+
+def test_a_failure_is_captured_by_its_cell(pool, tmp_path):
+    nb = _notebook(tmp_path / "f.ipynb", "x = 1", "x / 0", "print('never')")
+    with pytest.raises(PapermillExecutionError) as raised:
+        _run(pool, nb, tmp_path / "f.out.ipynb")
+    assert raised.value.exec_count == 2
+    assert raised.value.ename == "ZeroDivisionError"
+    ran = nbformat.read(tmp_path / "f.out.ipynb", as_version=4)
+    assert ran.cells[2].get("execution_count") is None  # nothing ran after the failing cell
+
+
+def test_a_busy_kernel_is_stopped_without_the_shutdown_stall(pool):
+    warm = pool.take()
+    client = warm.manager.client()
+    client.start_channels()
+    try:
+        client.execute("import time\ntime.sleep(600)")  # cannot answer a shutdown request
+        time.sleep(0.5)
+    finally:
+        client.stop_channels()
+    t0 = time.perf_counter()
+    pool.discard(warm).join(60)
+    assert time.perf_counter() - t0 < 10  # killed after its 0.25 s grace, not a clean shutdown's wait
+    assert _gone(warm.pid)
+
+
+def test_closing_the_pool_leaves_no_kernel(tmp_path):
+    p = kernels.KernelPool(spares=2)
+    first = p.take()
+    pids = {first.pid}
+    p.discard(first)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and p._ready.qsize() < 2:  # the spares have started
+        time.sleep(0.1)
+    pids |= {m.provisioner.process.pid for m in p._managers}
+    p.close()
+    assert pids
+    assert all(_gone(pid) for pid in pids)
+
+
+def test_a_notebook_over_its_time_limit_in_a_warm_kernel_is_stopped(tmp_path, monkeypatch):
+    from review.config.frameworks import FRAMEWORKS, Framework
+    from review.config.params import COMMON_PARAMS
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS))
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    nbformat.write(nb, tmp_path / "slow.ipynb")
+    monkeypatch.setitem(FRAMEWORKS, "slow", Framework("slow", "Slow", str(tmp_path / "slow.ipynb"), "x"))
+    summary = run_cycle(load_cycle_params("params/2009-Q4.yaml"), frameworks=["slow"], jobs=2, timeout=6,
+                        output_root=tmp_path / "out", kernels="warm")
+    (outcome,) = summary.outcomes
+    assert outcome.status == "failed"
+    assert outcome.error["ename"] == "Timeout"
+    assert outcome.duration_seconds < 60
+
+
+def _results(folder: Path) -> dict[str, object]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.results.json"))}
+
+
+@pytest.mark.slow
+def test_warm_and_cold_kernels_give_the_same_results(tmp_path):
+    params = load_cycle_params("params/2009-Q4.yaml")
+    chosen = ["jar_haringey", "governance", "cycle_summary"]
+    warm = run_cycle(params, frameworks=chosen, jobs=2, output_root=tmp_path / "warm", kernels="warm")
+    cold = run_cycle(params, frameworks=chosen, jobs=2, output_root=tmp_path / "cold", kernels="cold")
+    assert warm.ok
+    assert cold.ok
+    warm_results, cold_results = _results(warm.output_dir), _results(cold.output_dir)
+    assert set(warm_results) == {f"{n}.results.json" for n in chosen}
+    assert warm_results == cold_results
