@@ -244,12 +244,13 @@ def stop_kernel(manager: Any, grace: float = 0.25) -> None:
         Seconds the kernel may take to exit on its own.
     """
     process = _process(manager)
-    if process is not None and process.poll() is None and grace > 0:
-        with contextlib.suppress(Exception):
-            manager.request_shutdown()
-        deadline = time.monotonic() + grace
-        while process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+    if process is not None and process.poll() is None:
+        if grace > 0:
+            with contextlib.suppress(Exception):
+                manager.request_shutdown()
+            deadline = time.monotonic() + grace
+            while process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
         _kill(manager)
         with contextlib.suppress(Exception):
             process.wait(timeout=10)
@@ -257,13 +258,19 @@ def stop_kernel(manager: Any, grace: float = 0.25) -> None:
         manager.cleanup_resources()
 
 
-def _reply(client: Any, msg_id: str, timeout: float) -> dict[str, Any]:
+def _reply(client: Any, msg_id: str, timeout: float, manager: Any = None) -> dict[str, Any]:
+    """The kernel's reply to ``msg_id``; gives up when ``timeout`` passes or ``manager``'s kernel died."""
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the kernel did not answer in time")
-        msg = client.get_shell_msg(timeout=remaining)
+        if manager is not None and (process := _process(manager)) is not None and process.poll() is not None:
+            raise RuntimeError("the kernel died before it answered")
+        try:
+            msg = client.get_shell_msg(timeout=min(remaining, 0.5))
+        except queue.Empty:
+            continue
         if msg.get("parent_header", {}).get("msg_id") == msg_id:
             return msg
 
@@ -333,26 +340,33 @@ def serve_template() -> None:
                         os.dup2(null, fd)
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                     signal.signal(signal.SIGINT, signal.default_int_handler)
-                    os.environ["JPY_PARENT_PID"] = str(os.getppid())
                     from ipykernel.kernelapp import IPKernelApp
 
-                    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], _HISTORY])
+                    # The kernel ends if the template does (ipykernel's parent poller): set by option,
+                    # since the trait's default was read from the environment when the template imported it.
+                    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], _HISTORY,
+                                                      f"--IPKernelApp.parent_handle={os.getppid()}"])
                 finally:
                     os._exit(0)
             with contextlib.suppress(OSError):
                 conn.sendall((json.dumps({"pid": pid}) + "\n").encode("utf-8"))
 
 
-def _ask_template(address: str, connection_file: str, timeout: float) -> int:
+def _ask_template(address: str, connection_file: str, timeout: float, alive: Any = None) -> int:
     """Ask the template listening at ``address`` for a kernel on ``connection_file``; its pid.
 
-    Waits (up to ``timeout``) for a template that is still importing to start listening.
+    Waits (up to ``timeout``) for a template that is still importing to start listening; gives up at
+    once if ``alive()`` says the template ended, and after two seconds of refused connections on a
+    bound address (a template that ended without ``alive`` to tell).
     """
     import json
     import socket
 
     deadline = time.monotonic() + timeout
+    refused_since: float | None = None
     while True:
+        if alive is not None and not alive():
+            raise RuntimeError("the kernel template ended")
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.settimeout(max(0.1, deadline - time.monotonic()))
@@ -362,8 +376,13 @@ def _ask_template(address: str, connection_file: str, timeout: float) -> int:
             if not line:
                 raise RuntimeError("the kernel template ended")
             return int(json.loads(line)["pid"])
-        except (FileNotFoundError, ConnectionRefusedError):
-            if time.monotonic() >= deadline:
+        except (FileNotFoundError, ConnectionRefusedError) as exc:
+            now = time.monotonic()
+            if isinstance(exc, ConnectionRefusedError):
+                refused_since = now if refused_since is None else refused_since
+                if now - refused_since > 2.0:
+                    raise RuntimeError("the kernel template ended") from None
+            if now >= deadline:
                 raise TimeoutError("the kernel template did not start listening in time") from None
             time.sleep(0.05)
 
@@ -447,9 +466,7 @@ class Template:
 
     def fork(self, connection_file: str, timeout: float) -> int:
         """Fork a kernel on ``connection_file``; its pid."""
-        if self.process.poll() is not None:
-            raise RuntimeError("the kernel template ended")
-        return _ask_template(self.address, connection_file, timeout)
+        return _ask_template(self.address, connection_file, timeout, alive=lambda: self.process.poll() is None)
 
     def close(self) -> None:
         """End the template (its kernels are not touched) and remove its folder."""
@@ -611,7 +628,7 @@ class KernelPool:
                 if template is None:  # a forked kernel has the modules already
                     msg_id = client.execute(_import_code(self._modules or workbook_modules()), silent=True,
                                             store_history=False)
-                    status = _reply(client, msg_id, self.start_timeout)["content"].get("status")
+                    status = _reply(client, msg_id, self.start_timeout, manager)["content"].get("status")
             finally:
                 client.stop_channels()
             if status != "ok":
@@ -714,7 +731,7 @@ class KernelPool:
         with self._lock:
             self._closed = True
             unused = list(self._managers - self._out)
-        for manager in unused:  # spares, ready or still starting: killed at once (a start is not awaited)
+        for manager in unused:  # spares, ready or still starting: killed at once (their threads then end)
             _kill(manager)
         while True:
             try:
@@ -726,7 +743,7 @@ class KernelPool:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:  # until no kernel of the pool has (or may still get) a process
             with self._lock:
-                busy = bool(self._stopping) or any(
+                busy = bool(self._stopping) or bool(self._starting) or any(
                     (process := _process(m)) is None or process.poll() is None for m in self._managers)
             if not busy:
                 break
@@ -735,7 +752,12 @@ class KernelPool:
             template, self._template = self._template, None
         if isinstance(template, Template):
             template.close()
-        self.kill()  # anything left after the wait
+        self.kill()  # anything left after the wait (a kernel handed out and never discarded)
+        with self._lock:
+            left = list(self._managers)
+        for manager in left:  # their sockets, context and connection files
+            with contextlib.suppress(Exception):
+                manager.cleanup_resources()
 
 
 _POOL: KernelPool | None = None
@@ -810,7 +832,7 @@ def _register_engine() -> None:
             if self.task_env:
                 msg_id = await ensure_async(kc.execute(_environment_code(self.task_env), silent=True,
                                                        store_history=False))
-                reply = _reply(kc, msg_id, float(self.startup_timeout))
+                reply = _reply(kc, msg_id, float(self.startup_timeout), self.km)
                 if reply["content"].get("status") != "ok":
                     raise RuntimeError("the task's environment could not be set in its kernel")
             return kc
