@@ -36,3 +36,17 @@ def test_python_floor_agrees(root):
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((root / "environment.yml").read_text())
     assert f"python{project['requires-python']}" in env["dependencies"]
+
+
+def test_notebooks_validate_without_the_slow_iri_parser(root):
+    """review/__init__.py keeps jsonschema's optional rfc3987_syntax (38 parsers built at import, most
+    of nbformat's import time) out of the workbook's processes: notebooks still validate, and
+    importing nbformat, papermill and nbconvert no longer builds those parsers."""
+    import subprocess
+    import sys
+
+    code = ("import sys, review, nbformat, papermill, nbconvert\n"
+            "nbformat.validate(nbformat.read('notebooks/jar_haringey.ipynb', as_version=4))\n"
+            "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]

@@ -185,3 +185,34 @@ def test_a_kernel_starting_when_the_pool_closes_is_stopped(monkeypatch):
             assert not p._starting
     assert forked
     assert [pid for pid in forked if not _gone(pid)] == []
+
+
+def test_without_fork_each_spare_imports_for_itself(tmp_path):
+    """Where the platform cannot fork (or the template fails), a spare is a kernel of its own that
+    imports the workbook before it is handed out: same guarantees, one notebook per kernel."""
+    p = kernels.KernelPool(spares=1, fork=False)
+    try:
+        probe = ("import json, os, sys\nprint(json.dumps({'pid': os.getpid(), "
+                 "'loaded': 'review.analyses.jar' in sys.modules, 'names': 'jar' in globals()}))")
+        nb = _notebook(tmp_path / "n.ipynb", probe)
+        first = _run(p, nb, tmp_path / "n1.ipynb")
+        second = _run(p, nb, tmp_path / "n2.ipynb")
+        assert p._template is None
+        assert (first["loaded"], first["names"]) == (True, False)
+        assert first["pid"] != second["pid"]
+    finally:
+        p.close()
+
+
+def test_a_killed_process_pool_is_replaced(tmp_path):
+    """After a signal killed this process's pool (review.batch.runner's clean-up), the next run in the
+    same process gets a new one instead of a closed pool."""
+    first = kernels.process_pool()
+    kernels.kill_process_kernels()
+    try:
+        second = kernels.process_pool()
+        assert second is not first
+        warm = second.take()
+        second.discard(warm).join(30)
+    finally:
+        kernels.close_process_pool()

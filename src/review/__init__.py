@@ -26,7 +26,15 @@ workbook's exceptions (:mod:`review.exceptions`).
 
 from __future__ import annotations
 
+import sys
 from importlib import metadata
+
+# jsonschema (imported by nbformat, papermill and nbconvert) imports the optional rfc3987_syntax
+# package when it is installed (jupyter-events asks for jsonschema[format-nongpl]), and that
+# package builds 38 parsers as it is imported: 1.9 s of the 2.4 s importing nbformat took here,
+# paid by every run, its forkserver and each Dask worker. It serves only jsonschema's "iri"
+# format check, which no notebook schema uses, so the workbook's processes go without it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 try:
     __version__ = metadata.version("review")

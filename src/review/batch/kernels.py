@@ -782,7 +782,7 @@ def process_pool(threads: int = 1, spares: int = 1, template: str | None = None)
     """
     global _POOL
     with _POOL_LOCK:
-        if _POOL is not None and _POOL.threads != max(1, threads):
+        if _POOL is not None and (_POOL.threads != max(1, threads) or _POOL._closed):  # or killed by a signal
             _POOL.close()
             _POOL = None
         if _POOL is None:

@@ -292,8 +292,8 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
     # so each worker forks from it without paying the imports again.
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "nbconvert", "review.batch.runner", "review.batch.html_export",
-                                        "review.batch.kernels"])
+        context.set_forkserver_preload(["review.batch.runner", "papermill", "nbconvert", "review.batch.html_export",
+                                        "review.batch.kernels"])  # review first: see review/__init__.py
     else:
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
