@@ -646,13 +646,16 @@ class KernelPool:
         elif not closed:
             self._ready.put(item)
 
-    def take(self, timeout: float | None = None) -> WarmKernel:
+    def take(self, timeout: float | None = None, refill: bool = True) -> WarmKernel:
         """A ready kernel (waiting for one that is starting), replaced by a new spare at once.
 
         Parameters
         ----------
         timeout : float, optional
             Seconds to wait; default the pool's ``start_timeout``.
+        refill : bool, default: ``True``
+            Start a new spare in its place; ``False`` for this process's last notebook (a spare
+            nobody takes costs a kernel start on a busy machine).
 
         Returns
         -------
@@ -666,12 +669,14 @@ class KernelPool:
         """
         if self._closed:
             raise RuntimeError("the kernel pool is closed")
-        self._fill()  # a kernel is always starting or ready
+        if refill or self._ready.empty():
+            self._fill()  # a kernel is always starting or ready
         try:
             item = self._ready.get(timeout=self.start_timeout if timeout is None else timeout)
         except queue.Empty:
             raise RuntimeError("no warm kernel started in time") from None
-        self._fill()
+        if refill:
+            self._fill()
         if isinstance(item, BaseException):
             raise RuntimeError(f"a warm kernel failed to start: {item}") from item
         with self._lock:

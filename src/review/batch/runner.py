@@ -60,6 +60,7 @@ class NotebookTask:
     threads: int = 1
     evidence_cache: str = ""
     kernels: str = "warm"  # "warm": a pre-started kernel from this process's pool; "cold": papermill starts one
+    spare: bool = True  # warm: start a spare for a later notebook (False for the run's last notebooks)
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     try:
         if task.kernels == "warm":  # a spare kernel of this process, imports done; used once, then discarded
             pool = kernels.process_pool(task.threads)
-            warm = pool.take()
+            warm = pool.take(refill=task.spare)
             _LIVE_KERNELS.append(warm.manager)
             engine: dict[str, Any] = {"engine_name": kernels.register_engine(), "km": warm.manager,
                                       "task_env": kernels.task_environment(),
@@ -454,9 +455,13 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                 cache = write_evidence_cache(data_dir, cache_dir, raw)
                 del raw
                 staging.mkdir()
-                for wave in waves:
+                n_workers = 1 if pool is None else min(n_jobs, len(chosen))
+                for w, wave in enumerate(waves):
+                    left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
                     tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
-                                     evidence_cache=str(cache), kernels=kernels) for fw in wave]
+                                     evidence_cache=str(cache), kernels=kernels,
+                                     spare=len(wave) - i + left > n_workers)  # the last ones need no spare
+                             for i, fw in enumerate(wave)]
                     outcomes.extend(_run_tasks(tasks, pool, progress))
                 if pool is not None:  # the workers stop their kernels while the run checks and publishes
                     threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
