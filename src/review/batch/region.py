@@ -286,7 +286,7 @@ def run_region(
     if existing and not force:
         raise ParameterError(f"reports already exist in {existing[:3]}{' ...' if len(existing) > 3 else ''}; "
                              "pass --force to replace them")
-    git, produced, started = git_state(), _now(), time.perf_counter()
+    git, produced, started = git_state(), _now(), time.time()  # wall clock: workers may be other machines
     chosen = [FRAMEWORKS[n] for n in region.frameworks]
     client, cluster = _client(scheduler, workers)
     stagings: list[Path] = []
@@ -308,7 +308,10 @@ def run_region(
             st: dict[str, Any] = {"params": p, "staging": staging, "inputs": inputs, "outcomes": {}, "futures": []}
             state[(authority.id, cycle)] = st
             # The authority's evidence is validated and pseudonymised once, on a worker, for its notebooks.
+            # Evidence and publishing tasks hold the kernel resource too: every task that switches a
+            # worker's key runs alone on its worker, even on a worker with several threads.
             snapshot = client.submit(stage_evidence, authority.key, authority.evidence, pure=False,
+                                     resources={KERNEL_RESOURCE: 1},
                                      key=f"{authority.id}-{cycle}-evidence-{uuid.uuid4().hex[:6]}")
             first: list[Any] = []
             for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
@@ -326,6 +329,7 @@ def run_region(
             # its notebooks are done: the scheduler's machine only hands out tasks.
             publishing[client.submit(publish_task, region, (authority.id, cycle), _static(st), chosen,
                                      root_out / authority.id / cycle, run, *st["futures"], pure=False,
+                                     resources={KERNEL_RESOURCE: 1},
                                      key=f"{authority.id}-{cycle}-publish-{uuid.uuid4().hex[:6]}")] = (authority.id,
                                                                                                       cycle)
         total, done = len(pending), 0
@@ -407,7 +411,7 @@ def _publish_group(region: Region, group: tuple[str, str], st: dict[str, Any], c
         "packages": package_versions(),
         "git": run["git"],
         "produced": run["produced"],
-        "duration_seconds": time.perf_counter() - run["started"],
+        "duration_seconds": time.time() - run["started"],
         "status": "ok" if summary.ok else "failed",
         "notebooks": [asdict(o) for o in outcomes],
     })
