@@ -30,13 +30,14 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
     nbformat.write(nb, path)
 
 
-def _timed(frameworks: dict[str, Framework], jobs: int, out: Path) -> float:
+def _timed(frameworks: dict[str, Framework], jobs: int, out: Path, kernels: str = "warm") -> float:
     saved = dict(FRAMEWORKS)
     FRAMEWORKS.update(frameworks)
     try:
         params = load_cycle_params("params/2009-Q4.yaml")
         t0 = time.perf_counter()
-        summary = run_cycle(params, frameworks=list(frameworks), jobs=jobs, force=True, output_root=out)
+        summary = run_cycle(params, frameworks=list(frameworks), jobs=jobs, force=True, output_root=out,
+                            kernels=kernels)
         elapsed = time.perf_counter() - t0
         if not summary.ok:
             raise SystemExit(f"a benchmark notebook failed: {[o.error for o in summary.outcomes if o.error]}")

@@ -27,12 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch_speed import _notebook  # noqa: E402 - the trivial notebook of the batch benchmark
+from batch_speed import _notebook, _timed  # noqa: E402 - the batch benchmark's notebook and timing
 
 from review.batch.region import run_region, validate_region  # noqa: E402
-from review.batch.runner import run_cycle  # noqa: E402
 from review.config.frameworks import FRAMEWORKS, Framework  # noqa: E402
-from review.config.params import load_cycle_params  # noqa: E402
 from review.config.region import load_region  # noqa: E402
 from review.data.demo_region import write_demo_region  # noqa: E402
 
@@ -50,24 +48,6 @@ def _bare_kernel_start() -> float:
     elapsed = time.perf_counter() - t0
     kc.stop_channels()
     km.shutdown_kernel(now=True)
-    return elapsed
-
-
-def _cycle(frameworks: dict[str, Framework] | None, kernels: str, out: Path) -> float:
-    saved = dict(FRAMEWORKS)
-    if frameworks:
-        FRAMEWORKS.update(frameworks)
-    try:
-        params = load_cycle_params("params/2009-Q4.yaml")
-        t0 = time.perf_counter()
-        summary = run_cycle(params, frameworks=list(frameworks or saved), jobs=2, force=True, output_root=out,
-                            kernels=kernels)
-        elapsed = time.perf_counter() - t0
-    finally:
-        FRAMEWORKS.clear()
-        FRAMEWORKS.update(saved)
-    if not summary.ok:
-        raise SystemExit(f"a benchmark notebook failed: {[o.error for o in summary.outcomes if o.error]}")
     return elapsed
 
 
@@ -103,9 +83,10 @@ def main() -> int:
             _notebook(path, "x = 1 + 1")  # no output: a "2" on the page is a small count
             trivial[f"trivial_{letter}"] = Framework(f"trivial_{letter}", f"Trivial {letter.upper()}", str(path),
                                                      "trivial")
-        floor = min(_cycle(trivial, "warm", work / "floor") for _ in range(2))
-        cold = min(_cycle(None, "cold", work / "cold") for _ in range(2))
-        warm = min(_cycle(None, "warm", work / "warm") for _ in range(2))
+        real = dict(FRAMEWORKS)
+        floor = min(_timed(trivial, 2, work / "floor") for _ in range(2))
+        cold = min(_timed(real, 2, work / "cold", kernels="cold") for _ in range(2))
+        warm = min(_timed(real, 2, work / "warm") for _ in range(2))
         big = _region(work / "big", n, frameworks)
         w1 = _timed_region(big, 1, work / "w1")
         w2 = _timed_region(big, 2, work / "w2")

@@ -316,3 +316,22 @@ def test_identifier_matcher_finds_what_the_alternation_finds(ids, text):
     regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
                        + r")(?![a-z0-9])")
     assert IdentifierMatcher(wanted).search(text) == (regex.search(text) is not None)
+
+
+def test_the_second_pass_rescans_a_file_whose_content_changed(tmp_path):
+    """The gate's memo keys findings by file name and content: a page rewritten under the same name
+    between the two passes (here: a clean page replaced by one naming a case) is scanned again,
+    while an unchanged file keeps its findings without a second scan."""
+    from review.protection.report_check import check_run_folder
+
+    page, other = tmp_path / "jar_haringey.html", tmp_path / "index.html"
+    page.write_text("<p>No reference here.</p>", encoding="utf-8")
+    other.write_text("<p>Case C100123 was audited.</p>", encoding="utf-8")
+    memo: dict = {}
+    first = check_run_folder(tmp_path, identifiers={"C100123"}, memo=memo)
+    assert first[page] == []
+    assert [f.kind for f in first[other]] == ["raw identifier"]
+    page.write_text("<p>Case C100123 was audited.</p>", encoding="utf-8")
+    second = check_run_folder(tmp_path, identifiers={"C100123"}, memo=memo)
+    assert [f.kind for f in second[page]] == ["raw identifier"]
+    assert len(memo) == 3  # the page's two contents and the unchanged index

@@ -70,7 +70,7 @@ def write_evidence_cache(folder: Path, cache_dir: Path, evidence: Evidence | Non
     The pickle holds pseudonyms only (never raw references) and lives in a private temporary
     folder that the runner deletes when the run ends. ``evidence``: the folder already loaded and
     validated (raw), if the caller has it; ``snapshot``: the bytes already made by
-    :func:`evidence_snapshot` (a regional run makes them once per authority, on a worker).
+    :func:`evidence_snapshot` (a regional run makes them once per authority-cycle, on a worker).
     """
     path = cache_dir / "evidence.pickle"
     path.write_bytes(snapshot if snapshot is not None else evidence_snapshot(folder, evidence))

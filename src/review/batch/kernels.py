@@ -40,12 +40,14 @@ from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
 
 __all__ = [
     "ENGINE",
+    "START_TIMEOUT",
     "KernelPool",
     "Template",
     "WarmKernel",
     "close_process_pool",
     "ipc_kernel_manager_class",
     "kernel_environment",
+    "import_quietly",
     "kill_process_kernels",
     "process_pool",
     "stop_kernel",
@@ -58,6 +60,9 @@ ENGINE = "review-warm"
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 """Numerical libraries' thread counts: fixed when a kernel starts (before numpy is imported)."""
+
+START_TIMEOUT = 120.0
+"""Seconds a kernel may take to start (warm or cold) and import the workbook."""
 
 _BASE_MODULES = ("review", "numpy", "pandas", "matplotlib", "matplotlib.pyplot")
 _HISTORY = "--HistoryManager.hist_file=:memory:"  # as nbclient: no history file to corrupt on kill
@@ -148,18 +153,8 @@ def kernel_environment(threads: int = 1) -> dict[str, str]:
 
 
 def _import_code(modules: tuple[str, ...]) -> str:
-    """Code that imports ``modules`` and leaves no name behind in the kernel's namespace."""
-    return (
-        "def __review_warm(names):\n"
-        "    import importlib\n"
-        "    for name in names:\n"
-        "        try:\n"
-        "            importlib.import_module(name)\n"
-        "        except ImportError:\n"
-        "            pass\n"
-        f"__review_warm({list(modules)!r})\n"
-        "del __review_warm\n"
-    )
+    """Code that imports ``modules`` in a kernel (:func:`import_quietly`) and binds no name there."""
+    return f"__import__('review.batch.kernels', fromlist=['import_quietly']).import_quietly({tuple(modules)!r})"
 
 
 def _environment_code(env: dict[str, str | None]) -> str:
@@ -278,7 +273,8 @@ def _reply(client: Any, msg_id: str, timeout: float, manager: Any = None) -> dic
 _MPL_INLINE = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before a notebook's matplotlib
 
 
-def _import_quietly(modules: tuple[str, ...]) -> None:
+def import_quietly(modules: tuple[str, ...]) -> None:
+    """Import each of ``modules`` (one that is not a module is skipped): a warm kernel's imports."""
     import importlib
 
     for name in modules:
@@ -309,7 +305,7 @@ def serve_template() -> None:
     import ipykernel.ipkernel  # noqa: F401 - the kernel's own imports, done once
     import ipykernel.kernelapp  # noqa: F401
 
-    _import_quietly(tuple(json.loads(sys.argv[1])) if len(sys.argv) > 1 else workbook_modules())
+    import_quietly(tuple(json.loads(sys.argv[1])))
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(sys.argv[2])
     os.chmod(sys.argv[2], 0o600)
@@ -445,17 +441,14 @@ class Template:
         The kernels' environment (no per-task variable).
     modules : tuple of str
         Modules to import once.
-    timeout : float
-        Seconds a fork request may wait for the template to be ready.
     """
 
-    def __init__(self, env: dict[str, str], modules: tuple[str, ...], timeout: float) -> None:
+    def __init__(self, env: dict[str, str], modules: tuple[str, ...]) -> None:
         import json
         import subprocess
         import sys
         import tempfile
 
-        self.timeout = timeout
         self.folder = tempfile.mkdtemp(prefix="review-kernels-")  # mode 0700
         self.address = os.path.join(self.folder, "template.sock")
         self.process = subprocess.Popen(
@@ -469,7 +462,8 @@ class Template:
         return _ask_template(self.address, connection_file, timeout, alive=lambda: self.process.poll() is None)
 
     def close(self) -> None:
-        """End the template (its kernels are not touched) and remove its folder."""
+        """End the template and remove its folder (its kernels then end by themselves within a
+        second or so: ipykernel's parent poller watches the template)."""
         import shutil
 
         with contextlib.suppress(OSError):
@@ -521,8 +515,6 @@ class WarmKernel:
     """A started kernel with the workbook's modules imported, for exactly one notebook."""
 
     manager: Any
-    start_seconds: float
-    threads: int
 
     @property
     def pid(self) -> int | None:
@@ -540,7 +532,7 @@ class KernelPool:
         Kernels kept ready (or starting) beyond those handed out.
     threads : int, default: ``1``
         Thread count of the numerical libraries in each kernel.
-    start_timeout : float, default: ``120.0``
+    start_timeout : float, default: :data:`START_TIMEOUT`
         Seconds a kernel may take to start and import.
     modules : tuple of str, optional
         Modules to import; default :func:`workbook_modules`.
@@ -554,7 +546,7 @@ class KernelPool:
         by its workers); default this pool starts its own.
     """
 
-    def __init__(self, spares: int = 1, threads: int = 1, start_timeout: float = 120.0,
+    def __init__(self, spares: int = 1, threads: int = 1, start_timeout: float = START_TIMEOUT,
                  modules: tuple[str, ...] | None = None, fork: bool | None = None,
                  template: str | None = None) -> None:
         self.spares = max(1, spares)
@@ -573,15 +565,11 @@ class KernelPool:
         self._template_lock = threading.Lock()
         self._fill()
 
-    def _environment(self) -> dict[str, str]:
-        return kernel_environment(self.threads)
-
     def _get_template(self) -> Template | _SharedTemplate | None:
         with self._template_lock:
             if self._template is None and self._fork and not self._closed:
                 try:
-                    self._template = Template(self._environment(), self._modules or workbook_modules(),
-                                              self.start_timeout)
+                    self._template = Template(kernel_environment(self.threads), self._modules or workbook_modules())
                 except Exception:  # noqa: BLE001 - fall back to kernels that import for themselves
                     self._fork = False
             return self._template if self._fork else None
@@ -601,7 +589,6 @@ class KernelPool:
     def _start_one(self) -> None:
         manager = None
         try:
-            t0 = time.perf_counter()
             template = self._get_template()
             if template is not None:
                 try:
@@ -616,7 +603,8 @@ class KernelPool:
                 manager = ipc_kernel_manager_class()(kernel_name="python3")
                 with self._lock:
                     self._managers.add(manager)
-                manager.start_kernel(cwd=str(project_root()), env=self._environment(), extra_arguments=[_HISTORY])
+                manager.start_kernel(cwd=str(project_root()), env=kernel_environment(self.threads),
+                                     extra_arguments=[_HISTORY])
             if self._closed:
                 raise RuntimeError("the kernel pool was closed")
             assert manager is not None
@@ -633,7 +621,7 @@ class KernelPool:
                 client.stop_channels()
             if status != "ok":
                 raise RuntimeError("a warm kernel could not import the workbook's modules")
-            item: WarmKernel | BaseException = WarmKernel(manager, time.perf_counter() - t0, self.threads)
+            item: WarmKernel | BaseException = WarmKernel(manager)
         except BaseException as exc:  # noqa: BLE001 - handed to the task that takes it
             item = exc
             if manager is not None:
@@ -816,8 +804,14 @@ def kill_process_kernels() -> None:
         pool.kill()
 
 
-def _register_engine() -> None:
-    """Register :data:`ENGINE` with papermill (idempotent)."""
+def register_engine() -> str:
+    """Register :data:`ENGINE`, papermill's engine on a pre-started kernel, once; return its name.
+
+    Returns
+    -------
+    str
+        :data:`ENGINE`.
+    """
     from nbclient.util import ensure_async, run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
@@ -825,7 +819,7 @@ def _register_engine() -> None:
     from papermill.utils import merge_kwargs, remove_args
 
     if ENGINE in papermill_engines._engines:
-        return
+        return ENGINE
 
     class WarmClient(PapermillNotebookClient):
         """Papermill's client on a kernel it does not own, with the task's variables set first."""
@@ -876,15 +870,4 @@ def _register_engine() -> None:
                         client.kc.stop_channels()
 
     papermill_engines.register(ENGINE, WarmEngine)
-
-
-def register_engine() -> str:
-    """Register the warm-kernel papermill engine and return its name.
-
-    Returns
-    -------
-    str
-        :data:`ENGINE`.
-    """
-    _register_engine()
     return ENGINE

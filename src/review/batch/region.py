@@ -47,7 +47,8 @@ from review.exceptions import DataValidationError, ParameterError
 __all__ = ["RegionSummary", "apply_key_source", "key_environment", "publish_task", "run_region", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
-"""The worker resource each notebook task holds: workers offer one, so one kernel per worker."""
+"""The worker resource every task holds: workers offer one, so a worker runs one task (and one
+kernel) at a time, and no two tasks switch its authority key at once."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def stage_evidence(key: KeySource, folder: str) -> bytes:
         return evidence_snapshot(resolve(folder))
 
 
-def run_notebook_task(task: Any, key: KeySource, snapshot: bytes | None = None, *_after: Any) -> NotebookOutcome:
+def run_notebook_task(task: Any, key: KeySource, snapshot: bytes, *_after: Any) -> NotebookOutcome:
     """Run one notebook task on a worker with its authority's key and evidence (``snapshot``, from
     :func:`stage_evidence`, written to an owner-only folder for the task's kernel and removed
     after; ``_after``: tasks to wait for)."""
@@ -201,8 +202,6 @@ def run_notebook_task(task: Any, key: KeySource, snapshot: bytes | None = None, 
 
     apply_key_source(key)
     os.environ.pop(EVIDENCE_CACHE_ENV, None)  # no evidence of another authority is ever reused
-    if snapshot is None:
-        return execute_task(task)
     cache_dir = private_temp_dir()
     try:
         data_dir = resolve(task.parameters["data_dir"])

@@ -92,9 +92,6 @@ class RunSummary:
 
 _LIVE_KERNELS: list[Any] = []
 
-START_TIMEOUT = 120
-"""Seconds a kernel may take to start."""
-
 KERNEL_MODES = ("warm", "cold")
 """``warm``: pre-started kernels with the imports done (the default); ``cold``: papermill starts
 and cleanly shuts down a kernel per notebook (the path before warm kernels, kept for comparison)."""
@@ -180,7 +177,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     started, t0 = _now(), time.perf_counter()
     os.environ[ROOT_ENV] = str(project_root())
     os.environ[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in kernels.THREAD_VARS:
         os.environ[var] = str(task.threads)  # parallel kernels must not oversubscribe the cores
     if task.evidence_cache:
         os.environ[EVIDENCE_CACHE_ENV] = task.evidence_cache
@@ -210,7 +207,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
             progress_bar=False,
             log_output=False,
             execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
-            start_timeout=START_TIMEOUT,
+            start_timeout=int(kernels.START_TIMEOUT),
             **engine,
         )
     except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
@@ -304,7 +301,7 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
     if kernel_mode == "warm" and hasattr(os, "fork"):
         from review.batch.kernels import Template, kernel_environment, workbook_modules
 
-        template = Template(kernel_environment(threads), workbook_modules(), START_TIMEOUT)
+        template = Template(kernel_environment(threads), workbook_modules())
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
                                initargs=(os.getpid(), kernel_mode, threads,
@@ -330,14 +327,11 @@ def _run_tasks(
 ) -> list[NotebookOutcome]:
     for task in tasks:
         progress(task.framework, None)
-    if pool is None or len(tasks) <= 1:
+    if pool is None:
         outcomes = []
         for task in tasks:
-            if pool is not None:
-                outcome = pool.submit(execute_task, task).result()
-            else:
-                with _environment_restored():  # in this process: the task's variables must not outlive it
-                    outcome = execute_task(task)
+            with _environment_restored():  # in this process: the task's variables must not outlive it
+                outcome = execute_task(task)
             progress(task.framework, outcome)
             outcomes.append(outcome)
         return outcomes

@@ -98,7 +98,8 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
         try:
             identifiers = raw_identifiers(data_dir)
         except DataValidationError:  # the evidence changed during the run: its pages cannot be checked
-            return _withhold_all(staging, params, outcomes, titles, audience)
+            return withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
+                "the evidence could not be read again to check the pages (it changed during the run)"))
     found = check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key,
                              memo=memo)
     failed: dict[str, list[str]] = {}
@@ -161,20 +162,10 @@ def _drop_siblings(staging: Path, framework: str) -> None:
         (staging / sibling).unlink(missing_ok=True)
 
 
-def _withhold_all(staging: Path, params: Any, outcomes: Sequence[Any], titles: dict[str, str] | None,
-                  audience: str,
-                  kind: str = "the evidence could not be read again to check the pages (it changed during the run)"
-                  ) -> list[Any]:
-    """Deny by default: when the pages cannot be checked, nothing is published."""
-    for o in outcomes:
-        _write_failure_page(staging, o.framework, params, titles, audience, [kind])
-        _drop_siblings(staging, o.framework)
-    return [replace(o, status="failed", headlines=[], error=_disclosure_error(kind)) for o in outcomes]
-
-
 def withhold_unchecked(staging: Path, params: Any, outcomes: Sequence[Any], *, reason: str,
                        titles: dict[str, str] | None = None) -> list[Any]:
-    """Withhold every report of a run whose pages cannot be checked (``reason`` says why, with no value).
+    """Deny by default: withhold every report of a run whose pages cannot be checked (``reason`` says
+    why, with no value).
 
     Parameters
     ----------
@@ -190,4 +181,8 @@ def withhold_unchecked(staging: Path, params: Any, outcomes: Sequence[Any], *, r
     list of NotebookOutcome
         All ``failed``.
     """
-    return _withhold_all(staging, params, outcomes, titles, str(params.common["audience"]), reason)
+    audience = str(params.common["audience"])
+    for o in outcomes:
+        _write_failure_page(staging, o.framework, params, titles, audience, [reason])
+        _drop_siblings(staging, o.framework)
+    return [replace(o, status="failed", headlines=[], error=_disclosure_error(reason)) for o in outcomes]

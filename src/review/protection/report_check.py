@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report", "check_run_folder",
-           "normalise_text", "raw_identifiers", "small_counts"]
+__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
+           "check_run_folder", "normalise_text", "raw_identifiers", "small_counts"]
 
 NOCOUNT_ATTRIBUTE = "data-review-nocount"
 """Marks an element (and everything inside it) whose numbers are not counts of people or cases."""
@@ -217,7 +217,7 @@ class IdentifierMatcher:
         return self.rest is not None and self.rest.search(text) is not None
 
 
-def _identifier_pattern(identifiers: Iterable[str]) -> IdentifierMatcher | None:
+def _identifier_matcher(identifiers: Iterable[str]) -> IdentifierMatcher | None:
     wanted = {normalise_text(str(i)).strip() for i in identifiers} - {""}
     return IdentifierMatcher(wanted) if wanted else None
 
@@ -233,11 +233,11 @@ def _line(content: str, position: int) -> int:
     return content.count("\n", 0, position) + 1
 
 
-def _secrets(content: str, name: str, pattern: IdentifierMatcher | None, key_forms: list[str]) -> list[Finding]:
+def _secrets(content: str, name: str, matcher: IdentifierMatcher | None, key_forms: list[str]) -> list[Finding]:
     findings: list[Finding] = []
     seen_ids = seen_key = False
     for text in _variants(content):
-        if pattern is not None and not seen_ids and pattern.search(text):
+        if matcher is not None and not seen_ids and matcher.search(text):
             findings.append(Finding("raw identifier", f"{name}: a raw case, audit or staff reference"))
             seen_ids = True
         if key_forms and not seen_key and any(f in text for f in key_forms):
@@ -344,7 +344,7 @@ def _is_internal(page: str) -> bool:
 
 def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: int = 5,
                audience: str | None = None, key: bytes | None = None,
-               _pattern: IdentifierMatcher | None = None) -> list[Finding]:
+               _matcher: IdentifierMatcher | None = None) -> list[Finding]:
     """Scan one file a run wrote; return what must not be in it (empty when it is clean).
 
     Parameters
@@ -368,8 +368,8 @@ def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: 
     """
     path = Path(path)
     content = path.read_bytes().decode("utf-8", errors="replace")
-    pattern = _pattern if _pattern is not None else _identifier_pattern(identifiers)
-    findings = _secrets(content, path.name, pattern, _key_forms(key) if key else [])
+    matcher = _matcher if _matcher is not None else _identifier_matcher(identifiers)
+    findings = _secrets(content, path.name, matcher, _key_forms(key) if key else [])
     if path.suffix.lower() not in (".html", ".htm"):
         return findings
     page = _Page(threshold)
@@ -421,15 +421,17 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
     """
     import hashlib
 
-    pattern = _identifier_pattern(identifiers)
+    matcher = _identifier_matcher(identifiers)
     out = {}
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        seen = (str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest())
-        if memo is not None and seen in memo:
-            out[path] = list(memo[seen])
-            continue
+        seen = ("", "")
+        if memo is not None:
+            seen = (str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest())
+            if seen in memo:
+                out[path] = list(memo[seen])
+                continue
         out[path] = check_file(path, identifiers=(), threshold=threshold, audience=audience, key=key,
-                               _pattern=pattern)
+                               _matcher=matcher)
         if memo is not None:
             memo[seen] = list(out[path])
     return out
