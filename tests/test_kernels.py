@@ -165,18 +165,24 @@ def test_a_kernel_does_not_outlive_its_template(tmp_path):
         p.close()
 
 
-def test_a_kernel_starting_when_the_pool_closes_is_stopped(monkeypatch):
-    """Closing the pool while spares are being forked leaves no kernel behind: every kernel the
-    template forked (recorded as it answers) is gone once close() returns."""
-    forked: list[int] = []
+@pytest.fixture
+def forked(monkeypatch):
+    """The pid of every kernel a template forks during the test, recorded as the template answers."""
+    pids: list[int] = []
     ask = kernels._ask_template
 
     def recording(*args, **kwargs):
         pid = ask(*args, **kwargs)
-        forked.append(pid)
+        pids.append(pid)
         return pid
 
     monkeypatch.setattr(kernels, "_ask_template", recording)
+    return pids
+
+
+def test_a_kernel_starting_when_the_pool_closes_is_stopped(forked):
+    """Closing the pool while spares are being forked leaves no kernel behind: every kernel the
+    template forked (recorded as it answers) is gone once close() returns."""
     for delay in (2.5, 3.5):  # around the moment the template is ready and the spares fork
         p = kernels.KernelPool(spares=2)
         time.sleep(delay)
@@ -216,3 +222,112 @@ def test_a_killed_process_pool_is_replaced(tmp_path):
         second.discard(warm).join(30)
     finally:
         kernels.close_process_pool()
+
+
+def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
+    """A regional run's worker holds every authority's key variable; no kernel gets any of them, in
+    its environment or in the environment it started with (/proc/self/environ), warm or cold."""
+    monkeypatch.setenv("REVIEW_KEY_LA01", "key of LA01")
+    monkeypatch.setenv("REVIEW_KEY_LA02", "key of LA02")
+    probe = ("import json, os\nstarted = open('/proc/self/environ', 'rb').read()\n"
+             "print(json.dumps({'seen': sorted(k for k in os.environ if k.startswith('REVIEW_KEY_LA')), "
+             "'at_start': b'key of LA0' in started}))")
+    nb = _notebook(tmp_path / "w.ipynb", probe)
+    first = kernels.process_pool()
+    kernels.withhold_variables(("REVIEW_KEY_LA01", "REVIEW_KEY_LA02"))
+    try:
+        pool, warm = kernels.take_kernel()
+        assert pool is not first  # started before the names were given: replaced, template and all
+        assert first._closed
+        try:
+            pm.execute_notebook(nb, str(tmp_path / "w1.ipynb"), kernel_name="python3", progress_bar=False,
+                                engine_name=kernels.register_engine(), km=warm.manager,
+                                task_env=kernels.task_environment(), cwd=str(tmp_path))
+        finally:
+            pool.discard(warm).join(30)
+        warm_seen = json.loads(nbformat.read(tmp_path / "w1.ipynb", as_version=4).cells[-1].outputs[0]["text"])
+        pm.execute_notebook(nb, str(tmp_path / "w2.ipynb"), kernel_name="python3", progress_bar=False,
+                            kernel_manager_class=kernels.ipc_kernel_manager_class(), cwd=str(tmp_path))
+        cold_seen = json.loads(nbformat.read(tmp_path / "w2.ipynb", as_version=4).cells[-1].outputs[0]["text"])
+    finally:
+        kernels.withhold_variables(())
+        kernels.close_process_pool()
+    assert warm_seen == {"seen": [], "at_start": False}
+    assert cold_seen == {"seen": [], "at_start": False}
+
+
+def test_an_idle_pool_is_closed_and_a_busy_one_kept(tmp_path):
+    """At the end of a regional run on an existing cluster each worker's pool is closed, unless one
+    of its kernels is running another run's notebook; a pool being taken from counts as busy."""
+    pool, warm = kernels.take_kernel()
+    try:
+        assert kernels.close_process_pool(idle_only=True) is False  # a kernel is out
+        assert kernels.process_pool() is pool
+    finally:
+        pool.discard(warm).join(30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and pool.busy:
+        time.sleep(0.05)
+    assert kernels.close_process_pool(idle_only=True) is True
+    assert pool._closed
+    assert kernels.close_process_pool(idle_only=True) is False  # none left
+
+
+def test_a_shared_template_that_ended_is_seen_at_once(tmp_path):
+    """A pool sharing another process's template learns at once that it ended (its pid file and
+    process), even before it listened (no socket to be refused), instead of waiting the whole
+    start timeout."""
+    template = kernels.Template(kernels.kernel_environment(), ("review",))
+    shared = kernels._SharedTemplate(template.address)
+    assert shared.alive()
+    template.kill()  # while it is still importing: it never binds its socket
+    template.process.wait(10)
+    assert not Path(template.address).exists()
+    assert not shared.alive()
+    t0 = time.perf_counter()
+    with pytest.raises(RuntimeError, match="template ended"):
+        shared.fork(str(tmp_path / "kernel.json"), timeout=60)
+    assert time.perf_counter() - t0 < 5
+    template.close()
+    assert not shared.alive()  # its folder (and pid file) removed
+
+
+def test_a_reused_pid_is_not_taken_for_the_kernel(tmp_path):
+    """A forked kernel's process is known by its pid and start time: a process that gets the same pid
+    later is neither seen as the kernel nor signalled."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        process = kernels._ForkedProcess(child.pid)
+        assert process.poll() is None
+        process._started = "1"  # as if the kernel had started at another moment
+        assert process.poll() is not None
+        process.kill()  # must not signal the other process
+        assert child.poll() is None
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_failed_control_connection_leaves_no_kernel(forked, monkeypatch):
+    """If connecting to a freshly forked kernel fails (a ZMQError...), the kernel is killed, not
+    orphaned."""
+    from jupyter_client.manager import KernelManager
+
+    def broken(self):
+        raise RuntimeError("zmq said no")
+
+    monkeypatch.setattr(KernelManager, "_connect_control_socket", broken)
+    template = kernels.Template(kernels.kernel_environment(), ("review",))
+    try:
+        with pytest.raises(RuntimeError, match="zmq said no"):
+            kernels._forked_manager(template, 60)
+        assert len(forked) == 1
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _gone(forked[0]):
+            time.sleep(0.05)
+        assert _gone(forked[0])
+    finally:
+        template.close()

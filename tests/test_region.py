@@ -11,6 +11,8 @@ from review.cli import main
 from review.config.region import load_region
 from review.exceptions import ParameterError
 
+CHILD_SEEN = "The child was seen during the assessment"  # criterion child_seen's wording in criteria.csv
+
 REGION = """\
 region: "Test region"
 cycles: ["2009-Q4"]
@@ -86,10 +88,10 @@ def test_funnel_flags_planted_outliers(region3):
     evidence = {a: _load(region3 / a) for a in truth["authorities"]}
     result = compare_region(evidence, "2009-Q4", criteria=("child_seen", "childs_voice"))
     flagged = {unit for measure, unit, position in result.outliers
-               if measure == "audit compliance: child_seen" and position == "low alarm"}
+               if measure == f"audit compliance: {CHILD_SEEN}" and position == "low alarm"}
     assert flagged == set(truth["outliers"])
     lines = summary_lines(result, DisclosurePolicy())
-    assert any(line.startswith("LA02, audit compliance: child_seen") and "very likely" in line for line in lines)
+    assert any(line.startswith(f"LA02, audit compliance: {CHILD_SEEN}") and "very likely" in line for line in lines)
 
 
 @pytest.mark.slow
@@ -117,6 +119,16 @@ def test_region_run_isolates_a_failure_and_matches_single_runs(region3, tmp_path
         assert manifest["authority"] == ok
         assert manifest["status"] == "ok"
     assert (out / "LA03" / "2009-Q4" / "index.html").is_file()  # its failure published as such
+    # The comparison needs every authority's evidence: LA03's could not be staged, so it is published
+    # as a failure page (value-free: the broken file's contents are not quoted), with its index.
+    compared = summary.summaries[(region.comparison_folder, "2009-Q4")]
+    assert [o.status for o in compared.outcomes] == ["failed"]
+    folder = out / region.comparison_folder / "2009-Q4"
+    page = (folder / "region_comparison.html").read_text(encoding="utf-8")
+    assert "This report failed and must not be used" in page
+    assert "not,an,audits,file" not in page
+    assert not (folder / "region_comparison.results.json").exists()
+    assert json.loads((folder / "manifest.json").read_text())["status"] == "failed"
     # Results equal a per-authority run of the same evidence.
     single = run_cycle(params[("LA01", "2009-Q4")], frameworks=["governance", "cycle_summary"], jobs=1,
                        output_root=tmp_path / "single")
@@ -135,7 +147,7 @@ def test_region_notebook_runs_and_names_the_outlier(root, region3, tmp_path):
                         parameters={"region_file": str(region3 / "region.yaml")}, kernel_name="python3",
                         progress_bar=False, cwd=str(root))
     text = out.read_text()
-    assert "LA02, audit compliance: child_seen" in text
+    assert f"LA02, audit compliance: {CHILD_SEEN}" in text
     assert "very likely a real difference" in text
 
 
@@ -171,6 +183,11 @@ def test_a_crashed_task_fails_only_its_authority_and_the_others_publish(region3,
     for ok in ("LA01", "LA03"):
         assert summary.summaries[(ok, "2009-Q4")].ok
         assert (out / ok / "2009-Q4" / "cycle_summary.results.json").is_file()
+    # The comparison could not stage LA02's evidence, and its pages cannot be checked against LA02's
+    # key here either: withheld.
+    page = (out / region.comparison_folder / "2009-Q4" / "region_comparison.html").read_text(encoding="utf-8")
+    assert "key could not be read" in page
+    assert not summary.summaries[(region.comparison_folder, "2009-Q4")].ok
     assert not list(out.glob("*/.*staging*"))
 
 
@@ -207,6 +224,19 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
             manifest = json.loads((out / authority / "2009-Q4" / "manifest.json").read_text())
             assert manifest["status"] == "ok"
             assert (out / authority / "2009-Q4" / "governance.html").is_file()
+        # The regional comparison, for a regional board: published beside the authorities, passing
+        # the publish gate with every authority's references and key, the planted outlier named.
+        folder = out / "region-synthetic-demo-region" / "2009-Q4"
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["status"] == "ok"
+        assert manifest["authorities"] == ["LA01", "LA02", "LA03"]
+        page = (folder / "region_comparison.html").read_text(encoding="utf-8")
+        assert f"LA02, audit compliance: {CHILD_SEEN} (" in page
+        assert "below the 99.8% limit" in page
+        assert "Regional comparison of authorities" in (folder / "index.html").read_text(encoding="utf-8")
+        results = json.loads((folder / "region_comparison.results.json").read_text())
+        low = [o for o in results["figures"]["outliers"] if o["position"] == "low alarm"]
+        assert low == [{"measure": f"audit compliance: {CHILD_SEEN}", "unit": "LA02", "position": "low alarm"}]
     finally:
         for process in (worker, scheduler):
             if process is not None:
@@ -217,3 +247,78 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
                     process.kill()
         for log in logs:
             log.close()
+
+
+def test_workers_running_other_code_are_refused(monkeypatch):
+    """A worker started before the code changed (a git pull under a running cluster) or from another
+    checkout would publish reports of code nobody reviewed: the run refuses it before any task."""
+    import review
+    from review.batch import region as region_run
+
+    ours = region_run.code_version()
+    assert len(ours) == 64
+    assert ours == region_run.code_version()
+
+    class Client:
+        def __init__(self, versions):
+            self.versions = versions
+
+        def run(self, function):
+            assert function is region_run.code_version
+            return self.versions
+
+    region_run._check_workers(Client({"tcp://a:1": ours, "tcp://b:2": ours}))
+    with pytest.raises(ParameterError, match=r"worker\(s\) tcp://b:2 run other code"):
+        region_run._check_workers(Client({"tcp://a:1": ours, "tcp://b:2": "0" * 64}))
+    monkeypatch.setattr(review, "IMPORTED", 0.0)  # every file is newer than this process's import
+    assert region_run.code_version().startswith("changed since this process started")
+
+
+def _hand_built_region():
+    """Four authorities on one measure. A: 3 of 40 (a count from 1 to 5: suppressed on a published
+    page); B 40/50, C 42/50, D 38/50. Regional rate (3 + 40 + 42 + 38) / (40 + 50 + 50 + 50) = 123/190
+    = 64.7%; A's 7.5% is far below its 99.8% limit."""
+    from review.analyses.region import NeighbourComparison, RegionComparison
+    from review.stats.funnel import funnel
+
+    f = funnel("audit compliance: X", ["A", "B", "C", "D"], [3, 40, 42, 38], [40, 50, 50, 50])
+    near = tuple(NeighbourComparison(p.unit, f.measure, p.proportion, ("B",), 40, 50) for p in f.points)
+    return RegionComparison(cycle="2009-Q4", funnels=(f,), neighbours=near)
+
+
+def test_region_report_shows_no_small_count_in_any_channel(tmp_path):
+    """A suppressed authority is named as an outlier (the board must know) but its rate, its limits
+    (which would tell its denominator), its point, its row of the chart's data and its counts in the
+    results are all withheld; the page passes the publication check."""
+    from review.batch.html_export import export_report
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.report_check import check_file
+    from review.views.region import funnel_figure, positions_table, record, summary, summary_lines
+
+    result = _hand_built_region()
+    assert abs(result.funnels[0].target - 123 / 190) < 1e-12
+    policy = DisclosurePolicy()
+    a_line = next(line for line in summary_lines(result, policy) if line.startswith("A,"))
+    assert a_line.startswith("A, audit compliance: X: below the 99.8% limit")  # named, no rate
+    table = positions_table(result, policy).data
+    a_row = next(r for r in table.split("<tr") if ">A<" in r)
+    assert a_row.count(">c<") == 3  # rate, 95% limits, 99.8% limits
+    assert "7.5%" not in table
+    assert "64.7%" in table  # the regional rate, (3 + 40 + 42 + 38) / 190
+    chart = funnel_figure(result, "audit compliance: X", policy).data
+    assert ">A<" not in chart
+    assert "7.5%" not in chart
+    assert "80.0%" in chart  # B: 40/50
+    points = record(result, policy).payload["figures"]["funnels"][0]["points"]
+    assert points[0] == {"unit": "A", "position": "low alarm", "withheld": True}  # no events, n or rate
+    assert (points[1]["events"], points[1]["n"]) == (40, 50)
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": part.data}) for part in (summary(result, policy), positions_table(
+            result, policy), funnel_figure(result, "audit compliance: X", policy))])]
+    page = tmp_path / "region_comparison.html"
+    page.write_text(export_report(nb, title="Regional comparison", review_meta={
+        "framework": "region_comparison", "cycle": "2009-Q4", "audience": "published"}), encoding="utf-8")
+    assert check_file(page) == []

@@ -274,3 +274,25 @@ def test_kernels_read_only_the_evidence_validated_at_the_start(root, tmp_path, m
     cache.unlink()
     with pytest.raises(ParameterError, match="is gone"):
         _cached(data)
+
+
+def test_a_snapshot_matches_its_folder_as_named_when_links_resolve_elsewhere(root, tmp_path, monkeypatch):
+    """A regional run stages the evidence on one worker and reads it on another, where a shared mount
+    may resolve through other links: the folder named by the same absolute path is the same folder.
+    A folder named otherwise is still refused."""
+    import shutil
+
+    from review.analyses.context import EVIDENCE_CACHE_ENV, _cached, write_evidence_cache
+    from review.exceptions import ParameterError
+
+    shutil.copytree(root / "data" / "demo", tmp_path / "mount1")
+    shared = tmp_path / "shared"
+    shared.symlink_to(tmp_path / "mount1")
+    cache = write_evidence_cache(shared, tmp_path)
+    shared.unlink()
+    (tmp_path / "mount1").rename(tmp_path / "mount2")  # the same files, reached through another link
+    shared.symlink_to(tmp_path / "mount2")
+    monkeypatch.setenv(EVIDENCE_CACHE_ENV, str(cache))
+    assert len(_cached(shared).table("audits")) > 900
+    with pytest.raises(ParameterError, match="the run validated"):
+        _cached(tmp_path / "mount2")

@@ -27,7 +27,12 @@ workbook's exceptions (:mod:`review.exceptions`).
 from __future__ import annotations
 
 import sys
+import time
 from importlib import metadata
+
+IMPORTED = time.time()
+"""When this process imported the workbook: a worker whose code files changed after it (a ``git
+pull`` under a running Dask worker) still runs the old code (:func:`review.batch.region.code_version`)."""
 
 # jsonschema (imported by nbformat, papermill and nbconvert) imports the optional rfc3987_syntax
 # package when it is installed (jupyter-events asks for jsonschema[format-nongpl]), and that
@@ -41,4 +46,4 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["IMPORTED", "__version__"]

@@ -14,11 +14,17 @@ from review.data import Evidence, load_evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
 
-__all__ = ["EVIDENCE_CACHE_ENV", "Context", "context", "evidence_snapshot", "write_evidence_cache"]
+__all__ = ["EVIDENCE_CACHE_ENV", "REGION_CACHE_ENV", "Context", "context", "evidence_snapshot", "read_snapshot",
+           "write_evidence_cache"]
 
 EVIDENCE_CACHE_ENV = "REVIEW_EVIDENCE_CACHE"
 """Set by the batch runner: a pickle of the validated, pseudonymised evidence, so the notebooks of
 one run share one load instead of each parsing and checking the files again."""
+
+REGION_CACHE_ENV = "REVIEW_REGION_CACHE"
+"""Set by the regional run for its comparison notebook: a folder of snapshots, ``<authority id>.pickle``
+(:func:`evidence_snapshot`), so that kernel reads every authority's pseudonymised evidence without
+holding any authority's key."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def evidence_snapshot(folder: Path, evidence: Evidence | None = None) -> bytes:
     ev = _load(folder) if evidence is None else pseudonymise(evidence, folder)
     parts = {"folder": ev.folder, "tables": dict(ev.tables), "scales": dict(ev.scales), "criteria": ev.criteria,
              "key_source": ev.key_source}
-    return pickle.dumps({"folder": str(folder.resolve()), "fingerprint": _fingerprint(folder), "evidence": parts})
+    return pickle.dumps({"folder": str(folder.resolve()), "named": os.path.abspath(folder), "evidence": parts})
 
 
 def write_evidence_cache(folder: Path, cache_dir: Path, evidence: Evidence | None = None,
@@ -70,32 +76,46 @@ def write_evidence_cache(folder: Path, cache_dir: Path, evidence: Evidence | Non
     The pickle holds pseudonyms only (never raw references) and lives in a private temporary
     folder that the runner deletes when the run ends. ``evidence``: the folder already loaded and
     validated (raw), if the caller has it; ``snapshot``: the bytes already made by
-    :func:`evidence_snapshot` (a regional run makes them once per authority-cycle, on a worker).
+    :func:`evidence_snapshot` (a regional run makes them once per authority, on a worker).
     """
     path = cache_dir / "evidence.pickle"
     path.write_bytes(snapshot if snapshot is not None else evidence_snapshot(folder, evidence))
     return path
 
 
-def _fingerprint(folder: Path) -> list[tuple[str, int, int]]:
-    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+def read_snapshot(path: str | Path, folder: Path) -> Evidence:
+    """The evidence in a snapshot file written by this run (:func:`evidence_snapshot`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The snapshot file.
+    folder : pathlib.Path
+        The data folder the notebook was asked to read: the snapshot must be of it.
+
+    Raises
+    ------
+    ParameterError
+        If the file is gone, or holds another folder's evidence.
+    """
+    if not Path(path).is_file():
+        raise ParameterError(f"the run's validated evidence ({path}) is gone; run the cycle again", "batch run")
+    with open(path, "rb") as fh:
+        cached = pickle.load(fh)  # noqa: S301 - written by this run's own runner
+    # The same folder: the same once links are resolved here, or the same absolute path as named (a
+    # snapshot made on another machine, a Dask worker, may resolve a shared mount through other links).
+    if cached["folder"] != str(folder.resolve()) and cached["named"] != os.path.abspath(folder):
+        raise ParameterError(f"the run validated {cached['folder']}, not {folder}; run the cycle again", "batch run")
+    parts = cached["evidence"]
+    return Evidence(parts["folder"], MappingProxyType(parts["tables"]), MappingProxyType(parts["scales"]),
+                    parts["criteria"], parts["key_source"])
 
 
 def _cached(folder: Path) -> Evidence | None:
     """The runner's cached evidence: in a batch run, kernels read only the evidence validated at the
     run's start, never the raw files again (None outside a batch run)."""
     path = os.environ.get(EVIDENCE_CACHE_ENV)
-    if not path:
-        return None
-    if not Path(path).is_file():
-        raise ParameterError(f"the run's validated evidence ({path}) is gone; run the cycle again", "batch run")
-    with open(path, "rb") as fh:
-        cached = pickle.load(fh)  # noqa: S301 - written by this run's own runner
-    if cached["folder"] != str(folder.resolve()):
-        raise ParameterError(f"the run validated {cached['folder']}, not {folder}; run the cycle again", "batch run")
-    parts = cached["evidence"]
-    return Evidence(parts["folder"], MappingProxyType(parts["tables"]), MappingProxyType(parts["scales"]),
-                    parts["criteria"], parts["key_source"])
+    return read_snapshot(path, folder) if path else None
 
 
 def context(params: RunParameters) -> Context:

@@ -56,6 +56,13 @@ def _criterion_counts(evidence: Evidence, cycle: str, criterion: str) -> tuple[i
     return int((answers == "Yes").sum()), int(answers.isin(["Yes", "No"]).sum())
 
 
+def _criterion_label(evidence: Evidence, criterion: str) -> str:
+    """The criterion's wording in the evidence's ``criteria.csv``, or its column name if it has none."""
+    table = evidence.table("criteria")
+    rows = table[table["criterion"] == criterion]
+    return str(rows["label"].iloc[0]) if len(rows) else criterion
+
+
 def _moderated_counts(evidence: Evidence, cycle: str) -> tuple[int, int]:
     audits = evidence.table("audits")
     moderated = audits[(audits["cycle"] == cycle) & audits["moderation_of"].notna()]
@@ -77,19 +84,30 @@ def _indicator_counts(evidence: Evidence, cycle: str) -> dict[str, tuple[int, in
 def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tuple[str, ...]]]:
     """Load, validate and pseudonymise every authority's evidence, each with its own key.
 
+    In a regional run the evidence comes from the run's snapshots (``REVIEW_REGION_CACHE``, see
+    :data:`review.analyses.context.REGION_CACHE_ENV`): pseudonymised on the workers, so the
+    comparison's kernel holds no authority's key and never reads the raw files.
+
     Returns
     -------
     tuple
         ``(evidence by authority id, neighbours by authority id)``.
     """
-    from review.analyses.context import _load
+    import os
+    from pathlib import Path
+
+    from review.analyses.context import REGION_CACHE_ENV, _load, read_snapshot
     from review.batch.region import key_environment
     from review.config.paths import resolve
     from review.config.region import load_region
 
     region = load_region(region_file)
+    cache = os.environ.get(REGION_CACHE_ENV)
     evidence = {}
     for authority in region.authorities:
+        if cache:
+            evidence[authority.id] = read_snapshot(Path(cache) / f"{authority.id}.pickle", resolve(authority.evidence))
+            continue
         with key_environment(authority.key):
             evidence[authority.id] = _load(resolve(authority.evidence))
     return evidence, {a.id: a.neighbours for a in region.authorities}
@@ -105,7 +123,7 @@ def compare_region(
     """Place every authority on funnel plots for one cycle.
 
     Measures: compliance (Yes among Yes and No) with each audit criterion in ``criteria`` on first
-    case-file audits; moderated grades Good or better (moderators' grades); each National Indicator
+    case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each National Indicator
     (NI) in ``indicators.csv``. An authority with no denominator for a measure is left off its plot.
 
     Parameters
@@ -126,9 +144,11 @@ def compare_region(
     if len(evidence) < 2:
         raise ParameterError("a regional comparison needs at least two authorities")
     measures: dict[str, dict[str, tuple[int, int]]] = {}
+    first = next(iter(evidence.values()))
     for unit, ev in evidence.items():
         for criterion in criteria:
-            measures.setdefault(f"audit compliance: {criterion}", {})[unit] = _criterion_counts(ev, cycle, criterion)
+            measure = f"audit compliance: {_criterion_label(first, criterion)}"
+            measures.setdefault(measure, {})[unit] = _criterion_counts(ev, cycle, criterion)
         measures.setdefault("moderated grades Good or better", {})[unit] = _moderated_counts(ev, cycle)
         for indicator, counts in _indicator_counts(ev, cycle).items():
             measures.setdefault(indicator, {})[unit] = counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,8 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) -> None:
+def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
+                reports: Mapping[str, tuple[str, str]] | None = None) -> None:
     """Write the cycle's ``index.html``: every report with its status and headline figures.
 
     Parameters
@@ -31,14 +32,18 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
         ``published`` or ``internal``; shown at the top of the page.
     outcomes : sequence of NotebookOutcome
         One per framework run.
+    reports : mapping, optional
+        Report name to its title and purpose, for reports that are not frameworks (the regional
+        comparison); default each framework's (:data:`review.config.frameworks.FRAMEWORKS`).
     """
     from review.batch.judgements import read_judgements
     from review.views.presentation import NOCOUNT, item_ids, marked_li
 
     judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}
     rows = []
+    described = dict(reports) if reports is not None else {n: (f.title, f.purpose) for n, f in FRAMEWORKS.items()}
     for o in outcomes:
-        fw = FRAMEWORKS[o.framework]
+        title, purpose = described[o.framework]
         status = "Completed" if o.status == "ok" else "FAILED: do not use"
         headlines = "".join(marked_li(h) for h in o.headlines)
         j = judged[o.framework]
@@ -47,7 +52,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any]) 
         act = f"<ul>{act}</ul>" if act else ("none" if j.needs_action is not None else ":")
         rows.append(
             f'<tr class="{html.escape(o.status)}"><td><a href="{html.escape(o.framework)}.html">'
-            f"{html.escape(fw.title)}</a><br><small>{html.escape(fw.purpose)}</small></td>"
+            f"{html.escape(title)}</a><br><small>{html.escape(purpose)}</small></td>"
             f"<td>{status}</td><td {NOCOUNT}>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape

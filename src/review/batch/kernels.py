@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from review.analyses.context import EVIDENCE_CACHE_ENV
+from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV
 from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
 
 __all__ = [
@@ -51,7 +51,9 @@ __all__ = [
     "kill_process_kernels",
     "process_pool",
     "stop_kernel",
+    "take_kernel",
     "task_environment",
+    "withhold_variables",
     "workbook_modules",
 ]
 
@@ -66,6 +68,7 @@ START_TIMEOUT = 120.0
 
 _BASE_MODULES = ("review", "numpy", "pandas", "matplotlib", "matplotlib.pyplot")
 _HISTORY = "--HistoryManager.hist_file=:memory:"  # as nbclient: no history file to corrupt on kill
+_PID_FILE = "template.pid"  # beside a template's socket: its pid and start time, for the processes sharing it
 
 
 def _key_vars() -> tuple[str, ...]:
@@ -74,9 +77,29 @@ def _key_vars() -> tuple[str, ...]:
     return (KEY_ENV, KEY_FILE_ENV)
 
 
+_WITHHELD: frozenset[str] = frozenset()
+
+
+def withhold_variables(names: tuple[str, ...] | frozenset[str]) -> None:
+    """Keep these environment variables out of every kernel this process starts from now on.
+
+    A regional run names each authority's key variable here: a worker holds them all (its tasks
+    switch between authorities), but no kernel needs any of them (each task's key reaches its
+    kernel as the one pseudonymisation key variable, see :func:`task_environment`). A pool started
+    with other names is replaced (:func:`process_pool`), so its template never held them.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Variable names.
+    """
+    global _WITHHELD
+    _WITHHELD = frozenset(names)
+
+
 def _task_vars() -> tuple[str, ...]:
     """Variables a task may set differently from the next: sent to its kernel, never inherited."""
-    return (ROOT_ENV, BATCH_ENV, EVIDENCE_CACHE_ENV, *_key_vars())
+    return (ROOT_ENV, BATCH_ENV, EVIDENCE_CACHE_ENV, REGION_CACHE_ENV, *_key_vars())
 
 
 def task_environment() -> dict[str, str | None]:
@@ -85,9 +108,12 @@ def task_environment() -> dict[str, str | None]:
     Returns
     -------
     dict
-        Variable name to value, or to None when the variable must be unset in the kernel.
+        Variable name to value, or to None when the variable must be unset in the kernel (a
+        withheld variable is always unset: see :func:`withhold_variables`).
     """
-    return {name: os.environ.get(name) for name in _task_vars()}
+    values: dict[str, str | None] = {name: None for name in sorted(_WITHHELD)}
+    values.update({name: os.environ.get(name) for name in _task_vars()})
+    return values
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +170,7 @@ def kernel_environment(threads: int = 1) -> dict[str, str]:
     -------
     dict
     """
-    env = {k: v for k, v in os.environ.items() if k not in _task_vars()}
+    env = {k: v for k, v in os.environ.items() if k not in _task_vars() and k not in _WITHHELD}
     env[ROOT_ENV] = str(project_root())
     env[BATCH_ENV] = "1"
     for var in THREAD_VARS:
@@ -182,6 +208,11 @@ def ipc_kernel_manager_class(on_create: Any = None) -> type:
     from jupyter_core.paths import jupyter_runtime_dir
 
     class IPCKernelManager(KernelManager):
+        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+            # a kernel papermill starts (cold) inherits this process's environment but no withheld variable
+            kw["env"] = {k: v for k, v in dict(kw.get("env") or os.environ).items() if k not in _WITHHELD}
+            return await super()._async_pre_start_kernel(**kw)
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kernel_id = str(uuid.uuid4())
             runtime = jupyter_runtime_dir()
@@ -383,13 +414,26 @@ def _ask_template(address: str, connection_file: str, timeout: float, alive: Any
             time.sleep(0.05)
 
 
+def _start_time(pid: int) -> str | None:
+    """The process's start time (clock ticks since boot, ``/proc/<pid>/stat`` field 22); None if it is
+    gone or unknown. With its pid it names one process: a pid can be reused, the pair cannot."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
 class _ForkedProcess:
     """The part of :class:`subprocess.Popen` jupyter_client and the runner use, for a kernel forked by
-    the template (not this process's child: its exit is seen by ``kill(pid, 0)``; the template reaps)."""
+    the template (not this process's child: its exit is seen by ``kill(pid, 0)`` and ``/proc``; the
+    template reaps it). Its start time is taken at once, so a later process given the same pid is
+    never mistaken for it, nor signalled."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
+        self._started = _start_time(pid)
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -400,10 +444,15 @@ class _ForkedProcess:
             except PermissionError:
                 pass
             else:
-                # a zombie not yet reaped has exited
-                with contextlib.suppress(OSError), open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
-                    if stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                        self.returncode = -signal.SIGKILL
+                # a zombie not yet reaped has exited; a process started since is another with this pid
+                try:
+                    with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+                        fields = stat.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    fields = []
+                if fields and (fields[0] in ("Z", "X") or (self._started is not None
+                                                           and fields[19] != self._started)):
+                    self.returncode = -signal.SIGKILL
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -417,8 +466,9 @@ class _ForkedProcess:
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signum)
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -456,6 +506,8 @@ class Template:
              json.dumps(list(modules)), self.address],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, cwd=str(project_root()),
             start_new_session=True, text=True)
+        with open(os.path.join(self.folder, _PID_FILE), "w", encoding="ascii") as fh:
+            fh.write(f"{self.process.pid} {_start_time(self.process.pid)}\n")
 
     def fork(self, connection_file: str, timeout: float) -> int:
         """Fork a kernel on ``connection_file``; its pid."""
@@ -484,13 +536,23 @@ class Template:
 
 
 class _SharedTemplate:
-    """Another process's :class:`Template`, reached by its address."""
+    """Another process's :class:`Template`, reached by its address; a template that ended (its pid
+    file gone with its folder, or its process gone) is seen at once, not after the start timeout."""
 
     def __init__(self, address: str) -> None:
         self.address = address
 
+    def alive(self) -> bool:
+        try:
+            with open(os.path.join(os.path.dirname(self.address), _PID_FILE), encoding="ascii") as fh:
+                pid, started = fh.read().split()
+        except (OSError, ValueError):
+            return False
+        process = _ForkedProcess(int(pid))
+        return process._started == started and process.poll() is None
+
     def fork(self, connection_file: str, timeout: float) -> int:
-        return _ask_template(self.address, connection_file, timeout)
+        return _ask_template(self.address, connection_file, timeout, alive=self.alive)
 
 
 def _forked_manager(template: Template | _SharedTemplate, timeout: float) -> Any:
@@ -499,14 +561,29 @@ def _forked_manager(template: Template | _SharedTemplate, timeout: float) -> Any
 
     manager = ipc_kernel_manager_class()(kernel_name="python3")
     manager.write_connection_file()
-    pid = template.fork(manager.connection_file, timeout)
-    provisioner = LocalProvisioner(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
-    provisioner.process = _ForkedProcess(pid)  # type: ignore[assignment]
-    provisioner.pid = pid
-    provisioner.pgid = pid  # the kernel leads its own session
-    provisioner.connection_info = manager.get_connection_info()
-    manager.provisioner = provisioner
-    manager._connect_control_socket()
+    try:
+        pid = template.fork(manager.connection_file, timeout)
+    except BaseException:
+        manager.cleanup_resources()
+        raise
+    process = _ForkedProcess(pid)
+    try:
+        provisioner = LocalProvisioner(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
+        provisioner.process = process  # type: ignore[assignment]
+        provisioner.pid = pid
+        provisioner.pgid = pid  # the kernel leads its own session
+        provisioner.connection_info = manager.get_connection_info()
+        manager.provisioner = provisioner
+        manager._connect_control_socket()
+    except BaseException:  # a ZMQError...: the kernel forked for this manager must not outlive it
+        if process.poll() is None:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:  # not yet the leader of its own session (it has just been forked)
+                process.kill()
+        with contextlib.suppress(Exception):
+            manager.cleanup_resources()
+        raise
     return manager
 
 
@@ -559,8 +636,10 @@ class KernelPool:
         self._stopping: set[threading.Thread] = set()
         self._managers: set[Any] = set()  # every kernel of this pool not yet stopped
         self._out: set[Any] = set()  # kernels handed out and not yet discarded
+        self._taking = 0  # callers of take_kernel between choosing this pool and holding a kernel
         self._closed = False
         self._fork = hasattr(os, "fork") if fork is None else fork
+        self.withheld = _WITHHELD  # kept out of its kernels' environment (kernel_environment)
         self._template: Template | _SharedTemplate | None = _SharedTemplate(template) if template else None
         self._template_lock = threading.Lock()
         self._fill()
@@ -671,6 +750,12 @@ class KernelPool:
             self._out.add(item.manager)
         return item
 
+    @property
+    def busy(self) -> bool:
+        """Whether a kernel of this pool is handed out (running a notebook) or about to be."""
+        with self._lock:
+            return bool(self._out) or self._taking > 0
+
     def discard(self, kernel: WarmKernel) -> threading.Thread:
         """Stop a used kernel in the background (never reused).
 
@@ -705,8 +790,9 @@ class KernelPool:
     def kill(self) -> None:
         """SIGKILL every kernel of this pool at once (the process is being killed)."""
         self._closed = True
-        with self._lock:
-            managers = list(self._managers)
+        # No lock: this runs in a signal handler, perhaps while the interrupted code holds it. The
+        # copy is one C-level call, which no other thread can interleave with under the GIL.
+        managers = self._managers.copy()
         for manager in managers:
             _kill(manager)
         template = self._template
@@ -773,28 +859,76 @@ def process_pool(threads: int = 1, spares: int = 1, template: str | None = None)
     -------
     KernelPool
     """
+    with _POOL_LOCK:
+        return _current_pool(threads, spares, template)
+
+
+def _current_pool(threads: int, spares: int, template: str | None) -> KernelPool:
+    """:func:`process_pool`, with ``_POOL_LOCK`` held."""
+    global _POOL
+    if _POOL is not None and (_POOL.threads != max(1, threads) or _POOL._closed  # or killed by a signal
+                              or _POOL.withheld != _WITHHELD):
+        _POOL.close()
+        _POOL = None
+    if _POOL is None:
+        _POOL = KernelPool(spares=spares, threads=threads, template=template)
+        atexit.register(close_process_pool)
+        with contextlib.suppress(Exception):  # worker processes end through multiprocessing's exit
+            from multiprocessing import util
+
+            util.Finalize(None, close_process_pool, exitpriority=10)
+    return _POOL
+
+
+def take_kernel(threads: int = 1, refill: bool = True) -> tuple[KernelPool, WarmKernel]:
+    """A warm kernel of this process's pool for one notebook (see :meth:`KernelPool.take`).
+
+    The pool counts as busy from the moment it is chosen, so :func:`close_process_pool` with
+    ``idle_only`` (called from another thread) never closes it under the caller.
+
+    Parameters
+    ----------
+    threads : int, default: ``1``
+    refill : bool, default: ``True``
+
+    Returns
+    -------
+    tuple
+        ``(pool, kernel)``: give the kernel back with ``pool.discard(kernel)``.
+    """
+    with _POOL_LOCK:
+        pool = _current_pool(threads, 1, None)
+        with pool._lock:
+            pool._taking += 1
+    try:
+        return pool, pool.take(refill=refill)
+    finally:
+        with pool._lock:
+            pool._taking -= 1
+
+
+def close_process_pool(idle_only: bool = False) -> bool:
+    """Close this process's pool, if any: its kernels are stopped and gone on return.
+
+    Parameters
+    ----------
+    idle_only : bool, default: ``False``
+        Leave the pool open if one of its kernels is running a notebook (a Dask worker shared
+        with another run); the next task then starts a new pool.
+
+    Returns
+    -------
+    bool
+        Whether a pool was closed.
+    """
     global _POOL
     with _POOL_LOCK:
-        if _POOL is not None and (_POOL.threads != max(1, threads) or _POOL._closed):  # or killed by a signal
-            _POOL.close()
-            _POOL = None
-        if _POOL is None:
-            _POOL = KernelPool(spares=spares, threads=threads, template=template)
-            atexit.register(close_process_pool)
-            with contextlib.suppress(Exception):  # worker processes end through multiprocessing's exit
-                from multiprocessing import util
-
-                util.Finalize(None, close_process_pool, exitpriority=10)
-        return _POOL
-
-
-def close_process_pool() -> None:
-    """Close this process's pool, if any: its kernels are stopped and gone on return."""
-    global _POOL
-    with _POOL_LOCK:
-        pool, _POOL = _POOL, None
-    if pool is not None:
-        pool.close()
+        pool = _POOL
+        if pool is None or (idle_only and pool.busy):
+            return False
+        _POOL = None
+    pool.close()
+    return True
 
 
 def kill_process_kernels() -> None:

@@ -12,10 +12,16 @@ gets its failure page and fails only its own authority-cycle; every other task f
 
 Each task sets its authority's own pseudonymisation key source in the worker before the kernel
 starts: the key's environment variable is read on the worker, so keys never cross the network.
+
+Each cycle's regional comparison (``notebooks/region_comparison.ipynb``) is a task of its own on
+every authority's pseudonymised evidence, with no key in its kernel, published to
+``outputs/<Region.comparison_folder>/<cycle>/`` once the gate has checked it against every
+authority's raw references and key.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -41,10 +47,20 @@ from review.batch.runner import (
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
 from review.config.paths import project_root, resolve
-from review.config.region import Authority, KeySource, Region
+from review.config.region import (
+    COMPARISON,
+    COMPARISON_NOTEBOOK,
+    COMPARISON_PURPOSE,
+    COMPARISON_TITLE,
+    Authority,
+    KeySource,
+    Region,
+)
 from review.exceptions import DataValidationError, ParameterError
+from review.protection.pseudonym import DEMO_MARKER
 
-__all__ = ["RegionSummary", "apply_key_source", "key_environment", "publish_task", "run_region", "validate_region"]
+__all__ = ["RegionSummary", "apply_key_source", "close_idle_process_pool", "code_version", "comparison_task",
+           "key_environment", "publish_task", "run_notebook_task", "run_region", "stage_evidence", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
 """The worker resource every task holds: workers offer one, so a worker runs one task (and one
@@ -53,7 +69,8 @@ kernel) at a time, and no two tasks switch its authority key at once."""
 
 @dataclass(frozen=True)
 class RegionSummary:
-    """The outcome of a regional run: one runner summary per authority-cycle."""
+    """The outcome of a regional run: one runner summary per authority-cycle, keyed ``(authority id,
+    cycle)``, and one per cycle's comparison, keyed ``(Region.comparison_folder, cycle)``."""
 
     summaries: Mapping[tuple[str, str], Any]
 
@@ -63,15 +80,15 @@ class RegionSummary:
         return all(s.ok for s in self.summaries.values())
 
 
-def apply_key_source(key: KeySource) -> None:
+def apply_key_source(key: KeySource | None) -> None:
     """Point this process's environment at one authority's key (its kernels inherit it).
 
     Both key variables are cleared first, so nothing of a previous authority's key remains.
 
     Parameters
     ----------
-    key : KeySource
-        The authority's key source.
+    key : KeySource or None
+        The authority's key source; None: no key at all (the regional comparison's kernel).
 
     Raises
     ------
@@ -82,6 +99,8 @@ def apply_key_source(key: KeySource) -> None:
 
     os.environ.pop(KEY_ENV, None)
     os.environ.pop(KEY_FILE_ENV, None)
+    if key is None:
+        return
     if key.kind == "env":
         value = os.environ.get(key.value)
         if not value:
@@ -95,8 +114,9 @@ def apply_key_source(key: KeySource) -> None:
 
 
 @contextmanager
-def key_environment(key: KeySource):
-    """Within the block, this process uses ``key``'s authority key; the previous settings return after."""
+def key_environment(key: KeySource | None):
+    """Within the block, this process uses ``key``'s authority key (None: no key); the previous
+    settings return after."""
     from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
 
     saved = {k: os.environ.get(k) for k in (KEY_ENV, KEY_FILE_ENV)}
@@ -171,6 +191,9 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     problems: list[str] = []
     loaded: dict[tuple[str, str], CycleParams] = {}
     for authority in region.authorities:
+        if authority.id.lower() == region.comparison_folder:
+            problems.append(f"authority {authority.id}: its id is the folder of the region's comparison reports; "
+                            "rename the authority or the region")
         for cycle, params in _check_authority(region, authority, overrides, problems).items():
             loaded[(authority.id, cycle)] = params
     if problems:
@@ -193,15 +216,20 @@ def stage_evidence(key: KeySource, folder: str) -> bytes:
         return evidence_snapshot(resolve(folder))
 
 
-def run_notebook_task(task: Any, key: KeySource, snapshot: bytes, *_after: Any) -> NotebookOutcome:
+def run_notebook_task(task: Any, key: KeySource, snapshot: bytes, *_after: Any,
+                      withheld: tuple[str, ...] = ()) -> NotebookOutcome:
     """Run one notebook task on a worker with its authority's key and evidence (``snapshot``, from
     :func:`stage_evidence`, written to an owner-only folder for the task's kernel and removed
-    after; ``_after``: tasks to wait for)."""
-    from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
+    after; ``_after``: tasks to wait for; ``withheld``: every authority's key variable, kept out of
+    the kernel, see :func:`review.batch.kernels.withhold_variables`)."""
+    from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV, write_evidence_cache
+    from review.batch.kernels import withhold_variables
     from review.batch.safety import private_temp_dir
 
+    withhold_variables(withheld)
     apply_key_source(key)
-    os.environ.pop(EVIDENCE_CACHE_ENV, None)  # no evidence of another authority is ever reused
+    for name in (EVIDENCE_CACHE_ENV, REGION_CACHE_ENV):
+        os.environ.pop(name, None)  # no evidence of another authority is ever reused
     cache_dir = private_temp_dir()
     try:
         data_dir = resolve(task.parameters["data_dir"])
@@ -249,7 +277,8 @@ def run_region(
     progress: Progress | None = None,
     kernels: str = "warm",
 ) -> RegionSummary:
-    """Run every authority x cycle x framework notebook on a Dask cluster and publish each authority-cycle.
+    """Run every authority x cycle x framework notebook on a Dask cluster, publish each authority-cycle,
+    and publish the regional comparison of each cycle.
 
     Parameters
     ----------
@@ -264,11 +293,12 @@ def run_region(
     force : bool, default: ``False``
         Replace existing reports.
     output_root : pathlib.Path, optional
-        Default ``outputs/``; authority folders go under it.
+        Default ``outputs/``; authority folders, and the comparison's folder
+        (:attr:`Region.comparison_folder`), go under it.
     timeout : float, default: ``600.0``
         Seconds a notebook may run.
     progress : callable, optional
-        Called as ``progress(label, outcome, done, total)`` after each task.
+        Called as ``progress(label, outcome, done, total)`` after each notebook.
     kernels : {"warm", "cold"}, default: ``"warm"``
         ``warm``: each worker keeps its own spare kernels (:mod:`review.batch.kernels`), each used
         for one notebook; ``cold``: papermill starts and shuts down a kernel per notebook.
@@ -276,49 +306,53 @@ def run_region(
     Returns
     -------
     RegionSummary
+        One summary per authority-cycle, and one per cycle for the comparison (keyed by the
+        comparison's folder name and the cycle).
     """
     from distributed import as_completed
 
     root_out = output_root or (project_root() / "outputs")
     groups = [(a, c) for a in region.authorities for c in region.cycles]
-    existing = [str(root_out / a.id / c) for a, c in groups if (root_out / a.id / c).exists()]
+    compared = region.cycles if len(region.authorities) >= 2 else ()
+    targets = [root_out / a.id / c for a, c in groups] + [root_out / region.comparison_folder / c for c in compared]
+    existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
         raise ParameterError(f"reports already exist in {existing[:3]}{' ...' if len(existing) > 3 else ''}; "
                              "pass --force to replace them")
     git, produced, started = git_state(), _now(), time.time()  # wall clock: workers may be other machines
     chosen = [FRAMEWORKS[n] for n in region.frameworks]
+    # Every authority's key variable: a worker holds them all, no kernel gets any of them.
+    withheld = tuple(a.key.value for a in region.authorities if a.key.kind == "env")
     client, cluster = _client(scheduler, workers)
     stagings: list[Path] = []
     summaries: dict[tuple[str, str], RunSummary] = {}
     run = {"git": git, "produced": produced, "started": started}
     try:
+        _check_workers(client)
         pending: dict[Any, tuple[tuple[str, str], Any]] = {}  # notebook task -> its authority-cycle, task
         publishing: dict[Any, tuple[str, str]] = {}  # publishing task -> its authority-cycle
+        comparing: dict[Any, dict[str, Any]] = {}  # comparison task -> its cycle's state
         state: dict[tuple[str, str], dict[str, Any]] = {}
+        # Each authority's evidence is validated and pseudonymised once, on a worker, for all its
+        # notebooks and the comparisons. Evidence and publishing tasks hold the kernel resource too:
+        # every task that switches a worker's key runs alone on its worker, even with several threads.
+        snapshots = {a.id: client.submit(stage_evidence, a.key, a.evidence, pure=False,
+                                         resources={KERNEL_RESOURCE: 1}, key=f"{a.id}-evidence-{uuid.uuid4().hex[:6]}")
+                     for a in region.authorities}
         for authority, cycle in groups:
             p = params[(authority.id, cycle)]
-            folder = root_out / authority.id
-            folder.mkdir(parents=True, exist_ok=True)
-            _remove_stale_staging(folder)
-            staging = folder / f".{cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            staging.mkdir()
+            staging = _staging(root_out / authority.id, cycle)
             stagings.append(staging)
             inputs = input_files(resolve(authority.evidence), resolve(p.source))
             st: dict[str, Any] = {"params": p, "staging": staging, "inputs": inputs, "outcomes": {}, "futures": []}
             state[(authority.id, cycle)] = st
-            # The authority's evidence is validated and pseudonymised once, on a worker, for its notebooks.
-            # Evidence and publishing tasks hold the kernel resource too: every task that switches a
-            # worker's key runs alone on its worker, even on a worker with several threads.
-            snapshot = client.submit(stage_evidence, authority.key, authority.evidence, pure=False,
-                                     resources={KERNEL_RESOURCE: 1},
-                                     key=f"{authority.id}-{cycle}-evidence-{uuid.uuid4().hex[:6]}")
             first: list[Any] = []
             for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
                 futures = []
                 for fw in wave:
                     task = replace(_task(fw, p, staging, timeout, produced, git, inputs), kernels=kernels)
-                    future = client.submit(run_notebook_task, task, authority.key, snapshot, *first, pure=False,
-                                           resources={KERNEL_RESOURCE: 1},
+                    future = client.submit(run_notebook_task, task, authority.key, snapshots[authority.id], *first,
+                                           withheld=withheld, pure=False, resources={KERNEL_RESOURCE: 1},
                                            key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")
                     pending[future] = ((authority.id, cycle), task)
                     futures.append(future)
@@ -331,8 +365,14 @@ def run_region(
                                      resources={KERNEL_RESOURCE: 1},
                                      key=f"{authority.id}-{cycle}-publish-{uuid.uuid4().hex[:6]}")] = (authority.id,
                                                                                                       cycle)
-        total, done = len(pending), 0
-        for future in as_completed(list(pending) + list(publishing)):
+        for cycle in compared:  # one authority alone: nothing to compare
+            cst = _comparison_state(region, cycle, params, root_out, run, timeout, kernels)
+            stagings.append(cst["staging"])
+            comparing[client.submit(comparison_task, region, cst, withheld, snapshots, pure=False,
+                                    resources={KERNEL_RESOURCE: 1},
+                                    key=f"{region.comparison_folder}-{cycle}-{uuid.uuid4().hex[:6]}")] = cst
+        total, done = len(pending) + len(comparing), 0
+        for future in as_completed(list(pending) + list(publishing) + list(comparing)):
             if future in publishing:
                 group = publishing[future]
                 try:
@@ -340,6 +380,18 @@ def run_region(
                 except Exception:  # noqa: BLE001 - a notebook task crashed: published here with its failure
                     summaries[group] = _publish_here(region, group, state[group], pending, chosen,
                                                      root_out / group[0] / group[1], run)
+                continue
+            if future in comparing:
+                cst = comparing[future]
+                try:
+                    summary = future.result()
+                except Exception as exc:  # noqa: BLE001 - crashed (an authority's evidence could not be staged...)
+                    summary = _comparison_here(region, cst, exc)
+                summaries[(region.comparison_folder, cst["cycle"])] = summary
+                done += 1
+                if progress:
+                    progress(f"{region.comparison_folder} {cst['cycle']} {COMPARISON}", summary.outcomes[0], done,
+                             total)
                 continue
             group, task = pending[future]
             outcome = state[group]["outcomes"].get(task.framework)  # known already if published here
@@ -353,6 +405,9 @@ def run_region(
             if progress:
                 progress(f"{group[0]} {group[1]} {task.framework}", outcome, done, total)
     finally:
+        if cluster is None:  # an existing cluster's workers keep no idle kernel of this run
+            with contextlib.suppress(Exception):
+                client.run(close_idle_process_pool)
         client.close()
         if cluster is not None:
             cluster.close()
@@ -360,6 +415,60 @@ def run_region(
             shutil.rmtree(staging, ignore_errors=True)
     return RegionSummary(summaries=summaries)
 
+
+def _staging(folder: Path, cycle: str) -> Path:
+    """A new staging folder for ``cycle`` in ``folder`` (stale ones of killed runs removed first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(folder)
+    staging = folder / f".{cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    return staging
+
+
+def code_version() -> str:
+    """A digest of the workbook's code files, or a note that they changed after this process imported
+    them: checks that every worker runs the code of the machine that submits.
+
+    Returns
+    -------
+    str
+        The SHA-256 hex digest of the ``review`` package's files, or ``"changed since ..."`` if any
+        was modified after this process imported the package (it still runs the old code).
+    """
+    import hashlib
+
+    import review
+
+    digest = hashlib.sha256()
+    package = Path(review.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        if path.stat().st_mtime > review.IMPORTED:
+            return f"changed since this process started: {path.relative_to(package)}"
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _check_workers(client: Any) -> None:
+    """Refuse a cluster whose workers run other code than this machine (started before a ``git
+    pull``, or from another checkout): they would publish reports of code nobody reviewed."""
+    ours = code_version()
+    stale = sorted(address for address, version in client.run(code_version).items() if version != ours)
+    if stale:
+        raise ParameterError(f"worker(s) {', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''} run other code "
+                             "than this checkout; restart the Dask workers in the project's environment")
+
+
+def close_idle_process_pool() -> bool:
+    """On a worker: close its kernel pool unless a task is using one of its kernels.
+
+    Returns
+    -------
+    bool
+        Whether a pool was closed.
+    """
+    from review.batch.kernels import close_process_pool
+
+    return close_process_pool(idle_only=True)
 
 def _static(st: dict[str, Any]) -> dict[str, Any]:
     """What a publishing task needs of an authority-cycle's state (no futures)."""
@@ -375,7 +484,8 @@ def publish_task(region: Region, group: tuple[str, str], st: dict[str, Any], cho
 def _publish_here(region: Region, group: tuple[str, str], st: dict[str, Any], pending: Mapping[Any, Any],
                   chosen: list[Framework], target: Path, run: dict[str, Any]) -> RunSummary:
     """Publish an authority-cycle one of whose notebook tasks crashed (its worker died...), on this
-    machine, once every other notebook of it has ended; the crashed ones get failure pages."""
+    machine, once every other notebook of it has ended; the crashed ones get failure pages. If even
+    that fails (a full disk...), nothing of it is published and every report of it is failed."""
     from distributed import wait
 
     wait(st["futures"])
@@ -386,38 +496,60 @@ def _publish_here(region: Region, group: tuple[str, str], st: dict[str, Any], pe
                 st["outcomes"][task.framework] = future.result()
             except Exception as exc:  # noqa: BLE001 - recorded as that notebook's failure
                 st["outcomes"][task.framework] = _failed_outcome(task, exc)
-    return _publish_group(region, group, st, chosen, target, run)
+    try:
+        return _publish_group(region, group, st, chosen, target, run)
+    except Exception as exc:  # noqa: BLE001 - the run goes on; this authority-cycle is not published
+        return _unpublished(group[1], target, [st["outcomes"][fw.name] for fw in chosen], exc)
+
+
+def _unpublished(cycle: str, target: Path, outcomes: list[NotebookOutcome], exc: BaseException) -> RunSummary:
+    """The summary of reports that could not be published: every one failed, naming the error's type
+    only (its message could quote the evidence)."""
+    error = {"cell": None, "ename": "NotPublished",
+             "evalue": f"the reports could not be published ({type(exc).__name__})", "traceback": ""}
+    return RunSummary(cycle=cycle, output_dir=target,
+                      outcomes=tuple(replace(o, status="failed", headlines=[], error=error) for o in outcomes))
 
 
 def _publish_group(region: Region, group: tuple[str, str], st: dict[str, Any], chosen: list[Framework],
                    target: Path, run: dict[str, Any]) -> RunSummary:
-    """Write one authority-cycle's manifest and index as the single-authority runner does, then publish."""
+    """Check, index and publish one authority-cycle, with a manifest as the single-authority runner's."""
     authority_id, cycle = group
     p: CycleParams = st["params"]
-    staging: Path = st["staging"]
     authority = region.authority(authority_id)
     titles = {f.name: f.title for f in chosen}
-    outcomes = _guarded(authority, staging, p, [st["outcomes"][fw.name] for fw in chosen], titles)
-    summary = RunSummary(cycle=cycle, output_dir=target, outcomes=outcomes)
-    write_manifest(staging / "manifest.json", {
+    manifest = {
         "authority": authority_id,
-        "authority_name": region.authority(authority_id).name,
+        "authority_name": authority.name,
         "region_file": region.source,
         "cycle": cycle,
         "params_file": p.source,
         "parameters": {fw.name: _public_params(p.for_framework(fw.name)) for fw in chosen},
         "inputs": st["inputs"],
+    }
+    return _finish(st["staging"], target, p, [st["outcomes"][fw.name] for fw in chosen], manifest, run,
+                   lambda outcomes: _guarded(authority, st["staging"], p, outcomes, titles))
+
+
+def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[NotebookOutcome], manifest: dict[str, Any],
+            run: dict[str, Any], guard: Callable[[list[NotebookOutcome]], tuple[NotebookOutcome, ...]],
+            reports: Mapping[str, tuple[str, str]] | None = None) -> RunSummary:
+    """Gate the pages, write the manifest and index, gate every file again, then publish atomically."""
+    checked = guard(outcomes)
+    ok = all(o.status == "ok" for o in checked)
+    write_manifest(staging / "manifest.json", {
+        **manifest,
         "packages": package_versions(),
         "git": run["git"],
         "produced": run["produced"],
         "duration_seconds": time.time() - run["started"],
-        "status": "ok" if summary.ok else "failed",
-        "notebooks": [asdict(o) for o in outcomes],
+        "status": "ok" if ok else "failed",
+        "notebooks": [asdict(o) for o in checked],
     })
-    write_index(staging / "index.html", cycle, p.common["audience"], list(outcomes))
-    summary = replace(summary, outcomes=_guarded(authority, staging, p, list(outcomes), titles))  # every file
+    write_index(staging / "index.html", p.cycle, p.common["audience"], list(checked), reports)
+    checked = guard(list(checked))  # every file, the manifest and index included
     _publish(staging, target)
-    return summary
+    return RunSummary(cycle=p.cycle, output_dir=target, outcomes=tuple(checked))
 
 
 def _guarded(authority: Authority, staging: Path, params: CycleParams, outcomes: list[NotebookOutcome],
@@ -432,3 +564,84 @@ def _guarded(authority: Authority, staging: Path, params: CycleParams, outcomes:
     except ParameterError:
         return tuple(withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
             "the authority's pseudonymisation key could not be read to check the pages")))
+
+
+def _comparison_state(region: Region, cycle: str, params: Mapping[tuple[str, str], CycleParams], root_out: Path,
+                      run: dict[str, Any], timeout: float, kernels: str) -> dict[str, Any]:
+    """What the comparison of one cycle needs: its staging folder, its notebook task, each authority's
+    parameters (for the gate) and the inputs (every authority's evidence, the params and region files)."""
+    from review.batch.runner import notebook_task
+
+    by_authority = {a.id: params[(a.id, cycle)] for a in region.authorities}
+    first = by_authority[region.authorities[0].id]
+    staging = _staging(root_out / region.comparison_folder, cycle)
+    inputs = input_files(*(resolve(a.evidence) for a in region.authorities), resolve(first.source),
+                         resolve(region.source))
+    values = {"region_file": str(resolve(region.source)), "cycle": cycle,
+              **{k: first.common[k] for k in ("audience", "suppression_threshold", "min_group", "rounding_base")}}
+    task = notebook_task(COMPARISON, COMPARISON_TITLE, COMPARISON_NOTEBOOK, values, cycle, staging, timeout=timeout,
+                         produced=run["produced"], git=run["git"], inputs=inputs,
+                         synthetic=all((resolve(a.evidence) / DEMO_MARKER).is_file() for a in region.authorities))
+    return {"cycle": cycle, "params": by_authority, "staging": staging, "inputs": inputs, "run": run,
+            "task": replace(task, kernels=kernels), "target": root_out / region.comparison_folder / cycle}
+
+
+def comparison_task(region: Region, st: dict[str, Any], withheld: tuple[str, ...],
+                    snapshots: Mapping[str, bytes]) -> RunSummary:
+    """On a worker: run one cycle's regional comparison and publish it.
+
+    The comparison's kernel reads every authority's snapshot (pseudonyms only, see
+    :func:`stage_evidence`) from an owner-only folder removed after, and holds no authority's key;
+    the publish gate then checks its pages against each authority's raw references and key in turn.
+    """
+    from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV
+    from review.batch.kernels import withhold_variables
+    from review.batch.safety import private_temp_dir
+
+    withhold_variables(withheld)
+    cache_dir = private_temp_dir()
+    try:
+        for authority_id, snapshot in snapshots.items():
+            (cache_dir / f"{authority_id}.pickle").write_bytes(snapshot)
+        os.environ.pop(EVIDENCE_CACHE_ENV, None)
+        os.environ[REGION_CACHE_ENV] = str(cache_dir)
+        with key_environment(None):
+            outcome = execute_task(st["task"])
+    finally:
+        os.environ.pop(REGION_CACHE_ENV, None)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    return _publish_comparison(region, st, outcome)
+
+
+def _comparison_here(region: Region, st: dict[str, Any], exc: BaseException) -> RunSummary:
+    """Publish a comparison whose task crashed (an authority's evidence could not be staged, its worker
+    died...) from this machine, as a failure page, checked like any other."""
+    outcome = _failed_outcome(st["task"], exc)
+    try:
+        return _publish_comparison(region, st, outcome)
+    except Exception as error:  # noqa: BLE001 - the run goes on; this comparison is not published
+        return _unpublished(st["cycle"], st["target"], [outcome], error)
+
+
+def _publish_comparison(region: Region, st: dict[str, Any], outcome: NotebookOutcome) -> RunSummary:
+    """Gate (with every authority's references and key), index and publish one cycle's comparison."""
+    first: CycleParams = st["params"][region.authorities[0].id]
+    task = st["task"]
+    manifest = {
+        "region": region.name,
+        "region_file": region.source,
+        "authorities": [a.id for a in region.authorities],
+        "cycle": st["cycle"],
+        "params_file": first.source,
+        "parameters": {COMPARISON: task.parameters},
+        "inputs": st["inputs"],
+    }
+    titles = {COMPARISON: COMPARISON_TITLE}
+
+    def guard(outcomes: list[NotebookOutcome]) -> tuple[NotebookOutcome, ...]:
+        for authority in region.authorities:  # a page is published only if no authority's check fails
+            outcomes = list(_guarded(authority, st["staging"], st["params"][authority.id], outcomes, titles))
+        return tuple(outcomes)
+
+    return _finish(st["staging"], st["target"], first, [outcome], manifest, st["run"], guard,
+                   {COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)})

@@ -189,8 +189,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     pool, warm = None, None
     try:
         if task.kernels == "warm":  # a spare kernel of this process, imports done; used once, then discarded
-            pool = kernels.process_pool(task.threads)
-            warm = pool.take(refill=task.spare)
+            pool, warm = kernels.take_kernel(task.threads, refill=task.spare)
             _LIVE_KERNELS.append(warm.manager)
             engine: dict[str, Any] = {"engine_name": kernels.register_engine(), "km": warm.manager,
                                       "task_env": kernels.task_environment(),
@@ -519,24 +518,34 @@ def _task(
     values = params.for_framework(fw.name)
     if fw.results_param is not None:
         values[fw.results_param] = str(staging)
+    return notebook_task(fw.name, fw.title, fw.notebook, values, params.cycle, staging, timeout=timeout,
+                         produced=produced, git=git, inputs=inputs,
+                         synthetic=(resolve(values["data_dir"]) / DEMO_MARKER).is_file())
+
+
+def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], cycle: str, staging: Path, *,
+                  timeout: float, produced: str, git: dict[str, Any], inputs: list[dict[str, str]],
+                  synthetic: bool) -> NotebookTask:
+    """A notebook task with the page metadata every report carries (framework, cycle, audience,
+    production time, version, git state, inputs, whether the data are synthetic)."""
     return NotebookTask(
-        framework=fw.name,
-        title=f"{fw.title}, {params.cycle}",
-        notebook=str(project_root() / "notebooks" / fw.notebook),
+        framework=name,
+        title=f"{title}, {cycle}",
+        notebook=str(project_root() / "notebooks" / notebook),
         parameters=values,
         staging=str(staging),
         timeout=timeout,
         meta={
-            "framework": fw.name,
-            "framework_title": fw.title,
-            "cycle": params.cycle,
+            "framework": name,
+            "framework_title": title,
+            "cycle": cycle,
             "audience": values["audience"],
             "produced": produced,
             "version": __version__,
             "git_commit": git["commit"],
             "git_dirty": git["dirty"],
             "inputs": inputs,
-            "synthetic": (resolve(values["data_dir"]) / DEMO_MARKER).is_file(),
+            "synthetic": synthetic,
         },
     )
 

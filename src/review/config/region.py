@@ -31,7 +31,15 @@ from review.config.cycles import is_cycle
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
-__all__ = ["Authority", "KeySource", "Region", "load_region"]
+__all__ = ["COMPARISON", "COMPARISON_NOTEBOOK", "COMPARISON_PURPOSE", "COMPARISON_TITLE", "Authority", "KeySource", "Region", "load_region"]
+
+COMPARISON = "region_comparison"
+"""The name of the regional comparison's report and results in a regional run's outputs."""
+COMPARISON_TITLE = "Regional comparison of authorities"
+COMPARISON_PURPOSE = ("Each authority's audit compliance, moderated grades and National Indicators on funnel plots "
+                      "against the regional rate, and beside its statistical neighbours.")
+COMPARISON_NOTEBOOK = "region_comparison.ipynb"
+""":data:`COMPARISON`'s notebook, under ``notebooks/``."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -86,6 +94,16 @@ class Region:
     def authority(self, authority_id: str) -> Authority:
         """The authority with this id."""
         return next(a for a in self.authorities if a.id == authority_id)
+
+    @property
+    def comparison_folder(self) -> str:
+        """The output folder of the regional comparison's reports: ``region-`` and the region's name
+        in lower case, each run of other characters a hyphen.
+
+        >>> Region("r.yaml", "South East: 2009", "p", (), (), None, ()).comparison_folder
+        'region-south-east-2009'
+        """
+        return "region-" + (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "comparison")
 
 
 def _key(raw: Any, where: str, problems: list[str]) -> KeySource | None:

@@ -234,7 +234,10 @@ def _table(file: str, records: pd.DataFrame, numbers: np.ndarray) -> RawTable:
 
 def _records_fast(data: bytes, encoding: str = "utf-8") -> tuple[pd.DataFrame, np.ndarray] | None:
     """Parse with pandas' C reader straight from the bytes (no text copy of a large file); None when a
-    record spans lines, rows are ragged or a line ends in a bare carriage return (the exact path)."""
+    record spans lines, rows are ragged, a line ends in a bare carriage return, or the first cell
+    starts with a byte order mark that pandas would drop silently (the exact path)."""
+    if data[:4].decode(encoding, errors="ignore").startswith("\ufeff"):
+        return None
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n")
         if b"\r" in data:
