@@ -4,6 +4,7 @@ remedial action on Inadequate files and the drafted proposal, on small hand-buil
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -289,3 +290,59 @@ def test_published_views_suppress_small_counts_and_show_roles(evidence):
     q1 = actions.analyse(evidence, cycle="2009-Q1", red={}, confidence_level=0.95)
     assert "c (withheld" in views.remedial_text(q1, published)
     assert "50.0% (1 of 2; 95% CI 9.5% to 90.5%)" in views.remedial_text(q1, internal)  # Wilson (0.0945, 0.9055)
+
+
+@pytest.mark.parametrize("framework", ["jar_haringey", "healthcare_commission", "lscb_checklist"])
+def test_the_action_plan_lists_as_red_exactly_what_the_report_shows_red(root, framework):
+    """On the demo evidence the jar report withholds two findings' bands in the published audience
+    (they rest on withheld figures: grey in its rag_counts) that are red internally. An action plan
+    listing them as red would tell, on a published page, what the report withheld: red_in with the
+    report's policy gives exactly the items the report's own record shows red; the internal
+    audience still sees every red judgement."""
+    from review.analyses.context import _load
+    from review.analyses.red_items import _analysers
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views import jar as jar_view
+    from review.views import partners
+
+    evidence = _load(root / "data" / "demo")
+    result = _analysers()[framework](evidence, cycle="2009-Q4", previous="2009-Q3", confidence_level=0.95,
+                                     green=0.8, red=0.65)
+    published, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
+    view = jar_view if framework == "jar_haringey" else partners
+    figures = view.record(result, published).payload["figures"]
+    shown_red = [e["item"] for e in figures.get("findings", figures.get("items", [])) if e["band"] == "red"]
+    assert list(red_in(result, published)) == shown_red
+    assert red_in(result, internal) == red_in(result)  # nothing withheld internally
+    assert set(red_in(result, published)) <= set(red_in(result))
+    if framework == "jar_haringey":  # the case that made this test: withheld in the report, red underneath
+        assert set(red_in(result)) - set(red_in(result, published)) == {"J04", "J09"}
+
+
+@pytest.mark.slow
+def test_the_summary_action_plan_uses_the_thresholds_of_the_run(root, tmp_path):
+    """A run with its own params file (here the JAR findings judged against 99% green and 98% red,
+    so every finding with a shown band is red) gets a cycle summary whose action plan lists as red
+    exactly the findings the JAR report shows red, not those of params/<cycle>.yaml's thresholds."""
+    import re
+
+    import nbformat
+
+    from review.batch.runner import run_cycle
+    from review.config.params import load_cycle_params
+
+    text = (root / "params" / "2009-Q4.yaml").read_text(encoding="utf-8")
+    text = text.replace('data_dir: "data/demo"', f'data_dir: "{(root / "data" / "demo").as_posix()}"')
+    strict = tmp_path / "2009-Q4.yaml"
+    strict.write_text(text + "  jar_haringey: {rag_green: 0.99, rag_red: 0.98}\n", encoding="utf-8")
+    summary = run_cycle(load_cycle_params(strict), frameworks=["jar_haringey", "cycle_summary"], jobs=1,
+                        output_root=tmp_path / "out")
+    assert summary.ok
+    jar = json.loads((summary.output_dir / "jar_haringey.results.json").read_text())["figures"]
+    assert jar["thresholds"] == {"green": 0.99, "red": 0.98}
+    shown_red = [f["item"] for f in jar["findings"] if f["band"] == "red"]
+    nb = nbformat.read(summary.output_dir / "cycle_summary.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "red_items(plan" in c.source)
+    listed = re.findall(r"<td[^>]*>\s*(J\d\d)\s*</td>", cell.outputs[0]["data"]["text/html"])
+    assert listed == shown_red
+    assert len(shown_red) > 7  # more than the 7 red under params/2009-Q4.yaml's thresholds

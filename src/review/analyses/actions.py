@@ -350,20 +350,34 @@ def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple
     )
 
 
-def analyse_context(ctx, frameworks: tuple[str, ...] | None = None) -> ActionsResult:  # noqa: ANN001 - a Context
-    """:func:`analyse` for a notebook: red items over the evidence's cycles up to this one.
+def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN001 - a Context
+                    results_dir: str | None = None) -> ActionsResult:
+    """:func:`analyse` for a notebook: red items over the evidence's cycles up to this one, as the
+    reports of the notebook's audience show them (a band a published report withholds is not red here).
 
     ``frameworks`` limits the red items judged: a framework's own report passes its own name and
     its thresholds are the notebook's (``rag_green``, ``rag_red``); otherwise every judged
-    framework is read with the thresholds of ``params/<cycle>.yaml`` (or the defaults).
+    framework is read with the thresholds its report recorded in ``results_dir`` (the cycle
+    summary's: the thresholds of the run's own params file), else those of ``params/<cycle>.yaml``
+    (or the defaults).
     """
-    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items, thresholds_for
+    from review.analyses.red_items import (
+        JUDGED_FRAMEWORKS,
+        recorded_thresholds,
+        red_items,
+        thresholds_for,
+    )
 
     p = ctx.params
     names = frameworks or JUDGED_FRAMEWORKS
     thresholds = thresholds_for(ctx.cycle, names)
+    if results_dir:
+        from review.batch.results import load_cycle_results
+
+        recorded = recorded_thresholds(load_cycle_results(results_dir))
+        thresholds.update({f: recorded[f] for f in names if f in recorded})
     if p.framework in names and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
     red = red_items(ctx.evidence, [c for c in ctx.evidence.cycles if c <= ctx.cycle], thresholds=thresholds,
-                    confidence_level=p.confidence_level)
+                    confidence_level=p.confidence_level, policy=ctx.policy)  # as the reports show them
     return analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level)

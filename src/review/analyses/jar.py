@@ -124,11 +124,14 @@ def _audit_lines(evidence: Evidence, number: int, cycle: str, previous: str, rat
     chosen = criteria[pd.to_numeric(criteria["jar_finding"], errors="coerce") == number]
     now_all, before_all = first_audits(evidence, cycle), first_audits(evidence, previous)
     agency = agency_of(evidence)
+    by_type: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}  # each audit type selected once, not per criterion
     lines = []
     for row in chosen.itertuples():
         for audit_type in [t.strip() for t in str(row.audit_types).split(";") if t.strip()]:
-            now = now_all[now_all["audit_type"] == audit_type]
-            before = before_all[before_all["audit_type"] == audit_type]
+            if audit_type not in by_type:
+                by_type[audit_type] = (now_all[now_all["audit_type"] == audit_type],
+                                       before_all[before_all["audit_type"] == audit_type])
+            now, before = by_type[audit_type]
             if audit_type != "multi-agency":
                 lines.append(rates.line("audit", f"{audit_type} audits: {row.label}",
                                         criterion_counts(now, evidence, row.criterion),

@@ -12,8 +12,10 @@ from typing import Any
 
 from review.config.cycles import previous_cycle
 from review.data import Evidence
+from review.protection.disclosure import DisclosurePolicy
 
-__all__ = ["JUDGED_FRAMEWORKS", "RedItems", "red_in", "red_items", "red_items_up_to", "thresholds_for"]
+__all__ = ["JUDGED_FRAMEWORKS", "RedItems", "recorded_thresholds", "red_in", "red_items", "red_items_up_to",
+           "thresholds_for"]
 
 RedItems = dict[str, frozenset[tuple[str, str]]]
 """Cycle -> the (framework, item id) pairs judged red that cycle."""
@@ -22,20 +24,37 @@ JUDGED_FRAMEWORKS = ("jar_haringey", "healthcare_commission", "lscb_checklist", 
 """Frameworks whose results judge source items red, amber or green on this branch."""
 
 
-def red_in(result: object) -> tuple[str, ...]:
+def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str, ...]:
     """The item ids a framework's frozen result judged red, in the source's order.
 
     Reads a ``JarResult`` (``findings``), a ``SelfAssessmentResult`` (``items``) or a
     ``GovernanceResult`` (``base.items``); items without a judgement are never red.
+
+    Parameters
+    ----------
+    result : object
+        A framework's result.
+    policy : DisclosurePolicy, optional
+        The report's disclosure policy: only the items its report may *show* red count (a
+        published report withholds a band resting on a withheld figure, and an action plan that
+        listed the item as red would tell what the report withheld). Default every red judgement.
 
     >>> from types import SimpleNamespace as NS
     >>> item = lambda i, band: NS(item=NS(item_id=i), judgement=NS(band=band))
     >>> red_in(NS(items=(item("L1", "red"), item("L2", "green"), NS(item=NS(item_id="L4"), judgement=None))))
     ('L1',)
     """
-    base = getattr(result, "base", result)
+    base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
-    return tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
+    red = tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
+    if policy is None or not red:
+        return red
+    # The bands as the framework's report shows them: one rule, the views' (lazily: views import analyses).
+    from review.views import jar as jar_view
+    from review.views import partners
+
+    shown = jar_view.shown_bands(base, policy) if hasattr(base, "findings") else partners.shown_bands(base, policy)
+    return tuple(i for i in red if shown.get(i) == "red")
 
 
 def _analysers() -> dict[str, Callable[..., object]]:
@@ -46,7 +65,7 @@ def _analysers() -> dict[str, Callable[..., object]]:
 
 
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
-              confidence_level: float) -> RedItems:
+              confidence_level: float, policy: DisclosurePolicy | None = None) -> RedItems:
     """Every framework's red items in each cycle.
 
     Parameters
@@ -57,6 +76,8 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
     thresholds : mapping of str to (float, float)
         Framework -> ``(rag_green, rag_red)``; only these frameworks are judged.
     confidence_level : float
+    policy : DisclosurePolicy, optional
+        Count only what each report may show red under this policy (see :func:`red_in`).
 
     Returns
     -------
@@ -70,7 +91,7 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
         for framework, (green, red) in thresholds.items():
             result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
                                           confidence_level=confidence_level, green=green, red=red)
-            found |= {(framework, item) for item in red_in(result)}
+            found |= {(framework, item) for item in red_in(result, policy)}
         out[cycle] = frozenset(found)
     return out
 
@@ -90,6 +111,22 @@ def thresholds_for(cycle: str, frameworks: Iterable[str] = JUDGED_FRAMEWORKS) ->
         return {f: (float(sections[f]["rag_green"]), float(sections[f]["rag_red"])) for f in frameworks}
     defaults = {f: {p.name: p.default for p in FRAMEWORKS[f].params} for f in frameworks}
     return {f: (float(d["rag_green"]), float(d["rag_red"])) for f, d in defaults.items()}
+
+
+def recorded_thresholds(results: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
+    """Each framework's ``(rag_green, rag_red)`` as its report recorded them (its results'
+    ``thresholds``): what the run used, whichever params file it read.
+
+    >>> recorded_thresholds({"jar_haringey": {"figures": {"thresholds": {"green": 0.9, "red": 0.7}}},
+    ...                      "cycle_summary": {"figures": {}}})
+    {'jar_haringey': (0.9, 0.7)}
+    """
+    out = {}
+    for framework, payload in results.items():
+        recorded = (payload.get("figures") or {}).get("thresholds")
+        if isinstance(recorded, Mapping) and "green" in recorded and "red" in recorded:
+            out[framework] = (float(recorded["green"]), float(recorded["red"]))
+    return out
 
 
 def red_items_up_to(evidence: Evidence, cycle: str, *, confidence_level: float,

@@ -11,7 +11,7 @@ from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
 
-__all__ = ["disagreements", "findings_table", "headlines", "record", "thresholds"]
+__all__ = ["disagreements", "findings_table", "headlines", "record", "shown_bands", "thresholds"]
 
 
 def _title(f) -> str:  # noqa: ANN001 - a FindingResult
@@ -65,6 +65,12 @@ def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
     return common.disagreements([(f.item.item_id, f.judgement) for f in result.findings], policy)
 
 
+def shown_bands(result: JarResult, policy: DisclosurePolicy) -> dict[str, str]:
+    """Each finding's band as the report may show it (every finding is judged; see
+    :func:`review.views.common.shown_band`)."""
+    return {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
+
+
 def record(result: JarResult, policy: DisclosurePolicy) -> object:
     """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded.
 
@@ -75,7 +81,7 @@ def record(result: JarResult, policy: DisclosurePolicy) -> object:
     from review.batch.results import record as _record
 
     shown = common.shown_record(_items(result), policy)
-    bands = {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
+    bands = shown_bands(result, policy)
     judged = [f for f in result.findings if common.uncertainty_text(f.judgement, f.evidence, policy) != "c"]
     uncertain = [f for f in judged if f.judgement.band != "grey" and not f.judgement.firm]
     figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],

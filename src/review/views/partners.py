@@ -17,7 +17,7 @@ from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
 
-__all__ = ["agreement", "disagreements", "divergence", "items", "record", "summary"]
+__all__ = ["agreement", "disagreements", "divergence", "items", "record", "shown_bands", "summary"]
 
 
 def _label(i) -> str:  # noqa: ANN001 - an ItemResult
@@ -45,9 +45,10 @@ def _judged(result: SelfAssessmentResult) -> list:
     return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
 
 
-def _bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
+def shown_bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
     """Each item's band as the report may show it; a heading takes the worst shown band of its
-    sub-items, and is withheld with them unless a shown sub-item is red."""
+    sub-items, and is withheld with them unless a shown sub-item is red (the action plan lists as
+    red only what the report shows red: :func:`review.analyses.red_items.red_in`)."""
     bands = {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
     for i in result.items:
         if i.judgement is not None and i.judgement.basis == "its sub-items":
@@ -107,7 +108,7 @@ def _heading_note(i, result: SelfAssessmentResult, bands: dict) -> str:  # noqa:
 def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
     """Every item of the source in its order: ratings, evidence, judgement, uncertainty and change."""
     rows = []
-    bands = _bands(result, policy)
+    bands = shown_bands(result, policy)
     for i in result.items:
         rated = _ratings_text(i, result, policy) if i.ratings is not None and i.ratings.raters else ""
         lines = common.evidence_rows(_label(i), i.evidence, i.judgement, policy)
@@ -182,11 +183,12 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
     from review.batch.results import record as _record
 
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
-    bands = _bands(result, policy)
+    bands = shown_bands(result, policy)
     people = result.people_rate and policy.suppress
     hidden = _raters_withheld(result, policy)
     figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
                "changes": shown["changes"], "confidence_level": result.confidence_level,
+               "thresholds": {"green": result.green, "red": result.red},
                "items": [{"item": i.item.item_id, "band": bands[i.item.item_id] if i.judgement else None,
                           "firm": i.judgement.firm if i.judgement and bands[i.item.item_id] != common.WITHHELD else None,
                           "basis": i.judgement.basis if i.judgement else None,
