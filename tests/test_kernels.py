@@ -226,12 +226,15 @@ def test_a_killed_process_pool_is_replaced(tmp_path):
 
 def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
     """A regional run's worker holds every authority's key variable; no kernel gets any of them, in
-    its environment or in the environment it started with (/proc/self/environ), warm or cold."""
+    its environment or in the environment it started with (/proc/self/environ), warm or cold; nor
+    any other variable outside what Python, Jupyter and the locale need (deny by default)."""
     monkeypatch.setenv("REVIEW_KEY_LA01", "key of LA01")
     monkeypatch.setenv("REVIEW_KEY_LA02", "key of LA02")
+    monkeypatch.setenv("OTHER_REGION_KEY_LA09", "key of LA09")  # not named by this region: denied by default
+    monkeypatch.setenv("PYTHONPATH_NOT_A_SECRET", "x")  # of a kind a kernel inherits
     probe = ("import json, os\nstarted = open('/proc/self/environ', 'rb').read()\n"
-             "print(json.dumps({'seen': sorted(k for k in os.environ if k.startswith('REVIEW_KEY_LA')), "
-             "'at_start': b'key of LA0' in started}))")
+             "print(json.dumps({'seen': sorted(k for k in os.environ if 'KEY_LA' in k), "
+             "'at_start': b'key of LA0' in started, 'python': 'PYTHONPATH_NOT_A_SECRET' in os.environ}))")
     nb = _notebook(tmp_path / "w.ipynb", probe)
     first = kernels.process_pool()
     kernels.withhold_variables(("REVIEW_KEY_LA01", "REVIEW_KEY_LA02"))
@@ -252,8 +255,8 @@ def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
     finally:
         kernels.withhold_variables(())
         kernels.close_process_pool()
-    assert warm_seen == {"seen": [], "at_start": False}
-    assert cold_seen == {"seen": [], "at_start": False}
+    assert warm_seen == {"seen": [], "at_start": False, "python": True}
+    assert cold_seen == {"seen": [], "at_start": False, "python": True}
 
 
 def test_an_idle_pool_is_closed_and_a_busy_one_kept(tmp_path):

@@ -263,3 +263,21 @@ def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, roo
     ids = raw_identifiers(root / "data" / "demo")
     found = check_run_folder(folder, identifiers=ids, key=DEMO_KEY)
     assert {f.kind for fs in found.values() for f in fs} & BLOCKING_KINDS == set()
+
+
+def test_a_failed_report_publishes_no_results(tmp_path):
+    """A task that crashed after its notebook wrote results (its worker lost mid-publication) is a
+    failed report: the gate removes the results beside its failure page, in either audience."""
+    from review.batch.runner import NotebookOutcome
+    from review.config.params import load_cycle_params
+    from review.protection.publish_gate import guard_staging
+
+    params = load_cycle_params("params/2009-Q4.yaml")
+    (tmp_path / "governance.html").write_text("<html><body>failed</body></html>", encoding="utf-8")
+    (tmp_path / "governance.results.json").write_text('{"figures": {}}', encoding="utf-8")
+    failed = NotebookOutcome(framework="governance", status="failed", started="", ended="", duration_seconds=0.0,
+                             error={"cell": None, "ename": "KilledWorker", "evalue": "", "traceback": ""})
+    [out] = guard_staging(tmp_path, params, [failed], identifiers=set())
+    assert out.status == "failed"
+    assert not (tmp_path / "governance.results.json").exists()
+    assert "did not complete" in (tmp_path / "governance.html").read_text(encoding="utf-8")

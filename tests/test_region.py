@@ -91,7 +91,13 @@ def test_funnel_flags_planted_outliers(region3):
                if measure == f"audit compliance: {CHILD_SEEN}" and position == "low alarm"}
     assert flagged == set(truth["outliers"])
     lines = summary_lines(result, DisclosurePolicy())
-    assert any(line.startswith(f"LA02, audit compliance: {CHILD_SEEN}") and "very likely" in line for line in lines)
+    # With three authorities the planted one drags the regional rate, so every authority lies outside the
+    # 99.8% limits: the summary cautions that the regional rate is a poor benchmark and names LA02 as
+    # the furthest from it, instead of calling each a "very likely real difference".
+    assert result.overdispersed == ((f"audit compliance: {CHILD_SEEN}", "LA02"),)
+    caution = next(line for line in lines if line.startswith(f"audit compliance: {CHILD_SEEN}: 3 of 3"))
+    assert "the authority furthest from it is LA02" in caution
+    assert not any("very likely" in line for line in lines if CHILD_SEEN in line)
 
 
 @pytest.mark.slow
@@ -147,8 +153,8 @@ def test_region_notebook_runs_and_names_the_outlier(root, region3, tmp_path):
                         parameters={"region_file": str(region3 / "region.yaml")}, kernel_name="python3",
                         progress_bar=False, cwd=str(root))
     text = out.read_text()
-    assert f"LA02, audit compliance: {CHILD_SEEN}" in text
-    assert "very likely a real difference" in text
+    assert "the authority furthest from it is LA02" in text
+    assert "overdispersion" in text
 
 
 @pytest.mark.slow
@@ -224,6 +230,8 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
             manifest = json.loads((out / authority / "2009-Q4" / "manifest.json").read_text())
             assert manifest["status"] == "ok"
             assert (out / authority / "2009-Q4" / "governance.html").is_file()
+        index = (out / "LA01" / "2009-Q4" / "index.html").read_text(encoding="utf-8")
+        assert "Safeguarding review, Synthetic authority 1, cycle 2009-Q4</h1>" in index  # whose reports
         # The regional comparison, for a regional board: published beside the authorities, passing
         # the publish gate with every authority's references and key, the planted outlier named.
         folder = out / "region-synthetic-demo-region" / "2009-Q4"
@@ -231,8 +239,8 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
         assert manifest["status"] == "ok"
         assert manifest["authorities"] == ["LA01", "LA02", "LA03"]
         page = (folder / "region_comparison.html").read_text(encoding="utf-8")
-        assert f"LA02, audit compliance: {CHILD_SEEN} (" in page
-        assert "below the 99.8% limit" in page
+        assert "the authority furthest from it is LA02" in page
+        assert ", below)" in page
         assert "Regional comparison of authorities" in (folder / "index.html").read_text(encoding="utf-8")
         results = json.loads((folder / "region_comparison.results.json").read_text())
         low = [o for o in results["figures"]["outliers"] if o["position"] == "low alarm"]
@@ -270,50 +278,82 @@ def test_workers_running_other_code_are_refused(monkeypatch):
     region_run._check_workers(Client({"tcp://a:1": ours, "tcp://b:2": ours}))
     with pytest.raises(ParameterError, match=r"worker\(s\) tcp://b:2 run other code"):
         region_run._check_workers(Client({"tcp://a:1": ours, "tcp://b:2": "0" * 64}))
-    monkeypatch.setattr(review, "IMPORTED", 0.0)  # every file is newer than this process's import
-    assert region_run.code_version().startswith("changed since this process started")
+    monkeypatch.setattr(review, "IMPORTED", "0" * 64)  # the files differ from what this process imported
+    first, second = region_run.code_version(), region_run.code_version()
+    assert first.startswith("changed since this process started")
+    assert first != second  # two stale processes are never taken for the same code
 
 
 def _hand_built_region():
-    """Four authorities on one measure. A: 3 of 40 (a count from 1 to 5: suppressed on a published
-    page); B 40/50, C 42/50, D 38/50. Regional rate (3 + 40 + 42 + 38) / (40 + 50 + 50 + 50) = 123/190
-    = 64.7%; A's 7.5% is far below its 99.8% limit."""
-    from review.analyses.region import NeighbourComparison, RegionComparison
-    from review.stats.funnel import funnel
+    """Four authorities on one measure (higher is better), A and B each neighbours of the other.
+    A: 3 of 40 (a count from 1 to 5: suppressed on a published page); B 40/50, C 42/50, D 38/50.
+    Regional rate with A: (3 + 40 + 42 + 38) / (40 + 50 + 50 + 50) = 123/190 = 64.7%; without A:
+    (40 + 42 + 38) / 150 = 120/150 = 80.0%."""
+    from dataclasses import replace
 
-    f = funnel("audit compliance: X", ["A", "B", "C", "D"], [3, 40, 42, 38], [40, 50, 50, 50])
-    near = tuple(NeighbourComparison(p.unit, f.measure, p.proportion, ("B",), 40, 50) for p in f.points)
-    return RegionComparison(cycle="2009-Q4", funnels=(f,), neighbours=near)
+    from review.analyses.region import compare_region_counts
+
+    result = compare_region_counts({"A": (3, 40), "B": (40, 50), "C": (42, 50), "D": (38, 50)},
+                                   measure="audit compliance: X")
+    near = tuple(replace(c, neighbours=("B",) if c.unit == "A" else ("A",) if c.unit == "B" else (),
+                         neighbour_events=40 if c.unit == "A" else 3 if c.unit == "B" else 0,
+                         neighbour_n=50 if c.unit == "A" else 40 if c.unit == "B" else 0) for c in result.neighbours)
+    return replace(result, cycle="2009-Q4", neighbours=near,
+                   directions=(("audit compliance: X", "higher is better"),))
+
+
+def test_a_withheld_authority_is_left_out_of_everything_it_could_be_worked_out_from():
+    """Published: A (3 of 40) is left out of the regional rate (80.0%, not 64.7%: 64.7% with 190 and
+    the shown rates would give back A's 3), of the limits and positions, and of B's neighbours'
+    rate (B's only neighbour is A). Internal: everything as computed."""
+    from review.analyses.region import for_audience
+    from review.protection.disclosure import DisclosurePolicy
+
+    full = _hand_built_region()
+    assert abs(full.funnels[0].target - 123 / 190) < 1e-12
+    shown = for_audience(full, DisclosurePolicy())
+    assert abs(shown.funnels[0].target - 120 / 150) < 1e-12
+    assert [p.unit for p in shown.funnels[0].points] == ["B", "C", "D"]
+    assert shown.withheld == (("audit compliance: X", "A"),)
+    b = next(c for c in shown.neighbours if c.unit == "B")
+    assert b.withheld
+    assert {c.unit for c in shown.neighbours} == {"B", "C", "D"}
+    assert for_audience(full, DisclosurePolicy(audience="internal")) is full
 
 
 def test_region_report_shows_no_small_count_in_any_channel(tmp_path):
-    """A suppressed authority is named as an outlier (the board must know) but its rate, its limits
-    (which would tell its denominator), its point, its row of the chart's data and its counts in the
-    results are all withheld; the page passes the publication check."""
+    """A withheld authority appears only as c: not in the chart, its axes, its data table, the
+    summary's outliers or the results; B's neighbours' rate (A alone) is c; the page passes the
+    publication check."""
+    import nbformat
+
+    from review.analyses.region import for_audience
     from review.batch.html_export import export_report
     from review.protection.disclosure import DisclosurePolicy
     from review.protection.report_check import check_file
     from review.views.region import funnel_figure, positions_table, record, summary, summary_lines
 
-    result = _hand_built_region()
-    assert abs(result.funnels[0].target - 123 / 190) < 1e-12
     policy = DisclosurePolicy()
-    a_line = next(line for line in summary_lines(result, policy) if line.startswith("A,"))
-    assert a_line.startswith("A, audit compliance: X: below the 99.8% limit")  # named, no rate
+    result = for_audience(_hand_built_region(), policy)
+    lines = summary_lines(result, policy)
+    assert "Withheld because of small numbers (c), and left out of that measure's regional rate, limits and " \
+           "neighbours' rates: A on audit compliance: X." in lines
+    assert not any(line.startswith("A,") for line in lines)
     table = positions_table(result, policy).data
     a_row = next(r for r in table.split("<tr") if ">A<" in r)
-    assert a_row.count(">c<") == 3  # rate, 95% limits, 99.8% limits
+    assert a_row.count(">c<") == 5  # rate, 95% limits, 99.8% limits, position, neighbours' rate
+    b_row = next(r for r in table.split("<tr") if ">B<" in r)
+    assert b_row.count(">c<") == 1  # its neighbours' rate: A's alone
     assert "7.5%" not in table
-    assert "64.7%" in table  # the regional rate, (3 + 40 + 42 + 38) / 190
+    assert "64.7%" not in table
+    assert "80.0%" in table  # the regional rate without A; also B's own rate, 40/50
     chart = funnel_figure(result, "audit compliance: X", policy).data
     assert ">A<" not in chart
-    assert "7.5%" not in chart
-    assert "80.0%" in chart  # B: 40/50
-    points = record(result, policy).payload["figures"]["funnels"][0]["points"]
-    assert points[0] == {"unit": "A", "position": "low alarm", "withheld": True}  # no events, n or rate
-    assert (points[1]["events"], points[1]["n"]) == (40, 50)
-    import nbformat
-
+    assert "A," not in chart
+    recorded = record(result, policy).payload["figures"]
+    assert [p["unit"] for p in recorded["funnels"][0]["points"]] == ["B", "C", "D"]
+    assert "events" not in recorded["funnels"][0]["points"][0]  # rates only in a published record
+    assert recorded["withheld"] == [{"measure": "audit compliance: X", "unit": "A"}]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
         "display_data", data={"text/html": part.data}) for part in (summary(result, policy), positions_table(
@@ -322,3 +362,44 @@ def test_region_report_shows_no_small_count_in_any_channel(tmp_path):
     page.write_text(export_report(nb, title="Regional comparison", review_meta={
         "framework": "region_comparison", "cycle": "2009-Q4", "audience": "published"}), encoding="utf-8")
     assert check_file(page) == []
+
+
+def test_outliers_say_better_or_worse_by_the_measure_s_direction():
+    """Internally (nothing withheld), around 123/190 = 64.7%: A (7.5%) and C (84%) lie outside the 99.8%
+    limits, half of the four, so the summary cautions instead of naming each (A furthest:
+    |0.075 - 0.647| * sqrt(40) is the largest standardised distance); B (80%) is outside the 95% limits
+    only and, the measure being higher-is-better, better than the region; on a lower-is-better
+    measure the same position is worse."""
+    from dataclasses import replace
+
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.region import summary_lines
+
+    internal = DisclosurePolicy(audience="internal")
+    result = _hand_built_region()
+    assert [p.position for p in result.funnels[0].points] == ["low alarm", "high alert", "high alarm", "within"]
+    assert result.overdispersed == (("audit compliance: X", "A"),)
+    lines = summary_lines(result, internal)
+    assert lines[0] == "Cycle 2009-Q4: 1 measure compared across 4 authorities."
+    assert lines[1].startswith("audit compliance: X: 2 of 4 authorities lie outside the 99.8% limits "
+                               "(A (7.5%, below), C (84.0%, above))")
+    assert lines[2].startswith("B, audit compliance: X (80.0%): better than the region: above the 95% limit only")
+    flipped = replace(result, directions=(("audit compliance: X", "lower is better"),))
+    assert summary_lines(flipped, internal)[2].startswith("B, audit compliance: X (80.0%): worse than the region")
+
+
+def test_moderated_grades_are_counted_on_each_scale(root):
+    """Moderators' overall grades Good or better among those rated, read here straight from the demo's
+    audits.csv with the csv module: the same counts as the comparison's, and the measure is compared."""
+    import csv
+
+    from review.analyses.context import _load
+    from review.analyses.region import MODERATED, _moderated_counts
+
+    with open(root / "data" / "demo" / "audits.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["cycle"] == "2009-Q4" and r["moderation_of"].strip()]
+    good = sum(r["overall_grade"] in ("Outstanding", "Good") for r in rows)
+    rated = sum(r["overall_grade"] in ("Outstanding", "Good", "Adequate", "Inadequate") for r in rows)
+    assert rated > 0
+    assert _moderated_counts(_load(root / "data" / "demo"), "2009-Q4") == (good, rated)
+    assert MODERATED == "moderated grades Good or better"

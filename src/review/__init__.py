@@ -27,12 +27,25 @@ workbook's exceptions (:mod:`review.exceptions`).
 from __future__ import annotations
 
 import sys
-import time
 from importlib import metadata
 
-IMPORTED = time.time()
-"""When this process imported the workbook: a worker whose code files changed after it (a ``git
-pull`` under a running Dask worker) still runs the old code (:func:`review.batch.region.code_version`)."""
+
+def code_digest() -> str:
+    """SHA-256 of the workbook's code files as they are on disk now (paths and contents)."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+IMPORTED = code_digest()
+"""The code files' digest when this process imported the workbook (5 ms): a worker whose files
+changed since (a ``git pull`` under a running Dask worker) still runs the old code
+(:func:`review.batch.region.code_version`)."""
 
 # jsonschema (imported by nbformat, papermill and nbconvert) imports the optional rfc3987_syntax
 # package when it is installed (jupyter-events asks for jsonschema[format-nongpl]), and that
@@ -46,4 +59,4 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-__all__ = ["IMPORTED", "__version__"]
+__all__ = ["IMPORTED", "__version__", "code_digest"]

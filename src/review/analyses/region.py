@@ -7,14 +7,19 @@ views format it. Funnel limits follow Spiegelhalter (2005), see :mod:`review.sta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from review.analyses.audits import cycle_audits
 from review.data.load import Evidence
 from review.exceptions import ParameterError
+from review.protection.disclosure import DisclosurePolicy
 from review.stats.funnel import FunnelResult, funnel
 
-__all__ = ["NeighbourComparison", "RegionComparison", "compare_region", "region_evidence"]
+__all__ = ["MODERATED", "NeighbourComparison", "RegionComparison", "compare_region", "compare_region_counts", "for_audience",
+           "region_evidence"]
+
+MODERATED = "moderated grades Good or better"
+"""The measure of moderators' overall grades (Ofsted's scale: Outstanding, Good, Adequate, Inadequate)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class NeighbourComparison:
     neighbours: tuple[str, ...]
     neighbour_events: int
     neighbour_n: int
+    withheld: bool = False  # a neighbour's figures are withheld on this page, so their pooled rate is too
 
     @property
     def neighbour_proportion(self) -> float:
@@ -41,6 +47,32 @@ class RegionComparison:
     cycle: str
     funnels: tuple[FunnelResult, ...]
     neighbours: tuple[NeighbourComparison, ...]
+    directions: tuple[tuple[str, str], ...] = ()
+    """``(measure, direction)``: ``higher is better``, ``lower is better`` or ``context only``."""
+    withheld: tuple[tuple[str, str], ...] = ()
+    """``(measure, authority)`` left out of a published page's funnel: its rate is suppressed there."""
+    not_compared: tuple[str, ...] = ()
+    """Measures a published page cannot compare: fewer than two authorities' figures can be shown."""
+
+    def direction(self, measure: str) -> str:
+        """The measure's better direction (``context only`` if unknown)."""
+        return dict(self.directions).get(measure, "context only")
+
+    @property
+    def overdispersed(self) -> tuple[tuple[str, str], ...]:
+        """``(measure, furthest authority)`` for each measure on which at least half the authorities,
+        and at least two, lie outside the 99.8% limits: they differ more than chance around one
+        regional rate allows (overdispersion, Spiegelhalter 2005, section 3.3), so that rate is a
+        poor benchmark; the furthest is the authority with the largest standardised distance
+        ``|p - p0| / sqrt(p0 (1 - p0) / n)`` from it."""
+        out = []
+        for f in self.funnels:
+            alarms = [p for p in f.points if p.position.endswith("alarm")]
+            if len(alarms) >= 2 and 2 * len(alarms) >= len(f.points):
+                spread = (f.target * (1 - f.target)) ** 0.5
+                furthest = max(f.points, key=lambda p: abs(p.proportion - f.target) * p.n ** 0.5 / spread)
+                out.append((f.measure, furthest.unit))
+        return tuple(out)
 
     @property
     def outliers(self) -> tuple[tuple[str, str, str], ...]:
@@ -64,21 +96,38 @@ def _criterion_label(evidence: Evidence, criterion: str) -> str:
 
 
 def _moderated_counts(evidence: Evidence, cycle: str) -> tuple[int, int]:
+    """Moderators' overall grades this cycle that are Good or better, and those rated (not-applicable
+    grades left out), on each audit's own grade scale."""
     audits = evidence.table("audits")
     moderated = audits[(audits["cycle"] == cycle) & audits["moderation_of"].notna()]
-    scales = evidence.table("grade_scales")
-    good_rows = scales[scales["good_or_better"] == "yes"]
-    rated_rows = scales[scales["not_applicable"] == "no"]
-    good = set(zip(good_rows["scale_id"], good_rows["label"], strict=True))
-    rated = set(zip(rated_rows["scale_id"], rated_rows["label"], strict=True))
-    pairs = list(zip(moderated["grade_scale"], moderated["overall_grade"], strict=True))
-    return sum(p in good for p in pairs), sum(p in rated for p in pairs)
+    good = rated = 0
+    for scale_id, grade in zip(moderated["grade_scale"], moderated["overall_grade"], strict=True):
+        scale = evidence.scales.get(str(scale_id))
+        if scale is None or grade not in scale.rated:
+            continue
+        rated += 1
+        good += grade in scale.good_or_better
+    return good, rated
 
 
-def _indicator_counts(evidence: Evidence, cycle: str) -> dict[str, tuple[int, int]]:
+def _indicator_counts(evidence: Evidence, cycle: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Each indicator reported this cycle, keyed by its name and definition: two authorities are
+    compared on one indicator only when they report it under the same definition."""
     table = evidence.table("indicators")
     rows = table[table["cycle"] == cycle]
-    return {str(r.indicator): (int(r.numerator), int(r.denominator)) for r in rows.itertuples()}
+    return {(str(r.indicator), str(r.definition_version)): (int(r.numerator), int(r.denominator))
+            for r in rows.itertuples()}
+
+
+def _indicator_measure(indicator: str, version: str) -> tuple[str, str]:
+    """An indicator's measure name (its National Indicator (NI) number and title under that
+    definition) and its better direction."""
+    from review.stats.indicators import DEFINITIONS
+
+    d = DEFINITIONS.get((indicator, version))
+    if d is None:
+        return f"{indicator} ({version})", "context only"
+    return f"{indicator}: {d.title}", d.direction
 
 
 def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tuple[str, ...]]]:
@@ -144,14 +193,18 @@ def compare_region(
     if len(evidence) < 2:
         raise ParameterError("a regional comparison needs at least two authorities")
     measures: dict[str, dict[str, tuple[int, int]]] = {}
+    directions: dict[str, str] = {MODERATED: "higher is better"}
     first = next(iter(evidence.values()))
     for unit, ev in evidence.items():
         for criterion in criteria:
             measure = f"audit compliance: {_criterion_label(first, criterion)}"
             measures.setdefault(measure, {})[unit] = _criterion_counts(ev, cycle, criterion)
-        measures.setdefault("moderated grades Good or better", {})[unit] = _moderated_counts(ev, cycle)
-        for indicator, counts in _indicator_counts(ev, cycle).items():
-            measures.setdefault(indicator, {})[unit] = counts
+            directions[measure] = "higher is better"
+        measures.setdefault(MODERATED, {})[unit] = _moderated_counts(ev, cycle)
+        for (indicator, version), counts in _indicator_counts(ev, cycle).items():
+            name, direction = _indicator_measure(indicator, version)
+            measures.setdefault(name, {})[unit] = counts
+            directions[name] = direction
     funnels = []
     for measure, per_unit in measures.items():
         units = [u for u, (_, n) in per_unit.items() if n > 0]
@@ -167,4 +220,66 @@ def compare_region(
                 unit=p.unit, measure=f.measure, proportion=p.proportion, neighbours=near,
                 neighbour_events=sum(by_authority[n][0] for n in near),
                 neighbour_n=sum(by_authority[n][1] for n in near)))
-    return RegionComparison(cycle=cycle, funnels=tuple(funnels), neighbours=tuple(comparisons))
+    return RegionComparison(cycle=cycle, funnels=tuple(funnels), neighbours=tuple(comparisons),
+                            directions=tuple((f.measure, directions.get(f.measure, "context only")) for f in funnels))
+
+
+def for_audience(result: RegionComparison, policy: DisclosurePolicy) -> RegionComparison:
+    """The comparison a page for ``policy``'s audience may show.
+
+    On a published page an authority whose rate on a measure is suppressed (a count of 1 to the
+    threshold, its complement, or a group smaller than ``min_group``) is left out of that
+    measure's funnel altogether: the regional rate, the limits and every other position are
+    computed again without it, and no neighbours' pooled rate that includes it is shown. A
+    regional or pooled rate that included it could be differenced with the rates shown to
+    recover its count. A measure on which fewer than two authorities can be shown is not
+    compared. The internal audience sees the comparison as it is.
+
+    Parameters
+    ----------
+    result : RegionComparison
+        From :func:`compare_region`.
+    policy : DisclosurePolicy
+
+    Returns
+    -------
+    RegionComparison
+        With ``withheld`` and ``not_compared`` filled in.
+
+    Examples
+    --------
+    >>> full = compare_region_counts({"A": (3, 40), "B": (40, 50), "C": (42, 50), "D": (38, 50)})
+    >>> shown = for_audience(full, DisclosurePolicy())
+    >>> round(full.funnels[0].target, 4), round(shown.funnels[0].target, 4)  # 123/190, 120/150
+    (0.6474, 0.8)
+    >>> shown.withheld
+    (('m', 'A'),)
+    """
+    if not policy.suppress:
+        return result
+    funnels: list[FunnelResult] = []
+    withheld: list[tuple[str, str]] = []
+    not_compared: list[str] = []
+    for f in result.funnels:
+        shown = [p for p in f.points if policy.withhold(p.events, of=p.n) is None]
+        withheld.extend((f.measure, p.unit) for p in f.points if p not in shown)
+        if len(shown) == len(f.points):
+            funnels.append(f)
+        elif len(shown) >= 2 and 0 < sum(p.events for p in shown) < sum(p.n for p in shown):
+            funnels.append(funnel(f.measure, [p.unit for p in shown], [p.events for p in shown],
+                                  [p.n for p in shown]))
+        else:
+            not_compared.append(f.measure)
+    hidden = set(withheld)
+    kept = {f.measure for f in funnels}
+    neighbours = tuple(replace(c, withheld=c.withheld or any((c.measure, n) in hidden for n in c.neighbours))
+                       for c in result.neighbours if c.measure in kept and (c.measure, c.unit) not in hidden)
+    return replace(result, funnels=tuple(funnels), neighbours=neighbours, withheld=tuple(withheld),
+                   not_compared=tuple(not_compared))
+
+
+def compare_region_counts(counts: Mapping[str, tuple[int, int]], measure: str = "m") -> RegionComparison:
+    """A comparison of one measure from each authority's ``(events, n)``: for examples and tests."""
+    f = funnel(measure, list(counts), [e for e, _ in counts.values()], [n for _, n in counts.values()])
+    return RegionComparison(cycle="", funnels=(f,), neighbours=tuple(
+        NeighbourComparison(p.unit, measure, p.proportion, (), 0, 0) for p in f.points))

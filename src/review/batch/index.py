@@ -19,7 +19,7 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 
 def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
-                reports: Mapping[str, tuple[str, str]] | None = None) -> None:
+                reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "") -> None:
     """Write the cycle's ``index.html``: every report with its status and headline figures.
 
     Parameters
@@ -35,6 +35,9 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
     reports : mapping, optional
         Report name to its title and purpose, for reports that are not frameworks (the regional
         comparison); default each framework's (:data:`review.config.frameworks.FRAMEWORKS`).
+    scope : str, optional
+        Whose reports these are (an authority's or a region's name), shown in the heading (marked
+        as holding no count: a name such as "Authority 1" is not one).
     """
     from review.batch.judgements import read_judgements
     from review.views.presentation import NOCOUNT, item_ids, marked_li
@@ -58,6 +61,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
     e = html.escape
     from review.batch.html_export import css_string, stylesheet
 
+    name = f"Safeguarding review, {scope}, cycle {cycle}" if scope else f"Safeguarding review, cycle {cycle}"
     internal = audience == "internal"
     mark = "INTERNAL, not for circulation" if internal else "Published audience"
     banner = ('audience: internal <span class="review-mark">INTERNAL, not for circulation</span>' if internal
@@ -70,14 +74,14 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
 {stylesheet()}
 tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
 @page {{ size: A4; margin: 20mm 14mm 18mm 14mm;
-  @top-left {{ content: "{css_string(f'Safeguarding review, cycle {cycle}: index')}"; font: 8pt system-ui, Arial, sans-serif; }}
+  @top-left {{ content: "{css_string(f'{name}: index')}"; font: 8pt system-ui, Arial, sans-serif; }}
   @top-right {{ content: "{mark}"; font: 700 9pt system-ui, Arial, sans-serif; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
 </style></head><body class="review-report audience-{e(audience)}">
 <header class="review-header" data-review-nocount><div class="review-banner audience-{e(audience)}">Safeguarding review &middot;
 cycle {e(cycle)} &middot; {banner}</div></header>
 <main>
-<h1>Safeguarding review, cycle {e(cycle)}</h1>
+<h1 {NOCOUNT}>{e(name)}</h1>
 <div class="review-table-wrap">
 <table><caption>Every report of the cycle: its status, red/amber/green counts (the workbook's bands, not Ofsted
 grades), items needing action and headlines</caption>

@@ -77,11 +77,28 @@ def _key_vars() -> tuple[str, ...]:
     return (KEY_ENV, KEY_FILE_ENV)
 
 
+_ALLOWED = frozenset({
+    "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "SHELL", "TERM",
+    "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "MPLBACKEND",
+    "MPLCONFIGDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR",
+    "APPDATA", "LOCALAPPDATA", "USERPROFILE", "PROGRAMDATA", ROOT_ENV, BATCH_ENV, *THREAD_VARS})
+_ALLOWED_PREFIXES = ("LC_", "XDG_", "JUPYTER_", "JPY_", "IPYTHON", "PYTHON")
+"""What a kernel may inherit of its parent's environment, deny by default: what Python, Jupyter,
+matplotlib and the locale need. Everything else (a worker's keys for other authorities or other
+regions, cloud credentials, tokens) stays out; a task's own variables reach its kernel by
+:func:`task_environment`."""
+
 _WITHHELD: frozenset[str] = frozenset()
 
 
+def _inherited(name: str) -> bool:
+    """Whether a kernel inherits this variable of its parent (:data:`_ALLOWED`, never a withheld one)."""
+    return (name in _ALLOWED or name.startswith(_ALLOWED_PREFIXES)) and name not in _WITHHELD
+
+
 def withhold_variables(names: tuple[str, ...] | frozenset[str]) -> None:
-    """Keep these environment variables out of every kernel this process starts from now on.
+    """Keep these environment variables out of every kernel this process starts from now on, even
+    if their names are of the kinds a kernel inherits (:data:`_ALLOWED`).
 
     A regional run names each authority's key variable here: a worker holds them all (its tasks
     switch between authorities), but no kernel needs any of them (each task's key reaches its
@@ -158,9 +175,9 @@ def workbook_modules() -> tuple[str, ...]:
 
 
 def kernel_environment(threads: int = 1) -> dict[str, str]:
-    """The environment a warm kernel starts with: this process's, without any per-task variable
-    (evidence cache, key), with the project root, the batch flag and ``threads`` for the numerical
-    libraries.
+    """The environment a warm kernel starts with: what a kernel may inherit of this process's
+    (:data:`_ALLOWED`: deny by default), without any per-task variable (evidence cache, key), with
+    the project root, the batch flag and ``threads`` for the numerical libraries.
 
     Parameters
     ----------
@@ -170,7 +187,7 @@ def kernel_environment(threads: int = 1) -> dict[str, str]:
     -------
     dict
     """
-    env = {k: v for k, v in os.environ.items() if k not in _task_vars() and k not in _WITHHELD}
+    env = {k: v for k, v in os.environ.items() if _inherited(k) and k not in _task_vars()}
     env[ROOT_ENV] = str(project_root())
     env[BATCH_ENV] = "1"
     for var in THREAD_VARS:
@@ -209,8 +226,9 @@ def ipc_kernel_manager_class(on_create: Any = None) -> type:
 
     class IPCKernelManager(KernelManager):
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            # a kernel papermill starts (cold) inherits this process's environment but no withheld variable
-            kw["env"] = {k: v for k, v in dict(kw.get("env") or os.environ).items() if k not in _WITHHELD}
+            # a kernel papermill starts (cold) inherits what a kernel may (and this task's own variables)
+            kw["env"] = {k: v for k, v in dict(kw.get("env") or os.environ).items()
+                         if _inherited(k) or (k in _task_vars() and k not in _WITHHELD)}
             return await super()._async_pre_start_kernel(**kw)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -549,7 +567,8 @@ class _SharedTemplate:
         except (OSError, ValueError):
             return False
         process = _ForkedProcess(int(pid))
-        return process._started == started and process.poll() is None
+        # without /proc (macOS) no start time is known: the pid alone then tells
+        return (started == "None" or process._started == started) and process.poll() is None
 
     def fork(self, connection_file: str, timeout: float) -> int:
         return _ask_template(self.address, connection_file, timeout, alive=self.alive)
@@ -872,12 +891,18 @@ def _current_pool(threads: int, spares: int, template: str | None) -> KernelPool
         _POOL = None
     if _POOL is None:
         _POOL = KernelPool(spares=spares, threads=threads, template=template)
-        atexit.register(close_process_pool)
-        with contextlib.suppress(Exception):  # worker processes end through multiprocessing's exit
-            from multiprocessing import util
-
-            util.Finalize(None, close_process_pool, exitpriority=10)
+        _close_at_exit()
     return _POOL
+
+
+@lru_cache(maxsize=1)
+def _close_at_exit() -> None:
+    """Close this process's pool when it exits (registered once, whatever the pools it has had)."""
+    atexit.register(close_process_pool)
+    with contextlib.suppress(Exception):  # worker processes end through multiprocessing's exit
+        from multiprocessing import util
+
+        util.Finalize(None, close_process_pool, exitpriority=10)
 
 
 def take_kernel(threads: int = 1, refill: bool = True) -> tuple[KernelPool, WarmKernel]:

@@ -426,25 +426,30 @@ def _staging(folder: Path, cycle: str) -> Path:
 
 
 def code_version() -> str:
-    """A digest of the workbook's code files, or a note that they changed after this process imported
-    them: checks that every worker runs the code of the machine that submits.
+    """What the workbook runs here: its code as this process imported it, the notebooks and the
+    versions of the packages that execute and export them. The run compares every worker's with
+    the submitting machine's.
 
     Returns
     -------
     str
-        The SHA-256 hex digest of the ``review`` package's files, or ``"changed since ..."`` if any
-        was modified after this process imported the package (it still runs the old code).
+        A SHA-256 hex digest; or, if the code files changed after this process imported them (it
+        still runs the old code), a note that never equals another process's.
     """
     import hashlib
+    import uuid
+    from importlib import metadata
 
     import review
 
-    digest = hashlib.sha256()
-    package = Path(review.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        if path.stat().st_mtime > review.IMPORTED:
-            return f"changed since this process started: {path.relative_to(package)}"
-        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    if review.code_digest() != review.IMPORTED:
+        return f"changed since this process started ({uuid.uuid4().hex})"
+    digest = hashlib.sha256(review.IMPORTED.encode("ascii"))
+    for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    for package in ("papermill", "nbclient", "nbconvert", "ipykernel", "pandas", "numpy", "scipy", "matplotlib"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()
 
 
@@ -528,12 +533,12 @@ def _publish_group(region: Region, group: tuple[str, str], st: dict[str, Any], c
         "inputs": st["inputs"],
     }
     return _finish(st["staging"], target, p, [st["outcomes"][fw.name] for fw in chosen], manifest, run,
-                   lambda outcomes: _guarded(authority, st["staging"], p, outcomes, titles))
+                   lambda outcomes: _guarded(authority, st["staging"], p, outcomes, titles), scope=authority.name)
 
 
 def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[NotebookOutcome], manifest: dict[str, Any],
             run: dict[str, Any], guard: Callable[[list[NotebookOutcome]], tuple[NotebookOutcome, ...]],
-            reports: Mapping[str, tuple[str, str]] | None = None) -> RunSummary:
+            reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "") -> RunSummary:
     """Gate the pages, write the manifest and index, gate every file again, then publish atomically."""
     checked = guard(outcomes)
     ok = all(o.status == "ok" for o in checked)
@@ -546,7 +551,7 @@ def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[Notebook
         "status": "ok" if ok else "failed",
         "notebooks": [asdict(o) for o in checked],
     })
-    write_index(staging / "index.html", p.cycle, p.common["audience"], list(checked), reports)
+    write_index(staging / "index.html", p.cycle, p.common["audience"], list(checked), reports, scope)
     checked = guard(list(checked))  # every file, the manifest and index included
     _publish(staging, target)
     return RunSummary(cycle=p.cycle, output_dir=target, outcomes=tuple(checked))
@@ -616,11 +621,13 @@ def comparison_task(region: Region, st: dict[str, Any], withheld: tuple[str, ...
 def _comparison_here(region: Region, st: dict[str, Any], exc: BaseException) -> RunSummary:
     """Publish a comparison whose task crashed (an authority's evidence could not be staged, its worker
     died...) from this machine, as a failure page, checked like any other."""
-    outcome = _failed_outcome(st["task"], exc)
     try:
+        outcome = _failed_outcome(st["task"], exc)  # its staging may be gone (published before the crash)
         return _publish_comparison(region, st, outcome)
     except Exception as error:  # noqa: BLE001 - the run goes on; this comparison is not published
-        return _unpublished(st["cycle"], st["target"], [outcome], error)
+        failed = NotebookOutcome(framework=COMPARISON, status="failed", started=_now(), ended=_now(),
+                                 duration_seconds=0.0)
+        return _unpublished(st["cycle"], st["target"], [failed], error)
 
 
 def _publish_comparison(region: Region, st: dict[str, Any], outcome: NotebookOutcome) -> RunSummary:
@@ -644,4 +651,4 @@ def _publish_comparison(region: Region, st: dict[str, Any], outcome: NotebookOut
         return tuple(outcomes)
 
     return _finish(st["staging"], st["target"], first, [outcome], manifest, st["run"], guard,
-                   {COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)})
+                   {COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)}, scope=region.name)

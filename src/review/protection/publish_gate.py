@@ -139,6 +139,8 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
                                  + (f": {safe['evalue']}" if safe.get("ename") in _OWN_MESSAGES
                                     and safe.get("evalue") else "")],
                                 heading="The report did not complete:")
+            # results of a report that failed are not its results (a task that crashed after writing them)
+            (staging / f"{o.framework}.results.json").unlink(missing_ok=True)
             if audience == "published":
                 (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
         out.append(replace(o, error=value_free_error(o.error)))

@@ -98,10 +98,15 @@ def binomial_limits(target: float, n: Sequence[int] | int | np.ndarray, level: f
     Returns
     -------
     tuple of numpy.ndarray
-        ``(low, high)`` proportions.
+        ``(low, high)`` proportions. The interpolation steps back below 0 when the quantile is 0
+        events (``r_p = 0``: ``-alpha / n``); a proportion cannot, so such a limit is 0.
 
     Examples
     --------
+    >>> low, high = binomial_limits(0.01, [50], 0.95)  # F(0) = 0.99**50 = 0.605 >= 0.025: r_p = 0
+    >>> # upper: F(1) = 0.9106, F(2) = 0.9862 >= 0.975, alpha = (0.9862 - 0.975) / (0.9862 - 0.9106) = 0.148
+    >>> float(low[0]), round(float(high[0]), 4)  # (2 - 0.148) / 50
+    (0.0, 0.037)
     >>> low, high = binomial_limits(0.5, [100], 0.95)  # r = 40, F(40) = 0.0284, F(39) = 0.0176
     >>> round(float(low[0]), 3), round(float(high[0]), 3)
     (0.397, 0.593)
@@ -111,7 +116,7 @@ def binomial_limits(target: float, n: Sequence[int] | int | np.ndarray, level: f
     if not np.all(np.equal(np.mod(n_arr, 1), 0)):
         raise ParameterError("binomial limits need whole-number denominators")
     tail = (1.0 - level) / 2.0
-    low = np.array([_binom_quantile(tail, int(k), target) / k for k in n_arr])
+    low = np.array([max(0.0, _binom_quantile(tail, int(k), target)) / k for k in n_arr])
     high = np.array([_binom_quantile(1.0 - tail, int(k), target) / k for k in n_arr])
     return low, high
 
