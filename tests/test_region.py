@@ -403,3 +403,28 @@ def test_moderated_grades_are_counted_on_each_scale(root):
     assert rated > 0
     assert _moderated_counts(_load(root / "data" / "demo"), "2009-Q4") == (good, rated)
     assert MODERATED == "moderated grades Good or better"
+
+
+def test_a_measure_named_with_small_digits_passes_the_publication_check(tmp_path):
+    """A measure's name is not a count ("NI 64: plans lasting 2 years or more"): it is marked as such
+    wherever it is shown, the chart's data-table caption included."""
+    import nbformat
+
+    from review.analyses.region import compare_region_counts
+    from review.batch.html_export import export_report
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.report_check import check_file
+    from review.views.region import funnel_figure, positions_table, summary
+
+    measure = "NI64: plans lasting 2 years or more"
+    result = compare_region_counts({"A": (30, 100), "B": (40, 100), "C": (35, 100)}, measure=measure)
+    policy = DisclosurePolicy()
+    parts = (summary(result, policy), positions_table(result, policy), funnel_figure(result, measure, policy))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": part.data}) for part in parts])]
+    page = tmp_path / "region_comparison.html"
+    page.write_text(export_report(nb, title="Regional comparison", review_meta={
+        "framework": "region_comparison", "cycle": "2009-Q4", "audience": "published"}), encoding="utf-8")
+    assert "The data of the chart above: NI64: plans lasting 2 years or more" in page.read_text(encoding="utf-8")
+    assert check_file(page) == []

@@ -332,7 +332,8 @@ def figure(fig: Any, *, alt: str, caption: str, data: pd.DataFrame | None = None
     body = (f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{img_mark} '
             f'style="max-width:100%"><figcaption>{_escape(caption)}</figcaption></figure>')
     if data is not None:
-        body += table(data, caption=f"The data of the chart above: {caption}", uid=uid).data
+        heading = f"The data of the chart above: {caption}"
+        body += table(data, caption=NoCount(heading) if isinstance(caption, NoCount) else heading, uid=uid).data
     return HTML(body)
 
 
