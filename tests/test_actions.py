@@ -346,3 +346,35 @@ def test_the_summary_action_plan_uses_the_thresholds_of_the_run(root, tmp_path):
     listed = re.findall(r"<td[^>]*>\s*(J\d\d)\s*</td>", cell.outputs[0]["data"]["text/html"])
     assert listed == shown_red
     assert len(shown_red) > 7  # more than the 7 red under params/2009-Q4.yaml's thresholds
+
+
+def test_a_red_run_that_meets_a_withheld_band_is_not_shortened_silently(root):
+    """Demo, 2009-Q2: J07 and J09 are red in 2009-Q1 and 2009-Q2 (internally: red for 2 cycles, no open
+    action, FLAGGED). The published 2009-Q1 JAR report withholds their band, so a published page can
+    neither say "2 cycles" (it would reveal the withheld band) nor a plain "1 cycle" (wrong): it says
+    1 cycle or more, the band before withheld."""
+    from review.analyses.context import _load
+    from review.analyses.red_items import judged_items
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.actions import _red_for
+
+    evidence = _load(root / "data" / "demo")
+    cycles = ["2009-Q1", "2009-Q2"]
+    thresholds = {"jar_haringey": (0.8, 0.65)}
+    internal_red, _ = judged_items(evidence, cycles, thresholds=thresholds, confidence_level=0.95)
+    red, withheld = judged_items(evidence, cycles, thresholds=thresholds, confidence_level=0.95,
+                                 policy=DisclosurePolicy())
+    for item in ("J07", "J09"):
+        key = ("jar_haringey", item)
+        assert key in internal_red["2009-Q1"]
+        assert key in internal_red["2009-Q2"]
+        assert key in withheld["2009-Q1"]
+        assert key not in red["2009-Q1"]
+    inside = {r.item_id: r for r in actions.analyse(evidence, cycle="2009-Q2", red=internal_red,
+                                                    confidence_level=0.95).red_items}
+    shown = {r.item_id: r for r in actions.analyse(evidence, cycle="2009-Q2", red=red, confidence_level=0.95,
+                                                   withheld=withheld).red_items}
+    for item in ("J07", "J09"):
+        assert (inside[item].red_cycles, inside[item].flagged, _red_for(inside[item])) == (2, True, "2 cycles")
+        assert (shown[item].red_cycles, shown[item].flagged) == (1, False)
+        assert _red_for(shown[item]) == "1 cycle or more (the band before is withheld)"

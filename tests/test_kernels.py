@@ -231,10 +231,12 @@ def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
     monkeypatch.setenv("REVIEW_KEY_LA01", "key of LA01")
     monkeypatch.setenv("REVIEW_KEY_LA02", "key of LA02")
     monkeypatch.setenv("OTHER_REGION_KEY_LA09", "key of LA09")  # not named by this region: denied by default
-    monkeypatch.setenv("PYTHONPATH_NOT_A_SECRET", "x")  # of a kind a kernel inherits
+    monkeypatch.setenv("PYTHONIOENCODING", "utf-8")  # what Python needs: inherited
+    monkeypatch.setenv("JUPYTER_TOKEN", "key of LA0 hub")  # a Jupyter name, but a secret: never
     probe = ("import json, os\nstarted = open('/proc/self/environ', 'rb').read()\n"
              "print(json.dumps({'seen': sorted(k for k in os.environ if 'KEY_LA' in k), "
-             "'at_start': b'key of LA0' in started, 'python': 'PYTHONPATH_NOT_A_SECRET' in os.environ}))")
+             "'at_start': b'key of LA0' in started, 'python': 'PYTHONIOENCODING' in os.environ, "
+             "'token': 'JUPYTER_TOKEN' in os.environ}))")
     nb = _notebook(tmp_path / "w.ipynb", probe)
     first = kernels.process_pool()
     kernels.withhold_variables(("REVIEW_KEY_LA01", "REVIEW_KEY_LA02"))
@@ -255,8 +257,8 @@ def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
     finally:
         kernels.withhold_variables(())
         kernels.close_process_pool()
-    assert warm_seen == {"seen": [], "at_start": False, "python": True}
-    assert cold_seen == {"seen": [], "at_start": False, "python": True}
+    assert warm_seen == {"seen": [], "at_start": False, "python": True, "token": False}
+    assert cold_seen == {"seen": [], "at_start": False, "python": True, "token": False}
 
 
 def test_an_idle_pool_is_closed_and_a_busy_one_kept(tmp_path):

@@ -117,6 +117,9 @@ class RedItemActions:
         Its open actions; when none is open, its latest closed action (if any).
     flagged : bool
         Red for two or more consecutive cycles without an open action.
+    earlier_withheld : bool
+        The band of the cycle before its red run is withheld on this page (a published report
+        withheld it), so it may have been red longer than ``red_cycles``.
     """
 
     framework: str
@@ -125,6 +128,7 @@ class RedItemActions:
     red_cycles: int
     actions: tuple[Action, ...]
     flagged: bool
+    earlier_withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,8 +274,8 @@ def _item_text(framework: str, item_id: str) -> str:
     return items.get(item_id, "")
 
 
-def _red_items(actions: list[Action], red: Mapping[str, frozenset[tuple[str, str]]], cycle: str
-               ) -> tuple[RedItemActions, ...]:
+def _red_items(actions: list[Action], red: Mapping[str, frozenset[tuple[str, str]]], cycle: str,
+               withheld: Mapping[str, frozenset[tuple[str, str]]]) -> tuple[RedItemActions, ...]:
     order = list(FRAMEWORK_ITEMS)
     position = {(f, i.item_id): k for f, items in FRAMEWORK_ITEMS.items() for k, i in enumerate(items)}
     keys = sorted(red.get(cycle, frozenset()),
@@ -283,8 +287,11 @@ def _red_items(actions: list[Action], red: Mapping[str, frozenset[tuple[str, str
         closed = sorted((a for a in mine if not a.is_open), key=lambda a: (a.closed_date or a.due_date, a.action_id))
         shown = opened or tuple(closed[-1:])
         streak = red_streak(red, (framework, item_id), cycle)
+        before = cycle
+        for _ in range(streak):
+            before = previous_cycle(before)
         out.append(RedItemActions(framework, item_id, _item_text(framework, item_id), streak, shown,
-                                  streak >= 2 and not opened))
+                                  streak >= 2 and not opened, (framework, item_id) in withheld.get(before, ())))
     return tuple(out)
 
 
@@ -319,7 +326,8 @@ def _remedial(evidence: Evidence, register: pd.DataFrame, cycle: str, as_of: dt.
 
 
 def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple[str, str]]],
-            confidence_level: float) -> ActionsResult:
+            confidence_level: float, withheld: Mapping[str, frozenset[tuple[str, str]]] | None = None
+            ) -> ActionsResult:
     """The action plan at the end of ``cycle``.
 
     Parameters
@@ -333,6 +341,9 @@ def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple
         (:func:`review.analyses.red_items.red_items_up_to`).
     confidence_level : float
         Of the interval on remedial action completed on time.
+    withheld : mapping, optional
+        Cycle -> the items whose band the page's reports withhold
+        (:func:`review.analyses.red_items.judged_items`).
 
     Returns
     -------
@@ -341,7 +352,7 @@ def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple
     as_of = cycle_bounds(cycle)[1]
     register = evidence.table("actions")
     actions = _actions_at(register, cycle, as_of)
-    red_actions = _red_items(actions, red, cycle)
+    red_actions = _red_items(actions, red, cycle, withheld or {})
     return ActionsResult(
         cycle=cycle, as_of=as_of, register="actions" in evidence.tables, by_source=_by_source(actions, cycle),
         red_items=red_actions, flagged=tuple(r for r in red_actions if r.flagged),
@@ -363,8 +374,8 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     """
     from review.analyses.red_items import (
         JUDGED_FRAMEWORKS,
+        judged_items,
         recorded_thresholds,
-        red_items,
         thresholds_for,
     )
 
@@ -375,9 +386,11 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
         from review.batch.results import load_cycle_results
 
         recorded = recorded_thresholds(load_cycle_results(results_dir))
-        thresholds.update({f: recorded[f] for f in names if f in recorded})
+        if recorded:  # the reports there: only they have red items to act on, with their thresholds
+            thresholds = {f: recorded[f] for f in names if f in recorded}
     if p.framework in names and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
-    red = red_items(ctx.evidence, [c for c in ctx.evidence.cycles if c <= ctx.cycle], thresholds=thresholds,
-                    confidence_level=p.confidence_level, policy=ctx.policy)  # as the reports show them
-    return analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level)
+    red, withheld = judged_items(ctx.evidence, [c for c in ctx.evidence.cycles if c <= ctx.cycle],
+                                 thresholds=thresholds, confidence_level=p.confidence_level,
+                                 policy=ctx.policy)  # as the reports show them
+    return analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level, withheld=withheld)

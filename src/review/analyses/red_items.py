@@ -14,8 +14,8 @@ from review.config.cycles import previous_cycle
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
 
-__all__ = ["JUDGED_FRAMEWORKS", "RedItems", "recorded_thresholds", "red_in", "red_items", "red_items_up_to",
-           "thresholds_for"]
+__all__ = ["JUDGED_FRAMEWORKS", "WITHHELD", "RedItems", "judged_items", "recorded_thresholds", "red_in",
+           "red_items", "red_items_up_to", "thresholds_for", "withheld_in"]
 
 RedItems = dict[str, frozenset[tuple[str, str]]]
 """Cycle -> the (framework, item id) pairs judged red that cycle."""
@@ -49,12 +49,31 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
     red = tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
     if policy is None or not red:
         return red
-    # The bands as the framework's report shows them: one rule, the views' (lazily: views import analyses).
+    shown = _shown_bands(base, policy)
+    return tuple(i for i in red if shown.get(i) == "red")
+
+
+def withheld_in(result: object, policy: DisclosurePolicy) -> tuple[str, ...]:
+    """The item ids whose band the framework's report withholds under ``policy`` (it rests on a
+    withheld figure), in the source's order; none for the internal audience."""
+    base: Any = getattr(result, "base", result)
+    entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
+    shown = _shown_bands(base, policy)
+    return tuple(e.item.item_id for e in entries if shown.get(e.item.item_id) == WITHHELD)
+
+
+WITHHELD = "withheld"
+"""The band a published report shows for a judgement that rests on a withheld figure
+(:data:`review.views.common.WITHHELD`)."""
+
+
+def _shown_bands(base: Any, policy: DisclosurePolicy) -> dict[str, Any]:
+    """The bands as the framework's report shows them: one rule, the views' (imported here lazily:
+    views import analyses)."""
     from review.views import jar as jar_view
     from review.views import partners
 
-    shown = jar_view.shown_bands(base, policy) if hasattr(base, "findings") else partners.shown_bands(base, policy)
-    return tuple(i for i in red if shown.get(i) == "red")
+    return jar_view.shown_bands(base, policy) if hasattr(base, "findings") else partners.shown_bands(base, policy)
 
 
 def _analysers() -> dict[str, Callable[..., object]]:
@@ -84,16 +103,34 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
     dict
         Cycle -> frozenset of ``(framework, item_id)``.
     """
+    return judged_items(evidence, cycles, thresholds=thresholds, confidence_level=confidence_level,
+                        policy=policy)[0]
+
+
+def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
+                 confidence_level: float, policy: DisclosurePolicy | None = None) -> tuple[RedItems, RedItems]:
+    """:func:`red_items`, and in the same pass the items whose band each cycle's report withholds
+    (:func:`withheld_in`; none without a policy): where an item's red run meets a withheld band,
+    a published page cannot say how long it has been red.
+
+    Returns
+    -------
+    tuple of dict
+        ``(red, withheld)``: each cycle -> frozenset of ``(framework, item_id)``.
+    """
     analysers = _analysers()
-    out: RedItems = {}
+    red_out: RedItems = {}
+    withheld_out: RedItems = {}
     for cycle in cycles:
-        found = set()
+        found, hidden = set(), set()
         for framework, (green, red) in thresholds.items():
             result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
                                           confidence_level=confidence_level, green=green, red=red)
             found |= {(framework, item) for item in red_in(result, policy)}
-        out[cycle] = frozenset(found)
-    return out
+            if policy is not None:
+                hidden |= {(framework, item) for item in withheld_in(result, policy)}
+        red_out[cycle], withheld_out[cycle] = frozenset(found), frozenset(hidden)
+    return red_out, withheld_out
 
 
 def thresholds_for(cycle: str, frameworks: Iterable[str] = JUDGED_FRAMEWORKS) -> dict[str, tuple[float, float]]:

@@ -62,8 +62,8 @@ class RegionComparison:
     def overdispersed(self) -> tuple[tuple[str, str], ...]:
         """``(measure, furthest authority)`` for each measure on which at least half the authorities,
         and at least two, lie outside the 99.8% limits: they differ more than chance around one
-        regional rate allows (overdispersion, Spiegelhalter 2005, section 3.3), so that rate is a
-        poor benchmark; the furthest is the authority with the largest standardised distance
+        regional rate allows (overdispersion: Spiegelhalter 2005; a rule of thumb, not a formal
+        test), so that rate is a poor benchmark; the furthest is the authority with the largest standardised distance
         ``|p - p0| / sqrt(p0 (1 - p0) / n)`` from it."""
         out = []
         for f in self.funnels:

@@ -79,21 +79,28 @@ def _key_vars() -> tuple[str, ...]:
 
 _ALLOWED = frozenset({
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "SHELL", "TERM",
-    "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "MPLBACKEND",
-    "MPLCONFIGDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR",
-    "APPDATA", "LOCALAPPDATA", "USERPROFILE", "PROGRAMDATA", ROOT_ENV, BATCH_ENV, *THREAD_VARS})
-_ALLOWED_PREFIXES = ("LC_", "XDG_", "JUPYTER_", "JPY_", "IPYTHON", "PYTHON")
-"""What a kernel may inherit of its parent's environment, deny by default: what Python, Jupyter,
-matplotlib and the locale need. Everything else (a worker's keys for other authorities or other
-regions, cloud credentials, tokens) stays out; a task's own variables reach its kernel by
-:func:`task_environment`."""
+    "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "LOCPATH",
+    "LOCALE_ARCHIVE", "KMP_DUPLICATE_LIB_OK", "MPLBACKEND", "MPLCONFIGDIR", "SSL_CERT_FILE", "SSL_CERT_DIR",
+    "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR", "APPDATA", "LOCALAPPDATA", "USERPROFILE",
+    "PROGRAMDATA", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_PATH",
+    "JUPYTER_PLATFORM_DIRS", "JUPYTER_PREFER_ENV_PATH", "JPY_PARENT_PID", "JPY_SESSION_NAME", "IPYTHONDIR",
+    "PYTHONPATH", "PYTHONHOME", "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUNBUFFERED", "PYTHONWARNINGS", "PYDEVD_DISABLE_FILE_VALIDATION", "COVERAGE_PROCESS_START",
+    ROOT_ENV, BATCH_ENV, *THREAD_VARS})
+_ALLOWED_PREFIXES = ("LC_", "XDG_")
+_SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH")
+"""What a kernel may inherit of its parent's environment, deny by default: named variables that
+Python, Jupyter, matplotlib and the locale need, never one whose name speaks of a secret.
+Everything else (a worker's keys for other authorities or other regions, Jupyter and cloud
+tokens) stays out; a task's own variables reach its kernel by :func:`task_environment`."""
 
 _WITHHELD: frozenset[str] = frozenset()
 
 
 def _inherited(name: str) -> bool:
     """Whether a kernel inherits this variable of its parent (:data:`_ALLOWED`, never a withheld one)."""
-    return (name in _ALLOWED or name.startswith(_ALLOWED_PREFIXES)) and name not in _WITHHELD
+    return ((name in _ALLOWED or name.startswith(_ALLOWED_PREFIXES)) and name not in _WITHHELD
+            and not any(word in name for word in _SECRET_WORDS))
 
 
 def withhold_variables(names: tuple[str, ...] | frozenset[str]) -> None:

@@ -77,13 +77,20 @@ def _status(a: Action) -> str:
 def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
     rows = []
     for r in items:
-        red_for = f"{r.red_cycles} cycle{'s' if r.red_cycles != 1 else ''}"
+        red_for = _red_for(r)
         flag = "FLAGGED: red for two or more cycles, no open action" if r.flagged else ""
         if not r.actions:
             rows.append([r.item_id, r.text, red_for, "no action recorded", ":", ":", ":", flag])
         for a in r.actions:
             rows.append([r.item_id, r.text, red_for, a.action, a.owner_role, a.due_date.isoformat(), _status(a), flag])
     return rows
+
+
+def _red_for(r) -> str:  # noqa: ANN001 - a RedItemActions
+    """'2 cycles', or '1 cycle or more (the band before is withheld)' where a published report
+    withheld the band of the cycle before its red run (it may have been red then too)."""
+    text = f"{r.red_cycles} cycle{'s' if r.red_cycles != 1 else ''}"
+    return f"{text} or more (the band before is withheld)" if r.earlier_withheld else text
 
 
 _COLUMNS = ["Item", "The source's words", "Red for", "Action", "Owner (role)", "Due", "Status", "Flag"]
@@ -113,7 +120,7 @@ def flagged(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     """Items red for two or more consecutive cycles with no open action."""
     if not result.flagged:
         return show.note("No item has been red for two or more cycles without an open action.")
-    frame = pd.DataFrame([[_source(r.framework), r.item_id, r.text, f"{r.red_cycles} cycles"] for r in result.flagged],
+    frame = pd.DataFrame([[_source(r.framework), r.item_id, r.text, _red_for(r)] for r in result.flagged],
                          columns=["Report", "Item", "The source's words", "Red for"])
     return show.table(frame, caption="FLAGGED: red for two or more cycles without an open action",
                       uid="actions_flagged", policy=policy, nocount=["Report", "Item", "Red for"])

@@ -11,6 +11,9 @@ from IPython.display import HTML
 
 from review.analyses.audits import CriterionRate
 from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement, action_sentence
+from review.analyses.red_items import (
+    WITHHELD,  # the shown band of a judgement that would narrow a withheld figure
+)
 from review.protection.disclosure import DisclosurePolicy, suppress_table
 from review.views import presentation as show
 
@@ -75,8 +78,6 @@ BAND_LABELS = {"red": "red band: act", "amber": "amber band: watch", "green": "g
                "grey": "no judgement"}
 """Card labels: never a word an Ofsted grade uses."""
 
-WITHHELD = "withheld"
-"""The shown band of a judgement that would narrow a withheld figure."""
 
 WITHHELD_DISAGREEMENTS = ("Where a source's figure is withheld (small numbers), whether it falls in another band "
                           "is stated in the internal report only.")

@@ -97,7 +97,7 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
         lines.append(nocount(
             f"{f.measure}: {len(outside)} of {len(f.points)} authorities lie outside the 99.8% limits ({listed}). "
             f"They differ more than chance around one regional rate ({_percent(f.target, policy)}) allows "
-            "(overdispersion, Spiegelhalter 2005), so that rate is a poor benchmark here; the authority furthest "
+            "(overdispersion: Spiegelhalter 2005), so that rate is a poor benchmark here; the authority furthest "
             f"from it is {crowded[f.measure]}. Compare them with each other and with their neighbours."))
     if not result.outliers:
         lines.append(nocount("No authority lies outside the 95% funnel limits on any measure."))
@@ -215,19 +215,20 @@ def _slug(text: str) -> str:
 
 
 def _point_record(p, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FunnelPoint
-    """One authority on one plot as the page shows it: rate, limits and position; its counts only in
-    the internal record (a published page shows rates, and its counts may be rounded)."""
-    shown = {"unit": p.unit, "position": p.position, "proportion": p.proportion,
-             "low95": p.low95, "high95": p.high95, "low998": p.low998, "high998": p.high998}
-    return shown if policy.suppress else {**shown, "events": p.events, "n": p.n}
+    """One authority on one plot: in a published record its position and its rate as the page prints
+    it; the unrounded rate, limits and counts only in the internal record."""
+    if policy.suppress:  # the rate as the page prints it: unrounded rates and limits would give n and the count
+        return {"unit": p.unit, "position": p.position, "rate": _percent(p.proportion, policy)}
+    return {"unit": p.unit, "position": p.position, "proportion": p.proportion, "events": p.events, "n": p.n,
+            "low95": p.low95, "high95": p.high95, "low998": p.low998, "high998": p.high998}
 
 
 def record(result: RegionComparison, policy: DisclosurePolicy) -> object:
     """The results JSON of the comparison and its two headlines for the index page.
 
     A published record holds what the report shows: the audience's comparison
-    (:func:`review.analyses.region.for_audience`), rates and limits without counts, and the
-    authorities withheld on each measure. The headlines name the authorities outside the limits
+    (:func:`review.analyses.region.for_audience`), each rate as printed (no unrounded rate, limit
+    or count), and the authorities withheld on each measure. The headlines name the authorities outside the limits
     (measures and authorities, not counts of people: marked so).
 
     Parameters
@@ -256,16 +257,27 @@ def record(result: RegionComparison, policy: DisclosurePolicy) -> object:
         "withheld": [{"measure": m, "unit": u} for m, u in result.withheld],
         "not_compared": list(result.not_compared),
     }
-    crowded = {m for m, _ in result.overdispersed}
-    alarms = [f"{u} ({m})" for m, u, pos in result.outliers if pos.endswith("alarm") and m not in crowded]
-    alerts = [f"{u} ({m})" for m, u, pos in result.outliers if pos.endswith("alert")]
-    headlines = [
+    crowded = dict(result.overdispersed)
+    points = {(f.measure, p.unit): p for f in result.funnels for p in f.points}
+
+    def named(m: str, u: str, pos: str) -> str:
+        verdict = _verdict(pos, result.direction(m)).replace(" than the region", "")
+        return f"{u} ({m}{', ' + verdict if verdict else ''})"
+
+    alarms = [named(m, u, pos) for m, u, pos in result.outliers if pos.endswith("alarm") and m not in crowded]
+    alerts = [named(m, u, pos) for m, u, pos in result.outliers if pos.endswith("alert")]
+    headlines = []
+    for m, furthest in crowded.items():
+        f = next(x for x in result.funnels if x.measure == m)
+        outside = sum(p.position.endswith("alarm") for p in f.points)
+        headlines.append(nocount(
+            f"{m}: {outside} of {len(f.points)} authorities outside the 99.8% limits, so the regional rate is a "
+            f"poor benchmark; furthest {named(m, furthest, points[(m, furthest)].position)}."))
+    headlines += [
         nocount("Very likely a real difference (outside the 99.8% limits): " + "; ".join(alarms) + "."
-                if alarms else "No single authority stands outside the 99.8% limits on a measure."),
+                if alarms else "No other authority lies outside the 99.8% limits on a measure." if crowded
+                else "No authority lies outside the 99.8% limits on any measure."),
         nocount("Worth a look (outside the 95% limits only): " + "; ".join(alerts) + "."
                 if alerts else "No authority lies outside the 95% limits only."),
     ]
-    if crowded:
-        headlines.append(nocount("Most authorities outside the 99.8% limits, so the regional rate is a poor "
-                                 "benchmark, on: " + "; ".join(sorted(crowded)) + "."))
     return _record(COMPARISON, result.cycle, figures, headlines=headlines)
