@@ -428,3 +428,19 @@ def test_a_measure_named_with_small_digits_passes_the_publication_check(tmp_path
         "framework": "region_comparison", "cycle": "2009-Q4", "audience": "published"}), encoding="utf-8")
     assert "The data of the chart above: NI64: plans lasting 2 years or more" in page.read_text(encoding="utf-8")
     assert check_file(page) == []
+
+
+def test_the_comparison_s_index_headlines_name_who_is_outside_and_which_way():
+    """The index headlines of the hand-built region, internal audience: A (7.5%) and C (84%) outside the
+    99.8% limits around 123/190, two of four, so one overdispersion headline naming A, furthest and
+    worse; no other alarm; B (80%) outside the 95% limits only, better (higher is better)."""
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.region import record
+
+    headlines = record(_hand_built_region(), DisclosurePolicy(audience="internal")).payload["headlines"]
+    assert headlines == [
+        "audit compliance: X: 2 of 4 authorities outside the 99.8% limits, so the regional rate is a poor "
+        "benchmark; furthest A (audit compliance: X, worse).",
+        "No other authority lies outside the 99.8% limits on a measure.",
+        "Worth a look (outside the 95% limits only): B (audit compliance: X, better).",
+    ]

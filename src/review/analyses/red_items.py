@@ -44,22 +44,25 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
     >>> red_in(NS(items=(item("L1", "red"), item("L2", "green"), NS(item=NS(item_id="L4"), judgement=None))))
     ('L1',)
     """
-    base: Any = getattr(result, "base", result)
-    entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
-    red = tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
-    if policy is None or not red:
-        return red
-    shown = _shown_bands(base, policy)
-    return tuple(i for i in red if shown.get(i) == "red")
+    return _judged(result, policy)[0]
 
 
 def withheld_in(result: object, policy: DisclosurePolicy) -> tuple[str, ...]:
     """The item ids whose band the framework's report withholds under ``policy`` (it rests on a
     withheld figure), in the source's order; none for the internal audience."""
+    return _judged(result, policy)[1]
+
+
+def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`red_in` and :func:`withheld_in` from one reading of the report's shown bands."""
     base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
+    red = tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
+    if policy is None:
+        return red, ()
     shown = _shown_bands(base, policy)
-    return tuple(e.item.item_id for e in entries if shown.get(e.item.item_id) == WITHHELD)
+    return (tuple(i for i in red if shown.get(i) == "red"),
+            tuple(e.item.item_id for e in entries if shown.get(e.item.item_id) == WITHHELD))
 
 
 WITHHELD = "withheld"
@@ -126,9 +129,9 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
         for framework, (green, red) in thresholds.items():
             result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
                                           confidence_level=confidence_level, green=green, red=red)
-            found |= {(framework, item) for item in red_in(result, policy)}
-            if policy is not None:
-                hidden |= {(framework, item) for item in withheld_in(result, policy)}
+            red_ids, withheld_ids = _judged(result, policy)
+            found |= {(framework, item) for item in red_ids}
+            hidden |= {(framework, item) for item in withheld_ids}
         red_out[cycle], withheld_out[cycle] = frozenset(found), frozenset(hidden)
     return red_out, withheld_out
 

@@ -195,11 +195,11 @@ def compare_region(
     measures: dict[str, dict[str, tuple[int, int]]] = {}
     directions: dict[str, str] = {MODERATED: "higher is better"}
     first = next(iter(evidence.values()))
+    named = {c: f"audit compliance: {_criterion_label(first, c)}" for c in criteria}
+    directions.update({measure: "higher is better" for measure in named.values()})
     for unit, ev in evidence.items():
-        for criterion in criteria:
-            measure = f"audit compliance: {_criterion_label(first, criterion)}"
+        for criterion, measure in named.items():
             measures.setdefault(measure, {})[unit] = _criterion_counts(ev, cycle, criterion)
-            directions[measure] = "higher is better"
         measures.setdefault(MODERATED, {})[unit] = _moderated_counts(ev, cycle)
         for (indicator, version), counts in _indicator_counts(ev, cycle).items():
             name, direction = _indicator_measure(indicator, version)
@@ -207,10 +207,9 @@ def compare_region(
             directions[name] = direction
     funnels = []
     for measure, per_unit in measures.items():
-        units = [u for u, (_, n) in per_unit.items() if n > 0]
-        events = [per_unit[u][0] for u in units]
-        if len(units) >= 2 and 0 < sum(events) < sum(per_unit[u][1] for u in units):
-            funnels.append(funnel(measure, units, events, [per_unit[u][1] for u in units]))
+        f = _comparable(measure, {u: c for u, c in per_unit.items() if c[1] > 0})
+        if f is not None:
+            funnels.append(f)
     comparisons = []
     for f in funnels:
         by_authority = {p.unit: (p.events, p.n) for p in f.points}
@@ -222,6 +221,15 @@ def compare_region(
                 neighbour_n=sum(by_authority[n][1] for n in near)))
     return RegionComparison(cycle=cycle, funnels=tuple(funnels), neighbours=tuple(comparisons),
                             directions=tuple((f.measure, directions.get(f.measure, "context only")) for f in funnels))
+
+
+def _comparable(measure: str, counts: Mapping[str, tuple[int, int]]) -> FunnelResult | None:
+    """The funnel of the authorities' ``(events, n)``, or None when it compares nothing: fewer than
+    two authorities, or a pooled rate of 0 or 1 (no limits around it)."""
+    events = sum(e for e, _ in counts.values())
+    if len(counts) < 2 or not 0 < events < sum(n for _, n in counts.values()):
+        return None
+    return funnel(measure, list(counts), [e for e, _ in counts.values()], [n for _, n in counts.values()])
 
 
 def for_audience(result: RegionComparison, policy: DisclosurePolicy) -> RegionComparison:
@@ -263,13 +271,11 @@ def for_audience(result: RegionComparison, policy: DisclosurePolicy) -> RegionCo
     for f in result.funnels:
         shown = [p for p in f.points if policy.withhold(p.events, of=p.n) is None]
         withheld.extend((f.measure, p.unit) for p in f.points if p not in shown)
-        if len(shown) == len(f.points):
-            funnels.append(f)
-        elif len(shown) >= 2 and 0 < sum(p.events for p in shown) < sum(p.n for p in shown):
-            funnels.append(funnel(f.measure, [p.unit for p in shown], [p.events for p in shown],
-                                  [p.n for p in shown]))
-        else:
+        again = f if len(shown) == len(f.points) else _comparable(f.measure, {p.unit: (p.events, p.n) for p in shown})
+        if again is None:
             not_compared.append(f.measure)
+        else:
+            funnels.append(again)
     hidden = set(withheld)
     kept = {f.measure for f in funnels}
     neighbours = tuple(replace(c, withheld=c.withheld or any((c.measure, n) in hidden for n in c.neighbours))

@@ -274,7 +274,11 @@ def _process(manager: Any) -> Any:
 
 def _kill(manager: Any) -> None:
     """SIGKILL a kernel's process group (each kernel leads its own session)."""
-    process = _process(manager)
+    _kill_process(_process(manager))
+
+
+def _kill_process(process: Any) -> None:
+    """SIGKILL a kernel process's group, or the process alone while it does not lead one yet."""
     if process is not None and process.poll() is None:
         try:
             os.killpg(process.pid, signal.SIGKILL)
@@ -439,14 +443,28 @@ def _ask_template(address: str, connection_file: str, timeout: float, alive: Any
             time.sleep(0.05)
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state first); empty if the process
+    is gone or there is no ``/proc``."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
 def _start_time(pid: int) -> str | None:
     """The process's start time (clock ticks since boot, ``/proc/<pid>/stat`` field 22); None if it is
     gone or unknown. With its pid it names one process: a pid can be reused, the pair cannot."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
+    fields = _stat(pid)
+    return fields[19] if len(fields) > 19 else None
+
+
+def _ended(pid: int, started: str | None) -> bool:
+    """Whether ``/proc`` shows the process ``pid`` that started at ``started`` has exited: a zombie not
+    yet reaped, or another process now under its pid (False where ``/proc`` tells nothing)."""
+    fields = _stat(pid)
+    return bool(fields) and (fields[0] in ("Z", "X") or (started is not None and fields[19] != started))
 
 
 class _ForkedProcess:
@@ -469,14 +487,7 @@ class _ForkedProcess:
             except PermissionError:
                 pass
             else:
-                # a zombie not yet reaped has exited; a process started since is another with this pid
-                try:
-                    with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
-                        fields = stat.read().rsplit(")", 1)[1].split()
-                except OSError:
-                    fields = []
-                if fields and (fields[0] in ("Z", "X") or (self._started is not None
-                                                           and fields[19] != self._started)):
+                if _ended(self.pid, self._started):
                     self.returncode = -signal.SIGKILL
         return self.returncode
 
@@ -573,9 +584,8 @@ class _SharedTemplate:
                 pid, started = fh.read().split()
         except (OSError, ValueError):
             return False
-        process = _ForkedProcess(int(pid))
-        # without /proc (macOS) no start time is known: the pid alone then tells
-        return (started == "None" or process._started == started) and process.poll() is None
+        # without /proc (macOS) no start time was known: the pid alone then tells
+        return _ForkedProcess(int(pid)).poll() is None and not _ended(int(pid), None if started == "None" else started)
 
     def fork(self, connection_file: str, timeout: float) -> int:
         return _ask_template(self.address, connection_file, timeout, alive=self.alive)
@@ -602,11 +612,7 @@ def _forked_manager(template: Template | _SharedTemplate, timeout: float) -> Any
         manager.provisioner = provisioner
         manager._connect_control_socket()
     except BaseException:  # a ZMQError...: the kernel forked for this manager must not outlive it
-        if process.poll() is None:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:  # not yet the leader of its own session (it has just been forked)
-                process.kill()
+        _kill_process(process)  # it may not lead its own session yet (it has just been forked)
         with contextlib.suppress(Exception):
             manager.cleanup_resources()
         raise

@@ -43,6 +43,7 @@ from review.batch.runner import (
     _remove_stale_staging,
     _task,
     execute_task,
+    staging_path,
 )
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
@@ -59,7 +60,7 @@ from review.config.region import (
 from review.exceptions import DataValidationError, ParameterError
 from review.protection.pseudonym import DEMO_MARKER
 
-__all__ = ["RegionSummary", "apply_key_source", "close_idle_process_pool", "code_version", "comparison_task",
+__all__ = ["RegionSummary", "apply_key_source", "code_version", "comparison_task",
            "key_environment", "publish_task", "run_notebook_task", "run_region", "stage_evidence", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
@@ -406,8 +407,10 @@ def run_region(
                 progress(f"{group[0]} {group[1]} {task.framework}", outcome, done, total)
     finally:
         if cluster is None:  # an existing cluster's workers keep no idle kernel of this run
+            from review.batch.kernels import close_process_pool
+
             with contextlib.suppress(Exception):
-                client.run(close_idle_process_pool)
+                client.run(close_process_pool, idle_only=True)
         client.close()
         if cluster is not None:
             cluster.close()
@@ -420,7 +423,7 @@ def _staging(folder: Path, cycle: str) -> Path:
     """A new staging folder for ``cycle`` in ``folder`` (stale ones of killed runs removed first)."""
     folder.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(folder)
-    staging = folder / f".{cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = staging_path(folder, cycle)
     staging.mkdir()
     return staging
 
@@ -437,7 +440,6 @@ def code_version() -> str:
         still runs the old code), a note that never equals another process's.
     """
     import hashlib
-    import uuid
     from importlib import metadata
 
     import review
@@ -462,18 +464,6 @@ def _check_workers(client: Any) -> None:
         raise ParameterError(f"worker(s) {', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''} run other code "
                              "than this checkout; restart the Dask workers in the project's environment")
 
-
-def close_idle_process_pool() -> bool:
-    """On a worker: close its kernel pool unless a task is using one of its kernels.
-
-    Returns
-    -------
-    bool
-        Whether a pool was closed.
-    """
-    from review.batch.kernels import close_process_pool
-
-    return close_process_pool(idle_only=True)
 
 def _static(st: dict[str, Any]) -> dict[str, Any]:
     """What a publishing task needs of an authority-cycle's state (no futures)."""

@@ -431,7 +431,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     remove_stale_temp_dirs()
     _remove_stale_staging(root_out)
     cache_dir = private_temp_dir()  # owner-only; removed on every exit path below
-    staging = root_out / f".{params.cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = staging_path(root_out, params.cycle)
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n_jobs)
     produced = _now()
@@ -548,6 +548,12 @@ def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], 
             "synthetic": synthetic,
         },
     )
+
+
+def staging_path(folder: Path, cycle: str) -> Path:
+    """Where a run stages ``cycle``'s reports in ``folder`` before publishing them: hidden, named with
+    this process's pid (see :func:`_remove_stale_staging`) and a random part."""
+    return folder / f".{cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 def _remove_stale_staging(root_out: Path) -> None:
