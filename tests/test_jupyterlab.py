@@ -39,7 +39,7 @@ pytestmark = [
 SAVED = "governance"
 """The notebook saved from the session (one suffices: the pre-save hook is the same for all)."""
 NOTEBOOKS = ["governance", "gose_performance", "jar_haringey", "healthcare_commission", "lscb_checklist",
-             "cycle_summary"]
+             "cycle_summary", "region_comparison"]
 
 CELLS_JS = """() => {
   const model = window.jupyterapp.shell.currentWidget.content.model;
