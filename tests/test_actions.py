@@ -346,6 +346,15 @@ def test_the_summary_action_plan_uses_the_thresholds_of_the_run(root, tmp_path):
     listed = re.findall(r"<td[^>]*>\s*(J\d\d)\s*</td>", cell.outputs[0]["data"]["text/html"])
     assert listed == shown_red
     assert len(shown_red) > 7  # more than the 7 red under params/2009-Q4.yaml's thresholds
+    # The JAR notebook recorded its red history on the run's thresholds for the summary to read; it
+    # is for the run only: gone from the published results, kept in the executed notebook's record.
+    from review.batch.results import results_from_notebook
+
+    assert "red_history" not in jar
+    history = results_from_notebook(nbformat.read(summary.output_dir / "jar_haringey.ipynb", as_version=4)
+                                    )["figures"]["red_history"]
+    assert (history["basis"]["green"], history["basis"]["red"]) == (0.99, 0.98)
+    assert history["red"]["2009-Q4"] == sorted(shown_red)
 
 
 def test_a_red_run_that_meets_a_withheld_band_is_not_shortened_silently(root):
@@ -378,3 +387,80 @@ def test_a_red_run_that_meets_a_withheld_band_is_not_shortened_silently(root):
         assert (inside[item].red_cycles, inside[item].flagged, _red_for(inside[item])) == (2, True, "2 cycles")
         assert (shown[item].red_cycles, shown[item].flagged) == (1, False)
         assert _red_for(shown[item]) == "1 cycle or more (the band before is withheld)"
+
+
+def _ctx(framework, evidence, values):
+    from review.analyses.context import Context
+    from review.config.params import RunParameters
+    from review.protection.disclosure import DisclosurePolicy
+
+    return Context(RunParameters(framework, values), evidence, DisclosurePolicy(), "2009-Q4", "2009-Q3")
+
+
+def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_same_basis(root, tmp_path):
+    """Each judged framework's report records its red and withheld items cycle by cycle with what
+    they were judged on (evidence snapshot, cycles, thresholds, confidence level, policy); the run's
+    cycle summary reads them instead of judging the four frameworks again for every cycle.
+
+    - Read back, the records give the summary exactly the action plan it computes itself (the
+      same evidence without a snapshot digest is never matched, so that plan is judged afresh).
+    - A record is really read: J04 planted red in every cycle of the JAR record shows as red for
+      4 cycles (the JAR report withholds its band: judged afresh it is not red).
+    - A record judged on another basis is not read: another snapshot, another confidence level.
+    """
+    import dataclasses
+
+    from review.analyses.context import _load
+    from review.analyses.red_items import JUDGED_FRAMEWORKS
+    from review.batch.results import to_jsonable
+    from review.views.actions import history_figures
+
+    demo = _load(root / "data" / "demo")
+    assert demo.snapshot is None  # read from its folder
+    evidence = dataclasses.replace(demo, snapshot="d" * 64)
+    own = {"confidence_level": 0.95, "rag_green": 0.8, "rag_red": 0.65}
+    for framework in JUDGED_FRAMEWORKS:
+        plan = actions.analyse_context(_ctx(framework, evidence, own), (framework,))
+        figures = {"thresholds": {"green": 0.8, "red": 0.65}} | history_figures(plan, framework)
+        assert figures["red_history"]["basis"]["snapshot"] == "d" * 64
+        (tmp_path / f"{framework}.results.json").write_text(
+            json.dumps({"framework": framework, "figures": to_jsonable(figures)}), encoding="utf-8")
+    summary = {"confidence_level": 0.95}
+    fresh = actions.analyse_context(_ctx("cycle_summary", demo, summary), results_dir=str(tmp_path))
+    read = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
+    assert read.red_items == fresh.red_items
+    assert read.flagged == fresh.flagged
+    assert {r.item_id for r in read.red_items} >= {"J01", "J02", "J06"}  # the demo's red findings
+    assert fresh.red_history == {}  # no snapshot: nothing to record
+
+    path = tmp_path / "jar_haringey.results.json"
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    history = payload["figures"]["red_history"]
+    for cycle in history["red"]:
+        history["red"][cycle] = sorted({*history["red"][cycle], "J04"})
+        history["withheld"][cycle] = [i for i in history["withheld"][cycle] if i != "J04"]
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    planted = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
+    j04 = planted.for_item("jar_haringey", "J04")
+    assert j04 is not None
+    assert j04.red_cycles == 4
+    assert fresh.for_item("jar_haringey", "J04") is None
+
+    other = dataclasses.replace(evidence, snapshot="e" * 64)
+    assert actions.analyse_context(_ctx("cycle_summary", other, summary),
+                                   results_dir=str(tmp_path)).for_item("jar_haringey", "J04") is None
+    assert actions.analyse_context(_ctx("cycle_summary", evidence, {"confidence_level": 0.9}),
+                                   results_dir=str(tmp_path)).for_item("jar_haringey", "J04") is None
+
+
+def test_a_run_snapshot_is_known_by_its_digest(root, tmp_path):
+    """Evidence read from a run's snapshot carries the SHA-256 of the snapshot's bytes (every notebook
+    of the run reads the same file); evidence read from its folder carries none."""
+    import hashlib
+
+    from review.analyses.context import _load, read_snapshot, write_evidence_cache
+
+    folder = root / "data" / "demo"
+    path = write_evidence_cache(folder, tmp_path)
+    assert read_snapshot(path, folder).snapshot == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert _load(folder).snapshot is None

@@ -335,3 +335,28 @@ def test_the_second_pass_rescans_a_file_whose_content_changed(tmp_path):
     second = check_run_folder(tmp_path, identifiers={"C100123"}, memo=memo)
     assert [f.kind for f in second[page]] == ["raw identifier"]
     assert len(memo) == 3  # the page's two contents and the unchanged index
+
+
+def test_the_prescan_fills_the_memo_with_the_ended_notebooks_files_only(tmp_path):
+    """While the cycle summary runs, the runner scans the files of the notebooks that have ended
+    (publish_gate.prescan): their findings go into the gate's memo, keyed by name and content, and
+    the gate then finds the same findings there; the summary's own files are left to the gate."""
+    import hashlib
+
+    from review.config.params import load_cycle_params
+    from review.protection.publish_gate import prescan
+    from review.protection.report_check import check_run_folder
+
+    (tmp_path / "jar_haringey.html").write_text("<p>Case C100123 was audited.</p>", encoding="utf-8")
+    (tmp_path / "jar_haringey.results.json").write_text('{"figures": {}}', encoding="utf-8")
+    (tmp_path / "cycle_summary.html").write_text("<p>Being written.</p>", encoding="utf-8")
+    memo: dict = {}
+    prescan(tmp_path, load_cycle_params("params/2009-Q4.yaml"), ["jar_haringey"], identifiers={"C100123"},
+            memo=memo)
+    assert sorted(name for name, _ in memo) == ["jar_haringey.html", "jar_haringey.results.json"]
+    page = tmp_path / "jar_haringey.html"
+    assert [f.kind for f in memo[("jar_haringey.html", hashlib.sha256(page.read_bytes()).hexdigest())]] == [
+        "raw identifier"]
+    found = check_run_folder(tmp_path, identifiers={"C100123"}, memo=memo, audience="published")
+    assert [f.kind for f in found[page]] == ["raw identifier"]
+    assert len(memo) == 3  # the summary's page scanned by the gate itself

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -185,6 +186,11 @@ class ActionsResult:
     scr : tuple of Action
         Serious case review actions raised by the cycle's end.
     remedial : Remedial
+    red_history : dict
+        Framework -> its red and withheld items cycle by cycle, with what they were judged on
+        (:func:`review.analyses.red_items.history_record`), for the frameworks judged here; its
+        report records it (``red_history``) so that the run's cycle summary need not judge them
+        again. Empty when the evidence was read from its folder, not from a run's snapshot.
     """
 
     cycle: str
@@ -195,6 +201,7 @@ class ActionsResult:
     flagged: tuple[RedItemActions, ...]
     scr: tuple[Action, ...]
     remedial: Remedial
+    red_history: Mapping[str, Any] = field(default_factory=dict)
 
     def for_item(self, framework: str, item_id: str) -> RedItemActions | None:
         """The red item's actions, or None when the item is not red this cycle."""
@@ -370,10 +377,14 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     its thresholds are the notebook's (``rag_green``, ``rag_red``); otherwise every judged
     framework is read with the thresholds its report recorded in ``results_dir`` (the cycle
     summary's: the thresholds of the run's own params file), else those of ``params/<cycle>.yaml``
-    (or the defaults).
+    (or the defaults). A report in ``results_dir`` that recorded its red history on the same
+    basis (the same run's evidence snapshot, cycles, thresholds, confidence level and policy) is
+    not judged again: its history is read (:func:`review.analyses.red_items.recorded_history`).
     """
     from review.analyses.red_items import (
         JUDGED_FRAMEWORKS,
+        history_basis,
+        history_record,
         judged_items,
         recorded_thresholds,
         thresholds_for,
@@ -382,15 +393,24 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     p = ctx.params
     names = frameworks or JUDGED_FRAMEWORKS
     thresholds = thresholds_for(ctx.cycle, names)
+    recorded: dict[str, Any] = {}
     if results_dir:
         from review.batch.results import load_cycle_results
 
-        recorded = recorded_thresholds(load_cycle_results(results_dir))
-        if recorded:  # the reports there: only they have red items to act on, with their thresholds
-            thresholds = {f: recorded[f] for f in names if f in recorded}
+        results = load_cycle_results(results_dir)
+        found = recorded_thresholds(results)
+        if found:  # the reports there: only they have red items to act on, with their thresholds
+            thresholds = {f: found[f] for f in names if f in found}
+        recorded = {f: (payload.get("figures") or {}).get("red_history") for f, payload in results.items()}
     if p.framework in names and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
-    red, withheld = judged_items(ctx.evidence, [c for c in ctx.evidence.cycles if c <= ctx.cycle],
-                                 thresholds=thresholds, confidence_level=p.confidence_level,
-                                 policy=ctx.policy)  # as the reports show them
-    return analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level, withheld=withheld)
+    cycles = [c for c in ctx.evidence.cycles if c <= ctx.cycle]
+    red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
+                                 policy=ctx.policy, recorded=recorded)  # as the reports show them
+    history = {f: history_record(red, withheld, f, history_basis(ctx.evidence, cycles, green=green, red=r,
+                                                                 confidence_level=p.confidence_level,
+                                                                 policy=ctx.policy))
+               for f, (green, r) in thresholds.items()}
+    return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
+                           withheld=withheld),
+                   red_history={f: h for f, h in history.items() if h is not None})

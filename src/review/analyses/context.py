@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -100,15 +101,15 @@ def read_snapshot(path: str | Path, folder: Path) -> Evidence:
     """
     if not Path(path).is_file():
         raise ParameterError(f"the run's validated evidence ({path}) is gone; run the cycle again", "batch run")
-    with open(path, "rb") as fh:
-        cached = pickle.load(fh)  # noqa: S301 - written by this run's own runner
+    data = Path(path).read_bytes()
+    cached = pickle.loads(data)  # noqa: S301 - written by this run's own runner
     # The same folder: the same once links are resolved here, or the same absolute path as named (a
     # snapshot made on another machine, a Dask worker, may resolve a shared mount through other links).
     if cached["folder"] != str(folder.resolve()) and cached["named"] != os.path.abspath(folder):
         raise ParameterError(f"the run validated {cached['folder']}, not {folder}; run the cycle again", "batch run")
     parts = cached["evidence"]
     return Evidence(parts["folder"], MappingProxyType(parts["tables"]), MappingProxyType(parts["scales"]),
-                    parts["criteria"], parts["key_source"])
+                    parts["criteria"], parts["key_source"], snapshot=hashlib.sha256(data).hexdigest())
 
 
 def _cached(folder: Path) -> Evidence | None:

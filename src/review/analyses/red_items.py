@@ -14,8 +14,9 @@ from review.config.cycles import previous_cycle
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
 
-__all__ = ["JUDGED_FRAMEWORKS", "WITHHELD", "RedItems", "judged_items", "recorded_thresholds", "red_in",
-           "red_items", "red_items_up_to", "thresholds_for", "withheld_in"]
+__all__ = ["JUDGED_FRAMEWORKS", "WITHHELD", "RedItems", "history_basis", "history_record", "judged_items",
+           "recorded_history", "recorded_thresholds", "red_in", "red_items", "red_items_up_to", "thresholds_for",
+           "withheld_in"]
 
 RedItems = dict[str, frozenset[tuple[str, str]]]
 """Cycle -> the (framework, item id) pairs judged red that cycle."""
@@ -111,29 +112,101 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
 
 
 def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
-                 confidence_level: float, policy: DisclosurePolicy | None = None) -> tuple[RedItems, RedItems]:
+                 confidence_level: float, policy: DisclosurePolicy | None = None,
+                 recorded: Mapping[str, Any] | None = None) -> tuple[RedItems, RedItems]:
     """:func:`red_items`, and in the same pass the items whose band each cycle's report withholds
     (:func:`withheld_in`; none without a policy): where an item's red run meets a withheld band,
     a published page cannot say how long it has been red.
+
+    Parameters
+    ----------
+    recorded : mapping, optional
+        Framework -> the history its report recorded (:func:`history_record`), as read from the
+        run's results: a framework whose record was judged on the same basis (the same evidence
+        snapshot, cycles, thresholds, confidence level and policy: :func:`history_basis`) is not
+        judged again; the others are.
 
     Returns
     -------
     tuple of dict
         ``(red, withheld)``: each cycle -> frozenset of ``(framework, item_id)``.
     """
+    cycles = list(cycles)
+    found: dict[str, set[tuple[str, str]]] = {c: set() for c in cycles}
+    hidden: dict[str, set[tuple[str, str]]] = {c: set() for c in cycles}
     analysers = _analysers()
-    red_out: RedItems = {}
-    withheld_out: RedItems = {}
-    for cycle in cycles:
-        found, hidden = set(), set()
-        for framework, (green, red) in thresholds.items():
-            result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
-                                          confidence_level=confidence_level, green=green, red=red)
-            red_ids, withheld_ids = _judged(result, policy)
-            found |= {(framework, item) for item in red_ids}
-            hidden |= {(framework, item) for item in withheld_ids}
-        red_out[cycle], withheld_out[cycle] = frozenset(found), frozenset(hidden)
-    return red_out, withheld_out
+    for framework, (green, red) in thresholds.items():
+        history = recorded_history((recorded or {}).get(framework), history_basis(
+            evidence, cycles, green=green, red=red, confidence_level=confidence_level, policy=policy))
+        for cycle in cycles:
+            if history is not None:
+                red_ids, withheld_ids = history[0][cycle], history[1][cycle]
+            else:
+                result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
+                                              confidence_level=confidence_level, green=green, red=red)
+                red_ids, withheld_ids = _judged(result, policy)
+            found[cycle] |= {(framework, item) for item in red_ids}
+            hidden[cycle] |= {(framework, item) for item in withheld_ids}
+    return ({c: frozenset(v) for c, v in found.items()}, {c: frozenset(v) for c, v in hidden.items()})
+
+
+def history_basis(evidence: Evidence, cycles: Iterable[str], *, green: float, red: float, confidence_level: float,
+                  policy: DisclosurePolicy | None) -> dict[str, Any] | None:
+    """What a framework's red history was judged on, as recorded beside it: the evidence snapshot's
+    digest, the cycles, the thresholds, the confidence level and the disclosure policy. None for
+    evidence read from its folder (no snapshot: nothing tells that two readings are the same).
+
+    >>> from types import SimpleNamespace as NS
+    >>> history_basis(NS(snapshot=None), ["2009-Q1"], green=0.8, red=0.65, confidence_level=0.95, policy=None)
+    >>> history_basis(NS(snapshot="ab12"), ["2009-Q1"], green=0.8, red=0.65, confidence_level=0.95, policy=None)
+    {'snapshot': 'ab12', 'cycles': ['2009-Q1'], 'green': 0.8, 'red': 0.65, 'confidence_level': 0.95, 'policy': None}
+    """
+    import dataclasses
+
+    digest = getattr(evidence, "snapshot", None)
+    if digest is None:
+        return None
+    return {"snapshot": digest, "cycles": list(cycles), "green": float(green), "red": float(red),
+            "confidence_level": float(confidence_level),
+            "policy": None if policy is None else dataclasses.asdict(policy)}
+
+
+def history_record(red: RedItems, withheld: RedItems, framework: str, basis: Mapping[str, Any] | None
+                   ) -> dict[str, Any] | None:
+    """One framework's red and withheld items, cycle by cycle, with their basis (:func:`history_basis`):
+    the record its report keeps so that the run's cycle summary need not judge it again. None
+    without a basis.
+
+    >>> red = {"2009-Q1": frozenset({("jar_haringey", "J02"), ("governance", "G1")}), "2009-Q2": frozenset()}
+    >>> history_record(red, {}, "jar_haringey", {"snapshot": "ab12"})
+    {'basis': {'snapshot': 'ab12'}, 'red': {'2009-Q1': ['J02'], '2009-Q2': []}, 'withheld': {'2009-Q1': [], '2009-Q2': []}}
+    """
+    if basis is None:
+        return None
+    return {"basis": dict(basis),
+            "red": {c: sorted(i for f, i in items if f == framework) for c, items in red.items()},
+            "withheld": {c: sorted(i for f, i in withheld.get(c, ()) if f == framework) for c in red}}
+
+
+def recorded_history(record: Mapping[str, Any] | None, basis: Mapping[str, Any] | None
+                     ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None:
+    """A recorded history's ``(red, withheld)`` item ids per cycle, when it was judged on exactly
+    ``basis``; else None (judge again).
+
+    >>> basis = {"snapshot": "ab12", "cycles": ["2009-Q1"]}
+    >>> record = {"basis": basis, "red": {"2009-Q1": ["J02"]}, "withheld": {"2009-Q1": []}}
+    >>> recorded_history(record, basis)
+    ({'2009-Q1': ('J02',)}, {'2009-Q1': ()})
+    >>> recorded_history(record, basis | {"snapshot": "cd34"}) is None
+    True
+    """
+    if basis is None or not isinstance(record, Mapping) or record.get("basis") != basis:
+        return None
+    try:
+        cycles = basis["cycles"]
+        return ({c: tuple(record["red"][c]) for c in cycles}, {c: tuple(record["withheld"][c]) for c in cycles})
+    except (KeyError, TypeError):
+        return None
 
 
 def thresholds_for(cycle: str, frameworks: Iterable[str] = JUDGED_FRAMEWORKS) -> dict[str, tuple[float, float]]:

@@ -153,6 +153,21 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
     return align_numbers(_CSS_URL_COMMENT.sub("", body))
 
 
+def warm() -> None:
+    """Export a one-cell notebook once, so that this process's first report does not pay for the
+    exporter's set-up: its construction, the templates' compilation and the page's CSS selectors
+    (about 0.5 s). The runner's forkserver calls it before forking the workers
+    (:mod:`review.batch.preload`), which inherit it ready.
+
+    >>> warm()
+    """
+    import nbformat
+
+    export_report(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Warm-up"),
+                                                  nbformat.v4.new_code_cell("1")]),
+                  title="Warm-up", review_meta={})
+
+
 def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, Any]) -> str:
     """Return a page that says plainly that a report failed, where and why.
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from review.batch.index import write_index, write_manifest
 from review.batch.provenance import git_state, input_files, package_versions
+from review.batch.results import drop_run_only
 from review.batch.runner import (
     NotebookOutcome,
     RunSummary,
@@ -369,8 +370,10 @@ def run_region(
         for cycle in compared:  # one authority alone: nothing to compare
             cst = _comparison_state(region, cycle, params, root_out, run, timeout, kernels)
             stagings.append(cst["staging"])
+            # First once the evidence is staged (it needs nothing else): submitted last, it would run
+            # alone at the end while the other workers idle.
             comparing[client.submit(comparison_task, region, cst, withheld, snapshots, pure=False,
-                                    resources={KERNEL_RESOURCE: 1},
+                                    resources={KERNEL_RESOURCE: 1}, priority=1,
                                     key=f"{region.comparison_folder}-{cycle}-{uuid.uuid4().hex[:6]}")] = cst
         total, done = len(pending) + len(comparing), 0
         for future in as_completed(list(pending) + list(publishing) + list(comparing)):
@@ -530,6 +533,7 @@ def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[Notebook
             run: dict[str, Any], guard: Callable[[list[NotebookOutcome]], tuple[NotebookOutcome, ...]],
             reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "") -> RunSummary:
     """Gate the pages, write the manifest and index, gate every file again, then publish atomically."""
+    drop_run_only(staging)  # the authority-cycle's notebooks have ended: figures for them only go
     checked = guard(outcomes)
     ok = all(o.status == "ok" for o in checked)
     write_manifest(staging / "manifest.json", {

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["RESULTS_MIME", "ResultsSource", "load_cycle_results", "record", "results_from_notebook",
-           "results_source", "to_jsonable"]
+__all__ = ["RESULTS_MIME", "RUN_ONLY", "ResultsSource", "drop_run_only", "load_cycle_results", "record",
+           "results_from_notebook", "results_source", "to_jsonable", "write_results"]
 
 RESULTS_MIME = "application/vnd.review.results+json"
 
@@ -134,6 +134,42 @@ def results_from_notebook(nb: Any) -> dict[str, Any] | None:
             if RESULTS_MIME in data:
                 found = data[RESULTS_MIME]
     return None if found is None else dict(found)
+
+
+RUN_ONLY = ("red_history",)
+"""Figures a notebook records for the run's later notebooks only (the cycle summary reads each
+judged framework's red history from the run's staging folder): :func:`drop_run_only` removes them
+before the results are checked and published. Their basis names the run's evidence snapshot, which
+differs from run to run, and a published record holds what its report shows."""
+
+
+def write_results(path: Path, payload: Mapping[str, Any]) -> None:
+    """Write a results payload as the runs write it: sorted keys, indented, UTF-8, a final newline."""
+    import json
+
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def drop_run_only(folder: Path) -> None:
+    """Remove the :data:`RUN_ONLY` figures from every ``*.results.json`` in a run's staging folder,
+    once its last notebook has ended.
+
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = folder / "governance.results.json"
+    >>> write_results(path, {"figures": {"red_history": {"red": {}}, "thresholds": {"green": 0.8}}})
+    >>> drop_run_only(folder)
+    >>> json.loads(path.read_text())
+    {'figures': {'thresholds': {'green': 0.8}}}
+    """
+    import json
+
+    for path in sorted(folder.glob("*.results.json")):
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        figures = payload.get("figures")
+        if isinstance(figures, dict) and any(name in figures for name in RUN_ONLY):
+            payload["figures"] = {k: v for k, v in figures.items() if k not in RUN_ONLY}
+            write_results(path, payload)
 
 
 def load_cycle_results(folder: str | Path) -> dict[str, dict[str, Any]]:

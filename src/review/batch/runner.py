@@ -10,7 +10,6 @@ an interrupted run leaves the previous reports as they were.
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
 import os
 import shutil
@@ -170,7 +169,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
 
     from review.batch import kernels
     from review.batch.html_export import export_report, failure_page
-    from review.batch.results import results_from_notebook
+    from review.batch.results import results_from_notebook, write_results
 
     staging = Path(task.staging)
     executed = staging / f"{task.framework}.ipynb"
@@ -230,9 +229,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     html_path = staging / f"{task.framework}.html"
     if error is None:
         html_path.write_text(export_report(nb, title=task.title, review_meta=meta), encoding="utf-8")
-        (staging / f"{task.framework}.results.json").write_text(
-            json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        write_results(staging / f"{task.framework}.results.json", results or {})  # recorded: not None here
     else:
         html_path.write_text(failure_page(title=task.title, review_meta=meta, error=error), encoding="utf-8")
     return NotebookOutcome(
@@ -285,12 +282,11 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
                 close_process_pool()
         return
     # A forkserver starts clean (forking this process could copy the event-loop thread that
-    # papermill's client leaves behind and deadlock) and preloads papermill and nbconvert once,
-    # so each worker forks from it without paying the imports again.
+    # papermill's client leaves behind and deadlock) and preloads papermill, nbconvert and a warmed
+    # report exporter once, so each worker forks from it without paying them again.
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["review.batch.runner", "papermill", "nbconvert", "review.batch.html_export",
-                                        "review.batch.kernels"])  # review first: see review/__init__.py
+        context.set_forkserver_preload(["review.batch.preload"])  # its imports, and the exporter warmed
     else:
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
@@ -415,6 +411,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.analyses.context import write_evidence_cache
     from review.batch.index import write_index, write_manifest
     from review.batch.provenance import git_state, input_files, package_versions
+    from review.batch.results import drop_run_only
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.protection.pseudonym import identifier_values
@@ -449,6 +446,8 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                 del raw
                 staging.mkdir()
                 n_workers = 1 if pool is None else min(n_jobs, len(chosen))
+                memo: dict[tuple[str, str], list[Any]] = {}  # the gate's later passes scan only what is new
+                scans: list[threading.Thread] = []
                 for w, wave in enumerate(waves):
                     left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
                     tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
@@ -456,9 +455,13 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                                      spare=len(wave) - i + left > n_workers)  # the last ones need no spare
                              for i, fw in enumerate(wave)]
                     outcomes.extend(_run_tasks(tasks, pool, progress))
+                    if left:  # the ended notebooks' files are scanned while the later ones run
+                        scans.append(_prescan(staging, params, [o.framework for o in outcomes], identifiers, memo))
                 if pool is not None:  # the workers stop their kernels while the run checks and publishes
                     threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
-                memo: dict[tuple[str, str], list[Any]] = {}  # the second pass re-scans only what changed
+                for scan in scans:
+                    scan.join()
+                drop_run_only(staging)  # the summary has read them: not published
                 outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
                                          identifiers=identifiers, memo=memo)  # issue 15
                 summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
@@ -484,6 +487,22 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     finally:
         _clean_up(staging, cache_dir)
     return summary
+
+
+def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifiers: set[str],
+             memo: dict[tuple[str, str], list[Any]]) -> threading.Thread:
+    """Scan the ended notebooks' files into the gate's memo on a thread of this process, which
+    otherwise only waits while the later notebooks run (:func:`review.protection.publish_gate.prescan`);
+    a failure here only leaves the gate to scan them itself."""
+    from review.protection.publish_gate import prescan
+
+    def scan() -> None:
+        with contextlib.suppress(Exception):
+            prescan(staging, params, frameworks, identifiers=identifiers, memo=memo)
+
+    thread = threading.Thread(target=scan, name="review-prescan", daemon=True)
+    thread.start()
+    return thread
 
 
 def _clean_up(staging: Path, cache_dir: Path) -> None:

@@ -70,6 +70,10 @@ class Evidence:
     key_source : str or None
         Where the pseudonymisation key came from, once :func:`review.protection.pseudonym.pseudonymise`
         has replaced the identifiers (None: the raw references are still in the tables).
+    snapshot : str or None
+        SHA-256 of the run's evidence snapshot it was read from
+        (:func:`review.analyses.context.read_snapshot`): every notebook of one run reads the same
+        snapshot, so equal digests mean the very same evidence. None when read from the folder.
     """
 
     folder: str
@@ -77,6 +81,7 @@ class Evidence:
     scales: Mapping[str, GradeScale]
     criteria: tuple[str, ...]
     key_source: str | None = None
+    snapshot: str | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of one table (an empty frame with the contract's columns if absent)."""

@@ -19,7 +19,7 @@ from typing import Any
 from review.exceptions import DataValidationError
 from review.protection.report_check import check_run_folder, raw_identifiers
 
-__all__ = ["guard_staging", "value_free_error", "withheld_page", "withhold_unchecked"]
+__all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_unchecked"]
 
 _OWN_MESSAGES = {"Timeout", "NoResults", "DisclosureCheck"}
 
@@ -88,12 +88,9 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
         With value-free errors (see :func:`value_free_error`).
     """
     from review.config.paths import resolve
-    from review.protection.pseudonym import resolve_key
 
     data_dir = resolve(params.common["data_dir"])
-    audience = str(params.common["audience"])
-    threshold = int(params.common["suppression_threshold"])
-    key, _ = resolve_key(data_dir)
+    audience, threshold, key = _settings(params)
     if identifiers is None:
         try:
             identifiers = raw_identifiers(data_dir)
@@ -145,6 +142,37 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
                 (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
         out.append(replace(o, error=value_free_error(o.error)))
     return out
+
+
+def _settings(params: Any) -> tuple[str, int, bytes]:
+    """The audience, suppression threshold and key a run's files are checked with."""
+    from review.config.paths import resolve
+    from review.protection.pseudonym import resolve_key
+
+    key, _ = resolve_key(resolve(params.common["data_dir"]))
+    return str(params.common["audience"]), int(params.common["suppression_threshold"]), key
+
+
+def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifiers: set[str],
+            memo: dict[tuple[str, str], list[Any]]) -> None:
+    """Scan the files of notebooks that have ended into ``memo``, while the run's later notebooks
+    still run: :func:`guard_staging` then finds them in the memo (same name, same bytes, same
+    checks) and scans only what is new. It withholds nothing itself.
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+    params : CycleParams
+    frameworks : sequence of str
+        The notebooks that have ended: their page, results and executed notebook are scanned.
+    identifiers : set of str
+        As passed to :func:`guard_staging`.
+    memo : dict
+        The memo then passed to :func:`guard_staging`.
+    """
+    audience, threshold, key = _settings(params)
+    check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key, memo=memo,
+                     stems=set(frameworks))
 
 
 def _disclosure_error(evalue: str) -> dict[str, Any]:

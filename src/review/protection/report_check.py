@@ -35,7 +35,7 @@ import json
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -403,7 +403,8 @@ def check_report(path: str | Path, *, identifiers: Iterable[str] = (), threshold
 
 def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), threshold: int = 5,
                      audience: str | None = None, key: bytes | None = None,
-                     memo: dict[tuple[str, str], list[Finding]] | None = None) -> dict[Path, list[Finding]]:
+                     memo: dict[tuple[str, str], list[Finding]] | None = None,
+                     stems: Collection[str] | None = None) -> dict[Path, list[Finding]]:
     """Scan every file in a run's folder (pages, results, manifest, executed notebooks).
 
     Parameters
@@ -413,6 +414,9 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
         by file name and SHA-256 of the content: a file whose name and bytes are unchanged is not
         scanned again (the publish gate's second pass re-scans only the index, the manifest and
         what the first pass replaced). Filled as files are scanned.
+    stems : collection of str, optional
+        Scan only the files whose name, up to its first dot, is one of these (a framework's page,
+        results and executed notebook); default every file.
 
     Returns
     -------
@@ -424,6 +428,8 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
     matcher = _identifier_matcher(identifiers)
     out = {}
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        if stems is not None and path.name.split(".")[0] not in stems:
+            continue
         seen = ("", "")
         if memo is not None:
             seen = (str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest())

@@ -17,12 +17,28 @@ from review.config.frameworks import FRAMEWORKS
 from review.protection.disclosure import DisclosurePolicy, suppress_table
 from review.views import presentation as show
 
-__all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "overview", "red_items", "remedial",
+__all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "history_figures", "overview", "red_items", "remedial",
            "remedial_text", "scr"]
 
 SOURCE_NAMES = {"scr": "Serious case review action plans", "audit": "Remedial action on Inadequate files",
                 "gose_performance": "GOSE performance management framework"}
 """Names of the sources that are not registered framework reports."""
+
+
+def history_figures(result: ActionsResult | None, framework: str) -> dict:
+    """The figures a framework's results JSON adds for its action plan: ``red_history``, the items
+    its report showed red and withheld cycle by cycle and what they were judged on (item ids only,
+    no count), which the run's cycle summary reads instead of judging the framework again.
+    Nothing without an action plan or a history (evidence read from its folder).
+
+    >>> from types import SimpleNamespace as NS
+    >>> history_figures(NS(red_history={"governance": {"red": {"2009-Q1": ["G1"]}}}), "governance")
+    {'red_history': {'red': {'2009-Q1': ['G1']}}}
+    >>> history_figures(None, "governance")
+    {}
+    """
+    history = None if result is None else result.red_history.get(framework)
+    return {} if history is None else {"red_history": history}
 
 
 def _source(name: str) -> str:

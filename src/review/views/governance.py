@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from review.analyses.actions import ActionsResult
 from review.analyses.governance import GovernanceResult
 from review.config.framework_items import GOVERNANCE
 from review.protection.disclosure import DisclosurePolicy
@@ -35,14 +36,15 @@ def axes_table(result: GovernanceResult, policy: DisclosurePolicy) -> HTML:
     return HTML(table.data + show.note(show.nocount(result.rule)).data)  # the scale's mark, explained
 
 
-def record(result: GovernanceResult, policy: DisclosurePolicy) -> object:
+def record(result: GovernanceResult, policy: DisclosurePolicy, plan: ActionsResult | None = None) -> object:
     """The results JSON of the exercise: the shared self-assessment record with the axes, each axis's
-    scores left out where the report withholds them."""
+    scores left out where the report withholds them (and, with the report's action plan, its
+    ``red_history``)."""
     from review.views import partners
 
     axes = [a if policy.withhold(a.n, of=a.n) is None else {"axis": a.axis, "level": a.level, "withheld": True}
             for a in result.axes]
-    return partners.record(result.base, policy, {"axes": axes, "mark": result.mark})
+    return partners.record(result.base, policy, {"axes": axes, "mark": result.mark}, plan)
 
 
 def context_questions(result: GovernanceResult) -> HTML:

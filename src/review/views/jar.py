@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from review.analyses.actions import ActionsResult
 from review.analyses.jar import UNCERTAIN_WORDS, JarResult
 from review.analyses.judgement import rag_sentence
 from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
+from review.views.actions import history_figures
 
 __all__ = ["disagreements", "findings_table", "headlines", "record", "shown_bands", "thresholds"]
 
@@ -71,12 +73,13 @@ def shown_bands(result: JarResult, policy: DisclosurePolicy) -> dict[str, str]:
     return {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
 
 
-def record(result: JarResult, policy: DisclosurePolicy) -> object:
+def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | None = None) -> object:
     """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded.
 
     A published record holds what the report shows: a judgement resting on a withheld figure is
     recorded as withheld (grey in ``rag_counts``), and the levels of lines that count people are
-    left out where they are withheld.
+    left out where they are withheld. With the report's action plan, its ``red_history`` too
+    (:func:`review.views.actions.history_figures`).
     """
     from review.batch.results import record as _record
 
@@ -88,6 +91,7 @@ def record(result: JarResult, policy: DisclosurePolicy) -> object:
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
                "findings": [_finding(f, bands[f.item.item_id], policy) for f in result.findings]}
+    figures |= history_figures(plan, "jar_haringey")
     headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'], withheld=shown['withheld'])}"),
                  show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
     return _record("jar_haringey", result.cycle, figures, headlines=headlines)

@@ -11,11 +11,13 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
+from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
+from review.views.actions import history_figures
 
 __all__ = ["agreement", "disagreements", "divergence", "items", "record", "shown_bands", "summary"]
 
@@ -173,12 +175,14 @@ def divergence(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: s
     return show.table(frame, caption="Where the raters diverge (internal)", uid=uid)
 
 
-def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict | None = None) -> object:
+def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict | None = None,
+           plan: ActionsResult | None = None) -> object:
     """Results JSON: the contract keys, every item's judgement and the agreement (no individual rater published).
 
     A published record holds what the report shows: judgements resting on withheld figures are
     recorded as withheld (grey in ``rag_counts``), and people's ratings and agreement are left out
-    where they are withheld.
+    where they are withheld. With the report's action plan, its ``red_history`` too
+    (:func:`review.views.actions.history_figures`).
     """
     from review.batch.results import record as _record
 
@@ -197,7 +201,7 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                "agreement": None if result.agreement is None or hidden else {
                    "percent": result.agreement.percent.result, "ac": result.agreement.ac.result,
                    "alpha": result.agreement.alpha.result, "prevalence_paradox": result.agreement.prevalence_paradox,
-                   "modal_share": result.agreement.modal_share}} | dict(extra or {})
+                   "modal_share": result.agreement.modal_share}} | dict(extra or {}) | history_figures(plan, result.framework)
     if not policy.suppress and result.divergence is not None:
         figures["divergence"] = result.divergence
     return _record(result.framework, result.cycle, figures, headlines=_headlines(result, policy))

@@ -1,0 +1,17 @@
+"""What the runner's forkserver loads before it forks the workers (imported for that effect only).
+
+Each worker forks from the forkserver with these in memory: papermill, nbconvert and the workbook's
+batch modules imported, and the report exporter set up and used once (:func:`review.batch.html_export.warm`),
+so a worker's first report pays neither the imports nor the exporter's first-use cost (about 0.5 s,
+which was on the critical path of every run: each worker's first notebook).
+"""
+
+from __future__ import annotations
+
+import papermill  # noqa: F401 - loaded for the workers
+
+import review.batch.kernels  # noqa: F401
+import review.batch.runner  # noqa: F401
+from review.batch import html_export
+
+html_export.warm()
