@@ -406,13 +406,15 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
       same evidence without a snapshot digest is never matched, so that plan is judged afresh).
     - A record is really read: J04 planted red in every cycle of the JAR record shows as red for
       4 cycles (the JAR report withholds its band: judged afresh it is not red).
-    - A record judged on another basis is not read: another snapshot, another confidence level.
+    - A record judged on another basis is not read: another snapshot, confidence level, policy,
+      cycle, or thresholds than the report's own.
     """
     import dataclasses
 
     from review.analyses.context import _load
     from review.analyses.red_items import JUDGED_FRAMEWORKS
     from review.batch.results import to_jsonable
+    from review.protection.disclosure import DisclosurePolicy
     from review.views.actions import history_figures
 
     demo = _load(root / "data" / "demo")
@@ -446,11 +448,19 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
     assert j04.red_cycles == 4
     assert fresh.for_item("jar_haringey", "J04") is None
 
-    other = dataclasses.replace(evidence, snapshot="e" * 64)
-    assert actions.analyse_context(_ctx("cycle_summary", other, summary),
-                                   results_dir=str(tmp_path)).for_item("jar_haringey", "J04") is None
-    assert actions.analyse_context(_ctx("cycle_summary", evidence, {"confidence_level": 0.9}),
-                                   results_dir=str(tmp_path)).for_item("jar_haringey", "J04") is None
+    def j04_read(evidence=evidence, values=summary, policy=None, cycle="2009-Q4"):
+        ctx = dataclasses.replace(_ctx("cycle_summary", evidence, values), cycle=cycle,
+                                  **({"policy": policy} if policy else {}))
+        return actions.analyse_context(ctx, results_dir=str(tmp_path)).for_item("jar_haringey", "J04") is not None
+
+    assert j04_read()
+    assert not j04_read(evidence=dataclasses.replace(evidence, snapshot="e" * 64))  # other evidence
+    assert not j04_read(values={"confidence_level": 0.9})
+    assert not j04_read(policy=DisclosurePolicy(min_group=11))
+    assert not j04_read(cycle="2009-Q3")  # the record covers 2009-Q1 to 2009-Q4
+    payload["figures"]["thresholds"] = {"green": 0.9, "red": 0.7}  # the report's thresholds, not the record's
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    assert not j04_read()
 
 
 def test_a_run_snapshot_is_known_by_its_digest(root, tmp_path):

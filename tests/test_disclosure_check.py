@@ -337,26 +337,37 @@ def test_the_second_pass_rescans_a_file_whose_content_changed(tmp_path):
     assert len(memo) == 3  # the page's two contents and the unchanged index
 
 
-def test_the_prescan_fills_the_memo_with_the_ended_notebooks_files_only(tmp_path):
+def test_the_prescan_fills_the_memo_and_the_gate_withholds_exactly_as_without_it(root, tmp_path):
     """While the cycle summary runs, the runner scans the files of the notebooks that have ended
-    (publish_gate.prescan): their findings go into the gate's memo, keyed by name and content, and
-    the gate then finds the same findings there; the summary's own files are left to the gate."""
+    (publish_gate.prescan) into the gate's memo, keyed by name and content. Only their files are
+    scanned; and the gate then withholds exactly what it withholds without the prescan (here the
+    JAR page naming a case; the summary's page is clean)."""
     import hashlib
+    import shutil
 
+    from review.batch.runner import NotebookOutcome
     from review.config.params import load_cycle_params
-    from review.protection.publish_gate import prescan
-    from review.protection.report_check import check_run_folder
+    from review.protection.publish_gate import guard_staging, prescan
 
-    (tmp_path / "jar_haringey.html").write_text("<p>Case C100123 was audited.</p>", encoding="utf-8")
-    (tmp_path / "jar_haringey.results.json").write_text('{"figures": {}}', encoding="utf-8")
-    (tmp_path / "cycle_summary.html").write_text("<p>Being written.</p>", encoding="utf-8")
+    params = load_cycle_params(root / "params" / "2009-Q4.yaml")
+    folders = [tmp_path / "with", tmp_path / "without"]
+    folders[0].mkdir()
+    (folders[0] / "jar_haringey.html").write_text("<p>Case C100123 was audited.</p>", encoding="utf-8")
+    (folders[0] / "jar_haringey.results.json").write_text('{"figures": {}}', encoding="utf-8")
+    (folders[0] / "cycle_summary.html").write_text("<p>Nothing to see.</p>", encoding="utf-8")
+    shutil.copytree(folders[0], folders[1])
     memo: dict = {}
-    prescan(tmp_path, load_cycle_params("params/2009-Q4.yaml"), ["jar_haringey"], identifiers={"C100123"},
-            memo=memo)
+    prescan(folders[0], params, ["jar_haringey"], identifiers={"C100123"}, memo=memo)
     assert sorted(name for name, _ in memo) == ["jar_haringey.html", "jar_haringey.results.json"]
-    page = tmp_path / "jar_haringey.html"
+    page = folders[0] / "jar_haringey.html"
     assert [f.kind for f in memo[("jar_haringey.html", hashlib.sha256(page.read_bytes()).hexdigest())]] == [
         "raw identifier"]
-    found = check_run_folder(tmp_path, identifiers={"C100123"}, memo=memo, audience="published")
-    assert [f.kind for f in found[page]] == ["raw identifier"]
-    assert len(memo) == 3  # the summary's page scanned by the gate itself
+    ok = [NotebookOutcome(framework=f, status="ok", started="", ended="", duration_seconds=0.0)
+          for f in ("jar_haringey", "cycle_summary")]
+    gated = [guard_staging(folder, params, ok, identifiers={"C100123"}, memo=m)
+             for folder, m in zip(folders, (memo, {}), strict=True)]
+    assert [o.status for o in gated[0]] == ["failed", "ok"]
+    assert gated[0] == gated[1]
+    assert ({p.name: p.read_bytes() for p in folders[0].iterdir()}
+            == {p.name: p.read_bytes() for p in folders[1].iterdir()})
+    assert "C100123" not in (folders[0] / "jar_haringey.html").read_text(encoding="utf-8")

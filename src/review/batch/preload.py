@@ -8,10 +8,13 @@ which was on the critical path of every run: each worker's first notebook).
 
 from __future__ import annotations
 
+import contextlib
+
 import papermill  # noqa: F401 - loaded for the workers
 
 import review.batch.kernels  # noqa: F401
 import review.batch.runner  # noqa: F401
 from review.batch import html_export
 
-html_export.warm()
+with contextlib.suppress(Exception):  # the forkserver survives only an ImportError: a failure here
+    html_export.warm()  # only leaves each worker's first report to set the exporter up
