@@ -84,8 +84,9 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
                              "limits and neighbours' rates: "
                              + "; ".join(f"{', '.join(units)} on {m}" for m, units in by_measure.items()) + "."))
     if result.not_compared:
-        lines.append(nocount("Not compared here (fewer than two authorities' figures can be shown): "
-                             + "; ".join(result.not_compared) + "."))
+        lines.append(nocount("Not compared here (fewer than two authorities' figures can be shown, or those "
+                             "shown are all at 0% or all at 100%, which leaves no limits around the regional "
+                             "rate): " + "; ".join(result.not_compared) + "."))
     crowded = dict(result.overdispersed)
     points = {(f.measure, p.unit): p for f in result.funnels for p in f.points}
     for f in result.funnels:
