@@ -323,8 +323,9 @@ def test_a_withheld_authority_is_left_out_of_everything_it_could_be_worked_out_f
 
 def test_a_measure_left_all_at_100_percent_is_not_compared_and_says_why():
     """Published: A (3 of 40) is withheld; B and C are both 50 of 50, so the regional rate without A is
-    100/100 = 100% and has no limits around it: the measure is not compared, and the summary says so
-    with both reasons a measure can be left out, not as a withheld authority of a compared measure."""
+    100/100 = 100% and has no limits around it: the measure is not compared, and the summary says so,
+    after the findings, with both reasons a measure can be left out, not as a withheld authority of a
+    compared measure."""
     from review.analyses.region import compare_region_counts, for_audience
     from review.protection.disclosure import DisclosurePolicy
     from review.views.region import summary_lines
@@ -338,6 +339,8 @@ def test_a_measure_left_all_at_100_percent_is_not_compared_and_says_why():
     assert ("Not compared here (fewer than two authorities' figures can be shown, or those shown are all at 0% "
             "or all at 100%, which leaves no limits around the regional rate): audit compliance: Y.") in lines
     assert not any(line.startswith("Withheld") for line in lines)
+    assert lines[1] == "No authority lies outside the 95% funnel limits on any measure."
+    assert lines[-1].startswith("Not compared here")  # after the findings: a board reads those first
 
 
 def test_region_report_shows_no_small_count_in_any_channel(tmp_path):

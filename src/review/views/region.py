@@ -64,8 +64,8 @@ def _rate(p, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - a FunnelPoint
 
 
 def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[NoCount]:
-    """Sentences for the top of the report: what was compared, what is withheld, then every outlier
-    with how sure we are and whether it is better or worse.
+    """Sentences for the top of the report: what was compared, every outlier with how sure we are
+    and whether it is better or worse, then what is withheld and what could not be compared.
 
     A measure on which most authorities lie outside the 99.8% limits gets one caution instead of
     a "very likely" sentence per authority: there the regional rate is a poor benchmark. The
@@ -79,12 +79,13 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
     for measure, unit in result.withheld:
         if measure not in result.not_compared:
             by_measure.setdefault(measure, []).append(unit)
+    notes = []  # after the outliers: a board reads the findings first
     if by_measure:
-        lines.append(nocount("Withheld because of small numbers (c), and left out of that measure's regional rate, "
+        notes.append(nocount("Withheld because of small numbers (c), and left out of that measure's regional rate, "
                              "limits and neighbours' rates: "
                              + "; ".join(f"{', '.join(units)} on {m}" for m, units in by_measure.items()) + "."))
     if result.not_compared:
-        lines.append(nocount("Not compared here (fewer than two authorities' figures can be shown, or those "
+        notes.append(nocount("Not compared here (fewer than two authorities' figures can be shown, or those "
                              "shown are all at 0% or all at 100%, which leaves no limits around the regional "
                              "rate): " + "; ".join(result.not_compared) + "."))
     crowded = dict(result.overdispersed)
@@ -109,7 +110,7 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
         verdict = _verdict(position, result.direction(measure))
         lines.append(nocount(f"{unit}, {measure} ({_rate(p, policy)}): {verdict + ': ' if verdict else ''}"
                              f"{CERTAINTY[position]}."))
-    return lines
+    return lines + notes
 
 
 def summary(result: RegionComparison, policy: DisclosurePolicy) -> HTML:
