@@ -230,16 +230,17 @@ def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
     any other variable outside what Python, Jupyter and the locale need (deny by default)."""
     monkeypatch.setenv("REVIEW_KEY_LA01", "key of LA01")
     monkeypatch.setenv("REVIEW_KEY_LA02", "key of LA02")
+    monkeypatch.setenv("LC_LA03", "key of LA03")  # of a kind the allow-list passes: only withholding stops it
     monkeypatch.setenv("OTHER_REGION_KEY_LA09", "key of LA09")  # not named by this region: denied by default
     monkeypatch.setenv("PYTHONIOENCODING", "utf-8")  # what Python needs: inherited
     monkeypatch.setenv("JUPYTER_TOKEN", "key of LA0 hub")  # a Jupyter name, but a secret: never
     probe = ("import json, os\nstarted = open('/proc/self/environ', 'rb').read()\n"
-             "print(json.dumps({'seen': sorted(k for k in os.environ if 'KEY_LA' in k), "
+             "print(json.dumps({'seen': sorted(k for k in os.environ if 'LA0' in k), "
              "'at_start': b'key of LA0' in started, 'python': 'PYTHONIOENCODING' in os.environ, "
              "'token': 'JUPYTER_TOKEN' in os.environ}))")
     nb = _notebook(tmp_path / "w.ipynb", probe)
     first = kernels.process_pool()
-    kernels.withhold_variables(("REVIEW_KEY_LA01", "REVIEW_KEY_LA02"))
+    kernels.withhold_variables(("REVIEW_KEY_LA01", "REVIEW_KEY_LA02", "LC_LA03"))
     try:
         pool, warm = kernels.take_kernel()
         assert pool is not first  # started before the names were given: replaced, template and all

@@ -366,6 +366,10 @@ def test_region_report_shows_no_small_count_in_any_channel(tmp_path):
     assert a_row.count(">c<") == 5  # rate, 95% limits, 99.8% limits, position, neighbours' rate
     b_row = next(r for r in table.split("<tr") if ">B<" in r)
     assert b_row.count(">c<") == 1  # its neighbours' rate: A's alone
+    import re
+
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>.*?</td>", b_row, flags=re.S)]
+    assert cells[1:4] == ["B", "80.0%", "80.0%"]  # B's 40/50; the regional rate without A, 120/150
     assert "7.5%" not in table
     assert "64.7%" not in table
     assert "80.0%" in table  # the regional rate without A; also B's own rate, 40/50
@@ -405,6 +409,7 @@ def test_outliers_say_better_or_worse_by_the_measure_s_direction():
     assert lines[0] == "Cycle 2009-Q4: 1 measure compared across 4 authorities."
     assert lines[1].startswith("audit compliance: X: 2 of 4 authorities lie outside the 99.8% limits "
                                "(A (7.5%, below), C (84.0%, above))")
+    assert "around one regional rate (64.7%) allows" in lines[1]  # 123/190
     assert lines[2].startswith("B, audit compliance: X (80.0%): better than the region: above the 95% limit only")
     flipped = replace(result, directions=(("audit compliance: X", "lower is better"),))
     assert summary_lines(flipped, internal)[2].startswith("B, audit compliance: X (80.0%): worse than the region")

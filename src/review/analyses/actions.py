@@ -294,9 +294,7 @@ def _red_items(actions: list[Action], red: Mapping[str, frozenset[tuple[str, str
         closed = sorted((a for a in mine if not a.is_open), key=lambda a: (a.closed_date or a.due_date, a.action_id))
         shown = opened or tuple(closed[-1:])
         streak = red_streak(red, (framework, item_id), cycle)
-        before = cycle
-        for _ in range(streak):
-            before = previous_cycle(before)
+        before = previous_cycle(cycle, streak)  # the cycle before the red run
         out.append(RedItemActions(framework, item_id, _item_text(framework, item_id), streak, shown,
                                   streak >= 2 and not opened, (framework, item_id) in withheld.get(before, ())))
     return tuple(out)
@@ -386,6 +384,7 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
         history_basis,
         history_record,
         judged_items,
+        recorded_history,
         recorded_thresholds,
         thresholds_for,
     )
@@ -405,12 +404,12 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     if p.framework in names and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
     cycles = [c for c in ctx.evidence.cycles if c <= ctx.cycle]
+    bases = {f: history_basis(ctx.evidence, cycles, green=green, red=r, confidence_level=p.confidence_level,
+                              policy=ctx.policy) for f, (green, r) in thresholds.items()}
+    known = {f: h for f, basis in bases.items() if (h := recorded_history(recorded.get(f), basis)) is not None}
     red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
-                                 policy=ctx.policy, recorded=recorded)  # as the reports show them
-    history = {f: history_record(red, withheld, f, history_basis(ctx.evidence, cycles, green=green, red=r,
-                                                                 confidence_level=p.confidence_level,
-                                                                 policy=ctx.policy))
-               for f, (green, r) in thresholds.items()}
+                                 policy=ctx.policy, known=known)  # as the reports show them
     return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
                            withheld=withheld),
-                   red_history={f: h for f, h in history.items() if h is not None})
+                   red_history={f: history_record(red, withheld, f, basis) for f, basis in bases.items()
+                                if basis is not None})

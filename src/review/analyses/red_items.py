@@ -14,12 +14,14 @@ from review.config.cycles import previous_cycle
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
 
-__all__ = ["JUDGED_FRAMEWORKS", "WITHHELD", "RedItems", "history_basis", "history_record", "judged_items",
-           "recorded_history", "recorded_thresholds", "red_in", "red_items", "red_items_up_to", "thresholds_for",
-           "withheld_in"]
+__all__ = ["JUDGED_FRAMEWORKS", "WITHHELD", "History", "RedItems", "history_basis", "history_record", "judged_items",
+           "recorded_history", "recorded_thresholds", "red_in", "red_items", "red_items_up_to", "thresholds_for"]
 
 RedItems = dict[str, frozenset[tuple[str, str]]]
 """Cycle -> the (framework, item id) pairs judged red that cycle."""
+
+History = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+"""One framework's ``(red, withheld)``: cycle -> its item ids."""
 
 JUDGED_FRAMEWORKS = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance")
 """Frameworks whose results judge source items red, amber or green on this branch."""
@@ -48,14 +50,9 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
     return _judged(result, policy)[0]
 
 
-def withheld_in(result: object, policy: DisclosurePolicy) -> tuple[str, ...]:
-    """The item ids whose band the framework's report withholds under ``policy`` (it rests on a
-    withheld figure), in the source's order; none for the internal audience."""
-    return _judged(result, policy)[1]
-
-
 def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """:func:`red_in` and :func:`withheld_in` from one reading of the report's shown bands."""
+    """:func:`red_in`, and the item ids whose band the report withholds under ``policy`` (it rests
+    on a withheld figure; none for the internal audience), from one reading of the report's shown bands."""
     base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
     red = tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
@@ -88,7 +85,7 @@ def _analysers() -> dict[str, Callable[..., object]]:
 
 
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
-              confidence_level: float, policy: DisclosurePolicy | None = None) -> RedItems:
+              confidence_level: float) -> RedItems:
     """Every framework's red items in each cycle.
 
     Parameters
@@ -99,32 +96,28 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
     thresholds : mapping of str to (float, float)
         Framework -> ``(rag_green, rag_red)``; only these frameworks are judged.
     confidence_level : float
-    policy : DisclosurePolicy, optional
-        Count only what each report may show red under this policy (see :func:`red_in`).
 
     Returns
     -------
     dict
-        Cycle -> frozenset of ``(framework, item_id)``.
+        Cycle -> frozenset of ``(framework, item_id)``: every red judgement, withheld or not (the
+        reports' own view under a policy: :func:`judged_items`).
     """
-    return judged_items(evidence, cycles, thresholds=thresholds, confidence_level=confidence_level,
-                        policy=policy)[0]
+    return judged_items(evidence, cycles, thresholds=thresholds, confidence_level=confidence_level)[0]
 
 
 def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
                  confidence_level: float, policy: DisclosurePolicy | None = None,
-                 recorded: Mapping[str, Any] | None = None) -> tuple[RedItems, RedItems]:
+                 known: Mapping[str, History] | None = None) -> tuple[RedItems, RedItems]:
     """:func:`red_items`, and in the same pass the items whose band each cycle's report withholds
-    (:func:`withheld_in`; none without a policy): where an item's red run meets a withheld band,
+    (none without a policy): where an item's red run meets a withheld band,
     a published page cannot say how long it has been red.
 
     Parameters
     ----------
-    recorded : mapping, optional
-        Framework -> the history its report recorded (:func:`history_record`), as read from the
-        run's results: a framework whose record was judged on the same basis (the same evidence
-        snapshot, cycles, thresholds, confidence level and policy: :func:`history_basis`) is not
-        judged again; the others are.
+    known : mapping, optional
+        Framework -> its ``(red, withheld)`` item ids per cycle, judged already on these very
+        inputs (a report's record, :func:`recorded_history`): that framework is not judged again.
 
     Returns
     -------
@@ -136,8 +129,7 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
     hidden: dict[str, set[tuple[str, str]]] = {c: set() for c in cycles}
     analysers = _analysers()
     for framework, (green, red) in thresholds.items():
-        history = recorded_history((recorded or {}).get(framework), history_basis(
-            evidence, cycles, green=green, red=red, confidence_level=confidence_level, policy=policy))
+        history = (known or {}).get(framework)
         for cycle in cycles:
             if history is not None:
                 red_ids, withheld_ids = history[0][cycle], history[1][cycle]
@@ -163,33 +155,27 @@ def history_basis(evidence: Evidence, cycles: Iterable[str], *, green: float, re
     """
     import dataclasses
 
-    digest = getattr(evidence, "snapshot", None)
-    if digest is None:
+    if evidence.snapshot is None:
         return None
-    return {"snapshot": digest, "cycles": list(cycles), "green": float(green), "red": float(red),
+    return {"snapshot": evidence.snapshot, "cycles": list(cycles), "green": float(green), "red": float(red),
             "confidence_level": float(confidence_level),
             "policy": None if policy is None else dataclasses.asdict(policy)}
 
 
-def history_record(red: RedItems, withheld: RedItems, framework: str, basis: Mapping[str, Any] | None
-                   ) -> dict[str, Any] | None:
+def history_record(red: RedItems, withheld: RedItems, framework: str, basis: Mapping[str, Any]) -> dict[str, Any]:
     """One framework's red and withheld items, cycle by cycle, with their basis (:func:`history_basis`):
-    the record its report keeps so that the run's cycle summary need not judge it again. None
-    without a basis.
+    the record its report keeps so that the run's cycle summary need not judge it again.
 
     >>> red = {"2009-Q1": frozenset({("jar_haringey", "J02"), ("governance", "G1")}), "2009-Q2": frozenset()}
     >>> history_record(red, {}, "jar_haringey", {"snapshot": "ab12"})
     {'basis': {'snapshot': 'ab12'}, 'red': {'2009-Q1': ['J02'], '2009-Q2': []}, 'withheld': {'2009-Q1': [], '2009-Q2': []}}
     """
-    if basis is None:
-        return None
     return {"basis": dict(basis),
             "red": {c: sorted(i for f, i in items if f == framework) for c, items in red.items()},
             "withheld": {c: sorted(i for f, i in withheld.get(c, ()) if f == framework) for c in red}}
 
 
-def recorded_history(record: Mapping[str, Any] | None, basis: Mapping[str, Any] | None
-                     ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None:
+def recorded_history(record: Mapping[str, Any] | None, basis: Mapping[str, Any] | None) -> History | None:
     """A recorded history's ``(red, withheld)`` item ids per cycle, when it was judged on exactly
     ``basis``; else None (judge again).
 

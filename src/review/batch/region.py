@@ -443,7 +443,7 @@ def code_version() -> str:
         still runs the old code), a note that never equals another process's.
     """
     import hashlib
-    from importlib import metadata
+    import json
 
     import review
 
@@ -452,9 +452,7 @@ def code_version() -> str:
     digest = hashlib.sha256(review.IMPORTED.encode("ascii"))
     for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
-    for package in ("papermill", "nbclient", "nbconvert", "ipykernel", "pandas", "numpy", "scipy", "matplotlib"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{package}=={metadata.version(package)}".encode())
+    digest.update(json.dumps(package_versions(), sort_keys=True).encode())
     return digest.hexdigest()
 
 

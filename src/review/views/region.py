@@ -128,9 +128,9 @@ def _positions(result: RegionComparison, policy: DisclosurePolicy) -> pd.DataFra
     rows = []
     for f in result.funnels:
         for p in f.points:
-            c = near.get((f.measure, p.unit))
+            c = near[(f.measure, p.unit)]  # every shown point has its neighbour comparison
             own = suppressed_rate(p.events, p.n, policy)
-            if c is None or not c.neighbours:
+            if not c.neighbours:
                 theirs = "z"
             elif c.withheld:
                 theirs = "c"
@@ -138,11 +138,11 @@ def _positions(result: RegionComparison, policy: DisclosurePolicy) -> pd.DataFra
                 theirs = suppressed_rate(c.neighbour_events, c.neighbour_n, policy) or _percent(
                     c.neighbour_proportion, policy)
             rows.append({
-                "measure": f.measure, "authority": p.unit, "rate": own or _percent(p.proportion, policy),
+                "measure": f.measure, "authority": p.unit, "rate": _rate(p, policy),
                 "regional rate": _percent(f.target, policy),
-                # a suppressed rate's limits would tell its denominator
-                "95% limits": own or f"{_percent(max(p.low95, 0), policy)} to {_percent(min(p.high95, 1), policy)}",
-                "99.8% limits": own or f"{_percent(max(p.low998, 0), policy)} to {_percent(min(p.high998, 1), policy)}",
+                # a suppressed rate's limits would tell its denominator; the limits lie in [0, 1] (binomial_limits)
+                "95% limits": own or f"{_percent(p.low95, policy)} to {_percent(p.high95, policy)}",
+                "99.8% limits": own or f"{_percent(p.low998, policy)} to {_percent(p.high998, policy)}",
                 "position": own or p.position,
                 "neighbours' rate": theirs,
             })
@@ -203,7 +203,7 @@ def funnel_figure(result: RegionComparison, measure: str, policy: DisclosurePoli
     alt = f"Funnel plot of {measure}: regional rate {_percent(f.target, policy)}; {where}."
     if len(alt) > MAX_ALT:
         alt = f"Funnel plot of {measure}; the table below gives each authority's position."[:MAX_ALT]
-    data = pd.DataFrame([{"authority": p.unit, "rate": _percent(p.proportion, policy), "position": p.position}
+    data = pd.DataFrame([{"authority": p.unit, "rate": _rate(p, policy), "position": p.position}
                          for p in shown], columns=["authority", "rate", "position"]).map(nocount)
     direction = result.direction(measure)
     caption = f"{measure} ({direction})" if direction != "context only" else measure
@@ -220,7 +220,7 @@ def _point_record(p, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a Funn
     """One authority on one plot: in a published record its position and its rate as the page prints
     it; the unrounded rate, limits and counts only in the internal record."""
     if policy.suppress:  # the rate as the page prints it: unrounded rates and limits would give n and the count
-        return {"unit": p.unit, "position": p.position, "rate": _percent(p.proportion, policy)}
+        return {"unit": p.unit, "position": p.position, "rate": _rate(p, policy)}
     return {"unit": p.unit, "position": p.position, "proportion": p.proportion, "events": p.events, "n": p.n,
             "low95": p.low95, "high95": p.high95, "low998": p.low998, "high998": p.high998}
 
