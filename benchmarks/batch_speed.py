@@ -12,14 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
-from review.batch.runner import run_cycle
-from review.config.frameworks import FRAMEWORKS, Framework
-from review.config.params import COMMON_PARAMS, load_cycle_params
+# The workbook and nbformat are imported in the functions, not here: the runner's forkserver (and
+# Dask's spawned workers, for benchmarks/region_speed.py) import the script that started them again,
+# and this top level must cost them no more than the `review` command's does.
 
 
 def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
+    import nbformat
+
+    from review.config.params import COMMON_PARAMS
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS + extra))
@@ -30,7 +32,11 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
     nbformat.write(nb, path)
 
 
-def _timed(frameworks: dict[str, Framework], jobs: int, out: Path, kernels: str = "warm") -> float:
+def _timed(frameworks: dict, jobs: int, out: Path, kernels: str = "warm") -> float:
+    from review.batch.runner import run_cycle
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.params import load_cycle_params
+
     saved = dict(FRAMEWORKS)
     FRAMEWORKS.update(frameworks)
     try:
@@ -48,6 +54,8 @@ def _timed(frameworks: dict[str, Framework], jobs: int, out: Path, kernels: str 
 
 
 def main() -> int:
+    from review.config.frameworks import FRAMEWORKS, Framework
+
     work = Path(tempfile.mkdtemp(prefix="review-bench-"))
     try:
         real = dict(FRAMEWORKS)

@@ -50,3 +50,18 @@ def test_notebooks_validate_without_the_slow_iri_parser(root):
             "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_the_benchmark_scripts_import_no_workbook_at_their_top_level(root):
+    """The runner's forkserver and the embedded Dask cluster's spawned workers import the script that
+    started them again (as ``__mp_main__``). The benchmarks' top level must cost them what the
+    `review` command's does: imported there, the workbook and nbformat took every Dask worker of
+    ``make bench`` 4 s of CPU before its first task, a fixed cost users never pay."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, 'benchmarks')\n"
+            "import batch_speed, region_speed\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'review', 'nbformat', 'pandas', 'distributed'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

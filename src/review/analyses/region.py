@@ -53,10 +53,24 @@ class RegionComparison:
     """``(measure, authority)`` left out of a published page's funnel: its rate is suppressed there."""
     not_compared: tuple[str, ...] = ()
     """Measures a published page cannot compare: fewer than two authorities' figures can be shown."""
+    names: tuple[tuple[str, str], ...] = ()
+    """``(authority id, name)`` from the region file: a board knows its authorities by name."""
 
     def direction(self, measure: str) -> str:
         """The measure's better direction (``context only`` if unknown)."""
         return dict(self.directions).get(measure, "context only")
+
+    def label(self, unit: str) -> str:
+        """How a page names an authority: its name with its id, or its id when it has no other name.
+
+        Examples
+        --------
+        >>> r = RegionComparison(cycle="2009-Q4", funnels=(), neighbours=(), names=(("E08000001", "Bolton"),))
+        >>> r.label("E08000001"), r.label("E08000002")
+        ('Bolton (E08000001)', 'E08000002')
+        """
+        name = dict(self.names).get(unit, unit)
+        return unit if name == unit else f"{name} ({unit})"
 
     @property
     def overdispersed(self) -> tuple[tuple[str, str], ...]:
@@ -130,7 +144,7 @@ def _indicator_measure(indicator: str, version: str) -> tuple[str, str]:
     return f"{indicator}: {d.title}", d.direction
 
 
-def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tuple[str, ...]]]:
+def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tuple[str, ...]], dict[str, str]]:
     """Load, validate and pseudonymise every authority's evidence, each with its own key.
 
     In a regional run the evidence comes from the run's snapshots (``REVIEW_REGION_CACHE``, see
@@ -140,7 +154,7 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
     Returns
     -------
     tuple
-        ``(evidence by authority id, neighbours by authority id)``.
+        ``(evidence by authority id, neighbours by authority id, name by authority id)``.
     """
     import os
     from pathlib import Path
@@ -159,7 +173,7 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
             continue
         with key_environment(authority.key):
             evidence[authority.id] = _load(resolve(authority.evidence))
-    return evidence, {a.id: a.neighbours for a in region.authorities}
+    return evidence, {a.id: a.neighbours for a in region.authorities}, {a.id: a.name for a in region.authorities}
 
 
 def compare_region(
@@ -168,6 +182,7 @@ def compare_region(
     *,
     criteria: tuple[str, ...],
     neighbours: Mapping[str, tuple[str, ...]] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> RegionComparison:
     """Place every authority on funnel plots for one cycle.
 
@@ -185,6 +200,8 @@ def compare_region(
         Audit criteria (columns of ``audits.csv``) to compare.
     neighbours : mapping, optional
         Authority id to its statistical neighbours' ids.
+    names : mapping, optional
+        Authority id to its name (the region file's ``name``), for the pages.
 
     Returns
     -------
@@ -219,8 +236,10 @@ def compare_region(
                 unit=p.unit, measure=f.measure, proportion=p.proportion, neighbours=near,
                 neighbour_events=sum(by_authority[n][0] for n in near),
                 neighbour_n=sum(by_authority[n][1] for n in near)))
+    known = names or {}
     return RegionComparison(cycle=cycle, funnels=tuple(funnels), neighbours=tuple(comparisons),
-                            directions=tuple((f.measure, directions.get(f.measure, "context only")) for f in funnels))
+                            directions=tuple((f.measure, directions.get(f.measure, "context only")) for f in funnels),
+                            names=tuple((u, known[u]) for u in evidence if u in known))
 
 
 def _comparable(measure: str, counts: Mapping[str, tuple[int, int]]) -> FunnelResult | None:

@@ -241,15 +241,31 @@ def run_notebook_task(task: Any, key: KeySource, snapshot: bytes, *_after: Any,
         shutil.rmtree(cache_dir, ignore_errors=True)
 
 
+EMBEDDED_CLUSTER_CONFIG = {
+    # The statistical profiler samples each worker's thread every 10 ms for the dashboard's profile
+    # page, which the embedded cluster does not serve.
+    "distributed.worker.profile.enabled": False,
+    # Event-loop health checks every 20 ms, and memory checks every 100 ms, in every process.
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+"""Dask settings of the embedded cluster: its own bookkeeping, at the defaults, kept 0.12-0.14 of
+a core busy on a 2-core machine with two idle workers, and 0.02-0.04 with these. A worker pool as
+large as the machine's cores shares them with that bookkeeping, the scheduler and the submitting
+process (docs/region.md gives the same settings for an existing cluster's workers)."""
+
+
 def _client(scheduler: str | None, workers: int | None):
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
-                           processes=True, resources={KERNEL_RESOURCE: 1}, dashboard_address=None,
-                           # no dashboard; its health endpoints on a free port, not a fixed 8787
-                           scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"})
+    with dask.config.set(EMBEDDED_CLUSTER_CONFIG):  # read as the scheduler, nannies and workers start
+        cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
+                               processes=True, resources={KERNEL_RESOURCE: 1}, dashboard_address=None,
+                               # no dashboard; its health endpoints on a free port, not a fixed 8787
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"})
     return Client(cluster), cluster
 
 

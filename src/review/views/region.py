@@ -83,7 +83,8 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
     if by_measure:
         notes.append(nocount("Withheld because of small numbers (c), and left out of that measure's regional rate, "
                              "limits and neighbours' rates: "
-                             + "; ".join(f"{', '.join(units)} on {m}" for m, units in by_measure.items()) + "."))
+                             + "; ".join(f"{', '.join(map(result.label, units))} on {m}"
+                                         for m, units in by_measure.items()) + "."))
     if result.not_compared:
         notes.append(nocount("Not compared here (fewer than two authorities' figures can be shown, or those "
                              "shown are all at 0% or all at 100%, which leaves no limits around the regional "
@@ -94,13 +95,14 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
         if f.measure not in crowded:
             continue
         outside = [p for p in f.points if p.position.endswith("alarm")]
-        listed = ", ".join(f"{p.unit} ({_rate(p, policy)}, {'above' if p.position.startswith('high') else 'below'})"
+        listed = "; ".join(f"{result.label(p.unit)}, {_rate(p, policy)}, "
+                           f"{'above' if p.position.startswith('high') else 'below'}"
                            for p in outside)
         lines.append(nocount(
-            f"{f.measure}: {len(outside)} of {len(f.points)} authorities lie outside the 99.8% limits ({listed}). "
+            f"{f.measure}: {len(outside)} of {len(f.points)} authorities lie outside the 99.8% limits: {listed}. "
             f"They differ more than chance around one regional rate ({_percent(f.target, policy)}) allows "
             "(overdispersion: Spiegelhalter 2005), so that rate is a poor benchmark here; the authority furthest "
-            f"from it is {crowded[f.measure]}. Compare them with each other and with their neighbours."))
+            f"from it is {result.label(crowded[f.measure])}. Compare them with each other and with their neighbours."))
     if not result.outliers:
         lines.append(nocount("No authority lies outside the 95% funnel limits on any measure."))
     for measure, unit, position in result.outliers:
@@ -108,7 +110,7 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
             continue
         p = points[(measure, unit)]
         verdict = _verdict(position, result.direction(measure))
-        lines.append(nocount(f"{unit}, {measure} ({_rate(p, policy)}): {verdict + ': ' if verdict else ''}"
+        lines.append(nocount(f"{result.label(unit)}, {measure} ({_rate(p, policy)}): {verdict + ': ' if verdict else ''}"
                              f"{CERTAINTY[position]}."))
     return lines + notes
 
@@ -138,7 +140,7 @@ def _positions(result: RegionComparison, policy: DisclosurePolicy) -> pd.DataFra
                 theirs = suppressed_rate(c.neighbour_events, c.neighbour_n, policy) or _percent(
                     c.neighbour_proportion, policy)
             rows.append({
-                "measure": f.measure, "authority": p.unit, "rate": _rate(p, policy),
+                "measure": f.measure, "authority": result.label(p.unit), "rate": _rate(p, policy),
                 "regional rate": _percent(f.target, policy),
                 # a suppressed rate's limits would tell its denominator; the limits lie in [0, 1] (binomial_limits)
                 "95% limits": own or f"{_percent(p.low95, policy)} to {_percent(p.high95, policy)}",
@@ -148,7 +150,7 @@ def _positions(result: RegionComparison, policy: DisclosurePolicy) -> pd.DataFra
             })
     for measure, unit in result.withheld:
         regional = _percent(targets[measure], policy) if measure in targets else "c"
-        rows.append({"measure": measure, "authority": unit, "rate": "c", "regional rate": regional,
+        rows.append({"measure": measure, "authority": result.label(unit), "rate": "c", "regional rate": regional,
                      "95% limits": "c", "99.8% limits": "c", "position": "c", "neighbours' rate": "c"})
     return pd.DataFrame(rows, columns=list(_POSITION_COLUMNS))
 
@@ -195,15 +197,15 @@ def funnel_figure(result: RegionComparison, measure: str, policy: DisclosurePoli
     ax.set_ylim(bottom=max(0.0, ax.get_ylim()[0]), top=min(1.0, ax.get_ylim()[1]))
     ax.tick_params(labelsize=9)
     ax.legend(fontsize=9)
-    alarms = [p.unit for p in shown if p.position.endswith("alarm")]
-    alerts = [p.unit for p in shown if p.position.endswith("alert")]
+    alarms = [result.label(p.unit) for p in shown if p.position.endswith("alarm")]
+    alerts = [result.label(p.unit) for p in shown if p.position.endswith("alert")]
     parts = [f"outside the 99.8% limits: {', '.join(alarms)}" if alarms else "",
              f"outside the 95% limits only: {', '.join(alerts)}" if alerts else ""]
     where = "; ".join(x for x in parts if x) or "every authority shown lies within the 95% limits"
     alt = f"Funnel plot of {measure}: regional rate {_percent(f.target, policy)}; {where}."
     if len(alt) > MAX_ALT:
         alt = f"Funnel plot of {measure}; the table below gives each authority's position."[:MAX_ALT]
-    data = pd.DataFrame([{"authority": p.unit, "rate": _rate(p, policy), "position": p.position}
+    data = pd.DataFrame([{"authority": result.label(p.unit), "rate": _rate(p, policy), "position": p.position}
                          for p in shown], columns=["authority", "rate", "position"]).map(nocount)
     direction = result.direction(measure)
     caption = f"{measure} ({direction})" if direction != "context only" else measure
@@ -258,13 +260,14 @@ def record(result: RegionComparison, policy: DisclosurePolicy) -> object:
         "overdispersed": [{"measure": m, "furthest": u} for m, u in result.overdispersed],
         "withheld": [{"measure": m, "unit": u} for m, u in result.withheld],
         "not_compared": list(result.not_compared),
+        "names": dict(result.names),
     }
     crowded = dict(result.overdispersed)
     points = {(f.measure, p.unit): p for f in result.funnels for p in f.points}
 
     def named(m: str, u: str, pos: str) -> str:
         verdict = _verdict(pos, result.direction(m)).replace(" than the region", "")
-        return f"{u} ({m}{', ' + verdict if verdict else ''})"
+        return f"{result.label(u)} on {m}{', ' + verdict if verdict else ''}"
 
     alarms = [named(m, u, pos) for m, u, pos in result.outliers if pos.endswith("alarm") and m not in crowded]
     alerts = [named(m, u, pos) for m, u, pos in result.outliers if pos.endswith("alert")]
