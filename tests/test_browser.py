@@ -99,11 +99,15 @@ def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
                              A4_CONTENT_WIDTH_PX)
         if over:
             problems.append(f"wider than A4 when printed: {over}")
-        broken = page.evaluate("""() => Array.from(document.querySelectorAll('td.num')).filter(td => {
-            if (/\\s/.test(td.textContent.trim())) return false;  // "66.1% to 82.0%" may wrap at its spaces
-            const range = document.createRange(); range.selectNodeContents(td);
-            return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1;
-        }).map(td => td.textContent.trim()).slice(0, 3)""")
+        broken = page.evaluate("""() => Array.from(document.querySelectorAll('td.num')).flatMap(td => {
+            const text = td.firstChild;  // a figure's cell holds its text only
+            if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+            return Array.from(text.data.matchAll(/\\S+/g)).filter(m => {  // "66.1% to 82.0%" may wrap at its spaces
+                const range = document.createRange();
+                range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
+                return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1;
+            }).map(m => m[0]);
+        }).slice(0, 3)""")
         if broken:
             problems.append(f"a figure broken across lines when printed: {broken}")
         pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)

@@ -258,29 +258,35 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
             log.close()
 
 
+@pytest.mark.slow
 def test_the_embedded_cluster_runs_without_the_dashboard_s_bookkeeping():
     """The embedded cluster serves no dashboard, so its workers run without the statistical profiler
-    (a stack sample every 10 ms) and check their event loop every 500 ms, not 20 ms: at the defaults
-    two idle workers kept 0.12-0.14 of a 2-core machine busy, with these 0.02-0.04."""
+    (a stack sample every 10 ms), check their event loop every 500 ms, not 20 ms, and their memory
+    every second, not 100 ms: at the defaults two idle workers kept 0.12-0.14 of a 2-core machine busy,
+    with these 0.02-0.04. A worker the nanny starts again (one lost mid-run) has the same settings."""
     import dask
 
     from review.batch.region import _client
 
     def seen(dask_worker):
-        return sorted(dask_worker.periodic_callbacks), dask_worker._tick_interval
+        return (sorted(dask_worker.periodic_callbacks), dask_worker._tick_interval,
+                dask_worker.memory_manager.memory_monitor_interval)
 
     client, cluster = _client(None, 1)
     try:
-        (callbacks, tick), = client.run(seen).values()
+        (first, ) = client.run(seen).values()
         scheduler_tick = cluster.scheduler._tick_interval
+        client.restart()  # every worker started again by its nanny
+        (again, ) = client.run(seen).values()
     finally:
         client.close()
         cluster.close()
-    assert "heartbeat" in callbacks  # the worker's callbacks were read ...
-    assert not {"profile", "profile-cycle"} & set(callbacks)  # ... and the profiler's are not among them
-    assert tick == scheduler_tick == 0.5  # seconds
+    for callbacks, tick, memory in (first, again):
+        assert "heartbeat" in callbacks  # the worker's callbacks were read ...
+        assert not {"profile", "profile-cycle"} & set(callbacks)  # ... and the profiler's are not among them
+        assert (tick, memory) == (0.5, 1.0)  # seconds
+    assert scheduler_tick == 0.5
     assert dask.config.get("distributed.worker.profile.enabled")  # the settings end with the cluster's start
-
 
 def test_workers_running_other_code_are_refused(monkeypatch):
     """A worker started before the code changed (a git pull under a running cluster) or from another
@@ -506,31 +512,48 @@ def test_the_comparison_s_index_headlines_name_who_is_outside_and_which_way():
 
 
 def test_the_comparison_names_each_authority_as_the_region_file_does(tmp_path):
-    """A board knows its authorities by name: every sentence, table and headline gives the region
-    file's name with the id ("Area 1 (A)"); the plot's points keep the short id. The names hold
-    digits from 1 to 5, which are not counts: the published page passes the check. Hand-built
-    region: A (3 of 40) is withheld on the published page; internally A and C lie outside the 99.8%
-    limits and B outside the 95% limits only (as in the index headlines test)."""
+    """A board knows its authorities by name: every sentence, table, text alternative and headline
+    gives the region file's name with the id ("Area 5 (E)"); the plot's points keep the short id.
+    The names hold digits from 1 to 5, which are not counts: the published page passes the check.
+
+    Internal audience, the hand-built region (A 3/40, B 40/50, C 42/50, D 38/50): A and C outside
+    the 99.8% limits, B outside the 95% limits only (as in the index headlines test). Published,
+    A 3/40, B 40/50, C 36/50, D 38/50, E 10/50: A (a count of 3) is withheld; the regional rate
+    without it is (40 + 36 + 38 + 10) / 200 = 62.0%. E at 20.0% lies far below its 99.8% limit (the
+    0.1% point of a binomial of 50 at 62%: 20 of 50, 40%), the only one outside it (B at 80% is
+    inside 41 of 50, 82%): very likely worse, and no overdispersion."""
     from dataclasses import replace
 
-    from review.analyses.region import for_audience
+    from review.analyses.region import compare_region_counts, for_audience
     from review.protection.disclosure import DisclosurePolicy
     from review.protection.report_check import check_file
     from review.views.region import funnel_figure, positions_table, record, summary, summary_lines
 
-    named = replace(_hand_built_region(), names=(("A", "Area 1"), ("B", "Area 2"), ("C", "Area 3"), ("D", "Area 4")))
+    names = tuple((u, f"Area {i}") for i, u in enumerate("ABCDE", start=1))
     internal = DisclosurePolicy(audience="internal")
+    named = replace(_hand_built_region(), names=names[:4])
     assert record(named, internal).payload["headlines"][0].endswith("furthest Area 1 (A) on audit compliance: X, worse.")
     assert any(line.startswith("Area 2 (B), audit compliance: X (80.0%): better than the region")
                for line in summary_lines(named, internal))
     assert record(named, internal).payload["figures"]["names"] == {"A": "Area 1", "B": "Area 2", "C": "Area 3",
                                                                    "D": "Area 4"}
+    measure = "audit compliance: X"
+    five = compare_region_counts({"A": (3, 40), "B": (40, 50), "C": (36, 50), "D": (38, 50), "E": (10, 50)},
+                                 measure=measure)
     policy = DisclosurePolicy()
-    shown = for_audience(named, policy)
+    shown = for_audience(replace(five, cycle="2009-Q4", names=names, directions=((measure, "higher is better"),)),
+                         policy)
+    assert shown.funnels[0].target == 124 / 200
     lines = summary_lines(shown, policy)
-    assert any("Area 1 (A) on audit compliance: X" in line for line in lines if line.startswith("Withheld"))
-    parts = (summary(shown, policy), positions_table(shown, policy), funnel_figure(shown, "audit compliance: X", policy))
-    assert all(f">Area {i} ({u})</td>" in parts[1].data for i, u in ((1, "A"), (2, "B"), (3, "C"), (4, "D")))
-    assert "Area 2 (B)" in parts[2].data  # the chart's data table
+    assert "Withheld because of small numbers (c), and left out of that measure's regional rate, limits and " \
+           "neighbours' rates: Area 1 (A) on audit compliance: X." in lines
+    assert any(line.startswith("Area 5 (E), audit compliance: X (20.0%): worse than the region: below the 99.8% "
+                               "limit") for line in lines)
+    assert "Very likely a real difference (outside the 99.8% limits): Area 5 (E) on audit compliance: X, worse." \
+        in record(shown, policy).payload["headlines"]
+    parts = (summary(shown, policy), positions_table(shown, policy), funnel_figure(shown, measure, policy))
+    assert all(f">Area {i} ({u})</td>" in parts[1].data for i, u in enumerate("ABCDE", start=1))
+    assert "outside the 99.8% limits: Area 5 (E)" in parts[2].data  # the chart's text alternative ...
+    assert ">Area 5 (E)</td>" in parts[2].data  # ... and its data table
     page = _published_page(parts, tmp_path)
     assert check_file(page) == []

@@ -65,7 +65,7 @@ def running_texts(review_meta: dict[str, Any]) -> dict[str, str]:
 
 
 _CELL = re.compile(r"<td(?P<attrs>[^>]*)>(?P<body>[^<]*)</td>")
-_NUMERIC = re.compile(r"^\s*(?:[−\-+]?£?[0-9][0-9,]*(?:\.[0-9]+)?%?|[czk:x]|[−\-+]?[0-9.]+ to [−\-+]?[0-9.]+%?)\s*$")
+_NUMERIC = re.compile(r"^\s*(?:[−\-+]?£?[0-9][0-9,]*(?:\.[0-9]+)?%?|[czk:x]|[−\-+]?[0-9.]+%? to [−\-+]?[0-9.]+%?)\s*$")
 
 
 def align_numbers(body: str) -> str:
@@ -75,6 +75,8 @@ def align_numbers(body: str) -> str:
     --------
     >>> align_numbers('<td class="data">12.5%</td><td>Team A</td>')
     '<td class="data num">12.5%</td><td>Team A</td>'
+    >>> align_numbers('<td>66.1% to 82.0%</td>')
+    '<td class="num">66.1% to 82.0%</td>'
     """
 
     def mark(m: re.Match[str]) -> str:

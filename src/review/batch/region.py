@@ -22,6 +22,7 @@ authority's raw references and key.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import shutil
 import time
@@ -261,11 +262,15 @@ def _client(scheduler: str | None, workers: int | None):
 
     if scheduler:
         return Client(scheduler), None
-    with dask.config.set(EMBEDDED_CLUSTER_CONFIG):  # read as the scheduler, nannies and workers start
+    with dask.config.set(EMBEDDED_CLUSTER_CONFIG):  # read as the scheduler and nannies start
         cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
                                processes=True, resources={KERNEL_RESOURCE: 1}, dashboard_address=None,
                                # no dashboard; its health endpoints on a free port, not a fixed 8787
-                               scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"})
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+                               # each nanny's own copy for the workers it starts, a lost worker's
+                               # replacement too (its default copy shares the nested settings that
+                               # leaving this block puts back)
+                               config=copy.deepcopy(dask.config.config))
     return Client(cluster), cluster
 
 
