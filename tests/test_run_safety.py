@@ -222,9 +222,9 @@ def _kernels(pids: set[int]) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"])
 def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
-    """Four cycles: the signal lands while the first one runs (its kernels are up), never at the
-    end of a run whose clean-up no signal may cut short (a one-cycle run of 7 s on a loaded machine
-    had already published when the test saw its kernels, and ended with exit 0)."""
+    """Four cycles, and the signal sent once the first one's kernels are up: the run stops there.
+    A signal that lands in a cycle's clean-up (which nothing may cut short) is held until the
+    clean-up ends, then stops the run: it was ignored, and the run went on to publish every cycle."""
     log = (tmp_path / "stderr.txt").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q1..2009-Q4", "--quiet",
                              "--jobs", "2", "--output-root", str(tmp_path / "out")], stdout=subprocess.DEVNULL,
@@ -249,7 +249,32 @@ def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
     if how != signal.SIGKILL:
         assert not any(c.exists() for c in cache), "the evidence cache was left on disk"
         assert proc.returncode == 130
-    assert not list((tmp_path / "out").glob("2009-Q*"))  # no cycle published
+        assert not list((tmp_path / "out").glob(".*staging*"))
+    assert not (tmp_path / "out" / "2009-Q4").exists()  # the run stopped before its last cycle
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_clean_up_waits_for_it_then_stops_the_run(tmp_path, monkeypatch, how):
+    """Ctrl-C (or SIGTERM, which the command line turns into the same interrupt) arriving while a
+    cycle's clean-up stops its kernels: the staging folder and the evidence cache are still removed,
+    and then the interrupt is raised, so a run of several cycles stops instead of going on."""
+    from review.batch import runner
+    from review.cli import _terminate_as_interrupt
+
+    staging, cache = tmp_path / ".2009-Q1.staging-1", tmp_path / "cache"
+    for folder in (staging, cache):
+        folder.mkdir()
+        (folder / "file").write_text("x")
+    monkeypatch.setattr(runner, "_kill_live_kernels", lambda: os.kill(os.getpid(), how))
+    previous = _terminate_as_interrupt()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            runner._clean_up(staging, cache)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert not staging.exists()
+    assert not cache.exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are back
 
 
 def test_a_demo_folder_that_cannot_be_written_exits_2(capsys):

@@ -506,10 +506,14 @@ def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifi
 
 
 def _clean_up(staging: Path, cache_dir: Path) -> None:
-    """Remove the staging folder and the evidence cache; a second Ctrl-C or SIGTERM cannot cut it short."""
+    """Remove the staging folder and the evidence cache. A Ctrl-C or SIGTERM that comes meanwhile
+    cannot cut the clean-up short: it is held, and acted on once the clean-up is done (ignored, it
+    was lost, and a run of several cycles went on to the next one)."""
+    held: list[int] = []
     handlers = {}
     if threading.current_thread() is threading.main_thread():
-        handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+        handlers = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum))
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         _kill_live_kernels()
         shutil.rmtree(staging, ignore_errors=True)
@@ -517,6 +521,8 @@ def _clean_up(staging: Path, cache_dir: Path) -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+    if held:
+        signal.raise_signal(held[0])  # the handler the run had: KeyboardInterrupt for the command line
 
 
 def _public_params(values: dict[str, Any]) -> dict[str, Any]:
