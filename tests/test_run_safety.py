@@ -226,9 +226,15 @@ def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
     A signal that lands in a cycle's clean-up (which nothing may cut short) is held until the
     clean-up ends, then stops the run: it was ignored, and the run went on to publish every cycle."""
     log = (tmp_path / "stderr.txt").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q1..2009-Q4", "--quiet",
-                             "--jobs", "2", "--output-root", str(tmp_path / "out")], stdout=subprocess.DEVNULL,
-                            stderr=log)
+    # As from a terminal: under a shell without job control (a background job, `make test &`) this
+    # process ignores SIGINT, as POSIX asks, and so would the run it starts.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q1..2009-Q4", "--quiet",
+                                 "--jobs", "2", "--output-root", str(tmp_path / "out")], stdout=subprocess.DEVNULL,
+                                stderr=log)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     seen: set[int] = set()
     deadline = time.time() + 120
     while time.time() < deadline and _kernels(seen) < 2:
@@ -266,15 +272,18 @@ def test_a_signal_during_the_clean_up_waits_for_it_then_stops_the_run(tmp_path, 
         folder.mkdir()
         (folder / "file").write_text("x")
     monkeypatch.setattr(runner, "_kill_live_kernels", lambda: os.kill(os.getpid(), how))
-    previous = _terminate_as_interrupt()
+    # The command line's handlers (this process may ignore SIGINT: started by a shell without job control)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_term = _terminate_as_interrupt()
     try:
         with pytest.raises(KeyboardInterrupt):
             runner._clean_up(staging, cache)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are back
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
+        signal.signal(signal.SIGTERM, previous_term)
     assert not staging.exists()
     assert not cache.exists()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are back
 
 
 def test_a_demo_folder_that_cannot_be_written_exits_2(capsys):
