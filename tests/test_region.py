@@ -557,3 +557,24 @@ def test_the_comparison_names_each_authority_as_the_region_file_does(tmp_path):
     assert ">Area 5 (E)</td>" in parts[2].data  # ... and its data table
     page = _published_page(parts, tmp_path)
     assert check_file(page) == []
+
+
+def test_the_positions_table_gives_each_authority_its_own_limits_in_their_columns():
+    """B's row of the hand-built region, internal audience: rate 40/50 = 80.0%; regional rate
+    123/190 = 64.7%; B's neighbour A at 3/40 = 7.5%. Its limits (exact binomial, Spiegelhalter 2005)
+    lie near the normal approximation 64.7% +/- z sqrt(0.647 x 0.353 / 50) = 64.7% +/- z x 6.76%:
+    95% (z = 1.96) 51.5% to 78.0%, 99.8% (z = 3.09) 43.8% to 85.6%; the exact limits differ from these
+    by under 2.5 points at n = 50. B lies above the 95% limit and below the 99.8% one: a high alert."""
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.region import positions_table
+
+    html = positions_table(_hand_built_region(), DisclosurePolicy(audience="internal")).data
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if re.search(r">B</td>", r))
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[1:4] == ["B", "80.0%", "64.7%"]
+    assert cells[6:] == ["high alert", "7.5%"]
+    limits = [[float(x) for x in re.findall(r"[0-9.]+", c)] for c in cells[4:6]]
+    for (low, high), (approx_low, approx_high) in zip(limits, [(51.5, 78.0), (43.8, 85.6)], strict=True):
+        assert abs(low - approx_low) < 2.5
+        assert abs(high - approx_high) < 2.5
+    assert limits[1][0] < limits[0][0] < 64.7 < limits[0][1] < 80.0 < limits[1][1]

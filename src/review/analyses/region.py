@@ -81,8 +81,7 @@ class RegionComparison:
         ``|p - p0| / sqrt(p0 (1 - p0) / n)`` from it."""
         out = []
         for f in self.funnels:
-            alarms = [p for p in f.points if p.position.endswith("alarm")]
-            if len(alarms) >= 2 and 2 * len(alarms) >= len(f.points):
+            if len(f.alarms) >= 2 and 2 * len(f.alarms) >= len(f.points):
                 spread = (f.target * (1 - f.target)) ** 0.5
                 furthest = max(f.points, key=lambda p: abs(p.proportion - f.target) * p.n ** 0.5 / spread)
                 out.append((f.measure, furthest.unit))

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from review.batch.results import write_results
 from review.config.frameworks import FRAMEWORKS
 
 __all__ = ["write_index", "write_manifest"]
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` (sorted keys, UTF-8, trailing newline)."""
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write ``manifest.json`` as the run writes its results (:func:`review.batch.results.write_results`:
+    sorted keys, UTF-8, trailing newline)."""
+    write_results(path, manifest)
 
 
 def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],

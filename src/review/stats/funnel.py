@@ -174,6 +174,11 @@ class FunnelResult:
         """Authorities outside the 95% limits."""
         return tuple(p for p in self.points if p.position != "within")
 
+    @property
+    def alarms(self) -> tuple[FunnelPoint, ...]:
+        """Authorities outside the 99.8% limits."""
+        return tuple(p for p in self.points if p.position.endswith("alarm"))
+
 
 def _position(x: float, lo95: float, hi95: float, lo998: float, hi998: float) -> str:
     if x > hi998:
@@ -213,6 +218,8 @@ def funnel(
     >>> r = funnel("compliance", ["A", "B", "C"], [50, 45, 90], [100, 100, 100])
     >>> round(r.target, 4), [p.position for p in r.points]
     (0.6167, ['low alert', 'low alarm', 'high alarm'])
+    >>> [p.unit for p in r.alarms], [p.unit for p in r.outliers]
+    (['B', 'C'], ['A', 'B', 'C'])
     """
     ev = np.asarray(events, dtype=int)
     den = np.asarray(n, dtype=int)

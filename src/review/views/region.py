@@ -94,12 +94,11 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
     for f in result.funnels:
         if f.measure not in crowded:
             continue
-        outside = [p for p in f.points if p.position.endswith("alarm")]
         listed = "; ".join(f"{result.label(p.unit)}, {_rate(p, policy)}, "
                            f"{'above' if p.position.startswith('high') else 'below'}"
-                           for p in outside)
+                           for p in f.alarms)
         lines.append(nocount(
-            f"{f.measure}: {len(outside)} of {len(f.points)} authorities lie outside the 99.8% limits: {listed}. "
+            f"{f.measure}: {len(f.alarms)} of {len(f.points)} authorities lie outside the 99.8% limits: {listed}. "
             f"They differ more than chance around one regional rate ({_percent(f.target, policy)}) allows "
             "(overdispersion: Spiegelhalter 2005), so that rate is a poor benchmark here; the authority furthest "
             f"from it is {result.label(crowded[f.measure])}. Compare them with each other and with their neighbours."))
@@ -274,9 +273,8 @@ def record(result: RegionComparison, policy: DisclosurePolicy) -> object:
     headlines = []
     for m, furthest in crowded.items():
         f = next(x for x in result.funnels if x.measure == m)
-        outside = sum(p.position.endswith("alarm") for p in f.points)
         headlines.append(nocount(
-            f"{m}: {outside} of {len(f.points)} authorities outside the 99.8% limits, so the regional rate is a "
+            f"{m}: {len(f.alarms)} of {len(f.points)} authorities outside the 99.8% limits, so the regional rate is a "
             f"poor benchmark; furthest {named(m, furthest, points[(m, furthest)].position)}."))
     headlines += [
         nocount("Very likely a real difference (outside the 99.8% limits): " + "; ".join(alarms) + "."
