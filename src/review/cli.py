@@ -264,6 +264,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from review.config.params import load_cycle_params
     from review.config.paths import resolve
     from review.data import load_evidence
+    from review.data.evidence_map import coverage_lines
 
     problems = 0
     for path in args.paths:
@@ -273,6 +274,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 audits = evidence.tables.get("audits")
                 n = 0 if audits is None else len(audits)
                 print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)})")
+                print("Evidence map (each framework item and the evidence that tests it):")
+                print("\n".join(coverage_lines(evidence.map)))
             else:
                 params = load_cycle_params(path)
                 print(f"{path}: valid (cycle {params.cycle})")

@@ -39,6 +39,7 @@ __all__ = [
     "band_of",
     "classify_change",
     "NOT_PEOPLE_UNITS",
+    "SELF_ASSESSED",
     "action_sentence",
     "judge_rate",
     "rag_counts",
@@ -55,12 +56,16 @@ BAND_LABELS = {
     "amber": "amber (watch: between the workbook's thresholds)",
     "green": "green (at or above the workbook's green threshold)",
     "grey": "no judgement (no independent evidence)",
+    "self-assessed": "self-assessed, not evidenced (no independent evidence; never counted as red, amber or green)",
 }
 """How a band is named in reports: the workbook's thresholds, never an Ofsted grade."""
 
 SELF = "self-assessment"
+SELF_ASSESSED = "self-assessed"
+"""The state of an item that only its own managers or agencies rated: shown apart, never a band."""
 
-NOT_PEOPLE_UNITS = frozenset({"agencies", "agency ratings", "returns", "challenges", "areas", "cycles"})
+NOT_PEOPLE_UNITS = frozenset({"agencies", "agency ratings", "returns", "challenges", "areas", "cycles", "reports",
+                              "actions"})
 """Units of an evidence line that count no person and no case: agencies, organisations' ratings,
 returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles. Every
 other unit (files, children, audits, staff, people's ratings, one not listed here) counts people
@@ -90,7 +95,12 @@ class RateJudgement:
         Every band the interval reaches, worst first.
     audits_needed : int or None
         More audits that, at the current rate, would narrow the interval enough to settle the
-        band; None when firm, or when the level sits on a threshold (no sample settles it).
+        band; None when firm, or when the level sits on a threshold (no sample settles it), or
+        when settling it would need more files than the cycle's frame holds.
+    beyond_frame : bool
+        Settling the band would need more audits than the quarter's frame could give (the
+        finite population correction applied): the rate sits on the threshold and more audits
+        will not settle it soon.
     """
 
     result: ProportionResult
@@ -98,6 +108,7 @@ class RateJudgement:
     firm: bool
     possible: tuple[str, ...]
     audits_needed: int | None
+    beyond_frame: bool = False
 
 
 def judge_rate(k: int, n: int, *, green: float, red: float, confidence_level: float,
@@ -125,15 +136,21 @@ def judge_rate(k: int, n: int, *, green: float, red: float, confidence_level: fl
     if "red" in possible and "green" in possible:
         possible = BANDS
     firm = possible == (band,)
-    needed = None
+    needed, beyond = None, False
     if not firm:
         crossed = [t for t in (red, green) if ci.low < t <= ci.high]
         distance = min(abs(p - t) for t in crossed) if crossed else 0.0
+        frame = population if population and population >= n else None
         if distance > 0 and 0 < p < 1:
             total = sample_size(margin=distance, confidence_level=confidence_level, expected_proportion=p,
-                                population=population if population and population >= n else None)
-            needed = max(total - n, 1)
-    return RateJudgement(result, band, firm, possible, needed)
+                                population=frame)
+            if frame is not None and total >= frame:
+                beyond = True  # only a census of the frame would settle it
+            else:
+                needed = max(total - n, 1)
+        elif frame is not None:
+            beyond = True
+    return RateJudgement(result, band, firm, possible, needed, beyond)
 
 
 @dataclass(frozen=True)
@@ -257,10 +274,13 @@ class Rates:
         self.level, self.green, self.red = confidence_level, green, red
 
     def line(self, kind: str, source: str, now: tuple[int, int], before: tuple[int, int] | None, unit: str,
-             *, census: bool = False, note: str = "", forced_band: str = "") -> EvidenceLine:
+             *, census: bool = False, note: str = "", forced_band: str = "",
+             population: int | None = None) -> EvidenceLine:
+        """One line: ``now`` and ``before`` are (k, n); ``population`` is the frame the sample was drawn
+        from (the finite population correction, and the cap on audits needed)."""
         k, n = now
         judgement = judge_rate(k, n, green=self.green, red=self.red, confidence_level=self.level,
-                               population=n if census else None) if n else None
+                               population=n if census else population) if n else None
         change = classify_change(k, n, before[0] if before else None, before[1] if before else None,
                                  confidence_level=self.level) if not census else Change("no comparison", None)
         return EvidenceLine(kind, source, k, n, unit, judgement, change, note, forced_band)
@@ -273,7 +293,8 @@ class ItemJudgement:
     Attributes
     ----------
     band : str
-        ``red``, ``amber``, ``green`` or ``grey`` (no evidence at all).
+        ``red``, ``amber``, ``green``, ``self-assessed`` (rated by its own managers or agencies only:
+        not evidenced, never counted as a band) or ``grey`` (no evidence at all).
     firm : bool
         No independent line's interval reaches a worse band than ``band``.
     basis : str
@@ -331,7 +352,7 @@ class Disagreement:
 
 
 def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
-    """Combine an item's evidence: worst band of the independent lines; self-assessment capped at amber.
+    """Combine an item's evidence: worst band of the independent lines; self-assessment alone is no band.
 
     Examples
     --------
@@ -347,6 +368,11 @@ def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
     >>> j = triangulate([audit, rated])
     >>> j.band, j.basis, len(j.disagreements)
     ('red', 'independent evidence', 1)
+
+    The managers' ratings alone: self-assessed, not evidenced (never green, amber or red).
+
+    >>> triangulate([rated]).band
+    'self-assessed'
     """
     independent = [ln for ln in lines if ln.kind != SELF and ln.band != "grey"]
     own = [ln for ln in lines if ln.kind == SELF and ln.band != "grey"]
@@ -361,8 +387,7 @@ def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
             for ln in independent if ln.band == band)
         basis = "independent evidence"
     elif own:
-        band = min([*(ln.band for ln in own), "amber"], key=order.__getitem__)
-        firm, basis = False, "self-assessment only"
+        return ItemJudgement(SELF_ASSESSED, False, "self-assessment only", (), None)
     else:
         return ItemJudgement("grey", False, "no evidence", (), None)
     needed = None if firm else _audits_to_settle(independent, band, order)
@@ -438,7 +463,9 @@ def rag_sentence(counts: dict[str, int], *, withheld: int = 0) -> str:
     '2 red, 1 amber, 0 green, 1 without evidence, 2 withheld (small numbers)'
     """
     grey = counts.get("grey", 0) - withheld
+    own = counts.get(SELF_ASSESSED, 0)
     return (f"{counts['red']} red, {counts['amber']} amber, {counts['green']} green"
+            + (f", {own} self-assessed, not evidenced" if own else "")
             + (f", {grey} without evidence" if grey else "")
             + (f", {withheld} withheld (small numbers)" if withheld else ""))
 
@@ -449,9 +476,9 @@ def action_sentence(item_id: str, judgement: ItemJudgement) -> str:
 
 
 def rag_counts(bands: Sequence[str]) -> dict[str, int]:
-    """Counts of red, amber, green and grey judgements (every key present).
+    """Counts of red, amber, green, grey and self-assessed items (every key present).
 
-    >>> rag_counts(["red", "green", "red"])
-    {'red': 2, 'amber': 0, 'green': 1, 'grey': 0}
+    >>> rag_counts(["red", "green", "red", "self-assessed"])
+    {'red': 2, 'amber': 0, 'green': 1, 'grey': 0, 'self-assessed': 1}
     """
-    return {b: sum(x == b for x in bands) for b in ("red", "amber", "green", "grey")}
+    return {b: sum(x == b for x in bands) for b in ("red", "amber", "green", "grey", SELF_ASSESSED)}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from review.analyses import self_assessment as sa
+from review.analyses.mapped import mapped_lines
 from review.analyses.judgement import (
     SELF,
     EvidenceLine,
@@ -130,7 +131,8 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     cycle, previous : str
     confidence_level, green, red : float
     independent : callable, optional
-        ``(item, rates) -> evidence lines`` other than the self-assessment.
+        ``(item, rates) -> evidence lines`` beyond those the evidence map declares
+        (:func:`review.analyses.mapped.mapped_lines`) and the self-assessment.
     notes : mapping, optional
         Item id to the note shown for an unrated item.
     rater_words : str, default: ``"raters"``
@@ -149,7 +151,8 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     notes = dict(notes or {})
     items: list[ItemResult] = []
     for item in FRAMEWORK_ITEMS[framework]:
-        lines = list(independent(item, rates)) if independent else []
+        lines = mapped_lines(evidence, framework, item.item_id, rates=rates, cycle=cycle, previous=previous)
+        lines += list(independent(item, rates)) if independent else []
         rated = summary_now.get(item.item_id)
         if rated is not None and rated.raters:
             prev = summary_before.get(item.item_id)

@@ -8,6 +8,7 @@ so a frame of a million rows costs seconds, not minutes.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.io import shown
-from review.data.schema import ROW
+from review.data.schema import AUDIT_TYPES, RECORDS, ROW
 from review.exceptions import DataProblem
 
 __all__ = ["DATE_WINDOWS", "cross_checks"]
@@ -167,6 +168,8 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     gose_checks(tables, files, scales, problems)
     _lscb_challenges(tables, files, problems)
     _actions(tables, files, problems)
+    _audit_types(tables, files, problems)
+    _evidence_map(tables, files, criteria, problems)
     _not_above(tables, files, "training", "completed", "required", problems)
     _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     _not_above(tables, files, "complaints", "upheld", "received", problems)
@@ -305,6 +308,10 @@ def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
         elif source == "scr":
             if item is None:
                 _p(problems, file, row[ROW], "item", None, "a serious case review action names the review's reference")
+        elif source == "inspection":
+            if item is None:
+                _p(problems, file, row[ROW], "item", None,
+                   "an action on an inspection's findings names the service (its Ofsted URN or public label)")
         elif source is not None:
             ids, expected = known_items(source)
             ok = item in ids if ids else item is not None and GOSE_ITEM.match(item) is not None
@@ -321,3 +328,62 @@ def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
             for column, what in (("evidence", "evidence of completion"), ("closed_date", "the date it was closed")):
                 if row[column] is None:
                     _p(problems, file, row[ROW], column, None, f"status is done but {what} is missing")
+
+
+def _hint(value: object, known: list[str]) -> str:
+    """' (did you mean X?)' when ``value`` is close to a known name."""
+    close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _declared_types(tables: dict) -> list[str]:
+    if "audit_types" in tables and len(tables["audit_types"]):
+        return [str(t) for t in tables["audit_types"]["audit_type"] if t is not None]
+    return list(AUDIT_TYPES)
+
+
+def _audit_types(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+    """Every audit and quota names an audit type the folder declares (``audit_types``, or the default kinds)."""
+    declared = _declared_types(tables)
+    where = "audit_types" if "audit_types" in tables else "the default audit types (no audit_types file)"
+    for name in ("audits", "programme"):
+        if name not in tables:
+            continue
+        table = tables[name]
+        bad = table[table["audit_type"].notna() & ~table["audit_type"].isin(declared)]
+        for value, rows in bad.groupby("audit_type", sort=False)[ROW]:
+            first = rows.iloc[0]
+            more = f"; {len(rows) - 1} more rows like it" if len(rows) > 1 else ""
+            _p(problems, files[name], first, "audit_type", value,
+               f"unknown audit type{_hint(value, declared)}; {where} declares: {', '.join(declared)}{more}")
+
+
+def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list[DataProblem]) -> None:
+    """Each row of the evidence map names a known item and evidence the folder holds."""
+    if "evidence_map" not in tables:
+        return
+    file = files["evidence_map"]
+    declared_criteria = [str(c) for c in tables["criteria"]["criterion"]] if "criteria" in tables else []
+    types = _declared_types(tables)
+    indicators = sorted({str(i) for i in tables["indicators"]["indicator"]}) if "indicators" in tables else []
+    known = {"criterion": (declared_criteria, "criteria declares"), "grade": (types, "the audit types are"),
+             "indicator": (indicators, "indicators holds"), "record": (list(RECORDS), "the record measures are")}
+    for _, row in tables["evidence_map"].iterrows():
+        framework, item, source, evidence = row["framework"], row["item"], row["source"], row["evidence"]
+        if framework is not None and item is not None:
+            ids, expected = known_items(framework)
+            ok = item in ids if ids else GOSE_ITEM.match(str(item)) is not None
+            if not ok:
+                _p(problems, file, row[ROW], "item", item, f"unknown item{_hint(item, list(ids))}; expected {expected}")
+        if source in known and evidence is not None:
+            names, words = known[source]
+            if evidence not in names:
+                _p(problems, file, row[ROW], "evidence", evidence,
+                   f"no {source} of this name{_hint(evidence, names)}; {words}: {', '.join(names) or 'none'}")
+        if row["audit_type"] is not None:
+            if source != "criterion":
+                _p(problems, file, row[ROW], "audit_type", row["audit_type"],
+                   f"audit_type narrows a criterion only; this row's source is {source}")
+            elif row["audit_type"] not in types:
+                _p(problems, file, row[ROW], "audit_type", row["audit_type"],
+                   f"unknown audit type{_hint(row['audit_type'], types)}; declared: {', '.join(types)}")

@@ -27,7 +27,7 @@ from scipy import stats
 
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import rated_items
-from review.data import demo_actions
+from review.data import demo_actions, demo_map
 from review.data import demo_partnership as partnership
 from review.data.demo_gose import gose_demo
 from review.data.schema import DATASETS
@@ -408,23 +408,24 @@ GRADE_SCALES: tuple[tuple[str, tuple[str, ...], set[str], set[str]], ...] = (
     ("scaling_0_10", tuple(str(v) for v in range(10, -1, -1)), {str(v) for v in range(7, 11)}, set()),
 )
 CRITERIA_LABELS = {
-    "child_seen": ("The child was seen during the assessment", "case file", 11),
-    "child_seen_alone": ("The child was seen alone, or the reason why not is recorded", "case file", 11),
-    "childs_voice": ("The child's views are recorded and inform the plan", "case file", 11),
-    "risk_identified": ("The assessment identifies risk and takes account of history", "case file", 5),
-    "cp_plan_quality": ("The child protection plan says what must change, by whom and when", "case file", 7),
-    "management_oversight": ("Management oversight and decisions are recorded", "case file", 6),
-    "records_up_to_date": ("Records are up to date, with a current chronology", "case file", 9),
-    "feedback_to_referrer": ("The referrer received written feedback on the outcome", "case file", 2),
-    "supervision_in_timescale": ("Supervision took place within the required interval", "supervision", 6),
-    "reflective_supervision": ("Supervision records analysis and reflection, not only actions", "supervision", 6),
-    "actions_followed_up": ("Actions from the last supervision were followed up", "supervision", 6),
-    "child_participation": ("The child took part in, or contributed to, the review", "iro", 11),
-    "plan_reviewed_in_timescale": ("The plan was reviewed within timescale", "iro", 7),
-    "health_records_complete": ("Health records note the safeguarding concern and the plan", "multi-agency", 9),
-    "concerns_shared": ("Health concerns were shared with children's social care promptly", "multi-agency", 4),
-    "named_professional_advice": ("Advice from the named or designated professional was sought", "multi-agency", None),
-    **partnership.POLICE_CRITERIA,
+    "child_seen": ("The child was seen during the assessment", "case file"),
+    "child_seen_alone": ("The child was seen alone, or the reason why not is recorded", "case file"),
+    "childs_voice": ("The child's views are recorded and inform the plan", "case file"),
+    "risk_identified": ("The assessment identifies risk and takes account of history", "case file"),
+    "cp_plan_quality": ("The child protection plan says what must change, by whom and when", "case file"),
+    "management_oversight": ("Management oversight and decisions are recorded", "case file"),
+    "records_up_to_date": ("Records are up to date, with a current chronology", "case file"),
+    "feedback_to_referrer": ("The referrer received written feedback on the outcome", "case file"),
+    "supervision_in_timescale": ("Supervision took place within the required interval", "supervision"),
+    "reflective_supervision": ("Supervision records analysis and reflection, not only actions", "supervision"),
+    "actions_followed_up": ("Actions from the last supervision were followed up", "supervision"),
+    "child_participation": ("The child took part in, or contributed to, the review", "CP conference; LAC review"),
+    "plan_reviewed_in_timescale": ("The plan was reviewed within timescale", "CP conference; LAC review"),
+    **{name: (label, "CP conference") for name, label in demo_map.CP_PLAN_CRITERIA.items()},
+    "health_records_complete": ("Health records note the safeguarding concern and the plan", "multi-agency"),
+    "concerns_shared": ("Health concerns were shared with children's social care promptly", "multi-agency"),
+    "named_professional_advice": ("Advice from the named or designated professional was sought", "multi-agency"),
+    **{name: (label, types) for name, (label, types, _) in partnership.POLICE_CRITERIA.items()},
 }
 
 
@@ -475,8 +476,9 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
     for cycle in world.cycles:
         audit_rows += partnership.police_audits(partner_rng, cycle, snapshots[cycle], len(audit_rows) + 1, GRADES,
                                                 lambda v: int(_grade(np.array([v]))[0]))
-    criteria_cols = [*CASE_CRITERIA, *SUPERVISION_CRITERIA, *IRO_CRITERIA, *HEALTH_CRITERIA,
-                     *partnership.POLICE_CRITERIA]
+    demo_map.independent_chairs(audit_rows, np.random.default_rng(seed + 21))
+    criteria_cols = [*CASE_CRITERIA, *SUPERVISION_CRITERIA, *IRO_CRITERIA, *demo_map.CP_PLAN_CRITERIA,
+                     *HEALTH_CRITERIA, *partnership.POLICE_CRITERIA]
     audit_columns = ["audit_id", "cycle", "case_ref", "case_type", "team", "audit_type", "auditor_id",
                      "auditor_tier", "audit_date", "selection", "theme", "moderation_of", "grade_scale",
                      "overall_grade", *criteria_cols]
@@ -486,9 +488,15 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
                                    "not_applicable": "yes" if label in na else "no"}
                                   for sid, labels, good, na in GRADE_SCALES for i, label in enumerate(labels, start=1)],
                                  ["scale_id", "position", "label", "good_or_better", "not_applicable"]),
-        "criteria.csv": _csv([{"criterion": c, "label": lab, "scale_id": "compliance", "audit_types": types,
-                               "jar_finding": finding} for c, (lab, types, finding) in CRITERIA_LABELS.items()],
-                             ["criterion", "label", "scale_id", "audit_types", "jar_finding"]),
+        "criteria.csv": _csv([{"criterion": c, "label": lab, "scale_id": "compliance", "audit_types": types}
+                              for c, (lab, types) in CRITERIA_LABELS.items()],
+                             ["criterion", "label", "scale_id", "audit_types"]),
+        "audit_types.csv": _csv(list(demo_map.AUDIT_TYPE_ROWS), ["audit_type", "kind", "label"]),
+        "evidence_map.csv": _csv(list(demo_map.MAP_ROWS), list(demo_map.MAP_COLUMNS)),
+        "scrutiny.csv": _csv(demo_map.scrutiny(np.random.default_rng(seed + 22), world.cycles),
+                             [c.name for c in DATASETS["scrutiny"].columns]),
+        "partner_staffing.csv": _csv(demo_map.partner_staffing(np.random.default_rng(seed + 23), world.cycles),
+                                     [c.name for c in DATASETS["partner_staffing"].columns]),
         "teams.csv": _csv([{"team": t, "service": s} for t, s in world.teams], ["team", "service"]),
         "staff.csv": _csv([{k: v for k, v in p.items() if k != "leniency"} for p in world.staff]
                           + [{"staff_id": s_id, "tier": "Partner agency", "team": None, "service": agency}
@@ -501,7 +509,8 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
                                for t, q in CASE_QUOTA.items()]
                               + [{"tier": t, "audit_type": "supervision", "quota_per_auditor": q, "from_cycle": cycles[0]}
                                  for t, q in SUPERVISION_QUOTA.items()]
-                              + [{"tier": "IRO", "audit_type": "iro", "quota_per_auditor": IRO_QUOTA, "from_cycle": cycles[0]}],
+                              + [{"tier": "IRO", "audit_type": t, "quota_per_auditor": IRO_QUOTA // 2,
+                                  "from_cycle": cycles[0]} for t in ("CP conference", "LAC review")],
                               ["tier", "audit_type", "quota_per_auditor", "from_cycle"]),
         "indicators.csv": _csv(indicators, ["cycle", "indicator", "definition_version", "numerator", "denominator",
                                             "target", "neighbour_average"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -17,6 +18,7 @@ import pandas as pd
 from review.config.paths import resolve
 from review.data.cells import parse_column
 from review.data.checks import cross_checks
+from review.data.evidence_map import EvidenceMap
 from review.data.io import RawTable, check_entry, find_files, read_table, shown
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
@@ -88,6 +90,11 @@ class Evidence:
         if name in self.tables:
             return self.tables[name].copy()
         return pd.DataFrame(columns=[c.name for c in DATASETS[name].columns] + [ROW])
+
+    @cached_property
+    def map(self) -> EvidenceMap:
+        """The council's evidence map and audit types (:mod:`review.data.evidence_map`)."""
+        return EvidenceMap.from_tables(self.tables.get("evidence_map"), self.tables.get("audit_types"))
 
     @property
     def cycles(self) -> list[str]:

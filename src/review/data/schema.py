@@ -81,7 +81,33 @@ class Dataset:
     extra_columns: str | None = None
 
 
-AUDIT_TYPES = ("case file", "supervision", "iro", "multi-agency")
+AUDIT_KINDS = ("case file", "supervision", "cp conference", "looked-after review", "multi-agency")
+"""What kind of audit a council's audit type is. The workbook judges through kinds, never through
+the council's own names: a case-file audit of practice on a child's file, a supervision file audit,
+an independent chair's audit of a child protection (CP) conference or of a looked-after child's
+review, and a partner agency's audit of its own part in a case (multi-agency)."""
+AUDIT_TYPES = AUDIT_KINDS
+"""The audit types a folder without ``audit_types`` uses: each kind named as itself."""
+EVIDENCE_SOURCES = ("criterion", "grade", "indicator", "record")
+"""What a row of the evidence map points at: an audit criterion (``criteria.criterion``), the overall
+grades of one audit type (``audit_types.audit_type``), an indicator (``indicators.indicator``), or one
+of the workbook's record measures (:data:`RECORDS`)."""
+RECORDS = {
+    "lscb_chair": "the LSCB's records: whether the chair is independent (lscb_board)",
+    "lscb_challenges": "the LSCB's records: challenges raised with member agencies that were answered (lscb_challenges)",
+    "scrutiny": "scrutiny records: challenges made by scrutiny, the LSCB or elected members that were answered (scrutiny)",
+    "scrutiny_reports": "scrutiny records: performance reports taken to scrutiny, the LSCB or elected members (scrutiny)",
+    "training": "training records: staff trained in safeguarding and in date (training)",
+    "staff_feedback": "the staff survey: staff positive about the service (staff_feedback)",
+    "user_feedback": "children's and families' feedback: positive responses (user_feedback)",
+    "scr_actions": "the action register: serious case review actions done or not yet due (actions, source scr)",
+    "inspection_actions": "the action register: actions on inspection findings done or not yet due (actions, source inspection)",
+    "partner_staffing": "partner agencies' staffing: safeguarding posts filled (partner_staffing)",
+}
+"""The record measures the workbook computes, by the name the evidence map gives them."""
+MAP_ROLES = ("tests", "context")
+"""``tests``: the evidence is judged and counts towards the item's band; ``context``: shown beside the
+item, never judged (e.g. when the regulator's next inspection is due)."""
 CASE_TYPES = ("CIN", "CP", "LAC", "Care leaver", "Early help")
 SELECTIONS = ("random", "themed", "targeted")
 FREQUENCIES = ("monthly", "quarterly", "six-monthly", "annual")
@@ -108,9 +134,20 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             Column("label", "text", description="the question as the audit tool asks it"),
             Column("scale_id", "id", description="scale of the answers (a scale_id of grade_scales)"),
             Column("audit_types", "text", description="audit types it applies to, separated by ';'"),
-            Column("jar_finding", "count", required=False, description="JAR 2008 finding it evidences (1-11)"),
         ),
         key=("criterion",),
+    ),
+    Dataset(
+        "audit_types",
+        "One row per type of audit the council runs: its name in audits.audit_type and what kind of audit it is.",
+        (
+            Column("audit_type", "id", description="the council's name for the audit type, as audits.audit_type has it"),
+            Column("kind", "choice", choices=AUDIT_KINDS,
+                   description="case file, supervision, cp conference, looked-after review or multi-agency"),
+            Column("label", "text", description="the audit type in words, as reports name it"),
+        ),
+        key=("audit_type",),
+        required=False,
     ),
     Dataset(
         "teams",
@@ -157,7 +194,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             Column("case_ref", "id", description="case audited (must be in the frame for the cycle)"),
             Column("case_type", "choice", choices=CASE_TYPES, description="case type at the audit"),
             Column("team", "id", description="team holding the case"),
-            Column("audit_type", "choice", choices=AUDIT_TYPES, description="case file, supervision, iro or multi-agency"),
+            Column("audit_type", "id", description="the council's audit type (an audit_type of audit_types)"),
             Column("auditor_id", "id", description="auditor's staff reference"),
             Column("auditor_tier", "tier", description="auditor's tier"),
             Column("audit_date", "date", description="date the audit was completed (inside the cycle)"),
@@ -176,7 +213,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         "The audit programme: each tier's quota per auditor per cycle.",
         (
             Column("tier", "tier", description="auditing tier"),
-            Column("audit_type", "choice", choices=AUDIT_TYPES, description="what is audited"),
+            Column("audit_type", "id", description="what is audited (an audit_type of audit_types)"),
             Column("quota_per_auditor", "count", description="audits each auditor of the tier must complete per cycle"),
             Column("from_cycle", "cycle", description="first cycle the quota applies to"),
         ),
@@ -506,7 +543,10 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
     "teams": ("team",),
     "staff": ("team",),
     "frame": ("team",),
-    "audits": ("team", "grade_scale"),
+    "audits": ("team", "grade_scale", "audit_type"),
+    "programme": ("audit_type",),
+    "audit_types": ("audit_type",),
+    "evidence_map": ("item", "evidence", "audit_type"),
     "indicators": ("indicator", "definition_version"),
     "self_assessments": ("item", "grade_scale"),
     "indicator_changes": ("indicator",),
@@ -517,9 +557,10 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
 
 # The action plan carried from cycle to cycle (issue 14): one register across cycles.
 ACTION_SOURCES = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance", "gose_performance",
-                  "scr", "audit")
+                  "scr", "inspection", "audit")
 """Where an action comes from: a framework (its item in ``item``), a serious case review (``scr``:
-the review's reference in ``item``) or an audit that graded a file Inadequate (``audit``: the
+the review's reference in ``item``), an inspection of a regulated service (``inspection``: the service's
+Ofsted URN or declared label in ``item``) or an audit that graded a file Inadequate (``audit``: the
 audit in ``audit_id``)."""
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 """An action's status; ``open`` and ``in progress`` are still open."""
@@ -560,3 +601,60 @@ NOT_IDENTIFYING.update({
     "lscb_challenges": ("challenge_id",),  # the board's reference for a challenge to an agency
     "actions": ("action_id", "item"),  # the register's reference; a framework item or a serious case review's reference
 })
+
+
+MAP_FRAMEWORKS = ("jar_haringey", "healthcare_commission", "gose_performance", "lscb_checklist", "governance")
+"""Frameworks whose items the evidence map may name."""
+SCRUTINY_FORUMS = ("scrutiny committee", "LSCB", "lead member", "corporate parenting board", "senior leadership team")
+
+DATASETS["evidence_map"] = Dataset(
+    "evidence_map",
+    "The council's evidence map: one row per piece of evidence and framework item it bears on, with why.",
+    (
+        Column("framework", "choice", choices=MAP_FRAMEWORKS, description="the framework of the item"),
+        Column("item", "id", description="the item id (review.config.framework_items), e.g. J07, H4, L4.6"),
+        Column("source", "choice", choices=EVIDENCE_SOURCES,
+               description="criterion, grade (an audit type's overall grades), indicator or record"),
+        Column("evidence", "id",
+               description="the criterion, audit type, indicator or record measure (see docs/evidence_map.md)"),
+        Column("audit_type", "id", required=False,
+               description="for a criterion: only answers from audits of this type (empty: every type it applies to)"),
+        Column("agencies", "text", required=False,
+               description="only audits, training or staffing of these partner agencies, separated by ';' (empty: all)"),
+        Column("role", "choice", choices=MAP_ROLES, required=False,
+               description="tests (judged; the default) or context (shown, never judged)"),
+        Column("reason", "text", description="why this evidence tests what the item says"),
+    ),
+    key=("framework", "item", "source", "evidence", "audit_type", "agencies"),
+    required=False,
+)
+
+DATASETS["scrutiny"] = Dataset(
+    "scrutiny",
+    "Performance reports taken to scrutiny, the LSCB and elected members, and the challenges made on them.",
+    (
+        Column("cycle", "cycle", description="cycle the report was planned for"),
+        Column("forum", "choice", choices=SCRUTINY_FORUMS,
+               description="scrutiny committee, LSCB, lead member, corporate parenting board or senior leadership team"),
+        Column("report", "text", description="the report, as the forum's agenda names it"),
+        Column("planned_date", "date", description="the meeting it was planned for"),
+        Column("presented_date", "date", required=False, description="date presented; empty if not taken"),
+        Column("challenges_made", "count", description="challenges or questions the forum put to managers on it"),
+        Column("challenges_answered", "count", description="of those, answered in writing by the end of the cycle"),
+    ),
+    key=("cycle", "forum", "report"),
+    required=False,
+)
+
+DATASETS["partner_staffing"] = Dataset(
+    "partner_staffing",
+    "Partner agencies' safeguarding staffing per cycle (named and designated professionals, specialist posts).",
+    (
+        Column("cycle", "cycle", description="cycle"),
+        Column("agency", "text", description="partner agency"),
+        Column("establishment_fte", "number", description="funded safeguarding posts (FTE)"),
+        Column("vacancies_fte", "number", description="vacant safeguarding posts (FTE)"),
+    ),
+    key=("cycle", "agency"),
+    required=False,
+)

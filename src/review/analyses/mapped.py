@@ -1,0 +1,197 @@
+"""Evidence lines for an item, from the council's evidence map.
+
+Every framework analysis asks :func:`mapped_lines` for an item's evidence; nothing here names a
+criterion, indicator, audit type or agency. Each entry of the map becomes one or more lines:
+
+- ``criterion``: the criterion's final answers (a moderator's re-audit prevails) in each audit type
+  it applies to, as "met in k of n audits where it applied"; a multi-agency audit type gives one
+  line per partner agency;
+- ``grade``: the share of an audit type's files whose final grade is Good or better;
+- ``indicator``: the indicator against its own target (:func:`indicator_thresholds`);
+- ``record``: one of the workbook's record measures (:mod:`review.analyses.records`).
+
+An entry whose role is ``context`` gives lines that are shown, never judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+
+from review.analyses._evidence import agency_of
+from review.analyses.final_answers import final_answers
+from review.analyses.judgement import Change, EvidenceLine, Rates
+from review.analyses.records import record_lines
+from review.data import Evidence
+from review.data.evidence_map import MapEntry, split_list
+from review.stats.indicators import DEFINITIONS
+
+__all__ = ["final_audits", "indicator_thresholds", "mapped_lines", "moderated_share"]
+
+
+def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
+    """The cycle's audited files with their final answers (:func:`~review.analyses.final_answers.final_answers`)."""
+    audits = evidence.tables["audits"] if "audits" in evidence.tables else evidence.table("audits")
+    return final_answers(audits[audits["cycle"] == cycle], evidence.criteria)
+
+
+def moderated_share(evidence: Evidence, cycle: str, audit_types: tuple[str, ...]) -> tuple[int, int]:
+    """Files of the given audit types that were moderated, and files audited, this cycle."""
+    files = final_audits(evidence, cycle)
+    files = files[files["audit_type"].isin(audit_types)]
+    return int(files["moderated"].sum()), len(files)
+
+
+def _answers(files: pd.DataFrame, evidence: Evidence, criterion: str) -> tuple[int, int]:
+    """Audits meeting the criterion, and audits where it applied (not-applicable and blank left out)."""
+    criteria = evidence.tables["criteria"]
+    scale_ids = criteria.loc[criteria["criterion"] == criterion, "scale_id"]
+    if criterion not in files or scale_ids.empty:
+        return 0, 0
+    scale = evidence.scales[str(scale_ids.iloc[0])]
+    answers = files[criterion].dropna()
+    answers = answers[~answers.isin(scale.not_applicable)]
+    return int(answers.isin(scale.good_or_better).sum()), int(answers.size)
+
+
+def _grades(files: pd.DataFrame, evidence: Evidence) -> tuple[int, int]:
+    """Files whose final grade is Good or better, and files graded (not-applicable left out)."""
+    k = n = 0
+    for scale_id, group in files.groupby("grade_scale"):
+        scale = evidence.scales[str(scale_id)]
+        graded = group["overall_grade"][~group["overall_grade"].isin(scale.not_applicable)]
+        k += int(graded.isin(scale.good_or_better).sum())
+        n += int(graded.size)
+    return k, n
+
+
+def _by_agency(files: pd.DataFrame, evidence: Evidence, agencies: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """A multi-agency audit type's files per partner agency (only ``agencies`` when given), sorted by name."""
+    agency = agency_of(evidence)
+    named = files.assign(_agency=files["auditor_id"].map(lambda a: agency.get(a, "partner agency")))
+    if agencies:
+        named = named[named["_agency"].isin(agencies)]
+    return {name: group for name, group in sorted(named.groupby("_agency"), key=lambda kv: str(kv[0]))}
+
+
+def _audit_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+    emap = evidence.map
+    if entry.source == "criterion":
+        criteria = evidence.tables["criteria"].set_index("criterion")
+        label = str(criteria.loc[entry.evidence, "label"])
+        types = (entry.audit_type,) if entry.audit_type else tuple(
+            t for t in split_list(criteria.loc[entry.evidence, "audit_types"]) if t in emap.audit_types)
+
+        def measure(files: pd.DataFrame) -> tuple[int, int]:
+            return _answers(files, evidence, entry.evidence)
+    else:
+        label, types = "files graded Good or better (final grades)", (entry.evidence,)
+
+        def measure(files: pd.DataFrame) -> tuple[int, int]:
+            return _grades(files, evidence)
+    now_all, before_all = final_audits(evidence, cycle), final_audits(evidence, previous)
+    lines = []
+    for audit_type in types:
+        now, before = now_all[now_all["audit_type"] == audit_type], before_all[before_all["audit_type"] == audit_type]
+        if emap.kind(audit_type) == "multi-agency":
+            earlier = _by_agency(before, evidence, entry.agencies)
+            for name, mine in _by_agency(now, evidence, entry.agencies).items():
+                counts = measure(mine)
+                if counts[1]:
+                    lines.append(rates.line("multi-agency audit", f"{name}: {label}", counts,
+                                            measure(earlier[name]) if name in earlier else None, "audits"))
+            continue
+        counts = measure(now)
+        if counts[1]:
+            lines.append(rates.line("audit", f"{emap.label(audit_type)}: {label}", counts, measure(before), "audits",
+                                    population=_frame_size(evidence, cycle)))
+    return lines
+
+
+def _frame_size(evidence: Evidence, cycle: str) -> int | None:
+    """Files open at the cycle's start (the frame), when the folder has one."""
+    if "frame" not in evidence.tables:
+        return None
+    frame = evidence.tables["frame"]
+    size = int((frame["cycle"] == cycle).sum())
+    return size or None
+
+
+def indicator_thresholds(target: float | None, *, higher_is_better: bool, green: float, red: float) -> tuple[float, float]:
+    """Green and red lines for an indicator: its own target, and the workbook's amber width beyond it.
+
+    Without a target the item's thresholds apply. For a lower-is-better indicator the lines are on
+    the share that does *not* meet it (judged as 1 - rate).
+
+    >>> indicator_thresholds(0.98, higher_is_better=True, green=0.8, red=0.65)
+    (0.98, 0.83)
+    >>> indicator_thresholds(None, higher_is_better=True, green=0.8, red=0.65)
+    (0.8, 0.65)
+    >>> [round(x, 2) for x in indicator_thresholds(0.11, higher_is_better=False, green=0.8, red=0.65)]
+    [0.89, 0.74]
+    """
+    if target is None or pd.isna(target):
+        return green, red
+    line = float(target) if higher_is_better else 1.0 - float(target)
+    return line, max(line - (green - red), 0.0)
+
+
+def _indicator_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+    ni = evidence.tables["indicators"]
+    now = ni[(ni["cycle"] == cycle) & (ni["indicator"] == entry.evidence)]
+    if now.empty:
+        return []
+    before = ni[(ni["cycle"] == previous) & (ni["indicator"] == entry.evidence)]
+    row = now.iloc[0]
+    definition = DEFINITIONS.get((entry.evidence, str(row["definition_version"])))
+    higher = definition.higher_is_better if definition else True
+    green, red = indicator_thresholds(row["target"], higher_is_better=higher, green=rates.green, red=rates.red)
+    k, n = int(row["numerator"]), int(row["denominator"])
+    prev = (int(before["numerator"].iloc[0]), int(before["denominator"].iloc[0])) if len(before) else None
+    if not higher:  # judged on the share that does not meet it
+        k, prev = n - k, (prev[1] - prev[0], prev[1]) if prev else None
+    title = definition.title if definition else entry.evidence
+    target_words = "" if row["target"] is None or pd.isna(row["target"]) else (
+        f"; target {100 * float(row['target']):.0f}%{'' if higher else ' or lower'}")
+    source = f"{entry.evidence} ({title}{'' if higher else ', share not meeting it'}{target_words})"
+    return [Rates(confidence_level=rates.level, green=green, red=red).line("indicator", source, (k, n), prev, "children")]
+
+
+BUILDERS: dict[str, Callable[[Evidence, MapEntry, Rates, str, str], list[EvidenceLine]]] = {
+    "criterion": _audit_lines,
+    "grade": _audit_lines,
+    "indicator": _indicator_lines,
+    "record": lambda ev, entry, rates, cycle, previous: record_lines(ev, entry, rates, cycle=cycle, previous=previous),
+}
+
+
+def mapped_lines(evidence: Evidence, framework: str, item: str, *, rates: Rates, cycle: str,
+                 previous: str) -> list[EvidenceLine]:
+    """Every evidence line the map gives an item: judged lines first, then context (never judged).
+
+    Parameters
+    ----------
+    evidence : Evidence
+    framework, item : str
+        The item, e.g. ``("jar_haringey", "J07")``.
+    rates : Rates
+        The item's thresholds and confidence level.
+    cycle, previous : str
+
+    Returns
+    -------
+    list of EvidenceLine
+        Context lines carry ``kind`` prefixed ``context:`` and no judgement.
+    """
+    judged, context = [], []
+    for entry in evidence.map.entries(framework, item):
+        lines = BUILDERS[entry.source](evidence, entry, rates, cycle, previous)
+        if entry.judged:
+            judged += lines
+        else:
+            context += [replace(ln, kind=f"context: {ln.kind}", judgement=None, forced_band="",
+                                change=Change("no comparison", None) if ln.change.difference is None else ln.change)
+                        for ln in lines]
+    return judged + context

@@ -1,0 +1,179 @@
+"""The council's evidence map: which of its evidence bears on which framework item, and why.
+
+A council names its own criteria, indicators, audit types and partner agencies. The analyses never
+name any of them: they ask the map which evidence tests an item (:meth:`EvidenceMap.entries`) and
+which of the council's audit types are of a kind (:meth:`EvidenceMap.types_of_kind`). Both come
+from the evidence folder (``evidence_map`` and ``audit_types``, see ``docs/data.md``); an item the
+map gives no evidence is judged "no evidence", never green or red on absence alone.
+
+Examples
+--------
+>>> import pandas as pd
+>>> rows = pd.DataFrame({"framework": ["jar_haringey"], "item": ["J07"], "source": ["criterion"],
+...                      "evidence": ["plan_smart"], "audit_type": [None], "agencies": [None],
+...                      "role": [None], "reason": ["plans say what must change"]})
+>>> m = EvidenceMap.from_tables(rows, None)
+>>> [e.evidence for e in m.entries("jar_haringey", "J07")], m.entries("jar_haringey", "J01")
+(['plan_smart'], ())
+>>> m.types_of_kind("cp conference")
+('cp conference',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import pandas as pd
+
+from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
+from review.data.schema import AUDIT_KINDS, AUDIT_TYPES
+
+__all__ = ["AuditType", "EvidenceMap", "MapEntry", "coverage_lines", "split_list"]
+
+
+def split_list(text: object) -> tuple[str, ...]:
+    """A ';'-separated cell as a tuple of its parts, spaces trimmed (empty cell: empty tuple).
+
+    >>> split_list(" Acute trust; Community health trust ;"), split_list(None)
+    (('Acute trust', 'Community health trust'), ())
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ()
+    return tuple(part.strip() for part in str(text).split(";") if part.strip())
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """One piece of evidence mapped to an item.
+
+    Attributes
+    ----------
+    source : str
+        ``criterion``, ``grade``, ``indicator`` or ``record``.
+    evidence : str
+        The criterion, audit type, indicator or record measure.
+    audit_type : str or None
+        For a criterion: only answers from audits of this type.
+    agencies : tuple of str
+        Only audits, training or staffing of these partner agencies (empty: all).
+    role : str
+        ``tests`` (judged) or ``context`` (shown, not judged).
+    reason : str
+        Why the evidence tests what the item says.
+    """
+
+    source: str
+    evidence: str
+    audit_type: str | None
+    agencies: tuple[str, ...]
+    role: str
+    reason: str
+
+    @property
+    def judged(self) -> bool:
+        """Whether the entry counts towards the item's band."""
+        return self.role == "tests"
+
+
+@dataclass(frozen=True)
+class AuditType:
+    """One of the council's audit types: its name, its kind and its label in words."""
+
+    audit_type: str
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class EvidenceMap:
+    """The map and the audit types of one evidence folder.
+
+    Attributes
+    ----------
+    items : mapping of (framework, item) to tuple of MapEntry
+        In the map's row order.
+    audit_types : mapping of str to AuditType
+        Every declared audit type (each kind named as itself when the folder declares none).
+    """
+
+    items: Mapping[tuple[str, str], tuple[MapEntry, ...]] = field(default_factory=dict)
+    audit_types: Mapping[str, AuditType] = field(default_factory=dict)
+
+    @classmethod
+    def from_tables(cls, evidence_map: pd.DataFrame | None, audit_types: pd.DataFrame | None) -> EvidenceMap:
+        """Build the map from the loaded ``evidence_map`` and ``audit_types`` tables (either may be None)."""
+        items: dict[tuple[str, str], list[MapEntry]] = {}
+        if evidence_map is not None:
+            for row in evidence_map.itertuples():
+                entry = MapEntry(str(row.source), str(row.evidence), None if pd.isna(row.audit_type) or
+                                 row.audit_type is None else str(row.audit_type), split_list(row.agencies),
+                                 "tests" if row.role is None or pd.isna(row.role) else str(row.role), str(row.reason))
+                items.setdefault((str(row.framework), str(row.item)), []).append(entry)
+        if audit_types is not None and len(audit_types):
+            types = {str(r.audit_type): AuditType(str(r.audit_type), str(r.kind), str(r.label))
+                     for r in audit_types.itertuples()}
+        else:
+            types = {t: AuditType(t, t, f"{t} audits") for t in AUDIT_TYPES}
+        return cls(MappingProxyType({k: tuple(v) for k, v in items.items()}), MappingProxyType(types))
+
+    def entries(self, framework: str, item: str, *, judged_only: bool = False) -> tuple[MapEntry, ...]:
+        """The evidence mapped to one item, in the map's order."""
+        found = self.items.get((framework, item), ())
+        return tuple(e for e in found if e.judged) if judged_only else found
+
+    def kind(self, audit_type: str) -> str | None:
+        """The kind of one of the council's audit types (None when undeclared)."""
+        found = self.audit_types.get(audit_type)
+        return found.kind if found else None
+
+    def label(self, audit_type: str) -> str:
+        """An audit type in words, as reports name it."""
+        found = self.audit_types.get(audit_type)
+        return found.label if found else audit_type
+
+    def types_of_kind(self, *kinds: str) -> tuple[str, ...]:
+        """The council's audit types of the given kinds, in declared order."""
+        unknown = set(kinds) - set(AUDIT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown audit kind {sorted(unknown)}; kinds are {', '.join(AUDIT_KINDS)}")
+        return tuple(t.audit_type for t in self.audit_types.values() if t.kind in kinds)
+
+    def mapped_items(self) -> tuple[tuple[str, str], ...]:
+        """Every (framework, item) the map names."""
+        return tuple(self.items)
+
+
+def _framework_items() -> dict[str, tuple[str, ...]]:
+    """Every judged item of every framework, in the source's order (context questions left out)."""
+    items = {name: tuple(i.item_id for i in found if i.group != "context"
+                         and not any(other.parent == i.item_id for other in found))
+             for name, found in FRAMEWORK_ITEMS.items()}
+    items["gose_performance"] = tuple(item_id for item_id, _, _ in GOSE_PMF)
+    return items
+
+
+def coverage_lines(emap: EvidenceMap) -> list[str]:
+    """What ``review validate`` prints of a folder's map: each item with its evidence, and the items
+    with no independent evidence (judged "no evidence", or "self-assessed, not evidenced").
+
+    >>> m = EvidenceMap.from_tables(pd.DataFrame({"framework": ["jar_haringey"], "item": ["J07"],
+    ...     "source": ["criterion"], "evidence": ["plan_smart"], "audit_type": [None], "agencies": [None],
+    ...     "role": [None], "reason": ["r"]}), None)
+    >>> lines = coverage_lines(m)
+    >>> lines[1], lines[7]
+    ('  J01: no independent evidence', '  J07: criterion plan_smart')
+    """
+    out = []
+    for framework, items in _framework_items().items():
+        out.append(f"{framework}:")
+        for item in items:
+            entries = emap.entries(framework, item)
+            judged = [e for e in entries if e.judged]
+            words = [f"{e.source} {e.evidence}" + (f" ({e.audit_type})" if e.audit_type else "")
+                     + (f" [{'; '.join(e.agencies)}]" if e.agencies else "") + ("" if e.judged else " (context)")
+                     for e in entries]
+            out.append(f"  {item}: " + (", ".join(words) if judged else
+                                        "no independent evidence" + (f" (context: {', '.join(words)})" if words else "")))
+    return out
