@@ -48,10 +48,13 @@ def _audit(audit_id, cycle, case, tier, grade, *, of=None, team="A", date="2009-
 
 def _evidence(audits, ratings=()):
     criteria = pd.DataFrame({"criterion": ["child_seen"], "label": ["The child was seen"],
-                             "scale_id": ["compliance"], "audit_types": ["case file"], "jar_finding": ["11"]})
+                             "scale_id": ["compliance"], "audit_types": ["case file"]})
+    emap = pd.DataFrame({"framework": ["jar_haringey"], "item": ["J11"], "source": ["criterion"],
+                         "evidence": ["child_seen"], "audit_type": [None], "agencies": [None], "role": [None],
+                         "reason": ["the child seen"]})
     sa = pd.DataFrame(list(ratings), columns=["cycle", "framework", "item", "rater", "rater_type",
                                                "grade_scale", "rating", "evidence"])
-    tables = {"audits": pd.DataFrame(audits), "criteria": criteria, "self_assessments": sa}
+    tables = {"audits": pd.DataFrame(audits), "criteria": criteria, "self_assessments": sa, "evidence_map": emap}
     return Evidence("hand-built", MappingProxyType(tables),
                     MappingProxyType({"ofsted_2008": OFSTED, "compliance": YES_NO}), ("child_seen",))
 
@@ -95,7 +98,7 @@ def test_criterion_results_leave_out_not_applicable_answers():
     long = criterion_results(_evidence(MODERATED))
     # five audits, of which two are moderations (left out) and one answered N/A: A1 Yes, A4 No
     assert long.set_index("audit_id")["met"].to_dict() == {"A1": 1.0, "A4": 0.0}
-    assert set(long["jar_finding"]) == {"11"}
+    assert set(long["jar_finding"]) == {"J11"}  # from the evidence map, not a column of criteria
 
 
 def test_selection_and_trend_ignore_the_quarter_filter():

@@ -36,6 +36,13 @@ def _audit(i, cycle, audit_type, auditor, **answers):
             "overall_grade": "Good", **answers}
 
 
+def _map(*rows):
+    """An evidence map: (framework, item, source, evidence[, audit_type[, agencies]]) per row."""
+    return _table("evidence_map", [
+        {"framework": r[0], "item": r[1], "source": r[2], "evidence": r[3], "audit_type": r[4] if len(r) > 4 else None,
+         "agencies": r[5] if len(r) > 5 else None, "role": None, "reason": "test"} for r in rows])
+
+
 def _evidence(**tables):
     criteria = tuple(c for c in tables.get("audits", pd.DataFrame()).columns if c in set(tables["criteria"]["criterion"]))
     return Evidence("hand-built", MappingProxyType(tables), MappingProxyType(SCALES), criteria)
@@ -74,8 +81,13 @@ def _jar_evidence():
     challenges = _table("lscb_challenges", [
         {"cycle": "2009-Q4", "challenge_id": f"CH{i}", "agency": "Police", "raised_date": dt.date(2009, 10, 5),
          "answered_date": dt.date(2009, 11, 1) if i == 0 else None} for i in range(3)])
+    emap = _map(("jar_haringey", "J02", "criterion", "feedback_to_referrer"),
+                ("jar_haringey", "J03", "record", "lscb_chair"), ("jar_haringey", "J03", "record", "lscb_challenges"),
+                ("jar_haringey", "J04", "criterion", "police_information_shared"),
+                ("jar_haringey", "J05", "criterion", "risk_identified"), ("jar_haringey", "J05", "indicator", "NI59"))
     return _evidence(criteria=criteria, audits=audits, staff=staff, indicators=indicators, lscb_board=board,
-                     lscb_challenges=challenges, self_assessments=_table("self_assessments", sa_rows))
+                     lscb_challenges=challenges, self_assessments=_table("self_assessments", sa_rows),
+                     evidence_map=emap)
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +99,9 @@ def test_jar_reports_every_finding_in_the_source_order(jar_result):
     assert [f.item.item_id for f in jar_result.findings] == [f"J{n:02d}" for n in range(1, 12)]
 
 
-def test_jar_self_assessment_alone_is_amber_not_green(jar_result):
-    j01 = jar_result.findings[0].judgement  # five managers all Good, nothing else: capped at amber
-    assert (j01.band, j01.basis) == ("amber", "self-assessment only")
+def test_jar_self_assessment_alone_is_self_assessed_not_a_band(jar_result):
+    j01 = jar_result.findings[0].judgement  # five managers all Good, nothing else: no band at all
+    assert (j01.band, j01.basis, j01.firm) == ("self-assessed", "self-assessment only", False)
 
 
 def test_jar_audits_overrule_the_managers_and_the_disagreement_is_stated(jar_result):
@@ -123,19 +135,50 @@ def test_jar_finding_five_indicator_and_audit(jar_result):
     assert jar_result.findings[4].judgement.band == "green"
 
 
-def test_jar_finding_ten_is_qualitative_coverage_not_a_count(jar_result):
-    line = jar_result.findings[9].evidence[0]
-    # NI59 (initial assessments) is examined by risk_identified audits; NI62 (placement stability) is not: 1 of 2
-    assert (line.kind, line.k, line.n, line.unit) == ("coverage", 1, 2, "areas")
-    assert "NI62" in line.note
-    assert (jar_result.findings[9].judgement.band, jar_result.findings[9].judgement.firm) == ("red", True)
+def test_jar_finding_without_mapped_evidence_is_no_evidence_never_firm(jar_result):
+    # J10: nothing in the map, no self-assessment: grey, never red or firm on absence alone
+    j10 = jar_result.findings[9]
+    assert (j10.evidence, j10.judgement.band, j10.judgement.firm, j10.judgement.basis) == (
+        (), "grey", False, "no evidence")
 
 
 def test_jar_counts_actions_and_changes(jar_result):
-    # red: J02, J03, J10; amber: J01 (self only), J04 (2/3 = 66.7%); green: J05; grey: the other five
-    assert jar_result.rag_counts == {"red": 3, "amber": 2, "green": 1, "grey": 5}
-    assert [a.split(":")[0] for a in jar_result.needs_action] == ["J02", "J03", "J10"]
+    # red: J02 (4/10), J03 (no independent chair); amber: J04 (2/3 = 66.7%); green: J05 (10/10, NI59 80%);
+    # self-assessed: J01; grey: J06 to J11 less the five judged = J06, J07, J08, J09, J10, J11
+    assert jar_result.rag_counts == {"red": 2, "amber": 1, "green": 1, "grey": 6, "self-assessed": 1}
+    assert [a.split(":")[0] for a in jar_result.needs_action] == ["J02", "J03"]
     assert jar_result.changes == ("J02 audit (case file audits: Written feedback): worse",)
+
+
+def test_jar_criterion_names_are_the_councils_own():
+    """Renaming every criterion (and its map rows) changes no judgement or figure."""
+    ev = _jar_evidence()
+    rename = {"feedback_to_referrer": "Q7 written feedback", "risk_identified": "risk (assessed)",
+              "police_information_shared": "pol_share"}
+    tables = dict(ev.tables)
+    tables["criteria"] = tables["criteria"].assign(criterion=tables["criteria"]["criterion"].replace(rename))
+    tables["audits"] = tables["audits"].rename(columns=rename)
+    tables["evidence_map"] = tables["evidence_map"].assign(evidence=tables["evidence_map"]["evidence"].replace(rename))
+    renamed = jar.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES),
+                                   tuple(rename[c] for c in ev.criteria)), **KW)
+    before = jar.analyse(ev, **KW)
+    assert [(f.judgement.band, [(ln.k, ln.n, ln.source) for ln in f.evidence]) for f in renamed.findings] == [
+        (f.judgement.band, [(ln.k, ln.n, ln.source) for ln in f.evidence]) for f in before.findings]
+
+
+def test_jar_moderated_answers_prevail():
+    """A moderator's re-audit replaces the first auditor's answer in the criterion's count."""
+    ev = _jar_evidence()
+    tables = dict(ev.tables)
+    # the SM re-audits A0 (feedback Yes -> No) and A5 (No -> Yes): still 4 of 10, but from other files
+    # the SM re-audits A1 (Yes -> No) too: 3 of 10 files meet it on final answers (A2, A3, A5)
+    mods = [{**_audit(900 + i, "2009-Q4", "case file", "SM1", feedback_to_referrer=a, risk_identified="Yes"),
+             "moderation_of": target, "auditor_tier": "SM"}
+            for i, (target, a) in enumerate([("A0", "No"), ("A5", "Yes"), ("A1", "No")])]
+    tables["audits"] = pd.concat([tables["audits"], _table("audits", mods, ev.criteria)], ignore_index=True)
+    r = jar.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ev.criteria), **KW)
+    line = r.findings[1].evidence[0]
+    assert (line.k, line.n, line.unit) == (3, 10, "audits")  # 10 files, never 13 answers
 
 
 def _ratings_evidence(framework, scale, table):
@@ -152,9 +195,9 @@ def test_all_items_equal_is_said_and_no_weakest_item_is_named():
     assert r.weakest.kind == "all equal"  # every issue: 4 of 4 Good or better
     assert any(h.startswith("All rated items equal") for h in r.headlines)
     assert not any("Lowest rated" in h for h in r.headlines)
-    # self-assessment only: at most amber; the lead role has no evidence
-    assert [i.judgement.band for i in r.items] == ["amber"] * 7 + ["grey"]
-    assert r.rag_counts == {"red": 0, "amber": 7, "green": 0, "grey": 1}
+    # self-assessment only: self-assessed, not evidenced, never a band; the lead role has no evidence
+    assert [i.judgement.band for i in r.items] == ["self-assessed"] * 7 + ["grey"]
+    assert r.rag_counts == {"red": 0, "amber": 0, "green": 0, "grey": 1, "self-assessed": 7}
 
 
 def test_prevalence_paradox_is_explained_and_ac_headlines():
@@ -196,9 +239,9 @@ def test_governance_scores_are_summarised_as_scores_with_the_rule_stated():
     assert all(i.note.endswith("?") for i in context)
     g2 = next(i for i in r.base.items if i.item.item_id == "G2")
     assert g2.judgement.basis == "its sub-items"
-    assert g2.judgement.band == "red"
-    # headings are not counted: G1.1 amber (2/3 = 66.7%, self only), G2.2 red; G1.2 and G2.1 unrated (grey)
-    assert r.base.rag_counts == {"red": 1, "amber": 1, "green": 0, "grey": 2}
+    assert g2.judgement.band == "self-assessed"  # its only rated level, G2.2, rests on the managers' scores alone
+    # headings are not counted: G1.1 and G2.2 self-assessed (scores only); G1.2 and G2.1 unrated (grey)
+    assert r.base.rag_counts == {"red": 0, "amber": 0, "green": 0, "grey": 2, "self-assessed": 2}
 
 
 def test_lscb_uses_the_board_records_for_areas_one_and_three():
@@ -206,6 +249,8 @@ def test_lscb_uses_the_board_records_for_areas_one_and_three():
     ev = _ratings_evidence("lscb_checklist", "ofsted_2008", table)
     tables = dict(ev.tables)
     tables["lscb_board"] = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": True, "board_meetings": 2}])
+    tables["evidence_map"] = _map(("lscb_checklist", "L1", "record", "lscb_chair"),
+                                  ("lscb_checklist", "L3", "record", "lscb_challenges"))
     tables["lscb_challenges"] = _table("lscb_challenges", [
         {"cycle": "2009-Q4", "challenge_id": "CH1", "agency": "Police", "raised_date": dt.date(2009, 10, 5),
          "answered_date": None}])
@@ -251,14 +296,14 @@ def test_jar_published_withholds_judgements_resting_on_withheld_figures(jar_resu
     # J02: audits 4 of 10 (a count of 4 files) and managers 5 of 5: red on withheld lines only -> withheld;
     # J04: police multi-agency audits 2 of 3 files -> withheld; J03: no independent chair (red) and 1 of 3
     # challenges to agencies (organisations, shown) -> red; J05: 10 of 10 files (complement 0) and NI59 80 of 100
-    # -> green; J10: 1 of 2 areas -> red
+    # -> green; J10: no evidence mapped -> grey
     assert [bands[i] for i in ("J01", "J02", "J03", "J04", "J05", "J10")] == [
-        "withheld", "withheld", "red", "withheld", "green", "red"]
+        "withheld", "withheld", "red", "withheld", "green", "grey"]
     shown = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings], pub)
-    # red J03, J10; green J05; grey: five without evidence + three withheld = 8
-    assert shown["rag_counts"] == {"red": 2, "amber": 0, "green": 1, "grey": 8}
+    # red J03; green J05; grey: six without evidence (J06 to J11) + three withheld = 9
+    assert shown["rag_counts"] == {"red": 1, "amber": 0, "green": 1, "grey": 9, "self-assessed": 0}
     assert shown["withheld"] == 3
-    assert [a.split(":")[0] for a in shown["needs_action"]] == ["J03", "J10"]
+    assert [a.split(":")[0] for a in shown["needs_action"]] == ["J03"]
     assert shown["changes"] == []  # J02's "worse" is on a withheld line (4 of 10)
     # the internal report shows what the analysis found
     full = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings],

@@ -108,12 +108,14 @@ def _line(kind, k, n, unit="files", forced="", source=None):
     return EvidenceLine(kind, source or kind, k, n, unit, j, none, "note" if forced else "", forced)
 
 
-def test_self_assessment_alone_never_makes_an_item_green():
-    # five managers all rate Good or better: 5/5 is green on its own, but alone it is capped at amber
+def test_self_assessment_alone_is_its_own_state_never_a_band():
+    # five managers all rate Good or better: 5/5 would be green on its own, but it is not evidence
     j = triangulate([_line("self-assessment", 5, 5, "ratings")])
-    assert (j.band, j.basis, j.firm) == ("amber", "self-assessment only", False)
-    # a red self-assessment stays red
-    assert triangulate([_line("self-assessment", 1, 5, "ratings")]).band == "red"
+    assert (j.band, j.basis, j.firm) == ("self-assessed", "self-assessment only", False)
+    # a low self-assessment is not red either: it is kept out of every red, amber and green total
+    assert triangulate([_line("self-assessment", 1, 5, "ratings")]).band == "self-assessed"
+    assert rag_counts([j.band])["self-assessed"] == 1
+    assert sum(rag_counts([j.band])[b] for b in ("red", "amber", "green")) == 0
 
 
 def test_triangulation_takes_the_worst_independent_band_and_says_where_sources_disagree():
@@ -155,7 +157,20 @@ def test_headline_ties_and_all_equal():
 
 
 def test_rag_counts_have_every_band():
-    assert rag_counts(["red", "amber", "amber", "grey"]) == {"red": 1, "amber": 2, "green": 0, "grey": 1}
+    assert rag_counts(["red", "amber", "amber", "grey"]) == {"red": 1, "amber": 2, "green": 0, "grey": 1,
+                                                             "self-assessed": 0}
+
+
+def test_audits_needed_beyond_the_frame_says_more_audits_will_not_settle_it():
+    # 98 of 150 = 65.33%, 0.33 points above the red line (d = 1/300). With z^2 = 3.841459,
+    # A = z^2 p(1-p) = 3.841459 * 0.653333 * 0.346667 = 0.870044. The clinical-audit formula with a frame of N:
+    # N = 1000: 870.044 / (1000/90000 + 0.870044) = 870.044 / 0.881155 = 987.4 -> 988 in all: 838 more.
+    j = judge_rate(98, 150, green=0.8, red=0.65, confidence_level=0.95, population=1000)
+    assert (j.firm, j.audits_needed, j.beyond_frame) == (False, 838, False)
+    # N = 200: 174.009 / (200/90000 + 0.870044) = 174.009 / 0.872266 = 199.5 -> 200: every file of the frame,
+    # so the rate sits on the threshold and more audits will not settle it this quarter
+    j = judge_rate(98, 150, green=0.8, red=0.65, confidence_level=0.95, population=200)
+    assert (j.firm, j.audits_needed, j.beyond_frame) == (False, None, True)
 
 
 # --- Mutation-testing follow-up: every rule below changes what a report says. -------------------

@@ -206,7 +206,7 @@ class EvidenceLine:
     k, n : int
         Level as k of n (n = 0: no evidence this cycle).
     unit : str
-        What n counts: ``files`` (children's files), ``children``, ``audits due``, ``staff``,
+        What n counts: ``audits`` (audited files: "met in k of n audits"), ``files`` (children's files), ``children``, ``audits due``, ``staff``,
         ``ratings`` (by people), ``agencies``, ``agency ratings`` (by organisations), ``returns``,
         ``challenges``, ``areas``, ``cycles``.
     judgement : RateJudgement or None
@@ -237,7 +237,7 @@ class EvidenceLine:
     @property
     def counts_children(self) -> bool:
         """Whether n counts children or their files (then disclosure control applies)."""
-        return self.unit in ("files", "children")
+        return self.unit in ("files", "audits", "children")
 
     @property
     def counts_people(self) -> bool:
@@ -304,6 +304,9 @@ class ItemJudgement:
         when they fall in different bands.
     audits_needed : int or None
         For an uncertain judgement: the most audits any deciding line needs to settle.
+    beyond_frame : bool
+        Settling it would need more audits than the quarter's frame could give: the rate sits on
+        the threshold and more audits will not settle it soon.
     """
 
     band: str
@@ -311,6 +314,7 @@ class ItemJudgement:
     basis: str
     disagreements: tuple[Disagreement, ...]
     audits_needed: int | None
+    beyond_frame: bool = False
 
 
 def _percent(line: EvidenceLine) -> str | None:
@@ -391,6 +395,8 @@ def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
     else:
         return ItemJudgement("grey", False, "no evidence", (), None)
     needed = None if firm else _audits_to_settle(independent, band, order)
+    beyond = not firm and needed is None and any(ln.judgement is not None and ln.judgement.beyond_frame
+                                                 for ln in independent)
     found: list[Disagreement] = []
     if not independent:
         return ItemJudgement(band, firm, basis, (), None)
@@ -399,14 +405,14 @@ def triangulate(lines: Sequence[EvidenceLine]) -> ItemJudgement:
     found += [Disagreement(ln, worst) for ln in own if ln.band != worst.band]
     if best.band != worst.band:
         found.append(Disagreement(best, worst))
-    return ItemJudgement(band, firm, basis, tuple(found), needed)
+    return ItemJudgement(band, firm, basis, tuple(found), needed, beyond)
 
 
 def _audits_to_settle(lines: Sequence[EvidenceLine], band: str, order: dict[str, int]) -> int | None:
     """Audits that would settle an item: every line that could fall below the band settled, and one
     line at the band settled (the cheapest). Only audit lines (files) can be extended by auditing."""
     def need(ln: EvidenceLine) -> int | None:
-        return ln.judgement.audits_needed if ln.judgement and ln.unit == "files" else None
+        return ln.judgement.audits_needed if ln.judgement and ln.unit in ("files", "audits") else None
 
     at_band = [ln for ln in lines if ln.band == band]
     anchored = any(ln.forced_band or (ln.judgement and ln.judgement.possible[-1] == band) for ln in at_band)

@@ -15,6 +15,7 @@ import pandas as pd
 from review.analyses import self_assessment as sa
 from review.analyses.mapped import mapped_lines
 from review.analyses.judgement import (
+    SELF_ASSESSED,
     SELF,
     EvidenceLine,
     Headline,
@@ -209,7 +210,7 @@ def _good_words(r: sa.Ratings | None) -> str:
 def _summarise_headings(items: list[ItemResult]) -> list[ItemResult]:
     """A heading the raters do not score (LSCB 'Quality Assurance', a governance axis) takes the worst
     band of its sub-items."""
-    order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+    order = {"red": 0, "amber": 1, "green": 2, SELF_ASSESSED: 3, "grey": 4}
     out = []
     for it in items:
         children = [c for c in items if c.item.parent == it.item.item_id and c.judgement is not None]

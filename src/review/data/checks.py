@@ -33,6 +33,8 @@ DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
     ("lado_allegations", "concluded_date"): ("start", 0, 91 + 3 * 366),
     ("liaison_feedback", "meeting_date"): ("start", 0, 91),
     ("lscb_challenges", "answered_date"): ("start", 0, 91 + 2 * 366),
+    ("scrutiny", "planned_date"): ("start", 0, 91),
+    ("scrutiny", "presented_date"): ("start", -91, 91 + 366),
     ("actions", "due_date"): ("cycle_raised", 0, 91 + 3 * 366),
     ("actions", "closed_date"): ("cycle_raised", 0, 91 + 3 * 366),
     ("regulated_services", "inspection_date"): ("latest", -10 * 366, 91 + 366),
@@ -96,7 +98,7 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
     audits, file = tables["audits"], files["audits"]
     declared = {}
     if "criteria" in tables:
-        declared = {str(r["criterion"]).strip().lower().replace(" ", "_"): r["scale_id"]
+        declared = {str(r["criterion"]): r["scale_id"]  # criteria columns carry the declared spelling
                     for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
     _grades(audits, file, "grade_scale", dict[str, str | None]({"overall_grade": None}) | {c: declared.get(c) for c in criteria},
             scales, problems)

@@ -165,7 +165,7 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFr
     for p in extra:
         text = raw.cells[p].str.strip().to_numpy(dtype=object).copy()
         text[text == ""] = None
-        data[_norm(raw.header[p]).replace(" ", "_")] = text
+        data[" ".join(raw.header[p].replace("\ufeff", "").split())] = text  # as the analyst typed it
     frame = pd.DataFrame(data, dtype=object)
     frame[ROW] = raw.row_numbers.astype(np.int64)
     keys = [k for k in ds.key if k in frame.columns]
@@ -270,7 +270,7 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
     """Criterion columns of the audits table: declared, with a known scale."""
     if "audits" not in tables:
         return []
-    declared = {}
+    declared: dict[str, str] = {}  # matching key -> the criterion as criteria.csv writes it
     if "criteria" in tables:
         for _, row in tables["criteria"].iterrows():
             if row["criterion"] is None:
@@ -278,14 +278,27 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
             if row["scale_id"] is not None and row["scale_id"] not in scales:
                 problems.append(DataProblem(files["criteria"], int(row[ROW]), "scale_id", row["scale_id"],
                                             f"unknown scale; scales are: {', '.join(scales)}"))
-            declared[_norm(str(row["criterion"])).replace(" ", "_")] = row["scale_id"]
+            declared[_criterion_key(str(row["criterion"]))] = str(row["criterion"])
     base = {c.name for c in DATASETS["audits"].columns} | {ROW}
     extra = [c for c in tables["audits"].columns if c not in base]
+    renames = {}
     for column in extra:
-        if column not in declared:
+        name = declared.get(_criterion_key(column))
+        if name is None:
             problems.append(DataProblem(files["audits"], 1, column, None,
                                         "column is neither an audit field nor a criterion declared in criteria; "
-                                        f"criteria are: {', '.join(declared) or 'none'}"))
-    return [c for c in extra if c in declared]
+                                        f"criteria are: {', '.join(declared.values()) or 'none'}"))
+        elif name != column:
+            renames[column] = name
+    if renames:
+        tables["audits"] = tables["audits"].rename(columns=renames)
+    return [renames.get(c, c) for c in extra if _criterion_key(c) in declared]
 
 
+def _criterion_key(name: str) -> str:
+    """How a criterion column is matched to its declaration: case, spaces and underscores aside.
+
+    >>> _criterion_key(" Child  seen_alone "), _criterion_key("child_seen_alone")
+    ('child_seen_alone', 'child_seen_alone')
+    """
+    return _norm(name).replace(" ", "_")

@@ -180,8 +180,8 @@ def criterion_results(evidence: Evidence) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``cycle``, ``audit_id``, ``case_ref``, ``team``, ``case_type``, ``audit_type``,
-        ``auditor_tier``, ``auditor``, ``criterion``, ``jar_finding`` (text, empty when the
-        criterion serves no finding), ``answer`` and ``met`` (1 or 0).
+        ``auditor_tier``, ``auditor``, ``criterion``, ``jar_finding`` (the JAR findings the
+        evidence map tests with the criterion, e.g. ``J07``; empty when none), ``answer`` and ``met`` (1 or 0).
     """
     audits = _first_audits(evidence)
     criteria = evidence.table("criteria").set_index("criterion")
@@ -195,18 +195,20 @@ def criterion_results(evidence: Evidence) -> pd.DataFrame:
         scale = evidence.scales[scale_of[criterion]]
         met.append(np.nan if answer in scale.not_applicable else float(answer in scale.good_or_better))
     long = long.assign(met=met).dropna(subset=["met"])
-    finding = criteria["jar_finding"] if "jar_finding" in criteria.columns else pd.Series(dtype=object)
-    long["jar_finding"] = long["criterion"].map(finding).map(_finding_text)
+    long["jar_finding"] = long["criterion"].map(_findings_of(evidence)).fillna("")
     return long.rename(columns={"auditor_id": "auditor"}).reset_index(drop=True)
 
 
-def _finding_text(value: object) -> str:
-    """A finding number as text: ``8.0`` (a number column with blanks) reads ``8``; blank is ``""``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _findings_of(evidence: Evidence) -> dict[str, str]:
+    """Each criterion's JAR findings as the evidence map declares them (``"J07"``, ``"J04, J11"``)."""
+    found: dict[str, list[str]] = {}
+    for (framework, item), entries in evidence.map.items.items():
+        if framework != "jar_haringey":
+            continue
+        for e in entries:
+            if e.source == "criterion" and e.judged and item not in found.setdefault(e.evidence, []):
+                found[e.evidence].append(item)
+    return {c: ", ".join(sorted(items)) for c, items in found.items()}
 
 
 def _ratings(evidence: Evidence, framework: str) -> pd.DataFrame:

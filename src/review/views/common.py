@@ -73,9 +73,10 @@ NO_CHILDREN = DisclosurePolicy(audience="internal")
 """For levels that count no person and no case (organisations' ratings, returns, challenges, areas):
 nothing to suppress."""
 
-BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement"}
+BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement",
+              "self-assessed": "Self-assessed, not evidenced"}
 BAND_LABELS = {"red": "red band: act", "amber": "amber band: watch", "green": "green band: not an Ofsted grade",
-               "grey": "no judgement"}
+               "grey": "no judgement", "self-assessed": "self-assessed, not evidenced: no band"}
 """Card labels: never a word an Ofsted grade uses."""
 
 
@@ -181,9 +182,12 @@ def uncertainty_text(j: ItemJudgement, lines: Sequence[EvidenceLine] = (),
     if j.band == "grey":
         return "no evidence"
     if j.basis == "self-assessment only":
-        return "uncertain: self-assessment only (no independent evidence)"
+        return "self-assessed, not evidenced (no independent evidence)"
     if j.firm:
         return "firm"
+    if j.beyond_frame:
+        return ("uncertain: the rate sits on the threshold; more audits than this quarter's files could give "
+                "would be needed, so more audits will not settle it soon")
     if j.audits_needed:
         return show.nocount(f"uncertain: about {j.audits_needed:,} more audits at the current rate would settle it")
     return "uncertain: more evidence of the same kind is needed to settle it"
@@ -254,7 +258,7 @@ def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgem
         ``needs_action`` and ``changes`` (sentences as the analyses write them).
     """
     bands = {i: shown_band(j, lines, policy) for i, lines, j in items if j is not None}
-    counts = {b: sum(v == b for v in bands.values()) for b in ("red", "amber", "green")}
+    counts = {b: sum(v == b for v in bands.values()) for b in ("red", "amber", "green", "self-assessed")}
     counts["grey"] = sum(v in ("grey", WITHHELD) for v in bands.values())
     return {"rag_counts": counts, "withheld": sum(v == WITHHELD for v in bands.values()),
             "needs_action": [action_sentence(i, j) for i, _, j in items if j is not None and bands[i] == "red"],

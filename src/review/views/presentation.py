@@ -94,7 +94,8 @@ def marked_li(text: object) -> str:
     return f"<li>{item_ids(text)}</li>"
 
 
-RAG_COLOURS = {"green": "#1e7b34", "amber": "#a35f00", "red": "#b3261e", "grey": "#555555"}
+RAG_COLOURS = {"green": "#1e7b34", "amber": "#a35f00", "red": "#b3261e", "grey": "#555555",
+               "self-assessed": "#4a4a7a"}
 
 
 def pct(value: float, decimals: int = 1) -> str:
@@ -272,7 +273,8 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     items = []
     for card in cards:
         colour = RAG_COLOURS.get(card.get("status", "grey"), RAG_COLOURS["grey"])
-        label = card.get("label") or {"green": "Good", "amber": "Watch", "red": "Act", "grey": "No judgement"}.get(
+        label = card.get("label") or {"green": "Good", "amber": "Watch", "red": "Act", "grey": "No judgement",
+                                  "self-assessed": "Self-assessed, not evidenced"}.get(
             card.get("status", "grey"), "")
         items.append(
             f'<div style="border-left:6px solid {colour};padding:0.4rem 0.8rem;margin:0.4rem 0;background:#fafafa">'
