@@ -359,3 +359,28 @@ def test_people_rating_items_are_withheld_agencies_are_shown_and_marked(tmp_path
     page = _published_page(tmp_path, partners.summary(h, pub), partners.items(h, pub, uid="h"))
     assert "4 of 4 agency ratings" in page.read_text(encoding="utf-8")
     assert [f for f in check_file(page) if f.kind == "small count"] == []
+
+
+def test_agencies_rating_themselves_get_no_agreement_coefficient():
+    # each health agency rates its own services: a spread of self-ratings, not raters rating the same units
+    table = {f"H{i}": {"A": "Good", "B": "Adequate", "C": "Outstanding", "D": "Good"} for i in range(1, 8)}
+    r = healthcare_commission.analyse(_ratings_evidence("healthcare_commission", "ofsted_2008", table), **KW)
+    assert (r.self_rated, r.agreement) == (True, None)
+    assert not any("agreement" in h for h in r.headlines)
+
+
+def test_the_headline_coefficient_follows_the_declared_rule_not_the_most_favourable():
+    # 20 items, 2 raters spread over all four grades, agreeing on 9 of 20 (45%): no kappa paradox (the modal
+    # grade holds 12 of 40 ratings, 30%), so Krippendorff's alpha leads even if Gwet's AC is higher
+    scale = ("Outstanding", "Good", "Adequate", "Inadequate")
+    a = [scale[i % 4] for i in range(20)]
+    b = [scale[i % 4] if i < 9 else scale[(i + 1) % 4] for i in range(20)]
+    t = pd.DataFrame({"A": a, "B": b}, index=[f"I{i}" for i in range(20)])
+    r = sa.Ratings(t, t.apply(lambda c: c.map({s: i for i, s in enumerate(scale)})).astype(float), scale, False,
+                   frozenset({"Outstanding", "Good"}))
+    s = sa.agreement_summary(r, confidence_level=0.95)
+    assert s.percent.result.statistic == pytest.approx(9 / 20)
+    assert s.prevalence_paradox is False
+    assert s.headline.startswith(f"The raters' agreement ({s.alpha.result.method})")
+    assert "45% of pairs" in s.headline
+    assert "never chosen as the most favourable" in sa.HEADLINE_RULE

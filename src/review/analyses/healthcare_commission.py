@@ -25,7 +25,8 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
     """Every issue with its ratings, triangulated evidence and judgement."""
     return analyse_self_assessment(evidence, "healthcare_commission", cycle=cycle, previous=previous,
                                    confidence_level=confidence_level, green=green, red=red,
-                                   notes={"HLEAD": LEAD_NOTE}, rater_words="health agencies")
+                                   notes={"HLEAD": LEAD_NOTE}, rater_words="health agencies",
+                                   self_rated=True)
 
 
 def analyse_context(ctx) -> SelfAssessmentResult:  # noqa: ANN001 - a Context

@@ -106,6 +106,7 @@ class SelfAssessmentResult:
     changes: tuple[str, ...]
     headlines: tuple[str, ...]
     people_rate: bool = True
+    self_rated: bool = False
 
 
 EvidenceFor = Callable[[SourceItem, Rates], Sequence[EvidenceLine]]
@@ -122,7 +123,7 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
                             confidence_level: float, green: float, red: float,
                             independent: EvidenceFor | None = None,
                             notes: Mapping[str, str] | None = None,
-                            rater_words: str = "raters") -> SelfAssessmentResult:
+                            rater_words: str = "raters", self_rated: bool = False) -> SelfAssessmentResult:
     """Rate, triangulate and summarise every item of a self-assessment framework.
 
     Parameters
@@ -138,6 +139,10 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         Item id to the note shown for an unrated item.
     rater_words : str, default: ``"raters"``
         How the raters are named ("health agencies", "area managers").
+    self_rated : bool, default: False
+        Each rater rates its own organisation (the Healthcare Commission's issues: each health agency
+        rates its own services): the ratings are a spread of self-ratings, not raters rating the same
+        units, so no agreement coefficient is computed.
 
     Returns
     -------
@@ -171,7 +176,7 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     actions = tuple(action_sentence(i.item.item_id, _judged(i)) for i in judged if _judged(i).band == "red")
     changes = tuple(ln.change_sentence(i.item.item_id) for i in judged
                     for ln in i.evidence if ln.change.label in ("improved", "worse"))
-    agreement = sa.agreement_summary(now, confidence_level=confidence_level) if now else None
+    agreement = sa.agreement_summary(now, confidence_level=confidence_level) if now and not self_rated else None
     headlines = [f"{rag_sentence(counts)} of {len(judged)} {JUDGED_WORDS}"]
     if low.kind == "all equal":
         headlines.append(f"All rated items equal: {100 * low.value:.0f}% of {rater_words} rate each {_good_words(now)}")
@@ -185,7 +190,7 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         scale=now.scale if now else (), good_labels=tuple(sorted(now.good_or_better, key=now.scale.index)) if now else (),
         numeric=bool(now and now.numeric), items=tuple(items), agreement=agreement,
         divergence=sa.divergence(now) if now else None, weakest=low, rag_counts=counts, needs_action=actions,
-        changes=changes, headlines=tuple(headlines), people_rate=people)
+        changes=changes, headlines=tuple(headlines), people_rate=people, self_rated=self_rated)
 
 
 def raters_are_people(evidence: Evidence, framework: str, cycle: str) -> bool:

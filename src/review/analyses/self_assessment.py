@@ -198,7 +198,7 @@ class AgreementSummary:
     explanation : str
         Why the coefficients differ, when they do.
     headline : str
-        One sentence, led by the prevalence-robust coefficient.
+        One sentence, led by the coefficient :data:`HEADLINE_RULE` names, with the raw agreement.
     """
 
     percent: AgreementReading
@@ -209,6 +209,12 @@ class AgreementSummary:
     prevalence_paradox: bool
     explanation: str
     headline: str
+
+
+HEADLINE_RULE = ("The headline coefficient is declared in advance: Krippendorff's alpha, unless the ratings show the "
+                 "kappa paradox (raters agree in most pairs while nearly every rating falls in one category), when "
+                 "Gwet's AC1/AC2 leads and the paradox is explained. It is never chosen as the most favourable.")
+"""The workbook's rule for which agreement coefficient a report headlines."""
 
 
 def agreement_summary(r: Ratings, *, confidence_level: float) -> AgreementSummary | None:
@@ -245,7 +251,9 @@ def agreement_summary(r: Ratings, *, confidence_level: float) -> AgreementSummar
                        f"chance agreement and is robust when one rating dominates. With {ac.n_units} items neither is "
                        "precise: read the ratings item by item.")
     weighted = "" if ac.weights == "unweighted" else f", {100 * ac.observed_agreement:.0f}% weighted agreement"
-    headline = (f"The raters' agreement ({ac.method}): {ac_read.sentence}; they gave exactly the same rating in "
+    # The headline coefficient follows HEADLINE_RULE, decided before the figures: never the most favourable.
+    lead, lead_read = (ac, ac_read) if paradox else (alpha, alpha_read)
+    headline = (f"The raters' agreement ({lead.method}): {lead_read.sentence}; they gave exactly the same rating in "
                 f"{100 * percent.statistic:.0f}% of pairs{weighted}")
     return AgreementSummary(_read(percent), ac_read, alpha_read, modal, share, paradox, explanation, headline)
 

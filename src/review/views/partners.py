@@ -14,6 +14,7 @@ from IPython.display import HTML
 from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
+from review.analyses.self_assessment import HEADLINE_RULE
 from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
@@ -142,6 +143,10 @@ def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: st
     withholds the agreement (a figure about too few people) and says so.
     """
     a = result.agreement
+    if result.self_rated:
+        return show.note("Each rater rates its own organisation, so the ratings are a spread of self-ratings, not "
+                         "raters judging the same thing: no agreement coefficient applies. The spread is in the table "
+                         "of items.")
     if a is None:
         return show.note("Fewer than two raters: agreement cannot be measured.")
     if _raters_withheld(result, policy):
@@ -149,7 +154,7 @@ def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: st
                                       "people are not published (the internal report gives it)."))
     rows = []
     for name, reading in (("Percent agreement (pairs of raters giving the same rating)", a.percent),
-                          (f"{a.ac.result.method} ({a.ac.result.weights} weights): preferred, robust to prevalence",
+                          (f"{a.ac.result.method} ({a.ac.result.weights} weights): robust to prevalence",
                            a.ac), (f"{a.alpha.result.method}", a.alpha)):
         res = reading.result
         value = show.nocount(show.agreement_text(res, common.NO_CHILDREN))  # n: the items rated
@@ -160,7 +165,8 @@ def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: st
     total = _ratings(result)
     modal = not result.people_rate or policy.withhold(round(a.modal_share * total), of=total) is None
     extra = show.note(show.nocount(a.explanation)).data if a.explanation and modal else ""
-    return HTML(table.data + show.note(show.nocount(a.headline + ".")).data + extra)
+    return HTML(table.data + show.note(show.nocount(a.headline + ".")).data + extra
+                + show.note(HEADLINE_RULE).data)
 
 
 def divergence(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
