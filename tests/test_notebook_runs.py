@@ -85,7 +85,7 @@ def test_self_assessment_notebooks_on_an_earlier_cycle(root, tmp_path, framework
         alpha = results["figures"]["agreement"]["alpha"]
         assert alpha["confidence_level"] == 0.9
         assert -1 <= alpha["statistic"] <= 1
-    assert set(results["figures"]["rag_counts"]) == {"red", "amber", "green", "grey"}
+    assert set(results["figures"]["rag_counts"]) == {"red", "amber", "green", "grey", "self-assessed"}
     assert "divergence" not in results["figures"]  # published: no individual rater
     html = _html(nb)
     assert "Good or better" not in html or framework != "governance"

@@ -55,7 +55,7 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
     >>> s.complete, s.gaps, s.rag_totals["red"], s.needs_action
     (False, ('B failed: its judgements are not known this cycle',), 2, (('A', 'X1: red'),))
     """
-    gaps, totals, actions, changes = [], {"red": 0, "amber": 0, "green": 0, "grey": 0}, [], []
+    gaps, totals, actions, changes = [], {"red": 0, "amber": 0, "green": 0, "grey": 0, "self-assessed": 0}, [], []
     for fw in frameworks:
         title = titles.get(fw.framework, fw.framework)
         if fw.status == "failed":

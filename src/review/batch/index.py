@@ -52,6 +52,8 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
         headlines = "".join(marked_li(h) for h in o.headlines)
         j = judged[o.framework]
         rag = "; ".join(f"{j.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if j.rag_counts else ":"
+        if j.rag_counts and j.rag_counts.get("self-assessed"):
+            rag += f"; {j.rag_counts['self-assessed']} self-assessed, not evidenced"
         act = "".join(f"<li>{item_ids(a)}</li>" for a in j.needs_action or ())
         act = f"<ul>{act}</ul>" if act else ("none" if j.needs_action is not None else ":")
         rows.append(

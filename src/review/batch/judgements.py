@@ -23,7 +23,7 @@ __all__ = ["ACTION_KEY", "RAG_KEY", "FrameworkJudgements", "judgements", "marked
 
 RAG_KEY = "rag_counts"
 ACTION_KEY = "needs_action"
-BANDS = ("red", "amber", "green", "grey")
+BANDS = ("red", "amber", "green", "grey", "self-assessed")
 
 
 @dataclass(frozen=True)

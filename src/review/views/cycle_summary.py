@@ -42,6 +42,8 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
         if fw.status == "reported" and not fw.complete:
             status = "Reported, but judgements not recorded"
         rag = ("; ".join(f"{fw.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if fw.rag_counts else ":")
+        if fw.rag_counts and fw.rag_counts.get("self-assessed"):
+            rag += f"; {fw.rag_counts['self-assessed']} self-assessed, not evidenced"
         if fw.rag_counts and fw.rag_counts.get("grey"):
             rag += f"; {fw.rag_counts['grey']} without evidence or withheld"
         act = ":" if fw.needs_action is None else (str(len(fw.needs_action)) if fw.needs_action else "none")
