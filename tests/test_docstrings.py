@@ -16,6 +16,7 @@ numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 _MODULES = (
     "review.stats.sampling",
+    "review.stats.clustered",
     "review.stats.sample_draw",
     "review.stats.spc",
     "review.stats.indicators",
@@ -33,8 +34,8 @@ _MODULES = (
 # Structural rules: GL08 no docstring, SS01/SS03 summary, PR01/PR02 parameters documented and
 # real, RT01 returns documented, GL02/GL03 blank-line layout.
 _RULES = {"GL08", "SS01", "SS03", "PR01", "PR02", "RT01", "GL02", "GL03"}
-_WITH_EXAMPLES = ("review.stats.sampling", "review.stats._validation", "review.stats.agreement.tables",
-                  "review.config.cycles")
+_WITH_EXAMPLES = ("review.stats.sampling", "review.stats.clustered", "review.stats._validation",
+                  "review.stats.agreement.tables", "review.config.cycles")
 
 
 def _public_functions():

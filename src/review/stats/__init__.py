@@ -1,3 +1,4 @@
-"""Pure statistics: agreement coefficients, proportions and sampling, sample draws, statistical
-process control, indicators and the working-day calendar. Nothing here reads files, prints or
+"""Pure statistics: agreement coefficients, proportions and sampling, proportions over audits that
+each answer several criteria (``clustered``), sample draws, statistical process control,
+indicators and the working-day calendar. Nothing here reads files, prints or
 rounds."""
