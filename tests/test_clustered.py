@@ -138,9 +138,12 @@ def test_one_applicable_answer_per_audit_is_the_binomial_case():
     r = clustered_proportion(met, [1] * n)
     assert r.design_effect == pytest.approx(1.0, abs=1e-12)
     assert r.effective_n == pytest.approx(n - 1, abs=1e-12)
-    cp = proportion_ci(k, n, method="clopper-pearson").confidence_interval
-    assert r.confidence_interval.low <= cp.low
-    assert r.confidence_interval.high >= cp.high
+    for n_files in range(2, 41):  # never narrower than Clopper-Pearson on the files
+        for met_files in range(n_files + 1):
+            ci = clustered_proportion([1] * met_files + [0] * (n_files - met_files), [1] * n_files).confidence_interval
+            cp = proportion_ci(met_files, n_files, method="clopper-pearson").confidence_interval
+            assert ci.low <= cp.low + 1e-12
+            assert ci.high >= cp.high - 1e-12
     zero = clustered_proportion([0] * n, [1] * n).confidence_interval
     cp0 = proportion_ci(0, n, method="clopper-pearson").confidence_interval
     assert (zero.low, zero.high) == pytest.approx((cp0.low, cp0.high), abs=1e-12)

@@ -203,16 +203,17 @@ def clustered_proportion(
     0 outside a census.
 
     Why beta is the default: audit samples are small (a few to a few dozen audits) and
-    compliance rates sit near 0 or 1, where Wald-type intervals, logit included, undercover and
-    collapse at the boundary; Korn and Graubard's interval keeps Clopper-Pearson's conservative
-    coverage there, needs no fallback at 0 or 1, and reduces to it when answers are independent.
+    compliance rates sit near 0 or 1. There the logit interval, a Wald interval on another scale,
+    is undefined (at 0 and 1) or leans on a normal approximation that a few audits do not
+    support; Korn and Graubard's interval keeps Clopper-Pearson's conservative coverage, is
+    defined at 0 and 1, and comes down to (nearly) Clopper-Pearson's when answers are
+    independent.
 
-    Every audit with one applicable criterion: the design effect is 1 and
+    Every audit with one applicable criterion (without a frame): the design effect is 1 and
     :math:`n^*=n-1` (the with-replacement variance is :math:`\\hat p(1-\\hat p)/(n-1)`), so the
-    beta interval is Clopper-Pearson's for :math:`(n-1)\\hat p` events in :math:`n-1` trials
-    (at 0 or 1 of :math:`n` trials, exactly Clopper-Pearson's
-    ``proportion_ci(k, n, method="clopper-pearson")``): slightly wider than the binomial interval
-    on ``n`` files, never narrower. A census (population equal to the audits) gives standard
+    beta interval is Clopper-Pearson's for :math:`(n-1)\\hat p` events in :math:`n-1` trials:
+    with none or all met, exactly ``proportion_ci(k, n, method="clopper-pearson")``; otherwise
+    slightly wider than it, never narrower (tested for every k of every n up to 40). A census (population equal to the audits) gives standard
     error 0 and the interval the estimate itself, as :func:`~review.stats.sampling.proportion_ci`.
     With one audit there is no between-audit variance: standard error and interval are NaN.
 
