@@ -12,9 +12,10 @@ nothing here names a criterion, indicator, audit type or agency.
   the quota done. G04 is its audit types of kind ``supervision``; G05 those of kinds ``cp
   conference`` and ``looked-after review``, each audit type apart. For G04 and G05 the criteria are
   those the map declares against the item, read from each file's final answers; the audit is the
-  unit: an audit type's line is the **share of audits meeting every criterion that applied to
-  them** (a Wilson proportion of audits, so answers from one file are never counted as independent),
-  with each criterion's "met in k of n audits" shown beside it. Every other entry the map gives an
+  unit: an audit type's judged line is the **share of audits meeting every criterion that applied
+  to them** (a Wilson proportion of audits); the share of applicable answers met is shown beside it
+  with its interval clustered by audit (answers from one file are not independent), and each
+  criterion's "met in k of n audits". Every other entry the map gives an
   item (a grade, a record, an indicator) is judged as :func:`review.analyses.mapped.mapped_lines`
   builds it.
 - **Records.** G01, G02, G08, G09 and G14 are judged on what the map names (feedback, staff
@@ -73,6 +74,7 @@ from review.config.cycles import cycle_range, period_statement, previous_cycle
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
 from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
+from review.stats.clustered import ClusteredProportionResult, clustered_proportion, share_meeting_all
 from review.stats.sample_draw import tier_coverage
 
 __all__ = ["ALLEGATION_DAYS", "FRAMEWORK", "PROGRAMME_KINDS", "AuditGroup", "GoseResult", "ItemResult", "Measure",
@@ -118,7 +120,12 @@ class AuditGroup:
     moderated : int
         Of those, files whose final answers are a moderator's.
     line : EvidenceLine or None
-        Audits meeting every criterion that applied to them (None: no audit had one).
+        Audits meeting every criterion that applied to them, of audits where one applied: the line
+        the item is judged on (None: no audit had one).
+    pooled : ClusteredProportionResult or None
+        The share of applicable answers met, its interval with the audit as the cluster
+        (:func:`review.stats.clustered.clustered_proportion`): answers from one file are not
+        independent. Shown, not judged.
     """
 
     item: str
@@ -129,6 +136,7 @@ class AuditGroup:
     audits: int
     moderated: int
     line: EvidenceLine | None
+    pooled: ClusteredProportionResult | None = None
 
 
 @dataclass(frozen=True)
@@ -317,20 +325,31 @@ def _criterion_types(ev: Evidence, entry: MapEntry) -> tuple[str, ...]:
     return split_list(found.iloc[0]) if len(found) else ()
 
 
-def _every_criterion_met(files: pd.DataFrame, ev: Evidence, names: list[str]) -> tuple[int, int]:
-    """Audits meeting every criterion that applied to them, and audits where at least one applied."""
+def _criteria_met(files: pd.DataFrame, ev: Evidence, names: list[str]) -> tuple[list[int], list[int]]:
+    """Per audited file: criteria met and criteria that applied (blank and not applicable left out)."""
     criteria = ev.tables["criteria"].set_index("criterion")
-    met = pd.Series(True, index=files.index)
-    applied = pd.Series(False, index=files.index)
+    met = pd.Series(0, index=files.index)
+    applied = pd.Series(0, index=files.index)
     for name in names:
         if name not in files.columns:
             continue
         scale = ev.scales[str(criteria.loc[name, "scale_id"])]
         answer = files[name]
         applies = answer.notna() & ~answer.isin(scale.not_applicable)
-        applied |= applies
-        met &= ~applies | answer.isin(scale.good_or_better)
-    return int((met & applied).sum()), int(applied.sum())
+        applied += applies.astype(int)
+        met += (applies & answer.isin(scale.good_or_better)).astype(int)
+    return met.astype(int).tolist(), applied.astype(int).tolist()
+
+
+def _audit_unit(files: pd.DataFrame, ev: Evidence, names: list[str],
+                level: float) -> tuple[tuple[int, int], ClusteredProportionResult | None]:
+    """Audits meeting every criterion that applied to them (of audits where one applied), and the
+    share of applicable answers met with the audit as the cluster (None: no audit had one)."""
+    met, applied = _criteria_met(files, ev, names)
+    if not any(applied):
+        return (0, 0), None
+    share = share_meeting_all(met, applied, method="wilson", confidence_level=level)
+    return (share.k, share.n), clustered_proportion(met, applied, confidence_level=level)
 
 
 def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
@@ -359,14 +378,14 @@ def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
         chosen = names[audit_type]
         label = emap.label(audit_type)
         line = None
-        now = _every_criterion_met(files, ev, chosen)
+        now, pooled = _audit_unit(files, ev, chosen, rates.level)
         if now[1]:
-            then = _every_criterion_met(before, ev, chosen)
+            then = _audit_unit(before, ev, chosen, rates.level)[0]
             line = rates.line("audit", f"{label}: audits meeting every criterion that applied to them "
                               f"({len(chosen)} criteria)", now, then if then[1] else None, "audits")
         groups.append(AuditGroup(item, audit_type, label, emap.kind(audit_type) or "",
                                  criterion_counts(files, criteria, ev.scales, chosen, confidence_level=rates.level),
-                                 len(files), int(files["moderated"].sum()) if len(files) else 0, line))
+                                 len(files), int(files["moderated"].sum()) if len(files) else 0, line, pooled))
     return groups, other
 
 

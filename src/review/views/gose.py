@@ -260,6 +260,15 @@ def _group(g: AuditGroup, policy: DisclosurePolicy, uid: str) -> str:
     if g.line is not None:
         html += show.note(f"Judged on the share of audits meeting every criterion that applied to them (the audit "
                           f"is the unit): {line_level(g.line, policy)}.").data
+    p = g.pooled
+    if p is not None:
+        small = policy.is_small(p.n_audits) or (policy.suppress and p.n_audits < policy.min_group)
+        ci = p.confidence_interval
+        interval = "" if math.isnan(ci.low) else (f" ({100 * p.confidence_level:g}% CI {show.pct(ci.low)} to "
+                                                   f"{show.pct(ci.high)}, the audit as the cluster)")
+        html += show.note("Criteria met, all answers together: " + (
+            "c (too few audits to publish)" if small else
+            f"{show.pct(p.statistic)} of applicable answers from {p.n_audits:,} audits{interval}") + ".").data
     return html
 
 
