@@ -445,7 +445,8 @@ def test_the_cycle_summary_lists_no_gose_band_flip_as_a_change_beyond_chance():
     payload = record(_result(), INTERNAL).payload
     summary = summarise("2009-Q4", (judgements("gose_performance", payload),), {"gose_performance": "GOSE"})
     listed = [c for _, c in summary.changes]
-    assert listed and all(c.endswith((": improved", ": worse")) for c in listed)
+    assert listed
+    assert all(c.endswith((": improved", ": worse")) for c in listed)
     assert not any(c.startswith("G01") for c in listed)
 
 

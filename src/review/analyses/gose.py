@@ -42,7 +42,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from review.analyses.context import Context
-from review.analyses.gose_audits import AuditProgramme, CriterionCounts, audit_programme, criterion_counts
+from review.analyses.gose_audits import (
+    AuditProgramme,
+    CriterionCounts,
+    audit_programme,
+    criterion_counts,
+)
 from review.analyses.gose_measures import (
     ALLEGATION_DAYS,
     Measure,
@@ -65,7 +70,6 @@ from review.analyses.judgement import (
     EvidenceLine,
     ItemJudgement,
     Rates,
-    action_sentence,
     rag_counts,
     triangulate,
 )
@@ -74,7 +78,11 @@ from review.config.cycles import cycle_range, period_statement, previous_cycle
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
 from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
-from review.stats.clustered import ClusteredProportionResult, clustered_proportion, share_meeting_all
+from review.stats.clustered import (
+    ClusteredProportionResult,
+    clustered_proportion,
+    share_meeting_all,
+)
 from review.stats.sample_draw import tier_coverage
 
 __all__ = ["ALLEGATION_DAYS", "FRAMEWORK", "PROGRAMME_KINDS", "AuditGroup", "GoseResult", "ItemResult", "Measure",
@@ -417,7 +425,7 @@ def _case_file_part(ev: Evidence, prog: AuditProgramme | None, before: AuditProg
             lines += entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
     if prog is None:
         return Part((), tuple(lines))
-    measures = ()
+    measures: tuple[Measure, ...] = ()
     est = prog.random_final
     if est is not None:
         then = before.random_final if before is not None else None
@@ -484,8 +492,7 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
         groups += mine
         measures = tuple(Measure(f"{g.label}: final grades", g.moderated, g.audits, unit=MODERATED)
                          for g in mine if g.audits)
-        lines = tuple(g.line for g in mine if g.line is not None) + tuple(other)
-        parts[item] = Part(measures, lines)
+        parts[item] = Part(measures, tuple(g.line for g in mine if g.line is not None) + tuple(other))
     parts["G04"] = _supervision_files(ev, parts["G04"], groups, now_files, cycle)
     inspected, insp = inspections(ev, cycle)
     staff, wf = workforce(ev, cycle)
@@ -581,8 +588,3 @@ def gose_result(ctx: Context) -> GoseResult:
         numbers=counts, categories=categories, workforce=parts["workforce"], finance=parts["finance"],
         inspections=parts["inspections"])
 
-
-def needs_action_sentences(result: GoseResult) -> tuple[str, ...]:
-    """Each item needing action as the results contract records it (``"G02: red on independent evidence"``)."""
-    by_id = {i.item: i for i in result.items}
-    return tuple(action_sentence(k, by_id[k].judgement) for k in result.needs_action)

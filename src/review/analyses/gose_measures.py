@@ -138,7 +138,7 @@ def complaints(ev: Evidence, cycle: str, previous: str, rates: Rates) -> Part:
         return int(t["responded_in_time"].sum()), int(t["received"].sum())
 
     c, comp = _cycle(ev, "complaints", cycle), _cycle(ev, "compliments", cycle)
-    measures = (Measure("Complaints received", int(c["received"].sum()), unit="complaints"),)
+    measures: tuple[Measure, ...] = (Measure("Complaints received", int(c["received"].sum()), unit="complaints"),)
     if len(comp):
         measures += (Measure("Compliments received", int(comp["compliments"].sum()), unit="compliments"),)
     return Part(measures, _rate(rates, "complaints records", "complaints responded to in time", "complaints", counts,

@@ -185,7 +185,8 @@ def mapped_lines(evidence: Evidence, framework: str, item: str, *, rates: Rates,
     list of EvidenceLine
         Context lines carry ``kind`` prefixed ``context:`` and no judgement.
     """
-    judged, context = [], []
+    judged: list[EvidenceLine] = []
+    context: list[EvidenceLine] = []
     for entry in evidence.map.entries(framework, item):
         lines = entry_lines(evidence, entry, rates=rates, cycle=cycle, previous=previous)
         (judged if entry.judged else context).extend(lines)

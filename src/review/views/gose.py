@@ -19,7 +19,14 @@ from review.analyses.judgement import BANDS, SELF_ASSESSED
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.protection.disclosure import DisclosurePolicy, SuppressionRegistry, suppressed_rate
 from review.views import presentation as show
-from review.views.common import BAND_WORDS, WITHHELD, line_level, shown_band, uncertainty_text, withheld
+from review.views.common import (
+    BAND_WORDS,
+    WITHHELD,
+    line_level,
+    shown_band,
+    uncertainty_text,
+    withheld,
+)
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
            "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "supervision",
