@@ -629,3 +629,37 @@ def test_the_views_format_the_result():
     items = views.framework_items(r, INTERNAL).data
     assert "band changed (not tested) (was red)" in items
     assert "missing (optional: &#39;if developed&#39;)" in items
+
+
+@pytest.mark.parametrize(("band", "previous", "moved", "expected"), [
+    ("green", None, None, "new"),
+    ("amber", "amber", "improved", "same band"),  # a line moved, the band did not
+    ("green", "amber", None, "band changed (not tested)"),
+    ("green", "amber", "no clear change", "band changed (not tested)"),  # tested, not beyond chance
+    ("green", "amber", "improved", "better"),
+    ("red", "amber", "worse", "worse"),
+    ("red", "amber", "improved", "band changed (not tested)"),  # the line moved the other way
+    ("grey", "green", None, "band changed (not tested)"),  # to no evidence
+])
+def test_an_items_change_is_better_or_worse_only_with_a_test_behind_it(band, previous, moved, expected):
+    from review.analyses.gose import item_change
+    from review.analyses.judgement import Change, EvidenceLine
+
+    lines = () if moved is None else (EvidenceLine("audit", "x", 1, 2, "audits", None, Change(moved, None)),)
+    assert item_change(band, previous, lines) == expected
+
+
+def test_the_case_file_quota_alone_never_makes_g03_green():
+    tables = _tables()
+    audits = tables["audits"]
+    themed_only = audits[~((audits["audit_type"] == "CF") & (audits["selection"] == "random"))]
+    # TM01 now did 1 (A3, themed) of 6: short of the quota -> amber, and no random sample to judge quality
+    g03 = _items(_result(_evidence(audits=themed_only)))["G03"]
+    assert [ln.band for ln in g03.judged_lines] == ["amber"]
+    assert g03.band == "amber"
+    # the quota met (a quota of 1, one themed audit done) and no random sample: no evidence, not green
+    met = tables["programme"].assign(quota_per_auditor=[1])
+    g03 = _items(_result(_evidence(audits=themed_only, programme=met)))["G03"]
+    assert g03.judged_lines == ()
+    assert g03.band == "grey"
+    assert [ln.note for ln in g03.lines if ln.kind == "context: audit programme"] == ["at least 90% of the quota done"]

@@ -8,8 +8,8 @@ What tests each item comes from the council's evidence map (:mod:`review.data.ev
 nothing here names a criterion, indicator, audit type or agency.
 
 - **The audit programmes.** G03 is the council's audit types of kind ``case file``: the random
-  sample's final grades (a moderator's re-audit prevails) against the frame it was drawn from, and
-  the quota done. G04 is its audit types of kind ``supervision``; G05 those of kinds ``cp
+  sample's final grades (a moderator's re-audit prevails) against the frame it was drawn from; a
+  quota less than 90% done makes it at most amber. G04 is its audit types of kind ``supervision``; G05 those of kinds ``cp
   conference`` and ``looked-after review``, each audit type apart. For G04 and G05 the criteria are
   those the map declares against the item, read from each file's final answers; the audit is the
   unit: an audit type's judged line is the **share of audits meeting every criterion that applied
@@ -94,7 +94,8 @@ PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {"G04": ("supervision",), "G05": (
 item judged on criteria; G03's case-file programme is :data:`CASE_FILE_KIND`."""
 CASE_FILE_KIND = "case file"
 QUOTA_LINE = 0.9
-"""A case-file programme with fewer than 90% of its quota audits done is amber."""
+"""A case-file programme with fewer than 90% of its quota audits done is at best amber (meeting the
+quota sets no band: it is not evidence of the files' quality)."""
 NO_CHANGE = Change("no comparison", None)
 MODERATED = "files moderated"
 """The unit of a measure "final grades: X of N files moderated" (files whose final answers are a moderator's)."""
@@ -433,11 +434,12 @@ def _case_file_part(ev: Evidence, prog: AuditProgramme | None, before: AuditProg
                                    (est.k, est.n), (then.k, then.n) if then is not None else None, "audits",
                                    population=prog.frame_size or None))
     planned, done = sum(t.planned for t in prog.tiers), sum(min(t.done, t.planned) for t in prog.tiers)
-    if planned:
-        enough = done >= QUOTA_LINE * planned
+    if planned:  # falling short lowers the item to amber; meeting the quota says nothing of quality
+        short = done < QUOTA_LINE * planned
         lines.insert(1 if est is not None else 0, EvidenceLine(
-            "audit programme", "quota audits done", 0, 0, "rule", None, NO_CHANGE,
-            f"{'at least' if enough else 'fewer than'} {QUOTA_LINE:.0%} of the quota done", "green" if enough else "amber"))
+            "audit programme" if short else "context: audit programme", "quota audits done", 0, 0, "rule", None,
+            NO_CHANGE, f"{'fewer than' if short else 'at least'} {QUOTA_LINE:.0%} of the quota done",
+            "amber" if short else ""))
         measures = (Measure("Quota audits done", done, planned, unit="audits"),)
     files = final_audits(ev, cycle)
     files = files[files["audit_type"].isin(types)]

@@ -251,9 +251,12 @@ def _criteria_table(counts: tuple[CriterionCounts, ...], policy: DisclosurePolic
 
 def criteria(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Case-file criteria on each file's final answers, with files where a criterion did not apply shown as n/a."""
-    return _criteria_table(result.audits.criteria if result.audits else (), policy,
-                           caption="Case-file audit criteria, final answers (n/a: the criterion did not apply to the "
-                                   "case)", uid="gose_criteria")
+    a = result.audits
+    audits = sum(t.done for t in a.tiers) if a else 0
+    return _criteria_table(a.criteria if a else (), policy,
+                           caption=f"Case-file audit criteria: answers from {_count(audits, 'audits', policy)} audits, "
+                                   "final answers (a moderator's prevail; n/a: the criterion did not apply to the case)",
+                           uid="gose_criteria")
 
 
 def _group(g: AuditGroup, policy: DisclosurePolicy, uid: str) -> str:
@@ -438,7 +441,9 @@ def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         return show.note("No inspections of regulated services recorded.")
     frame = pd.DataFrame({"Service": t["service_name"], "Type": t["service_type"],
                           "Last inspection": t["inspection_date"].map(str), "Grade": t["grade"],
-                          "Next due": t["next_due"].map(str), "Overdue": t["overdue"].map({True: "yes", False: "no"})})
+                          "Next due": t["next_due"].map(str),
+                          "Next inspection overdue (the regulator's timetable)": t["overdue"].map({True: "yes",
+                                                                                                  False: "no"})})
     return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy,
                       nocount=["Last inspection", "Next due"])  # dates
 
