@@ -663,3 +663,42 @@ def test_the_case_file_quota_alone_never_makes_g03_green():
     assert g03.judged_lines == ()
     assert g03.band == "grey"
     assert [ln.note for ln in g03.lines if ln.kind == "context: audit programme"] == ["at least 90% of the quota done"]
+
+
+@pytest.mark.parametrize(("done", "planned", "kind", "band"), [
+    (9, 10, "context: audit programme", "grey"),  # exactly 90%: the quota is met, no band
+    (8, 10, "audit programme", "amber"),  # 80% < 90%
+])
+def test_the_quota_line_at_exactly_ninety_percent(done, planned, kind, band):
+    from review.analyses.gose import _case_file_part
+    from review.analyses.gose_audits import AuditProgramme, TierResult
+    from review.analyses.judgement import Rates
+
+    prog = AuditProgramme((TierResult("TM", "Team Manager", 1, planned, done, 0, 0, 0),), 40, None, None, (), None, ())
+    part = _case_file_part(_evidence(), prog, None, Rates(confidence_level=0.95, green=0.8, red=0.65), "2009-Q4",
+                           "2009-Q3")
+    [quota] = [ln for ln in part.lines if ln.source == "quota audits done"]
+    assert (quota.kind, quota.band) == (kind, band)
+
+
+@pytest.mark.parametrize(("vacancies", "band"), [(2.0, "green"), (3.0, "amber"), (3.2, "red")])
+def test_vacancy_rate_lines(vacancies, band):
+    from review.analyses.gose_measures import workforce
+
+    t = pd.DataFrame([("2009-Q4", "S1", 20.0, vacancies, 0.0, 1, 34.0, 2)],
+                     columns=["cycle", "service", "establishment_fte", "vacancies_fte", "agency_fte", "leavers",
+                              "sickness_days", "starters"])
+    # 2/20 = 10%: green at or below 10%; 3/20 = 15%: not above 15%, amber; 3.2/20 = 16% > 15%: red
+    [line] = workforce(_only({"workforce": t}), "2009-Q4")[1].lines
+    assert line.band == band
+
+
+@pytest.mark.parametrize(("spend", "band"), [(404.0, "green"), (412.0, "amber"), (413.0, "red")])
+def test_overspend_lines(spend, band):
+    from review.analyses.gose_measures import finance
+
+    f = pd.DataFrame([("2009-10", "2009-Q4", "Legal", 400.0, spend, 1600.0)],
+                     columns=["month", "cycle", "budget_line", "budget", "spend", "forecast_outturn"])
+    # 4/400 = 1%: green at or below 1%; 12/400 = 3%: not above 3%, amber; 13/400 = 3.25% > 3%: red
+    [line] = finance(_only({"finance": f}), "2009-Q4")[1].lines
+    assert line.band == band
