@@ -390,8 +390,8 @@ def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
         now, pooled = _audit_unit(files, ev, chosen, rates.level)
         if now[1]:
             then = _audit_unit(before, ev, chosen, rates.level)[0]
-            line = rates.line("audit", f"{label}: audits meeting every criterion that applied to them "
-                              f"({len(chosen)} criteria)", now, then if then[1] else None, "audits")
+            line = rates.line("audit", f"{label}: audits meeting every criterion that applied to them", now,
+                              then if then[1] else None, "audits")
         groups.append(AuditGroup(item, audit_type, label, emap.kind(audit_type) or "",
                                  criterion_counts(files, criteria, ev.scales, chosen, confidence_level=rates.level),
                                  len(files), int(files["moderated"].sum()) if len(files) else 0, line, pooled))

@@ -92,10 +92,13 @@ def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
 
 
 def _line_text(line, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - an EvidenceLine
-    """'audit: <source>: 46 of 97 (...) [Red]', the band withheld with the level."""
+    """'audit: <source>: 46 of 97 (...) [Red]', the band withheld with the level. A line that counts
+    no person or case, or whose level is a rule's note (days late, a share of budget), is
+    :class:`~review.views.presentation.NoCount` text."""
     band = "c" if withheld(line, policy) else ("context, not judged" if line.kind.startswith("context") else
                                                BAND_WORDS[line.band])
-    return f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]"
+    text = f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]"
+    return show.nocount(text) if line.n == 0 or not line.counts_people else text
 
 
 def _since(item: ItemResult, policy: DisclosurePolicy) -> str:
