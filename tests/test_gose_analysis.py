@@ -718,3 +718,23 @@ def test_a_published_gose_page_passes_the_disclosure_check(tmp_path):
     page = tmp_path / "gose.html"
     page.write_text("<html><body>" + "".join(p.data for p in parts) + "</body></html>", encoding="utf-8")
     assert [str(f) for f in check_report(page)] == []
+
+
+def test_a_context_criterion_is_shown_not_pooled_and_a_criterion_of_another_kind_is_judged_as_mapped():
+    extra = pd.DataFrame([(G, "G04", "criterion", "s2", None, None, "context", "shown only"),
+                          (G, "G04", "criterion", "seen", None, None, "tests", "a case-file criterion")],
+                         columns=MAP.columns)
+    ev = _evidence(evidence_map=pd.concat([MAP[~((MAP["item"] == "G04") & (MAP["evidence"] == "s2"))], extra],
+                                          ignore_index=True))
+    r = _result(ev)
+    [g] = [g for g in r.groups if g.item == "G04"]
+    assert [c.criterion for c in g.criteria] == ["s1"]
+    # s1 alone: S1, S2, S4 (final) meet it; S3 and S5 n/a -> 3 of 3
+    assert (g.line.k, g.line.n) == (3, 3)
+    g04 = _items(r)["G04"]
+    kinds = [(ln.kind, ln.source) for ln in g04.lines]
+    # seen on case files (final answers F1-F5: Yes, Yes, N/A, Yes, Yes -> 4 of 4) judged as the map builds it
+    assert ("audit", "File audits: The child was seen") in kinds
+    seen = next(ln for ln in g04.lines if ln.source == "File audits: The child was seen")
+    assert (seen.k, seen.n) == (4, 4)
+    assert ("context: audit", "Supervision audits: Supervision reflective") in kinds

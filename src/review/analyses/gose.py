@@ -369,12 +369,12 @@ def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
     names: dict[str, list[str]] = {t: [] for t in types}
     other: list[EvidenceLine] = []
     for entry in emap.entries(FRAMEWORK, item):
-        if entry.source != "criterion":
+        if entry.source != "criterion" or not entry.judged:  # judged as mapped, or shown as context
             other += entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
             continue
         for audit_type in _criterion_types(ev, entry):
             if audit_type in names:
-                if entry.judged and entry.evidence not in names[audit_type]:
+                if entry.evidence not in names[audit_type]:
                     names[audit_type].append(entry.evidence)
             else:  # the criterion on an audit type of another kind: judged as the map builds it
                 other += entry_lines(ev, replace(entry, audit_type=audit_type), rates=rates, cycle=cycle,
