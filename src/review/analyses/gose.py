@@ -1,26 +1,43 @@
 """The GOSE children's social care performance management framework: one result per cycle.
 
-:func:`gose_result` computes, once, every figure, judgement, headline, action and change the
-report shows, for every item of the framework in the source's order (quoted in
-:data:`review.config.framework_items.GOSE_PMF`). Views only format it.
+:func:`gose_result` computes, once, every figure, judgement, action and change the report shows,
+for every item of the framework in the source's order and words
+(:data:`review.config.framework_items.GOSE_PMF`). Views only format it.
 
-Judgement rules (declared here, once):
+What tests each item comes from the council's evidence map (:mod:`review.data.evidence_map`):
+nothing here names a criterion, indicator, audit type or agency.
 
-- a proportion is green at or above the ``rag_green`` parameter (80% by default), red below
-  ``rag_red`` (65%), amber between (:class:`Rules`); it is flagged ``uncertain`` when its
-  interval crosses either line;
-- a return that was due this cycle and is missing makes the item red; a late one at least amber;
-- regulated services: red when any is overdue for inspection or graded Inadequate;
-- workforce: vacancy rate green at or below 10% of establishment, red above 15%;
-- expenditure: financial year-to-date overspend green at or below 1% of budget, red above 3%;
-- indicators: green when every indicator with a target meets it, red when fewer than half do;
-- an item with no evidence and no return due is "no evidence".
+- **The audit programmes.** G03 is the council's audit types of kind ``case file``: the random
+  sample's final grades (a moderator's re-audit prevails) against the frame it was drawn from; a
+  quota less than 90% done makes it at most amber. G04 is its audit types of kind ``supervision``; G05 those of kinds ``cp
+  conference`` and ``looked-after review``, each audit type apart. For G04 and G05 the criteria are
+  those the map declares against the item, read from each file's final answers; the audit is the
+  unit: an audit type's judged line is the **share of audits meeting every criterion that applied
+  to them** (a Wilson proportion of audits); the share of applicable answers met is shown beside it
+  with its interval clustered by audit (answers from one file are not independent), and each
+  criterion's "met in k of n audits". Every other entry the map gives an
+  item (a grade, a record, an indicator) is judged as :func:`review.analyses.mapped.mapped_lines`
+  builds it.
+- **Records.** G01, G02, G08, G09 and G14 are judged on what the map names (feedback, staff
+  survey, actions on inspection findings, SCR action plans, the independent reviewing officers'
+  findings), never on a return arriving; the regulator's timetable is context. G06, G07, G10,
+  G11, G12, G13 and G15 are judged on GOSE's own datasets (:mod:`review.analyses.gose_measures`).
+- **Returns.** A return due this cycle that is missing is a red line, a late one amber; a return on
+  time sets no band. A return for an item the source makes conditional (``"if developed"``,
+  :data:`review.config.framework_items.GOSE_CONDITIONS`) is shown and never judged.
+- **Judgement.** One engine for every framework (:mod:`review.analyses.judgement`): an item takes
+  the worst band of its judged lines (:func:`~review.analyses.judgement.triangulate`); with none it
+  is grey ("no evidence"), never green, red or firm on absence alone.
+- **Change.** A line's change since last cycle is improved or worse only when Newcombe's interval
+  excludes zero (:func:`~review.analyses.judgement.classify_change`). An item whose band moved is
+  "better" or "worse" only when one of its lines moved the same way beyond chance; otherwise
+  "band changed (not tested)", and it is never listed among the changes beyond chance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -31,67 +48,57 @@ from review.analyses.gose_audits import (
     audit_programme,
     criterion_counts,
 )
-from review.config.cycles import (
-    cycle_bounds,
-    cycle_range,
-    financial_year,
-    period_statement,
-    previous_cycle,
+from review.analyses.gose_measures import (
+    ALLEGATION_DAYS,
+    Measure,
+    Part,
+    allegations,
+    complaints,
+    finance,
+    fostering,
+    indicators,
+    inspections,
+    liaison,
+    numbers,
+    staff_feedback,
+    user_feedback,
+    workforce,
 )
-from review.config.framework_items import GOSE_PMF
+from review.analyses.judgement import (
+    BANDS,
+    Change,
+    EvidenceLine,
+    ItemJudgement,
+    Rates,
+    rag_counts,
+    triangulate,
+)
+from review.analyses.mapped import entry_lines, final_audits
+from review.config.cycles import cycle_range, period_statement, previous_cycle
+from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
 from review.data import Evidence
-from review.stats.indicators import DEFINITIONS, indicator_table
+from review.data.evidence_map import MapEntry, split_list
+from review.stats.clustered import (
+    ClusteredProportionResult,
+    clustered_proportion,
+    share_meeting_all,
+)
 from review.stats.sample_draw import tier_coverage
-from review.stats.sampling import ProportionResult, proportion_ci
-from review.stats.spc import ControlChart, p_chart
 
-__all__ = ["ALLEGATION_DAYS", "GoseResult", "ItemResult", "Measure", "ReturnStatus", "Rules",
-           "gose_result", "judge_rate", "return_status", "schedule"]
+__all__ = ["ALLEGATION_DAYS", "FRAMEWORK", "PROGRAMME_KINDS", "AuditGroup", "GoseResult", "ItemResult", "Measure",
+           "MODERATED", "ReturnStatus", "gose_result", "item_change", "return_status", "schedule"]
 
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The thresholds a proportion is judged against, from the framework's parameters.
-
-    Attributes
-    ----------
-    level : float
-        Confidence level of every interval (``confidence_level``).
-    green : float
-        Green at or above this proportion (``rag_green``).
-    red : float
-        Red below this proportion (``rag_red``), amber between.
-    """
-
-    level: float
-    green: float
-    red: float
-VACANCY_GREEN, VACANCY_RED = 0.10, 0.15
-OVERSPEND_GREEN, OVERSPEND_RED = 0.01, 0.03
-ALLEGATION_DAYS = 30
-"""Days from referral to conclusion counted as in time for an allegation (one month; see docs/indicators.md)."""
-SUPERVISION = ("supervision_in_timescale", "reflective_supervision", "actions_followed_up")
-IRO = ("child_participation", "plan_reviewed_in_timescale")
-CASE_CRITERIA_KEY = "case file"
-_ORDER = {"green": 0, "amber": 1, "red": 2}
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One figure of an item's evidence. A view formats it under the disclosure policy.
-
-    ``count`` of ``of`` with ``estimate`` is a proportion (its interval where a sample is
-    involved); ``count`` alone is a number of children, staff or events; ``value`` with ``unit``
-    is anything else (a rate per 10,000, pounds, days per FTE).
-    """
-
-    label: str
-    count: int | None = None
-    of: int | None = None
-    estimate: ProportionResult | None = None
-    value: float | None = None
-    unit: str = ""
+FRAMEWORK = "gose_performance"
+PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {"G04": ("supervision",), "G05": ("cp conference", "looked-after review")}
+"""The audit kinds (:data:`review.data.schema.AUDIT_KINDS`) whose audits make up each audit-programme
+item judged on criteria; G03's case-file programme is :data:`CASE_FILE_KIND`."""
+CASE_FILE_KIND = "case file"
+QUOTA_LINE = 0.9
+"""A case-file programme with fewer than 90% of its quota audits done is at best amber (meeting the
+quota sets no band: it is not evidence of the files' quality)."""
+NO_CHANGE = Change("no comparison", None)
+MODERATED = "files moderated"
+"""The unit of a measure "final grades: X of N files moderated" (files whose final answers are a moderator's)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,40 @@ class ReturnStatus:
 
 
 @dataclass(frozen=True)
+class AuditGroup:
+    """One audit type's audits for a programme item (G04, G05), each file counted once.
+
+    Attributes
+    ----------
+    item, audit_type, label, kind : str
+        The item; the council's audit type, in words, and its kind.
+    criteria : tuple of CriterionCounts
+        Each criterion the map declares against the item that applies to the type, on final answers.
+    audits : int
+        Files audited (first audits; a moderation re-audits a file and is not counted again).
+    moderated : int
+        Of those, files whose final answers are a moderator's.
+    line : EvidenceLine or None
+        Audits meeting every criterion that applied to them, of audits where one applied: the line
+        the item is judged on (None: no audit had one).
+    pooled : ClusteredProportionResult or None
+        The share of applicable answers met, its interval with the audit as the cluster
+        (:func:`review.stats.clustered.clustered_proportion`): answers from one file are not
+        independent. Shown, not judged.
+    """
+
+    item: str
+    audit_type: str
+    label: str
+    kind: str
+    criteria: tuple[CriterionCounts, ...]
+    audits: int
+    moderated: int
+    line: EvidenceLine | None
+    pooled: ClusteredProportionResult | None = None
+
+
+@dataclass(frozen=True)
 class ItemResult:
     """One item of the framework, as the report shows it.
 
@@ -117,6 +158,8 @@ class ItemResult:
         Id and the source's words.
     frequency : tuple of str or None
         As the source gives it (None: the source states none).
+    condition : str
+        The source's condition on the item (``"if developed"``), or ``""``.
     returns : tuple of ReturnStatus
         Returns due this cycle.
     delivery : str
@@ -124,36 +167,43 @@ class ItemResult:
     last_delivered : ReturnStatus or None
         For an item with no return due this cycle: its latest return in the past year.
     measures : tuple of Measure
-    evidence : str
-        Which evidence the measures come from, or why there is none.
-    judgement : str
-        ``green``, ``amber``, ``red`` or ``no evidence``.
-    reason : str
-        The rule that set the judgement.
-    uncertain : bool
-        The judgement rests on a sample whose interval crosses a judgement line.
-    basis : tuple of tuple of int
-        ``(k, n)`` of each sample the judgement rests on, so a published report can withhold a
-        judgement that would reveal a small count.
+        Figures shown beside the item, never judged on their own.
+    lines : tuple of EvidenceLine
+        The evidence: judged lines, then context lines (``kind`` starting ``context``).
+    judgement : ItemJudgement
+        From :func:`~review.analyses.judgement.triangulate`: ``band`` is ``red``, ``amber``,
+        ``green``, ``grey`` (no evidence) or ``self-assessed``.
+    rule : str
+        Any rule a line's band follows besides the workbook's thresholds on a rate.
     previous : str or None
-        Last cycle's judgement; ``change`` is ``better``, ``worse``, ``same``, ``changed`` (to or
-        from no evidence) or ``new``.
+        Last cycle's band (None: not judged last cycle).
+    change : str
+        :func:`item_change`.
     """
 
     item: str
     text: str
     frequency: tuple[str, ...] | None
+    condition: str
     returns: tuple[ReturnStatus, ...]
     delivery: str
     last_delivered: ReturnStatus | None
     measures: tuple[Measure, ...]
-    evidence: str
-    judgement: str
-    reason: str
-    uncertain: bool
-    basis: tuple[tuple[int, int], ...] = ()
+    lines: tuple[EvidenceLine, ...]
+    judgement: ItemJudgement
+    rule: str = ""
     previous: str | None = None
     change: str = "new"
+
+    @property
+    def band(self) -> str:
+        """The item's band (``grey``: no evidence)."""
+        return self.judgement.band
+
+    @property
+    def judged_lines(self) -> tuple[EvidenceLine, ...]:
+        """The lines the judgement rests on (context lines left out)."""
+        return tuple(ln for ln in self.lines if not ln.kind.startswith("context"))
 
 
 @dataclass(frozen=True)
@@ -164,49 +214,50 @@ class GoseResult:
     ----------
     cycle, previous_cycle, period : str
         The cycle, the one before, and the months it covers with its financial-year quarter.
-    confidence_level : float
-        The two-sided level of every interval in the result.
+    confidence_level, green, red : float
+        The level of every interval, and the workbook's thresholds (``rag_green``, ``rag_red``).
     items : tuple of ItemResult
         Every framework item in the source's order.
     rag : dict
-        Number of items per judgement (``green``, ``amber``, ``red``, ``no evidence``).
+        Items per band (:func:`~review.analyses.judgement.rag_counts`: ``red``, ``amber``,
+        ``green``, ``grey``, ``self-assessed``).
     needs_action : tuple of str
         Ids of red items, then amber, in source order within each.
     actions : tuple of tuple
         ``(item, action)`` for each item needing action.
-    changes : tuple of tuple
-        ``(item, previous judgement, judgement, change)`` for items whose judgement changed.
-    audits : AuditProgramme
-    supervision, iro_cp, iro_lac : tuple of CriterionCounts
-        Supervision audits; IRO audits of child protection conferences and of looked-after
-        children's reviews, kept apart.
+    changes : tuple of str
+        Evidence lines whose change since last cycle is beyond chance (improved or worse).
+    band_changes : tuple of tuple
+        ``(item, previous band, band, change)`` for items whose band moved; ``change`` says whether
+        a test backs it (:func:`item_change`).
+    audits : AuditProgramme or None
+        The case-file programme (G03).
+    groups : tuple of AuditGroup
+        The supervision (G04) and independent chairs' (G05) audits, one group per audit type.
     indicators : pandas.DataFrame
-        :func:`review.stats.indicators.indicator_table` plus ``label`` (the one title used in
-        table, chart and text).
+        :func:`review.stats.indicators.indicator_table` plus ``label``.
     charts : tuple of tuple
-        ``(indicator, label, ControlChart, counts)``, limits restarting at declared change points;
-        ``counts`` holds each point's ``(numerator, denominator)`` for the disclosure policy.
+        ``(indicator, label, ControlChart, counts)``; ``counts`` holds each point's
+        ``(numerator, denominator)`` for the disclosure policy.
     numbers, categories, workforce, finance, inspections : pandas.DataFrame
-        CP and LAC counts with rates per 10,000; CP plans started by category; workforce by
-        service; expenditure by budget line (month, year to date, forecast outturn); latest
-        inspection per regulated service.
     """
 
     cycle: str
     previous_cycle: str
     period: str
     confidence_level: float
+    green: float
+    red: float
     items: tuple[ItemResult, ...]
     rag: dict[str, int]
     needs_action: tuple[str, ...]
     actions: tuple[tuple[str, str], ...]
-    changes: tuple[tuple[str, str | None, str, str], ...]
-    audits: AuditProgramme
-    supervision: tuple[CriterionCounts, ...]
-    iro_cp: tuple[CriterionCounts, ...]
-    iro_lac: tuple[CriterionCounts, ...]
+    changes: tuple[str, ...]
+    band_changes: tuple[tuple[str, str | None, str, str], ...]
+    audits: AuditProgramme | None
+    groups: tuple[AuditGroup, ...]
     indicators: pd.DataFrame
-    charts: tuple[tuple[str, str, ControlChart, tuple[tuple[int, int], ...]], ...]
+    charts: tuple
     numbers: pd.DataFrame
     categories: pd.DataFrame
     workforce: pd.DataFrame
@@ -246,283 +297,158 @@ def return_status(due: dt.date, delivered: dt.date | None) -> tuple[str, int]:
     return ("on time", 0) if days <= 0 else ("late", days)
 
 
-def judge_rate(estimate: ProportionResult | None, *, green: float, red: float,
-               higher_is_better: bool = True) -> tuple[str, bool]:
-    """Green, amber or red for a proportion, and whether its interval crosses a judgement line.
+def item_change(band: str, previous: str | None, lines: tuple[EvidenceLine, ...]) -> str:
+    """How an item's band moved since last cycle, and whether a test backs the move.
+
+    ``new`` (not judged last cycle), ``same band``, ``better`` or ``worse`` (the band moved and one
+    of the item's lines moved the same way beyond chance), else ``band changed (not tested)``.
 
     Examples
     --------
-    >>> judge_rate(proportion_ci(41, 50, method="wilson"), green=0.8, red=0.65)  # 82%; 69% to 90% crosses 80%
-    ('green', True)
-    >>> judge_rate(proportion_ci(30, 50, method="wilson"), green=0.8, red=0.65)[0]  # 60% < 65%
-    'red'
+    >>> item_change("green", "red", ())
+    'band changed (not tested)'
+    >>> up = EvidenceLine("audit", "plans", 45, 50, "audits", None, Change("improved", None))
+    >>> item_change("green", "red", (up,)), item_change("red", "green", (up,)), item_change("red", "red", (up,))
+    ('better', 'band changed (not tested)', 'same band')
     """
-    if estimate is None:
-        return "no evidence", False
-    p, ci = estimate.statistic, estimate.confidence_interval
-    if not higher_is_better:
-        p, lo, hi = 1 - p, 1 - ci.high, 1 - ci.low
-    else:
-        lo, hi = ci.low, ci.high
-    judgement = "green" if p >= green else ("red" if p < red else "amber")
-    crosses = any(lo < line <= hi for line in (green, red))
-    return judgement, crosses
+    if previous is None:
+        return "new"
+    if previous == band:
+        return "same band"
+    order = {b: i for i, b in enumerate(BANDS)}  # worst first
+    if band in order and previous in order:
+        direction = "improved" if order[band] > order[previous] else "worse"
+        if any(ln.change.label == direction for ln in lines):
+            return "better" if direction == "improved" else "worse"
+    return "band changed (not tested)"
 
 
-def _worst(*judgements: str) -> str:
-    rated = [j for j in judgements if j in _ORDER]
-    return max(rated, key=_ORDER.__getitem__) if rated else "no evidence"
+# --- the audit programmes -------------------------------------------------------------------------
+
+def _criterion_types(ev: Evidence, entry: MapEntry) -> tuple[str, ...]:
+    """The audit types a criterion entry reads: its own audit type, else every type the criterion applies to."""
+    if entry.audit_type:
+        return (entry.audit_type,)
+    criteria = ev.tables["criteria"] if "criteria" in ev.tables else ev.table("criteria")
+    found = criteria.loc[criteria["criterion"] == entry.evidence, "audit_types"]
+    return split_list(found.iloc[0]) if len(found) else ()
 
 
-def _prop(k: int, n: int, level: float, population: int | None = None) -> ProportionResult | None:
-    return proportion_ci(int(k), int(n), method="wilson", confidence_level=level, population=population) if n else None
-
-
-def _cycle(ev: Evidence, name: str, cycle: str) -> pd.DataFrame:
-    t = ev.table(name)
-    return t[t["cycle"] == cycle] if "cycle" in t.columns else t
-
-
-@dataclass(frozen=True)
-class _Evidence:
-    measures: tuple[Measure, ...]
-    evidence: str
-    judgement: str
-    reason: str
-    uncertain: bool = False
-    basis: tuple[tuple[int, int], ...] = ()
-
-
-_NONE = _Evidence((), "", "no evidence", "")
-
-
-def _rate_item(label: str, k: int, n: int, rules: Rules, source: str, extra: tuple[Measure, ...] = (),
-               unit: str = "") -> _Evidence:
-    est = _prop(k, n, rules.level)
-    if est is None:
-        return _Evidence(extra, f"no rows in {source} this cycle", "no evidence", "")
-    j, unsure = judge_rate(est, green=rules.green, red=rules.red)
-    return _Evidence((Measure(label, k, n, est, unit=unit), *extra), source, j,
-                     f"{label}: {_lines(rules)}", unsure, ((k, n),))
-
-
-def _user_feedback(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
-    t = _cycle(ev, "user_feedback", cycle)
-    extra = tuple(Measure(f"{g}: positive", int(x["positive"].sum()), int(x["responses"].sum()),
-                          _prop(x["positive"].sum(), x["responses"].sum(), rules.level))
-                  for g, x in t.groupby("group", sort=False))
-    adv = t[t["source"] == "advocacy service"]
-    extra += (Measure("Through the advocacy service: positive", int(adv["positive"].sum()), int(adv["responses"].sum()),
-                      _prop(adv["positive"].sum(), adv["responses"].sum(), rules.level)),)
-    return _rate_item("Children and families positive about the service", int(t["positive"].sum()),
-                      int(t["responses"].sum()), rules, "user_feedback", extra)
-
-
-def _staff_feedback(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
-    t = _cycle(ev, "staff_feedback", cycle)
-    extra = (Measure("Staff who answered", int(t["responses"].sum()), int(t["invited"].sum()),
-                     _prop(t["responses"].sum(), t["invited"].sum(), rules.level), unit="staff"),)
-    return _rate_item("Staff positive", int(t["positive"].sum()), int(t["responses"].sum()), rules,
-                      "staff_feedback", extra, unit="staff")
-
-
-def _lines(rules: Rules) -> str:
-    return f"green at {100 * rules.green:g}% or more, red below {100 * rules.red:g}%"
-
-
-def _case_files(prog: AuditProgramme, rules: Rules) -> _Evidence:
-    planned, done = sum(t.planned for t in prog.tiers), sum(min(t.done, t.planned) for t in prog.tiers)
-    est = prog.random_final
-    measures = [Measure("Quota audits done", done, planned, unit="audits")]
-    if est is not None:
-        measures.append(Measure("Randomly sampled files Good or better (final grades)", est.k, est.n, est))
-    j, unsure = judge_rate(est, green=rules.green, red=rules.red)
-    quota = "green" if planned and done >= 0.9 * planned else ("amber" if planned else "no evidence")
-    return _Evidence(tuple(measures), "audits (random sample, final grades after moderation); programme", _worst(j, quota),
-                     f"files Good or better on final grades ({_lines(rules)}); quota done below 90% is amber",
-                     unsure, ((est.k, est.n),) if est is not None else ())
-
-
-def _pooled(counts: tuple[CriterionCounts, ...], label: str, rules: Rules, source: str) -> _Evidence:
-    yes, n = sum(c.yes for c in counts), sum(c.yes + c.no for c in counts)
-    extra = tuple(Measure(c.label, c.yes, c.yes + c.no, c.rate, unit="audits") for c in counts)
-    return _rate_item(label, yes, n, rules, source, extra, unit="audits")
-
-
-def _supervision(pooled: _Evidence, audits: pd.DataFrame, frame: pd.DataFrame) -> _Evidence:
-    """Add the number of supervision files audited: a supervision audit is keyed, through its case,
-    to the supervision file of the case's allocated worker in the frame."""
-    sup = audits[(audits["audit_type"] == "supervision") & audits["moderation_of"].isna()]
-    worker = dict(zip(frame["case_ref"], frame["allocated_worker"], strict=True)) if "allocated_worker" in frame else {}
-    files = {worker[c] for c in sup["case_ref"] if c in worker}
-    if sup.empty:
-        return pooled
-    extra = Measure("Supervision files audited (allocated workers' files)", len(files), unit="files")
-    return _Evidence((*pooled.measures[:1], extra, *pooled.measures[1:]), pooled.evidence + "; frame (allocated worker)",
-                     pooled.judgement, pooled.reason, pooled.uncertain, pooled.basis)
-
-
-def _iro(cp: tuple[CriterionCounts, ...], lac: tuple[CriterionCounts, ...], rules: Rules) -> _Evidence:
-    parts = [_pooled(cp, "Child protection conferences: criteria met", rules, "audits (iro, CP)"),
-             _pooled(lac, "Looked-after children's reviews: criteria met", rules, "audits (iro, LAC)")]
-    measures = tuple(m for p in parts for m in p.measures[:1])
-    return _Evidence(measures, "audits of type iro, child protection conferences and LAC reviews apart",
-                     _worst(*(p.judgement for p in parts)), "the worse of conferences and reviews",
-                     any(p.uncertain for p in parts), tuple(b for p in parts for b in p.basis))
-
-
-def _complaints(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
-    c, comp = _cycle(ev, "complaints", cycle), _cycle(ev, "compliments", cycle)
-    extra = (Measure("Complaints received", int(c["received"].sum()), unit="complaints"),
-             Measure("Compliments received", int(comp["compliments"].sum()), unit="compliments") if len(comp) else None)
-    return _rate_item("Complaints responded to in time", int(c["responded_in_time"].sum()), int(c["received"].sum()),
-                      rules, "complaints; compliments", tuple(m for m in extra if m is not None), unit="complaints")
-
-
-def _fostering(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
-    t = _cycle(ev, "private_fostering", cycle)
-    extra = (Measure("Private fostering arrangements known at the end of the cycle", int(t["arrangements_open"].sum())),)
-    return _rate_item("Notifications visited within 7 working days", int(t["visited_in_time"].sum()),
-                      int(t["notifications"].sum()), rules, "private_fostering", extra)
-
-
-def _inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
-    t = ev.table("regulated_services")
-    end = cycle_bounds(cycle)[1]
-    t = t[t["inspection_date"].map(lambda d: d is not None and d <= end).astype(bool)]
-    if t.empty:
-        return t, _NONE
-    latest = t.sort_values("inspection_date").groupby("service_name", sort=True).tail(1).sort_values("service_name")
-    latest = latest.assign(overdue=latest["next_due"] < end).reset_index(drop=True)
-    bad = latest["grade"].map(lambda g: ev.scales[latest["grade_scale"].iloc[0]].rated[-1] == g)
-    good = latest.apply(lambda r: r["grade"] in ev.scales[r["grade_scale"]].good_or_better, axis=1)
-    measures = (Measure("Services inspected", len(latest), unit="services"),
-                Measure("Overdue for inspection", int(latest["overdue"].sum()), unit="services"),
-                Measure("Graded Inadequate at the latest inspection", int(bad.sum()), unit="services"),
-                Measure("Good or better at the latest inspection", int(good.sum()), len(latest), unit="services"))
-    j = "red" if latest["overdue"].any() or bad.any() else "green"
-    return latest, _Evidence(measures, "regulated_services", j, "red when any service is overdue or graded Inadequate")
-
-
-def _allegations(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
-    t = ev.table("lado_allegations")
-    if t.empty:
-        return _NONE
-    start, end = cycle_bounds(cycle)
-    referred = t[t["cycle"] == cycle]
-    done = t[t["concluded_date"].map(lambda d: d is not None and start <= d <= end).astype(bool)]
-    days = [(c - r).days for c, r in zip(done["concluded_date"], done["referral_date"], strict=True)]
-    extra = (Measure("Allegations referred to the LADO", len(referred), unit="allegations"),
-             Measure("Concluded this cycle: substantiated", int((done["outcome"] == "substantiated").sum()),
-                     unit="allegations"),
-             Measure("Open at the end of the cycle", int(t[t["referral_date"].map(lambda d: d is not None and d <= end)
-                                                          & t["concluded_date"].map(lambda d: d is None or d > end)].shape[0]),
-                     unit="allegations"))
-    if referred.empty and done.empty:
-        return _NONE
-    return _rate_item(f"Allegations concluded within {ALLEGATION_DAYS} days of referral",
-                      sum(d <= ALLEGATION_DAYS for d in days), len(days), rules, "lado_allegations", extra,
-                      unit="allegations")
-
-
-def _workforce(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
-    t = _cycle(ev, "workforce", cycle)
-    if t.empty:
-        return t, _NONE
-    t = t.assign(in_post_fte=t["establishment_fte"] - t["vacancies_fte"])
-    t = t.assign(vacancy_rate=t["vacancies_fte"] / t["establishment_fte"],
-                 agency_share=t["agency_fte"] / t["establishment_fte"],
-                 turnover=t["leavers"] / t["in_post_fte"],
-                 sickness_per_fte=t["sickness_days"] / t["in_post_fte"]).sort_values("service").reset_index(drop=True)
-    est, vac, post = t["establishment_fte"].sum(), t["vacancies_fte"].sum(), t["in_post_fte"].sum()
-    rate = vac / est
-    measures = (Measure("Establishment", value=float(est), unit="FTE"),
-                Measure("Vacancy rate", value=float(rate), unit="share"),
-                Measure("Agency cover", value=float(t["agency_fte"].sum() / est), unit="share"),
-                Measure("Starters", int(t["starters"].sum()), unit="staff"),
-                Measure("Leavers", int(t["leavers"].sum()), unit="staff"),
-                Measure("Turnover (leavers per FTE in post)", value=float(t["leavers"].sum() / post), unit="share"),
-                Measure("Sickness days per FTE in post", value=float(t["sickness_days"].sum() / post), unit="days"))
-    j = "green" if rate <= VACANCY_GREEN else ("red" if rate > VACANCY_RED else "amber")
-    return t, _Evidence(measures, "workforce", j, f"vacancy rate green at or below {VACANCY_GREEN:.0%}, red above "
-                        f"{VACANCY_RED:.0%}")
-
-
-def _finance(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, _Evidence]:
-    f = ev.table("finance")
-    if f.empty or not (f["cycle"] == cycle).any():
-        return f, _NONE
-    end = cycle_bounds(cycle)[1]
-    year = financial_year(cycle)
-    in_year = f[f["cycle"].map(lambda c: financial_year(c) == year).astype(bool) & (f["cycle"] <= cycle)]
-    last_month = f"{end:%Y-%m}"
-    now = f[f["cycle"] == cycle]
-    rows = []
-    for line, g in in_year.groupby("budget_line", sort=True):
-        q = now[now["budget_line"] == line]
-        latest = g[g["month"] == g["month"].max()]
-        rows.append({"budget_line": line, "budget": q["budget"].sum(), "actual": q["spend"].sum(),
-                     "variance": q["spend"].sum() - q["budget"].sum(), "ytd_budget": g["budget"].sum(),
-                     "ytd_actual": g["spend"].sum(), "ytd_variance": g["spend"].sum() - g["budget"].sum(),
-                     "forecast_outturn": latest["forecast_outturn"].sum(), "forecast_month": latest["month"].max()})
-    table = pd.DataFrame(rows)
-    ytd_b, ytd_a = table["ytd_budget"].sum(), table["ytd_actual"].sum()
-    over = (ytd_a - ytd_b) / ytd_b
-    measures = (Measure("Budget this cycle", value=float(table["budget"].sum()), unit="£"),
-                Measure("Actual this cycle", value=float(table["actual"].sum()), unit="£"),
-                Measure("Variance this cycle", value=float(table["variance"].sum()), unit="£"),
-                Measure(f"Year to date ({year}): variance", value=float(ytd_a - ytd_b), unit="£"),
-                Measure(f"Forecast outturn {year} (at {last_month})", value=float(table["forecast_outturn"].sum()),
-                        unit="£"))
-    j = "green" if over <= OVERSPEND_GREEN else ("red" if over > OVERSPEND_RED else "amber")
-    return table, _Evidence(measures, "finance", j, f"year-to-date overspend green at or below {OVERSPEND_GREEN:.0%} "
-                            f"of budget, red above {OVERSPEND_RED:.0%}")
-
-
-def _numbers(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    t = _cycle(ev, "cp_lac_numbers", cycle)
-    t = t.assign(rate_per_10000=t["at_end"] / t["population_under_18"] * 10_000).sort_values("group").reset_index(drop=True)
-    cats = _cycle(ev, "cp_categories", cycle).reset_index(drop=True)
-    return t, cats
-
-
-def _indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, tuple, _Evidence]:
-    data = ev.table("indicators")
-    if data.empty or not (data["cycle"] == cycle).any():
-        return pd.DataFrame(), (), _NONE
-    table = indicator_table(data, cycle=cycle, confidence_level=level)
-    table = table.assign(label=[f"{i} {t}" for i, t in zip(table["indicator"], table["title"], strict=True)])
-    changes = ev.table("indicator_changes")
-    charts = []
-    for row in table.itertuples():
-        group = data[(data["indicator"] == row.indicator) & (data["cycle"] <= cycle)].sort_values("cycle")
-        if len(group) < 2 or (group["denominator"] <= 0).any():
+def _criteria_met(files: pd.DataFrame, ev: Evidence, names: list[str]) -> tuple[list[int], list[int]]:
+    """Per audited file: criteria met and criteria that applied (blank and not applicable left out)."""
+    criteria = ev.tables["criteria"].set_index("criterion")
+    met = pd.Series(0, index=files.index)
+    applied = pd.Series(0, index=files.index)
+    for name in names:
+        if name not in files.columns:
             continue
-        cycles = group["cycle"].tolist()
-        declared = set(changes.loc[changes["indicator"] == row.indicator, "from_cycle"])
-        versions = group["definition_version"].tolist()
-        cuts = [i for i, c in enumerate(cycles) if c in declared or (i and versions[i] != versions[i - 1])]
-        cuts = [c for c in cuts if c >= 2 and len(cycles) - c >= 2]
-        d = DEFINITIONS[(row.indicator, row.version)]
-        charts.append((row.indicator, row.label, p_chart(group["numerator"].tolist(), group["denominator"].tolist(),
-                                                         labels=cycles, improvement=d.improvement,
-                                                         change_points=cuts),
-                       tuple(zip(group["numerator"].astype(int), group["denominator"].astype(int), strict=True))))
-    judged = table[table["meets_target"].notna()]
-    met, total = int(judged["meets_target"].astype(bool).sum()), len(judged)
-    j = "no evidence" if not total else ("green" if met == total else ("red" if met < total / 2 else "amber"))
-    measures = (Measure("Indicators meeting target", met, total, unit="indicators"),)
-    return table, tuple(charts), _Evidence(measures, "indicators; cp_lac_numbers", j,
-                                           "green when all indicators with a target meet it, red when fewer than half do")
+        scale = ev.scales[str(criteria.loc[name, "scale_id"])]
+        answer = files[name]
+        applies = answer.notna() & ~answer.isin(scale.not_applicable)
+        applied += applies.astype(int)
+        met += (applies & answer.isin(scale.good_or_better)).astype(int)
+    return met.astype(int).tolist(), applied.astype(int).tolist()
 
 
-def _liaison(ev: Evidence, cycle: str, rules: Rules) -> _Evidence:
-    t = _cycle(ev, "liaison_feedback", cycle)
-    extra = (Measure("Liaison meetings held", len(t), unit="meetings"),
-             Measure("Concerns raised", int(t["concerns_raised"].sum()), unit="concerns"))
-    return _rate_item("Concerns raised at liaison meetings resolved", int(t["concerns_resolved"].sum()),
-                      int(t["concerns_raised"].sum()), rules, "liaison_feedback", extra, unit="concerns")
+def _audit_unit(files: pd.DataFrame, ev: Evidence, names: list[str],
+                level: float) -> tuple[tuple[int, int], ClusteredProportionResult | None]:
+    """Audits meeting every criterion that applied to them (of audits where one applied), and the
+    share of applicable answers met with the audit as the cluster (None: no audit had one)."""
+    met, applied = _criteria_met(files, ev, names)
+    if not any(applied):
+        return (0, 0), None
+    share = share_meeting_all(met, applied, method="wilson", confidence_level=level)
+    return (share.k, share.n), clustered_proportion(met, applied, confidence_level=level)
 
+
+def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
+            now_files: pd.DataFrame, before_files: pd.DataFrame) -> tuple[list[AuditGroup], list[EvidenceLine]]:
+    """An audit-programme item's groups (one per audit type of its kinds) and its other mapped lines."""
+    emap = ev.map
+    types = emap.types_of_kind(*PROGRAMME_KINDS[item])
+    names: dict[str, list[str]] = {t: [] for t in types}
+    other: list[EvidenceLine] = []
+    for entry in emap.entries(FRAMEWORK, item):
+        if entry.source != "criterion" or not entry.judged:  # judged as mapped, or shown as context
+            other += entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
+            continue
+        for audit_type in _criterion_types(ev, entry):
+            if audit_type in names:
+                if entry.evidence not in names[audit_type]:
+                    names[audit_type].append(entry.evidence)
+            else:  # the criterion on an audit type of another kind: judged as the map builds it
+                other += entry_lines(ev, replace(entry, audit_type=audit_type), rates=rates, cycle=cycle,
+                                     previous=previous)
+    criteria = ev.tables["criteria"] if "criteria" in ev.tables else ev.table("criteria")
+    groups = []
+    for audit_type in types:
+        files = now_files[now_files["audit_type"] == audit_type]
+        before = before_files[before_files["audit_type"] == audit_type]
+        chosen = names[audit_type]
+        label = emap.label(audit_type)
+        line = None
+        now, pooled = _audit_unit(files, ev, chosen, rates.level)
+        if now[1]:
+            then = _audit_unit(before, ev, chosen, rates.level)[0]
+            line = rates.line("audit", f"{label}: audits meeting every criterion that applied to them", now,
+                              then if then[1] else None, "audits")
+        groups.append(AuditGroup(item, audit_type, label, emap.kind(audit_type) or "",
+                                 criterion_counts(files, criteria, ev.scales, chosen, confidence_level=rates.level),
+                                 len(files), int(files["moderated"].sum()) if len(files) else 0, line, pooled))
+    return groups, other
+
+
+def _programme(ev: Evidence, cycle: str, level: float) -> AuditProgramme | None:
+    """The case-file programme (G03) over the council's audit types of kind ``case file``."""
+    types = ev.map.types_of_kind(CASE_FILE_KIND)
+    audits = ev.table("audits")
+    mine = audits[(audits["cycle"] == cycle) & audits["audit_type"].isin(types)]
+    if mine.empty:
+        return None
+    criteria = ev.table("criteria")
+    names = [c for c, applies in zip(criteria["criterion"], criteria["audit_types"], strict=True)
+             if set(split_list(applies)) & set(types)]
+    cov = tier_coverage(audits, staff=ev.table("staff"), programme=ev.table("programme"), cycle=cycle)
+    frame = ev.table("frame")
+    scale = ev.scales[str(mine["grade_scale"].iloc[0])]
+    return audit_programme(mine, cov[cov["audit_type"].isin(types)], frame_size=int((frame["cycle"] == cycle).sum()),
+                           scale=scale, criteria=criteria, scales=ev.scales, criterion_names=names,
+                           confidence_level=level)
+
+
+def _case_file_part(ev: Evidence, prog: AuditProgramme | None, before: AuditProgramme | None, rates: Rates,
+                    cycle: str, previous: str) -> Part:
+    """G03: the random sample's final grades against the frame, the quota done, and any other mapped line."""
+    lines: list[EvidenceLine] = []
+    types = set(ev.map.types_of_kind(CASE_FILE_KIND))
+    for entry in ev.map.entries(FRAMEWORK, "G03"):
+        if not (entry.source == "grade" and entry.evidence in types):  # the programme's own grades are below
+            lines += entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
+    if prog is None:
+        return Part((), tuple(lines))
+    measures: tuple[Measure, ...] = ()
+    est = prog.random_final
+    if est is not None:
+        then = before.random_final if before is not None else None
+        lines.insert(0, rates.line("audit", "randomly sampled case files Good or better (final grades)",
+                                   (est.k, est.n), (then.k, then.n) if then is not None else None, "audits",
+                                   population=prog.frame_size or None))
+    planned, done = sum(t.planned for t in prog.tiers), sum(min(t.done, t.planned) for t in prog.tiers)
+    if planned:  # falling short lowers the item to amber; meeting the quota says nothing of quality
+        short = done < QUOTA_LINE * planned
+        lines.insert(1 if est is not None else 0, EvidenceLine(
+            "audit programme" if short else "context: audit programme", "quota audits done", 0, 0, "rule", None,
+            NO_CHANGE, f"{'fewer than' if short else 'at least'} {QUOTA_LINE:.0%} of the quota done",
+            "amber" if short else ""))
+        measures = (Measure("Quota audits done", done, planned, unit="audits"),)
+    files = final_audits(ev, cycle)
+    files = files[files["audit_type"].isin(types)]
+    measures += (Measure("Case-file audits: final grades", int(files["moderated"].sum()), len(files),
+                         unit=MODERATED),)
+    return Part(measures, tuple(lines), f"case-file quota: fewer than {QUOTA_LINE:.0%} done is amber")
+
+
+# --- returns --------------------------------------------------------------------------------------
 
 def _returns(ev: Evidence, cycle: str) -> dict[str, tuple[ReturnStatus, ...]]:
     t = ev.table("gose_returns")
@@ -534,51 +460,63 @@ def _returns(ev: Evidence, cycle: str) -> dict[str, tuple[ReturnStatus, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _items(ctx: Context, cycle: str) -> tuple[tuple[ItemResult, ...], dict]:
+def _return_lines(returns: tuple[ReturnStatus, ...], last: ReturnStatus | None, condition: str) -> list[EvidenceLine]:
+    """A missing return is a red line, a late one amber; one on time sets no band. A conditional
+    item's returns are context (optional: never red or amber)."""
+    lines = []
+    for r in returns:
+        note = "not delivered" if r.status == "missing" else (
+            f"{r.days_late} day{'s' if r.days_late != 1 else ''} late" if r.status == "late" else "on time")
+        band = {"missing": "red", "late": "amber"}.get(r.status, "")
+        if condition or not band:
+            lines.append(EvidenceLine("context: return", f"{r.title}, due {r.due}" + (
+                f" (optional: the source says '{condition}')" if condition else ""), 0, 0, "returns", None, NO_CHANGE,
+                note))
+        else:
+            lines.append(EvidenceLine("return", f"{r.title}, due {r.due}", 0, 0, "returns", None, NO_CHANGE, note, band))
+    if not returns and last is not None and last.status == "missing" and not condition:
+        lines.append(EvidenceLine("return", f"{last.title}, due {last.due}", 0, 0, "returns", None, NO_CHANGE,
+                                  "still not delivered", "red"))
+    return lines
+
+
+# --- the items ------------------------------------------------------------------------------------
+
+def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, ...], dict]:
     ev, level = ctx.evidence, ctx.params.confidence_level
-    rules = Rules(level=level, green=ctx.params.rag_green, red=ctx.params.rag_red)
-    audits = ev.table("audits")
-    audits = audits[audits["cycle"] == cycle]
-    frame = ev.table("frame")
-    cov = tier_coverage(ev.table("audits"), staff=ev.table("staff"), programme=ev.table("programme"), cycle=cycle)
-    case = audits[audits["audit_type"] == "case file"]
-    scale = ev.scales[case["grade_scale"].iloc[0]] if len(case) else None
-    case_criteria = [c for c, types in zip(ev.table("criteria")["criterion"], ev.table("criteria")["audit_types"],
-                                           strict=True) if CASE_CRITERIA_KEY in str(types).split(";")]
-    prog = audit_programme(case, cov[cov["audit_type"] == "case file"], frame_size=int((frame["cycle"] == cycle).sum()),
-                           scale=scale, criteria=ev.table("criteria"), scales=ev.scales,
-                           criterion_names=case_criteria, confidence_level=level) if scale else None
-
-    def counts(kind: str, names: tuple[str, ...], case_type: str | None = None) -> tuple[CriterionCounts, ...]:
-        a = audits[(audits["audit_type"] == kind) & audits["moderation_of"].isna()]
-        if case_type:
-            a = a[a["case_type"] == case_type]
-        return criterion_counts(a, ev.table("criteria"), ev.scales, list(names), confidence_level=level)
-
-    supervision = counts("supervision", SUPERVISION)
-    iro_cp, iro_lac = counts("iro", IRO, "CP"), counts("iro", IRO, "LAC")
-    inspections, insp = _inspections(ev, cycle)
-    workforce, wf = _workforce(ev, cycle)
-    finance, fin = _finance(ev, cycle)
-    indicators, charts, ni = _indicators(ev, cycle, level)
-    evidence = {
-        "G01": _user_feedback(ev, cycle, rules), "G02": _staff_feedback(ev, cycle, rules),
-        "G03": _case_files(prog, rules) if prog else _NONE,
-        "G04": _supervision(_pooled(supervision, "Supervision criteria met", rules, "audits (supervision)"),
-                            audits, frame[frame["cycle"] == cycle]),
-        "G05": _iro(iro_cp, iro_lac, rules), "G06": _complaints(ev, cycle, rules), "G07": _fostering(ev, cycle, rules),
-        "G08": insp,
-        "G09": _Evidence((), "delivery from gose_returns; the actions register holds the plans' actions", "no evidence", ""),
-        "G10": _allegations(ev, cycle, rules), "G11": wf, "G12": fin, "G13": ni,
-        "G14": _Evidence((), "gose_returns (the annual report's delivery)", "no evidence", ""),
-        "G15": _liaison(ev, cycle, rules),
+    rates = Rates(confidence_level=level, green=ctx.params.rag_green, red=ctx.params.rag_red)
+    now_files, before_files = final_audits(ev, cycle), final_audits(ev, previous)
+    prog, before_prog = _programme(ev, cycle, level), _programme(ev, previous, level)
+    groups: list[AuditGroup] = []
+    parts: dict[str, Part] = {}
+    for item in PROGRAMME_KINDS:
+        mine, other = _groups(ev, item, rates, cycle, previous, now_files, before_files)
+        groups += mine
+        measures = tuple(Measure(f"{g.label}: final grades", g.moderated, g.audits, unit=MODERATED)
+                         for g in mine if g.audits)
+        parts[item] = Part(measures, tuple(g.line for g in mine if g.line is not None) + tuple(other))
+    parts["G04"] = _supervision_files(ev, parts["G04"], groups, now_files, cycle)
+    inspected, insp = inspections(ev, cycle)
+    staff, wf = workforce(ev, cycle)
+    money, fin = finance(ev, cycle)
+    ni_table, charts, ni = indicators(ev, cycle, previous, rates)
+    parts |= {
+        "G01": user_feedback(ev, cycle, level), "G02": staff_feedback(ev, cycle, level),
+        "G03": _case_file_part(ev, prog, before_prog, rates, cycle, previous),
+        "G06": complaints(ev, cycle, previous, rates), "G07": fostering(ev, cycle, previous, rates),
+        "G08": insp, "G10": allegations(ev, cycle, previous, rates), "G11": wf, "G12": fin, "G13": ni,
+        "G15": liaison(ev, cycle, previous, rates),
     }
     due = _returns(ev, cycle)
     year_back = cycle_range(previous_cycle(cycle, 3), previous_cycle(cycle))
     items = []
     for item, text, freq in GOSE_PMF:
+        part = parts.get(item, Part())
+        lines = list(part.lines)
+        if item not in PROGRAMME_KINDS and item != "G03":  # the programmes read the map above
+            lines += [ln for entry in ev.map.entries(FRAMEWORK, item)
+                      for ln in entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)]
         returns = due.get(item, ())
-        e = evidence[item]
         statuses = {r.status for r in returns}
         delivery = ("missing" if "missing" in statuses else "late" if "late" in statuses else
                     "on time" if returns else "none due")
@@ -586,17 +524,31 @@ def _items(ctx: Context, cycle: str) -> tuple[tuple[ItemResult, ...], dict]:
         if not returns:
             past = [r for c in year_back for r in _returns(ev, c).get(item, ())]
             last = past[-1] if past else None
-        from_delivery = {"missing": "red", "late": "amber", "on time": "green"}.get(
-            delivery if returns else (last.status if last else ""), "")
-        judgement = _worst(e.judgement, from_delivery)
-        reason = "; ".join(x for x in (e.reason, "a missing return is red, a late one amber" if from_delivery else "")
-                           if x)
-        items.append(ItemResult(item, text, freq, returns, delivery, last, e.measures, e.evidence or "none",
-                                judgement, reason, e.uncertain, e.basis))
-    parts = {"audits": prog, "supervision": supervision, "iro_cp": iro_cp, "iro_lac": iro_lac,
-             "indicators": indicators, "charts": charts, "workforce": workforce, "finance": finance,
-             "inspections": inspections}
-    return tuple(items), parts
+        condition = GOSE_CONDITIONS.get(item, "")
+        lines += _return_lines(returns, last, condition)
+        lines = [ln for ln in lines if not ln.kind.startswith("context")] + [
+            ln for ln in lines if ln.kind.startswith("context")]
+        judged = [ln for ln in lines if not ln.kind.startswith("context")]
+        items.append(ItemResult(item, text, freq, condition, returns, delivery, last, part.measures, tuple(lines),
+                                triangulate(judged), part.rule))
+    extra = {"audits": prog, "groups": tuple(groups), "indicators": ni_table, "charts": charts, "workforce": staff,
+             "finance": money, "inspections": inspected}
+    return tuple(items), extra
+
+
+def _supervision_files(ev: Evidence, part: Part, groups: list[AuditGroup], files: pd.DataFrame, cycle: str) -> Part:
+    """Add the supervision files audited: a supervision audit is keyed, through its case, to the
+    supervision file of the case's allocated worker in the frame (each file audited once counted once)."""
+    frame = ev.table("frame")
+    frame = frame[frame["cycle"] == cycle]
+    types = [g.audit_type for g in groups if g.item == "G04"]
+    audited = files[files["audit_type"].isin(types)]
+    if audited.empty or "allocated_worker" not in frame:
+        return part
+    worker = dict(zip(frame["case_ref"], frame["allocated_worker"], strict=True))
+    workers = {worker[c] for c in audited["case_ref"] if c in worker}
+    extra = Measure("Supervision files audited (allocated workers' files)", len(workers), unit="files")
+    return Part((*part.measures, extra), part.lines, part.rule)
 
 
 _ACTIONS = {
@@ -606,35 +558,35 @@ _ACTIONS = {
 
 
 def _action(item: ItemResult) -> str:
-    if item.delivery in _ACTIONS:
-        return _ACTIONS[item.delivery]
-    if item.evidence == "none" or item.judgement == "no evidence":
-        return "Put evidence in place for this item"
-    return f"Review the evidence with the owner: {item.reason.split(';')[0]}"
+    deciding = [ln for ln in item.judged_lines if ln.band == item.band]
+    if deciding and all(ln.kind == "return" for ln in deciding):
+        return _ACTIONS[item.delivery if item.delivery in _ACTIONS else "missing"]
+    named = "; ".join(dict.fromkeys(ln.source for ln in deciding if ln.kind != "return"))
+    return f"Review the evidence with the owner: {named}" if named else "Review the evidence with the owner"
 
 
 def gose_result(ctx: Context) -> GoseResult:
-    """Compute the GOSE framework's result for the context's cycle (and last cycle, for changes)."""
-    items, parts = _items(ctx, ctx.cycle)
-    before, _ = _items(ctx, ctx.previous) if ctx.previous in set(ctx.evidence.table("audits")["cycle"]) else ((), {})
-    prev = {i.item: i.judgement for i in before}
-    ranked = []
-    for i in items:
-        p = prev.get(i.item)
-        if p is None or p not in _ORDER or i.judgement not in _ORDER:
-            change = "new" if p is None else ("same" if p == i.judgement else "changed")
-        else:
-            change = "same" if p == i.judgement else ("better" if _ORDER[i.judgement] < _ORDER[p] else "worse")
-        ranked.append(ItemResult(**{**i.__dict__, "previous": p, "change": change}))
-    rag = {k: sum(i.judgement == k for i in ranked) for k in ("green", "amber", "red", "no evidence")}
-    needs = tuple(i.item for i in ranked if i.judgement == "red") + tuple(i.item for i in ranked if i.judgement == "amber")
+    """Compute the GOSE framework's result for the context's cycle, with last cycle's bands for change."""
+    items, parts = _items(ctx, ctx.cycle, ctx.previous)
+    known = set(ctx.evidence.table("audits")["cycle"]) | set(ctx.evidence.table("gose_returns")["cycle"])
+    before = _items(ctx, ctx.previous, previous_cycle(ctx.previous))[0] if ctx.previous in known else ()
+    prev = {i.item: i.band for i in before}
+    ranked = tuple(replace(i, previous=prev.get(i.item), change=item_change(i.band, prev.get(i.item), i.judged_lines))
+                   for i in items)
+    rag = rag_counts([i.band for i in ranked])
+    needs = tuple(i.item for i in ranked if i.band == "red") + tuple(i.item for i in ranked if i.band == "amber")
     by_id = {i.item: i for i in ranked}
-    numbers, categories = _numbers(ctx.evidence, ctx.cycle)
+    counts, categories = numbers(ctx.evidence, ctx.cycle)
+    changes = tuple(ln.change_sentence(i.item) for i in ranked for ln in i.judged_lines
+                    if ln.change.label in ("improved", "worse"))
     return GoseResult(
         cycle=ctx.cycle, previous_cycle=ctx.previous, period=period_statement(ctx.cycle),
-        confidence_level=ctx.params.confidence_level, items=tuple(ranked), rag=rag,
-        needs_action=needs, actions=tuple((k, _action(by_id[k])) for k in needs),
-        changes=tuple((i.item, i.previous, i.judgement, i.change) for i in ranked if i.change not in ("same", "new")),
-        audits=parts["audits"], supervision=parts["supervision"], iro_cp=parts["iro_cp"], iro_lac=parts["iro_lac"],
-        indicators=parts["indicators"], charts=parts["charts"], numbers=numbers, categories=categories,
-        workforce=parts["workforce"], finance=parts["finance"], inspections=parts["inspections"])
+        confidence_level=ctx.params.confidence_level, green=ctx.params.rag_green, red=ctx.params.rag_red,
+        items=ranked, rag=rag, needs_action=needs, actions=tuple((k, _action(by_id[k])) for k in needs),
+        changes=changes,
+        band_changes=tuple((i.item, i.previous, i.band, i.change) for i in ranked
+                           if i.change not in ("same band", "new")),
+        audits=parts["audits"], groups=parts["groups"], indicators=parts["indicators"], charts=parts["charts"],
+        numbers=counts, categories=categories, workforce=parts["workforce"], finance=parts["finance"],
+        inspections=parts["inspections"])
+

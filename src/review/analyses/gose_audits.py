@@ -1,7 +1,8 @@
 """The GOSE case-file audit programme by tier: quotas, final (moderated) grades, boundary agreement.
 
-A file's **final** grade is the grade of its most senior moderation (a re-audit by a more senior
-tier), or its first grade when nobody moderated it. The headline rate is of final grades on the
+A file's **final** grade and answers are those of its most senior moderation (a re-audit by a more
+senior tier), or its first auditor's when nobody moderated it
+(:func:`review.analyses.final_answers.final_answers`); each file counts once. The headline rate is of final grades on the
 **random** sample only, with a finite-population interval against the frame it was drawn from
 (the cycle's open cases); themed audits are chosen for a theme, not at random, so they are
 reported apart. Moderation is reported overall (exact agreement, unweighted kappa) and at the
@@ -17,13 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from review.analyses.final_answers import final_answers
 from review.stats import agreement as ag
 from review.stats.agreement.results import AgreementResult
 from review.stats.sample_draw import MANAGEMENT_TIERS
 from review.stats.sampling import ProportionResult, proportion_ci
 
 __all__ = ["TIER_NAMES", "AuditProgramme", "BoundaryAgreement", "CriterionCounts", "TierResult",
-           "audit_programme", "criterion_counts", "final_grades"]
+           "audit_programme", "criterion_counts"]
 
 TIER_NAMES = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
               "AD": "Assistant Director", "DCS": "Director of Children's Services"}
@@ -103,53 +105,6 @@ class AuditProgramme:
     criteria: tuple[CriterionCounts, ...]
 
 
-def final_grades(audits: pd.DataFrame, *, tiers: tuple[str, ...] = MANAGEMENT_TIERS) -> pd.DataFrame:
-    """First audits with their final grade: that of the most senior moderation of the file.
-
-    Parameters
-    ----------
-    audits : pandas.DataFrame
-        One cycle's audits of one type: ``audit_id``, ``moderation_of``, ``auditor_tier``,
-        ``overall_grade`` (and any other columns, kept).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The first audits (``moderation_of`` empty) with ``first_grade``, ``final_grade`` and
-        ``final_tier`` (the tier whose grade is final).
-
-    Examples
-    --------
-    >>> a = pd.DataFrame({"audit_id": ["A1", "A2", "A3", "A4"], "moderation_of": [None, "A1", "A2", None],
-    ...                   "auditor_tier": ["TM", "SM", "AD", "TM"],
-    ...                   "overall_grade": ["Good", "Adequate", "Inadequate", "Good"]})
-    >>> final_grades(a)[["audit_id", "first_grade", "final_grade", "final_tier"]].values.tolist()
-    [['A1', 'Good', 'Inadequate', 'AD'], ['A4', 'Good', 'Good', 'TM']]
-    """
-    rank = {t: i for i, t in enumerate(tiers)}
-    parent = dict(zip(audits["audit_id"], audits["moderation_of"], strict=True))
-
-    def root(audit_id: str) -> str:
-        seen = set()
-        while isinstance(parent.get(audit_id), str) and audit_id not in seen:
-            seen.add(audit_id)
-            audit_id = parent[audit_id]
-        return audit_id
-
-    first = audits[audits["moderation_of"].isna()].copy()
-    final = {r: (rank.get(t, -1), g, t) for r, t, g in zip(first["audit_id"], first["auditor_tier"],
-                                                           first["overall_grade"], strict=True)}
-    mods = audits[audits["moderation_of"].notna()]
-    for a, t, g in zip(mods["audit_id"], mods["auditor_tier"], mods["overall_grade"], strict=True):
-        r = root(a)
-        if r in final and rank.get(t, -1) > final[r][0]:
-            final[r] = (rank.get(t, -1), g, t)
-    first["first_grade"] = first["overall_grade"]
-    first["final_grade"] = [final[r][1] for r in first["audit_id"]]
-    first["final_tier"] = [final[r][2] for r in first["audit_id"]]
-    return first.reset_index(drop=True)
-
-
 def _boundary(pairs: pd.DataFrame, rated: tuple[str, ...], fail: str, level: float) -> BoundaryAgreement | None:
     if pairs.empty:
         return None
@@ -168,7 +123,10 @@ def _boundary(pairs: pd.DataFrame, rated: tuple[str, ...], fail: str, level: flo
 
 def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: Mapping[str, Any], names: list[str], *,
                      confidence_level: float) -> tuple[CriterionCounts, ...]:
-    """Yes, No and not-applicable answers of each criterion, with the rate among applicable files."""
+    """Yes, No and not-applicable answers of each criterion, with the rate among applicable files.
+
+    ``audits`` holds one row per audited file (its final answers), so each file counts once.
+    """
     labels = criteria.set_index("criterion")
     out = []
     for name in names:
@@ -193,7 +151,8 @@ def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size:
     Parameters
     ----------
     audits : pandas.DataFrame
-        The cycle's case-file audits, first audits and moderations.
+        The cycle's case-file audits, first audits and moderations (criteria and grades are read
+        from each file's final answers).
     coverage : pandas.DataFrame
         :func:`review.stats.sample_draw.tier_coverage` rows for case files.
     frame_size : int
@@ -203,7 +162,8 @@ def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size:
     criteria, scales, criterion_names, confidence_level
         The criteria table, the scales, the criteria to count, the interval's level.
     """
-    files = final_grades(audits)
+    files = final_answers(audits, criterion_names)
+    files = files.assign(final_grade=files["overall_grade"])
     good = set(scale.good_or_better)
     tiers = []
     for tier in MANAGEMENT_TIERS:

@@ -28,7 +28,7 @@ from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
 from review.stats.indicators import DEFINITIONS
 
-__all__ = ["final_audits", "indicator_thresholds", "mapped_lines", "moderated_share"]
+__all__ = ["entry_lines", "final_audits", "indicator_thresholds", "mapped_lines", "moderated_share"]
 
 
 def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
@@ -185,13 +185,20 @@ def mapped_lines(evidence: Evidence, framework: str, item: str, *, rates: Rates,
     list of EvidenceLine
         Context lines carry ``kind`` prefixed ``context:`` and no judgement.
     """
-    judged, context = [], []
+    judged: list[EvidenceLine] = []
+    context: list[EvidenceLine] = []
     for entry in evidence.map.entries(framework, item):
-        lines = BUILDERS[entry.source](evidence, entry, rates, cycle, previous)
-        if entry.judged:
-            judged += lines
-        else:
-            context += [replace(ln, kind=f"context: {ln.kind}", judgement=None, forced_band="",
-                                change=Change("no comparison", None) if ln.change.difference is None else ln.change)
-                        for ln in lines]
+        lines = entry_lines(evidence, entry, rates=rates, cycle=cycle, previous=previous)
+        (judged if entry.judged else context).extend(lines)
     return judged + context
+
+
+def entry_lines(evidence: Evidence, entry: MapEntry, *, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+    """The lines of one map entry (:func:`mapped_lines` for a single entry); a ``context`` entry's
+    lines carry ``kind`` prefixed ``context:`` and no judgement."""
+    lines = BUILDERS[entry.source](evidence, entry, rates, cycle, previous)
+    if entry.judged:
+        return lines
+    return [replace(ln, kind=f"context: {ln.kind}", judgement=None, forced_band="",
+                    change=Change("no comparison", None) if ln.change.difference is None else ln.change)
+            for ln in lines]

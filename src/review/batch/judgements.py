@@ -5,7 +5,10 @@ Every framework notebook records, in the figures of its results JSON (:func:`rev
 - ``rag_counts``: a mapping with integer ``red``, ``amber`` and ``green`` (and optionally
   ``grey``: items without evidence) counts of the items it judged;
 - ``needs_action``: a list of short sentences, one per item needing action, each starting
-  with the item's id (``"J02: red on independent evidence"``).
+  with the item's id (``"J02: red on independent evidence"``);
+- ``changes`` (optional): a list of sentences, one per evidence line whose change since last cycle
+  is beyond chance (``"J07 audit (plans): worse"``: Newcombe's interval excludes zero). A band that
+  moved without such a test is never listed here (GOSE records those as ``band_changes``).
 
 A report that ran but did not record them is shown as "judgements not recorded" and makes the
 summary incomplete; a report whose notebook failed (the runner wrote its failure page but no

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 __all__ = [
     "FRAMEWORK_ITEMS",
+    "GOSE_CONDITIONS",
     "GOVERNANCE",
     "GOVERNANCE_AXES",
     "GOVERNANCE_CONTEXT",
@@ -191,6 +192,11 @@ GOSE_PMF: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("G14", "Annual IRO report.", ("annual",)),
     ("G15", "Feedback from other agencies via liaison meetings.", None),
 )
+
+GOSE_CONDITIONS: dict[str, str] = {"G02": "if developed"}
+"""Items of the GOSE framework the source makes conditional, with the condition in its words: a
+return for such an item is optional, so a missing one never makes the item red."""
+
 
 def rated_items(framework: str) -> tuple[SourceItem, ...]:
     """The items of a framework that raters score, in the source's order.

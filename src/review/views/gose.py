@@ -13,19 +13,29 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses.gose import GoseResult, ItemResult, Measure
+from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, CriterionCounts, TierResult
+from review.analyses.judgement import BANDS, SELF_ASSESSED
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.protection.disclosure import DisclosurePolicy, SuppressionRegistry, suppressed_rate
 from review.views import presentation as show
+from review.views.common import (
+    BAND_WORDS,
+    WITHHELD,
+    line_level,
+    shown_band,
+    uncertainty_text,
+    withheld,
+)
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
            "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "supervision",
            "workforce"]
 
 _PLAIN_UNITS = {"services", "indicators", "meetings"}
-_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence",
-        "withheld": "Withheld (too few to publish)"}
+_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "No evidence",
+        SELF_ASSESSED: "Self-assessed, not evidenced", WITHHELD: "Withheld (too few to publish)"}
+_RAG_KEYS = ("red", "amber", "green", "grey", SELF_ASSESSED)
 
 
 def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
@@ -40,8 +50,9 @@ def _interval(est: Any) -> dict[str, Any]:
 
 
 def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
+    """Items per shown band; ``withheld`` only when a published report withholds one."""
     shown = [shown_judgement(i, policy) for i in result.items]
-    keys = ("green", "amber", "red", "no evidence") + (("withheld",) if "withheld" in shown else ())
+    keys = _RAG_KEYS + ((WITHHELD,) if WITHHELD in shown else ())
     return {k: shown.count(k) for k in keys}
 
 
@@ -49,6 +60,8 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     """One measure as text, withheld where the policy says so; a measure counting no person or case
     (services, indicators, meetings) or giving a value (money, FTE, days, a share) is
     :class:`~review.views.presentation.NoCount` text."""
+    if m.unit == MODERATED:
+        return f"{m.label}: {_count(m.count or 0, 'audits', pol)} of {_count(m.of or 0, 'audits', pol)} files moderated"
     if m.unit in _PLAIN_UNITS and m.count is not None:
         return show.nocount(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""))
     if m.of is not None:
@@ -73,10 +86,29 @@ def _measures_text(measures, pol: DisclosurePolicy, tail: str = "") -> str:  # n
 
 
 def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
-    """The item's judgement, or ``withheld`` when it rests on a sample too small to publish."""
-    if any(suppressed_rate(k, n, policy) for k, n in item.basis):
-        return "withheld"
-    return item.judgement
+    """The item's band, or ``withheld`` when it rests on a figure too small to publish
+    (:func:`review.views.common.shown_band`)."""
+    return shown_band(item.judgement, item.lines, policy) or "grey"
+
+
+def _line_text(line, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - an EvidenceLine
+    """'audit: <source>: 46 of 97 (...) [Red]', the band withheld with the level. A line that counts
+    no person or case, or whose level is a rule's note (days late, a share of budget), is
+    :class:`~review.views.presentation.NoCount` text."""
+    band = "c" if withheld(line, policy) else ("context, not judged" if line.kind.startswith("context") else
+                                               BAND_WORDS[line.band])
+    text = f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]"
+    return show.nocount(text) if line.n == 0 or not line.counts_people else text
+
+
+def _since(item: ItemResult, policy: DisclosurePolicy) -> str:
+    """The band's move since last cycle, and any line that moved beyond chance."""
+    if shown_judgement(item, policy) == WITHHELD:
+        return ":"
+    text = item.change if item.previous is None else f"{item.change} (was {_RAG[item.previous].lower()})"
+    tested = [f"{ln.source}: {ln.change.label}" for ln in item.judged_lines
+              if ln.change.label in ("improved", "worse") and not withheld(ln, policy)]
+    return text + (f"; beyond chance: {'; '.join(tested)}" if tested else "")
 
 
 def period(result: GoseResult) -> HTML:
@@ -85,31 +117,35 @@ def period(result: GoseResult) -> HTML:
                      + "; ".join(f"{name} ({tier})" for tier, name in TIER_NAMES.items()) + ".")
 
 
+def _card_status(band: str) -> str:
+    return band if band in ("red", "amber", "green") else "grey"
+
+
 def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """The summary: items by judgement, the items needing action, the audit headline."""
     by_id = {i.item: i for i in result.items}
-    grey = {"no evidence": "grey"}
     rag = _rag(result, policy)
     cards = [{"title": show.nocount(f"{GOSE_PMF_TITLE}: {len(result.items)} items"), "status": "red" if rag["red"] else (
         "amber" if rag["amber"] else "green"),
-        "value": show.nocount(", ".join(f"{n} {k}" for k, n in rag.items())),  # items, not people
+        "value": show.nocount(", ".join(f"{n} {_RAG[k].lower()}" for k, n in rag.items() if n or k in BANDS)),  # items
         "detail": show.nocount(f"{result.period}.")}]  # months and a quarter
     a = result.audits
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
         g03 = shown_judgement(by_id["G03"], policy)  # the item's band, unless it rests on figures too small to publish
-        cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
-                      "status": "grey" if g03 in ("withheld", "no evidence") else g03,
+        cards.append({"title": "Randomly sampled case files Good or better (final grades: a moderator's prevails)",
+                      "status": _card_status(g03),
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
                       "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the "
                                  if first is not None else "The ") + "interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
-    for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != "withheld"][:5]:
+    for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != WITHHELD][:5]:
         i = by_id[key]
-        cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
-                      "value": _measures_text(i.measures[:1], policy) or f"return {i.delivery}",
-                      "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the rule's thresholds
+        deciding = [ln for ln in i.judged_lines if ln.band == i.band]
+        cards.append({"title": f"{i.item}: {i.text}", "status": _card_status(i.band),
+                      "value": _line_text(deciding[0], policy) if deciding else f"return {i.delivery}",
+                      "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the evidence's name
     return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
 
 
@@ -126,19 +162,22 @@ def _returns_text(i: ItemResult) -> str:
 
 
 def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Every item of the framework in the source's order: frequency, returns, evidence, judgement."""
+    """Every item of the framework in the source's order and words: frequency, returns, the evidence
+    lines it is judged on (context lines marked), its figures, judgement, uncertainty and change."""
     rows = []
     for i in result.items:
-        evidence = _measures_text(i.measures, policy, f" [source: {i.evidence}]") if i.measures else \
-            f"No figures [source: {i.evidence}]"
+        parts = [_line_text(ln, policy) for ln in i.lines if ln.kind != "context: return"]
+        if i.measures:
+            parts.append(_measures_text(i.measures, policy))
+        shown = shown_judgement(i, policy)
+        text = "; ".join(parts) or "No evidence this cycle"
         rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
-                     "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery,
-                     "Evidence": evidence,
-                     "Judgement": _RAG[shown_judgement(i, policy)] + (
-                         " (interval crosses a judgement line)" if i.uncertain and shown_judgement(i, policy) !=
-                         "withheld" else ""),
-                     "Since last cycle": ":" if shown_judgement(i, policy) == "withheld" else (
-                         i.change if i.previous is None else f"{i.change} (was {_RAG[i.previous].lower()})")})
+                     "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery + (
+                         f" (optional: '{i.condition}')" if i.condition else ""),
+                     "Evidence": show.nocount(text) if any(isinstance(p, show.NoCount) for p in parts) else text,
+                     "Judgement": _RAG[shown],
+                     "Uncertainty": uncertainty_text(i.judgement, i.lines, policy) if shown != WITHHELD else "c",
+                     "Since last cycle": _since(i, policy)})
     return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
                       uid="gose_items", policy=policy)
 
@@ -207,29 +246,60 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 def _criteria_table(counts: tuple[CriterionCounts, ...], policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
     if not counts:
         return show.note(f"{caption}: no audits this cycle.")
-    rows = [{"Criterion": c.label, "Met": show.rate_text(c.yes, c.yes + c.no, policy, **_interval(c.rate)),
+    rows = [{"Criterion": c.label, "Met (audits where it applied)": show.rate_text(c.yes, c.yes + c.no, policy,
+                                                                                  **_interval(c.rate)),
              "Not applicable (n/a)": _count(c.not_applicable, "audits", policy)} for c in counts]
     return show.table(pd.DataFrame(rows), caption=caption, uid=uid, policy=policy)
 
 
 def criteria(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Case-file criteria on first audits, with files where a criterion did not apply shown as n/a."""
-    return _criteria_table(result.audits.criteria if result.audits else (), policy,
-                           caption="Case-file audit criteria (n/a: the criterion did not apply to the case)",
+    """Case-file criteria on each file's final answers, with files where a criterion did not apply shown as n/a."""
+    a = result.audits
+    audits = sum(t.done for t in a.tiers) if a else 0
+    return _criteria_table(a.criteria if a else (), policy,
+                           caption=f"Case-file audit criteria: answers from {_count(audits, 'audits', policy)} audits, "
+                                   "final answers (a moderator's prevail; n/a: the criterion did not apply to the case)",
                            uid="gose_criteria")
 
 
+def _group(g: AuditGroup, policy: DisclosurePolicy, uid: str) -> str:
+    """One audit type's criteria, with its audits, its moderated files and the line the item is judged on."""
+    if not g.audits:
+        return show.note(f"{g.label}: no audits this cycle.").data
+    caption = (f"{g.label} ({g.item}): answers from {_count(g.audits, 'audits', policy)} audits; final grades: "
+               f"{_count(g.moderated, 'audits', policy)} of {_count(g.audits, 'audits', policy)} files moderated "
+               "(a moderator's answers prevail)")
+    html = _criteria_table(g.criteria, policy, caption=caption, uid=uid).data
+    if g.line is not None:
+        html += show.note(f"Judged on the share of audits meeting every criterion that applied to them (the audit "
+                          f"is the unit): {line_level(g.line, policy)}.").data
+    p = g.pooled
+    if p is not None:
+        small = policy.is_small(p.n_audits) or (policy.suppress and p.n_audits < policy.min_group)
+        ci = p.confidence_interval
+        interval = "" if math.isnan(ci.low) else (f" ({100 * p.confidence_level:g}% CI {show.pct(ci.low)} to "
+                                                   f"{show.pct(ci.high)}, the audit as the cluster)")
+        html += show.note("Criteria met, all answers together: " + (
+            "c (too few audits to publish)" if small else
+            f"{show.pct(p.statistic)} of applicable answers from {p.n_audits:,} audits{interval}") + ".").data
+    return html
+
+
 def supervision(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Supervision file audits by TM, SM and AD."""
-    return _criteria_table(result.supervision, policy, caption="Supervision file audits", uid="gose_supervision")
+    """The supervision file audit programme (G04): each of the council's supervision audit types."""
+    groups = [g for g in result.groups if g.item == "G04"]
+    if not groups:
+        return show.note("No supervision audit type is declared in the evidence folder.")
+    return HTML("".join(_group(g, policy, f"gose_supervision_{k}") for k, g in enumerate(groups)))
 
 
 def iro(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Independent chairs' audits: child protection conferences and looked-after children's reviews apart."""
-    return HTML(_criteria_table(result.iro_cp, policy, caption="IRO and chairs' audits: child protection conferences",
-                                uid="gose_iro_cp").data
-                + _criteria_table(result.iro_lac, policy, caption="IRO audits: looked-after children's reviews",
-                                  uid="gose_iro_lac").data)
+    """Independent chairs' audits (G05): child protection conferences and looked-after children's reviews apart."""
+    groups = [g for g in result.groups if g.item == "G05"]
+    if not groups:
+        return show.note("No audit type of child protection conferences or looked-after reviews is declared in the "
+                         "evidence folder.")
+    return HTML("".join(_group(g, policy, f"gose_chairs_{k}") for k, g in enumerate(groups)))
 
 
 def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
@@ -247,6 +317,8 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
              "Target": show.pct(r.target) if pd.notna(r.target) else ":",
              "Meets target": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
              {True: "yes", False: "no"}.get(r.meets_target, "z"),
+             "Band (against its own target)": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
+             BAND_WORDS.get(r.band, r.band),
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
              "Compared with neighbours": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
              (r.vs_neighbours or ":")} for r in t.itertuples()]
@@ -372,7 +444,9 @@ def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         return show.note("No inspections of regulated services recorded.")
     frame = pd.DataFrame({"Service": t["service_name"], "Type": t["service_type"],
                           "Last inspection": t["inspection_date"].map(str), "Grade": t["grade"],
-                          "Next due": t["next_due"].map(str), "Overdue": t["overdue"].map({True: "yes", False: "no"})})
+                          "Next due": t["next_due"].map(str),
+                          "Next inspection overdue (the regulator's timetable)": t["overdue"].map({True: "yes",
+                                                                                                  False: "no"})})
     return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy,
                       nocount=["Last inspection", "Next due"])  # dates
 
@@ -385,24 +459,27 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     by_id = {i.item: i for i in result.items}
     rag = _rag(result, policy)
     shown = {i.item: shown_judgement(i, policy) for i in result.items}
-    needs = [k for k in result.needs_action if shown[k] != "withheld"]
+    needs = [k for k in result.needs_action if shown[k] != WITHHELD]
     # items by judgement, and items in the source's words: no count of people or cases
-    headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {k}" for k, n in rag.items()))]
+    headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {_RAG[k].lower()}" for k, n in rag.items()))]
     headlines += [show.nocount(f"{k} needs action: {by_id[k].text}") for k in needs if shown[k] == "red"]
     a = result.audits
     figures = {
         "period": result.period,
         "rag": rag,
         # the results contract the cycle summary and index read (review.batch.judgements): items
-        # without evidence, or whose judgement is withheld, count as grey
+        # without evidence, or whose judgement is withheld, count as grey; self-assessed items in none
         RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"],
-                  "grey": rag["no evidence"] + rag.get("withheld", 0)},
+                  "grey": rag["grey"] + rag.get(WITHHELD, 0)},
         ACTION_KEY: [f"{k}: {shown[k]}: {by_id[k].text}" for k in needs],
         "actions": [f"{k}: {v}" for k, v in result.actions if k in needs],
-        "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes if shown[i] != "withheld"],
+        # changes beyond chance only (Newcombe's interval excludes zero), never a line whose level is withheld
+        "changes": [ln.change_sentence(i.item) for i in result.items for ln in i.judged_lines
+                    if ln.change.label in ("improved", "worse") and not withheld(ln, policy)],
+        "band_changes": [f"{i}: {c} ({p} to {b})" for i, p, b, c in result.band_changes if shown[i] != WITHHELD],
         "items": [{"item": i.item, "text": i.text, "frequency": list(i.frequency or ()), "delivery": i.delivery,
-                   "judgement": shown[i.item], "uncertain": i.uncertain and shown[i.item] != "withheld",
-                   "change": i.change if shown[i.item] != "withheld" else None} for i in result.items],
+                   "judgement": shown[i.item], "firm": i.judgement.firm and shown[i.item] != WITHHELD,
+                   "change": i.change if shown[i.item] != WITHHELD else None} for i in result.items],
     }
     if a is not None and a.random_final is not None and not policy.is_small(a.random_final.n):
         f = a.random_final
