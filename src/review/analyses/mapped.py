@@ -150,12 +150,17 @@ def _indicator_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: s
     green, red = indicator_thresholds(row["target"], higher_is_better=higher, green=rates.green, red=rates.red)
     k, n = int(row["numerator"]), int(row["denominator"])
     prev = (int(before["numerator"].iloc[0]), int(before["denominator"].iloc[0])) if len(before) else None
-    if not higher:  # judged on the share that does not meet it
+    if not higher:  # lower is better: judged on the complement, the share the indicator does not count
         k, prev = n - k, (prev[1] - prev[0], prev[1]) if prev else None
     title = definition.title if definition else entry.evidence
-    target_words = "" if row["target"] is None or pd.isna(row["target"]) else (
-        f"; target {100 * float(row['target']):.0f}%{'' if higher else ' or lower'}")
-    source = f"{entry.evidence} ({title}{'' if higher else ', share not meeting it'}{target_words})"
+    has_target = row["target"] is not None and not pd.isna(row["target"])
+    if higher:
+        words = f"; target {100 * float(row['target']):.0f}%" if has_target else ""
+    else:
+        words = "; lower is better, so the level shown is the share it does not count" + (
+            f" (target {100 * float(row['target']):.0f}% or lower: {100 * green:.0f}% or more not counted)"
+            if has_target else "")
+    source = f"{entry.evidence} ({title}{words})"
     return [Rates(confidence_level=rates.level, green=green, red=red).line("indicator", source, (k, n), prev, "children")]
 
 
