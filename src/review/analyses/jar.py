@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from review.analyses.mapped import mapped_lines, moderated_share
 from review.analyses.judgement import (
     SELF,
     EvidenceLine,
@@ -26,6 +25,7 @@ from review.analyses.judgement import (
     rag_sentence,
     triangulate,
 )
+from review.analyses.mapped import mapped_lines, moderated_share
 from review.config.framework_items import JAR_FINDINGS, SourceItem
 from review.data import Evidence
 

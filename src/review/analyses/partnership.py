@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from review.analyses import self_assessment as sa
-from review.analyses.mapped import mapped_lines
 from review.analyses.judgement import (
-    SELF_ASSESSED,
     SELF,
+    SELF_ASSESSED,
     EvidenceLine,
     Headline,
     ItemJudgement,
@@ -27,6 +26,7 @@ from review.analyses.judgement import (
     triangulate,
     weakest,
 )
+from review.analyses.mapped import mapped_lines
 from review.config.framework_items import FRAMEWORK_ITEMS, SourceItem
 from review.data import Evidence
 

@@ -210,7 +210,7 @@ def inspection_actions(rng: np.random.Generator, cycles: tuple[str, ...], first_
                      "due_date": (raised + dt.timedelta(days=due_days)).isoformat(),
                      "status": "done" if done else "open",
                      "evidence": "Checked at the next monitoring visit" if done else None,
-                     "closed_date": closed.isoformat() if done else None})
+                     "closed_date": closed.isoformat() if done and closed is not None else None})
     return rows
 
 
