@@ -226,9 +226,10 @@ def theme_rows() -> list[dict[str, str]]:
             for name, definition in (*DEFAULT_THEMES, *DEMO_EXTRA_THEMES)]
 
 
-def _typed(rng: np.random.Generator, text: str) -> str:
-    """A fragment as an auditor types it: sometimes lower-case, sometimes no full stop, a slip now and then."""
-    if rng.random() < 0.25 and not text[:2].isupper():
+def _typed(rng: np.random.Generator, text: str, *, keep: str = "") -> str:
+    """A fragment as an auditor types it: sometimes lower-case, sometimes no full stop, a slip now and then
+    (``keep``: a part left as written)."""
+    if rng.random() < 0.25 and not text[:2].isupper() and not (keep and text.startswith(keep)):
         text = text[0].lower() + text[1:]
     if rng.random() < 0.1:
         for slip, word in SLIPS:
@@ -243,7 +244,7 @@ def _narrative(rng: np.random.Generator, theme: str, concern: bool, planted: Pla
     picks = rng.choice(len(bank), size=int(min(len(bank), 1 + (rng.random() < 0.45))), replace=False)
     parts = [_typed(rng, bank[int(i)]) for i in picks]
     if planted is not None:
-        parts.insert(int(rng.integers(0, len(parts) + 1)), _typed(rng, planted.sentence))
+        parts.insert(int(rng.integers(0, len(parts) + 1)), _typed(rng, planted.sentence, keep=planted.text))
     return ("  " if rng.random() < 0.1 else " ").join(parts)
 
 
@@ -359,7 +360,22 @@ def _nhs(rng: np.random.Generator) -> str:
             return f"{s[:3]} {s[3:6]} {s[6:]}" if rng.random() < 0.7 else s
 
 
-def _identifier(rng: np.random.Generator) -> tuple[str, str, str]:
+HELD_OUT_FORMS = {
+    "name": ("{} is the baby's father", "worker did not speak to {} (mum's friend)", "family friend {} gives lifts",
+             "school says {} is often late", "her boyfriend, {}, has convictions", "{}'s attendance is 85%",
+             "home visit with {} and mum", "no checks on {}"),
+    "date": ("incident on {}", "{} - strategy meeting", "d.o.b {}", "last seen {}", "child born on {}"),
+    "postcode": ("temporary address in {}", "{} is out of area", "postcode {} not updated"),
+    "address": ("now living at {}", "{} is her nan's", "placed at {}"),
+    "phone": ("tel {}", "mob: {}", "{} (dad)"),
+    "nhs": ("NHS {}", "nhs number: {}", "{} on the health record"),
+    "reference": ("ref {}", "case no. {}", "{} closed in 2008", "see {}"),
+}
+"""Sentence forms written after the screen's rules, and never used to develop them: scores on these
+measure the rules on forms they were not built from (``docs/audit_learning.md``)."""
+
+
+def _identifier(rng: np.random.Generator, held_out: bool = False) -> tuple[str, str, str]:
     """(kind, text, sentence with {} where the text goes) for one identifier."""
     kind = str(rng.choice(["name", "name", "name", "date", "postcode", "address", "phone", "nhs", "reference"]))
     if kind == "name":
@@ -397,14 +413,18 @@ def _identifier(rng: np.random.Generator) -> tuple[str, str, str]:
                                f"CP/{int(rng.integers(2005, 2010))}/{int(rng.integers(100, 999))}",
                                f"ref {int(rng.integers(1000000, 9999999))}"]))
         forms = ("see case {}", "sibling's file {} holds the referral", "linked to {} in error")
+    if held_out:
+        forms = HELD_OUT_FORMS[kind]
     return kind, text, str(rng.choice(forms))
 
 
-def labelled_narratives(n: int, seed: int, *, share_with_identifiers: float = 0.5) -> list[Labelled]:
+def labelled_narratives(n: int, seed: int, *, share_with_identifiers: float = 0.5,
+                        held_out: bool = False) -> list[Labelled]:
     """``n`` synthetic narratives; about ``share_with_identifiers`` of them hold one or two identifiers.
 
     Built from the demo's phrase banks (so the clean text is as auditors write it) with identifiers
-    drawn from lists the screen was not built from, each labelled by its span.
+    drawn from lists the screen was not built from, each labelled by its span; ``held_out`` puts them
+    in sentence forms (:data:`HELD_OUT_FORMS`) that were never used to develop the screen.
 
     >>> sets = labelled_narratives(20, 1)
     >>> len(sets), all(s.text[a:b] for s in sets for a, b, _ in s.spans)
@@ -419,7 +439,7 @@ def labelled_narratives(n: int, seed: int, *, share_with_identifiers: float = 0.
         spans: list[tuple[int, int, str]] = []
         if rng.random() < share_with_identifiers:
             for _ in range(1 + int(rng.random() < 0.3)):
-                kind, ident, form = _identifier(rng)
+                kind, ident, form = _identifier(rng, held_out)
                 sentence = form.format(ident)
                 at = sentence.index(ident)
                 if at > 0 and rng.random() < 0.6:

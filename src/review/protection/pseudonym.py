@@ -30,6 +30,7 @@ import pandas as pd
 from review.data.load import Evidence
 from review.data.schema import AUDIT_FIELDS, CASE_FIELDS, ORGANISATION_ROWS, PERSON_FIELDS
 from review.exceptions import ParameterError
+from review.protection.text_screen import TextScreen, known_values, screen_learning
 
 __all__ = ["DEMO_KEY", "DEMO_MARKER", "IDENTIFIERS", "KEY_ENV", "KEY_FILE_ENV", "MIN_KEY_BYTES", "identifier_rows",
            "identifier_values", "pseudonym", "pseudonymise", "resolve_key"]
@@ -166,10 +167,14 @@ def pseudonymise(evidence: Evidence, data_dir: Path) -> Evidence:
     Returns
     -------
     Evidence
-        A new Evidence; ``key_source`` records where the key came from.
+        A new Evidence; ``key_source`` records where the key came from. The free text of
+        ``audit_learning`` is screened first (:func:`review.protection.text_screen.screen_learning`):
+        every finding is masked, and a row with one is marked ``withheld``.
     """
     key, source = resolve_key(data_dir)
     tables = dict(evidence.tables)
+    if "audit_learning" in tables:  # free text is screened and masked before anything else reads it
+        tables["audit_learning"] = screen_learning(tables["audit_learning"], TextScreen.from_values(known_values(evidence)))
     for name, columns in IDENTIFIERS.items():
         if name not in tables:
             continue

@@ -40,8 +40,11 @@ from functools import cached_property
 
 import pandas as pd
 
-__all__ = ["FIELD_TERMS", "FIRST_NAMES", "Finding", "TextFinding", "TextScreen", "mask", "nhs_number_valid",
-           "screen_table"]
+from review.data.load import Evidence
+from review.data.schema import AUDIT_FIELDS, CASE_FIELDS, LEARNING_TEXT, ORGANISATION_ROWS, PERSON_FIELDS
+
+__all__ = ["FIELD_TERMS", "FIRST_NAMES", "NAMING_FIELDS", "Finding", "TextFinding", "TextScreen", "known_values", "mask",
+           "nhs_number_valid", "screen_learning", "screen_table"]
 
 
 def _words(text: str) -> list[str]:
@@ -140,7 +143,7 @@ _STREET_LOWER = r"(?:road|rd|street|avenue|ave|lane|drive|gardens|gdns|crescent|
 """Street words that name nothing else in a narrative, matched in any case after a house number."""
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("date", re.compile(r"(?<![\d/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/.-])")),
+    ("date", re.compile(r"(?<![\d/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?!\d|[/.-]\d)")),
     ("date", re.compile(r"(?<!\d)(?:19|20)\d\d-\d\d-\d\d(?!\d)")),
     ("date", re.compile(rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}\b\.?(?:,?\s+(?:19|20)?\d\d\b)?")),
     ("date", re.compile(rf"(?i)\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?")),
@@ -158,6 +161,14 @@ _NUMBER_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d ()-]{4,18}\d(?!\w)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+|\n\s*|[-*\u2022]\s+|\(\s*)$")
+_NAME_FOLLOWS = re.compile(r"(?i)\s*(?:\(\s*(?:" + "|".join(re.escape(r) for r in _RELATIONS) + r")|"
+                           r"(?:said|says|told|tells|reported|reports|wants|wanted|stated|states|disclosed|"
+                           r"explained|shared|asked|is|was|has|had|and|\(|,))\b")
+"""What follows a name at the start of a sentence: a relation in brackets ("Keeley (aunt)"), speech
+("Kwame said"), or a verb or bracket of a person ("Reece was", "Amira (13)")."""
+_RELATION_WORDS = frozenset(w for r in _RELATIONS for w in r.replace("-", " ").replace("'s", "").split())
+_SPEECH = re.compile(r"\s+(?:said|says|told|tells|reported|reports|wants|wanted|stated|states|disclosed)\b")
+_BRACKET_RELATION = re.compile(r"(?i)\s*\(\s*(?:[\w'-]+\s+){0,2}(?:" + "|".join(re.escape(r) for r in _RELATIONS) + r")\b")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\s+[A-Za-z][A-Za-z'-]+")
 _RELATION_NAME = re.compile(r"(?i)\b(?:" + "|".join(re.escape(r) for r in _RELATIONS)
                             + r")(?![\w'])[\s,(]+(?=([A-Za-z][A-Za-z'-]*))")
@@ -215,6 +226,31 @@ def _numbers(text: str) -> list[Finding]:
         elif len(digits) >= 6:
             found.append(Finding("reference", start, end, "long number"))
     return found
+
+
+def _ordinary(word: str) -> bool:
+    """Whether a lower-case word is a word of the field, a common word or a relation (never a name).
+
+    >>> _ordinary("step-dad"), _ordinary("kowalski")
+    (True, False)
+    """
+    parts = word.replace("-", " ").split() or [word]
+    return all(p in FIELD_TERMS or p in _COMMON or p in _RELATION_WORDS for p in parts)
+
+
+def _neighbours(text: str, names: list[Finding]) -> list[Finding]:
+    """The word just before or after a name found, when it is not an ordinary word: the rest of the
+    name ("amira kowalski", "Jordan Osei")."""
+    out = []
+    for f in names:
+        upper = text[f.start].isupper()
+        before = re.search(r"([A-Za-z][A-Za-z'-]*)\s+$", text[: f.start])
+        after = re.match(r"\s+([A-Za-z][A-Za-z'-]*)", text[f.end:])
+        if before and before.group(1)[0].isupper() == upper and not _ordinary(before.group(1).lower()):
+            out.append(Finding("name", before.start(1), before.end(1), "word beside a name"))
+        if after and after.group(1)[0].isupper() == upper and not _ordinary(after.group(1).lower()):
+            out.append(Finding("name", f.end + after.start(1), f.end + after.end(1), "word beside a name"))
+    return out
 
 
 def _merge(found: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -285,14 +321,21 @@ class TextScreen:
         for m in _WORD.finditer(text):
             word = m.group(0)
             low = (word[:-2] if word.lower().endswith("'s") else word).lower().strip("'-")
-            if low in FIRST_NAMES and (word[0].isupper() or low not in _AMBIGUOUS):
+            ordinary = _ordinary(low)
+            if not ordinary and _BRACKET_RELATION.match(text, m.end()):
+                found.append(Finding("name", m.start(), m.end(), "word before a relation in brackets"))
+            elif not ordinary and _SPEECH.match(text, m.end()):
+                found.append(Finding("name", m.start(), m.end(), "word before speech"))
+            elif low in FIRST_NAMES and (word[0].isupper() or low not in _AMBIGUOUS):
                 found.append(Finding("name", m.start(), m.end(), "first name"))
-            elif (word[0].isupper() and not word.isupper() and low not in FIELD_TERMS
-                  and not _SENTENCE_START.search(text[: m.start()])):
-                found.append(Finding("name", m.start(), m.end(), "capitalised word inside a sentence"))
+            elif word[0].isupper() and not word.isupper() and not ordinary and not low.endswith(("ed", "ing", "ly")):
+                if not _SENTENCE_START.search(text[: m.start()]):
+                    found.append(Finding("name", m.start(), m.end(), "capitalised word inside a sentence"))
+                elif _NAME_FOLLOWS.match(text, m.end()):
+                    found.append(Finding("name", m.start(), m.end(), "capitalised word before a relation or speech"))
             elif word.isupper() and len(word) > 1 and low in FIRST_NAMES:
                 found.append(Finding("name", m.start(), m.end(), "first name"))
-        return found
+        return found + _neighbours(text, found)
 
     def findings(self, text: object) -> tuple[Finding, ...]:
         """Every finding in a text, overlaps merged, in order (empty for a blank cell)."""
@@ -325,7 +368,9 @@ concerns concern worried worries drinking drinks drink using uses use shouts sho
 living lived moved moving stays staying stayed works working worked isn't wasn't hasn't didn't doesn't
 hadn't won't can't couldn't wouldn't shouldn't aged age now currently previously together separately alone
 because due whose re regarding first last next unknown resident stated states admitted denied disclosed appears
-appeared seems seemed remains remained continues continued being via
+appeared seems seemed remains remained continues continued being via mobile phone number address car room
+bedroom friend friends spoke said says told tells stated asked wants feels born call calls nobody somebody
+someone everyone anyone everybody date
 """))
 """Common words that follow a relation ("mum was", "dad said"): not taken as a name when lower case."""
 
@@ -384,4 +429,71 @@ def screen_table(frame: pd.DataFrame, columns: Iterable[str], screen: TextScreen
             found = screen.findings(text)
             if found:
                 out.append(TextFinding(file, int(row), column, tuple(f.kind for f in found), mask(str(text), found)))
+    return out
+
+
+NAMING_FIELDS: dict[str, tuple[str, ...]] = {
+    "teams": ("team",), "staff": ("team",), "frame": ("team",), "audits": ("team",),
+    "regulated_services": ("service_name",),
+}
+"""Fields that name a team or a home (besides the person, case and audit fields of the schema): a team
+in a small council can point to its few workers, a children's home to its few children."""
+
+
+def known_values(evidence: Evidence) -> set[str]:
+    """Every value the evidence holds that names a person, team, home, case or audit, as loaded
+    (before pseudonymisation: auditors write the references they know).
+
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> ev = Evidence("x", MappingProxyType({"teams": pd.DataFrame({"team": ["Family Support"]})}), {}, ())
+    >>> sorted(known_values(ev))
+    ['Family Support']
+    """
+    fields: dict[str, set[str]] = {}
+    for source in (PERSON_FIELDS, CASE_FIELDS, AUDIT_FIELDS, NAMING_FIELDS):
+        for name, columns in source.items():
+            fields.setdefault(name, set()).update(columns)
+    found: set[str] = set()
+    for name, columns in fields.items():
+        frame = evidence.tables.get(name)
+        if frame is None:
+            continue
+        for column in columns:
+            if column not in frame.columns:
+                continue
+            values = frame[column]
+            rule = ORGANISATION_ROWS.get((name, column))
+            if rule is not None and rule[0] in frame.columns:  # an organisation may be named
+                organisations = {" ".join(v.split()).casefold() for v in rule[1]}
+                values = values[~frame[rule[0]].map(lambda v: " ".join(str(v).split()).casefold()).isin(organisations)]
+            found.update(str(v) for v in values.dropna().unique())
+    return found
+
+
+WITHHELD = "withheld"
+"""Column :func:`screen_learning` adds: the row's free text had a finding, so none of it is ever published."""
+
+
+def screen_learning(frame: pd.DataFrame, screen: TextScreen) -> pd.DataFrame:
+    """``audit_learning`` with every finding in its free text masked, and a ``withheld`` column.
+
+    >>> frame = pd.DataFrame({"narrative": ["Plan is clear", "dad Darren not seen"], "biggest_difference": [None, None],
+    ...                       "childs_voice": [None, "said no"]})
+    >>> out = screen_learning(frame, TextScreen())
+    >>> out["narrative"].tolist(), out["withheld"].tolist()
+    (['Plan is clear', 'dad [name] not seen'], [False, True])
+    """
+    out = frame.copy()
+    withheld = pd.Series(False, index=out.index)
+    for column in LEARNING_TEXT:
+        if column not in out.columns:
+            continue
+        masked = []
+        for i, text in zip(out.index, out[column], strict=True):
+            found = screen.findings(text)
+            withheld.at[i] = withheld.at[i] or bool(found)
+            masked.append(mask(str(text), found) if found else text)
+        out[column] = pd.Series(masked, index=out.index, dtype=object)
+    out[WITHHELD] = withheld.astype(bool)
     return out
