@@ -41,7 +41,13 @@ from functools import cached_property
 import pandas as pd
 
 from review.data.load import Evidence
-from review.data.schema import AUDIT_FIELDS, CASE_FIELDS, LEARNING_TEXT, ORGANISATION_ROWS, PERSON_FIELDS
+from review.data.schema import (
+    AUDIT_FIELDS,
+    CASE_FIELDS,
+    LEARNING_TEXT,
+    ORGANISATION_ROWS,
+    PERSON_FIELDS,
+)
 
 __all__ = ["FIELD_TERMS", "FIRST_NAMES", "NAMING_FIELDS", "Finding", "TextFinding", "TextScreen", "known_values", "mask",
            "nhs_number_valid", "screen_learning", "screen_table"]
