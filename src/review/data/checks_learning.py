@@ -2,7 +2,8 @@
 actions on a theme.
 
 - every ``audit_learning`` row names an audit of ``audits`` and a declared theme (``themes``, or the
-  default list when the folder has no themes file), with a near-match hint for a misspelt theme;
+  default list when the folder has no themes file), with a near-match hint for a misspelt theme (an
+  unknown theme is named once, on its first row, with a count of the rows like it);
 - every indicator a theme speaks to is one ``indicators`` holds;
 - an action of source ``theme`` names a declared theme in ``item``.
 """
@@ -53,9 +54,10 @@ def learning_checks(tables: dict, files: dict, problems: list[DataProblem]) -> N
         for row, audit_id in zip(unknown[ROW].head(200), unknown["audit_id"].head(200), strict=True):
             _p(problems, file, row, "audit_id", audit_id, "no audit has this audit_id (it must be in audits)")
         bad = learning[learning["theme"].notna() & ~learning["theme"].isin(themes)]
-        for row, theme in zip(bad[ROW].head(200), bad["theme"].head(200), strict=True):
-            _p(problems, file, row, "theme", theme,
-               f"unknown theme{_near(theme, themes)}; {where}: {', '.join(themes)}")
+        for theme, rows in bad.groupby("theme", sort=False)[ROW]:
+            more = f"; {len(rows) - 1} more rows like it" if len(rows) > 1 else ""
+            _p(problems, file, rows.iloc[0], "theme", theme,
+               f"unknown theme{_near(theme, themes)}; {where}: {', '.join(themes)}{more}")
     if "themes" in tables and "indicators" in tables:
         indicators = sorted({str(i) for i in tables["indicators"]["indicator"] if i is not None})
         for row, text in zip(tables["themes"][ROW], tables["themes"]["indicators"], strict=True):
