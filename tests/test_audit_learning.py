@@ -58,17 +58,22 @@ def test_learning_rows_are_validated_with_file_row_column_and_a_near_match(folde
     _rewrite(folder / "audit_learning.csv", spoil)
     _rewrite(folder / "themes.csv", lambda rows: rows[4].__setitem__(rows[0].index("indicators"), "NI59; NI599"))
     text = _problems(folder)
-    assert "audit_learning.csv, row 2, column 'audit_id'" in text and "no audit has this audit_id" in text
-    assert "audit_learning.csv, row 3, column 'theme'" in text and "did you mean risk analysis?" in text
-    assert "audit_learning.csv, row 4, column 'strength_or_concern'" in text and "strength, concern" in text
-    assert "themes.csv, row 5, column 'indicators'" in text and "NI599" in text
+    assert "audit_learning.csv, row 2, column 'audit_id'" in text
+    assert "no audit has this audit_id" in text
+    assert "audit_learning.csv, row 3, column 'theme'" in text
+    assert "did you mean risk analysis?" in text
+    assert "audit_learning.csv, row 4, column 'strength_or_concern'" in text
+    assert "strength, concern" in text
+    assert "themes.csv, row 5, column 'indicators'" in text
+    assert "NI599" in text
 
 
 def test_without_a_themes_file_the_default_list_applies(folder):
     (folder / "themes.csv").unlink()
     # every demo theme is a default one but "permanence", which the demo council added: named once, counted
     lines = [ln for ln in _problems(folder).splitlines() if "'permanence'" in ln]
-    assert len(lines) == 1 and "the default themes (no themes file) are" in lines[0]
+    assert len(lines) == 1
+    assert "the default themes (no themes file) are" in lines[0]
     assert "more rows like it" in lines[0]
 
 
@@ -81,7 +86,8 @@ def test_an_action_on_a_theme_names_a_declared_theme(folder):
         rows.append([row[c] for c in h])
     _rewrite(folder / "actions.csv", add)
     text = _problems(folder)
-    assert "column 'item'" in text and "did you mean child's voice?" in text
+    assert "column 'item'" in text
+    assert "did you mean child's voice?" in text
 
 
 def test_learning_audit_ids_are_pseudonymised_and_text_is_screened_at_load(root):
@@ -262,10 +268,12 @@ def test_breakdowns_by_team_tier_and_case_type():
     r = audit_learning.analyse(_hand_built(), cycle="2009-Q3", previous="2009-Q2", confidence_level=0.95)
     groups = {(g.by, g.group): g for g in r.groups}
     # team T1: A1's file only; T2: A3 and A4
-    assert groups[("team", "T1")].files == 1 and groups[("team", "T2")].files == 2
+    assert groups[("team", "T1")].files == 1
+    assert groups[("team", "T2")].files == 2
     assert dict(groups[("team", "T2")].concerns)["child's voice"] == 2
     # tier of the learning that prevails: SM for A1's file, TM for A3 and A4
-    assert groups[("auditor tier", "SM")].files == 1 and groups[("auditor tier", "TM")].files == 2
+    assert groups[("auditor tier", "SM")].files == 1
+    assert groups[("auditor tier", "TM")].files == 2
     assert {k for k in groups if k[0] == "case type"} == {("case type", "CP"), ("case type", "CIN"),
                                                           ("case type", "LAC")}
 

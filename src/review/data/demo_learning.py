@@ -377,6 +377,7 @@ measure the rules on forms they were not built from (``docs/audit_learning.md``)
 
 def _identifier(rng: np.random.Generator, held_out: bool = False) -> tuple[str, str, str]:
     """(kind, text, sentence with {} where the text goes) for one identifier."""
+    forms: tuple[str, ...]
     kind = str(rng.choice(["name", "name", "name", "date", "postcode", "address", "phone", "nhs", "reference"]))
     if kind == "name":
         first = FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]

@@ -461,11 +461,11 @@ def known_values(evidence: Evidence) -> set[str]:
         for name, columns in source.items():
             fields.setdefault(name, set()).update(columns)
     found: set[str] = set()
-    for name, columns in fields.items():
+    for name, wanted in fields.items():
         frame = evidence.tables.get(name)
         if frame is None:
             continue
-        for column in columns:
+        for column in sorted(wanted):
             if column not in frame.columns:
                 continue
             values = frame[column]
