@@ -157,6 +157,17 @@ def test_every_planted_identifier_is_caught_and_never_left_in_the_loaded_text(ro
     assert all(p["text"] not in f.masked for f in listed for p in truth)
 
 
+def test_validate_lists_withheld_free_text_masked(root, capsys):
+    from review.cli import main
+
+    assert main(["validate", str(root / "data" / "demo")]) == 0
+    out = capsys.readouterr().out
+    truth = json.loads((root / "data" / "demo" / "ground_truth.json").read_text())["audit_learning_planted"]
+    for planted in truth:
+        assert f"audit_learning.csv, row {planted['row']}, column '{planted['column']}'" in out
+        assert planted["text"] not in out
+
+
 def test_recall_on_the_synthetic_narratives():
     """The floors the screen is held to (docs/audit_learning.md): every identifier of the 200
     development-form narratives, and at least 90% of those in held-out sentence forms."""

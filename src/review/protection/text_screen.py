@@ -50,7 +50,7 @@ from review.data.schema import (
 )
 
 __all__ = ["FIELD_TERMS", "FIRST_NAMES", "NAMING_FIELDS", "Finding", "TextFinding", "TextScreen", "known_values", "mask",
-           "nhs_number_valid", "screen_learning", "screen_table"]
+           "learning_findings", "nhs_number_valid", "screen_learning", "screen_table"]
 
 
 def _words(text: str) -> list[str]:
@@ -503,3 +503,16 @@ def screen_learning(frame: pd.DataFrame, screen: TextScreen) -> pd.DataFrame:
         out[column] = pd.Series(masked, index=out.index, dtype=object)
     out[WITHHELD] = withheld.astype(bool)
     return out
+
+
+def learning_findings(evidence: Evidence, *, file: str = "audit_learning.csv") -> list[TextFinding]:
+    """The internal listing of a loaded folder's free text with a finding: every cell of
+    ``audit_learning`` whose text may identify a person, by file, row and column, masked.
+
+    Screens with the names the evidence holds (:func:`known_values`), so call it on the evidence as
+    loaded, before pseudonymisation.
+    """
+    learning = evidence.tables.get("audit_learning")
+    if learning is None:
+        return []
+    return screen_table(learning, LEARNING_TEXT, TextScreen.from_values(known_values(evidence)), file=file)
