@@ -72,8 +72,10 @@ def main() -> int:
     planted, demo_screen = planted_set()
     sets = (("planted identifiers of the demo", planted, demo_screen),
             (f"{N} synthetic narratives (seed {SEED})", labelled_narratives(N, SEED), TextScreen()),
-            (f"{N} synthetic narratives, held-out sentence forms (seed {SEED})",
-             labelled_narratives(N, SEED, held_out=True), TextScreen()))
+            (f"{N} synthetic narratives, held-out sentence forms, first round (seed {SEED})",
+             labelled_narratives(N, SEED, held_out=1), TextScreen()),
+            (f"{N} synthetic narratives, held-out sentence forms, second round (seed {SEED})",
+             labelled_narratives(N, SEED, held_out=2), TextScreen()))
     for title, texts, screen in sets:
         print(f"== {title}")
         ours = [[(f.start, f.end) for f in screen.findings(t.text)] for t in texts]

@@ -172,7 +172,7 @@ def test_recall_on_the_synthetic_narratives():
     """The floors the screen is held to (docs/audit_learning.md): every identifier of the 200
     development-form narratives, and at least 90% of those in held-out sentence forms."""
     screen = TextScreen()
-    for held_out, floor in ((False, 1.0), (True, 0.9)):
+    for held_out, floor in ((0, 1.0), (1, 0.9), (2, 0.9)):
         texts = labelled_narratives(200, 20090132, held_out=held_out)
         s = score(texts, [[(f.start, f.end) for f in screen.findings(t.text)] for t in texts])
         assert s.caught >= floor * s.labelled, (held_out, s)

@@ -372,10 +372,23 @@ HELD_OUT_FORMS = {
     "reference": ("ref {}", "case no. {}", "{} closed in 2008", "see {}"),
 }
 """Sentence forms written after the screen's rules, and never used to develop them: scores on these
-measure the rules on forms they were not built from (``docs/audit_learning.md``)."""
+measure the rules on forms they were not built from (``docs/audit_learning.md``, first round)."""
+HELD_OUT_FORMS_2 = {
+    "name": ("chat with {} after school", "{} has a history of DV", "the referral came from {}",
+             "contact supervised by {}", "{} refused entry to the SW", "cousin staying over - {} - not checked",
+             "{} and the children are staying with friends", "worker phoned {}"),
+    "date": ("{} - ICPC", "conference held {}", "birthday {}", "start date {}", "injury noticed {}"),
+    "postcode": ("lives near {}", "new address {}", "{} (nan's)"),
+    "address": ("flat above the shop at {}", "at nan's, {}", "{} - emergency placement"),
+    "phone": ("ring {}", "on {} after 5pm", "number given was {}"),
+    "nhs": ("nhs no. {}", "health ref {}", "NHS: {}"),
+    "reference": ("{} refers", "previous file {}", "case {} closed"),
+}
+"""A second set of held-out forms, written after the rules were changed on seeing the first round's
+misses, and never used to develop them (``docs/audit_learning.md``, second round)."""
 
 
-def _identifier(rng: np.random.Generator, held_out: bool = False) -> tuple[str, str, str]:
+def _identifier(rng: np.random.Generator, held_out: int = 0) -> tuple[str, str, str]:
     """(kind, text, sentence with {} where the text goes) for one identifier."""
     forms: tuple[str, ...]
     kind = str(rng.choice(["name", "name", "name", "date", "postcode", "address", "phone", "nhs", "reference"]))
@@ -415,17 +428,18 @@ def _identifier(rng: np.random.Generator, held_out: bool = False) -> tuple[str, 
                                f"ref {int(rng.integers(1000000, 9999999))}"]))
         forms = ("see case {}", "sibling's file {} holds the referral", "linked to {} in error")
     if held_out:
-        forms = HELD_OUT_FORMS[kind]
+        forms = (HELD_OUT_FORMS, HELD_OUT_FORMS_2)[held_out - 1][kind]
     return kind, text, str(rng.choice(forms))
 
 
 def labelled_narratives(n: int, seed: int, *, share_with_identifiers: float = 0.5,
-                        held_out: bool = False) -> list[Labelled]:
+                        held_out: int = 0) -> list[Labelled]:
     """``n`` synthetic narratives; about ``share_with_identifiers`` of them hold one or two identifiers.
 
     Built from the demo's phrase banks (so the clean text is as auditors write it) with identifiers
-    drawn from lists the screen was not built from, each labelled by its span; ``held_out`` puts them
-    in sentence forms (:data:`HELD_OUT_FORMS`) that were never used to develop the screen.
+    drawn from lists the screen was not built from, each labelled by its span; ``held_out`` (1 or 2)
+    puts them in sentence forms that were never used to develop the screen (:data:`HELD_OUT_FORMS`,
+    :data:`HELD_OUT_FORMS_2`).
 
     >>> sets = labelled_narratives(20, 1)
     >>> len(sets), all(s.text[a:b] for s in sets for a, b, _ in s.spans)

@@ -166,7 +166,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _NUMBER_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d ()-]{4,18}\d(?!\w)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+|\n\s*|[-*\u2022]\s+|\(\s*)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+|\n\s*|(?:^|\n)\s*[-*\u2022]\s+|\(\s*)$")
 _NAME_FOLLOWS = re.compile(r"(?i)\s*(?:\(\s*(?:" + "|".join(re.escape(r) for r in _RELATIONS) + r")|"
                            r"(?:said|says|told|tells|reported|reports|wants|wanted|stated|states|disclosed|"
                            r"explained|shared|asked|is|was|has|had|and|\(|,))\b")
@@ -174,6 +174,8 @@ _NAME_FOLLOWS = re.compile(r"(?i)\s*(?:\(\s*(?:" + "|".join(re.escape(r) for r i
 ("Kwame said"), or a verb or bracket of a person ("Reece was", "Amira (13)")."""
 _RELATION_WORDS = frozenset(w for r in _RELATIONS for w in r.replace("-", " ").replace("'s", "").split())
 _SPEECH = re.compile(r"\s+(?:said|says|told|tells|reported|reports|wants|wanted|stated|states|disclosed)\b")
+_AFTER_SPEECH = re.compile(r"(?i)\b(?:says|said|told|asked|tells|spoke to|spoken to|seen with|visit with)\s+$")
+_PERSON_VERB = re.compile(r"\s+(?:is|was|has|had|says|said|told|wants|feels|lives|attends|attended)\b")
 _BRACKET_RELATION = re.compile(r"(?i)\s*\(\s*(?:[\w'-]+\s+){0,2}(?:" + "|".join(re.escape(r) for r in _RELATIONS) + r")\b")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\s+[A-Za-z][A-Za-z'-]+")
 _RELATION_NAME = re.compile(r"(?i)\b(?:" + "|".join(re.escape(r) for r in _RELATIONS)
@@ -332,6 +334,13 @@ class TextScreen:
                 found.append(Finding("name", m.start(), m.end(), "word before a relation in brackets"))
             elif not ordinary and _SPEECH.match(text, m.end()):
                 found.append(Finding("name", m.start(), m.end(), "word before speech"))
+            elif not ordinary and _AFTER_SPEECH.search(text[: m.start()]):
+                found.append(Finding("name", m.start(), m.end(), "word after speech"))
+            elif not ordinary and word.lower().endswith("'s") and word[0].isupper():
+                found.append(Finding("name", m.start(), m.end(), "capitalised possessive"))
+            elif (not ordinary and not low.endswith(("ed", "ing", "ly")) and _SENTENCE_START.search(text[: m.start()])
+                  and _PERSON_VERB.match(text, m.end())):
+                found.append(Finding("name", m.start(), m.end(), "word before a verb of a person at a sentence start"))
             elif low in FIRST_NAMES and (word[0].isupper() or low not in _AMBIGUOUS):
                 found.append(Finding("name", m.start(), m.end(), "first name"))
             elif word[0].isupper() and not word.isupper() and not ordinary and not low.endswith(("ed", "ing", "ly")):
