@@ -203,7 +203,7 @@ class ItemResult:
     @property
     def judged_lines(self) -> tuple[EvidenceLine, ...]:
         """The lines the judgement rests on (context lines left out)."""
-        return tuple(ln for ln in self.lines if not ln.kind.startswith("context"))
+        return tuple(ln for ln in self.lines if not (ln.context or ln.kind.startswith("context")))
 
 
 @dataclass(frozen=True)
@@ -526,8 +526,8 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
             last = past[-1] if past else None
         condition = GOSE_CONDITIONS.get(item, "")
         lines += _return_lines(returns, last, condition)
-        lines = [ln for ln in lines if not ln.kind.startswith("context")] + [
-            ln for ln in lines if ln.kind.startswith("context")]
+        lines = [ln for ln in lines if not (ln.context or ln.kind.startswith("context"))] + [
+            ln for ln in lines if ln.context or ln.kind.startswith("context")]
         judged = [ln for ln in lines if not ln.kind.startswith("context")]
         items.append(ItemResult(item, text, freq, condition, returns, delivery, last, part.measures, tuple(lines),
                                 triangulate(judged), part.rule))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from review.analyses.mapped import mapped_lines
+from review.analyses.mapped import mapped_lines, moderated_share
 from review.analyses.judgement import (
     SELF,
     EvidenceLine,
@@ -69,6 +69,9 @@ class JarResult:
     changes : tuple of str
         Evidence lines whose change since last cycle is beyond chance (improved or worse).
     headlines : tuple of str
+    moderated : (int, int)
+        Case-file audits this cycle whose final answers are a moderator's, and case-file audits: every
+        criterion line reads the final answers.
     """
 
     cycle: str
@@ -81,6 +84,7 @@ class JarResult:
     needs_action: tuple[str, ...]
     changes: tuple[str, ...]
     headlines: tuple[str, ...]
+    moderated: tuple[int, int] = (0, 0)
 
 
 def _self_line(evidence: Evidence, finding: str, cycle: str, previous: str, rates: Rates) -> list[EvidenceLine]:
@@ -123,7 +127,9 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
         lines = mapped_lines(evidence, "jar_haringey", item.item_id, rates=rates, cycle=cycle, previous=previous)
         lines += _self_line(evidence, item.item_id, cycle, previous, rates)
         findings.append(FindingResult(item, tuple(lines), triangulate(lines)))
-    return _finish(findings, cycle=cycle, previous=previous, confidence_level=confidence_level, green=green, red=red)
+    case_files = evidence.map.types_of_kind("case file")
+    return _finish(findings, cycle=cycle, previous=previous, confidence_level=confidence_level, green=green, red=red,
+                   moderated=moderated_share(evidence, cycle, case_files))
 
 
 def _finish(findings: Sequence[FindingResult], **meta) -> JarResult:

@@ -215,6 +215,9 @@ class EvidenceLine:
         A sentence that qualifies the line (e.g. "the chair is not independent").
     forced_band : str
         A band the evidence sets regardless of a rate ("red" when the LSCB has no independent chair).
+    context : bool
+        Shown beside the item with its level, never judged (the evidence map's ``context`` role):
+        its band is ``grey`` and it takes no part in the item's judgement.
     """
 
     kind: str
@@ -226,10 +229,13 @@ class EvidenceLine:
     change: Change
     note: str = ""
     forced_band: str = ""
+    context: bool = False
 
     @property
     def band(self) -> str:
-        """The line's band (``grey`` when it has no evidence)."""
+        """The line's band (``grey`` when it has no evidence, or is context: shown, never judged)."""
+        if self.context:
+            return "grey"
         if self.forced_band:
             return self.forced_band
         return self.judgement.band if self.judgement else "grey"

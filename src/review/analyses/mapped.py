@@ -22,7 +22,7 @@ import pandas as pd
 
 from review.analyses._evidence import agency_of
 from review.analyses.final_answers import final_answers
-from review.analyses.judgement import Change, EvidenceLine, Rates
+from review.analyses.judgement import EvidenceLine, Rates
 from review.analyses.records import record_lines
 from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
@@ -188,7 +188,7 @@ def mapped_lines(evidence: Evidence, framework: str, item: str, *, rates: Rates,
     Returns
     -------
     list of EvidenceLine
-        Context lines carry ``kind`` prefixed ``context:`` and no judgement.
+        Context lines are marked ``context``: their level is shown, never judged.
     """
     judged: list[EvidenceLine] = []
     context: list[EvidenceLine] = []
@@ -200,10 +200,8 @@ def mapped_lines(evidence: Evidence, framework: str, item: str, *, rates: Rates,
 
 def entry_lines(evidence: Evidence, entry: MapEntry, *, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
     """The lines of one map entry (:func:`mapped_lines` for a single entry); a ``context`` entry's
-    lines carry ``kind`` prefixed ``context:`` and no judgement."""
+    lines are marked ``context``: their level is shown, and they are never judged."""
     lines = BUILDERS[entry.source](evidence, entry, rates, cycle, previous)
     if entry.judged:
         return lines
-    return [replace(ln, kind=f"context: {ln.kind}", judgement=None, forced_band="",
-                    change=Change("no comparison", None) if ln.change.difference is None else ln.change)
-            for ln in lines]
+    return [replace(ln, context=True) for ln in lines]

@@ -526,7 +526,9 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "lscb_challenges.csv": _csv(partnership.lscb_challenges(partner_rng, world.cycles),
                                     ["cycle", "challenge_id", "agency", "raised_date", "answered_date"]),
         "actions.csv": _csv(demo_actions.actions(np.random.default_rng(seed + 14), world.cycles, audit_rows, {
-            sid: [x for x in labels if x not in na][-1] for sid, labels, _, na in GRADE_SCALES}), demo_actions.ACTION_COLUMNS),
+            sid: [x for x in labels if x not in na][-1] for sid, labels, _, na in GRADE_SCALES})
+            + demo_map.inspection_actions(np.random.default_rng(seed + 24), world.cycles, 900),
+            demo_actions.ACTION_COLUMNS),
     }
     files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
     learning, planted = demo_learning.learning_rows(

@@ -17,7 +17,7 @@ import numpy as np
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 
-__all__ = ["AUDIT_TYPE_ROWS", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
+__all__ = ["AUDIT_TYPE_ROWS", "inspection_actions", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
            "partner_staffing", "scrutiny"]
 
 HEALTH = "Acute trust; Community health; Mental health trust; Primary care"
@@ -190,6 +190,35 @@ def partner_staffing(rng: np.random.Generator, cycles: tuple[str, ...]) -> list[
     return [{"cycle": cycle, "agency": agency, "establishment_fte": fte,
              "vacancies_fte": float(round(min(fte, rng.gamma(1.5, 0.12 * fte)) * 2) / 2)}
             for cycle in cycles for agency, fte in posts.items()]
+
+
+INSPECTION_ACTIONS = (
+    # (cycle index raised, service (its public label), action, owner role, days to due, done after days or None)
+    (0, "Fostering agency", "Carers' annual reviews completed and recorded, as the inspection required", "SM", 80, 70),
+    (1, "Children's home SC900001", "Missing-from-care return interviews within 72 hours", "SM", 60, None),
+    (2, "Children's home SC900001", "Staff supervision every four weeks, recorded", "SM", 45, 60),
+    (3, "Adoption agency", "Adopters' preparation groups every quarter", "SM", 120, None),
+)
+"""The council's actions on inspections' findings: what the council does, not when the regulator visits."""
+
+
+def inspection_actions(rng: np.random.Generator, cycles: tuple[str, ...], first_id: int) -> list[dict]:
+    """Action-register rows (source ``inspection``) for the demo's inspected services."""
+    rows = []
+    for i, (k, service, action, owner, due_days, done_days) in enumerate(INSPECTION_ACTIONS):
+        if k >= len(cycles):
+            continue
+        start, last_end = cycle_bounds(cycles[k])[0], cycle_bounds(cycles[-1])[1]
+        raised = start + dt.timedelta(days=int(rng.integers(5, 30)))
+        closed = raised + dt.timedelta(days=done_days) if done_days is not None else None
+        done = closed is not None and closed <= last_end
+        rows.append({"action_id": f"ACT{first_id + i:04d}", "source": "inspection", "item": service, "audit_id": None,
+                     "action": action, "owner_role": owner, "cycle_raised": cycles[k],
+                     "due_date": (raised + dt.timedelta(days=due_days)).isoformat(),
+                     "status": "done" if done else "open",
+                     "evidence": "Checked at the next monitoring visit" if done else None,
+                     "closed_date": closed.isoformat() if done else None})
+    return rows
 
 
 def map_markdown(rows: list[dict]) -> str:

@@ -128,7 +128,7 @@ def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     if line.judgement is None:
         return ":"
     ci = line.judgement.result.confidence_interval
-    unit = "" if line.counts_children else line.unit
+    unit = line.unit if line.unit == "audits" or not line.counts_children else ""  # "34 of 61 audits"
     census = ci.low == ci.high
     text = show.rate_text(line.k, line.n, line_policy(line, policy), interval=None if census else (ci.low, ci.high),
                           level=line.judgement.result.confidence_level, unit=unit)

@@ -95,7 +95,7 @@ def _line_text(line, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - an Evid
     """'audit: <source>: 46 of 97 (...) [Red]', the band withheld with the level. A line that counts
     no person or case, or whose level is a rule's note (days late, a share of budget), is
     :class:`~review.views.presentation.NoCount` text."""
-    band = "c" if withheld(line, policy) else ("context, not judged" if line.kind.startswith("context") else
+    band = "c" if withheld(line, policy) else ("context, not judged" if line.context or line.kind.startswith("context") else
                                                BAND_WORDS[line.band])
     text = f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]"
     return show.nocount(text) if line.n == 0 or not line.counts_people else text

@@ -58,8 +58,16 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
     rows = []
     for f in result.findings:
         rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy)
-    return show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
-                      uid="jar_findings", policy=policy)
+    table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
+                       uid="jar_findings", policy=policy)
+    done, of = result.moderated
+    if not of:
+        return table
+    share = show.rate_text(done, of, policy)
+    note = (f"Audit criteria are read on each file's final answers: where a more senior manager re-audited "
+            f"(moderated) a file, the moderator's answers prevail. Case-file audits moderated this quarter: "
+            f"{share if share in ('c', ':', 'z') else share.replace(')', ' files)', 1)}.")
+    return HTML(table.data + show.note(note).data)
 
 
 def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
