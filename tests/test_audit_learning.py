@@ -206,6 +206,26 @@ def test_no_narrative_reaches_a_results_file(root):
             assert not any(s in text for s in sentences), value
 
 
+def test_the_disclosure_check_catches_each_planted_identifier_in_a_page(root, tmp_path):
+    from review.protection.pseudonym import identifier_values
+    from review.protection.report_check import check_run_folder
+
+    identifiers = identifier_values(load_evidence(root / "data" / "demo"))
+    truth = json.loads((root / "data" / "demo" / "ground_truth.json").read_text())["audit_learning_planted"]
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "clean.html").write_text("<html><body><p>Audits found planning a concern.</p></body></html>",
+                                      encoding="utf-8")
+    for i, planted in enumerate(truth):
+        (pages / f"page{i}.html").write_text(f"<html><body><p>Excerpt: {planted['text']} was noted.</p></body></html>",
+                                             encoding="utf-8")
+    found = {path.name: {f.kind for f in findings}
+             for path, findings in check_run_folder(pages, identifiers=identifiers).items()}
+    assert "raw identifier" not in found["clean.html"]
+    for i, planted in enumerate(truth):
+        assert "raw identifier" in found[f"page{i}.html"], planted
+
+
 # --- the analysis on hand-built evidence ----------------------------------------------------------
 
 def _hand_built(actions: pd.DataFrame | None = None) -> Evidence:

@@ -50,7 +50,7 @@ from review.data.schema import (
 )
 
 __all__ = ["FIELD_TERMS", "FIRST_NAMES", "NAMING_FIELDS", "Finding", "TextFinding", "TextScreen", "known_values", "mask",
-           "learning_findings", "nhs_number_valid", "screen_learning", "screen_table"]
+           "free_text_identifiers", "learning_findings", "nhs_number_valid", "screen_learning", "screen_table"]
 
 
 def _words(text: str) -> list[str]:
@@ -525,3 +525,26 @@ def learning_findings(evidence: Evidence, *, file: str = "audit_learning.csv") -
     if learning is None:
         return []
     return screen_table(learning, LEARNING_TEXT, TextScreen.from_values(known_values(evidence)), file=file)
+
+
+def free_text_identifiers(evidence: Evidence) -> set[str]:
+    """What the screen found in a folder's free text, word for word, for the disclosure check: a page or
+    results file holding any of them is not published.
+
+    Names the evidence holds in its own fields are left to those fields (a person's or case's reference
+    is already an identifier; a team or home may be named on a page). Call it on the evidence as loaded,
+    before pseudonymisation.
+    """
+    learning = evidence.tables.get("audit_learning")
+    if learning is None:
+        return set()
+    screen = TextScreen.from_values(known_values(evidence))
+    found: set[str] = set()
+    for column in LEARNING_TEXT:
+        if column not in learning.columns:
+            continue
+        for text in learning[column].dropna():
+            text = str(text)
+            found.update(" ".join(text[f.start:f.end].split()) for f in screen.findings(text)
+                         if f.rule != "held in the evidence")
+    return {v for v in found if len(v) > 1}
