@@ -9,7 +9,9 @@ failure, so every rule leans to recall:
   allocated workers, team names, regulated services, case, audit and allegation references), whole
   words, any case; a first name of :data:`FIRST_NAMES`; a title (Mr, Mrs, Ms, Miss, Dr) and the word
   after it; a word after a relation (mum, dad, partner, nan, carer ...) that is not a common word;
-  and any capitalised word inside a sentence that is not a term of the field (:data:`FIELD_TERMS`);
+  any capitalised word inside a sentence that is not a term of the field (:data:`FIELD_TERMS`); a word
+  before a relation in brackets, before or after speech, or at a sentence's start before a verb of a
+  person; a capitalised possessive; and the unknown word beside a name found (a surname);
 - **dates**: any date with a day (``14/03/2003``, ``14.3.03``, ``2003-03-14``, ``14 March 2003``,
   ``March 14th``), and a month or year after "DOB", "d.o.b." or "born";
 - **postcodes** (full UK postcodes) and **addresses** (a number and a street, or a capitalised
