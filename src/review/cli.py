@@ -265,6 +265,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.data.evidence_map import coverage_lines
+    from review.protection.text_screen import learning_findings
 
     problems = 0
     for path in args.paths:
@@ -276,6 +277,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)})")
                 print("Evidence map (each framework item and the evidence that tests it):")
                 print("\n".join(coverage_lines(evidence.map)))
+                withheld = learning_findings(evidence)
+                if withheld:
+                    print(f"Free text withheld from publication ({len(withheld)} cells: the screen found what may "
+                          "identify a person; shown masked, for internal review):")
+                    print("\n".join(f"  {f.file}, row {f.row}, column '{f.column}': {', '.join(f.kinds)}: {f.masked}"
+                                    for f in withheld))
             else:
                 params = load_cycle_params(path)
                 print(f"{path}: valid (cycle {params.cycle})")

@@ -14,9 +14,9 @@ import pandas as pd
 from review.analyses.judgement import Change, EvidenceLine, Rates
 from review.config.cycles import cycle_bounds
 from review.data import Evidence
-from review.data.evidence_map import MapEntry
+from review.data.evidence_map import MapEntry, split_list
 
-__all__ = ["record_lines"]
+__all__ = ["indicator_areas", "record_lines"]
 
 Counts = Callable[[Evidence, MapEntry, str], tuple[int, int]]
 
@@ -107,6 +107,54 @@ def _partner_staffing(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[
     return int(filled // 1), int(-(-establishment // 1))
 
 
+def indicator_areas(evidence: Evidence, cycle: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The indicators reported this cycle whose area of practice has analysed audit learning, and all
+    indicators reported; None when no theme declares the indicators it speaks to (``themes.indicators``)
+    or the folder holds no ``audit_learning`` (no evidence, never a judgement on absence alone). A folder
+    that records learning but recorded none on this cycle's audits has no area analysed.
+
+    An indicator's area is analysed when a theme that speaks to it (``themes.indicators``) was recorded,
+    as a strength or a concern, on at least one of this cycle's audits (``audit_learning``).
+
+    Examples
+    --------
+    NI59 and NI60 are reported; "risk analysis" speaks to NI59 and was recorded on A1 this cycle;
+    "timeliness" speaks to NI60 but was recorded on no audit this cycle: 1 area of 2.
+
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> from review.data.load import Evidence
+    >>> t = {"indicators": pd.DataFrame({"cycle": ["2009-Q1"] * 2, "indicator": ["NI59", "NI60"]}),
+    ...      "themes": pd.DataFrame({"theme": ["risk analysis", "timeliness"], "indicators": ["NI59", "NI60"]}),
+    ...      "audits": pd.DataFrame({"audit_id": ["A1", "A2"], "cycle": ["2009-Q1", "2008-Q4"]}),
+    ...      "audit_learning": pd.DataFrame({"audit_id": ["A1", "A2"], "theme": ["risk analysis", "timeliness"]})}
+    >>> indicator_areas(Evidence("x", MappingProxyType(t), {}, ()), "2009-Q1")
+    (('NI59',), ('NI59', 'NI60'))
+    """
+    themes = evidence.tables.get("themes")
+    learning, audits = evidence.tables.get("audit_learning"), evidence.tables.get("audits")
+    if themes is None or not themes["indicators"].notna().any() or learning is None or audits is None:
+        return None  # no evidence: never judged on absence alone
+    reported = tuple(sorted({str(i) for i in _rows(evidence, "indicators", cycle)["indicator"]}))
+    in_cycle = set(audits.loc[audits["cycle"] == cycle, "audit_id"])
+    recorded = set(learning.loc[learning["audit_id"].isin(in_cycle), "theme"])
+    covered = {name for theme, names in zip(themes["theme"], themes["indicators"], strict=True)
+               if theme in recorded for name in split_list(names)}
+    return tuple(i for i in reported if i in covered), reported
+
+
+def _areas(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+    """Indicator areas with analysed audit learning: every area counted (a census), so no interval."""
+    found = indicator_areas(evidence, cycle)
+    if found is None or not found[1]:
+        return []
+    missing = [i for i in found[1] if i not in found[0]]
+    note = f"no audit learning this cycle on the area of {', '.join(missing)}" if missing else ""
+    return [rates.line("audit learning", "indicators reported whose area of practice has themes recorded on this "
+                       "cycle's audits (qualitative analysis behind the figures)", (len(found[0]), len(found[1])),
+                       None, "areas", census=True, note=note)]
+
+
 MEASURES: dict[str, Callable[..., list[EvidenceLine]]] = {
     "lscb_chair": _chair,
     "lscb_challenges": _rate("LSCB records", "challenges raised with member agencies that were answered",
@@ -125,6 +173,7 @@ MEASURES: dict[str, Callable[..., list[EvidenceLine]]] = {
                                 _actions_on_track("inspection")),
     "partner_staffing": _rate("staffing records", "partner agencies' safeguarding posts filled (FTE)", "posts",
                               _partner_staffing),
+    "indicator_areas_analysed": _areas,
 }
 """Each record measure of :data:`review.data.schema.RECORDS`, by name."""
 

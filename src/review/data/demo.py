@@ -27,7 +27,7 @@ from scipy import stats
 
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import rated_items
-from review.data import demo_actions, demo_map
+from review.data import demo_actions, demo_learning, demo_map
 from review.data import demo_partnership as partnership
 from review.data.demo_gose import gose_demo
 from review.data.schema import DATASETS
@@ -531,6 +531,11 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
             demo_actions.ACTION_COLUMNS),
     }
     files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
+    learning, planted = demo_learning.learning_rows(
+        np.random.default_rng(seed + demo_learning.LEARNING_STREAM), audit_rows, world.cycles,
+        {"Outstanding", "Good"}, {GRADES[-1]})
+    files["themes.csv"] = _csv(demo_learning.theme_rows(), [c.name for c in DATASETS["themes"].columns])
+    files["audit_learning.csv"] = _csv(learning, [c.name for c in DATASETS["audit_learning"].columns])
     ground: dict[str, object] = {
         "gose": gose_truth,
         "seed": seed,
@@ -543,6 +548,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "declining_team": {"team": DECLINING_TEAM, "latent_change_per_cycle": -0.35},
         "indicator_shift": {"indicator": "NI59", "from_cycle": NI59_SHIFT[0], "before": NI59_SHIFT[1], "after": NI59_SHIFT[2]},
         "moderation_pairs": pair_truth,
+        "audit_learning_planted": planted,
         "notes": "Synthetic. Latent case quality (higher is better) is cut into grades at latent_cutpoints; an "
                  "auditor reads latent + leniency + N(0, noise_sd). expected_difference is E[moderator position - "
                  "auditor position] in grade steps for that pair (positive: the auditor was more generous).",

@@ -88,6 +88,10 @@ MAP_ROWS = (
          "are up to date: record keeping in social care."),
     _row(J, "J09", "criterion", "health_records_complete", "Health agencies' audits judge their own record keeping "
          "on the same children's files.", agencies=HEALTH),
+    _row(J, "J10", "record", "indicator_areas_analysed", "The finding is reliance on figures without robust "
+         "analysis of the quality behind them: for each indicator reported, whether auditors' themes on this "
+         "cycle's audits speak to its area of practice (themes.indicators) shows whether that quality is analysed. "
+         "It is never a count of criteria."),
     _row(J, "J11", "criterion", "child_seen", "Whether the child was seen tests the finding's first part."),
     _row(J, "J11", "criterion", "child_seen_alone", "Seen alone, or the reason why not recorded, is the finding's "
          "second part in its own words."),
@@ -129,6 +133,9 @@ MAP_ROWS = (
          "challenges show it works."),
     _row(L, "L4.1", "grade", "multi-agency", "The quality member agencies' case-file audits find.", agencies=HEALTH),
     _row(L, "L4.1", "grade", "multi-agency", "The quality the police's case-file audits find.", agencies="Police"),
+    _row(L, "L4.2", "record", "indicator_areas_analysed", "Data are used well when each figure is read beside "
+         "what audits found in the same area of practice: the indicators whose area has audit learning analysed "
+         "this cycle."),
     _row(L, "L4.3", "record", "scr_actions", "Serious case review action plans done, or on track."),
     _row(L, "L4.6", "criterion", "childs_voice", "The child's views recorded and informing the plan."),
     _row(L, "L4.6", "record", "user_feedback", "Feedback from children and families."),

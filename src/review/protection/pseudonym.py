@@ -30,6 +30,12 @@ import pandas as pd
 from review.data.load import Evidence
 from review.data.schema import AUDIT_FIELDS, CASE_FIELDS, ORGANISATION_ROWS, PERSON_FIELDS
 from review.exceptions import ParameterError
+from review.protection.text_screen import (
+    TextScreen,
+    free_text_identifiers,
+    known_values,
+    screen_learning,
+)
 
 __all__ = ["DEMO_KEY", "DEMO_MARKER", "IDENTIFIERS", "KEY_ENV", "KEY_FILE_ENV", "MIN_KEY_BYTES", "identifier_rows",
            "identifier_values", "pseudonym", "pseudonymise", "resolve_key"]
@@ -141,8 +147,10 @@ def identifier_rows(frame: pd.DataFrame, dataset: str, column: str) -> pd.Series
 
 
 def identifier_values(evidence: Evidence) -> set[str]:
-    """Every reference held in an identifier field of the evidence (raw, or pseudonyms once replaced)."""
-    found: set[str] = set()
+    """Every reference held in an identifier field of the evidence (raw, or pseudonyms once replaced),
+    and what the free-text screen finds in auditors' narratives as loaded (names, dates, postcodes,
+    phone and NHS numbers: :func:`review.protection.text_screen.free_text_identifiers`)."""
+    found: set[str] = free_text_identifiers(evidence)
     for name, columns in IDENTIFIERS.items():
         frame = evidence.tables.get(name)
         if frame is None:
@@ -166,10 +174,14 @@ def pseudonymise(evidence: Evidence, data_dir: Path) -> Evidence:
     Returns
     -------
     Evidence
-        A new Evidence; ``key_source`` records where the key came from.
+        A new Evidence; ``key_source`` records where the key came from. The free text of
+        ``audit_learning`` is screened first (:func:`review.protection.text_screen.screen_learning`):
+        every finding is masked, and a row with one is marked ``withheld``.
     """
     key, source = resolve_key(data_dir)
     tables = dict(evidence.tables)
+    if "audit_learning" in tables:  # free text is screened and masked before anything else reads it
+        tables["audit_learning"] = screen_learning(tables["audit_learning"], TextScreen.from_values(known_values(evidence)))
     for name, columns in IDENTIFIERS.items():
         if name not in tables:
             continue
