@@ -93,6 +93,27 @@ def _seed(text: str) -> int:
     return value
 
 
+def _date(text: str) -> Any:
+    """A date written YYYY-MM-DD."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD; got {text[:40]!r}") from None
+
+
+def _share(text: str) -> float:
+    """A share above 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share above 0 and at most 1, e.g. 0.25; got {text[:40]!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share above 0 and at most 1, e.g. 0.25; got {text[:40]!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="review",
@@ -132,12 +153,35 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--region", type=_positive_int, metavar="N",
                       help="write a synthetic region of N authorities with planted outliers and its region.yaml")
 
-    sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
+    sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier; write the allocation and the "
+                            "auditors' forms")
     sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
-    sample.add_argument("--data", default="data/demo", help="data folder (default data/demo)")
+    sample.add_argument("--params", help="params file (default params/<cycle>.yaml): its data folder is used")
+    sample.add_argument("--data", help="data folder, instead of a params file's")
     sample.add_argument("--seed", type=_seed, required=True, help="random seed (record it: the same seed repeats the draw)")
-    sample.add_argument("--out", type=Path, help="CSV to write (default: print a summary only)")
+    sample.add_argument("--out", type=Path, help="allocation CSV to write (default: print a summary only)")
+    sample.add_argument("--forms", type=Path, metavar="DIR",
+                        help="write one .xlsx audit form per auditor into DIR (never replaces a form)")
+    sample.add_argument("--due", type=_date, help="date the forms are due back, YYYY-MM-DD (default: the cycle's "
+                        "last day)")
+    sample.add_argument("--grade-scale", help="scale of the overall grade on the forms (default: the scale of most "
+                        "earlier audits of the type)")
+    sample.add_argument("--audit-type", default="case file", help="audit type drawn for (default: case file)")
+    sample.add_argument("--moderation", action="store_true",
+                        help="draw the moderation sample from the cycle's first audits instead (re-audits by a more "
+                        "senior tier), with --share")
+    sample.add_argument("--share", type=_share, default=0.25,
+                        help="with --moderation: share of each tier's first audits moderated (default 0.25)")
+    sample.add_argument("--moderator", action="append", metavar="TIER=TIER",
+                        help="with --moderation: who moderates whom, e.g. ATM=SM (repeatable; default: the next tier up)")
     sample.add_argument("--dry-run", action="store_true", help="explain the allocation and any unfilled quota; write nothing")
+
+    collect = sub.add_parser("collect", help="read returned audit forms into the data folder's audits dataset")
+    collect.add_argument("forms", type=Path, metavar="DIR", help="folder of the forms (review sample --forms DIR)")
+    collect.add_argument("--cycle", required=True, help="the forms' cycle")
+    collect.add_argument("--into", type=Path, metavar="FOLDER", help="data folder whose audits.csv the audits join")
+    collect.add_argument("--params", help="params file whose data folder the audits join (instead of --into)")
+    collect.add_argument("--force", action="store_true", help="replace audits already there whose answers differ")
 
     refresh = sub.add_parser("refresh-notebooks",
                              help="re-run notebooks on the demo cycle and store their regression anchors (for nbval)")
@@ -296,31 +340,134 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _one_cycle(spec: str) -> str:
+    cycles = expand_cycles([spec])
+    if len(cycles) != 1:
+        raise ParameterError(f"`--cycle` names one cycle here; got the range {spec!r}")
+    return cycles[0]
+
+
+def _data_folder(cycle: str, params: str | None, data: str | Path | None, option: str = "--data") -> str:
+    """The data folder of a command that reads a cycle's evidence: ``--data`` (or ``--into``), else the
+    params file's (``--params``, default ``params/<cycle>.yaml``)."""
+    from review.config.params import default_params_path, load_cycle_params
+
+    if data is not None and params is not None:
+        raise ParameterError(f"give {option} or --params, not both")
+    if data is not None:
+        return str(data)
+    path = params or default_params_path(cycle)
+    if params is None and not Path(path).is_file():
+        raise ParameterError(f"no params file for cycle {cycle} ({path}): give --params FILE or {option} FOLDER")
+    loaded = load_cycle_params(path)
+    if loaded.cycle != cycle:
+        raise ParameterError(f"the params file is for cycle {loaded.cycle}, not {cycle}", loaded.source)
+    return str(loaded.common["data_dir"])
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from review.config.cycles import cycle_bounds
     from review.data import load_evidence
     from review.protection.safe_export import write_csv
-    from review.stats.sample_draw import draw_sample
+    from review.stats.sample_draw import draw_moderation, draw_sample
 
-    cycles = expand_cycles([args.cycle])
-    if len(cycles) != 1:
-        raise ParameterError(f"`--cycle` names one cycle for a sample; got the range {args.cycle!r}")
-    (cycle,) = cycles
-    evidence = load_evidence(args.data)
+    cycle = _one_cycle(args.cycle)
+    folder = _data_folder(cycle, args.params, args.data)
+    evidence = load_evidence(folder, complete=False)
     frame = evidence.table("frame")
     frame = frame[frame["cycle"] == cycle]
     if frame.empty:
-        raise ParameterError(f"the sampling frame in {args.data} has no cases for cycle {cycle}")
-    draw = draw_sample(frame, staff=evidence.table("staff"), programme=evidence.table("programme"),
-                       as_of=cycle_bounds(cycle)[0], rng=args.seed)
+        raise ParameterError(f"the sampling frame in {folder} has no cases for cycle {cycle}")
+    if args.moderation:
+        audits = evidence.table("audits")
+        draw = draw_moderation(audits, staff=evidence.table("staff"), cycle=cycle, rng=args.seed, share=args.share,
+                               moderators=_moderators(args.moderator), audit_type=args.audit_type)
+        workers = dict(zip(frame["case_ref"], frame["allocated_worker"], strict=True))
+        draw.selected["allocated_worker"] = draw.selected["case_ref"].map(workers)
+        what = f"{len(draw.selected)} audits drawn for moderation from the cycle's first audits"
+    else:
+        draw = draw_sample(frame, staff=evidence.table("staff"), programme=evidence.table("programme"),
+                           as_of=cycle_bounds(cycle)[0], rng=args.seed, audit_type=args.audit_type,
+                           audits=evidence.table("audits"))
+        what = f"{len(draw.selected)} cases drawn from {len(frame)} open cases"
     counts = draw.selected.groupby("tier", sort=False).size()
-    print(f"Cycle {cycle}, seed {args.seed}: {len(draw.selected)} cases drawn from {len(frame)} open cases "
-          f"({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    print(f"Cycle {cycle}, seed {args.seed}: {what} ({', '.join(f'{t} {n}' for t, n in counts.items())})")
     for line in draw.shortfalls:
         print(f"  unfilled: {line}")
-    if args.out and not args.dry_run:
-        write_csv(draw.selected, args.out)
+    if args.dry_run:
+        return EXIT_OK
+    if args.out:
+        if args.out.exists():
+            raise ParameterError(f"`--out` {args.out} already exists; the allocation never overwrites a file")
+        write_csv(draw.selected.sort_values(["tier", "auditor_id", "team", "case_ref"], kind="stable"), args.out)
         print(f"Allocation written to {args.out}")
+    if args.forms:
+        written = _write_forms(args, evidence, draw.selected, cycle)
+        print(f"{len(written)} forms written to {args.forms} (one per auditor; listed in {args.forms / 'forms.csv'})")
+    return EXIT_OK
+
+
+def _moderators(specs: list[str] | None) -> dict[str, str] | None:
+    """``--moderator ATM=SM`` options as a mapping (None: the default pairs)."""
+    from review.data.cells import parse_cell
+    from review.data.schema import Column
+
+    if not specs:
+        return None
+    out = {}
+    for spec in specs:
+        parts = spec.split("=")
+        tiers = [parse_cell(p, Column("tier", "tier")) for p in parts]
+        if len(parts) != 2 or any(problem for _, problem in tiers):
+            raise ParameterError(f"`--moderator` is written JUNIOR=SENIOR with two tiers, e.g. ATM=SM; got {spec!r}")
+        out[str(tiers[0][0])] = str(tiers[1][0])
+    return out
+
+
+def _write_forms(args: argparse.Namespace, evidence: Any, selected: Any, cycle: str) -> list[Path]:
+    import datetime as dt
+
+    from review.config.cycles import cycle_bounds
+    from review.forms.write import applicable_criteria, build_forms, write_forms
+
+    audits = evidence.table("audits")
+    scale_id = args.grade_scale
+    if scale_id is None:
+        used = audits.loc[audits["audit_type"] == args.audit_type, "grade_scale"].value_counts()
+        if used.empty:
+            raise ParameterError(f"no earlier {args.audit_type} audits say which grade scale the overall grade uses: "
+                                 f"give --grade-scale (scales: {', '.join(evidence.scales)})")
+        scale_id = str(used.index[0])
+    if scale_id not in evidence.scales:
+        raise ParameterError(f"`--grade-scale` {scale_id!r} is not in grade_scales; scales are: "
+                             f"{', '.join(evidence.scales)}")
+    criteria = applicable_criteria(evidence.table("criteria"), evidence.scales, args.audit_type)
+    due = args.due or cycle_bounds(cycle)[1]
+    forms = build_forms(selected, kind="moderation" if args.moderation else "audit", cycle=cycle,
+                        audit_type=args.audit_type, grade_scale=evidence.scales[scale_id], criteria=criteria, due=due)
+    return write_forms(forms, args.forms, drawn=f"seed {args.seed}, {dt.date.today().isoformat()}")
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from review.data import load_evidence
+    from review.forms.collect import merge_audits, read_forms
+
+    cycle = _one_cycle(args.cycle)
+    folder = _data_folder(cycle, args.params, args.into, option="--into")
+    reference = load_evidence(folder, complete=False)
+    declared = {str(r["criterion"]): str(r["scale_id"]) for _, r in reference.table("criteria").iterrows()}
+    collected = read_forms(args.forms, cycle=cycle, scales=reference.scales, criteria=declared)
+    from review.config.paths import resolve
+
+    outcome = merge_audits(collected.rows, resolve(folder), force=args.force, criteria=tuple(declared))
+    print(f"{len(collected.rows)} audits on {collected.forms} forms: {outcome.added} added to {outcome.path}, "
+          f"{outcome.unchanged} already there" + (f", {outcome.replaced} replaced" if outcome.replaced else ""))
+    if collected.pending:
+        print("Not yet returned, by auditor:")
+        for line in collected.pending:
+            print(f"  {line}")
+    load_evidence(folder, complete=False)  # the audits file as it now is: every problem, exit 2
+    print(f"{folder}: valid")
     return EXIT_OK
 
 
@@ -456,7 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
-                "lab": _cmd_lab, "actions": _cmd_actions}
+                "lab": _cmd_lab, "actions": _cmd_actions, "collect": _cmd_collect}
     previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)

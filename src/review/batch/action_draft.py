@@ -15,6 +15,7 @@ from pathlib import Path
 
 from review.analyses.actions import ActionsResult
 from review.config.cycles import cycle_bounds, previous_cycle
+from review.data.workbook_out import add_lists, list_rule
 from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES
 from review.exceptions import ParameterError
 from review.protection.safe_export import neutralise
@@ -78,22 +79,6 @@ def propose(result: ActionsResult, existing_ids: set[str]) -> tuple[Proposal, ..
     return tuple(out)
 
 
-def _lists(book, columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:  # noqa: ANN001 - an openpyxl Workbook
-    """Write each drop-down's values in a sheet of their own (visible: the workbook reads back as evidence, and hidden sheets are refused); return column -> range reference."""
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet("lists")
-    refs = {}
-    for k, (name, values) in enumerate(columns.items(), start=1):
-        letter = get_column_letter(k)
-        sheet.cell(1, k, name)
-        for r, value in enumerate(values, start=2):
-            sheet.cell(r, k, value)
-        refs[name] = f"lists!${letter}$2:${letter}${len(values) + 1}"
-
-    return refs
-
-
 def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows: int = 200) -> Path:
     """Write the draft workbook; refuse to replace an existing file.
 
@@ -116,7 +101,6 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
@@ -133,14 +117,11 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
                   "cycle_raised": p.cycle_raised, "due_date": p.due_date, "status": "open"}
         sheet.append([neutralise(values.get(c)) for c in columns])
         sheet.cell(sheet.max_row, columns.index("due_date") + 1).number_format = "yyyy-mm-dd"
-    refs = _lists(book, {"status": ACTION_STATUSES, "owner_role": OWNER_ROLES, "source": ACTION_SOURCES})
+    refs = add_lists(book, {"status": ACTION_STATUSES, "owner_role": OWNER_ROLES, "source": ACTION_SOURCES})
     last = len(proposals) + 1 + spare_rows
     for name, ref in refs.items():
-        rule = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
-                              errorTitle=name, error=f"Choose a {name.replace('_', ' ')} from the list")
         letter = get_column_letter(columns.index(name) + 1)
-        rule.add(f"{letter}2:{letter}{last}")
-        sheet.add_data_validation(rule)
+        list_rule(sheet, ref, f"{letter}2:{letter}{last}", title=f"a {name.replace('_', ' ')}")
     notes = book.create_sheet("items")
     notes.append(["item", "source", "the source's words", "red for (cycles)"])
     for p in proposals:

@@ -192,13 +192,17 @@ def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict
     return scales
 
 
-def load_evidence(folder: str | Path) -> Evidence:
+def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
     """Load and validate every dataset in a data folder.
 
     Parameters
     ----------
     folder : str or pathlib.Path
         The data folder (absolute or project-relative), e.g. ``data/demo``.
+    complete : bool, default: ``True``
+        Whether every required dataset must be there, with rows. False for the steps before a
+        cycle's first audits exist (drawing the sample, collecting forms): what is present is
+        still checked in full.
 
     Returns
     -------
@@ -223,7 +227,7 @@ def load_evidence(folder: str | Path) -> Evidence:
     for name, ds in DATASETS.items():
         found = find_files(path, name)
         if not found:
-            if ds.required:
+            if ds.required and complete:
                 problems.append(DataProblem(f"{name}.csv", None, None, None,
                                             f"required file is missing from {folder} ({ds.description})"))
             continue
@@ -245,7 +249,7 @@ def load_evidence(folder: str | Path) -> Evidence:
         if not raw.header:
             problems.append(DataProblem(raw.file, None, None, None, "the file is empty (no header row)"))
             continue
-        if not len(raw.row_numbers) and ds.required:
+        if not len(raw.row_numbers) and ds.required and complete:
             problems.append(DataProblem(raw.file, None, None, None, "the file has a header but no rows"))
         tables[name] = _parse(raw, ds, problems)
     scales = _scales(tables["grade_scales"], files["grade_scales"], problems) if "grade_scales" in tables else {}
