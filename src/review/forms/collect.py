@@ -222,7 +222,7 @@ def read_forms(folder: str | Path, *, cycle: str, scales: Mapping[str, GradeScal
         rows.extend(filled)
         who = f"{about['auditor_id']} ({about['auditor_tier']})"
         if cases and empty == cases:
-            pending.append((who, f"{path.name} not yet returned: {cases} case{"s" if cases != 1 else ""}, due {about['due']}"))
+            pending.append((who, f"{path.name} not yet returned: {cases} case{'s' if cases != 1 else ''}, due {about['due']}"))
         elif empty:
             pending.append((who, f"{path.name}: {empty} of {cases} cases not yet filled, due {about['due']}"))
     for name, row in expected.items():

@@ -264,8 +264,10 @@ def draw_moderation(
     pairs = dict(moderators) if moderators is not None else next_tiers()
     in_cycle = audits[(audits["cycle"] == cycle) & (audits["audit_type"] == audit_type)]
     moderated = set(audits["moderation_of"].dropna())
+    # the moderator: never the first auditor, anyone of the case's team, or someone who audited the case already
     first = in_cycle[in_cycle["moderation_of"].isna() & ~in_cycle["audit_id"].isin(moderated)]
     team_of = dict(zip(staff["staff_id"], staff["team"], strict=True))
+    audited = set(zip(in_cycle["case_ref"], in_cycle["auditor_id"], strict=True))  # nobody audits a case twice
     rows, shortfalls = [], []
     for junior, senior in pairs.items():
         pool = first[first["auditor_tier"] == junior].sort_values("audit_id", kind="stable").reset_index(drop=True)
@@ -279,7 +281,8 @@ def draw_moderation(
         load = dict.fromkeys(judges, 0)
         for i in sorted(gen.choice(len(pool), size=k, replace=False).tolist()):
             audit = pool.iloc[i]
-            allowed = [j for j in judges if j != audit["auditor_id"] and team_of.get(j) != audit["team"]]
+            allowed = [j for j in judges if j != audit["auditor_id"] and team_of.get(j) != audit["team"]
+                       and (audit["case_ref"], j) not in audited]
             if not allowed:
                 shortfalls.append(f"{junior} audit {audit['audit_id']}: every {senior} audited it or is in its team")
                 continue
