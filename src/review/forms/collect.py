@@ -237,7 +237,8 @@ def read_forms(folder: str | Path, *, cycle: str, scales: Mapping[str, GradeScal
         raise ParameterError(f"the same audit is on more than one form: {', '.join(twice[:10])}; keep one copy of "
                              "each returned form in the folder")
     criteria_seen = [c for c in criteria if any(c in r for r in rows)]
-    frame = pd.DataFrame(rows, columns=[*AUDIT_COLUMNS, *criteria_seen]).fillna("")
+    columns = [*AUDIT_COLUMNS, *criteria_seen]
+    frame = pd.DataFrame([[r.get(c, "") for c in columns] for r in rows], columns=columns, dtype=object)
     return Collected(frame, len(seen), tuple(f"{who}: {what}" for who, what in sorted(pending)))
 
 
