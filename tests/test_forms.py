@@ -91,7 +91,8 @@ def test_one_form_per_auditor_with_the_auditors_cases(drawn, root):
         for name, label in zip(case_file.criterion, case_file.label, strict=True):
             assert prompts[name] == label  # the criterion's wording, as help text
         assert set(prompts) == {"audit_date", "overall_grade", *case_file.criterion}
-        assert sheet.protection.sheet and book.security.lockStructure  # locked structure
+        assert sheet.protection.sheet
+        assert book.security.lockStructure
         first_answer = header.index("audit_date") + 1
         assert sheet.cell(6, first_answer).protection.locked is False
         assert sheet.cell(6, len(header)).protection.locked is False
@@ -145,8 +146,10 @@ def test_collect_gives_an_audits_dataset_that_validates(collected, capsys):
     assert all(r["moderation_of"] == "" and r["cycle"] == CYCLE for r in new)
     last = files[-1].stem.split("-audit-")[1]
     half = files[-2].stem.split("-audit-")[1]
-    assert f"{last} (" in out and f"{files[-1].name} not yet returned" in out
-    assert f"{half} (" in out and "cases not yet filled" in out
+    assert f"{last} (" in out
+    assert f"{files[-1].name} not yet returned" in out
+    assert f"{half} (" in out
+    assert "cases not yet filled" in out
     # a second collect changes nothing
     after = (data / "audits.csv").read_bytes()
     assert main(["collect", str(returned), "--cycle", CYCLE, "--into", str(data)]) == 0
@@ -194,7 +197,8 @@ def test_a_wrong_answer_is_named_by_file_sheet_row_and_column(drawn, tmp_path, c
     assert main(["collect", str(tmp_path / "forms"), "--cycle", CYCLE, "--into", str(data)]) == 2
     err = capsys.readouterr().err
     assert f"{path.name}[form], row 7, column '{letter} ({criterion})': expected one of: Yes, No, N/A (found 'Maybe')" in err
-    assert f"{path.name}[form], row 6, column" in err and "outside cycle 2009-Q4" in err
+    assert f"{path.name}[form], row 6, column" in err
+    assert "outside cycle 2009-Q4" in err
     assert "Traceback" not in err
     assert (data / "audits.csv").read_bytes() == held
 
@@ -234,7 +238,8 @@ def test_moderation_forms_round_trip(drawn, tmp_path, capsys):
     assert main(["sample", "--cycle", CYCLE, "--data", str(folder), "--seed", "3", "--moderation", "--share", "0.2",
                  "--forms", str(forms)]) == 0
     files = sorted(forms.glob("*.xlsx"))
-    assert files and all("-moderation-" in f.name for f in files)
+    assert files
+    assert all("-moderation-" in f.name for f in files)
     header = [c.value for c in load_workbook(files[0])["form"][5]]
     assert "moderation_of" in header
     for path in files:

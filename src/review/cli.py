@@ -205,6 +205,18 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("frameworks", help="list the framework notebooks")
     _actions_parser(sub)
+    key = sub.add_parser("key", help="the pseudonymisation key: `review key new FILE` makes one")
+    key_verbs = key.add_subparsers(dest="verb", metavar="VERB", required=True)
+    key_new = key_verbs.add_parser("new", help="write a new random key to FILE, readable by its owner only (0600)")
+    key_new.add_argument("file", type=Path, metavar="FILE", help="new file (never overwritten); keep it outside "
+                         "the repository and name it in REVIEW_PSEUDONYM_KEY_FILE")
+    reveal = sub.add_parser("reveal", help="internal use: the reference behind a pseudonym on an internal page "
+                            "(each use is logged)")
+    reveal.add_argument("pseudonym", metavar="PSEUDONYM", help="e.g. S-2f254619b821")
+    reveal.add_argument("--cycle", help="cycle whose params file names the data folder (params/<cycle>.yaml)")
+    reveal.add_argument("--params", help="params file naming the data folder")
+    reveal.add_argument("--data", help="data folder, instead of a params file's")
+    reveal.add_argument("--log", type=Path, help="access log to append to (default: access_log.csv in the data folder)")
     return parser
 
 
@@ -278,12 +290,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from review.batch.safety import check_output_root
     from review.config.paths import project_root, resolve
     from review.data import load_evidence
-    from review.protection.pseudonym import resolve_key
+    from review.protection.keys import check_key
 
     check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
     for folder in sorted({p.common["data_dir"] for p in loaded}):
         evidence = load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
-        resolve_key(resolve(folder))  # and the pseudonymisation key
+        check_key(resolve(folder))  # and the pseudonymisation key
         for params in loaded:
             if params.common["data_dir"] == folder and params.cycle not in evidence.cycles:
                 raise ParameterError(f"cycle {params.cycle} has no audits in {folder} (audits file); "
@@ -308,6 +320,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from review.config.params import load_cycle_params
     from review.config.paths import resolve
     from review.data import load_evidence
+    from review.protection.keys import check_key
 
     problems = 0
     for path in args.paths:
@@ -316,10 +329,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 evidence = load_evidence(path)
                 audits = evidence.tables.get("audits")
                 n = 0 if audits is None else len(audits)
-                print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)})")
+                key = check_key(resolve(path))  # a run would need it: checked now, not when the run starts
+                print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)}; "
+                      f"key: {key})")
             else:
                 params = load_cycle_params(path)
-                print(f"{path}: valid (cycle {params.cycle})")
+                key = check_key(resolve(params.common["data_dir"]))
+                print(f"{path}: valid (cycle {params.cycle}; key: {key})")
         except (ParameterError, DataValidationError) as exc:
             print(exc, file=sys.stderr)
             problems += 1
@@ -548,6 +564,46 @@ def _cmd_check_report(args: argparse.Namespace) -> int:
     return EXIT_FAILED if bad else EXIT_OK
 
 
+def _cmd_key(args: argparse.Namespace) -> int:
+    from review.protection.keys import new_key_file
+    from review.protection.pseudonym import KEY_FILE_ENV
+
+    path = new_key_file(args.file)
+    print(f"New key written to {path} (readable by you only). Keep it outside the repository, back it up "
+          f"safely, and use it with: export {KEY_FILE_ENV}={path.resolve()}")
+    return EXIT_OK
+
+
+def _cmd_reveal(args: argparse.Namespace) -> int:
+    from review.config.params import load_cycle_params
+    from review.config.paths import resolve
+    from review.data import load_evidence
+    from review.protection.keys import ACCESS_LOG, PSEUDONYM, log_access, reveal
+    from review.protection.pseudonym import resolve_key
+
+    if PSEUDONYM.fullmatch(args.pseudonym.strip()) is None:
+        raise ParameterError(f"`PSEUDONYM` is written like S-2f254619b821 (C case, S person, A audit, then 12 hex "
+                             f"digits); got {args.pseudonym[:40]!r}")
+    if args.data is not None:
+        folder = args.data
+    elif args.params is not None:
+        folder = str(load_cycle_params(args.params).common["data_dir"])
+    elif args.cycle is not None:
+        folder = _data_folder(_one_cycle(args.cycle), None, None)
+    else:
+        raise ParameterError("say whose evidence: --data FOLDER, --params FILE or --cycle C")
+    key, _ = resolve_key(resolve(folder))
+    found = reveal(args.pseudonym, load_evidence(folder, complete=False), key)
+    log = args.log or resolve(folder) / ACCESS_LOG
+    log_access(log, found, str(folder))
+    if found.reference is None:
+        print(f"{found.pseudonym}: no reference in {folder} has this pseudonym under this key (use logged in {log})")
+        return EXIT_FAILED
+    print(f"{found.pseudonym} is {found.reference!r} ({', '.join(found.fields)}). Internal use only: this use is "
+          f"logged in {log}")
+    return EXIT_OK
+
+
 def _cmd_frameworks(_: argparse.Namespace) -> int:
     from review.config.frameworks import FRAMEWORKS
 
@@ -603,7 +659,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
-                "lab": _cmd_lab, "actions": _cmd_actions, "collect": _cmd_collect}
+                "lab": _cmd_lab, "actions": _cmd_actions, "collect": _cmd_collect, "key": _cmd_key,
+                "reveal": _cmd_reveal}
     previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)

@@ -9,14 +9,13 @@ is never overwritten.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from review.analyses.actions import ActionsResult
 from review.config.cycles import cycle_bounds, previous_cycle
-from review.data.workbook_out import add_lists, list_rule
 from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES
+from review.data.workbook_out import add_lists, list_rule
 from review.exceptions import ParameterError
 from review.protection.safe_export import neutralise
 
