@@ -13,6 +13,7 @@ that differs. When nothing is new the file is not touched.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import tempfile
@@ -148,17 +149,17 @@ def _read_form(path: Path, cycle: str, scales: Mapping[str, GradeScale], criteri
                 continue
             if name == "audit_date":
                 day, problem = parse_cell(text, _DATE)
-                if problem is None and not start <= day <= end:
+                if problem is None and isinstance(day, dt.date) and not start <= day <= end:
                     problem = f"the date is outside cycle {cycle} ({start.isoformat()} to {end.isoformat()})"
                 if problem:
                     problems.append(DataProblem(where, number, column, shown(text), problem))
-                else:
+                elif isinstance(day, dt.date):
                     out[name] = day.isoformat()
                 continue
             own = scale if name == "overall_grade" else scales.get(criteria.get(name, ""))
             label, problem = _check_answer(text, own.labels if own else (), own)
-            if problem:
-                problems.append(DataProblem(where, number, column, shown(text), problem))
+            if problem or label is None:
+                problems.append(DataProblem(where, number, column, shown(text), problem or "not a label"))
             else:
                 out[name] = label
         filled.append(out)
