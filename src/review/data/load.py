@@ -17,7 +17,9 @@ import pandas as pd
 from review.config.paths import resolve
 from review.data.cells import parse_column
 from review.data.checks import cross_checks
+from review.data.hints import TOTALS, group_repeats, hint
 from review.data.io import RawTable, check_entry, find_files, read_table, shown
+from review.data.mapping import read_mapping
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
 
@@ -100,9 +102,12 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\ufeff", "").split()).lower()
 
 
-def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> tuple[dict[int, Column], list[int]]:
-    """Map header positions to declared columns; extra positions are returned for criteria."""
+def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
+                   mapping: Mapping[str, str] | None = None) -> tuple[dict[int, Column], list[int]]:
+    """Map header positions to declared columns (through the column mapping, if any: an export's
+    heading -> the contract's name); extra positions are returned for criteria."""
     declared = {c.name.lower(): c for c in ds.columns}
+    mapping = mapping or {}
     matched: dict[int, Column] = {}
     extra: list[int] = []
     seen: dict[str, int] = {}
@@ -119,6 +124,7 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> t
                                         "expected each column once"))
             continue
         seen[key] = pos
+        key = mapping.get(key, key)
         if key in declared:
             matched[pos] = declared[key]
         else:
@@ -139,8 +145,33 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> t
     return matched, extra
 
 
-def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFrame:
-    matched, extra = _match_columns(raw, ds, problems)
+def _totals_rows(raw: RawTable, matched: dict[int, Column]) -> dict[int, tuple[str, str]]:
+    """Rows that read like a totals row ("Total", "Grand total", "All teams" in a label column):
+    position -> (heading, cell)."""
+    found: dict[int, tuple[str, str]] = {}
+    for pos, column in matched.items():
+        if column.kind not in ("id", "text", "cycle", "choice", "tier", "month"):
+            continue
+        cells = raw.cells[pos]
+        for value in pd.unique(cells.to_numpy(dtype=object)):
+            if TOTALS.fullmatch(str(value).strip()):
+                for i in np.flatnonzero(cells.to_numpy(dtype=object) == value):
+                    found.setdefault(int(i), (raw.header[pos], str(value)))
+    return found
+
+
+def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem], mapping: Mapping[str, str] | None = None,
+           typed: dict[str, str] | None = None) -> pd.DataFrame:
+    """Parse a raw table by its contract; ``typed`` receives each extra (criterion) column's heading as written."""
+    matched, extra = _match_columns(raw, ds, problems, mapping)
+    totals = _totals_rows(raw, matched)
+    if totals:
+        for i, (heading, value) in sorted(totals.items()):
+            problems.append(DataProblem(raw.file, int(raw.row_numbers[i]), heading, shown(value),
+                                        "this row looks like a totals row; delete it (the workbook adds up the rows "
+                                        "itself, and a totals row would be counted as one more record)"))
+        keep = [i for i in range(len(raw.row_numbers)) if i not in totals]
+        raw = RawTable(raw.file, raw.header, raw.cells.iloc[keep].reset_index(drop=True), raw.row_numbers[keep])
     where = {c.name: p for p, c in matched.items()}
     n = len(raw.row_numbers)
     data: dict[str, object] = {}
@@ -158,7 +189,10 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFr
     for p in extra:
         text = raw.cells[p].str.strip().to_numpy(dtype=object).copy()
         text[text == ""] = None
-        data[_norm(raw.header[p]).replace(" ", "_")] = text
+        name = (mapping or {}).get(_norm(raw.header[p]), _norm(raw.header[p])).replace(" ", "_")
+        data[name] = text
+        if typed is not None:
+            typed[name] = raw.header[p]
     frame = pd.DataFrame(data, dtype=object)
     frame[ROW] = raw.row_numbers.astype(np.int64)
     keys = [k for k in ds.key if k in frame.columns]
@@ -192,7 +226,7 @@ def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict
     return scales
 
 
-def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
+def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:  # noqa: C901 - one pass, file by file
     """Load and validate every dataset in a data folder.
 
     Parameters
@@ -224,6 +258,8 @@ def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
         raise DataValidationError([DataProblem(str(folder), None, None, None, f"data folder not found ({path})")])
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
+    mappings = read_mapping(path, problems)
+    typed: dict[str, str] = {}
     for name, ds in DATASETS.items():
         found = find_files(path, name)
         if not found:
@@ -251,11 +287,12 @@ def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
             continue
         if not len(raw.row_numbers) and ds.required and complete:
             problems.append(DataProblem(raw.file, None, None, None, "the file has a header but no rows"))
-        tables[name] = _parse(raw, ds, problems)
+        tables[name] = _parse(raw, ds, problems, mappings.get(name), typed if name == "audits" else None)
     scales = _scales(tables["grade_scales"], files["grade_scales"], problems) if "grade_scales" in tables else {}
-    criteria = _check_criteria(tables, files, scales, problems)
+    criteria = _check_criteria(tables, files, scales, problems, typed)
     cross_checks(tables, files, scales, criteria, problems)
     if problems:
+        problems = group_repeats(problems)
         order = {name: i for i, name in enumerate(DATASETS)}
         problems.sort(key=lambda p: (order.get(p.file.split(".")[0], 99), p.file, p.row or 0))
         raise DataValidationError(problems)
@@ -263,11 +300,14 @@ def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
 
 
 def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scales: dict[str, GradeScale],
-                    problems: list[DataProblem]) -> list[str]:
-    """Criterion columns of the audits table: declared, with a known scale."""
+                    problems: list[DataProblem], typed: Mapping[str, str] | None = None) -> list[str]:
+    """Criterion columns of the audits table: declared, with a known scale. Messages quote headings
+    and criteria as the analyst wrote them."""
     if "audits" not in tables:
         return []
+    typed = typed or {}
     declared = {}
+    written: dict[str, str] = {}
     if "criteria" in tables:
         for _, row in tables["criteria"].iterrows():
             if row["criterion"] is None:
@@ -276,13 +316,17 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
                 problems.append(DataProblem(files["criteria"], int(row[ROW]), "scale_id", row["scale_id"],
                                             f"unknown scale; scales are: {', '.join(scales)}"))
             declared[_norm(str(row["criterion"])).replace(" ", "_")] = row["scale_id"]
+            written[_norm(str(row["criterion"])).replace(" ", "_")] = str(row["criterion"])
     base = {c.name for c in DATASETS["audits"].columns} | {ROW}
     extra = [c for c in tables["audits"].columns if c not in base]
+    unused = [written[c] for c in declared if c not in extra]
     for column in extra:
         if column not in declared:
-            problems.append(DataProblem(files["audits"], 1, column, None,
-                                        "column is neither an audit field nor a criterion declared in criteria; "
-                                        f"criteria are: {', '.join(declared) or 'none'}"))
+            heading = typed.get(column, column)
+            problems.append(DataProblem(files["audits"], 1, shown(heading), None,
+                                        "the column is neither an audit field nor a criterion declared in criteria"
+                                        f"{hint(heading, unused) or hint(heading, written.values())}; criteria are: "
+                                        f"{', '.join(written.values()) or 'none'}"))
     return [c for c in extra if c in declared]
 
 
