@@ -205,6 +205,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("frameworks", help="list the framework notebooks")
     _actions_parser(sub)
+    init = sub.add_parser("init", help="a council's first quarter: templates for every dataset, an empty data "
+                          "folder and a params file")
+    init.add_argument("folder", type=Path, metavar="FOLDER", help="new folder to write into")
+    init.add_argument("--cycle", help="the first cycle, written into the params file (e.g. 2010-Q1)")
     key = sub.add_parser("key", help="the pseudonymisation key: `review key new FILE` makes one")
     key_verbs = key.add_subparsers(dest="verb", metavar="VERB", required=True)
     key_new = key_verbs.add_parser("new", help="write a new random key to FILE, readable by its owner only (0600)")
@@ -564,6 +568,16 @@ def _cmd_check_report(args: argparse.Namespace) -> int:
     return EXIT_FAILED if bad else EXIT_OK
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from review.data.templates import write_templates
+
+    cycle = _one_cycle(args.cycle) if args.cycle else None
+    written = write_templates(args.folder, cycle=cycle)
+    print(f"{len(written)} files written to {args.folder}: templates for every dataset (templates/csv, "
+          f"templates/xlsx), data/ for the filled files, params.yaml; the steps are in {args.folder / 'README.txt'}")
+    return EXIT_OK
+
+
 def _cmd_key(args: argparse.Namespace) -> int:
     from review.protection.keys import new_key_file
     from review.protection.pseudonym import KEY_FILE_ENV
@@ -660,7 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
                 "lab": _cmd_lab, "actions": _cmd_actions, "collect": _cmd_collect, "key": _cmd_key,
-                "reveal": _cmd_reveal}
+                "reveal": _cmd_reveal, "init": _cmd_init}
     previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)
