@@ -39,7 +39,8 @@ def test_init_writes_a_template_for_every_dataset(tmp_path, capsys):
     assert main(["init", str(folder)]) == 0
     for name, ds in DATASETS.items():
         header, rows = _table(folder / "templates" / "csv" / f"{name}.csv")
-        assert header == [c.name for c in ds.columns] and rows == []
+        assert header == [c.name for c in ds.columns]
+        assert rows == []
         book = load_workbook(folder / "templates" / "xlsx" / f"{name}.xlsx")
         assert [c.value for c in book[name][1]] == header
         notes = {r[0]: r for r in book["notes"].iter_rows(values_only=True) if r and r[0] in header}
@@ -101,4 +102,5 @@ def test_filled_templates_validate_and_run(council, tmp_path, capsys, monkeypatc
     assert main(["run", "--cycle", CYCLE, "--params", str(params), "--framework", "jar_haringey",
                  "--output-root", str(out), "--quiet"]) == 0
     results = json.loads(next(out.rglob("jar_haringey.results.json")).read_text())
-    assert results["cycle"] == CYCLE and results["figures"]["findings"]
+    assert results["cycle"] == CYCLE
+    assert results["figures"]["findings"]

@@ -226,21 +226,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
     """``review actions propose``: draft actions for a cycle's red items with no open action."""
-    actions = sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items")
+    actions = sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items, merge "
+                             "a reviewed draft")
     verbs = actions.add_subparsers(dest="verb", metavar="VERB", required=True)
     propose = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
     propose.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
     propose.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
     propose.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
+    merge = verbs.add_parser("merge", help="merge a reviewed draft into the data folder's actions register")
+    merge.add_argument("draft", type=Path, metavar="DRAFT", help="the reviewed .xlsx draft")
+    merge.add_argument("--cycle", help="cycle whose params file names the data folder (params/<cycle>.yaml)")
+    merge.add_argument("--params", help="params file naming the data folder")
+    merge.add_argument("--into", help="data folder, instead of a params file's")
 
 
 def _cmd_actions(args: argparse.Namespace) -> int:
     from review.analyses.actions import analyse
-    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items
-    from review.batch.action_draft import propose, write_draft
+    from review.batch.action_draft import headings, page_reds, propose, write_draft
     from review.config.params import default_params_path, load_cycle_params
     from review.data import load_evidence
 
+    if args.verb == "merge":
+        return _cmd_actions_merge(args)
     (cycle,) = expand_cycles([args.cycle])
     params = load_cycle_params(args.params or default_params_path(cycle))
     if params.cycle != cycle:
@@ -251,14 +258,41 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     if cycle not in evidence.cycles:
         raise ParameterError(f"`--cycle` {cycle} has no audits in {params.common['data_dir']}; "
                              f"cycles there: {', '.join(evidence.cycles)}")
-    thresholds = {f: (params.sections[f]["rag_green"], params.sections[f]["rag_red"]) for f in JUDGED_FRAMEWORKS}
-    red = red_items(evidence, [c for c in evidence.cycles if c <= cycle], thresholds=thresholds,
-                    confidence_level=params.common["confidence_level"])
-    result = analyse(evidence, cycle=cycle, red=red, confidence_level=params.common["confidence_level"])
-    drafted = propose(result, set(evidence.table("actions")["action_id"]))
+    red, withheld, texts = page_reds(evidence, params, [c for c in evidence.cycles if c <= cycle])
+    result = analyse(evidence, cycle=cycle, red=red, withheld=withheld,
+                     confidence_level=params.common["confidence_level"])
+    register = evidence.table("actions")
+    drafted = propose(result, set(register["action_id"]), register=register, texts=texts)
     write_draft(drafted, args.out)
-    print(f"Cycle {cycle}: {len(result.red_items)} red items, {len(drafted)} without an open action; "
-          f"draft written to {args.out}")
+    shown = [r for r in result.red_items if r.item_id not in headings(r.framework)]
+    print(f"Cycle {cycle}: {len(shown)} red items as the {params.common['audience']} pages show them, "
+          f"{len(drafted)} without an open action; draft written to {args.out}")
+    return EXIT_OK
+
+
+def _cmd_actions_merge(args: argparse.Namespace) -> int:
+    from review.batch.action_draft import read_draft
+    from review.config.params import load_cycle_params
+    from review.config.paths import resolve
+    from review.data import load_evidence
+    from review.data.append import merge_rows
+    from review.data.schema import DATASETS
+
+    if args.into is not None:
+        folder = args.into
+    elif args.params is not None:
+        folder = str(load_cycle_params(args.params).common["data_dir"])
+    elif args.cycle is not None:
+        folder = _data_folder(_one_cycle(args.cycle), None, None)
+    else:
+        raise ParameterError("say which data folder's register: --into FOLDER, --params FILE or --cycle C")
+    evidence = load_evidence(folder, complete=False)
+    rows = read_draft(args.draft, evidence)
+    outcome = merge_rows(resolve(folder), "actions", rows, key="action_id", force=False,
+                         columns=[c.name for c in DATASETS["actions"].columns], what="action")
+    load_evidence(folder, complete=False)  # the register as it now is: every problem, exit 2
+    print(f"{len(rows)} actions in the draft: {outcome.added} added to {outcome.path}, {outcome.unchanged} already "
+          "there; no existing action was changed")
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from review.data.io import shown
 from review.data.schema import ROW
 from review.exceptions import DataProblem
 
-__all__ = ["DATE_WINDOWS", "cross_checks"]
+__all__ = ["DATE_RULES", "DATE_WINDOWS", "check_actions", "cross_checks"]
 
 DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
     ("frame", "opened_date"): ("start", -25 * 366, 0),
@@ -189,7 +189,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
 
     gose_checks(tables, files, scales, problems)
     _lscb_challenges(tables, files, problems)
-    _actions(tables, files, problems)
+    check_actions(tables, files, problems)
     _not_above(tables, files, "training", "completed", "required", problems)
     _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     _not_above(tables, files, "complaints", "upheld", "received", problems)
@@ -315,7 +315,7 @@ def known_items(source: str) -> tuple[tuple[str, ...], str]:
     return (), f"an item id of {source} written G01, G02, ..."
 
 
-def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
     """The action register: a known source item, due no earlier than raised, done with evidence and a date."""
     if "actions" not in tables:
         return

@@ -23,7 +23,7 @@ from review.data.mapping import read_mapping
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
 
-__all__ = ["Evidence", "GradeScale", "load_evidence"]
+__all__ = ["Evidence", "GradeScale", "load_evidence", "parse_dataset"]
 
 @dataclass(frozen=True)
 class GradeScale:
@@ -207,6 +207,12 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem], mapping: Map
             else:
                 first[key] = int(row[ROW])
     return frame
+
+
+def parse_dataset(raw: RawTable, name: str, problems: list[DataProblem]) -> pd.DataFrame:
+    """Parse one file's cells by the named dataset's contract, appending every problem found (for a
+    file read apart from a data folder: a reviewed action draft, say)."""
+    return _parse(raw, DATASETS[name], problems)
 
 
 def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict[str, GradeScale]:

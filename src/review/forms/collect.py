@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from review.config.cycles import cycle_bounds
+from review.data.append import MergeOutcome, merge_rows
 from review.data.cells import parse_cell
-from review.data.io import cell_text, find_files, read_sheet, read_table, shown
+from review.data.io import cell_text, read_sheet, shown
 from review.data.load import GradeScale
 from review.data.schema import DATASETS, Column
 from review.exceptions import DataProblem, DataValidationError, ParameterError
@@ -54,16 +52,6 @@ class Collected:
     rows: pd.DataFrame
     forms: int
     pending: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class MergeOutcome:
-    """What collecting did to the audits file."""
-
-    path: Path
-    added: int
-    unchanged: int
-    replaced: int
 
 
 def _about(path: Path, problems: list[DataProblem]) -> dict[str, str] | None:
@@ -243,10 +231,6 @@ def read_forms(folder: str | Path, *, cycle: str, scales: Mapping[str, GradeScal
     return Collected(frame, len(seen), tuple(f"{who}: {what}" for who, what in sorted(pending)))
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").split()).lower()
-
-
 def merge_audits(collected: pd.DataFrame, data_folder: str | Path, *, force: bool = False,
                  criteria: tuple[str, ...] = ()) -> MergeOutcome:
     """Add collected audits to the data folder's ``audits.csv``.
@@ -273,91 +257,6 @@ def merge_audits(collected: pd.DataFrame, data_folder: str | Path, *, force: boo
     DataValidationError
         If the existing file cannot be read as a table.
     """
-    folder = Path(data_folder)
-    found = find_files(folder, "audits")
-    if any(p.suffix.lower() == ".xlsx" for p in found):
-        raise ParameterError(f"{folder} holds the audits as an .xlsx workbook; `review collect` adds to audits.csv: "
-                             "save the workbook as CSV (and move the .xlsx away) first")
-    path = found[0] if found else folder / "audits.csv"
-    if found:
-        raw = read_table(path, sheet="audits")
-        header = list(raw.header)
-        existing = [dict(zip(header, r, strict=True)) for r in raw.rows]
-        numbers = list(raw.row_numbers)
-    else:
-        header, existing, numbers = [*AUDIT_COLUMNS, *criteria], [], []
-    by_key = {_norm(h): h for h in header}
-    id_column = by_key.get("audit_id", "audit_id")
-    where = {r.get(id_column, "").strip(): i for i, r in enumerate(existing)}
-    added, unchanged, replaced, conflicts = [], 0, {}, []
-    for _, new in collected.iterrows():
-        values = {by_key.get(_norm(c), c): str(v) for c, v in new.items() if str(v) != "" or _norm(c) in by_key}
-        i = where.get(new["audit_id"])
-        if i is None:
-            added.append(values)
-            continue
-        old = existing[i]
-        differ = [c for c, v in values.items() if old.get(c, "").strip() != v.strip()]
-        if not differ:
-            unchanged += 1
-        elif force:
-            replaced[i] = {**old, **values}
-        else:
-            c = differ[0]
-            conflicts.append(f"{path.name}, row {numbers[i]}: audit {new['audit_id']} is already there with "
-                             f"{c} {shown(old.get(c, ''))!r}; the form says {shown(values[c])!r}")
-    if conflicts:
-        raise ParameterError([*conflicts[:20], "nothing was written; pass --force to replace those audits with "
-                                               "the forms' answers"])
-    if not added and not replaced:
-        return MergeOutcome(path, 0, unchanged, 0)
-    new_columns = [c for r in added for c in r if c not in header]
-    header += list(dict.fromkeys(new_columns))
-    if found and not replaced and not new_columns:
-        _append(path, header, added)
-    else:
-        rows = [replaced.get(i, r) for i, r in enumerate(existing)] + added
-        _rewrite(path, header, rows)
-    return MergeOutcome(path, len(added), unchanged, len(replaced))
-
-
-def _line_end(path: Path) -> str:
-    return "\r\n" if b"\r\n" in path.read_bytes()[:65536] else "\n"
-
-
-def _append(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    """Append rows, keeping every existing byte; the file's own line ending and encoding are kept."""
-    data = path.read_bytes()
-    end = _line_end(path)
-    out = io.StringIO()
-    csv.writer(out, lineterminator=end).writerows([[r.get(c, "") for c in header] for r in rows])
-    try:
-        data.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    text = out.getvalue().encode(encoding, errors="strict")
-    with path.open("ab") as fh:
-        if data and not data.endswith(b"\n"):
-            fh.write(end.encode())
-        fh.write(text)
-
-
-def _rewrite(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    """Write the whole file anew (UTF-8, a byte-order mark kept if it had one), replacing it in one step."""
-    bom = path.is_file() and path.read_bytes().startswith(b"\xef\xbb\xbf")
-    end = _line_end(path) if path.is_file() else "\n"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator=end)
-    writer.writerow(header)
-    writer.writerows([[r.get(c, "") for c in header] for r in rows])
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audits.", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-            fh.write(out.getvalue())
-        if path.is_file():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    rows = [{c: str(v) for c, v in r.items()} for r in collected.to_dict("records")]
+    return merge_rows(Path(data_folder), "audits", rows, key="audit_id", force=force,
+                      columns=[*AUDIT_COLUMNS, *criteria], what="audit")
