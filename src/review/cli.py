@@ -233,6 +233,8 @@ def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
     propose.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
     propose.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
     propose.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
+    propose.add_argument("--output-root", type=Path, help="where earlier runs' cycle folders are, to carry red runs "
+                         "back before the evidence's first quarter (default outputs/)")
     merge = verbs.add_parser("merge", help="merge a reviewed draft into the data folder's actions register")
     merge.add_argument("draft", type=Path, metavar="DRAFT", help="the reviewed .xlsx draft")
     merge.add_argument("--cycle", help="cycle whose params file names the data folder (params/<cycle>.yaml)")
@@ -242,7 +244,7 @@ def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
 
 def _cmd_actions(args: argparse.Namespace) -> int:
     from review.analyses.actions import analyse
-    from review.batch.action_draft import headings, page_reds, propose, write_draft
+    from review.batch.action_draft import carry_forward, headings, page_reds, propose, write_draft
     from review.config.params import default_params_path, load_cycle_params
     from review.data import load_evidence
 
@@ -258,7 +260,13 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     if cycle not in evidence.cycles:
         raise ParameterError(f"`--cycle` {cycle} has no audits in {params.common['data_dir']}; "
                              f"cycles there: {', '.join(evidence.cycles)}")
-    red, withheld, texts = page_reds(evidence, params, [c for c in evidence.cycles if c <= cycle])
+    judged = [c for c in evidence.cycles if c <= cycle]
+    red, withheld, texts = page_reds(evidence, params, judged)
+    from review.batch.history import earlier_bands
+    from review.config.paths import project_root
+
+    carry_forward(red, withheld, earlier_bands(args.output_root or project_root() / "outputs", judged[0],
+                                               params.common["audience"]))  # a red run begun before the evidence
     result = analyse(evidence, cycle=cycle, red=red, withheld=withheld,
                      confidence_level=params.common["confidence_level"])
     register = evidence.table("actions")

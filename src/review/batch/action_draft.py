@@ -31,7 +31,7 @@ from review.data.workbook_out import add_lists, list_rule
 from review.exceptions import ParameterError
 from review.protection.safe_export import neutralise
 
-__all__ = ["DEFAULT_OWNERS", "Proposal", "headings", "page_reds", "propose", "suggest_owner", "write_draft"]
+__all__ = ["DEFAULT_OWNERS", "Proposal", "carry_forward", "headings", "page_reds", "propose", "suggest_owner", "write_draft"]
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,23 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
     with path.open("xb") as fh:  # "x": fail rather than replace a file created meanwhile
         book.save(fh)
     return path
+
+
+def carry_forward(red: dict[str, frozenset[tuple[str, str]]], withheld: dict[str, frozenset[tuple[str, str]]],
+                  earlier: Sequence[tuple[str, Mapping[tuple[str, str], str]]]) -> None:
+    """Add the red and withheld items of earlier runs (:func:`review.batch.history.earlier_bands`) for
+    the quarters the evidence does not hold, in place, so a red run can start before the evidence does.
+
+    >>> red, withheld = {"2010-Q1": frozenset({("f", "A")})}, {"2010-Q1": frozenset()}
+    >>> carry_forward(red, withheld, [("2009-Q4", {("f", "A"): "red", ("f", "B"): "withheld"})])
+    >>> red["2009-Q4"], withheld["2009-Q4"]
+    (frozenset({('f', 'A')}), frozenset({('f', 'B')}))
+    """
+    for cycle, bands in earlier:
+        if cycle in red:
+            continue
+        red[cycle] = frozenset(k for k, band in bands.items() if band == "red")
+        withheld[cycle] = frozenset(k for k, band in bands.items() if band == "withheld")
 
 
 def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) -> tuple[

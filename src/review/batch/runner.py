@@ -480,7 +480,8 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                         "notebooks": [asdict(o) for o in outcomes],
                     },
                 )
-                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes,
+                            history=_carried(root_out, params.cycle, params.common["audience"], staging))
                 summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes, identifiers=identifiers,
                                                                       memo=memo)))  # issue 15: all files
                 target.parent.mkdir(exist_ok=True)
@@ -488,6 +489,13 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     finally:
         _clean_up(staging, cache_dir)
     return summary
+
+
+def _carried(root_out: Path, cycle: str, audience: str, staging: Path) -> Any:
+    """What the earlier quarters' runs of this audience say beside this run (review.batch.history)."""
+    from review.batch.history import carried_history, earlier_bands, read_bands
+
+    return carried_history(read_bands(staging), earlier_bands(root_out, cycle, audience), cycle)
 
 
 def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifiers: set[str],
