@@ -104,3 +104,17 @@ def test_filled_templates_validate_and_run(council, tmp_path, capsys, monkeypatc
     results = json.loads(next(out.rglob("jar_haringey.results.json")).read_text())
     assert results["cycle"] == CYCLE
     assert results["figures"]["findings"]
+
+
+def test_docs_name_each_datasets_template_and_quote_the_demo(root):
+    doc = (root / "docs" / "data.md").read_text(encoding="utf-8")
+    for name in DATASETS:
+        section = doc.split(f"### `{name}`")[1].split("\n### ")[0]
+        assert f"`templates/csv/{name}.csv`" in section and f"`templates/xlsx/{name}.xlsx`" in section, name
+        example = section.split("```csv\n")[1].split("```")[0].splitlines()
+        demo = (root / "data" / "demo" / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert example[0] == demo[0], name  # the demo's own headings
+        assert set(example[1:]) <= set(demo), name  # rows as the demo has them (child_seen's finding is 11)
+        columns = [c.name for c in DATASETS[name].columns]
+        rows = [line for line in section.splitlines() if line.startswith("| `")]
+        assert [r.split("`")[1] for r in rows][: len(columns)] == columns, name  # its own columns, in order
