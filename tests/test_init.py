@@ -110,7 +110,8 @@ def test_docs_name_each_datasets_template_and_quote_the_demo(root):
     doc = (root / "docs" / "data.md").read_text(encoding="utf-8")
     for name in DATASETS:
         section = doc.split(f"### `{name}`")[1].split("\n### ")[0]
-        assert f"`templates/csv/{name}.csv`" in section and f"`templates/xlsx/{name}.xlsx`" in section, name
+        assert f"`templates/csv/{name}.csv`" in section, name
+        assert f"`templates/xlsx/{name}.xlsx`" in section, name
         example = section.split("```csv\n")[1].split("```")[0].splitlines()
         demo = (root / "data" / "demo" / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()
         assert example[0] == demo[0], name  # the demo's own headings

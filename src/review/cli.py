@@ -280,20 +280,12 @@ def _cmd_actions(args: argparse.Namespace) -> int:
 
 def _cmd_actions_merge(args: argparse.Namespace) -> int:
     from review.batch.action_draft import read_draft
-    from review.config.params import load_cycle_params
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.data.append import merge_rows
     from review.data.schema import DATASETS
 
-    if args.into is not None:
-        folder = args.into
-    elif args.params is not None:
-        folder = str(load_cycle_params(args.params).common["data_dir"])
-    elif args.cycle is not None:
-        folder = _data_folder(_one_cycle(args.cycle), None, None)
-    else:
-        raise ParameterError("say which data folder's register: --into FOLDER, --params FILE or --cycle C")
+    folder = _named_folder(args.into, args.params, args.cycle, "--into")
     evidence = load_evidence(folder, complete=False)
     rows = read_draft(args.draft, evidence)
     outcome = merge_rows(resolve(folder), "actions", rows, key="action_id", force=False,
@@ -425,6 +417,19 @@ def _data_folder(cycle: str, params: str | None, data: str | Path | None, option
     if loaded.cycle != cycle:
         raise ParameterError(f"the params file is for cycle {loaded.cycle}, not {cycle}", loaded.source)
     return str(loaded.common["data_dir"])
+
+
+def _named_folder(folder: str | None, params: str | None, cycle: str | None, option: str) -> str:
+    """The data folder a command names: the folder option, else a params file's, else the cycle's params file's."""
+    from review.config.params import load_cycle_params
+
+    if folder is not None:
+        return folder
+    if params is not None:
+        return str(load_cycle_params(params).common["data_dir"])
+    if cycle is not None:
+        return _data_folder(_one_cycle(cycle), None, None)
+    raise ParameterError(f"say which data folder: {option} FOLDER, --params FILE or --cycle C")
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -631,23 +636,13 @@ def _cmd_key(args: argparse.Namespace) -> int:
 
 
 def _cmd_reveal(args: argparse.Namespace) -> int:
-    from review.config.params import load_cycle_params
     from review.config.paths import resolve
     from review.data import load_evidence
-    from review.protection.keys import ACCESS_LOG, PSEUDONYM, log_access, reveal
+    from review.protection.keys import ACCESS_LOG, log_access, parse_pseudonym, reveal
     from review.protection.pseudonym import resolve_key
 
-    if PSEUDONYM.fullmatch(args.pseudonym.strip()) is None:
-        raise ParameterError(f"`PSEUDONYM` is written like S-2f254619b821 (C case, S person, A audit, then 12 hex "
-                             f"digits); got {args.pseudonym[:40]!r}")
-    if args.data is not None:
-        folder = args.data
-    elif args.params is not None:
-        folder = str(load_cycle_params(args.params).common["data_dir"])
-    elif args.cycle is not None:
-        folder = _data_folder(_one_cycle(args.cycle), None, None)
-    else:
-        raise ParameterError("say whose evidence: --data FOLDER, --params FILE or --cycle C")
+    parse_pseudonym(args.pseudonym)  # before the evidence is read
+    folder = _named_folder(args.data, args.params, args.cycle, "--data")
     key, _ = resolve_key(resolve(folder))
     found = reveal(args.pseudonym, load_evidence(folder, complete=False), key)
     log = args.log or resolve(folder) / ACCESS_LOG

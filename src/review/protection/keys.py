@@ -32,7 +32,7 @@ from review.protection.pseudonym import (
     resolve_key,
 )
 
-__all__ = ["ACCESS_LOG", "PSEUDONYM", "Revealed", "check_key", "log_access", "new_key_file", "reveal"]
+__all__ = ["ACCESS_LOG", "PSEUDONYM", "Revealed", "check_key", "log_access", "new_key_file", "parse_pseudonym", "reveal"]
 
 PSEUDONYM = re.compile(r"([CSA])-([0-9a-f]{12})")
 """A pseudonym as pages show it: C (case), S (person) or A (audit), a hyphen and 12 hex digits."""
@@ -113,6 +113,19 @@ class Revealed:
     fields: tuple[str, ...]
 
 
+def parse_pseudonym(text: str) -> re.Match[str]:
+    """A pseudonym's parts (prefix, digits), or a ParameterError naming what is expected.
+
+    >>> parse_pseudonym("S-2f254619b821").group(1)
+    'S'
+    """
+    m = PSEUDONYM.fullmatch(text.strip())
+    if m is None:
+        raise ParameterError(f"`PSEUDONYM` is written like S-2f254619b821 (C case, S person, A audit, then 12 hex "
+                             f"digits); got {text[:40]!r}")
+    return m
+
+
 def reveal(text: str, evidence: Evidence, key: bytes) -> Revealed:
     """The reference behind a pseudonym: the one whose pseudonym under ``key`` is ``text``.
 
@@ -144,10 +157,7 @@ def reveal(text: str, evidence: Evidence, key: bytes) -> Revealed:
     >>> found.reference, found.fields
     ('TM05', ('staff.staff_id',))
     """
-    m = PSEUDONYM.fullmatch(text.strip())
-    if m is None:
-        raise ParameterError(f"`PSEUDONYM` is written like S-2f254619b821 (C case, S person, A audit, then 12 hex "
-                             f"digits); got {text[:40]!r}")
+    m = parse_pseudonym(text)
     prefix = m.group(1)
     found: str | None = None
     fields = []
