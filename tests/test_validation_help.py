@@ -128,3 +128,21 @@ def test_a_wrong_column_mapping_is_named_by_row(folder, capsys):
                for p in problems), problems
     assert any("column_mapping.csv, row 3, column 'column': not a column of frame; did you mean 'case_ref'?" in p
                for p in problems), problems
+
+
+def test_a_formula_without_a_saved_value_is_named_by_row_and_column(folder, capsys):
+    from openpyxl import Workbook
+
+    rows = _rows(folder / "teams.csv")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "teams"
+    for row in rows:
+        sheet.append(row)
+    sheet["B4"] = '=A2&" (merged)"'  # written by a program: no value saved
+    book.save(folder / "teams.xlsx")
+    (folder / "teams.csv").unlink()
+    problems = _problems(folder, capsys)
+    assert problems == ["  - teams.xlsx[teams], row 4, column 'B (service)': a formula with no saved value; open "
+                        "and save the workbook in Excel (or paste values) so its results are stored "
+                        "(found '=A2&\" (merged)\"')"]

@@ -203,6 +203,18 @@ def tier_coverage(audits: pd.DataFrame, *, staff: pd.DataFrame, programme: pd.Da
 def next_tiers(tiers: Sequence[str] = MANAGEMENT_TIERS) -> dict[str, str]:
     """Each management tier's moderators by default: the next more senior tier.
 
+    Parameters
+    ----------
+    tiers : sequence of str, default: ``("ATM", "TM", "SM", "AD", "DCS")``
+        The tiers, most junior first.
+
+    Returns
+    -------
+    dict of str to str
+        Audited tier -> moderating tier.
+
+    Examples
+    --------
     >>> next_tiers()
     {'ATM': 'TM', 'TM': 'SM', 'SM': 'AD', 'AD': 'DCS'}
     """
