@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from review.exceptions import DataProblem
 
-__all__ = ["TOTALS", "group_repeats", "hint", "looks_misencoded"]
+__all__ = ["TOTALS", "TOTALS_LINE", "group_repeats", "hint", "looks_misencoded"]
 
 # Text that was UTF-8 read as Windows-1252 (or the reverse) shows these sequences ("Children’s" read
 # wrongly is "ChildrenÃ¢â‚¬â„¢s" or "Childrenâ€™s"), or the replacement character.
@@ -20,6 +20,9 @@ _MOJIBAKE = re.compile("Ã.|Â.|â€|\ufffd")
 
 TOTALS = re.compile(r"(grand\s+)?(sub-?\s*)?totals?:?|sum", re.IGNORECASE)
 """What a totals row says in a label column: Total, Totals, Grand total, Subtotal, Sum."""
+
+TOTALS_LINE = re.compile(r"^[ \t]*(?:(?:grand\s+)?(?:sub-?\s*)?totals?:?|sum)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+""":data:`TOTALS` as a whole line of text, to find a totals label among many values joined by line breaks."""
 
 REPEATS = 3
 """A problem found on this many rows or more is reported once, with its rows and their count."""
