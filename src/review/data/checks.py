@@ -204,7 +204,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             teams = set(tables["teams"]["team"])
             table = tables[name]
             unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
-            hints = {t: hint(str(t), sorted(teams)) for t in unknown["team"].head(200).unique()}
+            hints = {t: hint(str(t), sorted(str(k) for k in teams if k is not None)) for t in unknown["team"].head(200).unique()}
             for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
                 _p(problems, files[name], row, "team", team, f"unknown team (not in teams){hints[team]}")
     latest = max(tables["audits"]["cycle"].dropna(), default=None) if "audits" in tables else None

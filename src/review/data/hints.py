@@ -60,7 +60,7 @@ def hint(found: str, candidates: Iterable[str]) -> str:
     >>> hint("zzz", ["Assessment North"])
     ''
     """
-    options = list(dict.fromkeys(str(c) for c in candidates))
+    options = list(dict.fromkeys(str(c) for c in candidates if c is not None))
     by_key = {o.casefold(): o for o in options}
     close = difflib.get_close_matches(found.casefold(), list(by_key), n=1, cutoff=0.6)
     out = f"; did you mean '{by_key[close[0]]}'?" if close else ""
