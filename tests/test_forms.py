@@ -252,3 +252,22 @@ def test_moderation_forms_round_trip(drawn, tmp_path, capsys):
     first = audits.loc[moderations.moderation_of]
     assert (first.case_ref.to_numpy() == moderations.case_ref.to_numpy()).all()
     assert (first.auditor_id.to_numpy() != moderations.auditor_id.to_numpy()).all()
+
+
+def test_a_form_not_in_the_folder_is_listed_and_another_cycles_form_refused(drawn, tmp_path, capsys, root):
+    _, forms, _ = drawn
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "demo", data)
+    folder = tmp_path / "forms"
+    shutil.copytree(forms, folder)
+    files = sorted(folder.glob("*.xlsx"))
+    fill(files[0])
+    files[1].unlink()  # its auditor has not sent it back yet
+    held = (data / "audits.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["collect", str(folder), "--cycle", CYCLE, "--into", str(data)]) == 0
+    assert f"{files[1].name} not yet returned (not in the folder)" in capsys.readouterr().out
+    assert main(["collect", str(folder), "--cycle", "2010-Q1", "--into", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert f"{files[0].name}[form]: the form is for cycle {CYCLE}, not 2010-Q1" in err
+    assert (data / "audits.csv").read_bytes().startswith(held)
