@@ -40,6 +40,18 @@ def bands_of(results: Mapping[str, Mapping[str, Any]]) -> Bands:
     """Every item's band from a run's results: ``figures.items`` or ``figures.findings``, each with
     ``item`` and ``band`` (or ``judgement``).
 
+    Parameters
+    ----------
+    results : mapping
+        Framework -> its results payload.
+
+    Returns
+    -------
+    dict
+        ``(framework, item)`` -> band.
+
+    Examples
+    --------
     >>> bands_of({"jar_haringey": {"figures": {"findings": [{"item": "J01", "band": "red"}]}},
     ...           "gose_performance": {"figures": {"items": [{"item": "G01", "judgement": "amber"}]}}})
     {('jar_haringey', 'J01'): 'red', ('gose_performance', 'G01'): 'amber'}
@@ -71,13 +83,40 @@ def _read_results(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def read_bands(folder: Path) -> Bands:
-    """Every item's band in a run's folder (its results files)."""
+    """Every item's band in a run's folder (its results files).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A cycle folder (or a run's staging folder).
+
+    Returns
+    -------
+    dict
+        ``(framework, item)`` -> band, as :func:`bands_of`.
+    """
     return bands_of(_read_results(folder))
 
 
 def earlier_bands(root: Path, cycle: str, audience: str, *, keep: int = KEEP_CYCLES) -> list[tuple[str, Bands]]:
-    """The bands of the runs of the quarters before ``cycle``, most recent first, stopping at the
-    first quarter with no run (a gap ends a history)."""
+    """The bands of the runs of the quarters before ``cycle``, most recent first.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The output root (``outputs/``).
+    cycle : str
+        This run's cycle.
+    audience : str
+        Only this audience's folders are read.
+    keep : int, default: :data:`KEEP_CYCLES`
+        Quarters read back at most; the first quarter with no run ends the history.
+
+    Returns
+    -------
+    list of tuple
+        ``(cycle, bands)``, most recent first.
+    """
     out = []
     for steps in range(1, keep + 1):
         earlier = previous_cycle(cycle, steps)
@@ -133,6 +172,21 @@ class Carried:
 def carried_history(now: Bands, earlier: list[tuple[str, Bands]], cycle: str) -> Carried:
     """Changes since the last quarter's run and red runs, from this run's bands and earlier runs'.
 
+    Parameters
+    ----------
+    now : dict
+        This run's bands (:func:`read_bands`).
+    earlier : list of tuple
+        :func:`earlier_bands`.
+    cycle : str
+        This run's cycle.
+
+    Returns
+    -------
+    Carried
+
+    Examples
+    --------
     >>> now = {("f", "A"): "red", ("f", "B"): "green"}
     >>> earlier = [("2009-Q3", {("f", "A"): "red", ("f", "B"): "amber"}), ("2009-Q2", {("f", "A"): "red"})]
     >>> c = carried_history(now, earlier, "2009-Q4")

@@ -124,7 +124,17 @@ def _line_end(path: Path) -> str:
 
 
 def append_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    """Append rows, keeping every existing byte; the file's own line ending and encoding are kept."""
+    """Append rows, keeping every existing byte; the file's own line ending and encoding are kept.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An existing CSV file.
+    header : list of str
+        Its headings, in order.
+    rows : list of dict
+        Heading -> text; a heading missing from a row is written empty.
+    """
     data = path.read_bytes()
     end = _line_end(path)
     out = io.StringIO()
@@ -142,7 +152,17 @@ def append_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> No
 
 
 def rewrite_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    """Write the whole file anew (UTF-8, a byte-order mark kept if it had one), replacing it in one step."""
+    """Write the whole file anew (UTF-8, a byte-order mark kept if it had one), replacing it in one step.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file (created if absent).
+    header : list of str
+        Its headings, in order.
+    rows : list of dict
+        Heading -> text, every row of the file.
+    """
     bom = path.is_file() and path.read_bytes().startswith(b"\xef\xbb\xbf")
     end = _line_end(path) if path.is_file() else "\n"
     out = io.StringIO()

@@ -31,6 +31,17 @@ REPEATS = 3
 def looks_misencoded(text: str) -> bool:
     """Whether text shows the signs of a wrong encoding.
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    bool
+        True when the text holds sequences that UTF-8 read as Windows-1252 (or the reverse) leaves.
+
+    Examples
+    --------
     >>> looks_misencoded("Childrenâ€™s Services"), looks_misencoded("Children's Services")
     (True, False)
     """
@@ -74,6 +85,17 @@ def group_repeats(problems: list[DataProblem]) -> list[DataProblem]:
     """Problems found on :data:`REPEATS` or more rows with the same file, column, value and message,
     kept as one problem listing the rows; the others as they were, in their order.
 
+    Parameters
+    ----------
+    problems : list of DataProblem
+
+    Returns
+    -------
+    list of DataProblem
+        The first of each repeated problem carries every row in ``rows``.
+
+    Examples
+    --------
     >>> from review.exceptions import DataProblem
     >>> same = [DataProblem("teams.csv", r, "team", "X", "unknown team") for r in (2, 3, 4)]
     >>> [str(p) for p in group_repeats(same)]

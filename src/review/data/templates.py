@@ -53,6 +53,16 @@ EXAMPLE_MAPPING = (
 def kind_text(column: Column) -> str:
     """A column's kind in words.
 
+    Parameters
+    ----------
+    column : Column
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> from review.data.schema import Column
     >>> kind_text(Column("stage", "choice", choices=("1", "2")))
     'one of: 1, 2'

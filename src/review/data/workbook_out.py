@@ -31,6 +31,18 @@ TITLE_CHARS = 32
 def prompt_text(text: str, limit: int = PROMPT_CHARS) -> str:
     """A help text cut to what Excel accepts.
 
+    Parameters
+    ----------
+    text : str
+    limit : int, default: :data:`PROMPT_CHARS`
+
+    Returns
+    -------
+    str
+        ``text``, or its first ``limit - 3`` characters and "...".
+
+    Examples
+    --------
     >>> prompt_text("x" * 300)[-3:], len(prompt_text("x" * 300))
     ('...', 255)
     >>> prompt_text("short")
@@ -105,7 +117,24 @@ def list_rule(sheet: Any, ref: str, cells: str, *, title: str, prompt: str = "")
 
 
 def date_rule(sheet: Any, cells: str, first: dt.date, last: dt.date, *, title: str, prompt: str = "") -> Any:
-    """A date entry on ``cells`` that Excel refuses outside ``first`` to ``last`` (inclusive)."""
+    """A date entry on ``cells`` that Excel refuses outside ``first`` to ``last`` (inclusive).
+
+    Parameters
+    ----------
+    sheet : openpyxl worksheet
+    cells : str
+        The cells it applies to.
+    first, last : datetime.date
+        The dates allowed.
+    title : str
+        What is entered.
+    prompt : str, optional
+        Help text shown when a cell is selected.
+
+    Returns
+    -------
+    openpyxl.worksheet.datavalidation.DataValidation
+    """
     from openpyxl.worksheet.datavalidation import DataValidation
 
     def excel(day: dt.date) -> str:
@@ -122,7 +151,13 @@ def date_rule(sheet: Any, cells: str, first: dt.date, last: dt.date, *, title: s
 
 
 def unlock(cells: Any) -> None:
-    """Unlock a range of cells (``sheet["C6:F20"]``) so that they can be filled in a locked sheet."""
+    """Unlock a range of cells so that they can be filled in a locked sheet.
+
+    Parameters
+    ----------
+    cells : tuple of tuple of openpyxl cells
+        A range, e.g. ``sheet["C6:F20"]``.
+    """
     from openpyxl.styles import Protection
 
     for row in cells:
@@ -131,9 +166,15 @@ def unlock(cells: Any) -> None:
 
 
 def lock(book: Any) -> None:
-    """Protect every sheet (only unlocked cells can change) and the workbook's structure (no sheet
-    added, removed, renamed or hidden). There is no password: the lock keeps the form's shape, it is
-    not a secret, and the form is checked cell by cell when read back."""
+    """Protect every sheet (only unlocked cells can change) and the workbook's structure.
+
+    No sheet can be added, removed, renamed or hidden. There is no password: the lock keeps the
+    form's shape, it is not a secret, and the form is checked cell by cell when read back.
+
+    Parameters
+    ----------
+    book : openpyxl.Workbook
+    """
     from openpyxl.workbook.protection import WorkbookProtection
 
     for sheet in book.worksheets:

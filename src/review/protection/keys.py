@@ -80,6 +80,16 @@ def _others_can_read(path: Path) -> bool:
 def check_key(data_dir: Path) -> str:
     """Check that a run of ``data_dir`` has its key; return where the key comes from (never the key).
 
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder (the demo's marker allows the demo key).
+
+    Returns
+    -------
+    str
+        Where the key comes from.
+
     Raises
     ------
     ParameterError
@@ -116,6 +126,18 @@ class Revealed:
 def parse_pseudonym(text: str) -> re.Match[str]:
     """A pseudonym's parts (prefix, digits), or a ParameterError naming what is expected.
 
+    Parameters
+    ----------
+    text : str
+        A pseudonym as a page shows it.
+
+    Returns
+    -------
+    re.Match
+        Group 1 is the prefix (C, S or A).
+
+    Examples
+    --------
     >>> parse_pseudonym("S-2f254619b821").group(1)
     'S'
     """
@@ -177,8 +199,17 @@ def reveal(text: str, evidence: Evidence, key: bytes) -> Revealed:
 
 
 def log_access(log: Path, revealed: Revealed, data_dir: str) -> None:
-    """Append one line to the access log (created readable by its owner only): when, who, which
-    pseudonym, whether it was found, which data folder. The reference itself is not written."""
+    """Append one line to the access log (created readable by its owner only).
+
+    Parameters
+    ----------
+    log : pathlib.Path
+        The log file.
+    revealed : Revealed
+        The use: when, who, which pseudonym and whether it was found are written, never the reference.
+    data_dir : str
+        The data folder, as named.
+    """
     new = not log.exists()
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
