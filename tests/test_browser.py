@@ -40,7 +40,7 @@ def internal_run(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("outputs-internal")
     code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
-    return code, out / "2009-Q4"
+    return code, out / "internal" / "2009-Q4"
 
 
 def _pages(folder: Path) -> list[Path]:

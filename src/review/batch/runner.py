@@ -38,7 +38,7 @@ from review.batch.safety import (
 )
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
-from review.config.paths import BATCH_ENV, ROOT_ENV, project_root, resolve
+from review.config.paths import BATCH_ENV, ROOT_ENV, cycle_folder, project_root, resolve
 from review.exceptions import ParameterError
 from review.protection.pseudonym import DEMO_MARKER
 
@@ -417,7 +417,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.protection.pseudonym import identifier_values
     from review.protection.publish_gate import guard_staging
 
-    target = root_out / params.cycle
+    target = cycle_folder(root_out, params.cycle, params.common["audience"])  # one folder per audience
     if target.exists() and not force:
         raise ParameterError(
             f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
@@ -480,13 +480,22 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                         "notebooks": [asdict(o) for o in outcomes],
                     },
                 )
-                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
+                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes,
+                            history=_carried(root_out, params.cycle, params.common["audience"], staging))
                 summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes, identifiers=identifiers,
                                                                       memo=memo)))  # issue 15: all files
+                target.parent.mkdir(exist_ok=True)
                 _publish(staging, target)
     finally:
         _clean_up(staging, cache_dir)
     return summary
+
+
+def _carried(root_out: Path, cycle: str, audience: str, staging: Path) -> Any:
+    """What the earlier quarters' runs of this audience say beside this run (review.batch.history)."""
+    from review.batch.history import carried_history, earlier_bands, read_bands
+
+    return carried_history(read_bands(staging), earlier_bands(root_out, cycle, audience), cycle)
 
 
 def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifiers: set[str],

@@ -8,7 +8,7 @@ import re
 __all__ = ["cycle_bounds", "cycle_of", "cycle_range", "financial_quarter", "financial_year", "is_cycle", "parse_cycle",
            "period_statement", "previous_cycle"]
 
-_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+_PATTERN = re.compile(r"(\d{4})-Q([1-4])", re.ASCII)  # used with fullmatch: no trailing line break
 
 
 def parse_cycle(cycle: str) -> tuple[int, int]:
@@ -34,7 +34,7 @@ def parse_cycle(cycle: str) -> tuple[int, int]:
     >>> parse_cycle("2009-Q4")
     (2009, 4)
     """
-    m = _PATTERN.match(cycle) if isinstance(cycle, str) else None
+    m = _PATTERN.fullmatch(cycle) if isinstance(cycle, str) else None
     if not m:
         msg = f"a cycle is written like 2009-Q1; got {cycle!r}"
         raise ValueError(msg)
@@ -56,10 +56,10 @@ def is_cycle(text: object) -> bool:
 
     Examples
     --------
-    >>> is_cycle("2009-Q1"), is_cycle("2009-Q5")
-    (True, False)
+    >>> is_cycle("2009-Q1"), is_cycle("2009-Q5"), is_cycle("2009-Q1\\n")
+    (True, False, False)
     """
-    return isinstance(text, str) and _PATTERN.match(text) is not None
+    return isinstance(text, str) and _PATTERN.fullmatch(text) is not None
 
 
 def cycle_bounds(cycle: str) -> tuple[dt.date, dt.date]:

@@ -16,11 +16,12 @@ import pandas as pd
 
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS
+from review.data.hints import hint
 from review.data.io import shown
 from review.data.schema import AUDIT_TYPES, RECORDS, ROW
 from review.exceptions import DataProblem
 
-__all__ = ["DATE_WINDOWS", "cross_checks"]
+__all__ = ["DATE_RULES", "DATE_WINDOWS", "check_actions", "cross_checks"]
 
 DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
     ("frame", "opened_date"): ("start", -25 * 366, 0),
@@ -49,6 +50,18 @@ due within a year either side of its cycle (annual returns) and delivered within
 allegation is referred, a liaison meeting held, inside its cycle, and concluded or answered within
 three (two) years after. ``audit_date`` must
 fall inside its cycle (checked in ``_audits``). ``docs/data.md`` states the same windows."""
+
+
+DATE_RULES: dict[tuple[str, str], str] = {
+    ("frame", "opened_date"): "the frame lists the cases open at the start of each cycle, so a case was opened on "
+                              "or before the cycle's first day (and not more than 25 years before: a care "
+                              "leaver's case can be 25 years old); a case opened later belongs to the next "
+                              "cycle's frame",
+    ("frame", "last_audit_date"): "the frame is taken at the start of each cycle, so a case's last audit is on or "
+                                  "before the cycle's first day; an audit in the cycle itself is in audits, and "
+                                  "the sample draw reads it there",
+}
+"""Why a date column's window is what it is, said in its message (``docs/data.md`` says the same)."""
 
 
 def _p(problems: list[DataProblem], file: str, row: int, column: str | None, value: object, message: str) -> None:
@@ -89,8 +102,10 @@ def _grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dict[str
             elif kind == "scale":
                 _p(problems, file, rows[i], scale_col, scale_ids[i], f"unknown scale; scales are: {', '.join(scales)}")
             elif kind == "label":
+                labels = scales[scale_ids[i]].labels
                 _p(problems, file, rows[i], column, texts[i],
-                   f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(scales[scale_ids[i]].labels)}")
+                   f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(labels)}"
+                   f"{hint(str(texts[i]), labels)}")
         frame[column] = canon
 
 
@@ -120,10 +135,18 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
                 _p(problems, file, row[ROW], "case_ref", row["case_ref"],
                    f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
     if "staff" in tables:
-        staff = set(tables["staff"]["staff_id"])
+        listed = tables["staff"]
+        tier_of = dict(zip(listed["staff_id"], zip(listed["tier"], listed[ROW], strict=True), strict=True))
+        ids = [str(i) for i in tier_of if i is not None]
         for row in records:
-            if row["auditor_id"] and row["auditor_id"] not in staff:
-                _p(problems, file, row[ROW], "auditor_id", row["auditor_id"], "the auditor is not in the staff list")
+            if row["auditor_id"] and row["auditor_id"] not in tier_of:
+                _p(problems, file, row[ROW], "auditor_id", row["auditor_id"],
+                   f"the auditor is not in the staff list{hint(str(row['auditor_id']), ids)}")
+            elif row["auditor_id"] and row["auditor_tier"] and tier_of[row["auditor_id"]][0] not in (None, row["auditor_tier"]):
+                tier, at = tier_of[row["auditor_id"]]
+                _p(problems, file, row[ROW], "auditor_tier", row["auditor_tier"],
+                   f"the staff list gives auditor {row['auditor_id']} the tier {tier} (staff, row {at}); expected "
+                   "the auditor's tier as the staff list has it (correct one of the two)")
     by_id = {r["audit_id"]: r for r in records if r["audit_id"] is not None}
     for row in records:
         target = row["moderation_of"]
@@ -169,7 +192,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
 
     gose_checks(tables, files, scales, problems)
     _lscb_challenges(tables, files, problems)
-    _actions(tables, files, problems)
+    check_actions(tables, files, problems)
     _audit_types(tables, files, problems)
     _evidence_map(tables, files, criteria, problems)
     from review.data.checks_learning import learning_checks
@@ -189,8 +212,9 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             teams = set(tables["teams"]["team"])
             table = tables[name]
             unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
+            hints = {t: hint(str(t), sorted(str(k) for k in teams if k is not None)) for t in unknown["team"].head(200).unique()}
             for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
-                _p(problems, files[name], row, "team", team, "unknown team (not in teams)")
+                _p(problems, files[name], row, "team", team, f"unknown team (not in teams){hints[team]}")
     latest = max(tables["audits"]["cycle"].dropna(), default=None) if "audits" in tables else None
     for (name, column), window in DATE_WINDOWS.items():
         if name not in tables:
@@ -231,8 +255,10 @@ def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str,
     for i in np.flatnonzero(bad_pairs[codes])[:200]:
         cycle, day = rows[cycle_column].iat[i], rows[column].iat[i]
         low, high = bounds[cycle]
+        why = DATE_RULES.get((file.split(".")[0].split("[")[0], column), "")
         _p(problems, file, rows[ROW].iat[i], column, day.isoformat(),
-           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})")
+           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})"
+           + (f": {why}" if why else ""))
 
 
 def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProblem]) -> None:
@@ -297,7 +323,7 @@ def known_items(source: str) -> tuple[tuple[str, ...], str]:
     return (), f"an item id of {source} written G01, G02, ..."
 
 
-def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
     """The action register: a known source item, due no earlier than raised, done with evidence and a date."""
     if "actions" not in tables:
         return

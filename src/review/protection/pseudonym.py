@@ -83,6 +83,17 @@ def _checked(key: bytes, where: str, demo: bool) -> bytes:
     return key
 
 
+def _env_key() -> bytes:
+    """The key in :data:`KEY_ENV` as UTF-8 bytes; a value that is not valid text is refused (never quoted)."""
+    try:
+        return os.environ[KEY_ENV].encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ParameterError(
+            f"environment variable {KEY_ENV} is not valid text: character {exc.start + 1} is a byte that is not "
+            f"UTF-8; write the key as hex digits (`review key new FILE` writes one) or name a key file with "
+            f"{KEY_FILE_ENV}") from None
+
+
 def resolve_key(data_dir: Path) -> tuple[bytes, str]:
     """Find the pseudonymisation key: environment, key file, or the demo key for the demo data.
 
@@ -106,7 +117,7 @@ def resolve_key(data_dir: Path) -> tuple[bytes, str]:
     demo = (Path(data_dir) / DEMO_MARKER).is_file()
     if os.environ.get(KEY_ENV):
         where = f"environment variable {KEY_ENV}"
-        return _checked(os.environ[KEY_ENV].encode("utf-8"), where, demo), where
+        return _checked(_env_key(), where, demo), where
     if os.environ.get(KEY_FILE_ENV):
         path = Path(os.environ[KEY_FILE_ENV]).expanduser()
         where = f"the key file named by {KEY_FILE_ENV}"
