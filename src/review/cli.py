@@ -359,8 +359,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.data.evidence_map import coverage_lines
-    from review.protection.text_screen import learning_findings
     from review.protection.keys import check_key
+    from review.protection.text_screen import learning_findings
 
     problems = 0
     for path in args.paths:
