@@ -186,3 +186,11 @@ def test_gose_items_without_map_rows_are_no_evidence_on_a_copy_of_the_demo(root,
                                                                          "G15": "red"}
     # the demo's G12 return came 9 days late: amber on that alone once its expenditure is unmapped
     assert (bare["G12"].delivery, bare["G12"].band) == ("late", "amber")
+
+
+def test_every_record_measure_the_map_may_name_is_computed():
+    from review.analyses.records import MEASURES, RULES
+    from review.data.schema import RECORDS
+
+    assert set(MEASURES) == set(RECORDS)
+    assert set(RULES) <= set(RECORDS)

@@ -599,7 +599,8 @@ def test_expenditure_quarter_year_to_date_and_forecast():
     assert {m.label: m.value for m in part.measures}["Year to date (2009/10): variance"] == 13.0  # 413 - 400
     [line] = _record("expenditure", {"finance": f})
     assert line.band == "red"  # year-to-date overspend 13/400 = 3.25% > 3%
-    assert line.note == "year-to-date overspend 3.2% of budget"
+    # the note gives the value and the rule that bands it
+    assert line.note == "overspend 3.2% of budget (green at or below 1% of budget, red above 3%)"
     assert (line.kind, line.source, line.k, line.n, line.unit) == ("expenditure records", "year-to-date overspend",
                                                                    0, 0, "rule")  # a value: no count, no interval
     assert line.judgement is None
@@ -731,7 +732,8 @@ def test_vacancy_rate_lines(vacancies, band):
     [line] = _record("vacancies", {"workforce": t})
     assert line.band == band
     assert (line.kind, line.source, line.n, line.unit) == ("workforce records", "vacancy rate", 0, "rule")
-    assert line.note == f"vacancy rate {100 * vacancies / 20:.1f}% of establishment"
+    assert line.note == (f"{100 * vacancies / 20:.1f}% of establishment (green at or below 10% of establishment, "
+                         "red above 15%)")
 
 
 @pytest.mark.parametrize(("spend", "band"), [(404.0, "green"), (412.0, "amber"), (413.0, "red"), (380.0, "green")])
@@ -742,8 +744,8 @@ def test_overspend_lines(spend, band):
     # 380 is 20/400 = 5% under budget: green
     [line] = _record("expenditure", {"finance": f})
     assert line.band == band
-    assert line.note == ("year-to-date underspend 5.0% of budget" if spend < 400 else
-                         f"year-to-date overspend {100 * (spend - 400) / 400:.1f}% of budget")
+    assert line.note.split(" (")[0] == ("underspend 5.0% of budget" if spend < 400 else
+                                        f"overspend {100 * (spend - 400) / 400:.1f}% of budget")
 
 
 def test_complaints_answered_in_time():

@@ -156,6 +156,10 @@ def _overspend(evidence: Evidence, entry: MapEntry, cycle: str) -> float | None:
     return overspend(expenditure_table(evidence, cycle))
 
 
+_VACANCY_RULE = f"green at or below {VACANCY_GREEN:.0%} of establishment, red above {VACANCY_RED:.0%}"
+_OVERSPEND_RULE = f"green at or below {OVERSPEND_GREEN:.0%} of budget, red above {OVERSPEND_RED:.0%}"
+
+
 def _lower_is_better(kind: str, source: str, value: Value, green: float, red: float,
                      words: Callable[[float], str]) -> Callable[..., list[EvidenceLine]]:
     """A value banded by a declared rule: green at or below ``green``, red above ``red`` (no sample,
@@ -202,20 +206,17 @@ MEASURES: dict[str, Callable[..., list[EvidenceLine]]] = {
     "allegations_in_time": _rate("allegations records", f"allegations concluded within {ALLEGATION_DAYS} days of "
                                  "referral", "allegations", _allegations_in_time),
     "vacancies": _lower_is_better("workforce records", "vacancy rate", _vacancy_rate, VACANCY_GREEN, VACANCY_RED,
-                                  lambda v: f"vacancy rate {100 * v:.1f}% of establishment"),
+                                  lambda v: f"{100 * v:.1f}% of establishment ({_VACANCY_RULE})"),
     "expenditure": _lower_is_better("expenditure records", "year-to-date overspend", _overspend, OVERSPEND_GREEN,
-                                    OVERSPEND_RED, lambda v: f"year-to-date {'overspend' if v > 0 else 'underspend'} "
-                                    f"{100 * abs(v):.1f}% of budget"),
+                                    OVERSPEND_RED, lambda v: f"{'overspend' if v > 0 else 'underspend'} "
+                                    f"{100 * abs(v):.1f}% of budget ({_OVERSPEND_RULE})"),
     "liaison_resolved": _rate("liaison records", "concerns raised at liaison meetings that were resolved", "concerns",
                               _liaison_resolved),
 }
 """Each record measure of :data:`review.data.schema.RECORDS`, by name."""
 
-RULES: dict[str, str] = {
-    "vacancies": f"vacancy rate green at or below {VACANCY_GREEN:.0%} of establishment, red above {VACANCY_RED:.0%}",
-    "expenditure": f"year-to-date overspend green at or below {OVERSPEND_GREEN:.0%} of budget, red above "
-                   f"{OVERSPEND_RED:.0%}",
-}
+RULES: dict[str, str] = {"vacancies": f"vacancy rate {_VACANCY_RULE}",
+                         "expenditure": f"year-to-date overspend {_OVERSPEND_RULE}"}
 """The rule that bands each record measure that is a value rather than k of n, in words."""
 
 

@@ -110,9 +110,9 @@ RECORDS = {
     "allegations_in_time": "allegations against staff: concluded within the declared days of referral to the LADO "
                            "(lado_allegations; about people: protected)",
     "vacancies": "workforce returns: vacant FTE as a share of the establishment, banded by a declared rule "
-                 "(workforce)",
+                 "(workforce; a value, not a count)",
     "expenditure": "expenditure returns: financial year-to-date overspend as a share of budget, banded by a "
-                   "declared rule (finance)",
+                   "declared rule (finance; a value, not a count)",
     "liaison_resolved": "liaison meetings: concerns other agencies raised that were resolved (liaison_feedback; "
                         "concerns are about children's cases: protected)",
 }
