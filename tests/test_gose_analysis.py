@@ -407,11 +407,12 @@ def test_an_indicator_is_judged_against_its_own_target():
     assert (ni67.k, ni67.n, ni67.band) == (90, 100, "amber")
     assert r["G13"].band == "amber"
     assert result.indicators.set_index("indicator").loc["NI67", "band"] == "amber"
+    assert r["G13"].rule.startswith("each indicator is judged against its own target")
     # mapped as context: shown beside G13, never judged, and the indicator table says so
     context = MAP.assign(role=["context" if e == "NI67" else r for e, r in zip(MAP["evidence"], MAP["role"], strict=True)])
     shown = _result(_evidence(evidence_map=context))
     g13 = _items(shown)["G13"]
-    assert (g13.band, g13.judged_lines) == ("grey", ())
+    assert (g13.band, g13.judged_lines, g13.rule) == ("grey", (), "")
     assert [ln.kind for ln in g13.lines if ln.kind.startswith("context: indicator")] == ["context: indicator"]
     assert shown.indicators.set_index("indicator").loc["NI67", "band"] == "not judged"
     from review.analyses.mapped import indicator_thresholds
