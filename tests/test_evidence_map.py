@@ -154,3 +154,44 @@ def test_the_documented_demo_map_is_the_demo_map(root):
     with (root / "data" / "demo" / "evidence_map.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert (root / "docs" / "evidence_map.md").read_text(encoding="utf-8") == map_markdown(rows) + "\n"
+
+
+def test_gose_items_without_map_rows_are_no_evidence_on_a_copy_of_the_demo(root, tmp_path):
+    """The demo with its map's rows for GOSE items G06-G15 dropped: no item is judged on GOSE's own
+    datasets any more; each is grey, or amber or red only on its return's delivery."""
+    from types import SimpleNamespace
+
+    from review.analyses.context import Context
+    from review.analyses.gose import gose_result
+    from review.protection.disclosure import DisclosurePolicy
+
+    later = {f"G{i:02d}" for i in range(6, 16)}
+    folder = tmp_path / "demo"
+    shutil.copytree(root / "data" / "demo", folder)
+    _rewrite(folder / "evidence_map.csv",
+             lambda rows: [rows[0]] + [r for r in rows[1:] if not (r[0] == "gose_performance" and r[1] in later)])
+    params = SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65)
+
+    def items(path):
+        ctx = Context(params, load_evidence(path), DisclosurePolicy(audience="internal"), "2009-Q4", "2009-Q3")
+        return {i.item: i for i in gose_result(ctx).items}
+
+    demo, bare = items(root / "data" / "demo"), items(folder)
+    for item in sorted(later):
+        assert all(ln.kind == "return" for ln in bare[item].judged_lines), item
+        expected = {"missing": "red", "late": "amber"}.get(bare[item].delivery, "grey")
+        assert bare[item].band == expected, item
+        assert bare[item].measures == demo[item].measures, item  # the figures stay
+    # with the map, the demo's complaints, allegations, liaison and indicators are judged
+    assert {i: demo[i].band for i in ("G06", "G10", "G13", "G15")} == {"G06": "green", "G10": "red", "G13": "red",
+                                                                         "G15": "red"}
+    # the demo's G12 return came 9 days late: amber on that alone once its expenditure is unmapped
+    assert (bare["G12"].delivery, bare["G12"].band) == ("late", "amber")
+
+
+def test_every_record_measure_the_map_may_name_is_computed():
+    from review.analyses.records import MEASURES, RULES
+    from review.data.schema import RECORDS
+
+    assert set(MEASURES) == set(RECORDS)
+    assert set(RULES) <= set(RECORDS)

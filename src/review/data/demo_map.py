@@ -122,11 +122,30 @@ MAP_ROWS = (
            "reviews.") for name in ("child_participation", "plan_reviewed_in_timescale")),
     *(_row(G, "G05", "criterion", name, "An independent chair's plan-quality criterion at CP conferences.",
            audit_type="CP conference") for name in CP_PLAN_CRITERIA),
+    _row(G, "G06", "record", "complaints_in_time", "Whether complaints were answered within the statutory "
+         "timescale is how the council deals with the 'complaints' the item asks it to report each quarter; "
+         "compliments are shown beside it, not judged."),
+    _row(G, "G07", "record", "private_fostering_visits", "Visiting each newly notified private fostering "
+         "arrangement within 7 working days is the council's duty the 'private fostering' update reports on."),
     _row(G, "G08", "record", "inspection_actions", "The council's part in inspections is acting on their findings; "
          "when the regulator visits is the regulator's timetable."),
     _row(G, "G09", "record", "scr_actions", "The content and progress of serious case review action plans."),
+    _row(G, "G10", "record", "allegations_in_time", "Whether 'HR allegations' against staff were concluded "
+         "within the declared time of their referral to the LADO (local authority designated officer) shows how "
+         "promptly they are dealt with."),
+    _row(G, "G11", "record", "vacancies", "The share of the establishment left vacant is the 'levels of "
+         "recruitment & retention' the item asks for; turnover and sickness are shown beside it with no declared "
+         "threshold."),
+    _row(G, "G12", "record", "expenditure", "The year-to-date overspend against budget is 'social care "
+         "expenditure' set against what was planned."),
+    *(_row(G, "G13", "indicator", name, "One of 'the NIS Performance Indicators', judged against its own "
+           "target.") for name in ("NI59", "NI60", "NI61", "NI62", "NI63", "NI64", "NI65", "NI66", "NI67")),
+    _row(G, "G13", "indicator", "NI68", "One of 'the NIS Performance Indicators', but its definition gives "
+         "referrals going on to assessment no better direction: context only.", role="context"),
     _row(G, "G14", "grade", "LAC review", "What the independent reviewing officers found, which the annual IRO "
          "report summarises."),
+    _row(G, "G15", "record", "liaison_resolved", "Whether the concerns other agencies raised at liaison "
+         "meetings were resolved shows whether their 'feedback ... via liaison meetings' was acted on."),
     _row(L, "L1", "record", "lscb_chair", "An independent chair is part of how the board is organised to "
          "operate (Working Together 2006); it does not show the board operates well on its own."),
     _row(L, "L3", "record", "lscb_challenges", "Challenging member agencies is an LSCB function; answered "

@@ -105,6 +105,18 @@ RECORDS = {
     "partner_staffing": "partner agencies' staffing: safeguarding posts filled (partner_staffing)",
     "indicator_areas_analysed": "audit learning: indicators reported this cycle whose area of practice has themes "
                                 "recorded on this cycle's audits (indicators, themes.indicators, audit_learning)",
+    "complaints_in_time": "complaints records: complaints responded to within the statutory timescale, of those "
+                          "received (complaints; complaints are made by people: protected)",
+    "private_fostering_visits": "private fostering records: new arrangements visited within 7 working days of "
+                                "notification (private_fostering; children: protected)",
+    "allegations_in_time": "allegations against staff: concluded within the declared days of referral to the LADO "
+                           "(lado_allegations; about people: protected)",
+    "vacancies": "workforce returns: vacant FTE as a share of the establishment, banded by a declared rule "
+                 "(workforce; a value, not a count)",
+    "expenditure": "expenditure returns: financial year-to-date overspend as a share of budget, banded by a "
+                   "declared rule (finance; a value, not a count)",
+    "liaison_resolved": "liaison meetings: concerns other agencies raised that were resolved (liaison_feedback; "
+                        "concerns are about children's cases: protected)",
 }
 """The record measures the workbook computes, by the name the evidence map gives them."""
 MAP_ROLES = ("tests", "context")
@@ -624,7 +636,8 @@ DATASETS["evidence_map"] = Dataset(
         Column("audit_type", "id", required=False,
                description="for a criterion: only answers from audits of this type (empty: every type it applies to)"),
         Column("agencies", "text", required=False,
-               description="only audits, training or staffing of these partner agencies, separated by ';' (empty: all)"),
+               description="only audits, training, staffing or liaison feedback of these partner agencies, "
+                           "separated by ';' (empty: all)"),
         Column("role", "choice", choices=MAP_ROLES, required=False,
                description="tests (judged; the default) or context (shown, never judged)"),
         Column("reason", "text", description="why this evidence tests what the item says"),
