@@ -413,7 +413,7 @@ def test_an_indicator_is_judged_against_its_own_target():
     shown = _result(_evidence(evidence_map=context))
     g13 = _items(shown)["G13"]
     assert (g13.band, g13.judged_lines, g13.rule) == ("grey", (), "")
-    assert [ln.kind for ln in g13.lines if ln.kind.startswith("context: indicator")] == ["context: indicator"]
+    assert [ln.kind for ln in g13.lines if ln.context] == ["indicator"]  # shown with its level, never judged
     assert shown.indicators.set_index("indicator").loc["NI67", "band"] == "not judged"
     from review.analyses.mapped import indicator_thresholds
 
