@@ -384,3 +384,41 @@ def test_the_headline_coefficient_follows_the_declared_rule_not_the_most_favoura
     assert s.headline.startswith(f"The raters' agreement ({s.alpha.result.method})")
     assert "45% of pairs" in s.headline
     assert "never chosen as the most favourable" in sa.HEADLINE_RULE
+
+
+def test_a_finding_is_judged_against_its_own_declared_threshold():
+    from review.config.thresholds import WORKBOOK_SOURCE, Threshold
+
+    # J02: 4 of 10 audits = 40%. Against the workbook's default (green 80%, red below 65%) it is red;
+    # against a declared line of green 35%, red below 20% it is green (40% >= 35%); J05 keeps the default
+    local = Threshold(0.35, 0.2, "local target: test plan")
+    r = jar.analyse(_jar_evidence(), **KW, thresholds={("jar_haringey", "J02"): local})
+    j02, j05 = r.findings[1], r.findings[4]
+    assert (j02.evidence[0].k, j02.evidence[0].n, j02.judgement.band) == (4, 10, "green")
+    assert j02.threshold == local
+    assert (j05.threshold.green, j05.threshold.red, j05.threshold.source) == (0.8, 0.65, WORKBOOK_SOURCE)
+    assert jar.analyse(_jar_evidence(), **KW).findings[1].judgement.band == "red"
+
+
+def test_a_self_assessment_item_is_judged_against_its_own_declared_threshold():
+    from review.config.thresholds import Threshold
+
+    # L3: the board raised one challenge, none answered: 0 of 1 = 0%, red under any line above 0;
+    # L1: the chair is independent (a set band: green whatever the lines)
+    ev = _ratings_evidence("lscb_checklist", "ofsted_2008", {"L1": {"A": "Good"}, "L3": {"A": "Good"}})
+    tables = dict(ev.tables)
+    tables["evidence_map"] = _map(("lscb_checklist", "L1", "record", "lscb_chair"),
+                                  ("lscb_checklist", "L3", "record", "lscb_challenges"))
+    tables["lscb_board"] = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": True, "board_meetings": 2}])
+    tables["lscb_challenges"] = _table("lscb_challenges", [
+        {"cycle": "2009-Q4", "challenge_id": f"CH{i}", "agency": "Police", "raised_date": dt.date(2009, 10, 5),
+         "answered_date": dt.date(2009, 10, 20) if i < 3 else None} for i in range(4)])
+    # 3 of 4 challenges answered = 75%: amber against the default (65% <= 75% < 80%), green against 70%/50%
+    line = Threshold(0.7, 0.5, "local: the board's business plan")
+    r = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW,
+                               thresholds={("lscb_checklist", "L3"): line})
+    by_id = {i.item.item_id: i for i in r.items}
+    assert (by_id["L3"].evidence[0].k, by_id["L3"].evidence[0].n) == (3, 4)
+    assert (by_id["L3"].judgement.band, by_id["L3"].threshold) == ("green", line)
+    default = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW)
+    assert {i.item.item_id: i for i in default.items}["L3"].judgement.band == "amber"

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 __all__ = ["cycle_bounds", "cycle_of", "cycle_range", "financial_quarter", "financial_year", "is_cycle", "parse_cycle",
+           "quarter_label", "quarter_name",
            "period_statement", "previous_cycle"]
 
 _PATTERN = re.compile(r"(\d{4})-Q([1-4])", re.ASCII)  # used with fullmatch: no trailing line break
@@ -224,3 +225,51 @@ def period_statement(cycle: str) -> str:
     """
     start, end = cycle_bounds(cycle)
     return f"{start:%B} to {end:%B %Y} ({financial_quarter(cycle)})"
+
+
+def quarter_label(cycle: str) -> str:
+    """A cycle as councils write it in a chart axis or a column: the financial-year quarter.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn`` (calendar quarters: 2009-Q4 is October to December 2009).
+
+    Returns
+    -------
+    str
+        e.g. ``Q3 2009/10``.
+
+    Examples
+    --------
+    >>> quarter_label("2009-Q4"), quarter_label("2010-Q1"), quarter_label("2009-Q2")
+    ('Q3 2009/10', 'Q4 2009/10', 'Q1 2009/10')
+    """
+    _, quarter = parse_cycle(cycle)
+    return f"Q{(quarter + 2) % 4 + 1} {financial_year(cycle)}"
+
+
+def quarter_name(cycle: str) -> str:
+    """A cycle as councils name it on a page: the financial-year quarter and its months.
+
+    The cycle id (``2009-Q4``) stays the files' name; every page, caption and axis uses this.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+
+    Returns
+    -------
+    str
+        e.g. ``Q3 2009/10 (October to December 2009)``.
+
+    Examples
+    --------
+    >>> quarter_name("2009-Q4")
+    'Q3 2009/10 (October to December 2009)'
+    >>> quarter_name("2010-Q1")
+    'Q4 2009/10 (January to March 2010)'
+    """
+    start, end = cycle_bounds(cycle)
+    return f"{quarter_label(cycle)} ({start:%B} to {end:%B %Y})"
