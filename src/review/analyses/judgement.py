@@ -146,10 +146,15 @@ class Change:
         ``improved``, ``worse``, ``no clear change`` or ``no comparison`` (nothing last cycle).
     difference : DifferenceResult or None
         This cycle minus last, with Newcombe's interval.
+    before : tuple of int or None
+        Last cycle's ``(k, n)``: a change printed with this cycle's level can give it back, so a
+        published report shows the change only when last cycle's figure may be shown
+        (:func:`review.protection.disclosure.withhold_change`).
     """
 
     label: str
     difference: DifferenceResult | None
+    before: tuple[int, int] | None = None
 
 
 def classify_change(k_now: int, n_now: int, k_before: int | None, n_before: int | None, *,
@@ -168,11 +173,12 @@ def classify_change(k_now: int, n_now: int, k_before: int | None, n_before: int 
     if not n_now or not n_before or k_before is None:
         return Change("no comparison", None)
     d = newcombe_difference(k_now, n_now, k_before, n_before, confidence_level=confidence_level)
+    before = (int(k_before), int(n_before))
     if d.confidence_interval.low > 0:
-        return Change("improved", d)
+        return Change("improved", d, before)
     if d.confidence_interval.high < 0:
-        return Change("worse", d)
-    return Change("no clear change", d)
+        return Change("worse", d, before)
+    return Change("no clear change", d, before)
 
 
 @dataclass(frozen=True)

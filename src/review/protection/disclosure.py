@@ -28,7 +28,7 @@ import pandas as pd
 from review.exceptions import ParameterError
 
 __all__ = ["SYMBOLS", "DisclosurePolicy", "SuppressionRegistry", "footnote", "round_half_up", "suppress_table",
-           "suppressed_rate"]
+           "suppressed_rate", "withhold_change"]
 
 SYMBOLS = {
     "c": "confidential: a count of 1 to 5, or a figure from which one could be worked out",
@@ -212,6 +212,34 @@ def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:
     range, and withheld when the group is smaller than ``policy.min_group``.
     """
     return policy.withhold(k, of=n)
+
+
+def withhold_change(policy: DisclosurePolicy, now: tuple[int, int], before: tuple[int, int] | None) -> str | None:
+    """The symbol for a change between two cycles' rates, or None when it may be shown.
+
+    A change printed beside this cycle's ``k of n``, with its interval, gives last cycle's count
+    back: "56.3% (9 of 16) | +22.9 points (-11.1 to +50.4)" fits only 5 of 15 (the interval's two
+    ends pin last cycle's group as well as its rate). So a published report shows a change only
+    when last cycle's figure could itself be shown, as well as this cycle's.
+
+    Parameters
+    ----------
+    now, before : tuple of int
+        ``(k, n)`` this cycle and last; ``before`` None when the change does not say.
+
+    Examples
+    --------
+    >>> p = DisclosurePolicy()
+    >>> withhold_change(p, (9, 16), (5, 15)), withhold_change(p, (9, 16), (8, 15)), withhold_change(p, (9, 16), None)
+    ('c', None, 'c')
+    >>> withhold_change(DisclosurePolicy("internal"), (9, 16), (5, 15)) is None
+    True
+    """
+    if not policy.suppress:
+        return None
+    if before is None:
+        return "c"
+    return policy.withhold(now[0], of=now[1]) or policy.withhold(before[0], of=before[1])
 
 
 def footnote(policy: DisclosurePolicy) -> str:

@@ -20,12 +20,11 @@ from review.protection.disclosure import DisclosurePolicy, SuppressionRegistry, 
 from review.views import presentation as show
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
-           "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "supervision",
+           "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "small_group", "supervision",
            "workforce"]
 
 _PLAIN_UNITS = {"services", "indicators", "meetings"}
-_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence",
-        "withheld": "Withheld (too few to publish)"}
+_RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence"}
 
 
 def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
@@ -41,8 +40,7 @@ def _interval(est: Any) -> dict[str, Any]:
 
 def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
     shown = [shown_judgement(i, policy) for i in result.items]
-    keys = ("green", "amber", "red", "no evidence") + (("withheld",) if "withheld" in shown else ())
-    return {k: shown.count(k) for k in keys}
+    return {k: shown.count(k) for k in ("green", "amber", "red", "no evidence")}
 
 
 def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
@@ -73,10 +71,21 @@ def _measures_text(measures, pol: DisclosurePolicy, tail: str = "") -> str:  # n
 
 
 def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
-    """The item's judgement, or ``withheld`` when it rests on a sample too small to publish."""
-    if any(suppressed_rate(k, n, policy) for k, n in item.basis):
-        return "withheld"
+    """The item's judgement, as every report shows it: a judgement is never withheld (one resting
+    on a sample too small to publish is marked :func:`small_group`)."""
     return item.judgement
+
+
+def small_group(item: ItemResult, policy: DisclosurePolicy) -> bool:
+    """Whether the item's judgement rests on figures a published report withholds (a small group)."""
+    return any(suppressed_rate(k, n, policy) for k, n in item.basis)
+
+
+def _judgement_text(item: ItemResult, policy: DisclosurePolicy) -> str:
+    """'Red (interval crosses a judgement line)', 'Red (small group)'."""
+    if small_group(item, policy):
+        return f"{_RAG[item.judgement]} (small group: the figures it rests on are withheld)"
+    return _RAG[item.judgement] + (" (interval crosses a judgement line)" if item.uncertain else "")
 
 
 def period(result: GoseResult) -> HTML:
@@ -97,15 +106,15 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     a = result.audits
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
-        g03 = shown_judgement(by_id["G03"], policy)  # the item's band, unless it rests on figures too small to publish
+        g03 = shown_judgement(by_id["G03"], policy)
         cards.append({"title": "Randomly sampled case files Good or better (final, moderated grades)",
-                      "status": "grey" if g03 in ("withheld", "no evidence") else g03,
+                      "status": "grey" if g03 == "no evidence" else g03,
                       "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
                       "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the "
                                  if first is not None else "The ") + "interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
-    for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != "withheld"][:5]:
+    for key in list(result.needs_action)[:5]:
         i = by_id[key]
         cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
                       "value": _measures_text(i.measures[:1], policy) or f"return {i.delivery}",
@@ -134,11 +143,9 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
                      "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery,
                      "Evidence": evidence,
-                     "Judgement": _RAG[shown_judgement(i, policy)] + (
-                         " (interval crosses a judgement line)" if i.uncertain and shown_judgement(i, policy) !=
-                         "withheld" else ""),
-                     "Since last cycle": ":" if shown_judgement(i, policy) == "withheld" else (
-                         i.change if i.previous is None else f"{i.change} (was {_RAG[i.previous].lower()})")})
+                     "Judgement": _judgement_text(i, policy),
+                     "Since last cycle": i.change if i.previous is None else
+                     f"{i.change} (was {_RAG[i.previous].lower()})"})
     return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
                       uid="gose_items", policy=policy)
 
@@ -385,7 +392,7 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     by_id = {i.item: i for i in result.items}
     rag = _rag(result, policy)
     shown = {i.item: shown_judgement(i, policy) for i in result.items}
-    needs = [k for k in result.needs_action if shown[k] != "withheld"]
+    needs = list(result.needs_action)
     # items by judgement, and items in the source's words: no count of people or cases
     headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {k}" for k, n in rag.items()))]
     headlines += [show.nocount(f"{k} needs action: {by_id[k].text}") for k in needs if shown[k] == "red"]
@@ -394,15 +401,15 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
         "period": result.period,
         "rag": rag,
         # the results contract the cycle summary and index read (review.batch.judgements): items
-        # without evidence, or whose judgement is withheld, count as grey
-        RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"],
-                  "grey": rag["no evidence"] + rag.get("withheld", 0)},
+        # without evidence count as grey; no judgement is withheld
+        RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"], "grey": rag["no evidence"]},
         ACTION_KEY: [f"{k}: {shown[k]}: {by_id[k].text}" for k in needs],
         "actions": [f"{k}: {v}" for k, v in result.actions if k in needs],
-        "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes if shown[i] != "withheld"],
+        "changes": [f"{i}: {c} ({p} to {j})" for i, p, j, c in result.changes],
         "items": [{"item": i.item, "text": i.text, "frequency": list(i.frequency or ()), "delivery": i.delivery,
-                   "judgement": shown[i.item], "uncertain": i.uncertain and shown[i.item] != "withheld",
-                   "change": i.change if shown[i.item] != "withheld" else None} for i in result.items],
+                   "judgement": shown[i.item], "small_group": small_group(i, policy),
+                   "uncertain": i.uncertain and not small_group(i, policy), "change": i.change}
+                  for i in result.items],
     }
     if a is not None and a.random_final is not None and not policy.is_small(a.random_final.n):
         f = a.random_final

@@ -31,24 +31,22 @@ def _items(result: JarResult) -> list:
 
 
 def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
-    """One card per finding in the source's order: its judgement, basis and uncertainty (withheld,
-    with its band, when it rests on a withheld figure)."""
+    """One card per finding in the source's order: its judgement, basis and uncertainty (a judgement
+    resting on a small group is shown, marked so)."""
     cards = []
     for f in result.findings:
         j = f.judgement
         band = common.shown_band(j, f.evidence, policy) or "grey"  # every finding is judged
         detail = common.uncertainty_text(j, f.evidence, policy)
         stated = common.shown_disagreements(j, policy)
-        if detail == "c":
-            detail = "withheld: it rests on small numbers"
         if stated:  # disagreements between sources (lines of evidence), not people
             detail = show.nocount(f"{detail}; {len(stated)} disagreement(s) between sources, listed below")
-        withheld = band == common.WITHHELD
-        cards.append({"title": show.nocount(_title(f)), "status": "grey" if withheld else band,
-                      "value": "withheld (small numbers)" if withheld else common.judgement_text(j, band),
-                      "detail": detail, "label": common.BAND_LABELS["grey" if withheld else band]})
+        small = common.small_group(j, f.evidence, policy)
+        cards.append({"title": show.nocount(_title(f)), "status": band,
+                      "value": common.judgement_text(j, band, small=small),
+                      "detail": detail, "label": common.BAND_LABELS[band]})
     shown = common.shown_record(_items(result), policy)
-    head = show.note(show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
+    head = show.note(show.nocount(f"{rag_sentence(shown['rag_counts'])} of "
                                   f"{len(result.findings)} findings (the workbook's bands, not Ofsted grades)."))
     return HTML(head.data + show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data)
 
@@ -76,8 +74,8 @@ def shown_bands(result: JarResult, policy: DisclosurePolicy) -> dict[str, str]:
 def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | None = None) -> object:
     """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded.
 
-    A published record holds what the report shows: a judgement resting on a withheld figure is
-    recorded as withheld (grey in ``rag_counts``), and the levels of lines that count people are
+    A published record holds what the report shows: every judgement (one resting on a small group
+    marked ``small_group``, without how firm it is), and the levels of lines that count people are
     left out where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
@@ -85,22 +83,22 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
 
     shown = common.shown_record(_items(result), policy)
     bands = shown_bands(result, policy)
-    judged = [f for f in result.findings if common.uncertainty_text(f.judgement, f.evidence, policy) != "c"]
+    judged = [f for f in result.findings if not common.small_group(f.judgement, f.evidence, policy)]
     uncertain = [f for f in judged if f.judgement.band != "grey" and not f.judgement.firm]
     figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
                "findings": [_finding(f, bands[f.item.item_id], policy) for f in result.findings]}
     figures |= history_figures(plan, "jar_haringey")
-    headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'], withheld=shown['withheld'])}"),
+    headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'])}"),
                  show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
     return _record("jar_haringey", result.cycle, figures, headlines=headlines)
 
 
 def _finding(f, band: str, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FindingResult
-    withheld = band == common.WITHHELD
-    return {"item": f.item.item_id, "band": band, "firm": None if withheld else f.judgement.firm,
-            "basis": f.judgement.basis, "audits_needed": None if withheld else f.judgement.audits_needed,
+    small = common.small_group(f.judgement, f.evidence, policy)
+    return {"item": f.item.item_id, "band": band, "small_group": small, "firm": None if small else f.judgement.firm,
+            "basis": f.judgement.basis, "audits_needed": None if small else f.judgement.audits_needed,
             "evidence": [{"kind": ln.kind, "source": ln.source, "unit": ln.unit}
                          | ({"withheld": True} if common.withheld(ln, policy) else
                             {"k": ln.k, "n": ln.n, "band": ln.band, "change": ln.change.label})

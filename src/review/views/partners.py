@@ -48,17 +48,16 @@ def _judged(result: SelfAssessmentResult) -> list:
 
 
 def shown_bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
-    """Each item's band as the report may show it; a heading takes the worst shown band of its
-    sub-items, and is withheld with them unless a shown sub-item is red (the action plan lists as
-    red only what the report shows red: :func:`review.analyses.red_items.red_in`)."""
-    bands = {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
-    for i in result.items:
-        if i.judgement is not None and i.judgement.basis == "its sub-items":
-            children = [bands[c.item.item_id] for c in result.items if c.item.parent == i.item.item_id
-                        and c.judgement is not None]
-            if common.WITHHELD in children and not (i.judgement.band == "red" and "red" in children):
-                bands[i.item.item_id] = common.WITHHELD
-    return bands
+    """Each item's band as every report shows it: a judgement is never withheld; a heading takes
+    the worst band of its sub-items."""
+    return {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
+
+
+def _small(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:  # noqa: ANN001 - an ItemResult
+    """Whether an item's judgement rests on a small group (a heading: one of its sub-items does)."""
+    if i.judgement is not None and i.judgement.basis == "its sub-items":
+        return any(_small(c, result, policy) for c in result.items if c.item.parent == i.item.item_id)
+    return common.small_group(i.judgement, i.evidence, policy)
 
 
 def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[str]:
@@ -66,8 +65,9 @@ def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[s
     by band (withheld judgements apart); the weakest item and the raters' agreement unless they are
     figures about too few people."""
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
-    out: list[str] = [show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
-                        f"{len(_judged(result))} {JUDGED_WORDS}")]  # items, not people
+    small = f"; {shown['small_group']} on a small group (figures withheld)" if shown["small_group"] else ""
+    out: list[str] = [show.nocount(f"{rag_sentence(shown['rag_counts'])} of "
+                        f"{len(_judged(result))} {JUDGED_WORDS}{small}")]  # items, not people
     rest = list(result.headlines[1:])
     if result.weakest.kind in ("weakest", "tied", "all equal") and rest:
         line, n = rest.pop(0), _raters(result)
@@ -99,11 +99,7 @@ def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
 
 
 def _heading_note(i, result: SelfAssessmentResult, bands: dict) -> str:  # noqa: ANN001 - an ItemResult
-    """How a heading is summarised; the sub-items' bands only when none is withheld."""
-    children = [c.item.item_id for c in result.items if c.item.parent == i.item.item_id and c.judgement is not None]
-    if any(bands[c] == common.WITHHELD for c in children):
-        return show.nocount(f"Summarised from its sub-items ({', '.join(children)}): the worst band, withheld "
-                            "where a sub-item's is.")
+    """How a heading is summarised: its sub-items and their bands (bands are never withheld)."""
     return show.nocount(i.note)  # item ids and their bands
 
 
@@ -119,9 +115,10 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
         lines[0]["Ratings"] = rated or (note if i.judgement is None or not i.evidence else "")
         if heading:
             lines[0]["Evidence"] = note
-            lines[0]["Judgement"] = common.judgement_text(i.judgement, bands[i.item.item_id])
-            if bands[i.item.item_id] == common.WITHHELD:
-                lines[0]["Uncertainty"] = "c"
+            small = _small(i, result, policy)
+            lines[0]["Judgement"] = common.judgement_text(i.judgement, bands[i.item.item_id], small=small)
+            if small:
+                lines[0]["Uncertainty"] = "small group: the figures it rests on are withheld (c)"
         if i.judgement is None:
             lines[0]["Evidence"], lines[0]["Judgement"] = "a question the exercise asks: discussed, not scored", "not judged"
         rows += lines
@@ -179,8 +176,8 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
            plan: ActionsResult | None = None) -> object:
     """Results JSON: the contract keys, every item's judgement and the agreement (no individual rater published).
 
-    A published record holds what the report shows: judgements resting on withheld figures are
-    recorded as withheld (grey in ``rag_counts``), and people's ratings and agreement are left out
+    A published record holds what the report shows: every judgement (one resting on a small group
+    marked ``small_group``), and people's ratings and agreement are left out
     where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
@@ -194,7 +191,8 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
                "items": [{"item": i.item.item_id, "band": bands[i.item.item_id] if i.judgement else None,
-                          "firm": i.judgement.firm if i.judgement and bands[i.item.item_id] != common.WITHHELD else None,
+                          "small_group": _small(i, result, policy),
+                          "firm": i.judgement.firm if i.judgement and not _small(i, result, policy) else None,
                           "basis": i.judgement.basis if i.judgement else None,
                           "ratings": _ratings_record(i.ratings, people, hidden, policy)} for i in result.items],
                "weakest": None if hidden else result.weakest,
