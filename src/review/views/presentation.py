@@ -23,6 +23,7 @@ from IPython.display import HTML
 from review.config.frameworks import FRAMEWORKS
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
+from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 
 __all__ = [
     "NOCOUNT",
@@ -68,8 +69,11 @@ def nocount(text: object) -> NoCount:
 
 
 def _escape(text: object) -> str:
-    """Escaped text, wrapped in a marked span when it is :class:`NoCount`."""
+    """Escaped text, wrapped in a marked span when it is :class:`NoCount`, or in a span declaring
+    its unit when it is :class:`~review.protection.units.Counted`."""
     body = html.escape(str(text))
+    if isinstance(text, Counted):
+        return f'<span {UNIT_ATTRIBUTE}="{html.escape(text.unit)}">{body}</span>'
     return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
 
 
@@ -178,7 +182,7 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
 
 def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
           policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False,
-          nocount: Sequence[str] = ()) -> HTML:
+          nocount: Sequence[str] = (), unit: str | None = None) -> HTML:
     """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
@@ -203,6 +207,10 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         ``review check-report`` flags every other number from 1 to the threshold in a published
         page, so a column of counts is never listed here. A column *heading* that is
         :class:`NoCount` text (an age band, "2 cycles") is marked in the same way.
+    unit : str, optional
+        The declared unit of the table's counts (:mod:`review.protection.units`), written on the
+        table as ``data-review-unit``; a cell holding :class:`~review.protection.units.Counted`
+        text declares its own.
 
     Returns
     -------
@@ -221,9 +229,20 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     if marks.ne("").any().any():
         styler = styler.set_td_classes(marks)
     styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
+    attributes = []
     if counts:
-        styler = styler.set_table_attributes('class="review-counts"')
+        attributes.append('class="review-counts"')
+    if unit is not None:
+        protected(unit)  # a declared unit, or UndeclaredUnit
+        attributes.append(f'{UNIT_ATTRIBUTE}="{html.escape(unit)}"')
+    if attributes:
+        styler = styler.set_table_attributes(" ".join(attributes))
     body = styler.to_html()
+    for r, row in enumerate(frame.itertuples(index=False)):  # a cell that declares its unit
+        for c, v in enumerate(row):
+            if isinstance(v, Counted):
+                cell = f'id="T_{uid}_row{r}_col{c}"'
+                body = body.replace(cell, f'{cell} {UNIT_ATTRIBUTE}="{html.escape(v.unit)}"', 1)
     for i, column in enumerate(frame.columns):  # a heading such as "2 cycles" names an age, not a count
         if isinstance(column, NoCount):
             heading = f'id="T_{uid}_level0_col{i}"'
