@@ -7,6 +7,7 @@ import pytest
 
 from review.analyses.judgement import Rates
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.linked import Decision
 from review.stats.proportion_difference import newcombe_difference
 from review.views import common
 
@@ -41,3 +42,86 @@ def test_change_column_does_not_give_back_last_cycle(now, before):
 def test_change_is_shown_when_last_cycle_could_be_shown_too():
     line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("audit", "plans", (60, 100), (48, 90), "files")
     assert common.change_text(line, PUB) == common.change_text(line, INTERNAL) != "c"
+
+
+# --- the GOSE page: its figures declared with their links (review.analyses.gose_figures) ----------
+
+def _gose(**tables):
+    """A GOSE result with only the tables a test needs (the registry reads nothing else)."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    empty = pd.DataFrame()
+    return SimpleNamespace(audits=None, items=tables.pop("items", ()), numbers=tables.get("numbers", empty),
+                           categories=tables.get("categories", empty), workforce=tables.get("workforce", empty))
+
+
+def _recover(reg, decision, key):
+    from review.protection.linked import attack_bounds
+
+    hidden = set(decision.withheld) | {k for k, f in reg.figures.items() if not f.printed}
+    return attack_bounds(reg.figures, reg.links, hidden, key)
+
+
+def test_a_category_of_abuse_is_not_the_plans_started_less_the_others():
+    """Plans started: neglect 30, physical 9, sexual 2, emotional 20 (61); the numbers table prints
+    61 started. Withholding sexual abuse alone: 61 - 30 - 9 - 20 = 2."""
+    import pandas as pd
+
+    from review.analyses import gose_figures
+
+    categories = pd.DataFrame({"category": ["Neglect", "Physical abuse", "Sexual abuse", "Emotional abuse"],
+                               "plans_started": [30, 9, 2, 20]})
+    numbers = pd.DataFrame({"group": ["CP"], "at_end": [250], "starts": [61], "ends": [50],
+                            "population_under_18": [50_000], "rate_per_10000": [50.0]})
+    r = _gose(numbers=numbers, categories=categories)
+    reg = gose_figures.register(r, PUB)
+    sexual = "gose/categories/Sexual abuse"
+    assert _recover(reg, Decision({sexual: None}), sexual) == (2.0, 2.0)  # the leak
+    d = reg.solve()
+    assert set(d.withheld) == {sexual, "gose/categories/Physical abuse"}
+    low, high = _recover(reg, d, sexual)
+    assert high - low >= PUB.high
+    assert gose_figures.register(r, INTERNAL).solve().withheld == {}
+
+
+def test_a_teams_leavers_are_not_turnover_times_establishment():
+    """Teams A, B, C with 1, 2 and 9 leavers in 25.7, 18.3 and 40.0 FTE in post: turnover 3.9%,
+    10.9%, 22.5%. 25.7 x 3.85% to 25.7 x 3.95% is 0.99 to 1.02: team A's leavers are 1."""
+    import pandas as pd
+
+    from review.analyses import gose_figures
+
+    t = pd.DataFrame({"service": ["A", "B", "C"], "starters": [8, 7, 10], "leavers": [1, 2, 9],
+                      "in_post_fte": [25.7, 18.3, 40.0]})
+    t = t.assign(turnover=t["leavers"] / t["in_post_fte"])
+    reg = gose_figures.register(_gose(workforce=t), PUB)
+    a = gose_figures.workforce_key("A", "leavers")
+    low, high = _recover(reg, Decision({a: None, gose_figures.workforce_key("B", "leavers"): None}), a)
+    assert high - low < 1  # the leak: turnover x FTE in post
+    d = reg.solve()
+    for team in ("A", "B"):
+        assert gose_figures.workforce_key(team, "turnover") in d.withheld
+        low, high = _recover(reg, d, gose_figures.workforce_key(team, "leavers"))
+        assert high - low >= PUB.high
+    assert d.shown(gose_figures.workforce_key("All teams", "leavers"))  # 12: the next level up is shown
+
+
+def test_a_feedback_group_is_not_the_total_less_the_others():
+    """All who answered: 63 positive of 100; looked-after 24 of 47, on a plan 11 of 20, in need 28
+    of 33 (5 not positive: withheld). In need is 63 - 24 - 11 = 28 of 100 - 47 - 20 = 33."""
+    from types import SimpleNamespace
+
+    from review.analyses import gose_figures
+    from review.analyses.gose import Measure
+
+    measures = (Measure("Children and families positive about the service", 63, 100),
+                Measure("LAC: positive", 24, 47), Measure("CP: positive", 11, 20), Measure("CIN: positive", 28, 33))
+    item = SimpleNamespace(item="G01", measures=measures)
+    reg = gose_figures.register(_gose(items=(item,)), PUB)
+    rest = "gose/G01/CIN: positive/rest"
+    assert _recover(reg, Decision({}), rest) == (5.0, 5.0)  # printed k and n give the 5 back
+    d = reg.solve()
+    low, high = _recover(reg, d, rest)
+    assert high - low >= PUB.high
+    assert d.shown("gose/G01/Children and families positive about the service/k")

@@ -179,9 +179,14 @@ class LinkedFigures:
         self.figures: dict[str, Figure] = {}
         self.links: list[Link] = []
         self.forced: dict[str, str] = {}
+        self.public: set[str] = set()
 
-    def add(self, key: str, value: float, unit: str, *, page: str, label: str = "", printed: bool = True) -> str:
-        """Register a figure (again with the same value: the same figure printed on another page)."""
+    def add(self, key: str, value: float, unit: str, *, page: str, label: str = "", printed: bool = True,
+            public: bool = False) -> str:
+        """Register a figure (again with the same value: the same figure printed on another page).
+
+        ``public``: known to every reader from elsewhere (a population, an establishment in FTE
+        derived from printed values), so never withheld and always known to the attacker."""
         figure = Figure(key, float(value), unit, page, label or key, printed)
         figure.people  # noqa: B018 - validates the unit (UndeclaredUnit)
         old = self.figures.get(key)
@@ -189,6 +194,8 @@ class LinkedFigures:
             raise ParameterError(f"figure {key!r} registered twice with different values")
         if old is None or (printed and not old.printed):
             self.figures[key] = figure
+        if public:
+            self.public.add(key)
         return key
 
     def total(self, total: str, parts: Sequence[str], *, name: str) -> None:
@@ -215,7 +222,7 @@ class LinkedFigures:
 
     def withhold(self, key: str, reason: str) -> None:
         """Withhold a figure by a rule of the policy other than a small count (a rate of a group
-        smaller than ``min_group``); its links are then protected as for a primary."""
+        smaller than ``min_group``, a single post-holder's own figure)."""
         self._known([key])
         self.forced[key] = reason
 
@@ -237,7 +244,7 @@ class LinkedFigures:
         keys = list(self.figures)
         index = {k: i for i, k in enumerate(keys)}
         fixed = {k for k, f in self.figures.items() if self.primary(f) or not f.printed or k in self.forced}
-        targets = [k for k, f in self.figures.items() if self.primary(f) or k in self.forced and f.people]
+        targets = [k for k, f in self.figures.items() if self.primary(f)]
         cuts: list[set[str]] = []
         for _ in range(len(keys) + 1):
             hidden = self._milp(keys, index, fixed, cuts)
@@ -246,7 +253,7 @@ class LinkedFigures:
             if not failing:
                 return self._decision(hidden, fixed)
             for t in failing:
-                group = _component(t, self.links) - hidden
+                group = _component(t, self.links) - hidden - self.public
                 if not group:
                     raise ParameterError(f"figure {t!r} cannot be protected: every linked figure is withheld")
                 cuts.append(group)
@@ -277,8 +284,9 @@ class LinkedFigures:
             rows.append(row)
             lower.append(1.0)
         lo = np.array([1.0 if k in fixed else 0.0 for k in keys])
+        up = np.array([0.0 if k in self.public and k not in fixed else 1.0 for k in keys])
         constraints = [LinearConstraint(np.array(rows), np.array(lower), np.inf)] if rows else []
-        res = milp(cost, integrality=np.ones(n), bounds=Bounds(lo, np.ones(n)), constraints=constraints)
+        res = milp(cost, integrality=np.ones(n), bounds=Bounds(lo, up), constraints=constraints)
         if res.x is None:
             raise ParameterError(f"secondary suppression has no solution: {res.message}")
         return {k for k in keys if res.x[index[k]] > 0.5}

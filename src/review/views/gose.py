@@ -13,22 +13,26 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+from review.analyses import gose_figures as figures
 from review.analyses.gose import GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES, CriterionCounts, TierResult
+from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
 from review.config.framework_items import GOSE_PMF_TITLE
-from review.protection.disclosure import DisclosurePolicy, SuppressionRegistry, suppressed_rate
+from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.protection.linked import Decision
+from review.protection.units import THINGS, counted
 from review.views import presentation as show
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
            "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "small_group", "supervision",
            "workforce"]
 
-_PLAIN_UNITS = {"services", "indicators", "meetings"}
 _RAG = {"green": "Green", "amber": "Amber", "red": "Red", "no evidence": "No evidence"}
 
 
 def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
-    return f"{n:,}" if unit in _PLAIN_UNITS or not pol.is_small(n) else "c"
+    """A count on its own (no link to any other printed figure): shown for things, and for people
+    unless it is small."""
+    return f"{n:,}" if unit in THINGS or not pol.is_small(n) else "c"
 
 
 def _interval(est: Any) -> dict[str, Any]:
@@ -43,18 +47,23 @@ def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
     return {k: shown.count(k) for k in ("green", "amber", "red", "no evidence")}
 
 
-def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
-    """One measure as text, withheld where the policy says so; a measure counting no person or case
-    (services, indicators, meetings) or giving a value (money, FTE, days, a share) is
-    :class:`~review.views.presentation.NoCount` text."""
-    if m.unit in _PLAIN_UNITS and m.count is not None:
-        return show.nocount(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""))
+def measure_text(m: Measure, pol: DisclosurePolicy, decision: Decision | None = None, item: str = "") -> str:
+    """One measure as text, as the page's :class:`~review.protection.linked.Decision` allows (a
+    count of things is :class:`~review.protection.units.Counted` text in its unit; a value such as
+    money, FTE, days or a share is :class:`~review.views.presentation.NoCount` text)."""
+    unit = figures.count_unit(m)
+    shown = decision is None or decision.shown(figures.measure_keys(item, m))
+    if unit in THINGS and m.count is not None:
+        return counted(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""), unit)
     if m.of is not None:
-        return f"{m.label}: {show.rate_text(m.count or 0, m.of, pol, **_interval(m.estimate), unit=m.unit)}"
+        text = show.rate_text(m.count or 0, m.of, pol, **_interval(m.estimate), unit=m.unit) if shown else "c"
+        return f"{m.label}: {text}"
     if m.count is not None:
-        return f"{m.label}: {_count(m.count, m.unit, pol)}"
+        return f"{m.label}: {_count(m.count, unit or '', pol) if shown else 'c'}"
     if m.value is None:
         return f"{m.label}: :"
+    if not shown:  # a value linked to a withheld count (a turnover rate)
+        return f"{m.label}: c"
     v = m.value
     text = {"share": lambda: show.pct(v), "FTE": lambda: f"{v:,.1f} FTE", "days": lambda: f"{v:,.1f} days",
             "£": lambda: ("+" if "ariance" in m.label and v > 0 else "") + show.currency(v)}.get(
@@ -62,12 +71,14 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     return show.nocount(f"{m.label}: {text}")  # a value (money, FTE, days, a share), not a count
 
 
-def _measures_text(measures, pol: DisclosurePolicy, tail: str = "") -> str:  # noqa: ANN001 - Measures
-    """Measures joined; marked as not counts when one counts services, indicators or meetings (every
-    other figure in it went through the policy in :func:`measure_text`)."""
-    parts = [measure_text(m, pol) for m in measures]
-    text = "; ".join(parts) + tail
-    return show.nocount(text) if any(isinstance(t, show.NoCount) for t in parts) else text
+def _measures_text(measures, pol: DisclosurePolicy, tail: str = "", decision: Decision | None = None,  # noqa: ANN001
+                   item: str = "") -> str:
+    """Measures joined, each part keeping what it declares (a count of things in its unit, a
+    value marked as no count, a count of people as the decision allows)."""
+    parts: list[object] = [measure_text(m, pol, decision, item) for m in measures]
+    if tail:
+        parts[-1] = show.joined([parts[-1], tail], "")
+    return show.joined(parts)
 
 
 def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
@@ -114,10 +125,12 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                                  if first is not None else "The ") + "interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
+    decision = figures.decide(result, policy)
     for key in list(result.needs_action)[:5]:
         i = by_id[key]
         cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
-                      "value": _measures_text(i.measures[:1], policy) or f"return {i.delivery}",
+                      "value": _measures_text(i.measures[:1], policy, decision=decision, item=i.item)
+                      if i.measures else f"return {i.delivery}",
                       "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the rule's thresholds
     return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
 
@@ -137,9 +150,10 @@ def _returns_text(i: ItemResult) -> str:
 def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Every item of the framework in the source's order: frequency, returns, evidence, judgement."""
     rows = []
+    decision = figures.decide(result, policy)
     for i in result.items:
-        evidence = _measures_text(i.measures, policy, f" [source: {i.evidence}]") if i.measures else \
-            f"No figures [source: {i.evidence}]"
+        evidence = _measures_text(i.measures, policy, f" [source: {i.evidence}]", decision, i.item) if i.measures \
+            else f"No figures [source: {i.evidence}]"
         rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
                      "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery,
                      "Evidence": evidence,
@@ -150,41 +164,35 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_items", policy=policy)
 
 
-_TIER_COLUMNS = ("Auditors", "Quota", "Done", "Good or better, first grade", "Good or better, final grade",
-                 "Grade changed by moderation")
-
-
-def hidden_tiers(tiers: Sequence[TierResult], policy: DisclosurePolicy) -> set[str]:
-    """Tiers whose whole row a published report withholds.
-
-    A tier with any count from 1 to the threshold (auditors, quota, done, Good or better on first
-    or final grades, changed by moderation) is withheld whole, zeros included (a zero beside a
-    withheld cell says where it is). The report's headline gives the programme's totals, so one
-    withheld tier would be the total minus the others: a second (the smallest by audits done)
-    is withheld with it (:meth:`~review.protection.disclosure.SuppressionRegistry.table`).
-    """
-    counts = pd.DataFrame([[t.done, t.auditors, t.planned, t.first_good, t.final_good, t.changed] for t in tiers],
-                          index=[t.tier for t in tiers],
-                          columns=["done", "auditors", "planned", "first_good", "final_good", "changed"])
-    registry = SuppressionRegistry(policy)
-    registry.table("gose_tiers", counts, margin="tier", totals=False, totals_elsewhere=True)
-    return registry.hidden_margins("tier")
-
 
 def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Quota against audits done per tier, first against final grades, themed audits apart, moderation."""
+    """Quota against audits done per tier and for all tiers, first against final grades, themed
+    audits apart, moderation. A published page shows the senior tiers together where one of them
+    is too small, and withholds what the page's decision withholds
+    (:mod:`review.analyses.gose_figures`)."""
     a = result.audits
     if a is None:
         return show.note("No case-file audits this cycle.")
-    hidden = hidden_tiers(a.tiers, policy)
-    rows = [({"Tier": f"{t.name} ({t.tier})"} | dict.fromkeys(_TIER_COLUMNS, "c") if t.tier in hidden else
-             {"Tier": f"{t.name} ({t.tier})", "Auditors": _count(t.auditors, "staff", policy),
-              "Quota": _count(t.planned, "audits", policy),
-              "Done": _count(t.done, "audits", policy),
-              "Good or better, first grade": show.rate_text(t.first_good, t.done, policy),
-              "Good or better, final grade": show.rate_text(t.final_good, t.done, policy),
-              "Grade changed by moderation": _count(t.changed, "audits", policy) if t.done else "z"})
-            | ({} if policy.suppress else {"Who is below quota (pseudonym)": ", ".join(t.below_quota)}) for t in a.tiers]
+    decision = figures.decide(result, policy)
+    tiers = figures.published_tiers(result, policy)
+    total = type(tiers[0])(tier=figures.ALL, name=figures.ALL,
+                           **{c: sum(getattr(t, c) for t in tiers) for c in ("auditors", "planned", "done",
+                                                                            "first_good", "final_good", "changed")})
+
+    def count(t, column: str) -> str:  # noqa: ANN001 - a TierResult
+        return decision.text(figures.tier_key(t.tier, column), f"{getattr(t, column):,}")
+
+    def rate(t, column: str) -> str:  # noqa: ANN001 - a TierResult
+        if not decision.shown(figures.tier_key(t.tier, column)) or not decision.shown(figures.tier_key(t.tier, "done")):
+            return "c"
+        return show.rate_text(getattr(t, column), t.done, policy)
+
+    rows = [{"Tier": t.name if t.tier == figures.ALL else f"{t.name} ({t.tier})",
+             "Auditors": count(t, "auditors"), "Quota": count(t, "planned"), "Done": count(t, "done"),
+             "Good or better, first grade": rate(t, "first_good"), "Good or better, final grade": rate(t, "final_good"),
+             "Grade changed by moderation": count(t, "changed") if t.done else "z"}
+            | ({} if policy.suppress else {"Who is below quota (pseudonym)": ", ".join(t.below_quota)})
+            for t in (*tiers, total)]
     parts = [show.table(pd.DataFrame(rows), caption="Case-file audit programme by tier", uid="gose_tiers", policy=policy)]
     if a.themed:
         parts.append(show.note("Themed audits (chosen for their theme, so kept out of the random-sample rate): "
@@ -316,25 +324,35 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 
 def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Children on a plan and looked after: counts, rates per 10,000 under-18s, starts, ends, categories."""
+    """Children on a plan and looked after: counts, rates per 10,000 under-18s, starts, ends, categories
+    (as the page's decision allows: a category's count is linked to the plans started)."""
     t = result.numbers
     if t.empty:
         return show.note("No child protection or looked-after numbers this cycle.")
+    d = figures.decide(result, policy)
     names = {"CP": "Children on a child protection plan (CP)", "LAC": "Looked-after children (LAC)"}
-    rows = [{"Group": names[r.group], "At the end of the quarter": _count(r.at_end, "", policy),
-             "Rate per 10,000 under-18s": f"{r.rate_per_10000:.1f}" if not policy.is_small(r.at_end) else "c",
+
+    def n(group: str, column: str, value: int) -> str:
+        return d.text(f"gose/numbers/{group}/{column}", f"{value:,}")
+
+    rows = [{"Group": names[r.group], "At the end of the quarter": n(r.group, "at_end", r.at_end),
+             "Rate per 10,000 under-18s": d.text(f"gose/numbers/{r.group}/rate", f"{r.rate_per_10000:.1f}")
+             if d.shown(f"gose/numbers/{r.group}/at_end") else "c",
              "Statistical neighbours": f"{r.neighbour_rate:.1f}" if r.neighbour_rate is not None and
              pd.notna(r.neighbour_rate) else ":",
              "England": f"{r.england_rate:.1f}" if r.england_rate is not None and pd.notna(r.england_rate) else ":",
-             "Started": _count(r.starts, "", policy), "Ended": _count(r.ends, "", policy)} for r in t.itertuples()]
+             "Started": n(r.group, "starts", r.starts), "Ended": n(r.group, "ends", r.ends)} for r in t.itertuples()]
     parts = [show.table(pd.DataFrame(rows), caption=f"Child protection and looked-after numbers, {result.period}",
                         uid="gose_cp_lac", policy=policy, counts=True)]
     c = result.categories
     if not c.empty:
         total = int(c["plans_started"].sum())
+        shown = {r.category: d.shown(f"gose/categories/{r.category}") for r in c.itertuples()}
         parts.append(show.table(pd.DataFrame([{"Category of abuse": r.category,
-                                               "Plans started": _count(int(r.plans_started), "", policy),
-                                               "Share": show.rate_text(int(r.plans_started), total, policy)}
+                                               "Plans started": f"{int(r.plans_started):,}" if shown[r.category]
+                                               else "c",
+                                               "Share": show.rate_text(int(r.plans_started), total, policy)
+                                               if shown[r.category] else "c"}
                                               for r in c.itertuples()]),
                                 caption="Child protection plans started, by category of abuse", uid="gose_categories",
                                 policy=policy, counts=True))
@@ -342,15 +360,28 @@ def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 
 def workforce(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Recruitment, retention and sickness per service."""
+    """Recruitment, retention and sickness per service and for all teams (a team's starters, leavers
+    and turnover as the page's decision allows: turnover times FTE in post gives leavers)."""
     t = result.workforce
     if t.empty:
         return show.note("No workforce return this cycle.")
-    rows = [{"Service": r.service, "Establishment (FTE)": f"{r.establishment_fte:.1f}",
-             "Vacancy rate": show.pct(r.vacancy_rate), "Agency cover": show.pct(r.agency_share),
-             "Starters": _count(int(r.starters), "staff", policy), "Leavers": _count(int(r.leavers), "staff", policy),
-             "Turnover": show.pct(r.turnover), "Sickness days per FTE": f"{r.sickness_per_fte:.1f}"}
-            for r in t.itertuples()]
+    d = figures.decide(result, policy)
+
+    def row(name: str, est: float, vac: float, agency: float, starters: int, leavers: int, turnover: float,
+            sickness: float) -> dict:
+        return {"Service": name, "Establishment (FTE)": f"{est:.1f}", "Vacancy rate": show.pct(vac),
+                "Agency cover": show.pct(agency),
+                "Starters": d.text(figures.workforce_key(name, "starters"), f"{starters:,}"),
+                "Leavers": d.text(figures.workforce_key(name, "leavers"), f"{leavers:,}"),
+                "Turnover": d.text(figures.workforce_key(name, "turnover"), show.pct(turnover)),
+                "Sickness days per FTE": f"{sickness:.1f}"}
+
+    rows = [row(r.service, r.establishment_fte, r.vacancy_rate, r.agency_share, int(r.starters), int(r.leavers),
+                r.turnover, r.sickness_per_fte) for r in t.itertuples()]
+    est, post = t["establishment_fte"].sum(), t["in_post_fte"].sum()
+    rows.append(row("All teams", est, t["vacancies_fte"].sum() / est, t["agency_fte"].sum() / est,
+                    int(t["starters"].sum()), int(t["leavers"].sum()), t["leavers"].sum() / post,
+                    t["sickness_days"].sum() / post))
     return show.table(pd.DataFrame(rows), caption=f"Recruitment, retention and sickness, {result.period}",
                       uid="gose_workforce", policy=policy)
 

@@ -28,6 +28,7 @@ from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 __all__ = [
     "NOCOUNT",
     "RAG_COLOURS",
+    "Joined",
     "NoCount",
     "agreement_text",
     "band",
@@ -36,6 +37,7 @@ __all__ = [
     "framework_status",
     "headline_cards",
     "item_ids",
+    "joined",
     "marked_li",
     "new_figure",
     "nocount",
@@ -68,9 +70,35 @@ def nocount(text: object) -> NoCount:
     return NoCount(str(text))
 
 
+class Joined(str):
+    """Text joined from parts that each keep their own mark (:class:`NoCount`, a declared unit, or
+    none): '<span marked>Establishment: 118.0 FTE</span>; Leavers: 6'.
+
+    >>> j = joined(["a", nocount("b")], "; ")
+    >>> j, _escape(j)
+    ('a; b', 'a; <span data-review-nocount>b</span>')
+    """
+
+    parts: tuple[object, ...]
+    sep: str
+
+    def __new__(cls, parts: Sequence[object], sep: str) -> Joined:
+        self = super().__new__(cls, sep.join(str(p) for p in parts))
+        self.parts, self.sep = tuple(parts), sep
+        return self
+
+
+def joined(parts: Sequence[object], sep: str = "; ") -> Joined:
+    """Join parts of text, each keeping its mark (see :class:`Joined`)."""
+    return Joined(parts, sep)
+
+
 def _escape(text: object) -> str:
     """Escaped text, wrapped in a marked span when it is :class:`NoCount`, or in a span declaring
-    its unit when it is :class:`~review.protection.units.Counted`."""
+    its unit when it is :class:`~review.protection.units.Counted`; the parts of :class:`Joined`
+    text each so."""
+    if isinstance(text, Joined):
+        return html.escape(text.sep).join(_escape(p) for p in text.parts)
     body = html.escape(str(text))
     if isinstance(text, Counted):
         return f'<span {UNIT_ATTRIBUTE}="{html.escape(text.unit)}">{body}</span>'
@@ -238,11 +266,15 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     if attributes:
         styler = styler.set_table_attributes(" ".join(attributes))
     body = styler.to_html()
-    for r, row in enumerate(frame.itertuples(index=False)):  # a cell that declares its unit
+    for r, row in enumerate(frame.itertuples(index=False)):  # a cell that declares its unit, or holds parts
         for c, v in enumerate(row):
+            cell = f'id="T_{uid}_row{r}_col{c}"'
             if isinstance(v, Counted):
-                cell = f'id="T_{uid}_row{r}_col{c}"'
                 body = body.replace(cell, f'{cell} {UNIT_ATTRIBUTE}="{html.escape(v.unit)}"', 1)
+            elif isinstance(v, Joined):
+                start = body.index(cell)
+                opened = body.index(">", start) + 1
+                body = body[:opened] + _escape(v) + body[body.index("</td>", opened):]
     for i, column in enumerate(frame.columns):  # a heading such as "2 cycles" names an age, not a count
         if isinstance(column, NoCount):
             heading = f'id="T_{uid}_level0_col{i}"'
