@@ -125,3 +125,24 @@ def test_a_feedback_group_is_not_the_total_less_the_others():
     low, high = _recover(reg, d, rest)
     assert high - low >= PUB.high
     assert d.shown("gose/G01/Children and families positive about the service/k")
+
+
+def test_open_of_which_overdue_does_not_give_the_rest():
+    """Remedial actions on files graded Inadequate (each one child's file): 'Open 8, of which
+    overdue 7' tells that 1 is open and not overdue. Actions of a framework are things: shown."""
+    from types import SimpleNamespace
+
+    from review.analyses import actions_figures
+    from review.analyses.actions import AGE_BANDS, FrameworkActions
+
+    ages = dict.fromkeys(AGE_BANDS, 0)
+    remedial = FrameworkActions("audit", 8, 7, 12, ages | {AGE_BANDS[0]: 8})
+    jar = FrameworkActions("jar_haringey", 2, 1, 1, ages | {AGE_BANDS[0]: 2})
+    result = SimpleNamespace(by_source=(jar, remedial), remedial=SimpleNamespace(inadequate=0, due=0))
+    reg = actions_figures.register(result, PUB)
+    rest = actions_figures.key("audit", "not overdue")
+    assert _recover(reg, Decision({}), rest) == (1.0, 1.0)  # the leak: 8 - 7
+    d = reg.solve()
+    low, high = _recover(reg, d, rest)
+    assert high - low >= PUB.high
+    assert all(d.shown(actions_figures.key("jar_haringey", c)) for c in ("open", "overdue", "completed"))
