@@ -146,3 +146,22 @@ def test_open_of_which_overdue_does_not_give_the_rest():
     low, high = _recover(reg, d, rest)
     assert high - low >= PUB.high
     assert all(d.shown(actions_figures.key("jar_haringey", c)) for c in ("open", "overdue", "completed"))
+
+
+def test_a_single_post_holders_own_figures_are_internal_only():
+    """'returns senior officers (AD, DCS) own' with one Assistant Director and one Director: 8 of 10
+    returns on time is no small count, yet it is two people's own performance."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from review.analyses.jar import _single_post_holders
+
+    staff = pd.DataFrame({"staff_id": ["A1", "D1", "S1", "S2"], "tier": ["AD", "DCS", "SM", "SM"]})
+    assert _single_post_holders(SimpleNamespace(table=lambda name: staff), ("AD", "DCS"))
+    assert not _single_post_holders(SimpleNamespace(table=lambda name: staff), ("SM",))
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("schedule", "returns AD and DCS own", (8, 10),
+                                                                   (7, 10), "post-holder")
+    assert common.line_level(line, PUB) == "c" and common.line_band(line, PUB) == "c"
+    assert common.change_text(line, PUB) == "c"
+    assert common.line_level(line, INTERNAL).startswith("80.0% (8 of 10")

@@ -169,6 +169,14 @@ def on_time(evidence: Evidence, cycle: str, tiers: tuple[str, ...] = ()) -> tupl
     return int(done), len(sched)
 
 
+def _single_post_holders(evidence: Evidence, tiers: tuple[str, ...]) -> bool:
+    """Whether a tier of ``tiers`` has a single post-holder: figures of its own performance then
+    identify that person (unit ``post-holder``: internal only, :mod:`review.protection.units`)."""
+    staff = evidence.table("staff")
+    counts = staff[staff["tier"].isin(tiers)]["tier"].value_counts()
+    return any(counts.get(t, 0) == 1 for t in tiers)
+
+
 def senior_audits(evidence: Evidence, cycle: str) -> tuple[int, int]:
     """Case-file audits the senior tiers completed (each auditor counted up to quota) and their quota."""
     programme, staff = evidence.table("programme"), evidence.table("staff")
@@ -241,14 +249,16 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
         lines += _indicator_lines(evidence, item.item_id, cycle, previous, rates)
         if item.item_id == "J01":
             returns = on_time(evidence, cycle, SENIOR_TIERS)
+            single = _single_post_holders(evidence, SENIOR_TIERS)  # their own figures: internal only
             if returns[1]:
                 lines.append(rates.line("schedule", "returns senior officers (AD, DCS) own, delivered by their due date",
-                                        returns, on_time(evidence, previous, SENIOR_TIERS), "returns"))
+                                        returns, on_time(evidence, previous, SENIOR_TIERS),
+                                        "post-holder" if single else "returns"))
             done = senior_audits(evidence, cycle)
             if done[1]:
                 lines.append(rates.line("audit programme", "senior officers' (AD, DCS) own case-file audits "
                                         "completed against their quota", done, senior_audits(evidence, previous),
-                                        "audits due"))
+                                        "post-holder" if single else "audits due"))
         if item.item_id == "J03":
             lines += lscb_lines(evidence, rates, cycle=cycle, previous=previous)
         if item.item_id == "J08":

@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from review.protection.units import THINGS
 from review.stats.proportion_difference import DifferenceResult, newcombe_difference
 from review.stats.sampling import ProportionResult, proportion_ci, sample_size
 
@@ -60,10 +61,11 @@ BAND_LABELS = {
 
 SELF = "self-assessment"
 
-NOT_PEOPLE_UNITS = frozenset({"agencies", "agency ratings", "returns", "challenges", "areas", "cycles"})
+NOT_PEOPLE_UNITS = frozenset(THINGS)
 """Units of an evidence line that count no person and no case: agencies, organisations' ratings,
-returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles. Every
-other unit (files, children, audits, staff, people's ratings, one not listed here) counts people
+returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles: the
+things :mod:`review.protection.units` declares. Every other unit (files, children, audits, staff,
+people's ratings, a single post-holder's own performance, one not listed here) counts people
 or cases, so a published report applies disclosure control to it (deny by default)."""
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from review.exceptions import ParameterError
+from review.protection.units import footnote_units
 
 __all__ = ["SYMBOLS", "DisclosurePolicy", "SuppressionRegistry", "footnote", "round_half_up", "suppress_table",
            "suppressed_rate", "withhold_change"]
@@ -250,7 +251,9 @@ def footnote(policy: DisclosurePolicy) -> str:
     rounding = "unrounded" if policy.rounding_base == 1 else f"rounded to the nearest {policy.rounding_base}"
     return (f"Counts of {policy.low} to {policy.high} are shown as c, as is any figure from which one could be "
             f"worked out (secondary suppression); percentages of groups smaller than {policy.min_group} are "
-            f"withheld (c). Counts are {rounding}; percentages are rounded half up. Symbols: "
+            f"withheld (c). {footnote_units()} A single post-holder's own figures are in the internal report only. "
+            "A judgement is never withheld: one resting on a small group is marked 'small group'. "
+            f"Counts are {rounding}; percentages are rounded half up. Symbols: "
             + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items()) + ".")
 
 

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from review.exceptions import ParameterError
 
-__all__ = ["PEOPLE", "THINGS", "UNIT_ATTRIBUTE", "VALUES", "Counted", "UndeclaredUnit", "counted", "footnote_units",
-           "is_declared", "protected"]
+__all__ = ["INTERNAL_ONLY", "PEOPLE", "THINGS", "UNIT_ATTRIBUTE", "VALUES", "Counted", "UndeclaredUnit", "counted",
+           "footnote_units", "internal_only", "is_declared", "protected"]
 
 UNIT_ATTRIBUTE = "data-review-unit"
 """The attribute a page puts on an element holding a count, naming its declared unit."""
@@ -78,6 +78,20 @@ THINGS: dict[str, str] = {
 
 VALUES = frozenset({"FTE", "share", "days", "£", "rate"})
 """Units of values that are not counts (money, full-time equivalents, days, shares)."""
+
+
+INTERNAL_ONLY = frozenset({"post-holder"})
+"""Units whose figures a published report never shows, whatever their size: a single post-holder's
+own performance (one Assistant Director's own returns) identifies that person."""
+
+
+def internal_only(unit: str) -> bool:
+    """Whether figures in ``unit`` are for internal reports only.
+
+    >>> internal_only("post-holder"), internal_only("returns")
+    (True, False)
+    """
+    return unit in INTERNAL_ONLY
 
 
 class UndeclaredUnit(ParameterError):

@@ -12,6 +12,7 @@ from IPython.display import HTML
 from review.analyses.audits import CriterionRate
 from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement, action_sentence
 from review.protection.disclosure import DisclosurePolicy, suppress_table, withhold_change
+from review.protection.units import counted, internal_only
 from review.views import presentation as show
 
 __all__ = ["change_text", "counts_table", "criteria_table", "deciding_lines", "disagreements", "evidence_rows",
@@ -111,13 +112,16 @@ def withheld(line: EvidenceLine, policy: DisclosurePolicy) -> bool:
     """
     if line.forced_band or not line.n:
         return False
+    if internal_only(line.unit):
+        return policy.suppress
     return line_policy(line, policy).withhold(line.k, of=line.n) is not None
 
 
 def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     """'56.0% (34 of 61; 95% CI 43.6% to 67.7%)', the line's note, or a disclosure symbol.
 
-    A line that counts no person or case is :class:`~review.views.presentation.NoCount` text.
+    A line that counts things (challenges, agencies' ratings, returns, areas) is
+    :class:`~review.protection.units.Counted` text in its declared unit.
     """
     if line.forced_band:
         return line.note
@@ -129,7 +133,16 @@ def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     text = show.rate_text(line.k, line.n, line_policy(line, policy), interval=None if census else (ci.low, ci.high),
                           level=line.judgement.result.confidence_level, unit=unit)
     text += f"; {line.note}" if line.note else ""
-    return text if line.counts_people else show.nocount(text)
+    return text if line.counts_people else counted(text, line.unit)
+
+
+def line_band(line: EvidenceLine, policy: DisclosurePolicy) -> str:
+    """A line's band: 'Red', 'Red (small group)' where its figures are withheld, or ``c`` for a
+    single post-holder's own figures in a published report (they are internal only; the item's
+    judgement is still shown)."""
+    if policy.suppress and internal_only(line.unit):
+        return "c"
+    return f"{BAND_WORDS[line.band]} ({SMALL_GROUP})" if withheld(line, policy) else BAND_WORDS[line.band]
 
 
 def change_text(line: EvidenceLine, policy: DisclosurePolicy) -> str:
@@ -215,8 +228,7 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
             "Item": show.nocount(label) if first else "",
             "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
             "Level": "" if line is None else line_level(line, policy),
-            "Band": "" if line is None else (f"{BAND_WORDS[line.band]} ({SMALL_GROUP})" if withheld(line, policy)
-                                             else BAND_WORDS[line.band]),
+            "Band": "" if line is None else line_band(line, policy),
             "Change since last cycle": "" if line is None else change_text(line, policy),
             "Judgement": judgement_text(j, band, small=small_group(j, lines, policy)) if first else "",
             "Uncertainty": (uncertainty_text(j, lines, policy) if j else "") if first else "",
