@@ -165,3 +165,22 @@ def test_a_single_post_holders_own_figures_are_internal_only():
     assert common.line_level(line, PUB) == "c" and common.line_band(line, PUB) == "c"
     assert common.change_text(line, PUB) == "c"
     assert common.line_level(line, INTERNAL).startswith("80.0% (8 of 10")
+
+
+def test_regulated_services_are_named_by_type_and_urn_never_by_name():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from review.views.gose import inspections
+
+    t = pd.DataFrame({"service_name": ["Rowan Close", "Oak Lodge"], "service_type": ["children's home"] * 2,
+                      "inspection_date": [dt.date(2009, 7, 1), dt.date(2009, 6, 1)], "grade": ["Adequate", "Good"],
+                      "next_due": [dt.date(2010, 1, 1), dt.date(2009, 12, 1)], "overdue": [False, True],
+                      "urn": [None, "SC765432"]})
+    page = inspections(SimpleNamespace(inspections=t), PUB).data
+    assert "Rowan Close" not in page and "Oak Lodge" not in page
+    assert "children&#x27;s home (Ofsted URN SC765432)" in page or "children's home (Ofsted URN SC765432)" in page
+    assert "home 1" in page  # no URN, no public label: its type and a number in the order of inspections
+    assert "Rowan Close" in inspections(SimpleNamespace(inspections=t), INTERNAL).data

@@ -18,6 +18,7 @@ from review.analyses.gose import GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.protection.identifiers import service_labels
 from review.protection.linked import Decision
 from review.protection.units import THINGS, counted
 from review.views import presentation as show
@@ -404,15 +405,23 @@ def finance(result: GoseResult) -> HTML:
 
 
 def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Latest inspection of each regulated service, and whether the next is overdue."""
+    """Latest inspection of each regulated service, and whether the next is overdue. A published
+    page names a service by its type and Ofsted URN, or a label the council declares public
+    (:func:`review.protection.identifiers.service_labels`), never by its own name."""
     t = result.inspections
     if t.empty:
         return show.note("No inspections of regulated services recorded.")
-    frame = pd.DataFrame({"Service": t["service_name"], "Type": t["service_type"],
+    if policy.suppress:  # numbered in the order of their inspections, not of their names
+        t = t.sort_values(["inspection_date", "service_type"], kind="stable").reset_index(drop=True)
+    labels = service_labels(t["service_name"].tolist(), t["service_type"].tolist(),
+                            urns=t["urn"].tolist() if "urn" in t else None,
+                            public=t["public_label"].tolist() if "public_label" in t else None,
+                            published=policy.suppress)
+    frame = pd.DataFrame({"Service": labels, "Type": t["service_type"],
                           "Last inspection": t["inspection_date"].map(str), "Grade": t["grade"],
                           "Next due": t["next_due"].map(str), "Overdue": t["overdue"].map({True: "yes", False: "no"})})
     return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy,
-                      nocount=["Last inspection", "Next due"])  # dates
+                      nocount=["Service", "Last inspection", "Next due"])  # a type and its number, dates
 
 
 def record(result: GoseResult, policy: DisclosurePolicy) -> object:
