@@ -415,6 +415,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.protection.pseudonym import identifier_values
+    from review.protection.disclosure_log import collect, log_path, write_log
     from review.protection.publish_gate import guard_staging
 
     target = root_out / params.cycle
@@ -461,6 +462,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                     threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
                 for scan in scans:
                     scan.join()
+                write_log(log_path(root_out, params.cycle), collect(staging), cycle=params.cycle)  # internal only
                 drop_run_only(staging)  # the summary has read them: not published
                 outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
                                          identifiers=identifiers, memo=memo)  # issue 15

@@ -162,7 +162,8 @@ class Decision:
     def log(self) -> list[dict[str, str]]:
         """The withheld figures as rows of the disclosure log (page, figure, rule, links)."""
         return [{"page": w.page, "figure": w.label or w.key, "key": w.key, "rule": w.rule,
-                 "links": "; ".join(w.links), "reason": w.reason} for w in self.withheld.values()]
+                 "links": "; ".join(w.links), "reason": w.reason}
+                for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))]
 
 
 class LinkedFigures:
@@ -293,7 +294,7 @@ class LinkedFigures:
 
     def _decision(self, hidden: set[str], fixed: set[str]) -> Decision:
         out = {}
-        for k in hidden:
+        for k in sorted(hidden):
             f = self.figures[k]
             if not f.printed:
                 continue

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from review.protection.disclosure_log import LOG_MIME
 from review.protection.units import PEOPLE, THINGS, UNIT_ATTRIBUTE, VALUES
 
 __all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
@@ -473,6 +474,8 @@ def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: 
     content = path.read_bytes().decode("utf-8", errors="replace")
     matcher = _matcher if _matcher is not None else _identifier_matcher(identifiers)
     findings = _secrets(content, path.name, matcher, _key_forms(key) if key else [])
+    if LOG_MIME in content:
+        findings.append(Finding("disclosure log", f"{path.name}: the run's disclosure log (internal only)"))
     if path.suffix.lower() not in (".html", ".htm"):
         return findings
     page = _Page(threshold)

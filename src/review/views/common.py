@@ -12,6 +12,7 @@ from IPython.display import HTML
 from review.analyses.audits import CriterionRate
 from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement, action_sentence
 from review.protection.disclosure import DisclosurePolicy, suppress_table, withhold_change
+from review.protection.disclosure_log import rate_rows
 from review.protection.units import counted, internal_only
 from review.views import presentation as show
 
@@ -251,6 +252,14 @@ def disagreements(items: list[tuple[str, ItemJudgement | None]], policy: Disclos
     after = show.note(WITHHELD_DISAGREEMENTS).data if policy.suppress else ""
     return HTML((f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")
                 + after)
+
+
+def log_rows(page: str, items: Sequence[tuple[str, Sequence[EvidenceLine], object]],
+             policy: DisclosurePolicy) -> list[dict[str, str]]:
+    """The page's withheld figures for the run's disclosure log: each evidence line's level and
+    change, by the rules of :func:`review.protection.disclosure_log.rate_rows`."""
+    return [row for item, lines, _ in items for ln in lines if not ln.forced_band
+            for row in rate_rows(page, f"{item} {ln.kind}: {ln.source}", ln.k, ln.n, ln.unit, ln.change.before, policy)]
 
 
 def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgement | None]],

@@ -13,11 +13,12 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from review.analyses import gose_figures as figures
+from review.analyses import gose_figures as page_figures
 from review.analyses.gose import GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.protection.disclosure_log import with_log
 from review.protection.identifiers import service_labels
 from review.protection.linked import Decision
 from review.protection.units import THINGS, counted
@@ -52,8 +53,8 @@ def measure_text(m: Measure, pol: DisclosurePolicy, decision: Decision | None = 
     """One measure as text, as the page's :class:`~review.protection.linked.Decision` allows (a
     count of things is :class:`~review.protection.units.Counted` text in its unit; a value such as
     money, FTE, days or a share is :class:`~review.views.presentation.NoCount` text)."""
-    unit = figures.count_unit(m)
-    shown = decision is None or decision.shown(figures.measure_keys(item, m))
+    unit = page_figures.count_unit(m)
+    shown = decision is None or decision.shown(page_figures.measure_keys(item, m))
     if unit in THINGS and m.count is not None:
         return counted(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""), unit)
     if m.of is not None:
@@ -126,7 +127,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                                  if first is not None else "The ") + "interval "
                                 f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
                                 "reported apart."})
-    decision = figures.decide(result, policy)
+    decision = page_figures.decide(result, policy)
     for key in list(result.needs_action)[:5]:
         i = by_id[key]
         cards.append({"title": f"{i.item}: {i.text}", "status": grey.get(i.judgement, i.judgement),
@@ -151,7 +152,7 @@ def _returns_text(i: ItemResult) -> str:
 def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Every item of the framework in the source's order: frequency, returns, evidence, judgement."""
     rows = []
-    decision = figures.decide(result, policy)
+    decision = page_figures.decide(result, policy)
     for i in result.items:
         evidence = _measures_text(i.measures, policy, f" [source: {i.evidence}]", decision, i.item) if i.measures \
             else f"No figures [source: {i.evidence}]"
@@ -174,21 +175,21 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     a = result.audits
     if a is None:
         return show.note("No case-file audits this cycle.")
-    decision = figures.decide(result, policy)
-    tiers = figures.published_tiers(result, policy)
-    total = type(tiers[0])(tier=figures.ALL, name=figures.ALL,
+    decision = page_figures.decide(result, policy)
+    tiers = page_figures.published_tiers(result, policy)
+    total = type(tiers[0])(tier=page_figures.ALL, name=page_figures.ALL,
                            **{c: sum(getattr(t, c) for t in tiers) for c in ("auditors", "planned", "done",
                                                                             "first_good", "final_good", "changed")})
 
     def count(t, column: str) -> str:  # noqa: ANN001 - a TierResult
-        return decision.text(figures.tier_key(t.tier, column), f"{getattr(t, column):,}")
+        return decision.text(page_figures.tier_key(t.tier, column), f"{getattr(t, column):,}")
 
     def rate(t, column: str) -> str:  # noqa: ANN001 - a TierResult
-        if not decision.shown(figures.tier_key(t.tier, column)) or not decision.shown(figures.tier_key(t.tier, "done")):
+        if not decision.shown(page_figures.tier_key(t.tier, column)) or not decision.shown(page_figures.tier_key(t.tier, "done")):
             return "c"
         return show.rate_text(getattr(t, column), t.done, policy)
 
-    rows = [{"Tier": t.name if t.tier == figures.ALL else f"{t.name} ({t.tier})",
+    rows = [{"Tier": t.name if t.tier == page_figures.ALL else f"{t.name} ({t.tier})",
              "Auditors": count(t, "auditors"), "Quota": count(t, "planned"), "Done": count(t, "done"),
              "Good or better, first grade": rate(t, "first_good"), "Good or better, final grade": rate(t, "final_good"),
              "Grade changed by moderation": count(t, "changed") if t.done else "z"}
@@ -330,7 +331,7 @@ def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     t = result.numbers
     if t.empty:
         return show.note("No child protection or looked-after numbers this cycle.")
-    d = figures.decide(result, policy)
+    d = page_figures.decide(result, policy)
     names = {"CP": "Children on a child protection plan (CP)", "LAC": "Looked-after children (LAC)"}
 
     def n(group: str, column: str, value: int) -> str:
@@ -366,15 +367,15 @@ def workforce(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     t = result.workforce
     if t.empty:
         return show.note("No workforce return this cycle.")
-    d = figures.decide(result, policy)
+    d = page_figures.decide(result, policy)
 
     def row(name: str, est: float, vac: float, agency: float, starters: int, leavers: int, turnover: float,
             sickness: float) -> dict:
         return {"Service": name, "Establishment (FTE)": f"{est:.1f}", "Vacancy rate": show.pct(vac),
                 "Agency cover": show.pct(agency),
-                "Starters": d.text(figures.workforce_key(name, "starters"), f"{starters:,}"),
-                "Leavers": d.text(figures.workforce_key(name, "leavers"), f"{leavers:,}"),
-                "Turnover": d.text(figures.workforce_key(name, "turnover"), show.pct(turnover)),
+                "Starters": d.text(page_figures.workforce_key(name, "starters"), f"{starters:,}"),
+                "Leavers": d.text(page_figures.workforce_key(name, "leavers"), f"{leavers:,}"),
+                "Turnover": d.text(page_figures.workforce_key(name, "turnover"), show.pct(turnover)),
                 "Sickness days per FTE": f"{sickness:.1f}"}
 
     rows = [row(r.service, r.establishment_fte, r.vacancy_rate, r.agency_share, int(r.starters), int(r.leavers),
@@ -461,4 +462,10 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
         figures["moderation"] = {"n_pairs": m.n_pairs, "exact_agreement": m.exact,
                                  "boundary_agreement": m.boundary_agreement,
                                  "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None}
-    return _record("gose_performance", result.cycle, figures, headlines=headlines)
+    return with_log(_record("gose_performance", result.cycle, figures, headlines=headlines), "gose_performance",
+                    _log(result, policy))
+
+
+def _log(result: GoseResult, policy: DisclosurePolicy) -> list[dict[str, str]]:
+    """The page's withheld figures for the run's disclosure log."""
+    return page_figures.decide(result, policy).log()

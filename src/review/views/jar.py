@@ -9,6 +9,7 @@ from review.analyses.actions import ActionsResult
 from review.analyses.jar import UNCERTAIN_WORDS, JarResult
 from review.analyses.judgement import rag_sentence
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure_log import with_log
 from review.views import common
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -92,7 +93,8 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
     figures |= history_figures(plan, "jar_haringey")
     headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'])}"),
                  show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
-    return _record("jar_haringey", result.cycle, figures, headlines=headlines)
+    return with_log(_record("jar_haringey", result.cycle, figures, headlines=headlines), "jar_haringey",
+                    common.log_rows("jar_haringey", _items(result), policy))
 
 
 def _finding(f, band: str, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FindingResult

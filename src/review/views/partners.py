@@ -15,6 +15,7 @@ from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure_log import with_log
 from review.views import common
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -202,7 +203,9 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                    "modal_share": result.agreement.modal_share}} | dict(extra or {}) | history_figures(plan, result.framework)
     if not policy.suppress and result.divergence is not None:
         figures["divergence"] = result.divergence
-    return _record(result.framework, result.cycle, figures, headlines=_headlines(result, policy))
+    rows = common.log_rows(result.framework, [(i.item.item_id, i.evidence, i.judgement) for i in result.items], policy)
+    return with_log(_record(result.framework, result.cycle, figures, headlines=_headlines(result, policy)),
+                    result.framework, rows)
 
 
 def _ratings_record(r, people: bool, hidden: bool, policy: DisclosurePolicy) -> object:  # noqa: ANN001 - ItemRatings
