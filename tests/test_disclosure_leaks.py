@@ -48,8 +48,9 @@ def test_change_is_shown_when_last_cycle_could_be_shown_too():
 
 def _gose(**tables):
     """A GOSE result with only the tables a test needs (the registry reads nothing else)."""
-    import pandas as pd
     from types import SimpleNamespace
+
+    import pandas as pd
 
     empty = pd.DataFrame()
     return SimpleNamespace(audits=None, items=tables.pop("items", ()), numbers=tables.get("numbers", empty),
@@ -162,7 +163,8 @@ def test_a_single_post_holders_own_figures_are_internal_only():
     assert not _single_post_holders(SimpleNamespace(table=lambda name: staff), ("SM",))
     line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("schedule", "returns AD and DCS own", (8, 10),
                                                                    (7, 10), "post-holder")
-    assert common.line_level(line, PUB) == "c" and common.line_band(line, PUB) == "c"
+    assert common.line_level(line, PUB) == "c"
+    assert common.line_band(line, PUB) == "c"
     assert common.change_text(line, PUB) == "c"
     assert common.line_level(line, INTERNAL).startswith("80.0% (8 of 10")
 
@@ -180,7 +182,8 @@ def test_regulated_services_are_named_by_type_and_urn_never_by_name():
                       "next_due": [dt.date(2010, 1, 1), dt.date(2009, 12, 1)], "overdue": [False, True],
                       "urn": [None, "SC765432"]})
     page = inspections(SimpleNamespace(inspections=t), PUB).data
-    assert "Rowan Close" not in page and "Oak Lodge" not in page
+    assert "Rowan Close" not in page
+    assert "Oak Lodge" not in page
     assert "home (Ofsted URN SC765432)" in page
     assert "home 1" in page  # no URN, no public label: its type and a number in the order of inspections
     assert "Rowan Close" in inspections(SimpleNamespace(inspections=t), INTERNAL).data

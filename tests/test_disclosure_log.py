@@ -43,5 +43,6 @@ def test_the_log_is_lifted_out_of_the_notebooks_and_written_outside_the_pack(tmp
     assert outcome[0]["links"] == "categories add up to the plans started"
     assert payload["policy"]["high"] == 5
     csv = path.with_suffix(".csv").read_text().splitlines()
-    assert csv[0] == "page,figure,rule,links,reason,key" and len(csv) == 3
+    assert csv[0] == "page,figure,rule,links,reason,key"
+    assert len(csv) == 3
     assert payload["records"][0]["status"] == "review"

@@ -257,7 +257,8 @@ def test_jar_published_shows_every_judgement_marking_small_groups(jar_result, tm
     assert [i for i in ("J01", "J02", "J03", "J04", "J05", "J10") if small[i]] == ["J01", "J02", "J04"]
     shown = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings], pub)
     assert shown["rag_counts"] == jar_result.rag_counts
-    assert shown["withheld"] == 0 and shown["small_group"] == 3
+    assert shown["withheld"] == 0
+    assert shown["small_group"] == 3
     assert tuple(shown["needs_action"]) == jar_result.needs_action
     assert shown["changes"] == []  # J02's "worse" is on a withheld line (4 of 10)
     # the internal report shows what the analysis found
@@ -274,7 +275,8 @@ def test_jar_published_shows_every_judgement_marking_small_groups(jar_result, tm
     # the published results JSON holds no level of a withheld line (J02's audits: 4 of 10)
     payload = views.record(jar_result, pub).payload
     j02 = next(f for f in payload["figures"]["findings"] if f["item"] == "J02")
-    assert j02["band"] == "red" and j02["small_group"] is True
+    assert j02["band"] == "red"
+    assert j02["small_group"] is True
     assert all("k" not in ln for ln in j02["evidence"])
     assert all(type(h).__name__ == "str" for h in payload["headlines"])
     assert payload["nocount_headlines"] == [0, 1]

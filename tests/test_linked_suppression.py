@@ -200,12 +200,14 @@ def test_same_figure_on_two_pages_links_them():
         reg.add(k, v, "children", page="gose")
     reg.total("started", ["x", "y"], name="parts")
     d = reg.solve()
-    assert "x" in d.withheld and len(d.withheld) == 2
+    assert "x" in d.withheld
+    assert len(d.withheld) == 2
 
 
 def test_log_names_rule_and_link():
     d = categories().solve()
     rows = {r["key"]: r for r in d.log()}
-    assert rows["sexual"]["rule"] == "primary" and rows["physical"]["rule"] == "secondary"
+    assert rows["sexual"]["rule"] == "primary"
+    assert rows["physical"]["rule"] == "secondary"
     assert rows["physical"]["links"] == "categories add up to started"
     assert rows["physical"]["page"] == "gose"

@@ -39,7 +39,7 @@ def test_words_that_are_not_counts_of_people_pass(tmp_path):
 def test_a_decimal_count_in_a_count_column_is_a_finding(tmp_path):
     counts = show.table(pd.DataFrame({"Leavers": ["3.0", "12.0"]}), caption="Leavers", uid="t", counts=True).data
     assert _check(tmp_path, counts) == {"small count"}
-    people = f'<p>Leavers: <span data-review-unit="staff">2.00</span></p>'
+    people = '<p>Leavers: <span data-review-unit="staff">2.00</span></p>'
     assert _check(tmp_path, people) == {"small count"}
     # a decimal that is a value, outside a count column, is not a count
     assert _check(tmp_path, "<p>Sickness days per FTE: 12.5; median 3.5</p>") == set()

@@ -22,6 +22,8 @@ each a single post-holder's own performance, internal only.
 
 from __future__ import annotations
 
+import weakref
+
 from review.analyses.gose import GoseResult, Measure
 from review.analyses.gose_audits import TierResult
 from review.protection.aggregate import aggregate
@@ -29,7 +31,7 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, LinkedFigures
 from review.protection.units import THINGS
 
-__all__ = ["PAGE", "SENIOR", "count_unit", "decide", "measure_keys", "published_tiers", "register", "tier_key",
+__all__ = ["ALL", "PAGE", "SENIOR", "all_tiers", "count_unit", "decide", "measure_keys", "published_tiers", "register", "tier_key",
            "workforce_key"]
 
 PAGE = "gose_performance"
@@ -65,9 +67,18 @@ def published_tiers(result: GoseResult, policy: DisclosurePolicy) -> tuple[TierR
             out.append(by_tier[label])
         else:
             members = [t for t in tiers if SENIOR.get(t.tier) == label]
-            out.append(TierResult(tier=", ".join(t.tier for t in members), name=label,
-                                  **{c: int(counts[c]) for c in _COLUMNS}))
+            c = {k: int(v) for k, v in counts.items()}
+            out.append(TierResult(tier=", ".join(t.tier for t in members), name=label, auditors=c["auditors"],
+                                  planned=c["planned"], done=c["done"], first_good=c["first_good"],
+                                  final_good=c["final_good"], changed=c["changed"]))
     return tuple(out)
+
+
+def all_tiers(tiers: tuple[TierResult, ...]) -> TierResult:
+    """The row "All tiers" of a table of tiers (every count summed)."""
+    s = {c: sum(getattr(t, c) for t in tiers) for c in _COLUMNS}
+    return TierResult(tier=ALL, name=ALL, auditors=s["auditors"], planned=s["planned"], done=s["done"],
+                      first_good=s["first_good"], final_good=s["final_good"], changed=s["changed"])
 
 
 def tier_key(tier: str, column: str) -> str:
@@ -101,16 +112,32 @@ def register(result: GoseResult, policy: DisclosurePolicy) -> LinkedFigures:
     return reg
 
 
+_DECIDED: dict[tuple[int, DisclosurePolicy], tuple[weakref.ref, Decision]] = {}
+
+
 def decide(result: GoseResult, policy: DisclosurePolicy) -> Decision:
-    """What the GOSE page may print (:meth:`~review.protection.linked.LinkedFigures.solve`)."""
-    return register(result, policy).solve()
+    """What the GOSE page may print (:meth:`~review.protection.linked.LinkedFigures.solve`): one
+    decision per result and policy, however many sections of the page ask."""
+    key = (id(result), policy)
+    known = _DECIDED.get(key)
+    if known is not None and known[0]() is result:
+        return known[1]
+    decision = register(result, policy).solve()
+    try:
+        ref = weakref.ref(result)
+    except TypeError:  # a result that cannot be referred to weakly: decided each time
+        return decision
+    for stale in [k for k, (r, _) in _DECIDED.items() if r() is None]:
+        del _DECIDED[stale]
+    _DECIDED[key] = (ref, decision)
+    return decision
 
 
 def _tiers(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
     tiers = published_tiers(result, policy)
     if not tiers:
         return
-    totals = TierResult(tier=ALL, name=ALL, **{c: sum(getattr(t, c) for t in tiers) for c in _COLUMNS})
+    totals = all_tiers(tiers)
     for t in (*tiers, totals):
         name = f"{t.name} ({t.tier})" if t.tier != ALL else ALL
         for c in ("auditors", "planned", "done"):
@@ -189,7 +216,7 @@ def _measures(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) 
                 continue
             label = f"{i.item}: {m.label}"
             if m.of is None:
-                reg.add(key, m.count, unit, page=PAGE, label=label)
+                reg.add(key, m.count or 0, unit, page=PAGE, label=label)
                 continue
             n_key = tier_key(ALL, "planned") if (i.item == "G03" and m.label == "Quota audits done"
                                                   and tier_key(ALL, "planned") in reg.figures

@@ -414,8 +414,8 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.batch.results import drop_run_only
     from review.config.paths import resolve
     from review.data import load_evidence
-    from review.protection.pseudonym import identifier_values
     from review.protection.disclosure_log import collect, log_path, write_log
+    from review.protection.pseudonym import identifier_values
     from review.protection.publish_gate import guard_staging
 
     target = root_out / params.cycle

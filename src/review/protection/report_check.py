@@ -281,8 +281,8 @@ def small_counts(text: str, threshold: int) -> list[int]:
 
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split(), start=1)}
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
 _PEOPLE_NOUNS = ("child|children|young (?:people|persons?)|famil(?:y|ies)|carers?|staff|people|persons?|files?|cases?|"
                  "audits?|managers?|workers?|officers?|parents?|girls?|boys?|bab(?:y|ies)|referrals?|complaints?|"
                  "compliments?|allegations?|reviews?|plans?|leavers?|starters?|posts?|post-holders?|raters?|auditors?|"

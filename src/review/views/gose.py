@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -177,9 +176,7 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         return show.note("No case-file audits this cycle.")
     decision = page_figures.decide(result, policy)
     tiers = page_figures.published_tiers(result, policy)
-    total = type(tiers[0])(tier=page_figures.ALL, name=page_figures.ALL,
-                           **{c: sum(getattr(t, c) for t in tiers) for c in ("auditors", "planned", "done",
-                                                                            "first_good", "final_good", "changed")})
+    total = page_figures.all_tiers(tiers)
 
     def count(t, column: str) -> str:  # noqa: ANN001 - a TierResult
         return decision.text(page_figures.tier_key(t.tier, column), f"{getattr(t, column):,}")
