@@ -462,7 +462,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                     threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
                 for scan in scans:
                     scan.join()
-                write_log(log_path(root_out, params.cycle), collect(staging), cycle=params.cycle)  # internal only
+                disclosure_log = collect(staging)  # out of the executed notebooks: internal only
                 drop_run_only(staging)  # the summary has read them: not published
                 outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
                                          identifiers=identifiers, memo=memo)  # issue 15
@@ -486,6 +486,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                 summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes, identifiers=identifiers,
                                                                       memo=memo)))  # issue 15: all files
                 _publish(staging, target)
+                write_log(log_path(root_out, params.cycle), disclosure_log, cycle=params.cycle)  # beside the pack
     finally:
         _clean_up(staging, cache_dir)
     return summary
