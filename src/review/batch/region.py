@@ -36,7 +36,6 @@ from typing import Any
 from review.batch.index import write_index, write_manifest
 from review.batch.provenance import git_state, input_files, package_versions
 from review.batch.results import drop_run_only
-from review.protection.disclosure_log import collect, log_path, write_log
 from review.batch.runner import (
     NotebookOutcome,
     RunSummary,
@@ -61,6 +60,7 @@ from review.config.region import (
     Region,
 )
 from review.exceptions import DataValidationError, ParameterError
+from review.protection.disclosure_log import collect, log_path, write_log
 from review.protection.pseudonym import DEMO_MARKER
 
 __all__ = ["RegionSummary", "apply_key_source", "code_version", "comparison_task",
