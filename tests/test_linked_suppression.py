@@ -211,3 +211,22 @@ def test_log_names_rule_and_link():
     assert rows["physical"]["rule"] == "secondary"
     assert rows["physical"]["links"] == "categories add up to started"
     assert rows["physical"]["page"] == "gose"
+
+
+def test_the_heuristic_that_completes_an_unsettled_answer_is_safe():
+    """With no exact round allowed, the documented heuristic alone still leaves every protected
+    count with at least high + 1 possible values (it may withhold more than the fewest)."""
+    reg = LinkedFigures(POLICY)
+    for k, v in [("a", 2), ("b", 5), ("c", 25), ("ab", 7), ("bc", 30), ("ca", 27)]:
+        reg.add(k, v, "children", page="p")
+    reg.total("ab", ["a", "b"], name="a and b")
+    reg.total("bc", ["b", "c"], name="b and c")
+    reg.total("ca", ["c", "a"], name="c and a")
+    reg.max_rounds = 0
+    d = reg.solve()
+    hidden = all_hidden(reg, d)
+    for t in ("a", "b"):
+        values = brute_force(reg, hidden, t, 30)
+        assert max(values) - min(values) >= POLICY.high, t
+    exact = categories().solve()  # and the exact answer where the rounds settle: two cells
+    assert len(exact.withheld) == 2

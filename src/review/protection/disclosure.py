@@ -171,11 +171,19 @@ def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bo
 
     Notes
     -----
-    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: while some row or
-    column (totals included) has exactly one ``c`` among its cells, the smallest other non-zero
-    cell of that row or column becomes ``c`` too, so no suppressed value equals a shown total
-    minus the other shown cells.
+    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: the fewest further
+    cells so that no suppressed count can be worked out from the row and column totals, chosen
+    exactly by :class:`review.protection.linked.LinkedFigures` (an integer programme, audited with
+    linear programmes as an attacker would). The counts are of children (protected).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([[12, 3, 20], [8, 15, 11]], index=["A", "B"], columns=["O", "G", "I"])
+    >>> suppress_table(t, DisclosurePolicy()).loc["A"].tolist()
+    ['c', 'c', '20', '35']
     """
+    from review.protection.linked import LinkedFigures
+
     values = counts.to_numpy(dtype=float)
     if (values < 0).any() or not np.array_equal(values, np.round(values)):
         raise ParameterError("`counts` must hold whole numbers >= 0")
@@ -184,26 +192,18 @@ def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bo
         table["Total"] = table.sum(axis=1)
         table.loc["Total"] = table.sum(axis=0)
     v = table.to_numpy()
-    hidden = np.vectorize(policy.is_small)(v) if policy.suppress else np.zeros(v.shape, dtype=bool)
-    if policy.suppress and totals:
-        changed = True
-        while changed:
-            changed = False
-            for axis in (0, 1):
-                lines = hidden if axis == 1 else hidden.T
-                vals = v if axis == 1 else v.T
-                for i in range(lines.shape[0]):
-                    if lines[i].sum() == 1:
-                        candidates = [(vals[i, j], j) for j in range(lines.shape[1]) if not lines[i, j] and vals[i, j] > 0]
-                        if candidates:
-                            _, j = min(candidates)
-                            lines[i, j] = True
-                            changed = True
-    out = pd.DataFrame(
-        [[("c" if hidden[r, c] else _format_count(v[r, c], policy)) for c in range(v.shape[1])] for r in range(v.shape[0])],
-        index=table.index, columns=table.columns,
-    )
-    return out
+    n_rows, n_cols = v.shape
+    reg = LinkedFigures(policy)
+    key = [[reg.add(f"{r},{c}", v[r, c], "children", page="table", label=f"{table.index[r]}, {table.columns[c]}")
+            for c in range(n_cols)] for r in range(n_rows)]
+    if totals:
+        for r in range(n_rows):
+            reg.total(key[r][-1], key[r][:-1], name=f"row {table.index[r]}")
+        for c in range(n_cols):
+            reg.total(key[-1][c], [key[r][c] for r in range(n_rows - 1)], name=f"column {table.columns[c]}")
+    decision = reg.solve()
+    return pd.DataFrame([[decision.text(key[r][c], _format_count(v[r, c], policy)) for c in range(n_cols)]
+                         for r in range(n_rows)], index=table.index, columns=table.columns)
 
 
 def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:

@@ -26,9 +26,10 @@ suppression) can be worked out again from such links unless more figures are wit
   greatest value it can take given every printed figure and every link (figures are counts, so
   at least 0; a printed ratio holds to within half its last printed digit). A count is protected
   when its interval spans at least ``high + 1`` whole values (0 to ``high``, what ``c`` itself
-  says). When one is not, the figures printed in its linked group cannot all stay printed (any
-  smaller set of withheld figures reveals at least as much), so that constraint is added and the
-  problem solved again, until the audit passes. The answer is optimal among sets of withheld
+  says). When one is not, one of the printed figures that share a link with it (or with the
+  withheld figures linked to it) must be withheld too: any answer that withholds none of them
+  leaves the attacker at least as well off. That constraint is added and the problem solved
+  again, until the audit passes. The answer is optimal among sets of withheld
   figures that pass the audit.
 
 The attacker works over real numbers (the linear relaxation); for tables of sums this gives the
@@ -247,18 +248,58 @@ class LinkedFigures:
         fixed = {k for k, f in self.figures.items() if self.primary(f) or not f.printed or k in self.forced}
         targets = [k for k, f in self.figures.items() if self.primary(f)]
         cuts: list[set[str]] = []
-        for _ in range(len(keys) + 1):
+        hidden: set[str] = set()
+        for _ in range(self.max_rounds):
             hidden = self._milp(keys, index, fixed, cuts)
-            failing = [t for t in targets if not _wide(attack_bounds(self.figures, self.links, hidden, t),
-                                                      self.policy.high)]
+            failing = self._failing(targets, hidden)
             if not failing:
                 return self._decision(hidden, fixed)
             for t in failing:
-                group = _component(t, self.links) - hidden - self.public
+                group = self._neighbours(t, hidden)
                 if not group:
                     raise ParameterError(f"figure {t!r} cannot be protected: every linked figure is withheld")
                 cuts.append(group)
-        raise ParameterError("secondary suppression did not converge")  # pragma: no cover - bounded by the cuts
+        return self._decision(self._greedy(hidden, targets), fixed)
+
+    max_rounds = 25
+    """Rounds of the exact method (integer programme, then the attacker's audit and a cut) before the
+    documented heuristic completes the answer (:meth:`_greedy`)."""
+
+    def _neighbours(self, target: str, hidden: set[str]) -> set[str]:
+        """The printed figures that share a link with the withheld figures linked to ``target``.
+
+        One of them must be withheld too: any answer that withholds none of them leaves the
+        attacker's equations about ``target`` as they are, or with more of their unknowns known,
+        so the interval cannot widen (the cut is valid for every answer, not only larger ones)."""
+        group, todo = {target}, [target]
+        while todo:
+            k = todo.pop()
+            for link in self.links:
+                if k in link.keys:
+                    for j in link.keys:
+                        if j in hidden and j not in group:
+                            group.add(j)
+                            todo.append(j)
+        touching = {j for link in self.links if group & set(link.keys) for j in link.keys}
+        return touching - hidden - self.public
+
+    def _failing(self, targets: Sequence[str], hidden: set[str]) -> list[str]:
+        return [t for t in targets if not _wide(attack_bounds(self.figures, self.links, hidden, t), self.policy.high)]
+
+    def _greedy(self, hidden: set[str], targets: Sequence[str]) -> set[str]:
+        """The heuristic that completes an answer the exact rounds did not settle: while a protected
+        count can still be narrowed, withhold the smallest printed figure in a link with it (else in
+        its linked group). It ends, as every withheld figure only widens what an attacker can say,
+        and withholding the whole group protects every count in it."""
+        hidden = set(hidden)
+        while failing := self._failing(targets, hidden):
+            t = failing[0]
+            near = {j for ln in self.links if t in ln.keys for j in ln.keys} - hidden - self.public
+            pool = near or (_component(t, self.links) - hidden - self.public)
+            if not pool:
+                raise ParameterError(f"figure {t!r} cannot be protected: every linked figure is withheld")
+            hidden.add(min(pool, key=lambda k: (abs(self.figures[k].value), k)))
+        return hidden
 
     def _milp(self, keys: list[str], index: dict[str, int], fixed: set[str], cuts: list[set[str]]) -> set[str]:
         from scipy.optimize import Bounds, LinearConstraint, milp
@@ -277,6 +318,23 @@ class LinkedFigures:
                 row = np.zeros(n)
                 row[[index[j] for j in link.keys if j != k]] = 1.0
                 row[index[k]] -= 1.0
+                rows.append(row)
+                lower.append(0.0)
+        high = float(self.policy.high)
+        for link in self.links:  # one equation alone: the part's interval is itself plus the other withheld parts
+            if link.kind != "total":
+                continue
+            total, parts = link.keys[0], link.keys[1:]
+            for k in parts:
+                f = self.figures[k]
+                if not self.primary(f) or high - f.value <= 0:
+                    continue
+                row = np.zeros(n)
+                for j in parts:
+                    if j != k:
+                        row[index[j]] += self.figures[j].value
+                row[index[total]] += high
+                row[index[k]] -= high - f.value
                 rows.append(row)
                 lower.append(0.0)
         for group in cuts:
