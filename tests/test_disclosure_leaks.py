@@ -187,3 +187,22 @@ def test_regulated_services_are_named_by_type_and_urn_never_by_name():
     assert "home (Ofsted URN SC765432)" in page
     assert "home 1" in page  # no URN, no public label: its type and a number in the order of inspections
     assert "Rowan Close" in inspections(SimpleNamespace(inspections=t), INTERNAL).data
+
+
+def test_partner_agencies_are_published_together_where_one_is_small():
+    """Three health agencies audited 'shared promptly': 2 of 3, 5 of 9 and 8 of 12 files. The
+    first two are too small (a count of 2; a group of 9): published together, 15 of 24, with last
+    cycle's 1 of 3 + 4 of 8 + 6 of 10 = 11 of 21; an agency alone never, so none is the merged
+    line less the others. A criterion where every agency is large is shown agency by agency."""
+    from review.analyses.jar_figures import MULTI_AGENCY, published_lines
+
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    small = [rates.line(MULTI_AGENCY, f"{a}: shared promptly", now, before, "files")
+             for a, now, before in [("A", (2, 3), (1, 3)), ("B", (5, 9), (4, 8)), ("C", (8, 12), (6, 10))]]
+    large = [rates.line(MULTI_AGENCY, f"{a}: records kept", (20, 30), None, "files") for a in ("A", "B")]
+    shown = published_lines([*small, *large], PUB, rates)
+    assert [(ln.source, ln.k, ln.n, ln.change.before) for ln in shown[:1]] == [
+        ("partner agencies together (A, B, C): shared promptly", 15, 24, (11, 21))]
+    assert shown[1:] == tuple(large)
+    assert published_lines([*small, *large], INTERNAL, rates) == (*small, *large)
+    assert common.line_level(shown[0], PUB).startswith("62.5% (15 of 24")

@@ -219,11 +219,14 @@ def shown_disagreements(j: ItemJudgement | None, policy: DisclosurePolicy) -> li
 
 
 def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement | None,
-                  policy: DisclosurePolicy) -> list[dict[str, str]]:
-    """One row per evidence line under an item's label; the judgement on the item's first row."""
+                  policy: DisclosurePolicy, shown: Sequence[EvidenceLine] | None = None) -> list[dict[str, str]]:
+    """One row per evidence line under an item's label; the judgement on the item's first row.
+
+    ``shown``: the lines a published page shows in place of ``lines`` (small groups published at
+    their next level up); the judgement and its "small group" mark are those of ``lines``."""
     rows = []
     band = shown_band(j, lines, policy)
-    for i, line in enumerate(lines or (None,)):
+    for i, line in enumerate((lines if shown is None else tuple(shown)) or (None,)):
         first = i == 0
         rows.append({
             "Item": show.nocount(label) if first else "",

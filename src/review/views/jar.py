@@ -7,7 +7,8 @@ from IPython.display import HTML
 
 from review.analyses.actions import ActionsResult
 from review.analyses.jar import UNCERTAIN_WORDS, JarResult
-from review.analyses.judgement import rag_sentence
+from review.analyses.jar_figures import published_lines
+from review.analyses.judgement import Rates, rag_sentence
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
 from review.views import common
@@ -56,9 +57,15 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
     """Every finding in the source's words and order, each evidence line with level, band and change."""
     rows = []
     for f in result.findings:
-        rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy)
+        rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy, _shown(result, f, policy))
     return show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
                       uid="jar_findings", policy=policy)
+
+
+def _shown(result: JarResult, f, policy: DisclosurePolicy) -> tuple:  # noqa: ANN001 - a FindingResult
+    """The finding's lines as the page shows them (partner agencies together where one is small)."""
+    rates = Rates(confidence_level=result.confidence_level, green=result.green, red=result.red)
+    return published_lines(f.evidence, policy, rates)
 
 
 def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
@@ -89,19 +96,21 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
     figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
-               "findings": [_finding(f, bands[f.item.item_id], policy) for f in result.findings]}
+               "findings": [_finding(f, bands[f.item.item_id], policy, _shown(result, f, policy))
+                            for f in result.findings]}
     figures |= history_figures(plan, "jar_haringey")
     headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'])}"),
                  show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
     return with_log(_record("jar_haringey", result.cycle, figures, headlines=headlines), "jar_haringey",
-                    common.log_rows("jar_haringey", _items(result), policy))
+                    common.log_rows("jar_haringey", [(f.item.item_id, _shown(result, f, policy), f.judgement)
+                                                     for f in result.findings], policy))
 
 
-def _finding(f, band: str, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FindingResult
+def _finding(f, band: str, policy: DisclosurePolicy, shown: tuple) -> dict:  # noqa: ANN001 - a FindingResult
     small = common.small_group(f.judgement, f.evidence, policy)
     return {"item": f.item.item_id, "band": band, "small_group": small, "firm": None if small else f.judgement.firm,
             "basis": f.judgement.basis, "audits_needed": None if small else f.judgement.audits_needed,
             "evidence": [{"kind": ln.kind, "source": ln.source, "unit": ln.unit}
                          | ({"withheld": True} if common.withheld(ln, policy) else
                             {"k": ln.k, "n": ln.n, "band": ln.band, "change": ln.change.label})
-                         for ln in f.evidence]}
+                         for ln in shown]}
