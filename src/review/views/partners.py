@@ -16,6 +16,7 @@ from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
+from review.protection.units import counted
 from review.views import common
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -92,8 +93,9 @@ def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
     r = i.ratings
     good = "7 or more" if result.numeric else "Good or better"
     if not (result.people_rate and policy.suppress):
-        # organisations' ratings, or an internal report: scale positions and counts of agencies
-        return show.nocount(f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}")
+        # organisations' ratings (a count of agencies, declared so), or an internal report
+        text = f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}"
+        return show.nocount(text) if result.people_rate else counted(text, "agencies")
     if policy.withhold(r.good, of=r.raters):
         return "c"
     return show.nocount(f"median {r.median}; {r.good} of {r.raters} rate it {good}")  # checked just above
