@@ -54,7 +54,8 @@ def _gose(**tables):
 
     empty = pd.DataFrame()
     return SimpleNamespace(audits=None, items=tables.pop("items", ()), numbers=tables.get("numbers", empty),
-                           categories=tables.get("categories", empty), workforce=tables.get("workforce", empty))
+                           categories=tables.get("categories", empty), workforce=tables.get("workforce", empty),
+                           supervision=(), iro_cp=(), iro_lac=())
 
 
 def _recover(reg, decision, key):
@@ -206,3 +207,24 @@ def test_partner_agencies_are_published_together_where_one_is_small():
     assert shown[1:] == tuple(large)
     assert published_lines([*small, *large], INTERNAL, rates) == (*small, *large)
     assert common.line_level(shown[0], PUB).startswith("62.5% (15 of 24")
+
+
+def test_a_criterions_not_applicable_is_not_the_audits_less_the_rest():
+    """Every criterion of a table is answered on the same 105 audits. Criterion A: 80 of 100 met,
+    5 not applicable; B: 70 of 95 met, 10 not applicable. With A's 5 withheld alone, B gives the
+    105 audits, and A's n/a is 105 - 100 = 5."""
+    from types import SimpleNamespace
+
+    from review.analyses import gose_figures
+    from review.analyses.gose_audits import CriterionCounts
+
+    a = CriterionCounts("a", "A", 80, 20, 5, None)
+    b = CriterionCounts("b", "B", 70, 25, 10, None)
+    r = _gose()
+    r.audits = SimpleNamespace(criteria=(a, b), tiers=())
+    reg = gose_figures.register(r, PUB)
+    na = gose_figures.criterion_key("gose_criteria", "A", "n/a")
+    assert _recover(reg, Decision({na: None}), na) == (5.0, 5.0)  # the leak
+    d = reg.solve()
+    low, high = _recover(reg, d, na)
+    assert high - low >= PUB.high

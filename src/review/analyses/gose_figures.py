@@ -31,7 +31,7 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, LinkedFigures
 from review.protection.units import THINGS
 
-__all__ = ["ALL", "PAGE", "SENIOR", "all_tiers", "count_unit", "decide", "measure_keys", "published_tiers", "register", "tier_key",
+__all__ = ["ALL", "CRITERIA_TABLES", "PAGE", "SENIOR", "all_tiers", "count_unit", "criteria_tables", "criterion_key", "decide", "measure_keys", "published_tiers", "register", "tier_key",
            "workforce_key"]
 
 PAGE = "gose_performance"
@@ -106,6 +106,7 @@ def register(result: GoseResult, policy: DisclosurePolicy) -> LinkedFigures:
     """Every count the GOSE page prints, with its unit and links (see the module's description)."""
     reg = LinkedFigures(policy)
     _tiers(reg, result, policy)
+    _criteria(reg, result, policy)
     _numbers(reg, result)
     _workforce(reg, result)
     _measures(reg, result, policy)
@@ -152,6 +153,42 @@ def _tiers(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> 
             if t.auditors == 1:  # one auditor: a single post-holder's own performance, internal only
                 for c in _COLUMNS:
                     reg.withhold(tier_key(t.tier, c), "a single post-holder's own performance")
+
+
+CRITERIA_TABLES = ("gose_criteria", "gose_supervision", "gose_iro_cp", "gose_iro_lac")
+"""The page's tables of audit criteria (their ids)."""
+
+
+def criteria_tables(result: GoseResult) -> dict[str, tuple]:
+    """Each table of audit criteria by its id: case files, supervision, IRO conferences and reviews."""
+    audits = result.audits.criteria if result.audits is not None else ()
+    return dict(zip(CRITERIA_TABLES, (audits, result.supervision, result.iro_cp, result.iro_lac), strict=True))
+
+
+def criterion_key(table: str, label: str, column: str) -> str:
+    """The figure key of a criterion's ``met`` (its Yes, of Yes and No) or ``n/a`` count."""
+    return f"gose/{table}/{label}/" + ("k" if column == "met" else column)
+
+
+def _criteria(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """Each criterion's Yes of (Yes + No), and its n/a: every criterion of a table is answered on
+    the same audits, so (Yes + No) + n/a is the same for all of them (an unprinted total that any
+    fully printed row gives away)."""
+    for table, counts in criteria_tables(result).items():
+        if not counts:
+            continue
+        for c in counts:
+            label = f"{table}: {c.label}"
+            k_key, n_key = reg.rate(criterion_key(table, c.label, "met")[:-2], c.yes, c.yes + c.no, "audits",
+                                    page=PAGE, label=label)
+            if policy.withhold(of=c.yes + c.no):
+                reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")
+                reg.withhold(n_key, f"a share of a group smaller than {policy.min_group}")
+            na = reg.add(criterion_key(table, c.label, "n/a"), c.not_applicable, "audits", page=PAGE,
+                         label=f"{label}: not applicable")
+            total = reg.add(f"gose/{table}/audits", c.yes + c.no + c.not_applicable, "audits", page=PAGE,
+                            label=f"{table}: audits answered", printed=False)
+            reg.total(total, [n_key, na], name=f"{table}: answered = applied + not applicable")
 
 
 def _numbers(reg: LinkedFigures, result: GoseResult) -> None:

@@ -218,31 +218,41 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     return HTML("".join(p.data for p in parts))
 
 
-def _criteria_table(counts: tuple[CriterionCounts, ...], policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
+def _criteria_table(result: GoseResult, policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
+    """A table of audit criteria (``uid`` one of :data:`~review.analyses.gose_figures.CRITERIA_TABLES`),
+    as the page's decision allows."""
+    counts = page_figures.criteria_tables(result)[uid]
     if not counts:
         return show.note(f"{caption}: no audits this cycle.")
-    rows = [{"Criterion": c.label, "Met": show.rate_text(c.yes, c.yes + c.no, policy, **_interval(c.rate)),
-             "Not applicable (n/a)": _count(c.not_applicable, "audits", policy)} for c in counts]
+    d = page_figures.decide(result, policy)
+
+    def met(c) -> str:  # noqa: ANN001 - a CriterionCounts
+        if not d.shown(page_figures.criterion_key(uid, c.label, "met")):
+            return "c"
+        return show.rate_text(c.yes, c.yes + c.no, policy, **_interval(c.rate))
+
+    rows = [{"Criterion": c.label, "Met": met(c),
+             "Not applicable (n/a)": d.text(page_figures.criterion_key(uid, c.label, "n/a"), f"{c.not_applicable:,}")}
+            for c in counts]
     return show.table(pd.DataFrame(rows), caption=caption, uid=uid, policy=policy)
 
 
 def criteria(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Case-file criteria on first audits, with files where a criterion did not apply shown as n/a."""
-    return _criteria_table(result.audits.criteria if result.audits else (), policy,
-                           caption="Case-file audit criteria (n/a: the criterion did not apply to the case)",
-                           uid="gose_criteria")
+    return _criteria_table(result, policy, caption="Case-file audit criteria (n/a: the criterion did not apply to "
+                           "the case)", uid="gose_criteria")
 
 
 def supervision(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Supervision file audits by TM, SM and AD."""
-    return _criteria_table(result.supervision, policy, caption="Supervision file audits", uid="gose_supervision")
+    return _criteria_table(result, policy, caption="Supervision file audits", uid="gose_supervision")
 
 
 def iro(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Independent chairs' audits: child protection conferences and looked-after children's reviews apart."""
-    return HTML(_criteria_table(result.iro_cp, policy, caption="IRO and chairs' audits: child protection conferences",
+    return HTML(_criteria_table(result, policy, caption="IRO and chairs' audits: child protection conferences",
                                 uid="gose_iro_cp").data
-                + _criteria_table(result.iro_lac, policy, caption="IRO audits: looked-after children's reviews",
+                + _criteria_table(result, policy, caption="IRO audits: looked-after children's reviews",
                                   uid="gose_iro_lac").data)
 
 
