@@ -14,7 +14,7 @@ from IPython.display import HTML
 
 from review.analyses import gose_figures as page_figures
 from review.analyses.gose import GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES, CriterionCounts
+from review.analyses.gose_audits import TIER_NAMES
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
 from review.protection.disclosure_log import with_log
