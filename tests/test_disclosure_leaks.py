@@ -228,3 +228,7 @@ def test_a_criterions_not_applicable_is_not_the_audits_less_the_rest():
     d = reg.solve()
     low, high = _recover(reg, d, na)
     assert high - low >= PUB.high
+    # the rates stay printed (the JAR stocktake prints them too): B's n/a is withheld with A's
+    assert d.shown(gose_figures.criterion_key("gose_criteria", "A", "met"))
+    assert d.shown(gose_figures.criterion_key("gose_criteria", "B", "met"))
+    assert not d.shown(gose_figures.criterion_key("gose_criteria", "B", "n/a"))

@@ -173,14 +173,20 @@ def criterion_key(table: str, label: str, column: str) -> str:
 def _criteria(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
     """Each criterion's Yes of (Yes + No), and its n/a: every criterion of a table is answered on
     the same audits, so (Yes + No) + n/a is the same for all of them (an unprinted total that any
-    fully printed row gives away)."""
+    fully printed row gives away).
+
+    A criterion's rate that its own rule lets through may be printed on another page of the cycle
+    (the JAR stocktake's audit lines print the same first audits' criteria), so it is registered
+    as known there (``public``): it is never withheld here to protect an n/a, which is protected by
+    the other n/a counts instead."""
     for table, counts in criteria_tables(result).items():
         if not counts:
             continue
         for c in counts:
             label = f"{table}: {c.label}"
+            elsewhere = policy.withhold(c.yes, of=c.yes + c.no) is None
             k_key, n_key = reg.rate(criterion_key(table, c.label, "met")[:-2], c.yes, c.yes + c.no, "audits",
-                                    page=PAGE, label=label)
+                                    page=PAGE, label=label, public=elsewhere)
             if policy.withhold(of=c.yes + c.no):
                 reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")
                 reg.withhold(n_key, f"a share of a group smaller than {policy.min_group}")
