@@ -1,9 +1,8 @@
 """Statistical disclosure control for published reports, following the DfE / GSS convention.
 
-Counts of 1 to 5 are suppressed and shown as ``c``; secondary suppression then hides a further
-cell in any row or column where a single suppressed cell could be worked out from the total;
-rates built on a suppressed count are suppressed too, and percentages of small groups are
-withheld. Rounding is half up (DfE's ``round_five_up``), never Python's banker's rounding.
+Counts of people from 1 to 5 are suppressed and shown as ``c``; secondary suppression over
+linked figures is :mod:`review.protection.linked`'s; rates built on a suppressed count are
+suppressed too, and percentages of small groups are withheld. Rounding is half up (DfE's ``round_five_up``), never Python's banker's rounding.
 
 Symbols: ``c`` confidential, ``z`` not applicable, ``:`` not available, ``k`` a value that rounds
 to zero but is not zero.
@@ -28,7 +27,7 @@ import pandas as pd
 from review.exceptions import ParameterError
 from review.protection.units import footnote_units
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "SuppressionRegistry", "footnote", "round_half_up", "suppress_table",
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppress_table",
            "suppressed_rate", "withhold_change"]
 
 SYMBOLS = {
@@ -255,85 +254,3 @@ def footnote(policy: DisclosurePolicy) -> str:
             "A judgement is never withheld: one resting on a small group is marked 'small group'. "
             f"Counts are {rounding}; percentages are rounded half up. Symbols: "
             + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items()) + ".")
-
-
-class SuppressionRegistry:
-    """Secondary suppression across the tables of one report.
-
-    Two tables of the same report can give away a cell that each hides on its own: grades by
-    tier read with the programme table (one DCS audit) reveal the Director's grade. Register each
-    table of counts that shares margins with another under a name for its shared margin; the
-    registry suppresses the tables together, so that a margin total shown in one table is hidden
-    wherever a cell adding up to it is hidden in another, and no row of any registered table is
-    left with a single hidden cell.
-
-    Examples
-    --------
-    >>> reg = SuppressionRegistry(DisclosurePolicy())
-    >>> grades = pd.DataFrame({"Good": [30, 20, 1], "Adequate": [12, 9, 0]}, index=["TM", "SM", "DCS"])
-    >>> out = reg.table("grades", grades, margin="tier")
-    >>> out.loc["DCS"].tolist()  # the zero would say which grade the one DCS audit got
-    ['c', 'c', 'c']
-    >>> sorted(reg.hidden_margins("tier"))  # SM's total is hidden too, or DCS's = Total - TM - SM
-    ['DCS', 'SM']
-    >>> reg.count("tier", "DCS", 1)
-    'c'
-    """
-
-    def __init__(self, policy: DisclosurePolicy) -> None:
-        self.policy = policy
-        self._hidden: dict[str, set[str]] = {}
-
-    def table(self, name: str, counts: pd.DataFrame, *, margin: str, totals: bool = True,
-              totals_elsewhere: bool = False) -> pd.DataFrame:
-        """Suppress a table of counts whose rows are categories of ``margin`` (tiers, teams...).
-
-        Rows already hidden by an earlier table on the same margin keep being hidden; rows this
-        table hides are recorded for the tables that follow (and for :meth:`count`).
-        ``totals_elsewhere``: the column totals are published in another part of the report (a
-        headline over every tier), so a single hidden row would be its total minus the shown
-        rows; the row with the smallest first column is then hidden too.
-
-        >>> reg = SuppressionRegistry(DisclosurePolicy())
-        >>> done = pd.DataFrame({"Done": [33, 58, 11, 2]}, index=["ATM", "TM", "SM", "DCS"])
-        >>> reg.table("programme", done, margin="tier", totals=False, totals_elsewhere=True)["Done"].tolist()
-        ['33', '58', 'c', 'c']
-        """
-        out = suppress_table(counts, self.policy, totals=totals)
-        hidden = self._hidden.setdefault(margin, set())
-        if not self.policy.suppress:
-            return out
-        body = [i for i in out.index if not (totals and i == "Total")]
-        for label in body:
-            if (totals and out.loc[label, "Total"] == "c") or (not totals and (out.loc[label] == "c").any()):
-                hidden.add(str(label))
-        shown_rows = [label for label in body if str(label) not in hidden]
-        if totals_elsewhere and len(body) - len(shown_rows) == 1 and shown_rows:
-            first = counts.columns[0]
-            hidden.add(str(min(shown_rows, key=lambda label: float(counts.loc[label, first]))))
-        whole = [label for label in body if str(label) in hidden]
-        for label in whole:  # zeros beside a hidden cell would say where it is
-            out.loc[label] = "c"
-        if totals and whole:
-            for column in out.columns:
-                if (out.loc[body, column] == "c").sum() == 1:
-                    out.loc["Total", column] = "c"
-            if (out.loc["Total", out.columns[:-1]] == "c").sum() == 1:
-                out.loc["Total", "Total"] = "c"
-        return out
-
-    def hidden_margins(self, margin: str) -> set[str]:
-        """Categories of ``margin`` that some registered table hides."""
-        return set(self._hidden.get(margin, set()))
-
-    def count(self, margin: str, label: str, value: float) -> str | None:
-        """The symbol for a figure about one category of ``margin`` shown anywhere else in the report
-        (a programme table's audits of the DCS), or None when it may be shown."""
-        if not self.policy.suppress:
-            return None
-        if str(label) in self._hidden.get(margin, set()):
-            return "c"
-        symbol = self.policy.withhold(value)
-        if symbol:
-            self._hidden.setdefault(margin, set()).add(str(label))
-        return symbol
