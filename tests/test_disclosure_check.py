@@ -150,7 +150,6 @@ def test_withhold_is_the_one_rule():
     assert PUBLISHED.withhold(0, of=0) == "z"
     assert PUBLISHED.withhold(of=9) == "c"
     assert PUBLISHED.withhold(20, of=40) is None
-    assert show.band("red", 3, 40, PUBLISHED) == "grey"  # a band must not narrow a withheld rate
 
 
 def test_a_small_point_is_neither_drawn_nor_described(tmp_path):

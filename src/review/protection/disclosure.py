@@ -82,9 +82,10 @@ class DisclosurePolicy:
     def withhold(self, count: float | None = None, *, of: float | None = None) -> str | None:
         """The symbol a published page shows instead of a figure, or None when the figure may be shown.
 
-        The one place where a figure is withheld: every table cell, card, headline, chart point,
-        axis label, alt text, previous-cycle column, difference and judgement band a published
-        page shows asks here first (directly or through :mod:`review.views.presentation`).
+        The rule for a figure on its own: every table cell, card, headline, chart point, axis
+        label, alt text and previous-cycle column a published page shows asks here first
+        (directly, through :mod:`review.views.presentation`, or through the registry of linked
+        figures, whose primary rule this is).
 
         Parameters
         ----------
@@ -102,10 +103,10 @@ class DisclosurePolicy:
 
         Notes
         -----
-        A judgement or red/amber/green band is shown only when the figure it judges is shown: a
-        band beside a withheld rate would narrow the hidden value to the band's range, which may
-        be narrower than what suppression hides. Differences between cycles are shown only when
-        both cycles' figures are.
+        A judgement or red/amber/green band is never withheld: one resting on a withheld figure is
+        shown marked "small group". Differences between cycles are shown only when both cycles'
+        figures are (:func:`withhold_change`). Figures linked to others (totals, shares, rates
+        per head) are decided together by :mod:`review.protection.linked`.
 
         >>> p = DisclosurePolicy()
         >>> p.withhold(3), p.withhold(12), p.withhold(3, of=40), p.withhold(20, of=40), p.withhold(of=8)

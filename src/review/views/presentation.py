@@ -31,7 +31,6 @@ __all__ = [
     "Joined",
     "NoCount",
     "agreement_text",
-    "band",
     "control_charts",
     "figure",
     "framework_status",
@@ -291,19 +290,6 @@ def note(text: str) -> HTML:
     return HTML(f"<p>{_escape(text)}</p>")
 
 
-def band(status: str, k: int, n: int, policy: DisclosurePolicy) -> str:
-    """The red/amber/green band of a rate k/n, or ``grey`` (no judgement) when the rate is withheld.
-
-    A band beside a withheld rate would narrow the hidden value to the band's range (red: below
-    65%), which can be narrower than what suppression hides, so the band is withheld with the
-    rate (:meth:`DisclosurePolicy.withhold`).
-
-    >>> band("red", 3, 40, DisclosurePolicy()), band("red", 20, 40, DisclosurePolicy())
-    ('grey', 'red')
-    """
-    return "grey" if policy.withhold(k, of=n) else status
-
-
 def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: str) -> HTML:
     """The summary a manager reads first: each card a judgement, its status and one line of evidence.
 
@@ -312,8 +298,9 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     cards : sequence of mapping
         ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``;
         optionally ``label``, the word shown beside the status (default: Good, Watch, Act).
-        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). The
-        status of a card beside a withheld rate must come from :func:`band`.
+        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). A
+        card's status is the judgement's band, shown even beside a withheld rate (a judgement is
+        never withheld; the card says "small group").
     cycle, audience : str
 
     Returns
