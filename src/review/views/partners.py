@@ -101,11 +101,6 @@ def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
     return show.nocount(f"median {r.median}; {r.good} of {r.raters} rate it {good}")  # checked just above
 
 
-def _heading_note(i, result: SelfAssessmentResult, bands: dict) -> str:  # noqa: ANN001 - an ItemResult
-    """How a heading is summarised: its sub-items and their bands (bands are never withheld)."""
-    return show.nocount(i.note)  # item ids and their bands
-
-
 def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
     """Every item of the source in its order: ratings, evidence, judgement, uncertainty and change."""
     rows = []
@@ -114,7 +109,7 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
         rated = _ratings_text(i, result, policy) if i.ratings is not None and i.ratings.raters else ""
         lines = common.evidence_rows(_label(i), i.evidence, i.judgement, policy)
         heading = i.judgement is not None and i.judgement.basis == "its sub-items"
-        note = _heading_note(i, result, bands) if heading else show.nocount(i.note)
+        note = show.nocount(i.note)  # item ids and their bands (a heading: its sub-items')
         lines[0]["Ratings"] = rated or (note if i.judgement is None or not i.evidence else "")
         if heading:
             lines[0]["Evidence"] = note
