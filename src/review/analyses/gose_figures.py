@@ -157,6 +157,9 @@ def _tiers(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> 
 
 CRITERIA_TABLES = ("gose_criteria", "gose_supervision", "gose_iro_cp", "gose_iro_lac")
 """The page's tables of audit criteria (their ids)."""
+PRINTED_ELSEWHERE = ("gose_criteria", "gose_supervision")
+"""Tables whose rows the JAR stocktake prints too, by the same rule (case-file and supervision
+audits); the IRO audits it prints as a whole (:func:`_iro_across_pages`)."""
 
 
 def criteria_tables(result: GoseResult) -> dict[str, tuple]:
@@ -184,7 +187,7 @@ def _criteria(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) 
             continue
         for c in counts:
             label = f"{table}: {c.label}"
-            elsewhere = policy.withhold(c.yes, of=c.yes + c.no) is None
+            elsewhere = table in PRINTED_ELSEWHERE and policy.withhold(c.yes, of=c.yes + c.no) is None
             k_key, n_key = reg.rate(criterion_key(table, c.label, "met")[:-2], c.yes, c.yes + c.no, "audits",
                                     page=PAGE, label=label, public=elsewhere)
             if policy.withhold(of=c.yes + c.no):
@@ -195,6 +198,29 @@ def _criteria(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) 
             total = reg.add(f"gose/{table}/audits", c.yes + c.no + c.not_applicable, "audits", page=PAGE,
                             label=f"{table}: audits answered", printed=False)
             reg.total(total, [n_key, na], name=f"{table}: answered = applied + not applicable")
+    _iro_across_pages(reg, result, policy)
+
+
+def _iro_across_pages(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """The IRO audits of conferences and of reviews are shown apart here; the JAR stocktake prints a
+    criterion's IRO audits together, where its own rule lets it. Registered as known (the
+    stocktake may print it), the whole links the two parts: one part withheld alone would be the
+    whole less the other."""
+    cp = {c.label: c for c in result.iro_cp}
+    for c in result.iro_lac:
+        other = cp.get(c.label)
+        if other is None:
+            continue
+        k, n = c.yes + other.yes, c.yes + c.no + other.yes + other.no
+        if policy.withhold(k, of=n) is not None:
+            continue  # the stocktake withholds it too
+        key = f"cycle/iro audits/{c.label}"
+        k_key, n_key = reg.rate(key, k, n, "audits", page="jar_haringey", label=f"IRO audits: {c.label}",
+                                public=True)
+        parts = [criterion_key(t, c.label, "met") for t in ("gose_iro_cp", "gose_iro_lac")]
+        reg.total(k_key, parts, name=f"IRO audits of conferences and reviews add up (another page): {c.label}")
+        reg.total(n_key, [p[:-2] + "/n" for p in parts],
+                  name=f"IRO audits of conferences and reviews add up (another page): {c.label}, the group")
 
 
 def _numbers(reg: LinkedFigures, result: GoseResult) -> None:
