@@ -55,7 +55,7 @@ def _gose(**tables):
     empty = pd.DataFrame()
     return SimpleNamespace(audits=None, items=tables.pop("items", ()), numbers=tables.get("numbers", empty),
                            categories=tables.get("categories", empty), workforce=tables.get("workforce", empty),
-                           supervision=(), iro_cp=(), iro_lac=())
+                           supervision=(), iro_cp=(), iro_lac=(), indicators=tables.get("indicators", empty))
 
 
 def _recover(reg, decision, key):
@@ -251,4 +251,28 @@ def test_an_iro_part_is_not_the_stocktakes_whole_less_the_other_part():
     d = reg.solve()
     assert not d.shown(gose_figures.criterion_key("gose_iro_cp", "Reviewed in time", "met"))
     low, high = _recover(reg, d, lac)
+    assert high - low >= PUB.high
+
+
+@pytest.mark.parametrize(("quarter", "ytd", "leak"), [((2, 57), (10, 179), True), ((2, 57), (2, 57), True),
+                                                       ((2, 5), (10, 16), False)])
+def test_this_quarter_is_not_the_year_to_date_less_last_cycles(quarter, ytd, leak):
+    """NI64: 2 of 57 plans this quarter (withheld), 10 of 179 in the financial year to date; last
+    cycle's page printed its year to date, 8 of 122: 10 - 8 = 2 of 179 - 122 = 57. In a year's
+    first quarter the year to date is this quarter itself. Where last cycle's year to date was
+    withheld on its page (8 of 11: the rest, 3, is small), the year to date may stay."""
+    import pandas as pd
+
+    from review.analyses import gose_figures
+
+    t = pd.DataFrame({"indicator": ["NI64"], "numerator": [quarter[0]], "denominator": [quarter[1]],
+                      "ytd_numerator": [float(ytd[0])], "ytd_denominator": [float(ytd[1])]})
+    r = _gose()
+    r.indicators = t
+    reg = gose_figures.register(r, PUB)
+    d = reg.solve()
+    this = gose_figures.indicator_key("NI64", "quarter")
+    assert not d.shown(this)
+    assert d.shown(gose_figures.indicator_key("NI64", "year to date")) is not leak
+    low, high = _recover(reg, d, this)
     assert high - low >= PUB.high

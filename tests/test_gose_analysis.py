@@ -359,7 +359,7 @@ def test_the_senior_tiers_are_published_together_and_no_tier_can_be_recovered():
              tier("SM", 4, 12, 11, 5, 5, 0), tier("AD", 1, 2, 2, 2, 1, 1), tier("DCS", 1, 1, 1, 0, 0, 0))
     r = SimpleNamespace(audits=SimpleNamespace(tiers=tiers, criteria=()), numbers=pd.DataFrame(),
                         categories=pd.DataFrame(), workforce=pd.DataFrame(), items=(), supervision=(), iro_cp=(),
-                        iro_lac=())
+                        iro_lac=(), indicators=pd.DataFrame())
     pub = DisclosurePolicy(audience="published")
     shown = gose_figures.published_tiers(r, pub)
     # SM, AD and DCS have counts of 1 to 5: published together (4 + 1 + 1 = 6 auditors, 12 + 2 + 1 = 15

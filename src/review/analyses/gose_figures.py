@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import weakref
 
+import pandas as pd
+
 from review.analyses.gose import GoseResult, Measure
 from review.analyses.gose_audits import TierResult
 from review.protection.aggregate import aggregate
@@ -31,7 +33,8 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, LinkedFigures
 from review.protection.units import THINGS
 
-__all__ = ["ALL", "CRITERIA_TABLES", "PAGE", "SENIOR", "all_tiers", "count_unit", "criteria_tables", "criterion_key", "decide", "measure_keys", "published_tiers", "register", "tier_key",
+__all__ = ["ALL", "CRITERIA_TABLES", "PAGE", "SENIOR", "all_tiers", "count_unit", "criteria_tables", "criterion_key",
+           "indicator_key", "decide", "measure_keys", "published_tiers", "register", "tier_key",
            "workforce_key"]
 
 PAGE = "gose_performance"
@@ -107,6 +110,7 @@ def register(result: GoseResult, policy: DisclosurePolicy) -> LinkedFigures:
     reg = LinkedFigures(policy)
     _tiers(reg, result, policy)
     _criteria(reg, result, policy)
+    _indicators(reg, result, policy)
     _numbers(reg, result)
     _workforce(reg, result)
     _measures(reg, result, policy)
@@ -221,6 +225,42 @@ def _iro_across_pages(reg: LinkedFigures, result: GoseResult, policy: Disclosure
         reg.total(k_key, parts, name=f"IRO audits of conferences and reviews add up (another page): {c.label}")
         reg.total(n_key, [p[:-2] + "/n" for p in parts],
                   name=f"IRO audits of conferences and reviews add up (another page): {c.label}, the group")
+
+
+def indicator_key(indicator: str, column: str) -> str:
+    """The figure key of an indicator's ``quarter`` or ``year to date`` count (``k``)."""
+    return f"gose/indicators/{indicator}/{column}/k"
+
+
+def _indicators(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """An indicator's quarter and its financial year to date. The year to date is this quarter plus
+    the year to date that last cycle's page printed (where its rule let it), or this quarter alone
+    in a year's first quarter: either way this quarter's count would be their difference."""
+    t = result.indicators
+    if t is None or t.empty:
+        return
+    for r in t.itertuples():
+        label = f"{r.indicator}"
+        k_key, n_key = reg.rate(indicator_key(r.indicator, "quarter")[:-2], int(r.numerator), int(r.denominator),
+                                "children", page=PAGE, label=f"{label}: this quarter")
+        if policy.withhold(of=int(r.denominator)):
+            reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")
+        if r.ytd_denominator is None or pd.isna(r.ytd_denominator):
+            continue
+        yk, yn = int(r.ytd_numerator), int(r.ytd_denominator)
+        ytd_k, ytd_n = reg.rate(indicator_key(r.indicator, "year to date")[:-2], yk, yn, "children", page=PAGE,
+                                label=f"{label}: year to date")
+        before_k, before_n = yk - int(r.numerator), yn - int(r.denominator)
+        if before_n == 0:  # the year's first quarter: the year to date is this quarter
+            parts_k, parts_n = [k_key], [n_key]
+        else:  # last cycle's page printed its year to date where its rule let it
+            known = policy.withhold(before_k, of=before_n) is None
+            pk, pn = reg.rate(f"gose/indicators/{r.indicator}/year to date last cycle", before_k, before_n,
+                              "children", page="last cycle's report", label=f"{label}: last cycle's year to date",
+                              public=known, printed=known)
+            parts_k, parts_n = [k_key, pk], [n_key, pn]
+        reg.total(ytd_k, parts_k, name=f"{label}: year to date = this quarter + the year to date before")
+        reg.total(ytd_n, parts_n, name=f"{label}: year to date = this quarter + the year to date before (groups)")
 
 
 def _numbers(reg: LinkedFigures, result: GoseResult) -> None:

@@ -211,13 +211,15 @@ class LinkedFigures:
         self.links.append(Link("ratio", (numerator, denominator, ratio), name, halfwidth))
 
     def rate(self, key: str, k: int, n: int, unit: str, *, page: str, label: str,
-             n_key: str | None = None, public: bool = False) -> tuple[str, str]:
+             n_key: str | None = None, public: bool = False, printed: bool = True) -> tuple[str, str]:
         """A count ``k`` of a group ``n`` printed together ('63 of 100'): adds ``key/k``, the group
         (``n_key`` when it is a figure printed elsewhere too) and the implicit complement, linked
         as a total. Returns the keys of ``k`` and ``n``. ``public``: another page prints the rate
-        by its own rule, so it is known and never withheld here."""
-        k_key = self.add(f"{key}/k", k, unit, page=page, label=label, public=public)
-        n_key = self.add(n_key or f"{key}/n", n, unit, page=page, label=f"{label} (the group)", public=public)
+        by its own rule, so it is known and never withheld here; ``printed`` False: a rate no page
+        prints (another page withheld it), unknown to the attacker yet protected."""
+        k_key = self.add(f"{key}/k", k, unit, page=page, label=label, public=public, printed=printed)
+        n_key = self.add(n_key or f"{key}/n", n, unit, page=page, label=f"{label} (the group)", public=public,
+                         printed=printed)
         rest = self.add(f"{key}/rest", n - k, unit, page=page, label=f"{label} (the rest of the group)",
                         printed=False)
         self.total(n_key, [k_key, rest], name=f"{label}: count and the rest of its group")

@@ -257,22 +257,27 @@ def iro(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 
 def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """NI 59-68: the in-quarter rate, the financial year to date, target, neighbours and direction."""
+    """NI 59-68: the in-quarter rate, the financial year to date, target, neighbours and direction (the
+    quarter and the year to date as the page's decision allows: last cycle's page printed its year
+    to date, and this quarter is the difference)."""
     t = result.indicators
     if t.empty:
         return show.note("No national indicator returns this cycle.")
+    d = page_figures.decide(result, policy)
     rows = [{"Indicator": r.label, "Direction": r.direction,
-             "This quarter": show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high),
-                                           level=result.confidence_level),
+             "This quarter": d.text(page_figures.indicator_key(r.indicator, "quarter"),
+                                    show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high),
+                                                   level=result.confidence_level)),
              "Year to date": "z" if r.ytd_denominator is None or pd.isna(r.ytd_denominator) else
-             show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy),
+             d.text(page_figures.indicator_key(r.indicator, "year to date"),
+                    show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy)),
              "Last quarter": ":" if r.previous_denominator is None or pd.isna(r.previous_denominator) else
              show.rate_text(int(r.previous_numerator), int(r.previous_denominator), policy),
              "Target": show.pct(r.target) if pd.notna(r.target) else ":",
-             "Meets target": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
+             "Meets target": "c" if not d.shown(page_figures.indicator_key(r.indicator, "quarter")) else
              {True: "yes", False: "no"}.get(r.meets_target, "z"),
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
-             "Compared with neighbours": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
+             "Compared with neighbours": "c" if not d.shown(page_figures.indicator_key(r.indicator, "quarter")) else
              (r.vs_neighbours or ":")} for r in t.itertuples()]
     return show.table(pd.DataFrame(rows), caption=f"National indicators, {result.period}: in-quarter counts; year to "
                       "date from April (z: a count at the quarter's end, which does not add up over a year)",
