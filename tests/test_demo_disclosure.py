@@ -52,3 +52,31 @@ def test_the_published_pack_shows_counts_of_things_and_names_no_service(demo_run
     rules = {(o["figure"], o["rule"]) for o in gose["outcome"]}
     assert ("plans started: Sexual abuse", "primary") in rules
     assert "disclosure-log" not in "".join(p.read_text(encoding="utf-8", errors="replace") for p in published.iterdir())
+
+
+def test_no_protected_count_of_the_demo_gose_page_can_be_worked_out(root):
+    """Every count of 1 to 5 the demo's GOSE page registers (and every small rest of a group) keeps
+    at least six possible values given everything the page prints and what other pages print."""
+    from types import SimpleNamespace
+
+    from review.analyses import gose_figures
+    from review.analyses.context import Context, _load
+    from review.analyses.gose import gose_result
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.linked import attack_bounds
+
+    pub = DisclosurePolicy()
+    evidence = _load(root / "data" / "demo")
+    result = gose_result(Context(SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65), evidence, pub,
+                                 "2009-Q4", "2009-Q3"))
+    reg = gose_figures.register(result, pub)
+    decision = reg.solve()
+    hidden = set(decision.withheld) | {k for k, f in reg.figures.items() if not f.printed}
+    targets = [k for k, f in reg.figures.items() if reg.primary(f)]
+    assert len(targets) >= 10
+    for key in targets:
+        low, high = attack_bounds(reg.figures, reg.links, hidden, key)
+        assert high - low >= pub.high, key
+    # and the demo's own leaks are closed: sexual abuse with another category, the teams' turnover
+    assert {"gose/categories/Sexual abuse", "gose/categories/Multiple"} <= set(decision.withheld)
+    assert all(not decision.shown(gose_figures.workforce_key(s, "turnover")) for s in result.workforce["service"])
