@@ -285,25 +285,26 @@ def _published_page(tmp_path, *parts):
     return page
 
 
-def test_jar_published_withholds_judgements_resting_on_withheld_figures(jar_result, tmp_path):
+def test_jar_published_shows_every_judgement_marking_small_groups(jar_result, tmp_path):
     from review.protection.disclosure import DisclosurePolicy
     from review.protection.report_check import check_file
     from review.views import jar as views
 
     pub, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
     bands = {f.item.item_id: views.common.shown_band(f.judgement, f.evidence, pub) for f in jar_result.findings}
-    # J01: five managers' ratings only (5 of 5, people): withheld with its band;
-    # J02: audits 4 of 10 (a count of 4 files) and managers 5 of 5: red on withheld lines only -> withheld;
-    # J04: police multi-agency audits 2 of 3 files -> withheld; J03: no independent chair (red) and 1 of 3
-    # challenges to agencies (organisations, shown) -> red; J05: 10 of 10 files (complement 0) and NI59 80 of 100
-    # -> green; J10: no evidence mapped -> grey
+    small = {f.item.item_id: views.common.small_group(f.judgement, f.evidence, pub) for f in jar_result.findings}
+    # J01: five managers' ratings only (5 of 5 = 100%, people): self-assessed, not evidenced;
+    # J02: audits 4 of 10 (40%, a count of 4 files) -> red; J04: police multi-agency audits 2 of 3 files
+    # (66.7%) -> amber; J03: no independent chair -> red; J05: 10 of 10 files and NI59 80 of 100 -> green;
+    # J10: no evidence mapped -> grey. A judgement is never withheld; J01, J02 and J04 rest on small groups.
     assert [bands[i] for i in ("J01", "J02", "J03", "J04", "J05", "J10")] == [
-        "withheld", "withheld", "red", "withheld", "green", "grey"]
+        "self-assessed", "red", "red", "amber", "green", "grey"]
+    assert [i for i in ("J01", "J02", "J03", "J04", "J05", "J10") if small[i]] == ["J01", "J02", "J04"]
     shown = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings], pub)
-    # red J03; green J05; grey: six without evidence (J06 to J11) + three withheld = 9
-    assert shown["rag_counts"] == {"red": 1, "amber": 0, "green": 1, "grey": 9, "self-assessed": 0}
-    assert shown["withheld"] == 3
-    assert [a.split(":")[0] for a in shown["needs_action"]] == ["J03"]
+    assert shown["rag_counts"] == jar_result.rag_counts
+    assert shown["withheld"] == 0
+    assert shown["small_group"] == 3
+    assert tuple(shown["needs_action"]) == jar_result.needs_action
     assert shown["changes"] == []  # J02's "worse" is on a withheld line (4 of 10)
     # the internal report shows what the analysis found
     full = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings],
@@ -311,13 +312,16 @@ def test_jar_published_withholds_judgements_resting_on_withheld_figures(jar_resu
     assert full["rag_counts"] == jar_result.rag_counts
     assert tuple(full["needs_action"]) == jar_result.needs_action
     assert tuple(full["changes"]) == jar_result.changes
+    page_text = views.findings_table(jar_result, pub).data
+    assert "Red (independent evidence; small group)" in page_text
     # no disagreement that involves a withheld line is stated (J02: managers against audits, both withheld)
     assert "J02" not in views.disagreements(jar_result, pub).data
     assert "J02" in views.disagreements(jar_result, internal).data
     # the published results JSON holds no level of a withheld line (J02's audits: 4 of 10)
     payload = views.record(jar_result, pub).payload
     j02 = next(f for f in payload["figures"]["findings"] if f["item"] == "J02")
-    assert j02["band"] == "withheld"
+    assert j02["band"] == "red"
+    assert j02["small_group"] is True
     assert all("k" not in ln for ln in j02["evidence"])
     assert all(type(h).__name__ == "str" for h in payload["headlines"])
     assert payload["nocount_headlines"] == [0, 1]

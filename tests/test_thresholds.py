@@ -49,4 +49,5 @@ def test_a_missing_file_is_named(tmp_path):
 
 def test_the_demo_thresholds_file_is_valid(root):
     declared = load_thresholds(root / "params" / "thresholds.yaml")
-    assert declared and all(t.source for t in declared.values())
+    assert declared
+    assert all(t.source for t in declared.values())

@@ -60,6 +60,7 @@ from review.config.region import (
     Region,
 )
 from review.exceptions import DataValidationError, ParameterError
+from review.protection.disclosure_log import collect, log_path, write_log
 from review.protection.pseudonym import DEMO_MARKER
 
 __all__ = ["RegionSummary", "apply_key_source", "code_version", "comparison_task",
@@ -552,6 +553,7 @@ def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[Notebook
             run: dict[str, Any], guard: Callable[[list[NotebookOutcome]], tuple[NotebookOutcome, ...]],
             reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "") -> RunSummary:
     """Gate the pages, write the manifest and index, gate every file again, then publish atomically."""
+    disclosure_log = collect(staging)  # out of the executed notebooks: internal only
     drop_run_only(staging)  # the authority-cycle's notebooks have ended: figures for them only go
     checked = guard(outcomes)
     ok = all(o.status == "ok" for o in checked)
@@ -567,6 +569,7 @@ def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[Notebook
     write_index(staging / "index.html", p.cycle, p.common["audience"], list(checked), reports, scope)
     checked = guard(list(checked))  # every file, the manifest and index included
     _publish(staging, target)
+    write_log(log_path(target.parent, p.cycle), disclosure_log, cycle=p.cycle)  # beside the pack, never in it
     return RunSummary(cycle=p.cycle, output_dir=target, outcomes=tuple(checked))
 
 

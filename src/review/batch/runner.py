@@ -414,6 +414,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.batch.results import drop_run_only
     from review.config.paths import resolve
     from review.data import load_evidence
+    from review.protection.disclosure_log import collect, log_path, write_log
     from review.protection.pseudonym import identifier_values
     from review.protection.publish_gate import guard_staging
 
@@ -461,6 +462,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                     threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
                 for scan in scans:
                     scan.join()
+                disclosure_log = collect(staging)  # out of the executed notebooks: internal only
                 drop_run_only(staging)  # the summary has read them: not published
                 outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
                                          identifiers=identifiers, memo=memo)  # issue 15
@@ -486,6 +488,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                                                                       memo=memo)))  # issue 15: all files
                 target.parent.mkdir(exist_ok=True)
                 _publish(staging, target)
+                write_log(log_path(root_out, params.cycle), disclosure_log, cycle=params.cycle)  # beside the pack
     finally:
         _clean_up(staging, cache_dir)
     return summary

@@ -45,7 +45,7 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
         if fw.rag_counts and fw.rag_counts.get("self-assessed"):
             rag += f"; {fw.rag_counts['self-assessed']} self-assessed, not evidenced"
         if fw.rag_counts and fw.rag_counts.get("grey"):
-            rag += f"; {fw.rag_counts['grey']} without evidence or withheld"
+            rag += f"; {fw.rag_counts['grey']} without evidence"
         act = ":" if fw.needs_action is None else (str(len(fw.needs_action)) if fw.needs_action else "none")
         lines = "".join(show.marked_li(h) for h in fw.headlines)
         # items by band and items needing action: counts of items, not of people

@@ -23,18 +23,20 @@ from IPython.display import HTML
 from review.config.frameworks import FRAMEWORKS
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
+from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 
 __all__ = [
     "NOCOUNT",
     "RAG_COLOURS",
+    "Joined",
     "NoCount",
     "agreement_text",
-    "band",
     "control_charts",
     "figure",
     "framework_status",
     "headline_cards",
     "item_ids",
+    "joined",
     "marked_li",
     "new_figure",
     "nocount",
@@ -67,9 +69,38 @@ def nocount(text: object) -> NoCount:
     return NoCount(str(text))
 
 
+class Joined(str):
+    """Text joined from parts that each keep their own mark (:class:`NoCount`, a declared unit, or
+    none): '<span marked>Establishment: 118.0 FTE</span>; Leavers: 6'.
+
+    >>> j = joined(["a", nocount("b")], "; ")
+    >>> j, _escape(j)
+    ('a; b', 'a; <span data-review-nocount>b</span>')
+    """
+
+    parts: tuple[object, ...]
+    sep: str
+
+    def __new__(cls, parts: Sequence[object], sep: str) -> Joined:
+        self = super().__new__(cls, sep.join(str(p) for p in parts))
+        self.parts, self.sep = tuple(parts), sep
+        return self
+
+
+def joined(parts: Sequence[object], sep: str = "; ") -> Joined:
+    """Join parts of text, each keeping its mark (see :class:`Joined`)."""
+    return Joined(parts, sep)
+
+
 def _escape(text: object) -> str:
-    """Escaped text, wrapped in a marked span when it is :class:`NoCount`."""
+    """Escaped text, wrapped in a marked span when it is :class:`NoCount`, or in a span declaring
+    its unit when it is :class:`~review.protection.units.Counted`; the parts of :class:`Joined`
+    text each so."""
+    if isinstance(text, Joined):
+        return html.escape(text.sep).join(_escape(p) for p in text.parts)
     body = html.escape(str(text))
+    if isinstance(text, Counted):
+        return f'<span {UNIT_ATTRIBUTE}="{html.escape(text.unit)}">{body}</span>'
     return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
 
 
@@ -179,7 +210,7 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
 
 def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
           policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False,
-          nocount: Sequence[str] = ()) -> HTML:
+          nocount: Sequence[str] = (), unit: str | None = None) -> HTML:
     """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
@@ -204,6 +235,10 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         ``review check-report`` flags every other number from 1 to the threshold in a published
         page, so a column of counts is never listed here. A column *heading* that is
         :class:`NoCount` text (an age band, "2 cycles") is marked in the same way.
+    unit : str, optional
+        The declared unit of the table's counts (:mod:`review.protection.units`), written on the
+        table as ``data-review-unit``; a cell holding :class:`~review.protection.units.Counted`
+        text declares its own.
 
     Returns
     -------
@@ -222,9 +257,24 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     if marks.ne("").any().any():
         styler = styler.set_td_classes(marks)
     styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
+    attributes = []
     if counts:
-        styler = styler.set_table_attributes('class="review-counts"')
+        attributes.append('class="review-counts"')
+    if unit is not None:
+        protected(unit)  # a declared unit, or UndeclaredUnit
+        attributes.append(f'{UNIT_ATTRIBUTE}="{html.escape(unit)}"')
+    if attributes:
+        styler = styler.set_table_attributes(" ".join(attributes))
     body = styler.to_html()
+    for r, row in enumerate(frame.itertuples(index=False)):  # a cell that declares its unit, or holds parts
+        for c, v in enumerate(row):
+            cell = f'id="T_{uid}_row{r}_col{c}"'
+            if isinstance(v, Counted):
+                body = body.replace(cell, f'{cell} {UNIT_ATTRIBUTE}="{html.escape(v.unit)}"', 1)
+            elif isinstance(v, Joined):
+                start = body.index(cell)
+                opened = body.index(">", start) + 1
+                body = body[:opened] + _escape(v) + body[body.index("</td>", opened):]
     for i, column in enumerate(frame.columns):  # a heading such as "2 cycles" names an age, not a count
         if isinstance(column, NoCount):
             heading = f'id="T_{uid}_level0_col{i}"'
@@ -241,19 +291,6 @@ def note(text: str) -> HTML:
     return HTML(f"<p>{_escape(text)}</p>")
 
 
-def band(status: str, k: int, n: int, policy: DisclosurePolicy) -> str:
-    """The red/amber/green band of a rate k/n, or ``grey`` (no judgement) when the rate is withheld.
-
-    A band beside a withheld rate would narrow the hidden value to the band's range (red: below
-    65%), which can be narrower than what suppression hides, so the band is withheld with the
-    rate (:meth:`DisclosurePolicy.withhold`).
-
-    >>> band("red", 3, 40, DisclosurePolicy()), band("red", 20, 40, DisclosurePolicy())
-    ('grey', 'red')
-    """
-    return "grey" if policy.withhold(k, of=n) else status
-
-
 def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: str) -> HTML:
     """The summary a manager reads first: each card a judgement, its status and one line of evidence.
 
@@ -262,8 +299,9 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     cards : sequence of mapping
         ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``;
         optionally ``label``, the word shown beside the status (default: Good, Watch, Act).
-        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). The
-        status of a card beside a withheld rate must come from :func:`band`.
+        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). A
+        card's status is the judgement's band, shown even beside a withheld rate (a judgement is
+        never withheld; the card says "small group").
     cycle, audience : str
 
     Returns
