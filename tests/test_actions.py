@@ -398,7 +398,7 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
 
     - Read back, the records give the summary exactly the action plan it computes itself (the
       same evidence without a snapshot digest is never matched, so that plan is judged afresh).
-    - A record is really read: J01, red in every cycle when judged, planted as never red in the
+    - A record is really read: J02, red in every cycle when judged, planted as never red in the
       JAR record, is not on the plan.
     - A record judged on another basis is not read: another snapshot, confidence level, policy,
       cycle, or thresholds than the report's own.
@@ -432,17 +432,17 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
     path = tmp_path / "jar_haringey.results.json"
     payload = json.loads(path.read_text(encoding="utf-8"))
     history = payload["figures"]["red_history"]
-    for cycle in history["red"]:  # J01 (red in every cycle when judged) planted as never red
-        history["red"][cycle] = [i for i in history["red"][cycle] if i != "J01"]
+    for cycle in history["red"]:  # J02 (red in every cycle when judged) planted as never red
+        history["red"][cycle] = [i for i in history["red"][cycle] if i != "J02"]
     path.write_text(json.dumps(payload), encoding="utf-8")
     planted = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
-    assert planted.for_item("jar_haringey", "J01") is None
-    assert fresh.for_item("jar_haringey", "J01") is not None
+    assert planted.for_item("jar_haringey", "J02") is None
+    assert fresh.for_item("jar_haringey", "J02") is not None
 
     def record_read(evidence=evidence, values=summary, policy=None, cycle="2009-Q4"):
         ctx = dataclasses.replace(_ctx("cycle_summary", evidence, values), cycle=cycle,
                                   **({"policy": policy} if policy else {}))
-        return actions.analyse_context(ctx, results_dir=str(tmp_path)).for_item("jar_haringey", "J01") is None
+        return actions.analyse_context(ctx, results_dir=str(tmp_path)).for_item("jar_haringey", "J02") is None
 
     assert record_read()
     assert not record_read(evidence=dataclasses.replace(evidence, snapshot="e" * 64))  # other evidence

@@ -48,6 +48,6 @@ def test_a_missing_file_is_named(tmp_path):
 
 
 def test_the_demo_thresholds_file_is_valid(root):
-    declared = load_thresholds(root / "params" / "thresholds.yaml")
+    declared = load_thresholds(root / "params" / "thresholds" / "demo.yaml")
     assert declared
     assert all(t.source for t in declared.values())

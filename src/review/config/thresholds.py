@@ -3,7 +3,7 @@
 A band is only as good as the line it is drawn against. The workbook's default (green at or above
 80%, red below 65%: the ``rag_green`` and ``rag_red`` parameters) is the workbook's own and is
 labelled so. A council declares other lines item by item in a thresholds file (the
-``thresholds_file`` parameter, ``params/thresholds.yaml`` in the demo), each with where it comes
+``thresholds_file`` parameter, ``params/thresholds/demo.yaml`` in the demo), each with where it comes
 from; indicators are judged against their own target from the evidence (``indicators.target``),
 the same way on every page. The file::
 
