@@ -26,7 +26,7 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS + extra))
     params.metadata["tags"] = ["parameters"]
-    record = nbformat.v4.new_code_cell('from review.batch.results import record\nrecord("x", cycle, {"done": 1})')
+    record = nbformat.v4.new_code_cell('from review.results.figures import record\nrecord("x", cycle, {"done": 1})')
     record.metadata["tags"] = ["remove_cell"]  # as the framework notebooks' record cells: not on the page
     nb.cells = [params, nbformat.v4.new_code_cell(body), record]
     nbformat.write(nb, path)

@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from review.batch.notebook_outputs import interactive_leftovers, pre_save_hook
-from review.batch.results import ResultsSource, results_source
 from review.config.parameters_cell import undeclared_names
 from review.config.paths import project_root
 from review.data.load import Evidence, GradeScale
@@ -31,6 +30,7 @@ from review.explore.lenses import (
 from review.explore.tables import format_summary
 from review.explore.widgets import ExplorerState
 from review.protection.disclosure import DisclosurePolicy
+from review.results.figures import ResultsSource, results_source
 from review.views.results_source import report_href, source_note
 
 OFSTED = GradeScale("ofsted_2008", ("Outstanding", "Good", "Adequate", "Inadequate"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from review import __version__
+from review.batch.lean_imports import skip_rfc3987_syntax
 from review.config.cycles import parse_cycle
 from review.exceptions import DataValidationError, ParameterError, RunFailed
 
@@ -448,6 +449,7 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``review`` command line; return the exit code."""
+    skip_rfc3987_syntax()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

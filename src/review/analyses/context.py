@@ -11,12 +11,14 @@ from types import MappingProxyType
 
 from review.config.cycles import previous_cycle
 from review.config.params import RunParameters
+from review.config.region import KeySource
 from review.data import Evidence, load_evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.pseudonym import pseudonymise
 
-__all__ = ["EVIDENCE_CACHE_ENV", "REGION_CACHE_ENV", "Context", "context", "evidence_snapshot", "read_snapshot",
-           "write_evidence_cache"]
+__all__ = ["EVIDENCE_CACHE_ENV", "REGION_CACHE_ENV", "Context", "context", "evidence_snapshot", "load_pseudonymised",
+           "read_snapshot", "write_evidence_cache"]
 
 EVIDENCE_CACHE_ENV = "REVIEW_EVIDENCE_CACHE"
 """Set by the batch runner: a pickle of the validated, pseudonymised evidence, so the notebooks of
@@ -50,10 +52,10 @@ class Context:
     previous: str
 
 
-def _load(folder: Path) -> Evidence:
-    from review.protection.pseudonym import pseudonymise
-
-    return pseudonymise(load_evidence(folder), folder)
+def load_pseudonymised(folder: Path, key: KeySource | None = None) -> Evidence:
+    """A data folder's evidence, validated and pseudonymised under its key (``key``: where it is;
+    default this process's key variables, see :func:`review.protection.pseudonym.resolve_key`)."""
+    return pseudonymise(load_evidence(folder), folder, key)
 
 
 def evidence_snapshot(folder: Path, evidence: Evidence | None = None) -> bytes:
@@ -62,9 +64,7 @@ def evidence_snapshot(folder: Path, evidence: Evidence | None = None) -> bytes:
     The bytes hold pseudonyms only (never raw references) and no key. ``evidence``: the folder
     already loaded and validated (raw), if the caller has it; it is pseudonymised here.
     """
-    from review.protection.pseudonym import pseudonymise
-
-    ev = _load(folder) if evidence is None else pseudonymise(evidence, folder)
+    ev = load_pseudonymised(folder) if evidence is None else pseudonymise(evidence, folder)
     parts = {"folder": ev.folder, "tables": dict(ev.tables), "scales": dict(ev.scales), "criteria": ev.criteria,
              "key_source": ev.key_source}
     return pickle.dumps({"folder": str(folder.resolve()), "named": os.path.abspath(folder), "evidence": parts})
@@ -138,7 +138,7 @@ def context(params: RunParameters) -> Context:
     ParameterError
         If the data hold no audits for the cycle.
     """
-    evidence = _cached(params.path("data_dir")) or _load(params.path("data_dir"))
+    evidence = _cached(params.path("data_dir")) or load_pseudonymised(params.path("data_dir"))
     if params.cycle not in evidence.cycles:
         raise ParameterError(
             f"`cycle` {params.cycle!r} has no audits in {params.data_dir}; cycles there: {', '.join(evidence.cycles)}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from review.analyses.shown_bands import WITHHELD, finding_bands, item_bands
 from review.config.cycles import previous_cycle
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
@@ -63,18 +64,9 @@ def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str,
             tuple(e.item.item_id for e in entries if shown.get(e.item.item_id) == WITHHELD))
 
 
-WITHHELD = "withheld"
-"""The band a published report shows for a judgement that rests on a withheld figure
-(:data:`review.views.common.WITHHELD`)."""
-
-
 def _shown_bands(base: Any, policy: DisclosurePolicy) -> dict[str, Any]:
-    """The bands as the framework's report shows them: one rule, the views' (imported here lazily:
-    views import analyses)."""
-    from review.views import jar as jar_view
-    from review.views import partners
-
-    return jar_view.shown_bands(base, policy) if hasattr(base, "findings") else partners.shown_bands(base, policy)
+    """The bands as the framework's report shows them (:mod:`review.analyses.shown_bands`)."""
+    return finding_bands(base, policy) if hasattr(base, "findings") else item_bands(base, policy)
 
 
 def _analysers() -> dict[str, Callable[..., object]]:

@@ -7,14 +7,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from review.batch.results import write_results
 from review.config.frameworks import FRAMEWORKS
+from review.results.figures import write_results
 
 __all__ = ["write_index", "write_manifest"]
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` as the run writes its results (:func:`review.batch.results.write_results`:
+    """Write ``manifest.json`` as the run writes its results (:func:`review.results.figures.write_results`:
     sorted keys, UTF-8, trailing newline)."""
     write_results(path, manifest)
 
@@ -40,7 +40,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
         Whose reports these are (an authority's or a region's name), shown in the heading (marked
         as holding no count: a name such as "Authority 1" is not one).
     """
-    from review.batch.judgements import read_judgements
+    from review.results.judgements import read_judgements
     from review.views.presentation import NOCOUNT, item_ids, marked_li
 
     judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}

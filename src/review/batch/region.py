@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
+import json
 import os
 import shutil
 import time
@@ -34,8 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from review.batch.index import write_index, write_manifest
-from review.batch.provenance import git_state, input_files, package_versions
-from review.batch.results import drop_run_only
+from review.batch.lean_imports import skip_rfc3987_syntax
+from review.batch.provenance import (
+    code_digest,
+    first_code_digest,
+    git_state,
+    input_files,
+    package_versions,
+)
 from review.batch.runner import (
     NotebookOutcome,
     RunSummary,
@@ -61,6 +69,7 @@ from review.config.region import (
 )
 from review.exceptions import DataValidationError, ParameterError
 from review.protection.pseudonym import DEMO_MARKER
+from review.results.figures import drop_run_only
 
 __all__ = ["RegionSummary", "apply_key_source", "code_version", "comparison_task",
            "key_environment", "publish_task", "run_notebook_task", "run_region", "stage_evidence", "validate_region"]
@@ -351,6 +360,7 @@ def run_region(
     summaries: dict[tuple[str, str], RunSummary] = {}
     run = {"git": git, "produced": produced, "started": started}
     try:
+        client.run(skip_rfc3987_syntax)  # before the workers import the batch
         _check_workers(client)
         pending: dict[Any, tuple[tuple[str, str], Any]] = {}  # notebook task -> its authority-cycle, task
         publishing: dict[Any, tuple[str, str]] = {}  # publishing task -> its authority-cycle
@@ -463,14 +473,10 @@ def code_version() -> str:
         A SHA-256 hex digest; or, if the code files changed after this process imported them (it
         still runs the old code), a note that never equals another process's.
     """
-    import hashlib
-    import json
-
-    import review
-
-    if review.code_digest() != review.IMPORTED:
+    imported = first_code_digest()
+    if code_digest() != imported:
         return f"changed since this process started ({uuid.uuid4().hex})"
-    digest = hashlib.sha256(review.IMPORTED.encode("ascii"))
+    digest = hashlib.sha256(imported.encode("ascii"))
     for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
     digest.update(json.dumps(package_versions(), sort_keys=True).encode())

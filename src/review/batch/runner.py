@@ -169,7 +169,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
 
     from review.batch import kernels
     from review.batch.html_export import export_report, failure_page
-    from review.batch.results import results_from_notebook, write_results
+    from review.results.figures import results_from_notebook, write_results
 
     staging = Path(task.staging)
     executed = staging / f"{task.framework}.ipynb"
@@ -245,7 +245,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
 
 def _marked_headlines(results: dict[str, Any]) -> list[str]:
     """Headlines, those recorded as not counts kept marked for the index (issue 15)."""
-    from review.batch.judgements import marked_headlines
+    from review.results.judgements import marked_headlines
 
     return marked_headlines(results)
 
@@ -411,11 +411,11 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
     from review.analyses.context import write_evidence_cache
     from review.batch.index import write_index, write_manifest
     from review.batch.provenance import git_state, input_files, package_versions
-    from review.batch.results import drop_run_only
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.protection.pseudonym import identifier_values
     from review.protection.publish_gate import guard_staging
+    from review.results.figures import drop_run_only
 
     target = root_out / params.cycle
     if target.exists() and not force:

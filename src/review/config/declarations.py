@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from review.config.cycles import is_cycle
+from review.config.numbers import is_number, is_whole_number
 from review.config.paths import resolve
 from review.exceptions import ParameterError
-from review.stats._validation import is_number, is_whole_number
 
 __all__ = ["KINDS", "Param", "validate_values"]
 

@@ -40,13 +40,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from review.protection.nocount import NOCOUNT as NOCOUNT_ATTRIBUTE
+from review.protection.nocount import NOCOUNT_CLASS
+
 __all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
            "check_run_folder", "normalise_text", "raw_identifiers", "small_counts"]
 
-NOCOUNT_ATTRIBUTE = "data-review-nocount"
-"""Marks an element (and everything inside it) whose numbers are not counts of people or cases."""
-NOCOUNT_CLASS = "review-nocount"
-"""The same mark as a class, for places where only a class can be added."""
 
 # Characters that render as nothing (or as a soft break) and could split an identifier unseen.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"

@@ -14,6 +14,7 @@ from IPython.display import HTML
 from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
+from review.analyses.shown_bands import item_bands as shown_bands
 from review.protection.disclosure import DisclosurePolicy
 from review.views import common
 from review.views import presentation as show
@@ -45,20 +46,6 @@ def _raters_withheld(result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
 def _judged(result: SelfAssessmentResult) -> list:
     """Items judged on their own evidence (headings summarised from sub-items are not counted)."""
     return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
-
-
-def shown_bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
-    """Each item's band as the report may show it; a heading takes the worst shown band of its
-    sub-items, and is withheld with them unless a shown sub-item is red (the action plan lists as
-    red only what the report shows red: :func:`review.analyses.red_items.red_in`)."""
-    bands = {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
-    for i in result.items:
-        if i.judgement is not None and i.judgement.basis == "its sub-items":
-            children = [bands[c.item.item_id] for c in result.items if c.item.parent == i.item.item_id
-                        and c.judgement is not None]
-            if common.WITHHELD in children and not (i.judgement.band == "red" and "red" in children):
-                bands[i.item.item_id] = common.WITHHELD
-    return bands
 
 
 def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[str]:
@@ -184,7 +171,7 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
     where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
 
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
     bands = shown_bands(result, policy)
