@@ -32,7 +32,7 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
     nbformat.write(nb, path)
 
 
-def _timed(frameworks: dict, jobs: int, out: Path, kernels: str = "warm") -> float:
+def _timed(frameworks: dict, jobs: int, out: Path) -> float:
     from review.batch.runner import run_cycle
     from review.config.frameworks import FRAMEWORKS
     from review.config.params import load_cycle_params
@@ -42,8 +42,7 @@ def _timed(frameworks: dict, jobs: int, out: Path, kernels: str = "warm") -> flo
     try:
         params = load_cycle_params("params/2009-Q4.yaml")
         t0 = time.perf_counter()
-        summary = run_cycle(params, frameworks=list(frameworks), jobs=jobs, force=True, output_root=out,
-                            kernels=kernels)
+        summary = run_cycle(params, frameworks=list(frameworks), jobs=jobs, force=True, output_root=out)
         elapsed = time.perf_counter() - t0
         if not summary.ok:
             raise SystemExit(f"a benchmark notebook failed: {[o.error for o in summary.outcomes if o.error]}")

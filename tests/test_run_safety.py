@@ -303,7 +303,7 @@ def test_kernels_read_only_the_evidence_validated_at_the_start(root, tmp_path, m
     shutil.copytree(root / "data" / "demo", data)
     cache = write_evidence_cache(data, tmp_path)
     (data / "audits.csv").write_text("garbage, changed after validation\n")  # the raw file changes mid-run
-    monkeypatch.setenv(EVIDENCE_CACHE_ENV, str(cache))
+    monkeypatch.setenv(EVIDENCE_CACHE_ENV, str(cache.parent))
     evidence = _cached(data)
     assert len(evidence.table("audits")) > 900  # the validated snapshot, not the changed file
     with pytest.raises(ParameterError, match="the run validated"):
@@ -329,7 +329,7 @@ def test_a_snapshot_matches_its_folder_as_named_when_links_resolve_elsewhere(roo
     shared.unlink()
     (tmp_path / "mount1").rename(tmp_path / "mount2")  # the same files, reached through another link
     shared.symlink_to(tmp_path / "mount2")
-    monkeypatch.setenv(EVIDENCE_CACHE_ENV, str(cache))
+    monkeypatch.setenv(EVIDENCE_CACHE_ENV, str(cache.parent))
     assert len(_cached(shared).table("audits")) > 900
     with pytest.raises(ParameterError, match="the run validated"):
         _cached(tmp_path / "mount2")

@@ -116,9 +116,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=_positive_seconds, default=600.0,
                      help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
-    run.add_argument("--kernels", choices=("warm", "cold"), default="warm",
-                     help="warm (default): each notebook gets a pre-started kernel with the imports done, used "
-                     "once; cold: papermill starts and shuts down a kernel per notebook (slower)")
     run.add_argument("--region", type=Path,
                      help="region file: run every authority x cycle x framework on Dask (docs/region.md)")
     run.add_argument("--scheduler", help="with --region: an existing Dask scheduler, tcp://HOST:PORT "
@@ -252,7 +249,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"Cycle {params.cycle}:", flush=True)
         summary = run_cycle(params, frameworks=args.framework, jobs=args.jobs, force=args.force,
                             progress=None if quiet else _progress, output_root=args.output_root,
-                            timeout=args.timeout, kernels=args.kernels)
+                            timeout=args.timeout)
         failed = [o.framework for o in summary.outcomes if o.status != "ok"]
         print(f"Reports for {summary.cycle}: {summary.output_dir / 'index.html'}")
         if failed:
@@ -438,8 +435,7 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
     print(f"Region {region.name}: {len(region.authorities)} authorities x {len(region.cycles)} cycle(s) x "
           f"{len(region.frameworks)} framework(s)", flush=True)
     summary = run_region(region, params, scheduler=args.scheduler, workers=args.jobs, force=args.force,
-                         output_root=args.output_root, timeout=args.timeout, progress=progress,
-                         kernels=args.kernels)
+                         output_root=args.output_root, timeout=args.timeout, progress=progress)
     if not quiet:
         print()
     for (authority, cycle), s in summary.summaries.items():

@@ -21,6 +21,7 @@ authority's raw references and key.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import hashlib
@@ -30,12 +31,21 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from review.analyses.context import (
+    EVIDENCE_CACHE_ENV,
+    REGION_CACHE_ENV,
+    SNAPSHOT_FILE,
+    evidence_snapshot,
+    write_evidence_cache,
+)
+from review.batch.html_export import failure_page
 from review.batch.index import write_index, write_manifest
+from review.batch.kernels import close_process_pool
 from review.batch.lean_imports import skip_rfc3987_syntax
 from review.batch.provenance import (
     code_digest,
@@ -46,6 +56,7 @@ from review.batch.provenance import (
 )
 from review.batch.runner import (
     NotebookOutcome,
+    NotebookTask,
     RunSummary,
     _now,
     _public_params,
@@ -53,10 +64,12 @@ from review.batch.runner import (
     _remove_stale_staging,
     _task,
     execute_task,
+    notebook_task,
     staging_path,
 )
+from review.batch.safety import private_temp_dir
 from review.config.frameworks import FRAMEWORKS, Framework
-from review.config.params import CycleParams
+from review.config.params import CycleParams, load_cycle_params
 from review.config.paths import project_root, resolve
 from review.config.region import (
     COMPARISON,
@@ -67,16 +80,18 @@ from review.config.region import (
     KeySource,
     Region,
 )
+from review.data import load_evidence
 from review.exceptions import DataValidationError, ParameterError
-from review.protection.pseudonym import DEMO_MARKER
+from review.protection.pseudonym import DEMO_MARKER, resolve_key
+from review.protection.publish_gate import guard_staging, withhold_unchecked
 from review.results.figures import drop_run_only
 
-__all__ = ["RegionSummary", "apply_key_source", "code_version", "comparison_task",
-           "key_environment", "publish_task", "run_notebook_task", "run_region", "stage_evidence", "validate_region"]
+__all__ = ["RegionSummary", "code_version", "comparison_task", "publish_task", "run_notebook_task", "run_region",
+           "stage_evidence", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
 """The worker resource every task holds: workers offer one, so a worker runs one task (and one
-kernel) at a time, and no two tasks switch its authority key at once."""
+kernel) at a time, and its evidence folder (:func:`_worker_cache`) holds one task's snapshot."""
 
 
 @dataclass(frozen=True)
@@ -92,63 +107,8 @@ class RegionSummary:
         return all(s.ok for s in self.summaries.values())
 
 
-def apply_key_source(key: KeySource | None) -> None:
-    """Point this process's environment at one authority's key (its kernels inherit it).
-
-    Both key variables are cleared first, so nothing of a previous authority's key remains.
-
-    Parameters
-    ----------
-    key : KeySource or None
-        The authority's key source; None: no key at all (the regional comparison's kernel).
-
-    Raises
-    ------
-    ParameterError
-        If the named environment variable is not set here, or the key file is missing.
-    """
-    from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
-
-    os.environ.pop(KEY_ENV, None)
-    os.environ.pop(KEY_FILE_ENV, None)
-    if key is None:
-        return
-    if key.kind == "env":
-        value = os.environ.get(key.value)
-        if not value:
-            raise ParameterError(f"the environment variable {key.value} (its pseudonymisation key) is not set")
-        os.environ[KEY_ENV] = value
-    elif key.kind == "file":
-        path = resolve(key.value)
-        if not path.is_file() or not path.read_bytes().strip():
-            raise ParameterError(f"the key file {path} is missing or empty")
-        os.environ[KEY_FILE_ENV] = str(path)
-
-
-@contextmanager
-def key_environment(key: KeySource | None):
-    """Within the block, this process uses ``key``'s authority key (None: no key); the previous
-    settings return after."""
-    from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
-
-    saved = {k: os.environ.get(k) for k in (KEY_ENV, KEY_FILE_ENV)}
-    try:
-        apply_key_source(key)
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _check_authority(region: Region, authority: Authority, overrides: Mapping[str, Any],
                      problems: list[str]) -> dict[str, CycleParams]:
-    from review.config.params import load_cycle_params
-    from review.data import load_evidence
-    from review.protection.pseudonym import resolve_key
-
     tag = f"authority {authority.id}"
     loaded: dict[str, CycleParams] = {}
     for cycle in region.cycles:
@@ -171,8 +131,7 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     if missing:
         problems.append(f"{tag}: its evidence in {authority.evidence} has no records for cycle(s) {missing}")
     try:
-        with key_environment(authority.key):
-            resolve_key(resolve(authority.evidence))
+        resolve_key(resolve(authority.evidence), authority.key)
     except ParameterError as exc:
         problems.append(f"{tag}: {exc}")
     return loaded
@@ -222,33 +181,28 @@ def stage_evidence(key: KeySource, folder: str) -> bytes:
         The evidence cache (:func:`review.analyses.context.evidence_snapshot`): pseudonyms, no raw
         reference and no key, so it may pass from worker to worker.
     """
-    from review.analyses.context import evidence_snapshot
-
-    with key_environment(key):
-        return evidence_snapshot(resolve(folder))
+    return evidence_snapshot(resolve(folder), key=key)
 
 
-def run_notebook_task(task: Any, key: KeySource, snapshot: bytes, *_after: Any,
-                      withheld: tuple[str, ...] = ()) -> NotebookOutcome:
-    """Run one notebook task on a worker with its authority's key and evidence (``snapshot``, from
-    :func:`stage_evidence`, written to an owner-only folder for the task's kernel and removed
-    after; ``_after``: tasks to wait for; ``withheld``: every authority's key variable, kept out of
-    the kernel, see :func:`review.batch.kernels.withhold_variables`)."""
-    from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV, write_evidence_cache
-    from review.batch.kernels import withhold_variables
-    from review.batch.safety import private_temp_dir
-
-    withhold_variables(withheld)
-    apply_key_source(key)
-    for name in (EVIDENCE_CACHE_ENV, REGION_CACHE_ENV):
-        os.environ.pop(name, None)  # no evidence of another authority is ever reused
-    cache_dir = private_temp_dir()
+def run_notebook_task(task: NotebookTask, snapshot: bytes, *_after: Any) -> NotebookOutcome:
+    """Run one notebook task on a worker with its authority's evidence (``snapshot``, from
+    :func:`stage_evidence`, written to the worker's owner-only evidence folder for the task's
+    kernel and removed after; ``_after``: tasks to wait for). The kernel holds no key."""
+    cache_dir = _worker_cache()
     try:
-        data_dir = resolve(task.parameters["data_dir"])
-        cache = write_evidence_cache(data_dir, cache_dir, snapshot=snapshot)
-        return execute_task(replace(task, evidence_cache=str(cache)))
+        write_evidence_cache(resolve(task.parameters["data_dir"]), cache_dir, snapshot=snapshot)
+        return execute_task(replace(task, env={EVIDENCE_CACHE_ENV: str(cache_dir)}))
     finally:
-        shutil.rmtree(cache_dir, ignore_errors=True)
+        (cache_dir / SNAPSHOT_FILE).unlink(missing_ok=True)  # no evidence of another authority is ever reused
+
+
+@lru_cache(maxsize=1)
+def _worker_cache() -> Path:
+    """This worker's owner-only evidence folder, the same for every task: its kernels all start with
+    one environment, so a spare started for one task serves the next, whichever its authority."""
+    folder = private_temp_dir()
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 EMBEDDED_CLUSTER_CONFIG = {
@@ -287,8 +241,6 @@ Progress = Callable[[str, Any, int, int], None]
 
 
 def _failed_outcome(task: Any, exc: BaseException) -> NotebookOutcome:
-    from review.batch.html_export import failure_page
-
     error = {"cell": None, "ename": type(exc).__name__, "evalue": str(exc), "traceback": ""}
     meta = {**task.meta, "status": "failed"}
     Path(task.staging, f"{task.framework}.html").write_text(
@@ -307,7 +259,6 @@ def run_region(
     output_root: Path | None = None,
     timeout: float = 600.0,
     progress: Progress | None = None,
-    kernels: str = "warm",
 ) -> RegionSummary:
     """Run every authority x cycle x framework notebook on a Dask cluster, publish each authority-cycle,
     and publish the regional comparison of each cycle.
@@ -331,9 +282,6 @@ def run_region(
         Seconds a notebook may run.
     progress : callable, optional
         Called as ``progress(label, outcome, done, total)`` after each notebook.
-    kernels : {"warm", "cold"}, default: ``"warm"``
-        ``warm``: each worker keeps its own spare kernels (:mod:`review.batch.kernels`), each used
-        for one notebook; ``cold``: papermill starts and shuts down a kernel per notebook.
 
     Returns
     -------
@@ -354,7 +302,7 @@ def run_region(
     git, produced, started = git_state(), _now(), time.time()  # wall clock: workers may be other machines
     chosen = [FRAMEWORKS[n] for n in region.frameworks]
     # Every authority's key variable: a worker holds them all, no kernel gets any of them.
-    withheld = tuple(a.key.value for a in region.authorities if a.key.kind == "env")
+    withheld = frozenset(a.key.value for a in region.authorities if a.key.kind == "env")
     client, cluster = _client(scheduler, workers)
     stagings: list[Path] = []
     summaries: dict[tuple[str, str], RunSummary] = {}
@@ -367,8 +315,7 @@ def run_region(
         comparing: dict[Any, dict[str, Any]] = {}  # comparison task -> its cycle's state
         state: dict[tuple[str, str], dict[str, Any]] = {}
         # Each authority's evidence is validated and pseudonymised once, on a worker, for all its
-        # notebooks and the comparisons. Evidence and publishing tasks hold the kernel resource too:
-        # every task that switches a worker's key runs alone on its worker, even with several threads.
+        # notebooks and the comparisons.
         snapshots = {a.id: client.submit(stage_evidence, a.key, a.evidence, pure=False,
                                          resources={KERNEL_RESOURCE: 1}, key=f"{a.id}-evidence-{uuid.uuid4().hex[:6]}")
                      for a in region.authorities}
@@ -383,9 +330,9 @@ def run_region(
             for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
                 futures = []
                 for fw in wave:
-                    task = replace(_task(fw, p, staging, timeout, produced, git, inputs), kernels=kernels)
-                    future = client.submit(run_notebook_task, task, authority.key, snapshots[authority.id], *first,
-                                           withheld=withheld, pure=False, resources={KERNEL_RESOURCE: 1},
+                    task = replace(_task(fw, p, staging, timeout, produced, git, inputs), withheld=withheld)
+                    future = client.submit(run_notebook_task, task, snapshots[authority.id], *first,
+                                           pure=False, resources={KERNEL_RESOURCE: 1},
                                            key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")
                     pending[future] = ((authority.id, cycle), task)
                     futures.append(future)
@@ -399,11 +346,11 @@ def run_region(
                                      key=f"{authority.id}-{cycle}-publish-{uuid.uuid4().hex[:6]}")] = (authority.id,
                                                                                                       cycle)
         for cycle in compared:  # one authority alone: nothing to compare
-            cst = _comparison_state(region, cycle, params, root_out, run, timeout, kernels)
+            cst = _comparison_state(region, cycle, params, root_out, run, timeout, withheld)
             stagings.append(cst["staging"])
             # First once the evidence is staged (it needs nothing else): submitted last, it would run
             # alone at the end while the other workers idle.
-            comparing[client.submit(comparison_task, region, cst, withheld, snapshots, pure=False,
+            comparing[client.submit(comparison_task, region, cst, snapshots, pure=False,
                                     resources={KERNEL_RESOURCE: 1}, priority=1,
                                     key=f"{region.comparison_folder}-{cycle}-{uuid.uuid4().hex[:6]}")] = cst
         total, done = len(pending) + len(comparing), 0
@@ -441,8 +388,6 @@ def run_region(
                 progress(f"{group[0]} {group[1]} {task.framework}", outcome, done, total)
     finally:
         if cluster is None:  # an existing cluster's workers keep no idle kernel of this run
-            from review.batch.kernels import close_process_pool
-
             with contextlib.suppress(Exception):
                 client.run(close_process_pool, idle_only=True)
         client.close()
@@ -580,22 +525,17 @@ def _guarded(authority: Authority, staging: Path, params: CycleParams, outcomes:
              titles: dict[str, str]) -> tuple[NotebookOutcome, ...]:
     """The publish gate on one authority-cycle, with that authority's key; if its key cannot be read
     here, nothing of it can be checked, so every report of it is withheld."""
-    from review.protection.publish_gate import guard_staging, withhold_unchecked
-
-    try:
-        with key_environment(authority.key):  # the gate looks for this authority's raw references and key
-            return tuple(guard_staging(staging, params, outcomes, titles=titles))
+    try:  # the gate looks for this authority's raw references and key
+        return tuple(guard_staging(staging, params, outcomes, titles=titles, key_source=authority.key))
     except ParameterError:
         return tuple(withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
             "the authority's pseudonymisation key could not be read to check the pages")))
 
 
 def _comparison_state(region: Region, cycle: str, params: Mapping[tuple[str, str], CycleParams], root_out: Path,
-                      run: dict[str, Any], timeout: float, kernels: str) -> dict[str, Any]:
+                      run: dict[str, Any], timeout: float, withheld: frozenset[str]) -> dict[str, Any]:
     """What the comparison of one cycle needs: its staging folder, its notebook task, each authority's
     parameters (for the gate) and the inputs (every authority's evidence, the params and region files)."""
-    from review.batch.runner import notebook_task
-
     by_authority = {a.id: params[(a.id, cycle)] for a in region.authorities}
     first = by_authority[region.authorities[0].id]
     staging = _staging(root_out / region.comparison_folder, cycle)
@@ -607,32 +547,22 @@ def _comparison_state(region: Region, cycle: str, params: Mapping[tuple[str, str
                          produced=run["produced"], git=run["git"], inputs=inputs,
                          synthetic=all((resolve(a.evidence) / DEMO_MARKER).is_file() for a in region.authorities))
     return {"cycle": cycle, "params": by_authority, "staging": staging, "inputs": inputs, "run": run,
-            "task": replace(task, kernels=kernels), "target": root_out / region.comparison_folder / cycle}
+            "task": replace(task, withheld=withheld), "target": root_out / region.comparison_folder / cycle}
 
 
-def comparison_task(region: Region, st: dict[str, Any], withheld: tuple[str, ...],
-                    snapshots: Mapping[str, bytes]) -> RunSummary:
+def comparison_task(region: Region, st: dict[str, Any], snapshots: Mapping[str, bytes]) -> RunSummary:
     """On a worker: run one cycle's regional comparison and publish it.
 
     The comparison's kernel reads every authority's snapshot (pseudonyms only, see
     :func:`stage_evidence`) from an owner-only folder removed after, and holds no authority's key;
     the publish gate then checks its pages against each authority's raw references and key in turn.
     """
-    from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV
-    from review.batch.kernels import withhold_variables
-    from review.batch.safety import private_temp_dir
-
-    withhold_variables(withheld)
     cache_dir = private_temp_dir()
     try:
         for authority_id, snapshot in snapshots.items():
             (cache_dir / f"{authority_id}.pickle").write_bytes(snapshot)
-        os.environ.pop(EVIDENCE_CACHE_ENV, None)
-        os.environ[REGION_CACHE_ENV] = str(cache_dir)
-        with key_environment(None):
-            outcome = execute_task(st["task"])
+        outcome = execute_task(replace(st["task"], env={REGION_CACHE_ENV: str(cache_dir)}))
     finally:
-        os.environ.pop(REGION_CACHE_ENV, None)
         shutil.rmtree(cache_dir, ignore_errors=True)
     return _publish_comparison(region, st, outcome)
 

@@ -25,8 +25,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
+
 from review import __version__
-from review.analyses.context import EVIDENCE_CACHE_ENV
+from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
+from review.batch.html_export import export_report, failure_page
+from review.batch.index import write_index, write_manifest
+from review.batch.kernels import (
+    START_TIMEOUT,
+    WarmKernelManager,
+    close_process_pool,
+    kernel_environment,
+    kill_process_kernels,
+    process_pool,
+    take_kernel,
+)
+from review.batch.provenance import git_state, input_files, package_versions
 from review.batch.safety import (
     check_output_root,
     cycle_lock,
@@ -38,9 +54,13 @@ from review.batch.safety import (
 )
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
-from review.config.paths import BATCH_ENV, ROOT_ENV, project_root, resolve
+from review.config.paths import project_root, resolve
+from review.data import load_evidence
 from review.exceptions import ParameterError
-from review.protection.pseudonym import DEMO_MARKER
+from review.protection.pseudonym import DEMO_MARKER, identifier_values
+from review.protection.publish_gate import guard_staging, prescan
+from review.results.figures import drop_run_only, results_from_notebook, write_results
+from review.results.judgements import marked_headlines
 
 __all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
 
@@ -57,9 +77,9 @@ class NotebookTask:
     timeout: float
     meta: dict[str, Any]
     threads: int = 1
-    evidence_cache: str = ""
-    kernels: str = "warm"  # "warm": a pre-started kernel from this process's pool; "cold": papermill starts one
-    spare: bool = True  # warm: start a spare for a later notebook (False for the run's last notebooks)
+    env: dict[str, str] = field(default_factory=dict)  # the task's own variables in its kernel's environment
+    withheld: frozenset[str] = frozenset()  # kept out of its kernel's environment (review.batch.kernels)
+    spare: bool = True  # start a spare for a later notebook (False for the run's last notebooks)
 
 
 @dataclass(frozen=True)
@@ -89,49 +109,24 @@ class RunSummary:
         return all(o.status == "ok" for o in self.outcomes)
 
 
-_LIVE_KERNELS: list[Any] = []
-
-KERNEL_MODES = ("warm", "cold")
-"""``warm``: pre-started kernels with the imports done (the default); ``cold``: papermill starts
-and cleanly shuts down a kernel per notebook (the path before warm kernels, kept for comparison)."""
-
-
-def _kernel_manager_class() -> type:
-    """A KernelManager on IPC transport with a unique connection file (papermill#511), remembered
-    so that a notebook over its time limit can have its kernel stopped."""
-    from review.batch.kernels import ipc_kernel_manager_class
-
-    return ipc_kernel_manager_class(_LIVE_KERNELS.append)
+_LIVE_KERNELS: list[WarmKernelManager] = []
+"""The kernel of the notebook this process is running (for the time limit and for a kill)."""
 
 
 def _stop_kernels() -> None:
-    """Interrupt the kernels this worker started: the running cell raises KeyboardInterrupt and the
-    notebook fails cleanly (killing the kernel instead can leave nbclient waiting, papermill#125)."""
+    """Interrupt the kernel this worker is running a notebook on: the running cell raises
+    KeyboardInterrupt and the notebook fails cleanly (killing the kernel instead can leave nbclient
+    waiting, papermill#125)."""
     for manager in list(_LIVE_KERNELS):
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGINT)
+        with contextlib.suppress(Exception):
+            manager.interrupt_kernel()
 
 
 def _kill_live_kernels() -> None:
-    """Kill the kernels this process started, with their process groups (each kernel leads one),
-    the spare warm kernels included."""
-    from review.batch.kernels import _kill, kill_process_kernels
-
+    """Kill the kernels this process started, with their process groups, the spares included."""
     for manager in list(_LIVE_KERNELS):
-        _kill(manager)
+        manager.kill()
     kill_process_kernels()
-
-
-@contextlib.contextmanager
-def _environment_restored() -> Any:
-    """Restore ``os.environ`` afterwards (``execute_task`` sets the evidence cache and thread counts)."""
-    saved = dict(os.environ)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _now() -> str:
@@ -139,8 +134,6 @@ def _now() -> str:
 
 
 def _error_from_exception(exc: BaseException) -> dict[str, Any]:
-    from papermill.exceptions import PapermillExecutionError
-
     if isinstance(exc, PapermillExecutionError):
         return {
             "cell": exc.exec_count,
@@ -164,60 +157,10 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     NotebookOutcome
         Status, timings and, on failure, the error.
     """
-    import nbformat
-    import papermill as pm
-
-    from review.batch import kernels
-    from review.batch.html_export import export_report, failure_page
-    from review.results.figures import results_from_notebook, write_results
-
     staging = Path(task.staging)
     executed = staging / f"{task.framework}.ipynb"
     started, t0 = _now(), time.perf_counter()
-    os.environ[ROOT_ENV] = str(project_root())
-    os.environ[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
-    for var in kernels.THREAD_VARS:
-        os.environ[var] = str(task.threads)  # parallel kernels must not oversubscribe the cores
-    if task.evidence_cache:
-        os.environ[EVIDENCE_CACHE_ENV] = task.evidence_cache
-    error: dict[str, Any] | None = None
-    _LIVE_KERNELS.clear()
-    timer = threading.Timer(task.timeout, _stop_kernels)
-    timer.daemon = True
-    timer.start()
-    pool, warm = None, None
-    try:
-        if task.kernels == "warm":  # a spare kernel of this process, imports done; used once, then discarded
-            pool, warm = kernels.take_kernel(task.threads, refill=task.spare)
-            _LIVE_KERNELS.append(warm.manager)
-            engine: dict[str, Any] = {"engine_name": kernels.register_engine(), "km": warm.manager,
-                                      "task_env": kernels.task_environment(),
-                                      # one write at the end, not two JSON dumps of the notebook per cell
-                                      "request_save_on_cell_execute": False}
-        else:
-            engine = {"kernel_manager_class": _kernel_manager_class()}
-        pm.execute_notebook(
-            task.notebook,
-            str(executed),
-            parameters=task.parameters,
-            kernel_name="python3",
-            cwd=str(project_root()),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
-            start_timeout=int(kernels.START_TIMEOUT),
-            **engine,
-        )
-    except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
-        error = _error_from_exception(exc)
-        if not timer.is_alive():
-            error = {"cell": error.get("cell"), "ename": "Timeout",
-                     "evalue": f"the notebook ran longer than {task.timeout:g} seconds and was stopped",
-                     "traceback": error.get("traceback", "")}
-    finally:
-        timer.cancel()
-        if pool is not None and warm is not None:
-            pool.discard(warm)  # stopped in the background: no shutdown stall on the critical path
+    error = _execute(task, executed)
     results = None
     if error is None:
         nb = nbformat.read(executed, as_version=4)
@@ -239,26 +182,54 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
         ended=_now(),
         duration_seconds=time.perf_counter() - t0,
         error=error,
-        headlines=_marked_headlines(results or {}),
+        headlines=marked_headlines(results or {}),
     )
 
 
-def _marked_headlines(results: dict[str, Any]) -> list[str]:
-    """Headlines, those recorded as not counts kept marked for the index (issue 15)."""
-    from review.results.judgements import marked_headlines
+def _execute(task: NotebookTask, executed: Path) -> dict[str, Any] | None:
+    """Run the task's notebook with papermill on a warm kernel of the task's environment, used once
+    and then discarded; None, or the error."""
+    error: dict[str, Any] | None = None
+    _LIVE_KERNELS.clear()
+    timer = threading.Timer(task.timeout, _stop_kernels)
+    timer.daemon = True
+    timer.start()
+    pool, kernel = None, None
+    try:
+        pool, kernel = take_kernel(kernel_environment(task.env, task.threads, task.withheld), refill=task.spare)
+        _LIVE_KERNELS.append(kernel)
+        pm.execute_notebook(
+            task.notebook,
+            str(executed),
+            parameters=task.parameters,
+            kernel_name="python3",
+            km=kernel,  # nbclient leaves a kernel it was given to its owner
+            request_save_on_cell_execute=False,  # one write at the end, not two per cell
+            cwd=str(project_root()),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
+            start_timeout=int(START_TIMEOUT),
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
+        error = _error_from_exception(exc)
+        if not timer.is_alive():
+            error = {"cell": error.get("cell"), "ename": "Timeout",
+                     "evalue": f"the notebook ran longer than {task.timeout:g} seconds and was stopped",
+                     "traceback": error.get("traceback", "")}
+    finally:
+        timer.cancel()
+        _LIVE_KERNELS.clear()
+        if pool is not None and kernel is not None:
+            pool.discard(kernel)  # stopped in the background: no shutdown stall on the critical path
+    return error
 
-    return marked_headlines(results)
 
-
-def _init_worker(parent_pid: int, kernel_mode: str, threads: int, template: str | None = None) -> None:
-    """Worker initializer: die with the run (see review.batch.safety); with warm kernels, start this
-    worker's spare kernel at once (forked by the run's shared template), while the run is still
-    staging the evidence."""
+def _init_worker(parent_pid: int, env: dict[str, str], threads: int) -> None:
+    """Worker initializer: die with the run (see review.batch.safety), and start this worker's
+    spare kernel at once, while the run is still staging the evidence."""
     watch_parent(parent_pid, _kill_live_kernels)
-    if kernel_mode == "warm":
-        from review.batch.kernels import process_pool
-
-        process_pool(threads, template=template)
+    process_pool(kernel_environment(env, threads))
 
 
 def _worker_started() -> int:
@@ -267,19 +238,16 @@ def _worker_started() -> int:
 
 
 @contextlib.contextmanager
-def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterator[ProcessPoolExecutor | None]:
-    """The run's worker processes, started before the evidence is staged so that their kernels warm
-    meanwhile; ``None`` when the notebooks run in this process (one job)."""
-    from review.batch.kernels import close_process_pool, process_pool
-
+def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The run's worker processes, started before the evidence is staged so that their kernels (of
+    the run's environment ``env``) warm meanwhile; ``None`` when the notebooks run in this process
+    (one job)."""
     if jobs <= 1 or n_tasks <= 1:
-        if kernel_mode == "warm":
-            process_pool(threads)
+        process_pool(kernel_environment(env, threads))
         try:
             yield None
         finally:
-            if kernel_mode == "warm":
-                close_process_pool()
+            close_process_pool()
         return
     # A forkserver starts clean (forking this process could copy the event-loop thread that
     # papermill's client leaves behind and deadlock) and preloads papermill, nbconvert and a warmed
@@ -290,17 +258,9 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
     else:
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
-    # One kernel template for every worker, started first: its imports overlap the forkserver's
-    # and the loading of the evidence, and are paid once, not once per worker.
-    template = None
-    if kernel_mode == "warm" and hasattr(os, "fork"):
-        from review.batch.kernels import Template, kernel_environment, workbook_modules
-
-        template = Template(kernel_environment(threads), workbook_modules())
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
-                               initargs=(os.getpid(), kernel_mode, threads,
-                                         template.address if template is not None else None))
+                               initargs=(os.getpid(), env, threads))
     # Started from a thread: the forkserver's start (its imports) overlaps the loading of the evidence.
     starter = threading.Thread(target=lambda: [pool.submit(_worker_started) for _ in range(n_workers)],
                                name="review-start-workers", daemon=True)
@@ -312,9 +272,6 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    finally:
-        if template is not None:
-            template.close()
 
 
 def _run_tasks(
@@ -325,8 +282,7 @@ def _run_tasks(
     if pool is None:
         outcomes = []
         for task in tasks:
-            with _environment_restored():  # in this process: the task's variables must not outlive it
-                outcome = execute_task(task)
+            outcome = execute_task(task)
             progress(task.framework, outcome)
             outcomes.append(outcome)
         return outcomes
@@ -356,7 +312,6 @@ def run_cycle(
     progress: Progress | None = None,
     output_root: Path | None = None,
     timeout: float = 600.0,
-    kernels: str = "warm",
 ) -> RunSummary:
     """Run every (or the chosen) framework notebook of one cycle.
 
@@ -376,10 +331,9 @@ def run_cycle(
     output_root : pathlib.Path, optional
         Where cycle folders go; default ``outputs/`` under the project root.
     timeout : float, default: ``600.0``
-        Seconds a notebook may run: its kernel is then stopped and it gets a failure page.
-    kernels : {"warm", "cold"}, default: ``"warm"``
-        ``warm``: each notebook gets a pre-started kernel with the imports done, used once
-        (:mod:`review.batch.kernels`); ``cold``: papermill starts and shuts down its own.
+        Seconds a notebook may run: its kernel is then stopped and it gets a failure page. Each
+        notebook runs on a kernel started ahead with the imports done, used once
+        (:mod:`review.batch.kernels`).
 
     Returns
     -------
@@ -396,27 +350,15 @@ def run_cycle(
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
         raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
-    if kernels not in KERNEL_MODES:
-        raise ParameterError(f"unknown kernel mode {kernels!r}; choose one of {', '.join(KERNEL_MODES)}")
     root_out = output_root or (project_root() / "outputs")
     check_output_root(root_out)
     with cycle_lock(root_out, params.cycle):
-        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout,
-                           kernels=kernels)
+        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout)
 
 
 def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
-                progress: Progress | None, timeout: float, kernels: str = "warm") -> RunSummary:
+                progress: Progress | None, timeout: float) -> RunSummary:
     """The run of one cycle, under its lock."""
-    from review.analyses.context import write_evidence_cache
-    from review.batch.index import write_index, write_manifest
-    from review.batch.provenance import git_state, input_files, package_versions
-    from review.config.paths import resolve
-    from review.data import load_evidence
-    from review.protection.pseudonym import identifier_values
-    from review.protection.publish_gate import guard_staging
-    from review.results.figures import drop_run_only
-
     target = root_out / params.cycle
     if target.exists() and not force:
         raise ParameterError(
@@ -439,10 +381,11 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
             chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
             waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
             outcomes: list[NotebookOutcome] = []
-            with _workers(n_jobs, len(chosen), kernels, threads) as pool:  # kernels warm while the data loads
+            env = {EVIDENCE_CACHE_ENV: str(cache_dir)}  # the kernels' own: the snapshot's folder
+            with _workers(n_jobs, len(chosen), env, threads) as pool:  # kernels warm while the data loads
                 raw = load_evidence(data_dir)  # validates the data before anything is written
                 identifiers = identifier_values(raw)  # for the publish gate: the references of this very evidence
-                cache = write_evidence_cache(data_dir, cache_dir, raw)
+                write_evidence_cache(data_dir, cache_dir, raw)
                 del raw
                 staging.mkdir()
                 n_workers = 1 if pool is None else min(n_jobs, len(chosen))
@@ -451,7 +394,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
                 for w, wave in enumerate(waves):
                     left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
                     tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
-                                     evidence_cache=str(cache), kernels=kernels,
+                                     env=env,
                                      spare=len(wave) - i + left > n_workers)  # the last ones need no spare
                              for i, fw in enumerate(wave)]
                     outcomes.extend(_run_tasks(tasks, pool, progress))
@@ -494,8 +437,6 @@ def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifi
     """Scan the ended notebooks' files into the gate's memo on a thread of this process, which
     otherwise only waits while the later notebooks run (:func:`review.protection.publish_gate.prescan`);
     a failure here only leaves the gate to scan them itself."""
-    from review.protection.publish_gate import prescan
-
     def scan() -> None:
         with contextlib.suppress(Exception):
             prescan(staging, params, frameworks, identifiers=identifiers, memo=memo)

@@ -16,7 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from review.config.paths import resolve
+from review.config.region import KeySource
 from review.exceptions import DataValidationError
+from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_run_folder, raw_identifiers
 
 __all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_unchecked"]
@@ -59,8 +62,8 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 
 
 def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles: dict[str, str] | None = None,
-                  identifiers: set[str] | None = None,
-                  memo: dict[tuple[str, str], list[Any]] | None = None) -> list[Any]:
+                  identifiers: set[str] | None = None, memo: dict[tuple[str, str], list[Any]] | None = None,
+                  key_source: KeySource | None = None) -> list[Any]:
     """Check every file in a run's staging folder; withhold what fails; return the outcomes updated.
 
     Parameters
@@ -81,16 +84,17 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     memo : dict, optional
         Shared by the two passes of one run: a file unchanged since the first is not scanned
         again (see :func:`review.protection.report_check.check_run_folder`).
+    key_source : KeySource, optional
+        Where the evidence's key is (a regional run names one per authority); default this
+        process's (:func:`review.protection.pseudonym.resolve_key`).
 
     Returns
     -------
     list of NotebookOutcome
         With value-free errors (see :func:`value_free_error`).
     """
-    from review.config.paths import resolve
-
     data_dir = resolve(params.common["data_dir"])
-    audience, threshold, key = _settings(params)
+    audience, threshold, key = _settings(params, key_source)
     if identifiers is None:
         try:
             identifiers = raw_identifiers(data_dir)
@@ -144,17 +148,14 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     return out
 
 
-def _settings(params: Any) -> tuple[str, int, bytes]:
+def _settings(params: Any, key_source: KeySource | None = None) -> tuple[str, int, bytes]:
     """The audience, suppression threshold and key a run's files are checked with."""
-    from review.config.paths import resolve
-    from review.protection.pseudonym import resolve_key
-
-    key, _ = resolve_key(resolve(params.common["data_dir"]))
+    key, _ = resolve_key(resolve(params.common["data_dir"]), key_source)
     return str(params.common["audience"]), int(params.common["suppression_threshold"]), key
 
 
 def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifiers: set[str],
-            memo: dict[tuple[str, str], list[Any]]) -> None:
+            memo: dict[tuple[str, str], list[Any]], key_source: KeySource | None = None) -> None:
     """Scan the files of notebooks that have ended into ``memo``, while the run's later notebooks
     still run: :func:`guard_staging` then finds them in the memo (same name, same bytes, same
     checks) and scans only what is new. It withholds nothing itself.
@@ -169,8 +170,10 @@ def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifier
         As passed to :func:`guard_staging`.
     memo : dict
         The memo then passed to :func:`guard_staging`.
+    key_source : KeySource, optional
+        As passed to :func:`guard_staging`.
     """
-    audience, threshold, key = _settings(params)
+    audience, threshold, key = _settings(params, key_source)
     check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key, memo=memo,
                      stems=set(frameworks))
 
