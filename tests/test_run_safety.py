@@ -207,15 +207,12 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 def _kernels(pids: set[int]) -> int:
-    """Kernels among ``pids``: started as ``ipykernel`` (cold), or forked by a warm-kernel template
-    (a child of the ``serve_template`` process, whose command line it shares)."""
+    """Kernels among ``pids``: processes started as ``ipykernel``."""
     count = 0
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
             process = psutil.Process(pid)
-            parent = process.parent()
-            count += any("ipykernel" in part for part in process.cmdline()) or (
-                parent is not None and any("serve_template" in part for part in parent.cmdline()))
+            count += any("ipykernel" in part for part in process.cmdline())
     return count
 
 
@@ -248,7 +245,7 @@ def test_killing_a_run_leaves_no_worker_or_kernel(tmp_path, how):
     proc.wait(timeout=30)
     log.close()
     assert "Traceback" not in (tmp_path / "stderr.txt").read_text()
-    deadline = time.time() + 8
+    deadline = time.time() + 120  # killed at once; the deadline is only for a broken run
     while time.time() < deadline and _alive(seen):
         time.sleep(0.2)
     assert _alive(seen) == set(), "workers or kernels outlived the run"

@@ -37,10 +37,9 @@ def refresh_notebook(path: Path) -> int:
 
     from review.config.paths import BATCH_ENV
 
-    os.environ[BATCH_ENV] = "1"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env={**os.environ, BATCH_ENV: "1"})
     kept = _strip(nb, anchors_from=None)
     nbformat.write(nb, path)
     return kept

@@ -31,6 +31,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
+from review.batch.forked_kernels import Template, can_fork
 from review.batch.html_export import export_report, failure_page
 from review.batch.index import write_index, write_manifest
 from review.batch.kernels import (
@@ -41,6 +42,7 @@ from review.batch.kernels import (
     kill_process_kernels,
     process_pool,
     take_kernel,
+    workbook_modules,
 )
 from review.batch.provenance import git_state, input_files, package_versions
 from review.batch.safety import (
@@ -191,13 +193,13 @@ def _execute(task: NotebookTask, executed: Path) -> dict[str, Any] | None:
     and then discarded; None, or the error."""
     error: dict[str, Any] | None = None
     _LIVE_KERNELS.clear()
-    timer = threading.Timer(task.timeout, _stop_kernels)
+    timer = threading.Timer(task.timeout, _stop_kernels)  # the notebook's time, not the wait for a kernel
     timer.daemon = True
-    timer.start()
     pool, kernel = None, None
     try:
         pool, kernel = take_kernel(kernel_environment(task.env, task.threads, task.withheld), refill=task.spare)
         _LIVE_KERNELS.append(kernel)
+        timer.start()
         pm.execute_notebook(
             task.notebook,
             str(executed),
@@ -213,7 +215,7 @@ def _execute(task: NotebookTask, executed: Path) -> dict[str, Any] | None:
         )
     except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
         error = _error_from_exception(exc)
-        if not timer.is_alive():
+        if timer.finished.is_set() and not timer.is_alive():
             error = {"cell": error.get("cell"), "ename": "Timeout",
                      "evalue": f"the notebook ran longer than {task.timeout:g} seconds and was stopped",
                      "traceback": error.get("traceback", "")}
@@ -225,11 +227,11 @@ def _execute(task: NotebookTask, executed: Path) -> dict[str, Any] | None:
     return error
 
 
-def _init_worker(parent_pid: int, env: dict[str, str], threads: int) -> None:
+def _init_worker(parent_pid: int, env: dict[str, str], threads: int, template: str | None) -> None:
     """Worker initializer: die with the run (see review.batch.safety), and start this worker's
-    spare kernel at once, while the run is still staging the evidence."""
+    spare kernel at once (forked by the run's template), while the run is still staging the evidence."""
     watch_parent(parent_pid, _kill_live_kernels)
-    process_pool(kernel_environment(env, threads))
+    process_pool(kernel_environment(env, threads), template=template)
 
 
 def _worker_started() -> int:
@@ -258,9 +260,12 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
     else:
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
+    # One kernel template for every worker, started first: its imports overlap the forkserver's
+    # and the loading of the evidence, and are paid once, not once per worker.
+    template = Template(kernel_environment(env, threads), workbook_modules()) if can_fork() else None
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
-                               initargs=(os.getpid(), env, threads))
+                               initargs=(os.getpid(), env, threads, template.address if template else None))
     # Started from a thread: the forkserver's start (its imports) overlaps the loading of the evidence.
     starter = threading.Thread(target=lambda: [pool.submit(_worker_started) for _ in range(n_workers)],
                                name="review-start-workers", daemon=True)
@@ -272,6 +277,9 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        if template is not None:
+            template.close()
 
 
 def _run_tasks(
