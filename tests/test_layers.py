@@ -147,3 +147,46 @@ def test_importing_the_package_does_nothing():
             "'rfc3987_syntax' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['review'] False"
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.endswith("__")
+
+
+def private_imports(module: str, path: Path) -> list[str]:
+    """The imports in ``module`` of another module's private name (``from m import _name``), or of a
+    private module from outside its package (``from review.stats._validation import ...`` outside
+    ``review.stats``)."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("review"):
+            continue
+        for alias in node.names:
+            full = f"{node.module}.{alias.name}"
+            target = full if full in MODULES else node.module
+            names = target.split(".")
+            private_module = next((i for i, part in enumerate(names) if _private(part)), None)
+            outside = private_module is not None and not (
+                package + "." + "x").startswith(".".join(names[:private_module]) + ".")
+            if (_private(alias.name) and full not in MODULES) or outside:
+                found.append(f"{module}: from {node.module} import {alias.name}")
+    return found
+
+
+def test_no_private_name_crosses_modules():
+    crossing = [line for name, path in MODULES.items() for line in private_imports(name, path)]
+    assert not crossing, "private names imported from another module:\n" + "\n".join(crossing)
+
+
+def test_a_private_import_is_seen(tmp_path):
+    path = tmp_path / "mod.py"
+    path.write_text("from review.batch.runner import _clean_up, run_cycle\n"
+                    "from review.stats._validation import is_number\n"
+                    "from review.stats.agreement import _estimators\n")
+    assert private_imports("review.config.declarations", path) == [
+        "review.config.declarations: from review.batch.runner import _clean_up",
+        "review.config.declarations: from review.stats._validation import is_number",
+        "review.config.declarations: from review.stats.agreement import _estimators"]
+    assert private_imports("review.stats.agreement.krippendorff", path) == [
+        "review.stats.agreement.krippendorff: from review.batch.runner import _clean_up"]

@@ -15,10 +15,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from review import __version__
-from review.batch.lean_imports import skip_rfc3987_syntax
-from review.config.cycles import parse_cycle
+from review.analyses.actions import analyse
+from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items
+from review.batch.action_draft import propose, write_draft
+from review.batch.notebook_outputs import clean_notebook, interactive_leftovers, refresh_notebook
+from review.batch.region import run_region, validate_region
+from review.batch.runner import run_cycle
+from review.batch.safety import check_output_root
+from review.config.cycles import cycle_bounds, parse_cycle
+from review.config.frameworks import FRAMEWORKS
+from review.config.params import default_params_path, load_cycle_params
+from review.config.paths import project_root, resolve
+from review.config.region import load_region
+from review.data import load_evidence
+from review.data.demo import DEMO_SEED, write_demo
+from review.data.demo_region import write_demo_region
 from review.exceptions import DataValidationError, ParameterError, RunFailed
+from review.explore.lab import lab_command
+from review.protection.pseudonym import resolve_key
+from review.protection.report_check import check_file, raw_identifiers
+from review.protection.safe_export import write_csv
+from review.stats.sample_draw import draw_sample
 
 __all__ = ["expand_cycles", "main"]
 
@@ -173,12 +193,6 @@ def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
 
 
 def _cmd_actions(args: argparse.Namespace) -> int:
-    from review.analyses.actions import analyse
-    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items
-    from review.batch.action_draft import propose, write_draft
-    from review.config.params import default_params_path, load_cycle_params
-    from review.data import load_evidence
-
     (cycle,) = expand_cycles([args.cycle])
     params = load_cycle_params(args.params or default_params_path(cycle))
     if params.cycle != cycle:
@@ -209,9 +223,6 @@ def _progress(framework: str, outcome: Any) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from review.batch.runner import run_cycle
-    from review.config.params import default_params_path, load_cycle_params
-
     if args.region or args.scheduler:
         return _cmd_run_region(args)
     if not args.cycle:
@@ -229,10 +240,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if params.cycle != cycle:
             raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
         loaded.append(params)
-    from review.batch.safety import check_output_root
-    from review.config.paths import project_root, resolve
-    from review.data import load_evidence
-    from review.protection.pseudonym import resolve_key
 
     check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
     for folder in sorted({p.common["data_dir"] for p in loaded}):
@@ -259,10 +266,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from review.config.params import load_cycle_params
-    from review.config.paths import resolve
-    from review.data import load_evidence
-
     problems = 0
     for path in args.paths:
         try:
@@ -281,10 +284,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from review.data.demo import DEMO_SEED, write_demo
-
     if args.region is not None:
-        from review.data.demo_region import write_demo_region
 
         region, _ = write_demo_region(args.out, args.region, seed=DEMO_SEED if args.seed is None else args.seed)
         print(f"wrote {args.region} authorities to {args.out}; run them with: review run --region {region}")
@@ -295,11 +295,6 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from review.config.cycles import cycle_bounds
-    from review.data import load_evidence
-    from review.protection.safe_export import write_csv
-    from review.stats.sample_draw import draw_sample
-
     cycles = expand_cycles([args.cycle])
     if len(cycles) != 1:
         raise ParameterError(f"`--cycle` names one cycle for a sample; got the range {args.cycle!r}")
@@ -323,10 +318,6 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from review.batch.notebook_outputs import refresh_notebook
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.paths import project_root
-
     names = args.framework or list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
@@ -338,20 +329,12 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from review.config.paths import project_root
-    from review.explore.lab import lab_command
-
     command = lab_command(project_root(), extra=args.extra)
     os.execv(command[0], command)
     return EXIT_OK  # pragma: no cover - execv does not return
 
 
 def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
-    import nbformat
-
-    from review.batch.notebook_outputs import clean_notebook, interactive_leftovers
-    from review.config.paths import project_root
-
     dirty = 0
     for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
         problems = (interactive_leftovers(nbformat.read(path, as_version=4)) if args.check
@@ -367,10 +350,6 @@ def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
 
 def _cmd_check_report(args: argparse.Namespace) -> int:
     """Every file of a run folder (pages, results, manifest, executed notebooks), or the pages given."""
-    from review.config.params import default_params_path, load_cycle_params
-    from review.config.paths import resolve
-    from review.protection.pseudonym import resolve_key
-    from review.protection.report_check import check_file, raw_identifiers
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -400,8 +379,6 @@ def _cmd_check_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_frameworks(_: argparse.Namespace) -> int:
-    from review.config.frameworks import FRAMEWORKS
-
     for fw in FRAMEWORKS.values():
         print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")
     return EXIT_OK
@@ -409,8 +386,6 @@ def _cmd_frameworks(_: argparse.Namespace) -> int:
 
 def _cmd_run_region(args: argparse.Namespace) -> int:
     """``review run --region FILE [--scheduler ADDRESS]``: validate everything, then run on Dask."""
-    from review.batch.region import run_region, validate_region
-    from review.config.region import load_region
 
     if not args.region:
         raise ParameterError("`--scheduler` is for regional runs: give the region file with --region FILE")
@@ -445,7 +420,6 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``review`` command line; return the exit code."""
-    skip_rfc3987_syntax()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from review.analyses.actions import ActionsResult
 from review.config.cycles import cycle_bounds, previous_cycle
 from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES
@@ -80,7 +84,6 @@ def propose(result: ActionsResult, existing_ids: set[str]) -> tuple[Proposal, ..
 
 def _lists(book, columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:  # noqa: ANN001 - an openpyxl Workbook
     """Write each drop-down's values in a sheet of their own (visible: the workbook reads back as evidence, and hidden sheets are refused); return column -> range reference."""
-    from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet("lists")
     refs = {}
@@ -114,9 +117,6 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
     ParameterError
         If ``out`` exists (it is never overwritten) or is not an ``.xlsx`` file.
     """
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     path = Path(out)
     if path.suffix.lower() != ".xlsx":

@@ -7,8 +7,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from review.batch.html_export import css_string, stylesheet
 from review.config.frameworks import FRAMEWORKS
 from review.results.figures import write_results
+from review.results.judgements import read_judgements
+from review.views.presentation import NOCOUNT, item_ids, marked_li
 
 __all__ = ["write_index", "write_manifest"]
 
@@ -40,8 +43,6 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
         Whose reports these are (an authority's or a region's name), shown in the heading (marked
         as holding no count: a name such as "Authority 1" is not one).
     """
-    from review.results.judgements import read_judgements
-    from review.views.presentation import NOCOUNT, item_ids, marked_li
 
     judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}
     rows = []
@@ -60,7 +61,6 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
             f"<td>{status}</td><td {NOCOUNT}>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
-    from review.batch.html_export import css_string, stylesheet
 
     name = f"Safeguarding review, {scope}, cycle {cycle}" if scope else f"Safeguarding review, cycle {cycle}"
     internal = audience == "internal"

@@ -17,11 +17,9 @@ import signal
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,6 @@ from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
 from review.batch.forked_kernels import Template, can_fork
 from review.batch.html_export import export_report, failure_page
-from review.batch.index import write_index, write_manifest
 from review.batch.kernels import (
     START_TIMEOUT,
     WarmKernelManager,
@@ -44,7 +41,17 @@ from review.batch.kernels import (
     take_kernel,
     workbook_modules,
 )
-from review.batch.provenance import git_state, input_files, package_versions
+from review.batch.provenance import git_state, input_files
+from review.batch.publish import (
+    NotebookOutcome,
+    Provenance,
+    RunSummary,
+    now,
+    public_params,
+    publish_run,
+    remove_stale_staging,
+    staging_path,
+)
 from review.batch.safety import (
     check_output_root,
     cycle_lock,
@@ -61,10 +68,11 @@ from review.data import load_evidence
 from review.exceptions import ParameterError
 from review.protection.pseudonym import DEMO_MARKER, identifier_values
 from review.protection.publish_gate import guard_staging, prescan
-from review.results.figures import drop_run_only, results_from_notebook, write_results
+from review.results.figures import results_from_notebook, write_results
 from review.results.judgements import marked_headlines
 
-__all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
+__all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "execute_task", "framework_task", "notebook_task",
+           "run_cycle"]
 
 
 @dataclass(frozen=True)
@@ -82,33 +90,6 @@ class NotebookTask:
     env: dict[str, str] = field(default_factory=dict)  # the task's own variables in its kernel's environment
     withheld: frozenset[str] = frozenset()  # kept out of its kernel's environment (review.batch.kernels)
     spare: bool = True  # start a spare for a later notebook (False for the run's last notebooks)
-
-
-@dataclass(frozen=True)
-class NotebookOutcome:
-    """What happened to one notebook."""
-
-    framework: str
-    status: str  # "ok" or "failed"
-    started: str
-    ended: str
-    duration_seconds: float
-    error: dict[str, Any] | None = None
-    headlines: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """The outcome of one cycle's run."""
-
-    cycle: str
-    output_dir: Path
-    outcomes: tuple[NotebookOutcome, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether every notebook succeeded."""
-        return all(o.status == "ok" for o in self.outcomes)
 
 
 _LIVE_KERNELS: list[WarmKernelManager] = []
@@ -129,10 +110,6 @@ def _kill_live_kernels() -> None:
     for manager in list(_LIVE_KERNELS):
         manager.kill()
     kill_process_kernels()
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _error_from_exception(exc: BaseException) -> dict[str, Any]:
@@ -161,7 +138,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     """
     staging = Path(task.staging)
     executed = staging / f"{task.framework}.ipynb"
-    started, t0 = _now(), time.perf_counter()
+    started, t0 = now(), time.perf_counter()
     error = _execute(task, executed)
     results = None
     if error is None:
@@ -181,7 +158,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
         framework=task.framework,
         status="failed" if error else "ok",
         started=started,
-        ended=_now(),
+        ended=now(),
         duration_seconds=time.perf_counter() - t0,
         error=error,
         headlines=marked_headlines(results or {}),
@@ -372,72 +349,77 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
         raise ParameterError(
             f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
         )
-    git = git_state()
+    provenance = Provenance(git_state(), now(), time.time())
     data_dir = resolve(params.common["data_dir"])
     inputs = input_files(data_dir, resolve(params.source))
     remove_stale_temp_dirs()
-    _remove_stale_staging(root_out)
+    remove_stale_staging(root_out)
     cache_dir = private_temp_dir()  # owner-only; removed on every exit path below
     staging = staging_path(root_out, params.cycle)
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n_jobs)
-    produced = _now()
-    progress = progress or _silent
-    started = time.perf_counter()
+    chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
+    env = {EVIDENCE_CACHE_ENV: str(cache_dir)}  # the kernels' own: the snapshot's folder
     try:
-        with disk_errors(params.cycle):  # a full disk: exit 1, nothing published
-            chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
-            waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
-            outcomes: list[NotebookOutcome] = []
-            env = {EVIDENCE_CACHE_ENV: str(cache_dir)}  # the kernels' own: the snapshot's folder
-            with _workers(n_jobs, len(chosen), env, threads) as pool:  # kernels warm while the data loads
-                raw = load_evidence(data_dir)  # validates the data before anything is written
-                identifiers = identifier_values(raw)  # for the publish gate: the references of this very evidence
-                write_evidence_cache(data_dir, cache_dir, raw)
-                del raw
-                staging.mkdir()
-                n_workers = 1 if pool is None else min(n_jobs, len(chosen))
-                memo: dict[tuple[str, str], list[Any]] = {}  # the gate's later passes scan only what is new
-                scans: list[threading.Thread] = []
-                for w, wave in enumerate(waves):
-                    left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
-                    tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
-                                     env=env,
-                                     spare=len(wave) - i + left > n_workers)  # the last ones need no spare
-                             for i, fw in enumerate(wave)]
-                    outcomes.extend(_run_tasks(tasks, pool, progress))
-                    if left:  # the ended notebooks' files are scanned while the later ones run
-                        scans.append(_prescan(staging, params, [o.framework for o in outcomes], identifiers, memo))
-                if pool is not None:  # the workers stop their kernels while the run checks and publishes
-                    threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
-                for scan in scans:
-                    scan.join()
-                drop_run_only(staging)  # the summary has read them: not published
-                outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
-                                         identifiers=identifiers, memo=memo)  # issue 15
-                summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
-                write_manifest(
-                    staging / "manifest.json",
-                    {
-                        "cycle": params.cycle,
-                        "params_file": params.source,
-                        "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
-                        "inputs": inputs,
-                        "packages": package_versions(),
-                        "git": git,
-                        "produced": produced,
-                        "duration_seconds": time.perf_counter() - started,
-                        "status": "ok" if summary.ok else "failed",
-                        "notebooks": [asdict(o) for o in outcomes],
-                    },
-                )
-                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
-                summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes, identifiers=identifiers,
-                                                                      memo=memo)))  # issue 15: all files
-                _publish(staging, target)
+        with disk_errors(params.cycle), _workers(n_jobs, len(chosen), env, threads) as pool:  # kernels warm meanwhile
+            raw = load_evidence(data_dir)  # validates the data before anything is written
+            identifiers = identifier_values(raw)  # for the publish gate: the references of this very evidence
+            write_evidence_cache(data_dir, cache_dir, raw)
+            del raw
+            staging.mkdir()
+            memo: dict[tuple[str, str], list[Any]] = {}  # the gate's later passes scan only what is new
+            run = _Run(params, staging, timeout, provenance, inputs, threads, env, identifiers, memo)
+            outcomes = _run_waves(run, chosen, pool, 1 if pool is None else min(n_jobs, len(chosen)),
+                                  progress or _silent)
+            titles = {f.name: f.title for f in chosen}
+            return publish_run(
+                staging, target, cycle=params.cycle, audience=params.common["audience"], outcomes=outcomes,
+                manifest={"cycle": params.cycle, "params_file": params.source, "inputs": inputs,
+                          "parameters": {fw.name: public_params(params.for_framework(fw.name)) for fw in chosen}},
+                provenance=provenance,
+                guard=lambda outs: guard_staging(staging, params, outs, titles=titles, identifiers=identifiers,
+                                                 memo=memo))
     finally:
         _clean_up(staging, cache_dir)
-    return summary
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every notebook task of one cycle's run is made from."""
+
+    params: CycleParams
+    staging: Path
+    timeout: float
+    provenance: Provenance
+    inputs: list[dict[str, str]]
+    threads: int
+    env: dict[str, str]
+    identifiers: set[str]
+    memo: dict[tuple[str, str], list[Any]]
+
+
+def _run_waves(run: _Run, chosen: list[Framework], pool: ProcessPoolExecutor | None, n_workers: int,
+               progress: Progress) -> list[NotebookOutcome]:
+    """Run the frameworks' notebooks, those that read the others' results last; the ended ones'
+    files are scanned for the gate while the later ones run."""
+    waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
+    outcomes: list[NotebookOutcome] = []
+    scans: list[threading.Thread] = []
+    for w, wave in enumerate(waves):
+        left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
+        tasks = [replace(framework_task(fw, run.params, run.staging, run.timeout, run.provenance, run.inputs),
+                         threads=run.threads, env=run.env,
+                         spare=len(wave) - i + left > n_workers)  # the last ones need no spare
+                 for i, fw in enumerate(wave)]
+        outcomes.extend(_run_tasks(tasks, pool, progress))
+        if left:
+            scans.append(_prescan(run.staging, run.params, [o.framework for o in outcomes], run.identifiers,
+                                  run.memo))
+    if pool is not None:  # the workers stop their kernels while the run checks and publishes
+        threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
+    for scan in scans:
+        scan.join()
+    return outcomes
 
 
 def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifiers: set[str],
@@ -474,31 +456,19 @@ def _clean_up(staging: Path, cache_dir: Path) -> None:
         signal.raise_signal(held[0])  # the handler the run had: KeyboardInterrupt for the command line
 
 
-def _public_params(values: dict[str, Any]) -> dict[str, Any]:
-    """Parameters as recorded in the manifest (the staging path is not a real parameter)."""
-    batch_set = {fw.results_param for fw in FRAMEWORKS.values()}
-    return {k: v for k, v in values.items() if k not in batch_set}
-
-
-def _task(
-    fw: Framework,
-    params: CycleParams,
-    staging: Path,
-    timeout: float,
-    produced: str,
-    git: dict[str, Any],
-    inputs: list[dict[str, str]],
-) -> NotebookTask:
+def framework_task(fw: Framework, params: CycleParams, staging: Path, timeout: float, provenance: Provenance,
+                   inputs: list[dict[str, str]]) -> NotebookTask:
+    """The task of one framework's notebook in a cycle's run (a summary reads the run's staging folder)."""
     values = params.for_framework(fw.name)
     if fw.results_param is not None:
         values[fw.results_param] = str(staging)
     return notebook_task(fw.name, fw.title, fw.notebook, values, params.cycle, staging, timeout=timeout,
-                         produced=produced, git=git, inputs=inputs,
+                         provenance=provenance, inputs=inputs,
                          synthetic=(resolve(values["data_dir"]) / DEMO_MARKER).is_file())
 
 
 def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], cycle: str, staging: Path, *,
-                  timeout: float, produced: str, git: dict[str, Any], inputs: list[dict[str, str]],
+                  timeout: float, provenance: Provenance, inputs: list[dict[str, str]],
                   synthetic: bool) -> NotebookTask:
     """A notebook task with the page metadata every report carries (framework, cycle, audience,
     production time, version, git state, inputs, whether the data are synthetic)."""
@@ -514,42 +484,11 @@ def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], 
             "framework_title": title,
             "cycle": cycle,
             "audience": values["audience"],
-            "produced": produced,
+            "produced": provenance.produced,
             "version": __version__,
-            "git_commit": git["commit"],
-            "git_dirty": git["dirty"],
+            "git_commit": provenance.git["commit"],
+            "git_dirty": provenance.git["dirty"],
             "inputs": inputs,
             "synthetic": synthetic,
         },
     )
-
-
-def staging_path(folder: Path, cycle: str) -> Path:
-    """Where a run stages ``cycle``'s reports in ``folder`` before publishing them: hidden, named with
-    this process's pid (see :func:`_remove_stale_staging`) and a random part."""
-    return folder / f".{cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-def _remove_stale_staging(root_out: Path) -> None:
-    """Delete staging folders left by runs that were killed (their process no longer exists)."""
-    for folder in root_out.glob(".*.staging-*"):
-        try:
-            pid = int(folder.name.rsplit("staging-", 1)[1].split("-")[0])
-            os.kill(pid, 0)
-        except (ValueError, IndexError):
-            continue
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            continue
-
-
-def _publish(staging: Path, target: Path) -> None:
-    """Move a complete staging folder into place; the old reports go only once the new are in."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -29,6 +29,7 @@ import yaml
 
 from review.config.declarations import Param, validate_values
 from review.config.frameworks import FRAMEWORKS
+from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
@@ -231,7 +232,6 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
         raise ParameterError(
             f"the parameters cell does not define {', '.join(missing)}", f"notebook {framework}"
         )
-    from review.config.parameters_cell import undeclared_names
 
     history = namespace.get("In")
     stray = undeclared_names(history, [p.name for p in specs]) if isinstance(history, list) else []

@@ -28,6 +28,8 @@ from typing import Any
 import yaml
 
 from review.config.cycles import is_cycle
+from review.config.frameworks import FRAMEWORKS
+from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
@@ -173,8 +175,6 @@ def load_region(path: str | Path) -> Region:
         a key source shared by two authorities, neighbours that are not in the region, bad cycles
         or unknown frameworks.
     """
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.paths import resolve
 
     source = str(path)
     file = resolve(path)

@@ -20,7 +20,9 @@ import html
 import os
 from typing import Any
 
+import ipywidgets as w
 import pandas as pd
+from IPython.display import display
 
 from review.config.cycles import previous_cycle
 from review.config.paths import BATCH_ENV
@@ -177,8 +179,6 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
     """
     if not is_interactive():
         return None
-    import ipywidgets as w
-    from IPython.display import display
 
     state = ExplorerState(LENSES[framework], evidence, cycle, policy)
     banner = w.HTML()

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import html as htmllib
 import json
 import re
@@ -40,8 +41,10 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from review.data import load_evidence
 from review.protection.nocount import NOCOUNT as NOCOUNT_ATTRIBUTE
 from review.protection.nocount import NOCOUNT_CLASS
+from review.protection.pseudonym import identifier_values
 
 __all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
            "check_run_folder", "normalise_text", "raw_identifiers", "small_counts"]
@@ -106,8 +109,6 @@ def raw_identifiers(data_dir: str | Path) -> set[str]:
     The fields are those :data:`review.protection.pseudonym.IDENTIFIERS` declares, whatever the
     row's labels say (a rater is a person unless the row names an agency).
     """
-    from review.data import load_evidence
-    from review.protection.pseudonym import identifier_values
 
     return identifier_values(load_evidence(data_dir))
 
@@ -422,7 +423,6 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
     dict
         File to its findings (every file, clean ones with an empty list).
     """
-    import hashlib
 
     matcher = _identifier_matcher(identifiers)
     out = {}
