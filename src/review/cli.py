@@ -37,6 +37,7 @@ from review.exceptions import DataValidationError, ParameterError, RunFailed
 from review.explore.lab import lab_command
 from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_file, raw_identifiers
+from review.protection.run_context import RunContext, run_context
 from review.protection.safe_export import write_csv
 from review.stats.sample_draw import draw_sample
 
@@ -222,6 +223,24 @@ def _progress(framework: str, outcome: Any) -> None:
         print(f"  {outcome.status:<8} {framework} ({outcome.duration_seconds:.1f} s)", flush=True)
 
 
+def _run_contexts(cycles: list[str], params_file: str | None, overrides: dict[str, Any]) -> list[RunContext]:
+    """Each cycle's run context (parameters, key, evidence folder), every data problem found before
+    any kernel starts (exit 2)."""
+    contexts = []
+    for cycle in cycles:
+        params = load_cycle_params(params_file or default_params_path(cycle), overrides=overrides)
+        if params.cycle != cycle:
+            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+        contexts.append(run_context(params))  # the pseudonymisation key found and fit for the data
+    for folder in sorted({c.data_dir for c in contexts}):
+        evidence = load_evidence(folder)
+        for c in contexts:
+            if c.data_dir == folder and c.cycle not in evidence.cycles:
+                raise ParameterError(f"cycle {c.cycle} has no audits in {c.params.common['data_dir']} (audits file); "
+                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", c.params.source)
+    return contexts
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.region or args.scheduler:
         return _cmd_run_region(args)
@@ -233,28 +252,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"`--jobs` must be at least 1; got {args.jobs}")
     overrides = {"audience": args.audience} if args.audience else {}
-    # Validate every cycle before any notebook starts.
-    loaded = []
-    for cycle in cycles:
-        params = load_cycle_params(args.params or default_params_path(cycle), overrides=overrides)
-        if params.cycle != cycle:
-            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
-        loaded.append(params)
-
+    contexts = _run_contexts(cycles, args.params, overrides)  # every cycle checked before any notebook starts
     check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
-    for folder in sorted({p.common["data_dir"] for p in loaded}):
-        evidence = load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
-        resolve_key(resolve(folder))  # and the pseudonymisation key
-        for params in loaded:
-            if params.common["data_dir"] == folder and params.cycle not in evidence.cycles:
-                raise ParameterError(f"cycle {params.cycle} has no audits in {folder} (audits file); "
-                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", params.source)
     quiet = args.quiet or not sys.stdout.isatty()
     status = EXIT_OK
-    for params in loaded:
+    for context in contexts:
         if not quiet:
-            print(f"Cycle {params.cycle}:", flush=True)
-        summary = run_cycle(params, frameworks=args.framework, jobs=args.jobs, force=args.force,
+            print(f"Cycle {context.cycle}:", flush=True)
+        summary = run_cycle(context, frameworks=args.framework, jobs=args.jobs, force=args.force,
                             progress=None if quiet else _progress, output_root=args.output_root,
                             timeout=args.timeout)
         failed = [o.framework for o in summary.outcomes if o.status != "ok"]

@@ -88,7 +88,8 @@ def serve() -> None:
         if server in readable:
             conn, _ = server.accept()
             with conn, contextlib.suppress(OSError, ValueError):
-                request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+                with conn.makefile("r", encoding="utf-8") as lines:
+                    request = json.loads(lines.readline())
                 pid = os.fork()
                 if pid == 0:
                     _kernel(IPKernelApp, request, server, conn)
@@ -162,7 +163,8 @@ def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: fl
                 sock.connect(address)
                 sock.sendall((json.dumps({"connection_file": connection_file, "env": dict(env)}) + "\n")
                              .encode("utf-8"))
-                line = sock.makefile("r", encoding="utf-8").readline()
+                with sock.makefile("r", encoding="utf-8") as answer:  # closed, or the socket stays open
+                    line = answer.readline()
             if not line:
                 raise RuntimeError("the kernel template ended")
             return int(json.loads(line)["pid"])

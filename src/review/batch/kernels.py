@@ -219,6 +219,13 @@ class WarmKernelManager(KernelManager):
         if status != "ok":
             raise RuntimeError("a warm kernel could not import the workbook's modules")
 
+    def interrupt(self) -> None:
+        """SIGINT the kernel's process group: the running cell raises KeyboardInterrupt (one system
+        call, from any thread: no event loop is opened for it)."""
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signal.SIGINT)
+
     def kill(self) -> None:
         """SIGKILL the kernel's process group at once (safe in a signal handler: one system call)."""
         if self.pid is not None:

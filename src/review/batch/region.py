@@ -71,7 +71,7 @@ from review.batch.publish import (
 from review.batch.runner import NotebookTask, execute_task, framework_task, notebook_task
 from review.batch.safety import private_temp_dir
 from review.config.frameworks import FRAMEWORKS, Framework
-from review.config.params import CycleParams, load_cycle_params
+from review.config.params import load_cycle_params
 from review.config.paths import project_root, resolve
 from review.config.region import (
     COMPARISON,
@@ -84,8 +84,8 @@ from review.config.region import (
 )
 from review.data import load_evidence
 from review.exceptions import DataValidationError, ParameterError
-from review.protection.pseudonym import DEMO_MARKER, resolve_key
 from review.protection.publish_gate import guard_staging, withhold_unchecked
+from review.protection.run_context import RunContext, run_context
 
 __all__ = ["RegionSummary", "code_version", "comparison_task", "publish_task", "run_notebook_task", "run_region",
            "stage_evidence", "validate_region"]
@@ -109,9 +109,9 @@ class RegionSummary:
 
 
 def _check_authority(region: Region, authority: Authority, overrides: Mapping[str, Any],
-                     problems: list[str]) -> dict[str, CycleParams]:
+                     problems: list[str]) -> dict[str, RunContext]:
     tag = f"authority {authority.id}"
-    loaded: dict[str, CycleParams] = {}
+    loaded: dict[str, RunContext] = {}
     for cycle in region.cycles:
         try:
             params = load_cycle_params(region.params_path(cycle),
@@ -122,7 +122,11 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
         if params.cycle != cycle:
             problems.append(f"{tag}: {params.source} is for cycle {params.cycle}, not {cycle}")
             continue
-        loaded[cycle] = params
+        try:
+            loaded[cycle] = run_context(params, authority.key)  # its own key, from its own source
+        except ParameterError as exc:
+            if f"{tag}: {exc}" not in problems:  # one key, one problem, whatever the cycles
+                problems.append(f"{tag}: {exc}")
     try:
         evidence = load_evidence(authority.evidence)
     except (DataValidationError, ParameterError) as exc:
@@ -131,14 +135,10 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     missing = [c for c in region.cycles if c not in evidence.cycles]
     if missing:
         problems.append(f"{tag}: its evidence in {authority.evidence} has no records for cycle(s) {missing}")
-    try:
-        resolve_key(resolve(authority.evidence), authority.key)
-    except ParameterError as exc:
-        problems.append(f"{tag}: {exc}")
     return loaded
 
 
-def validate_region(region: Region, *, audience: str | None = None) -> dict[tuple[str, str], CycleParams]:
+def validate_region(region: Region, *, audience: str | None = None) -> dict[tuple[str, str], RunContext]:
     """Check every authority's params, evidence and key before any kernel starts.
 
     Parameters
@@ -151,7 +151,8 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     Returns
     -------
     dict
-        ``(authority id, cycle)`` to that authority-cycle's validated parameters.
+        ``(authority id, cycle)`` to that authority-cycle's run context (its parameters, evidence
+        folder and key source).
 
     Raises
     ------
@@ -161,13 +162,13 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     chosen = audience or region.audience
     overrides = {"audience": chosen} if chosen else {}
     problems: list[str] = []
-    loaded: dict[tuple[str, str], CycleParams] = {}
+    loaded: dict[tuple[str, str], RunContext] = {}
     for authority in region.authorities:
         if authority.id.lower() == region.comparison_folder:
             problems.append(f"authority {authority.id}: its id is the folder of the region's comparison reports; "
                             "rename the authority or the region")
-        for cycle, params in _check_authority(region, authority, overrides, problems).items():
-            loaded[(authority.id, cycle)] = params
+        for cycle, context in _check_authority(region, authority, overrides, problems).items():
+            loaded[(authority.id, cycle)] = context
     if problems:
         raise ParameterError(problems, region.source)
     return loaded
@@ -243,7 +244,7 @@ class GroupPlan:
     """What publishing one authority-cycle needs: sent to the worker that publishes it."""
 
     authority: Authority
-    params: CycleParams
+    context: RunContext
     staging: Path
     inputs: list[dict[str, str]]
     target: Path
@@ -265,7 +266,7 @@ class ComparisonPlan:
     gate), its inputs (every authority's evidence, the params and region files), staging and target."""
 
     cycle: str
-    params: Mapping[str, CycleParams]
+    contexts: Mapping[str, RunContext]
     staging: Path
     inputs: list[dict[str, str]]
     task: NotebookTask
@@ -287,7 +288,7 @@ class RegionRun:
     """What every task of one regional run is made from."""
 
     region: Region
-    params: Mapping[tuple[str, str], CycleParams]
+    contexts: Mapping[tuple[str, str], RunContext]
     chosen: list[Framework]
     root_out: Path
     timeout: float
@@ -306,7 +307,7 @@ def _failed_outcome(task: NotebookTask, exc: BaseException) -> NotebookOutcome:
 
 def run_region(
     region: Region,
-    params: Mapping[tuple[str, str], CycleParams],
+    contexts: Mapping[tuple[str, str], RunContext],
     *,
     scheduler: str | None = None,
     workers: int | None = None,
@@ -322,8 +323,8 @@ def run_region(
     ----------
     region : Region
         The region file.
-    params : mapping
-        From :func:`validate_region`.
+    contexts : mapping
+        Each authority-cycle's run context, from :func:`validate_region`.
     scheduler : str, optional
         Address of an existing scheduler (``tcp://HOST:PORT``); default an embedded LocalCluster.
     workers : int, optional
@@ -344,7 +345,7 @@ def run_region(
     """
     root_out = output_root or (project_root() / "outputs")
     _refuse_existing(region, root_out, force)
-    run = RegionRun(region, params, [FRAMEWORKS[n] for n in region.frameworks], root_out, timeout,
+    run = RegionRun(region, contexts, [FRAMEWORKS[n] for n in region.frameworks], root_out, timeout,
                     Provenance(git_state(), now(), time.time()),  # wall clock: workers may be other machines
                     # every authority's key variable: a worker holds them all, no kernel gets any of them
                     frozenset(a.key.value for a in region.authorities if a.key.kind == "env"))
@@ -396,16 +397,17 @@ def _submit_group(client: Any, run: RegionRun, authority: Authority, cycle: str,
                   submitted: Submitted) -> None:
     """Submit one authority-cycle's notebooks (those that read the others' results after them) and
     its publication, a task on a worker too: the submitting machine only hands out tasks."""
-    p = run.params[(authority.id, cycle)]
+    context = run.contexts[(authority.id, cycle)]
     staging = _staging(run.root_out / authority.id, cycle)
     submitted.stagings.append(staging)
-    inputs = input_files(resolve(authority.evidence), resolve(p.source))
-    group = GroupRun(GroupPlan(authority, p, staging, inputs, run.root_out / authority.id / cycle))
+    inputs = input_files(context.data_dir, resolve(context.params.source))
+    group = GroupRun(GroupPlan(authority, context, staging, inputs, run.root_out / authority.id / cycle))
     first: list[Any] = []
     for wave in ([f for f in run.chosen if not f.after_others], [f for f in run.chosen if f.after_others]):
         futures = []
         for fw in wave:
-            task = replace(framework_task(fw, p, staging, run.timeout, run.provenance, inputs), withheld=run.withheld)
+            task = replace(framework_task(fw, context, staging, run.timeout, run.provenance, inputs),
+                           withheld=run.withheld)
             future = client.submit(run_notebook_task, task, snapshot, *first, pure=False,
                                    resources={KERNEL_RESOURCE: 1},
                                    key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")
@@ -440,9 +442,9 @@ def _collect(run: RegionRun, submitted: Submitted, progress: Progress | None) ->
         if future in submitted.publishing:
             group = submitted.publishing[future]
             try:
-                summaries[(group.plan.authority.id, group.plan.params.cycle)] = future.result()
+                summaries[(group.plan.authority.id, group.plan.context.cycle)] = future.result()
             except Exception:  # noqa: BLE001 - a notebook task crashed: published here with its failure
-                summaries[(group.plan.authority.id, group.plan.params.cycle)] = _publish_here(run, group)
+                summaries[(group.plan.authority.id, group.plan.context.cycle)] = _publish_here(run, group)
             continue
         done += 1
         if future in submitted.comparing:
@@ -457,7 +459,7 @@ def _collect(run: RegionRun, submitted: Submitted, progress: Progress | None) ->
             group = submitted.notebooks[future]
             task = group.tasks[future]
             outcome = _notebook_outcome(group, future)
-            label = f"{group.plan.authority.id} {group.plan.params.cycle} {task.framework}"
+            label = f"{group.plan.authority.id} {group.plan.context.cycle} {task.framework}"
         if progress:
             progress(label, outcome, done, total)
     return summaries
@@ -531,7 +533,7 @@ def _publish_here(run: RegionRun, group: GroupRun) -> RunSummary:
     try:
         return _publish_group(run.region, group.plan, group.outcomes, run.chosen, run.provenance)
     except Exception as exc:  # noqa: BLE001 - the run goes on; this authority-cycle is not published
-        return _unpublished(group.plan.params.cycle, group.plan.target,
+        return _unpublished(group.plan.context.cycle, group.plan.target,
                             [group.outcomes[fw.name] for fw in run.chosen], exc)
 
 
@@ -547,7 +549,7 @@ def _unpublished(cycle: str, target: Path, outcomes: list[NotebookOutcome], exc:
 def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, NotebookOutcome],
                    chosen: list[Framework], provenance: Provenance) -> RunSummary:
     """Check, index and publish one authority-cycle, with a manifest as the single-authority runner's."""
-    p, authority = plan.params, plan.authority
+    p, authority = plan.context.params, plan.authority
     titles = {f.name: f.title for f in chosen}
     manifest = {
         "authority": authority.id,
@@ -560,33 +562,32 @@ def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, Noteb
     }
     return publish_run(plan.staging, plan.target, cycle=p.cycle, audience=p.common["audience"],
                        outcomes=[outcomes[fw.name] for fw in chosen], manifest=manifest, provenance=provenance,
-                       guard=lambda outs: _guarded(authority, plan.staging, p, outs, titles), scope=authority.name)
+                       guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles), scope=authority.name)
 
 
-def _guarded(authority: Authority, staging: Path, params: CycleParams, outcomes: list[NotebookOutcome],
+def _guarded(context: RunContext, staging: Path, outcomes: list[NotebookOutcome],
              titles: dict[str, str]) -> list[NotebookOutcome]:
     """The publish gate on one authority-cycle, with that authority's key; if its key cannot be read
     here, nothing of it can be checked, so every report of it is withheld."""
     try:  # the gate looks for this authority's raw references and key
-        return guard_staging(staging, params, outcomes, titles=titles, key_source=authority.key)
+        return guard_staging(staging, context.params, outcomes, titles=titles, key_source=context.key_source)
     except ParameterError:
-        return withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
+        return withhold_unchecked(staging, context.params, outcomes, titles=titles, reason=(
             "the authority's pseudonymisation key could not be read to check the pages"))
 
 
 def _comparison_plan(run: RegionRun, cycle: str) -> ComparisonPlan:
     """What the comparison of one cycle needs (see :class:`ComparisonPlan`)."""
     region = run.region
-    by_authority = {a.id: run.params[(a.id, cycle)] for a in region.authorities}
-    first = by_authority[region.authorities[0].id]
+    by_authority = {a.id: run.contexts[(a.id, cycle)] for a in region.authorities}
+    first = by_authority[region.authorities[0].id].params
     staging = _staging(run.root_out / region.comparison_folder, cycle)
-    inputs = input_files(*(resolve(a.evidence) for a in region.authorities), resolve(first.source),
-                         resolve(region.source))
+    inputs = input_files(*(c.data_dir for c in by_authority.values()), resolve(first.source), resolve(region.source))
     values = {"region_file": str(resolve(region.source)), "cycle": cycle,
               **{k: first.common[k] for k in ("audience", "suppression_threshold", "min_group", "rounding_base")}}
     task = notebook_task(COMPARISON, COMPARISON_TITLE, COMPARISON_NOTEBOOK, values, cycle, staging,
                          timeout=run.timeout, provenance=run.provenance, inputs=inputs,
-                         synthetic=all((resolve(a.evidence) / DEMO_MARKER).is_file() for a in region.authorities))
+                         synthetic=all(c.synthetic for c in by_authority.values()))
     return ComparisonPlan(cycle, by_authority, staging, inputs, replace(task, withheld=run.withheld),
                           run.root_out / region.comparison_folder / cycle)
 
@@ -624,7 +625,7 @@ def _comparison_here(run: RegionRun, plan: ComparisonPlan, exc: BaseException) -
 def _publish_comparison(region: Region, plan: ComparisonPlan, outcome: NotebookOutcome,
                         provenance: Provenance) -> RunSummary:
     """Gate (with every authority's references and key), index and publish one cycle's comparison."""
-    first = plan.params[region.authorities[0].id]
+    first = plan.contexts[region.authorities[0].id].params
     manifest = {
         "region": region.name,
         "region_file": region.source,
@@ -638,7 +639,7 @@ def _publish_comparison(region: Region, plan: ComparisonPlan, outcome: NotebookO
 
     def guard(outcomes: list[NotebookOutcome]) -> list[NotebookOutcome]:
         for authority in region.authorities:  # a page is published only if no authority's check fails
-            outcomes = _guarded(authority, plan.staging, plan.params[authority.id], outcomes, titles)
+            outcomes = _guarded(plan.contexts[authority.id], plan.staging, outcomes, titles)
         return outcomes
 
     return publish_run(plan.staging, plan.target, cycle=plan.cycle, audience=first.common["audience"],

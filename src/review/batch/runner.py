@@ -66,8 +66,9 @@ from review.config.params import CycleParams
 from review.config.paths import project_root, resolve
 from review.data import load_evidence
 from review.exceptions import ParameterError
-from review.protection.pseudonym import DEMO_MARKER, identifier_values
+from review.protection.pseudonym import identifier_values
 from review.protection.publish_gate import guard_staging, prescan
+from review.protection.run_context import RunContext, run_context
 from review.results.figures import results_from_notebook, write_results
 from review.results.judgements import marked_headlines
 
@@ -101,8 +102,7 @@ def _stop_kernels() -> None:
     KeyboardInterrupt and the notebook fails cleanly (killing the kernel instead can leave nbclient
     waiting, papermill#125)."""
     for manager in list(_LIVE_KERNELS):
-        with contextlib.suppress(Exception):
-            manager.interrupt_kernel()
+        manager.interrupt()
 
 
 def _kill_live_kernels() -> None:
@@ -289,7 +289,7 @@ def _silent(framework: str, outcome: NotebookOutcome | None) -> None:
 
 
 def run_cycle(
-    params: CycleParams,
+    run: RunContext | CycleParams,
     *,
     frameworks: Sequence[str] | None = None,
     jobs: int | None = None,
@@ -302,8 +302,10 @@ def run_cycle(
 
     Parameters
     ----------
-    params : CycleParams
-        Validated parameters of the cycle.
+    run : RunContext or CycleParams
+        The cycle's run context (:func:`review.protection.run_context.run_context`), or its
+        validated parameters, of which the context is made here (the key read from this
+        process's key variables).
     frameworks : sequence of str, optional
         Framework names; default all registered frameworks.
     jobs : int, optional
@@ -330,27 +332,27 @@ def run_cycle(
     ParameterError
         If a framework name is unknown or the cycle was already run and ``force`` is False.
     """
-
+    context = run if isinstance(run, RunContext) else run_context(run)
     names = list(frameworks) if frameworks else list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
         raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
     root_out = output_root or (project_root() / "outputs")
     check_output_root(root_out)
-    with cycle_lock(root_out, params.cycle):
-        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout)
+    with cycle_lock(root_out, context.cycle):
+        return _run_locked(context, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout)
 
 
-def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
+def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
                 progress: Progress | None, timeout: float) -> RunSummary:
     """The run of one cycle, under its lock."""
+    params, data_dir = context.params, context.data_dir
     target = root_out / params.cycle
     if target.exists() and not force:
         raise ParameterError(
             f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
         )
     provenance = Provenance(git_state(), now(), time.time())
-    data_dir = resolve(params.common["data_dir"])
     inputs = input_files(data_dir, resolve(params.source))
     remove_stale_temp_dirs()
     remove_stale_staging(root_out)
@@ -368,17 +370,17 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
             del raw
             staging.mkdir()
             memo: dict[tuple[str, str], list[Any]] = {}  # the gate's later passes scan only what is new
-            run = _Run(params, staging, timeout, provenance, inputs, threads, env, identifiers, memo)
+            run = _Run(context, staging, timeout, provenance, inputs, threads, env, identifiers, memo)
             outcomes = _run_waves(run, chosen, pool, 1 if pool is None else min(n_jobs, len(chosen)),
                                   progress or _silent)
             titles = {f.name: f.title for f in chosen}
             return publish_run(
-                staging, target, cycle=params.cycle, audience=params.common["audience"], outcomes=outcomes,
+                staging, target, cycle=params.cycle, audience=context.audience, outcomes=outcomes,
                 manifest={"cycle": params.cycle, "params_file": params.source, "inputs": inputs,
                           "parameters": {fw.name: public_params(params.for_framework(fw.name)) for fw in chosen}},
                 provenance=provenance,
                 guard=lambda outs: guard_staging(staging, params, outs, titles=titles, identifiers=identifiers,
-                                                 memo=memo))
+                                                 memo=memo, key_source=context.key_source))
     finally:
         _clean_up(staging, cache_dir)
 
@@ -387,7 +389,7 @@ def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: 
 class _Run:
     """What every notebook task of one cycle's run is made from."""
 
-    params: CycleParams
+    context: RunContext
     staging: Path
     timeout: float
     provenance: Provenance
@@ -407,13 +409,13 @@ def _run_waves(run: _Run, chosen: list[Framework], pool: ProcessPoolExecutor | N
     scans: list[threading.Thread] = []
     for w, wave in enumerate(waves):
         left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
-        tasks = [replace(framework_task(fw, run.params, run.staging, run.timeout, run.provenance, run.inputs),
+        tasks = [replace(framework_task(fw, run.context, run.staging, run.timeout, run.provenance, run.inputs),
                          threads=run.threads, env=run.env,
                          spare=len(wave) - i + left > n_workers)  # the last ones need no spare
                  for i, fw in enumerate(wave)]
         outcomes.extend(_run_tasks(tasks, pool, progress))
         if left:
-            scans.append(_prescan(run.staging, run.params, [o.framework for o in outcomes], run.identifiers,
+            scans.append(_prescan(run.staging, run.context, [o.framework for o in outcomes], run.identifiers,
                                   run.memo))
     if pool is not None:  # the workers stop their kernels while the run checks and publishes
         threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
@@ -422,14 +424,15 @@ def _run_waves(run: _Run, chosen: list[Framework], pool: ProcessPoolExecutor | N
     return outcomes
 
 
-def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifiers: set[str],
+def _prescan(staging: Path, context: RunContext, frameworks: list[str], identifiers: set[str],
              memo: dict[tuple[str, str], list[Any]]) -> threading.Thread:
     """Scan the ended notebooks' files into the gate's memo on a thread of this process, which
     otherwise only waits while the later notebooks run (:func:`review.protection.publish_gate.prescan`);
     a failure here only leaves the gate to scan them itself."""
     def scan() -> None:
         with contextlib.suppress(Exception):
-            prescan(staging, params, frameworks, identifiers=identifiers, memo=memo)
+            prescan(staging, context.params, frameworks, identifiers=identifiers, memo=memo,
+                    key_source=context.key_source)
 
     thread = threading.Thread(target=scan, name="review-prescan", daemon=True)
     thread.start()
@@ -456,15 +459,14 @@ def _clean_up(staging: Path, cache_dir: Path) -> None:
         signal.raise_signal(held[0])  # the handler the run had: KeyboardInterrupt for the command line
 
 
-def framework_task(fw: Framework, params: CycleParams, staging: Path, timeout: float, provenance: Provenance,
+def framework_task(fw: Framework, context: RunContext, staging: Path, timeout: float, provenance: Provenance,
                    inputs: list[dict[str, str]]) -> NotebookTask:
     """The task of one framework's notebook in a cycle's run (a summary reads the run's staging folder)."""
-    values = params.for_framework(fw.name)
+    values = context.params.for_framework(fw.name)
     if fw.results_param is not None:
         values[fw.results_param] = str(staging)
-    return notebook_task(fw.name, fw.title, fw.notebook, values, params.cycle, staging, timeout=timeout,
-                         provenance=provenance, inputs=inputs,
-                         synthetic=(resolve(values["data_dir"]) / DEMO_MARKER).is_file())
+    return notebook_task(fw.name, fw.title, fw.notebook, values, context.cycle, staging, timeout=timeout,
+                         provenance=provenance, inputs=inputs, synthetic=context.synthetic)
 
 
 def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], cycle: str, staging: Path, *,
