@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch_speed import _notebook, _timed  # noqa: E402 - the batch benchmark's notebook and timing
+from batch_speed import _notebook, _timed
 
 # The workbook is imported in the functions, not here: each of the embedded cluster's workers is a
 # spawned process that imports this script again (as ``__mp_main__``), and it must cost them no more

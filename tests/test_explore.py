@@ -238,7 +238,7 @@ def test_from_notebook_refuses_a_name_that_is_not_a_parameter():
     cell = next(c for c in json.loads(source)["cells"] if "parameters" in c["metadata"].get("tags", []))
     namespace: dict[str, object] = {}
     code = "".join(cell["source"]) + "\naudeince = 'internal'"
-    exec(code, namespace)  # noqa: S102 - the committed parameters cell plus a misspelt name
+    exec(code, namespace)
     namespace["In"] = ["", code, "p = from_notebook()"]
     with pytest.raises(ParameterError, match="audeince, which is not a parameter of governance"):
         from_notebook("governance", namespace)

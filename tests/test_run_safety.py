@@ -124,7 +124,7 @@ def test_a_full_disk_ends_with_exit_1_and_leaves_the_previous_reports(tmp_path, 
         monkeypatch.setattr("review.batch.runner._run_tasks", notebooks_fill_the_disk)
     else:
         monkeypatch.setattr("review.batch.runner._run_tasks", lambda tasks, jobs, progress: [])
-        monkeypatch.setattr("review.batch.index.write_manifest", manifest_fills_the_disk)
+        monkeypatch.setattr("review.batch.publish.write_manifest", manifest_fills_the_disk)
     code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--force", "--quiet"])
     assert code == 1
     err = capsys.readouterr().err
@@ -139,7 +139,9 @@ def test_the_evidence_cache_is_private_and_removed(tmp_path, monkeypatch):
     seen = {}
 
     def look(tasks, jobs, progress):
-        cache = Path(tasks[0].evidence_cache)
+        from review.analyses.context import EVIDENCE_CACHE_ENV, SNAPSHOT_FILE
+
+        cache = Path(tasks[0].env[EVIDENCE_CACHE_ENV]) / SNAPSHOT_FILE
         seen["mode"] = cache.parent.stat().st_mode & 0o777
         seen["exists"] = cache.is_file()
         raise KeyboardInterrupt
@@ -207,12 +209,15 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 def _kernels(pids: set[int]) -> int:
-    """Kernels among ``pids``: processes started as ``ipykernel``."""
+    """Kernels among ``pids``: started as ``ipykernel``, or forked by a kernel template (a child of
+    the template process, whose command line it shares)."""
     count = 0
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
             process = psutil.Process(pid)
-            count += any("ipykernel" in part for part in process.cmdline())
+            parent = process.parent()
+            count += any("ipykernel" in part for part in process.cmdline()) or (
+                parent is not None and any("forked_kernels" in part for part in parent.cmdline()))
     return count
 
 
