@@ -2,7 +2,7 @@
 
 Run with ``make bench`` (or ``.venv/bin/python benchmarks/agreement_speed.py``). Each timing is
 the best of several repeats on the same data; a ratio below 1 means the engine is faster than
-the peer. Targets (issue 4): Cohen's kappa (with its standard error) at least as fast as
+the peer. Targets: Cohen's kappa (with its standard error) at least as fast as
 statsmodels' table path and 10x faster than scikit-learn; Fleiss' kappa and AC1 at least as fast
 as statsmodels (aggregation included) and the irrCAC Python port; Krippendorff's alpha at least
 as fast as the ``krippendorff`` package; ICC under 50 ms; a 2,000-resample bootstrap of weighted

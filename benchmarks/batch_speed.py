@@ -1,7 +1,7 @@
 """Speed of the quarterly batch against its floor, as ratios measured in one run.
 
 The floor is what the same runner spends on the same number of trivial notebooks (kernel start,
-papermill, nbconvert, no work). Targets (issue 7): the full demo cycle takes at most 1.5 times
+papermill, nbconvert, no work). Targets: the full demo cycle takes at most 1.5 times
 that floor; ``--jobs 2`` runs eight notebooks at least 1.5 times faster than ``--jobs 1``.
 """
 

@@ -1,4 +1,4 @@
-"""Issue 15: one disclosure policy, pseudonyms by field, a check that denies by default, a gated run."""
+"""One disclosure policy, pseudonyms by field, a check that denies by default, a gated run."""
 
 from __future__ import annotations
 

@@ -179,13 +179,12 @@ def _parser() -> argparse.ArgumentParser:
                           "(default params/<cycle>.yaml when a cycle folder is checked)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
-    _actions_parser(sub)
+    _actions_parser(sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items"))
     return parser
 
 
-def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+def _actions_parser(actions: argparse.ArgumentParser) -> None:
     """``review actions propose``: draft actions for a cycle's red items with no open action."""
-    actions = sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items")
     verbs = actions.add_subparsers(dest="verb", metavar="VERB", required=True)
     propose = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
     propose.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")

@@ -82,7 +82,7 @@ def propose(result: ActionsResult, existing_ids: set[str]) -> tuple[Proposal, ..
     return tuple(out)
 
 
-def _lists(book, columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:  # noqa: ANN001 - an openpyxl Workbook
+def _lists(book: Workbook, columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """Write each drop-down's values in a sheet of their own (visible: the workbook reads back as evidence, and hidden sheets are refused); return column -> range reference."""
 
     sheet = book.create_sheet("lists")

@@ -221,7 +221,7 @@ large as the machine's cores shares them with that bookkeeping, the scheduler an
 process (docs/region.md gives the same settings for an existing cluster's workers)."""
 
 
-def _client(scheduler: str | None, workers: int | None):
+def _client(scheduler: str | None, workers: int | None) -> tuple[Client, LocalCluster | None]:
     if scheduler:
         return Client(scheduler), None
     with dask.config.set(EMBEDDED_CLUSTER_CONFIG):  # read as the scheduler and nannies start

@@ -129,18 +129,7 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         every problem is listed.
     """
     source = str(path)
-    file = resolve(path)
-    if not file.is_file():
-        raise ParameterError(f"params file not found (looked for {file})", source)
-    try:
-        raw = load_yaml(file)
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"not valid YAML: {exc}", source) from exc
-    if raw is None:
-        raise ParameterError("the params file is empty; expected at least `cycle:`", source)
-    if not isinstance(raw, dict):
-        raise ParameterError(f"expected a mapping of parameter names to values; got {type(raw).__name__}", source)
-    raw = {**raw, **(overrides or {})}
+    raw = {**_read_mapping(path, source), **(overrides or {})}
     sections_raw = raw.pop("frameworks", None) or {}
     problems: list[str] = []
     if "cycle" not in raw:
@@ -153,12 +142,37 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         common = validate_values(raw, COMMON_PARAMS, source, also_known=("frameworks",))
     except ParameterError as exc:
         problems.extend(exc.problems)
-    sections: dict[str, dict[str, Any]] = {}
+    sections = _sections(sections_raw, source, problems)
+    if problems:
+        raise ParameterError(problems, source)
+    return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
+
+
+def _read_mapping(path: str | Path, source: str) -> dict[str, Any]:
+    """A params file's top-level mapping, or a ParameterError saying why there is none."""
+    file = resolve(path)
+    if not file.is_file():
+        raise ParameterError(f"params file not found (looked for {file})", source)
+    try:
+        raw = load_yaml(file)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"not valid YAML: {exc}", source) from exc
+    if raw is None:
+        raise ParameterError("the params file is empty; expected at least `cycle:`", source)
+    if not isinstance(raw, dict):
+        raise ParameterError(f"expected a mapping of parameter names to values; got {type(raw).__name__}", source)
+    return raw
+
+
+def _sections(sections_raw: Mapping[str, Any], source: str, problems: list[str]) -> dict[str, dict[str, Any]]:
+    """Every registered framework's validated section (its defaults where the file has none); each
+    problem is added to ``problems``."""
     for name, section in sections_raw.items():
         if name not in FRAMEWORKS:
             problems.append(f"unknown framework `{name}` under `frameworks`; known frameworks are: {', '.join(FRAMEWORKS)}")
         elif section is not None and not isinstance(section, dict):
             problems.append(f"`frameworks.{name}` must be a mapping of parameters; got {section!r}")
+    sections: dict[str, dict[str, Any]] = {}
     for name, fw in FRAMEWORKS.items():
         section = sections_raw.get(name) or {}
         if not isinstance(section, dict):
@@ -167,9 +181,7 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
             sections[name] = validate_values(section, fw.params, source)
         except ParameterError as exc:
             problems.extend(f"frameworks.{name}: {p}" for p in exc.problems)
-    if problems:
-        raise ParameterError(problems, source)
-    return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
+    return sections
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,53 @@ def _authority(raw: Any, index: int, problems: list[str]) -> Authority | None:
     return Authority(ident, name, evidence, key, tuple(neighbours))
 
 
+def _cycles(raw: dict[str, Any], problems: list[str]) -> list[str]:
+    cycles = raw.get("cycles")
+    if not isinstance(cycles, list) or not cycles or not all(is_cycle(c) for c in cycles):
+        problems.append(f"`cycles` must be a non-empty list of cycles written like \"2009-Q4\"; got {cycles!r}"[:300])
+        return []
+    return cycles
+
+
+def _frameworks(raw: dict[str, Any], problems: list[str]) -> list[str]:
+    frameworks = raw.get("frameworks") or list(FRAMEWORKS)
+    if not isinstance(frameworks, list) or not all(isinstance(f, str) for f in frameworks):
+        problems.append(f"`frameworks` must be a list of framework names; got {frameworks!r}"[:300])
+        return []
+    bad = [f for f in frameworks if f not in FRAMEWORKS]
+    if bad:
+        problems.append(f"unknown framework(s) {bad}; known frameworks are: {', '.join(FRAMEWORKS)}")
+    return frameworks
+
+
+def _authorities(raw: dict[str, Any], problems: list[str]) -> list[Authority]:
+    """The listed authorities, each checked, and checked against each other: ids, key sources and
+    neighbours."""
+    listed = raw.get("authorities")
+    if not isinstance(listed, list) or not listed:
+        problems.append("`authorities` must be a non-empty list of authorities")
+        listed = []
+    authorities = [a for i, entry in enumerate(listed) if (a := _authority(entry, i, problems))]
+    ids = [a.id for a in authorities]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"authority {dup}: the id is listed more than once")
+    sources: dict[tuple[str, str], str] = {}
+    for a in authorities:
+        if a.key.kind == "demo":
+            continue
+        spot = (a.key.kind, str(resolve(a.key.value)) if a.key.kind == "file" else a.key.value)
+        if spot in sources:
+            problems.append(f"authority {a.id}: its key {a.key.kind} {a.key.value!r} is also authority "
+                            f"{sources[spot]}'s; every authority needs its own pseudonymisation key")
+        else:
+            sources[spot] = a.id
+    for a in authorities:
+        strangers = [n for n in a.neighbours if n not in ids or n == a.id]
+        if strangers:
+            problems.append(f"authority {a.id}: neighbour(s) {strangers} are not other authorities of this region")
+    return authorities
+
+
 def load_region(path: str | Path) -> Region:
     """Load and validate a region file.
 
@@ -194,42 +241,11 @@ def load_region(path: str | Path) -> Region:
     params = raw.get("params", "params/{cycle}.yaml")
     if not isinstance(params, str) or "{cycle}" not in params:
         problems.append(f"`params` must be a path containing {{cycle}}, e.g. \"params/{{cycle}}.yaml\"; got {params!r}")
-    cycles = raw.get("cycles")
-    if not isinstance(cycles, list) or not cycles or not all(is_cycle(c) for c in cycles):
-        problems.append(f"`cycles` must be a non-empty list of cycles written like \"2009-Q4\"; got {cycles!r}"[:300])
-        cycles = []
-    frameworks = raw.get("frameworks") or list(FRAMEWORKS)
-    if not isinstance(frameworks, list) or not all(isinstance(f, str) for f in frameworks):
-        problems.append(f"`frameworks` must be a list of framework names; got {frameworks!r}"[:300])
-        frameworks = []
-    bad = [f for f in frameworks if f not in FRAMEWORKS]
-    if bad:
-        problems.append(f"unknown framework(s) {bad}; known frameworks are: {', '.join(FRAMEWORKS)}")
+    cycles, frameworks = _cycles(raw, problems), _frameworks(raw, problems)
     audience = raw.get("audience")
     if audience not in (None, "published", "internal"):
         problems.append(f"`audience` must be \"published\" or \"internal\"; got {audience!r}")
-    listed = raw.get("authorities")
-    if not isinstance(listed, list) or not listed:
-        problems.append("`authorities` must be a non-empty list of authorities")
-        listed = []
-    authorities = [a for i, entry in enumerate(listed) if (a := _authority(entry, i, problems))]
-    ids = [a.id for a in authorities]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"authority {dup}: the id is listed more than once")
-    sources: dict[tuple[str, str], str] = {}
-    for a in authorities:
-        if a.key.kind == "demo":
-            continue
-        spot = (a.key.kind, str(resolve(a.key.value)) if a.key.kind == "file" else a.key.value)
-        if spot in sources:
-            problems.append(f"authority {a.id}: its key {a.key.kind} {a.key.value!r} is also authority "
-                            f"{sources[spot]}'s; every authority needs its own pseudonymisation key")
-        else:
-            sources[spot] = a.id
-    for a in authorities:
-        strangers = [n for n in a.neighbours if n not in ids or n == a.id]
-        if strangers:
-            problems.append(f"authority {a.id}: neighbour(s) {strangers} are not other authorities of this region")
+    authorities = _authorities(raw, problems)
     if problems:
         raise ParameterError(problems, source)
     return Region(source=source, name=name, params=params, cycles=tuple(dict.fromkeys(cycles)),

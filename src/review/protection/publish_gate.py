@@ -103,22 +103,8 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
                 "the evidence could not be read again to check the pages (it changed during the run)"))
     found = check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key,
                              memo=memo)
-    failed: dict[str, list[str]] = {}
-    stopped = {o.framework for o in outcomes if o.status != "ok"}
-    for path, all_findings in found.items():
-        findings = [f for f in all_findings if f.kind in BLOCKING_KINDS]
-        stem = path.name.split(".")[0]
-        if not findings or (path.suffix == ".html" and stem in stopped):
-            continue  # a stopped notebook's own page (its traceback) is replaced below by a value-free one
-        kinds = [f.kind for f in findings]
-        failed.setdefault(stem, []).extend(kinds)
-        if path.suffix == ".html":
-            _write_failure_page(staging, stem, params, titles, audience, kinds)
-        elif path.name == "manifest.json":
-            path.write_text(json.dumps({"cycle": params.cycle, "status": "failed",
-                                        "withheld": sorted(set(kinds))}, indent=2) + "\n", encoding="utf-8")
-        else:
-            path.unlink()
+    failed = _withhold_findings(staging, found, {o.framework for o in outcomes if o.status != "ok"}, params,
+                                titles, audience)
     names = {o.framework for o in outcomes}
     run_wide = sorted({k for stem, kinds in failed.items() if stem not in names for k in kinds})
     out = []
@@ -146,6 +132,28 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
                 (staging / f"{o.framework}.ipynb").unlink(missing_ok=True)  # its traceback can quote the evidence
         out.append(replace(o, error=value_free_error(o.error)))
     return out
+
+
+def _withhold_findings(staging: Path, found: dict[Path, list[Any]], stopped: set[str], params: Any,
+                       titles: dict[str, str] | None, audience: str) -> dict[str, list[str]]:
+    """Withhold every file with a blocking finding (a page is replaced by a failure page, the manifest
+    by a bare one, anything else removed); report name to the kinds found."""
+    failed: dict[str, list[str]] = {}
+    for path, all_findings in found.items():
+        findings = [f for f in all_findings if f.kind in BLOCKING_KINDS]
+        stem = path.name.split(".")[0]
+        if not findings or (path.suffix == ".html" and stem in stopped):
+            continue  # a stopped notebook's own page (its traceback) is replaced by a value-free one
+        kinds = [f.kind for f in findings]
+        failed.setdefault(stem, []).extend(kinds)
+        if path.suffix == ".html":
+            _write_failure_page(staging, stem, params, titles, audience, kinds)
+        elif path.name == "manifest.json":
+            path.write_text(json.dumps({"cycle": params.cycle, "status": "failed",
+                                        "withheld": sorted(set(kinds))}, indent=2) + "\n", encoding="utf-8")
+        else:
+            path.unlink()
+    return failed
 
 
 def _settings(params: Any, key_source: KeySource | None = None) -> tuple[str, int, bytes]:

@@ -21,7 +21,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,7 +85,7 @@ def _whole(name: str, value: Any, low: int = 0) -> int:
     return int(value)
 
 
-def _first_true(predicate, lo: int, hi: int) -> int:
+def _first_true(predicate: Callable[[int], bool], lo: int, hi: int) -> int:
     """Smallest m in [lo, hi] with predicate(m) true, for a predicate false then true (hi if none)."""
     while lo < hi:
         mid = (lo + hi) // 2
