@@ -332,12 +332,14 @@ class KernelPool:
         item: WarmKernelManager | BaseException
         try:
             item = self._started(self._template())
-        except (OSError, RuntimeError, TimeoutError):  # the template failed: kernels import for themselves
-            self.fork = False
-            try:
-                item = self._started(None)
-            except BaseException as exc:  # noqa: BLE001 - handed to the task that takes it
-                item = exc
+        except (OSError, RuntimeError, TimeoutError) as exc:
+            item = exc
+            if not self.closed and self.fork:  # the template failed: kernels import for themselves
+                self.fork = False
+                try:
+                    item = self._started(None)
+                except BaseException as again:  # noqa: BLE001 - handed to the task that takes it
+                    item = again
         except BaseException as exc:  # noqa: BLE001 - handed to the task that takes it
             item = exc
         with self._lock:
