@@ -570,7 +570,7 @@ def _guarded(context: RunContext, staging: Path, outcomes: list[NotebookOutcome]
     """The publish gate on one authority-cycle, with that authority's key; if its key cannot be read
     here, nothing of it can be checked, so every report of it is withheld."""
     try:  # the gate looks for this authority's raw references and key
-        return guard_staging(staging, context.params, outcomes, titles=titles, key_source=context.key_source)
+        return guard_staging(staging, context, outcomes, titles=titles)
     except ParameterError:
         return withhold_unchecked(staging, context.params, outcomes, titles=titles, reason=(
             "the authority's pseudonymisation key could not be read to check the pages"))

@@ -379,8 +379,8 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
                 manifest={"cycle": params.cycle, "params_file": params.source, "inputs": inputs,
                           "parameters": {fw.name: public_params(params.for_framework(fw.name)) for fw in chosen}},
                 provenance=provenance,
-                guard=lambda outs: guard_staging(staging, params, outs, titles=titles, identifiers=identifiers,
-                                                 memo=memo, key_source=context.key_source))
+                guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
+                                                 memo=memo))
     finally:
         _clean_up(staging, cache_dir)
 
@@ -431,8 +431,7 @@ def _prescan(staging: Path, context: RunContext, frameworks: list[str], identifi
     a failure here only leaves the gate to scan them itself."""
     def scan() -> None:
         with contextlib.suppress(Exception):
-            prescan(staging, context.params, frameworks, identifiers=identifiers, memo=memo,
-                    key_source=context.key_source)
+            prescan(staging, context, frameworks, identifiers=identifiers, memo=memo)
 
     thread = threading.Thread(target=scan, name="review-prescan", daemon=True)
     thread.start()

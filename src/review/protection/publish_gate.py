@@ -16,11 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from review.config.paths import resolve
-from review.config.region import KeySource
+from review.config.params import CycleParams
 from review.exceptions import DataValidationError
 from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_run_folder, raw_identifiers
+from review.protection.run_context import RunContext, run_context
 
 __all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_unchecked"]
 
@@ -61,18 +61,19 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 """
 
 
-def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles: dict[str, str] | None = None,
-                  identifiers: set[str] | None = None, memo: dict[tuple[str, str], list[Any]] | None = None,
-                  key_source: KeySource | None = None) -> list[Any]:
+def guard_staging(staging: Path, run: RunContext | CycleParams, outcomes: Sequence[Any], *,
+                  titles: dict[str, str] | None = None, identifiers: set[str] | None = None,
+                  memo: dict[tuple[str, str], list[Any]] | None = None) -> list[Any]:
     """Check every file in a run's staging folder; withhold what fails; return the outcomes updated.
 
     Parameters
     ----------
     staging : pathlib.Path
         The run's staging folder (pages, results, executed notebooks, manifest, index).
-    params : CycleParams
-        The run's parameters: audience, ``suppression_threshold`` and data folder (identifiers
-        and key) are read from them, as the run used them.
+    run : RunContext or CycleParams
+        The run's context (:mod:`review.protection.run_context`): audience, suppression threshold,
+        data folder (identifiers) and key source, as the run used them; or its parameters, of
+        which the context is made here (the key read from this process's key variables).
     outcomes : sequence of NotebookOutcome
         Outcomes so far; an outcome whose page is withheld becomes ``failed``.
     titles : dict, optional
@@ -84,20 +85,18 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     memo : dict, optional
         Shared by the two passes of one run: a file unchanged since the first is not scanned
         again (see :func:`review.protection.report_check.check_run_folder`).
-    key_source : KeySource, optional
-        Where the evidence's key is (a regional run names one per authority); default this
-        process's (:func:`review.protection.pseudonym.resolve_key`).
 
     Returns
     -------
     list of NotebookOutcome
         With value-free errors (see :func:`value_free_error`).
     """
-    data_dir = resolve(params.common["data_dir"])
-    audience, threshold, key = _settings(params, key_source)
+    context = run if isinstance(run, RunContext) else run_context(run)
+    params = context.params
+    audience, threshold, key = _settings(context)
     if identifiers is None:
         try:
-            identifiers = raw_identifiers(data_dir)
+            identifiers = raw_identifiers(context.data_dir)
         except DataValidationError:  # the evidence changed during the run: its pages cannot be checked
             return withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
                 "the evidence could not be read again to check the pages (it changed during the run)"))
@@ -156,14 +155,15 @@ def _withhold_findings(staging: Path, found: dict[Path, list[Any]], stopped: set
     return failed
 
 
-def _settings(params: Any, key_source: KeySource | None = None) -> tuple[str, int, bytes]:
-    """The audience, suppression threshold and key a run's files are checked with."""
-    key, _ = resolve_key(resolve(params.common["data_dir"]), key_source)
-    return str(params.common["audience"]), int(params.common["suppression_threshold"]), key
+def _settings(context: RunContext) -> tuple[str, int, bytes]:
+    """The audience, suppression threshold and key a run's files are checked with (the key read from
+    its source here: in a regional run, on the worker that checks the pages)."""
+    key, _ = resolve_key(context.data_dir, context.key_source)
+    return context.audience, int(context.params.common["suppression_threshold"]), key
 
 
-def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifiers: set[str],
-            memo: dict[tuple[str, str], list[Any]], key_source: KeySource | None = None) -> None:
+def prescan(staging: Path, run: RunContext | CycleParams, frameworks: Sequence[str], *, identifiers: set[str],
+            memo: dict[tuple[str, str], list[Any]]) -> None:
     """Scan the files of notebooks that have ended into ``memo``, while the run's later notebooks
     still run: :func:`guard_staging` then finds them in the memo (same name, same bytes, same
     checks) and scans only what is new. It withholds nothing itself.
@@ -171,17 +171,16 @@ def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifier
     Parameters
     ----------
     staging : pathlib.Path
-    params : CycleParams
+    run : RunContext or CycleParams
+        As passed to :func:`guard_staging`.
     frameworks : sequence of str
         The notebooks that have ended: their page, results and executed notebook are scanned.
     identifiers : set of str
         As passed to :func:`guard_staging`.
     memo : dict
         The memo then passed to :func:`guard_staging`.
-    key_source : KeySource, optional
-        As passed to :func:`guard_staging`.
     """
-    audience, threshold, key = _settings(params, key_source)
+    audience, threshold, key = _settings(run if isinstance(run, RunContext) else run_context(run))
     check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key, memo=memo,
                      stems=set(frameworks))
 
