@@ -16,7 +16,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 from review.batch import forked_kernels as fk
-from review.batch.kernels import kernel_environment
+from review.batch.kernel_environment import kernel_environment
 
 pytestmark = pytest.mark.skipif(not fk.can_fork(), reason="needs fork and pidfd_open")
 

@@ -17,6 +17,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from review.analyses.context import EVIDENCE_CACHE_ENV
 from review.batch import kernels
+from review.batch.kernel_environment import kernel_environment
 from review.protection.pseudonym import KEY_ENV
 
 DEADLINE = 120.0
@@ -47,7 +48,7 @@ def _run(pool: kernels.KernelPool, notebook: str, out: Path) -> dict:
 @pytest.fixture(scope="module")
 def pool():
     """One pool for the module's tests: each takes its kernels from it and discards them."""
-    p = kernels.KernelPool(kernels.kernel_environment(), spares=1)
+    p = kernels.KernelPool(kernel_environment(), spares=1)
     yield p
     p.close()
 
@@ -97,7 +98,7 @@ def test_a_kernel_starts_with_its_task_environment_and_not_this_process_key(tmp_
     seen = []
     try:
         for folder in ("/run/a", "/run/b"):
-            pool, kernel = kernels.take_kernel(kernels.kernel_environment({EVIDENCE_CACHE_ENV: folder}))
+            pool, kernel = kernels.take_kernel(kernel_environment({EVIDENCE_CACHE_ENV: folder}))
             try:
                 pm.execute_notebook(nb, str(tmp_path / "k.out.ipynb"), kernel_name="python3", progress_bar=False,
                                     km=kernel, cwd=str(tmp_path))
@@ -141,7 +142,7 @@ def test_a_busy_kernel_is_stopped(pool):
 
 
 def test_closing_the_pool_leaves_no_kernel():
-    p = kernels.KernelPool(kernels.kernel_environment(), spares=2)
+    p = kernels.KernelPool(kernel_environment(), spares=2)
     first = p.take()
     pids = {first.pid}
     p.discard(first).join(DEADLINE)
@@ -170,7 +171,7 @@ def started(monkeypatch):
 def test_a_kernel_starting_when_the_pool_closes_is_stopped(started, when):
     """Closing the pool while spares are starting leaves no kernel behind: every kernel it started
     (recorded as it started) is gone once close() returns."""
-    p = kernels.KernelPool(kernels.kernel_environment(), spares=2)
+    p = kernels.KernelPool(kernel_environment(), spares=2)
     if when != "at once":
         _until(lambda: bool(p.pids()), "a kernel started")
     p.close()
@@ -180,7 +181,7 @@ def test_a_kernel_starting_when_the_pool_closes_is_stopped(started, when):
 def test_a_killed_process_pool_is_replaced():
     """After a signal killed this process's pool (review.batch.runner's clean-up), the next run in the
     same process gets a new one instead of a closed pool."""
-    env = kernels.kernel_environment()
+    env = kernel_environment()
     first = kernels.process_pool(env)
     kernels.kill_process_kernels()
     try:
@@ -205,7 +206,7 @@ def test_withheld_variables_reach_no_kernel(tmp_path, monkeypatch):
              "print(json.dumps({'seen': sorted(k for k in os.environ if 'LA0' in k), "
              "'at_start': b'key of LA0' in started, 'python': 'PYTHONIOENCODING' in os.environ, "
              "'token': 'JUPYTER_TOKEN' in os.environ}))")
-    env = kernels.kernel_environment(withheld=frozenset({"REVIEW_KEY_LA01", "LC_LA03"}))
+    env = kernel_environment(withheld=frozenset({"REVIEW_KEY_LA01", "LC_LA03"}))
     p = kernels.KernelPool(env, spares=1)
     try:
         seen = _run(p, _notebook(tmp_path / "w.ipynb", probe), tmp_path / "w.out.ipynb")
@@ -217,7 +218,7 @@ def test_withheld_variables_reach_no_kernel(tmp_path, monkeypatch):
 def test_an_idle_pool_is_closed_and_a_busy_one_kept():
     """At the end of a regional run on an existing cluster each worker's pool is closed, unless one
     of its kernels is running another run's notebook."""
-    env = kernels.kernel_environment()
+    env = kernel_environment()
     pool, kernel = kernels.take_kernel(env)
     try:
         assert kernels.close_process_pool(idle_only=True) is False  # a kernel is out

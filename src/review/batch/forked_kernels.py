@@ -2,7 +2,7 @@
 
 A kernel that imports pandas, matplotlib and the workbook itself costs seconds of CPU; forked from
 a process that holds those imports, it costs a fraction of one (benchmarks/kernel_speed.py and
-docs/kernels.md: the demo cycle takes 40% less time). The template (:func:`serve`) listens on a
+docs/kernels.md: the demo cycle takes 24% to 40% less time). The template (:func:`serve`) listens on a
 Unix socket in an owner-only folder under ``/tmp`` (a socket path must be short, whatever
 ``TMPDIR`` is) and forks one kernel per request, on the connection file and with the environment
 the request names.

@@ -11,11 +11,13 @@ and is then killed in a background thread, off the critical path. No state passe
 notebook to the next, least of all between authorities.
 
 Where the platform can fork, a kernel is forked from a template process that imported ipykernel
-and the workbook once (:mod:`review.batch.forked_kernels`: 40% faster on the demo cycle), still
-started, signalled and stopped by a KernelManager; elsewhere each kernel imports for itself.
+and the workbook once (:mod:`review.batch.forked_kernels`: faster by 24% to 40% on the demo cycle,
+docs/kernels.md), still started, signalled and stopped by a KernelManager; elsewhere each kernel
+imports for itself.
 
-A kernel starts with its task's environment (:func:`kernel_environment`): what a kernel may
-inherit of this process's, and the task's own variables (the run's evidence snapshot). Nothing is
+A kernel starts with its task's environment (:mod:`review.batch.kernel_environment`): what a
+kernel may inherit of this process's, and the task's own variables (the evidence snapshot's
+folder). Nothing is
 set in a running kernel, nor in this process's environment. A pool's spares share one
 environment; asked for a kernel of another, the process's pool is replaced
 (:func:`take_kernel`).
@@ -25,11 +27,8 @@ docs/kernels.md gives the measurements behind this design.
 
 from __future__ import annotations
 
-import ast
 import atexit
 import contextlib
-import importlib
-import json
 import os
 import queue
 import signal
@@ -37,7 +36,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -46,128 +44,16 @@ from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import ensure_event_loop
 
 from review.batch.forked_kernels import ForkSpecs, Template, can_fork
-from review.config.frameworks import FRAMEWORKS
-from review.config.paths import BATCH_ENV, ROOT_ENV, project_root
+from review.batch.kernel_environment import import_code, workbook_modules
+from review.config.paths import project_root
 
-__all__ = ["START_TIMEOUT", "THREAD_VARS", "KernelPool", "WarmKernelManager", "close_process_pool",
-           "import_quietly", "kernel_environment", "kill_process_kernels", "take_kernel", "workbook_modules"]
-
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-"""Numerical libraries' thread counts: fixed when a kernel starts (before numpy is imported)."""
+__all__ = ["START_TIMEOUT", "KernelPool", "WarmKernelManager", "close_process_pool", "kill_process_kernels",
+           "process_pool", "take_kernel"]
 
 START_TIMEOUT = 120.0
 """Seconds a kernel may take to start and import the workbook."""
 
-_BASE_MODULES = ("review", "numpy", "pandas", "matplotlib", "matplotlib.pyplot")
 _HISTORY = "--HistoryManager.hist_file=:memory:"  # as nbclient: no history file to corrupt on kill
-
-_ALLOWED = frozenset({
-    "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "SHELL", "TERM",
-    "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "LOCPATH",
-    "LOCALE_ARCHIVE", "KMP_DUPLICATE_LIB_OK", "MPLBACKEND", "MPLCONFIGDIR", "SSL_CERT_FILE", "SSL_CERT_DIR",
-    "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR", "APPDATA", "LOCALAPPDATA", "USERPROFILE",
-    "PROGRAMDATA", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_PATH",
-    "JUPYTER_PLATFORM_DIRS", "JUPYTER_PREFER_ENV_PATH", "JPY_PARENT_PID", "JPY_SESSION_NAME", "IPYTHONDIR",
-    "PYTHONPATH", "PYTHONHOME", "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
-    "PYTHONUNBUFFERED", "PYTHONWARNINGS", "PYDEVD_DISABLE_FILE_VALIDATION", "COVERAGE_PROCESS_START"})
-_ALLOWED_PREFIXES = ("LC_", "XDG_")
-_SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH")
-"""What a kernel may inherit of its parent's environment, deny by default: named variables that
-Python, Jupyter, matplotlib and the locale need, never one whose name speaks of a secret.
-Everything else (a worker's keys for other authorities or other regions, Jupyter and cloud
-tokens) stays out; a task's own variables are given explicitly (:func:`kernel_environment`)."""
-
-
-def kernel_environment(task: Mapping[str, str] | None = None, threads: int = 1,
-                       withheld: frozenset[str] = frozenset()) -> dict[str, str]:
-    """The environment a kernel starts with.
-
-    Parameters
-    ----------
-    task : mapping, optional
-        The task's own variables (the run's evidence snapshot): set as given.
-    threads : int, default: ``1``
-        Thread count of the numerical libraries.
-    withheld : frozenset of str, optional
-        Variables never inherited even if their names are of the kinds a kernel inherits (a
-        regional run names every authority's key variable).
-
-    Returns
-    -------
-    dict
-        What a kernel may inherit of this process's (deny by default), the project root, the
-        batch flag, the thread counts and the task's variables.
-
-    Examples
-    --------
-    >>> env = kernel_environment({"REVIEW_EVIDENCE_CACHE": "/tmp/x/evidence.pickle"}, threads=2)
-    >>> env["REVIEW_BATCH"], env["OMP_NUM_THREADS"], env["REVIEW_EVIDENCE_CACHE"]
-    ('1', '2', '/tmp/x/evidence.pickle')
-    """
-    env = {k: v for k, v in os.environ.items()
-           if (k in _ALLOWED or k.startswith(_ALLOWED_PREFIXES)) and k not in withheld
-           and not any(word in k for word in _SECRET_WORDS)}
-    env[ROOT_ENV] = str(project_root())
-    env[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
-    for var in THREAD_VARS:
-        env[var] = str(max(1, threads))  # parallel kernels must not oversubscribe the cores
-    env.update(task or {})
-    return env
-
-
-@lru_cache(maxsize=1)
-def workbook_modules() -> tuple[str, ...]:
-    """The modules a warm kernel imports: the workbook's base packages and every module the
-    registered framework notebooks import (read from their code cells, so a new notebook's imports
-    are warmed too). Names that turn out not to be modules are skipped in the kernel.
-
-    Returns
-    -------
-    tuple of str
-        Module names, base packages first.
-    """
-    found: list[str] = list(_BASE_MODULES)
-    for fw in FRAMEWORKS.values():
-        try:
-            nb = json.loads((project_root() / "notebooks" / fw.notebook).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") == "code":
-                found.extend(_imported(cell.get("source", "")))
-    return tuple(dict.fromkeys(found))
-
-
-def _imported(source: str | list[str]) -> list[str]:
-    """The modules a code cell imports (and the names it imports from them, which may be modules)."""
-    text = "".join(source) if isinstance(source, list) else source
-    if "import" not in text:
-        return []
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
-        return []
-    found: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.append(node.module)
-            found.extend(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
-
-
-def import_quietly(modules: tuple[str, ...]) -> None:
-    """Import each of ``modules`` (one that is not a module is skipped): a warm kernel's imports."""
-    for name in modules:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
-
-
-def _import_code(modules: tuple[str, ...]) -> str:
-    """Code that imports ``modules`` in a kernel (:func:`import_quietly`) and binds no name there."""
-    return f"__import__('review.batch.kernels', fromlist=['import_quietly']).import_quietly({tuple(modules)!r})"
 
 
 class WarmKernelManager(KernelManager):
@@ -211,7 +97,7 @@ class WarmKernelManager(KernelManager):
             kc.wait_for_ready(timeout=timeout)
             status = "ok"
             if modules:
-                reply = kc.execute_interactive(_import_code(modules), silent=True, store_history=False,
+                reply = kc.execute_interactive(import_code(modules), silent=True, store_history=False,
                                                timeout=timeout)
                 status = reply["content"].get("status")
         finally:
@@ -262,13 +148,13 @@ class KernelPool:
     Parameters
     ----------
     env : mapping
-        The kernels' environment (:func:`kernel_environment`).
+        The kernels' environment (:func:`~review.batch.kernel_environment.kernel_environment`).
     spares : int, default: ``1``
         Kernels kept ready (or starting) beyond those handed out.
     start_timeout : float, default: :data:`START_TIMEOUT`
         Seconds a kernel may take to start and import.
     modules : tuple of str, optional
-        Modules to import; default :func:`workbook_modules`.
+        Modules to import; default :func:`~review.batch.kernel_environment.workbook_modules`.
     template : str, optional
         Address of the run's :class:`~review.batch.forked_kernels.Template` (the runner's, shared
         by its workers), whose kernels have the modules imported already; default this pool starts
@@ -467,7 +353,7 @@ def process_pool(env: Mapping[str, str], spares: int = 1, template: str | None =
     Parameters
     ----------
     env : mapping
-        The kernels' environment (:func:`kernel_environment`).
+        The kernels' environment (:func:`~review.batch.kernel_environment.kernel_environment`).
     spares : int, default: ``1``
     template : str, optional
         The run's shared template (see :class:`KernelPool`).

@@ -31,15 +31,14 @@ from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
 from review.batch.forked_kernels import Template, can_fork
 from review.batch.html_export import export_report, failure_page
+from review.batch.kernel_environment import kernel_environment, workbook_modules
 from review.batch.kernels import (
     START_TIMEOUT,
     WarmKernelManager,
     close_process_pool,
-    kernel_environment,
     kill_process_kernels,
     process_pool,
     take_kernel,
-    workbook_modules,
 )
 from review.batch.provenance import git_state, input_files
 from review.batch.publish import (
