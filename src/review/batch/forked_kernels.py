@@ -18,6 +18,7 @@ process even if its pid is later reused.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 import os
@@ -66,11 +67,11 @@ def serve() -> None:
     takes the request's environment, then starts ipykernel on the request's connection file, and
     ends if the template does (ipykernel's parent poller).
     """
-    os.environ.setdefault("MPLBACKEND", _MPL_INLINE)
+    os.environ.setdefault("MPLBACKEND", _MPL_INLINE)  # the template's own start, before matplotlib is imported
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernels are reaped as they end
-    import importlib
-
+    # Imported here, in the template only: the runner's and Dask's processes that import this
+    # module to ask for kernels never need ipykernel itself.
     from ipykernel.kernelapp import IPKernelApp
 
     with contextlib.redirect_stderr(io.StringIO()):  # debugpy warns about frozen modules as it loads
