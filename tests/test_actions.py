@@ -299,13 +299,13 @@ def test_the_action_plan_lists_as_red_exactly_what_the_report_shows_red(root, fr
     published JAR report (their figures withheld) and are still red there, as internally. red_in
     with the report's policy gives exactly the items the report's own record shows red, and that is
     every red judgement."""
-    from review.analyses.context import _load
+    from review.analyses.context import load_pseudonymised
     from review.analyses.red_items import _analysers
     from review.protection.disclosure import DisclosurePolicy
     from review.views import jar as jar_view
     from review.views import partners
 
-    evidence = _load(root / "data" / "demo")
+    evidence = load_pseudonymised(root / "data" / "demo")
     result = _analysers()[framework](evidence, cycle="2009-Q4", previous="2009-Q3", confidence_level=0.95,
                                      green=0.8, red=0.65)
     published, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
@@ -349,7 +349,7 @@ def test_the_summary_action_plan_uses_the_thresholds_of_the_run(root, tmp_path):
     assert len(shown_red) > 7  # more than the 7 red under params/2009-Q4.yaml's thresholds
     # The JAR notebook recorded its red history on the run's thresholds for the summary to read; it
     # is for the run only: gone from the published results, kept in the executed notebook's record.
-    from review.batch.results import results_from_notebook
+    from review.results.figures import results_from_notebook
 
     assert "red_history" not in jar
     history = results_from_notebook(nbformat.read(summary.output_dir / "jar_haringey.ipynb", as_version=4)
@@ -362,12 +362,12 @@ def test_a_red_run_on_a_small_group_is_counted_like_any_other(root):
     """Demo, 2009-Q2: J07 and J09 are red in 2009-Q1 and 2009-Q2 (red for 2 cycles, no open action,
     FLAGGED). Their 2009-Q1 judgements rest on small groups; a published page shows the judgement
     anyway, so the published action plan says what the internal one says: 2 cycles, flagged."""
-    from review.analyses.context import _load
+    from review.analyses.context import load_pseudonymised
     from review.analyses.red_items import judged_items
     from review.protection.disclosure import DisclosurePolicy
     from review.views.actions import _red_for
 
-    evidence = _load(root / "data" / "demo")
+    evidence = load_pseudonymised(root / "data" / "demo")
     cycles = ["2009-Q1", "2009-Q2"]
     thresholds = {"jar_haringey": (0.8, 0.65)}
     internal_red, _ = judged_items(evidence, cycles, thresholds=thresholds, confidence_level=0.95)
@@ -405,13 +405,13 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
     """
     import dataclasses
 
-    from review.analyses.context import _load
+    from review.analyses.context import load_pseudonymised
     from review.analyses.red_items import JUDGED_FRAMEWORKS
-    from review.batch.results import to_jsonable
     from review.protection.disclosure import DisclosurePolicy
+    from review.results.figures import load_cycle_results, to_jsonable
     from review.views.actions import history_figures
 
-    demo = _load(root / "data" / "demo")
+    demo = load_pseudonymised(root / "data" / "demo")
     assert demo.snapshot is None  # read from its folder
     evidence = dataclasses.replace(demo, snapshot="d" * 64)
     own = {"confidence_level": 0.95, "rag_green": 0.8, "rag_red": 0.65}
@@ -422,8 +422,8 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
         (tmp_path / f"{framework}.results.json").write_text(
             json.dumps({"framework": framework, "figures": to_jsonable(figures)}), encoding="utf-8")
     summary = {"confidence_level": 0.95}
-    fresh = actions.analyse_context(_ctx("cycle_summary", demo, summary), results_dir=str(tmp_path))
-    read = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
+    fresh = actions.analyse_context(_ctx("cycle_summary", demo, summary), results=load_cycle_results(tmp_path))
+    read = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results=load_cycle_results(tmp_path))
     assert read.red_items == fresh.red_items
     assert read.flagged == fresh.flagged
     assert {r.item_id for r in read.red_items} >= {"J02", "J06", "J07"}  # some of the demo's red findings
@@ -435,14 +435,14 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
     for cycle in history["red"]:  # J02 (red in every cycle when judged) planted as never red
         history["red"][cycle] = [i for i in history["red"][cycle] if i != "J02"]
     path.write_text(json.dumps(payload), encoding="utf-8")
-    planted = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
+    planted = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results=load_cycle_results(tmp_path))
     assert planted.for_item("jar_haringey", "J02") is None
     assert fresh.for_item("jar_haringey", "J02") is not None
 
     def record_read(evidence=evidence, values=summary, policy=None, cycle="2009-Q4"):
         ctx = dataclasses.replace(_ctx("cycle_summary", evidence, values), cycle=cycle,
                                   **({"policy": policy} if policy else {}))
-        return actions.analyse_context(ctx, results_dir=str(tmp_path)).for_item("jar_haringey", "J02") is None
+        return actions.analyse_context(ctx, results=load_cycle_results(tmp_path)).for_item("jar_haringey", "J02") is None
 
     assert record_read()
     assert not record_read(evidence=dataclasses.replace(evidence, snapshot="e" * 64))  # other evidence
@@ -459,9 +459,9 @@ def test_a_run_snapshot_is_known_by_its_digest(root, tmp_path):
     of the run reads the same file); evidence read from its folder carries none."""
     import hashlib
 
-    from review.analyses.context import _load, read_snapshot, write_evidence_cache
+    from review.analyses.context import load_pseudonymised, read_snapshot, write_evidence_cache
 
     folder = root / "data" / "demo"
     path = write_evidence_cache(folder, tmp_path)
     assert read_snapshot(path, folder).snapshot == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert _load(folder).snapshot is None
+    assert load_pseudonymised(folder).snapshot is None

@@ -10,12 +10,12 @@ from types import MappingProxyType
 
 import pandas as pd
 import pytest
+from review.batch.results import to_jsonable
 from scipy import stats
 
 from review.analyses import audit_learning, jar, lscb_checklist
 from review.analyses.context import _load
 from review.analyses.records import indicator_areas
-from review.batch.results import to_jsonable
 from review.data import load_evidence
 from review.data.demo_learning import labelled_narratives
 from review.data.load import Evidence, GradeScale

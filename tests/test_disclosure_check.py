@@ -1,4 +1,4 @@
-"""Issue 15: one disclosure policy, pseudonyms by field, a check that denies by default, a gated run."""
+"""One disclosure policy, pseudonyms by field, a check that denies by default, a gated run."""
 
 from __future__ import annotations
 
@@ -222,15 +222,15 @@ def test_a_strong_key_is_accepted(root, tmp_path, monkeypatch):
 @pytest.mark.parametrize("plant", ["<p>Case C100123: n=2 (2 of 40 children)</p>",  # pseudonyms and suppression forgotten
                                    "<table><tr><td>Seen alone</td><td>2</td></tr></table>"])  # a small count alone
 def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch, plant):
-    import review.batch.html_export as export
+    import review.batch.runner as runner
     from review.cli import main
 
-    real = export.export_report
+    real = runner.export_report
 
     def leaky(nb, **kw):
         return real(nb, **kw).replace("</body>", plant + "</body>")
 
-    monkeypatch.setattr(export, "export_report", leaky)
+    monkeypatch.setattr(runner, "export_report", leaky)
     out = tmp_path / "out"
     code = main(["run", "--cycle", "2009-Q4", "--framework", "gose_performance", "--jobs", "1",
                  "--output-root", str(out), "--quiet"])

@@ -124,7 +124,7 @@ def test_map_rows_are_validated_with_file_row_column_and_a_near_match(root, tmp_
     assert "evidence_map.csv, row 2, column 'item'" in text
     assert "unknown item" in text
     assert "row 3, column 'evidence'" in text
-    assert "did you mean feedback_to_referrer?" in text
+    assert "did you mean 'feedback_to_referrer'?" in text
     assert "row 4, column 'audit_type'" in text
     assert "narrows a criterion only" in text
 

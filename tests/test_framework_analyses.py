@@ -10,10 +10,10 @@ import pytest
 
 from review.analyses import governance, healthcare_commission, jar, lscb_checklist
 from review.analyses import self_assessment as sa
-from review.analyses.cycle_summary import summarise
-from review.batch.judgements import judgements
 from review.data import DATASETS, Evidence
 from review.data.load import GradeScale
+from review.results.judgements import judgements
+from review.results.summary import summarise
 
 SCALES = {
     "compliance": GradeScale("compliance", ("Yes", "No", "N/A"), frozenset({"Yes"}), frozenset({"N/A"})),

@@ -41,7 +41,7 @@ def brute_force(reg: LinkedFigures, hidden: set[str], target: str, top: int) -> 
     return found
 
 
-def all_hidden(reg: LinkedFigures, decision) -> set[str]:  # noqa: ANN001
+def all_hidden(reg: LinkedFigures, decision) -> set[str]:
     return set(decision.withheld) | {k for k, f in reg.figures.items() if not f.printed}
 
 

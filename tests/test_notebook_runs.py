@@ -8,9 +8,9 @@ import nbformat
 import papermill as pm
 import pytest
 
-from review.batch.results import results_from_notebook
 from review.config.frameworks import FRAMEWORKS
 from review.config.params import load_cycle_params
+from review.results.figures import results_from_notebook
 
 pytestmark = pytest.mark.notebook
 

@@ -15,9 +15,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from review import __version__
-from review.config.cycles import parse_cycle
+from review.analyses.actions import analyse
+from review.batch.action_draft import propose, write_draft
+from review.batch.notebook_outputs import clean_notebook, interactive_leftovers, refresh_notebook
+from review.batch.region import run_region, validate_region
+from review.batch.runner import run_cycle
+from review.batch.safety import check_output_root
+from review.config.cycles import cycle_bounds, parse_cycle
+from review.config.frameworks import FRAMEWORKS
+from review.config.params import default_params_path, load_cycle_params
+from review.config.paths import project_root, resolve
+from review.config.region import load_region
+from review.data import load_evidence
+from review.data.demo import DEMO_SEED, write_demo
+from review.data.demo_region import write_demo_region
 from review.exceptions import DataValidationError, ParameterError, RunFailed
+from review.explore.lab import lab_command
+from review.protection.keys import check_key
+from review.protection.pseudonym import resolve_key
+from review.protection.report_check import check_file, raw_identifiers
+from review.protection.run_context import RunContext, run_context
+from review.protection.safe_export import write_csv
+from review.stats.sample_draw import draw_sample
 
 __all__ = ["expand_cycles", "main"]
 
@@ -136,9 +158,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=_positive_seconds, default=600.0,
                      help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
-    run.add_argument("--kernels", choices=("warm", "cold"), default="warm",
-                     help="warm (default): each notebook gets a pre-started kernel with the imports done, used "
-                     "once; cold: papermill starts and shuts down a kernel per notebook (slower)")
     run.add_argument("--region", type=Path,
                      help="region file: run every authority x cycle x framework on Dask (docs/region.md)")
     run.add_argument("--scheduler", help="with --region: an existing Dask scheduler, tcp://HOST:PORT "
@@ -204,7 +223,8 @@ def _parser() -> argparse.ArgumentParser:
                           "(default params/<cycle>.yaml when a cycle folder is checked)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
-    _actions_parser(sub)
+    _actions_parser(sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items, "
+                                   "merge a reviewed draft"))
     init = sub.add_parser("init", help="a council's first quarter: templates for every dataset, an empty data "
                           "folder and a params file")
     init.add_argument("folder", type=Path, metavar="FOLDER", help="new folder to write into")
@@ -224,16 +244,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
-    """``review actions propose``: draft actions for a cycle's red items with no open action."""
-    actions = sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items, merge "
-                             "a reviewed draft")
+def _actions_parser(actions: argparse.ArgumentParser) -> None:
+    """``review actions propose`` and ``merge``: draft actions for a cycle's red items, merge a reviewed draft."""
     verbs = actions.add_subparsers(dest="verb", metavar="VERB", required=True)
-    propose = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
-    propose.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
-    propose.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
-    propose.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
-    propose.add_argument("--output-root", type=Path, help="where earlier runs' cycle folders are, to carry red runs "
+    drafting = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
+    drafting.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
+    drafting.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
+    drafting.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
+    drafting.add_argument("--output-root", type=Path, help="where earlier runs' cycle folders are, to carry red runs "
                          "back before the evidence's first quarter (default outputs/)")
     merge = verbs.add_parser("merge", help="merge a reviewed draft into the data folder's actions register")
     merge.add_argument("draft", type=Path, metavar="DRAFT", help="the reviewed .xlsx draft")
@@ -243,8 +261,7 @@ def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
 
 
 def _cmd_actions(args: argparse.Namespace) -> int:
-    from review.analyses.actions import analyse
-    from review.batch.action_draft import carry_forward, headings, page_reds, propose, write_draft
+    from review.batch.action_draft import carry_forward, headings, page_reds
     from review.config.params import default_params_path, load_cycle_params
     from review.data import load_evidence
 
@@ -304,10 +321,26 @@ def _progress(framework: str, outcome: Any) -> None:
         print(f"  {outcome.status:<8} {framework} ({outcome.duration_seconds:.1f} s)", flush=True)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from review.batch.runner import run_cycle
-    from review.config.params import default_params_path, load_cycle_params
+def _run_contexts(cycles: list[str], params_file: str | None, overrides: dict[str, Any]) -> list[RunContext]:
+    """Each cycle's run context (parameters, key, evidence folder), every data problem found before
+    any kernel starts (exit 2)."""
+    contexts = []
+    for cycle in cycles:
+        params = load_cycle_params(params_file or default_params_path(cycle), overrides=overrides)
+        if params.cycle != cycle:
+            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+        contexts.append(run_context(params))  # the pseudonymisation key found and fit for the data
+    for folder in sorted({c.data_dir for c in contexts}):
+        evidence = load_evidence(folder)
+        check_key(folder)  # the key file not readable by others, as a run would need it
+        for c in contexts:
+            if c.data_dir == folder and c.cycle not in evidence.cycles:
+                raise ParameterError(f"cycle {c.cycle} has no audits in {c.params.common['data_dir']} (audits file); "
+                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", c.params.source)
+    return contexts
 
+
+def _cmd_run(args: argparse.Namespace) -> int:
     if args.region or args.scheduler:
         return _cmd_run_region(args)
     if not args.cycle:
@@ -318,34 +351,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"`--jobs` must be at least 1; got {args.jobs}")
     overrides = {"audience": args.audience} if args.audience else {}
-    # Validate every cycle before any notebook starts.
-    loaded = []
-    for cycle in cycles:
-        params = load_cycle_params(args.params or default_params_path(cycle), overrides=overrides)
-        if params.cycle != cycle:
-            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
-        loaded.append(params)
-    from review.batch.safety import check_output_root
-    from review.config.paths import project_root, resolve
-    from review.data import load_evidence
-    from review.protection.keys import check_key
-
+    contexts = _run_contexts(cycles, args.params, overrides)  # every cycle checked before any notebook starts
     check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
-    for folder in sorted({p.common["data_dir"] for p in loaded}):
-        evidence = load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
-        check_key(resolve(folder))  # and the pseudonymisation key
-        for params in loaded:
-            if params.common["data_dir"] == folder and params.cycle not in evidence.cycles:
-                raise ParameterError(f"cycle {params.cycle} has no audits in {folder} (audits file); "
-                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", params.source)
     quiet = args.quiet or not sys.stdout.isatty()
     status = EXIT_OK
-    for params in loaded:
+    for context in contexts:
         if not quiet:
-            print(f"Cycle {params.cycle}:", flush=True)
-        summary = run_cycle(params, frameworks=args.framework, jobs=args.jobs, force=args.force,
+            print(f"Cycle {context.cycle}:", flush=True)
+        summary = run_cycle(context, frameworks=args.framework, jobs=args.jobs, force=args.force,
                             progress=None if quiet else _progress, output_root=args.output_root,
-                            timeout=args.timeout, kernels=args.kernels)
+                            timeout=args.timeout)
         failed = [o.framework for o in summary.outcomes if o.status != "ok"]
         print(f"Reports for {summary.cycle}: {summary.output_dir / 'index.html'}")
         if failed:
@@ -391,10 +406,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from review.data.demo import DEMO_SEED, write_demo
-
     if args.region is not None:
-        from review.data.demo_region import write_demo_region
 
         region, _ = write_demo_region(args.out, args.region, seed=DEMO_SEED if args.seed is None else args.seed)
         print(f"wrote {args.region} authorities to {args.out}; run them with: review run --region {region}")
@@ -443,10 +455,8 @@ def _named_folder(folder: str | None, params: str | None, cycle: str | None, opt
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from review.config.cycles import cycle_bounds
     from review.data import load_evidence
-    from review.protection.safe_export import write_csv
-    from review.stats.sample_draw import draw_moderation, draw_sample
+    from review.stats.sample_draw import draw_moderation
 
     cycle = _one_cycle(args.cycle)
     folder = _data_folder(cycle, args.params, args.data)
@@ -504,7 +514,6 @@ def _moderators(specs: list[str] | None) -> dict[str, str] | None:
 def _write_forms(args: argparse.Namespace, evidence: Any, selected: Any, cycle: str) -> list[Path]:
     import datetime as dt
 
-    from review.config.cycles import cycle_bounds
     from review.forms.write import applicable_criteria, build_forms, write_forms
 
     audits = evidence.table("audits")
@@ -549,10 +558,6 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from review.batch.notebook_outputs import refresh_notebook
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.paths import project_root
-
     names = args.framework or list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
@@ -564,20 +569,12 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from review.config.paths import project_root
-    from review.explore.lab import lab_command
-
     command = lab_command(project_root(), extra=args.extra)
     os.execv(command[0], command)
     return EXIT_OK  # pragma: no cover - execv does not return
 
 
 def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
-    import nbformat
-
-    from review.batch.notebook_outputs import clean_notebook, interactive_leftovers
-    from review.config.paths import project_root
-
     dirty = 0
     for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
         problems = (interactive_leftovers(nbformat.read(path, as_version=4)) if args.check
@@ -593,10 +590,6 @@ def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
 
 def _cmd_check_report(args: argparse.Namespace) -> int:
     """Every file of a run folder (pages, results, manifest, executed notebooks), or the pages given."""
-    from review.config.params import default_params_path, load_cycle_params
-    from review.config.paths import resolve
-    from review.protection.pseudonym import resolve_key
-    from review.protection.report_check import check_file, raw_identifiers
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -666,8 +659,6 @@ def _cmd_reveal(args: argparse.Namespace) -> int:
 
 
 def _cmd_frameworks(_: argparse.Namespace) -> int:
-    from review.config.frameworks import FRAMEWORKS
-
     for fw in FRAMEWORKS.values():
         print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")
     return EXIT_OK
@@ -675,8 +666,6 @@ def _cmd_frameworks(_: argparse.Namespace) -> int:
 
 def _cmd_run_region(args: argparse.Namespace) -> int:
     """``review run --region FILE [--scheduler ADDRESS]``: validate everything, then run on Dask."""
-    from review.batch.region import run_region, validate_region
-    from review.config.region import load_region
 
     if not args.region:
         raise ParameterError("`--scheduler` is for regional runs: give the region file with --region FILE")
@@ -701,8 +690,7 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
     print(f"Region {region.name}: {len(region.authorities)} authorities x {len(region.cycles)} cycle(s) x "
           f"{len(region.frameworks)} framework(s)", flush=True)
     summary = run_region(region, params, scheduler=args.scheduler, workers=args.jobs, force=args.force,
-                         output_root=args.output_root, timeout=args.timeout, progress=progress,
-                         kernels=args.kernels)
+                         output_root=args.output_root, timeout=args.timeout, progress=progress)
     if not quiet:
         print()
     for (authority, cycle), s in summary.summaries.items():

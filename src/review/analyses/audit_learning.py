@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from review.analyses.context import Context
 from review.analyses.final_answers import SENIORITY, final_answers, moderation_root
 from review.analyses.judgement import Change, classify_change
 from review.config.cycles import cycle_bounds, previous_cycle
@@ -288,6 +289,6 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
         tuple(t.theme for t in themes if t.recurring and not t.has_action))
 
 
-def analyse_context(ctx) -> AuditLearningResult:  # noqa: ANN001 - a Context
+def analyse_context(ctx: Context) -> AuditLearningResult:
     """:func:`analyse` with a notebook's context."""
     return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=ctx.params.confidence_level)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from review.analyses.shown_bands import WITHHELD
 from review.config.cycles import previous_cycle
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
@@ -56,10 +57,6 @@ def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str,
     base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
     return tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red"), ()
-
-
-WITHHELD = "withheld"
-"""Kept for records written before judgements were never withheld (their ``withheld`` lists)."""
 
 
 def _analysers() -> dict[str, Callable[..., object]]:

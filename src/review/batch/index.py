@@ -7,14 +7,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from review.batch.results import write_results
+from review.batch.html_export import css_string, stylesheet
 from review.config.frameworks import FRAMEWORKS
+from review.results.figures import write_results
+from review.results.judgements import read_judgements
+from review.views.presentation import NOCOUNT, item_ids, marked_li
 
 __all__ = ["write_index", "write_manifest"]
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` as the run writes its results (:func:`review.batch.results.write_results`:
+    """Write ``manifest.json`` as the run writes its results (:func:`review.results.figures.write_results`:
     sorted keys, UTF-8, trailing newline)."""
     write_results(path, manifest)
 
@@ -43,8 +46,6 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
         What earlier runs' results say (changes since the last quarter's run, red runs), shown below
         the reports when there were earlier runs.
     """
-    from review.batch.judgements import read_judgements
-    from review.views.presentation import NOCOUNT, item_ids, marked_li
 
     judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}
     rows = []
@@ -65,7 +66,6 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
             f"<td>{status}</td><td {NOCOUNT}>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
-    from review.batch.html_export import css_string, stylesheet
 
     name = f"Safeguarding review, {scope}, cycle {cycle}" if scope else f"Safeguarding review, cycle {cycle}"
     internal = audience == "internal"

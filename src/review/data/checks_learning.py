@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 
-from review.data.checks import _p
 from review.data.evidence_map import split_list
+from review.data.row_checks import add_problem as _p
 from review.data.schema import DEFAULT_THEMES, ROW
 from review.exceptions import DataProblem
 

@@ -29,7 +29,7 @@ from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import rated_items
 from review.data import demo_actions, demo_learning, demo_map
 from review.data import demo_partnership as partnership
-from review.data.demo_gose import gose_demo
+from review.data.demo_gose import INDICATORS, gose_demo
 from review.data.schema import DATASETS
 
 __all__ = ["DEMO_CYCLES", "DEMO_SEED", "write_demo"]
@@ -65,12 +65,6 @@ IRO_CRITERIA = ("child_participation", "plan_reviewed_in_timescale")
 HEALTH_CRITERIA = ("health_records_complete", "concerns_shared", "named_professional_advice")
 HEALTH_AUDITORS = {"HP01": "Acute trust", "HP02": "Community health", "HP03": "Mental health trust", "HP04": "Primary care"}
 HEALTH_QUOTA = 5
-INDICATORS = {  # id: (base rate, denominator per quarter, target, neighbour average)
-    "NI59": (0.62, 420, 0.80, 0.72), "NI60": (0.74, 160, 0.80, 0.78), "NI61": (0.70, 6, 0.80, 0.74),
-    "NI62": (0.12, 320, 0.11, 0.12), "NI63": (0.64, 140, 0.70, 0.67), "NI64": (0.06, 60, 0.05, 0.06),
-    "NI65": (0.13, 70, 0.12, 0.13), "NI66": (0.88, 300, 0.95, 0.91), "NI67": (0.92, 120, 0.98, 0.95),
-    "NI68": (0.58, 780, 0.65, 0.64),
-}
 NI59_SHIFT = ("2009-Q2", 0.62, 0.79)
 
 

@@ -244,7 +244,7 @@ def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict
     return scales
 
 
-def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:  # noqa: C901 - one pass, file by file
+def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
     """Load and validate every dataset in a data folder.
 
     Parameters

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 
 from review import __version__
 from review.config.cycles import cycle_bounds
@@ -169,7 +170,7 @@ def build_forms(selected: pd.DataFrame, *, kind: str, cycle: str, audit_type: st
     return tuple(forms)
 
 
-def _form_sheet(book, form: Form) -> None:  # noqa: ANN001 - an openpyxl Workbook
+def _form_sheet(book: Workbook, form: Form) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -219,7 +220,7 @@ def _form_sheet(book, form: Form) -> None:  # noqa: ANN001 - an openpyxl Workboo
             list_rule(sheet, refs[criterion.scale_id], cells, title="an answer", prompt=criterion.wording)
 
 
-def _about_sheet(book, form: Form, drawn: str) -> None:  # noqa: ANN001 - an openpyxl Workbook
+def _about_sheet(book: Workbook, form: Form, drawn: str) -> None:
     sheet = book.create_sheet(ABOUT, 1)
     for key, value in (("form", form.kind), ("cycle", form.cycle), ("auditor_id", form.auditor_id),
                        ("auditor_tier", form.auditor_tier), ("audit_type", form.audit_type),

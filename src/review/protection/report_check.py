@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import html as htmllib
 import json
 import re
@@ -48,17 +49,17 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from review.data import load_evidence
 from review.protection.disclosure_log import LOG_MIME
+from review.protection.nocount import NOCOUNT as NOCOUNT_ATTRIBUTE
+from review.protection.nocount import NOCOUNT_CLASS
+from review.protection.pseudonym import identifier_values
 from review.protection.units import PEOPLE, THINGS, UNIT_ATTRIBUTE, VALUES
 
 __all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
            "check_run_folder", "decimal_counts", "looks_like_code", "normalise_text", "raw_identifiers", "small_counts",
            "word_counts"]
 
-NOCOUNT_ATTRIBUTE = "data-review-nocount"
-"""Marks an element (and everything inside it) whose numbers are not counts of people or cases."""
-NOCOUNT_CLASS = "review-nocount"
-"""The same mark as a class, for places where only a class can be added."""
 
 # Characters that render as nothing (or as a soft break) and could split an identifier unseen.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
@@ -119,8 +120,6 @@ def raw_identifiers(data_dir: str | Path) -> set[str]:
     The fields are those :data:`review.protection.pseudonym.IDENTIFIERS` declares, whatever the
     row's labels say (a rater is a person unless the row names an agency).
     """
-    from review.data import load_evidence
-    from review.protection.pseudonym import identifier_values
 
     return identifier_values(load_evidence(data_dir))
 
@@ -533,7 +532,6 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
     dict
         File to its findings (every file, clean ones with an empty list).
     """
-    import hashlib
 
     matcher = _identifier_matcher(identifiers)
     out = {}

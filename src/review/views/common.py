@@ -1,76 +1,32 @@
-"""Views shared by several frameworks: criterion rates, grade tables, moderation, control charts."""
+"""Views shared by the judged frameworks: evidence lines, bands, uncertainty and change, formatted only."""
 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
 
-import pandas as pd
 from IPython.display import HTML
 
-from review.analyses.audits import CriterionRate
-from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement, action_sentence
-from review.protection.disclosure import DisclosurePolicy, suppress_table, withhold_change
+from review.analyses.judgement import EvidenceLine, ItemJudgement, action_sentence
+from review.analyses.shown_bands import (
+    NO_CHILDREN,
+    SMALL_GROUP,
+    WITHHELD,
+    deciding_lines,
+    line_policy,
+    shown_band,
+    small_group,
+    withheld,
+)
+from review.protection.disclosure import DisclosurePolicy, withhold_change
 from review.protection.disclosure_log import rate_rows
 from review.protection.units import counted, internal_only
 from review.views import presentation as show
 
-__all__ = ["change_text", "counts_table", "criteria_table", "deciding_lines", "disagreements", "evidence_rows",
-           "BAND_LABELS", "NO_CHILDREN", "SMALL_GROUP", "judgement_text", "line_level", "moderation_table", "rag_legend",
-           "rate_cell", "shown_band", "shown_disagreements", "shown_record", "small_group", "uncertainty_text", "withheld"]
+__all__ = ["BAND_LABELS", "NO_CHILDREN", "SMALL_GROUP", "WITHHELD", "change_text", "deciding_lines", "disagreements",
+           "evidence_rows", "judgement_text", "line_level", "line_policy", "rag_legend", "shown_band",
+           "shown_disagreements", "shown_record", "small_group", "uncertainty_text", "withheld"]
 
-
-def rate_cell(rate: CriterionRate, policy: DisclosurePolicy) -> str:
-    """'82.0% (41 of 50; 95% CI 68.6% to 90.2%)' or the disclosure symbol."""
-    if rate.result is None:
-        return ":"
-    ci = rate.result.confidence_interval
-    return show.rate_text(rate.k, rate.n, policy, interval=(ci.low, ci.high), level=rate.result.confidence_level)
-
-
-def criteria_table(rates: Sequence[CriterionRate], policy: DisclosurePolicy, *, caption: str, uid: str,
-                   previous: Sequence[CriterionRate] = ()) -> HTML:
-    """One row per criterion: its question, this cycle's rate with n and interval, last cycle's rate."""
-    before = {r.criterion: r for r in previous}
-    rows = [{"Criterion": r.label, "This cycle": rate_cell(r, policy),
-             "Last cycle": rate_cell(before[r.criterion], policy) if r.criterion in before else ":"} for r in rates]
-    return show.table(pd.DataFrame(rows, columns=["Criterion", "This cycle", "Last cycle"]), caption=caption,
-                      uid=uid, policy=policy)
-
-
-def counts_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
-    """A cross-table of counts with totals, suppressed for a published report."""
-    return show.table(suppress_table(counts, policy), caption=caption, uid=uid, policy=policy, index=True, counts=True)
-
-
-def moderation_table(agreements: Sequence, policy: DisclosurePolicy, *, uid: str) -> HTML:
-    """Agreement per tier pair: n, exact and within-one agreement, generosity, kappa and AC, side by side."""
-    rows = []
-    for a in agreements:
-        small = policy.is_small(a.n_pairs) or (policy.suppress and a.n_pairs < policy.min_group)
-        diff = ("c" if small else f"{a.mean_difference:+.2f} ({a.difference_ci.low:+.2f} to {a.difference_ci.high:+.2f})"
-                if not math.isnan(a.difference_ci.low) else f"{a.mean_difference:+.2f}")
-        rows.append({
-            "Audited by": a.auditor_tier,
-            "Moderated by": a.moderator_tier,
-            "Pairs": "c" if policy.is_small(a.n_pairs) else str(a.n_pairs),
-            "Same grade": "c" if small else show.pct(a.exact_agreement),
-            "Within one grade": "c" if small else show.pct(a.within_one),
-            "Auditor more generous by (grades)": diff,
-            "Weighted kappa": show.agreement_text(a.weighted_kappa, policy),
-            a.ac.method: show.agreement_text(a.ac, policy),
-        })
-    frame = pd.DataFrame(rows)
-    return show.table(frame, caption="Moderation: agreement between each tier and the tier that re-audited its files",
-                      uid=uid, policy=policy, counts=True)
-
-
-# --- Judgements (issue 12): evidence lines, bands, uncertainty and change, formatted only. ---
-
-NO_CHILDREN = DisclosurePolicy(audience="internal")
-"""For levels that count no person and no case (organisations' ratings, returns, challenges, areas):
-nothing to suppress."""
 
 BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement",
               "self-assessed": "Self-assessed, not evidenced"}
@@ -94,29 +50,6 @@ def rag_legend(green: float, red: float) -> HTML:
         "current rate would settle it. A change is called improved or worse only when Newcombe's interval for the "
         "difference excludes zero; otherwise it is 'no clear change'. A judgement is never withheld: in a published "
         "report one resting on a small group is shown, marked 'small group', with the figures it rests on as c."))
-
-
-def line_policy(line: EvidenceLine, policy: DisclosurePolicy) -> DisclosurePolicy:
-    """The report's policy for a line that counts people or cases, else no suppression."""
-    return policy if line.counts_people else NO_CHILDREN
-
-
-def withheld(line: EvidenceLine, policy: DisclosurePolicy) -> bool:
-    """Whether a published report withholds the line's level (and so its band and change).
-
-    >>> from review.analyses.judgement import Change
-    >>> none = Change("no comparison", None)
-    >>> pub = DisclosurePolicy()
-    >>> withheld(EvidenceLine("self-assessment", "managers", 4, 5, "ratings", None, none), pub)
-    True
-    >>> withheld(EvidenceLine("self-assessment", "agencies", 4, 5, "agency ratings", None, none), pub)
-    False
-    """
-    if line.forced_band or not line.n:
-        return False
-    if internal_only(line.unit):
-        return policy.suppress
-    return line_policy(line, policy).withhold(line.k, of=line.n) is not None
 
 
 def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
@@ -162,31 +95,6 @@ def change_text(line: EvidenceLine, policy: DisclosurePolicy) -> str:
         return "c"
     ci = d.confidence_interval
     return (f"{100 * d.statistic:+.1f} points ({100 * ci.low:+.1f} to {100 * ci.high:+.1f}): {line.change.label}")
-
-
-def deciding_lines(j: ItemJudgement | None, lines: Sequence[EvidenceLine]) -> list[EvidenceLine]:
-    """The lines a judgement follows: the independent ones, or the self-assessment when it stands alone."""
-    if j is None:
-        return []
-    if j.basis == "self-assessment only":
-        return [ln for ln in lines if ln.kind == SELF and ln.band != "grey"]
-    return [ln for ln in lines if ln.kind != SELF and ln.band != "grey"]
-
-
-def small_group(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> bool:
-    """Whether a judgement rests on a line whose figures a published report withholds (a small
-    group): the judgement is still shown, marked "small group", with those figures as ``c``."""
-    return j is not None and any(withheld(ln, policy) for ln in deciding_lines(j, lines))
-
-
-def shown_band(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> str | None:
-    """The judgement's band as every report shows it: a judgement is never withheld (a board must
-    see its reds); one resting on a small group is marked so (:func:`small_group`)."""
-    return None if j is None else j.band
-
-
-SMALL_GROUP = "small group"
-"""The mark beside a band or judgement that rests on figures withheld as small numbers."""
 
 
 def uncertainty_text(j: ItemJudgement, lines: Sequence[EvidenceLine] = (),

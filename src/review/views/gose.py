@@ -453,8 +453,8 @@ def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     """The results JSON: RAG counts, items needing action, and each item's judgement (no counts of children)."""
-    from review.batch.judgements import ACTION_KEY, RAG_KEY
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
+    from review.results.judgements import ACTION_KEY, RAG_KEY
 
     by_id = {i.item: i for i in result.items}
     rag = _rag(result, policy)
@@ -467,7 +467,7 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     figures = {
         "period": result.period,
         "rag": rag,
-        # the results contract the cycle summary and index read (review.batch.judgements): items
+        # the results contract the cycle summary and index read (review.results.judgements): items
         # without evidence, or whose judgement is withheld, count as grey; self-assessed items in none
         RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"],
                   "grey": rag["grey"] + rag.get(WITHHELD, 0)},

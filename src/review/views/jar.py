@@ -9,6 +9,7 @@ from review.analyses.actions import ActionsResult
 from review.analyses.jar import UNCERTAIN_WORDS, JarResult
 from review.analyses.jar_figures import published_lines
 from review.analyses.judgement import Rates, rag_sentence
+from review.analyses.shown_bands import finding_bands as shown_bands
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
 from review.views import common
@@ -82,12 +83,6 @@ def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
     return common.disagreements([(f.item.item_id, f.judgement) for f in result.findings], policy)
 
 
-def shown_bands(result: JarResult, policy: DisclosurePolicy) -> dict[str, str]:
-    """Each finding's band as the report may show it (every finding is judged; see
-    :func:`review.views.common.shown_band`)."""
-    return {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
-
-
 def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | None = None) -> object:
     """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded.
 
@@ -96,7 +91,7 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
     left out where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
 
     shown = common.shown_record(_items(result), policy)
     bands = shown_bands(result, policy)

@@ -15,6 +15,7 @@ from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.analyses.self_assessment import HEADLINE_RULE
+from review.analyses.shown_bands import item_bands as shown_bands
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
 from review.protection.units import counted
@@ -48,12 +49,6 @@ def _raters_withheld(result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
 def _judged(result: SelfAssessmentResult) -> list:
     """Items judged on their own evidence (headings summarised from sub-items are not counted)."""
     return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
-
-
-def shown_bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
-    """Each item's band as every report shows it: a judgement is never withheld; a heading takes
-    the worst band of its sub-items."""
-    return {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
 
 
 def _small(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:  # noqa: ANN001 - an ItemResult
@@ -185,7 +180,7 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
     where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
 
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
     bands = shown_bands(result, policy)

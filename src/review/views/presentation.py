@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from review.config.frameworks import FRAMEWORKS
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
+from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS, NoCount, nocount
 from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 
 __all__ = [
@@ -33,41 +33,17 @@ __all__ = [
     "agreement_text",
     "control_charts",
     "figure",
-    "framework_status",
     "headline_cards",
     "item_ids",
     "joined",
     "marked_li",
     "new_figure",
     "nocount",
-    "summary_list",
     "note",
     "pct",
     "rate_text",
     "table",
 ]
-
-NOCOUNT = "data-review-nocount"
-"""Attribute marking an element whose numbers are not counts of people or cases (grade positions,
-days, dates, cycle names, item numbers, percentages): ``review check-report`` exempts it, and
-flags any other number from 1 to the threshold in a published page."""
-
-
-class NoCount(str):
-    """Text whose numbers are not counts (a date, "late (2 days)", "item 3"): the helpers here
-    write it inside an element marked :data:`NOCOUNT`. Mark only what you have checked."""
-
-
-def nocount(text: object) -> NoCount:
-    """Mark text whose numbers are not counts of people or cases.
-
-    >>> nocount("late (2 days)")
-    'late (2 days)'
-    >>> isinstance(nocount("2009-Q4"), NoCount)
-    True
-    """
-    return NoCount(str(text))
-
 
 class Joined(str):
     """Text joined from parts that each keep their own mark (:class:`NoCount`, a declared unit, or
@@ -251,7 +227,7 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         styler = styler.hide(axis="index")
     else:
         styler = styler.format_index(escape="html").format_index(escape="html", axis=1)
-    marks = pd.DataFrame([[("review-nocount" if (column in nocount or isinstance(v, NoCount)) else "")
+    marks = pd.DataFrame([[(NOCOUNT_CLASS if (column in nocount or isinstance(v, NoCount)) else "")
                            for column, v in zip(frame.columns, row, strict=True)] for row in frame.itertuples(index=False)],
                          index=frame.index, columns=frame.columns)
     if marks.ne("").any().any():
@@ -441,32 +417,3 @@ def control_charts(charts: Mapping[str, Any], policy: DisclosurePolicy, *, title
 
 SIGNAL_MARKS = {"improvement": ("^", "#1e7b34"), "concern": ("v", "#b3261e")}
 """Marker shape and colour of a control-chart signal (shape, so colour is never the only cue)."""
-
-
-
-def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
-    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped; those
-    recorded as not counts are marked, every other small number fails the publication check)."""
-    rows = []
-    for name, fw in FRAMEWORKS.items():
-        if name == exclude:
-            continue
-        ran = name in results
-        title = (f'<a href="{html.escape(name)}.html">{html.escape(fw.title)}</a>' if ran else html.escape(fw.title))
-        from review.batch.judgements import marked_headlines
-
-        lines = "".join(marked_li(h) for h in marked_headlines(results.get(name, {})))
-        rows.append(f"<tr><td>{title}</td><td>{'Reported' if ran else 'Not run this cycle'}</td>"
-                    f"<td><ul>{lines}</ul></td></tr>")
-    return HTML('<table id="T_framework_status"><caption>Framework reports this cycle</caption><thead><tr>'
-                "<th>Report</th><th>Status</th><th>Headlines</th></tr></thead><tbody>" + "".join(rows)
-                + "</tbody></table>")
-
-
-def summary_list(results: Mapping[str, Mapping[str, Any]], key: str, *, empty: str) -> HTML:
-    """Bulleted ``actions`` or ``changes`` that the framework reports recorded, by framework (escaped)."""
-    items = []
-    for name, fw in FRAMEWORKS.items():
-        for entry in results.get(name, {}).get("figures", {}).get(key, []) or []:
-            items.append(f"<li><strong>{html.escape(fw.title)}</strong>: {item_ids(entry)}</li>")
-    return HTML(f"<ul>{''.join(items)}</ul>" if items else f"<p>{html.escape(empty)}</p>")
