@@ -145,9 +145,11 @@ def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision:
         band = BAND_WORDS[line.band]  # a single post-holder's own figures: the judgement is still shown
     else:
         band = BAND_WORDS[line.band] + ("" if shown else f" ({SMALL_GROUP})")
-    level = line_level(line, policy) if shown else "c"
-    text = f"{line.kind}: {line.source}: {level} [{band}]"
-    return show.nocount(text) if line.n == 0 or not line.counts_people else text
+    if line.n == 0:  # a rule's note (days late, a share of budget): no count
+        return show.nocount(f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]")
+    level = line_level(line, policy) if shown else "c"  # a count of things keeps its declared unit
+    # the source's words (an indicator's "2 years") and the band are not counts
+    return show.joined([show.nocount(f"{line.kind}: {line.source}: "), level, show.nocount(f" [{band}]")], "")
 
 
 def _moved(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None) -> list[EvidenceLine]:
