@@ -532,6 +532,30 @@ def test_a_published_report_shows_a_judgement_on_a_small_sample_marked_so():
     assert set(figures["changes"]) <= set(internal["changes"])
 
 
+def test_a_published_page_of_small_evidence_passes_the_check_and_keeps_its_judgements(tmp_path):
+    """Not the demo: the hand-built evidence, published. The supervision group has 5 audits, 1 of
+    them moderated (both from 1 to 5: c); the page still shows every item's band, and the check
+    finds no count of people from 1 to 5 anywhere on it."""
+    from review.protection.report_check import check_report
+    from review.views import gose as views
+
+    pol = DisclosurePolicy(audience="published")
+    r = _result(policy=pol)
+    sup = views.supervision(r, pol).data
+    assert "answers from c audits; final grades: c of c files moderated" in sup
+    assert "answers from 5 audits; final grades: 1 of 5 files moderated" in views.supervision(r, INTERNAL).data
+    sections = [views.period(r), views.headlines(r, pol), views.framework_items(r, pol), views.audit_programme(r, pol),
+                views.criteria(r, pol), views.supervision(r, pol), views.iro(r, pol), views.indicators(r, pol),
+                views.cp_lac(r, pol), views.workforce(r, pol), views.inspections(r, pol)]
+    page = tmp_path / "gose_performance.html"
+    page.write_text("<html><body>" + "".join(s.data for s in sections) + "</body></html>", encoding="utf-8")
+    assert check_report(page, audience="published") == []
+    items = views.framework_items(r, pol).data
+    for i in r.items:  # every band shown, none withheld
+        assert f"{i.item}. " in items
+    assert "Withheld" not in items
+
+
 def test_renamed_evidence_gives_the_same_judgements():
     """Every criterion and audit type renamed (the map with them): nothing changes."""
     criteria = {c: f"crit_{k}" for k, c in enumerate(NAMES)}

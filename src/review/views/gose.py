@@ -153,9 +153,11 @@ def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision:
 
 
 def _moved(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None) -> list[EvidenceLine]:
-    """The item's lines that moved beyond chance and whose level the page prints."""
+    """The item's lines that moved beyond chance, whose level the page prints and whose change
+    gives back no withheld figure of last cycle (:func:`review.views.common.change_text`)."""
     return [ln for k, ln in enumerate(item.lines) if ln in item.judged_lines
-            and ln.change.label in ("improved", "worse") and _line_shown(item, k, policy, decision)]
+            and ln.change.label in ("improved", "worse") and _line_shown(item, k, policy, decision)
+            and common.change_text(ln, policy) != "c"]
 
 
 def _since(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None = None) -> str:
