@@ -11,6 +11,14 @@ The links are those a reader can use on the page:
 - teams' starters and leavers add up to the totals in item G11 and the row "All teams"; a team's
   turnover times its full-time equivalents in post gives its leavers;
 - the groups of children and families asked for feedback add up to all who answered (item G01);
+- each audit group's (G04, G05: one audit type) files moderated are part of its audits, printed in
+  its caption; every criterion of a table is answered on the same audits (met + not met + n/a);
+  a criterion of the independent chairs' audit types is printed whole by the JAR stocktake, so the
+  types' parts add up to a known whole; case-file and supervision criteria the stocktake prints too;
+- the random sample's first and final grades are of the same files; the moderation's files lowered
+  and raised are part of its pairs;
+- every evidence line counting people is ``k`` of ``n``, withheld whole where its own rule says so
+  (its band is still shown, marked "small group");
 - every other count of an item's evidence stands on its own, with its complement where it is
   printed as ``k of n``.
 
