@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import pandas as pd
 import pytest
-from review.batch.results import to_jsonable
+from review.results.figures import to_jsonable
 from scipy import stats
 
 from review.analyses import audit_learning, jar, lscb_checklist

@@ -173,9 +173,10 @@ def test_a_single_auditors_tier_is_withheld_whole_zeros_included():
     from review.analyses.gose_audits import TierResult
 
     tiers = (TierResult("ATM", "ATM", 12, 36, 33, 13, 13, 9), TierResult("TM", "TM", 1, 1, 1, 1, 1, 0))
-    r = SimpleNamespace(audits=SimpleNamespace(tiers=tiers, criteria=()), numbers=pd.DataFrame(),
-                        categories=pd.DataFrame(), workforce=pd.DataFrame(), items=(), supervision=(), iro_cp=(),
-                        iro_lac=(), indicators=pd.DataFrame())
+    r = SimpleNamespace(audits=SimpleNamespace(tiers=tiers, criteria=(), frame_size=0, random_final=None,
+                                               random_first=None, themed=(), moderation=None),
+                        numbers=pd.DataFrame(), categories=pd.DataFrame(), workforce=pd.DataFrame(), items=(),
+                        groups=(), indicators=pd.DataFrame())
     d = gose_figures.decide(r, PUBLISHED)
     for column in ("auditors", "planned", "done", "first_good", "final_good", "changed"):
         assert not d.shown(gose_figures.tier_key("TM", column)), column

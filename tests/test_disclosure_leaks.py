@@ -55,7 +55,7 @@ def _gose(**tables):
     empty = pd.DataFrame()
     return SimpleNamespace(audits=None, items=tables.pop("items", ()), numbers=tables.get("numbers", empty),
                            categories=tables.get("categories", empty), workforce=tables.get("workforce", empty),
-                           supervision=(), iro_cp=(), iro_lac=(), indicators=tables.get("indicators", empty))
+                           groups=tables.get("groups", ()), indicators=tables.get("indicators", empty))
 
 
 def _recover(reg, decision, key):
@@ -119,7 +119,7 @@ def test_a_feedback_group_is_not_the_total_less_the_others():
 
     measures = (Measure("Children and families positive about the service", 63, 100),
                 Measure("LAC: positive", 24, 47), Measure("CP: positive", 11, 20), Measure("CIN: positive", 28, 33))
-    item = SimpleNamespace(item="G01", measures=measures)
+    item = SimpleNamespace(item="G01", measures=measures, lines=())
     reg = gose_figures.register(_gose(items=(item,)), PUB)
     rest = "gose/G01/CIN: positive/rest"
     assert _recover(reg, Decision({}), rest) == (5.0, 5.0)  # printed k and n give the 5 back
@@ -152,16 +152,8 @@ def test_open_of_which_overdue_does_not_give_the_rest():
 
 def test_a_single_post_holders_own_figures_are_internal_only():
     """'returns senior officers (AD, DCS) own' with one Assistant Director and one Director: 8 of 10
-    returns on time is no small count, yet it is two people's own performance."""
-    from types import SimpleNamespace
-
-    import pandas as pd
-
-    from review.analyses.jar import _single_post_holders
-
-    staff = pd.DataFrame({"staff_id": ["A1", "D1", "S1", "S2"], "tier": ["AD", "DCS", "SM", "SM"]})
-    assert _single_post_holders(SimpleNamespace(table=lambda name: staff), ("AD", "DCS"))
-    assert not _single_post_holders(SimpleNamespace(table=lambda name: staff), ("SM",))
+    returns on time is no small count, yet it is two people's own performance (unit ``post-holder``).
+    (The map-based JAR analysis builds no such line any more; the unit's rule is tested here.)"""
     line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("schedule", "returns AD and DCS own", (8, 10),
                                                                    (7, 10), "post-holder")
     assert common.line_level(line, PUB) == "c"
@@ -221,7 +213,8 @@ def test_a_criterions_not_applicable_is_not_the_audits_less_the_rest():
     a = CriterionCounts("a", "A", 80, 20, 5, None)
     b = CriterionCounts("b", "B", 70, 25, 10, None)
     r = _gose()
-    r.audits = SimpleNamespace(criteria=(a, b), tiers=())
+    r.audits = SimpleNamespace(criteria=(a, b), tiers=(), frame_size=0, random_final=None, random_first=None,
+                               themed=(), moderation=None)
     reg = gose_figures.register(r, PUB)
     na = gose_figures.criterion_key("gose_criteria", "A", "n/a")
     assert _recover(reg, Decision({na: None}), na) == (5.0, 5.0)  # the leak
@@ -234,24 +227,60 @@ def test_a_criterions_not_applicable_is_not_the_audits_less_the_rest():
     assert not d.shown(gose_figures.criterion_key("gose_criteria", "B", "n/a"))
 
 
+def _group(item, audit_type, criteria, audits=0, moderated=0):
+    from review.analyses.gose import AuditGroup
+
+    return AuditGroup(item, audit_type, audit_type.capitalize(), "", tuple(criteria), audits, moderated, None)
+
+
 def test_an_iro_part_is_not_the_stocktakes_whole_less_the_other_part():
-    """The JAR stocktake prints a criterion's IRO audits together, 22 of 34; the GOSE page prints
-    conferences (20 of 30) and reviews (2 of 4: a group under 10, withheld) apart. 22 - 20 = 2 of
-    34 - 30 = 4: the reviews' part is the whole less the other, unless the conferences' part is
-    withheld too."""
+    """The JAR stocktake prints a criterion's independent chairs' audits together, 22 of 34; the
+    GOSE page prints the audit types apart, conferences (20 of 30) and reviews (2 of 4: a group
+    under 10, withheld). 22 - 20 = 2 of 34 - 30 = 4: the reviews' part is the whole less the
+    other, unless the conferences' part is withheld too."""
     from review.analyses import gose_figures
     from review.analyses.gose_audits import CriterionCounts
 
-    r = _gose()
-    r.iro_cp = (CriterionCounts("t", "Reviewed in time", 20, 10, 0, None),)
-    r.iro_lac = (CriterionCounts("t", "Reviewed in time", 2, 2, 0, None),)
+    cp = _group("G05", "conference", [CriterionCounts("t", "Reviewed in time", 20, 10, 0, None)])
+    lac = _group("G05", "review", [CriterionCounts("t", "Reviewed in time", 2, 2, 0, None)])
+    r = _gose(groups=(cp, lac))
     reg = gose_figures.register(r, PUB)
-    lac = gose_figures.criterion_key("gose_iro_lac", "Reviewed in time", "met")
-    assert _recover(reg, Decision({lac: None}), lac) == (2.0, 2.0)  # the leak, across pages
+    part = gose_figures.criterion_key(gose_figures.group_table(lac), "Reviewed in time", "met")
+    assert _recover(reg, Decision({part: None}), part) == (2.0, 2.0)  # the leak, across pages
     d = reg.solve()
-    assert not d.shown(gose_figures.criterion_key("gose_iro_cp", "Reviewed in time", "met"))
-    low, high = _recover(reg, d, lac)
+    assert not d.shown(gose_figures.criterion_key(gose_figures.group_table(cp), "Reviewed in time", "met"))
+    low, high = _recover(reg, d, part)
     assert high - low >= PUB.high
+
+
+def test_a_groups_not_applicable_is_not_its_printed_audits_less_the_rest():
+    """A supervision audit type's caption prints its 40 audits; criterion A: 36 of 37 met, 3 n/a;
+    B: 30 of 40 met, 0 n/a. With A's 3 withheld alone, 40 - 37 = 3 (and its one unmet audit,
+    37 - 36 = 1, is withheld by its own rule)."""
+    from review.analyses import gose_figures
+    from review.analyses.gose_audits import CriterionCounts
+
+    g = _group("G04", "supervision", [CriterionCounts("a", "A", 36, 1, 3, None),
+                                      CriterionCounts("b", "B", 30, 10, 0, None)], audits=40, moderated=12)
+    reg = gose_figures.register(_gose(groups=(g,)), PUB)
+    table = gose_figures.group_table(g)
+    na = gose_figures.criterion_key(table, "A", "n/a")
+    assert _recover(reg, Decision({na: None}), na) == (3.0, 3.0)  # the leak: the caption's audits
+    d = reg.solve()
+    low, high = _recover(reg, d, na)
+    assert high - low >= PUB.high
+    assert d.shown(gose_figures.audits_key(table))  # 40 audits: the caption stays printed
+
+
+def test_a_groups_files_not_moderated_are_protected():
+    """Supervision audits: 3 of 40 files moderated is a small count: withheld, with its
+    complement's protection (40 - 3 = 37 is large: the count alone is enough)."""
+    from review.analyses import gose_figures
+
+    g = _group("G04", "supervision", [], audits=40, moderated=3)
+    d = gose_figures.register(_gose(groups=(g,)), PUB).solve()
+    assert not d.shown(gose_figures.moderated_key(g))
+    assert d.shown(gose_figures.audits_key(gose_figures.group_table(g)))
 
 
 @pytest.mark.parametrize(("quarter", "ytd", "leak"), [((2, 57), (10, 179), True), ((2, 57), (2, 57), True),

@@ -456,7 +456,7 @@ def test_band_changes_are_not_tested_changes_and_only_changes_beyond_chance_are_
 
 def test_the_cycle_summary_lists_no_gose_band_flip_as_a_change_beyond_chance():
     from review.analyses.cycle_summary import summarise
-    from review.batch.judgements import judgements
+    from review.results.judgements import judgements
 
     from review.views.gose import record
 
@@ -507,21 +507,54 @@ def test_needs_action_red_then_amber_in_source_order():
                                       "criterion that applied to them")
 
 
-def test_a_published_report_withholds_a_judgement_on_a_small_sample():
-    from review.views.gose import record, shown_judgement
+def test_a_published_report_shows_a_judgement_on_a_small_sample_marked_so():
+    from review.views.gose import framework_items, record, shown_judgement, small_group
 
     pol = DisclosurePolicy(audience="published")
     r = _result(policy=pol)
     g03 = _items(r)["G03"]
-    assert shown_judgement(g03, pol) == "withheld"  # red would reveal 1 of 4 files
+    # 1 of 4 random files Good or better: red, shown (a board must see its reds); the figures it
+    # rests on (1 of 4: a count of 1, a group of 4 < 10) are withheld, so it is marked small group
+    assert shown_judgement(g03, pol) == "red"
+    assert small_group(g03, pol)
+    assert "Red (small group)" in framework_items(r, pol).data
     figures = record(r, pol).payload["figures"]
-    assert not any(a.startswith("G03:") for a in figures["needs_action"])
-    assert figures["rag"]["withheld"] >= 1
-    assert figures["rag_counts"]["grey"] == figures["rag"]["grey"] + figures["rag"]["withheld"]
-    assert "case_files_good_or_better_final" not in figures  # n = 4: too few to publish
     internal = record(r, INTERNAL).payload["figures"]
+    assert figures["needs_action"] == internal["needs_action"]
+    assert figures["rag_counts"] == internal["rag_counts"]
+    assert "withheld" not in figures["rag"]
+    assert next(i for i in figures["items"] if i["item"] == "G03")["small_group"]
+    assert "case_files_good_or_better_final" not in figures  # n = 4: too few to publish
     assert [a.split(":")[0] for a in internal["needs_action"][:3]] == ["G03", "G05", "G14"]
-    assert sum(internal["rag_counts"].values()) == 15
+    # 15 items, each counted once in the summary's contract whatever the audience
+    assert sum(internal["rag_counts"].values()) == sum(figures["rag_counts"].values()) == 15
+    assert figures["band_changes"] == internal["band_changes"]
+    # a change beyond chance is listed only for a line whose level the page prints
+    assert set(figures["changes"]) <= set(internal["changes"])
+
+
+def test_a_published_page_of_small_evidence_passes_the_check_and_keeps_its_judgements(tmp_path):
+    """Not the demo: the hand-built evidence, published. The supervision group has 5 audits, 1 of
+    them moderated (both from 1 to 5: c); the page still shows every item's band, and the check
+    finds no count of people from 1 to 5 anywhere on it."""
+    from review.protection.report_check import check_report
+    from review.views import gose as views
+
+    pol = DisclosurePolicy(audience="published")
+    r = _result(policy=pol)
+    sup = views.supervision(r, pol).data
+    assert "answers from c audits; final grades: c of c files moderated" in sup
+    assert "answers from 5 audits; final grades: 1 of 5 files moderated" in views.supervision(r, INTERNAL).data
+    sections = [views.period(r), views.headlines(r, pol), views.framework_items(r, pol), views.audit_programme(r, pol),
+                views.criteria(r, pol), views.supervision(r, pol), views.iro(r, pol), views.indicators(r, pol),
+                views.cp_lac(r, pol), views.workforce(r, pol), views.inspections(r, pol)]
+    page = tmp_path / "gose_performance.html"
+    page.write_text("<html><body>" + "".join(s.data for s in sections) + "</body></html>", encoding="utf-8")
+    assert check_report(page, audience="published") == []
+    items = views.framework_items(r, pol).data
+    for i in r.items:  # every band shown, none withheld
+        assert f"{i.item}. " in items
+    assert "Withheld" not in items
 
 
 def test_renamed_evidence_gives_the_same_judgements():
@@ -637,20 +670,41 @@ def test_allegations_against_staff_in_time():
     assert line.band == "amber"  # 2/3 = 0.667: between 0.65 and 0.80
 
 
-def test_the_directors_single_audit_cannot_be_recovered_from_the_tier_table():
+def test_the_senior_tiers_are_published_together_and_no_tier_can_be_recovered():
+    from review.analyses import gose_figures
     from review.analyses.gose_audits import TierResult
-    from review.views.gose import hidden_tiers
+    from review.protection.linked import attack_bounds
 
     def tier(code, auditors, planned, done, first, final, changed):
         return TierResult(code, code, auditors, planned, done, first, final, changed)
 
-    tiers = [tier("ATM", 12, 36, 33, 13, 13, 9), tier("TM", 12, 72, 58, 33, 32, 9),
-             tier("SM", 12, 36, 30, 12, 12, 6), tier("DCS", 1, 1, 1, 0, 0, 0)]
-    # DCS: 1 auditor, 1 audit (1 <= 5) -> withheld whole; the headline's totals would give DCS as
-    # 122 - 121, so the smallest other tier by audits done (SM, 30) is withheld with it.
-    assert hidden_tiers(tiers, DisclosurePolicy(audience="published")) == {"DCS", "SM"}
-    assert hidden_tiers(tiers, DisclosurePolicy(audience="internal")) == set()
-    assert hidden_tiers(tiers[:3], DisclosurePolicy(audience="published")) == set()
+    tiers = (tier("ATM", 12, 36, 33, 13, 13, 9), tier("TM", 12, 72, 58, 33, 32, 9),
+             tier("SM", 4, 12, 11, 5, 5, 0), tier("AD", 1, 2, 2, 2, 1, 1), tier("DCS", 1, 1, 1, 0, 0, 0))
+    r = SimpleNamespace(audits=SimpleNamespace(tiers=tiers, criteria=(), random_final=None, random_first=None,
+                                               frame_size=0, themed=(), moderation=None),
+                        numbers=pd.DataFrame(), categories=pd.DataFrame(), workforce=pd.DataFrame(), items=(),
+                        groups=(), indicators=pd.DataFrame())
+    pub = DisclosurePolicy(audience="published")
+    shown = gose_figures.published_tiers(r, pub)
+    # SM, AD and DCS have counts of 1 to 5: published together (4 + 1 + 1 = 6 auditors, 12 + 2 + 1 = 15
+    # quota, 11 + 2 + 1 = 14 done, 5 + 2 + 0 = 7 and 5 + 1 + 0 = 6 Good or better, 0 + 1 + 0 = 1 changed)
+    assert [t.tier for t in shown] == ["ATM", "TM", "SM, AD, DCS"]
+    assert [getattr(shown[2], c) for c in ("auditors", "planned", "done", "first_good", "final_good", "changed")] \
+        == [6, 15, 14, 7, 6, 1]
+    assert [t.tier for t in gose_figures.published_tiers(r, INTERNAL)] == ["ATM", "TM", "SM", "AD", "DCS"]
+    reg = gose_figures.register(r, pub)
+    d = reg.solve()
+    # still too small: the senior managers' one changed grade, and with it another tier's (9), or
+    # the all-tiers total 9 + 9 + 1 = 19 would give it back
+    changed = gose_figures.tier_key("SM, AD, DCS", "changed")
+    assert changed in d.withheld
+    hidden = set(d.withheld) | {k for k, f in reg.figures.items() if not f.printed}
+    low, high = attack_bounds(reg.figures, reg.links, hidden, changed)
+    assert high - low >= pub.high
+    # nothing else of the table is withheld: 2 of its 4 x 6 = 24 cells
+    table = [gose_figures.tier_key(t, c) for t in ("ATM", "TM", "SM, AD, DCS", "All tiers")
+             for c in ("auditors", "planned", "done", "first_good", "final_good", "changed")]
+    assert sum(k in d.withheld for k in table) == 2
 
 
 def test_the_views_format_the_result():

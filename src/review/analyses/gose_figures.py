@@ -11,6 +11,14 @@ The links are those a reader can use on the page:
 - teams' starters and leavers add up to the totals in item G11 and the row "All teams"; a team's
   turnover times its full-time equivalents in post gives its leavers;
 - the groups of children and families asked for feedback add up to all who answered (item G01);
+- each audit group's (G04, G05: one audit type) files moderated are part of its audits, printed in
+  its caption; every criterion of a table is answered on the same audits (met + not met + n/a);
+  a criterion of the independent chairs' audit types is printed whole by the JAR stocktake, so the
+  types' parts add up to a known whole; case-file and supervision criteria the stocktake prints too;
+- the random sample's first and final grades are of the same files; the moderation's files lowered
+  and raised are part of its pairs;
+- every evidence line counting people is ``k`` of ``n``, withheld whole where its own rule says so
+  (its band is still shown, marked "small group");
 - every other count of an item's evidence stands on its own, with its complement where it is
   printed as ``k of n``.
 
@@ -22,20 +30,23 @@ each a single post-holder's own performance, internal only.
 
 from __future__ import annotations
 
+import re
 import weakref
 
 import pandas as pd
 
-from review.analyses.gose import GoseResult, Measure
-from review.analyses.gose_audits import TierResult
+from review.analyses.gose import MODERATED, AuditGroup, GoseResult, Measure
+from review.analyses.gose_audits import CriterionCounts, TierResult
+from review.analyses.judgement import EvidenceLine
 from review.protection.aggregate import aggregate
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, LinkedFigures
-from review.protection.units import THINGS
+from review.protection.units import THINGS, internal_only, is_declared
 
-__all__ = ["ALL", "CRITERIA_TABLES", "PAGE", "SENIOR", "all_tiers", "count_unit", "criteria_tables", "criterion_key",
-           "indicator_key", "decide", "measure_keys", "published_tiers", "register", "tier_key",
-           "workforce_key"]
+__all__ = ["ALL", "CASE_FILES", "FRAME", "PAGE", "RANDOM_FINAL", "RANDOM_FIRST", "SENIOR", "all_tiers", "audits_key",
+           "count_unit", "criteria_tables", "criterion_key", "decide", "group_table", "indicator_key", "line_key",
+           "line_shown", "measure_keys", "moderated_key", "moderation_key", "pooled_key", "printed_elsewhere",
+           "published_tiers", "register", "themed_key", "tier_key", "workforce_key"]
 
 PAGE = "gose_performance"
 SENIOR = {"SM": "Senior managers", "AD": "Senior managers", "DCS": "Senior managers"}
@@ -52,6 +63,8 @@ def count_unit(m: Measure) -> str | None:
     for a value (money, FTE, days, a share)."""
     if m.count is None:
         return None
+    if m.unit == MODERATED:  # "X of N files moderated": audits of children's files
+        return "audits"
     return m.unit or "children"
 
 
@@ -84,6 +97,22 @@ def all_tiers(tiers: tuple[TierResult, ...]) -> TierResult:
                       first_good=s["first_good"], final_good=s["final_good"], changed=s["changed"])
 
 
+RANDOM_FINAL = "gose/G03/random sample, final grades"
+"""The figure key of the random sample's files Good or better on final grades (``/k``) of its files (``/n``)."""
+RANDOM_FIRST = "gose/G03/random sample, first grades"
+FRAME = "gose/G03/open cases in the frame"
+
+
+def themed_key(theme: str) -> str:
+    """The figure key of a themed audit's files Good or better on final grades (``/k``) of its files."""
+    return f"gose/G03/themed/{theme}"
+
+
+def moderation_key(column: str) -> str:
+    """The figure key of the moderation's ``pairs``, files ``lowered`` below the boundary or ``raised`` above it."""
+    return f"gose/G03/moderation/{column}"
+
+
 def tier_key(tier: str, column: str) -> str:
     """The figure key of a tier's count (``tier`` ``All tiers`` for the totals row)."""
     suffix = "/k" if column in ("first_good", "final_good", "changed") else ""
@@ -109,7 +138,9 @@ def register(result: GoseResult, policy: DisclosurePolicy) -> LinkedFigures:
     """Every count the GOSE page prints, with its unit and links (see the module's description)."""
     reg = LinkedFigures(policy)
     _tiers(reg, result, policy)
+    _programme(reg, result, policy)
     _criteria(reg, result, policy)
+    _lines(reg, result, policy)
     _indicators(reg, result, policy)
     _numbers(reg, result)
     _workforce(reg, result)
@@ -159,17 +190,71 @@ def _tiers(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> 
                     reg.withhold(tier_key(t.tier, c), "a single post-holder's own performance")
 
 
-CRITERIA_TABLES = ("gose_criteria", "gose_supervision", "gose_iro_cp", "gose_iro_lac")
-"""The page's tables of audit criteria (their ids)."""
-PRINTED_ELSEWHERE = ("gose_criteria", "gose_supervision")
-"""Tables whose rows the JAR stocktake prints too, by the same rule (case-file and supervision
-audits); the IRO audits it prints as a whole (:func:`_iro_across_pages`)."""
+def _programme(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """The case-file programme's headline: the random sample's first and final grades (the same
+    files), the open cases it was drawn from, themed audits, and the moderation's counts."""
+    a = result.audits
+    if a is None:
+        return
+    if a.frame_size:
+        reg.add(FRAME, a.frame_size, "children", page=PAGE, label="open cases in the sampling frame")
+    f, first = a.random_final, a.random_first
+    if f is not None:
+        k_key, n_key = reg.rate(RANDOM_FINAL, f.k, f.n, "audits", page=PAGE,
+                                label="randomly sampled case files Good or better (final grades)")
+        if policy.withhold(of=f.n):
+            reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")
+        if first is not None:
+            same = first.n == f.n
+            fk, _ = reg.rate(RANDOM_FIRST, first.k, first.n, "audits", page=PAGE,
+                             label="randomly sampled case files Good or better (first grades)",
+                             n_key=n_key if same else None)
+            if policy.withhold(of=first.n):
+                reg.withhold(fk, f"a share of a group smaller than {policy.min_group}")
+    for theme, k, n in a.themed:
+        tk, _ = reg.rate(themed_key(theme), k, n, "audits", page=PAGE, label=f"themed audits, {theme}: Good or better")
+        if policy.withhold(of=n):
+            reg.withhold(tk, f"a share of a group smaller than {policy.min_group}")
+    m = a.moderation
+    if m is not None:
+        pairs = reg.add(moderation_key("pairs"), m.n_pairs, "audits", page=PAGE, label="moderated pairs")
+        for column, value in (("lowered", m.lowered_below), ("raised", m.raised_above)):
+            reg.add(moderation_key(column), value, "audits", page=PAGE, label=f"moderation: files {column}")
+        rest = reg.add(moderation_key("rest"), m.n_pairs - m.lowered_below - m.raised_above, "audits", page=PAGE,
+                       label="moderation: pairs on the same side of the boundary", printed=False)
+        reg.total(pairs, [moderation_key("lowered"), moderation_key("raised"), rest],
+                  name="moderated pairs: lowered, raised and the rest")
 
 
-def criteria_tables(result: GoseResult) -> dict[str, tuple]:
-    """Each table of audit criteria by its id: case files, supervision, IRO conferences and reviews."""
-    audits = result.audits.criteria if result.audits is not None else ()
-    return dict(zip(CRITERIA_TABLES, (audits, result.supervision, result.iro_cp, result.iro_lac), strict=True))
+CASE_FILES = "gose_criteria"
+"""The id of the case-file criteria table (G03); each audit group's table is :func:`group_table`."""
+
+
+def group_table(g: AuditGroup) -> str:
+    """The id of an audit group's criteria table: ``gose_`` and its item and audit type.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> group_table(SimpleNamespace(item="G05", audit_type="CP conference"))
+    'gose_g05_cp_conference'
+    """
+    return "gose_" + re.sub(r"[^a-z0-9]+", "_", f"{g.item} {g.audit_type}".lower()).strip("_")
+
+
+def printed_elsewhere(table: str, result: GoseResult) -> bool:
+    """Whether the JAR stocktake prints a table's rows by the same rule: case-file criteria and the
+    supervision groups (G04); the independent chairs' groups (G05) it prints as a whole
+    (:func:`_chairs_across_pages`)."""
+    return table == CASE_FILES or any(g.item == "G04" and group_table(g) == table for g in result.groups)
+
+
+def criteria_tables(result: GoseResult) -> dict[str, tuple[CriterionCounts, ...]]:
+    """Each table of audit criteria by its id: the case files (G03), then each audit group (G04, G05)."""
+    tables = {CASE_FILES: result.audits.criteria if result.audits is not None else ()}
+    for g in result.groups:
+        tables[group_table(g)] = g.criteria
+    return tables
 
 
 def criterion_key(table: str, label: str, column: str) -> str:
@@ -177,21 +262,58 @@ def criterion_key(table: str, label: str, column: str) -> str:
     return f"gose/{table}/{label}/" + ("k" if column == "met" else column)
 
 
+def audits_key(table: str) -> str:
+    """The figure key of a table's audits (an audit group's, printed in its caption)."""
+    return f"gose/{table}/audits"
+
+
+def moderated_key(g: AuditGroup) -> str:
+    """The figure key of an audit group's files moderated (``k`` of its audits): the same figure as
+    the item's measure "<label>: final grades" (:func:`measure_keys`)."""
+    return f"gose/{g.item}/{g.label}: final grades/k"
+
+
+def pooled_key(table: str) -> str:
+    """The figure key of the audits an audit group's answers pooled together come from."""
+    return f"gose/{table}/pooled audits"
+
+
+def _groups(reg: LinkedFigures, result: GoseResult) -> dict[str, str]:
+    """Each audit group's audits and files moderated (its caption, and the item's measure), and the
+    audits its pooled answers come from. Returns the audits' key by value per table."""
+    known: dict[str, str] = {}
+    for g in result.groups:
+        if not g.audits:
+            continue
+        table = group_table(g)
+        total = reg.add(audits_key(table), g.audits, "audits", page=PAGE, label=f"{g.label} ({g.item}): audits")
+        known[table] = total
+        reg.rate(moderated_key(g)[:-2], g.moderated, g.audits, "audits", page=PAGE,
+                 label=f"{g.label} ({g.item}): files moderated", n_key=total)
+        if g.pooled is not None:
+            if g.pooled.n_audits == g.audits:
+                continue
+            reg.add(pooled_key(table), g.pooled.n_audits, "audits", page=PAGE,
+                    label=f"{g.label} ({g.item}): audits with an applicable answer")
+    return known
+
+
 def _criteria(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
     """Each criterion's Yes of (Yes + No), and its n/a: every criterion of a table is answered on
     the same audits, so (Yes + No) + n/a is the same for all of them (an unprinted total that any
-    fully printed row gives away).
+    fully printed row gives away; the audit group's audits where its caption prints them).
 
     A criterion's rate that its own rule lets through may be printed on another page of the cycle
-    (the JAR stocktake's audit lines print the same first audits' criteria), so it is registered
-    as known there (``public``): it is never withheld here to protect an n/a, which is protected by
-    the other n/a counts instead."""
+    (the JAR stocktake's audit lines print the case-file and supervision criteria), so it is
+    registered as known there (``public``): it is never withheld here to protect an n/a, which is
+    protected by the other n/a counts instead."""
+    audits = _groups(reg, result)
     for table, counts in criteria_tables(result).items():
         if not counts:
             continue
         for c in counts:
             label = f"{table}: {c.label}"
-            elsewhere = table in PRINTED_ELSEWHERE and policy.withhold(c.yes, of=c.yes + c.no) is None
+            elsewhere = printed_elsewhere(table, result) and policy.withhold(c.yes, of=c.yes + c.no) is None
             k_key, n_key = reg.rate(criterion_key(table, c.label, "met")[:-2], c.yes, c.yes + c.no, "audits",
                                     page=PAGE, label=label, public=elsewhere)
             if policy.withhold(of=c.yes + c.no):
@@ -199,32 +321,72 @@ def _criteria(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) 
                 reg.withhold(n_key, f"a share of a group smaller than {policy.min_group}")
             na = reg.add(criterion_key(table, c.label, "n/a"), c.not_applicable, "audits", page=PAGE,
                          label=f"{label}: not applicable")
-            total = reg.add(f"gose/{table}/audits", c.yes + c.no + c.not_applicable, "audits", page=PAGE,
-                            label=f"{table}: audits answered", printed=False)
+            answered = c.yes + c.no + c.not_applicable
+            printed = table in audits and reg.figures[audits[table]].value == answered
+            total = audits[table] if printed else reg.add(
+                f"gose/{table}/answered {answered}", answered, "audits", page=PAGE,
+                label=f"{table}: audits answered ({answered})", printed=False)
             reg.total(total, [n_key, na], name=f"{table}: answered = applied + not applicable")
-    _iro_across_pages(reg, result, policy)
+    _chairs_across_pages(reg, result, policy)
 
 
-def _iro_across_pages(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
-    """The IRO audits of conferences and of reviews are shown apart here; the JAR stocktake prints a
-    criterion's IRO audits together, where its own rule lets it. Registered as known (the
-    stocktake may print it), the whole links the two parts: one part withheld alone would be the
-    whole less the other."""
-    cp = {c.label: c for c in result.iro_cp}
-    for c in result.iro_lac:
-        other = cp.get(c.label)
-        if other is None:
+def _chairs_across_pages(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """The independent chairs' audits (G05) are shown here an audit type apart (conferences,
+    reviews); the JAR stocktake prints a criterion's audits of every type together, where its own
+    rule lets it. Registered as known (the stocktake may print it), the whole links the parts: one
+    part withheld alone would be the whole less the others."""
+    by_label: dict[str, list[tuple[str, CriterionCounts]]] = {}
+    for g in result.groups:
+        if g.item == "G05":
+            for c in g.criteria:
+                by_label.setdefault(c.label, []).append((group_table(g), c))
+    for label, parts in by_label.items():
+        if len(parts) < 2:
             continue
-        k, n = c.yes + other.yes, c.yes + c.no + other.yes + other.no
+        k, n = sum(c.yes for _, c in parts), sum(c.yes + c.no for _, c in parts)
         if policy.withhold(k, of=n) is not None:
             continue  # the stocktake withholds it too
-        key = f"cycle/iro audits/{c.label}"
-        k_key, n_key = reg.rate(key, k, n, "audits", page="jar_haringey", label=f"IRO audits: {c.label}",
+        key = f"cycle/chairs' audits/{label}"
+        k_key, n_key = reg.rate(key, k, n, "audits", page="jar_haringey", label=f"independent chairs' audits: {label}",
                                 public=True)
-        parts = [criterion_key(t, c.label, "met") for t in ("gose_iro_cp", "gose_iro_lac")]
-        reg.total(k_key, parts, name=f"IRO audits of conferences and reviews add up (another page): {c.label}")
-        reg.total(n_key, [p[:-2] + "/n" for p in parts],
-                  name=f"IRO audits of conferences and reviews add up (another page): {c.label}, the group")
+        keys = [criterion_key(t, label, "met") for t, _ in parts]
+        reg.total(k_key, keys, name=f"chairs' audits of every type add up (another page): {label}")
+        reg.total(n_key, [p[:-2] + "/n" for p in keys],
+                  name=f"chairs' audits of every type add up (another page): {label}, the group")
+
+
+def line_key(item: str, index: int, line: EvidenceLine) -> str:
+    """The figure key of an item's evidence line (its ``index`` among the item's lines)."""
+    return f"gose/{item}/line {index}/{line.kind}: {line.source}"
+
+
+def line_shown(decision: Decision, item: str, index: int, line: EvidenceLine) -> bool:
+    """Whether the page may print an evidence line's level (its count and its group)."""
+    key = line_key(item, index, line)
+    return decision.shown(f"{key}/k") and decision.shown(f"{key}/n")
+
+
+def _lines(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """Every evidence line that counts people, as ``k`` of ``n``; one its own rule withholds (a
+    small count or group; a single post-holder's own figures, internal only) is withheld whole,
+    as :func:`review.views.common.withheld` says."""
+    for i in result.items:
+        for index, ln in enumerate(i.lines):
+            if ln.forced_band or not ln.n or not ln.counts_people:
+                continue
+            key = line_key(i.item, index, ln)
+            unit = ln.unit if is_declared(ln.unit) else "children"
+            k_key, n_key = reg.rate(key, ln.k, ln.n, unit, page=PAGE, label=f"{i.item} {ln.kind}: {ln.source}")
+            f = result.audits.random_final if i.item == "G03" and result.audits is not None else None
+            if f is not None and (ln.k, ln.n) == (f.k, f.n) and RANDOM_FINAL + "/k" in reg.figures:
+                reg.total(k_key, [RANDOM_FINAL + "/k"], name="G03: the random sample's line is its headline")
+                reg.total(n_key, [RANDOM_FINAL + "/n"], name="G03: the random sample's line is its headline (files)")
+            own = policy.suppress if internal_only(ln.unit) else policy.withhold(ln.k, of=ln.n) is not None
+            if own:
+                reason = ("a single post-holder's own performance" if internal_only(ln.unit) else
+                          "withheld by its own rule (a small count or a small group)")
+                reg.withhold(k_key, reason)
+                reg.withhold(n_key, reason)
 
 
 def indicator_key(indicator: str, column: str) -> str:
@@ -245,6 +407,14 @@ def _indicators(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy
                                 "children", page=PAGE, label=f"{label}: this quarter")
         if policy.withhold(of=int(r.denominator)):
             reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")
+        before = getattr(r, "previous_denominator", None)
+        if before is not None and not pd.isna(before):  # last quarter, as last cycle's page printed it by its rule
+            last_k, last_n = int(r.previous_numerator), int(before)
+            known = policy.withhold(last_k, of=last_n) is None
+            lk, _ = reg.rate(indicator_key(r.indicator, "last quarter")[:-2], last_k, last_n, "children", page=PAGE,
+                             label=f"{label}: last quarter", public=known)
+            if not known:
+                reg.withhold(lk, "withheld by its own rule (a small count or a small group)")
         if r.ytd_denominator is None or pd.isna(r.ytd_denominator):
             continue
         yk, yn = int(r.ytd_numerator), int(r.ytd_denominator)
@@ -327,9 +497,10 @@ def _measures(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) 
             if m.of is None:
                 reg.add(key, m.count or 0, unit, page=PAGE, label=label)
                 continue
-            n_key = tier_key(ALL, "planned") if (i.item == "G03" and m.label == "Quota audits done"
-                                                  and tier_key(ALL, "planned") in reg.figures
-                                                  and reg.figures[tier_key(ALL, "planned")].value == m.of) else None
+            column = {"Quota audits done": "planned"}.get(m.label, "done" if m.unit == MODERATED else "")
+            shared = tier_key(ALL, column)
+            n_key = shared if (i.item == "G03" and column and shared in reg.figures
+                               and reg.figures[shared].value == m.of) else None
             k_key, _ = reg.rate(key[:-2], int(m.count or 0), int(m.of), unit, page=PAGE, label=label, n_key=n_key)
             if unit not in THINGS and policy.withhold(of=m.of):
                 reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")

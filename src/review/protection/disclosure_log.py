@@ -99,7 +99,7 @@ class _WithLog:
 
 
 def with_log(recorded: Any, page: str, rows: Iterable[Mapping[str, str]]) -> Any:
-    """A results record (``review.batch.results.record``'s object) that also carries the page's
+    """A results record (``review.results.figures.record``'s object) that also carries the page's
     disclosure log (:data:`LOG_MIME`); its ``payload`` is the record's."""
     return _WithLog(recorded, page, list(rows))
 
