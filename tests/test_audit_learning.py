@@ -10,11 +10,10 @@ from types import MappingProxyType
 
 import pandas as pd
 import pytest
-from review.results.figures import to_jsonable
 from scipy import stats
 
 from review.analyses import audit_learning, jar, lscb_checklist
-from review.analyses.context import _load
+from review.analyses.context import load_pseudonymised as _load
 from review.analyses.records import indicator_areas
 from review.data import load_evidence
 from review.data.demo_learning import labelled_narratives
@@ -22,6 +21,7 @@ from review.data.load import Evidence, GradeScale
 from review.exceptions import DataValidationError
 from review.protection.screen_evaluation import score
 from review.protection.text_screen import TextScreen, known_values, nhs_number_valid, screen_table
+from review.results.figures import to_jsonable
 
 KW = {"cycle": "2009-Q4", "previous": "2009-Q3", "confidence_level": 0.95, "green": 0.8, "red": 0.65}
 

@@ -65,7 +65,8 @@ def test_no_protected_count_of_the_demo_gose_page_can_be_worked_out(root):
     from types import SimpleNamespace
 
     from review.analyses import gose_figures
-    from review.analyses.context import Context, _load
+    from review.analyses.context import Context
+    from review.analyses.context import load_pseudonymised as _load
     from review.analyses.gose import gose_result
     from review.protection.disclosure import DisclosurePolicy
     from review.protection.linked import attack_bounds

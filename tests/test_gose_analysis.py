@@ -455,9 +455,8 @@ def test_band_changes_are_not_tested_changes_and_only_changes_beyond_chance_are_
 
 
 def test_the_cycle_summary_lists_no_gose_band_flip_as_a_change_beyond_chance():
-    from review.analyses.cycle_summary import summarise
     from review.results.judgements import judgements
-
+    from review.results.summary import summarise
     from review.views.gose import record
 
     payload = record(_result(), INTERNAL).payload

@@ -21,7 +21,7 @@ PACKAGE = Path(review.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("review", "review.exceptions", "review.config"),  # "review": the package face alone
     ("review.stats", "review.data"),
-    ("review.protection",),
+    ("review.protection", "review.forms"),
     ("review.analyses",),
     ("review.results",),
     ("review.views", "review.explore"),

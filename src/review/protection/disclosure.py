@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
-import pandas as pd
 
 from review.exceptions import ParameterError
 from review.protection.units import footnote_units
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppress_table",
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", 
            "suppressed_rate", "withhold_change"]
 
 SYMBOLS = {
@@ -144,66 +143,6 @@ def round_half_up(value: float, decimals: int = 0) -> float:
         return float("nan")
     quantum = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def _format_count(value: float, policy: DisclosurePolicy) -> str:
-    base = policy.rounding_base
-    rounded = int(round_half_up(value / base) * base) if base > 1 else int(value)
-    return f"{rounded:,}"
-
-
-def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bool = True) -> pd.DataFrame:
-    """Primary and secondary suppression of a table of counts, with row and column totals.
-
-    Parameters
-    ----------
-    counts : pandas.DataFrame
-        Non-negative whole numbers.
-    policy : DisclosurePolicy
-    totals : bool, default: ``True``
-        Add a ``Total`` row and column (themselves counts, suppressed by the same rules).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Text: formatted counts, ``c`` where suppressed. For the internal audience nothing is
-        suppressed.
-
-    Notes
-    -----
-    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: the fewest further
-    cells so that no suppressed count can be worked out from the row and column totals, chosen
-    exactly by :class:`review.protection.linked.LinkedFigures` (an integer programme, audited with
-    linear programmes as an attacker would). The counts are of children (protected).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame([[12, 3, 20], [8, 15, 11]], index=["A", "B"], columns=["O", "G", "I"])
-    >>> suppress_table(t, DisclosurePolicy()).loc["A"].tolist()
-    ['c', 'c', '20', '35']
-    """
-    from review.protection.linked import LinkedFigures
-
-    values = counts.to_numpy(dtype=float)
-    if (values < 0).any() or not np.array_equal(values, np.round(values)):
-        raise ParameterError("`counts` must hold whole numbers >= 0")
-    table = counts.copy().astype(float)
-    if totals:
-        table["Total"] = table.sum(axis=1)
-        table.loc["Total"] = table.sum(axis=0)
-    v = table.to_numpy()
-    n_rows, n_cols = v.shape
-    reg = LinkedFigures(policy)
-    key = [[reg.add(f"{r},{c}", v[r, c], "children", page="table", label=f"{table.index[r]}, {table.columns[c]}")
-            for c in range(n_cols)] for r in range(n_rows)]
-    if totals:
-        for r in range(n_rows):
-            reg.total(key[r][-1], key[r][:-1], name=f"row {table.index[r]}")
-        for c in range(n_cols):
-            reg.total(key[-1][c], [key[r][c] for r in range(n_rows - 1)], name=f"column {table.columns[c]}")
-    decision = reg.solve()
-    return pd.DataFrame([[decision.text(key[r][c], _format_count(v[r, c], policy)) for c in range(n_cols)]
-                         for r in range(n_rows)], index=table.index, columns=table.columns)
 
 
 def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:

@@ -43,7 +43,7 @@ Examples
 Plans started by category of abuse, whose total is printed in another table: withholding only
 the small category would let it be read as the total less the others.
 
->>> from review.protection.disclosure import DisclosurePolicy
+>>> from review.protection.disclosure import DisclosurePolicy, round_half_up
 >>> reg = LinkedFigures(DisclosurePolicy())
 >>> for name, v in [("physical", 9), ("sexual", 2), ("emotional", 19), ("neglect", 31)]:
 ...     _ = reg.add(f"cat/{name}", v, "children", page="gose", label=f"plans started: {name}")
@@ -62,12 +62,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from review.exceptions import ParameterError
-from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure import DisclosurePolicy, round_half_up
 from review.protection.units import protected
 
-__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "Withheld", "attack_bounds"]
+__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "Withheld", "attack_bounds", "suppress_table"]
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,7 @@ def attack_bounds(figures: Mapping[str, Figure], links: Sequence[Link], hidden: 
 
     Examples
     --------
-    >>> from review.protection.disclosure import DisclosurePolicy
+    >>> from review.protection.disclosure import DisclosurePolicy, round_half_up
     >>> reg = LinkedFigures(DisclosurePolicy())
     >>> for k, v in [("a", 2), ("b", 30), ("t", 32)]:
     ...     _ = reg.add(k, v, "children", page="p")
@@ -468,3 +469,62 @@ def attack_bounds(figures: Mapping[str, Figure], links: Sequence[Link], hidden: 
         else:
             out.append(direction * res.fun)
     return float(out[0]), float(out[1])
+
+
+def _format_count(value: float, policy: DisclosurePolicy) -> str:
+    """A published count as printed: rounded half up to the policy's base."""
+    base = policy.rounding_base
+    rounded = int(round_half_up(value / base) * base) if base > 1 else int(value)
+    return f"{rounded:,}"
+
+
+def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bool = True) -> pd.DataFrame:
+    """Primary and secondary suppression of a table of counts, with row and column totals.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Non-negative whole numbers.
+    policy : DisclosurePolicy
+    totals : bool, default: ``True``
+        Add a ``Total`` row and column (themselves counts, suppressed by the same rules).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text: formatted counts, ``c`` where suppressed. For the internal audience nothing is
+        suppressed.
+
+    Notes
+    -----
+    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: the fewest further
+    cells so that no suppressed count can be worked out from the row and column totals, chosen
+    exactly by :class:`review.protection.linked.LinkedFigures` (an integer programme, audited with
+    linear programmes as an attacker would). The counts are of children (protected).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([[12, 3, 20], [8, 15, 11]], index=["A", "B"], columns=["O", "G", "I"])
+    >>> suppress_table(t, DisclosurePolicy()).loc["A"].tolist()
+    ['c', 'c', '20', '35']
+    """
+    values = counts.to_numpy(dtype=float)
+    if (values < 0).any() or not np.array_equal(values, np.round(values)):
+        raise ParameterError("`counts` must hold whole numbers >= 0")
+    table = counts.copy().astype(float)
+    if totals:
+        table["Total"] = table.sum(axis=1)
+        table.loc["Total"] = table.sum(axis=0)
+    v = table.to_numpy()
+    n_rows, n_cols = v.shape
+    reg = LinkedFigures(policy)
+    key = [[reg.add(f"{r},{c}", v[r, c], "children", page="table", label=f"{table.index[r]}, {table.columns[c]}")
+            for c in range(n_cols)] for r in range(n_rows)]
+    if totals:
+        for r in range(n_rows):
+            reg.total(key[r][-1], key[r][:-1], name=f"row {table.index[r]}")
+        for c in range(n_cols):
+            reg.total(key[-1][c], [key[r][c] for r in range(n_rows - 1)], name=f"column {table.columns[c]}")
+    decision = reg.solve()
+    return pd.DataFrame([[decision.text(key[r][c], _format_count(v[r, c], policy)) for c in range(n_cols)]
+                         for r in range(n_rows)], index=table.index, columns=table.columns)
