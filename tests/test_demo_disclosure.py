@@ -51,7 +51,7 @@ def test_the_published_pack_shows_counts_of_things_and_names_no_service(demo_run
         assert name not in pack
     assert 'data-review-unit="actions"' in pack  # the action plan's counts, shown in their unit
     assert 'data-review-unit="challenges"' in pack  # "5 of 6 challenges", declared
-    log = published.parent / "internal" / "2009-Q4" / "disclosure-log.json"
+    log = published.parent / "disclosure-logs" / "2009-Q4.json"
     records = json.loads(log.read_text(encoding="utf-8"))["records"]
     gose = next(r for r in records if r["page"] == "gose_performance")
     rules = {(o["figure"], o["rule"]) for o in gose["outcome"]}

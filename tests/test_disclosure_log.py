@@ -35,7 +35,7 @@ def test_the_log_is_lifted_out_of_the_notebooks_and_written_outside_the_pack(tmp
     assert records == [record]
     assert check_file(staging / "gose_performance.ipynb") == []  # the pack holds no log
     path = write_log(log_path(tmp_path / "out", "2009-Q4"), records, cycle="2009-Q4", policy=DisclosurePolicy())
-    assert path == tmp_path / "out" / "internal" / "2009-Q4" / "disclosure-log.json"
+    assert path == tmp_path / "out" / "disclosure-logs" / "2009-Q4.json"
     payload = json.loads(path.read_text())
     outcome = payload["records"][0]["outcome"]
     assert [(r["figure"], r["rule"]) for r in outcome] == [("plans started: physical", "secondary"),

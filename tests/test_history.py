@@ -37,6 +37,10 @@ def _one_quarter(demo: Path, out: Path) -> None:
             body = [r for r in body if r[head.index("cycle")] == "2009-Q4"]
         if name == "actions":  # the register: remedial actions name audits of earlier quarters
             body = [r for r in body if r[head.index("source")] != "audit"]
+        if name == "audit_learning":  # learning recorded on the audits kept (it has no cycle of its own)
+            audits = list(csv.reader(io.StringIO((out / "audits.csv").read_text(encoding="utf-8"))))
+            kept = {r[audits[0].index("audit_id")] for r in audits[1:]}
+            body = [r for r in body if r[head.index("audit_id")] in kept]
         for r in body:
             for k, h in enumerate(head):
                 if not r[k]:

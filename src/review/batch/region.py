@@ -566,7 +566,8 @@ def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, Noteb
                           outcomes=[outcomes[fw.name] for fw in chosen], manifest=manifest, provenance=provenance,
                           guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles),
                           scope=authority.name)
-    write_log(log_path(plan.target.parent, p.cycle), disclosure_log, cycle=p.cycle)  # beside the pack, never in it
+    if p.common["audience"] == "published":  # what the published pack withheld, beside it, never in it
+        write_log(log_path(plan.target.parent, p.cycle), disclosure_log, cycle=p.cycle)
     return summary
 
 

@@ -384,7 +384,8 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
                 provenance=provenance,
                 guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
                                                  memo=memo), history=history)
-            write_log(log_path(root_out, params.cycle), disclosure_log, cycle=params.cycle)  # beside the pack
+            if context.audience == "published":  # what the published pack withheld, for the output checker
+                write_log(log_path(root_out, params.cycle), disclosure_log, cycle=params.cycle)
             return summary
     finally:
         _clean_up(staging, cache_dir)

@@ -9,7 +9,7 @@ figure with its rule and the link that made it necessary).
 
 How it travels: a report's record of results carries the page's log in a display output of its
 own (:data:`LOG_MIME`, :func:`with_log`); the run lifts every page's log out of the executed
-notebooks into ``<output root>/internal/<cycle>/disclosure-log.json`` (and ``.csv``) before the
+notebooks into ``<output root>/disclosure-logs/<cycle>.json`` (and ``.csv``) before the
 pack is checked (:func:`collect`), and ``review check-report`` flags any file that still holds one.
 
 Examples
@@ -105,12 +105,13 @@ def with_log(recorded: Any, page: str, rows: Iterable[Mapping[str, str]]) -> Any
 
 
 def log_path(output_root: str | Path, cycle: str) -> Path:
-    """Where a run writes its cycle's disclosure log: beside the published folders, never in one.
+    """Where a published run writes its cycle's disclosure log: beside the packs, in no pack's folder
+    (neither the published ``<cycle>/`` nor the internal ``internal/<cycle>/`` a run replaces whole).
 
     >>> log_path("outputs", "2009-Q4").as_posix()
-    'outputs/internal/2009-Q4/disclosure-log.json'
+    'outputs/disclosure-logs/2009-Q4.json'
     """
-    return Path(output_root) / "internal" / cycle / "disclosure-log.json"
+    return Path(output_root) / "disclosure-logs" / f"{cycle}.json"
 
 
 def collect(staging: str | Path) -> list[dict[str, Any]]:
