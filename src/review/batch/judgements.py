@@ -76,7 +76,7 @@ def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: boo
 
     >>> j = judgements("x", {"figures": {"rag_counts": {"red": 1, "amber": 0, "green": 2}, "needs_action": ["A: red"]}})
     >>> j.status, j.rag_counts, j.needs_action, j.complete
-    ('reported', {'red': 1, 'amber': 0, 'green': 2, 'grey': 0}, ('A: red',), True)
+    ('reported', {'red': 1, 'amber': 0, 'green': 2, 'grey': 0, 'self-assessed': 0}, ('A: red',), True)
     >>> judgements("x", None, failed=True).status
     'failed'
     """
