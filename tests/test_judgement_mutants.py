@@ -15,7 +15,7 @@ from review.analyses import final_answers as fa
 from review.analyses import records
 from review.analyses.judgement import SELF, Change, EvidenceLine, Rates
 from review.data import DATASETS, Evidence
-from review.data.evidence_map import EvidenceMap, MapEntry
+from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines
 from review.data.load import GradeScale
 
 D = dt.date
@@ -255,3 +255,75 @@ def test_actions_done_or_not_yet_due():
         "action register", "serious case review actions done, or not yet due", 5, 8, "actions")
     (line,) = _record(ev, "inspection_actions")
     assert (line.source, line.k, line.n) == ("actions on inspection findings done, or not yet due", 1, 1)
+
+
+# --- the evidence map ----------------------------------------------------------------------------
+
+def _map_rows(*rows):
+    """(framework, item, source, evidence, audit_type, agencies, role) per row."""
+    return _table("evidence_map", [{"framework": r[0], "item": r[1], "source": r[2], "evidence": r[3],
+                                    "audit_type": r[4], "agencies": r[5], "role": r[6], "reason": f"why {r[3]}"}
+                                   for r in rows])
+
+
+def test_map_rows_become_entries_in_order_with_their_role_type_and_agencies():
+    nan = float("nan")
+    m = EvidenceMap.from_tables(_map_rows(
+        ("jar_haringey", "J04", "criterion", "shared", "MAA", "Police; Acute trust ;", None),
+        ("jar_haringey", "J04", "indicator", "NI59", nan, nan, nan),
+        ("jar_haringey", "J04", "record", "training", None, None, "context"),
+        ("lscb_checklist", "L1", "record", "lscb_chair", None, None, "tests")), None)
+    assert m.entries("jar_haringey", "J04") == (
+        MapEntry("criterion", "shared", "MAA", ("Police", "Acute trust"), "tests", "why shared"),
+        MapEntry("indicator", "NI59", None, (), "tests", "why NI59"),
+        MapEntry("record", "training", None, (), "context", "why training"))
+    assert [e.evidence for e in m.entries("jar_haringey", "J04", judged_only=True)] == ["shared", "NI59"]
+    assert m.mapped_items() == (("jar_haringey", "J04"), ("lscb_checklist", "L1"))
+    assert m.entries("lscb_checklist", "L2") == () and m.entries("jar_haringey", "J04", judged_only=False)[2].judged is False
+
+
+def test_declared_audit_types_and_the_default_of_each_kind_as_itself():
+    types = _table("audit_types", [{"audit_type": "CFA", "kind": "case file", "label": "case file audits (CFA)"},
+                                   {"audit_type": "ICPC", "kind": "cp conference", "label": "conference audits"},
+                                   {"audit_type": "CFA2", "kind": "case file", "label": "themed file audits"}])
+    m = EvidenceMap.from_tables(None, types)
+    assert (m.kind("ICPC"), m.label("ICPC"), m.kind("case file"), m.label("case file")) == (
+        "cp conference", "conference audits", None, "case file")  # an undeclared type: no kind, its own name
+    assert m.types_of_kind("case file") == ("CFA", "CFA2")  # in declared order
+    assert m.types_of_kind("cp conference", "case file") == ("CFA", "ICPC", "CFA2")
+    assert m.types_of_kind("supervision") == ()
+    with pytest.raises(ValueError) as err:
+        m.types_of_kind("case file", "file audit")
+    assert str(err.value) == ("unknown audit kind ['file audit']; kinds are case file, supervision, cp conference, "
+                              "looked-after review, multi-agency")
+    for empty in (None, types.iloc[:0]):  # no table, or an empty one: each kind named as itself
+        d = EvidenceMap.from_tables(None, empty)
+        assert (d.kind("supervision"), d.label("supervision")) == ("supervision", "supervision audits")
+        assert d.types_of_kind("multi-agency", "case file") == ("case file", "multi-agency")
+        assert d.mapped_items() == ()
+
+
+def test_coverage_lists_every_judged_item_of_every_framework_with_its_evidence():
+    m = EvidenceMap.from_tables(_map_rows(
+        ("jar_haringey", "J04", "criterion", "shared", "MAA", "Police; Acute trust", None),
+        ("jar_haringey", "J04", "indicator", "NI59", None, None, "context"),
+        ("jar_haringey", "J05", "indicator", "NI60", None, None, "context"),
+        ("jar_haringey", "J05", "record", "training", None, "Police", "context"),
+        ("governance", "G2.2", "grade", "CFA", None, None, None)), None)
+    lines = coverage_lines(m)
+    assert lines[4:6] == [
+        # judged evidence: each entry, its audit type and agencies, a context entry marked, joined by commas
+        "  J04: criterion shared (MAA) [Police; Acute trust], indicator NI59 (context)",
+        # only context evidence: no independent evidence, the context named
+        "  J05: no independent evidence (context: indicator NI60 (context), record training [Police] (context))"]
+    headers = [ln for ln in lines if not ln.startswith("  ")]
+    assert headers == ["jar_haringey:", "healthcare_commission:", "lscb_checklist:", "governance:", "gose_performance:"]
+    at = lines.index("governance:")
+    # the axes G1 and G2 are headings of their levels, C1 and C2 the exercise's context questions: none is judged
+    assert lines[at + 1:at + 5] == ["  G1.1: no independent evidence", "  G1.2: no independent evidence",
+                                    "  G2.1: no independent evidence", "  G2.2: grade CFA"]
+    at = lines.index("lscb_checklist:")
+    assert [ln.split(":")[0].strip() for ln in lines[at + 1:at + 10]] == [
+        "L1", "L2", "L3", "L4.1", "L4.2", "L4.3", "L4.4", "L4.5", "L4.6"]  # L4 is the heading of L4.1 to L4.6
+    assert lines[lines.index("gose_performance:") + 1:] == [f"  G{n:02d}: no independent evidence" for n in range(1, 16)]
+    assert len(lines) == 5 + 11 + 8 + 9 + 4 + 15  # headers; J01-J11; H1-H7 and the lead role; as above
