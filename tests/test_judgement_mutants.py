@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from review.analyses import final_answers as fa
-from review.analyses import records
-from review.analyses.judgement import SELF, Change, EvidenceLine, Rates
+from review.analyses import mapped, records
+from review.analyses.judgement import SELF, Change, EvidenceLine, Rates, triangulate
 from review.data import DATASETS, Evidence
 from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines
 from review.data.load import GradeScale
@@ -327,3 +327,174 @@ def test_coverage_lists_every_judged_item_of_every_framework_with_its_evidence()
         "L1", "L2", "L3", "L4.1", "L4.2", "L4.3", "L4.4", "L4.5", "L4.6"]  # L4 is the heading of L4.1 to L4.6
     assert lines[lines.index("gose_performance:") + 1:] == [f"  G{n:02d}: no independent evidence" for n in range(1, 16)]
     assert len(lines) == 5 + 11 + 8 + 9 + 4 + 15  # headers; J01-J11; H1-H7 and the lead role; as above
+
+
+# --- mapped lines: criteria, grades and indicators through the map -------------------------------
+
+def _mapped_evidence(emap_rows=()):
+    criteria = _table("criteria", [
+        {"criterion": "plan", "label": "Plan is SMART", "scale_id": "compliance", "audit_types": "CFA; ICPC; LAR; OTHER"},
+        {"criterion": "shared", "label": "Information shared", "scale_id": "compliance", "audit_types": "MAA"}])
+    types = _table("audit_types", [{"audit_type": "CFA", "kind": "case file", "label": "case file audits (CFA)"},
+                                   {"audit_type": "ICPC", "kind": "cp conference", "label": "conference audits"},
+                                   {"audit_type": "LAR", "kind": "looked-after review", "label": "review audits"},
+                                   {"audit_type": "MAA", "kind": "multi-agency", "label": "multi-agency audits"}])
+    q4, q3 = "2009-Q4", "2009-Q3"
+    rows = [
+        # case files this cycle: plan Yes, Yes, Yes, No, N/A, blank; the SM re-audits A1 (Yes -> No, Good -> Inadequate)
+        _audit("A1", q4, "CFA", plan="Yes", grade="Good"), _audit("A2", q4, "CFA", plan="Yes", grade="Adequate"),
+        _audit("A3", q4, "CFA", plan="Yes", grade="Outstanding"), _audit("A4", q4, "CFA", plan="No", grade="3 stars",
+                                                                        scale="stars"),
+        _audit("A5", q4, "CFA", plan="N/A", grade="not graded", scale="stars"),
+        _audit("A6", q4, "CFA", plan=None, grade="1 star", scale="stars"),
+        _audit("M1", q4, "CFA", "SM1", tier="SM", of="A1", plan="No", grade="Inadequate"),
+        # conference audits: 1 of 3; looked-after reviews: not applicable only
+        _audit("B1", q4, "ICPC", plan="Yes"), _audit("B2", q4, "ICPC", plan="No"), _audit("B3", q4, "ICPC", plan="No"),
+        _audit("R1", q4, "LAR", plan="N/A"),
+        # multi-agency audits by agency: Police 2 of 2, Acute trust 1 of 2, an auditor of no named agency 0 of 1
+        _audit("P1", q4, "MAA", "POL", shared="Yes"), _audit("P2", q4, "MAA", "POL", shared="Yes"),
+        _audit("P3", q4, "MAA", "ACU", shared="Yes"), _audit("P4", q4, "MAA", "ACU", shared="No"),
+        _audit("P5", q4, "MAA", "X9", shared="No"),
+        # last cycle: case files 2 of 2, Police 0 of 1
+        _audit("A7", q3, "CFA", plan="Yes"), _audit("A8", q3, "CFA", plan="Yes"), _audit("P9", q3, "MAA", "POL", shared="No")]
+    staff = _table("staff", [{"staff_id": "POL", "tier": "Partner agency", "team": None, "service": "Police"},
+                             {"staff_id": "ACU", "tier": "Partner agency", "team": None, "service": "Acute trust"},
+                             {"staff_id": "TM1", "tier": "TM", "team": "T", "service": "Children's services"}])
+    frame = _table("frame", [{"cycle": q4, "case_ref": f"F{i}"} for i in range(20)] + [{"cycle": q3, "case_ref": "F0"}])
+    indicators = _table("indicators", [
+        {"cycle": q4, "indicator": "NI59", "definition_version": "NI-2008", "numerator": 45, "denominator": 50,
+         "target": 0.95},
+        {"cycle": q3, "indicator": "NI59", "definition_version": "NI-2008", "numerator": 40, "denominator": 50,
+         "target": 0.95},
+        {"cycle": q4, "indicator": "NI62", "definition_version": "NI-2008", "numerator": 10, "denominator": 100,
+         "target": 0.11},
+        {"cycle": q3, "indicator": "NI62", "definition_version": "NI-2008", "numerator": 20, "denominator": 100,
+         "target": 0.11},
+        {"cycle": q4, "indicator": "LOCAL1", "definition_version": "local", "numerator": 7, "denominator": 10,
+         "target": float("nan")},
+        {"cycle": q4, "indicator": "NI64", "definition_version": "NI-2008", "numerator": 3, "denominator": 30,
+         "target": None}])
+    return _evidence(criteria=criteria, audit_types=types, audits=_table("audits", rows, ("plan", "shared")),
+                     staff=staff, frame=frame, indicators=indicators, evidence_map=_map_rows(*emap_rows))
+
+
+def _lines(ev, entry, cycle="2009-Q4", previous="2009-Q3"):
+    return mapped.entry_lines(ev, entry, rates=RATES, cycle=cycle, previous=previous)
+
+
+def test_a_criterion_in_each_declared_audit_type_on_final_answers():
+    ev = _mapped_evidence()
+    lines = _lines(ev, _entry("plan", "criterion"))
+    # CFA: A1 is No after the SM's re-audit; Yes in A2, A3; No in A4; A5 not applicable, A6 blank: 2 of 4.
+    # ICPC: 1 of 3. LAR: only "not applicable", no line. OTHER: not a declared audit type, never read.
+    assert [(ln.kind, ln.source, ln.k, ln.n, ln.unit) for ln in lines] == [
+        ("audit", "case file audits (CFA): Plan is SMART", 2, 4, "audits"),
+        ("audit", "conference audits: Plan is SMART", 1, 3, "audits")]
+    # last cycle: CFA 2 of 2 (compared); ICPC none (no comparison)
+    assert lines[0].change.difference is not None and lines[1].change.label == "no comparison"
+    # the frame (20 files open at the start of 2009-Q4) is the population of an audit line
+    assert lines[0].judgement.result.population == 20
+    only = _lines(ev, _entry("plan", "criterion", audit_type="ICPC"))
+    assert [(ln.source, ln.k, ln.n) for ln in only] == [("conference audits: Plan is SMART", 1, 3)]
+
+
+def test_the_frame_size_of_a_cycle():
+    ev = _mapped_evidence()
+    assert mapped._frame_size(ev, "2009-Q4") == 20
+    assert mapped._frame_size(ev, "2009-Q3") == 1
+    assert mapped._frame_size(ev, "2009-Q2") is None  # no file that cycle: no frame
+    tables = dict(ev.tables)
+    del tables["frame"]
+    assert mapped._frame_size(_evidence(**tables), "2009-Q4") is None
+
+
+def test_a_multi_agency_criterion_gives_one_line_per_agency_sorted_by_name():
+    ev = _mapped_evidence()
+    lines = _lines(ev, _entry("shared", "criterion"))
+    assert [(ln.kind, ln.source, ln.k, ln.n, ln.unit) for ln in lines] == [
+        ("multi-agency audit", "Acute trust: Information shared", 1, 2, "audits"),
+        ("multi-agency audit", "Police: Information shared", 2, 2, "audits"),
+        ("multi-agency audit", "partner agency: Information shared", 0, 1, "audits")]  # X9 is no named agency's
+    # Police against last cycle's 0 of 1: compared; the Acute trust audited nothing last cycle: no comparison
+    assert lines[0].change.label == "no comparison" and lines[1].change.difference is not None
+    assert lines[1].judgement.result.population is None  # no frame of partner agencies' files
+    police = _lines(ev, _entry("shared", "criterion", agencies=("Police",)))
+    assert [(ln.source, ln.k, ln.n) for ln in police] == [("Police: Information shared", 2, 2)]
+
+
+def test_grades_are_final_and_each_file_judged_on_its_own_scale():
+    ev = _mapped_evidence()
+    (line,) = _lines(ev, _entry("CFA", "grade"))
+    # ofsted scale: A1 Inadequate (the SM's final grade), A2 Adequate, A3 Outstanding: 1 of 3 Good or better;
+    # stars scale: A4 3 stars (good), A6 1 star, A5 not graded (left out): 1 of 2. Together 2 of 5 files.
+    assert (line.kind, line.source, line.k, line.n, line.unit) == (
+        "audit", "case file audits (CFA): files graded Good or better (final grades)", 2, 5, "audits")
+    assert mapped.moderated_share(ev, "2009-Q4", ("CFA",)) == (1, 6)  # A1 of A1-A6
+    assert mapped.moderated_share(ev, "2009-Q4", ("CFA", "ICPC", "MAA")) == (1, 14)  # 6 + 3 + 5 files
+    assert mapped.moderated_share(_evidence(), "2009-Q4", ("CFA",)) == (0, 0)  # no audits table
+
+
+def test_a_criterion_the_criteria_table_does_not_hold_has_no_answers():
+    ev = _mapped_evidence()
+    files = mapped.final_audits(ev, "2009-Q4")
+    # every file of the cycle: No (A1, final), Yes (A2, A3), No (A4), Yes (B1), No (B2, B3); A5 and R1 not
+    # applicable, A6 and the multi-agency files blank: 3 of 7
+    assert mapped._answers(files, ev, "plan") == (3, 7)
+    assert mapped._answers(files, ev, "ghost") == (0, 0)  # not a criterion of the council's
+    assert mapped._answers(files.drop(columns="shared"), ev, "shared") == (0, 0)  # no answers recorded
+
+
+def test_an_indicator_is_judged_against_its_own_target_and_direction():
+    ev = _mapped_evidence()
+    (ni59,) = _lines(ev, _entry("NI59", "indicator"))
+    # 45/50 = 90%; target 95%: green at 95%, red below 95 - (80 - 65) = 80%: amber, where the workbook's 80% would
+    # make it green. Wilson 95%: centre (0.9 + 1.96^2/100) / (1 + 1.96^2/50) = 0.8715, half-width
+    # 1.96 * sqrt(0.0018 + 0.000384) / 1.0768 = 0.0851: 78.6% to 95.7% reaches red and green
+    assert (ni59.kind, ni59.k, ni59.n, ni59.unit, ni59.band) == ("indicator", 45, 50, "children", "amber")
+    assert ni59.judgement.possible == ("red", "amber", "green")
+    assert ni59.source == "NI59 (Initial assessments carried out within 7 working days of referral; target 95%)"
+    assert ni59.change.difference.statistic == pytest.approx(45 / 50 - 40 / 50)
+    (ni62,) = _lines(ev, _entry("NI62", "indicator"))
+    # lower is better: judged on the 100 - 10 = 90 of 100 not counted, against 1 - 0.11 = 89% (red below 74%):
+    # green; last cycle 100 - 20 = 80 of 100, a change of +0.10
+    assert (ni62.k, ni62.n, ni62.band) == (90, 100, "green")
+    assert ni62.change.difference.statistic == pytest.approx(0.90 - 0.80)
+    assert ni62.source == ("NI62 (Stability of placements: three or more placements in the year; lower is better, "
+                           "so the level shown is the share it does not count (target 11% or lower: 89% or more "
+                           "not counted))")
+    (ni64,) = _lines(ev, _entry("NI64", "indicator"))
+    # no target: the item's 80%/65% on the complement, 30 - 3 = 27 of 30 (90%): green; nothing last cycle
+    assert (ni64.k, ni64.n, ni64.band, ni64.change.label) == (27, 30, "green", "no comparison")
+    assert ni64.source == ("NI64 (Child protection plans lasting 2 years or more; lower is better, so the level "
+                           "shown is the share it does not count)")
+    (local,) = _lines(ev, _entry("LOCAL1", "indicator"))
+    # a local measure the workbook does not define: higher is better, named as itself, 7/10 = 70%: amber
+    assert (local.source, local.k, local.n, local.band) == ("LOCAL1 (LOCAL1)", 7, 10, "amber")
+    assert _lines(ev, _entry("NI60", "indicator")) == []  # not reported this cycle
+
+
+def test_indicator_thresholds_keep_the_amber_width_and_stop_at_zero():
+    assert mapped.indicator_thresholds(0.9, higher_is_better=True, green=0.8, red=0.7) == pytest.approx((0.9, 0.8))
+    assert mapped.indicator_thresholds(0.1, higher_is_better=True, green=0.8, red=0.65) == (0.1, 0.0)  # 0.1 - 0.15 < 0
+    assert mapped.indicator_thresholds(float("nan"), higher_is_better=False, green=0.8, red=0.65) == (0.8, 0.65)
+    assert mapped.indicator_thresholds(0.3, higher_is_better=False, green=0.8, red=0.6) == pytest.approx((0.7, 0.5))
+
+
+def test_judged_lines_come_first_and_context_lines_are_never_judged():
+    board = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": False, "board_meetings": 4}])
+    ev = _mapped_evidence([("jar_haringey", "J05", "indicator", "NI59", None, None, "context"),
+                           ("jar_haringey", "J05", "record", "lscb_chair", None, None, "context"),
+                           ("jar_haringey", "J05", "criterion", "plan", "ICPC", None, None)])
+    ev = _evidence(**{**ev.tables, "lscb_board": board})
+    lines = mapped.mapped_lines(ev, "jar_haringey", "J05", rates=RATES, cycle="2009-Q4", previous="2009-Q3")
+    assert [(ln.kind, ln.k, ln.n, ln.context) for ln in lines] == [
+        ("audit", 1, 3, False), ("indicator", 45, 50, True), ("LSCB records", 0, 0, True)]
+    audit, ni59, chair = lines
+    # context keeps its level and change but is never judged: grey, whatever it shows (even a forced red)
+    assert (ni59.band, ni59.change.difference.statistic) == ("grey", pytest.approx(0.1))
+    assert (chair.band, chair.note) == ("grey", "the chair is not independent")
+    # the item rests on the conference audits alone: 1 of 3 is red (33% < 65%), and not firm, since Wilson's
+    # interval (6% to 79%) reaches amber; the chair's red, being context, does not make it firm
+    j = triangulate(lines)
+    assert (audit.band, j.band, j.firm, j.disagreements) == ("red", "red", False, ())
+    assert mapped.mapped_lines(ev, "jar_haringey", "J01", rates=RATES, cycle="2009-Q4", previous="2009-Q3") == []
