@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import importlib
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from review.analyses import final_answers as fa
-from review.analyses import mapped, records
+from review.analyses import jar, mapped, records
 from review.analyses.judgement import SELF, Change, EvidenceLine, Rates, triangulate
 from review.data import DATASETS, Evidence
 from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines
@@ -498,3 +498,78 @@ def test_judged_lines_come_first_and_context_lines_are_never_judged():
     j = triangulate(lines)
     assert (audit.band, j.band, j.firm, j.disagreements) == ("red", "red", False, ())
     assert mapped.mapped_lines(ev, "jar_haringey", "J01", rates=RATES, cycle="2009-Q4", previous="2009-Q3") == []
+
+
+# --- the JAR stocktake ---------------------------------------------------------------------------
+
+def _sa_row(cycle, item, rater, rating, framework="jar_haringey", scale="ofsted_2008"):
+    return {"cycle": cycle, "framework": framework, "item": item, "rater": rater, "rater_type": "manager",
+            "grade_scale": scale, "rating": rating}
+
+
+def _jar_evidence():
+    criteria = _table("criteria", [{"criterion": "feedback", "label": "Written feedback", "scale_id": "compliance",
+                                    "audit_types": "case file"}])
+    rows = [_audit(f"A{i}", "2009-Q4", feedback="Yes" if i < 4 else "No") for i in range(10)]
+    rows += [_audit("M1", "2009-Q4", auditor="SM1", tier="SM", of="A9", feedback="No")]  # one file moderated
+    rows += [_audit(f"B{i}", "2009-Q3", feedback="Yes" if i < 9 else "No") for i in range(10)]
+    sa = [_sa_row("2009-Q4", "J01", f"M{r}", g) for r, g in enumerate(["Good", "Good", "Outstanding", "Adequate",
+                                                                       "Inadequate"])]
+    sa += [_sa_row("2009-Q4", "J01", "M5", "3 stars", scale="stars")]  # a rating on another scale: its own Good
+    sa += [_sa_row("2009-Q3", "J01", "M0", "Good"), _sa_row("2009-Q3", "J01", "M1", "Inadequate")]
+    sa += [_sa_row("2009-Q4", "J02", f"M{r}", "Good") for r in range(5)]
+    sa += [_sa_row("2009-Q4", "J01", "X", "Inadequate", framework="lscb_checklist")]  # another framework's J01
+    board = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": False, "board_meetings": 4}])
+    indicators = _table("indicators", [{"cycle": "2009-Q4", "indicator": "NI59", "definition_version": "NI-2008",
+                                        "numerator": 80, "denominator": 100, "target": None}])
+    emap = _map_rows(("jar_haringey", "J02", "criterion", "feedback", None, None, None),
+                     ("jar_haringey", "J03", "record", "lscb_chair", None, None, None),
+                     ("jar_haringey", "J05", "indicator", "NI59", None, None, None))
+    return _evidence(criteria=criteria, audits=_table("audits", rows, ("feedback",)), lscb_board=board,
+                     indicators=indicators, self_assessments=_table("self_assessments", sa), evidence_map=emap)
+
+
+def test_jar_totals_actions_changes_and_headlines():
+    r = jar.analyse(_jar_evidence(), **KW)
+    by_id = {f.item.item_id: f for f in r.findings}
+    # J01: the managers only (self-assessed); J02: audits 4 of 10 (red, Wilson 17% to 69%: not firm) over the
+    # managers' 5 of 5; J03: no independent chair (red, firm); J05: NI59 80 of 100, green at 80% (Wilson 71% to
+    # 87%: not firm); J04 and J06 to J11: nothing mapped (grey)
+    assert r.rag_counts == {"red": 2, "amber": 0, "green": 1, "grey": 7, "self-assessed": 1}
+    assert r.needs_action == ("J02: red on independent evidence", "J03: red on independent evidence")
+    assert r.changes == ("J02 audit (case file audits: Written feedback): worse",)  # 4/10 against 9/10
+    # uncertain: J01 (self-assessed is never firm), J02 and J05; J03 is firm and greys are not judgements
+    assert r.headlines == ("JAR findings: 2 red, 0 amber, 1 green, 1 self-assessed, not evidenced, 7 without evidence",
+                           f"3 of 11 {jar.UNCERTAIN_WORDS}")
+    assert (r.cycle, r.previous, r.confidence_level, r.green, r.red) == ("2009-Q4", "2009-Q3", 0.95, 0.8, 0.65)
+    assert r.moderated == (1, 10)  # A9 re-audited by the SM, of the 10 case files this cycle
+    assert [f.judgement.firm for f in (by_id["J02"], by_id["J03"], by_id["J05"])] == [False, True, False]
+
+
+def test_jar_managers_line_counts_each_scales_good_ratings_for_this_finding_only():
+    r = jar.analyse(_jar_evidence(), **KW)
+    (j01,) = r.findings[0].evidence
+    # J01 this cycle: Good, Good, Outstanding and 3 stars are Good or better on their scales; Adequate and
+    # Inadequate are not: 4 of 6 (the LSCB checklist's own J01 row is another framework's). Last cycle 1 of 2.
+    assert (j01.kind, j01.source, j01.k, j01.n, j01.unit) == (SELF, "managers rating it Good or better", 4, 6,
+                                                              "ratings")
+    assert j01.change.difference.statistic == pytest.approx(4 / 6 - 1 / 2)
+    j02 = r.findings[1].evidence
+    assert [(ln.kind, ln.k, ln.n) for ln in j02] == [("audit", 4, 10), (SELF, 5, 5)]  # judged lines first
+    assert j02[1].change.label == "no comparison"  # no managers' ratings of J02 last cycle
+    assert j02[0].change.difference.statistic == pytest.approx(4 / 10 - 9 / 10)  # last cycle read as 2009-Q3
+    assert r.findings[3].evidence == ()  # J04: nothing mapped, nobody rated it
+
+
+def test_jar_from_a_notebook_context_uses_its_parameters():
+    params = SimpleNamespace(confidence_level=0.9, rag_green=0.7, rag_red=0.5)
+    ctx = SimpleNamespace(evidence=_jar_evidence(), cycle="2009-Q4", previous="2009-Q3", params=params)
+    r = jar.analyse_context(ctx)
+    assert (r.cycle, r.previous, r.confidence_level, r.green, r.red) == ("2009-Q4", "2009-Q3", 0.9, 0.7, 0.5)
+    j05 = r.findings[4]
+    # NI59 80/100 at 90%: Wilson centre (0.8 + 1.645^2/200) / (1 + 1.645^2/100) = 0.7855, half-width
+    # 1.645 * sqrt(0.0016 + 1.645^2/40000) / 1.02706 = 0.0654: 72.0% to 85.1%, all above 70%: green and firm
+    assert (j05.judgement.band, j05.judgement.firm) == ("green", True)
+    assert j05.evidence[0].judgement.result.confidence_level == 0.9
+    # J02's audits 4 of 10 (40%) are red below 50%; last cycle was 2009-Q3
+    assert r.findings[1].evidence[0].change.label == "worse"
