@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from review.analyses import final_answers as fa
-from review.analyses import jar, mapped, records
+from review.analyses import jar, mapped, partnership, records
 from review.analyses.judgement import SELF, Change, EvidenceLine, Rates, triangulate
 from review.data import DATASETS, Evidence
 from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines
@@ -25,7 +25,9 @@ OFSTED = GradeScale("ofsted_2008", ("Outstanding", "Good", "Adequate", "Inadequa
 # a second grade scale with a not-applicable grade: files graded on it are judged on its own labels
 STARS = GradeScale("stars", ("3 stars", "2 stars", "1 star", "not graded"), frozenset({"3 stars"}),
                    frozenset({"not graded"}))
-SCALES = {"compliance": YES_NO, "ofsted_2008": OFSTED, "stars": STARS}
+SCORES = GradeScale("scaling_0_10", tuple(str(v) for v in range(10, -1, -1)), frozenset({"7", "8", "9", "10"}),
+                    frozenset())
+SCALES = {"compliance": YES_NO, "ofsted_2008": OFSTED, "stars": STARS, "scaling_0_10": SCORES}
 KW = {"cycle": "2009-Q4", "previous": "2009-Q3", "confidence_level": 0.95, "green": 0.8, "red": 0.65}
 RATES = Rates(confidence_level=0.95, green=0.8, red=0.65)
 
@@ -573,3 +575,130 @@ def test_jar_from_a_notebook_context_uses_its_parameters():
     assert j05.evidence[0].judgement.result.confidence_level == 0.9
     # J02's audits 4 of 10 (40%) are red below 50%; last cycle was 2009-Q3
     assert r.findings[1].evidence[0].change.label == "worse"
+
+
+# --- the self-assessment frameworks (partnership) -------------------------------------------------
+
+def _ratings(framework, cycle, table, rater_type="agency", scale="ofsted_2008"):
+    return [{"cycle": cycle, "framework": framework, "item": item, "rater": rater, "rater_type": rater_type,
+             "grade_scale": scale, "rating": rating} for item, row in table.items() for rater, rating in row.items()]
+
+
+def _three(a, b, c):
+    return {"Police": a, "Health": b, "Education": c}
+
+
+def test_a_self_assessment_framework_rates_triangulates_and_summarises():
+    rows = _ratings("lscb_checklist", "2009-Q4", {
+        "L1": _three("Good", "Good", "Good"), "L2": _three("Good", "Adequate", "Inadequate"),
+        "L3": _three("Good", "Adequate", "Good"), "L4.1": _three("Good", "Inadequate", "Inadequate"),
+        "L4.2": _three("Good", "Good", "Outstanding")})
+    rows += _ratings("lscb_checklist", "2009-Q3", {"L1": {"Police": "Good", "Health": "Inadequate"}})
+    rows += _ratings("healthcare_commission", "2009-Q4", {"H1": {"M1": "Good"}}, rater_type="manager")  # a person
+    board = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": True, "board_meetings": 4}])
+    challenges = _table("lscb_challenges", [
+        {"cycle": c, "challenge_id": f"{c}-{i}", "agency": "Police", "raised_date": D(2009, 7, 1),
+         "answered_date": D(2009, 8, 1) if i == 0 else None} for c in ("2009-Q4", "2009-Q3") for i in range(4)])
+    ev = _evidence(self_assessments=_table("self_assessments", rows), lscb_board=board, lscb_challenges=challenges,
+                   evidence_map=_map_rows(("lscb_checklist", "L1", "record", "lscb_chair", None, None, None),
+                                          ("lscb_checklist", "L3", "record", "lscb_challenges", None, None, None)))
+    asked = []
+
+    def independent(item, rates):
+        asked.append((item.item_id, rates.green, rates.red))
+        if item.item_id == "L3":  # 2/10 against 9/10: Newcombe -0.865 to -0.266, worse
+            return [rates.line("audit", "independent files", (2, 10), (9, 10), "audits")]
+        if item.item_id == "L4.1":  # 7/10: amber
+            return [rates.line("audit", "files", (7, 10), None, "audits")]
+        if item.item_id == "L4.2":
+            return [EvidenceLine("audit", "forced", 0, 0, "audits", None, Change("no comparison", None), "why", "red")]
+        return []
+
+    r = partnership.analyse_self_assessment(ev, "lscb_checklist", independent=independent, notes={"L2": "a note"},
+                                            rater_words="agencies", **KW)
+    assert asked == [(i, 0.8, 0.65) for i in ("L1", "L2", "L3", "L4", "L4.1", "L4.2", "L4.3", "L4.4", "L4.5", "L4.6")]
+    by_id = {i.item.item_id: i for i in r.items}
+    l1 = by_id["L1"].evidence
+    # the chair (forced green), then the agencies' 3 of 3 against last cycle's 1 of 2 (+0.5)
+    assert [(ln.kind, ln.source, ln.k, ln.n, ln.unit) for ln in l1] == [
+        ("LSCB records", "independence of the chair", 0, 0, "cycles"),
+        (SELF, "agencies rating it Good or better", 3, 3, "agency ratings")]
+    assert l1[1].change.difference.statistic == pytest.approx(3 / 3 - 1 / 2)
+    l3 = by_id["L3"].evidence
+    assert [(ln.kind, ln.k, ln.n) for ln in l3] == [("LSCB records", 1, 4), ("audit", 2, 10), (SELF, 2, 3)]
+    assert l3[0].change.label == "no clear change"  # 1 of 4 answered, as last cycle
+    assert {i: (by_id[i].judgement.band, by_id[i].judgement.firm) for i in ("L1", "L2", "L3", "L4.1", "L4.2")} == {
+        "L1": ("green", True), "L2": ("self-assessed", False), "L3": ("red", True), "L4.1": ("amber", False),
+        "L4.2": ("red", True)}  # L3: 2/10 has Wilson's interval 5.7% to 51.0%, all red
+    assert (by_id["L2"].note, by_id["L1"].note) == ("a note", "")
+    l4 = by_id["L4"]
+    # the heading takes the worst band of its sub-items (red before amber), firm only if they all are
+    assert (l4.judgement.band, l4.judgement.firm, l4.judgement.basis, l4.judgement.disagreements, l4.evidence,
+            l4.ratings) == ("red", False, "its sub-items", (), (), None)
+    assert l4.note == ("Summarised from its sub-items (L4.1 amber, L4.2 red, L4.3 grey, L4.4 grey, L4.5 grey, "
+                       "L4.6 grey): the worst band.")
+    # judged: L1 green; L2 self-assessed; L3, L4.2 red; L4.1 amber; L4.3 to L4.6 grey (L4 is a heading): 9 items
+    assert r.rag_counts == {"red": 2, "amber": 1, "green": 1, "grey": 4, "self-assessed": 1}
+    assert r.needs_action == ("L3: red on independent evidence", "L4.2: red on independent evidence")
+    assert r.changes == ("L3 audit (independent files): worse",)
+    # L2 and L4.1 share the lowest share, 1 of 3 agencies each (33%)
+    assert (r.weakest.kind, r.weakest.items) == ("tied", ("L2", "L4.1"))
+    assert r.headlines[:2] == (
+        f"2 red, 1 amber, 1 green, 1 self-assessed, not evidenced, 4 without evidence of 9 {partnership.JUDGED_WORDS}",
+        "Lowest rated: L2, L4.1 (33% of agencies rate each Good or better)")
+    assert r.agreement is not None and r.headlines[2:] == (r.agreement.headline,)
+    assert (r.framework, r.cycle, r.previous, r.confidence_level, r.green, r.red) == (
+        "lscb_checklist", "2009-Q4", "2009-Q3", 0.95, 0.8, 0.65)
+    assert (r.scale, r.good_labels, r.numeric, r.people_rate, r.self_rated) == (
+        ("Outstanding", "Good", "Adequate", "Inadequate"), ("Outstanding", "Good"), False, False, False)
+    assert isinstance(r.divergence, pd.DataFrame)
+    assert partnership.raters_are_people(ev, "healthcare_commission", "2009-Q4") is True  # M1 is a person
+
+
+def test_headings_order_their_bands_and_scores_speak_in_their_own_terms():
+    rows = _ratings("governance", "2009-Q4", {"G2.1": {"M1": "8", "M2": "6", "M3": "9"}}, rater_type="area manager",
+                    scale="scaling_0_10")
+    ev = _evidence(self_assessments=_table("self_assessments", rows))
+
+    def independent(item, rates):
+        forced = {"G1.1": "green", "G2.2": "green"}
+        if item.item_id in forced:
+            return [EvidenceLine("audit", "forced", 0, 0, "audits", None, Change("no comparison", None), "",
+                                 forced[item.item_id])]
+        return [rates.line("audit", "files", (7, 10), None, "audits")] if item.item_id == "G1.2" else []
+
+    r = partnership.analyse_self_assessment(ev, "governance", independent=independent, rater_words="area managers",
+                                            notes={"C1": "asked, not judged", "G1.1": "n1"}, **KW)
+    by_id = {i.item.item_id: i for i in r.items}
+    # G1: green (G1.1) and amber (G1.2, 70%) -> amber; G2: self-assessed (G2.1) and green (G2.2) -> green
+    assert [(i, by_id[i].judgement.band) for i in ("G1", "G2")] == [("G1", "amber"), ("G2", "green")]
+    assert by_id["G2"].note == "Summarised from its sub-items (G2.1 self-assessed, G2.2 green): the worst band."
+    assert (by_id["C1"].note, by_id["C2"].note, by_id["C1"].evidence, by_id["C2"].judgement) == (
+        "asked, not judged", "", (), None)
+    assert (by_id["G1.1"].note, by_id["G1.2"].note) == ("n1", "")
+    (own,) = by_id["G2.1"].evidence
+    # scores 8, 6, 9: two at 7 or more, of three area managers (people)
+    assert (own.source, own.k, own.n, own.unit) == ("area managers rating it 7 or more out of 10", 2, 3, "ratings")
+    assert r.headlines[:2] == (
+        f"0 red, 1 amber, 2 green, 1 self-assessed, not evidenced of 4 {partnership.JUDGED_WORDS}",
+        "Lowest rated: G2.1 (67% of area managers rate it 7 or more out of 10)")
+    assert (r.numeric, r.good_labels, r.scale[0], r.people_rate) == (True, ("10", "9", "8", "7"), "10", True)
+
+
+def test_the_weakest_item_or_all_equal_in_words_and_nothing_rated():
+    one = _ratings("lscb_checklist", "2009-Q4", {"L1": _three("Good", "Adequate", "Adequate"),
+                                                  "L2": _three("Good", "Good", "Good")})
+    r = partnership.analyse_self_assessment(_evidence(self_assessments=_table("self_assessments", one)),
+                                            "lscb_checklist", **KW)
+    assert r.headlines[1] == "Lowest rated: L1 (33% of raters rate it Good or better)"  # 1 of 3
+    equal = _ratings("lscb_checklist", "2009-Q4", {"L1": _three("Good", "Adequate", "Adequate"),
+                                                    "L2": _three("Adequate", "Outstanding", "Inadequate")})
+    r = partnership.analyse_self_assessment(_evidence(self_assessments=_table("self_assessments", equal)),
+                                            "lscb_checklist", **KW)
+    assert r.headlines[1] == "All rated items equal: 33% of raters rate each Good or better"  # 1 of 3 each
+    r = partnership.analyse_self_assessment(_evidence(), "lscb_checklist", **KW)
+    assert (r.scale, r.good_labels, r.numeric, r.divergence, r.agreement, r.weakest.kind, r.people_rate) == (
+        (), (), False, None, None, "none", True)
+    assert r.headlines == (f"0 red, 0 amber, 0 green, 9 without evidence of 9 {partnership.JUDGED_WORDS}",)
+    with pytest.raises(ValueError, match="^L1 has no judgement$"):
+        partnership._judged(partnership.ItemResult(r.items[0].item, None, (), None))
