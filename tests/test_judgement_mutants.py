@@ -281,7 +281,8 @@ def test_map_rows_become_entries_in_order_with_their_role_type_and_agencies():
         MapEntry("record", "training", None, (), "context", "why training"))
     assert [e.evidence for e in m.entries("jar_haringey", "J04", judged_only=True)] == ["shared", "NI59"]
     assert m.mapped_items() == (("jar_haringey", "J04"), ("lscb_checklist", "L1"))
-    assert m.entries("lscb_checklist", "L2") == () and m.entries("jar_haringey", "J04", judged_only=False)[2].judged is False
+    assert m.entries("lscb_checklist", "L2") == ()
+    assert m.entries("jar_haringey", "J04", judged_only=False)[2].judged is False
 
 
 def test_declared_audit_types_and_the_default_of_each_kind_as_itself():
@@ -294,7 +295,7 @@ def test_declared_audit_types_and_the_default_of_each_kind_as_itself():
     assert m.types_of_kind("case file") == ("CFA", "CFA2")  # in declared order
     assert m.types_of_kind("cp conference", "case file") == ("CFA", "ICPC", "CFA2")
     assert m.types_of_kind("supervision") == ()
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match="^unknown audit kind") as err:
         m.types_of_kind("case file", "file audit")
     assert str(err.value) == ("unknown audit kind ['file audit']; kinds are case file, supervision, cp conference, "
                               "looked-after review, multi-agency")
@@ -393,7 +394,8 @@ def test_a_criterion_in_each_declared_audit_type_on_final_answers():
         ("audit", "case file audits (CFA): Plan is SMART", 2, 4, "audits"),
         ("audit", "conference audits: Plan is SMART", 1, 3, "audits")]
     # last cycle: CFA 2 of 2 (compared); ICPC none (no comparison)
-    assert lines[0].change.difference is not None and lines[1].change.label == "no comparison"
+    assert lines[0].change.difference is not None
+    assert lines[1].change.label == "no comparison"
     # the frame (20 files open at the start of 2009-Q4) is the population of an audit line
     assert lines[0].judgement.result.population == 20
     only = _lines(ev, _entry("plan", "criterion", audit_type="ICPC"))
@@ -418,7 +420,8 @@ def test_a_multi_agency_criterion_gives_one_line_per_agency_sorted_by_name():
         ("multi-agency audit", "Police: Information shared", 2, 2, "audits"),
         ("multi-agency audit", "partner agency: Information shared", 0, 1, "audits")]  # X9 is no named agency's
     # Police against last cycle's 0 of 1: compared; the Acute trust audited nothing last cycle: no comparison
-    assert lines[0].change.label == "no comparison" and lines[1].change.difference is not None
+    assert lines[0].change.label == "no comparison"
+    assert lines[1].change.difference is not None
     assert lines[1].judgement.result.population is None  # no frame of partner agencies' files
     police = _lines(ev, _entry("shared", "criterion", agencies=("Police",)))
     assert [(ln.source, ln.k, ln.n) for ln in police] == [("Police: Information shared", 2, 2)]
@@ -646,7 +649,8 @@ def test_a_self_assessment_framework_rates_triangulates_and_summarises():
     assert r.headlines[:2] == (
         f"2 red, 1 amber, 1 green, 1 self-assessed, not evidenced, 4 without evidence of 9 {partnership.JUDGED_WORDS}",
         "Lowest rated: L2, L4.1 (33% of agencies rate each Good or better)")
-    assert r.agreement is not None and r.headlines[2:] == (r.agreement.headline,)
+    assert r.agreement is not None
+    assert r.headlines[2:] == (r.agreement.headline,)
     assert (r.framework, r.cycle, r.previous, r.confidence_level, r.green, r.red) == (
         "lscb_checklist", "2009-Q4", "2009-Q3", 0.95, 0.8, 0.65)
     assert (r.scale, r.good_labels, r.numeric, r.people_rate, r.self_rated) == (
@@ -702,3 +706,10 @@ def test_the_weakest_item_or_all_equal_in_words_and_nothing_rated():
     assert r.headlines == (f"0 red, 0 amber, 0 green, 9 without evidence of 9 {partnership.JUDGED_WORDS}",)
     with pytest.raises(ValueError, match="^L1 has no judgement$"):
         partnership._judged(partnership.ItemResult(r.items[0].item, None, (), None))
+
+
+@pytest.mark.parametrize("name", ["review.analyses.mapped", "review.analyses.final_answers",
+                                  "review.data.evidence_map"])
+def test_the_examples_of_the_map_and_its_lines_pass(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert (result.attempted > 0, result.failed) == (True, 0)
