@@ -525,8 +525,9 @@ def _jar_evidence():
     sa += [_sa_row("2009-Q4", "J02", f"M{r}", "Good") for r in range(5)]
     sa += [_sa_row("2009-Q4", "J01", "X", "Inadequate", framework="lscb_checklist")]  # another framework's J01
     board = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": False, "board_meetings": 4}])
-    indicators = _table("indicators", [{"cycle": "2009-Q4", "indicator": "NI59", "definition_version": "NI-2008",
-                                        "numerator": 80, "denominator": 100, "target": None}])
+    indicators = _table("indicators", [{"cycle": c, "indicator": "NI59", "definition_version": "NI-2008",
+                                        "numerator": k, "denominator": 100, "target": None}
+                                       for c, k in (("2009-Q4", 80), ("2009-Q3", 50))])
     emap = _map_rows(("jar_haringey", "J02", "criterion", "feedback", None, None, None),
                      ("jar_haringey", "J03", "record", "lscb_chair", None, None, None),
                      ("jar_haringey", "J05", "indicator", "NI59", None, None, None))
@@ -542,7 +543,11 @@ def test_jar_totals_actions_changes_and_headlines():
     # 87%: not firm); J04 and J06 to J11: nothing mapped (grey)
     assert r.rag_counts == {"red": 2, "amber": 0, "green": 1, "grey": 7, "self-assessed": 1}
     assert r.needs_action == ("J02: red on independent evidence", "J03: red on independent evidence")
-    assert r.changes == ("J02 audit (case file audits: Written feedback): worse",)  # 4/10 against 9/10
+    # J02's audits 4/10 against 9/10 (Newcombe -0.746 to -0.082); NI59 80/100 against 50/100 (+0.30; Wilson
+    # 71.1%-86.7% and 40.4%-59.6%: Newcombe's lower limit 0.3 - sqrt(0.089^2 + 0.096^2) = 0.17 > 0)
+    assert r.changes == ("J02 audit (case file audits: Written feedback): worse",
+                         "J05 indicator (NI59 (Initial assessments carried out within 7 working days of referral)): "
+                         "improved")
     # uncertain: J01 (self-assessed is never firm), J02 and J05; J03 is firm and greys are not judgements
     assert r.headlines == ("JAR findings: 2 red, 0 amber, 1 green, 1 self-assessed, not evidenced, 7 without evidence",
                            f"3 of 11 {jar.UNCERTAIN_WORDS}")
@@ -615,6 +620,8 @@ def test_a_self_assessment_framework_rates_triangulates_and_summarises():
             return [rates.line("audit", "files", (7, 10), None, "audits")]
         if item.item_id == "L4.2":
             return [EvidenceLine("audit", "forced", 0, 0, "audits", None, Change("no comparison", None), "why", "red")]
+        if item.item_id == "L4.3":  # 9/10 against 2/10: improved (the mirror of L3's change); green, not firm
+            return [rates.line("audit", "better files", (9, 10), (2, 10), "audits")]
         return []
 
     r = partnership.analyse_self_assessment(ev, "lscb_checklist", independent=independent, notes={"L2": "a note"},
@@ -638,16 +645,16 @@ def test_a_self_assessment_framework_rates_triangulates_and_summarises():
     # the heading takes the worst band of its sub-items (red before amber), firm only if they all are
     assert (l4.judgement.band, l4.judgement.firm, l4.judgement.basis, l4.judgement.disagreements, l4.evidence,
             l4.ratings) == ("red", False, "its sub-items", (), (), None)
-    assert l4.note == ("Summarised from its sub-items (L4.1 amber, L4.2 red, L4.3 grey, L4.4 grey, L4.5 grey, "
+    assert l4.note == ("Summarised from its sub-items (L4.1 amber, L4.2 red, L4.3 green, L4.4 grey, L4.5 grey, "
                        "L4.6 grey): the worst band.")
-    # judged: L1 green; L2 self-assessed; L3, L4.2 red; L4.1 amber; L4.3 to L4.6 grey (L4 is a heading): 9 items
-    assert r.rag_counts == {"red": 2, "amber": 1, "green": 1, "grey": 4, "self-assessed": 1}
+    # judged: L1, L4.3 green; L2 self-assessed; L3, L4.2 red; L4.1 amber; L4.4 to L4.6 grey (L4 is a heading): 9
+    assert r.rag_counts == {"red": 2, "amber": 1, "green": 2, "grey": 3, "self-assessed": 1}
     assert r.needs_action == ("L3: red on independent evidence", "L4.2: red on independent evidence")
-    assert r.changes == ("L3 audit (independent files): worse",)
+    assert r.changes == ("L3 audit (independent files): worse", "L4.3 audit (better files): improved")
     # L2 and L4.1 share the lowest share, 1 of 3 agencies each (33%)
     assert (r.weakest.kind, r.weakest.items) == ("tied", ("L2", "L4.1"))
     assert r.headlines[:2] == (
-        f"2 red, 1 amber, 1 green, 1 self-assessed, not evidenced, 4 without evidence of 9 {partnership.JUDGED_WORDS}",
+        f"2 red, 1 amber, 2 green, 1 self-assessed, not evidenced, 3 without evidence of 9 {partnership.JUDGED_WORDS}",
         "Lowest rated: L2, L4.1 (33% of agencies rate each Good or better)")
     assert r.agreement is not None
     assert r.headlines[2:] == (r.agreement.headline,)
@@ -700,6 +707,11 @@ def test_the_weakest_item_or_all_equal_in_words_and_nothing_rated():
     r = partnership.analyse_self_assessment(_evidence(self_assessments=_table("self_assessments", equal)),
                                             "lscb_checklist", **KW)
     assert r.headlines[1] == "All rated items equal: 33% of raters rate each Good or better"  # 1 of 3 each
+    scores = _ratings("governance", "2009-Q4", {"G1.1": _three("8", "6", "5"), "G2.2": _three("1", "2", "10")},
+                      scale="scaling_0_10")
+    r = partnership.analyse_self_assessment(_evidence(self_assessments=_table("self_assessments", scores)),
+                                            "governance", **KW)
+    assert r.headlines[1] == "All rated items equal: 33% of raters rate each 7 or more out of 10"  # 1 of 3 each
     r = partnership.analyse_self_assessment(_evidence(), "lscb_checklist", **KW)
     assert (r.scale, r.good_labels, r.numeric, r.divergence, r.agreement, r.weakest.kind, r.people_rate) == (
         (), (), False, None, None, "none", True)
