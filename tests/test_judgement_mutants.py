@@ -13,7 +13,7 @@ import pytest
 
 from review.analyses import final_answers as fa
 from review.analyses import jar, mapped, partnership, records
-from review.analyses.judgement import SELF, Change, EvidenceLine, Rates, triangulate
+from review.analyses.judgement import SELF, Change, EvidenceLine, Rates, judge_rate, triangulate
 from review.data import DATASETS, Evidence
 from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines
 from review.data.load import GradeScale
@@ -725,3 +725,34 @@ def test_the_weakest_item_or_all_equal_in_words_and_nothing_rated():
 def test_the_examples_of_the_map_and_its_lines_pass(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert (result.attempted > 0, result.failed) == (True, 0)
+
+
+# --- the judgement engine: a level on a threshold, and the item beyond its frame ------------------
+
+def _forced_red():
+    return EvidenceLine("LSCB records", "chair", 0, 0, "cycles", None, Change("no comparison", None), "", "red")
+
+
+def test_a_level_on_a_threshold_has_no_audit_figure_and_with_a_frame_is_beyond_it():
+    # 8 of 10 = 80%, exactly the green line. Wilson 95%: centre (0.8 + 3.8415/20) / (1 + 3.8415/10) = 0.7168,
+    # half-width 1.96 / 1.38415 * sqrt(0.016 + 3.8415/400) = 0.2266: 49.0% to 94.3%, every band. The distance to
+    # the nearest crossed threshold is 0: no number of audits settles it
+    alone = judge_rate(8, 10, green=0.8, red=0.65, confidence_level=0.95)
+    assert (alone.band, alone.firm, alone.audits_needed, alone.beyond_frame) == ("green", False, None, False)
+    # with a frame of 40 files the page says the rate sits on the threshold: more audits will not settle it soon
+    framed = judge_rate(8, 10, green=0.8, red=0.65, confidence_level=0.95, population=40)
+    assert (framed.firm, framed.audits_needed, framed.beyond_frame) == (False, None, True)
+
+
+def test_an_item_is_beyond_its_frame_only_when_uncertain_with_no_audit_figure():
+    on_line = RATES.line("audit", "on the line", (8, 10), None, "audits", population=40)
+    j = triangulate([on_line])
+    # green, not firm (the interval reaches red); no figure settles the line: beyond the frame
+    assert (j.band, j.firm, j.audits_needed, j.beyond_frame) == ("green", False, None, True)
+    # a forced red makes the item red and firm: nothing to settle, so never "beyond the frame"
+    j = triangulate([_forced_red(), on_line])
+    assert (j.band, j.firm, j.audits_needed, j.beyond_frame) == ("red", True, None, False)
+    # 28 of 40 audits (70%, amber; Wilson 54.6% to 81.9%): 1.96^2 * 0.7 * 0.3 / 0.05^2 = 322.7 -> 323 in all,
+    # 283 more (audited files counted as "audits" can be extended), and so not beyond the frame
+    j = triangulate([RATES.line("audit", "plans", (28, 40), None, "audits")])
+    assert (j.band, j.firm, j.audits_needed, j.beyond_frame) == ("amber", False, 283, False)
