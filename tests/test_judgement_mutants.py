@@ -15,7 +15,7 @@ from review.analyses import final_answers as fa
 from review.analyses import jar, mapped, partnership, records
 from review.analyses.judgement import SELF, Change, EvidenceLine, Rates, judge_rate, triangulate
 from review.data import DATASETS, Evidence
-from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines
+from review.data.evidence_map import EvidenceMap, MapEntry, coverage_lines, split_list
 from review.data.load import GradeScale
 
 D = dt.date
@@ -104,10 +104,14 @@ def test_a_criterion_column_the_audits_lack_is_left_alone_and_a_stray_moderation
 
 
 def test_without_moderations_each_first_audit_is_final_as_it_stands():
-    out = _answers([_audit("A1", tier="SM", grade="Adequate", plan="No")])
-    assert out[["first_grade", "overall_grade", "moderated", "final_tier"]].values.tolist() == [
-        ["Adequate", "Adequate", False, "SM"]]
+    rows = [_audit("A1", tier="SM", grade="Adequate", plan="No"), _audit("A2", plan="Yes")]
+    out = fa.final_answers(_table("audits", rows, ("plan",)).iloc[[1, 0]], ["plan"])  # index 1, 0: renumbered
+    assert out[["audit_id", "first_grade", "overall_grade", "moderated", "final_tier"]].values.tolist() == [
+        ["A2", "Good", "Good", False, "TM"], ["A1", "Adequate", "Adequate", False, "SM"]]
     assert out["moderated"].dtype == bool
+    # the audits' own columns, then the three the final answers add: no old index carried as a column
+    assert out.columns.tolist() == [*_table("audits", rows, ("plan",)).columns, "first_grade", "moderated", "final_tier"]
+    assert out.index.tolist() == [0, 1]
 
 
 def test_moderation_root_survives_a_loop():
@@ -267,6 +271,12 @@ def _map_rows(*rows):
     return _table("evidence_map", [{"framework": r[0], "item": r[1], "source": r[2], "evidence": r[3],
                                     "audit_type": r[4], "agencies": r[5], "role": r[6], "reason": f"why {r[3]}"}
                                    for r in rows])
+
+
+def test_a_list_cell_is_split_on_semicolons_and_a_missing_cell_is_empty():
+    assert split_list(" Police;; Acute trust ; ") == ("Police", "Acute trust")
+    assert (split_list(None), split_list(float("nan")), split_list("")) == ((), (), ())
+    assert split_list(2.5) == ("2.5",)  # any other value is read as its text
 
 
 def test_map_rows_become_entries_in_order_with_their_role_type_and_agencies():
