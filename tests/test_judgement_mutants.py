@@ -73,6 +73,7 @@ def test_the_most_senior_moderation_prevails_and_between_equals_the_later():
         ["A1", "Good", "Inadequate", "No", True, "SM"],
         ["A2", "Good", "Outstanding", "Yes", True, "AD"]]
     assert out.index.tolist() == [0, 1]  # one row per first audit, renumbered
+    assert out.columns.tolist() == [*_table("audits", rows, ("plan",)).columns, "first_grade", "moderated", "final_tier"]
 
 
 def test_a_tier_outside_the_management_ladder_ranks_below_every_manager():
@@ -94,13 +95,15 @@ def test_a_blank_in_the_moderation_keeps_the_first_answer_and_a_chain_ends_at_it
 
 
 def test_a_criterion_column_the_audits_lack_is_left_alone_and_a_stray_moderation_ignored():
-    # M9 moderates an audit of another cycle (not in this table): no first audit takes its answers
+    # M9 moderates an audit of another cycle (not in this table): no first audit takes its answers; M2, later in
+    # the file, still moderates A2
     rows = [_audit("A1", plan="Yes"), _audit("A2", plan="No"),
-            _audit("M9", tier="SM", of="OLD", grade="Inadequate", plan="No")]
+            _audit("M9", tier="SM", of="OLD", grade="Inadequate", plan="No"),
+            _audit("M2", tier="SM", of="A2", grade="Adequate", plan="Yes")]
     out = _answers(rows, ("plan",))
-    assert fa.final_answers(_table("audits", rows, ("plan",)), ["plan", "absent"])["plan"].tolist() == ["Yes", "No"]
+    assert fa.final_answers(_table("audits", rows, ("plan",)), ["plan", "absent"])["plan"].tolist() == ["Yes", "Yes"]
     assert out[["audit_id", "overall_grade", "plan", "moderated", "final_tier"]].values.tolist() == [
-        ["A1", "Good", "Yes", False, "TM"], ["A2", "Good", "No", False, "TM"]]
+        ["A1", "Good", "Yes", False, "TM"], ["A2", "Adequate", "Yes", True, "SM"]]
 
 
 def test_without_moderations_each_first_audit_is_final_as_it_stands():
