@@ -40,6 +40,7 @@ bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python p
 	$(BIN)/python benchmarks/sampling_speed.py
 	$(BIN)/python benchmarks/batch_speed.py
 	$(BIN)/python benchmarks/validation_speed.py
+	$(BIN)/python benchmarks/kernel_speed.py
 	$(BIN)/python benchmarks/region_speed.py
 
 lab: $(STAMP)  ## JupyterLab at the project root on the project's own kernel (also as root, as in a container)

@@ -1,7 +1,7 @@
 """Speed of the quarterly batch against its floor, as ratios measured in one run.
 
 The floor is what the same runner spends on the same number of trivial notebooks (kernel start,
-papermill, nbconvert, no work). Targets (issue 7): the full demo cycle takes at most 1.5 times
+papermill, nbconvert, no work). Targets: the full demo cycle takes at most 1.5 times
 that floor; ``--jobs 2`` runs eight notebooks at least 1.5 times faster than ``--jobs 1``.
 """
 
@@ -26,13 +26,13 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell("\n".join(f"{p.name} = {p.default!r}" for p in COMMON_PARAMS + extra))
     params.metadata["tags"] = ["parameters"]
-    record = nbformat.v4.new_code_cell('from review.batch.results import record\nrecord("x", cycle, {"done": 1})')
+    record = nbformat.v4.new_code_cell('from review.results.figures import record\nrecord("x", cycle, {"done": 1})')
     record.metadata["tags"] = ["remove_cell"]  # as the framework notebooks' record cells: not on the page
     nb.cells = [params, nbformat.v4.new_code_cell(body), record]
     nbformat.write(nb, path)
 
 
-def _timed(frameworks: dict, jobs: int, out: Path, kernels: str = "warm") -> float:
+def _timed(frameworks: dict, jobs: int, out: Path) -> float:
     from review.batch.runner import run_cycle
     from review.config.frameworks import FRAMEWORKS
     from review.config.params import load_cycle_params
@@ -42,8 +42,7 @@ def _timed(frameworks: dict, jobs: int, out: Path, kernels: str = "warm") -> flo
     try:
         params = load_cycle_params("params/2009-Q4.yaml")
         t0 = time.perf_counter()
-        summary = run_cycle(params, frameworks=list(frameworks), jobs=jobs, force=True, output_root=out,
-                            kernels=kernels)
+        summary = run_cycle(params, frameworks=list(frameworks), jobs=jobs, force=True, output_root=out)
         elapsed = time.perf_counter() - t0
         if not summary.ok:
             raise SystemExit(f"a benchmark notebook failed: {[o.error for o in summary.outcomes if o.error]}")

@@ -1,6 +1,6 @@
 """Speed of drawing a stratified audit sample from a large sampling frame, in one run.
 
-Target (issue 5): a stratified draw of every tier's quota from a frame of 1,000,000 open cases
+Target: a stratified draw of every tier's quota from a frame of 1,000,000 open cases
 takes under a second on this 2-core machine.
 """
 

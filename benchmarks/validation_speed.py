@@ -1,9 +1,9 @@
 """Speed and peak memory of validating a data folder whose sampling frame has 1,000,000 rows.
 
-Target (issue 16): ``load_evidence`` on the demo folder with a 1,000,000-row ``frame.csv``
-takes at most 15 s and at most 600 MB peak memory (resident set of a fresh process) on this
-2-core machine. Before issue 16 the same validation took 84 s and 1 GB (the issue's figures);
-this script, run on commit c3bab58 on the shared 2-core machine, measured 198.8 s and 1,027 MB.
+Target: ``load_evidence`` on the demo folder with a 1,000,000-row ``frame.csv`` takes at most
+15 s and at most 600 MB peak memory (resident set of a fresh process) on this 2-core machine.
+The validation before its rewrite (commit c3bab58) took, by this script on the shared 2-core
+machine, 198.8 s and 1,027 MB.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROWS = 1_000_000
 TARGET_SECONDS, TARGET_MB = 15.0, 600.0
-OLD_SECONDS, OLD_MB = 198.8, 1027.0  # this script on c3bab58, before issue 16 (the issue said 84 s, 1 GB)
+OLD_SECONDS, OLD_MB = 198.8, 1027.0  # this script on c3bab58, the validation before its rewrite
 
 _CHILD = """
 import resource, sys, time

@@ -270,18 +270,19 @@ def test_cli_refuses_an_existing_file_with_exit_2(tmp_path, capsys):
 
 # ---------------------------------------------------------------- the views
 
-def test_published_views_suppress_small_counts_and_show_roles(evidence):
+def test_published_views_show_counts_of_actions_and_roles(evidence):
     from review.protection.disclosure import DisclosurePolicy
     from review.views import actions as views
 
     red = {"2009-Q3": frozenset({("jar_haringey", "J02")}), "2009-Q4": frozenset({("jar_haringey", "J02")})}
     q4 = actions.analyse(evidence, cycle="2009-Q4", red=red, confidence_level=0.95)
     published, internal = DisclosurePolicy("published"), DisclosurePolicy("internal")
-    # JAR at 2009-Q4: 2 open, 1 overdue, 1 completed (see above): every one of them is 1-5, so c when published
+    # JAR at 2009-Q4: 2 open, 1 overdue, 1 completed (see above): actions are things, shown as they
+    # are, in their declared unit (review check-report reads it)
     page = views.overview(q4, published).data
-    assert 'class="review-counts"' in page
-    assert ">2<" not in page
-    assert ">c<" in page
+    assert 'data-review-unit="actions" class="data row0 col0" >2<' in page
+    # only remedial actions on files graded Inadequate (children's files) are withheld
+    assert all("Remedial action on Inadequate files" in row for row in page.split("<tr>") if ">c<" in row)
     assert ">2<" in views.overview(q4, internal).data
     # J02's action X1 with its owner's role, due date and overdue status
     row = views.for_framework(q4, "jar_haringey", published).data
@@ -294,18 +295,17 @@ def test_published_views_suppress_small_counts_and_show_roles(evidence):
 
 @pytest.mark.parametrize("framework", ["jar_haringey", "healthcare_commission", "lscb_checklist"])
 def test_the_action_plan_lists_as_red_exactly_what_the_report_shows_red(root, framework):
-    """On the demo evidence the jar report withholds two findings' bands in the published audience
-    (they rest on withheld figures: grey in its rag_counts) that are red internally. An action plan
-    listing them as red would tell, on a published page, what the report withheld: red_in with the
-    report's policy gives exactly the items the report's own record shows red; the internal
-    audience still sees every red judgement."""
-    from review.analyses.context import _load
+    """A judgement is never withheld: on the demo evidence J04 and J09 rest on small groups in the
+    published JAR report (their figures withheld) and are still red there, as internally. red_in
+    with the report's policy gives exactly the items the report's own record shows red, and that is
+    every red judgement."""
+    from review.analyses.context import load_pseudonymised
     from review.analyses.red_items import _analysers
     from review.protection.disclosure import DisclosurePolicy
     from review.views import jar as jar_view
     from review.views import partners
 
-    evidence = _load(root / "data" / "demo")
+    evidence = load_pseudonymised(root / "data" / "demo")
     result = _analysers()[framework](evidence, cycle="2009-Q4", previous="2009-Q3", confidence_level=0.95,
                                      green=0.8, red=0.65)
     published, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
@@ -313,10 +313,11 @@ def test_the_action_plan_lists_as_red_exactly_what_the_report_shows_red(root, fr
     figures = view.record(result, published).payload["figures"]
     shown_red = [e["item"] for e in figures.get("findings", figures.get("items", [])) if e["band"] == "red"]
     assert list(red_in(result, published)) == shown_red
-    assert red_in(result, internal) == red_in(result)  # nothing withheld internally
-    assert set(red_in(result, published)) <= set(red_in(result))
-    if framework == "jar_haringey":  # the case that made this test: withheld in the report, red underneath
-        assert set(red_in(result)) - set(red_in(result, published)) == {"J04", "J09"}
+    assert red_in(result, internal) == red_in(result) == red_in(result, published)
+    if framework == "jar_haringey":  # the case that made this test: on small groups, red on the published page
+        assert {"J04", "J09"} <= set(red_in(result, published))
+        small = {f["item"] for f in figures["findings"] if f["small_group"]}
+        assert {"J04", "J09"} <= small
 
 
 @pytest.mark.slow
@@ -348,7 +349,7 @@ def test_the_summary_action_plan_uses_the_thresholds_of_the_run(root, tmp_path):
     assert len(shown_red) > 7  # more than the 7 red under params/2009-Q4.yaml's thresholds
     # The JAR notebook recorded its red history on the run's thresholds for the summary to read; it
     # is for the run only: gone from the published results, kept in the executed notebook's record.
-    from review.batch.results import results_from_notebook
+    from review.results.figures import results_from_notebook
 
     assert "red_history" not in jar
     history = results_from_notebook(nbformat.read(summary.output_dir / "jar_haringey.ipynb", as_version=4)
@@ -357,36 +358,29 @@ def test_the_summary_action_plan_uses_the_thresholds_of_the_run(root, tmp_path):
     assert history["red"]["2009-Q4"] == sorted(shown_red)
 
 
-def test_a_red_run_that_meets_a_withheld_band_is_not_shortened_silently(root):
-    """Demo, 2009-Q2: J07 and J09 are red in 2009-Q1 and 2009-Q2 (internally: red for 2 cycles, no open
-    action, FLAGGED). The published 2009-Q1 JAR report withholds their band, so a published page can
-    neither say "2 cycles" (it would reveal the withheld band) nor a plain "1 cycle" (wrong): it says
-    1 cycle or more, the band before withheld."""
-    from review.analyses.context import _load
+def test_a_red_run_on_a_small_group_is_counted_like_any_other(root):
+    """Demo, 2009-Q2: J07 and J09 are red in 2009-Q1 and 2009-Q2 (red for 2 cycles, no open action,
+    FLAGGED). Their 2009-Q1 judgements rest on small groups; a published page shows the judgement
+    anyway, so the published action plan says what the internal one says: 2 cycles, flagged."""
+    from review.analyses.context import load_pseudonymised
     from review.analyses.red_items import judged_items
     from review.protection.disclosure import DisclosurePolicy
     from review.views.actions import _red_for
 
-    evidence = _load(root / "data" / "demo")
+    evidence = load_pseudonymised(root / "data" / "demo")
     cycles = ["2009-Q1", "2009-Q2"]
     thresholds = {"jar_haringey": (0.8, 0.65)}
     internal_red, _ = judged_items(evidence, cycles, thresholds=thresholds, confidence_level=0.95)
     red, withheld = judged_items(evidence, cycles, thresholds=thresholds, confidence_level=0.95,
                                  policy=DisclosurePolicy())
-    for item in ("J07", "J09"):
-        key = ("jar_haringey", item)
-        assert key in internal_red["2009-Q1"]
-        assert key in internal_red["2009-Q2"]
-        assert key in withheld["2009-Q1"]
-        assert key not in red["2009-Q1"]
-    inside = {r.item_id: r for r in actions.analyse(evidence, cycle="2009-Q2", red=internal_red,
-                                                    confidence_level=0.95).red_items}
+    assert red == internal_red
+    assert all(not items for items in withheld.values())
     shown = {r.item_id: r for r in actions.analyse(evidence, cycle="2009-Q2", red=red, confidence_level=0.95,
                                                    withheld=withheld).red_items}
     for item in ("J07", "J09"):
-        assert (inside[item].red_cycles, inside[item].flagged, _red_for(inside[item])) == (2, True, "2 cycles")
-        assert (shown[item].red_cycles, shown[item].flagged) == (1, False)
-        assert _red_for(shown[item]) == "1 cycle or more (the band before is withheld)"
+        assert ("jar_haringey", item) in red["2009-Q1"]
+        assert ("jar_haringey", item) in red["2009-Q2"]
+        assert (shown[item].red_cycles, shown[item].flagged, _red_for(shown[item])) == (2, True, "2 cycles")
 
 
 def _ctx(framework, evidence, values):
@@ -404,20 +398,20 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
 
     - Read back, the records give the summary exactly the action plan it computes itself (the
       same evidence without a snapshot digest is never matched, so that plan is judged afresh).
-    - A record is really read: J04 planted red in every cycle of the JAR record shows as red for
-      4 cycles (the JAR report withholds its band: judged afresh it is not red).
+    - A record is really read: J02, red in every cycle when judged, planted as never red in the
+      JAR record, is not on the plan.
     - A record judged on another basis is not read: another snapshot, confidence level, policy,
       cycle, or thresholds than the report's own.
     """
     import dataclasses
 
-    from review.analyses.context import _load
+    from review.analyses.context import load_pseudonymised
     from review.analyses.red_items import JUDGED_FRAMEWORKS
-    from review.batch.results import to_jsonable
     from review.protection.disclosure import DisclosurePolicy
+    from review.results.figures import load_cycle_results, to_jsonable
     from review.views.actions import history_figures
 
-    demo = _load(root / "data" / "demo")
+    demo = load_pseudonymised(root / "data" / "demo")
     assert demo.snapshot is None  # read from its folder
     evidence = dataclasses.replace(demo, snapshot="d" * 64)
     own = {"confidence_level": 0.95, "rag_green": 0.8, "rag_red": 0.65}
@@ -428,8 +422,8 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
         (tmp_path / f"{framework}.results.json").write_text(
             json.dumps({"framework": framework, "figures": to_jsonable(figures)}), encoding="utf-8")
     summary = {"confidence_level": 0.95}
-    fresh = actions.analyse_context(_ctx("cycle_summary", demo, summary), results_dir=str(tmp_path))
-    read = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
+    fresh = actions.analyse_context(_ctx("cycle_summary", demo, summary), results=load_cycle_results(tmp_path))
+    read = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results=load_cycle_results(tmp_path))
     assert read.red_items == fresh.red_items
     assert read.flagged == fresh.flagged
     assert {r.item_id for r in read.red_items} >= {"J02", "J06", "J07"}  # some of the demo's red findings
@@ -438,29 +432,26 @@ def test_the_summary_reads_each_report_s_red_history_only_when_judged_on_the_sam
     path = tmp_path / "jar_haringey.results.json"
     payload = json.loads(path.read_text(encoding="utf-8"))
     history = payload["figures"]["red_history"]
-    for cycle in history["red"]:
-        history["red"][cycle] = sorted({*history["red"][cycle], "J04"})
-        history["withheld"][cycle] = [i for i in history["withheld"][cycle] if i != "J04"]
+    for cycle in history["red"]:  # J02 (red in every cycle when judged) planted as never red
+        history["red"][cycle] = [i for i in history["red"][cycle] if i != "J02"]
     path.write_text(json.dumps(payload), encoding="utf-8")
-    planted = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results_dir=str(tmp_path))
-    j04 = planted.for_item("jar_haringey", "J04")
-    assert j04 is not None
-    assert j04.red_cycles == 4
-    assert fresh.for_item("jar_haringey", "J04") is None
+    planted = actions.analyse_context(_ctx("cycle_summary", evidence, summary), results=load_cycle_results(tmp_path))
+    assert planted.for_item("jar_haringey", "J02") is None
+    assert fresh.for_item("jar_haringey", "J02") is not None
 
-    def j04_read(evidence=evidence, values=summary, policy=None, cycle="2009-Q4"):
+    def record_read(evidence=evidence, values=summary, policy=None, cycle="2009-Q4"):
         ctx = dataclasses.replace(_ctx("cycle_summary", evidence, values), cycle=cycle,
                                   **({"policy": policy} if policy else {}))
-        return actions.analyse_context(ctx, results_dir=str(tmp_path)).for_item("jar_haringey", "J04") is not None
+        return actions.analyse_context(ctx, results=load_cycle_results(tmp_path)).for_item("jar_haringey", "J02") is None
 
-    assert j04_read()
-    assert not j04_read(evidence=dataclasses.replace(evidence, snapshot="e" * 64))  # other evidence
-    assert not j04_read(values={"confidence_level": 0.9})
-    assert not j04_read(policy=DisclosurePolicy(min_group=11))
-    assert not j04_read(cycle="2009-Q3")  # the record covers 2009-Q1 to 2009-Q4
+    assert record_read()
+    assert not record_read(evidence=dataclasses.replace(evidence, snapshot="e" * 64))  # other evidence
+    assert not record_read(values={"confidence_level": 0.9})
+    assert not record_read(policy=DisclosurePolicy(min_group=11))
+    assert not record_read(cycle="2009-Q3")  # the record covers 2009-Q1 to 2009-Q4
     payload["figures"]["thresholds"] = {"green": 0.9, "red": 0.7}  # the report's thresholds, not the record's
     path.write_text(json.dumps(payload), encoding="utf-8")
-    assert not j04_read()
+    assert not record_read()
 
 
 def test_a_run_snapshot_is_known_by_its_digest(root, tmp_path):
@@ -468,9 +459,9 @@ def test_a_run_snapshot_is_known_by_its_digest(root, tmp_path):
     of the run reads the same file); evidence read from its folder carries none."""
     import hashlib
 
-    from review.analyses.context import _load, read_snapshot, write_evidence_cache
+    from review.analyses.context import load_pseudonymised, read_snapshot, write_evidence_cache
 
     folder = root / "data" / "demo"
     path = write_evidence_cache(folder, tmp_path)
     assert read_snapshot(path, folder).snapshot == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert _load(folder).snapshot is None
+    assert load_pseudonymised(folder).snapshot is None

@@ -40,16 +40,85 @@ def internal_run(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("outputs-internal")
     code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
-    return code, out / "2009-Q4"
+    return code, out / "internal" / "2009-Q4"
 
 
 def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
-def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
+def _screen_problems(page, path: Path, audience: str, requests: list[str], console: list[str]) -> list[str]:
+    """What is wrong with a loaded page on screen: requests, console errors, accessibility, alt text,
+    landmarks, the link back to the index and the printed page's running header."""
+    from axe_playwright_python.sync_playwright import (
+        Axe,  # a test extra, imported where Chromium runs
+    )
 
+    problems: list[str] = []
+    outside = [u for u in requests if not u.startswith(("file:", "data:"))]
+    if outside:
+        problems.append(f"requests outside file:/data: {outside[:3]}")
+    if console:
+        problems.append(f"console errors {console[:3]}")
+    axe = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    if axe.violations_count:
+        problems.append("axe: " + "; ".join(
+            f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['target']}" for v in axe.response["violations"]))
+    alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
+    if any(not a for a in alts):
+        problems.append("an image without alt text")
+    if any(len(a) > MAX_ALT for a in alts):
+        problems.append(f"alt text over {MAX_ALT} characters: {max(len(a) for a in alts)}")
+    if path.name != "index.html" and not page.locator('a[href="index.html"]').count():
+        problems.append("no link back to the index")
+    if not page.locator('meta[name="viewport"]').count():
+        problems.append("no viewport")
+    for name in ("main", "header"):
+        if not page.locator(name).count():
+            problems.append(f"no <{name}> landmark")
+    styles = " ".join(page.eval_on_selector_all("style", "els => els.map(e => e.textContent)"))
+    page_rule = re.search(r"@page\s*\{.*?@top-right\s*\{[^}]*\}", styles, re.S)
+    expected = "INTERNAL, not for circulation" if audience == "internal" else "Published audience"
+    if not page_rule or expected not in page_rule.group(0) or "size: A4" not in page_rule.group(0):
+        problems.append(f"no A4 running header saying {expected!r}")
+    return problems
+
+
+def _phone_and_paper_problems(page) -> list[str]:
+    """What is wrong with the page on a phone and printed on A4."""
+    problems: list[str] = []
+    # a phone: nothing forces the page wider than the screen
+    page.set_viewport_size({"width": PHONE_WIDTH_PX, "height": 800})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > PHONE_WIDTH_PX + 1:
+        problems.append(f"wider than a phone: {wide}px > {PHONE_WIDTH_PX}px")
+    # paper: no element wider than the A4 text column
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_CONTENT_WIDTH_PX, "height": 1000})
+    over = page.evaluate("""w => Array.from(document.querySelectorAll('main *'))
+        .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 3)""",
+                         A4_CONTENT_WIDTH_PX)
+    if over:
+        problems.append(f"wider than A4 when printed: {over}")
+    broken = page.evaluate("""() => Array.from(document.querySelectorAll('td.num')).flatMap(td => {
+        const text = td.firstChild;  // a figure's cell holds its text only
+        if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+        return Array.from(text.data.matchAll(/\\S+/g)).filter(m => {  // "66.1% to 82.0%" may wrap at its spaces
+            const range = document.createRange();
+            range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
+            return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1;
+        }).map(m => m[0]);
+    }).slice(0, 3)""")
+    if broken:
+        problems.append(f"a figure broken across lines when printed: {broken}")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    if not 1 <= pages <= MAX_PAGES:
+        problems.append(f"{pages} printed pages")
+    return problems
+
+
+def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
     problems: list[str] = []
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
@@ -60,60 +129,8 @@ def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
     try:
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
-        outside = [u for u in requests if not u.startswith(("file:", "data:"))]
-        if outside:
-            problems.append(f"requests outside file:/data: {outside[:3]}")
-        if console:
-            problems.append(f"console errors {console[:3]}")
-        axe = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-        if axe.violations_count:
-            problems.append("axe: " + "; ".join(
-                f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['target']}" for v in axe.response["violations"]))
-        alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
-        if any(not a for a in alts):
-            problems.append("an image without alt text")
-        if any(len(a) > MAX_ALT for a in alts):
-            problems.append(f"alt text over {MAX_ALT} characters: {max(len(a) for a in alts)}")
-        if path.name != "index.html" and not page.locator('a[href="index.html"]').count():
-            problems.append("no link back to the index")
-        if not page.locator('meta[name="viewport"]').count():
-            problems.append("no viewport")
-        for name in ("main", "header"):
-            if not page.locator(name).count():
-                problems.append(f"no <{name}> landmark")
-        styles = " ".join(page.eval_on_selector_all("style", "els => els.map(e => e.textContent)"))
-        page_rule = re.search(r"@page\s*\{.*?@top-right\s*\{[^}]*\}", styles, re.S)
-        expected = "INTERNAL, not for circulation" if audience == "internal" else "Published audience"
-        if not page_rule or expected not in page_rule.group(0) or "size: A4" not in page_rule.group(0):
-            problems.append(f"no A4 running header saying {expected!r}")
-        # a phone: nothing forces the page wider than the screen
-        page.set_viewport_size({"width": PHONE_WIDTH_PX, "height": 800})
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        if wide > PHONE_WIDTH_PX + 1:
-            problems.append(f"wider than a phone: {wide}px > {PHONE_WIDTH_PX}px")
-        # paper: no element wider than the A4 text column
-        page.emulate_media(media="print")
-        page.set_viewport_size({"width": A4_CONTENT_WIDTH_PX, "height": 1000})
-        over = page.evaluate("""w => Array.from(document.querySelectorAll('main *'))
-            .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 3)""",
-                             A4_CONTENT_WIDTH_PX)
-        if over:
-            problems.append(f"wider than A4 when printed: {over}")
-        broken = page.evaluate("""() => Array.from(document.querySelectorAll('td.num')).flatMap(td => {
-            const text = td.firstChild;  // a figure's cell holds its text only
-            if (!text || text.nodeType !== Node.TEXT_NODE) return [];
-            return Array.from(text.data.matchAll(/\\S+/g)).filter(m => {  // "66.1% to 82.0%" may wrap at its spaces
-                const range = document.createRange();
-                range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
-                return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1;
-            }).map(m => m[0]);
-        }).slice(0, 3)""")
-        if broken:
-            problems.append(f"a figure broken across lines when printed: {broken}")
-        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-        if not 1 <= pages <= MAX_PAGES:
-            problems.append(f"{pages} printed pages")
+        problems += _screen_problems(page, path, audience, requests, console)
+        problems += _phone_and_paper_problems(page)
     finally:
         if problems:
             page.screenshot(path=str(shots / f"{audience}-{path.stem}.png"), full_page=True)

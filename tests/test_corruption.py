@@ -71,6 +71,15 @@ def _set(path: Path, column: str, value: str) -> None:
 def _corrupt(kind: str, folder: Path, name: str) -> str:
     """Apply one corruption to ``<name>.csv``; return a fragment the message must contain."""
     path = folder / f"{name}.csv"
+    for corrupt in (_corrupt_bytes, _corrupt_files, _corrupt_cells):
+        fragment = corrupt(kind, folder, name, path)
+        if fragment is not None:
+            return fragment
+    raise AssertionError(kind)
+
+
+def _corrupt_bytes(kind: str, folder: Path, name: str, path: Path) -> str | None:
+    """Corruptions of the file's bytes and rows."""
     data = path.read_bytes()
     if kind == "binary":
         path.write_bytes(data + b"\x00\x01\x02binary\n")
@@ -81,9 +90,6 @@ def _corrupt(kind: str, folder: Path, name: str) -> str:
     if kind == "undecodable":
         path.write_bytes(data + b"\x81\x8d\n")
         return "which is neither"
-    if kind == "oversized cell":
-        _set(path, DATASETS[name].columns[0].name, "x" * (MAX_CELL_CHARS + 1))
-        return "longer than the limit"
     if kind == "duplicate header":
         rows = _rows(path)
         _write(path, [r + [r[0]] for r in rows])
@@ -93,6 +99,11 @@ def _corrupt(kind: str, folder: Path, name: str) -> str:
         rows[1] = [*rows[1], "", "extra"]
         _write(path, rows)
         return "beyond the header"
+    return None
+
+
+def _corrupt_files(kind: str, folder: Path, name: str, path: Path) -> str | None:
+    """Corruptions of the file itself: its format, its name, links."""
     if kind == "xlsx named csv":
         rows = _rows(path)
         _xlsx(path.with_suffix(".xlsx"), rows)
@@ -127,6 +138,14 @@ def _corrupt(kind: str, folder: Path, name: str) -> str:
         path.unlink()
         path.symlink_to(folder / "sub")
         return "not a regular file"
+    return None
+
+
+def _corrupt_cells(kind: str, folder: Path, name: str, path: Path) -> str | None:
+    """Corruptions of one cell's value."""
+    if kind == "oversized cell":
+        _set(path, DATASETS[name].columns[0].name, "x" * (MAX_CELL_CHARS + 1))
+        return "longer than the limit"
     if kind == "control character":
         _set(path, DATASETS[name].columns[0].name, "A\x07B")
         return "control"
@@ -148,7 +167,7 @@ def _corrupt(kind: str, folder: Path, name: str) -> str:
     if kind == "date in 2099":
         _set(path, _first(name, ("date",)), "2099-06-01")
         return "outside"
-    raise AssertionError(kind)
+    return None
 
 
 ALWAYS = ("binary", "mixed encoding", "undecodable", "oversized cell", "duplicate header", "ragged row",

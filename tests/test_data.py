@@ -110,7 +110,7 @@ def test_unknown_column_in_a_fixed_file(folder):
 
 def test_undeclared_criterion_column(folder):
     _edit(folder / "audits.csv", lambda rows: [r.append("") for r in rows] and rows[0].__setitem__(-1, "smart_plan"))
-    assert any("column 'smart_plan': column is neither an audit field nor a criterion declared in criteria" in p
+    assert any("column 'smart_plan': the column is neither an audit field nor a criterion declared in criteria" in p
                for p in _problems(folder))
 
 
@@ -121,7 +121,7 @@ def test_unknown_tier_and_grade(folder):
     assert "audits.csv, row 5, column 'auditor_tier': expected a tier: ATM, TM, SM, AD, DCS, IRO, CP chair, QA, " \
            "Partner agency (found 'Team leader')" in problems
     assert "audits.csv, row 6, column 'overall_grade': not a label of scale ofsted_2008; expected one of: " \
-           "Outstanding, Good, Adequate, Inadequate (found 'Very good')" in problems
+           "Outstanding, Good, Adequate, Inadequate; did you mean 'Good'? (found 'Very good')" in problems
 
 
 def test_labels_match_without_regard_to_case_and_spaces(folder):

@@ -30,6 +30,15 @@ _MODULES = (
     "review.stats._validation",
     "review.config.cycles",
     "review.config.declarations",
+    "review.forms.write",
+    "review.forms.collect",
+    "review.data.hints",
+    "review.data.mapping",
+    "review.data.templates",
+    "review.data.append",
+    "review.data.workbook_out",
+    "review.batch.history",
+    "review.protection.keys",
 )
 # Structural rules: GL08 no docstring, SS01/SS03 summary, PR01/PR02 parameters documented and
 # real, RT01 returns documented, GL02/GL03 blank-line layout.

@@ -39,13 +39,14 @@ def test_python_floor_agrees(root):
 
 
 def test_notebooks_validate_without_the_slow_iri_parser(root):
-    """review/__init__.py keeps jsonschema's optional rfc3987_syntax (38 parsers built at import, most
-    of nbformat's import time) out of the workbook's processes: notebooks still validate, and
-    importing nbformat, papermill and nbconvert no longer builds those parsers."""
+    """The batch's processes skip jsonschema's optional rfc3987_syntax (38 parsers built at import,
+    most of nbformat's import time) as they start (review.batch.lean_imports): notebooks still
+    validate, and importing nbformat, papermill and nbconvert no longer builds those parsers."""
     import subprocess
     import sys
 
-    code = ("import sys, review, nbformat, papermill, nbconvert\n"
+    code = ("import sys\nfrom review.batch.lean_imports import skip_rfc3987_syntax\nskip_rfc3987_syntax()\n"
+            "import nbformat, papermill, nbconvert\n"
             "nbformat.validate(nbformat.read('notebooks/jar_haringey.ipynb', as_version=4))\n"
             "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)

@@ -121,9 +121,12 @@ def test_map_rows_are_validated_with_file_row_column_and_a_near_match(root, tmp_
     with pytest.raises(DataValidationError) as err:
         load_evidence(folder)
     text = str(err.value)
-    assert "evidence_map.csv, row 2, column 'item'" in text and "unknown item" in text
-    assert "row 3, column 'evidence'" in text and "did you mean feedback_to_referrer?" in text
-    assert "row 4, column 'audit_type'" in text and "narrows a criterion only" in text
+    assert "evidence_map.csv, row 2, column 'item'" in text
+    assert "unknown item" in text
+    assert "row 3, column 'evidence'" in text
+    assert "did you mean 'feedback_to_referrer'?" in text
+    assert "row 4, column 'audit_type'" in text
+    assert "narrows a criterion only" in text
 
 
 def test_an_undeclared_audit_type_is_named_once_with_a_count(root, tmp_path):
@@ -142,7 +145,8 @@ def test_validate_lists_every_item_with_its_evidence(root, capsys):
     assert main(["validate", str(root / "data" / "demo")]) == 0
     out = capsys.readouterr().out
     assert "  J07: criterion cp_plan_quality, criterion cp_plan_outcomes (CP conference)" in out
-    assert "  J10: no independent evidence" in out
+    assert "  J10: record indicator_areas_analysed" in out  # audit learning (issue 32), no longer a count
+    assert "  L4.4: no independent evidence" in out
     assert "  J05: criterion risk_identified, indicator NI59 (context), indicator NI60 (context)" in out
 
 
@@ -150,3 +154,44 @@ def test_the_documented_demo_map_is_the_demo_map(root):
     with (root / "data" / "demo" / "evidence_map.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert (root / "docs" / "evidence_map.md").read_text(encoding="utf-8") == map_markdown(rows) + "\n"
+
+
+def test_gose_items_without_map_rows_are_no_evidence_on_a_copy_of_the_demo(root, tmp_path):
+    """The demo with its map's rows for GOSE items G06-G15 dropped: no item is judged on GOSE's own
+    datasets any more; each is grey, or amber or red only on its return's delivery."""
+    from types import SimpleNamespace
+
+    from review.analyses.context import Context
+    from review.analyses.gose import gose_result
+    from review.protection.disclosure import DisclosurePolicy
+
+    later = {f"G{i:02d}" for i in range(6, 16)}
+    folder = tmp_path / "demo"
+    shutil.copytree(root / "data" / "demo", folder)
+    _rewrite(folder / "evidence_map.csv",
+             lambda rows: [rows[0]] + [r for r in rows[1:] if not (r[0] == "gose_performance" and r[1] in later)])
+    params = SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65)
+
+    def items(path):
+        ctx = Context(params, load_evidence(path), DisclosurePolicy(audience="internal"), "2009-Q4", "2009-Q3")
+        return {i.item: i for i in gose_result(ctx).items}
+
+    demo, bare = items(root / "data" / "demo"), items(folder)
+    for item in sorted(later):
+        assert all(ln.kind == "return" for ln in bare[item].judged_lines), item
+        expected = {"missing": "red", "late": "amber"}.get(bare[item].delivery, "grey")
+        assert bare[item].band == expected, item
+        assert bare[item].measures == demo[item].measures, item  # the figures stay
+    # with the map, the demo's complaints, allegations, liaison and indicators are judged
+    assert {i: demo[i].band for i in ("G06", "G10", "G13", "G15")} == {"G06": "green", "G10": "red", "G13": "red",
+                                                                         "G15": "red"}
+    # the demo's G12 return came 9 days late: amber on that alone once its expenditure is unmapped
+    assert (bare["G12"].delivery, bare["G12"].band) == ("late", "amber")
+
+
+def test_every_record_measure_the_map_may_name_is_computed():
+    from review.analyses.records import MEASURES, RULES
+    from review.data.schema import RECORDS
+
+    assert set(MEASURES) == set(RECORDS)
+    assert set(RULES) <= set(RECORDS)

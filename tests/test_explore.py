@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from review.batch.notebook_outputs import interactive_leftovers, pre_save_hook
-from review.batch.results import ResultsSource, results_source
 from review.config.parameters_cell import undeclared_names
 from review.config.paths import project_root
 from review.data.load import Evidence, GradeScale
@@ -31,6 +30,7 @@ from review.explore.lenses import (
 from review.explore.tables import format_summary
 from review.explore.widgets import ExplorerState
 from review.protection.disclosure import DisclosurePolicy
+from review.results.figures import ResultsSource, results_source
 from review.views.results_source import report_href, source_note
 
 OFSTED = GradeScale("ofsted_2008", ("Outstanding", "Good", "Adequate", "Inadequate"),
@@ -241,7 +241,7 @@ def test_from_notebook_refuses_a_name_that_is_not_a_parameter():
     cell = next(c for c in json.loads(source)["cells"] if "parameters" in c["metadata"].get("tags", []))
     namespace: dict[str, object] = {}
     code = "".join(cell["source"]) + "\naudeince = 'internal'"
-    exec(code, namespace)  # noqa: S102 - the committed parameters cell plus a misspelt name
+    exec(code, namespace)
     namespace["In"] = ["", code, "p = from_notebook()"]
     with pytest.raises(ParameterError, match="audeince, which is not a parameter of governance"):
         from_notebook("governance", namespace)

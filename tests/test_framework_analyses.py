@@ -10,10 +10,10 @@ import pytest
 
 from review.analyses import governance, healthcare_commission, jar, lscb_checklist
 from review.analyses import self_assessment as sa
-from review.analyses.cycle_summary import summarise
-from review.batch.judgements import judgements
 from review.data import DATASETS, Evidence
 from review.data.load import GradeScale
+from review.results.judgements import judgements
+from review.results.summary import summarise
 
 SCALES = {
     "compliance": GradeScale("compliance", ("Yes", "No", "N/A"), frozenset({"Yes"}), frozenset({"N/A"})),
@@ -285,25 +285,26 @@ def _published_page(tmp_path, *parts):
     return page
 
 
-def test_jar_published_withholds_judgements_resting_on_withheld_figures(jar_result, tmp_path):
+def test_jar_published_shows_every_judgement_marking_small_groups(jar_result, tmp_path):
     from review.protection.disclosure import DisclosurePolicy
     from review.protection.report_check import check_file
     from review.views import jar as views
 
     pub, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
     bands = {f.item.item_id: views.common.shown_band(f.judgement, f.evidence, pub) for f in jar_result.findings}
-    # J01: five managers' ratings only (5 of 5, people): withheld with its band;
-    # J02: audits 4 of 10 (a count of 4 files) and managers 5 of 5: red on withheld lines only -> withheld;
-    # J04: police multi-agency audits 2 of 3 files -> withheld; J03: no independent chair (red) and 1 of 3
-    # challenges to agencies (organisations, shown) -> red; J05: 10 of 10 files (complement 0) and NI59 80 of 100
-    # -> green; J10: no evidence mapped -> grey
+    small = {f.item.item_id: views.common.small_group(f.judgement, f.evidence, pub) for f in jar_result.findings}
+    # J01: five managers' ratings only (5 of 5 = 100%, people): self-assessed, not evidenced;
+    # J02: audits 4 of 10 (40%, a count of 4 files) -> red; J04: police multi-agency audits 2 of 3 files
+    # (66.7%) -> amber; J03: no independent chair -> red; J05: 10 of 10 files and NI59 80 of 100 -> green;
+    # J10: no evidence mapped -> grey. A judgement is never withheld; J01, J02 and J04 rest on small groups.
     assert [bands[i] for i in ("J01", "J02", "J03", "J04", "J05", "J10")] == [
-        "withheld", "withheld", "red", "withheld", "green", "grey"]
+        "self-assessed", "red", "red", "amber", "green", "grey"]
+    assert [i for i in ("J01", "J02", "J03", "J04", "J05", "J10") if small[i]] == ["J01", "J02", "J04"]
     shown = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings], pub)
-    # red J03; green J05; grey: six without evidence (J06 to J11) + three withheld = 9
-    assert shown["rag_counts"] == {"red": 1, "amber": 0, "green": 1, "grey": 9, "self-assessed": 0}
-    assert shown["withheld"] == 3
-    assert [a.split(":")[0] for a in shown["needs_action"]] == ["J03"]
+    assert shown["rag_counts"] == jar_result.rag_counts
+    assert shown["withheld"] == 0
+    assert shown["small_group"] == 3
+    assert tuple(shown["needs_action"]) == jar_result.needs_action
     assert shown["changes"] == []  # J02's "worse" is on a withheld line (4 of 10)
     # the internal report shows what the analysis found
     full = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings],
@@ -311,13 +312,16 @@ def test_jar_published_withholds_judgements_resting_on_withheld_figures(jar_resu
     assert full["rag_counts"] == jar_result.rag_counts
     assert tuple(full["needs_action"]) == jar_result.needs_action
     assert tuple(full["changes"]) == jar_result.changes
+    page_text = views.findings_table(jar_result, pub).data
+    assert "Red (independent evidence; small group)" in page_text
     # no disagreement that involves a withheld line is stated (J02: managers against audits, both withheld)
     assert "J02" not in views.disagreements(jar_result, pub).data
     assert "J02" in views.disagreements(jar_result, internal).data
     # the published results JSON holds no level of a withheld line (J02's audits: 4 of 10)
     payload = views.record(jar_result, pub).payload
     j02 = next(f for f in payload["figures"]["findings"] if f["item"] == "J02")
-    assert j02["band"] == "withheld"
+    assert j02["band"] == "red"
+    assert j02["small_group"] is True
     assert all("k" not in ln for ln in j02["evidence"])
     assert all(type(h).__name__ == "str" for h in payload["headlines"])
     assert payload["nocount_headlines"] == [0, 1]
@@ -384,3 +388,41 @@ def test_the_headline_coefficient_follows_the_declared_rule_not_the_most_favoura
     assert s.headline.startswith(f"The raters' agreement ({s.alpha.result.method})")
     assert "45% of pairs" in s.headline
     assert "never chosen as the most favourable" in sa.HEADLINE_RULE
+
+
+def test_a_finding_is_judged_against_its_own_declared_threshold():
+    from review.config.thresholds import WORKBOOK_SOURCE, Threshold
+
+    # J02: 4 of 10 audits = 40%. Against the workbook's default (green 80%, red below 65%) it is red;
+    # against a declared line of green 35%, red below 20% it is green (40% >= 35%); J05 keeps the default
+    local = Threshold(0.35, 0.2, "local target: test plan")
+    r = jar.analyse(_jar_evidence(), **KW, thresholds={("jar_haringey", "J02"): local})
+    j02, j05 = r.findings[1], r.findings[4]
+    assert (j02.evidence[0].k, j02.evidence[0].n, j02.judgement.band) == (4, 10, "green")
+    assert j02.threshold == local
+    assert (j05.threshold.green, j05.threshold.red, j05.threshold.source) == (0.8, 0.65, WORKBOOK_SOURCE)
+    assert jar.analyse(_jar_evidence(), **KW).findings[1].judgement.band == "red"
+
+
+def test_a_self_assessment_item_is_judged_against_its_own_declared_threshold():
+    from review.config.thresholds import Threshold
+
+    # L3: the board raised one challenge, none answered: 0 of 1 = 0%, red under any line above 0;
+    # L1: the chair is independent (a set band: green whatever the lines)
+    ev = _ratings_evidence("lscb_checklist", "ofsted_2008", {"L1": {"A": "Good"}, "L3": {"A": "Good"}})
+    tables = dict(ev.tables)
+    tables["evidence_map"] = _map(("lscb_checklist", "L1", "record", "lscb_chair"),
+                                  ("lscb_checklist", "L3", "record", "lscb_challenges"))
+    tables["lscb_board"] = _table("lscb_board", [{"cycle": "2009-Q4", "chair_independent": True, "board_meetings": 2}])
+    tables["lscb_challenges"] = _table("lscb_challenges", [
+        {"cycle": "2009-Q4", "challenge_id": f"CH{i}", "agency": "Police", "raised_date": dt.date(2009, 10, 5),
+         "answered_date": dt.date(2009, 10, 20) if i < 3 else None} for i in range(4)])
+    # 3 of 4 challenges answered = 75%: amber against the default (65% <= 75% < 80%), green against 70%/50%
+    line = Threshold(0.7, 0.5, "local: the board's business plan")
+    r = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW,
+                               thresholds={("lscb_checklist", "L3"): line})
+    by_id = {i.item.item_id: i for i in r.items}
+    assert (by_id["L3"].evidence[0].k, by_id["L3"].evidence[0].n) == (3, 4)
+    assert (by_id["L3"].judgement.band, by_id["L3"].threshold) == ("green", line)
+    default = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW)
+    assert {i.item.item_id: i for i in default.items}["L3"].judgement.band == "amber"

@@ -118,9 +118,16 @@ MAP = pd.DataFrame([  # framework, item, source, evidence, audit_type, agencies,
     (G, "G04", "criterion", "s2", None, None, "tests", "supervision"),
     (G, "G05", "criterion", "c1", None, None, "tests", "chairs"),
     (G, "G05", "criterion", "c2", "CONF", None, "tests", "chairs"),
+    (G, "G06", "record", "complaints_in_time", None, None, "tests", "complaints answered in time"),
+    (G, "G07", "record", "private_fostering_visits", None, None, "tests", "visits in time"),
     (G, "G08", "record", "inspection_actions", None, None, "tests", "acting on findings"),
     (G, "G09", "record", "scr_actions", None, None, "tests", "SCR plans"),
+    (G, "G10", "record", "allegations_in_time", None, None, "tests", "allegations concluded in time"),
+    (G, "G11", "record", "vacancies", None, None, "tests", "posts vacant"),
+    (G, "G12", "record", "expenditure", None, None, "tests", "overspend"),
+    (G, "G13", "indicator", "NI67", None, None, "tests", "an indicator"),
     (G, "G14", "grade", "REV", None, None, "tests", "reviewing officers' findings"),
+    (G, "G15", "record", "liaison_resolved", None, None, "tests", "concerns resolved"),
 ], columns=["framework", "item", "source", "evidence", "audit_type", "agencies", "role", "reason"])
 PARAMS = SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65)
 INTERNAL = DisclosurePolicy(audience="internal")
@@ -393,11 +400,21 @@ def test_inspections_are_judged_on_the_councils_actions_not_the_regulators_timet
 
 
 def test_an_indicator_is_judged_against_its_own_target():
-    r = _items(_result())
+    result = _result()
+    r = _items(result)
     [ni67] = r["G13"].judged_lines
     # 90/100 against a 98% target: green from 0.98, red below 0.98 - (0.80 - 0.65) = 0.83 -> amber, not green
     assert (ni67.k, ni67.n, ni67.band) == (90, 100, "amber")
     assert r["G13"].band == "amber"
+    assert result.indicators.set_index("indicator").loc["NI67", "band"] == "amber"
+    assert r["G13"].rule.startswith("each indicator is judged against its own target")
+    # mapped as context: shown beside G13, never judged, and the indicator table says so
+    context = MAP.assign(role=["context" if e == "NI67" else r for e, r in zip(MAP["evidence"], MAP["role"], strict=True)])
+    shown = _result(_evidence(evidence_map=context))
+    g13 = _items(shown)["G13"]
+    assert (g13.band, g13.judged_lines, g13.rule) == ("grey", (), "")
+    assert [ln.kind for ln in g13.lines if ln.context] == ["indicator"]  # shown with its level, never judged
+    assert shown.indicators.set_index("indicator").loc["NI67", "band"] == "not judged"
     from review.analyses.mapped import indicator_thresholds
 
     assert indicator_thresholds(0.98, higher_is_better=True, green=0.8, red=0.65) == pytest.approx((0.98, 0.83))
@@ -438,8 +455,8 @@ def test_band_changes_are_not_tested_changes_and_only_changes_beyond_chance_are_
 
 
 def test_the_cycle_summary_lists_no_gose_band_flip_as_a_change_beyond_chance():
-    from review.analyses.cycle_summary import summarise
-    from review.batch.judgements import judgements
+    from review.results.judgements import judgements
+    from review.results.summary import summarise
     from review.views.gose import record
 
     payload = record(_result(), INTERNAL).payload
@@ -489,21 +506,54 @@ def test_needs_action_red_then_amber_in_source_order():
                                       "criterion that applied to them")
 
 
-def test_a_published_report_withholds_a_judgement_on_a_small_sample():
-    from review.views.gose import record, shown_judgement
+def test_a_published_report_shows_a_judgement_on_a_small_sample_marked_so():
+    from review.views.gose import framework_items, record, shown_judgement, small_group
 
     pol = DisclosurePolicy(audience="published")
     r = _result(policy=pol)
     g03 = _items(r)["G03"]
-    assert shown_judgement(g03, pol) == "withheld"  # red would reveal 1 of 4 files
+    # 1 of 4 random files Good or better: red, shown (a board must see its reds); the figures it
+    # rests on (1 of 4: a count of 1, a group of 4 < 10) are withheld, so it is marked small group
+    assert shown_judgement(g03, pol) == "red"
+    assert small_group(g03, pol)
+    assert "Red (small group)" in framework_items(r, pol).data
     figures = record(r, pol).payload["figures"]
-    assert not any(a.startswith("G03:") for a in figures["needs_action"])
-    assert figures["rag"]["withheld"] >= 1
-    assert figures["rag_counts"]["grey"] == figures["rag"]["grey"] + figures["rag"]["withheld"]
-    assert "case_files_good_or_better_final" not in figures  # n = 4: too few to publish
     internal = record(r, INTERNAL).payload["figures"]
+    assert figures["needs_action"] == internal["needs_action"]
+    assert figures["rag_counts"] == internal["rag_counts"]
+    assert "withheld" not in figures["rag"]
+    assert next(i for i in figures["items"] if i["item"] == "G03")["small_group"]
+    assert "case_files_good_or_better_final" not in figures  # n = 4: too few to publish
     assert [a.split(":")[0] for a in internal["needs_action"][:3]] == ["G03", "G05", "G14"]
-    assert sum(internal["rag_counts"].values()) == 15
+    # 15 items, each counted once in the summary's contract whatever the audience
+    assert sum(internal["rag_counts"].values()) == sum(figures["rag_counts"].values()) == 15
+    assert figures["band_changes"] == internal["band_changes"]
+    # a change beyond chance is listed only for a line whose level the page prints
+    assert set(figures["changes"]) <= set(internal["changes"])
+
+
+def test_a_published_page_of_small_evidence_passes_the_check_and_keeps_its_judgements(tmp_path):
+    """Not the demo: the hand-built evidence, published. The supervision group has 5 audits, 1 of
+    them moderated (both from 1 to 5: c); the page still shows every item's band, and the check
+    finds no count of people from 1 to 5 anywhere on it."""
+    from review.protection.report_check import check_report
+    from review.views import gose as views
+
+    pol = DisclosurePolicy(audience="published")
+    r = _result(policy=pol)
+    sup = views.supervision(r, pol).data
+    assert "answers from c audits; final grades: c of c files moderated" in sup
+    assert "answers from 5 audits; final grades: 1 of 5 files moderated" in views.supervision(r, INTERNAL).data
+    sections = [views.period(r), views.headlines(r, pol), views.framework_items(r, pol), views.audit_programme(r, pol),
+                views.criteria(r, pol), views.supervision(r, pol), views.iro(r, pol), views.indicators(r, pol),
+                views.cp_lac(r, pol), views.workforce(r, pol), views.inspections(r, pol)]
+    page = tmp_path / "gose_performance.html"
+    page.write_text("<html><body>" + "".join(s.data for s in sections) + "</body></html>", encoding="utf-8")
+    assert check_report(page, audience="published") == []
+    items = views.framework_items(r, pol).data
+    for i in r.items:  # every band shown, none withheld
+        assert f"{i.item}. " in items
+    assert "Withheld" not in items
 
 
 def test_renamed_evidence_gives_the_same_judgements():
@@ -549,6 +599,17 @@ def _only(tables):
     return Evidence("hand-built", MappingProxyType(tables), MappingProxyType(SCALES), ())
 
 
+def _record(name, tables, *, agencies=(), cycle="2009-Q4", previous="2009-Q3"):
+    """The lines of one record measure on hand-built tables, as the evidence map would build them."""
+    from review.analyses.judgement import Rates
+    from review.analyses.records import record_lines
+    from review.data.evidence_map import MapEntry
+
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    return record_lines(_only(tables), MapEntry("record", name, None, tuple(agencies), "tests", "why"), rates,
+                        cycle=cycle, previous=previous)
+
+
 def test_expenditure_quarter_year_to_date_and_forecast():
     from review.analyses.gose_measures import finance
 
@@ -568,14 +629,21 @@ def test_expenditure_quarter_year_to_date_and_forecast():
     assert row["ytd_budget"] == 400.0  # September to December (April-August absent): 4 x 100
     assert row["ytd_actual"] == 413.0  # 110 + 303
     assert row["forecast_outturn"] == 1230.0  # as forecast in December, the quarter's last month
-    [line] = part.lines
+    assert part.lines == ()  # figures only: the item's band is the evidence map's
+    assert {m.label: m.value for m in part.measures}["Year to date (2009/10): variance"] == 13.0  # 413 - 400
+    [line] = _record("expenditure", {"finance": f})
     assert line.band == "red"  # year-to-date overspend 13/400 = 3.25% > 3%
-    assert line.note == "year-to-date overspend 3.2% of budget"
+    # the note gives the value and the rule that bands it
+    assert line.note == "overspend 3.2% of budget (green at or below 1% of budget, red above 3%)"
+    assert (line.kind, line.source, line.k, line.n, line.unit) == ("expenditure records", "year-to-date overspend",
+                                                                   0, 0, "rule")  # a value: no count, no interval
+    assert line.judgement is None
+    assert line.change.label == "no comparison"
+    assert _record("expenditure", {"finance": f}, cycle="2010-Q1", previous="2009-Q4") == []  # no months: no line
 
 
 def test_allegations_against_staff_in_time():
     from review.analyses.gose_measures import allegations
-    from review.analyses.judgement import Rates
 
     rows = [  # ref, cycle, referral, outcome, concluded
         ("L1", "2009-Q4", D(2009, 10, 1), "unfounded", D(2009, 10, 21)),  # 20 days: in time
@@ -584,31 +652,58 @@ def test_allegations_against_staff_in_time():
         ("L4", "2009-Q4", D(2009, 12, 1), "ongoing", None),  # still open at the end of December
     ]
     t = pd.DataFrame(rows, columns=["allegation_ref", "cycle", "referral_date", "outcome", "concluded_date"])
-    part = allegations(_only({"lado_allegations": t}), "2009-Q4", "2009-Q3",
-                       Rates(confidence_level=0.95, green=0.8, red=0.65))
+    part = allegations(_only({"lado_allegations": t}), "2009-Q4")
     m = {x.label: x for x in part.measures}
-    [line] = part.lines
+    assert part.lines == ()  # figures only: the item's band is the evidence map's
+    [line] = _record("allegations_in_time", {"lado_allegations": t})
     assert (line.k, line.n) == (2, 3)  # L1 and L3 of the three concluded in October-December
+    assert (line.unit, line.counts_people) == ("allegations", True)  # about members of staff: protected
+    # last cycle (July-September) none concluded: no comparison
+    assert line.change.label == "no comparison"
+    # a 31st day is late: L3 referred 1 September, concluded 2 October -> 31 days
+    later = t.assign(concluded_date=[D(2009, 10, 21), D(2009, 11, 20), D(2009, 10, 2), None])
+    assert [(x.k, x.n) for x in _record("allegations_in_time", {"lado_allegations": later})] == [(1, 3)]
     assert m["Allegations referred to the LADO (local authority designated officer)"].count == 3  # L1, L2, L4
     assert m["Concluded this cycle: substantiated"].count == 1
     assert m["Open at the end of the cycle"].count == 1
     assert line.band == "amber"  # 2/3 = 0.667: between 0.65 and 0.80
 
 
-def test_the_directors_single_audit_cannot_be_recovered_from_the_tier_table():
+def test_the_senior_tiers_are_published_together_and_no_tier_can_be_recovered():
+    from review.analyses import gose_figures
     from review.analyses.gose_audits import TierResult
-    from review.views.gose import hidden_tiers
+    from review.protection.linked import attack_bounds
 
     def tier(code, auditors, planned, done, first, final, changed):
         return TierResult(code, code, auditors, planned, done, first, final, changed)
 
-    tiers = [tier("ATM", 12, 36, 33, 13, 13, 9), tier("TM", 12, 72, 58, 33, 32, 9),
-             tier("SM", 12, 36, 30, 12, 12, 6), tier("DCS", 1, 1, 1, 0, 0, 0)]
-    # DCS: 1 auditor, 1 audit (1 <= 5) -> withheld whole; the headline's totals would give DCS as
-    # 122 - 121, so the smallest other tier by audits done (SM, 30) is withheld with it.
-    assert hidden_tiers(tiers, DisclosurePolicy(audience="published")) == {"DCS", "SM"}
-    assert hidden_tiers(tiers, DisclosurePolicy(audience="internal")) == set()
-    assert hidden_tiers(tiers[:3], DisclosurePolicy(audience="published")) == set()
+    tiers = (tier("ATM", 12, 36, 33, 13, 13, 9), tier("TM", 12, 72, 58, 33, 32, 9),
+             tier("SM", 4, 12, 11, 5, 5, 0), tier("AD", 1, 2, 2, 2, 1, 1), tier("DCS", 1, 1, 1, 0, 0, 0))
+    r = SimpleNamespace(audits=SimpleNamespace(tiers=tiers, criteria=(), random_final=None, random_first=None,
+                                               frame_size=0, themed=(), moderation=None),
+                        numbers=pd.DataFrame(), categories=pd.DataFrame(), workforce=pd.DataFrame(), items=(),
+                        groups=(), indicators=pd.DataFrame())
+    pub = DisclosurePolicy(audience="published")
+    shown = gose_figures.published_tiers(r, pub)
+    # SM, AD and DCS have counts of 1 to 5: published together (4 + 1 + 1 = 6 auditors, 12 + 2 + 1 = 15
+    # quota, 11 + 2 + 1 = 14 done, 5 + 2 + 0 = 7 and 5 + 1 + 0 = 6 Good or better, 0 + 1 + 0 = 1 changed)
+    assert [t.tier for t in shown] == ["ATM", "TM", "SM, AD, DCS"]
+    assert [getattr(shown[2], c) for c in ("auditors", "planned", "done", "first_good", "final_good", "changed")] \
+        == [6, 15, 14, 7, 6, 1]
+    assert [t.tier for t in gose_figures.published_tiers(r, INTERNAL)] == ["ATM", "TM", "SM", "AD", "DCS"]
+    reg = gose_figures.register(r, pub)
+    d = reg.solve()
+    # still too small: the senior managers' one changed grade, and with it another tier's (9), or
+    # the all-tiers total 9 + 9 + 1 = 19 would give it back
+    changed = gose_figures.tier_key("SM, AD, DCS", "changed")
+    assert changed in d.withheld
+    hidden = set(d.withheld) | {k for k, f in reg.figures.items() if not f.printed}
+    low, high = attack_bounds(reg.figures, reg.links, hidden, changed)
+    assert high - low >= pub.high
+    # nothing else of the table is withheld: 2 of its 4 x 6 = 24 cells
+    table = [gose_figures.tier_key(t, c) for t in ("ATM", "TM", "SM, AD, DCS", "All tiers")
+             for c in ("auditors", "planned", "done", "first_good", "final_good", "changed")]
+    assert sum(k in d.withheld for k in table) == 2
 
 
 def test_the_views_format_the_result():
@@ -683,25 +778,110 @@ def test_the_quota_line_at_exactly_ninety_percent(done, planned, kind, band):
 
 @pytest.mark.parametrize(("vacancies", "band"), [(2.0, "green"), (3.0, "amber"), (3.2, "red")])
 def test_vacancy_rate_lines(vacancies, band):
-    from review.analyses.gose_measures import workforce
-
-    t = pd.DataFrame([("2009-Q4", "S1", 20.0, vacancies, 0.0, 1, 34.0, 2)],
+    t = pd.DataFrame([("2009-Q4", "S1", 12.0, vacancies / 2, 0.0, 1, 34.0, 2),
+                      ("2009-Q4", "S2", 8.0, vacancies / 2, 0.0, 0, 0.0, 0)],
                      columns=["cycle", "service", "establishment_fte", "vacancies_fte", "agency_fte", "leavers",
                               "sickness_days", "starters"])
-    # 2/20 = 10%: green at or below 10%; 3/20 = 15%: not above 15%, amber; 3.2/20 = 16% > 15%: red
-    [line] = workforce(_only({"workforce": t}), "2009-Q4")[1].lines
+    # over both services, establishment 12 + 8 = 20: 2/20 = 10%: green at or below 10%; 3/20 = 15%: not above
+    # 15%, amber; 3.2/20 = 16% > 15%: red
+    [line] = _record("vacancies", {"workforce": t})
     assert line.band == band
+    assert (line.kind, line.source, line.n, line.unit) == ("workforce records", "vacancy rate", 0, "rule")
+    assert line.note == (f"{100 * vacancies / 20:.1f}% of establishment (green at or below 10% of establishment, "
+                         "red above 15%)")
 
 
-@pytest.mark.parametrize(("spend", "band"), [(404.0, "green"), (412.0, "amber"), (413.0, "red")])
+@pytest.mark.parametrize(("spend", "band"), [(404.0, "green"), (412.0, "amber"), (413.0, "red"), (380.0, "green")])
 def test_overspend_lines(spend, band):
-    from review.analyses.gose_measures import finance
-
     f = pd.DataFrame([("2009-10", "2009-Q4", "Legal", 400.0, spend, 1600.0)],
                      columns=["month", "cycle", "budget_line", "budget", "spend", "forecast_outturn"])
-    # 4/400 = 1%: green at or below 1%; 12/400 = 3%: not above 3%, amber; 13/400 = 3.25% > 3%: red
-    [line] = finance(_only({"finance": f}), "2009-Q4")[1].lines
+    # 4/400 = 1%: green at or below 1%; 12/400 = 3%: not above 3%, amber; 13/400 = 3.25% > 3%: red;
+    # 380 is 20/400 = 5% under budget: green
+    [line] = _record("expenditure", {"finance": f})
     assert line.band == band
+    assert line.note.split(" (")[0] == ("underspend 5.0% of budget" if spend < 400 else
+                                        f"overspend {100 * (spend - 400) / 400:.1f}% of budget")
+
+
+def test_complaints_answered_in_time():
+    t = pd.DataFrame([("2009-Q3", "1", 10, 5, 1), ("2009-Q4", "1", 8, 6, 2), ("2009-Q4", "2", 2, 2, 0)],
+                     columns=["cycle", "stage", "received", "responded_in_time", "upheld"])
+    [line] = _record("complaints_in_time", {"complaints": t})
+    # every stage: (6 + 2) of (8 + 2) = 8/10 = 0.80, green at exactly the line
+    assert (line.kind, line.source, line.k, line.n, line.band) == (
+        "complaints records", "complaints responded to in time", 8, 10, "green")
+    assert (line.unit, line.counts_people) == ("complaints", True)  # made by people: protected
+    # against 5/10 last cycle: Wilson 95% 0.490 to 0.943 and 0.237 to 0.763; Newcombe's lower bound
+    # 0.30 - sqrt((0.80 - 0.490)^2 + (0.763 - 0.50)^2) = 0.30 - 0.407 < 0: no clear change
+    assert line.change.label == "no clear change"
+    assert _record("complaints_in_time", {"complaints": t}, cycle="2010-Q1", previous="2009-Q4") == []
+
+
+def test_private_fostering_visits_in_time():
+    t = pd.DataFrame([("2009-Q4", 6, 4, 11)], columns=["cycle", "notifications", "visited_in_time",
+                                                        "arrangements_open"])
+    [line] = _record("private_fostering_visits", {"private_fostering": t})
+    # 4 of 6 notified arrangements visited within 7 working days: 0.667, between 0.65 and 0.80: amber
+    assert (line.k, line.n, line.band, line.unit, line.counts_people) == (4, 6, "amber", "children", True)
+    assert line.change.label == "no comparison"  # no notifications last cycle
+    none = t.assign(notifications=0, visited_in_time=0)
+    assert _record("private_fostering_visits", {"private_fostering": none}) == []  # nothing notified: no line
+
+
+def test_liaison_concerns_resolved_and_by_agency():
+    t = pd.DataFrame([("2009-Q4", "Police", D(2009, 11, 2), 4, 1), ("2009-Q4", "Health", D(2009, 11, 9), 6, 6),
+                      ("2009-Q3", "Police", D(2009, 8, 3), 2, 2)],
+                     columns=["cycle", "agency", "meeting_date", "concerns_raised", "concerns_resolved"])
+    [line] = _record("liaison_resolved", {"liaison_feedback": t})
+    # (1 + 6) of (4 + 6) = 0.70: amber
+    assert (line.kind, line.k, line.n, line.band) == ("liaison records", 7, 10, "amber")
+    assert (line.unit, line.counts_people) == ("concerns", True)  # concerns about children's cases: protected
+    [police] = _record("liaison_resolved", {"liaison_feedback": t}, agencies=("Police",))
+    assert (police.k, police.n, police.band) == (1, 4, "red")  # 1/4 = 0.25 < 0.65
+
+
+def _gose_datasets():
+    """Every GOSE dataset behind G06-G15 for the hand-built council, this cycle."""
+    fostering = pd.DataFrame([("2009-Q4", 5, 5, 9)], columns=["cycle", "notifications", "visited_in_time",
+                                                               "arrangements_open"])
+    lado = pd.DataFrame([("L1", "2009-Q4", D(2009, 10, 1), "unfounded", D(2009, 10, 10))],
+                        columns=["allegation_ref", "cycle", "referral_date", "outcome", "concluded_date"])
+    finance = pd.DataFrame([("2009-10", "2009-Q4", "Legal", 400.0, 440.0, 1600.0)],
+                           columns=["month", "cycle", "budget_line", "budget", "spend", "forecast_outturn"])
+    liaison = pd.DataFrame([("2009-Q4", "Police", D(2009, 11, 2), 10, 9)],
+                           columns=["cycle", "agency", "meeting_date", "concerns_raised", "concerns_resolved"])
+    return {"private_fostering": fostering, "lado_allegations": lado, "finance": finance, "liaison_feedback": liaison}
+
+
+def test_g06_to_g15_are_judged_on_the_map_alone_and_are_no_evidence_without_it():
+    later = [f"G{i:02d}" for i in range(6, 16)]
+    r = _items(_result(_evidence(**_gose_datasets())))
+    # with the map: complaints 20/20, visits 5/5, allegations 1/1 (9 days), liaison 9/10 = 0.9 green;
+    # vacancies 3/20 = 15% amber; overspend 40/400 = 10% > 3% red; NI67 90/100 against 98% amber
+    judged = {i: [(ln.kind, ln.band) for ln in r[i].judged_lines] for i in ("G06", "G07", "G10", "G11", "G12",
+                                                                            "G13", "G15")}
+    assert judged == {"G06": [("complaints records", "green")], "G07": [("private fostering records", "green")],
+                      "G10": [("allegations records", "green")], "G11": [("workforce records", "amber")],
+                      "G12": [("expenditure records", "red")], "G13": [("indicator", "amber")],
+                      "G15": [("liaison records", "green")]}
+    assert "vacancy rate green at or below 10% of establishment, red above 15%" in r["G11"].rule
+    assert "overspend green at or below 1% of budget, red above 3%" in r["G12"].rule
+    # without the map's rows for G06-G15: every one is "no evidence", never green and never red on absence
+    # (their returns, on time or none due, set no band), and their figures are still shown
+    ev = _evidence(evidence_map=MAP[~MAP["item"].isin(later)], **_gose_datasets())
+    result = _result(ev)
+    bare = _items(result)
+    assert {i: (bare[i].band, bare[i].judgement.firm, bare[i].judged_lines) for i in later} == {
+        i: ("grey", False, ()) for i in later}
+    assert [m.label for m in bare["G06"].measures] == ["Complaints received"]
+    assert bare["G11"].measures == r["G11"].measures
+    assert bare["G11"].rule == ""
+    assert set(result.indicators["band"]) == {"not judged"}  # the indicator table follows the map too
+    # the map is the one source: the complaints measure mapped to G01 instead is judged there
+    moved = MAP[~MAP["item"].isin(later)].copy()
+    moved.loc[len(moved)] = (G, "G01", "record", "complaints_in_time", None, None, "tests", "complaints")
+    g01 = _items(_result(_evidence(evidence_map=moved)))["G01"]
+    assert ("complaints records", 20, 20) in [(ln.kind, ln.k, ln.n) for ln in g01.judged_lines]
 
 
 def test_a_published_gose_page_passes_the_disclosure_check(tmp_path):

@@ -180,9 +180,12 @@ def test_the_analysis_recovers_the_demo_truth(evidence, truth):
     assert (r.status, r.days_late) == ("late", late["days_late"])
     assert result.inspections.set_index("service_name").loc[truth["overdue_inspection"], "overdue"]
     assert result.inspections["overdue"].sum() == 1
-    # the overdue inspection is the regulator's timetable: context, never red; the demo's action
-    # register holds no actions on inspection findings, so G08 has no evidence
-    assert items["G08"].band == "grey"
+    # the overdue inspection is the regulator's timetable: context, never red. G08 rests on the council's
+    # actions on inspection findings: at the end of 2009-Q4 two are live (ACT0901 open and due 2009-06-17,
+    # overdue; ACT0903 open and due 2010-02-21, on track; ACT0902 closed in 2009-Q3): 1 of 2 on track, 50%: red
+    assert items["G08"].band == "red"
+    g08 = [ln for ln in items["G08"].lines if ln.kind == "action register"]
+    assert [(ln.k, ln.n, ln.unit) for ln in g08] == [(1, 2, "actions")]
     [chart] = [c for ni, _, c, _ in result.charts if ni == "NI59"]
     assert chart.change_points == (truth["indicator_changes"][0][1],)  # limits restart at the new duty system
     assert items["G02"].delivery == "missing"

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["review.analyses.judgement", "review.analyses.self_assessment", "review.analyses.governance",
-           "review.analyses.cycle_summary", "review.batch.judgements", "review.config.framework_items",
+           "review.results.summary", "review.results.judgements", "review.config.framework_items",
            "review.stats.benchmark", "review.stats.proportion_difference"]
 
 

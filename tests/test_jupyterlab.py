@@ -80,7 +80,7 @@ def lab(root, tmp_path_factory):
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -135,11 +135,11 @@ def _run_all(page, timeout_s: float = 240) -> list[dict]:
 
 def _shut_down_kernels(base: str, token: str) -> None:
     request = urllib.request.Request(f"{base}/api/sessions?token={token}")
-    with urllib.request.urlopen(request, timeout=10) as r:  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=10) as r:
         sessions = json.loads(r.read())
     for session in sessions:
         delete = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE")
-        urllib.request.urlopen(delete, timeout=30).close()  # noqa: S310 - loopback
+        urllib.request.urlopen(delete, timeout=30).close()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

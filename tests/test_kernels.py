@@ -1,6 +1,7 @@
-"""Issue 19: warm kernels. Each is used for exactly one notebook, holds the workbook's imports but no
-name, gets each task's variables and no other's, fails by cell, stops at its time limit, shuts down
-without the stall, and gives the same reports as a kernel started per notebook."""
+"""Warm kernels. Each is used for exactly one notebook, holds the workbook's imports but no name,
+starts with its task's environment and nothing of another's, fails by cell, is stopped even when
+busy, and leaves no process behind. No test here asserts a time: each waits for an event, or polls
+against a generous deadline that only a broken kernel would reach."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ import papermill as pm
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
+from review.analyses.context import EVIDENCE_CACHE_ENV
 from review.batch import kernels
-from review.batch.runner import run_cycle
-from review.config.params import load_cycle_params
+from review.batch.kernel_environment import kernel_environment
 from review.protection.pseudonym import KEY_ENV
+
+DEADLINE = 120.0
+"""Seconds to wait for something that happens in well under one on an idle machine."""
 
 
 def _notebook(path: Path, *cells: str) -> str:
@@ -28,16 +32,15 @@ def _notebook(path: Path, *cells: str) -> str:
     return str(path)
 
 
-def _run(pool: kernels.KernelPool, notebook: str, out: Path, task_env: dict | None = None) -> dict:
-    """Execute ``notebook`` in a kernel of ``pool`` (as the runner does) and return what its last cell
-    printed, read as JSON; the kernel is discarded after."""
-    warm = pool.take()
+def _run(pool: kernels.KernelPool, notebook: str, out: Path) -> dict:
+    """Execute ``notebook`` on a kernel of ``pool`` with papermill's own engine (as the runner does) and
+    return what its last cell printed, read as JSON; the kernel is discarded after."""
+    kernel = pool.take()
     try:
         pm.execute_notebook(notebook, str(out), kernel_name="python3", progress_bar=False, log_output=False,
-                            engine_name=kernels.register_engine(), km=warm.manager, task_env=task_env or {},
-                            request_save_on_cell_execute=False, cwd=str(out.parent))
+                            km=kernel, request_save_on_cell_execute=False, cwd=str(out.parent))
     finally:
-        pool.discard(warm).join(30)
+        pool.discard(kernel).join(DEADLINE)
     nb = nbformat.read(out, as_version=4)
     return json.loads(nb.cells[-1].outputs[0]["text"])
 
@@ -45,7 +48,7 @@ def _run(pool: kernels.KernelPool, notebook: str, out: Path, task_env: dict | No
 @pytest.fixture(scope="module")
 def pool():
     """One pool for the module's tests: each takes its kernels from it and discards them."""
-    p = kernels.KernelPool(spares=1)
+    p = kernels.KernelPool(kernel_environment(), spares=1)
     yield p
     p.close()
 
@@ -59,6 +62,14 @@ def _gone(pid: int) -> bool:
         return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not {what} after {DEADLINE:g} s")
+        time.sleep(0.05)
+
+
 def test_each_notebook_gets_its_own_kernel_with_no_state_from_the_last(pool, tmp_path):
     report = "import json, os\nprint(json.dumps({'pid': os.getpid(), 'left': 'secret' in globals()}))"
     first = _run(pool, _notebook(tmp_path / "a.ipynb", "secret = 'authority A'", report), tmp_path / "a.out.ipynb")
@@ -66,7 +77,7 @@ def test_each_notebook_gets_its_own_kernel_with_no_state_from_the_last(pool, tmp
     assert first["left"] is True  # the first notebook's own variable, in its own kernel
     assert second["left"] is False  # nothing of it in the next
     assert first["pid"] != second["pid"]
-    assert _gone(first["pid"])  # the used kernel was stopped
+    assert _gone(first["pid"])  # the used kernel was stopped (its thread joined in _run)
 
 
 def test_a_warm_kernel_has_the_imports_done_and_no_name_bound(pool, tmp_path):
@@ -77,17 +88,29 @@ def test_a_warm_kernel_has_the_imports_done_and_no_name_bound(pool, tmp_path):
     assert seen == {"loaded": [True, True, True, True], "names": []}
 
 
-def test_each_task_sets_its_own_key_and_none_is_inherited(tmp_path, monkeypatch):
-    monkeypatch.setenv(KEY_ENV, "key of the authority the pool was started for")
-    p = kernels.KernelPool(spares=1)
+def test_a_kernel_starts_with_its_task_environment_and_not_this_process_key(tmp_path, monkeypatch):
+    """The task's variables are the kernel's from its start; this process's key never reaches it. A
+    kernel of another environment comes from a new pool: the old one (and its spare) is closed."""
+    monkeypatch.setenv(KEY_ENV, "key of the process that runs the batch")
+    probe = (f"import json, os\nprint(json.dumps({{'key': os.environ.get({KEY_ENV!r}), "
+             f"'cache': os.environ.get({EVIDENCE_CACHE_ENV!r})}}))")
+    nb = _notebook(tmp_path / "k.ipynb", probe)
+    seen = []
     try:
-        probe = f"import json, os\nprint(json.dumps({{'key': os.environ.get({KEY_ENV!r})}}))"
-        nb = _notebook(tmp_path / "k.ipynb", probe)
-        assert _run(p, nb, tmp_path / "k1.ipynb", {KEY_ENV: "key of authority B"}) == {"key": "key of authority B"}
-        assert _run(p, nb, tmp_path / "k2.ipynb", {KEY_ENV: None}) == {"key": None}
-        assert _run(p, nb, tmp_path / "k3.ipynb") == {"key": None}  # the spare never had the pool's
+        for folder in ("/run/a", "/run/b"):
+            pool, kernel = kernels.take_kernel(kernel_environment({EVIDENCE_CACHE_ENV: folder}))
+            try:
+                pm.execute_notebook(nb, str(tmp_path / "k.out.ipynb"), kernel_name="python3", progress_bar=False,
+                                    km=kernel, cwd=str(tmp_path))
+            finally:
+                pool.discard(kernel).join(DEADLINE)
+            seen.append((pool, json.loads(nbformat.read(tmp_path / "k.out.ipynb", as_version=4)
+                                          .cells[-1].outputs[0]["text"])))
     finally:
-        p.close()
+        kernels.close_process_pool()
+    assert [s for _, s in seen] == [{"key": None, "cache": "/run/a"}, {"key": None, "cache": "/run/b"}]
+    assert seen[0][0] is not seen[1][0]
+    assert seen[0][0].closed
 
 
 def test_a_failure_is_captured_by_its_cell(pool, tmp_path):
@@ -100,136 +123,81 @@ def test_a_failure_is_captured_by_its_cell(pool, tmp_path):
     assert ran.cells[2].get("execution_count") is None  # nothing ran after the failing cell
 
 
-def test_a_busy_kernel_is_stopped_without_the_shutdown_stall(pool):
-    warm = pool.take()
-    client = warm.manager.client()
+def test_a_busy_kernel_is_stopped(pool):
+    """A kernel deep in a cell cannot answer a shutdown request: it is killed, not waited for."""
+    kernel = pool.take()
+    client = kernel.client()
     client.start_channels()
-    try:
-        client.execute("import time\ntime.sleep(600)")  # cannot answer a shutdown request
-        time.sleep(0.5)
-    finally:
-        client.stop_channels()
-    t0 = time.perf_counter()
-    pool.discard(warm).join(60)
-    assert time.perf_counter() - t0 < 10  # killed after its 0.25 s grace, not a clean shutdown's wait
-    assert _gone(warm.pid)
+    msg_id = client.execute("import time\ntime.sleep(600)")
+    while True:  # until the kernel says it is busy with that cell
+        msg = client.get_iopub_msg(timeout=DEADLINE)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["content"].get("execution_state") == "busy":
+            break
+    pid = kernel.pid
+    stopping = pool.discard(kernel)  # also stops the client's channels
+    stopping.join(DEADLINE)
+    assert not stopping.is_alive()
+    assert pid is not None
+    assert _gone(pid)
 
 
-def test_closing_the_pool_leaves_no_kernel(tmp_path):
-    p = kernels.KernelPool(spares=2)
+def test_closing_the_pool_leaves_no_kernel():
+    p = kernels.KernelPool(kernel_environment(), spares=2)
     first = p.take()
     pids = {first.pid}
-    p.discard(first)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and p._ready.qsize() < 2:  # the spares have started
-        time.sleep(0.1)
-    pids |= {m.provisioner.process.pid for m in p._managers}
+    p.discard(first).join(DEADLINE)
+    _until(lambda: len(p.pids()) >= 2, "two spares started")
+    pids |= p.pids()
     p.close()
-    assert pids
-    assert all(_gone(pid) for pid in pids)
-
-
-def _results(folder: Path) -> dict[str, object]:
-    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.results.json"))}
-
-
-@pytest.mark.slow
-def test_warm_and_cold_kernels_give_the_same_results(demo_run, tmp_path):
-    """The demo cycle's run (warm kernels, the default) against a run with a kernel started per
-    notebook: the same results, figure for figure. (The time limit and a failing notebook in a
-    warm kernel: tests/test_run.py, whose runs use warm kernels.)"""
-    code, warm_folder = demo_run
-    assert code == 0
-    chosen = ["jar_haringey", "governance"]  # the summary is left out: it reads the others of its own run
-    cold = run_cycle(load_cycle_params("params/2009-Q4.yaml"), frameworks=chosen, jobs=2,
-                     output_root=tmp_path / "cold", kernels="cold")
-    assert cold.ok
-    warm_results = {k: v for k, v in _results(warm_folder).items() if k.split(".")[0] in chosen}
-    assert set(warm_results) == {f"{n}.results.json" for n in chosen}
-    assert warm_results == _results(cold.output_dir)
-
-
-def test_a_kernel_does_not_outlive_its_template(tmp_path):
-    """A forked kernel watches the template that forked it (ipykernel's parent poller): if the
-    template is killed with its owner (SIGKILL, no clean-up), its kernels end too."""
-    p = kernels.KernelPool(spares=1)
-    try:
-        warm = p.take()
-        assert isinstance(p._template, kernels.Template)
-        p._template.kill()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not _gone(warm.pid):
-            time.sleep(0.2)
-        assert _gone(warm.pid)
-    finally:
-        p.close()
+    assert len(pids) == 3
+    assert [pid for pid in pids if not _gone(pid)] == []
 
 
 @pytest.fixture
-def forked(monkeypatch):
-    """The pid of every kernel a template forks during the test, recorded as the template answers."""
+def started(monkeypatch):
+    """The pid of every kernel started during the test, recorded as soon as it has one."""
     pids: list[int] = []
-    ask = kernels._ask_template
+    start = kernels.WarmKernelManager.start_kernel
 
-    def recording(*args, **kwargs):
-        pid = ask(*args, **kwargs)
-        pids.append(pid)
-        return pid
+    def recording(self, **kwargs):
+        start(self, **kwargs)
+        pids.append(self.provisioner.pid)
 
-    monkeypatch.setattr(kernels, "_ask_template", recording)
+    monkeypatch.setattr(kernels.WarmKernelManager, "start_kernel", recording)
     return pids
 
 
-def test_a_kernel_starting_when_the_pool_closes_is_stopped(forked):
-    """Closing the pool while spares are being forked leaves no kernel behind: every kernel the
-    template forked (recorded as it answers) is gone once close() returns."""
-    for delay in (2.5, 3.5):  # around the moment the template is ready and the spares fork
-        p = kernels.KernelPool(spares=2)
-        time.sleep(delay)
-        p.close()
-        with p._lock:
-            assert not p._starting
-    assert forked
-    assert [pid for pid in forked if not _gone(pid)] == []
+@pytest.mark.parametrize("when", ["at once", "once one is ready"])
+def test_a_kernel_starting_when_the_pool_closes_is_stopped(started, when):
+    """Closing the pool while spares are starting leaves no kernel behind: every kernel it started
+    (recorded as it started) is gone once close() returns."""
+    p = kernels.KernelPool(kernel_environment(), spares=2)
+    if when != "at once":
+        _until(lambda: bool(p.pids()), "a kernel started")
+    p.close()
+    assert [pid for pid in started if not _gone(pid)] == []
 
 
-def test_without_fork_each_spare_imports_for_itself(tmp_path):
-    """Where the platform cannot fork (or the template fails), a spare is a kernel of its own that
-    imports the workbook before it is handed out: same guarantees, one notebook per kernel."""
-    p = kernels.KernelPool(spares=1, fork=False)
-    try:
-        probe = ("import json, os, sys\nprint(json.dumps({'pid': os.getpid(), "
-                 "'loaded': 'review.analyses.jar' in sys.modules, 'names': 'jar' in globals()}))")
-        nb = _notebook(tmp_path / "n.ipynb", probe)
-        first = _run(p, nb, tmp_path / "n1.ipynb")
-        second = _run(p, nb, tmp_path / "n2.ipynb")
-        assert p._template is None
-        assert (first["loaded"], first["names"]) == (True, False)
-        assert first["pid"] != second["pid"]
-    finally:
-        p.close()
-
-
-def test_a_killed_process_pool_is_replaced(tmp_path):
+def test_a_killed_process_pool_is_replaced():
     """After a signal killed this process's pool (review.batch.runner's clean-up), the next run in the
     same process gets a new one instead of a closed pool."""
-    first = kernels.process_pool()
+    env = kernel_environment()
+    first = kernels.process_pool(env)
     kernels.kill_process_kernels()
     try:
-        second = kernels.process_pool()
+        second = kernels.process_pool(env)
         assert second is not first
-        warm = second.take()
-        second.discard(warm).join(30)
+        kernel = second.take()
+        second.discard(kernel).join(DEADLINE)
     finally:
         kernels.close_process_pool()
 
 
-def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
+def test_withheld_variables_reach_no_kernel(tmp_path, monkeypatch):
     """A regional run's worker holds every authority's key variable; no kernel gets any of them, in
-    its environment or in the environment it started with (/proc/self/environ), warm or cold; nor
-    any other variable outside what Python, Jupyter and the locale need (deny by default)."""
+    its environment or in the environment it started with (/proc/self/environ); nor any other
+    variable outside what Python, Jupyter and the locale need (deny by default)."""
     monkeypatch.setenv("REVIEW_KEY_LA01", "key of LA01")
-    monkeypatch.setenv("REVIEW_KEY_LA02", "key of LA02")
     monkeypatch.setenv("LC_LA03", "key of LA03")  # of a kind the allow-list passes: only withholding stops it
     monkeypatch.setenv("OTHER_REGION_KEY_LA09", "key of LA09")  # not named by this region: denied by default
     monkeypatch.setenv("PYTHONIOENCODING", "utf-8")  # what Python needs: inherited
@@ -238,102 +206,26 @@ def test_withheld_variables_reach_no_kernel_warm_or_cold(tmp_path, monkeypatch):
              "print(json.dumps({'seen': sorted(k for k in os.environ if 'LA0' in k), "
              "'at_start': b'key of LA0' in started, 'python': 'PYTHONIOENCODING' in os.environ, "
              "'token': 'JUPYTER_TOKEN' in os.environ}))")
-    nb = _notebook(tmp_path / "w.ipynb", probe)
-    first = kernels.process_pool()
-    kernels.withhold_variables(("REVIEW_KEY_LA01", "REVIEW_KEY_LA02", "LC_LA03"))
+    env = kernel_environment(withheld=frozenset({"REVIEW_KEY_LA01", "LC_LA03"}))
+    p = kernels.KernelPool(env, spares=1)
     try:
-        pool, warm = kernels.take_kernel()
-        assert pool is not first  # started before the names were given: replaced, template and all
-        assert first._closed
-        try:
-            pm.execute_notebook(nb, str(tmp_path / "w1.ipynb"), kernel_name="python3", progress_bar=False,
-                                engine_name=kernels.register_engine(), km=warm.manager,
-                                task_env=kernels.task_environment(), cwd=str(tmp_path))
-        finally:
-            pool.discard(warm).join(30)
-        warm_seen = json.loads(nbformat.read(tmp_path / "w1.ipynb", as_version=4).cells[-1].outputs[0]["text"])
-        pm.execute_notebook(nb, str(tmp_path / "w2.ipynb"), kernel_name="python3", progress_bar=False,
-                            kernel_manager_class=kernels.ipc_kernel_manager_class(), cwd=str(tmp_path))
-        cold_seen = json.loads(nbformat.read(tmp_path / "w2.ipynb", as_version=4).cells[-1].outputs[0]["text"])
+        seen = _run(p, _notebook(tmp_path / "w.ipynb", probe), tmp_path / "w.out.ipynb")
     finally:
-        kernels.withhold_variables(())
-        kernels.close_process_pool()
-    assert warm_seen == {"seen": [], "at_start": False, "python": True, "token": False}
-    assert cold_seen == {"seen": [], "at_start": False, "python": True, "token": False}
+        p.close()
+    assert seen == {"seen": [], "at_start": False, "python": True, "token": False}
 
 
-def test_an_idle_pool_is_closed_and_a_busy_one_kept(tmp_path):
+def test_an_idle_pool_is_closed_and_a_busy_one_kept():
     """At the end of a regional run on an existing cluster each worker's pool is closed, unless one
-    of its kernels is running another run's notebook; a pool being taken from counts as busy."""
-    pool, warm = kernels.take_kernel()
+    of its kernels is running another run's notebook."""
+    env = kernel_environment()
+    pool, kernel = kernels.take_kernel(env)
     try:
         assert kernels.close_process_pool(idle_only=True) is False  # a kernel is out
-        assert kernels.process_pool() is pool
+        assert kernels.process_pool(env) is pool
     finally:
-        pool.discard(warm).join(30)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and pool.busy:
-        time.sleep(0.05)
+        pool.discard(kernel).join(DEADLINE)
+    assert not pool.busy
     assert kernels.close_process_pool(idle_only=True) is True
-    assert pool._closed
+    assert pool.closed
     assert kernels.close_process_pool(idle_only=True) is False  # none left
-
-
-def test_a_shared_template_that_ended_is_seen_at_once(tmp_path):
-    """A pool sharing another process's template learns at once that it ended (its pid file and
-    process), even before it listened (no socket to be refused), instead of waiting the whole
-    start timeout."""
-    template = kernels.Template(kernels.kernel_environment(), ("review",))
-    shared = kernels._SharedTemplate(template.address)
-    assert shared.alive()
-    template.kill()  # while it is still importing: it never binds its socket
-    template.process.wait(10)
-    assert not Path(template.address).exists()
-    assert not shared.alive()
-    t0 = time.perf_counter()
-    with pytest.raises(RuntimeError, match="template ended"):
-        shared.fork(str(tmp_path / "kernel.json"), timeout=60)
-    assert time.perf_counter() - t0 < 5
-    template.close()
-    assert not shared.alive()  # its folder (and pid file) removed
-
-
-def test_a_reused_pid_is_not_taken_for_the_kernel(tmp_path):
-    """A forked kernel's process is known by its pid and start time: a process that gets the same pid
-    later is neither seen as the kernel nor signalled."""
-    import subprocess
-    import sys
-
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
-        process = kernels._ForkedProcess(child.pid)
-        assert process.poll() is None
-        process._started = "1"  # as if the kernel had started at another moment
-        assert process.poll() is not None
-        process.kill()  # must not signal the other process
-        assert child.poll() is None
-    finally:
-        child.kill()
-        child.wait()
-
-
-def test_a_failed_control_connection_leaves_no_kernel(forked, monkeypatch):
-    """If connecting to a freshly forked kernel fails (a ZMQError...), the kernel is killed, not
-    orphaned."""
-    from jupyter_client.manager import KernelManager
-
-    def broken(self):
-        raise RuntimeError("zmq said no")
-
-    monkeypatch.setattr(KernelManager, "_connect_control_socket", broken)
-    template = kernels.Template(kernels.kernel_environment(), ("review",))
-    try:
-        with pytest.raises(RuntimeError, match="zmq said no"):
-            kernels._forked_manager(template, 60)
-        assert len(forked) == 1
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not _gone(forked[0]):
-            time.sleep(0.05)
-        assert _gone(forked[0])
-    finally:
-        template.close()

@@ -19,9 +19,9 @@ from review.exceptions import ParameterError
 from review.protection.disclosure import (
     DisclosurePolicy,
     round_half_up,
-    suppress_table,
     suppressed_rate,
 )
+from review.protection.linked import suppress_table
 from review.protection.pseudonym import (
     DEMO_KEY,
     DEMO_MARKER,

@@ -80,13 +80,13 @@ def test_demo_region_is_deterministic(region3, tmp_path):
 
 
 def test_funnel_flags_planted_outliers(region3):
-    from review.analyses.context import _load
+    from review.analyses.context import load_pseudonymised
     from review.analyses.region import compare_region
     from review.protection.disclosure import DisclosurePolicy
     from review.views.region import summary_lines
 
     truth = json.loads((region3 / "region_ground_truth.json").read_text())
-    evidence = {a: _load(region3 / a) for a in truth["authorities"]}
+    evidence = {a: load_pseudonymised(region3 / a) for a in truth["authorities"]}
     result = compare_region(evidence, "2009-Q4", criteria=("child_seen", "childs_voice"))
     flagged = {unit for measure, unit, position in result.outliers
                if measure == f"audit compliance: {CHILD_SEEN}" and position == "low alarm"}
@@ -291,7 +291,6 @@ def test_the_embedded_cluster_runs_without_the_dashboard_s_bookkeeping():
 def test_workers_running_other_code_are_refused(monkeypatch):
     """A worker started before the code changed (a git pull under a running cluster) or from another
     checkout would publish reports of code nobody reviewed: the run refuses it before any task."""
-    import review
     from review.batch import region as region_run
 
     ours = region_run.code_version()
@@ -309,7 +308,7 @@ def test_workers_running_other_code_are_refused(monkeypatch):
     region_run._check_workers(Client({"tcp://a:1": ours, "tcp://b:2": ours}))
     with pytest.raises(ParameterError, match=r"worker\(s\) tcp://b:2 run other code"):
         region_run._check_workers(Client({"tcp://a:1": ours, "tcp://b:2": "0" * 64}))
-    monkeypatch.setattr(review, "IMPORTED", "0" * 64)  # the files differ from what this process imported
+    monkeypatch.setattr(region_run, "first_code_digest", lambda: "0" * 64)  # the files differ from those it imported
     first, second = region_run.code_version(), region_run.code_version()
     assert first.startswith("changed since this process started")
     assert first != second  # two stale processes are never taken for the same code
@@ -451,7 +450,7 @@ def test_moderated_grades_are_counted_on_each_scale(root):
     audits.csv with the csv module: the same counts as the comparison's, and the measure is compared."""
     import csv
 
-    from review.analyses.context import _load
+    from review.analyses.context import load_pseudonymised
     from review.analyses.region import MODERATED, _moderated_counts
 
     with open(root / "data" / "demo" / "audits.csv", encoding="utf-8-sig", newline="") as fh:
@@ -459,7 +458,7 @@ def test_moderated_grades_are_counted_on_each_scale(root):
     good = sum(r["overall_grade"] in ("Outstanding", "Good") for r in rows)
     rated = sum(r["overall_grade"] in ("Outstanding", "Good", "Adequate", "Inadequate") for r in rows)
     assert rated > 0
-    assert _moderated_counts(_load(root / "data" / "demo"), "2009-Q4") == (good, rated)
+    assert _moderated_counts(load_pseudonymised(root / "data" / "demo"), "2009-Q4") == (good, rated)
     assert MODERATED == "moderated grades Good or better"
 
 

@@ -15,9 +15,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from review import __version__
-from review.config.cycles import parse_cycle
+from review.analyses.actions import analyse
+from review.batch.action_draft import propose, write_draft
+from review.batch.notebook_outputs import clean_notebook, interactive_leftovers, refresh_notebook
+from review.batch.region import run_region, validate_region
+from review.batch.runner import run_cycle
+from review.batch.safety import check_output_root
+from review.config.cycles import cycle_bounds, parse_cycle
+from review.config.frameworks import FRAMEWORKS
+from review.config.params import default_params_path, load_cycle_params
+from review.config.paths import project_root, resolve
+from review.config.region import load_region
+from review.data import load_evidence
+from review.data.demo import DEMO_SEED, write_demo
+from review.data.demo_region import write_demo_region
 from review.exceptions import DataValidationError, ParameterError, RunFailed
+from review.explore.lab import lab_command
+from review.protection.keys import check_key
+from review.protection.pseudonym import resolve_key
+from review.protection.report_check import check_file, raw_identifiers
+from review.protection.run_context import RunContext, run_context
+from review.protection.safe_export import write_csv
+from review.stats.sample_draw import draw_sample
 
 __all__ = ["expand_cycles", "main"]
 
@@ -93,6 +115,27 @@ def _seed(text: str) -> int:
     return value
 
 
+def _date(text: str) -> Any:
+    """A date written YYYY-MM-DD."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD; got {text[:40]!r}") from None
+
+
+def _share(text: str) -> float:
+    """A share above 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share above 0 and at most 1, e.g. 0.25; got {text[:40]!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share above 0 and at most 1, e.g. 0.25; got {text[:40]!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="review",
@@ -115,9 +158,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=_positive_seconds, default=600.0,
                      help="seconds a notebook may run before it is stopped and marked failed (default 600)")
     run.add_argument("--output-root", type=Path, help="folder for cycle folders (default outputs/)")
-    run.add_argument("--kernels", choices=("warm", "cold"), default="warm",
-                     help="warm (default): each notebook gets a pre-started kernel with the imports done, used "
-                     "once; cold: papermill starts and shuts down a kernel per notebook (slower)")
     run.add_argument("--region", type=Path,
                      help="region file: run every authority x cycle x framework on Dask (docs/region.md)")
     run.add_argument("--scheduler", help="with --region: an existing Dask scheduler, tcp://HOST:PORT "
@@ -132,12 +172,35 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--region", type=_positive_int, metavar="N",
                       help="write a synthetic region of N authorities with planted outliers and its region.yaml")
 
-    sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier and write the allocation as CSV")
+    sample = sub.add_parser("sample", help="draw a cycle's audit sample per tier; write the allocation and the "
+                            "auditors' forms")
     sample.add_argument("--cycle", required=True, help="cycle to draw for; its sampling frame is used")
-    sample.add_argument("--data", default="data/demo", help="data folder (default data/demo)")
+    sample.add_argument("--params", help="params file (default params/<cycle>.yaml): its data folder is used")
+    sample.add_argument("--data", help="data folder, instead of a params file's")
     sample.add_argument("--seed", type=_seed, required=True, help="random seed (record it: the same seed repeats the draw)")
-    sample.add_argument("--out", type=Path, help="CSV to write (default: print a summary only)")
+    sample.add_argument("--out", type=Path, help="allocation CSV to write (default: print a summary only)")
+    sample.add_argument("--forms", type=Path, metavar="DIR",
+                        help="write one .xlsx audit form per auditor into DIR (never replaces a form)")
+    sample.add_argument("--due", type=_date, help="date the forms are due back, YYYY-MM-DD (default: the cycle's "
+                        "last day)")
+    sample.add_argument("--grade-scale", help="scale of the overall grade on the forms (default: the scale of most "
+                        "earlier audits of the type)")
+    sample.add_argument("--audit-type", default="case file", help="audit type drawn for (default: case file)")
+    sample.add_argument("--moderation", action="store_true",
+                        help="draw the moderation sample from the cycle's first audits instead (re-audits by a more "
+                        "senior tier), with --share")
+    sample.add_argument("--share", type=_share, default=0.25,
+                        help="with --moderation: share of each tier's first audits moderated (default 0.25)")
+    sample.add_argument("--moderator", action="append", metavar="TIER=TIER",
+                        help="with --moderation: who moderates whom, e.g. ATM=SM (repeatable; default: the next tier up)")
     sample.add_argument("--dry-run", action="store_true", help="explain the allocation and any unfilled quota; write nothing")
+
+    collect = sub.add_parser("collect", help="read returned audit forms into the data folder's audits dataset")
+    collect.add_argument("forms", type=Path, metavar="DIR", help="folder of the forms (review sample --forms DIR)")
+    collect.add_argument("--cycle", required=True, help="the forms' cycle")
+    collect.add_argument("--into", type=Path, metavar="FOLDER", help="data folder whose audits.csv the audits join")
+    collect.add_argument("--params", help="params file whose data folder the audits join (instead of --into)")
+    collect.add_argument("--force", action="store_true", help="replace audits already there whose answers differ")
 
     refresh = sub.add_parser("refresh-notebooks",
                              help="re-run notebooks on the demo cycle and store their regression anchors (for nbval)")
@@ -160,27 +223,50 @@ def _parser() -> argparse.ArgumentParser:
                           "(default params/<cycle>.yaml when a cycle folder is checked)")
 
     sub.add_parser("frameworks", help="list the framework notebooks")
-    _actions_parser(sub)
+    _actions_parser(sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items, "
+                                   "merge a reviewed draft"))
+    init = sub.add_parser("init", help="a council's first quarter: templates for every dataset, an empty data "
+                          "folder and a params file")
+    init.add_argument("folder", type=Path, metavar="FOLDER", help="new folder to write into")
+    init.add_argument("--cycle", help="the first cycle, written into the params file (e.g. 2010-Q1)")
+    key = sub.add_parser("key", help="the pseudonymisation key: `review key new FILE` makes one")
+    key_verbs = key.add_subparsers(dest="verb", metavar="VERB", required=True)
+    key_new = key_verbs.add_parser("new", help="write a new random key to FILE, readable by its owner only (0600)")
+    key_new.add_argument("file", type=Path, metavar="FILE", help="new file (never overwritten); keep it outside "
+                         "the repository and name it in REVIEW_PSEUDONYM_KEY_FILE")
+    reveal = sub.add_parser("reveal", help="internal use: the reference behind a pseudonym on an internal page "
+                            "(each use is logged)")
+    reveal.add_argument("pseudonym", metavar="PSEUDONYM", help="e.g. S-2f254619b821")
+    reveal.add_argument("--cycle", help="cycle whose params file names the data folder (params/<cycle>.yaml)")
+    reveal.add_argument("--params", help="params file naming the data folder")
+    reveal.add_argument("--data", help="data folder, instead of a params file's")
+    reveal.add_argument("--log", type=Path, help="access log to append to (default: access_log.csv in the data folder)")
     return parser
 
 
-def _actions_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
-    """``review actions propose``: draft actions for a cycle's red items with no open action."""
-    actions = sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items")
+def _actions_parser(actions: argparse.ArgumentParser) -> None:
+    """``review actions propose`` and ``merge``: draft actions for a cycle's red items, merge a reviewed draft."""
     verbs = actions.add_subparsers(dest="verb", metavar="VERB", required=True)
-    propose = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
-    propose.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
-    propose.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
-    propose.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
+    drafting = verbs.add_parser("propose", help="write an .xlsx draft of actions for red items with no open action")
+    drafting.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
+    drafting.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
+    drafting.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
+    drafting.add_argument("--output-root", type=Path, help="where earlier runs' cycle folders are, to carry red runs "
+                         "back before the evidence's first quarter (default outputs/)")
+    merge = verbs.add_parser("merge", help="merge a reviewed draft into the data folder's actions register")
+    merge.add_argument("draft", type=Path, metavar="DRAFT", help="the reviewed .xlsx draft")
+    merge.add_argument("--cycle", help="cycle whose params file names the data folder (params/<cycle>.yaml)")
+    merge.add_argument("--params", help="params file naming the data folder")
+    merge.add_argument("--into", help="data folder, instead of a params file's")
 
 
 def _cmd_actions(args: argparse.Namespace) -> int:
-    from review.analyses.actions import analyse
-    from review.analyses.red_items import JUDGED_FRAMEWORKS, red_items
-    from review.batch.action_draft import propose, write_draft
+    from review.batch.action_draft import carry_forward, headings, page_reds
     from review.config.params import default_params_path, load_cycle_params
     from review.data import load_evidence
 
+    if args.verb == "merge":
+        return _cmd_actions_merge(args)
     (cycle,) = expand_cycles([args.cycle])
     params = load_cycle_params(args.params or default_params_path(cycle))
     if params.cycle != cycle:
@@ -191,14 +277,39 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     if cycle not in evidence.cycles:
         raise ParameterError(f"`--cycle` {cycle} has no audits in {params.common['data_dir']}; "
                              f"cycles there: {', '.join(evidence.cycles)}")
-    thresholds = {f: (params.sections[f]["rag_green"], params.sections[f]["rag_red"]) for f in JUDGED_FRAMEWORKS}
-    red = red_items(evidence, [c for c in evidence.cycles if c <= cycle], thresholds=thresholds,
-                    confidence_level=params.common["confidence_level"])
-    result = analyse(evidence, cycle=cycle, red=red, confidence_level=params.common["confidence_level"])
-    drafted = propose(result, set(evidence.table("actions")["action_id"]))
+    judged = [c for c in evidence.cycles if c <= cycle]
+    red, withheld, texts = page_reds(evidence, params, judged)
+    from review.batch.history import earlier_bands
+    from review.config.paths import project_root
+
+    carry_forward(red, withheld, earlier_bands(args.output_root or project_root() / "outputs", judged[0],
+                                               params.common["audience"]))  # a red run begun before the evidence
+    result = analyse(evidence, cycle=cycle, red=red, withheld=withheld,
+                     confidence_level=params.common["confidence_level"])
+    register = evidence.table("actions")
+    drafted = propose(result, set(register["action_id"]), register=register, texts=texts)
     write_draft(drafted, args.out)
-    print(f"Cycle {cycle}: {len(result.red_items)} red items, {len(drafted)} without an open action; "
-          f"draft written to {args.out}")
+    shown = [r for r in result.red_items if r.item_id not in headings(r.framework)]
+    print(f"Cycle {cycle}: {len(shown)} red items as the {params.common['audience']} pages show them, "
+          f"{len(drafted)} without an open action; draft written to {args.out}")
+    return EXIT_OK
+
+
+def _cmd_actions_merge(args: argparse.Namespace) -> int:
+    from review.batch.action_draft import read_draft
+    from review.config.paths import resolve
+    from review.data import load_evidence
+    from review.data.append import merge_rows
+    from review.data.schema import DATASETS
+
+    folder = _named_folder(args.into, args.params, args.cycle, "--into")
+    evidence = load_evidence(folder, complete=False)
+    rows = read_draft(args.draft, evidence)
+    outcome = merge_rows(resolve(folder), "actions", rows, key="action_id", force=False,
+                         columns=[c.name for c in DATASETS["actions"].columns], what="action")
+    load_evidence(folder, complete=False)  # the register as it now is: every problem, exit 2
+    print(f"{len(rows)} actions in the draft: {outcome.added} added to {outcome.path}, {outcome.unchanged} already "
+          "there; no existing action was changed")
     return EXIT_OK
 
 
@@ -210,10 +321,26 @@ def _progress(framework: str, outcome: Any) -> None:
         print(f"  {outcome.status:<8} {framework} ({outcome.duration_seconds:.1f} s)", flush=True)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from review.batch.runner import run_cycle
-    from review.config.params import default_params_path, load_cycle_params
+def _run_contexts(cycles: list[str], params_file: str | None, overrides: dict[str, Any]) -> list[RunContext]:
+    """Each cycle's run context (parameters, key, evidence folder), every data problem found before
+    any kernel starts (exit 2)."""
+    contexts = []
+    for cycle in cycles:
+        params = load_cycle_params(params_file or default_params_path(cycle), overrides=overrides)
+        if params.cycle != cycle:
+            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+        contexts.append(run_context(params))  # the pseudonymisation key found and fit for the data
+    for folder in sorted({c.data_dir for c in contexts}):
+        evidence = load_evidence(folder)
+        check_key(folder)  # the key file not readable by others, as a run would need it
+        for c in contexts:
+            if c.data_dir == folder and c.cycle not in evidence.cycles:
+                raise ParameterError(f"cycle {c.cycle} has no audits in {c.params.common['data_dir']} (audits file); "
+                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", c.params.source)
+    return contexts
 
+
+def _cmd_run(args: argparse.Namespace) -> int:
     if args.region or args.scheduler:
         return _cmd_run_region(args)
     if not args.cycle:
@@ -224,34 +351,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"`--jobs` must be at least 1; got {args.jobs}")
     overrides = {"audience": args.audience} if args.audience else {}
-    # Validate every cycle before any notebook starts.
-    loaded = []
-    for cycle in cycles:
-        params = load_cycle_params(args.params or default_params_path(cycle), overrides=overrides)
-        if params.cycle != cycle:
-            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
-        loaded.append(params)
-    from review.batch.safety import check_output_root
-    from review.config.paths import project_root, resolve
-    from review.data import load_evidence
-    from review.protection.pseudonym import resolve_key
-
+    contexts = _run_contexts(cycles, args.params, overrides)  # every cycle checked before any notebook starts
     check_output_root(args.output_root or project_root() / "outputs")  # before any kernel (exit 2)
-    for folder in sorted({p.common["data_dir"] for p in loaded}):
-        evidence = load_evidence(folder)  # every data problem, before any kernel starts (exit 2)
-        resolve_key(resolve(folder))  # and the pseudonymisation key
-        for params in loaded:
-            if params.common["data_dir"] == folder and params.cycle not in evidence.cycles:
-                raise ParameterError(f"cycle {params.cycle} has no audits in {folder} (audits file); "
-                                     f"cycles there: {', '.join(evidence.cycles) or 'none'}", params.source)
     quiet = args.quiet or not sys.stdout.isatty()
     status = EXIT_OK
-    for params in loaded:
+    for context in contexts:
         if not quiet:
-            print(f"Cycle {params.cycle}:", flush=True)
-        summary = run_cycle(params, frameworks=args.framework, jobs=args.jobs, force=args.force,
+            print(f"Cycle {context.cycle}:", flush=True)
+        summary = run_cycle(context, frameworks=args.framework, jobs=args.jobs, force=args.force,
                             progress=None if quiet else _progress, output_root=args.output_root,
-                            timeout=args.timeout, kernels=args.kernels)
+                            timeout=args.timeout)
         failed = [o.framework for o in summary.outcomes if o.status != "ok"]
         print(f"Reports for {summary.cycle}: {summary.output_dir / 'index.html'}")
         if failed:
@@ -265,6 +374,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from review.config.paths import resolve
     from review.data import load_evidence
     from review.data.evidence_map import coverage_lines
+    from review.protection.keys import check_key
+    from review.protection.text_screen import learning_findings
 
     problems = 0
     for path in args.paths:
@@ -273,12 +384,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 evidence = load_evidence(path)
                 audits = evidence.tables.get("audits")
                 n = 0 if audits is None else len(audits)
-                print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)})")
+                key = check_key(resolve(path))  # a run would need it: checked now, not when the run starts
+                print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)}; "
+                      f"key: {key})")
                 print("Evidence map (each framework item and the evidence that tests it):")
                 print("\n".join(coverage_lines(evidence.map)))
+                withheld = learning_findings(evidence)
+                if withheld:
+                    print(f"Free text withheld from publication ({len(withheld)} cells: the screen found what may "
+                          "identify a person; shown masked, for internal review):")
+                    print("\n".join(f"  {f.file}, row {f.row}, column '{f.column}': {', '.join(f.kinds)}: {f.masked}"
+                                    for f in withheld))
             else:
                 params = load_cycle_params(path)
-                print(f"{path}: valid (cycle {params.cycle})")
+                key = check_key(resolve(params.common["data_dir"]))
+                print(f"{path}: valid (cycle {params.cycle}; key: {key})")
         except (ParameterError, DataValidationError) as exc:
             print(exc, file=sys.stderr)
             problems += 1
@@ -286,10 +406,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from review.data.demo import DEMO_SEED, write_demo
-
     if args.region is not None:
-        from review.data.demo_region import write_demo_region
 
         region, _ = write_demo_region(args.out, args.region, seed=DEMO_SEED if args.seed is None else args.seed)
         print(f"wrote {args.region} authorities to {args.out}; run them with: review run --region {region}")
@@ -299,39 +416,148 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_sample(args: argparse.Namespace) -> int:
-    from review.config.cycles import cycle_bounds
-    from review.data import load_evidence
-    from review.protection.safe_export import write_csv
-    from review.stats.sample_draw import draw_sample
-
-    cycles = expand_cycles([args.cycle])
+def _one_cycle(spec: str) -> str:
+    cycles = expand_cycles([spec])
     if len(cycles) != 1:
-        raise ParameterError(f"`--cycle` names one cycle for a sample; got the range {args.cycle!r}")
-    (cycle,) = cycles
-    evidence = load_evidence(args.data)
+        raise ParameterError(f"`--cycle` names one cycle here; got the range {spec!r}")
+    return cycles[0]
+
+
+def _data_folder(cycle: str, params: str | None, data: str | Path | None, option: str = "--data") -> str:
+    """The data folder of a command that reads a cycle's evidence: ``--data`` (or ``--into``), else the
+    params file's (``--params``, default ``params/<cycle>.yaml``)."""
+    from review.config.params import default_params_path, load_cycle_params
+
+    if data is not None and params is not None:
+        raise ParameterError(f"give {option} or --params, not both")
+    if data is not None:
+        return str(data)
+    path = params or default_params_path(cycle)
+    if params is None and not Path(path).is_file():
+        raise ParameterError(f"no params file for cycle {cycle} ({path}): give --params FILE or {option} FOLDER")
+    loaded = load_cycle_params(path)
+    if loaded.cycle != cycle:
+        raise ParameterError(f"the params file is for cycle {loaded.cycle}, not {cycle}", loaded.source)
+    return str(loaded.common["data_dir"])
+
+
+def _named_folder(folder: str | None, params: str | None, cycle: str | None, option: str) -> str:
+    """The data folder a command names: the folder option, else a params file's, else the cycle's params file's."""
+    from review.config.params import load_cycle_params
+
+    if folder is not None:
+        return folder
+    if params is not None:
+        return str(load_cycle_params(params).common["data_dir"])
+    if cycle is not None:
+        return _data_folder(_one_cycle(cycle), None, None)
+    raise ParameterError(f"say which data folder: {option} FOLDER, --params FILE or --cycle C")
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from review.data import load_evidence
+    from review.stats.sample_draw import draw_moderation
+
+    cycle = _one_cycle(args.cycle)
+    folder = _data_folder(cycle, args.params, args.data)
+    evidence = load_evidence(folder, complete=False)
     frame = evidence.table("frame")
     frame = frame[frame["cycle"] == cycle]
     if frame.empty:
-        raise ParameterError(f"the sampling frame in {args.data} has no cases for cycle {cycle}")
-    draw = draw_sample(frame, staff=evidence.table("staff"), programme=evidence.table("programme"),
-                       as_of=cycle_bounds(cycle)[0], rng=args.seed)
+        raise ParameterError(f"the sampling frame in {folder} has no cases for cycle {cycle}")
+    if args.moderation:
+        audits = evidence.table("audits")
+        draw = draw_moderation(audits, staff=evidence.table("staff"), cycle=cycle, rng=args.seed, share=args.share,
+                               moderators=_moderators(args.moderator), audit_type=args.audit_type)
+        workers = dict(zip(frame["case_ref"], frame["allocated_worker"], strict=True))
+        draw.selected["allocated_worker"] = draw.selected["case_ref"].map(workers)
+        what = f"{len(draw.selected)} audits drawn for moderation from the cycle's first audits"
+    else:
+        draw = draw_sample(frame, staff=evidence.table("staff"), programme=evidence.table("programme"),
+                           as_of=cycle_bounds(cycle)[0], rng=args.seed, audit_type=args.audit_type,
+                           audits=evidence.table("audits"))
+        what = f"{len(draw.selected)} cases drawn from {len(frame)} open cases"
     counts = draw.selected.groupby("tier", sort=False).size()
-    print(f"Cycle {cycle}, seed {args.seed}: {len(draw.selected)} cases drawn from {len(frame)} open cases "
-          f"({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    print(f"Cycle {cycle}, seed {args.seed}: {what} ({', '.join(f'{t} {n}' for t, n in counts.items())})")
     for line in draw.shortfalls:
         print(f"  unfilled: {line}")
-    if args.out and not args.dry_run:
-        write_csv(draw.selected, args.out)
+    if args.dry_run:
+        return EXIT_OK
+    if args.out:
+        if args.out.exists():
+            raise ParameterError(f"`--out` {args.out} already exists; the allocation never overwrites a file")
+        write_csv(draw.selected.sort_values(["tier", "auditor_id", "team", "case_ref"], kind="stable"), args.out)
         print(f"Allocation written to {args.out}")
+    if args.forms:
+        written = _write_forms(args, evidence, draw.selected, cycle)
+        print(f"{len(written)} forms written to {args.forms} (one per auditor; listed in {args.forms / 'forms.csv'})")
+    return EXIT_OK
+
+
+def _moderators(specs: list[str] | None) -> dict[str, str] | None:
+    """``--moderator ATM=SM`` options as a mapping (None: the default pairs)."""
+    from review.data.cells import parse_cell
+    from review.data.schema import Column
+
+    if not specs:
+        return None
+    out = {}
+    for spec in specs:
+        parts = spec.split("=")
+        tiers = [parse_cell(p, Column("tier", "tier")) for p in parts]
+        if len(parts) != 2 or any(problem for _, problem in tiers):
+            raise ParameterError(f"`--moderator` is written JUNIOR=SENIOR with two tiers, e.g. ATM=SM; got {spec!r}")
+        out[str(tiers[0][0])] = str(tiers[1][0])
+    return out
+
+
+def _write_forms(args: argparse.Namespace, evidence: Any, selected: Any, cycle: str) -> list[Path]:
+    import datetime as dt
+
+    from review.forms.write import applicable_criteria, build_forms, write_forms
+
+    audits = evidence.table("audits")
+    scale_id = args.grade_scale
+    if scale_id is None:
+        used = audits.loc[audits["audit_type"] == args.audit_type, "grade_scale"].value_counts()
+        if used.empty:
+            raise ParameterError(f"no earlier {args.audit_type} audits say which grade scale the overall grade uses: "
+                                 f"give --grade-scale (scales: {', '.join(evidence.scales)})")
+        scale_id = str(used.index[0])
+    if scale_id not in evidence.scales:
+        raise ParameterError(f"`--grade-scale` {scale_id!r} is not in grade_scales; scales are: "
+                             f"{', '.join(evidence.scales)}")
+    criteria = applicable_criteria(evidence.table("criteria"), evidence.scales, args.audit_type)
+    due = args.due or cycle_bounds(cycle)[1]
+    forms = build_forms(selected, kind="moderation" if args.moderation else "audit", cycle=cycle,
+                        audit_type=args.audit_type, grade_scale=evidence.scales[scale_id], criteria=criteria, due=due)
+    return write_forms(forms, args.forms, drawn=f"seed {args.seed}, {dt.date.today().isoformat()}")
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from review.data import load_evidence
+    from review.forms.collect import merge_audits, read_forms
+
+    cycle = _one_cycle(args.cycle)
+    folder = _data_folder(cycle, args.params, args.into, option="--into")
+    reference = load_evidence(folder, complete=False)
+    declared = {str(r["criterion"]): str(r["scale_id"]) for _, r in reference.table("criteria").iterrows()}
+    collected = read_forms(args.forms, cycle=cycle, scales=reference.scales, criteria=declared)
+    from review.config.paths import resolve
+
+    outcome = merge_audits(collected.rows, resolve(folder), force=args.force, criteria=tuple(declared))
+    print(f"{len(collected.rows)} audits on {collected.forms} forms: {outcome.added} added to {outcome.path}, "
+          f"{outcome.unchanged} already there" + (f", {outcome.replaced} replaced" if outcome.replaced else ""))
+    if collected.pending:
+        print("Not yet returned, by auditor:")
+        for line in collected.pending:
+            print(f"  {line}")
+    load_evidence(folder, complete=False)  # the audits file as it now is: every problem, exit 2
+    print(f"{folder}: valid")
     return EXIT_OK
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from review.batch.notebook_outputs import refresh_notebook
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.paths import project_root
-
     names = args.framework or list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
@@ -343,20 +569,12 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from review.config.paths import project_root
-    from review.explore.lab import lab_command
-
     command = lab_command(project_root(), extra=args.extra)
     os.execv(command[0], command)
     return EXIT_OK  # pragma: no cover - execv does not return
 
 
 def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
-    import nbformat
-
-    from review.batch.notebook_outputs import clean_notebook, interactive_leftovers
-    from review.config.paths import project_root
-
     dirty = 0
     for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
         problems = (interactive_leftovers(nbformat.read(path, as_version=4)) if args.check
@@ -372,10 +590,6 @@ def _cmd_clean_notebooks(args: argparse.Namespace) -> int:
 
 def _cmd_check_report(args: argparse.Namespace) -> int:
     """Every file of a run folder (pages, results, manifest, executed notebooks), or the pages given."""
-    from review.config.params import default_params_path, load_cycle_params
-    from review.config.paths import resolve
-    from review.protection.pseudonym import resolve_key
-    from review.protection.report_check import check_file, raw_identifiers
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -404,9 +618,47 @@ def _cmd_check_report(args: argparse.Namespace) -> int:
     return EXIT_FAILED if bad else EXIT_OK
 
 
-def _cmd_frameworks(_: argparse.Namespace) -> int:
-    from review.config.frameworks import FRAMEWORKS
+def _cmd_init(args: argparse.Namespace) -> int:
+    from review.data.templates import write_templates
 
+    cycle = _one_cycle(args.cycle) if args.cycle else None
+    written = write_templates(args.folder, cycle=cycle)
+    print(f"{len(written)} files written to {args.folder}: templates for every dataset (templates/csv, "
+          f"templates/xlsx), data/ for the filled files, params.yaml; the steps are in {args.folder / 'README.txt'}")
+    return EXIT_OK
+
+
+def _cmd_key(args: argparse.Namespace) -> int:
+    from review.protection.keys import new_key_file
+    from review.protection.pseudonym import KEY_FILE_ENV
+
+    path = new_key_file(args.file)
+    print(f"New key written to {path} (readable by you only). Keep it outside the repository, back it up "
+          f"safely, and use it with: export {KEY_FILE_ENV}={path.resolve()}")
+    return EXIT_OK
+
+
+def _cmd_reveal(args: argparse.Namespace) -> int:
+    from review.config.paths import resolve
+    from review.data import load_evidence
+    from review.protection.keys import ACCESS_LOG, log_access, parse_pseudonym, reveal
+    from review.protection.pseudonym import resolve_key
+
+    parse_pseudonym(args.pseudonym)  # before the evidence is read
+    folder = _named_folder(args.data, args.params, args.cycle, "--data")
+    key, _ = resolve_key(resolve(folder))
+    found = reveal(args.pseudonym, load_evidence(folder, complete=False), key)
+    log = args.log or resolve(folder) / ACCESS_LOG
+    log_access(log, found, str(folder))
+    if found.reference is None:
+        print(f"{found.pseudonym}: no reference in {folder} has this pseudonym under this key (use logged in {log})")
+        return EXIT_FAILED
+    print(f"{found.pseudonym} is {found.reference!r} ({', '.join(found.fields)}). Internal use only: this use is "
+          f"logged in {log}")
+    return EXIT_OK
+
+
+def _cmd_frameworks(_: argparse.Namespace) -> int:
     for fw in FRAMEWORKS.values():
         print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")
     return EXIT_OK
@@ -414,8 +666,6 @@ def _cmd_frameworks(_: argparse.Namespace) -> int:
 
 def _cmd_run_region(args: argparse.Namespace) -> int:
     """``review run --region FILE [--scheduler ADDRESS]``: validate everything, then run on Dask."""
-    from review.batch.region import run_region, validate_region
-    from review.config.region import load_region
 
     if not args.region:
         raise ParameterError("`--scheduler` is for regional runs: give the region file with --region FILE")
@@ -440,8 +690,7 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
     print(f"Region {region.name}: {len(region.authorities)} authorities x {len(region.cycles)} cycle(s) x "
           f"{len(region.frameworks)} framework(s)", flush=True)
     summary = run_region(region, params, scheduler=args.scheduler, workers=args.jobs, force=args.force,
-                         output_root=args.output_root, timeout=args.timeout, progress=progress,
-                         kernels=args.kernels)
+                         output_root=args.output_root, timeout=args.timeout, progress=progress)
     if not quiet:
         print()
     for (authority, cycle), s in summary.summaries.items():
@@ -459,7 +708,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
-                "lab": _cmd_lab, "actions": _cmd_actions}
+                "lab": _cmd_lab, "actions": _cmd_actions, "collect": _cmd_collect, "key": _cmd_key,
+                "reveal": _cmd_reveal, "init": _cmd_init}
     previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)

@@ -77,10 +77,17 @@ class DataProblem:
     column: str | None
     value: str | None
     message: str
+    rows: tuple[int, ...] = ()
+    """Every row with this same problem (the same file, column, value and message), when it is
+    repeated: listed once, with the count, instead of once per row."""
 
     def __str__(self) -> str:
         where = self.file
-        if self.row is not None:
+        if len(self.rows) > 1:
+            shown_rows = ", ".join(map(str, self.rows[:8]))
+            more = f" and {len(self.rows) - 8} more" if len(self.rows) > 8 else ""
+            where += f", rows {shown_rows}{more} ({len(self.rows)} rows)"
+        elif self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'"

@@ -367,15 +367,16 @@ def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple
 
 
 def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN001 - a Context
-                    results_dir: str | None = None) -> ActionsResult:
+                    results: Mapping[str, Mapping[str, Any]] | None = None) -> ActionsResult:
     """:func:`analyse` for a notebook: red items over the evidence's cycles up to this one, as the
     reports of the notebook's audience show them (a band a published report withholds is not red here).
 
     ``frameworks`` limits the red items judged: a framework's own report passes its own name and
     its thresholds are the notebook's (``rag_green``, ``rag_red``); otherwise every judged
-    framework is read with the thresholds its report recorded in ``results_dir`` (the cycle
-    summary's: the thresholds of the run's own params file), else those of ``params/<cycle>.yaml``
-    (or the defaults). A report in ``results_dir`` that recorded its red history on the same
+    framework is read with the thresholds its report recorded in ``results`` (the cycle
+    summary's, :func:`review.results.figures.load_cycle_results`: the thresholds of the run's own
+    params file), else those of ``params/<cycle>.yaml`` (or the defaults). A report in
+    ``results`` that recorded its red history on the same
     basis (the same run's evidence snapshot, cycles, thresholds, confidence level and policy) is
     not judged again: its history is read (:func:`review.analyses.red_items.recorded_history`).
     """
@@ -393,10 +394,7 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     names = frameworks or JUDGED_FRAMEWORKS
     thresholds = thresholds_for(ctx.cycle, names)
     recorded: dict[str, Any] = {}
-    if results_dir:
-        from review.batch.results import load_cycle_results
-
-        results = load_cycle_results(results_dir)
+    if results:
         found = recorded_thresholds(results)
         if found:  # the reports there: only they have red items to act on, with their thresholds
             thresholds = {f: found[f] for f in names if f in found}

@@ -11,16 +11,24 @@ from types import MappingProxyType
 
 from review.config.cycles import previous_cycle
 from review.config.params import RunParameters
+from review.config.region import KeySource
 from review.data import Evidence, load_evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.pseudonym import pseudonymise
 
-__all__ = ["EVIDENCE_CACHE_ENV", "REGION_CACHE_ENV", "Context", "context", "evidence_snapshot", "read_snapshot",
-           "write_evidence_cache"]
+__all__ = ["EVIDENCE_CACHE_ENV", "REGION_CACHE_ENV", "SNAPSHOT_FILE", "Context", "context", "evidence_snapshot",
+           "load_pseudonymised", "read_snapshot", "write_evidence_cache"]
 
 EVIDENCE_CACHE_ENV = "REVIEW_EVIDENCE_CACHE"
-"""Set by the batch runner: a pickle of the validated, pseudonymised evidence, so the notebooks of
-one run share one load instead of each parsing and checking the files again."""
+"""Set by the batch in its kernels' environment: a folder holding ``evidence.pickle``, the
+validated, pseudonymised evidence (:func:`write_evidence_cache`), so the notebooks of one run
+share one load instead of each parsing and checking the files again. The folder, not the file, is
+named: every kernel of a worker then starts with the same environment, whichever authority's
+evidence its task puts there."""
+
+SNAPSHOT_FILE = "evidence.pickle"
+"""The evidence snapshot's file name in the folder :data:`EVIDENCE_CACHE_ENV` names."""
 
 REGION_CACHE_ENV = "REVIEW_REGION_CACHE"
 """Set by the regional run for its comparison notebook: a folder of snapshots, ``<authority id>.pickle``
@@ -50,21 +58,20 @@ class Context:
     previous: str
 
 
-def _load(folder: Path) -> Evidence:
-    from review.protection.pseudonym import pseudonymise
+def load_pseudonymised(folder: Path, key: KeySource | None = None) -> Evidence:
+    """A data folder's evidence, validated and pseudonymised under its key (``key``: where it is;
+    default this process's key variables, see :func:`review.protection.pseudonym.resolve_key`)."""
+    return pseudonymise(load_evidence(folder), folder, key)
 
-    return pseudonymise(load_evidence(folder), folder)
 
-
-def evidence_snapshot(folder: Path, evidence: Evidence | None = None) -> bytes:
+def evidence_snapshot(folder: Path, evidence: Evidence | None = None, key: KeySource | None = None) -> bytes:
     """A data folder's evidence, validated and pseudonymised, as the bytes of a run's evidence cache.
 
     The bytes hold pseudonyms only (never raw references) and no key. ``evidence``: the folder
-    already loaded and validated (raw), if the caller has it; it is pseudonymised here.
+    already loaded and validated (raw), if the caller has it; it is pseudonymised here, under the
+    key ``key`` names (default this process's, see :func:`load_pseudonymised`).
     """
-    from review.protection.pseudonym import pseudonymise
-
-    ev = _load(folder) if evidence is None else pseudonymise(evidence, folder)
+    ev = load_pseudonymised(folder, key) if evidence is None else pseudonymise(evidence, folder, key)
     parts = {"folder": ev.folder, "tables": dict(ev.tables), "scales": dict(ev.scales), "criteria": ev.criteria,
              "key_source": ev.key_source}
     return pickle.dumps({"folder": str(folder.resolve()), "named": os.path.abspath(folder), "evidence": parts})
@@ -79,7 +86,7 @@ def write_evidence_cache(folder: Path, cache_dir: Path, evidence: Evidence | Non
     validated (raw), if the caller has it; ``snapshot``: the bytes already made by
     :func:`evidence_snapshot` (a regional run makes them once per authority, on a worker).
     """
-    path = cache_dir / "evidence.pickle"
+    path = cache_dir / SNAPSHOT_FILE
     path.write_bytes(snapshot if snapshot is not None else evidence_snapshot(folder, evidence))
     return path
 
@@ -115,8 +122,8 @@ def read_snapshot(path: str | Path, folder: Path) -> Evidence:
 def _cached(folder: Path) -> Evidence | None:
     """The runner's cached evidence: in a batch run, kernels read only the evidence validated at the
     run's start, never the raw files again (None outside a batch run)."""
-    path = os.environ.get(EVIDENCE_CACHE_ENV)
-    return read_snapshot(path, folder) if path else None
+    cache = os.environ.get(EVIDENCE_CACHE_ENV)
+    return read_snapshot(Path(cache) / SNAPSHOT_FILE, folder) if cache else None
 
 
 def context(params: RunParameters) -> Context:
@@ -138,7 +145,7 @@ def context(params: RunParameters) -> Context:
     ParameterError
         If the data hold no audits for the cycle.
     """
-    evidence = _cached(params.path("data_dir")) or _load(params.path("data_dir"))
+    evidence = _cached(params.path("data_dir")) or load_pseudonymised(params.path("data_dir"))
     if params.cycle not in evidence.cycles:
         raise ParameterError(
             f"`cycle` {params.cycle!r} has no audits in {params.data_dir}; cycles there: {', '.join(evidence.cycles)}",

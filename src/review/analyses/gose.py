@@ -18,10 +18,15 @@ nothing here names a criterion, indicator, audit type or agency.
   criterion's "met in k of n audits". Every other entry the map gives an
   item (a grade, a record, an indicator) is judged as :func:`review.analyses.mapped.mapped_lines`
   builds it.
-- **Records.** G01, G02, G08, G09 and G14 are judged on what the map names (feedback, staff
-  survey, actions on inspection findings, SCR action plans, the independent reviewing officers'
-  findings), never on a return arriving; the regulator's timetable is context. G06, G07, G10,
-  G11, G12, G13 and G15 are judged on GOSE's own datasets (:mod:`review.analyses.gose_measures`).
+- **Every other item** is judged on what the map gives it alone
+  (:func:`review.analyses.mapped.mapped_lines`): record measures (:mod:`review.analyses.records`:
+  feedback, the staff survey, complaints answered in time, private fostering visits, actions on
+  inspection findings, SCR action plans, allegations concluded in time, the vacancy rate, the
+  year-to-date overspend, liaison concerns resolved), indicators against their own targets, audit
+  grades. Never on a return arriving; the regulator's timetable is context. GOSE's own datasets
+  give the figures shown beside each item (:mod:`review.analyses.gose_measures`), never its band;
+  the indicator table's band is each indicator's as the map judges it (``not judged`` when the
+  map judges it nowhere in the framework).
 - **Returns.** A return due this cycle that is missing is a red line, a late one amber; a return on
   time sets no band. A return for an item the source makes conditional (``"if developed"``,
   :data:`review.config.framework_items.GOSE_CONDITIONS`) is shown and never judged.
@@ -73,7 +78,8 @@ from review.analyses.judgement import (
     rag_counts,
     triangulate,
 )
-from review.analyses.mapped import entry_lines, final_audits
+from review.analyses.mapped import entry_lines, final_audits, mapped_lines
+from review.analyses.records import RULES
 from review.config.cycles import cycle_range, period_statement, previous_cycle
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
 from review.data import Evidence
@@ -93,6 +99,8 @@ PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {"G04": ("supervision",), "G05": (
 """The audit kinds (:data:`review.data.schema.AUDIT_KINDS`) whose audits make up each audit-programme
 item judged on criteria; G03's case-file programme is :data:`CASE_FILE_KIND`."""
 CASE_FILE_KIND = "case file"
+INDICATOR_RULE = ("each indicator is judged against its own target (the workbook's thresholds where it has none); "
+                  "the item takes the worst")
 QUOTA_LINE = 0.9
 """A case-file programme with fewer than 90% of its quota audits done is at best amber (meeting the
 quota sets no band: it is not evidence of the files' quality)."""
@@ -235,7 +243,9 @@ class GoseResult:
     groups : tuple of AuditGroup
         The supervision (G04) and independent chairs' (G05) audits, one group per audit type.
     indicators : pandas.DataFrame
-        :func:`review.stats.indicators.indicator_table` plus ``label``.
+        :func:`review.stats.indicators.indicator_table` plus ``label`` and ``band`` (each indicator's
+        band as the evidence map judges it in this framework; ``not judged`` where the map judges it
+        nowhere here).
     charts : tuple of tuple
         ``(indicator, label, ControlChart, counts)``; ``counts`` holds each point's
         ``(numerator, denominator)`` for the disclosure policy.
@@ -499,13 +509,15 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     inspected, insp = inspections(ev, cycle)
     staff, wf = workforce(ev, cycle)
     money, fin = finance(ev, cycle)
-    ni_table, charts, ni = indicators(ev, cycle, previous, rates)
+    ni_table, charts, ni = indicators(ev, cycle, level)
+    if not ni_table.empty:
+        bands = _indicator_bands(ev, rates, cycle, previous)
+        ni_table = ni_table.assign(band=[bands.get(i, "not judged") for i in ni_table["indicator"]])
     parts |= {
         "G01": user_feedback(ev, cycle, level), "G02": staff_feedback(ev, cycle, level),
         "G03": _case_file_part(ev, prog, before_prog, rates, cycle, previous),
-        "G06": complaints(ev, cycle, previous, rates), "G07": fostering(ev, cycle, previous, rates),
-        "G08": insp, "G10": allegations(ev, cycle, previous, rates), "G11": wf, "G12": fin, "G13": ni,
-        "G15": liaison(ev, cycle, previous, rates),
+        "G06": complaints(ev, cycle), "G07": fostering(ev, cycle), "G08": insp, "G10": allegations(ev, cycle),
+        "G11": wf, "G12": fin, "G13": ni, "G15": liaison(ev, cycle),
     }
     due = _returns(ev, cycle)
     year_back = cycle_range(previous_cycle(cycle, 3), previous_cycle(cycle))
@@ -514,8 +526,7 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
         part = parts.get(item, Part())
         lines = list(part.lines)
         if item not in PROGRAMME_KINDS and item != "G03":  # the programmes read the map above
-            lines += [ln for entry in ev.map.entries(FRAMEWORK, item)
-                      for ln in entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)]
+            lines += mapped_lines(ev, FRAMEWORK, item, rates=rates, cycle=cycle, previous=previous)
         returns = due.get(item, ())
         statuses = {r.status for r in returns}
         delivery = ("missing" if "missing" in statuses else "late" if "late" in statuses else
@@ -530,10 +541,33 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
             ln for ln in lines if ln.context or ln.kind.startswith("context")]
         judged = [ln for ln in lines if not ln.kind.startswith("context")]
         items.append(ItemResult(item, text, freq, condition, returns, delivery, last, part.measures, tuple(lines),
-                                triangulate(judged), part.rule))
+                                triangulate(judged), _rule(ev, item, part.rule)))
     extra = {"audits": prog, "groups": tuple(groups), "indicators": ni_table, "charts": charts, "workforce": staff,
              "finance": money, "inspections": inspected}
     return tuple(items), extra
+
+
+def _indicator_bands(ev: Evidence, rates: Rates, cycle: str, previous: str) -> dict[str, str]:
+    """Each indicator's band as the map judges it in this framework, by indicator (against its own target)."""
+    bands: dict[str, str] = {}
+    for (framework, _), entries in ev.map.items.items():
+        for entry in entries:
+            if framework == FRAMEWORK and entry.source == "indicator" and entry.judged and entry.evidence not in bands:
+                found = entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
+                if found:
+                    bands[entry.evidence] = found[0].band
+    return bands
+
+
+def _rule(ev: Evidence, item: str, own: str) -> str:
+    """The rules an item's bands follow besides the thresholds on a rate: its own (the case-file
+    quota), a record measure's declared rule (:data:`review.analyses.records.RULES`), indicators'
+    targets."""
+    entries = ev.map.entries(FRAMEWORK, item, judged_only=True)
+    rules = [own] if own else []
+    rules += [RULES[e.evidence] for e in entries if e.source == "record" and e.evidence in RULES]
+    rules += [INDICATOR_RULE] if any(e.source == "indicator" for e in entries) else []
+    return "; ".join(dict.fromkeys(rules))
 
 
 def _supervision_files(ev: Evidence, part: Part, groups: list[AuditGroup], files: pd.DataFrame, cycle: str) -> Part:

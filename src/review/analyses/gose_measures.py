@@ -1,52 +1,50 @@
-"""The GOSE framework's measures from its own datasets: feedback, complaints, private fostering,
+"""The GOSE framework's figures from its own datasets: feedback, complaints, private fostering,
 regulated services, allegations, workforce, expenditure, indicators and liaison meetings.
 
-Each function returns a :class:`Part`: the figures a report shows (:class:`Measure`, never judged
-on their own) and the evidence lines the item is judged on, built by the workbook's one judgement
-engine (:class:`review.analyses.judgement.Rates`, :func:`review.analyses.judgement.band_of`). A
-rate is "k of n" with its interval and its change since last cycle tested (Newcombe); a rule on a
-value (vacancy rate, overspend) is a line whose band the rule sets. Nothing here names a criterion,
-indicator, audit type or agency: the datasets' columns are the data contract's.
+Each function returns a :class:`Part`: the figures a report shows beside an item
+(:class:`Measure`, never judged on their own). What an item is judged on comes from the council's
+evidence map alone: the record measures (:mod:`review.analyses.records`) read the same datasets
+through the functions here (:func:`concluded_allegations`, :func:`workforce_table`,
+:func:`workforce_totals`, :func:`expenditure_table`, :func:`overspend`), so each figure has one
+implementation. Nothing here names a criterion, indicator, audit type or agency: the datasets'
+columns are the data contract's.
 
-Rules declared here, once:
+Rules declared here, once, and applied by the record measures that name them:
 
-- workforce: vacancy rate green at or below 10% of establishment, red above 15%
-  (:data:`VACANCY_GREEN`, :data:`VACANCY_RED`);
-- expenditure: financial year-to-date overspend green at or below 1% of budget, red above 3%
-  (:data:`OVERSPEND_GREEN`, :data:`OVERSPEND_RED`);
-- each indicator with a target is judged against its own target
-  (:func:`review.analyses.mapped.indicator_thresholds`, as on every page); one without a target is
-  shown, not judged;
+- workforce (record measure ``vacancies``): vacancy rate green at or below 10% of establishment,
+  red above 15% (:data:`VACANCY_GREEN`, :data:`VACANCY_RED`);
+- expenditure (record measure ``expenditure``): financial year-to-date overspend green at or below
+  1% of budget, red above 3% (:data:`OVERSPEND_GREEN`, :data:`OVERSPEND_RED`);
+- allegations against staff (record measure ``allegations_in_time``): concluded within
+  :data:`ALLEGATION_DAYS` days of referral;
 - regulated services: the regulator's timetable (next inspection due) and its grades are shown as
   context; the item is judged on the council's actions on the findings (the evidence map).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from review.analyses.judgement import Change, EvidenceLine, Rates, band_of
-from review.analyses.mapped import entry_lines
+from review.analyses.judgement import EvidenceLine
 from review.config.cycles import cycle_bounds, financial_year
 from review.data import Evidence
-from review.data.evidence_map import MapEntry
 from review.stats.indicators import DEFINITIONS, indicator_table
 from review.stats.sampling import ProportionResult, proportion_ci
 from review.stats.spc import p_chart
 
 __all__ = ["ALLEGATION_DAYS", "OVERSPEND_GREEN", "OVERSPEND_RED", "VACANCY_GREEN", "VACANCY_RED", "Measure", "Part",
-           "allegations", "complaints", "finance", "fostering", "indicators", "inspections", "liaison", "numbers",
-           "staff_feedback", "user_feedback", "workforce"]
+           "WorkforceTotals", "allegations", "complaints", "concluded_allegations", "expenditure_table", "finance",
+           "fostering", "indicators", "inspections", "liaison", "numbers", "overspend", "staff_feedback",
+           "user_feedback", "workforce", "workforce_table", "workforce_totals"]
 
 VACANCY_GREEN, VACANCY_RED = 0.10, 0.15
+"""Vacancy rate (vacant FTE of the establishment): green at or below 10%, red above 15% (the workbook's own)."""
 OVERSPEND_GREEN, OVERSPEND_RED = 0.01, 0.03
+"""Year-to-date overspend as a share of budget: green at or below 1%, red above 3% (the workbook's own)."""
 ALLEGATION_DAYS = 30
 """Days from referral to conclusion counted as in time for an allegation (one month; see docs/indicators.md)."""
-
-NO_CHANGE = Change("no comparison", None)
 
 
 @dataclass(frozen=True)
@@ -68,16 +66,17 @@ class Measure:
 
 @dataclass(frozen=True)
 class Part:
-    """An item's evidence from one dataset: the figures shown and the lines it is judged on.
+    """An item's figures from one dataset, shown beside it and never judged on their own.
 
     Attributes
     ----------
     measures : tuple of Measure
-        Shown beside the item; never judged on their own.
+        Shown beside the item.
     lines : tuple of EvidenceLine
-        Judged lines (a ``context:`` kind is shown, not judged).
+        Lines the item is judged on that come from outside the evidence map's entries (the
+        audit programmes' own lines, :mod:`review.analyses.gose`); empty for every dataset here.
     rule : str
-        The rule a line's band follows when it is not the workbook's thresholds on a rate.
+        A rule a line's band follows when it is not the workbook's thresholds on a rate.
     """
 
     measures: tuple[Measure, ...] = ()
@@ -86,27 +85,12 @@ class Part:
 
 
 def _cycle(ev: Evidence, name: str, cycle: str) -> pd.DataFrame:
-    t = ev.table(name)
+    t = ev.tables[name] if name in ev.tables else ev.table(name)
     return t[t["cycle"] == cycle] if "cycle" in t.columns else t
 
 
 def _prop(k: int, n: int, level: float) -> ProportionResult | None:
     return proportion_ci(int(k), int(n), method="wilson", confidence_level=level) if n else None
-
-
-def _rate(rates: Rates, kind: str, source: str, unit: str, counts: Callable[[str], tuple[int, int]], cycle: str,
-          previous: str) -> tuple[EvidenceLine, ...]:
-    """One rate line, this cycle against the last (none when nothing was counted this cycle)."""
-    now = counts(cycle)
-    if not now[1]:
-        return ()
-    before = counts(previous)
-    return (rates.line(kind, source, now, before if before[1] else None, unit),)
-
-
-def _rule_line(kind: str, source: str, band: str, note: str) -> EvidenceLine:
-    """A line whose band a declared rule on a value sets (no sample, so no interval and no test)."""
-    return EvidenceLine(kind, source, 0, 0, "rule", None, NO_CHANGE, note, band)
 
 
 def user_feedback(ev: Evidence, cycle: str, level: float) -> Part:
@@ -131,31 +115,23 @@ def staff_feedback(ev: Evidence, cycle: str, level: float) -> Part:
                          _prop(t["responses"].sum(), t["invited"].sum(), level), unit="staff"),))
 
 
-def complaints(ev: Evidence, cycle: str, previous: str, rates: Rates) -> Part:
-    """Complaints responded to in time, with complaints and compliments received."""
-    def counts(c: str) -> tuple[int, int]:
-        t = _cycle(ev, "complaints", c)
-        return int(t["responded_in_time"].sum()), int(t["received"].sum())
-
+def complaints(ev: Evidence, cycle: str) -> Part:
+    """Complaints and compliments received (figures only; the item is judged on the map's record
+    measure, e.g. ``complaints_in_time``)."""
     c, comp = _cycle(ev, "complaints", cycle), _cycle(ev, "compliments", cycle)
     measures: tuple[Measure, ...] = (Measure("Complaints received", int(c["received"].sum()), unit="complaints"),)
     if len(comp):
         measures += (Measure("Compliments received", int(comp["compliments"].sum()), unit="compliments"),)
-    return Part(measures, _rate(rates, "complaints records", "complaints responded to in time", "complaints", counts,
-                                cycle, previous))
+    return Part(measures)
 
 
-def fostering(ev: Evidence, cycle: str, previous: str, rates: Rates) -> Part:
-    """Private fostering notifications visited within 7 working days."""
-    def counts(c: str) -> tuple[int, int]:
-        t = _cycle(ev, "private_fostering", c)
-        return int(t["visited_in_time"].sum()), int(t["notifications"].sum())
-
+def fostering(ev: Evidence, cycle: str) -> Part:
+    """Private fostering arrangements known at the cycle's end (figures only; judged on the map's
+    record measure, e.g. ``private_fostering_visits``)."""
     t = _cycle(ev, "private_fostering", cycle)
     measures = (Measure("Private fostering arrangements known at the end of the cycle",
                         int(t["arrangements_open"].sum()), unit="children"),) if len(t) else ()
-    return Part(measures, _rate(rates, "private fostering records", "notifications visited within 7 working days",
-                                "children", counts, cycle, previous))
+    return Part(measures)
 
 
 def inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
@@ -177,68 +153,118 @@ def inspections(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
     return latest, Part(measures)
 
 
-def allegations(ev: Evidence, cycle: str, previous: str, rates: Rates) -> Part:
-    """Allegations against staff concluded within :data:`ALLEGATION_DAYS` days of referral."""
+def _dated(d: object) -> bool:
+    return d is not None and not pd.isna(d)
+
+
+def concluded_allegations(ev: Evidence, cycle: str) -> pd.DataFrame:
+    """Allegations against staff concluded within the cycle's months (whatever cycle they were referred in).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from types import MappingProxyType
+    >>> t = pd.DataFrame({"allegation_ref": ["L1", "L2"], "cycle": ["2009-Q3", "2009-Q4"],
+    ...                   "referral_date": [dt.date(2009, 9, 1), dt.date(2009, 12, 1)],
+    ...                   "outcome": ["unfounded", "ongoing"], "concluded_date": [dt.date(2009, 10, 1), None]})
+    >>> ev = Evidence("example", MappingProxyType({"lado_allegations": t}), MappingProxyType({}), ())
+    >>> concluded_allegations(ev, "2009-Q4")["allegation_ref"].tolist()
+    ['L1']
+    """
+    t = ev.tables["lado_allegations"] if "lado_allegations" in ev.tables else ev.table("lado_allegations")
+    start, end = cycle_bounds(cycle)
+    return t[t["concluded_date"].map(lambda d: _dated(d) and start <= d <= end).astype(bool)]
+
+
+def allegations(ev: Evidence, cycle: str) -> Part:
+    """Allegations against staff referred, concluded as substantiated, and still open (figures only;
+    the item is judged on the map's record measure, e.g. ``allegations_in_time``)."""
     t = ev.table("lado_allegations")
     if t.empty:
         return Part()
-
-    def concluded(c: str) -> pd.DataFrame:
-        start, end = cycle_bounds(c)
-        return t[t["concluded_date"].map(lambda d: d is not None and not pd.isna(d) and start <= d <= end).astype(bool)]
-
-    def counts(c: str) -> tuple[int, int]:
-        done = concluded(c)
-        days = [(d - r).days for d, r in zip(done["concluded_date"], done["referral_date"], strict=True)]
-        return sum(d <= ALLEGATION_DAYS for d in days), len(days)
-
     end = cycle_bounds(cycle)[1]
-    referred, done = t[t["cycle"] == cycle], concluded(cycle)
+    referred, done = t[t["cycle"] == cycle], concluded_allegations(ev, cycle)
     if referred.empty and done.empty:
         return Part()
     still_open = t[t["referral_date"].map(lambda d: d is not None and d <= end).astype(bool)
-                   & t["concluded_date"].map(lambda d: d is None or pd.isna(d) or d > end).astype(bool)]
+                   & t["concluded_date"].map(lambda d: not _dated(d) or d > end).astype(bool)]
     measures = (Measure("Allegations referred to the LADO (local authority designated officer)", len(referred),
                         unit="allegations"),
                 Measure("Concluded this cycle: substantiated", int((done["outcome"] == "substantiated").sum()),
                         unit="allegations"),
                 Measure("Open at the end of the cycle", len(still_open), unit="allegations"))
-    return Part(measures, _rate(rates, "allegations records", f"allegations concluded within {ALLEGATION_DAYS} days "
-                                "of referral", "allegations", counts, cycle, previous))
+    return Part(measures)
+
+
+@dataclass(frozen=True)
+class WorkforceTotals:
+    """The cycle's workforce over every service: FTE and rates (unrounded).
+
+    ``vacancy_rate`` and ``agency_share`` are of the establishment; ``turnover`` (leavers) and
+    ``sickness_per_fte`` (days lost) are per FTE in post.
+    """
+
+    establishment_fte: float
+    vacancy_rate: float
+    agency_share: float
+    starters: int
+    leavers: int
+    turnover: float
+    sickness_per_fte: float
+
+
+def workforce_table(ev: Evidence, cycle: str) -> pd.DataFrame:
+    """The cycle's workforce per service with its rates (empty when the cycle has no return)."""
+    t = _cycle(ev, "workforce", cycle)
+    if t.empty:
+        return t
+    t = t.assign(in_post_fte=t["establishment_fte"] - t["vacancies_fte"])
+    return t.assign(vacancy_rate=t["vacancies_fte"] / t["establishment_fte"],
+                    agency_share=t["agency_fte"] / t["establishment_fte"],
+                    turnover=t["leavers"] / t["in_post_fte"],
+                    sickness_per_fte=t["sickness_days"] / t["in_post_fte"]).sort_values("service").reset_index(drop=True)
+
+
+def workforce_totals(table: pd.DataFrame) -> WorkforceTotals | None:
+    """Totals over the services of :func:`workforce_table` (None when it is empty).
+
+    >>> t = pd.DataFrame({"establishment_fte": [20.0, 20.0], "vacancies_fte": [1.0, 3.0], "agency_fte": [1.0, 1.0],
+    ...                   "starters": [1, 0], "leavers": [2, 1], "sickness_days": [18.0, 18.0]})
+    >>> w = workforce_totals(t.assign(in_post_fte=t["establishment_fte"] - t["vacancies_fte"]))
+    >>> w.vacancy_rate, w.turnover, w.sickness_per_fte  # 4/40; 3/36; 36/36
+    (0.1, 0.08333333333333333, 1.0)
+    """
+    if table.empty:
+        return None
+    est, post = float(table["establishment_fte"].sum()), float(table["in_post_fte"].sum())
+    return WorkforceTotals(est, float(table["vacancies_fte"].sum()) / est, float(table["agency_fte"].sum()) / est,
+                           int(table["starters"].sum()), int(table["leavers"].sum()),
+                           float(table["leavers"].sum()) / post, float(table["sickness_days"].sum()) / post)
 
 
 def workforce(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
-    """Recruitment, retention and sickness per service; judged on the vacancy rate."""
-    t = _cycle(ev, "workforce", cycle)
-    if t.empty:
+    """Recruitment, retention and sickness per service, and their totals (figures only; the item is
+    judged on the map's record measure, e.g. ``vacancies``)."""
+    t = workforce_table(ev, cycle)
+    w = workforce_totals(t)
+    if w is None:
         return t, Part()
-    t = t.assign(in_post_fte=t["establishment_fte"] - t["vacancies_fte"])
-    t = t.assign(vacancy_rate=t["vacancies_fte"] / t["establishment_fte"],
-                 agency_share=t["agency_fte"] / t["establishment_fte"],
-                 turnover=t["leavers"] / t["in_post_fte"],
-                 sickness_per_fte=t["sickness_days"] / t["in_post_fte"]).sort_values("service").reset_index(drop=True)
-    est, vac, post = t["establishment_fte"].sum(), t["vacancies_fte"].sum(), t["in_post_fte"].sum()
-    rate = float(vac / est)
-    measures = (Measure("Establishment", value=float(est), unit="FTE"),
-                Measure("Vacancy rate", value=rate, unit="share"),
-                Measure("Agency cover", value=float(t["agency_fte"].sum() / est), unit="share"),
-                Measure("Starters", int(t["starters"].sum()), unit="staff"),
-                Measure("Leavers", int(t["leavers"].sum()), unit="staff"),
-                Measure("Turnover (leavers per FTE in post)", value=float(t["leavers"].sum() / post), unit="share"),
-                Measure("Sickness days per FTE in post", value=float(t["sickness_days"].sum() / post), unit="days"))
-    # lower is better: green at or below VACANCY_GREEN, red above VACANCY_RED (negated for band_of)
-    band = band_of(-rate, green=-VACANCY_GREEN, red=-VACANCY_RED)
-    rule = f"vacancy rate green at or below {VACANCY_GREEN:.0%} of establishment, red above {VACANCY_RED:.0%}"
-    return t, Part(measures, (_rule_line("workforce records", "vacancy rate", band,
-                                         f"vacancy rate {100 * rate:.1f}% of establishment"),), rule)
+    measures = (Measure("Establishment", value=w.establishment_fte, unit="FTE"),
+                Measure("Vacancy rate", value=w.vacancy_rate, unit="share"),
+                Measure("Agency cover", value=w.agency_share, unit="share"),
+                Measure("Starters", w.starters, unit="staff"),
+                Measure("Leavers", w.leavers, unit="staff"),
+                Measure("Turnover (leavers per FTE in post)", value=w.turnover, unit="share"),
+                Measure("Sickness days per FTE in post", value=w.sickness_per_fte, unit="days"))
+    return t, Part(measures)
 
 
-def finance(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
-    """Expenditure by budget line: the quarter, the financial year to date, the forecast outturn."""
-    f = ev.table("finance")
+def expenditure_table(ev: Evidence, cycle: str) -> pd.DataFrame:
+    """Expenditure by budget line: the quarter, the financial year to date and the forecast outturn
+    (empty when the cycle has no months)."""
+    f = ev.tables["finance"] if "finance" in ev.tables else ev.table("finance")
     if f.empty or not (f["cycle"] == cycle).any():
-        return f, Part()
-    end = cycle_bounds(cycle)[1]
+        return pd.DataFrame()
     year = financial_year(cycle)
     in_year = f[f["cycle"].map(lambda c: financial_year(c) == year).astype(bool) & (f["cycle"] <= cycle)]
     now = f[f["cycle"] == cycle]
@@ -250,21 +276,38 @@ def finance(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
                      "variance": q["spend"].sum() - q["budget"].sum(), "ytd_budget": g["budget"].sum(),
                      "ytd_actual": g["spend"].sum(), "ytd_variance": g["spend"].sum() - g["budget"].sum(),
                      "forecast_outturn": latest["forecast_outturn"].sum(), "forecast_month": latest["month"].max()})
-    table = pd.DataFrame(rows)
-    ytd_b, ytd_a = table["ytd_budget"].sum(), table["ytd_actual"].sum()
-    over = float((ytd_a - ytd_b) / ytd_b)
+    return pd.DataFrame(rows)
+
+
+def overspend(table: pd.DataFrame) -> float | None:
+    """Year-to-date spend over budget as a share of the year-to-date budget (negative: underspend;
+    None when :func:`expenditure_table` is empty).
+
+    >>> overspend(pd.DataFrame({"ytd_budget": [300.0, 100.0], "ytd_actual": [310.0, 103.0]}))  # 13/400
+    0.0325
+    """
+    if table.empty:
+        return None
+    ytd_b, ytd_a = float(table["ytd_budget"].sum()), float(table["ytd_actual"].sum())
+    return (ytd_a - ytd_b) / ytd_b
+
+
+def finance(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
+    """Expenditure by budget line, and its totals (figures only; the item is judged on the map's
+    record measure, e.g. ``expenditure``)."""
+    table = expenditure_table(ev, cycle)
+    if table.empty:
+        return table, Part()
+    end = cycle_bounds(cycle)[1]
+    year = financial_year(cycle)
+    ytd = float(table["ytd_actual"].sum() - table["ytd_budget"].sum())
     measures = (Measure("Budget this cycle", value=float(table["budget"].sum()), unit="£"),
                 Measure("Actual this cycle", value=float(table["actual"].sum()), unit="£"),
                 Measure("Variance this cycle", value=float(table["variance"].sum()), unit="£"),
-                Measure(f"Year to date ({year}): variance", value=float(ytd_a - ytd_b), unit="£"),
+                Measure(f"Year to date ({year}): variance", value=ytd, unit="£"),
                 Measure(f"Forecast outturn {year} (at {end:%Y-%m})", value=float(table["forecast_outturn"].sum()),
                         unit="£"))
-    band = band_of(-over, green=-OVERSPEND_GREEN, red=-OVERSPEND_RED)  # lower is better
-    rule = (f"year-to-date overspend green at or below {OVERSPEND_GREEN:.0%} of budget, red above "
-            f"{OVERSPEND_RED:.0%}")
-    return table, Part(measures, (_rule_line("expenditure records", "year-to-date overspend", band,
-                                             f"year-to-date {'overspend' if over > 0 else 'underspend'} "
-                                             f"{100 * abs(over):.1f}% of budget"),), rule)
+    return table, Part(measures)
 
 
 def numbers(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -275,18 +318,17 @@ def numbers(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return t, cats
 
 
-def indicators(ev: Evidence, cycle: str, previous: str, rates: Rates) -> tuple[pd.DataFrame, tuple, Part]:
-    """Every indicator returned this cycle: the table (with each indicator's ``band``), its control
-    charts, and one line per indicator.
+def indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, tuple, Part]:
+    """Every indicator returned this cycle: the table (:func:`review.stats.indicators.indicator_table`
+    with ``label``) and its control charts, with the number of indicators that have a target.
 
-    An indicator with a target is judged against its own target exactly as every other page judges
-    it (the evidence map's indicator lines, :func:`review.analyses.mapped.indicator_thresholds`);
-    one without a target is shown as context.
+    Which indicators test the item, each against its own target, is the evidence map's
+    (:mod:`review.analyses.gose` adds each indicator's band as the item judges it).
     """
     data = ev.table("indicators")
     if data.empty or not (data["cycle"] == cycle).any():
         return pd.DataFrame(), (), Part()
-    table = indicator_table(data, cycle=cycle, confidence_level=rates.level)
+    table = indicator_table(data, cycle=cycle, confidence_level=level)
     table = table.assign(label=[f"{i} {t}" for i, t in zip(table["indicator"], table["title"], strict=True)])
     changes = ev.table("indicator_changes")
     charts = []
@@ -304,32 +346,15 @@ def indicators(ev: Evidence, cycle: str, previous: str, rates: Rates) -> tuple[p
                                                          labels=cycles, improvement=d.improvement,
                                                          change_points=cuts),
                        tuple(zip(group["numerator"].astype(int), group["denominator"].astype(int), strict=True))))
-    lines: list[EvidenceLine] = []
-    bands = []
-    for row in table.itertuples():
-        targeted = row.target is not None and not pd.isna(row.target)
-        entry = MapEntry("indicator", str(row.indicator), None, (), "tests" if targeted else "context",
-                         "performance against the indicator's own target")
-        mine = entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
-        bands.append(mine[0].band if mine and targeted else "not judged")
-        lines += mine
-    table = table.assign(band=bands)
-    judged = [ln for ln in lines if not ln.kind.startswith("context")]
-    rule = "each indicator with a target is judged against its own target; the item takes the worst"
-    return table, tuple(charts), Part((Measure("Indicators with a target", len(judged), unit="indicators"),),
-                                      tuple(lines), rule)
+    targeted = int(table["target"].map(lambda t: t is not None and not pd.isna(t)).sum())
+    return table, tuple(charts), Part((Measure("Indicators with a target", targeted, unit="indicators"),))
 
 
-def liaison(ev: Evidence, cycle: str, previous: str, rates: Rates) -> Part:
-    """Concerns raised by other agencies at liaison meetings that were resolved."""
-    def counts(c: str) -> tuple[int, int]:
-        t = _cycle(ev, "liaison_feedback", c)
-        return int(t["concerns_resolved"].sum()), int(t["concerns_raised"].sum())
-
+def liaison(ev: Evidence, cycle: str) -> Part:
+    """Liaison meetings held and concerns other agencies raised at them (figures only; the item is
+    judged on the map's record measure, e.g. ``liaison_resolved``)."""
     t = _cycle(ev, "liaison_feedback", cycle)
     if t.empty:
         return Part()
-    measures = (Measure("Liaison meetings held", len(t), unit="meetings"),
-                Measure("Concerns raised", int(t["concerns_raised"].sum()), unit="concerns"))
-    return Part(measures, _rate(rates, "liaison records", "concerns raised at liaison meetings that were resolved",
-                                "concerns", counts, cycle, previous))
+    return Part((Measure("Liaison meetings held", len(t), unit="meetings"),
+                 Measure("Concerns raised", int(t["concerns_raised"].sum()), unit="concerns")))

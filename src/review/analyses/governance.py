@@ -10,6 +10,7 @@ The context items are the questions the exercise asks; they are discussed, not s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ import numpy as np
 from review.analyses import self_assessment as sa
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
 from review.config.framework_items import GOVERNANCE_AXES, GOVERNANCE_CONTEXT
+from review.config.thresholds import Threshold
 from review.data import Evidence
 
 __all__ = ["AxisScores", "GovernanceResult", "analyse", "analyse_context", "axis_scores"]
@@ -91,10 +93,10 @@ def axis_scores(r: sa.Ratings, mark: int) -> tuple[AxisScores, ...]:
 
 
 def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float, green: float,
-            red: float) -> GovernanceResult:
+            red: float, thresholds: Mapping[tuple[str, str], Threshold] | None = None) -> GovernanceResult:
     """Every axis, level and context question of the exercise."""
     base = analyse_self_assessment(evidence, "governance", cycle=cycle, previous=previous,
-                                   confidence_level=confidence_level, green=green, red=red,
+                                   confidence_level=confidence_level, green=green, red=red, thresholds=thresholds,
                                    notes=dict(GOVERNANCE_CONTEXT), rater_words="area managers")
     r = sa.ratings(evidence, "governance", cycle)
     mark = min((int(v) for v in r.good_or_better), default=None) if r and r.numeric else None

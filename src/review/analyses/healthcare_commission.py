@@ -10,7 +10,10 @@ agencies' ratings alone: "self-assessed, not evidenced", never a band.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
+from review.config.thresholds import Threshold
 from review.data import Evidence
 
 __all__ = ["LEAD_NOTE", "analyse", "analyse_context"]
@@ -21,10 +24,10 @@ LEAD_NOTE = ("Not one of the 7 headline issues: the source says the Nurse Consul
 
 
 def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float, green: float,
-            red: float) -> SelfAssessmentResult:
+            red: float, thresholds: Mapping[tuple[str, str], Threshold] | None = None) -> SelfAssessmentResult:
     """Every issue with its ratings, triangulated evidence and judgement."""
     return analyse_self_assessment(evidence, "healthcare_commission", cycle=cycle, previous=previous,
-                                   confidence_level=confidence_level, green=green, red=red,
+                                   confidence_level=confidence_level, green=green, red=red, thresholds=thresholds,
                                    notes={"HLEAD": LEAD_NOTE}, rater_words="health agencies",
                                    self_rated=True)
 

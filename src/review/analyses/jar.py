@@ -12,10 +12,9 @@ evidence".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from review.analyses.mapped import mapped_lines, moderated_share
 from review.analyses.judgement import (
     SELF,
     EvidenceLine,
@@ -26,7 +25,9 @@ from review.analyses.judgement import (
     rag_sentence,
     triangulate,
 )
+from review.analyses.mapped import mapped_lines, moderated_share
 from review.config.framework_items import JAR_FINDINGS, SourceItem
+from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
 
 __all__ = ["UNCERTAIN_WORDS", "FindingResult", "JarResult", "analyse", "analyse_context"]
@@ -45,11 +46,14 @@ class FindingResult:
     evidence : tuple of EvidenceLine
         Independent lines first, the self-assessment last.
     judgement : ItemJudgement
+    threshold : Threshold
+        The lines the finding was judged against, with their source.
     """
 
     item: SourceItem
     evidence: tuple[EvidenceLine, ...]
     judgement: ItemJudgement
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def _self_line(evidence: Evidence, finding: str, cycle: str, previous: str, rate
 
 
 def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float, green: float,
-            red: float) -> JarResult:
+            red: float, thresholds: Mapping[tuple[str, str], Threshold] | None = None) -> JarResult:
     """The stocktake of every finding this cycle.
 
     Parameters
@@ -116,17 +120,20 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
     confidence_level : float
     green, red : float
         The workbook's thresholds (the ``rag_green`` and ``rag_red`` parameters).
+    thresholds : mapping, optional
+        ``(framework, item) -> Threshold`` declared for particular findings, with their source.
 
     Returns
     -------
     JarResult
     """
-    rates = Rates(confidence_level=confidence_level, green=green, red=red)
     findings = []
     for item in JAR_FINDINGS:
+        threshold = item_threshold(thresholds or {}, "jar_haringey", item.item_id, green=green, red=red)
+        rates = Rates(confidence_level=confidence_level, green=threshold.green, red=threshold.red)
         lines = mapped_lines(evidence, "jar_haringey", item.item_id, rates=rates, cycle=cycle, previous=previous)
         lines += _self_line(evidence, item.item_id, cycle, previous, rates)
-        findings.append(FindingResult(item, tuple(lines), triangulate(lines)))
+        findings.append(FindingResult(item, tuple(lines), triangulate(lines), threshold))
     case_files = evidence.map.types_of_kind("case file")
     return _finish(findings, cycle=cycle, previous=previous, confidence_level=confidence_level, green=green, red=red,
                    moderated=moderated_share(evidence, cycle, case_files))

@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from review.protection.units import THINGS
 from review.stats.proportion_difference import DifferenceResult, newcombe_difference
 from review.stats.sampling import ProportionResult, proportion_ci, sample_size
 
@@ -64,11 +65,11 @@ SELF = "self-assessment"
 SELF_ASSESSED = "self-assessed"
 """The state of an item that only its own managers or agencies rated: shown apart, never a band."""
 
-NOT_PEOPLE_UNITS = frozenset({"agencies", "agency ratings", "returns", "challenges", "areas", "cycles", "reports",
-                              "actions"})
+NOT_PEOPLE_UNITS = frozenset(THINGS)
 """Units of an evidence line that count no person and no case: agencies, organisations' ratings,
-returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles. Every
-other unit (files, children, audits, staff, people's ratings, one not listed here) counts people
+returns (documents), the LSCB's challenges to member agencies, areas an indicator measures, cycles: the
+things :mod:`review.protection.units` declares. Every other unit (files, children, audits, staff,
+people's ratings, a single post-holder's own performance, one not listed here) counts people
 or cases, so a published report applies disclosure control to it (deny by default)."""
 
 
@@ -163,10 +164,15 @@ class Change:
         ``improved``, ``worse``, ``no clear change`` or ``no comparison`` (nothing last cycle).
     difference : DifferenceResult or None
         This cycle minus last, with Newcombe's interval.
+    before : tuple of int or None
+        Last cycle's ``(k, n)``: a change printed with this cycle's level can give it back, so a
+        published report shows the change only when last cycle's figure may be shown
+        (:func:`review.protection.disclosure.withhold_change`).
     """
 
     label: str
     difference: DifferenceResult | None
+    before: tuple[int, int] | None = None
 
 
 def classify_change(k_now: int, n_now: int, k_before: int | None, n_before: int | None, *,
@@ -185,11 +191,12 @@ def classify_change(k_now: int, n_now: int, k_before: int | None, n_before: int 
     if not n_now or not n_before or k_before is None:
         return Change("no comparison", None)
     d = newcombe_difference(k_now, n_now, k_before, n_before, confidence_level=confidence_level)
+    before = (int(k_before), int(n_before))
     if d.confidence_interval.low > 0:
-        return Change("improved", d)
+        return Change("improved", d, before)
     if d.confidence_interval.high < 0:
-        return Change("worse", d)
-    return Change("no clear change", d)
+        return Change("worse", d, before)
+    return Change("no clear change", d, before)
 
 
 @dataclass(frozen=True)

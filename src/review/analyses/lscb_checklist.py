@@ -9,17 +9,20 @@ voice in case-file audits. "Quality Assurance" itself is summarised from its six
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
+from review.config.thresholds import Threshold
 from review.data import Evidence
 
 __all__ = ["analyse", "analyse_context"]
 
 
 def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float, green: float,
-            red: float) -> SelfAssessmentResult:
+            red: float, thresholds: Mapping[tuple[str, str], Threshold] | None = None) -> SelfAssessmentResult:
     """Every area and sub-item with its ratings, triangulated evidence and judgement."""
     return analyse_self_assessment(evidence, "lscb_checklist", cycle=cycle, previous=previous,
-                                   confidence_level=confidence_level, green=green, red=red,
+                                   confidence_level=confidence_level, green=green, red=red, thresholds=thresholds,
                                    rater_words="member agencies")
 
 

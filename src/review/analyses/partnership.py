@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from review.analyses import self_assessment as sa
-from review.analyses.mapped import mapped_lines
 from review.analyses.judgement import (
-    SELF_ASSESSED,
     SELF,
+    SELF_ASSESSED,
     EvidenceLine,
     Headline,
     ItemJudgement,
@@ -27,7 +26,9 @@ from review.analyses.judgement import (
     triangulate,
     weakest,
 )
+from review.analyses.mapped import mapped_lines
 from review.config.framework_items import FRAMEWORK_ITEMS, SourceItem
+from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
 
 __all__ = ["JUDGED_WORDS", "ItemResult", "SelfAssessmentResult", "analyse_self_assessment", "raters_are_people"]
@@ -50,6 +51,8 @@ class ItemResult:
         None for an item that is not judged (the governance exercise's context questions).
     note : str
         What the report says beside the item (how a heading is summarised, why it is not judged).
+    threshold : Threshold or None
+        The lines the item was judged against, with their source (None when not judged).
     """
 
     item: SourceItem
@@ -57,6 +60,7 @@ class ItemResult:
     evidence: tuple[EvidenceLine, ...]
     judgement: ItemJudgement | None
     note: str = ""
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,8 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
                             confidence_level: float, green: float, red: float,
                             independent: EvidenceFor | None = None,
                             notes: Mapping[str, str] | None = None,
-                            rater_words: str = "raters", self_rated: bool = False) -> SelfAssessmentResult:
+                            rater_words: str = "raters", self_rated: bool = False,
+                            thresholds: Mapping[tuple[str, str], Threshold] | None = None) -> SelfAssessmentResult:
     """Rate, triangulate and summarise every item of a self-assessment framework.
 
     Parameters
@@ -139,6 +144,10 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         Item id to the note shown for an unrated item.
     rater_words : str, default: ``"raters"``
         How the raters are named ("health agencies", "area managers").
+    thresholds : mapping, optional
+        ``(framework, item) -> Threshold`` declared for particular items
+        (:func:`review.config.thresholds.load_thresholds`); any other item is judged against
+        ``green`` and ``red``, the workbook's own default.
     self_rated : bool, default: False
         Each rater rates its own organisation (the Healthcare Commission's issues: each health agency
         rates its own services): the ratings are a spread of self-ratings, not raters rating the same
@@ -148,7 +157,6 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     -------
     SelfAssessmentResult
     """
-    rates = Rates(confidence_level=confidence_level, green=green, red=red)
     people = raters_are_people(evidence, framework, cycle)
     unit = "ratings" if people else "agency ratings"
     now, before = sa.ratings(evidence, framework, cycle), sa.ratings(evidence, framework, previous)
@@ -157,6 +165,8 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
     notes = dict(notes or {})
     items: list[ItemResult] = []
     for item in FRAMEWORK_ITEMS[framework]:
+        threshold = item_threshold(thresholds or {}, framework, item.item_id, green=green, red=red)
+        rates = Rates(confidence_level=confidence_level, green=threshold.green, red=threshold.red)
         lines = mapped_lines(evidence, framework, item.item_id, rates=rates, cycle=cycle, previous=previous)
         lines += list(independent(item, rates)) if independent else []
         rated = summary_now.get(item.item_id)
@@ -167,7 +177,7 @@ def analyse_self_assessment(evidence: Evidence, framework: str, *, cycle: str, p
         if item.group == "context":
             items.append(ItemResult(item, None, (), None, notes.get(item.item_id, "")))
             continue
-        items.append(ItemResult(item, rated, tuple(lines), triangulate(lines), notes.get(item.item_id, "")))
+        items.append(ItemResult(item, rated, tuple(lines), triangulate(lines), notes.get(item.item_id, ""), threshold))
     items = _summarise_headings(items)
     judged = [i for i in items if i.judgement is not None and i.judgement.basis != "its sub-items"]
     counts = rag_counts([j.band for i in judged if (j := i.judgement) is not None])

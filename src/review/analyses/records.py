@@ -1,8 +1,16 @@
 """The workbook's record measures: evidence from a council's records rather than its audits.
 
 The evidence map names a record measure (:data:`review.data.schema.RECORDS`) against the items it
-tests; :func:`record_lines` computes it for a cycle. Counts of things (challenges, reports,
-actions) are declared as such in each line's unit; counts of people (staff) are protected.
+tests; :func:`record_lines` computes it for a cycle. Most are "k of n" this cycle, compared with
+last cycle's k of n. Counts of things (challenges, reports, actions) are declared as such in each
+line's unit; counts of people are protected: staff, children, and complaints, allegations and
+concerns (each made by or about a person).
+
+A measure that is a value, not k of n (``vacancies``, ``expenditure``), is banded by a rule with its
+thresholds declared once where the GOSE framework declares them
+(:data:`review.analyses.gose_measures.VACANCY_GREEN` and the rest): its line counts nothing
+(``unit`` ``rule``, ``n`` 0), carries the value in its note and the rule's band as ``forced_band``,
+and has no interval and no test of change (:data:`RULES` states each rule in words).
 """
 
 from __future__ import annotations
@@ -11,14 +19,28 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from review.analyses.judgement import Change, EvidenceLine, Rates
+from review.analyses.gose_measures import (
+    ALLEGATION_DAYS,
+    OVERSPEND_GREEN,
+    OVERSPEND_RED,
+    VACANCY_GREEN,
+    VACANCY_RED,
+    concluded_allegations,
+    expenditure_table,
+    overspend,
+    workforce_table,
+    workforce_totals,
+)
+from review.analyses.judgement import Change, EvidenceLine, Rates, band_of
 from review.config.cycles import cycle_bounds
 from review.data import Evidence
-from review.data.evidence_map import MapEntry
+from review.data.evidence_map import MapEntry, split_list
 
-__all__ = ["record_lines"]
+__all__ = ["MEASURES", "RULES", "indicator_areas", "record_lines"]
 
 Counts = Callable[[Evidence, MapEntry, str], tuple[int, int]]
+Value = Callable[[Evidence, MapEntry, str], float | None]
+NO_CHANGE = Change("no comparison", None)
 
 
 def _rows(evidence: Evidence, name: str, cycle: str) -> pd.DataFrame:
@@ -99,12 +121,112 @@ def _actions_on_track(source: str) -> Counts:
     return counts
 
 
+def _complaints_in_time(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[int, int]:
+    """Complaints responded to within the statutory timescale, of complaints received (every stage)."""
+    mine = _rows(evidence, "complaints", cycle)
+    return int(mine["responded_in_time"].sum()), int(mine["received"].sum())
+
+
+def _fostering_visits(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[int, int]:
+    """New private fostering arrangements visited within 7 working days, of those notified."""
+    mine = _rows(evidence, "private_fostering", cycle)
+    return int(mine["visited_in_time"].sum()), int(mine["notifications"].sum())
+
+
+def _allegations_in_time(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[int, int]:
+    """Allegations concluded in the cycle within :data:`~review.analyses.gose_measures.ALLEGATION_DAYS`
+    days of referral, of allegations concluded in the cycle."""
+    done = concluded_allegations(evidence, cycle)
+    days = [(d - r).days for d, r in zip(done["concluded_date"], done["referral_date"], strict=True)]
+    return sum(d <= ALLEGATION_DAYS for d in days), len(days)
+
+
+def _liaison_resolved(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[int, int]:
+    """Concerns raised by other agencies at liaison meetings that were resolved (only ``agencies`` when given)."""
+    mine = _agencies(_rows(evidence, "liaison_feedback", cycle), entry)
+    return int(mine["concerns_resolved"].sum()), int(mine["concerns_raised"].sum())
+
+
+def _vacancy_rate(evidence: Evidence, entry: MapEntry, cycle: str) -> float | None:
+    totals = workforce_totals(workforce_table(evidence, cycle))
+    return None if totals is None else totals.vacancy_rate
+
+
+def _overspend(evidence: Evidence, entry: MapEntry, cycle: str) -> float | None:
+    return overspend(expenditure_table(evidence, cycle))
+
+
+_VACANCY_RULE = f"green at or below {VACANCY_GREEN:.0%} of establishment, red above {VACANCY_RED:.0%}"
+_OVERSPEND_RULE = f"green at or below {OVERSPEND_GREEN:.0%} of budget, red above {OVERSPEND_RED:.0%}"
+
+
+def _lower_is_better(kind: str, source: str, value: Value, green: float, red: float,
+                     words: Callable[[float], str]) -> Callable[..., list[EvidenceLine]]:
+    """A value banded by a declared rule: green at or below ``green``, red above ``red`` (no sample,
+    so no interval and no test of change); no line when the records hold no value this cycle."""
+    def build(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+        found = value(evidence, entry, cycle)
+        if found is None:
+            return []
+        band = band_of(-found, green=-green, red=-red)  # lower is better: negated for band_of
+        return [EvidenceLine(kind, source, 0, 0, "rule", None, NO_CHANGE, words(found), band)]
+    return build
+
+
 def _partner_staffing(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[int, int]:
     """Safeguarding posts filled, in whole FTE (rounded down), of the establishment (rounded up)."""
     mine = _agencies(_rows(evidence, "partner_staffing", cycle), entry)
     establishment = float(mine["establishment_fte"].sum())
     filled = establishment - float(mine["vacancies_fte"].sum())
     return int(filled // 1), int(-(-establishment // 1))
+
+
+def indicator_areas(evidence: Evidence, cycle: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The indicators reported this cycle whose area of practice has analysed audit learning, and all
+    indicators reported; None when no theme declares the indicators it speaks to (``themes.indicators``)
+    or the folder holds no ``audit_learning`` (no evidence, never a judgement on absence alone). A folder
+    that records learning but recorded none on this cycle's audits has no area analysed.
+
+    An indicator's area is analysed when a theme that speaks to it (``themes.indicators``) was recorded,
+    as a strength or a concern, on at least one of this cycle's audits (``audit_learning``).
+
+    Examples
+    --------
+    NI59 and NI60 are reported; "risk analysis" speaks to NI59 and was recorded on A1 this cycle;
+    "timeliness" speaks to NI60 but was recorded on no audit this cycle: 1 area of 2.
+
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> from review.data.load import Evidence
+    >>> t = {"indicators": pd.DataFrame({"cycle": ["2009-Q1"] * 2, "indicator": ["NI59", "NI60"]}),
+    ...      "themes": pd.DataFrame({"theme": ["risk analysis", "timeliness"], "indicators": ["NI59", "NI60"]}),
+    ...      "audits": pd.DataFrame({"audit_id": ["A1", "A2"], "cycle": ["2009-Q1", "2008-Q4"]}),
+    ...      "audit_learning": pd.DataFrame({"audit_id": ["A1", "A2"], "theme": ["risk analysis", "timeliness"]})}
+    >>> indicator_areas(Evidence("x", MappingProxyType(t), {}, ()), "2009-Q1")
+    (('NI59',), ('NI59', 'NI60'))
+    """
+    themes = evidence.tables.get("themes")
+    learning, audits = evidence.tables.get("audit_learning"), evidence.tables.get("audits")
+    if themes is None or not themes["indicators"].notna().any() or learning is None or audits is None:
+        return None  # no evidence: never judged on absence alone
+    reported = tuple(sorted({str(i) for i in _rows(evidence, "indicators", cycle)["indicator"]}))
+    in_cycle = set(audits.loc[audits["cycle"] == cycle, "audit_id"])
+    recorded = set(learning.loc[learning["audit_id"].isin(in_cycle), "theme"])
+    covered = {name for theme, names in zip(themes["theme"], themes["indicators"], strict=True)
+               if theme in recorded for name in split_list(names)}
+    return tuple(i for i in reported if i in covered), reported
+
+
+def _areas(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+    """Indicator areas with analysed audit learning: every area counted (a census), so no interval."""
+    found = indicator_areas(evidence, cycle)
+    if found is None or not found[1]:
+        return []
+    missing = [i for i in found[1] if i not in found[0]]
+    note = f"no audit learning this cycle on the area of {', '.join(missing)}" if missing else ""
+    return [rates.line("audit learning", "indicators reported whose area of practice has themes recorded on this "
+                       "cycle's audits (qualitative analysis behind the figures)", (len(found[0]), len(found[1])),
+                       None, "areas", census=True, note=note)]
 
 
 MEASURES: dict[str, Callable[..., list[EvidenceLine]]] = {
@@ -125,8 +247,26 @@ MEASURES: dict[str, Callable[..., list[EvidenceLine]]] = {
                                 _actions_on_track("inspection")),
     "partner_staffing": _rate("staffing records", "partner agencies' safeguarding posts filled (FTE)", "posts",
                               _partner_staffing),
+    "indicator_areas_analysed": _areas,
+    "complaints_in_time": _rate("complaints records", "complaints responded to in time", "complaints",
+                                _complaints_in_time),
+    "private_fostering_visits": _rate("private fostering records", "notifications visited within 7 working days",
+                                      "children", _fostering_visits),
+    "allegations_in_time": _rate("allegations records", f"allegations concluded within {ALLEGATION_DAYS} days of "
+                                 "referral", "allegations", _allegations_in_time),
+    "vacancies": _lower_is_better("workforce records", "vacancy rate", _vacancy_rate, VACANCY_GREEN, VACANCY_RED,
+                                  lambda v: f"{100 * v:.1f}% of establishment ({_VACANCY_RULE})"),
+    "expenditure": _lower_is_better("expenditure records", "year-to-date overspend", _overspend, OVERSPEND_GREEN,
+                                    OVERSPEND_RED, lambda v: f"{'overspend' if v > 0 else 'underspend'} "
+                                    f"{100 * abs(v):.1f}% of budget ({_OVERSPEND_RULE})"),
+    "liaison_resolved": _rate("liaison records", "concerns raised at liaison meetings that were resolved", "concerns",
+                              _liaison_resolved),
 }
 """Each record measure of :data:`review.data.schema.RECORDS`, by name."""
+
+RULES: dict[str, str] = {"vacancies": f"vacancy rate {_VACANCY_RULE}",
+                         "expenditure": f"year-to-date overspend {_OVERSPEND_RULE}"}
+"""The rule that bands each record measure that is a value rather than k of n, in words."""
 
 
 def record_lines(evidence: Evidence, entry: MapEntry, rates: Rates, *, cycle: str, previous: str) -> list[EvidenceLine]:

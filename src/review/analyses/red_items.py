@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from review.analyses.shown_bands import WITHHELD
 from review.config.cycles import previous_cycle
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
@@ -38,9 +39,8 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
     result : object
         A framework's result.
     policy : DisclosurePolicy, optional
-        The report's disclosure policy: only the items its report may *show* red count (a
-        published report withholds a band resting on a withheld figure, and an action plan that
-        listed the item as red would tell what the report withheld). Default every red judgement.
+        The report's disclosure policy. Every report shows every judgement (one resting on a
+        small group is marked so), so every red judgement counts under any policy.
 
     >>> from types import SimpleNamespace as NS
     >>> item = lambda i, band: NS(item=NS(item_id=i), judgement=NS(band=band))
@@ -51,30 +51,12 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
 
 
 def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """:func:`red_in`, and the item ids whose band the report withholds under ``policy`` (it rests
-    on a withheld figure; none for the internal audience), from one reading of the report's shown bands."""
+    """:func:`red_in`, and the item ids whose band a report withholds: none, whatever the policy (a
+    judgement is never withheld; one resting on a small group is shown and marked so), so a
+    published action plan lists every red item its report shows red."""
     base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
-    red = tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red")
-    if policy is None:
-        return red, ()
-    shown = _shown_bands(base, policy)
-    return (tuple(i for i in red if shown.get(i) == "red"),
-            tuple(e.item.item_id for e in entries if shown.get(e.item.item_id) == WITHHELD))
-
-
-WITHHELD = "withheld"
-"""The band a published report shows for a judgement that rests on a withheld figure
-(:data:`review.views.common.WITHHELD`)."""
-
-
-def _shown_bands(base: Any, policy: DisclosurePolicy) -> dict[str, Any]:
-    """The bands as the framework's report shows them: one rule, the views' (imported here lazily:
-    views import analyses)."""
-    from review.views import jar as jar_view
-    from review.views import partners
-
-    return jar_view.shown_bands(base, policy) if hasattr(base, "findings") else partners.shown_bands(base, policy)
+    return tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red"), ()
 
 
 def _analysers() -> dict[str, Callable[..., object]]:

@@ -158,8 +158,7 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
     import os
     from pathlib import Path
 
-    from review.analyses.context import REGION_CACHE_ENV, _load, read_snapshot
-    from review.batch.region import key_environment
+    from review.analyses.context import REGION_CACHE_ENV, load_pseudonymised, read_snapshot
     from review.config.paths import resolve
     from review.config.region import load_region
 
@@ -170,8 +169,7 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
         if cache:
             evidence[authority.id] = read_snapshot(Path(cache) / f"{authority.id}.pickle", resolve(authority.evidence))
             continue
-        with key_environment(authority.key):
-            evidence[authority.id] = _load(resolve(authority.evidence))
+        evidence[authority.id] = load_pseudonymised(resolve(authority.evidence), authority.key)
     return evidence, {a.id: a.neighbours for a in region.authorities}, {a.id: a.name for a in region.authorities}
 
 

@@ -1,7 +1,13 @@
 """``review actions propose``: a draft of new actions for the QA lead to edit, as an Excel workbook.
 
 One row per item red this cycle that has no open action, in the columns of the ``actions``
-register, so the edited rows can be pasted into it. Status, owner role and source are drop-down
+register, so the edited rows can be merged into it (``review actions merge DRAFT``). Every
+framework's red items count, the GOSE performance-management framework's included, as the
+cycle's pages show them (with the params file's audience and thresholds: an item whose band a
+published page withholds is not drafted), and never a heading that its sub-items summarise
+(the LSCB checklist's "Quality Assurance"). Each row suggests an owner role: the role that owned
+the item's latest action in the register, else the role that owns most of the framework's
+actions, else the framework's usual owner (:data:`DEFAULT_OWNERS`). Status, owner role and source are drop-down
 lists (Excel data validation); every text cell is made inert (no formula runs); an existing file
 is never overwritten.
 """
@@ -9,17 +15,23 @@ is never overwritten.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from review.analyses.actions import ActionsResult
 from review.config.cycles import cycle_bounds, previous_cycle
+from review.config.framework_items import FRAMEWORK_ITEMS
+from review.config.params import CycleParams
+from review.data import Evidence
 from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES
+from review.data.workbook_out import add_lists, list_rule
 from review.exceptions import ParameterError
 from review.protection.safe_export import neutralise
 
-__all__ = ["Proposal", "propose", "write_draft"]
+__all__ = ["DEFAULT_OWNERS", "Proposal", "carry_forward", "headings", "page_reds", "propose", "suggest_owner", "write_draft"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,10 @@ class Proposal:
         The item in the source's words.
     red_cycles : int
         Consecutive cycles the item has been red.
+    owner_role : str
+        The suggested owner role (the QA lead confirms or changes it).
+    owner_basis : str
+        Why that role is suggested.
     """
 
     action_id: str
@@ -45,12 +61,58 @@ class Proposal:
     due_date: dt.date
     text: str
     red_cycles: int
+    owner_role: str = ""
+    owner_basis: str = ""
 
 
-def propose(result: ActionsResult, existing_ids: set[str]) -> tuple[Proposal, ...]:
+PLACEHOLDER = "Draft:"
+"""How a drafted action's text starts until the QA lead writes what will be done; a row still
+starting so is refused by ``review actions merge``."""
+
+DEFAULT_OWNERS = {"jar_haringey": "AD", "healthcare_commission": "Designated Nurse",
+                  "lscb_checklist": "LSCB business manager", "governance": "AD", "gose_performance": "SM"}
+"""The role that usually owns a framework's actions, suggested when the register has no action of
+it yet: senior officers for the JAR findings and the governance exercise, the Designated Nurse (the
+Healthcare Commission's lead role) for its issues, the LSCB's business manager for its checklist,
+the senior manager who owns the returns for the GOSE framework."""
+
+
+def headings(framework: str) -> frozenset[str]:
+    """A framework's heading items: those its sub-items are summarised under (never drafted).
+
+    >>> sorted(headings("lscb_checklist"))
+    ['L4']
+    """
+    return frozenset(i.parent for i in FRAMEWORK_ITEMS.get(framework, ()) if i.parent)
+
+
+def suggest_owner(register: pd.DataFrame, framework: str, item: str) -> tuple[str, str]:
+    """A role to own a new action on an item, and why it is suggested.
+
+    >>> import pandas as pd
+    >>> reg = pd.DataFrame({"source": ["jar_haringey"], "item": ["J02"], "owner_role": ["SM"],
+    ...                     "cycle_raised": ["2009-Q1"], "action_id": ["A1"]})
+    >>> suggest_owner(reg, "jar_haringey", "J02")[0], suggest_owner(reg, "jar_haringey", "J05")[0]
+    ('SM', 'SM')
+    >>> suggest_owner(reg, "lscb_checklist", "L1")
+    ('LSCB business manager', "the framework's usual owner")
+    """
+    mine = register[(register["source"] == framework) & register["owner_role"].notna()]
+    same = mine[mine["item"] == item].sort_values(["cycle_raised", "action_id"], kind="stable")
+    if len(same):
+        return str(same["owner_role"].iloc[-1]), f"owned the item's latest action ({same['action_id'].iloc[-1]})"
+    if len(mine):
+        counts = mine["owner_role"].value_counts()
+        return str(counts.index[0]), f"owns most of the framework's actions ({int(counts.iloc[0])})"
+    return DEFAULT_OWNERS.get(framework, "QA"), "the framework's usual owner"
+
+
+def propose(result: ActionsResult, existing_ids: set[str], *, register: pd.DataFrame | None = None,
+            texts: Mapping[tuple[str, str], str] | None = None) -> tuple[Proposal, ...]:
     """Draft an action for every red item of the cycle without an open action.
 
-    Ids are ``<cycle>-NN`` (``2009-Q4-01``), skipping ids the register already holds.
+    Ids are ``<cycle>-NN`` (``2009-Q4-01``), skipping ids the register already holds. Heading
+    items (:func:`headings`) are left out.
 
     Parameters
     ----------
@@ -58,6 +120,10 @@ def propose(result: ActionsResult, existing_ids: set[str]) -> tuple[Proposal, ..
         The cycle's action plan (its red items with their open actions).
     existing_ids : set of str
         The register's action ids.
+    register : pandas.DataFrame, optional
+        The ``actions`` register, for the owner suggested (:func:`suggest_owner`).
+    texts : mapping, optional
+        ``(framework, item)`` -> the source's words, for items the result has no text for.
 
     Returns
     -------
@@ -65,33 +131,22 @@ def propose(result: ActionsResult, existing_ids: set[str]) -> tuple[Proposal, ..
         In the frameworks' and the source's order.
     """
     due = cycle_bounds(previous_cycle(result.cycle, -1))[1]  # the next cycle's last day
+    register = register if register is not None else pd.DataFrame(
+        columns=["source", "item", "owner_role", "cycle_raised", "action_id"])
     out, n = [], 0
     for red in result.red_items:
-        if any(a.is_open for a in red.actions):
+        if any(a.is_open for a in red.actions) or red.item_id in headings(red.framework):
             continue
         n += 1
         while f"{result.cycle}-{n:02d}" in existing_ids:
             n += 1
+        owner, why = suggest_owner(register, red.framework, red.item_id)
+        text = red.text or (texts or {}).get((red.framework, red.item_id), "")
         out.append(Proposal(f"{result.cycle}-{n:02d}", red.framework, red.item_id,
-                            f"Draft: agree what will be done about {red.item_id} (red for {red.red_cycles} "
-                            f"cycle{'s' if red.red_cycles != 1 else ''})", result.cycle, due, red.text, red.red_cycles))
+                            f"{PLACEHOLDER} agree what will be done about {red.item_id} (red for {red.red_cycles} "
+                            f"cycle{'s' if red.red_cycles != 1 else ''})", result.cycle, due, text, red.red_cycles,
+                            owner, why))
     return tuple(out)
-
-
-def _lists(book, columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:  # noqa: ANN001 - an openpyxl Workbook
-    """Write each drop-down's values in a sheet of their own (visible: the workbook reads back as evidence, and hidden sheets are refused); return column -> range reference."""
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet("lists")
-    refs = {}
-    for k, (name, values) in enumerate(columns.items(), start=1):
-        letter = get_column_letter(k)
-        sheet.cell(1, k, name)
-        for r, value in enumerate(values, start=2):
-            sheet.cell(r, k, value)
-        refs[name] = f"lists!${letter}$2:${letter}${len(values) + 1}"
-
-    return refs
 
 
 def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows: int = 200) -> Path:
@@ -116,7 +171,6 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
@@ -130,21 +184,146 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
     sheet.append(columns)
     for p in proposals:
         values = {"action_id": p.action_id, "source": p.source, "item": p.item, "action": p.action,
-                  "cycle_raised": p.cycle_raised, "due_date": p.due_date, "status": "open"}
+                  "owner_role": p.owner_role or None, "cycle_raised": p.cycle_raised, "due_date": p.due_date,
+                  "status": "open"}
         sheet.append([neutralise(values.get(c)) for c in columns])
         sheet.cell(sheet.max_row, columns.index("due_date") + 1).number_format = "yyyy-mm-dd"
-    refs = _lists(book, {"status": ACTION_STATUSES, "owner_role": OWNER_ROLES, "source": ACTION_SOURCES})
+    refs = add_lists(book, {"status": ACTION_STATUSES, "owner_role": OWNER_ROLES, "source": ACTION_SOURCES})
     last = len(proposals) + 1 + spare_rows
     for name, ref in refs.items():
-        rule = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
-                              errorTitle=name, error=f"Choose a {name.replace('_', ' ')} from the list")
         letter = get_column_letter(columns.index(name) + 1)
-        rule.add(f"{letter}2:{letter}{last}")
-        sheet.add_data_validation(rule)
+        list_rule(sheet, ref, f"{letter}2:{letter}{last}", title=f"a {name.replace('_', ' ')}")
     notes = book.create_sheet("items")
-    notes.append(["item", "source", "the source's words", "red for (cycles)"])
+    notes.append(["item", "source", "the source's words", "red for (cycles)", "owner role suggested", "because it"])
     for p in proposals:
-        notes.append([neutralise(p.item), p.source, neutralise(p.text), p.red_cycles])
+        notes.append([neutralise(p.item), p.source, neutralise(p.text), p.red_cycles, p.owner_role,
+                      neutralise(p.owner_basis)])
     with path.open("xb") as fh:  # "x": fail rather than replace a file created meanwhile
         book.save(fh)
     return path
+
+
+def carry_forward(red: dict[str, frozenset[tuple[str, str]]], withheld: dict[str, frozenset[tuple[str, str]]],
+                  earlier: Sequence[tuple[str, Mapping[tuple[str, str], str]]]) -> None:
+    """Add the red and withheld items of earlier runs (:func:`review.batch.history.earlier_bands`) for
+    the quarters the evidence does not hold, in place, so a red run can start before the evidence does.
+
+    >>> red, withheld = {"2010-Q1": frozenset({("f", "A")})}, {"2010-Q1": frozenset()}
+    >>> carry_forward(red, withheld, [("2009-Q4", {("f", "A"): "red", ("f", "B"): "withheld"})])
+    >>> red["2009-Q4"], withheld["2009-Q4"]
+    (frozenset({('f', 'A')}), frozenset({('f', 'B')}))
+    """
+    for cycle, bands in earlier:
+        if cycle in red:
+            continue
+        red[cycle] = frozenset(k for k, band in bands.items() if band == "red")
+        withheld[cycle] = frozenset(k for k, band in bands.items() if band == "withheld")
+
+
+def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) -> tuple[
+        dict[str, frozenset[tuple[str, str]]], dict[str, frozenset[tuple[str, str]]], dict[tuple[str, str], str]]:
+    """Every framework's red items cycle by cycle as the cycle's pages show them, GOSE included.
+
+    Judged with the params file's thresholds and confidence level, under the disclosure policy of its
+    audience: an item whose band a published page withholds is not red here (it is in ``withheld``).
+
+    Parameters
+    ----------
+    evidence : Evidence
+    params : CycleParams
+        The run's params file.
+    cycles : sequence of str
+        The cycles to judge, in order.
+
+    Returns
+    -------
+    red, withheld : dict
+        Cycle -> ``(framework, item id)`` pairs.
+    texts : dict
+        ``(framework, item id)`` -> the source's words, for the GOSE items.
+    """
+    from types import SimpleNamespace
+
+    from review.analyses.context import Context
+    from review.analyses.gose import gose_result
+    from review.analyses.red_items import JUDGED_FRAMEWORKS, judged_items
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.gose import shown_judgement
+
+    common = params.common
+    policy = DisclosurePolicy(audience=common["audience"], high=common["suppression_threshold"],
+                              min_group=common["min_group"], rounding_base=common["rounding_base"])
+    thresholds = {f: (params.sections[f]["rag_green"], params.sections[f]["rag_red"]) for f in JUDGED_FRAMEWORKS}
+    red, withheld = judged_items(evidence, cycles, thresholds=thresholds,
+                                 confidence_level=common["confidence_level"], policy=policy)
+    red, withheld = dict(red), dict(withheld)
+    gose = params.sections["gose_performance"]
+    texts: dict[tuple[str, str], str] = {}
+    for cycle in cycles:
+        values = SimpleNamespace(confidence_level=common["confidence_level"], rag_green=gose["rag_green"],
+                                 rag_red=gose["rag_red"])
+        result = gose_result(Context(values, evidence, policy, cycle, previous_cycle(cycle)))  # type: ignore[arg-type]
+        shown = {i.item: shown_judgement(i, policy) for i in result.items}
+        texts.update({("gose_performance", i.item): i.text for i in result.items})
+        red[cycle] = red[cycle] | {("gose_performance", i) for i, band in shown.items() if band == "red"}
+        withheld[cycle] = withheld[cycle] | {("gose_performance", i) for i, band in shown.items() if band == "withheld"}
+    return red, withheld, texts
+
+
+def read_draft(draft: str | Path, evidence: Evidence) -> list[dict[str, str]]:
+    """The rows of a reviewed draft, checked as the ``actions`` register is checked.
+
+    Parameters
+    ----------
+    draft : str or pathlib.Path
+        The ``.xlsx`` draft (``review actions propose``), edited by the QA lead.
+    evidence : Evidence
+        The data folder it will join (its audits, for remedial actions).
+
+    Returns
+    -------
+    list of dict
+        One per row, column -> text, as the register holds it (the draft's formula guard, a
+        leading apostrophe, taken off).
+
+    Raises
+    ------
+    DataValidationError
+        Every problem of every row, with the draft's file, sheet, row and column.
+    """
+    from review.data.checks import check_actions
+    from review.data.io import read_table
+    from review.data.load import parse_dataset
+    from review.data.schema import ROW
+    from review.exceptions import DataProblem, DataValidationError
+
+    path = Path(draft)
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        raise ParameterError(f"`DRAFT` must be an existing .xlsx draft (review actions propose); got {str(draft)!r}")
+    raw = read_table(path, sheet="actions")
+    raw = type(raw)(raw.file, raw.header, raw.cells.map(_unguard), raw.row_numbers)
+    problems: list[DataProblem] = []
+    frame = parse_dataset(raw, "actions", problems)
+    check_actions({"actions": frame, "audits": evidence.table("audits")}, {"actions": raw.file}, problems)
+    if not len(frame):
+        problems.append(DataProblem(raw.file, None, None, None, "the draft has no rows to merge"))
+    for row, action in zip(frame[ROW], frame["action"], strict=True):
+        if isinstance(action, str) and action.startswith(PLACEHOLDER):
+            problems.append(DataProblem(raw.file, int(row), "action", action[:60],
+                                        "still the draft's placeholder: write what will be done, or delete the row"))
+    if problems:
+        raise DataValidationError(problems)
+    names = [c.name for c in DATASETS["actions"].columns]
+    index = {int(n): i for i, n in enumerate(raw.row_numbers)}
+    position = {h.strip().lower(): k for k, h in enumerate(raw.header)}
+    return [{c: raw.cells.iat[index[int(r)], position[c]].strip() if c in position else "" for c in names}
+            for r in frame[ROW]]
+
+
+def _unguard(text: str) -> str:
+    """A cell without the apostrophe :func:`review.protection.safe_export.neutralise` put before a formula sign.
+
+    >>> _unguard("'=SUM(1)"), _unguard("it's")
+    ('=SUM(1)', "it's")
+    """
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -8,12 +8,17 @@ had worked: :func:`failure_page` takes its place.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 __all__ = ["align_numbers", "css_string", "export_report", "failure_page", "running_texts", "stylesheet"]
 
@@ -94,9 +99,6 @@ def align_numbers(body: str) -> str:
 
 @lru_cache(maxsize=1)
 def _exporter() -> Any:
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
     config = Config()
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
@@ -144,7 +146,6 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
     str
         The HTML document.
     """
-    import copy
 
     nb = copy.deepcopy(nb)
     _drop_noise(nb)
@@ -163,7 +164,6 @@ def warm() -> None:
 
     >>> warm()
     """
-    import nbformat
 
     export_report(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Warm-up"),
                                                   nbformat.v4.new_code_cell("1")]),

@@ -7,20 +7,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from review.batch.results import write_results
+from review.batch.html_export import css_string, stylesheet
 from review.config.frameworks import FRAMEWORKS
+from review.results.figures import write_results
+from review.results.judgements import read_judgements
+from review.views.presentation import NOCOUNT, item_ids, marked_li
 
 __all__ = ["write_index", "write_manifest"]
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` as the run writes its results (:func:`review.batch.results.write_results`:
+    """Write ``manifest.json`` as the run writes its results (:func:`review.results.figures.write_results`:
     sorted keys, UTF-8, trailing newline)."""
     write_results(path, manifest)
 
 
 def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
-                reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "") -> None:
+                reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "", history: Any = None) -> None:
     """Write the cycle's ``index.html``: every report with its status and headline figures.
 
     Parameters
@@ -39,9 +42,10 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
     scope : str, optional
         Whose reports these are (an authority's or a region's name), shown in the heading (marked
         as holding no count: a name such as "Authority 1" is not one).
+    history : review.batch.history.Carried, optional
+        What earlier runs' results say (changes since the last quarter's run, red runs), shown below
+        the reports when there were earlier runs.
     """
-    from review.batch.judgements import read_judgements
-    from review.views.presentation import NOCOUNT, item_ids, marked_li
 
     judged = {j.framework: j for j in read_judgements(path.parent, [o.framework for o in outcomes])}
     rows = []
@@ -62,7 +66,6 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
             f"<td>{status}</td><td {NOCOUNT}>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
-    from review.batch.html_export import css_string, stylesheet
 
     name = f"Safeguarding review, {scope}, cycle {cycle}" if scope else f"Safeguarding review, cycle {cycle}"
     internal = audience == "internal"
@@ -72,7 +75,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Safeguarding review, cycle {e(cycle)}</title>
+<title>Safeguarding review, cycle {e(cycle)} ({e(audience)} audience)</title>
 <style>
 {stylesheet()}
 tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
@@ -94,9 +97,50 @@ grades), items needing action and headlines</caption>
 {chr(10).join(rows)}
 </tbody></table>
 </div>
+{_history_section(history, described)}
 <p>Details of what was run (parameters, input file hashes, package versions) are in
 <code>manifest.json</code> beside this page.</p>
 </main>
 </body></html>
 """
     path.write_text(page, encoding="utf-8")
+
+
+def _history_section(history: Any, described: Mapping[str, tuple[str, str]]) -> str:
+    """Changes since the last quarter's run and items red for two or more quarters, from earlier runs'
+    results (:mod:`review.batch.history`); empty when no earlier run was read. Item ids, bands and
+    numbers of quarters are not counts of people, and are marked so."""
+    from review.views.presentation import NOCOUNT
+
+    if history is None or not history.runs:
+        return ""
+    e = html.escape
+
+    def title(framework: str) -> str:
+        fallback = FRAMEWORKS[framework].title if framework in FRAMEWORKS else framework
+        return e(described.get(framework, (fallback, ""))[0])
+
+    last = history.runs[0]
+    changes = "".join(f"<tr><td>{title(c.framework)}</td><td {NOCOUNT}>{e(c.item)}</td><td>{e(c.before)}</td>"
+                      f"<td>{e(c.now)}</td><td>{e(c.direction)}</td></tr>" for c in history.changes)
+    long_red = sorted((k, n) for k, n in history.red_for.items() if n >= 2 or k in history.longer)
+    reds = "".join(f"<tr><td>{title(f)}</td><td {NOCOUNT}>{e(i)}</td><td {NOCOUNT}>{n} quarters"
+                   f"{' or more (the band before is withheld)' if (f, i) in history.longer else ''}</td></tr>"
+                   for (f, i), n in long_red)
+    parts = [f'<section aria-labelledby="since-last">\n<h2 id="since-last" {NOCOUNT}>Since the last quarter\'s run '
+             f"({e(last)})</h2>",
+             f"<p {NOCOUNT}>Read from the results of earlier runs of this audience ({e(', '.join(history.runs))}), "
+             "so that a change shows even where this cycle's evidence holds no earlier quarter. Bands are as each "
+             "run's pages showed them.</p>"]
+    if changes:
+        parts.append(f'<div class="review-table-wrap"><table><caption {NOCOUNT}>Items whose band changed since the '
+                     f"{e(last)} run</caption>\n<thead><tr><th scope=\"col\">Report</th><th scope=\"col\">Item</th>"
+                     f"<th scope=\"col\" {NOCOUNT}>{e(last)}</th><th scope=\"col\">Now</th><th scope=\"col\">Change</th>"
+                     f"</tr></thead><tbody>{changes}</tbody></table></div>")
+    else:
+        parts.append(f"<p {NOCOUNT}>No item's band changed since the {e(last)} run.</p>")
+    if reds:
+        parts.append('<div class="review-table-wrap"><table><caption>Items red for two or more quarters running'
+                     '</caption>\n<thead><tr><th scope="col">Report</th><th scope="col">Item</th><th scope="col">'
+                     f"Red for</th></tr></thead><tbody>{reds}</tbody></table></div>")
+    return "\n".join([*parts, "</section>"])

@@ -10,9 +10,15 @@ figures has been reviewed.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+
+from review.config.paths import BATCH_ENV
 
 __all__ = ["clean_notebook", "interactive_leftovers", "pre_save_hook", "refresh_notebook"]
 
@@ -32,15 +38,11 @@ def refresh_notebook(path: Path) -> int:
     int
         The number of anchor cells whose outputs were stored.
     """
-    import nbformat
-    from nbclient import NotebookClient
 
-    from review.config.paths import BATCH_ENV
 
-    os.environ[BATCH_ENV] = "1"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env={**os.environ, BATCH_ENV: "1"})
     kept = _strip(nb, anchors_from=None)
     nbformat.write(nb, path)
     return kept
@@ -111,7 +113,6 @@ def clean_notebook(path: Path) -> list[str]:
 
     Anchor outputs are kept as they are (``review refresh-notebooks`` renews them deliberately).
     """
-    import nbformat
 
     nb = nbformat.read(path, as_version=4)
     problems = interactive_leftovers(nb)
@@ -129,9 +130,7 @@ def pre_save_hook(model: dict[str, Any], path: str, contents_manager: Any, **_: 
     widget state of the session are dropped, so a reopened notebook never shows "model not
     found" and the committed notebooks never change their stored figures by accident.
     """
-    import json
 
-    import nbformat
 
     if model.get("type") != "notebook" or not str(path).replace("\\", "/").startswith("notebooks/"):
         return

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import contextlib
 
-import papermill  # noqa: F401 - loaded for the workers
+from review.batch.lean_imports import skip_rfc3987_syntax
 
-import review.batch.kernels  # noqa: F401
-import review.batch.runner  # noqa: F401
-from review.batch import html_export
+skip_rfc3987_syntax()  # before papermill imports jsonschema
+
+import papermill  # noqa: E402, F401 - loaded for the workers
+
+import review.batch.kernels  # noqa: E402 - loaded for the workers
+import review.batch.runner  # noqa: E402, F401
+from review.batch import html_export  # noqa: E402
 
 with contextlib.suppress(Exception):  # the forkserver survives only an ImportError: a failure here
     html_export.warm()  # only leaves each worker's first report to set the exporter up

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from review.config.paths import project_root
 
-__all__ = ["PACKAGES", "file_sha256", "git_state", "input_files", "package_versions"]
+__all__ = ["PACKAGES", "code_digest", "file_sha256", "first_code_digest", "git_state", "input_files", "package_versions"]
 
 PACKAGES = (
     "review", "numpy", "pandas", "scipy", "matplotlib", "papermill", "nbconvert", "nbclient",
     "nbformat", "ipykernel", "jupyter_client", "ipywidgets", "pyyaml", "openpyxl",
 )
+
+
+def code_digest() -> str:
+    """SHA-256 of the workbook's code files as they are on disk now (paths and contents)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def first_code_digest() -> str:
+    """:func:`code_digest` when this process first asked, at the start of the first run it took
+    part in. A process keeps running the code it imported then: if the files differ later (a
+    ``git pull`` under a running Dask worker), the two digests differ."""
+    return code_digest()
 
 
 def file_sha256(path: Path) -> str:

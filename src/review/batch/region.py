@@ -6,12 +6,14 @@ and on an existing cluster (``--scheduler tcp://HOST:PORT``; its workers must be
 ``--resources kernel=1`` and see the same project checkout, evidence folders and output folder).
 
 Each authority-cycle is staged in ``outputs/<authority>/.<cycle>.staging-*`` and published
-atomically to ``outputs/<authority>/<cycle>/`` with its own index and manifest, reusing the
-single-authority runner's task, export, index, manifest and publish code. A notebook that fails
-gets its failure page and fails only its own authority-cycle; every other task finishes.
+atomically to ``outputs/<authority>/<cycle>/`` with its own index and manifest, through the
+single-authority runner's notebook tasks and publishing pipeline (:mod:`review.batch.publish`). A
+notebook that fails gets its failure page and fails only its own authority-cycle; every other task
+finishes.
 
-Each task sets its authority's own pseudonymisation key source in the worker before the kernel
-starts: the key's environment variable is read on the worker, so keys never cross the network.
+Each authority's key is read on a worker from the source the region file names for it (an
+environment variable there, or a key file), by the tasks that need it (staging its evidence,
+checking its pages); keys never cross the network, and no kernel holds one.
 
 Each cycle's regional comparison (``notebooks/region_comparison.ipynb``) is a task of its own on
 every authority's pseudonymised evidence, with no key in its kernel, published to
@@ -21,34 +23,55 @@ authority's raw references and key.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
+import hashlib
+import json
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from review.batch.index import write_index, write_manifest
-from review.batch.provenance import git_state, input_files, package_versions
-from review.batch.results import drop_run_only
-from review.batch.runner import (
+import dask
+from distributed import Client, LocalCluster, as_completed, wait
+
+from review.analyses.context import (
+    EVIDENCE_CACHE_ENV,
+    REGION_CACHE_ENV,
+    SNAPSHOT_FILE,
+    evidence_snapshot,
+    write_evidence_cache,
+)
+from review.batch.html_export import failure_page
+from review.batch.kernels import close_process_pool
+from review.batch.lean_imports import skip_rfc3987_syntax
+from review.batch.provenance import (
+    code_digest,
+    first_code_digest,
+    git_state,
+    input_files,
+    package_versions,
+)
+from review.batch.publish import (
     NotebookOutcome,
+    Provenance,
     RunSummary,
-    _now,
-    _public_params,
-    _publish,
-    _remove_stale_staging,
-    _task,
-    execute_task,
+    now,
+    public_params,
+    publish_run,
+    remove_stale_staging,
     staging_path,
 )
+from review.batch.runner import NotebookTask, execute_task, framework_task, notebook_task
+from review.batch.safety import private_temp_dir
 from review.config.frameworks import FRAMEWORKS, Framework
-from review.config.params import CycleParams
+from review.config.params import load_cycle_params
 from review.config.paths import project_root, resolve
 from review.config.region import (
     COMPARISON,
@@ -59,15 +82,18 @@ from review.config.region import (
     KeySource,
     Region,
 )
+from review.data import load_evidence
 from review.exceptions import DataValidationError, ParameterError
-from review.protection.pseudonym import DEMO_MARKER
+from review.protection.disclosure_log import collect, log_path, write_log
+from review.protection.publish_gate import guard_staging, withhold_unchecked
+from review.protection.run_context import RunContext, run_context
 
-__all__ = ["RegionSummary", "apply_key_source", "code_version", "comparison_task",
-           "key_environment", "publish_task", "run_notebook_task", "run_region", "stage_evidence", "validate_region"]
+__all__ = ["RegionSummary", "code_version", "comparison_task", "publish_task", "run_notebook_task", "run_region",
+           "stage_evidence", "validate_region"]
 
 KERNEL_RESOURCE = "kernel"
 """The worker resource every task holds: workers offer one, so a worker runs one task (and one
-kernel) at a time, and no two tasks switch its authority key at once."""
+kernel) at a time, and its evidence folder (:func:`_worker_cache`) holds one task's snapshot."""
 
 
 @dataclass(frozen=True)
@@ -83,65 +109,10 @@ class RegionSummary:
         return all(s.ok for s in self.summaries.values())
 
 
-def apply_key_source(key: KeySource | None) -> None:
-    """Point this process's environment at one authority's key (its kernels inherit it).
-
-    Both key variables are cleared first, so nothing of a previous authority's key remains.
-
-    Parameters
-    ----------
-    key : KeySource or None
-        The authority's key source; None: no key at all (the regional comparison's kernel).
-
-    Raises
-    ------
-    ParameterError
-        If the named environment variable is not set here, or the key file is missing.
-    """
-    from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
-
-    os.environ.pop(KEY_ENV, None)
-    os.environ.pop(KEY_FILE_ENV, None)
-    if key is None:
-        return
-    if key.kind == "env":
-        value = os.environ.get(key.value)
-        if not value:
-            raise ParameterError(f"the environment variable {key.value} (its pseudonymisation key) is not set")
-        os.environ[KEY_ENV] = value
-    elif key.kind == "file":
-        path = resolve(key.value)
-        if not path.is_file() or not path.read_bytes().strip():
-            raise ParameterError(f"the key file {path} is missing or empty")
-        os.environ[KEY_FILE_ENV] = str(path)
-
-
-@contextmanager
-def key_environment(key: KeySource | None):
-    """Within the block, this process uses ``key``'s authority key (None: no key); the previous
-    settings return after."""
-    from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
-
-    saved = {k: os.environ.get(k) for k in (KEY_ENV, KEY_FILE_ENV)}
-    try:
-        apply_key_source(key)
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _check_authority(region: Region, authority: Authority, overrides: Mapping[str, Any],
-                     problems: list[str]) -> dict[str, CycleParams]:
-    from review.config.params import load_cycle_params
-    from review.data import load_evidence
-    from review.protection.pseudonym import resolve_key
-
+                     problems: list[str]) -> dict[str, RunContext]:
     tag = f"authority {authority.id}"
-    loaded: dict[str, CycleParams] = {}
+    loaded: dict[str, RunContext] = {}
     for cycle in region.cycles:
         try:
             params = load_cycle_params(region.params_path(cycle),
@@ -152,7 +123,11 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
         if params.cycle != cycle:
             problems.append(f"{tag}: {params.source} is for cycle {params.cycle}, not {cycle}")
             continue
-        loaded[cycle] = params
+        try:
+            loaded[cycle] = run_context(params, authority.key)  # its own key, from its own source
+        except ParameterError as exc:
+            if f"{tag}: {exc}" not in problems:  # one key, one problem, whatever the cycles
+                problems.append(f"{tag}: {exc}")
     try:
         evidence = load_evidence(authority.evidence)
     except (DataValidationError, ParameterError) as exc:
@@ -161,15 +136,10 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     missing = [c for c in region.cycles if c not in evidence.cycles]
     if missing:
         problems.append(f"{tag}: its evidence in {authority.evidence} has no records for cycle(s) {missing}")
-    try:
-        with key_environment(authority.key):
-            resolve_key(resolve(authority.evidence))
-    except ParameterError as exc:
-        problems.append(f"{tag}: {exc}")
     return loaded
 
 
-def validate_region(region: Region, *, audience: str | None = None) -> dict[tuple[str, str], CycleParams]:
+def validate_region(region: Region, *, audience: str | None = None) -> dict[tuple[str, str], RunContext]:
     """Check every authority's params, evidence and key before any kernel starts.
 
     Parameters
@@ -182,7 +152,8 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     Returns
     -------
     dict
-        ``(authority id, cycle)`` to that authority-cycle's validated parameters.
+        ``(authority id, cycle)`` to that authority-cycle's run context (its parameters, evidence
+        folder and key source).
 
     Raises
     ------
@@ -192,13 +163,13 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     chosen = audience or region.audience
     overrides = {"audience": chosen} if chosen else {}
     problems: list[str] = []
-    loaded: dict[tuple[str, str], CycleParams] = {}
+    loaded: dict[tuple[str, str], RunContext] = {}
     for authority in region.authorities:
         if authority.id.lower() == region.comparison_folder:
             problems.append(f"authority {authority.id}: its id is the folder of the region's comparison reports; "
                             "rename the authority or the region")
-        for cycle, params in _check_authority(region, authority, overrides, problems).items():
-            loaded[(authority.id, cycle)] = params
+        for cycle, context in _check_authority(region, authority, overrides, problems).items():
+            loaded[(authority.id, cycle)] = context
     if problems:
         raise ParameterError(problems, region.source)
     return loaded
@@ -213,33 +184,28 @@ def stage_evidence(key: KeySource, folder: str) -> bytes:
         The evidence cache (:func:`review.analyses.context.evidence_snapshot`): pseudonyms, no raw
         reference and no key, so it may pass from worker to worker.
     """
-    from review.analyses.context import evidence_snapshot
-
-    with key_environment(key):
-        return evidence_snapshot(resolve(folder))
+    return evidence_snapshot(resolve(folder), key=key)
 
 
-def run_notebook_task(task: Any, key: KeySource, snapshot: bytes, *_after: Any,
-                      withheld: tuple[str, ...] = ()) -> NotebookOutcome:
-    """Run one notebook task on a worker with its authority's key and evidence (``snapshot``, from
-    :func:`stage_evidence`, written to an owner-only folder for the task's kernel and removed
-    after; ``_after``: tasks to wait for; ``withheld``: every authority's key variable, kept out of
-    the kernel, see :func:`review.batch.kernels.withhold_variables`)."""
-    from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV, write_evidence_cache
-    from review.batch.kernels import withhold_variables
-    from review.batch.safety import private_temp_dir
-
-    withhold_variables(withheld)
-    apply_key_source(key)
-    for name in (EVIDENCE_CACHE_ENV, REGION_CACHE_ENV):
-        os.environ.pop(name, None)  # no evidence of another authority is ever reused
-    cache_dir = private_temp_dir()
+def run_notebook_task(task: NotebookTask, snapshot: bytes, *_after: Any) -> NotebookOutcome:
+    """Run one notebook task on a worker with its authority's evidence (``snapshot``, from
+    :func:`stage_evidence`, written to the worker's owner-only evidence folder for the task's
+    kernel and removed after; ``_after``: tasks to wait for). The kernel holds no key."""
+    cache_dir = _worker_cache()
     try:
-        data_dir = resolve(task.parameters["data_dir"])
-        cache = write_evidence_cache(data_dir, cache_dir, snapshot=snapshot)
-        return execute_task(replace(task, evidence_cache=str(cache)))
+        write_evidence_cache(resolve(task.parameters["data_dir"]), cache_dir, snapshot=snapshot)
+        return execute_task(replace(task, env={EVIDENCE_CACHE_ENV: str(cache_dir)}))
     finally:
-        shutil.rmtree(cache_dir, ignore_errors=True)
+        (cache_dir / SNAPSHOT_FILE).unlink(missing_ok=True)  # no evidence of another authority is ever reused
+
+
+@lru_cache(maxsize=1)
+def _worker_cache() -> Path:
+    """This worker's owner-only evidence folder, the same for every task: its kernels all start with
+    one environment, so a spare started for one task serves the next, whichever its authority."""
+    folder = private_temp_dir()
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 EMBEDDED_CLUSTER_CONFIG = {
@@ -256,10 +222,7 @@ large as the machine's cores shares them with that bookkeeping, the scheduler an
 process (docs/region.md gives the same settings for an existing cluster's workers)."""
 
 
-def _client(scheduler: str | None, workers: int | None):
-    import dask
-    from distributed import Client, LocalCluster
-
+def _client(scheduler: str | None, workers: int | None) -> tuple[Client, LocalCluster | None]:
     if scheduler:
         return Client(scheduler), None
     with dask.config.set(EMBEDDED_CLUSTER_CONFIG):  # read as the scheduler and nannies start
@@ -277,20 +240,75 @@ def _client(scheduler: str | None, workers: int | None):
 Progress = Callable[[str, Any, int, int], None]
 
 
-def _failed_outcome(task: Any, exc: BaseException) -> NotebookOutcome:
-    from review.batch.html_export import failure_page
+@dataclass(frozen=True)
+class GroupPlan:
+    """What publishing one authority-cycle needs: sent to the worker that publishes it."""
 
+    authority: Authority
+    context: RunContext
+    staging: Path
+    inputs: list[dict[str, str]]
+    target: Path
+
+
+@dataclass
+class GroupRun:
+    """One authority-cycle as the submitting machine follows it: its notebook tasks (future to task)
+    and their outcomes as they end."""
+
+    plan: GroupPlan
+    tasks: dict[Any, NotebookTask] = field(default_factory=dict)
+    outcomes: dict[str, NotebookOutcome] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ComparisonPlan:
+    """One cycle's regional comparison: its notebook task, each authority's parameters (for the
+    gate), its inputs (every authority's evidence, the params and region files), staging and target."""
+
+    cycle: str
+    contexts: Mapping[str, RunContext]
+    staging: Path
+    inputs: list[dict[str, str]]
+    task: NotebookTask
+    target: Path
+
+
+@dataclass
+class Submitted:
+    """Every task of a regional run the submitting machine waits for."""
+
+    notebooks: dict[Any, GroupRun] = field(default_factory=dict)
+    publishing: dict[Any, GroupRun] = field(default_factory=dict)
+    comparing: dict[Any, ComparisonPlan] = field(default_factory=dict)
+    stagings: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RegionRun:
+    """What every task of one regional run is made from."""
+
+    region: Region
+    contexts: Mapping[tuple[str, str], RunContext]
+    chosen: list[Framework]
+    root_out: Path
+    timeout: float
+    provenance: Provenance
+    withheld: frozenset[str]
+
+
+def _failed_outcome(task: NotebookTask, exc: BaseException) -> NotebookOutcome:
     error = {"cell": None, "ename": type(exc).__name__, "evalue": str(exc), "traceback": ""}
     meta = {**task.meta, "status": "failed"}
     Path(task.staging, f"{task.framework}.html").write_text(
         failure_page(title=task.title, review_meta=meta, error=error), encoding="utf-8")
-    return NotebookOutcome(framework=task.framework, status="failed", started=_now(), ended=_now(),
+    return NotebookOutcome(framework=task.framework, status="failed", started=now(), ended=now(),
                            duration_seconds=0.0, error=error)
 
 
 def run_region(
     region: Region,
-    params: Mapping[tuple[str, str], CycleParams],
+    contexts: Mapping[tuple[str, str], RunContext],
     *,
     scheduler: str | None = None,
     workers: int | None = None,
@@ -298,7 +316,6 @@ def run_region(
     output_root: Path | None = None,
     timeout: float = 600.0,
     progress: Progress | None = None,
-    kernels: str = "warm",
 ) -> RegionSummary:
     """Run every authority x cycle x framework notebook on a Dask cluster, publish each authority-cycle,
     and publish the regional comparison of each cycle.
@@ -307,8 +324,8 @@ def run_region(
     ----------
     region : Region
         The region file.
-    params : mapping
-        From :func:`validate_region`.
+    contexts : mapping
+        Each authority-cycle's run context, from :func:`validate_region`.
     scheduler : str, optional
         Address of an existing scheduler (``tcp://HOST:PORT``); default an embedded LocalCluster.
     workers : int, optional
@@ -316,137 +333,154 @@ def run_region(
     force : bool, default: ``False``
         Replace existing reports.
     output_root : pathlib.Path, optional
-        Default ``outputs/``; authority folders, and the comparison's folder
-        (:attr:`Region.comparison_folder`), go under it.
+        Default ``outputs/``: authority folders and :attr:`Region.comparison_folder` go under it.
     timeout : float, default: ``600.0``
         Seconds a notebook may run.
     progress : callable, optional
         Called as ``progress(label, outcome, done, total)`` after each notebook.
-    kernels : {"warm", "cold"}, default: ``"warm"``
-        ``warm``: each worker keeps its own spare kernels (:mod:`review.batch.kernels`), each used
-        for one notebook; ``cold``: papermill starts and shuts down a kernel per notebook.
 
     Returns
     -------
     RegionSummary
-        One summary per authority-cycle, and one per cycle for the comparison (keyed by the
-        comparison's folder name and the cycle).
+        One summary per authority-cycle, and one per cycle's comparison.
     """
-    from distributed import as_completed
-
     root_out = output_root or (project_root() / "outputs")
-    groups = [(a, c) for a in region.authorities for c in region.cycles]
-    compared = region.cycles if len(region.authorities) >= 2 else ()
-    targets = [root_out / a.id / c for a, c in groups] + [root_out / region.comparison_folder / c for c in compared]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing and not force:
-        raise ParameterError(f"reports already exist in {existing[:3]}{' ...' if len(existing) > 3 else ''}; "
-                             "pass --force to replace them")
-    git, produced, started = git_state(), _now(), time.time()  # wall clock: workers may be other machines
-    chosen = [FRAMEWORKS[n] for n in region.frameworks]
-    # Every authority's key variable: a worker holds them all, no kernel gets any of them.
-    withheld = tuple(a.key.value for a in region.authorities if a.key.kind == "env")
+    _refuse_existing(region, root_out, force)
+    run = RegionRun(region, contexts, [FRAMEWORKS[n] for n in region.frameworks], root_out, timeout,
+                    Provenance(git_state(), now(), time.time()),  # wall clock: workers may be other machines
+                    # every authority's key variable: a worker holds them all, no kernel gets any of them
+                    frozenset(a.key.value for a in region.authorities if a.key.kind == "env"))
     client, cluster = _client(scheduler, workers)
-    stagings: list[Path] = []
-    summaries: dict[tuple[str, str], RunSummary] = {}
-    run = {"git": git, "produced": produced, "started": started}
+    submitted = Submitted()
     try:
+        client.run(skip_rfc3987_syntax)  # before the workers import the batch
         _check_workers(client)
-        pending: dict[Any, tuple[tuple[str, str], Any]] = {}  # notebook task -> its authority-cycle, task
-        publishing: dict[Any, tuple[str, str]] = {}  # publishing task -> its authority-cycle
-        comparing: dict[Any, dict[str, Any]] = {}  # comparison task -> its cycle's state
-        state: dict[tuple[str, str], dict[str, Any]] = {}
-        # Each authority's evidence is validated and pseudonymised once, on a worker, for all its
-        # notebooks and the comparisons. Evidence and publishing tasks hold the kernel resource too:
-        # every task that switches a worker's key runs alone on its worker, even with several threads.
-        snapshots = {a.id: client.submit(stage_evidence, a.key, a.evidence, pure=False,
-                                         resources={KERNEL_RESOURCE: 1}, key=f"{a.id}-evidence-{uuid.uuid4().hex[:6]}")
-                     for a in region.authorities}
-        for authority, cycle in groups:
-            p = params[(authority.id, cycle)]
-            staging = _staging(root_out / authority.id, cycle)
-            stagings.append(staging)
-            inputs = input_files(resolve(authority.evidence), resolve(p.source))
-            st: dict[str, Any] = {"params": p, "staging": staging, "inputs": inputs, "outcomes": {}, "futures": []}
-            state[(authority.id, cycle)] = st
-            first: list[Any] = []
-            for wave in ([f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]):
-                futures = []
-                for fw in wave:
-                    task = replace(_task(fw, p, staging, timeout, produced, git, inputs), kernels=kernels)
-                    future = client.submit(run_notebook_task, task, authority.key, snapshots[authority.id], *first,
-                                           withheld=withheld, pure=False, resources={KERNEL_RESOURCE: 1},
-                                           key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")
-                    pending[future] = ((authority.id, cycle), task)
-                    futures.append(future)
-                first = futures
-                st["futures"].extend(futures)
-            # The gate, manifest, index and publication of the authority-cycle run on a worker too, once
-            # its notebooks are done: the scheduler's machine only hands out tasks.
-            publishing[client.submit(publish_task, region, (authority.id, cycle), _static(st), chosen,
-                                     root_out / authority.id / cycle, run, *st["futures"], pure=False,
-                                     resources={KERNEL_RESOURCE: 1},
-                                     key=f"{authority.id}-{cycle}-publish-{uuid.uuid4().hex[:6]}")] = (authority.id,
-                                                                                                      cycle)
-        for cycle in compared:  # one authority alone: nothing to compare
-            cst = _comparison_state(region, cycle, params, root_out, run, timeout, kernels)
-            stagings.append(cst["staging"])
-            # First once the evidence is staged (it needs nothing else): submitted last, it would run
-            # alone at the end while the other workers idle.
-            comparing[client.submit(comparison_task, region, cst, withheld, snapshots, pure=False,
-                                    resources={KERNEL_RESOURCE: 1}, priority=1,
-                                    key=f"{region.comparison_folder}-{cycle}-{uuid.uuid4().hex[:6]}")] = cst
-        total, done = len(pending) + len(comparing), 0
-        for future in as_completed(list(pending) + list(publishing) + list(comparing)):
-            if future in publishing:
-                group = publishing[future]
-                try:
-                    summaries[group] = future.result()
-                except Exception:  # noqa: BLE001 - a notebook task crashed: published here with its failure
-                    summaries[group] = _publish_here(region, group, state[group], pending, chosen,
-                                                     root_out / group[0] / group[1], run)
-                continue
-            if future in comparing:
-                cst = comparing[future]
-                try:
-                    summary = future.result()
-                except Exception as exc:  # noqa: BLE001 - crashed (an authority's evidence could not be staged...)
-                    summary = _comparison_here(region, cst, exc)
-                summaries[(region.comparison_folder, cst["cycle"])] = summary
-                done += 1
-                if progress:
-                    progress(f"{region.comparison_folder} {cst['cycle']} {COMPARISON}", summary.outcomes[0], done,
-                             total)
-                continue
-            group, task = pending[future]
-            outcome = state[group]["outcomes"].get(task.framework)  # known already if published here
-            if outcome is None:
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - a task that crashed fails only its own report
-                    outcome = _failed_outcome(task, exc)
-                state[group]["outcomes"][task.framework] = outcome
-            done += 1
-            if progress:
-                progress(f"{group[0]} {group[1]} {task.framework}", outcome, done, total)
+        _submit_all(client, run, submitted)
+        return RegionSummary(summaries=_collect(run, submitted, progress))
     finally:
         if cluster is None:  # an existing cluster's workers keep no idle kernel of this run
-            from review.batch.kernels import close_process_pool
-
             with contextlib.suppress(Exception):
                 client.run(close_process_pool, idle_only=True)
         client.close()
         if cluster is not None:
             cluster.close()
-        for staging in stagings:
+        for staging in submitted.stagings:
             shutil.rmtree(staging, ignore_errors=True)
-    return RegionSummary(summaries=summaries)
+
+
+def _submit_all(client: Any, run: RegionRun, submitted: Submitted) -> None:
+    """Submit every task: each authority's evidence, validated and pseudonymised once on a worker for
+    all its notebooks and the comparisons; each authority-cycle; each cycle's comparison."""
+    region = run.region
+    snapshots = {a.id: client.submit(stage_evidence, a.key, a.evidence, pure=False, resources={KERNEL_RESOURCE: 1},
+                                     key=f"{a.id}-evidence-{uuid.uuid4().hex[:6]}")
+                 for a in region.authorities}
+    for authority in region.authorities:
+        for cycle in region.cycles:
+            _submit_group(client, run, authority, cycle, snapshots[authority.id], submitted)
+    if len(region.authorities) >= 2:  # one authority alone: nothing to compare
+        for cycle in region.cycles:
+            _submit_comparison(client, run, cycle, snapshots, submitted)
+
+
+def _refuse_existing(region: Region, root_out: Path, force: bool) -> None:
+    """Refuse to replace reports already published, unless ``force``."""
+    targets = [root_out / a.id / c for a in region.authorities for c in region.cycles]
+    if len(region.authorities) >= 2:
+        targets += [root_out / region.comparison_folder / c for c in region.cycles]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise ParameterError(f"reports already exist in {existing[:3]}{' ...' if len(existing) > 3 else ''}; "
+                             "pass --force to replace them")
+
+
+def _submit_group(client: Any, run: RegionRun, authority: Authority, cycle: str, snapshot: Any,
+                  submitted: Submitted) -> None:
+    """Submit one authority-cycle's notebooks (those that read the others' results after them) and
+    its publication, a task on a worker too: the submitting machine only hands out tasks."""
+    context = run.contexts[(authority.id, cycle)]
+    staging = _staging(run.root_out / authority.id, cycle)
+    submitted.stagings.append(staging)
+    inputs = input_files(context.data_dir, resolve(context.params.source))
+    group = GroupRun(GroupPlan(authority, context, staging, inputs, run.root_out / authority.id / cycle))
+    first: list[Any] = []
+    for wave in ([f for f in run.chosen if not f.after_others], [f for f in run.chosen if f.after_others]):
+        futures = []
+        for fw in wave:
+            task = replace(framework_task(fw, context, staging, run.timeout, run.provenance, inputs),
+                           withheld=run.withheld)
+            future = client.submit(run_notebook_task, task, snapshot, *first, pure=False,
+                                   resources={KERNEL_RESOURCE: 1},
+                                   key=f"{authority.id}-{cycle}-{fw.name}-{uuid.uuid4().hex[:6]}")
+            group.tasks[future] = task
+            submitted.notebooks[future] = group
+            futures.append(future)
+        first = futures
+    publishing = client.submit(publish_task, run.region, group.plan, run.chosen, run.provenance, *group.tasks,
+                               pure=False, resources={KERNEL_RESOURCE: 1},
+                               key=f"{authority.id}-{cycle}-publish-{uuid.uuid4().hex[:6]}")
+    submitted.publishing[publishing] = group
+
+
+def _submit_comparison(client: Any, run: RegionRun, cycle: str, snapshots: Mapping[str, Any],
+                       submitted: Submitted) -> None:
+    """Submit one cycle's comparison, first once the evidence is staged (it needs nothing else):
+    submitted last, it would run alone at the end while the other workers idle."""
+    plan = _comparison_plan(run, cycle)
+    submitted.stagings.append(plan.staging)
+    future = client.submit(comparison_task, run.region, plan, run.provenance, snapshots, pure=False,
+                           resources={KERNEL_RESOURCE: 1}, priority=1,
+                           key=f"{run.region.comparison_folder}-{cycle}-{uuid.uuid4().hex[:6]}")
+    submitted.comparing[future] = plan
+
+
+def _collect(run: RegionRun, submitted: Submitted, progress: Progress | None) -> dict[tuple[str, str], RunSummary]:
+    """Wait for every task; a publication or comparison that crashed is published from here."""
+
+    summaries: dict[tuple[str, str], RunSummary] = {}
+    total, done = len(submitted.notebooks) + len(submitted.comparing), 0
+    for future in as_completed([*submitted.notebooks, *submitted.publishing, *submitted.comparing]):
+        if future in submitted.publishing:
+            group = submitted.publishing[future]
+            try:
+                summaries[(group.plan.authority.id, group.plan.context.cycle)] = future.result()
+            except Exception:  # noqa: BLE001 - a notebook task crashed: published here with its failure
+                summaries[(group.plan.authority.id, group.plan.context.cycle)] = _publish_here(run, group)
+            continue
+        done += 1
+        if future in submitted.comparing:
+            plan = submitted.comparing[future]
+            try:
+                summary = future.result()
+            except Exception as exc:  # noqa: BLE001 - crashed (an authority's evidence could not be staged...)
+                summary = _comparison_here(run, plan, exc)
+            summaries[(run.region.comparison_folder, plan.cycle)] = summary
+            label, outcome = f"{run.region.comparison_folder} {plan.cycle} {COMPARISON}", summary.outcomes[0]
+        else:
+            group = submitted.notebooks[future]
+            task = group.tasks[future]
+            outcome = _notebook_outcome(group, future)
+            label = f"{group.plan.authority.id} {group.plan.context.cycle} {task.framework}"
+        if progress:
+            progress(label, outcome, done, total)
+    return summaries
+
+
+def _notebook_outcome(group: GroupRun, future: Any) -> NotebookOutcome:
+    """A notebook task's outcome (known already if its authority-cycle was published here)."""
+    task = group.tasks[future]
+    if task.framework not in group.outcomes:
+        try:
+            group.outcomes[task.framework] = future.result()
+        except Exception as exc:  # noqa: BLE001 - a task that crashed fails only its own report
+            group.outcomes[task.framework] = _failed_outcome(task, exc)
+    return group.outcomes[task.framework]
 
 
 def _staging(folder: Path, cycle: str) -> Path:
     """A new staging folder for ``cycle`` in ``folder`` (stale ones of killed runs removed first)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(folder)
+    remove_stale_staging(folder)
     staging = staging_path(folder, cycle)
     staging.mkdir()
     return staging
@@ -463,14 +497,10 @@ def code_version() -> str:
         A SHA-256 hex digest; or, if the code files changed after this process imported them (it
         still runs the old code), a note that never equals another process's.
     """
-    import hashlib
-    import json
-
-    import review
-
-    if review.code_digest() != review.IMPORTED:
+    imported = first_code_digest()
+    if code_digest() != imported:
         return f"changed since this process started ({uuid.uuid4().hex})"
-    digest = hashlib.sha256(review.IMPORTED.encode("ascii"))
+    digest = hashlib.sha256(imported.encode("ascii"))
     for path in sorted((project_root() / "notebooks").glob("*.ipynb")):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
     digest.update(json.dumps(package_versions(), sort_keys=True).encode())
@@ -487,36 +517,25 @@ def _check_workers(client: Any) -> None:
                              "than this checkout; restart the Dask workers in the project's environment")
 
 
-def _static(st: dict[str, Any]) -> dict[str, Any]:
-    """What a publishing task needs of an authority-cycle's state (no futures)."""
-    return {k: st[k] for k in ("params", "staging", "inputs")}
-
-
-def publish_task(region: Region, group: tuple[str, str], st: dict[str, Any], chosen: list[Framework],
-                 target: Path, run: dict[str, Any], *outcomes: NotebookOutcome) -> RunSummary:
+def publish_task(region: Region, plan: GroupPlan, chosen: list[Framework], provenance: Provenance,
+                 *outcomes: NotebookOutcome) -> RunSummary:
     """On a worker: check, index and publish one authority-cycle from its notebooks' outcomes."""
-    return _publish_group(region, group, {**st, "outcomes": {o.framework: o for o in outcomes}}, chosen, target, run)
+    return _publish_group(region, plan, {o.framework: o for o in outcomes}, chosen, provenance)
 
 
-def _publish_here(region: Region, group: tuple[str, str], st: dict[str, Any], pending: Mapping[Any, Any],
-                  chosen: list[Framework], target: Path, run: dict[str, Any]) -> RunSummary:
+def _publish_here(run: RegionRun, group: GroupRun) -> RunSummary:
     """Publish an authority-cycle one of whose notebook tasks crashed (its worker died...), on this
     machine, once every other notebook of it has ended; the crashed ones get failure pages. If even
     that fails (a full disk...), nothing of it is published and every report of it is failed."""
-    from distributed import wait
 
-    wait(st["futures"])
-    for future in st["futures"]:
-        task = pending[future][1]
-        if task.framework not in st["outcomes"]:
-            try:
-                st["outcomes"][task.framework] = future.result()
-            except Exception as exc:  # noqa: BLE001 - recorded as that notebook's failure
-                st["outcomes"][task.framework] = _failed_outcome(task, exc)
+    wait(list(group.tasks))
+    for future in group.tasks:
+        _notebook_outcome(group, future)
     try:
-        return _publish_group(region, group, st, chosen, target, run)
+        return _publish_group(run.region, group.plan, group.outcomes, run.chosen, run.provenance)
     except Exception as exc:  # noqa: BLE001 - the run goes on; this authority-cycle is not published
-        return _unpublished(group[1], target, [st["outcomes"][fw.name] for fw in chosen], exc)
+        return _unpublished(group.plan.context.cycle, group.plan.target,
+                            [group.outcomes[fw.name] for fw in run.chosen], exc)
 
 
 def _unpublished(cycle: str, target: Path, outcomes: list[NotebookOutcome], exc: BaseException) -> RunSummary:
@@ -528,83 +547,57 @@ def _unpublished(cycle: str, target: Path, outcomes: list[NotebookOutcome], exc:
                       outcomes=tuple(replace(o, status="failed", headlines=[], error=error) for o in outcomes))
 
 
-def _publish_group(region: Region, group: tuple[str, str], st: dict[str, Any], chosen: list[Framework],
-                   target: Path, run: dict[str, Any]) -> RunSummary:
+def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, NotebookOutcome],
+                   chosen: list[Framework], provenance: Provenance) -> RunSummary:
     """Check, index and publish one authority-cycle, with a manifest as the single-authority runner's."""
-    authority_id, cycle = group
-    p: CycleParams = st["params"]
-    authority = region.authority(authority_id)
+    p, authority = plan.context.params, plan.authority
     titles = {f.name: f.title for f in chosen}
     manifest = {
-        "authority": authority_id,
+        "authority": authority.id,
         "authority_name": authority.name,
         "region_file": region.source,
-        "cycle": cycle,
+        "cycle": p.cycle,
         "params_file": p.source,
-        "parameters": {fw.name: _public_params(p.for_framework(fw.name)) for fw in chosen},
-        "inputs": st["inputs"],
+        "parameters": {fw.name: public_params(p.for_framework(fw.name)) for fw in chosen},
+        "inputs": plan.inputs,
     }
-    return _finish(st["staging"], target, p, [st["outcomes"][fw.name] for fw in chosen], manifest, run,
-                   lambda outcomes: _guarded(authority, st["staging"], p, outcomes, titles), scope=authority.name)
+    disclosure_log = collect(plan.staging)  # out of the executed notebooks: internal only, never published
+    summary = publish_run(plan.staging, plan.target, cycle=p.cycle, audience=p.common["audience"],
+                          outcomes=[outcomes[fw.name] for fw in chosen], manifest=manifest, provenance=provenance,
+                          guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles),
+                          scope=authority.name)
+    write_log(log_path(plan.target.parent, p.cycle), disclosure_log, cycle=p.cycle)  # beside the pack, never in it
+    return summary
 
 
-def _finish(staging: Path, target: Path, p: CycleParams, outcomes: list[NotebookOutcome], manifest: dict[str, Any],
-            run: dict[str, Any], guard: Callable[[list[NotebookOutcome]], tuple[NotebookOutcome, ...]],
-            reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "") -> RunSummary:
-    """Gate the pages, write the manifest and index, gate every file again, then publish atomically."""
-    drop_run_only(staging)  # the authority-cycle's notebooks have ended: figures for them only go
-    checked = guard(outcomes)
-    ok = all(o.status == "ok" for o in checked)
-    write_manifest(staging / "manifest.json", {
-        **manifest,
-        "packages": package_versions(),
-        "git": run["git"],
-        "produced": run["produced"],
-        "duration_seconds": time.time() - run["started"],
-        "status": "ok" if ok else "failed",
-        "notebooks": [asdict(o) for o in checked],
-    })
-    write_index(staging / "index.html", p.cycle, p.common["audience"], list(checked), reports, scope)
-    checked = guard(list(checked))  # every file, the manifest and index included
-    _publish(staging, target)
-    return RunSummary(cycle=p.cycle, output_dir=target, outcomes=tuple(checked))
-
-
-def _guarded(authority: Authority, staging: Path, params: CycleParams, outcomes: list[NotebookOutcome],
-             titles: dict[str, str]) -> tuple[NotebookOutcome, ...]:
+def _guarded(context: RunContext, staging: Path, outcomes: list[NotebookOutcome],
+             titles: dict[str, str]) -> list[NotebookOutcome]:
     """The publish gate on one authority-cycle, with that authority's key; if its key cannot be read
     here, nothing of it can be checked, so every report of it is withheld."""
-    from review.protection.publish_gate import guard_staging, withhold_unchecked
-
-    try:
-        with key_environment(authority.key):  # the gate looks for this authority's raw references and key
-            return tuple(guard_staging(staging, params, outcomes, titles=titles))
+    try:  # the gate looks for this authority's raw references and key
+        return guard_staging(staging, context, outcomes, titles=titles)
     except ParameterError:
-        return tuple(withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
-            "the authority's pseudonymisation key could not be read to check the pages")))
+        return withhold_unchecked(staging, context.params, outcomes, titles=titles, reason=(
+            "the authority's pseudonymisation key could not be read to check the pages"))
 
 
-def _comparison_state(region: Region, cycle: str, params: Mapping[tuple[str, str], CycleParams], root_out: Path,
-                      run: dict[str, Any], timeout: float, kernels: str) -> dict[str, Any]:
-    """What the comparison of one cycle needs: its staging folder, its notebook task, each authority's
-    parameters (for the gate) and the inputs (every authority's evidence, the params and region files)."""
-    from review.batch.runner import notebook_task
-
-    by_authority = {a.id: params[(a.id, cycle)] for a in region.authorities}
-    first = by_authority[region.authorities[0].id]
-    staging = _staging(root_out / region.comparison_folder, cycle)
-    inputs = input_files(*(resolve(a.evidence) for a in region.authorities), resolve(first.source),
-                         resolve(region.source))
+def _comparison_plan(run: RegionRun, cycle: str) -> ComparisonPlan:
+    """What the comparison of one cycle needs (see :class:`ComparisonPlan`)."""
+    region = run.region
+    by_authority = {a.id: run.contexts[(a.id, cycle)] for a in region.authorities}
+    first = by_authority[region.authorities[0].id].params
+    staging = _staging(run.root_out / region.comparison_folder, cycle)
+    inputs = input_files(*(c.data_dir for c in by_authority.values()), resolve(first.source), resolve(region.source))
     values = {"region_file": str(resolve(region.source)), "cycle": cycle,
               **{k: first.common[k] for k in ("audience", "suppression_threshold", "min_group", "rounding_base")}}
-    task = notebook_task(COMPARISON, COMPARISON_TITLE, COMPARISON_NOTEBOOK, values, cycle, staging, timeout=timeout,
-                         produced=run["produced"], git=run["git"], inputs=inputs,
-                         synthetic=all((resolve(a.evidence) / DEMO_MARKER).is_file() for a in region.authorities))
-    return {"cycle": cycle, "params": by_authority, "staging": staging, "inputs": inputs, "run": run,
-            "task": replace(task, kernels=kernels), "target": root_out / region.comparison_folder / cycle}
+    task = notebook_task(COMPARISON, COMPARISON_TITLE, COMPARISON_NOTEBOOK, values, cycle, staging,
+                         timeout=run.timeout, provenance=run.provenance, inputs=inputs,
+                         synthetic=all(c.synthetic for c in by_authority.values()))
+    return ComparisonPlan(cycle, by_authority, staging, inputs, replace(task, withheld=run.withheld),
+                          run.root_out / region.comparison_folder / cycle)
 
 
-def comparison_task(region: Region, st: dict[str, Any], withheld: tuple[str, ...],
+def comparison_task(region: Region, plan: ComparisonPlan, provenance: Provenance,
                     snapshots: Mapping[str, bytes]) -> RunSummary:
     """On a worker: run one cycle's regional comparison and publish it.
 
@@ -612,56 +605,48 @@ def comparison_task(region: Region, st: dict[str, Any], withheld: tuple[str, ...
     :func:`stage_evidence`) from an owner-only folder removed after, and holds no authority's key;
     the publish gate then checks its pages against each authority's raw references and key in turn.
     """
-    from review.analyses.context import EVIDENCE_CACHE_ENV, REGION_CACHE_ENV
-    from review.batch.kernels import withhold_variables
-    from review.batch.safety import private_temp_dir
-
-    withhold_variables(withheld)
     cache_dir = private_temp_dir()
     try:
         for authority_id, snapshot in snapshots.items():
             (cache_dir / f"{authority_id}.pickle").write_bytes(snapshot)
-        os.environ.pop(EVIDENCE_CACHE_ENV, None)
-        os.environ[REGION_CACHE_ENV] = str(cache_dir)
-        with key_environment(None):
-            outcome = execute_task(st["task"])
+        outcome = execute_task(replace(plan.task, env={REGION_CACHE_ENV: str(cache_dir)}))
     finally:
-        os.environ.pop(REGION_CACHE_ENV, None)
         shutil.rmtree(cache_dir, ignore_errors=True)
-    return _publish_comparison(region, st, outcome)
+    return _publish_comparison(region, plan, outcome, provenance)
 
 
-def _comparison_here(region: Region, st: dict[str, Any], exc: BaseException) -> RunSummary:
+def _comparison_here(run: RegionRun, plan: ComparisonPlan, exc: BaseException) -> RunSummary:
     """Publish a comparison whose task crashed (an authority's evidence could not be staged, its worker
     died...) from this machine, as a failure page, checked like any other."""
     try:
-        outcome = _failed_outcome(st["task"], exc)  # its staging may be gone (published before the crash)
-        return _publish_comparison(region, st, outcome)
+        outcome = _failed_outcome(plan.task, exc)  # its staging may be gone (published before the crash)
+        return _publish_comparison(run.region, plan, outcome, run.provenance)
     except Exception as error:  # noqa: BLE001 - the run goes on; this comparison is not published
-        failed = NotebookOutcome(framework=COMPARISON, status="failed", started=_now(), ended=_now(),
+        failed = NotebookOutcome(framework=COMPARISON, status="failed", started=now(), ended=now(),
                                  duration_seconds=0.0)
-        return _unpublished(st["cycle"], st["target"], [failed], error)
+        return _unpublished(plan.cycle, plan.target, [failed], error)
 
 
-def _publish_comparison(region: Region, st: dict[str, Any], outcome: NotebookOutcome) -> RunSummary:
+def _publish_comparison(region: Region, plan: ComparisonPlan, outcome: NotebookOutcome,
+                        provenance: Provenance) -> RunSummary:
     """Gate (with every authority's references and key), index and publish one cycle's comparison."""
-    first: CycleParams = st["params"][region.authorities[0].id]
-    task = st["task"]
+    first = plan.contexts[region.authorities[0].id].params
     manifest = {
         "region": region.name,
         "region_file": region.source,
         "authorities": [a.id for a in region.authorities],
-        "cycle": st["cycle"],
+        "cycle": plan.cycle,
         "params_file": first.source,
-        "parameters": {COMPARISON: task.parameters},
-        "inputs": st["inputs"],
+        "parameters": {COMPARISON: plan.task.parameters},
+        "inputs": plan.inputs,
     }
     titles = {COMPARISON: COMPARISON_TITLE}
 
-    def guard(outcomes: list[NotebookOutcome]) -> tuple[NotebookOutcome, ...]:
+    def guard(outcomes: list[NotebookOutcome]) -> list[NotebookOutcome]:
         for authority in region.authorities:  # a page is published only if no authority's check fails
-            outcomes = list(_guarded(authority, st["staging"], st["params"][authority.id], outcomes, titles))
-        return tuple(outcomes)
+            outcomes = _guarded(plan.contexts[authority.id], plan.staging, outcomes, titles)
+        return outcomes
 
-    return _finish(st["staging"], st["target"], first, [outcome], manifest, st["run"], guard,
-                   {COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)}, scope=region.name)
+    return publish_run(plan.staging, plan.target, cycle=plan.cycle, audience=first.common["audience"],
+                       outcomes=[outcome], manifest=manifest, provenance=provenance, guard=guard,
+                       reports={COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)}, scope=region.name)

@@ -17,16 +17,40 @@ import signal
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
+
 from review import __version__
-from review.analyses.context import EVIDENCE_CACHE_ENV
+from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
+from review.batch.forked_kernels import Template, can_fork
+from review.batch.html_export import export_report, failure_page
+from review.batch.kernel_environment import kernel_environment, workbook_modules
+from review.batch.kernels import (
+    START_TIMEOUT,
+    WarmKernelManager,
+    close_process_pool,
+    kill_process_kernels,
+    process_pool,
+    take_kernel,
+)
+from review.batch.provenance import git_state, input_files
+from review.batch.publish import (
+    NotebookOutcome,
+    Provenance,
+    RunSummary,
+    now,
+    public_params,
+    publish_run,
+    remove_stale_staging,
+    staging_path,
+)
 from review.batch.safety import (
     check_output_root,
     cycle_lock,
@@ -38,11 +62,18 @@ from review.batch.safety import (
 )
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
-from review.config.paths import BATCH_ENV, ROOT_ENV, project_root, resolve
+from review.config.paths import cycle_folder, project_root, resolve
+from review.data import load_evidence
 from review.exceptions import ParameterError
-from review.protection.pseudonym import DEMO_MARKER
+from review.protection.disclosure_log import collect, log_path, write_log
+from review.protection.pseudonym import identifier_values
+from review.protection.publish_gate import guard_staging, prescan
+from review.protection.run_context import RunContext, run_context
+from review.results.figures import results_from_notebook, write_results
+from review.results.judgements import marked_headlines
 
-__all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "run_cycle"]
+__all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "execute_task", "framework_task", "notebook_task",
+           "run_cycle"]
 
 
 @dataclass(frozen=True)
@@ -57,90 +88,31 @@ class NotebookTask:
     timeout: float
     meta: dict[str, Any]
     threads: int = 1
-    evidence_cache: str = ""
-    kernels: str = "warm"  # "warm": a pre-started kernel from this process's pool; "cold": papermill starts one
-    spare: bool = True  # warm: start a spare for a later notebook (False for the run's last notebooks)
+    env: dict[str, str] = field(default_factory=dict)  # the task's own variables in its kernel's environment
+    withheld: frozenset[str] = frozenset()  # kept out of its kernel's environment (review.batch.kernels)
+    spare: bool = True  # start a spare for a later notebook (False for the run's last notebooks)
 
 
-@dataclass(frozen=True)
-class NotebookOutcome:
-    """What happened to one notebook."""
-
-    framework: str
-    status: str  # "ok" or "failed"
-    started: str
-    ended: str
-    duration_seconds: float
-    error: dict[str, Any] | None = None
-    headlines: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """The outcome of one cycle's run."""
-
-    cycle: str
-    output_dir: Path
-    outcomes: tuple[NotebookOutcome, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether every notebook succeeded."""
-        return all(o.status == "ok" for o in self.outcomes)
-
-
-_LIVE_KERNELS: list[Any] = []
-
-KERNEL_MODES = ("warm", "cold")
-"""``warm``: pre-started kernels with the imports done (the default); ``cold``: papermill starts
-and cleanly shuts down a kernel per notebook (the path before warm kernels, kept for comparison)."""
-
-
-def _kernel_manager_class() -> type:
-    """A KernelManager on IPC transport with a unique connection file (papermill#511), remembered
-    so that a notebook over its time limit can have its kernel stopped."""
-    from review.batch.kernels import ipc_kernel_manager_class
-
-    return ipc_kernel_manager_class(_LIVE_KERNELS.append)
+_LIVE_KERNELS: list[WarmKernelManager] = []
+"""The kernel of the notebook this process is running (for the time limit and for a kill)."""
 
 
 def _stop_kernels() -> None:
-    """Interrupt the kernels this worker started: the running cell raises KeyboardInterrupt and the
-    notebook fails cleanly (killing the kernel instead can leave nbclient waiting, papermill#125)."""
+    """Interrupt the kernel this worker is running a notebook on: the running cell raises
+    KeyboardInterrupt and the notebook fails cleanly (killing the kernel instead can leave nbclient
+    waiting, papermill#125)."""
     for manager in list(_LIVE_KERNELS):
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGINT)
+        manager.interrupt()
 
 
 def _kill_live_kernels() -> None:
-    """Kill the kernels this process started, with their process groups (each kernel leads one),
-    the spare warm kernels included."""
-    from review.batch.kernels import _kill, kill_process_kernels
-
+    """Kill the kernels this process started, with their process groups, the spares included."""
     for manager in list(_LIVE_KERNELS):
-        _kill(manager)
+        manager.kill()
     kill_process_kernels()
 
 
-@contextlib.contextmanager
-def _environment_restored() -> Any:
-    """Restore ``os.environ`` afterwards (``execute_task`` sets the evidence cache and thread counts)."""
-    saved = dict(os.environ)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _error_from_exception(exc: BaseException) -> dict[str, Any]:
-    from papermill.exceptions import PapermillExecutionError
-
     if isinstance(exc, PapermillExecutionError):
         return {
             "cell": exc.exec_count,
@@ -164,60 +136,10 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     NotebookOutcome
         Status, timings and, on failure, the error.
     """
-    import nbformat
-    import papermill as pm
-
-    from review.batch import kernels
-    from review.batch.html_export import export_report, failure_page
-    from review.batch.results import results_from_notebook, write_results
-
     staging = Path(task.staging)
     executed = staging / f"{task.framework}.ipynb"
-    started, t0 = _now(), time.perf_counter()
-    os.environ[ROOT_ENV] = str(project_root())
-    os.environ[BATCH_ENV] = "1"  # notebooks show no widgets in a batch run
-    for var in kernels.THREAD_VARS:
-        os.environ[var] = str(task.threads)  # parallel kernels must not oversubscribe the cores
-    if task.evidence_cache:
-        os.environ[EVIDENCE_CACHE_ENV] = task.evidence_cache
-    error: dict[str, Any] | None = None
-    _LIVE_KERNELS.clear()
-    timer = threading.Timer(task.timeout, _stop_kernels)
-    timer.daemon = True
-    timer.start()
-    pool, warm = None, None
-    try:
-        if task.kernels == "warm":  # a spare kernel of this process, imports done; used once, then discarded
-            pool, warm = kernels.take_kernel(task.threads, refill=task.spare)
-            _LIVE_KERNELS.append(warm.manager)
-            engine: dict[str, Any] = {"engine_name": kernels.register_engine(), "km": warm.manager,
-                                      "task_env": kernels.task_environment(),
-                                      # one write at the end, not two JSON dumps of the notebook per cell
-                                      "request_save_on_cell_execute": False}
-        else:
-            engine = {"kernel_manager_class": _kernel_manager_class()}
-        pm.execute_notebook(
-            task.notebook,
-            str(executed),
-            parameters=task.parameters,
-            kernel_name="python3",
-            cwd=str(project_root()),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
-            start_timeout=int(kernels.START_TIMEOUT),
-            **engine,
-        )
-    except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
-        error = _error_from_exception(exc)
-        if not timer.is_alive():
-            error = {"cell": error.get("cell"), "ename": "Timeout",
-                     "evalue": f"the notebook ran longer than {task.timeout:g} seconds and was stopped",
-                     "traceback": error.get("traceback", "")}
-    finally:
-        timer.cancel()
-        if pool is not None and warm is not None:
-            pool.discard(warm)  # stopped in the background: no shutdown stall on the critical path
+    started, t0 = now(), time.perf_counter()
+    error = _execute(task, executed)
     results = None
     if error is None:
         nb = nbformat.read(executed, as_version=4)
@@ -236,29 +158,57 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
         framework=task.framework,
         status="failed" if error else "ok",
         started=started,
-        ended=_now(),
+        ended=now(),
         duration_seconds=time.perf_counter() - t0,
         error=error,
-        headlines=_marked_headlines(results or {}),
+        headlines=marked_headlines(results or {}),
     )
 
 
-def _marked_headlines(results: dict[str, Any]) -> list[str]:
-    """Headlines, those recorded as not counts kept marked for the index (issue 15)."""
-    from review.batch.judgements import marked_headlines
+def _execute(task: NotebookTask, executed: Path) -> dict[str, Any] | None:
+    """Run the task's notebook with papermill on a warm kernel of the task's environment, used once
+    and then discarded; None, or the error."""
+    error: dict[str, Any] | None = None
+    _LIVE_KERNELS.clear()
+    timer = threading.Timer(task.timeout, _stop_kernels)  # the notebook's time, not the wait for a kernel
+    timer.daemon = True
+    pool, kernel = None, None
+    try:
+        pool, kernel = take_kernel(kernel_environment(task.env, task.threads, task.withheld), refill=task.spare)
+        _LIVE_KERNELS.append(kernel)
+        timer.start()
+        pm.execute_notebook(
+            task.notebook,
+            str(executed),
+            parameters=task.parameters,
+            kernel_name="python3",
+            km=kernel,  # nbclient leaves a kernel it was given to its owner
+            request_save_on_cell_execute=False,  # one write at the end, not two per cell
+            cwd=str(project_root()),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=int(task.timeout) + 30,  # backstop if an interrupt is ignored
+            start_timeout=int(START_TIMEOUT),
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a failure page, not a crash
+        error = _error_from_exception(exc)
+        if timer.finished.is_set() and not timer.is_alive():
+            error = {"cell": error.get("cell"), "ename": "Timeout",
+                     "evalue": f"the notebook ran longer than {task.timeout:g} seconds and was stopped",
+                     "traceback": error.get("traceback", "")}
+    finally:
+        timer.cancel()
+        _LIVE_KERNELS.clear()
+        if pool is not None and kernel is not None:
+            pool.discard(kernel)  # stopped in the background: no shutdown stall on the critical path
+    return error
 
-    return marked_headlines(results)
 
-
-def _init_worker(parent_pid: int, kernel_mode: str, threads: int, template: str | None = None) -> None:
-    """Worker initializer: die with the run (see review.batch.safety); with warm kernels, start this
-    worker's spare kernel at once (forked by the run's shared template), while the run is still
-    staging the evidence."""
+def _init_worker(parent_pid: int, env: dict[str, str], threads: int, template: str | None) -> None:
+    """Worker initializer: die with the run (see review.batch.safety), and start this worker's
+    spare kernel at once (forked by the run's template), while the run is still staging the evidence."""
     watch_parent(parent_pid, _kill_live_kernels)
-    if kernel_mode == "warm":
-        from review.batch.kernels import process_pool
-
-        process_pool(threads, template=template)
+    process_pool(kernel_environment(env, threads), template=template)
 
 
 def _worker_started() -> int:
@@ -267,19 +217,16 @@ def _worker_started() -> int:
 
 
 @contextlib.contextmanager
-def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterator[ProcessPoolExecutor | None]:
-    """The run's worker processes, started before the evidence is staged so that their kernels warm
-    meanwhile; ``None`` when the notebooks run in this process (one job)."""
-    from review.batch.kernels import close_process_pool, process_pool
-
+def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The run's worker processes, started before the evidence is staged so that their kernels (of
+    the run's environment ``env``) warm meanwhile; ``None`` when the notebooks run in this process
+    (one job)."""
     if jobs <= 1 or n_tasks <= 1:
-        if kernel_mode == "warm":
-            process_pool(threads)
+        process_pool(kernel_environment(env, threads))
         try:
             yield None
         finally:
-            if kernel_mode == "warm":
-                close_process_pool()
+            close_process_pool()
         return
     # A forkserver starts clean (forking this process could copy the event-loop thread that
     # papermill's client leaves behind and deadlock) and preloads papermill, nbconvert and a warmed
@@ -292,15 +239,10 @@ def _workers(jobs: int, n_tasks: int, kernel_mode: str, threads: int) -> Iterato
     n_workers = min(jobs, n_tasks)
     # One kernel template for every worker, started first: its imports overlap the forkserver's
     # and the loading of the evidence, and are paid once, not once per worker.
-    template = None
-    if kernel_mode == "warm" and hasattr(os, "fork"):
-        from review.batch.kernels import Template, kernel_environment, workbook_modules
-
-        template = Template(kernel_environment(threads), workbook_modules())
+    template = Template(kernel_environment(env, threads), workbook_modules()) if can_fork() else None
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
-                               initargs=(os.getpid(), kernel_mode, threads,
-                                         template.address if template is not None else None))
+                               initargs=(os.getpid(), env, threads, template.address if template else None))
     # Started from a thread: the forkserver's start (its imports) overlaps the loading of the evidence.
     starter = threading.Thread(target=lambda: [pool.submit(_worker_started) for _ in range(n_workers)],
                                name="review-start-workers", daemon=True)
@@ -325,8 +267,7 @@ def _run_tasks(
     if pool is None:
         outcomes = []
         for task in tasks:
-            with _environment_restored():  # in this process: the task's variables must not outlive it
-                outcome = execute_task(task)
+            outcome = execute_task(task)
             progress(task.framework, outcome)
             outcomes.append(outcome)
         return outcomes
@@ -348,7 +289,7 @@ def _silent(framework: str, outcome: NotebookOutcome | None) -> None:
 
 
 def run_cycle(
-    params: CycleParams,
+    run: RunContext | CycleParams,
     *,
     frameworks: Sequence[str] | None = None,
     jobs: int | None = None,
@@ -356,14 +297,15 @@ def run_cycle(
     progress: Progress | None = None,
     output_root: Path | None = None,
     timeout: float = 600.0,
-    kernels: str = "warm",
 ) -> RunSummary:
     """Run every (or the chosen) framework notebook of one cycle.
 
     Parameters
     ----------
-    params : CycleParams
-        Validated parameters of the cycle.
+    run : RunContext or CycleParams
+        The cycle's run context (:func:`review.protection.run_context.run_context`), or its
+        validated parameters, of which the context is made here (the key read from this
+        process's key variables).
     frameworks : sequence of str, optional
         Framework names; default all registered frameworks.
     jobs : int, optional
@@ -376,10 +318,9 @@ def run_cycle(
     output_root : pathlib.Path, optional
         Where cycle folders go; default ``outputs/`` under the project root.
     timeout : float, default: ``600.0``
-        Seconds a notebook may run: its kernel is then stopped and it gets a failure page.
-    kernels : {"warm", "cold"}, default: ``"warm"``
-        ``warm``: each notebook gets a pre-started kernel with the imports done, used once
-        (:mod:`review.batch.kernels`); ``cold``: papermill starts and shuts down its own.
+        Seconds a notebook may run: its kernel is then stopped and it gets a failure page. Each
+        notebook runs on a kernel started ahead with the imports done, used once
+        (:mod:`review.batch.kernels`).
 
     Returns
     -------
@@ -391,114 +332,118 @@ def run_cycle(
     ParameterError
         If a framework name is unknown or the cycle was already run and ``force`` is False.
     """
-
+    context = run if isinstance(run, RunContext) else run_context(run)
     names = list(frameworks) if frameworks else list(FRAMEWORKS)
     unknown = [n for n in names if n not in FRAMEWORKS]
     if unknown:
         raise ParameterError(f"unknown framework(s) {unknown}; known frameworks are: {', '.join(FRAMEWORKS)}")
-    if kernels not in KERNEL_MODES:
-        raise ParameterError(f"unknown kernel mode {kernels!r}; choose one of {', '.join(KERNEL_MODES)}")
     root_out = output_root or (project_root() / "outputs")
     check_output_root(root_out)
-    with cycle_lock(root_out, params.cycle):
-        return _run_locked(params, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout,
-                           kernels=kernels)
+    with cycle_lock(root_out, context.cycle):
+        return _run_locked(context, names, root_out, jobs=jobs, force=force, progress=progress, timeout=timeout)
 
 
-def _run_locked(params: CycleParams, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
-                progress: Progress | None, timeout: float, kernels: str = "warm") -> RunSummary:
+def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: int | None, force: bool,
+                progress: Progress | None, timeout: float) -> RunSummary:
     """The run of one cycle, under its lock."""
-    from review.analyses.context import write_evidence_cache
-    from review.batch.index import write_index, write_manifest
-    from review.batch.provenance import git_state, input_files, package_versions
-    from review.batch.results import drop_run_only
-    from review.config.paths import resolve
-    from review.data import load_evidence
-    from review.protection.pseudonym import identifier_values
-    from review.protection.publish_gate import guard_staging
-
-    target = root_out / params.cycle
+    params, data_dir = context.params, context.data_dir
+    target = cycle_folder(root_out, params.cycle, context.audience)  # one folder per audience
     if target.exists() and not force:
         raise ParameterError(
             f"{target} already holds reports for cycle {params.cycle}; pass --force to replace them"
         )
-    git = git_state()
-    data_dir = resolve(params.common["data_dir"])
+    provenance = Provenance(git_state(), now(), time.time())
     inputs = input_files(data_dir, resolve(params.source))
     remove_stale_temp_dirs()
-    _remove_stale_staging(root_out)
+    remove_stale_staging(root_out)
     cache_dir = private_temp_dir()  # owner-only; removed on every exit path below
     staging = staging_path(root_out, params.cycle)
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n_jobs)
-    produced = _now()
-    progress = progress or _silent
-    started = time.perf_counter()
+    chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
+    env = {EVIDENCE_CACHE_ENV: str(cache_dir)}  # the kernels' own: the snapshot's folder
     try:
-        with disk_errors(params.cycle):  # a full disk: exit 1, nothing published
-            chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
-            waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
-            outcomes: list[NotebookOutcome] = []
-            with _workers(n_jobs, len(chosen), kernels, threads) as pool:  # kernels warm while the data loads
-                raw = load_evidence(data_dir)  # validates the data before anything is written
-                identifiers = identifier_values(raw)  # for the publish gate: the references of this very evidence
-                cache = write_evidence_cache(data_dir, cache_dir, raw)
-                del raw
-                staging.mkdir()
-                n_workers = 1 if pool is None else min(n_jobs, len(chosen))
-                memo: dict[tuple[str, str], list[Any]] = {}  # the gate's later passes scan only what is new
-                scans: list[threading.Thread] = []
-                for w, wave in enumerate(waves):
-                    left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
-                    tasks = [replace(_task(fw, params, staging, timeout, produced, git, inputs), threads=threads,
-                                     evidence_cache=str(cache), kernels=kernels,
-                                     spare=len(wave) - i + left > n_workers)  # the last ones need no spare
-                             for i, fw in enumerate(wave)]
-                    outcomes.extend(_run_tasks(tasks, pool, progress))
-                    if left:  # the ended notebooks' files are scanned while the later ones run
-                        scans.append(_prescan(staging, params, [o.framework for o in outcomes], identifiers, memo))
-                if pool is not None:  # the workers stop their kernels while the run checks and publishes
-                    threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
-                for scan in scans:
-                    scan.join()
-                drop_run_only(staging)  # the summary has read them: not published
-                outcomes = guard_staging(staging, params, outcomes, titles={f.name: f.title for f in chosen},
-                                         identifiers=identifiers, memo=memo)  # issue 15
-                summary = RunSummary(cycle=params.cycle, output_dir=target, outcomes=tuple(outcomes))
-                write_manifest(
-                    staging / "manifest.json",
-                    {
-                        "cycle": params.cycle,
-                        "params_file": params.source,
-                        "parameters": {fw.name: _public_params(params.for_framework(fw.name)) for fw in chosen},
-                        "inputs": inputs,
-                        "packages": package_versions(),
-                        "git": git,
-                        "produced": produced,
-                        "duration_seconds": time.perf_counter() - started,
-                        "status": "ok" if summary.ok else "failed",
-                        "notebooks": [asdict(o) for o in outcomes],
-                    },
-                )
-                write_index(staging / "index.html", params.cycle, params.common["audience"], outcomes)
-                summary = replace(summary, outcomes=tuple(guard_staging(staging, params, outcomes, identifiers=identifiers,
-                                                                      memo=memo)))  # issue 15: all files
-                _publish(staging, target)
+        with disk_errors(params.cycle), _workers(n_jobs, len(chosen), env, threads) as pool:  # kernels warm meanwhile
+            raw = load_evidence(data_dir)  # validates the data before anything is written
+            identifiers = identifier_values(raw)  # for the publish gate: the references of this very evidence
+            write_evidence_cache(data_dir, cache_dir, raw)
+            del raw
+            staging.mkdir()
+            memo: dict[tuple[str, str], list[Any]] = {}  # the gate's later passes scan only what is new
+            run = _Run(context, staging, timeout, provenance, inputs, threads, env, identifiers, memo)
+            outcomes = _run_waves(run, chosen, pool, 1 if pool is None else min(n_jobs, len(chosen)),
+                                  progress or _silent)
+            titles = {f.name: f.title for f in chosen}
+            disclosure_log = collect(staging)  # out of the executed notebooks: internal only, never published
+            history = _carried(root_out, params.cycle, context.audience, staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            summary = publish_run(
+                staging, target, cycle=params.cycle, audience=context.audience, outcomes=outcomes,
+                manifest={"cycle": params.cycle, "params_file": params.source, "inputs": inputs,
+                          "parameters": {fw.name: public_params(params.for_framework(fw.name)) for fw in chosen}},
+                provenance=provenance,
+                guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
+                                                 memo=memo), history=history)
+            write_log(log_path(root_out, params.cycle), disclosure_log, cycle=params.cycle)  # beside the pack
+            return summary
     finally:
         _clean_up(staging, cache_dir)
-    return summary
 
 
-def _prescan(staging: Path, params: CycleParams, frameworks: list[str], identifiers: set[str],
+def _carried(root_out: Path, cycle: str, audience: str, staging: Path) -> Any:
+    """What the earlier quarters' runs of this audience say beside this run (review.batch.history)."""
+    from review.batch.history import carried_history, earlier_bands, read_bands
+
+    return carried_history(read_bands(staging), earlier_bands(root_out, cycle, audience), cycle)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every notebook task of one cycle's run is made from."""
+
+    context: RunContext
+    staging: Path
+    timeout: float
+    provenance: Provenance
+    inputs: list[dict[str, str]]
+    threads: int
+    env: dict[str, str]
+    identifiers: set[str]
+    memo: dict[tuple[str, str], list[Any]]
+
+
+def _run_waves(run: _Run, chosen: list[Framework], pool: ProcessPoolExecutor | None, n_workers: int,
+               progress: Progress) -> list[NotebookOutcome]:
+    """Run the frameworks' notebooks, those that read the others' results last; the ended ones'
+    files are scanned for the gate while the later ones run."""
+    waves = [[f for f in chosen if not f.after_others], [f for f in chosen if f.after_others]]
+    outcomes: list[NotebookOutcome] = []
+    scans: list[threading.Thread] = []
+    for w, wave in enumerate(waves):
+        left = sum(len(later) for later in waves[w + 1:])  # notebooks still to come after this wave
+        tasks = [replace(framework_task(fw, run.context, run.staging, run.timeout, run.provenance, run.inputs),
+                         threads=run.threads, env=run.env,
+                         spare=len(wave) - i + left > n_workers)  # the last ones need no spare
+                 for i, fw in enumerate(wave)]
+        outcomes.extend(_run_tasks(tasks, pool, progress))
+        if left:
+            scans.append(_prescan(run.staging, run.context, [o.framework for o in outcomes], run.identifiers,
+                                  run.memo))
+    if pool is not None:  # the workers stop their kernels while the run checks and publishes
+        threading.Thread(target=pool.shutdown, name="review-stop-workers", daemon=True).start()
+    for scan in scans:
+        scan.join()
+    return outcomes
+
+
+def _prescan(staging: Path, context: RunContext, frameworks: list[str], identifiers: set[str],
              memo: dict[tuple[str, str], list[Any]]) -> threading.Thread:
     """Scan the ended notebooks' files into the gate's memo on a thread of this process, which
     otherwise only waits while the later notebooks run (:func:`review.protection.publish_gate.prescan`);
     a failure here only leaves the gate to scan them itself."""
-    from review.protection.publish_gate import prescan
-
     def scan() -> None:
         with contextlib.suppress(Exception):
-            prescan(staging, params, frameworks, identifiers=identifiers, memo=memo)
+            prescan(staging, context, frameworks, identifiers=identifiers, memo=memo)
 
     thread = threading.Thread(target=scan, name="review-prescan", daemon=True)
     thread.start()
@@ -525,31 +470,18 @@ def _clean_up(staging: Path, cache_dir: Path) -> None:
         signal.raise_signal(held[0])  # the handler the run had: KeyboardInterrupt for the command line
 
 
-def _public_params(values: dict[str, Any]) -> dict[str, Any]:
-    """Parameters as recorded in the manifest (the staging path is not a real parameter)."""
-    batch_set = {fw.results_param for fw in FRAMEWORKS.values()}
-    return {k: v for k, v in values.items() if k not in batch_set}
-
-
-def _task(
-    fw: Framework,
-    params: CycleParams,
-    staging: Path,
-    timeout: float,
-    produced: str,
-    git: dict[str, Any],
-    inputs: list[dict[str, str]],
-) -> NotebookTask:
-    values = params.for_framework(fw.name)
+def framework_task(fw: Framework, context: RunContext, staging: Path, timeout: float, provenance: Provenance,
+                   inputs: list[dict[str, str]]) -> NotebookTask:
+    """The task of one framework's notebook in a cycle's run (a summary reads the run's staging folder)."""
+    values = context.params.for_framework(fw.name)
     if fw.results_param is not None:
         values[fw.results_param] = str(staging)
-    return notebook_task(fw.name, fw.title, fw.notebook, values, params.cycle, staging, timeout=timeout,
-                         produced=produced, git=git, inputs=inputs,
-                         synthetic=(resolve(values["data_dir"]) / DEMO_MARKER).is_file())
+    return notebook_task(fw.name, fw.title, fw.notebook, values, context.cycle, staging, timeout=timeout,
+                         provenance=provenance, inputs=inputs, synthetic=context.synthetic)
 
 
 def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], cycle: str, staging: Path, *,
-                  timeout: float, produced: str, git: dict[str, Any], inputs: list[dict[str, str]],
+                  timeout: float, provenance: Provenance, inputs: list[dict[str, str]],
                   synthetic: bool) -> NotebookTask:
     """A notebook task with the page metadata every report carries (framework, cycle, audience,
     production time, version, git state, inputs, whether the data are synthetic)."""
@@ -565,42 +497,11 @@ def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], 
             "framework_title": title,
             "cycle": cycle,
             "audience": values["audience"],
-            "produced": produced,
+            "produced": provenance.produced,
             "version": __version__,
-            "git_commit": git["commit"],
-            "git_dirty": git["dirty"],
+            "git_commit": provenance.git["commit"],
+            "git_dirty": provenance.git["dirty"],
             "inputs": inputs,
             "synthetic": synthetic,
         },
     )
-
-
-def staging_path(folder: Path, cycle: str) -> Path:
-    """Where a run stages ``cycle``'s reports in ``folder`` before publishing them: hidden, named with
-    this process's pid (see :func:`_remove_stale_staging`) and a random part."""
-    return folder / f".{cycle}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-def _remove_stale_staging(root_out: Path) -> None:
-    """Delete staging folders left by runs that were killed (their process no longer exists)."""
-    for folder in root_out.glob(".*.staging-*"):
-        try:
-            pid = int(folder.name.rsplit("staging-", 1)[1].split("-")[0])
-            os.kill(pid, 0)
-        except (ValueError, IndexError):
-            continue
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            continue
-
-
-def _publish(staging: Path, target: Path) -> None:
-    """Move a complete staging folder into place; the old reports go only once the new are in."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

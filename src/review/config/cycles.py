@@ -6,9 +6,10 @@ import datetime as dt
 import re
 
 __all__ = ["cycle_bounds", "cycle_of", "cycle_range", "financial_quarter", "financial_year", "is_cycle", "parse_cycle",
+           "quarter_label", "quarter_name",
            "period_statement", "previous_cycle"]
 
-_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+_PATTERN = re.compile(r"(\d{4})-Q([1-4])", re.ASCII)  # used with fullmatch: no trailing line break
 
 
 def parse_cycle(cycle: str) -> tuple[int, int]:
@@ -34,7 +35,7 @@ def parse_cycle(cycle: str) -> tuple[int, int]:
     >>> parse_cycle("2009-Q4")
     (2009, 4)
     """
-    m = _PATTERN.match(cycle) if isinstance(cycle, str) else None
+    m = _PATTERN.fullmatch(cycle) if isinstance(cycle, str) else None
     if not m:
         msg = f"a cycle is written like 2009-Q1; got {cycle!r}"
         raise ValueError(msg)
@@ -56,10 +57,10 @@ def is_cycle(text: object) -> bool:
 
     Examples
     --------
-    >>> is_cycle("2009-Q1"), is_cycle("2009-Q5")
-    (True, False)
+    >>> is_cycle("2009-Q1"), is_cycle("2009-Q5"), is_cycle("2009-Q1\\n")
+    (True, False, False)
     """
-    return isinstance(text, str) and _PATTERN.match(text) is not None
+    return isinstance(text, str) and _PATTERN.fullmatch(text) is not None
 
 
 def cycle_bounds(cycle: str) -> tuple[dt.date, dt.date]:
@@ -224,3 +225,51 @@ def period_statement(cycle: str) -> str:
     """
     start, end = cycle_bounds(cycle)
     return f"{start:%B} to {end:%B %Y} ({financial_quarter(cycle)})"
+
+
+def quarter_label(cycle: str) -> str:
+    """A cycle as councils write it in a chart axis or a column: the financial-year quarter.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn`` (calendar quarters: 2009-Q4 is October to December 2009).
+
+    Returns
+    -------
+    str
+        e.g. ``Q3 2009/10``.
+
+    Examples
+    --------
+    >>> quarter_label("2009-Q4"), quarter_label("2010-Q1"), quarter_label("2009-Q2")
+    ('Q3 2009/10', 'Q4 2009/10', 'Q1 2009/10')
+    """
+    _, quarter = parse_cycle(cycle)
+    return f"Q{(quarter + 2) % 4 + 1} {financial_year(cycle)}"
+
+
+def quarter_name(cycle: str) -> str:
+    """A cycle as councils name it on a page: the financial-year quarter and its months.
+
+    The cycle id (``2009-Q4``) stays the files' name; every page, caption and axis uses this.
+
+    Parameters
+    ----------
+    cycle : str
+        ``YYYY-Qn``.
+
+    Returns
+    -------
+    str
+        e.g. ``Q3 2009/10 (October to December 2009)``.
+
+    Examples
+    --------
+    >>> quarter_name("2009-Q4")
+    'Q3 2009/10 (October to December 2009)'
+    >>> quarter_name("2010-Q1")
+    'Q4 2009/10 (January to March 2010)'
+    """
+    start, end = cycle_bounds(cycle)
+    return f"{quarter_label(cycle)} ({start:%B} to {end:%B %Y})"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from review.config.cycles import is_cycle
+from review.config.numbers import is_number, is_whole_number
 from review.config.paths import resolve
 from review.exceptions import ParameterError
-from review.stats._validation import is_number, is_whole_number
 
 __all__ = ["KINDS", "Param", "validate_values"]
 
@@ -87,21 +87,28 @@ class Param:
         got = f"got {value!r} ({type(value).__name__})"
         name = f"`{self.name}`"
         if self.kind in ("str", "cycle", "directory", "choice"):
-            if not isinstance(value, str):
-                return value, f"{name} must be text (quote it in YAML); {got}"
-            if self.kind == "cycle" and not is_cycle(value):
-                return value, f"{name} must be a cycle written like '2009-Q1'; {got}"
-            if self.kind == "choice" and value not in self.choices:
-                return value, f"{name} must be one of {list(self.choices)}; {got}"
-            if self.kind == "directory":
-                path = resolve(value)
-                if not path.is_dir():
-                    return value, f"{name} must name an existing folder; {value!r} resolves to {path}, which does not exist"
-            return value, None
+            return value, self._text_problem(value, name, got)
         if self.kind == "bool":
-            if not isinstance(value, bool):
-                return value, f"{name} must be true or false; {got}"
-            return value, None
+            return value, None if isinstance(value, bool) else f"{name} must be true or false; {got}"
+        if self.kind in ("int", "float", "probability"):
+            return self._number(value, name, got)
+        # str_list
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            return value, f"{name} must be a list of text values; {got}"
+        return list(value), None
+
+    def _text_problem(self, value: Any, name: str, got: str) -> str | None:
+        if not isinstance(value, str):
+            return f"{name} must be text (quote it in YAML); {got}"
+        if self.kind == "cycle" and not is_cycle(value):
+            return f"{name} must be a cycle written like '2009-Q1'; {got}"
+        if self.kind == "choice" and value not in self.choices:
+            return f"{name} must be one of {list(self.choices)}; {got}"
+        if self.kind == "directory" and not (path := resolve(value)).is_dir():
+            return f"{name} must name an existing folder; {value!r} resolves to {path}, which does not exist"
+        return None
+
+    def _number(self, value: Any, name: str, got: str) -> tuple[Any, str | None]:
         if self.kind == "int" and not is_whole_number(value):
             return value, f"{name} must be a whole number; {got}"
         if self.kind in ("float", "probability"):
@@ -110,14 +117,9 @@ class Param:
             value = float(value)
             if self.kind == "probability" and not 0.0 < value < 1.0:
                 return value, f"{name} must be in the open interval (0, 1); {got}"
-        if self.kind in ("int", "float", "probability"):
-            if self.minimum is not None and value < self.minimum:
-                return value, f"{name} must be at least {self.minimum:g}; {got}"
-            return value, None
-        # str_list
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            return value, f"{name} must be a list of text values; {got}"
-        return list(value), None
+        if self.minimum is not None and value < self.minimum:
+            return value, f"{name} must be at least {self.minimum:g}; {got}"
+        return value, None
 
 
 def validate_values(

@@ -29,6 +29,7 @@ import yaml
 
 from review.config.declarations import Param, validate_values
 from review.config.frameworks import FRAMEWORKS
+from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
@@ -128,18 +129,7 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         every problem is listed.
     """
     source = str(path)
-    file = resolve(path)
-    if not file.is_file():
-        raise ParameterError(f"params file not found (looked for {file})", source)
-    try:
-        raw = load_yaml(file)
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"not valid YAML: {exc}", source) from exc
-    if raw is None:
-        raise ParameterError("the params file is empty; expected at least `cycle:`", source)
-    if not isinstance(raw, dict):
-        raise ParameterError(f"expected a mapping of parameter names to values; got {type(raw).__name__}", source)
-    raw = {**raw, **(overrides or {})}
+    raw = {**_read_mapping(path, source), **(overrides or {})}
     sections_raw = raw.pop("frameworks", None) or {}
     problems: list[str] = []
     if "cycle" not in raw:
@@ -152,12 +142,37 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         common = validate_values(raw, COMMON_PARAMS, source, also_known=("frameworks",))
     except ParameterError as exc:
         problems.extend(exc.problems)
-    sections: dict[str, dict[str, Any]] = {}
+    sections = _sections(sections_raw, source, problems)
+    if problems:
+        raise ParameterError(problems, source)
+    return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
+
+
+def _read_mapping(path: str | Path, source: str) -> dict[str, Any]:
+    """A params file's top-level mapping, or a ParameterError saying why there is none."""
+    file = resolve(path)
+    if not file.is_file():
+        raise ParameterError(f"params file not found (looked for {file})", source)
+    try:
+        raw = load_yaml(file)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"not valid YAML: {exc}", source) from exc
+    if raw is None:
+        raise ParameterError("the params file is empty; expected at least `cycle:`", source)
+    if not isinstance(raw, dict):
+        raise ParameterError(f"expected a mapping of parameter names to values; got {type(raw).__name__}", source)
+    return raw
+
+
+def _sections(sections_raw: Mapping[str, Any], source: str, problems: list[str]) -> dict[str, dict[str, Any]]:
+    """Every registered framework's validated section (its defaults where the file has none); each
+    problem is added to ``problems``."""
     for name, section in sections_raw.items():
         if name not in FRAMEWORKS:
             problems.append(f"unknown framework `{name}` under `frameworks`; known frameworks are: {', '.join(FRAMEWORKS)}")
         elif section is not None and not isinstance(section, dict):
             problems.append(f"`frameworks.{name}` must be a mapping of parameters; got {section!r}")
+    sections: dict[str, dict[str, Any]] = {}
     for name, fw in FRAMEWORKS.items():
         section = sections_raw.get(name) or {}
         if not isinstance(section, dict):
@@ -166,9 +181,7 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
             sections[name] = validate_values(section, fw.params, source)
         except ParameterError as exc:
             problems.extend(f"frameworks.{name}: {p}" for p in exc.problems)
-    if problems:
-        raise ParameterError(problems, source)
-    return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
+    return sections
 
 
 @dataclass(frozen=True)
@@ -231,7 +244,6 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
         raise ParameterError(
             f"the parameters cell does not define {', '.join(missing)}", f"notebook {framework}"
         )
-    from review.config.parameters_cell import undeclared_names
 
     history = namespace.get("In")
     stray = undeclared_names(history, [p.name for p in specs]) if isinstance(history, list) else []

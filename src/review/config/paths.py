@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["BATCH_ENV", "ROOT_ENV", "project_root", "resolve"]
+__all__ = ["AUDIENCE_FOLDERS", "BATCH_ENV", "ROOT_ENV", "cycle_folder", "project_root", "resolve"]
 
 ROOT_ENV = "REVIEW_ROOT"
 BATCH_ENV = "REVIEW_BATCH"
@@ -78,3 +78,21 @@ def resolve(path: str | os.PathLike[str]) -> Path:
     """
     p = Path(path).expanduser()
     return p if p.is_absolute() else project_root() / p
+
+
+AUDIENCE_FOLDERS = {"published": "", "internal": "internal"}
+"""Each audience's folder under the output root: published reports at ``<root>/<cycle>/`` (what
+``make report`` prints), internal ones at ``<root>/internal/<cycle>/``, so the two runs of one cycle
+never replace each other."""
+
+
+def cycle_folder(root: Path, cycle: str, audience: str) -> Path:
+    """Where a run of ``cycle`` for ``audience`` publishes its reports.
+
+    >>> cycle_folder(Path("outputs"), "2009-Q4", "published").as_posix()
+    'outputs/2009-Q4'
+    >>> cycle_folder(Path("outputs"), "2009-Q4", "internal").as_posix()
+    'outputs/internal/2009-Q4'
+    """
+    sub = AUDIENCE_FOLDERS[audience]
+    return root / sub / cycle if sub else root / cycle

@@ -28,6 +28,8 @@ from typing import Any
 import yaml
 
 from review.config.cycles import is_cycle
+from review.config.frameworks import FRAMEWORKS
+from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
@@ -154,60 +156,28 @@ def _authority(raw: Any, index: int, problems: list[str]) -> Authority | None:
     return Authority(ident, name, evidence, key, tuple(neighbours))
 
 
-def load_region(path: str | Path) -> Region:
-    """Load and validate a region file.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The YAML file (absolute or project-relative).
-
-    Returns
-    -------
-    Region
-
-    Raises
-    ------
-    ParameterError
-        Listing every problem, each naming its authority: unknown or missing keys, repeated ids,
-        a key source shared by two authorities, neighbours that are not in the region, bad cycles
-        or unknown frameworks.
-    """
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.paths import resolve
-
-    source = str(path)
-    file = resolve(path)
-    if not file.is_file():
-        raise ParameterError(f"region file not found (looked for {file})", source)
-    try:
-        raw = load_yaml(file)
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"not valid YAML: {exc}", source) from exc
-    if not isinstance(raw, dict):
-        raise ParameterError(f"expected a mapping with region, cycles, authorities; got {type(raw).__name__}", source)
-    problems: list[str] = []
-    unknown = sorted(set(raw) - _TOP_KEYS)
-    if unknown:
-        problems.append(f"unknown key(s) {unknown}; expected {sorted(_TOP_KEYS)}")
-    name = _text(raw, "region", "region file", problems)
-    params = raw.get("params", "params/{cycle}.yaml")
-    if not isinstance(params, str) or "{cycle}" not in params:
-        problems.append(f"`params` must be a path containing {{cycle}}, e.g. \"params/{{cycle}}.yaml\"; got {params!r}")
+def _cycles(raw: dict[str, Any], problems: list[str]) -> list[str]:
     cycles = raw.get("cycles")
     if not isinstance(cycles, list) or not cycles or not all(is_cycle(c) for c in cycles):
         problems.append(f"`cycles` must be a non-empty list of cycles written like \"2009-Q4\"; got {cycles!r}"[:300])
-        cycles = []
+        return []
+    return cycles
+
+
+def _frameworks(raw: dict[str, Any], problems: list[str]) -> list[str]:
     frameworks = raw.get("frameworks") or list(FRAMEWORKS)
     if not isinstance(frameworks, list) or not all(isinstance(f, str) for f in frameworks):
         problems.append(f"`frameworks` must be a list of framework names; got {frameworks!r}"[:300])
-        frameworks = []
+        return []
     bad = [f for f in frameworks if f not in FRAMEWORKS]
     if bad:
         problems.append(f"unknown framework(s) {bad}; known frameworks are: {', '.join(FRAMEWORKS)}")
-    audience = raw.get("audience")
-    if audience not in (None, "published", "internal"):
-        problems.append(f"`audience` must be \"published\" or \"internal\"; got {audience!r}")
+    return frameworks
+
+
+def _authorities(raw: dict[str, Any], problems: list[str]) -> list[Authority]:
+    """The listed authorities, each checked, and checked against each other: ids, key sources and
+    neighbours."""
     listed = raw.get("authorities")
     if not isinstance(listed, list) or not listed:
         problems.append("`authorities` must be a non-empty list of authorities")
@@ -230,6 +200,52 @@ def load_region(path: str | Path) -> Region:
         strangers = [n for n in a.neighbours if n not in ids or n == a.id]
         if strangers:
             problems.append(f"authority {a.id}: neighbour(s) {strangers} are not other authorities of this region")
+    return authorities
+
+
+def load_region(path: str | Path) -> Region:
+    """Load and validate a region file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file (absolute or project-relative).
+
+    Returns
+    -------
+    Region
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem, each naming its authority: unknown or missing keys, repeated ids,
+        a key source shared by two authorities, neighbours that are not in the region, bad cycles
+        or unknown frameworks.
+    """
+
+    source = str(path)
+    file = resolve(path)
+    if not file.is_file():
+        raise ParameterError(f"region file not found (looked for {file})", source)
+    try:
+        raw = load_yaml(file)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"not valid YAML: {exc}", source) from exc
+    if not isinstance(raw, dict):
+        raise ParameterError(f"expected a mapping with region, cycles, authorities; got {type(raw).__name__}", source)
+    problems: list[str] = []
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        problems.append(f"unknown key(s) {unknown}; expected {sorted(_TOP_KEYS)}")
+    name = _text(raw, "region", "region file", problems)
+    params = raw.get("params", "params/{cycle}.yaml")
+    if not isinstance(params, str) or "{cycle}" not in params:
+        problems.append(f"`params` must be a path containing {{cycle}}, e.g. \"params/{{cycle}}.yaml\"; got {params!r}")
+    cycles, frameworks = _cycles(raw, problems), _frameworks(raw, problems)
+    audience = raw.get("audience")
+    if audience not in (None, "published", "internal"):
+        problems.append(f"`audience` must be \"published\" or \"internal\"; got {audience!r}")
+    authorities = _authorities(raw, problems)
     if problems:
         raise ParameterError(problems, source)
     return Region(source=source, name=name, params=params, cycles=tuple(dict.fromkeys(cycles)),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from review.config.cycles import is_cycle
+from review.data.hints import hint
 from review.data.schema import TIERS, Column
 
 __all__ = ["parse_cell", "parse_column"]
@@ -111,11 +112,12 @@ def parse_cell(text: str, column: Column) -> tuple[object, str | None]:
         return value, "expected yes or no"
     if kind == "tier":
         tier = _TIER_KEYS.get(" ".join(value.split()).lower())
-        return (tier, None) if tier else (value, f"expected a tier: {', '.join(TIERS)}")
+        return (tier, None) if tier else (value, f"expected a tier: {', '.join(TIERS)}{hint(value, TIERS)}")
     if kind == "choice":
         lookup = {c.lower(): c for c in column.choices}
         chosen = lookup.get(" ".join(value.split()).lower())
-        return (chosen, None) if chosen else (value, f"expected one of: {', '.join(column.choices)}")
+        return (chosen, None) if chosen else (value, f"expected one of: {', '.join(column.choices)}"
+                                                      f"{hint(value, column.choices)}")
     if not _NUMBER.match(value):
         return value, _NUMBER_HELP
     number = float(value.replace(",", ""))

@@ -8,7 +8,6 @@ so a frame of a million rows costs seconds, not minutes.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 
 import numpy as np
@@ -16,11 +15,13 @@ import pandas as pd
 
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS
-from review.data.io import shown
+from review.data.checks_gose import gose_checks
+from review.data.hints import hint
+from review.data.row_checks import add_problem, check_grades, check_not_above
 from review.data.schema import AUDIT_TYPES, RECORDS, ROW
 from review.exceptions import DataProblem
 
-__all__ = ["DATE_WINDOWS", "cross_checks"]
+__all__ = ["DATE_RULES", "DATE_WINDOWS", "check_actions", "cross_checks"]
 
 DATE_WINDOWS: dict[tuple[str, str], tuple[str, int, int]] = {
     ("frame", "opened_date"): ("start", -25 * 366, 0),
@@ -51,47 +52,16 @@ three (two) years after. ``audit_date`` must
 fall inside its cycle (checked in ``_audits``). ``docs/data.md`` states the same windows."""
 
 
-def _p(problems: list[DataProblem], file: str, row: int, column: str | None, value: object, message: str) -> None:
-    problems.append(DataProblem(file, int(row), column, None if value is None else shown(str(value)), message))
-
-
-def _grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dict[str, str | None],
-            scales: dict, problems: list[DataProblem]) -> None:
-    """Check (and canonicalise, in place) grade labels against the row's or the column's scale.
-
-    Each distinct (scale, label) pair is looked up once."""
-    if frame.empty:
-        return
-    row_scales = frame[scale_col].to_numpy(dtype=object) if scale_col in frame else np.full(len(frame), None)
-    rows = frame[ROW].to_numpy()
-    for column, fixed_scale in value_cols.items():
-        texts = frame[column].to_numpy(dtype=object)
-        scale_ids = np.full(len(frame), fixed_scale, dtype=object) if fixed_scale else row_scales
-        present = np.flatnonzero(pd.notna(texts))
-        if not len(present):
-            continue
-        keys = pd.MultiIndex.from_arrays([pd.Index(scale_ids[present], dtype=object),
-                                          pd.Index(texts[present], dtype=object)])
-        codes, pairs = pd.factorize(keys)
-        outcome = []
-        for scale_id, text in pairs:
-            scale = scales.get(scale_id)
-            if scale is None:
-                outcome.append(("scale", None) if fixed_scale is None and scale_id is not None else ("skip", None))
-                continue
-            label = scale.canonical(str(text))
-            outcome.append(("label", None) if label is None else ("ok", label))
-        canon = frame[column].to_numpy(dtype=object).copy()
-        for i, code in zip(present, codes, strict=True):
-            kind, label = outcome[code]
-            if kind == "ok":
-                canon[i] = label
-            elif kind == "scale":
-                _p(problems, file, rows[i], scale_col, scale_ids[i], f"unknown scale; scales are: {', '.join(scales)}")
-            elif kind == "label":
-                _p(problems, file, rows[i], column, texts[i],
-                   f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(scales[scale_ids[i]].labels)}")
-        frame[column] = canon
+DATE_RULES: dict[tuple[str, str], str] = {
+    ("frame", "opened_date"): "the frame lists the cases open at the start of each cycle, so a case was opened on "
+                              "or before the cycle's first day (and not more than 25 years before: a care "
+                              "leaver's case can be 25 years old); a case opened later belongs to the next "
+                              "cycle's frame",
+    ("frame", "last_audit_date"): "the frame is taken at the start of each cycle, so a case's last audit is on or "
+                                  "before the cycle's first day; an audit in the cycle itself is in audits, and "
+                                  "the sample draw reads it there",
+}
+"""Why a date column's window is what it is, said in its message (``docs/data.md`` says the same)."""
 
 
 def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -100,14 +70,14 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
     if "criteria" in tables:
         declared = {str(r["criterion"]): r["scale_id"]  # criteria columns carry the declared spelling
                     for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
-    _grades(audits, file, "grade_scale", dict[str, str | None]({"overall_grade": None}) | {c: declared.get(c) for c in criteria},
+    check_grades(audits, file, "grade_scale", dict[str, str | None]({"overall_grade": None}) | {c: declared.get(c) for c in criteria},
             scales, problems)
     records = audits.to_dict("records")
     for row in records:
         if row["cycle"] is not None and row["audit_date"] is not None:
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["audit_date"] <= end:
-                _p(problems, file, row[ROW], "audit_date", row["audit_date"].isoformat(),
+                add_problem(problems, file, row[ROW], "audit_date", row["audit_date"].isoformat(),
                    f"the date is outside cycle {row['cycle']} ({start.isoformat()} to {end.isoformat()})")
     if "frame" in tables:
         frame = tables["frame"]
@@ -117,13 +87,21 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         open_cases = set(zip(listed["cycle"], listed["case_ref"], strict=True)) & wanted
         for row in records:
             if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
-                _p(problems, file, row[ROW], "case_ref", row["case_ref"],
+                add_problem(problems, file, row[ROW], "case_ref", row["case_ref"],
                    f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
     if "staff" in tables:
-        staff = set(tables["staff"]["staff_id"])
+        listed = tables["staff"]
+        tier_of = dict(zip(listed["staff_id"], zip(listed["tier"], listed[ROW], strict=True), strict=True))
+        ids = [str(i) for i in tier_of if i is not None]
         for row in records:
-            if row["auditor_id"] and row["auditor_id"] not in staff:
-                _p(problems, file, row[ROW], "auditor_id", row["auditor_id"], "the auditor is not in the staff list")
+            if row["auditor_id"] and row["auditor_id"] not in tier_of:
+                add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
+                   f"the auditor is not in the staff list{hint(str(row['auditor_id']), ids)}")
+            elif row["auditor_id"] and row["auditor_tier"] and tier_of[row["auditor_id"]][0] not in (None, row["auditor_tier"]):
+                tier, at = tier_of[row["auditor_id"]]
+                add_problem(problems, file, row[ROW], "auditor_tier", row["auditor_tier"],
+                   f"the staff list gives auditor {row['auditor_id']} the tier {tier} (staff, row {at}); expected "
+                   "the auditor's tier as the staff list has it (correct one of the two)")
     by_id = {r["audit_id"]: r for r in records if r["audit_id"] is not None}
     for row in records:
         target = row["moderation_of"]
@@ -133,29 +111,20 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         if target == row["audit_id"]:
             continue  # reported by _moderation_chains
         if original is None:
-            _p(problems, file, row[ROW], "moderation_of", target, "no audit has this audit_id")
+            add_problem(problems, file, row[ROW], "moderation_of", target, "no audit has this audit_id")
         elif original["case_ref"] != row["case_ref"]:
-            _p(problems, file, row[ROW], "moderation_of", target,
+            add_problem(problems, file, row[ROW], "moderation_of", target,
                f"the moderated audit is of case {original['case_ref']}, not {row['case_ref']}")
         elif original["auditor_id"] == row["auditor_id"]:
-            _p(problems, file, row[ROW], "auditor_id", row["auditor_id"],
+            add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
                f"a pair of audits of one case by the same auditor: a moderation must be by someone else "
                f"(audit {target}, row {original[ROW]})")
     key = ["cycle", "case_ref", "audit_type", "auditor_id"]
     twice = audits[audits.duplicated(subset=key, keep="first") & audits[key].notna().all(axis=1)]
     for _, row in twice.iterrows():
-        _p(problems, file, row[ROW], "auditor_id", row["auditor_id"],
+        add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
            f"a pair of audits of one case by the same auditor: case {row['case_ref']} is audited twice "
            f"by this auditor in {row['cycle']}")
-
-
-def _not_above(tables: dict, files: dict, name: str, part: str, whole: str, problems: list[DataProblem]) -> None:
-    if name not in tables:
-        return
-    frame = tables[name]
-    both = frame[frame[part].notna() & frame[whole].notna()]
-    for _, row in both[both[part].astype(float) > both[whole].astype(float)].iterrows():
-        _p(problems, files[name], row[ROW], part, row[part], f"{part} ({row[part]}) is above {whole} ({row[whole]})")
 
 
 def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -163,31 +132,33 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     if "audits" in tables:
         _audits(tables, files, scales, criteria, problems)
     if "self_assessments" in tables:
-        _grades(tables["self_assessments"], files["self_assessments"], "grade_scale", {"rating": None}, scales, problems)
-    _not_above(tables, files, "indicators", "numerator", "denominator", problems)
-    from review.data.checks_gose import gose_checks
-
+        check_grades(tables["self_assessments"], files["self_assessments"], "grade_scale", {"rating": None}, scales, problems)
+    check_not_above(tables, files, "indicators", "numerator", "denominator", problems)
     gose_checks(tables, files, scales, problems)
     _lscb_challenges(tables, files, problems)
-    _actions(tables, files, problems)
+    check_actions(tables, files, problems)
     _audit_types(tables, files, problems)
     _evidence_map(tables, files, criteria, problems)
-    _not_above(tables, files, "training", "completed", "required", problems)
-    _not_above(tables, files, "complaints", "responded_in_time", "received", problems)
-    _not_above(tables, files, "complaints", "upheld", "received", problems)
+    from review.data.checks_learning import learning_checks
+
+    learning_checks(tables, files, problems)
+    check_not_above(tables, files, "training", "completed", "required", problems)
+    check_not_above(tables, files, "complaints", "responded_in_time", "received", problems)
+    check_not_above(tables, files, "complaints", "upheld", "received", problems)
     if "finance" in tables:
         for _, row in tables["finance"].iterrows():
             if row["month"] and row["cycle"]:
                 start, end = cycle_bounds(row["cycle"])
                 if not start.strftime("%Y-%m") <= row["month"] <= end.strftime("%Y-%m"):
-                    _p(problems, files["finance"], row[ROW], "month", row["month"], f"the month is outside cycle {row['cycle']}")
+                    add_problem(problems, files["finance"], row[ROW], "month", row["month"], f"the month is outside cycle {row['cycle']}")
     for name in ("frame", "audits"):
         if name in tables and "teams" in tables:
             teams = set(tables["teams"]["team"])
             table = tables[name]
             unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
+            hints = {t: hint(str(t), sorted(str(k) for k in teams if k is not None)) for t in unknown["team"].head(200).unique()}
             for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
-                _p(problems, files[name], row, "team", team, "unknown team (not in teams)")
+                add_problem(problems, files[name], row, "team", team, f"unknown team (not in teams){hints[team]}")
     latest = max(tables["audits"]["cycle"].dropna(), default=None) if "audits" in tables else None
     for (name, column), window in DATE_WINDOWS.items():
         if name not in tables:
@@ -228,8 +199,10 @@ def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str,
     for i in np.flatnonzero(bad_pairs[codes])[:200]:
         cycle, day = rows[cycle_column].iat[i], rows[column].iat[i]
         low, high = bounds[cycle]
-        _p(problems, file, rows[ROW].iat[i], column, day.isoformat(),
-           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})")
+        why = DATE_RULES.get((file.split(".")[0].split("[")[0], column), "")
+        add_problem(problems, file, rows[ROW].iat[i], column, day.isoformat(),
+           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})"
+           + (f": {why}" if why else ""))
 
 
 def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProblem]) -> None:
@@ -247,10 +220,10 @@ def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProbl
         if node in path:
             loop = path[path.index(node):]
             if len(loop) == 1:
-                _p(problems, file, rows[node], "moderation_of", node, "the audit names itself as the audit it moderates")
+                add_problem(problems, file, rows[node], "moderation_of", node, "the audit names itself as the audit it moderates")
             else:
                 chain = " -> ".join([*loop, node])
-                _p(problems, file, min(rows[a] for a in loop), "moderation_of", shown_chain(chain),
+                add_problem(problems, file, min(rows[a] for a in loop), "moderation_of", shown_chain(chain),
                    "moderation goes round in a circle; a moderation must lead back to a first audit")
         done.update(path)
 
@@ -268,10 +241,10 @@ def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> 
         if row["cycle"] and row["raised_date"] is not None:
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["raised_date"] <= end:
-                _p(problems, files["lscb_challenges"], row[ROW], "raised_date", row["raised_date"],
+                add_problem(problems, files["lscb_challenges"], row[ROW], "raised_date", row["raised_date"],
                    f"the date is outside cycle {row['cycle']}")
         if row["answered_date"] is not None and row["raised_date"] is not None and row["answered_date"] < row["raised_date"]:
-            _p(problems, files["lscb_challenges"], row[ROW], "answered_date", row["answered_date"],
+            add_problem(problems, files["lscb_challenges"], row[ROW], "answered_date", row["answered_date"],
                f"answered before it was raised ({row['raised_date']})")
 
 
@@ -294,7 +267,7 @@ def known_items(source: str) -> tuple[tuple[str, ...], str]:
     return (), f"an item id of {source} written G01, G02, ..."
 
 
-def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
     """The action register: a known source item, due no earlier than raised, done with evidence and a date."""
     if "actions" not in tables:
         return
@@ -304,38 +277,34 @@ def _actions(tables: dict, files: dict, problems: list[DataProblem]) -> None:
         source, item = row["source"], row["item"]
         if source == "audit":
             if row["audit_id"] is None:
-                _p(problems, file, row[ROW], "audit_id", None, "a remedial action (source audit) names the audit_id")
+                add_problem(problems, file, row[ROW], "audit_id", None, "a remedial action (source audit) names the audit_id")
             elif audits is not None and row["audit_id"] not in audits:
-                _p(problems, file, row[ROW], "audit_id", row["audit_id"], "no audit has this audit_id")
+                add_problem(problems, file, row[ROW], "audit_id", row["audit_id"], "no audit has this audit_id")
         elif source == "scr":
             if item is None:
-                _p(problems, file, row[ROW], "item", None, "a serious case review action names the review's reference")
+                add_problem(problems, file, row[ROW], "item", None, "a serious case review action names the review's reference")
+        elif source == "theme":
+            pass  # a declared theme in item: review.data.checks_learning
         elif source == "inspection":
             if item is None:
-                _p(problems, file, row[ROW], "item", None,
+                add_problem(problems, file, row[ROW], "item", None,
                    "an action on an inspection's findings names the service (its Ofsted URN or public label)")
         elif source is not None:
             ids, expected = known_items(source)
             ok = item in ids if ids else item is not None and GOSE_ITEM.match(item) is not None
             if not ok:
-                _p(problems, file, row[ROW], "item", item, f"unknown source item; expected {expected}")
+                add_problem(problems, file, row[ROW], "item", item, f"unknown source item; expected {expected}")
         start = cycle_bounds(row["cycle_raised"])[0] if row["cycle_raised"] else None
         if start is not None and row["due_date"] is not None and row["due_date"] < start:
-            _p(problems, file, row[ROW], "due_date", row["due_date"].isoformat(),
+            add_problem(problems, file, row[ROW], "due_date", row["due_date"].isoformat(),
                f"due before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
         if start is not None and row["closed_date"] is not None and row["closed_date"] < start:
-            _p(problems, file, row[ROW], "closed_date", row["closed_date"].isoformat(),
+            add_problem(problems, file, row[ROW], "closed_date", row["closed_date"].isoformat(),
                f"closed before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
         if row["status"] == "done":
             for column, what in (("evidence", "evidence of completion"), ("closed_date", "the date it was closed")):
                 if row[column] is None:
-                    _p(problems, file, row[ROW], column, None, f"status is done but {what} is missing")
-
-
-def _hint(value: object, known: list[str]) -> str:
-    """' (did you mean X?)' when ``value`` is close to a known name."""
-    close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.75)
-    return f" (did you mean {close[0]}?)" if close else ""
+                    add_problem(problems, file, row[ROW], column, None, f"status is done but {what} is missing")
 
 
 def _declared_types(tables: dict) -> list[str]:
@@ -356,8 +325,8 @@ def _audit_types(tables: dict, files: dict, problems: list[DataProblem]) -> None
         for value, rows in bad.groupby("audit_type", sort=False)[ROW]:
             first = rows.iloc[0]
             more = f"; {len(rows) - 1} more rows like it" if len(rows) > 1 else ""
-            _p(problems, files[name], first, "audit_type", value,
-               f"unknown audit type{_hint(value, declared)}; {where} declares: {', '.join(declared)}{more}")
+            add_problem(problems, files[name], first, "audit_type", value,
+               f"unknown audit type{hint(str(value), declared)}; {where} declares: {', '.join(declared)}{more}")
 
 
 def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -376,16 +345,16 @@ def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list
             ids, expected = known_items(framework)
             ok = item in ids if ids else GOSE_ITEM.match(str(item)) is not None
             if not ok:
-                _p(problems, file, row[ROW], "item", item, f"unknown item{_hint(item, list(ids))}; expected {expected}")
+                add_problem(problems, file, row[ROW], "item", item, f"unknown item{hint(str(item), list(ids))}; expected {expected}")
         if source in known and evidence is not None:
             names, words = known[source]
             if evidence not in names:
-                _p(problems, file, row[ROW], "evidence", evidence,
-                   f"no {source} of this name{_hint(evidence, names)}; {words}: {', '.join(names) or 'none'}")
+                add_problem(problems, file, row[ROW], "evidence", evidence,
+                   f"no {source} of this name{hint(str(evidence), names)}; {words}: {', '.join(names) or 'none'}")
         if row["audit_type"] is not None:
             if source != "criterion":
-                _p(problems, file, row[ROW], "audit_type", row["audit_type"],
+                add_problem(problems, file, row[ROW], "audit_type", row["audit_type"],
                    f"audit_type narrows a criterion only; this row's source is {source}")
             elif row["audit_type"] not in types:
-                _p(problems, file, row[ROW], "audit_type", row["audit_type"],
-                   f"unknown audit type{_hint(row['audit_type'], types)}; declared: {', '.join(types)}")
+                add_problem(problems, file, row[ROW], "audit_type", row["audit_type"],
+                   f"unknown audit type{hint(str(row['audit_type']), types)}; declared: {', '.join(types)}")

@@ -27,9 +27,9 @@ from scipy import stats
 
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import rated_items
-from review.data import demo_actions, demo_map
+from review.data import demo_actions, demo_learning, demo_map
 from review.data import demo_partnership as partnership
-from review.data.demo_gose import gose_demo
+from review.data.demo_gose import INDICATORS, gose_demo
 from review.data.schema import DATASETS
 
 __all__ = ["DEMO_CYCLES", "DEMO_SEED", "write_demo"]
@@ -65,12 +65,6 @@ IRO_CRITERIA = ("child_participation", "plan_reviewed_in_timescale")
 HEALTH_CRITERIA = ("health_records_complete", "concerns_shared", "named_professional_advice")
 HEALTH_AUDITORS = {"HP01": "Acute trust", "HP02": "Community health", "HP03": "Mental health trust", "HP04": "Primary care"}
 HEALTH_QUOTA = 5
-INDICATORS = {  # id: (base rate, denominator per quarter, target, neighbour average)
-    "NI59": (0.62, 420, 0.80, 0.72), "NI60": (0.74, 160, 0.80, 0.78), "NI61": (0.70, 6, 0.80, 0.74),
-    "NI62": (0.12, 320, 0.11, 0.12), "NI63": (0.64, 140, 0.70, 0.67), "NI64": (0.06, 60, 0.05, 0.06),
-    "NI65": (0.13, 70, 0.12, 0.13), "NI66": (0.88, 300, 0.95, 0.91), "NI67": (0.92, 120, 0.98, 0.95),
-    "NI68": (0.58, 780, 0.65, 0.64),
-}
 NI59_SHIFT = ("2009-Q2", 0.62, 0.79)
 
 
@@ -526,9 +520,16 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "lscb_challenges.csv": _csv(partnership.lscb_challenges(partner_rng, world.cycles),
                                     ["cycle", "challenge_id", "agency", "raised_date", "answered_date"]),
         "actions.csv": _csv(demo_actions.actions(np.random.default_rng(seed + 14), world.cycles, audit_rows, {
-            sid: [x for x in labels if x not in na][-1] for sid, labels, _, na in GRADE_SCALES}), demo_actions.ACTION_COLUMNS),
+            sid: [x for x in labels if x not in na][-1] for sid, labels, _, na in GRADE_SCALES})
+            + demo_map.inspection_actions(np.random.default_rng(seed + 24), world.cycles, 900),
+            demo_actions.ACTION_COLUMNS),
     }
     files.update({f"{n}.csv": _csv(rows, [c.name for c in DATASETS[n].columns]) for n, rows in gose_tables.items()})
+    learning, planted = demo_learning.learning_rows(
+        np.random.default_rng(seed + demo_learning.LEARNING_STREAM), audit_rows, world.cycles,
+        {"Outstanding", "Good"}, {GRADES[-1]})
+    files["themes.csv"] = _csv(demo_learning.theme_rows(), [c.name for c in DATASETS["themes"].columns])
+    files["audit_learning.csv"] = _csv(learning, [c.name for c in DATASETS["audit_learning"].columns])
     ground: dict[str, object] = {
         "gose": gose_truth,
         "seed": seed,
@@ -541,6 +542,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
         "declining_team": {"team": DECLINING_TEAM, "latent_change_per_cycle": -0.35},
         "indicator_shift": {"indicator": "NI59", "from_cycle": NI59_SHIFT[0], "before": NI59_SHIFT[1], "after": NI59_SHIFT[2]},
         "moderation_pairs": pair_truth,
+        "audit_learning_planted": planted,
         "notes": "Synthetic. Latent case quality (higher is better) is cut into grades at latent_cutpoints; an "
                  "auditor reads latent + leniency + N(0, noise_sd). expected_difference is E[moderator position - "
                  "auditor position] in grade steps for that pair (positive: the auditor was more generous).",

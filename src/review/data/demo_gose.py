@@ -16,8 +16,16 @@ import numpy as np
 
 from review.config.cycles import cycle_bounds
 
-__all__ = ["gose_demo"]
+__all__ = ["INDICATORS", "gose_demo"]
 
+INDICATORS = {  # id: (base rate, denominator per quarter, target, neighbour average)
+    "NI59": (0.62, 420, 0.80, 0.72), "NI60": (0.74, 160, 0.80, 0.78), "NI61": (0.70, 6, 0.80, 0.74),
+    "NI62": (0.12, 320, 0.11, 0.12), "NI63": (0.64, 140, 0.70, 0.67), "NI64": (0.06, 60, 0.05, 0.06),
+    "NI65": (0.13, 70, 0.12, 0.13), "NI66": (0.88, 300, 0.95, 0.91), "NI67": (0.92, 120, 0.98, 0.95),
+    "NI68": (0.58, 780, 0.65, 0.64),
+}
+"""The demo's National Indicators: each one's base rate, denominator per quarter, target and
+neighbour average (the GOSE cohorts are tied to them)."""
 GOSE_STREAM = 13
 FEEDBACK = {"LAC": {"survey": 24, "advocacy service": 11}, "CP": {"survey": 16, "advocacy service": 5},
             "CIN": {"survey": 30, "advocacy service": 4}}
@@ -93,8 +101,6 @@ def _numbers(rng: np.random.Generator, history: list[str]) -> tuple[list[dict], 
 
 def _align_indicators(rng: np.random.Generator, indicators: list[dict], truth: dict) -> None:
     """Make the NI cohorts the CP and LAC numbers (in place), keeping each indicator's rate."""
-    from review.data.demo import INDICATORS
-
     cohort = {"NI62": lambda lac, cp: lac[0], "NI66": lambda lac, cp: lac[0], "NI64": lambda lac, cp: cp[2],
               "NI65": lambda lac, cp: cp[1], "NI67": lambda lac, cp: int(round(0.8 * cp[0]))}
     for row in indicators:

@@ -17,7 +17,7 @@ import numpy as np
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 
-__all__ = ["AUDIT_TYPE_ROWS", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
+__all__ = ["AUDIT_TYPE_ROWS", "inspection_actions", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
            "partner_staffing", "scrutiny"]
 
 HEALTH = "Acute trust; Community health; Mental health trust; Primary care"
@@ -88,6 +88,10 @@ MAP_ROWS = (
          "are up to date: record keeping in social care."),
     _row(J, "J09", "criterion", "health_records_complete", "Health agencies' audits judge their own record keeping "
          "on the same children's files.", agencies=HEALTH),
+    _row(J, "J10", "record", "indicator_areas_analysed", "The finding is reliance on figures without robust "
+         "analysis of the quality behind them: for each indicator reported, whether auditors' themes on this "
+         "cycle's audits speak to its area of practice (themes.indicators) shows whether that quality is analysed. "
+         "It is never a count of criteria."),
     _row(J, "J11", "criterion", "child_seen", "Whether the child was seen tests the finding's first part."),
     _row(J, "J11", "criterion", "child_seen_alone", "Seen alone, or the reason why not recorded, is the finding's "
          "second part in its own words."),
@@ -118,17 +122,39 @@ MAP_ROWS = (
            "reviews.") for name in ("child_participation", "plan_reviewed_in_timescale")),
     *(_row(G, "G05", "criterion", name, "An independent chair's plan-quality criterion at CP conferences.",
            audit_type="CP conference") for name in CP_PLAN_CRITERIA),
+    _row(G, "G06", "record", "complaints_in_time", "Whether complaints were answered within the statutory "
+         "timescale is how the council deals with the 'complaints' the item asks it to report each quarter; "
+         "compliments are shown beside it, not judged."),
+    _row(G, "G07", "record", "private_fostering_visits", "Visiting each newly notified private fostering "
+         "arrangement within 7 working days is the council's duty the 'private fostering' update reports on."),
     _row(G, "G08", "record", "inspection_actions", "The council's part in inspections is acting on their findings; "
          "when the regulator visits is the regulator's timetable."),
     _row(G, "G09", "record", "scr_actions", "The content and progress of serious case review action plans."),
+    _row(G, "G10", "record", "allegations_in_time", "Whether 'HR allegations' against staff were concluded "
+         "within the declared time of their referral to the LADO (local authority designated officer) shows how "
+         "promptly they are dealt with."),
+    _row(G, "G11", "record", "vacancies", "The share of the establishment left vacant is the 'levels of "
+         "recruitment & retention' the item asks for; turnover and sickness are shown beside it with no declared "
+         "threshold."),
+    _row(G, "G12", "record", "expenditure", "The year-to-date overspend against budget is 'social care "
+         "expenditure' set against what was planned."),
+    *(_row(G, "G13", "indicator", name, "One of 'the NIS Performance Indicators', judged against its own "
+           "target.") for name in ("NI59", "NI60", "NI61", "NI62", "NI63", "NI64", "NI65", "NI66", "NI67")),
+    _row(G, "G13", "indicator", "NI68", "One of 'the NIS Performance Indicators', but its definition gives "
+         "referrals going on to assessment no better direction: context only.", role="context"),
     _row(G, "G14", "grade", "LAC review", "What the independent reviewing officers found, which the annual IRO "
          "report summarises."),
+    _row(G, "G15", "record", "liaison_resolved", "Whether the concerns other agencies raised at liaison "
+         "meetings were resolved shows whether their 'feedback ... via liaison meetings' was acted on."),
     _row(L, "L1", "record", "lscb_chair", "An independent chair is part of how the board is organised to "
          "operate (Working Together 2006); it does not show the board operates well on its own."),
     _row(L, "L3", "record", "lscb_challenges", "Challenging member agencies is an LSCB function; answered "
          "challenges show it works."),
     _row(L, "L4.1", "grade", "multi-agency", "The quality member agencies' case-file audits find.", agencies=HEALTH),
     _row(L, "L4.1", "grade", "multi-agency", "The quality the police's case-file audits find.", agencies="Police"),
+    _row(L, "L4.2", "record", "indicator_areas_analysed", "Data are used well when each figure is read beside "
+         "what audits found in the same area of practice: the indicators whose area has audit learning analysed "
+         "this cycle."),
     _row(L, "L4.3", "record", "scr_actions", "Serious case review action plans done, or on track."),
     _row(L, "L4.6", "criterion", "childs_voice", "The child's views recorded and informing the plan."),
     _row(L, "L4.6", "record", "user_feedback", "Feedback from children and families."),
@@ -183,6 +209,35 @@ def partner_staffing(rng: np.random.Generator, cycles: tuple[str, ...]) -> list[
     return [{"cycle": cycle, "agency": agency, "establishment_fte": fte,
              "vacancies_fte": float(round(min(fte, rng.gamma(1.5, 0.12 * fte)) * 2) / 2)}
             for cycle in cycles for agency, fte in posts.items()]
+
+
+INSPECTION_ACTIONS = (
+    # (cycle index raised, service (its public label), action, owner role, days to due, done after days or None)
+    (0, "Fostering agency", "Carers' annual reviews completed and recorded, as the inspection required", "SM", 80, 70),
+    (1, "Children's home SC900001", "Missing-from-care return interviews within 72 hours", "SM", 60, None),
+    (2, "Children's home SC900001", "Staff supervision every four weeks, recorded", "SM", 45, 60),
+    (3, "Adoption agency", "Adopters' preparation groups every quarter", "SM", 120, None),
+)
+"""The council's actions on inspections' findings: what the council does, not when the regulator visits."""
+
+
+def inspection_actions(rng: np.random.Generator, cycles: tuple[str, ...], first_id: int) -> list[dict]:
+    """Action-register rows (source ``inspection``) for the demo's inspected services."""
+    rows = []
+    for i, (k, service, action, owner, due_days, done_days) in enumerate(INSPECTION_ACTIONS):
+        if k >= len(cycles):
+            continue
+        start, last_end = cycle_bounds(cycles[k])[0], cycle_bounds(cycles[-1])[1]
+        raised = start + dt.timedelta(days=int(rng.integers(5, 30)))
+        closed = raised + dt.timedelta(days=done_days) if done_days is not None else None
+        done = closed is not None and closed <= last_end
+        rows.append({"action_id": f"ACT{first_id + i:04d}", "source": "inspection", "item": service, "audit_id": None,
+                     "action": action, "owner_role": owner, "cycle_raised": cycles[k],
+                     "due_date": (raised + dt.timedelta(days=due_days)).isoformat(),
+                     "status": "done" if done else "open",
+                     "evidence": "Checked at the next monitoring visit" if done else None,
+                     "closed_date": closed.isoformat() if done and closed is not None else None})
+    return rows
 
 
 def map_markdown(rows: list[dict]) -> str:

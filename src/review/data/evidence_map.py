@@ -57,7 +57,7 @@ class MapEntry:
     audit_type : str or None
         For a criterion: only answers from audits of this type.
     agencies : tuple of str
-        Only audits, training or staffing of these partner agencies (empty: all).
+        Only audits, training, staffing or liaison feedback of these partner agencies (empty: all).
     role : str
         ``tests`` (judged) or ``context`` (shown, not judged).
     reason : str

@@ -35,7 +35,7 @@ import pandas as pd
 
 from review.exceptions import DataProblem, DataValidationError
 
-__all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTable", "find_files", "read_table", "shown"]
+__all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTable", "cell_text", "find_files", "read_sheet", "read_table", "shown"]
 
 MAX_CELL_CHARS = 32_767
 """The longest cell accepted, in characters: the most an Excel cell holds."""
@@ -288,7 +288,8 @@ def _read_csv(path: Path) -> RawTable:
     return _table(path.name, *parsed)
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV file would hold (dates ISO, booleans yes/no, floats unpadded)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -302,7 +303,28 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, sheet: str) -> RawTable:
+def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[tuple]]:
+    """The title and cell values of one sheet of an ``.xlsx`` workbook, formulas refused unless saved.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+    sheet : str or None
+        The sheet to read (by name, any case); the only sheet when absent or None.
+
+    Returns
+    -------
+    tuple
+        ``(title, rows)``: the sheet's title and its rows of cell values (a formula's saved value).
+
+    Raises
+    ------
+    DataValidationError
+        If the file is not an ``.xlsx`` workbook or does not open, has hidden sheets, several sheets
+        none named ``sheet``, or a formula cell without a saved value (each named by file, sheet, row,
+        and column letter with its heading).
+    """
     with path.open("rb") as fh:
         data = fh.read(8)
     if not data.startswith(_ZIP):
@@ -312,28 +334,34 @@ def _read_xlsx(path: Path, sheet: str) -> RawTable:
     from openpyxl import load_workbook
 
     try:
-        formulas = _sheet_rows(load_workbook(path, read_only=True, data_only=False), path, sheet)
+        title, rows = _sheet_rows(load_workbook(path, read_only=True, data_only=False), path, sheet)
     except DataValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of the workbook reader means "does not open"
         raise _refuse(path.name, f"the workbook does not open as .xlsx ({type(exc).__name__}); "
                       "open and save it again in Excel") from None
-    title, rows = formulas
-    has_formula = any(isinstance(v, str) and v.startswith("=") for r in rows for v in r)
-    values = rows
-    if has_formula:
-        _, values = _sheet_rows(load_workbook(path, read_only=True, data_only=True), path, sheet)
-        problems = []
-        for number, (frow, vrow) in enumerate(zip(rows, values, strict=False), start=1):
-            for col, (f, v) in enumerate(zip(frow, vrow, strict=False), start=1):
-                if isinstance(f, str) and f.startswith("=") and v is None:
-                    problems.append(DataProblem(f"{path.name}[{title}]", number, _column_letter(col), shown(f),
-                                                "a formula with no saved value; open and save the workbook "
-                                                "in Excel (or paste values) so its results are stored"))
-        if problems:
-            raise DataValidationError(problems)
+    if not any(isinstance(v, str) and v.startswith("=") for r in rows for v in r):
+        return title, rows
+    _, values = _sheet_rows(load_workbook(path, read_only=True, data_only=True), path, sheet)
+    header = next((r for r in values if any(v not in (None, "") for v in r)), ())
+    problems = []
+    for number, (frow, vrow) in enumerate(zip(rows, values, strict=False), start=1):
+        for col, (f, v) in enumerate(zip(frow, vrow, strict=False), start=1):
+            if isinstance(f, str) and f.startswith("=") and v is None:
+                heading = header[col - 1] if col - 1 < len(header) and header[col - 1] not in (None, "") else None
+                column = _column_letter(col) + (f" ({shown(str(heading))})" if heading is not None else "")
+                problems.append(DataProblem(f"{path.name}[{title}]", number, column, shown(f),
+                                            "a formula with no saved value; open and save the workbook "
+                                            "in Excel (or paste values) so its results are stored"))
+    if problems:
+        raise DataValidationError(problems)
+    return title, values
+
+
+def _read_xlsx(path: Path, sheet: str) -> RawTable:
+    title, values = read_sheet(path, sheet)
     width = max((len(r) for r in values), default=0)
-    records = pd.DataFrame([[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in values], dtype=object)
+    records = pd.DataFrame([[cell_text(v) for v in r] + [""] * (width - len(r)) for r in values], dtype=object)
     records.columns = range(width)
     return _table(f"{path.name}[{title}]", records, np.arange(1, len(values) + 1, dtype=np.int64))
 
@@ -344,7 +372,7 @@ def _column_letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _sheet_rows(book: Any, path: Path, sheet: str) -> tuple[str, list[tuple]]:
+def _sheet_rows(book: Any, path: Path, sheet: str | None) -> tuple[str, list[tuple]]:
     """The title and rows of the dataset's sheet; hidden sheets and ambiguous workbooks are refused."""
     try:
         hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
@@ -352,7 +380,7 @@ def _sheet_rows(book: Any, path: Path, sheet: str) -> tuple[str, list[tuple]]:
             raise _refuse(path.name, f"the workbook has hidden sheets ({', '.join(hidden)}); hidden sheets are "
                           "never read: unhide or delete them")
         names = {n.lower(): n for n in book.sheetnames}
-        if sheet.lower() in names:
+        if sheet is not None and sheet.lower() in names:
             ws = book[names[sheet.lower()]]
         elif len(book.sheetnames) == 1:
             ws = book[book.sheetnames[0]]

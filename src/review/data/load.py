@@ -19,11 +19,13 @@ from review.config.paths import resolve
 from review.data.cells import parse_column
 from review.data.checks import cross_checks
 from review.data.evidence_map import EvidenceMap
+from review.data.hints import TOTALS, TOTALS_LINE, group_repeats, hint
 from review.data.io import RawTable, check_entry, find_files, read_table, shown
+from review.data.mapping import read_mapping
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
 
-__all__ = ["Evidence", "GradeScale", "load_evidence"]
+__all__ = ["Evidence", "GradeScale", "load_evidence", "parse_dataset"]
 
 @dataclass(frozen=True)
 class GradeScale:
@@ -107,9 +109,12 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\ufeff", "").split()).lower()
 
 
-def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> tuple[dict[int, Column], list[int]]:
-    """Map header positions to declared columns; extra positions are returned for criteria."""
+def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
+                   mapping: Mapping[str, str] | None = None) -> tuple[dict[int, Column], list[int]]:
+    """Map header positions to declared columns (through the column mapping, if any: an export's
+    heading -> the contract's name); extra positions are returned for criteria."""
     declared = {c.name.lower(): c for c in ds.columns}
+    mapping = mapping or {}
     matched: dict[int, Column] = {}
     extra: list[int] = []
     seen: dict[str, int] = {}
@@ -126,6 +131,7 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> t
                                         "expected each column once"))
             continue
         seen[key] = pos
+        key = mapping.get(key, key)
         if key in declared:
             matched[pos] = declared[key]
         else:
@@ -146,8 +152,37 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> t
     return matched, extra
 
 
-def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFrame:
-    matched, extra = _match_columns(raw, ds, problems)
+def _totals_rows(raw: RawTable, matched: dict[int, Column]) -> dict[int, tuple[str, str]]:
+    """Rows that read like a totals row ("Total", "Grand total", "All teams" in a label column):
+    position -> (heading, cell)."""
+    found: dict[int, tuple[str, str]] = {}
+    for pos, column in matched.items():
+        if column.kind not in ("id", "text", "cycle", "choice", "tier", "month"):
+            continue
+        cells = raw.cells[pos]
+        uniques = pd.unique(cells.to_numpy(dtype=object))
+        joined = "\n".join(map(str, uniques))
+        if joined.count("\n") == len(uniques) - 1 and not TOTALS_LINE.search(joined):
+            continue  # one scan of the column's distinct values: no totals label (a million-row frame: 0.1 s)
+        for value in uniques:
+            if TOTALS.fullmatch(str(value).strip()):
+                for i in np.flatnonzero(cells.to_numpy(dtype=object) == value):
+                    found.setdefault(int(i), (raw.header[pos], str(value)))
+    return found
+
+
+def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem], mapping: Mapping[str, str] | None = None,
+           typed: dict[str, str] | None = None) -> pd.DataFrame:
+    """Parse a raw table by its contract; ``typed`` receives each extra (criterion) column's heading as written."""
+    matched, extra = _match_columns(raw, ds, problems, mapping)
+    totals = _totals_rows(raw, matched)
+    if totals:
+        for i, (heading, value) in sorted(totals.items()):
+            problems.append(DataProblem(raw.file, int(raw.row_numbers[i]), heading, shown(value),
+                                        "this row looks like a totals row; delete it (the workbook adds up the rows "
+                                        "itself, and a totals row would be counted as one more record)"))
+        keep = [i for i in range(len(raw.row_numbers)) if i not in totals]
+        raw = RawTable(raw.file, raw.header, raw.cells.iloc[keep].reset_index(drop=True), raw.row_numbers[keep])
     where = {c.name: p for p, c in matched.items()}
     n = len(raw.row_numbers)
     data: dict[str, object] = {}
@@ -165,7 +200,11 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFr
     for p in extra:
         text = raw.cells[p].str.strip().to_numpy(dtype=object).copy()
         text[text == ""] = None
-        data[" ".join(raw.header[p].replace("\ufeff", "").split())] = text  # as the analyst typed it
+        heading = " ".join(raw.header[p].replace("\ufeff", "").split())  # as the analyst typed it
+        name = (mapping or {}).get(_norm(raw.header[p]), heading)
+        data[name] = text
+        if typed is not None:
+            typed[name] = raw.header[p]
     frame = pd.DataFrame(data, dtype=object)
     frame[ROW] = raw.row_numbers.astype(np.int64)
     keys = [k for k in ds.key if k in frame.columns]
@@ -180,6 +219,12 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem]) -> pd.DataFr
             else:
                 first[key] = int(row[ROW])
     return frame
+
+
+def parse_dataset(raw: RawTable, name: str, problems: list[DataProblem]) -> pd.DataFrame:
+    """Parse one file's cells by the named dataset's contract, appending every problem found (for a
+    file read apart from a data folder: a reviewed action draft, say)."""
+    return _parse(raw, DATASETS[name], problems)
 
 
 def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict[str, GradeScale]:
@@ -199,13 +244,17 @@ def _scales(frame: pd.DataFrame, file: str, problems: list[DataProblem]) -> dict
     return scales
 
 
-def load_evidence(folder: str | Path) -> Evidence:
+def load_evidence(folder: str | Path, *, complete: bool = True) -> Evidence:
     """Load and validate every dataset in a data folder.
 
     Parameters
     ----------
     folder : str or pathlib.Path
         The data folder (absolute or project-relative), e.g. ``data/demo``.
+    complete : bool, default: ``True``
+        Whether every required dataset must be there, with rows. False for the steps before a
+        cycle's first audits exist (drawing the sample, collecting forms): what is present is
+        still checked in full.
 
     Returns
     -------
@@ -227,10 +276,12 @@ def load_evidence(folder: str | Path) -> Evidence:
         raise DataValidationError([DataProblem(str(folder), None, None, None, f"data folder not found ({path})")])
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
+    mappings = read_mapping(path, problems)
+    typed: dict[str, str] = {}
     for name, ds in DATASETS.items():
         found = find_files(path, name)
         if not found:
-            if ds.required:
+            if ds.required and complete:
                 problems.append(DataProblem(f"{name}.csv", None, None, None,
                                             f"required file is missing from {folder} ({ds.description})"))
             continue
@@ -252,13 +303,14 @@ def load_evidence(folder: str | Path) -> Evidence:
         if not raw.header:
             problems.append(DataProblem(raw.file, None, None, None, "the file is empty (no header row)"))
             continue
-        if not len(raw.row_numbers) and ds.required:
+        if not len(raw.row_numbers) and ds.required and complete:
             problems.append(DataProblem(raw.file, None, None, None, "the file has a header but no rows"))
-        tables[name] = _parse(raw, ds, problems)
+        tables[name] = _parse(raw, ds, problems, mappings.get(name), typed if name == "audits" else None)
     scales = _scales(tables["grade_scales"], files["grade_scales"], problems) if "grade_scales" in tables else {}
-    criteria = _check_criteria(tables, files, scales, problems)
+    criteria = _check_criteria(tables, files, scales, problems, typed)
     cross_checks(tables, files, scales, criteria, problems)
     if problems:
+        problems = group_repeats(problems)
         order = {name: i for i, name in enumerate(DATASETS)}
         problems.sort(key=lambda p: (order.get(p.file.split(".")[0], 99), p.file, p.row or 0))
         raise DataValidationError(problems)
@@ -266,10 +318,12 @@ def load_evidence(folder: str | Path) -> Evidence:
 
 
 def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scales: dict[str, GradeScale],
-                    problems: list[DataProblem]) -> list[str]:
-    """Criterion columns of the audits table: declared, with a known scale."""
+                    problems: list[DataProblem], typed: Mapping[str, str] | None = None) -> list[str]:
+    """Criterion columns of the audits table: declared, with a known scale. Messages quote headings
+    and criteria as the analyst wrote them."""
     if "audits" not in tables:
         return []
+    typed = typed or {}
     declared: dict[str, str] = {}  # matching key -> the criterion as criteria.csv writes it
     if "criteria" in tables:
         for _, row in tables["criteria"].iterrows():
@@ -281,12 +335,16 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
             declared[_criterion_key(str(row["criterion"]))] = str(row["criterion"])
     base = {c.name for c in DATASETS["audits"].columns} | {ROW}
     extra = [c for c in tables["audits"].columns if c not in base]
+    present = {_criterion_key(c) for c in extra}
+    unused = [name for key, name in declared.items() if key not in present]
     renames = {}
     for column in extra:
         name = declared.get(_criterion_key(column))
         if name is None:
-            problems.append(DataProblem(files["audits"], 1, column, None,
-                                        "column is neither an audit field nor a criterion declared in criteria; "
+            heading = typed.get(column, column)
+            problems.append(DataProblem(files["audits"], 1, shown(heading), None,
+                                        "the column is neither an audit field nor a criterion declared in criteria"
+                                        f"{hint(heading, unused) or hint(heading, list(declared.values()))}; "
                                         f"criteria are: {', '.join(declared.values()) or 'none'}"))
         elif name != column:
             renames[column] = name

@@ -103,6 +103,20 @@ RECORDS = {
     "scr_actions": "the action register: serious case review actions done or not yet due (actions, source scr)",
     "inspection_actions": "the action register: actions on inspection findings done or not yet due (actions, source inspection)",
     "partner_staffing": "partner agencies' staffing: safeguarding posts filled (partner_staffing)",
+    "indicator_areas_analysed": "audit learning: indicators reported this cycle whose area of practice has themes "
+                                "recorded on this cycle's audits (indicators, themes.indicators, audit_learning)",
+    "complaints_in_time": "complaints records: complaints responded to within the statutory timescale, of those "
+                          "received (complaints; complaints are made by people: protected)",
+    "private_fostering_visits": "private fostering records: new arrangements visited within 7 working days of "
+                                "notification (private_fostering; children: protected)",
+    "allegations_in_time": "allegations against staff: concluded within the declared days of referral to the LADO "
+                           "(lado_allegations; about people: protected)",
+    "vacancies": "workforce returns: vacant FTE as a share of the establishment, banded by a declared rule "
+                 "(workforce; a value, not a count)",
+    "expenditure": "expenditure returns: financial year-to-date overspend as a share of budget, banded by a "
+                   "declared rule (finance; a value, not a count)",
+    "liaison_resolved": "liaison meetings: concerns other agencies raised that were resolved (liaison_feedback; "
+                        "concerns are about children's cases: protected)",
 }
 """The record measures the workbook computes, by the name the evidence map gives them."""
 MAP_ROLES = ("tests", "context")
@@ -557,11 +571,12 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
 
 # The action plan carried from cycle to cycle (issue 14): one register across cycles.
 ACTION_SOURCES = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance", "gose_performance",
-                  "scr", "inspection", "audit")
+                  "scr", "inspection", "audit", "theme")
 """Where an action comes from: a framework (its item in ``item``), a serious case review (``scr``:
 the review's reference in ``item``), an inspection of a regulated service (``inspection``: the service's
-Ofsted URN or declared label in ``item``) or an audit that graded a file Inadequate (``audit``: the
-audit in ``audit_id``)."""
+Ofsted URN or declared label in ``item``), an audit that graded a file Inadequate (``audit``: the
+audit in ``audit_id``) or a practice theme audits keep finding a concern (``theme``: the theme, as
+``themes`` or the default list names it, in ``item``)."""
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 """An action's status; ``open`` and ``in progress`` are still open."""
 OWNER_ROLES = ("ATM", "TM", "SM", "AD", "DCS", "IRO", "CP chair", "QA", "LSCB chair", "LSCB business manager",
@@ -573,10 +588,11 @@ DATASETS["actions"] = Dataset(
     (
         Column("action_id", "id", description="unique action reference"),
         Column("source", "choice", choices=ACTION_SOURCES,
-               description="a framework, scr (serious case review) or audit (remedial action on a file)"),
+               description="a framework, scr (serious case review), inspection, audit (remedial action on a file) "
+                           "or theme (a practice theme audits keep finding a concern)"),
         Column("item", "id", required=False,
                description="the framework's item id (review.config.framework_items) or the serious case review's "
-                           "reference; empty for an audit"),
+                           "reference, the service inspected, or the theme; empty for an audit"),
         Column("audit_id", "id", required=False,
                description="for source audit: the audit that graded the file Inadequate (pseudonymised at load)"),
         Column("action", "text", description="what will be done"),
@@ -620,7 +636,8 @@ DATASETS["evidence_map"] = Dataset(
         Column("audit_type", "id", required=False,
                description="for a criterion: only answers from audits of this type (empty: every type it applies to)"),
         Column("agencies", "text", required=False,
-               description="only audits, training or staffing of these partner agencies, separated by ';' (empty: all)"),
+               description="only audits, training, staffing or liaison feedback of these partner agencies, "
+                           "separated by ';' (empty: all)"),
         Column("role", "choice", choices=MAP_ROLES, required=False,
                description="tests (judged; the default) or context (shown, never judged)"),
         Column("reason", "text", description="why this evidence tests what the item says"),
@@ -658,3 +675,67 @@ DATASETS["partner_staffing"] = Dataset(
     key=("cycle", "agency"),
     required=False,
 )
+
+# --- learning from audits (issue 32): what auditors found, in words ---------------------------------
+STRENGTH_OR_CONCERN = ("strength", "concern")
+"""Whether a theme an auditor records on a file is a strength of the practice found or a concern."""
+
+DEFAULT_THEMES: tuple[tuple[str, str], ...] = (
+    ("management oversight", "Managers' oversight of the case is recorded and effective: decisions, direction, "
+     "and review of progress on the child's file (JAR finding 6: front-line practice 'not effectively monitored "
+     "by line managers')."),
+    ("supervision", "Supervision of the worker reflects on the child's circumstances and the risks, not only "
+     "tasks, and its actions are followed up (the GOSE supervision file audit programme)."),
+    ("child's voice", "The child is seen, and seen alone, their views and experience are sought, recorded and "
+     "shape the plan (DCSF finding 11: 'enabling the child's voice to be heard')."),
+    ("risk analysis", "The assessment identifies and analyses risk and need, taking account of history "
+     "(JAR finding 5: assessments 'fail to identify those who are at immediate risk of harm')."),
+    ("multi-agency working", "Agencies communicate, share information and work together on assessment, "
+     "planning and review (JAR finding 4)."),
+    ("planning", "The plan says what must change, by whom and by when, with a contingency, and is reviewed "
+     "against progress (JAR finding 7: 'Child Protection plans are generally poor')."),
+    ("recording", "Records and the chronology are up to date, accurate and say why decisions were made "
+     "(JAR finding 9: record keeping 'inconsistent and often poor')."),
+    ("timeliness", "Visits, assessments, conferences and reviews happen within timescale, without drift or delay."),
+    ("working with families", "Parents and carers are engaged, understand the concerns and the plan, and "
+     "their own needs are assessed."),
+    ("outcomes for the child", "The child's circumstances improved because of the work, and the file shows it."),
+)
+"""The default theme list, used by a folder that declares no ``themes``: each theme with its definition,
+drawn from the source's findings and the terms of published case-file audit tools (``domain.md``
+section 1.2). It names no indicator: which indicators a theme speaks to is the council's to declare."""
+
+DATASETS["themes"] = Dataset(
+    "themes",
+    "The council's practice themes: one row per theme auditors may record, with its definition.",
+    (
+        Column("theme", "id", description="the theme as auditors record it in audit_learning"),
+        Column("definition", "text", description="what the theme covers, so auditors record it the same way"),
+        Column("indicators", "text", required=False,
+               description="indicators (indicators.indicator) whose area of practice the theme speaks to, "
+                           "separated by ';' (empty: none)"),
+    ),
+    key=("theme",),
+    required=False,
+)
+DATASETS["audit_learning"] = Dataset(
+    "audit_learning",
+    "What auditors learned from each file: one or more rows per audit, one per theme found.",
+    (
+        Column("audit_id", "id", description="the audit (an audit_id of audits; pseudonymised at load)"),
+        Column("theme", "id", description="a theme of themes (or of the default list when there is no themes file)"),
+        Column("strength_or_concern", "choice", choices=STRENGTH_OR_CONCERN,
+               description="whether the theme was a strength or a concern on this file"),
+        Column("narrative", "text", description="the auditor's short narrative on the theme"),
+        Column("biggest_difference", "text", required=False,
+               description="what would have made the biggest difference for the child"),
+        Column("childs_voice", "text", required=False,
+               description="the child's voice: what the child said, or how their experience shows on the file"),
+    ),
+    key=("audit_id", "theme"),
+    required=False,
+)
+LEARNING_TEXT = ("narrative", "biggest_difference", "childs_voice")
+"""The free-text columns of ``audit_learning``: screened for identifying details before any use."""
+AUDIT_FIELDS["audit_learning"] = ("audit_id",)  # the audit the learning was recorded on
+NOT_IDENTIFYING.update({"themes": ("theme",), "audit_learning": ("theme",)})

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from review.protection.disclosure import DisclosurePolicy, suppress_table, suppressed_rate
+from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.protection.linked import suppress_table
 from review.views.presentation import pct
 
 __all__ = ["count_text", "format_summary"]

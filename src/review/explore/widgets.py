@@ -20,7 +20,9 @@ import html
 import os
 from typing import Any
 
+import ipywidgets as w
 import pandas as pd
+from IPython.display import display
 
 from review.config.cycles import previous_cycle
 from review.config.paths import BATCH_ENV
@@ -159,6 +161,33 @@ class ExplorerState:
         return self.rows().reset_index(drop=True)
 
 
+def _show_summary(state: ExplorerState, framework: str) -> None:
+    """Display the selection's summary table and this cycle beside the last (in the current output)."""
+    if state.rows().empty:
+        display(show.note("No records match the selection."))
+        return
+    display(show.table(state.summary(), caption=state.caption(), uid=f"explore-{framework}", policy=state.policy))
+    last = state.last_cycle()
+    if not last.empty:
+        display(show.table(last, caption="This cycle beside the last", uid=f"explore-last-{framework}"))
+
+
+def _show_trend(state: ExplorerState, framework: str) -> None:
+    """Display the selection quarter by quarter: a chart (when there are points) and its table."""
+    points = state.trend_points()
+    if len(points) > 0:
+        fig = show.new_figure(figsize=(6, 2.6))
+        ax = fig.subplots()
+        ax.plot(range(len(points)), points["value"], marker="o")
+        ax.set_xticks(range(len(points)), points.index, rotation=45, ha="right")
+        ax.set_ylabel("rate" if state.lens.measure == "rate" else "median score")
+        display(show.figure(fig, alt=f"{state.lens.title}: the selection quarter by quarter; "
+                                     "the values are in the table below.",
+                            caption="The selection quarter by quarter"))
+    display(show.table(state.trend(), caption="Quarter by quarter", uid=f"explore-trend-{framework}",
+                       policy=state.policy))
+
+
 def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosurePolicy) -> Any:
     """The explorer widget of a framework notebook; None in batch runs (so nothing is displayed).
 
@@ -177,8 +206,6 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
     """
     if not is_interactive():
         return None
-    import ipywidgets as w
-    from IPython.display import display
 
     state = ExplorerState(LENSES[framework], evidence, cycle, policy)
     banner = w.HTML()
@@ -202,27 +229,9 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
         saved.value = ""
         drill.disabled = state.audience != "internal"
         with out_table:
-            if state.rows().empty:
-                display(show.note("No records match the selection."))
-            else:
-                display(show.table(state.summary(), caption=state.caption(), uid=f"explore-{framework}",
-                                   policy=state.policy))
-                last = state.last_cycle()
-                if not last.empty:
-                    display(show.table(last, caption="This cycle beside the last", uid=f"explore-last-{framework}"))
+            _show_summary(state, framework)
         with out_trend:
-            points = state.trend_points()
-            if len(points) > 0:
-                fig = show.new_figure(figsize=(6, 2.6))
-                ax = fig.subplots()
-                ax.plot(range(len(points)), points["value"], marker="o")
-                ax.set_xticks(range(len(points)), points.index, rotation=45, ha="right")
-                ax.set_ylabel("rate" if state.lens.measure == "rate" else "median score")
-                display(show.figure(fig, alt=f"{state.lens.title}: the selection quarter by quarter; "
-                                             "the values are in the table below.",
-                                    caption="The selection quarter by quarter"))
-            display(show.table(state.trend(), caption="Quarter by quarter", uid=f"explore-trend-{framework}",
-                               policy=state.policy))
+            _show_trend(state, framework)
 
     def choose(column: str, value: str) -> None:
         state.selection[column] = value

@@ -1,9 +1,8 @@
 """Statistical disclosure control for published reports, following the DfE / GSS convention.
 
-Counts of 1 to 5 are suppressed and shown as ``c``; secondary suppression then hides a further
-cell in any row or column where a single suppressed cell could be worked out from the total;
-rates built on a suppressed count are suppressed too, and percentages of small groups are
-withheld. Rounding is half up (DfE's ``round_five_up``), never Python's banker's rounding.
+Counts of people from 1 to 5 are suppressed and shown as ``c``; secondary suppression over
+linked figures is :mod:`review.protection.linked`'s; rates built on a suppressed count are
+suppressed too, and percentages of small groups are withheld. Rounding is half up (DfE's ``round_five_up``), never Python's banker's rounding.
 
 Symbols: ``c`` confidential, ``z`` not applicable, ``:`` not available, ``k`` a value that rounds
 to zero but is not zero.
@@ -23,12 +22,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
-import pandas as pd
 
 from review.exceptions import ParameterError
+from review.protection.units import footnote_units
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "SuppressionRegistry", "footnote", "round_half_up", "suppress_table",
-           "suppressed_rate"]
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", 
+           "suppressed_rate", "withhold_change"]
 
 SYMBOLS = {
     "c": "confidential: a count of 1 to 5, or a figure from which one could be worked out",
@@ -82,9 +81,10 @@ class DisclosurePolicy:
     def withhold(self, count: float | None = None, *, of: float | None = None) -> str | None:
         """The symbol a published page shows instead of a figure, or None when the figure may be shown.
 
-        The one place where a figure is withheld: every table cell, card, headline, chart point,
-        axis label, alt text, previous-cycle column, difference and judgement band a published
-        page shows asks here first (directly or through :mod:`review.views.presentation`).
+        The rule for a figure on its own: every table cell, card, headline, chart point, axis
+        label, alt text and previous-cycle column a published page shows asks here first
+        (directly, through :mod:`review.views.presentation`, or through the registry of linked
+        figures, whose primary rule this is).
 
         Parameters
         ----------
@@ -102,10 +102,10 @@ class DisclosurePolicy:
 
         Notes
         -----
-        A judgement or red/amber/green band is shown only when the figure it judges is shown: a
-        band beside a withheld rate would narrow the hidden value to the band's range, which may
-        be narrower than what suppression hides. Differences between cycles are shown only when
-        both cycles' figures are.
+        A judgement or red/amber/green band is never withheld: one resting on a withheld figure is
+        shown marked "small group". Differences between cycles are shown only when both cycles'
+        figures are (:func:`withhold_change`). Figures linked to others (totals, shares, rates
+        per head) are decided together by :mod:`review.protection.linked`.
 
         >>> p = DisclosurePolicy()
         >>> p.withhold(3), p.withhold(12), p.withhold(3, of=40), p.withhold(20, of=40), p.withhold(of=8)
@@ -145,66 +145,6 @@ def round_half_up(value: float, decimals: int = 0) -> float:
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def _format_count(value: float, policy: DisclosurePolicy) -> str:
-    base = policy.rounding_base
-    rounded = int(round_half_up(value / base) * base) if base > 1 else int(value)
-    return f"{rounded:,}"
-
-
-def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bool = True) -> pd.DataFrame:
-    """Primary and secondary suppression of a table of counts, with row and column totals.
-
-    Parameters
-    ----------
-    counts : pandas.DataFrame
-        Non-negative whole numbers.
-    policy : DisclosurePolicy
-    totals : bool, default: ``True``
-        Add a ``Total`` row and column (themselves counts, suppressed by the same rules).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Text: formatted counts, ``c`` where suppressed. For the internal audience nothing is
-        suppressed.
-
-    Notes
-    -----
-    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: while some row or
-    column (totals included) has exactly one ``c`` among its cells, the smallest other non-zero
-    cell of that row or column becomes ``c`` too, so no suppressed value equals a shown total
-    minus the other shown cells.
-    """
-    values = counts.to_numpy(dtype=float)
-    if (values < 0).any() or not np.array_equal(values, np.round(values)):
-        raise ParameterError("`counts` must hold whole numbers >= 0")
-    table = counts.copy().astype(float)
-    if totals:
-        table["Total"] = table.sum(axis=1)
-        table.loc["Total"] = table.sum(axis=0)
-    v = table.to_numpy()
-    hidden = np.vectorize(policy.is_small)(v) if policy.suppress else np.zeros(v.shape, dtype=bool)
-    if policy.suppress and totals:
-        changed = True
-        while changed:
-            changed = False
-            for axis in (0, 1):
-                lines = hidden if axis == 1 else hidden.T
-                vals = v if axis == 1 else v.T
-                for i in range(lines.shape[0]):
-                    if lines[i].sum() == 1:
-                        candidates = [(vals[i, j], j) for j in range(lines.shape[1]) if not lines[i, j] and vals[i, j] > 0]
-                        if candidates:
-                            _, j = min(candidates)
-                            lines[i, j] = True
-                            changed = True
-    out = pd.DataFrame(
-        [[("c" if hidden[r, c] else _format_count(v[r, c], policy)) for c in range(v.shape[1])] for r in range(v.shape[0])],
-        index=table.index, columns=table.columns,
-    )
-    return out
-
-
 def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:
     """The symbol a published rate k/n must show instead of its value, or None if it can be shown.
 
@@ -212,6 +152,34 @@ def suppressed_rate(k: int, n: int, policy: DisclosurePolicy) -> str | None:
     range, and withheld when the group is smaller than ``policy.min_group``.
     """
     return policy.withhold(k, of=n)
+
+
+def withhold_change(policy: DisclosurePolicy, now: tuple[int, int], before: tuple[int, int] | None) -> str | None:
+    """The symbol for a change between two cycles' rates, or None when it may be shown.
+
+    A change printed beside this cycle's ``k of n``, with its interval, gives last cycle's count
+    back: "56.3% (9 of 16) | +22.9 points (-11.1 to +50.4)" fits only 5 of 15 (the interval's two
+    ends pin last cycle's group as well as its rate). So a published report shows a change only
+    when last cycle's figure could itself be shown, as well as this cycle's.
+
+    Parameters
+    ----------
+    now, before : tuple of int
+        ``(k, n)`` this cycle and last; ``before`` None when the change does not say.
+
+    Examples
+    --------
+    >>> p = DisclosurePolicy()
+    >>> withhold_change(p, (9, 16), (5, 15)), withhold_change(p, (9, 16), (8, 15)), withhold_change(p, (9, 16), None)
+    ('c', None, 'c')
+    >>> withhold_change(DisclosurePolicy("internal"), (9, 16), (5, 15)) is None
+    True
+    """
+    if not policy.suppress:
+        return None
+    if before is None:
+        return "c"
+    return policy.withhold(now[0], of=now[1]) or policy.withhold(before[0], of=before[1])
 
 
 def footnote(policy: DisclosurePolicy) -> str:
@@ -222,87 +190,7 @@ def footnote(policy: DisclosurePolicy) -> str:
     rounding = "unrounded" if policy.rounding_base == 1 else f"rounded to the nearest {policy.rounding_base}"
     return (f"Counts of {policy.low} to {policy.high} are shown as c, as is any figure from which one could be "
             f"worked out (secondary suppression); percentages of groups smaller than {policy.min_group} are "
-            f"withheld (c). Counts are {rounding}; percentages are rounded half up. Symbols: "
+            f"withheld (c). {footnote_units()} A single post-holder's own figures are in the internal report only. "
+            "A judgement is never withheld: one resting on a small group is marked 'small group'. "
+            f"Counts are {rounding}; percentages are rounded half up. Symbols: "
             + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items()) + ".")
-
-
-class SuppressionRegistry:
-    """Secondary suppression across the tables of one report.
-
-    Two tables of the same report can give away a cell that each hides on its own: grades by
-    tier read with the programme table (one DCS audit) reveal the Director's grade. Register each
-    table of counts that shares margins with another under a name for its shared margin; the
-    registry suppresses the tables together, so that a margin total shown in one table is hidden
-    wherever a cell adding up to it is hidden in another, and no row of any registered table is
-    left with a single hidden cell.
-
-    Examples
-    --------
-    >>> reg = SuppressionRegistry(DisclosurePolicy())
-    >>> grades = pd.DataFrame({"Good": [30, 20, 1], "Adequate": [12, 9, 0]}, index=["TM", "SM", "DCS"])
-    >>> out = reg.table("grades", grades, margin="tier")
-    >>> out.loc["DCS"].tolist()  # the zero would say which grade the one DCS audit got
-    ['c', 'c', 'c']
-    >>> sorted(reg.hidden_margins("tier"))  # SM's total is hidden too, or DCS's = Total - TM - SM
-    ['DCS', 'SM']
-    >>> reg.count("tier", "DCS", 1)
-    'c'
-    """
-
-    def __init__(self, policy: DisclosurePolicy) -> None:
-        self.policy = policy
-        self._hidden: dict[str, set[str]] = {}
-
-    def table(self, name: str, counts: pd.DataFrame, *, margin: str, totals: bool = True,
-              totals_elsewhere: bool = False) -> pd.DataFrame:
-        """Suppress a table of counts whose rows are categories of ``margin`` (tiers, teams...).
-
-        Rows already hidden by an earlier table on the same margin keep being hidden; rows this
-        table hides are recorded for the tables that follow (and for :meth:`count`).
-        ``totals_elsewhere``: the column totals are published in another part of the report (a
-        headline over every tier), so a single hidden row would be its total minus the shown
-        rows; the row with the smallest first column is then hidden too.
-
-        >>> reg = SuppressionRegistry(DisclosurePolicy())
-        >>> done = pd.DataFrame({"Done": [33, 58, 11, 2]}, index=["ATM", "TM", "SM", "DCS"])
-        >>> reg.table("programme", done, margin="tier", totals=False, totals_elsewhere=True)["Done"].tolist()
-        ['33', '58', 'c', 'c']
-        """
-        out = suppress_table(counts, self.policy, totals=totals)
-        hidden = self._hidden.setdefault(margin, set())
-        if not self.policy.suppress:
-            return out
-        body = [i for i in out.index if not (totals and i == "Total")]
-        for label in body:
-            if (totals and out.loc[label, "Total"] == "c") or (not totals and (out.loc[label] == "c").any()):
-                hidden.add(str(label))
-        shown_rows = [label for label in body if str(label) not in hidden]
-        if totals_elsewhere and len(body) - len(shown_rows) == 1 and shown_rows:
-            first = counts.columns[0]
-            hidden.add(str(min(shown_rows, key=lambda label: float(counts.loc[label, first]))))
-        whole = [label for label in body if str(label) in hidden]
-        for label in whole:  # zeros beside a hidden cell would say where it is
-            out.loc[label] = "c"
-        if totals and whole:
-            for column in out.columns:
-                if (out.loc[body, column] == "c").sum() == 1:
-                    out.loc["Total", column] = "c"
-            if (out.loc["Total", out.columns[:-1]] == "c").sum() == 1:
-                out.loc["Total", "Total"] = "c"
-        return out
-
-    def hidden_margins(self, margin: str) -> set[str]:
-        """Categories of ``margin`` that some registered table hides."""
-        return set(self._hidden.get(margin, set()))
-
-    def count(self, margin: str, label: str, value: float) -> str | None:
-        """The symbol for a figure about one category of ``margin`` shown anywhere else in the report
-        (a programme table's audits of the DCS), or None when it may be shown."""
-        if not self.policy.suppress:
-            return None
-        if str(label) in self._hidden.get(margin, set()):
-            return "c"
-        symbol = self.policy.withhold(value)
-        if symbol:
-            self._hidden.setdefault(margin, set()).add(str(label))
-        return symbol

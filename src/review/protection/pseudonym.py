@@ -27,9 +27,17 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from review.config.paths import resolve
+from review.config.region import KeySource
 from review.data.load import Evidence
 from review.data.schema import AUDIT_FIELDS, CASE_FIELDS, ORGANISATION_ROWS, PERSON_FIELDS
 from review.exceptions import ParameterError
+from review.protection.text_screen import (
+    TextScreen,
+    free_text_identifiers,
+    known_values,
+    screen_learning,
+)
 
 __all__ = ["DEMO_KEY", "DEMO_MARKER", "IDENTIFIERS", "KEY_ENV", "KEY_FILE_ENV", "MIN_KEY_BYTES", "identifier_rows",
            "identifier_values", "pseudonym", "pseudonymise", "resolve_key"]
@@ -77,13 +85,27 @@ def _checked(key: bytes, where: str, demo: bool) -> bytes:
     return key
 
 
-def resolve_key(data_dir: Path) -> tuple[bytes, str]:
+def _env_key() -> bytes:
+    """The key in :data:`KEY_ENV` as UTF-8 bytes; a value that is not valid text is refused (never quoted)."""
+    try:
+        return os.environ[KEY_ENV].encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ParameterError(
+            f"environment variable {KEY_ENV} is not valid text: character {exc.start + 1} is a byte that is not "
+            f"UTF-8; write the key as hex digits (`review key new FILE` writes one) or name a key file with "
+            f"{KEY_FILE_ENV}") from None
+
+
+def resolve_key(data_dir: Path, source: KeySource | None = None) -> tuple[bytes, str]:
     """Find the pseudonymisation key: environment, key file, or the demo key for the demo data.
 
     Parameters
     ----------
     data_dir : pathlib.Path
         The data folder (checked for the demo marker).
+    source : KeySource, optional
+        Where this data folder's key is (a regional run names one per authority); default this
+        process's :data:`KEY_ENV` or :data:`KEY_FILE_ENV`, else the demo key for demo data.
 
     Returns
     -------
@@ -98,21 +120,45 @@ def resolve_key(data_dir: Path) -> tuple[bytes, str]:
         message names where the key came from, never the key.
     """
     demo = (Path(data_dir) / DEMO_MARKER).is_file()
+    if source is not None:
+        return _from_source(source, demo)
     if os.environ.get(KEY_ENV):
         where = f"environment variable {KEY_ENV}"
-        return _checked(os.environ[KEY_ENV].encode("utf-8"), where, demo), where
+        return _checked(_env_key(), where, demo), where
     if os.environ.get(KEY_FILE_ENV):
-        path = Path(os.environ[KEY_FILE_ENV]).expanduser()
-        where = f"the key file named by {KEY_FILE_ENV}"
-        if not path.is_file() or not path.read_bytes().strip():
-            raise ParameterError(f"{KEY_FILE_ENV} must name a regular file holding the pseudonymisation key")
-        return _checked(path.read_bytes().strip(), where, demo), where
+        return _from_file(Path(os.environ[KEY_FILE_ENV]).expanduser(), f"the key file named by {KEY_FILE_ENV}", demo,
+                          f"{KEY_FILE_ENV} must name a regular file holding the pseudonymisation key")
     if demo:
-        return DEMO_KEY, "the fixed demo key (synthetic data only; not a secret)"
+        return DEMO_KEY, _DEMO_SOURCE
     raise ParameterError(
         f"no pseudonymisation key for {data_dir}: set {KEY_ENV} or {KEY_FILE_ENV} to the council's key "
         "(kept outside the repository); only the synthetic demo data may use the demo key"
     )
+
+
+_DEMO_SOURCE = "the fixed demo key (synthetic data only; not a secret)"
+
+
+def _from_file(path: Path, where: str, demo: bool, missing: str) -> tuple[bytes, str]:
+    if not path.is_file() or not path.read_bytes().strip():
+        raise ParameterError(missing)
+    return _checked(path.read_bytes().strip(), where, demo), where
+
+
+def _from_source(source: KeySource, demo: bool) -> tuple[bytes, str]:
+    """The key a region file names for one authority."""
+    if source.kind == "env":
+        value = os.environ.get(source.value)
+        if not value:
+            raise ParameterError(f"the environment variable {source.value} (its pseudonymisation key) is not set")
+        where = f"environment variable {source.value}"
+        return _checked(value.encode("utf-8"), where, demo), where
+    if source.kind == "file":
+        path = resolve(source.value)
+        return _from_file(path, f"the key file {path}", demo, f"the key file {path} is missing or empty")
+    if not demo:
+        raise ParameterError("the demo key is for the synthetic demo data only; name this authority's own key")
+    return DEMO_KEY, _DEMO_SOURCE
 
 
 def pseudonym(value: str, key: bytes, prefix: str) -> str:
@@ -141,8 +187,10 @@ def identifier_rows(frame: pd.DataFrame, dataset: str, column: str) -> pd.Series
 
 
 def identifier_values(evidence: Evidence) -> set[str]:
-    """Every reference held in an identifier field of the evidence (raw, or pseudonyms once replaced)."""
-    found: set[str] = set()
+    """Every reference held in an identifier field of the evidence (raw, or pseudonyms once replaced),
+    and what the free-text screen finds in auditors' narratives as loaded (names, dates, postcodes,
+    phone and NHS numbers: :func:`review.protection.text_screen.free_text_identifiers`)."""
+    found: set[str] = free_text_identifiers(evidence)
     for name, columns in IDENTIFIERS.items():
         frame = evidence.tables.get(name)
         if frame is None:
@@ -153,7 +201,7 @@ def identifier_values(evidence: Evidence) -> set[str]:
     return found
 
 
-def pseudonymise(evidence: Evidence, data_dir: Path) -> Evidence:
+def pseudonymise(evidence: Evidence, data_dir: Path, source: KeySource | None = None) -> Evidence:
     """Replace every reference in an identifier field by its pseudonym (empty cells stay empty).
 
     Parameters
@@ -162,14 +210,20 @@ def pseudonymise(evidence: Evidence, data_dir: Path) -> Evidence:
         As loaded.
     data_dir : pathlib.Path
         The data folder (for the key).
+    source : KeySource, optional
+        Where its key is (see :func:`resolve_key`).
 
     Returns
     -------
     Evidence
-        A new Evidence; ``key_source`` records where the key came from.
+        A new Evidence; ``key_source`` records where the key came from. The free text of
+        ``audit_learning`` is screened first (:func:`review.protection.text_screen.screen_learning`):
+        every finding is masked, and a row with one is marked ``withheld``.
     """
-    key, source = resolve_key(data_dir)
+    key, where = resolve_key(data_dir, source)
     tables = dict(evidence.tables)
+    if "audit_learning" in tables:  # free text is screened and masked before anything else reads it
+        tables["audit_learning"] = screen_learning(tables["audit_learning"], TextScreen.from_values(known_values(evidence)))
     for name, columns in IDENTIFIERS.items():
         if name not in tables:
             continue
@@ -181,4 +235,4 @@ def pseudonymise(evidence: Evidence, data_dir: Path) -> Evidence:
             frame[column] = frame[column].astype(object)
             frame.loc[rows, column] = frame.loc[rows, column].map(lambda v, p=prefix: pseudonym(str(v), key, p))
         tables[name] = frame
-    return replace(evidence, tables=MappingProxyType(tables), key_source=source)
+    return replace(evidence, tables=MappingProxyType(tables), key_source=where)

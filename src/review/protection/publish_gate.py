@@ -16,8 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from review.config.params import CycleParams
 from review.exceptions import DataValidationError
+from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_run_folder, raw_identifiers
+from review.protection.run_context import RunContext, run_context
 
 __all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_unchecked"]
 
@@ -58,8 +61,8 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 """
 
 
-def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles: dict[str, str] | None = None,
-                  identifiers: set[str] | None = None,
+def guard_staging(staging: Path, run: RunContext | CycleParams, outcomes: Sequence[Any], *,
+                  titles: dict[str, str] | None = None, identifiers: set[str] | None = None,
                   memo: dict[tuple[str, str], list[Any]] | None = None) -> list[Any]:
     """Check every file in a run's staging folder; withhold what fails; return the outcomes updated.
 
@@ -67,9 +70,10 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     ----------
     staging : pathlib.Path
         The run's staging folder (pages, results, executed notebooks, manifest, index).
-    params : CycleParams
-        The run's parameters: audience, ``suppression_threshold`` and data folder (identifiers
-        and key) are read from them, as the run used them.
+    run : RunContext or CycleParams
+        The run's context (:mod:`review.protection.run_context`): audience, suppression threshold,
+        data folder (identifiers) and key source, as the run used them; or its parameters, of
+        which the context is made here (the key read from this process's key variables).
     outcomes : sequence of NotebookOutcome
         Outcomes so far; an outcome whose page is withheld becomes ``failed``.
     titles : dict, optional
@@ -87,34 +91,19 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     list of NotebookOutcome
         With value-free errors (see :func:`value_free_error`).
     """
-    from review.config.paths import resolve
-
-    data_dir = resolve(params.common["data_dir"])
-    audience, threshold, key = _settings(params)
+    context = run if isinstance(run, RunContext) else run_context(run)
+    params = context.params
+    audience, threshold, key = _settings(context)
     if identifiers is None:
         try:
-            identifiers = raw_identifiers(data_dir)
+            identifiers = raw_identifiers(context.data_dir)
         except DataValidationError:  # the evidence changed during the run: its pages cannot be checked
             return withhold_unchecked(staging, params, outcomes, titles=titles, reason=(
                 "the evidence could not be read again to check the pages (it changed during the run)"))
     found = check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key,
                              memo=memo)
-    failed: dict[str, list[str]] = {}
-    stopped = {o.framework for o in outcomes if o.status != "ok"}
-    for path, all_findings in found.items():
-        findings = [f for f in all_findings if f.kind in BLOCKING_KINDS]
-        stem = path.name.split(".")[0]
-        if not findings or (path.suffix == ".html" and stem in stopped):
-            continue  # a stopped notebook's own page (its traceback) is replaced below by a value-free one
-        kinds = [f.kind for f in findings]
-        failed.setdefault(stem, []).extend(kinds)
-        if path.suffix == ".html":
-            _write_failure_page(staging, stem, params, titles, audience, kinds)
-        elif path.name == "manifest.json":
-            path.write_text(json.dumps({"cycle": params.cycle, "status": "failed",
-                                        "withheld": sorted(set(kinds))}, indent=2) + "\n", encoding="utf-8")
-        else:
-            path.unlink()
+    failed = _withhold_findings(staging, found, {o.framework for o in outcomes if o.status != "ok"}, params,
+                                titles, audience)
     names = {o.framework for o in outcomes}
     run_wide = sorted({k for stem, kinds in failed.items() if stem not in names for k in kinds})
     out = []
@@ -144,16 +133,36 @@ def guard_staging(staging: Path, params: Any, outcomes: Sequence[Any], *, titles
     return out
 
 
-def _settings(params: Any) -> tuple[str, int, bytes]:
-    """The audience, suppression threshold and key a run's files are checked with."""
-    from review.config.paths import resolve
-    from review.protection.pseudonym import resolve_key
+def _withhold_findings(staging: Path, found: dict[Path, list[Any]], stopped: set[str], params: Any,
+                       titles: dict[str, str] | None, audience: str) -> dict[str, list[str]]:
+    """Withhold every file with a blocking finding (a page is replaced by a failure page, the manifest
+    by a bare one, anything else removed); report name to the kinds found."""
+    failed: dict[str, list[str]] = {}
+    for path, all_findings in found.items():
+        findings = [f for f in all_findings if f.kind in BLOCKING_KINDS]
+        stem = path.name.split(".")[0]
+        if not findings or (path.suffix == ".html" and stem in stopped):
+            continue  # a stopped notebook's own page (its traceback) is replaced by a value-free one
+        kinds = [f.kind for f in findings]
+        failed.setdefault(stem, []).extend(kinds)
+        if path.suffix == ".html":
+            _write_failure_page(staging, stem, params, titles, audience, kinds)
+        elif path.name == "manifest.json":
+            path.write_text(json.dumps({"cycle": params.cycle, "status": "failed",
+                                        "withheld": sorted(set(kinds))}, indent=2) + "\n", encoding="utf-8")
+        else:
+            path.unlink()
+    return failed
 
-    key, _ = resolve_key(resolve(params.common["data_dir"]))
-    return str(params.common["audience"]), int(params.common["suppression_threshold"]), key
+
+def _settings(context: RunContext) -> tuple[str, int, bytes]:
+    """The audience, suppression threshold and key a run's files are checked with (the key read from
+    its source here: in a regional run, on the worker that checks the pages)."""
+    key, _ = resolve_key(context.data_dir, context.key_source)
+    return context.audience, int(context.params.common["suppression_threshold"]), key
 
 
-def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifiers: set[str],
+def prescan(staging: Path, run: RunContext | CycleParams, frameworks: Sequence[str], *, identifiers: set[str],
             memo: dict[tuple[str, str], list[Any]]) -> None:
     """Scan the files of notebooks that have ended into ``memo``, while the run's later notebooks
     still run: :func:`guard_staging` then finds them in the memo (same name, same bytes, same
@@ -162,7 +171,8 @@ def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifier
     Parameters
     ----------
     staging : pathlib.Path
-    params : CycleParams
+    run : RunContext or CycleParams
+        As passed to :func:`guard_staging`.
     frameworks : sequence of str
         The notebooks that have ended: their page, results and executed notebook are scanned.
     identifiers : set of str
@@ -170,7 +180,7 @@ def prescan(staging: Path, params: Any, frameworks: Sequence[str], *, identifier
     memo : dict
         The memo then passed to :func:`guard_staging`.
     """
-    audience, threshold, key = _settings(params)
+    audience, threshold, key = _settings(run if isinstance(run, RunContext) else run_context(run))
     check_run_folder(staging, identifiers=identifiers, threshold=threshold, audience=audience, key=key, memo=memo,
                      stems=set(frameworks))
 

@@ -19,9 +19,17 @@ looks for:
 - any external address, in any form (``src``, ``href``, ``srcset``, ``action``, ``poster``, a meta
   refresh, CSS ``url()`` and ``@import``, ``<base>``, protocol-relative ``//host``, entity- or
   URL-encoded); embedded ``data:`` images and links between the cycle's own pages are allowed;
-- code cells (a report shows no code);
+- code cells (a report shows no code), and code shown inside ``<pre>`` or ``<code>``;
+- scripts and event-handler attributes (``onclick``...): a report runs nothing in its reader's browser;
 - in a published page, any pseudonym (``S-`` and 12 hex digits): a published report shows
   aggregates only, so a pseudonym there means individual scores, gradings or generosity.
+
+Counts of things are declared, never guessed: an element marked ``data-review-unit="<unit>"``
+holds counts in that unit, and the check exempts it only when :mod:`review.protection.units`
+declares the unit a thing (actions, returns, agencies...); a unit of people is checked even inside a
+marked element, and an undeclared unit is a finding. Besides digits, a published page must not
+write a small count in words ("two children") or with a decimal in a count column ("3.0" in a
+table of counts or an element of a people unit).
 
 A finding names the file, the line, the channel and the kind of problem, never the value found.
 """
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import html as htmllib
 import json
 import re
@@ -40,13 +49,17 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
-           "check_run_folder", "normalise_text", "raw_identifiers", "small_counts"]
+from review.data import load_evidence
+from review.protection.disclosure_log import LOG_MIME
+from review.protection.nocount import NOCOUNT as NOCOUNT_ATTRIBUTE
+from review.protection.nocount import NOCOUNT_CLASS
+from review.protection.pseudonym import identifier_values
+from review.protection.units import PEOPLE, THINGS, UNIT_ATTRIBUTE, VALUES
 
-NOCOUNT_ATTRIBUTE = "data-review-nocount"
-"""Marks an element (and everything inside it) whose numbers are not counts of people or cases."""
-NOCOUNT_CLASS = "review-nocount"
-"""The same mark as a class, for places where only a class can be added."""
+__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
+           "check_run_folder", "decimal_counts", "looks_like_code", "normalise_text", "raw_identifiers", "small_counts",
+           "word_counts"]
+
 
 # Characters that render as nothing (or as a soft break) and could split an identifier unseen.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
@@ -107,8 +120,6 @@ def raw_identifiers(data_dir: str | Path) -> set[str]:
     The fields are those :data:`review.protection.pseudonym.IDENTIFIERS` declares, whatever the
     row's labels say (a rater is a person unless the row names an agency).
     """
-    from review.data import load_evidence
-    from review.protection.pseudonym import identifier_values
 
     return identifier_values(load_evidence(data_dir))
 
@@ -268,6 +279,53 @@ def small_counts(text: str, threshold: int) -> list[int]:
     return found
 
 
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
+_PEOPLE_NOUNS = ("child|children|young (?:people|persons?)|famil(?:y|ies)|carers?|staff|people|persons?|files?|cases?|"
+                 "audits?|managers?|workers?|officers?|parents?|girls?|boys?|bab(?:y|ies)|referrals?|complaints?|"
+                 "compliments?|allegations?|reviews?|plans?|leavers?|starters?|posts?|post-holders?|raters?|auditors?|"
+                 "notifications?|conferences?|assessments?|placements?|adopters?|victims?|pupils?|students?")
+_WORD_COUNT = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?:[\s-]+[a-z][a-z'-]*)?[\s-]+(" + _PEOPLE_NOUNS + r")\b"
+                         # "two files a month": a rate of work, not a count
+                         r"(?!\s+(?:a|an|per|each|every)\s+(?:day|week|fortnight|month|quarter|year|cycle)\b)", re.I)
+_DECIMAL_COUNT = re.compile(r"(?<![\d.,])(\d+)\.0+(?![\d.])")
+_CODE_TEXT = re.compile(r"(?m)^\s*(?:>>>|\$ |In \[\d*\]:|(?:import|from|def|class|return|for|while|with|if)\s+\S)|"
+                        r"[A-Za-z_][\w.]*\s*\([^()]*\)|[A-Za-z_]\w*\s*=[^=]|[;{}]")
+
+
+def word_counts(text: str, threshold: int) -> list[int]:
+    """Counts of people from 1 to ``threshold`` written in words ("two children", "three more files").
+
+    >>> word_counts("Two children and three looked-after young people; one of the two axes; within one grade", 5)
+    [2, 3]
+    >>> word_counts("three more files, five staff; sample two files a month", 5)
+    [3, 5]
+    """
+    return [n for m in _WORD_COUNT.finditer(text) if 1 <= (n := _NUMBER_WORDS[m.group(1).lower()]) <= threshold]
+
+
+def decimal_counts(text: str, threshold: int) -> list[int]:
+    """Whole numbers from 1 to ``threshold`` written with a decimal ("3.0"), as in a count column.
+
+    >>> decimal_counts("3.0 | 2.00 | 2.5 | 12.0 | 0.0", 5)
+    [3, 2]
+    """
+    return [n for m in _DECIMAL_COUNT.finditer(text) if 1 <= (n := int(m.group(1))) <= threshold]
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether text inside ``<pre>`` or ``<code>`` is code (a call, an assignment, a statement),
+    rather than a file or column name.
+
+    >>> looks_like_code("actions"), looks_like_code("docs/data.md"), looks_like_code("df = load(path)")
+    (False, False, True)
+    >>> looks_like_code(">>> run()"), looks_like_code("import review")
+    (True, True)
+    """
+    return bool(_CODE_TEXT.search(text))
+
+
 def _external_attribute(name: str, value: str) -> bool:
     value = normalise_text(urllib.parse.unquote(value)).strip()
     if name in ("srcset", "imagesrcset"):
@@ -282,58 +340,103 @@ def _external_attribute(name: str, value: str) -> bool:
 
 
 class _Page(HTMLParser):
-    """Walks a page: text nodes and attribute values, each with whether it is marked no-count."""
+    """Walks a page: text nodes and attribute values, each with whether it is exempt (marked
+    no-count, or a declared unit of things) and whether it stands in a count column."""
 
     def __init__(self, threshold: int) -> None:
         super().__init__(convert_charrefs=True)
         self.threshold = threshold
-        self.stack: list[tuple[str, bool, bool]] = []  # tag, marked, hidden-from-reader (style/script)
+        # tag, mark ("exempt", "people" or None: inherit), hidden from reader (style/script), in a count column
+        self.stack: list[tuple[str, str | None, bool, bool]] = []
         self.findings: list[tuple[str, int]] = []  # (channel, line)
         self.urls: list[tuple[str, int]] = []
+        self.scripts: list[tuple[str, int]] = []
+        self.undeclared: list[int] = []
+        self.code_text: list[tuple[int, list[str]]] = []  # open <pre>/<code>: (depth, text)
+        self.code_lines: list[int] = []
 
     @property
     def marked(self) -> bool:
-        return any(m for _, m, _ in self.stack)
+        for _, mark, _, _ in reversed(self.stack):
+            if mark is not None:
+                return mark == "exempt"
+        return False
 
     @property
     def code(self) -> bool:
-        return any(h for _, _, h in self.stack)
+        return any(h for _, _, h, _ in self.stack)
+
+    @property
+    def counts(self) -> bool:
+        return any(c for _, _, _, c in self.stack)
+
+    def _mark(self, attributes: dict[str, str], line: int) -> str | None:
+        classes = attributes.get("class", "").split()
+        unit = attributes.get(UNIT_ATTRIBUTE)
+        if unit is not None:
+            if unit in THINGS or unit in VALUES:
+                return "exempt"
+            if unit in PEOPLE:
+                return "people"
+            self.undeclared.append(line)
+            return None
+        return "exempt" if NOCOUNT_ATTRIBUTE in attributes or NOCOUNT_CLASS in classes else None
+
+    def _small(self, text: str, counts: bool) -> bool:
+        return bool(small_counts(text, self.threshold) or word_counts(text, self.threshold)
+                    or (counts and decimal_counts(text, self.threshold)))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
         attributes = {k.lower(): (v or "") for k, v in attrs}
-        classes = attributes.get("class", "").split()
-        marked = NOCOUNT_ATTRIBUTE in attributes or NOCOUNT_CLASS in classes
         line = self.getpos()[0]
+        mark = self._mark(attributes, line)
+        counts = "review-counts" in attributes.get("class", "").split() or mark == "people"
+        if tag == "script":
+            self.scripts.append(("a script", line))
         for name, value in attributes.items():
             if name in _URL_ATTRIBUTES and _external_attribute(name, value):
                 self.urls.append((f"attribute {name}", line))
             if name == "content" and re.search(r"\burl\s*=", value, re.I):
                 self.urls.append(("meta refresh", line))
-            if name.startswith("on") and re.search(r"(?:https?|ftp)\s*:|//", value, re.I):
-                self.urls.append((f"attribute {name}", line))
-            if name in _STRUCTURAL or name.startswith(("data-jp-", "data-mime")) or self.marked or marked:
+            if name.startswith("on"):
+                self.scripts.append((f"event handler {name}", line))
+                if re.search(r"(?:https?|ftp)\s*:|//", value, re.I):
+                    self.urls.append((f"attribute {name}", line))
+            exempt = mark == "exempt" or (mark is None and self.marked)
+            if name in _STRUCTURAL or name == UNIT_ATTRIBUTE or name.startswith(("data-jp-", "data-mime")) or exempt:
                 continue
-            if small_counts(htmllib.unescape(value), self.threshold):
+            if self._small(htmllib.unescape(value), counts or self.counts):
                 self.findings.append((f"attribute {name} of <{tag}>", line))
-        if tag.lower() not in _VOID:
-            self.stack.append((tag.lower(), marked, tag.lower() in ("style", "script")))
+        if tag in ("pre", "code"):
+            self.code_text.append((len(self.stack), []))
+        if tag not in _VOID:
+            self.stack.append((tag, mark, tag in ("style", "script"), counts))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag.lower() not in _VOID and self.stack and self.stack[-1][0] == tag.lower():
             self.stack.pop()
+            if tag.lower() in ("pre", "code") and self.code_text:
+                self.code_text.pop()
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
+                while self.code_text and self.code_text[-1][0] >= i:
+                    _, text = self.code_text.pop()
+                    if looks_like_code("".join(text)):
+                        self.code_lines.append(self.getpos()[0])
                 del self.stack[i:]
                 return
 
     def handle_data(self, data: str) -> None:
+        for _, text in self.code_text:
+            text.append(data)
         if self.code or self.marked:
             return
-        if small_counts(data, self.threshold):
+        if self._small(data, self.counts):
             where = self.stack[-1][0] if self.stack else "document"
             self.findings.append((f"text in <{where}>", self.getpos()[0]))
 
@@ -370,6 +473,8 @@ def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: 
     content = path.read_bytes().decode("utf-8", errors="replace")
     matcher = _matcher if _matcher is not None else _identifier_matcher(identifiers)
     findings = _secrets(content, path.name, matcher, _key_forms(key) if key else [])
+    if LOG_MIME in content:
+        findings.append(Finding("disclosure log", f"{path.name}: the run's disclosure log (internal only)"))
     if path.suffix.lower() not in (".html", ".htm"):
         return findings
     page = _Page(threshold)
@@ -382,8 +487,12 @@ def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: 
             urls.add(("text or style", 0 * m.start()))
     findings += [Finding("external URL", f"{path.name}: line {line}, {channel}" if line else f"{path.name}: {channel}")
                  for channel, line in sorted(urls)]
-    if _CODE.search(content):
+    if _CODE.search(content) or page.code_lines:
         findings.append(Finding("code cell", f"{path.name}: the page shows code"))
+    findings += [Finding("script", f"{path.name}: line {line}, {what}: a report runs nothing in its reader's browser")
+                 for what, line in page.scripts]
+    findings += [Finding("undeclared unit", f"{path.name}: line {line}: a count's unit that "
+                         "review.protection.units does not declare") for line in page.undeclared]
     published = (audience or ("internal" if _is_internal(content) else "published")) == "published"
     if published and any(_PSEUDONYM.search(normalise_text(v)) for v in (content, _INLINE_TAG.sub("", content))):
         findings.append(Finding("pseudonym", f"{path.name}: a person's or case's pseudonym (individual-level "
@@ -423,7 +532,6 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
     dict
         File to its findings (every file, clean ones with an empty list).
     """
-    import hashlib
 
     matcher = _identifier_matcher(identifiers)
     out = {}

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from review.config.cycles import cycle_range, financial_year, previous_cycle
 from review.exceptions import ParameterError
 from review.stats.calendar import working_days_between
 from review.stats.sampling import proportion_ci
@@ -188,7 +189,6 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         that count events: ``ytd_numerator``, ``ytd_denominator`` (None for an end-of-period
         cohort) and ``ytd_rate``. ``rate`` is always the cycle's own quarter.
     """
-    from review.config.cycles import cycle_range, financial_year, previous_cycle
 
     first = next(c for c in cycle_range(previous_cycle(cycle, 3), cycle) if financial_year(c) == financial_year(cycle))
     to_date = cycle_range(first, cycle)

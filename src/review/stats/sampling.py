@@ -21,13 +21,13 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import special, stats
 
 from review.exceptions import ParameterError
 from review.stats._results import ConfidenceInterval
@@ -85,7 +85,7 @@ def _whole(name: str, value: Any, low: int = 0) -> int:
     return int(value)
 
 
-def _first_true(predicate, lo: int, hi: int) -> int:
+def _first_true(predicate: Callable[[int], bool], lo: int, hi: int) -> int:
     """Smallest m in [lo, hi] with predicate(m) true, for a predicate false then true (hi if none)."""
     while lo < hi:
         mid = (lo + hi) // 2
@@ -102,7 +102,6 @@ def _hypergeom_bounds(k: int, n: int, population: int, alpha: float) -> tuple[fl
     Lower: the smallest M with P(X >= k | M) > alpha/2; upper: the largest M with
     P(X <= k | M) > alpha/2 (both probabilities are monotone in M).
     """
-    from scipy import stats  # only the finite-population paths need the distributions
 
     lo_m, hi_m = k, population - (n - k)
     lower = lo_m if k == 0 else _first_true(
@@ -115,7 +114,6 @@ def _hypergeom_bounds(k: int, n: int, population: int, alpha: float) -> tuple[fl
 def _betabinom_quantiles(m: int, a: float, b: float, alpha: float) -> tuple[float, float]:
     """Equal-tailed quantiles of BetaBinomial(m, a, b): exact up to m = 10^6 (pmf summed once),
     else m times the Beta(a, b) quantiles (the limit; the error is below 1/m)."""
-    from scipy import stats
 
     if m <= 1_000_000:
         cdf = np.cumsum(stats.betabinom.pmf(np.arange(m + 1), m, a, b))

@@ -1,8 +1,9 @@
-"""Report sections of the action plan: they format an ActionsResult, roles only, counts suppressed.
+"""Report sections of the action plan: they format an ActionsResult, roles only.
 
-Every count goes through the disclosure policy (counts of Inadequate files are about children;
-the action counts are suppressed the same way, deny by default). Owners are shown by role, the
-only thing the register holds.
+Actions are things: their counts are shown, in their declared unit. Remedial actions on files
+graded Inadequate are each one child's file: their counts are shown as the page's decision
+allows (:mod:`review.analyses.actions_figures`). Owners are shown by role, the only thing the
+register holds.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
+from review.analyses import actions_figures as figures
 from review.analyses.actions import AGE_BANDS, Action, ActionsResult, RedItemActions
 from review.config.frameworks import FRAMEWORKS
-from review.protection.disclosure import DisclosurePolicy, suppress_table
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.units import counted
 from review.views import presentation as show
 
 __all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "history_figures", "overview", "red_items", "remedial",
@@ -59,12 +62,18 @@ def overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
         return missing
     if not result.by_source:
         return show.note(f"No action had been raised by the end of {result.cycle}.")
-    counts = pd.DataFrame([[s.open, s.overdue, s.completed] for s in result.by_source],
-                          index=[_source(s.source) for s in result.by_source],
-                          columns=["Open", "of which overdue", "Completed this cycle"])
-    shown = suppress_table(counts, policy, totals=False)
+    d = figures.decide(result, policy)
+    shown = pd.DataFrame([[_cell(d, s.source, c, getattr(s, c)) for c in ("open", "overdue", "completed")]
+                          for s in result.by_source], index=[_source(s.source) for s in result.by_source],
+                         columns=["Open", "of which overdue", "Completed this cycle"])
     return show.table(shown, caption=show.nocount(f"Actions at the end of {result.cycle} ({result.as_of.isoformat()}), by source"),
-                      uid="actions_overview", policy=policy, index=True, counts=True)
+                      uid="actions_overview", policy=policy, index=True)
+
+
+def _cell(d, source: str, column: str, value: int) -> str:  # noqa: ANN001 - a Decision
+    """A count of a source's actions in its declared unit, or ``c`` where the decision withholds it."""
+    text = d.text(figures.key(source, column), f"{value:,}")
+    return counted(text, figures.unit(source)) if text != "c" else text
 
 
 def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
@@ -75,11 +84,12 @@ def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     rows = [s for s in result.by_source if s.open]
     if not rows:
         return show.note(f"No action was open at the end of {result.cycle}.")
-    counts = pd.DataFrame([[s.ageing[b] for b in AGE_BANDS] for s in rows], index=[_source(s.source) for s in rows],
-                          columns=[show.nocount(b) for b in AGE_BANDS])  # ages, not counts
-    shown = suppress_table(counts, policy, totals=False)
+    d = figures.decide(result, policy)
+    shown = pd.DataFrame([[_cell(d, s.source, b, s.ageing[b]) for b in AGE_BANDS] for s in rows],
+                         index=[_source(s.source) for s in rows],
+                         columns=[show.nocount(b) for b in AGE_BANDS])  # ages, not counts
     return show.table(shown, caption="Ageing of open actions: whole cycles since the cycle each was raised in",
-                      uid="actions_ageing", policy=policy, index=True, counts=True)
+                      uid="actions_ageing", policy=policy, index=True)
 
 
 def _status(a: Action) -> str:
@@ -161,7 +171,9 @@ def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:
     if r.due == 0 or r.proportion is None:
         return "No remedial action on a file graded Inadequate this cycle was due by the cycle's end."
     ci = r.proportion.confidence_interval
-    rate = show.rate_text(r.on_time, r.due, policy, interval=(ci.low, ci.high), level=r.proportion.confidence_level)
+    shown = figures.decide(result, policy).shown(figures.key("remedial", "on time"))
+    rate = show.rate_text(r.on_time, r.due, policy, interval=(ci.low, ci.high),
+                          level=r.proportion.confidence_level) if shown else "c"
     if rate in ("c", "z"):
         rate = f"{rate} (withheld: the numbers of files are small)"
     else:
@@ -179,9 +191,12 @@ def remedial(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     r = result.remedial
     if r.inadequate == 0 or r.due == 0:
         return show.note(remedial_text(result, policy))
-    counts = pd.DataFrame([[r.on_time, r.due - r.on_time, r.not_yet_due]], index=["Files graded Inadequate"],
-                          columns=["Done on time", "Not done on time", "Not yet due"])
-    shown = suppress_table(counts, policy, totals=False)
+    d = figures.decide(result, policy)
+    k = figures.key
+    shown = pd.DataFrame([[d.text(k("remedial", "on time"), f"{r.on_time:,}"),
+                           d.text(k("remedial", "not on time"), f"{r.due - r.on_time:,}"),
+                           d.text(k("remedial", "not yet due"), f"{r.not_yet_due:,}")]],
+                         index=["Files graded Inadequate"], columns=["Done on time", "Not done on time", "Not yet due"])
     table = show.table(shown, caption=f"Remedial action on files graded Inadequate in {result.cycle}",
                        uid="actions_remedial", policy=policy, index=True, counts=True)
     return HTML(f"<p>{html.escape(remedial_text(result, policy))}</p>" + table.data)

@@ -6,9 +6,9 @@ import html
 
 from IPython.display import HTML
 
-from review.analyses.cycle_summary import CycleSummaryResult
-from review.batch.results import ResultsSource
 from review.config.frameworks import FRAMEWORKS
+from review.results.figures import ResultsSource
+from review.results.summary import CycleSummaryResult
 from review.views import presentation as show
 from review.views.results_source import report_href
 
@@ -45,7 +45,7 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
         if fw.rag_counts and fw.rag_counts.get("self-assessed"):
             rag += f"; {fw.rag_counts['self-assessed']} self-assessed, not evidenced"
         if fw.rag_counts and fw.rag_counts.get("grey"):
-            rag += f"; {fw.rag_counts['grey']} without evidence or withheld"
+            rag += f"; {fw.rag_counts['grey']} without evidence"
         act = ":" if fw.needs_action is None else (str(len(fw.needs_action)) if fw.needs_action else "none")
         lines = "".join(show.marked_li(h) for h in fw.headlines)
         # items by band and items needing action: counts of items, not of people
@@ -76,7 +76,7 @@ def changes(result: CycleSummaryResult) -> HTML:
 
 def record(result: CycleSummaryResult) -> object:
     """Results JSON of the summary: totals, completeness and the actions."""
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
 
     figures = {"complete": result.complete, "gaps": list(result.gaps), "rag_counts": result.rag_totals,
                "needs_action": [f"{fw}: {a}" for fw, a in result.needs_action],

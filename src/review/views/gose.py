@@ -1,27 +1,35 @@
 """Report sections of the GOSE performance management framework: they format a ``GoseResult``.
 
-Every function receives the result and the disclosure policy and computes nothing.
+Every function receives the result and the disclosure policy and computes nothing. What a
+published page prints is decided once for the page (:func:`review.analyses.gose_figures.decide`:
+every count with its unit and links); a judgement is never withheld: one resting on figures the
+page withholds is shown with its band, marked "small group".
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
 
+from review.analyses import gose_figures as page_figures
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES, CriterionCounts, TierResult
-from review.analyses.judgement import BANDS, SELF_ASSESSED
+from review.analyses.gose_audits import TIER_NAMES
+from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
 from review.config.framework_items import GOSE_PMF_TITLE
-from review.protection.disclosure import DisclosurePolicy, SuppressionRegistry, suppressed_rate
+from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.protection.disclosure_log import with_log
+from review.protection.identifiers import service_labels
+from review.protection.linked import Decision
+from review.protection.units import THINGS, counted
+from review.views import common
 from review.views import presentation as show
 from review.views.common import (
     BAND_WORDS,
-    WITHHELD,
+    SMALL_GROUP,
     line_level,
     shown_band,
     uncertainty_text,
@@ -29,17 +37,17 @@ from review.views.common import (
 )
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
-           "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "supervision",
-           "workforce"]
+           "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "small_group",
+           "supervision", "workforce"]
 
-_PLAIN_UNITS = {"services", "indicators", "meetings"}
 _RAG = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "No evidence",
-        SELF_ASSESSED: "Self-assessed, not evidenced", WITHHELD: "Withheld (too few to publish)"}
+        SELF_ASSESSED: "Self-assessed, not evidenced"}
 _RAG_KEYS = ("red", "amber", "green", "grey", SELF_ASSESSED)
 
 
 def _count(n: int, unit: str, pol: DisclosurePolicy) -> str:
-    return f"{n:,}" if unit in _PLAIN_UNITS or not pol.is_small(n) else "c"
+    """A count of a value only the page's own rule protects (no link to another printed figure)."""
+    return f"{n:,}" if unit in THINGS or not pol.is_small(n) else "c"
 
 
 def _interval(est: Any) -> dict[str, Any]:
@@ -50,26 +58,37 @@ def _interval(est: Any) -> dict[str, Any]:
 
 
 def _rag(result: GoseResult, policy: DisclosurePolicy) -> dict[str, int]:
-    """Items per shown band; ``withheld`` only when a published report withholds one."""
+    """Items per band, as every report shows them (no judgement is withheld)."""
     shown = [shown_judgement(i, policy) for i in result.items]
-    keys = _RAG_KEYS + ((WITHHELD,) if WITHHELD in shown else ())
-    return {k: shown.count(k) for k in keys}
+    return {k: shown.count(k) for k in _RAG_KEYS}
 
 
-def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
-    """One measure as text, withheld where the policy says so; a measure counting no person or case
-    (services, indicators, meetings) or giving a value (money, FTE, days, a share) is
-    :class:`~review.views.presentation.NoCount` text."""
+def _decision(result: GoseResult, policy: DisclosurePolicy) -> Decision:
+    return page_figures.decide(result, policy)
+
+
+def measure_text(m: Measure, pol: DisclosurePolicy, decision: Decision | None = None, item: str = "") -> object:
+    """One measure as text, as the page's :class:`~review.protection.linked.Decision` allows
+    (without one, by the policy's own rule): a count of things is
+    :class:`~review.protection.units.Counted` text in its unit; a value (money, FTE, days, a
+    share) is :class:`~review.views.presentation.NoCount` text."""
+    unit = page_figures.count_unit(m)
+    shown = decision is None or decision.shown(page_figures.measure_keys(item, m))
     if m.unit == MODERATED:
+        if not shown:
+            return f"{m.label}: c of c files moderated"
         return f"{m.label}: {_count(m.count or 0, 'audits', pol)} of {_count(m.of or 0, 'audits', pol)} files moderated"
-    if m.unit in _PLAIN_UNITS and m.count is not None:
-        return show.nocount(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""))
+    if unit in THINGS and m.count is not None:
+        return counted(f"{m.label}: {m.count:,}" + (f" of {m.of:,}" if m.of is not None else ""), unit)
     if m.of is not None:
-        return f"{m.label}: {show.rate_text(m.count or 0, m.of, pol, **_interval(m.estimate), unit=m.unit)}"
+        text = show.rate_text(m.count or 0, m.of, pol, **_interval(m.estimate), unit=m.unit) if shown else "c"
+        return f"{m.label}: {text}"
     if m.count is not None:
-        return f"{m.label}: {_count(m.count, m.unit, pol)}"
+        return f"{m.label}: {_count(m.count, unit or '', pol) if shown else 'c'}"
     if m.value is None:
         return f"{m.label}: :"
+    if not shown:  # a value linked to a withheld count (a turnover rate)
+        return f"{m.label}: c"
     v = m.value
     text = {"share": lambda: show.pct(v), "FTE": lambda: f"{v:,.1f} FTE", "days": lambda: f"{v:,.1f} days",
             "£": lambda: ("+" if "ariance" in m.label and v > 0 else "") + show.currency(v)}.get(
@@ -77,37 +96,75 @@ def measure_text(m: Measure, pol: DisclosurePolicy) -> str:
     return show.nocount(f"{m.label}: {text}")  # a value (money, FTE, days, a share), not a count
 
 
-def _measures_text(measures, pol: DisclosurePolicy, tail: str = "") -> str:  # noqa: ANN001 - Measures
-    """Measures joined; marked as not counts when one counts services, indicators or meetings (every
-    other figure in it went through the policy in :func:`measure_text`)."""
-    parts = [measure_text(m, pol) for m in measures]
-    text = "; ".join(parts) + tail
-    return show.nocount(text) if any(isinstance(t, show.NoCount) for t in parts) else text
+def _measures_text(measures, pol: DisclosurePolicy, decision: Decision | None = None,  # noqa: ANN001 - Measures
+                   item: str = "") -> object:
+    """Measures joined, each part keeping what it declares (a count of things in its unit, a value
+    marked as no count, a count of people as the decision allows)."""
+    return show.joined([measure_text(m, pol, decision, item) for m in measures])
 
 
 def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
-    """The item's band, or ``withheld`` when it rests on a figure too small to publish
-    (:func:`review.views.common.shown_band`)."""
+    """The item's band as every report shows it: a judgement is never withheld
+    (:func:`review.views.common.shown_band`); one resting on a small group is marked
+    (:func:`small_group`)."""
     return shown_band(item.judgement, item.lines, policy) or "grey"
 
 
-def _line_text(line, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - an EvidenceLine
-    """'audit: <source>: 46 of 97 (...) [Red]', the band withheld with the level. A line that counts
-    no person or case, or whose level is a rule's note (days late, a share of budget), is
-    :class:`~review.views.presentation.NoCount` text."""
-    band = "c" if withheld(line, policy) else ("context, not judged" if line.context or line.kind.startswith("context") else
-                                               BAND_WORDS[line.band])
-    text = f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]"
-    return show.nocount(text) if line.n == 0 or not line.counts_people else text
+def _hidden(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None) -> list[EvidenceLine]:
+    """The item's lines whose level the page withholds: by their own rule, or as the page's
+    decision withholds them to protect another figure."""
+    return [ln for k, ln in enumerate(item.lines) if withheld(ln, policy) or (
+        decision is not None and ln.n and ln.counts_people and not ln.forced_band
+        and not page_figures.line_shown(decision, item.item, k, ln))]
 
 
-def _since(item: ItemResult, policy: DisclosurePolicy) -> str:
-    """The band's move since last cycle, and any line that moved beyond chance."""
-    if shown_judgement(item, policy) == WITHHELD:
-        return ":"
+def small_group(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None = None) -> bool:
+    """Whether the item's judgement rests on figures a published page withholds (a small group):
+    it is shown all the same, marked so."""
+    hidden = {id(ln) for ln in _hidden(item, policy, decision)}
+    return common.small_group(item.judgement, item.lines, policy) or any(
+        id(ln) in hidden for ln in common.deciding_lines(item.judgement, item.judged_lines))
+
+
+def _line_shown(item: ItemResult, index: int, policy: DisclosurePolicy, decision: Decision | None) -> bool:
+    line = item.lines[index]
+    return not withheld(line, policy) and (decision is None or not line.n or not line.counts_people
+                                           or bool(line.forced_band)
+                                           or page_figures.line_shown(decision, item.item, index, line))
+
+
+def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision: Decision | None = None) -> object:
+    """'audit: <source>: 46 of 97 (...) [Red]'; where the page withholds the level, 'c [Red (small
+    group)]': the band is always shown. A line that counts no person or case, or whose level is a
+    rule's note (days late, a share of budget), is :class:`~review.views.presentation.NoCount` text."""
+    line = item.lines[index]
+    shown = _line_shown(item, index, policy, decision)
+    if line.context or line.kind.startswith("context"):
+        band = "context, not judged"
+    elif policy.suppress and common.internal_only(line.unit):
+        band = BAND_WORDS[line.band]  # a single post-holder's own figures: the judgement is still shown
+    else:
+        band = BAND_WORDS[line.band] + ("" if shown else f" ({SMALL_GROUP})")
+    if line.n == 0:  # a rule's note (days late, a share of budget): no count
+        return show.nocount(f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]")
+    level = line_level(line, policy) if shown else "c"  # a count of things keeps its declared unit
+    # the source's words (an indicator's "2 years") and the band are not counts
+    return show.joined([show.nocount(f"{line.kind}: {line.source}: "), level, show.nocount(f" [{band}]")], "")
+
+
+def _moved(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None) -> list[EvidenceLine]:
+    """The item's lines that moved beyond chance, whose level the page prints and whose change
+    gives back no withheld figure of last cycle (:func:`review.views.common.change_text`)."""
+    return [ln for k, ln in enumerate(item.lines) if ln in item.judged_lines
+            and ln.change.label in ("improved", "worse") and _line_shown(item, k, policy, decision)
+            and common.change_text(ln, policy) != "c"]
+
+
+def _since(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None = None) -> str:
+    """The band's move since last cycle (always shown), and any line that moved beyond chance
+    (only where the line's level is printed)."""
     text = item.change if item.previous is None else f"{item.change} (was {_RAG[item.previous].lower()})"
-    tested = [f"{ln.source}: {ln.change.label}" for ln in item.judged_lines
-              if ln.change.label in ("improved", "worse") and not withheld(ln, policy)]
+    tested = [f"{ln.source}: {ln.change.label}" for ln in _moved(item, policy, decision)]
     return text + (f"; beyond chance: {'; '.join(tested)}" if tested else "")
 
 
@@ -125,26 +182,30 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """The summary: items by judgement, the items needing action, the audit headline."""
     by_id = {i.item: i for i in result.items}
     rag = _rag(result, policy)
-    cards = [{"title": show.nocount(f"{GOSE_PMF_TITLE}: {len(result.items)} items"), "status": "red" if rag["red"] else (
+    cards: list[dict[str, Any]] = [{"title": show.nocount(f"{GOSE_PMF_TITLE}: {len(result.items)} items"), "status": "red" if rag["red"] else (
         "amber" if rag["amber"] else "green"),
         "value": show.nocount(", ".join(f"{n} {_RAG[k].lower()}" for k, n in rag.items() if n or k in BANDS)),  # items
         "detail": show.nocount(f"{result.period}.")}]  # months and a quarter
     a = result.audits
+    d = _decision(result, policy)
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
-        g03 = shown_judgement(by_id["G03"], policy)  # the item's band, unless it rests on figures too small to publish
+        g03 = shown_judgement(by_id["G03"], policy)  # never withheld
+        final = d.text(page_figures.RANDOM_FINAL + "/k", show.rate_text(f.k, f.n, policy, **_interval(f)))
         cards.append({"title": "Randomly sampled case files Good or better (final grades: a moderator's prevails)",
                       "status": _card_status(g03),
-                      "value": show.rate_text(f.k, f.n, policy, **_interval(f)),
-                      "detail": (f"First auditors' grades gave {show.rate_text(first.k, first.n, policy)}; the "
-                                 if first is not None else "The ") + "interval "
-                                f"allows for the sample being drawn from {a.frame_size:,} open cases. Themed audits are "
+                      "value": final if final != "c" else f"c ({BAND_WORDS[g03]}, {SMALL_GROUP})",
+                      "detail": (f"First auditors' grades gave "
+                                 f"{d.text(page_figures.RANDOM_FIRST + '/k', show.rate_text(first.k, first.n, policy))}"
+                                 "; the " if first is not None else "The ") + "interval "
+                                f"allows for the sample being drawn from "
+                                f"{d.text(page_figures.FRAME, f'{a.frame_size:,}')} open cases. Themed audits are "
                                 "reported apart."})
-    for key in [k for k in result.needs_action if shown_judgement(by_id[k], policy) != WITHHELD][:5]:
+    for key in result.needs_action[:5]:
         i = by_id[key]
-        deciding = [ln for ln in i.judged_lines if ln.band == i.band]
+        deciding = [k for k, ln in enumerate(i.lines) if ln in i.judged_lines and ln.band == i.band]
         cards.append({"title": f"{i.item}: {i.text}", "status": _card_status(i.band),
-                      "value": _line_text(deciding[0], policy) if deciding else f"return {i.delivery}",
+                      "value": _line_text(i, deciding[0], policy, d) if deciding else f"return {i.delivery}",
                       "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the evidence's name
     return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
 
@@ -165,63 +226,57 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Every item of the framework in the source's order and words: frequency, returns, the evidence
     lines it is judged on (context lines marked), its figures, judgement, uncertainty and change."""
     rows = []
+    d = _decision(result, policy)
     for i in result.items:
-        parts = [_line_text(ln, policy) for ln in i.lines if ln.kind != "context: return"]
+        parts = [_line_text(i, k, policy, d) for k, ln in enumerate(i.lines) if ln.kind != "context: return"]
         if i.measures:
-            parts.append(_measures_text(i.measures, policy))
+            parts.append(_measures_text(i.measures, policy, d, i.item))
         shown = shown_judgement(i, policy)
-        text = "; ".join(parts) or "No evidence this cycle"
+        small = small_group(i, policy, d)
         rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
                      "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery + (
                          f" (optional: '{i.condition}')" if i.condition else ""),
-                     "Evidence": show.nocount(text) if any(isinstance(p, show.NoCount) for p in parts) else text,
-                     "Judgement": _RAG[shown],
-                     "Uncertainty": uncertainty_text(i.judgement, i.lines, policy) if shown != WITHHELD else "c",
-                     "Since last cycle": _since(i, policy)})
+                     "Evidence": show.joined(parts) if parts else "No evidence this cycle",
+                     "Judgement": _RAG[shown] + (f" ({SMALL_GROUP})" if small else ""),
+                     "Uncertainty": "small group: the figures it rests on are withheld (c)" if small else
+                     uncertainty_text(i.judgement, i.lines, policy),
+                     "Since last cycle": _since(i, policy, d)})
     return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
                       uid="gose_items", policy=policy)
 
 
-_TIER_COLUMNS = ("Auditors", "Quota", "Done", "Good or better, first grade", "Good or better, final grade",
-                 "Grade changed by moderation")
-
-
-def hidden_tiers(tiers: Sequence[TierResult], policy: DisclosurePolicy) -> set[str]:
-    """Tiers whose whole row a published report withholds.
-
-    A tier with any count from 1 to the threshold (auditors, quota, done, Good or better on first
-    or final grades, changed by moderation) is withheld whole, zeros included (a zero beside a
-    withheld cell says where it is). The report's headline gives the programme's totals, so one
-    withheld tier would be the total minus the others: a second (the smallest by audits done)
-    is withheld with it (:meth:`~review.protection.disclosure.SuppressionRegistry.table`).
-    """
-    counts = pd.DataFrame([[t.done, t.auditors, t.planned, t.first_good, t.final_good, t.changed] for t in tiers],
-                          index=[t.tier for t in tiers],
-                          columns=["done", "auditors", "planned", "first_good", "final_good", "changed"])
-    registry = SuppressionRegistry(policy)
-    registry.table("gose_tiers", counts, margin="tier", totals=False, totals_elsewhere=True)
-    return registry.hidden_margins("tier")
-
-
 def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Quota against audits done per tier, first against final grades, themed audits apart, moderation."""
+    """Quota against audits done per tier and for all tiers, first against final grades, themed
+    audits apart, moderation. A published page shows the senior tiers together where one of them
+    is too small, and withholds what the page's decision withholds
+    (:mod:`review.analyses.gose_figures`)."""
     a = result.audits
     if a is None:
         return show.note("No case-file audits this cycle.")
-    hidden = hidden_tiers(a.tiers, policy)
-    rows = [({"Tier": f"{t.name} ({t.tier})"} | dict.fromkeys(_TIER_COLUMNS, "c") if t.tier in hidden else
-             {"Tier": f"{t.name} ({t.tier})", "Auditors": _count(t.auditors, "staff", policy),
-              "Quota": _count(t.planned, "audits", policy),
-              "Done": _count(t.done, "audits", policy),
-              "Good or better, first grade": show.rate_text(t.first_good, t.done, policy),
-              "Good or better, final grade": show.rate_text(t.final_good, t.done, policy),
-              "Grade changed by moderation": _count(t.changed, "audits", policy) if t.done else "z"})
-            | ({} if policy.suppress else {"Who is below quota (pseudonym)": ", ".join(t.below_quota)}) for t in a.tiers]
+    d = _decision(result, policy)
+    tiers = page_figures.published_tiers(result, policy)
+    total = page_figures.all_tiers(tiers)
+
+    def count(t, column: str) -> str:  # noqa: ANN001 - a TierResult
+        return d.text(page_figures.tier_key(t.tier, column), f"{getattr(t, column):,}")
+
+    def rate(t, column: str) -> str:  # noqa: ANN001 - a TierResult
+        if not (d.shown(page_figures.tier_key(t.tier, column)) and d.shown(page_figures.tier_key(t.tier, "done"))):
+            return "c"
+        return show.rate_text(getattr(t, column), t.done, policy)
+
+    rows = [{"Tier": t.name if t.tier == page_figures.ALL else f"{t.name} ({t.tier})",
+             "Auditors": count(t, "auditors"), "Quota": count(t, "planned"), "Done": count(t, "done"),
+             "Good or better, first grade": rate(t, "first_good"), "Good or better, final grade": rate(t, "final_good"),
+             "Grade changed by moderation": count(t, "changed") if t.done else "z"}
+            | ({} if policy.suppress else {"Who is below quota (pseudonym)": ", ".join(t.below_quota)})
+            for t in (*tiers, total)]
     parts = [show.table(pd.DataFrame(rows), caption="Case-file audit programme by tier", uid="gose_tiers", policy=policy)]
     if a.themed:
         parts.append(show.note("Themed audits (chosen for their theme, so kept out of the random-sample rate): "
-                               + "; ".join(f"{t}: {show.rate_text(k, n, policy)} Good or better on final grades"
-                                           for t, k, n in a.themed) + "."))
+                               + "; ".join(f"{t}: " + d.text(page_figures.themed_key(t) + "/k",
+                                                              show.rate_text(k, n, policy))
+                                           + " Good or better on final grades" for t, k, n in a.themed) + "."))
     m = a.moderation
     if m is not None:
         if policy.is_small(m.n_pairs) or (policy.suppress and m.n_pairs < policy.min_group):
@@ -235,47 +290,69 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                 {"Measure": "Same side of Adequate/Inadequate", "Value": show.pct(m.boundary_agreement),
                  "Kappa (unweighted)": bkappa},
                 {"Measure": "Moderator found Inadequate a file the auditor passed",
-                 "Value": _count(m.lowered_below, "audits", policy), "Kappa (unweighted)": ""},
+                 "Value": d.text(page_figures.moderation_key("lowered"), f"{m.lowered_below:,}"),
+                 "Kappa (unweighted)": ""},
                 {"Measure": "Moderator passed a file the auditor found Inadequate",
-                 "Value": _count(m.raised_above, "audits", policy), "Kappa (unweighted)": ""},
-            ]), caption=f"Moderation of case-file audits: {m.n_pairs:,} pairs of auditor and moderator",
+                 "Value": d.text(page_figures.moderation_key("raised"), f"{m.raised_above:,}"),
+                 "Kappa (unweighted)": ""},
+            ]), caption="Moderation of case-file audits: "
+                f"{d.text(page_figures.moderation_key('pairs'), f'{m.n_pairs:,}')} pairs of auditor and moderator",
                 uid="gose_boundary", policy=policy))
     return HTML("".join(p.data for p in parts))
 
 
-def _criteria_table(counts: tuple[CriterionCounts, ...], policy: DisclosurePolicy, *, caption: str, uid: str) -> HTML:
+def _criteria_table(result: GoseResult, table: str, policy: DisclosurePolicy, *, caption: str) -> HTML:
+    """A table of audit criteria (``table`` one of :func:`~review.analyses.gose_figures.criteria_tables`),
+    as the page's decision allows: each criterion's "met" (Yes of Yes and No) and its n/a."""
+    counts = page_figures.criteria_tables(result).get(table, ())
     if not counts:
         return show.note(f"{caption}: no audits this cycle.")
-    rows = [{"Criterion": c.label, "Met (audits where it applied)": show.rate_text(c.yes, c.yes + c.no, policy,
-                                                                                  **_interval(c.rate)),
-             "Not applicable (n/a)": _count(c.not_applicable, "audits", policy)} for c in counts]
-    return show.table(pd.DataFrame(rows), caption=caption, uid=uid, policy=policy)
+    d = _decision(result, policy)
+
+    def met(c) -> str:  # noqa: ANN001 - a CriterionCounts
+        if not d.shown(page_figures.criterion_key(table, c.label, "met")):
+            return "c"
+        return show.rate_text(c.yes, c.yes + c.no, policy, **_interval(c.rate))
+
+    rows = [{"Criterion": c.label, "Met (audits where it applied)": met(c),
+             "Not applicable (n/a)": d.text(page_figures.criterion_key(table, c.label, "n/a"), f"{c.not_applicable:,}")}
+            for c in counts]
+    return show.table(pd.DataFrame(rows), caption=caption, uid=table, policy=policy)
 
 
 def criteria(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Case-file criteria on each file's final answers, with files where a criterion did not apply shown as n/a."""
     a = result.audits
-    audits = sum(t.done for t in a.tiers) if a else 0
-    return _criteria_table(a.criteria if a else (), policy,
-                           caption=f"Case-file audit criteria: answers from {_count(audits, 'audits', policy)} audits, "
-                                   "final answers (a moderator's prevail; n/a: the criterion did not apply to the case)",
-                           uid="gose_criteria")
+    d = _decision(result, policy)
+    audits = (d.text(page_figures.tier_key(page_figures.ALL, "done"), f"{sum(t.done for t in a.tiers):,}")
+              if a and a.tiers else "0")
+    return _criteria_table(result, page_figures.CASE_FILES, policy,
+                           caption=f"Case-file audit criteria: answers from {audits} audits, final answers (a "
+                                   "moderator's prevail; n/a: the criterion did not apply to the case)")
 
 
-def _group(g: AuditGroup, policy: DisclosurePolicy, uid: str) -> str:
+def _group(result: GoseResult, g: AuditGroup, policy: DisclosurePolicy) -> str:
     """One audit type's criteria, with its audits, its moderated files and the line the item is judged on."""
     if not g.audits:
         return show.note(f"{g.label}: no audits this cycle.").data
-    caption = (f"{g.label} ({g.item}): answers from {_count(g.audits, 'audits', policy)} audits; final grades: "
-               f"{_count(g.moderated, 'audits', policy)} of {_count(g.audits, 'audits', policy)} files moderated "
-               "(a moderator's answers prevail)")
-    html = _criteria_table(g.criteria, policy, caption=caption, uid=uid).data
+    d = _decision(result, policy)
+    table = page_figures.group_table(g)
+    audits = d.text(page_figures.audits_key(table), f"{g.audits:,}")
+    moderated = d.text(page_figures.moderated_key(g), f"{g.moderated:,}")
+    caption = (f"{g.label} ({g.item}): answers from {audits} audits; final grades: {moderated} of {audits} files "
+               "moderated (a moderator's answers prevail)")
+    html = _criteria_table(result, table, policy, caption=caption).data
     if g.line is not None:
+        item = next(i for i in result.items if i.item == g.item)
+        index = next(k for k, ln in enumerate(item.lines) if ln is g.line or ln == g.line)
+        shown = _line_shown(item, index, policy, d)
+        level = line_level(g.line, policy) if shown else f"c [{BAND_WORDS[g.line.band]} ({SMALL_GROUP})]"
         html += show.note(f"Judged on the share of audits meeting every criterion that applied to them (the audit "
-                          f"is the unit): {line_level(g.line, policy)}.").data
+                          f"is the unit): {level}.").data
     p = g.pooled
     if p is not None:
-        small = policy.is_small(p.n_audits) or (policy.suppress and p.n_audits < policy.min_group)
+        key = page_figures.audits_key(table) if p.n_audits == g.audits else page_figures.pooled_key(table)
+        small = not d.shown(key) or (policy.suppress and p.n_audits < policy.min_group)
         ci = p.confidence_interval
         interval = "" if math.isnan(ci.low) else (f" ({100 * p.confidence_level:g}% CI {show.pct(ci.low)} to "
                                                    f"{show.pct(ci.high)}, the audit as the cluster)")
@@ -290,7 +367,7 @@ def supervision(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     groups = [g for g in result.groups if g.item == "G04"]
     if not groups:
         return show.note("No supervision audit type is declared in the evidence folder.")
-    return HTML("".join(_group(g, policy, f"gose_supervision_{k}") for k, g in enumerate(groups)))
+    return HTML("".join(_group(result, g, policy) for g in groups))
 
 
 def iro(result: GoseResult, policy: DisclosurePolicy) -> HTML:
@@ -299,29 +376,39 @@ def iro(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     if not groups:
         return show.note("No audit type of child protection conferences or looked-after reviews is declared in the "
                          "evidence folder.")
-    return HTML("".join(_group(g, policy, f"gose_chairs_{k}") for k, g in enumerate(groups)))
+    return HTML("".join(_group(result, g, policy) for g in groups))
 
 
 def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """NI 59-68: the in-quarter rate, the financial year to date, target, neighbours and direction."""
+    """NI 59-68: the in-quarter rate, the financial year to date, target, neighbours and direction (the
+    quarter and the year to date as the page's decision allows: last cycle's page printed its year
+    to date, and this quarter is the difference). Each indicator's band is shown, marked "small
+    group" where its quarter is withheld."""
     t = result.indicators
     if t.empty:
         return show.note("No national indicator returns this cycle.")
+    d = _decision(result, policy)
+
+    def quarter_shown(r) -> bool:  # noqa: ANN001 - a row
+        return d.shown(page_figures.indicator_key(r.indicator, "quarter"))
+
     rows = [{"Indicator": r.label, "Direction": r.direction,
-             "This quarter": show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high),
-                                           level=result.confidence_level),
+             "This quarter": d.text(page_figures.indicator_key(r.indicator, "quarter"),
+                                    show.rate_text(r.numerator, r.denominator, policy, interval=(r.ci_low, r.ci_high),
+                                                   level=result.confidence_level)),
              "Year to date": "z" if r.ytd_denominator is None or pd.isna(r.ytd_denominator) else
-             show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy),
+             d.text(page_figures.indicator_key(r.indicator, "year to date"),
+                    show.rate_text(int(r.ytd_numerator), int(r.ytd_denominator), policy)),
              "Last quarter": ":" if r.previous_denominator is None or pd.isna(r.previous_denominator) else
-             show.rate_text(int(r.previous_numerator), int(r.previous_denominator), policy),
+             d.text(page_figures.indicator_key(r.indicator, "last quarter"),
+                    show.rate_text(int(r.previous_numerator), int(r.previous_denominator), policy)),
              "Target": show.pct(r.target) if pd.notna(r.target) else ":",
-             "Meets target": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
-             {True: "yes", False: "no"}.get(r.meets_target, "z"),
-             "Band (against its own target)": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
-             BAND_WORDS.get(r.band, r.band),
+             "Meets target": "c" if not quarter_shown(r) else {True: "yes", False: "no"}.get(r.meets_target, "z"),
+             "Band (against its own target)": BAND_WORDS.get(r.band, r.band) + (
+                 f" ({SMALL_GROUP})" if not quarter_shown(r) and r.band in BAND_WORDS else ""),
              "Neighbours": show.pct(r.neighbour_average) if pd.notna(r.neighbour_average) else ":",
-             "Compared with neighbours": "c" if suppressed_rate(r.numerator, r.denominator, policy) else
-             (r.vs_neighbours or ":")} for r in t.itertuples()]
+             "Compared with neighbours": "c" if not quarter_shown(r) else (r.vs_neighbours or ":")}
+            for r in t.itertuples()]
     return show.table(pd.DataFrame(rows), caption=f"National indicators, {result.period}: in-quarter counts; year to "
                       "date from April (z: a count at the quarter's end, which does not add up over a year)",
                       uid="gose_indicators", policy=policy, nocount=["Indicator"])  # indicator names
@@ -381,25 +468,35 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 
 def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Children on a plan and looked after: counts, rates per 10,000 under-18s, starts, ends, categories."""
+    """Children on a plan and looked after: counts, rates per 10,000 under-18s, starts, ends, categories
+    (as the page's decision allows: a category's count is linked to the plans started)."""
     t = result.numbers
     if t.empty:
         return show.note("No child protection or looked-after numbers this cycle.")
+    d = _decision(result, policy)
     names = {"CP": "Children on a child protection plan (CP)", "LAC": "Looked-after children (LAC)"}
-    rows = [{"Group": names[r.group], "At the end of the quarter": _count(r.at_end, "", policy),
-             "Rate per 10,000 under-18s": f"{r.rate_per_10000:.1f}" if not policy.is_small(r.at_end) else "c",
+
+    def n(group: str, column: str, value: int) -> str:
+        return d.text(f"gose/numbers/{group}/{column}", f"{value:,}")
+
+    rows = [{"Group": names[r.group], "At the end of the quarter": n(r.group, "at_end", r.at_end),
+             "Rate per 10,000 under-18s": d.text(f"gose/numbers/{r.group}/rate", f"{r.rate_per_10000:.1f}")
+             if d.shown(f"gose/numbers/{r.group}/at_end") else "c",
              "Statistical neighbours": f"{r.neighbour_rate:.1f}" if r.neighbour_rate is not None and
              pd.notna(r.neighbour_rate) else ":",
              "England": f"{r.england_rate:.1f}" if r.england_rate is not None and pd.notna(r.england_rate) else ":",
-             "Started": _count(r.starts, "", policy), "Ended": _count(r.ends, "", policy)} for r in t.itertuples()]
+             "Started": n(r.group, "starts", r.starts), "Ended": n(r.group, "ends", r.ends)} for r in t.itertuples()]
     parts = [show.table(pd.DataFrame(rows), caption=f"Child protection and looked-after numbers, {result.period}",
                         uid="gose_cp_lac", policy=policy, counts=True)]
     c = result.categories
     if not c.empty:
         total = int(c["plans_started"].sum())
+        shown = {r.category: d.shown(f"gose/categories/{r.category}") for r in c.itertuples()}
         parts.append(show.table(pd.DataFrame([{"Category of abuse": r.category,
-                                               "Plans started": _count(int(r.plans_started), "", policy),
-                                               "Share": show.rate_text(int(r.plans_started), total, policy)}
+                                               "Plans started": f"{int(r.plans_started):,}" if shown[r.category]
+                                               else "c",
+                                               "Share": show.rate_text(int(r.plans_started), total, policy)
+                                               if shown[r.category] else "c"}
                                               for r in c.itertuples()]),
                                 caption="Child protection plans started, by category of abuse", uid="gose_categories",
                                 policy=policy, counts=True))
@@ -407,15 +504,28 @@ def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 
 
 def workforce(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Recruitment, retention and sickness per service."""
+    """Recruitment, retention and sickness per service and for all teams (a team's starters, leavers
+    and turnover as the page's decision allows: turnover times FTE in post gives leavers)."""
     t = result.workforce
     if t.empty:
         return show.note("No workforce return this cycle.")
-    rows = [{"Service": r.service, "Establishment (FTE)": f"{r.establishment_fte:.1f}",
-             "Vacancy rate": show.pct(r.vacancy_rate), "Agency cover": show.pct(r.agency_share),
-             "Starters": _count(int(r.starters), "staff", policy), "Leavers": _count(int(r.leavers), "staff", policy),
-             "Turnover": show.pct(r.turnover), "Sickness days per FTE": f"{r.sickness_per_fte:.1f}"}
-            for r in t.itertuples()]
+    d = _decision(result, policy)
+
+    def row(name: str, est: float, vac: float, agency: float, starters: int, leavers: int, turnover: float,
+            sickness: float) -> dict:
+        return {"Service": name, "Establishment (FTE)": f"{est:.1f}", "Vacancy rate": show.pct(vac),
+                "Agency cover": show.pct(agency),
+                "Starters": d.text(page_figures.workforce_key(name, "starters"), f"{starters:,}"),
+                "Leavers": d.text(page_figures.workforce_key(name, "leavers"), f"{leavers:,}"),
+                "Turnover": d.text(page_figures.workforce_key(name, "turnover"), show.pct(turnover)),
+                "Sickness days per FTE": f"{sickness:.1f}"}
+
+    rows = [row(r.service, r.establishment_fte, r.vacancy_rate, r.agency_share, int(r.starters), int(r.leavers),
+                r.turnover, r.sickness_per_fte) for r in t.itertuples()]
+    est, post = t["establishment_fte"].sum(), t["in_post_fte"].sum()
+    rows.append(row("All teams", est, t["vacancies_fte"].sum() / est, t["agency_fte"].sum() / est,
+                    int(t["starters"].sum()), int(t["leavers"].sum()), t["leavers"].sum() / post,
+                    t["sickness_days"].sum() / post))
     return show.table(pd.DataFrame(rows), caption=f"Recruitment, retention and sickness, {result.period}",
                       uid="gose_workforce", policy=policy)
 
@@ -438,28 +548,39 @@ def finance(result: GoseResult) -> HTML:
 
 
 def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
-    """Latest inspection of each regulated service, and whether the next is overdue."""
+    """Latest inspection of each regulated service, and whether the next is overdue. A published
+    page names a service by its type and Ofsted URN, or a label the council declares public
+    (:func:`review.protection.identifiers.service_labels`), never by its own name."""
     t = result.inspections
     if t.empty:
         return show.note("No inspections of regulated services recorded.")
-    frame = pd.DataFrame({"Service": t["service_name"], "Type": t["service_type"],
+    if policy.suppress:  # numbered in the order of their inspections, not of their names
+        t = t.sort_values(["inspection_date", "service_type"], kind="stable").reset_index(drop=True)
+    labels = service_labels(t["service_name"].tolist(), t["service_type"].tolist(),
+                            urns=t["urn"].tolist() if "urn" in t else None,
+                            public=t["public_label"].tolist() if "public_label" in t else None,
+                            published=policy.suppress)
+    frame = pd.DataFrame({"Service": labels, "Type": t["service_type"],
                           "Last inspection": t["inspection_date"].map(str), "Grade": t["grade"],
-                          "Next due": t["next_due"].map(str),
-                          "Next inspection overdue (the regulator's timetable)": t["overdue"].map({True: "yes",
-                                                                                                  False: "no"})})
+                          "Next due": t["next_due"].map(str), "Next inspection overdue (the regulator's timetable)": t["overdue"].map({True: "yes", False: "no"})})
     return show.table(frame, caption="Inspections of regulated services", uid="gose_inspections", policy=policy,
-                      nocount=["Last inspection", "Next due"])  # dates
+                      nocount=["Service", "Last inspection", "Next due"])  # a type and its number, dates
 
 
 def record(result: GoseResult, policy: DisclosurePolicy) -> object:
-    """The results JSON: RAG counts, items needing action, and each item's judgement (no counts of children)."""
-    from review.batch.judgements import ACTION_KEY, RAG_KEY
-    from review.batch.results import record as _record
+    """The results JSON: RAG counts, items needing action, and each item's judgement (no counts of
+    children). No judgement is withheld: the counts and the items needing action are the internal
+    report's; an item resting on a small group says so. Changes beyond chance are listed only for
+    lines whose level the page prints. The page's disclosure log travels with it."""
+    from review.results.figures import record as _record
+    from review.results.judgements import ACTION_KEY, RAG_KEY
 
     by_id = {i.item: i for i in result.items}
+    d = _decision(result, policy)
     rag = _rag(result, policy)
     shown = {i.item: shown_judgement(i, policy) for i in result.items}
-    needs = [k for k in result.needs_action if shown[k] != WITHHELD]
+    small = {i.item: small_group(i, policy, d) for i in result.items}
+    needs = list(result.needs_action)
     # items by judgement, and items in the source's words: no count of people or cases
     headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {_RAG[k].lower()}" for k, n in rag.items()))]
     headlines += [show.nocount(f"{k} needs action: {by_id[k].text}") for k in needs if shown[k] == "red"]
@@ -467,28 +588,29 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     figures = {
         "period": result.period,
         "rag": rag,
-        # the results contract the cycle summary and index read (review.batch.judgements): items
-        # without evidence, or whose judgement is withheld, count as grey; self-assessed items in none
-        RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"],
-                  "grey": rag["grey"] + rag.get(WITHHELD, 0)},
+        # the results contract the cycle summary and index read (review.results.judgements): items
+        # without evidence count as grey; self-assessed items in none; no judgement is withheld
+        RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"], "grey": rag["grey"]},
         ACTION_KEY: [f"{k}: {shown[k]}: {by_id[k].text}" for k in needs],
         "actions": [f"{k}: {v}" for k, v in result.actions if k in needs],
         # changes beyond chance only (Newcombe's interval excludes zero), never a line whose level is withheld
-        "changes": [ln.change_sentence(i.item) for i in result.items for ln in i.judged_lines
-                    if ln.change.label in ("improved", "worse") and not withheld(ln, policy)],
-        "band_changes": [f"{i}: {c} ({p} to {b})" for i, p, b, c in result.band_changes if shown[i] != WITHHELD],
+        "changes": [ln.change_sentence(i.item) for i in result.items for ln in _moved(i, policy, d)],
+        "band_changes": [f"{i}: {c} ({p} to {b})" for i, p, b, c in result.band_changes],
+        "small_group": sum(small.values()),
         "items": [{"item": i.item, "text": i.text, "frequency": list(i.frequency or ()), "delivery": i.delivery,
-                   "judgement": shown[i.item], "firm": i.judgement.firm and shown[i.item] != WITHHELD,
-                   "change": i.change if shown[i.item] != WITHHELD else None} for i in result.items],
+                   "judgement": shown[i.item], "small_group": small[i.item],
+                   "firm": i.judgement.firm and not small[i.item], "change": i.change} for i in result.items],
     }
-    if a is not None and a.random_final is not None and not policy.is_small(a.random_final.n):
-        f = a.random_final
+    f = a.random_final if a is not None else None
+    if f is not None and d.shown(page_figures.RANDOM_FINAL + "/k") and not policy.is_small(f.n):
         figures["case_files_good_or_better_final"] = {
             "statistic": f.statistic, "low": f.confidence_interval.low, "high": f.confidence_interval.high, "n": f.n,
             "population": f.population}
-    if a is not None and a.moderation is not None and not policy.is_small(a.moderation.n_pairs):
+    if a is not None and a.moderation is not None and not policy.is_small(a.moderation.n_pairs) and d.shown(
+            page_figures.moderation_key("pairs")):
         m = a.moderation
         figures["moderation"] = {"n_pairs": m.n_pairs, "exact_agreement": m.exact,
                                  "boundary_agreement": m.boundary_agreement,
                                  "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None}
-    return _record("gose_performance", result.cycle, figures, headlines=headlines)
+    return with_log(_record("gose_performance", result.cycle, figures, headlines=headlines), "gose_performance",
+                    d.log())

@@ -7,8 +7,11 @@ from IPython.display import HTML
 
 from review.analyses.actions import ActionsResult
 from review.analyses.jar import UNCERTAIN_WORDS, JarResult
-from review.analyses.judgement import rag_sentence
+from review.analyses.jar_figures import published_lines
+from review.analyses.judgement import Rates, rag_sentence
+from review.analyses.shown_bands import finding_bands as shown_bands
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure_log import with_log
 from review.views import common
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -31,24 +34,22 @@ def _items(result: JarResult) -> list:
 
 
 def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
-    """One card per finding in the source's order: its judgement, basis and uncertainty (withheld,
-    with its band, when it rests on a withheld figure)."""
+    """One card per finding in the source's order: its judgement, basis and uncertainty (a judgement
+    resting on a small group is shown, marked so)."""
     cards = []
     for f in result.findings:
         j = f.judgement
         band = common.shown_band(j, f.evidence, policy) or "grey"  # every finding is judged
         detail = common.uncertainty_text(j, f.evidence, policy)
         stated = common.shown_disagreements(j, policy)
-        if detail == "c":
-            detail = "withheld: it rests on small numbers"
         if stated:  # disagreements between sources (lines of evidence), not people
             detail = show.nocount(f"{detail}; {len(stated)} disagreement(s) between sources, listed below")
-        withheld = band == common.WITHHELD
-        cards.append({"title": show.nocount(_title(f)), "status": "grey" if withheld else band,
-                      "value": "withheld (small numbers)" if withheld else common.judgement_text(j, band),
-                      "detail": detail, "label": common.BAND_LABELS["grey" if withheld else band]})
+        small = common.small_group(j, f.evidence, policy)
+        cards.append({"title": show.nocount(_title(f)), "status": band,
+                      "value": common.judgement_text(j, band, small=small),
+                      "detail": detail, "label": common.BAND_LABELS[band]})
     shown = common.shown_record(_items(result), policy)
-    head = show.note(show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
+    head = show.note(show.nocount(f"{rag_sentence(shown['rag_counts'])} of "
                                   f"{len(result.findings)} findings (the workbook's bands, not Ofsted grades)."))
     return HTML(head.data + show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data)
 
@@ -57,7 +58,7 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
     """Every finding in the source's words and order, each evidence line with level, band and change."""
     rows = []
     for f in result.findings:
-        rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy)
+        rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy, _shown(result, f, policy))
     table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
                        uid="jar_findings", policy=policy)
     done, of = result.moderated
@@ -70,46 +71,50 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
     return HTML(table.data + show.note(note).data)
 
 
+def _shown(result: JarResult, f, policy: DisclosurePolicy) -> tuple:  # noqa: ANN001 - a FindingResult
+    """The finding's lines as the page shows them (partner agencies together where one is small)."""
+    green, red = (f.threshold.green, f.threshold.red) if f.threshold else (result.green, result.red)
+    rates = Rates(confidence_level=result.confidence_level, green=green, red=red)
+    return published_lines(f.evidence, policy, rates)
+
+
 def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
     """Where the sources on a finding disagree, one sentence each."""
     return common.disagreements([(f.item.item_id, f.judgement) for f in result.findings], policy)
 
 
-def shown_bands(result: JarResult, policy: DisclosurePolicy) -> dict[str, str]:
-    """Each finding's band as the report may show it (every finding is judged; see
-    :func:`review.views.common.shown_band`)."""
-    return {f.item.item_id: common.shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
-
-
 def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | None = None) -> object:
     """The results JSON: the contract keys (``rag_counts``, ``needs_action``), changes and every finding unrounded.
 
-    A published record holds what the report shows: a judgement resting on a withheld figure is
-    recorded as withheld (grey in ``rag_counts``), and the levels of lines that count people are
+    A published record holds what the report shows: every judgement (one resting on a small group
+    marked ``small_group``, without how firm it is), and the levels of lines that count people are
     left out where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
 
     shown = common.shown_record(_items(result), policy)
     bands = shown_bands(result, policy)
-    judged = [f for f in result.findings if common.uncertainty_text(f.judgement, f.evidence, policy) != "c"]
+    judged = [f for f in result.findings if not common.small_group(f.judgement, f.evidence, policy)]
     uncertain = [f for f in judged if f.judgement.band != "grey" and not f.judgement.firm]
     figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
-               "findings": [_finding(f, bands[f.item.item_id], policy) for f in result.findings]}
+               "findings": [_finding(f, bands[f.item.item_id], policy, _shown(result, f, policy))
+                            for f in result.findings]}
     figures |= history_figures(plan, "jar_haringey")
-    headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'], withheld=shown['withheld'])}"),
+    headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'])}"),
                  show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
-    return _record("jar_haringey", result.cycle, figures, headlines=headlines)
+    return with_log(_record("jar_haringey", result.cycle, figures, headlines=headlines), "jar_haringey",
+                    common.log_rows("jar_haringey", [(f.item.item_id, _shown(result, f, policy), f.judgement)
+                                                     for f in result.findings], policy))
 
 
-def _finding(f, band: str, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FindingResult
-    withheld = band == common.WITHHELD
-    return {"item": f.item.item_id, "band": band, "firm": None if withheld else f.judgement.firm,
-            "basis": f.judgement.basis, "audits_needed": None if withheld else f.judgement.audits_needed,
+def _finding(f, band: str, policy: DisclosurePolicy, shown: tuple) -> dict:  # noqa: ANN001 - a FindingResult
+    small = common.small_group(f.judgement, f.evidence, policy)
+    return {"item": f.item.item_id, "band": band, "small_group": small, "firm": None if small else f.judgement.firm,
+            "basis": f.judgement.basis, "audits_needed": None if small else f.judgement.audits_needed,
             "evidence": [{"kind": ln.kind, "source": ln.source, "unit": ln.unit}
                          | ({"withheld": True} if common.withheld(ln, policy) else
                             {"k": ln.k, "n": ln.n, "band": ln.band, "change": ln.change.label})
-                         for ln in f.evidence]}
+                         for ln in shown]}

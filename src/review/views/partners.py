@@ -15,7 +15,10 @@ from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.analyses.self_assessment import HEADLINE_RULE
+from review.analyses.shown_bands import item_bands as shown_bands
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure_log import with_log
+from review.protection.units import counted
 from review.views import common
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -48,18 +51,11 @@ def _judged(result: SelfAssessmentResult) -> list:
     return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
 
 
-def shown_bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
-    """Each item's band as the report may show it; a heading takes the worst shown band of its
-    sub-items, and is withheld with them unless a shown sub-item is red (the action plan lists as
-    red only what the report shows red: :func:`review.analyses.red_items.red_in`)."""
-    bands = {i.item.item_id: common.shown_band(i.judgement, i.evidence, policy) for i in result.items}
-    for i in result.items:
-        if i.judgement is not None and i.judgement.basis == "its sub-items":
-            children = [bands[c.item.item_id] for c in result.items if c.item.parent == i.item.item_id
-                        and c.judgement is not None]
-            if common.WITHHELD in children and not (i.judgement.band == "red" and "red" in children):
-                bands[i.item.item_id] = common.WITHHELD
-    return bands
+def _small(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:  # noqa: ANN001 - an ItemResult
+    """Whether an item's judgement rests on a small group (a heading: one of its sub-items does)."""
+    if i.judgement is not None and i.judgement.basis == "its sub-items":
+        return any(_small(c, result, policy) for c in result.items if c.item.parent == i.item.item_id)
+    return common.small_group(i.judgement, i.evidence, policy)
 
 
 def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[str]:
@@ -67,8 +63,9 @@ def _headlines(result: SelfAssessmentResult, policy: DisclosurePolicy) -> list[s
     by band (withheld judgements apart); the weakest item and the raters' agreement unless they are
     figures about too few people."""
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
-    out: list[str] = [show.nocount(f"{rag_sentence(shown['rag_counts'], withheld=shown['withheld'])} of "
-                        f"{len(_judged(result))} {JUDGED_WORDS}")]  # items, not people
+    small = f"; {shown['small_group']} on a small group (figures withheld)" if shown["small_group"] else ""
+    out: list[str] = [show.nocount(f"{rag_sentence(shown['rag_counts'])} of "
+                        f"{len(_judged(result))} {JUDGED_WORDS}{small}")]  # items, not people
     rest = list(result.headlines[1:])
     if result.weakest.kind in ("weakest", "tied", "all equal") and rest:
         line, n = rest.pop(0), _raters(result)
@@ -92,20 +89,12 @@ def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
     r = i.ratings
     good = "7 or more" if result.numeric else "Good or better"
     if not (result.people_rate and policy.suppress):
-        # organisations' ratings, or an internal report: scale positions and counts of agencies
-        return show.nocount(f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}")
+        # organisations' ratings (a count of agencies, declared so), or an internal report
+        text = f"median {r.median}, range {r.lowest} to {r.highest}; {r.good} of {r.raters} rate it {good}"
+        return show.nocount(text) if result.people_rate else counted(text, "agencies")
     if policy.withhold(r.good, of=r.raters):
         return "c"
     return show.nocount(f"median {r.median}; {r.good} of {r.raters} rate it {good}")  # checked just above
-
-
-def _heading_note(i, result: SelfAssessmentResult, bands: dict) -> str:  # noqa: ANN001 - an ItemResult
-    """How a heading is summarised; the sub-items' bands only when none is withheld."""
-    children = [c.item.item_id for c in result.items if c.item.parent == i.item.item_id and c.judgement is not None]
-    if any(bands[c] == common.WITHHELD for c in children):
-        return show.nocount(f"Summarised from its sub-items ({', '.join(children)}): the worst band, withheld "
-                            "where a sub-item's is.")
-    return show.nocount(i.note)  # item ids and their bands
 
 
 def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
@@ -116,13 +105,14 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
         rated = _ratings_text(i, result, policy) if i.ratings is not None and i.ratings.raters else ""
         lines = common.evidence_rows(_label(i), i.evidence, i.judgement, policy)
         heading = i.judgement is not None and i.judgement.basis == "its sub-items"
-        note = _heading_note(i, result, bands) if heading else show.nocount(i.note)
+        note = show.nocount(i.note)  # item ids and their bands (a heading: its sub-items')
         lines[0]["Ratings"] = rated or (note if i.judgement is None or not i.evidence else "")
         if heading:
             lines[0]["Evidence"] = note
-            lines[0]["Judgement"] = common.judgement_text(i.judgement, bands[i.item.item_id])
-            if bands[i.item.item_id] == common.WITHHELD:
-                lines[0]["Uncertainty"] = "c"
+            small = _small(i, result, policy)
+            lines[0]["Judgement"] = common.judgement_text(i.judgement, bands[i.item.item_id], small=small)
+            if small:
+                lines[0]["Uncertainty"] = "small group: the figures it rests on are withheld (c)"
         if i.judgement is None:
             lines[0]["Evidence"], lines[0]["Judgement"] = "a question the exercise asks: discussed, not scored", "not judged"
         rows += lines
@@ -185,12 +175,12 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
            plan: ActionsResult | None = None) -> object:
     """Results JSON: the contract keys, every item's judgement and the agreement (no individual rater published).
 
-    A published record holds what the report shows: judgements resting on withheld figures are
-    recorded as withheld (grey in ``rag_counts``), and people's ratings and agreement are left out
+    A published record holds what the report shows: every judgement (one resting on a small group
+    marked ``small_group``), and people's ratings and agreement are left out
     where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.batch.results import record as _record
+    from review.results.figures import record as _record
 
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
     bands = shown_bands(result, policy)
@@ -200,7 +190,8 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
                "items": [{"item": i.item.item_id, "band": bands[i.item.item_id] if i.judgement else None,
-                          "firm": i.judgement.firm if i.judgement and bands[i.item.item_id] != common.WITHHELD else None,
+                          "small_group": _small(i, result, policy),
+                          "firm": i.judgement.firm if i.judgement and not _small(i, result, policy) else None,
                           "basis": i.judgement.basis if i.judgement else None,
                           "ratings": _ratings_record(i.ratings, people, hidden, policy)} for i in result.items],
                "weakest": None if hidden else result.weakest,
@@ -210,7 +201,9 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                    "modal_share": result.agreement.modal_share}} | dict(extra or {}) | history_figures(plan, result.framework)
     if not policy.suppress and result.divergence is not None:
         figures["divergence"] = result.divergence
-    return _record(result.framework, result.cycle, figures, headlines=_headlines(result, policy))
+    rows = common.log_rows(result.framework, [(i.item.item_id, i.evidence, i.judgement) for i in result.items], policy)
+    return with_log(_record(result.framework, result.cycle, figures, headlines=_headlines(result, policy)),
+                    result.framework, rows)
 
 
 def _ratings_record(r, people: bool, hidden: bool, policy: DisclosurePolicy) -> object:  # noqa: ANN001 - ItemRatings

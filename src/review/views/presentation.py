@@ -20,56 +20,63 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from review.config.frameworks import FRAMEWORKS
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
+from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS, NoCount, nocount
+from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 
 __all__ = [
     "NOCOUNT",
     "RAG_COLOURS",
+    "Joined",
     "NoCount",
     "agreement_text",
-    "band",
     "control_charts",
     "figure",
-    "framework_status",
     "headline_cards",
     "item_ids",
+    "joined",
     "marked_li",
     "new_figure",
     "nocount",
-    "summary_list",
     "note",
     "pct",
     "rate_text",
     "table",
 ]
 
-NOCOUNT = "data-review-nocount"
-"""Attribute marking an element whose numbers are not counts of people or cases (grade positions,
-days, dates, cycle names, item numbers, percentages): ``review check-report`` exempts it, and
-flags any other number from 1 to the threshold in a published page."""
+class Joined(str):
+    """Text joined from parts that each keep their own mark (:class:`NoCount`, a declared unit, or
+    none): '<span marked>Establishment: 118.0 FTE</span>; Leavers: 6'.
 
-
-class NoCount(str):
-    """Text whose numbers are not counts (a date, "late (2 days)", "item 3"): the helpers here
-    write it inside an element marked :data:`NOCOUNT`. Mark only what you have checked."""
-
-
-def nocount(text: object) -> NoCount:
-    """Mark text whose numbers are not counts of people or cases.
-
-    >>> nocount("late (2 days)")
-    'late (2 days)'
-    >>> isinstance(nocount("2009-Q4"), NoCount)
-    True
+    >>> j = joined(["a", nocount("b")], "; ")
+    >>> j, _escape(j)
+    ('a; b', 'a; <span data-review-nocount>b</span>')
     """
-    return NoCount(str(text))
+
+    parts: tuple[object, ...]
+    sep: str
+
+    def __new__(cls, parts: Sequence[object], sep: str) -> Joined:
+        self = super().__new__(cls, sep.join(str(p) for p in parts))
+        self.parts, self.sep = tuple(parts), sep
+        return self
+
+
+def joined(parts: Sequence[object], sep: str = "; ") -> Joined:
+    """Join parts of text, each keeping its mark (see :class:`Joined`)."""
+    return Joined(parts, sep)
 
 
 def _escape(text: object) -> str:
-    """Escaped text, wrapped in a marked span when it is :class:`NoCount`."""
+    """Escaped text, wrapped in a marked span when it is :class:`NoCount`, or in a span declaring
+    its unit when it is :class:`~review.protection.units.Counted`; the parts of :class:`Joined`
+    text each so."""
+    if isinstance(text, Joined):
+        return html.escape(text.sep).join(_escape(p) for p in text.parts)
     body = html.escape(str(text))
+    if isinstance(text, Counted):
+        return f'<span {UNIT_ATTRIBUTE}="{html.escape(text.unit)}">{body}</span>'
     return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
 
 
@@ -179,7 +186,7 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
 
 def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
           policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False,
-          nocount: Sequence[str] = ()) -> HTML:
+          nocount: Sequence[str] = (), unit: str | None = None) -> HTML:
     """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
@@ -204,6 +211,10 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         ``review check-report`` flags every other number from 1 to the threshold in a published
         page, so a column of counts is never listed here. A column *heading* that is
         :class:`NoCount` text (an age band, "2 cycles") is marked in the same way.
+    unit : str, optional
+        The declared unit of the table's counts (:mod:`review.protection.units`), written on the
+        table as ``data-review-unit``; a cell holding :class:`~review.protection.units.Counted`
+        text declares its own.
 
     Returns
     -------
@@ -216,15 +227,30 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         styler = styler.hide(axis="index")
     else:
         styler = styler.format_index(escape="html").format_index(escape="html", axis=1)
-    marks = pd.DataFrame([[("review-nocount" if (column in nocount or isinstance(v, NoCount)) else "")
+    marks = pd.DataFrame([[(NOCOUNT_CLASS if (column in nocount or isinstance(v, NoCount)) else "")
                            for column, v in zip(frame.columns, row, strict=True)] for row in frame.itertuples(index=False)],
                          index=frame.index, columns=frame.columns)
     if marks.ne("").any().any():
         styler = styler.set_td_classes(marks)
     styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
+    attributes = []
     if counts:
-        styler = styler.set_table_attributes('class="review-counts"')
+        attributes.append('class="review-counts"')
+    if unit is not None:
+        protected(unit)  # a declared unit, or UndeclaredUnit
+        attributes.append(f'{UNIT_ATTRIBUTE}="{html.escape(unit)}"')
+    if attributes:
+        styler = styler.set_table_attributes(" ".join(attributes))
     body = styler.to_html()
+    for r, row in enumerate(frame.itertuples(index=False)):  # a cell that declares its unit, or holds parts
+        for c, v in enumerate(row):
+            cell = f'id="T_{uid}_row{r}_col{c}"'
+            if isinstance(v, Counted):
+                body = body.replace(cell, f'{cell} {UNIT_ATTRIBUTE}="{html.escape(v.unit)}"', 1)
+            elif isinstance(v, Joined):
+                start = body.index(cell)
+                opened = body.index(">", start) + 1
+                body = body[:opened] + _escape(v) + body[body.index("</td>", opened):]
     for i, column in enumerate(frame.columns):  # a heading such as "2 cycles" names an age, not a count
         if isinstance(column, NoCount):
             heading = f'id="T_{uid}_level0_col{i}"'
@@ -241,19 +267,6 @@ def note(text: str) -> HTML:
     return HTML(f"<p>{_escape(text)}</p>")
 
 
-def band(status: str, k: int, n: int, policy: DisclosurePolicy) -> str:
-    """The red/amber/green band of a rate k/n, or ``grey`` (no judgement) when the rate is withheld.
-
-    A band beside a withheld rate would narrow the hidden value to the band's range (red: below
-    65%), which can be narrower than what suppression hides, so the band is withheld with the
-    rate (:meth:`DisclosurePolicy.withhold`).
-
-    >>> band("red", 3, 40, DisclosurePolicy()), band("red", 20, 40, DisclosurePolicy())
-    ('grey', 'red')
-    """
-    return "grey" if policy.withhold(k, of=n) else status
-
-
 def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: str) -> HTML:
     """The summary a manager reads first: each card a judgement, its status and one line of evidence.
 
@@ -262,8 +275,9 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
     cards : sequence of mapping
         ``title``, ``status`` (``green``, ``amber``, ``red`` or ``grey``), ``value`` and ``detail``;
         optionally ``label``, the word shown beside the status (default: Good, Watch, Act).
-        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). The
-        status of a card beside a withheld rate must come from :func:`band`.
+        text whose numbers are not counts is passed as :class:`NoCount` (see :func:`nocount`). A
+        card's status is the judgement's band, shown even beside a withheld rate (a judgement is
+        never withheld; the card says "small group").
     cycle, audience : str
 
     Returns
@@ -403,32 +417,3 @@ def control_charts(charts: Mapping[str, Any], policy: DisclosurePolicy, *, title
 
 SIGNAL_MARKS = {"improvement": ("^", "#1e7b34"), "concern": ("v", "#b3261e")}
 """Marker shape and colour of a control-chart signal (shape, so colour is never the only cue)."""
-
-
-
-def framework_status(results: Mapping[str, Mapping[str, Any]], *, exclude: str = "cycle_summary") -> HTML:
-    """Every framework report of a cycle, linked: whether it ran and its headlines (escaped; those
-    recorded as not counts are marked, every other small number fails the publication check)."""
-    rows = []
-    for name, fw in FRAMEWORKS.items():
-        if name == exclude:
-            continue
-        ran = name in results
-        title = (f'<a href="{html.escape(name)}.html">{html.escape(fw.title)}</a>' if ran else html.escape(fw.title))
-        from review.batch.judgements import marked_headlines
-
-        lines = "".join(marked_li(h) for h in marked_headlines(results.get(name, {})))
-        rows.append(f"<tr><td>{title}</td><td>{'Reported' if ran else 'Not run this cycle'}</td>"
-                    f"<td><ul>{lines}</ul></td></tr>")
-    return HTML('<table id="T_framework_status"><caption>Framework reports this cycle</caption><thead><tr>'
-                "<th>Report</th><th>Status</th><th>Headlines</th></tr></thead><tbody>" + "".join(rows)
-                + "</tbody></table>")
-
-
-def summary_list(results: Mapping[str, Mapping[str, Any]], key: str, *, empty: str) -> HTML:
-    """Bulleted ``actions`` or ``changes`` that the framework reports recorded, by framework (escaped)."""
-    items = []
-    for name, fw in FRAMEWORKS.items():
-        for entry in results.get(name, {}).get("figures", {}).get(key, []) or []:
-            items.append(f"<li><strong>{html.escape(fw.title)}</strong>: {item_ids(entry)}</li>")
-    return HTML(f"<ul>{''.join(items)}</ul>" if items else f"<p>{html.escape(empty)}</p>")

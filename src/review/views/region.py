@@ -243,10 +243,10 @@ def record(result: RegionComparison, policy: DisclosurePolicy) -> object:
     Returns
     -------
     object
-        Displayed in a cell tagged ``remove_cell`` (see :func:`review.batch.results.record`).
+        Displayed in a cell tagged ``remove_cell`` (see :func:`review.results.figures.record`).
     """
-    from review.batch.results import record as _record
     from review.config.region import COMPARISON
+    from review.results.figures import record as _record
 
     figures = {
         "funnels": [{"measure": f.measure, "direction": result.direction(f.measure), "target": f.target,

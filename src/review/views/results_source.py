@@ -7,7 +7,7 @@ import posixpath
 
 from IPython.display import HTML
 
-from review.batch.results import ResultsSource
+from review.results.figures import ResultsSource
 
 __all__ = ["report_href", "source_note"]
 
@@ -18,7 +18,7 @@ def source_note(source: ResultsSource, cycle: str) -> HTML:
     Parameters
     ----------
     source : ResultsSource
-        From :func:`review.batch.results.results_source`.
+        From :func:`review.results.figures.results_source`.
     cycle : str
 
     Returns

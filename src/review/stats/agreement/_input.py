@@ -139,15 +139,7 @@ def prepare(ratings: Any, categories: Sequence[Any] | None = None, *, min_raters
         If ``ratings`` is not 2-D, has fewer than ``min_raters`` columns, no ratings at all,
         values outside ``categories``, or mixes numbers and text without ``categories``.
     """
-    try:
-        if isinstance(ratings, pd.DataFrame):
-            values = ratings.to_numpy()
-        elif isinstance(ratings, np.ndarray):
-            values = ratings
-        else:  # nested lists: keep each value's own type (numbers stay numbers beside text)
-            values = np.array(ratings, dtype=object)
-    except ValueError as exc:  # ragged rows
-        raise ParameterError(f"`ratings` must be a rectangular table: {exc}") from exc
+    values = _table(ratings)
     if values.ndim != 2 or values.shape[1] < min_raters:
         raise ParameterError(
             f"`ratings` must be a 2-D table with units in rows and at least {min_raters} raters in "
@@ -169,17 +161,7 @@ def prepare(ratings: Any, categories: Sequence[Any] | None = None, *, min_raters
     uniques = list(pd.Index(uniques))
     if not uniques:
         raise ParameterError("`ratings` holds no ratings at all (every cell is missing)")
-    if categories is None:
-        numeric = [is_number(u) for u in uniques]
-        if any(numeric) and not all(numeric):
-            raise ParameterError(
-                "`ratings` mixes numbers and text; pass `categories` to say how they are ordered"
-            )
-        cats = tuple(sorted(uniques)) if all(numeric) else tuple(sorted(uniques, key=str))
-    else:
-        cats = tuple(categories)
-        if len(set(cats)) != len(cats):
-            raise ParameterError(f"`categories` must not repeat a category; got {list(cats)}")
+    cats = _categories(uniques, categories)
     index = pd.Index(cats)
     position = index.get_indexer(pd.Index(uniques))
     unknown = [u for u, p in zip(uniques, position, strict=True) if p < 0]
@@ -192,6 +174,32 @@ def prepare(ratings: Any, categories: Sequence[Any] | None = None, *, min_raters
     codes = mapping[codes_flat].reshape(values.shape)
     rated = any_rated(codes)
     return Prepared(codes=codes[rated], categories=cats, n_dropped=int((~rated).sum()))
+
+
+def _table(ratings: Any) -> np.ndarray:
+    """The ratings as an array (nested lists keep each value's own type: numbers stay numbers
+    beside text)."""
+    try:
+        if isinstance(ratings, pd.DataFrame):
+            return ratings.to_numpy()
+        if isinstance(ratings, np.ndarray):
+            return ratings
+        return np.array(ratings, dtype=object)
+    except ValueError as exc:  # ragged rows
+        raise ParameterError(f"`ratings` must be a rectangular table: {exc}") from exc
+
+
+def _categories(uniques: list[Any], categories: Sequence[Any] | None) -> tuple[Any, ...]:
+    """The ordered categories: those given (each once), or the values seen, sorted (numbers, or text)."""
+    if categories is not None:
+        cats = tuple(categories)
+        if len(set(cats)) != len(cats):
+            raise ParameterError(f"`categories` must not repeat a category; got {list(cats)}")
+        return cats
+    numeric = [is_number(u) for u in uniques]
+    if any(numeric) and not all(numeric):
+        raise ParameterError("`ratings` mixes numbers and text; pass `categories` to say how they are ordered")
+    return tuple(sorted(uniques)) if all(numeric) else tuple(sorted(uniques, key=str))
 
 
 def category_counts(prepared: Prepared) -> np.ndarray:

@@ -93,26 +93,10 @@ def _numeric_table(ratings: Any, categories: Sequence[Any] | None) -> tuple[np.n
         return None
     if ratings.dtype.kind not in "iuf" or ratings.shape[0] == 0:
         return None
-    flat = np.ascontiguousarray(ratings).reshape(-1)  # a0 b0 a1 b1 ...
-    both = None
-    if ratings.dtype.kind == "f":
-        # Few, small temporaries: at this size the time goes on allocating them.
-        with np.errstate(invalid="ignore"):
-            idx = flat.astype(np.int32)
-        if not (idx == flat).all():  # NaN, a fraction or a huge value somewhere
-            nan = np.isnan(flat)
-            if not nan.any() or nan.all():
-                return None
-            both = ~(nan[0::2] | nan[1::2])
-            filled = np.where(nan, flat[~nan][0], flat)
-            with np.errstate(invalid="ignore"):
-                idx = filled.astype(np.int32)
-            if not (idx == filled).all():
-                return None
-    elif np.abs(flat).max() < 2**31:
-        idx = flat.astype(np.int32)
-    else:
+    whole = _whole_numbers(np.ascontiguousarray(ratings).reshape(-1))  # a0 b0 a1 b1 ...
+    if whole is None:
         return None
+    idx, both = whole
     lo, hi = int(idx.min()), int(idx.max())
     if hi - lo > 4096:
         return None
@@ -126,9 +110,34 @@ def _numeric_table(ratings: Any, categories: Sequence[Any] | None) -> tuple[np.n
     if categories is None:
         keep = np.flatnonzero(full.sum(axis=0) + full.sum(axis=1))
         return full[np.ix_(keep, keep)].astype(float), tuple(v + lo for v in keep.tolist())
-    cats = tuple(categories)
-    numeric = all(is_number(c) for c in cats)
-    if not numeric or len(set(cats)) != len(cats):
+    return _on_categories(full, lo, tuple(categories))
+
+
+def _whole_numbers(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """The ratings (pairs side by side) as 32-bit integers, and which pairs are complete (None: all
+    are); None if any value is not a whole number in range."""
+    if flat.dtype.kind != "f":
+        return (flat.astype(np.int32), None) if np.abs(flat).max() < 2**31 else None
+    # Few, small temporaries: at this size the time goes on allocating them.
+    with np.errstate(invalid="ignore"):
+        idx = flat.astype(np.int32)
+    if (idx == flat).all():
+        return idx, None
+    nan = np.isnan(flat)  # NaN, a fraction or a huge value somewhere
+    if not nan.any() or nan.all():
+        return None
+    both = ~(nan[0::2] | nan[1::2])
+    filled = np.where(nan, flat[~nan][0], flat)
+    with np.errstate(invalid="ignore"):
+        idx = filled.astype(np.int32)
+    return (idx, both) if (idx == filled).all() else None
+
+
+def _on_categories(full: np.ndarray, lo: int, cats: tuple) -> tuple[np.ndarray, tuple] | None:
+    """The table ``full`` (values ``lo`` upwards) laid out on numeric ``cats``; None if they are not
+    distinct numbers or a value falls outside them."""
+    span = len(full)
+    if not all(is_number(c) for c in cats) or len(set(cats)) != len(cats):
         return None
     index = [int(c - lo) if float(c - lo).is_integer() and 0 <= c - lo < span else -1 for c in cats]
     inside = [i for i in index if i >= 0]

@@ -71,22 +71,33 @@ def weight_matrix(weights: str | Any, categories: Sequence[Any]) -> np.ndarray:
     """
     q = len(categories)
     if not isinstance(weights, str):
-        w = np.asarray(weights, dtype=float)
-        if w.shape != (q, q):
-            raise ParameterError(f"`weights` matrix must be {q} x {q} (one row per category); got shape {w.shape}")
-        if not np.allclose(np.diag(w), 1.0) or (w < 0).any() or (w > 1).any():
-            raise ParameterError("`weights` matrix must hold agreement weights in [0, 1] with 1 on the diagonal")
-        return w
+        return _given_matrix(weights, q)
     if weights not in WEIGHT_NAMES:
         raise ParameterError(f"`weights` must be one of {list(WEIGHT_NAMES)} or a square matrix; got {weights!r}")
     if weights == "unweighted" or q == 1:
         return np.eye(q)
     x = category_scores(categories) if weights != "ordinal" else np.arange(1, q + 1, dtype=float)
-    xk, xl = x[:, None], x[None, :]
-    lo, hi = x.min(), x.max()
-    span = hi - lo
-    if span == 0:
+    if x.max() == x.min():
         return np.eye(q)
+    if weights == "ratio" and x.min() <= 0:
+        raise ParameterError(f"ratio weights need positive category values; the smallest is {x.min()}")
+    return _named_weights(weights, x[:, None], x[None, :], x.min(), x.max())
+
+
+def _given_matrix(weights: Any, q: int) -> np.ndarray:
+    """A matrix of agreement weights given by the caller, checked."""
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (q, q):
+        raise ParameterError(f"`weights` matrix must be {q} x {q} (one row per category); got shape {w.shape}")
+    if not np.allclose(np.diag(w), 1.0) or (w < 0).any() or (w > 1).any():
+        raise ParameterError("`weights` matrix must hold agreement weights in [0, 1] with 1 on the diagonal")
+    return w
+
+
+def _named_weights(weights: str, xk: np.ndarray, xl: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The named weights (see :func:`weight_matrix`'s notes) on scores ``xk`` (a column) against ``xl``
+    (a row), which span ``lo`` to ``hi`` (``hi > lo``)."""
+    span = hi - lo
     if weights == "linear":
         return 1 - np.abs(xk - xl) / span
     if weights == "quadratic":
@@ -94,8 +105,6 @@ def weight_matrix(weights: str | Any, categories: Sequence[Any]) -> np.ndarray:
     if weights == "radical":
         return 1 - np.sqrt(np.abs(xk - xl)) / np.sqrt(span)
     if weights == "ratio":
-        if lo <= 0:
-            raise ParameterError(f"ratio weights need positive category values; the smallest is {lo}")
         return 1 - ((xk - xl) / (xk + xl)) ** 2 / (span / (hi + lo)) ** 2
     if weights == "circular":
         d = np.sin(np.pi * (xk - xl) / (span + 1)) ** 2
@@ -103,7 +112,7 @@ def weight_matrix(weights: str | Any, categories: Sequence[Any]) -> np.ndarray:
     if weights == "bipolar":
         with np.errstate(divide="ignore", invalid="ignore"):
             d = (xk - xl) ** 2 / ((xk + xl - 2 * lo) * (2 * hi - xk - xl))
-        d[np.eye(q, dtype=bool)] = 0.0
+        d[np.eye(len(d), dtype=bool)] = 0.0
         return 1 - d / d.max()
     # ordinal
     n_kl = np.abs(xk - xl) + 1

@@ -1,6 +1,6 @@
 """The cycle summary: every framework's red/amber/green counts and items needing action, honestly.
 
-Reads the frameworks' results through the contract of :mod:`review.batch.judgements`. A framework
+Reads the frameworks' results through the contract of :mod:`review.results.judgements`. A framework
 that failed is shown as failed; one that did not run, or ran without recording its judgements,
 is named; in every such case the summary marks itself incomplete.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.batch.judgements import FrameworkJudgements, read_judgements
+from review.config.frameworks import FRAMEWORKS
+from review.config.paths import resolve
+from review.results.judgements import FrameworkJudgements, read_judgements
 
 __all__ = ["CycleSummaryResult", "analyse", "summarise"]
 
@@ -49,7 +51,7 @@ class CycleSummaryResult:
 def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: dict[str, str]) -> CycleSummaryResult:
     """Combine the frameworks' judgements.
 
-    >>> from review.batch.judgements import judgements
+    >>> from review.results.judgements import judgements
     >>> ok = judgements("a", {"figures": {"rag_counts": {"red": 2, "amber": 1, "green": 0}, "needs_action": ["X1: red"]}})
     >>> s = summarise("2009-Q4", (ok, judgements("b", None, failed=True)), {"a": "A", "b": "B"})
     >>> s.complete, s.gaps, s.rag_totals["red"], s.needs_action
@@ -79,8 +81,5 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
 
 def analyse(cycle: str, folder: str | Path) -> CycleSummaryResult:
     """The summary of a cycle's output (or staging) folder."""
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.paths import resolve
-
     names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
     return summarise(cycle, read_judgements(resolve(folder), names), {n: FRAMEWORKS[n].title for n in names})

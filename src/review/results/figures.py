@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,7 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["RESULTS_MIME", "RUN_ONLY", "ResultsSource", "drop_run_only", "load_cycle_results", "record",
+from review.config.paths import project_root, resolve
+from review.protection.nocount import NoCount
+
+__all__ = ["RESULTS_MIME", "RUN_ONLY", "Recorded", "ResultsSource", "drop_run_only", "load_cycle_results", "record",
            "results_from_notebook", "results_source", "to_jsonable", "write_results"]
 
 RESULTS_MIME = "application/vnd.review.results+json"
@@ -66,7 +70,7 @@ def to_jsonable(value: Any) -> Any:
     raise TypeError(msg)
 
 
-class _Recorded:
+class Recorded:
     """Display object carrying the results in a MIME bundle of their own."""
 
     def __init__(self, payload: dict[str, Any]) -> None:
@@ -80,7 +84,7 @@ class _Recorded:
 
 def record(
     framework: str, cycle: str, figures: Mapping[str, Any], *, headlines: Sequence[str] = ()
-) -> _Recorded:
+) -> Recorded:
     """Record a notebook's headline figures; display the returned object as the cell's output.
 
     Parameters
@@ -94,7 +98,7 @@ def record(
     headlines : sequence of str, default: ``()``
         Short sentences, already formatted for people, shown on the cycle's index page. A
         headline whose numbers are not counts of people or cases (measures, indicators, reports)
-        is passed as :func:`review.views.presentation.nocount` text, so the published index
+        is passed as :func:`review.protection.nocount.nocount` text, so the published index
         marks it; every other small number in a headline fails the publication check.
 
     Returns
@@ -108,10 +112,10 @@ def record(
         "figures": to_jsonable(figures),
         "headlines": [str(h) for h in headlines],
     }
-    marked = [i for i, h in enumerate(headlines) if type(h).__name__ == "NoCount"]  # issue 15: not counts
+    marked = [i for i, h in enumerate(headlines) if isinstance(h, NoCount)]
     if marked:
         payload["nocount_headlines"] = marked
-    return _Recorded(payload)
+    return Recorded(payload)
 
 
 def results_from_notebook(nb: Any) -> dict[str, Any] | None:
@@ -147,8 +151,6 @@ executed notebook keeps them, as the run's full record."""
 
 def write_results(path: Path, payload: Mapping[str, Any]) -> None:
     """Write a results payload as the runs write it: sorted keys, indented, UTF-8, a final newline."""
-    import json
-
     path.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -166,8 +168,6 @@ def drop_run_only(folder: Path) -> None:
     >>> _ = (folder / "gose_performance.results.json").write_text('{"figures": {"red_hist')  # cut short
     >>> drop_run_only(folder)  # left to the gate
     """
-    import json
-
     for path in sorted(folder.glob("*.results.json")):
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
@@ -193,10 +193,6 @@ def load_cycle_results(folder: str | Path) -> dict[str, dict[str, Any]]:
     dict
         Framework name to its recorded payload; empty when the folder does not exist.
     """
-    import json
-
-    from review.config.paths import resolve
-
     folder = resolve(folder)
     if not folder.is_dir():
         return {}
@@ -267,10 +263,6 @@ def results_source(folder: str | Path, *, in_run: bool) -> ResultsSource:
     >>> s.found, s.produced, s.audience, s.commit
     (True, '2010-01-05T09:30:00', 'published', 'abc123')
     """
-    import json
-
-    from review.config.paths import project_root, resolve
-
     path = resolve(folder)
     try:
         shown = str(path.relative_to(project_root()))

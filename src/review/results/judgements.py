@@ -1,6 +1,6 @@
 """The results contract the cycle summary and the index read: each framework's judgements.
 
-Every framework notebook records, in the figures of its results JSON (:func:`review.batch.results.record`):
+Every framework notebook records, in the figures of its results JSON (:func:`review.results.figures.record`):
 
 - ``rag_counts``: a mapping with integer ``red``, ``amber`` and ``green`` (and optionally
   ``grey``: items without evidence) counts of the items it judged;
@@ -17,10 +17,13 @@ results) is shown as failed, never as "not run".
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from review.protection.nocount import nocount
 
 __all__ = ["ACTION_KEY", "RAG_KEY", "FrameworkJudgements", "judgements", "marked_headlines", "read_judgements"]
 
@@ -60,13 +63,11 @@ class FrameworkJudgements:
 
 def marked_headlines(payload: Mapping[str, Any]) -> list[str]:
     """A results payload's headlines, those it recorded as not counts (``nocount_headlines``) as
-    :class:`~review.views.presentation.NoCount` text, so the index and summary keep them marked.
+    :class:`~review.protection.nocount.NoCount` text, so the index and summary keep them marked.
 
     >>> [type(h).__name__ for h in marked_headlines({"headlines": ["a", "b"], "nocount_headlines": [1]})]
     ['str', 'NoCount']
     """
-    from review.views.presentation import nocount
-
     marked = set(payload.get("nocount_headlines", []))
     return [nocount(h) if i in marked else str(h) for i, h in enumerate(payload.get("headlines", []))]
 
@@ -97,8 +98,6 @@ def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: boo
 
 def read_judgements(folder: str | Path, frameworks: list[str]) -> tuple[FrameworkJudgements, ...]:
     """Each framework's judgements from a cycle folder: results JSON, or a failure page without results."""
-    import json
-
     folder = Path(folder)
     out = []
     for name in frameworks:

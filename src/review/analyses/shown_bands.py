@@ -1,0 +1,85 @@
+"""What a report shows of a judgement: the disclosure rule for judgements, below the views.
+
+A judgement is never withheld: a board must see its reds. A band resting on a figure a published
+report withholds (a small group) is shown and marked "small group"; the figure itself is ``c``.
+A line's level is withheld by the report's policy when it counts people or cases, and always on
+a published page when it is a single post-holder's own performance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from review.analyses.jar import JarResult
+from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement
+from review.analyses.partnership import SelfAssessmentResult
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.units import internal_only
+
+__all__ = ["NO_CHILDREN", "SMALL_GROUP", "WITHHELD", "deciding_lines", "finding_bands", "item_bands", "line_policy",
+           "shown_band", "small_group", "withheld"]
+
+WITHHELD = "withheld"
+"""Kept for records written before judgements were never withheld (their ``withheld`` lists)."""
+
+SMALL_GROUP = "small group"
+"""The mark beside a band or judgement that rests on figures withheld as small numbers."""
+
+NO_CHILDREN = DisclosurePolicy(audience="internal")
+"""For levels that count no person and no case (organisations' ratings, returns, challenges, areas):
+nothing to suppress."""
+
+
+def line_policy(line: EvidenceLine, policy: DisclosurePolicy) -> DisclosurePolicy:
+    """The report's policy for a line that counts people or cases, else no suppression."""
+    return policy if line.counts_people else NO_CHILDREN
+
+
+def withheld(line: EvidenceLine, policy: DisclosurePolicy) -> bool:
+    """Whether a published report withholds the line's level (and so its band and change).
+
+    >>> from review.analyses.judgement import Change
+    >>> none = Change("no comparison", None)
+    >>> pub = DisclosurePolicy()
+    >>> withheld(EvidenceLine("self-assessment", "managers", 4, 5, "ratings", None, none), pub)
+    True
+    >>> withheld(EvidenceLine("self-assessment", "agencies", 4, 5, "agency ratings", None, none), pub)
+    False
+    """
+    if line.forced_band or not line.n:
+        return False
+    if internal_only(line.unit):
+        return policy.suppress
+    return line_policy(line, policy).withhold(line.k, of=line.n) is not None
+
+
+def deciding_lines(j: ItemJudgement | None, lines: Sequence[EvidenceLine]) -> list[EvidenceLine]:
+    """The lines a judgement follows: the independent ones, or the self-assessment when it stands alone."""
+    if j is None:
+        return []
+    if j.basis == "self-assessment only":
+        return [ln for ln in lines if ln.kind == SELF and ln.band != "grey"]
+    return [ln for ln in lines if ln.kind != SELF and ln.band != "grey"]
+
+
+def small_group(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> bool:
+    """Whether a judgement rests on a line whose figures a published report withholds (a small
+    group): the judgement is still shown, marked "small group", with those figures as ``c``."""
+    return j is not None and any(withheld(ln, policy) for ln in deciding_lines(j, lines))
+
+
+def shown_band(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> str | None:
+    """The judgement's band as every report shows it: a judgement is never withheld (a board must
+    see its reds); one resting on a small group is marked so (:func:`small_group`)."""
+    return None if j is None else j.band
+
+
+def finding_bands(result: JarResult, policy: DisclosurePolicy) -> dict[str, str]:
+    """Each finding of a JAR result with its band as the report shows it (every finding is judged:
+    one without evidence is grey)."""
+    return {f.item.item_id: shown_band(f.judgement, f.evidence, policy) or "grey" for f in result.findings}
+
+
+def item_bands(result: SelfAssessmentResult, policy: DisclosurePolicy) -> dict[str, str | None]:
+    """Each item of a self-assessment result with its band as the report shows it."""
+    return {i.item.item_id: shown_band(i.judgement, i.evidence, policy) for i in result.items}

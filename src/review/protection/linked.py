@@ -1,0 +1,530 @@
+"""Secondary suppression over linked figures: one registry per published cycle.
+
+A published figure is rarely alone. Categories add up to a total printed in another table; a
+share is printed beside its denominator; a turnover rate beside the establishment it divides; a
+rate's count beside its group, so that the complement (the group less the count) is known too.
+A count of people from the policy's ``low`` to ``high`` that is withheld on its own (primary
+suppression) can be worked out again from such links unless more figures are withheld with it
+(secondary suppression).
+
+:class:`LinkedFigures` holds every figure of a cycle that a page prints, with its declared unit
+(:mod:`review.protection.units`), and the links between them:
+
+- :meth:`LinkedFigures.total`: a total and its parts (within a page or across pages);
+- :meth:`LinkedFigures.ratio`: a printed ratio (a share, a turnover rate) of two figures, which
+  with one of them gives the other to within the ratio's rounding;
+- :meth:`LinkedFigures.rate`: a count ``k`` of a group ``n``, with the complement ``n - k`` as an
+  implicit figure (never printed, yet known from the two) that is protected in its own right.
+
+:meth:`LinkedFigures.solve` chooses the fewest extra figures to withhold, exactly, with
+:func:`scipy.optimize.milp`:
+
+- one binary per figure (1: withheld); primary and implicit figures are fixed at 1;
+- in every link, a withheld figure of people (or an implicit one that is protected) needs a
+  second withheld figure beside it, so no single equation gives it back;
+- then an *attacker's audit*: for each protected count, linear programmes find the least and the
+  greatest value it can take given every printed figure and every link (figures are counts, so
+  at least 0; a printed ratio holds to within half its last printed digit). A count is protected
+  when its interval spans at least ``high + 1`` whole values (0 to ``high``, what ``c`` itself
+  says). When one is not, one of the printed figures that share a link with it (or with the
+  withheld figures linked to it) must be withheld too: any answer that withholds none of them
+  leaves the attacker at least as well off. That constraint is added and the problem solved
+  again, until the audit passes. The answer is optimal among sets of withheld
+  figures that pass the audit.
+
+The attacker works over real numbers (the linear relaxation); for tables of sums this gives the
+same bounds as whole numbers in every case the tests build.
+
+The registry decides; views only ask (:meth:`Decision.text`). Each withheld figure is recorded
+with its rule and link for the run's disclosure log (:mod:`review.protection.disclosure_log`).
+
+Examples
+--------
+Plans started by category of abuse, whose total is printed in another table: withholding only
+the small category would let it be read as the total less the others.
+
+>>> from review.protection.disclosure import DisclosurePolicy, round_half_up
+>>> reg = LinkedFigures(DisclosurePolicy())
+>>> for name, v in [("physical", 9), ("sexual", 2), ("emotional", 19), ("neglect", 31)]:
+...     _ = reg.add(f"cat/{name}", v, "children", page="gose", label=f"plans started: {name}")
+>>> _ = reg.add("started", 61, "children", page="gose", label="plans started")
+>>> reg.total("started", ["cat/physical", "cat/sexual", "cat/emotional", "cat/neglect"], name="categories")
+>>> d = reg.solve()
+>>> sorted(d.withheld)
+['cat/physical', 'cat/sexual']
+>>> d.text("cat/neglect", "31"), d.text("cat/sexual", "2")
+('31', 'c')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from review.exceptions import ParameterError
+from review.protection.disclosure import DisclosurePolicy, round_half_up
+from review.protection.units import protected
+
+__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "Withheld", "attack_bounds", "suppress_table"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a cycle.
+
+    Attributes
+    ----------
+    key : str
+        Unique in the cycle; two pages printing the same figure use the same key.
+    value : float
+    unit : str
+        A declared unit (:mod:`review.protection.units`); ``share`` for a printed ratio.
+    page : str
+        The page that prints it (for the log).
+    label : str
+        What it is, in words (for the log).
+    printed : bool
+        False for an implicit figure (a complement): known from others, never printed itself.
+    """
+
+    key: str
+    value: float
+    unit: str
+    page: str
+    label: str = ""
+    printed: bool = True
+
+    @property
+    def people(self) -> bool:
+        """Whether it counts people (protected)."""
+        return self.unit not in ("share", "FTE", "rate") and protected(self.unit)
+
+
+@dataclass(frozen=True)
+class Link:
+    """How figures are linked.
+
+    Attributes
+    ----------
+    kind : str
+        ``total`` (``keys[0] = sum(keys[1:])``) or ``ratio`` (``keys[0] = keys[2] * keys[1]``:
+        numerator, denominator, printed ratio, to within ``halfwidth`` of the ratio).
+    keys : tuple of str
+    name : str
+        The link in words, for the log ("categories add up to plans started").
+    halfwidth : float
+        Half the last printed digit of a ratio (0.0005 for a percentage to 1 decimal).
+    """
+
+    kind: str
+    keys: tuple[str, ...]
+    name: str
+    halfwidth: float = 0.0
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Why a figure is withheld: ``primary`` (a count of people from low to high), ``secondary``
+    (with the links that needed it) or ``rule`` (a policy rule named by the caller)."""
+
+    key: str
+    page: str
+    label: str
+    rule: str
+    links: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a cycle's pages may print.
+
+    Attributes
+    ----------
+    withheld : dict of str to Withheld
+        Every printed figure withheld, by key.
+    audience : str
+    """
+
+    withheld: Mapping[str, Withheld]
+    audience: str = "published"
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+
+    def shown(self, key: str) -> bool:
+        """Whether the figure ``key`` may be printed."""
+        return key not in self.withheld
+
+    def text(self, key: str, formatted: str) -> str:
+        """``formatted`` when the figure may be printed, else ``c``."""
+        return formatted if self.shown(key) else "c"
+
+    def log(self) -> list[dict[str, str]]:
+        """The withheld figures as rows of the disclosure log (page, figure, rule, links)."""
+        return [{"page": w.page, "figure": w.label or w.key, "key": w.key, "rule": w.rule,
+                 "links": "; ".join(w.links), "reason": w.reason}
+                for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))]
+
+
+class LinkedFigures:
+    """The figures of a cycle and their links; :meth:`solve` decides what is withheld.
+
+    Parameters
+    ----------
+    policy : DisclosurePolicy
+        Its ``low`` and ``high`` bound a protected count; an internal policy withholds nothing.
+    """
+
+    def __init__(self, policy: DisclosurePolicy) -> None:
+        self.policy = policy
+        self.figures: dict[str, Figure] = {}
+        self.links: list[Link] = []
+        self.forced: dict[str, str] = {}
+        self.public: set[str] = set()
+
+    def add(self, key: str, value: float, unit: str, *, page: str, label: str = "", printed: bool = True,
+            public: bool = False) -> str:
+        """Register a figure (again with the same value: the same figure printed on another page).
+
+        ``public``: known to every reader from elsewhere (a population, an establishment in FTE
+        derived from printed values), so never withheld and always known to the attacker."""
+        figure = Figure(key, float(value), unit, page, label or key, printed)
+        figure.people  # noqa: B018 - validates the unit (UndeclaredUnit)
+        old = self.figures.get(key)
+        if old is not None and old.value != figure.value:
+            raise ParameterError(f"figure {key!r} registered twice with different values")
+        if old is None or (printed and not old.printed):
+            self.figures[key] = figure
+        if public:
+            self.public.add(key)
+        return key
+
+    def total(self, total: str, parts: Sequence[str], *, name: str) -> None:
+        """``total`` is the sum of ``parts`` (figures already added)."""
+        self._known([total, *parts])
+        self.links.append(Link("total", (total, *parts), name))
+
+    def ratio(self, numerator: str, denominator: str, ratio: str, *, name: str, halfwidth: float) -> None:
+        """The printed ``ratio`` is ``numerator / denominator`` to within ``halfwidth``."""
+        self._known([numerator, denominator, ratio])
+        self.links.append(Link("ratio", (numerator, denominator, ratio), name, halfwidth))
+
+    def rate(self, key: str, k: int, n: int, unit: str, *, page: str, label: str,
+             n_key: str | None = None, public: bool = False, printed: bool = True) -> tuple[str, str]:
+        """A count ``k`` of a group ``n`` printed together ('63 of 100'): adds ``key/k``, the group
+        (``n_key`` when it is a figure printed elsewhere too) and the implicit complement, linked
+        as a total. Returns the keys of ``k`` and ``n``. ``public``: another page prints the rate
+        by its own rule, so it is known and never withheld here; ``printed`` False: a rate no page
+        prints (another page withheld it), unknown to the attacker yet protected."""
+        k_key = self.add(f"{key}/k", k, unit, page=page, label=label, public=public, printed=printed)
+        n_key = self.add(n_key or f"{key}/n", n, unit, page=page, label=f"{label} (the group)", public=public,
+                         printed=printed)
+        rest = self.add(f"{key}/rest", n - k, unit, page=page, label=f"{label} (the rest of the group)",
+                        printed=False)
+        self.total(n_key, [k_key, rest], name=f"{label}: count and the rest of its group")
+        return k_key, n_key
+
+    def withhold(self, key: str, reason: str) -> None:
+        """Withhold a figure by a rule of the policy other than a small count (a rate of a group
+        smaller than ``min_group``, a single post-holder's own figure)."""
+        self._known([key])
+        self.forced[key] = reason
+
+    def _known(self, keys: Iterable[str]) -> None:
+        missing = [k for k in keys if k not in self.figures]
+        if missing:
+            raise ParameterError(f"link names figures never added: {missing}")
+
+    def primary(self, figure: Figure) -> bool:
+        """Whether a figure is a count of people from ``low`` to ``high`` (withheld on its own)."""
+        return (self.policy.suppress and figure.people
+                and self.policy.low <= figure.value <= self.policy.high)
+
+    def solve(self) -> Decision:
+        """Choose the fewest figures to withhold (primary, then secondary) so that no protected
+        count can be worked out; see the module's description."""
+        if not self.policy.suppress:
+            return Decision({}, self.policy.audience, dict(self.figures))
+        keys = list(self.figures)
+        index = {k: i for i, k in enumerate(keys)}
+        fixed = {k for k, f in self.figures.items() if self.primary(f) or not f.printed or k in self.forced}
+        targets = [k for k, f in self.figures.items() if self.primary(f)]
+        cuts: list[set[str]] = []
+        hidden: set[str] = set()
+        for _ in range(self.max_rounds):
+            hidden = self._milp(keys, index, fixed, cuts)
+            failing = self._failing(targets, hidden)
+            if not failing:
+                return self._decision(hidden, fixed)
+            for t in failing:
+                group = self._neighbours(t, hidden)
+                if not group:
+                    raise ParameterError(f"figure {t!r} cannot be protected: every linked figure is withheld")
+                cuts.append(group)
+        return self._decision(self._greedy(hidden, targets), fixed)
+
+    max_rounds = 25
+    """Rounds of the exact method (integer programme, then the attacker's audit and a cut) before the
+    documented heuristic completes the answer (:meth:`_greedy`)."""
+
+    def _neighbours(self, target: str, hidden: set[str]) -> set[str]:
+        """The printed figures that share a link with the withheld figures linked to ``target``.
+
+        One of them must be withheld too: any answer that withholds none of them leaves the
+        attacker's equations about ``target`` as they are, or with more of their unknowns known,
+        so the interval cannot widen (the cut is valid for every answer, not only larger ones)."""
+        group, todo = {target}, [target]
+        while todo:
+            k = todo.pop()
+            for link in self.links:
+                if k in link.keys:
+                    for j in link.keys:
+                        if j in hidden and j not in group:
+                            group.add(j)
+                            todo.append(j)
+        touching = {j for link in self.links if group & set(link.keys) for j in link.keys}
+        return touching - hidden - self.public
+
+    def _failing(self, targets: Sequence[str], hidden: set[str]) -> list[str]:
+        return [t for t in targets if not _wide(attack_bounds(self.figures, self.links, hidden, t), self.policy.high)]
+
+    def _greedy(self, hidden: set[str], targets: Sequence[str]) -> set[str]:
+        """The heuristic that completes an answer the exact rounds did not settle: while a protected
+        count can still be narrowed, withhold the smallest printed figure in a link with it (else in
+        its linked group). It ends, as every withheld figure only widens what an attacker can say,
+        and withholding the whole group protects every count in it."""
+        hidden = set(hidden)
+        while failing := self._failing(targets, hidden):
+            t = failing[0]
+            near = {j for ln in self.links if t in ln.keys for j in ln.keys} - hidden - self.public
+            pool = near or (_component(t, self.links) - hidden - self.public)
+            if not pool:
+                raise ParameterError(f"figure {t!r} cannot be protected: every linked figure is withheld")
+            hidden.add(min(pool, key=lambda k: (abs(self.figures[k].value), k)))
+        return hidden
+
+    def _milp(self, keys: list[str], index: dict[str, int], fixed: set[str], cuts: list[set[str]]) -> set[str]:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        n = len(keys)
+        total_value = sum(abs(f.value) for f in self.figures.values()) + 1.0
+        # fewest figures first; among as few, the smallest values (the least information lost)
+        cost = np.array([1.0 + abs(self.figures[k].value) / total_value for k in keys])
+        rows: list[np.ndarray] = []
+        lower: list[float] = []
+        for link in self.links:
+            for k in link.keys:
+                f = self.figures[k]
+                if not f.people or (not f.printed and not self.primary(f)):
+                    continue  # nothing to protect: a value, or an implicit figure of a large count
+                row = np.zeros(n)
+                row[[index[j] for j in link.keys if j != k]] = 1.0
+                row[index[k]] -= 1.0
+                rows.append(row)
+                lower.append(0.0)
+        high = float(self.policy.high)
+        for link in self.links:  # one equation alone: the part's interval is itself plus the other withheld parts
+            if link.kind != "total":
+                continue
+            total, parts = link.keys[0], link.keys[1:]
+            for k in parts:
+                f = self.figures[k]
+                if not self.primary(f) or high - f.value <= 0:
+                    continue
+                row = np.zeros(n)
+                for j in parts:
+                    if j != k:
+                        row[index[j]] += self.figures[j].value
+                row[index[total]] += high
+                row[index[k]] -= high - f.value
+                rows.append(row)
+                lower.append(0.0)
+        for group in cuts:
+            row = np.zeros(n)
+            row[[index[j] for j in group]] = 1.0
+            rows.append(row)
+            lower.append(1.0)
+        lo = np.array([1.0 if k in fixed else 0.0 for k in keys])
+        up = np.array([0.0 if k in self.public and k not in fixed else 1.0 for k in keys])
+        constraints = [LinearConstraint(np.array(rows), np.array(lower), np.inf)] if rows else []
+        res = milp(cost, integrality=np.ones(n), bounds=Bounds(lo, up), constraints=constraints)
+        if res.x is None:
+            raise ParameterError(f"secondary suppression has no solution: {res.message}")
+        return {k for k in keys if res.x[index[k]] > 0.5}
+
+    def _decision(self, hidden: set[str], fixed: set[str]) -> Decision:
+        out = {}
+        for k in sorted(hidden):
+            f = self.figures[k]
+            if not f.printed:
+                continue
+            if k in self.forced:
+                out[k] = Withheld(k, f.page, f.label, "rule", reason=self.forced[k])
+            elif self.primary(f):
+                out[k] = Withheld(k, f.page, f.label, "primary",
+                                  reason=f"a count of {f.unit} from {self.policy.low} to {self.policy.high}")
+            else:
+                links = tuple(ln.name for ln in self.links if k in ln.keys
+                              and any(j != k and j in hidden for j in ln.keys))
+                out[k] = Withheld(k, f.page, f.label, "secondary", links,
+                                  "withheld so that a protected count linked to it cannot be worked out")
+        return Decision(out, self.policy.audience, dict(self.figures))
+
+
+def _wide(bounds: tuple[float, float], high: int) -> bool:
+    low, up = bounds
+    return up - low >= high - 1e-9
+
+
+def _component(key: str, links: Sequence[Link]) -> set[str]:
+    """Every figure linked to ``key``, directly or through others."""
+    seen, todo = {key}, [key]
+    while todo:
+        k = todo.pop()
+        for link in links:
+            if k in link.keys:
+                for j in link.keys:
+                    if j not in seen:
+                        seen.add(j)
+                        todo.append(j)
+    return seen
+
+
+def attack_bounds(figures: Mapping[str, Figure], links: Sequence[Link], hidden: set[str],
+                  target: str) -> tuple[float, float]:
+    """The least and greatest value of ``target`` an attacker can prove from the printed figures.
+
+    Printed figures are known; withheld and implicit ones are unknowns of at least 0; every total
+    holds exactly; a printed ratio bounds its numerator by its denominator to within its rounding
+    (a withheld ratio gives nothing). Solved as two linear programmes over the figures linked to
+    ``target``.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``; ``high`` is ``inf`` when nothing bounds it.
+
+    Examples
+    --------
+    >>> from review.protection.disclosure import DisclosurePolicy, round_half_up
+    >>> reg = LinkedFigures(DisclosurePolicy())
+    >>> for k, v in [("a", 2), ("b", 30), ("t", 32)]:
+    ...     _ = reg.add(k, v, "children", page="p")
+    >>> reg.total("t", ["a", "b"], name="sum")
+    >>> attack_bounds(reg.figures, reg.links, {"a"}, "a")  # the total less the other
+    (2.0, 2.0)
+    >>> attack_bounds(reg.figures, reg.links, {"a", "b"}, "a")
+    (0.0, 32.0)
+    """
+    from scipy.optimize import linprog
+
+    group = _component(target, links)
+    unknown = sorted(k for k in group if k in hidden)
+    if target not in unknown:
+        value = figures[target].value
+        return value, value
+    col = {k: i for i, k in enumerate(unknown)}
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+
+    def term(row: np.ndarray, k: str, coef: float) -> float:
+        if k in col:
+            row[col[k]] += coef
+            return 0.0
+        return coef * figures[k].value
+
+    for link in links:
+        if not set(link.keys) & group:
+            continue
+        if link.kind == "total":
+            row = np.zeros(len(unknown))
+            const = term(row, link.keys[0], 1.0) + sum(term(row, k, -1.0) for k in link.keys[1:])
+            if row.any():
+                a_eq.append(row)
+                b_eq.append(-const)
+        elif link.keys[2] not in hidden:  # numerator = ratio x denominator, within the rounding
+            num, den, ratio = link.keys
+            r = figures[ratio].value
+            for coef, sign in ((r - link.halfwidth, -1.0), (r + link.halfwidth, 1.0)):
+                row = np.zeros(len(unknown))
+                # sign * (num - coef * den) <= 0
+                const = sign * (term(row, num, 1.0) + term(row, den, -coef))
+                row *= sign
+                if row.any():
+                    a_ub.append(row)
+                    b_ub.append(-const)
+    bounds = [(0, None)] * len(unknown)
+    out = []
+    for direction in (1.0, -1.0):
+        c = np.zeros(len(unknown))
+        c[col[target]] = direction
+        res = linprog(c, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if b_ub else None,
+                      A_eq=np.array(a_eq) if a_eq else None, b_eq=np.array(b_eq) if b_eq else None, bounds=bounds,
+                      method="highs")
+        if res.status == 3:  # unbounded: no least (never, as figures are at least 0) or no greatest value
+            out.append(-direction * np.inf)
+        elif res.status != 0:
+            raise ParameterError(f"the attacker's programme failed: {res.message}")
+        else:
+            out.append(direction * res.fun)
+    return float(out[0]), float(out[1])
+
+
+def _format_count(value: float, policy: DisclosurePolicy) -> str:
+    """A published count as printed: rounded half up to the policy's base."""
+    base = policy.rounding_base
+    rounded = int(round_half_up(value / base) * base) if base > 1 else int(value)
+    return f"{rounded:,}"
+
+
+def suppress_table(counts: pd.DataFrame, policy: DisclosurePolicy, *, totals: bool = True) -> pd.DataFrame:
+    """Primary and secondary suppression of a table of counts, with row and column totals.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Non-negative whole numbers.
+    policy : DisclosurePolicy
+    totals : bool, default: ``True``
+        Add a ``Total`` row and column (themselves counts, suppressed by the same rules).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text: formatted counts, ``c`` where suppressed. For the internal audience nothing is
+        suppressed.
+
+    Notes
+    -----
+    Primary: every cell (totals included) of 1 to 5 becomes ``c``. Secondary: the fewest further
+    cells so that no suppressed count can be worked out from the row and column totals, chosen
+    exactly by :class:`review.protection.linked.LinkedFigures` (an integer programme, audited with
+    linear programmes as an attacker would). The counts are of children (protected).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([[12, 3, 20], [8, 15, 11]], index=["A", "B"], columns=["O", "G", "I"])
+    >>> suppress_table(t, DisclosurePolicy()).loc["A"].tolist()
+    ['c', 'c', '20', '35']
+    """
+    values = counts.to_numpy(dtype=float)
+    if (values < 0).any() or not np.array_equal(values, np.round(values)):
+        raise ParameterError("`counts` must hold whole numbers >= 0")
+    table = counts.copy().astype(float)
+    if totals:
+        table["Total"] = table.sum(axis=1)
+        table.loc["Total"] = table.sum(axis=0)
+    v = table.to_numpy()
+    n_rows, n_cols = v.shape
+    reg = LinkedFigures(policy)
+    key = [[reg.add(f"{r},{c}", v[r, c], "children", page="table", label=f"{table.index[r]}, {table.columns[c]}")
+            for c in range(n_cols)] for r in range(n_rows)]
+    if totals:
+        for r in range(n_rows):
+            reg.total(key[r][-1], key[r][:-1], name=f"row {table.index[r]}")
+        for c in range(n_cols):
+            reg.total(key[-1][c], [key[r][c] for r in range(n_rows - 1)], name=f"column {table.columns[c]}")
+    decision = reg.solve()
+    return pd.DataFrame([[decision.text(key[r][c], _format_count(v[r, c], policy)) for c in range(n_cols)]
+                         for r in range(n_rows)], index=table.index, columns=table.columns)

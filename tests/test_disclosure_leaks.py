@@ -1,0 +1,307 @@
+"""Planted leaks: each way the demo's published pack let a small count be worked out (issue 28),
+rebuilt by hand, with the attacker's arithmetic written out, and shown closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.analyses.judgement import Rates
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.linked import Decision
+from review.stats.proportion_difference import newcombe_difference
+from review.views import common
+
+PUB, INTERNAL = DisclosurePolicy(), DisclosurePolicy(audience="internal")
+
+
+def change_attack(k: int, n: int, printed: str, *, level: float = 0.95, largest: int = 60) -> set[tuple[int, int]]:
+    """Every last-cycle ``(k, n)`` whose change from ``k of n`` prints as ``printed`` ('+22.9 (-11.1 to
+    +50.4)'): the attacker tries every group up to ``largest``."""
+    found = set()
+    for nb in range(1, largest + 1):
+        for kb in range(nb + 1):
+            d = newcombe_difference(k, n, kb, nb, confidence_level=level)
+            ci = d.confidence_interval
+            if f"{100 * d.statistic:+.1f} ({100 * ci.low:+.1f} to {100 * ci.high:+.1f})" == printed:
+                found.add((kb, nb))
+    return found
+
+
+@pytest.mark.parametrize(("now", "before"), [((9, 16), (5, 15)), ((10, 16), (12, 15))])
+def test_change_column_does_not_give_back_last_cycle(now, before):
+    """'56.3% (9 of 16) | +22.9 points (-11.1 to +50.4)': the change and its interval fit only 5 of
+    15 last quarter (a count of 5). IRO timeliness 10 of 16 against 12 of 15: 3 reviews out of time
+    last quarter. Internally the change is printed; published, it is c."""
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("audit", "reviews", now, before, "files")
+    shown = common.change_text(line, INTERNAL)
+    figures = shown.split(" points")[0] + shown.split(" points")[1].split(":")[0]
+    assert change_attack(*now, figures) == {before}  # the leak, as the demo's page had it
+    assert common.change_text(line, PUB) == "c"
+
+
+def test_change_is_shown_when_last_cycle_could_be_shown_too():
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("audit", "plans", (60, 100), (48, 90), "files")
+    assert common.change_text(line, PUB) == common.change_text(line, INTERNAL) != "c"
+
+
+# --- the GOSE page: its figures declared with their links (review.analyses.gose_figures) ----------
+
+def _gose(**tables):
+    """A GOSE result with only the tables a test needs (the registry reads nothing else)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    empty = pd.DataFrame()
+    return SimpleNamespace(audits=None, items=tables.pop("items", ()), numbers=tables.get("numbers", empty),
+                           categories=tables.get("categories", empty), workforce=tables.get("workforce", empty),
+                           groups=tables.get("groups", ()), indicators=tables.get("indicators", empty))
+
+
+def _recover(reg, decision, key):
+    from review.protection.linked import attack_bounds
+
+    hidden = set(decision.withheld) | {k for k, f in reg.figures.items() if not f.printed}
+    return attack_bounds(reg.figures, reg.links, hidden, key)
+
+
+def test_a_category_of_abuse_is_not_the_plans_started_less_the_others():
+    """Plans started: neglect 30, physical 9, sexual 2, emotional 20 (61); the numbers table prints
+    61 started. Withholding sexual abuse alone: 61 - 30 - 9 - 20 = 2."""
+    import pandas as pd
+
+    from review.analyses import gose_figures
+
+    categories = pd.DataFrame({"category": ["Neglect", "Physical abuse", "Sexual abuse", "Emotional abuse"],
+                               "plans_started": [30, 9, 2, 20]})
+    numbers = pd.DataFrame({"group": ["CP"], "at_end": [250], "starts": [61], "ends": [50],
+                            "population_under_18": [50_000], "rate_per_10000": [50.0]})
+    r = _gose(numbers=numbers, categories=categories)
+    reg = gose_figures.register(r, PUB)
+    sexual = "gose/categories/Sexual abuse"
+    assert _recover(reg, Decision({sexual: None}), sexual) == (2.0, 2.0)  # the leak
+    d = reg.solve()
+    assert set(d.withheld) == {sexual, "gose/categories/Physical abuse"}
+    low, high = _recover(reg, d, sexual)
+    assert high - low >= PUB.high
+    assert gose_figures.register(r, INTERNAL).solve().withheld == {}
+
+
+def test_a_teams_leavers_are_not_turnover_times_establishment():
+    """Teams A, B, C with 1, 2 and 9 leavers in 25.7, 18.3 and 40.0 FTE in post: turnover 3.9%,
+    10.9%, 22.5%. 25.7 x 3.85% to 25.7 x 3.95% is 0.99 to 1.02: team A's leavers are 1."""
+    import pandas as pd
+
+    from review.analyses import gose_figures
+
+    t = pd.DataFrame({"service": ["A", "B", "C"], "starters": [8, 7, 10], "leavers": [1, 2, 9],
+                      "in_post_fte": [25.7, 18.3, 40.0]})
+    t = t.assign(turnover=t["leavers"] / t["in_post_fte"])
+    reg = gose_figures.register(_gose(workforce=t), PUB)
+    a = gose_figures.workforce_key("A", "leavers")
+    low, high = _recover(reg, Decision({a: None, gose_figures.workforce_key("B", "leavers"): None}), a)
+    assert high - low < 1  # the leak: turnover x FTE in post
+    d = reg.solve()
+    for team in ("A", "B"):
+        assert gose_figures.workforce_key(team, "turnover") in d.withheld
+        low, high = _recover(reg, d, gose_figures.workforce_key(team, "leavers"))
+        assert high - low >= PUB.high
+    assert d.shown(gose_figures.workforce_key("All teams", "leavers"))  # 12: the next level up is shown
+
+
+def test_a_feedback_group_is_not_the_total_less_the_others():
+    """All who answered: 63 positive of 100; looked-after 24 of 47, on a plan 11 of 20, in need 28
+    of 33 (5 not positive: withheld). In need is 63 - 24 - 11 = 28 of 100 - 47 - 20 = 33."""
+    from types import SimpleNamespace
+
+    from review.analyses import gose_figures
+    from review.analyses.gose import Measure
+
+    measures = (Measure("Children and families positive about the service", 63, 100),
+                Measure("LAC: positive", 24, 47), Measure("CP: positive", 11, 20), Measure("CIN: positive", 28, 33))
+    item = SimpleNamespace(item="G01", measures=measures, lines=())
+    reg = gose_figures.register(_gose(items=(item,)), PUB)
+    rest = "gose/G01/CIN: positive/rest"
+    assert _recover(reg, Decision({}), rest) == (5.0, 5.0)  # printed k and n give the 5 back
+    d = reg.solve()
+    low, high = _recover(reg, d, rest)
+    assert high - low >= PUB.high
+    assert d.shown("gose/G01/Children and families positive about the service/k")
+
+
+def test_open_of_which_overdue_does_not_give_the_rest():
+    """Remedial actions on files graded Inadequate (each one child's file): 'Open 8, of which
+    overdue 7' tells that 1 is open and not overdue. Actions of a framework are things: shown."""
+    from types import SimpleNamespace
+
+    from review.analyses import actions_figures
+    from review.analyses.actions import AGE_BANDS, FrameworkActions
+
+    ages = dict.fromkeys(AGE_BANDS, 0)
+    remedial = FrameworkActions("audit", 8, 7, 12, ages | {AGE_BANDS[0]: 8})
+    jar = FrameworkActions("jar_haringey", 2, 1, 1, ages | {AGE_BANDS[0]: 2})
+    result = SimpleNamespace(by_source=(jar, remedial), remedial=SimpleNamespace(inadequate=0, due=0))
+    reg = actions_figures.register(result, PUB)
+    rest = actions_figures.key("audit", "not overdue")
+    assert _recover(reg, Decision({}), rest) == (1.0, 1.0)  # the leak: 8 - 7
+    d = reg.solve()
+    low, high = _recover(reg, d, rest)
+    assert high - low >= PUB.high
+    assert all(d.shown(actions_figures.key("jar_haringey", c)) for c in ("open", "overdue", "completed"))
+
+
+def test_a_single_post_holders_own_figures_are_internal_only():
+    """'returns senior officers (AD, DCS) own' with one Assistant Director and one Director: 8 of 10
+    returns on time is no small count, yet it is two people's own performance (unit ``post-holder``).
+    (The map-based JAR analysis builds no such line any more; the unit's rule is tested here.)"""
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("schedule", "returns AD and DCS own", (8, 10),
+                                                                   (7, 10), "post-holder")
+    assert common.line_level(line, PUB) == "c"
+    assert common.line_band(line, PUB) == "c"
+    assert common.change_text(line, PUB) == "c"
+    assert common.line_level(line, INTERNAL).startswith("80.0% (8 of 10")
+
+
+def test_regulated_services_are_named_by_type_and_urn_never_by_name():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from review.views.gose import inspections
+
+    t = pd.DataFrame({"service_name": ["Rowan Close", "Oak Lodge"], "service_type": ["children's home"] * 2,
+                      "inspection_date": [dt.date(2009, 7, 1), dt.date(2009, 6, 1)], "grade": ["Adequate", "Good"],
+                      "next_due": [dt.date(2010, 1, 1), dt.date(2009, 12, 1)], "overdue": [False, True],
+                      "urn": [None, "SC765432"]})
+    page = inspections(SimpleNamespace(inspections=t), PUB).data
+    assert "Rowan Close" not in page
+    assert "Oak Lodge" not in page
+    assert "home (Ofsted URN SC765432)" in page
+    assert "home 1" in page  # no URN, no public label: its type and a number in the order of inspections
+    assert "Rowan Close" in inspections(SimpleNamespace(inspections=t), INTERNAL).data
+
+
+def test_partner_agencies_are_published_together_where_one_is_small():
+    """Three health agencies audited 'shared promptly': 2 of 3, 5 of 9 and 8 of 12 files. The
+    first two are too small (a count of 2; a group of 9): published together, 15 of 24, with last
+    cycle's 1 of 3 + 4 of 8 + 6 of 10 = 11 of 21; an agency alone never, so none is the merged
+    line less the others. A criterion where every agency is large is shown agency by agency."""
+    from review.analyses.jar_figures import MULTI_AGENCY, published_lines
+
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    small = [rates.line(MULTI_AGENCY, f"{a}: shared promptly", now, before, "files")
+             for a, now, before in [("A", (2, 3), (1, 3)), ("B", (5, 9), (4, 8)), ("C", (8, 12), (6, 10))]]
+    large = [rates.line(MULTI_AGENCY, f"{a}: records kept", (20, 30), None, "files") for a in ("A", "B")]
+    shown = published_lines([*small, *large], PUB, rates)
+    assert [(ln.source, ln.k, ln.n, ln.change.before) for ln in shown[:1]] == [
+        ("partner agencies together (A, B, C): shared promptly", 15, 24, (11, 21))]
+    assert shown[1:] == tuple(large)
+    assert published_lines([*small, *large], INTERNAL, rates) == (*small, *large)
+    assert common.line_level(shown[0], PUB).startswith("62.5% (15 of 24")
+
+
+def test_a_criterions_not_applicable_is_not_the_audits_less_the_rest():
+    """Every criterion of a table is answered on the same 105 audits. Criterion A: 80 of 100 met,
+    5 not applicable; B: 70 of 95 met, 10 not applicable. With A's 5 withheld alone, B gives the
+    105 audits, and A's n/a is 105 - 100 = 5."""
+    from types import SimpleNamespace
+
+    from review.analyses import gose_figures
+    from review.analyses.gose_audits import CriterionCounts
+
+    a = CriterionCounts("a", "A", 80, 20, 5, None)
+    b = CriterionCounts("b", "B", 70, 25, 10, None)
+    r = _gose()
+    r.audits = SimpleNamespace(criteria=(a, b), tiers=(), frame_size=0, random_final=None, random_first=None,
+                               themed=(), moderation=None)
+    reg = gose_figures.register(r, PUB)
+    na = gose_figures.criterion_key("gose_criteria", "A", "n/a")
+    assert _recover(reg, Decision({na: None}), na) == (5.0, 5.0)  # the leak
+    d = reg.solve()
+    low, high = _recover(reg, d, na)
+    assert high - low >= PUB.high
+    # the rates stay printed (the JAR stocktake prints them too): B's n/a is withheld with A's
+    assert d.shown(gose_figures.criterion_key("gose_criteria", "A", "met"))
+    assert d.shown(gose_figures.criterion_key("gose_criteria", "B", "met"))
+    assert not d.shown(gose_figures.criterion_key("gose_criteria", "B", "n/a"))
+
+
+def _group(item, audit_type, criteria, audits=0, moderated=0):
+    from review.analyses.gose import AuditGroup
+
+    return AuditGroup(item, audit_type, audit_type.capitalize(), "", tuple(criteria), audits, moderated, None)
+
+
+def test_an_iro_part_is_not_the_stocktakes_whole_less_the_other_part():
+    """The JAR stocktake prints a criterion's independent chairs' audits together, 22 of 34; the
+    GOSE page prints the audit types apart, conferences (20 of 30) and reviews (2 of 4: a group
+    under 10, withheld). 22 - 20 = 2 of 34 - 30 = 4: the reviews' part is the whole less the
+    other, unless the conferences' part is withheld too."""
+    from review.analyses import gose_figures
+    from review.analyses.gose_audits import CriterionCounts
+
+    cp = _group("G05", "conference", [CriterionCounts("t", "Reviewed in time", 20, 10, 0, None)])
+    lac = _group("G05", "review", [CriterionCounts("t", "Reviewed in time", 2, 2, 0, None)])
+    r = _gose(groups=(cp, lac))
+    reg = gose_figures.register(r, PUB)
+    part = gose_figures.criterion_key(gose_figures.group_table(lac), "Reviewed in time", "met")
+    assert _recover(reg, Decision({part: None}), part) == (2.0, 2.0)  # the leak, across pages
+    d = reg.solve()
+    assert not d.shown(gose_figures.criterion_key(gose_figures.group_table(cp), "Reviewed in time", "met"))
+    low, high = _recover(reg, d, part)
+    assert high - low >= PUB.high
+
+
+def test_a_groups_not_applicable_is_not_its_printed_audits_less_the_rest():
+    """A supervision audit type's caption prints its 40 audits; criterion A: 36 of 37 met, 3 n/a;
+    B: 30 of 40 met, 0 n/a. With A's 3 withheld alone, 40 - 37 = 3 (and its one unmet audit,
+    37 - 36 = 1, is withheld by its own rule)."""
+    from review.analyses import gose_figures
+    from review.analyses.gose_audits import CriterionCounts
+
+    g = _group("G04", "supervision", [CriterionCounts("a", "A", 36, 1, 3, None),
+                                      CriterionCounts("b", "B", 30, 10, 0, None)], audits=40, moderated=12)
+    reg = gose_figures.register(_gose(groups=(g,)), PUB)
+    table = gose_figures.group_table(g)
+    na = gose_figures.criterion_key(table, "A", "n/a")
+    assert _recover(reg, Decision({na: None}), na) == (3.0, 3.0)  # the leak: the caption's audits
+    d = reg.solve()
+    low, high = _recover(reg, d, na)
+    assert high - low >= PUB.high
+    assert d.shown(gose_figures.audits_key(table))  # 40 audits: the caption stays printed
+
+
+def test_a_groups_files_not_moderated_are_protected():
+    """Supervision audits: 3 of 40 files moderated is a small count: withheld, with its
+    complement's protection (40 - 3 = 37 is large: the count alone is enough)."""
+    from review.analyses import gose_figures
+
+    g = _group("G04", "supervision", [], audits=40, moderated=3)
+    d = gose_figures.register(_gose(groups=(g,)), PUB).solve()
+    assert not d.shown(gose_figures.moderated_key(g))
+    assert d.shown(gose_figures.audits_key(gose_figures.group_table(g)))
+
+
+@pytest.mark.parametrize(("quarter", "ytd", "leak"), [((2, 57), (10, 179), True), ((2, 57), (2, 57), True),
+                                                       ((2, 5), (10, 16), False)])
+def test_this_quarter_is_not_the_year_to_date_less_last_cycles(quarter, ytd, leak):
+    """NI64: 2 of 57 plans this quarter (withheld), 10 of 179 in the financial year to date; last
+    cycle's page printed its year to date, 8 of 122: 10 - 8 = 2 of 179 - 122 = 57. In a year's
+    first quarter the year to date is this quarter itself. Where last cycle's year to date was
+    withheld on its page (8 of 11: the rest, 3, is small), the year to date may stay."""
+    import pandas as pd
+
+    from review.analyses import gose_figures
+
+    t = pd.DataFrame({"indicator": ["NI64"], "numerator": [quarter[0]], "denominator": [quarter[1]],
+                      "ytd_numerator": [float(ytd[0])], "ytd_denominator": [float(ytd[1])]})
+    r = _gose()
+    r.indicators = t
+    reg = gose_figures.register(r, PUB)
+    d = reg.solve()
+    this = gose_figures.indicator_key("NI64", "quarter")
+    assert not d.shown(this)
+    assert d.shown(gose_figures.indicator_key("NI64", "year to date")) is not leak
+    low, high = _recover(reg, d, this)
+    assert high - low >= PUB.high

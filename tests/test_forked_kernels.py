@@ -1,0 +1,117 @@
+"""Kernels forked from a template (review.batch.forked_kernels), on their own: started and stopped
+through jupyter_client's public API, a socket path that fits whatever TMPDIR is, no kernel outliving
+its template, and a process known by its pidfd. No test asserts a time: each waits for an event or
+polls against a generous deadline."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from review.batch import forked_kernels as fk
+from review.batch.kernel_environment import kernel_environment
+
+pytestmark = pytest.mark.skipif(not fk.can_fork(), reason="needs fork and pidfd_open")
+
+DEADLINE = 120.0
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not {what} after {DEADLINE:g} s")
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.fixture
+def template(tmp_path, monkeypatch):
+    """A template started with a TMPDIR far longer than a Unix socket's path may be."""
+    long = tmp_path / ("x" * 60) / ("y" * 60)
+    long.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(long))
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    t = fk.Template(kernel_environment(), ("review", "pandas"))
+    yield t
+    t.close()
+
+
+def test_a_forked_kernel_runs_code_with_its_own_environment(template):
+    assert len(template.address) < 100
+    assert stat.S_IMODE(os.stat(template.folder).st_mode) == 0o700  # owner-only
+    km = KernelManager(kernel_name="python3", transport="ipc",
+                       kernel_spec_manager=fk.ForkSpecs(template=template.address))
+    km.start_kernel(env=kernel_environment({"REVIEW_EVIDENCE_CACHE": "/run/a"}))
+    try:
+        assert isinstance(km.provisioner, fk.ForkProvisioner)
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=DEADLINE)
+        seen = []
+        kc.execute_interactive("import os, sys\nprint(os.environ['REVIEW_EVIDENCE_CACHE'], 'pandas' in sys.modules, "
+                               "os.getpid() != os.getppid())", timeout=DEADLINE,
+                               output_hook=lambda msg: seen.append(msg["content"].get("text", "")))
+        kc.stop_channels()
+        assert "".join(seen).split() == ["/run/a", "True", "True"]  # imported in the template, not here
+        pid = km.provisioner.pid
+    finally:
+        km.shutdown_kernel(now=True)
+    _until(lambda: not _alive(pid), "stopped")
+
+
+def test_a_kernel_does_not_outlive_its_template(template):
+    km = KernelManager(kernel_name="python3", transport="ipc",
+                       kernel_spec_manager=fk.ForkSpecs(template=template.address))
+    km.start_kernel(env=kernel_environment())
+    pid = km.provisioner.pid
+    try:
+        template.kill()  # with its owner, no clean-up
+        _until(lambda: not _alive(pid), "ended with its template")
+    finally:
+        km.shutdown_kernel(now=True)
+        km.cleanup_resources()
+
+
+@pytest.mark.parametrize("how", ["killed", "closed"])
+def test_asking_a_template_that_ended_fails_at_once(template, tmp_path, how):
+    """Once the template is gone (killed: its socket refuses; closed: its folder is gone) a request
+    fails at once instead of waiting out the start timeout."""
+    fk.fork(template.address, str(tmp_path / "k.json"), {}, timeout=DEADLINE)  # listening: a kernel
+    template.kill() if how == "killed" else template.close()
+    template.process.wait(DEADLINE)
+    with pytest.raises(RuntimeError, match="template ended"):
+        fk.fork(template.address, str(tmp_path / "k.json"), {}, timeout=3600)
+
+
+def test_a_forked_process_is_known_by_its_pidfd():
+    """The process a pidfd names is signalled and seen to end; once it has, nothing is signalled
+    (a later process given the same pid is never mistaken for it)."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        process = fk.ForkedProcess(child.pid)
+        assert process.poll() is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=0)
+        process.kill()
+        assert process.wait(timeout=DEADLINE) == 0
+        assert process.poll() == 0
+        process.kill()  # a no-op now: its pidfd is closed
+    finally:
+        child.kill()
+        child.wait()

@@ -1,0 +1,53 @@
+"""Per-item thresholds: declared with their source, checked before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.config.thresholds import WORKBOOK_SOURCE, Threshold, item_threshold, load_thresholds
+from review.exceptions import ParameterError
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_declared_threshold_is_read_with_its_source(tmp_path):
+    path = _write(tmp_path, 'jar_haringey:\n  J11: {green: 0.9, red: 0.75, source: "local target: plan 2009-10"}\n'
+                            'gose_performance:\n  G03: {green: 0.85, red: 0.7, source: "local"}\n')
+    declared = load_thresholds(path)
+    assert declared[("jar_haringey", "J11")] == Threshold(0.9, 0.75, "local target: plan 2009-10")
+    assert declared[("gose_performance", "G03")].green == 0.85
+    assert item_threshold(declared, "jar_haringey", "J07", green=0.8, red=0.65) == Threshold(0.8, 0.65, WORKBOOK_SOURCE)
+
+
+def test_every_problem_is_named_with_framework_item_and_key(tmp_path):
+    path = _write(tmp_path, "jar_haringey:\n"
+                            "  J12: {green: 0.9, red: 0.7, source: x}\n"  # no such finding
+                            "  J07: {green: 0.7, red: 0.9, source: x}\n"  # red above green
+                            "  J05: {green: 90, red: 0.7, source: x}\n"  # a percentage, not a proportion
+                            "  J06: {green: 0.9, red: 0.7}\n"  # no source
+                            "  J08: {green: 0.9, red: 0.7, source: x, amber: 0.8}\n"  # unknown key
+                            "nhs:\n  H1: {green: 0.9, red: 0.7, source: x}\n")
+    with pytest.raises(ParameterError) as err:
+        load_thresholds(path)
+    text = str(err.value)
+    assert "jar_haringey.J12: unknown item" in text
+    assert "jar_haringey.J07: red (0.9) must be below green (0.7)" in text
+    assert "jar_haringey.J05.green: expected a proportion between 0 and 1" in text
+    assert "jar_haringey.J06.source: expected the threshold's source" in text
+    assert "jar_haringey.J08: unknown key(s) amber" in text
+    assert "unknown framework 'nhs'" in text
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(ParameterError, match="`thresholds_file`"):
+        load_thresholds(tmp_path / "none.yaml")
+
+
+def test_the_demo_thresholds_file_is_valid(root):
+    declared = load_thresholds(root / "params" / "thresholds" / "demo.yaml")
+    assert declared
+    assert all(t.source for t in declared.values())
