@@ -51,3 +51,23 @@ def test_the_demo_thresholds_file_is_valid(root):
     declared = load_thresholds(root / "params" / "thresholds" / "demo.yaml")
     assert declared
     assert all(t.source for t in declared.values())
+
+
+def test_a_params_file_with_a_bad_thresholds_file_is_refused_before_any_kernel(tmp_path, root):
+    from review.cli import main
+
+    bad = _write(tmp_path, "jar_haringey:\n  J07: {green: 0.6, red: 0.7, source: local}\n")
+    params = tmp_path / "2009-Q4.yaml"
+    params.write_text(f'cycle: "2009-Q4"\ndata_dir: "data/demo"\nthresholds_file: "{bad}"\n', encoding="utf-8")
+    assert main(["validate", str(params)]) == 2
+    assert main(["run", "--cycle", "2009-Q4", "--params", str(params), "--output-root", str(tmp_path / "out"),
+                 "--quiet"]) == 2
+    assert not (tmp_path / "out" / "2009-Q4").exists()
+
+
+def test_the_run_parameters_carry_the_declared_thresholds(root):
+    from review.config.params import RunParameters
+
+    p = RunParameters("jar_haringey", {"thresholds_file": "params/thresholds/demo.yaml"})
+    assert p.thresholds[("jar_haringey", "J11")].green == 0.9  # the demo's local line for J11
+    assert RunParameters("jar_haringey", {"thresholds_file": ""}).thresholds == {}

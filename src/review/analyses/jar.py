@@ -154,4 +154,4 @@ def analyse_context(ctx) -> JarResult:  # noqa: ANN001 - a Context; kept untyped
     """:func:`analyse` with a notebook's context (its evidence, cycle and parameters)."""
     p = ctx.params
     return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,
-                   green=p.rag_green, red=p.rag_red)
+                   green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)

@@ -30,4 +30,4 @@ def analyse_context(ctx) -> SelfAssessmentResult:  # noqa: ANN001 - a Context
     """:func:`analyse` with a notebook's context."""
     p = ctx.params
     return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,
-                   green=p.rag_green, red=p.rag_red)
+                   green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)

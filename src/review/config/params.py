@@ -31,6 +31,7 @@ from review.config.declarations import Param, validate_values
 from review.config.frameworks import FRAMEWORKS
 from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
+from review.config.thresholds import Threshold, load_thresholds
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
@@ -59,7 +60,7 @@ COMMON_PARAMS: tuple[Param, ...] = (
     Param("suppression_threshold", "int", 5, "published tables show counts of 1 to this as c", minimum=1),
     Param("min_group", "int", 10, "published percentages of groups smaller than this are withheld", minimum=1),
     Param("rounding_base", "int", 1, "published counts are rounded half up to a multiple of this (1: unrounded)",
-          minimum=1),
+          minimum=1),    Param("thresholds_file", "str", "", "per-item thresholds with their source (YAML, project-relative; empty: rag_green/rag_red for every item)"),
 )
 
 
@@ -143,6 +144,11 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
     except ParameterError as exc:
         problems.extend(exc.problems)
     sections = _sections(sections_raw, source, problems)
+    if common.get("thresholds_file"):
+        try:
+            load_thresholds(common["thresholds_file"])  # every line and its source, before any kernel
+        except ParameterError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise ParameterError(problems, source)
     return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
@@ -209,6 +215,12 @@ class RunParameters:
     def path(self, name: str) -> Path:
         """Return parameter ``name`` (a project-relative path) resolved from the project root."""
         return resolve(self.values[name])
+
+    @property
+    def thresholds(self) -> Mapping[tuple[str, str], Threshold]:
+        """The per-item thresholds the ``thresholds_file`` declares (none when it is empty)."""
+        file = self.values.get("thresholds_file")
+        return load_thresholds(file) if file else {}
 
 
 def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters:
