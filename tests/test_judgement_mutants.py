@@ -587,7 +587,7 @@ def test_jar_managers_line_counts_each_scales_good_ratings_for_this_finding_only
 
 
 def test_jar_from_a_notebook_context_uses_its_parameters():
-    params = SimpleNamespace(confidence_level=0.9, rag_green=0.7, rag_red=0.5)
+    params = SimpleNamespace(confidence_level=0.9, rag_green=0.7, rag_red=0.5, thresholds={})
     ctx = SimpleNamespace(evidence=_jar_evidence(), cycle="2009-Q4", previous="2009-Q3", params=params)
     r = jar.analyse_context(ctx)
     assert (r.cycle, r.previous, r.confidence_level, r.green, r.red) == ("2009-Q4", "2009-Q3", 0.9, 0.7, 0.5)
