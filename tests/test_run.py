@@ -46,7 +46,8 @@ def test_reports_are_offline_and_code_free(demo_run, root):
 def test_report_title_names_framework_and_cycle(demo_run):
     _, folder = demo_run
     html = (folder / "cycle_summary.html").read_text(encoding="utf-8")
-    assert "<title>Cycle summary, 2009-Q4</title>" in html
+    assert "<title>Cycle summary, Q3 2009/10</title>" in html  # the quarter as councils name it
+    assert "Demo council (synthetic) · Q3 2009/10 (October to December 2009) (cycle 2009-Q4)" in html
     assert "published audience" in html  # the banner and provenance name the audience
 
 

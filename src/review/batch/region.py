@@ -116,7 +116,8 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     for cycle in region.cycles:
         try:
             params = load_cycle_params(region.params_path(cycle),
-                                       overrides={**overrides, "data_dir": authority.evidence})
+                                       overrides={**overrides, "data_dir": authority.evidence,
+                                                  "authority": f"{authority.name} ({authority.id})"})
         except ParameterError as exc:
             problems.extend(f"{tag}, cycle {cycle}: {p}" for p in exc.problems)
             continue

@@ -60,6 +60,7 @@ from review.batch.safety import (
     stop_workers,
     watch_parent,
 )
+from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
 from review.config.paths import cycle_folder, project_root, resolve
@@ -488,7 +489,7 @@ def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], 
     production time, version, git state, inputs, whether the data are synthetic)."""
     return NotebookTask(
         framework=name,
-        title=f"{title}, {cycle}",
+        title=f"{title}, {quarter_label(cycle)}",
         notebook=str(project_root() / "notebooks" / notebook),
         parameters=values,
         staging=str(staging),
@@ -497,6 +498,8 @@ def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], 
             "framework": name,
             "framework_title": title,
             "cycle": cycle,
+            "quarter": quarter_name(cycle),
+            "authority": values["authority"],
             "audience": values["audience"],
             "produced": provenance.produced,
             "version": __version__,

@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 COMMON_PARAMS: tuple[Param, ...] = (
+    Param("authority", "str", "Demo council (synthetic)", "the local authority under review, name and code as every page names it"),
     Param("cycle", "cycle", "2009-Q4", "review cycle (a quarter), written YYYY-Qn"),
     Param("data_dir", "directory", "data/demo", "folder of the cycle's evidence, relative to the project root"),
     Param(
