@@ -499,7 +499,7 @@ def notebook_task(name: str, title: str, notebook: str, values: dict[str, Any], 
             "framework_title": title,
             "cycle": cycle,
             "quarter": quarter_name(cycle),
-            "authority": values["authority"],
+            "authority": values.get("authority", ""),  # a regional comparison is of several
             "audience": values["audience"],
             "produced": provenance.produced,
             "version": __version__,
