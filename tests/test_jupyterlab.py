@@ -110,7 +110,7 @@ def browser(lab, chromium):
     return chromium
 
 
-def _run_all(page, timeout_s: float = 240) -> list[dict]:
+def _run_all(page, timeout_s: float = 480) -> list[dict]:  # a deadline for a loaded machine, not a speed claim
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
                            "&& window.jupyterapp.shell.currentWidget.sessionContext "
                            "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
