@@ -145,7 +145,7 @@ def test_every_planted_identifier_is_caught_and_never_left_in_the_loaded_text(ro
     evidence = _load(root / "data" / "demo")
     learning = evidence.tables["audit_learning"].set_index("source_row")
     every_text = " ".join(learning[c].fillna("").str.cat(sep=" ") for c in ("narrative", "biggest_difference",
-                                                                             "childs_voice"))
+                                                                             "voice_of_the_child"))
     for planted in truth:
         assert learning.loc[planted["row"], "withheld"], planted
         assert planted["text"] not in every_text, planted
@@ -200,7 +200,7 @@ def test_no_narrative_reaches_a_results_file(root):
     truth = json.loads((root / "data" / "demo" / "ground_truth.json").read_text())["audit_learning_planted"]
     for planted in truth:
         assert planted["text"] not in text
-    for column in ("narrative", "biggest_difference", "childs_voice"):
+    for column in ("narrative", "biggest_difference", "voice_of_the_child"):
         for value in raw[column].dropna().unique():
             sentences = [s.strip() for s in str(value).split(".") if len(s.strip()) > 25]
             assert not any(s in text for s in sentences), value

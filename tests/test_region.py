@@ -577,3 +577,33 @@ def test_the_positions_table_gives_each_authority_its_own_limits_in_their_column
         assert abs(low - approx_low) < 2.5
         assert abs(high - approx_high) < 2.5
     assert limits[1][0] < limits[0][0] < 64.7 < limits[0][1] < 80.0 < limits[1][1]
+
+
+def test_the_compared_criteria_come_from_the_evidence_maps(region3):
+    """No criterion is named in the comparison: by default it compares what the first authority's
+    evidence map tests, in the map's order, where every authority's audits hold it; a criterion one
+    authority does not hold is left out."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from review.analyses.context import load_pseudonymised
+    from review.analyses.region import compare_region, mapped_criteria
+
+    truth = json.loads((region3 / "region_ground_truth.json").read_text())
+    evidence = {a: load_pseudonymised(region3 / a) for a in truth["authorities"]}
+    # the demo map tests these case-file criteria, first named at J02, J05, J06, J07, J09 and J11
+    tested = ("feedback_to_referrer", "risk_identified", "management_oversight", "cp_plan_quality",
+              "records_up_to_date", "child_seen", "child_seen_alone", "childs_voice")
+    assert mapped_criteria(evidence) == tested
+    assert "child_seen" in mapped_criteria(evidence)
+    # an authority without child_seen: the others are still compared, child_seen is not
+    last = list(evidence)[-1]
+    tables = dict(evidence[last].tables)
+    tables["audits"] = tables["audits"].drop(columns=["child_seen"])
+    evidence[last] = dataclasses.replace(evidence[last], tables=MappingProxyType(tables),
+                                         criteria=tuple(c for c in evidence[last].criteria if c != "child_seen"))
+    assert "child_seen" not in mapped_criteria(evidence)
+    result = compare_region(evidence, "2009-Q4")
+    measures = {m for m, _ in result.directions}
+    assert f"audit compliance: {CHILD_SEEN}" not in measures
+    assert sum(m.startswith("audit compliance: ") for m in measures) == len(mapped_criteria(evidence))

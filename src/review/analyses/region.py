@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from review.analyses.audits import cycle_audits
+from review.data.evidence_map import split_list
 from review.data.load import Evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
 from review.stats.funnel import FunnelResult, funnel
 
-__all__ = ["MODERATED", "NeighbourComparison", "RegionComparison", "compare_region", "compare_region_counts", "for_audience",
+__all__ = ["MODERATED", "NeighbourComparison", "RegionComparison", "compare_region", "compare_region_counts", "for_audience", "mapped_criteria",
            "region_evidence"]
 
 MODERATED = "moderated grades Good or better"
@@ -173,11 +174,25 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
     return evidence, {a.id: a.neighbours for a in region.authorities}, {a.id: a.name for a in region.authorities}
 
 
+def mapped_criteria(evidence: Mapping[str, Evidence]) -> tuple[str, ...]:
+    """The criteria a regional comparison compares by default: those the first authority's evidence
+    map tests (judged rows naming a criterion), in the map's order, that apply to its case-file
+    audits (the comparison reads those) and that every authority's audits hold. Each council names
+    its own criteria; only names they share can be set side by side."""
+    first = next(iter(evidence.values()))
+    case_files = set(first.map.types_of_kind("case file"))
+    criteria = first.tables["criteria"] if "criteria" in first.tables else first.table("criteria")
+    applies = {str(r.criterion) for r in criteria.itertuples() if case_files & set(split_list(r.audit_types))}
+    mapped = dict.fromkeys(e.evidence for entries in first.map.items.values() for e in entries
+                           if e.source == "criterion" and e.judged and e.evidence in applies)
+    return tuple(c for c in mapped if all(c in ev.criteria for ev in evidence.values()))
+
+
 def compare_region(
     evidence: Mapping[str, Evidence],
     cycle: str,
     *,
-    criteria: tuple[str, ...],
+    criteria: tuple[str, ...] | None = None,
     neighbours: Mapping[str, tuple[str, ...]] | None = None,
     names: Mapping[str, str] | None = None,
 ) -> RegionComparison:
@@ -193,8 +208,9 @@ def compare_region(
         Authority id to its evidence.
     cycle : str
         The cycle compared.
-    criteria : tuple of str
-        Audit criteria (columns of ``audits.csv``) to compare.
+    criteria : tuple of str, optional
+        Audit criteria (columns of ``audits.csv``) to compare; default :func:`mapped_criteria`, the
+        criteria the authorities' evidence maps test.
     neighbours : mapping, optional
         Authority id to its statistical neighbours' ids.
     names : mapping, optional
@@ -209,7 +225,8 @@ def compare_region(
     measures: dict[str, dict[str, tuple[int, int]]] = {}
     directions: dict[str, str] = {MODERATED: "higher is better"}
     first = next(iter(evidence.values()))
-    named = {c: f"audit compliance: {_criterion_label(first, c)}" for c in criteria}
+    chosen = mapped_criteria(evidence) if criteria is None else criteria
+    named = {c: f"audit compliance: {_criterion_label(first, c)}" for c in chosen}
     directions.update({measure: "higher is better" for measure in named.values()})
     for unit, ev in evidence.items():
         for criterion, measure in named.items():

@@ -305,12 +305,12 @@ def learning_rows(rng: np.random.Generator, audit_rows: list[dict], cycles: tupl
             plant = todo.pop(0) if todo and concern and k == len(cycles) - 1 and rng.random() < 0.05 else None
             row = {"audit_id": audit["audit_id"], "theme": theme, "strength_or_concern": "concern" if concern else
                    "strength", "narrative": _narrative(rng, theme, concern, plant),
-                   "biggest_difference": None, "childs_voice": None}
+                   "biggest_difference": None, "voice_of_the_child": None}
             if position == 0:
                 concerns = [t for t, c in themes if c]
                 bank = DIFFERENCE[concerns[0]] if concerns else NO_DIFFERENCE
                 row["biggest_difference"] = _typed(rng, bank[int(rng.integers(len(bank)))])
-                row["childs_voice"] = _typed(rng, VOICE[int(rng.integers(len(VOICE)))])
+                row["voice_of_the_child"] = _typed(rng, VOICE[int(rng.integers(len(VOICE)))])
             rows.append(row)
             if plant is not None:
                 planted.append({"row": len(rows) + 1, "column": "narrative", "kind": plant.kind, "text": plant.text})

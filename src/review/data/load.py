@@ -356,7 +356,7 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
 def _criterion_key(name: str) -> str:
     """How a criterion column is matched to its declaration: case, spaces and underscores aside.
 
-    >>> _criterion_key(" Child  seen_alone "), _criterion_key("child_seen_alone")
-    ('child_seen_alone', 'child_seen_alone')
+    >>> _criterion_key(" Plan  reviewed_On time "), _criterion_key("plan_reviewed_on_time")
+    ('plan_reviewed_on_time', 'plan_reviewed_on_time')
     """
     return _norm(name).replace(" ", "_")

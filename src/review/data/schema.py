@@ -729,13 +729,13 @@ DATASETS["audit_learning"] = Dataset(
         Column("narrative", "text", description="the auditor's short narrative on the theme"),
         Column("biggest_difference", "text", required=False,
                description="what would have made the biggest difference for the child"),
-        Column("childs_voice", "text", required=False,
+        Column("voice_of_the_child", "text", required=False,
                description="the child's voice: what the child said, or how their experience shows on the file"),
     ),
     key=("audit_id", "theme"),
     required=False,
 )
-LEARNING_TEXT = ("narrative", "biggest_difference", "childs_voice")
+LEARNING_TEXT = ("narrative", "biggest_difference", "voice_of_the_child")
 """The free-text columns of ``audit_learning``: screened for identifying details before any use."""
 AUDIT_FIELDS["audit_learning"] = ("audit_id",)  # the audit the learning was recorded on
 NOT_IDENTIFYING.update({"themes": ("theme",), "audit_learning": ("theme",)})

@@ -1,6 +1,6 @@
 """Screening free text for what identifies a person, before the text goes anywhere.
 
-Auditors' narratives (``audit_learning``: ``narrative``, ``biggest_difference``, ``childs_voice``)
+Auditors' narratives (``audit_learning``: ``narrative``, ``biggest_difference``, ``voice_of_the_child``)
 are screened at load, before pseudonymisation, by rules of the workbook's own (chosen over Microsoft
 Presidio on recall: ``docs/audit_learning.md``). A missed name on a published page is the worst
 failure, so every rule leans to recall:
@@ -496,7 +496,7 @@ def screen_learning(frame: pd.DataFrame, screen: TextScreen) -> pd.DataFrame:
     """``audit_learning`` with every finding in its free text masked, and a ``withheld`` column.
 
     >>> frame = pd.DataFrame({"narrative": ["Plan is clear", "dad Darren not seen"], "biggest_difference": [None, None],
-    ...                       "childs_voice": [None, "said no"]})
+    ...                       "voice_of_the_child": [None, "said no"]})
     >>> out = screen_learning(frame, TextScreen())
     >>> out["narrative"].tolist(), out["withheld"].tolist()
     (['Plan is clear', 'dad [name] not seen'], [False, True])
