@@ -179,6 +179,13 @@ def test_jar_moderated_answers_prevail():
     r = jar.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ev.criteria), **KW)
     line = r.findings[1].evidence[0]
     assert (line.k, line.n, line.unit) == (3, 10, "audits")  # 10 files, never 13 answers
+    # the page says how many files the moderators' answers are final for: A0, A1, A5 of the 10 case files
+    assert r.moderated == (3, 10)
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views import jar as views
+
+    page = views.findings_table(r, DisclosurePolicy(audience="internal")).data
+    assert "Case-file audits moderated this quarter: 30.0% (3 of 10 files)." in page
 
 
 def _ratings_evidence(framework, scale, table):

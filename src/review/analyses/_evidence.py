@@ -1,4 +1,4 @@
-"""Reading the audits several analyses share: partner agencies' auditors and each cycle's first audits."""
+"""Reading the audits several analyses share: partner agencies' auditors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 
 from review.data import Evidence
 
-__all__ = ["agency_of", "first_audits"]
+__all__ = ["agency_of"]
 
 
 def agency_of(evidence: Evidence) -> dict[str, str]:
@@ -21,8 +21,3 @@ def _read_only(evidence: Evidence, name: str) -> pd.DataFrame:
     report, and copying the whole audits table each time cost a third of a cycle summary's actions."""
     return evidence.tables[name] if name in evidence.tables else evidence.table(name)
 
-
-def first_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
-    """The cycle's first audits (moderations left out)."""
-    audits = _read_only(evidence, "audits")
-    return audits[(audits["cycle"] == cycle) & audits["moderation_of"].isna()]
