@@ -154,3 +154,22 @@ def test_registry_declares_which_parameter_the_batch_sets():
     assert [fw.name for fw in FRAMEWORKS.values() if fw.results_param] == ["cycle_summary"]
     with pytest.raises(ValueError, match="results_param"):
         Framework("x", "X", "x.ipynb", "x", (), after_others=False, results_param="results_dir")
+
+
+def test_report_section_is_read_and_checked_with_the_rest(write_params):
+    path = write_params(GOOD + 'report:\n  author: "Head of QA"\n  date: "2010-01-20"\n')
+    meta = load_cycle_params(path).report
+    assert (meta.author, meta.approver, meta.date_text) == ("Head of QA", "not stated", "20 January 2010")
+    bad = write_params(GOOD + 'min_group: "x"\nreport:\n  autor: "Head of QA"\n  date: "20/01/2010"\n')
+    with pytest.raises(ParameterError) as info:
+        load_cycle_params(bad)
+    text = "\n".join(info.value.problems)
+    assert "unknown key `report.autor`" in text
+    assert "`report.date` must be a date written YYYY-MM-DD; got '20/01/2010'" in text
+    assert "`min_group` must be a whole number" in text
+
+
+def test_no_report_section_states_nothing_made_up(write_params):
+    assert load_cycle_params(write_params(GOOD)).report.lines() == (
+        ("Author", "not stated"), ("Approved by", "not stated"), ("Date of report", "not stated"), ("Version", "not stated"),
+    )

@@ -15,6 +15,8 @@ one optional section per framework under ``frameworks:``::
     frameworks:
       jar_haringey:
         rag_green: 0.8
+
+and an optional ``report:`` section (author, approver, date, version: ``review.config.report_meta``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from review.config.declarations import Param, validate_values
 from review.config.frameworks import FRAMEWORKS
 from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
+from review.config.report_meta import ReportMeta, parse_report_meta
 from review.config.thresholds import Threshold, load_thresholds
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
@@ -93,11 +96,14 @@ class CycleParams:
         The common parameters (every entry of ``COMMON_PARAMS``).
     sections : mapping
         Framework name to the validated values of its own parameters.
+    report : ReportMeta
+        The ``report:`` section: author, approver, date and version of the cycle's pack.
     """
 
     source: str
     common: Mapping[str, Any]
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    report: ReportMeta = field(default_factory=ReportMeta)
 
     @property
     def cycle(self) -> str:
@@ -133,7 +139,13 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
     source = str(path)
     raw = {**_read_mapping(path, source), **(overrides or {})}
     sections_raw = raw.pop("frameworks", None) or {}
+    report_raw = raw.pop("report", None)
     problems: list[str] = []
+    report = ReportMeta()
+    try:
+        report = parse_report_meta(report_raw, source)
+    except ParameterError as exc:
+        problems.extend(exc.problems)
     if "cycle" not in raw:
         problems.append('`cycle` is required (for example cycle: "2009-Q4")')
     if not isinstance(sections_raw, dict):
@@ -141,7 +153,7 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
         sections_raw = {}
     common: dict[str, Any] = {}
     try:
-        common = validate_values(raw, COMMON_PARAMS, source, also_known=("frameworks",))
+        common = validate_values(raw, COMMON_PARAMS, source, also_known=("frameworks", "report"))
     except ParameterError as exc:
         problems.extend(exc.problems)
     sections = _sections(sections_raw, source, problems)
@@ -152,7 +164,9 @@ def load_cycle_params(path: str | Path, *, overrides: Mapping[str, Any] | None =
             problems.extend(exc.problems)
     if problems:
         raise ParameterError(problems, source)
-    return CycleParams(source=source, common=MappingProxyType(common), sections=MappingProxyType(sections))
+    return CycleParams(
+        source=source, common=MappingProxyType(common), sections=MappingProxyType(sections), report=report
+    )
 
 
 def _read_mapping(path: str | Path, source: str) -> dict[str, Any]:
