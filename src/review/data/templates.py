@@ -132,6 +132,12 @@ data_dir: "{data}"        # the council's evidence: outside any repository (it i
 audience: "published"      # published (partners, papers) or internal (council managers)
 confidence_level: 0.95
 suppression_threshold: 5   # published tables show counts of 1 to this as c
+authority: "Name of the council (code)"   # every page and title names it
+# report:                  # the board pack's cover, the index and the summary print these
+#   author: "Head of Quality Assurance"
+#   approver: "Assistant Director, Safeguarding"
+#   date: "YYYY-MM-DD"     # the date of the report
+#   version: "0.1 (draft)"
 """
 
 README = """A council's review workbook folder (written by `review init`).
