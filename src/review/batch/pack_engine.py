@@ -1,0 +1,184 @@
+"""Printing HTML pages to A4 PDF with an installed Chromium, Chrome or Edge, and joining the PDFs.
+
+The browser is driven by playwright (a driver only: no browser is downloaded) and the PDFs are
+read and joined with pypdf; both are in the ``pack`` extra (``pip install 'review[pack]'``), and the
+browser is the one the council's laptop already has. Why this engine: ``docs/pack.md``. When
+either is missing, :class:`EngineMissing` says how to get it (the command exits 2).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from review.exceptions import ParameterError
+
+__all__ = ["BROWSER_ENV", "EngineMissing", "Printer", "join_pdfs", "page_count", "printer"]
+
+BROWSER_ENV = "REVIEW_CHROMIUM"
+"""An environment variable naming the browser to print with (a Chromium, Chrome or Edge executable)."""
+
+_PATHS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge",
+          "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+          "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+          "/Applications/Chromium.app/Contents/MacOS/Chromium")
+"""Where a browser is looked for, after ``--browser`` and ``REVIEW_CHROMIUM``: names on PATH, then the
+usual macOS places; then playwright's own lookup of an installed Chrome or Edge (Windows included)."""
+
+_CHANNELS = ("chrome", "msedge")
+_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--disable-dev-shm-usage"]
+
+HOW_TO_GET = ("install the pack's tools with `pip install 'review[pack]'` (playwright and pypdf; `make setup` "
+              "installs them), and have Chromium, Chrome or Edge installed (Debian: `apt-get install chromium`); "
+              f"name an unusual browser with --browser PATH or {BROWSER_ENV}=PATH")
+
+
+class EngineMissing(ParameterError):
+    """The PDF engine (playwright, pypdf or a browser) is not installed: the message says how to get it."""
+
+
+def _imports() -> tuple[Any, Any]:
+    """playwright's sync API and pypdf, or :class:`EngineMissing`."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        raise EngineMissing(f"the board pack needs playwright, which is not installed: {HOW_TO_GET}") from None
+    try:
+        import pypdf
+    except ImportError:
+        raise EngineMissing(f"the board pack needs pypdf, which is not installed: {HOW_TO_GET}") from None
+    return sync_api, pypdf
+
+
+def _candidates(browser: str | None) -> list[str]:
+    """Executables to try, in order: the one named, else those found on this machine."""
+    named = browser or os.environ.get(BROWSER_ENV)
+    if named:
+        if not Path(named).is_file():
+            source = "--browser" if browser else BROWSER_ENV
+            raise EngineMissing(f"{source} names {named}, which is not a file: {HOW_TO_GET}")
+        return [named]
+    found = [shutil.which(name) or (name if name.startswith("/") and Path(name).is_file() else None)
+             for name in _PATHS]
+    return list(dict.fromkeys(path for path in found if path))
+
+
+@dataclass
+class Printer:
+    """A running browser that prints pages to PDF (see :func:`printer`)."""
+
+    browser: Any
+    name: str
+
+    def pdf(self, url: str, css: str) -> bytes:
+        """Print the page at ``url`` to A4 PDF, with ``css`` added after its own stylesheets.
+
+        Links to other files are unlinked first (in a PDF they would point into this machine's
+        folders); links within the page are kept.
+        """
+        page = self.browser.new_page()
+        try:
+            page.goto(url, wait_until="load")
+            page.add_style_tag(content=css)
+            page.eval_on_selector_all(
+                "a[href]", "links => links.forEach(a => { if (!a.getAttribute('href').startsWith('#')) "
+                           "a.removeAttribute('href'); })")
+            data: bytes = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True)
+            return data
+        finally:
+            page.close()
+
+
+@contextmanager
+def printer(browser: str | None = None) -> Iterator[Printer]:
+    """Start a browser to print with, and stop it afterwards.
+
+    Parameters
+    ----------
+    browser : str, optional
+        A Chromium, Chrome or Edge executable; default ``REVIEW_CHROMIUM``, else the first found:
+        Chromium or Chrome on PATH, the usual macOS places, then an installed Chrome or Edge as
+        playwright finds them.
+
+    Yields
+    ------
+    Printer
+
+    Raises
+    ------
+    EngineMissing
+        If playwright or pypdf is not installed, or no browser starts.
+    """
+    sync_api, _ = _imports()
+    failures: list[str] = []
+    args = [*_ARGS, *(["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
+    with sync_api.sync_playwright() as p:
+        started = None
+        for path in _candidates(browser):
+            try:
+                started = Printer(p.chromium.launch(executable_path=path, args=args), path)
+                break
+            except sync_api.Error as exc:
+                failures.append(f"{path}: {str(exc).splitlines()[0]}")
+        if started is None and not (browser or os.environ.get(BROWSER_ENV)):
+            for channel in _CHANNELS:
+                try:
+                    started = Printer(p.chromium.launch(channel=channel, args=args), channel)
+                    break
+                except sync_api.Error:
+                    continue
+        if started is None:
+            tried = f" (tried {'; '.join(failures)})" if failures else ""
+            raise EngineMissing(f"no Chromium, Chrome or Edge could be started to print the pack{tried}: {HOW_TO_GET}")
+        try:
+            yield started
+        finally:
+            started.browser.close()
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF.
+
+    Examples
+    --------
+    >>> page_count(join_pdfs([]))
+    0
+    """
+    _, pypdf = _imports()
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | None = None) -> bytes:
+    """Join PDFs into one, with a bookmark at the first page of each part.
+
+    Parameters
+    ----------
+    parts : sequence of (str, bytes)
+        Each part's bookmark title and its PDF.
+    metadata : dict, optional
+        Document information (``/Title``, ``/Author``...).
+
+    Returns
+    -------
+    bytes
+        The joined PDF.
+    """
+    _, pypdf = _imports()
+    writer = pypdf.PdfWriter()
+    for title, pdf in parts:
+        start = len(writer.pages)
+        writer.append(io.BytesIO(pdf), import_outline=False)
+        if len(writer.pages) > start:
+            writer.add_outline_item(title, start)
+    if metadata:
+        writer.add_metadata(metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,254 @@
+"""The board pack's own pages: the front sheet (cover and contents), the key messages and the glossary.
+
+Each is a small HTML document with the reports' stylesheet and the pack's (``templates/pack.css``);
+:mod:`review.batch.pack` prints them with the reports. Nothing here computes a figure: the cover
+prints the params file's ``report:`` section, the key messages are the run's own (taken from its
+index or summary page, :func:`key_messages`), the glossary is :mod:`review.config.glossary`'s.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+from review.batch.html_export import css_string, stylesheet
+from review.config.glossary import glossary
+from review.config.report_meta import ReportMeta
+
+__all__ = ["KEY_MESSAGES_ID", "Entry", "PageFrame", "front_page", "glossary_page", "key_messages",
+           "key_messages_page", "pack_stylesheet"]
+
+KEY_MESSAGES_ID = "key-messages"
+"""The id of the element that holds a run's key messages on its index (or cycle summary) page."""
+
+SYNTHETIC_LABEL = "Synthetic demo data: no real child, case or worker"
+
+
+@lru_cache(maxsize=1)
+def pack_stylesheet() -> str:
+    """The pack's print stylesheet (``templates/pack.css``), added after a page's own."""
+    return (resources.files("review.batch") / "templates" / "pack.css").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the contents: a section's title and the page it starts on (None: not yet known)."""
+
+    title: str
+    page: int | None
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """What every page of the pack prints around its content.
+
+    Attributes
+    ----------
+    title : str
+        The running title (top left), e.g. ``Board pack, Q3 2009/10``.
+    audience : str
+        ``published`` or ``internal`` (top right: the audience mark).
+    synthetic : bool
+        Whether the evidence is the synthetic demo (bottom left: the label).
+    """
+
+    title: str
+    audience: str
+    synthetic: bool
+
+    @property
+    def mark(self) -> str:
+        """The audience mark of the top right corner.
+
+        >>> PageFrame("Board pack", "internal", False).mark
+        'INTERNAL, not for circulation'
+        """
+        return "INTERNAL, not for circulation" if self.audience == "internal" else "Published audience"
+
+    def page(self, body: str, *, title: str, css_class: str) -> str:
+        """A complete pack page holding ``body``, with the reports' stylesheet and the running texts.
+
+        >>> "SYNTHETIC DEMO DATA" in PageFrame("Pack", "published", True).page("<p>x</p>", title="T", css_class="c")
+        True
+        """
+        e = html.escape
+        mark = ' <span class="review-mark">SYNTHETIC DEMO DATA</span>' if self.synthetic else ""
+        internal = ' <span class="review-mark">INTERNAL, not for circulation</span>' if self.audience == "internal" else ""
+        colour = "#8a1c1c" if self.audience == "internal" else "#333"
+        return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>
+{stylesheet()}
+@page {{ size: A4;
+  @top-left {{ content: "{css_string(self.title)}"; font: 8pt system-ui, Arial, sans-serif; color: #333; }}
+  @top-right {{ content: "{self.mark}"; font: 700 9pt system-ui, Arial, sans-serif; color: {colour}; }}
+  @bottom-left {{ content: "{SYNTHETIC_LABEL if self.synthetic else ''}"; font: 8pt system-ui, Arial, sans-serif; color: #333; }} }}
+</style></head>
+<body class="review-report pack-page {e(css_class)} audience-{e(self.audience)}">
+<header class="review-header" data-review-nocount><div class="review-banner audience-{e(self.audience)}">
+{e(self.title)} &middot; audience: {e(self.audience)}{internal}{mark}</div></header>
+<main>
+{body}
+</main>
+</body></html>
+"""
+
+
+def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, meta: ReportMeta,
+               contents: Sequence[Entry]) -> str:
+    """The pack's first page: the cover (authority, quarter, author, approver, date, version) and the
+    contents with the page each section starts on.
+
+    Parameters
+    ----------
+    frame : PageFrame
+    authority : str
+        The local authority, as the params file names it.
+    quarter : str
+        The cycle as councils name it (:func:`review.config.cycles.quarter_name`).
+    cycle : str
+        The cycle id (``2009-Q4``), which names the files.
+    meta : ReportMeta
+        The params file's ``report:`` section.
+    contents : sequence of Entry
+        Each later section; a page of None prints as a blank of the same width.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> page = front_page(PageFrame("Board pack", "published", False), authority="Council", quarter="Q3 2009/10",
+    ...                   cycle="2009-Q4", meta=ReportMeta(author="Head of QA"), contents=[Entry("Glossary", 9)])
+    >>> "Head of QA" in page, 'class="pack-number">9<' in page
+    (True, True)
+    """
+    e = html.escape
+    rows = "".join(f'<tr><th scope="row">{e(label)}</th><td>{e(text)}</td></tr>' for label, text in meta.lines())
+    lines = "".join(
+        f'<li><span class="pack-title">{e(entry.title)}</span><span class="pack-dots" aria-hidden="true"></span>'
+        f'<span class="pack-number">{entry.page if entry.page is not None else "&numsp;&numsp;"}</span></li>'
+        for entry in contents)
+    labels = []
+    if frame.synthetic:
+        labels.append(f'<p><span class="pack-synthetic">{SYNTHETIC_LABEL}</span></p>')
+    if frame.audience == "internal":
+        labels.append('<p class="pack-internal"><span class="pack-synthetic">INTERNAL, not for circulation: '
+                      "figures are not suppressed</span></p>")
+    body = f"""<section class="pack-cover" aria-labelledby="pack-title" data-review-nocount>
+<p class="pack-authority">{e(authority)}</p>
+<h1 id="pack-title">Safeguarding quality assurance: board pack</h1>
+<p class="pack-quarter">{e(quarter)} <small>(cycle {e(cycle)})</small></p>
+<table class="pack-meta"><caption class="visually-hidden">About this pack</caption><tbody>{rows}</tbody></table>
+{''.join(labels)}
+</section>
+<nav class="pack-contents" aria-labelledby="pack-contents" data-review-nocount>
+<h2 id="pack-contents">Contents</h2>
+<ol>{lines}</ol>
+<p>Page numbers are those printed at the foot of each page. Red, amber and green are the workbook's
+bands, not Ofsted grades; the glossary at the end explains every term, abbreviation and symbol.</p>
+</nav>"""
+    return frame.page(body, title=f"Board pack, {quarter}", css_class="pack-front")
+
+
+def key_messages(page: str) -> str | None:
+    """The element holding a page's key messages (``id="key-messages"``), as the page has it; None when
+    the page has none.
+
+    Parameters
+    ----------
+    page : str
+        An HTML page of the run (its index or cycle summary).
+
+    Returns
+    -------
+    str or None
+        The element's HTML, from its start tag to its end tag.
+
+    Examples
+    --------
+    >>> key_messages('<main><section id="key-messages"><h2>Key messages</h2><section>x</section></section>'
+    ...              '<p>after</p></main>')
+    '<section id="key-messages"><h2>Key messages</h2><section>x</section></section>'
+    >>> key_messages("<main><p>none</p></main>") is None
+    True
+    """
+    start = re.search(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bid=[\"']{KEY_MESSAGES_ID}[\"'][^>]*>", page)
+    if start is None:
+        return None
+    tag = start.group(1)
+    depth, position = 1, start.end()
+    nested = re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE)
+    while depth:
+        found = nested.search(page, position)
+        if found is None:
+            return None  # not closed: not a page the batch wrote
+        depth += -1 if found.group(1) else 1
+        position = found.end()
+    return page[start.start():position]
+
+
+def key_messages_page(frame: PageFrame, messages: str) -> str:
+    """The key messages as the pack's second section: the run's own element, on a page of its own.
+
+    Examples
+    --------
+    >>> "<p>Red: 3</p>" in key_messages_page(PageFrame("Pack", "published", False), "<p>Red: 3</p>")
+    True
+    """
+    return frame.page(messages, title="Key messages", css_class="pack-key-messages")
+
+
+def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mapping[str, Any]) -> str:
+    """The pack's last section: the glossary of terms, abbreviations and symbols, then the run's provenance.
+
+    Parameters
+    ----------
+    frame : PageFrame
+    symbols : mapping
+        The symbols of the published tables and their meanings (the disclosure rules').
+    manifest : mapping
+        The run's ``manifest.json``: when it was produced, by which version and commit, from which inputs.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> page = glossary_page(PageFrame("Pack", "published", False), {"c": "confidential"},
+    ...                      {"produced": "2026-01-01T00:00:00+00:00", "inputs": [], "git": {}})
+    >>> "<dt><abbr>c</abbr></dt>" in page, "LSCB" in page
+    (True, True)
+    """
+    e = html.escape
+    parts = ['<h1 id="glossary">Glossary of terms and symbols</h1>', '<div class="pack-glossary">']
+    for heading, entries in glossary(dict(symbols)):
+        symbol = heading.startswith("Symbols")
+        items = "".join(f"<dt>{f'<abbr>{e(x.term)}</abbr>' if symbol else e(x.term)}</dt><dd>{e(x.meaning)}</dd>"
+                        for x in entries)
+        parts.append(f"<h2>{e(heading)}</h2><dl>{items}</dl>")
+    parts.append("</div>")
+    git = manifest.get("git") or {}
+    commit = f", commit {str(git['commit'])[:12]}" if git.get("commit") else ""
+    dirty = " (uncommitted changes)" if git.get("dirty") else ""
+    versions = manifest.get("packages") or {}
+    version = f" by review {e(str(versions['review']))}" if "review" in versions else ""
+    inputs = "; ".join(f"{e(str(i.get('path', '')))} {e(str(i.get('sha256', ''))[:12])}"
+                       for i in manifest.get("inputs") or [])
+    parts.append(f'<section class="pack-about" data-review-nocount aria-label="Provenance"><p><strong>Provenance.'
+                 f"</strong> The reports of this pack were produced {e(str(manifest.get('produced', '')))}{version}"
+                 f"{e(commit)}{dirty}, from the params file {e(PurePath(str(manifest.get('params_file', ''))).name)}. Every detail "
+                 "of the run (parameters, package versions) is in <code>manifest.json</code> beside the reports."
+                 "</p>" + (f"<p>Input data (SHA-256, first 12 characters): {inputs}.</p>" if inputs else "")
+                 + "</section>")
+    return frame.page("\n".join(parts), title="Glossary of terms and symbols", css_class="pack-glossary-page")
