@@ -176,7 +176,7 @@ def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | 
         start = len(writer.pages)
         writer.append(io.BytesIO(pdf), import_outline=False)
         if len(writer.pages) > start:
-            writer.add_outline_item(title, start)
+            writer.add_outline_item(title=title, page_number=start)
     if metadata:
         writer.add_metadata(metadata)
     out = io.BytesIO()
