@@ -127,6 +127,10 @@ def test_the_contents_page_numbers_are_the_pages_the_sections_start_on(printed):
         assert title.split(":")[0] in first, f"{title} is not on page {page}"
         if page > 2:
             assert title.split(":")[0] not in " ".join(texts[page - 2].split()[:20]), f"{title} starts before {page}"
+    # each contents line links to the page it names
+    linked = [reader.get_page_number(a.get_object()["/Dest"][0].get_object()) + 1
+              for a in reader.pages[0].get("/Annots") or ()]
+    assert linked == list(contents.values())
     # every page says which it is, out of how many
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in text

@@ -25,6 +25,7 @@ from typing import Any
 
 from review.batch.pack_engine import join_pdfs, page_count, printer
 from review.batch.pack_pages import (
+    CONTENTS_LINK,
     Entry,
     PageFrame,
     front_page,
@@ -246,7 +247,9 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
                 raise RuntimeError("the pack's page numbers did not settle")  # a page count kept changing
         pdf = join_pdfs(list(zip(["Cover and contents", *(s.title for s in sections)], printed, strict=True)),
                         metadata={"/Title": f"Safeguarding quality assurance board pack, {quarter_name(cycle)}",
-                                  "/Author": params.report.author, "/Subject": f"cycle {cycle}, {audience} audience"})
+                                  "/Author": params.report.author, "/Subject": f"cycle {cycle}, {audience} audience"},
+                        links={f"{CONTENTS_LINK}{i}": int(p or 1) - 1
+                               for i, p in enumerate(_starts(counts, len(sections))[1:-1])})
     finally:
         shutil.rmtree(work, ignore_errors=True)
     target = out or pack_path(folder, cycle, audience)

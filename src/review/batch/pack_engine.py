@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,7 +155,21 @@ def page_count(pdf: bytes) -> int:
     return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
-def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | None = None) -> bytes:
+def _point_links(writer: Any, links: Mapping[str, int], generic: Any) -> None:
+    """Point each link annotation to a name in ``links`` at its page of ``writer`` (a fitted view)."""
+    for page in writer.pages:
+        for ref in page.get("/Annots") or ():
+            annotation = ref.get_object()
+            dest = annotation.get("/Dest")
+            name = str(dest).lstrip("/") if isinstance(dest, (generic.NameObject, generic.TextStringObject,
+                                                                 generic.ByteStringObject)) else None
+            if name in links:
+                target = writer.pages[links[name]].indirect_reference
+                annotation[generic.NameObject("/Dest")] = generic.ArrayObject([target, generic.NameObject("/Fit")])
+
+
+def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | None = None,
+              links: Mapping[str, int] | None = None) -> bytes:
     """Join PDFs into one, with a bookmark at the first page of each part.
 
     Parameters
@@ -164,6 +178,10 @@ def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | 
         Each part's bookmark title and its PDF.
     metadata : dict, optional
         Document information (``/Title``, ``/Author``...).
+    links : mapping, optional
+        A link to a named destination (a page's ``<a href="#name">``) to point at a page of the
+        joined PDF instead: name to the page's index from 0. Chromium links a page only within
+        itself, so a contents printed alone reaches the other sections this way.
 
     Returns
     -------
@@ -177,6 +195,8 @@ def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | 
         writer.append(io.BytesIO(pdf), import_outline=False)
         if len(writer.pages) > start:
             writer.add_outline_item(title=title, page_number=start)
+    if links:
+        _point_links(writer, links, pypdf.generic)
     if metadata:
         writer.add_metadata(metadata)
     out = io.BytesIO()

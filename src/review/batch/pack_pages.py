@@ -21,11 +21,15 @@ from review.batch.html_export import css_string, stylesheet
 from review.config.glossary import glossary
 from review.config.report_meta import ReportMeta
 
-__all__ = ["KEY_MESSAGES_ID", "Entry", "PageFrame", "front_page", "glossary_page", "key_messages",
+__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "Entry", "PageFrame", "front_page", "glossary_page", "key_messages",
            "key_messages_page", "pack_stylesheet"]
 
 KEY_MESSAGES_ID = "key-messages"
 """The id of the element that holds a run's key messages on its index (or cycle summary) page."""
+
+CONTENTS_LINK = "pack-section-"
+"""The contents' links are named this and the section's number: the printed PDF's link to the name is
+pointed at the section's first page when the sections are joined (:func:`review.batch.pack_engine.join_pdfs`)."""
 
 SYNTHETIC_LABEL = "Synthetic demo data: no real child, case or worker"
 
@@ -134,9 +138,10 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
     e = html.escape
     rows = "".join(f'<tr><th scope="row">{e(label)}</th><td>{e(text)}</td></tr>' for label, text in meta.lines())
     lines = "".join(
-        f'<li><span class="pack-title">{e(entry.title)}</span><span class="pack-dots" aria-hidden="true"></span>'
+        f'<li><a class="pack-title" href="#{CONTENTS_LINK}{i}" id="{CONTENTS_LINK}{i}">{e(entry.title)}</a>'
+        '<span class="pack-dots" aria-hidden="true"></span>'
         f'<span class="pack-number">{entry.page if entry.page is not None else "&numsp;&numsp;"}</span></li>'
-        for entry in contents)
+        for i, entry in enumerate(contents))
     labels = []
     if frame.synthetic:
         labels.append(f'<p><span class="pack-synthetic">{SYNTHETIC_LABEL}</span></p>')
