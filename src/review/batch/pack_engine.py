@@ -163,7 +163,7 @@ def _point_links(writer: Any, links: Mapping[str, int], generic: Any) -> None:
             dest = annotation.get("/Dest")
             name = str(dest).lstrip("/") if isinstance(dest, (generic.NameObject, generic.TextStringObject,
                                                                  generic.ByteStringObject)) else None
-            if name in links:
+            if name is not None and name in links:
                 target = writer.pages[links[name]].indirect_reference
                 annotation[generic.NameObject("/Dest")] = generic.ArrayObject([target, generic.NameObject("/Fit")])
 
