@@ -30,6 +30,7 @@ from review.batch.pack_pages import (
     PageFrame,
     front_page,
     glossary_page,
+    head_styles,
     key_messages,
     key_messages_page,
     pack_stylesheet,
@@ -170,13 +171,14 @@ def _check_again(folder: Path, names: Sequence[str], context: RunContext) -> Non
                              f"longer pass its check: {'; '.join(failing)}. Run the cycle again with --force")
 
 
-def _key_messages(folder: Path, names: Sequence[str]) -> str:
-    """The run's key messages: from its index, else from its summary page."""
+def _key_messages(folder: Path, names: Sequence[str]) -> tuple[str, str]:
+    """The run's key messages, from its index, else from its summary page, and that page's styles."""
     for page in ["index.html", *(f"{n}.html" for n in names[:1])]:
         path = folder / page
-        found = key_messages(path.read_text(encoding="utf-8")) if path.is_file() else None
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        found = key_messages(text)
         if found:
-            return found
+            return found, head_styles(text)
     raise ParameterError(f"the pages in {folder} carry no key messages (an element with id=\"key-messages\" on the "
                          "index or the cycle summary), which open the pack: run the cycle again with this version of "
                          "review (`review run --cycle ... --force`)")
@@ -216,13 +218,13 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
     manifest, names = pack_reports(folder, cycle, audience)
     if audience == "published":
         _check_again(folder, names, context)
-    messages = _key_messages(folder, names)
+    messages, styles = _key_messages(folder, names)
     frame = PageFrame(f"Board pack, {quarter_label(cycle)}", audience, context.synthetic)
     reports = [Section(_title(folder / f"{n}.html", n), folder / f"{n}.html") for n in names]
     work = private_temp_dir()
     try:
         own = {"key": work / "key_messages.html", "glossary": work / "glossary.html"}
-        own["key"].write_text(key_messages_page(frame, messages), encoding="utf-8")
+        own["key"].write_text(key_messages_page(frame, messages, styles), encoding="utf-8")
         own["glossary"].write_text(glossary_page(frame, SYMBOLS, manifest), encoding="utf-8")
         sections = [Section("Key messages", own["key"]), *reports,
                     Section("Glossary of terms and symbols", own["glossary"])]

@@ -21,7 +21,7 @@ from review.batch.html_export import css_string, stylesheet
 from review.config.glossary import glossary
 from review.config.report_meta import ReportMeta
 
-__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "Entry", "PageFrame", "front_page", "glossary_page", "key_messages",
+__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "Entry", "PageFrame", "front_page", "glossary_page", "head_styles", "key_messages",
            "key_messages_page", "pack_stylesheet"]
 
 KEY_MESSAGES_ID = "key-messages"
@@ -152,7 +152,7 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
 <p class="pack-authority">{e(authority)}</p>
 <h1 id="pack-title">Safeguarding quality assurance: board pack</h1>
 <p class="pack-quarter">{e(quarter)} <small>(cycle {e(cycle)})</small></p>
-<table class="pack-meta"><caption class="visually-hidden">About this pack</caption><tbody>{rows}</tbody></table>
+<table class="pack-meta"><caption>About this pack</caption><tbody>{rows}</tbody></table>
 {''.join(labels)}
 </section>
 <nav class="pack-contents" aria-labelledby="pack-contents" data-review-nocount>
@@ -201,15 +201,48 @@ def key_messages(page: str) -> str | None:
     return page[start.start():position]
 
 
-def key_messages_page(frame: PageFrame, messages: str) -> str:
-    """The key messages as the pack's second section: the run's own element, on a page of its own.
+def head_styles(page: str) -> str:
+    """The rules of a page's ``<style>`` elements in its ``<head>``, ``@page`` rules left out (the pack
+    prints its own running texts).
+
+    Examples
+    --------
+    >>> head_styles("<html><head><style>.k { color: red; } @page { size: A4; }</style></head><body>"
+    ...             "<style>.b {}</style></body></html>")
+    '.k { color: red; } '
+    """
+    head = page.split("</head>", 1)[0] if "</head>" in page else ""
+    rules = "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", head, flags=re.DOTALL | re.IGNORECASE))
+    return _without_page_rules(rules)
+
+
+def _without_page_rules(css: str) -> str:
+    """CSS with its ``@page`` rules (and their nested margin boxes) removed."""
+    out, position = [], 0
+    for found in re.finditer(r"@page\b[^{]*\{", css):
+        if found.start() < position:
+            continue
+        out.append(css[position:found.start()])
+        depth, i = 1, found.end()
+        while depth and i < len(css):
+            depth += {"{": 1, "}": -1}.get(css[i], 0)
+            i += 1
+        position = i
+    out.append(css[position:])
+    return "".join(out)
+
+
+def key_messages_page(frame: PageFrame, messages: str, styles: str = "") -> str:
+    """The key messages as the pack's second section: the run's own element, on a page of its own,
+    with the rules of the page it came from (:func:`head_styles`).
 
     Examples
     --------
     >>> "<p>Red: 3</p>" in key_messages_page(PageFrame("Pack", "published", False), "<p>Red: 3</p>")
     True
     """
-    return frame.page(messages, title="Key messages", css_class="pack-key-messages")
+    body = f"<style>{styles}</style>\n{messages}" if styles.strip() else messages
+    return frame.page(body, title="Key messages", css_class="pack-key-messages")
 
 
 def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mapping[str, Any]) -> str:
