@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from review.exceptions import ParameterError
+from review.exceptions import ParameterError, RunFailed
 
 __all__ = ["BROWSER_ENV", "EngineMissing", "Printer", "join_pdfs", "page_count", "printer"]
 
@@ -76,24 +76,34 @@ class Printer:
 
     browser: Any
     name: str
+    error: type[Exception] = Exception
 
     def pdf(self, url: str, css: str) -> bytes:
         """Print the page at ``url`` to A4 PDF, with ``css`` added after its own stylesheets.
 
         Links to other files are unlinked first (in a PDF they would point into this machine's
         folders); links within the page are kept.
+
+        Raises
+        ------
+        RunFailed
+            If the browser fails while printing (it crashed, or the page would not load).
         """
-        page = self.browser.new_page()
         try:
-            page.goto(url, wait_until="load")
-            page.add_style_tag(content=css)
-            page.eval_on_selector_all(
-                "a[href]", "links => links.forEach(a => { if (!a.getAttribute('href').startsWith('#')) "
-                           "a.removeAttribute('href'); })")
-            data: bytes = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True)
-            return data
-        finally:
-            page.close()
+            page = self.browser.new_page()
+            try:
+                page.goto(url, wait_until="load")
+                page.add_style_tag(content=css)
+                page.eval_on_selector_all(
+                    "a[href]", "links => links.forEach(a => { if (!a.getAttribute('href').startsWith('#')) "
+                               "a.removeAttribute('href'); })")
+                data: bytes = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True)
+                return data
+            finally:
+                page.close()
+        except self.error as exc:
+            raise RunFailed(f"{self.name} could not print {Path(url).name} ({str(exc).splitlines()[0]}); no pack "
+                            "was written") from None
 
 
 @contextmanager
@@ -123,14 +133,14 @@ def printer(browser: str | None = None) -> Iterator[Printer]:
         started = None
         for path in _candidates(browser):
             try:
-                started = Printer(p.chromium.launch(executable_path=path, args=args), path)
+                started = Printer(p.chromium.launch(executable_path=path, args=args), path, sync_api.Error)
                 break
             except sync_api.Error as exc:
                 failures.append(f"{path}: {str(exc).splitlines()[0]}")
         if started is None and not (browser or os.environ.get(BROWSER_ENV)):
             for channel in _CHANNELS:
                 try:
-                    started = Printer(p.chromium.launch(channel=channel, args=args), channel)
+                    started = Printer(p.chromium.launch(channel=channel, args=args), channel, sync_api.Error)
                     break
                 except sync_api.Error:
                     continue
