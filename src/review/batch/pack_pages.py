@@ -165,8 +165,11 @@ bands, not Ofsted grades; the glossary at the end explains every term, abbreviat
 
 
 def key_messages(page: str) -> str | None:
-    """The element holding a page's key messages (``id="key-messages"``), as the page has it; None when
-    the page has none.
+    """The element holding a page's key messages, as the page has it; None when the page has none.
+
+    The element is the one labelled ``key-messages`` (``aria-labelledby``), else the one with that id
+    (the section around it when the id is its heading's), else the section whose heading reads "Key
+    messages".
 
     Parameters
     ----------
@@ -183,12 +186,27 @@ def key_messages(page: str) -> str | None:
     >>> key_messages('<main><section id="key-messages"><h2>Key messages</h2><section>x</section></section>'
     ...              '<p>after</p></main>')
     '<section id="key-messages"><h2>Key messages</h2><section>x</section></section>'
+    >>> key_messages('<section aria-labelledby="key-messages"><h2 id="key-messages">Key messages</h2>'
+    ...              '<p>x</p></section><p>after</p>')
+    '<section aria-labelledby="key-messages"><h2 id="key-messages">Key messages</h2><p>x</p></section>'
+    >>> key_messages('<div><section><h2 id="km">Key messages</h2><p>x</p></section></div>')
+    '<section><h2 id="km">Key messages</h2><p>x</p></section>'
     >>> key_messages("<main><p>none</p></main>") is None
     True
     """
-    start = re.search(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bid=[\"']{KEY_MESSAGES_ID}[\"'][^>]*>", page)
-    if start is None:
-        return None
+    name = KEY_MESSAGES_ID
+    labelled = re.search(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\baria-labelledby=[\"']{name}[\"'][^>]*>", page)
+    if labelled:
+        return _element(page, labelled)
+    with_id = re.search(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bid=[\"']{name}[\"'][^>]*>", page)
+    if with_id and not re.fullmatch(r"h[1-6]", with_id.group(1).lower()):
+        return _element(page, with_id)
+    heading = with_id or re.search(r"<h[1-6]\b[^>]*>\s*Key messages\s*</h[1-6]>", page, flags=re.IGNORECASE)
+    return _enclosing_section(page, heading.start()) if heading else None
+
+
+def _element(page: str, start: re.Match[str]) -> str | None:
+    """The element whose start tag ``start`` matched, to its end tag (None if it is not closed)."""
     tag = start.group(1)
     depth, position = 1, start.end()
     nested = re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE)
@@ -199,6 +217,15 @@ def key_messages(page: str) -> str | None:
         depth += -1 if found.group(1) else 1
         position = found.end()
     return page[start.start():position]
+
+
+def _enclosing_section(page: str, position: int) -> str | None:
+    """The innermost ``<section>`` element around ``position``."""
+    for start in reversed(list(re.finditer(r"<(section)\b[^>]*>", page[:position], flags=re.IGNORECASE))):
+        element = _element(page, start)
+        if element is not None and start.start() + len(element) > position:
+            return element
+    return None
 
 
 def head_styles(page: str) -> str:
