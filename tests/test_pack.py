@@ -223,7 +223,7 @@ def test_a_run_without_key_messages_is_refused(demo_run, tmp_path, capsys):
             text = text.replace(found, "", 1)
         page.write_text(text, encoding="utf-8")
     assert main(["pack", "--cycle", CYCLE, "--output-root", str(tmp_path)]) == 2
-    assert 'id="key-messages"' in capsys.readouterr().err
+    assert "carry no key messages" in capsys.readouterr().err
 
 
 @needs_chromium
@@ -235,7 +235,7 @@ def test_the_demo_run_carries_its_own_key_messages_into_the_pack(demo_run, tmp_p
     folder = _copy_run(demo_run, tmp_path, key_messages=False)
     own = key_messages((folder / "index.html").read_text(encoding="utf-8")) or key_messages(
         (folder / "cycle_summary.html").read_text(encoding="utf-8"))
-    assert own, "the run's index and summary carry no element with id=\"key-messages\""
+    assert own, "the run's index and summary carry no key messages"
     assert main(["pack", "--cycle", CYCLE, "--output-root", str(tmp_path), "--browser", str(CHROMIUM)]) == 0
     texts = _texts(folder / f"board-pack-{CYCLE}.pdf")
     words = html.unescape(re.sub(r"<[^>]+>", " ", own)).split()[:12]

@@ -179,9 +179,9 @@ def _key_messages(folder: Path, names: Sequence[str]) -> tuple[str, str]:
         found = key_messages(text)
         if found:
             return found, head_styles(text)
-    raise ParameterError(f"the pages in {folder} carry no key messages (an element with id=\"key-messages\" on the "
-                         "index or the cycle summary), which open the pack: run the cycle again with this version of "
-                         "review (`review run --cycle ... --force`)")
+    raise ParameterError(f"the pages in {folder} carry no key messages (a section labelled \"key-messages\" or headed "
+                         "\"Key messages\" on the index or the cycle summary), which open the pack: run the cycle again "
+                         "with this version of review (`review run --cycle ... --force`)")
 
 
 def build_pack(context: RunContext, *, output_root: Path | None = None, browser: str | None = None,
