@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from review.batch.pack_engine import join_pdfs, page_count, printer
+from review.batch.pack_engine import destination_page, join_pdfs, page_count, printer
 from review.batch.pack_pages import (
     CONTENTS_LINK,
+    KEY_MESSAGES_TARGET,
     Entry,
     PageFrame,
     front_page,
     glossary_page,
     head_styles,
     key_messages,
-    key_messages_page,
     pack_stylesheet,
 )
 from review.batch.safety import private_temp_dir
@@ -223,43 +223,62 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
     reports = [Section(_title(folder / f"{n}.html", n), folder / f"{n}.html") for n in names]
     work = private_temp_dir()
     try:
-        own = {"key": work / "key_messages.html", "glossary": work / "glossary.html"}
-        own["key"].write_text(key_messages_page(frame, messages, styles), encoding="utf-8")
-        own["glossary"].write_text(glossary_page(frame, SYMBOLS, manifest), encoding="utf-8")
-        sections = [Section("Key messages", own["key"]), *reports,
-                    Section("Glossary of terms and symbols", own["glossary"])]
+        glossary = work / "glossary.html"
+        glossary.write_text(glossary_page(frame, SYMBOLS, manifest), encoding="utf-8")
+        sections = [*reports, Section("Glossary of terms and symbols", glossary)]
         front = work / "front.html"
-        with printer(browser) as engine:
-            counts: list[int] | None = None
-            for _ in range(_PASSES):
-                starts = _starts(counts, len(sections))
-                front.write_text(front_page(frame, authority=str(params.common.get("authority", "")),
-                                            quarter=quarter_name(cycle), cycle=cycle, meta=params.report,
-                                            contents=[Entry(s.title, p) for s, p in zip(sections, starts[1:-1],
-                                                                                       strict=True)]),
-                                 encoding="utf-8")
-                total = int(starts[-1] or 1) - 1 if counts else None
-                printed = [engine.pdf(path.as_uri(), _numbering(start, total))
-                           for path, start in zip([front, *(s.path for s in sections)], starts[:-1], strict=True)]
-                now = [page_count(pdf) for pdf in printed]
-                if now == counts:
-                    break
-                counts = now
-            else:
-                raise RuntimeError("the pack's page numbers did not settle")  # a page count kept changing
-        pdf = join_pdfs(list(zip(["Cover and contents", *(s.title for s in sections)], printed, strict=True)),
-                        metadata={"/Title": f"Safeguarding quality assurance board pack, {quarter_name(cycle)}",
-                                  "/Author": params.report.author, "/Subject": f"cycle {cycle}, {audience} audience"},
-                        links={f"{CONTENTS_LINK}{i}": int(p or 1) - 1
-                               for i, p in enumerate(_starts(counts, len(sections))[1:-1])})
+
+        def write_front(key_page: int | None, starts: Sequence[int | None]) -> None:
+            entries = [Entry("Key messages", key_page, KEY_MESSAGES_TARGET),
+                       *(Entry(s.title, p) for s, p in zip(sections, starts, strict=True))]
+            front.write_text(front_page(frame, authority=str(params.common.get("authority", "")),
+                                        quarter=quarter_name(cycle), cycle=cycle, meta=params.report,
+                                        contents=entries, messages=messages, styles=styles), encoding="utf-8")
+
+        printed, key_page, starts = _print_twice(browser, front, write_front, sections)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    pages = [key_page, *starts[1:-1]]  # as the contents print them
+    pdf = join_pdfs(printed, bookmarks=[("Cover and contents", 0), ("Key messages", key_page - 1),
+                                        *((s.title, p - 1) for s, p in zip(sections, starts[1:-1], strict=True))],
+                    links={KEY_MESSAGES_TARGET: key_page - 1,
+                           **{f"{CONTENTS_LINK}{i}": p - 1 for i, p in enumerate(pages)}},
+                    metadata={"/Title": f"Safeguarding quality assurance board pack, {quarter_name(cycle)}",
+                              "/Author": params.report.author, "/Subject": f"cycle {cycle}, {audience} audience"})
     target = out or pack_path(folder, cycle, audience)
     partial = target.with_name(f".{target.name}.part")
     partial.write_bytes(pdf)
     partial.replace(target)
-    final = [int(p or 0) for p in _starts(counts, len(sections))]
-    return Pack(target, final[-1] - 1, tuple((s.title, p) for s, p in zip(sections, final[1:-1], strict=True)))
+    titles = ["Key messages", *(s.title for s in sections)]
+    return Pack(target, starts[-1] - 1, tuple(zip(titles, pages, strict=True)))
+
+
+def _print_twice(browser: str | None, front: Path, write_front: Any,
+                 sections: Sequence[Section]) -> tuple[list[bytes], int, list[int]]:
+    """Print the front sheet and the sections until their page counts settle: the first printing counts
+    the pages, the second numbers them and fills the contents.
+
+    Returns
+    -------
+    tuple
+        The printed PDFs (front sheet first), the page the key messages start on, and the first
+        page of the front sheet and of each section, then one past the last page.
+    """
+    counts: list[int] | None = None
+    key_page: int | None = None
+    with printer(browser) as engine:
+        for _ in range(_PASSES):
+            starts = _starts(counts, len(sections))
+            write_front(key_page, starts[1:-1])
+            total = int(starts[-1] or 1) - 1 if counts else None
+            printed = [engine.pdf(path.as_uri(), _numbering(start, total))
+                       for path, start in zip([front, *(s.path for s in sections)], starts[:-1], strict=True)]
+            now = [page_count(pdf) for pdf in printed]
+            found = destination_page(printed[0], KEY_MESSAGES_TARGET)
+            if now == counts and found == key_page:
+                return printed, int(key_page or 1), [int(p or 0) for p in starts]
+            counts, key_page = now, found
+    raise RuntimeError("the pack's page numbers did not settle")  # a page count kept changing
 
 
 def _starts(counts: list[int] | None, n_sections: int) -> list[int | None]:

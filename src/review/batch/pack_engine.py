@@ -19,7 +19,7 @@ from typing import Any
 
 from review.exceptions import ParameterError, RunFailed
 
-__all__ = ["BROWSER_ENV", "EngineMissing", "Printer", "join_pdfs", "page_count", "printer"]
+__all__ = ["BROWSER_ENV", "EngineMissing", "Printer", "destination_page", "join_pdfs", "page_count", "printer"]
 
 BROWSER_ENV = "REVIEW_CHROMIUM"
 """An environment variable naming the browser to print with (a Chromium, Chrome or Edge executable)."""
@@ -178,14 +178,26 @@ def _point_links(writer: Any, links: Mapping[str, int], generic: Any) -> None:
                 annotation[generic.NameObject("/Dest")] = generic.ArrayObject([target, generic.NameObject("/Fit")])
 
 
-def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | None = None,
-              links: Mapping[str, int] | None = None) -> bytes:
-    """Join PDFs into one, with a bookmark at the first page of each part.
+def destination_page(pdf: bytes, name: str) -> int | None:
+    """The page (from 1) a PDF's named destination is on; None when the PDF has no destination of
+    that name (Chromium names one for each element a link of the page points to).
+    """
+    _, pypdf = _imports()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found = reader.named_destinations.get(f"/{name}", reader.named_destinations.get(name))
+    return None if found is None else int(reader.get_destination_page_number(found)) + 1
+
+
+def join_pdfs(parts: Sequence[bytes], *, bookmarks: Sequence[tuple[str, int]] = (),
+              metadata: dict[str, str] | None = None, links: Mapping[str, int] | None = None) -> bytes:
+    """Join PDFs into one, with bookmarks.
 
     Parameters
     ----------
-    parts : sequence of (str, bytes)
-        Each part's bookmark title and its PDF.
+    parts : sequence of bytes
+        The PDFs, in order.
+    bookmarks : sequence of (str, int)
+        Each bookmark's title and its page's index from 0.
     metadata : dict, optional
         Document information (``/Title``, ``/Author``...).
     links : mapping, optional
@@ -200,11 +212,10 @@ def join_pdfs(parts: Sequence[tuple[str, bytes]], *, metadata: dict[str, str] | 
     """
     _, pypdf = _imports()
     writer = pypdf.PdfWriter()
-    for title, pdf in parts:
-        start = len(writer.pages)
+    for pdf in parts:
         writer.append(io.BytesIO(pdf), import_outline=False)
-        if len(writer.pages) > start:
-            writer.add_outline_item(title=title, page_number=start)
+    for title, page in bookmarks:
+        writer.add_outline_item(title=title, page_number=page)
     if links:
         _point_links(writer, links, pypdf.generic)
     if metadata:

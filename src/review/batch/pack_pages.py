@@ -21,8 +21,8 @@ from review.batch.html_export import css_string, stylesheet
 from review.config.glossary import glossary
 from review.config.report_meta import ReportMeta
 
-__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "Entry", "PageFrame", "front_page", "glossary_page", "head_styles", "key_messages",
-           "key_messages_page", "pack_stylesheet"]
+__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "KEY_MESSAGES_TARGET", "Entry", "PageFrame", "front_page",
+           "glossary_page", "head_styles", "key_messages", "pack_stylesheet"]
 
 KEY_MESSAGES_ID = "key-messages"
 """The id of the element that holds a run's key messages on its index (or cycle summary) page."""
@@ -30,6 +30,10 @@ KEY_MESSAGES_ID = "key-messages"
 CONTENTS_LINK = "pack-section-"
 """The contents' links are named this and the section's number: the printed PDF's link to the name is
 pointed at the section's first page when the sections are joined (:func:`review.batch.pack_engine.join_pdfs`)."""
+
+KEY_MESSAGES_TARGET = "pack-key-messages"
+"""The id of the key messages on the front sheet: the contents link to it, and its page is read from
+the printed front sheet's named destination of that name."""
 
 SYNTHETIC_LABEL = "Synthetic demo data: no real child, case or worker"
 
@@ -42,10 +46,12 @@ def pack_stylesheet() -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the contents: a section's title and the page it starts on (None: not yet known)."""
+    """One line of the contents: a section's title, the page it starts on (None: not yet known) and,
+    for a section on the front sheet itself, the id its line links to."""
 
     title: str
     page: int | None
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,9 @@ class PageFrame:
         """
         return "INTERNAL, not for circulation" if self.audience == "internal" else "Published audience"
 
-    def page(self, body: str, *, title: str, css_class: str) -> str:
-        """A complete pack page holding ``body``, with the reports' stylesheet and the running texts.
+    def page(self, body: str, *, title: str, css_class: str, styles: str = "") -> str:
+        """A complete pack page holding ``body``, with the reports' stylesheet, ``styles`` after it, and
+        the running texts (the pack's stylesheet is added after all of them when it is printed).
 
         >>> "SYNTHETIC DEMO DATA" in PageFrame("Pack", "published", True).page("<p>x</p>", title="T", css_class="c")
         True
@@ -89,6 +96,7 @@ class PageFrame:
 <html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
 <style>
 {stylesheet()}
+{styles}
 @page {{ size: A4;
   @top-left {{ content: "{css_string(self.title)}"; font: 8pt system-ui, Arial, sans-serif; color: #333; }}
   @top-right {{ content: "{self.mark}"; font: 700 9pt system-ui, Arial, sans-serif; color: {colour}; }}
@@ -105,9 +113,10 @@ class PageFrame:
 
 
 def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, meta: ReportMeta,
-               contents: Sequence[Entry]) -> str:
-    """The pack's first page: the cover (authority, quarter, author, approver, date, version) and the
-    contents with the page each section starts on.
+               contents: Sequence[Entry], messages: str = "", styles: str = "") -> str:
+    """The pack's front sheet: the cover (authority, quarter, author, approver, date, version), the
+    contents with the page each section starts on, then the key messages (from the first page on,
+    with the id :data:`KEY_MESSAGES_TARGET`).
 
     Parameters
     ----------
@@ -121,7 +130,11 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
     meta : ReportMeta
         The params file's ``report:`` section.
     contents : sequence of Entry
-        Each later section; a page of None prints as a blank of the same width.
+        Each section; a page of None prints as a blank of the same width.
+    messages : str, optional
+        The run's key messages (:func:`key_messages`).
+    styles : str, optional
+        The rules of the page they came from (:func:`head_styles`).
 
     Returns
     -------
@@ -138,7 +151,8 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
     e = html.escape
     rows = "".join(f'<tr><th scope="row">{e(label)}</th><td>{e(text)}</td></tr>' for label, text in meta.lines())
     lines = "".join(
-        f'<li><a class="pack-title" href="#{CONTENTS_LINK}{i}" id="{CONTENTS_LINK}{i}">{e(entry.title)}</a>'
+        (f'<li><a class="pack-title" href="#{entry.target}">' if entry.target else
+         f'<li><a class="pack-title" href="#{CONTENTS_LINK}{i}" id="{CONTENTS_LINK}{i}">') + e(entry.title) + "</a>"
         '<span class="pack-dots" aria-hidden="true"></span>'
         f'<span class="pack-number">{entry.page if entry.page is not None else "&numsp;&numsp;"}</span></li>'
         for i, entry in enumerate(contents))
@@ -161,15 +175,18 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
 <p>Page numbers are those printed at the foot of each page. Red, amber and green are the workbook's
 bands, not Ofsted grades; the glossary at the end explains every term, abbreviation and symbol.</p>
 </nav>"""
-    return frame.page(body, title=f"Board pack, {quarter}", css_class="pack-front")
+    if messages:
+        body += f'\n<div class="pack-key-messages" id="{KEY_MESSAGES_TARGET}">\n{messages}\n</div>'
+    return frame.page(body, title=f"Board pack, {quarter}", css_class="pack-front", styles=styles)
 
 
 def key_messages(page: str) -> str | None:
     """The element holding a page's key messages, as the page has it; None when the page has none.
 
     The element is the one labelled ``key-messages`` (``aria-labelledby``), else the one with that id
-    (the section around it when the id is its heading's), else the section whose heading reads "Key
-    messages".
+    (the section around it when the id is its heading's), else the one of class
+    ``review-key-messages`` (as a notebook's view prints them), else the section whose heading reads
+    "Key messages".
 
     Parameters
     ----------
@@ -191,6 +208,8 @@ def key_messages(page: str) -> str | None:
     '<section aria-labelledby="key-messages"><h2 id="key-messages">Key messages</h2><p>x</p></section>'
     >>> key_messages('<div><section><h2 id="km">Key messages</h2><p>x</p></section></div>')
     '<section><h2 id="km">Key messages</h2><p>x</p></section>'
+    >>> key_messages('<div class="x review-key-messages"><p>x</p></div><p>after</p>')
+    '<div class="x review-key-messages"><p>x</p></div>'
     >>> key_messages("<main><p>none</p></main>") is None
     True
     """
@@ -201,6 +220,9 @@ def key_messages(page: str) -> str | None:
     with_id = re.search(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bid=[\"']{name}[\"'][^>]*>", page)
     if with_id and not re.fullmatch(r"h[1-6]", with_id.group(1).lower()):
         return _element(page, with_id)
+    marked = re.search(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bclass=[\"'](?:[^\"']* )?review-{name}[\"' ][^>]*>", page)
+    if marked and not with_id:
+        return _element(page, marked)
     heading = with_id or re.search(r"<h[1-6]\b[^>]*>\s*Key messages\s*</h[1-6]>", page, flags=re.IGNORECASE)
     return _enclosing_section(page, heading.start()) if heading else None
 
@@ -257,19 +279,6 @@ def _without_page_rules(css: str) -> str:
         position = i
     out.append(css[position:])
     return "".join(out)
-
-
-def key_messages_page(frame: PageFrame, messages: str, styles: str = "") -> str:
-    """The key messages as the pack's second section: the run's own element, on a page of its own,
-    with the rules of the page it came from (:func:`head_styles`).
-
-    Examples
-    --------
-    >>> "<p>Red: 3</p>" in key_messages_page(PageFrame("Pack", "published", False), "<p>Red: 3</p>")
-    True
-    """
-    body = f"<style>{styles}</style>\n{messages}" if styles.strip() else messages
-    return frame.page(body, title="Key messages", css_class="pack-key-messages")
 
 
 def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mapping[str, Any]) -> str:
