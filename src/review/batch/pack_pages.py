@@ -87,6 +87,8 @@ class PageFrame:
 
         >>> "SYNTHETIC DEMO DATA" in PageFrame("Pack", "published", True).page("<p>x</p>", title="T", css_class="c")
         True
+        >>> "SYNTHETIC" in PageFrame("Pack", "published", False).page("<p>x</p>", title="T", css_class="c").upper()
+        False
         """
         e = html.escape
         mark = ' <span class="review-mark">SYNTHETIC DEMO DATA</span>' if self.synthetic else ""
