@@ -222,6 +222,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="the run's params file: its suppression_threshold, audience and data folder are used "
                           "(default params/<cycle>.yaml when a cycle folder is checked)")
 
+    pack = sub.add_parser("pack", help="print a cycle's board pack: one A4 PDF beside its reports (cover, contents, "
+                          "key messages, summary, every report, glossary)")
+    pack.add_argument("--cycle", required=True, help="the cycle whose reports are packed, e.g. 2009-Q4")
+    pack.add_argument("--audience", choices=("published", "internal"),
+                      help="whose reports (default: the params file's audience, there published)")
+    pack.add_argument("--params", help="params file (default params/<cycle>.yaml): authority, author, approver, "
+                      "date and version")
+    pack.add_argument("--output-root", type=Path, help="folder of the cycle folders (default outputs/)")
+    pack.add_argument("--browser", help="Chromium, Chrome or Edge to print with (default: REVIEW_CHROMIUM, else the "
+                      "first found)")
     sub.add_parser("frameworks", help="list the framework notebooks")
     _actions_parser(sub.add_parser("actions", help="the action plan: draft new actions for a cycle's red items, "
                                    "merge a reviewed draft"))
@@ -658,6 +668,20 @@ def _cmd_reveal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_pack(args: argparse.Namespace) -> int:
+    """``review pack --cycle C``: the cycle's board pack (review.batch.pack), exit 2 when it cannot be made."""
+    from review.batch.pack import build_pack
+
+    cycle = _one_cycle(args.cycle)
+    overrides = {"audience": args.audience} if args.audience else {}
+    params = load_cycle_params(args.params or default_params_path(cycle), overrides=overrides)
+    if params.cycle != cycle:
+        raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+    written = build_pack(run_context(params), output_root=args.output_root, browser=args.browser)
+    print(f"Board pack for {cycle} ({params.common['audience']} audience, {written.pages} A4 pages): {written.path}")
+    return EXIT_OK
+
+
 def _cmd_frameworks(_: argparse.Namespace) -> int:
     for fw in FRAMEWORKS.values():
         print(f"{fw.name:<22} notebooks/{fw.notebook}\n{'':<22} {fw.purpose}")
@@ -709,7 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
                 "lab": _cmd_lab, "actions": _cmd_actions, "collect": _cmd_collect, "key": _cmd_key,
-                "reveal": _cmd_reveal, "init": _cmd_init}
+                "reveal": _cmd_reveal, "init": _cmd_init, "pack": _cmd_pack}
     previous = _terminate_as_interrupt()
     try:
         return handlers[args.command](args)
