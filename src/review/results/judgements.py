@@ -8,6 +8,8 @@ Every framework notebook records, in the figures of its results JSON (:func:`rev
   rule (:data:`NEEDS_ACTION_RULE`: the items judged red), each starting with the item's id
   (``"J02: red on independent evidence"``), so that it holds exactly as many sentences as the
   counted bands hold items (:func:`action_count`);
+- ``bands`` (optional): item id to its band or state as the report shows it (the key messages'
+  strengths read the green ones);
 - ``changes`` (optional): a list of sentences, one per evidence line whose change since last cycle
   is beyond chance (``"J07 audit (plans): worse"``: Newcombe's interval excludes zero). A band that
   moved without such a test is never listed here (GOSE records those as ``band_changes``).
@@ -84,6 +86,8 @@ class FrameworkJudgements:
     needs_action : tuple of str or None
     changes : tuple of str
     headlines : tuple of str
+    bands : dict or None
+        Item id to its band or state as the report shows it (``bands``), where recorded.
     """
 
     framework: str
@@ -92,6 +96,7 @@ class FrameworkJudgements:
     needs_action: tuple[str, ...] | None
     changes: tuple[str, ...]
     headlines: tuple[str, ...]
+    bands: dict[str, str] | None = None
 
     @property
     def complete(self) -> bool:
@@ -141,9 +146,11 @@ def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: boo
     actions = figures.get(ACTION_KEY)
     actions = tuple(str(a) for a in actions) if isinstance(actions, list) else None
     changes = figures.get("changes") or []
+    bands = figures.get("bands")
     return FrameworkJudgements(framework, "reported", counts, actions,
                                tuple(str(c) for c in changes) if isinstance(changes, list) else (),
-                               tuple(marked_headlines(payload)))
+                               tuple(marked_headlines(payload)),
+                               {str(k): str(v) for k, v in bands.items()} if isinstance(bands, Mapping) else None)
 
 
 def read_judgements(folder: str | Path, frameworks: list[str]) -> tuple[FrameworkJudgements, ...]:

@@ -583,9 +583,8 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     shown = {i.item: shown_judgement(i, policy) for i in result.items}
     small = {i.item: small_group(i, policy, d) for i in result.items}
     needs = [k for k in result.needs_action if needs_action(shown[k])]  # the one counting rule: red items
-    # items by judgement, and items in the source's words: no count of people or cases
+    # items by judgement: no count of people or cases (the items needing action are listed once, as ACTION_KEY)
     headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {_RAG[k].lower()}" for k, n in rag.items()))]
-    headlines += [show.nocount(f"{k} needs action: {by_id[k].text}") for k in needs]
     a = result.audits
     figures = {
         "period": result.period,
