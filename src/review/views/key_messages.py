@@ -174,18 +174,23 @@ def _escalations(km: KeyMessages) -> str:
     long_red = [e.priority for e in km.escalations if e.kind == "long red"]
     for n in sorted({p.red_quarters for p in long_red}, reverse=True):
         ps = [p for p in long_red if p.red_quarters == n]
-        names = "; ".join(f"{p.item_id} ({_title(p.framework)})" for p in ps)
+        by_framework: dict[str, list[str]] = {}
+        for p in ps:
+            by_framework.setdefault(p.framework, []).append(p.item_id)
+        names = "; ".join(f"{', '.join(ids)} ({_title(f)})" for f, ids in by_framework.items())
         more = " (some perhaps longer: an earlier band is withheld)" if any(p.longer for p in ps) else ""
         items.append(_li(f"Red for {_quarters(n)} running{more}: {names}."))
-    for e in km.escalations:
-        p = e.priority
-        role = f" ({', '.join(p.roles)})" if p.roles else ""
-        if e.kind == NOT_EFFECTIVE:
-            items.append(_li(f"Action not yet effective: {p.item_id} ({_title(p.framework)}): "
-                             f"\u201c{p.action_text}\u201d{role} was done {p.closed}, and the item is still red."))
-        elif e.kind == DROPPED:
-            items.append(_li(f"Dropped with no replacement: {p.item_id} ({_title(p.framework)}): "
-                             f"\u201c{p.action_text}\u201d{role} was dropped {p.closed}; no open action replaces it."))
+    for kind in (NOT_EFFECTIVE, DROPPED):
+        for e in (e for e in km.escalations if e.kind == kind):
+            p = e.priority
+            role = f" ({', '.join(p.roles)})" if p.roles else ""
+            if kind == NOT_EFFECTIVE:
+                items.append(_li(f"Action not yet effective: {p.item_id} ({_title(p.framework)}): "
+                                 f"\u201c{p.action_text}\u201d{role} was done {p.closed}, and the item is still red."))
+            else:
+                items.append(_li(f"Dropped with no replacement: {p.item_id} ({_title(p.framework)}): "
+                                 f"\u201c{p.action_text}\u201d{role} was dropped {p.closed}; no open action replaces "
+                                 "it."))
     if km.remedial is not None and (km.remedial.overdue is None or km.remedial.overdue):
         items.insert(0, f"<li><strong>{remedial_text(km.remedial)}</strong></li>")
     if not items:
