@@ -9,6 +9,8 @@ from typing import Any
 
 from review.batch.html_export import css_string, stylesheet
 from review.config.frameworks import FRAMEWORKS
+from review.config.report_meta import ReportMeta
+from review.exceptions import ParameterError
 from review.results.figures import write_results
 from review.results.judgements import NEEDS_ACTION_RULE, read_judgements
 from review.results.key_messages import from_record, report_meta
@@ -164,12 +166,16 @@ def _key_messages_section(folder: Path, cycle: str) -> str:
         record = None
     head = '<section aria-labelledby="key-messages">\n<h2 id="key-messages">Key messages</h2>\n'
     if record is not None:
-        return head + key_messages(from_record(record)).data + "\n</section>"
+        try:
+            return head + key_messages(from_record(record)).data + "\n</section>"
+        except (KeyError, TypeError, ValueError):
+            pass  # a record this version cannot read: said below, never half shown
     try:
         params_file = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("params_file") or ""
-    except (OSError, ValueError):
-        params_file = ""
-    return (head + meta_line(report_meta(params_file, cycle)).data
+        meta = report_meta(params_file, cycle)
+    except (OSError, ValueError, ParameterError):  # the params file has gone since the run began
+        meta = ReportMeta()
+    return (head + meta_line(meta).data
             + '<p class="review-incomplete"><strong>No key messages: the cycle summary did not record them (it '
-            "failed or was not run), so the position, priorities and escalations of this cycle are not stated "
+            "failed, was not run, or wrote them in a form this version cannot read), so the position, priorities and escalations of this cycle are not stated "
             "here.</strong></p>\n</section>")
