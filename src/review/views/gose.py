@@ -8,6 +8,7 @@ page withholds is shown with its band, marked "small group".
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Any
@@ -201,7 +202,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                                 f"allows for the sample being drawn from "
                                 f"{d.text(page_figures.FRAME, f'{a.frame_size:,}')} open cases. Themed audits are "
                                 "reported apart."})
-    from review.results.judgements import needs_action
+    from review.results.judgements import NEEDS_ACTION_RULE, needs_action
 
     for key in (k for k in result.needs_action if needs_action(by_id[k].band)):  # every one: none left out
         i = by_id[key]
@@ -209,7 +210,8 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         cards.append({"title": f"{i.item}: {i.text}", "status": _card_status(i.band),
                       "value": _line_text(i, deciding[0], policy, d) if deciding else f"return {i.delivery}",
                       "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the evidence's name
-    return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
+    rule = f'<p class="review-rule">{html.escape(NEEDS_ACTION_RULE)}</p>'  # the one counting rule, stated
+    return HTML(show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data + rule)
 
 
 def _returns_text(i: ItemResult) -> str:
