@@ -269,7 +269,7 @@ def test_lscb_uses_the_board_records_for_areas_one_and_three():
 
 
 def test_cycle_summary_counts_every_framework_and_marks_itself_incomplete():
-    jar_j = judgements("jar_haringey", {"figures": {"rag_counts": {"red": 3, "amber": 2, "green": 1, "grey": 5},
+    jar_j = judgements("jar_haringey", {"figures": {"rag_counts": {"red": 1, "amber": 2, "green": 1, "grey": 5},
                                                     "needs_action": ["J02: red"], "changes": ["J02: worse"]}})
     gose = judgements("gose_performance", {"figures": {"actions": ["overdue audits"]}, "headlines": ["x"]})
     failed = judgements("governance", None, failed=True)
@@ -278,7 +278,7 @@ def test_cycle_summary_counts_every_framework_and_marks_itself_incomplete():
     assert s.complete is False
     assert s.gaps == ("GOSE ran but recorded no red/amber/green counts or actions",
                       "Governance failed: its judgements are not known this cycle")
-    assert s.rag_totals == {"red": 3, "amber": 2, "green": 1, "grey": 5, "self-assessed": 0}  # only the JAR recorded
+    assert s.rag_totals == {"red": 1, "amber": 2, "green": 1, "grey": 5, "self-assessed": 0}  # only the JAR recorded
     assert s.needs_action == (("JAR", "J02: red"),)
     assert failed.status == "failed"
 

@@ -80,7 +80,7 @@ def test_bool_is_not_an_int(write_params):
         ("cycle: [unclosed\n", r"not valid YAML"),
         (GOOD + "frameworks:\n  jar_haringy: {}\n", r"unknown framework `jar_haringy` under `frameworks`"),
         (GOOD + "frameworks:\n  cycle_summary:\n    result_dir: x\n",
-         r"frameworks.cycle_summary: unknown parameter `result_dir`; known parameters are: results_dir"),
+         r"frameworks.cycle_summary: unknown parameter `result_dir`; known parameters are: params_file, results_dir"),
         (GOOD + "frameworks: 3\n", r"`frameworks` must map framework names"),
     ],
 )
@@ -109,7 +109,7 @@ def test_params_are_read_only(write_params):
 
 
 def test_from_notebook_validates_the_namespace():
-    namespace = {p.name: p.default for p in COMMON_PARAMS} | {"results_dir": "", "other": 1}
+    namespace = {p.name: p.default for p in COMMON_PARAMS} | {"results_dir": "", "params_file": "", "other": 1}
     p = from_notebook("cycle_summary", namespace)
     assert p.cycle == "2009-Q4"
     assert p.path("data_dir").is_dir()

@@ -277,7 +277,10 @@ def _by_source(actions: list[Action], cycle: str) -> tuple[FrameworkActions, ...
 
 
 def _item_text(framework: str, item_id: str) -> str:
+    from review.config.framework_items import GOSE_PMF
+
     items = {i.item_id: i.text for i in FRAMEWORK_ITEMS.get(framework, ())}
+    items |= {i: text for i, text, _ in GOSE_PMF} if framework == "gose_performance" else {}
     return items.get(item_id, "")
 
 

@@ -24,7 +24,7 @@ RedItems = dict[str, frozenset[tuple[str, str]]]
 History = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 """One framework's ``(red, withheld)``: cycle -> its item ids."""
 
-JUDGED_FRAMEWORKS = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance")
+JUDGED_FRAMEWORKS = ("gose_performance", "jar_haringey", "healthcare_commission", "lscb_checklist", "governance")
 """Frameworks whose results judge source items red, amber or green on this branch."""
 
 
@@ -43,9 +43,12 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
         small group is marked so), so every red judgement counts under any policy.
 
     >>> from types import SimpleNamespace as NS
-    >>> item = lambda i, band: NS(item=NS(item_id=i), judgement=NS(band=band))
+    >>> item = lambda i, band: NS(item=NS(item_id=i), judgement=NS(band=band, basis="its evidence"))
     >>> red_in(NS(items=(item("L1", "red"), item("L2", "green"), NS(item=NS(item_id="L4"), judgement=None))))
     ('L1',)
+    >>> heading = NS(item=NS(item_id="L4"), judgement=NS(band="red", basis="its sub-items"))
+    >>> red_in(NS(items=(heading, item("L4.1", "red"))))  # a heading summarised from its sub-items: not counted
+    ('L4.1',)
     """
     return _judged(result, policy)[0]
 
@@ -56,14 +59,32 @@ def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str,
     published action plan lists every red item its report shows red."""
     base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
-    return tuple(e.item.item_id for e in entries if e.judgement is not None and e.judgement.band == "red"), ()
+    # a heading summarised from its sub-items is not itself an item to act on (its reports do not count it);
+    # an entry's item is a source item, or (GOSE) the item's id itself
+    return tuple(e.item if isinstance(e.item, str) else e.item.item_id for e in entries
+                 if e.judgement is not None and e.judgement.band == "red"
+                 and getattr(e.judgement, "basis", None) != "its sub-items"), ()
 
 
 def _analysers() -> dict[str, Callable[..., object]]:
     from review.analyses import governance, healthcare_commission, jar, lscb_checklist
 
     return {"jar_haringey": jar.analyse, "healthcare_commission": healthcare_commission.analyse,
-            "lscb_checklist": lscb_checklist.analyse, "governance": governance.analyse}
+            "lscb_checklist": lscb_checklist.analyse, "governance": governance.analyse,
+            "gose_performance": _gose}
+
+
+def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float, green: float,
+          red: float) -> object:
+    """The GOSE result of a cycle, judged as its report judges it (its context: the cycle, the
+    thresholds and the confidence level; no disclosure policy is read, since no judgement is withheld)."""
+    from review.analyses.context import Context
+    from review.analyses.gose import gose_result
+    from review.config.params import RunParameters
+
+    params = RunParameters("gose_performance", {"cycle": cycle, "confidence_level": confidence_level,
+                                                "rag_green": green, "rag_red": red})
+    return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous))
 
 
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],

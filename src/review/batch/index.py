@@ -9,8 +9,12 @@ from typing import Any
 
 from review.batch.html_export import css_string, stylesheet
 from review.config.frameworks import FRAMEWORKS
+from review.config.report_meta import ReportMeta
+from review.exceptions import ParameterError
 from review.results.figures import write_results
-from review.results.judgements import read_judgements
+from review.results.judgements import NEEDS_ACTION_RULE, read_judgements
+from review.results.key_messages import from_record, report_meta
+from review.views.key_messages import key_messages, meta_line
 from review.views.presentation import NOCOUNT, item_ids, marked_li
 
 __all__ = ["write_index", "write_manifest"]
@@ -88,6 +92,9 @@ tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
 cycle {e(cycle)} &middot; {banner}</div></header>
 <main>
 <h1 {NOCOUNT}>{e(name)}</h1>
+{_key_messages_section(path.parent, cycle)}
+<h2>Every report</h2>
+<p class="review-rule">{e(NEEDS_ACTION_RULE)}</p>
 <div class="review-table-wrap">
 <table><caption>Every report of the cycle: its status, red/amber/green counts (the workbook's bands, not Ofsted
 grades), items needing action and headlines</caption>
@@ -144,3 +151,31 @@ def _history_section(history: Any, described: Mapping[str, tuple[str, str]]) -> 
                      '</caption>\n<thead><tr><th scope="col">Report</th><th scope="col">Item</th><th scope="col">'
                      f"Red for</th></tr></thead><tbody>{reds}</tbody></table></div>")
     return "\n".join([*parts, "</section>"])
+
+
+def _key_messages_section(folder: Path, cycle: str) -> str:
+    """The key messages the cycle summary recorded (``key_messages`` in its results), opening the index;
+    where it recorded none (it failed or did not run), the author, approver, date of report and
+    version from the run's params file (the manifest names it) and a note saying why no message is shown."""
+    import json
+
+    summary = folder / "cycle_summary.results.json"
+    try:
+        record = json.loads(summary.read_text(encoding="utf-8"))["figures"]["key_messages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        record = None
+    head = '<section aria-labelledby="key-messages">\n<h2 id="key-messages">Key messages</h2>\n'
+    if record is not None:
+        try:
+            return head + key_messages(from_record(record)).data + "\n</section>"
+        except (KeyError, TypeError, ValueError):
+            pass  # a record this version cannot read: said below, never half shown
+    try:
+        params_file = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("params_file") or ""
+        meta = report_meta(params_file, cycle)
+    except (OSError, ValueError, ParameterError):  # the params file has gone since the run began
+        meta = ReportMeta()
+    return (head + meta_line(meta).data
+            + '<p class="review-incomplete"><strong>No key messages: the cycle summary did not record them (it '
+            "failed, was not run, or wrote them in a form this version cannot read), so the position, priorities and escalations of this cycle are not stated "
+            "here.</strong></p>\n</section>")

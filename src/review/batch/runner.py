@@ -478,6 +478,8 @@ def framework_task(fw: Framework, context: RunContext, staging: Path, timeout: f
     values = context.params.for_framework(fw.name)
     if fw.results_param is not None:
         values[fw.results_param] = str(staging)
+    if "params_file" in {p.name for p in fw.params}:  # the summary prints the run's report: section
+        values["params_file"] = str(context.params.source)
     return notebook_task(fw.name, fw.title, fw.notebook, values, context.cycle, staging, timeout=timeout,
                          provenance=provenance, inputs=inputs, synthetic=context.synthetic)
 

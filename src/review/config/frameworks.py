@@ -134,6 +134,13 @@ FRAMEWORKS: dict[str, Framework] = {
                     "",
                     "folder holding the frameworks' results JSON; empty means outputs/<cycle>",
                 ),
+                Param(
+                    "params_file",
+                    "str",
+                    "",
+                    "the run's params file, whose report: section (author, approver, date, version) the key "
+                    "messages print; empty means params/<cycle>.yaml",
+                ),
             ),
             after_others=True,
             results_param="results_dir",

@@ -4,14 +4,18 @@ Every framework notebook records, in the figures of its results JSON (:func:`rev
 
 - ``rag_counts``: a mapping with integer ``red``, ``amber`` and ``green`` (and optionally
   ``grey``: items without evidence) counts of the items it judged;
-- ``needs_action``: a list of short sentences, one per item needing action, each starting
-  with the item's id (``"J02: red on independent evidence"``);
+- ``needs_action``: a list of short sentences, one per item needing action under the one counting
+  rule (:data:`NEEDS_ACTION_RULE`: the items judged red), each starting with the item's id
+  (``"J02: red on independent evidence"``), so that it holds exactly as many sentences as the
+  counted bands hold items (:func:`action_count`);
+- ``bands`` (optional): item id to its band or state as the report shows it (the key messages'
+  strengths read the green ones);
 - ``changes`` (optional): a list of sentences, one per evidence line whose change since last cycle
   is beyond chance (``"J07 audit (plans): worse"``: Newcombe's interval excludes zero). A band that
   moved without such a test is never listed here (GOSE records those as ``band_changes``).
 
 A report that ran but did not record them is shown as "judgements not recorded" and makes the
-summary incomplete; a report whose notebook failed (the runner wrote its failure page but no
+summary incomplete, as does one whose items needing action do not reconcile with its counts; a report whose notebook failed (the runner wrote its failure page but no
 results) is shown as failed, never as "not run".
 """
 
@@ -25,11 +29,47 @@ from typing import Any
 
 from review.protection.nocount import nocount
 
-__all__ = ["ACTION_KEY", "RAG_KEY", "FrameworkJudgements", "judgements", "marked_headlines", "read_judgements"]
+__all__ = ["ACTION_BANDS", "ACTION_KEY", "BANDS", "NEEDS_ACTION_RULE", "RAG_BANDS", "RAG_KEY", "FrameworkJudgements",
+           "action_count", "judgements", "marked_headlines", "needs_action", "read_judgements"]
 
 RAG_KEY = "rag_counts"
 ACTION_KEY = "needs_action"
 BANDS = ("red", "amber", "green", "grey", "self-assessed")
+"""Every state an item can be in: the three bands, without evidence (grey), and self-assessed only."""
+
+RAG_BANDS = ("red", "amber", "green")
+"""The bands a red/amber/green total adds up: an item without evidence or self-assessed only is in none."""
+
+ACTION_BANDS = ("red",)
+"""The one counting rule: an item needs action when its report judges it red, in every report, the
+summary and the index alike."""
+
+NEEDS_ACTION_RULE = ("An item needs action when its report judges it red. Amber items are watched, not counted as "
+                     "needing action. Items rated only by those assessed (self-assessed, not evidenced) and items "
+                     "without evidence are states of their own, in no red, amber or green total.")
+"""The counting rule in words, as the index, the summary and the reports state it."""
+
+
+def needs_action(band: str | None) -> bool:
+    """Whether an item in ``band`` needs action under the one counting rule (:data:`ACTION_BANDS`).
+
+    Examples
+    --------
+    >>> [needs_action(b) for b in ("red", "amber", "green", "grey", "self-assessed", None)]
+    [True, False, False, False, False, False]
+    """
+    return band in ACTION_BANDS
+
+
+def action_count(rag_counts: Mapping[str, int]) -> int:
+    """How many items need action, from a report's counts by band (:data:`ACTION_BANDS`).
+
+    Examples
+    --------
+    >>> action_count({"red": 9, "amber": 3, "green": 3, "self-assessed": 2})
+    9
+    """
+    return sum(int(rag_counts.get(b, 0)) for b in ACTION_BANDS)
 
 
 @dataclass(frozen=True)
@@ -46,6 +86,8 @@ class FrameworkJudgements:
     needs_action : tuple of str or None
     changes : tuple of str
     headlines : tuple of str
+    bands : dict or None
+        Item id to its band or state as the report shows it (``bands``), where recorded.
     """
 
     framework: str
@@ -54,11 +96,21 @@ class FrameworkJudgements:
     needs_action: tuple[str, ...] | None
     changes: tuple[str, ...]
     headlines: tuple[str, ...]
+    bands: dict[str, str] | None = None
 
     @property
     def complete(self) -> bool:
-        """Reported, with both judgement keys."""
-        return self.status == "reported" and self.rag_counts is not None and self.needs_action is not None
+        """Reported, with both judgement keys, and items needing action that reconcile with the counts."""
+        return (self.status == "reported" and self.rag_counts is not None and self.needs_action is not None
+                and self.reconciles)
+
+    @property
+    def reconciles(self) -> bool:
+        """The items needing action are as many as the counts say under the one rule (:func:`action_count`);
+        True when either is not recorded (that gap is reported apart)."""
+        if self.rag_counts is None or self.needs_action is None:
+            return True
+        return len(self.needs_action) == action_count(self.rag_counts)
 
 
 def marked_headlines(payload: Mapping[str, Any]) -> list[str]:
@@ -80,6 +132,9 @@ def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: boo
     ('reported', {'red': 1, 'amber': 0, 'green': 2, 'grey': 0, 'self-assessed': 0}, ('A: red',), True)
     >>> judgements("x", None, failed=True).status
     'failed'
+    >>> judgements("x", {"figures": {"rag_counts": {"red": 1, "amber": 1}, "needs_action": ["A: red", "B: amber"]}}
+    ...            ).reconciles
+    False
     """
     if payload is None:
         return FrameworkJudgements(framework, "failed" if failed else "not run", None, None, (), ())
@@ -91,9 +146,11 @@ def judgements(framework: str, payload: Mapping[str, Any] | None, *, failed: boo
     actions = figures.get(ACTION_KEY)
     actions = tuple(str(a) for a in actions) if isinstance(actions, list) else None
     changes = figures.get("changes") or []
+    bands = figures.get("bands")
     return FrameworkJudgements(framework, "reported", counts, actions,
                                tuple(str(c) for c in changes) if isinstance(changes, list) else (),
-                               tuple(marked_headlines(payload)))
+                               tuple(marked_headlines(payload)),
+                               {str(k): str(v) for k, v in bands.items()} if isinstance(bands, Mapping) else None)
 
 
 def read_judgements(folder: str | Path, frameworks: list[str]) -> tuple[FrameworkJudgements, ...]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from review.config.frameworks import FRAMEWORKS
 from review.config.paths import resolve
-from review.results.judgements import FrameworkJudgements, read_judgements
+from review.results.judgements import BANDS, FrameworkJudgements, action_count, read_judgements
 
 __all__ = ["CycleSummaryResult", "analyse", "summarise"]
 
@@ -52,12 +52,15 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
     """Combine the frameworks' judgements.
 
     >>> from review.results.judgements import judgements
-    >>> ok = judgements("a", {"figures": {"rag_counts": {"red": 2, "amber": 1, "green": 0}, "needs_action": ["X1: red"]}})
+    >>> ok = judgements("a", {"figures": {"rag_counts": {"red": 1, "amber": 1, "green": 0}, "needs_action": ["X1: red"]}})
     >>> s = summarise("2009-Q4", (ok, judgements("b", None, failed=True)), {"a": "A", "b": "B"})
     >>> s.complete, s.gaps, s.rag_totals["red"], s.needs_action
-    (False, ('B failed: its judgements are not known this cycle',), 2, (('A', 'X1: red'),))
+    (False, ('B failed: its judgements are not known this cycle',), 1, (('A', 'X1: red'),))
+    >>> summarise("2009-Q4", (judgements("a", {"figures": {"rag_counts": {"red": 1, "amber": 1},
+    ...     "needs_action": ["X1: red", "X2: amber"]}}),), {"a": "A"}).gaps
+    ('A names 2 items needing action but judged 1 red: its counts do not follow the counting rule',)
     """
-    gaps, totals, actions, changes = [], {"red": 0, "amber": 0, "green": 0, "grey": 0, "self-assessed": 0}, [], []
+    gaps, totals, actions, changes = [], dict.fromkeys(BANDS, 0), [], []
     for fw in frameworks:
         title = titles.get(fw.framework, fw.framework)
         if fw.status == "failed":
@@ -66,16 +69,22 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
             gaps.append(f"{title} did not run this cycle")
         elif fw.rag_counts is None or fw.needs_action is None:
             gaps.append(f"{title} ran but recorded no red/amber/green counts or actions")
+        elif not fw.reconciles:
+            gaps.append(f"{title} names {len(fw.needs_action)} items needing action but judged "
+                        f"{action_count(fw.rag_counts)} red: its counts do not follow the counting rule")
         if fw.rag_counts:
             for band, n in fw.rag_counts.items():
                 totals[band] = totals.get(band, 0) + n
         actions += [(title, a) for a in fw.needs_action or ()]
         changes += [(title, c) for c in fw.changes]
     complete = not gaps
+    apart = [f"{totals[b]} {w}" for b, w in (("self-assessed", "self-assessed, not evidenced"),
+                                             ("grey", "without evidence")) if totals[b]]
     headlines = (f"{'Complete' if complete else 'INCOMPLETE'}: {sum(f.complete for f in frameworks)} of "
                  f"{len(frameworks)} framework reports recorded their judgements",
                  f"{totals['red']} red, {totals['amber']} amber, {totals['green']} green items across the reports; "
-                 f"{len(actions)} need action")
+                 f"{len(actions)} need action (the red items)"
+                 + (f"; {' and '.join(apart)}, in no band" if apart else ""))
     return CycleSummaryResult(cycle, frameworks, complete, tuple(gaps), totals, tuple(actions), tuple(changes), headlines)
 
 

@@ -188,12 +188,17 @@ def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgem
     -------
     dict
         ``rag_counts`` (red, amber, green, grey), ``withheld`` (0: no judgement is withheld),
-        ``small_group`` (how many judgements rest on a small group), ``needs_action`` and ``changes``.
+        ``small_group`` (how many judgements rest on a small group), ``needs_action`` (the red items: the
+        one counting rule, :func:`review.results.judgements.needs_action`), ``changes`` and ``bands`` (item id
+        to its shown band or state, for the key messages).
     """
+    from review.results.judgements import needs_action
+
     bands = {i: shown_band(j, lines, policy) for i, lines, j in items if j is not None}
     counts = {b: sum(v == b for v in bands.values()) for b in ("red", "amber", "green", "grey", "self-assessed")}
     return {"rag_counts": counts, "withheld": 0,
             "small_group": sum(small_group(j, lines, policy) for _, lines, j in items),
-            "needs_action": [action_sentence(i, j) for i, _, j in items if j is not None and bands[i] == "red"],
+            "needs_action": [action_sentence(i, j) for i, _, j in items if j is not None and needs_action(bands[i])],
+            "bands": bands,
             "changes": [ln.change_sentence(i) for i, lines, j in items if j is not None for ln in lines
                         if ln.change.label in ("improved", "worse") and change_text(ln, policy) != "c"]}

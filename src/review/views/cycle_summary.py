@@ -8,6 +8,8 @@ from IPython.display import HTML
 
 from review.config.frameworks import FRAMEWORKS
 from review.results.figures import ResultsSource
+from review.results.judgements import NEEDS_ACTION_RULE
+from review.results.key_messages import KeyMessages
 from review.results.summary import CycleSummaryResult
 from review.views import presentation as show
 from review.views.results_source import report_href
@@ -51,7 +53,8 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
         # items by band and items needing action: counts of items, not of people
         rows.append(f"<tr><td>{link}</td><td>{html.escape(status)}</td><td {show.NOCOUNT}>{html.escape(rag)}</td>"
                     f"<td {show.NOCOUNT}>{html.escape(act)}</td><td><ul>{lines}</ul></td></tr>")
-    return HTML('<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
+    return HTML(f'<p class="review-rule">{html.escape(NEEDS_ACTION_RULE)}</p>'
+                '<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
                 "workbook's bands, not Ofsted grades)</caption><thead><tr><th>Report</th><th>Status</th>"
                 "<th>Red / amber / green</th><th>Items needing action</th><th>Headlines</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")
@@ -74,12 +77,16 @@ def changes(result: CycleSummaryResult) -> HTML:
     return HTML(f"<ul>{items}</ul>")
 
 
-def record(result: CycleSummaryResult) -> object:
-    """Results JSON of the summary: totals, completeness and the actions."""
+def record(result: CycleSummaryResult, messages: KeyMessages | None = None) -> object:
+    """Results JSON of the summary: totals, completeness, the actions and the key messages (which the
+    cycle's index shows: :func:`review.results.key_messages.from_record`)."""
     from review.results.figures import record as _record
+    from review.results.figures import to_jsonable
 
     figures = {"complete": result.complete, "gaps": list(result.gaps), "rag_counts": result.rag_totals,
                "needs_action": [f"{fw}: {a}" for fw, a in result.needs_action],
                "frameworks": {f.framework: f.status for f in result.frameworks}}
+    if messages is not None:
+        figures["key_messages"] = to_jsonable(messages)
     # counts of framework reports and of items by band: no count of people or cases
     return _record("cycle_summary", result.cycle, figures, headlines=[show.nocount(h) for h in result.headlines])

@@ -8,6 +8,7 @@ page withholds is shown with its band, marked "small group".
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Any
@@ -201,13 +202,16 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                                 f"allows for the sample being drawn from "
                                 f"{d.text(page_figures.FRAME, f'{a.frame_size:,}')} open cases. Themed audits are "
                                 "reported apart."})
-    for key in result.needs_action[:5]:
+    from review.results.judgements import NEEDS_ACTION_RULE, needs_action
+
+    for key in (k for k in result.needs_action if needs_action(by_id[k].band)):  # every one: none left out
         i = by_id[key]
         deciding = [k for k, ln in enumerate(i.lines) if ln in i.judged_lines and ln.band == i.band]
         cards.append({"title": f"{i.item}: {i.text}", "status": _card_status(i.band),
                       "value": _line_text(i, deciding[0], policy, d) if deciding else f"return {i.delivery}",
                       "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the evidence's name
-    return show.headline_cards(cards, cycle=result.cycle, audience=policy.audience)
+    rule = f'<p class="review-rule">{html.escape(NEEDS_ACTION_RULE)}</p>'  # the one counting rule, stated
+    return HTML(show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data + rule)
 
 
 def _returns_text(i: ItemResult) -> str:
@@ -573,25 +577,26 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     report's; an item resting on a small group says so. Changes beyond chance are listed only for
     lines whose level the page prints. The page's disclosure log travels with it."""
     from review.results.figures import record as _record
-    from review.results.judgements import ACTION_KEY, RAG_KEY
+    from review.results.judgements import ACTION_KEY, RAG_KEY, needs_action
 
     by_id = {i.item: i for i in result.items}
     d = _decision(result, policy)
     rag = _rag(result, policy)
     shown = {i.item: shown_judgement(i, policy) for i in result.items}
     small = {i.item: small_group(i, policy, d) for i in result.items}
-    needs = list(result.needs_action)
-    # items by judgement, and items in the source's words: no count of people or cases
+    needs = [k for k in result.needs_action if needs_action(shown[k])]  # the one counting rule: red items
+    # items by judgement: no count of people or cases (the items needing action are listed once, as ACTION_KEY)
     headlines = [show.nocount("GOSE framework items: " + ", ".join(f"{n} {_RAG[k].lower()}" for k, n in rag.items()))]
-    headlines += [show.nocount(f"{k} needs action: {by_id[k].text}") for k in needs if shown[k] == "red"]
     a = result.audits
     figures = {
         "period": result.period,
         "rag": rag,
         # the results contract the cycle summary and index read (review.results.judgements): items
-        # without evidence count as grey; self-assessed items in none; no judgement is withheld
-        RAG_KEY: {"red": rag["red"], "amber": rag["amber"], "green": rag["green"], "grey": rag["grey"]},
+        # without evidence count as grey, self-assessed items as self-assessed (in no band); none is withheld
+        RAG_KEY: {b: rag[b] for b in _RAG_KEYS},
         ACTION_KEY: [f"{k}: {shown[k]}: {by_id[k].text}" for k in needs],
+        "bands": shown,  # item id to its band or state, for the key messages
+        "thresholds": {"green": result.green, "red": result.red},  # what the action plan judges its red items on
         "actions": [f"{k}: {v}" for k, v in result.actions if k in needs],
         # changes beyond chance only (Newcombe's interval excludes zero), never a line whose level is withheld
         "changes": [ln.change_sentence(i.item) for i in result.items for ln in _moved(i, policy, d)],

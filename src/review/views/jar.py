@@ -108,14 +108,17 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
     bands = shown_bands(result, policy)
     judged = [f for f in result.findings if not common.small_group(f.judgement, f.evidence, policy)]
     uncertain = [f for f in judged if f.judgement.band != "grey" and not f.judgement.firm]
-    figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
+    figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"], "bands": shown["bands"],
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
                "findings": [_finding(f, bands[f.item.item_id], policy, _shown(result, f, policy))
                             for f in result.findings]}
     figures |= history_figures(plan, "jar_haringey")
+    # of every finding the first headline counts; those resting on a small group (how firm is not shown) named apart
+    small = len(result.findings) - len(judged)
     headlines = [show.nocount(f"JAR findings: {rag_sentence(shown['rag_counts'])}"),
-                 show.nocount(f"{len(uncertain)} of {len(judged)} {UNCERTAIN_WORDS}")]  # findings, not people
+                 show.nocount(f"{len(uncertain)} of {len(result.findings)} {UNCERTAIN_WORDS}"
+                              + (f"; {small} rest on a small group (how firm is not shown)" if small else ""))]
     return with_log(_record("jar_haringey", result.cycle, figures, headlines=headlines), "jar_haringey",
                     common.log_rows("jar_haringey", [(f.item.item_id, _shown(result, f, policy), f.judgement)
                                                      for f in result.findings], policy))

@@ -186,7 +186,7 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
     bands = shown_bands(result, policy)
     people = result.people_rate and policy.suppress
     hidden = _raters_withheld(result, policy)
-    figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"],
+    figures = {"rag_counts": shown["rag_counts"], "needs_action": shown["needs_action"], "bands": shown["bands"],
                "changes": shown["changes"], "confidence_level": result.confidence_level,
                "thresholds": {"green": result.green, "red": result.red},
                "items": [{"item": i.item.item_id, "band": bands[i.item.item_id] if i.judgement else None,
