@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 from review.protection.disclosure import SYMBOLS
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
+from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
@@ -85,10 +86,12 @@ def _headings(thead: str) -> list[str]:
 
 
 def _continued(first: str, attrs: str) -> str:
-    """A continuation row's first cell: the item's id (or its whole name) and "continued"."""
+    """A continuation row's first cell: the item's id (or its whole name) and "continued", with the
+    first cell's mark (no count, or its declared unit)."""
     ident = _ITEM_ID.match(_text(first))
     name = html.escape(ident.group("id")) if ident else first
-    mark = f" {NOCOUNT}" if _marked(attrs) else ""
+    unit = re.search(rf'\b{UNIT_ATTRIBUTE}="[^"]*"', attrs)
+    mark = (f" {NOCOUNT}" if _marked(attrs) else "") + (f" {unit.group(0)}" if unit else "")
     return f'<span class="review-continued"{mark}>{name} <span class="review-cont-word">(continued)</span></span>'
 
 
@@ -189,7 +192,8 @@ def tidy_tables(page: str) -> tuple[str, str]:
 
 
 def card_headings(page: str) -> str:
-    """Headline cards' titles as headings (``<h3>``), their band label inside the heading.
+    """Headline cards' titles as headings (``<h3>``), their band label inside the heading; each card
+    is classed ``review-card`` (print sets them two abreast).
 
     Examples
     --------
@@ -201,7 +205,8 @@ def card_headings(page: str) -> str:
     style = re.escape(CARD_STYLE).replace(re.escape("{colour}"), "#[0-9a-fA-F]{6}")
     pattern = re.compile(rf'(<div style="{style}">)<strong>(.*?)</strong>\s*'
                          r'<span style="color:#[0-9a-fA-F]{6};font-weight:600">(\[[^\]<]*\])</span><br\s*/?>', re.S)
-    return pattern.sub(r'\1<h3 class="review-card-title">\2 <span class="review-band">\3</span></h3>', page)
+    return pattern.sub(lambda m: (f'{m.group(1)[:-1]} class="review-card"><h3 class="review-card-title">{m.group(2)} '
+                                  f'<span class="review-band">{m.group(3)}</span></h3>'), page)
 
 
 _SKIP = ("style", "script", "abbr", "code", "pre", "title")
