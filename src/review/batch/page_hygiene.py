@@ -70,6 +70,20 @@ def _add_class(attrs: str, name: str) -> str:
     return f'{attrs} class="{name}"'
 
 
+_STYLER_ID = re.compile(r' id="T_\w*?_(?:row\d+_col\d+|level\d+_col\d+|level\d+_row\d+)"')
+_STYLER_CLASSES = re.compile(r"^(?:data|row\d+|col\d+|level\d+|col_heading|row_heading|index_name|blank)$")
+
+
+def _plain(body: str) -> str:
+    """Without pandas' per-cell ids and position classes ("data row0 col0"), which nothing on a
+    page reads (a fifth of a long page's bytes); the workbook's own classes stay."""
+    def classes(m: re.Match[str]) -> str:
+        kept = [c for c in m.group(1).split() if not _STYLER_CLASSES.match(c)]
+        return f' class="{" ".join(kept)}"' if kept else ""
+
+    return re.sub(r' class="([^"]*)"', classes, _STYLER_ID.sub("", body))
+
+
 def _scoped(fragment: str, scope: str) -> str:
     return re.sub(r"<th\b(?![^>]*\bscope=)", f'<th scope="{scope}"', fragment)
 
@@ -153,7 +167,7 @@ def tidy_tables(page: str) -> tuple[str, str]:
     def one(m: re.Match[str]) -> str:
         nonlocal count
         count += 1
-        attrs, body = m.group("attrs"), m.group("body")
+        attrs, body = m.group("attrs"), _plain(m.group("body"))
         ident = re.search(r'\bid="([^"]+)"', attrs)
         tid = ident.group(1) if ident else f"review_table{count}"
         if not ident:
@@ -186,7 +200,7 @@ def tidy_tables(page: str) -> tuple[str, str]:
         return (f'<div class="review-table-wrap" role="region" {name} tabindex="0">{table}'
                 + ("" if m.group("wrap") else "</div>"))
 
-    page = _TABLE.sub(one, page)
+    page = _TABLE.sub(one, page.replace('<style type="text/css">\n</style>\n', ""))  # pandas' empty styles
     css = "@media (max-width: 40rem) {\n" + "\n".join(rules) + "\n}" if rules else ""
     return page, css
 
