@@ -138,12 +138,15 @@ STRUCTURE_JS = """symbols => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const parent = node.parentElement;
         if (!parent || parent.closest('style, script, abbr, .review-footnote, code, pre')) continue;
-        const text = node.data.trim();
-        if ((text in symbols) || /(^|[\\s(:;,])[czk](?=$|[\\s);,.\\[])/.test(text))
+        const text = node.data.trim();  // ":" is a symbol when it is all of an element's text, else punctuation
+        if (parent.textContent.trim() in symbols || /(^|[\\s(:;,])[czk](?=$|[\\s);,.\\[])/.test(text))
             problems.push(`a symbol not explained: "${text.slice(0, 40)}"`);
     }
-    for (const a of document.querySelectorAll('abbr'))
+    for (const a of document.querySelectorAll('abbr')) {
         if (a.title !== symbols[a.textContent.trim()]) problems.push(`abbr ${a.textContent} titled "${a.title}"`);
+        if (!/^[a-z]$/.test(a.textContent) && a.parentElement.textContent.trim() !== a.textContent)
+            problems.push(`punctuation read out as a symbol: "${a.parentElement.textContent.trim().slice(0, 40)}"`);
+    }
     const notes = document.querySelectorAll('.review-footnote').length;
     if (notes > 1) problems.push(`the disclosure footnote ${notes} times`);
     if (document.querySelector('div[style*="border-left:6px"] > strong'))

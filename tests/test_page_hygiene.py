@@ -80,6 +80,8 @@ def test_symbols_are_explained_from_the_one_source():
     for symbol in ("c", ":", "z"):
         assert f'<abbr title="{SYMBOLS[symbol]}" data-review-nocount>{symbol}</abbr>' in page
     assert page.count("<abbr") == 4  # "cat" and "10:30" untouched
+    punctuation = "<li><strong>GOSE</strong>: <span>G04</span>: red</li><td> : </td>"
+    assert abbreviate_symbols(punctuation).count("<abbr") == 1  # the cell only
     assert "10:30" in page
     assert "cat" in page
 

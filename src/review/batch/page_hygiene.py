@@ -228,6 +228,11 @@ _LETTERS = "".join(s for s in SYMBOLS if s.isalpha())
 _LETTER = re.compile(rf"(?<![\w'’.&;#/-])([{_LETTERS}])(?![\w'’-])")
 
 
+_SIGNS = "".join(re.escape(s) for s in SYMBOLS if not s.isalpha())
+_ALONE = re.compile(rf"(?P<open><(?P<tag>td|th|span|li|p|div)\b[^>]*>)\s*(?P<symbol>[{_SIGNS}])\s*(?P<close></(?P=tag)>)")
+"""A sign symbol (``:``) that is all of an element's text; elsewhere ":" is punctuation."""
+
+
 def _abbr(symbol: str) -> str:
     return f'<abbr title="{html.escape(SYMBOLS[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
 
@@ -268,13 +273,11 @@ def abbreviate_symbols(page: str) -> str:
     <td><abbr title="confidential: ..." data-review-nocount>c</abbr></td><td><abbr title="not available" ...
     >>> abbreviate_symbols('<p class="review-footnote">shown as c</p><p>Cycle 2009-Q4: a cat</p>')
     '<p class="review-footnote">shown as c</p><p>Cycle 2009-Q4: a cat</p>'
+    >>> abbreviate_symbols('<li><strong>GOSE</strong>: <span>G04</span>: red</li>')
+    '<li><strong>GOSE</strong>: <span>G04</span>: red</li>'
     """
-    def change(text: str) -> str:
-        if text.strip() in SYMBOLS and not text.strip().isalpha():
-            return text.replace(text.strip(), _abbr(text.strip()))
-        return _LETTER.sub(lambda m: _abbr(m.group(1)), text)
-
-    return _each_text(page, change)
+    page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1)), text))
+    return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
 
 
 def slash_breaks(page: str) -> str:
