@@ -95,7 +95,8 @@ def _screen_problems(page, path: Path, audience: str, requests: list[str], conso
 
 
 # Words of the page's text that the layout broke across two lines (inside the word, not at a
-# hyphen or slash): each run of letters, digits and punctuation between spaces, hyphens and slashes.
+# hyphen or slash): each run of letters, digits and punctuation between spaces, hyphens and slashes;
+# and dates and cycle names, which break at none of their hyphens.
 BROKEN_WORDS_JS = """() => {
     const out = [];
     const root = document.querySelector('main') || document.body;
@@ -107,6 +108,11 @@ BROKEN_WORDS_JS = """() => {
             range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
             const tops = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
             if (tops.size > 1) out.push(m[0]);
+        }
+        for (const m of node.data.matchAll(/\\d{4}-\\d{2}-\\d{2}|\\d{4}-Q[1-4]/g)) {  // a date or a cycle, whole
+            const range = document.createRange();
+            range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+            if (new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1) out.push(m[0]);
         }
     }
     return out.slice(0, 5);

@@ -11,6 +11,8 @@ phone, on paper and to a screen reader, in one place for every report and the in
 - a row that continues an item (its first cell empty under the item's first row) repeats the
   item, and each item's rows form one ``<tbody>`` that print keeps on one page where it fits;
 - headline cards' titles are headings, not bold text;
+- a date or cycle name is never broken at its hyphens, and a line may break after a slash
+  between words;
 - a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means
   (:data:`review.protection.disclosure.SYMBOLS`, the one source of those texts);
 - the disclosure footnote appears once per page;
@@ -33,7 +35,7 @@ from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
-           "finish_page", "label_synthetic", "one_footnote", "slash_breaks", "tidy_tables"]
+           "finish_page", "label_synthetic", "one_footnote", "slash_breaks", "tidy_tables", "whole_dates"]
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 """The banner's mark on a page of synthetic demo data."""
@@ -280,6 +282,21 @@ def abbreviate_symbols(page: str) -> str:
     return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
 
 
+_WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")
+"""A date or a cycle name: never broken at its hyphens ("2010-11-" above "01")."""
+
+
+def whole_dates(page: str) -> str:
+    """Each date (``2010-11-01``) and cycle name (``2009-Q4``) kept on one line.
+
+    Examples
+    --------
+    >>> whole_dates("<td>due 2010-11-01, cycle 2009-Q4</td>")
+    '<td>due <span class="review-nowrap">2010-11-01</span>, cycle <span class="review-nowrap">2009-Q4</span></td>'
+    """
+    return _each_text(page, lambda text: _WHOLE.sub(r'<span class="review-nowrap">\1</span>', text))
+
+
 def slash_breaks(page: str) -> str:
     """A line may break after a slash between words ("Adequate/<wbr>Inadequate"), so a narrow
     column wraps there rather than widening its table or breaking a word.
@@ -359,7 +376,7 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
     """
     page = one_footnote(card_headings(page))
     page, css = tidy_tables(page)
-    page = slash_breaks(abbreviate_symbols(page))
+    page = whole_dates(slash_breaks(abbreviate_symbols(page)))
     if css:
         style = f"<style>\n{css}\n</style>"
         page = page.replace("</head>", style + "</head>", 1) if "</head>" in page else style + page
