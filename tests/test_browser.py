@@ -5,6 +5,13 @@ playwright, which cannot download its own browsers here): no request leaves ``fi
 no console error, axe-core finds no WCAG 2.1 AA violation, the page fits a phone's width and an
 A4 page's, prints within page-count bounds with the audience on every page, and weighs at most
 125 KB plus its images. A failing page leaves a screenshot in the test's temporary folder.
+
+Page hygiene, on every page: printed on A4 no word is broken inside ("Gree/n") and an item's
+continued rows repeat the item; at 375 px wide tables are stacked rows and nothing scrolls
+sideways, and a chart is not shrunk below half its drawn size; every table has header scope and
+sits in a named region; every disclosure symbol is an ``<abbr>`` with its meaning; the disclosure
+footnote appears once; a demo page says "synthetic demo data" in its banner and on every printed
+page; no internal note ("[source: ...]", "disagreement(s)", the answer key among the inputs).
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ pytestmark = [
 ]
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MIN_PHONE_CHART_SCALE = 0.5  # a chart's text is drawn at 7 to 10 pt: at half size it is still 5 px or more
+INTERNAL_NOTES = ("[source:", "This summary reads the results of the batch run it is part of", "(s) ", "(s),",
+                  "ground_truth", "SYNTHETIC_DEMO_DATA.txt")
 
 
 @pytest.fixture(scope="session")
@@ -84,14 +94,109 @@ def _screen_problems(page, path: Path, audience: str, requests: list[str], conso
     return problems
 
 
+# Words of the page's text that the layout broke across two lines (inside the word, not at a
+# hyphen or slash): each run of letters, digits and punctuation between spaces, hyphens and slashes;
+# and dates and cycle names, which break at none of their hyphens.
+BROKEN_WORDS_JS = """() => {
+    const out = [];
+    const root = document.querySelector('main') || document.body;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement || node.parentElement.closest('style, script, code, pre')) continue;
+        for (const m of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]{2,}/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+            const tops = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+            if (tops.size > 1) out.push(m[0]);
+        }
+        for (const m of node.data.matchAll(/\\d{4}-\\d{2}-\\d{2}|\\d{4}-Q[1-4]/g)) {  // a date or a cycle, whole
+            const range = document.createRange();
+            range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+            if (new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1) out.push(m[0]);
+        }
+    }
+    return out.slice(0, 5);
+}"""
+
+# What a screen reader and a reader of any page needs: header scope, named regions, symbols
+# explained, one footnote, card titles as headings, no internal note.
+STRUCTURE_JS = """symbols => {
+    const problems = [];
+    const tables = Array.from(document.querySelectorAll('main table'));
+    for (const t of tables) {
+        const name = (t.caption ? t.caption.textContent : t.id).trim().slice(0, 40);
+        const heads = t.querySelectorAll('th');
+        if (!heads.length) problems.push(`table without headers: ${name}`);
+        if (Array.from(heads).some(th => !th.getAttribute('scope'))) problems.push(`th without scope: ${name}`);
+        const region = t.closest('[role=region]');
+        const label = region && (region.getAttribute('aria-label')
+            || (document.getElementById(region.getAttribute('aria-labelledby') || '') || {}).textContent || '');
+        if (!label || !label.trim()) problems.push(`table not in a named region: ${name}`);
+        for (const group of t.querySelectorAll('tbody.review-group')) {
+            const rows = Array.from(group.rows);
+            const first = rows[0].cells[0].textContent.trim();
+            const id = (first.match(/^[A-Z]+[0-9]+(?:[.][0-9]+)*/) || [first])[0];
+            for (const row of rows.slice(1))
+                if (!row.cells[0].textContent.includes(id)) problems.push(`a continued row without its item ${id}`);
+        }
+    }
+    const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || parent.closest('style, script, abbr, .review-footnote, code, pre')) continue;
+        const text = node.data.trim();  // ":" is a symbol when it is all of an element's text, else punctuation
+        if (parent.textContent.trim() in symbols || /(^|[\\s(:;,])[czk](?=$|[\\s);,.\\[])/.test(text))
+            problems.push(`a symbol not explained: "${text.slice(0, 40)}"`);
+    }
+    for (const a of document.querySelectorAll('abbr')) {
+        if (a.title !== symbols[a.textContent.trim()]) problems.push(`abbr ${a.textContent} titled "${a.title}"`);
+        if (!/^[a-z]$/.test(a.textContent) && a.parentElement.textContent.trim() !== a.textContent)
+            problems.push(`punctuation read out as a symbol: "${a.parentElement.textContent.trim().slice(0, 40)}"`);
+    }
+    const notes = document.querySelectorAll('.review-footnote').length;
+    if (notes > 1) problems.push(`the disclosure footnote ${notes} times`);
+    if (document.querySelector('div[style*="border-left:6px"] > strong'))
+        problems.push('a headline card titled in bold text, not a heading');
+    return problems;
+}"""
+
+
+def _hygiene_problems(page, synthetic: bool) -> list[str]:
+    """Header scope, named regions, repeated items, symbols in ``<abbr>``, one footnote, headings,
+    the synthetic-data label and no internal note."""
+    from review.protection.disclosure import SYMBOLS
+
+    problems: list[str] = page.evaluate(STRUCTURE_JS, SYMBOLS)
+    text = page.evaluate("document.body.innerText")
+    problems += [f"an internal note on the page: {n!r}" for n in INTERNAL_NOTES if n in text]
+    if synthetic:
+        banner = page.evaluate("(document.querySelector('.review-banner') || {}).textContent || ''")
+        styles = " ".join(page.eval_on_selector_all("style", "els => els.map(e => e.textContent)"))
+        if "SYNTHETIC DEMO DATA" not in banner:
+            problems.append("no synthetic demo data label in the banner")
+        if not re.search(r"@bottom-left\s*\{\s*content:\s*\"Synthetic demo data", styles):
+            problems.append("no synthetic demo data label on every printed page")
+    return problems
+
+
 def _phone_and_paper_problems(page) -> list[str]:
     """What is wrong with the page on a phone and printed on A4."""
     problems: list[str] = []
-    # a phone: nothing forces the page wider than the screen
+    # a phone: nothing forces the page wider than the screen, no table scrolls sideways (wide
+    # tables are stacked rows), and a chart is not shrunk so far that its titles cannot be read
     page.set_viewport_size({"width": PHONE_WIDTH_PX, "height": 800})
     wide = page.evaluate("document.documentElement.scrollWidth")
     if wide > PHONE_WIDTH_PX + 1:
         problems.append(f"wider than a phone: {wide}px > {PHONE_WIDTH_PX}px")
+    scrolling = page.evaluate("""w => Array.from(document.querySelectorAll('main table, main .review-table-wrap'))
+        .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > w + 1)
+        .map(e => `${e.tagName} ${e.scrollWidth}px`).slice(0, 3)""", PHONE_WIDTH_PX)
+    if scrolling:
+        problems.append(f"a table scrolls sideways on a phone: {scrolling}")
+    small = page.evaluate("""least => Array.from(document.querySelectorAll('figure img')).filter(i => i.complete)
+        .map(i => i.clientWidth / i.naturalWidth).filter(r => r < least).map(r => r.toFixed(2))""", MIN_PHONE_CHART_SCALE)
+    if small:
+        problems.append(f"a chart shrunk on a phone to {small} of its drawn size")
     # paper: no element wider than the A4 text column
     page.emulate_media(media="print")
     page.set_viewport_size({"width": A4_CONTENT_WIDTH_PX, "height": 1000})
@@ -100,17 +205,9 @@ def _phone_and_paper_problems(page) -> list[str]:
                          A4_CONTENT_WIDTH_PX)
     if over:
         problems.append(f"wider than A4 when printed: {over}")
-    broken = page.evaluate("""() => Array.from(document.querySelectorAll('td.num')).flatMap(td => {
-        const text = td.firstChild;  // a figure's cell holds its text only
-        if (!text || text.nodeType !== Node.TEXT_NODE) return [];
-        return Array.from(text.data.matchAll(/\\S+/g)).filter(m => {  // "66.1% to 82.0%" may wrap at its spaces
-            const range = document.createRange();
-            range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
-            return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1;
-        }).map(m => m[0]);
-    }).slice(0, 3)""")
+    broken = page.evaluate(BROKEN_WORDS_JS)  # "Gree/n", "Comple/ted", "87.0/%"
     if broken:
-        problems.append(f"a figure broken across lines when printed: {broken}")
+        problems.append(f"a word broken inside when printed: {broken}")
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     if not 1 <= pages <= MAX_PAGES:
@@ -118,7 +215,7 @@ def _phone_and_paper_problems(page) -> list[str]:
     return problems
 
 
-def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
+def _check_page(chromium, path: Path, audience: str, shots: Path, *, synthetic: bool = False) -> list[str]:
     problems: list[str] = []
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
@@ -130,6 +227,7 @@ def _check_page(chromium, path: Path, audience: str, shots: Path) -> list[str]:
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
         problems += _screen_problems(page, path, audience, requests, console)
+        problems += _hygiene_problems(page, synthetic)
         problems += _phone_and_paper_problems(page)
     finally:
         if problems:
@@ -147,7 +245,7 @@ def test_every_report_reads_well_on_screen_phone_and_paper(request, chromium, au
     assert code == 0
     pages = _pages(folder)
     assert len(pages) >= 7  # six reports and the index
-    found = {p.name: _check_page(chromium, p, audience, tmp_path) for p in pages}
+    found = {p.name: _check_page(chromium, p, audience, tmp_path, synthetic=True) for p in pages}  # the demo
     failing = {name: problems for name, problems in found.items() if problems}
     assert not failing, f"screenshots in {tmp_path}: {failing}"
 

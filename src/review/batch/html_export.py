@@ -20,7 +20,11 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-__all__ = ["align_numbers", "css_string", "export_report", "failure_page", "running_texts", "stylesheet"]
+from review.batch.page_hygiene import SYNTHETIC_MARK, SYNTHETIC_RUNNING, finish_page
+from review.data.schema import DATASETS
+
+__all__ = ["align_numbers", "css_string", "evidence_inputs", "export_report", "failure_page", "running_texts",
+           "stylesheet"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The lab template's CSS carries attribution URLs in comments; drop comments that hold one so
@@ -64,9 +68,30 @@ def running_texts(review_meta: dict[str, Any]) -> dict[str, str]:
     return {
         "review_running_title": css_string(f"{review_meta.get('framework_title', '')}, cycle {review_meta.get('cycle', '')}"),
         "review_running_mark": "INTERNAL, not for circulation" if internal else "Published audience",
-        "review_running_data": ("Synthetic demo data: no real child, case or worker"
-                                if review_meta.get("synthetic") else ""),
+        "review_running_data": SYNTHETIC_RUNNING if review_meta.get("synthetic") else "",
     }
+
+
+def evidence_inputs(inputs: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The inputs a page's footer lists: the evidence files a run read and its parameters.
+
+    The run's manifest keeps every file of the data folder; a page names only the datasets of
+    :data:`review.data.schema.DATASETS` (CSV or Excel) and the parameters (YAML), not the demo's
+    answer key or its marker file.
+
+    Examples
+    --------
+    >>> [i["path"] for i in evidence_inputs([{"path": "data/demo/audits.csv", "sha256": "ab"},
+    ...     {"path": "data/demo/ground_truth.json", "sha256": "cd"}, {"path": "params/2009-Q4.yaml", "sha256": "ef"},
+    ...     {"path": "data/demo/SYNTHETIC_DEMO_DATA.txt", "sha256": "01"}])]
+    ['data/demo/audits.csv', 'params/2009-Q4.yaml']
+    """
+    def shown(path: str) -> bool:
+        p = Path(path)
+        suffix = p.suffix.lower()
+        return (suffix in (".csv", ".xlsx") and p.stem.lower() in DATASETS) or suffix in (".yaml", ".yml")
+
+    return [i for i in inputs if shown(str(i.get("path", "")))]
 
 
 _CELL = re.compile(r"<td(?P<attrs>[^>]*)>(?P<body>[^<]*)</td>")
@@ -151,9 +176,11 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
     _drop_noise(nb)
     nb.metadata["title"] = title
     nb.metadata["review"] = review_meta
-    extra = {"review_css": stylesheet(), **running_texts(review_meta)}
+    extra = {"review_css": stylesheet(), "review_inputs": evidence_inputs(list(review_meta.get("inputs") or [])),
+             "review_synthetic_mark": SYNTHETIC_MARK,
+             **running_texts(review_meta)}
     body, _ = _exporter().from_notebook_node(nb, resources=extra)
-    return align_numbers(_CSS_URL_COMMENT.sub("", body))
+    return finish_page(align_numbers(_CSS_URL_COMMENT.sub("", body)), synthetic=bool(review_meta.get("synthetic")))
 
 
 def warm() -> None:
@@ -193,6 +220,8 @@ def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, An
     e = {k: html.escape(_ANSI.sub("", str(v if v is not None else ""))) for k, v in error.items()}
     meta = {k: html.escape(str(v)) for k, v in review_meta.items() if not isinstance(v, (list, dict))}
     cell = f"code cell {e['cell']}" if e.get("cell") else "before any cell ran"
+    synthetic = (f'<div class="review-banner"><span class="review-mark">{SYNTHETIC_MARK}</span> '
+                 f'{SYNTHETIC_RUNNING}</div>' if review_meta.get("synthetic") else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
@@ -206,7 +235,7 @@ def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, An
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
 </style></head><body>
 <header class="review-header"><nav class="review-nav" aria-label="Reports of this cycle">
-<a href="index.html">All reports for cycle {meta.get('cycle', '')}</a></nav></header>
+<a href="index.html">All reports for cycle {meta.get('cycle', '')}</a></nav>{synthetic}</header>
 <main>
 <div class="failed" role="alert">
 <h1>This report failed and must not be used</h1>

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from review.batch.index import write_index, write_manifest
+from review.batch.page_hygiene import finish_page
 from review.batch.provenance import package_versions
 from review.config.frameworks import FRAMEWORKS
+from review.protection.pseudonym import DEMO_MARKER
 from review.results.figures import drop_run_only
 
 __all__ = ["Guard", "NotebookOutcome", "Provenance", "RunSummary", "move_into_place", "now", "public_params",
@@ -133,6 +135,9 @@ def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outco
         "notebooks": [asdict(o) for o in checked],
     })
     write_index(staging / "index.html", cycle, audience, checked, reports, scope, history)
+    index = staging / "index.html"  # its tables, symbols and the demo's mark as every report's
+    synthetic = any(Path(i.get("path", "")).name == DEMO_MARKER for i in manifest.get("inputs", []))
+    index.write_text(finish_page(index.read_text(encoding="utf-8"), synthetic=synthetic), encoding="utf-8")
     checked = guard(checked)  # every file, the manifest and index included
     move_into_place(staging, target)
     return RunSummary(cycle=cycle, output_dir=target, outcomes=tuple(checked))

@@ -54,7 +54,7 @@ def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
         detail = common.uncertainty_text(j, f.evidence, policy)
         stated = common.shown_disagreements(j, policy)
         if stated:  # disagreements between sources (lines of evidence), not people
-            detail = show.nocount(f"{detail}; {len(stated)} disagreement(s) between sources, listed below")
+            detail = show.nocount(f"{detail}; {show.plural(len(stated), 'disagreement')} between sources, listed below")
         small = common.small_group(j, f.evidence, policy)
         cards.append({"title": show.nocount(_title(f)), "status": band,
                       "value": common.judgement_text(j, band, small=small),

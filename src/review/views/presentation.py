@@ -26,6 +26,7 @@ from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS, NoCount, nocount
 from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 
 __all__ = [
+    "CARD_STYLE",
     "NOCOUNT",
     "RAG_COLOURS",
     "Joined",
@@ -41,6 +42,7 @@ __all__ = [
     "nocount",
     "note",
     "pct",
+    "plural",
     "rate_text",
     "table",
 ]
@@ -99,6 +101,22 @@ def marked_li(text: object) -> str:
     if isinstance(text, NoCount):
         return f"<li {NOCOUNT}>{html.escape(text)}</li>"
     return f"<li>{item_ids(text)}</li>"
+
+
+CARD_STYLE = "border-left:6px solid {colour};padding:0.4rem 0.8rem;margin:0.4rem 0;background:#fafafa"
+"""A headline card's box (:func:`headline_cards`); the page's last pass
+(:mod:`review.batch.page_hygiene`) finds cards by it and makes their titles headings."""
+
+
+def plural(n: int, noun: str, plural_form: str | None = None) -> str:
+    """A count with its noun in the singular or plural, as a sentence writes it.
+
+    Examples
+    --------
+    >>> plural(1, "disagreement"), plural(3, "disagreement"), plural(2, "query", "queries")
+    ('1 disagreement', '3 disagreements', '2 queries')
+    """
+    return f"{n:,} {noun if n == 1 else (plural_form or noun + 's')}"
 
 
 RAG_COLOURS = {"green": "#1e7b34", "amber": "#a35f00", "red": "#b3261e", "grey": "#555555",
@@ -291,7 +309,7 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
                                   "self-assessed": "Self-assessed, not evidenced"}.get(
             card.get("status", "grey"), "")
         items.append(
-            f'<div style="border-left:6px solid {colour};padding:0.4rem 0.8rem;margin:0.4rem 0;background:#fafafa">'
+            f'<div style="{CARD_STYLE.format(colour=colour)}">'
             f'<strong>{_escape(card["title"])}</strong> '
             f'<span style="color:{colour};font-weight:600">[{html.escape(label)}]</span><br>'
             f'<span style="font-size:1.15em">{_escape(card.get("value", ""))}</span><br>'
@@ -306,6 +324,60 @@ def new_figure(**kwargs: Any) -> Any:
     from matplotlib.figure import Figure
 
     return Figure(layout="constrained", **kwargs)
+
+
+def _png(fig: Any, *, dpi: float) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+PHONE_FIGURE_INCHES = 4.2
+"""Width of a chart drawn for a phone (about 380 px at 90 dpi, the width of a phone's page)."""
+PHONE_FONT_SCALE = 1.25
+"""How much larger a phone's chart writes its text, so a title is about 11 px high on the screen."""
+
+
+def _phone_png(fig: Any) -> str | None:
+    """Small multiples (two or more columns of axes) drawn again in one column, narrower and with
+    larger text, for a phone; None for a figure of one column. Changes ``fig`` (after the desktop
+    image was saved).
+
+    Examples
+    --------
+    >>> fig = new_figure(figsize=(10.8, 3.0))
+    >>> for ax, title in zip(fig.subplots(1, 2), ["NI59: initial assessments", "NI60: core assessments"]):
+    ...     _ = ax.set_title(title, fontsize=8)
+    >>> phone = _phone_png(fig)
+    >>> [round(float(x), 1) for x in fig.get_size_inches()], fig.axes[1].title.get_fontsize()
+    ([4.2, 6.0], 10.0)
+    >>> _phone_png(new_figure(figsize=(6.4, 4.2))) is None
+    True
+    """
+    import textwrap as wrap
+
+    from matplotlib.text import Text
+
+    shown = [ax for ax in fig.axes if ax.axison and ax.get_subplotspec() is not None]
+    if len(shown) < 2:
+        return None
+    nrows, ncols = shown[0].get_subplotspec().get_gridspec().get_geometry()
+    if ncols < 2:
+        return None
+    panel_height = fig.get_size_inches()[1] / nrows
+    grid = fig.add_gridspec(len(shown), 1)
+    for i, ax in enumerate(shown):
+        ax.set_subplotspec(grid[i, 0])
+    for ax in fig.axes:
+        ax.set_visible(ax in shown)
+    for text in fig.findobj(Text):
+        text.set_fontsize(text.get_fontsize() * PHONE_FONT_SCALE)
+    for ax in shown:  # a title wrapped again to the narrower panel
+        size = ax.title.get_fontsize()
+        width = max(20, int(PHONE_FIGURE_INCHES * 72 * 0.85 / (0.62 * size)))  # the axes' share, a glyph's width
+        ax.title.set_text("\n".join(wrap.wrap(ax.title.get_text().replace("\n", " "), width)))
+    fig.set_size_inches(PHONE_FIGURE_INCHES, panel_height * len(shown))
+    return _png(fig, dpi=135)
 
 
 MAX_ALT = 250
@@ -341,12 +413,14 @@ def figure(fig: Any, *, alt: str, caption: str, data: pd.DataFrame | None = None
     """
     if not alt.strip() or len(alt) > MAX_ALT:
         raise ParameterError(f"a chart's text alternative must have 1 to {MAX_ALT} characters; got {len(alt)}")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    encoded = _png(fig, dpi=90)
+    phone = _phone_png(fig)
     img_mark = f" {NOCOUNT}" if isinstance(alt, NoCount) else ""
-    body = (f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{img_mark} '
-            f'style="max-width:100%"><figcaption>{_escape(caption)}</figcaption></figure>')
+    img = (f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}"{img_mark} '
+           f'style="max-width:100%">')
+    if phone:  # small multiples in one column on a phone, so their titles stay legible
+        img = f'<picture><source media="(max-width: 40rem)" srcset="data:image/png;base64,{phone}">{img}</picture>'
+    body = f"<figure>{img}<figcaption>{_escape(caption)}</figcaption></figure>"
     if data is not None:
         heading = f"The data of the chart above: {caption}"
         body += table(data, caption=NoCount(heading) if isinstance(caption, NoCount) else heading, uid=uid).data

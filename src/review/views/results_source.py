@@ -13,7 +13,8 @@ __all__ = ["report_href", "source_note"]
 
 
 def source_note(source: ResultsSource, cycle: str) -> HTML:
-    """One paragraph: the run whose results the summary shows, or how to produce them.
+    """One paragraph: the run whose results the summary shows, or how to produce them; nothing inside
+    the batch run the summary is part of (its reports sit beside it).
 
     Parameters
     ----------
@@ -32,9 +33,9 @@ def source_note(source: ResultsSource, cycle: str) -> HTML:
     True
     """
     e = html.escape
-    if source.in_run:
-        text = f"This summary reads the results of the batch run it is part of, for {e(cycle)}."
-    elif not source.found:
+    if source.in_run:  # the reports beside it are its source: nothing for a reader to be told
+        return HTML("")
+    if not source.found:
         text = (f"No batch results for {e(cycle)} were found in <code>{e(source.folder)}</code>. Produce them "
                 f"with <code>make report</code> (the demo cycle) or <code>review run --cycle {e(cycle)}</code>, "
                 "then run this notebook again.")

@@ -1,0 +1,383 @@
+"""The last pass over every page a run writes: what a reader needs whatever view built the HTML.
+
+Views format results into tables, cards and notes; this pass makes the page read well on a
+phone, on paper and to a screen reader, in one place for every report and the index:
+
+- every table's column headings carry ``scope="col"`` (row headings ``scope="row"``), and the
+  table sits in a named region (``role="region"`` labelled by its caption) that can scroll;
+- a table of four or more columns is marked ``review-stack``: on a phone each row becomes a
+  block of labelled lines (the labels are the column headings, written into the page's style,
+  so no heading text is copied into an attribute);
+- a row that continues an item (its first cell empty under the item's first row) repeats the
+  item, and each item's rows form one ``<tbody>`` that print keeps on one page where it fits;
+- headline cards' titles are headings, not bold text;
+- a date or cycle name is never broken at its hyphens, and a line may break after a slash
+  between words;
+- a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means
+  (:data:`review.protection.disclosure.SYMBOLS`, the one source of those texts);
+- the disclosure footnote appears once per page;
+- a page of synthetic demo data says so in its banner and on every printed page.
+
+Every number copied (an item's name repeated, a symbol's meaning) keeps or carries the
+``data-review-nocount`` mark of where it came from, so ``review check-report`` reads the page as
+before.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from review.protection.disclosure import SYMBOLS
+from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
+from review.protection.units import UNIT_ATTRIBUTE
+from review.views.presentation import CARD_STYLE
+
+__all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
+           "finish_page", "label_synthetic", "one_footnote", "slash_breaks", "tidy_tables", "whole_dates"]
+
+SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
+"""The banner's mark on a page of synthetic demo data."""
+SYNTHETIC_RUNNING = "Synthetic demo data: no real child, case or worker"
+"""The running footer of every printed page of synthetic demo data."""
+STACK_MIN_COLUMNS = 4
+"""Tables of this many columns or more become stacked rows on a phone."""
+
+_TABLE = re.compile(r'(?P<wrap><div class="review-table-wrap">\s*)?<table\b(?P<attrs>[^>]*)>(?P<body>.*?)</table>',
+                    re.S)
+_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
+_CELL = re.compile(r"<(?P<tag>t[dh])\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_ITEM_ID = re.compile(r"^\s*(?P<id>[A-Z]+[0-9]+(?:\.[0-9]+)*)(?![A-Za-z0-9])")
+_FOOTNOTE = re.compile(r'<p class="review-footnote"[^>]*>.*?</p>', re.S)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+
+
+def _marked(attrs: str) -> bool:
+    return NOCOUNT in attrs or re.search(rf'class="[^"]*\b{NOCOUNT_CLASS}\b', attrs) is not None
+
+
+def _add_class(attrs: str, name: str) -> str:
+    if re.search(r'\bclass="', attrs):
+        return re.sub(r'\bclass="([^"]*)"', lambda m: f'class="{m.group(1)} {name}"'.replace('=" ', '="'), attrs,
+                      count=1)
+    return f'{attrs} class="{name}"'
+
+
+_STYLER_ID = re.compile(r' id="T_\w*?_(?:row\d+_col\d+|level\d+_col\d+|level\d+_row\d+)"')
+_STYLER_CLASSES = re.compile(r"^(?:data|row\d+|col\d+|level\d+|col_heading|row_heading|index_name|blank)$")
+
+
+def _plain(body: str) -> str:
+    """Without pandas' per-cell ids and position classes ("data row0 col0"), which nothing on a
+    page reads (a fifth of a long page's bytes); the workbook's own classes stay."""
+    def classes(m: re.Match[str]) -> str:
+        kept = [c for c in m.group(1).split() if not _STYLER_CLASSES.match(c)]
+        return f' class="{" ".join(kept)}"' if kept else ""
+
+    return re.sub(r' class="([^"]*)"', classes, _STYLER_ID.sub("", body))
+
+
+def _scoped(fragment: str, scope: str) -> str:
+    return re.sub(r"<th\b(?![^>]*\bscope=)", f'<th scope="{scope}"', fragment)
+
+
+def _headings(thead: str) -> list[str]:
+    rows = _ROW.findall(thead)
+    if not rows:
+        return []
+    out: list[str] = []
+    for m in _CELL.finditer(rows[-1]):
+        span = re.search(r'colspan="?(\d+)', m.group("attrs"))
+        out += [_text(m.group("body"))] * (int(span.group(1)) if span else 1)
+    return out
+
+
+def _continued(first: str, attrs: str) -> str:
+    """A continuation row's first cell: the item's id (or its whole name) and "continued", with the
+    first cell's mark (no count, or its declared unit)."""
+    ident = _ITEM_ID.match(_text(first))
+    name = html.escape(ident.group("id")) if ident else first
+    unit = re.search(rf'\b{UNIT_ATTRIBUTE}="[^"]*"', attrs)
+    mark = (f" {NOCOUNT}" if _marked(attrs) else "") + (f" {unit.group(0)}" if unit else "")
+    return f'<span class="review-continued"{mark}>{name} <span class="review-cont-word">(continued)</span></span>'
+
+
+def _grouped(tbody: str) -> str:
+    """Rows under one item (first cell empty below its first row) in one ``<tbody>`` each, the item repeated."""
+    rows = _ROW.findall(tbody)
+    groups: list[list[str]] = []
+    item: tuple[str, str] | None = None
+    continued = False
+    for row in rows:
+        first = _CELL.search(row)
+        if first is None:
+            groups.append([row])
+            continue
+        if _text(first.group("body")) or item is None:
+            item = (first.group("body"), first.group("attrs"))
+            groups.append([row])
+            continue
+        continued = True
+        cell = (f'<{first.group("tag")}{_add_class(first.group("attrs"), "review-cont")}>'
+                f"{_continued(*item)}</{first.group('tag')}>")
+        groups[-1].append(row[:first.start()] + cell + row[first.end():])
+    if not continued:
+        return f"<tbody>{tbody}</tbody>"
+    return "".join(f'<tbody class="review-group">{"".join(g)}</tbody>' for g in groups)
+
+
+def tidy_tables(page: str) -> tuple[str, str]:
+    """Every table given header scope, a named scrolling region, stacked rows on a phone and
+    repeated items; returns the page and the style of its phone labels.
+
+    Parameters
+    ----------
+    page : str
+        HTML holding tables (Styler's or hand-written ones).
+
+    Returns
+    -------
+    tuple of str
+        The page, and CSS rules labelling each stacked table's cells with their column headings
+        (to be placed in the page's ``<style>``).
+
+    Examples
+    --------
+    >>> page, css = tidy_tables('<table id="T_x"><caption>Items</caption><thead><tr><th>Item</th>'
+    ...     '<th>Evidence</th><th>Band</th><th>Change</th></tr></thead><tbody>'
+    ...     '<tr><td>J01. Leadership</td><td>audit</td><td>Red</td><td>none</td></tr>'
+    ...     '<tr><td></td><td>survey</td><td>Amber</td><td>none</td></tr></tbody></table>')
+    >>> 'role="region" aria-labelledby="T_x_caption" tabindex="0"' in page, page.count('scope="col"')
+    (True, 4)
+    >>> '<span class="review-continued">J01 <span class="review-cont-word">(continued)</span>' in page
+    True
+    >>> print(css.splitlines()[2])
+    #T_x > tbody > tr > :nth-child(2)::before { content: "Evidence"; }
+    """
+    rules: list[str] = []
+    count = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        attrs, body = m.group("attrs"), _plain(m.group("body"))
+        ident = re.search(r'\bid="([^"]+)"', attrs)
+        tid = ident.group(1) if ident else f"review_table{count}"
+        if not ident:
+            attrs += f' id="{tid}"'
+        caption = re.search(r"<caption\b([^>]*)>", body)
+        name = 'aria-label="Table"'
+        if caption:
+            cid = re.search(r'\bid="([^"]+)"', caption.group(1))
+            if cid is None:
+                body = body.replace(caption.group(0), f'<caption id="{tid}_caption"{caption.group(1)}>', 1)
+            name = f'aria-labelledby="{cid.group(1) if cid else tid + "_caption"}"'
+        head = re.search(r"<thead\b.*?</thead>", body, re.S)
+        headings: list[str] = []
+        if head:
+            headings = _headings(head.group(0))
+            body = body[:head.start()] + _scoped(head.group(0), "col") + body[head.end():]
+        else:
+            first = _ROW.search(body)
+            if first and "<td" not in first.group(0):
+                headings = _headings(first.group(0))
+                body = body[:first.start()] + _scoped(first.group(0), "col") + body[first.end():]
+        tbody = re.search(r"<tbody\b[^>]*>(.*?)</tbody>", body, re.S)
+        if tbody:
+            body = body[:tbody.start()] + _scoped(_grouped(tbody.group(1)), "row") + body[tbody.end():]
+        if len(headings) >= STACK_MIN_COLUMNS:
+            attrs = _add_class(attrs, "review-stack")
+            rules.extend([f"#{tid} > tbody > tr > :nth-child({i})::before {{ content: {_css_string(h)}; }}"
+                      for i, h in enumerate(headings, start=1) if h])
+        table = f"<table{attrs}>{body}</table>"  # a wrapper already there keeps its own closing tag
+        return (f'<div class="review-table-wrap" role="region" {name} tabindex="0">{table}'
+                + ("" if m.group("wrap") else "</div>"))
+
+    page = _TABLE.sub(one, page.replace('<style type="text/css">\n</style>\n', ""))  # pandas' empty styles
+    css = "@media (max-width: 40rem) {\n" + "\n".join(rules) + "\n}" if rules else ""
+    return page, css
+
+
+def card_headings(page: str) -> str:
+    """Headline cards' titles as headings (``<h3>``), their band label inside the heading; each card
+    is classed ``review-card`` (print sets them two abreast).
+
+    Examples
+    --------
+    >>> card = CARD_STYLE.format(colour="#b3261e")
+    >>> card_headings(f'<div style="{card}"><strong>G01: feedback</strong> '
+    ...               '<span style="color:#b3261e;font-weight:600">[Act]</span><br/>63.0%</div>')[-98:]
+    '<h3 class="review-card-title">G01: feedback <span class="review-band">[Act]</span></h3>63.0%</div>'
+    """
+    style = re.escape(CARD_STYLE).replace(re.escape("{colour}"), "#[0-9a-fA-F]{6}")
+    pattern = re.compile(rf'(<div style="{style}">)<strong>(.*?)</strong>\s*'
+                         r'<span style="color:#[0-9a-fA-F]{6};font-weight:600">(\[[^\]<]*\])</span><br\s*/?>', re.S)
+    return pattern.sub(lambda m: (f'{m.group(1)[:-1]} class="review-card"><h3 class="review-card-title">{m.group(2)} '
+                                  f'<span class="review-band">{m.group(3)}</span></h3>'), page)
+
+
+_SKIP = ("style", "script", "abbr", "code", "pre", "title")
+_LETTERS = "".join(s for s in SYMBOLS if s.isalpha())
+_LETTER = re.compile(rf"(?<![\w'’.&;#/-])([{_LETTERS}])(?![\w'’-])")
+
+
+_SIGNS = "".join(re.escape(s) for s in SYMBOLS if not s.isalpha())
+_ALONE = re.compile(rf"(?P<open><(?P<tag>td|th|span|li|p|div)\b[^>]*>)\s*(?P<symbol>[{_SIGNS}])\s*(?P<close></(?P=tag)>)")
+"""A sign symbol (``:``) that is all of an element's text; elsewhere ":" is punctuation."""
+
+
+def _abbr(symbol: str) -> str:
+    return f'<abbr title="{html.escape(SYMBOLS[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
+
+
+def _each_text(page: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to each run of the page's text outside tags, except in style, script,
+    code, abbreviations, the title and the disclosure footnote."""
+    out: list[str] = []
+    skip: str | None = None
+    for part in re.split(r"(<[^>]+>)", page):
+        if part.startswith("<"):
+            tag = re.match(r"</?([a-zA-Z0-9]+)", part)
+            name = tag.group(1).lower() if tag else ""
+            if skip is None and not part.startswith("</"):
+                if name in _SKIP and not part.endswith("/>"):
+                    skip = name
+                elif name == "p" and "review-footnote" in part:
+                    skip = "p"
+            elif skip is not None and part.startswith("</") and name == skip:
+                skip = None
+            out.append(part)
+        else:
+            out.append(part if skip is not None or not part.strip() else change(part))
+    return "".join(out)
+
+
+def abbreviate_symbols(page: str) -> str:
+    """Each disclosure symbol in the page's text an ``<abbr>`` naming what it means.
+
+    A letter symbol standing alone (``c``, ``z``, ``k``) anywhere in the text, and ``:`` when it
+    is all of a cell's or element's text; the disclosure footnote, which explains them, is left
+    as it is. The meaning comes from :data:`review.protection.disclosure.SYMBOLS` and is marked
+    as holding no count (it says "1 to 5").
+
+    Examples
+    --------
+    >>> print(abbreviate_symbols('<td>c</td><td>:</td><td>CIN: positive: c; seen</td>'))  # doctest: +ELLIPSIS
+    <td><abbr title="confidential: ..." data-review-nocount>c</abbr></td><td><abbr title="not available" ...
+    >>> abbreviate_symbols('<p class="review-footnote">shown as c</p><p>Cycle 2009-Q4: a cat</p>')
+    '<p class="review-footnote">shown as c</p><p>Cycle 2009-Q4: a cat</p>'
+    >>> abbreviate_symbols('<li><strong>GOSE</strong>: <span>G04</span>: red</li>')
+    '<li><strong>GOSE</strong>: <span>G04</span>: red</li>'
+    """
+    page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1)), text))
+    return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
+
+
+_WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")
+"""A date or a cycle name: never broken at its hyphens ("2010-11-" above "01")."""
+
+
+def whole_dates(page: str) -> str:
+    """Each date (``2010-11-01``) and cycle name (``2009-Q4``) kept on one line.
+
+    Examples
+    --------
+    >>> whole_dates("<td>due 2010-11-01, cycle 2009-Q4</td>")
+    '<td>due <span class="review-nowrap">2010-11-01</span>, cycle <span class="review-nowrap">2009-Q4</span></td>'
+    """
+    return _each_text(page, lambda text: _WHOLE.sub(r'<span class="review-nowrap">\1</span>', text))
+
+
+def slash_breaks(page: str) -> str:
+    """A line may break after a slash between words ("Adequate/<wbr>Inadequate"), so a narrow
+    column wraps there rather than widening its table or breaking a word.
+
+    Examples
+    --------
+    >>> slash_breaks("<td>Same side of Adequate/Inadequate in 2009/10</td>")
+    '<td>Same side of Adequate/<wbr>Inadequate in 2009/10</td>'
+    """
+    return _each_text(page, lambda text: re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", "/<wbr>", text))
+
+
+def one_footnote(page: str) -> str:
+    """The disclosure footnote once per page: later copies of the same footnote are dropped.
+
+    Examples
+    --------
+    >>> one_footnote('<p class="review-footnote">c: small</p><table></table><p class="review-footnote">c: small</p>')
+    '<p class="review-footnote">c: small</p><table></table>'
+    """
+    seen: set[str] = set()
+
+    def keep(m: re.Match[str]) -> str:
+        text = _text(m.group(0))
+        if text in seen:
+            return ""
+        seen.add(text)
+        return m.group(0)
+
+    return _FOOTNOTE.sub(keep, page)
+
+
+def label_synthetic(page: str) -> str:
+    """The synthetic-data mark in the page's banner and a running footer on every printed page,
+    where the page does not carry them already.
+
+    Examples
+    --------
+    >>> page = label_synthetic('<head><style></style></head><div class="review-banner">Index</div>')
+    >>> SYNTHETIC_MARK in page, SYNTHETIC_RUNNING in page
+    (True, True)
+    >>> label_synthetic(page) == page
+    True
+    """
+    if SYNTHETIC_MARK not in page:
+        page = re.sub(r'(<div class="review-banner[^"]*"[^>]*>.*?)(</div>)',
+                      lambda m: f'{m.group(1)} <span class="review-mark">{SYNTHETIC_MARK}</span>{m.group(2)}',
+                      page, count=1, flags=re.S)
+    if SYNTHETIC_RUNNING not in page:
+        rule = (f'<style>@page {{ @bottom-left {{ content: "{SYNTHETIC_RUNNING}"; '
+                "font: 8pt system-ui, Arial, sans-serif; color: #333; } }</style>")
+        page = page.replace("</head>", rule + "</head>", 1) if "</head>" in page else rule + page
+    return page
+
+
+def finish_page(page: str, *, synthetic: bool = False) -> str:
+    """A page as it is written: tables, cards, symbols, one footnote and, for demo data, the mark.
+
+    Parameters
+    ----------
+    page : str
+        A whole HTML document (a report, the index, a failure page).
+    synthetic : bool, default: ``False``
+        Whether the page shows the synthetic demo data.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> page = finish_page('<html><head><style></style></head><body><div class="review-banner">x</div><main>'
+    ...                    '<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>c</td></tr></tbody></table>'
+    ...                    '</main></body></html>', synthetic=True)
+    >>> '<th scope="col">A</th>' in page, '>c</abbr>' in page, SYNTHETIC_MARK in page
+    (True, True, True)
+    """
+    page = one_footnote(card_headings(page))
+    page, css = tidy_tables(page)
+    page = whole_dates(slash_breaks(abbreviate_symbols(page)))
+    if css:
+        style = f"<style>\n{css}\n</style>"
+        page = page.replace("</head>", style + "</head>", 1) if "</head>" in page else style + page
+    return label_synthetic(page) if synthetic else page
