@@ -1,0 +1,221 @@
+"""Trends (issue 29): each item's band and level over the last eight quarters, as small multiples and a
+table, read from earlier runs' results (issue 30). The series are built by hand here, with the arithmetic
+beside each expected value; the view is checked for quarter names, gaps, escalation, the screen-reader
+table and what a published page may show."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import nbformat
+import papermill as pm
+import pytest
+
+from review.config.cycles import previous_cycle
+from review.config.paths import cycle_folder
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.report_check import check_file
+from review.results.history import OUTPUT_ROOT_ENV, ItemSeries, Trend, TrendPoint, trend
+from review.views import trends
+
+PUBLISHED = DisclosurePolicy()
+
+
+def _point(cycle, band, level=None, state="shown"):
+    if band is None:
+        return TrendPoint(cycle, "no run", None, None, "not recorded")
+    return TrendPoint(cycle, "reported", band, level, state if level is not None or state != "shown" else "not recorded")
+
+
+def _window(last="2009-Q4", n=8):
+    return tuple(reversed([last] + [previous_cycle(last, s) for s in range(1, n)]))
+
+
+def _finding(item, band, k=None, n=None, *, withheld=False, small=False):
+    line = {"kind": "audit", "unit": "audits", "withheld": True} if withheld else \
+        {"kind": "audit", "unit": "audits", "k": k, "n": n, "band": band}
+    return {"item": item, "band": band, "small_group": small, "evidence": [line]}
+
+
+def _record(*findings, cycle="2009-Q4"):
+    return {"framework": "jar_haringey", "cycle": cycle, "figures": {"findings": list(findings)}}
+
+
+def test_quarters_are_named_as_councils_name_them():
+    window = _window()
+    s = ItemSeries("jar_haringey", "J02", tuple(_point(c, "red", 0.5) for c in window))
+    page = trends.report(Trend("jar_haringey", "2009-Q4", "published", window, window[:-1][::-1], (s,)), PUBLISHED,
+                         what="findings").data
+    # 2009-Q4 is October to December 2009: the third quarter of the financial year 2009/10
+    headings = re.findall(r'class="col_heading level0 col\d+" >([^<]+)</th>', page)
+    assert headings == ["Q4 2007/08", "Q1 2008/09", "Q2 2008/09", "Q3 2008/09", "Q4 2008/09", "Q1 2009/10",
+                        "Q2 2009/10", "Q3 2009/10", "Red run"]
+    assert "Q4 2007/08 (January to March 2008) to Q3 2009/10 (October to December 2009)" in page
+    assert "2009-Q4" not in page  # the files' cycle id is not a council's name for a quarter
+    assert ">Q3 09/10</text>" in page  # the picture's axis
+
+
+def test_the_line_breaks_at_a_gap_and_never_joins_across_it():
+    window = ("2009-Q1", "2009-Q2", "2009-Q3", "2009-Q4")
+    s = ItemSeries("f", "J02", (_point("2009-Q1", "red", 0.5), _point("2009-Q2", None),
+                                _point("2009-Q3", "red", 0.6), _point("2009-Q4", "amber", 0.7)))
+    svg = trends.strip_svg(s)
+    # boxes 38 wide every 40 from x = 7: centres 26, 66, 106, 146; the level from y = 38 (0%) up 32 to y = 6 (100%)
+    assert re.findall(r'<polyline points="([^"]+)"', svg) == ["106,18.8 146,15.6"]  # 38 - 32*0.6, 38 - 32*0.7
+    assert '<circle cx="26" cy="22.0"' in svg  # 38 - 32*0.5: 2009-Q1 stands alone
+    assert svg.count('stroke-dasharray="3 2"') == 1  # the gap quarter's box
+    assert svg.count("<circle") == 3
+    cells = trends.table([s], window, PUBLISHED, caption="x", uid="t").data
+    assert re.findall(r"<td [^>]*>([^<]+)</td>", cells) == ["Red; level 50.0%", "No run", "Red; level 60.0%",
+                                                             "Amber; level 70.0%", "not red this quarter"]
+
+
+def test_a_withheld_level_breaks_the_line_and_shows_c():
+    s = ItemSeries("f", "J04", (_point("2009-Q3", "red", 0.5), _point("2009-Q4", "red", None, "c")))
+    svg = trends.strip_svg(s)
+    assert "<polyline" not in svg  # one known level: nothing to join
+    assert ">c</text>" in svg
+    assert trends.point_text(s.points[-1]) == "Red; level c"
+
+
+def test_escalation_is_drawn_as_an_outline_heavy_from_three_quarters():
+    window = _window(n=5)
+    four = ItemSeries("f", "J02", (_point(window[0], "amber", 0.7),) + tuple(_point(c, "red", 0.5) for c in window[1:]))
+    two = ItemSeries("f", "J06", tuple(_point(c, "green", 0.9) for c in window[:3]) +
+                     tuple(_point(c, "red", 0.5) for c in window[3:]))
+    one = ItemSeries("f", "J07", tuple(_point(c, "green", 0.9) for c in window[:4]) + (_point(window[4], "red", 0.5),))
+    assert (four.red_run, two.red_run, one.red_run) == (4, 2, 1)
+    heavy = trends.strip_svg(four)
+    # the run's 4 boxes start at x = 7 + 40 (the second quarter): the outline from 44, 4 x 40 = 160 wide
+    assert '<rect x="44" y="41" width="160" height="26" fill="none" stroke="#1a1a1a" stroke-width="3"/>' in heavy
+    assert "▲ red 4 quarters running" in heavy
+    light = trends.strip_svg(two)
+    assert 'width="80" height="26" fill="none" stroke="#1a1a1a" stroke-width="1.5"' in light
+    assert "▲" not in light
+    assert not re.search(r'<rect[^>]*fill="none"', trends.strip_svg(one))  # one red quarter: no run to outline
+    assert trends.run_text(four) == "red for 4 quarters running, since Q4 2008/09"  # 2009-Q1: January to March 2009
+
+
+def test_screen_readers_get_one_image_with_a_text_alternative_and_the_data_as_a_table():
+    window = _window()
+    red = ItemSeries("jar_haringey", "J02", tuple(_point(c, "red", 0.4) for c in window))
+    green = ItemSeries("jar_haringey", "J01", tuple(_point(c, "green", 0.9) for c in window))
+    page = trends.report(Trend("jar_haringey", "2009-Q4", "published", window, window[:-1][::-1], (green, red)),
+                         PUBLISHED, what="findings").data
+    alt = re.search(r'<div role="img" aria-label="([^"]+)"', page).group(1)
+    assert alt == ("Band and level of the findings (2) over 8 quarters, Q4 2007/08 to Q3 2009/10. Red for 3 or more "
+                   "quarters running: J02. The data are in the table below.")
+    assert "%" not in alt  # no figure in the alternative: the table carries them
+    assert page.count('aria-hidden="true"') == 2  # each picture hidden behind the one image's alternative
+    table = page.split("<details>", 1)[1]
+    assert table.startswith("<summary>The trend as a table</summary>")
+    assert "<caption" in table
+    assert '<th id="T_trend_jar_haringey_level0_row1" class="row_heading' in table
+    assert "Red; level 40.0%" in table
+    assert "red for 8 or more quarters running (the trend starts red)" in table
+
+
+def test_the_alternative_stays_short_when_many_items_are_escalated():
+    window = _window()
+    items = tuple(ItemSeries("f", f"L{i}.{j}", tuple(_point(c, "red") for c in window)) for i in range(9) for j in range(5))
+    alt = trends.alt_text(items, window, "items")
+    assert len(alt) <= 250
+    assert alt.endswith("Red for 3 or more quarters running: 45 items, named in the table. The data are in the table below.")
+
+
+def test_one_quarter_only_says_plainly_there_is_no_earlier_quarter(tmp_path):
+    from review.results.history import earlier_results
+
+    t = trend("jar_haringey", "2010-Q1", _record(_finding("J02", "red", 35, 70), cycle="2010-Q1"),
+              earlier_results(tmp_path, "2010-Q1", "published"), PUBLISHED)
+    page = trends.report(t, PUBLISHED, what="findings").data
+    # eight quarters ending 2010-Q1 begin at 2008-Q2, April to June 2008: the first quarter of 2008/09
+    assert ("There is no earlier quarter: no run of this report for the published audience was found for Q1 2008/09 "
+            "to Q3 2009/10, so the trend starts this quarter, Q4 2009/10 (January to March 2010).") in page
+    assert "red this quarter" in page
+
+
+def test_a_published_trend_shows_no_figure_a_withheld_count_could_be_worked_out_from(tmp_path):
+    """An earlier internal run's figures are never read; an earlier published run's level is withheld again
+    under this report's stricter policy; what the page shows passes the disclosure check."""
+    from review.results.history import earlier_results
+
+    # internal run of 2009-Q3: J02 at 3 of 40 (a count from 1 to 5), never read by a published page
+    internal = cycle_folder(tmp_path, "2009-Q3", "internal")
+    internal.mkdir(parents=True)
+    (internal / "manifest.json").write_text("{}")
+    (internal / "jar_haringey.results.json").write_text(json.dumps(_record(_finding("J02", "red", 3, 40))))
+    # published run of 2009-Q2 under a threshold of 5: J02 at 7 of 40 was shown then
+    published = cycle_folder(tmp_path, "2009-Q2", "published")
+    published.mkdir(parents=True)
+    (published / "manifest.json").write_text("{}")
+    (published / "jar_haringey.results.json").write_text(json.dumps(_record(_finding("J02", "red", 7, 40),
+                                                                             _finding("J03", "red", withheld=True))))
+    strict = DisclosurePolicy(high=10)  # this quarter's report withholds counts of 1 to 10
+    now = _record(_finding("J02", "red", 35, 70), _finding("J03", "red", withheld=True, small=True))
+    t = trend("jar_haringey", "2009-Q4", now, earlier_results(tmp_path, "2009-Q4", "published"), strict)
+    j02, j03 = t.items
+    assert [(p.cycle, p.state, p.level_state) for p in j02.points[-3:]] == [
+        ("2009-Q2", "reported", "c"), ("2009-Q3", "no run", "not recorded"), ("2009-Q4", "reported", "shown")]
+    assert j03.points[-3].band == "red"
+    assert j03.points[-3].level_state == "c"
+    page = trends.report(t, strict, what="findings").data
+    assert "17.5%" not in page  # 7 of 40, shown under the old threshold, is withheld under this one
+    assert "7.5%" not in page  # 3 of 40 from the internal run
+    assert "Red; level c" in page
+    assert "Red; level 50.0%" in page
+    assert not re.search(r"\b(?:35|40|70)\b", re.sub(r"<svg.*?</svg>", "", page))  # no count, no denominator
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body><p>audience: published</p>{page}</body></html>", encoding="utf-8")
+    assert check_file(path, threshold=10) == []
+
+
+def test_the_summary_shows_the_items_red_now_longest_run_first():
+    window = _window(n=3)
+    jar = Trend("jar_haringey", "2009-Q4", "published", window, window[:-1][::-1], (
+        ItemSeries("jar_haringey", "J01", tuple(_point(c, "green", 0.9) for c in window)),
+        ItemSeries("jar_haringey", "J02", (_point(window[0], "amber", 0.7), _point(window[1], "red", 0.5),
+                                           _point(window[2], "red", 0.5)))))
+    gov = Trend("governance", "2009-Q4", "published", window, window[:-1][::-1], (
+        ItemSeries("governance", "G1", tuple(_point(c, "red") for c in window)),))
+    page = trends.summary((jar, gov), PUBLISHED).data
+    names = re.findall(r'class="row_heading[^>]*>([^<]+)</th>', page)
+    assert names == ["G1 (Social care governance exercise)", "J02 (JAR Haringey 2008 findings: stocktake)"]
+    assert "J01" not in page  # green: not in the summary's trend
+    assert "red for 3 or more quarters running" in page
+    assert "red for 2 quarters running, since Q2 2009/10" in page
+    quiet = Trend("jar_haringey", "2009-Q4", "published", window, (), (
+        ItemSeries("jar_haringey", "J01", (_point(window[0], None), _point(window[1], None), _point(window[2], "green"))),))
+    assert "No item is red this quarter." in trends.summary((quiet,), PUBLISHED).data
+
+
+@pytest.mark.notebook
+def test_the_jar_trend_cell_on_a_council_folder_with_a_gap_and_a_dataset_missing(root, tmp_path, monkeypatch):
+    """The JAR notebook on evidence that is not the demo's folder (its self-assessments left out), after
+    earlier runs of 2009-Q3 and 2009-Q1 (none of 2009-Q2): the trend reads them, and breaks at 2009-Q2."""
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / "demo", data)
+    (data / "self_assessments.csv").unlink()
+    out = tmp_path / "outputs"
+    for cycle, k in (("2009-Q3", 20), ("2009-Q1", 30)):
+        folder = cycle_folder(out, cycle, "published")
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text("{}")
+        (folder / "jar_haringey.results.json").write_text(json.dumps(_record(_finding("J02", "red", k, 80), cycle=cycle)))
+    monkeypatch.setenv(OUTPUT_ROOT_ENV, str(out))
+    executed = tmp_path / "jar.ipynb"
+    pm.execute_notebook(str(root / "notebooks" / "jar_haringey.ipynb"), str(executed),
+                        parameters={"cycle": "2009-Q4", "data_dir": str(data)}, kernel_name="python3", cwd=str(root),
+                        progress_bar=False)
+    nb = nbformat.read(executed, as_version=4)
+    cell = next(c for c in nb.cells if "review-trend" in c.metadata.get("tags", []))
+    page = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+    assert "No run for Q1 2009/10: a gap, and the line is not joined across it." in page  # 2009-Q2
+    assert "There is no run before Q4 2008/09." in page  # 2009-Q1
+    row = re.search(r'row_heading[^>]*>J02</th>(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r"<td [^>]*>([^<]+)</td>", row)
+    assert cells[4:7] == ["Red; level 37.5%", "No run", "Red; level 25.0%"]  # 30 of 80; 20 of 80
+    j01 = re.search(r'row_heading[^>]*>J01</th>(.*?)</tr>', page, re.S).group(1)
+    assert re.findall(r"<td [^>]*>([^<]+)</td>", j01)[4:7] == ["Not recorded", "No run", "Not recorded"]
