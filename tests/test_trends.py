@@ -199,10 +199,13 @@ def test_the_jar_trend_cell_on_a_council_folder_with_a_gap_and_a_dataset_missing
     shutil.copytree(root / "data" / "demo", data)
     (data / "self_assessments.csv").unlink()
     out = tmp_path / "outputs"
-    for cycle, k in (("2009-Q3", 20), ("2009-Q1", 30)):
+    authority = "Demo council (synthetic)"
+    for cycle, k in (("2009-Q3", 20), ("2009-Q1", 30), ("2008-Q4", 10)):
+        if cycle == "2008-Q4":  # another council's run in the same folder: never this council's history
+            authority = "Another council"
         folder = cycle_folder(out, cycle, "published")
         folder.mkdir(parents=True)
-        (folder / "manifest.json").write_text("{}")
+        (folder / "manifest.json").write_text(json.dumps({"parameters": {"jar_haringey": {"authority": authority}}}))
         (folder / "jar_haringey.results.json").write_text(json.dumps(_record(_finding("J02", "red", k, 80), cycle=cycle)))
     monkeypatch.setenv(OUTPUT_ROOT_ENV, str(out))
     executed = tmp_path / "jar.ipynb"
@@ -213,7 +216,7 @@ def test_the_jar_trend_cell_on_a_council_folder_with_a_gap_and_a_dataset_missing
     cell = next(c for c in nb.cells if "review-trend" in c.metadata.get("tags", []))
     page = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
     assert "No run for Q1 2009/10: a gap, and the line is not joined across it." in page  # 2009-Q2
-    assert "There is no run before Q4 2008/09." in page  # 2009-Q1
+    assert "There is no run before Q4 2008/09." in page  # 2009-Q1; 2008-Q4's run is another council's
     row = re.search(r'row_heading[^>]*>J02</th>(.*?)</tr>', page, re.S).group(1)
     cells = re.findall(r"<td [^>]*>([^<]+)</td>", row)
     assert cells[4:7] == ["Red; level 37.5%", "No run", "Red; level 25.0%"]  # 30 of 80; 20 of 80

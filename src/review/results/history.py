@@ -26,7 +26,7 @@ and its state.
   (then :attr:`ItemSeries.run_may_be_longer`).
 
 Nothing is copied or kept apart from the cycle folders themselves: the history lasts as long as
-the council keeps its earlier runs' folders (docs/history.md).
+the council keeps its earlier runs' folders (docs/data.md, "Reports: where they go and what is kept").
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def read_results(folder: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def earlier_results(root: Path, cycle: str, audience: str, *,
+def earlier_results(root: Path, cycle: str, audience: str, *, authority: str | None = None,
                     window: int = WINDOW) -> dict[str, dict[str, dict[str, Any]]]:
     """The results of the runs of the quarters before ``cycle`` in the window, by quarter.
 
@@ -130,6 +130,9 @@ def earlier_results(root: Path, cycle: str, audience: str, *,
         This quarter, ``YYYY-Qn``.
     audience : str
         Only this audience's folders are read.
+    authority : str, optional
+        Only runs whose manifest names this authority for every report are read: a run of another
+        council in the same folder (or of none named) is a gap, never this council's history.
     window : int, default: :data:`WINDOW`
         Quarters in the trend, this one included; ``window - 1`` earlier quarters are looked at.
 
@@ -152,14 +155,28 @@ def earlier_results(root: Path, cycle: str, audience: str, *,
     ['2009-Q1', '2009-Q3']
     >>> earlier_results(root, "2009-Q4", "internal")
     {}
+    >>> earlier_results(root, "2009-Q4", "published", authority="Another council")  # manifests name none
+    {}
     """
     out = {}
     for steps in range(1, window):
         earlier = previous_cycle(cycle, steps)
         folder = cycle_folder(root, earlier, audience)
-        if (folder / "manifest.json").is_file():
+        if (folder / "manifest.json").is_file() and (authority is None or _run_of(folder, authority)):
             out[earlier] = read_results(folder)
     return out
+
+
+def _run_of(folder: Path, authority: str) -> bool:
+    """Whether a run's manifest names ``authority`` for every report it ran (and names some)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    parameters = manifest.get("parameters") if isinstance(manifest, dict) else None
+    if not isinstance(parameters, dict) or not parameters:
+        return False
+    return all(isinstance(p, dict) and p.get("authority") == authority for p in parameters.values())
 
 
 def _entries(payload: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
@@ -456,7 +473,8 @@ def trend_for(ctx: Any, framework: str, recorded: Any, *, root: Path | None = No
     Parameters
     ----------
     ctx : review.analyses.context.Context
-        The notebook's context (its cycle and policy).
+        The notebook's context (its cycle, policy and authority: only runs of the same authority
+        and audience are read).
     framework : str
         The framework's name.
     recorded : object
@@ -468,7 +486,7 @@ def trend_for(ctx: Any, framework: str, recorded: Any, *, root: Path | None = No
     -------
     Trend
     """
-    earlier = earlier_results(root or output_root(), ctx.cycle, ctx.policy.audience)
+    earlier = earlier_results(root or output_root(), ctx.cycle, ctx.policy.audience, authority=ctx.params.authority)
     return trend(framework, ctx.cycle, recorded, earlier, ctx.policy)
 
 
@@ -504,7 +522,7 @@ def trends_of(cycle: str, now: Mapping[str, Mapping[str, Any]], earlier: Mapping
     return tuple(trend(f, cycle, now[f], earlier, policy, window=window) for f in frameworks if f in now)
 
 
-def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *,
+def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, authority: str | None = None,
                    root: Path | None = None) -> tuple[Trend, ...]:
     """Every judged framework's trend for the cycle summary: this quarter's results from ``folder``
     (the run's staging folder, or the cycle folder), earlier quarters from earlier runs.
@@ -517,6 +535,8 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *,
         Where this quarter's results are (project-relative or absolute).
     policy : DisclosurePolicy
         The summary's policy (its audience's runs are read).
+    authority : str, optional
+        Only earlier runs of this authority are read (:func:`earlier_results`).
     root : pathlib.Path, optional
         The output root; default :func:`output_root`.
 
@@ -529,5 +549,5 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *,
     from review.results.figures import load_cycle_results
 
     names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
-    earlier = earlier_results(root or output_root(), cycle, policy.audience)
+    earlier = earlier_results(root or output_root(), cycle, policy.audience, authority=authority)
     return trends_of(cycle, load_cycle_results(folder), earlier, policy, names)
