@@ -222,3 +222,16 @@ def test_the_jar_trend_cell_on_a_council_folder_with_a_gap_and_a_dataset_missing
     assert cells[4:7] == ["Red; level 37.5%", "No run", "Red; level 25.0%"]  # 30 of 80; 20 of 80
     j01 = re.search(r'row_heading[^>]*>J01</th>(.*?)</tr>', page, re.S).group(1)
     assert re.findall(r"<td [^>]*>([^<]+)</td>", j01)[4:7] == ["Not recorded", "No run", "Not recorded"]
+
+
+def test_a_report_that_records_bands_only_draws_the_strip_alone():
+    window = _window(n=4)
+    s = ItemSeries("lscb_checklist", "L1", tuple(_point(c, b) for c, b in zip(window, ("red", "red", "amber", "green"),
+                                                                                strict=True)))
+    page = trends.report(Trend("lscb_checklist", "2009-Q4", "published", window, window[:-1][::-1], (s,)), PUBLISHED).data
+    assert "This report records each item's band, not a single level, so the trend shows bands only." in page
+    assert "<polyline" not in page
+    assert "<circle" not in page
+    assert 'viewBox="0 0 327 58"' in page  # 96 high less the level panel (from y = 6 to the strip at y = 44)
+    assert "The line above the boxes" not in page
+    assert [t for t in re.findall(r"<td [^>]*>([^<]+)</td>", page)][:4] == ["Red", "Red", "Amber", "Green"]

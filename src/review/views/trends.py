@@ -104,13 +104,15 @@ def run_text(series: ItemSeries) -> str:
     return f"red for {n} quarters running, since {quarter_label(series.points[-n].cycle)}"
 
 
-def strip_svg(series: ItemSeries) -> str:
+def strip_svg(series: ItemSeries, *, levels: bool = True) -> str:
     """One item's small multiple: the level line above a strip of band boxes, the red run outlined.
 
     Parameters
     ----------
     series : ItemSeries
         At most eight quarters.
+    levels : bool, default: ``True``
+        Draw the level line; False for a report that records bands only (the strip alone, shorter).
 
     Returns
     -------
@@ -124,7 +126,11 @@ def strip_svg(series: ItemSeries) -> str:
     >>> svg = strip_svg(ItemSeries("f", "J02", (TrendPoint("2009-Q2", "no run", None, None, "not recorded"), *q)))
     >>> svg.count("<rect"), svg.count("<polyline"), 'stroke-dasharray' in svg
     (4, 1, True)
+    >>> 'viewBox="0 0 327 58"' in strip_svg(ItemSeries("f", "J02", tuple(q)), levels=False)
+    True
     """
+    shift = 0 if levels else _STRIP_Y - _TOP
+    strip_y, height = _STRIP_Y - shift, HEIGHT - shift
     parts = []
     n = len(series.points)
     segment: list[str] = []
@@ -133,42 +139,42 @@ def strip_svg(series: ItemSeries) -> str:
         x = _X0 + i * _STEP
         cx = x + _CELL / 2
         if p.gap:
-            parts.append(f'<rect x="{x}" y="{_STRIP_Y}" width="{_CELL}" height="{_STRIP_H}" fill="#ffffff" '
+            parts.append(f'<rect x="{x}" y="{strip_y}" width="{_CELL}" height="{_STRIP_H}" fill="#ffffff" '
                          f'stroke="#767676" stroke-dasharray="3 2"/>')
         else:
             colour = show.RAG_COLOURS.get(p.band or "grey", show.RAG_COLOURS["grey"])
-            parts.append(f'<rect x="{x}" y="{_STRIP_Y}" width="{_CELL}" height="{_STRIP_H}" fill="{colour}"/>'
-                         f'<text x="{cx:g}" y="{_STRIP_Y + 14}" text-anchor="middle" font-size="11" '
+            parts.append(f'<rect x="{x}" y="{strip_y}" width="{_CELL}" height="{_STRIP_H}" fill="{colour}"/>'
+                         f'<text x="{cx:g}" y="{strip_y + 14}" text-anchor="middle" font-size="11" '
                          f'font-weight="bold" fill="#ffffff">{LETTERS.get(p.band or "grey", "?")}</text>')
-        if p.level is not None and p.level_state == "shown":
+        if levels and p.level is not None and p.level_state == "shown":
             y = _BOTTOM - (_BOTTOM - _TOP) * min(max(p.level, 0.0), 1.0)
             segment.append(f"{cx:g},{y:.1f}")
             parts.append(f'<circle cx="{cx:g}" cy="{y:.1f}" r="2.5" fill="#1a1a1a"/>')
         else:
-            if p.level_state == "c" and not p.gap:
+            if levels and p.level_state == "c" and not p.gap:
                 parts.append(f'<text x="{cx:g}" y="{(_TOP + _BOTTOM) / 2 + 4:g}" text-anchor="middle" font-size="10" '
                              f'fill="#555555">c</text>')
             lines.append(segment)
             segment = []
         label = quarter_label(p.cycle).replace(" 20", " ", 1)
-        parts.append(f'<text x="{cx:g}" y="{_STRIP_Y + _STRIP_H + 11}" text-anchor="middle" font-size="7.5" '
+        parts.append(f'<text x="{cx:g}" y="{strip_y + _STRIP_H + 11}" text-anchor="middle" font-size="7.5" '
                      f'fill="#333333">{html.escape(label)}</text>')
     lines.append(segment)
     polylines = "".join(f'<polyline points="{" ".join(s)}" fill="none" stroke="#1a1a1a" stroke-width="1.5"/>'
                         for s in lines if len(s) > 1)
     axis = (f'<line x1="{_X0}" y1="{_BOTTOM}" x2="{_X0 + n * _STEP - 2}" y2="{_BOTTOM}" stroke="#bbbbbb"/>'
-            f'<line x1="{_X0}" y1="{_TOP}" x2="{_X0 + n * _STEP - 2}" y2="{_TOP}" stroke="#e0e0e0"/>')
+            f'<line x1="{_X0}" y1="{_TOP}" x2="{_X0 + n * _STEP - 2}" y2="{_TOP}" stroke="#e0e0e0"/>') if levels else ""
     run = series.red_run
     outline = ""
     if run >= 2:
         first = _X0 + (n - run) * _STEP
         heavy = run >= ESCALATE_AT
-        outline = (f'<rect x="{first - 3}" y="{_STRIP_Y - 3}" width="{run * _STEP}" height="{_STRIP_H + 6}" '
+        outline = (f'<rect x="{first - 3}" y="{strip_y - 3}" width="{run * _STEP}" height="{_STRIP_H + 6}" '
                    f'fill="none" stroke="#1a1a1a" stroke-width="{3 if heavy else 1.5}"/>'
-                   f'<text x="{first - 2}" y="{HEIGHT - 4}" font-size="9" font-weight="{"bold" if heavy else "normal"}" '
+                   f'<text x="{first - 2}" y="{height - 4}" font-size="9" font-weight="{"bold" if heavy else "normal"}" '
                    f'fill="#1a1a1a">{html.escape(_short_run(series))}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-            f'height="{HEIGHT}" style="max-width:100%;height:auto" aria-hidden="true" focusable="false">'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+            f'height="{height}" style="max-width:100%;height:auto" aria-hidden="true" focusable="false">'
             f'{axis}{polylines}{"".join(parts)}{outline}</svg>')
 
 
@@ -248,13 +254,14 @@ def table(items: Sequence[ItemSeries], window: Sequence[str], policy: Disclosure
                       nocount=list(frame.columns))
 
 
-def _legend() -> str:
+def _legend(levels: bool) -> str:
+    line = ("The line above the boxes is the level the band follows, from 0% to 100%; it breaks where a quarter "
+            "is not known or its level is withheld (c). " if levels else "")
     return (f"<p {show.NOCOUNT}><small>Each box is a quarter, oldest on the left: R red, A amber, G green, "
             "S self-assessed (not evidenced), – no judgement; a dashed box is a quarter that is not known (no run "
-            "of the report, or the item not recorded). The line above the boxes is the level the band follows, "
-            "from 0% to 100%; it breaks where a quarter is not known or its level is withheld (c). An outline "
-            f"marks the item's current red run, heavy (▲) from {ESCALATE_AT} quarters. A band moving is not "
-            "itself a change beyond chance: the report's tables say which changes are.</small></p>")
+            f"of the report, or the item not recorded). {line}An outline marks the item's current red run, heavy "
+            f"(▲) from {ESCALATE_AT} quarters. A band moving is not itself a change beyond chance: the report's "
+            "tables say which changes are.</small></p>")
 
 
 def _coverage(trends: Sequence[Trend], what: str) -> str:
@@ -284,6 +291,7 @@ def _no_levels(items: Sequence[ItemSeries]) -> bool:
 
 
 def _figure(items: Sequence[ItemSeries], window: Sequence[str], what: str, titles: Mapping[str, str]) -> str:
+    levels = not _no_levels(items)
     cards = []
     for s in items:
         title = titles.get(s.framework)
@@ -291,11 +299,11 @@ def _figure(items: Sequence[ItemSeries], window: Sequence[str], what: str, title
         words = run_text(s)
         cards.append(f'<div style="flex:0 1 {WIDTH}px;min-width:0"><p style="margin:0.2rem 0"><strong>'
                      f'{html.escape(head)}</strong>{": " + html.escape(words) if words else ""}</p>'
-                     f"{strip_svg(s)}</div>")
+                     f"{strip_svg(s, levels=levels)}</div>")
     alt = alt_text(items, window, what)
     return (f'<figure {show.NOCOUNT} style="margin:0.5rem 0"><div role="img" aria-label="{html.escape(alt)}" '
             f'style="display:flex;flex-wrap:wrap;gap:0.4rem 1.2rem">{"".join(cards)}</div>'
-            f"<figcaption>{_legend()}</figcaption></figure>")
+            f"<figcaption>{_legend(levels)}</figcaption></figure>")
 
 
 def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HTML:
