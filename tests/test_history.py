@@ -275,8 +275,8 @@ def test_each_report_shows_its_trend_from_the_earlier_run(runs):
         for (f, item), band in now.items():
             if f != framework or band != "red":
                 continue
-            row = re.search(rf'row_heading[^>]*>{re.escape(item)}</th>(.*?)</tr>', page, re.S).group(1)
-            run = re.findall(r"<td [^>]*>([^<]+)</td>", row)[-1]
+            row = re.search(rf'<th scope="row">{re.escape(item)}</th>(.*?)</tr>', page, re.S).group(1)
+            run = re.findall(r"<td>([^<]+)</td>", row)[-1]
             twice = before.get((f, item)) == "red"
             assert run == ("red for 2 quarters running, since Q3 2009/10" if twice else "red this quarter"), (f, item)
         assert main(["check-report", str(out / "2010-Q1" / f"{framework}.html"), "--threshold", "5"]) == 0

@@ -3,13 +3,16 @@
 Formats a :class:`~review.results.history.Trend` (the results layer read the earlier runs and
 decided what may be shown); nothing here computes, compares or withholds.
 
-Each item is a small multiple: a strip of one box per quarter, oldest on the left, coloured and
-lettered by its band, with the level the band follows drawn above it as a line that breaks at a
-quarter that is not known (no run, item not recorded) or whose level is withheld (``c``). The
-item's current red run is outlined, heavier from three quarters (the escalation the key messages
-name). The pictures are one image to a screen reader, with a text alternative that names items
-and quarters only (no count of people), and the same data follow as a table in a ``details``
-element, quarters named as councils name them (:func:`review.config.cycles.quarter_label`).
+The picture is a band strip: one row per item, one box per quarter, oldest on the left, coloured
+and lettered by its band (the letter, so that it does not rest on colour alone). Where the report
+records the level the band follows, a line above each row draws it from 0% to 100%, broken at a
+quarter that is not known (no run, item not recorded) or whose level is withheld (``c``): never
+joined across it. The item's current red run is outlined, heavy from three quarters (the
+escalation the key messages name), and said in words under the item's id. To a screen reader the
+picture is one image with a text alternative that names items and quarters only (no count of
+people); the same data follow as a table, quarters named as councils name them
+(:func:`review.config.cycles.quarter_label`). The markup is kept small: a report page has a weight
+limit, and the summary may list dozens of red items.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
 from IPython.display import HTML
 
 from review.config.cycles import quarter_label, quarter_name
@@ -36,9 +38,13 @@ for three or more quarters)."""
 LETTERS = {"red": "R", "amber": "A", "green": "G", "self-assessed": "S", "grey": "–"}
 """The letter in a band's box, so the strip does not rest on colour alone."""
 
-_CELL, _STEP, _X0 = 38, 40, 7
-_TOP, _BOTTOM, _STRIP_Y, _STRIP_H = 6, 38, 44, 20
-WIDTH, HEIGHT = _X0 + 8 * _STEP, 96
+X0, STEP, BOX, BOX_H = 74, 34, 32, 18
+"""The strip's geometry: the label column's width, a quarter's step, a box's width and height."""
+HEAD, GROUP_H = 22, 16
+"""The quarters' labels at the top; a framework's title row (in the summary)."""
+ROW_LEVELS, ROW_BANDS = 46, 30
+"""An item's row with its level line (panel from y + 3 to y + 21, strip from y + 24), and without
+(strip from y + 6)."""
 
 
 def point_text(point: TrendPoint, decimals: int = 1) -> str:
@@ -104,15 +110,20 @@ def run_text(series: ItemSeries) -> str:
     return f"red for {n} quarters running, since {quarter_label(series.points[-n].cycle)}"
 
 
-def strip_svg(series: ItemSeries, *, levels: bool = True) -> str:
-    """One item's small multiple: the level line above a strip of band boxes, the red run outlined.
+def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: bool = True,
+              titles: Mapping[str, str] | None = None) -> str:
+    """The band strip of several items: a row each, the level line above it, the red run outlined.
 
     Parameters
     ----------
-    series : ItemSeries
-        At most eight quarters.
+    items : sequence of ItemSeries
+        Each with one point per quarter of ``window``.
+    window : sequence of str
+        The quarters, oldest first.
     levels : bool, default: ``True``
-        Draw the level line; False for a report that records bands only (the strip alone, shorter).
+        Draw the level line; False for a report that records bands only (shorter rows).
+    titles : mapping, optional
+        Framework -> title: a title row is drawn wherever the framework changes (the summary).
 
     Returns
     -------
@@ -123,64 +134,98 @@ def strip_svg(series: ItemSeries, *, levels: bool = True) -> str:
     Examples
     --------
     >>> q = [TrendPoint(c, "reported", "red", 0.5, "shown") for c in ("2009-Q3", "2009-Q4")]
-    >>> svg = strip_svg(ItemSeries("f", "J02", (TrendPoint("2009-Q2", "no run", None, None, "not recorded"), *q)))
-    >>> svg.count("<rect"), svg.count("<polyline"), 'stroke-dasharray' in svg
-    (4, 1, True)
-    >>> 'viewBox="0 0 327 58"' in strip_svg(ItemSeries("f", "J02", tuple(q)), levels=False)
+    >>> s = ItemSeries("f", "J02", (TrendPoint("2009-Q2", "no run", None, None, "not recorded"), *q))
+    >>> svg = strip_svg([s], ("2009-Q2", "2009-Q3", "2009-Q4"))
+    >>> svg.count("<polyline"), svg.count("<circle"), 'stroke-dasharray="3 2"' in svg
+    (1, 2, True)
+    >>> 'viewBox="0 0 176 68"' in svg  # 74 + 3 x 34; 22 + 46
     True
     """
-    shift = 0 if levels else _STRIP_Y - _TOP
-    strip_y, height = _STRIP_Y - shift, HEIGHT - shift
-    parts = []
-    n = len(series.points)
+    boxes: dict[str, list[str]] = {}
+    letters: list[str] = []
+    cs: list[str] = []
+    dots: list[str] = []
+    lines: list[str] = []
+    ids: list[str] = []
+    runs: list[str] = []
+    outlines: list[str] = []
+    rules: list[str] = []
+    groups: list[str] = []
+    y, last = HEAD, None
+    for s in items:
+        if titles is not None and s.framework != last:
+            groups.append(f'<text x="2" y="{y + 12}">{html.escape(titles.get(s.framework, s.framework))}</text>')
+            y += GROUP_H
+        last = s.framework
+        strip_y = y + (24 if levels else 6)
+        _levels(s, y, levels, dots, lines, cs)
+        xs = [str(X0 + i * STEP + BOX // 2) for i, p in enumerate(s.points) if not p.gap]
+        for i, p in enumerate(s.points):
+            x = X0 + i * STEP
+            boxes.setdefault("gap" if p.gap else (p.band or "grey"), []).append(f"M{x} {strip_y}h{BOX}v{BOX_H}h-{BOX}z")
+        if xs:
+            marks = "".join(LETTERS.get(p.band or "grey", "?") for p in s.points if not p.gap)
+            letters.append(f'<text x="{" ".join(xs)}" y="{strip_y + 13}">{marks}</text>')
+        if levels:
+            rules.append(f"M{X0} {y + 21}h{len(s.points) * STEP - 2}")
+        ids.append(f'<text x="2" y="{y + (30 if levels else 12)}">{html.escape(s.item)}</text>')
+        run = s.red_run
+        if run >= 2:
+            heavy = run >= ESCALATE_AT
+            outlines.append(f'<rect x="{X0 + (len(s.points) - run) * STEP - 2}" y="{strip_y - 2}" '
+                            f'width="{run * STEP}" height="{BOX_H + 4}"' + (' stroke-width="3"' if heavy else "") + "/>")
+            bold = ' font-weight="bold"' if heavy else ""
+            runs.append(f'<text x="2" y="{y + (41 if levels else 25)}"{bold}>{html.escape(_short_run(s))}</text>')
+        y += ROW_LEVELS if levels else ROW_BANDS
+    width = X0 + len(window) * STEP
+    heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(quarter_label(c)[:2])}</text>'
+                    f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(quarter_label(c)[5:])}</text>'
+                    for i, c in enumerate(window))
+    fills = "".join(f'<path fill="{show.RAG_COLOURS.get(b, show.RAG_COLOURS["grey"])}" d="{"".join(d)}"/>'
+                    for b, d in boxes.items() if b != "gap")
+    gaps = (f'<path fill="#fff" stroke="#767676" stroke-dasharray="3 2" d="{"".join(boxes["gap"])}"/>'
+            if "gap" in boxes else "")
+    return (f'<svg viewBox="0 0 {width} {y}" width="{width}" height="{y}" style="max-width:100%;height:auto" '
+            f'aria-hidden="true" focusable="false" font-family="sans-serif">'
+            f'<g font-size="8.5" text-anchor="middle" fill="#333">{heads}</g>'
+            f'<g font-size="10" font-weight="bold" fill="#1a1a1a">{"".join(groups)}</g>'
+            f'<path stroke="#ccc" d="{"".join(rules)}"/>{fills}{gaps}'
+            f'<g font-size="11" font-weight="bold" fill="#fff" text-anchor="middle">{"".join(letters)}</g>'
+            f'<g font-size="10" fill="#555" text-anchor="middle">{"".join(cs)}</g>'
+            f'<g fill="none" stroke="#1a1a1a" stroke-width="1.5">{"".join(lines)}{"".join(outlines)}</g>'
+            f'<g fill="#1a1a1a">{"".join(dots)}</g>'
+            f'<g font-size="11" font-weight="bold" fill="#1a1a1a">{"".join(ids)}</g>'
+            f'<g font-size="8.5" fill="#1a1a1a">{"".join(runs)}</g></svg>')
+
+
+def _levels(s: ItemSeries, y: int, levels: bool, dots: list[str], lines: list[str], cs: list[str]) -> None:
+    """One row's level line: a dot per shown level, a polyline per run of them (never across a quarter
+    whose level is not shown), and ``c`` where a level is withheld."""
+    if not levels:
+        return
     segment: list[str] = []
-    lines = []
-    for i, p in enumerate(series.points):
-        x = _X0 + i * _STEP
-        cx = x + _CELL / 2
-        if p.gap:
-            parts.append(f'<rect x="{x}" y="{strip_y}" width="{_CELL}" height="{_STRIP_H}" fill="#ffffff" '
-                         f'stroke="#767676" stroke-dasharray="3 2"/>')
-        else:
-            colour = show.RAG_COLOURS.get(p.band or "grey", show.RAG_COLOURS["grey"])
-            parts.append(f'<rect x="{x}" y="{strip_y}" width="{_CELL}" height="{_STRIP_H}" fill="{colour}"/>'
-                         f'<text x="{cx:g}" y="{strip_y + 14}" text-anchor="middle" font-size="11" '
-                         f'font-weight="bold" fill="#ffffff">{LETTERS.get(p.band or "grey", "?")}</text>')
-        if levels and p.level is not None and p.level_state == "shown":
-            y = _BOTTOM - (_BOTTOM - _TOP) * min(max(p.level, 0.0), 1.0)
-            segment.append(f"{cx:g},{y:.1f}")
-            parts.append(f'<circle cx="{cx:g}" cy="{y:.1f}" r="2.5" fill="#1a1a1a"/>')
-        else:
-            if levels and p.level_state == "c" and not p.gap:
-                parts.append(f'<text x="{cx:g}" y="{(_TOP + _BOTTOM) / 2 + 4:g}" text-anchor="middle" font-size="10" '
-                             f'fill="#555555">c</text>')
-            lines.append(segment)
-            segment = []
-        label = quarter_label(p.cycle).replace(" 20", " ", 1)
-        parts.append(f'<text x="{cx:g}" y="{strip_y + _STRIP_H + 11}" text-anchor="middle" font-size="7.5" '
-                     f'fill="#333333">{html.escape(label)}</text>')
-    lines.append(segment)
-    polylines = "".join(f'<polyline points="{" ".join(s)}" fill="none" stroke="#1a1a1a" stroke-width="1.5"/>'
-                        for s in lines if len(s) > 1)
-    axis = (f'<line x1="{_X0}" y1="{_BOTTOM}" x2="{_X0 + n * _STEP - 2}" y2="{_BOTTOM}" stroke="#bbbbbb"/>'
-            f'<line x1="{_X0}" y1="{_TOP}" x2="{_X0 + n * _STEP - 2}" y2="{_TOP}" stroke="#e0e0e0"/>') if levels else ""
-    run = series.red_run
-    outline = ""
-    if run >= 2:
-        first = _X0 + (n - run) * _STEP
-        heavy = run >= ESCALATE_AT
-        outline = (f'<rect x="{first - 3}" y="{strip_y - 3}" width="{run * _STEP}" height="{_STRIP_H + 6}" '
-                   f'fill="none" stroke="#1a1a1a" stroke-width="{3 if heavy else 1.5}"/>'
-                   f'<text x="{first - 2}" y="{height - 4}" font-size="9" font-weight="{"bold" if heavy else "normal"}" '
-                   f'fill="#1a1a1a">{html.escape(_short_run(series))}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-            f'height="{height}" style="max-width:100%;height:auto" aria-hidden="true" focusable="false">'
-            f'{axis}{polylines}{"".join(parts)}{outline}</svg>')
+    c_xs = []
+    for i, p in enumerate(s.points):
+        cx = X0 + i * STEP + BOX // 2
+        if p.level is not None and p.level_state == "shown":
+            cy = f"{y + 21 - 18 * min(max(p.level, 0.0), 1.0):.1f}"
+            segment.append(f"{cx},{cy}")
+            dots.append(f'<circle cx="{cx}" cy="{cy}" r="2"/>')
+            continue
+        if p.level_state == "c" and not p.gap:
+            c_xs.append(str(cx))
+        if len(segment) > 1:
+            lines.append(f'<polyline points="{" ".join(segment)}"/>')
+        segment = []
+    if len(segment) > 1:
+        lines.append(f'<polyline points="{" ".join(segment)}"/>')
+    if c_xs:
+        cs.append(f'<text x="{" ".join(c_xs)}" y="{y + 15}">{"c" * len(c_xs)}</text>')
 
 
 def _short_run(series: ItemSeries) -> str:
-    more = " or more" if series.run_may_be_longer else ""
-    return f"{'▲ ' if series.red_run >= ESCALATE_AT else ''}red {series.red_run}{more} quarters running"
+    more = "+" if series.run_may_be_longer else ""
+    return f"{'▲ ' if series.red_run >= ESCALATE_AT else ''}red {series.red_run}{more} quarters"
 
 
 def alt_text(items: Sequence[ItemSeries], window: Sequence[str], what: str) -> str:
@@ -219,49 +264,59 @@ def alt_text(items: Sequence[ItemSeries], window: Sequence[str], what: str) -> s
     return head + named + tail
 
 
-def table(items: Sequence[ItemSeries], window: Sequence[str], policy: DisclosurePolicy, *, caption: str,
-          uid: str, labels: Mapping[tuple[str, str], str] | None = None) -> HTML:
-    """The trend as a table: one row per item, one column per quarter, and its red run.
+def table(items: Sequence[ItemSeries], window: Sequence[str], *, caption: str,
+          labels: Mapping[tuple[str, str], str] | None = None, decimals: int = 1) -> str:
+    """The trend as a table: a row per item (its id a row header), a column per quarter, and its red run.
+
+    Quarters before the first one known for any item are left out (the page says there was no
+    run before it); a gap quarter after it stays, as "No run".
 
     Parameters
     ----------
     items : sequence of ItemSeries
     window : sequence of str
-        The quarters, oldest first (the columns).
-    policy : DisclosurePolicy
-        For the symbols' footnote and the percentages' decimals.
+        The quarters, oldest first.
     caption : str
         The table's caption.
-    uid : str
-        A stable id.
     labels : mapping, optional
         ``(framework, item)`` -> the row's label (default the item's id).
+    decimals : int, default: ``1``
+        Decimals of the levels' percentages (the policy's ``percent_decimals``).
 
     Returns
     -------
-    IPython.display.HTML
+    str
+        A ``<table>`` with header scope, marked as holding no count of people.
+
+    Examples
+    --------
+    >>> s = ItemSeries("f", "J02", (TrendPoint("2009-Q3", "no run", None, None, "not recorded"),
+    ...                             TrendPoint("2009-Q4", "reported", "red", 0.5, "shown")))
+    >>> print(table([s], ("2009-Q3", "2009-Q4"), caption="J02"))  # doctest: +NORMALIZE_WHITESPACE
+    <table class="review-trend" data-review-nocount><caption>J02</caption><thead><tr><th scope="col">Item</th><th
+    scope="col">Q3 2009/10</th><th scope="col">Red run</th></tr></thead><tbody><tr><th scope="row">J02</th><td>Red;
+    level 50.0%</td><td>red this quarter</td></tr></tbody></table>
     """
-    columns = [show.nocount(quarter_label(c)) for c in window]
-    rows = []
-    for s in items:
-        row = {"Item": show.nocount((labels or {}).get((s.framework, s.item), s.item))}
-        row |= {col: show.nocount(point_text(p, policy.percent_decimals)) for col, p in zip(columns, s.points, strict=True)}
-        row["Red run"] = show.nocount(run_text(s) or "not red this quarter")
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["Item", *columns, "Red run"]).set_index("Item")
-    frame.index.name = None
-    return show.table(frame, caption=show.nocount(caption), uid=uid, policy=policy, index=True,
-                      nocount=list(frame.columns))
+    known = [i for i in range(len(window)) if any(not s.points[i].gap for s in items)]
+    first = known[0] if known else len(window) - 1
+    shown = range(first, len(window))
+    head = "".join(f'<th scope="col">{html.escape(quarter_label(window[i]))}</th>' for i in shown)
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape((labels or {}).get((s.framework, s.item), s.item))}</th>'
+        + "".join(f"<td>{html.escape(point_text(s.points[i], decimals))}</td>" for i in shown)
+        + f"<td>{html.escape(run_text(s) or 'not red this quarter')}</td></tr>" for s in items)
+    return (f'<table class="review-trend" {show.NOCOUNT}><caption>{html.escape(caption)}</caption><thead><tr>'
+            f'<th scope="col">Item</th>{head}<th scope="col">Red run</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
 def _legend(levels: bool) -> str:
-    line = ("The line above the boxes is the level the band follows, from 0% to 100%; it breaks where a quarter "
-            "is not known or its level is withheld (c). " if levels else "")
-    return (f"<p {show.NOCOUNT}><small>Each box is a quarter, oldest on the left: R red, A amber, G green, "
-            "S self-assessed (not evidenced), – no judgement; a dashed box is a quarter that is not known (no run "
-            f"of the report, or the item not recorded). {line}An outline marks the item's current red run, heavy "
-            f"(▲) from {ESCALATE_AT} quarters. A band moving is not itself a change beyond chance: the report's "
-            "tables say which changes are.</small></p>")
+    line = ("The line above a row is the level its band follows, from 0% to 100%; it breaks where a quarter is "
+            "not known or its level is withheld (c). " if levels else "")
+    return (f"<small>Each box is a quarter, oldest on the left: R red, A amber, G green, S self-assessed (not "
+            "evidenced), – no judgement; a dashed box is a quarter that is not known (no run of the report, or the "
+            f"item not recorded). {line}An outline marks the item's current red run, heavy (▲) from {ESCALATE_AT} "
+            "quarters. A band moving is not itself a change beyond chance: the report's tables say which changes "
+            "are.</small>")
 
 
 def _coverage(trends: Sequence[Trend], what: str) -> str:
@@ -269,7 +324,7 @@ def _coverage(trends: Sequence[Trend], what: str) -> str:
     window = trends[0].window
     runs = sorted({c for t in trends for c in t.earlier_runs})
     if not runs:
-        return (f"There is no earlier quarter: no run of {what} for the {html.escape(trends[0].audience)} audience "
+        return (f"There is no earlier quarter: no run of {what} for the {trends[0].audience} audience "
                 f"was found for {quarter_label(window[0])} to {quarter_label(window[-2])}, so the trend starts this "
                 f"quarter, {quarter_name(window[-1])}. Earlier quarters appear here once their runs' folders are "
                 "kept beside this one.") if len(window) > 1 else ""
@@ -290,31 +345,29 @@ def _no_levels(items: Sequence[ItemSeries]) -> bool:
     return all(p.level_state == "not recorded" for s in items for p in s.points)
 
 
-def _figure(items: Sequence[ItemSeries], window: Sequence[str], what: str, titles: Mapping[str, str]) -> str:
+def _section(heading: str, notes: Sequence[str], items: Sequence[ItemSeries], window: Sequence[str], what: str,
+             caption: str, *, decimals: int, titles: Mapping[str, str] | None = None,
+             labels: Mapping[tuple[str, str], str] | None = None) -> HTML:
     levels = not _no_levels(items)
-    cards = []
-    for s in items:
-        title = titles.get(s.framework)
-        head = f"{s.item} ({title})" if title else s.item
-        words = run_text(s)
-        cards.append(f'<div style="flex:0 1 {WIDTH}px;min-width:0"><p style="margin:0.2rem 0"><strong>'
-                     f'{html.escape(head)}</strong>{": " + html.escape(words) if words else ""}</p>'
-                     f"{strip_svg(s, levels=levels)}</div>")
     alt = alt_text(items, window, what)
-    return (f'<figure {show.NOCOUNT} style="margin:0.5rem 0"><div role="img" aria-label="{html.escape(alt)}" '
-            f'style="display:flex;flex-wrap:wrap;gap:0.4rem 1.2rem">{"".join(cards)}</div>'
-            f"<figcaption>{_legend(levels)}</figcaption></figure>")
+    paragraphs = "".join(f"<p>{html.escape(n)}</p>" for n in notes if n)
+    return HTML(f"<section {show.NOCOUNT}><h3>{html.escape(heading)}</h3>{paragraphs}"
+                f'<figure style="margin:0.5rem 0"><div role="img" aria-label="{html.escape(alt)}">'
+                f"{strip_svg(items, window, levels=levels, titles=titles)}</div>"
+                f"<figcaption>{_legend(levels)}</figcaption></figure>"
+                f"<details><summary>The trend as a table</summary>"
+                f"{table(items, window, caption=caption, labels=labels, decimals=decimals)}</details></section>")
 
 
 def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HTML:
-    """A framework's trend section: how far back it reaches, the small multiples and the table.
+    """A framework's trend section: how far back it reaches, the band strip and the table.
 
     Parameters
     ----------
     trend : Trend
         :func:`review.results.history.trend_for`.
     policy : DisclosurePolicy
-        The report's policy (footnote and decimals; the levels were decided in the results layer).
+        The report's policy (the levels' decimals; the levels were decided in the results layer).
     what : str, default: ``"items"``
         What the framework's items are called ("findings").
 
@@ -322,22 +375,20 @@ def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HT
     -------
     IPython.display.HTML
     """
+    heading = f"Trend over the last {len(trend.window)} quarters"
     if not trend.items:
-        return show.note(f"The report recorded no {what} this quarter, so there is no trend to show.")
-    body = f"<p {show.NOCOUNT}>{_coverage([trend], 'this report')}</p>"
-    if _no_levels(trend.items):
-        body += (f"<p {show.NOCOUNT}>This report records each {what[:-1] if what.endswith('s') else what}'s band, "
-                 "not a single level, so the trend shows bands only.</p>")
-    body += _figure(trend.items, trend.window, what, {})
-    caption = (f"Each {what[:-1] if what.endswith('s') else what} quarter by quarter, "
-               f"{quarter_name(trend.window[0])} to {quarter_name(trend.window[-1])}")
-    data = table(trend.items, trend.window, policy, caption=caption, uid=f"trend_{trend.framework}")
-    return HTML(f'<section {show.NOCOUNT}><h3>Trend over the last {len(trend.window)} quarters</h3>'
-                f"{body}<details><summary>The trend as a table</summary>{data.data}</details></section>")
+        return HTML(f"<h3 {show.NOCOUNT}>{heading}</h3>"
+                    + show.note(f"The report recorded no {what} this quarter, so there is no trend to show.").data)
+    one = what[:-1] if what.endswith("s") else what
+    notes = [_coverage([trend], "this report"),
+             f"This report records each {one}'s band, not a single level, so the trend shows bands only."
+             if _no_levels(trend.items) else ""]
+    caption = f"Each {one} quarter by quarter, to {quarter_name(trend.window[-1])}"
+    return _section(heading, notes, trend.items, trend.window, what, caption, decimals=policy.percent_decimals)
 
 
 def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[str, str] | None = None) -> HTML:
-    """The cycle summary's trend: every item red this quarter, longest red run first, across frameworks.
+    """The cycle summary's trend: every item red this quarter, by framework, longest red run first.
 
     Parameters
     ----------
@@ -353,18 +404,18 @@ def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[s
     IPython.display.HTML
     """
     titles = titles if titles is not None else {n: f.title for n, f in FRAMEWORKS.items()}
-    heading = f"<h3 {show.NOCOUNT}>How long each red item has been red: the last eight quarters</h3>"
+    heading = "How long each red item has been red: the last eight quarters"
     if not trends:
-        return HTML(heading + show.note("No framework's results were found for this quarter, so there is no trend "
-                                        "to show.").data)
+        return HTML(f"<h3 {show.NOCOUNT}>{heading}</h3>" + show.note(
+            "No framework's results were found for this quarter, so there is no trend to show.").data)
+    order = {t.framework: k for k, t in enumerate(trends)}
     red = sorted((s for t in trends for s in t.items if s.now.band == "red" and not s.now.gap),
-                 key=lambda s: -s.red_run)
-    body = f"{heading}<p {show.NOCOUNT}>{_coverage(trends, 'the reports')}</p>"
+                 key=lambda s: (order[s.framework], -s.red_run))
+    coverage = _coverage(trends, "the reports")
     if not red:
-        return HTML(body + show.note("No item is red this quarter.").data)
-    window = trends[0].window
-    body += _figure(red, window, "items red this quarter", titles)
+        return HTML(f"<h3 {show.NOCOUNT}>{heading}</h3><p {show.NOCOUNT}>{html.escape(coverage)}</p>"
+                    + show.note("No item is red this quarter.").data)
     labels = {(s.framework, s.item): f"{s.item} ({titles.get(s.framework, s.framework)})" for s in red}
-    data = table(red, window, policy, caption=f"Items red this quarter, quarter by quarter, {quarter_name(window[0])} "
-                 f"to {quarter_name(window[-1])}", uid="trend_summary", labels=labels)
-    return HTML(f"<section {show.NOCOUNT}>{body}<details><summary>The trend as a table</summary>{data.data}</details></section>")
+    caption = f"Items red this quarter, quarter by quarter, to {quarter_name(trends[0].window[-1])}"
+    return _section(heading, [coverage], red, trends[0].window, "items red this quarter", caption,
+                    decimals=policy.percent_decimals, titles=titles, labels=labels)
