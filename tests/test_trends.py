@@ -67,7 +67,10 @@ def test_the_line_breaks_at_a_gap_and_never_joins_across_it():
     # its level from y = 22 + 21 = 43 (0%) up 18 to y = 25 (100%)
     assert re.findall(r'<polyline points="([^"]+)"', svg) == ["158,32.2 192,30.4"]  # 43 - 18*0.6, 43 - 18*0.7
     assert '<circle cx="90" cy="34.0" r="2"/>' in svg  # 43 - 18*0.5: 2009-Q1 stands alone
-    assert re.findall(r'stroke-dasharray="3 2" d="([^"]+)"', svg) == ["M108 46h32v18h-32z"]  # 2009-Q2's box, y 22 + 24
+    # a run of boxes of one band is one stroke 18 wide, dashed 32 on 2, through the boxes' middle (22 + 24 + 9)
+    assert re.findall(r'stroke="#e4e4e4" d="([^"]+)"', svg) == ["M108 55h32"]  # 2009-Q2, not known: one box
+    assert re.findall(r'stroke="#b3261e" d="([^"]+)"', svg) == ["M74 55h32M142 55h32"]  # red 2009-Q1, 2009-Q3
+    assert re.findall(r'stroke="#a35f00" d="([^"]+)"', svg) == ["M176 55h32"]  # amber 2009-Q4
     assert svg.count("<circle") == 3
     cells = trends.table([s], window, caption="x")
     assert re.findall(r"<td>([^<]+)</td>", cells) == ["Red; level 50.0%", "No run", "Red; level 60.0%",

@@ -40,6 +40,8 @@ LETTERS = {"red": "R", "amber": "A", "green": "G", "self-assessed": "S", "grey":
 
 X0, STEP, BOX, BOX_H = 74, 34, 32, 18
 """The strip's geometry: the label column's width, a quarter's step, a box's width and height."""
+GAP_COLOUR = "#e4e4e4"
+"""A quarter that is not known: a pale box without a letter."""
 HEAD, GROUP_H = 22, 16
 """The quarters' labels at the top; a framework's title row (in the summary)."""
 ROW_LEVELS, ROW_BANDS = 46, 30
@@ -136,7 +138,7 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
     >>> q = [TrendPoint(c, "reported", "red", 0.5, "shown") for c in ("2009-Q3", "2009-Q4")]
     >>> s = ItemSeries("f", "J02", (TrendPoint("2009-Q2", "no run", None, None, "not recorded"), *q))
     >>> svg = strip_svg([s], ("2009-Q2", "2009-Q3", "2009-Q4"))
-    >>> svg.count("<polyline"), svg.count("<circle"), 'stroke-dasharray="3 2"' in svg
+    >>> svg.count("<polyline"), svg.count("<circle"), f'stroke="{GAP_COLOUR}" d="M74 55h32"' in svg
     (1, 2, True)
     >>> 'viewBox="0 0 176 68"' in svg  # 74 + 3 x 34; 22 + 46
     True
@@ -160,9 +162,14 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
         strip_y = y + (24 if levels else 6)
         _levels(s, y, levels, dots, lines, cs)
         xs = [str(X0 + i * STEP + BOX // 2) for i, p in enumerate(s.points) if not p.gap]
-        for i, p in enumerate(s.points):
-            x = X0 + i * STEP
-            boxes.setdefault("gap" if p.gap else (p.band or "grey"), []).append(f"M{x} {strip_y}h{BOX}v{BOX_H}h-{BOX}z")
+        i = 0
+        while i < len(s.points):  # a run of boxes of one band is one dashed stroke: "32 2", restarted per run
+            key = "gap" if s.points[i].gap else (s.points[i].band or "grey")
+            j = i
+            while j + 1 < len(s.points) and ("gap" if s.points[j + 1].gap else (s.points[j + 1].band or "grey")) == key:
+                j += 1
+            boxes.setdefault(key, []).append(f"M{X0 + i * STEP} {strip_y + BOX_H // 2}h{(j - i + 1) * STEP - 2}")
+            i = j + 1
         if xs:
             marks = "".join(LETTERS.get(p.band or "grey", "?") for p in s.points if not p.gap)
             letters.append(f'<text x="{" ".join(xs)}" y="{strip_y + 13}">{marks}</text>')
@@ -181,15 +188,15 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
     heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(quarter_label(c)[:2])}</text>'
                     f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(quarter_label(c)[5:])}</text>'
                     for i, c in enumerate(window))
-    fills = "".join(f'<path fill="{show.RAG_COLOURS.get(b, show.RAG_COLOURS["grey"])}" d="{"".join(d)}"/>'
-                    for b, d in boxes.items() if b != "gap")
-    gaps = (f'<path fill="#fff" stroke="#767676" stroke-dasharray="3 2" d="{"".join(boxes["gap"])}"/>'
-            if "gap" in boxes else "")
+    colours = show.RAG_COLOURS | {"gap": GAP_COLOUR}
+    strips = "".join(f'<path stroke="{colours.get(b, show.RAG_COLOURS["grey"])}" d="{"".join(d)}"/>'
+                     for b, d in boxes.items())
     return (f'<svg viewBox="0 0 {width} {y}" width="{width}" height="{y}" style="max-width:100%;height:auto" '
             f'aria-hidden="true" focusable="false" font-family="sans-serif">'
             f'<g font-size="8.5" text-anchor="middle" fill="#333">{heads}</g>'
             f'<g font-size="10" font-weight="bold" fill="#1a1a1a">{"".join(groups)}</g>'
-            f'<path stroke="#ccc" d="{"".join(rules)}"/>{fills}{gaps}'
+            f'<path stroke="#ccc" d="{"".join(rules)}"/>'
+            f'<g stroke-width="{BOX_H}" stroke-dasharray="{BOX} {STEP - BOX}">{strips}</g>'
             f'<g font-size="11" font-weight="bold" fill="#fff" text-anchor="middle">{"".join(letters)}</g>'
             f'<g font-size="10" fill="#555" text-anchor="middle">{"".join(cs)}</g>'
             f'<g fill="none" stroke="#1a1a1a" stroke-width="1.5">{"".join(lines)}{"".join(outlines)}</g>'
@@ -313,8 +320,8 @@ def _legend(levels: bool) -> str:
     line = ("The line above a row is the level its band follows, from 0% to 100%; it breaks where a quarter is "
             "not known or its level is withheld (c). " if levels else "")
     return (f"<small>Each box is a quarter, oldest on the left: R red, A amber, G green, S self-assessed (not "
-            "evidenced), – no judgement; a dashed box is a quarter that is not known (no run of the report, or the "
-            f"item not recorded). {line}An outline marks the item's current red run, heavy (▲) from {ESCALATE_AT} "
+            "evidenced), – no judgement; a pale box without a letter is a quarter that is not known (no run of the "
+            f"report, or the item not recorded). {line}An outline marks the item's current red run, heavy (▲) from {ESCALATE_AT} "
             "quarters. A band moving is not itself a change beyond chance: the report's tables say which changes "
             "are.</small>")
 
