@@ -123,7 +123,8 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
     window : sequence of str
         The quarters, oldest first.
     levels : bool, default: ``True``
-        Draw the level line; False for a report that records bands only (shorter rows).
+        Draw the level line above the rows whose report records a level; False for none (a report
+        that records bands only). A row without a level is drawn short.
     titles : mapping, optional
         Framework -> title: a title row is drawn wherever the framework changes (the summary).
 
@@ -159,8 +160,9 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
             groups.append(f'<text x="2" y="{y + 12}">{html.escape(titles.get(s.framework, s.framework))}</text>')
             y += GROUP_H
         last = s.framework
-        strip_y = y + (24 if levels else 6)
-        _levels(s, y, levels, dots, lines, cs)
+        row_levels = levels and not _no_levels([s])  # a row without any level recorded is drawn short
+        strip_y = y + (24 if row_levels else 6)
+        _levels(s, y, row_levels, dots, lines, cs)
         xs = [str(X0 + i * STEP + BOX // 2) for i, p in enumerate(s.points) if not p.gap]
         i = 0
         while i < len(s.points):  # a run of boxes of one band is one dashed stroke: "32 2", restarted per run
@@ -173,17 +175,17 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
         if xs:
             marks = "".join(LETTERS.get(p.band or "grey", "?") for p in s.points if not p.gap)
             letters.append(f'<text x="{" ".join(xs)}" y="{strip_y + 13}">{marks}</text>')
-        if levels:
+        if row_levels:
             rules.append(f"M{X0} {y + 21}h{len(s.points) * STEP - 2}")
-        ids.append(f'<text x="2" y="{y + (30 if levels else 12)}">{html.escape(s.item)}</text>')
+        ids.append(f'<text x="2" y="{y + (30 if row_levels else 12)}">{html.escape(s.item)}</text>')
         run = s.red_run
         if run >= 2:
             heavy = run >= ESCALATE_AT
             outlines.append(f'<rect x="{X0 + (len(s.points) - run) * STEP - 2}" y="{strip_y - 2}" '
                             f'width="{run * STEP}" height="{BOX_H + 4}"' + (' stroke-width="3"' if heavy else "") + "/>")
             bold = ' font-weight="bold"' if heavy else ""
-            runs.append(f'<text x="2" y="{y + (41 if levels else 25)}"{bold}>{html.escape(_short_run(s))}</text>')
-        y += ROW_LEVELS if levels else ROW_BANDS
+            runs.append(f'<text x="2" y="{y + (41 if row_levels else 25)}"{bold}>{html.escape(_short_run(s))}</text>')
+        y += ROW_LEVELS if row_levels else ROW_BANDS
     width = X0 + len(window) * STEP
     heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(quarter_label(c)[:2])}</text>'
                     f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(quarter_label(c)[5:])}</text>'
