@@ -202,6 +202,7 @@ def test_a_gap_quarter_stays_a_gap_and_ends_the_red_run(tmp_path):
     assert [p.level for p in s.points[-4:]] == [pytest.approx(20 / 50), None, pytest.approx(0.5), pytest.approx(0.5)]
     assert s.red_run == 2  # 2009-Q4 and 2009-Q3; 2009-Q2 is not known, so the run is not carried across it
     assert not s.run_may_be_longer
+    assert not s.escalated  # were 2009-Q2 known and red, it would be three quarters: escalated
     assert t.earlier_runs == ("2009-Q3", "2009-Q1")
 
 

@@ -45,7 +45,7 @@ from review.config.paths import cycle_folder, project_root
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import UndeclaredUnit, internal_only, protected
 
-__all__ = ["OUTPUT_ROOT_ENV", "STATES", "WINDOW", "ItemSeries", "Trend", "TrendPoint", "earlier_results",
+__all__ = ["ESCALATE_AT", "OUTPUT_ROOT_ENV", "WINDOW", "ItemSeries", "Trend", "TrendPoint", "earlier_results",
            "item_levels", "output_root", "read_results", "shown_level", "summary_trends", "trend", "trend_for",
            "trends_of"]
 
@@ -53,13 +53,13 @@ WINDOW = 8
 """Quarters a trend shows, this one included: two years, enough for any "red for N quarters" a
 board follows."""
 
+ESCALATE_AT = 3
+"""Quarters red without a break from which an item's red run is an escalation (issue 29: "red for
+three or more quarters")."""
+
 OUTPUT_ROOT_ENV = "REVIEW_OUTPUT_ROOT"
 """Set by the batch runner for its kernels: the output root its run writes under, where the
 earlier runs' cycle folders are."""
-
-STATES = {"reported": "reported", "no run": "no run of this report that quarter",
-          "not recorded": "the report that quarter did not record this item"}
-"""A quarter's state for one item, and its words on a page."""
 
 
 def output_root() -> Path:
@@ -315,7 +315,7 @@ class TrendPoint:
         The quarter, ``YYYY-Qn``.
     state : str
         ``reported``, ``no run`` (no run of the report that quarter: a gap) or ``not recorded``
-        (the run's report did not record this item: a gap too); see :data:`STATES`.
+        (the run's report did not record this item: a gap too).
     band : str or None
         The band as that quarter's page showed it (never withheld); None in a gap.
     level : float or None
@@ -367,6 +367,11 @@ class ItemSeries:
     def run_may_be_longer(self) -> bool:
         """The red run reaches the window's first quarter: it may have begun before."""
         return bool(self.points) and self.red_run == len(self.points)
+
+    @property
+    def escalated(self) -> bool:
+        """Red for :data:`ESCALATE_AT` or more quarters without a break, this one included."""
+        return self.red_run >= ESCALATE_AT
 
     @property
     def now(self) -> TrendPoint:

@@ -25,15 +25,11 @@ from IPython.display import HTML
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.protection.disclosure import DisclosurePolicy
-from review.results.history import ItemSeries, Trend, TrendPoint
+from review.results.history import ESCALATE_AT, WINDOW, ItemSeries, Trend, TrendPoint
 from review.views import presentation as show
 from review.views.common import BAND_WORDS
 
-__all__ = ["ESCALATE_AT", "alt_text", "point_text", "report", "run_text", "strip_svg", "summary", "table"]
-
-ESCALATE_AT = 3
-"""Quarters red without a break from which an item's run is drawn as an escalation (issue 29: red
-for three or more quarters)."""
+__all__ = ["alt_text", "point_text", "report", "run_text", "strip_svg", "summary", "table"]
 
 LETTERS = {"red": "R", "amber": "A", "green": "G", "self-assessed": "S", "grey": "–"}
 """The letter in a band's box, so the strip does not rest on colour alone."""
@@ -180,7 +176,7 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
         ids.append(f'<text x="2" y="{y + (30 if row_levels else 12)}">{html.escape(s.item)}</text>')
         run = s.red_run
         if run >= 2:
-            heavy = run >= ESCALATE_AT
+            heavy = s.escalated
             outlines.append(f'<rect x="{X0 + (len(s.points) - run) * STEP - 2}" y="{strip_y - 2}" '
                             f'width="{run * STEP}" height="{BOX_H + 4}"' + (' stroke-width="3"' if heavy else "") + "/>")
             bold = ' font-weight="bold"' if heavy else ""
@@ -234,7 +230,7 @@ def _levels(s: ItemSeries, y: int, levels: bool, dots: list[str], lines: list[st
 
 def _short_run(series: ItemSeries) -> str:
     more = "+" if series.run_may_be_longer else ""
-    return f"{'▲ ' if series.red_run >= ESCALATE_AT else ''}red {series.red_run}{more} quarters"
+    return f"{'▲ ' if series.escalated else ''}red {series.red_run}{more} quarters"
 
 
 def alt_text(items: Sequence[ItemSeries], window: Sequence[str], what: str) -> str:
@@ -264,7 +260,7 @@ def alt_text(items: Sequence[ItemSeries], window: Sequence[str], what: str) -> s
     """
     head = (f"Band and level of the {what} ({len(items)}) over {len(window)} quarters, "
             f"{quarter_label(window[0])} to {quarter_label(window[-1])}.")
-    escalated = [s.item for s in items if s.red_run >= ESCALATE_AT]
+    escalated = [s.item for s in items if s.escalated]
     tail = " The data are in the table below."
     named = (f" Red for {ESCALATE_AT} or more quarters running: {', '.join(escalated)}." if escalated
              else f" None red for {ESCALATE_AT} or more quarters running.")
@@ -413,7 +409,7 @@ def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[s
     IPython.display.HTML
     """
     titles = titles if titles is not None else {n: f.title for n, f in FRAMEWORKS.items()}
-    heading = "How long each red item has been red: the last eight quarters"
+    heading = f"How long each red item has been red: the last {WINDOW} quarters"
     if not trends:
         return HTML(f"<h3 {show.NOCOUNT}>{heading}</h3>" + show.note(
             "No framework's results were found for this quarter, so there is no trend to show.").data)
