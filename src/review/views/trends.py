@@ -183,9 +183,9 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
             runs.append(f'<text x="2" y="{y + (41 if row_levels else 25)}"{bold}>{html.escape(_short_run(s))}</text>')
         y += ROW_LEVELS if row_levels else ROW_BANDS
     width = X0 + len(window) * STEP
-    heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(quarter_label(c)[:2])}</text>'
-                    f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(quarter_label(c)[5:])}</text>'
-                    for i, c in enumerate(window))
+    heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(q)}</text>'  # "Q3" over "09/10"
+                    f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(year[2:])}</text>'
+                    for i, (q, year) in enumerate(quarter_label(c).split(" ", 1) for c in window))
     colours = show.RAG_COLOURS | {"gap": GAP_COLOUR}
     strips = "".join(f'<path stroke="{colours.get(b, show.RAG_COLOURS["grey"])}" d="{"".join(d)}"/>'
                      for b, d in boxes.items())
