@@ -15,6 +15,7 @@ import pytest
 
 from review.batch.history import bands_of, carried_history
 from review.cli import main
+from review.config.cycles import previous_cycle
 from review.data.schema import DATASETS
 
 FRAMEWORKS = ("jar_haringey", "gose_performance", "lscb_checklist")
@@ -65,7 +66,7 @@ def test_changes_and_red_runs_from_earlier_results():
     q2 = {("jar_haringey", "J01"): "red"}
     carried = carried_history(now, [("2009-Q3", q3), ("2009-Q2", q2)], "2009-Q4")
     assert [(c.item, c.before, c.now, c.direction) for c in carried.changes] == [
-        ("J02", "red", "amber", "better"), ("J03", "withheld", "red", "changed"), ("J04", "green", "withheld", "changed")]
+        ("J02", "red", "amber", "higher band"), ("J03", "withheld", "red", "changed"), ("J04", "green", "withheld", "changed")]
     assert carried.red_for == {("jar_haringey", "J01"): 3, ("jar_haringey", "J03"): 1}
     assert carried.longer == {("jar_haringey", "J03")}  # its band before is withheld: red longer, maybe
     # a gap of a quarter: nothing to compare with
@@ -132,3 +133,151 @@ def test_drafted_actions_count_red_runs_begun_before_the_evidence(runs, tmp_path
         if source in FRAMEWORKS:
             assert red_for == expected, (source, item)
     assert any(r[3] == 2 for r in rows)
+
+
+# --- review.results.history: earlier runs' results read back as each item's series ----------------
+
+def _finding(item, band, lines, small=False):
+    return {"item": item, "band": band, "small_group": small,
+            "evidence": [{"kind": kind, "k": k, "n": n, "band": b, "unit": unit} for kind, k, n, b, unit in lines]}
+
+
+def _record(*findings):
+    return {"framework": "jar_haringey", "figures": {"findings": list(findings)}}
+
+
+def _write_run(root, cycle, payloads, audience="published"):
+    from review.config.paths import cycle_folder
+
+    folder = cycle_folder(root, cycle, audience)
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    for name, payload in payloads.items():
+        (folder / f"{name}.results.json").write_text(json.dumps(payload), encoding="utf-8")
+
+
+def test_an_items_level_is_the_lowest_line_at_its_band():
+    from review.protection.disclosure import DisclosurePolicy
+    from review.results.history import item_levels
+
+    entry = _finding("J06", "red", [("audit", 91, 116, "amber", "audits"), ("audit", 26, 45, "red", "audits"),
+                                    ("audit", 35, 70, "red", "audits"), ("self-assessment", 9, 10, "green", "ratings")])
+    level, state = item_levels(entry, DisclosurePolicy())
+    assert state == "shown"
+    assert level == pytest.approx(35 / 70)  # 0.5 < 26/45 = 0.578; the amber 91/116 and the self-assessment do not count
+    # a line the judgement follows was withheld on its page: the item's level is c, whatever the others say
+    entry["evidence"].append({"kind": "multi-agency audit", "unit": "audits", "withheld": True})
+    assert item_levels(entry, DisclosurePolicy()) == (None, "c")
+    # a band forced by the evidence with no level of its own (0 of 0 cycles) and a level at the band
+    forced = _finding("J03", "red", [("LSCB records", 0, 0, "red", "cycles"), ("LSCB records", 1, 2, "red", "challenges")])
+    assert item_levels(forced, DisclosurePolicy()) == (0.5, "shown")  # 1 of 2 challenges: things, not people
+
+
+def test_a_level_an_earlier_run_showed_is_withheld_under_a_stricter_policy_now():
+    from review.protection.disclosure import DisclosurePolicy
+    from review.results.history import item_levels
+
+    entry = _finding("J02", "red", [("audit", 7, 40, "red", "audits")])  # shown under a threshold of 5
+    assert item_levels(entry, DisclosurePolicy(high=5)) == (pytest.approx(7 / 40), "shown")
+    assert item_levels(entry, DisclosurePolicy(high=10)) == (None, "c")  # 7 is from 1 to 10
+    assert item_levels(entry, DisclosurePolicy(audience="internal", high=10))[0] == pytest.approx(0.175)
+    small = _finding("J02", "red", [("audit", 12, 14, "red", "audits")])  # 12 of 14: its complement is 2
+    assert item_levels(small, DisclosurePolicy()) == (None, "c")
+
+
+def test_a_gap_quarter_stays_a_gap_and_ends_the_red_run(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.results.history import earlier_results, trend
+
+    red = lambda k, n: _record(_finding("J02", "red", [("audit", k, n, "red", "audits")]))  # noqa: E731
+    _write_run(tmp_path, "2009-Q3", {"jar_haringey": red(30, 60)})
+    _write_run(tmp_path, "2009-Q1", {"jar_haringey": red(20, 50)})  # 2009-Q2: no run
+    earlier = earlier_results(tmp_path, "2009-Q4", "published")
+    assert sorted(earlier) == ["2009-Q1", "2009-Q3"]
+    t = trend("jar_haringey", "2009-Q4", red(35, 70), earlier, DisclosurePolicy())
+    s = t.items[0]
+    assert [p.cycle for p in s.points][-4:] == ["2009-Q1", "2009-Q2", "2009-Q3", "2009-Q4"]
+    assert [(p.state, p.band) for p in s.points[-4:]] == [("reported", "red"), ("no run", None), ("reported", "red"),
+                                                          ("reported", "red")]
+    assert [p.level for p in s.points[-4:]] == [pytest.approx(20 / 50), None, pytest.approx(0.5), pytest.approx(0.5)]
+    assert s.red_run == 2  # 2009-Q4 and 2009-Q3; 2009-Q2 is not known, so the run is not carried across it
+    assert not s.run_may_be_longer
+    assert not s.escalated  # were 2009-Q2 known and red, it would be three quarters: escalated
+    assert t.earlier_runs == ("2009-Q3", "2009-Q1")
+
+
+def test_the_window_is_eight_quarters_and_a_red_run_filling_it_may_be_longer(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.results.history import WINDOW, earlier_results, trend
+
+    record = _record(_finding("J02", "red", [("audit", 35, 70, "red", "audits")]))
+    for steps in range(1, 11):  # ten earlier quarters with runs
+        _write_run(tmp_path, previous_cycle("2009-Q4", steps), {"jar_haringey": record})
+    earlier = earlier_results(tmp_path, "2009-Q4", "published")
+    assert WINDOW == 8
+    assert sorted(earlier) == ["2008-Q1", "2008-Q2", "2008-Q3", "2008-Q4", "2009-Q1", "2009-Q2", "2009-Q3"]
+    s = trend("jar_haringey", "2009-Q4", record, earlier, DisclosurePolicy()).items[0]
+    assert len(s.points) == 8
+    assert s.points[0].cycle == "2008-Q1"
+    assert s.points[-1].cycle == "2009-Q4"
+    assert s.red_run == 8
+    assert s.run_may_be_longer
+
+
+def test_one_quarter_only_has_no_earlier_quarter(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.results.history import earlier_results, trend
+
+    record = _record(_finding("J01", "green", [("scrutiny records", 4, 5, "green", "reports")]))
+    t = trend("jar_haringey", "2009-Q4", record, earlier_results(tmp_path, "2009-Q4", "published"), DisclosurePolicy())
+    assert t.earlier_runs == ()
+    assert [p.state for p in t.items[0].points] == ["no run"] * 7 + ["reported"]
+    assert t.items[0].now.level == pytest.approx(4 / 5)
+
+
+def test_only_the_runs_audience_is_read_and_a_missing_or_damaged_file_is_a_gap(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.results.history import earlier_results, trend
+
+    red = _record(_finding("J02", "red", [("audit", 3, 40, "red", "audits")]))
+    _write_run(tmp_path, "2009-Q3", {"jar_haringey": red}, audience="internal")
+    assert earlier_results(tmp_path, "2009-Q4", "published") == {}  # a published page never reads an internal run
+    assert sorted(earlier_results(tmp_path, "2009-Q4", "internal")) == ["2009-Q3"]
+    _write_run(tmp_path, "2009-Q2", {"governance": {"figures": {"items": []}}})  # a run without this report
+    _write_run(tmp_path, "2009-Q1", {})
+    (tmp_path / "2009-Q1" / "jar_haringey.results.json").write_text('{"figures": {"find', encoding="utf-8")
+    other = _record(_finding("J01", "green", [("scrutiny records", 4, 5, "green", "reports")]))
+    _write_run(tmp_path, "2008-Q4", {"jar_haringey": other})  # a run that did not record J02
+    t = trend("jar_haringey", "2009-Q4", red, earlier_results(tmp_path, "2009-Q4", "published"), DisclosurePolicy())
+    assert [p.state for p in t.items[0].points[-5:]] == ["not recorded", "no run", "no run", "no run", "reported"]
+    assert t.items[0].now.level is None
+    assert t.items[0].now.level_state == "c"
+
+
+def test_a_trend_carries_levels_only_never_a_count_or_a_denominator():
+    import dataclasses
+
+    from review.results.history import ItemSeries, Trend, TrendPoint
+
+    fields = {f.name for cls in (Trend, ItemSeries, TrendPoint) for f in dataclasses.fields(cls)}
+    assert fields.isdisjoint({"k", "n", "count", "denominator", "change", "difference"})
+
+
+def test_each_report_shows_its_trend_from_the_earlier_run(runs):
+    out, _ = runs
+    first = (out / "2009-Q4" / "jar_haringey.html").read_text(encoding="utf-8")
+    assert "There is no earlier quarter: no run of this report for the published audience" in first
+    before = bands_of({f: json.loads((out / "2009-Q4" / f"{f}.results.json").read_text()) for f in FRAMEWORKS})
+    now = bands_of({f: json.loads((out / "2010-Q1" / f"{f}.results.json").read_text()) for f in FRAMEWORKS})
+    for framework in FRAMEWORKS:
+        page = (out / "2010-Q1" / f"{framework}.html").read_text(encoding="utf-8")
+        # 2009-Q4, October to December 2009, is the third quarter of 2009/10
+        assert "The earlier quarter is read from the results of the earlier run of Q3 2009/10." in page
+        for (f, item), band in now.items():
+            if f != framework or band != "red":
+                continue
+            row = re.search(rf'<th scope="row">{re.escape(item)}</th>(.*?)</tr>', page, re.S).group(1)
+            run = re.findall(r"<td>([^<]+)</td>", row)[-1]
+            twice = before.get((f, item)) == "red"
+            assert run == ("red for 2 quarters running, since Q3 2009/10" if twice else "red this quarter"), (f, item)
+        assert main(["check-report", str(out / "2010-Q1" / f"{framework}.html"), "--threshold", "5"]) == 0

@@ -15,7 +15,6 @@ quarters are read; nothing is copied or kept apart from the cycle folders themse
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from review.config.cycles import previous_cycle
 from review.config.paths import cycle_folder
+from review.results.history import read_results
 
 __all__ = ["KEEP_CYCLES", "BandChange", "Carried", "bands_of", "carried_history", "earlier_bands", "read_bands"]
 
@@ -70,18 +70,6 @@ def bands_of(results: Mapping[str, Mapping[str, Any]]) -> Bands:
     return out
 
 
-def _read_results(folder: Path) -> dict[str, dict[str, Any]]:
-    out = {}
-    for path in sorted(folder.glob("*.results.json")):
-        try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a damaged file is no history: the comparison is left out, never guessed
-        if isinstance(payload, dict):
-            out[path.name.removesuffix(".results.json")] = payload
-    return out
-
-
 def read_bands(folder: Path) -> Bands:
     """Every item's band in a run's folder (its results files).
 
@@ -95,7 +83,7 @@ def read_bands(folder: Path) -> Bands:
     dict
         ``(framework, item)`` -> band, as :func:`bands_of`.
     """
-    return bands_of(_read_results(folder))
+    return bands_of(read_results(folder))
 
 
 def earlier_bands(root: Path, cycle: str, audience: str, *, keep: int = KEEP_CYCLES) -> list[tuple[str, Bands]]:
@@ -138,9 +126,13 @@ class BandChange:
 
     @property
     def direction(self) -> str:
-        """``better``, ``worse`` or ``changed`` (to or from a band that is not compared)."""
+        """``higher band``, ``lower band`` or ``changed`` (to or from a band that is not compared).
+
+        A band that moved is not called better or worse: only a change beyond chance is
+        (:func:`review.analyses.judgement.classify_change`), and a band can move on a change within it.
+        """
         if self.before in ORDER and self.now in ORDER:
-            return "better" if ORDER[self.now] < ORDER[self.before] else "worse"
+            return "higher band" if ORDER[self.now] < ORDER[self.before] else "lower band"
         return "changed"
 
 
@@ -191,7 +183,7 @@ def carried_history(now: Bands, earlier: list[tuple[str, Bands]], cycle: str) ->
     >>> earlier = [("2009-Q3", {("f", "A"): "red", ("f", "B"): "amber"}), ("2009-Q2", {("f", "A"): "red"})]
     >>> c = carried_history(now, earlier, "2009-Q4")
     >>> [(x.item, x.before, x.now, x.direction) for x in c.changes], c.red_for
-    ([('B', 'amber', 'green', 'better')], {('f', 'A'): 3})
+    ([('B', 'amber', 'green', 'higher band')], {('f', 'A'): 3})
     """
     last = earlier[0][1] if earlier and earlier[0][0] == previous_cycle(cycle) else {}
     changes = tuple(BandChange(f, i, last[(f, i)], band) for (f, i), band in now.items()

@@ -71,6 +71,7 @@ from review.protection.pseudonym import identifier_values
 from review.protection.publish_gate import guard_staging, prescan
 from review.protection.run_context import RunContext, run_context
 from review.results.figures import results_from_notebook, write_results
+from review.results.history import OUTPUT_ROOT_ENV
 from review.results.judgements import marked_headlines
 
 __all__ = ["NotebookOutcome", "NotebookTask", "RunSummary", "execute_task", "framework_task", "notebook_task",
@@ -362,7 +363,8 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n_jobs)
     chosen: list[Framework] = [FRAMEWORKS[n] for n in names]
-    env = {EVIDENCE_CACHE_ENV: str(cache_dir)}  # the kernels' own: the snapshot's folder
+    env = {EVIDENCE_CACHE_ENV: str(cache_dir),  # the kernels' own: the snapshot's folder
+           OUTPUT_ROOT_ENV: str(root_out.resolve())}  # where the trends read earlier runs (review.results.history)
     try:
         with disk_errors(params.cycle), _workers(n_jobs, len(chosen), env, threads) as pool:  # kernels warm meanwhile
             raw = load_evidence(data_dir)  # validates the data before anything is written

@@ -1,0 +1,558 @@
+"""Earlier cycles' results read back for a page: each item's band and level quarter by quarter.
+
+A council that starts with one quarter of evidence has no earlier quarter in its data folder, yet
+its earlier runs know how each item stood: every run leaves ``<framework>.results.json`` in its
+cycle folder (:func:`review.results.figures.write_results`), holding every item's band as its page
+showed it and, where the report records one, the level of the evidence the band follows. This
+module reads those files back for the quarters before a cycle and returns, per item, a frozen
+series over the last :data:`WINDOW` quarters: for each quarter the band, the level (unrounded)
+and its state.
+
+- **What is read.** Only the folder of the run's own audience
+  (:func:`review.config.paths.cycle_folder`) under the output root (:func:`output_root`): a
+  published page never learns what an internal run saw. A quarter counts as run when its folder
+  holds the run's ``manifest.json``; a quarter without one is a *gap* and stays one (a trend never
+  joins across it). A damaged or missing results file is a gap for that framework, never a guess.
+- **Levels.** A record states an item's level as ``level`` (a share from 0 to 1), or, for
+  reports that record their evidence lines (``findings`` with ``evidence``), the lowest level of
+  the independent lines at the item's band (the lines the judgement follows). A level resting on
+  a line whose figures the page withheld is ``c``; so is one that the report's policy withholds
+  now (a stricter threshold than the earlier run's): :func:`shown_level` asks the protection
+  layer. Only levels are carried, never a count or a denominator, so no trend prints a figure
+  from which a withheld count could be worked out, and no change between quarters is printed.
+- **Bands** are never withheld: a board must see its reds (:mod:`review.analyses.shown_bands`).
+- **Red runs.** :attr:`ItemSeries.red_run` counts the quarters an item has been red without a
+  break up to this one; a gap ends the run (the quarter is not known), as does the window's start
+  (then :attr:`ItemSeries.run_may_be_longer`).
+
+Nothing is copied or kept apart from the cycle folders themselves: the history lasts as long as
+the council keeps its earlier runs' folders (docs/data.md, "Reports: where they go and what is kept").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from review.analyses.judgement import SELF
+from review.config.cycles import previous_cycle
+from review.config.paths import cycle_folder, project_root
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.units import UndeclaredUnit, internal_only, protected
+
+__all__ = ["ESCALATE_AT", "OUTPUT_ROOT_ENV", "WINDOW", "ItemSeries", "Trend", "TrendPoint", "earlier_results",
+           "item_levels", "output_root", "read_results", "shown_level", "summary_trends", "trend", "trend_for",
+           "trends_of"]
+
+WINDOW = 8
+"""Quarters a trend shows, this one included: two years, enough for any "red for N quarters" a
+board follows."""
+
+ESCALATE_AT = 3
+"""Quarters red without a break from which an item's red run is an escalation (issue 29: "red for
+three or more quarters")."""
+
+OUTPUT_ROOT_ENV = "REVIEW_OUTPUT_ROOT"
+"""Set by the batch runner for its kernels: the output root its run writes under, where the
+earlier runs' cycle folders are."""
+
+
+def output_root() -> Path:
+    """The output root whose cycle folders hold the earlier runs: the batch run's own (named by
+    :data:`OUTPUT_ROOT_ENV`), else the project's ``outputs/``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder the cycle folders are in.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ[OUTPUT_ROOT_ENV] = "/tmp/runs"
+    >>> output_root().as_posix()
+    '/tmp/runs'
+    >>> del os.environ[OUTPUT_ROOT_ENV]
+    >>> output_root().name
+    'outputs'
+    """
+    named = os.environ.get(OUTPUT_ROOT_ENV)
+    return Path(named) if named else project_root() / "outputs"
+
+
+def read_results(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every results payload in a run's folder, by the file's framework name; a damaged file is left out.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A cycle folder (or a run's staging folder).
+
+    Returns
+    -------
+    dict
+        Framework -> its payload (a JSON object); empty when the folder holds none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "governance.results.json").write_text('{"figures": {}}')
+    >>> _ = (folder / "jar_haringey.results.json").write_text('{"figures": ')  # cut short
+    >>> read_results(folder)
+    {'governance': {'figures': {}}}
+    """
+    out = {}
+    for path in sorted(folder.glob("*.results.json")):
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue  # a damaged file is no history: the quarter is a gap, never a guess
+        if isinstance(payload, dict):
+            out[path.name.removesuffix(".results.json")] = payload
+    return out
+
+
+def earlier_results(root: Path, cycle: str, audience: str, *, authority: str | None = None,
+                    window: int = WINDOW) -> dict[str, dict[str, dict[str, Any]]]:
+    """The results of the runs of the quarters before ``cycle`` in the window, by quarter.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The output root (:func:`output_root`).
+    cycle : str
+        This quarter, ``YYYY-Qn``.
+    audience : str
+        Only this audience's folders are read.
+    authority : str, optional
+        Only runs whose manifest names this authority for every report are read: a run of another
+        council in the same folder (or of none named) is a gap, never this council's history.
+    window : int, default: :data:`WINDOW`
+        Quarters in the trend, this one included; ``window - 1`` earlier quarters are looked at.
+
+    Returns
+    -------
+    dict
+        Quarter -> framework -> payload, for each earlier quarter with a run (its folder holds
+        ``manifest.json``); a quarter without one is absent (a gap), and those before it are
+        still read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for c in ("2009-Q3", "2009-Q1"):
+    ...     (root / c).mkdir()
+    ...     _ = (root / c / "manifest.json").write_text("{}")
+    ...     _ = (root / c / "governance.results.json").write_text('{"cycle": "%s"}' % c)
+    >>> sorted(earlier_results(root, "2009-Q4", "published"))  # 2009-Q2 is a gap
+    ['2009-Q1', '2009-Q3']
+    >>> earlier_results(root, "2009-Q4", "internal")
+    {}
+    >>> earlier_results(root, "2009-Q4", "published", authority="Another council")  # manifests name none
+    {}
+    """
+    out = {}
+    for steps in range(1, window):
+        earlier = previous_cycle(cycle, steps)
+        folder = cycle_folder(root, earlier, audience)
+        if (folder / "manifest.json").is_file() and (authority is None or _run_of(folder, authority)):
+            out[earlier] = read_results(folder)
+    return out
+
+
+def _run_of(folder: Path, authority: str) -> bool:
+    """Whether a run's manifest names ``authority`` for every report it ran (and names some)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    parameters = manifest.get("parameters") if isinstance(manifest, dict) else None
+    if not isinstance(parameters, dict) or not parameters:
+        return False
+    return all(isinstance(p, dict) and p.get("authority") == authority for p in parameters.values())
+
+
+def _entries(payload: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    figures = payload.get("figures") if isinstance(payload, Mapping) else None
+    if not isinstance(figures, Mapping):
+        return []
+    entries = figures.get("findings") or figures.get("items") or []
+    return [e for e in entries if isinstance(e, Mapping) and isinstance(e.get("item"), str)] \
+        if isinstance(entries, list) else []
+
+
+def _band(entry: Mapping[str, Any]) -> str | None:
+    band = entry.get("band", entry.get("judgement"))
+    return band if isinstance(band, str) else None
+
+
+def _count(value: object) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        else None
+
+
+def shown_level(line: Mapping[str, Any], policy: DisclosurePolicy) -> float | None:
+    """A recorded evidence line's level as a page under ``policy`` may show it, or None (``c``).
+
+    The line's record (``k``, ``n``, ``unit``, ``withheld``) was written under the earlier run's
+    policy; the protection layer is asked again under this one: a count of people from ``low`` to
+    ``high``, or a rate of a group smaller than ``min_group``, withholds the level
+    (:meth:`~review.protection.disclosure.DisclosurePolicy.withhold`), as does a unit of a single
+    post-holder's own performance on a published page, or a unit declared nowhere (deny by default).
+
+    Parameters
+    ----------
+    line : mapping
+        One evidence line of a results record.
+    policy : DisclosurePolicy
+        This report's policy.
+
+    Returns
+    -------
+    float or None
+        ``k / n`` unrounded; None when withheld or when the line has no level (``n`` is 0).
+
+    Examples
+    --------
+    35 of 70 audits is 0.5; 4 of 9 is a group smaller than 10 (withheld on a published page);
+    4 of 5 reports counts no person.
+
+    >>> pub = DisclosurePolicy()
+    >>> shown_level({"k": 35, "n": 70, "unit": "audits"}, pub)
+    0.5
+    >>> shown_level({"k": 4, "n": 9, "unit": "audits"}, pub) is None
+    True
+    >>> shown_level({"k": 4, "n": 9, "unit": "audits"}, DisclosurePolicy(audience="internal"))
+    0.4444444444444444
+    >>> shown_level({"k": 4, "n": 5, "unit": "reports"}, pub)
+    0.8
+    >>> shown_level({"withheld": True, "unit": "audits"}, pub) is None
+    True
+    """
+    k, n = _count(line.get("k")), _count(line.get("n"))
+    if line.get("withheld") or k is None or not n:
+        return None
+    unit = str(line.get("unit", ""))
+    if internal_only(unit):
+        return None if policy.suppress else k / n
+    try:
+        people = protected(unit)
+    except UndeclaredUnit:
+        people = True  # a unit declared nowhere is treated as people
+    if people and policy.withhold(k, of=n) is not None:
+        return None
+    return k / n
+
+
+def item_levels(entry: Mapping[str, Any], policy: DisclosurePolicy) -> tuple[float | None, str]:
+    """An item's level from its record, and the level's state: ``shown``, ``c`` or ``not recorded``.
+
+    A record's own ``level`` is read as it is (its report decided what it may show; ``None``
+    there, or ``small_group``, is ``c``). Otherwise the level is the lowest of the independent
+    lines at the item's band (self-assessment and lines without a band left out); if any line the
+    judgement follows is withheld, or the item rests on a small group, the level is ``c``.
+
+    Parameters
+    ----------
+    entry : mapping
+        One item (``findings`` or ``items`` entry) of a results record.
+    policy : DisclosurePolicy
+        This report's policy (:func:`shown_level`).
+
+    Returns
+    -------
+    tuple
+        ``(level, state)``: level a share from 0 to 1, or None.
+
+    Examples
+    --------
+    The item is red; its red lines are 35 of 70 (0.5) and 26 of 45 (0.578): the level is 0.5.
+
+    >>> red = {"item": "J06", "band": "red", "small_group": False, "evidence": [
+    ...     {"kind": "audit", "k": 91, "n": 116, "band": "amber", "unit": "audits"},
+    ...     {"kind": "audit", "k": 35, "n": 70, "band": "red", "unit": "audits"},
+    ...     {"kind": "audit", "k": 26, "n": 45, "band": "red", "unit": "audits"},
+    ...     {"kind": "self-assessment", "withheld": True, "unit": "ratings"}]}
+    >>> item_levels(red, DisclosurePolicy())
+    (0.5, 'shown')
+    >>> item_levels(red | {"small_group": True}, DisclosurePolicy())
+    (None, 'c')
+    >>> item_levels({"item": "L1", "band": "red"}, DisclosurePolicy())
+    (None, 'not recorded')
+    """
+    band = _band(entry)
+    if "level" in entry:
+        level = entry["level"]
+        if entry.get("small_group") or level is None:
+            return None, "c"
+        return float(level), "shown"
+    lines = entry.get("evidence")
+    if not isinstance(lines, list) or band not in ("red", "amber", "green"):
+        return None, "not recorded"
+    deciding = [ln for ln in lines if isinstance(ln, Mapping) and ln.get("kind") != SELF
+                and (ln.get("withheld") or ln.get("band") in ("red", "amber", "green"))]
+    if entry.get("small_group") or any(shown_level(ln, policy) is None and (ln.get("withheld") or _count(ln.get("n")))
+                                       for ln in deciding):
+        return None, "c"
+    levels = [v for ln in deciding if ln.get("band") == band and (v := shown_level(ln, policy)) is not None]
+    return (min(levels), "shown") if levels else (None, "not recorded")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One item in one quarter.
+
+    Attributes
+    ----------
+    cycle : str
+        The quarter, ``YYYY-Qn``.
+    state : str
+        ``reported``, ``no run`` (no run of the report that quarter: a gap) or ``not recorded``
+        (the run's report did not record this item: a gap too).
+    band : str or None
+        The band as that quarter's page showed it (never withheld); None in a gap.
+    level : float or None
+        The level the band follows, a share from 0 to 1, unrounded; None when withheld, not
+        recorded, or in a gap.
+    level_state : str
+        ``shown``, ``c`` (withheld: small numbers) or ``not recorded``.
+    """
+
+    cycle: str
+    state: str
+    band: str | None
+    level: float | None
+    level_state: str
+
+    @property
+    def gap(self) -> bool:
+        """Whether the quarter is not known for this item (no run, or not recorded)."""
+        return self.state != "reported"
+
+
+@dataclass(frozen=True)
+class ItemSeries:
+    """One item's quarters over the window, oldest first, the last one this quarter.
+
+    Attributes
+    ----------
+    framework : str
+    item : str
+        The item's id as its source numbers it.
+    points : tuple of TrendPoint
+    """
+
+    framework: str
+    item: str
+    points: tuple[TrendPoint, ...]
+
+    @property
+    def red_run(self) -> int:
+        """Quarters red without a break up to this one (0 when not red now); a gap ends the run."""
+        n = 0
+        for p in reversed(self.points):
+            if p.gap or p.band != "red":
+                break
+            n += 1
+        return n
+
+    @property
+    def run_may_be_longer(self) -> bool:
+        """The red run reaches the window's first quarter: it may have begun before."""
+        return bool(self.points) and self.red_run == len(self.points)
+
+    @property
+    def escalated(self) -> bool:
+        """Red for :data:`ESCALATE_AT` or more quarters without a break, this one included."""
+        return self.red_run >= ESCALATE_AT
+
+    @property
+    def now(self) -> TrendPoint:
+        """This quarter's point."""
+        return self.points[-1]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Every item of one framework's report over the window.
+
+    Attributes
+    ----------
+    framework : str
+    cycle : str
+        This quarter.
+    audience : str
+        The audience whose runs were read.
+    window : tuple of str
+        The quarters shown, oldest first, ending with ``cycle``.
+    earlier_runs : tuple of str
+        The earlier quarters whose runs held results for this framework, most recent first.
+    items : tuple of ItemSeries
+        In the order this quarter's record lists them (the source's order).
+    """
+
+    framework: str
+    cycle: str
+    audience: str
+    window: tuple[str, ...]
+    earlier_runs: tuple[str, ...]
+    items: tuple[ItemSeries, ...]
+
+
+def trend(framework: str, cycle: str, now: Mapping[str, Any], earlier: Mapping[str, Mapping[str, Any]],
+          policy: DisclosurePolicy, *, window: int = WINDOW) -> Trend:
+    """One framework's items over the window, from this quarter's record and earlier runs' results.
+
+    Parameters
+    ----------
+    framework : str
+        The framework's name (its results file's).
+    cycle : str
+        This quarter.
+    now : mapping
+        This quarter's results payload (what its page shows), or a record object with ``payload``.
+    earlier : mapping
+        Quarter -> framework -> payload (:func:`earlier_results`).
+    policy : DisclosurePolicy
+        This report's policy: it decides which earlier levels may be shown (:func:`shown_level`).
+    window : int, default: :data:`WINDOW`
+        Quarters shown, this one included.
+
+    Returns
+    -------
+    Trend
+
+    Examples
+    --------
+    J02 was red in 2009-Q2 (30 of 60: 0.5) and 2009-Q3 (36 of 72: 0.5), and is red now (35 of 70:
+    0.5); there was no run in 2009-Q1: the run is three quarters and the line breaks at 2009-Q1.
+
+    >>> def rec(k, n):
+    ...     return {"figures": {"findings": [{"item": "J02", "band": "red", "small_group": False,
+    ...             "evidence": [{"kind": "audit", "k": k, "n": n, "band": "red", "unit": "audits"}]}]}}
+    >>> t = trend("jar_haringey", "2009-Q4", rec(35, 70),
+    ...           {"2009-Q3": {"jar_haringey": rec(36, 72)}, "2009-Q2": {"jar_haringey": rec(30, 60)}},
+    ...           DisclosurePolicy(), window=4)
+    >>> s = t.items[0]
+    >>> [(p.cycle, p.state, p.band, p.level) for p in s.points]  # doctest: +NORMALIZE_WHITESPACE
+    [('2009-Q1', 'no run', None, None), ('2009-Q2', 'reported', 'red', 0.5),
+     ('2009-Q3', 'reported', 'red', 0.5), ('2009-Q4', 'reported', 'red', 0.5)]
+    >>> s.red_run, s.run_may_be_longer, t.earlier_runs
+    (3, False, ('2009-Q3', '2009-Q2'))
+    """
+    now = getattr(now, "payload", now)
+    quarters = tuple(reversed([cycle] + [previous_cycle(cycle, s) for s in range(1, window)]))
+    by_quarter: dict[str, dict[str, Mapping[str, Any]] | None] = {}
+    for q in quarters[:-1]:
+        run = earlier.get(q)
+        payload = None if run is None else run.get(framework)
+        by_quarter[q] = None if payload is None else {e["item"]: e for e in _entries(payload)}
+    by_quarter[cycle] = {e["item"]: e for e in _entries(now)}
+    items = []
+    for entry in _entries(now):
+        points = []
+        for q in quarters:
+            entries = by_quarter[q]
+            if entries is None:
+                points.append(TrendPoint(q, "no run", None, None, "not recorded"))
+            elif entry["item"] not in entries or _band(entries[entry["item"]]) is None:
+                points.append(TrendPoint(q, "not recorded", None, None, "not recorded"))
+            else:
+                level, state = item_levels(entries[entry["item"]], policy)
+                points.append(TrendPoint(q, "reported", _band(entries[entry["item"]]), level, state))
+        items.append(ItemSeries(framework, entry["item"], tuple(points)))
+    runs = tuple(q for q in reversed(quarters[:-1]) if by_quarter[q] is not None)
+    return Trend(framework, cycle, policy.audience, quarters, runs, tuple(items))
+
+
+def trend_for(ctx: Any, framework: str, recorded: Any, *, root: Path | None = None) -> Trend:
+    """:func:`trend` in a framework's notebook: this quarter's record and the earlier runs of its audience.
+
+    Parameters
+    ----------
+    ctx : review.analyses.context.Context
+        The notebook's context (its cycle, policy and authority: only runs of the same authority
+        and audience are read).
+    framework : str
+        The framework's name.
+    recorded : object
+        What the notebook's ``record`` returns (its ``payload`` is this quarter's record), or the payload.
+    root : pathlib.Path, optional
+        The output root; default :func:`output_root`.
+
+    Returns
+    -------
+    Trend
+    """
+    earlier = earlier_results(root or output_root(), ctx.cycle, ctx.policy.audience, authority=ctx.params.authority)
+    return trend(framework, ctx.cycle, recorded, earlier, ctx.policy)
+
+
+def trends_of(cycle: str, now: Mapping[str, Mapping[str, Any]], earlier: Mapping[str, Mapping[str, Any]],
+              policy: DisclosurePolicy, frameworks: Sequence[str], *, window: int = WINDOW) -> tuple[Trend, ...]:
+    """:func:`trend` of several frameworks, those with results this quarter, in the given order.
+
+    Parameters
+    ----------
+    cycle : str
+        This quarter.
+    now : mapping
+        Framework -> this quarter's payload (:func:`review.results.figures.load_cycle_results`).
+    earlier : mapping
+        :func:`earlier_results`.
+    policy : DisclosurePolicy
+        The summary's policy.
+    frameworks : sequence of str
+        The frameworks, in the order shown.
+    window : int, default: :data:`WINDOW`
+        Quarters shown, this one included.
+
+    Returns
+    -------
+    tuple of Trend
+
+    Examples
+    --------
+    >>> now = {"governance": {"figures": {"items": [{"item": "G1", "band": "red"}]}}}
+    >>> [t.framework for t in trends_of("2009-Q4", now, {}, DisclosurePolicy(), ["jar_haringey", "governance"])]
+    ['governance']
+    """
+    return tuple(trend(f, cycle, now[f], earlier, policy, window=window) for f in frameworks if f in now)
+
+
+def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, authority: str | None = None,
+                   root: Path | None = None) -> tuple[Trend, ...]:
+    """Every judged framework's trend for the cycle summary: this quarter's results from ``folder``
+    (the run's staging folder, or the cycle folder), earlier quarters from earlier runs.
+
+    Parameters
+    ----------
+    cycle : str
+        This quarter.
+    folder : str or pathlib.Path
+        Where this quarter's results are (project-relative or absolute).
+    policy : DisclosurePolicy
+        The summary's policy (its audience's runs are read).
+    authority : str, optional
+        Only earlier runs of this authority are read (:func:`earlier_results`).
+    root : pathlib.Path, optional
+        The output root; default :func:`output_root`.
+
+    Returns
+    -------
+    tuple of Trend
+        In the registry's order.
+    """
+    from review.config.frameworks import FRAMEWORKS
+    from review.results.figures import load_cycle_results
+
+    names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
+    earlier = earlier_results(root or output_root(), cycle, policy.audience, authority=authority)
+    return trends_of(cycle, load_cycle_results(folder), earlier, policy, names)
