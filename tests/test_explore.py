@@ -141,7 +141,8 @@ def test_rates_carry_intervals_and_small_group_notes():
     # 8 of 12: Wilson 95% interval (z = 1.959964, z^2 = 3.841459): centre (8 + 1.920730) / 15.841459
     # = 0.626256; half-width 1.959964 * sqrt(8*4/12 + 0.960365) / 15.841459 = 1.959964 * 1.904483 /
     # 15.841459 = 0.235628 -> 0.3906 to 0.8619
-    assert round(a["interval from"], 4) == 0.3906 and round(a["interval to"], 4) == 0.8619
+    assert round(a["interval from"], 4) == 0.3906
+    assert round(a["interval to"], 4) == 0.8619
     assert a["rate"] == 8 / 12
     assert shown.frame.set_index("team").loc["B", "note"] == "small group (fewer than 10)"  # 3 < 10
     assert shown.total == 15  # the caption counts what the table shows: 12 + 3
@@ -289,12 +290,14 @@ def test_trend_points_are_percent_ready_with_gaps_for_withheld_and_missing_quart
     state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))
     points = state.trend_points()
     assert list(points.index) == ["2009-Q1", "2009-Q2", "2009-Q3", "2009-Q4"]  # Q3 has no audit: still a point
-    assert points["value"].tolist()[0] == 12 / 20 and pd.isna(points["value"]["2009-Q3"])
+    assert points["value"].tolist()[0] == 12 / 20
+    assert pd.isna(points["value"]["2009-Q3"])
     assert bool(points["small"]["2009-Q2"])  # 3 audits: under 10
     state.set_audience("published")
     points = state.trend_points()
     # Q2: 3 audits (1 to 5) withheld, Q3 missing: both gaps; Q1 12 of 20 and Q4 14 of 20 (6 not) drawn
-    assert pd.isna(points["value"]["2009-Q2"]) and pd.isna(points["value"]["2009-Q3"])
+    assert pd.isna(points["value"]["2009-Q2"])
+    assert pd.isna(points["value"]["2009-Q3"])
     assert points["value"]["2009-Q4"] == 14 / 20
 
 
@@ -311,15 +314,20 @@ def test_export_is_data_with_its_filters_recorded(tmp_path):
     sheets = pd.read_excel(book, sheet_name=None)
     assert set(sheets) == {"summary", "quarter by quarter", "this quarter and last", "records", "about"}
     summary = sheets["summary"].set_index("team")
-    assert summary.loc["A", "case files"] == 20 and summary.loc["A", "rate"] == 0.6  # numbers: 12 of 20
+    assert summary.loc["A", "case files"] == 20
+    assert summary.loc["A", "rate"] == 0.6
     assert pd.api.types.is_numeric_dtype(sheets["summary"]["rate"])
     about = sheets["about"].set_index("field")["value"]
-    assert about["filter: team"] == "A" and about["audience"] == "internal" and about["cycle"] == "2009-Q4"
-    assert about["caption"].startswith("Case-file audits") and "commit" in about.index
+    assert about["filter: team"] == "A"
+    assert about["audience"] == "internal"
+    assert about["cycle"] == "2009-Q4"
+    assert about["caption"].startswith("Case-file audits")
+    assert "commit" in about.index
     from openpyxl import load_workbook
 
     cell = load_workbook(book)["summary"]["D2"]  # the rate of the first row
-    assert cell.data_type == "n" and cell.number_format == "0.0%"
+    assert cell.data_type == "n"
+    assert cell.number_format == "0.0%"
     assert load_workbook(book)["summary"]["A1"].value == "team"  # the first column is named
 
 
@@ -464,3 +472,152 @@ def test_action_plan_lens_shares_done_by_source():
     shown = summary_table(lens, lens.build(evidence), "by source", DisclosurePolicy("internal"), heading="source")
     assert list(shown.frame.columns)[:4] == ["source", "actions", "done", "rate"]
     assert shown.text().set_index("source").loc["jar_haringey", "rate"] == "66.7%"  # 2/3
+
+
+def test_run_guard_refuses_later_cells_until_the_check_passes():
+    from review.config.run_guard import RunGuard
+
+    guard = RunGuard()
+    guard.checked(ok=False, error="ParameterError: notebook governance: the parameters cell defines cylce")
+    refused = guard.transform(["views.headlines(result, policy)\n"])
+    assert refused[0].startswith("raise ")
+    assert "not run: fix the error above" in refused[0]
+    assert "cylce" in refused[0]  # the error named again, in one line
+    assert guard.transform(["cycle: str = '2009-Q3'  # the quarter\n"]) == ["cycle: str = '2009-Q3'  # the quarter\n"]
+    check = "p = review.config.params.from_notebook('governance', globals())\n"
+    assert guard.transform([check]) == [check]  # the check itself always runs
+    guard.checked(ok=True)
+    assert guard.transform(["views.headlines(result, policy)\n"]) == ["views.headlines(result, policy)\n"]
+
+
+@pytest.mark.notebook
+def test_a_misspelt_parameter_stops_every_later_cell_in_the_kernel(root, tmp_path):
+    """In a kernel, as in JupyterLab: a good run, then a misspelt parameter; every later cell run
+    on its own (as Shift+Enter does) shows "not run" instead of the earlier run's figures."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(root / "notebooks" / "governance.ipynb", as_version=4)
+    params = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    good = nbformat.v4.new_code_cell(nb.cells[params].source)
+    bad = nbformat.v4.new_code_cell(nb.cells[params].source.replace("cycle: str", "cylce: str"))
+    check = nb.cells[params + 1]
+    later = [c for c in nb.cells[params + 2:] if c.cell_type == "code" and "review-explorer-section"
+             not in c.metadata.get("tags", [])]
+    first = [nbformat.v4.new_code_cell(c.source) for c in later[:2]]
+    nb.cells = [good, check, *first, bad, nbformat.v4.new_code_cell(check.source), *later]
+    client = NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
+                            resources={"metadata": {"path": str(root / "notebooks")}})
+    client.execute(env={**os.environ, "REVIEW_BATCH": "1"})
+    first_run = nb.cells[2:4]
+    assert all(o.output_type != "error" for c in first_run for o in c.outputs)  # the good run showed figures
+    failed = nb.cells[5].outputs
+    assert failed[0].output_type == "error"
+    assert "cylce" in failed[0].evalue
+    for cell in nb.cells[6:]:
+        kinds = [o.output_type for o in cell.outputs]
+        assert kinds == ["error"], cell.source[:80]  # no figure, no stale table
+        assert cell.outputs[0].ename == "NotRun"
+        assert cell.outputs[0].evalue.startswith("not run: fix the error above")
+
+
+def test_region_comparison_refuses_a_misspelt_parameter_and_an_uncovered_cycle():
+    from review.config.region import COMPARISON_PARAMS, check_cycle_covered, from_notebook
+
+    values = {p.name: p.default for p in COMPARISON_PARAMS}
+    cell = "region_file = ''\ncylce = '2009-Q3'"
+    with pytest.raises(ParameterError, match="cylce, which is not a parameter of region_comparison"):
+        from_notebook(values | {"In": ["", cell, "p = from_notebook(globals())"]})
+    with pytest.raises(ParameterError, match="`audience`"):
+        from_notebook(values | {"audience": "everyone"})
+    with pytest.raises(ParameterError, match="2011-Q1 has no evidence in the region; the authorities' evidence "
+                                             "covers 2009-Q3, 2009-Q4"):
+        check_cycle_covered("2011-Q1", ["2009-Q4", "2009-Q3", "2009-Q4"])
+
+
+@pytest.mark.notebook
+def test_region_notebook_refuses_an_uncovered_cycle_and_leaves_no_temporary_folder(root, tmp_path):
+    import os
+
+    import papermill as pm
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    old = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(temp)
+    try:
+        with pytest.raises(pm.PapermillExecutionError, match="2011-Q1 has no evidence"):
+            pm.execute_notebook(str(root / "notebooks" / "region_comparison.ipynb"), str(tmp_path / "out.ipynb"),
+                                parameters={"cycle": "2011-Q1"}, kernel_name="python3", progress_bar=False,
+                                cwd=str(root))
+    finally:
+        if old is None:
+            os.environ.pop("TMPDIR")
+        else:
+            os.environ["TMPDIR"] = old
+    assert [p.name for p in temp.iterdir() if not p.name.startswith(("tmp", "pymp"))] == []
+    assert not any(p.is_dir() and any(p.rglob("region.yaml")) for p in temp.iterdir())  # the synthetic region is gone
+
+
+def test_region_explorer_shows_the_funnel_position_as_the_page_does():
+    from review.analyses.region import compare_region_counts
+    from review.explore.region import RegionState
+
+    state = RegionState.__new__(RegionState)  # the comparison given, not computed from evidence
+    full = compare_region_counts({"A": (3, 40), "B": (40, 50), "C": (42, 50), "D": (38, 50)})
+    state.evidence, state.cycle, state.measure, state.authority = dict.fromkeys("ABCD"), "", "m", "A"
+    state._full = {"": full}
+    state.policies = {a: DisclosurePolicy(a) for a in ("internal", "published")}
+    state.criteria, state.neighbours, state.names = None, {}, {}
+    state.audience = "internal"
+    row = state.position().frame.iloc[0]
+    assert row["rate"] == 3 / 40
+    assert row["position"] == "low alarm"
+    state.audience = "published"
+    row = state.position().frame.iloc[0]
+    # 3 is a count of 1 to 5: A is left out of the regional rate, as on the page (120/150 = 80%)
+    assert row["rate"] == "c"
+    assert row["regional rate"] == 120 / 150
+    assert "withheld" in row["position"]
+
+
+def test_review_lab_passes_jupyterlab_options_through(monkeypatch):
+    import review.cli as cli
+
+    seen = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: seen.append(argv))
+    assert cli.main(["lab", "--port", "8890", "--no-browser", "--ServerApp.token=x"]) == 0
+    assert seen[0][-4:] == ["--port", "8890", "--no-browser", "--ServerApp.token=x"]
+    assert "--ServerApp.ip=127.0.0.1" in seen[0]
+    cli.main(["lab", "--", "--ServerApp.port_retries=0"])
+    assert seen[1][-1] == "--ServerApp.port_retries=0"
+    assert "--" not in seen[1]
+
+
+def test_saving_never_stores_session_parameters_or_view_metadata(tmp_path):
+    disk = {"nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                        "name": "python3"}, "language_info": {"name": "python"}},
+            "cells": [{"id": "p1", "cell_type": "code", "source": "cycle: str = '2009-Q4'",
+                       "metadata": {"tags": ["parameters"], "jupyter": {"source_hidden": True}},
+                       "execution_count": None, "outputs": []}]}
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "n.ipynb").write_text(json.dumps(disk), encoding="utf-8")
+    session = json.loads(json.dumps(disk))
+    session["cells"][0]["source"] = "cycle: str = '2009-Q2'"
+    session["cells"][0]["metadata"] = {"tags": ["parameters"], "jupyter": {"source_hidden": False}, "scrolled": True}
+    session["metadata"]["kernelspec"]["display_name"] = "Python 3"
+
+    class Manager:
+        root_dir = str(tmp_path)
+
+    model = {"type": "notebook", "content": session}
+    pre_save_hook(model, "notebooks/n.ipynb", Manager())
+    saved = model["content"]
+    assert saved["cells"][0]["source"] == "cycle: str = '2009-Q4'"  # the session's parameter stays in the session
+    assert saved["cells"][0]["metadata"] == disk["cells"][0]["metadata"]
+    assert saved["metadata"] == disk["metadata"]
+    assert interactive_leftovers(saved) == []
+    assert interactive_leftovers(session) != []  # --check sees the churn a save without the hook writes

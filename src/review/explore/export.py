@@ -21,21 +21,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from review.config.paths import resolve
+from review.config.paths import project_root, resolve
 from review.exceptions import ParameterError, ReviewError
 from review.explore.tables import Shown
 from review.protection.safe_export import neutralise, write_csv
 
-__all__ = ["EmptySelection", "NUMBER_FORMATS", "export_file_name", "export_tables"]
+__all__ = ["NUMBER_FORMATS", "EmptySelection", "code_commit", "export_file_name", "export_tables"]
 
 FORMATS = ("csv", "xlsx")
 NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "score": "0.0"}
 """Excel number formats of each kind of column."""
+
+
+def code_commit() -> str:
+    """The project's commit, ``-dirty`` when files differ from it (``git describe``); ``unknown`` outside git."""
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=40"], cwd=project_root(),
+                              capture_output=True, text=True, check=True, timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
 
 
 class EmptySelection(ReviewError):

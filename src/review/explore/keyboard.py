@@ -1,11 +1,12 @@
 """Keyboard and screen-reader use of the explorers inside JupyterLab.
 
 JupyterLab's command mode takes keys such as ArrowDown, ``a``, ``b`` and ``d, d`` for the
-notebook, even when a drop-down inside an output has the focus. Lumino, JupyterLab's widget
-toolkit, stops looking for a shortcut at an element marked ``data-lm-suppress-shortcuts`` (the
-mechanism JupyterLab's own shortcut editor uses for its key-capture box), so an explorer marked
-with it keeps every key for its own controls: ArrowDown moves through a drop-down's choices, Space
-presses a button, Tab moves on.
+notebook, even when a drop-down inside an output has the focus (its bindings' selectors end in
+``:focus``, which the focused drop-down itself matches). Lumino, JupyterLab's widget toolkit, looks
+for a shortcut from the key's target upwards and stops at an element marked
+``data-lm-suppress-shortcuts`` (the mechanism JupyterLab's own shortcut editor uses for its
+key-capture box), so every control of an explorer is marked with it, and keeps every key for
+itself: ArrowDown moves through a drop-down's choices, Space presses a button, Tab moves on.
 
 ipywidgets has no way to set an arbitrary attribute, so a small script (displayed once with the
 explorer, executed by JupyterLab's JavaScript renderer for output the session produced) marks
@@ -54,6 +55,9 @@ _SCRIPT = """
         root.setAttribute('role', 'region');
         root.setAttribute('aria-label', 'Explorer');
       }
+      root.querySelectorAll('select, button, input, textarea, a').forEach(function (el) {
+        if (!el.hasAttribute('data-lm-suppress-shortcuts')) { el.setAttribute('data-lm-suppress-shortcuts', 'true'); }
+      });
       root.querySelectorAll('.widget-toggle-button').forEach(function (b) {
         const pressed = b.classList.contains('mod-active') ? 'true' : 'false';
         if (b.getAttribute('aria-pressed') !== pressed) { b.setAttribute('aria-pressed', pressed); }

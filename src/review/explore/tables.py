@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -87,7 +88,7 @@ class Shown:
         return self.frame.empty
 
 
-def _cell_text(value: object, kind: str) -> str:
+def _cell_text(value: Any, kind: str) -> str:
     if isinstance(value, str):
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -32,7 +32,7 @@ from IPython.display import FileLink, display
 from review.config.cycles import cycle_range, previous_cycle
 from review.config.paths import BATCH_ENV
 from review.data.load import Evidence
-from review.explore.export import EmptySelection, export_tables
+from review.explore.export import EmptySelection, code_commit, export_tables
 from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
 from review.explore.lenses import ALL, LENSES, TOTAL, Lens, apply_selection, options
 from review.explore.published import QuarterFigures, quarter_figures
@@ -197,7 +197,8 @@ class ExplorerState:
         Each quarter's figures are that quarter's totals, from its own published decision when
         published; a quarter without evidence shows ``:``.
         """
-        lines, kinds = [], {}
+        lines: list[pd.DataFrame] = []
+        kinds: dict[str, str] = {}
         for quarter in self.quarters():
             rows = self.rows(quarter)
             if rows.empty:
@@ -265,10 +266,7 @@ class ExplorerState:
 
     def about(self) -> dict[str, str]:
         """What an export records besides the filters."""
-        from review.batch.provenance import git_state
-
-        state = git_state()
-        commit = str(state.get("commit") or "unknown") + (" (with uncommitted changes)" if state.get("dirty") else "")
+        commit = code_commit()
         return {"framework": self.lens.framework, "caption": self.caption(), "basis": self.basis(),
                 "view": self.view_label(), "commit": commit}
 
