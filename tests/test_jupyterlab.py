@@ -198,7 +198,7 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
 
 def _open(browser, base, token, name):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}")
+    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}&reset")  # reset: only this notebook open
     return page
 
 
@@ -279,9 +279,13 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
         page.wait_for_function("() => document.querySelector('.review-explorer-banner').innerText.includes('Published view')",
                                timeout=30_000)
         # near the top, a link skips the set-up and the report to the explorer's heading
-        skip = page.locator("a[href='#Explore-(JupyterLab-only)']")
-        assert skip.count() == 1
-        assert page.evaluate("() => !!document.getElementById('Explore-(JupyterLab-only)')")
+        # near the top, a link skips the set-up and the report to the explorer: Enter on it scrolls there
+        skip = page.locator(".jp-RenderedMarkdown a", has_text="Skip to the explorer").first
+        skip.focus()
+        page.keyboard.press("Enter")
+        heading = page.locator("[data-jupyter-id='Explore-(JupyterLab-only)']").last
+        page.wait_for_function("(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+                               arg=heading.element_handle(), timeout=30_000)
     except Exception:
         page.screenshot(path=str(tmp_path / "keyboard.png"), full_page=True)
         raise
