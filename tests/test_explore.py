@@ -621,3 +621,18 @@ def test_saving_never_stores_session_parameters_or_view_metadata(tmp_path):
     assert saved["metadata"] == disk["metadata"]
     assert interactive_leftovers(saved) == []
     assert interactive_leftovers(session) != []  # --check sees the churn a save without the hook writes
+
+
+def test_filters_survive_a_rerun_in_the_same_kernel():
+    audits = _many("2009-Q4", "A", 12, 8) + _many("2009-Q4", "B", 9, 6) + _many("2009-Q3", "A", 5, 5)
+    evidence = _evidence(audits)
+    state = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    state.selection |= {"team": "B", "cycle": "2009-Q3"}
+    state.view = "by team"
+    again = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    again.restore(state.remember())
+    assert (again.selection["team"], again.selection["cycle"], again.view) == ("B", "2009-Q3", "by team")
+    stale = state.remember() | {"selection": {"team": "Z"}}  # a team the evidence no longer has
+    fresh = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    fresh.restore(stale)
+    assert fresh.selection["team"] == ALL
