@@ -561,7 +561,7 @@ def test_region_notebook_refuses_an_uncovered_cycle_and_leaves_no_temporary_fold
     assert not any(p.is_dir() and any(p.rglob("region.yaml")) for p in temp.iterdir())  # the synthetic region is gone
 
 
-def test_region_explorer_shows_the_funnel_position_as_the_page_does():
+def test_region_explorer_shows_the_funnel_position_as_the_page_does(tmp_path):
     from review.analyses.region import compare_region_counts
     from review.explore.region import RegionState
 
@@ -581,6 +581,10 @@ def test_region_explorer_shows_the_funnel_position_as_the_page_does():
     assert row["rate"] == "c"
     assert row["regional rate"] == 120 / 150
     assert "withheld" in row["position"]
+    book = export_tables({"position": state.position(), "every authority": state.everyone()},
+                         framework="region_comparison", cycle="2009-Q4", audience="published",
+                         filters={"authority": "A"}, about={}, fmt="xlsx", folder=tmp_path)
+    assert pd.read_excel(book, sheet_name="position")["regional rate"].tolist() == [0.8]  # a number
 
 
 def test_review_lab_passes_jupyterlab_options_through(monkeypatch):

@@ -122,6 +122,27 @@ class RegionState:
         return Shown(frame, {"rate": "share", "95% from": "share", "95% to": "share"}, len(rows))
 
 
+def _export(state: RegionState) -> Any:
+    """Write the two tables shown to Excel; return a link to the file (or why none was written)."""
+    import os
+
+    from IPython.display import FileLink
+
+    from review.explore.export import EmptySelection, code_commit, export_tables
+    from review.views import presentation as show
+
+    tables = {"position": state.position(), "every authority": state.everyone()}
+    about = {"caption": f"{state.measure}, {state.cycle}: the authority's position on the funnel",
+             "basis": "each authority's rate on the measure this cycle, against the regional rate and its limits",
+             "commit": code_commit()}
+    try:
+        path = export_tables(tables, framework="region_comparison", cycle=state.cycle, audience=state.audience,
+                             filters={"authority": state.authority, "measure": state.measure}, about=about, fmt="xlsx")
+    except EmptySelection as exc:
+        return show.note(str(exc))
+    return FileLink(os.path.relpath(path, os.getcwd()), result_html_prefix="Saved: ")
+
+
 def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: DisclosurePolicy, **kwargs: Any) -> Any:
     """The regional comparison's explorer widget; None in batch runs.
 
@@ -151,8 +172,9 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
                       description="cycle")
     what = w.Dropdown(options=state.measures(), value=state.measure or None, description="measure",
                       layout=w.Layout(width="40em"))
-    status, out = w.HTML(), w.Output()
+    status, out, saved = w.HTML(), w.Output(), w.Output()
     status.add_class(STATUS_CLASS)
+    export = w.Button(description="Export Excel (both tables)", icon="download")
     busy: list[bool] = []
 
     def render(_: object = None) -> None:
@@ -176,10 +198,16 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
                 display(funnel_figure(state.comparison(), state.measure, state.policies[state.audience]))
         status.value = html.escape(f"Table updated: {caption}.")
 
+    def on_export(_: object) -> None:
+        saved.clear_output()
+        with saved:
+            display(_export(state))
+
     for control in (audience, who, when, what):
         control.observe(render, names="value")
+    export.on_click(on_export)
     render()
-    box = w.VBox([audience, w.HBox([who, when]), what, status, out])
+    box = w.VBox([audience, w.HBox([who, when]), what, status, out, export, saved])
     box.add_class(ROOT_CLASS)
     display(KEYBOARD_JS)
     return box
