@@ -17,7 +17,7 @@ from review.config.parameters_cell import undeclared_names
 from review.config.paths import project_root
 from review.data.load import Evidence, GradeScale
 from review.exceptions import ParameterError
-from review.explore.export import export_selection
+from review.explore.export import EmptySelection, export_tables
 from review.explore.lenses import (
     ALL,
     LENSES,
@@ -27,7 +27,7 @@ from review.explore.lenses import (
     summarise,
     trend,
 )
-from review.explore.tables import format_summary
+from review.explore.tables import Shown, summary_table
 from review.explore.widgets import ExplorerState
 from review.protection.disclosure import DisclosurePolicy
 from review.results.figures import ResultsSource, results_source
@@ -54,7 +54,10 @@ def _evidence(audits, ratings=()):
                          "reason": ["the child seen"]})
     sa = pd.DataFrame(list(ratings), columns=["cycle", "framework", "item", "rater", "rater_type",
                                                "grade_scale", "rating", "evidence"])
-    tables = {"audits": pd.DataFrame(audits), "criteria": criteria, "self_assessments": sa, "evidence_map": emap}
+    types = pd.DataFrame({"audit_type": ["case file", "supervision"], "kind": ["case file", "supervision"],
+                          "label": ["Case-file audits", "Supervision audits"]})
+    tables = {"audits": pd.DataFrame(audits), "criteria": criteria, "self_assessments": sa, "evidence_map": emap,
+              "audit_types": types}
     return Evidence("hand-built", MappingProxyType(tables),
                     MappingProxyType({"ofsted_2008": OFSTED, "compliance": YES_NO}), ("child_seen",))
 
@@ -73,13 +76,23 @@ def test_final_grade_is_the_most_senior_tiers_grade_of_the_case():
     # A1 was moderated by a TM (Inadequate) and an SM (Good): the SM is the most senior tier, so
     # the final grade is Good although the TM's audit is later.
     assert list(grades.index) == ["A1", "A4", "A5"]  # moderations are not first audits
-    assert grades.loc["A1", ["first_grade", "final_grade", "moderator_tier"]].tolist() == ["Adequate", "Good", "SM"]
-    assert bool(grades.loc["A1", "moderated"]) is True
+    assert grades.loc["A1", ["first_grade", "final_grade"]].tolist() == ["Adequate", "Good"]
+    assert grades.loc["A1", "moderator_tier"] == "Service Manager (SM)"  # words, not the code alone
+    assert grades.loc["A1", "moderated"] == "yes"
     # A4 and A5 were not moderated: their final grade is their first grade.
     assert grades.loc["A4", "final_grade"] == "Good"
-    assert not grades.loc["A4", "moderated"]
+    assert grades.loc["A4", "moderated"] == "no"
     # Good is Good or better (1), Inadequate is not (0).
     assert grades["met"].tolist() == [1.0, 1.0, 0.0]
+    # grades in the scale's order, not alphabetical
+    assert list(grades["final_grade"].cat.categories) == ["Good", "Inadequate"]
+
+
+def test_only_case_file_audits_are_the_basis():
+    supervision = dict(_audit("S1", "2009-Q4", "C7", "TM", "Good"), audit_type="supervision")
+    grades = audit_grades(_evidence([*MODERATED, supervision]))
+    assert "S1" not in set(grades["audit_id"])  # a supervision audit is not a case-file audit
+    assert set(grades["audit_type"]) == {"Case-file audits"}  # the evidence's own words
 
 
 def test_rate_by_team_and_first_against_final():
@@ -98,7 +111,9 @@ def test_criterion_results_leave_out_not_applicable_answers():
     long = criterion_results(_evidence(MODERATED))
     # five audits, of which two are moderations (left out) and one answered N/A: A1 Yes, A4 No
     assert long.set_index("audit_id")["met"].to_dict() == {"A1": 1.0, "A4": 0.0}
-    assert set(long["jar_finding"]) == {"J11"}  # from the evidence map, not a column of criteria
+    # the finding from the evidence map, with its words; the criterion in the criteria table's words
+    assert {str(f)[:5] for f in long["jar_finding"]} == {"J11: "}
+    assert set(long["criterion"].astype(str)) == {"The child was seen"}
 
 
 def test_selection_and_trend_ignore_the_quarter_filter():
@@ -113,33 +128,115 @@ def test_selection_and_trend_ignore_the_quarter_filter():
     assert len(apply_selection(table, {"cycle": ALL})) == 5  # 3 first audits in Q4 + 2 in Q3
 
 
-def test_published_rates_hide_small_counts_and_small_groups():
-    summary = pd.DataFrame({"met": [3, 15, 8], "n": [20, 20, 8], "rate": [3 / 20, 15 / 20, 1.0]},
-                           index=["small count", "fine", "small group"])
-    shown = format_summary(summary, "rate", DisclosurePolicy("published")).set_index("")
-    # 3 met is in 1..5 -> c; 15 of 20 (and 5 not met, in 1..5!) -> c as well; 8 of 8 is a group under 10 -> c
-    assert shown["rate"].tolist() == ["c", "c", "c"]
-    assert shown["met"].tolist() == ["c", "c", "c"]
-    internal = format_summary(summary, "rate", DisclosurePolicy("internal")).set_index("")
-    assert internal["rate"].tolist() == ["15.0%", "75.0%", "100.0%"]  # 3/20, 15/20, 8/8
-    big = pd.DataFrame({"met": [12], "n": [20], "rate": [0.6]}, index=["fine"])
-    assert format_summary(big, "rate", DisclosurePolicy("published"))["rate"].tolist() == ["60.0%"]  # 12 and 8
+def _many(cycle, team, good, bad, start=0, tier="TM"):
+    """``good`` + ``bad`` random case-file audits of one team, none moderated."""
+    return [_audit(f"{cycle}-{team}-{i}", cycle, f"{cycle}-{team}-C{i}", tier, "Good" if i < good else "Adequate",
+                   team=team, auditor=f"{tier}-{team}") for i in range(start, start + good + bad)]
 
 
-def test_score_summary_is_withheld_for_small_groups_when_published():
-    lens = LENSES["governance"]
-    scores = pd.DataFrame({"axis": ["roles"] * 4, "score": [2.0, 4.0, 6.0, 8.0]})
-    summary = summarise(lens, scores, "by axis")
-    # median of 2, 4, 6, 8 is 5; quartiles (linear) 3.5 and 6.5
-    assert summary.loc["roles", ["median", "q1", "q3", "n"]].tolist() == [5.0, 3.5, 6.5, 4]
-    internal = format_summary(summary, "score", DisclosurePolicy("internal"))
-    assert internal[["median", "middle half"]].iloc[0].tolist() == ["5.0", "3.5 to 6.5"]
-    published = format_summary(summary, "score", DisclosurePolicy("published"))
-    assert published[["scores", "median"]].iloc[0].tolist() == ["c", "c"]  # 4 scores: in 1..5
+def test_rates_carry_intervals_and_small_group_notes():
+    rows = pd.DataFrame({"team": ["A"] * 12 + ["B"] * 3, "met": [1.0] * 8 + [0.0] * 4 + [1.0] * 3})
+    shown = summary_table(LENSES["gose_performance"], rows, "by team", DisclosurePolicy("internal"), heading="team")
+    a = shown.frame.set_index("team").loc["A"]
+    # 8 of 12: Wilson 95% interval (z = 1.959964, z^2 = 3.841459): centre (8 + 1.920730) / 15.841459
+    # = 0.626256; half-width 1.959964 * sqrt(8*4/12 + 0.960365) / 15.841459 = 1.959964 * 1.904483 /
+    # 15.841459 = 0.235628 -> 0.3906 to 0.8619
+    assert round(a["interval from"], 4) == 0.3906
+    assert round(a["interval to"], 4) == 0.8619
+    assert a["rate"] == 8 / 12
+    assert shown.frame.set_index("team").loc["B", "note"] == "small group (fewer than 10)"  # 3 < 10
+    assert shown.total == 15  # the caption counts what the table shows: 12 + 3
+
+
+def test_published_explorer_figure_equals_the_reports():
+    """The GOSE report's headline is final grades of the random sample of case-file audits; the
+    explorer opens on that basis, and its published default table gives the same figure."""
+    audits = (_many("2009-Q4", "A", 10, 6) + _many("2009-Q4", "B", 9, 7, tier="SM")
+              + [dict(a, selection="themed") for a in _many("2009-Q4", "C", 1, 5)]
+              + [dict(a, audit_type="supervision") for a in _many("2009-Q4", "D", 7, 0)])
+    state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))
+    state.set_audience("published")
+    assert state.selection["selection"] == "random"
+    trend = state.trend().frame.set_index("quarter").loc["2009-Q4"]
+    # random case files: A 10 Good of 16, B 9 of 16 -> 19 of 32; themed (C) and supervision (D) left out
+    assert (trend["case files"], trend["final grade Good or better"]) == (32, 19)
+    assert trend["rate"] == 19 / 32  # the report prints 59.4%, as Shown.text does
+    assert state.trend().text().set_index("quarter").loc["2009-Q4", "rate"] == "59.4%"
+    assert "the table counts 32 case files" in state.caption()
+    assert "Basis: case-file audits" in state.basis()
+
+
+def test_demo_published_explorer_equals_the_gose_report(root):
+    from review.analyses.context import context
+    from review.analyses.gose import gose_result
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.params import COMMON_PARAMS, RunParameters
+
+    values = {p.name: p.default for p in COMMON_PARAMS + FRAMEWORKS["gose_performance"].params}
+    ctx = context(RunParameters("gose_performance", MappingProxyType(values)))
+    report = gose_result(ctx).audits.random_final
+    state = ExplorerState(LENSES["gose_performance"], ctx.evidence, ctx.cycle, ctx.policy)
+    state.set_audience("published")
+    line = state.trend().frame.set_index("quarter").loc[ctx.cycle]
+    assert (line["final grade Good or better"], line["case files"]) == (report.k, report.n)
+    assert line["rate"] == report.statistic
+
+
+def _shown_counts(state):
+    """Every count the published view shows, over every view and quarter an analyst can choose."""
+    seen = {}
+    for quarter in state.dimensions()[0][2]:
+        state.selection["cycle"] = quarter
+        for view in state.views():
+            state.view = view
+            seen[(quarter, view)] = state.summary()
+        seen[(quarter, "trend")] = state.trend()
+    return seen
+
+
+def test_no_published_view_can_be_differenced_to_a_withheld_count():
+    # team A has 3 audits (a count of 1 to 5): withheld. Were the other teams and the quarter's
+    # total shown, A would be total - B - C.
+    audits = _many("2009-Q4", "A", 2, 1) + _many("2009-Q4", "B", 12, 8) + _many("2009-Q4", "C", 15, 10)
+    audits += _many("2009-Q3", "A", 10, 10) + _many("2009-Q3", "B", 4, 0)
+    state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))
+    state.set_audience("published")
+    assert ALL not in state.dimensions()[0][2]  # no total across quarters in the published view
+    assert all(not enabled for _, _, _, enabled in state.dimensions()[1:])  # filters fixed at the report's basis
+    state.view = "by team"
+    by_team = state.summary().frame.set_index("team")["case files"]
+    assert by_team["A"] == "c"
+    total = state.trend().frame.set_index("quarter").loc["2009-Q4", "case files"]
+    # 3 + 20 + 25 = 48 shown as the quarter's total, so a second team must be withheld with A
+    assert total == 48
+    assert (by_team == "c").sum() >= 2
+    # and in every view of every quarter: a total shown with some parts withheld withholds two or more
+    for (quarter, view), table in _shown_counts(state).items():
+        if view == "trend":
+            continue
+        parts = table.frame["case files"]
+        quarter_total = state.trend().frame.set_index("quarter").loc[quarter, "case files"]
+        if quarter_total != "c":
+            assert (parts == "c").sum() != 1, (quarter, view)
+        shown = [v for v in parts if v != "c"]
+        if (parts == "c").sum() == 0 and quarter_total != "c":
+            assert sum(shown) == quarter_total  # nothing withheld: the parts add up to the total shown
+
+
+def test_agencies_ratings_are_shown_as_the_report_shows_them():
+    # agencies' ratings are counts of things, not of people: a published page prints "4 of 4"
+    ratings = [("2009-Q4", "healthcare_commission", "H1", agency, "agency", "ofsted_2008", "Good", "")
+               for agency in ("Acute trust", "Community health", "Mental health trust", "GP practices")]
+    state = ExplorerState(LENSES["healthcare_commission"], _evidence(MODERATED, ratings), "2009-Q4",
+                          DisclosurePolicy("published"))
+    state.set_audience("published")
+    row = state.summary().frame.iloc[0]
+    assert row["issue"] == "H1: Governance"  # the item's own words
+    assert (row["Good"], row["Total"]) == (4, 4)
 
 
 def _state(audience="internal"):
-    ratings = [("2009-Q4", "governance", "G1.1", f"Area manager {m}", "area manager", "zero_ten", str(s), "")
+    ratings = [("2009-Q4", "governance", "G1.1", f"M{m}", "area manager", "zero_ten", str(s), "")
                for m, s in zip("ABCDEFGHIJKL", [7, 8, 6, 9, 7, 5, 8, 7, 6, 9, 8, 7], strict=True)]
     state = ExplorerState(LENSES["governance"], _evidence(MODERATED, ratings), "2009-Q4", DisclosurePolicy("published"))
     state.set_audience(audience)
@@ -148,69 +245,120 @@ def _state(audience="internal"):
 
 def test_person_filters_and_views_are_internal_only():
     internal = _state("internal")
-    assert "manager" in [c for c, _, _ in internal.dimensions()]
+    assert "manager" in [c for c, _, _, _ in internal.dimensions()]
     assert "by manager" in internal.views()
-    internal.selection["manager"] = "Area manager A"
+    managers = internal.dimensions()[-1][2]
+    # pseudonyms become tier, team and a number, never the pseudonym itself
+    assert managers[1] == "area manager, team not recorded, manager 1"
+    internal.selection["manager"] = managers[1]
     internal.view = "by manager"
     internal.set_audience("published")
     # publishing resets the person filter and the per-person view
     assert internal.selection["manager"] == ALL
     assert internal.view == "by axis"
-    assert "manager" not in [c for c, _, _ in internal.dimensions()]
+    assert "manager" not in [c for c, _, _, _ in internal.dimensions()]
     with pytest.raises(PermissionError):
         internal.records()
 
 
-def test_caption_states_the_count_only_when_it_may_be_shown():
+def test_caption_counts_what_the_table_shows():
     state = _state("internal")
-    state.selection["manager"] = "Area manager A"
-    assert state.caption().endswith("; 1 records")  # one score by manager A
+    state.selection["manager"] = state.dimensions()[-1][2][1]
+    assert state.caption().endswith("the table counts 1 scores")  # one score by manager 1
     state.set_audience("published")
-    # twelve scores once the manager filter is reset: 12 is above the threshold of 5
-    assert state.caption().endswith("; 12 records")
-    state.selection["cycle"] = ALL
-    assert "all quarters; 12 records" in state.caption()  # the one quarter holds all twelve
-    state.selection["cycle"] = "2009-Q4"
-    state.selection["item"] = "G1.1"
-    assert state.summary()["median"].tolist() == ["7.0"]  # 12 scores: 5 6 6 7 7 7 7 8 8 8 9 9 -> 7
+    # twelve scores once the manager filter is reset
+    assert state.caption().endswith("the table counts 12 scores")
+    state.selection["item"] = state.dimensions()[3][2][1]
+    state.view = "by item"
+    assert state.summary().frame["median"].tolist() == [7.0]  # 12 scores: 5 6 6 7 7 7 7 8 8 8 9 9 -> 7
 
 
 def test_last_cycle_column_is_filled_for_the_previous_quarter():
     audits = MODERATED + [_audit("B1", "2009-Q3", "C9", "TM", "Good"), _audit("B2", "2009-Q3", "C8", "TM", "Adequate")]
     state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))
     state.view = "by team"
-    last = state.last_cycle().set_index("")
+    last = state.last_cycle().text().set_index("team")
     # team A: this cycle 2 of 2 (100.0%), last cycle 1 of 2 (50.0%)
-    assert last.loc["A", ("this cycle (2009-Q4)", "rate")] == "100.0%"
-    assert last.loc["A", ("last cycle (2009-Q3)", "rate")] == "50.0%"
+    assert last.loc["A", "2009-Q4: rate"] == "100.0%"
+    assert last.loc["A", "2009-Q3: rate"] == "50.0%"
     # team B had no audit last cycle: not available
-    assert last.loc["B", ("last cycle (2009-Q3)", "rate")] == ":"
+    assert last.loc["B", "2009-Q3: rate"] == ":"
 
 
-def test_trend_points_leave_out_withheld_quarters():
-    audits = MODERATED + [_audit("B1", "2009-Q3", "C9", "TM", "Good")]
+def test_trend_points_are_percent_ready_with_gaps_for_withheld_and_missing_quarters():
+    audits = _many("2009-Q1", "A", 12, 8) + _many("2009-Q2", "A", 2, 1) + _many("2009-Q4", "A", 14, 6)
     state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))
+    points = state.trend_points()
+    assert list(points.index) == ["2009-Q1", "2009-Q2", "2009-Q3", "2009-Q4"]  # Q3 has no audit: still a point
+    assert points["value"].tolist()[0] == 12 / 20
+    assert pd.isna(points["value"]["2009-Q3"])
+    assert bool(points["small"]["2009-Q2"])  # 3 audits: under 10
     state.set_audience("published")
-    assert len(state.trend_points()) == 0  # every quarter has fewer than 10 audits: nothing is drawn
-    state.set_audience("internal")
-    assert state.trend_points()["value"].to_dict() == {"2009-Q3": 1.0, "2009-Q4": 2 / 3}  # 1/1; 2 of 3
+    points = state.trend_points()
+    # Q2: 3 audits (1 to 5) withheld, Q3 missing: both gaps; Q1 12 of 20 and Q4 14 of 20 (6 not) drawn
+    assert pd.isna(points["value"]["2009-Q2"])
+    assert pd.isna(points["value"]["2009-Q3"])
+    assert points["value"]["2009-Q4"] == 14 / 20
 
 
-def test_export_is_formula_safe_and_never_overwrites(tmp_path):
-    frame = pd.DataFrame({"team": ["=HYPERLINK(\"x\")", "B"], "rate": ["60.0%", "c"]})
+def test_export_is_data_with_its_filters_recorded(tmp_path):
+    audits = _many("2009-Q4", "A", 12, 8) + _many("2009-Q4", "B", 9, 6)
+    state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))
+    state.selection["team"] = "A"
+    state.view = "by team"
     when = dt.datetime(2010, 1, 5, 9, 30)
-    first = export_selection(frame, framework="jar_haringey", cycle="2009-Q4", audience="published",
-                             fmt="csv", folder=tmp_path, now=when)
-    second = export_selection(frame, framework="jar_haringey", cycle="2009-Q4", audience="published",
-                              fmt="csv", folder=tmp_path, now=when)
+    book = export_tables(state.tables(), framework="gose_performance", cycle="2009-Q4", audience="internal",
+                         filters={"team": "A", "tier": ALL}, about=state.about(), fmt="xlsx",
+                         records=state.records(), folder=tmp_path, now=when)
+    assert book.name == "gose_performance-2009-Q4-internal-team-a-20100105-093000.xlsx"  # the filter is named
+    sheets = pd.read_excel(book, sheet_name=None)
+    assert set(sheets) == {"summary", "quarter by quarter", "this quarter and last", "records", "about"}
+    summary = sheets["summary"].set_index("team")
+    assert summary.loc["A", "case files"] == 20
+    assert summary.loc["A", "rate"] == 0.6
+    assert pd.api.types.is_numeric_dtype(sheets["summary"]["rate"])
+    about = sheets["about"].set_index("field")["value"]
+    assert about["filter: team"] == "A"
+    assert about["audience"] == "internal"
+    assert about["cycle"] == "2009-Q4"
+    assert about["caption"].startswith("Case-file audits")
+    assert "commit" in about.index
+    from openpyxl import load_workbook
+
+    cell = load_workbook(book)["summary"]["D2"]  # the rate of the first row
+    assert cell.data_type == "n"
+    assert cell.number_format == "0.0%"
+    assert load_workbook(book)["summary"]["A1"].value == "team"  # the first column is named
+
+
+def test_export_is_formula_safe_never_overwrites_and_keeps_records_internal(tmp_path):
+    frame = pd.DataFrame({"team": ["=HYPERLINK(\"x\")", "B"], "rate": [0.6, "c"]})
+    table = {"summary": Shown(frame, {"rate": "share"}, 2)}
+    when = dt.datetime(2010, 1, 5, 9, 30)
+    args = {"framework": "jar_haringey", "cycle": "2009-Q4", "audience": "published", "filters": {},
+            "about": {}, "folder": tmp_path, "now": when}
+    first = export_tables(table, fmt="csv", **args)
+    second = export_tables(table, fmt="csv", **args)
     assert first.name == "jar_haringey-2009-Q4-published-20100105-093000.csv"
     assert second.name == "jar_haringey-2009-Q4-published-20100105-093000-2.csv"
     assert pd.read_csv(first, encoding="utf-8-sig")["team"].tolist() == ["'=HYPERLINK(\"x\")", "B"]
-    book = export_selection(frame, framework="jar_haringey", cycle="2009-Q4", audience="internal",
-                            fmt="xlsx", folder=tmp_path, now=when)
+    assert (tmp_path / "jar_haringey-2009-Q4-published-20100105-093000.about.csv").exists()
+    book = export_tables(table, fmt="xlsx", **args)
     assert pd.read_excel(book)["team"].tolist() == ["'=HYPERLINK(\"x\")", "B"]
+    with pytest.raises(PermissionError):
+        export_tables(table, fmt="xlsx", records=frame, **args)
     with pytest.raises(ParameterError):
-        export_selection(frame, framework="../x", cycle="2009-Q4", audience="internal", fmt="csv", folder=tmp_path)
+        export_tables(table, fmt="csv", **(args | {"framework": "../x"}))
+
+
+def test_an_empty_selection_writes_nothing(tmp_path):
+    state = ExplorerState(LENSES["gose_performance"], _evidence(MODERATED), "2009-Q4", DisclosurePolicy("published"))
+    state.selection["team"] = "B"
+    state.selection["case_type"] = "LAC"  # no LAC audit in team B
+    with pytest.raises(EmptySelection, match="nothing matches the selection"):
+        export_tables(state.tables(), framework="gose_performance", cycle="2009-Q4", audience="internal",
+                      filters={}, about={}, fmt="xlsx", folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_demo_lenses_build_and_summarise(root):
@@ -321,6 +469,174 @@ def test_action_plan_lens_shares_done_by_source():
     # jar_haringey: A1 and A2 done of A1-A3 -> 2 of 3; scr: A4 in progress -> 0 of 1
     assert by_source.loc["jar_haringey", ["met", "n"]].tolist() == [2, 3]
     assert by_source.loc["scr", ["met", "n"]].tolist() == [0, 1]
-    shown = format_summary(by_source, "rate", DisclosurePolicy("internal"), labels=lens.labels)
-    assert list(shown.columns) == ["", "actions", "done", "rate"]
-    assert shown.set_index("").loc["jar_haringey", "rate"] == "66.7%"  # 2/3
+    shown = summary_table(lens, lens.build(evidence), "by source", DisclosurePolicy("internal"), heading="source")
+    assert list(shown.frame.columns)[:4] == ["source", "actions", "done", "rate"]
+    assert shown.text().set_index("source").loc["jar_haringey", "rate"] == "66.7%"  # 2/3
+
+
+def test_run_guard_refuses_later_cells_until_the_check_passes():
+    from review.config.run_guard import RunGuard
+
+    guard = RunGuard()
+    guard.checked(ok=False, error="ParameterError: notebook governance: the parameters cell defines cylce")
+    refused = guard.transform(["views.headlines(result, policy)\n"])
+    assert refused[0].startswith("raise ")
+    assert "not run: fix the error above" in refused[0]
+    assert "cylce" in refused[0]  # the error named again, in one line
+    assert guard.transform(["cycle: str = '2009-Q3'  # the quarter\n"]) == ["cycle: str = '2009-Q3'  # the quarter\n"]
+    check = "p = review.config.params.from_notebook('governance', globals())\n"
+    assert guard.transform([check]) == [check]  # the check itself always runs
+    guard.checked(ok=True)
+    assert guard.transform(["views.headlines(result, policy)\n"]) == ["views.headlines(result, policy)\n"]
+
+
+@pytest.mark.notebook
+def test_a_misspelt_parameter_stops_every_later_cell_in_the_kernel(root, tmp_path):
+    """In a kernel, as in JupyterLab: a good run, then a misspelt parameter; every later cell run
+    on its own (as Shift+Enter does) shows "not run" instead of the earlier run's figures."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(root / "notebooks" / "governance.ipynb", as_version=4)
+    params = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    good = nbformat.v4.new_code_cell(nb.cells[params].source)
+    bad = nbformat.v4.new_code_cell(nb.cells[params].source.replace("cycle: str", "cylce: str"))
+    check = nb.cells[params + 1]
+    later = [c for c in nb.cells[params + 2:] if c.cell_type == "code" and "review-explorer-section"
+             not in c.metadata.get("tags", [])]
+    first = [nbformat.v4.new_code_cell(c.source) for c in later[:2]]
+    nb.cells = [good, check, *first, bad, nbformat.v4.new_code_cell(check.source), *later]
+    client = NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
+                            resources={"metadata": {"path": str(root / "notebooks")}})
+    client.execute(env={**os.environ, "REVIEW_BATCH": "1"})
+    first_run = nb.cells[2:4]
+    assert all(o.output_type != "error" for c in first_run for o in c.outputs)  # the good run showed figures
+    failed = nb.cells[5].outputs
+    assert failed[0].output_type == "error"
+    assert "cylce" in failed[0].evalue
+    for cell in nb.cells[6:]:
+        kinds = [o.output_type for o in cell.outputs]
+        assert kinds == ["error"], cell.source[:80]  # no figure, no stale table
+        assert cell.outputs[0].ename == "NotRun"
+        assert cell.outputs[0].evalue.startswith("not run: fix the error above")
+
+
+def test_region_comparison_refuses_a_misspelt_parameter_and_an_uncovered_cycle():
+    from review.config.region import COMPARISON_PARAMS, check_cycle_covered, from_notebook
+
+    values = {p.name: p.default for p in COMPARISON_PARAMS}
+    cell = "region_file = ''\ncylce = '2009-Q3'"
+    with pytest.raises(ParameterError, match="cylce, which is not a parameter of region_comparison"):
+        from_notebook(values | {"In": ["", cell, "p = from_notebook(globals())"]})
+    with pytest.raises(ParameterError, match="`audience`"):
+        from_notebook(values | {"audience": "everyone"})
+    with pytest.raises(ParameterError, match="2011-Q1 has no evidence in the region; the authorities' evidence "
+                                             "covers 2009-Q3, 2009-Q4"):
+        check_cycle_covered("2011-Q1", ["2009-Q4", "2009-Q3", "2009-Q4"])
+
+
+@pytest.mark.notebook
+def test_region_notebook_refuses_an_uncovered_cycle_and_leaves_no_temporary_folder(root, tmp_path):
+    import os
+
+    import papermill as pm
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    old = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(temp)
+    try:
+        with pytest.raises(pm.PapermillExecutionError, match="2011-Q1 has no evidence"):
+            pm.execute_notebook(str(root / "notebooks" / "region_comparison.ipynb"), str(tmp_path / "out.ipynb"),
+                                parameters={"cycle": "2011-Q1"}, kernel_name="python3", progress_bar=False,
+                                cwd=str(root))
+    finally:
+        if old is None:
+            os.environ.pop("TMPDIR")
+        else:
+            os.environ["TMPDIR"] = old
+    assert [p.name for p in temp.iterdir() if not p.name.startswith(("tmp", "pymp"))] == []
+    assert not any(p.is_dir() and any(p.rglob("region.yaml")) for p in temp.iterdir())  # the synthetic region is gone
+
+
+def test_region_explorer_shows_the_funnel_position_as_the_page_does(tmp_path):
+    from review.analyses.region import compare_region_counts
+    from review.explore.region import RegionState
+
+    state = RegionState.__new__(RegionState)  # the comparison given, not computed from evidence
+    full = compare_region_counts({"A": (3, 40), "B": (40, 50), "C": (42, 50), "D": (38, 50)})
+    state.evidence, state.cycle, state.measure, state.authority = dict.fromkeys("ABCD"), "", "m", "A"
+    state._full = {"": full}
+    state.policies = {a: DisclosurePolicy(a) for a in ("internal", "published")}
+    state.criteria, state.neighbours, state.names = None, {}, {}
+    state.audience = "internal"
+    row = state.position().frame.iloc[0]
+    assert row["rate"] == 3 / 40
+    assert row["position"] == "low alarm"
+    state.audience = "published"
+    row = state.position().frame.iloc[0]
+    # 3 is a count of 1 to 5: A is left out of the regional rate, as on the page (120/150 = 80%)
+    assert row["rate"] == "c"
+    assert row["regional rate"] == 120 / 150
+    assert "withheld" in row["position"]
+    book = export_tables({"position": state.position(), "every authority": state.everyone()},
+                         framework="region_comparison", cycle="2009-Q4", audience="published",
+                         filters={"authority": "A"}, about={}, fmt="xlsx", folder=tmp_path)
+    assert pd.read_excel(book, sheet_name="position")["regional rate"].tolist() == [0.8]  # a number
+
+
+def test_review_lab_passes_jupyterlab_options_through(monkeypatch):
+    import review.cli as cli
+
+    seen = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: seen.append(argv))
+    assert cli.main(["lab", "--port", "8890", "--no-browser", "--ServerApp.token=x"]) == 0
+    assert seen[0][-4:] == ["--port", "8890", "--no-browser", "--ServerApp.token=x"]
+    assert "--ServerApp.ip=127.0.0.1" in seen[0]
+    cli.main(["lab", "--", "--ServerApp.port_retries=0"])
+    assert seen[1][-1] == "--ServerApp.port_retries=0"
+    assert "--" not in seen[1]
+
+
+def test_saving_never_stores_session_parameters_or_view_metadata(tmp_path):
+    disk = {"nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                        "name": "python3"}, "language_info": {"name": "python"}},
+            "cells": [{"id": "p1", "cell_type": "code", "source": "cycle: str = '2009-Q4'",
+                       "metadata": {"tags": ["parameters"], "jupyter": {"source_hidden": True}},
+                       "execution_count": None, "outputs": []}]}
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "n.ipynb").write_text(json.dumps(disk), encoding="utf-8")
+    session = json.loads(json.dumps(disk))
+    session["cells"][0]["source"] = "cycle: str = '2009-Q2'"
+    session["cells"][0]["metadata"] = {"tags": ["parameters"], "jupyter": {"source_hidden": False}, "scrolled": True}
+    session["metadata"]["kernelspec"]["display_name"] = "Python 3"
+
+    class Manager:
+        root_dir = str(tmp_path)
+
+    model = {"type": "notebook", "content": session}
+    pre_save_hook(model, "notebooks/n.ipynb", Manager())
+    saved = model["content"]
+    assert saved["cells"][0]["source"] == "cycle: str = '2009-Q4'"  # the session's parameter stays in the session
+    assert saved["cells"][0]["metadata"] == disk["cells"][0]["metadata"]
+    assert saved["metadata"] == disk["metadata"]
+    assert interactive_leftovers(saved) == []
+    assert interactive_leftovers(session) != []  # --check sees the churn a save without the hook writes
+
+
+def test_filters_survive_a_rerun_in_the_same_kernel():
+    audits = _many("2009-Q4", "A", 12, 8) + _many("2009-Q4", "B", 9, 6) + _many("2009-Q3", "A", 5, 5)
+    evidence = _evidence(audits)
+    state = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    state.selection |= {"team": "B", "cycle": "2009-Q3"}
+    state.view = "by team"
+    again = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    again.restore(state.remember())
+    assert (again.selection["team"], again.selection["cycle"], again.view) == ("B", "2009-Q3", "by team")
+    stale = state.remember() | {"selection": {"team": "Z"}}  # a team the evidence no longer has
+    fresh = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    fresh.restore(stale)
+    assert fresh.selection["team"] == ALL

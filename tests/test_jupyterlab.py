@@ -154,6 +154,9 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
         failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
         assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
         if name not in LENSES:
+            if name == "region_comparison":  # its explorer: authority, measure, cycle and the funnel position
+                page.locator("#T_explore-region").wait_for(timeout=30_000)
+                assert "position" in page.locator("#T_explore-region").inner_text()
             return
         table = page.locator(f"#T_explore-{name}")
         table.wait_for(timeout=30_000)
@@ -191,3 +194,101 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
     assert interactive_leftovers(saved) == []
     assert [c.get("outputs") for c in saved["cells"]] == [c.get("outputs") for c in committed["cells"]]
 
+
+
+def _open(browser, base, token, name):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}&reset")  # reset: only this notebook open
+    return page
+
+
+def _code_index(page, nth: int) -> int:
+    """The notebook index of the ``nth`` code cell."""
+    return page.evaluate("""(nth) => { const m = window.jupyterapp.shell.currentWidget.content.model; let k = -1;
+      for (let i = 0; i < m.cells.length; i++) { if (m.cells.get(i).type === 'code' && ++k === nth) return i; }
+      return -1; }""", nth)
+
+
+def test_a_misspelt_parameter_stops_every_later_cell(lab, browser, tmp_path):
+    """A good run, then the parameter misspelt and Run All again: the check shows the error, no later
+    cell shows a figure from the earlier run, and a later cell run on its own says it was not run."""
+    base, token, _ = lab
+    page = _open(browser, base, token, "governance")
+    try:
+        _run_all(page)
+        params = _code_index(page, 0)
+        page.evaluate("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
+          c.sharedModel.setSource(c.sharedModel.getSource().replace("cycle: str", "cylce: str")); }""", params)
+        cells = _run_all(page)
+        errors = [i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c["outputs"])]
+        assert errors == [1], errors  # the check cell (second code cell) and nothing else
+        assert "cylce" in json.dumps(cells[1]["outputs"])
+        for cell in cells[2:]:  # no figure, table or widget below the error: nothing stale
+            assert not [o for o in cell["outputs"] if o.get("output_type") in ("display_data", "execute_result")]
+        later = _code_index(page, 3)
+        page.evaluate("""(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;
+          return window.jupyterapp.commands.execute('notebook:run-cell'); }""", later)
+        page.wait_for_function("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
+          return c.outputs.length > 0; }""", arg=later, timeout=60_000)
+        shown = page.evaluate("""(i) => window.jupyterapp.shell.currentWidget.content.model.cells.get(i)
+          .outputs.toJSON()""", later)
+        assert [o["output_type"] for o in shown] == ["error"]
+        assert shown[0]["evalue"].startswith("not run: fix the error above")
+    except Exception:
+        page.screenshot(path=str(tmp_path / "misspelt.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)
+
+
+def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
+    """Inside JupyterLab, with the focus on a filter: ArrowDown changes the filter (not the notebook's
+    cell), the table changes and the live region says so; Tab reaches the audience toggle, Space
+    presses it and aria-pressed follows; the focus ring is visible."""
+    base, token, _ = lab
+    page = _open(browser, base, token, "governance")
+    try:
+        _run_all(page)
+        table = page.locator("#T_explore-governance")
+        table.wait_for(timeout=30_000)
+        page.wait_for_function("() => document.querySelector('.review-explorer[data-lm-suppress-shortcuts]')",
+                               timeout=30_000)
+        before, active = table.inner_html(), page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
+        picker = page.locator(".review-explorer .widget-dropdown select").nth(1)  # the first filter after the quarter
+        picker.focus()
+        page.keyboard.press("ArrowDown")
+        page.wait_for_function("([id, old]) => { const t = document.getElementById(id); return t && t.innerHTML !== old; }",
+                               arg=["T_explore-governance", before], timeout=30_000)
+        assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex") == active
+        assert picker.evaluate("(el) => el === document.activeElement")
+        outline = picker.evaluate("(el) => getComputedStyle(el).outlineWidth")
+        assert outline == "3px", outline
+        status = page.locator(".review-explorer-status")
+        assert status.get_attribute("role") == "status"
+        assert status.get_attribute("aria-live") == "polite"
+        assert status.inner_text().startswith("Table updated:")
+        published = page.locator(".review-explorer .widget-toggle-button", has_text="published")
+        assert published.get_attribute("aria-pressed") == "false"
+        published.focus()
+        page.keyboard.press("Space")
+        page.wait_for_function("() => { const b = [...document.querySelectorAll('.review-explorer .widget-toggle-button')]"
+                               ".find(e => e.textContent.includes('published')); return b && "
+                               "b.getAttribute('aria-pressed') === 'true'; }", timeout=30_000)
+        page.wait_for_function("() => document.querySelector('.review-explorer-banner').innerText.includes('Published view')",
+                               timeout=30_000)
+        # near the top, a link skips the set-up and the report to the explorer's heading
+        # near the top, a link skips the set-up and the report to the explorer: Enter on it scrolls there
+        skip = page.locator(".jp-RenderedMarkdown a", has_text="Skip to the explorer").first
+        skip.focus()
+        page.keyboard.press("Enter")
+        heading = page.locator("[data-jupyter-id='Explore-(JupyterLab-only)']").last
+        page.wait_for_function("(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+                               arg=heading.element_handle(), timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(tmp_path / "keyboard.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)

@@ -206,8 +206,15 @@ def _parser() -> argparse.ArgumentParser:
                              help="re-run notebooks on the demo cycle and store their regression anchors (for nbval)")
     refresh.add_argument("--framework", action="append", help="framework to refresh (repeatable; default all)")
 
-    lab = sub.add_parser("lab", help="start JupyterLab at the project root on the project's kernel (works as root)")
-    lab.add_argument("extra", nargs=argparse.REMAINDER, help="further JupyterLab options")
+    lab = sub.add_parser(
+        "lab", help="start JupyterLab at the project root on the project's kernel (works as root)",
+        description="Start JupyterLab at the project root, on loopback, with the pre-save hook that keeps session "
+                    "outputs and parameters out of the committed notebooks. Every other option is passed to "
+                    "JupyterLab as it is, e.g. `review lab --port 8890 --no-browser`, "
+                    "`review lab --ServerApp.ip=0.0.0.0`, `review lab -- --ServerApp.token=...` (see `jupyter lab "
+                    "--help-all`); a later option overrides the default it names.")
+    lab.add_argument("extra", nargs="*", metavar="JUPYTERLAB-OPTION",
+                     help="passed to JupyterLab: --port N, --no-browser, --ServerApp.* ... (anything after -- too)")
 
     clean = sub.add_parser("clean-notebooks",
                            help="remove session outputs and widget state from the committed notebooks (anchors kept)")
@@ -725,7 +732,11 @@ def _cmd_run_region(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``review`` command line; return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == ["lab"] and not {"-h", "--help"} & set(raw[1:]):  # JupyterLab's options pass through as given
+        args = argparse.Namespace(command="lab", extra=[a for a in raw[1:] if a != "--"])
+    else:
+        args = parser.parse_args(raw)
     if args.command is None:
         parser.print_help()
         return EXIT_INVALID

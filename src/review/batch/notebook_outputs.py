@@ -50,12 +50,54 @@ def refresh_notebook(path: Path) -> int:
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+"""The kernel every committed notebook names (JupyterLab rewrites any other on saving)."""
+SESSION_CELL_KEYS = ("collapsed", "scrolled", "execution")
+"""Cell metadata JupyterLab writes for a session's view of a cell, never committed."""
+
+
+def _session_metadata(nb: Any) -> list[str]:
+    """Notebook and cell metadata a JupyterLab session writes on saving (the churn of a save)."""
+    problems = []
+    meta = nb.get("metadata", {})
+    if meta.get("kernelspec") != KERNELSPEC:
+        problems.append(f"notebook metadata: kernelspec is {meta.get('kernelspec')!r}, not {KERNELSPEC!r}")
+    if "language_info" not in meta:
+        problems.append("notebook metadata: no language_info (JupyterLab adds it on saving)")
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        found = [k for k in SESSION_CELL_KEYS if k in cell.get("metadata", {})]
+        if "outputs_hidden" in cell.get("metadata", {}).get("jupyter", {}):
+            found.append("jupyter.outputs_hidden")
+        if found:
+            problems.append(f"cell {number} has session metadata {', '.join(found)}")
+    return problems
+
+
+def _normalise_metadata(nb: Any, on_disk: Any | None) -> None:
+    """Notebook metadata as committed; with ``on_disk`` (a save), the parameters cell's source and every
+    cell's metadata as they are on disk, so a session's parameter edits and view state are never saved."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    if on_disk is not None and "language_info" in on_disk.get("metadata", {}):
+        nb.metadata["language_info"] = on_disk["metadata"]["language_info"]
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    old = {c.get("id"): c for c in (on_disk or {}).get("cells", [])}
+    for cell in nb.cells:
+        before = old.get(cell.get("id"))
+        if before is not None:
+            cell.metadata = nbformat.from_dict(before.get("metadata", {}))
+            if "parameters" in before.get("metadata", {}).get("tags", []):
+                cell.source = "".join(before.get("source", ""))
+        for key in SESSION_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        cell.metadata.get("jupyter", {}).pop("outputs_hidden", None)
+
 
 def _strip(nb: Any, anchors_from: Any | None) -> int:
     """Keep only anchor outputs (from ``anchors_from`` when given), numbered as nbval needs them."""
     stored = {}
     if anchors_from is not None:
         stored = {c.get("id"): c for c in anchors_from.get("cells", []) if c.get("cell_type") == "code"}
+    _normalise_metadata(nb, anchors_from)
     kept = 0
     for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
         cell.metadata.pop("execution", None)
@@ -87,14 +129,18 @@ def interactive_leftovers(nb: Any) -> list[str]:
 
     Examples
     --------
-    >>> nb = {"metadata": {"widgets": {}}, "cells": [{"cell_type": "code", "metadata": {},
-    ...       "outputs": [{"output_type": "stream", "text": "x"}], "execution_count": 3}]}
+    >>> nb = {"metadata": {"widgets": {}, "kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+    ...       "cells": [{"cell_type": "code", "metadata": {}, "outputs": [{"output_type": "stream", "text": "x"}],
+    ...                  "execution_count": 3}]}
     >>> interactive_leftovers(nb)
     ['widget state in the notebook metadata', 'code cell 1 has outputs but is not tagged keep_output']
+    >>> interactive_leftovers({"metadata": {"kernelspec": KERNELSPEC}})
+    ['notebook metadata: no language_info (JupyterLab adds it on saving)']
     """
     problems = []
     if "widgets" in nb.get("metadata", {}):
         problems.append("widget state in the notebook metadata")
+    problems += _session_metadata(nb)
     code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
     for number, cell in enumerate(code, start=1):
         anchor = KEEP in cell.get("metadata", {}).get("tags", [])
@@ -123,12 +169,15 @@ def clean_notebook(path: Path) -> list[str]:
 
 
 def pre_save_hook(model: dict[str, Any], path: str, contents_manager: Any, **_: Any) -> None:
-    """Jupyter's pre-save hook: a notebook of the workbook's ``notebooks/`` saves without session outputs.
+    """Jupyter's pre-save hook: a notebook of the workbook's ``notebooks/`` saves without session state.
 
-    ``make lab`` installs it (``--FileContentsManager.pre_save_hook``). A save from JupyterLab
-    keeps the cells' sources and the regression anchors as they were on disk; the outputs and
-    widget state of the session are dropped, so a reopened notebook never shows "model not
-    found" and the committed notebooks never change their stored figures by accident.
+    ``make lab`` installs it (``--ContentsManager.pre_save_hook``); JupyterLab's autosave goes
+    through the same save, so it is covered too. A save from JupyterLab keeps the cells' sources
+    (but the parameters cell's, which stays as on disk: a session's parameters are the session's)
+    and the regression anchors as they were on disk; the outputs, widget state and view metadata
+    of the session (a cell shown or collapsed, scrolled) are dropped and the notebook's metadata
+    stays as committed, so a reopened notebook never shows "model not found" and a save never
+    changes a committed notebook's figures, parameters or metadata by accident.
     """
 
 

@@ -34,6 +34,7 @@ from review.config.frameworks import FRAMEWORKS
 from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
 from review.config.report_meta import ReportMeta, parse_report_meta
+from review.config.run_guard import begin_check
 from review.config.thresholds import Threshold, load_thresholds
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
@@ -262,7 +263,13 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
     ParameterError
         If the framework is unknown, a parameter is missing from the namespace, or a
         value is invalid.
+
+    Notes
+    -----
+    In a JupyterLab kernel the first call installs :mod:`review.config.run_guard`: when the cell
+    calling it fails, no later cell runs on the kernel's earlier state.
     """
+    begin_check()
     if framework not in FRAMEWORKS:
         raise ParameterError(f"`framework` must be one of {list(FRAMEWORKS)}; got {framework!r}", "notebook")
     specs = COMMON_PARAMS + FRAMEWORKS[framework].params

@@ -21,19 +21,25 @@ variable or key file are refused. The key itself never appears in this file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from review.config.cycles import is_cycle
+from review.config.declarations import Param, validate_values
 from review.config.frameworks import FRAMEWORKS
+from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
+from review.config.run_guard import begin_check
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
-__all__ = ["COMPARISON", "COMPARISON_NOTEBOOK", "COMPARISON_PURPOSE", "COMPARISON_TITLE", "Authority", "KeySource", "Region", "load_region"]
+__all__ = ["COMPARISON", "COMPARISON_NOTEBOOK", "COMPARISON_PARAMS", "COMPARISON_PURPOSE", "COMPARISON_TITLE",
+           "Authority", "KeySource", "Region", "check_cycle_covered", "from_notebook", "load_region"]
 
 COMPARISON = "region_comparison"
 """The name of the regional comparison's report and results in a regional run's outputs."""
@@ -250,3 +256,88 @@ def load_region(path: str | Path) -> Region:
         raise ParameterError(problems, source)
     return Region(source=source, name=name, params=params, cycles=tuple(dict.fromkeys(cycles)),
                   frameworks=tuple(frameworks), audience=audience, authorities=tuple(authorities))
+
+
+COMPARISON_PARAMS: tuple[Param, ...] = (
+    Param("authority", "str", "Demo council (synthetic)",
+          "the local authority under review, name and code as every page names it"),
+    Param("region_file", "str", "", "a region file (review demo-data --region 3 OUT writes one); empty: a synthetic region"),
+    Param("cycle", "cycle", "2009-Q4", "review cycle (a quarter), written YYYY-Qn"),
+    Param("audience", "choice", "published", "published (suppressed) or internal (council managers)",
+          choices=("published", "internal")),
+    Param("suppression_threshold", "int", 5, "published pages show counts of 1 to this as c", minimum=1),
+    Param("min_group", "int", 10, "published rates of smaller groups are withheld", minimum=1),
+    Param("rounding_base", "int", 1, "published counts are rounded half up to a multiple of this", minimum=1),
+    Param("thresholds_file", "str", "", "per-item thresholds with their source (YAML, project-relative)"),
+    Param("criteria", "str_list", [], "audit criteria to compare; empty: those the authorities' evidence maps test"),
+)
+"""The regional comparison notebook's parameters, checked like a framework's (:func:`from_notebook`)."""
+
+
+def from_notebook(namespace: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Validate the regional comparison notebook's parameters, taken from its namespace.
+
+    Called in the cell after the parameters cell, as the framework notebooks call
+    :func:`review.config.params.from_notebook`: a misspelt name (``cylce``) or a wrong value is
+    refused before anything is read, and in JupyterLab no later cell runs after a failure
+    (:mod:`review.config.run_guard`).
+
+    Parameters
+    ----------
+    namespace : mapping
+        The notebook's globals.
+
+    Returns
+    -------
+    mapping
+        Every parameter's validated value (read-only).
+
+    Raises
+    ------
+    ParameterError
+        Naming the undeclared name or the invalid value, with the parameters there are.
+
+    Examples
+    --------
+    >>> values = {p.name: p.default for p in COMPARISON_PARAMS}
+    >>> dict(from_notebook(values | {"cycle": "2009-Q3"}))["cycle"]
+    '2009-Q3'
+    >>> from_notebook(values | {"In": ["", "cycle = '2009-Q4'\\ncylce = '2009-Q3'", "p = from_notebook(globals())"]})
+    Traceback (most recent call last):
+    ...
+    review.exceptions.ParameterError: notebook region_comparison: the parameters cell defines cylce, which is not a \
+parameter of region_comparison; its parameters are authority, region_file, cycle, audience, suppression_threshold, \
+min_group, rounding_base, thresholds_file, criteria
+    """
+    begin_check()
+    source = f"notebook {COMPARISON}"
+    names = [p.name for p in COMPARISON_PARAMS]
+    missing = [n for n in names if n not in namespace]
+    if missing:
+        raise ParameterError(f"the parameters cell does not define {', '.join(missing)}", source)
+    history = namespace.get("In")
+    stray = undeclared_names(history, names) if isinstance(history, list) else []
+    if stray:
+        raise ParameterError(
+            f"the parameters cell defines {', '.join(stray)}, which "
+            f"{'is not a parameter' if len(stray) == 1 else 'are not parameters'} of {COMPARISON}; "
+            f"its parameters are {', '.join(names)}", source)
+    return MappingProxyType(validate_values({n: namespace[n] for n in names}, COMPARISON_PARAMS, source))
+
+
+def check_cycle_covered(cycle: str, covered: Iterable[str], source: str = f"notebook {COMPARISON}") -> None:
+    """Refuse a cycle no authority's evidence covers, naming the cycles that are.
+
+    Examples
+    --------
+    >>> check_cycle_covered("2009-Q4", ["2009-Q3", "2009-Q4"])
+    >>> check_cycle_covered("2011-Q1", ["2009-Q4", "2009-Q3"])
+    Traceback (most recent call last):
+    ...
+    review.exceptions.ParameterError: notebook region_comparison: `cycle` 2011-Q1 has no evidence in the region; \
+the authorities' evidence covers 2009-Q3, 2009-Q4
+    """
+    have = sorted(set(covered))
+    if cycle not in have:
+        raise ParameterError(f"`cycle` {cycle} has no evidence in the region; the authorities' evidence covers "
+                             f"{', '.join(have) or 'no cycle'}", source)

@@ -13,15 +13,16 @@ return unrounded numbers; formatting and disclosure control happen in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from review.analyses.final_answers import final_answers
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.load import Evidence
-from review.stats.sample_draw import MANAGEMENT_TIERS
 
 __all__ = [
     "ALL",
@@ -82,6 +83,16 @@ class Lens:
         Summaries offered for a selection (see :func:`summarise`).
     labels : (str, str)
         For a rate: what a group counts and what its count is (``("actions", "done")``).
+    basis : str
+        What the rows are, in words (which audits, first or final grades): every table states it.
+    unit : str
+        The declared unit of a group's count (:mod:`review.protection.units`); ``"column"`` when
+        each row names its own in a ``unit`` column (the action plan's remedial actions).
+    defaults : mapping of str to str
+        Filters set when the explorer opens, so that its default table is the report's figure
+        (the GOSE headline is of the random sample only).
+    private_views : tuple of str
+        Views the published audience never sees (a cross-tabulation no report prints).
     """
 
     framework: str
@@ -91,18 +102,85 @@ class Lens:
     measure: str
     views: tuple[str, ...]
     labels: tuple[str, str] = ("audits or answers", "met")
+    basis: str = ""
+    unit: str = "audits"
+    defaults: Mapping[str, str] = field(default_factory=dict)
+    private_views: tuple[str, ...] = ()
 
 
-def _first_audits(evidence: Evidence) -> pd.DataFrame:
-    audits = evidence.table("audits")
-    return audits[audits["moderation_of"].isna()]
+TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
+              "AD": "Assistant Director", "DCS": "Director of Children's Services"}
+"""The management tiers spelled out (the GOSE programme's tiers, most junior first)."""
+
+CASE_FILE_KIND = "case file"
+
+
+def _ordered(values: pd.Series, order: list[str]) -> pd.Series:
+    """``values`` as an ordered categorical: ``order`` first, any other value after, in natural order."""
+    present = [str(v) for v in values.dropna().unique()]
+    categories = [v for v in order if v in present] + sorted((v for v in present if v not in order), key=natural_key)
+    return pd.Categorical(values.astype(object).where(values.notna(), None), categories=categories, ordered=True)
+
+
+def natural_key(text: object) -> tuple:
+    """Sort key putting numbers in numeric order: ``"2" < "4" < "11"``, ``"J2" < "J11"``.
+
+    Examples
+    --------
+    >>> sorted(["11", "2", "J11", "J2", "4"], key=natural_key)
+    ['2', '4', '11', 'J2', 'J11']
+    """
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.findall(r"\d+|\D+", str(text)))
+
+
+def _case_file_types(evidence: Evidence) -> tuple[str, ...]:
+    """The council's audit types of kind ``case file`` (the report's basis for the programme)."""
+    return evidence.map.types_of_kind(CASE_FILE_KIND)
+
+
+def _grade_order(evidence: Evidence, scales: pd.Series) -> list[str]:
+    order: list[str] = []
+    for scale_id in dict.fromkeys(str(s) for s in scales.dropna()):
+        scale = evidence.scales.get(scale_id)
+        order += [g for g in (scale.labels if scale else ()) if g not in order]
+    return order
+
+
+def auditor_labels(evidence: Evidence, auditors: pd.Series, tiers: pd.Series, noun: str = "auditor") -> dict[str, str]:
+    """Each auditor as an analyst reads them: tier, team and a number within both, never the pseudonym.
+
+    The team comes from the evidence's ``staff`` table; auditors are numbered in the order of
+    their pseudonyms within their tier and team (``"Team Manager, Assessment North, auditor 1"``).
+
+    Examples
+    --------
+    >>> from types import MappingProxyType
+    >>> staff = pd.DataFrame({"staff_id": ["S-b", "S-a"], "tier": ["TM", "TM"], "team": ["North", "North"]})
+    >>> ev = Evidence("x", MappingProxyType({"staff": staff}), MappingProxyType({}), ())
+    >>> auditor_labels(ev, pd.Series(["S-b", "S-a"]), pd.Series(["TM", "TM"]))
+    {'S-a': 'Team Manager, North, auditor 1', 'S-b': 'Team Manager, North, auditor 2'}
+    """
+    staff = evidence.tables.get("staff")
+    team = {} if staff is None else dict(zip(staff["staff_id"].astype(str), staff["team"].astype(str), strict=True))
+    tier_of = dict(zip(auditors.astype(str), tiers.astype(str), strict=True))
+    groups: dict[tuple[str, str], list[str]] = {}
+    for auditor in sorted(tier_of):
+        groups.setdefault((tier_of[auditor], team.get(auditor, "team not recorded")), []).append(auditor)
+    return {a: f"{TIER_WORDS.get(tier, tier)}, {where}, {noun} {i}"
+            for (tier, where), members in groups.items() for i, a in enumerate(members, start=1)}
+
+
+def _tier_label(tier: object) -> str:
+    return f"{TIER_WORDS[tier]} ({tier})" if tier in TIER_WORDS else str(tier)
 
 
 def audit_grades(evidence: Evidence) -> pd.DataFrame:
-    """One row per first audit (not a moderation), with its first and final grade.
+    """One row per case-file audit (not a moderation), with its first and final grade.
 
-    The final grade is the one given by the most senior tier that audited the same case in the
-    same cycle (the moderated grade); without a moderation it is the first grade.
+    The basis of the GOSE report's audit programme: audits of the council's audit types of kind
+    ``case file`` (its evidence map), each file once, its final grade that of the most senior
+    moderation (:func:`review.analyses.final_answers.final_answers`, as the report reads it).
 
     Parameters
     ----------
@@ -111,47 +189,42 @@ def audit_grades(evidence: Evidence) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``cycle``, ``audit_id``, ``case_ref``, ``team``, ``case_type``, ``audit_type``,
-        ``selection``, ``auditor_tier``, ``auditor``, ``first_grade``, ``final_grade``,
-        ``moderated`` (bool), ``moderator_tier`` (empty when not moderated) and ``met`` (1 when
-        the final grade is Good or better, else 0; NaN when not applicable).
+        Columns ``cycle``, ``audit_id``, ``case_ref``, ``team``, ``case_type``, ``audit_type``
+        (its words), ``selection``, ``auditor_tier`` (spelled out), ``auditor`` (tier, team and a
+        number), ``first_grade`` and ``final_grade`` (in the scale's order), ``moderated``
+        (``yes``/``no``), ``moderator_tier`` and ``met`` (1 when the final grade is Good or better,
+        else 0; NaN when not applicable).
 
     Examples
     --------
     >>> from review.data import load_evidence
     >>> from review.config.paths import resolve
     >>> grades = audit_grades(load_evidence(resolve("data/demo")))
-    >>> bool((grades["moderated"] == grades["moderator_tier"].ne("")).all())
-    True
+    >>> sorted(grades["moderated"].unique())
+    ['no', 'yes']
     """
     audits = evidence.table("audits")
-    rank = {tier: i for i, tier in enumerate(MANAGEMENT_TIERS)}
-    first = audits[audits["moderation_of"].isna()]
-    later = audits[audits["moderation_of"].notna()].copy()
-    later["_rank"] = later["auditor_tier"].map(rank).fillna(-1)
-    senior = (later.sort_values(["_rank", "audit_date"])
-              .drop_duplicates(subset=["cycle", "case_ref", "audit_type"], keep="last"))
-    merged = first.merge(
-        senior[["cycle", "case_ref", "audit_type", "overall_grade", "auditor_tier"]],
-        on=["cycle", "case_ref", "audit_type"], how="left", suffixes=("", "_mod"),
-    )
-    moderated = merged["overall_grade_mod"].notna()
-    final = merged["overall_grade_mod"].where(moderated, merged["overall_grade"])
-    good = _good_or_better(evidence, merged["grade_scale"], final)
+    audits = audits[audits["audit_type"].isin(_case_file_types(evidence))]
+    files = final_answers(audits, [])
+    grades = _grade_order(evidence, files["grade_scale"]) if len(files) else []
+    good = _good_or_better(evidence, files["grade_scale"], files["overall_grade"])
+    auditors = auditor_labels(evidence, files["auditor_id"], files["auditor_tier"]) if len(files) else {}
+    tiers = [_tier_label(t) for t in TIER_WORDS]
     return pd.DataFrame({
-        "cycle": merged["cycle"].to_numpy(),
-        "audit_id": merged["audit_id"].to_numpy(),
-        "case_ref": merged["case_ref"].to_numpy(),
-        "team": merged["team"].to_numpy(),
-        "case_type": merged["case_type"].to_numpy(),
-        "audit_type": merged["audit_type"].to_numpy(),
-        "selection": merged["selection"].fillna("").to_numpy(),
-        "auditor_tier": merged["auditor_tier"].to_numpy(),
-        "auditor": merged["auditor_id"].to_numpy(),
-        "first_grade": merged["overall_grade"].to_numpy(),
-        "final_grade": final.to_numpy(),
-        "moderated": moderated.to_numpy(),
-        "moderator_tier": merged["auditor_tier_mod"].fillna("").to_numpy(),
+        "cycle": files["cycle"].to_numpy(),
+        "audit_id": files["audit_id"].to_numpy(),
+        "case_ref": files["case_ref"].to_numpy(),
+        "team": files["team"].to_numpy(),
+        "case_type": files["case_type"].to_numpy(),
+        "audit_type": files["audit_type"].map(evidence.map.label).to_numpy(),
+        "selection": files["selection"].fillna("not recorded").to_numpy(),
+        "auditor_tier": _ordered(files["auditor_tier"].map(_tier_label), tiers),
+        "auditor": files["auditor_id"].astype(str).map(auditors).to_numpy(),
+        "first_grade": _ordered(files["first_grade"], grades),
+        "final_grade": _ordered(files["overall_grade"], grades),
+        "moderated": np.where(files["moderated"].astype(bool), "yes", "no"),
+        "moderator_tier": files["final_tier"].where(files["moderated"].astype(bool), "").map(
+            lambda t: _tier_label(t) if t else "").to_numpy(),
         "met": good,
     })
 
@@ -167,9 +240,10 @@ def _good_or_better(evidence: Evidence, scales: pd.Series, grades: pd.Series) ->
 
 
 def criterion_results(evidence: Evidence) -> pd.DataFrame:
-    """One row per first audit and criterion that applies to it, with whether it was met.
+    """One row per case-file audit and criterion that applies to it, with whether it was met.
 
-    A criterion is met when its answer is on its scale's Good-or-better (compliant) side; answers
+    Each file once, with its final answers (a moderator's answer prevails, as in the report). A
+    criterion is met when its answer is on its scale's Good-or-better (compliant) side; answers
     marked not applicable and blank answers are left out.
 
     Parameters
@@ -180,27 +254,48 @@ def criterion_results(evidence: Evidence) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``cycle``, ``audit_id``, ``case_ref``, ``team``, ``case_type``, ``audit_type``,
-        ``auditor_tier``, ``auditor``, ``criterion``, ``jar_finding`` (the JAR findings the
-        evidence map tests with the criterion, e.g. ``J07``; empty when none), ``answer`` and ``met`` (1 or 0).
+        ``auditor_tier``, ``auditor``, ``criterion`` (its wording in the evidence's criteria
+        table), ``jar_finding`` (the findings the evidence map tests with the criterion, with
+        their words; ``not mapped to a finding`` when none), ``answer`` and ``met`` (1 or 0).
     """
-    audits = _first_audits(evidence)
-    criteria = evidence.table("criteria").set_index("criterion")
-    keep = ["cycle", "audit_id", "case_ref", "team", "case_type", "audit_type", "auditor_tier", "auditor_id"]
+    audits = evidence.table("audits")
+    audits = audits[audits["audit_type"].isin(_case_file_types(evidence))]
     present = [c for c in evidence.criteria if c in audits.columns]
-    long = audits.melt(id_vars=keep, value_vars=present, var_name="criterion", value_name="answer")
+    files = final_answers(audits, present)
+    auditors = auditor_labels(evidence, files["auditor_id"], files["auditor_tier"]) if len(files) else {}
+    files = files.assign(auditor=files["auditor_id"].astype(str).map(auditors),
+                         auditor_tier=files["auditor_tier"].map(_tier_label),
+                         audit_type=files["audit_type"].map(evidence.map.label))
+    keep = ["cycle", "audit_id", "case_ref", "team", "case_type", "audit_type", "auditor_tier", "auditor"]
+    long = files.melt(id_vars=keep, value_vars=present, var_name="criterion", value_name="answer")
     long = long[long["answer"].notna() & (long["answer"].astype(str) != "")]
+    criteria = evidence.table("criteria").set_index("criterion")
     scale_of = criteria["scale_id"].to_dict()
     met = []
     for criterion, answer in zip(long["criterion"], long["answer"], strict=True):
         scale = evidence.scales[scale_of[criterion]]
         met.append(np.nan if answer in scale.not_applicable else float(answer in scale.good_or_better))
     long = long.assign(met=met).dropna(subset=["met"])
-    long["jar_finding"] = long["criterion"].map(_findings_of(evidence)).fillna("")
-    return long.rename(columns={"auditor_id": "auditor"}).reset_index(drop=True)
+    findings = _findings_of(evidence)
+    words = criteria["label"].astype(str).to_dict() if "label" in criteria else {}
+    order = [words.get(c, c) for c in evidence.criteria]
+    long["jar_finding"] = long["criterion"].map(findings).fillna(NO_FINDING)
+    long["criterion"] = _ordered(long["criterion"].map(lambda c: words.get(c, c)), order)
+    finding_order = [_finding_label(i) for i in FRAMEWORK_ITEMS.get("jar_haringey", ())] + [NO_FINDING]
+    long["jar_finding"] = _ordered(long["jar_finding"], finding_order)
+    return long.reset_index(drop=True)
+
+
+NO_FINDING = "not mapped to a finding"
+
+
+def _finding_label(item: object) -> str:
+    return f"{item.item_id}: {item.text}"  # type: ignore[attr-defined]
 
 
 def _findings_of(evidence: Evidence) -> dict[str, str]:
-    """Each criterion's JAR findings as the evidence map declares them (``"J07"``, ``"J04, J11"``)."""
+    """Each criterion's JAR findings as the evidence map declares them, in words (``"J07: ..."``)."""
+    words = {i.item_id: _finding_label(i) for i in FRAMEWORK_ITEMS.get("jar_haringey", ())}
     found: dict[str, list[str]] = {}
     for (framework, item), entries in evidence.map.items.items():
         if framework != "jar_haringey":
@@ -208,15 +303,16 @@ def _findings_of(evidence: Evidence) -> dict[str, str]:
         for e in entries:
             if e.source == "criterion" and e.judged and item not in found.setdefault(e.evidence, []):
                 found[e.evidence].append(item)
-    return {c: ", ".join(sorted(items)) for c, items in found.items()}
+    return {c: "; ".join(words.get(i, i) for i in sorted(items, key=natural_key)) for c, items in found.items()}
 
 
 def _ratings(evidence: Evidence, framework: str) -> pd.DataFrame:
     table = evidence.table("self_assessments")
     part = table[table["framework"] == framework].copy()
-    labels = {item.item_id: item.text for item in FRAMEWORK_ITEMS.get(framework, ())}
-    groups = {item.item_id: item.group for item in FRAMEWORK_ITEMS.get(framework, ())}
-    part["item_label"] = part["item"].map(labels).fillna(part["item"])
+    items = FRAMEWORK_ITEMS.get(framework, ())
+    labels = {item.item_id: f"{item.item_id}: {item.text}" for item in items}
+    groups = {item.item_id: item.group for item in items}
+    part["item_label"] = _ordered(part["item"].map(labels).fillna(part["item"]), list(labels.values()))
     part["group"] = part["item"].map(groups).fillna("")
     return part.reset_index(drop=True)
 
@@ -232,14 +328,15 @@ def agency_ratings(framework: str) -> Callable[[Evidence], pd.DataFrame]:
     Returns
     -------
     callable
-        ``build(evidence)`` giving columns ``cycle``, ``item``, ``item_label``, ``group``,
-        ``agency``, ``rating``.
+        ``build(evidence)`` giving columns ``cycle``, ``item`` (its id and words, in the source's
+        order), ``group``, ``agency``, ``rating`` (in its scale's order).
     """
 
     def build(evidence: Evidence) -> pd.DataFrame:
         part = _ratings(evidence, framework)
-        return part.rename(columns={"rater": "agency"})[
-            ["cycle", "item", "item_label", "group", "agency", "rating"]]
+        order = _grade_order(evidence, part["grade_scale"]) if "grade_scale" in part else []
+        return pd.DataFrame({"cycle": part["cycle"], "item": part["item_label"], "group": part["group"],
+                             "agency": part["rater"], "rating": _ordered(part["rating"], order)})
 
     return build
 
@@ -250,37 +347,43 @@ def governance_scores(evidence: Evidence) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``cycle``, ``item``, ``item_label``, ``axis`` (``roles`` or ``communication``),
+        Columns ``cycle``, ``item`` (id and words), ``axis`` (``roles`` or ``communication``),
         ``side`` (organisation/individual, directorate/team), ``manager`` and ``score``.
     """
     part = _ratings(evidence, "governance")
-    side = part["item_label"].str.rsplit(": the ", n=1).str[-1]
+    side = part["item_label"].astype(str).str.rsplit(": the ", n=1).str[-1]
+    managers = auditor_labels(evidence, part["rater"], part["rater_type"], noun="manager") if len(part) else {}
     return pd.DataFrame({
-        "cycle": part["cycle"], "item": part["item"], "item_label": part["item_label"],
-        "axis": part["group"], "side": side, "manager": part["rater"],
+        "cycle": part["cycle"], "item": part["item_label"],
+        "axis": part["group"], "side": side, "manager": part["rater"].astype(str).map(managers),
         "score": pd.to_numeric(part["rating"], errors="coerce"),
     }).dropna(subset=["score"]).reset_index(drop=True)
 
 
+ACTION_UNIT = {"audit": "remedial actions"}
+"""Sources whose actions count people: a remedial action is on one child's file (as the action plan's page)."""
+
+
 def action_register(evidence: Evidence) -> pd.DataFrame:
-    """One row per action of the register, under the cycle it was raised in, with whether it is open.
+    """One row per action of the register, under the cycle it was raised in, with whether it is done.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``cycle`` (raised), ``source``, ``item``, ``owner_role``, ``status``, ``due_date``,
-        ``action`` and ``met`` (1 when done, else 0: the share of the selection completed). Empty
-        when the data folder has no register.
+        ``action``, ``unit`` (``remedial actions`` for remedial action on a child's file, else
+        ``actions``) and ``met`` (1 when done, else 0). Empty when the data folder has no register.
     """
-    columns = ["cycle", "source", "item", "owner_role", "status", "due_date", "action", "met"]
+    columns = ["cycle", "source", "item", "owner_role", "status", "due_date", "action", "unit", "met"]
     if "actions" not in evidence.tables:
         return pd.DataFrame(columns=columns)
     register = evidence.table("actions")
     return pd.DataFrame({
         "cycle": register["cycle_raised"], "source": register["source"],
         "item": register["item"].fillna(register.get("audit_id", pd.Series(dtype=object))).fillna(""),
-        "owner_role": register["owner_role"], "status": register["status"],
+        "owner_role": register["owner_role"].map(_tier_label), "status": register["status"],
         "due_date": register["due_date"].map(str), "action": register["action"],
+        "unit": register["source"].map(ACTION_UNIT).fillna("actions"),
         "met": register["status"].eq("done").astype(float),
     })[columns].reset_index(drop=True)
 
@@ -292,8 +395,14 @@ def options(table: pd.DataFrame, column: str) -> list[str]:
     --------
     >>> options(pd.DataFrame({"team": ["B", "A", "B"]}), "team")
     ['(all)', 'A', 'B']
+    >>> options(pd.DataFrame({"finding": ["11", "2", "4"]}), "finding")  # numbers in numeric order
+    ['(all)', '2', '4', '11']
     """
-    values = sorted(str(v) for v in table[column].dropna().unique())
+    column_values = table[column]
+    if isinstance(column_values.dtype, pd.CategoricalDtype):
+        present = set(column_values.dropna().astype(str))
+        return [ALL, *(str(c) for c in column_values.cat.categories if str(c) in present)]
+    values = sorted({str(v) for v in column_values.dropna().unique()}, key=natural_key)
     return [ALL, *values]
 
 
@@ -326,7 +435,7 @@ def apply_selection(table: pd.DataFrame, selection: Mapping[str, str]) -> pd.Dat
 
 
 def _rate_frame(rows: pd.DataFrame, by: str) -> pd.DataFrame:
-    grouped = rows.groupby(by, sort=True)["met"]
+    grouped = rows.groupby(by, sort=True, observed=True)["met"]
     out = pd.DataFrame({"met": grouped.sum(), "n": grouped.count()})
     out["rate"] = out["met"] / out["n"]
     return out
@@ -341,7 +450,9 @@ def rating_distribution(rows: pd.DataFrame, by: str, labels: list[str] | None = 
     >>> rating_distribution(t, "item", ["Good", "Adequate"]).loc["H1"].tolist()
     [1, 1]
     """
-    table = pd.crosstab(rows[by], rows["rating"])
+    table = rows.groupby([by, "rating"], observed=True, sort=True).size().unstack(fill_value=0)
+    table.columns = [str(c) for c in table.columns]
+    table.columns.name = None
     if labels is not None:
         table = table.reindex(columns=[c for c in labels if c in table.columns]
                               + [c for c in table.columns if c not in labels], fill_value=0)
@@ -358,7 +469,7 @@ def score_summary(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     >>> float(s["median"]), float(s["q1"]), float(s["q3"]), int(s["n"])
     (5.0, 3.5, 6.5, 4)
     """
-    grouped = rows.groupby(by, sort=True)["score"]
+    grouped = rows.groupby(by, sort=True, observed=True)["score"]
     return pd.DataFrame({
         "median": grouped.median(), "q1": grouped.quantile(0.25), "q3": grouped.quantile(0.75),
         "n": grouped.count(),
@@ -383,17 +494,43 @@ def summarise(lens: Lens, rows: pd.DataFrame, view: str) -> pd.DataFrame:
         For a rate: columns ``met``, ``n``, ``rate``; for ratings: one column per rating; for
         scores: ``median``, ``q1``, ``q3``, ``n``.
     """
+    if view == TOTAL:
+        return summarise_total(lens, rows)
     if view not in lens.views:
         raise ValueError(f"view must be one of {list(lens.views)}; got {view!r}")
     if view == "first against final grade":
-        moderated = rows[rows["moderated"]]
-        return pd.crosstab(moderated["first_grade"], moderated["final_grade"]).astype(int)
+        moderated = rows[rows["moderated"] == "yes"]
+        table = moderated.groupby(["first_grade", "final_grade"], observed=True, sort=True).size().unstack(fill_value=0)
+        table.columns = [str(c) for c in table.columns]
+        table.columns.name = None
+        return table.astype(int)
     by = view.removeprefix("by ")
     if lens.measure == "rate":
         return _rate_frame(rows, by)
     if lens.measure == "rating":
         return rating_distribution(rows, by)
     return score_summary(rows, by)
+
+
+TOTAL = ""
+"""The view (and group) of a selection's total: one row, named ``""``."""
+
+
+def summarise_total(lens: Lens, rows: pd.DataFrame) -> pd.DataFrame:
+    """The whole selection as one group (named ``""``): its rate, score summary or count of each rating.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"team": ["A", "B", "B"], "met": [1.0, 0.0, 1.0]})
+    >>> summarise_total(LENSES["jar_haringey"], t)[["met", "n"]].values.tolist()
+    [[2.0, 3.0]]
+    """
+    whole = rows.assign(_whole=TOTAL)
+    if lens.measure == "rate":
+        return _rate_frame(whole, "_whole")
+    if lens.measure == "rating":
+        return rating_distribution(whole, "_whole")
+    return score_summary(whole, "_whole")
 
 
 def trend(lens: Lens, table: pd.DataFrame, selection: Mapping[str, str]) -> pd.DataFrame:
@@ -432,6 +569,12 @@ LENSES: dict[str, Lens] = {
          Dimension("moderated", "moderated")),
         "rate",
         ("by auditor_tier", "by team", "by case_type", "by final_grade", "first against final grade"),
+        ("case files", "final grade Good or better"),
+        basis=("case-file audits (the audit types the evidence map declares of kind case file; supervision, "
+               "independent chairs' and partner agencies' audits are not case-file audits), each file once, "
+               "graded on its final grade (after moderation by a more senior tier)"),
+        defaults={"selection": "random"},
+        private_views=("first against final grade",),
     ),
     "jar_haringey": Lens(
         "jar_haringey", "Evidence on each finding from the case-file audits", criterion_results,
@@ -440,27 +583,39 @@ LENSES: dict[str, Lens] = {
          Dimension("auditor_tier", "tier")),
         "rate",
         ("by jar_finding", "by criterion", "by team", "by case_type"),
+        ("answers", "met"),
+        basis=("answers to each criterion on case-file audits, each file once with its final answers (a "
+               "moderator's answer prevails); answers not applicable left out"),
     ),
     "healthcare_commission": Lens(
         "healthcare_commission", "Health agencies' ratings by issue", agency_ratings("healthcare_commission"),
         (Dimension("item", "issue"), Dimension("agency", "agency")),
-        "rating", ("by item", "by agency"),
+        "rating", ("by item", "by agency"), ("agencies' ratings", "rated"),
+        basis="each health agency's own rating of each issue (self-assessment); agencies' ratings are not counts of people",
+        unit="agency ratings",
     ),
     "lscb_checklist": Lens(
         "lscb_checklist", "Member agencies' ratings by checklist item", agency_ratings("lscb_checklist"),
         (Dimension("item", "item"), Dimension("agency", "agency")),
-        "rating", ("by item", "by agency"),
+        "rating", ("by item", "by agency"), ("agencies' ratings", "rated"),
+        basis="each member agency's own rating of each checklist item; agencies' ratings are not counts of people",
+        unit="agency ratings",
     ),
     "governance": Lens(
         "governance", "Area managers' 0-10 scores by axis", governance_scores,
         (Dimension("axis", "axis"), Dimension("side", "side"), Dimension("item", "item"),
          Dimension("manager", "manager", internal_only=True)),
-        "score", ("by axis", "by side", "by item", "by manager"),
+        "score", ("by axis", "by side", "by item", "by manager"), ("scores", "scored"),
+        basis="each area manager's own 0-10 score of each item of the exercise",
+        unit="ratings",
     ),
     "cycle_summary": Lens(
         "cycle_summary", "The action plan: actions raised, by source, owner's role and status", action_register,
         (Dimension("source", "source"), Dimension("owner_role", "owner's role"), Dimension("status", "status")),
         "rate", ("by source", "by owner_role", "by status"), ("actions", "done"),
+        basis=("every action of the register, under the quarter it was raised in; remedial actions on "
+               "children's files are counts of children's files"),
+        unit="column",
     ),
 }
 """The explorer of each framework notebook (the cycle summary explores the action plan)."""

@@ -1,23 +1,40 @@
-"""Formatting an explorer's summaries for an audience: what the analyst sees and exports.
+"""An explorer's tables as data: numbers where a figure is shown, ``c`` where it is withheld.
 
-The internal audience (the default in an interactive session) sees figures as they are; the
-published audience sees what a report would show: counts of 1 to the threshold as ``c``, rates
-built on them or on groups smaller than the minimum withheld, and no summary by person.
+Each table is a :class:`Shown`: a frame whose cells are numbers (counts, shares from 0 to 1,
+scores) or the symbols ``c`` (withheld) and ``:`` (not available), with the kind of each column,
+so the same table is displayed as text (:meth:`Shown.text`) and exported with numeric cells and
+number formats (:mod:`review.explore.export`). The internal audience sees figures as they are;
+the published audience sees what :mod:`review.explore.published` decided for the quarter.
+
+Every rate carries its Wilson interval (the method the reports use) and a small-group note
+where the group is under the policy's ``min_group``.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
 import pandas as pd
 
-from review.protection.disclosure import DisclosurePolicy, suppressed_rate
+from review.explore.lenses import TOTAL, Lens, summarise
+from review.explore.published import QuarterFigures
+from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import suppress_table
+from review.protection.units import protected
+from review.stats.sampling import proportion_ci
 from review.views.presentation import pct
 
-__all__ = ["count_text", "format_summary"]
+__all__ = ["NOT_AVAILABLE", "WITHHELD", "Shown", "count_text", "summary_table"]
+
+WITHHELD = "c"
+NOT_AVAILABLE = ":"
 
 
 def count_text(count: int, policy: DisclosurePolicy) -> str:
-    """A count as an audience may see it: ``c`` when it is small in a published view.
+    """A count as an audience may see it on its own: ``c`` when it is small in a published view.
 
     Examples
     --------
@@ -28,71 +45,152 @@ def count_text(count: int, policy: DisclosurePolicy) -> str:
     >>> count_text(0, DisclosurePolicy("published"))
     '0'
     """
-    return "c" if policy.is_small(count) else f"{int(count):,}"
+    return WITHHELD if policy.is_small(count) else f"{int(count):,}"
 
 
-def _rate_rows(summary: pd.DataFrame, policy: DisclosurePolicy, labels: tuple[str, str]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Shown:
+    """A table as an audience may see it.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The first column names the groups (its header says what they are); other cells hold
+        numbers or ``c`` / ``:``.
+    kinds : mapping of str to str
+        Each value column's kind: ``count``, ``share`` (0 to 1, shown as a percentage),
+        ``score`` or ``text``.
+    total : int or str
+        The number of records the table counts (``c`` when withheld), for its caption.
+    """
+
+    frame: pd.DataFrame
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    total: int | str = 0
+
+    def text(self) -> pd.DataFrame:
+        """The table as text: counts with thousands separated, shares as percentages.
+
+        Examples
+        --------
+        >>> Shown(pd.DataFrame({"team": ["A"], "files": [1200], "rate": [0.4744]}),
+        ...       {"files": "count", "rate": "share"}).text().iloc[0].tolist()
+        ['A', '1,200', '47.4%']
+        """
+        out = self.frame.copy().astype(object)
+        for column, kind in self.kinds.items():
+            out[column] = [_cell_text(v, kind) for v in self.frame[column]]
+        return out
+
+    @property
+    def empty(self) -> bool:
+        """Whether the table has no row."""
+        return self.frame.empty
+
+
+def _cell_text(value: Any, kind: str) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NOT_AVAILABLE
+    if kind == "count":
+        return f"{int(value):,}"
+    if kind == "share":
+        return pct(float(value))
+    if kind == "score":
+        return f"{float(value):.1f}"
+    return str(value)
+
+
+def _rate_table(summary: pd.DataFrame, lens: Lens, view: str, policy: DisclosurePolicy,
+                figures: QuarterFigures | None, heading: str, level: float) -> pd.DataFrame:
+    n_label, k_label = lens.labels
     rows = []
     for key, row in summary.iterrows():
-        met, n = int(row["met"]), int(row["n"])
-        symbol = suppressed_rate(met, n, policy)
+        k, n = int(row["met"]), int(row["n"])
+        interval = proportion_ci(k, n, method="wilson", confidence_level=level).confidence_interval if n else None
+        shown_n = figures is None or figures.shown(view, str(key), "n")
+        shown_k = figures is None or figures.shown(view, str(key), "k")
+        rate_ok = shown_n and shown_k and (figures is None or n >= policy.min_group)
         rows.append({
-            "": str(key),
-            labels[0]: count_text(n, policy),
-            labels[1]: symbol or count_text(met, policy),
-            "rate": symbol or pct(row["rate"]),
+            heading: str(key),
+            n_label: n if shown_n else WITHHELD,
+            k_label: k if shown_k else WITHHELD,
+            "rate": (k / n if n else float("nan")) if rate_ok else WITHHELD,
+            "interval from": (interval.low if interval else float("nan")) if rate_ok else WITHHELD,
+            "interval to": (interval.high if interval else float("nan")) if rate_ok else WITHHELD,
+            "note": f"small group (fewer than {policy.min_group})" if n < policy.min_group else "",
         })
-    return pd.DataFrame(rows, columns=["", *labels, "rate"])
+    return pd.DataFrame(rows, columns=[heading, n_label, k_label, "rate", "interval from", "interval to", "note"])
 
 
-def _score_rows(summary: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
+def _score_table(summary: pd.DataFrame, view: str, policy: DisclosurePolicy, figures: QuarterFigures | None,
+                 heading: str) -> pd.DataFrame:
     rows = []
     for key, row in summary.iterrows():
         n = int(row["n"])
-        withheld = policy.suppress and (policy.is_small(n) or n < policy.min_group)
-        rows.append({
-            "": str(key),
-            "scores": count_text(n, policy),
-            "median": "c" if withheld else f"{row['median']:.1f}",
-            "middle half": "c" if withheld else f"{row['q1']:.1f} to {row['q3']:.1f}",
-        })
-    return pd.DataFrame(rows, columns=["", "scores", "median", "middle half"])
+        shown_n = figures is None or figures.shown(view, str(key), "n")
+        ok = shown_n and (figures is None or n >= policy.min_group)
+        rows.append({heading: str(key), "scores": n if shown_n else WITHHELD,
+                     "median": row["median"] if ok else WITHHELD,
+                     "lower quartile": row["q1"] if ok else WITHHELD,
+                     "upper quartile": row["q3"] if ok else WITHHELD,
+                     "note": f"small group (fewer than {policy.min_group})" if n < policy.min_group else ""})
+    return pd.DataFrame(rows, columns=[heading, "scores", "median", "lower quartile", "upper quartile", "note"])
 
 
-def format_summary(summary: pd.DataFrame, measure: str, policy: DisclosurePolicy, *,
-                   labels: tuple[str, str] = ("audits or answers", "met")) -> pd.DataFrame:
-    """Turn a summary from :func:`review.explore.lenses.summarise` into text for ``policy``.
+def summary_table(lens: Lens, rows: pd.DataFrame, view: str, policy: DisclosurePolicy, *,
+                  figures: QuarterFigures | None = None, heading: str = "", level: float = 0.95) -> Shown:
+    """One view of a selection as an audience may see it.
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        A rate summary (``met``, ``n``, ``rate``), a score summary (``median``, ``q1``, ``q3``,
-        ``n``) or a table of counts (ratings, grades).
-    measure : str
-        ``"rate"``, ``"score"`` or ``"count"``.
+    lens : Lens
+    rows : pandas.DataFrame
+        The selection's rows.
+    view : str
+        One of the lens's views.
     policy : DisclosurePolicy
-    labels : (str, str), default: ``("audits or answers", "met")``
-        The headings of a rate's group size and of its count (``("actions", "done")`` for the
-        action plan).
+        The audience's policy.
+    figures : QuarterFigures, optional
+        The quarter's published decision (:func:`review.explore.published.quarter_figures`);
+        None for the internal audience, which sees every figure.
+    heading : str
+        The first column's header (what the groups are).
+    level : float
+        The confidence level of the rates' intervals.
 
     Returns
     -------
-    pandas.DataFrame
-        Text cells; the first column names the group. Tables of counts carry totals and
-        secondary suppression in a published view.
+    Shown
 
     Examples
     --------
-    >>> s = pd.DataFrame({"met": [2, 12], "n": [20, 20], "rate": [0.1, 0.6]}, index=["A", "B"])
-    >>> format_summary(s, "rate", DisclosurePolicy("published"))["rate"].tolist()
-    ['c', '60.0%']
-    >>> format_summary(s, "rate", DisclosurePolicy("internal"))["rate"].tolist()
-    ['10.0%', '60.0%']
+    >>> from review.explore.lenses import LENSES
+    >>> rows = pd.DataFrame({"team": ["A"] * 12 + ["B"] * 3, "met": [1.0] * 8 + [0.0] * 4 + [1.0] * 3})
+    >>> t = summary_table(LENSES["gose_performance"], rows, "by team", DisclosurePolicy("internal"), heading="team")
+    >>> t.text()[["team", "case files", "rate", "note"]].values.tolist()
+    [['A', '12', '66.7%', ''], ['B', '3', '100.0%', 'small group (fewer than 10)']]
     """
-    if measure == "rate":
-        return _rate_rows(summary, policy, labels)
-    if measure == "score":
-        return _score_rows(summary, policy)
-    shown = suppress_table(summary, policy)
-    shown.index = shown.index.map(str)
-    return shown.reset_index(names="")
+    summary = summarise(lens, rows, view)
+    heading = heading or view.removeprefix("by ")
+    if lens.measure == "rate" and (view.startswith("by ") or view == TOTAL):
+        frame = _rate_table(summary, lens, view, policy, figures, heading, level)
+        kinds = {lens.labels[0]: "count", lens.labels[1]: "count", "rate": "share", "interval from": "share",
+                 "interval to": "share", "note": "text"}
+    elif lens.measure == "score":
+        frame = _score_table(summary, view, policy, figures, heading)
+        kinds = {"scores": "count", "median": "score", "lower quartile": "score", "upper quartile": "score",
+                 "note": "text"}
+    else:  # counts of ratings, or a cross-tabulation of grades
+        counts = summary.astype(int)
+        counts["Total"] = counts.sum(axis=1)
+        if policy.suppress and protected(lens.unit if lens.unit != "column" else "actions"):
+            text = suppress_table(summary.astype(int), policy)
+            counts = text.drop(index="Total").map(lambda v: v if v == WITHHELD else int(v.replace(",", "")))
+        frame = counts.reset_index(names=heading)
+        frame[heading] = frame[heading].astype(str)
+        kinds = {c: "count" for c in frame.columns if c != heading}
+    counted = int(summary["n"].sum()) if "n" in summary else int(summary.to_numpy().sum())
+    total: int | str = counted if figures is None or figures.shown(TOTAL, TOTAL, "n") else WITHHELD
+    return Shown(frame.reset_index(drop=True), kinds, total)

@@ -1,17 +1,21 @@
 """The explorer widget of each framework notebook, for analysts in JupyterLab.
 
-An explorer shows, for the filters chosen: a summary table of the selection, the selection
-quarter by quarter (chart and table) with this cycle beside the last, buttons that save the table
-shown as formula-safe CSV or Excel under ``outputs/explore/``, and, in the internal audience, the
-pseudonymised records behind the figures (drill-down).
+An explorer shows, for the filters chosen: a summary table of the selection (its basis stated),
+the selection quarter by quarter (chart and table) with this quarter beside the last, an export of
+every table shown (Excel with numeric cells, or CSV), and, in the internal audience, the
+pseudonymised records behind the figures.
 
 An interactive session starts in the internal audience, under a banner that says so; a toggle
-shows what a published report would show instead. Widgets appear only when a person runs the
-notebook: the batch runner and the tests set ``REVIEW_BATCH=1``, and then :func:`explorer`
-returns None, so no widget output reaches a report.
+shows what a published report would show instead: the report's basis, every figure of a quarter
+decided at once by the reports' disclosure registry (:mod:`review.explore.published`). Widgets
+appear only when a person runs the notebook: the batch runner and the tests set
+``REVIEW_BATCH=1``, and then :func:`explorer` returns None, so no widget output reaches a report.
 
-All the logic that decides what a selection shows is in :mod:`review.explore.lenses` and
-:mod:`review.explore.tables` (unit-tested); this module only wires widgets to it.
+The logic that decides what a selection shows is in :class:`ExplorerState` (unit-tested without
+widgets); the widget only wires controls to it. Keyboard use inside JupyterLab is made to work by
+:mod:`review.explore.keyboard` (no command-mode capture, a visible focus ring, ``aria-pressed``,
+a live region announcing a changed table). The filters chosen survive a re-run of the cell in the
+same kernel.
 """
 
 from __future__ import annotations
@@ -21,15 +25,18 @@ import os
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
-from IPython.display import display
+from IPython.display import FileLink, display
 
-from review.config.cycles import previous_cycle
+from review.config.cycles import cycle_range, previous_cycle
 from review.config.paths import BATCH_ENV
 from review.data.load import Evidence
-from review.explore.export import export_selection
-from review.explore.lenses import ALL, LENSES, Lens, apply_selection, options, summarise, trend
-from review.explore.tables import count_text, format_summary
+from review.explore.export import EmptySelection, code_commit, export_tables
+from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
+from review.explore.lenses import ALL, LENSES, TOTAL, Lens, apply_selection, options
+from review.explore.published import QuarterFigures, quarter_figures
+from review.explore.tables import NOT_AVAILABLE, WITHHELD, Shown, summary_table
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
 
@@ -38,8 +45,12 @@ __all__ = ["ExplorerState", "explorer", "is_interactive"]
 BANNER = {
     "internal": ("INTERNAL figures: unsuppressed, with pseudonyms. Not for circulation outside the "
                  "council. Switch to 'published' to see what a report would show."),
-    "published": "Published view: what a report shows (small counts as c, no figures about one person).",
+    "published": ("Published view: what a report shows, on the report's basis (filters fixed); every figure "
+                  "of a quarter decided at once, so no choice of views gives back a withheld count."),
 }
+
+REMEMBERED: dict[tuple[str, str], dict[str, Any]] = {}
+"""Each explorer's last choices in this kernel, so a re-run of the notebook keeps them."""
 
 
 def is_interactive() -> bool:
@@ -59,136 +70,310 @@ class ExplorerState:
     policy : DisclosurePolicy
         The notebook's published policy; the audience toggle switches between it and the same
         policy for the internal audience.
+    level : float
+        The confidence level of the rates' intervals (the notebook's).
     """
 
-    def __init__(self, lens: Lens, evidence: Evidence, cycle: str, policy: DisclosurePolicy) -> None:
+    def __init__(self, lens: Lens, evidence: Evidence, cycle: str, policy: DisclosurePolicy,
+                 level: float = 0.95) -> None:
         self.lens = lens
         self.table = lens.build(evidence)
         self.cycle = cycle
+        self.level = level
         self.policies = {
             audience: DisclosurePolicy(audience, policy.low, policy.high, policy.min_group,
                                        policy.rounding_base, policy.percent_decimals)
             for audience in ("internal", "published")
         }
         self.audience = "internal"
-        self.selection: dict[str, str] = {"cycle": cycle} | {d.column: ALL for d in lens.dimensions}
+        self.selection: dict[str, str] = self.defaults()
         self.view = lens.views[0]
+        self._figures: dict[str, QuarterFigures] = {}
+
+    def defaults(self) -> dict[str, str]:
+        """The filters the explorer opens with: the notebook's cycle and the report's basis."""
+        return {"cycle": self.cycle} | {d.column: self.lens.defaults.get(d.column, ALL) for d in self.lens.dimensions}
 
     @property
     def policy(self) -> DisclosurePolicy:
         """The policy of the audience chosen."""
         return self.policies[self.audience]
 
-    def dimensions(self) -> list[tuple[str, str, list[str]]]:
-        """``(column, label, options)`` of the filters this audience may use (cycle first)."""
-        dims = [("cycle", "quarter", options(self.table, "cycle"))]
-        dims += [(d.column, d.label, options(self.table, d.column)) for d in self.lens.dimensions
-                 if self.audience == "internal" or not d.internal_only]
+    @property
+    def published(self) -> bool:
+        """Whether the published view is shown."""
+        return self.audience == "published"
+
+    def quarters(self) -> list[str]:
+        """Every quarter from the evidence's first to its last (missing ones included)."""
+        present = sorted(str(c) for c in self.table["cycle"].dropna().unique())
+        return cycle_range(present[0], present[-1]) if present else []
+
+    def dimensions(self) -> list[tuple[str, str, list[str], bool]]:
+        """``(column, label, options, enabled)`` of the filters (the quarter first).
+
+        In the published view every filter but the quarter is fixed at the report's basis, and
+        a filter on a person is not offered at all.
+        """
+        quarters = options(self.table, "cycle")
+        dims = [("cycle", "quarter", quarters[1:] if self.published else quarters, True)]
+        dims += [(d.column, d.label, options(self.table, d.column), not self.published)
+                 for d in self.lens.dimensions if not (self.published and d.internal_only)]
         return dims
 
     def views(self) -> list[str]:
-        """The summaries this audience may see (no grouping by a person when published)."""
-        private = {f"by {d.column}" for d in self.lens.dimensions if d.internal_only}
-        return [v for v in self.lens.views if self.audience == "internal" or v not in private]
+        """The summaries this audience may see (no grouping by a person, no private view, when published)."""
+        private = {f"by {d.column}" for d in self.lens.dimensions if d.internal_only} | set(self.lens.private_views)
+        return [v for v in self.lens.views if not self.published or v not in private]
+
+    def view_label(self, view: str | None = None) -> str:
+        """A view in words (``by tier``)."""
+        view = view or self.view
+        labels = {f"by {d.column}": f"by {d.label}" for d in self.lens.dimensions}
+        return labels.get(view, view)
 
     def set_audience(self, audience: str) -> None:
-        """Switch audience; filters and views on a person are reset when publishing."""
+        """Switch audience; publishing puts the filters back on the report's basis."""
         self.audience = audience
-        if audience == "published":
-            for d in self.lens.dimensions:
-                if d.internal_only:
-                    self.selection[d.column] = ALL
+        if self.published:
+            basis = self.defaults()
+            self.selection = basis | {"cycle": self.selection["cycle"] if self.selection["cycle"] != ALL
+                                      else self.cycle}
             if self.view not in self.views():
                 self.view = self.views()[0]
 
-    def rows(self) -> pd.DataFrame:
-        """The tidy rows matching the current filters."""
-        return apply_selection(self.table, self.selection)
+    def remember(self) -> dict[str, Any]:
+        """The choices to keep for a re-run."""
+        return {"audience": self.audience, "selection": dict(self.selection), "view": self.view}
 
-    def _measure(self) -> str:
-        if self.view == "first against final grade" or self.lens.measure == "rating":
-            return "count"
-        return self.lens.measure
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Put back remembered choices that still make sense for this evidence."""
+        self.set_audience(saved.get("audience", "internal"))
+        valid = {c: opts for c, _, opts, enabled in self.dimensions() if enabled}
+        for column, value in saved.get("selection", {}).items():
+            if column in valid and value in valid[column]:
+                self.selection[column] = value
+        if saved.get("view") in self.views():
+            self.view = saved["view"]
 
-    def summary(self) -> pd.DataFrame:
-        """The summary table as this audience sees it (text cells)."""
-        return format_summary(summarise(self.lens, self.rows(), self.view), self._measure(), self.policy,
-                              labels=self.lens.labels)
+    def rows(self, cycle: str | None = None) -> pd.DataFrame:
+        """The tidy rows matching the current filters (for another quarter when given)."""
+        return apply_selection(self.table, self.selection | ({} if cycle is None else {"cycle": cycle}))
 
-    def caption(self) -> str:
-        """The summary's caption: the selection and how many rows match (``c`` when small and published)."""
+    def figures(self, cycle: str) -> QuarterFigures | None:
+        """The published decision of a quarter (None for the internal audience)."""
+        if not self.published:
+            return None
+        if cycle not in self._figures:
+            self._figures[cycle] = quarter_figures(self.lens, self.rows(cycle), self.policy)
+        return self._figures[cycle]
+
+    def summary(self, cycle: str | None = None) -> Shown:
+        """The summary table as this audience sees it (numbers, ``c`` where withheld)."""
+        cycle = cycle or self.selection["cycle"]
+        figures = None if cycle == ALL else self.figures(cycle)
+        heading = self.view_label().removeprefix("by ") if self.view.startswith("by ") else "first grade"
+        return summary_table(self.lens, self.rows(cycle), self.view, self.policy, figures=figures,
+                             heading=heading, level=self.level)
+
+    def basis(self) -> str:
+        """The basis every table states: which records, and the filters on top of it."""
+        chosen = [f"{label} {self.selection[column]}" for column, label, _, _ in self.dimensions()[1:]
+                  if self.selection.get(column, ALL) != ALL]
+        text = f"Basis: {self.lens.basis}"
+        return text + (f"; filters: {', '.join(chosen)}" if chosen else "; no filter")
+
+    def caption(self, table: Shown | None = None) -> str:
+        """The summary's caption: the view, the quarter and how many records the table counts."""
+        table = table if table is not None else self.summary()
         cycle = self.selection["cycle"]
-        chosen = ["all quarters" if cycle == ALL else f"quarter {cycle}"]
-        chosen += [f"{column.replace('_', ' ')} {value}" for column, value in self.selection.items()
-                   if column != "cycle" and value != ALL]
-        return (f"{self.lens.title}, {self.view.replace('_', ' ')}: "
-                f"{', '.join(chosen)}; {count_text(len(self.rows()), self.policy)} records")
+        where = "all quarters" if cycle == ALL else f"quarter {cycle}"
+        count = table.total if isinstance(table.total, str) else f"{int(table.total):,}"
+        return f"{self.lens.title}, {self.view_label()}: {where}; the table counts {count} {self.lens.labels[0]}"
 
-    def trend(self) -> pd.DataFrame:
-        """The selection quarter by quarter (all filters but the quarter), as this audience sees it."""
-        raw = trend(self.lens, self.table, self.selection)
-        return format_summary(raw, "count" if self.lens.measure == "rating" else self.lens.measure, self.policy,
-                              labels=self.lens.labels)
+    def trend(self) -> Shown:
+        """The selection quarter by quarter (every filter but the quarter), as this audience sees it.
+
+        Each quarter's figures are that quarter's totals, from its own published decision when
+        published; a quarter without evidence shows ``:``.
+        """
+        lines: list[pd.DataFrame] = []
+        kinds: dict[str, str] = {}
+        for quarter in self.quarters():
+            rows = self.rows(quarter)
+            if rows.empty:
+                lines.append(pd.DataFrame({"quarter": [quarter]}))
+                continue
+            shown = summary_table(self.lens, rows, TOTAL, self.policy, figures=self.figures(quarter), level=self.level)
+            kinds |= dict(shown.kinds)
+            lines.append(shown.frame.drop(columns=shown.frame.columns[0]).assign(quarter=quarter))
+        frame = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=["quarter"])
+        frame = frame[["quarter", *[c for c in frame.columns if c != "quarter"]]]
+        return Shown(frame.astype(object).where(frame.notna(), NOT_AVAILABLE), kinds, len(self.rows(ALL)))
 
     def trend_points(self) -> pd.DataFrame:
-        """The quarter-by-quarter values that may be drawn: cycles whose figure is withheld are left out."""
-        raw = trend(self.lens, self.table, self.selection)
-        if self.lens.measure == "rating":
-            return pd.DataFrame(columns=["value"])
-        shown = format_summary(raw, self.lens.measure, self.policy).set_index("")
-        column = "rate" if self.lens.measure == "rate" else "median"
-        keep = [str(c) for c in raw.index if shown.loc[str(c), column] != "c"]
-        values = raw["rate"] if self.lens.measure == "rate" else raw["median"]
-        return pd.DataFrame({"value": values.loc[keep].astype(float)}, index=keep)
+        """The values drawn, one per quarter from the first to the last: NaN where withheld or missing
+        (a gap in the line), with the interval for a rate.
 
-    def last_cycle(self) -> pd.DataFrame:
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by quarter: ``value`` (a share for a rate, a median score), ``low`` and
+            ``high`` (interval or quartiles) and ``small`` (the group is under ``min_group``).
+        """
+        trend = self.trend().frame.set_index("quarter")
+        value, low, high = {"rate": ("rate", "interval from", "interval to"),
+                            "score": ("median", "lower quartile", "upper quartile")}.get(
+            self.lens.measure, ("Total", "Total", "Total"))
+
+        def number(column: str) -> pd.Series:
+            if column not in trend:
+                return pd.Series(np.nan, index=trend.index)
+            return pd.to_numeric(trend[column].where(~trend[column].isin([WITHHELD, NOT_AVAILABLE])), errors="coerce")
+
+        notes = trend["note"] if "note" in trend else pd.Series("", index=trend.index)
+        return pd.DataFrame({"value": number(value), "low": number(low), "high": number(high),
+                             "small": notes.astype(str).str.startswith("small group")})
+
+    def last_cycle(self) -> Shown:
         """This quarter's summary beside the previous quarter's, same filters and view."""
         cycle = self.selection["cycle"]
         if cycle == ALL:
-            return pd.DataFrame()
+            return Shown(pd.DataFrame())
         before = previous_cycle(cycle)
-        frames = {}
-        for label, value in ((f"this cycle ({cycle})", cycle), (f"last cycle ({before})", before)):
-            rows = apply_selection(self.table, self.selection | {"cycle": value})
-            frames[label] = format_summary(summarise(self.lens, rows, self.view), self._measure(),
-                                           self.policy, labels=self.lens.labels).set_index("")
-        return pd.concat(frames, axis=1).fillna(":").reset_index(names="")
+        now, then = self.summary(cycle), self.summary(before)
+        key = now.frame.columns[0]
+        left = now.frame.set_index(key).add_prefix(f"{cycle}: ")
+        right = then.frame.set_index(key).add_prefix(f"{before}: ") if not then.empty else pd.DataFrame(index=left.index)
+        both = left.join(right, how="left").reset_index()
+        both = both.astype(object).where(both.notna(), NOT_AVAILABLE)
+        kinds = {f"{q}: {c}": k for q, t in ((cycle, now), (before, then)) for c, k in t.kinds.items()}
+        return Shown(both, kinds, now.total)
 
     def records(self) -> pd.DataFrame:
         """The pseudonymised records behind the selection; internal audience only."""
-        if self.audience != "internal":
+        if self.published:
             raise PermissionError("records are shown to the internal audience only")
         return self.rows().reset_index(drop=True)
 
+    def tables(self) -> dict[str, Shown]:
+        """Every table the explorer shows, by sheet name (the summary first)."""
+        out = {"summary": self.summary(), "quarter by quarter": self.trend()}
+        last = self.last_cycle()
+        if not last.empty:
+            out["this quarter and last"] = last
+        return out
 
-def _show_summary(state: ExplorerState, framework: str) -> None:
-    """Display the selection's summary table and this cycle beside the last (in the current output)."""
-    if state.rows().empty:
-        display(show.note("No records match the selection."))
-        return
-    display(show.table(state.summary(), caption=state.caption(), uid=f"explore-{framework}", policy=state.policy))
+    def about(self) -> dict[str, str]:
+        """What an export records besides the filters."""
+        commit = code_commit()
+        return {"framework": self.lens.framework, "caption": self.caption(), "basis": self.basis(),
+                "view": self.view_label(), "commit": commit}
+
+
+def _show_summary(state: ExplorerState, framework: str) -> str:
+    """Display the selection's summary table and this quarter beside the last; return what changed, in words."""
+    table = state.summary()
+    if table.empty:
+        display(show.note("No records match the selection: nothing to show or export."))
+        return "No records match the selection."
+    caption = state.caption(table)
+    display(show.table(table.text(), caption=caption, uid=f"explore-{framework}", policy=state.policy))
+    display(show.note(state.basis()))
     last = state.last_cycle()
     if not last.empty:
-        display(show.table(last, caption="This cycle beside the last", uid=f"explore-last-{framework}"))
+        display(show.table(last.text(), caption="This quarter beside the last (same filters and view)",
+                           uid=f"explore-last-{framework}"))
+    return f"Table updated: {caption}."
+
+
+def _rating_chart(state: ExplorerState, ax: Any) -> str:
+    """Stacked bars of each group's ratings, in the scale's order, from 0 (the summary's figures)."""
+    table = state.summary()
+    frame = table.frame.set_index(table.frame.columns[0]).drop(columns=["Total"], errors="ignore")
+    counts = frame.apply(pd.to_numeric, errors="coerce").fillna(0)
+    left = np.zeros(len(counts))
+    y = np.arange(len(counts))
+    for column in counts.columns:
+        ax.barh(y, counts[column], left=left, label=str(column))
+        left += counts[column].to_numpy()
+    ax.set_yticks(y, [str(i)[:40] for i in counts.index])
+    ax.invert_yaxis()
+    ax.set_xlim(left=0)
+    ax.set_xlabel(state.lens.labels[0])
+    ax.legend(fontsize=7, loc="lower right")
+    return f"{state.lens.title}: each group's ratings, stacked in the scale's order; the values are in the table above."
+
+
+def _line_chart(state: ExplorerState, ax: Any, trend: Shown) -> str:
+    """The quarter-by-quarter line: percent from 0, a gap at a withheld or missing quarter, intervals."""
+    points = state.trend_points()
+    rate = state.lens.measure == "rate"
+    scale = 100 if rate else 1
+    x = np.arange(len(points))
+    values, low, high = points["value"] * scale, points["low"] * scale, points["high"] * scale
+    ax.plot(x, values, marker="o", color="#0b5394")  # NaN: a gap, never a line across a withheld quarter
+    ok = values.notna().to_numpy()
+    ax.errorbar(x[ok], values[ok], yerr=[(values - low)[ok], (high - values)[ok]], fmt="none",
+                ecolor="#555555", capsize=3)
+    for i in np.flatnonzero(points["small"].to_numpy() & ok):
+        ax.annotate("small n", (x[i], values.iloc[i]), textcoords="offset points", xytext=(0, 8),
+                    ha="center", fontsize=7)
+    for i in np.flatnonzero(~ok):
+        symbol = WITHHELD if WITHHELD in set(trend.frame.iloc[i].astype(str)) else NOT_AVAILABLE
+        ax.annotate(symbol, (x[i], 3 if rate else 0.3), ha="center", fontsize=9)
+    ax.set_ylim(0, 100 if rate else 10)
+    ax.set_ylabel(f"{state.lens.labels[1]} (%)" if rate else "median score (0-10)")
+    ax.set_xticks(x, list(points.index), rotation=45, ha="right")
+    kind = "rate with its interval" if rate else "median score with its quartiles"
+    return (f"{state.lens.title}: the selection's {kind} quarter by quarter, from 0; withheld (c) or missing (:) "
+            "quarters are gaps; the values are in the table below.")
 
 
 def _show_trend(state: ExplorerState, framework: str) -> None:
-    """Display the selection quarter by quarter: a chart (when there are points) and its table."""
-    points = state.trend_points()
-    if len(points) > 0:
-        fig = show.new_figure(figsize=(6, 2.6))
-        ax = fig.subplots()
-        ax.plot(range(len(points)), points["value"], marker="o")
-        ax.set_xticks(range(len(points)), points.index, rotation=45, ha="right")
-        ax.set_ylabel("rate" if state.lens.measure == "rate" else "median score")
-        display(show.figure(fig, alt=f"{state.lens.title}: the selection quarter by quarter; "
-                                     "the values are in the table below.",
-                            caption="The selection quarter by quarter"))
-    display(show.table(state.trend(), caption="Quarter by quarter", uid=f"explore-trend-{framework}",
-                       policy=state.policy))
+    """Display the explorer's chart and the selection quarter by quarter."""
+    trend = state.trend()
+    fig = show.new_figure(figsize=(6.4, 2.8))
+    ax = fig.subplots()
+    if state.lens.measure == "rating":
+        alt, caption = _rating_chart(state, ax), "Each group's ratings (the summary above)"
+    else:
+        alt, caption = _line_chart(state, ax, trend), "The selection quarter by quarter (c: withheld; :, no evidence)"
+    display(show.figure(fig, alt=alt, caption=caption))
+    display(show.table(trend.text(), caption=f"Quarter by quarter; {state.basis()}",
+                       uid=f"explore-trend-{framework}", policy=state.policy))
 
 
-def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosurePolicy) -> Any:
+def _export(state: ExplorerState, framework: str, fmt: str) -> Any:
+    """Write the tables shown; return what the notebook shows: a link to the file, or why none was written."""
+    try:
+        path = export_tables(state.tables(), framework=framework, cycle=state.selection["cycle"].replace(ALL, "all"),
+                             audience=state.audience, about=state.about(), fmt=fmt,
+                             filters={label: state.selection.get(c, ALL) for c, label, _, _ in state.dimensions()[1:]},
+                             records=None if state.published or fmt == "csv" else state.records())
+    except EmptySelection as exc:
+        return show.note(str(exc))
+    return FileLink(os.path.relpath(path, os.getcwd()), result_html_prefix="Saved: ")
+
+
+def _pickers(state: ExplorerState, choose: Any) -> list[Any]:
+    """One drop-down per filter (disabled where the published view fixes it at the report's basis)."""
+    pickers = []
+    for column, label, values, enabled in state.dimensions():
+        picker = w.Dropdown(options=values, value=state.selection.get(column, ALL), description=label,
+                            disabled=not enabled)
+        picker.observe(lambda change, c=column: choose(c, change["new"]), names="value")
+        pickers.append(picker)
+    return pickers
+
+
+def _banner(state: ExplorerState) -> str:
+    colour = "#b00020" if state.audience == "internal" else "#0b5394"
+    return (f'<div class="review-explorer-banner" style="padding:4px 8px;border:2px solid {colour}"><b>'
+            f'{html.escape(BANNER[state.audience])}</b></div>')
+
+
+def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosurePolicy, level: float = 0.95) -> Any:
     """The explorer widget of a framework notebook; None in batch runs (so nothing is displayed).
 
     Parameters
@@ -199,6 +384,8 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
     cycle : str
     policy : DisclosurePolicy
         The notebook's policy (its thresholds apply in the published view).
+    level : float
+        The confidence level of the rates' intervals.
 
     Returns
     -------
@@ -207,45 +394,43 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
     if not is_interactive():
         return None
 
-    state = ExplorerState(LENSES[framework], evidence, cycle, policy)
-    banner = w.HTML()
-    audience = w.ToggleButtons(options=["internal", "published"], value="internal", description="audience")
+    memory_key = (framework, str(evidence.folder))
+    state = ExplorerState(LENSES[framework], evidence, cycle, policy, level)
+    state.restore(REMEMBERED.get(memory_key, state.remember()))
+    banner, status, saved = w.HTML(), w.HTML(), w.Output()
+    status.add_class(STATUS_CLASS)
+    audience = w.ToggleButtons(options=["internal", "published"], value=state.audience, description="audience")
     view = w.Dropdown(description="summary")
     filters = w.HBox(layout=w.Layout(flex_flow="row wrap"))
     out_table, out_trend, out_records = w.Output(), w.Output(), w.Output()
-    saved = w.HTML()
-    buttons = {fmt: w.Button(description=f"Export {fmt.upper()}", icon="download") for fmt in ("csv", "xlsx")}
+    buttons = {fmt: w.Button(description=f"Export {words}", icon="download")
+               for fmt, words in (("xlsx", "Excel (every table)"), ("csv", "CSV (summary)"))}
     drill = w.Button(description="Show records", icon="search")
-    pickers: dict[str, Any] = {}
     rebuilding: list[bool] = []
 
     def render(_: object = None) -> None:
-        banner.value = (f'<div class="review-explorer-banner" style="padding:4px 8px;border:2px solid '
-                        f'{"#b00020" if state.audience == "internal" else "#0b5394"}"><b>'
-                        f'{html.escape(BANNER[state.audience])}</b></div>')
+        REMEMBERED[memory_key] = state.remember()
+        banner.value = _banner(state)
         out_table.clear_output()
         out_trend.clear_output()
         out_records.clear_output()
-        saved.value = ""
-        drill.disabled = state.audience != "internal"
+        saved.clear_output()
+        drill.disabled = state.published
         with out_table:
-            _show_summary(state, framework)
+            said = _show_summary(state, framework)
         with out_trend:
             _show_trend(state, framework)
+        status.value = html.escape(said)
 
     def choose(column: str, value: str) -> None:
-        state.selection[column] = value
-        render()
+        if not rebuilding:
+            state.selection[column] = value
+            render()
 
     def build_filters() -> None:
-        pickers.clear()
-        for column, label, values in state.dimensions():
-            picker = w.Dropdown(options=values, value=state.selection.get(column, ALL), description=label)
-            picker.observe(lambda change, c=column: choose(c, change["new"]), names="value")
-            pickers[column] = picker
-        filters.children = list(pickers.values())
         rebuilding.append(True)
-        view.options = state.views()
+        filters.children = _pickers(state, choose)
+        view.options = [(state.view_label(v), v) for v in state.views()]
         view.value = state.view
         rebuilding.pop()
 
@@ -260,9 +445,9 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
         render()
 
     def on_export(fmt: str) -> None:
-        path = export_selection(state.summary(), framework=framework, cycle=state.selection["cycle"].replace(ALL, "all"),
-                                audience=state.audience, fmt=fmt)
-        saved.value = f"Saved <code>{html.escape(str(path))}</code>"
+        saved.clear_output()
+        with saved:
+            display(_export(state, framework, fmt))
 
     def on_drill(_: object) -> None:
         out_records.clear_output()
@@ -277,5 +462,8 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
     drill.on_click(on_drill)
     build_filters()
     render()
-    return w.VBox([banner, audience, filters, view, out_table, out_trend,
-                   w.HBox([*buttons.values(), drill]), saved, out_records])
+    box = w.VBox([banner, audience, filters, view, status, out_table, out_trend,
+                  w.HBox([*buttons.values(), drill]), saved, out_records])
+    box.add_class(ROOT_CLASS)
+    display(KEYBOARD_JS)
+    return box

@@ -1,0 +1,154 @@
+"""What an explorer's published view may show: every figure of a quarter decided at once, in one registry.
+
+A published view must show what a published report shows, and nothing that can be worked out by
+setting the filters one way and then another: a total of 31 with one quarter withheld and the
+others 10, 8 and 11 gives the withheld quarter away. So the published view works as a report
+does:
+
+- its filters are the report's basis (:attr:`review.explore.lenses.Lens.defaults`) and cannot be
+  changed; only the quarter and the breakdown ("by team", "by tier") are chosen;
+- every figure any published breakdown of a quarter can show (each group's size and count, the
+  quarter's total) is registered with its declared unit and its links (each breakdown adds up to
+  the quarter's total; each count has the rest of its group as an implicit figure) in one
+  :class:`review.protection.linked.LinkedFigures`, the registry the reports use, and the registry
+  decides once, for all of them, what is withheld (primary and secondary suppression, audited as
+  an attacker would);
+- the quarter-by-quarter table shows each quarter's total from that quarter's decision, and no
+  total across quarters is shown.
+
+Whatever an analyst chooses, every figure shown comes from the same decision, so no combination
+of views gives back a withheld count. A rate is shown only with both its count and its group, and
+only for a group of at least ``min_group``. Counts of things (agencies' ratings, actions) are not
+protected and are shown as they are, as in the reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from review.explore.lenses import Lens
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.linked import Decision, Figure, LinkedFigures
+from review.protection.units import protected
+
+__all__ = ["QuarterFigures", "group_unit", "quarter_figures"]
+
+PAGE = "explorer"
+
+
+def group_unit(lens: Lens, rows: pd.DataFrame) -> str:
+    """The unit of a group's count: the lens's, or, when rows name their own, the protected one if any.
+
+    Examples
+    --------
+    >>> from review.explore.lenses import LENSES
+    >>> group_unit(LENSES["cycle_summary"], pd.DataFrame({"unit": ["actions", "remedial actions"]}))
+    'remedial actions'
+    >>> group_unit(LENSES["cycle_summary"], pd.DataFrame({"unit": ["actions"]}))
+    'actions'
+    """
+    if lens.unit != "column":
+        return lens.unit
+    units = sorted(set(rows["unit"])) if "unit" in rows and len(rows) else ["actions"]
+    return next((u for u in units if protected(u)), units[0])
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """The published decision over every figure of one quarter's breakdowns.
+
+    Attributes
+    ----------
+    decision : Decision
+    keys : mapping of (view, group, part) to str
+        The registry key of each figure: part ``"n"`` (the group's size) or ``"k"`` (its count);
+        the quarter's total has view ``""`` and group ``""``.
+    """
+
+    decision: Decision
+    keys: Mapping[tuple[str, str, str], str]
+
+    def shown(self, view: str, group: str, part: str) -> bool:
+        """Whether a figure may be printed (an unregistered figure never is)."""
+        key = self.keys.get((view, group, part))
+        return key is not None and self.decision.shown(key)
+
+
+def _small(reg: LinkedFigures, value: int, unit: str) -> bool:
+    return reg.primary(Figure("check", float(value), unit, PAGE))
+
+
+def _views(lens: Lens) -> list[str]:
+    private = {f"by {d.column}" for d in lens.dimensions if d.internal_only} | set(lens.private_views)
+    return [v for v in lens.views if v not in private]
+
+
+def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) -> QuarterFigures:
+    """Register every figure the published breakdowns of one quarter can show, and decide.
+
+    Parameters
+    ----------
+    lens : Lens
+    rows : pandas.DataFrame
+        The quarter's rows on the report's basis (the lens's default filters applied).
+    policy : DisclosurePolicy
+        The published policy.
+
+    Returns
+    -------
+    QuarterFigures
+
+    Examples
+    --------
+    Three teams' audits, one team with 3 (a count of 1 to 5): withholding it alone would let it be
+    read as the total less the others, so a second team is withheld with it.
+
+    >>> from review.explore.lenses import LENSES
+    >>> rows = pd.DataFrame({"team": ["A"] * 3 + ["B"] * 20 + ["C"] * 30, "met": [1.0] * 53,
+    ...                      "auditor_tier": ["TM"] * 53, "case_type": ["CP"] * 53, "final_grade": ["Good"] * 53})
+    >>> q = quarter_figures(LENSES["gose_performance"], rows, DisclosurePolicy())
+    >>> q.shown("by team", "A", "n"), q.shown("by team", "B", "n"), q.shown("", "", "n")
+    (False, False, True)
+    """
+    reg = LinkedFigures(policy)
+    keys: dict[tuple[str, str, str], str] = {}
+    rated = lens.measure == "rate"
+    total_unit = group_unit(lens, rows)
+    n_total = int(rows["met"].count()) if rated else len(rows)
+    k_total = int(rows["met"].sum()) if rated else 0
+    # The quarter's total on the report's basis is the report's own headline: printed, so known.
+    # It is kept public (never withheld) unless it or the rest of it is itself a small count.
+    public = not (_small(reg, n_total, total_unit) or (rated and (
+        _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit))))
+    keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
+    if rated:
+        keys[("", "", "k")] = reg.add("total/k", k_total, total_unit, page=PAGE, label="the selection: count",
+                                      public=public)
+        rest = reg.add("total/rest", len(rows) - k_total, total_unit, page=PAGE, label="the selection: the rest",
+                       printed=False)
+        reg.total("total/n", ["total/k", rest], name="the selection: count and the rest")
+    for view in _views(lens):
+        if not view.startswith("by "):
+            continue
+        column = view.removeprefix("by ")
+        n_parts, k_parts = [], []
+        for group, members in rows.groupby(column, observed=True, sort=True):
+            unit = group_unit(lens, members)
+            name = f"{view}={group}"
+            if rated:
+                k_key, n_key = reg.rate(name, int(members["met"].sum()), int(members["met"].count()), unit, page=PAGE,
+                                        label=f"{view}: {group}")
+                keys[(view, str(group), "k")] = k_key
+                k_parts.append(k_key)
+            else:
+                n_key = reg.add(f"{name}/n", len(members), unit, page=PAGE, label=f"{view}: {group}")
+            keys[(view, str(group), "n")] = n_key
+            n_parts.append(n_key)
+        if n_parts:
+            reg.total("total/n", n_parts, name=f"{view} adds up to the selection")
+        if k_parts:
+            reg.total("total/k", k_parts, name=f"{view}: counts add up to the selection's")
+    return QuarterFigures(reg.solve(), keys)
