@@ -920,3 +920,29 @@ def test_a_context_criterion_is_shown_not_pooled_and_a_criterion_of_another_kind
     context = [ln for ln in g04.lines if ln.context]
     assert [(ln.kind, ln.source, ln.band) for ln in context] == [
         ("audit", "Supervision audits: Supervision reflective", "grey")]  # shown with its level, never judged
+
+
+def test_items_are_judged_against_their_own_declared_thresholds():
+    from review.config.thresholds import WORKBOOK_SOURCE, Threshold
+    from review.views.gose import framework_items
+
+    # G01: 16 positive of 20 responses = 80%: green under the workbook's lines (80% is at green);
+    # declared green 85%, red below 81%: 80% < 81%, so red.
+    # G04: audits meeting every criterion that applied: S1 yes, S2 no, S3 yes, S4 as moderated by S6 yes,
+    # S5 none applied (left out): 3 of 4 = 75%: amber under the workbook's (65% <= 75% < 80%);
+    # declared green 70%, red below 50%: 75% >= 70%, so green.
+    own = {("gose_performance", "G01"): Threshold(0.85, 0.81, "local target: feedback plan"),
+           ("gose_performance", "G04"): Threshold(0.7, 0.5, "local target: supervision policy")}
+    default = _items(_result())
+    declared = _items(_result(params=SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65,
+                                                     thresholds=own)))
+    g01, g04 = declared["G01"].judged_lines[0], declared["G04"].judged_lines[0]
+    assert (g01.k, g01.n, g01.band, default["G01"].judged_lines[0].band) == (16, 20, "red", "green")
+    assert (g04.k, g04.n, g04.band, default["G04"].judged_lines[0].band) == (3, 4, "green", "amber")
+    assert declared["G01"].threshold == own[("gose_performance", "G01")]
+    assert declared["G05"].threshold == Threshold(0.8, 0.65, WORKBOOK_SOURCE)  # not declared: the workbook's
+    assert declared["G05"].band == default["G05"].band
+    page = framework_items(_result(params=SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65,
+                                                          thresholds=own)), INTERNAL).data
+    assert "G01: green at or above 85%, red below 81% (local target: feedback plan)" in page
+    assert "G05: green" not in page

@@ -375,7 +375,8 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     its thresholds are the notebook's (``rag_green``, ``rag_red``); otherwise every judged
     framework is read with the thresholds its report recorded in ``results`` (the cycle
     summary's, :func:`review.results.figures.load_cycle_results`: the thresholds of the run's own
-    params file), else those of ``params/<cycle>.yaml`` (or the defaults). A report in
+    params file), else those of ``params/<cycle>.yaml`` (or the defaults); an item with lines of
+    its own in the run's ``thresholds_file`` is judged against them, as its page judges it. A report in
     ``results`` that recorded its red history on the same
     basis (the same run's evidence snapshot, cycles, thresholds, confidence level and policy) is
     not judged again: its history is read (:func:`review.analyses.red_items.recorded_history`).
@@ -402,11 +403,12 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     if p.framework in names and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
     cycles = [c for c in ctx.evidence.cycles if c <= ctx.cycle]
+    declared = p.thresholds  # the run's items' own lines: one thresholds_file for every page and this plan
     bases = {f: history_basis(ctx.evidence, cycles, green=green, red=r, confidence_level=p.confidence_level,
-                              policy=ctx.policy) for f, (green, r) in thresholds.items()}
+                              policy=ctx.policy, declared=declared, framework=f) for f, (green, r) in thresholds.items()}
     known = {f: h for f, basis in bases.items() if (h := recorded_history(recorded.get(f), basis)) is not None}
     red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
-                                 policy=ctx.policy, known=known)  # as the reports show them
+                                 policy=ctx.policy, known=known, declared=declared)  # as the reports show them
     return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
                            withheld=withheld),
                    red_history={f: history_record(red, withheld, f, basis) for f, basis in bases.items()

@@ -82,6 +82,7 @@ from review.analyses.mapped import entry_lines, final_audits, mapped_lines
 from review.analyses.records import RULES
 from review.config.cycles import cycle_range, period_statement, previous_cycle
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
+from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
 from review.stats.clustered import (
@@ -92,7 +93,7 @@ from review.stats.clustered import (
 from review.stats.sample_draw import tier_coverage
 
 __all__ = ["ALLEGATION_DAYS", "FRAMEWORK", "PROGRAMME_KINDS", "AuditGroup", "GoseResult", "ItemResult", "Measure",
-           "MODERATED", "ReturnStatus", "gose_result", "item_change", "return_status", "schedule"]
+           "MODERATED", "ReturnStatus", "gose_result", "item_change", "item_rates", "return_status", "schedule"]
 
 FRAMEWORK = "gose_performance"
 PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {"G04": ("supervision",), "G05": ("cp conference", "looked-after review")}
@@ -183,6 +184,9 @@ class ItemResult:
         ``green``, ``grey`` (no evidence) or ``self-assessed``.
     rule : str
         Any rule a line's band follows besides the workbook's thresholds on a rate.
+    threshold : Threshold or None
+        The lines the item's rates are judged against: its own declared in the ``thresholds_file``
+        with their source, else the workbook's (:func:`review.config.thresholds.item_threshold`).
     previous : str or None
         Last cycle's band (None: not judged last cycle).
     change : str
@@ -200,6 +204,7 @@ class ItemResult:
     lines: tuple[EvidenceLine, ...]
     judgement: ItemJudgement
     rule: str = ""
+    threshold: Threshold | None = None
     previous: str | None = None
     change: str = "new"
 
@@ -492,15 +497,28 @@ def _return_lines(returns: tuple[ReturnStatus, ...], last: ReturnStatus | None, 
 
 # --- the items ------------------------------------------------------------------------------------
 
+def item_rates(ctx: Context) -> dict[str, tuple[Threshold, Rates]]:
+    """Each item's threshold and the rates judged against it: the item's own lines from the
+    ``thresholds_file`` where it declares them, else the workbook's (``rag_green``, ``rag_red``),
+    as every other framework reads them (:func:`review.config.thresholds.item_threshold`)."""
+    p = ctx.params
+    declared = getattr(p, "thresholds", {})  # a notebook's parameters always have it; a bare namespace: none
+    out = {}
+    for item, _, _ in GOSE_PMF:
+        threshold = item_threshold(declared, FRAMEWORK, item, green=p.rag_green, red=p.rag_red)
+        out[item] = (threshold, Rates(confidence_level=p.confidence_level, green=threshold.green, red=threshold.red))
+    return out
+
+
 def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, ...], dict]:
     ev, level = ctx.evidence, ctx.params.confidence_level
-    rates = Rates(confidence_level=level, green=ctx.params.rag_green, red=ctx.params.rag_red)
+    lines_for = item_rates(ctx)
     now_files, before_files = final_audits(ev, cycle), final_audits(ev, previous)
     prog, before_prog = _programme(ev, cycle, level), _programme(ev, previous, level)
     groups: list[AuditGroup] = []
     parts: dict[str, Part] = {}
     for item in PROGRAMME_KINDS:
-        mine, other = _groups(ev, item, rates, cycle, previous, now_files, before_files)
+        mine, other = _groups(ev, item, lines_for[item][1], cycle, previous, now_files, before_files)
         groups += mine
         measures = tuple(Measure(f"{g.label}: final grades", g.moderated, g.audits, unit=MODERATED)
                          for g in mine if g.audits)
@@ -511,11 +529,11 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     money, fin = finance(ev, cycle)
     ni_table, charts, ni = indicators(ev, cycle, level)
     if not ni_table.empty:
-        bands = _indicator_bands(ev, rates, cycle, previous)
+        bands = _indicator_bands(ev, lines_for, cycle, previous)
         ni_table = ni_table.assign(band=[bands.get(i, "not judged") for i in ni_table["indicator"]])
     parts |= {
         "G01": user_feedback(ev, cycle, level), "G02": staff_feedback(ev, cycle, level),
-        "G03": _case_file_part(ev, prog, before_prog, rates, cycle, previous),
+        "G03": _case_file_part(ev, prog, before_prog, lines_for["G03"][1], cycle, previous),
         "G06": complaints(ev, cycle), "G07": fostering(ev, cycle), "G08": insp, "G10": allegations(ev, cycle),
         "G11": wf, "G12": fin, "G13": ni, "G15": liaison(ev, cycle),
     }
@@ -525,6 +543,7 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     for item, text, freq in GOSE_PMF:
         part = parts.get(item, Part())
         lines = list(part.lines)
+        threshold, rates = lines_for[item]
         if item not in PROGRAMME_KINDS and item != "G03":  # the programmes read the map above
             lines += mapped_lines(ev, FRAMEWORK, item, rates=rates, cycle=cycle, previous=previous)
         returns = due.get(item, ())
@@ -541,19 +560,21 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
             ln for ln in lines if ln.context or ln.kind.startswith("context")]
         judged = [ln for ln in lines if not ln.kind.startswith("context")]
         items.append(ItemResult(item, text, freq, condition, returns, delivery, last, part.measures, tuple(lines),
-                                triangulate(judged), _rule(ev, item, part.rule)))
+                                triangulate(judged), _rule(ev, item, part.rule), threshold))
     extra = {"audits": prog, "groups": tuple(groups), "indicators": ni_table, "charts": charts, "workforce": staff,
              "finance": money, "inspections": inspected}
     return tuple(items), extra
 
 
-def _indicator_bands(ev: Evidence, rates: Rates, cycle: str, previous: str) -> dict[str, str]:
-    """Each indicator's band as the map judges it in this framework, by indicator (against its own target)."""
+def _indicator_bands(ev: Evidence, lines_for: dict[str, tuple[Threshold, Rates]], cycle: str,
+                     previous: str) -> dict[str, str]:
+    """Each indicator's band as the map judges it in this framework, by indicator (against its own
+    target; without one, against the lines of the first item the map judges it on)."""
     bands: dict[str, str] = {}
-    for (framework, _), entries in ev.map.items.items():
+    for (framework, item), entries in ev.map.items.items():
         for entry in entries:
             if framework == FRAMEWORK and entry.source == "indicator" and entry.judged and entry.evidence not in bands:
-                found = entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
+                found = entry_lines(ev, entry, rates=lines_for[item][1], cycle=cycle, previous=previous)
                 if found:
                     bands[entry.evidence] = found[0].band
     return bands

@@ -8,6 +8,7 @@ page withholds is shown with its band, marked "small group".
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Any
@@ -20,6 +21,7 @@ from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, 
 from review.analyses.gose_audits import TIER_NAMES
 from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
 from review.config.framework_items import GOSE_PMF_TITLE
+from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
 from review.protection.disclosure_log import with_log
 from review.protection.identifiers import service_labels
@@ -224,7 +226,8 @@ def _returns_text(i: ItemResult) -> str:
 
 def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Every item of the framework in the source's order and words: frequency, returns, the evidence
-    lines it is judged on (context lines marked), its figures, judgement, uncertainty and change."""
+    lines it is judged on (context lines marked), its figures, judgement, uncertainty and change;
+    below, the items judged against lines of their own (the ``thresholds_file``), with their source."""
     rows = []
     d = _decision(result, policy)
     for i in result.items:
@@ -241,8 +244,14 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                      "Uncertainty": "small group: the figures it rests on are withheld (c)" if small else
                      uncertainty_text(i.judgement, i.lines, policy),
                      "Since last cycle": _since(i, policy, d)})
-    return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
-                      uid="gose_items", policy=policy)
+    table = show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
+                       uid="gose_items", policy=policy)
+    own = own_lines((i.item, i.threshold) for i in result.items)
+    if not own:
+        return table
+    listed = "".join(f"<li>{html.escape(line)}</li>" for line in own)  # item ids, lines and their source
+    return HTML(table.data + f"<p {show.NOCOUNT}>Items judged against lines of their own:</p>"
+                f"<ul {show.NOCOUNT}>{listed}</ul>")
 
 
 def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
