@@ -286,7 +286,7 @@ def test_every_item_in_the_sources_order_and_words():
     from review.config.framework_items import GOSE_PMF
 
     r = _result()
-    assert r.period == "October to December 2009 (Q3 of 2009/10)"
+    assert r.period == "Q3 2009/10 (October to December 2009)"  # as councils name the quarter
     assert [(i.item, i.text, i.frequency) for i in r.items] == list(GOSE_PMF)
     assert r.rag == {b: sum(i.band == b for i in r.items) for b in ("red", "amber", "green", "grey", "self-assessed")}
     assert sum(r.rag.values()) == 15

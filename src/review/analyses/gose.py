@@ -80,7 +80,7 @@ from review.analyses.judgement import (
 )
 from review.analyses.mapped import entry_lines, final_audits, mapped_lines
 from review.analyses.records import RULES
-from review.config.cycles import cycle_range, period_statement, previous_cycle
+from review.config.cycles import cycle_range, previous_cycle, quarter_name
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
 from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
@@ -226,7 +226,8 @@ class GoseResult:
     Attributes
     ----------
     cycle, previous_cycle, period : str
-        The cycle, the one before, and the months it covers with its financial-year quarter.
+        The cycle, the one before, and the quarter as councils name it, with its months
+        (:func:`review.config.cycles.quarter_name`: "Q3 2009/10 (October to December 2009)").
     confidence_level, green, red : float
         The level of every interval, and the workbook's thresholds (``rag_green``, ``rag_red``).
     items : tuple of ItemResult
@@ -635,7 +636,7 @@ def gose_result(ctx: Context) -> GoseResult:
     changes = tuple(ln.change_sentence(i.item) for i in ranked for ln in i.judged_lines
                     if ln.change.label in ("improved", "worse"))
     return GoseResult(
-        cycle=ctx.cycle, previous_cycle=ctx.previous, period=period_statement(ctx.cycle),
+        cycle=ctx.cycle, previous_cycle=ctx.previous, period=quarter_name(ctx.cycle),
         confidence_level=ctx.params.confidence_level, green=ctx.params.rag_green, red=ctx.params.rag_red,
         items=ranked, rag=rag, needs_action=needs, actions=tuple((k, _action(by_id[k])) for k in needs),
         changes=changes,

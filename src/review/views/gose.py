@@ -20,6 +20,7 @@ from review.analyses import gose_figures as page_figures
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES
 from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
+from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
@@ -171,8 +172,8 @@ def _since(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None
 
 
 def period(result: GoseResult) -> HTML:
-    """The months the cycle covers and its financial-year quarter."""
-    return show.note(f"This report covers {result.period}: cycle {result.cycle}. Tiers of the audit programme: "
+    """The quarter the report covers, as councils name it (the cycle id stays the file's name)."""
+    return show.note(f"This report covers {result.period}. Tiers of the audit programme: "
                      + "; ".join(f"{name} ({tier})" for tier, name in TIER_NAMES.items()) + ".")
 
 
@@ -423,6 +424,15 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_indicators", policy=policy, nocount=["Indicator"])  # indicator names
 
 
+def _quarter(label: str) -> str:
+    """A chart point's quarter as councils write it on an axis (``Q3 2009/10``); any other label as it is.
+
+    >>> _quarter("2009-Q4"), _quarter("baseline")
+    ('Q3 2009/10', 'baseline')
+    """
+    return quarter_label(label) if is_cycle(label) else label
+
+
 def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """P charts titled with the same indicator labels as the table; limits restart at declared changes.
 
@@ -452,14 +462,14 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                 shape, colour = show.SIGNAL_MARKS.get(sig, ("s", "#a35f00"))
                 ax.plot(i, pts["value"].iloc[i] * 100, shape, ms=8, color=colour)
         ax.set_title("\n".join(textwrap.wrap(label + (" (trial limits)" if c.trial else ""), 58)), fontsize=8)
-        ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
+        ax.set_xticks(x[::2], [_quarter(q) for q in pts["label"].iloc[::2]], rotation=45, fontsize=7)
         ax.set_ylabel("%", fontsize=8)
         flagged = c.signals
         lines.append({  # indicator names, quarters and rule numbers are not counts
             "Indicator": show.nocount(label), "Latest": show.pct(pts["value"].iloc[-1]), "Centre line": show.pct(c.centre),
-            "Limits restart at": show.nocount(", ".join(c.change_points) or "none"),
-            "Signals": show.nocount("; ".join(f"{r.label} {r.signal} ({r.rules})" for r in flagged.itertuples()) or
-                                    "none")})
+            "Limits restart at": show.nocount(", ".join(map(_quarter, c.change_points)) or "none"),
+            "Signals": show.nocount("; ".join(f"{_quarter(r.label)} {r.signal} ({r.rules})"
+                                              for r in flagged.itertuples()) or "none")})
     for ax in list(axes.flat)[len(charts):]:
         ax.axis("off")
     signalled = sum(row["Signals"] != "none" for row in lines)

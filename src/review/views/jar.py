@@ -12,6 +12,7 @@ from review.analyses.jar import UNCERTAIN_WORDS, JarResult
 from review.analyses.jar_figures import published_lines
 from review.analyses.judgement import Rates, rag_sentence
 from review.analyses.shown_bands import finding_bands as shown_bands
+from review.config.cycles import quarter_name
 from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
@@ -69,7 +70,7 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
     rows = []
     for f in result.findings:
         rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy, _shown(result, f, policy))
-    table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
+    table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {quarter_name(result.cycle)}",
                        uid="jar_findings", policy=policy)
     done, of = result.moderated
     if not of:

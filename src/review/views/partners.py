@@ -16,6 +16,7 @@ from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.analyses.self_assessment import HEADLINE_RULE
 from review.analyses.shown_bands import item_bands as shown_bands
+from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
 from review.protection.units import counted
@@ -118,7 +119,7 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
         rows += lines
     frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Change since last cycle",
                                         "Judgement", "Uncertainty"]).fillna("")
-    return show.table(frame, caption=f"Every item of the source, {result.cycle}", uid=uid, policy=policy)
+    return show.table(frame, caption=f"Every item of the source, {quarter_name(result.cycle)}", uid=uid, policy=policy)
 
 
 def disagreements(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:
