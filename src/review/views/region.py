@@ -75,7 +75,8 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
     """
     units = {p.unit for f in result.funnels for p in f.points} | {u for _, u in result.withheld}
     measures = f"{len(result.funnels)} measure{'' if len(result.funnels) == 1 else 's'}"
-    lines = [nocount(f"{quarter_name(result.cycle)}: {measures} compared across {len(units)} authorities.")]
+    quarter = f"{quarter_name(result.cycle)}: " if result.cycle else ""  # a comparison built from counts has none
+    lines = [nocount(f"{quarter}{measures} compared across {len(units)} authorities.")]
     by_measure: dict[str, list[str]] = {}
     for measure, unit in result.withheld:
         if measure not in result.not_compared:
