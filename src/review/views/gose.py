@@ -18,8 +18,9 @@ from IPython.display import HTML
 
 from review.analyses import gose_figures as page_figures
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES
+from review.analyses.gose_audits import TIER_NAMES, BoundaryAgreement
 from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
+from review.analyses.kappa_reading import KAPPA_RULE
 from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.config.thresholds import own_lines
@@ -308,7 +309,19 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
             ]), caption="Moderation of case-file audits: "
                 f"{d.text(page_figures.moderation_key('pairs'), f'{m.n_pairs:,}')} pairs of auditor and moderator",
                 uid="gose_boundary", policy=policy))
+            parts.append(_kappa_words(m))
     return HTML("".join(p.data for p in parts))
+
+
+def _kappa_words(m: BoundaryAgreement) -> HTML:
+    """The moderation kappas read in plain words (shares of pairs and coefficients, no count), and the
+    declared rule they are read by (:data:`review.analyses.kappa_reading.KAPPA_RULE`)."""
+    said = [f"<li>Overall grade: {html.escape(m.reading.sentence)}</li>" if m.reading else "",
+            f"<li>Adequate/Inadequate line: {html.escape(m.boundary_reading.sentence)}</li>"
+            if m.boundary_reading else ""]
+    if not any(said):
+        return HTML("")
+    return HTML(f"<ul {show.NOCOUNT}>{''.join(said)}</ul>" + show.note(show.nocount(KAPPA_RULE)).data)
 
 
 def _criteria_table(result: GoseResult, table: str, policy: DisclosurePolicy, *, caption: str) -> HTML:
@@ -630,6 +643,7 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
         m = a.moderation
         figures["moderation"] = {"n_pairs": m.n_pairs, "exact_agreement": m.exact,
                                  "boundary_agreement": m.boundary_agreement,
-                                 "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None}
+                                 "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None,
+                                 "kappa_reading": m.reading.band if m.reading else None}
     return with_log(_record("gose_performance", result.cycle, figures, headlines=headlines), "gose_performance",
                     d.log())
