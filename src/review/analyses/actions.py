@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from review.analyses.audit_learning import LearningSection
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data import Evidence
@@ -191,6 +192,9 @@ class ActionsResult:
         (:func:`review.analyses.red_items.history_record`), for the frameworks judged here; its
         report records it (``red_history``) so that the run's cycle summary need not judge them
         again. Empty when the evidence was read from its folder, not from a run's snapshot.
+    learning : LearningSection or None
+        What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`): set for
+        the cycle summary's plan (every framework's), None otherwise.
     """
 
     cycle: str
@@ -202,6 +206,7 @@ class ActionsResult:
     scr: tuple[Action, ...]
     remedial: Remedial
     red_history: Mapping[str, Any] = field(default_factory=dict)
+    learning: LearningSection | None = None
 
     def for_item(self, framework: str, item_id: str) -> RedItemActions | None:
         """The red item's actions, or None when the item is not red this cycle."""
@@ -409,7 +414,10 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     known = {f: h for f, basis in bases.items() if (h := recorded_history(recorded.get(f), basis)) is not None}
     red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
                                  policy=ctx.policy, known=known, declared=declared)  # as the reports show them
+    from review.analyses.audit_learning import section_context
+
     return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
                            withheld=withheld),
                    red_history={f: history_record(red, withheld, f, basis) for f, basis in bases.items()
-                                if basis is not None})
+                                if basis is not None},
+                   learning=None if frameworks else section_context(ctx))  # the summary's "what the audits tell us"

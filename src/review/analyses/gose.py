@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from review.analyses.audit_learning import LearningSection, section_context
 from review.analyses.context import Context
 from review.analyses.gose_audits import (
     AuditProgramme,
@@ -256,6 +257,8 @@ class GoseResult:
         ``(indicator, label, ControlChart, counts)``; ``counts`` holds each point's
         ``(numerator, denominator)`` for the disclosure policy.
     numbers, categories, workforce, finance, inspections : pandas.DataFrame
+    learning : LearningSection or None
+        What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`).
     """
 
     cycle: str
@@ -279,6 +282,7 @@ class GoseResult:
     workforce: pd.DataFrame
     finance: pd.DataFrame
     inspections: pd.DataFrame
+    learning: LearningSection | None = None
 
 
 def schedule(ctx: Context, cycle: str | None = None) -> pd.DataFrame:
@@ -644,5 +648,5 @@ def gose_result(ctx: Context) -> GoseResult:
                            if i.change not in ("same band", "new")),
         audits=parts["audits"], groups=parts["groups"], indicators=parts["indicators"], charts=parts["charts"],
         numbers=counts, categories=categories, workforce=parts["workforce"], finance=parts["finance"],
-        inspections=parts["inspections"])
+        inspections=parts["inspections"], learning=section_context(ctx))
 

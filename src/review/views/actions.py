@@ -19,6 +19,7 @@ from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import counted
+from review.views import learning
 from review.views import presentation as show
 
 __all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "history_figures", "overview", "red_items", "remedial",
@@ -57,7 +58,13 @@ def _no_register(result: ActionsResult) -> HTML | None:
 
 
 def overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
-    """Open, overdue and completed-this-cycle actions per source (framework, SCR, remedial), suppressed."""
+    """Open, overdue and completed-this-cycle actions per source (framework, SCR, remedial), suppressed;
+    on the cycle summary, then what the audits tell us (:func:`review.views.learning.section`: its
+    recurring concerns without an action are the plan's business)."""
+    return HTML(_overview(result, policy).data + learning.section(result.learning, policy).data)
+
+
+def _overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     missing = _no_register(result)
     if missing is not None:
         return missing

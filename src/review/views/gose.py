@@ -29,7 +29,7 @@ from review.protection.disclosure_log import with_log
 from review.protection.identifiers import service_labels
 from review.protection.linked import Decision
 from review.protection.units import THINGS, counted
-from review.views import common
+from review.views import common, learning
 from review.views import presentation as show
 from review.views.common import (
     BAND_WORDS,
@@ -260,10 +260,11 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Quota against audits done per tier and for all tiers, first against final grades, themed
     audits apart, moderation. A published page shows the senior tiers together where one of them
     is too small, and withholds what the page's decision withholds
-    (:mod:`review.analyses.gose_figures`)."""
+    (:mod:`review.analyses.gose_figures`). Then what the audits tell us
+    (:func:`review.views.learning.section`)."""
     a = result.audits
     if a is None:
-        return show.note("No case-file audits this cycle.")
+        return HTML(show.note("No case-file audits this cycle.").data + learning.section(result.learning, policy).data)
     d = _decision(result, policy)
     tiers = page_figures.published_tiers(result, policy)
     total = page_figures.all_tiers(tiers)
@@ -310,6 +311,7 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                 f"{d.text(page_figures.moderation_key('pairs'), f'{m.n_pairs:,}')} pairs of auditor and moderator",
                 uid="gose_boundary", policy=policy))
             parts.append(_kappa_words(m))
+    parts.append(learning.section(result.learning, policy))  # what the audits tell us, in words
     return HTML("".join(p.data for p in parts))
 
 

@@ -16,7 +16,7 @@ from review.config.cycles import quarter_name
 from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
-from review.views import common
+from review.views import common, learning
 from review.views import presentation as show
 from review.views.actions import history_figures
 
@@ -66,13 +66,15 @@ def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
 
 
 def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
-    """Every finding in the source's words and order, each evidence line with level, band and change."""
+    """Every finding in the source's words and order, each evidence line with level, band and change;
+    then what the audits tell us (:func:`review.views.learning.section`: the learning J10 rests on)."""
     rows = []
     for f in result.findings:
         rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy, _shown(result, f, policy))
     table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {quarter_name(result.cycle)}",
                        uid="jar_findings", policy=policy)
     done, of = result.moderated
+    table = HTML(table.data + learning.section(result.learning, policy).data)  # J10's evidence, in words
     if not of:
         return table
     share = show.rate_text(done, of, policy)
