@@ -444,6 +444,10 @@ def test_band_changes_are_not_tested_changes_and_only_changes_beyond_chance_are_
                          "G13 indicator (NI67 (Child protection cases reviewed within required timescales; "
                          "target 98%)): worse")
     assert ("G01", "red", "amber", "band changed (not tested)") in r.band_changes
+    # band_changes lists exactly the items judged both cycles whose band moved, in the source's order
+    assert r.band_changes == tuple((i.item, i.previous, i.band, i.change) for i in r.items
+                                   if i.previous is not None and i.previous != i.band)
+    assert any(i.change == "same band" for i in r.items)  # such items exist and are left out
     # NI67 99/100 -> 90/100: the band moves green -> amber, and the fall is beyond chance? Wilson 0.946..0.998
     # and 0.826..0.945; -0.09 + sqrt(0.044^2 + 0.055^2) = -0.09 + 0.070 < 0: worse, beyond chance
     assert items["G13"].change == "worse"
@@ -946,3 +950,14 @@ def test_items_are_judged_against_their_own_declared_thresholds():
                                                           thresholds=own)), INTERNAL).data
     assert "G01: green at or above 85%, red below 81% (local target: feedback plan)" in page
     assert "G05: green" not in page
+
+
+def test_a_mapped_criterion_the_council_does_not_declare_reads_no_audits():
+    """A map row naming a criterion the criteria table lacks, with no audit type: it applies to no
+    audit type, so it adds nothing to G04's groups and no line (review validate refuses such a map;
+    the analysis does not fail on it)."""
+    extra = pd.DataFrame([(G, "G04", "criterion", "undeclared", None, None, "tests", "r")], columns=MAP.columns)
+    items = _items(_result(_evidence(evidence_map=pd.concat([MAP, extra], ignore_index=True))))
+    base = _items(_result())
+    assert [(ln.source, ln.k, ln.n) for ln in items["G04"].lines] == [(ln.source, ln.k, ln.n)
+                                                                    for ln in base["G04"].lines]

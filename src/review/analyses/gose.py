@@ -94,7 +94,7 @@ from review.stats.clustered import (
 from review.stats.sample_draw import tier_coverage
 
 __all__ = ["ALLEGATION_DAYS", "FRAMEWORK", "PROGRAMME_KINDS", "AuditGroup", "GoseResult", "ItemResult", "Measure",
-           "MODERATED", "ReturnStatus", "gose_result", "item_change", "item_rates", "return_status", "schedule"]
+           "MODERATED", "ReturnStatus", "gose_result", "item_change", "item_rates", "return_status"]
 
 FRAMEWORK = "gose_performance"
 PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {"G04": ("supervision",), "G05": ("cp conference", "looked-after review")}
@@ -285,22 +285,6 @@ class GoseResult:
     learning: LearningSection | None = None
 
 
-def schedule(ctx: Context, cycle: str | None = None) -> pd.DataFrame:
-    """Each return of the ``schedule`` dataset due in the cycle: due, delivered, on time or not."""
-    table = ctx.evidence.table("schedule")
-    table = table[table["cycle"] == (cycle or ctx.cycle)].sort_values(["due_date", "item"]).reset_index(drop=True)
-    status = []
-    for _, row in table.iterrows():
-        if row["delivered_date"] is None or pd.isna(row["delivered_date"]):
-            status.append("not delivered")
-        elif row["delivered_date"] <= row["due_date"]:
-            status.append("on time")
-        else:
-            days = (row["delivered_date"] - row["due_date"]).days
-            status.append(f"late ({days} day{'s' if days != 1 else ''})")
-    return table.assign(status=status)
-
-
 def return_status(due: dt.date, delivered: dt.date | None) -> tuple[str, int]:
     """``("on time" | "late" | "missing", days late)``.
 
@@ -349,7 +333,7 @@ def _criterion_types(ev: Evidence, entry: MapEntry) -> tuple[str, ...]:
     """The audit types a criterion entry reads: its own audit type, else every type the criterion applies to."""
     if entry.audit_type:
         return (entry.audit_type,)
-    criteria = ev.tables["criteria"] if "criteria" in ev.tables else ev.table("criteria")
+    criteria = ev.table("criteria")
     found = criteria.loc[criteria["criterion"] == entry.evidence, "audit_types"]
     return split_list(found.iloc[0]) if len(found) else ()
 
@@ -399,7 +383,7 @@ def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
             else:  # the criterion on an audit type of another kind: judged as the map builds it
                 other += entry_lines(ev, replace(entry, audit_type=audit_type), rates=rates, cycle=cycle,
                                      previous=previous)
-    criteria = ev.tables["criteria"] if "criteria" in ev.tables else ev.table("criteria")
+    criteria = ev.table("criteria")
     groups = []
     for audit_type in types:
         files = now_files[now_files["audit_type"] == audit_type]
