@@ -961,3 +961,67 @@ def test_a_mapped_criterion_the_council_does_not_declare_reads_no_audits():
     base = _items(_result())
     assert [(ln.source, ln.k, ln.n) for ln in items["G04"].lines] == [(ln.source, ln.k, ln.n)
                                                                     for ln in base["G04"].lines]
+
+
+# --- GOSE's own figures, shown beside the items (gose_measures), on hand-built tables ----------------
+
+def _measures_evidence(**tables):
+    return Evidence("hand-built", MappingProxyType(tables), MappingProxyType(SCALES), ())
+
+
+def test_cp_and_looked_after_numbers_per_10000_children_and_plans_by_category():
+    from review.analyses.gose_measures import numbers
+
+    lac = pd.DataFrame([("2009-Q4", "looked after", 300, 20, 15, 60_000, 55.0, 54.0),
+                        ("2009-Q4", "child protection plan", 45, 12, 10, 60_000, 30.0, 29.0),
+                        ("2009-Q3", "looked after", 290, 18, 12, 60_000, 55.0, 54.0)],
+                       columns=["cycle", "group", "at_end", "starts", "ends", "population_under_18", "neighbour_rate",
+                                "england_rate"])
+    cats = pd.DataFrame([("2009-Q3", "neglect", 9), ("2009-Q4", "neglect", 7), ("2009-Q4", "emotional abuse", 5)],
+                        columns=["cycle", "category", "plans_started"])
+    t, c = numbers(_measures_evidence(cp_lac_numbers=lac, cp_categories=cats), "2009-Q4")
+    # 45 / 60,000 * 10,000 = 7.5 per 10,000; 300 / 60,000 * 10,000 = 50.0; sorted by group
+    assert t["group"].tolist() == ["child protection plan", "looked after"]
+    assert t["rate_per_10000"].tolist() == pytest.approx([7.5, 50.0])
+    assert list(t.index) == [0, 1]
+    assert c.columns.tolist() == ["cycle", "category", "plans_started"]
+    assert list(c.index) == [0, 1]
+    assert c["plans_started"].tolist() == [7, 5]
+
+
+def test_workforce_figures_are_named_and_worked_out():
+    from review.analyses.gose_measures import workforce
+
+    # two services: establishment 20 + 20 = 40 FTE, vacant 1 + 3 = 4 (10%), agency 1 + 1 (5%), in post 36;
+    # leavers 2 + 1 = 3 (3/36 = 8.3% turnover), sickness 18 + 18 = 36 days (1.0 per FTE in post)
+    rows = pd.DataFrame([("2009-Q4", "S1", 20.0, 1.0, 1.0, 2, 18.0, 1), ("2009-Q4", "S2", 20.0, 3.0, 1.0, 1, 18.0, 0)],
+                        columns=["cycle", "service", "establishment_fte", "vacancies_fte", "agency_fte", "leavers",
+                                 "sickness_days", "starters"])
+    _, part = workforce(_measures_evidence(workforce=rows), "2009-Q4")
+    shown = {m.label: (m.count, m.value, m.unit) for m in part.measures}
+    assert shown == {"Establishment": (None, pytest.approx(40.0), "FTE"),
+                     "Vacancy rate": (None, pytest.approx(0.1), "share"),
+                     "Agency cover": (None, pytest.approx(0.05), "share"),
+                     "Starters": (1, None, "staff"), "Leavers": (3, None, "staff"),
+                     "Turnover (leavers per FTE in post)": (None, pytest.approx(3 / 36), "share"),
+                     "Sickness days per FTE in post": (None, pytest.approx(1.0), "days")}
+
+
+def test_indicator_charts_restart_at_a_change_two_quarters_in_and_count_indicators_with_a_target():
+    from review.analyses.gose_measures import indicators
+
+    # NI59 over four quarters with a declared change from the third (position 2): two points before it
+    # and two after, the least each segment may have, so the limits restart there
+    rows = pd.DataFrame([(c, "NI59", "NI-2008", k, 100, 0.8, None) for c, k in
+                         (("2009-Q1", 60), ("2009-Q2", 62), ("2009-Q3", 80), ("2009-Q4", 82))]
+                        + [("2009-Q4", "NI67", "NI-2008", 90, 100, None, None)],
+                        columns=["cycle", "indicator", "definition_version", "numerator", "denominator", "target",
+                                 "neighbour_average"])
+    changes = pd.DataFrame([("NI59", "2009-Q3", "new recording system")], columns=["indicator", "from_cycle", "reason"])
+    table, charts, part = indicators(_measures_evidence(indicators=rows, indicator_changes=changes), "2009-Q4", 0.95)
+    (indicator, _, chart, counts), = charts  # NI67 has one quarter: no chart
+    assert indicator == "NI59"
+    assert chart.change_points == ("2009-Q3",)
+    assert counts == ((60, 100), (62, 100), (80, 100), (82, 100))
+    # one of the two indicators has a target
+    assert [(m.label, m.count, m.unit) for m in part.measures] == [("Indicators with a target", 1, "indicators")]
