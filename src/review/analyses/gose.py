@@ -609,8 +609,11 @@ def _action(item: ItemResult) -> str:
     return f"Review the evidence with the owner: {named}" if named else "Review the evidence with the owner"
 
 
-def gose_result(ctx: Context) -> GoseResult:
-    """Compute the GOSE framework's result for the context's cycle, with last cycle's bands for change."""
+def gose_result(ctx: Context, *, learning: bool = True) -> GoseResult:
+    """Compute the GOSE framework's result for the context's cycle, with last cycle's bands for change.
+
+    ``learning=False`` leaves out what the audits tell us (the report's section, not its judgements),
+    for a caller that only reads the bands (the action drafts)."""
     items, parts = _items(ctx, ctx.cycle, ctx.previous)
     known = set(ctx.evidence.table("audits")["cycle"]) | set(ctx.evidence.table("gose_returns")["cycle"])
     before = _items(ctx, ctx.previous, previous_cycle(ctx.previous))[0] if ctx.previous in known else ()
@@ -632,5 +635,6 @@ def gose_result(ctx: Context) -> GoseResult:
                            if i.change not in ("same band", "new")),
         audits=parts["audits"], groups=parts["groups"], indicators=parts["indicators"], charts=parts["charts"],
         numbers=counts, categories=categories, workforce=parts["workforce"], finance=parts["finance"],
-        inspections=parts["inspections"], learning=section_context(ctx))
+        inspections=parts["inspections"],
+        learning=section_context(ctx) if learning else None)
 

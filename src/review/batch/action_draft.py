@@ -264,7 +264,8 @@ def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) ->
     for cycle in cycles:
         values = SimpleNamespace(confidence_level=common["confidence_level"], rag_green=gose["rag_green"],
                                  rag_red=gose["rag_red"], thresholds=declared)
-        result = gose_result(Context(values, evidence, policy, cycle, previous_cycle(cycle)))  # type: ignore[arg-type]
+        result = gose_result(Context(values, evidence, policy, cycle, previous_cycle(cycle)),  # type: ignore[arg-type]
+                             learning=False)
         shown = {i.item: shown_judgement(i, policy) for i in result.items}
         texts.update({("gose_performance", i.item): i.text for i in result.items})
         red[cycle] = red[cycle] | {("gose_performance", i) for i, band in shown.items() if band == "red"}
