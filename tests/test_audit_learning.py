@@ -368,3 +368,151 @@ def test_j10_and_l42_rest_on_audit_learning_in_the_demo(root, folder):
     (folder / "audit_learning.csv").unlink()
     bare = next(f for f in jar.analyse(load_evidence(folder), **KW).findings if f.item.item_id == "J10")
     assert bare.judgement.basis == "self-assessment only"
+
+
+# --- the "what the audits tell us" section --------------------------------------------------------
+
+def _section_evidence() -> Evidence:
+    """30 audited files this quarter (A01..A30; team T1 the first 15, T2 the rest), learning on each:
+    planning a concern on A01..A20 (20 of 30), a strength on A21..A30 (10 of 30); recording a concern on
+    A01 only. Files A01..A03 are graded Inadequate (3 files), the rest Good. Excerpts: A01 approved and
+    clean; A02 approved but names "mum Kerry" (the second screen stops it); A03 approved but marked
+    withheld at load; A04 not approved."""
+    ids = [f"A{i:02d}" for i in range(1, 31)]
+    audits = pd.DataFrame({"audit_id": ids, "cycle": "2009-Q4", "moderation_of": None, "auditor_tier": "TM",
+                           "team": ["T1"] * 15 + ["T2"] * 15, "case_type": "CP", "grade_scale": "ofsted",
+                           "overall_grade": ["Inadequate"] * 3 + ["Good"] * 27})
+    rows = [(a, "planning", "concern" if i < 20 else "strength") for i, a in enumerate(ids)] + [("A01", "recording",
+                                                                                                "concern")]
+    learning = pd.DataFrame(rows, columns=["audit_id", "theme", "strength_or_concern"])
+    learning["narrative"] = ["No contingency in the plan.", "mum Kerry not seen", "Plan drifted.", "Unclear plan."] + [
+        "Plan reviewed."] * 27
+    learning["biggest_difference"] = None
+    learning["voice_of_the_child"] = None
+    learning["approved_for_publication"] = [True, True, True] + [None] * 28
+    learning["withheld"] = [False, False, True] + [False] * 28
+    scale = GradeScale("ofsted", ("Outstanding", "Good", "Adequate", "Inadequate"),
+                       frozenset({"Outstanding", "Good"}), frozenset())
+    themes = pd.DataFrame({"theme": ["planning", "recording"], "definition": ["the plan", "the records"],
+                           "indicators": None})
+    return Evidence("hand", MappingProxyType({"audits": audits, "audit_learning": learning, "themes": themes}),
+                    {"ofsted": scale}, ())
+
+
+def test_the_section_shows_approved_rescreened_excerpts_on_a_published_page(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.report_check import check_run_folder
+    from review.views.learning import section
+
+    ev = _section_evidence()
+    published = audit_learning.section(ev, cycle="2009-Q4", previous="2009-Q3", confidence_level=0.95,
+                                       published=True)
+    # approved rows: A01, A02, A03 (3); A02 stopped by the second screen, A03 withheld at load: 2 stopped
+    assert (published.approved, published.stopped) == (3, 2)
+    assert [e.text for e in published.excerpts] == ["No contingency in the plan."]
+    page = section(published, DisclosurePolicy()).data
+    assert "No contingency in the plan." in page
+    assert "Kerry" not in page
+    assert "Plan drifted." not in page
+    assert "Unclear plan." not in page
+    assert "1 of 3 approved rows shown" in page
+    # planning: a concern on 20 of 30 = 66.7%; a strength on 10 of 30 = 33.3%
+    assert "66.7% (20 of 30 files" in page
+    assert "33.3% (10 of 30 files" in page
+    # recording: a concern on 1 of 30 is a small count: c; the Inadequate comparison for planning
+    # (3 of 3 against 17 of 27: the 3 Inadequate files are a small count) is withheld whole
+    row = page[page.index(">recording<"):]
+    assert "3.3%" not in row
+    planning = page[page.index(">planning<"):page.index(">recording<")]
+    assert "3 of 3" not in planning
+    assert "17 of 27" not in planning
+    # the team breakdown adds up to the whole: recording is a concern on 1 file of T1 and none of T2,
+    # a small count, so the whole grouping is withheld
+    assert "Concerns by team: withheld" in page
+    (tmp_path / "page.html").write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+    findings = check_run_folder(tmp_path)
+    assert not any(findings.values()), findings
+
+
+def test_the_section_shows_every_screened_excerpt_by_theme_on_an_internal_page():
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.learning import section
+
+    internal = audit_learning.section(_section_evidence(), cycle="2009-Q4", previous="2009-Q3", confidence_level=0.95,
+                                      published=False)
+    texts = [e.text for e in internal.excerpts]
+    assert texts[:4] == ["No contingency in the plan.", "mum Kerry not seen", "Plan drifted.", "Unclear plan."]
+    assert len(texts) == 31  # 31 rows, one narrative each; planning's 30 first, then recording's 1
+    assert internal.excerpts[-1].theme == "recording"
+    page = section(internal, DisclosurePolicy(audience="internal")).data
+    # internal: every count as it is; planning a concern on 3 of 3 Inadequate files against 17 of 27
+    # others (62.96%). Newcombe's lower limit: Wilson's lower limit for 3/3 is
+    # (1 + 1.96^2/6 - 1.96 * sqrt(1.96^2/36)) / (1 + 1.96^2/3) = 1.0 / 2.2805 = 0.4385, Wilson's upper for
+    # 17/27 is (0.6296 + 0.0711 + 1.96 * 0.09977) / 1.1423 = 0.7847; 0.3704 - sqrt(0.5615^2 + 0.1551^2)
+    # = 0.3704 - 0.5825 = -0.212 < 0: no clear difference on three files
+    assert "no clear difference: 100.0% (3 of 3 files) against 63.0% (17 of 27 files)" in page
+    assert "&ldquo;No contingency in the plan.&rdquo; *" in page  # approved, marked
+    assert "&ldquo;Unclear plan.&rdquo;</li>" in page  # not approved: no mark
+    assert "Files on which each theme was a concern, by team" in page
+
+
+def test_a_quarter_without_learning_says_so():
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.learning import section
+
+    sec = audit_learning.section(_section_evidence(), cycle="2009-Q3", previous="2009-Q2", confidence_level=0.95,
+                                 published=True)
+    assert sec.result.files == 0
+    assert "No audit learning was recorded on this quarter&#x27;s audits" in section(sec, DisclosurePolicy()).data
+    assert section(None, DisclosurePolicy()).data == ""
+
+
+def test_approval_for_publication_is_an_optional_column(folder):
+    """A folder without the column loads (no row approved); with it, yes/no are read; a misspelt
+    heading is refused with a hint, naming the file, row and column."""
+    def drop(rows):
+        for row in rows:
+            del row[-1]
+    _rewrite(folder / "audit_learning.csv", drop)  # the demo's file carries the column, empty
+    assert load_evidence(folder).tables["audit_learning"]["approved_for_publication"].isna().all()
+
+    def approve(rows):
+        rows[0].append("approved_for_publication")
+        for i, row in enumerate(rows[1:]):
+            row.append("yes" if i == 0 else "")
+    _rewrite(folder / "audit_learning.csv", approve)
+    assert load_evidence(folder).tables["audit_learning"]["approved_for_publication"].tolist()[:2] == [True, None]
+
+    def misspell(rows):
+        rows[0][-1] = "approved_for_publicaton"
+    _rewrite(folder / "audit_learning.csv", misspell)
+    problems = _problems(folder)
+    assert "audit_learning.csv, row 1, column 'approved_for_publication': column 'approved_for_publication' " \
+           "is missing" in problems
+    assert "is 'approved_for_publicaton' it, misspelt?" in problems
+
+
+def test_no_planted_identifier_reaches_a_published_learning_section(root):
+    """The demo with every row approved for publication: the published section holds no planted
+    identifier (the screen at load withholds those rows, and the page screens again)."""
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.learning import section
+
+    evidence = _load(root / "data" / "demo")
+    tables = dict(evidence.tables)
+    tables["audit_learning"] = tables["audit_learning"].assign(approved_for_publication=True)
+    approved = Evidence(evidence.folder, MappingProxyType(tables), evidence.scales, evidence.criteria)
+    truth = json.loads((root / "data" / "demo" / "ground_truth.json").read_text())["audit_learning_planted"]
+    for cycle, previous in (("2009-Q3", "2009-Q2"), ("2009-Q4", "2009-Q3")):
+        sec = audit_learning.section(approved, cycle=cycle, previous=previous, confidence_level=0.95, published=True)
+        page = section(sec, DisclosurePolicy()).data
+        assert sec.excerpts
+        for planted in truth:
+            assert planted["text"] not in page
+            assert html_escape(planted["text"]) not in page
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -195,3 +195,37 @@ def test_every_record_measure_the_map_may_name_is_computed():
 
     assert set(MEASURES) == set(RECORDS)
     assert set(RULES) <= set(RECORDS)
+
+
+def test_validate_does_not_list_a_record_whose_dataset_is_missing_as_evidence(root, tmp_path, capsys):
+    """A copy of the demo without scrutiny.csv: J01 and J08 rest on scrutiny records alone, so each
+    has no independent evidence and says which dataset is absent; J03 keeps the LSCB's records."""
+    folder = tmp_path / "council"
+    shutil.copytree(root / "data" / "demo", folder)
+    (folder / "scrutiny.csv").unlink()
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    j01 = next(ln for ln in out if ln.startswith("  J01: "))
+    j08 = next(ln for ln in out if ln.startswith("  J08: "))
+    assert j08 == "  J08: no independent evidence; absent: record scrutiny (scrutiny not in the folder)"
+    assert j01.startswith("  J01: no independent evidence")
+    assert j01.endswith("absent: record scrutiny_reports (scrutiny not in the folder)")
+    assert "record scrutiny_reports, " not in j01
+    assert not j01.startswith("  J01: record")
+    # with the dataset there, the same rows are evidence
+    main(["validate", str(root / "data" / "demo")])
+    demo = capsys.readouterr().out
+    assert "  J08: record scrutiny" in demo
+    assert "absent:" not in demo
+
+
+def test_every_record_measure_names_the_datasets_it_is_computed_from():
+    from review.data.evidence_map import RECORD_DATASETS
+    from review.data.schema import DATASETS, RECORDS
+
+    assert set(RECORD_DATASETS) == set(RECORDS)
+    for name, datasets in RECORD_DATASETS.items():
+        assert datasets, name
+        assert set(datasets) <= set(DATASETS), name
+        # the schema's own words name each dataset the measure reads
+        assert all(d in RECORDS[name] for d in datasets), (name, datasets)

@@ -433,3 +433,45 @@ def test_a_self_assessment_item_is_judged_against_its_own_declared_threshold():
     assert (by_id["L3"].judgement.band, by_id["L3"].threshold) == ("green", line)
     default = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW)
     assert {i.item.item_id: i for i in default.items}["L3"].judgement.band == "amber"
+
+
+def test_the_action_plan_rejudges_items_against_their_own_declared_thresholds(tmp_path):
+    """The action plan's re-judging of red items reads the run's ``thresholds_file`` as the page does:
+    J02 is 4 of 10 audits = 40%, red under the workbook's lines (40% < 65%) and under the framework
+    pair alone; against its declared lines (green 35%, red below 20%) it is green, so not red."""
+    from review.analyses import actions
+    from review.analyses.context import Context
+    from review.analyses.red_items import history_basis, judged_items
+    from review.config.params import RunParameters
+    from review.config.thresholds import Threshold
+    from review.protection.disclosure import DisclosurePolicy
+
+    ev = _jar_evidence()
+    pair = {"jar_haringey": (0.8, 0.65)}
+    red, _ = judged_items(ev, ["2009-Q4"], thresholds=pair, confidence_level=0.95)
+    assert ("jar_haringey", "J02") in red["2009-Q4"]
+    own = {("jar_haringey", "J02"): Threshold(0.35, 0.2, "local target: test plan")}
+    red, _ = judged_items(ev, ["2009-Q4"], thresholds=pair, confidence_level=0.95, declared=own)
+    assert ("jar_haringey", "J02") not in red["2009-Q4"]
+    page = jar.analyse(ev, **KW, thresholds=own)
+    assert {f.item.item_id for f in page.findings if f.judgement.band == "red"} == {
+        i for f, i in red["2009-Q4"] if f == "jar_haringey"}  # the plan's red items are the page's
+    # through a notebook's parameters: the one thresholds file the page reads
+    file = tmp_path / "thresholds.yaml"
+    file.write_text("jar_haringey:\n  J02:\n    green: 0.35\n    red: 0.2\n    source: \"local target: test plan\"\n")
+    params = RunParameters("jar_haringey", {"rag_green": 0.8, "rag_red": 0.65, "confidence_level": 0.95,
+                                            "thresholds_file": str(file)})
+    plan = actions.analyse_context(Context(params, ev, DisclosurePolicy(audience="internal"), "2009-Q4", "2009-Q3"),
+                                   ("jar_haringey",))
+    assert "J02" not in {r.item_id for r in plan.red_items}
+    default = RunParameters("jar_haringey", {"rag_green": 0.8, "rag_red": 0.65, "confidence_level": 0.95,
+                                             "thresholds_file": ""})
+    before = actions.analyse_context(Context(default, ev, DisclosurePolicy(audience="internal"), "2009-Q4",
+                                             "2009-Q3"), ("jar_haringey",))
+    assert "J02" in {r.item_id for r in before.red_items}
+    # a history recorded under other lines is not reused: the item's own lines are part of its basis
+    snap = type("Snap", (), {"snapshot": "ab12"})()
+    basis = history_basis(snap, ["2009-Q4"], green=0.8, red=0.65, confidence_level=0.95, policy=None,
+                          declared=own, framework="jar_haringey")
+    assert basis["items"] == {"J02": [0.35, 0.2]}
+    assert "items" not in history_basis(snap, ["2009-Q4"], green=0.8, red=0.65, confidence_level=0.95, policy=None)

@@ -286,7 +286,7 @@ def test_every_item_in_the_sources_order_and_words():
     from review.config.framework_items import GOSE_PMF
 
     r = _result()
-    assert r.period == "October to December 2009 (Q3 of 2009/10)"
+    assert r.period == "Q3 2009/10 (October to December 2009)"  # as councils name the quarter
     assert [(i.item, i.text, i.frequency) for i in r.items] == list(GOSE_PMF)
     assert r.rag == {b: sum(i.band == b for i in r.items) for b in ("red", "amber", "green", "grey", "self-assessed")}
     assert sum(r.rag.values()) == 15
@@ -444,6 +444,10 @@ def test_band_changes_are_not_tested_changes_and_only_changes_beyond_chance_are_
                          "G13 indicator (NI67 (Child protection cases reviewed within required timescales; "
                          "target 98%)): worse")
     assert ("G01", "red", "amber", "band changed (not tested)") in r.band_changes
+    # band_changes lists exactly the items judged both cycles whose band moved, in the source's order
+    assert r.band_changes == tuple((i.item, i.previous, i.band, i.change) for i in r.items
+                                   if i.previous is not None and i.previous != i.band)
+    assert any(i.change == "same band" for i in r.items)  # such items exist and are left out
     # NI67 99/100 -> 90/100: the band moves green -> amber, and the fall is beyond chance? Wilson 0.946..0.998
     # and 0.826..0.945; -0.09 + sqrt(0.044^2 + 0.055^2) = -0.09 + 0.070 < 0: worse, beyond chance
     assert items["G13"].change == "worse"
@@ -920,3 +924,104 @@ def test_a_context_criterion_is_shown_not_pooled_and_a_criterion_of_another_kind
     context = [ln for ln in g04.lines if ln.context]
     assert [(ln.kind, ln.source, ln.band) for ln in context] == [
         ("audit", "Supervision audits: Supervision reflective", "grey")]  # shown with its level, never judged
+
+
+def test_items_are_judged_against_their_own_declared_thresholds():
+    from review.config.thresholds import WORKBOOK_SOURCE, Threshold
+    from review.views.gose import framework_items
+
+    # G01: 16 positive of 20 responses = 80%: green under the workbook's lines (80% is at green);
+    # declared green 85%, red below 81%: 80% < 81%, so red.
+    # G04: audits meeting every criterion that applied: S1 yes, S2 no, S3 yes, S4 as moderated by S6 yes,
+    # S5 none applied (left out): 3 of 4 = 75%: amber under the workbook's (65% <= 75% < 80%);
+    # declared green 70%, red below 50%: 75% >= 70%, so green.
+    own = {("gose_performance", "G01"): Threshold(0.85, 0.81, "local target: feedback plan"),
+           ("gose_performance", "G04"): Threshold(0.7, 0.5, "local target: supervision policy")}
+    default = _items(_result())
+    declared = _items(_result(params=SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65,
+                                                     thresholds=own)))
+    g01, g04 = declared["G01"].judged_lines[0], declared["G04"].judged_lines[0]
+    assert (g01.k, g01.n, g01.band, default["G01"].judged_lines[0].band) == (16, 20, "red", "green")
+    assert (g04.k, g04.n, g04.band, default["G04"].judged_lines[0].band) == (3, 4, "green", "amber")
+    assert declared["G01"].threshold == own[("gose_performance", "G01")]
+    assert declared["G05"].threshold == Threshold(0.8, 0.65, WORKBOOK_SOURCE)  # not declared: the workbook's
+    assert declared["G05"].band == default["G05"].band
+    page = framework_items(_result(params=SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65,
+                                                          thresholds=own)), INTERNAL).data
+    assert "G01: green at or above 85%, red below 81% (local target: feedback plan)" in page
+    assert "G05: green" not in page
+
+
+def test_a_mapped_criterion_the_council_does_not_declare_reads_no_audits():
+    """A map row naming a criterion the criteria table lacks, with no audit type: it applies to no
+    audit type, so it adds nothing to G04's groups and no line (review validate refuses such a map;
+    the analysis does not fail on it)."""
+    extra = pd.DataFrame([(G, "G04", "criterion", "undeclared", None, None, "tests", "r")], columns=MAP.columns)
+    items = _items(_result(_evidence(evidence_map=pd.concat([MAP, extra], ignore_index=True))))
+    base = _items(_result())
+    assert [(ln.source, ln.k, ln.n) for ln in items["G04"].lines] == [(ln.source, ln.k, ln.n)
+                                                                    for ln in base["G04"].lines]
+
+
+# --- GOSE's own figures, shown beside the items (gose_measures), on hand-built tables ----------------
+
+def _measures_evidence(**tables):
+    return Evidence("hand-built", MappingProxyType(tables), MappingProxyType(SCALES), ())
+
+
+def test_cp_and_looked_after_numbers_per_10000_children_and_plans_by_category():
+    from review.analyses.gose_measures import numbers
+
+    lac = pd.DataFrame([("2009-Q4", "looked after", 300, 20, 15, 60_000, 55.0, 54.0),
+                        ("2009-Q4", "child protection plan", 45, 12, 10, 60_000, 30.0, 29.0),
+                        ("2009-Q3", "looked after", 290, 18, 12, 60_000, 55.0, 54.0)],
+                       columns=["cycle", "group", "at_end", "starts", "ends", "population_under_18", "neighbour_rate",
+                                "england_rate"])
+    cats = pd.DataFrame([("2009-Q3", "neglect", 9), ("2009-Q4", "neglect", 7), ("2009-Q4", "emotional abuse", 5)],
+                        columns=["cycle", "category", "plans_started"])
+    t, c = numbers(_measures_evidence(cp_lac_numbers=lac, cp_categories=cats), "2009-Q4")
+    # 45 / 60,000 * 10,000 = 7.5 per 10,000; 300 / 60,000 * 10,000 = 50.0; sorted by group
+    assert t["group"].tolist() == ["child protection plan", "looked after"]
+    assert t["rate_per_10000"].tolist() == pytest.approx([7.5, 50.0])
+    assert list(t.index) == [0, 1]
+    assert c.columns.tolist() == ["cycle", "category", "plans_started"]
+    assert list(c.index) == [0, 1]
+    assert c["plans_started"].tolist() == [7, 5]
+
+
+def test_workforce_figures_are_named_and_worked_out():
+    from review.analyses.gose_measures import workforce
+
+    # two services: establishment 20 + 20 = 40 FTE, vacant 1 + 3 = 4 (10%), agency 1 + 1 (5%), in post 36;
+    # leavers 2 + 1 = 3 (3/36 = 8.3% turnover), sickness 18 + 18 = 36 days (1.0 per FTE in post)
+    rows = pd.DataFrame([("2009-Q4", "S1", 20.0, 1.0, 1.0, 2, 18.0, 1), ("2009-Q4", "S2", 20.0, 3.0, 1.0, 1, 18.0, 0)],
+                        columns=["cycle", "service", "establishment_fte", "vacancies_fte", "agency_fte", "leavers",
+                                 "sickness_days", "starters"])
+    _, part = workforce(_measures_evidence(workforce=rows), "2009-Q4")
+    shown = {m.label: (m.count, m.value, m.unit) for m in part.measures}
+    assert shown == {"Establishment": (None, pytest.approx(40.0), "FTE"),
+                     "Vacancy rate": (None, pytest.approx(0.1), "share"),
+                     "Agency cover": (None, pytest.approx(0.05), "share"),
+                     "Starters": (1, None, "staff"), "Leavers": (3, None, "staff"),
+                     "Turnover (leavers per FTE in post)": (None, pytest.approx(3 / 36), "share"),
+                     "Sickness days per FTE in post": (None, pytest.approx(1.0), "days")}
+
+
+def test_indicator_charts_restart_at_a_change_two_quarters_in_and_count_indicators_with_a_target():
+    from review.analyses.gose_measures import indicators
+
+    # NI59 over four quarters with a declared change from the third (position 2): two points before it
+    # and two after, the least each segment may have, so the limits restart there
+    rows = pd.DataFrame([(c, "NI59", "NI-2008", k, 100, 0.8, None) for c, k in
+                         (("2009-Q1", 60), ("2009-Q2", 62), ("2009-Q3", 80), ("2009-Q4", 82))]
+                        + [("2009-Q4", "NI67", "NI-2008", 90, 100, None, None)],
+                        columns=["cycle", "indicator", "definition_version", "numerator", "denominator", "target",
+                                 "neighbour_average"])
+    changes = pd.DataFrame([("NI59", "2009-Q3", "new recording system")], columns=["indicator", "from_cycle", "reason"])
+    table, charts, part = indicators(_measures_evidence(indicators=rows, indicator_changes=changes), "2009-Q4", 0.95)
+    (indicator, _, chart, counts), = charts  # NI67 has one quarter: no chart
+    assert indicator == "NI59"
+    assert chart.change_points == ("2009-Q3",)
+    assert counts == ((60, 100), (62, 100), (80, 100), (82, 100))
+    # one of the two indicators has a target
+    assert [(m.label, m.count, m.unit) for m in part.measures] == [("Indicators with a target", 1, "indicators")]

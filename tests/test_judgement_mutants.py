@@ -588,9 +588,14 @@ def test_jar_managers_line_counts_each_scales_good_ratings_for_this_finding_only
 
 def test_jar_from_a_notebook_context_uses_its_parameters():
     params = SimpleNamespace(confidence_level=0.9, rag_green=0.7, rag_red=0.5, thresholds={})
-    ctx = SimpleNamespace(evidence=_jar_evidence(), cycle="2009-Q4", previous="2009-Q3", params=params)
+    from review.protection.disclosure import DisclosurePolicy
+
+    ctx = SimpleNamespace(evidence=_jar_evidence(), cycle="2009-Q4", previous="2009-Q3", params=params,
+                          policy=DisclosurePolicy(audience="internal"))
     r = jar.analyse_context(ctx)
     assert (r.cycle, r.previous, r.confidence_level, r.green, r.red) == ("2009-Q4", "2009-Q3", 0.9, 0.7, 0.5)
+    # the report's learning section is read for the context's quarter (this evidence records none)
+    assert (r.learning.result.cycle, r.learning.result.files, r.learning.published) == ("2009-Q4", 0, False)
     j05 = r.findings[4]
     # NI59 80/100 at 90%: Wilson centre (0.8 + 1.645^2/200) / (1 + 1.645^2/100) = 0.7855, half-width
     # 1.645 * sqrt(0.0016 + 1.645^2/40000) / 1.02706 = 0.0654: 72.0% to 85.1%, all above 70%: green and firm

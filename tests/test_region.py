@@ -436,7 +436,7 @@ def test_outliers_say_better_or_worse_by_the_measure_s_direction():
     assert [p.position for p in result.funnels[0].points] == ["low alarm", "high alert", "high alarm", "within"]
     assert result.overdispersed == (("audit compliance: X", "A"),)
     lines = summary_lines(result, internal)
-    assert lines[0] == "Cycle 2009-Q4: 1 measure compared across 4 authorities."
+    assert lines[0] == "Q3 2009/10 (October to December 2009): 1 measure compared across 4 authorities."
     assert lines[1].startswith("audit compliance: X: 2 of 4 authorities lie outside the 99.8% limits: "
                                "A, 7.5%, below; C, 84.0%, above. ")
     assert "around one regional rate (64.7%) allows" in lines[1]  # 123/190

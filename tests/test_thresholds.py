@@ -71,3 +71,13 @@ def test_the_run_parameters_carry_the_declared_thresholds(root):
     p = RunParameters("jar_haringey", {"thresholds_file": "params/thresholds/demo.yaml"})
     assert p.thresholds[("jar_haringey", "J11")].green == 0.9  # the demo's local line for J11
     assert RunParameters("jar_haringey", {"thresholds_file": ""}).thresholds == {}
+
+
+def test_a_thresholds_file_that_is_not_yaml_is_a_parameter_error(tmp_path):
+    from review.config.thresholds import load_thresholds
+    from review.exceptions import ParameterError
+
+    file = tmp_path / "t.yaml"
+    file.write_text("jar_haringey:\n  J02:\n    source: local: plan\n")  # an unquoted colon
+    with pytest.raises(ParameterError, match="not valid YAML"):
+        load_thresholds(file)

@@ -405,7 +405,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 print(f"{path}: valid ({len(evidence.tables)} files, {n} audits, cycles {', '.join(evidence.cycles)}; "
                       f"key: {key})")
                 print("Evidence map (each framework item and the evidence that tests it):")
-                print("\n".join(coverage_lines(evidence.map)))
+                print("\n".join(coverage_lines(evidence.map, present=evidence.tables)))
                 withheld = learning_findings(evidence)
                 if withheld:
                     print(f"Free text withheld from publication ({len(withheld)} cells: the screen found what may "

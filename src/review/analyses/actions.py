@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from review.analyses.audit_learning import LearningSection
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data import Evidence
@@ -191,6 +192,9 @@ class ActionsResult:
         (:func:`review.analyses.red_items.history_record`), for the frameworks judged here; its
         report records it (``red_history``) so that the run's cycle summary need not judge them
         again. Empty when the evidence was read from its folder, not from a run's snapshot.
+    learning : LearningSection or None
+        What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`): set for
+        the cycle summary's plan (every framework's), None otherwise.
     """
 
     cycle: str
@@ -202,6 +206,7 @@ class ActionsResult:
     scr: tuple[Action, ...]
     remedial: Remedial
     red_history: Mapping[str, Any] = field(default_factory=dict)
+    learning: LearningSection | None = None
 
     def for_item(self, framework: str, item_id: str) -> RedItemActions | None:
         """The red item's actions, or None when the item is not red this cycle."""
@@ -378,7 +383,8 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     its thresholds are the notebook's (``rag_green``, ``rag_red``); otherwise every judged
     framework is read with the thresholds its report recorded in ``results`` (the cycle
     summary's, :func:`review.results.figures.load_cycle_results`: the thresholds of the run's own
-    params file), else those of ``params/<cycle>.yaml`` (or the defaults). A report in
+    params file), else those of ``params/<cycle>.yaml`` (or the defaults); an item with lines of
+    its own in the run's ``thresholds_file`` is judged against them, as its page judges it. A report in
     ``results`` that recorded its red history on the same
     basis (the same run's evidence snapshot, cycles, thresholds, confidence level and policy) is
     not judged again: its history is read (:func:`review.analyses.red_items.recorded_history`).
@@ -405,12 +411,16 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     if p.framework in names and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
     cycles = [c for c in ctx.evidence.cycles if c <= ctx.cycle]
+    declared = p.thresholds  # the run's items' own lines: one thresholds_file for every page and this plan
     bases = {f: history_basis(ctx.evidence, cycles, green=green, red=r, confidence_level=p.confidence_level,
-                              policy=ctx.policy) for f, (green, r) in thresholds.items()}
+                              policy=ctx.policy, declared=declared, framework=f) for f, (green, r) in thresholds.items()}
     known = {f: h for f, basis in bases.items() if (h := recorded_history(recorded.get(f), basis)) is not None}
     red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
-                                 policy=ctx.policy, known=known)  # as the reports show them
+                                 policy=ctx.policy, known=known, declared=declared)  # as the reports show them
+    from review.analyses.audit_learning import section_context
+
     return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
                            withheld=withheld),
                    red_history={f: history_record(red, withheld, f, basis) for f, basis in bases.items()
-                                if basis is not None})
+                                if basis is not None},
+                   learning=None if frameworks else section_context(ctx))  # the summary's "what the audits tell us"

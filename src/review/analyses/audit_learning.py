@@ -31,12 +31,14 @@ from review.analyses.final_answers import SENIORITY, final_answers, moderation_r
 from review.analyses.judgement import Change, classify_change
 from review.config.cycles import cycle_bounds, previous_cycle
 from review.data import Evidence
-from review.data.schema import DEFAULT_THEMES
+from review.data.schema import DEFAULT_THEMES, LEARNING_TEXT
+from review.protection.text_screen import WITHHELD, TextScreen, known_values
 from review.stats.proportion_difference import DifferenceResult, newcombe_difference
 from review.stats.sampling import ProportionResult, proportion_ci
 
-__all__ = ["GROUPINGS", "RECUR_QUARTERS", "AuditLearningResult", "GroupThemes", "ThemeResult", "analyse",
-           "analyse_context", "file_themes", "theme_definitions"]
+__all__ = ["FIELD_WORDS", "GROUPINGS", "RECUR_QUARTERS", "AuditLearningResult", "Excerpt", "GroupThemes",
+           "LearningSection", "ThemeResult", "analyse", "analyse_context", "excerpts", "file_themes",
+           "prevailing_audits", "section", "section_context", "theme_definitions"]
 
 RECUR_QUARTERS = 3
 """Quarters in a row a theme must be mostly a concern to be a recurring concern."""
@@ -178,21 +180,10 @@ def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
     if learning is None or audits is None:
         return pd.DataFrame(columns=columns)
     mine = audits[audits["cycle"] == cycle]
-    roots = moderation_root(mine)
-    recorded = set(learning["audit_id"])
-    prevailing: dict[str, tuple[int, int, str]] = {}
-    for position, (audit_id, tier, moderation) in enumerate(
-            zip(mine["audit_id"], mine["auditor_tier"], mine["moderation_of"], strict=True)):
-        if audit_id not in recorded:
-            continue
-        key = (0 if not isinstance(moderation, str) else 1 + SENIORITY.get(tier, -1), position, audit_id)
-        root = roots[audit_id]
-        if root not in prevailing or key >= prevailing[root]:
-            prevailing[root] = key
+    chosen = prevailing_audits(mine, learning)
     by_id = mine.set_index("audit_id")
     grades = _final_grades(mine, evidence)
     rows = []
-    chosen = {key[2]: root for root, key in prevailing.items()}
     for r in learning[learning["audit_id"].isin(chosen)].itertuples():
         root = chosen[r.audit_id]
         first = by_id.loc[root] if root in by_id.index else by_id.loc[r.audit_id]
@@ -201,6 +192,31 @@ def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
                      "tier": by_id.loc[r.audit_id, "auditor_tier"], "moderated": r.audit_id != root,
                      "inadequate": grades.get(root)})
     return pd.DataFrame(rows, columns=columns)
+
+
+def prevailing_audits(audits: pd.DataFrame, learning: pd.DataFrame) -> dict[str, str]:
+    """Whose learning stands for each file: the audit id of the prevailing learning -> the file's first audit.
+
+    A moderator's learning prevails over the first auditor's (the most senior moderation; between
+    equals, the later in the file); a moderation that recorded no learning leaves the file's
+    learning to the audits that did.
+
+    >>> import pandas as pd
+    >>> audits = pd.DataFrame({"audit_id": ["A1", "A2", "A3", "A4"], "moderation_of": [None, "A1", None, "A3"],
+    ...                        "auditor_tier": ["TM", "SM", "TM", "SM"]})
+    >>> prevailing_audits(audits, pd.DataFrame({"audit_id": ["A1", "A2", "A3"]}))
+    {'A2': 'A1', 'A3': 'A3'}
+    """
+    roots = moderation_root(audits)
+    recorded = set(learning["audit_id"])
+    prevailing: dict[str, tuple[int, int, str]] = {}
+    for position, (audit_id, tier, moderation) in enumerate(
+            audits[["audit_id", "auditor_tier", "moderation_of"]].itertuples(index=False)):
+        if audit_id not in recorded:
+            continue
+        key = (0 if not isinstance(moderation, str) else 1 + SENIORITY.get(tier, -1), position, audit_id)
+        prevailing[roots[audit_id]] = max(prevailing.get(roots[audit_id], key), key)
+    return {key[2]: root for root, key in prevailing.items()}
 
 
 def _final_grades(audits: pd.DataFrame, evidence: Evidence) -> dict[str, bool | None]:
@@ -292,3 +308,143 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
 def analyse_context(ctx: Context) -> AuditLearningResult:
     """:func:`analyse` with a notebook's context."""
     return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=ctx.params.confidence_level)
+
+
+FIELD_WORDS = {"narrative": "the auditor's narrative", "biggest_difference": "what would have made the biggest "
+               "difference for the child", "voice_of_the_child": "the child's voice"}
+"""Each free-text column of ``audit_learning``, as a page names it."""
+APPROVED = "approved_for_publication"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One piece of an auditor's free text, as a page may show it.
+
+    Attributes
+    ----------
+    theme : str
+    concern : bool
+        The theme was a concern on the file (else a strength).
+    field : str
+        Which text it is, in words (:data:`FIELD_WORDS`).
+    text : str
+        Screened at load: anything that may identify a person is masked (``[name]``, ``[date]`` ...).
+    approved : bool
+        The council approved the row for published pages (``approved_for_publication``).
+    withheld : bool
+        The screen found something in the row at load: never published.
+    """
+
+    theme: str
+    concern: bool
+    field: str
+    text: str
+    approved: bool
+    withheld: bool
+
+
+@dataclass(frozen=True)
+class LearningSection:
+    """What a report's "what the audits tell us" section shows: the analysis and the excerpts its audience may read.
+
+    Attributes
+    ----------
+    result : AuditLearningResult
+    excerpts : tuple of Excerpt
+        Published pages: rows the council approved, the screen found nothing in at load, and a second
+        screen at the page finds nothing in. Internal pages: every row's screened (masked) text.
+    published : bool
+        Whether the excerpts are those of a published page.
+    approved, stopped : int
+        Rows of this quarter's learning approved for publication; of those, the rows the screen at
+        load or the second screen kept off the page.
+    """
+
+    result: AuditLearningResult
+    excerpts: tuple[Excerpt, ...]
+    published: bool
+    approved: int
+    stopped: int
+
+
+def excerpts(evidence: Evidence, cycle: str, *, published: bool) -> tuple[tuple[Excerpt, ...], int, int]:
+    """The free text of each file's prevailing learning this quarter, as the audience may read it.
+
+    Parameters
+    ----------
+    evidence : Evidence
+        Loaded, pseudonymised and screened (its free text masked, rows marked ``withheld``).
+    cycle : str
+    published : bool
+        For a published page: only rows approved for publication whose text no screen finds
+        anything in, screened again here with the rules and every name the evidence holds.
+
+    Returns
+    -------
+    excerpts : tuple of Excerpt
+        In the theme list's order, then the file's order.
+    approved, stopped : int
+        Rows approved for publication this quarter, and those of them kept off a published page.
+
+    Examples
+    --------
+    Three rows: one approved and clean; one approved whose text names a relation's first name (the
+    second screen finds it, though the screen at load did not mark it); one not approved.
+
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> from review.data.load import Evidence
+    >>> audits = pd.DataFrame({"audit_id": ["A1", "A2", "A3"], "cycle": "2009-Q1", "moderation_of": None,
+    ...                        "auditor_tier": "TM"})
+    >>> learning = pd.DataFrame({"audit_id": ["A1", "A2", "A3"], "theme": ["planning"] * 3,
+    ...     "strength_or_concern": ["strength", "concern", "concern"],
+    ...     "narrative": ["Plan is clear and reviewed.", "mum Kerry not seen", "No plan."],
+    ...     "biggest_difference": None, "voice_of_the_child": None, "approved_for_publication": [True, True, None],
+    ...     "withheld": False})
+    >>> ev = Evidence("x", MappingProxyType({"audits": audits, "audit_learning": learning}), {}, ())
+    >>> shown, approved, stopped = excerpts(ev, "2009-Q1", published=True)
+    >>> [e.text for e in shown], approved, stopped
+    (['Plan is clear and reviewed.'], 2, 1)
+    >>> len(excerpts(ev, "2009-Q1", published=False)[0])
+    3
+    """
+    learning = evidence.tables.get("audit_learning")
+    audits = evidence.tables.get("audits")
+    if learning is None or audits is None:
+        return (), 0, 0
+    chosen = prevailing_audits(audits[audits["cycle"] == cycle], learning)
+    rows = learning[learning["audit_id"].isin(chosen)]
+    screen = TextScreen.from_values(known_values(evidence)) if published else None
+    order = {t: i for i, t in enumerate(theme_definitions(evidence))}
+    found: list[tuple[int, int, Excerpt]] = []
+    approved = stopped = 0
+    for position, r in enumerate(rows.to_dict("records")):
+        ok = r.get(APPROVED) is True
+        withheld = bool(r.get(WITHHELD, False))
+        texts = [(c, str(r[c])) for c in LEARNING_TEXT if c in r and r[c] is not None and not pd.isna(r[c])
+                 and str(r[c]).strip()]
+        if published:
+            approved += ok
+            if not ok:
+                continue
+            if withheld or any(screen.findings(text) for _, text in texts):  # type: ignore[union-attr]
+                stopped += 1
+                continue
+        found += [(order.get(r["theme"], len(order)), position, Excerpt(
+            str(r["theme"]), r["strength_or_concern"] == "concern", FIELD_WORDS[c], text, ok, withheld))
+            for c, text in texts]
+    return tuple(e for _, _, e in sorted(found, key=lambda x: (x[0], x[1]))), approved, stopped
+
+
+def section(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float,
+            published: bool) -> LearningSection:
+    """A report's "what the audits tell us": :func:`analyse` and the :func:`excerpts` its audience may read."""
+    shown, approved, stopped = excerpts(evidence, cycle, published=published)
+    return LearningSection(analyse(evidence, cycle=cycle, previous=previous, confidence_level=confidence_level),
+                           shown, published, approved, stopped)
+
+
+def section_context(ctx: Context) -> LearningSection:
+    """:func:`section` with a notebook's context (a published page's excerpts for a published audience)."""
+    return section(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=ctx.params.confidence_level,
+                   published=ctx.policy.suppress)

@@ -25,8 +25,7 @@ def moderation_root(audits: pd.DataFrame) -> dict[str, str]:
     >>> moderation_root(a)
     {'A1': 'A1', 'A2': 'A1', 'A3': 'A1'}
     """
-    parent = {a: m for a, m in zip(audits["audit_id"], audits["moderation_of"], strict=True)
-              if isinstance(m, str)}
+    parent = {a: m for a, m in audits[["audit_id", "moderation_of"]].itertuples(index=False) if isinstance(m, str)}
     roots = {}
     for audit_id in audits["audit_id"]:
         node, seen = audit_id, set()
@@ -72,16 +71,12 @@ def final_answers(audits: pd.DataFrame, criteria: list[str] | tuple[str, ...]) -
     first["moderated"] = False
     first["final_tier"] = first["auditor_tier"]
     mods = audits[audits["moderation_of"].notna()]
-    if mods.empty or first.empty:
-        return first.reset_index(drop=True)
     roots = moderation_root(audits)
     rank = {t: SENIORITY.get(t, -1) for t in set(audits["auditor_tier"])}
-    best: dict[str, tuple[int, int]] = {}
-    for position, (audit_id, tier) in enumerate(zip(mods["audit_id"], mods["auditor_tier"], strict=True)):
-        root = roots[audit_id]
+    best: dict[str, tuple[int, int]] = {}  # file -> its prevailing moderation: (seniority, position), the greatest
+    for position, (audit_id, tier) in enumerate(mods[["audit_id", "auditor_tier"]].itertuples(index=False)):
         key = (rank[tier], position)
-        if root not in best or key >= best[root]:
-            best[root] = key
+        best[roots[audit_id]] = max(best.get(roots[audit_id], key), key)
     index = {a: i for i, a in enumerate(first["audit_id"])}
     columns = ["overall_grade", *[c for c in criteria if c in audits.columns]]
     for root, (_, position) in best.items():
@@ -91,7 +86,7 @@ def final_answers(audits: pd.DataFrame, criteria: list[str] | tuple[str, ...]) -
         mod = mods.iloc[position]
         for column in columns:
             value = mod[column]
-            if value is not None and not (isinstance(value, float) and pd.isna(value)):
+            if not pd.isna(value):  # a blank (None or NaN) keeps the first auditor's answer
                 first.at[row, column] = value
         first.at[row, "moderated"] = True
         first.at[row, "final_tier"] = mod["auditor_tier"]

@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from review.analyses.audit_learning import LearningSection, section_context
 from review.analyses.context import Context
 from review.analyses.gose_audits import (
     AuditProgramme,
@@ -80,8 +81,9 @@ from review.analyses.judgement import (
 )
 from review.analyses.mapped import entry_lines, final_audits, mapped_lines
 from review.analyses.records import RULES
-from review.config.cycles import cycle_range, period_statement, previous_cycle
+from review.config.cycles import cycle_range, previous_cycle, quarter_name
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
+from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
 from review.stats.clustered import (
@@ -92,7 +94,7 @@ from review.stats.clustered import (
 from review.stats.sample_draw import tier_coverage
 
 __all__ = ["ALLEGATION_DAYS", "FRAMEWORK", "PROGRAMME_KINDS", "AuditGroup", "GoseResult", "ItemResult", "Measure",
-           "MODERATED", "ReturnStatus", "gose_result", "item_change", "return_status", "schedule"]
+           "MODERATED", "ReturnStatus", "gose_result", "item_change", "item_rates", "return_status"]
 
 FRAMEWORK = "gose_performance"
 PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {"G04": ("supervision",), "G05": ("cp conference", "looked-after review")}
@@ -183,6 +185,9 @@ class ItemResult:
         ``green``, ``grey`` (no evidence) or ``self-assessed``.
     rule : str
         Any rule a line's band follows besides the workbook's thresholds on a rate.
+    threshold : Threshold or None
+        The lines the item's rates are judged against: its own declared in the ``thresholds_file``
+        with their source, else the workbook's (:func:`review.config.thresholds.item_threshold`).
     previous : str or None
         Last cycle's band (None: not judged last cycle).
     change : str
@@ -200,6 +205,7 @@ class ItemResult:
     lines: tuple[EvidenceLine, ...]
     judgement: ItemJudgement
     rule: str = ""
+    threshold: Threshold | None = None
     previous: str | None = None
     change: str = "new"
 
@@ -221,7 +227,8 @@ class GoseResult:
     Attributes
     ----------
     cycle, previous_cycle, period : str
-        The cycle, the one before, and the months it covers with its financial-year quarter.
+        The cycle, the one before, and the quarter as councils name it, with its months
+        (:func:`review.config.cycles.quarter_name`: "Q3 2009/10 (October to December 2009)").
     confidence_level, green, red : float
         The level of every interval, and the workbook's thresholds (``rag_green``, ``rag_red``).
     items : tuple of ItemResult
@@ -250,6 +257,8 @@ class GoseResult:
         ``(indicator, label, ControlChart, counts)``; ``counts`` holds each point's
         ``(numerator, denominator)`` for the disclosure policy.
     numbers, categories, workforce, finance, inspections : pandas.DataFrame
+    learning : LearningSection or None
+        What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`).
     """
 
     cycle: str
@@ -273,22 +282,7 @@ class GoseResult:
     workforce: pd.DataFrame
     finance: pd.DataFrame
     inspections: pd.DataFrame
-
-
-def schedule(ctx: Context, cycle: str | None = None) -> pd.DataFrame:
-    """Each return of the ``schedule`` dataset due in the cycle: due, delivered, on time or not."""
-    table = ctx.evidence.table("schedule")
-    table = table[table["cycle"] == (cycle or ctx.cycle)].sort_values(["due_date", "item"]).reset_index(drop=True)
-    status = []
-    for _, row in table.iterrows():
-        if row["delivered_date"] is None or pd.isna(row["delivered_date"]):
-            status.append("not delivered")
-        elif row["delivered_date"] <= row["due_date"]:
-            status.append("on time")
-        else:
-            days = (row["delivered_date"] - row["due_date"]).days
-            status.append(f"late ({days} day{'s' if days != 1 else ''})")
-    return table.assign(status=status)
+    learning: LearningSection | None = None
 
 
 def return_status(due: dt.date, delivered: dt.date | None) -> tuple[str, int]:
@@ -339,7 +333,7 @@ def _criterion_types(ev: Evidence, entry: MapEntry) -> tuple[str, ...]:
     """The audit types a criterion entry reads: its own audit type, else every type the criterion applies to."""
     if entry.audit_type:
         return (entry.audit_type,)
-    criteria = ev.tables["criteria"] if "criteria" in ev.tables else ev.table("criteria")
+    criteria = ev.table("criteria")
     found = criteria.loc[criteria["criterion"] == entry.evidence, "audit_types"]
     return split_list(found.iloc[0]) if len(found) else ()
 
@@ -389,7 +383,7 @@ def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
             else:  # the criterion on an audit type of another kind: judged as the map builds it
                 other += entry_lines(ev, replace(entry, audit_type=audit_type), rates=rates, cycle=cycle,
                                      previous=previous)
-    criteria = ev.tables["criteria"] if "criteria" in ev.tables else ev.table("criteria")
+    criteria = ev.table("criteria")
     groups = []
     for audit_type in types:
         files = now_files[now_files["audit_type"] == audit_type]
@@ -492,15 +486,28 @@ def _return_lines(returns: tuple[ReturnStatus, ...], last: ReturnStatus | None, 
 
 # --- the items ------------------------------------------------------------------------------------
 
+def item_rates(ctx: Context) -> dict[str, tuple[Threshold, Rates]]:
+    """Each item's threshold and the rates judged against it: the item's own lines from the
+    ``thresholds_file`` where it declares them, else the workbook's (``rag_green``, ``rag_red``),
+    as every other framework reads them (:func:`review.config.thresholds.item_threshold`)."""
+    p = ctx.params
+    declared = getattr(p, "thresholds", {})  # a notebook's parameters always have it; a bare namespace: none
+    out = {}
+    for item, _, _ in GOSE_PMF:
+        threshold = item_threshold(declared, FRAMEWORK, item, green=p.rag_green, red=p.rag_red)
+        out[item] = (threshold, Rates(confidence_level=p.confidence_level, green=threshold.green, red=threshold.red))
+    return out
+
+
 def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, ...], dict]:
     ev, level = ctx.evidence, ctx.params.confidence_level
-    rates = Rates(confidence_level=level, green=ctx.params.rag_green, red=ctx.params.rag_red)
+    lines_for = item_rates(ctx)
     now_files, before_files = final_audits(ev, cycle), final_audits(ev, previous)
     prog, before_prog = _programme(ev, cycle, level), _programme(ev, previous, level)
     groups: list[AuditGroup] = []
     parts: dict[str, Part] = {}
     for item in PROGRAMME_KINDS:
-        mine, other = _groups(ev, item, rates, cycle, previous, now_files, before_files)
+        mine, other = _groups(ev, item, lines_for[item][1], cycle, previous, now_files, before_files)
         groups += mine
         measures = tuple(Measure(f"{g.label}: final grades", g.moderated, g.audits, unit=MODERATED)
                          for g in mine if g.audits)
@@ -511,11 +518,11 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     money, fin = finance(ev, cycle)
     ni_table, charts, ni = indicators(ev, cycle, level)
     if not ni_table.empty:
-        bands = _indicator_bands(ev, rates, cycle, previous)
+        bands = _indicator_bands(ev, lines_for, cycle, previous)
         ni_table = ni_table.assign(band=[bands.get(i, "not judged") for i in ni_table["indicator"]])
     parts |= {
         "G01": user_feedback(ev, cycle, level), "G02": staff_feedback(ev, cycle, level),
-        "G03": _case_file_part(ev, prog, before_prog, rates, cycle, previous),
+        "G03": _case_file_part(ev, prog, before_prog, lines_for["G03"][1], cycle, previous),
         "G06": complaints(ev, cycle), "G07": fostering(ev, cycle), "G08": insp, "G10": allegations(ev, cycle),
         "G11": wf, "G12": fin, "G13": ni, "G15": liaison(ev, cycle),
     }
@@ -525,6 +532,7 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     for item, text, freq in GOSE_PMF:
         part = parts.get(item, Part())
         lines = list(part.lines)
+        threshold, rates = lines_for[item]
         if item not in PROGRAMME_KINDS and item != "G03":  # the programmes read the map above
             lines += mapped_lines(ev, FRAMEWORK, item, rates=rates, cycle=cycle, previous=previous)
         returns = due.get(item, ())
@@ -541,19 +549,21 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
             ln for ln in lines if ln.context or ln.kind.startswith("context")]
         judged = [ln for ln in lines if not ln.kind.startswith("context")]
         items.append(ItemResult(item, text, freq, condition, returns, delivery, last, part.measures, tuple(lines),
-                                triangulate(judged), _rule(ev, item, part.rule)))
+                                triangulate(judged), _rule(ev, item, part.rule), threshold))
     extra = {"audits": prog, "groups": tuple(groups), "indicators": ni_table, "charts": charts, "workforce": staff,
              "finance": money, "inspections": inspected}
     return tuple(items), extra
 
 
-def _indicator_bands(ev: Evidence, rates: Rates, cycle: str, previous: str) -> dict[str, str]:
-    """Each indicator's band as the map judges it in this framework, by indicator (against its own target)."""
+def _indicator_bands(ev: Evidence, lines_for: dict[str, tuple[Threshold, Rates]], cycle: str,
+                     previous: str) -> dict[str, str]:
+    """Each indicator's band as the map judges it in this framework, by indicator (against its own
+    target; without one, against the lines of the first item the map judges it on)."""
     bands: dict[str, str] = {}
-    for (framework, _), entries in ev.map.items.items():
+    for (framework, item), entries in ev.map.items.items():
         for entry in entries:
             if framework == FRAMEWORK and entry.source == "indicator" and entry.judged and entry.evidence not in bands:
-                found = entry_lines(ev, entry, rates=rates, cycle=cycle, previous=previous)
+                found = entry_lines(ev, entry, rates=lines_for[item][1], cycle=cycle, previous=previous)
                 if found:
                     bands[entry.evidence] = found[0].band
     return bands
@@ -599,8 +609,11 @@ def _action(item: ItemResult) -> str:
     return f"Review the evidence with the owner: {named}" if named else "Review the evidence with the owner"
 
 
-def gose_result(ctx: Context) -> GoseResult:
-    """Compute the GOSE framework's result for the context's cycle, with last cycle's bands for change."""
+def gose_result(ctx: Context, *, learning: bool = True) -> GoseResult:
+    """Compute the GOSE framework's result for the context's cycle, with last cycle's bands for change.
+
+    ``learning=False`` leaves out what the audits tell us (the report's section, not its judgements),
+    for a caller that only reads the bands (the action drafts)."""
     items, parts = _items(ctx, ctx.cycle, ctx.previous)
     known = set(ctx.evidence.table("audits")["cycle"]) | set(ctx.evidence.table("gose_returns")["cycle"])
     before = _items(ctx, ctx.previous, previous_cycle(ctx.previous))[0] if ctx.previous in known else ()
@@ -614,7 +627,7 @@ def gose_result(ctx: Context) -> GoseResult:
     changes = tuple(ln.change_sentence(i.item) for i in ranked for ln in i.judged_lines
                     if ln.change.label in ("improved", "worse"))
     return GoseResult(
-        cycle=ctx.cycle, previous_cycle=ctx.previous, period=period_statement(ctx.cycle),
+        cycle=ctx.cycle, previous_cycle=ctx.previous, period=quarter_name(ctx.cycle),
         confidence_level=ctx.params.confidence_level, green=ctx.params.rag_green, red=ctx.params.rag_red,
         items=ranked, rag=rag, needs_action=needs, actions=tuple((k, _action(by_id[k])) for k in needs),
         changes=changes,
@@ -622,5 +635,6 @@ def gose_result(ctx: Context) -> GoseResult:
                            if i.change not in ("same band", "new")),
         audits=parts["audits"], groups=parts["groups"], indicators=parts["indicators"], charts=parts["charts"],
         numbers=counts, categories=categories, workforce=parts["workforce"], finance=parts["finance"],
-        inspections=parts["inspections"])
+        inspections=parts["inspections"],
+        learning=section_context(ctx) if learning else None)
 

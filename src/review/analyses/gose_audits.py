@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from review.analyses.final_answers import final_answers
+from review.analyses.kappa_reading import KappaReading, read_kappa
 from review.stats import agreement as ag
 from review.stats.agreement.results import AgreementResult
 from review.stats.sample_draw import MANAGEMENT_TIERS
@@ -67,6 +68,9 @@ class BoundaryAgreement:
     raised_above, lowered_below : int
         Pairs where the moderator lifted an Inadequate to Adequate or better, and where the
         moderator found Inadequate a file the auditor passed.
+    reading, boundary_reading : KappaReading or None
+        Each kappa read in plain words by the declared rule (:func:`review.analyses.kappa_reading.read_kappa`),
+        with the raw and the chance agreement and the paradox explained where it is at work.
     """
 
     n_pairs: int
@@ -76,6 +80,8 @@ class BoundaryAgreement:
     boundary_kappa: AgreementResult | None
     raised_above: int
     lowered_below: int
+    reading: KappaReading | None = None
+    boundary_reading: KappaReading | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,16 @@ def _boundary(pairs: pd.DataFrame, rated: tuple[str, ...], fail: str, level: flo
     bkappa = ag.cohen_kappa(sides, categories=["pass", "fail"], confidence_level=level) if two and (
         a_fail.any() or m_fail.any()) and not (a_fail.all() and m_fail.all()) else None
     return BoundaryAgreement(len(pairs), exact, kappa, float((a_fail == m_fail).mean()), bkappa,
-                             int((a_fail & ~m_fail).sum()), int((~a_fail & m_fail).sum()))
+                             int((a_fail & ~m_fail).sum()), int((~a_fail & m_fail).sum()),
+                             _reading(kappa, pd.concat([a, m])),
+                             _reading(bkappa, pd.concat([sides["a"], sides["m"]]), "the same side of the line"))
+
+
+def _reading(kappa: AgreementResult | None, grades: pd.Series, what: str = "the same grade") -> KappaReading | None:
+    """A kappa read in words, with the share of both raters' grades in the commonest one."""
+    if kappa is None:
+        return None
+    return read_kappa(kappa, modal_share=float(grades.value_counts(normalize=True).iloc[0]), what=what)
 
 
 def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: Mapping[str, Any], names: list[str], *,

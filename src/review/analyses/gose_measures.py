@@ -345,7 +345,7 @@ def indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, tu
         charts.append((row.indicator, row.label, p_chart(group["numerator"].tolist(), group["denominator"].tolist(),
                                                          labels=cycles, improvement=d.improvement,
                                                          change_points=cuts),
-                       tuple(zip(group["numerator"].astype(int), group["denominator"].astype(int), strict=True))))
+                       tuple(group[["numerator", "denominator"]].astype(int).itertuples(index=False, name=None))))
     targeted = int(table["target"].map(lambda t: t is not None and not pd.isna(t)).sum())
     return table, tuple(charts), Part((Measure("Indicators with a target", targeted, unit="indicators"),))
 

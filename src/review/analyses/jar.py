@@ -13,8 +13,9 @@ evidence".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from review.analyses.audit_learning import LearningSection, section_context
 from review.analyses.judgement import (
     SELF,
     EvidenceLine,
@@ -76,6 +77,9 @@ class JarResult:
     moderated : (int, int)
         Case-file audits this cycle whose final answers are a moderator's, and case-file audits: every
         criterion line reads the final answers.
+    learning : LearningSection or None
+        What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`): set
+        for a report (its ``analyse_context``), None otherwise.
     """
 
     cycle: str
@@ -89,6 +93,7 @@ class JarResult:
     changes: tuple[str, ...]
     headlines: tuple[str, ...]
     moderated: tuple[int, int] = (0, 0)
+    learning: LearningSection | None = None
 
 
 def _self_line(evidence: Evidence, finding: str, cycle: str, previous: str, rates: Rates) -> list[EvidenceLine]:
@@ -153,5 +158,6 @@ def _finish(findings: Sequence[FindingResult], **meta) -> JarResult:
 def analyse_context(ctx) -> JarResult:  # noqa: ANN001 - a Context; kept untyped to avoid an import cycle
     """:func:`analyse` with a notebook's context (its evidence, cycle and parameters)."""
     p = ctx.params
-    return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,
-                   green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
+    result = analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,
+                     green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
+    return replace(result, learning=section_context(ctx))  # what the audits tell us: J10's evidence in words

@@ -10,7 +10,9 @@ voice in case-file audits. "Quality Assurance" itself is summarised from its six
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
+from review.analyses.audit_learning import section_context
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
 from review.config.thresholds import Threshold
 from review.data import Evidence
@@ -29,5 +31,6 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
 def analyse_context(ctx) -> SelfAssessmentResult:  # noqa: ANN001 - a Context
     """:func:`analyse` with a notebook's context."""
     p = ctx.params
-    return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,
-                   green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
+    result = analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,
+                     green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
+    return replace(result, learning=section_context(ctx))  # what the audits tell us (L4.2, L4.6)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from review.analyses import self_assessment as sa
+from review.analyses.audit_learning import LearningSection
 from review.analyses.judgement import (
     SELF,
     SELF_ASSESSED,
@@ -90,6 +91,9 @@ class SelfAssessmentResult:
     people_rate : bool
         Whether people (managers) rather than organisations rate the items: then a published
         report withholds their small numbers and shows no rater's own scores.
+    learning : LearningSection or None
+        What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`): set
+        for a report (its ``analyse_context``), None otherwise.
     """
 
     framework: str
@@ -111,6 +115,7 @@ class SelfAssessmentResult:
     headlines: tuple[str, ...]
     people_rate: bool = True
     self_rated: bool = False
+    learning: LearningSection | None = None
 
 
 EvidenceFor = Callable[[SourceItem, Rates], Sequence[EvidenceLine]]

@@ -2,7 +2,10 @@
 
 The frameworks' frozen results are computed for every cycle of the evidence up to the one
 reported, with this cycle's thresholds (so a change of threshold does not look like a change of
-practice), and their red items collected as ``{cycle: {(framework, item_id), ...}}``.
+practice), and their red items collected as ``{cycle: {(framework, item_id), ...}}``. The
+thresholds are the reports' own: each framework's ``rag_green``/``rag_red`` and, item by item,
+the lines the run's ``thresholds_file`` declares (:func:`review.config.thresholds.declared_thresholds`),
+so an item re-judged here takes the band its page gave it.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from typing import Any
 
 from review.analyses.shown_bands import WITHHELD
 from review.config.cycles import previous_cycle
+from review.config.thresholds import Threshold, declared_thresholds
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
 
 __all__ = ["JUDGED_FRAMEWORKS", "WITHHELD", "History", "RedItems", "history_basis", "history_record", "judged_items",
-           "recorded_history", "recorded_thresholds", "red_in", "red_items", "red_items_up_to", "thresholds_for"]
+           "declared_for", "recorded_history", "recorded_thresholds", "red_in", "red_items", "red_items_up_to",
+           "thresholds_for"]
 
 RedItems = dict[str, frozenset[tuple[str, str]]]
 """Cycle -> the (framework, item id) pairs judged red that cycle."""
@@ -87,8 +92,12 @@ def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: fl
     return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous))
 
 
+Declared = Mapping[tuple[str, str], Threshold]
+"""(framework, item) -> the item's own declared lines (:func:`review.config.thresholds.load_thresholds`)."""
+
+
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
-              confidence_level: float) -> RedItems:
+              confidence_level: float, declared: Declared | None = None) -> RedItems:
     """Every framework's red items in each cycle.
 
     Parameters
@@ -99,6 +108,9 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
     thresholds : mapping of str to (float, float)
         Framework -> ``(rag_green, rag_red)``; only these frameworks are judged.
     confidence_level : float
+    declared : mapping, optional
+        The items' own lines (the run's ``thresholds_file``); every other item is judged against
+        its framework's pair.
 
     Returns
     -------
@@ -106,12 +118,14 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
         Cycle -> frozenset of ``(framework, item_id)``: every red judgement, withheld or not (the
         reports' own view under a policy: :func:`judged_items`).
     """
-    return judged_items(evidence, cycles, thresholds=thresholds, confidence_level=confidence_level)[0]
+    return judged_items(evidence, cycles, thresholds=thresholds, confidence_level=confidence_level,
+                        declared=declared)[0]
 
 
 def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
                  confidence_level: float, policy: DisclosurePolicy | None = None,
-                 known: Mapping[str, History] | None = None) -> tuple[RedItems, RedItems]:
+                 known: Mapping[str, History] | None = None,
+                 declared: Declared | None = None) -> tuple[RedItems, RedItems]:
     """:func:`red_items`, and in the same pass the items whose band each cycle's report withholds
     (none without a policy): where an item's red run meets a withheld band,
     a published page cannot say how long it has been red.
@@ -121,6 +135,8 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
     known : mapping, optional
         Framework -> its ``(red, withheld)`` item ids per cycle, judged already on these very
         inputs (a report's record, :func:`recorded_history`): that framework is not judged again.
+    declared : mapping, optional
+        The items' own lines, as in :func:`red_items`.
 
     Returns
     -------
@@ -138,7 +154,8 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
                 red_ids, withheld_ids = history[0][cycle], history[1][cycle]
             else:
                 result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
-                                              confidence_level=confidence_level, green=green, red=red)
+                                              confidence_level=confidence_level, green=green, red=red,
+                                              thresholds=declared or {})
                 red_ids, withheld_ids = _judged(result, policy)
             found[cycle] |= {(framework, item) for item in red_ids}
             hidden[cycle] |= {(framework, item) for item in withheld_ids}
@@ -146,23 +163,31 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
 
 
 def history_basis(evidence: Evidence, cycles: Iterable[str], *, green: float, red: float, confidence_level: float,
-                  policy: DisclosurePolicy | None) -> dict[str, Any] | None:
+                  policy: DisclosurePolicy | None, declared: Declared | None = None,
+                  framework: str = "") -> dict[str, Any] | None:
     """What a framework's red history was judged on, as recorded beside it: the evidence snapshot's
-    digest, the cycles, the thresholds, the confidence level and the disclosure policy. None for
-    evidence read from its folder (no snapshot: nothing tells that two readings are the same).
+    digest, the cycles, the thresholds (the framework's pair and any item's own lines), the
+    confidence level and the disclosure policy. None for evidence read from its folder (no
+    snapshot: nothing tells that two readings are the same).
 
     >>> from types import SimpleNamespace as NS
     >>> history_basis(NS(snapshot=None), ["2009-Q1"], green=0.8, red=0.65, confidence_level=0.95, policy=None)
     >>> history_basis(NS(snapshot="ab12"), ["2009-Q1"], green=0.8, red=0.65, confidence_level=0.95, policy=None)
     {'snapshot': 'ab12', 'cycles': ['2009-Q1'], 'green': 0.8, 'red': 0.65, 'confidence_level': 0.95, 'policy': None}
+    >>> own = {("jar_haringey", "J11"): Threshold(0.9, 0.75, "local"), ("governance", "G1"): Threshold(0.7, 0.5, "x")}
+    >>> history_basis(NS(snapshot="ab12"), [], green=0.8, red=0.65, confidence_level=0.95, policy=None,
+    ...               declared=own, framework="jar_haringey")["items"]
+    {'J11': [0.9, 0.75]}
     """
     import dataclasses
 
     if evidence.snapshot is None:
         return None
-    return {"snapshot": evidence.snapshot, "cycles": list(cycles), "green": float(green), "red": float(red),
-            "confidence_level": float(confidence_level),
-            "policy": None if policy is None else dataclasses.asdict(policy)}
+    basis = {"snapshot": evidence.snapshot, "cycles": list(cycles), "green": float(green), "red": float(red),
+             "confidence_level": float(confidence_level),
+             "policy": None if policy is None else dataclasses.asdict(policy)}
+    own = {item: [t.green, t.red] for (f, item), t in sorted((declared or {}).items()) if f == framework}
+    return basis | ({"items": own} if own else {})
 
 
 def history_record(red: RedItems, withheld: RedItems, framework: str, basis: Mapping[str, Any]) -> dict[str, Any]:
@@ -215,6 +240,18 @@ def thresholds_for(cycle: str, frameworks: Iterable[str] = JUDGED_FRAMEWORKS) ->
     return {f: (float(d["rag_green"]), float(d["rag_red"])) for f, d in defaults.items()}
 
 
+def declared_for(cycle: str) -> Declared:
+    """The items' own lines the cycle's params file declares (its ``thresholds_file``): none without one.
+
+    >>> dict(declared_for("1999-Q1"))
+    {}
+    """
+    from review.config.params import default_params_path, load_cycle_params
+
+    path = default_params_path(cycle)
+    return declared_thresholds(load_cycle_params(path).common) if path.is_file() else {}
+
+
 def recorded_thresholds(results: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
     """Each framework's ``(rag_green, rag_red)`` as its report recorded them (its results'
     ``thresholds``): what the run used, whichever params file it read.
@@ -233,6 +270,8 @@ def recorded_thresholds(results: Mapping[str, Mapping[str, Any]]) -> dict[str, t
 
 def red_items_up_to(evidence: Evidence, cycle: str, *, confidence_level: float,
                     frameworks: Iterable[str] = JUDGED_FRAMEWORKS) -> RedItems:
-    """:func:`red_items` for every cycle of the evidence up to ``cycle``, with that cycle's thresholds."""
+    """:func:`red_items` for every cycle of the evidence up to ``cycle``, with that cycle's thresholds
+    (each framework's pair and the items' own lines, from ``params/<cycle>.yaml``)."""
     return red_items(evidence, [c for c in evidence.cycles if c <= cycle],
-                     thresholds=thresholds_for(cycle, frameworks), confidence_level=confidence_level)
+                     thresholds=thresholds_for(cycle, frameworks), confidence_level=confidence_level,
+                     declared=declared_for(cycle))

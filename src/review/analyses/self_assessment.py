@@ -26,6 +26,7 @@ from review.stats.benchmark import SCALES, BenchmarkResult, benchmark
 
 __all__ = [
     "PREVALENCE_AGREEMENT",
+    "PREVALENCE_COEFFICIENT",
     "PREVALENCE_SHARE",
     "AgreementReading",
     "AgreementSummary",
@@ -41,6 +42,8 @@ PREVALENCE_SHARE = 0.8
 """Share of all ratings in one category above which the prevalence (kappa) paradox is checked for."""
 PREVALENCE_AGREEMENT = 0.8
 """Observed agreement at or above which a near-zero chance-corrected coefficient is read as the paradox."""
+PREVALENCE_COEFFICIENT = 0.2
+"""A chance-corrected coefficient below this (Landis and Koch's "slight") is near zero, for the paradox."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,7 @@ def agreement_summary(r: Ratings, *, confidence_level: float) -> AgreementSummar
     counts = flat.value_counts()
     modal, share = (str(counts.index[0]), float(counts.iloc[0] / counts.sum())) if len(counts) else (":", float("nan"))
     paradox = (percent.statistic >= PREVALENCE_AGREEMENT and share >= PREVALENCE_SHARE and share < 1
-               and (math.isnan(alpha.statistic) or alpha.statistic < 0.2))
+               and (math.isnan(alpha.statistic) or alpha.statistic < PREVALENCE_COEFFICIENT))
     explanation = ""
     if paradox:
         explanation = (f"The raters gave the same rating in {100 * percent.statistic:.0f}% of pairs, and "

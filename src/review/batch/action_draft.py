@@ -247,6 +247,7 @@ def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) ->
     from review.analyses.context import Context
     from review.analyses.gose import gose_result
     from review.analyses.red_items import JUDGED_FRAMEWORKS, judged_items
+    from review.config.thresholds import declared_thresholds
     from review.protection.disclosure import DisclosurePolicy
     from review.views.gose import shown_judgement
 
@@ -254,15 +255,17 @@ def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) ->
     policy = DisclosurePolicy(audience=common["audience"], high=common["suppression_threshold"],
                               min_group=common["min_group"], rounding_base=common["rounding_base"])
     thresholds = {f: (params.sections[f]["rag_green"], params.sections[f]["rag_red"]) for f in JUDGED_FRAMEWORKS}
+    declared = declared_thresholds(common)  # the items' own lines, as every page reads them
     red, withheld = judged_items(evidence, cycles, thresholds=thresholds,
-                                 confidence_level=common["confidence_level"], policy=policy)
+                                 confidence_level=common["confidence_level"], policy=policy, declared=declared)
     red, withheld = dict(red), dict(withheld)
     gose = params.sections["gose_performance"]
     texts: dict[tuple[str, str], str] = {}
     for cycle in cycles:
         values = SimpleNamespace(confidence_level=common["confidence_level"], rag_green=gose["rag_green"],
-                                 rag_red=gose["rag_red"])
-        result = gose_result(Context(values, evidence, policy, cycle, previous_cycle(cycle)))  # type: ignore[arg-type]
+                                 rag_red=gose["rag_red"], thresholds=declared)
+        result = gose_result(Context(values, evidence, policy, cycle, previous_cycle(cycle)),  # type: ignore[arg-type]
+                             learning=False)
         shown = {i.item: shown_judgement(i, policy) for i in result.items}
         texts.update({("gose_performance", i.item): i.text for i in result.items})
         red[cycle] = red[cycle] | {("gose_performance", i) for i, band in shown.items() if band == "red"}

@@ -35,7 +35,7 @@ from review.config.parameters_cell import undeclared_names
 from review.config.paths import resolve
 from review.config.report_meta import ReportMeta, parse_report_meta
 from review.config.run_guard import begin_check
-from review.config.thresholds import Threshold, load_thresholds
+from review.config.thresholds import Threshold, declared_thresholds, load_thresholds
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
@@ -235,8 +235,7 @@ class RunParameters:
     @property
     def thresholds(self) -> Mapping[tuple[str, str], Threshold]:
         """The per-item thresholds the ``thresholds_file`` declares (none when it is empty)."""
-        file = self.values.get("thresholds_file")
-        return load_thresholds(file) if file else {}
+        return declared_thresholds(self.values)
 
 
 def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters:

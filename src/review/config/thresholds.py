@@ -18,18 +18,20 @@ Everything is checked when the params are loaded, before a kernel starts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import yaml
 
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
 
-__all__ = ["WORKBOOK_SOURCE", "Threshold", "item_threshold", "load_thresholds"]
+__all__ = ["WORKBOOK_SOURCE", "Threshold", "declared_thresholds", "item_threshold", "load_thresholds", "own_lines"]
 
 WORKBOOK_SOURCE = "the workbook's own default, not a national or local target"
 """The source of the ``rag_green``/``rag_red`` thresholds when no item-specific line is declared."""
@@ -102,12 +104,15 @@ def load_thresholds(path: str | Path) -> Mapping[tuple[str, str], Threshold]:
     ParameterError
         Naming the file and the framework.item.key of every problem: an unknown framework or
         item (the source's items only), a line that is not a proportion, red not below green, no
-        source.
+        source; or a file that is not valid YAML.
     """
     file = resolve(path)
     if not file.is_file():
         raise ParameterError(f"`thresholds_file`: {path!r} resolves to {file}, which does not exist")
-    data: Any = load_yaml(file) or {}
+    try:
+        data: Any = load_yaml(file) or {}
+    except yaml.YAMLError as exc:  # a user's file: said in words, no traceback
+        raise ParameterError(f"`thresholds_file` {path}: not valid YAML: {exc}") from exc
     problems: list[str] = []
     out: dict[tuple[str, str], Threshold] = {}
     if not isinstance(data, Mapping):
@@ -146,3 +151,55 @@ def item_threshold(declared: Mapping[tuple[str, str], Threshold], framework: str
     True
     """
     return declared.get((framework, item)) or Threshold(green, red, WORKBOOK_SOURCE)
+
+
+def declared_thresholds(values: Mapping[str, Any]) -> Mapping[tuple[str, str], Threshold]:
+    """The per-item thresholds a run's parameters declare: its ``thresholds_file`` read, or none.
+
+    The one reading of the file for every page and for the action plan's re-judging of earlier
+    cycles, so an item is judged against the same lines wherever it is judged.
+
+    Parameters
+    ----------
+    values : mapping
+        A run's parameters (a notebook's, or a params file's common ones).
+
+    Returns
+    -------
+    mapping of (framework, item) to Threshold
+        Empty when ``thresholds_file`` is empty or absent.
+
+    Examples
+    --------
+    >>> dict(declared_thresholds({"thresholds_file": ""}))
+    {}
+    >>> declared_thresholds({"thresholds_file": "params/thresholds/demo.yaml"})[("jar_haringey", "J11")].green
+    0.9
+    """
+    file = values.get("thresholds_file")
+    return load_thresholds(file) if file else MappingProxyType({})
+
+
+def own_lines(judged: Iterable[tuple[str, Threshold | None]]) -> tuple[str, ...]:
+    """One sentence per item judged against lines of its own (not the workbook's), as pages list them.
+
+    Parameters
+    ----------
+    judged : iterable of (str, Threshold or None)
+        Each item's id and the lines it was judged against.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> own_lines([("J07", Threshold(0.8, 0.65, WORKBOOK_SOURCE)), ("J11", Threshold(0.9, 0.755, "local plan"))])
+    ('J11: green at or above 90%, red below 75.5% (local plan)',)
+    """
+    return tuple(f"{item}: green at or above {_percent(t.green)}, red below {_percent(t.red)} ({t.source})"
+                 for item, t in judged if t is not None and t.source != WORKBOOK_SOURCE)
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.1f}".removesuffix(".0") + "%"

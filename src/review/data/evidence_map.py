@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -30,7 +30,19 @@ import pandas as pd
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 from review.data.schema import AUDIT_KINDS, AUDIT_TYPES
 
-__all__ = ["AuditType", "EvidenceMap", "MapEntry", "coverage_lines", "split_list"]
+__all__ = ["RECORD_DATASETS", "AuditType", "EvidenceMap", "MapEntry", "coverage_lines", "split_list"]
+
+RECORD_DATASETS: dict[str, tuple[str, ...]] = {
+    "lscb_chair": ("lscb_board",), "lscb_challenges": ("lscb_challenges",), "scrutiny": ("scrutiny",),
+    "scrutiny_reports": ("scrutiny",), "training": ("training",), "staff_feedback": ("staff_feedback",),
+    "user_feedback": ("user_feedback",), "scr_actions": ("actions",), "inspection_actions": ("actions",),
+    "partner_staffing": ("partner_staffing",), "indicator_areas_analysed": ("indicators", "themes", "audit_learning"),
+    "complaints_in_time": ("complaints",), "private_fostering_visits": ("private_fostering",),
+    "allegations_in_time": ("lado_allegations",), "vacancies": ("workforce",), "expenditure": ("finance",),
+    "liaison_resolved": ("liaison_feedback",),
+}
+"""The datasets each record measure (:data:`review.data.schema.RECORDS`) is computed from: a record
+mapped to an item is evidence only where its folder holds them all."""
 
 
 def split_list(text: object) -> tuple[str, ...]:
@@ -154,26 +166,52 @@ def _framework_items() -> dict[str, tuple[str, ...]]:
     return items
 
 
-def coverage_lines(emap: EvidenceMap) -> list[str]:
+def _absent(entry: MapEntry, present: Collection[str] | None) -> list[str]:
+    """The datasets a record entry is computed from that the folder lacks (none for any other
+    source, or when what the folder holds is not given)."""
+    if present is None or entry.source != "record":
+        return []
+    return [d for d in RECORD_DATASETS.get(entry.evidence, ()) if d not in present]
+
+
+def coverage_lines(emap: EvidenceMap, present: Collection[str] | None = None) -> list[str]:
     """What ``review validate`` prints of a folder's map: each item with its evidence, and the items
     with no independent evidence (judged "no evidence", or "self-assessed, not evidenced").
 
-    >>> m = EvidenceMap.from_tables(pd.DataFrame({"framework": ["jar_haringey"], "item": ["J07"],
-    ...     "source": ["criterion"], "evidence": ["plan_smart"], "audit_type": [None], "agencies": [None],
-    ...     "role": [None], "reason": ["r"]}), None)
+    Parameters
+    ----------
+    emap : EvidenceMap
+    present : collection of str, optional
+        The datasets the folder holds. A record mapped to an item whose datasets
+        (:data:`RECORD_DATASETS`) are not all there is listed as absent and is not evidence; without
+        ``present`` every mapped record counts.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> m = EvidenceMap.from_tables(pd.DataFrame({"framework": ["jar_haringey"] * 2, "item": ["J07", "J08"],
+    ...     "source": ["criterion", "record"], "evidence": ["plan_smart", "scrutiny"], "audit_type": [None] * 2,
+    ...     "agencies": [None] * 2, "role": [None] * 2, "reason": ["r"] * 2}), None)
     >>> lines = coverage_lines(m)
-    >>> lines[1], lines[7]
-    ('  J01: no independent evidence', '  J07: criterion plan_smart')
+    >>> lines[1], lines[7], lines[8]
+    ('  J01: no independent evidence', '  J07: criterion plan_smart', '  J08: record scrutiny')
+    >>> coverage_lines(m, present={"audits", "criteria"})[8]
+    '  J08: no independent evidence; absent: record scrutiny (scrutiny not in the folder)'
     """
     out = []
     for framework, items in _framework_items().items():
         out.append(f"{framework}:")
         for item in items:
-            entries = emap.entries(framework, item)
-            judged = [e for e in entries if e.judged]
+            entries = [(e, _absent(e, present)) for e in emap.entries(framework, item)]
+            there = [e for e, missing in entries if not missing]
             words = [f"{e.source} {e.evidence}" + (f" ({e.audit_type})" if e.audit_type else "")
                      + (f" [{'; '.join(e.agencies)}]" if e.agencies else "") + ("" if e.judged else " (context)")
-                     for e in entries]
-            out.append(f"  {item}: " + (", ".join(words) if judged else
-                                        "no independent evidence" + (f" (context: {', '.join(words)})" if words else "")))
+                     for e in there]
+            text = (", ".join(words) if any(e.judged for e in there) else
+                    "no independent evidence" + (f" (context: {', '.join(words)})" if words else ""))
+            gone = [f"record {e.evidence} ({', '.join(missing)} not in the folder)" for e, missing in entries if missing]
+            out.append(f"  {item}: {text}" + (f"; absent: {'; '.join(gone)}" if gone else ""))
     return out

@@ -112,7 +112,11 @@ def _norm(text: str) -> str:
 def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
                    mapping: Mapping[str, str] | None = None) -> tuple[dict[int, Column], list[int]]:
     """Map header positions to declared columns (through the column mapping, if any: an export's
-    heading -> the contract's name); extra positions are returned for criteria."""
+    heading -> the contract's name); extra positions are returned for criteria.
+
+    A column whose values are optional may be left out of a file (its values are then empty), unless
+    the file has unknown headings (one may be it, misspelt: it is named with a hint) or the dataset
+    reads extra headings as criteria (a misspelt heading would silently become one)."""
     declared = {c.name.lower(): c for c in ds.columns}
     mapping = mapping or {}
     matched: dict[int, Column] = {}
@@ -138,7 +142,7 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
             extra.append(pos)
     unknown = [raw.header[p] for p in extra]
     for column in ds.columns:
-        if column not in matched.values():
+        if column not in matched.values() and (column.required or ds.extra_columns == CRITERION or extra):
             guess = difflib.get_close_matches(column.name, [_norm(u) for u in unknown], n=1, cutoff=0.6)
             hint = f"; is '{unknown[[_norm(u) for u in unknown].index(guess[0])]}' it, misspelt?" if guess else ""
             problems.append(DataProblem(raw.file, 1, column.name, None,

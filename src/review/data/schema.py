@@ -731,6 +731,9 @@ DATASETS["audit_learning"] = Dataset(
                description="what would have made the biggest difference for the child"),
         Column("voice_of_the_child", "text", required=False,
                description="the child's voice: what the child said, or how their experience shows on the file"),
+        Column("approved_for_publication", "bool", required=False,
+               description="yes: the council approved this row's text for published pages (it is still screened "
+                           "again before it is shown; empty or no: internal pages only)"),
     ),
     key=("audit_id", "theme"),
     required=False,

@@ -15,9 +15,11 @@ from IPython.display import HTML
 
 from review.analyses import actions_figures as figures
 from review.analyses.actions import AGE_BANDS, Action, ActionsResult, RedItemActions
+from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import counted
+from review.views import learning
 from review.views import presentation as show
 
 __all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "history_figures", "overview", "red_items", "remedial",
@@ -56,17 +58,23 @@ def _no_register(result: ActionsResult) -> HTML | None:
 
 
 def overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
-    """Open, overdue and completed-this-cycle actions per source (framework, SCR, remedial), suppressed."""
+    """Open, overdue and completed-this-cycle actions per source (framework, SCR, remedial), suppressed;
+    on the cycle summary, then what the audits tell us (:func:`review.views.learning.section`: its
+    recurring concerns without an action are the plan's business)."""
+    return HTML(_overview(result, policy).data + learning.section(result.learning, policy).data)
+
+
+def _overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     missing = _no_register(result)
     if missing is not None:
         return missing
     if not result.by_source:
-        return show.note(f"No action had been raised by the end of {result.cycle}.")
+        return show.note(f"No action had been raised by the end of {quarter_name(result.cycle)}.")
     d = figures.decide(result, policy)
     shown = pd.DataFrame([[_cell(d, s.source, c, getattr(s, c)) for c in ("open", "overdue", "completed")]
                           for s in result.by_source], index=[_source(s.source) for s in result.by_source],
                          columns=["Open", "of which overdue", "Completed this cycle"])
-    return show.table(shown, caption=show.nocount(f"Actions at the end of {result.cycle} ({result.as_of.isoformat()}), by source"),
+    return show.table(shown, caption=show.nocount(f"Actions at the end of {quarter_name(result.cycle)} ({result.as_of.isoformat()}), by source"),
                       uid="actions_overview", policy=policy, index=True)
 
 
@@ -83,7 +91,7 @@ def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
         return missing
     rows = [s for s in result.by_source if s.open]
     if not rows:
-        return show.note(f"No action was open at the end of {result.cycle}.")
+        return show.note(f"No action was open at the end of {quarter_name(result.cycle)}.")
     d = figures.decide(result, policy)
     shown = pd.DataFrame([[_cell(d, s.source, b, s.ageing[b]) for b in AGE_BANDS] for s in rows],
                          index=[_source(s.source) for s in rows],
@@ -126,12 +134,12 @@ def red_items(result: ActionsResult, policy: DisclosurePolicy, *, framework: str
     """Every red item (of one framework, or all) with its action, owner role, due date and status."""
     items = tuple(r for r in result.red_items if framework is None or r.framework == framework)
     if not items:
-        return show.note(f"No item {'of this framework ' if framework else ''}is red in {result.cycle}.")
+        return show.note(f"No item {'of this framework ' if framework else ''}is red in {quarter_name(result.cycle)}.")
     frame = pd.DataFrame(_rows(items), columns=_COLUMNS)
     if framework is None:
         frame.insert(0, "Report", [_source(r.framework) for r in items for _ in (r.actions or (None,))])
     missing = _no_register(result)
-    table = show.table(frame, caption=f"Red items in {result.cycle} and what is being done about them",
+    table = show.table(frame, caption=f"Red items in {quarter_name(result.cycle)} and what is being done about them",
                        uid=f"actions_red_{framework or 'all'}", policy=policy,
                        nocount=["Report", "Item", "Red for", "Due", "Status", "Flag"])  # ids, ages and dates
     return HTML((missing.data if missing is not None else "") + table.data)
@@ -156,7 +164,7 @@ def scr(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     """Serious case review action plans: each action with its owner role, due date and status."""
     if not result.scr:
         return show.note("The register holds no serious case review action raised by the end of this cycle.")
-    frame = pd.DataFrame([[a.item, a.action, a.owner_role, a.cycle_raised, a.due_date.isoformat(), _status(a)]
+    frame = pd.DataFrame([[a.item, a.action, a.owner_role, quarter_label(a.cycle_raised), a.due_date.isoformat(), _status(a)]
                           for a in result.scr],
                          columns=["Review", "Action", "Owner (role)", "Raised", "Due", "Status"])
     return show.table(frame, caption="Serious case review (SCR) action plans", uid="actions_scr", policy=policy,
@@ -167,7 +175,7 @@ def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:
     """Remedial action on Inadequate files completed on time, as a suppressed rate with its Wilson interval."""
     r = result.remedial
     if r.inadequate == 0:
-        return f"No first case-file audit in {result.cycle} graded a file Inadequate."
+        return f"No first case-file audit in {quarter_name(result.cycle)} graded a file Inadequate."
     if r.due == 0 or r.proportion is None:
         return "No remedial action on a file graded Inadequate this cycle was due by the cycle's end."
     ci = r.proportion.confidence_interval
@@ -178,7 +186,7 @@ def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:
         rate = f"{rate} (withheld: the numbers of files are small)"
     else:
         rate += " (a Wilson interval)"
-    return (f"Remedial action on files graded Inadequate in {result.cycle} and due by the cycle's end, completed "
+    return (f"Remedial action on files graded Inadequate in {quarter_name(result.cycle)} and due by the quarter's end, completed "
             f"on time: {rate}. Files with no remedial action recorded count as not done on time.")
 
 
@@ -197,6 +205,6 @@ def remedial(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
                            d.text(k("remedial", "not on time"), f"{r.due - r.on_time:,}"),
                            d.text(k("remedial", "not yet due"), f"{r.not_yet_due:,}")]],
                          index=["Files graded Inadequate"], columns=["Done on time", "Not done on time", "Not yet due"])
-    table = show.table(shown, caption=f"Remedial action on files graded Inadequate in {result.cycle}",
+    table = show.table(shown, caption=f"Remedial action on files graded Inadequate in {quarter_name(result.cycle)}",
                        uid="actions_remedial", policy=policy, index=True, counts=True)
     return HTML(f"<p>{html.escape(remedial_text(result, policy))}</p>" + table.data)

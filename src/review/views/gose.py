@@ -18,15 +18,18 @@ from IPython.display import HTML
 
 from review.analyses import gose_figures as page_figures
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES
+from review.analyses.gose_audits import TIER_NAMES, BoundaryAgreement
 from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
+from review.analyses.kappa_reading import KAPPA_RULE
+from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
+from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
 from review.protection.disclosure_log import with_log
 from review.protection.identifiers import service_labels
 from review.protection.linked import Decision
 from review.protection.units import THINGS, counted
-from review.views import common
+from review.views import common, learning
 from review.views import presentation as show
 from review.views.common import (
     BAND_WORDS,
@@ -170,8 +173,8 @@ def _since(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None
 
 
 def period(result: GoseResult) -> HTML:
-    """The months the cycle covers and its financial-year quarter."""
-    return show.note(f"This report covers {result.period}: cycle {result.cycle}. Tiers of the audit programme: "
+    """The quarter the report covers, as councils name it (the cycle id stays the file's name)."""
+    return show.note(f"This report covers {result.period}. Tiers of the audit programme: "
                      + "; ".join(f"{name} ({tier})" for tier, name in TIER_NAMES.items()) + ".")
 
 
@@ -228,7 +231,8 @@ def _returns_text(i: ItemResult) -> str:
 
 def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Every item of the framework in the source's order and words: frequency, returns, the evidence
-    lines it is judged on (context lines marked), its figures, judgement, uncertainty and change."""
+    lines it is judged on (context lines marked), its figures, judgement, uncertainty and change;
+    below, the items judged against lines of their own (the ``thresholds_file``), with their source."""
     rows = []
     d = _decision(result, policy)
     for i in result.items:
@@ -245,18 +249,25 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                      "Uncertainty": "small group: the figures it rests on are withheld (c)" if small else
                      uncertainty_text(i.judgement, i.lines, policy),
                      "Since last cycle": _since(i, policy, d)})
-    return show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
-                      uid="gose_items", policy=policy)
+    table = show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
+                       uid="gose_items", policy=policy)
+    own = own_lines((i.item, i.threshold) for i in result.items)
+    if not own:
+        return table
+    listed = "".join(f"<li>{html.escape(line)}</li>" for line in own)  # item ids, lines and their source
+    return HTML(table.data + f"<p {show.NOCOUNT}>Items judged against lines of their own:</p>"
+                f"<ul {show.NOCOUNT}>{listed}</ul>")
 
 
 def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """Quota against audits done per tier and for all tiers, first against final grades, themed
     audits apart, moderation. A published page shows the senior tiers together where one of them
     is too small, and withholds what the page's decision withholds
-    (:mod:`review.analyses.gose_figures`)."""
+    (:mod:`review.analyses.gose_figures`). Then what the audits tell us
+    (:func:`review.views.learning.section`)."""
     a = result.audits
     if a is None:
-        return show.note("No case-file audits this cycle.")
+        return HTML(show.note("No case-file audits this cycle.").data + learning.section(result.learning, policy).data)
     d = _decision(result, policy)
     tiers = page_figures.published_tiers(result, policy)
     total = page_figures.all_tiers(tiers)
@@ -302,7 +313,20 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
             ]), caption="Moderation of case-file audits: "
                 f"{d.text(page_figures.moderation_key('pairs'), f'{m.n_pairs:,}')} pairs of auditor and moderator",
                 uid="gose_boundary", policy=policy))
+            parts.append(_kappa_words(m))
+    parts.append(learning.section(result.learning, policy))  # what the audits tell us, in words
     return HTML("".join(p.data for p in parts))
+
+
+def _kappa_words(m: BoundaryAgreement) -> HTML:
+    """The moderation kappas read in plain words (shares of pairs and coefficients, no count), and the
+    declared rule they are read by (:data:`review.analyses.kappa_reading.KAPPA_RULE`)."""
+    said = [f"<li>Overall grade: {html.escape(m.reading.sentence)}</li>" if m.reading else "",
+            f"<li>Adequate/Inadequate line: {html.escape(m.boundary_reading.sentence)}</li>"
+            if m.boundary_reading else ""]
+    if not any(said):
+        return HTML("")
+    return HTML(f"<ul {show.NOCOUNT}>{''.join(said)}</ul>" + show.note(show.nocount(KAPPA_RULE)).data)
 
 
 def _criteria_table(result: GoseResult, table: str, policy: DisclosurePolicy, *, caption: str) -> HTML:
@@ -418,6 +442,15 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       uid="gose_indicators", policy=policy, nocount=["Indicator"])  # indicator names
 
 
+def _quarter(label: str) -> str:
+    """A chart point's quarter as councils write it on an axis (``Q3 2009/10``); any other label as it is.
+
+    >>> _quarter("2009-Q4"), _quarter("baseline")
+    ('Q3 2009/10', 'baseline')
+    """
+    return quarter_label(label) if is_cycle(label) else label
+
+
 def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     """P charts titled with the same indicator labels as the table; limits restart at declared changes.
 
@@ -447,14 +480,14 @@ def indicator_charts(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                 shape, colour = show.SIGNAL_MARKS.get(sig, ("s", "#a35f00"))
                 ax.plot(i, pts["value"].iloc[i] * 100, shape, ms=8, color=colour)
         ax.set_title("\n".join(textwrap.wrap(label + (" (trial limits)" if c.trial else ""), 58)), fontsize=8)
-        ax.set_xticks(x[::2], pts["label"].iloc[::2], rotation=45, fontsize=7)
+        ax.set_xticks(x[::2], [_quarter(q) for q in pts["label"].iloc[::2]], rotation=45, fontsize=7)
         ax.set_ylabel("%", fontsize=8)
         flagged = c.signals
         lines.append({  # indicator names, quarters and rule numbers are not counts
             "Indicator": show.nocount(label), "Latest": show.pct(pts["value"].iloc[-1]), "Centre line": show.pct(c.centre),
-            "Limits restart at": show.nocount(", ".join(c.change_points) or "none"),
-            "Signals": show.nocount("; ".join(f"{r.label} {r.signal} ({r.rules})" for r in flagged.itertuples()) or
-                                    "none")})
+            "Limits restart at": show.nocount(", ".join(map(_quarter, c.change_points)) or "none"),
+            "Signals": show.nocount("; ".join(f"{_quarter(r.label)} {r.signal} ({r.rules})"
+                                              for r in flagged.itertuples()) or "none")})
     for ax in list(axes.flat)[len(charts):]:
         ax.axis("off")
     signalled = sum(row["Signals"] != "none" for row in lines)
@@ -616,6 +649,7 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
         m = a.moderation
         figures["moderation"] = {"n_pairs": m.n_pairs, "exact_agreement": m.exact,
                                  "boundary_agreement": m.boundary_agreement,
-                                 "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None}
+                                 "boundary_kappa": m.boundary_kappa.statistic if m.boundary_kappa else None,
+                                 "kappa_reading": m.reading.band if m.reading else None}
     return with_log(_record("gose_performance", result.cycle, figures, headlines=headlines), "gose_performance",
                     d.log())

@@ -12,10 +12,11 @@ from review.analyses.jar import UNCERTAIN_WORDS, JarResult
 from review.analyses.jar_figures import published_lines
 from review.analyses.judgement import Rates, rag_sentence
 from review.analyses.shown_bands import finding_bands as shown_bands
-from review.config.thresholds import WORKBOOK_SOURCE
+from review.config.cycles import quarter_name
+from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
-from review.views import common
+from review.views import common, learning
 from review.views import presentation as show
 from review.views.actions import history_figures
 
@@ -31,11 +32,10 @@ def thresholds(result: JarResult) -> HTML:
     """How the judgements are made: the bands are the workbook's thresholds, not Ofsted grades; a
     finding judged against lines of its own says so, with their source."""
     legend = common.rag_legend(result.green, result.red)
-    own = [(f.item.item_id, t) for f in result.findings if (t := f.threshold) is not None and t.source != WORKBOOK_SOURCE]
+    own = own_lines((f.item.item_id, f.threshold) for f in result.findings)
     if not own:
         return legend
-    items = "".join(f"<li>{html.escape(i)}: green at or above {100 * t.green:.0f}%, red below {100 * t.red:.0f}% "
-                    f"({html.escape(t.source)})</li>" for i, t in own)
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in own)
     return HTML(legend.data + f"<p {show.NOCOUNT}>Findings judged against lines of their own:</p>"
                 f"<ul {show.NOCOUNT}>{items}</ul>")
 
@@ -66,13 +66,15 @@ def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
 
 
 def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
-    """Every finding in the source's words and order, each evidence line with level, band and change."""
+    """Every finding in the source's words and order, each evidence line with level, band and change;
+    then what the audits tell us (:func:`review.views.learning.section`: the learning J10 rests on)."""
     rows = []
     for f in result.findings:
         rows += common.evidence_rows(_title(f), f.evidence, f.judgement, policy, _shown(result, f, policy))
-    table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {result.cycle}",
+    table = show.table(pd.DataFrame(rows), caption=f"JAR 2008 findings: stocktake for {quarter_name(result.cycle)}",
                        uid="jar_findings", policy=policy)
     done, of = result.moderated
+    table = HTML(table.data + learning.section(result.learning, policy).data)  # J10's evidence, in words
     if not of:
         return table
     share = show.rate_text(done, of, policy)

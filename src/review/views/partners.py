@@ -16,10 +16,11 @@ from review.analyses.judgement import rag_sentence
 from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
 from review.analyses.self_assessment import HEADLINE_RULE
 from review.analyses.shown_bands import item_bands as shown_bands
+from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
 from review.protection.units import counted
-from review.views import common
+from review.views import common, learning
 from review.views import presentation as show
 from review.views.actions import history_figures
 
@@ -98,7 +99,8 @@ def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
 
 
 def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -> HTML:
-    """Every item of the source in its order: ratings, evidence, judgement, uncertainty and change."""
+    """Every item of the source in its order: ratings, evidence, judgement, uncertainty and change; then
+    what the audits tell us where the report carries it (the LSCB checklist: :func:`review.views.learning.section`)."""
     rows = []
     bands = shown_bands(result, policy)
     for i in result.items:
@@ -118,7 +120,8 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
         rows += lines
     frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Change since last cycle",
                                         "Judgement", "Uncertainty"]).fillna("")
-    return show.table(frame, caption=f"Every item of the source, {result.cycle}", uid=uid, policy=policy)
+    table = show.table(frame, caption=f"Every item of the source, {quarter_name(result.cycle)}", uid=uid, policy=policy)
+    return HTML(table.data + learning.section(result.learning, policy).data)  # where the report rests on learning
 
 
 def disagreements(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:

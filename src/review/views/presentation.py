@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+from review.config.cycles import quarter_name
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS, NoCount, nocount
@@ -297,6 +298,7 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
         card's status is the judgement's band, shown even beside a withheld rate (a judgement is
         never withheld; the card says "small group").
     cycle, audience : str
+        The cycle (named on the card as councils name the quarter) and the page's audience.
 
     Returns
     -------
@@ -315,7 +317,7 @@ def headline_cards(cards: Sequence[Mapping[str, str]], *, cycle: str, audience: 
             f'<span style="font-size:1.15em">{_escape(card.get("value", ""))}</span><br>'
             f'<small>{_escape(card.get("detail", ""))}</small></div>'
         )
-    head = f"<p {NOCOUNT}><strong>Cycle {html.escape(cycle)}</strong> &middot; audience: {html.escape(audience)}</p>"
+    head = f"<p {NOCOUNT}><strong>{html.escape(quarter_name(cycle))}</strong> &middot; audience: {html.escape(audience)}</p>"
     return HTML(head + "".join(items))
 
 

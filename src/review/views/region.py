@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.analyses.region import RegionComparison
+from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy, round_half_up, suppressed_rate
 from review.views.presentation import (
     MAX_ALT,
@@ -74,7 +75,8 @@ def summary_lines(result: RegionComparison, policy: DisclosurePolicy) -> list[No
     """
     units = {p.unit for f in result.funnels for p in f.points} | {u for _, u in result.withheld}
     measures = f"{len(result.funnels)} measure{'' if len(result.funnels) == 1 else 's'}"
-    lines = [nocount(f"Cycle {result.cycle}: {measures} compared across {len(units)} authorities.")]
+    quarter = f"{quarter_name(result.cycle)}: " if result.cycle else ""  # a comparison built from counts has none
+    lines = [nocount(f"{quarter}{measures} compared across {len(units)} authorities.")]
     by_measure: dict[str, list[str]] = {}
     for measure, unit in result.withheld:
         if measure not in result.not_compared:
