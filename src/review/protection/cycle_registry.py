@@ -125,13 +125,14 @@ def solve_cycle(records: Sequence[Mapping[str, Any]], policy: DisclosurePolicy) 
     merged = LinkedFigures.from_records([reg for _, reg in regs], policy)
     keep = {str(k) for _, reg in regs for k in reg.get("withheld", [])}
     merged.public -= keep  # a page cannot take as known what another page withholds
+    shown_and_kept = any(k in keep for page, reg in regs for k in _printed(page, reg))
+    if not shown_and_kept and not merged.exposed(keep, _across(merged, regs)):
+        return CycleDecision(figures=len(merged.figures))  # the pages' own decisions protect every count
     decision = merged.solve(keep=keep)
     out: list[Withheld] = []
     pages: dict[str, tuple[str, ...]] = {}
     for page, reg in regs:
-        own = set(reg.get("withheld", [])) | set(reg.get("public", []))
-        printed = [str(f[0]) for f in reg.get("figures", []) if f[5] and str(f[0]) not in own]
-        extra = [k for k in printed if k in decision.withheld]
+        extra = [k for k in _printed(page, reg) if k in decision.withheld]
         if not extra:
             continue
         pages[page] = tuple(extra)
@@ -143,6 +144,38 @@ def solve_cycle(records: Sequence[Mapping[str, Any]], policy: DisclosurePolicy) 
                                 "cycle be worked out" if k in keep else
                                 "withheld so that a protected count linked to it across pages cannot be worked out"))
     return CycleDecision(tuple(out), pages, len(merged.figures))
+
+
+def _printed(page: str, reg: Mapping[str, Any]) -> list[str]:
+    """The figures a page prints and does not withhold: those of its registry printed on it (a
+    figure it registers as printed on another page is that page's)."""
+    own = set(reg.get("withheld", []))
+    return [str(f[0]) for f in reg.get("figures", []) if f[5] and str(f[3]) == page and str(f[0]) not in own]
+
+
+def _across(merged: LinkedFigures, regs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """The protected counts whose linked figures come from more than one page's registry: the only
+    ones the pages' own audits have not checked (a count linked within one page only was audited by
+    that page with as much known, or more, as the merged registry has)."""
+    parent: dict[str, str] = {k: k for k in merged.figures}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for link in merged.links:
+        root = find(link.keys[0])
+        for k in link.keys[1:]:
+            parent[find(k)] = root
+    pages: dict[str, set[int]] = {}
+    for i, (_, reg) in enumerate(regs):
+        for f in reg.get("figures", []):
+            pages.setdefault(find(str(f[0])), set()).add(i)
+        for link in reg.get("links", []):
+            pages.setdefault(find(str(link[1][0])), set()).add(i)
+    return [k for k, f in merged.figures.items() if merged.primary(f) and len(pages.get(find(k), ())) > 1]
 
 
 def cycle_log(records: Sequence[Mapping[str, Any]], policy: DisclosurePolicy) -> tuple[list[dict[str, Any]], CycleDecision]:

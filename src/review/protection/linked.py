@@ -389,6 +389,21 @@ class LinkedFigures:
         touching = {j for link in self.links if group & set(link.keys) for j in link.keys}
         return touching - hidden - self.public
 
+    def exposed(self, hidden: Iterable[str], targets: Iterable[str] | None = None) -> list[str]:
+        """The protected counts (of ``targets``, default every primary count) that an attacker can
+        narrow to fewer than ``high + 1`` values when ``hidden`` (with every implicit figure) is
+        withheld: the attacker's audit alone, without solving anything.
+
+        >>> reg = LinkedFigures(DisclosurePolicy())
+        >>> for k, v in [("a", 2), ("b", 30), ("t", 32)]:
+        ...     _ = reg.add(k, v, "children", page="p")
+        >>> reg.total("t", ["a", "b"], name="sum")
+        >>> reg.exposed({"a"}), reg.exposed({"a", "b"})
+        (['a'], [])
+        """
+        chosen = [k for k, f in self.figures.items() if self.primary(f)] if targets is None else list(targets)
+        return self._failing(chosen, set(hidden) | {k for k, f in self.figures.items() if not f.printed})
+
     def _failing(self, targets: Sequence[str], hidden: set[str]) -> list[str]:
         return [t for t in targets if not _wide(attack_bounds(self.figures, self.links, hidden, t), self.policy.high)]
 
