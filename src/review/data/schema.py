@@ -678,7 +678,7 @@ DATASETS["agencies"] = Dataset(
     "The partner agencies the evidence names (in staff.service for partner agencies' auditors, partner_staffing, "
     "training, liaison_feedback, lscb_challenges), one row each, with the sector each belongs to.",
     (
-        Column("agency", "text", description="the agency, as the other datasets name it"),
+        Column("agency", "id", description="the agency, as the other datasets name it"),
         Column("sector", "choice", choices=SECTORS,
                description="its sector: " + ", ".join(SECTORS) + "; a published page too small to show the "
                            "agency alone shows its sector"),
