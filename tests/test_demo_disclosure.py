@@ -57,6 +57,35 @@ def test_the_published_pack_shows_counts_of_things_and_names_no_service(demo_run
     rules = {(o["figure"], o["rule"]) for o in gose["outcome"]}
     assert ("plans started: Sexual abuse", "primary") in rules
     assert "disclosure-log" not in "".join(p.read_text(encoding="utf-8", errors="replace") for p in published.iterdir())
+    assert "children&#x27;s home (Ofsted URN SC900001)" in pack or "children's home (Ofsted URN SC900001)" in pack
+    # one registry across the cycle's pages: every page's linked figures solved together; on the
+    # demo the pages' own decisions already protect every count, so nothing more is withheld
+    cycle = next(r for r in records if r["page"] == "cycle")
+    assert cycle["status"] == "pass"
+    assert cycle["summary"].endswith("nothing more withheld")
+    assert int(cycle["summary"].split("across ")[1].split(" pages")[0]) >= 5
+    assert all("registry" not in r for r in records)  # the figures' values stay out of the log
+
+
+def test_the_demo_declares_every_agency_it_names_and_a_public_name_for_every_service(root):
+    """Aggregation by sector reads the council's agencies table, so every agency the demo's evidence
+    names has a sector there; every regulated service has an Ofsted URN or a public label."""
+    import pandas as pd
+
+    demo = root / "data" / "demo"
+    sectors = pd.read_csv(demo / "agencies.csv").set_index("agency")["sector"]
+    named = set()
+    for name in ("partner_staffing", "training", "liaison_feedback", "lscb_challenges"):
+        named |= set(pd.read_csv(demo / f"{name}.csv")["agency"])
+    staff = pd.read_csv(demo / "staff.csv")
+    named |= set(staff.loc[staff.tier == "Partner agency", "service"])
+    for agencies in pd.read_csv(demo / "evidence_map.csv")["agencies"].dropna():
+        named |= {a.strip() for a in agencies.split(";")}
+    assert named <= set(sectors.index), named - set(sectors.index)
+    assert sectors[["Acute trust", "Primary care"]].eq("health").all()
+    assert sectors["Police"] == "police"
+    services = pd.read_csv(demo / "regulated_services.csv")
+    assert (services["urn"].notna() | services["public_label"].notna()).all()
 
 
 def test_no_protected_count_of_the_demo_gose_page_can_be_worked_out(root):

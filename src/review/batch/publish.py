@@ -2,9 +2,11 @@
 
 Reports are written to a hidden staging folder beside their target and moved into place only when
 the whole set is done and checked (:func:`publish_run`): the run-only figures are dropped, the
-publish gate checks the pages, the manifest and index are written, the gate checks every file
-again, and the folder is renamed into place, so an interrupted run leaves the previous reports as
-they were.
+publish gate checks the pages, the cycle's pages are solved together as one registry of linked
+figures (:mod:`review.protection.cycle_registry`; a page whose figures would give back a count
+another page withholds is withheld), the manifest and index are written, the gate checks every
+file again, and the folder is renamed into place, so an interrupted run leaves the previous
+reports as they were.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from review.batch.index import write_index, write_manifest
 from review.batch.page_hygiene import finish_page
 from review.batch.provenance import package_versions
 from review.config.frameworks import FRAMEWORKS
+from review.protection.cycle_registry import cycle_log
+from review.protection.disclosure import DisclosurePolicy
+from review.protection.publish_gate import withhold_pages
 from review.protection.pseudonym import DEMO_MARKER
 from review.results.figures import drop_run_only
 
@@ -50,6 +55,9 @@ class RunSummary:
     cycle: str
     output_dir: Path
     outcomes: tuple[NotebookOutcome, ...]
+    disclosure_log: tuple[dict[str, Any], ...] = ()
+    """The run's disclosure log as it is to be written (the pages' records, their withholdings
+    across pages, and the cycle's record), for a published run; internal, never in the pack."""
 
     @property
     def ok(self) -> bool:
@@ -95,7 +103,8 @@ def public_params(values: Mapping[str, Any]) -> dict[str, Any]:
 def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outcomes: Sequence[NotebookOutcome],
                 manifest: Mapping[str, Any], provenance: Provenance, guard: Guard,
                 reports: Mapping[str, tuple[str, str]] | None = None, scope: str = "",
-                history: Any = None) -> RunSummary:
+                history: Any = None, disclosure: Sequence[Mapping[str, Any]] | None = None,
+                policy: DisclosurePolicy | None = None) -> RunSummary:
     """Check a staging folder's reports, write its manifest and index, check every file again, and
     move it into place as ``target``.
 
@@ -118,6 +127,14 @@ def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outco
     history : object, optional
         What earlier quarters' runs of the audience say beside this one (:mod:`review.batch.history`),
         shown in the index.
+    disclosure : sequence of mapping, optional
+        The pages' disclosure-log records lifted out of the executed notebooks
+        (:func:`review.protection.disclosure_log.collect`), with their registries of linked figures.
+    policy : DisclosurePolicy, optional
+        The cycle's policy. With ``disclosure``, the pages' registries are solved together
+        (:func:`review.protection.cycle_registry.cycle_log`); a page the cycle must withhold more
+        of is withheld (its HTML was written when its notebook ended), and the log returned in
+        :attr:`RunSummary.disclosure_log` says which figure and link.
 
     Returns
     -------
@@ -125,6 +142,15 @@ def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outco
     """
     drop_run_only(staging)  # the set's notebooks have ended: figures for them only go
     checked = guard(list(outcomes))
+    log: list[dict[str, Any]] = [{k: v for k, v in r.items() if k != "registry"} for r in disclosure or ()]
+    if disclosure is not None and policy is not None and policy.suppress:
+        ended = {o.framework for o in checked if o.status == "ok"}  # a withheld page prints nothing
+        log, cross = cycle_log([r if r.get("page") in ended else {k: v for k, v in r.items() if k != "registry"}
+                                for r in disclosure], policy)
+        if cross.pages:
+            titles = {name: fw.title for name, fw in FRAMEWORKS.items()} | {k: v[0] for k, v in (reports or {}).items()}
+            checked = withhold_pages(staging, checked, {p: cross.reason(p) for p in cross.pages}, cycle=cycle,
+                                     audience=audience, titles=titles)
     write_manifest(staging / "manifest.json", {
         **manifest,
         "packages": package_versions(),
@@ -140,7 +166,7 @@ def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outco
     index.write_text(finish_page(index.read_text(encoding="utf-8"), synthetic=synthetic), encoding="utf-8")
     checked = guard(checked)  # every file, the manifest and index included
     move_into_place(staging, target)
-    return RunSummary(cycle=cycle, output_dir=target, outcomes=tuple(checked))
+    return RunSummary(cycle=cycle, output_dir=target, outcomes=tuple(checked), disclosure_log=tuple(log))
 
 
 def staging_path(folder: Path, cycle: str) -> Path:

@@ -566,9 +566,10 @@ def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, Noteb
     summary = publish_run(plan.staging, plan.target, cycle=p.cycle, audience=p.common["audience"],
                           outcomes=[outcomes[fw.name] for fw in chosen], manifest=manifest, provenance=provenance,
                           guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles),
-                          scope=authority.name)
+                          scope=authority.name, disclosure=disclosure_log, policy=plan.context.policy)
     if p.common["audience"] == "published":  # what the published pack withheld, beside it, never in it
-        write_log(log_path(plan.target.parent, p.cycle), disclosure_log, cycle=p.cycle)
+        write_log(log_path(plan.target.parent, p.cycle), summary.disclosure_log, cycle=p.cycle,
+                  policy=plan.context.policy)
     return summary
 
 

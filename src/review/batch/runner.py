@@ -386,9 +386,11 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
                           "parameters": {fw.name: public_params(params.for_framework(fw.name)) for fw in chosen}},
                 provenance=provenance,
                 guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
-                                                 memo=memo), history=history)
+                                                 memo=memo), history=history,
+                disclosure=disclosure_log, policy=context.policy)  # the cycle's pages solved together
             if context.audience == "published":  # what the published pack withheld, for the output checker
-                write_log(log_path(root_out, params.cycle), disclosure_log, cycle=params.cycle)
+                write_log(log_path(root_out, params.cycle), summary.disclosure_log, cycle=params.cycle,
+                          policy=context.policy)
             return summary
     finally:
         _clean_up(staging, cache_dir)

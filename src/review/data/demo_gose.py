@@ -42,6 +42,8 @@ CATEGORY_SHARES = {"Neglect": 0.44, "Physical abuse": 0.13, "Sexual abuse": 0.06
 NEIGHBOURS = {"CP": (41.5, 35.5), "LAC": (58.0, 55.0)}  # synthetic neighbour and England rates per 10,000
 HOMES = ("Oak Lodge", "Beech House", "Rowan Close", "Elm Court")
 OVERDUE_HOME = "Rowan Close"
+HOME_URN = "SC90000"
+"""The demo homes' Ofsted URNs are this and their number (SC900001...): synthetic, as the homes are."""
 AGENCIES = ("Police", "Health", "Education", "Probation")
 INDICATOR_CHANGES = (("NI59", "2009-Q2", "New duty and assessment system started"),)
 
@@ -158,15 +160,17 @@ def _inspections(rng: np.random.Generator) -> list[dict]:
         for d in dates:
             day = dt.date.fromisoformat(d)
             rows.append({"service_name": name, "service_type": kind, "inspection_date": d, "grade_scale": "ofsted_2008",
-                         "grade": "Good", "next_due": dt.date(day.year + 3, day.month, 1).isoformat()})
-    for home in HOMES:
+                         "grade": "Good", "next_due": dt.date(day.year + 3, day.month, 1).isoformat(),
+                         "public_label": f"The council's {kind}"})  # a label the council declares public
+    for number, home in enumerate(HOMES, start=1):
         day = dt.date(2008, 1, 10) + dt.timedelta(days=int(rng.integers(0, 60)))
         last = 4 if home == OVERDUE_HOME else 5
         for _ in range(last):
             grade = ("Outstanding", "Good", "Good", "Adequate", "Inadequate")[int(rng.choice(5, p=[0.1, 0.4, 0.2, 0.25, 0.05]))]
             due = day + dt.timedelta(days=182)
             rows.append({"service_name": home, "service_type": "children's home", "inspection_date": day.isoformat(),
-                         "grade_scale": "ofsted_2008", "grade": grade, "next_due": due.isoformat()})
+                         "grade_scale": "ofsted_2008", "grade": grade, "next_due": due.isoformat(),
+                         "urn": f"{HOME_URN}{number}"})
             day = due - dt.timedelta(days=int(rng.integers(0, 20)))
     return rows
 

@@ -17,11 +17,19 @@ import numpy as np
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 
-__all__ = ["AUDIT_TYPE_ROWS", "inspection_actions", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
+__all__ = ["AGENCY_SECTORS", "AUDIT_TYPE_ROWS", "inspection_actions", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
            "partner_staffing", "scrutiny"]
 
 HEALTH = "Acute trust; Community health; Mental health trust; Primary care"
 """The demo's health agencies, as ``staff.service`` names them."""
+
+AGENCY_SECTORS = (
+    ("Acute trust", "health"), ("Community health", "health"), ("Mental health trust", "health"),
+    ("Primary care", "health"), ("Health", "health"), ("Police", "police"), ("Education", "education"),
+    ("Schools", "education"), ("Probation", "probation"), ("Children's social care", "social care"),
+    ("Voluntary sector", "voluntary"),
+)
+"""Every agency the demo's evidence names, with its sector (``agencies.csv``)."""
 
 AUDIT_TYPE_ROWS = (
     {"audit_type": "case file", "kind": "case file", "label": "Case-file audits"},

@@ -345,6 +345,10 @@ GOSE_ITEMS = tuple(f"G{i:02d}" for i in range(1, 16))
 FEEDBACK_GROUPS = ("LAC", "CP", "CIN")
 FEEDBACK_SOURCES = ("survey", "advocacy service")
 REGULATED_SERVICE_TYPES = ("adoption agency", "fostering agency", "children's home")
+SECTORS = ("social care", "health", "police", "education", "probation", "youth justice", "housing", "voluntary",
+           "other")
+"""The sectors a partner agency belongs to (``agencies.sector``): a published table too small to show an
+agency alone shows its sector (the health agencies together), read from the council's data."""
 ALLEGATION_OUTCOMES = ("substantiated", "unsubstantiated", "unfounded", "malicious", "ongoing")
 CP_LAC_GROUPS = ("CP", "LAC")
 ABUSE_CATEGORIES = ("Neglect", "Physical abuse", "Sexual abuse", "Emotional abuse", "Multiple")
@@ -426,6 +430,12 @@ DATASETS.update({d.name: d for d in (
             Column("grade_scale", "id", description="scale of the grade (a scale_id)"),
             Column("grade", "grade", description="overall judgement, a label of grade_scale"),
             Column("next_due", "date", description="date the next inspection is due"),
+            Column("urn", "text", required=False,
+                   description="the service's Ofsted unique reference number (URN), as Ofsted publishes it; a "
+                               "published report names the service by its type and URN"),
+            Column("public_label", "text", required=False,
+                   description="a label the council declares public for the service (used in published reports "
+                               "before the URN); the service's own name is shown only in internal reports"),
         ),
         key=("service_name", "inspection_date"),
         required=False,
@@ -660,6 +670,20 @@ DATASETS["scrutiny"] = Dataset(
         Column("challenges_answered", "count", description="of those, answered in writing by the end of the cycle"),
     ),
     key=("cycle", "forum", "report"),
+    required=False,
+)
+
+DATASETS["agencies"] = Dataset(
+    "agencies",
+    "The partner agencies the evidence names (in staff.service for partner agencies' auditors, partner_staffing, "
+    "training, liaison_feedback, lscb_challenges), one row each, with the sector each belongs to.",
+    (
+        Column("agency", "id", description="the agency, as the other datasets name it"),
+        Column("sector", "choice", choices=SECTORS,
+               description="its sector: " + ", ".join(SECTORS) + "; a published page too small to show the "
+                           "agency alone shows its sector"),
+    ),
+    key=("agency",),
     required=False,
 )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-__all__ = ["aggregate", "merged_members"]
+__all__ = ["aggregate", "merged_members", "sector_parents"]
 
 
 def aggregate(rows: Mapping[str, Mapping[str, float]], parents: Mapping[str, str],
@@ -62,3 +62,36 @@ def merged_members(rows: Mapping[str, object], parents: Mapping[str, str], out: 
     {'Senior': ['AD', 'DCS']}
     """
     return {p: [label for label in rows if parents.get(label) == p] for p in out if p not in rows}
+
+
+def sector_parents(agencies: object, *, label: str = "{sector} agencies") -> dict[str, str]:
+    """Each agency's next level up, its sector, as the council's ``agencies`` dataset declares it:
+    the ``parents`` of :func:`aggregate` for a table of agencies (never a list of names in code).
+
+    Parameters
+    ----------
+    agencies : pandas.DataFrame or None
+        The evidence's ``agencies`` table (``agency``, ``sector``); None or empty when the council
+        has not given one, and then no agency is merged (a small one is withheld instead).
+    label : str, default: ``"{sector} agencies"``
+        How a merged row is named.
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"agency": ["Acute trust", "Primary care", "Police"], "sector": ["health", "health", "police"]})
+    >>> parents = sector_parents(t)
+    >>> parents
+    {'Acute trust': 'Health agencies', 'Primary care': 'Health agencies', 'Police': 'Police agencies'}
+    >>> aggregate({"Acute trust": {"files": 12}, "Primary care": {"files": 3}, "Police": {"files": 20}}, parents,
+    ...           small=lambda v: 1 <= v <= 5)
+    {'Health agencies': {'files': 15}, 'Police': {'files': 20}}
+    """
+    if agencies is None or len(agencies) == 0:  # type: ignore[arg-type]
+        return {}
+    rows = agencies[["agency", "sector"]].itertuples(index=False)  # type: ignore[index]
+    return {str(a): label.format(sector=str(s)).capitalize() for a, s in rows}

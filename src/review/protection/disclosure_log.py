@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from review.protection.disclosure import DisclosurePolicy, withhold_change
-from review.protection.units import internal_only, protected
+from review.protection.linked import LinkedFigures, LogRows
+from review.protection.units import internal_only, is_declared, protected
 
-__all__ = ["LOG_COLUMNS", "LOG_MIME", "collect", "log_path", "page_record", "rate_rows", "with_log", "write_log"]
+__all__ = ["LOG_COLUMNS", "LOG_MIME", "collect", "line_key", "lines_log", "log_path", "page_record", "rate_rows",
+           "with_log", "write_log"]
 
 LOG_MIME = "application/vnd.review.disclosure-log+json"
 """The display output that carries a page's disclosure log out of its notebook (never published)."""
@@ -44,15 +46,21 @@ LOG_COLUMNS = ("page", "figure", "rule", "links", "reason", "key")
 """The columns of the log's CSV, one row per withheld figure."""
 
 
-def page_record(page: str, rows: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+def page_record(page: str, rows: Sequence[Mapping[str, str]],
+                registry: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One page's record, as ACRO records an output: ``status`` (``pass`` when nothing is
-    withheld, else ``review``), ``summary`` and ``outcome`` (the withheld figures)."""
+    withheld, else ``review``), ``summary`` and ``outcome`` (the withheld figures); with the
+    page's registry of linked figures (``registry``) where it has one, which the run reads to solve
+    the cycle's pages together (:mod:`review.protection.cycle_registry`) and drops from the log."""
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["rule"]] = counts.get(r["rule"], 0) + 1
     summary = "withheld: " + ", ".join(f"{n} {rule}" for rule, n in sorted(counts.items())) if rows else "pass"
-    return {"page": page, "status": "review" if rows else "pass", "summary": summary,
-            "outcome": [{c: str(r.get(c, "")) for c in LOG_COLUMNS} for r in rows]}
+    out: dict[str, Any] = {"page": page, "status": "review" if rows else "pass", "summary": summary,
+                           "outcome": [{c: str(r.get(c, "")) for c in LOG_COLUMNS} for r in rows]}
+    if registry is not None:
+        out["registry"] = dict(registry)
+    return out
 
 
 def rate_rows(page: str, label: str, k: int, n: int, unit: str, before: tuple[int, int] | None,
@@ -84,13 +92,67 @@ def rate_rows(page: str, label: str, k: int, n: int, unit: str, before: tuple[in
     return out
 
 
+def line_key(kind: str, source: str, k: int, n: int) -> str:
+    """The cycle-wide key of an evidence line's figures: its kind, source and values, so two pages
+    printing the same source's same ``k of n`` name one figure (and the same source on other bases
+    names another).
+
+    >>> line_key("audit", "child seen alone", 12, 20)
+    'line/audit: child seen alone/12 of 20'
+    """
+    return f"line/{kind}: {source}/{k} of {n}"
+
+
+def lines_log(page: str, lines: Iterable[tuple[str, Any]], policy: DisclosurePolicy) -> LogRows:
+    """The log's rows for a page's evidence lines (``(item, line)`` pairs, each line with ``kind``,
+    ``source``, ``k``, ``n``, ``unit`` and ``change.before``), by :func:`rate_rows`; for a
+    published page they carry the page's registry (:class:`review.protection.linked.LogRows`):
+    each line as ``k`` of ``n`` (:func:`line_key`), its change since last cycle linked to last
+    cycle's count, and what the page withholds, for the run's check across pages.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> ln = NS(kind="audit", source="child seen alone", k=3, n=20, unit="files", forced_band=None,
+    ...         change=NS(before=(9, 18)))
+    >>> rows = lines_log("jar", [("J04", ln)], DisclosurePolicy())
+    >>> [r["rule"] for r in rows], rows.registry["withheld"]
+    (['primary', 'rule'], ['line/audit: child seen alone/3 of 20/change from 9 of 18', 'line/audit: child seen alone/3 of 20/k', 'line/audit: child seen alone/3 of 20/n'])
+    """
+    rows: list[dict[str, str]] = []
+    reg = LinkedFigures(policy)
+    withheld: set[str] = set()
+    for item, ln in lines:
+        if getattr(ln, "forced_band", None) or not ln.n:
+            continue
+        before = ln.change.before if getattr(ln, "change", None) is not None else None
+        own = rate_rows(page, f"{item} {ln.kind}: {ln.source}", ln.k, ln.n, ln.unit, before, policy)
+        rows.extend(own)
+        if not policy.suppress or not is_declared(ln.unit):
+            continue
+        key = line_key(ln.kind, ln.source, ln.k, ln.n)
+        label = f"{item} {ln.kind}: {ln.source}"
+        reg.rate(key, ln.k, ln.n, ln.unit, page=page, label=label)
+        change = None
+        if before is not None and before[1]:
+            change = f"{key}/change from {before[0]} of {before[1]}"
+            reg.change(change, ln.k / ln.n - before[0] / before[1], before[0], before[1], ln.unit, page=page,
+                       label=label)
+        for row in own:
+            if not row["key"].endswith("/change"):
+                withheld |= {f"{key}/k", f"{key}/n"}
+            elif change is not None:
+                withheld.add(change)
+    return LogRows(rows, reg.record(withheld) if policy.suppress else None)
+
+
 class _WithLog:
     """A results record's display object, with the page's disclosure log beside its results."""
 
     def __init__(self, recorded: Any, page: str, rows: Sequence[Mapping[str, str]]) -> None:
         self.recorded = recorded
         self.payload = recorded.payload
-        self.log = page_record(page, rows)
+        self.log = page_record(page, rows, getattr(rows, "registry", None))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle = dict(self.recorded._repr_mimebundle_(include, exclude))
@@ -100,8 +162,10 @@ class _WithLog:
 
 def with_log(recorded: Any, page: str, rows: Iterable[Mapping[str, str]]) -> Any:
     """A results record (``review.results.figures.record``'s object) that also carries the page's
-    disclosure log (:data:`LOG_MIME`); its ``payload`` is the record's."""
-    return _WithLog(recorded, page, list(rows))
+    disclosure log (:data:`LOG_MIME`); its ``payload`` is the record's. Rows that carry a registry
+    (:class:`review.protection.linked.LogRows`, a decision's :meth:`~review.protection.linked.Decision.log`)
+    carry it too."""
+    return _WithLog(recorded, page, rows if isinstance(rows, LogRows) else list(rows))
 
 
 def log_path(output_root: str | Path, cycle: str) -> Path:

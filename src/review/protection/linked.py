@@ -14,7 +14,15 @@ suppression) can be worked out again from such links unless more figures are wit
 - :meth:`LinkedFigures.ratio`: a printed ratio (a share, a turnover rate) of two figures, which
   with one of them gives the other to within the ratio's rounding;
 - :meth:`LinkedFigures.rate`: a count ``k`` of a group ``n``, with the complement ``n - k`` as an
-  implicit figure (never printed, yet known from the two) that is protected in its own right.
+  implicit figure (never printed, yet known from the two) that is protected in its own right;
+- :meth:`LinkedFigures.change`: a change since last cycle printed with its interval, which gives
+  last cycle's count and group back (a link of kind ``reveals``): it is shown only when last
+  cycle's count is not protected.
+
+A page's registry travels out of its notebook with its decision (:meth:`LinkedFigures.record`,
+:attr:`Decision.registry`); the run merges every page's registry into one for the cycle and solves
+it again (:mod:`review.protection.cycle_registry`), so a figure withheld on one page cannot be
+worked out from another.
 
 :meth:`LinkedFigures.solve` chooses the fewest extra figures to withhold, exactly, with
 :func:`scipy.optimize.milp`:
@@ -68,7 +76,7 @@ from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, round_half_up
 from review.protection.units import protected
 
-__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "Withheld", "attack_bounds", "suppress_table"]
+__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "LogRows", "Withheld", "attack_bounds", "suppress_table"]
 
 
 @dataclass(frozen=True)
@@ -110,8 +118,10 @@ class Link:
     Attributes
     ----------
     kind : str
-        ``total`` (``keys[0] = sum(keys[1:])``) or ``ratio`` (``keys[0] = keys[2] * keys[1]``:
-        numerator, denominator, printed ratio, to within ``halfwidth`` of the ratio).
+        ``total`` (``keys[0] = sum(keys[1:])``), ``ratio`` (``keys[0] = keys[2] * keys[1]``:
+        numerator, denominator, printed ratio, to within ``halfwidth`` of the ratio) or
+        ``reveals`` (``keys[0]`` printed gives every one of ``keys[1:]`` exactly: a change since
+        last cycle with its interval gives last cycle's count and group).
     keys : tuple of str
     name : str
         The link in words, for the log ("categories add up to plans started").
@@ -152,6 +162,9 @@ class Decision:
     withheld: Mapping[str, Withheld]
     audience: str = "published"
     figures: Mapping[str, Figure] = field(default_factory=dict)
+    registry: Mapping[str, object] | None = None
+    """The registry the decision was made on, as :meth:`LinkedFigures.record` writes it (None for
+    an internal audience): the run solves the cycle's pages together from these."""
 
     def shown(self, key: str) -> bool:
         """Whether the figure ``key`` may be printed."""
@@ -161,11 +174,27 @@ class Decision:
         """``formatted`` when the figure may be printed, else ``c``."""
         return formatted if self.shown(key) else "c"
 
-    def log(self) -> list[dict[str, str]]:
-        """The withheld figures as rows of the disclosure log (page, figure, rule, links)."""
-        return [{"page": w.page, "figure": w.label or w.key, "key": w.key, "rule": w.rule,
-                 "links": "; ".join(w.links), "reason": w.reason}
-                for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))]
+    def log(self) -> LogRows:
+        """The withheld figures as rows of the disclosure log (page, figure, rule, links), carrying
+        the registry (:attr:`LogRows.registry`) for the cycle's check across pages."""
+        return LogRows([{"page": w.page, "figure": w.label or w.key, "key": w.key, "rule": w.rule,
+                         "links": "; ".join(w.links), "reason": w.reason}
+                        for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))], self.registry)
+
+
+class LogRows(list[dict[str, str]]):
+    """A page's rows of the disclosure log, with the registry they were decided on (``registry``,
+    None when there is none): :func:`review.protection.disclosure_log.with_log` carries both out of
+    the notebook, so the run can solve every page of the cycle together.
+
+    >>> rows = LogRows([{"page": "p", "key": "a"}], {"figures": []})
+    >>> len(rows), rows.registry
+    (1, {'figures': []})
+    """
+
+    def __init__(self, rows: Iterable[Mapping[str, str]] = (), registry: Mapping[str, object] | None = None) -> None:
+        super().__init__(dict(r) for r in rows)
+        self.registry = registry
 
 
 class LinkedFigures:
@@ -226,6 +255,64 @@ class LinkedFigures:
         self.total(n_key, [k_key, rest], name=f"{label}: count and the rest of its group")
         return k_key, n_key
 
+    def change(self, key: str, value: float, before_k: int, before_n: int, unit: str, *, page: str,
+               label: str) -> str:
+        """A change since last cycle printed beside this cycle's rate, with its interval: the change
+        and the interval's two ends pin last cycle's count and its group, so printing it gives them
+        back (a link of kind ``reveals``). Last cycle's count, group and rest are added as implicit
+        figures (``<key>/before/k`` etc.); when one of them is a protected count the change is
+        withheld, and a solved decision never prints one that would give such a count back.
+
+        Returns the change's key.
+
+        >>> reg = LinkedFigures(DisclosurePolicy())
+        >>> _ = reg.rate("iro", 9, 16, "children", page="jar", label="IRO reviews in time")
+        >>> _ = reg.change("iro/change", 0.229, 5, 15, "children", page="jar", label="IRO reviews in time")
+        >>> d = reg.solve()
+        >>> d.shown("iro/k"), d.shown("iro/change"), d.withheld["iro/change"].rule
+        (True, False, 'secondary')
+        """
+        bk, bn = self.rate(f"{key}/before", before_k, before_n, unit, page="last cycle's report",
+                           label=f"{label}: last cycle", printed=False)
+        change = self.add(key, value, "share", page=page, label=f"{label}: change since last cycle")
+        self.links.append(Link("reveals", (change, bk, bn, f"{key}/before/rest"),
+                               f"{label}: the change and its interval give last cycle's count"))
+        return change
+
+    def record(self, withheld: Iterable[str] = ()) -> dict[str, object]:
+        """The registry as plain data (JSON): its figures, links, rules and public figures, and the
+        figures a page's decision withheld; :meth:`from_records` reads it back.
+
+        >>> reg = LinkedFigures(DisclosurePolicy())
+        >>> _ = reg.add("a", 2, "children", page="p")
+        >>> rec = reg.record(["a"])
+        >>> rec["figures"], rec["withheld"]
+        ([['a', 2.0, 'children', 'p', 'a', True]], ['a'])
+        """
+        return {"figures": [[f.key, f.value, f.unit, f.page, f.label, f.printed] for f in self.figures.values()],
+                "links": [[ln.kind, list(ln.keys), ln.name, ln.halfwidth] for ln in self.links],
+                "forced": dict(self.forced), "public": sorted(self.public), "withheld": sorted(withheld)}
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, object]], policy: DisclosurePolicy) -> LinkedFigures:
+        """One registry of every figure and link in ``records`` (:meth:`record`'s output, from one
+        page or several): a key in two records is one figure, printed if either prints it.
+
+        Raises
+        ------
+        ParameterError
+            If two records give one key different values.
+        """
+        reg = cls(policy)
+        for rec in records:
+            for key, value, unit, page, label, printed in rec.get("figures", []):  # type: ignore[attr-defined]
+                reg.add(str(key), float(value), str(unit), page=str(page), label=str(label), printed=bool(printed))
+            for kind, keys, name, halfwidth in rec.get("links", []):  # type: ignore[attr-defined]
+                reg.links.append(Link(str(kind), tuple(str(k) for k in keys), str(name), float(halfwidth)))
+            reg.forced.update({str(k): str(v) for k, v in dict(rec.get("forced", {})).items()})  # type: ignore[call-overload]
+            reg.public.update(str(k) for k in rec.get("public", []))  # type: ignore[attr-defined]
+        return reg
+
     def withhold(self, key: str, reason: str) -> None:
         """Withhold a figure by a rule of the policy other than a small count (a rate of a group
         smaller than ``min_group``, a single post-holder's own figure)."""
@@ -242,14 +329,19 @@ class LinkedFigures:
         return (self.policy.suppress and figure.people
                 and self.policy.low <= figure.value <= self.policy.high)
 
-    def solve(self) -> Decision:
+    def solve(self, keep: Iterable[str] = ()) -> Decision:
         """Choose the fewest figures to withhold (primary, then secondary) so that no protected
-        count can be worked out; see the module's description."""
+        count can be worked out; see the module's description.
+
+        ``keep``: figures withheld already (by the pages, when the cycle's registry is solved
+        across them), which stay withheld; the answer adds the fewest others."""
         if not self.policy.suppress:
             return Decision({}, self.policy.audience, dict(self.figures))
         keys = list(self.figures)
         index = {k: i for i, k in enumerate(keys)}
         fixed = {k for k, f in self.figures.items() if self.primary(f) or not f.printed or k in self.forced}
+        fixed |= set(keep) & set(keys)
+        fixed |= self._revealing(fixed)
         targets = [k for k, f in self.figures.items() if self.primary(f)]
         cuts: list[set[str]] = []
         hidden: set[str] = set()
@@ -264,6 +356,16 @@ class LinkedFigures:
                     raise ParameterError(f"figure {t!r} cannot be protected: every linked figure is withheld")
                 cuts.append(group)
         return self._decision(self._greedy(hidden, targets), fixed)
+
+    def _revealing(self, fixed: set[str]) -> set[str]:
+        """The changes whose printing would give back a protected count of last cycle (a primary
+        count, or any figure withheld by a rule): withheld from the start."""
+        out = set()
+        for link in self.links:
+            if link.kind == "reveals" and any(
+                    self.primary(self.figures[k]) or k in self.forced for k in link.keys[1:]):
+                out.add(link.keys[0])
+        return out - self.public
 
     max_rounds = 25
     """Rounds of the exact method (integer programme, then the attacker's audit and a cut) before the
@@ -286,6 +388,21 @@ class LinkedFigures:
                             todo.append(j)
         touching = {j for link in self.links if group & set(link.keys) for j in link.keys}
         return touching - hidden - self.public
+
+    def exposed(self, hidden: Iterable[str], targets: Iterable[str] | None = None) -> list[str]:
+        """The protected counts (of ``targets``, default every primary count) that an attacker can
+        narrow to fewer than ``high + 1`` values when ``hidden`` (with every implicit figure) is
+        withheld: the attacker's audit alone, without solving anything.
+
+        >>> reg = LinkedFigures(DisclosurePolicy())
+        >>> for k, v in [("a", 2), ("b", 30), ("t", 32)]:
+        ...     _ = reg.add(k, v, "children", page="p")
+        >>> reg.total("t", ["a", "b"], name="sum")
+        >>> reg.exposed({"a"}), reg.exposed({"a", "b"})
+        (['a'], [])
+        """
+        chosen = [k for k, f in self.figures.items() if self.primary(f)] if targets is None else list(targets)
+        return self._failing(chosen, set(hidden) | {k for k, f in self.figures.items() if not f.printed})
 
     def _failing(self, targets: Sequence[str], hidden: set[str]) -> list[str]:
         return [t for t in targets if not _wide(attack_bounds(self.figures, self.links, hidden, t), self.policy.high)]
@@ -315,6 +432,8 @@ class LinkedFigures:
         rows: list[np.ndarray] = []
         lower: list[float] = []
         for link in self.links:
+            if link.kind == "reveals":
+                continue  # a change that would give a protected count back is withheld from the start
             for k in link.keys:
                 f = self.figures[k]
                 if not f.people or (not f.printed and not self.primary(f)):
@@ -370,7 +489,7 @@ class LinkedFigures:
                               and any(j != k and j in hidden for j in ln.keys))
                 out[k] = Withheld(k, f.page, f.label, "secondary", links,
                                   "withheld so that a protected count linked to it cannot be worked out")
-        return Decision(out, self.policy.audience, dict(self.figures))
+        return Decision(out, self.policy.audience, dict(self.figures), registry=self.record(out))
 
 
 def _wide(bounds: tuple[float, float], high: int) -> bool:
@@ -443,6 +562,14 @@ def attack_bounds(figures: Mapping[str, Figure], links: Sequence[Link], hidden: 
             if row.any():
                 a_eq.append(row)
                 b_eq.append(-const)
+        elif link.kind == "reveals":
+            if link.keys[0] not in hidden:  # the change printed: every figure it pins is known
+                for k in link.keys[1:]:
+                    row = np.zeros(len(unknown))
+                    const = term(row, k, 1.0) - figures[k].value
+                    if row.any():
+                        a_eq.append(row)
+                        b_eq.append(-const)
         elif link.keys[2] not in hidden:  # numerator = ratio x denominator, within the rounding
             num, den, ratio = link.keys
             r = figures[ratio].value

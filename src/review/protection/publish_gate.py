@@ -22,7 +22,7 @@ from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_run_folder, raw_identifiers
 from review.protection.run_context import RunContext, run_context
 
-__all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_unchecked"]
+__all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_pages", "withhold_unchecked"]
 
 _OWN_MESSAGES = {"Timeout", "NoResults", "DisclosureCheck"}
 
@@ -226,3 +226,36 @@ def withhold_unchecked(staging: Path, params: Any, outcomes: Sequence[Any], *, r
         _write_failure_page(staging, o.framework, params, titles, audience, [reason])
         _drop_siblings(staging, o.framework)
     return [replace(o, status="failed", headlines=[], error=_disclosure_error(reason)) for o in outcomes]
+
+
+def withhold_pages(staging: Path, outcomes: Sequence[Any], reasons: dict[str, str], *, cycle: str, audience: str,
+                   titles: dict[str, str] | None = None) -> list[Any]:
+    """Withhold the pages named in ``reasons`` (report name to why, with no value): each is replaced
+    by a failure page, its results and executed notebook removed, its outcome ``failed``. The run's
+    check across pages (:mod:`review.protection.cycle_registry`) withholds this way a page whose
+    figures would give back a count another page withholds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from dataclasses import make_dataclass
+    >>> Outcome = make_dataclass("Outcome", ["framework", "status", "headlines", "error"])
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "gose.html").write_text("<p>31</p>")
+    >>> outs = withhold_pages(folder, [Outcome("gose", "ok", ["x"], None)],
+    ...                       {"gose": "a figure would give back a count"}, cycle="2009-Q4", audience="published")
+    >>> outs[0].status, "31" in (folder / "gose.html").read_text()
+    ('failed', False)
+    """
+    out = []
+    for o in outcomes:
+        why = reasons.get(o.framework)
+        if why is None:
+            out.append(o)
+            continue
+        (staging / f"{o.framework}.html").write_text(
+            withheld_page(title=(titles or {}).get(o.framework, o.framework), cycle=cycle, audience=audience,
+                          kinds=[why]), encoding="utf-8")
+        _drop_siblings(staging, o.framework)
+        out.append(replace(o, status="failed", headlines=[], error=_disclosure_error(why)))
+    return out

@@ -19,7 +19,7 @@ from review.analyses.shown_bands import (
     withheld,
 )
 from review.protection.disclosure import DisclosurePolicy, withhold_change
-from review.protection.disclosure_log import rate_rows
+from review.protection.disclosure_log import lines_log
 from review.protection.units import counted, internal_only
 from review.views import presentation as show
 
@@ -175,8 +175,7 @@ def log_rows(page: str, items: Sequence[tuple[str, Sequence[EvidenceLine], objec
              policy: DisclosurePolicy) -> list[dict[str, str]]:
     """The page's withheld figures for the run's disclosure log: each evidence line's level and
     change, by the rules of :func:`review.protection.disclosure_log.rate_rows`."""
-    return [row for item, lines, _ in items for ln in lines if not ln.forced_band
-            for row in rate_rows(page, f"{item} {ln.kind}: {ln.source}", ln.k, ln.n, ln.unit, ln.change.before, policy)]
+    return lines_log(page, [(item, ln) for item, lines, _ in items for ln in lines], policy)  # with its registry
 
 
 def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgement | None]],
