@@ -27,8 +27,8 @@ from review.batch.provenance import package_versions
 from review.config.frameworks import FRAMEWORKS
 from review.protection.cycle_registry import cycle_log
 from review.protection.disclosure import DisclosurePolicy
-from review.protection.publish_gate import withhold_pages
 from review.protection.pseudonym import DEMO_MARKER
+from review.protection.publish_gate import withhold_pages
 from review.results.figures import drop_run_only
 
 __all__ = ["Guard", "NotebookOutcome", "Provenance", "RunSummary", "move_into_place", "now", "public_params",
