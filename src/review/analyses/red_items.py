@@ -80,7 +80,7 @@ def _analysers() -> dict[str, Callable[..., object]]:
 
 
 def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float, green: float,
-          red: float) -> object:
+          red: float, thresholds: Mapping[tuple[str, str], Threshold]) -> object:
     """The GOSE result of a cycle, judged as its report judges it (its context: the cycle, the
     thresholds and the confidence level; no disclosure policy is read, since no judgement is withheld)."""
     from review.analyses.context import Context
@@ -88,7 +88,7 @@ def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: fl
     from review.config.params import RunParameters
 
     params = RunParameters("gose_performance", {"cycle": cycle, "confidence_level": confidence_level,
-                                                "rag_green": green, "rag_red": red})
+                                                "rag_green": green, "rag_red": red}, declared=thresholds)
     return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous))
 
 

@@ -216,10 +216,13 @@ class RunParameters:
         The framework the notebook reports on.
     values : mapping
         Every parameter of that framework's notebook, validated.
+    declared : mapping, optional
+        Per-item thresholds already read; None (the default) reads the ``thresholds_file``.
     """
 
     framework: str
     values: Mapping[str, Any]
+    declared: Mapping[tuple[str, str], Threshold] | None = None
 
     def __getattr__(self, name: str) -> Any:
         values = object.__getattribute__(self, "values")
@@ -235,6 +238,8 @@ class RunParameters:
     @property
     def thresholds(self) -> Mapping[tuple[str, str], Threshold]:
         """The per-item thresholds the ``thresholds_file`` declares (none when it is empty)."""
+        if self.declared is not None:  # lines already read (the action plan's re-judging of earlier cycles)
+            return self.declared
         return declared_thresholds(self.values)
 
 
