@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -253,7 +253,8 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
     return Pack(target, starts[-1] - 1, tuple(zip(titles, pages, strict=True)))
 
 
-def _print_twice(browser: str | None, front: Path, write_front: Any,
+def _print_twice(browser: str | None, front: Path,
+                 write_front: Callable[[int | None, Sequence[int | None]], None],
                  sections: Sequence[Section]) -> tuple[list[bytes], int, list[int]]:
     """Print the front sheet and the sections until their page counts settle: the first printing counts
     the pages, the second numbers them and fills the contents.
