@@ -128,3 +128,12 @@ def test_a_page_lists_the_evidence_files_not_the_answer_key():
         "data/LA01/Audits.xlsx", "data/demo/notes.csv", "params/2009-Q4.yaml")]
     assert [i["path"] for i in evidence_inputs(inputs)] == ["data/demo/audits.csv", "data/LA01/Audits.xlsx",
                                                             "params/2009-Q4.yaml"]
+
+
+def test_a_finished_page_is_left_as_it_is():
+    """The board pack may read finished reports: a second pass changes nothing."""
+    cards = show.headline_cards([{"title": "G01: feedback", "status": "red", "value": "c", "detail": "2009-12-28"}],
+                                cycle="2009-Q4", audience="published").data
+    once = finish_page(_page(cards + _evidence_table() + _evidence_table() + "<p>Adequate/Inadequate</p>"),
+                       synthetic=True)
+    assert finish_page(once, synthetic=True) == once

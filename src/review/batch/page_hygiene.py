@@ -44,8 +44,8 @@ SYNTHETIC_RUNNING = "Synthetic demo data: no real child, case or worker"
 STACK_MIN_COLUMNS = 4
 """Tables of this many columns or more become stacked rows on a phone."""
 
-_TABLE = re.compile(r'(?P<wrap><div class="review-table-wrap">\s*)?<table\b(?P<attrs>[^>]*)>(?P<body>.*?)</table>',
-                    re.S)
+_TABLE = re.compile(r'(?P<wrap><div class="review-table-wrap"(?P<done> role="region")?[^>]*>\s*)?'
+                    r"<table\b(?P<attrs>[^>]*)>(?P<body>.*?)</table>", re.S)
 _ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
 _CELL = re.compile(r"<(?P<tag>t[dh])\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -169,6 +169,8 @@ def tidy_tables(page: str) -> tuple[str, str]:
     def one(m: re.Match[str]) -> str:
         nonlocal count
         count += 1
+        if m.group("done"):  # a page finished already (the board pack reads the reports)
+            return m.group(0)
         attrs, body = m.group("attrs"), _plain(m.group("body"))
         ident = re.search(r'\bid="([^"]+)"', attrs)
         tid = ident.group(1) if ident else f"review_table{count}"
@@ -241,7 +243,7 @@ def _abbr(symbol: str) -> str:
 
 def _each_text(page: str, change: Callable[[str], str]) -> str:
     """``change`` applied to each run of the page's text outside tags, except in style, script,
-    code, abbreviations, the title and the disclosure footnote."""
+    code, abbreviations, the title, the disclosure footnote and what is kept whole already."""
     out: list[str] = []
     skip: str | None = None
     for part in re.split(r"(<[^>]+>)", page):
@@ -249,10 +251,9 @@ def _each_text(page: str, change: Callable[[str], str]) -> str:
             tag = re.match(r"</?([a-zA-Z0-9]+)", part)
             name = tag.group(1).lower() if tag else ""
             if skip is None and not part.startswith("</"):
-                if name in _SKIP and not part.endswith("/>"):
+                kept = re.search(r'class="[^"]*\b(?:review-footnote|review-nowrap)\b', part)
+                if (name in _SKIP and not part.endswith("/>")) or kept:
                     skip = name
-                elif name == "p" and "review-footnote" in part:
-                    skip = "p"
             elif skip is not None and part.startswith("</") and name == skip:
                 skip = None
             out.append(part)
@@ -373,6 +374,8 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
     ...                    '</main></body></html>', synthetic=True)
     >>> '<th scope="col">A</th>' in page, '>c</abbr>' in page, SYNTHETIC_MARK in page
     (True, True, True)
+    >>> finish_page(page, synthetic=True) == page  # a finished page is left as it is
+    True
     """
     page = one_footnote(card_headings(page))
     page, css = tidy_tables(page)
