@@ -1025,3 +1025,18 @@ def test_indicator_charts_restart_at_a_change_two_quarters_in_and_count_indicato
     assert counts == ((60, 100), (62, 100), (80, 100), (82, 100))
     # one of the two indicators has a target
     assert [(m.label, m.count, m.unit) for m in part.measures] == [("Indicators with a target", 1, "indicators")]
+
+
+def test_g03_takes_other_mapped_lines_and_without_a_quota_shows_only_the_final_grades():
+    """G03 with the staff survey also mapped to it (9 of 10 responses positive: a line beside the
+    programme's own grades), and a programme declaring no quota: no quota line, and the one measure
+    "final grades: 4 of 5 files moderated" (M1 to M4 re-audit F1 to F4; F5 is not moderated). The
+    random sample's final grades: F1 Good; F2, F4 Inadequate; F5 Adequate: 1 of 4."""
+    extra = pd.DataFrame([(G, "G03", "record", "staff_feedback", None, None, "tests", "staff view")],
+                         columns=MAP.columns)
+    ev = _evidence(evidence_map=pd.concat([MAP, extra], ignore_index=True),
+                   programme=pd.DataFrame({"tier": [], "audit_type": [], "quota_per_auditor": []}))
+    g03 = _items(_result(ev))["G03"]
+    assert [(ln.kind, ln.k, ln.n) for ln in g03.judged_lines] == [("audit", 1, 4), ("staff survey", 9, 10)]
+    assert [(m.label, m.count, m.of, m.unit) for m in g03.measures] == [
+        ("Case-file audits: final grades", 4, 5, "files moderated")]
