@@ -1025,3 +1025,63 @@ def test_indicator_charts_restart_at_a_change_two_quarters_in_and_count_indicato
     assert counts == ((60, 100), (62, 100), (80, 100), (82, 100))
     # one of the two indicators has a target
     assert [(m.label, m.count, m.unit) for m in part.measures] == [("Indicators with a target", 1, "indicators")]
+
+
+def test_g03_takes_other_mapped_lines_and_without_a_quota_shows_only_the_final_grades():
+    """G03 with the staff survey also mapped to it (9 of 10 responses positive: a line beside the
+    programme's own grades), and a programme declaring no quota: no quota line, and the one measure
+    "final grades: 4 of 5 files moderated" (M1 to M4 re-audit F1 to F4; F5 is not moderated). The
+    random sample's final grades: F1 Good; F2, F4 Inadequate; F5 Adequate: 1 of 4."""
+    extra = pd.DataFrame([(G, "G03", "record", "staff_feedback", None, None, "tests", "staff view")],
+                         columns=MAP.columns)
+    ev = _evidence(evidence_map=pd.concat([MAP, extra], ignore_index=True),
+                   programme=pd.DataFrame({"tier": [], "audit_type": [], "quota_per_auditor": []}))
+    g03 = _items(_result(ev))["G03"]
+    assert [(ln.kind, ln.k, ln.n) for ln in g03.judged_lines] == [("audit", 1, 4), ("staff survey", 9, 10)]
+    assert [(m.label, m.count, m.of, m.unit) for m in g03.measures] == [
+        ("Case-file audits: final grades", 4, 5, "files moderated")]
+
+
+def test_returns_late_on_time_and_still_missing_within_the_past_year():
+    """Returns as the items show them. This quarter: G01's report 7 days late (amber line named for the
+    return), G04's on time (a context line, "on time"). Earlier: G07's annual update due 2009-03-31
+    never delivered, within the past year (2009-Q1 to Q3), so still red; G15's 2008-Q4 return is more
+    than a year back, so G15 shows no last return; G14's annual report (2009-Q2) was presented to the LSCB."""
+    returns = _tables()["gose_returns"]
+    extra = pd.DataFrame([("2009-Q1", "G07", "Private fostering annual update", D(2009, 3, 31), None, None),
+                          ("2008-Q4", "G15", "Liaison feedback report", D(2008, 12, 31), D(2008, 12, 20), None)],
+                         columns=returns.columns)
+    items = _items(_result(_evidence(gose_returns=pd.concat([returns, extra], ignore_index=True))))
+    late = next(ln for ln in items["G01"].lines if ln.kind == "return")
+    assert (late.source, late.k, late.n, late.note, late.band) == (
+        "User feedback report, due 2009-12-28", 0, 0, "7 days late", "amber")
+    on_time = next(ln for ln in items["G04"].lines if ln.kind == "context: return")
+    assert (on_time.source, on_time.note) == ("Supervision audit report, due 2009-12-28", "on time")
+    g07 = items["G07"]
+    assert g07.last_delivered.title == "Private fostering annual update"
+    missing = next(ln for ln in g07.lines if ln.kind == "return")
+    assert (missing.source, missing.k, missing.n, missing.note, missing.band) == (
+        "Private fostering annual update, due 2009-03-31", 0, 0, "still not delivered", "red")
+    assert g07.band == "red"
+    assert items["G15"].last_delivered is None
+    assert items["G14"].last_delivered.presented_to == "LSCB"
+    # context lines are never judged: G04's on-time return is not among its judged lines
+    assert on_time not in items["G04"].judged_lines
+
+
+def test_expenditure_and_private_fostering_figures_reach_the_items():
+    """Finance for October to December 2009 (budget 100 a month, spend 110 in the quarter's months:
+    variance +30 in the quarter) and three private fostering arrangements known at the quarter's end."""
+    finance = pd.DataFrame([(m, "2009-Q4", "Placements", 100.0, 110.0, 1300.0) for m in ("2009-10", "2009-11",
+                                                                                          "2009-12")],
+                           columns=["month", "cycle", "budget_line", "budget", "spend", "forecast_outturn"])
+    fostering = pd.DataFrame([("2009-Q4", 2, 2, 3)], columns=["cycle", "notifications", "visited_in_time",
+                                                             "arrangements_open"])
+    r = _result(_evidence(finance=finance, private_fostering=fostering))
+    items = _items(r)
+    assert r.finance["budget_line"].tolist() == ["Placements"]
+    shown = {m.label: m.value for m in items["G12"].measures}
+    assert shown["Budget this cycle"] == pytest.approx(300.0)
+    assert shown["Variance this cycle"] == pytest.approx(30.0)
+    assert [(m.label, m.count) for m in items["G07"].measures] == [
+        ("Private fostering arrangements known at the end of the cycle", 3)]
