@@ -576,6 +576,7 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
     "indicator_changes": ("indicator",),
     "regulated_services": ("grade_scale",),
     "lscb_challenges": ("challenge_id",),  # the board's challenge to a member agency (an organisation)
+    "agencies": ("agency",),  # a partner agency (an organisation)
 }
 """`id` columns that name no person, case or audit (teams, scales, indicators, framework items)."""
 
