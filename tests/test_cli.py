@@ -45,7 +45,7 @@ def test_validate_misspelt_key_exits_2_naming_it(write_params, capsys):
     err = capsys.readouterr().err
     assert "unknown parameter `audiance`" in err
     assert ("known parameters are: audience, authority, confidence_level, cycle, data_dir, frameworks, min_group, "
-            "rounding_base, suppression_threshold") in err
+            "report, rounding_base, suppression_threshold, thresholds_file") in err
     assert "Traceback" not in err
 
 
