@@ -87,6 +87,7 @@ from review.exceptions import DataValidationError, ParameterError
 from review.protection.disclosure_log import collect, log_path, write_log
 from review.protection.publish_gate import guard_staging, withhold_unchecked
 from review.protection.run_context import RunContext, run_context
+from review.results.history import OUTPUT_ROOT_ENV
 
 __all__ = ["RegionSummary", "code_version", "comparison_task", "publish_task", "run_notebook_task", "run_region",
            "stage_evidence", "validate_region"]
@@ -195,7 +196,8 @@ def run_notebook_task(task: NotebookTask, snapshot: bytes, *_after: Any) -> Note
     cache_dir = _worker_cache()
     try:
         write_evidence_cache(resolve(task.parameters["data_dir"]), cache_dir, snapshot=snapshot)
-        return execute_task(replace(task, env={EVIDENCE_CACHE_ENV: str(cache_dir)}))
+        earlier = str(Path(task.staging).resolve().parent)  # the authority's own folder: its earlier runs, for the trends
+        return execute_task(replace(task, env={EVIDENCE_CACHE_ENV: str(cache_dir), OUTPUT_ROOT_ENV: earlier}))
     finally:
         (cache_dir / SNAPSHOT_FILE).unlink(missing_ok=True)  # no evidence of another authority is ever reused
 
