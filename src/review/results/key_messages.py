@@ -292,7 +292,7 @@ def key_messages(summary: CycleSummaryResult, plan: ActionsResult | None, meta: 
     ordered = tuple(p for _, p in sorted(priorities, key=lambda kp: (-kp[1].red_quarters, kp[0])))
     escalations = tuple(Escalation("long red", p) for p in ordered if p.escalated)
     escalations += tuple(Escalation(p.action, p) for p in ordered if p.action in (NOT_EFFECTIVE, DROPPED))
-    totals = {b: n for b, n in summary.rag_totals.items()}
+    totals = dict(summary.rag_totals)
     needs = sum(action_count(fw.rag_counts) for fw in summary.frameworks if fw.rag_counts and fw.needs_action is not None)
     return KeyMessages(
         cycle=summary.cycle, meta=meta, complete=summary.complete, gaps=summary.gaps, positions=positions,
