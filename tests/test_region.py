@@ -232,7 +232,7 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
             assert manifest["status"] == "ok"
             assert (out / authority / "2009-Q4" / "governance.html").is_file()
         index = (out / "LA01" / "2009-Q4" / "index.html").read_text(encoding="utf-8")
-        assert "Safeguarding review, Synthetic authority 1, cycle 2009-Q4</h1>" in index  # whose reports
+        assert "Safeguarding review, Synthetic authority 1, Q3 2009/10 (October to December 2009)</h1>" in index  # whose
         # The regional comparison, for a regional board: published beside the authorities, passing
         # the publish gate with every authority's references and key, the planted outlier named.
         folder = out / "region-synthetic-demo-region" / "2009-Q4"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from review.batch.html_export import css_string, stylesheet
+from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.config.report_meta import ReportMeta
 from review.exceptions import ParameterError
@@ -71,7 +72,8 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
         )
     e = html.escape
 
-    name = f"Safeguarding review, {scope}, cycle {cycle}" if scope else f"Safeguarding review, cycle {cycle}"
+    quarter = quarter_name(cycle)  # as councils name it; the cycle id stays the folder's name
+    name = f"Safeguarding review, {scope}, {quarter}" if scope else f"Safeguarding review, {quarter}"
     internal = audience == "internal"
     mark = "INTERNAL, not for circulation" if internal else "Published audience"
     banner = ('audience: internal <span class="review-mark">INTERNAL, not for circulation</span>' if internal
@@ -79,7 +81,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Safeguarding review, cycle {e(cycle)} ({e(audience)} audience)</title>
+<title>Safeguarding review, {e(scope + ", " if scope else "")}{e(quarter_label(cycle))} ({e(audience)} audience)</title>
 <style>
 {stylesheet()}
 tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
@@ -89,7 +91,7 @@ tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
 </style></head><body class="review-report audience-{e(audience)}">
 <header class="review-header" data-review-nocount><div class="review-banner audience-{e(audience)}">Safeguarding review &middot;
-cycle {e(cycle)} &middot; {banner}</div></header>
+{e(scope) + " &middot; " if scope else ""}{e(quarter)} &middot; {banner}</div></header>
 <main>
 <h1 {NOCOUNT}>{e(name)}</h1>
 {_key_messages_section(path.parent, cycle)}
@@ -135,17 +137,17 @@ def _history_section(history: Any, described: Mapping[str, tuple[str, str]]) -> 
                    f"{' or more (the band before is withheld)' if (f, i) in history.longer else ''}</td></tr>"
                    for (f, i), n in long_red)
     parts = [f'<section aria-labelledby="since-last">\n<h2 id="since-last" {NOCOUNT}>Since the last quarter\'s run '
-             f"({e(last)})</h2>",
-             f"<p {NOCOUNT}>Read from the results of earlier runs of this audience ({e(', '.join(history.runs))}), "
+             f"({e(quarter_label(last))})</h2>",
+             f"<p {NOCOUNT}>Read from the results of earlier runs of this audience ({e(', '.join(map(quarter_label, history.runs)))}), "
              "so that a change shows even where this cycle's evidence holds no earlier quarter. Bands are as each "
              "run's pages showed them.</p>"]
     if changes:
         parts.append(f'<div class="review-table-wrap"><table><caption {NOCOUNT}>Items whose band changed since the '
-                     f"{e(last)} run</caption>\n<thead><tr><th scope=\"col\">Report</th><th scope=\"col\">Item</th>"
-                     f"<th scope=\"col\" {NOCOUNT}>{e(last)}</th><th scope=\"col\">Now</th><th scope=\"col\">Change</th>"
+                     f"{e(quarter_label(last))} run</caption>\n<thead><tr><th scope=\"col\">Report</th><th scope=\"col\">Item</th>"
+                     f"<th scope=\"col\" {NOCOUNT}>{e(quarter_label(last))}</th><th scope=\"col\">Now</th><th scope=\"col\">Change</th>"
                      f"</tr></thead><tbody>{changes}</tbody></table></div>")
     else:
-        parts.append(f"<p {NOCOUNT}>No item's band changed since the {e(last)} run.</p>")
+        parts.append(f"<p {NOCOUNT}>No item's band changed since the {e(quarter_label(last))} run.</p>")
     if reds:
         parts.append('<div class="review-table-wrap"><table><caption>Items red for two or more quarters running'
                      '</caption>\n<thead><tr><th scope="col">Report</th><th scope="col">Item</th><th scope="col">'

@@ -387,7 +387,8 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
                 provenance=provenance,
                 guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
                                                  memo=memo), history=history,
-                disclosure=disclosure_log, policy=context.policy)  # the cycle's pages solved together
+                disclosure=disclosure_log, policy=context.policy,  # the cycle's pages solved together
+                scope=str(params.common["authority"]))  # whose reports the index lists
             if context.audience == "published":  # what the published pack withheld, for the output checker
                 write_log(log_path(root_out, params.cycle), summary.disclosure_log, cycle=params.cycle,
                           policy=context.policy)

@@ -44,6 +44,7 @@ from review.config.cycles import previous_cycle
 from review.config.paths import cycle_folder, project_root
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import UndeclaredUnit, internal_only, protected
+from review.results.judgements import ESCALATE_AT
 
 __all__ = ["ESCALATE_AT", "OUTPUT_ROOT_ENV", "WINDOW", "ItemSeries", "Trend", "TrendPoint", "earlier_results",
            "item_levels", "output_root", "read_results", "shown_level", "summary_trends", "trend", "trend_for",
@@ -53,9 +54,6 @@ WINDOW = 8
 """Quarters a trend shows, this one included: two years, enough for any "red for N quarters" a
 board follows."""
 
-ESCALATE_AT = 3
-"""Quarters red without a break from which an item's red run is an escalation (issue 29: "red for
-three or more quarters")."""
 
 OUTPUT_ROOT_ENV = "REVIEW_OUTPUT_ROOT"
 """Set by the batch runner for its kernels: the output root its run writes under, where the

@@ -29,7 +29,7 @@ from typing import Any
 
 from review.protection.nocount import nocount
 
-__all__ = ["ACTION_BANDS", "ACTION_KEY", "BANDS", "NEEDS_ACTION_RULE", "RAG_BANDS", "RAG_KEY", "FrameworkJudgements",
+__all__ = ["ACTION_BANDS", "ACTION_KEY", "BANDS", "ESCALATE_AT", "NEEDS_ACTION_RULE", "RAG_BANDS", "RAG_KEY", "FrameworkJudgements",
            "action_count", "judgements", "marked_headlines", "needs_action", "read_judgements"]
 
 RAG_KEY = "rag_counts"
@@ -48,6 +48,10 @@ NEEDS_ACTION_RULE = ("An item needs action when its report judges it red. Amber 
                      "needing action. Items rated only by those assessed (self-assessed, not evidenced) and items "
                      "without evidence are states of their own, in no red, amber or green total.")
 """The counting rule in words, as the index, the summary and the reports state it."""
+
+ESCALATE_AT = 3
+"""Quarters red without a break from which an item is escalated to the Board ("red for three or more
+quarters"): the key messages and the trend strips read this one line."""
 
 
 def needs_action(band: str | None) -> bool:

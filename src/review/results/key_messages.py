@@ -31,14 +31,14 @@ from review.analyses import actions_figures as figures
 from review.analyses.actions import ActionsResult, RedItemActions
 from review.config.report_meta import ReportMeta
 from review.protection.disclosure import DisclosurePolicy
-from review.results.judgements import RAG_BANDS, FrameworkJudgements, action_count
+from review.results.judgements import ESCALATE_AT, RAG_BANDS, FrameworkJudgements, action_count
 from review.results.summary import CycleSummaryResult
 
 __all__ = ["ESCALATE_QUARTERS", "Escalation", "KeyMessages", "Position", "Priority", "Remedial", "Strength",
            "band_total", "from_record", "report_meta", "item_of", "key_messages"]
 
-ESCALATE_QUARTERS = 3
-"""An item red for this many quarters running, or more, is escalated."""
+ESCALATE_QUARTERS = ESCALATE_AT
+"""An item red for this many quarters running, or more, is escalated (one line for every page)."""
 
 NO_ACTION, OPEN, OVERDUE, NOT_EFFECTIVE, DROPPED = "none", "open", "overdue", "not yet effective", "dropped"
 """What is being done about an item needing action, as :attr:`Priority.action` names it."""
