@@ -201,6 +201,31 @@ def test_partner_agencies_are_published_together_where_one_is_small():
     assert common.line_level(shown[0], PUB).startswith("62.5% (15 of 24")
 
 
+def test_partner_agencies_are_merged_within_their_sector_first():
+    """Aggregate before withholding, by the sectors the council's data declare. Health agencies A
+    (2 of 3) and B (20 of 30) and police P (15 of 25) audited 'shared promptly'. A alone is too
+    small (a count of 2): health together is 22 of 33 (11 not met), and P, large, stands alone.
+    Had the sector's line been too small too (A 2 of 3 with B 4 of 6: 6 of 9, a group under 10),
+    every agency goes together: 2 + 4 + 15 = 21 of 3 + 6 + 25 = 34. An agency with no sector is
+    never merged by sector."""
+    from review.analyses.jar_figures import MULTI_AGENCY, published_lines
+
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    sectors = {"A": "Health agencies", "B": "Health agencies", "P": "Police agencies"}
+
+    def lines(b: tuple[int, int]) -> list:
+        return [rates.line(MULTI_AGENCY, f"{a}: shared promptly", now, None, "files")
+                for a, now in [("A", (2, 3)), ("B", b), ("P", (15, 25))]]
+
+    shown = published_lines(lines((20, 30)), PUB, rates, sectors)
+    assert [(ln.source, ln.k, ln.n) for ln in shown] == [
+        ("Health agencies together (A, B): shared promptly", 22, 33), ("P: shared promptly", 15, 25)]
+    shown = published_lines(lines((4, 6)), PUB, rates, sectors)
+    assert [(ln.source, ln.k, ln.n) for ln in shown] == [("partner agencies together (A, B, P): shared promptly", 21, 34)]
+    shown = published_lines(lines((20, 30)), PUB, rates, {"B": "Health agencies", "P": "Police agencies"})
+    assert [(ln.source, ln.k, ln.n) for ln in shown] == [("partner agencies together (A, B, P): shared promptly", 37, 58)]
+
+
 def test_a_criterions_not_applicable_is_not_the_audits_less_the_rest():
     """Every criterion of a table is answered on the same 105 audits. Criterion A: 80 of 100 met,
     5 not applicable; B: 70 of 95 met, 10 not applicable. With A's 5 withheld alone, B gives the

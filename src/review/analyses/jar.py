@@ -30,6 +30,7 @@ from review.analyses.mapped import mapped_lines, moderated_share
 from review.config.framework_items import JAR_FINDINGS, SourceItem
 from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
+from review.protection.aggregate import sector_parents
 
 __all__ = ["UNCERTAIN_WORDS", "FindingResult", "JarResult", "analyse", "analyse_context"]
 
@@ -80,6 +81,10 @@ class JarResult:
     learning : LearningSection or None
         What the audits tell us this quarter (:func:`review.analyses.audit_learning.section`): set
         for a report (its ``analyse_context``), None otherwise.
+    sectors : tuple of (str, str)
+        Each agency and its sector's label, as the council's ``agencies`` dataset declares them: a
+        published page shows a small agency's line within its sector first
+        (:func:`review.analyses.jar_figures.published_lines`).
     """
 
     cycle: str
@@ -94,6 +99,7 @@ class JarResult:
     headlines: tuple[str, ...]
     moderated: tuple[int, int] = (0, 0)
     learning: LearningSection | None = None
+    sectors: tuple[tuple[str, str], ...] = ()
 
 
 def _self_line(evidence: Evidence, finding: str, cycle: str, previous: str, rates: Rates) -> list[EvidenceLine]:
@@ -141,7 +147,8 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
         findings.append(FindingResult(item, tuple(lines), triangulate(lines), threshold))
     case_files = evidence.map.types_of_kind("case file")
     return _finish(findings, cycle=cycle, previous=previous, confidence_level=confidence_level, green=green, red=red,
-                   moderated=moderated_share(evidence, cycle, case_files))
+                   moderated=moderated_share(evidence, cycle, case_files),
+                   sectors=tuple(sector_parents(evidence.table("agencies")).items()))
 
 
 def _finish(findings: Sequence[FindingResult], **meta) -> JarResult:

@@ -12,7 +12,7 @@ judgement is made on the agencies' own lines, as in the internal report, and is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from review.analyses.judgement import EvidenceLine, Rates
 from review.protection.disclosure import DisclosurePolicy
@@ -28,20 +28,45 @@ def _criterion(line: EvidenceLine) -> tuple[str, str]:
     return agency, criterion
 
 
-def published_lines(lines: Sequence[EvidenceLine], policy: DisclosurePolicy, rates: Rates) -> tuple[EvidenceLine, ...]:
-    """The evidence lines a published page shows: for each criterion of the multi-agency audits
-    on which some agency's line would be withheld, one line of every agency's files together, in
-    the place of the first; every other line as it is. Internally, the lines as they are.
+def published_lines(lines: Sequence[EvidenceLine], policy: DisclosurePolicy, rates: Rates,
+                    sectors: Mapping[str, str] | None = None) -> tuple[EvidenceLine, ...]:
+    """The evidence lines a published page shows, aggregated before anything is withheld.
+
+    For each criterion of the multi-agency audits on which some agency's line would be withheld,
+    the agencies of that line's sector (as the council's ``agencies`` dataset declares it:
+    :func:`review.protection.aggregate.sector_parents`) are shown together, every other agency as
+    it is; where a sector's line would still be withheld (or the agency has no sector, or is alone
+    in it), every agency of the criterion is shown together instead. Every agency of a merged
+    line is merged, so none can be recovered as the merged line less the others. Internally, the
+    lines as they are.
+
+    Parameters
+    ----------
+    lines : sequence of EvidenceLine
+        A finding's lines, multi-agency ones with sources written ``agency: criterion``.
+    policy : DisclosurePolicy
+    rates : Rates
+        The finding's thresholds and confidence level, for the merged lines.
+    sectors : mapping of str to str, optional
+        Agency to its sector's label (``sector_parents``); none: all agencies together.
+
+    Returns
+    -------
+    tuple of EvidenceLine
 
     Examples
     --------
     >>> from review.analyses.judgement import Rates
     >>> rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
     >>> lines = [rates.line(MULTI_AGENCY, "Acute trust: shared promptly", (2, 3), None, "files"),
-    ...          rates.line(MULTI_AGENCY, "Primary care: shared promptly", (9, 12), None, "files"),
+    ...          rates.line(MULTI_AGENCY, "Primary care: shared promptly", (20, 30), None, "files"),
+    ...          rates.line(MULTI_AGENCY, "Police: shared promptly", (15, 25), None, "files"),
     ...          rates.line("audit", "case file audits: plan", (30, 40), None, "files")]
-    >>> [(ln.source, ln.k, ln.n) for ln in published_lines(lines, DisclosurePolicy(), rates)]
-    [('partner agencies together (Acute trust, Primary care): shared promptly', 11, 15), ('case file audits: plan', 30, 40)]
+    >>> [(ln.source, ln.k, ln.n) for ln in published_lines(lines, DisclosurePolicy(), rates)][0]
+    ('partner agencies together (Acute trust, Primary care, Police): shared promptly', 37, 58)
+    >>> health = {"Acute trust": "Health agencies", "Primary care": "Health agencies", "Police": "Police agencies"}
+    >>> [(ln.source, ln.k, ln.n) for ln in published_lines(lines, DisclosurePolicy(), rates, health)][:2]
+    [('Health agencies together (Acute trust, Primary care): shared promptly', 22, 33), ('Police: shared promptly', 15, 25)]
     """
     if not policy.suppress:
         return tuple(lines)
@@ -49,22 +74,50 @@ def published_lines(lines: Sequence[EvidenceLine], policy: DisclosurePolicy, rat
     for ln in lines:
         if ln.kind == MULTI_AGENCY:
             groups.setdefault(_criterion(ln)[1], []).append(ln)
-    merged = {c: g for c, g in groups.items()
-              if len(g) > 1 and any(policy.withhold(ln.k, of=ln.n) for ln in g)}
+    shown = {c: _shown_parts(g, policy, sectors or {}) for c, g in groups.items()
+             if len(g) > 1 and any(_withheld(ln, policy) for ln in g)}
     out: list[EvidenceLine] = []
     done: set[str] = set()
     for ln in lines:
         criterion = _criterion(ln)[1] if ln.kind == MULTI_AGENCY else None
-        if criterion is None or criterion not in merged:
+        if criterion is None or criterion not in shown:
             out.append(ln)
-            continue
-        if criterion in done:
-            continue
-        done.add(criterion)
-        group = merged[criterion]
-        befores = [g.change.before for g in group]
-        before = (sum(b[0] for b in befores if b), sum(b[1] for b in befores if b)) if all(befores) else None
-        names = ", ".join(_criterion(g)[0] for g in group)
-        out.append(rates.line(MULTI_AGENCY, f"partner agencies together ({names}): {criterion}",
-                              (sum(g.k for g in group), sum(g.n for g in group)), before, group[0].unit))
+        elif criterion not in done:
+            done.add(criterion)
+            out.extend(part[0] if len(part) == 1 else _together(part, label, criterion, rates)
+                       for label, part in shown[criterion])
     return tuple(out)
+
+
+def _withheld(line: EvidenceLine, policy: DisclosurePolicy) -> bool:
+    return bool(policy.withhold(line.k, of=line.n))
+
+
+def _shown_parts(group: list[EvidenceLine], policy: DisclosurePolicy,
+                 sectors: Mapping[str, str]) -> list[tuple[str, list[EvidenceLine]]]:
+    """A criterion's agencies as the page shows them: (label, lines) per shown line, by sector where
+    that leaves nothing withheld, else all together."""
+    by_sector: dict[str, list[EvidenceLine]] = {}
+    for ln in group:
+        agency = _criterion(ln)[0]
+        by_sector.setdefault(sectors.get(agency) or f"\0{agency}", []).append(ln)  # no sector: alone
+    parts: list[tuple[str, list[EvidenceLine]]] = []
+    for sector, members in by_sector.items():
+        if len(members) > 1 and any(_withheld(ln, policy) for ln in members):
+            parts.append((sector, members))
+        else:
+            parts.extend((sector, [ln]) for ln in members)
+    lines_shown = [(sum(m.k for m in part), sum(m.n for m in part)) for _, part in parts]
+    if len(parts) == 1 or any(policy.withhold(k, of=n) for k, n in lines_shown):
+        one = {sectors.get(_criterion(ln)[0]) for ln in group}
+        return [(one.pop() if len(one) == 1 and None not in one else "partner agencies", group)]
+    return parts
+
+
+def _together(group: list[EvidenceLine], label: str, criterion: str, rates: Rates) -> EvidenceLine:
+    """One line of a group of agencies' files together (each file is audited by one agency)."""
+    befores = [g.change.before for g in group]
+    before = (sum(b[0] for b in befores if b), sum(b[1] for b in befores if b)) if all(befores) else None
+    names = ", ".join(_criterion(g)[0] for g in group)
+    return rates.line(MULTI_AGENCY, f"{label} together ({names}): {criterion}",
+                      (sum(g.k for g in group), sum(g.n for g in group)), before, group[0].unit)

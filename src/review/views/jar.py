@@ -88,7 +88,7 @@ def _shown(result: JarResult, f, policy: DisclosurePolicy) -> tuple:  # noqa: AN
     """The finding's lines as the page shows them (partner agencies together where one is small)."""
     green, red = (f.threshold.green, f.threshold.red) if f.threshold else (result.green, result.red)
     rates = Rates(confidence_level=result.confidence_level, green=green, red=red)
-    return published_lines(f.evidence, policy, rates)
+    return published_lines(f.evidence, policy, rates, dict(result.sectors))
 
 
 def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
