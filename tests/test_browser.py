@@ -9,8 +9,8 @@ A4 page's, prints within page-count bounds with the audience on every page, and 
 Page hygiene, on every page: printed on A4 no word is broken inside ("Gree/n") and an item's
 continued rows repeat the item; at 375 px wide tables are stacked rows and nothing scrolls
 sideways, and a chart is not shrunk below half its drawn size; every table has header scope and
-sits in a named region; every disclosure symbol is an ``<abbr>`` with its meaning; the disclosure
-footnote appears once; a demo page says "synthetic demo data" in its banner and on every printed
+sits in a named region; every disclosure symbol is an ``<abbr>`` with its meaning (in a chart's
+SVG, an enclosing ``<title>``); the disclosure footnote appears once; a demo page says "synthetic demo data" in its banner and on every printed
 page; no internal note ("[source: ...]", "disagreement(s)", the answer key among the inputs).
 """
 
@@ -122,6 +122,13 @@ BROKEN_WORDS_JS = """() => {
 # explained, one footnote, card titles as headings, no internal note.
 STRUCTURE_JS = """symbols => {
     const problems = [];
+    const svgTitle = e => {  // the <title> of the nearest element in the chart that has one
+        for (let g = e; g && g.tagName.toLowerCase() !== 'svg'; g = g.parentElement) {
+            const t = g.querySelector(':scope > title');
+            if (t) return t.textContent;
+        }
+        return '';
+    };
     const tables = Array.from(document.querySelectorAll('main table'));
     for (const t of tables) {
         const name = (t.caption ? t.caption.textContent : t.id).trim().slice(0, 40);
@@ -143,8 +150,11 @@ STRUCTURE_JS = """symbols => {
     const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const parent = node.parentElement;
-        if (!parent || parent.closest('style, script, abbr, .review-footnote, code, pre')) continue;
+        if (!parent || parent.closest('style, script, abbr, .review-footnote, code, pre, svg title')) continue;
         const text = node.data.trim();  // ":" is a symbol when it is all of an element's text, else punctuation
+        // in a chart (<svg>, where <abbr> means nothing) a symbol is explained by an enclosing <title>
+        if (parent.closest('svg') && Object.entries(symbols).some(([s, m]) => text.includes(s) && svgTitle(parent).includes(m)))
+            continue;
         if (parent.textContent.trim() in symbols || /(^|[\\s(:;,])[czk](?=$|[\\s);,.\\[])/.test(text))
             problems.push(`a symbol not explained: "${text.slice(0, 40)}"`);
     }
