@@ -4,7 +4,7 @@ Every demo report and the index, in both audiences, is opened in Debian's Chromi
 playwright, which cannot download its own browsers here): no request leaves ``file:``/``data:``,
 no console error, axe-core finds no WCAG 2.1 AA violation, the page fits a phone's width and an
 A4 page's, prints within page-count bounds with the audience on every page, and weighs at most
-125 KB plus its images. A failing page leaves a screenshot in the test's temporary folder.
+125 KB plus its images (an internal page, which lists the auditors' excerpts, 160 KB). A failing page leaves a screenshot in the test's temporary folder.
 
 Page hygiene, on every page: printed on A4 no word is broken inside ("Gree/n") and an item's
 continued rows repeat the item; at 375 px wide tables are stacked rows and nothing scrolls
@@ -30,6 +30,10 @@ PHONE_WIDTH_PX = 375
 MAX_PAGES = 30
 MAX_ALT = 300  # "about 250 characters"
 MAX_PAGE_BYTES = 125_000  # the GOSE page carries each item's evidence lines and a criteria table per audit type
+# An internal page also lists every screened excerpt of the quarter's audit learning, which a published
+# page never shows. Demo 2009-Q4: 678 rows, shown as 239 distinct wordings grouped by theme, side and
+# field, 37 KB on each of the four pages with learning; the GOSE page is 147 KB with them, 110 KB without.
+MAX_INTERNAL_PAGE_BYTES = 160_000
 
 pytestmark = [
     pytest.mark.browser,
@@ -244,8 +248,9 @@ def _check_page(chromium, path: Path, audience: str, shots: Path, *, synthetic: 
             page.screenshot(path=str(shots / f"{audience}-{path.stem}.png"), full_page=True)
         page.close()
     size = len(re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", path.read_text(encoding="utf-8")).encode())
-    if size > MAX_PAGE_BYTES:
-        problems.append(f"{size / 1000:.0f} KB without its images (at most {MAX_PAGE_BYTES / 1000:.0f} KB)")
+    most = MAX_INTERNAL_PAGE_BYTES if audience == "internal" else MAX_PAGE_BYTES
+    if size > most:
+        problems.append(f"{size / 1000:.0f} KB without its images (at most {most / 1000:.0f} KB)")
     return problems
 
 

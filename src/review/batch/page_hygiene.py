@@ -79,12 +79,13 @@ _STYLER_CLASSES = re.compile(r"^(?:data|row\d+|col\d+|level\d+|col_heading|row_h
 
 def _plain(body: str) -> str:
     """Without pandas' per-cell ids and position classes ("data row0 col0"), which nothing on a
-    page reads (a fifth of a long page's bytes); the workbook's own classes stay."""
+    page reads (a fifth of a long page's bytes), nor its line breaks between tags; the workbook's
+    own classes stay."""
     def classes(m: re.Match[str]) -> str:
         kept = [c for c in m.group(1).split() if not _STYLER_CLASSES.match(c)]
         return f' class="{" ".join(kept)}"' if kept else ""
 
-    return re.sub(r' class="([^"]*)"', classes, _STYLER_ID.sub("", body))
+    return re.sub(r">\n+<", "><", re.sub(r' class="([^"]*)"', classes, _STYLER_ID.sub("", body)))
 
 
 def _scoped(fragment: str, scope: str) -> str:
