@@ -4,13 +4,13 @@ Every demo report and the index, in both audiences, is opened in Debian's Chromi
 playwright, which cannot download its own browsers here): no request leaves ``file:``/``data:``,
 no console error, axe-core finds no WCAG 2.1 AA violation, the page fits a phone's width and an
 A4 page's, prints within page-count bounds with the audience on every page, and weighs at most
-125 KB plus its images. A failing page leaves a screenshot in the test's temporary folder.
+125 KB plus its images (an internal page, which lists the auditors' excerpts, 160 KB). A failing page leaves a screenshot in the test's temporary folder.
 
 Page hygiene, on every page: printed on A4 no word is broken inside ("Gree/n") and an item's
 continued rows repeat the item; at 375 px wide tables are stacked rows and nothing scrolls
 sideways, and a chart is not shrunk below half its drawn size; every table has header scope and
-sits in a named region; every disclosure symbol is an ``<abbr>`` with its meaning; the disclosure
-footnote appears once; a demo page says "synthetic demo data" in its banner and on every printed
+sits in a named region; every disclosure symbol is an ``<abbr>`` with its meaning (in a chart's
+SVG, an enclosing ``<title>``); the disclosure footnote appears once; a demo page says "synthetic demo data" in its banner and on every printed
 page; no internal note ("[source: ...]", "disagreement(s)", the answer key among the inputs).
 """
 
@@ -30,6 +30,10 @@ PHONE_WIDTH_PX = 375
 MAX_PAGES = 30
 MAX_ALT = 300  # "about 250 characters"
 MAX_PAGE_BYTES = 125_000  # the GOSE page carries each item's evidence lines and a criteria table per audit type
+# An internal page also lists every screened excerpt of the quarter's audit learning, which a published
+# page never shows. Demo 2009-Q4: 678 rows, shown as 239 distinct wordings grouped by theme, side and
+# field, 37 KB on each of the four pages with learning; the GOSE page is 147 KB with them, 110 KB without.
+MAX_INTERNAL_PAGE_BYTES = 160_000
 
 pytestmark = [
     pytest.mark.browser,
@@ -122,6 +126,13 @@ BROKEN_WORDS_JS = """() => {
 # explained, one footnote, card titles as headings, no internal note.
 STRUCTURE_JS = """symbols => {
     const problems = [];
+    const svgTitle = e => {  // the <title> of the nearest element in the chart that has one
+        for (let g = e; g && g.tagName.toLowerCase() !== 'svg'; g = g.parentElement) {
+            const t = g.querySelector(':scope > title');
+            if (t) return t.textContent;
+        }
+        return '';
+    };
     const tables = Array.from(document.querySelectorAll('main table'));
     for (const t of tables) {
         const name = (t.caption ? t.caption.textContent : t.id).trim().slice(0, 40);
@@ -143,8 +154,11 @@ STRUCTURE_JS = """symbols => {
     const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const parent = node.parentElement;
-        if (!parent || parent.closest('style, script, abbr, .review-footnote, code, pre')) continue;
+        if (!parent || parent.closest('style, script, abbr, .review-footnote, code, pre, svg title')) continue;
         const text = node.data.trim();  // ":" is a symbol when it is all of an element's text, else punctuation
+        // in a chart (<svg>, where <abbr> means nothing) a symbol is explained by an enclosing <title>
+        if (parent.closest('svg') && Object.entries(symbols).some(([s, m]) => text.includes(s) && svgTitle(parent).includes(m)))
+            continue;
         if (parent.textContent.trim() in symbols || /(^|[\\s(:;,])[czk](?=$|[\\s);,.\\[])/.test(text))
             problems.push(`a symbol not explained: "${text.slice(0, 40)}"`);
     }
@@ -234,8 +248,9 @@ def _check_page(chromium, path: Path, audience: str, shots: Path, *, synthetic: 
             page.screenshot(path=str(shots / f"{audience}-{path.stem}.png"), full_page=True)
         page.close()
     size = len(re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", path.read_text(encoding="utf-8")).encode())
-    if size > MAX_PAGE_BYTES:
-        problems.append(f"{size / 1000:.0f} KB without its images (at most {MAX_PAGE_BYTES / 1000:.0f} KB)")
+    most = MAX_INTERNAL_PAGE_BYTES if audience == "internal" else MAX_PAGE_BYTES
+    if size > most:
+        problems.append(f"{size / 1000:.0f} KB without its images (at most {most / 1000:.0f} KB)")
     return problems
 
 

@@ -68,7 +68,7 @@ def test_wide_tables_are_labelled_for_a_phone_in_css_not_attributes():
     page, css = tidy_tables(_evidence_table())
     assert 'class="review-stack"' in page
     assert "data-label" not in page
-    assert '#T_t_find > tbody > tr > :nth-child(5)::before { content: "2 cycles"; }' in css
+    assert '#T_t_find>tbody>tr>:nth-child(5)::before{content:"2 cycles"}' in css
     narrow, css = tidy_tables("<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>x</td><td>y</td>"
                               "</tr></tbody></table>")
     assert "review-stack" not in narrow

@@ -16,6 +16,7 @@ phone, on paper and to a screen reader, in one place for every report and the in
 - a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means
   (:data:`review.protection.disclosure.SYMBOLS`, the one source of those texts);
 - the disclosure footnote appears once per page;
+- what a report never shows is left out: the code-highlighting stylesheet, empty collapser boxes;
 - a page of synthetic demo data says so in its banner and on every printed page.
 
 Every number copied (an item's name repeated, a symbol's meaning) keeps or carries the
@@ -35,7 +36,7 @@ from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
-           "finish_page", "label_synthetic", "one_footnote", "slash_breaks", "tidy_tables", "whole_dates"]
+           "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "tidy_tables", "whole_dates"]
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 """The banner's mark on a page of synthetic demo data."""
@@ -78,12 +79,13 @@ _STYLER_CLASSES = re.compile(r"^(?:data|row\d+|col\d+|level\d+|col_heading|row_h
 
 def _plain(body: str) -> str:
     """Without pandas' per-cell ids and position classes ("data row0 col0"), which nothing on a
-    page reads (a fifth of a long page's bytes); the workbook's own classes stay."""
+    page reads (a fifth of a long page's bytes), nor its line breaks between tags; the workbook's
+    own classes stay."""
     def classes(m: re.Match[str]) -> str:
         kept = [c for c in m.group(1).split() if not _STYLER_CLASSES.match(c)]
         return f' class="{" ".join(kept)}"' if kept else ""
 
-    return re.sub(r' class="([^"]*)"', classes, _STYLER_ID.sub("", body))
+    return re.sub(r">\n+<", "><", re.sub(r' class="([^"]*)"', classes, _STYLER_ID.sub("", body)))
 
 
 def _scoped(fragment: str, scope: str) -> str:
@@ -161,7 +163,7 @@ def tidy_tables(page: str) -> tuple[str, str]:
     >>> '<span class="review-continued">J01 <span class="review-cont-word">(continued)</span>' in page
     True
     >>> print(css.splitlines()[2])
-    #T_x > tbody > tr > :nth-child(2)::before { content: "Evidence"; }
+    #T_x>tbody>tr>:nth-child(2)::before{content:"Evidence"}
     """
     rules: list[str] = []
     count = 0
@@ -198,7 +200,7 @@ def tidy_tables(page: str) -> tuple[str, str]:
             body = body[:tbody.start()] + _scoped(_grouped(tbody.group(1)), "row") + body[tbody.end():]
         if len(headings) >= STACK_MIN_COLUMNS:
             attrs = _add_class(attrs, "review-stack")
-            rules.extend([f"#{tid} > tbody > tr > :nth-child({i})::before {{ content: {_css_string(h)}; }}"
+            rules.extend([f"#{tid}>tbody>tr>:nth-child({i})::before{{content:{_css_string(h)}}}"
                       for i, h in enumerate(headings, start=1) if h])
         table = f"<table{attrs}>{body}</table>"  # a wrapper already there keeps its own closing tag
         return (f'<div class="review-table-wrap" role="region" {name} tabindex="0">{table}'
@@ -227,7 +229,9 @@ def card_headings(page: str) -> str:
                                   f'<span class="review-band">{m.group(3)}</span></h3>'), page)
 
 
-_SKIP = ("style", "script", "abbr", "code", "pre", "title")
+_SKIP = ("style", "script", "abbr", "code", "pre", "title", "svg")
+"""Left as they are: an ``<abbr>`` inside an ``<svg>`` is no HTML abbreviation (it has no title there);
+a chart explains its own symbols with an SVG ``<title>``."""
 _LETTERS = "".join(s for s in SYMBOLS if s.isalpha())
 _LETTER = re.compile(rf"(?<![\w'’.&;#/-])([{_LETTERS}])(?![\w'’-])")
 
@@ -243,7 +247,7 @@ def _abbr(symbol: str) -> str:
 
 def _each_text(page: str, change: Callable[[str], str]) -> str:
     """``change`` applied to each run of the page's text outside tags, except in style, script,
-    code, abbreviations, the title, the disclosure footnote and what is kept whole already."""
+    code, abbreviations, the title, inline SVG, the disclosure footnote and what is kept whole already."""
     out: list[str] = []
     skip: str | None = None
     for part in re.split(r"(<[^>]+>)", page):
@@ -278,6 +282,8 @@ def abbreviate_symbols(page: str) -> str:
     '<p class="review-footnote">shown as c</p><p>Cycle 2009-Q4: a cat</p>'
     >>> abbreviate_symbols('<li><strong>GOSE</strong>: <span>G04</span>: red</li>')
     '<li><strong>GOSE</strong>: <span>G04</span>: red</li>'
+    >>> abbreviate_symbols('<svg><text x="1">c</text></svg>')  # a chart's own text is left to the chart
+    '<svg><text x="1">c</text></svg>'
     """
     page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1)), text))
     return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
@@ -353,8 +359,25 @@ def label_synthetic(page: str) -> str:
     return page
 
 
+_HIGHLIGHT = re.compile(r'<style type="text/css">\s*pre \{ line-height: 125%; \}.*?</style>\s*', re.S)
+_COLLAPSER = re.compile(r'<div class="jp-Collapser\b[^"]*">\s*</div>\s*')
+
+
+def lean(page: str) -> str:
+    r"""Without what a report never shows: nbconvert's code-highlighting stylesheet (a report has
+    no code cells; it is a twentieth of a long page) and the notebook's empty collapser boxes.
+
+    Examples
+    --------
+    >>> lean('<style type="text/css">\npre { line-height: 125%; }\n.highlight .k { color: #008000 }\n</style>\n'
+    ...      '<div class="jp-Collapser jp-OutputCollapser">\n</div>\n<p>kept</p>')
+    '<p>kept</p>'
+    """
+    return _COLLAPSER.sub("", _HIGHLIGHT.sub("", page))
+
+
 def finish_page(page: str, *, synthetic: bool = False) -> str:
-    """A page as it is written: tables, cards, symbols, one footnote and, for demo data, the mark.
+    """A page as it is written: lean, tables, cards, symbols, one footnote and, for demo data, the mark.
 
     Parameters
     ----------
@@ -377,7 +400,7 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
     >>> finish_page(page, synthetic=True) == page  # a finished page is left as it is
     True
     """
-    page = one_footnote(card_headings(page))
+    page = one_footnote(card_headings(lean(page)))
     page, css = tidy_tables(page)
     page = whole_dates(slash_breaks(abbreviate_symbols(page)))
     if css:

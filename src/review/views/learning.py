@@ -14,7 +14,9 @@ a child's file), so a published page shows each through the disclosure rules:
   add up to the whole, so one withheld group could be worked out); internal pages always;
 - excerpts: on a published page only those the council approved for publication and no screen
   finds anything in (:func:`review.analyses.audit_learning.excerpts`); on an internal page every
-  screened (masked) excerpt, by theme.
+  screened (masked) excerpt, by theme, then as a strength or a concern and by field; the same words
+  recorded on several files are shown once, on an internal page with the times they were
+  recorded ("3×").
 """
 
 from __future__ import annotations
@@ -97,14 +99,15 @@ def _groups(sec: LearningSection, policy: DisclosurePolicy) -> list[str]:
             words.capitalize(), "Files with learning", *themes])
         parts.append(show.table(frame, caption=f"Files on which each theme was a concern, by {words}",
                                 uid=f"learning_by_{words.replace(' ', '_')}", policy=policy,
-                                nocount=[words.capitalize()]).data)
+                                nocount=[words.capitalize()], cross=True).data)
     return parts
 
 
 def _excerpts(sec: LearningSection, policy: DisclosurePolicy) -> list[str]:
     if not sec.published:
         head = ("Auditors' words by theme, screened: anything that may identify a person is masked "
-                "([name], [date] ...). Internal page: rows marked * are approved for publication.")
+                "([name], [date] ...); the same words recorded on several files are shown once, with the times "
+                "they were recorded (3×). Internal page: rows marked * are approved for publication.")
     elif not sec.approved:
         head = ("No excerpt is approved for publication this quarter (approved_for_publication in audit_learning): "
                 "auditors' words are shown on internal pages only.")
@@ -114,15 +117,23 @@ def _excerpts(sec: LearningSection, policy: DisclosurePolicy) -> list[str]:
                 + ("; the others are kept off this page because a screen found what may identify a person."
                    if sec.stopped else "."))
     parts = [show.note(show.nocount(head)).data]
-    by_theme: dict[str, list[str]] = {}
+    # theme -> (side, field) -> the excerpt's words (the same words told apart by case, spacing and
+    # a final stop only are one; approved or not) -> [their first wording, times recorded]
+    by_theme: dict[str, dict[tuple[str, str], dict[tuple[str, bool], list]]] = {}
     for e in sec.excerpts:
-        mark = " *" if e.approved and not sec.published else ""
         side = "concern" if e.concern else "strength"
-        by_theme.setdefault(e.theme, []).append(f"<li>({side}; {html.escape(e.field)}) "
-                                                f"&ldquo;{html.escape(e.text)}&rdquo;{mark}</li>")
-    for theme, items in by_theme.items():
+        words = (" ".join(e.text.split()).rstrip(" .").casefold(), e.approved and not sec.published)
+        seen = by_theme.setdefault(e.theme, {}).setdefault((side, e.field), {}).setdefault(words, [e.text, 0])
+        seen[1] += 1
+    for theme, fields in by_theme.items():
+        lists = "".join(
+            f"<li>{side.capitalize()}s, {html.escape(field)}:<ul>"
+            + "".join(f"<li>{f'{times}× ' if times > 1 and not sec.published else ''}"
+                      f"&ldquo;{html.escape(text)}&rdquo;{' *' if approved else ''}</li>"
+                      for (_, approved), (text, times) in texts.items())
+            + "</ul></li>" for (side, field), texts in fields.items())
         parts.append(f"<p data-review-nocount><strong>{html.escape(theme)}</strong></p>"
-                     f"<ul data-review-nocount>{''.join(items)}</ul>")
+                     f"<ul data-review-nocount>{lists}</ul>")
     return parts
 
 

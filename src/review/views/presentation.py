@@ -205,7 +205,7 @@ def agreement_text(result: Any, policy: DisclosurePolicy, *, decimals: int = 2) 
 
 def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None = None,
           policy: DisclosurePolicy | None = None, index: bool = False, counts: bool = False,
-          nocount: Sequence[str] = (), unit: str | None = None) -> HTML:
+          nocount: Sequence[str] = (), unit: str | None = None, cross: bool = False) -> HTML:
     """Render a small table as static, escaped HTML with a stable id and, if given, the disclosure footnote.
 
     Parameters
@@ -234,6 +234,9 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         The declared unit of the table's counts (:mod:`review.protection.units`), written on the
         table as ``data-review-unit``; a cell holding :class:`~review.protection.units.Counted`
         text declares its own.
+    cross : bool, default: ``False``
+        A cross-table of short figures under many long column headings (class ``review-cross``):
+        printed, its column headings run up the page, so it fits A4 without breaking a word.
 
     Returns
     -------
@@ -253,8 +256,9 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         styler = styler.set_td_classes(marks)
     styler = styler.set_caption(html.escape(caption)).set_uuid(uid)
     attributes = []
-    if counts:
-        attributes.append('class="review-counts"')
+    classes = " ".join(c for c, on in (("review-counts", counts), ("review-cross", cross)) if on)
+    if classes:
+        attributes.append(f'class="{classes}"')
     if unit is not None:
         protected(unit)  # a declared unit, or UndeclaredUnit
         attributes.append(f'{UNIT_ATTRIBUTE}="{html.escape(unit)}"')

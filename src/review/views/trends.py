@@ -24,7 +24,7 @@ from IPython.display import HTML
 
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
-from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure import SYMBOLS, DisclosurePolicy
 from review.results.history import ESCALATE_AT, WINDOW, ItemSeries, Trend, TrendPoint
 from review.views import presentation as show
 from review.views.common import BAND_WORDS
@@ -196,7 +196,7 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
             f'<path stroke="#ccc" d="{"".join(rules)}"/>'
             f'<g stroke-width="{BOX_H}" stroke-dasharray="{BOX} {STEP - BOX}">{strips}</g>'
             f'<g font-size="11" font-weight="bold" fill="#fff" text-anchor="middle">{"".join(letters)}</g>'
-            f'<g font-size="10" fill="#555" text-anchor="middle">{"".join(cs)}</g>'
+            f'<g font-size="10" fill="#555" text-anchor="middle">{_c_title(cs)}{"".join(cs)}</g>'
             f'<g fill="none" stroke="#1a1a1a" stroke-width="1.5">{"".join(lines)}{"".join(outlines)}</g>'
             f'<g fill="#1a1a1a">{"".join(dots)}</g>'
             f'<g font-size="11" font-weight="bold" fill="#1a1a1a">{"".join(ids)}</g>'
@@ -226,6 +226,12 @@ def _levels(s: ItemSeries, y: int, levels: bool, dots: list[str], lines: list[st
         lines.append(f'<polyline points="{" ".join(segment)}"/>')
     if c_xs:
         cs.append(f'<text x="{" ".join(c_xs)}" y="{y + 15}">{"c" * len(c_xs)}</text>')
+
+
+def _c_title(cs: Sequence[str]) -> str:
+    """What a withheld level's ``c`` means, as the tooltip of the strip's ``c`` marks (an SVG ``<title>``:
+    the page's ``<abbr>`` has no meaning inside an ``<svg>``)."""
+    return f"<title>c: {html.escape(SYMBOLS['c'])}</title>" if cs else ""
 
 
 def _short_run(series: ItemSeries) -> str:
