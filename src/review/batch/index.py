@@ -81,7 +81,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Safeguarding review, {e(scope + ", " if scope else "")}{e(quarter_label(cycle))} ({e(audience)} audience)</title>
+<title>Safeguarding review, {e(quarter_label(cycle))} ({e(audience)} audience)</title>
 <style>
 {stylesheet()}
 tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}

@@ -25,7 +25,7 @@ from review.views import presentation as show
 
 __all__ = ["BAND_LABELS", "NO_CHILDREN", "SMALL_GROUP", "WITHHELD", "change_text", "deciding_lines", "disagreements",
            "evidence_rows", "judgement_text", "line_level", "line_policy", "rag_legend", "shown_band",
-           "shown_disagreements", "shown_record", "small_group", "uncertainty_text", "withheld"]
+           "evidence_record", "shown_disagreements", "shown_record", "small_group", "uncertainty_text", "withheld"]
 
 
 BAND_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No judgement",
@@ -201,3 +201,21 @@ def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgem
             "bands": bands,
             "changes": [ln.change_sentence(i) for i, lines, j in items if j is not None for ln in lines
                         if ln.change.label in ("improved", "worse") and change_text(ln, policy) != "c"]}
+
+
+def evidence_record(lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> list[dict]:
+    """An item's evidence lines for its results record, as the page shows them: a withheld line
+    says so and carries no figure (the trends read an item's level from these).
+
+    Examples
+    --------
+    >>> from review.analyses.judgement import Rates
+    >>> rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    >>> lines = [rates.line("audit", "plan", (30, 40), None, "audits"), rates.line("audit", "seen", (2, 3), None, "audits")]
+    >>> [sorted(r) for r in evidence_record(lines, DisclosurePolicy())]
+    [['band', 'change', 'k', 'kind', 'n', 'source', 'unit'], ['kind', 'source', 'unit', 'withheld']]
+    """
+    return [{"kind": ln.kind, "source": ln.source, "unit": ln.unit}
+            | ({"withheld": True} if withheld(ln, policy) else
+               {"k": ln.k, "n": ln.n, "band": ln.band, "change": ln.change.label})
+            for ln in lines]

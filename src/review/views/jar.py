@@ -130,7 +130,4 @@ def _finding(f, band: str, policy: DisclosurePolicy, shown: tuple) -> dict:  # n
     small = common.small_group(f.judgement, f.evidence, policy)
     return {"item": f.item.item_id, "band": band, "small_group": small, "firm": None if small else f.judgement.firm,
             "basis": f.judgement.basis, "audits_needed": None if small else f.judgement.audits_needed,
-            "evidence": [{"kind": ln.kind, "source": ln.source, "unit": ln.unit}
-                         | ({"withheld": True} if common.withheld(ln, policy) else
-                            {"k": ln.k, "n": ln.n, "band": ln.band, "change": ln.change.label})
-                         for ln in shown]}
+            "evidence": common.evidence_record(shown, policy)}
