@@ -242,3 +242,32 @@ def test_a_report_that_records_bands_only_draws_the_strip_alone():
     assert 'viewBox="0 0 210 52"' in page  # 74 + 4 x 34 wide; 22 + a row of 30 without the level panel
     assert "The line above the boxes" not in page
     assert re.findall(r"<td>([^<]+)</td>", page)[:4] == ["Red", "Red", "Amber", "Green"]
+
+
+@pytest.mark.slow
+def test_every_report_records_the_levels_its_trend_draws(demo_run):
+    """The self-assessment frameworks record each item's evidence lines as their page shows them,
+    so a trend draws their level as it does JAR's: an item judged red, amber or green on
+    independent rated lines has a level (or ``c`` where a line it follows is withheld), never 'not
+    recorded'; a withheld line carries no figure. (A yes/no record such as the chair's
+    independence has no rate, so no level.)"""
+    from review.results.history import item_levels
+
+    _, folder = demo_run
+    policy = DisclosurePolicy()
+    shown = 0
+    for framework in ("healthcare_commission", "lscb_checklist", "governance"):
+        record = json.loads((folder / f"{framework}.results.json").read_text())
+        items = record.get("figures", record)["items"]
+        for entry in items:
+            assert "evidence" in entry, (framework, entry["item"])
+            for line in entry["evidence"]:
+                assert ("withheld" in line) != ("k" in line)
+            level, state = item_levels(entry, policy)
+            rated = [ln for ln in entry["evidence"] if ln["kind"] != "self-assessment" and ln.get("n")
+                     and ln.get("band") == entry["band"]]
+            if entry["band"] in ("red", "amber", "green") and rated:  # a rate it follows: drawn, or c
+                assert state in ("shown", "c"), (framework, entry["item"], state)
+            shown += state == "shown"
+            assert state != "shown" or 0 <= level <= 1
+    assert shown >= 5  # on the demo: LSCB L3, L4.2, L4.3, L4.6 and governance G1.2, G2.2 are drawn

@@ -109,8 +109,9 @@ def _shown_parts(group: list[EvidenceLine], policy: DisclosurePolicy,
             parts.extend((sector, [ln]) for ln in members)
     lines_shown = [(sum(m.k for m in part), sum(m.n for m in part)) for _, part in parts]
     if len(parts) == 1 or any(policy.withhold(k, of=n) for k, n in lines_shown):
-        one = {sectors.get(_criterion(ln)[0]) for ln in group}
-        return [(one.pop() if len(one) == 1 and None not in one else "partner agencies", group)]
+        one = {sectors.get(_criterion(ln)[0]) or "" for ln in group}  # one sector only: named by it
+        label = one.pop() if len(one) == 1 else ""
+        return [(label or "partner agencies", group)]
     return parts
 
 

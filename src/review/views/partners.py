@@ -196,7 +196,8 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                           "small_group": _small(i, result, policy),
                           "firm": i.judgement.firm if i.judgement and not _small(i, result, policy) else None,
                           "basis": i.judgement.basis if i.judgement else None,
-                          "ratings": _ratings_record(i.ratings, people, hidden, policy)} for i in result.items],
+                          "ratings": _ratings_record(i.ratings, people, hidden, policy),
+                          "evidence": common.evidence_record(i.evidence, policy)} for i in result.items],
                "weakest": None if hidden else result.weakest,
                "agreement": None if result.agreement is None or hidden else {
                    "percent": result.agreement.percent.result, "ac": result.agreement.ac.result,
