@@ -102,6 +102,26 @@ def test_funnel_flags_planted_outliers(region3):
 
 
 @pytest.mark.slow
+def test_internal_and_published_region_runs_stand_side_by_side(region3, tmp_path):
+    """Each authority's internal run goes to its internal folder, the published one beside it: neither
+    replaces the other, and running the published one again without --force is refused."""
+    from review.batch.region import run_region, validate_region
+
+    region_file = tmp_path / "region.yaml"
+    region_file.write_text((region3 / "region.yaml").read_text().replace(
+        'cycles: ["2009-Q4"]', 'cycles: ["2009-Q4"]\nframeworks: [governance]'))
+    region = load_region(region_file)
+    out = tmp_path / "out"
+    for audience in ("internal", "published"):
+        assert run_region(region, validate_region(region, audience=audience), workers=1, output_root=out).ok
+    for authority in ("LA01", "LA02", "LA03"):
+        assert json.loads((out / authority / "internal" / "2009-Q4" / "manifest.json").read_text())["status"] == "ok"
+        assert (out / authority / "2009-Q4" / "governance.html").is_file()
+    with pytest.raises(ParameterError, match="pass --force to replace them"):
+        run_region(region, validate_region(region, audience="published"), workers=1, output_root=out)
+
+
+@pytest.mark.slow
 def test_region_run_isolates_a_failure_and_matches_single_runs(region3, tmp_path):
     from review.batch.region import run_region, validate_region
     from review.batch.runner import run_cycle

@@ -195,6 +195,7 @@ def move_into_place(staging: Path, target: Path) -> None:
     if target.exists():
         old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
         target.rename(old)
+    target.parent.mkdir(parents=True, exist_ok=True)  # an audience's folder (outputs/internal) on its first run
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -72,7 +72,7 @@ from review.batch.runner import NotebookTask, execute_task, framework_task, note
 from review.batch.safety import private_temp_dir
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import load_cycle_params
-from review.config.paths import project_root, resolve
+from review.config.paths import cycle_folder, project_root, resolve
 from review.config.region import (
     COMPARISON,
     COMPARISON_NOTEBOOK,
@@ -348,7 +348,7 @@ def run_region(
         One summary per authority-cycle, and one per cycle's comparison.
     """
     root_out = output_root or (project_root() / "outputs")
-    _refuse_existing(region, root_out, force)
+    _refuse_existing(region, contexts, root_out, force)
     run = RegionRun(region, contexts, [FRAMEWORKS[n] for n in region.frameworks], root_out, timeout,
                     Provenance(git_state(), now(), time.time()),  # wall clock: workers may be other machines
                     # every authority's key variable: a worker holds them all, no kernel gets any of them
@@ -386,11 +386,15 @@ def _submit_all(client: Any, run: RegionRun, submitted: Submitted) -> None:
             _submit_comparison(client, run, cycle, snapshots, submitted)
 
 
-def _refuse_existing(region: Region, root_out: Path, force: bool) -> None:
-    """Refuse to replace reports already published, unless ``force``."""
-    targets = [root_out / a.id / c for a in region.authorities for c in region.cycles]
+def _refuse_existing(region: Region, contexts: Mapping[tuple[str, str], RunContext], root_out: Path,
+                     force: bool) -> None:
+    """Refuse to replace reports already published for the same audience, unless ``force`` (an
+    internal run and a published one of a cycle stand side by side, each in its audience's folder)."""
+    targets = [cycle_folder(root_out / a.id, c, contexts[(a.id, c)].audience)
+               for a in region.authorities for c in region.cycles]
     if len(region.authorities) >= 2:
-        targets += [root_out / region.comparison_folder / c for c in region.cycles]
+        targets += [cycle_folder(root_out / region.comparison_folder, c,
+                                 contexts[(region.authorities[0].id, c)].audience) for c in region.cycles]
     existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
         raise ParameterError(f"reports already exist in {existing[:3]}{' ...' if len(existing) > 3 else ''}; "
@@ -405,7 +409,8 @@ def _submit_group(client: Any, run: RegionRun, authority: Authority, cycle: str,
     staging = _staging(run.root_out / authority.id, cycle)
     submitted.stagings.append(staging)
     inputs = input_files(context.data_dir, resolve(context.params.source))
-    group = GroupRun(GroupPlan(authority, context, staging, inputs, run.root_out / authority.id / cycle))
+    group = GroupRun(GroupPlan(authority, context, staging, inputs,
+                               cycle_folder(run.root_out / authority.id, cycle, context.audience)))
     first: list[Any] = []
     for wave in ([f for f in run.chosen if not f.after_others], [f for f in run.chosen if f.after_others]):
         futures = []
@@ -599,7 +604,7 @@ def _comparison_plan(run: RegionRun, cycle: str) -> ComparisonPlan:
                          timeout=run.timeout, provenance=run.provenance, inputs=inputs,
                          synthetic=all(c.synthetic for c in by_authority.values()))
     return ComparisonPlan(cycle, by_authority, staging, inputs, replace(task, withheld=run.withheld),
-                          run.root_out / region.comparison_folder / cycle)
+                          cycle_folder(run.root_out / region.comparison_folder, cycle, str(first.common["audience"])))
 
 
 def comparison_task(region: Region, plan: ComparisonPlan, provenance: Provenance,
