@@ -155,7 +155,8 @@ class Template:
 
 def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: float) -> int:
     """Ask the template at ``address`` for a kernel; its pid. Waits (up to ``timeout``) while the
-    template is still importing; raises RuntimeError once its socket refuses connections."""
+    template is still importing; raises RuntimeError once its socket refuses connections or the
+    template dies before it answers."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -175,7 +176,8 @@ def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: fl
             if time.monotonic() >= deadline:
                 raise TimeoutError("the kernel template did not start listening in time") from None
             time.sleep(0.05)
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError, BrokenPipeError):
+            # refused: nothing listens; reset or broken: the template died with the request unanswered
             raise RuntimeError("the kernel template ended") from None
 
 
