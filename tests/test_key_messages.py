@@ -145,3 +145,54 @@ def test_the_recorded_key_messages_read_back_equal():
     assert from_record(to_jsonable(km)) == km
     assert views.meta_line(km.meta).data.count("&middot;") == 3
     assert "Date of report: 20 January 2010" in views.meta_line(km.meta).data
+
+
+def _shown(page: str, text: str) -> bool:
+    """Whether the page shows ``text`` as a whole list item (escaped as the view escapes it)."""
+    import html
+
+    return f">{html.escape(text)}</li>" in page
+
+
+def test_every_count_and_quarter_the_page_shows_is_the_arithmetic_of_the_results():
+    page = views.key_messages(_messages()).data
+    # position: red 4 + 0, amber 1 + 0, green 2 + 2, self-assessed 1 (in no band); the 4 red items need action
+    assert ("Across the reports: 4 red, 1 amber, 4 green (1 self-assessed, not evidenced, in no band); 4 need "
+            "action.") in page
+    # strengths: fw_a's greens A6 and A7 (2), fw_b's B1 and B2 (2) and its one improvement
+    assert _shown(page, "fw_a: 2 items green (A6, A7).")
+    assert _shown(page, "fw_b: 2 items green (B1, B2); improved beyond chance: B1 audit (x): improved.")
+    # priorities, one item under each role: A1 red 4 quarters (its action done), A3 3 (its open action overdue),
+    # A2 1 (its action dropped), A4 2 (no action)
+    assert _shown(page, "A1 (fw_a): red for 4 quarters; action done 2009-02-01, not yet effective: still red")
+    assert _shown(page, "A3 (fw_a): red for 3 quarters; action OVERDUE")
+    assert _shown(page, "A2 (fw_a): red for 1 quarter; action dropped 2009-04-06, with no replacement")
+    assert _shown(page, "A4 (fw_a): red for 2 quarters; no action recorded")
+    assert page.count("(1 item)</span>") == 4  # SM, TM, AD and no role: one item each
+    # escalations: red 3 or more quarters running, grouped by the length of the run
+    assert _shown(page, "Red for 4 quarters running: A1 (fw_a).")
+    assert _shown(page, "Red for 3 quarters running: A3 (fw_a).")
+    assert _shown(page, "Action not yet effective: A1 (fw_a): \u201cDo it\u201d (SM) was done 2009-02-01, and the item "
+                        "is still red.")
+    assert _shown(page, "Dropped with no replacement: A2 (fw_a): \u201cDo it\u201d (AD) was dropped 2009-04-06; no "
+                        "open action replaces it.")
+
+
+def test_remedial_action_is_escalated_when_some_is_overdue_or_the_count_is_withheld():
+    # 0 of 8 overdue: nothing to escalate on remedial action
+    assert "Remedial action on files graded Inadequate" not in views.key_messages(_messages(8, 0)).data
+    # 3 of 8 overdue: escalated, as a headline
+    assert '<span data-review-unit="remedial actions">3 of 8</span>' in views.key_messages(_messages(8, 3)).data
+    # 7 of 8 on a published page: the overdue count is withheld (8 - 7 = 1), and a withheld count is escalated
+    published = views.key_messages(_messages(8, 7, DisclosurePolicy(audience="published"))).data
+    assert "<strong>Remedial action on files graded Inadequate: " in published
+
+
+def test_a_red_run_that_meets_a_withheld_band_may_be_longer():
+    # A3 red 3 quarters, the band before withheld on this page; A5 red 3 quarters too, the band before known
+    red = (RedItemActions("fw_a", "A3", "", 3, (), True, earlier_withheld=True), RedItemActions("fw_a", "A4", "", 3, (), True))
+    page = views.key_messages(key_messages(_summary(), _plan(red), META, INTERNAL)).data
+    assert _shown(page, "A3 (fw_a): red for 3 quarters or more; no action recorded")
+    assert _shown(page, "A4 (fw_a): red for 3 quarters; no action recorded")
+    # one line for the runs of 3: A3 and A4 (A1, A2 are red 0 quarters: the plan does not judge them)
+    assert _shown(page, "Red for 3 quarters running (some perhaps longer: an earlier band is withheld): A3, A4 (fw_a).")

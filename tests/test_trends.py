@@ -271,3 +271,38 @@ def test_every_report_records_the_levels_its_trend_draws(demo_run):
             shown += state == "shown"
             assert state != "shown" or 0 <= level <= 1
     assert shown >= 5  # on the demo: LSCB L3, L4.2, L4.3, L4.6 and governance G1.2, G2.2 are drawn
+
+
+def test_within_a_framework_the_summary_lists_the_longest_red_run_first():
+    window = _window(n=4)
+    # J05 red in the last 2 quarters, J02 in the last 4 (the whole window: "or more"), J03 in the last 1
+    j05 = ItemSeries("jar_haringey", "J05", (_point(window[0], "green"), _point(window[1], "amber"),
+                                             _point(window[2], "red"), _point(window[3], "red")))
+    j02 = ItemSeries("jar_haringey", "J02", tuple(_point(c, "red") for c in window))
+    j03 = ItemSeries("jar_haringey", "J03", tuple(_point(c, "green") for c in window[:3]) + (_point(window[3], "red"),))
+    jar = Trend("jar_haringey", "2009-Q4", "published", window, window[:-1][::-1], (j05, j02, j03))
+    page = trends.summary((jar,), PUBLISHED).data
+    names = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert [n.split(" ")[0] for n in names] == ["J02", "J05", "J03"]  # runs of 4, 2, 1
+    runs = [re.findall(r"<td>([^<]+)</td>", r)[-1] for r in re.findall(r'<th scope="row">.*?</tr>', page)]
+    # 2009-Q3 (the first quarter of J05's run) is July to September 2009: Q2 2009/10
+    assert runs == ["red for 4 or more quarters running (the trend starts red)",
+                    "red for 2 quarters running, since Q2 2009/10", "red this quarter"]
+
+
+def test_the_coverage_names_the_earlier_runs_and_every_quarter_missing_between_them():
+    window = _window(n=6)  # 2008-Q3 ... 2009-Q4
+    # earlier runs of 2009-Q3, 2009-Q1 and 2008-Q4; none of 2008-Q3 (before the first) nor of 2009-Q2 (a gap)
+    runs = ("2009-Q3", "2009-Q1", "2008-Q4")
+    points = tuple(_point(c, "red" if c in runs or c == "2009-Q4" else None) for c in window)
+    t = Trend("jar_haringey", "2009-Q4", "published", window, runs, (ItemSeries("jar_haringey", "J02", points),))
+    page = trends.report(t, PUBLISHED, what="findings").data
+    # 2008-Q4 is October to December 2008: Q3 2008/09; 2009-Q3 is Q2 2009/10; 2009-Q2 is Q1 2009/10
+    assert ("Earlier quarters are read from the results of earlier runs, Q3 2008/09 to Q2 2009/10. There is no run "
+            "before Q3 2008/09. No run for Q1 2009/10: a gap, and the line is not joined across it.") in page
+    # the table starts at the first quarter with a run; 2009-Q2 stays, as a gap
+    assert re.findall(r'<th scope="col">([^<]+)</th>', page) == ["Item", "Q3 2008/09", "Q4 2008/09", "Q1 2009/10",
+                                                                  "Q2 2009/10", "Q3 2009/10", "Red run"]
+    assert re.findall(r"<td>([^<]+)</td>", page)[:5] == ["Red", "Red", "No run", "Red", "Red"]
+    # the current run: 2009-Q3 and 2009-Q4 (2009-Q2 is not known, so the run is not carried across it)
+    assert "red for 2 quarters running, since Q2 2009/10" in page

@@ -13,9 +13,8 @@ and its state.
   published page never learns what an internal run saw. A quarter counts as run when its folder
   holds the run's ``manifest.json``; a quarter without one is a *gap* and stays one (a trend never
   joins across it). A damaged or missing results file is a gap for that framework, never a guess.
-- **Levels.** A record states an item's level as ``level`` (a share from 0 to 1), or, for
-  reports that record their evidence lines (``findings`` with ``evidence``), the lowest level of
-  the independent lines at the item's band (the lines the judgement follows). A level resting on
+- **Levels.** For reports that record their evidence lines (``evidence``), an item's level is
+  the lowest level of the independent lines at the item's band (the lines the judgement follows). A level resting on
   a line whose figures the page withheld is ``c``; so is one that the report's policy withholds
   now (a stricter threshold than the earlier run's): :func:`shown_level` asks the protection
   layer. Only levels are carried, never a count or a denominator, so no trend prints a figure
@@ -252,9 +251,7 @@ def shown_level(line: Mapping[str, Any], policy: DisclosurePolicy) -> float | No
 def item_levels(entry: Mapping[str, Any], policy: DisclosurePolicy) -> tuple[float | None, str]:
     """An item's level from its record, and the level's state: ``shown``, ``c`` or ``not recorded``.
 
-    A record's own ``level`` is read as it is (its report decided what it may show; ``None``
-    there, or ``small_group``, is ``c``). Otherwise the level is the lowest of the independent
-    lines at the item's band (self-assessment and lines without a band left out); if any line the
+    The level is the lowest of the independent lines at the item's band (self-assessment and lines without a band left out); if any line the
     judgement follows is withheld, or the item rests on a small group, the level is ``c``.
 
     Parameters
@@ -286,11 +283,6 @@ def item_levels(entry: Mapping[str, Any], policy: DisclosurePolicy) -> tuple[flo
     (None, 'not recorded')
     """
     band = _band(entry)
-    if "level" in entry:
-        level = entry["level"]
-        if entry.get("small_group") or level is None:
-            return None, "c"
-        return float(level), "shown"
     lines = entry.get("evidence")
     if not isinstance(lines, list) or band not in ("red", "amber", "green"):
         return None, "not recorded"

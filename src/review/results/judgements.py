@@ -29,7 +29,7 @@ from typing import Any
 
 from review.protection.nocount import nocount
 
-__all__ = ["ACTION_BANDS", "ACTION_KEY", "BANDS", "ESCALATE_AT", "NEEDS_ACTION_RULE", "RAG_BANDS", "RAG_KEY", "FrameworkJudgements",
+__all__ = ["ACTION_BANDS", "ACTION_KEY", "BANDS", "NO_BAND_WORDS", "ESCALATE_AT", "NEEDS_ACTION_RULE", "RAG_KEY", "FrameworkJudgements",
            "action_count", "judgements", "marked_headlines", "needs_action", "read_judgements"]
 
 RAG_KEY = "rag_counts"
@@ -37,8 +37,9 @@ ACTION_KEY = "needs_action"
 BANDS = ("red", "amber", "green", "grey", "self-assessed")
 """Every state an item can be in: the three bands, without evidence (grey), and self-assessed only."""
 
-RAG_BANDS = ("red", "amber", "green")
-"""The bands a red/amber/green total adds up: an item without evidence or self-assessed only is in none."""
+NO_BAND_WORDS = (("self-assessed", "self-assessed, not evidenced"), ("grey", "without evidence"))
+"""The states in no band, each with the words a count of them is given in (the summary's headline and
+the key messages say them alike)."""
 
 ACTION_BANDS = ("red",)
 """The one counting rule: an item needs action when its report judges it red, in every report, the

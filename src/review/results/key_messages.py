@@ -11,10 +11,10 @@ plan (:mod:`review.analyses.actions`); :mod:`review.views.key_messages` only wor
   accountable role, and says so: a role is never invented.
 - **Escalations**:
 
-  - an item red for :data:`ESCALATE_QUARTERS` or more quarters running;
+  - an item red for :data:`~review.results.judgements.ESCALATE_AT` or more quarters running;
   - an action done while its item is still red ("action not yet effective");
   - a dropped action with no replacement (no open action on its item);
-  - remedial actions on files graded Inadequate that are overdue.
+  - remedial actions on files graded Inadequate that are overdue (:attr:`Remedial.escalated`).
 
 Counts are of items, quarters and actions (things); the count of overdue remedial actions (each is
 one child's file) is kept only where the action plan's page prints it.
@@ -31,14 +31,11 @@ from review.analyses import actions_figures as figures
 from review.analyses.actions import ActionsResult, RedItemActions
 from review.config.report_meta import ReportMeta
 from review.protection.disclosure import DisclosurePolicy
-from review.results.judgements import ESCALATE_AT, RAG_BANDS, FrameworkJudgements, action_count
+from review.results.judgements import ESCALATE_AT, FrameworkJudgements, action_count
 from review.results.summary import CycleSummaryResult
 
-__all__ = ["ESCALATE_QUARTERS", "Escalation", "KeyMessages", "Position", "Priority", "Remedial", "Strength",
-           "band_total", "from_record", "report_meta", "item_of", "key_messages"]
-
-ESCALATE_QUARTERS = ESCALATE_AT
-"""An item red for this many quarters running, or more, is escalated (one line for every page)."""
+__all__ = ["Escalation", "KeyMessages", "Position", "Priority", "Remedial", "Strength", "from_record", "item_of",
+           "key_messages", "report_meta"]
 
 NO_ACTION, OPEN, OVERDUE, NOT_EFFECTIVE, DROPPED = "none", "open", "overdue", "not yet effective", "dropped"
 """What is being done about an item needing action, as :attr:`Priority.action` names it."""
@@ -118,8 +115,8 @@ class Priority:
 
     @property
     def escalated(self) -> bool:
-        """Red for :data:`ESCALATE_QUARTERS` or more quarters running."""
-        return self.red_quarters >= ESCALATE_QUARTERS
+        """Red for :data:`~review.results.judgements.ESCALATE_AT` or more quarters running."""
+        return self.red_quarters >= ESCALATE_AT
 
 
 @dataclass(frozen=True)
@@ -151,6 +148,15 @@ class Remedial:
 
     open: int | None
     overdue: int | None
+
+    @property
+    def escalated(self) -> bool:
+        """Some open remedial action is overdue, or the page withholds how many (it may be).
+
+        >>> Remedial(8, 0).escalated, Remedial(8, 3).escalated, Remedial(8, None).escalated
+        (False, True, True)
+        """
+        return self.overdue is None or self.overdue > 0
 
 
 @dataclass(frozen=True)
@@ -326,15 +332,6 @@ def from_record(record: Mapping[str, Any]) -> KeyMessages:
         priorities=tuple(priority(p) for p in r["priorities"]),
         escalations=tuple(Escalation(e["kind"], priority(e["priority"])) for e in r["escalations"]),
         remedial=Remedial(**r["remedial"]) if r.get("remedial") else None, plan=bool(r["plan"]))
-
-
-def band_total(counts: Mapping[str, int]) -> int:
-    """Items in a red, amber or green band (self-assessed and unevidenced items are in none).
-
-    >>> band_total({"red": 2, "amber": 1, "green": 3, "self-assessed": 4, "grey": 1})
-    6
-    """
-    return sum(int(counts.get(b, 0)) for b in RAG_BANDS)
 
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from review.config.frameworks import FRAMEWORKS
 from review.config.paths import resolve
-from review.results.judgements import BANDS, FrameworkJudgements, action_count, read_judgements
+from review.results.judgements import (
+    BANDS,
+    NO_BAND_WORDS,
+    FrameworkJudgements,
+    action_count,
+    read_judgements,
+)
 
 __all__ = ["CycleSummaryResult", "analyse", "summarise"]
 
@@ -78,8 +84,7 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
         actions += [(title, a) for a in fw.needs_action or ()]
         changes += [(title, c) for c in fw.changes]
     complete = not gaps
-    apart = [f"{totals[b]} {w}" for b, w in (("self-assessed", "self-assessed, not evidenced"),
-                                             ("grey", "without evidence")) if totals[b]]
+    apart = [f"{totals[b]} {w}" for b, w in NO_BAND_WORDS if totals[b]]
     headlines = (f"{'Complete' if complete else 'INCOMPLETE'}: {sum(f.complete for f in frameworks)} of "
                  f"{len(frameworks)} framework reports recorded their judgements",
                  f"{totals['red']} red, {totals['amber']} amber, {totals['green']} green items across the reports; "

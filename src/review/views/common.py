@@ -21,6 +21,7 @@ from review.analyses.shown_bands import (
 from review.protection.disclosure import DisclosurePolicy, withhold_change
 from review.protection.disclosure_log import lines_log
 from review.protection.units import counted, internal_only
+from review.results.judgements import BANDS, needs_action
 from review.views import presentation as show
 
 __all__ = ["BAND_LABELS", "NO_CHILDREN", "SMALL_GROUP", "WITHHELD", "change_text", "deciding_lines", "disagreements",
@@ -191,10 +192,8 @@ def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgem
         one counting rule, :func:`review.results.judgements.needs_action`), ``changes`` and ``bands`` (item id
         to its shown band or state, for the key messages).
     """
-    from review.results.judgements import needs_action
-
     bands = {i: shown_band(j, lines, policy) for i, lines, j in items if j is not None}
-    counts = {b: sum(v == b for v in bands.values()) for b in ("red", "amber", "green", "grey", "self-assessed")}
+    counts = {b: sum(v == b for v in bands.values()) for b in BANDS}
     return {"rag_counts": counts, "withheld": 0,
             "small_group": sum(small_group(j, lines, policy) for _, lines, j in items),
             "needs_action": [action_sentence(i, j) for i, _, j in items if j is not None and needs_action(bands[i])],

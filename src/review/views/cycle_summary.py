@@ -8,10 +8,11 @@ from IPython.display import HTML
 
 from review.config.frameworks import FRAMEWORKS
 from review.results.figures import ResultsSource
-from review.results.judgements import NEEDS_ACTION_RULE
+from review.results.judgements import NO_BAND_WORDS
 from review.results.key_messages import KeyMessages
 from review.results.summary import CycleSummaryResult
 from review.views import presentation as show
+from review.views.key_messages import rule_note
 from review.views.results_source import report_href
 
 __all__ = ["actions", "changes", "completeness", "frameworks", "record"]
@@ -44,17 +45,14 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
         if fw.status == "reported" and not fw.complete:
             status = "Reported, but judgements not recorded"
         rag = ("; ".join(f"{fw.rag_counts[b]} {b}" for b in ("red", "amber", "green")) if fw.rag_counts else ":")
-        if fw.rag_counts and fw.rag_counts.get("self-assessed"):
-            rag += f"; {fw.rag_counts['self-assessed']} self-assessed, not evidenced"
-        if fw.rag_counts and fw.rag_counts.get("grey"):
-            rag += f"; {fw.rag_counts['grey']} without evidence"
+        rag += "".join(f"; {fw.rag_counts[b]} {w}" for b, w in NO_BAND_WORDS if fw.rag_counts and fw.rag_counts.get(b))
         act = ":" if fw.needs_action is None else (str(len(fw.needs_action)) if fw.needs_action else "none")
         lines = "".join(show.marked_li(h) for h in fw.headlines)
         # items by band and items needing action: counts of items, not of people
         rows.append(f"<tr><td>{link}</td><td>{html.escape(status)}</td><td {show.NOCOUNT}>{html.escape(rag)}</td>"
                     f"<td {show.NOCOUNT}>{html.escape(act)}</td><td><ul>{lines}</ul></td></tr>")
-    return HTML(f'<p class="review-rule">{html.escape(NEEDS_ACTION_RULE)}</p>'
-                '<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
+    return HTML(rule_note().data
+                + '<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
                 "workbook's bands, not Ofsted grades)</caption><thead><tr><th>Report</th><th>Status</th>"
                 "<th>Red / amber / green</th><th>Items needing action</th><th>Headlines</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")

@@ -29,6 +29,7 @@ from review.protection.disclosure_log import with_log
 from review.protection.identifiers import service_labels
 from review.protection.linked import Decision
 from review.protection.units import THINGS, counted
+from review.results.judgements import ACTION_KEY, RAG_KEY, needs_action
 from review.views import common, learning
 from review.views import presentation as show
 from review.views.common import (
@@ -39,6 +40,7 @@ from review.views.common import (
     uncertainty_text,
     withheld,
 )
+from review.views.key_messages import rule_note
 
 __all__ = ["audit_programme", "cp_lac", "criteria", "finance", "framework_items", "headlines", "indicator_charts",
            "indicators", "inspections", "iro", "measure_text", "period", "record", "shown_judgement", "small_group",
@@ -117,9 +119,7 @@ def shown_judgement(item: ItemResult, policy: DisclosurePolicy) -> str:
 def _hidden(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None) -> list[EvidenceLine]:
     """The item's lines whose level the page withholds: by their own rule, or as the page's
     decision withholds them to protect another figure."""
-    return [ln for k, ln in enumerate(item.lines) if withheld(ln, policy) or (
-        decision is not None and ln.n and ln.counts_people and not ln.forced_band
-        and not page_figures.line_shown(decision, item.item, k, ln))]
+    return [ln for k, ln in enumerate(item.lines) if not _line_shown(item, k, policy, decision)]
 
 
 def small_group(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None = None) -> bool:
@@ -205,16 +205,14 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                                 f"allows for the sample being drawn from "
                                 f"{d.text(page_figures.FRAME, f'{a.frame_size:,}')} open cases. Themed audits are "
                                 "reported apart."})
-    from review.results.judgements import NEEDS_ACTION_RULE, needs_action
-
     for key in (k for k in result.needs_action if needs_action(by_id[k].band)):  # every one: none left out
         i = by_id[key]
         deciding = [k for k, ln in enumerate(i.lines) if ln in i.judged_lines and ln.band == i.band]
         cards.append({"title": f"{i.item}: {i.text}", "status": _card_status(i.band),
                       "value": _line_text(i, deciding[0], policy, d) if deciding else f"return {i.delivery}",
                       "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the evidence's name
-    rule = f'<p class="review-rule">{html.escape(NEEDS_ACTION_RULE)}</p>'  # the one counting rule, stated
-    return HTML(show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data + rule)
+    return HTML(show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data
+                + rule_note().data)  # the one counting rule, stated
 
 
 def _returns_text(i: ItemResult) -> str:
@@ -610,7 +608,6 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
     report's; an item resting on a small group says so. Changes beyond chance are listed only for
     lines whose level the page prints. The page's disclosure log travels with it."""
     from review.results.figures import record as _record
-    from review.results.judgements import ACTION_KEY, RAG_KEY, needs_action
 
     by_id = {i.item: i for i in result.items}
     d = _decision(result, policy)

@@ -14,10 +14,9 @@ from IPython.display import HTML
 from review.config.frameworks import FRAMEWORKS
 from review.config.report_meta import ReportMeta
 from review.protection.units import UNIT_ATTRIBUTE
-from review.results.judgements import NEEDS_ACTION_RULE
+from review.results.judgements import ESCALATE_AT, NEEDS_ACTION_RULE, NO_BAND_WORDS
 from review.results.key_messages import (
     DROPPED,
-    ESCALATE_QUARTERS,
     NO_ACTION,
     NOT_EFFECTIVE,
     OPEN,
@@ -68,8 +67,7 @@ def rule_note() -> HTML:
 
 def _counts(counts: dict[str, int]) -> str:
     text = f"{counts.get('red', 0)} red, {counts.get('amber', 0)} amber, {counts.get('green', 0)} green"
-    apart = [f"{counts[b]} {w}" for b, w in (("self-assessed", "self-assessed, not evidenced"),
-                                             ("grey", "without evidence")) if counts.get(b)]
+    apart = [f"{counts[b]} {w}" for b, w in NO_BAND_WORDS if counts.get(b)]
     return text + (f" ({' and '.join(apart)}, in no band)" if apart else "")
 
 
@@ -191,12 +189,12 @@ def _escalations(km: KeyMessages) -> str:
                 items.append(_li(f"Dropped with no replacement: {p.item_id} ({_title(p.framework)}): "
                                  f"\u201c{p.action_text}\u201d{role} was dropped {p.closed}; no open action replaces "
                                  "it."))
-    if km.remedial is not None and (km.remedial.overdue is None or km.remedial.overdue):
+    if km.remedial is not None and km.remedial.escalated:
         items.insert(0, f"<li><strong>{remedial_text(km.remedial)}</strong></li>")
     if not items:
-        return (f"<p {NOCOUNT}>Nothing to escalate: no item red for {ESCALATE_QUARTERS} or more quarters, no action "
+        return (f"<p {NOCOUNT}>Nothing to escalate: no item red for {ESCALATE_AT} or more quarters, no action "
                 "done or dropped while its item stays red, no overdue remedial action.</p>")
-    lead = (f"<p {NOCOUNT}>Items red for {ESCALATE_QUARTERS} or more quarters running, actions done or dropped while "
+    lead = (f"<p {NOCOUNT}>Items red for {ESCALATE_AT} or more quarters running, actions done or dropped while "
             "their item stays red, and overdue remedial action on files graded Inadequate.</p>")
     return lead + "<ul>" + "".join(items) + "</ul>"
 

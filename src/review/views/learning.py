@@ -2,7 +2,8 @@
 
 Every report that rests on audit learning (JAR, GOSE, LSCB checklist, the cycle summary) shows the
 same section through :func:`section`. It computes nothing. Theme rates count audited files (each
-a child's file), so a published page shows each through the disclosure rules:
+a child's file), so a published page shows each through the disclosure rules (those that are the
+section's own decided in :mod:`review.results.learning`):
 
 - a theme's strength and concern rates: each "k of n files" suppressed on its own (a file is
   never both, and files with neither are not shown, so one cannot be worked out from the other);
@@ -29,6 +30,7 @@ from IPython.display import HTML
 from review.analyses.audit_learning import GROUPINGS, LearningSection, ThemeResult
 from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy, withhold_change
+from review.results.learning import grouping_withheld, inadequate_withheld
 from review.stats.sampling import ProportionResult
 from review.views import presentation as show
 
@@ -61,7 +63,7 @@ def _inadequate(t: ThemeResult, policy: DisclosurePolicy) -> str:
     a, b = t.concern_inadequate, t.concern_rest
     if a is None or b is None or t.inadequate_difference is None:
         return "z"
-    if any(policy.withhold(k, of=n) for k, n in ((a.k, a.n), (b.k, b.n))):
+    if inadequate_withheld(t, policy):
         return "c"
     d = t.inadequate_difference
     lo, hi = d.confidence_interval.low, d.confidence_interval.high
@@ -88,9 +90,7 @@ def _groups(sec: LearningSection, policy: DisclosurePolicy) -> list[str]:
         groups = [g for g in sec.result.groups if g.by == words]
         if not groups:
             continue
-        counts = [n for g in groups for n in (g.files, *(c for _, c in g.concerns))]
-        if any(policy.is_small(n) for n in counts) or (policy.suppress and any(g.files < policy.min_group
-                                                                                for g in groups)):
+        if grouping_withheld(groups, policy):
             parts.append(show.note(f"Concerns by {words}: withheld, because some groups are small (groups add up to "
                                    "the whole, so none is shown).").data)
             continue
