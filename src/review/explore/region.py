@@ -16,6 +16,7 @@ import pandas as pd
 
 from review.analyses.region import RegionComparison, compare_region, for_audience
 from review.data.load import Evidence
+from review.explore.published import audience_policies
 from review.explore.tables import WITHHELD, Shown
 from review.protection.disclosure import DisclosurePolicy
 
@@ -65,8 +66,7 @@ class RegionState:
         self.evidence = evidence
         self.criteria, self.neighbours, self.names = criteria, neighbours or {}, names or {}
         self.cycles = covered_cycles(evidence)
-        self.policies = {a: DisclosurePolicy(a, policy.low, policy.high, policy.min_group, policy.rounding_base,
-                                             policy.percent_decimals) for a in ("internal", "published")}
+        self.policies = audience_policies(policy)
         self.audience = "internal"
         self._full: dict[str, RegionComparison] = {}
         self.cycle = cycle
@@ -124,23 +124,15 @@ class RegionState:
 
 def _export(state: RegionState) -> Any:
     """Write the two tables shown to Excel; return a link to the file (or why none was written)."""
-    import os
-
-    from IPython.display import FileLink
-
-    from review.explore.export import EmptySelection, code_commit, export_tables
-    from review.views import presentation as show
+    from review.explore.export import code_commit, export_tables, saved_link
 
     tables = {"position": state.position(), "every authority": state.everyone()}
     about = {"caption": f"{state.measure}, {state.cycle}: the authority's position on the funnel",
              "basis": "each authority's rate on the measure this cycle, against the regional rate and its limits",
              "commit": code_commit()}
-    try:
-        path = export_tables(tables, framework="region_comparison", cycle=state.cycle, audience=state.audience,
-                             filters={"authority": state.authority, "measure": state.measure}, about=about, fmt="xlsx")
-    except EmptySelection as exc:
-        return show.note(str(exc))
-    return FileLink(os.path.relpath(path, os.getcwd()), result_html_prefix="Saved: ")
+    return saved_link(lambda: export_tables(
+        tables, framework="region_comparison", cycle=state.cycle, audience=state.audience,
+        filters={"authority": state.authority, "measure": state.measure}, about=about, fmt="xlsx"))
 
 
 def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: DisclosurePolicy, **kwargs: Any) -> Any:

@@ -27,25 +27,10 @@ from review.protection.units import protected
 from review.stats.sampling import proportion_ci
 from review.views.presentation import pct
 
-__all__ = ["NOT_AVAILABLE", "WITHHELD", "Shown", "count_text", "summary_table"]
+__all__ = ["NOT_AVAILABLE", "WITHHELD", "Shown", "summary_table"]
 
 WITHHELD = "c"
 NOT_AVAILABLE = ":"
-
-
-def count_text(count: int, policy: DisclosurePolicy) -> str:
-    """A count as an audience may see it on its own: ``c`` when it is small in a published view.
-
-    Examples
-    --------
-    >>> count_text(3, DisclosurePolicy("published"))
-    'c'
-    >>> count_text(3, DisclosurePolicy("internal"))
-    '3'
-    >>> count_text(0, DisclosurePolicy("published"))
-    '0'
-    """
-    return WITHHELD if policy.is_small(count) else f"{int(count):,}"
 
 
 @dataclass(frozen=True)
