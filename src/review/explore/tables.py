@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from review.explore.lenses import TOTAL, Lens, summarise
-from review.explore.published import QuarterFigures
+from review.explore.published import QuarterFigures, group_unit
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import suppress_table
 from review.protection.units import protected
@@ -170,7 +170,7 @@ def summary_table(lens: Lens, rows: pd.DataFrame, view: str, policy: DisclosureP
     else:  # counts of ratings, or a cross-tabulation of grades
         counts = summary.astype(int)
         counts["Total"] = counts.sum(axis=1)
-        if policy.suppress and protected(lens.unit if lens.unit != "column" else "actions"):
+        if policy.suppress and protected(group_unit(lens, rows)):
             text = suppress_table(summary.astype(int), policy)
             counts = text.drop(index="Total").map(lambda v: v if v == WITHHELD else int(v.replace(",", "")))
         frame = counts.reset_index(names=heading)
