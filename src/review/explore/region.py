@@ -19,6 +19,7 @@ from review.data.load import Evidence
 from review.explore.published import audience_policies
 from review.explore.tables import WITHHELD, Shown
 from review.protection.disclosure import DisclosurePolicy
+from review.stats.funnel import FunnelResult
 
 __all__ = ["RegionState", "covered_cycles", "region_explorer"]
 
@@ -71,8 +72,8 @@ class RegionState:
         self._full: dict[str, RegionComparison] = {}
         self.cycle = cycle
         self.authority = next(iter(evidence))
-        self.measure = ""
-        self.measure = self.measures()[0] if self.measures() else ""
+        measures = self.measures()
+        self.measure = measures[0] if measures else ""
 
     def comparison(self) -> RegionComparison:
         """The chosen cycle's comparison as this audience may see it."""
@@ -85,6 +86,10 @@ class RegionState:
         """The measures compared this cycle (for the published view: those the page compares)."""
         return [f.measure for f in self.comparison().funnels]
 
+    def _funnel(self, result: RegionComparison) -> FunnelResult | None:
+        """The chosen measure's funnel in ``result`` (None when the page does not compare it)."""
+        return next((f for f in result.funnels if f.measure == self.measure), None)
+
     def authorities(self) -> list[tuple[str, str]]:
         """``(label, id)`` of every authority, as the page names them."""
         result = self.comparison()
@@ -93,7 +98,7 @@ class RegionState:
     def position(self) -> Shown:
         """The chosen authority on the chosen measure: its rate, the region's, the limits and its position."""
         result = self.comparison()
-        funnel = next((f for f in result.funnels if f.measure == self.measure), None)
+        funnel = self._funnel(result)
         label = result.label(self.authority)
         columns = ["authority", "measure", "rate", "regional rate", "95% from", "95% to", "99.8% from", "99.8% to",
                    "position"]
@@ -113,7 +118,7 @@ class RegionState:
     def everyone(self) -> Shown:
         """Every authority shown on the chosen measure, with its position (the funnel's points)."""
         result = self.comparison()
-        funnel = next((f for f in result.funnels if f.measure == self.measure), None)
+        funnel = self._funnel(result)
         rows = [] if funnel is None else [
             [result.label(p.unit), p.proportion, p.low95, p.high95, p.position] for p in funnel.points]
         hidden = [result.label(a) for m, a in result.withheld if m == self.measure]
