@@ -59,17 +59,21 @@ class RegionState:
         As the notebook compares them (None: those the evidence maps test).
     neighbours, names : mapping
         From the region file.
+    comparisons : mapping of str to RegionComparison, optional
+        Comparisons already made, by cycle (the notebook's, for its cycle), with the same
+        ``criteria``, ``neighbours`` and ``names``: not computed again.
     """
 
     def __init__(self, evidence: Mapping[str, Evidence], cycle: str, policy: DisclosurePolicy, *,
                  criteria: tuple[str, ...] | None = None, neighbours: Mapping[str, tuple[str, ...]] | None = None,
-                 names: Mapping[str, str] | None = None) -> None:
+                 names: Mapping[str, str] | None = None,
+                 comparisons: Mapping[str, RegionComparison] | None = None) -> None:
         self.evidence = evidence
         self.criteria, self.neighbours, self.names = criteria, neighbours or {}, names or {}
         self.cycles = covered_cycles(evidence)
         self.policies = audience_policies(policy)
         self.audience = "internal"
-        self._full: dict[str, RegionComparison] = {}
+        self._full: dict[str, RegionComparison] = dict(comparisons or {})
         self.cycle = cycle
         self.authority = next(iter(evidence))
         measures = self.measures()
