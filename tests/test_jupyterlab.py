@@ -288,7 +288,6 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
                                "b.getAttribute('aria-pressed') === 'true'; }", timeout=30_000)
         page.wait_for_function("() => document.querySelector('.review-explorer-banner').innerText.includes('Published view')",
                                timeout=30_000)
-        # near the top, a link skips the set-up and the report to the explorer's heading
         # near the top, a link skips the set-up and the report to the explorer: Enter on it scrolls there
         skip = page.locator(".jp-RenderedMarkdown a", has_text="Skip to the explorer").first
         skip.focus()

@@ -7,8 +7,8 @@ quarter, with the pseudonymised records behind it. Everything here is plain pand
 
 Each framework has one *lens*: a function that turns the evidence into a tidy table (one row per
 observation, one column per dimension) and the dimensions an analyst may filter on. Summaries
-return unrounded numbers; formatting and disclosure control happen in
-:mod:`review.explore.widgets` through :mod:`review.views.presentation`.
+return unrounded numbers; what an audience may see of them is decided in
+:mod:`review.explore.tables` (with :mod:`review.explore.published` for the published view).
 """
 
 from __future__ import annotations
