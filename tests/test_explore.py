@@ -273,6 +273,32 @@ def test_caption_counts_what_the_table_shows():
     assert state.summary().frame["median"].tolist() == [7.0]  # 12 scores: 5 6 6 7 7 7 7 8 8 8 9 9 -> 7
 
 
+def test_score_table_shows_median_and_quartiles_and_withholds_a_small_group_when_published():
+    scores = {"G1.1": [7, 8, 6, 9, 7, 5, 8, 7, 6, 9, 8, 7], "G1.2": [2, 4, 6, 8]}
+    ratings = [("2009-Q4", "governance", item, f"M{item}{i}", "area manager", "zero_ten", str(s), "")
+               for item, values in scores.items() for i, s in enumerate(values)]
+    state = ExplorerState(LENSES["governance"], _evidence(MODERATED, ratings), "2009-Q4", DisclosurePolicy("published"))
+    state.view = "by item"
+    table = state.summary().frame.set_index("item")
+    one, two = table.loc["G1.1: Roles & responsibilities: the organisation"], table.loc[
+        "G1.2: Roles & responsibilities: the individual"]
+    # G1.1 sorted: 5 6 6 7 7 7 7 8 8 8 9 9 (12); quartiles interpolated linearly between order statistics
+    # (positions 0 to 11): 0.25 * 11 = 2.75 -> 6 + 0.75 * (7 - 6) = 6.75; median (7 + 7) / 2 = 7;
+    # 0.75 * 11 = 8.25 -> 8 + 0.25 * (8 - 8) = 8
+    assert (one["scores"], one["median"], one["lower quartile"], one["upper quartile"]) == (12, 7.0, 6.75, 8.0)
+    assert one["note"] == ""
+    # G1.2: 2 4 6 8 -> 0.75 places: 2 + 0.75 * 2 = 3.5; median 5; 2.25 -> 6 + 0.25 * 2 = 6.5; 4 < 10: small
+    assert (two["scores"], two["median"], two["lower quartile"], two["upper quartile"]) == (4, 5.0, 3.5, 6.5)
+    assert two["note"] == "small group (fewer than 10)"
+    state.set_audience("published")
+    state.view = "by item"
+    published = state.summary().frame.set_index("item")
+    # 4 scores (1 to 5) withheld, and G1.1's 12 with them: the quarter's 16 is shown, and 16 - 12 = 4
+    assert published["scores"].tolist() == ["c", "c"]
+    assert published[["median", "lower quartile", "upper quartile"]].eq("c").all().all()
+    assert state.trend().frame.set_index("quarter").loc["2009-Q4", "scores"] == 16
+
+
 def test_last_cycle_column_is_filled_for_the_previous_quarter():
     audits = MODERATED + [_audit("B1", "2009-Q3", "C9", "TM", "Good"), _audit("B2", "2009-Q3", "C8", "TM", "Adequate")]
     state = ExplorerState(LENSES["gose_performance"], _evidence(audits), "2009-Q4", DisclosurePolicy("published"))

@@ -118,6 +118,8 @@ def _run_all(page, timeout_s: float = 480) -> list[dict]:  # a deadline for a lo
                            timeout=60_000)
     page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle'",
                            timeout=60_000)
+    opened = page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].map(w => w.context ? w.context.path : w.id)")
+    assert len(opened) == 1, f"more than the notebook under test is open (open it with _open): {opened}"
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     deadline = time.monotonic() + timeout_s
     idle_polls = 0
@@ -133,6 +135,18 @@ def _run_all(page, timeout_s: float = 480) -> list[dict]:  # a deadline for a lo
     pytest.fail("the notebook did not finish running")
 
 
+def _open(browser, base, token, name, viewport=None, on_error=None):
+    """A new page with only notebook ``name`` open. ``reset`` matters: the server keeps the workspace of
+    the last page, so without it JupyterLab also restores the notebooks earlier tests opened, and the
+    shell's current widget (which ``_run_all`` reads) may turn out to be one of those, never run:
+    Run All then appears never to finish, with the kernel idle."""
+    page = browser.new_page(viewport=viewport or {"width": 1366, "height": 768})
+    if on_error is not None:
+        page.on("pageerror", on_error)
+    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}&reset")
+    return page
+
+
 def _shut_down_kernels(base: str, token: str) -> None:
     request = urllib.request.Request(f"{base}/api/sessions?token={token}")
     with urllib.request.urlopen(request, timeout=10) as r:
@@ -145,11 +159,10 @@ def _shut_down_kernels(base: str, token: str) -> None:
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browser, name, tmp_path):
     base, token, home = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = _open(browser, base, token, name, viewport={"width": 1400, "height": 1000},
+                 on_error=lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}")
         cells = _run_all(page)
         failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
         assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
@@ -194,12 +207,6 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
     assert interactive_leftovers(saved) == []
     assert [c.get("outputs") for c in saved["cells"]] == [c.get("outputs") for c in committed["cells"]]
 
-
-
-def _open(browser, base, token, name):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}&reset")  # reset: only this notebook open
-    return page
 
 
 def _code_index(page, nth: int) -> int:
@@ -281,7 +288,6 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
                                "b.getAttribute('aria-pressed') === 'true'; }", timeout=30_000)
         page.wait_for_function("() => document.querySelector('.review-explorer-banner').innerText.includes('Published view')",
                                timeout=30_000)
-        # near the top, a link skips the set-up and the report to the explorer's heading
         # near the top, a link skips the set-up and the report to the explorer: Enter on it scrolls there
         skip = page.locator(".jp-RenderedMarkdown a", has_text="Skip to the explorer").first
         skip.focus()

@@ -60,6 +60,7 @@ def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(root, tmp_pa
     # an overdue inspection is the regulator's timetable: context, never the council's red (G08 is
     # red on the demo only through its own actions on inspection findings, as the map judges it)
     g08 = [a for a in results["figures"]["actions"] if a.startswith("G08:")]
+    assert g08, "G08 is red on the demo (its actions on inspection findings): without it the checks below are vacuous"
     assert all("timetable" not in a and "overdue" not in a for a in g08)
     assert all("actions on inspection findings" in a for a in g08)
 

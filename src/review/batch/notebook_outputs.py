@@ -38,8 +38,6 @@ def refresh_notebook(path: Path) -> int:
     int
         The number of anchor cells whose outputs were stored.
     """
-
-
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=600,
                    resources={"metadata": {"path": str(path.parent)}}).execute(env={**os.environ, BATCH_ENV: "1"})
@@ -100,7 +98,6 @@ def _strip(nb: Any, anchors_from: Any | None) -> int:
     _normalise_metadata(nb, anchors_from)
     kept = 0
     for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-        cell.metadata.pop("execution", None)
         if KEEP in cell.metadata.get("tags", []):
             if anchors_from is not None:
                 old = stored.get(cell.get("id"))
@@ -159,7 +156,6 @@ def clean_notebook(path: Path) -> list[str]:
 
     Anchor outputs are kept as they are (``review refresh-notebooks`` renews them deliberately).
     """
-
     nb = nbformat.read(path, as_version=4)
     problems = interactive_leftovers(nb)
     if problems:
@@ -179,8 +175,6 @@ def pre_save_hook(model: dict[str, Any], path: str, contents_manager: Any, **_: 
     stays as committed, so a reopened notebook never shows "model not found" and a save never
     changes a committed notebook's figures, parameters or metadata by accident.
     """
-
-
     if model.get("type") != "notebook" or not str(path).replace("\\", "/").startswith("notebooks/"):
         return
     nb = nbformat.from_dict(model["content"])

@@ -20,10 +20,12 @@ Text cells that a spreadsheet would read as a formula are made inert
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,7 +34,7 @@ from review.exceptions import ParameterError, ReviewError
 from review.explore.tables import Shown
 from review.protection.safe_export import neutralise, write_csv
 
-__all__ = ["NUMBER_FORMATS", "EmptySelection", "code_commit", "export_file_name", "export_tables"]
+__all__ = ["NUMBER_FORMATS", "EmptySelection", "code_commit", "export_file_name", "export_tables", "saved_link"]
 
 FORMATS = ("csv", "xlsx")
 NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "score": "0.0"}
@@ -78,9 +80,7 @@ def _about(about: Mapping[str, str], filters: Mapping[str, str]) -> pd.DataFrame
 def _write_sheet(writer: pd.ExcelWriter, name: str, table: Shown) -> None:
     frame = table.frame.copy()
     for column in frame.columns:
-        if table.kinds.get(column) in NUMBER_FORMATS:
-            frame[column] = [v if not isinstance(v, str) else v for v in frame[column]]
-        else:
+        if table.kinds.get(column) not in NUMBER_FORMATS:  # numbers stay numbers; text is made inert
             frame[column] = frame[column].map(lambda v: neutralise(str(v)) if v is not None else "")
     frame.columns = [str(neutralise(str(c))) or "group" for c in frame.columns]
     frame.to_excel(writer, sheet_name=name, index=False)
@@ -168,3 +168,16 @@ def export_tables(tables: Mapping[str, Shown], *, framework: str, cycle: str, au
             _write_sheet(writer, "records", Shown(records.astype(object).where(records.notna(), ""), {}, len(records)))
         _write_sheet(writer, "about", Shown(_about(meta, filters), {}, 0))
     return path
+
+
+def saved_link(write: Callable[[], Path]) -> Any:
+    """What an explorer shows after an export: a link to the file ``write`` wrote, or why none was written."""
+    from IPython.display import FileLink
+
+    from review.views import presentation as show
+
+    try:
+        path = write()
+    except EmptySelection as exc:
+        return show.note(str(exc))
+    return FileLink(os.path.relpath(path, os.getcwd()), result_html_prefix="Saved: ")

@@ -7,8 +7,8 @@ quarter, with the pseudonymised records behind it. Everything here is plain pand
 
 Each framework has one *lens*: a function that turns the evidence into a tidy table (one row per
 observation, one column per dimension) and the dimensions an analyst may filter on. Summaries
-return unrounded numbers; formatting and disclosure control happen in
-:mod:`review.explore.widgets` through :mod:`review.views.presentation`.
+return unrounded numbers; what an audience may see of them is decided in
+:mod:`review.explore.tables` (with :mod:`review.explore.published` for the published view).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "audit_grades",
     "criterion_results",
     "options",
+    "published_views",
     "rating_distribution",
     "score_summary",
     "summarise",
@@ -504,12 +505,28 @@ def summarise(lens: Lens, rows: pd.DataFrame, view: str) -> pd.DataFrame:
         table.columns = [str(c) for c in table.columns]
         table.columns.name = None
         return table.astype(int)
-    by = view.removeprefix("by ")
+    return _measure_by(lens, rows, view.removeprefix("by "))
+
+
+def _measure_by(lens: Lens, rows: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The lens's measure for each value of ``by``: a rate, the count of each rating, or a score summary."""
     if lens.measure == "rate":
         return _rate_frame(rows, by)
     if lens.measure == "rating":
         return rating_distribution(rows, by)
     return score_summary(rows, by)
+
+
+def published_views(lens: Lens) -> list[str]:
+    """The lens's views a published audience may see: none grouping by a person, no private view.
+
+    Examples
+    --------
+    >>> published_views(LENSES["gose_performance"])
+    ['by auditor_tier', 'by team', 'by case_type', 'by final_grade']
+    """
+    private = {f"by {d.column}" for d in lens.dimensions if d.internal_only} | set(lens.private_views)
+    return [v for v in lens.views if v not in private]
 
 
 TOTAL = ""
@@ -525,12 +542,7 @@ def summarise_total(lens: Lens, rows: pd.DataFrame) -> pd.DataFrame:
     >>> summarise_total(LENSES["jar_haringey"], t)[["met", "n"]].values.tolist()
     [[2.0, 3.0]]
     """
-    whole = rows.assign(_whole=TOTAL)
-    if lens.measure == "rate":
-        return _rate_frame(whole, "_whole")
-    if lens.measure == "rating":
-        return rating_distribution(whole, "_whole")
-    return score_summary(whole, "_whole")
+    return _measure_by(lens, rows.assign(_whole=TOTAL), "_whole")
 
 
 def trend(lens: Lens, table: pd.DataFrame, selection: Mapping[str, str]) -> pd.DataFrame:
@@ -551,12 +563,7 @@ def trend(lens: Lens, table: pd.DataFrame, selection: Mapping[str, str]) -> pd.D
     [0.5, 1.0]
     """
     others = {c: v for c, v in selection.items() if c != "cycle"}
-    rows = apply_selection(table, others)
-    if lens.measure == "rate":
-        return _rate_frame(rows, "cycle")
-    if lens.measure == "rating":
-        return rating_distribution(rows, "cycle")
-    return score_summary(rows, "cycle")
+    return _measure_by(lens, apply_selection(table, others), "cycle")
 
 
 LENSES: dict[str, Lens] = {

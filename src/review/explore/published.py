@@ -24,19 +24,32 @@ protected and are shown as they are, as in the reports.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from review.explore.lenses import Lens
+from review.explore.lenses import Lens, published_views
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, Figure, LinkedFigures
 from review.protection.units import protected
 
-__all__ = ["QuarterFigures", "group_unit", "quarter_figures"]
+__all__ = ["QuarterFigures", "audience_policies", "group_unit", "quarter_figures"]
 
 PAGE = "explorer"
+
+
+def audience_policies(policy: DisclosurePolicy) -> dict[str, DisclosurePolicy]:
+    """The notebook's policy for each audience an explorer toggles between (its thresholds kept).
+
+    Examples
+    --------
+    >>> p = audience_policies(DisclosurePolicy(high=3, min_group=20))
+    >>> p["internal"].suppress, p["published"].suppress, p["internal"].high, p["internal"].min_group
+    (False, True, 3, 20)
+    """
+    return {audience: dataclasses.replace(policy, audience=audience) for audience in ("internal", "published")}
 
 
 def group_unit(lens: Lens, rows: pd.DataFrame) -> str:
@@ -81,11 +94,6 @@ def _small(reg: LinkedFigures, value: int, unit: str) -> bool:
     return reg.primary(Figure("check", float(value), unit, PAGE))
 
 
-def _views(lens: Lens) -> list[str]:
-    private = {f"by {d.column}" for d in lens.dimensions if d.internal_only} | set(lens.private_views)
-    return [v for v in lens.views if v not in private]
-
-
 def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) -> QuarterFigures:
     """Register every figure the published breakdowns of one quarter can show, and decide.
 
@@ -124,13 +132,10 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
     public = not (_small(reg, n_total, total_unit) or (rated and (
         _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit))))
     keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
-    if rated:
-        keys[("", "", "k")] = reg.add("total/k", k_total, total_unit, page=PAGE, label="the selection: count",
-                                      public=public)
-        rest = reg.add("total/rest", len(rows) - k_total, total_unit, page=PAGE, label="the selection: the rest",
-                       printed=False)
-        reg.total("total/n", ["total/k", rest], name="the selection: count and the rest")
-    for view in _views(lens):
+    if rated:  # the count, its group (added above) and the rest of the group, linked as the groups' rates are
+        keys[("", "", "k")], _ = reg.rate("total", k_total, n_total, total_unit, page=PAGE, label="the selection",
+                                          n_key=keys[("", "", "n")], public=public)
+    for view in published_views(lens):
         if not view.startswith("by "):
             continue
         column = view.removeprefix("by ")

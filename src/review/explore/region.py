@@ -16,8 +16,10 @@ import pandas as pd
 
 from review.analyses.region import RegionComparison, compare_region, for_audience
 from review.data.load import Evidence
+from review.explore.published import audience_policies
 from review.explore.tables import WITHHELD, Shown
 from review.protection.disclosure import DisclosurePolicy
+from review.stats.funnel import FunnelResult
 
 __all__ = ["RegionState", "covered_cycles", "region_explorer"]
 
@@ -57,22 +59,25 @@ class RegionState:
         As the notebook compares them (None: those the evidence maps test).
     neighbours, names : mapping
         From the region file.
+    comparisons : mapping of str to RegionComparison, optional
+        Comparisons already made, by cycle (the notebook's, for its cycle), with the same
+        ``criteria``, ``neighbours`` and ``names``: not computed again.
     """
 
     def __init__(self, evidence: Mapping[str, Evidence], cycle: str, policy: DisclosurePolicy, *,
                  criteria: tuple[str, ...] | None = None, neighbours: Mapping[str, tuple[str, ...]] | None = None,
-                 names: Mapping[str, str] | None = None) -> None:
+                 names: Mapping[str, str] | None = None,
+                 comparisons: Mapping[str, RegionComparison] | None = None) -> None:
         self.evidence = evidence
         self.criteria, self.neighbours, self.names = criteria, neighbours or {}, names or {}
         self.cycles = covered_cycles(evidence)
-        self.policies = {a: DisclosurePolicy(a, policy.low, policy.high, policy.min_group, policy.rounding_base,
-                                             policy.percent_decimals) for a in ("internal", "published")}
+        self.policies = audience_policies(policy)
         self.audience = "internal"
-        self._full: dict[str, RegionComparison] = {}
+        self._full: dict[str, RegionComparison] = dict(comparisons or {})
         self.cycle = cycle
         self.authority = next(iter(evidence))
-        self.measure = ""
-        self.measure = self.measures()[0] if self.measures() else ""
+        measures = self.measures()
+        self.measure = measures[0] if measures else ""
 
     def comparison(self) -> RegionComparison:
         """The chosen cycle's comparison as this audience may see it."""
@@ -85,6 +90,10 @@ class RegionState:
         """The measures compared this cycle (for the published view: those the page compares)."""
         return [f.measure for f in self.comparison().funnels]
 
+    def _funnel(self, result: RegionComparison) -> FunnelResult | None:
+        """The chosen measure's funnel in ``result`` (None when the page does not compare it)."""
+        return next((f for f in result.funnels if f.measure == self.measure), None)
+
     def authorities(self) -> list[tuple[str, str]]:
         """``(label, id)`` of every authority, as the page names them."""
         result = self.comparison()
@@ -93,7 +102,7 @@ class RegionState:
     def position(self) -> Shown:
         """The chosen authority on the chosen measure: its rate, the region's, the limits and its position."""
         result = self.comparison()
-        funnel = next((f for f in result.funnels if f.measure == self.measure), None)
+        funnel = self._funnel(result)
         label = result.label(self.authority)
         columns = ["authority", "measure", "rate", "regional rate", "95% from", "95% to", "99.8% from", "99.8% to",
                    "position"]
@@ -113,7 +122,7 @@ class RegionState:
     def everyone(self) -> Shown:
         """Every authority shown on the chosen measure, with its position (the funnel's points)."""
         result = self.comparison()
-        funnel = next((f for f in result.funnels if f.measure == self.measure), None)
+        funnel = self._funnel(result)
         rows = [] if funnel is None else [
             [result.label(p.unit), p.proportion, p.low95, p.high95, p.position] for p in funnel.points]
         hidden = [result.label(a) for m, a in result.withheld if m == self.measure]
@@ -124,23 +133,15 @@ class RegionState:
 
 def _export(state: RegionState) -> Any:
     """Write the two tables shown to Excel; return a link to the file (or why none was written)."""
-    import os
-
-    from IPython.display import FileLink
-
-    from review.explore.export import EmptySelection, code_commit, export_tables
-    from review.views import presentation as show
+    from review.explore.export import code_commit, export_tables, saved_link
 
     tables = {"position": state.position(), "every authority": state.everyone()}
     about = {"caption": f"{state.measure}, {state.cycle}: the authority's position on the funnel",
              "basis": "each authority's rate on the measure this cycle, against the regional rate and its limits",
              "commit": code_commit()}
-    try:
-        path = export_tables(tables, framework="region_comparison", cycle=state.cycle, audience=state.audience,
-                             filters={"authority": state.authority, "measure": state.measure}, about=about, fmt="xlsx")
-    except EmptySelection as exc:
-        return show.note(str(exc))
-    return FileLink(os.path.relpath(path, os.getcwd()), result_html_prefix="Saved: ")
+    return saved_link(lambda: export_tables(
+        tables, framework="region_comparison", cycle=state.cycle, audience=state.audience,
+        filters={"authority": state.authority, "measure": state.measure}, about=about, fmt="xlsx"))
 
 
 def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: DisclosurePolicy, **kwargs: Any) -> Any:

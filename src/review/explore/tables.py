@@ -20,32 +20,17 @@ from typing import Any
 import pandas as pd
 
 from review.explore.lenses import TOTAL, Lens, summarise
-from review.explore.published import QuarterFigures
+from review.explore.published import QuarterFigures, group_unit
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import suppress_table
 from review.protection.units import protected
 from review.stats.sampling import proportion_ci
 from review.views.presentation import pct
 
-__all__ = ["NOT_AVAILABLE", "WITHHELD", "Shown", "count_text", "summary_table"]
+__all__ = ["NOT_AVAILABLE", "WITHHELD", "Shown", "summary_table"]
 
 WITHHELD = "c"
 NOT_AVAILABLE = ":"
-
-
-def count_text(count: int, policy: DisclosurePolicy) -> str:
-    """A count as an audience may see it on its own: ``c`` when it is small in a published view.
-
-    Examples
-    --------
-    >>> count_text(3, DisclosurePolicy("published"))
-    'c'
-    >>> count_text(3, DisclosurePolicy("internal"))
-    '3'
-    >>> count_text(0, DisclosurePolicy("published"))
-    '0'
-    """
-    return WITHHELD if policy.is_small(count) else f"{int(count):,}"
 
 
 @dataclass(frozen=True)
@@ -185,7 +170,7 @@ def summary_table(lens: Lens, rows: pd.DataFrame, view: str, policy: DisclosureP
     else:  # counts of ratings, or a cross-tabulation of grades
         counts = summary.astype(int)
         counts["Total"] = counts.sum(axis=1)
-        if policy.suppress and protected(lens.unit if lens.unit != "column" else "actions"):
+        if policy.suppress and protected(group_unit(lens, rows)):
             text = suppress_table(summary.astype(int), policy)
             counts = text.drop(index="Total").map(lambda v: v if v == WITHHELD else int(v.replace(",", "")))
         frame = counts.reset_index(names=heading)

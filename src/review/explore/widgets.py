@@ -27,15 +27,23 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-from IPython.display import FileLink, display
+from IPython.display import display
 
 from review.config.cycles import cycle_range, previous_cycle
 from review.config.paths import BATCH_ENV
 from review.data.load import Evidence
-from review.explore.export import EmptySelection, code_commit, export_tables
+from review.explore.export import code_commit, export_tables, saved_link
 from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
-from review.explore.lenses import ALL, LENSES, TOTAL, Lens, apply_selection, options
-from review.explore.published import QuarterFigures, quarter_figures
+from review.explore.lenses import (
+    ALL,
+    LENSES,
+    TOTAL,
+    Lens,
+    apply_selection,
+    options,
+    published_views,
+)
+from review.explore.published import QuarterFigures, audience_policies, quarter_figures
 from review.explore.tables import NOT_AVAILABLE, WITHHELD, Shown, summary_table
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
@@ -80,11 +88,7 @@ class ExplorerState:
         self.table = lens.build(evidence)
         self.cycle = cycle
         self.level = level
-        self.policies = {
-            audience: DisclosurePolicy(audience, policy.low, policy.high, policy.min_group,
-                                       policy.rounding_base, policy.percent_decimals)
-            for audience in ("internal", "published")
-        }
+        self.policies = audience_policies(policy)
         self.audience = "internal"
         self.selection: dict[str, str] = self.defaults()
         self.view = lens.views[0]
@@ -123,8 +127,7 @@ class ExplorerState:
 
     def views(self) -> list[str]:
         """The summaries this audience may see (no grouping by a person, no private view, when published)."""
-        private = {f"by {d.column}" for d in self.lens.dimensions if d.internal_only} | set(self.lens.private_views)
-        return [v for v in self.lens.views if not self.published or v not in private]
+        return published_views(self.lens) if self.published else list(self.lens.views)
 
     def view_label(self, view: str | None = None) -> str:
         """A view in words (``by tier``)."""
@@ -211,9 +214,14 @@ class ExplorerState:
         frame = frame[["quarter", *[c for c in frame.columns if c != "quarter"]]]
         return Shown(frame.astype(object).where(frame.notna(), NOT_AVAILABLE), kinds, len(self.rows(ALL)))
 
-    def trend_points(self) -> pd.DataFrame:
+    def trend_points(self, trend: Shown | None = None) -> pd.DataFrame:
         """The values drawn, one per quarter from the first to the last: NaN where withheld or missing
         (a gap in the line), with the interval for a rate.
+
+        Parameters
+        ----------
+        trend : Shown, optional
+            :meth:`trend`, when already computed.
 
         Returns
         -------
@@ -221,27 +229,28 @@ class ExplorerState:
             Indexed by quarter: ``value`` (a share for a rate, a median score), ``low`` and
             ``high`` (interval or quartiles) and ``small`` (the group is under ``min_group``).
         """
-        trend = self.trend().frame.set_index("quarter")
+        frame = (trend if trend is not None else self.trend()).frame.set_index("quarter")
         value, low, high = {"rate": ("rate", "interval from", "interval to"),
                             "score": ("median", "lower quartile", "upper quartile")}.get(
             self.lens.measure, ("Total", "Total", "Total"))
 
         def number(column: str) -> pd.Series:
-            if column not in trend:
-                return pd.Series(np.nan, index=trend.index)
-            return pd.to_numeric(trend[column].where(~trend[column].isin([WITHHELD, NOT_AVAILABLE])), errors="coerce")
+            if column not in frame:
+                return pd.Series(np.nan, index=frame.index)
+            return pd.to_numeric(frame[column].where(~frame[column].isin([WITHHELD, NOT_AVAILABLE])), errors="coerce")
 
-        notes = trend["note"] if "note" in trend else pd.Series("", index=trend.index)
+        notes = frame["note"] if "note" in frame else pd.Series("", index=frame.index)
         return pd.DataFrame({"value": number(value), "low": number(low), "high": number(high),
                              "small": notes.astype(str).str.startswith("small group")})
 
-    def last_cycle(self) -> Shown:
-        """This quarter's summary beside the previous quarter's, same filters and view."""
+    def last_cycle(self, now: Shown | None = None) -> Shown:
+        """This quarter's summary beside the previous quarter's, same filters and view (``now``: this
+        quarter's :meth:`summary`, when already computed)."""
         cycle = self.selection["cycle"]
         if cycle == ALL:
             return Shown(pd.DataFrame())
         before = previous_cycle(cycle)
-        now, then = self.summary(cycle), self.summary(before)
+        now, then = now if now is not None else self.summary(cycle), self.summary(before)
         key = now.frame.columns[0]
         left = now.frame.set_index(key).add_prefix(f"{cycle}: ")
         right = then.frame.set_index(key).add_prefix(f"{before}: ") if not then.empty else pd.DataFrame(index=left.index)
@@ -258,8 +267,9 @@ class ExplorerState:
 
     def tables(self) -> dict[str, Shown]:
         """Every table the explorer shows, by sheet name (the summary first)."""
-        out = {"summary": self.summary(), "quarter by quarter": self.trend()}
-        last = self.last_cycle()
+        summary = self.summary()
+        out = {"summary": summary, "quarter by quarter": self.trend()}
+        last = self.last_cycle(summary)
         if not last.empty:
             out["this quarter and last"] = last
         return out
@@ -271,25 +281,24 @@ class ExplorerState:
                 "view": self.view_label(), "commit": commit}
 
 
-def _show_summary(state: ExplorerState, framework: str) -> str:
-    """Display the selection's summary table and this quarter beside the last; return what changed, in words."""
-    table = state.summary()
+def _show_summary(state: ExplorerState, framework: str, table: Shown) -> str:
+    """Display the selection's summary table (``table``) and this quarter beside the last; return what
+    changed, in words."""
     if table.empty:
         display(show.note("No records match the selection: nothing to show or export."))
         return "No records match the selection."
     caption = state.caption(table)
     display(show.table(table.text(), caption=caption, uid=f"explore-{framework}", policy=state.policy))
     display(show.note(state.basis()))
-    last = state.last_cycle()
+    last = state.last_cycle(table)
     if not last.empty:
         display(show.table(last.text(), caption="This quarter beside the last (same filters and view)",
                            uid=f"explore-last-{framework}"))
     return f"Table updated: {caption}."
 
 
-def _rating_chart(state: ExplorerState, ax: Any) -> str:
-    """Stacked bars of each group's ratings, in the scale's order, from 0 (the summary's figures)."""
-    table = state.summary()
+def _rating_chart(state: ExplorerState, ax: Any, table: Shown) -> str:
+    """Stacked bars of each group's ratings, in the scale's order, from 0 (the summary's figures, ``table``)."""
     frame = table.frame.set_index(table.frame.columns[0]).drop(columns=["Total"], errors="ignore")
     counts = frame.apply(pd.to_numeric, errors="coerce").fillna(0)
     left = np.zeros(len(counts))
@@ -307,7 +316,7 @@ def _rating_chart(state: ExplorerState, ax: Any) -> str:
 
 def _line_chart(state: ExplorerState, ax: Any, trend: Shown) -> str:
     """The quarter-by-quarter line: percent from 0, a gap at a withheld or missing quarter, intervals."""
-    points = state.trend_points()
+    points = state.trend_points(trend)
     rate = state.lens.measure == "rate"
     scale = 100 if rate else 1
     x = np.arange(len(points))
@@ -330,13 +339,13 @@ def _line_chart(state: ExplorerState, ax: Any, trend: Shown) -> str:
             "quarters are gaps; the values are in the table below.")
 
 
-def _show_trend(state: ExplorerState, framework: str) -> None:
-    """Display the explorer's chart and the selection quarter by quarter."""
+def _show_trend(state: ExplorerState, framework: str, summary: Shown) -> None:
+    """Display the explorer's chart (drawn from ``summary`` for ratings) and the selection quarter by quarter."""
     trend = state.trend()
     fig = show.new_figure(figsize=(6.4, 2.8))
     ax = fig.subplots()
     if state.lens.measure == "rating":
-        alt, caption = _rating_chart(state, ax), "Each group's ratings (the summary above)"
+        alt, caption = _rating_chart(state, ax, summary), "Each group's ratings (the summary above)"
     else:
         alt, caption = _line_chart(state, ax, trend), "The selection quarter by quarter (c: withheld; :, no evidence)"
     display(show.figure(fig, alt=alt, caption=caption))
@@ -346,14 +355,11 @@ def _show_trend(state: ExplorerState, framework: str) -> None:
 
 def _export(state: ExplorerState, framework: str, fmt: str) -> Any:
     """Write the tables shown; return what the notebook shows: a link to the file, or why none was written."""
-    try:
-        path = export_tables(state.tables(), framework=framework, cycle=state.selection["cycle"].replace(ALL, "all"),
-                             audience=state.audience, about=state.about(), fmt=fmt,
-                             filters={label: state.selection.get(c, ALL) for c, label, _, _ in state.dimensions()[1:]},
-                             records=None if state.published or fmt == "csv" else state.records())
-    except EmptySelection as exc:
-        return show.note(str(exc))
-    return FileLink(os.path.relpath(path, os.getcwd()), result_html_prefix="Saved: ")
+    return saved_link(lambda: export_tables(
+        state.tables(), framework=framework, cycle=state.selection["cycle"].replace(ALL, "all"),
+        audience=state.audience, about=state.about(), fmt=fmt,
+        filters={label: state.selection.get(c, ALL) for c, label, _, _ in state.dimensions()[1:]},
+        records=None if state.published or fmt == "csv" else state.records()))
 
 
 def _pickers(state: ExplorerState, choose: Any) -> list[Any]:
@@ -416,10 +422,11 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
         out_records.clear_output()
         saved.clear_output()
         drill.disabled = state.published
+        summary = state.summary()
         with out_table:
-            said = _show_summary(state, framework)
+            said = _show_summary(state, framework, summary)
         with out_trend:
-            _show_trend(state, framework)
+            _show_trend(state, framework, summary)
         status.value = html.escape(said)
 
     def choose(column: str, value: str) -> None:
