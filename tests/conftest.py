@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import os
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,6 +43,88 @@ def demo_run(tmp_path_factory, root):
     out = tmp_path_factory.mktemp("outputs")
     code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet"])
     return code, out / "2009-Q4"
+
+
+@pytest.fixture(scope="session")
+def demo_internal_run(tmp_path_factory):
+    """The batch run of the demo cycle for the internal audience into a temporary folder: (exit code, cycle
+    folder). An internal run writes under ``internal/``, the audience's own folder. Read it, never write to it:
+    every test file of the session that asks for it shares it."""
+    from review.cli import main
+
+    out = tmp_path_factory.mktemp("outputs-internal")
+    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
+    return code, out / "internal" / "2009-Q4"
+
+
+@pytest.fixture
+def demo_data(root, tmp_path) -> Path:
+    """A writable copy of the demo evidence (``data/demo``), at ``tmp_path / "data"``."""
+    target = tmp_path / "data"
+    shutil.copytree(root / "data" / "demo", target)
+    return target
+
+
+@pytest.fixture
+def edit_csv():
+    """Rewrite a CSV file through ``change(rows)``, ``rows[0]`` its header: ``change`` edits the rows in place
+    (returning None) or returns the rows to write."""
+
+    def _edit(path: Path, change: Callable[[list[list[str]]], list[list[str]] | None]) -> None:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        changed = change(rows)
+        if changed is not None and not all(isinstance(row, list) for row in changed):
+            raise TypeError(f"change({path.name}) returned {type(changed).__name__} of non-rows: edit in place "
+                            "and return None, or return the rows")
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows if changed is None else changed)
+
+    return _edit
+
+
+@pytest.fixture
+def evidence_problems():
+    """The problems, as text, that loading a data folder reports (the load must fail)."""
+    from review.data import load_evidence
+    from review.exceptions import DataValidationError
+
+    def _problems(folder: Path) -> list[str]:
+        with pytest.raises(DataValidationError) as info:
+            load_evidence(folder)
+        return [str(p) for p in info.value.problems]
+
+    return _problems
+
+
+@pytest.fixture
+def until():
+    """Poll ``condition()`` every 50 ms until it holds; past ``deadline`` seconds (generous: only a broken
+    process reaches it) fail naming ``what``. For waits on another process; no test asserts a time."""
+
+    def _until(condition: Callable[[], object], what: str, deadline: float = 120.0) -> None:
+        end = time.monotonic() + deadline
+        while not condition():
+            if time.monotonic() > end:
+                raise AssertionError(f"still not {what} after {deadline:g} s")
+            time.sleep(0.05)
+
+    return _until
+
+
+@pytest.fixture
+def process_gone():
+    """Whether the process ``pid`` has ended: there is none, or it is a zombie waiting to be reaped."""
+
+    def _gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+    return _gone
 
 
 CHROMIUM = Path(os.environ.get("REVIEW_CHROMIUM", "/usr/bin/chromium"))
