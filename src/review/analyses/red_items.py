@@ -89,7 +89,9 @@ def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: fl
 
     params = RunParameters("gose_performance", {"cycle": cycle, "confidence_level": confidence_level,
                                                 "rag_green": green, "rag_red": red}, declared=thresholds)
-    return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous))
+    # only the bands are read: what the audits tell us (the report's section) is left out
+    return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous),
+                       learning=False)
 
 
 Declared = Mapping[tuple[str, str], Threshold]
