@@ -14,7 +14,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from review.exceptions import ParameterError
-from review.stats.sample_draw import draw_sample, tier_coverage
+from review.stats.sample_draw import draw_moderation, draw_sample, tier_coverage
 from review.stats.sampling import (
     achieved_margin,
     allocate,
@@ -422,3 +422,56 @@ def test_design_effect_accepts_two_clusters_of_one_file():
     # V_srs = 0.25 / 1 = 0.25; deff = 1. All equal (p = 0 or 1): no variance, NaN.
     assert design_effect([1, 0], [1, 1]) == pytest.approx(1.0)
     assert math.isnan(design_effect([0, 0], [3, 3]))
+
+
+def _moderation_audits():
+    """Hand-built: four ATM first audits in 2009-Q4 (two per team), one already moderated, one TM
+    first audit of case C3 by TM01, and audits that are not in the pool (last cycle, another type)."""
+    rows = [("A1", "2009-Q4", "C1", "T1", "case file", "ATM01", "ATM", "random", None),
+            ("A2", "2009-Q4", "C2", "T1", "case file", "ATM01", "ATM", "random", None),
+            ("A3", "2009-Q4", "C3", "T2", "case file", "ATM02", "ATM", "themed", None),
+            ("A4", "2009-Q4", "C4", "T2", "case file", "ATM02", "ATM", "random", None),
+            ("A5", "2009-Q4", "C5", "T1", "case file", "ATM01", "ATM", "random", None),
+            ("A6", "2009-Q4", "C5", "T1", "case file", "TM02", "TM", "random", "A5"),  # A5 moderated already
+            ("A7", "2009-Q4", "C3", "T2", "case file", "TM01", "TM", "random", None),  # TM01 audited C3
+            ("A8", "2009-Q3", "C8", "T1", "case file", "ATM01", "ATM", "random", None),  # last cycle
+            ("A9", "2009-Q4", "C9", "T1", "supervision", "ATM01", "ATM", "random", None)]  # another audit type
+    return pd.DataFrame(rows, columns=["audit_id", "cycle", "case_ref", "team", "audit_type", "auditor_id",
+                                       "auditor_tier", "selection", "moderation_of"]).assign(case_type="CP")
+
+
+MODERATION_STAFF = pd.DataFrame({"staff_id": ["ATM01", "ATM02", "TM01", "TM02"], "tier": ["ATM", "ATM", "TM", "TM"],
+                                 "team": ["T1", "T2", "T1", "T2"]})
+
+
+def test_moderation_draw_moderates_every_first_audit_by_a_senior_of_another_team_who_has_not_audited_the_case():
+    draw = draw_moderation(_moderation_audits(), staff=MODERATION_STAFF, cycle="2009-Q4", rng=5, share=1.0)
+    # the ATM pool is A1-A4 (A5 moderated, A8 last cycle, A9 supervision): all 4 drawn, 4 of 4 -> p 1, weight 1;
+    # T1's audits go to TM02 (TM01 is in T1), T2's to TM01; A3 (T2, case C3) has none: TM01 audited C3, TM02 is in T2
+    got = draw.selected[["moderation_of", "auditor_id", "tier", "selection"]].values.tolist()
+    assert got == [["A1", "TM02", "TM", "random"], ["A2", "TM02", "TM", "random"], ["A4", "TM01", "TM", "random"]]
+    assert draw.selected["inclusion_probability"].tolist() == [1.0] * 3
+    assert draw.selected["weight"].tolist() == [1.0] * 3
+    # A7, the TM's own first audit, would be moderated by an SM: there is none
+    assert draw.shortfalls == ("ATM audit A3: every TM audited it or is in its team",
+                               "TM: no SM in the staff list to moderate 1 audits")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_moderation_draw_takes_the_ceiling_of_the_share_with_its_inclusion_probability(seed):
+    draw = draw_moderation(_moderation_audits(), staff=MODERATION_STAFF, cycle="2009-Q4", rng=seed, share=0.3)
+    drawn = draw.selected[draw.selected["tier"] == "TM"]
+    unfilled = [s for s in draw.shortfalls if s.startswith("ATM audit")]
+    # ceil(0.3 x 4) = 2 of the 4 ATM first audits (not round(1.2) = 1): p = 2/4, weight 4/2
+    assert len(drawn) + len(unfilled) == 2
+    assert drawn["inclusion_probability"].tolist() == [0.5] * len(drawn)
+    assert drawn["weight"].tolist() == [2.0] * len(drawn)
+    assert set(drawn["moderation_of"]) <= {"A1", "A2", "A3", "A4"}
+    moderator_for = {"T1": "TM02", "T2": "TM01"}
+    assert [moderator_for[t] for t in drawn["team"]] == drawn["auditor_id"].tolist()
+
+
+@pytest.mark.parametrize("share", [0, -0.1, 1.5])
+def test_moderation_share_outside_zero_to_one_is_refused(share):
+    with pytest.raises(ParameterError, match="`share`"):
+        draw_moderation(_moderation_audits(), staff=MODERATION_STAFF, cycle="2009-Q4", rng=1, share=share)

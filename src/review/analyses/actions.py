@@ -28,9 +28,9 @@ from typing import Any
 
 import pandas as pd
 
-from review.analyses.audit_learning import LearningSection
+from review.analyses.audit_learning import LearningSection, section_context
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
-from review.config.framework_items import FRAMEWORK_ITEMS
+from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 from review.data import Evidence
 from review.stats.sampling import ProportionResult, proportion_ci
 
@@ -282,8 +282,6 @@ def _by_source(actions: list[Action], cycle: str) -> tuple[FrameworkActions, ...
 
 
 def _item_text(framework: str, item_id: str) -> str:
-    from review.config.framework_items import GOSE_PMF
-
     items = {i.item_id: i.text for i in FRAMEWORK_ITEMS.get(framework, ())}
     items |= {i: text for i, text, _ in GOSE_PMF} if framework == "gose_performance" else {}
     return items.get(item_id, "")
@@ -417,8 +415,6 @@ def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN
     known = {f: h for f, basis in bases.items() if (h := recorded_history(recorded.get(f), basis)) is not None}
     red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
                                  policy=ctx.policy, known=known, declared=declared)  # as the reports show them
-    from review.analyses.audit_learning import section_context
-
     return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
                            withheld=withheld),
                    red_history={f: history_record(red, withheld, f, basis) for f, basis in bases.items()

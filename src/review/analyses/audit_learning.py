@@ -266,8 +266,9 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
     -------
     AuditLearningResult
     """
-    now, before = file_themes(evidence, cycle), file_themes(evidence, previous)
     history = [file_themes(evidence, previous_cycle(cycle, step)) for step in range(RECUR_QUARTERS)]
+    now = history[0]  # each quarter's files read once: this one and the last are the history's first two
+    before = history[1] if previous == previous_cycle(cycle) else file_themes(evidence, previous)
     definitions = theme_definitions(evidence)
     n_now = int(now["file"].nunique())
     rated = now[now["inadequate"].notna()]

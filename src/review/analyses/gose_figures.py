@@ -38,6 +38,7 @@ import pandas as pd
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, Measure
 from review.analyses.gose_audits import CriterionCounts, TierResult
 from review.analyses.judgement import EvidenceLine
+from review.analyses.shown_bands import withheld
 from review.protection.aggregate import aggregate
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, LinkedFigures
@@ -368,8 +369,8 @@ def line_shown(decision: Decision, item: str, index: int, line: EvidenceLine) ->
 
 def _lines(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
     """Every evidence line that counts people, as ``k`` of ``n``; one its own rule withholds (a
-    small count or group; a single post-holder's own figures, internal only) is withheld whole,
-    as :func:`review.views.common.withheld` says."""
+    small count or group; a single post-holder's own figures, internal only) is withheld whole, by
+    the one rule for a line's level (:func:`review.analyses.shown_bands.withheld`)."""
     for i in result.items:
         for index, ln in enumerate(i.lines):
             if ln.forced_band or not ln.n or not ln.counts_people:
@@ -381,8 +382,7 @@ def _lines(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> 
             if f is not None and (ln.k, ln.n) == (f.k, f.n) and RANDOM_FINAL + "/k" in reg.figures:
                 reg.total(k_key, [RANDOM_FINAL + "/k"], name="G03: the random sample's line is its headline")
                 reg.total(n_key, [RANDOM_FINAL + "/n"], name="G03: the random sample's line is its headline (files)")
-            own = policy.suppress if internal_only(ln.unit) else policy.withhold(ln.k, of=ln.n) is not None
-            if own:
+            if withheld(ln, policy):
                 reason = ("a single post-holder's own performance" if internal_only(ln.unit) else
                           "withheld by its own rule (a small count or a small group)")
                 reg.withhold(k_key, reason)

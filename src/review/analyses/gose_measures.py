@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from review.analyses._evidence import read_only
 from review.analyses.judgement import EvidenceLine
 from review.config.cycles import cycle_bounds, financial_year
 from review.data import Evidence
@@ -85,7 +86,7 @@ class Part:
 
 
 def _cycle(ev: Evidence, name: str, cycle: str) -> pd.DataFrame:
-    t = ev.tables[name] if name in ev.tables else ev.table(name)
+    t = read_only(ev, name)
     return t[t["cycle"] == cycle] if "cycle" in t.columns else t
 
 
@@ -171,7 +172,7 @@ def concluded_allegations(ev: Evidence, cycle: str) -> pd.DataFrame:
     >>> concluded_allegations(ev, "2009-Q4")["allegation_ref"].tolist()
     ['L1']
     """
-    t = ev.tables["lado_allegations"] if "lado_allegations" in ev.tables else ev.table("lado_allegations")
+    t = read_only(ev, "lado_allegations")
     start, end = cycle_bounds(cycle)
     return t[t["concluded_date"].map(lambda d: _dated(d) and start <= d <= end).astype(bool)]
 
@@ -262,7 +263,7 @@ def workforce(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
 def expenditure_table(ev: Evidence, cycle: str) -> pd.DataFrame:
     """Expenditure by budget line: the quarter, the financial year to date and the forecast outturn
     (empty when the cycle has no months)."""
-    f = ev.tables["finance"] if "finance" in ev.tables else ev.table("finance")
+    f = read_only(ev, "finance")
     if f.empty or not (f["cycle"] == cycle).any():
         return pd.DataFrame()
     year = financial_year(cycle)

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from review.analyses._evidence import agency_of
+from review.analyses._evidence import agency_of, read_only
 from review.analyses.final_answers import final_answers
 from review.analyses.judgement import EvidenceLine, Rates
 from review.analyses.records import record_lines
@@ -33,7 +33,7 @@ __all__ = ["entry_lines", "final_audits", "indicator_thresholds", "mapped_lines"
 
 def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
     """The cycle's audited files with their final answers (:func:`~review.analyses.final_answers.final_answers`)."""
-    audits = evidence.tables["audits"] if "audits" in evidence.tables else evidence.table("audits")
+    audits = read_only(evidence, "audits")
     return final_answers(audits[audits["cycle"] == cycle], evidence.criteria)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from review.analyses._evidence import read_only
 from review.analyses.gose_measures import (
     ALLEGATION_DAYS,
     OVERSPEND_GREEN,
@@ -44,7 +45,7 @@ NO_CHANGE = Change("no comparison", None)
 
 
 def _rows(evidence: Evidence, name: str, cycle: str) -> pd.DataFrame:
-    table = evidence.tables[name] if name in evidence.tables else evidence.table(name)
+    table = read_only(evidence, name)
     return table[table["cycle"] == cycle]
 
 

@@ -55,20 +55,13 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
     >>> red_in(NS(items=(heading, item("L4.1", "red"))))  # a heading summarised from its sub-items: not counted
     ('L4.1',)
     """
-    return _judged(result, policy)[0]
-
-
-def _judged(result: object, policy: DisclosurePolicy | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """:func:`red_in`, and the item ids whose band a report withholds: none, whatever the policy (a
-    judgement is never withheld; one resting on a small group is shown and marked so), so a
-    published action plan lists every red item its report shows red."""
     base: Any = getattr(result, "base", result)
     entries: Any = getattr(base, "findings", None) or getattr(base, "items", ())
     # a heading summarised from its sub-items is not itself an item to act on (its reports do not count it);
     # an entry's item is a source item, or (GOSE) the item's id itself
     return tuple(e.item if isinstance(e.item, str) else e.item.item_id for e in entries
                  if e.judgement is not None and e.judgement.band == "red"
-                 and getattr(e.judgement, "basis", None) != "its sub-items"), ()
+                 and getattr(e.judgement, "basis", None) != "its sub-items")
 
 
 def _analysers() -> dict[str, Callable[..., object]]:
@@ -89,7 +82,9 @@ def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: fl
 
     params = RunParameters("gose_performance", {"cycle": cycle, "confidence_level": confidence_level,
                                                 "rag_green": green, "rag_red": red}, declared=thresholds)
-    return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous))
+    # only the bands are read: what the audits tell us (the report's section) is left out
+    return gose_result(Context(params, evidence, DisclosurePolicy(audience="internal"), cycle, previous),
+                       learning=False)
 
 
 Declared = Mapping[tuple[str, str], Threshold]
@@ -156,7 +151,9 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
                 result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
                                               confidence_level=confidence_level, green=green, red=red,
                                               thresholds=declared or {})
-                red_ids, withheld_ids = _judged(result, policy)
+                # a judgement is never withheld (one resting on a small group is shown, marked so):
+                # a published action plan lists every red item its report shows red
+                red_ids, withheld_ids = red_in(result, policy), ()
             found[cycle] |= {(framework, item) for item in red_ids}
             hidden[cycle] |= {(framework, item) for item in withheld_ids}
     return ({c: frozenset(v) for c, v in found.items()}, {c: frozenset(v) for c, v in hidden.items()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from review.analyses._evidence import read_only
 from review.analyses.audits import cycle_audits
 from review.data.evidence_map import split_list
 from review.data.load import Evidence
@@ -181,7 +182,7 @@ def mapped_criteria(evidence: Mapping[str, Evidence]) -> tuple[str, ...]:
     its own criteria; only names they share can be set side by side."""
     first = next(iter(evidence.values()))
     case_files = set(first.map.types_of_kind("case file"))
-    criteria = first.tables["criteria"] if "criteria" in first.tables else first.table("criteria")
+    criteria = read_only(first, "criteria")
     applies = {str(r.criterion) for r in criteria.itertuples() if case_files & set(split_list(r.audit_types))}
     mapped = dict.fromkeys(e.evidence for entries in first.map.items.values() for e in entries
                            if e.source == "criterion" and e.judged and e.evidence in applies)

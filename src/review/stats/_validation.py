@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from review.config.numbers import is_number, is_whole_number
+from review.config.numbers import is_number
 from review.exceptions import ParameterError
 
-__all__ = ["check_confidence_level", "is_number", "is_whole_number"]
+__all__ = ["check_confidence_level"]
 
 
 def check_confidence_level(confidence_level: float) -> float:

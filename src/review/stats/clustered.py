@@ -34,9 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from review.config.numbers import is_whole_number
 from review.exceptions import ParameterError
 from review.stats._results import ConfidenceInterval
-from review.stats._validation import check_confidence_level, is_whole_number
+from review.stats._validation import check_confidence_level
 from review.stats.sampling import ProportionResult, proportion_ci
 
 __all__ = ["CLUSTERED_METHODS", "ClusteredProportionResult", "clustered_proportion", "share_meeting_all"]

@@ -189,7 +189,6 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         that count events: ``ytd_numerator``, ``ytd_denominator`` (None for an end-of-period
         cohort) and ``ytd_rate``. ``rate`` is always the cycle's own quarter.
     """
-
     first = next(c for c in cycle_range(previous_cycle(cycle, 3), cycle) if financial_year(c) == financial_year(cycle))
     to_date = cycle_range(first, cycle)
     now = indicators[indicators["cycle"] == cycle]

@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from review.config.numbers import is_whole_number
 from review.exceptions import ParameterError
 from review.stats._results import ConfidenceInterval
-from review.stats._validation import check_confidence_level, is_whole_number
+from review.stats._validation import check_confidence_level
 
 __all__ = [
     "METHODS",
@@ -102,7 +103,6 @@ def _hypergeom_bounds(k: int, n: int, population: int, alpha: float) -> tuple[fl
     Lower: the smallest M with P(X >= k | M) > alpha/2; upper: the largest M with
     P(X <= k | M) > alpha/2 (both probabilities are monotone in M).
     """
-
     lo_m, hi_m = k, population - (n - k)
     lower = lo_m if k == 0 else _first_true(
         lambda m: stats.hypergeom.sf(k - 1, population, m, n) > alpha / 2, lo_m, hi_m)
@@ -114,7 +114,6 @@ def _hypergeom_bounds(k: int, n: int, population: int, alpha: float) -> tuple[fl
 def _betabinom_quantiles(m: int, a: float, b: float, alpha: float) -> tuple[float, float]:
     """Equal-tailed quantiles of BetaBinomial(m, a, b): exact up to m = 10^6 (pmf summed once),
     else m times the Beta(a, b) quantiles (the limit; the error is below 1/m)."""
-
     if m <= 1_000_000:
         cdf = np.cumsum(stats.betabinom.pmf(np.arange(m + 1), m, a, b))
         return float(np.searchsorted(cdf, alpha / 2)), float(np.searchsorted(cdf, 1 - alpha / 2))

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from review.config.numbers import is_number
 from review.exceptions import ParameterError
-from review.stats._validation import is_number
 
 __all__ = ["Prepared", "all_rated", "any_rated", "category_counts", "prepare"]
 

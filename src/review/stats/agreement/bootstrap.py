@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from review.config.numbers import is_whole_number
 from review.exceptions import DegenerateDataWarning, ParameterError
-from review.stats._validation import check_confidence_level, is_whole_number
+from review.stats._validation import check_confidence_level
 from review.stats.agreement import coefficients as co
 from review.stats.agreement._estimators import chance_corrected_tables
 from review.stats.agreement._input import prepare

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from review.config.numbers import is_number
 from review.exceptions import ParameterError
-from review.stats._validation import is_number
 from review.stats.agreement._input import all_rated, prepare
 
 __all__ = ["contingency_table", "ratings_table", "two_rater_counts"]

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from review.config.numbers import is_number
 from review.exceptions import ParameterError
-from review.stats._validation import is_number
 
 __all__ = ["WEIGHT_NAMES", "category_scores", "weight_matrix"]
 
