@@ -147,6 +147,15 @@ class Withheld:
     links: tuple[str, ...] = ()
     reason: str = ""
 
+    def row(self) -> dict[str, str]:
+        """The figure as a row of the disclosure log (page, figure, key, rule, links, reason).
+
+        >>> Withheld("a/k", "jar", "", "secondary", ("sum", "rate")).row()["figure"]
+        'a/k'
+        """
+        return {"page": self.page, "figure": self.label or self.key, "key": self.key, "rule": self.rule,
+                "links": "; ".join(self.links), "reason": self.reason}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -177,9 +186,8 @@ class Decision:
     def log(self) -> LogRows:
         """The withheld figures as rows of the disclosure log (page, figure, rule, links), carrying
         the registry (:attr:`LogRows.registry`) for the cycle's check across pages."""
-        return LogRows([{"page": w.page, "figure": w.label or w.key, "key": w.key, "rule": w.rule,
-                         "links": "; ".join(w.links), "reason": w.reason}
-                        for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))], self.registry)
+        return LogRows([w.row() for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))],
+                       self.registry)
 
 
 class LogRows(list[dict[str, str]]):
