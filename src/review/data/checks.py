@@ -168,14 +168,15 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             if latest is None:
                 continue
             table = table.assign(latest=latest)
-        _date_window(table, files[name], column, window, problems)
+        _date_window(table, files[name], column, window, problems, why=DATE_RULES.get((name, column), ""))
     if "audits" in tables:
         _moderation_chains(tables["audits"], files["audits"], problems)
 
 
 def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str, int, int],
-                 problems: list[DataProblem]) -> None:
-    """Dates outside the column's plausible window around the row's cycle (checked per distinct pair)."""
+                 problems: list[DataProblem], *, why: str = "") -> None:
+    """Dates outside the column's plausible window around the row's cycle (checked per distinct pair);
+    ``why`` (:data:`DATE_RULES`) ends the message."""
     anchor, before, after = window
     cycle_column = "cycle" if anchor == "start" else anchor
     if cycle_column not in table.columns:
@@ -199,7 +200,6 @@ def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str,
     for i in np.flatnonzero(bad_pairs[codes])[:200]:
         cycle, day = rows[cycle_column].iat[i], rows[column].iat[i]
         low, high = bounds[cycle]
-        why = DATE_RULES.get((file.split(".")[0].split("[")[0], column), "")
         add_problem(problems, file, rows[ROW].iat[i], column, day.isoformat(),
            f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})"
            + (f": {why}" if why else ""))
