@@ -67,7 +67,7 @@ the small category would let it be read as the total less the others.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -165,15 +165,13 @@ class Decision:
     ----------
     withheld : dict of str to Withheld
         Every printed figure withheld, by key.
-    audience : str
+    registry : mapping or None
+        The registry the decision was made on, as :meth:`LinkedFigures.record` writes it (None for
+        an internal audience): the run solves the cycle's pages together from these.
     """
 
     withheld: Mapping[str, Withheld]
-    audience: str = "published"
-    figures: Mapping[str, Figure] = field(default_factory=dict)
     registry: Mapping[str, object] | None = None
-    """The registry the decision was made on, as :meth:`LinkedFigures.record` writes it (None for
-    an internal audience): the run solves the cycle's pages together from these."""
 
     def shown(self, key: str) -> bool:
         """Whether the figure ``key`` may be printed."""
@@ -344,7 +342,7 @@ class LinkedFigures:
         ``keep``: figures withheld already (by the pages, when the cycle's registry is solved
         across them), which stay withheld; the answer adds the fewest others."""
         if not self.policy.suppress:
-            return Decision({}, self.policy.audience, dict(self.figures))
+            return Decision({})
         keys = list(self.figures)
         index = {k: i for i, k in enumerate(keys)}
         fixed = {k for k, f in self.figures.items() if self.primary(f) or not f.printed or k in self.forced}
@@ -497,7 +495,7 @@ class LinkedFigures:
                               and any(j != k and j in hidden for j in ln.keys))
                 out[k] = Withheld(k, f.page, f.label, "secondary", links,
                                   "withheld so that a protected count linked to it cannot be worked out")
-        return Decision(out, self.policy.audience, dict(self.figures), registry=self.record(out))
+        return Decision(out, self.record(out))
 
 
 def _wide(bounds: tuple[float, float], high: int) -> bool:
