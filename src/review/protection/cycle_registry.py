@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from review.protection.disclosure import DisclosurePolicy
-from review.protection.linked import LinkedFigures, Withheld
+from review.protection.linked import LinkedFigures, Withheld, read_record
 
 __all__ = ["CROSS_PAGE", "CycleDecision", "cycle_log", "solve_cycle"]
 
@@ -145,7 +145,7 @@ def _printed(page: str, reg: Mapping[str, Any]) -> list[str]:
     """The figures a page prints and does not withhold: those of its registry printed on it (a
     figure it registers as printed on another page is that page's)."""
     own = set(reg.get("withheld", []))
-    return [str(f[0]) for f in reg.get("figures", []) if f[5] and str(f[3]) == page and str(f[0]) not in own]
+    return [f.key for f in read_record(reg)[0] if f.printed and f.page == page and f.key not in own]
 
 
 def _across(merged: LinkedFigures, regs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
@@ -166,10 +166,9 @@ def _across(merged: LinkedFigures, regs: Sequence[tuple[str, Mapping[str, Any]]]
             parent[find(k)] = root
     pages: dict[str, set[int]] = {}
     for i, (_, reg) in enumerate(regs):
-        for f in reg.get("figures", []):
-            pages.setdefault(find(str(f[0])), set()).add(i)
-        for link in reg.get("links", []):
-            pages.setdefault(find(str(link[1][0])), set()).add(i)
+        figures, links = read_record(reg)
+        for key in [f.key for f in figures] + [ln.keys[0] for ln in links]:
+            pages.setdefault(find(key), set()).add(i)
     return [k for k, f in merged.figures.items() if merged.primary(f) and len(pages.get(find(k), ())) > 1]
 
 

@@ -76,7 +76,8 @@ from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, round_half_up
 from review.protection.units import protected
 
-__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "LogRows", "Withheld", "attack_bounds", "suppress_table"]
+__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "LogRows", "Withheld", "attack_bounds", "read_record",
+           "suppress_table"]
 
 
 @dataclass(frozen=True)
@@ -311,10 +312,10 @@ class LinkedFigures:
         """
         reg = cls(policy)
         for rec in records:
-            for key, value, unit, page, label, printed in rec.get("figures", []):  # type: ignore[attr-defined]
-                reg.add(str(key), float(value), str(unit), page=str(page), label=str(label), printed=bool(printed))
-            for kind, keys, name, halfwidth in rec.get("links", []):  # type: ignore[attr-defined]
-                reg.links.append(Link(str(kind), tuple(str(k) for k in keys), str(name), float(halfwidth)))
+            figures, links = read_record(rec)
+            for f in figures:
+                reg.add(f.key, f.value, f.unit, page=f.page, label=f.label, printed=f.printed)
+            reg.links.extend(links)
             reg.forced.update({str(k): str(v) for k, v in dict(rec.get("forced", {})).items()})  # type: ignore[call-overload]
             reg.public.update(str(k) for k in rec.get("public", []))  # type: ignore[attr-defined]
         return reg
@@ -496,6 +497,22 @@ class LinkedFigures:
                 out[k] = Withheld(k, f.page, f.label, "secondary", links,
                                   "withheld so that a protected count linked to it cannot be worked out")
         return Decision(out, self.record(out))
+
+
+def read_record(record: Mapping[str, object]) -> tuple[list[Figure], list[Link]]:
+    """The figures and links of a registry as :meth:`LinkedFigures.record` writes it (plain data).
+
+    >>> reg = LinkedFigures(DisclosurePolicy())
+    >>> _ = reg.rate("iro", 9, 16, "children", page="jar", label="IRO reviews")
+    >>> figures, links = read_record(reg.record())
+    >>> [(f.key, f.value, f.printed) for f in figures], links[0].keys
+    ([('iro/k', 9.0, True), ('iro/n', 16.0, True), ('iro/rest', 7.0, False)], ('iro/n', 'iro/k', 'iro/rest'))
+    """
+    figures = [Figure(str(key), float(value), str(unit), str(page), str(label), bool(printed))
+               for key, value, unit, page, label, printed in record.get("figures", [])]  # type: ignore[attr-defined]
+    links = [Link(str(kind), tuple(str(k) for k in keys), str(name), float(halfwidth))
+             for kind, keys, name, halfwidth in record.get("links", [])]  # type: ignore[attr-defined]
+    return figures, links
 
 
 def _wide(bounds: tuple[float, float], high: int) -> bool:
