@@ -102,6 +102,18 @@ def test_the_frames_date_rule_is_explained(folder, capsys):
     assert "belongs to the next cycle's frame" in problems[0]
 
 
+def test_the_date_rule_is_explained_whatever_the_files_case(folder, capsys):
+    """A folder's files are found in any case (Frame.csv); the rule is the dataset's, not the file name's."""
+    rows = _rows(folder / "frame.csv")
+    rows[1][rows[0].index("opened_date")] = "2009-02-01"
+    (folder / "frame.csv").unlink()
+    _write(folder / "Frame.csv", rows)
+    problems = _problems(folder, capsys)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("  - Frame.csv, row 2, column 'opened_date'"), problems[0]
+    assert "opened on or before the cycle's first day" in problems[0]
+
+
 def test_a_column_mapping_renames_an_export_and_problems_quote_its_headings(folder, capsys):
     rows = _rows(folder / "frame.csv")
     rows[0][rows[0].index("case_ref")] = "Child ID"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.data.io import find_files, read_table, shown
+from review.data.io import find_files, heading_key, read_table, shown
 from review.exceptions import ParameterError
 
 __all__ = ["MergeOutcome", "append_rows", "merge_rows", "rewrite_rows"]
@@ -30,10 +30,6 @@ class MergeOutcome:
     added: int
     unchanged: int
     replaced: int
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").split()).lower()
 
 
 def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, key: str, force: bool,
@@ -85,12 +81,12 @@ def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, ke
         numbers = list(raw.row_numbers)
     else:
         header, existing, numbers = list(columns), [], []
-    by_key = {_norm(h): h for h in header}
+    by_key = {heading_key(h): h for h in header}
     id_column = by_key.get(key, key)
     where = {r.get(id_column, "").strip(): i for i, r in enumerate(existing)}
     added, unchanged, replaced, conflicts = [], 0, {}, []
     for new in rows:
-        values = {by_key.get(_norm(c), c): v for c, v in new.items() if v != "" or _norm(c) in by_key}
+        values = {by_key.get(heading_key(c), c): v for c, v in new.items() if v != "" or heading_key(c) in by_key}
         i = where.get(new[key])
         if i is None:
             added.append(values)

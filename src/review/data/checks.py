@@ -71,14 +71,14 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         declared = {str(r["criterion"]): r["scale_id"]  # criteria columns carry the declared spelling
                     for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
     check_grades(audits, file, "grade_scale", dict[str, str | None]({"overall_grade": None}) | {c: declared.get(c) for c in criteria},
-            scales, problems)
+                 scales, problems)
     records = audits.to_dict("records")
     for row in records:
         if row["cycle"] is not None and row["audit_date"] is not None:
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["audit_date"] <= end:
                 add_problem(problems, file, row[ROW], "audit_date", row["audit_date"].isoformat(),
-                   f"the date is outside cycle {row['cycle']} ({start.isoformat()} to {end.isoformat()})")
+                            f"the date is outside cycle {row['cycle']} ({start.isoformat()} to {end.isoformat()})")
     if "frame" in tables:
         frame = tables["frame"]
         wanted = set(zip(audits["cycle"], audits["case_ref"], strict=True))
@@ -88,7 +88,7 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         for row in records:
             if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
                 add_problem(problems, file, row[ROW], "case_ref", row["case_ref"],
-                   f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
+                            f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
     if "staff" in tables:
         listed = tables["staff"]
         tier_of = dict(zip(listed["staff_id"], zip(listed["tier"], listed[ROW], strict=True), strict=True))
@@ -96,12 +96,12 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
         for row in records:
             if row["auditor_id"] and row["auditor_id"] not in tier_of:
                 add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
-                   f"the auditor is not in the staff list{hint(str(row['auditor_id']), ids)}")
+                            f"the auditor is not in the staff list{hint(str(row['auditor_id']), ids)}")
             elif row["auditor_id"] and row["auditor_tier"] and tier_of[row["auditor_id"]][0] not in (None, row["auditor_tier"]):
                 tier, at = tier_of[row["auditor_id"]]
                 add_problem(problems, file, row[ROW], "auditor_tier", row["auditor_tier"],
-                   f"the staff list gives auditor {row['auditor_id']} the tier {tier} (staff, row {at}); expected "
-                   "the auditor's tier as the staff list has it (correct one of the two)")
+                            f"the staff list gives auditor {row['auditor_id']} the tier {tier} (staff, row {at}); expected "
+                            "the auditor's tier as the staff list has it (correct one of the two)")
     by_id = {r["audit_id"]: r for r in records if r["audit_id"] is not None}
     for row in records:
         target = row["moderation_of"]
@@ -114,17 +114,17 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
             add_problem(problems, file, row[ROW], "moderation_of", target, "no audit has this audit_id")
         elif original["case_ref"] != row["case_ref"]:
             add_problem(problems, file, row[ROW], "moderation_of", target,
-               f"the moderated audit is of case {original['case_ref']}, not {row['case_ref']}")
+                        f"the moderated audit is of case {original['case_ref']}, not {row['case_ref']}")
         elif original["auditor_id"] == row["auditor_id"]:
             add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
-               f"a pair of audits of one case by the same auditor: a moderation must be by someone else "
-               f"(audit {target}, row {original[ROW]})")
+                        f"a pair of audits of one case by the same auditor: a moderation must be by someone else "
+                        f"(audit {target}, row {original[ROW]})")
     key = ["cycle", "case_ref", "audit_type", "auditor_id"]
     twice = audits[audits.duplicated(subset=key, keep="first") & audits[key].notna().all(axis=1)]
     for _, row in twice.iterrows():
         add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
-           f"a pair of audits of one case by the same auditor: case {row['case_ref']} is audited twice "
-           f"by this auditor in {row['cycle']}")
+                    f"a pair of audits of one case by the same auditor: case {row['case_ref']} is audited twice "
+                    f"by this auditor in {row['cycle']}")
 
 
 def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -168,14 +168,15 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
             if latest is None:
                 continue
             table = table.assign(latest=latest)
-        _date_window(table, files[name], column, window, problems)
+        _date_window(table, files[name], column, window, problems, why=DATE_RULES.get((name, column), ""))
     if "audits" in tables:
         _moderation_chains(tables["audits"], files["audits"], problems)
 
 
 def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str, int, int],
-                 problems: list[DataProblem]) -> None:
-    """Dates outside the column's plausible window around the row's cycle (checked per distinct pair)."""
+                 problems: list[DataProblem], *, why: str = "") -> None:
+    """Dates outside the column's plausible window around the row's cycle (checked per distinct pair);
+    ``why`` (:data:`DATE_RULES`) ends the message."""
     anchor, before, after = window
     cycle_column = "cycle" if anchor == "start" else anchor
     if cycle_column not in table.columns:
@@ -199,10 +200,9 @@ def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str,
     for i in np.flatnonzero(bad_pairs[codes])[:200]:
         cycle, day = rows[cycle_column].iat[i], rows[column].iat[i]
         low, high = bounds[cycle]
-        why = DATE_RULES.get((file.split(".")[0].split("[")[0], column), "")
         add_problem(problems, file, rows[ROW].iat[i], column, day.isoformat(),
-           f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})"
-           + (f": {why}" if why else ""))
+                    f"the date is outside the plausible window for cycle {cycle} ({low.isoformat()} to {high.isoformat()})"
+                    + (f": {why}" if why else ""))
 
 
 def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProblem]) -> None:
@@ -224,7 +224,7 @@ def _moderation_chains(audits: pd.DataFrame, file: str, problems: list[DataProbl
             else:
                 chain = " -> ".join([*loop, node])
                 add_problem(problems, file, min(rows[a] for a in loop), "moderation_of", shown_chain(chain),
-                   "moderation goes round in a circle; a moderation must lead back to a first audit")
+                            "moderation goes round in a circle; a moderation must lead back to a first audit")
         done.update(path)
 
 
@@ -242,10 +242,10 @@ def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> 
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["raised_date"] <= end:
                 add_problem(problems, files["lscb_challenges"], row[ROW], "raised_date", row["raised_date"],
-                   f"the date is outside cycle {row['cycle']}")
+                            f"the date is outside cycle {row['cycle']}")
         if row["answered_date"] is not None and row["raised_date"] is not None and row["answered_date"] < row["raised_date"]:
             add_problem(problems, files["lscb_challenges"], row[ROW], "answered_date", row["answered_date"],
-               f"answered before it was raised ({row['raised_date']})")
+                        f"answered before it was raised ({row['raised_date']})")
 
 
 GOSE_ITEM = re.compile(r"^G\d\d$")
@@ -288,7 +288,7 @@ def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> Non
         elif source == "inspection":
             if item is None:
                 add_problem(problems, file, row[ROW], "item", None,
-                   "an action on an inspection's findings names the service (its Ofsted URN or public label)")
+                            "an action on an inspection's findings names the service (its Ofsted URN or public label)")
         elif source is not None:
             ids, expected = known_items(source)
             ok = item in ids if ids else item is not None and GOSE_ITEM.match(item) is not None
@@ -297,10 +297,10 @@ def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> Non
         start = cycle_bounds(row["cycle_raised"])[0] if row["cycle_raised"] else None
         if start is not None and row["due_date"] is not None and row["due_date"] < start:
             add_problem(problems, file, row[ROW], "due_date", row["due_date"].isoformat(),
-               f"due before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
+                        f"due before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
         if start is not None and row["closed_date"] is not None and row["closed_date"] < start:
             add_problem(problems, file, row[ROW], "closed_date", row["closed_date"].isoformat(),
-               f"closed before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
+                        f"closed before the action was raised (cycle {row['cycle_raised']} starts {start.isoformat()})")
         if row["status"] == "done":
             for column, what in (("evidence", "evidence of completion"), ("closed_date", "the date it was closed")):
                 if row[column] is None:
@@ -326,7 +326,7 @@ def _audit_types(tables: dict, files: dict, problems: list[DataProblem]) -> None
             first = rows.iloc[0]
             more = f"; {len(rows) - 1} more rows like it" if len(rows) > 1 else ""
             add_problem(problems, files[name], first, "audit_type", value,
-               f"unknown audit type{hint(str(value), declared)}; {where} declares: {', '.join(declared)}{more}")
+                        f"unknown audit type{hint(str(value), declared)}; {where} declares: {', '.join(declared)}{more}")
 
 
 def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -350,11 +350,11 @@ def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list
             names, words = known[source]
             if evidence not in names:
                 add_problem(problems, file, row[ROW], "evidence", evidence,
-                   f"no {source} of this name{hint(str(evidence), names)}; {words}: {', '.join(names) or 'none'}")
+                            f"no {source} of this name{hint(str(evidence), names)}; {words}: {', '.join(names) or 'none'}")
         if row["audit_type"] is not None:
             if source != "criterion":
                 add_problem(problems, file, row[ROW], "audit_type", row["audit_type"],
-                   f"audit_type narrows a criterion only; this row's source is {source}")
+                            f"audit_type narrows a criterion only; this row's source is {source}")
             elif row["audit_type"] not in types:
                 add_problem(problems, file, row[ROW], "audit_type", row["audit_type"],
-                   f"unknown audit type{hint(str(row['audit_type']), types)}; declared: {', '.join(types)}")
+                            f"unknown audit type{hint(str(row['audit_type']), types)}; declared: {', '.join(types)}")

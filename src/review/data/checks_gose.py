@@ -26,14 +26,14 @@ def gose_checks(tables: dict, files: dict, scales: dict, problems: list[DataProb
         check_not_above(tables, files, name, part, whole, problems)
     if "regulated_services" in tables:
         check_grades(tables["regulated_services"], files["regulated_services"], "grade_scale", {"grade": None}, scales,
-                problems)
+                     problems)
         _after(tables, files, "regulated_services", "inspection_date", "next_due", problems)
     if "lado_allegations" in tables:
         _after(tables, files, "lado_allegations", "referral_date", "concluded_date", problems)
         for _, row in tables["lado_allegations"].iterrows():
             if row["outcome"] is not None and (row["outcome"] == "ongoing") != (row["concluded_date"] is None):
                 add_problem(problems, files["lado_allegations"], row[ROW], "concluded_date", row["concluded_date"],
-                   "an ongoing allegation has no concluded_date, and a concluded one has one")
+                            "an ongoing allegation has no concluded_date, and a concluded one has one")
     if "cp_categories" in tables and "cp_lac_numbers" in tables:
         numbers = tables["cp_lac_numbers"]
         starts = {r["cycle"]: r["starts"] for _, r in numbers[numbers["group"] == "CP"].iterrows()}
@@ -42,5 +42,5 @@ def gose_checks(tables: dict, files: dict, scales: dict, problems: list[DataProb
             total = sum(v for v in group["plans_started"] if v is not None)
             if cycle in starts and starts[cycle] is not None and total != starts[cycle]:
                 add_problem(problems, files["cp_categories"], group[ROW].iloc[0], "plans_started", total,
-                   f"plans started by category add up to {total}, but cp_lac_numbers has {starts[cycle]} CP starts "
-                   f"in {cycle}")
+                            f"plans started by category add up to {total}, but cp_lac_numbers has {starts[cycle]} CP starts "
+                            f"in {cycle}")

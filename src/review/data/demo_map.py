@@ -16,6 +16,7 @@ import numpy as np
 
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
+from review.data.demo_gose import HOME_URN
 
 __all__ = ["AGENCY_SECTORS", "AUDIT_TYPE_ROWS", "inspection_actions", "CP_PLAN_CRITERIA", "MAP_COLUMNS", "MAP_ROWS", "independent_chairs", "map_markdown",
            "partner_staffing", "scrutiny"]
@@ -220,10 +221,10 @@ def partner_staffing(rng: np.random.Generator, cycles: tuple[str, ...]) -> list[
 
 
 INSPECTION_ACTIONS = (
-    # (cycle index raised, service (its public label), action, owner role, days to due, done after days or None)
+    # (cycle index raised, service (its name, or a home by its Ofsted URN), action, owner role, days to due, done after days or None)
     (0, "Fostering agency", "Carers' annual reviews completed and recorded, as the inspection required", "SM", 80, 70),
-    (1, "Children's home SC900001", "Missing-from-care return interviews within 72 hours", "SM", 60, None),
-    (2, "Children's home SC900001", "Staff supervision every four weeks, recorded", "SM", 45, 60),
+    (1, f"Children's home {HOME_URN}1", "Missing-from-care return interviews within 72 hours", "SM", 60, None),
+    (2, f"Children's home {HOME_URN}1", "Staff supervision every four weeks, recorded", "SM", 45, 60),
     (3, "Adoption agency", "Adopters' preparation groups every quarter", "SM", 120, None),
 )
 """The council's actions on inspections' findings: what the council does, not when the regulator visits."""

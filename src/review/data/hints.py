@@ -21,7 +21,7 @@ _MOJIBAKE = re.compile("Ã.|Â.|â€|\ufffd")
 TOTALS = re.compile(r"(grand\s+)?(sub-?\s*)?totals?:?|sum", re.IGNORECASE)
 """What a totals row says in a label column: Total, Totals, Grand total, Subtotal, Sum."""
 
-TOTALS_LINE = re.compile(r"^[ \t]*(?:(?:grand\s+)?(?:sub-?\s*)?totals?:?|sum)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+TOTALS_LINE = re.compile(rf"^[ \t]*(?:{TOTALS.pattern})[ \t]*$", re.IGNORECASE | re.MULTILINE)
 """:data:`TOTALS` as a whole line of text, to find a totals label among many values joined by line breaks."""
 
 REPEATS = 3

@@ -35,7 +35,8 @@ import pandas as pd
 
 from review.exceptions import DataProblem, DataValidationError
 
-__all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTable", "cell_text", "find_files", "read_sheet", "read_table", "shown"]
+__all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTable", "cell_text", "find_files", "heading_key", "read_sheet",
+           "read_table", "shown"]
 
 MAX_CELL_CHARS = 32_767
 """The longest cell accepted, in characters: the most an Excel cell holds."""
@@ -63,6 +64,15 @@ def shown(text: str) -> str:
     if len(text) <= SHOWN_CHARS:
         return text
     return f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
+
+
+def heading_key(text: str) -> str:
+    """How a heading is matched: byte-order mark, case and runs of spaces aside.
+
+    >>> heading_key("\ufeffCase  Ref ")
+    'case ref'
+    """
+    return " ".join(text.replace("\ufeff", "").split()).lower()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from review.data.cells import parse_column
 from review.data.checks import cross_checks
 from review.data.evidence_map import EvidenceMap
 from review.data.hints import TOTALS, TOTALS_LINE, group_repeats, hint
-from review.data.io import RawTable, check_entry, find_files, read_table, shown
+from review.data.io import RawTable, check_entry, find_files, heading_key, read_table, shown
 from review.data.mapping import read_mapping
 from review.data.schema import CRITERION, DATASETS, ROW, Column, Dataset
 from review.exceptions import DataProblem, DataValidationError
@@ -105,10 +105,6 @@ class Evidence:
         return sorted(set(audits["cycle"])) if audits is not None else []
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").split()).lower()
-
-
 def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
                    mapping: Mapping[str, str] | None = None) -> tuple[dict[int, Column], list[int]]:
     """Map header positions to declared columns (through the column mapping, if any: an export's
@@ -123,7 +119,7 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
     extra: list[int] = []
     seen: dict[str, int] = {}
     for pos, heading in enumerate(raw.header):
-        key = _norm(heading)
+        key = heading_key(heading)
         if not key:
             if raw.cells.shape[1] > pos and (raw.cells[pos].str.strip() != "").any():
                 problems.append(DataProblem(raw.file, 1, f"column {pos + 1}", None,
@@ -143,8 +139,8 @@ def _match_columns(raw: RawTable, ds: Dataset, problems: list[DataProblem],
     unknown = [raw.header[p] for p in extra]
     for column in ds.columns:
         if column not in matched.values() and (column.required or ds.extra_columns == CRITERION or extra):
-            guess = difflib.get_close_matches(column.name, [_norm(u) for u in unknown], n=1, cutoff=0.6)
-            hint = f"; is '{unknown[[_norm(u) for u in unknown].index(guess[0])]}' it, misspelt?" if guess else ""
+            guess = difflib.get_close_matches(column.name, [heading_key(u) for u in unknown], n=1, cutoff=0.6)
+            hint = f"; is '{unknown[[heading_key(u) for u in unknown].index(guess[0])]}' it, misspelt?" if guess else ""
             problems.append(DataProblem(raw.file, 1, column.name, None,
                                         f"column '{column.name}' is missing ({column.description}){hint}"))
     if ds.extra_columns != CRITERION:
@@ -205,7 +201,7 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem], mapping: Map
         text = raw.cells[p].str.strip().to_numpy(dtype=object).copy()
         text[text == ""] = None
         heading = " ".join(raw.header[p].replace("\ufeff", "").split())  # as the analyst typed it
-        name = (mapping or {}).get(_norm(raw.header[p]), heading)
+        name = (mapping or {}).get(heading_key(raw.header[p]), heading)
         data[name] = text
         if typed is not None:
             typed[name] = raw.header[p]
@@ -363,4 +359,4 @@ def _criterion_key(name: str) -> str:
     >>> _criterion_key(" Plan  reviewed_On time "), _criterion_key("plan_reviewed_on_time")
     ('plan_reviewed_on_time', 'plan_reviewed_on_time')
     """
-    return _norm(name).replace(" ", "_")
+    return heading_key(name).replace(" ", "_")

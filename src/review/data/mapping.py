@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from review.data.hints import hint
-from review.data.io import check_entry, find_files, read_table, shown
+from review.data.io import check_entry, find_files, heading_key, read_table, shown
 from review.data.schema import CRITERION, DATASETS
 from review.exceptions import DataProblem, DataValidationError
 
@@ -28,10 +28,6 @@ MAPPING = "column_mapping"
 """The mapping file's name (``column_mapping.csv`` or ``column_mapping.xlsx``)."""
 
 HEADINGS = ("dataset", "export_column", "column")
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").split()).lower()
 
 
 def read_mapping(folder: Path, problems: list[DataProblem]) -> dict[str, dict[str, str]]:
@@ -59,7 +55,7 @@ def read_mapping(folder: Path, problems: list[DataProblem]) -> dict[str, dict[st
     except DataValidationError as exc:
         problems.extend(exc.problems)
         return {}
-    header = [_norm(h) for h in raw.header]
+    header = [heading_key(h) for h in raw.header]
     if header[:3] != list(HEADINGS):
         problems.append(DataProblem(raw.file, 1, None, shown(", ".join(raw.header)),
                                     f"expected the headings {', '.join(HEADINGS)}"))
@@ -83,9 +79,9 @@ def read_mapping(folder: Path, problems: list[DataProblem]) -> dict[str, dict[st
                                         f"{', '.join(names)}"))
             continue
         mine = out.setdefault(dataset, {})
-        if _norm(export) in mine:
+        if heading_key(export) in mine:
             problems.append(DataProblem(raw.file, row, "export_column", shown(export),
                                         f"the heading is mapped twice for {dataset}"))
             continue
-        mine[_norm(export)] = column.lower()
+        mine[heading_key(export)] = column.lower()
     return out

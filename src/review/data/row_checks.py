@@ -20,7 +20,7 @@ def add_problem(problems: list[DataProblem], file: str, row: int, column: str | 
 
 
 def check_grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dict[str, str | None],
-            scales: dict, problems: list[DataProblem]) -> None:
+                 scales: dict, problems: list[DataProblem]) -> None:
     """Check (and canonicalise, in place) grade labels against the row's or the column's scale.
 
     Each distinct (scale, label) pair is looked up once."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from review.data.mapping import HEADINGS
 from review.data.schema import CRITERION, DATASETS, TIERS, Column, Dataset
 from review.data.workbook_out import add_lists, list_rule
 from review.exceptions import ParameterError
@@ -195,7 +196,7 @@ def write_templates(folder: str | Path, *, cycle: str | None = None, rows: int =
         _workbook(ds, xlsx_dir / f"{ds.name}.xlsx", rows)
         written += [path, xlsx_dir / f"{ds.name}.xlsx"]
     mapping = root / "templates" / "column_mapping.csv"
-    mapping.write_text("dataset,export_column,column\n" + "".join(f"{d},{e},{c}\n" for d, e, c in EXAMPLE_MAPPING),
+    mapping.write_text(",".join(HEADINGS) + "\n" + "".join(f"{d},{e},{c}\n" for d, e, c in EXAMPLE_MAPPING),
                        encoding="utf-8")
     params = root / "params.yaml"
     params.write_text(PARAMS.format(path=params, cycle=cycle or "YYYY-Qn", data=data.resolve(),

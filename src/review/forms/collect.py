@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from review.config.cycles import cycle_bounds
 from review.data.append import MergeOutcome, merge_rows
@@ -67,12 +68,6 @@ def _about(path: Path, problems: list[DataProblem]) -> dict[str, str] | None:
     return about
 
 
-def _letter(k: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(k)
-
-
 def _check_answer(text: str, labels: tuple[str, ...], scale: GradeScale | None) -> tuple[str | None, str | None]:
     """An answer's canonical label, or a problem sentence."""
     if scale is None:
@@ -111,7 +106,7 @@ def _read_form(path: Path, cycle: str, scales: Mapping[str, GradeScale], criteri
         return [], about, 0, 0
     for k, name in enumerate(header[len(expected):], start=len(expected) + 1):
         if name not in criteria:
-            problems.append(DataProblem(where, HEADER_ROW, f"{_letter(k)} ({shown(name)})", None,
+            problems.append(DataProblem(where, HEADER_ROW, f"{get_column_letter(k)} ({shown(name)})", None,
                                         "not a criterion declared in criteria (by that exact name)"))
     start, end = cycle_bounds(cycle)
     filled, cases, empty = [], 0, 0
@@ -130,7 +125,7 @@ def _read_form(path: Path, cycle: str, scales: Mapping[str, GradeScale], criteri
         for k, name in enumerate(header, start=1):
             if name in FIXED:
                 continue
-            text, column = cells[name], f"{_letter(k)} ({shown(name)})"
+            text, column = cells[name], f"{get_column_letter(k)} ({shown(name)})"
             if not text:
                 problems.append(DataProblem(where, number, column, None,
                                             "a value is required: the row has other answers (choose from the list)"))

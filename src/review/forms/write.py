@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from review import __version__
 from review.config.cycles import cycle_bounds
+from review.data.evidence_map import split_list
 from review.data.load import GradeScale
 from review.data.workbook_out import add_lists, date_rule, list_rule, lock, unlock
 from review.exceptions import ParameterError
@@ -126,7 +127,7 @@ def applicable_criteria(criteria: pd.DataFrame, scales: Mapping[str, GradeScale]
     """
     out = []
     for _, row in criteria.iterrows():
-        types = {t.strip().lower() for t in str(row["audit_types"] or "").split(";")}
+        types = {t.lower() for t in split_list(row["audit_types"])}
         if audit_type.lower() in types and row["scale_id"] in scales:
             out.append(FormCriterion(str(row["criterion"]), str(row["label"]), str(row["scale_id"]),
                                      scales[row["scale_id"]].labels))

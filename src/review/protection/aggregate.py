@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-__all__ = ["aggregate", "merged_members", "sector_parents"]
+__all__ = ["aggregate", "sector_parents"]
 
 
 def aggregate(rows: Mapping[str, Mapping[str, float]], parents: Mapping[str, str],
@@ -53,15 +53,6 @@ def aggregate(rows: Mapping[str, Mapping[str, float]], parents: Mapping[str, str
         else:
             out[label] = dict(counts)
     return out
-
-
-def merged_members(rows: Mapping[str, object], parents: Mapping[str, str], out: Mapping[str, object]) -> dict[str, list[str]]:
-    """Each merged row's members (for a label such as 'Senior managers (SM, AD, DCS)').
-
-    >>> merged_members({"TM": 1, "AD": 1, "DCS": 1}, {"AD": "Senior", "DCS": "Senior"}, {"TM": 1, "Senior": 2})
-    {'Senior': ['AD', 'DCS']}
-    """
-    return {p: [label for label in rows if parents.get(label) == p] for p in out if p not in rows}
 
 
 def sector_parents(agencies: object, *, label: str = "{sector} agencies") -> dict[str, str]:

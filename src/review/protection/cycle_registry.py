@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from review.protection.disclosure import DisclosurePolicy
-from review.protection.linked import LinkedFigures, Withheld
+from review.protection.linked import LinkedFigures, Withheld, read_record
 
 __all__ = ["CROSS_PAGE", "CycleDecision", "cycle_log", "solve_cycle"]
 
@@ -73,24 +73,24 @@ class CycleDecision:
     ----------
     withheld : tuple of Withheld
         One per page and figure: a figure the page printed that the cycle must withhold.
-    pages : mapping of str to tuple of str
-        Page to the keys of those figures (the pages the publish gate withholds).
     figures : int
         How many figures the cycle's registry holds (for the log's summary).
     """
 
     withheld: tuple[Withheld, ...] = ()
-    pages: Mapping[str, tuple[str, ...]] = None  # type: ignore[assignment]
     figures: int = 0
 
-    def __post_init__(self) -> None:
-        if self.pages is None:
-            object.__setattr__(self, "pages", {})
+    @property
+    def pages(self) -> dict[str, tuple[str, ...]]:
+        """Page to the keys of its figures in :attr:`withheld` (the pages the publish gate withholds)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for w in self.withheld:
+            out[w.page] = (*out.get(w.page, ()), w.key)
+        return out
 
     def rows(self) -> list[dict[str, str]]:
         """The cross-page withholdings as rows of the disclosure log."""
-        return [{"page": w.page, "figure": w.label, "key": w.key, "rule": w.rule, "links": "; ".join(w.links),
-                 "reason": w.reason} for w in self.withheld]
+        return [w.row() for w in self.withheld]
 
     def reason(self, page: str) -> str:
         """Why the publish gate withholds ``page`` (no value, only how many figures)."""
@@ -130,27 +130,22 @@ def solve_cycle(records: Sequence[Mapping[str, Any]], policy: DisclosurePolicy) 
         return CycleDecision(figures=len(merged.figures))  # the pages' own decisions protect every count
     decision = merged.solve(keep=keep)
     out: list[Withheld] = []
-    pages: dict[str, tuple[str, ...]] = {}
     for page, reg in regs:
-        extra = [k for k in _printed(page, reg) if k in decision.withheld]
-        if not extra:
-            continue
-        pages[page] = tuple(extra)
-        for k in extra:
+        for k in (k for k in _printed(page, reg) if k in decision.withheld):
             w = decision.withheld[k]
             links = w.links or tuple(ln.name for ln in merged.links if k in ln.keys)
             out.append(Withheld(k, page, w.label, CROSS_PAGE, links,
                                 "printed on this page, it would let a count withheld on another page of the "
                                 "cycle be worked out" if k in keep else
                                 "withheld so that a protected count linked to it across pages cannot be worked out"))
-    return CycleDecision(tuple(out), pages, len(merged.figures))
+    return CycleDecision(tuple(out), len(merged.figures))
 
 
 def _printed(page: str, reg: Mapping[str, Any]) -> list[str]:
     """The figures a page prints and does not withhold: those of its registry printed on it (a
     figure it registers as printed on another page is that page's)."""
     own = set(reg.get("withheld", []))
-    return [str(f[0]) for f in reg.get("figures", []) if f[5] and str(f[3]) == page and str(f[0]) not in own]
+    return [f.key for f in read_record(reg)[0] if f.printed and f.page == page and f.key not in own]
 
 
 def _across(merged: LinkedFigures, regs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
@@ -171,10 +166,9 @@ def _across(merged: LinkedFigures, regs: Sequence[tuple[str, Mapping[str, Any]]]
             parent[find(k)] = root
     pages: dict[str, set[int]] = {}
     for i, (_, reg) in enumerate(regs):
-        for f in reg.get("figures", []):
-            pages.setdefault(find(str(f[0])), set()).add(i)
-        for link in reg.get("links", []):
-            pages.setdefault(find(str(link[1][0])), set()).add(i)
+        figures, links = read_record(reg)
+        for key in [f.key for f in figures] + [ln.keys[0] for ln in links]:
+            pages.setdefault(find(key), set()).add(i)
     return [k for k, f in merged.figures.items() if merged.primary(f) and len(pages.get(find(k), ())) > 1]
 
 

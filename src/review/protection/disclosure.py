@@ -2,7 +2,8 @@
 
 Counts of people from 1 to 5 are suppressed and shown as ``c``; secondary suppression over
 linked figures is :mod:`review.protection.linked`'s; rates built on a suppressed count are
-suppressed too, and percentages of small groups are withheld. Rounding is half up (DfE's ``round_five_up``), never Python's banker's rounding.
+suppressed too, and percentages of small groups are withheld. Rounding is half up (DfE's
+``round_five_up``), never Python's banker's rounding.
 
 Symbols: ``c`` confidential, ``z`` not applicable, ``:`` not available, ``k`` a value that rounds
 to zero but is not zero.
@@ -26,8 +27,7 @@ import numpy as np
 from review.exceptions import ParameterError
 from review.protection.units import footnote_units
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", 
-           "suppressed_rate", "withhold_change"]
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppressed_rate", "withhold_change"]
 
 SYMBOLS = {
     "c": "confidential: a count of 1 to 5, or a figure from which one could be worked out",

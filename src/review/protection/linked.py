@@ -67,7 +67,7 @@ the small category would let it be read as the total less the others.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -76,7 +76,8 @@ from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, round_half_up
 from review.protection.units import protected
 
-__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "LogRows", "Withheld", "attack_bounds", "suppress_table"]
+__all__ = ["Decision", "Figure", "Link", "LinkedFigures", "LogRows", "Withheld", "attack_bounds", "read_record",
+           "suppress_table"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,15 @@ class Withheld:
     links: tuple[str, ...] = ()
     reason: str = ""
 
+    def row(self) -> dict[str, str]:
+        """The figure as a row of the disclosure log (page, figure, key, rule, links, reason).
+
+        >>> Withheld("a/k", "jar", "", "secondary", ("sum", "rate")).row()["figure"]
+        'a/k'
+        """
+        return {"page": self.page, "figure": self.label or self.key, "key": self.key, "rule": self.rule,
+                "links": "; ".join(self.links), "reason": self.reason}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -156,15 +166,13 @@ class Decision:
     ----------
     withheld : dict of str to Withheld
         Every printed figure withheld, by key.
-    audience : str
+    registry : mapping or None
+        The registry the decision was made on, as :meth:`LinkedFigures.record` writes it (None for
+        an internal audience): the run solves the cycle's pages together from these.
     """
 
     withheld: Mapping[str, Withheld]
-    audience: str = "published"
-    figures: Mapping[str, Figure] = field(default_factory=dict)
     registry: Mapping[str, object] | None = None
-    """The registry the decision was made on, as :meth:`LinkedFigures.record` writes it (None for
-    an internal audience): the run solves the cycle's pages together from these."""
 
     def shown(self, key: str) -> bool:
         """Whether the figure ``key`` may be printed."""
@@ -177,9 +185,8 @@ class Decision:
     def log(self) -> LogRows:
         """The withheld figures as rows of the disclosure log (page, figure, rule, links), carrying
         the registry (:attr:`LogRows.registry`) for the cycle's check across pages."""
-        return LogRows([{"page": w.page, "figure": w.label or w.key, "key": w.key, "rule": w.rule,
-                         "links": "; ".join(w.links), "reason": w.reason}
-                        for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))], self.registry)
+        return LogRows([w.row() for w in sorted(self.withheld.values(), key=lambda w: (w.page, w.key))],
+                       self.registry)
 
 
 class LogRows(list[dict[str, str]]):
@@ -305,10 +312,10 @@ class LinkedFigures:
         """
         reg = cls(policy)
         for rec in records:
-            for key, value, unit, page, label, printed in rec.get("figures", []):  # type: ignore[attr-defined]
-                reg.add(str(key), float(value), str(unit), page=str(page), label=str(label), printed=bool(printed))
-            for kind, keys, name, halfwidth in rec.get("links", []):  # type: ignore[attr-defined]
-                reg.links.append(Link(str(kind), tuple(str(k) for k in keys), str(name), float(halfwidth)))
+            figures, links = read_record(rec)
+            for f in figures:
+                reg.add(f.key, f.value, f.unit, page=f.page, label=f.label, printed=f.printed)
+            reg.links.extend(links)
             reg.forced.update({str(k): str(v) for k, v in dict(rec.get("forced", {})).items()})  # type: ignore[call-overload]
             reg.public.update(str(k) for k in rec.get("public", []))  # type: ignore[attr-defined]
         return reg
@@ -336,7 +343,7 @@ class LinkedFigures:
         ``keep``: figures withheld already (by the pages, when the cycle's registry is solved
         across them), which stay withheld; the answer adds the fewest others."""
         if not self.policy.suppress:
-            return Decision({}, self.policy.audience, dict(self.figures))
+            return Decision({})
         keys = list(self.figures)
         index = {k: i for i, k in enumerate(keys)}
         fixed = {k for k, f in self.figures.items() if self.primary(f) or not f.printed or k in self.forced}
@@ -489,7 +496,23 @@ class LinkedFigures:
                               and any(j != k and j in hidden for j in ln.keys))
                 out[k] = Withheld(k, f.page, f.label, "secondary", links,
                                   "withheld so that a protected count linked to it cannot be worked out")
-        return Decision(out, self.policy.audience, dict(self.figures), registry=self.record(out))
+        return Decision(out, self.record(out))
+
+
+def read_record(record: Mapping[str, object]) -> tuple[list[Figure], list[Link]]:
+    """The figures and links of a registry as :meth:`LinkedFigures.record` writes it (plain data).
+
+    >>> reg = LinkedFigures(DisclosurePolicy())
+    >>> _ = reg.rate("iro", 9, 16, "children", page="jar", label="IRO reviews")
+    >>> figures, links = read_record(reg.record())
+    >>> [(f.key, f.value, f.printed) for f in figures], links[0].keys
+    ([('iro/k', 9.0, True), ('iro/n', 16.0, True), ('iro/rest', 7.0, False)], ('iro/n', 'iro/k', 'iro/rest'))
+    """
+    figures = [Figure(str(key), float(value), str(unit), str(page), str(label), bool(printed))
+               for key, value, unit, page, label, printed in record.get("figures", [])]  # type: ignore[attr-defined]
+    links = [Link(str(kind), tuple(str(k) for k in keys), str(name), float(halfwidth))
+             for kind, keys, name, halfwidth in record.get("links", [])]  # type: ignore[attr-defined]
+    return figures, links
 
 
 def _wide(bounds: tuple[float, float], high: int) -> bool:

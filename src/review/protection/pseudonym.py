@@ -32,12 +32,7 @@ from review.config.region import KeySource
 from review.data.load import Evidence
 from review.data.schema import AUDIT_FIELDS, CASE_FIELDS, ORGANISATION_ROWS, PERSON_FIELDS
 from review.exceptions import ParameterError
-from review.protection.text_screen import (
-    TextScreen,
-    free_text_identifiers,
-    known_values,
-    screen_learning,
-)
+from review.protection.text_screen import TextScreen, free_text_identifiers, screen_learning
 
 __all__ = ["DEMO_KEY", "DEMO_MARKER", "IDENTIFIERS", "KEY_ENV", "KEY_FILE_ENV", "MIN_KEY_BYTES", "identifier_rows",
            "identifier_values", "pseudonym", "pseudonymise", "resolve_key"]
@@ -223,7 +218,7 @@ def pseudonymise(evidence: Evidence, data_dir: Path, source: KeySource | None = 
     key, where = resolve_key(data_dir, source)
     tables = dict(evidence.tables)
     if "audit_learning" in tables:  # free text is screened and masked before anything else reads it
-        tables["audit_learning"] = screen_learning(tables["audit_learning"], TextScreen.from_values(known_values(evidence)))
+        tables["audit_learning"] = screen_learning(tables["audit_learning"], TextScreen.of(evidence))
     for name, columns in IDENTIFIERS.items():
         if name not in tables:
             continue

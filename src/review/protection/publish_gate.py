@@ -159,7 +159,7 @@ def _settings(context: RunContext) -> tuple[str, int, bytes]:
     """The audience, suppression threshold and key a run's files are checked with (the key read from
     its source here: in a regional run, on the worker that checks the pages)."""
     key, _ = resolve_key(context.data_dir, context.key_source)
-    return context.audience, int(context.params.common["suppression_threshold"]), key
+    return context.audience, context.policy.high, key
 
 
 def prescan(staging: Path, run: RunContext | CycleParams, frameworks: Sequence[str], *, identifiers: set[str],

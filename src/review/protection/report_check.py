@@ -120,7 +120,6 @@ def raw_identifiers(data_dir: str | Path) -> set[str]:
     The fields are those :data:`review.protection.pseudonym.IDENTIFIERS` declares, whatever the
     row's labels say (a rater is a person unless the row names an agency).
     """
-
     return identifier_values(load_evidence(data_dir))
 
 
@@ -532,7 +531,6 @@ def check_run_folder(folder: str | Path, *, identifiers: Iterable[str] = (), thr
     dict
         File to its findings (every file, clean ones with an empty list).
     """
-
     matcher = _identifier_matcher(identifiers)
     out = {}
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):

@@ -43,7 +43,6 @@ class RunContext:
         Framework to its ``(rag_green, rag_red)``, for every framework that judges red, amber and
         green.
     confidence_level : float
-    audience : str
     policy : DisclosurePolicy
         From the audience and the suppression parameters.
     synthetic : bool
@@ -56,7 +55,6 @@ class RunContext:
     key_from: str
     thresholds: Mapping[str, tuple[float, float]]
     confidence_level: float
-    audience: str
     policy: DisclosurePolicy
     synthetic: bool
 
@@ -64,6 +62,11 @@ class RunContext:
     def cycle(self) -> str:
         """The review cycle."""
         return self.params.cycle
+
+    @property
+    def audience(self) -> str:
+        """``published`` or ``internal``: the policy's audience."""
+        return self.policy.audience
 
 
 def run_context(params: CycleParams, key_source: KeySource | None = None) -> RunContext:
@@ -106,5 +109,4 @@ def run_context(params: CycleParams, key_source: KeySource | None = None) -> Run
                               min_group=common["min_group"], rounding_base=common["rounding_base"])
     return RunContext(params=params, data_dir=data_dir, key_source=key_source, key_from=key_from,
                       thresholds=MappingProxyType(thresholds), confidence_level=float(common["confidence_level"]),
-                      audience=str(common["audience"]), policy=policy,
-                      synthetic=(data_dir / DEMO_MARKER).is_file())
+                      policy=policy, synthetic=(data_dir / DEMO_MARKER).is_file())

@@ -294,6 +294,13 @@ class TextScreen:
         clean = {" ".join(str(v).split()) for v in values if v is not None and not pd.isna(v)}
         return cls(tuple(sorted((v for v in clean if len(v) > 1), key=lambda v: (-len(v), v))))
 
+    @classmethod
+    def of(cls, evidence: Evidence) -> TextScreen:
+        """The screen for a folder: knowing every value its evidence holds that names a person, team,
+        home, case or audit (:func:`known_values`). Call it on the evidence as loaded, before
+        pseudonymisation."""
+        return cls.from_values(known_values(evidence))
+
     @cached_property
     def _known_tokens(self) -> frozenset[str]:
         return frozenset(v.lower() for v in self.known if _TOKEN.fullmatch(v))
@@ -526,7 +533,7 @@ def learning_findings(evidence: Evidence, *, file: str = "audit_learning.csv") -
     learning = evidence.tables.get("audit_learning")
     if learning is None:
         return []
-    return screen_table(learning, LEARNING_TEXT, TextScreen.from_values(known_values(evidence)), file=file)
+    return screen_table(learning, LEARNING_TEXT, TextScreen.of(evidence), file=file)
 
 
 def free_text_identifiers(evidence: Evidence) -> set[str]:
@@ -540,7 +547,7 @@ def free_text_identifiers(evidence: Evidence) -> set[str]:
     learning = evidence.tables.get("audit_learning")
     if learning is None:
         return set()
-    screen = TextScreen.from_values(known_values(evidence))
+    screen = TextScreen.of(evidence)
     found: set[str] = set()
     for column in LEARNING_TEXT:
         if column not in learning.columns:
