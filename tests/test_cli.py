@@ -88,6 +88,21 @@ def test_run_refuses_params_of_another_cycle(write_params, capsys):
     assert "is for cycle 2009-Q3, not 2009-Q4" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["actions", "propose", "--out", "draft.xlsx"], ["pack"],
+                                     ["sample", "--seed", "1"]])
+def test_one_cycle_commands_refuse_params_of_another_cycle(write_params, tmp_path, capsys, command):
+    path = write_params('cycle: "2009-Q3"\n')
+    argv = [*command, "--cycle", "2009-Q4", "--params", str(path)]
+    assert main([str(tmp_path / a) if a == "draft.xlsx" else a for a in argv]) == 2
+    assert "is for cycle 2009-Q3, not 2009-Q4" in capsys.readouterr().err
+
+
+def test_actions_propose_refuses_a_range_of_cycles(tmp_path, capsys):
+    code = main(["actions", "propose", "--cycle", "2009-Q3..2009-Q4", "--out", str(tmp_path / "draft.xlsx")])
+    assert code == 2
+    assert "names one cycle here; got the range '2009-Q3..2009-Q4'" in capsys.readouterr().err
+
+
 def test_no_command_prints_help_and_exits_2(capsys):
     assert main([]) == 2
     assert "usage: review" in capsys.readouterr().out

@@ -26,7 +26,7 @@ from review.batch.runner import run_cycle
 from review.batch.safety import check_output_root
 from review.config.cycles import cycle_bounds, parse_cycle
 from review.config.frameworks import FRAMEWORKS
-from review.config.params import default_params_path, load_cycle_params
+from review.config.params import CycleParams, default_params_path, load_cycle_params
 from review.config.paths import project_root, resolve
 from review.config.region import load_region
 from review.data import load_evidence
@@ -279,15 +279,12 @@ def _actions_parser(actions: argparse.ArgumentParser) -> None:
 
 def _cmd_actions(args: argparse.Namespace) -> int:
     from review.batch.action_draft import carry_forward, headings, page_reds
-    from review.config.params import default_params_path, load_cycle_params
-    from review.data import load_evidence
+    from review.batch.history import earlier_bands
 
     if args.verb == "merge":
         return _cmd_actions_merge(args)
-    (cycle,) = expand_cycles([args.cycle])
-    params = load_cycle_params(args.params or default_params_path(cycle))
-    if params.cycle != cycle:
-        raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+    cycle = _one_cycle(args.cycle)
+    params = _cycle_params(cycle, args.params)
     if args.out.exists():
         raise ParameterError(f"`--out` {args.out} already exists; the draft never overwrites a file (choose a new name)")
     evidence = load_evidence(params.common["data_dir"])
@@ -296,9 +293,6 @@ def _cmd_actions(args: argparse.Namespace) -> int:
                              f"cycles there: {', '.join(evidence.cycles)}")
     judged = [c for c in evidence.cycles if c <= cycle]
     red, withheld, texts = page_reds(evidence, params, judged)
-    from review.batch.history import earlier_bands
-    from review.config.paths import project_root
-
     carry_forward(red, withheld, earlier_bands(args.output_root or project_root() / "outputs", judged[0],
                                                params.common["audience"]))  # a red run begun before the evidence
     result = analyse(evidence, cycle=cycle, red=red, withheld=withheld,
@@ -314,8 +308,6 @@ def _cmd_actions(args: argparse.Namespace) -> int:
 
 def _cmd_actions_merge(args: argparse.Namespace) -> int:
     from review.batch.action_draft import read_draft
-    from review.config.paths import resolve
-    from review.data import load_evidence
     from review.data.append import merge_rows
     from review.data.schema import DATASETS
 
@@ -343,9 +335,7 @@ def _run_contexts(cycles: list[str], params_file: str | None, overrides: dict[st
     any kernel starts (exit 2)."""
     contexts = []
     for cycle in cycles:
-        params = load_cycle_params(params_file or default_params_path(cycle), overrides=overrides)
-        if params.cycle != cycle:
-            raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+        params = _cycle_params(cycle, params_file, overrides)
         contexts.append(run_context(params))  # the pseudonymisation key found and fit for the data
     for folder in sorted({c.data_dir for c in contexts}):
         evidence = load_evidence(folder)
@@ -387,11 +377,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from review.config.params import load_cycle_params
-    from review.config.paths import resolve
-    from review.data import load_evidence
     from review.data.evidence_map import coverage_lines
-    from review.protection.keys import check_key
     from review.protection.text_screen import learning_findings
 
     problems = 0
@@ -440,11 +426,18 @@ def _one_cycle(spec: str) -> str:
     return cycles[0]
 
 
+def _cycle_params(cycle: str, params_file: str | Path | None, overrides: dict[str, Any] | None = None) -> CycleParams:
+    """The params file of ``cycle`` (``--params``, default ``params/<cycle>.yaml``), refused when it is
+    another cycle's."""
+    params = load_cycle_params(params_file or default_params_path(cycle), overrides=overrides)
+    if params.cycle != cycle:
+        raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+    return params
+
+
 def _data_folder(cycle: str, params: str | None, data: str | Path | None, option: str = "--data") -> str:
     """The data folder of a command that reads a cycle's evidence: ``--data`` (or ``--into``), else the
     params file's (``--params``, default ``params/<cycle>.yaml``)."""
-    from review.config.params import default_params_path, load_cycle_params
-
     if data is not None and params is not None:
         raise ParameterError(f"give {option} or --params, not both")
     if data is not None:
@@ -452,16 +445,11 @@ def _data_folder(cycle: str, params: str | None, data: str | Path | None, option
     path = params or default_params_path(cycle)
     if params is None and not Path(path).is_file():
         raise ParameterError(f"no params file for cycle {cycle} ({path}): give --params FILE or {option} FOLDER")
-    loaded = load_cycle_params(path)
-    if loaded.cycle != cycle:
-        raise ParameterError(f"the params file is for cycle {loaded.cycle}, not {cycle}", loaded.source)
-    return str(loaded.common["data_dir"])
+    return str(_cycle_params(cycle, path).common["data_dir"])
 
 
 def _named_folder(folder: str | None, params: str | None, cycle: str | None, option: str) -> str:
     """The data folder a command names: the folder option, else a params file's, else the cycle's params file's."""
-    from review.config.params import load_cycle_params
-
     if folder is not None:
         return folder
     if params is not None:
@@ -472,7 +460,6 @@ def _named_folder(folder: str | None, params: str | None, cycle: str | None, opt
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from review.data import load_evidence
     from review.stats.sample_draw import draw_moderation
 
     cycle = _one_cycle(args.cycle)
@@ -552,7 +539,6 @@ def _write_forms(args: argparse.Namespace, evidence: Any, selected: Any, cycle: 
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    from review.data import load_evidence
     from review.forms.collect import merge_audits, read_forms
 
     cycle = _one_cycle(args.cycle)
@@ -560,8 +546,6 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     reference = load_evidence(folder, complete=False)
     declared = {str(r["criterion"]): str(r["scale_id"]) for _, r in reference.table("criteria").iterrows()}
     collected = read_forms(args.forms, cycle=cycle, scales=reference.scales, criteria=declared)
-    from review.config.paths import resolve
-
     outcome = merge_audits(collected.rows, resolve(folder), force=args.force, criteria=tuple(declared))
     print(f"{len(collected.rows)} audits on {collected.forms} forms: {outcome.added} added to {outcome.path}, "
           f"{outcome.unchanged} already there" + (f", {outcome.replaced} replaced" if outcome.replaced else ""))
@@ -656,10 +640,7 @@ def _cmd_key(args: argparse.Namespace) -> int:
 
 
 def _cmd_reveal(args: argparse.Namespace) -> int:
-    from review.config.paths import resolve
-    from review.data import load_evidence
     from review.protection.keys import ACCESS_LOG, log_access, parse_pseudonym, reveal
-    from review.protection.pseudonym import resolve_key
 
     parse_pseudonym(args.pseudonym)  # before the evidence is read
     folder = _named_folder(args.data, args.params, args.cycle, "--data")
@@ -680,10 +661,7 @@ def _cmd_pack(args: argparse.Namespace) -> int:
     from review.batch.pack import build_pack
 
     cycle = _one_cycle(args.cycle)
-    overrides = {"audience": args.audience} if args.audience else {}
-    params = load_cycle_params(args.params or default_params_path(cycle), overrides=overrides)
-    if params.cycle != cycle:
-        raise ParameterError(f"the params file is for cycle {params.cycle}, not {cycle}", params.source)
+    params = _cycle_params(cycle, args.params, {"audience": args.audience} if args.audience else {})
     written = build_pack(run_context(params), output_root=args.output_root, browser=args.browser)
     print(f"Board pack for {cycle} ({params.common['audience']} audience, {written.pages} A4 pages): {written.path}")
     return EXIT_OK

@@ -20,10 +20,10 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from review.batch.page_hygiene import SYNTHETIC_MARK, SYNTHETIC_RUNNING, finish_page
+from review.batch.page_hygiene import SYNTHETIC_MARK, SYNTHETIC_RUNNING, css_string, finish_page
 from review.data.schema import DATASETS
 
-__all__ = ["align_numbers", "css_string", "evidence_inputs", "export_report", "failure_page", "running_texts",
+__all__ = ["align_numbers", "evidence_inputs", "export_report", "failure_page", "running_texts",
            "stylesheet"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -40,18 +40,6 @@ def _template_path() -> Path:
 def stylesheet() -> str:
     """The workbook's own report stylesheet (``templates/report.css``)."""
     return (resources.files("review.batch") / "templates" / "report.css").read_text(encoding="utf-8")
-
-
-def css_string(text: str) -> str:
-    """Text made safe inside a double-quoted CSS string in a ``<style>`` element.
-
-    Examples
-    --------
-    >>> print(css_string('JAR "stocktake" </style>'))
-    JAR \\"stocktake\\" \\3C /style>
-    """
-    text = " ".join(str(text).split())
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
 
 
 def running_texts(review_meta: dict[str, Any]) -> dict[str, str]:

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from review.batch.html_export import css_string, stylesheet
+from review.batch.html_export import stylesheet
+from review.batch.page_hygiene import css_string
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.config.report_meta import ReportMeta

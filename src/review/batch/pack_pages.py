@@ -17,7 +17,8 @@ from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
-from review.batch.html_export import css_string, stylesheet
+from review.batch.html_export import stylesheet
+from review.batch.page_hygiene import SYNTHETIC_RUNNING, css_string
 from review.config.glossary import glossary
 from review.config.report_meta import ReportMeta
 
@@ -34,9 +35,6 @@ pointed at the section's first page when the sections are joined (:func:`review.
 KEY_MESSAGES_TARGET = "pack-key-messages"
 """The id of the key messages on the front sheet: the contents link to it, and its page is read from
 the printed front sheet's named destination of that name."""
-
-SYNTHETIC_LABEL = "Synthetic demo data: no real child, case or worker"
-
 
 @lru_cache(maxsize=1)
 def pack_stylesheet() -> str:
@@ -102,7 +100,7 @@ class PageFrame:
 @page {{ size: A4;
   @top-left {{ content: "{css_string(self.title)}"; font: 8pt system-ui, Arial, sans-serif; color: #333; }}
   @top-right {{ content: "{self.mark}"; font: 700 9pt system-ui, Arial, sans-serif; color: {colour}; }}
-  @bottom-left {{ content: "{SYNTHETIC_LABEL if self.synthetic else ''}"; font: 8pt system-ui, Arial, sans-serif; color: #333; }} }}
+  @bottom-left {{ content: "{SYNTHETIC_RUNNING if self.synthetic else ''}"; font: 8pt system-ui, Arial, sans-serif; color: #333; }} }}
 </style></head>
 <body class="review-report pack-page {e(css_class)} audience-{e(self.audience)}">
 <header class="review-header" data-review-nocount><div class="review-banner audience-{e(self.audience)}">
@@ -160,7 +158,7 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
         for i, entry in enumerate(contents))
     labels = []
     if frame.synthetic:
-        labels.append(f'<p><span class="pack-synthetic">{SYNTHETIC_LABEL}</span></p>')
+        labels.append(f'<p><span class="pack-synthetic">{SYNTHETIC_RUNNING}</span></p>')
     if frame.audience == "internal":
         labels.append('<p class="pack-internal"><span class="pack-synthetic">INTERNAL, not for circulation: '
                       "figures are not suppressed</span></p>")

@@ -36,7 +36,8 @@ from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
-           "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "tidy_tables", "whole_dates"]
+           "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "tidy_tables",
+           "whole_dates"]
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 """The banner's mark on a page of synthetic demo data."""
@@ -58,8 +59,16 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+def css_string(text: str) -> str:
+    """Text made safe inside a double-quoted CSS string in a ``<style>`` element.
+
+    Examples
+    --------
+    >>> print(css_string('JAR "stocktake" </style>'))
+    JAR \\"stocktake\\" \\3C /style>
+    """
+    text = " ".join(str(text).split())
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
 
 
 def _marked(attrs: str) -> bool:
@@ -200,7 +209,7 @@ def tidy_tables(page: str) -> tuple[str, str]:
             body = body[:tbody.start()] + _scoped(_grouped(tbody.group(1)), "row") + body[tbody.end():]
         if len(headings) >= STACK_MIN_COLUMNS:
             attrs = _add_class(attrs, "review-stack")
-            rules.extend([f"#{tid}>tbody>tr>:nth-child({i})::before{{content:{_css_string(h)}}}"
+            rules.extend([f'#{tid}>tbody>tr>:nth-child({i})::before{{content:"{css_string(h)}"}}'
                       for i, h in enumerate(headings, start=1) if h])
         table = f"<table{attrs}>{body}</table>"  # a wrapper already there keeps its own closing tag
         return (f'<div class="review-table-wrap" role="region" {name} tabindex="0">{table}'

@@ -27,12 +27,14 @@ from review.batch.provenance import package_versions
 from review.config.frameworks import FRAMEWORKS
 from review.protection.cycle_registry import cycle_log
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure_log import collect, log_path, write_log
 from review.protection.pseudonym import DEMO_MARKER
 from review.protection.publish_gate import withhold_pages
+from review.protection.run_context import RunContext
 from review.results.figures import drop_run_only
 
 __all__ = ["Guard", "NotebookOutcome", "Provenance", "RunSummary", "move_into_place", "now", "public_params",
-           "publish_run", "remove_stale_staging", "staging_path"]
+           "publish_reports", "publish_run", "remove_stale_staging", "staging_path"]
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,38 @@ def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outco
     checked = guard(checked)  # every file, the manifest and index included
     move_into_place(staging, target)
     return RunSummary(cycle=cycle, output_dir=target, outcomes=tuple(checked), disclosure_log=tuple(log))
+
+
+def publish_reports(staging: Path, target: Path, context: RunContext, *, outcomes: Sequence[NotebookOutcome],
+                    manifest: Mapping[str, Any], provenance: Provenance, guard: Guard, scope: str,
+                    history: Any = None) -> RunSummary:
+    """:func:`publish_run` for one authority-cycle's framework reports, with their disclosure log.
+
+    The log is lifted out of the executed notebooks (:func:`review.protection.disclosure_log.collect`),
+    the pages are solved together under the context's policy, and for a published run the log is
+    written beside the cycle folders (:func:`review.protection.disclosure_log.log_path`), for the
+    output checker, never in the published folder.
+
+    Parameters
+    ----------
+    staging, target : pathlib.Path
+    context : RunContext
+        The authority-cycle's run context: its cycle, audience and policy.
+    outcomes, manifest, provenance, guard, scope, history
+        As :func:`publish_run`.
+
+    Returns
+    -------
+    RunSummary
+    """
+    disclosure = collect(staging)  # out of the executed notebooks: internal only, never published
+    summary = publish_run(staging, target, cycle=context.cycle, audience=context.audience, outcomes=outcomes,
+                          manifest=manifest, provenance=provenance, guard=guard, scope=scope, history=history,
+                          disclosure=disclosure, policy=context.policy)
+    if context.audience == "published":  # what the published pack withheld, beside it, never in it
+        write_log(log_path(target.parent, context.cycle), summary.disclosure_log, cycle=context.cycle,
+                  policy=context.policy)
+    return summary
 
 
 def staging_path(folder: Path, cycle: str) -> Path:

@@ -64,6 +64,7 @@ from review.batch.publish import (
     RunSummary,
     now,
     public_params,
+    publish_reports,
     publish_run,
     remove_stale_staging,
     staging_path,
@@ -84,7 +85,6 @@ from review.config.region import (
 )
 from review.data import load_evidence
 from review.exceptions import DataValidationError, ParameterError
-from review.protection.disclosure_log import collect, log_path, write_log
 from review.protection.publish_gate import guard_staging, withhold_unchecked
 from review.protection.run_context import RunContext, run_context
 from review.results.history import OUTPUT_ROOT_ENV
@@ -569,15 +569,9 @@ def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, Noteb
         "parameters": {fw.name: public_params(p.for_framework(fw.name)) for fw in chosen},
         "inputs": plan.inputs,
     }
-    disclosure_log = collect(plan.staging)  # out of the executed notebooks: internal only, never published
-    summary = publish_run(plan.staging, plan.target, cycle=p.cycle, audience=p.common["audience"],
-                          outcomes=[outcomes[fw.name] for fw in chosen], manifest=manifest, provenance=provenance,
-                          guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles),
-                          scope=authority.name, disclosure=disclosure_log, policy=plan.context.policy)
-    if p.common["audience"] == "published":  # what the published pack withheld, beside it, never in it
-        write_log(log_path(plan.target.parent, p.cycle), summary.disclosure_log, cycle=p.cycle,
-                  policy=plan.context.policy)
-    return summary
+    return publish_reports(plan.staging, plan.target, plan.context, outcomes=[outcomes[fw.name] for fw in chosen],
+                           manifest=manifest, provenance=provenance,
+                           guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles), scope=authority.name)
 
 
 def _guarded(context: RunContext, staging: Path, outcomes: list[NotebookOutcome],

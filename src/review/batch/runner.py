@@ -47,7 +47,7 @@ from review.batch.publish import (
     RunSummary,
     now,
     public_params,
-    publish_run,
+    publish_reports,
     remove_stale_staging,
     staging_path,
 )
@@ -66,7 +66,6 @@ from review.config.params import CycleParams
 from review.config.paths import cycle_folder, project_root, resolve
 from review.data import load_evidence
 from review.exceptions import ParameterError
-from review.protection.disclosure_log import collect, log_path, write_log
 from review.protection.pseudonym import identifier_values
 from review.protection.publish_gate import guard_staging, prescan
 from review.protection.run_context import RunContext, run_context
@@ -377,22 +376,15 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
             outcomes = _run_waves(run, chosen, pool, 1 if pool is None else min(n_jobs, len(chosen)),
                                   progress or _silent)
             titles = {f.name: f.title for f in chosen}
-            disclosure_log = collect(staging)  # out of the executed notebooks: internal only, never published
-            history = _carried(root_out, params.cycle, context.audience, staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            summary = publish_run(
-                staging, target, cycle=params.cycle, audience=context.audience, outcomes=outcomes,
+            return publish_reports(
+                staging, target, context, outcomes=outcomes,
                 manifest={"cycle": params.cycle, "params_file": params.source, "inputs": inputs,
                           "parameters": {fw.name: public_params(params.for_framework(fw.name)) for fw in chosen}},
                 provenance=provenance,
                 guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
-                                                 memo=memo), history=history,
-                disclosure=disclosure_log, policy=context.policy,  # the cycle's pages solved together
+                                                 memo=memo),
+                history=_carried(root_out, params.cycle, context.audience, staging),
                 scope=str(params.common["authority"]))  # whose reports the index lists
-            if context.audience == "published":  # what the published pack withheld, for the output checker
-                write_log(log_path(root_out, params.cycle), summary.disclosure_log, cycle=params.cycle,
-                          policy=context.policy)
-            return summary
     finally:
         _clean_up(staging, cache_dir)
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ABBREVIATIONS", "TERMS", "Entry", "glossary"]
+__all__ = ["ABBREVIATIONS", "TERMS", "TIER_NAMES", "Entry", "glossary"]
+
+TIER_NAMES = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
+              "AD": "Assistant Director", "DCS": "Director of Children's Services"}
+"""The audit programme's management tiers spelled out, most junior first (domain brief, section 1)."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +68,12 @@ TERMS: tuple[Entry, ...] = (
 )
 """The words of the reports' judgements, in the order a reader meets them."""
 
-ABBREVIATIONS: tuple[Entry, ...] = (
-    Entry("AD", "Assistant Director: a tier of the audit programme."),
-    Entry("ATM", "Assistant Team Manager: a tier of the audit programme."),
+ABBREVIATIONS: tuple[Entry, ...] = tuple(sorted((
+    *(Entry(tier, f"{name}: {'the most senior tier' if tier == list(TIER_NAMES)[-1] else 'a tier'} of the "
+          "audit programme.") for tier, name in TIER_NAMES.items()),
     Entry("CIN", "Child in need."),
     Entry("CP", "Child protection (a child protection plan or conference)."),
     Entry("CSC, CSCare", "Children's social care."),
-    Entry("DCS", "Director of Children's Services: the most senior tier of the audit programme."),
     Entry("DCSF", "Department for Children, Schools and Families (the department responsible in 2007 to 2010)."),
     Entry("FTE", "Full-time equivalent (staff numbers as whole-time posts)."),
     Entry("GOSE", "Government Office for the South East: its children's social care performance management "
@@ -90,10 +93,8 @@ ABBREVIATIONS: tuple[Entry, ...] = (
     Entry("PI", "Performance indicator."),
     Entry("SCR", "Serious case review: a review after a child dies or is seriously harmed and abuse or neglect is "
           "known or suspected; its action plan is followed action by action."),
-    Entry("SM", "Service Manager: a tier of the audit programme."),
-    Entry("TM", "Team Manager: a tier of the audit programme."),
-)
-"""Abbreviations found in the reports, alphabetical."""
+), key=lambda e: e.term))
+"""Abbreviations found in the reports, alphabetical (the tiers' from :data:`TIER_NAMES`)."""
 
 
 def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[Entry, ...]], ...]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
 __all__ = ["is_number", "is_whole_number"]
 
 
-def is_number(x: Any) -> bool:
+def is_number(x: Any) -> TypeGuard[int | float | np.integer | np.floating]:
     """Whether ``x`` is a real number: the one "is this a number" check of the package.
 
     Parameters

@@ -27,6 +27,8 @@ from typing import Any
 import yaml
 
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
+from review.config.frameworks import FRAMEWORKS
+from review.config.numbers import is_number
 from review.config.paths import resolve
 from review.config.yamlio import load_yaml
 from review.exceptions import ParameterError
@@ -62,7 +64,7 @@ def _items(framework: str) -> tuple[str, ...]:
     return tuple(i.item_id for i in FRAMEWORK_ITEMS.get(framework, ()))
 
 
-def _check(framework: str, item: str, entry: object, where: str) -> tuple[Threshold | None, list[str]]:
+def _check(entry: object, where: str) -> tuple[Threshold | None, list[str]]:
     problems = []
     if not isinstance(entry, Mapping):
         return None, [f"{where}: expected a mapping with green, red and source; got {type(entry).__name__}"]
@@ -72,7 +74,7 @@ def _check(framework: str, item: str, entry: object, where: str) -> tuple[Thresh
     values: dict[str, float] = {}
     for key in ("green", "red"):
         value = entry.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < float(value) < 1:
+        if not is_number(value) or not 0 < float(value) < 1:
             problems.append(f"{where}.{key}: expected a proportion between 0 and 1 (0.8 for 80%); got {value!r}")
         else:
             values[key] = float(value)
@@ -120,8 +122,8 @@ def load_thresholds(path: str | Path) -> Mapping[tuple[str, str], Threshold]:
     for framework, items in data.items():
         known = _items(str(framework))
         if not known:
-            problems.append(f"{path}: unknown framework {framework!r}; expected one of jar_haringey, "
-                            "healthcare_commission, gose_performance, lscb_checklist, governance")
+            problems.append(f"{path}: unknown framework {framework!r}; expected one of "
+                            f"{', '.join(n for n in FRAMEWORKS if _items(n))}")
             continue
         if not isinstance(items, Mapping):
             problems.append(f"{path}: {framework}: expected a mapping of item ids to thresholds")
@@ -131,7 +133,7 @@ def load_thresholds(path: str | Path) -> Mapping[tuple[str, str], Threshold]:
             if str(item) not in known:
                 problems.append(f"{where}: unknown item; {framework}'s items are {', '.join(known)}")
                 continue
-            threshold, found = _check(str(framework), str(item), entry, where)
+            threshold, found = _check(entry, where)
             problems += found
             if threshold is not None:
                 out[(str(framework), str(item))] = threshold
