@@ -18,6 +18,7 @@ process even if its pid is later reused.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib
 import io
 import json
@@ -43,6 +44,7 @@ PROVISIONER = "review-fork"
 """The provisioner's name in the ``jupyter_client.kernel_provisioners`` entry points."""
 
 _HISTORY = "--HistoryManager.hist_file=:memory:"  # as nbclient: no history file to corrupt on kill
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _MPL_INLINE = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before a notebook's matplotlib
 
 
@@ -65,7 +67,7 @@ def serve() -> None:
 
     Each kernel is a new session with stdio on ``/dev/null`` and the template's sockets closed; it
     takes the request's environment, then starts ipykernel on the request's connection file, and
-    ends if the template does (ipykernel's parent poller).
+    ends with the template (PR_SET_PDEATHSIG, checked once set).
     """
     os.environ.setdefault("MPLBACKEND", _MPL_INLINE)  # the template's own start, before matplotlib is imported
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -91,15 +93,32 @@ def serve() -> None:
             with conn, contextlib.suppress(OSError, ValueError):
                 with conn.makefile("r", encoding="utf-8") as lines:
                     request = json.loads(lines.readline())
+                template = os.getpid()
                 pid = os.fork()
                 if pid == 0:
-                    _kernel(IPKernelApp, request, server, conn)
+                    _kernel(IPKernelApp, request, template, server, conn)
                 conn.sendall((json.dumps({"pid": pid}) + "\n").encode("utf-8"))
 
 
-def _kernel(app: Any, request: Mapping[str, Any], *sockets: socket.socket) -> None:
-    """In a forked child: become the requested kernel (never returns)."""
+def _die_with(template: int) -> None:
+    """In a forked child: be killed when the template ends (Linux ``PR_SET_PDEATHSIG``), and end now
+    if it already has.
+
+    ipykernel's own parent poller is not enough: it reads its parent's pid only once its thread
+    starts, so a template that dies while the kernel is still starting leaves it polling for a
+    parent of pid 1, which never comes where a subreaper adopts orphans (containers, systemd).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != template:  # died between the fork and the prctl
+        os._exit(0)
+
+
+def _kernel(app: Any, request: Mapping[str, Any], template: int, *sockets: socket.socket) -> None:
+    """In a forked child of the process ``template``: become the requested kernel (never returns)."""
     try:
+        _die_with(template)
         for s in sockets:
             s.close()
         os.setsid()
