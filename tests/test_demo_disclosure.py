@@ -70,6 +70,18 @@ def test_the_published_pack_shows_counts_of_things_and_names_no_service(demo_run
     assert all("registry" not in r for r in records)  # the figures' values stay out of the log
 
 
+@pytest.mark.slow
+def test_the_published_gose_page_lists_its_red_items_with_what_is_being_done(demo_run):
+    """The GOSE page's action plan carries its red items, as every other page's does (it once had none)."""
+    _, published = demo_run
+    page = (published / "gose_performance.html").read_text(encoding="utf-8")
+    red = [a.split(":")[0] for a in _figures(published, "gose_performance")["needs_action"]]
+    assert red  # the demo's GOSE page judges some items red
+    start = page.index('id="T_actions_red_gose_performance"')
+    table = page[start:page.index("</table>", start)]
+    assert sorted(re.findall(r"<tr><td[^>]*>(G\d\d)</td>", table)) == sorted(red)  # each red item, once
+
+
 def test_the_demo_declares_every_agency_it_names_and_a_public_name_for_every_service(root):
     """Aggregation by sector reads the council's agencies table, so every agency the demo's evidence
     names has a sector there; every regulated service has an Ofsted URN or a public label."""
