@@ -39,7 +39,9 @@ def drafted(tmp_path_factory, root):
     args = ["run", "--cycle", CYCLE, "--params", str(params), "--output-root", str(out), "--quiet"]
     assert main(args + [a for f in FRAMEWORKS for a in ("--framework", f)]) == 0
     draft = base / "draft.xlsx"
-    assert main(["actions", "propose", "--cycle", CYCLE, "--params", str(params), "--out", str(draft)]) == 0
+    # earlier runs read from this test's own output root, never the project's outputs/ folder
+    assert main(["actions", "propose", "--cycle", CYCLE, "--params", str(params), "--output-root", str(out),
+                 "--out", str(draft)]) == 0
     rows = list(load_workbook(draft)["actions"].iter_rows(values_only=True))
     return folder, params, out / CYCLE, draft, [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 

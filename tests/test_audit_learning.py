@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -291,8 +292,30 @@ def test_change_since_last_quarter_is_tested():
     r = audit_learning.analyse(_hand_built(), cycle="2009-Q3", previous="2009-Q2", confidence_level=0.95)
     voice = _theme(r, "child's voice")
     # 2 of 3 against 1 of 2 (B1): a difference of 1/6 on five files is not beyond chance
-    assert voice.concern_change.label == "no clear change"
+    assert (voice.concern_change.direction, voice.concern_change.verdict) == ("no clear change", None)
     assert voice.concern_change.difference.statistic == pytest.approx(2 / 3 - 1 / 2)
+
+
+def test_a_rise_in_concerns_is_said_to_rise_and_to_be_worse():
+    """The analysis says which way the concern rate went and that a rise is worse; the view only words it.
+    Newcombe (1998), example (a): 56/70 against 48/80, difference 0.175, 95% interval 0.0524 to 0.3339."""
+    from review.analyses.audit_learning import _concern_change
+    from review.protection.disclosure import DisclosurePolicy
+    from review.views.learning import _change
+
+    rose = _concern_change(56, 70, 48, 80, confidence_level=0.95)
+    assert (rose.direction, rose.verdict) == ("rose", "worse")
+    assert rose.difference.confidence_interval.low == pytest.approx(0.0524, abs=5e-5)
+    assert rose.before == (48, 80)
+    fell = _concern_change(48, 80, 56, 70, confidence_level=0.95)  # the same, the other way round
+    assert (fell.direction, fell.verdict) == ("fell", "better")
+    assert _concern_change(3, 5, 0, 0, confidence_level=0.95).direction == "no comparison"
+    theme = _theme(audit_learning.analyse(_hand_built(), cycle="2009-Q3", previous="2009-Q2", confidence_level=0.95),
+                   "child's voice")
+    internal = DisclosurePolicy(audience="internal")
+    assert _change(replace(theme, concern_change=rose), internal) == "more often a concern (worse; beyond chance)"
+    assert _change(replace(theme, concern_change=fell), internal) == "less often a concern (better; beyond chance)"
+    assert _change(theme, internal) == "no clear change"
 
 
 def test_breakdowns_by_team_tier_and_case_type():

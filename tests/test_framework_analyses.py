@@ -309,7 +309,10 @@ def test_jar_published_shows_every_judgement_marking_small_groups(jar_result, tm
     assert [i for i in ("J01", "J02", "J03", "J04", "J05", "J10") if small[i]] == ["J01", "J02", "J04"]
     shown = views.common.shown_record([(f.item.item_id, f.evidence, f.judgement) for f in jar_result.findings], pub)
     assert shown["rag_counts"] == jar_result.rag_counts
-    assert shown["withheld"] == 0
+    # a judgement is never withheld: every judged finding is recorded with its own band, and the record
+    # keeps no "withheld" count (it could only ever be 0)
+    assert shown["bands"] == {f.item.item_id: f.judgement.band for f in jar_result.findings if f.judgement}
+    assert "withheld" not in shown
     assert shown["small_group"] == 3
     assert tuple(shown["needs_action"]) == jar_result.needs_action
     assert shown["changes"] == []  # J02's "worse" is on a withheld line (4 of 10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import stat
 
@@ -32,9 +33,11 @@ def test_key_new_writes_a_random_key_readable_by_its_owner_only(tmp_path, capsys
     path = tmp_path / "council.key"
     assert main(["key", "new", str(path)]) == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    text = path.read_text().strip()
-    assert len(text) == 64
-    assert int(text, 16) >= 0
+    written = path.read_text(encoding="ascii")
+    # exactly one line of 64 lowercase hex digits (32 random bytes), nothing else
+    assert re.fullmatch(r"[0-9a-f]{64}\n", written), written[:80]
+    text = written.strip()
+    assert len(bytes.fromhex(text)) == 32
     other = tmp_path / "other.key"
     assert main(["key", "new", str(other)]) == 0
     assert other.read_text() != path.read_text()

@@ -81,12 +81,12 @@ def test_theme_rates_and_the_change_since_last_quarter_in_its_direction(page):
     # 0 of 20 last quarter: 80 points up, far beyond chance: the concern is MORE often recorded
     assert planning[1].startswith("20.0% (4 of 20 files")
     assert planning[2].startswith("80.0% (16 of 20 files")
-    assert planning[3] == "more often a concern (beyond chance)"
+    assert planning[3] == "more often a concern (worse; beyond chance)"
     recording = _row(page, "recording")
     # recording: no file this quarter (0 of 20), a concern on 20 of 20 last quarter: LESS often a concern
     assert recording[1].startswith("0.0% (0 of 20 files")
     assert recording[2].startswith("0.0% (0 of 20 files")
-    assert recording[3] == "less often a concern (beyond chance)"
+    assert recording[3] == "less often a concern (better; beyond chance)"
 
 
 def test_concerns_on_inadequate_files_against_the_rest_and_the_direction(page):

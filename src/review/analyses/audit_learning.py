@@ -57,8 +57,10 @@ class ThemeResult:
     strength, concern : ProportionResult or None
         Files with learning on which the theme was recorded as a strength (a concern), of all files
         with learning this cycle; None when no file has learning.
-    strength_change, concern_change : Change
-        Against last quarter, beyond chance or not.
+    strength_change : Change
+        Against last quarter, beyond chance or not (a strength more often is ``improved``).
+    concern_change : ConcernChange
+        Against last quarter: whether the concern rate rose or fell beyond chance, and so was better or worse.
     concern_inadequate, concern_rest : ProportionResult or None
         The concern rate among files graded Inadequate (the worst rated label of their scale), and
         among files graded otherwise.
@@ -75,7 +77,7 @@ class ThemeResult:
     strength: ProportionResult | None
     concern: ProportionResult | None
     strength_change: Change
-    concern_change: Change
+    concern_change: ConcernChange
     concern_inadequate: ProportionResult | None
     concern_rest: ProportionResult | None
     inadequate_difference: DifferenceResult | None
@@ -252,6 +254,47 @@ def _has_action(evidence: Evidence, theme: str, cycle: str) -> bool:
     return any(live)
 
 
+@dataclass(frozen=True)
+class ConcernChange:
+    """A concern rate's change since last quarter, said the way it went.
+
+    Attributes
+    ----------
+    direction : str
+        ``rose`` or ``fell`` (the interval for the difference excludes 0), ``no clear change``, or
+        ``no comparison`` (no files with learning in one of the quarters).
+    verdict : str or None
+        ``worse`` when concerns rose, ``better`` when they fell; None otherwise.
+    difference : DifferenceResult or None
+        This quarter's rate minus last quarter's, Newcombe's interval.
+    before : tuple of int or None
+        Last quarter's ``(k, n)``, for the disclosure rule on changes.
+    """
+
+    direction: str
+    verdict: str | None
+    difference: DifferenceResult | None
+    before: tuple[int, int] | None
+
+
+_CONCERN = {"improved": ("rose", "worse"), "worse": ("fell", "better")}
+"""classify_change's label for a rate where higher is better -> (the concern rate's direction, its verdict)."""
+
+
+def _concern_change(k_now: int, n_now: int, k_before: int, n_before: int, *, confidence_level: float) -> ConcernChange:
+    """The concern rate's change: which way it went beyond chance, and so better or worse (decided here only).
+
+    >>> c = _concern_change(56, 70, 48, 80, confidence_level=0.95)  # Newcombe (1998), example (a): excludes 0
+    >>> c.direction, c.verdict
+    ('rose', 'worse')
+    >>> _concern_change(48, 80, 56, 70, confidence_level=0.95).verdict
+    'better'
+    """
+    c = classify_change(k_now, n_now, k_before, n_before, confidence_level=confidence_level)
+    direction, verdict = _CONCERN.get(c.label, (c.label, None))
+    return ConcernChange(direction, verdict, c.difference, c.before)
+
+
 def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: float) -> AuditLearningResult:
     """What the audits tell us this cycle.
 
@@ -283,7 +326,7 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
         themes.append(ThemeResult(
             theme, definition, _ci(s_now, n_now, confidence_level), _ci(c_now, n_now, confidence_level),
             classify_change(s_now, n_now, s_before, n_before, confidence_level=confidence_level),
-            classify_change(c_now, n_now, c_before, n_before, confidence_level=confidence_level),
+            _concern_change(c_now, n_now, c_before, n_before, confidence_level=confidence_level),
             _ci(c_worst, n_worst, confidence_level), _ci(c_rest, n_rest, confidence_level),
             newcombe_difference(c_worst, n_worst, c_rest, n_rest, confidence_level=confidence_level)
             if n_worst and n_rest else None,

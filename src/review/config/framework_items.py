@@ -201,7 +201,23 @@ return for such an item is optional, so a missing one never makes the item red."
 def rated_items(framework: str) -> tuple[SourceItem, ...]:
     """The items of a framework that raters score, in the source's order.
 
+    Parameters
+    ----------
+    framework : str
+        A framework of :data:`FRAMEWORK_ITEMS` (``jar_haringey``, ``healthcare_commission``,
+        ``lscb_checklist`` or ``governance``).
+
+    Returns
+    -------
+    tuple of SourceItem
+        Its items with ``rated`` true: headings summarised from their sub-items and context
+        questions left out.
+
+    Examples
+    --------
     >>> [i.item_id for i in rated_items("governance")]
     ['G1.1', 'G1.2', 'G2.1', 'G2.2']
+    >>> "L4" in [i.item_id for i in rated_items("lscb_checklist")]  # a heading, summarised from L4.1...
+    False
     """
     return tuple(i for i in FRAMEWORK_ITEMS[framework] if i.rated)

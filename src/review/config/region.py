@@ -328,6 +328,25 @@ min_group, rounding_base, thresholds_file, criteria
 def check_cycle_covered(cycle: str, covered: Iterable[str], source: str = f"notebook {COMPARISON}") -> None:
     """Refuse a cycle no authority's evidence covers, naming the cycles that are.
 
+    Parameters
+    ----------
+    cycle : str
+        The comparison's quarter (``YYYY-Qn``).
+    covered : iterable of str
+        The quarters some authority's evidence covers (repeats allowed).
+    source : str, optional
+        What the error names as the parameter's source; default the region comparison notebook.
+
+    Returns
+    -------
+    None
+        Nothing, when some authority's evidence covers ``cycle``.
+
+    Raises
+    ------
+    ParameterError
+        When none does: the message names the quarters covered, in order.
+
     Examples
     --------
     >>> check_cycle_covered("2009-Q4", ["2009-Q3", "2009-Q4"])

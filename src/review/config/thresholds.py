@@ -146,6 +146,23 @@ def item_threshold(declared: Mapping[tuple[str, str], Threshold], framework: str
                    red: float) -> Threshold:
     """The lines one item is judged against: its declared threshold, else the framework's default.
 
+    Parameters
+    ----------
+    declared : mapping of (framework, item) to Threshold
+        The run's per-item lines (:func:`declared_thresholds`).
+    framework, item : str
+        The item, by its framework and id.
+    green, red : float
+        The framework's default lines (the run's ``rag_green`` and ``rag_red``), used when the
+        item has none declared.
+
+    Returns
+    -------
+    Threshold
+        The declared lines with their source, else the defaults with :data:`WORKBOOK_SOURCE`.
+
+    Examples
+    --------
     >>> item_threshold({}, "jar_haringey", "J07", green=0.8, red=0.65).source
     "the workbook's own default, not a national or local target"
     >>> t = Threshold(0.9, 0.75, "local target")

@@ -517,17 +517,18 @@ def trends_of(cycle: str, now: Mapping[str, Mapping[str, Any]], earlier: Mapping
     return tuple(trend(f, cycle, now[f], earlier, policy, window=window) for f in frameworks if f in now)
 
 
-def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, authority: str | None = None,
-                   root: Path | None = None) -> tuple[Trend, ...]:
-    """Every judged framework's trend for the cycle summary: this quarter's results from ``folder``
-    (the run's staging folder, or the cycle folder), earlier quarters from earlier runs.
+def summary_trends(cycle: str, results: Mapping[str, Mapping[str, Any]], policy: DisclosurePolicy, *,
+                   authority: str | None = None, root: Path | None = None) -> tuple[Trend, ...]:
+    """Every judged framework's trend for the cycle summary: this quarter's results as the summary read
+    them (from the run's staging folder, or the cycle folder), earlier quarters from earlier runs.
 
     Parameters
     ----------
     cycle : str
         This quarter.
-    folder : str or pathlib.Path
-        Where this quarter's results are (project-relative or absolute).
+    results : mapping
+        Framework -> this quarter's payload (:func:`review.results.figures.load_cycle_results`, read
+        once by the summary).
     policy : DisclosurePolicy
         The summary's policy (its audience's runs are read).
     authority : str, optional
@@ -541,8 +542,7 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, 
         In the registry's order.
     """
     from review.config.frameworks import FRAMEWORKS
-    from review.results.figures import load_cycle_results
 
     names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
     earlier = earlier_results(root or output_root(), cycle, policy.audience, authority=authority)
-    return trends_of(cycle, load_cycle_results(folder), earlier, policy, names)
+    return trends_of(cycle, results, earlier, policy, names)

@@ -7,8 +7,10 @@ is named; in every such case the summary marks itself incomplete.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from review.config.frameworks import FRAMEWORKS
 from review.config.paths import resolve
@@ -17,7 +19,7 @@ from review.results.judgements import (
     NO_BAND_WORDS,
     FrameworkJudgements,
     action_count,
-    read_judgements,
+    judgements,
 )
 
 __all__ = ["CycleSummaryResult", "analyse", "summarise"]
@@ -93,7 +95,38 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
     return CycleSummaryResult(cycle, frameworks, complete, tuple(gaps), totals, tuple(actions), tuple(changes), headlines)
 
 
-def analyse(cycle: str, folder: str | Path) -> CycleSummaryResult:
-    """The summary of a cycle's output (or staging) folder."""
+def analyse(cycle: str, folder: str | Path, results: Mapping[str, Mapping[str, Any]]) -> CycleSummaryResult:
+    """The summary of a cycle's output (or staging) folder, from the results already read from it.
+
+    Parameters
+    ----------
+    cycle : str
+        The quarter summarised.
+    folder : str or pathlib.Path
+        The folder the results were read from: a framework with no results there but a page is one
+        that failed (its page says so).
+    results : mapping
+        Framework -> its results payload, as :func:`review.results.figures.load_cycle_results` read
+        them (read once, for the summary, its action plan and its trends alike).
+
+    Returns
+    -------
+    CycleSummaryResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "governance.html").write_text("<p>failed</p>")
+    >>> jar = {"figures": {"rag_counts": {"red": 1, "amber": 0, "green": 2}, "needs_action": ["J02: red"]}}
+    >>> s = analyse("2009-Q4", folder, {"jar_haringey": jar})
+    >>> s.rag_totals["red"], s.needs_action[0][1], s.complete
+    (1, 'J02: red', False)
+    >>> "Social care governance exercise failed: its judgements are not known this cycle" in s.gaps
+    True
+    """
     names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
-    return summarise(cycle, read_judgements(resolve(folder), names), {n: FRAMEWORKS[n].title for n in names})
+    where = resolve(folder)
+    judged = tuple(judgements(n, results.get(n), failed=n not in results and (where / f"{n}.html").is_file())
+                   for n in names)
+    return summarise(cycle, judged, {n: FRAMEWORKS[n].title for n in names})

@@ -187,14 +187,14 @@ def shown_record(items: Sequence[tuple[str, tuple[EvidenceLine, ...], ItemJudgem
     Returns
     -------
     dict
-        ``rag_counts`` (red, amber, green, grey), ``withheld`` (0: no judgement is withheld),
-        ``small_group`` (how many judgements rest on a small group), ``needs_action`` (the red items: the
-        one counting rule, :func:`review.results.judgements.needs_action`), ``changes`` and ``bands`` (item id
-        to its shown band or state, for the key messages).
+        ``rag_counts`` (red, amber, green, grey), ``small_group`` (how many judgements rest on a small
+        group), ``needs_action`` (the red items: the one counting rule,
+        :func:`review.results.judgements.needs_action`), ``changes`` and ``bands`` (item id to its shown
+        band or state, for the key messages). No judgement is withheld, so none is counted as withheld.
     """
     bands = {i: shown_band(j, lines, policy) for i, lines, j in items if j is not None}
     counts = {b: sum(v == b for v in bands.values()) for b in BANDS}
-    return {"rag_counts": counts, "withheld": 0,
+    return {"rag_counts": counts,  # no count of withheld judgements: none is withheld (shown_band)
             "small_group": sum(small_group(j, lines, policy) for _, lines, j in items),
             "needs_action": [action_sentence(i, j) for i, _, j in items if j is not None and needs_action(bands[i])],
             "bands": bands,

@@ -47,15 +47,16 @@ def _rate(est: ProportionResult | None, policy: DisclosurePolicy) -> str:
 
 
 def _change(t: ThemeResult, policy: DisclosurePolicy) -> str:
-    """The concern rate's change since last quarter, in words (a concern more often is worse)."""
+    """The concern rate's change since last quarter, in words: the analysis's direction and verdict."""
     c = t.concern_change
-    if c.label == "no comparison" or t.concern is None:
+    if c.direction == "no comparison" or t.concern is None:
         return "no comparison"
     symbol = withhold_change(policy, (t.concern.k, t.concern.n), c.before)
     if symbol:
         return symbol
-    return {"improved": "more often a concern (beyond chance)", "worse": "less often a concern (beyond chance)"}.get(
-        c.label, "no clear change")
+    if c.verdict is None:
+        return c.direction
+    return f"{'more' if c.direction == 'rose' else 'less'} often a concern ({c.verdict}; beyond chance)"
 
 
 def _inadequate(t: ThemeResult, policy: DisclosurePolicy) -> str:

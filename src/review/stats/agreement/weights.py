@@ -25,7 +25,28 @@ WEIGHT_NAMES = ("unweighted", "linear", "quadratic", "ordinal", "radical", "rati
 
 
 def category_scores(categories: Sequence[Any]) -> np.ndarray:
-    """Return the numeric score of each category: its value if all are numbers, else 1..q."""
+    """Return the numeric score of each category: its value if all are numbers, else 1..q.
+
+    Parameters
+    ----------
+    categories : sequence
+        The ordered categories (numbers, or labels such as grades).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (q,)
+        The categories' own values when every one is a number, else their positions 1, 2, ..., q
+        in the given order (Gwet's Handbook, chapter 3).
+
+    Examples
+    --------
+    >>> category_scores([0, 2, 5]).tolist()
+    [0.0, 2.0, 5.0]
+    >>> category_scores(["Outstanding", "Good", "Adequate", "Inadequate"]).tolist()
+    [1.0, 2.0, 3.0, 4.0]
+    >>> category_scores([1, "Good"]).tolist()  # one label: every category by its position
+    [1.0, 2.0]
+    """
     if all(is_number(c) for c in categories):
         return np.asarray(categories, dtype=float)
     return np.arange(1, len(categories) + 1, dtype=float)
