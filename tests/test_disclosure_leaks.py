@@ -109,24 +109,64 @@ def test_a_teams_leavers_are_not_turnover_times_establishment():
     assert d.shown(gose_figures.workforce_key("All teams", "leavers"))  # 12: the next level up is shown
 
 
+def _feedback_item():
+    """G01 as the analysis builds it from a hand-built feedback return: looked-after 24 of 47, on a
+    plan 11 of 20, in need 28 of 33 (5 not positive); through the survey 52 of 78, the advocacy
+    service 11 of 22. The record measure's line prints all who answered: 63 of 100."""
+    from types import MappingProxyType, SimpleNamespace
+
+    import pandas as pd
+
+    from review.analyses.gose_measures import user_feedback
+    from review.data import Evidence
+
+    t = pd.DataFrame({"cycle": ["Q"] * 5, "group": ["LAC", "LAC", "CP", "CIN", "CIN"],
+                      "source": ["survey", "advocacy service", "survey", "survey", "advocacy service"],
+                      "positive": [18, 6, 11, 23, 5], "responses": [35, 12, 20, 23, 10]})
+    ev = Evidence("hand-built", MappingProxyType({"user_feedback": t}), MappingProxyType({}), ())
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line(
+        "user feedback", "responses that were positive", (63, 100), None, "responses")
+    return SimpleNamespace(item="G01", measures=user_feedback(ev, "Q", 0.95).measures, lines=(line,))
+
+
 def test_a_feedback_group_is_not_the_total_less_the_others():
-    """All who answered: 63 positive of 100; looked-after 24 of 47, on a plan 11 of 20, in need 28
-    of 33 (5 not positive: withheld). In need is 63 - 24 - 11 = 28 of 100 - 47 - 20 = 33."""
-    from types import SimpleNamespace
-
+    """The line prints 63 of 100. With in need withheld alone ('CIN: positive: c'), the reader
+    subtracts: 63 - 24 - 11 = 28 of 100 - 47 - 20 = 33, so 5 not positive (the demo's leak).
+    A group withheld takes another group with it; the total (the item's own line, printed on
+    the LSCB checklist too) stays."""
     from review.analyses import gose_figures
-    from review.analyses.gose import Measure
+    from review.views import gose as views
 
-    measures = (Measure("Children and families positive about the service", 63, 100),
-                Measure("LAC: positive", 24, 47), Measure("CP: positive", 11, 20), Measure("CIN: positive", 28, 33))
-    item = SimpleNamespace(item="G01", measures=measures, lines=())
+    item = _feedback_item()
+    by_label = {m.label: m for m in item.measures}
+    assert [(m.count, m.of) for m in item.measures] == [(24, 47), (11, 20), (28, 33), (11, 22), (52, 78)]
     reg = gose_figures.register(_gose(items=(item,)), PUB)
-    rest = "gose/G01/CIN: positive/rest"
-    assert _recover(reg, Decision({}), rest) == (5.0, 5.0)  # printed k and n give the 5 back
     d = reg.solve()
-    low, high = _recover(reg, d, rest)
+    texts = {m.label: str(views.measure_text(m, PUB, d, "G01")) for m in item.measures}
+    for part in (item.measures[:3], item.measures[3:]):  # by group; by route
+        hidden = [m for m in part if texts[m.label].endswith(": c")]
+        assert len(hidden) != 1, texts  # one part withheld alone is the line's total less the others
+        if hidden:  # the reader knows only the hidden parts together: each one's rest spans 0 to their sum
+            assert sum((m.of or 0) - (m.count or 0) for m in hidden) >= PUB.high
+    assert texts["CIN: positive"] == "CIN: positive: c"
+    assert d.shown(gose_figures.line_key("G01", 0, item.lines[0]) + "/k")  # the judged line stays printed
+    low, high = _recover(reg, d, gose_figures.measure_keys("G01", by_label["CIN: positive"])[:-2] + "/rest")
     assert high - low >= PUB.high
-    assert d.shown("gose/G01/Children and families positive about the service/k")
+    assert gose_figures.register(_gose(items=(item,)), INTERNAL).solve().withheld == {}
+
+
+def test_a_feedback_part_withheld_by_the_solver_is_not_printed_through_its_group():
+    """The solver may withhold a rate's group (n) instead of its count (k): the page prints 'k of
+    n' only when both are shown."""
+    from review.analyses import gose_figures
+    from review.analyses.gose_measures import Measure
+    from review.protection.linked import Withheld
+    from review.views import gose as views
+
+    m = Measure("CIN: positive", 28, 33, unit="responses", part_of="group")
+    n = gose_figures.measure_keys("G01", m)[:-2] + "/n"
+    assert str(views.measure_text(m, PUB, Decision({n: Withheld(n, "p", "", "secondary")}), "G01")) == \
+        "CIN: positive: c"
 
 
 def test_open_of_which_overdue_does_not_give_the_rest():
@@ -330,3 +370,63 @@ def test_this_quarter_is_not_the_year_to_date_less_last_cycles(quarter, ytd, lea
     assert d.shown(gose_figures.indicator_key("NI64", "year to date")) is not leak
     low, high = _recover(reg, d, this)
     assert high - low >= PUB.high
+
+
+def _programme(themed=(("domestic abuse", 5, 8),), first=(48, 97)):
+    """A case-file programme: team managers (TM) and assistant team managers (ATM) audited 105
+    files, 51 Good or better on final grades (54 on first grades); the random sample is 97 of
+    them, 46 Good or better on final grades (48 on first); the themed audits the other 8."""
+    from types import SimpleNamespace
+
+    from review.analyses.gose_audits import TierResult
+
+    tiers = (TierResult("ATM", "Assistant Team Manager", 12, 50, 45, 24, 22, 8),
+             TierResult("TM", "Team Manager", 10, 60, 60, 30, 29, 11))
+    return SimpleNamespace(tiers=tiers, frame_size=2000, random_final=SimpleNamespace(k=46, n=97),
+                           random_first=SimpleNamespace(k=first[0], n=first[1]), themed=themed, moderation=None,
+                           criteria=())
+
+
+def test_a_themed_audit_is_not_all_tiers_less_the_random_sample():
+    """'domestic abuse: c Good or better', beside the random sample's 46 of 97 and all tiers' 51 of
+    105: 51 - 46 = 5 of 105 - 97 = 8, the themed audits' own figures. On first grades, 54 - 48 =
+    6 Good or better of the same 8 files: 2 below Good, a small count no page prints but a reader
+    works out. Either the random sample's rate or all tiers' must be withheld on each grade."""
+    from review.analyses import gose_figures as gf
+
+    r = _gose()
+    r.audits = _programme()
+    reg = gf.register(r, PUB)
+    d = reg.solve()
+    assert not gf.rate_shown(d, gf.themed_key("domestic abuse"))  # 5 of 8: its own rule
+    for column, base in (("final_good", gf.RANDOM_FINAL), ("first_good", gf.RANDOM_FIRST)):
+        all_tiers = d.shown(gf.tier_key(gf.ALL, column)) and d.shown(gf.tier_key(gf.ALL, "done"))
+        assert not (all_tiers and gf.rate_shown(d, base) and gf.rate_shown(d, gf.RANDOM_FINAL)), column
+    low, high = _recover(reg, d, gf.themed_key("domestic abuse") + "/k")
+    assert high - low >= PUB.high
+    low, high = _recover(reg, d, gf.outside_key("first") + "/rest")
+    assert high - low >= PUB.high
+    assert gf.register(r, INTERNAL).solve().withheld == {}
+
+
+def test_a_large_themed_audit_leaves_the_random_sample_and_all_tiers_printed():
+    """Themed audits of 30 files, 20 Good or better on final grades (22 on first): no small count
+    outside the random sample, so both rates stay printed (what is linked is not withheld for its
+    own sake)."""
+    from types import SimpleNamespace
+
+    from review.analyses import gose_figures as gf
+    from review.analyses.gose_audits import TierResult
+
+    r = _gose()
+    r.audits = SimpleNamespace(
+        tiers=(TierResult("ATM", "Assistant Team Manager", 12, 60, 67, 40, 33, 8),
+               TierResult("TM", "Team Manager", 10, 60, 60, 30, 33, 11)),
+        frame_size=2000, random_final=SimpleNamespace(k=46, n=97), random_first=SimpleNamespace(k=48, n=97),
+        themed=(("domestic abuse", 20, 30),), moderation=None, criteria=())
+    d = gf.register(r, PUB).solve()
+    assert gf.rate_shown(d, gf.RANDOM_FINAL)
+    assert gf.rate_shown(d, gf.RANDOM_FIRST)
+    assert gf.rate_shown(d, gf.themed_key("domestic abuse"))
+    assert d.shown(gf.tier_key(gf.ALL, "final_good"))
+    assert d.shown(gf.tier_key(gf.ALL, "first_good"))
