@@ -430,3 +430,57 @@ def test_a_large_themed_audit_leaves_the_random_sample_and_all_tiers_printed():
     assert gf.rate_shown(d, gf.themed_key("domestic abuse"))
     assert d.shown(gf.tier_key(gf.ALL, "final_good"))
     assert d.shown(gf.tier_key(gf.ALL, "first_good"))
+
+
+# --- the explorer's published view: what a breakdown protects is case files, not answers --------------
+
+def _answers(groups):
+    """One row per answer: each case type's files, seven criteria answered on every file."""
+    import pandas as pd
+
+    rows = [{"cycle": "2009-Q4", "case_ref": f"{case_type}-{f}", "team": "Team A", "case_type": case_type,
+             "criterion": f"criterion {c}", "jar_finding": "J05", "auditor_tier": "TM", "met": float((f + c) % 3 > 0)}
+            for case_type, files in groups for f in range(files) for c in range(7)]
+    return pd.DataFrame(rows)
+
+
+def test_a_small_group_of_files_does_not_pass_as_answers():
+    """JAR stocktake, by case type: early help 4 files (28 answers of 7 criteria), in need 20 files
+    (140), looked after 15 files (105). 28 answers passed the threshold though they are 4 children's
+    files; withheld alone, they would be the quarter's 273 answers less 140 and 105, and 28 / 7 = 4."""
+    from review.explore.lenses import LENSES
+    from review.explore.published import quarter_figures
+    from review.explore.tables import summary_table
+
+    lens = LENSES["jar_haringey"]
+    rows = _answers((("Early help", 4), ("CIN", 20), ("LAC", 15)))
+    figures = quarter_figures(lens, rows, PUB)
+    table = summary_table(lens, rows, "by case_type", PUB, figures=figures).frame.set_index("case_type")
+    assert table.loc["Early help", "answers"] == "c"
+    assert (table["answers"] == "c").sum() >= 2  # with the total shown, one withheld alone is the total less the rest
+    total = summary_table(lens, rows, "", PUB, figures=figures).total
+    assert total == 273
+    # the reader knows only the withheld groups' answers together: early help's 28 is one of many
+    hidden = [k for k, v in table["answers"].items() if v == "c"]
+    assert sum(int((rows["case_type"] == k).sum()) for k in hidden) - 28 >= 7 * PUB.high
+    internal = summary_table(lens, rows, "by case_type", INTERNAL).frame.set_index("case_type")
+    assert internal.loc["Early help", "answers"] == 28
+
+
+def test_a_share_of_few_files_is_not_shown_as_a_share_of_many_answers():
+    """8 files (56 answers) make a group smaller than min_group (10) in files, though not in
+    answers: its count met (and so its share) is withheld, with another group's count met (else
+    the quarter's met less the others); the groups' answers stay shown."""
+    from review.explore.lenses import LENSES
+    from review.explore.published import quarter_figures
+    from review.explore.tables import summary_table
+
+    lens = LENSES["jar_haringey"]
+    rows = _answers((("CP", 8), ("CIN", 12), ("LAC", 30)))
+    figures = quarter_figures(lens, rows, PUB)
+    table = summary_table(lens, rows, "by case_type", PUB, figures=figures).frame.set_index("case_type")
+    assert table.loc["CP", "rate"] == "c"
+    assert table.loc["CP", "met"] == "c"
+    assert (table["met"] == "c").sum() == 2
+    assert (table["rate"] != "c").sum() == 1
+    assert table.loc["CIN", "answers"] == 84  # 12 files x 7 criteria

@@ -94,6 +94,13 @@ class Lens:
         (the GOSE headline is of the random sample only).
     private_views : tuple of str
         Views the published audience never sees (a cross-tabulation no report prints).
+    people : str
+        When a row is not itself what a published view protects (an answer to one criterion on a
+        child's case file), the column naming the record it belongs to (``case_ref``: the child's
+        case, each file once with its final answers). A group's size that protects people is then its number of
+        distinct records, in unit ``files``, not its rows: 28 answers can be 4 files of 7
+        criteria (:func:`review.explore.published.quarter_figures`). Empty when each row is one
+        record already.
     """
 
     framework: str
@@ -107,6 +114,7 @@ class Lens:
     unit: str = "audits"
     defaults: Mapping[str, str] = field(default_factory=dict)
     private_views: tuple[str, ...] = ()
+    people: str = ""
 
 
 TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
@@ -593,6 +601,7 @@ LENSES: dict[str, Lens] = {
         ("answers", "met"),
         basis=("answers to each criterion on case-file audits, each file once with its final answers (a "
                "moderator's answer prevails); answers not applicable left out"),
+        people="case_ref",
     ),
     "healthcare_commission": Lens(
         "healthcare_commission", "Health agencies' ratings by issue", agency_ratings("healthcare_commission"),

@@ -16,6 +16,14 @@ does:
 - the quarter-by-quarter table shows each quarter's total from that quarter's decision, and no
   total across quarters is shown.
 
+Where a row is not what is protected (the JAR lens's rows are answers to criteria, several on
+each child's case file), the lens names the record each row belongs to (:attr:`Lens.people`): each
+group's number of case files (unit ``files``) is registered too, never printed, and given back by
+the group's answers (a link of kind ``reveals``: 28 answers are 4 files of 7 criteria). The
+small-group tests count files: a group of 1 to 5 files has its answers withheld (and so does any
+group whose answers would give them back by subtraction), and a group of fewer than ``min_group``
+files has its count met withheld (its share would be the share of a small group).
+
 Whatever an analyst chooses, every figure shown comes from the same decision, so no combination
 of views gives back a withheld count. A rate is shown only with both its count and its group, and
 only for a group of at least ``min_group``. Counts of things (agencies' ratings, actions) are not
@@ -35,9 +43,11 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, Figure, LinkedFigures
 from review.protection.units import protected
 
-__all__ = ["QuarterFigures", "audience_policies", "group_unit", "quarter_figures"]
+__all__ = ["FILES", "QuarterFigures", "audience_policies", "group_unit", "quarter_figures"]
 
 PAGE = "explorer"
+FILES = "files"
+"""The declared unit of a group's records when its rows are answers (:attr:`Lens.people`)."""
 
 
 def audience_policies(policy: DisclosurePolicy) -> dict[str, DisclosurePolicy]:
@@ -127,19 +137,25 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
     total_unit = group_unit(lens, rows)
     n_total = int(rows["met"].count()) if rated else len(rows)
     k_total = int(rows["met"].sum()) if rated else 0
+    files_total = _files(lens, rows)
     # The quarter's total on the report's basis is the report's own headline: printed, so known.
     # It is kept public (never withheld) unless it or the rest of it is itself a small count.
     public = not (_small(reg, n_total, total_unit) or (rated and (
-        _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit))))
+        _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit)))
+        or (files_total is not None and _small(reg, files_total, FILES)))
     keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
     if rated:  # the count, its group (added above) and the rest of the group, linked as the groups' rates are
         keys[("", "", "k")], _ = reg.rate("total", k_total, n_total, total_unit, page=PAGE, label="the selection",
                                           n_key=keys[("", "", "n")], public=public)
+    if files_total is not None:  # known with the selection (the report prints its audits), else not at all
+        reg.add("total/files", files_total, FILES, page=PAGE, label="the selection's case files", public=public,
+                printed=public)
+        reg.reveals("total/n", ["total/files"], name="the selection's answers give its case files")
     for view in published_views(lens):
         if not view.startswith("by "):
             continue
         column = view.removeprefix("by ")
-        n_parts, k_parts = [], []
+        n_parts, k_parts, f_parts = [], [], []
         for group, members in rows.groupby(column, observed=True, sort=True):
             unit = group_unit(lens, members)
             name = f"{view}={group}"
@@ -152,8 +168,23 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
                 n_key = reg.add(f"{name}/n", len(members), unit, page=PAGE, label=f"{view}: {group}")
             keys[(view, str(group), "n")] = n_key
             n_parts.append(n_key)
+            files = _files(lens, members)
+            if files is not None:
+                f_parts.append(reg.add(f"{name}/files", files, FILES, page=PAGE, label=f"{view}: {group}: case files",
+                                       printed=False))
+                reg.reveals(n_key, [f_parts[-1]], name=f"{view}: {group}: its answers give its case files")
+                if policy.suppress and files < policy.min_group:
+                    reg.withhold(k_key if rated else n_key, f"a share of fewer than {policy.min_group} case files")
         if n_parts:
             reg.total("total/n", n_parts, name=f"{view} adds up to the selection")
         if k_parts:
             reg.total("total/k", k_parts, name=f"{view}: counts add up to the selection's")
+        if f_parts and files_total is not None and sum(reg.figures[f].value for f in f_parts) == files_total:
+            reg.total("total/files", f_parts, name=f"{view}: each case file in one group")  # a partition of files
     return QuarterFigures(reg.solve(), keys)
+
+
+def _files(lens: Lens, rows: pd.DataFrame) -> int | None:
+    """The distinct records (case files) of ``rows`` when the lens's rows are not records
+    themselves (:attr:`Lens.people`), else None."""
+    return int(rows[lens.people].nunique()) if lens.people else None
