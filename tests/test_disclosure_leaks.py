@@ -484,3 +484,41 @@ def test_a_share_of_few_files_is_not_shown_as_a_share_of_many_answers():
     assert (table["met"] == "c").sum() == 2
     assert (table["rate"] != "c").sum() == 1
     assert table.loc["CIN", "answers"] == 84  # 12 files x 7 criteria
+
+
+# --- bands on small groups: a judgement is shown, a line's band gives no count ------------------------
+
+@pytest.mark.parametrize(("k", "band"), [(4, "green"), (1, "red")])
+def test_a_self_assessments_band_on_five_managers_gives_no_count(k, band):
+    """Governance G1.1: five area managers, k of them rating the item 7 or more, withheld (c). A
+    green band (80% or more) leaves k = 4 or 5 (4/5 = 80%, 3/5 = 60%); red (below 65%) leaves 0
+    to 3: two and four possible counts, where c leaves six (0 to 5). A self-assessment never makes
+    the item's band (alone it is 'self-assessed, not evidenced'), so its band is not shown; the
+    item's judgement is."""
+    from review.analyses.judgement import triangulate
+
+    rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    line = rates.line("self-assessment", "area managers rating it 7 or more out of 10", (k, 5), None, "ratings")
+    assert line.band == band
+    consistent = [c for c in range(6) if (c / 5 >= 0.8) == (band == "green") and (c / 5 < 0.65) == (band == "red")]
+    assert len(consistent) < PUB.high + 1  # what the band alone would tell a reader
+    assert common.line_level(line, PUB) == "c"
+    assert common.line_band(line, PUB) == "c (small group)"
+    assert common.line_band(line, INTERNAL) == common.BAND_WORDS[band]
+    j = triangulate([line])
+    row = common.evidence_rows("G1.1", (line,), j, PUB)[0]
+    assert row["Band"] == "c (small group)"
+    assert row["Judgement"] == "Self-assessed, not evidenced (self-assessment only; small group)"
+    assert band.capitalize() not in " ".join(str(v) for v in row.values())
+
+
+def test_an_independent_lines_band_on_a_small_group_is_the_judgement_and_is_shown():
+    """Two of four plans reviewed in time (a withheld count): red, the item's judgement. A board
+    must see its reds: the band is shown, marked small group; the figures are c."""
+    from review.analyses.judgement import triangulate
+
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("audit", "plans reviewed in time", (2, 4), None,
+                                                                   "audits")
+    row = common.evidence_rows("J07", (line,), triangulate([line]), PUB)[0]
+    assert (row["Level"], row["Band"]) == ("c", "Red (small group)")
+    assert row["Judgement"].startswith("Red")

@@ -19,7 +19,7 @@ from IPython.display import HTML
 from review.analyses import gose_figures as page_figures
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, BoundaryAgreement
-from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
+from review.analyses.judgement import BANDS, SELF, SELF_ASSESSED, EvidenceLine
 from review.analyses.kappa_reading import KAPPA_RULE
 from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
@@ -139,7 +139,8 @@ def _line_shown(item: ItemResult, index: int, policy: DisclosurePolicy, decision
 
 def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision: Decision | None = None) -> object:
     """'audit: <source>: 46 of 97 (...) [Red]'; where the page withholds the level, 'c [Red (small
-    group)]': the band is always shown. A line that counts no person or case, or whose level is a
+    group)]': the band is always shown, but for a self-assessment's ('c [c (small group)]',
+    :func:`review.views.common.line_band`). A line that counts no person or case, or whose level is a
     rule's note (days late, a share of budget), is :class:`~review.views.presentation.NoCount` text."""
     line = item.lines[index]
     shown = _line_shown(item, index, policy, decision)
@@ -147,8 +148,10 @@ def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision:
         band = "context, not judged"
     elif policy.suppress and common.internal_only(line.unit):
         band = BAND_WORDS[line.band]  # a single post-holder's own figures: the judgement is still shown
-    else:
-        band = BAND_WORDS[line.band] + ("" if shown else f" ({SMALL_GROUP})")
+    elif shown:
+        band = BAND_WORDS[line.band]
+    else:  # a withheld self-assessment's band decides no judgement and would narrow its count
+        band = ("c" if line.kind == SELF else BAND_WORDS[line.band]) + f" ({SMALL_GROUP})"
     if line.n == 0:  # a rule's note (days late, a share of budget): no count
         return show.nocount(f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]")
     level = line_level(line, policy) if shown else "c"  # a count of things keeps its declared unit
