@@ -522,3 +522,68 @@ def test_an_independent_lines_band_on_a_small_group_is_the_judgement_and_is_show
     row = common.evidence_rows("J07", (line,), triangulate([line]), PUB)[0]
     assert (row["Level"], row["Band"]) == ("c", "Red (small group)")
     assert row["Judgement"].startswith("Red")
+
+
+# --- the explorer's published view and the page of the same cycle: one registry ---------------------
+
+def test_the_explorer_never_shows_what_the_page_withheld():
+    """The GOSE page: the random sample 30 of 40 Good or better (final grades), themed audits 5 of
+    8 (withheld), all tiers 35 of 48. The page cannot print both 35 and 30 (35 - 30 = 5 of 48 - 40
+    = 8, the themed audits); its cheapest answer withholds the random sample's count. The explorer
+    opens on the same basis (the random sample) and printed its total, 30 of 40: the page's c
+    given back. Joined to the page's registry it withholds it, and no breakdown adds up to it."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from review.analyses import gose_figures as gf
+    from review.analyses.gose_audits import TierResult
+    from review.explore.lenses import LENSES, published_views
+    from review.explore.published import quarter_figures
+
+    r = _gose()
+    r.audits = SimpleNamespace(
+        tiers=(TierResult("ATM", "Assistant Team Manager", 10, 24, 24, 18, 18, 3),
+               TierResult("TM", "Team Manager", 10, 24, 24, 17, 17, 2)),
+        frame_size=500, random_final=SimpleNamespace(k=30, n=40), random_first=None,
+        themed=(("neglect", 5, 8),), moderation=None, criteria=())
+    page = gf.register(r, PUB).solve()
+    assert not page.shown(gf.RANDOM_FINAL + "/k")  # the page's c
+    assert page.shown(gf.tier_key(gf.ALL, "final_good"))  # 35 of 48
+    lens = LENSES["gose_performance"]
+    rows = pd.DataFrame({"team": ["A", "B"] * 20, "auditor_tier": ["ATM", "TM"] * 20, "case_type": ["CP"] * 40,
+                         "final_grade": ["Good"] * 30 + ["Inadequate"] * 10, "met": [1.0] * 30 + [0.0] * 10})
+    alone = quarter_figures(lens, rows, PUB)
+    assert alone.shown("", "", "k")  # the leak: 30, the page's withheld count
+    joined = quarter_figures(lens, rows, PUB, page=page.registry)
+    assert not joined.shown("", "", "k")
+    for view in (v for v in published_views(lens) if v.startswith("by ")):
+        groups = [g for (v, g, part) in joined.keys if v == view and part == "k"]
+        assert any(not joined.shown(view, g, "k") for g in groups), view  # else they add up to 30
+    # by final grade, a Good group's files are all met: its size would give its count
+    good = ("by final_grade", "Good")
+    assert joined.shown(*good, "k") or not joined.shown(*good, "n")
+    assert joined.shown("", "", "n")  # 40 files: no protected count rests on it
+
+
+def test_a_breakdown_by_final_grade_gives_each_grades_count_with_its_size():
+    """The explorer by final grade: Outstanding 3 files, Good 27, Inadequate 10; 30 of 40 Good or
+    better in the quarter (shown: the report's headline). Every Good file is met, every
+    Inadequate one not: a grade's size is its count. Printing Good's 27 files with its count c
+    gave Outstanding's 3 back: 30 - 27 - 0."""
+    import pandas as pd
+
+    from review.explore.lenses import LENSES
+    from review.explore.published import quarter_figures
+
+    grades = ["Outstanding"] * 3 + ["Good"] * 27 + ["Inadequate"] * 10
+    rows = pd.DataFrame({"team": ["A", "B"] * 20, "auditor_tier": ["ATM", "TM"] * 20, "case_type": ["CP"] * 40,
+                         "final_grade": grades, "met": [1.0] * 30 + [0.0] * 10})
+    q = quarter_figures(LENSES["gose_performance"], rows, PUB)
+    assert q.shown("", "", "k")  # 30
+    assert not q.shown("by final_grade", "Outstanding", "n")
+    known_met = {"Good": 1, "Outstanding": 1, "Inadequate": 0}  # what a grade's name says
+    # the reader's sum: the groups whose size is shown give their count; one unknown left is the rest
+    unknown = [g for g, met in known_met.items() if not q.shown("by final_grade", g, "k")
+               and not (q.shown("by final_grade", g, "n") or met == 0)]
+    assert len(unknown) != 1, unknown

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from review.analyses.final_answers import final_answers
+from review.analyses.gose_figures import RANDOM_FINAL
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.load import Evidence
 
@@ -101,6 +102,11 @@ class Lens:
         distinct records, in unit ``files``, not its rows: 28 answers can be 4 files of 7
         criteria (:func:`review.explore.published.quarter_figures`). Empty when each row is one
         record already.
+    page_total : str
+        The registry key (``<key>/k``, ``<key>/n``) of the figure of the framework's published page
+        that the explorer's total on the report's basis is (the GOSE page's headline, the random
+        sample's final grades): given the page's registry, the explorer's published view joins it,
+        so it never shows what the page withholds. Empty when no page figure is the total.
     """
 
     framework: str
@@ -115,6 +121,7 @@ class Lens:
     defaults: Mapping[str, str] = field(default_factory=dict)
     private_views: tuple[str, ...] = ()
     people: str = ""
+    page_total: str = ""
 
 
 TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
@@ -590,6 +597,7 @@ LENSES: dict[str, Lens] = {
                "graded on its final grade (after moderation by a more senior tier)"),
         defaults={"selection": "random"},
         private_views=("first against final grade",),
+        page_total=RANDOM_FINAL,
     ),
     "jar_haringey": Lens(
         "jar_haringey", "Evidence on each finding from the case-file audits", criterion_results,

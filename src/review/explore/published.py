@@ -104,7 +104,8 @@ def _small(reg: LinkedFigures, value: int, unit: str) -> bool:
     return reg.primary(Figure("check", float(value), unit, PAGE))
 
 
-def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) -> QuarterFigures:
+def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
+                    page: Mapping[str, object] | None = None) -> QuarterFigures:
     """Register every figure the published breakdowns of one quarter can show, and decide.
 
     Parameters
@@ -114,6 +115,11 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
         The quarter's rows on the report's basis (the lens's default filters applied).
     policy : DisclosurePolicy
         The published policy.
+    page : mapping, optional
+        The registry the same quarter's published page decided on (:attr:`Decision.registry`).
+        The explorer's figures join it (its total is the page's :attr:`Lens.page_total`), what the
+        page withholds stays withheld, and the one registry is solved again: the explorer never
+        shows a figure the page withheld, nor one that gives it back.
 
     Returns
     -------
@@ -131,7 +137,8 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
     >>> q.shown("by team", "A", "n"), q.shown("by team", "B", "n"), q.shown("", "", "n")
     (False, False, True)
     """
-    reg = LinkedFigures(policy)
+    reg = LinkedFigures.from_records([page], policy) if page else LinkedFigures(policy)
+    kept = {str(k) for k in page.get("withheld", ())} if page else set()  # type: ignore[attr-defined]
     keys: dict[tuple[str, str, str], str] = {}
     rated = lens.measure == "rate"
     total_unit = group_unit(lens, rows)
@@ -142,7 +149,8 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
     # It is kept public (never withheld) unless it or the rest of it is itself a small count.
     public = not (_small(reg, n_total, total_unit) or (rated and (
         _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit)))
-        or (files_total is not None and _small(reg, files_total, FILES)))
+        or (files_total is not None and _small(reg, files_total, FILES))
+        or bool(lens.page_total and {f"{lens.page_total}/k", f"{lens.page_total}/n"} & kept))
     keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
     if rated:  # the count, its group (added above) and the rest of the group, linked as the groups' rates are
         keys[("", "", "k")], _ = reg.rate("total", k_total, n_total, total_unit, page=PAGE, label="the selection",
@@ -151,37 +159,64 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
         reg.add("total/files", files_total, FILES, page=PAGE, label="the selection's case files", public=public,
                 printed=public)
         reg.reveals("total/n", ["total/files"], name="the selection's answers give its case files")
+    if page and lens.page_total:
+        _join_page(reg, keys, lens.page_total, ("n", "k") if rated else ("n",))
     for view in published_views(lens):
-        if not view.startswith("by "):
-            continue
-        column = view.removeprefix("by ")
-        n_parts, k_parts, f_parts = [], [], []
-        for group, members in rows.groupby(column, observed=True, sort=True):
-            unit = group_unit(lens, members)
-            name = f"{view}={group}"
-            if rated:
-                k_key, n_key = reg.rate(name, int(members["met"].sum()), int(members["met"].count()), unit, page=PAGE,
-                                        label=f"{view}: {group}")
-                keys[(view, str(group), "k")] = k_key
-                k_parts.append(k_key)
-            else:
-                n_key = reg.add(f"{name}/n", len(members), unit, page=PAGE, label=f"{view}: {group}")
-            keys[(view, str(group), "n")] = n_key
-            n_parts.append(n_key)
-            files = _files(lens, members)
-            if files is not None:
-                f_parts.append(reg.add(f"{name}/files", files, FILES, page=PAGE, label=f"{view}: {group}: case files",
-                                       printed=False))
-                reg.reveals(n_key, [f_parts[-1]], name=f"{view}: {group}: its answers give its case files")
-                if policy.suppress and files < policy.min_group:
-                    reg.withhold(k_key if rated else n_key, f"a share of fewer than {policy.min_group} case files")
-        if n_parts:
-            reg.total("total/n", n_parts, name=f"{view} adds up to the selection")
-        if k_parts:
-            reg.total("total/k", k_parts, name=f"{view}: counts add up to the selection's")
-        if f_parts and files_total is not None and sum(reg.figures[f].value for f in f_parts) == files_total:
-            reg.total("total/files", f_parts, name=f"{view}: each case file in one group")  # a partition of files
-    return QuarterFigures(reg.solve(), keys)
+        if view.startswith("by "):
+            _breakdown(reg, keys, lens, rows, view, policy, files_total)
+    return QuarterFigures(reg.solve(keep=kept), keys)
+
+
+def _join_page(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], page_total: str,
+               parts: tuple[str, ...]) -> None:
+    """The explorer's total on the report's basis is the page's figure ``page_total``: the same
+    figure, so one withheld is the other withheld."""
+    for part in parts:
+        known = f"{page_total}/{part}"
+        mine = keys.get(("", "", part))
+        if mine is not None and known in reg.figures and reg.figures[known].value == reg.figures[mine].value:
+            reg.total(known, [mine], name=f"the explorer's total is the page's ({part})")
+
+
+def _breakdown(reg: LinkedFigures, keys: dict[tuple[str, str, str], str], lens: Lens, rows: pd.DataFrame,
+               view: str, policy: DisclosurePolicy, files_total: int | None) -> None:
+    """Register one breakdown ("by team") of the quarter: each group's count and size (and its
+    case files where rows are answers), each breakdown adding up to the quarter's total."""
+    rated = lens.measure == "rate"
+    column = view.removeprefix("by ")
+    n_parts, k_parts, f_parts = [], [], []
+    # A breakdown by what the count counts ("by final grade": each grade is met or not) gives each
+    # group's count with its size: every group all met (count = size) or none (count = 0).
+    determined = rated and bool(len(rows)) and rows.groupby(column, observed=True)["met"].nunique().le(1).all()
+    for group, members in rows.groupby(column, observed=True, sort=True):
+        unit = group_unit(lens, members)
+        name = f"{view}={group}"
+        if rated:
+            k_key, n_key = reg.rate(name, int(members["met"].sum()), int(members["met"].count()), unit, page=PAGE,
+                                    label=f"{view}: {group}")
+            keys[(view, str(group), "k")] = k_key
+            k_parts.append(k_key)
+            if determined and reg.figures[k_key].value:
+                reg.total(n_key, [k_key], name=f"{view}: {group}: every one met (the view is the measure's)")
+            elif determined:
+                reg.add(k_key, 0, unit, page=PAGE, public=True)  # none met: known from the group's name
+        else:
+            n_key = reg.add(f"{name}/n", len(members), unit, page=PAGE, label=f"{view}: {group}")
+        keys[(view, str(group), "n")] = n_key
+        n_parts.append(n_key)
+        files = _files(lens, members)
+        if files is not None:
+            f_parts.append(reg.add(f"{name}/files", files, FILES, page=PAGE, label=f"{view}: {group}: case files",
+                                   printed=False))
+            reg.reveals(n_key, [f_parts[-1]], name=f"{view}: {group}: its answers give its case files")
+            if policy.suppress and files < policy.min_group:
+                reg.withhold(k_key if rated else n_key, f"a share of fewer than {policy.min_group} case files")
+    if n_parts:
+        reg.total("total/n", n_parts, name=f"{view} adds up to the selection")
+    if k_parts:
+        reg.total("total/k", k_parts, name=f"{view}: counts add up to the selection's")
+    if f_parts and files_total is not None and sum(reg.figures[f].value for f in f_parts) == files_total:
+        reg.total("total/files", f_parts, name=f"{view}: each case file in one group")  # a partition of files
 
 
 def _files(lens: Lens, rows: pd.DataFrame) -> int | None:
