@@ -526,20 +526,12 @@ def test_an_independent_lines_band_on_a_small_group_is_the_judgement_and_is_show
 
 # --- the explorer's published view and the page of the same cycle: one registry ---------------------
 
-def test_the_explorer_never_shows_what_the_page_withheld():
-    """The GOSE page: the random sample 30 of 40 Good or better (final grades), themed audits 5 of
-    8 (withheld), all tiers 35 of 48. The page cannot print both 35 and 30 (35 - 30 = 5 of 48 - 40
-    = 8, the themed audits); its cheapest answer withholds the random sample's count. The explorer
-    opens on the same basis (the random sample) and printed its total, 30 of 40: the page's c
-    given back. Joined to the page's registry it withholds it, and no breakdown adds up to it."""
+def _random_and_themed():
+    """A GOSE page's programme: assistant team managers 18 Good or better of 24 files, team
+    managers 17 of 24 (all tiers 35 of 48); the random sample 30 of 40; themed audits 5 of 8."""
     from types import SimpleNamespace
 
-    import pandas as pd
-
-    from review.analyses import gose_figures as gf
     from review.analyses.gose_audits import TierResult
-    from review.explore.lenses import LENSES, published_views
-    from review.explore.published import quarter_figures
 
     r = _gose()
     r.audits = SimpleNamespace(
@@ -547,6 +539,22 @@ def test_the_explorer_never_shows_what_the_page_withheld():
                TierResult("TM", "Team Manager", 10, 24, 24, 17, 17, 2)),
         frame_size=500, random_final=SimpleNamespace(k=30, n=40), random_first=None,
         themed=(("neglect", 5, 8),), moderation=None, criteria=())
+    return r
+
+def test_the_explorer_never_shows_what_the_page_withheld():
+    """The GOSE page: the random sample 30 of 40 Good or better (final grades), themed audits 5 of
+    8 (withheld), all tiers 35 of 48. The page cannot print both 35 and 30 (35 - 30 = 5 of 48 - 40
+    = 8, the themed audits); its cheapest answer withholds the random sample's count. The explorer
+    opens on the same basis (the random sample) and printed its total, 30 of 40: the page's c
+    given back. Joined to the page's registry it withholds it, and no breakdown adds up to it."""
+
+    import pandas as pd
+
+    from review.analyses import gose_figures as gf
+    from review.explore.lenses import LENSES, published_views
+    from review.explore.published import quarter_figures
+
+    r = _random_and_themed()
     page = gf.register(r, PUB).solve()
     assert not page.shown(gf.RANDOM_FINAL + "/k")  # the page's c
     assert page.shown(gf.tier_key(gf.ALL, "final_good"))  # 35 of 48
@@ -587,3 +595,39 @@ def test_a_breakdown_by_final_grade_gives_each_grades_count_with_its_size():
     unknown = [g for g, met in known_met.items() if not q.shown("by final_grade", g, "k")
                and not (q.shown("by final_grade", g, "n") or met == 0)]
     assert len(unknown) != 1, unknown
+
+
+def test_the_explorers_tiers_less_the_pages_tiers_give_no_small_count():
+    """The page's tier rows count every file a tier audited (assistant team managers 18 Good or
+    better of 24); the explorer's, on the report's basis, the random sample's (15 of 20). 24 - 20
+    = 4 files outside the random sample, 18 - 15 = 3 of them Good or better: the tier's themed
+    audits, a small count. Joined to the page's registry, the explorer withholds its tier figures
+    wherever the difference would be one."""
+
+    import pandas as pd
+
+    from review.analyses import gose_figures as gf
+    from review.explore.lenses import LENSES
+    from review.explore.published import quarter_figures
+
+    r = _random_and_themed()
+    page = gf.register(r, PUB).solve()
+    rows = pd.DataFrame({"team": ["A", "B"] * 20, "auditor_tier": ["Assistant Team Manager (ATM)",
+                                                                   "Team Manager (TM)"] * 20,
+                         "case_type": ["CP"] * 40, "final_grade": ["Good"] * 30 + ["Inadequate"] * 10,
+                         "met": [1.0] * 30 + [0.0] * 10})
+    lens = LENSES["gose_performance"]
+    view = "by auditor_tier"
+    for q, leaks in ((quarter_figures(lens, rows, PUB), True), (quarter_figures(lens, rows, PUB, page=page.registry),
+                                                                  False)):
+        found = False
+        for tier, label in (("ATM", "Assistant Team Manager (ATM)"), ("TM", "Team Manager (TM)")):
+            mine = rows[rows["auditor_tier"] == label]
+            n_out = page.shown(gf.tier_key(tier, "done")) and q.shown(view, label, "n")
+            k_out = page.shown(gf.tier_key(tier, "final_good")) and q.shown(view, label, "k")
+            t = next(x for x in r.audits.tiers if x.tier == tier)
+            outside = {"files": t.done - len(mine) if n_out else None,
+                       "Good": t.final_good - int(mine["met"].sum()) if k_out else None,
+                       "rest": (t.done - t.final_good) - int((mine["met"] == 0).sum()) if n_out and k_out else None}
+            found |= any(v is not None and PUB.low <= v <= PUB.high for v in outside.values())
+        assert found is leaks

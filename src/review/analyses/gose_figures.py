@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -47,7 +48,7 @@ from review.protection.units import THINGS, internal_only, is_declared
 __all__ = ["ALL", "CASE_FILES", "FRAME", "PAGE", "RANDOM_FINAL", "RANDOM_FIRST", "SENIOR", "all_tiers", "audits_key",
            "count_unit", "criteria_tables", "criterion_key", "decide", "group_table", "indicator_key", "line_key",
            "line_shown", "measure_keys", "measure_shown", "outside_key", "moderated_key", "moderation_key", "pooled_key", "printed_elsewhere",
-           "published_tiers", "rate_shown", "register", "themed_key", "tier_key", "workforce_key"]
+           "published_tiers", "rate_shown", "register", "tier_figures", "themed_key", "tier_key", "workforce_key"]
 
 PAGE = "gose_performance"
 SENIOR = {"SM": "Senior managers", "AD": "Senior managers", "DCS": "Senior managers"}
@@ -118,6 +119,27 @@ def tier_key(tier: str, column: str) -> str:
     """The figure key of a tier's count (``tier`` ``All tiers`` for the totals row)."""
     suffix = "/k" if column in ("first_good", "final_good", "changed") else ""
     return f"gose/tiers/{tier}/{column}{suffix}"
+
+
+def tier_figures(label: str, keys: Collection[str]) -> tuple[str, str] | None:
+    """The keys of the tier row (its files done, its files Good or better on final grades) that
+    counts the files of a tier named ``label`` ("Team Manager (TM)", or the code alone), among the
+    registered ``keys``: its own row, or the senior tiers' row it is published in; None when no row
+    is registered.
+
+    >>> keys = {tier_key("TM", "done"), tier_key("SM, AD, DCS", "done")}
+    >>> tier_figures("Team Manager (TM)", keys)
+    ('gose/tiers/TM/done', 'gose/tiers/TM/final_good/k')
+    >>> tier_figures("Assistant Director (AD)", keys)[0], tier_figures("QA", keys)
+    ('gose/tiers/SM, AD, DCS/done', None)
+    """
+    code = label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else label
+    for key in sorted(keys):
+        parts = key.split("/")
+        if len(parts) == 4 and parts[:2] == ["gose", "tiers"] and parts[3] == "done" and parts[2] != ALL \
+                and code in parts[2].split(", "):
+            return key, tier_key(parts[2], "final_good")
+    return None
 
 
 def workforce_key(service: str, column: str) -> str:

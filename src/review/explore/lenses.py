@@ -14,14 +14,14 @@ return unrounded numbers; what an audience may see of them is decided in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from review.analyses.final_answers import final_answers
-from review.analyses.gose_figures import RANDOM_FINAL
+from review.analyses.gose_figures import RANDOM_FINAL, tier_figures
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.load import Evidence
 
@@ -107,6 +107,12 @@ class Lens:
         that the explorer's total on the report's basis is (the GOSE page's headline, the random
         sample's final grades): given the page's registry, the explorer's published view joins it,
         so it never shows what the page withholds. Empty when no page figure is the total.
+    page_parts : mapping of str to callable
+        For a view whose groups are parts of figures the page prints (by tier: the random
+        sample's files of a tier are some of the files the page's tier row counts), a function
+        ``(group, page keys) -> (files key, count key)`` or None: given the page's registry, the
+        page's figure less the explorer's groups is linked as what lies outside them (a tier's
+        themed audits), protected where it is a small count.
     """
 
     framework: str
@@ -122,6 +128,8 @@ class Lens:
     private_views: tuple[str, ...] = ()
     people: str = ""
     page_total: str = ""
+    page_parts: Mapping[str, Callable[[str, Collection[str]], tuple[str, str] | None]] = field(
+        default_factory=dict)
 
 
 TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
@@ -598,6 +606,7 @@ LENSES: dict[str, Lens] = {
         defaults={"selection": "random"},
         private_views=("first against final grade",),
         page_total=RANDOM_FINAL,
+        page_parts={"by auditor_tier": tier_figures},
     ),
     "jar_haringey": Lens(
         "jar_haringey", "Evidence on each finding from the case-file audits", criterion_results,

@@ -33,7 +33,7 @@ protected and are shown as they are, as in the reports.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -139,6 +139,8 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
     """
     reg = LinkedFigures.from_records([page], policy) if page else LinkedFigures(policy)
     kept = {str(k) for k in page.get("withheld", ())} if page else set()  # type: ignore[attr-defined]
+    # what the page prints is printed: known to every reader, and no longer the explorer's to withhold
+    reg.public |= {k for k, f in reg.figures.items() if f.printed and k not in kept}
     keys: dict[tuple[str, str, str], str] = {}
     rated = lens.measure == "rate"
     total_unit = group_unit(lens, rows)
@@ -164,7 +166,41 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
     for view in published_views(lens):
         if view.startswith("by "):
             _breakdown(reg, keys, lens, rows, view, policy, files_total)
+            if page and view in lens.page_parts:
+                _page_parts(reg, keys, view, lens.page_parts[view], rated)
     return QuarterFigures(reg.solve(keep=kept), keys)
+
+
+def _page_parts(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], view: str,
+                whole_of: Callable[[str, Collection[str]], tuple[str, str] | None], rated: bool) -> None:
+    """Each page figure that the view's groups are parts of (a tier row of every file; the
+    explorer's tier groups of the random sample's files) is those groups plus what lies outside
+    them: an implicit figure (the files, the count, and the rest), protected where it is small,
+    which a reader gets by subtracting one printed figure from the other."""
+    wholes: dict[tuple[str, str], list[str]] = {}
+    for (v, group, part) in keys:
+        if v == view and part == "n":
+            pair = whole_of(group, reg.figures.keys())
+            if pair is not None and pair[0] in reg.figures:
+                wholes.setdefault(pair, []).append(group)
+    for (n_whole, k_whole), groups in wholes.items():
+        parts = {"n": [keys[(view, g, "n")] for g in groups]}
+        if rated and k_whole in reg.figures:
+            parts["k"] = [keys[(view, g, "k")] for g in groups]
+        value = {p: reg.figures[w].value - sum(reg.figures[k].value for k in parts[p])
+                 for p, w in (("n", n_whole), ("k", k_whole)) if p in parts}
+        if min(value.values()) < 0:
+            continue  # not a part of the page's figure: nothing to subtract
+        base = f"{n_whole} outside the explorer's {view}"
+        for p, whole in (("n", n_whole), ("k", k_whole)):
+            if p in parts:
+                reg.add(f"{base}/{p}", value[p], reg.figures[whole].unit, page=PAGE,
+                        label=f"{whole} less the explorer's groups ({p})", printed=False)
+                reg.total(whole, [*parts[p], f"{base}/{p}"], name=f"the page's {whole} = the explorer's groups + the rest")
+        if "k" in parts:
+            reg.add(f"{base}/rest", value["n"] - value["k"], reg.figures[n_whole].unit, page=PAGE,
+                    label=f"{n_whole} less the explorer's groups (the rest)", printed=False)
+            reg.total(f"{base}/n", [f"{base}/k", f"{base}/rest"], name=f"outside the explorer's {view}: count and rest")
 
 
 def _join_page(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], page_total: str,
