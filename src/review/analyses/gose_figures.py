@@ -10,7 +10,11 @@ The links are those a reader can use on the page:
 - a rate per 10,000 under-18s times the (public) population gives the count at the quarter's end;
 - teams' starters and leavers add up to the totals in item G11 and the row "All teams"; a team's
   turnover times its full-time equivalents in post gives its leavers;
-- the groups of children and families asked for feedback add up to all who answered (item G01);
+- the parts of a partition of an item's measures (``Measure.part_of``: feedback by group, by
+  route) add up to their whole, which the item's record measure prints on this page or another
+  (item G01: children in need were all who answered less the other groups);
+- the row "All tiers" less the random sample is what lies outside it (themed audits, other files),
+  on first and on final grades: a themed audit withheld is not all tiers less the random sample;
 - each audit group's (G04, G05: one audit type) files moderated are part of its audits, printed in
   its caption; every criterion of a table is answered on the same audits (met + not met + n/a);
   a criterion of the independent chairs' audit types is printed whole by the JAR stocktake, so the

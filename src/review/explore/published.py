@@ -24,6 +24,14 @@ small-group tests count files: a group of 1 to 5 files has its answers withheld 
 group whose answers would give them back by subtraction), and a group of fewer than ``min_group``
 files has its count met withheld (its share would be the share of a small group).
 
+Given the registry the same quarter's published page decided on (``page``), the explorer's
+figures join it: what the page prints is known and stays; what it withholds stays withheld; the
+explorer's total on the report's basis is the page's figure (:attr:`Lens.page_total`), and a view
+whose groups are parts of the page's rows (the random sample's files of a tier, within the page's
+tier row of every file: :attr:`Lens.page_parts`) is linked through what lies outside them. The
+one registry is solved again, so the explorer never shows what the page withheld, nor a figure
+that gives a small count back against the page.
+
 Whatever an analyst chooses, every figure shown comes from the same decision, so no combination
 of views gives back a withheld count. A rate is shown only with both its count and its group, and
 only for a group of at least ``min_group``. Counts of things (agencies' ratings, actions) are not
