@@ -10,7 +10,11 @@ The links are those a reader can use on the page:
 - a rate per 10,000 under-18s times the (public) population gives the count at the quarter's end;
 - teams' starters and leavers add up to the totals in item G11 and the row "All teams"; a team's
   turnover times its full-time equivalents in post gives its leavers;
-- the groups of children and families asked for feedback add up to all who answered (item G01);
+- the parts of a partition of an item's measures (``Measure.part_of``: feedback by group, by
+  route) add up to their whole, which the item's record measure prints on this page or another
+  (item G01: children in need were all who answered less the other groups);
+- the row "All tiers" less the random sample is what lies outside it (themed audits, other files),
+  on first and on final grades: a themed audit withheld is not all tiers less the random sample;
 - each audit group's (G04, G05: one audit type) files moderated are part of its audits, printed in
   its caption; every criterion of a table is answered on the same audits (met + not met + n/a);
   a criterion of the independent chairs' audit types is printed whole by the JAR stocktake, so the
@@ -32,10 +36,11 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Collection
 
 import pandas as pd
 
-from review.analyses.gose import MODERATED, AuditGroup, GoseResult, Measure
+from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import CriterionCounts, TierResult
 from review.analyses.judgement import EvidenceLine
 from review.analyses.shown_bands import withheld
@@ -46,8 +51,8 @@ from review.protection.units import THINGS, internal_only, is_declared
 
 __all__ = ["ALL", "CASE_FILES", "FRAME", "PAGE", "RANDOM_FINAL", "RANDOM_FIRST", "SENIOR", "all_tiers", "audits_key",
            "count_unit", "criteria_tables", "criterion_key", "decide", "group_table", "indicator_key", "line_key",
-           "line_shown", "measure_keys", "moderated_key", "moderation_key", "pooled_key", "printed_elsewhere",
-           "published_tiers", "register", "themed_key", "tier_key", "workforce_key"]
+           "line_shown", "measure_keys", "measure_shown", "outside_key", "moderated_key", "moderation_key", "pooled_key", "printed_elsewhere",
+           "published_tiers", "rate_shown", "register", "tier_figures", "themed_key", "tier_key", "workforce_key"]
 
 PAGE = "gose_performance"
 SENIOR = {"SM": "Senior managers", "AD": "Senior managers", "DCS": "Senior managers"}
@@ -118,6 +123,27 @@ def tier_key(tier: str, column: str) -> str:
     """The figure key of a tier's count (``tier`` ``All tiers`` for the totals row)."""
     suffix = "/k" if column in ("first_good", "final_good", "changed") else ""
     return f"gose/tiers/{tier}/{column}{suffix}"
+
+
+def tier_figures(label: str, keys: Collection[str]) -> tuple[str, str] | None:
+    """The keys of the tier row (its files done, its files Good or better on final grades) that
+    counts the files of a tier named ``label`` ("Team Manager (TM)", or the code alone), among the
+    registered ``keys``: its own row, or the senior tiers' row it is published in; None when no row
+    is registered.
+
+    >>> keys = {tier_key("TM", "done"), tier_key("SM, AD, DCS", "done")}
+    >>> tier_figures("Team Manager (TM)", keys)
+    ('gose/tiers/TM/done', 'gose/tiers/TM/final_good/k')
+    >>> tier_figures("Assistant Director (AD)", keys)[0], tier_figures("QA", keys)
+    ('gose/tiers/SM, AD, DCS/done', None)
+    """
+    code = label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else label
+    for key in sorted(keys):
+        parts = key.split("/")
+        if len(parts) == 4 and parts[:2] == ["gose", "tiers"] and parts[3] == "done" and parts[2] != ALL \
+                and code in parts[2].split(", "):
+            return key, tier_key(parts[2], "final_good")
+    return None
 
 
 def workforce_key(service: str, column: str) -> str:
@@ -216,6 +242,7 @@ def _programme(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy)
         tk, _ = reg.rate(themed_key(theme), k, n, "audits", page=PAGE, label=f"themed audits, {theme}: Good or better")
         if policy.withhold(of=n):
             reg.withhold(tk, f"a share of a group smaller than {policy.min_group}")
+    _selections(reg, result, policy)
     m = a.moderation
     if m is not None:
         pairs = reg.add(moderation_key("pairs"), m.n_pairs, "audits", page=PAGE, label="moderated pairs")
@@ -225,6 +252,64 @@ def _programme(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy)
                        label="moderation: pairs on the same side of the boundary", printed=False)
         reg.total(pairs, [moderation_key("lowered"), moderation_key("raised"), rest],
                   name="moderated pairs: lowered, raised and the rest")
+
+
+def outside_key(grades: str) -> str:
+    """The figure key of the files audited outside the random sample (themed, targeted, or audited
+    by a tier outside the programme's), as the tiers' totals less the random sample give them
+    (``grades``: ``first`` or ``final``): implicit, never printed."""
+    return f"gose/G03/outside the random sample, {grades} grades"
+
+
+def _balance(reg: LinkedFigures, whole: str, parts: list[str], key: str, *, label: str, name: str) -> None:
+    """``whole`` and the sum of ``parts`` count mostly the same files: link them through their
+    difference (an implicit figure ``key``, added to whichever side is smaller), which is what a
+    reader gets by subtracting one printed figure from the other."""
+    diff = reg.figures[whole].value - sum(reg.figures[p].value for p in parts)
+    reg.add(key, abs(diff), "audits", page=PAGE, label=label, printed=False)
+    if diff >= 0:
+        reg.total(whole, [*parts, key], name=name)
+    else:
+        both = reg.add(f"{key}/sum", sum(reg.figures[p].value for p in parts), "audits", page=PAGE,
+                       label=f"{label} (the parts together)", printed=False)
+        reg.total(both, parts, name=name)
+        reg.total(both, [whole, key], name=name)
+
+
+def _selections(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
+    """The row "All tiers" counts the files the programme's tiers audited; the random sample and the
+    themed audits split (mostly) the same files by how they were chosen. A reader subtracts: "46 of
+    97" in the random sample and "51 of 105" in all tiers leave 5 of 8 files outside it, the themed
+    audits' own figures. Each column (files, Good or better on first and on final grades, and the
+    rest of the files) is linked through what lies outside the random sample (implicit figures, each
+    protected where it is a small count of audits): on final grades, the themed audits and any other
+    files; on first grades, a whole that no page prints the parts of."""
+    a = result.audits
+    tiers = published_tiers(result, policy)
+    if a is None or not tiers or a.random_final is None or RANDOM_FINAL + "/k" not in reg.figures:
+        return
+    themed = [themed_key(t) for t, _, _ in a.themed]
+    for grades, base, column in (("final", RANDOM_FINAL, "final_good"), ("first", RANDOM_FIRST, "first_good")):
+        if base + "/k" not in reg.figures:
+            continue
+        rest = tier_key(ALL, column)[:-2] + "/rest"
+        out = outside_key(grades)
+        for suffix, whole, part in (("k", tier_key(ALL, column), base + "/k"), ("rest", rest, base + "/rest")):
+            words = {"k": "Good or better", "rest": "below Good"}[suffix]
+            _balance(reg, whole, [part], f"{out}/{suffix}", label=f"files outside the random sample, {words} "
+                     f"({grades} grades)", name=f"all tiers = the random sample + the files outside it ({grades} "
+                     f"grades, {words})")
+            if grades == "final" and themed:
+                _balance(reg, f"{out}/{suffix}", [f"{t}/{suffix}" for t in themed], f"{out}/{suffix}/other",
+                         label=f"files neither random nor themed, {words} (final grades)",
+                         name=f"outside the random sample = the themed audits + other files ({words})")
+        if grades == "final":
+            _balance(reg, tier_key(ALL, "done"), [RANDOM_FINAL + "/n"], f"{out}/n", label="files outside the random sample",
+                     name="all tiers' files = the random sample + the files outside it")
+            if themed:
+                _balance(reg, f"{out}/n", [f"{t}/n" for t in themed], f"{out}/n/other",
+                         label="files neither random nor themed",
+                         name="outside the random sample = the themed audits + other files (files)")
 
 
 CASE_FILES = "gose_criteria"
@@ -482,10 +567,35 @@ def _workforce(reg: LinkedFigures, result: GoseResult) -> None:
               halfwidth=0.0005)
 
 
+def rate_shown(decision: Decision, base: str) -> bool:
+    """Whether the page may print the rate registered as ``base`` ('k of n': both ``base/k`` and
+    ``base/n``; the solver may withhold either to protect the rest of the group).
+
+    >>> from review.protection.linked import Withheld
+    >>> rate_shown(Decision({"t/n": Withheld("t/n", PAGE, "", "secondary")}), "t"), rate_shown(Decision({}), "t")
+    (False, True)
+    """
+    return decision.shown(f"{base}/k") and decision.shown(f"{base}/n")
+
+
+def measure_shown(decision: Decision, item: str, m: Measure) -> bool:
+    """Whether the page may print a measure's count (for ``k of n``, both: the solver may withhold
+    either to protect the rest of the group).
+
+    >>> from review.protection.linked import Withheld
+    >>> m = Measure("CIN: positive", 28, 33, unit="responses", part_of="group")
+    >>> d = Decision({"gose/G01/CIN: positive/n": Withheld("gose/G01/CIN: positive/n", PAGE, "", "secondary")})
+    >>> measure_shown(d, "G01", m), measure_shown(Decision({}), "G01", m)
+    (False, True)
+    """
+    key = measure_keys(item, m)
+    return rate_shown(decision, key[:-2]) if m.of is not None and key.endswith("/k") else decision.shown(key)
+
+
 def _measures(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) -> None:
-    """Every count of the items' evidence; the feedback groups linked to all who answered."""
+    """Every count of the items' evidence; the parts of a partition (``Measure.part_of``) linked to
+    their whole (:func:`_partitions`)."""
     for i in result.items:
-        groups = []
         for m in i.measures:
             unit = count_unit(m)
             if unit is None:
@@ -497,20 +607,39 @@ def _measures(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy) 
             if m.of is None:
                 reg.add(key, m.count or 0, unit, page=PAGE, label=label)
                 continue
+            k_key, n_key = reg.rate(key[:-2], int(m.count or 0), int(m.of), unit, page=PAGE, label=label)
             column = {"Quota audits done": "planned"}.get(m.label, "done" if m.unit == MODERATED else "")
             shared = tier_key(ALL, column)
-            n_key = shared if (i.item == "G03" and column and shared in reg.figures
-                               and reg.figures[shared].value == m.of) else None
-            k_key, _ = reg.rate(key[:-2], int(m.count or 0), int(m.of), unit, page=PAGE, label=label, n_key=n_key)
+            if i.item == "G03" and column and shared in reg.figures and reg.figures[shared].value == m.of:
+                reg.total(shared, [n_key], name=f"{label}: its group is the tiers' total ({column})")
             if unit not in THINGS and policy.withhold(of=m.of):
                 reg.withhold(k_key, f"a share of a group smaller than {policy.min_group}")
-            if m.label.endswith(": positive") and not m.label.startswith("Through"):
-                groups.append((m, key[:-2]))
-        if groups and i.measures and i.measures[0].of is not None:
-            head = i.measures[0]
-            if sum(m.count or 0 for m, _ in groups) == head.count and sum(m.of or 0 for m, _ in groups) == head.of:
-                base = measure_keys(i.item, head)[:-2]
-                reg.total(f"{base}/k", [f"{g}/k" for _, g in groups], name=f"{i.item}: groups add up (positive)")
-                reg.total(f"{base}/n", [f"{g}/n" for _, g in groups], name=f"{i.item}: groups add up (answered)")
-                reg.total(f"{base}/rest", [f"{g}/rest" for _, g in groups],
-                          name=f"{i.item}: groups add up (not positive)")
+        _partitions(reg, i, policy)
+
+
+def _partitions(reg: LinkedFigures, item: ItemResult, policy: DisclosurePolicy) -> None:
+    """The parts of each partition of an item's measures (feedback by group, by route) add up to
+    their whole, as ``k``, ``n`` and the rest. The whole is the count the item's record measure
+    prints (on this page, or on another page of the cycle that reads the same dataset: the LSCB
+    checklist's feedback from children and families), so it is registered as known to every reader
+    wherever its own rule lets it be printed, and never withheld here: a withheld part takes
+    another part with it, never the whole."""
+    parts: dict[str, list[Measure]] = {}
+    for m in item.measures:
+        if m.part_of and m.of is not None and count_unit(m) is not None:
+            parts.setdefault(m.part_of, []).append(m)
+    for name, ms in parts.items():
+        if len(ms) < 2:
+            continue
+        k, n = sum(m.count or 0 for m in ms), sum(m.of or 0 for m in ms)
+        unit = count_unit(ms[0]) or "children"
+        known = policy.withhold(k, of=n) is None
+        base = f"gose/{item.item}/all parts: {k} of {n}"  # the same whole for every partition of it
+        whole_k = reg.add(f"{base}/k", k, unit, page=PAGE, label=f"{item.item}: every {name} together",
+                          public=known, printed=known)
+        whole_n = reg.add(f"{base}/n", n, unit, page=PAGE, label=f"{item.item}: every {name} together (the group)",
+                          public=known, printed=known)
+        keys = [measure_keys(item.item, m)[:-2] for m in ms]
+        reg.total(whole_k, [f"{p}/k" for p in keys], name=f"{item.item}: each {name} adds up to the whole")
+        reg.total(whole_n, [f"{p}/n" for p in keys],
+                  name=f"{item.item}: each {name} adds up to the whole (the group)")

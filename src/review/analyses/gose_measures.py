@@ -55,6 +55,12 @@ class Measure:
     ``count`` of ``of`` with ``estimate`` is a proportion (its interval where a sample is
     involved); ``count`` alone is a number of children, staff or events; ``value`` with ``unit``
     is anything else (a rate per 10,000, pounds, days per FTE).
+
+    ``part_of`` names a partition the measure is one part of: the item's measures with the same
+    ``part_of`` split one whole between them (feedback by group: every response in exactly one
+    group), so their counts add up to the whole's, which the item's own evidence line may print on
+    any page of the cycle. Disclosure control reads it (:mod:`review.analyses.gose_figures`): a part
+    withheld takes another with it, or it would be the whole less the others.
     """
 
     label: str
@@ -63,6 +69,7 @@ class Measure:
     estimate: ProportionResult | None = None
     value: float | None = None
     unit: str = ""
+    part_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,29 @@ def _prop(k: int, n: int, level: float) -> ProportionResult | None:
 
 def user_feedback(ev: Evidence, cycle: str, level: float) -> Part:
     """Children's and families' feedback by group, and through the advocacy route (figures only;
-    the item is judged on the record measure the evidence map names)."""
+    the item is judged on the record measure the evidence map names).
+
+    The groups are one partition of the cycle's responses and the routes another (``part_of``
+    ``group`` and ``route``): each adds up to the responses the record measure counts.
+
+    Examples
+    --------
+    >>> from types import MappingProxyType
+    >>> t = pd.DataFrame({"cycle": ["Q"] * 3, "group": ["LAC", "CIN", "LAC"], "source": ["survey"] * 3,
+    ...                   "positive": [5, 4, 6], "responses": [9, 7, 10]})
+    >>> ev = Evidence("example", MappingProxyType({"user_feedback": t}), MappingProxyType({}), ())
+    >>> [(m.label, m.count, m.of, m.part_of) for m in user_feedback(ev, "Q", 0.95).measures]
+    [('LAC: positive', 11, 19, 'group'), ('CIN: positive', 4, 7, 'group'), ('Through the survey: positive', 15, 26, 'route')]
+    """
     t = _cycle(ev, "user_feedback", cycle)
     measures = tuple(Measure(f"{g}: positive", int(x["positive"].sum()), int(x["responses"].sum()),
-                             _prop(x["positive"].sum(), x["responses"].sum(), level), unit="responses")
-                     for g, x in t.groupby("group", sort=False))
-    for route, x in t.groupby("source", sort=True):
+                             _prop(x["positive"].sum(), x["responses"].sum(), level), unit="responses",
+                             part_of="group")
+                     for g, x in t.groupby("group", sort=False, dropna=False))
+    for route, x in t.groupby("source", sort=True, dropna=False):
         measures += (Measure(f"Through the {route}: positive", int(x["positive"].sum()), int(x["responses"].sum()),
-                             _prop(x["positive"].sum(), x["responses"].sum(), level), unit="responses"),)
+                             _prop(x["positive"].sum(), x["responses"].sum(), level), unit="responses",
+                             part_of="route"),)
     return Part(measures)
 
 

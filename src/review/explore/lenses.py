@@ -14,13 +14,14 @@ return unrounded numbers; what an audience may see of them is decided in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from review.analyses.final_answers import final_answers
+from review.analyses.gose_figures import RANDOM_FINAL, tier_figures
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.load import Evidence
 
@@ -94,6 +95,24 @@ class Lens:
         (the GOSE headline is of the random sample only).
     private_views : tuple of str
         Views the published audience never sees (a cross-tabulation no report prints).
+    people : str
+        When a row is not itself what a published view protects (an answer to one criterion on a
+        child's case file), the column naming the record it belongs to (``case_ref``: the child's
+        case, each file once with its final answers). A group's size that protects people is then its number of
+        distinct records, in unit ``files``, not its rows: 28 answers can be 4 files of 7
+        criteria (:func:`review.explore.published.quarter_figures`). Empty when each row is one
+        record already.
+    page_total : str
+        The registry key (``<key>/k``, ``<key>/n``) of the figure of the framework's published page
+        that the explorer's total on the report's basis is (the GOSE page's headline, the random
+        sample's final grades): given the page's registry, the explorer's published view joins it,
+        so it never shows what the page withholds. Empty when no page figure is the total.
+    page_parts : mapping of str to callable
+        For a view whose groups are parts of figures the page prints (by tier: the random
+        sample's files of a tier are some of the files the page's tier row counts), a function
+        ``(group, page keys) -> (files key, count key)`` or None: given the page's registry, the
+        page's figure less the explorer's groups is linked as what lies outside them (a tier's
+        themed audits), protected where it is a small count.
     """
 
     framework: str
@@ -107,6 +126,10 @@ class Lens:
     unit: str = "audits"
     defaults: Mapping[str, str] = field(default_factory=dict)
     private_views: tuple[str, ...] = ()
+    people: str = ""
+    page_total: str = ""
+    page_parts: Mapping[str, Callable[[str, Collection[str]], tuple[str, str] | None]] = field(
+        default_factory=dict)
 
 
 TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
@@ -582,6 +605,8 @@ LENSES: dict[str, Lens] = {
                "graded on its final grade (after moderation by a more senior tier)"),
         defaults={"selection": "random"},
         private_views=("first against final grade",),
+        page_total=RANDOM_FINAL,
+        page_parts={"by auditor_tier": tier_figures},
     ),
     "jar_haringey": Lens(
         "jar_haringey", "Evidence on each finding from the case-file audits", criterion_results,
@@ -593,6 +618,7 @@ LENSES: dict[str, Lens] = {
         ("answers", "met"),
         basis=("answers to each criterion on case-file audits, each file once with its final answers (a "
                "moderator's answer prevails); answers not applicable left out"),
+        people="case_ref",
     ),
     "healthcare_commission": Lens(
         "healthcare_commission", "Health agencies' ratings by issue", agency_ratings("healthcare_commission"),

@@ -16,6 +16,22 @@ does:
 - the quarter-by-quarter table shows each quarter's total from that quarter's decision, and no
   total across quarters is shown.
 
+Where a row is not what is protected (the JAR lens's rows are answers to criteria, several on
+each child's case file), the lens names the record each row belongs to (:attr:`Lens.people`): each
+group's number of case files (unit ``files``) is registered too, never printed, and given back by
+the group's answers (a link of kind ``reveals``: 28 answers are 4 files of 7 criteria). The
+small-group tests count files: a group of 1 to 5 files has its answers withheld (and so does any
+group whose answers would give them back by subtraction), and a group of fewer than ``min_group``
+files has its count met withheld (its share would be the share of a small group).
+
+Given the registry the same quarter's published page decided on (``page``), the explorer's
+figures join it: what the page prints is known and stays; what it withholds stays withheld; the
+explorer's total on the report's basis is the page's figure (:attr:`Lens.page_total`), and a view
+whose groups are parts of the page's rows (the random sample's files of a tier, within the page's
+tier row of every file: :attr:`Lens.page_parts`) is linked through what lies outside them. The
+one registry is solved again, so the explorer never shows what the page withheld, nor a figure
+that gives a small count back against the page.
+
 Whatever an analyst chooses, every figure shown comes from the same decision, so no combination
 of views gives back a withheld count. A rate is shown only with both its count and its group, and
 only for a group of at least ``min_group``. Counts of things (agencies' ratings, actions) are not
@@ -25,7 +41,7 @@ protected and are shown as they are, as in the reports.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -35,9 +51,11 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, Figure, LinkedFigures
 from review.protection.units import protected
 
-__all__ = ["QuarterFigures", "audience_policies", "group_unit", "quarter_figures"]
+__all__ = ["FILES", "QuarterFigures", "audience_policies", "group_unit", "quarter_figures"]
 
 PAGE = "explorer"
+FILES = "files"
+"""The declared unit of a group's records when its rows are answers (:attr:`Lens.people`)."""
 
 
 def audience_policies(policy: DisclosurePolicy) -> dict[str, DisclosurePolicy]:
@@ -94,7 +112,8 @@ def _small(reg: LinkedFigures, value: int, unit: str) -> bool:
     return reg.primary(Figure("check", float(value), unit, PAGE))
 
 
-def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) -> QuarterFigures:
+def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
+                    page: Mapping[str, object] | None = None) -> QuarterFigures:
     """Register every figure the published breakdowns of one quarter can show, and decide.
 
     Parameters
@@ -104,6 +123,11 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
         The quarter's rows on the report's basis (the lens's default filters applied).
     policy : DisclosurePolicy
         The published policy.
+    page : mapping, optional
+        The registry the same quarter's published page decided on (:attr:`Decision.registry`).
+        The explorer's figures join it (its total is the page's :attr:`Lens.page_total`), what the
+        page withholds stays withheld, and the one registry is solved again: the explorer never
+        shows a figure the page withheld, nor one that gives it back.
 
     Returns
     -------
@@ -121,39 +145,125 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy) ->
     >>> q.shown("by team", "A", "n"), q.shown("by team", "B", "n"), q.shown("", "", "n")
     (False, False, True)
     """
-    reg = LinkedFigures(policy)
+    reg = LinkedFigures.from_records([page], policy) if page else LinkedFigures(policy)
+    kept = {str(k) for k in page.get("withheld", ())} if page else set()  # type: ignore[attr-defined]
+    # what the page prints is printed: known to every reader, and no longer the explorer's to withhold
+    reg.public |= {k for k, f in reg.figures.items() if f.printed and k not in kept}
     keys: dict[tuple[str, str, str], str] = {}
     rated = lens.measure == "rate"
     total_unit = group_unit(lens, rows)
     n_total = int(rows["met"].count()) if rated else len(rows)
     k_total = int(rows["met"].sum()) if rated else 0
+    files_total = _files(lens, rows)
     # The quarter's total on the report's basis is the report's own headline: printed, so known.
     # It is kept public (never withheld) unless it or the rest of it is itself a small count.
     public = not (_small(reg, n_total, total_unit) or (rated and (
-        _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit))))
+        _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit)))
+        or (files_total is not None and _small(reg, files_total, FILES))
+        or bool(lens.page_total and {f"{lens.page_total}/k", f"{lens.page_total}/n"} & kept))
     keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
     if rated:  # the count, its group (added above) and the rest of the group, linked as the groups' rates are
         keys[("", "", "k")], _ = reg.rate("total", k_total, n_total, total_unit, page=PAGE, label="the selection",
                                           n_key=keys[("", "", "n")], public=public)
+    if files_total is not None:  # known with the selection (the report prints its audits), else not at all
+        reg.add("total/files", files_total, FILES, page=PAGE, label="the selection's case files", public=public,
+                printed=public)
+        reg.reveals("total/n", ["total/files"], name="the selection's answers give its case files")
+    if page and lens.page_total:
+        _join_page(reg, keys, lens.page_total, ("n", "k") if rated else ("n",))
     for view in published_views(lens):
-        if not view.startswith("by "):
-            continue
-        column = view.removeprefix("by ")
-        n_parts, k_parts = [], []
-        for group, members in rows.groupby(column, observed=True, sort=True):
-            unit = group_unit(lens, members)
-            name = f"{view}={group}"
-            if rated:
-                k_key, n_key = reg.rate(name, int(members["met"].sum()), int(members["met"].count()), unit, page=PAGE,
-                                        label=f"{view}: {group}")
-                keys[(view, str(group), "k")] = k_key
-                k_parts.append(k_key)
-            else:
-                n_key = reg.add(f"{name}/n", len(members), unit, page=PAGE, label=f"{view}: {group}")
-            keys[(view, str(group), "n")] = n_key
-            n_parts.append(n_key)
-        if n_parts:
-            reg.total("total/n", n_parts, name=f"{view} adds up to the selection")
-        if k_parts:
-            reg.total("total/k", k_parts, name=f"{view}: counts add up to the selection's")
-    return QuarterFigures(reg.solve(), keys)
+        if view.startswith("by "):
+            _breakdown(reg, keys, lens, rows, view, policy, files_total)
+            if page and view in lens.page_parts:
+                _page_parts(reg, keys, view, lens.page_parts[view], rated)
+    return QuarterFigures(reg.solve(keep=kept), keys)
+
+
+def _page_parts(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], view: str,
+                whole_of: Callable[[str, Collection[str]], tuple[str, str] | None], rated: bool) -> None:
+    """Each page figure that the view's groups are parts of (a tier row of every file; the
+    explorer's tier groups of the random sample's files) is those groups plus what lies outside
+    them: an implicit figure (the files, the count, and the rest), protected where it is small,
+    which a reader gets by subtracting one printed figure from the other."""
+    wholes: dict[tuple[str, str], list[str]] = {}
+    for (v, group, part) in keys:
+        if v == view and part == "n":
+            pair = whole_of(group, reg.figures.keys())
+            if pair is not None and pair[0] in reg.figures:
+                wholes.setdefault(pair, []).append(group)
+    for (n_whole, k_whole), groups in wholes.items():
+        parts = {"n": [keys[(view, g, "n")] for g in groups]}
+        if rated and k_whole in reg.figures:
+            parts["k"] = [keys[(view, g, "k")] for g in groups]
+        value = {p: reg.figures[w].value - sum(reg.figures[k].value for k in parts[p])
+                 for p, w in (("n", n_whole), ("k", k_whole)) if p in parts}
+        if min(value.values()) < 0:
+            continue  # not a part of the page's figure: nothing to subtract
+        base = f"{n_whole} outside the explorer's {view}"
+        for p, whole in (("n", n_whole), ("k", k_whole)):
+            if p in parts:
+                reg.add(f"{base}/{p}", value[p], reg.figures[whole].unit, page=PAGE,
+                        label=f"{whole} less the explorer's groups ({p})", printed=False)
+                reg.total(whole, [*parts[p], f"{base}/{p}"], name=f"the page's {whole} = the explorer's groups + the rest")
+        if "k" in parts:
+            reg.add(f"{base}/rest", value["n"] - value["k"], reg.figures[n_whole].unit, page=PAGE,
+                    label=f"{n_whole} less the explorer's groups (the rest)", printed=False)
+            reg.total(f"{base}/n", [f"{base}/k", f"{base}/rest"], name=f"outside the explorer's {view}: count and rest")
+
+
+def _join_page(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], page_total: str,
+               parts: tuple[str, ...]) -> None:
+    """The explorer's total on the report's basis is the page's figure ``page_total``: the same
+    figure, so one withheld is the other withheld."""
+    for part in parts:
+        known = f"{page_total}/{part}"
+        mine = keys.get(("", "", part))
+        if mine is not None and known in reg.figures and reg.figures[known].value == reg.figures[mine].value:
+            reg.total(known, [mine], name=f"the explorer's total is the page's ({part})")
+
+
+def _breakdown(reg: LinkedFigures, keys: dict[tuple[str, str, str], str], lens: Lens, rows: pd.DataFrame,
+               view: str, policy: DisclosurePolicy, files_total: int | None) -> None:
+    """Register one breakdown ("by team") of the quarter: each group's count and size (and its
+    case files where rows are answers), each breakdown adding up to the quarter's total."""
+    rated = lens.measure == "rate"
+    column = view.removeprefix("by ")
+    n_parts, k_parts, f_parts = [], [], []
+    # A breakdown by what the count counts ("by final grade": each grade is met or not) gives each
+    # group's count with its size: every group all met (count = size) or none (count = 0).
+    determined = rated and bool(len(rows)) and rows.groupby(column, observed=True)["met"].nunique().le(1).all()
+    for group, members in rows.groupby(column, observed=True, sort=True):
+        unit = group_unit(lens, members)
+        name = f"{view}={group}"
+        if rated:
+            k_key, n_key = reg.rate(name, int(members["met"].sum()), int(members["met"].count()), unit, page=PAGE,
+                                    label=f"{view}: {group}")
+            keys[(view, str(group), "k")] = k_key
+            k_parts.append(k_key)
+            if determined and reg.figures[k_key].value:
+                reg.total(n_key, [k_key], name=f"{view}: {group}: every one met (the view is the measure's)")
+            elif determined:
+                reg.add(k_key, 0, unit, page=PAGE, public=True)  # none met: known from the group's name
+        else:
+            n_key = reg.add(f"{name}/n", len(members), unit, page=PAGE, label=f"{view}: {group}")
+        keys[(view, str(group), "n")] = n_key
+        n_parts.append(n_key)
+        files = _files(lens, members)
+        if files is not None:
+            f_parts.append(reg.add(f"{name}/files", files, FILES, page=PAGE, label=f"{view}: {group}: case files",
+                                   printed=False))
+            reg.reveals(n_key, [f_parts[-1]], name=f"{view}: {group}: its answers give its case files")
+            if policy.suppress and files < policy.min_group:
+                reg.withhold(k_key if rated else n_key, f"a share of fewer than {policy.min_group} case files")
+    if n_parts:
+        reg.total("total/n", n_parts, name=f"{view} adds up to the selection")
+    if k_parts:
+        reg.total("total/k", k_parts, name=f"{view}: counts add up to the selection's")
+    if f_parts and files_total is not None and sum(reg.figures[f].value for f in f_parts) == files_total:
+        reg.total("total/files", f_parts, name=f"{view}: each case file in one group")  # a partition of files
+
+
+def _files(lens: Lens, rows: pd.DataFrame) -> int | None:
+    """The distinct records (case files) of ``rows`` when the lens's rows are not records
+    themselves (:attr:`Lens.people`), else None."""
+    return int(rows[lens.people].nunique()) if lens.people else None

@@ -5,6 +5,20 @@ linked figures is :mod:`review.protection.linked`'s; rates built on a suppressed
 suppressed too, and percentages of small groups are withheld. Rounding is half up (DfE's
 ``round_five_up``), never Python's banker's rounding.
 
+Bands on small groups (a judgement is never withheld; a line's band must not give its count).
+A band says the level lies in the band's range, so on a withheld group it narrows the count: on
+five area managers, green (80% or more) leaves 4 or 5 rating an item 7 or more, where ``c`` leaves
+0 to 5. The rule is:
+
+- an item's judgement is always shown, marked "small group" where it rests on withheld figures
+  (the guide: a board must see its reds); an independent line whose band may be that judgement
+  (the worst band of the independent lines) is shown with it, marked the same way. What the
+  band implies about the count is the judgement's own content, and is accepted;
+- a self-assessment (people's own ratings) never makes a judgement's band: alone, the item is
+  "self-assessed, not evidenced". Where its figures are withheld, its band is shown as
+  ``c (small group)``, and nothing else on the page (disagreements, changes) states it;
+- a single post-holder's own figures show no band in a published report (``c``).
+
 Symbols: ``c`` confidential, ``z`` not applicable, ``:`` not available, ``k`` a value that rounds
 to zero but is not zero.
 

@@ -286,6 +286,26 @@ class LinkedFigures:
                                f"{label}: the change and its interval give last cycle's count"))
         return change
 
+    def reveals(self, printed: str, keys: Sequence[str], *, name: str) -> None:
+        """Printing ``printed`` gives every one of ``keys`` back (a link of kind ``reveals``): a
+        group's answers to criteria give its case files (28 answers are 4 files of 7 criteria).
+        Where one of ``keys`` is a protected count, ``printed`` is withheld from the start and is
+        itself protected: it must not be worked out from other figures either (a documented
+        heuristic: its interval must span ``high + 1`` values, as a count's does).
+
+        >>> reg = LinkedFigures(DisclosurePolicy())
+        >>> for g, answers, files in (("a", 28, 4), ("b", 70, 10), ("c", 77, 11)):
+        ...     _ = reg.add(f"{g}/answers", answers, "audits", page="p")
+        ...     _ = reg.add(f"{g}/files", files, "files", page="p", printed=False)
+        ...     reg.reveals(f"{g}/answers", [f"{g}/files"], name=f"{g}: answers give files")
+        >>> _ = reg.add("answers", 175, "audits", page="p", public=True)
+        >>> reg.total("answers", ["a/answers", "b/answers", "c/answers"], name="groups add up")
+        >>> sorted(reg.solve().withheld)  # a alone would be 175 - 70 - 77 = 28 answers: 4 files
+        ['a/answers', 'b/answers']
+        """
+        self._known([printed, *keys])
+        self.links.append(Link("reveals", (printed, *keys), name))
+
     def record(self, withheld: Iterable[str] = ()) -> dict[str, object]:
         """The registry as plain data (JSON): its figures, links, rules and public figures, and the
         figures a page's decision withheld; :meth:`from_records` reads it back.
@@ -350,6 +370,7 @@ class LinkedFigures:
         fixed |= set(keep) & set(keys)
         fixed |= self._revealing(fixed)
         targets = [k for k, f in self.figures.items() if self.primary(f)]
+        targets += [k for k in sorted(self._revealing(set(self.forced))) if self.figures[k].people and k not in targets]
         cuts: list[set[str]] = []
         hidden: set[str] = set()
         for _ in range(self.max_rounds):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from IPython.display import HTML
 
-from review.analyses.judgement import EvidenceLine, ItemJudgement, action_sentence
+from review.analyses.judgement import SELF, EvidenceLine, ItemJudgement, action_sentence
 from review.analyses.shown_bands import (
     NO_CHILDREN,
     SMALL_GROUP,
@@ -75,12 +75,32 @@ def line_level(line: EvidenceLine, policy: DisclosurePolicy) -> str:
 def line_band(line: EvidenceLine, policy: DisclosurePolicy) -> str:
     """A line's band: 'Red', 'Red (small group)' where its figures are withheld, or ``c`` for a
     single post-holder's own figures in a published report (they are internal only; the item's
-    judgement is still shown)."""
+    judgement is still shown).
+
+    A self-assessment whose figures are withheld (people's own ratings in a small group) shows its
+    band as ``c (small group)``: a self-assessment never makes a judgement's band (alone it is
+    "self-assessed, not evidenced"), and its band would narrow the withheld count (green on five
+    area managers: 4 or 5 of them rated it 7 or more, two possible counts where ``c`` leaves six).
+    An independent line's band may be the item's judgement, which is never withheld: it is shown,
+    marked "small group" (:mod:`review.protection.disclosure`, "Bands on small groups").
+
+    Examples
+    --------
+    >>> from review.analyses.judgement import Rates
+    >>> rates = Rates(confidence_level=0.95, green=0.8, red=0.65)
+    >>> pub = DisclosurePolicy()
+    >>> line_band(rates.line("self-assessment", "managers rating it 7+", (4, 5), None, "ratings"), pub)
+    'c (small group)'
+    >>> line_band(rates.line("audit", "plans in time", (2, 4), None, "audits"), pub)
+    'Red (small group)'
+    """
     if line.context:
         return "context: not judged"
     if policy.suppress and internal_only(line.unit):
         return "c"
-    return f"{BAND_WORDS[line.band]} ({SMALL_GROUP})" if withheld(line, policy) else BAND_WORDS[line.band]
+    if not withheld(line, policy):
+        return BAND_WORDS[line.band]
+    return f"c ({SMALL_GROUP})" if line.kind == SELF else f"{BAND_WORDS[line.band]} ({SMALL_GROUP})"
 
 
 def change_text(line: EvidenceLine, policy: DisclosurePolicy) -> str:

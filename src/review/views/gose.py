@@ -19,7 +19,7 @@ from IPython.display import HTML
 from review.analyses import gose_figures as page_figures
 from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, BoundaryAgreement
-from review.analyses.judgement import BANDS, SELF_ASSESSED, EvidenceLine
+from review.analyses.judgement import BANDS, SELF, SELF_ASSESSED, EvidenceLine
 from review.analyses.kappa_reading import KAPPA_RULE
 from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
@@ -79,7 +79,7 @@ def measure_text(m: Measure, pol: DisclosurePolicy, decision: Decision | None = 
     :class:`~review.protection.units.Counted` text in its unit; a value (money, FTE, days, a
     share) is :class:`~review.views.presentation.NoCount` text."""
     unit = page_figures.count_unit(m)
-    shown = decision is None or decision.shown(page_figures.measure_keys(item, m))
+    shown = decision is None or page_figures.measure_shown(decision, item, m)
     if m.unit == MODERATED:
         if not shown:
             return f"{m.label}: c of c files moderated"
@@ -139,7 +139,8 @@ def _line_shown(item: ItemResult, index: int, policy: DisclosurePolicy, decision
 
 def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision: Decision | None = None) -> object:
     """'audit: <source>: 46 of 97 (...) [Red]'; where the page withholds the level, 'c [Red (small
-    group)]': the band is always shown. A line that counts no person or case, or whose level is a
+    group)]': the band is always shown, but for a self-assessment's ('c [c (small group)]',
+    :func:`review.views.common.line_band`). A line that counts no person or case, or whose level is a
     rule's note (days late, a share of budget), is :class:`~review.views.presentation.NoCount` text."""
     line = item.lines[index]
     shown = _line_shown(item, index, policy, decision)
@@ -147,8 +148,10 @@ def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision:
         band = "context, not judged"
     elif policy.suppress and common.internal_only(line.unit):
         band = BAND_WORDS[line.band]  # a single post-holder's own figures: the judgement is still shown
-    else:
-        band = BAND_WORDS[line.band] + ("" if shown else f" ({SMALL_GROUP})")
+    elif shown:
+        band = BAND_WORDS[line.band]
+    else:  # a withheld self-assessment's band decides no judgement and would narrow its count
+        band = ("c" if line.kind == SELF else BAND_WORDS[line.band]) + f" ({SMALL_GROUP})"
     if line.n == 0:  # a rule's note (days late, a share of budget): no count
         return show.nocount(f"{line.kind}: {line.source}: {line_level(line, policy)} [{band}]")
     level = line_level(line, policy) if shown else "c"  # a count of things keeps its declared unit
@@ -195,12 +198,15 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     if a is not None and a.random_final is not None:
         f, first = a.random_final, a.random_first
         g03 = shown_judgement(by_id["G03"], policy)  # never withheld
-        final = d.text(page_figures.RANDOM_FINAL + "/k", show.rate_text(f.k, f.n, policy, **_interval(f)))
+        first_shown = first is not None and page_figures.rate_shown(d, page_figures.RANDOM_FIRST) and d.shown(
+            page_figures.RANDOM_FINAL + "/n")  # the first grades' files are the final grades' (one figure)
+        final = (show.rate_text(f.k, f.n, policy, **_interval(f)) if page_figures.rate_shown(d, page_figures.RANDOM_FINAL)
+                 else "c")
         cards.append({"title": "Randomly sampled case files Good or better (final grades: a moderator's prevails)",
                       "status": _card_status(g03),
                       "value": final if final != "c" else f"c ({BAND_WORDS[g03]}, {SMALL_GROUP})",
                       "detail": (f"First auditors' grades gave "
-                                 f"{d.text(page_figures.RANDOM_FIRST + '/k', show.rate_text(first.k, first.n, policy))}"
+                                 f"{show.rate_text(first.k, first.n, policy) if first_shown else 'c'}"
                                  "; the " if first is not None else "The ") + "interval "
                                 f"allows for the sample being drawn from "
                                 f"{d.text(page_figures.FRAME, f'{a.frame_size:,}')} open cases. Themed audits are "
@@ -287,8 +293,9 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     parts = [show.table(pd.DataFrame(rows), caption="Case-file audit programme by tier", uid="gose_tiers", policy=policy)]
     if a.themed:
         parts.append(show.note("Themed audits (chosen for their theme, so kept out of the random-sample rate): "
-                               + "; ".join(f"{t}: " + d.text(page_figures.themed_key(t) + "/k",
-                                                              show.rate_text(k, n, policy))
+                               + "; ".join(f"{t}: " + (show.rate_text(k, n, policy)
+                                                        if page_figures.rate_shown(d, page_figures.themed_key(t))
+                                                        else "c")
                                            + " Good or better on final grades" for t, k, n in a.themed) + "."))
     m = a.moderation
     if m is not None:
@@ -637,7 +644,7 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
                    "firm": i.judgement.firm and not small[i.item], "change": i.change} for i in result.items],
     }
     f = a.random_final if a is not None else None
-    if f is not None and d.shown(page_figures.RANDOM_FINAL + "/k") and not policy.is_small(f.n):
+    if f is not None and page_figures.rate_shown(d, page_figures.RANDOM_FINAL) and not policy.is_small(f.n):
         figures["case_files_good_or_better_final"] = {
             "statistic": f.statistic, "low": f.confidence_interval.low, "high": f.confidence_interval.high, "n": f.n,
             "population": f.population}
