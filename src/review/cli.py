@@ -779,7 +779,9 @@ def _given(path: Any) -> Any:
     if path is None or Path(path).expanduser().is_absolute():
         return path
     here = Path.cwd() / Path(path).expanduser()
-    return type(path)(here) if here.exists() else path
+    if not here.exists() or here.resolve() == resolve(path).resolve():  # as typed where both readings agree
+        return path
+    return type(path)(here)
 
 
 def _from_here(args: argparse.Namespace) -> None:
