@@ -32,6 +32,7 @@ from review.config.region import load_region
 from review.data import load_evidence
 from review.data.demo import DEMO_SEED, write_demo
 from review.data.demo_region import write_demo_region
+from review.data.hints import hint
 from review.exceptions import DataValidationError, ParameterError, RunFailed
 from review.explore.lab import lab_command
 from review.protection.keys import check_key
@@ -185,7 +186,8 @@ def _parser() -> argparse.ArgumentParser:
                         "last day)")
     sample.add_argument("--grade-scale", help="scale of the overall grade on the forms (default: the scale of most "
                         "earlier audits of the type)")
-    sample.add_argument("--audit-type", default="case file", help="audit type drawn for (default: case file)")
+    sample.add_argument("--audit-type", help="audit type drawn for, as audits.audit_type names it (default: the one "
+                        "audit type of kind `case file` in audit_types)")
     sample.add_argument("--moderation", action="store_true",
                         help="draw the moderation sample from the cycle's first audits instead (re-audits by a more "
                         "senior tier), with --share")
@@ -222,7 +224,8 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check-report", help="scan HTML reports for raw identifiers, small counts, external URLs, code")
     chk.add_argument("paths", nargs="+", type=Path, help="HTML reports, or cycle folders of them")
-    chk.add_argument("--data", default="data/demo", help="data folder whose raw identifiers must not appear")
+    chk.add_argument("--data", help="data folder whose raw identifiers must not appear (default: the params file's, "
+                     "else data/demo)")
     chk.add_argument("--threshold", type=_positive_int, default=None,
                      help="counts from 1 to this must not be shown (default: the params file's suppression_threshold)")
     chk.add_argument("--params", type=Path, default=None,
@@ -315,8 +318,8 @@ def _cmd_actions_merge(args: argparse.Namespace) -> int:
     evidence = load_evidence(folder, complete=False)
     rows = read_draft(args.draft, evidence)
     outcome = merge_rows(resolve(folder), "actions", rows, key="action_id", force=False,
-                         columns=[c.name for c in DATASETS["actions"].columns], what="action")
-    load_evidence(folder, complete=False)  # the register as it now is: every problem, exit 2
+                         columns=[c.name for c in DATASETS["actions"].columns], what="action",
+                         check=lambda: load_evidence(folder, complete=False))  # invalid: put back, exit 2
     print(f"{len(rows)} actions in the draft: {outcome.added} added to {outcome.path}, {outcome.unchanged} already "
           "there; no existing action was changed")
     return EXIT_OK
@@ -469,6 +472,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     frame = frame[frame["cycle"] == cycle]
     if frame.empty:
         raise ParameterError(f"the sampling frame in {folder} has no cases for cycle {cycle}")
+    args.audit_type = _audit_type(args.audit_type, evidence, moderation=args.moderation)
     if args.moderation:
         audits = evidence.table("audits")
         draw = draw_moderation(audits, staff=evidence.table("staff"), cycle=cycle, rng=args.seed, share=args.share,
@@ -496,6 +500,30 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         written = _write_forms(args, evidence, draw.selected, cycle)
         print(f"{len(written)} forms written to {args.forms} (one per auditor; listed in {args.forms / 'forms.csv'})")
     return EXIT_OK
+
+
+def _audit_type(given: str | None, evidence: Any, *, moderation: bool) -> str:
+    """The audit type a draw is for: ``--audit-type`` as the council names it, checked against what the
+    draw reads (the programme's quotas, or the audits moderated); by default the audit type of kind
+    ``case file`` (audit_types; without that file the kinds name themselves)."""
+    declared = evidence.tables.get("audit_types")
+    if given is None:
+        if declared is None:
+            given = "case file"
+        else:
+            case_file = [str(t) for t, k in zip(declared["audit_type"], declared["kind"], strict=True) if k == "case file"]
+            if len(case_file) != 1:
+                raise ParameterError(f"say which audit type to draw for with --audit-type: audit_types has "
+                                     f"{len(case_file) or 'no'} audit type(s) of kind case file"
+                                     + (f" ({', '.join(case_file)})" if case_file else ""))
+            given = case_file[0]
+    source = evidence.tables.get("audits") if moderation else evidence.tables.get("programme")
+    known = [] if source is None else list(dict.fromkeys(str(t) for t in source["audit_type"]))
+    if given not in known:
+        where = "the audits file" if moderation else "the programme (quota per auditor)"
+        raise ParameterError(f"`--audit-type` {given!r} is not in {where}{hint(given, known)}; audit types there: "
+                             f"{', '.join(known) or 'none'}")
+    return given
 
 
 def _moderators(specs: list[str] | None) -> dict[str, str] | None:
@@ -546,14 +574,14 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     reference = load_evidence(folder, complete=False)
     declared = {str(r["criterion"]): str(r["scale_id"]) for _, r in reference.table("criteria").iterrows()}
     collected = read_forms(args.forms, cycle=cycle, scales=reference.scales, criteria=declared)
-    outcome = merge_audits(collected.rows, resolve(folder), force=args.force, criteria=tuple(declared))
+    outcome = merge_audits(collected.rows, resolve(folder), force=args.force, criteria=tuple(declared),
+                           check=lambda: load_evidence(folder, complete=False))  # invalid: put back, exit 2
     print(f"{len(collected.rows)} audits on {collected.forms} forms: {outcome.added} added to {outcome.path}, "
           f"{outcome.unchanged} already there" + (f", {outcome.replaced} replaced" if outcome.replaced else ""))
     if collected.pending:
         print("Not yet returned, by auditor:")
         for line in collected.pending:
             print(f"  {line}")
-    load_evidence(folder, complete=False)  # the audits file as it now is: every problem, exit 2
     print(f"{folder}: valid")
     return EXIT_OK
 
@@ -603,7 +631,7 @@ def _cmd_check_report(args: argparse.Namespace) -> int:
                                        if p.is_dir() and default_params_path(p.name).is_file()), None)
     common = load_cycle_params(params_file).common if params_file else {}
     threshold = args.threshold if args.threshold is not None else int(common.get("suppression_threshold", 5))
-    data = resolve(common["data_dir"]) if params_file and args.data == "data/demo" else resolve(args.data)
+    data = resolve(args.data or (common["data_dir"] if params_file else "data/demo"))
     identifiers = raw_identifiers(data)
     key, _ = resolve_key(data)
     bad = 0
@@ -718,6 +746,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INVALID
+    _from_here(args)
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "frameworks": _cmd_frameworks,
                 "demo-data": _cmd_demo_data, "sample": _cmd_sample, "refresh-notebooks": _cmd_refresh,
                 "check-report": _cmd_check_report, "clean-notebooks": _cmd_clean_notebooks,
@@ -742,6 +771,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _given(path: Any) -> Any:
+    """A path typed on the command line, read from the current folder when it is there; else as it was
+    (a project-relative path such as ``data/demo``, resolved from the project root)."""
+    if path is None or Path(path).expanduser().is_absolute():
+        return path
+    here = Path.cwd() / Path(path).expanduser()
+    if not here.exists() or here.resolve() == resolve(path).resolve():  # as typed where both readings agree
+        return path
+    return type(path)(here)
+
+
+def _from_here(args: argparse.Namespace) -> None:
+    """Every params file and data folder named on the command line, from the current folder first
+    (`review validate params.yaml data` in a council's own folder), else from the project root."""
+    for name in ("params", "data", "into"):
+        if getattr(args, name, None) is not None:
+            setattr(args, name, _given(getattr(args, name)))
+    if args.command == "validate":
+        args.paths = [_given(p) for p in args.paths]
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -3,7 +3,9 @@
 ``review collect`` (audits) and ``review actions merge`` (the action register) add the rows they
 read to the data folder's file: appended when only rows are new, so every existing byte is kept
 (its encoding and line endings too); written anew in one step (a temporary file renamed over it)
-when a row is replaced or a column added.
+when a row is replaced or a column added. The file's own headings are kept: a heading the data
+folder's column mapping renames is matched as the column it stands for. When the folder, as the
+merge leaves it, does not validate, the file is put back as it was.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from review.data.io import find_files, heading_key, read_table, shown
-from review.exceptions import ParameterError
+from review.data.mapping import read_mapping
+from review.exceptions import DataProblem, DataValidationError, ParameterError
 
 __all__ = ["MergeOutcome", "append_rows", "merge_rows", "rewrite_rows"]
 
@@ -33,8 +36,8 @@ class MergeOutcome:
 
 
 def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, key: str, force: bool,
-               columns: Sequence[str], what: str) -> MergeOutcome:
-    """Add rows to a data folder's ``<dataset>.csv``, matched to the rows there by ``key``.
+               columns: Sequence[str], what: str, check: Callable[[], object] | None = None) -> MergeOutcome:
+    r"""Add rows to a data folder's ``<dataset>.csv``, matched to the rows there by ``key``.
 
     A new row is added; a row already there with the same values is left as it is (merging twice
     changes nothing); a row already there with other values is refused, naming the first column that
@@ -56,6 +59,10 @@ def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, ke
         The headings of a new file.
     what : str
         What a row is, for messages (``audit``, ``action``).
+    check : callable, optional
+        Called once the file is written (e.g. the data folder loaded again); when it raises
+        :class:`DataValidationError` the file is put back as it was, byte for byte, and the error
+        is raised again with a last line saying so.
 
     Returns
     -------
@@ -67,7 +74,24 @@ def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, ke
         If the dataset is an ``.xlsx`` workbook (rows are added to CSV only), or a row differs from
         the one there and ``force`` is not given (nothing is written then).
     DataValidationError
-        If the existing file cannot be read as a table.
+        If the existing file cannot be read as a table, or ``check`` fails (the file is restored).
+
+    Examples
+    --------
+    A register whose export heads its identifier "Ref", mapped to ``action_id``:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "actions.csv").write_text("Ref,action\nX1,Re-audit\n", encoding="utf-8")
+    >>> _ = (folder / "column_mapping.csv").write_text("dataset,export_column,column\nactions,Ref,action_id\n")
+    >>> rows = [{"action_id": "X1", "action": "Re-audit"}, {"action_id": "X2", "action": "Train"}]
+    >>> merge_rows(folder, "actions", rows, key="action_id", force=False, columns=["action_id", "action"],
+    ...            what="action").added
+    1
+    >>> print((folder / "actions.csv").read_text(encoding="utf-8"), end="")
+    Ref,action
+    X1,Re-audit
+    X2,Train
     """
     found = find_files(folder, dataset)
     if any(p.suffix.lower() == ".xlsx" for p in found):
@@ -81,7 +105,9 @@ def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, ke
         numbers = list(raw.row_numbers)
     else:
         header, existing, numbers = list(columns), [], []
+    renamed = read_mapping(folder, []).get(dataset, {})  # its problems are the folder's validation's to report
     by_key = {heading_key(h): h for h in header}
+    by_key.update({renamed[heading_key(h)]: h for h in header if heading_key(h) in renamed})
     id_column = by_key.get(key, key)
     where = {r.get(id_column, "").strip(): i for i, r in enumerate(existing)}
     added, unchanged, replaced, conflicts = [], 0, {}, []
@@ -108,18 +134,43 @@ def merge_rows(folder: Path, dataset: str, rows: Sequence[dict[str, str]], *, ke
         return MergeOutcome(path, 0, unchanged, 0)
     new_columns = [c for r in added for c in r if c not in header]
     header += list(dict.fromkeys(new_columns))
-    if found and not replaced and not new_columns:
-        append_rows(path, header, added)
-    else:
+    before = path.read_bytes() if found else None
+    if not (found and not replaced and not new_columns and append_rows(path, header, added)):
         rewrite_rows(path, header, [replaced.get(i, r) for i, r in enumerate(existing)] + added)
+    if check is not None:
+        try:
+            check()
+        except DataValidationError as exc:
+            _restore(path, before)
+            first = len(existing) + 2  # the header is row 1
+            raise DataValidationError([*exc.problems, DataProblem(
+                path.name, None, None, None,
+                f"nothing was written: {path.name} is as it was; the problems above are in the folder as the "
+                f"{len(added)} new {what}s (from row {first}) would have left it")]) from None
     return MergeOutcome(path, len(added), unchanged, len(replaced))
+
+
+def _restore(path: Path, before: bytes | None) -> None:
+    """Put a file back as it was (``None``: it did not exist), in one step."""
+    if before is None:
+        path.unlink(missing_ok=True)
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(before)
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _line_end(path: Path) -> str:
     return "\r\n" if b"\r\n" in path.read_bytes()[:65536] else "\n"
 
 
-def append_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+def append_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> bool:
     """Append rows, keeping every existing byte; the file's own line ending and encoding are kept.
 
     Parameters
@@ -130,6 +181,12 @@ def append_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> No
         Its headings, in order.
     rows : list of dict
         Heading -> text; a heading missing from a row is written empty.
+
+    Returns
+    -------
+    bool
+        False, with nothing written, when the file is Windows-1252 and a new row holds a character
+        it cannot encode (the file must then be written anew as UTF-8: :func:`rewrite_rows`).
     """
     data = path.read_bytes()
     end = _line_end(path)
@@ -140,11 +197,15 @@ def append_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> No
         encoding = "utf-8"
     except UnicodeDecodeError:
         encoding = "cp1252"
-    text = out.getvalue().encode(encoding, errors="strict")
+    try:
+        text = out.getvalue().encode(encoding, errors="strict")
+    except UnicodeEncodeError:  # a Windows-1252 file cannot hold it: never a file of two encodings
+        return False
     with path.open("ab") as fh:
         if data and not data.endswith(b"\n"):
             fh.write(end.encode())
         fh.write(text)
+    return True
 
 
 def rewrite_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
@@ -165,7 +226,7 @@ def rewrite_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> N
     writer = csv.writer(out, lineterminator=end)
     writer.writerow(header)
     writer.writerows([[r.get(c, "") for c in header] for r in rows])
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audits.", suffix=".csv")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             fh.write(out.getvalue())

@@ -141,23 +141,27 @@ authority: "Name of the council (code)"   # every page and title names it
 #   version: "0.1 (draft)"
 """
 
-README = """A council's review workbook folder (written by `review init`).
+README = """A council's review workbook folder (written by `review init`). Run the commands below in this
+folder: paths typed on the command line are read from the folder you are in.
 
 1. Make the pseudonymisation key, once, and keep it outside any repository:
        review key new ~/council.key
        export REVIEW_PSEUDONYM_KEY_FILE=~/council.key
 2. Fill in the templates (templates/csv or templates/xlsx; the notes sheet of each workbook says
    what every column means) and put one file per dataset into data/ (CSV or xlsx, not both).
-   Required: grade_scales, criteria, teams, frame, audits; the others are optional.
+   Required: grade_scales, criteria, teams, frame, audits (the audits come back on the forms,
+   step 4); the others are optional. Fill staff and programme for the draw.
    A case-management export can keep its own headings: copy templates/column_mapping.csv into
    data/ and list each heading beside the column it is (docs/data.md, "Column mapping").
-3. Fill in the cycle in params.yaml, then check everything before a run:
-       review validate params.yaml {data}
-4. Draw the audit sample and send each auditor their form, then collect the returned forms:
-       review sample --cycle CYCLE --params params.yaml --seed N --forms forms/
-       review collect forms/ --cycle CYCLE --params params.yaml
-5. Run the reports:
-       review run --cycle CYCLE --params params.yaml
+3. {cycle_step}check the params file and the key:
+       review validate params.yaml
+4. Draw the audit sample and send each auditor their form, then collect the returned forms
+   (the first quarter has no earlier audits to take the overall grade's scale from: name it):
+       review sample --cycle {cycle} --params params.yaml --seed N --forms forms/ --grade-scale SCALE_ID
+       review collect forms/ --cycle {cycle} --params params.yaml
+5. Check everything, then run the reports:
+       review validate params.yaml data
+       review run --cycle {cycle} --params params.yaml
 """
 
 
@@ -203,5 +207,7 @@ def write_templates(folder: str | Path, *, cycle: str | None = None, rows: int =
                                     cycle_note="" if cycle else "   # fill in: the quarter, e.g. 2010-Q1"),
                       encoding="utf-8")
     readme = root / "README.txt"
-    readme.write_text(README.format(data=data.resolve()), encoding="utf-8")
+    readme.write_text(README.format(cycle=cycle or "CYCLE", cycle_step="" if cycle else
+                                    "Fill in the cycle in params.yaml (e.g. 2010-Q1; CYCLE below), then "),
+                      encoding="utf-8")
     return [*written, mapping, params, readme]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,7 +227,7 @@ def read_forms(folder: str | Path, *, cycle: str, scales: Mapping[str, GradeScal
 
 
 def merge_audits(collected: pd.DataFrame, data_folder: str | Path, *, force: bool = False,
-                 criteria: tuple[str, ...] = ()) -> MergeOutcome:
+                 criteria: tuple[str, ...] = (), check: Callable[[], object] | None = None) -> MergeOutcome:
     """Add collected audits to the data folder's ``audits.csv``.
 
     Parameters
@@ -239,6 +239,9 @@ def merge_audits(collected: pd.DataFrame, data_folder: str | Path, *, force: boo
         Replace audits already in the file whose answers differ (else they are refused).
     criteria : tuple of str
         Every declared criterion, in order: the columns a new ``audits.csv`` gets.
+    check : callable, optional
+        Run once the file is written (the data folder validated again); when it raises
+        :class:`DataValidationError` the file is put back as it was (:func:`review.data.append.merge_rows`).
 
     Returns
     -------
@@ -250,8 +253,8 @@ def merge_audits(collected: pd.DataFrame, data_folder: str | Path, *, force: boo
         If the dataset is an ``.xlsx`` workbook (collect writes CSV), or an audit already in the
         file differs from its form and ``force`` is not given.
     DataValidationError
-        If the existing file cannot be read as a table.
+        If the existing file cannot be read as a table, or ``check`` fails (nothing is then written).
     """
     rows = [{c: str(v) for c, v in r.items()} for r in collected.to_dict("records")]
     return merge_rows(Path(data_folder), "audits", rows, key="audit_id", force=force,
-                      columns=[*AUDIT_COLUMNS, *criteria], what="audit")
+                      columns=[*AUDIT_COLUMNS, *criteria], what="audit", check=check)
