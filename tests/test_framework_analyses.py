@@ -375,6 +375,39 @@ def test_people_rating_items_are_withheld_agencies_are_shown_and_marked(tmp_path
     assert [f for f in check_file(page) if f.kind == "small count"] == []
 
 
+def test_one_person_rating_is_not_told_by_the_agreement_note(tmp_path):
+    from review.protection.disclosure import DisclosurePolicy
+    from review.protection.report_check import check_file
+    from review.views import partners
+
+    # one area manager (a person) rates G1.1 and G2.1: no agreement can be computed (it needs two raters).
+    # "Fewer than two raters" would tell a published reader 1 person rated; the page says the figure is
+    # withheld for fewer than 10 people (the policy's smallest group) instead, as for any small group of
+    # raters; internally the reason.
+    one = {"G1.1": {"M1": "8"}, "G2.1": {"M1": "6"}}
+    ev = _ratings_evidence("governance", "scaling_0_10", one)
+    ev.tables["self_assessments"]["rater_type"] = "area manager"
+    r = governance.analyse(ev, **KW).base
+    assert r.agreement is None
+    assert r.people_rate is True
+    pub, internal = DisclosurePolicy(), DisclosurePolicy(audience="internal")
+    assert "Fewer than two raters" not in partners.agreement(r, pub, uid="a").data
+    assert "withheld: figures about fewer than 10 people" in partners.agreement(r, pub, uid="a").data
+    assert "Fewer than two raters" in partners.agreement(r, internal, uid="a").data
+    page = _published_page(tmp_path, partners.summary(r, pub), partners.agreement(r, pub, uid="a"))
+    assert [f for f in check_file(page) if f.kind == "small count"] == []
+    # agencies are things, not people: with one agency the reason is given, marked as not a count of people
+    h = healthcare_commission.analyse(_ratings_evidence("healthcare_commission", "ofsted_2008",
+                                                        {"H1": {"Acute trust": "Good"}}), **KW)
+    note = partners.agreement(h, pub, uid="h").data
+    if h.self_rated:  # an agency rating its own services gets no coefficient whatever the count
+        assert "no agreement coefficient applies" in note
+    else:
+        assert "Fewer than two raters" in note
+    page = _published_page(tmp_path, partners.agreement(h, pub, uid="h"))
+    assert [f for f in check_file(page) if f.kind == "small count"] == []
+
+
 def test_agencies_rating_themselves_get_no_agreement_coefficient():
     # each health agency rates its own services: a spread of self-ratings, not raters rating the same units
     table = {f"H{i}": {"A": "Good", "B": "Adequate", "C": "Outstanding", "D": "Good"} for i in range(1, 8)}

@@ -140,11 +140,11 @@ def agreement(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: st
         return show.note("Each rater rates its own organisation, so the ratings are a spread of self-ratings, not "
                          "raters judging the same thing: no agreement coefficient applies. The spread is in the table "
                          "of items.")
-    if a is None:
-        return show.note("Fewer than two raters: agreement cannot be measured.")
-    if _raters_withheld(result, policy):
+    if _raters_withheld(result, policy):  # before "fewer than two": that would tell a published reader 0 or 1
         return show.note(show.nocount(f"The raters' agreement is withheld: figures about fewer than {policy.min_group} "
                                       "people are not published (the internal report gives it)."))
+    if a is None:
+        return show.note(show.nocount("Fewer than two raters: agreement cannot be measured."))
     rows = []
     for name, reading in (("Percent agreement (pairs of raters giving the same rating)", a.percent),
                           (f"{a.ac.result.method} ({a.ac.result.weights} weights): robust to prevalence",
