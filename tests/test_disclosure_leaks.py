@@ -202,6 +202,25 @@ def test_a_single_post_holders_own_figures_are_internal_only():
     assert common.line_level(line, INTERNAL).startswith("80.0% (8 of 10")
 
 
+def test_gose_shows_no_band_on_a_single_post_holders_own_figures():
+    """The GOSE page words a post-holder's line as common.line_band does: level and band both ``c``
+    in a published report (a band on one person's own returns, 8 of 10 on time being green, rates
+    that person); the internal report gives both."""
+    from types import SimpleNamespace
+
+    from review.views import gose
+
+    line = Rates(confidence_level=0.95, green=0.8, red=0.65).line("schedule", "returns AD and DCS own", (8, 10),
+                                                                   None, "post-holder")
+    item = SimpleNamespace(lines=[line], item=None)
+    published = str(gose._line_text(item, 0, PUB))
+    assert published.endswith("returns AD and DCS own: c [c]")
+    assert "Green" not in published
+    internal = str(gose._line_text(item, 0, INTERNAL))
+    assert "80.0% (8 of 10" in internal
+    assert internal.endswith("[Green]")
+
+
 def test_regulated_services_are_named_by_type_and_urn_never_by_name():
     import datetime as dt
     from types import SimpleNamespace

@@ -147,7 +147,7 @@ def _line_text(item: ItemResult, index: int, policy: DisclosurePolicy, decision:
     if line.context or line.kind.startswith("context"):
         band = "context, not judged"
     elif policy.suppress and common.internal_only(line.unit):
-        band = BAND_WORDS[line.band]  # a single post-holder's own figures: the judgement is still shown
+        band = "c"  # a single post-holder's own figures: no band (common.line_band); the item's judgement stands
     elif shown:
         band = BAND_WORDS[line.band]
     else:  # a withheld self-assessment's band decides no judgement and would narrow its count
