@@ -8,6 +8,7 @@ playwright cannot download its own browsers here). Everything started is stopped
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import secrets
@@ -22,9 +23,11 @@ from pathlib import Path
 import pytest
 
 from review.batch.notebook_outputs import interactive_leftovers
+from review.config.frameworks import FRAMEWORKS
 from review.config.paths import BATCH_ENV, ROOT_ENV
 from review.explore.lab import lab_command
 from review.explore.lenses import LENSES
+from review.results.lab_records import LAB_RECORDS_ENV
 
 CHROMIUM = Path(os.environ.get("REVIEW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -66,7 +69,8 @@ def lab(root, tmp_path_factory):
     shutil.copytree(root / "notebooks", home / "notebooks")
     port, token = _free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k != BATCH_ENV}
-    env |= {ROOT_ENV: str(root), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+    env |= {ROOT_ENV: str(root), LAB_RECORDS_ENV: str(home / "lab-records"),  # kept apart from the project
+            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
             "JUPYTER_RUNTIME_DIR": str(home / ".runtime"), "JUPYTER_DATA_DIR": str(home / ".data"),
             "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(home / ".ipython")}
     command = lab_command(home, extra=[f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
@@ -162,10 +166,28 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
     errors: list[str] = []
     page = _open(browser, base, token, name, viewport={"width": 1400, "height": 1000},
                  on_error=lambda exc: errors.append(str(exc)))
+    session_records = home / "lab-records" / "2009-Q4"  # what the notebooks run before this one kept
+    kept_before = sorted(p.name.removesuffix(".results.json") for p in session_records.glob("*.results.json"))
     try:
         cells = _run_all(page)
         failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
         assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
+        if name in FRAMEWORKS and not FRAMEWORKS[name].after_others:  # kept for the summary, apart from batch runs
+            assert json.loads((session_records / f"{name}.results.json").read_text())["framework"] == name
+        if name == "cycle_summary":  # it reads what this session's notebooks kept, and says so; else the batch run
+            shown = [o["data"]["text/html"] for c in cells for o in c["outputs"] if "text/html" in o.get("data", {})]
+            note = next(h for h in shown if 'class="review-source"' in h)  # read from the model: JupyterLab
+            rows = next(h for h in shown if 'id="T_framework_status"' in h).split("<tr>")[2:]  # renders what is in view
+            if kept_before:
+                assert "recorded by notebooks run in JupyterLab" in note, note
+                for framework in kept_before:
+                    assert html.escape(FRAMEWORKS[framework].title) in note
+                    row = next(r for r in rows if f'href="{framework}.ipynb"' in r)  # a link to the notebook
+                    assert "<td>Reported</td>" in row, row
+                judged = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
+                assert sum("<td>Not run this cycle</td>" in r for r in rows) == len(judged) - len(kept_before)
+            else:
+                assert "batch results" in note, note
         if name not in LENSES:
             if name == "region_comparison":  # its explorer: authority, measure, cycle and the funnel position
                 page.locator("#T_explore-region").wait_for(timeout=30_000)
