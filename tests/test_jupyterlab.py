@@ -20,6 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from review.batch.notebook_outputs import interactive_leftovers
@@ -323,3 +324,55 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
     finally:
         page.close()
         _shut_down_kernels(base, token)
+
+
+def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(root, lab, browser, tmp_path):
+    """GOSE in JupyterLab, switched to the published view: the quarter's line of the explorer's
+    trend is the report's own recorded figure (its n, its rate), and Export Excel writes a workbook
+    that pandas reads back with numbers as numbers, the filters and audience recorded, the filters
+    in its name, and a link to it in the notebook."""
+    base, token, home = lab
+    page = _open(browser, base, token, "gose_performance")
+    book = None
+    try:
+        cells = _run_all(page)
+        recorded = [o["data"]["application/vnd.review.results+json"] for c in cells for o in c["outputs"]
+                    if "application/vnd.review.results+json" in o.get("data", {})][-1]
+        report = recorded["figures"]["case_files_good_or_better_final"]  # what the report prints, unrounded
+        cycle, n, rate = recorded["cycle"], report["n"], report["statistic"]
+        page.locator(".review-explorer .widget-toggle-button", has_text="published").click()
+        page.wait_for_function("() => document.querySelector('.review-explorer-banner').innerText"
+                               ".includes('Published view')", timeout=30_000)
+        trend_rows = """() => [...document.querySelectorAll('#T_explore-trend-gose_performance tr')]
+          .map(r => [...r.children].map(c => c.innerText))"""
+        page.wait_for_function(f"() => ({trend_rows})().length > 1", timeout=30_000)  # redrawn after the banner
+        rows = page.evaluate(trend_rows)
+        header, line = rows[0], next(r for r in rows if r[0] == cycle)
+        shown = dict(zip(header, line, strict=True))
+        assert shown["case files"] == str(n)
+        assert shown["final grade Good or better"] == str(round(rate * n))
+        assert shown["rate"] == f"{rate:.1%}"
+        page.locator(".review-explorer button", has_text="Export Excel").click()
+        link = page.locator(".review-explorer a", has_text=".xlsx")
+        link.wait_for(timeout=30_000)
+        assert page.locator(".review-explorer", has_text="Saved:").count() == 1
+        book = (home / "notebooks" / link.inner_text()).resolve()  # the link is relative to the notebook
+        assert book.parent == root / "outputs" / "explore"
+        assert "-published-selection-random-" in book.name  # audience and filter in the file name
+        sheets = pd.read_excel(book, sheet_name=None)
+        trend = sheets["quarter by quarter"].set_index("quarter")
+        assert pd.api.types.is_numeric_dtype(trend["rate"]), trend.dtypes
+        assert trend.loc[cycle, "case files"] == n
+        assert trend.loc[cycle, "rate"] == pytest.approx(rate, abs=1e-12)  # a number, unrounded
+        about = sheets["about"].set_index("field")["value"]
+        assert (about["audience"], about["cycle"], about["filter: selection"]) == ("published", cycle, "random")
+        assert about["caption"].startswith("Case-file audits")
+        assert about["basis"].startswith("Basis: case-file audits")
+    except Exception:
+        page.screenshot(path=str(tmp_path / "published-export.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)
+        if book is not None and book.parent == root / "outputs" / "explore":
+            book.unlink(missing_ok=True)  # the test's own export, out of the project's outputs
