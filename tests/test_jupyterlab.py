@@ -8,6 +8,7 @@ playwright cannot download its own browsers here). Everything started is stopped
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -152,6 +154,32 @@ def _open(browser, base, token, name, viewport=None, on_error=None):
     return page
 
 
+@contextlib.contextmanager
+def _driving(browser, base, token, name, shot: Path, **options) -> Iterator:
+    """A page with only notebook ``name`` open (:func:`_open`): on a failure a screenshot to ``shot``;
+    at the end the page closed and every kernel shut down."""
+    page = _open(browser, base, token, name, **options)
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(shot), full_page=True)
+        raise
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)
+
+
+@pytest.fixture
+def own_exports(root):
+    """Removes the explorer exports a test writes into the project's ``outputs/explore/`` (the explorer
+    writes there, under ``REVIEW_ROOT``); yields that folder."""
+    folder = root / "outputs" / "explore"
+    before = set(folder.glob("*")) if folder.is_dir() else set()
+    yield folder
+    for path in (set(folder.glob("*")) if folder.is_dir() else set()) - before:
+        path.unlink()
+
+
 def _shut_down_kernels(base: str, token: str) -> None:
     request = urllib.request.Request(f"{base}/api/sessions?token={token}")
     with urllib.request.urlopen(request, timeout=10) as r:
@@ -165,11 +193,10 @@ def _shut_down_kernels(base: str, token: str) -> None:
 def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browser, name, tmp_path):
     base, token, home = lab
     errors: list[str] = []
-    page = _open(browser, base, token, name, viewport={"width": 1400, "height": 1000},
-                 on_error=lambda exc: errors.append(str(exc)))
     session_records = home / "lab-records" / "2009-Q4"  # what the notebooks run before this one kept
     kept_before = sorted(p.name.removesuffix(".results.json") for p in session_records.glob("*.results.json"))
-    try:
+    with _driving(browser, base, token, name, tmp_path / f"{name}.png", viewport={"width": 1400, "height": 1000},
+                  on_error=lambda exc: errors.append(str(exc))) as page:
         cells = _run_all(page)
         failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
         assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
@@ -215,12 +242,6 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
         while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
             time.sleep(0.5)
         assert saved_path.stat().st_mtime_ns != stamp, "the notebook was not saved"
-    except Exception:
-        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
     if name != SAVED:
         return
     # Saved from the session: no widget state ("model not found" on reopening), no session
@@ -243,8 +264,7 @@ def test_a_misspelt_parameter_stops_every_later_cell(lab, browser, tmp_path):
     """A good run, then the parameter misspelt and Run All again: the check shows the error, no later
     cell shows a figure from the earlier run, and a later cell run on its own says it was not run."""
     base, token, _ = lab
-    page = _open(browser, base, token, "governance")
-    try:
+    with _driving(browser, base, token, "governance", tmp_path / "misspelt.png") as page:
         _run_all(page)
         params = _code_index(page, 0)
         page.evaluate("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
@@ -267,12 +287,6 @@ def test_a_misspelt_parameter_stops_every_later_cell(lab, browser, tmp_path):
           .outputs.toJSON()""", later)
         assert [o["output_type"] for o in shown] == ["error"]
         assert shown[0]["evalue"].startswith("not run: fix the error above")
-    except Exception:
-        page.screenshot(path=str(tmp_path / "misspelt.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
 
 
 def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
@@ -280,8 +294,7 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
     cell), the table changes and the live region says so; Tab reaches the audience toggle, Space
     presses it and aria-pressed follows; the focus ring is visible."""
     base, token, _ = lab
-    page = _open(browser, base, token, "governance")
-    try:
+    with _driving(browser, base, token, "governance", tmp_path / "keyboard.png") as page:
         _run_all(page)
         table = page.locator("#T_explore-governance")
         table.wait_for(timeout=30_000)
@@ -318,23 +331,16 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
         heading = page.locator("[data-jupyter-id='Explore-(JupyterLab-only)']").last
         page.wait_for_function("(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
                                arg=heading.element_handle(), timeout=30_000)
-    except Exception:
-        page.screenshot(path=str(tmp_path / "keyboard.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
 
 
-def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(root, lab, browser, tmp_path):
+def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(lab, browser, own_exports,
+                                                                                 tmp_path):
     """GOSE in JupyterLab, switched to the published view: the quarter's line of the explorer's
     trend is the report's own recorded figure (its n, its rate), and Export Excel writes a workbook
     that pandas reads back with numbers as numbers, the filters and audience recorded, the filters
     in its name, and a link to it in the notebook."""
     base, token, home = lab
-    page = _open(browser, base, token, "gose_performance")
-    book = None
-    try:
+    with _driving(browser, base, token, "gose_performance", tmp_path / "published-export.png") as page:
         cells = _run_all(page)
         recorded = [o["data"]["application/vnd.review.results+json"] for c in cells for o in c["outputs"]
                     if "application/vnd.review.results+json" in o.get("data", {})][-1]
@@ -357,7 +363,7 @@ def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(
         link.wait_for(timeout=30_000)
         assert page.locator(".review-explorer", has_text="Saved:").count() == 1
         book = (home / "notebooks" / link.inner_text()).resolve()  # the link is relative to the notebook
-        assert book.parent == root / "outputs" / "explore"
+        assert book.parent == own_exports
         assert "-published-selection-random-" in book.name  # audience and filter in the file name
         sheets = pd.read_excel(book, sheet_name=None)
         trend = sheets["quarter by quarter"].set_index("quarter")
@@ -368,11 +374,3 @@ def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(
         assert (about["audience"], about["cycle"], about["filter: selection"]) == ("published", cycle, "random")
         assert about["caption"].startswith("Case-file audits")
         assert about["basis"].startswith("Basis: case-file audits")
-    except Exception:
-        page.screenshot(path=str(tmp_path / "published-export.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
-        if book is not None and book.parent == root / "outputs" / "explore":
-            book.unlink(missing_ok=True)  # the test's own export, out of the project's outputs
