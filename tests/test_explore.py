@@ -617,7 +617,7 @@ def test_review_lab_passes_jupyterlab_options_through(monkeypatch):
     import review.cli as cli
 
     seen = []
-    monkeypatch.setattr(cli.os, "execv", lambda path, argv: seen.append(argv))
+    monkeypatch.setattr(cli.os, "execve", lambda path, argv, env: seen.append(argv))
     assert cli.main(["lab", "--port", "8890", "--no-browser", "--ServerApp.token=x"]) == 0
     assert seen[0][-4:] == ["--port", "8890", "--no-browser", "--ServerApp.token=x"]
     assert "--ServerApp.ip=127.0.0.1" in seen[0]

@@ -8,6 +8,8 @@ playwright cannot download its own browsers here). Everything started is stopped
 
 from __future__ import annotations
 
+import contextlib
+import html
 import json
 import os
 import secrets
@@ -17,14 +19,18 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from review.batch.notebook_outputs import interactive_leftovers
+from review.config.frameworks import FRAMEWORKS
 from review.config.paths import BATCH_ENV, ROOT_ENV
 from review.explore.lab import lab_command
 from review.explore.lenses import LENSES
+from review.results.lab_records import LAB_RECORDS_ENV
 
 CHROMIUM = Path(os.environ.get("REVIEW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -66,7 +72,8 @@ def lab(root, tmp_path_factory):
     shutil.copytree(root / "notebooks", home / "notebooks")
     port, token = _free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k != BATCH_ENV}
-    env |= {ROOT_ENV: str(root), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+    env |= {ROOT_ENV: str(root), LAB_RECORDS_ENV: str(home / "lab-records"),  # kept apart from the project
+            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
             "JUPYTER_RUNTIME_DIR": str(home / ".runtime"), "JUPYTER_DATA_DIR": str(home / ".data"),
             "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(home / ".ipython")}
     command = lab_command(home, extra=[f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
@@ -147,6 +154,32 @@ def _open(browser, base, token, name, viewport=None, on_error=None):
     return page
 
 
+@contextlib.contextmanager
+def _driving(browser, base, token, name, shot: Path, **options) -> Iterator:
+    """A page with only notebook ``name`` open (:func:`_open`): on a failure a screenshot to ``shot``;
+    at the end the page closed and every kernel shut down."""
+    page = _open(browser, base, token, name, **options)
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(shot), full_page=True)
+        raise
+    finally:
+        page.close()
+        _shut_down_kernels(base, token)
+
+
+@pytest.fixture
+def own_exports(root):
+    """Removes the explorer exports a test writes into the project's ``outputs/explore/`` (the explorer
+    writes there, under ``REVIEW_ROOT``); yields that folder."""
+    folder = root / "outputs" / "explore"
+    before = set(folder.glob("*")) if folder.is_dir() else set()
+    yield folder
+    for path in (set(folder.glob("*")) if folder.is_dir() else set()) - before:
+        path.unlink()
+
+
 def _shut_down_kernels(base: str, token: str) -> None:
     request = urllib.request.Request(f"{base}/api/sessions?token={token}")
     with urllib.request.urlopen(request, timeout=10) as r:
@@ -160,12 +193,29 @@ def _shut_down_kernels(base: str, token: str) -> None:
 def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browser, name, tmp_path):
     base, token, home = lab
     errors: list[str] = []
-    page = _open(browser, base, token, name, viewport={"width": 1400, "height": 1000},
-                 on_error=lambda exc: errors.append(str(exc)))
-    try:
+    session_records = home / "lab-records" / "2009-Q4"  # what the notebooks run before this one kept
+    kept_before = sorted(p.name.removesuffix(".results.json") for p in session_records.glob("*.results.json"))
+    with _driving(browser, base, token, name, tmp_path / f"{name}.png", viewport={"width": 1400, "height": 1000},
+                  on_error=lambda exc: errors.append(str(exc))) as page:
         cells = _run_all(page)
         failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
         assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
+        if name in FRAMEWORKS and not FRAMEWORKS[name].after_others:  # kept for the summary, apart from batch runs
+            assert json.loads((session_records / f"{name}.results.json").read_text())["framework"] == name
+        if name == "cycle_summary":  # it reads what this session's notebooks kept, and says so; else the batch run
+            shown = [o["data"]["text/html"] for c in cells for o in c["outputs"] if "text/html" in o.get("data", {})]
+            note = next(h for h in shown if 'class="review-source"' in h)  # read from the model: JupyterLab
+            rows = next(h for h in shown if 'id="T_framework_status"' in h).split("<tr>")[2:]  # renders what is in view
+            if kept_before:
+                assert "recorded by notebooks run in JupyterLab" in note, note
+                for framework in kept_before:
+                    assert html.escape(FRAMEWORKS[framework].title) in note
+                    row = next(r for r in rows if f'href="{framework}.ipynb"' in r)  # a link to the notebook
+                    assert "<td>Reported</td>" in row, row
+                judged = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
+                assert sum("<td>Not run this cycle</td>" in r for r in rows) == len(judged) - len(kept_before)
+            else:
+                assert "batch results" in note, note
         if name not in LENSES:
             if name == "region_comparison":  # its explorer: authority, measure, cycle and the funnel position
                 page.locator("#T_explore-region").wait_for(timeout=30_000)
@@ -192,12 +242,6 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
         while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
             time.sleep(0.5)
         assert saved_path.stat().st_mtime_ns != stamp, "the notebook was not saved"
-    except Exception:
-        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
     if name != SAVED:
         return
     # Saved from the session: no widget state ("model not found" on reopening), no session
@@ -220,8 +264,7 @@ def test_a_misspelt_parameter_stops_every_later_cell(lab, browser, tmp_path):
     """A good run, then the parameter misspelt and Run All again: the check shows the error, no later
     cell shows a figure from the earlier run, and a later cell run on its own says it was not run."""
     base, token, _ = lab
-    page = _open(browser, base, token, "governance")
-    try:
+    with _driving(browser, base, token, "governance", tmp_path / "misspelt.png") as page:
         _run_all(page)
         params = _code_index(page, 0)
         page.evaluate("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
@@ -244,12 +287,6 @@ def test_a_misspelt_parameter_stops_every_later_cell(lab, browser, tmp_path):
           .outputs.toJSON()""", later)
         assert [o["output_type"] for o in shown] == ["error"]
         assert shown[0]["evalue"].startswith("not run: fix the error above")
-    except Exception:
-        page.screenshot(path=str(tmp_path / "misspelt.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
 
 
 def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
@@ -257,8 +294,7 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
     cell), the table changes and the live region says so; Tab reaches the audience toggle, Space
     presses it and aria-pressed follows; the focus ring is visible."""
     base, token, _ = lab
-    page = _open(browser, base, token, "governance")
-    try:
+    with _driving(browser, base, token, "governance", tmp_path / "keyboard.png") as page:
         _run_all(page)
         table = page.locator("#T_explore-governance")
         table.wait_for(timeout=30_000)
@@ -295,9 +331,46 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
         heading = page.locator("[data-jupyter-id='Explore-(JupyterLab-only)']").last
         page.wait_for_function("(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
                                arg=heading.element_handle(), timeout=30_000)
-    except Exception:
-        page.screenshot(path=str(tmp_path / "keyboard.png"), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
+
+
+def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(lab, browser, own_exports,
+                                                                                 tmp_path):
+    """GOSE in JupyterLab, switched to the published view: the quarter's line of the explorer's
+    trend is the report's own recorded figure (its n, its rate), and Export Excel writes a workbook
+    that pandas reads back with numbers as numbers, the filters and audience recorded, the filters
+    in its name, and a link to it in the notebook."""
+    base, token, home = lab
+    with _driving(browser, base, token, "gose_performance", tmp_path / "published-export.png") as page:
+        cells = _run_all(page)
+        recorded = [o["data"]["application/vnd.review.results+json"] for c in cells for o in c["outputs"]
+                    if "application/vnd.review.results+json" in o.get("data", {})][-1]
+        report = recorded["figures"]["case_files_good_or_better_final"]  # what the report prints, unrounded
+        cycle, n, rate = recorded["cycle"], report["n"], report["statistic"]
+        page.locator(".review-explorer .widget-toggle-button", has_text="published").click()
+        page.wait_for_function("() => document.querySelector('.review-explorer-banner').innerText"
+                               ".includes('Published view')", timeout=30_000)
+        trend_rows = """() => [...document.querySelectorAll('#T_explore-trend-gose_performance tr')]
+          .map(r => [...r.children].map(c => c.innerText))"""
+        page.wait_for_function(f"() => ({trend_rows})().length > 1", timeout=30_000)  # redrawn after the banner
+        rows = page.evaluate(trend_rows)
+        header, line = rows[0], next(r for r in rows if r[0] == cycle)
+        shown = dict(zip(header, line, strict=True))
+        assert shown["case files"] == str(n)
+        assert shown["final grade Good or better"] == str(round(rate * n))
+        assert shown["rate"] == f"{rate:.1%}"
+        page.locator(".review-explorer button", has_text="Export Excel").click()
+        link = page.locator(".review-explorer a", has_text=".xlsx")
+        link.wait_for(timeout=30_000)
+        assert page.locator(".review-explorer", has_text="Saved:").count() == 1
+        book = (home / "notebooks" / link.inner_text()).resolve()  # the link is relative to the notebook
+        assert book.parent == own_exports
+        assert "-published-selection-random-" in book.name  # audience and filter in the file name
+        sheets = pd.read_excel(book, sheet_name=None)
+        trend = sheets["quarter by quarter"].set_index("quarter")
+        assert pd.api.types.is_numeric_dtype(trend["rate"]), trend.dtypes
+        assert trend.loc[cycle, "case files"] == n
+        assert trend.loc[cycle, "rate"] == pytest.approx(rate, abs=1e-12)  # a number, unrounded
+        about = sheets["about"].set_index("field")["value"]
+        assert (about["audience"], about["cycle"], about["filter: selection"]) == ("published", cycle, "random")
+        assert about["caption"].startswith("Case-file audits")
+        assert about["basis"].startswith("Basis: case-file audits")

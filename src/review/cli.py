@@ -34,7 +34,7 @@ from review.data.demo import DEMO_SEED, write_demo
 from review.data.demo_region import write_demo_region
 from review.data.hints import hint
 from review.exceptions import DataValidationError, ParameterError, RunFailed
-from review.explore.lab import lab_command
+from review.explore.lab import lab_command, lab_environment
 from review.protection.keys import check_key
 from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_file, raw_identifiers
@@ -214,7 +214,9 @@ def _parser() -> argparse.ArgumentParser:
                     "outputs and parameters out of the committed notebooks. Every other option is passed to "
                     "JupyterLab as it is, e.g. `review lab --port 8890 --no-browser`, "
                     "`review lab --ServerApp.ip=0.0.0.0`, `review lab -- --ServerApp.token=...` (see `jupyter lab "
-                    "--help-all`); a later option overrides the default it names.")
+                    "--help-all`); a later option overrides the default it names. Framework notebooks run in the "
+                    "session keep their results in outputs/lab/<cycle>/ (never a batch run's folder), and the cycle "
+                    "summary run there reads them and says so; REVIEW_LAB_RECORDS= (empty) records nothing.")
     lab.add_argument("extra", nargs="*", metavar="JUPYTERLAB-OPTION",
                      help="passed to JupyterLab: --port N, --no-browser, --ServerApp.* ... (anything after -- too)")
 
@@ -599,7 +601,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 def _cmd_lab(args: argparse.Namespace) -> int:
     command = lab_command(project_root(), extra=args.extra)
-    os.execv(command[0], command)
+    os.execve(command[0], command, lab_environment(project_root()))
     return EXIT_OK  # pragma: no cover - execv does not return
 
 

@@ -132,7 +132,8 @@ FRAMEWORKS: dict[str, Framework] = {
                     "results_dir",
                     "str",
                     "",
-                    "folder holding the frameworks' results JSON; empty means outputs/<cycle>",
+                    "folder holding the frameworks' results JSON; empty means the last batch run's, "
+                    "or in `review lab` the session's",
                 ),
                 Param(
                     "params_file",

@@ -223,6 +223,12 @@ class ResultsSource:
         The run's audience, from the manifest.
     commit : str or None
         The git commit the run was made from, from the manifest.
+    lab : tuple of (str, str, tuple of str)
+        Records made by notebooks run in a ``review lab`` session (:mod:`review.results.lab_records`),
+        not by a batch run: per framework, when it was recorded and the parameters it shares with the
+        summary that differ. Empty for a batch run's folder.
+    batch_folder : str or None
+        For a session's records, the folder of the batch run that was not read.
     """
 
     folder: str
@@ -232,6 +238,8 @@ class ResultsSource:
     status: str | None = None
     audience: str | None = None
     commit: str | None = None
+    lab: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    batch_folder: str | None = None
 
 
 def results_source(folder: str | Path, *, in_run: bool) -> ResultsSource:
