@@ -8,7 +8,7 @@ a published page when it is a single post-holder's own performance.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from review.analyses.jar import JarResult
 from review.analyses.judgement import BANDS, SELF, EvidenceLine, ItemJudgement
@@ -17,7 +17,7 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import internal_only
 
 __all__ = ["NO_CHILDREN", "SMALL_GROUP", "WITHHELD", "deciding_lines", "finding_bands", "item_bands", "line_policy",
-           "shown_band", "small_group", "withheld"]
+           "rests_on_hidden", "shown_band", "small_group", "withheld"]
 
 WITHHELD = "withheld"
 """Kept for records written before judgements were never withheld (their ``withheld`` lists)."""
@@ -98,18 +98,26 @@ def deciding_lines(j: ItemJudgement | None, lines: Sequence[EvidenceLine]) -> li
     return anchors + [ln for ln in below if all(ln is not a for a in anchors)]
 
 
-def small_group(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> bool:
-    """Whether a judgement rests on a line whose figures a published report withholds (a small
-    group): the judgement is still shown, marked "small group", with those figures as ``c``.
+def rests_on_hidden(j: ItemJudgement | None, lines: Sequence[EvidenceLine],
+                    hidden: Callable[[EvidenceLine], bool]) -> bool:
+    """Whether a judgement rests on lines a page hides: every line that sets its band is hidden, or a
+    hidden line could fall in a worse band (:func:`deciding_lines`). A shown line that sets the band on
+    its own is what the judgement follows, whatever hidden lines in other bands say.
 
-    It rests on withheld figures when every line that sets its band is withheld, or a withheld line
-    could fall in a worse band (:func:`deciding_lines`); a shown line that sets the band on its own
-    is what the judgement follows, whatever other, withheld lines in other bands say.
+    ``hidden`` says whether the page hides a line's figures (by the disclosure rule, or by a page's
+    own decision to protect another figure).
     """
     if j is None:
         return False
     anchors, below = _deciding(j, lines)
-    return (bool(anchors) and all(withheld(ln, policy) for ln in anchors)) or any(withheld(ln, policy) for ln in below)
+    return (bool(anchors) and all(hidden(ln) for ln in anchors)) or any(hidden(ln) for ln in below)
+
+
+def small_group(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> bool:
+    """Whether a judgement rests on a line whose figures a published report withholds (a small
+    group): the judgement is still shown, marked "small group", with those figures as ``c``
+    (:func:`rests_on_hidden` with the disclosure rule, :func:`withheld`)."""
+    return rests_on_hidden(j, lines, lambda ln: withheld(ln, policy))
 
 
 def shown_band(j: ItemJudgement | None, lines: Sequence[EvidenceLine], policy: DisclosurePolicy) -> str | None:

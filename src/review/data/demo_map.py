@@ -263,7 +263,12 @@ def map_markdown(rows: list[dict]) -> str:
            "Written from `data/demo/evidence_map.csv` by `review.data.demo_map.map_markdown` (a test keeps the",
            "two equal). Each line is one piece of the demo council's evidence, the item it bears on and why.",
            "*Context* lines are shown beside the item and never judged. A council writes its own map",
-           "(`docs/data.md`, `evidence_map`); `review validate` lists it the same way.", ""]
+           "(`docs/data.md`, `evidence_map`); `review validate` lists it the same way.", "",
+           "Agencies' ratings of themselves (the Healthcare Commission's issues, the LSCB checklist) are",
+           "self-assessment: their spread is shown beside the evidence, and no agreement coefficient is computed,",
+           "since the raters do not rate the same units (`domain.md` section 10). Every audit line has one",
+           "interval on every page: the finite population correction applies only to case-file audits all drawn",
+           "at random from the quarter's frame of open cases (`review.analyses.mapped.sample_frame`).", ""]
     names = {"jar_haringey": "Joint Area Review (JAR) of Haringey 2008: main findings",
              "healthcare_commission": "Healthcare Commission: preliminary issues",
              "gose_performance": "GOSE children's social care performance management framework (the audit items)",
