@@ -120,9 +120,23 @@ def test_l1_is_judged_on_attendance_and_an_independent_chair_is_shown_not_judged
     assert not attendance.counts_people
 
 
+def test_attendances_above_the_places_are_refused_with_file_row_and_column(root, tmp_path):
+    folder = tmp_path / "council"
+    shutil.copytree(root / "data" / "demo", folder)
+    # row 2 of lscb_board.csv is 2009-Q1: 99 attendances of its places
+    _rewrite(folder / "lscb_board.csv", lambda rows: _column(
+        rows, "member_attendances", lambda r: "99" if r[0] == "2009-Q1" else r[rows[0].index("member_attendances")]))
+    with pytest.raises(DataValidationError) as err:
+        load_evidence(folder)
+    assert "lscb_board.csv, row 2, column 'member_attendances'" in str(err.value)
+    assert "is above member_places" in str(err.value)
+
+
 def test_l1_is_never_green_on_the_chair_alone_and_red_when_the_chair_is_not_independent():
-    # attendance not recorded (both columns empty): the chair alone is no evidence of how the board works
+    # attendance not recorded (both columns empty, or one of them): the chair alone is no evidence of how the
+    # board works
     assert _l1(_board(q4_places=None, q4_attended=None)).judgement.band == "grey"
+    assert _l1(_board(q4_attended=None)).judgement.band == "grey"
     # 27 of 28 (96%) would be green, but a chair who is not independent sets red, firmly
     red = _l1(_board(q4_chair=False, q4_attended=27))
     assert [ln.band for ln in red.evidence] == ["green", "red"]

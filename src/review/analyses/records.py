@@ -67,12 +67,12 @@ def _chair(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previo
 
 def _attendance(evidence: Evidence, entry: MapEntry, cycle: str) -> tuple[int, int]:
     """Member agencies' places at the cycle's board meetings where the agency was represented, of the
-    places (none when the board's records do not hold them)."""
+    places (none when the board's records do not hold both figures)."""
     mine = _rows(evidence, "lscb_board", cycle)
-    if mine.empty or "member_places" not in mine or mine["member_places"].isna().all():
+    if mine.empty or "member_places" not in mine or "member_attendances" not in mine:
         return 0, 0
-    recorded = mine[mine["member_places"].notna()]
-    return int(recorded["member_attendances"].fillna(0).sum()), int(recorded["member_places"].sum())
+    recorded = mine[mine["member_places"].notna() & mine["member_attendances"].notna()]
+    return int(recorded["member_attendances"].sum()), int(recorded["member_places"].sum())
 
 
 def _rate(kind: str, source: str, unit: str, counts: Counts) -> Callable[..., list[EvidenceLine]]:
