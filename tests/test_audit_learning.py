@@ -351,26 +351,38 @@ def test_a_theme_recurring_as_a_concern_for_three_quarters_without_action_is_fla
 
 # --- J10 and L4.2 through the map -----------------------------------------------------------------
 
-def _areas_evidence(learning_cycle: str | None) -> Evidence:
+def _areas_evidence(learning: list[tuple[str, str]] | None) -> Evidence:
+    """Indicators NI59, NI60, NI66 reported in 2009-Q3; risk analysis speaks to NI59 and NI60, timeliness to
+    NI60, child's voice to none. Audits A1, A3, A4 (auditors TM1, TM2, TM3) in 2009-Q3, A2 (TM1) in 2009-Q2;
+    ``learning`` is (audit, theme) rows."""
     tables = {
         "indicators": pd.DataFrame({"cycle": ["2009-Q3"] * 3, "indicator": ["NI59", "NI60", "NI66"]}),
         "themes": pd.DataFrame({"theme": ["risk analysis", "timeliness", "child's voice"],
                                 "indicators": ["NI59; NI60", "NI60", None]}),
-        "audits": pd.DataFrame({"audit_id": ["A1", "A2"], "cycle": ["2009-Q3", "2009-Q2"]}),
+        "audits": pd.DataFrame({"audit_id": ["A1", "A2", "A3", "A4"], "cycle": ["2009-Q3", "2009-Q2", "2009-Q3", "2009-Q3"],
+                                "auditor_id": ["TM1", "TM1", "TM2", "TM3"], "auditor_tier": "TM", "moderation_of": None}),
     }
-    if learning_cycle is not None:
-        audit = "A1" if learning_cycle == "2009-Q3" else "A2"
-        tables["audit_learning"] = pd.DataFrame({"audit_id": [audit, audit],
-                                                 "theme": ["timeliness", "child's voice"]})
+    if learning is not None:
+        tables["audit_learning"] = pd.DataFrame(learning, columns=["audit_id", "theme"])
     return Evidence("x", MappingProxyType(tables), {}, ())
 
 
-def test_indicator_areas_with_analysed_learning():
-    # timeliness (recorded on A1 this quarter) speaks to NI60; risk analysis (NI59, NI60) was not recorded;
-    # child's voice speaks to no indicator: NI60 only, 1 of the 3 indicators reported
-    assert indicator_areas(_areas_evidence("2009-Q3"), "2009-Q3") == (("NI60",), ("NI59", "NI60", "NI66"))
+def test_indicator_areas_need_every_declared_theme_recorded_by_more_than_one_auditor():
+    reported = ("NI59", "NI60", "NI66")
+    # timeliness on A1 (TM1) and A3 (TM2): two auditors; risk analysis on A1 only (TM1): one auditor, not
+    # robust. NI59 rests on risk analysis alone: not analysed; NI60 needs risk analysis too: not analysed;
+    # NI66 has no theme: not analysed. 0 of 3, though a theme was recorded on the area of each of NI59, NI60
+    one = [("A1", "timeliness"), ("A3", "timeliness"), ("A1", "risk analysis")]
+    assert indicator_areas(_areas_evidence(one), "2009-Q3") == ((), reported)
+    # risk analysis also on A4 (TM3): two auditors; NI59 (risk analysis) and NI60 (both themes): 2 of 3
+    two = [*one, ("A4", "risk analysis")]
+    assert indicator_areas(_areas_evidence(two), "2009-Q3") == (("NI59", "NI60"), reported)
+    # one auditor recording both themes (A1 and A2 are both TM1's; A2's learning is last quarter's): this
+    # quarter both themes rest on TM1 alone: 0 of 3
+    same = [("A1", "timeliness"), ("A1", "risk analysis"), ("A2", "risk analysis"), ("A2", "timeliness")]
+    assert indicator_areas(_areas_evidence(same), "2009-Q3") == ((), reported)
     # learning recorded only last quarter: no area analysed this quarter, 0 of 3
-    assert indicator_areas(_areas_evidence("2009-Q2"), "2009-Q3") == ((), ("NI59", "NI60", "NI66"))
+    assert indicator_areas(_areas_evidence([("A2", "timeliness")]), "2009-Q3") == ((), reported)
     # no learning at all: no evidence (never a judgement on absence alone)
     assert indicator_areas(_areas_evidence(None), "2009-Q3") is None
 
@@ -379,7 +391,8 @@ def test_j10_and_l42_rest_on_audit_learning_in_the_demo(root, folder):
     evidence = load_evidence(root / "data" / "demo")
     j10 = next(f for f in jar.analyse(evidence, **KW).findings if f.item.item_id == "J10")
     line = next(ln for ln in j10.evidence if ln.kind == "audit learning")
-    # every demo indicator (NI59-NI68, ten) has a theme recorded on a 2009-Q4 audit (themes.csv declares them)
+    # every demo indicator (NI59-NI68, ten) has every theme themes.csv declares for it recorded on 2009-Q4's
+    # audited files by at least two auditors
     assert (line.k, line.n, line.unit, line.band) == (10, 10, "areas", "green")
     l42 = next(i for i in lscb_checklist.analyse(evidence, **KW).items if i.item.item_id == "L4.2")
     assert any(ln.kind == "audit learning" for ln in l42.evidence)

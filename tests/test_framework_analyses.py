@@ -263,7 +263,10 @@ def test_lscb_uses_the_board_records_for_areas_one_and_three():
          "answered_date": None}])
     r = lscb_checklist.analyse(Evidence("x", MappingProxyType(tables), MappingProxyType(SCALES), ()), **KW)
     by_id = {i.item.item_id: i for i in r.items}
-    assert by_id["L1"].judgement.band == "green"  # independent chair (forced green) and agencies 2/2 Good
+    # an independent chair is a condition met, shown beside L1 and never judged: with the agencies' own
+    # ratings (2 of 2 Good) L1 is self-assessed, not evidenced (never green on the chair alone)
+    assert by_id["L1"].judgement.band == "self-assessed"
+    assert (by_id["L1"].evidence[0].context, by_id["L1"].evidence[0].band) == (True, "grey")
     assert (by_id["L3"].evidence[0].k, by_id["L3"].evidence[0].n, by_id["L3"].judgement.band) == (0, 1, "red")
     assert [i.item.item_id for i in r.items][:5] == ["L1", "L2", "L3", "L4", "L4.1"]
 

@@ -134,11 +134,13 @@ def test_the_chair_forces_a_band_with_its_reason():
                                   {"cycle": "2009-Q3", "chair_independent": False, "board_meetings": 4}])
     ev = _evidence(lscb_board=board)
     (line,) = _record(ev, "lscb_chair")
+    # an independent chair is a condition met: shown beside the item (its note as its level), never judged
     assert (line.kind, line.source, line.k, line.n, line.unit, line.judgement, line.change.label,
-            line.note, line.band) == ("LSCB records", "independence of the chair", 0, 0, "cycles", None,
-                                      "no comparison", "the chair is independent", "green")
+            line.note, line.context, line.band) == (
+        "LSCB records", "independence of the chair", 0, 0, "cycles", None, "no comparison",
+        "the chair is independent (a condition met: not evidence of how well the board works)", True, "grey")
     (before,) = _record(ev, "lscb_chair", cycle="2009-Q3", previous="2009-Q2")
-    assert (before.note, before.band) == ("the chair is not independent", "red")
+    assert (before.note, before.context, before.band) == ("the chair is not independent", False, "red")
     assert _record(ev, "lscb_chair", cycle="2009-Q2", previous="2009-Q1") == []  # no board row that cycle
     assert _record(_evidence(), "lscb_chair") == []  # no board table at all
 
@@ -411,8 +413,11 @@ def test_a_criterion_in_each_declared_audit_type_on_final_answers():
     # last cycle: CFA 2 of 2 (compared); ICPC none (no comparison)
     assert lines[0].change.difference is not None
     assert lines[1].change.label == "no comparison"
-    # the frame (20 files open at the start of 2009-Q4) is the population of an audit line
-    assert lines[0].judgement.result.population == 20
+    # the hand-built audits name no selection, so none was drawn at random: no finite population correction,
+    # though the frame (20 files open at the start of 2009-Q4) still caps the audits a case-file line needs;
+    # a conference audit is not drawn from the frame of open cases at all
+    assert lines[0].judgement.result.population is None
+    assert lines[1].judgement.result.population is None
     only = _lines(ev, _entry("plan", "criterion", audit_type="ICPC"))
     assert [(ln.source, ln.k, ln.n) for ln in only] == [("conference audits: Plan is SMART", 1, 3)]
 
@@ -649,7 +654,8 @@ def test_a_self_assessment_framework_rates_triangulates_and_summarises():
     assert asked == [(i, 0.8, 0.65) for i in ("L1", "L2", "L3", "L4", "L4.1", "L4.2", "L4.3", "L4.4", "L4.5", "L4.6")]
     by_id = {i.item.item_id: i for i in r.items}
     l1 = by_id["L1"].evidence
-    # the chair (forced green), then the agencies' 3 of 3 against last cycle's 1 of 2 (+0.5)
+    # the chair (independent: a condition met, shown and never judged), then the agencies' 3 of 3 against last
+    # cycle's 1 of 2 (+0.5)
     assert [(ln.kind, ln.source, ln.k, ln.n, ln.unit) for ln in l1] == [
         ("LSCB records", "independence of the chair", 0, 0, "cycles"),
         (SELF, "agencies rating it Good or better", 3, 3, "agency ratings")]
@@ -658,8 +664,8 @@ def test_a_self_assessment_framework_rates_triangulates_and_summarises():
     assert [(ln.kind, ln.k, ln.n) for ln in l3] == [("LSCB records", 1, 4), ("audit", 2, 10), (SELF, 2, 3)]
     assert l3[0].change.label == "no clear change"  # 1 of 4 answered, as last cycle
     assert {i: (by_id[i].judgement.band, by_id[i].judgement.firm) for i in ("L1", "L2", "L3", "L4.1", "L4.2")} == {
-        "L1": ("green", True), "L2": ("self-assessed", False), "L3": ("red", True), "L4.1": ("amber", False),
-        "L4.2": ("red", True)}  # L3: 2/10 has Wilson's interval 5.7% to 51.0%, all red
+        "L1": ("self-assessed", False), "L2": ("self-assessed", False), "L3": ("red", True),
+        "L4.1": ("amber", False), "L4.2": ("red", True)}  # L3: 2/10 has Wilson's interval 5.7% to 51.0%, all red
     assert (by_id["L2"].note, by_id["L1"].note) == ("a note", "")
     l4 = by_id["L4"]
     # the heading takes the worst band of its sub-items (red before amber), firm only if they all are
@@ -667,14 +673,15 @@ def test_a_self_assessment_framework_rates_triangulates_and_summarises():
             l4.ratings) == ("red", False, "its sub-items", (), (), None)
     assert l4.note == ("Summarised from its sub-items (L4.1 amber, L4.2 red, L4.3 green, L4.4 grey, L4.5 grey, "
                        "L4.6 grey): the worst band.")
-    # judged: L1, L4.3 green; L2 self-assessed; L3, L4.2 red; L4.1 amber; L4.4 to L4.6 grey (L4 is a heading): 9
-    assert r.rag_counts == {"red": 2, "amber": 1, "green": 2, "grey": 3, "self-assessed": 1}
+    # judged: L4.3 green; L1 (the chair alone is no evidence), L2 self-assessed; L3, L4.2 red; L4.1 amber;
+    # L4.4 to L4.6 grey (L4 is a heading): 9
+    assert r.rag_counts == {"red": 2, "amber": 1, "green": 1, "grey": 3, "self-assessed": 2}
     assert r.needs_action == ("L3: red on independent evidence", "L4.2: red on independent evidence")
     assert r.changes == ("L3 audit (independent files): worse", "L4.3 audit (better files): improved")
     # L2 and L4.1 share the lowest share, 1 of 3 agencies each (33%)
     assert (r.weakest.kind, r.weakest.items) == ("tied", ("L2", "L4.1"))
     assert r.headlines[:2] == (
-        f"2 red, 1 amber, 2 green, 1 self-assessed, not evidenced, 3 without evidence of 9 {partnership.JUDGED_WORDS}",
+        f"2 red, 1 amber, 1 green, 2 self-assessed, not evidenced, 3 without evidence of 9 {partnership.JUDGED_WORDS}",
         "Lowest rated: L2, L4.1 (33% of agencies rate each Good or better)")
     assert r.agreement is not None
     assert r.headlines[2:] == (r.agreement.headline,)

@@ -38,7 +38,7 @@ from review.stats.sampling import ProportionResult, proportion_ci
 
 __all__ = ["FIELD_WORDS", "GROUPINGS", "RECUR_QUARTERS", "AuditLearningResult", "Excerpt", "GroupThemes",
            "LearningSection", "ThemeResult", "analyse", "analyse_context", "excerpts", "file_themes",
-           "prevailing_audits", "section", "section_context", "theme_definitions"]
+           "prevailing_audits", "section", "section_context", "theme_auditors", "theme_balance", "theme_definitions"]
 
 RECUR_QUARTERS = 3
 """Quarters in a row a theme must be mostly a concern to be a recurring concern."""
@@ -219,6 +219,81 @@ def prevailing_audits(audits: pd.DataFrame, learning: pd.DataFrame) -> dict[str,
         key = (0 if not isinstance(moderation, str) else 1 + SENIORITY.get(tier, -1), position, audit_id)
         prevailing[roots[audit_id]] = max(prevailing.get(roots[audit_id], key), key)
     return {key[2]: root for root, key in prevailing.items()}
+
+
+def _prevailing_rows(evidence: Evidence, cycle: str) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame] | None:
+    """This cycle's audits, whose learning stands for each file (:func:`prevailing_audits`), and the
+    learning rows that stand; None when the folder holds no learning or no audits."""
+    learning, audits = evidence.tables.get("audit_learning"), evidence.tables.get("audits")
+    if learning is None or audits is None:
+        return None
+    mine = audits[audits["cycle"] == cycle]
+    chosen = prevailing_audits(mine, learning)
+    return mine, chosen, learning[learning["audit_id"].isin(chosen)]
+
+
+def theme_auditors(evidence: Evidence, cycle: str) -> dict[str, frozenset[str]] | None:
+    """Each theme recorded on this cycle's audited files (each file's prevailing learning), with the
+    auditors who recorded it; None when the folder holds no learning (no evidence).
+
+    Examples
+    --------
+    A1 and A2 (auditors TM1, TM2) record planning; A2 records recording; TM3 moderated A2, and its
+    learning (recording only) prevails for that file.
+
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> from review.data.load import Evidence
+    >>> audits = pd.DataFrame({"audit_id": ["A1", "A2", "M2"], "cycle": "2009-Q1", "auditor_id": ["TM1", "TM2", "SM1"],
+    ...                        "auditor_tier": ["TM", "TM", "SM"], "moderation_of": [None, None, "A2"]})
+    >>> learning = pd.DataFrame({"audit_id": ["A1", "A2", "A2", "M2"],
+    ...                          "theme": ["planning", "planning", "recording", "recording"]})
+    >>> found = theme_auditors(Evidence("x", MappingProxyType({"audits": audits, "audit_learning": learning}), {}, ()),
+    ...                        "2009-Q1")
+    >>> {t: sorted(a) for t, a in found.items()}
+    {'planning': ['TM1'], 'recording': ['SM1']}
+    """
+    found = _prevailing_rows(evidence, cycle)
+    if found is None:
+        return None
+    mine, _, rows = found
+    auditor = dict(zip(mine["audit_id"], mine["auditor_id"], strict=True))
+    out: dict[str, set[str]] = {}
+    for audit_id, theme in zip(rows["audit_id"], rows["theme"], strict=True):
+        out.setdefault(str(theme), set()).add(str(auditor.get(audit_id, audit_id)))
+    return {t: frozenset(a) for t, a in out.items()}
+
+
+def theme_balance(evidence: Evidence, cycle: str, theme: str) -> tuple[int, int]:
+    """Audited files this cycle on which the theme was recorded as a strength, and files on which it
+    was recorded at all (each file's prevailing learning: :func:`file_themes`); (0, 0) when the folder
+    holds no learning or the theme was recorded on no file. A file whose learning records the theme
+    both ways counts as a concern (not a strength).
+
+    Examples
+    --------
+    Child's voice a strength on A1, a concern on A2, both on A3 (a concern), not recorded on A4; the
+    SM's moderation of A2 records it as a strength, and prevails: strength on A1 and A2, of A1-A3.
+
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> from review.data.load import Evidence
+    >>> audits = pd.DataFrame({"audit_id": ["A1", "A2", "A3", "A4", "M2"], "cycle": "2009-Q1", "team": "T",
+    ...     "case_type": "CP", "auditor_tier": ["TM"] * 4 + ["SM"], "moderation_of": [None] * 4 + ["A2"],
+    ...     "grade_scale": "s", "overall_grade": "Good"})
+    >>> learning = pd.DataFrame({"audit_id": ["A1", "A2", "A3", "A3", "A4", "M2"],
+    ...     "theme": ["voice", "voice", "voice", "voice", "planning", "voice"],
+    ...     "strength_or_concern": ["strength", "concern", "strength", "concern", "concern", "strength"]})
+    >>> ev = Evidence("x", MappingProxyType({"audits": audits, "audit_learning": learning}), {}, ())
+    >>> theme_balance(ev, "2009-Q1", "voice"), theme_balance(ev, "2009-Q1", "recording")
+    ((2, 3), (0, 0))
+    """
+    files = file_themes(evidence, cycle)
+    mine = files[files["theme"] == theme]
+    if mine.empty:
+        return 0, 0
+    concern = mine.groupby("file")["concern"].any()
+    return int((~concern.astype(bool)).sum()), int(concern.size)
 
 
 def _final_grades(audits: pd.DataFrame, evidence: Evidence) -> dict[str, bool | None]:

@@ -113,8 +113,14 @@ class RateJudgement:
 
 
 def judge_rate(k: int, n: int, *, green: float, red: float, confidence_level: float,
-               population: int | None = None) -> RateJudgement | None:
+               population: int | None = None, frame: int | None = None) -> RateJudgement | None:
     """Band, firmness and audits needed for ``k`` of ``n`` (None when ``n`` is 0).
+
+    ``population`` is the frame a random sample was drawn from: the interval takes the finite
+    population correction, and audits needed are capped by it. ``frame`` caps audits needed only
+    (files not drawn at random from the frame, e.g. with themed audits among them, whose interval
+    takes no correction, though more audits would still come from the frame); it defaults to
+    ``population``.
 
     Examples
     --------
@@ -141,10 +147,12 @@ def judge_rate(k: int, n: int, *, green: float, red: float, confidence_level: fl
     if not firm:
         crossed = [t for t in (red, green) if ci.low < t <= ci.high]
         distance = min(abs(p - t) for t in crossed) if crossed else 0.0
-        frame = population if population and population >= n else None
+        corrected = population if population and population >= n else None  # the interval's correction
+        cap = frame if frame is not None else population
+        frame = cap if cap and cap >= n else None
         if distance > 0 and 0 < p < 1:
             total = sample_size(margin=distance, confidence_level=confidence_level, expected_proportion=p,
-                                population=frame)
+                                population=corrected)
             if frame is not None and total >= frame:
                 beyond = True  # only a census of the frame would settle it
             else:
@@ -288,12 +296,13 @@ class Rates:
 
     def line(self, kind: str, source: str, now: tuple[int, int], before: tuple[int, int] | None, unit: str,
              *, census: bool = False, note: str = "", forced_band: str = "",
-             population: int | None = None) -> EvidenceLine:
-        """One line: ``now`` and ``before`` are (k, n); ``population`` is the frame the sample was drawn
-        from (the finite population correction, and the cap on audits needed)."""
+             population: int | None = None, frame: int | None = None) -> EvidenceLine:
+        """One line: ``now`` and ``before`` are (k, n); ``population`` is the frame a random sample was
+        drawn from (the finite population correction, and the cap on audits needed); ``frame`` caps
+        audits needed only (:func:`judge_rate`)."""
         k, n = now
         judgement = judge_rate(k, n, green=self.green, red=self.red, confidence_level=self.level,
-                               population=n if census else population) if n else None
+                               population=n if census else population, frame=frame) if n else None
         change = classify_change(k, n, before[0] if before else None, before[1] if before else None,
                                  confidence_level=self.level) if not census else Change("no comparison", None)
         return EvidenceLine(kind, source, k, n, unit, judgement, change, note, forced_band)

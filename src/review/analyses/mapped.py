@@ -8,9 +8,18 @@ criterion, indicator, audit type or agency. Each entry of the map becomes one or
   line per partner agency;
 - ``grade``: the share of an audit type's files whose final grade is Good or better;
 - ``indicator``: the indicator against its own target (:func:`indicator_thresholds`);
-- ``record``: one of the workbook's record measures (:mod:`review.analyses.records`).
+- ``record``: one of the workbook's record measures (:mod:`review.analyses.records`);
+- ``theme``: a theme of the audit learning, as "a strength on k of the n audited files on which
+  auditors recorded it" (:func:`review.analyses.audit_learning.theme_balance`), against last cycle.
 
 An entry whose role is ``context`` gives lines that are shown, never judged.
+
+**One rule for the finite population correction** (:func:`sample_frame`), the same on every page: an
+interval takes it only for files drawn at random from the cycle's frame of open cases, that is
+case-file audits (an audit type of kind ``case file``) every one of whose counted files was selected
+at random; any other line (themed or targeted files among them, supervision, conference, review or
+partner agencies' audits, which are not drawn from the frame) has the plain Wilson interval. The
+frame still caps the audits a case-file line would need, since more audits would come from it.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from dataclasses import replace
 import pandas as pd
 
 from review.analyses._evidence import agency_of, read_only
+from review.analyses.audit_learning import theme_balance
 from review.analyses.final_answers import final_answers
 from review.analyses.judgement import EvidenceLine, Rates
 from review.analyses.records import record_lines
@@ -28,7 +38,7 @@ from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
 from review.stats.indicators import DEFINITIONS
 
-__all__ = ["entry_lines", "final_audits", "indicator_thresholds", "mapped_lines", "moderated_share"]
+__all__ = ["entry_lines", "final_audits", "indicator_thresholds", "mapped_lines", "moderated_share", "sample_frame"]
 
 
 def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
@@ -44,16 +54,34 @@ def moderated_share(evidence: Evidence, cycle: str, audit_types: tuple[str, ...]
     return int(files["moderated"].sum()), len(files)
 
 
-def _answers(files: pd.DataFrame, evidence: Evidence, criterion: str) -> tuple[int, int]:
-    """Audits meeting the criterion, and audits where it applied (not-applicable and blank left out)."""
+def _answered(files: pd.DataFrame, evidence: Evidence, criterion: str) -> pd.DataFrame:
+    """The files where the criterion applied (not-applicable and blank left out)."""
     criteria = evidence.tables["criteria"]
     scale_ids = criteria.loc[criteria["criterion"] == criterion, "scale_id"]
     if criterion not in files or scale_ids.empty:
-        return 0, 0
+        return files.iloc[0:0]
     scale = evidence.scales[str(scale_ids.iloc[0])]
-    answers = files[criterion].dropna()
-    answers = answers[~answers.isin(scale.not_applicable)]
-    return int(answers.isin(scale.good_or_better).sum()), int(answers.size)
+    answers = files[criterion]
+    return files[answers.notna() & ~answers.isin(scale.not_applicable)]
+
+
+def _answers(files: pd.DataFrame, evidence: Evidence, criterion: str) -> tuple[int, int]:
+    """Audits meeting the criterion, and audits where it applied (not-applicable and blank left out)."""
+    answered = _answered(files, evidence, criterion)
+    if answered.empty:
+        return 0, 0
+    criteria = evidence.tables["criteria"]
+    scale = evidence.scales[str(criteria.loc[criteria["criterion"] == criterion, "scale_id"].iloc[0])]
+    return int(answered[criterion].isin(scale.good_or_better).sum()), len(answered)
+
+
+def _graded(files: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
+    """The files with a final grade (not-applicable left out)."""
+    keep = pd.Series(False, index=files.index)
+    for scale_id, group in files.groupby("grade_scale"):
+        scale = evidence.scales[str(scale_id)]
+        keep[group.index] = ~group["overall_grade"].isin(scale.not_applicable)
+    return files[keep]
 
 
 def _grades(files: pd.DataFrame, evidence: Evidence) -> tuple[int, int]:
@@ -65,6 +93,51 @@ def _grades(files: pd.DataFrame, evidence: Evidence) -> tuple[int, int]:
         k += int(graded.isin(scale.good_or_better).sum())
         n += int(graded.size)
     return k, n
+
+
+def sample_frame(evidence: Evidence, files: pd.DataFrame, audit_type: str, cycle: str) -> tuple[int | None, int | None]:
+    """The finite population an audit line's interval is corrected for, and the frame that caps its
+    audits needed: the module's one rule.
+
+    Parameters
+    ----------
+    evidence : Evidence
+    files : pandas.DataFrame
+        The files the line counts (first audits with their final answers; ``selection`` read).
+    audit_type : str
+        The council's audit type of those files.
+    cycle : str
+
+    Returns
+    -------
+    population : int or None
+        The cycle's frame, when the audit type is of kind ``case file`` and every file counted was
+        selected at random; else None (plain Wilson).
+    frame : int or None
+        The cycle's frame for any case-file line (the cap on audits needed); else None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import MappingProxyType
+    >>> from review.data.load import Evidence
+    >>> types = pd.DataFrame({"audit_type": ["CF", "SUP"], "kind": ["case file", "supervision"], "label": ["c", "s"]})
+    >>> frame = pd.DataFrame({"cycle": ["2009-Q4"] * 40, "case_ref": range(40)})
+    >>> ev = Evidence("x", MappingProxyType({"audit_types": types, "frame": frame}), {}, ())
+    >>> random = pd.DataFrame({"selection": ["random", "random"]})
+    >>> mixed = pd.DataFrame({"selection": ["random", "themed"]})
+    >>> sample_frame(ev, random, "CF", "2009-Q4"), sample_frame(ev, mixed, "CF", "2009-Q4")
+    ((40, 40), (None, 40))
+    >>> sample_frame(ev, random, "SUP", "2009-Q4")
+    (None, None)
+    """
+    if evidence.map.kind(audit_type) != "case file":
+        return None, None
+    size = _frame_size(evidence, cycle)
+    if size is None:
+        return None, None
+    drawn = "selection" in files.columns and bool(len(files)) and bool((files["selection"] == "random").all())
+    return (size if drawn else None), size
 
 
 def _by_agency(files: pd.DataFrame, evidence: Evidence, agencies: tuple[str, ...]) -> dict[str, pd.DataFrame]:
@@ -86,11 +159,17 @@ def _audit_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, 
 
         def measure(files: pd.DataFrame) -> tuple[int, int]:
             return _answers(files, evidence, entry.evidence)
+
+        def counted(files: pd.DataFrame) -> pd.DataFrame:
+            return _answered(files, evidence, entry.evidence)
     else:
         label, types = "files graded Good or better (final grades)", (entry.evidence,)
 
         def measure(files: pd.DataFrame) -> tuple[int, int]:
             return _grades(files, evidence)
+
+        def counted(files: pd.DataFrame) -> pd.DataFrame:
+            return _graded(files, evidence)
     now_all, before_all = final_audits(evidence, cycle), final_audits(evidence, previous)
     lines = []
     for audit_type in types:
@@ -105,8 +184,9 @@ def _audit_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, 
             continue
         counts = measure(now)
         if counts[1]:
+            population, frame = sample_frame(evidence, counted(now), audit_type, cycle)
             lines.append(rates.line("audit", f"{emap.label(audit_type)}: {label}", counts, measure(before), "audits",
-                                    population=_frame_size(evidence, cycle)))
+                                    population=population, frame=frame))
     return lines
 
 
@@ -164,11 +244,23 @@ def _indicator_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: s
     return [Rates(confidence_level=rates.level, green=green, red=red).line("indicator", source, (k, n), prev, "children")]
 
 
+def _theme_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
+    """A theme of the audit learning: the files on which auditors recorded it as a strength, of the
+    files on which they recorded it (audits are the unit; a moderator's learning prevails)."""
+    now = theme_balance(evidence, cycle, entry.evidence)
+    if not now[1]:
+        return []
+    before = theme_balance(evidence, previous, entry.evidence)
+    return [rates.line("audit learning", f"audited files on which auditors recorded '{entry.evidence}': a strength, "
+                       "not a concern", now, before if before[1] else None, "audits")]
+
+
 BUILDERS: dict[str, Callable[[Evidence, MapEntry, Rates, str, str], list[EvidenceLine]]] = {
     "criterion": _audit_lines,
     "grade": _audit_lines,
     "indicator": _indicator_lines,
     "record": lambda ev, entry, rates, cycle, previous: record_lines(ev, entry, rates, cycle=cycle, previous=previous),
+    "theme": _theme_lines,
 }
 
 

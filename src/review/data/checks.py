@@ -143,6 +143,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
 
     learning_checks(tables, files, problems)
     check_not_above(tables, files, "training", "completed", "required", problems)
+    check_not_above(tables, files, "lscb_board", "member_attendances", "member_places", problems)
     check_not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     check_not_above(tables, files, "complaints", "upheld", "received", problems)
     if "finance" in tables:
@@ -337,8 +338,11 @@ def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list
     declared_criteria = [str(c) for c in tables["criteria"]["criterion"]] if "criteria" in tables else []
     types = _declared_types(tables)
     indicators = sorted({str(i) for i in tables["indicators"]["indicator"]}) if "indicators" in tables else []
+    from review.data.checks_learning import declared_themes
+
     known = {"criterion": (declared_criteria, "criteria declares"), "grade": (types, "the audit types are"),
-             "indicator": (indicators, "indicators holds"), "record": (list(RECORDS), "the record measures are")}
+             "indicator": (indicators, "indicators holds"), "record": (list(RECORDS), "the record measures are"),
+             "theme": (declared_themes(tables), "the themes are")}
     for _, row in tables["evidence_map"].iterrows():
         framework, item, source, evidence = row["framework"], row["item"], row["source"], row["evidence"]
         if framework is not None and item is not None:

@@ -97,10 +97,10 @@ MAP_ROWS = (
          "are up to date: record keeping in social care."),
     _row(J, "J09", "criterion", "health_records_complete", "Health agencies' audits judge their own record keeping "
          "on the same children's files.", agencies=HEALTH),
-    _row(J, "J10", "record", "indicator_areas_analysed", "The finding is reliance on figures without robust "
-         "analysis of the quality behind them: for each indicator reported, whether auditors' themes on this "
-         "cycle's audits speak to its area of practice (themes.indicators) shows whether that quality is analysed. "
-         "It is never a count of criteria."),
+    _row(J, "J10", "record", "indicator_areas_analysed", "The finding is reliance on figures without sufficiently "
+         "robust analysis of the quality behind them: for each indicator reported, whether every theme the council "
+         "declares for its area of practice (themes.indicators) was recorded on this cycle's audited files by different "
+         "auditors shows whether that quality is analysed. It is never a count of criteria."),
     _row(J, "J11", "criterion", "child_seen", "Whether the child was seen tests the finding's first part."),
     _row(J, "J11", "criterion", "child_seen_alone", "Seen alone, or the reason why not recorded, is the finding's "
          "second part in its own words."),
@@ -108,6 +108,9 @@ MAP_ROWS = (
          "voice being heard."),
     _row(J, "J11", "criterion", "child_participation", "Independent reviewing officers judge whether the child took "
          "part in the review: consulting the child.", audit_type="LAC review"),
+    _row(J, "J11", "theme", "child's voice", "Where auditors wrote about the child's voice on a file, whether they "
+         "found it a strength or a concern is the quality behind the finding's 'enabling the child's voice to be "
+         "heard', read from audit learning."),
     _row(H, "H2", "criterion", "concerns_shared", "Health staff communicating concerns to social care promptly.",
          agencies=HEALTH),
     _row(H, "H3", "grade", "multi-agency", "The overall quality health agencies find in their own part of joint "
@@ -155,8 +158,10 @@ MAP_ROWS = (
          "report summarises."),
     _row(G, "G15", "record", "liaison_resolved", "Whether the concerns other agencies raised at liaison "
          "meetings were resolved shows whether their 'feedback ... via liaison meetings' was acted on."),
+    _row(L, "L1", "record", "lscb_attendance", "A board operates through its member agencies taking part: each "
+         "represented at its meetings by someone who can speak for it (Working Together 2006, chapter 3)."),
     _row(L, "L1", "record", "lscb_chair", "An independent chair is part of how the board is organised to "
-         "operate (Working Together 2006); it does not show the board operates well on its own."),
+         "operate (Working Together 2006); a condition, red when it fails, never green on its own."),
     _row(L, "L3", "record", "lscb_challenges", "Challenging member agencies is an LSCB function; answered "
          "challenges show it works."),
     _row(L, "L4.1", "grade", "multi-agency", "The quality member agencies' case-file audits find.", agencies=HEALTH),
@@ -165,6 +170,8 @@ MAP_ROWS = (
          "what audits found in the same area of practice: the indicators whose area has audit learning analysed "
          "this cycle."),
     _row(L, "L4.3", "record", "scr_actions", "Serious case review action plans done, or on track."),
+    _row(L, "L4.6", "theme", "child's voice", "Where auditors wrote about the child's voice, whether it was a "
+         "strength or a concern is the quality of listening to children, read from audit learning."),
     _row(L, "L4.6", "criterion", "childs_voice", "The child's views recorded and informing the plan."),
     _row(L, "L4.6", "record", "user_feedback", "Feedback from children and families."),
     _row(V, "G1.2", "criterion", "reflective_supervision", "Supervision is where an individual's role and "
@@ -256,7 +263,12 @@ def map_markdown(rows: list[dict]) -> str:
            "Written from `data/demo/evidence_map.csv` by `review.data.demo_map.map_markdown` (a test keeps the",
            "two equal). Each line is one piece of the demo council's evidence, the item it bears on and why.",
            "*Context* lines are shown beside the item and never judged. A council writes its own map",
-           "(`docs/data.md`, `evidence_map`); `review validate` lists it the same way.", ""]
+           "(`docs/data.md`, `evidence_map`); `review validate` lists it the same way.", "",
+           "Agencies' ratings of themselves (the Healthcare Commission's issues, the LSCB checklist) are",
+           "self-assessment: their spread is shown beside the evidence, and no agreement coefficient is computed,",
+           "since the raters do not rate the same units (`domain.md` section 10). Every audit line has one",
+           "interval on every page: the finite population correction applies only to case-file audits all drawn",
+           "at random from the quarter's frame of open cases (`review.analyses.mapped.sample_frame`).", ""]
     names = {"jar_haringey": "Joint Area Review (JAR) of Haringey 2008: main findings",
              "healthcare_commission": "Healthcare Commission: preliminary issues",
              "gose_performance": "GOSE children's social care performance management framework (the audit items)",

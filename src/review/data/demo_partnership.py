@@ -48,10 +48,23 @@ def police_audits(rng: np.random.Generator, cycle: str, cases: dict[str, dict], 
     return rows
 
 
-def lscb_board(cycles: tuple[str, ...]) -> list[dict]:
-    """One row per cycle: whether the LSCB's chair is independent of its member agencies."""
-    return [{"cycle": c, "chair_independent": "yes" if c >= INDEPENDENT_CHAIR_FROM else "no",
-             "board_meetings": 1 + (k % 2)} for k, c in enumerate(cycles)]
+LSCB_MEMBERS = 14
+"""Member agencies expected at each of the demo board's meetings."""
+
+
+def lscb_board(rng: np.random.Generator, cycles: tuple[str, ...]) -> list[dict]:
+    """One row per cycle: whether the LSCB's chair is independent of its member agencies, and member
+    agencies' attendance at its meetings (each place taken with a chance that rises from about 55% to
+    about 80% over the demo's cycles: a board finding its feet)."""
+    rows = []
+    for k, c in enumerate(cycles):
+        meetings = 1 + (k % 2)
+        places = LSCB_MEMBERS * meetings
+        chance = 0.55 + 0.25 * k / max(len(cycles) - 1, 1)
+        rows.append({"cycle": c, "chair_independent": "yes" if c >= INDEPENDENT_CHAIR_FROM else "no",
+                     "board_meetings": meetings, "member_places": places,
+                     "member_attendances": int(rng.binomial(places, chance))})
+    return rows
 
 
 def lscb_challenges(rng: np.random.Generator, cycles: tuple[str, ...]) -> list[dict]:

@@ -30,10 +30,10 @@ import pandas as pd
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 from review.data.schema import AUDIT_KINDS, AUDIT_TYPES
 
-__all__ = ["RECORD_DATASETS", "AuditType", "EvidenceMap", "MapEntry", "coverage_lines", "split_list"]
+__all__ = ["RECORD_DATASETS", "THEME_DATASETS", "AuditType", "EvidenceMap", "MapEntry", "coverage_lines", "split_list"]
 
 RECORD_DATASETS: dict[str, tuple[str, ...]] = {
-    "lscb_chair": ("lscb_board",), "lscb_challenges": ("lscb_challenges",), "scrutiny": ("scrutiny",),
+    "lscb_chair": ("lscb_board",), "lscb_attendance": ("lscb_board",), "lscb_challenges": ("lscb_challenges",), "scrutiny": ("scrutiny",),
     "scrutiny_reports": ("scrutiny",), "training": ("training",), "staff_feedback": ("staff_feedback",),
     "user_feedback": ("user_feedback",), "scr_actions": ("actions",), "inspection_actions": ("actions",),
     "partner_staffing": ("partner_staffing",), "indicator_areas_analysed": ("indicators", "themes", "audit_learning"),
@@ -43,6 +43,8 @@ RECORD_DATASETS: dict[str, tuple[str, ...]] = {
 }
 """The datasets each record measure (:data:`review.data.schema.RECORDS`) is computed from: a record
 mapped to an item is evidence only where its folder holds them all."""
+THEME_DATASETS = ("audits", "audit_learning")
+"""The datasets a ``theme`` entry is computed from (the audit learning and the audits it was recorded on)."""
 
 
 def split_list(text: object) -> tuple[str, ...]:
@@ -63,9 +65,9 @@ class MapEntry:
     Attributes
     ----------
     source : str
-        ``criterion``, ``grade``, ``indicator`` or ``record``.
+        ``criterion``, ``grade``, ``indicator``, ``record`` or ``theme``.
     evidence : str
-        The criterion, audit type, indicator or record measure.
+        The criterion, audit type, indicator, record measure or theme of the audit learning.
     audit_type : str or None
         For a criterion: only answers from audits of this type.
     agencies : tuple of str
@@ -169,9 +171,10 @@ def _framework_items() -> dict[str, tuple[str, ...]]:
 def _absent(entry: MapEntry, present: Collection[str] | None) -> list[str]:
     """The datasets a record entry is computed from that the folder lacks (none for any other
     source, or when what the folder holds is not given)."""
-    if present is None or entry.source != "record":
+    if present is None or entry.source not in ("record", "theme"):
         return []
-    return [d for d in RECORD_DATASETS.get(entry.evidence, ()) if d not in present]
+    needed = THEME_DATASETS if entry.source == "theme" else RECORD_DATASETS.get(entry.evidence, ())
+    return [d for d in needed if d not in present]
 
 
 def coverage_lines(emap: EvidenceMap, present: Collection[str] | None = None) -> list[str]:
@@ -212,6 +215,6 @@ def coverage_lines(emap: EvidenceMap, present: Collection[str] | None = None) ->
                      for e in there]
             text = (", ".join(words) if any(e.judged for e in there) else
                     "no independent evidence" + (f" (context: {', '.join(words)})" if words else ""))
-            gone = [f"record {e.evidence} ({', '.join(missing)} not in the folder)" for e, missing in entries if missing]
+            gone = [f"{e.source} {e.evidence} ({', '.join(missing)} not in the folder)" for e, missing in entries if missing]
             out.append(f"  {item}: {text}" + (f"; absent: {'; '.join(gone)}" if gone else ""))
     return out

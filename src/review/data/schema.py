@@ -88,12 +88,18 @@ an independent chair's audit of a child protection (CP) conference or of a looke
 review, and a partner agency's audit of its own part in a case (multi-agency)."""
 AUDIT_TYPES = AUDIT_KINDS
 """The audit types a folder without ``audit_types`` uses: each kind named as itself."""
-EVIDENCE_SOURCES = ("criterion", "grade", "indicator", "record")
+EVIDENCE_SOURCES = ("criterion", "grade", "indicator", "record", "theme")
 """What a row of the evidence map points at: an audit criterion (``criteria.criterion``), the overall
-grades of one audit type (``audit_types.audit_type``), an indicator (``indicators.indicator``), or one
-of the workbook's record measures (:data:`RECORDS`)."""
+grades of one audit type (``audit_types.audit_type``), an indicator (``indicators.indicator``), one
+of the workbook's record measures (:data:`RECORDS`), or a theme of the audit learning
+(``themes.theme``, or the default list): the audited files on which auditors recorded it as a
+strength, of the files on which they recorded it at all (e.g. the council's child's-voice theme for
+the voice-of-the-child items)."""
 RECORDS = {
-    "lscb_chair": "the LSCB's records: whether the chair is independent (lscb_board)",
+    "lscb_chair": "the LSCB's records: whether the chair is independent (lscb_board); a condition: red when the "
+                  "chair is not independent, shown but never judged green on its own when it is",
+    "lscb_attendance": "the LSCB's records: member agencies' places at the cycle's board meetings where the agency "
+                       "was represented (lscb_board.member_attendances of member_places)",
     "lscb_challenges": "the LSCB's records: challenges raised with member agencies that were answered (lscb_challenges)",
     "scrutiny": "scrutiny records: challenges made by scrutiny, the LSCB or elected members that were answered (scrutiny)",
     "scrutiny_reports": "scrutiny records: performance reports taken to scrutiny, the LSCB or elected members (scrutiny)",
@@ -103,8 +109,9 @@ RECORDS = {
     "scr_actions": "the action register: serious case review actions done or not yet due (actions, source scr)",
     "inspection_actions": "the action register: actions on inspection findings done or not yet due (actions, source inspection)",
     "partner_staffing": "partner agencies' staffing: safeguarding posts filled (partner_staffing)",
-    "indicator_areas_analysed": "audit learning: indicators reported this cycle whose area of practice has themes "
-                                "recorded on this cycle's audits (indicators, themes.indicators, audit_learning)",
+    "indicator_areas_analysed": "audit learning: indicators reported this cycle whose area of practice is analysed: "
+                                "every theme declared for it (themes.indicators) recorded on this cycle's audited "
+                                "files by more than one auditor (indicators, themes.indicators, audit_learning)",
     "complaints_in_time": "complaints records: complaints responded to within the statutory timescale, of those "
                           "received (complaints; complaints are made by people: protected)",
     "private_fostering_visits": "private fostering records: new arrangements visited within 7 working days of "
@@ -509,14 +516,22 @@ DATASETS.update({d.name: d for d in (
     ),
 )})
 # The LSCB's own records (issue 12): evidence for JAR finding 3, that the board fails to challenge
-# its member agencies and has no independent chair.
+# its member agencies and has no independent chair, and for checklist L1, how the board is organised
+# and operates (member agencies represented at its meetings, Working Together 2006, chapter 3).
 DATASETS["lscb_board"] = Dataset(
     "lscb_board",
-    "The Local Safeguarding Children Board per cycle: whether its chair is independent.",
+    "The Local Safeguarding Children Board per cycle: whether its chair is independent, and member agencies' "
+    "attendance at its meetings.",
     (
         Column("cycle", "cycle", description="cycle"),
         Column("chair_independent", "bool", description="whether the chair is independent of the member agencies"),
         Column("board_meetings", "count", description="board meetings held in the cycle"),
+        Column("member_places", "count", required=False,
+               description="member agencies' places at the cycle's board meetings: each meeting's member agencies "
+                           "expected to attend, summed over the meetings (empty: not recorded)"),
+        Column("member_attendances", "count", required=False,
+               description="of those places, the ones where the agency was represented at the meeting by a member "
+                           "of the board or an agreed deputy (at most member_places)"),
     ),
     key=("cycle",),
     required=False,
@@ -641,9 +656,10 @@ DATASETS["evidence_map"] = Dataset(
         Column("framework", "choice", choices=MAP_FRAMEWORKS, description="the framework of the item"),
         Column("item", "id", description="the item id (review.config.framework_items), e.g. J07, H4, L4.6"),
         Column("source", "choice", choices=EVIDENCE_SOURCES,
-               description="criterion, grade (an audit type's overall grades), indicator or record"),
+               description="criterion, grade (an audit type's overall grades), indicator, record or theme (a theme "
+                           "of the audit learning)"),
         Column("evidence", "id",
-               description="the criterion, audit type, indicator or record measure (see docs/evidence_map.md)"),
+               description="the criterion, audit type, indicator, record measure or theme (see docs/evidence_map.md)"),
         Column("audit_type", "id", required=False,
                description="for a criterion: only answers from audits of this type (empty: every type it applies to)"),
         Column("agencies", "text", required=False,

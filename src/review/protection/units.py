@@ -68,6 +68,7 @@ THINGS: dict[str, str] = {
     "challenges": "challenges to agencies",
     "inspections": "inspections",
     "meetings": "meetings",
+    "places": "member agencies' places at board meetings",
     "agencies": "agencies",
     "agency ratings": "agencies' ratings",
     "services": "services",
