@@ -14,7 +14,7 @@ import pytest
 from review.config.params import COMMON_PARAMS, RunParameters
 from review.config.paths import BATCH_ENV
 from review.results import summary as cycle_summary
-from review.results.figures import record
+from review.results.figures import load_cycle_results, record
 from review.results.history import OUTPUT_ROOT_ENV
 from review.results.lab_records import LAB_RECORDS_ENV, keep, lab_root, summary_source
 from review.views.results_source import report_href, source_note
@@ -95,7 +95,7 @@ def test_the_summary_in_a_session_reads_its_records_and_says_which(session):
     assert "publication check" in note
     assert f"<code>{batch.as_posix()}</code>, are not read here" in note  # the batch run not read is named
     assert report_href("jar_haringey", source) == "jar_haringey.ipynb"  # the notebook, not a page that is not there
-    result = cycle_summary.analyse("2009-Q4", folder)
+    result = cycle_summary.analyse("2009-Q4", folder, load_cycle_results(folder))
     by = {f.framework: f for f in result.frameworks}
     assert by["jar_haringey"].status == by["governance"].status == "reported"
     assert by["gose_performance"].status == "not run"
