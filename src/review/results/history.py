@@ -633,6 +633,10 @@ def recorded_rejudged(results: Mapping[str, Mapping[str, Any]]) -> tuple[RedItem
     return ({q: frozenset(v) for q, v in red.items()}, {q: frozenset(v) for q, v in withheld.items()})
 
 
+def _union(a: RedItems, b: RedItems) -> dict[str, frozenset[tuple[str, str]]]:
+    return {q: a.get(q, frozenset()) | b.get(q, frozenset()) for q in {*a, *b}}
+
+
 def red_maps(trends: Sequence[Trend]) -> tuple[dict[str, frozenset[tuple[str, str]]],
                                                 dict[str, frozenset[tuple[str, str]]]]:
     """The trends' bands as the action plan reads them: quarter -> the items red, and withheld.
@@ -796,8 +800,9 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, 
         The evidence judged again (:func:`rejudge`); default what this run's reports recorded of it
         in ``folder`` (:func:`recorded_rejudged`: present while the run is under way).
     ctx : review.analyses.context.Context, optional
-        Where the reports recorded none (a notebook run on its own), the quarters without a run are
-        judged again from this context's evidence (:func:`rejudge`).
+        For a judged report that recorded no red history (a notebook run on its own, or a report
+        that keeps none), its quarters without a run are judged again from this context's evidence
+        (:func:`rejudge`).
 
     Returns
     -------
@@ -812,9 +817,11 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, 
     now = load_cycle_results(folder)
     if rejudged is None:
         rejudged = recorded_rejudged(now)
-    if not rejudged[0] and ctx is not None:
-        from review.analyses.red_items import JUDGED_FRAMEWORKS
+        if ctx is not None:  # the judged reports that recorded no red history: judged again here
+            from review.analyses.red_items import JUDGED_FRAMEWORKS
 
-        quarters = [q for q in _window(cycle, WINDOW)[:-1] if q not in earlier]
-        rejudged = rejudge(ctx, [f for f in JUDGED_FRAMEWORKS if f in now], quarters)
+            unrecorded = [f for f in JUDGED_FRAMEWORKS if f in now and "red_history" not in (now[f].get("figures") or {})]
+            quarters = [q for q in _window(cycle, WINDOW)[:-1] if any(f not in earlier.get(q, {}) for f in unrecorded)]
+            more = rejudge(ctx, unrecorded, quarters)
+            rejudged = (_union(rejudged[0], more[0]), _union(rejudged[1], more[1]))
     return trends_of(cycle, now, earlier, policy, names, rejudged=rejudged)
