@@ -214,3 +214,26 @@ def test_a_heading_is_not_counted_among_the_summary_s_red_items():
     assert "L4 (LSCB)" not in page
     red, _ = history.red_maps([t])
     assert red["2009-Q3"] == frozenset({("lscb_checklist", "L4.1")})
+
+
+def test_the_index_reads_this_council_s_runs_and_the_quarters_its_reports_re_judged(tmp_path):
+    """The index's "red for" (review.batch.history.carried): 2009-Q3's run of this council says red;
+    2009-Q2's run is another council's (green); the run's reports re-judged 2009-Q1..Q3 red from the
+    evidence. This council: Q4 (now) + Q3 (its run) + Q2 and Q1 (re-judged) = 4 quarters. Reading every
+    run in the folder, the other council's green 2009-Q2 would win and stop the run at 2 quarters."""
+    from review.batch.history import carried
+
+    root = tmp_path / "outputs"
+    red = {"framework": "jar_haringey", "figures": {"findings": [{"item": "J02", "band": "red"}]}}
+    _write_run(root, "2009-Q3", red)
+    _write_run(root, "2009-Q2", {"framework": "jar_haringey", "figures": {"findings": [{"item": "J02", "band": "green"}]}},
+               authority="Another council")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    now = {"framework": "jar_haringey", "figures": {"findings": [{"item": "J02", "band": "red"}], "red_history": {
+        "red": {q: ["J02"] for q in QUARTERS}, "withheld": {q: [] for q in QUARTERS}}}}
+    write_results(staging / "jar_haringey.results.json", now)
+    mine = carried(root, "2009-Q4", "published", staging, authority=AUTHORITY)
+    assert mine.red_for == {J02: 4}
+    assert mine.runs == ("2009-Q3",)
+    assert carried(root, "2009-Q4", "published", staging).red_for == {J02: 2}
