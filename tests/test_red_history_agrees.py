@@ -237,3 +237,22 @@ def test_the_index_reads_this_council_s_runs_and_the_quarters_its_reports_re_jud
     assert mine.red_for == {J02: 4}
     assert mine.runs == ("2009-Q3",)
     assert carried(root, "2009-Q4", "published", staging).red_for == {J02: 2}
+
+
+def test_a_report_that_recorded_no_red_history_is_a_gap_not_re_judged_not_red(tmp_path):
+    """The JAR report recorded its re-judged quarters (J02 red in 2009-Q1..Q3); the GOSE report recorded
+    none. Its G03, red now, was not judged again: its earlier quarters are gaps ("no run"), never "not
+    red", so its run is this quarter only and nothing is said about quarters nobody judged."""
+    folder = tmp_path / "now"
+    folder.mkdir()
+    write_results(folder / "jar_haringey.results.json", {"framework": "jar_haringey", "figures": {
+        "findings": [{"item": "J02", "band": "red"}],
+        "red_history": {"red": {q: ["J02"] for q in QUARTERS}, "withheld": {q: [] for q in QUARTERS}}}})
+    write_results(folder / "gose_performance.results.json", {"framework": "gose_performance", "figures": {
+        "items": [{"item": "G03", "band": "red"}]}})
+    got = {(s.framework, s.item): s for t in history.summary_trends("2009-Q4", folder, DisclosurePolicy(),
+                                                                    root=tmp_path / "outputs") for s in t.items}
+    assert got[J02].red_run == 4  # 2009-Q1, Q2, Q3 re-judged red, and Q4
+    gose = got[("gose_performance", "G03")]
+    assert [p.state for p in gose.points[-4:]] == ["no run", "no run", "no run", "reported"]
+    assert gose.red_run == 1

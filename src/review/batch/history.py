@@ -26,9 +26,9 @@ from pathlib import Path
 
 from review.config.cycles import previous_cycle
 from review.results.history import (
-    NOT_RED,
+    NONE_REJUDGED,
     WINDOW,
-    RedItems,
+    Rejudged,
     bands,
     earlier_results,
     read_results,
@@ -151,7 +151,7 @@ class Carried:
 
 
 def carried_history(now: Bands, earlier: Sequence[tuple[str, Bands]], cycle: str, *,
-                    rejudged: tuple[RedItems, RedItems] | None = None, keep: int = KEEP_CYCLES) -> Carried:
+                    rejudged: Rejudged | None = None, keep: int = KEEP_CYCLES) -> Carried:
     """Changes since the last quarter's run and red runs, from this run's bands and earlier runs', and
     for a quarter without a run, the evidence re-judged (the rule of :mod:`review.results.history`).
 
@@ -163,9 +163,9 @@ def carried_history(now: Bands, earlier: Sequence[tuple[str, Bands]], cycle: str
         :func:`earlier_bands` (pass the run's ``authority``).
     cycle : str
         This run's cycle.
-    rejudged : tuple of mapping, optional
-        ``(red, withheld)`` of the quarters re-judged from the evidence
-        (:func:`review.results.history.recorded_rejudged`); read only for a quarter without a run.
+    rejudged : Rejudged, optional
+        The quarters re-judged from the evidence (:func:`review.results.history.recorded_rejudged`);
+        read only for a quarter without a run.
     keep : int, default: :data:`KEEP_CYCLES`
         Earlier quarters a red run is counted back over.
 
@@ -183,11 +183,13 @@ def carried_history(now: Bands, earlier: Sequence[tuple[str, Bands]], cycle: str
 
     2009-Q1 had no run; its evidence, re-judged, has A red: the run goes on through it.
 
-    >>> carried_history(now, earlier, "2009-Q4", rejudged=({"2009-Q1": frozenset({("f", "A")})}, {})).red_for
+    >>> from review.results.history import Rejudged
+    >>> again = Rejudged({"f": frozenset({"2009-Q1"})}, {"2009-Q1": frozenset({("f", "A")})}, {})
+    >>> carried_history(now, earlier, "2009-Q4", rejudged=again).red_for
     {('f', 'A'): 4}
     """
     by_quarter = dict(earlier)
-    red, withheld = rejudged or ({}, {})
+    rejudged = rejudged or NONE_REJUDGED
     last = by_quarter.get(previous_cycle(cycle), {})
     changes = tuple(BandChange(f, i, last[(f, i)], band) for (f, i), band in now.items()
                     if (f, i) in last and last[(f, i)] != band)
@@ -195,9 +197,7 @@ def carried_history(now: Bands, earlier: Sequence[tuple[str, Bands]], cycle: str
     def band_in(q: str, key: tuple[str, str]) -> str | None:
         if q in by_quarter:
             return by_quarter[q].get(key)
-        if q in red:
-            return "red" if key in red[q] else "withheld" if key in withheld.get(q, ()) else NOT_RED
-        return None  # neither a run nor evidence: a gap
+        return rejudged.band(q, key)  # None: neither a run nor evidence judged again, a gap
 
     red_for, longer = {}, set()
     for key, band in now.items():

@@ -64,8 +64,8 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import UndeclaredUnit, internal_only, protected
 from review.results.judgements import ESCALATE_AT
 
-__all__ = ["ESCALATE_AT", "HEADING_BASIS", "NOT_RED", "OUTPUT_ROOT_ENV", "REJUDGED", "REPORTED", "WINDOW", "ItemSeries",
-           "RedItems", "Trend", "TrendPoint", "bands", "earlier_results", "item_levels", "on_history", "output_root",
+__all__ = ["ESCALATE_AT", "HEADING_BASIS", "NONE_REJUDGED", "NOT_RED", "OUTPUT_ROOT_ENV", "REJUDGED", "REPORTED", "WINDOW", "ItemSeries",
+           "RedItems", "Rejudged", "Trend", "TrendPoint", "bands", "earlier_results", "item_levels", "on_history", "output_root",
            "read_results", "recorded_rejudged", "red_maps", "rejudge", "shown_level", "summary_trends", "trend",
            "trend_for", "trends_of"]
 
@@ -85,6 +85,50 @@ HEADING_BASIS = "its sub-items"
 
 RedItems = Mapping[str, frozenset[tuple[str, str]]]
 """Quarter -> the ``(framework, item)`` pairs red (or withheld) that quarter, as the action plan reads them."""
+
+
+@dataclass(frozen=True)
+class Rejudged:
+    """Earlier quarters whose evidence was judged again (rule 2 of the module docstring).
+
+    Attributes
+    ----------
+    judged : mapping
+        Framework -> the quarters judged again for it: a framework or quarter not named here was not
+        judged, and stays a gap (never "not red").
+    red, withheld : mapping
+        Quarter -> the ``(framework, item)`` pairs red, and withheld, in those quarters.
+    """
+
+    judged: Mapping[str, frozenset[str]]
+    red: RedItems
+    withheld: RedItems
+
+    def band(self, cycle: str, key: tuple[str, str]) -> str | None:
+        """The re-judged band of ``key`` (framework, item) in ``cycle``: ``red``, ``withheld``, ``not red``,
+        or None when that framework's quarter was not judged again.
+
+        >>> r = Rejudged({"f": frozenset({"2009-Q1"})}, {"2009-Q1": frozenset({("f", "A")})}, {})
+        >>> r.band("2009-Q1", ("f", "A")), r.band("2009-Q1", ("f", "B")), r.band("2009-Q1", ("g", "A"))
+        ('red', 'not red', None)
+        """
+        if cycle not in self.judged.get(key[0], ()):
+            return None
+        return "red" if key in self.red.get(cycle, ()) else "withheld" if key in self.withheld.get(cycle, ()) else NOT_RED
+
+    def quarters(self, framework: str) -> frozenset[str]:
+        """The quarters judged again for ``framework``."""
+        return self.judged.get(framework, frozenset())
+
+    def __or__(self, other: Rejudged) -> Rejudged:
+        """Both together (each framework's quarters as either names them)."""
+        frameworks = {*self.judged, *other.judged}
+        return Rejudged({f: self.quarters(f) | other.quarters(f) for f in frameworks},
+                        _union(self.red, other.red), _union(self.withheld, other.withheld))
+
+
+NONE_REJUDGED = Rejudged({}, {}, {})
+"""No quarter judged again."""
 
 OUTPUT_ROOT_ENV = "REVIEW_OUTPUT_ROOT"
 """Set by the batch runner for its kernels: the output root its run writes under, where the
@@ -476,7 +520,7 @@ def _window(cycle: str, window: int) -> tuple[str, ...]:
 
 def trend(framework: str, cycle: str, now: Mapping[str, Any], earlier: Mapping[str, Mapping[str, Any]],
           policy: DisclosurePolicy, *, window: int = WINDOW,
-          rejudged: tuple[RedItems, RedItems] | None = None) -> Trend:
+          rejudged: Rejudged | None = None) -> Trend:
     """One framework's items over the window, from this quarter's record, earlier runs' results and,
     for a quarter no run recorded, the evidence judged again (the rule of the module docstring).
 
@@ -494,10 +538,9 @@ def trend(framework: str, cycle: str, now: Mapping[str, Any], earlier: Mapping[s
         This report's policy: it decides which earlier levels may be shown (:func:`shown_level`).
     window : int, default: :data:`WINDOW`
         Quarters shown, this one included.
-    rejudged : tuple of mapping, optional
-        ``(red, withheld)``: quarter -> the ``(framework, item)`` pairs red, and withheld, when the
-        evidence of that quarter is judged again (:func:`rejudge`, :func:`recorded_rejudged`). Read
-        only for a quarter without a run of this framework.
+    rejudged : Rejudged, optional
+        The quarters whose evidence was judged again (:func:`rejudge`, :func:`recorded_rejudged`). Read
+        only for a quarter without a run of this framework, and only where this framework was judged.
 
     Returns
     -------
@@ -525,22 +568,23 @@ def trend(framework: str, cycle: str, now: Mapping[str, Any], earlier: Mapping[s
     2009-Q1 is re-judged (red), 2009-Q2 keeps its run's band (the run wins): four quarters.
 
     >>> red = {"2009-Q1": frozenset({("jar_haringey", "J02")}), "2009-Q2": frozenset()}
+    >>> again = Rejudged({"jar_haringey": frozenset(red)}, red, {})
     >>> t = trend("jar_haringey", "2009-Q4", rec(35, 70),
     ...           {"2009-Q3": {"jar_haringey": rec(36, 72)}, "2009-Q2": {"jar_haringey": rec(30, 60)}},
-    ...           DisclosurePolicy(), window=4, rejudged=(red, {}))
+    ...           DisclosurePolicy(), window=4, rejudged=again)
     >>> [(p.state, p.band) for p in t.items[0].points[:2]], t.items[0].red_run, t.rejudged
     ([('re-judged', 'red'), ('reported', 'red')], 4, ('2009-Q1',))
     """
     now = getattr(now, "payload", now)
     quarters = _window(cycle, window)
-    red, withheld = rejudged or ({}, {})
+    rejudged = rejudged or NONE_REJUDGED
     by_quarter: dict[str, dict[str, Mapping[str, Any]] | None] = {}
     for q in quarters[:-1]:
         run = earlier.get(q)
         payload = None if run is None else run.get(framework)
         by_quarter[q] = None if payload is None else {e["item"]: e for e in _entries(payload)}
     by_quarter[cycle] = {e["item"]: e for e in _entries(now)}
-    again = tuple(q for q in quarters[:-1] if by_quarter[q] is None and q in red)
+    again = tuple(q for q in quarters[:-1] if by_quarter[q] is None and q in rejudged.quarters(framework))
     items = []
     for entry in _entries(now):
         heading = entry.get("basis") == HEADING_BASIS
@@ -548,8 +592,8 @@ def trend(framework: str, cycle: str, now: Mapping[str, Any], earlier: Mapping[s
         points = []
         for q in quarters:
             entries = by_quarter[q]
-            if entries is None and q in again and not heading:  # a heading is never judged again on its own
-                band = "red" if key in red[q] else "withheld" if key in withheld.get(q, ()) else NOT_RED
+            band = rejudged.band(q, key) if q in again and not heading else None  # a heading: never on its own
+            if entries is None and band is not None:
                 points.append(TrendPoint(q, REJUDGED, band, None, "not recorded"))
             elif entries is None:
                 points.append(TrendPoint(q, "no run", None, None, "not recorded"))
@@ -563,7 +607,7 @@ def trend(framework: str, cycle: str, now: Mapping[str, Any], earlier: Mapping[s
     return Trend(framework, cycle, policy.audience, quarters, runs, tuple(items), tuple(reversed(again)))
 
 
-def rejudge(ctx: Any, frameworks: Sequence[str], quarters: Sequence[str]) -> tuple[RedItems, RedItems]:
+def rejudge(ctx: Any, frameworks: Sequence[str], quarters: Sequence[str]) -> Rejudged:
     """The evidence of ``quarters`` judged again, as the reports judge it: rule 2 of the module docstring.
 
     Each framework is judged with its report's thresholds: the notebook's own ``rag_green`` and
@@ -582,23 +626,23 @@ def rejudge(ctx: Any, frameworks: Sequence[str], quarters: Sequence[str]) -> tup
 
     Returns
     -------
-    tuple of dict
-        ``(red, withheld)``: quarter -> ``(framework, item)`` pairs.
+    Rejudged
     """
     from review.analyses.red_items import judged_items, thresholds_for
 
     p = ctx.params
     held = [q for q in quarters if q in ctx.evidence.cycles]
     if not held or not frameworks:
-        return {}, {}
+        return NONE_REJUDGED
     thresholds = thresholds_for(ctx.cycle, frameworks)
     if p.framework in thresholds and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
-    return judged_items(ctx.evidence, held, thresholds=thresholds, confidence_level=p.confidence_level,
-                        policy=ctx.policy, declared=p.thresholds)
+    red, withheld = judged_items(ctx.evidence, held, thresholds=thresholds, confidence_level=p.confidence_level,
+                                 policy=ctx.policy, declared=p.thresholds)
+    return Rejudged({f: frozenset(held) for f in thresholds}, red, withheld)
 
 
-def recorded_rejudged(results: Mapping[str, Mapping[str, Any]]) -> tuple[RedItems, RedItems]:
+def recorded_rejudged(results: Mapping[str, Mapping[str, Any]]) -> Rejudged:
     """The re-judged quarters the reports of this run recorded (their ``red_history``, kept in the run's
     staging folder until it ends: :data:`review.results.figures.RUN_ONLY`), as :func:`rejudge` gives them.
 
@@ -609,18 +653,22 @@ def recorded_rejudged(results: Mapping[str, Mapping[str, Any]]) -> tuple[RedItem
 
     Returns
     -------
-    tuple of dict
-        ``(red, withheld)``: quarter -> ``(framework, item)`` pairs; empty when none was recorded.
+    Rejudged
+        Only the frameworks that recorded one are judged; empty when none was recorded.
 
     Examples
     --------
     >>> r = recorded_rejudged({"jar_haringey": {"figures": {"red_history": {
-    ...     "red": {"2009-Q1": ["J02"], "2009-Q2": []}, "withheld": {"2009-Q1": [], "2009-Q2": ["J03"]}}}}})
-    >>> sorted(r[0]["2009-Q1"]), sorted(r[1]["2009-Q2"]), sorted(r[0])
-    ([('jar_haringey', 'J02')], [('jar_haringey', 'J03')], ['2009-Q1', '2009-Q2'])
+    ...     "red": {"2009-Q1": ["J02"], "2009-Q2": []}, "withheld": {"2009-Q1": [], "2009-Q2": ["J03"]}}}},
+    ...     "gose_performance": {"figures": {}}})
+    >>> r.band("2009-Q1", ("jar_haringey", "J02")), r.band("2009-Q2", ("jar_haringey", "J03"))
+    ('red', 'withheld')
+    >>> r.band("2009-Q2", ("jar_haringey", "J02")), r.band("2009-Q1", ("gose_performance", "G03"))
+    ('not red', None)
     """
     red: dict[str, set[tuple[str, str]]] = {}
     withheld: dict[str, set[tuple[str, str]]] = {}
+    judged: dict[str, frozenset[str]] = {}
     for framework, payload in results.items():
         figures = payload.get("figures") if isinstance(payload, Mapping) else None
         history = figures.get("red_history") if isinstance(figures, Mapping) else None
@@ -630,7 +678,9 @@ def recorded_rejudged(results: Mapping[str, Mapping[str, Any]]) -> tuple[RedItem
             quarters = history.get(name)
             for q, ids in (quarters.items() if isinstance(quarters, Mapping) else ()):
                 out.setdefault(q, set()).update((framework, i) for i in ids if isinstance(i, str))
-    return ({q: frozenset(v) for q, v in red.items()}, {q: frozenset(v) for q, v in withheld.items()})
+        recorded = history.get("red")
+        judged[framework] = frozenset(recorded) if isinstance(recorded, Mapping) else frozenset()
+    return Rejudged(judged, {q: frozenset(v) for q, v in red.items()}, {q: frozenset(v) for q, v in withheld.items()})
 
 
 def _union(a: RedItems, b: RedItems) -> dict[str, frozenset[tuple[str, str]]]:
@@ -743,7 +793,7 @@ def trend_for(ctx: Any, framework: str, recorded: Any, *, root: Path | None = No
 
 def trends_of(cycle: str, now: Mapping[str, Mapping[str, Any]], earlier: Mapping[str, Mapping[str, Any]],
               policy: DisclosurePolicy, frameworks: Sequence[str], *, window: int = WINDOW,
-              rejudged: tuple[RedItems, RedItems] | None = None) -> tuple[Trend, ...]:
+              rejudged: Rejudged | None = None) -> tuple[Trend, ...]:
     """:func:`trend` of several frameworks, those with results this quarter, in the given order.
 
     Parameters
@@ -760,7 +810,7 @@ def trends_of(cycle: str, now: Mapping[str, Mapping[str, Any]], earlier: Mapping
         The frameworks, in the order shown.
     window : int, default: :data:`WINDOW`
         Quarters shown, this one included.
-    rejudged : tuple of mapping, optional
+    rejudged : Rejudged, optional
         As in :func:`trend`.
 
     Returns
@@ -778,7 +828,7 @@ def trends_of(cycle: str, now: Mapping[str, Mapping[str, Any]], earlier: Mapping
 
 
 def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, authority: str | None = None,
-                   root: Path | None = None, rejudged: tuple[RedItems, RedItems] | None = None,
+                   root: Path | None = None, rejudged: Rejudged | None = None,
                    ctx: Any = None) -> tuple[Trend, ...]:
     """Every judged framework's trend for the cycle summary: this quarter's results from ``folder``
     (the run's staging folder, or the cycle folder), earlier quarters from earlier runs and, for a
@@ -796,7 +846,7 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, 
         Only earlier runs of this authority are read (:func:`earlier_results`).
     root : pathlib.Path, optional
         The output root; default :func:`output_root`.
-    rejudged : tuple of mapping, optional
+    rejudged : Rejudged, optional
         The evidence judged again (:func:`rejudge`); default what this run's reports recorded of it
         in ``folder`` (:func:`recorded_rejudged`: present while the run is under way).
     ctx : review.analyses.context.Context, optional
@@ -820,8 +870,7 @@ def summary_trends(cycle: str, folder: str | Path, policy: DisclosurePolicy, *, 
         if ctx is not None:  # the judged reports that recorded no red history: judged again here
             from review.analyses.red_items import JUDGED_FRAMEWORKS
 
-            unrecorded = [f for f in JUDGED_FRAMEWORKS if f in now and "red_history" not in (now[f].get("figures") or {})]
+            unrecorded = [f for f in JUDGED_FRAMEWORKS if f in now and f not in rejudged.judged]
             quarters = [q for q in _window(cycle, WINDOW)[:-1] if any(f not in earlier.get(q, {}) for f in unrecorded)]
-            more = rejudge(ctx, unrecorded, quarters)
-            rejudged = (_union(rejudged[0], more[0]), _union(rejudged[1], more[1]))
+            rejudged = rejudged | rejudge(ctx, unrecorded, quarters)
     return trends_of(cycle, now, earlier, policy, names, rejudged=rejudged)
