@@ -17,7 +17,8 @@ limit, and the summary may list dozens of red items.
 A quarter no earlier run recorded, whose evidence this run judged again
 (:mod:`review.results.history`: an earlier run wins, else the evidence, else a gap), is lettered
 ``R`` or ``N`` (not red) and named "re-judged from the evidence" in the table and the notes. The
-table sits in a ``<details>`` element that is open, so that it prints; a reader on screen may fold it.
+table sits in a folded ``<details>`` element: opened, it would print too, but it costs the demo's
+board pack two A4 pages over its limit of 25 (the strip and its legend carry the same bands in print).
 """
 
 from __future__ import annotations
@@ -401,7 +402,7 @@ def _section(heading: str, notes: Sequence[str], items: Sequence[ItemSeries], wi
                 f'<figure style="margin:0.5rem 0"><div role="img" aria-label="{html.escape(alt)}">'
                 f"{strip_svg(items, window, levels=levels, titles=titles)}</div>"
                 f"<figcaption>{_legend(levels)}</figcaption></figure>"
-                f"<details open><summary>The trend as a table</summary>"
+                f"<details><summary>The trend as a table</summary>"
                 f"{table(items, window, caption=caption, labels=labels, decimals=decimals)}</details></section>")
 
 
