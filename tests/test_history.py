@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from review.batch.history import bands_of, carried_history
+from review.batch.history import carried_history
 from review.cli import main
 from review.config.cycles import previous_cycle
 from review.data.schema import DATASETS
+from review.results.history import bands as bands_of
 
 FRAMEWORKS = ("jar_haringey", "gose_performance", "lscb_checklist")
 SHIFT = dt.timedelta(days=92)  # 2009-10-01 -> 2010-01-01
@@ -269,7 +270,10 @@ def test_a_trend_carries_levels_only_never_a_count_or_a_denominator():
 def test_each_report_shows_its_trend_from_the_earlier_run(runs):
     out, _ = runs
     first = (out / "2009-Q4" / "jar_haringey.html").read_text(encoding="utf-8")
-    assert "There is no earlier quarter: no run of this report for the published audience" in first
+    # no earlier run, but the demo's folder holds 2009-Q1 to 2009-Q3: those quarters are re-judged from it
+    assert "No earlier run of this report for the published audience was found." in first
+    assert ("Q4 2008/09, Q1 2009/10, Q2 2009/10 had no run: their evidence, in this run's data folder, is "
+            "judged again") in first.replace("&#x27;", "'")
     before = bands_of({f: json.loads((out / "2009-Q4" / f"{f}.results.json").read_text()) for f in FRAMEWORKS})
     now = bands_of({f: json.loads((out / "2010-Q1" / f"{f}.results.json").read_text()) for f in FRAMEWORKS})
     for framework in FRAMEWORKS:

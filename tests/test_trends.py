@@ -199,7 +199,9 @@ def test_the_summary_shows_the_items_red_now_longest_run_first():
 @pytest.mark.notebook
 def test_the_jar_trend_cell_on_a_council_folder_with_a_gap_and_a_dataset_missing(root, tmp_path, monkeypatch):
     """The JAR notebook on evidence that is not the demo's folder (its self-assessments left out), after
-    earlier runs of 2009-Q3 and 2009-Q1 (none of 2009-Q2): the trend reads them, and breaks at 2009-Q2."""
+    earlier runs of 2009-Q3 and 2009-Q1 (none of 2009-Q2): the trend reads them; 2009-Q2, with no run but
+    its evidence in the folder, is re-judged from it (review.results.history: a run wins, else the evidence,
+    else a gap)."""
     data = tmp_path / "data"
     shutil.copytree(root / "data" / "demo", data)
     (data / "self_assessments.csv").unlink()
@@ -220,15 +222,21 @@ def test_the_jar_trend_cell_on_a_council_folder_with_a_gap_and_a_dataset_missing
     nb = nbformat.read(executed, as_version=4)
     cell = next(c for c in nb.cells if "review-trend" in c.metadata.get("tags", []))
     page = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
-    assert "No run for Q1 2009/10: a gap, and the line is not joined across it." in page  # 2009-Q2
+    assert "No run for Q1 2009/10" not in page  # 2009-Q2: no run, but its evidence is in the folder
+    assert ("Q1 2009/10 had no run: its evidence, in this run's data folder, is judged again as the report judges "
+            "it (red or not red, no level).") in page.replace("&#x27;", "'")
     assert "There is no run before Q4 2008/09." in page  # 2009-Q1; 2008-Q4's run is another council's
     # the table starts at 2009-Q1, the first quarter with a run: 2009-Q1, 2009-Q2 (a gap), 2009-Q3, 2009-Q4
     assert re.findall(r'<th scope="col">([^<]+)</th>', page) == ["Item", "Q4 2008/09", "Q1 2009/10", "Q2 2009/10",
                                                                   "Q3 2009/10", "Red run"]
     row = re.search(r'<th scope="row">J02</th>(.*?)</tr>', page, re.S).group(1)
-    assert re.findall(r"<td>([^<]+)</td>", row)[:3] == ["Red; level 37.5%", "No run", "Red; level 25.0%"]  # 30, 20 of 80
+    cells = re.findall(r"<td>([^<]+)</td>", row)[:3]
+    assert [cells[0], cells[2]] == ["Red; level 37.5%", "Red; level 25.0%"]  # 30, 20 of 80
+    assert cells[1] in ("Red (no run: re-judged from the evidence)", "Not red (no run: re-judged from the evidence)")
     j01 = re.search(r'<th scope="row">J01</th>(.*?)</tr>', page, re.S).group(1)
-    assert re.findall(r"<td>([^<]+)</td>", j01)[:3] == ["Not recorded", "No run", "Not recorded"]
+    cells = re.findall(r"<td>([^<]+)</td>", j01)[:3]
+    assert [cells[0], cells[2]] == ["Not recorded", "Not recorded"]  # the runs recorded J02 only
+    assert cells[1].endswith("(no run: re-judged from the evidence)")
 
 
 def test_a_report_that_records_bands_only_draws_the_strip_alone():

@@ -241,6 +241,11 @@ def status_at(status: str, closed: dt.date | None, as_of: dt.date) -> str:
 def red_streak(red: Mapping[str, frozenset[tuple[str, str]]], key: tuple[str, str], cycle: str) -> int:
     """Consecutive cycles up to ``cycle`` in which ``key`` was red (0 if not red in ``cycle``).
 
+    ``red`` is the plan's input: the evidence re-judged cycle by cycle, or, for a page that shows how
+    long an item has been red, the trends' quarters (:func:`review.results.history.red_maps`: an
+    earlier run's band wins, else the evidence re-judged, else a gap), so that every page counts the
+    same run. A cycle missing from ``red`` ends the run.
+
     >>> red = {"2009-Q1": frozenset({("f", "A")}), "2009-Q2": frozenset(), "2009-Q3": frozenset({("f", "A")}),
     ...        "2009-Q4": frozenset({("f", "A")})}
     >>> red_streak(red, ("f", "A"), "2009-Q4"), red_streak(red, ("f", "A"), "2009-Q2")

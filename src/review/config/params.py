@@ -47,6 +47,7 @@ __all__ = [
     "default_params_path",
     "from_notebook",
     "load_cycle_params",
+    "read_report_meta",
     "validate_values",
 ]
 
@@ -236,6 +237,13 @@ class RunParameters:
         return resolve(self.values[name])
 
     @property
+    def report(self) -> ReportMeta:
+        """The author, approver, date and version of the run's reports: the ``report:`` section of its
+        params file (the ``params_file`` parameter where the notebook has one; else ``params/<cycle>.yaml``),
+        :func:`read_report_meta`."""
+        return read_report_meta(str(self.values.get("params_file", "") or ""), str(self.values["cycle"]))
+
+    @property
     def thresholds(self) -> Mapping[tuple[str, str], Threshold]:
         """The per-item thresholds the ``thresholds_file`` declares (none when it is empty)."""
         if self.declared is not None:  # lines already read (the action plan's re-judging of earlier cycles)
@@ -292,3 +300,41 @@ def from_notebook(framework: str, namespace: Mapping[str, Any]) -> RunParameters
             f"its parameters are {', '.join(p.name for p in specs)}", f"notebook {framework}")
     values = validate_values({p.name: namespace[p.name] for p in specs}, specs, f"notebook {framework}")
     return RunParameters(framework=framework, values=MappingProxyType(values))
+
+
+def read_report_meta(params_file: str, cycle: str) -> ReportMeta:
+    """The ``report:`` section of a run's params file (``params_file``; empty: ``params/<cycle>.yaml``,
+    and without that file every field reads "not stated": nothing is made up).
+
+    Parameters
+    ----------
+    params_file : str
+        The run's params file (project-relative or absolute), or ``""``.
+    cycle : str
+        The run's cycle, for the default params file.
+
+    Returns
+    -------
+    ReportMeta
+
+    Raises
+    ------
+    ParameterError
+        If the params file is not valid.
+
+    Examples
+    --------
+    >>> read_report_meta("", "1999-Q1").author
+    'not stated'
+    >>> read_report_meta("params/2009-Q4.yaml", "2009-Q4").version
+    '1.0 (demo)'
+    """
+    from review.config.params import (  # params reads this module
+        default_params_path,
+        load_cycle_params,
+    )
+
+    if not params_file:
+        path = default_params_path(cycle)
+        return load_cycle_params(path).report if path.is_file() else ReportMeta()
+    return load_cycle_params(params_file).report

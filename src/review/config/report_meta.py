@@ -12,6 +12,11 @@ file, so they are stated once::
 
 Every key is checked with the rest of the params, before a kernel starts. A missing section is
 allowed (a draft run): every field then reads "not stated", never a made-up name or date.
+
+A notebook reads it through its typed parameters (``ctx.params.report``,
+:attr:`review.config.params.RunParameters.report`); the index, from the params file its run's
+manifest names (:func:`review.config.params.read_report_meta`). The results layer never reads the
+params file.
 """
 
 from __future__ import annotations

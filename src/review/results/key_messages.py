@@ -18,6 +18,13 @@ plan (:mod:`review.analyses.actions`); :mod:`review.views.key_messages` only wor
 
 Counts are of items, quarters and actions (things); the count of overdue remedial actions (each is
 one child's file) is kept only where the action plan's page prints it.
+
+How long an item has been red is the action plan's red run, and the cycle summary puts its plan on
+the trends' quarters first (:func:`review.results.history.on_history`): an earlier run's band wins,
+else the evidence re-judged, else a gap (:mod:`review.results.history`), so the key messages, the
+trends, the action plan and the drafted actions say the same number. The author, approver, date and
+version come in as ``meta`` from the run's typed parameters (``ctx.params.report``): this module reads
+no params file.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import Any
 
 from review.analyses import actions_figures as figures
 from review.analyses.actions import ActionsResult, RedItemActions
+from review.config.params import read_report_meta
 from review.config.report_meta import ReportMeta
 from review.protection.disclosure import DisclosurePolicy
 from review.results.judgements import ESCALATE_AT, FrameworkJudgements, action_count
@@ -266,10 +274,11 @@ def key_messages(summary: CycleSummaryResult, plan: ActionsResult | None, meta: 
     summary : CycleSummaryResult
         Every framework's judgements (:func:`review.results.summary.analyse`).
     plan : ActionsResult or None
-        The action plan at the cycle's end (:func:`review.analyses.actions.analyse_context`); None
-        when there is none (no role, streak or escalation is then known, and the messages say so).
+        The action plan at the cycle's end (:func:`review.analyses.actions.analyse_context`), its red
+        runs counted on the trends (:func:`review.results.history.on_history`); None when there is
+        none (no role, streak or escalation is then known, and the messages say so).
     meta : ReportMeta
-        The params file's ``report:`` section.
+        The params file's ``report:`` section (``ctx.params.report``).
     policy : DisclosurePolicy
         The page's: what the action plan's page withholds is withheld here too.
 
@@ -334,19 +343,6 @@ def from_record(record: Mapping[str, Any]) -> KeyMessages:
         remedial=Remedial(**r["remedial"]) if r.get("remedial") else None, plan=bool(r["plan"]))
 
 
-
-def report_meta(params_file: str, cycle: str) -> ReportMeta:
-    """The ``report:`` section of the run's params file (``params_file``; empty: ``params/<cycle>.yaml``,
-    and without that file every field reads "not stated": nothing is made up).
-
-    >>> report_meta("", "1999-Q1").author
-    'not stated'
-    >>> report_meta("params/2009-Q4.yaml", "2009-Q4").version
-    '1.0 (demo)'
-    """
-    from review.config.params import default_params_path, load_cycle_params
-
-    if not params_file:
-        path = default_params_path(cycle)
-        return load_cycle_params(path).report if path.is_file() else ReportMeta()
-    return load_cycle_params(params_file).report
+report_meta = read_report_meta
+"""Kept for the committed cycle summary notebook until it reads ``ctx.params.report``: the read itself is
+:func:`review.config.params.read_report_meta` (the results layer reads no params file)."""

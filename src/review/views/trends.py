@@ -13,6 +13,12 @@ picture is one image with a text alternative that names items and quarters only 
 people); the same data follow as a table, quarters named as councils name them
 (:func:`review.config.cycles.quarter_label`). The markup is kept small: a report page has a weight
 limit, and the summary may list dozens of red items.
+
+A quarter no earlier run recorded, whose evidence this run judged again
+(:mod:`review.results.history`: an earlier run wins, else the evidence, else a gap), is lettered
+``R`` or ``N`` (not red) and named "re-judged from the evidence" in the table and the notes. The
+table sits in a folded ``<details>`` element: opened, it would print too, but it costs the demo's
+board pack two A4 pages over its limit of 25 (the strip and its legend carry the same bands in print).
 """
 
 from __future__ import annotations
@@ -25,13 +31,21 @@ from IPython.display import HTML
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.protection.disclosure import SYMBOLS, DisclosurePolicy
-from review.results.history import ESCALATE_AT, WINDOW, ItemSeries, Trend, TrendPoint
+from review.results.history import (
+    ESCALATE_AT,
+    NOT_RED,
+    REJUDGED,
+    WINDOW,
+    ItemSeries,
+    Trend,
+    TrendPoint,
+)
 from review.views import presentation as show
 from review.views.common import BAND_WORDS
 
 __all__ = ["alt_text", "point_text", "report", "run_text", "strip_svg", "summary", "table"]
 
-LETTERS = {"red": "R", "amber": "A", "green": "G", "self-assessed": "S", "grey": "–"}
+LETTERS = {"red": "R", "amber": "A", "green": "G", "self-assessed": "S", "grey": "–", NOT_RED: "N", "withheld": "W"}
 """The letter in a band's box, so the strip does not rest on colour alone."""
 
 X0, STEP, BOX, BOX_H = 74, 34, 32, 18
@@ -67,9 +81,14 @@ def point_text(point: TrendPoint, decimals: int = 1) -> str:
     'Red; level c'
     >>> point_text(TrendPoint("2009-Q3", "no run", None, None, "not recorded"))
     'No run'
+    >>> point_text(TrendPoint("2009-Q2", "re-judged", "not red", None, "not recorded"))
+    'Not red (no run: re-judged from the evidence)'
     """
     if point.gap:
         return "No run" if point.state == "no run" else "Not recorded"
+    if point.state == REJUDGED:
+        words = {"red": "Red", NOT_RED: "Not red", "withheld": "Withheld"}.get(point.band or "", str(point.band))
+        return f"{words} (no run: re-judged from the evidence)"
     words = BAND_WORDS.get(point.band or "grey", str(point.band))
     if point.level_state == "shown" and point.level is not None:
         return f"{words}; level {show.pct(point.level, decimals)}"
@@ -103,6 +122,8 @@ def run_text(series: ItemSeries) -> str:
         return ""
     if series.run_may_be_longer:
         return f"red for {n} or more quarters running (the trend starts red)"
+    if series.earlier_withheld:
+        return f"red for {n} or more quarters running (the band before is withheld)"
     if n == 1:
         return "red this quarter"
     return f"red for {n} quarters running, since {quarter_label(series.points[-n].cycle)}"
@@ -186,7 +207,7 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
     heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(q)}</text>'  # "Q3" over "09/10"
                     f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(year[2:])}</text>'
                     for i, (q, year) in enumerate(quarter_label(c).split(" ", 1) for c in window))
-    colours = show.RAG_COLOURS | {"gap": GAP_COLOUR}
+    colours = show.RAG_COLOURS | {"gap": GAP_COLOUR, NOT_RED: "#767676"}
     strips = "".join(f'<path stroke="{colours.get(b, show.RAG_COLOURS["grey"])}" d="{"".join(d)}"/>'
                      for b, d in boxes.items())
     return (f'<svg viewBox="0 0 {width} {y}" width="{width}" height="{y}" style="max-width:100%;height:auto" '
@@ -235,7 +256,7 @@ def _c_title(cs: Sequence[str]) -> str:
 
 
 def _short_run(series: ItemSeries) -> str:
-    more = "+" if series.run_may_be_longer else ""
+    more = "+" if series.run_may_be_longer or series.earlier_withheld else ""
     return f"{'▲ ' if series.escalated else ''}red {series.red_run}{more} quarters"
 
 
@@ -324,16 +345,31 @@ def _legend(levels: bool) -> str:
     line = ("The line above a row is the level its band follows, from 0% to 100%; it breaks where a quarter is "
             "not known or its level is withheld (c). " if levels else "")
     return (f"<small>Each box is a quarter, oldest on the left: R red, A amber, G green, S self-assessed (not "
-            "evidenced), – no judgement; a pale box without a letter is a quarter that is not known (no run of the "
-            f"report, or the item not recorded). {line}An outline marks the item's current red run, heavy (▲) from {ESCALATE_AT} "
+            "evidenced), – no judgement, N not red (a quarter without a run, re-judged from the evidence: amber or "
+            "green); a pale box without a letter is a quarter that is not known (no run of the "
+            f"report and no evidence, or the item not recorded). {line}An outline marks the item's current red run, heavy (▲) from {ESCALATE_AT} "
             "quarters. A band moving is not itself a change beyond chance: the report's tables say which changes "
             "are.</small>")
 
 
 def _coverage(trends: Sequence[Trend], what: str) -> str:
-    """What the earlier runs gave: plainly none, or which quarters are missing."""
+    """What the earlier runs gave: plainly none, or which quarters are missing; and the quarters re-judged."""
     window = trends[0].window
+    again = sorted({c for t in trends for c in t.rejudged})
+    rejudged = (f" {_quarters_text(again)} had no run: {'its' if len(again) == 1 else 'their'} evidence, in this "
+                "run's data folder, is judged again as the report judges it (red or not red, no level)."
+                if again else "")
+    return _runs_coverage(trends, what, window, again) + rejudged
+
+
+def _quarters_text(quarters: Sequence[str]) -> str:
+    return ", ".join(quarter_label(c) for c in quarters)
+
+
+def _runs_coverage(trends: Sequence[Trend], what: str, window: Sequence[str], again: Sequence[str]) -> str:
     runs = sorted({c for t in trends for c in t.earlier_runs})
+    if not runs and again:
+        return f"No earlier run of {what} for the {trends[0].audience} audience was found."
     if not runs:
         return (f"There is no earlier quarter: no run of {what} for the {trends[0].audience} audience "
                 f"was found for {quarter_label(window[0])} to {quarter_label(window[-2])}, so the trend starts this "
@@ -345,7 +381,7 @@ def _coverage(trends: Sequence[Trend], what: str) -> str:
             f"The earlier quarter is read from the results of the earlier run of {quarter_label(runs[0])}.")
     if first:
         text += f" There is no run before {quarter_label(runs[0])}."
-    missing = [c for c in window[first:-1] if c not in runs]
+    missing = [c for c in window[first:-1] if c not in runs and c not in again]
     if missing:
         text += (f" No run for {', '.join(quarter_label(c) for c in missing)}: a gap, and the line is not joined "
                  "across it.")
@@ -401,6 +437,9 @@ def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HT
 def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[str, str] | None = None) -> HTML:
     """The cycle summary's trend: every item red this quarter, by framework, longest red run first.
 
+    Only the source's items are listed: a heading summarised from its sub-items is left out (its
+    sub-items are listed), so the count agrees with the reports' and the key messages' red items.
+
     Parameters
     ----------
     trends : sequence of Trend
@@ -420,7 +459,7 @@ def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[s
         return HTML(f"<h3 {show.NOCOUNT}>{heading}</h3>" + show.note(
             "No framework's results were found for this quarter, so there is no trend to show.").data)
     order = {t.framework: k for k, t in enumerate(trends)}
-    red = sorted((s for t in trends for s in t.items if s.now.band == "red" and not s.now.gap),
+    red = sorted((s for t in trends for s in t.items if s.now.band == "red" and not s.now.gap and not s.heading),
                  key=lambda s: (order[s.framework], -s.red_run))
     coverage = _coverage(trends, "the reports")
     if not red:
