@@ -29,7 +29,7 @@ from review.data import load_evidence
 from review.protection.disclosure import DisclosurePolicy
 from review.results import history
 from review.results import summary as cycle_summary
-from review.results.figures import write_results
+from review.results.figures import load_cycle_results, write_results
 from review.results.key_messages import key_messages
 from review.views import jar as jar_views
 from review.views import key_messages as key_views
@@ -102,10 +102,11 @@ def _quarter(evidence, cycle: str, root: Path, tmp: Path) -> dict:
     folder = tmp / f"now-{cycle}"
     folder.mkdir()
     write_results(folder / "jar_haringey.results.json", payload)
-    summary_trends = history.summary_trends(cycle, folder, ctx.policy, authority=AUTHORITY, root=root, ctx=ctx)
+    now = load_cycle_results(folder)
+    summary_trends = history.summary_trends(cycle, now, ctx.policy, authority=AUTHORITY, root=root, ctx=ctx)
     evidence_plan = actions.analyse_context(ctx, ("jar_haringey",))
     plan = history.on_history(evidence_plan, summary_trends, ctx)
-    km = key_messages(cycle_summary.analyse(cycle, folder), plan, ReportMeta(), ctx.policy)
+    km = key_messages(cycle_summary.analyse(cycle, folder, now), plan, ReportMeta(), ctx.policy)
     drafts = {(d.source, d.item): d for d in propose(plan, set())}
     series = {(s.framework, s.item): s for s in trend.items}
     summary_series = {(s.framework, s.item): s for t in summary_trends for s in t.items}
@@ -189,8 +190,8 @@ def test_an_earlier_run_that_disagrees_with_the_evidence_wins(evidence, tmp_path
     # in a batch run the summary reads the re-judged quarters its reports recorded, every quarter of the
     # evidence, 2009-Q2 included: the run still wins there
     folder = tmp_path / "now-2009-Q4"
-    batch = history.summary_trends("2009-Q4", folder, DisclosurePolicy(), authority=AUTHORITY, root=root,
-                                   rejudged=rejudged)
+    batch = history.summary_trends("2009-Q4", load_cycle_results(folder), DisclosurePolicy(), authority=AUTHORITY,
+                                   root=root, rejudged=rejudged)
     assert {(s.framework, s.item): s.red_run for t in batch for s in t.items}[J02] == 2
     earlier = earlier_bands(root, "2009-Q4", "published", authority=AUTHORITY)
     assert [q for q, _ in earlier] == ["2009-Q2"]
@@ -249,8 +250,8 @@ def test_a_report_that_recorded_no_red_history_is_a_gap_not_re_judged_not_red(tm
         "red_history": {"red": {q: ["J02"] for q in QUARTERS}, "withheld": {q: [] for q in QUARTERS}}}})
     write_results(folder / "gose_performance.results.json", {"framework": "gose_performance", "figures": {
         "items": [{"item": "G03", "band": "red"}]}})
-    got = {(s.framework, s.item): s for t in history.summary_trends("2009-Q4", folder, DisclosurePolicy(),
-                                                                    root=tmp_path / "outputs") for s in t.items}
+    trends = history.summary_trends("2009-Q4", load_cycle_results(folder), DisclosurePolicy(), root=tmp_path / "outputs")
+    got = {(s.framework, s.item): s for t in trends for s in t.items}
     assert got[J02].red_run == 4  # 2009-Q1, Q2, Q3 re-judged red, and Q4
     gose = got[("gose_performance", "G03")]
     assert [p.state for p in gose.points[-4:]] == ["no run", "no run", "no run", "reported"]
