@@ -273,8 +273,9 @@ def _actions_parser(actions: argparse.ArgumentParser) -> None:
     drafting.add_argument("--cycle", required=True, help="cycle whose red items are drafted, e.g. 2009-Q4")
     drafting.add_argument("--params", help="params file (default params/<cycle>.yaml): data folder and thresholds")
     drafting.add_argument("--out", type=Path, required=True, help="new .xlsx file to write (never overwritten)")
-    drafting.add_argument("--output-root", type=Path, help="where earlier runs' cycle folders are, to carry red runs "
-                         "back before the evidence's first quarter (default outputs/)")
+    drafting.add_argument("--output-root", type=Path, help="where earlier runs' cycle folders are: a quarter "
+                         "a run of this audience and authority recorded counts as the run judged it, and red runs "
+                         "carry back before the evidence's first quarter (default outputs/)")
     merge = verbs.add_parser("merge", help="merge a reviewed draft into the data folder's actions register")
     merge.add_argument("draft", type=Path, metavar="DRAFT", help="the reviewed .xlsx draft")
     merge.add_argument("--cycle", help="cycle whose params file names the data folder (params/<cycle>.yaml)")
@@ -298,8 +299,8 @@ def _cmd_actions(args: argparse.Namespace) -> int:
                              f"cycles there: {', '.join(evidence.cycles)}")
     judged = [c for c in evidence.cycles if c <= cycle]
     red, withheld, texts = page_reds(evidence, params, judged)
-    carry_forward(red, withheld, earlier_bands(args.output_root or project_root() / "outputs", judged[0],
-                                               params.common["audience"]))  # a red run begun before the evidence
+    carry_forward(red, withheld, earlier_bands(args.output_root or project_root() / "outputs", cycle,
+                                               params.common["audience"], authority=str(params.common["authority"])))
     result = analyse(evidence, cycle=cycle, red=red, withheld=withheld,
                      confidence_level=params.common["confidence_level"])
     register = evidence.table("actions")

@@ -205,19 +205,24 @@ def write_draft(proposals: tuple[Proposal, ...], out: str | Path, *, spare_rows:
 
 def carry_forward(red: dict[str, frozenset[tuple[str, str]]], withheld: dict[str, frozenset[tuple[str, str]]],
                   earlier: Sequence[tuple[str, Mapping[tuple[str, str], str]]]) -> None:
-    """Add the red and withheld items of earlier runs (:func:`review.batch.history.earlier_bands`) for
-    the quarters the evidence does not hold, in place, so a red run can start before the evidence does.
+    """Put the earlier runs' red and withheld items (:func:`review.batch.history.earlier_bands`) in
+    place of the evidence's, in place: for a quarter a run recorded, each framework it recorded is as
+    the run judged it (the rule of :mod:`review.results.history`: the run wins); a quarter the evidence
+    holds and no run recorded keeps the evidence judged again; a quarter only a run holds is added, so
+    a red run can start before the evidence does.
 
-    >>> red, withheld = {"2010-Q1": frozenset({("f", "A")})}, {"2010-Q1": frozenset()}
+    >>> red = {"2010-Q1": frozenset({("f", "A")}), "2009-Q4": frozenset({("f", "C"), ("g", "D")})}
+    >>> withheld = {"2010-Q1": frozenset(), "2009-Q4": frozenset()}
     >>> carry_forward(red, withheld, [("2009-Q4", {("f", "A"): "red", ("f", "B"): "withheld"})])
-    >>> red["2009-Q4"], withheld["2009-Q4"]
-    (frozenset({('f', 'A')}), frozenset({('f', 'B')}))
+    >>> sorted(red["2009-Q4"]), sorted(withheld["2009-Q4"])
+    ([('f', 'A'), ('g', 'D')], [('f', 'B')])
     """
     for cycle, bands in earlier:
-        if cycle in red:
-            continue
-        red[cycle] = frozenset(k for k, band in bands.items() if band == "red")
-        withheld[cycle] = frozenset(k for k, band in bands.items() if band == "withheld")
+        recorded = {framework for framework, _ in bands}
+        kept = [k for k in red.get(cycle, frozenset()) if k[0] not in recorded]
+        red[cycle] = frozenset(kept + [k for k, band in bands.items() if band == "red"])
+        kept = [k for k in withheld.get(cycle, frozenset()) if k[0] not in recorded]
+        withheld[cycle] = frozenset(kept + [k for k, band in bands.items() if band == "withheld"])
 
 
 def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) -> tuple[

@@ -11,11 +11,12 @@ from review.batch.html_export import stylesheet
 from review.batch.page_hygiene import css_string
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
+from review.config.params import read_report_meta
 from review.config.report_meta import ReportMeta
 from review.exceptions import ParameterError
 from review.results.figures import write_results
 from review.results.judgements import NEEDS_ACTION_RULE, read_judgements
-from review.results.key_messages import from_record, report_meta
+from review.results.key_messages import from_record
 from review.views.key_messages import key_messages, meta_line
 from review.views.presentation import NOCOUNT, item_ids, marked_li
 
@@ -175,7 +176,7 @@ def _key_messages_section(folder: Path, cycle: str) -> str:
             pass  # a record this version cannot read: said below, never half shown
     try:
         params_file = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("params_file") or ""
-        meta = report_meta(params_file, cycle)
+        meta = read_report_meta(params_file, cycle)
     except (OSError, ValueError, ParameterError):  # the params file has gone since the run began
         meta = ReportMeta()
     return (head + meta_line(meta).data

@@ -30,6 +30,7 @@ from papermill.exceptions import PapermillExecutionError
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
 from review.batch.forked_kernels import Template, can_fork
+from review.batch.history import carried
 from review.batch.html_export import export_report, failure_page
 from review.batch.kernel_environment import kernel_environment, workbook_modules
 from review.batch.kernels import (
@@ -383,17 +384,11 @@ def _run_locked(context: RunContext, names: list[str], root_out: Path, *, jobs: 
                 provenance=provenance,
                 guard=lambda outs: guard_staging(staging, context, outs, titles=titles, identifiers=identifiers,
                                                  memo=memo),
-                history=_carried(root_out, params.cycle, context.audience, staging),
+                history=carried(root_out, params.cycle, context.audience, staging,
+                                authority=str(params.common["authority"])),
                 scope=str(params.common["authority"]))  # whose reports the index lists
     finally:
         _clean_up(staging, cache_dir)
-
-
-def _carried(root_out: Path, cycle: str, audience: str, staging: Path) -> Any:
-    """What the earlier quarters' runs of this audience say beside this run (review.batch.history)."""
-    from review.batch.history import carried_history, earlier_bands, read_bands
-
-    return carried_history(read_bands(staging), earlier_bands(root_out, cycle, audience), cycle)
 
 
 @dataclass(frozen=True)

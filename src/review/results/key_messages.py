@@ -36,14 +36,13 @@ from typing import Any
 
 from review.analyses import actions_figures as figures
 from review.analyses.actions import ActionsResult, RedItemActions
-from review.config.params import read_report_meta
 from review.config.report_meta import ReportMeta
 from review.protection.disclosure import DisclosurePolicy
 from review.results.judgements import ESCALATE_AT, FrameworkJudgements, action_count
 from review.results.summary import CycleSummaryResult
 
 __all__ = ["Escalation", "KeyMessages", "Position", "Priority", "Remedial", "Strength", "from_record", "item_of",
-           "key_messages", "report_meta"]
+           "key_messages"]
 
 NO_ACTION, OPEN, OVERDUE, NOT_EFFECTIVE, DROPPED = "none", "open", "overdue", "not yet effective", "dropped"
 """What is being done about an item needing action, as :attr:`Priority.action` names it."""
@@ -342,7 +341,3 @@ def from_record(record: Mapping[str, Any]) -> KeyMessages:
         escalations=tuple(Escalation(e["kind"], priority(e["priority"])) for e in r["escalations"]),
         remedial=Remedial(**r["remedial"]) if r.get("remedial") else None, plan=bool(r["plan"]))
 
-
-report_meta = read_report_meta
-"""Kept for the committed cycle summary notebook until it reads ``ctx.params.report``: the read itself is
-:func:`review.config.params.read_report_meta` (the results layer reads no params file)."""
