@@ -15,7 +15,8 @@ nothing here names a criterion, indicator, audit type or agency.
   unit: an audit type's judged line is the **share of audits meeting every criterion that applied
   to them** (a Wilson proportion of audits); the share of applicable answers met is shown beside it
   with its interval clustered by audit (answers from one file are not independent), and each
-  criterion's "met in k of n audits". Every other entry the map gives an
+  criterion's "met in k of n audits", its interval by the workbook's one finite-population rule
+  (:func:`review.analyses.mapped.sample_frame`, as on every page). Every other entry the map gives an
   item (a grade, a record, an indicator) is judged as :func:`review.analyses.mapped.mapped_lines`
   builds it.
 - **Every other item** is judged on what the map gives it alone
@@ -42,6 +43,7 @@ nothing here names a criterion, indicator, audit type or agency.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -79,7 +81,7 @@ from review.analyses.judgement import (
     rag_counts,
     triangulate,
 )
-from review.analyses.mapped import entry_lines, final_audits, mapped_lines
+from review.analyses.mapped import entry_lines, final_audits, mapped_lines, sample_frame
 from review.analyses.records import RULES
 from review.config.cycles import cycle_range, previous_cycle, quarter_name
 from review.config.framework_items import GOSE_CONDITIONS, GOSE_PMF
@@ -397,9 +399,17 @@ def _groups(ev: Evidence, item: str, rates: Rates, cycle: str, previous: str,
             line = rates.line("audit", f"{label}: audits meeting every criterion that applied to them", now,
                               then if then[1] else None, "audits")
         groups.append(AuditGroup(item, audit_type, label, emap.kind(audit_type) or "",
-                                 criterion_counts(files, criteria, ev.scales, chosen, confidence_level=rates.level),
+                                 criterion_counts(files, criteria, ev.scales, chosen, confidence_level=rates.level,
+                                                  population=_population(ev, audit_type, cycle)),
                                  len(files), int(files["moderated"].sum()) if len(files) else 0, line, pooled))
     return groups, other
+
+
+def _population(ev: Evidence, audit_type: str, cycle: str) -> Callable[[pd.DataFrame], int | None]:
+    """The finite population of an audit type's files where a criterion applied: the workbook's one
+    rule (:func:`review.analyses.mapped.sample_frame`), so GOSE's criterion tables give the interval
+    every other page gives."""
+    return lambda files: sample_frame(ev, files, audit_type, cycle)[0]
 
 
 def _programme(ev: Evidence, cycle: str, level: float) -> AuditProgramme | None:
@@ -417,7 +427,7 @@ def _programme(ev: Evidence, cycle: str, level: float) -> AuditProgramme | None:
     scale = ev.scales[str(mine["grade_scale"].iloc[0])]
     return audit_programme(mine, cov[cov["audit_type"].isin(types)], frame_size=int((frame["cycle"] == cycle).sum()),
                            scale=scale, criteria=criteria, scales=ev.scales, criterion_names=names,
-                           confidence_level=level)
+                           confidence_level=level, population=_population(ev, types[0], cycle))
 
 
 def _case_file_part(ev: Evidence, prog: AuditProgramme | None, before: AuditProgramme | None, rates: Rates,

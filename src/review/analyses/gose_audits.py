@@ -12,7 +12,7 @@ agreement is of "Adequate or better" against "Inadequate", with no partial credi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,10 +137,29 @@ def _reading(kappa: AgreementResult | None, grades: pd.Series, what: str = "the 
 
 
 def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: Mapping[str, Any], names: list[str], *,
-                     confidence_level: float) -> tuple[CriterionCounts, ...]:
+                     confidence_level: float,
+                     population: Callable[[pd.DataFrame], int | None] | None = None) -> tuple[CriterionCounts, ...]:
     """Yes, No and not-applicable answers of each criterion, with the rate among applicable files.
 
     ``audits`` holds one row per audited file (its final answers), so each file counts once.
+    ``population`` gives, for the files where a criterion applied, the finite population their
+    interval is corrected for, or None for plain Wilson: the workbook's one rule is
+    :func:`review.analyses.mapped.sample_frame` (the quarter's frame only when every file counted
+    is a case file drawn at random from it), so a criterion has one interval on every page. Without
+    it the interval is plain Wilson; a population smaller than the files counted is not applied.
+
+    Examples
+    --------
+    7 of 10 files met the criterion, all drawn at random from a frame of 40: Wilson with z squared
+    scaled by (40 - 10) / (40 - 1).
+
+    >>> scale = type("S", (), {"not_applicable": frozenset({"N/A"}), "good_or_better": frozenset({"Yes"})})()
+    >>> files = pd.DataFrame({"plan": ["Yes"] * 7 + ["No"] * 3 + ["N/A"]})
+    >>> criteria = pd.DataFrame({"criterion": ["plan"], "label": ["Plan"], "scale_id": ["yn"]})
+    >>> (c,) = criterion_counts(files, criteria, {"yn": scale}, ["plan"], confidence_level=0.95,
+    ...                         population=lambda applicable: 40)
+    >>> (c.yes, c.no, c.not_applicable, c.rate.population)
+    (7, 3, 1, 40)
     """
     labels = criteria.set_index("criterion")
     out = []
@@ -148,19 +167,24 @@ def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: Mappi
         if name not in audits.columns or name not in labels.index:
             continue
         scale = scales[labels.loc[name, "scale_id"]]
-        answers = audits[name].dropna()
-        na = int(answers.isin(scale.not_applicable).sum())
-        applicable = answers[~answers.isin(scale.not_applicable)]
+        answers = audits[name]
+        not_applicable = answers.isin(scale.not_applicable)
+        na = int(not_applicable.sum())
+        applies = answers.notna() & ~not_applicable
+        applicable = answers[applies]
         yes = int(applicable.isin(scale.good_or_better).sum())
         n = int(applicable.size)
-        rate = proportion_ci(yes, n, method="wilson", confidence_level=confidence_level) if n else None
+        size = population(audits[applies]) if population is not None and n else None
+        rate = proportion_ci(yes, n, method="wilson", confidence_level=confidence_level,
+                             population=size if size and size >= n else None) if n else None
         out.append(CriterionCounts(name, str(labels.loc[name, "label"]), yes, n - yes, na, rate))
     return tuple(out)
 
 
 def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size: int, scale,
                     criteria: pd.DataFrame, scales: Mapping[str, Any], criterion_names: list[str],
-                    confidence_level: float) -> AuditProgramme:
+                    confidence_level: float,
+                    population: Callable[[pd.DataFrame], int | None] | None = None) -> AuditProgramme:
     """The cycle's case-file audit programme by tier.
 
     Parameters
@@ -176,6 +200,8 @@ def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size:
         The overall grade's scale (its worst rated label is the Inadequate side of the boundary).
     criteria, scales, criterion_names, confidence_level
         The criteria table, the scales, the criteria to count, the interval's level.
+    population : callable, optional
+        The finite population of a criterion's applicable files (:func:`criterion_counts`).
     """
     files = final_answers(audits, criterion_names)
     files = files.assign(final_grade=files["overall_grade"])
@@ -206,4 +232,5 @@ def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size:
     rated = scale.rated
     return AuditProgramme(tuple(tiers), frame_size, rate("first_grade"), rate("final_grade"), by_theme,
                           _boundary(pairs, rated, rated[-1], confidence_level),
-                          criterion_counts(files, criteria, scales, criterion_names, confidence_level=confidence_level))
+                          criterion_counts(files, criteria, scales, criterion_names, confidence_level=confidence_level,
+                                           population=population))

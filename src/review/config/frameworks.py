@@ -89,8 +89,9 @@ FRAMEWORKS: dict[str, Framework] = {
             name="healthcare_commission",
             title="Healthcare Commission review: the 7 headline issues",
             notebook="healthcare_commission.ipynb",
-            purpose="The 7 headline issues and the Designated Nurse's lead role: health agencies' ratings beside "
-            "their own audits and training compliance, a judgement per issue, and the agencies' agreement.",
+            purpose="The 7 headline issues and the Designated Nurse's lead role: each health agency's rating of its "
+            "own services (a spread of self-ratings, with no agreement coefficient) beside their own audits "
+            "and training compliance, and a judgement per issue.",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
                 Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",
@@ -101,8 +102,9 @@ FRAMEWORKS: dict[str, Framework] = {
             name="lscb_checklist",
             title="GOSE LSCB quality assurance checklist",
             notebook="lscb_checklist.ipynb",
-            purpose="Every area and quality-assurance sub-item of the checklist: member agencies' ratings beside the "
-            "LSCB's own records and audits, a judgement per item, and how far the agencies agree.",
+            purpose="Every area and quality-assurance sub-item of the checklist: member agencies' ratings, each from "
+            "its own part in the board's arrangements (a spread of self-ratings, with no agreement coefficient), "
+            "beside the LSCB's own records and audits, and a judgement per item.",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
                 Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",

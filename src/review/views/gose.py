@@ -17,10 +17,12 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.analyses import gose_figures as page_figures
-from review.analyses.gose import MODERATED, AuditGroup, GoseResult, ItemResult, Measure
+from review.analyses.actions import ActionsResult
+from review.analyses.gose import FRAMEWORK, MODERATED, AuditGroup, GoseResult, ItemResult, Measure
 from review.analyses.gose_audits import TIER_NAMES, BoundaryAgreement
 from review.analyses.judgement import BANDS, SELF, SELF_ASSESSED, EvidenceLine
 from review.analyses.kappa_reading import KAPPA_RULE
+from review.analyses.shown_bands import rests_on_hidden
 from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
 from review.config.thresholds import own_lines
@@ -32,6 +34,7 @@ from review.protection.units import THINGS, counted
 from review.results.judgements import ACTION_KEY, RAG_KEY, needs_action
 from review.views import common, learning
 from review.views import presentation as show
+from review.views.actions import history_figures
 from review.views.common import (
     BAND_WORDS,
     SMALL_GROUP,
@@ -124,10 +127,12 @@ def _hidden(item: ItemResult, policy: DisclosurePolicy, decision: Decision | Non
 
 def small_group(item: ItemResult, policy: DisclosurePolicy, decision: Decision | None = None) -> bool:
     """Whether the item's judgement rests on figures a published page withholds (a small group):
-    it is shown all the same, marked so."""
+    it is shown all the same, marked so. The rule is every framework's
+    (:func:`review.analyses.shown_bands.rests_on_hidden`): every line that sets the band is hidden,
+    or a hidden line could fall in a worse band; a line is hidden when the disclosure rule withholds
+    it or the page's decision does to protect another figure."""
     hidden = {id(ln) for ln in _hidden(item, policy, decision)}
-    return common.small_group(item.judgement, item.lines, policy) or any(
-        id(ln) in hidden for ln in common.deciding_lines(item.judgement, item.judged_lines))
+    return rests_on_hidden(item.judgement, item.judged_lines, lambda ln: id(ln) in hidden)
 
 
 def _line_shown(item: ItemResult, index: int, policy: DisclosurePolicy, decision: Decision | None) -> bool:
@@ -609,11 +614,13 @@ def inspections(result: GoseResult, policy: DisclosurePolicy) -> HTML:
                       nocount=["Service", "Last inspection", "Next due"])  # a type and its number, dates
 
 
-def record(result: GoseResult, policy: DisclosurePolicy) -> object:
+def record(result: GoseResult, policy: DisclosurePolicy, plan: ActionsResult | None = None) -> object:
     """The results JSON: RAG counts, items needing action, and each item's judgement (no counts of
     children). No judgement is withheld: the counts and the items needing action are the internal
     report's; an item resting on a small group says so. Changes beyond chance are listed only for
-    lines whose level the page prints. The page's disclosure log travels with it."""
+    lines whose level the page prints. The page's disclosure log travels with it. With the report's
+    action plan, its ``red_history`` too (:func:`review.views.actions.history_figures`), which the
+    run's cycle summary reads instead of judging GOSE again for every quarter."""
     from review.results.figures import record as _record
 
     by_id = {i.item: i for i in result.items}
@@ -643,6 +650,7 @@ def record(result: GoseResult, policy: DisclosurePolicy) -> object:
                    "judgement": shown[i.item], "small_group": small[i.item],
                    "firm": i.judgement.firm and not small[i.item], "change": i.change} for i in result.items],
     }
+    figures |= history_figures(plan, FRAMEWORK)
     f = a.random_final if a is not None else None
     if f is not None and page_figures.rate_shown(d, page_figures.RANDOM_FINAL) and not policy.is_small(f.n):
         figures["case_files_good_or_better_final"] = {
