@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from review.config.paths import BATCH_ENV, project_root
+from review.results.history import OUTPUT_ROOT_ENV
 
 # Kernels started by the tests (papermill, nbval) inherit this: notebooks run as in the batch.
 os.environ[BATCH_ENV] = "1"
+# ... and read no earlier run unless a test names one: the nbval anchors (stored by `review
+# refresh-notebooks` the same way) must not depend on what happens to be in the project's outputs/.
+os.environ[OUTPUT_ROOT_ENV] = tempfile.mkdtemp(prefix="review-no-runs-")
 
 
 @pytest.fixture(scope="session")

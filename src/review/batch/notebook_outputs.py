@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from review.config.paths import BATCH_ENV
+from review.results.history import OUTPUT_ROOT_ENV
 
 __all__ = ["clean_notebook", "interactive_leftovers", "pre_save_hook", "refresh_notebook"]
 
@@ -27,6 +29,10 @@ KEEP = "keep_output"
 
 def refresh_notebook(path: Path) -> int:
     """Execute a notebook in place with its defaults and keep only the anchor outputs.
+
+    The kernel reads no earlier run (its output root is an empty folder): the anchors depend on the
+    committed notebook and data alone, never on what happens to be in ``outputs/`` (the trends then
+    judge earlier quarters again from the evidence, rule 2 of :mod:`review.results.history`).
 
     Parameters
     ----------
@@ -39,8 +45,9 @@ def refresh_notebook(path: Path) -> int:
         The number of anchor cells whose outputs were stored.
     """
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(path.parent)}}).execute(env={**os.environ, BATCH_ENV: "1"})
+    with tempfile.TemporaryDirectory(prefix="review-no-runs-") as no_runs:  # anchors never read outputs/
+        NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}}
+                       ).execute(env={**os.environ, BATCH_ENV: "1", OUTPUT_ROOT_ENV: no_runs})
     kept = _strip(nb, anchors_from=None)
     nbformat.write(nb, path)
     return kept
