@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import shutil
 import time
@@ -35,25 +36,44 @@ def write_params(tmp_path: Path):
     return _write
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, root):
-    """The batch run of the demo cycle (published audience) into a temporary folder: (exit code, cycle folder)."""
+def _session_folder(tmp_path_factory) -> Path:
+    """A temporary folder of this test session that every xdist worker of it shares (each worker's own
+    base folder is a child of the session's); without xdist, the session's base folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _shared_run(tmp_path_factory, name: str, args: list[str]) -> tuple[int, Path]:
+    """Run ``review`` with ``args`` and ``--output-root`` a folder ``name`` of the session, once per test
+    session: the first worker to ask runs it while holding a lock, the others wait for it and reuse it.
+    Returns (exit code, output root)."""
     from review.cli import main
 
-    out = tmp_path_factory.mktemp("outputs")
-    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet"])
+    shared = _session_folder(tmp_path_factory)
+    out, done = shared / name, shared / f"{name}.exit-code"
+    with open(shared / f"{name}.lock", "w", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the worker dies
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)  # a worker that died mid-run left it half written
+            code = main([*args, "--output-root", str(out), "--quiet"])
+            done.write_text(str(code), encoding="ascii")
+        return int(done.read_text(encoding="ascii")), out
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, root):
+    """The batch run of the demo cycle (published audience) into a temporary folder: (exit code, cycle
+    folder). One run for the whole test session, shared by every test and worker: read it, never write to it."""
+    code, out = _shared_run(tmp_path_factory, "outputs", ["run", "--cycle", "2009-Q4"])
     return code, out / "2009-Q4"
 
 
 @pytest.fixture(scope="session")
 def demo_internal_run(tmp_path_factory):
     """The batch run of the demo cycle for the internal audience into a temporary folder: (exit code, cycle
-    folder). An internal run writes under ``internal/``, the audience's own folder. Read it, never write to it:
-    every test file of the session that asks for it shares it."""
-    from review.cli import main
-
-    out = tmp_path_factory.mktemp("outputs-internal")
-    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
+    folder). An internal run writes under ``internal/``, the audience's own folder. One run for the whole test
+    session, shared by every test and worker: read it, never write to it."""
+    code, out = _shared_run(tmp_path_factory, "outputs-internal", ["run", "--cycle", "2009-Q4", "--audience", "internal"])
     return code, out / "internal" / "2009-Q4"
 
 
