@@ -37,8 +37,7 @@ lint: $(STAMP)  ## ruff over the package, tests and benchmarks; mypy over src/re
 	$(BIN)/mypy
 
 test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg tests notebooks
-	$(BIN)/python -m pytest --doctest-modules src/review
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --doctest-modules tests notebooks src/review
 	@test -x /usr/bin/chromium || echo 'NOTE: Chromium is not installed, so the browser and JupyterLab tests were skipped; to run them: apt-get install chromium (as root)'
 
 bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)

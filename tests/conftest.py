@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import shutil
 import tempfile
@@ -20,6 +21,23 @@ os.environ[BATCH_ENV] = "1"
 # ... and read no earlier run unless a test names one: the nbval anchors (stored by `review
 # refresh-notebooks` the same way) must not depend on what happens to be in the project's outputs/.
 os.environ[OUTPUT_ROOT_ENV] = tempfile.mkdtemp(prefix="review-no-runs-")
+
+
+# The slowest files, slowest first (measured with `--durations=0`). `make test` runs each file on one of
+# two workers (`--dist loadfile --no-loadscope-reorder`), in the order below: a heavy file handed out
+# last would leave the other worker idle at the end, and xdist's own order starts the files with the
+# most tests first, which are the quick ones. A file not named here runs after these, in collection order.
+SLOWEST_FIRST = ("test_region.py", "test_jupyterlab.py", "test_notebook_runs.py", "test_corruption.py",
+                 "test_browser.py", "test_run.py", "test_actions.py", "test_protection.py",
+                 "test_disclosure_check.py", "test_kernels.py", "test_pack.py", "test_run_safety.py", "test_forms.py",
+                 "test_audit_learning.py", "test_data.py", "test_action_draft.py", "test_history.py",
+                 "region_comparison.ipynb", "cycle_summary.ipynb")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of the slowest files first (see :data:`SLOWEST_FIRST`), keeping every file's own order."""
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
 
 @pytest.fixture(scope="session")
@@ -40,25 +58,44 @@ def write_params(tmp_path: Path):
     return _write
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, root):
-    """The batch run of the demo cycle (published audience) into a temporary folder: (exit code, cycle folder)."""
+def _session_folder(tmp_path_factory) -> Path:
+    """A temporary folder of this test session that every xdist worker of it shares (each worker's own
+    base folder is a child of the session's); without xdist, the session's base folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _shared_run(tmp_path_factory, name: str, args: list[str]) -> tuple[int, Path]:
+    """Run ``review`` with ``args`` and ``--output-root`` a folder ``name`` of the session, once per test
+    session: the first worker to ask runs it while holding a lock, the others wait for it and reuse it.
+    Returns (exit code, output root)."""
     from review.cli import main
 
-    out = tmp_path_factory.mktemp("outputs")
-    code = main(["run", "--cycle", "2009-Q4", "--output-root", str(out), "--quiet"])
+    shared = _session_folder(tmp_path_factory)
+    out, done = shared / name, shared / f"{name}.exit-code"
+    with open(shared / f"{name}.lock", "w", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the worker dies
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)  # a worker that died mid-run left it half written
+            code = main([*args, "--output-root", str(out), "--quiet"])
+            done.write_text(str(code), encoding="ascii")
+        return int(done.read_text(encoding="ascii")), out
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, root):
+    """The batch run of the demo cycle (published audience) into a temporary folder: (exit code, cycle
+    folder). One run for the whole test session, shared by every test and worker: read it, never write to it."""
+    code, out = _shared_run(tmp_path_factory, "outputs", ["run", "--cycle", "2009-Q4"])
     return code, out / "2009-Q4"
 
 
 @pytest.fixture(scope="session")
 def demo_internal_run(tmp_path_factory):
     """The batch run of the demo cycle for the internal audience into a temporary folder: (exit code, cycle
-    folder). An internal run writes under ``internal/``, the audience's own folder. Read it, never write to it:
-    every test file of the session that asks for it shares it."""
-    from review.cli import main
-
-    out = tmp_path_factory.mktemp("outputs-internal")
-    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
+    folder). An internal run writes under ``internal/``, the audience's own folder. One run for the whole test
+    session, shared by every test and worker: read it, never write to it."""
+    code, out = _shared_run(tmp_path_factory, "outputs-internal", ["run", "--cycle", "2009-Q4", "--audience", "internal"])
     return code, out / "internal" / "2009-Q4"
 
 
@@ -137,9 +174,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium driven by playwright, one per test session (the sync API allows one loop)."""
+    """Debian's Chromium driven by playwright, one per test module: the sync API allows one loop at a
+    time, and a later module of the same worker (``review pack`` prints with playwright) needs its own."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (as root) to run the browser tests")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra has it)")

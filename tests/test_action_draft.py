@@ -28,16 +28,18 @@ def _register(folder) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory, root):
-    """A published run of the four judged frameworks and a draft of the cycle, on a copy of the demo."""
+def drafted(tmp_path_factory, root, demo_run):
+    """The published demo run and a draft of the cycle, on a copy of the demo under the demo's params."""
     base = tmp_path_factory.mktemp("actions")
     folder = base / "data"
     shutil.copytree(root / "data" / "demo", folder)
     params = base / "p.yaml"
-    params.write_text(f'cycle: "{CYCLE}"\ndata_dir: "{folder}"\naudience: "published"\n', encoding="utf-8")
-    out = base / "outputs"
-    args = ["run", "--cycle", CYCLE, "--params", str(params), "--output-root", str(out), "--quiet"]
-    assert main(args + [a for f in FRAMEWORKS for a in ("--framework", f)]) == 0
+    text = (root / "params" / f"{CYCLE}.yaml").read_text(encoding="utf-8")
+    params.write_text(text.replace('data_dir: "data/demo"', f'data_dir: "{folder}"').replace(
+        'thresholds_file: "params/', f'thresholds_file: "{root}/params/'), encoding="utf-8")
+    code, pages = demo_run
+    assert code == 0
+    out = pages.parent
     draft = base / "draft.xlsx"
     # earlier runs read from this test's own output root, never the project's outputs/ folder
     assert main(["actions", "propose", "--cycle", CYCLE, "--params", str(params), "--output-root", str(out),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+
 from review.cli import main
 
 
-def test_internal_and_published_runs_of_one_cycle_exist_side_by_side(tmp_path, capsys):
+def test_internal_and_published_runs_of_one_cycle_exist_side_by_side(tmp_path, capsys, demo_run):
     out = tmp_path / "outputs"
     common = ["run", "--cycle", "2009-Q4", "--framework", "jar_haringey", "--output-root", str(out), "--quiet"]
-    assert main(common) == 0
+    code, folder = demo_run
+    assert code == 0
     published = out / "2009-Q4"
+    shutil.copytree(folder, published)  # the published run of the cycle, already in the folder
     before = (published / "jar_haringey.html").read_bytes()
     capsys.readouterr()
     assert main([*common, "--audience", "internal"]) == 0  # no --force needed: another folder

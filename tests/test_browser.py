@@ -48,15 +48,6 @@ INTERNAL_NOTES = ("[source:", "This summary reads the results of the batch run i
                   "ground_truth", "SYNTHETIC_DEMO_DATA.txt")
 
 
-@pytest.fixture(scope="session")
-def internal_run(tmp_path_factory):
-    from review.cli import main
-
-    out = tmp_path_factory.mktemp("outputs-internal")
-    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
-    return code, out / "internal" / "2009-Q4"
-
-
 def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
@@ -256,7 +247,7 @@ def _check_page(chromium, path: Path, audience: str, shots: Path, *, synthetic: 
 
 @pytest.mark.parametrize("audience", ["published", "internal"])
 def test_every_report_reads_well_on_screen_phone_and_paper(request, chromium, audience, tmp_path):
-    code, folder = request.getfixturevalue("demo_run" if audience == "published" else "internal_run")
+    code, folder = request.getfixturevalue("demo_run" if audience == "published" else "demo_internal_run")
     assert code == 0
     pages = _pages(folder)
     assert len(pages) >= 7  # six reports and the index

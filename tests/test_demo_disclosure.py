@@ -10,13 +10,9 @@ import re
 import pytest
 
 
-@pytest.fixture(scope="module")
-def internal_pack(tmp_path_factory):
-    from review.cli import main
-
-    out = tmp_path_factory.mktemp("outputs-internal-28")
-    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
-    return code, out / "internal" / "2009-Q4"  # an internal run writes under internal/ (the audience's folder)
+@pytest.fixture
+def internal_pack(demo_internal_run):
+    return demo_internal_run
 
 
 def _figures(folder, name):

@@ -10,7 +10,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 from jupyter_client.manager import KernelManager
@@ -21,23 +20,6 @@ from review.batch.kernel_environment import kernel_environment
 pytestmark = pytest.mark.skipif(not fk.can_fork(), reason="needs fork and pidfd_open")
 
 DEADLINE = 120.0
-
-
-def _until(condition, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not {what} after {DEADLINE:g} s")
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-        return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 @pytest.fixture
@@ -52,7 +34,7 @@ def template(tmp_path, monkeypatch):
     t.close()
 
 
-def test_a_forked_kernel_runs_code_with_its_own_environment(template):
+def test_a_forked_kernel_runs_code_with_its_own_environment(template, until, process_gone):
     assert len(template.address) < 100
     assert stat.S_IMODE(os.stat(template.folder).st_mode) == 0o700  # owner-only
     km = KernelManager(kernel_name="python3", transport="ipc",
@@ -72,17 +54,17 @@ def test_a_forked_kernel_runs_code_with_its_own_environment(template):
         pid = km.provisioner.pid
     finally:
         km.shutdown_kernel(now=True)
-    _until(lambda: not _alive(pid), "stopped")
+    until(lambda: process_gone(pid), "stopped")
 
 
-def test_a_kernel_does_not_outlive_its_template(template):
+def test_a_kernel_does_not_outlive_its_template(template, until, process_gone):
     km = KernelManager(kernel_name="python3", transport="ipc",
                        kernel_spec_manager=fk.ForkSpecs(template=template.address))
     km.start_kernel(env=kernel_environment())
     pid = km.provisioner.pid
     try:
         template.kill()  # with its owner, no clean-up
-        _until(lambda: not _alive(pid), "ended with its template")
+        until(lambda: process_gone(pid), "ended with its template")
     finally:
         km.shutdown_kernel(now=True)
         km.cleanup_resources()

@@ -22,14 +22,11 @@ pytestmark = pytest.mark.slow
 FRAMEWORK_NAMES = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
 
 
-@pytest.fixture(scope="module")
-def internal_folder(tmp_path_factory):
-    from review.cli import main
-
-    out = tmp_path_factory.mktemp("outputs-reconcile-internal")
-    code = main(["run", "--cycle", "2009-Q4", "--audience", "internal", "--output-root", str(out), "--quiet"])
+@pytest.fixture
+def internal_folder(demo_internal_run):
+    code, folder = demo_internal_run
     assert code == 0
-    return out / "internal" / "2009-Q4"
+    return folder
 
 
 @pytest.fixture(params=["published", "internal"])

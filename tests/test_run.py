@@ -108,8 +108,17 @@ def test_a_failing_notebook_yields_a_failure_page_and_exit_1(tmp_path, monkeypat
     assert "FAILED" in (folder / "index.html").read_text(encoding="utf-8")
 
 
-def test_an_interrupted_run_leaves_the_previous_reports(demo_run, monkeypatch):
+def _own_copy(demo_run, tmp_path):
+    """A copy of the demo run's output root for a test that runs into it (the run itself is shared)."""
+    import shutil
+
     _, folder = demo_run
+    shutil.copytree(folder.parent, tmp_path / "outputs")
+    return tmp_path / "outputs" / folder.name
+
+
+def test_an_interrupted_run_leaves_the_previous_reports(demo_run, tmp_path, monkeypatch):
+    folder = _own_copy(demo_run, tmp_path)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
     def interrupted(*args, **kwargs):
@@ -161,7 +170,7 @@ def test_a_run_killed_halfway_leaves_the_previous_reports(demo_run, tmp_path):
     import sys
     import time
 
-    _, folder = demo_run
+    folder = _own_copy(demo_run, tmp_path)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q4", "--force", "--quiet",
                              "--output-root", str(folder.parent)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -86,23 +86,47 @@ class WarmKernelManager(KernelManager):
                 kc.stop_channels()
         self.clients.clear()
 
-    def start(self, env: Mapping[str, str], modules: tuple[str, ...], timeout: float) -> None:
+    def start(self, env: Mapping[str, str], modules: tuple[str, ...], timeout: float,
+              cancelled: Callable[[], bool] = lambda: False) -> None:
         """Start the kernel with ``env`` and import ``modules`` in it (none: a forked kernel has
-        them); raise if either fails."""
+        them); raise if either fails, or as soon as ``cancelled()`` holds (the kernel is then killed)."""
         self.start_kernel(cwd=str(project_root()), env=dict(env), extra_arguments=[_HISTORY])
         self.pid = getattr(self.provisioner, "pid", None)  # it leads its own session (process group)
+        # Checked after the pid is known: a pool closing now either saw the pid (and killed the
+        # kernel) or is seen here.
+        if cancelled():
+            self.kill()
+            raise RuntimeError("the kernel pool closed while a kernel was starting")
         kc = self.client()
         kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=timeout)
-            status = "ok"
+            kc.wait_for_ready(timeout=timeout)  # raises within a second of the kernel's death
             if modules:
-                reply = kc.execute_interactive(import_code(modules), silent=True, store_history=False,
-                                               timeout=timeout)
-                status = reply["content"].get("status")
+                self._import(kc, modules, timeout, cancelled)
         finally:
             self.close_clients()
-        if status != "ok":
+
+    def _import(self, kc: BlockingKernelClient, modules: tuple[str, ...], timeout: float,
+                cancelled: Callable[[], bool]) -> None:
+        """Import ``modules`` in the kernel; raise if the import fails, the kernel dies, ``timeout``
+        passes or ``cancelled()`` holds."""
+        msg_id = kc.execute(import_code(modules), silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            if cancelled():
+                self.kill()
+                raise RuntimeError("the kernel pool closed while a kernel was starting")
+            try:
+                reply = kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                if not self.is_alive():
+                    raise RuntimeError("a warm kernel died importing the workbook's modules") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError("a warm kernel did not import the workbook's modules in time") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        if reply["content"].get("status") != "ok":
             raise RuntimeError("a warm kernel could not import the workbook's modules")
 
     def interrupt(self) -> None:
@@ -209,13 +233,19 @@ class KernelPool:
     def _template(self) -> str | None:
         """The address of the template to fork from, started at first use; None: no forking."""
         with self._lock:
-            if self.fork and self._address is None and not self.closed:
+            if self.closed:
+                raise RuntimeError("the kernel pool is closed")
+            if self.fork and self._address is None:
                 self._own = Template(self.env, self.modules)
                 self._address = self._own.address
             return self._address if self.fork else None
 
     def _start_one(self) -> None:
         item: WarmKernelManager | BaseException
+        if self.closed:  # closed before this thread ran: start nothing
+            with self._lock:
+                self._starting -= 1
+            return
         try:
             item = self._started(self._template())
         except (OSError, RuntimeError, TimeoutError) as exc:
@@ -243,7 +273,8 @@ class KernelPool:
         with self._lock:
             self._kernels.add(manager)
         try:
-            manager.start(self.env, () if template else self.modules, self.start_timeout)
+            manager.start(self.env, () if template else self.modules, self.start_timeout,
+                          cancelled=lambda: self.closed)
         except BaseException:
             self._stop(manager)
             raise
@@ -319,10 +350,16 @@ class KernelPool:
 
     def close(self, wait: float = 30.0) -> None:
         """Stop every kernel of the pool and wait (at most ``wait`` seconds) for the threads
-        starting or stopping them: on return no kernel of the pool is left running."""
+        starting or stopping them: on return no kernel of the pool is left running.
+
+        A kernel still starting is not waited for: it is killed, or its start gives up at its next
+        step (a fork asked of the pool's own template, which is ended and its folder removed here,
+        fails at once)."""
         with self._lock:
             self.closed = True
         self.kill()
+        if self._own is not None:
+            self._own.close()
         deadline = time.monotonic() + wait
         while True:
             with self._lock:
@@ -337,8 +374,6 @@ class KernelPool:
         with contextlib.suppress(queue.Empty):
             while True:
                 self._ready.get_nowait()
-        if self._own is not None:
-            self._own.close()
 
 
 _POOL: KernelPool | None = None
