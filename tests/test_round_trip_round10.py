@@ -23,10 +23,10 @@ import pytest
 from openpyxl import load_workbook
 from test_forms import fill
 
-from review.batch.history import bands_of
 from review.cli import main
 from review.data.append import merge_rows
 from review.protection.pseudonym import KEY_ENV, KEY_FILE_ENV
+from review.results.history import bands
 
 CYCLE = "2010-Q1"
 SCALES = {"qa4": [("Excellent", "yes", "no"), ("Good", "yes", "no"), ("Requires improvement", "no", "no"),
@@ -188,7 +188,14 @@ def test_done_when_a_first_quarter_round_trips_and_sees_changes_since_last_quart
 
     outputs = tmp_path / "outputs"
     common = ["--framework", "jar_haringey", "--output-root", str(outputs), "--quiet"]
-    assert main(["run", "--cycle", "2009-Q4", "--params", str(root / "params" / "2009-Q4.yaml"), *common]) == 0
+    # last quarter's run is the same council's (earlier runs of another authority are never compared):
+    # the demo's 2009-Q4 params under the council's own name
+    authority = re.search(r'^authority: (".*?")', Path("params.yaml").read_text(encoding="utf-8"), re.M).group(1)
+    earlier = (root / "params" / "2009-Q4.yaml").read_text(encoding="utf-8").replace(
+        'data_dir: "data/demo"', f'data_dir: "{(root / "data" / "demo").as_posix()}"\nauthority: {authority}').replace(
+        'thresholds_file: "params/thresholds/demo.yaml"', f'thresholds_file: "{(root / "params" / "thresholds" / "demo.yaml").as_posix()}"')
+    Path("earlier.yaml").write_text(earlier, encoding="utf-8")
+    assert main(["run", "--cycle", "2009-Q4", "--params", "earlier.yaml", *common]) == 0
     assert main(["run", "--cycle", CYCLE, "--params", "params.yaml", *common]) == 0
     results = json.loads((outputs / CYCLE / "jar_haringey.results.json").read_text())
     n = {e["source"]: e["n"] for f in results["figures"]["findings"] for e in f["evidence"] if e["kind"] == "audit"}
@@ -196,8 +203,8 @@ def test_done_when_a_first_quarter_round_trips_and_sees_changes_since_last_quart
         rated = sum(1 for r in rows if r[criterion] in ("Met", "Not met"))
         assert n[f"Practice file audits: {question}"] == rated, criterion
 
-    before = bands_of({"jar_haringey": json.loads((outputs / "2009-Q4" / "jar_haringey.results.json").read_text())})
-    now = bands_of({"jar_haringey": results})
+    before = bands({"jar_haringey": json.loads((outputs / "2009-Q4" / "jar_haringey.results.json").read_text())})
+    now = bands({"jar_haringey": results})
     changed = {k for k in now if k in before and now[k] != before[k]}
     assert changed  # the council's own items (J05-J08) and those it has no evidence for now
     index = (outputs / CYCLE / "index.html").read_text(encoding="utf-8")

@@ -48,12 +48,15 @@ def lab_root() -> Path | None:
 
     Examples
     --------
-    >>> os.environ[LAB_RECORDS_ENV] = "/tmp/lab-records"
-    >>> lab_root().as_posix()
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {LAB_RECORDS_ENV: "/tmp/lab-records", BATCH_ENV: ""}):
+    ...     lab_root().as_posix()
     '/tmp/lab-records'
-    >>> os.environ[BATCH_ENV] = "1"; lab_root() is None
+    >>> with mock.patch.dict(os.environ, {LAB_RECORDS_ENV: "/tmp/lab-records", BATCH_ENV: "1"}):
+    ...     lab_root() is None  # a batch run (or the tests) records nothing
     True
-    >>> del os.environ[BATCH_ENV], os.environ[LAB_RECORDS_ENV]; lab_root() is None
+    >>> with mock.patch.dict(os.environ, {LAB_RECORDS_ENV: "", BATCH_ENV: ""}):
+    ...     lab_root() is None  # no session named
     True
     """
     named = os.environ.get(LAB_RECORDS_ENV)
@@ -106,17 +109,18 @@ def keep(recorded: Any, params: RunParameters) -> Any:
     Examples
     --------
     >>> import tempfile
+    >>> from unittest import mock
     >>> from review.config.params import RunParameters
     >>> from review.results.figures import record
     >>> p = RunParameters("governance", {"cycle": "2009-Q4", "audience": "published", "authority": "A"})
     >>> r = record("governance", "2009-Q4", {"rag_counts": {"red": 1}})
-    >>> keep(r, p) is r  # no session named
+    >>> with mock.patch.dict(os.environ, {LAB_RECORDS_ENV: "", BATCH_ENV: ""}):
+    ...     keep(r, p) is r  # no session named
     True
-    >>> os.environ[LAB_RECORDS_ENV] = tempfile.mkdtemp()
-    >>> kept = keep(r, p)
+    >>> with mock.patch.dict(os.environ, {LAB_RECORDS_ENV: tempfile.mkdtemp(), BATCH_ENV: ""}):
+    ...     kept = keep(r, p)
     >>> sorted(q.name for q in kept.path.parent.iterdir())
     ['governance.results.json', 'governance.session.json']
-    >>> del os.environ[LAB_RECORDS_ENV]
     """
     root = lab_root()
     if root is None:
