@@ -18,9 +18,9 @@ Only a page whose figures an explorer's figures are linked to has one here (:dat
 GOSE page, whose headline is the explorer's total on the report's basis
 (:attr:`review.explore.lenses.Lens.page_total`) and whose tier rows its tiers are parts of. The
 action plan's page also decides from a registry, but none of its figures is an explorer figure or
-a registered sum of them (it counts actions open and overdue at a quarter's end; the explorer,
-actions raised in a quarter and done since), so joining it would change nothing; the other pages
-keep no registry. Their explorers say that each quarter is decided on the explorer's own figures.
+a registered sum of them (it counts actions open and overdue at a quarter's end, and files graded
+Inadequate in a quarter by whether their remedial action was due; the explorer, actions raised in a
+quarter and done since), so joining it would change nothing; the other pages keep no registry. Their explorers say that each quarter is decided on the explorer's own figures.
 """
 
 from __future__ import annotations

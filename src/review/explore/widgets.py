@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from review.config.cycles import cycle_range, previous_cycle, quarter_name
+from review.config.cycles import cycle_range, previous_cycle, quarter_label, quarter_name
 from review.config.paths import BATCH_ENV
 from review.data.load import Evidence
 from review.explore.export import code_commit, export_tables, saved_link
@@ -362,7 +362,7 @@ def _line_chart(state: ExplorerState, ax: Any, trend: Shown) -> str:
         ax.annotate(symbol, (x[i], 3 if rate else 0.3), ha="center", fontsize=9)
     ax.set_ylim(0, 100 if rate else 10)
     ax.set_ylabel(f"{state.lens.labels[1]} (%)" if rate else "median score (0-10)")
-    ax.set_xticks(x, list(points.index), rotation=45, ha="right")
+    ax.set_xticks(x, [quarter_label(q) for q in points.index], rotation=45, ha="right")  # as the pages' axes
     kind = "rate with its interval" if rate else "median score with its quartiles"
     return (f"{state.lens.title}: the selection's {kind} quarter by quarter, from 0; withheld (c) or missing (:) "
             "quarters are gaps; the values are in the table below.")
