@@ -24,6 +24,7 @@ from review.explore.lenses import (
     apply_selection,
     audit_grades,
     criterion_results,
+    options,
     summarise,
     trend,
 )
@@ -144,7 +145,7 @@ def test_rates_carry_intervals_and_small_group_notes():
     assert round(a["interval from"], 4) == 0.3906
     assert round(a["interval to"], 4) == 0.8619
     assert a["rate"] == 8 / 12
-    assert shown.frame.set_index("team").loc["B", "note"] == "small group (fewer than 10)"  # 3 < 10
+    assert shown.frame.set_index("team").loc["B", "note"] == "small group (fewer than 10 case files)"  # 3 < 10
     assert shown.total == 15  # the caption counts what the table shows: 12 + 3
 
 
@@ -289,7 +290,7 @@ def test_score_table_shows_median_and_quartiles_and_withholds_a_small_group_when
     assert one["note"] == ""
     # G1.2: 2 4 6 8 -> 0.75 places: 2 + 0.75 * 2 = 3.5; median 5; 2.25 -> 6 + 0.25 * 2 = 6.5; 4 < 10: small
     assert (two["scores"], two["median"], two["lower quartile"], two["upper quartile"]) == (4, 5.0, 3.5, 6.5)
-    assert two["note"] == "small group (fewer than 10)"
+    assert two["note"] == "small group (fewer than 10 scores)"
     state.set_audience("published")
     state.view = "by item"
     published = state.summary().frame.set_index("item")
@@ -492,12 +493,16 @@ def test_action_plan_lens_shares_done_by_source():
                         evidence.scales, evidence.criteria)
     lens = LENSES["cycle_summary"]
     by_source = summarise(lens, lens.build(evidence), "by source")
+    # sources in words: a framework by its title (config/frameworks.py), scr as the action plan's page names it
+    jar, scr = "JAR Haringey 2008 findings: stocktake", "Serious case review action plans"
     # jar_haringey: A1 and A2 done of A1-A3 -> 2 of 3; scr: A4 in progress -> 0 of 1
-    assert by_source.loc["jar_haringey", ["met", "n"]].tolist() == [2, 3]
-    assert by_source.loc["scr", ["met", "n"]].tolist() == [0, 1]
+    assert by_source.loc[jar, ["met", "n"]].tolist() == [2, 3]
+    assert by_source.loc[scr, ["met", "n"]].tolist() == [0, 1]
     shown = summary_table(lens, lens.build(evidence), "by source", DisclosurePolicy("internal"), heading="source")
     assert list(shown.frame.columns)[:4] == ["source", "actions", "done", "rate"]
-    assert shown.text().set_index("source").loc["jar_haringey", "rate"] == "66.7%"  # 2/3
+    assert shown.text().set_index("source").loc[jar, "rate"] == "66.7%"  # 2/3
+    # the drop-down offers the words, in the register's order of sources (frameworks, then the others)
+    assert options(lens.build(evidence), "source") == [ALL, jar, scr]
 
 
 def test_run_guard_refuses_later_cells_until_the_check_passes():
@@ -666,3 +671,86 @@ def test_filters_survive_a_rerun_in_the_same_kernel():
     fresh = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
     fresh.restore(stale)
     assert fresh.selection["team"] == ALL
+
+
+def _with_frame(evidence, frame_size, cycle="2009-Q4"):
+    """``evidence`` with a sampling frame of ``frame_size`` open cases in ``cycle``."""
+    frame = pd.DataFrame({"cycle": [cycle] * frame_size, "case_ref": [f"F{i}" for i in range(frame_size)]})
+    return Evidence("hand-built", MappingProxyType(dict(evidence.tables) | {"frame": frame}), evidence.scales,
+                    evidence.criteria)
+
+
+def test_the_explorers_interval_is_the_reports_on_the_same_selection():
+    """The report's headline: random case files, final grades, 19 of 32 (A 10 of 16, B 9 of 16),
+    drawn from a frame of 50 open cases: Wilson with the finite population correction, z^2 scaled
+    by (N - n) / (N - 1) = 18 / 49: z'^2 = 3.841459 * 18 / 49 = 1.411148; centre (19 + 0.705574) /
+    33.411148 = 0.589790; half-width sqrt(1.411148) * sqrt(19 * 13 / 32 + 0.352787) / 33.411148 =
+    0.101012 -> 0.4888 to 0.6908. Plain Wilson would be 0.4226 to 0.7448. With the themed audits
+    (C, 1 of 6) the files were not all drawn at random: plain Wilson on 20 of 38, 0.3726 to 0.6752."""
+    from review.analyses.context import Context
+    from review.analyses.gose import gose_result
+    from review.config.frameworks import FRAMEWORKS
+    from review.config.params import COMMON_PARAMS, RunParameters
+
+    audits = (_many("2009-Q4", "A", 10, 6) + _many("2009-Q4", "B", 9, 7, tier="SM")
+              + [dict(a, selection="themed") for a in _many("2009-Q4", "C", 1, 5)])
+    evidence = _with_frame(_evidence(audits), 50)
+    values = {p.name: p.default for p in COMMON_PARAMS + FRAMEWORKS["gose_performance"].params}
+    ctx = Context(RunParameters("gose_performance", MappingProxyType(values)), evidence,
+                  DisclosurePolicy("published"), "2009-Q4", "2009-Q3")
+    report = gose_result(ctx, learning=False).audits.random_final
+    assert (report.k, report.n, report.population) == (19, 32, 50)
+    state = ExplorerState(LENSES["gose_performance"], evidence, "2009-Q4", DisclosurePolicy("published"))
+    for audience in ("internal", "published"):
+        state.set_audience(audience)
+        line = state.trend().frame.set_index("quarter").loc["2009-Q4"]
+        assert (line["interval from"], line["interval to"]) == (report.confidence_interval.low,
+                                                                report.confidence_interval.high)
+        assert (round(line["interval from"], 4), round(line["interval to"], 4)) == (0.4888, 0.6908)
+    assert "finite population correction" in state.basis()
+    state.set_audience("internal")
+    state.selection["selection"] = ALL  # the themed audits too: not all drawn at random, plain Wilson
+    line = state.trend().frame.set_index("quarter").loc["2009-Q4"]
+    assert (line["final grade Good or better"], line["case files"]) == (20, 38)
+    assert (round(line["interval from"], 4), round(line["interval to"], 4)) == (0.3726, 0.6752)
+    # the frame is of 2009-Q4: the same random files in a quarter without a frame get plain Wilson
+    q3 = _with_frame(_evidence([dict(a, cycle="2009-Q3") for a in audits]), 50)
+    other = ExplorerState(LENSES["gose_performance"], q3, "2009-Q3", DisclosurePolicy("published"))
+    line = other.trend().frame.set_index("quarter").loc["2009-Q3"]
+    assert (round(line["interval from"], 4), round(line["interval to"], 4)) == (0.4226, 0.7448)
+
+
+def test_a_small_group_is_counted_in_case_files_not_answers():
+    """JAR answers: early help 4 case files with 7 criteria answered on each (28 answers, more
+    than 10), in need 12 files (84 answers). The protected unit is the child's file: early help is
+    a small group (4 < 10 case files), in need is not."""
+    rows = pd.DataFrame([{"case_ref": f"{t}-{f}", "case_type": t, "criterion": f"c{c}", "met": 1.0}
+                         for t, files in (("Early help", 4), ("CIN", 12)) for f in range(files) for c in range(7)])
+    table = summary_table(LENSES["jar_haringey"], rows, "by case_type", DisclosurePolicy("internal")).frame
+    notes = table.set_index("case_type")["note"]
+    assert table.set_index("case_type").loc["Early help", "answers"] == 28
+    assert notes["Early help"] == "small group (fewer than 10 case files)"
+    assert notes["CIN"] == ""
+
+
+def test_action_sources_are_words_and_remedial_actions_still_count_files():
+    register = pd.DataFrame({
+        "action_id": ["A1", "A2", "A3"], "source": ["audit", "inspection", "healthcare_commission"],
+        "item": [None, "SC123456", "H1"], "audit_id": ["X1", None, None], "action": ["a", "b", "c"],
+        "owner_role": ["TM", "SM", "AD"], "cycle_raised": ["2009-Q4"] * 3,
+        "due_date": ["2010-01-31"] * 3, "status": ["open", "done", "done"]})
+    evidence = _evidence(MODERATED)
+    evidence = Evidence("hand-built", MappingProxyType(dict(evidence.tables) | {"actions": register}),
+                        evidence.scales, evidence.criteria)
+    table = LENSES["cycle_summary"].build(evidence)
+    by_item = table.set_index("item")  # a remedial action's item is its audit
+    assert by_item.loc["X1", "source"] == "Remedial action on Inadequate files"
+    assert by_item.loc["X1", "unit"] == "remedial actions"  # the protected unit: a child's file
+    assert by_item.loc["SC123456", "source"] == "Inspections of regulated services"
+    assert by_item.loc["H1", "source"] == "Healthcare Commission review: the 7 headline issues"
+    assert not {"audit", "inspection", "healthcare_commission"} & set(options(table, "source"))
+
+
+def test_the_quarter_is_named_as_the_pages_name_it():
+    state = ExplorerState(LENSES["gose_performance"], _evidence(MODERATED), "2009-Q4", DisclosurePolicy("published"))
+    assert "Q3 2009/10 (October to December 2009)" in state.caption()

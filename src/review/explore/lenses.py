@@ -22,8 +22,12 @@ import pandas as pd
 
 from review.analyses.final_answers import final_answers
 from review.analyses.gose_figures import RANDOM_FINAL, tier_figures
+from review.analyses.mapped import sample_frame
 from review.config.framework_items import FRAMEWORK_ITEMS
+from review.config.frameworks import FRAMEWORKS
 from review.data.load import Evidence
+from review.data.schema import ACTION_SOURCES
+from review.views.actions import SOURCE_NAMES
 
 __all__ = [
     "ALL",
@@ -35,6 +39,7 @@ __all__ = [
     "criterion_results",
     "options",
     "published_views",
+    "random_frame",
     "rating_distribution",
     "score_summary",
     "summarise",
@@ -113,6 +118,14 @@ class Lens:
         ``(group, page keys) -> (files key, count key)`` or None: given the page's registry, the
         page's figure less the explorer's groups is linked as what lies outside them (a tier's
         themed audits), protected where it is a small count.
+    people_words : str
+        What :attr:`people` counts, in words (``case files``): a group's small-group note counts
+        these, never its rows. Empty when each row is one record (the note counts ``labels[0]``).
+    population : callable, optional
+        ``population(evidence, rows) -> int or None``: the finite population a group's rate is
+        corrected for, by the project's one rule (:func:`review.analyses.mapped.sample_frame`: case-file
+        audits whose counted files were all drawn at random from one quarter's frame), None for
+        plain Wilson. None (the default): every interval is plain Wilson.
     """
 
     framework: str
@@ -130,6 +143,12 @@ class Lens:
     page_total: str = ""
     page_parts: Mapping[str, Callable[[str, Collection[str]], tuple[str, str] | None]] = field(
         default_factory=dict)
+    people_words: str = ""
+    population: Callable[[Evidence, pd.DataFrame], int | None] | None = None
+
+    def counted(self) -> str:
+        """What a group's small-group note counts, in words (the people unit where rows are not records)."""
+        return self.people_words if self.people else self.labels[0]
 
 
 TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
@@ -251,6 +270,35 @@ def audit_grades(evidence: Evidence) -> pd.DataFrame:
             lambda t: _tier_label(t) if t else "").to_numpy(),
         "met": good,
     })
+
+
+def random_frame(evidence: Evidence, rows: pd.DataFrame) -> int | None:
+    """The finite population a group of case-file audits (rows of :func:`audit_grades`) is drawn
+    from: the quarter's frame when the group is of one quarter and every file in it was selected at
+    random, else None (plain Wilson).
+
+    The project's one rule (:func:`review.analyses.mapped.sample_frame`), as the GOSE report applies
+    it to its headline: every row of :func:`audit_grades` is a case-file audit, so the rule reads
+    the files' selection and the quarter's frame. A frame smaller than the group (no frame, or one
+    that cannot have held the files) gives None, as in the report.
+
+    Examples
+    --------
+    >>> from types import MappingProxyType
+    >>> types = pd.DataFrame({"audit_type": ["CF"], "kind": ["case file"], "label": ["Case files"]})
+    >>> frame = pd.DataFrame({"cycle": ["2009-Q4"] * 40, "case_ref": range(40)})
+    >>> ev = Evidence("x", MappingProxyType({"audit_types": types, "frame": frame}), MappingProxyType({}), ())
+    >>> random = pd.DataFrame({"cycle": ["2009-Q4"] * 2, "selection": ["random"] * 2})
+    >>> random_frame(ev, random), random_frame(ev, random.assign(selection=["random", "themed"]))
+    (40, None)
+    >>> random_frame(ev, random.assign(cycle=["2009-Q3", "2009-Q4"]))  # two quarters: no one frame
+    """
+    types = _case_file_types(evidence)
+    cycles = set(rows["cycle"].astype(str))
+    if len(cycles) != 1 or not types:
+        return None
+    population, _ = sample_frame(evidence, rows, types[0], cycles.pop())
+    return population if population is not None and population >= len(rows) else None
 
 
 def _good_or_better(evidence: Evidence, scales: pd.Series, grades: pd.Series) -> np.ndarray:
@@ -387,6 +435,30 @@ def governance_scores(evidence: Evidence) -> pd.DataFrame:
 ACTION_UNIT = {"audit": "remedial actions"}
 """Sources whose actions count people: a remedial action is on one child's file (as the action plan's page)."""
 
+ACTION_SOURCE_WORDS = {"inspection": "Inspections of regulated services",
+                       "theme": "Practice themes audits keep finding a concern"}
+"""The register's other sources in words (the evidence's schema describes each source,
+:data:`review.data.schema.ACTION_SOURCES`); the action plan's page names serious case reviews and
+remedial action (:data:`review.views.actions.SOURCE_NAMES`) and the frameworks by their titles."""
+
+
+def source_words(source: str) -> str:
+    """An action's source as the action plan's page names it: a framework by its title, the other
+    sources in words, never the register's code.
+
+    Examples
+    --------
+    >>> source_words("jar_haringey"), source_words("audit")
+    ('JAR Haringey 2008 findings: stocktake', 'Remedial action on Inadequate files')
+    >>> source_words("theme"), source_words("a council's own source")
+    ('Practice themes audits keep finding a concern', "a council's own source")
+    """
+    if source in SOURCE_NAMES:
+        return SOURCE_NAMES[source]
+    if source in FRAMEWORKS:
+        return FRAMEWORKS[source].title
+    return ACTION_SOURCE_WORDS.get(source, source)
+
 
 def action_register(evidence: Evidence) -> pd.DataFrame:
     """One row per action of the register, under the cycle it was raised in, with whether it is done.
@@ -394,7 +466,8 @@ def action_register(evidence: Evidence) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``cycle`` (raised), ``source``, ``item``, ``owner_role``, ``status``, ``due_date``,
+        Columns ``cycle`` (raised), ``source`` (in words, :func:`source_words`, in the register's
+        order of sources), ``item``, ``owner_role``, ``status``, ``due_date``,
         ``action``, ``unit`` (``remedial actions`` for remedial action on a child's file, else
         ``actions``) and ``met`` (1 when done, else 0). Empty when the data folder has no register.
     """
@@ -403,7 +476,9 @@ def action_register(evidence: Evidence) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     register = evidence.table("actions")
     return pd.DataFrame({
-        "cycle": register["cycle_raised"], "source": register["source"],
+        "cycle": register["cycle_raised"],
+        "source": pd.Series(_ordered(register["source"].map(source_words), [source_words(s) for s in ACTION_SOURCES]),
+                            index=register.index),
         "item": register["item"].fillna(register.get("audit_id", pd.Series(dtype=object))).fillna(""),
         "owner_role": register["owner_role"].map(_tier_label), "status": register["status"],
         "due_date": register["due_date"].map(str), "action": register["action"],
@@ -607,6 +682,7 @@ LENSES: dict[str, Lens] = {
         private_views=("first against final grade",),
         page_total=RANDOM_FINAL,
         page_parts={"by auditor_tier": tier_figures},
+        population=random_frame,
     ),
     "jar_haringey": Lens(
         "jar_haringey", "Evidence on each finding from the case-file audits", criterion_results,
@@ -619,6 +695,7 @@ LENSES: dict[str, Lens] = {
         basis=("answers to each criterion on case-file audits, each file once with its final answers (a "
                "moderator's answer prevails); answers not applicable left out"),
         people="case_ref",
+        people_words="case files",
     ),
     "healthcare_commission": Lens(
         "healthcare_commission", "Health agencies' ratings by issue", agency_ratings("healthcare_commission"),

@@ -30,7 +30,10 @@ explorer's total on the report's basis is the page's figure (:attr:`Lens.page_to
 whose groups are parts of the page's rows (the random sample's files of a tier, within the page's
 tier row of every file: :attr:`Lens.page_parts`) is linked through what lies outside them. The
 one registry is solved again, so the explorer never shows what the page withheld, nor a figure
-that gives a small count back against the page.
+that gives a small count back against the page. Only the page's figures linked to the explorer's,
+directly or through others, are solved with them: a figure of the page that no link reaches from
+an explorer figure cannot change what the explorer may show (the decision falls apart into linked
+groups), and leaving the rest of the page out keeps a joined quarter to about a second.
 
 Whatever an analyst chooses, every figure shown comes from the same decision, so no combination
 of views gives back a withheld count. A rate is shown only with both its count and its group, and
@@ -176,7 +179,30 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
             _breakdown(reg, keys, lens, rows, view, policy, files_total)
             if page and view in lens.page_parts:
                 _page_parts(reg, keys, view, lens.page_parts[view], rated)
-    return QuarterFigures(reg.solve(keep=kept), keys)
+    return QuarterFigures((_linked_to_explorer(reg) if page else reg).solve(keep=kept), keys)
+
+
+def _linked_to_explorer(reg: LinkedFigures) -> LinkedFigures:
+    """The part of a joined registry linked to the explorer's figures, directly or through others:
+    every other figure of the page lies in groups of figures no link joins to the explorer's, whose
+    decision cannot change the explorer's."""
+    by_key: dict[str, list[tuple[str, ...]]] = {}
+    for link in reg.links:
+        for key in link.keys:
+            by_key.setdefault(key, []).append(link.keys)
+    linked = {k for k, f in reg.figures.items() if f.page == PAGE}
+    todo = list(linked)
+    while todo:
+        for keys in by_key.get(todo.pop(), ()):
+            fresh = [k for k in keys if k not in linked]
+            linked.update(fresh)
+            todo.extend(fresh)
+    part = LinkedFigures(reg.policy)
+    part.figures = {k: f for k, f in reg.figures.items() if k in linked}
+    part.links = [ln for ln in reg.links if ln.keys[0] in linked]
+    part.forced = {k: v for k, v in reg.forced.items() if k in linked}
+    part.public = reg.public & linked
+    return part
 
 
 def _page_parts(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], view: str,

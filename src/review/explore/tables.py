@@ -6,14 +6,17 @@ so the same table is displayed as text (:meth:`Shown.text`) and exported with nu
 number formats (:mod:`review.explore.export`). The internal audience sees figures as they are;
 the published audience sees what :mod:`review.explore.published` decided for the quarter.
 
-Every rate carries its Wilson interval (the method the reports use) and a small-group note
-where the group is under the policy's ``min_group``.
+Every rate carries its Wilson interval (the method the reports use), with the finite population
+correction where the lens says the group's files were all drawn at random from one quarter's frame
+(:attr:`review.explore.lenses.Lens.population`, the reports' one rule), and a small-group note where
+the group has fewer than the policy's ``min_group`` records (case files where rows are answers:
+:meth:`review.explore.lenses.Lens.counted`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,13 +90,31 @@ def _cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _groups(rows: pd.DataFrame, view: str) -> dict[str, pd.DataFrame]:
+    """Each group's rows of a view (the whole selection for the total), keyed as the summary's groups."""
+    if view == TOTAL:
+        return {TOTAL: rows}
+    return {str(k): g for k, g in rows.groupby(view.removeprefix("by "), observed=True, sort=True)}
+
+
+def _note(lens: Lens, members: pd.DataFrame | None, n: int, policy: DisclosurePolicy) -> str:
+    """The small-group note: a group of fewer than ``min_group`` records, counted in the lens's
+    people unit (a group's case files, where its rows are answers), never in rows."""
+    size = int(members[lens.people].nunique()) if lens.people and members is not None else n
+    return f"small group (fewer than {policy.min_group} {lens.counted()})" if size < policy.min_group else ""
+
+
 def _rate_table(summary: pd.DataFrame, lens: Lens, view: str, policy: DisclosurePolicy,
-                figures: QuarterFigures | None, heading: str, level: float) -> pd.DataFrame:
+                figures: QuarterFigures | None, heading: str, level: float, groups: Mapping[str, pd.DataFrame],
+                population: Callable[[pd.DataFrame], int | None] | None) -> pd.DataFrame:
     n_label, k_label = lens.labels
     rows = []
     for key, row in summary.iterrows():
         k, n = int(row["met"]), int(row["n"])
-        interval = proportion_ci(k, n, method="wilson", confidence_level=level).confidence_interval if n else None
+        members = groups.get(str(key))
+        frame = population(members) if population is not None and members is not None and n else None
+        interval = proportion_ci(k, n, method="wilson", confidence_level=level,
+                                 population=frame).confidence_interval if n else None
         shown_n = figures is None or figures.shown(view, str(key), "n")
         shown_k = figures is None or figures.shown(view, str(key), "k")
         rate_ok = shown_n and shown_k and (figures is None or n >= policy.min_group)
@@ -104,13 +125,13 @@ def _rate_table(summary: pd.DataFrame, lens: Lens, view: str, policy: Disclosure
             "rate": (k / n if n else float("nan")) if rate_ok else WITHHELD,
             "interval from": (interval.low if interval else float("nan")) if rate_ok else WITHHELD,
             "interval to": (interval.high if interval else float("nan")) if rate_ok else WITHHELD,
-            "note": f"small group (fewer than {policy.min_group})" if n < policy.min_group else "",
+            "note": _note(lens, members, n, policy),
         })
     return pd.DataFrame(rows, columns=[heading, n_label, k_label, "rate", "interval from", "interval to", "note"])
 
 
-def _score_table(summary: pd.DataFrame, view: str, policy: DisclosurePolicy, figures: QuarterFigures | None,
-                 heading: str) -> pd.DataFrame:
+def _score_table(summary: pd.DataFrame, lens: Lens, view: str, policy: DisclosurePolicy,
+                 figures: QuarterFigures | None, heading: str, groups: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for key, row in summary.iterrows():
         n = int(row["n"])
@@ -120,12 +141,13 @@ def _score_table(summary: pd.DataFrame, view: str, policy: DisclosurePolicy, fig
                      "median": row["median"] if ok else WITHHELD,
                      "lower quartile": row["q1"] if ok else WITHHELD,
                      "upper quartile": row["q3"] if ok else WITHHELD,
-                     "note": f"small group (fewer than {policy.min_group})" if n < policy.min_group else ""})
+                     "note": _note(lens, groups.get(str(key)), n, policy)})
     return pd.DataFrame(rows, columns=[heading, "scores", "median", "lower quartile", "upper quartile", "note"])
 
 
 def summary_table(lens: Lens, rows: pd.DataFrame, view: str, policy: DisclosurePolicy, *,
-                  figures: QuarterFigures | None = None, heading: str = "", level: float = 0.95) -> Shown:
+                  figures: QuarterFigures | None = None, heading: str = "", level: float = 0.95,
+                  population: Callable[[pd.DataFrame], int | None] | None = None) -> Shown:
     """One view of a selection as an audience may see it.
 
     Parameters
@@ -144,6 +166,10 @@ def summary_table(lens: Lens, rows: pd.DataFrame, view: str, policy: DisclosureP
         The first column's header (what the groups are).
     level : float
         The confidence level of the rates' intervals.
+    population : callable, optional
+        ``population(group rows) -> int or None``: the finite population a group's rate is
+        corrected for (the lens's :attr:`~review.explore.lenses.Lens.population` with the
+        evidence); None, or a group it gives None for, has the plain Wilson interval.
 
     Returns
     -------
@@ -155,16 +181,17 @@ def summary_table(lens: Lens, rows: pd.DataFrame, view: str, policy: DisclosureP
     >>> rows = pd.DataFrame({"team": ["A"] * 12 + ["B"] * 3, "met": [1.0] * 8 + [0.0] * 4 + [1.0] * 3})
     >>> t = summary_table(LENSES["gose_performance"], rows, "by team", DisclosurePolicy("internal"), heading="team")
     >>> t.text()[["team", "case files", "rate", "note"]].values.tolist()
-    [['A', '12', '66.7%', ''], ['B', '3', '100.0%', 'small group (fewer than 10)']]
+    [['A', '12', '66.7%', ''], ['B', '3', '100.0%', 'small group (fewer than 10 case files)']]
     """
     summary = summarise(lens, rows, view)
     heading = heading or view.removeprefix("by ")
+    groups = _groups(rows, view) if view.startswith("by ") or view == TOTAL else {}
     if lens.measure == "rate" and (view.startswith("by ") or view == TOTAL):
-        frame = _rate_table(summary, lens, view, policy, figures, heading, level)
+        frame = _rate_table(summary, lens, view, policy, figures, heading, level, groups, population)
         kinds = {lens.labels[0]: "count", lens.labels[1]: "count", "rate": "share", "interval from": "share",
                  "interval to": "share", "note": "text"}
     elif lens.measure == "score":
-        frame = _score_table(summary, view, policy, figures, heading)
+        frame = _score_table(summary, lens, view, policy, figures, heading, groups)
         kinds = {"scores": "count", "median": "score", "lower quartile": "score", "upper quartile": "score",
                  "note": "text"}
     else:  # counts of ratings, or a cross-tabulation of grades

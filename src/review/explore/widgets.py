@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from review.config.cycles import cycle_range, previous_cycle
+from review.config.cycles import cycle_range, previous_cycle, quarter_label, quarter_name
 from review.config.paths import BATCH_ENV
 from review.data.load import Evidence
 from review.explore.export import code_commit, export_tables, saved_link
@@ -43,6 +43,7 @@ from review.explore.lenses import (
     options,
     published_views,
 )
+from review.explore.pages import PageRegistries
 from review.explore.published import QuarterFigures, audience_policies, quarter_figures
 from review.explore.tables import NOT_AVAILABLE, WITHHELD, Shown, summary_table
 from review.protection.disclosure import DisclosurePolicy
@@ -80,11 +81,18 @@ class ExplorerState:
         policy for the internal audience.
     level : float
         The confidence level of the rates' intervals (the notebook's).
+    page : PageRegistries, optional
+        The registries the framework's published pages decided on
+        (:func:`review.explore.pages.page_registries`): each quarter's published figures join its
+        page's registry, so the explorer never shows what the page withheld. None: each quarter
+        is decided on the explorer's own figures (the page keeps no registry they are linked to).
     """
 
     def __init__(self, lens: Lens, evidence: Evidence, cycle: str, policy: DisclosurePolicy,
-                 level: float = 0.95) -> None:
+                 level: float = 0.95, page: PageRegistries | None = None) -> None:
         self.lens = lens
+        self.evidence = evidence
+        self.page = page
         self.table = lens.build(evidence)
         self.cycle = cycle
         self.level = level
@@ -164,12 +172,18 @@ class ExplorerState:
         return apply_selection(self.table, self.selection | ({} if cycle is None else {"cycle": cycle}))
 
     def figures(self, cycle: str) -> QuarterFigures | None:
-        """The published decision of a quarter (None for the internal audience)."""
+        """The published decision of a quarter (None for the internal audience), joined to the
+        registry that quarter's published page decided on when the explorer has one."""
         if not self.published:
             return None
         if cycle not in self._figures:
-            self._figures[cycle] = quarter_figures(self.lens, self.rows(cycle), self.policy)
+            page = self.page.registry(cycle, self.policy) if self.page is not None else None
+            self._figures[cycle] = quarter_figures(self.lens, self.rows(cycle), self.policy, page=page)
         return self._figures[cycle]
+
+    def population(self, rows: pd.DataFrame) -> int | None:
+        """The finite population a group's rate is corrected for (the lens's rule, the report's), or None."""
+        return self.lens.population(self.evidence, rows) if self.lens.population is not None else None
 
     def summary(self, cycle: str | None = None) -> Shown:
         """The summary table as this audience sees it (numbers, ``c`` where withheld)."""
@@ -177,20 +191,34 @@ class ExplorerState:
         figures = None if cycle == ALL else self.figures(cycle)
         heading = self.view_label().removeprefix("by ") if self.view.startswith("by ") else "first grade"
         return summary_table(self.lens, self.rows(cycle), self.view, self.policy, figures=figures,
-                             heading=heading, level=self.level)
+                             heading=heading, level=self.level, population=self.population)
 
     def basis(self) -> str:
-        """The basis every table states: which records, and the filters on top of it."""
+        """The basis every table states: which records, the filters on top of it, the intervals'
+        method and, when published, what each quarter's figures were decided with."""
         chosen = [f"{label} {self.selection[column]}" for column, label, _, _ in self.dimensions()[1:]
                   if self.selection.get(column, ALL) != ALL]
         text = f"Basis: {self.lens.basis}"
-        return text + (f"; filters: {', '.join(chosen)}" if chosen else "; no filter")
+        text += f"; filters: {', '.join(chosen)}" if chosen else "; no filter"
+        if self.lens.measure == "rate":
+            text += ("; intervals: Wilson, with the finite population correction where every file counted was "
+                     "drawn at random from the quarter's frame, as the report" if self.lens.population is not None
+                     else "; intervals: Wilson")
+        return text + (f". {self.decided()}" if self.published else "")
+
+    def decided(self) -> str:
+        """What the published figures of each quarter were decided with, in words."""
+        if self.page is None:
+            return ("Each quarter's figures are decided on the explorer's own figures: this framework's page "
+                    "keeps no registry of linked figures the explorer's are part of")
+        return (f"Each quarter's figures are decided together with that quarter's published page (for "
+                f"{quarter_name(self.page.cycle)}, the page above), so none gives back a figure the page withheld")
 
     def caption(self, table: Shown | None = None) -> str:
         """The summary's caption: the view, the quarter and how many records the table counts."""
         table = table if table is not None else self.summary()
         cycle = self.selection["cycle"]
-        where = "all quarters" if cycle == ALL else f"quarter {cycle}"
+        where = "all quarters" if cycle == ALL else quarter_name(cycle)
         count = table.total if isinstance(table.total, str) else f"{int(table.total):,}"
         return f"{self.lens.title}, {self.view_label()}: {where}; the table counts {count} {self.lens.labels[0]}"
 
@@ -207,7 +235,8 @@ class ExplorerState:
             if rows.empty:
                 lines.append(pd.DataFrame({"quarter": [quarter]}))
                 continue
-            shown = summary_table(self.lens, rows, TOTAL, self.policy, figures=self.figures(quarter), level=self.level)
+            shown = summary_table(self.lens, rows, TOTAL, self.policy, figures=self.figures(quarter), level=self.level,
+                                  population=self.population)
             kinds |= dict(shown.kinds)
             lines.append(shown.frame.drop(columns=shown.frame.columns[0]).assign(quarter=quarter))
         frame = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=["quarter"])
@@ -333,7 +362,7 @@ def _line_chart(state: ExplorerState, ax: Any, trend: Shown) -> str:
         ax.annotate(symbol, (x[i], 3 if rate else 0.3), ha="center", fontsize=9)
     ax.set_ylim(0, 100 if rate else 10)
     ax.set_ylabel(f"{state.lens.labels[1]} (%)" if rate else "median score (0-10)")
-    ax.set_xticks(x, list(points.index), rotation=45, ha="right")
+    ax.set_xticks(x, [quarter_label(q) for q in points.index], rotation=45, ha="right")  # as the pages' axes
     kind = "rate with its interval" if rate else "median score with its quartiles"
     return (f"{state.lens.title}: the selection's {kind} quarter by quarter, from 0; withheld (c) or missing (:) "
             "quarters are gaps; the values are in the table below.")
@@ -363,10 +392,12 @@ def _export(state: ExplorerState, framework: str, fmt: str) -> Any:
 
 
 def _pickers(state: ExplorerState, choose: Any) -> list[Any]:
-    """One drop-down per filter (disabled where the published view fixes it at the report's basis)."""
+    """One drop-down per filter (disabled where the published view fixes it at the report's basis); a
+    quarter is named as the pages name it."""
     pickers = []
     for column, label, values, enabled in state.dimensions():
-        picker = w.Dropdown(options=values, value=state.selection.get(column, ALL), description=label,
+        shown = [(quarter_name(v) if column == "cycle" and v != ALL else v, v) for v in values]
+        picker = w.Dropdown(options=shown, value=state.selection.get(column, ALL), description=label,
                             disabled=not enabled)
         picker.observe(lambda change, c=column: choose(c, change["new"]), names="value")
         pickers.append(picker)
@@ -379,7 +410,8 @@ def _banner(state: ExplorerState) -> str:
             f'{html.escape(BANNER[state.audience])}</b></div>')
 
 
-def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosurePolicy, level: float = 0.95) -> Any:
+def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosurePolicy, level: float = 0.95,
+             page: PageRegistries | None = None) -> Any:
     """The explorer widget of a framework notebook; None in batch runs (so nothing is displayed).
 
     Parameters
@@ -392,6 +424,9 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
         The notebook's policy (its thresholds apply in the published view).
     level : float
         The confidence level of the rates' intervals.
+    page : PageRegistries, optional
+        The framework's published pages' registries (:func:`review.explore.pages.page_registries`
+        with the notebook's context and result): the published view joins each quarter's.
 
     Returns
     -------
@@ -401,7 +436,7 @@ def explorer(framework: str, evidence: Evidence, cycle: str, policy: DisclosureP
         return None
 
     memory_key = (framework, str(evidence.folder))
-    state = ExplorerState(LENSES[framework], evidence, cycle, policy, level)
+    state = ExplorerState(LENSES[framework], evidence, cycle, policy, level, page)
     state.restore(REMEMBERED.get(memory_key, state.remember()))
     banner, status, saved = w.HTML(), w.HTML(), w.Output()
     status.add_class(STATUS_CLASS)
