@@ -37,7 +37,7 @@ from batch_speed import _notebook, _timed
 
 def _bare_kernel_start() -> float:
     """Seconds from asking for a ``python3`` kernel (IPC transport, as the runner's) until it answers."""
-    from review.batch.kernels import WarmKernelManager
+    from review.batch.warm_kernel import WarmKernelManager
 
     t0 = time.perf_counter()
     km = WarmKernelManager()

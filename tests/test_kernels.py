@@ -16,7 +16,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from review.analyses.context import EVIDENCE_CACHE_ENV
-from review.batch import kernels
+from review.batch import kernels, process_pool, warm_kernel
 from review.batch.kernel_environment import kernel_environment
 from review.protection.pseudonym import KEY_ENV
 
@@ -98,7 +98,7 @@ def test_a_kernel_starts_with_its_task_environment_and_not_this_process_key(tmp_
     seen = []
     try:
         for folder in ("/run/a", "/run/b"):
-            pool, kernel = kernels.take_kernel(kernel_environment({EVIDENCE_CACHE_ENV: folder}))
+            pool, kernel = process_pool.take_kernel(kernel_environment({EVIDENCE_CACHE_ENV: folder}))
             try:
                 pm.execute_notebook(nb, str(tmp_path / "k.out.ipynb"), kernel_name="python3", progress_bar=False,
                                     km=kernel, cwd=str(tmp_path))
@@ -107,7 +107,7 @@ def test_a_kernel_starts_with_its_task_environment_and_not_this_process_key(tmp_
             seen.append((pool, json.loads(nbformat.read(tmp_path / "k.out.ipynb", as_version=4)
                                           .cells[-1].outputs[0]["text"])))
     finally:
-        kernels.close_process_pool()
+        process_pool.close_process_pool()
     assert [s for _, s in seen] == [{"key": None, "cache": "/run/a"}, {"key": None, "cache": "/run/b"}]
     assert seen[0][0] is not seen[1][0]
     assert seen[0][0].closed
@@ -157,13 +157,13 @@ def test_closing_the_pool_leaves_no_kernel():
 def started(monkeypatch):
     """The pid of every kernel started during the test, recorded as soon as it has one."""
     pids: list[int] = []
-    start = kernels.WarmKernelManager.start_kernel
+    start = warm_kernel.WarmKernelManager.start_kernel
 
     def recording(self, **kwargs):
         start(self, **kwargs)
         pids.append(self.provisioner.pid)
 
-    monkeypatch.setattr(kernels.WarmKernelManager, "start_kernel", recording)
+    monkeypatch.setattr(warm_kernel.WarmKernelManager, "start_kernel", recording)
     return pids
 
 
@@ -182,15 +182,15 @@ def test_a_killed_process_pool_is_replaced():
     """After a signal killed this process's pool (review.batch.runner's clean-up), the next run in the
     same process gets a new one instead of a closed pool."""
     env = kernel_environment()
-    first = kernels.process_pool(env)
-    kernels.kill_process_kernels()
+    first = process_pool.process_pool(env)
+    process_pool.kill_process_kernels()
     try:
-        second = kernels.process_pool(env)
+        second = process_pool.process_pool(env)
         assert second is not first
         kernel = second.take()
         second.discard(kernel).join(DEADLINE)
     finally:
-        kernels.close_process_pool()
+        process_pool.close_process_pool()
 
 
 def test_withheld_variables_reach_no_kernel(tmp_path, monkeypatch):
@@ -219,13 +219,13 @@ def test_an_idle_pool_is_closed_and_a_busy_one_kept():
     """At the end of a regional run on an existing cluster each worker's pool is closed, unless one
     of its kernels is running another run's notebook."""
     env = kernel_environment()
-    pool, kernel = kernels.take_kernel(env)
+    pool, kernel = process_pool.take_kernel(env)
     try:
-        assert kernels.close_process_pool(idle_only=True) is False  # a kernel is out
-        assert kernels.process_pool(env) is pool
+        assert process_pool.close_process_pool(idle_only=True) is False  # a kernel is out
+        assert process_pool.process_pool(env) is pool
     finally:
         pool.discard(kernel).join(DEADLINE)
     assert not pool.busy
-    assert kernels.close_process_pool(idle_only=True) is True
+    assert process_pool.close_process_pool(idle_only=True) is True
     assert pool.closed
-    assert kernels.close_process_pool(idle_only=True) is False  # none left
+    assert process_pool.close_process_pool(idle_only=True) is False  # none left

@@ -20,136 +20,30 @@ kernel may inherit of this process's, and the task's own variables (the evidence
 folder). Nothing is
 set in a running kernel, nor in this process's environment. A pool's spares share one
 environment; asked for a kernel of another, the process's pool is replaced
-(:func:`take_kernel`).
+(:func:`review.batch.process_pool.take_kernel`). The kernel itself is
+:class:`review.batch.warm_kernel.WarmKernelManager`.
 
 docs/kernels.md gives the measurements behind this design.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import os
 import queue
-import signal
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
 
-from jupyter_client.blocking.client import BlockingKernelClient
-from jupyter_client.manager import KernelManager
-from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import ensure_event_loop
 
 from review.batch.forked_kernels import ForkSpecs, Template, can_fork
-from review.batch.kernel_environment import import_code, workbook_modules
-from review.config.paths import project_root
+from review.batch.kernel_environment import workbook_modules
+from review.batch.warm_kernel import WarmKernelManager
 
-__all__ = ["START_TIMEOUT", "KernelPool", "WarmKernelManager", "close_process_pool", "kill_process_kernels",
-           "process_pool", "take_kernel"]
+__all__ = ["START_TIMEOUT", "KernelPool"]
 
 START_TIMEOUT = 120.0
 """Seconds a kernel may take to start and import the workbook."""
-
-_HISTORY = "--HistoryManager.hist_file=:memory:"  # as nbclient: no history file to corrupt on kill
-
-
-class WarmKernelManager(KernelManager):
-    """A KernelManager on IPC transport with a connection file of its own (no TCP port races,
-    papermill#511), which remembers the clients it made so that their channels can be closed
-    (nbclient leaves a kernel it does not own, and its client, to the kernel's owner)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kernel_id = str(uuid.uuid4())
-        runtime = jupyter_runtime_dir()
-        os.makedirs(runtime, exist_ok=True)
-        kwargs.setdefault("kernel_name", "python3")
-        kwargs.setdefault("transport", "ipc")
-        kwargs.setdefault("kernel_id", kernel_id)
-        kwargs.setdefault("connection_file", os.path.join(runtime, f"kernel-{kernel_id}.json"))
-        super().__init__(**kwargs)
-        self.clients: list[BlockingKernelClient] = []
-        self.pid: int | None = None
-
-    def client(self, **kwargs: Any) -> BlockingKernelClient:
-        """A client of this kernel (see :meth:`close_clients`)."""
-        kc = super().client(**kwargs)
-        self.clients.append(kc)
-        return kc
-
-    def close_clients(self) -> None:
-        """Stop the channels of every client made of this kernel."""
-        for kc in self.clients:
-            with contextlib.suppress(Exception):
-                kc.stop_channels()
-        self.clients.clear()
-
-    def start(self, env: Mapping[str, str], modules: tuple[str, ...], timeout: float,
-              cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Start the kernel with ``env`` and import ``modules`` in it (none: a forked kernel has
-        them); raise if either fails, or as soon as ``cancelled()`` holds (the kernel is then killed)."""
-        self.start_kernel(cwd=str(project_root()), env=dict(env), extra_arguments=[_HISTORY])
-        self.pid = getattr(self.provisioner, "pid", None)  # it leads its own session (process group)
-        # Checked after the pid is known: a pool closing now either saw the pid (and killed the
-        # kernel) or is seen here.
-        if cancelled():
-            self.kill()
-            raise RuntimeError("the kernel pool closed while a kernel was starting")
-        kc = self.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=timeout)  # raises within a second of the kernel's death
-            if modules:
-                self._import(kc, modules, timeout, cancelled)
-        finally:
-            self.close_clients()
-
-    def _import(self, kc: BlockingKernelClient, modules: tuple[str, ...], timeout: float,
-                cancelled: Callable[[], bool]) -> None:
-        """Import ``modules`` in the kernel; raise if the import fails, the kernel dies, ``timeout``
-        passes or ``cancelled()`` holds."""
-        msg_id = kc.execute(import_code(modules), silent=True, store_history=False)
-        deadline = time.monotonic() + timeout
-        while True:
-            if cancelled():
-                self.kill()
-                raise RuntimeError("the kernel pool closed while a kernel was starting")
-            try:
-                reply = kc.get_shell_msg(timeout=0.2)
-            except queue.Empty:
-                if not self.is_alive():
-                    raise RuntimeError("a warm kernel died importing the workbook's modules") from None
-                if time.monotonic() > deadline:
-                    raise TimeoutError("a warm kernel did not import the workbook's modules in time") from None
-                continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError("a warm kernel could not import the workbook's modules")
-
-    def interrupt(self) -> None:
-        """SIGINT the kernel's process group: the running cell raises KeyboardInterrupt (one system
-        call, from any thread: no event loop is opened for it)."""
-        if self.pid is not None:
-            with contextlib.suppress(OSError):
-                os.killpg(self.pid, signal.SIGINT)
-
-    def kill(self) -> None:
-        """SIGKILL the kernel's process group at once (safe in a signal handler: one system call)."""
-        if self.pid is not None:
-            with contextlib.suppress(OSError):
-                os.killpg(self.pid, signal.SIGKILL)
-
-    def stop(self) -> None:
-        """Kill the kernel (no clean shutdown: it stalls now and then) and remove its files."""
-        self.close_clients()
-        with contextlib.suppress(Exception):
-            self.shutdown_kernel(now=True)
-        self.kill()
-        with contextlib.suppress(Exception):
-            self.cleanup_resources()
 
 
 def _own_loop(target: Callable[[], None]) -> Callable[[], None]:
@@ -374,85 +268,3 @@ class KernelPool:
         with contextlib.suppress(queue.Empty):
             while True:
                 self._ready.get_nowait()
-
-
-_POOL: KernelPool | None = None
-_POOL_LOCK = threading.Lock()
-_AT_EXIT: list[bool] = []
-
-
-def process_pool(env: Mapping[str, str], spares: int = 1, template: str | None = None) -> KernelPool:
-    """This process's kernel pool for kernels of ``env``, created (its spares started) on first use;
-    a pool of another environment is closed first.
-
-    Parameters
-    ----------
-    env : mapping
-        The kernels' environment (:func:`~review.batch.kernel_environment.kernel_environment`).
-    spares : int, default: ``1``
-    template : str, optional
-        The run's shared template (see :class:`KernelPool`).
-
-    Returns
-    -------
-    KernelPool
-    """
-    global _POOL
-    with _POOL_LOCK:
-        old = _POOL
-        if old is not None and (old.closed or old.env != dict(env)):
-            _POOL = None
-        else:
-            old = None
-        if _POOL is None:
-            _POOL = KernelPool(env, spares=spares, template=template)
-            if not _AT_EXIT:
-                _AT_EXIT.append(True)
-                atexit.register(close_process_pool)
-        pool = _POOL
-    if old is not None:
-        old.close()
-    return pool
-
-
-def take_kernel(env: Mapping[str, str], refill: bool = True) -> tuple[KernelPool, WarmKernelManager]:
-    """A warm kernel of ``env`` from this process's pool for one notebook (see :meth:`KernelPool.take`).
-
-    Returns
-    -------
-    tuple
-        ``(pool, kernel)``: give the kernel back with ``pool.discard(kernel)``.
-    """
-    pool = process_pool(env)
-    return pool, pool.take(refill=refill)
-
-
-def close_process_pool(idle_only: bool = False) -> bool:
-    """Close this process's pool, if any: its kernels are stopped and gone on return.
-
-    Parameters
-    ----------
-    idle_only : bool, default: ``False``
-        Leave the pool open if one of its kernels is running a notebook (a Dask worker shared
-        with another run); the next task then starts a new pool.
-
-    Returns
-    -------
-    bool
-        Whether a pool was closed.
-    """
-    global _POOL
-    with _POOL_LOCK:
-        pool = _POOL
-        if pool is None or (idle_only and pool.busy):
-            return False
-        _POOL = None
-    pool.close()
-    return True
-
-
-def kill_process_kernels() -> None:
-    """SIGKILL every kernel of this process's pool (for a process about to die)."""
-    pool = _POOL
-    if pool is not None:
-        pool.kill()

@@ -16,7 +16,7 @@ skip_rfc3987_syntax()  # before papermill imports jsonschema
 
 import papermill  # noqa: E402, F401 - loaded for the workers
 
-import review.batch.kernels  # noqa: E402 - loaded for the workers
+import review.batch.process_pool  # noqa: E402 - loaded for the workers (and with it the pool and kernels)
 import review.batch.runner  # noqa: E402, F401
 from review.batch import html_export  # noqa: E402
 

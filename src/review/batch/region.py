@@ -49,8 +49,8 @@ from review.analyses.context import (
     write_evidence_cache,
 )
 from review.batch.html_export import failure_page
-from review.batch.kernels import close_process_pool
 from review.batch.lean_imports import skip_rfc3987_syntax
+from review.batch.process_pool import close_process_pool
 from review.batch.provenance import (
     code_digest,
     first_code_digest,

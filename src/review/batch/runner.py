@@ -33,9 +33,8 @@ from review.batch.forked_kernels import Template, can_fork
 from review.batch.history import carried
 from review.batch.html_export import export_report, failure_page
 from review.batch.kernel_environment import kernel_environment, workbook_modules
-from review.batch.kernels import (
-    START_TIMEOUT,
-    WarmKernelManager,
+from review.batch.kernels import START_TIMEOUT
+from review.batch.process_pool import (
     close_process_pool,
     kill_process_kernels,
     process_pool,
@@ -61,6 +60,7 @@ from review.batch.safety import (
     stop_workers,
     watch_parent,
 )
+from review.batch.warm_kernel import WarmKernelManager
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import CycleParams
