@@ -148,7 +148,7 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
             "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
             "Level": "" if line is None else line_level(line, policy),
             "Band": "" if line is None else line_band(line, policy),
-            "Change since last cycle": "" if line is None else change_text(line, policy),
+            "Change since last quarter": "" if line is None else change_text(line, policy),
             "Judgement": judgement_text(j, band, small=small_group(j, lines, policy)) if first else "",
             "Uncertainty": (uncertainty_text(j, lines, policy) if j else "") if first else "",
         })
@@ -168,7 +168,7 @@ def disagreements(items: list[tuple[str, ItemJudgement | None]], policy: Disclos
     lines = [f"<li><strong {show.NOCOUNT}>{html.escape(i)}</strong>: {html.escape(d.sentence(level))}</li>"
              for i, j in items for d in shown_disagreements(j, policy)]
     after = show.note(WITHHELD_DISAGREEMENTS).data if policy.suppress else ""
-    return HTML((f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")
+    return HTML((f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this quarter.</p>")
                 + after)
 
 
