@@ -318,7 +318,8 @@ _BLOCK = frozenset({"p", "div", "li", "td", "th", "caption", "h1", "h2", "h3", "
 
 @lru_cache(maxsize=64)
 def _abbreviations(terms: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w'’&;#/.-])(?P<term>{'|'.join(map(re.escape, terms))})(?P<plural>s?)(?![\w'’-])")
+    return re.compile(rf"(?<![\w'’&;#/.-])(?P<term>{'|'.join(map(re.escape, terms))})(?P<plural>s?)"
+                      r"(?P<possessive>(?:'|’|&#x27;|&#39;|&apos;|&rsquo;)s)?(?![\w'’-])")
 
 
 class _FirstUses:
@@ -353,7 +354,8 @@ class _FirstUses:
             if term in self.met:
                 continue
             self.met.add(term)
-            words = self.spelt[term] + m.group("plural")
+            possessive = html.unescape(m.group("possessive") or "")  # "the LSCB's": "the ... Board's (LSCB's)"
+            words = self.spelt[term] + m.group("plural") + possessive
             said = self.said + html.unescape(piece[:m.start()])
             if (re.search(rf"{re.escape(words)}\s*[(\[]\s*$", said, re.I)
                     or re.match(rf"\s*[(\[]\s*{re.escape(words)}", html.unescape(piece[m.end():]), re.I)):
@@ -399,6 +401,8 @@ Independent Reviewing Officers (IROs) met.</p>
 said the young person (YP)</p>
     >>> print(spell_out("<td>42.0% (21 of 50; 95% CI 28.5% to 56.7%)</td><td>CI</td>"))
     <td>42.0% (21 of 50; 95% confidence interval [CI] 28.5% to 56.7%)</td><td>CI</td>
+    >>> print(spell_out("<p>the LSCB&#x27;s records; the LSCB</p>"))
+    <p>the Local Safeguarding Children Board's (LSCB&#x27;s) records; the LSCB</p>
     >>> once = spell_out("<p>Team Manager (TM) and TM; NI61 is not NI</p>")
     >>> print(once)
     <p>Team Manager (TM) and TM; NI61 is not national indicator (NI)</p>

@@ -10,6 +10,7 @@ context (section 7).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = ["ABBREVIATIONS", "SPELT_OUT", "TERMS", "TIER_NAMES", "Entry", "glossary"]
@@ -42,7 +43,7 @@ _SPELT: tuple[tuple[str, str, str], ...] = (
     ("CIN", "child in need", "."),
     ("CP", "child protection", " (a child protection plan or conference)."),
     ("CSC", "children's social care", "."),
-    ("CSCare", "children's social care", " (the source's abbreviation)."),
+    ("CSCare", "children's social care", "."),
     ("CYPT", "Children and Young People's Trust", ": the council's partnership of children's services."),
     ("DCSF", "Department for Children, Schools and Families", " (the department responsible in 2007 to 2010)."),
     ("DOB", "date of birth", " (as auditors write it; a date is never published)."),
@@ -126,13 +127,27 @@ TERMS: tuple[Entry, ...] = (
 )
 """The words of the reports' judgements, in the order a reader meets them."""
 
-ABBREVIATIONS: tuple[Entry, ...] = tuple(sorted((Entry(term, _capital(words) + rest) for term, words, rest in _SPELT
-                                                 if term not in ("CI", "RAG")), key=lambda e: e.term.lower()))
-"""Abbreviations found in the reports, alphabetical (the tiers' from :data:`TIER_NAMES`); the
-confidence interval and the bands are among the terms."""
+def _entries() -> tuple[Entry, ...]:
+    same: dict[str, list[str]] = {}  # abbreviations of the same words share one entry ("CSC, CSCare")
+    rests: dict[str, str] = {}
+    for term, words, rest in _SPELT:
+        if term not in ("CI", "RAG"):
+            same.setdefault(words, []).append(term)
+            rests.setdefault(words, rest)
+    return tuple(sorted((Entry(", ".join(terms), _capital(words) + rests[words]) for words, terms in same.items()),
+                        key=lambda e: e.term.lower()))
 
 
-def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+ABBREVIATIONS: tuple[Entry, ...] = _entries()
+"""Abbreviations found in the reports, alphabetical (the tiers' from :data:`TIER_NAMES`), one entry
+for abbreviations of the same words; the confidence interval and the bands are among the terms."""
+
+
+def _used(entry: Entry, text: str) -> bool:
+    return any(re.search(rf"(?<![\w'’&/.-]){re.escape(t)}s?(?:['’]s)?(?![\w'’-])", text) for t in entry.term.split(", "))
+
+
+def glossary(symbols: dict[str, str] | None = None, used: str | None = None) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
     """The glossary as the pack prints it: terms, abbreviations, then the symbols of the tables.
 
     Parameters
@@ -140,6 +155,9 @@ def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[En
     symbols : dict, optional
         Symbol to meaning (the disclosure rules' ``SYMBOLS``, which the config layer cannot import);
         the symbols group is left out when not given.
+    used : str, optional
+        The text the glossary serves (the pack's pages): only the abbreviations it uses are listed.
+        Default: every abbreviation.
 
     Returns
     -------
@@ -155,8 +173,11 @@ def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[En
     Entry(term='c', meaning='confidential')
     >>> [e.meaning for e in ABBREVIATIONS if e.term == "LSCB"]
     ['Local Safeguarding Children Board.']
+    >>> [e.term for e in glossary(used="The LSCB and two IROs; CSCare.")[1][1]]
+    ['CSC, CSCare', 'IRO', 'LSCB']
     """
-    groups: list[tuple[str, tuple[Entry, ...]]] = [("Terms", TERMS), ("Abbreviations", ABBREVIATIONS)]
+    abbreviations = ABBREVIATIONS if used is None else tuple(e for e in ABBREVIATIONS if _used(e, used))
+    groups: list[tuple[str, tuple[Entry, ...]]] = [("Terms", TERMS), ("Abbreviations", abbreviations)]
     if symbols:
         groups.append(("Symbols in tables", tuple(Entry(k, v) for k, v in symbols.items())))
     return tuple(groups)

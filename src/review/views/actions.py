@@ -127,7 +127,7 @@ def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
     rows = []
     for r in items:
         red_for = _red_for(r)
-        flag = "FLAGGED: red for two or more quarters, no open action" if r.flagged else ""
+        flag = "FLAGGED: no open action" if r.flagged else ""  # the red run is in "Red for", the rule in the intro
         if not r.actions:
             rows.append([r.item_id, r.text, red_for, "no action recorded", ":", ":", ":", flag])
         for a in r.actions:

@@ -124,7 +124,7 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
             lines[0]["Evidence"] = CONTEXT_EVIDENCE
             lines[0]["Judgement"] = "not judged"
         rows += lines
-    frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Change since last quarter",
+    frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Since last quarter",
                                         "Judgement", "Uncertainty"]).fillna("")
     table = show.table(frame, caption=f"Every item of the source, {quarter_name(result.cycle)}", uid=uid, policy=policy)
     return HTML(table.data + learning.section(result.learning, policy).data)  # where the report rests on learning
