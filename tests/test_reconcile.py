@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from review.config.frameworks import FRAMEWORKS
+from review.config.glossary import SPELT_OUT
 
 pytestmark = pytest.mark.slow
 
@@ -44,9 +45,14 @@ def _results(folder: Path) -> dict[str, dict]:
 
 
 def _text(path: Path) -> str:
-    """A page's text, tags removed and whitespace collapsed."""
+    """A page's text, tags removed, whitespace collapsed and each abbreviation as the results write it
+    (the page spells one out at its first use: "Joint Area Review (JAR)" reads "JAR" here)."""
     page = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    for term, words in SPELT_OUT.items():
+        text = re.sub(rf"(?i:{re.escape(words[0])}){re.escape(words[1:])}(s?) ([(\[]){re.escape(term)}\1[)\]]",
+                      lambda m, term=term: term + m.group(1), text)
+    return text
 
 
 def _ids(sentences: list[str]) -> list[str]:
