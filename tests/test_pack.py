@@ -157,7 +157,7 @@ def test_the_glossary_explains_the_terms_and_symbols_of_the_reports(printed):
     end = " ".join(" ".join(texts[-2:]).split())
     glossary = end[end.index("Glossary of terms and symbols"):]
     for term in ("Red, amber, green", "Small group", "Kappa", "Confidence interval (CI)", "ATM", "TM", "SM", "AD",
-                 "DCS", "LSCB", "JAR", "GOSE", "IRO", "CP", "SCR", "confidential: a count of 1 to 5",
+                 "DCS", "LSCB", "JAR", "GOSE", "IRO", "CP", "SCR", "confidential: a count of people from 1 to 5",
                  "not applicable", "not available"):
         assert term in glossary, term
 

@@ -182,9 +182,8 @@ def test_the_governance_page_presents_as_the_source_s_only_what_it_lists(demo_ru
     _, folder = demo_run
     page = (folder / "governance.html").read_text(encoding="utf-8")
     text = " ".join(reading(page).split())
-    # what the views print (the section headings are the notebook's markdown, reworded apart)
-    printed = " ".join(reading(re.sub(r"<h2\b.*?</h2>", "", page, flags=re.S)).split())
-    assert "the exercise asks" not in printed
+    assert "the exercise asks" not in text  # the questions are the workbook's, not the exercise's
+    assert "The context the exercise was set in, and questions for discussion" in text
     context = [i.text for i in GOVERNANCE if i.group == "context"]
     seed = Path(__file__).parent / "reference" / "stocktake_source.txt"
     source = " ".join(seed.read_text(encoding="utf-8").split())
@@ -198,11 +197,17 @@ def test_the_governance_page_presents_as_the_source_s_only_what_it_lists(demo_ru
 
 def test_pages_name_quarters_not_cycles_in_the_action_plan(demo_run):
     _, folder = demo_run
-    for name in ("cycle_summary", "jar_haringey", "healthcare_commission"):
-        text = reading((folder / f"{name}.html").read_text(encoding="utf-8"))
-        for leftover in ("4 cycles", "two or more cycles", "Completed this cycle", "raised this cycle",
-                         "Change since last cycle", "Since last cycle"):
+    for name in (*REPORTS, "cycle_summary", "index"):
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        text = reading(page)
+        for leftover in ("4 cycles", "two or more cycles", "last cycle", "Due this cycle", "audits this cycle",
+                         "returns this cycle", "did not run this cycle", "not known this cycle",
+                         "needs action this cycle", "improved, this cycle"):
             assert leftover not in text, (name, leftover)
+        if name != "cycle_summary":  # its notebook's own markdown still says "this cycle's results"
+            assert "this cycle" not in text, name
+        assert "All reports for cycle" not in page, name
+        assert "(cycle 2009-Q4)" not in page, name
     assert "4 quarters" in reading((folder / "jar_haringey.html").read_text(encoding="utf-8"))
 
 
@@ -246,3 +251,54 @@ def test_the_pack_lists_the_abbreviations_its_pages_use_and_prints_the_author_on
                        meta=ReportMeta(author="Head of QA"), contents=[], messages=messages)
     assert front.count("Head of QA") == 1  # on the cover
     assert "<p>Position</p>" in front
+
+
+def test_the_footnote_and_the_symbol_say_that_counts_of_people_are_withheld_and_counts_of_things_shown():
+    from review.batch.pack_pages import PageFrame, glossary_page
+    from review.protection.disclosure import SYMBOLS, DisclosurePolicy, footnote
+
+    text = footnote(DisclosurePolicy())  # the default: 1 to 5, groups of 10
+    assert text.startswith("Counts of people from 1 to 5 are shown as c")
+    assert "percentages of groups of fewer than 10 people are withheld" in text
+    assert "; counts of things (actions, returns, agencies and the like) are shown as they are." in text
+    council = footnote(DisclosurePolicy(high=10, min_group=20))  # a council's own thresholds
+    assert council.startswith("Counts of people from 1 to 10 are shown as c")
+    assert "fewer than 20 people" in council
+    assert "1 to 5" not in council  # c explained once, with the council's range
+    assert SYMBOLS["c"].startswith("confidential: a count of people from 1 to 5")
+    page = glossary_page(PageFrame("Board pack", "published", False), SYMBOLS, {"inputs": [], "git": {}}, used="")
+    assert html.escape("confidential: a count of people from 1 to 5") in page  # the glossary reads SYMBOLS
+
+
+def test_the_frameworks_purposes_say_what_each_report_does():
+    from review.config.frameworks import FRAMEWORKS
+
+    assert FRAMEWORKS["jar_haringey"].purpose.endswith("the change since last quarter.")
+    hc = FRAMEWORKS["healthcare_commission"].purpose
+    assert "audits, training and staffing" in hc
+    assert "each agency rates only itself, so no agreement coefficient applies" in hc
+    governance = FRAMEWORKS["governance"].purpose
+    assert "the context the exercise was set in (with the workbook's questions for discussion)" in governance
+    assert "questions the exercise asks" not in governance  # the questions are the workbook's
+    assert not any("cycle" in fw.purpose for fw in FRAMEWORKS.values())
+
+
+def test_a_report_page_names_its_quarter_not_the_cycle_id(tmp_path):
+    import nbformat
+
+    from review.batch.html_export import export_report, failure_page
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A report")])
+    meta = {"framework": "fw", "framework_title": "A framework", "cycle": "2010-Q1", "audience": "published"}
+    page = export_report(nb, title="A framework, Q4 2009/10", review_meta=meta)
+    # 2010-Q1 is January to March 2010: the fourth quarter of the financial year 2009/10
+    assert "A framework · Q4 2009/10 (January to March 2010) ·" in page  # the banner
+    assert "All reports for Q4 2009/10</a>" in page
+    assert 'aria-label="Reports of this quarter"' in page
+    assert '@top-left { content: "A framework, Q4 2009/10"' in page  # the running title of every printed page
+    assert "cycle" not in page[page.index("<body"):]  # the cycle id only as the run's name in the provenance
+    failed = failure_page(title="A framework", review_meta=meta,
+                          error={"cell": 2, "ename": "ValueError", "evalue": "x", "traceback": ""})
+    assert "All reports for Q4 2009/10</a>" in failed
+    assert "<strong>A framework</strong>, Q4 2009/10 (January to March 2010)," in failed
+    assert "cycle" not in failed[failed.index("<body"):]

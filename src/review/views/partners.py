@@ -52,8 +52,16 @@ def _raters_withheld(result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
 
 
 def _judged(result: SelfAssessmentResult) -> list:
-    """Items judged on their own evidence (headings summarised from sub-items are not counted)."""
-    return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
+    """The items a report counts: those judged on their own evidence.
+
+    Not counted: a heading summarised from its sub-items, and an item nobody rates that no evidence
+    bears on (the Healthcare Commission's lead role beside its 7 issues, when the evidence map
+    declares nothing for it): the page lists it, but it is none of the items the raters score, so
+    it is not "without evidence" among them. An unrated item the evidence map does give evidence is
+    judged on it and counted, so a red one is among the items needing action.
+    """
+    return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"
+            and (i.item.rated or i.judgement.basis != "no evidence")]
 
 
 def _small(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:  # noqa: ANN001 - an ItemResult
