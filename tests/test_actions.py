@@ -382,7 +382,7 @@ def test_a_red_run_on_a_small_group_is_counted_like_any_other(root):
     for item in ("J07", "J09"):
         assert ("jar_haringey", item) in red["2009-Q1"]
         assert ("jar_haringey", item) in red["2009-Q2"]
-        assert (shown[item].red_cycles, shown[item].flagged, _red_for(shown[item])) == (2, True, "2 cycles")
+        assert (shown[item].red_cycles, shown[item].flagged, _red_for(shown[item])) == (2, True, "2 quarters")
 
 
 def _ctx(framework, evidence, values):

@@ -668,8 +668,8 @@ def test_allegations_against_staff_in_time():
     later = t.assign(concluded_date=[D(2009, 10, 21), D(2009, 11, 20), D(2009, 10, 2), None])
     assert [(x.k, x.n) for x in _record("allegations_in_time", {"lado_allegations": later})] == [(1, 3)]
     assert m["Allegations referred to the LADO (local authority designated officer)"].count == 3  # L1, L2, L4
-    assert m["Concluded this cycle: substantiated"].count == 1
-    assert m["Open at the end of the cycle"].count == 1
+    assert m["Concluded this quarter: substantiated"].count == 1
+    assert m["Open at the end of the quarter"].count == 1
     assert line.band == "amber"  # 2/3 = 0.667: between 0.65 and 0.80
 
 
@@ -1081,7 +1081,7 @@ def test_expenditure_and_private_fostering_figures_reach_the_items():
     items = _items(r)
     assert r.finance["budget_line"].tolist() == ["Placements"]
     shown = {m.label: m.value for m in items["G12"].measures}
-    assert shown["Budget this cycle"] == pytest.approx(300.0)
-    assert shown["Variance this cycle"] == pytest.approx(30.0)
+    assert shown["Budget this quarter"] == pytest.approx(300.0)
+    assert shown["Variance this quarter"] == pytest.approx(30.0)
     assert [(m.label, m.count) for m in items["G07"].measures] == [
-        ("Private fostering arrangements known at the end of the cycle", 3)]
+        ("Private fostering arrangements known at the end of the quarter", 3)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from review.analyses.actions import (
@@ -196,3 +197,15 @@ def test_a_red_run_that_meets_a_withheld_band_may_be_longer():
     assert _shown(page, "A4 (fw_a): red for 3 quarters; no action recorded")
     # one line for the runs of 3: A3 and A4 (A1, A2 are red 0 quarters: the plan does not judge them)
     assert _shown(page, "Red for 3 quarters running (some perhaps longer: an earlier band is withheld): A3, A4 (fw_a).")
+
+
+def test_a_framework_that_did_not_report_is_named_for_the_quarter_not_the_cycle():
+    from review.results.key_messages import Position
+
+    assert views.position_text(Position("fw_c", "not run", None, None)) == "fw_c: did not run this quarter."
+    assert views.position_text(Position("fw_c", "failed", None, None)) == (
+        "fw_c: FAILED: its judgements are not known this quarter.")
+    page = views.key_messages(dataclasses.replace(_messages(), priorities=(), strengths=())).data
+    assert "No item needs action this quarter." in page
+    assert "No report judges an item green, and no change beyond chance improved, this quarter." in page
+    assert "cycle" not in page

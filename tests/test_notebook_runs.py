@@ -39,7 +39,7 @@ def test_gose_on_another_cycle_and_a_stricter_threshold(root, tmp_path):
     assert gob["low"] < gob["statistic"] < gob["high"]
     assert gob["population"] == 2000
     html = _html(nb)
-    assert "Counts of 1 to 10 are shown as c" in html
+    assert "Counts of people from 1 to 10 are shown as c" in html
     assert "Q1 2009/10 (April to June 2009)" in html
     for doubt in ("NOT FOUND", "inferred from the title", "threshold from a later"):
         assert doubt not in html  # definitional doubts live in docs/indicators.md

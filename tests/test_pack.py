@@ -55,11 +55,12 @@ def _copy_run(demo_run, into: Path, *, key_messages: bool) -> Path:
 
 def _messages(folder: Path) -> str | None:
     """The key messages of a run's index, else of its summary (as the pack takes them), as text."""
-    from review.batch.pack_pages import key_messages
+    from review.batch.pack_pages import META_CLASS, key_messages
 
     for name in ("index.html", "cycle_summary.html"):
         found = key_messages((folder / name).read_text(encoding="utf-8"))
-        if found:
+        if found:  # without the author line, which the front sheet's cover prints
+            found = re.sub(rf'<p class="{META_CLASS}"[^>]*>.*?</p>', " ", found, flags=re.DOTALL)
             return " ".join(html.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", found, flags=re.DOTALL)).split())
     return None
 
@@ -156,7 +157,7 @@ def test_the_glossary_explains_the_terms_and_symbols_of_the_reports(printed):
     end = " ".join(" ".join(texts[-2:]).split())
     glossary = end[end.index("Glossary of terms and symbols"):]
     for term in ("Red, amber, green", "Small group", "Kappa", "Confidence interval (CI)", "ATM", "TM", "SM", "AD",
-                 "DCS", "LSCB", "JAR", "GOSE", "IRO", "CP", "SCR", "confidential: a count of 1 to 5",
+                 "DCS", "LSCB", "JAR", "GOSE", "IRO", "CP", "SCR", "confidential: a count of people from 1 to 5",
                  "not applicable", "not available"):
         assert term in glossary, term
 

@@ -49,7 +49,9 @@ def test_report_title_names_framework_and_cycle(demo_run):
     html = (folder / "cycle_summary.html").read_text(encoding="utf-8")
     assert "<title>Cycle summary, Q3 2009/10</title>" in html  # the quarter as councils name it
     text = re.sub(r'<span class="review-nowrap">([^<]*)</span>', r"\1", html)  # the print pass keeps ids whole
-    assert "Demo council (synthetic) · Q3 2009/10 (October to December 2009) (cycle 2009-Q4)" in text
+    assert "Demo council (synthetic) · Q3 2009/10 (October to December 2009) ·" in text
+    assert "All reports for Q3 2009/10</a>" in text  # the quarter, not the cycle id, in the banner and link
+    assert "cycle 2009-Q4" not in text
     assert "published audience" in html  # the banner and provenance name the audience
 
 

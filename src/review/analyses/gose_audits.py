@@ -20,18 +20,14 @@ import pandas as pd
 
 from review.analyses.final_answers import final_answers
 from review.analyses.kappa_reading import KappaReading, read_kappa
+from review.config.glossary import TIER_NAMES
 from review.stats import agreement as ag
 from review.stats.agreement.results import AgreementResult
 from review.stats.sample_draw import MANAGEMENT_TIERS
 from review.stats.sampling import ProportionResult, proportion_ci
 
-__all__ = ["TIER_NAMES", "AuditProgramme", "BoundaryAgreement", "CriterionCounts", "TierResult",
+__all__ = ["AuditProgramme", "BoundaryAgreement", "CriterionCounts", "TierResult",
            "audit_programme", "criterion_counts"]
-
-TIER_NAMES = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
-              "AD": "Assistant Director", "DCS": "Director of Children's Services"}
-"""The GOSE programme's management tiers, spelled out at first use."""
-
 
 @dataclass(frozen=True)
 class TierResult:

@@ -152,7 +152,7 @@ def fostering(ev: Evidence, cycle: str) -> Part:
     """Private fostering arrangements known at the cycle's end (figures only; judged on the map's
     record measure, e.g. ``private_fostering_visits``)."""
     t = _cycle(ev, "private_fostering", cycle)
-    measures = (Measure("Private fostering arrangements known at the end of the cycle",
+    measures = (Measure("Private fostering arrangements known at the end of the quarter",
                         int(t["arrangements_open"].sum()), unit="children"),) if len(t) else ()
     return Part(measures)
 
@@ -213,9 +213,9 @@ def allegations(ev: Evidence, cycle: str) -> Part:
                    & t["concluded_date"].map(lambda d: not _dated(d) or d > end).astype(bool)]
     measures = (Measure("Allegations referred to the LADO (local authority designated officer)", len(referred),
                         unit="allegations"),
-                Measure("Concluded this cycle: substantiated", int((done["outcome"] == "substantiated").sum()),
+                Measure("Concluded this quarter: substantiated", int((done["outcome"] == "substantiated").sum()),
                         unit="allegations"),
-                Measure("Open at the end of the cycle", len(still_open), unit="allegations"))
+                Measure("Open at the end of the quarter", len(still_open), unit="allegations"))
     return Part(measures)
 
 
@@ -324,9 +324,9 @@ def finance(ev: Evidence, cycle: str) -> tuple[pd.DataFrame, Part]:
     end = cycle_bounds(cycle)[1]
     year = financial_year(cycle)
     ytd = float(table["ytd_actual"].sum() - table["ytd_budget"].sum())
-    measures = (Measure("Budget this cycle", value=float(table["budget"].sum()), unit="£"),
-                Measure("Actual this cycle", value=float(table["actual"].sum()), unit="£"),
-                Measure("Variance this cycle", value=float(table["variance"].sum()), unit="£"),
+    measures = (Measure("Budget this quarter", value=float(table["budget"].sum()), unit="£"),
+                Measure("Actual this quarter", value=float(table["actual"].sum()), unit="£"),
+                Measure("Variance this quarter", value=float(table["variance"].sum()), unit="£"),
                 Measure(f"Year to date ({year}): variance", value=ytd, unit="£"),
                 Measure(f"Forecast outturn {year} (at {end:%Y-%m})", value=float(table["forecast_outturn"].sum()),
                         unit="£"))

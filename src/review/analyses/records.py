@@ -265,9 +265,9 @@ def _areas(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previo
     if found is None or not found[1]:
         return []
     missing = [i for i in found[1] if i not in found[0]]
-    note = (f"not analysed this cycle (a theme declared for the area not recorded by {CORROBORATING_WORDS}, "
+    note = (f"not analysed this quarter (a theme declared for the area not recorded by {CORROBORATING_WORDS}, "
             f"or no theme declared): {', '.join(missing)}") if missing else ""
-    return [rates.line("audit learning", "indicators reported whose area of practice is analysed by this cycle's "
+    return [rates.line("audit learning", "indicators reported whose area of practice is analysed by this quarter's "
                        f"audit learning (every theme declared for it recorded by {CORROBORATING_WORDS})",
                        (len(found[0]), len(found[1])), None, "areas", census=True, note=note)]
 

@@ -21,6 +21,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from review.batch.page_hygiene import SYNTHETIC_MARK, SYNTHETIC_RUNNING, css_string, finish_page
+from review.config.cycles import quarter_label, quarter_name
 from review.data.schema import DATASETS
 
 __all__ = ["align_numbers", "evidence_inputs", "export_report", "failure_page", "running_texts",
@@ -42,6 +43,26 @@ def stylesheet() -> str:
     return (resources.files("review.batch") / "templates" / "report.css").read_text(encoding="utf-8")
 
 
+def quarter_words(cycle: str) -> tuple[str, str]:
+    """A run's quarter as a page names it: its label and its name with the months.
+
+    The cycle id stays the run folder's and the files' name; a page names the quarter as
+    councils do (:func:`review.config.cycles.quarter_name`). A cycle that is not ``YYYY-Qn``
+    (a page exported outside a run) is shown as it is.
+
+    Examples
+    --------
+    >>> quarter_words("2009-Q4")
+    ('Q3 2009/10', 'Q3 2009/10 (October to December 2009)')
+    >>> quarter_words("")
+    ('', '')
+    """
+    try:
+        return quarter_label(cycle), quarter_name(cycle)
+    except ValueError:
+        return cycle, cycle
+
+
 def running_texts(review_meta: dict[str, Any]) -> dict[str, str]:
     """The running header and footer of every printed page: report and cycle, audience, data.
 
@@ -49,12 +70,13 @@ def running_texts(review_meta: dict[str, Any]) -> dict[str, str]:
     --------
     >>> texts = running_texts({"framework_title": "GOSE", "cycle": "2009-Q4", "audience": "internal",
     ...                        "synthetic": True})
-    >>> texts["review_running_mark"], texts["review_running_data"]
-    ('INTERNAL, not for circulation', 'Synthetic demo data: no real child, case or worker')
+    >>> texts["review_running_title"], texts["review_running_mark"], texts["review_running_data"]
+    ('GOSE, Q3 2009/10', 'INTERNAL, not for circulation', 'Synthetic demo data: no real child, case or worker')
     """
     internal = review_meta.get("audience") == "internal"
+    label, _ = quarter_words(str(review_meta.get("cycle", "")))
     return {
-        "review_running_title": css_string(f"{review_meta.get('framework_title', '')}, cycle {review_meta.get('cycle', '')}"),
+        "review_running_title": css_string(f"{review_meta.get('framework_title', '')}, {label}"),
         "review_running_mark": "INTERNAL, not for circulation" if internal else "Published audience",
         "review_running_data": SYNTHETIC_RUNNING if review_meta.get("synthetic") else "",
     }
@@ -166,6 +188,8 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
     nb.metadata["review"] = review_meta
     extra = {"review_css": stylesheet(), "review_inputs": evidence_inputs(list(review_meta.get("inputs") or [])),
              "review_synthetic_mark": SYNTHETIC_MARK,
+             **dict(zip(("review_quarter_label", "review_quarter_name"),
+                        quarter_words(str(review_meta.get("cycle", ""))), strict=True)),
              **running_texts(review_meta)}
     body, _ = _exporter().from_notebook_node(nb, resources=extra)
     return finish_page(align_numbers(_CSS_URL_COMMENT.sub("", body)), synthetic=bool(review_meta.get("synthetic")))
@@ -208,6 +232,7 @@ def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, An
     e = {k: html.escape(_ANSI.sub("", str(v if v is not None else ""))) for k, v in error.items()}
     meta = {k: html.escape(str(v)) for k, v in review_meta.items() if not isinstance(v, (list, dict))}
     cell = f"code cell {e['cell']}" if e.get("cell") else "before any cell ran"
+    label, name = (html.escape(w) for w in quarter_words(str(review_meta.get("cycle", ""))))
     synthetic = (f'<div class="review-banner"><span class="review-mark">{SYNTHETIC_MARK}</span> '
                  f'{SYNTHETIC_RUNNING}</div>' if review_meta.get("synthetic") else "")
     return f"""<!DOCTYPE html>
@@ -222,16 +247,16 @@ def failure_page(*, title: str, review_meta: dict[str, Any], error: dict[str, An
   @top-right {{ content: "FAILED report: do not use"; font: 700 9pt system-ui, Arial, sans-serif; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, Arial, sans-serif; }} }}
 </style></head><body>
-<header class="review-header"><nav class="review-nav" aria-label="Reports of this cycle">
-<a href="index.html">All reports for cycle {meta.get('cycle', '')}</a></nav>{synthetic}</header>
+<header class="review-header"><nav class="review-nav" aria-label="Reports of this quarter">
+<a href="index.html">All reports for {label}</a></nav>{synthetic}</header>
 <main>
 <div class="failed" role="alert">
 <h1>This report failed and must not be used</h1>
-<p><strong>{meta.get('framework_title', '')}</strong>, cycle {meta.get('cycle', '')},
+<p><strong>{meta.get('framework_title', '')}</strong>, {name},
 audience {meta.get('audience', '')}.</p>
 <p>The notebook stopped at {cell} with <code>{e.get('ename', '')}</code>: {e.get('evalue', '')}</p>
 <p>No figures from this run are shown. The executed notebook beside this page shows the
-full run; fix the cause and run the cycle again.</p>
+full run; fix the cause and run the quarter again.</p>
 </div>
 <h2>Technical detail</h2>
 <pre>{e.get('traceback', '')}</pre>

@@ -100,7 +100,7 @@ tr.failed td {{ background: #fde7e9; color: #a4262c; font-weight: 600; }}
 <h2>Every report</h2>
 <p class="review-rule">{e(NEEDS_ACTION_RULE)}</p>
 <div class="review-table-wrap">
-<table><caption>Every report of the cycle: its status, red/amber/green counts (the workbook's bands, not Ofsted
+<table><caption>Every report of the quarter: its status, red/amber/green counts (the workbook's bands, not Ofsted
 grades), items needing action and headlines</caption>
 <thead><tr><th scope="col">Report</th><th scope="col">Status</th><th scope="col">Red / amber / green</th>
 <th scope="col">Items needing action</th><th scope="col">Headlines</th></tr></thead>
@@ -141,7 +141,7 @@ def _history_section(history: Any, described: Mapping[str, tuple[str, str]]) -> 
     parts = [f'<section aria-labelledby="since-last">\n<h2 id="since-last" {NOCOUNT}>Since the last quarter\'s run '
              f"({e(quarter_label(last))})</h2>",
              f"<p {NOCOUNT}>Read from the results of earlier runs of this audience ({e(', '.join(map(quarter_label, history.runs)))}), "
-             "so that a change shows even where this cycle's evidence holds no earlier quarter. Bands are as each "
+             "so that a change shows even where this quarter's evidence holds no earlier quarter. Bands are as each "
              "run's pages showed them.</p>"]
     if changes:
         parts.append(f'<div class="review-table-wrap"><table><caption {NOCOUNT}>Items whose band changed since the '
@@ -181,5 +181,5 @@ def _key_messages_section(folder: Path, cycle: str) -> str:
         meta = ReportMeta()
     return (head + meta_line(meta).data
             + '<p class="review-incomplete"><strong>No key messages: the cycle summary did not record them (it '
-            "failed, was not run, or wrote them in a form this version cannot read), so the position, priorities and escalations of this cycle are not stated "
+            "failed, was not run, or wrote them in a form this version cannot read), so the position, priorities and escalations of this quarter are not stated "
             "here.</strong></p>\n</section>")

@@ -224,7 +224,8 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
     work = private_temp_dir()
     try:
         glossary = work / "glossary.html"
-        glossary.write_text(glossary_page(frame, SYMBOLS, manifest), encoding="utf-8")
+        used = "\n".join([messages, *(s.path.read_text(encoding="utf-8") for s in reports)])  # what the pack prints
+        glossary.write_text(glossary_page(frame, SYMBOLS, manifest, used), encoding="utf-8")
         sections = [*reports, Section("Glossary of terms and symbols", glossary)]
         front = work / "front.html"
 

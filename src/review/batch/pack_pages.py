@@ -22,7 +22,7 @@ from review.batch.page_hygiene import SYNTHETIC_RUNNING, css_string
 from review.config.glossary import glossary
 from review.config.report_meta import ReportMeta
 
-__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "KEY_MESSAGES_TARGET", "Entry", "PageFrame", "front_page",
+__all__ = ["CONTENTS_LINK", "KEY_MESSAGES_ID", "KEY_MESSAGES_TARGET", "META_CLASS", "Entry", "PageFrame", "front_page",
            "glossary_page", "head_styles", "key_messages", "pack_stylesheet"]
 
 KEY_MESSAGES_ID = "key-messages"
@@ -31,6 +31,10 @@ KEY_MESSAGES_ID = "key-messages"
 CONTENTS_LINK = "pack-section-"
 """The contents' links are named this and the section's number: the printed PDF's link to the name is
 pointed at the section's first page when the sections are joined (:func:`review.batch.pack_engine.join_pdfs`)."""
+
+META_CLASS = "review-report-meta"
+"""The class of the key messages' line of author, approver, date and version
+(:func:`review.views.key_messages.meta_line`): the front sheet's cover prints them once."""
 
 KEY_MESSAGES_TARGET = "pack-key-messages"
 """The id of the key messages on the front sheet: the contents link to it, and its page is read from
@@ -132,7 +136,8 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
     contents : sequence of Entry
         Each section; a page of None prints as a blank of the same width.
     messages : str, optional
-        The run's key messages (:func:`key_messages`).
+        The run's key messages (:func:`key_messages`), printed without their line of author, approver,
+        date and version (:data:`META_CLASS`), which the cover prints.
     styles : str, optional
         The rules of the page they came from (:func:`head_styles`).
 
@@ -176,6 +181,7 @@ def front_page(frame: PageFrame, *, authority: str, quarter: str, cycle: str, me
 bands, not Ofsted grades; the glossary at the end explains every term, abbreviation and symbol.</p>
 </nav>"""
     if messages:
+        messages = re.sub(rf'<p class="{META_CLASS}"[^>]*>.*?</p>\s*', "", messages, flags=re.S)  # on the cover
         body += f'\n<div class="pack-key-messages" id="{KEY_MESSAGES_TARGET}">\n{messages}\n</div>'
     return frame.page(body, title=f"Board pack, {quarter}", css_class="pack-front", styles=styles)
 
@@ -281,7 +287,8 @@ def _without_page_rules(css: str) -> str:
     return "".join(out)
 
 
-def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mapping[str, Any]) -> str:
+def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mapping[str, Any],
+                  used: str | None = None) -> str:
     """The pack's last section: the glossary of terms, abbreviations and symbols, then the run's provenance.
 
     Parameters
@@ -291,6 +298,8 @@ def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mappin
         The symbols of the published tables and their meanings (the disclosure rules').
     manifest : mapping
         The run's ``manifest.json``: when it was produced, by which version and commit, from which inputs.
+    used : str, optional
+        The pack's pages (HTML): only the abbreviations they use are listed. Default: every one.
 
     Returns
     -------
@@ -306,7 +315,8 @@ def glossary_page(frame: PageFrame, symbols: Mapping[str, str], manifest: Mappin
     """
     e = html.escape
     parts = ['<h1 id="glossary">Glossary of terms and symbols</h1>', '<div class="pack-glossary">']
-    for heading, entries in glossary(dict(symbols)):
+    text = None if used is None else html.unescape(re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", used, flags=re.S))
+    for heading, entries in glossary(dict(symbols), used=text):
         symbol = heading.startswith("Symbols")
         items = "".join(f"<dt>{f'<abbr>{e(x.term)}</abbr>' if symbol else e(x.term)}</dt><dd>{e(x.meaning)}</dd>"
                         for x in entries)

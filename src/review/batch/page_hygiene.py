@@ -11,6 +11,8 @@ phone, on paper and to a screen reader, in one place for every report and the in
 - a row that continues an item (its first cell empty under the item's first row) repeats the
   item, and each item's rows form one ``<tbody>`` that print keeps on one page where it fits;
 - headline cards' titles are headings, not bold text;
+- each abbreviation of the glossary is spelt out at its first use on the page ("Joint Area
+  Review (JAR)"), from :data:`review.config.glossary.SPELT_OUT`;
 - a date or cycle name is never broken at its hyphens, and a line may break after a slash
   between words;
 - a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means
@@ -29,15 +31,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
+from review.config.glossary import SPELT_OUT
 from review.protection.disclosure import SYMBOLS
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
 from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
-           "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "tidy_tables",
-           "whole_dates"]
+           "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "spell_out",
+           "tidy_tables", "whole_dates"]
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 """The banner's mark on a page of synthetic demo data."""
@@ -254,21 +258,27 @@ def _abbr(symbol: str) -> str:
     return f'<abbr title="{html.escape(SYMBOLS[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
 
 
-def _each_text(page: str, change: Callable[[str], str]) -> str:
-    """``change`` applied to each run of the page's text outside tags, except in style, script,
-    code, abbreviations, the title, inline SVG, the disclosure footnote and what is kept whole already."""
+def _each_text(page: str, change: Callable[[str], str], *, skip_tags: tuple[str, ...] = _SKIP,
+               skip_classes: str = "review-footnote|review-nowrap", on_tag: Callable[[str], None] | None = None) -> str:
+    """``change`` applied to each run of the page's text outside tags, in the page's order, except in
+    ``skip_tags`` (style, script, code, abbreviations, the title, inline SVG) and elements of
+    ``skip_classes`` (the disclosure footnote and what is kept whole already); ``on_tag`` is told of
+    each tag outside them."""
     out: list[str] = []
     skip: str | None = None
+    kept_class = re.compile(rf'class="[^"]*\b(?:{skip_classes})\b')
     for part in re.split(r"(<[^>]+>)", page):
         if part.startswith("<"):
             tag = re.match(r"</?([a-zA-Z0-9]+)", part)
             name = tag.group(1).lower() if tag else ""
             if skip is None and not part.startswith("</"):
-                kept = re.search(r'class="[^"]*\b(?:review-footnote|review-nowrap)\b', part)
-                if (name in _SKIP and not part.endswith("/>")) or kept:
+                kept = kept_class.search(part)
+                if (name in skip_tags and not part.endswith("/>")) or kept:
                     skip = name
             elif skip is not None and part.startswith("</") and name == skip:
                 skip = None
+            elif skip is None and on_tag is not None:
+                on_tag(part)
             out.append(part)
         else:
             out.append(part if skip is not None or not part.strip() else change(part))
@@ -296,6 +306,111 @@ def abbreviate_symbols(page: str) -> str:
     """
     page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1)), text))
     return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
+
+
+_WORDS_SKIP = (*_SKIP, "header", "nav")
+"""Where an abbreviation is left as it is: besides :data:`_SKIP`, the running banner and the
+navigation (a page's first use is in its title and text)."""
+_BLOCK = frozenset({"p", "div", "li", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br",
+                    "section", "main", "tr", "table", "ul", "ol", "dl", "figcaption", "summary"})
+"""Tags that start or end a block of text: the words after one begin with a capital."""
+
+
+@lru_cache(maxsize=64)
+def _abbreviations(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'’&;#/.-])(?P<term>{'|'.join(map(re.escape, terms))})(?P<plural>s?)"
+                      r"(?P<possessive>(?:'|’|&#x27;|&#39;|&apos;|&rsquo;)s)?(?![\w'’-])")
+
+
+class _FirstUses:
+    """The state of :func:`spell_out` along a page: the abbreviations met, whether the text is
+    inside quotation marks, and the end of the text read so far (to see a first use spelt out
+    already, and whether a sentence or a block starts)."""
+
+    def __init__(self, spelt: dict[str, str]) -> None:
+        self.spelt, self.met, self.quoted, self.said = spelt, set[str](), False, "\n"
+
+    def tag(self, tag: str) -> None:
+        name = re.match(r"</?([a-zA-Z0-9]+)", tag)
+        if name and name.group(1).lower() in _BLOCK:
+            self.said += "\n"
+
+    def text(self, text: str) -> str:
+        out: list[str] = []
+        for piece in re.split(r"([“”])", text):
+            if piece in ("“", "”"):
+                self.quoted = piece == "“"
+            elif not self.quoted and len(self.met) < len(self.spelt):
+                piece = self._piece(piece)
+            out.append(piece)
+            self.said = (self.said + html.unescape(piece))[-300:]
+        return "".join(out)
+
+    def _piece(self, piece: str) -> str:
+        pattern = _abbreviations(tuple(sorted(set(self.spelt) - self.met, key=len, reverse=True)))
+        at, parts = 0, []
+        for m in pattern.finditer(piece):
+            term = m.group("term")
+            if term in self.met:
+                continue
+            self.met.add(term)
+            possessive = html.unescape(m.group("possessive") or "")  # "the LSCB's": "the ... Board's (LSCB's)"
+            words = self.spelt[term] + m.group("plural") + possessive
+            said = self.said + html.unescape(piece[:m.start()])
+            if (re.search(rf"{re.escape(words)}\s*[(\[]\s*$", said, re.I)
+                    or re.match(rf"\s*[(\[]\s*{re.escape(words)}", html.unescape(piece[m.end():]), re.I)):
+                continue  # spelt out already ("Team Manager (TM)")
+            if re.search(r"[.!?\n]\s*$", said):
+                words = words[:1].upper() + words[1:]
+            block = said[said.rfind("\n") + 1:]
+            opened, closed = ("[", "]") if block.count("(") > block.count(")") else ("(", ")")  # nested: square
+            parts.append(piece[at:m.start()] + f"{html.escape(words, quote=False)} {opened}{m.group(0)}{closed}")
+            at = m.end()
+        return "".join(parts) + piece[at:]
+
+
+def spell_out(page: str, spelt: dict[str, str] | None = None) -> str:
+    """Each abbreviation of the glossary spelt out at its first use on the page: "Joint Area Review (JAR)".
+
+    The first use is the first in the page's text, its headings included, outside the running
+    banner, the navigation, the title, charts, code, the disclosure footnote and quotations (an
+    auditor's words, between “ and ”, are quoted as written). A first use spelt out already, as
+    "Team Manager (TM)" or "TM (Team Manager)", is left as it is, so a finished page is unchanged
+    by a second pass; a plural ("IROs") is spelt out in the plural; inside brackets the
+    abbreviation goes in square ones ("(95% confidence interval [CI] 38.0% to 57.0%)"). The words are
+    :data:`review.config.glossary.SPELT_OUT`'s, the glossary's own, and hold no number.
+
+    Parameters
+    ----------
+    page : str
+        An HTML page or fragment.
+    spelt : dict, optional
+        Abbreviation to its words; default :data:`review.config.glossary.SPELT_OUT`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(spell_out("<h1>JAR findings</h1><p>The JAR and the LSCB; IROs met.</p>"))
+    <h1>Joint Area Review (JAR) findings</h1><p>The JAR and the Local Safeguarding Children Board (LSCB); \
+Independent Reviewing Officers (IROs) met.</p>
+    >>> print(spell_out("<p>for LAC, CP, CIN.</p><p>“YP wants contact” said the YP</p>"))
+    <p>for looked-after children (LAC), child protection (CP), child in need (CIN).</p><p>“YP wants contact” \
+said the young person (YP)</p>
+    >>> print(spell_out("<td>42.0% (21 of 50; 95% CI 28.5% to 56.7%)</td><td>CI</td>"))
+    <td>42.0% (21 of 50; 95% confidence interval [CI] 28.5% to 56.7%)</td><td>CI</td>
+    >>> print(spell_out("<p>the LSCB&#x27;s records; the LSCB</p>"))
+    <p>the Local Safeguarding Children Board's (LSCB&#x27;s) records; the LSCB</p>
+    >>> once = spell_out("<p>Team Manager (TM) and TM; NI61 is not NI</p>")
+    >>> print(once)
+    <p>Team Manager (TM) and TM; NI61 is not national indicator (NI)</p>
+    >>> spell_out(once) == once
+    True
+    """
+    state = _FirstUses(SPELT_OUT if spelt is None else spelt)
+    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, on_tag=state.tag)
 
 
 _WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")
@@ -386,7 +501,8 @@ def lean(page: str) -> str:
 
 
 def finish_page(page: str, *, synthetic: bool = False) -> str:
-    """A page as it is written: lean, tables, cards, symbols, one footnote and, for demo data, the mark.
+    """A page as it is written: lean, tables, cards, abbreviations spelt out at first use, symbols, one
+    footnote and, for demo data, the mark.
 
     Parameters
     ----------
@@ -411,6 +527,7 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
     """
     page = one_footnote(card_headings(lean(page)))
     page, css = tidy_tables(page)
+    page = spell_out(page)
     page = whole_dates(slash_breaks(abbreviate_symbols(page)))
     if css:
         style = f"<style>\n{css}\n</style>"

@@ -78,7 +78,7 @@ FRAMEWORKS: dict[str, Framework] = {
             title="JAR Haringey 2008 findings: stocktake",
             notebook="jar_haringey.ipynb",
             purpose="The 11 findings (the 11th from the DCSF summary): triangulated evidence on each, a "
-            "red/amber/green judgement with its uncertainty, and the change since last cycle.",
+            "red/amber/green judgement with its uncertainty, and the change since last quarter.",
             params=(
                 Param("rag_green", "probability", 0.8, "a finding is green when its measured level is at least this"),
                 Param("rag_red", "probability", 0.65, "a finding is red when its measured level is below this",
@@ -89,9 +89,9 @@ FRAMEWORKS: dict[str, Framework] = {
             name="healthcare_commission",
             title="Healthcare Commission review: the 7 headline issues",
             notebook="healthcare_commission.ipynb",
-            purpose="The 7 headline issues and the Designated Nurse's lead role: each health agency's rating of its "
-            "own services (a spread of self-ratings, with no agreement coefficient) beside their own audits "
-            "and training compliance, and a judgement per issue.",
+            purpose="The 7 headline issues and the Designated Nurse's lead role: health agencies' self-ratings "
+            "beside their own audits, training and staffing, and a judgement per issue (each agency rates only "
+            "itself, so no agreement coefficient applies).",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
                 Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",
@@ -116,7 +116,8 @@ FRAMEWORKS: dict[str, Framework] = {
             title="Social care governance exercise",
             notebook="governance.ipynb",
             purpose="The exercise's two axes (roles and responsibilities; communication flow) as area managers' "
-            "0-10 scores, their agreement, and the context questions the exercise asks.",
+            "0-10 scores, their agreement, and the context the exercise was set in (with the workbook's questions for "
+            "discussion).",
             params=(
                 Param("rag_green", "probability", 0.8, "an item is green when its measured level is at least this"),
                 Param("rag_red", "probability", 0.65, "an item is red when its measured level is below this",

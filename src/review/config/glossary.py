@@ -10,9 +10,10 @@ context (section 7).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["ABBREVIATIONS", "TERMS", "TIER_NAMES", "Entry", "glossary"]
+__all__ = ["ABBREVIATIONS", "SPELT_OUT", "TERMS", "TIER_NAMES", "Entry", "glossary"]
 
 TIER_NAMES = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Service Manager",
               "AD": "Assistant Director", "DCS": "Director of Children's Services"}
@@ -35,20 +36,78 @@ class Entry:
     meaning: str
 
 
+_SPELT: tuple[tuple[str, str, str], ...] = (
+    *((tier, name, f": {'the most senior tier' if tier == list(TIER_NAMES)[-1] else 'a tier'} of the audit "
+       "programme.") for tier, name in TIER_NAMES.items()),
+    ("CI", "confidence interval", ""),  # among the terms
+    ("CIN", "child in need", "."),
+    ("CP", "child protection", " (a child protection plan or conference)."),
+    ("CSC", "children's social care", "."),
+    ("CSCare", "children's social care", "."),
+    ("CYPT", "Children and Young People's Trust", ": the council's partnership of children's services."),
+    ("DCSF", "Department for Children, Schools and Families", " (the department responsible in 2007 to 2010)."),
+    ("DOB", "date of birth", " (as auditors write it; a date is never published)."),
+    ("DV", "domestic violence", " (as auditors write it)."),
+    ("FTE", "full-time equivalent", " (staff numbers as whole-time posts)."),
+    ("GOSE", "Government Office for the South East",
+     ": its children's social care performance management framework and its LSCB quality assurance checklist are "
+     "two of the frameworks reviewed."),
+    ("GP", "general practitioner", "."),
+    ("HR", "human resources", "."),
+    ("IRO", "Independent Reviewing Officer", ": chairs looked-after children's reviews."),
+    ("JAR", "Joint Area Review",
+     ": the inspection of a council's services for children by Ofsted with the Healthcare Commission and HM "
+     "Inspectorate of Constabulary (Haringey's in 2008)."),
+    ("LA", "local authority", "."),
+    ("LAC", "looked-after children", ": children in the council's care."),
+    ("LADO", "local authority designated officer", ": manages allegations against staff who work with children."),
+    ("LSCB", "Local Safeguarding Children Board", "."),
+    ("NHS", "National Health Service", "."),
+    ("NI", "national indicator", ": NI 59 to NI 68 are the children's social care indicators."),
+    ("NIS", "National Indicator Set", " (2008/09)."),
+    ("PI", "performance indicator", "."),
+    ("QA", "quality assurance", "."),
+    ("RAG", "red, amber, green", ""),  # among the terms
+    ("SCR", "serious case review",
+     ": a review after a child dies or is seriously harmed and abuse or neglect is known or suspected; its action "
+     "plan is followed action by action."),
+    ("SGO", "special guardianship order", " (as auditors write it)."),
+    ("SW", "social worker", " (as auditors write it)."),
+    ("URN", "unique reference number", " (Ofsted's number for a regulated service)."),
+    ("YP", "young person", " (as auditors write it)."),
+)
+"""Each abbreviation, its words as they read inside a sentence, and what else the glossary says of it."""
+
+SPELT_OUT: dict[str, str] = {term: words for term, words, _ in _SPELT}
+"""Each abbreviation the reports use and its words, as a page spells it out at first use
+("Joint Area Review (JAR)", :func:`review.batch.page_hygiene.spell_out`): the one source of both
+the pages' expansions and the pack's glossary.
+
+>>> SPELT_OUT["JAR"], SPELT_OUT["LAC"]
+('Joint Area Review', 'looked-after children')
+"""
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 TERMS: tuple[Entry, ...] = (
-    Entry("Red, amber, green (RAG bands)",
+    Entry(f"{_capital(SPELT_OUT['RAG'])} (RAG bands)",
           "The workbook's judgement of an item against its thresholds: green, on track; amber, watch; red, act. "
-          "They are the workbook's bands, not Ofsted grades."),
+          "They are the workbook's bands, not Ofsted grades, and the only bands."),
     Entry("Self-assessed, not evidenced",
-          "A band the council gave itself where the evidence map names no evidence that tests the item."),
-    Entry("No evidence", "The evidence that tests the item was not in this cycle's returns: no band is given."),
+          "Not a band: the state of an item that only those assessed have rated (a self-assessment), because the "
+          "evidence map names no independent evidence that tests it. It is in no red, amber or green total."),
+    Entry("No evidence", "The evidence that tests the item was not in this quarter's returns: no band is given."),
     Entry("Small group",
-          "A judgement resting on a group too small to publish its figures: the judgement is shown, the figures it "
-          "rests on are withheld (shown as c)."),
+          "A judgement resting on a group of people too small to publish its figures: the judgement is shown, the "
+          "counts of people it rests on (1 to 5) and the figures they could be worked out from are withheld "
+          "(shown as c). Counts of things (actions, returns, agencies) are shown."),
     Entry("Firm, uncertain",
           "A judgement is firm when the whole confidence interval lies in one band; uncertain when it crosses a "
           "threshold, so more evidence of the same kind is needed to settle it."),
-    Entry("Confidence interval (CI)",
+    Entry(f"{_capital(SPELT_OUT['CI'])} (CI)",
           "The range a figure from a sample could truly lie in: \"95% CI 38.0% to 57.0%\" means that intervals made "
           "this way hold the true figure 95 times in 100."),
     Entry("Kappa (κ)",
@@ -60,7 +119,7 @@ TERMS: tuple[Entry, ...] = (
     Entry("Control limits",
           "The range a quarterly figure varies within by chance alone (NHS Making Data Count); a point outside them, "
           "or a long run on one side, is a change beyond chance."),
-    Entry("Since last cycle",
+    Entry("Since last quarter",
           "How the item's band moved since the previous quarter; \"not tested\" where the change was not tested "
           "for chance."),
     Entry("Quarter", "Councils' financial-year quarters: Q1 is April to June, so Q3 2009/10 is October to "
@@ -68,36 +127,27 @@ TERMS: tuple[Entry, ...] = (
 )
 """The words of the reports' judgements, in the order a reader meets them."""
 
-ABBREVIATIONS: tuple[Entry, ...] = tuple(sorted((
-    *(Entry(tier, f"{name}: {'the most senior tier' if tier == list(TIER_NAMES)[-1] else 'a tier'} of the "
-          "audit programme.") for tier, name in TIER_NAMES.items()),
-    Entry("CIN", "Child in need."),
-    Entry("CP", "Child protection (a child protection plan or conference)."),
-    Entry("CSC, CSCare", "Children's social care."),
-    Entry("DCSF", "Department for Children, Schools and Families (the department responsible in 2007 to 2010)."),
-    Entry("FTE", "Full-time equivalent (staff numbers as whole-time posts)."),
-    Entry("GOSE", "Government Office for the South East: its children's social care performance management "
-          "framework and its LSCB quality assurance checklist are two of the frameworks reviewed."),
-    Entry("GP", "General practitioner."),
-    Entry("HR", "Human resources."),
-    Entry("IRO", "Independent Reviewing Officer: chairs looked-after children's reviews."),
-    Entry("JAR", "Joint Area Review: the inspection of a council's services for children by Ofsted with the "
-          "Healthcare Commission and HMIC (Haringey's in 2008)."),
-    Entry("LA", "Local authority."),
-    Entry("LAC", "Looked-after children: children in the council's care."),
-    Entry("LADO", "Local authority designated officer: manages allegations against staff who work with children."),
-    Entry("LSCB", "Local Safeguarding Children Board."),
-    Entry("NHS", "National Health Service."),
-    Entry("NI, NIS", "National indicator, of the National Indicator Set (2008/09): NI 59 to NI 68 are the "
-          "children's social care indicators."),
-    Entry("PI", "Performance indicator."),
-    Entry("SCR", "Serious case review: a review after a child dies or is seriously harmed and abuse or neglect is "
-          "known or suspected; its action plan is followed action by action."),
-), key=lambda e: e.term))
-"""Abbreviations found in the reports, alphabetical (the tiers' from :data:`TIER_NAMES`)."""
+def _entries() -> tuple[Entry, ...]:
+    same: dict[str, list[str]] = {}  # abbreviations of the same words share one entry ("CSC, CSCare")
+    rests: dict[str, str] = {}
+    for term, words, rest in _SPELT:
+        if term not in ("CI", "RAG"):
+            same.setdefault(words, []).append(term)
+            rests.setdefault(words, rest)
+    return tuple(sorted((Entry(", ".join(terms), _capital(words) + rests[words]) for words, terms in same.items()),
+                        key=lambda e: e.term.lower()))
 
 
-def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+ABBREVIATIONS: tuple[Entry, ...] = _entries()
+"""Abbreviations found in the reports, alphabetical (the tiers' from :data:`TIER_NAMES`), one entry
+for abbreviations of the same words; the confidence interval and the bands are among the terms."""
+
+
+def _used(entry: Entry, text: str) -> bool:
+    return any(re.search(rf"(?<![\w'’&/.-]){re.escape(t)}s?(?:['’]s)?(?![\w'’-])", text) for t in entry.term.split(", "))
+
+
+def glossary(symbols: dict[str, str] | None = None, used: str | None = None) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
     """The glossary as the pack prints it: terms, abbreviations, then the symbols of the tables.
 
     Parameters
@@ -105,6 +155,9 @@ def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[En
     symbols : dict, optional
         Symbol to meaning (the disclosure rules' ``SYMBOLS``, which the config layer cannot import);
         the symbols group is left out when not given.
+    used : str, optional
+        The text the glossary serves (the pack's pages): only the abbreviations it uses are listed.
+        Default: every abbreviation.
 
     Returns
     -------
@@ -120,8 +173,11 @@ def glossary(symbols: dict[str, str] | None = None) -> tuple[tuple[str, tuple[En
     Entry(term='c', meaning='confidential')
     >>> [e.meaning for e in ABBREVIATIONS if e.term == "LSCB"]
     ['Local Safeguarding Children Board.']
+    >>> [e.term for e in glossary(used="The LSCB and two IROs; CSCare.")[1][1]]
+    ['CSC, CSCare', 'IRO', 'LSCB']
     """
-    groups: list[tuple[str, tuple[Entry, ...]]] = [("Terms", TERMS), ("Abbreviations", ABBREVIATIONS)]
+    abbreviations = ABBREVIATIONS if used is None else tuple(e for e in ABBREVIATIONS if _used(e, used))
+    groups: list[tuple[str, tuple[Entry, ...]]] = [("Terms", TERMS), ("Abbreviations", abbreviations)]
     if symbols:
         groups.append(("Symbols in tables", tuple(Entry(k, v) for k, v in symbols.items())))
     return tuple(groups)

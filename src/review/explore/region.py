@@ -159,8 +159,9 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
     import ipywidgets as w
     from IPython.display import display
 
+    from review.config.cycles import quarter_name
     from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
-    from review.explore.widgets import is_interactive
+    from review.explore.widgets import is_interactive, quarter_options
     from review.views import presentation as show
     from review.views.region import funnel_figure
 
@@ -169,8 +170,8 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
     state = RegionState(evidence, cycle, policy, **kwargs)
     audience = w.ToggleButtons(options=["internal", "published"], value="internal", description="audience")
     who = w.Dropdown(options=state.authorities(), value=state.authority, description="authority")
-    when = w.Dropdown(options=state.cycles, value=cycle if cycle in state.cycles else state.cycles[-1],
-                      description="cycle")
+    when = w.Dropdown(options=quarter_options(list(state.cycles)),
+                      value=cycle if cycle in state.cycles else state.cycles[-1], description="quarter")
     what = w.Dropdown(options=state.measures(), value=state.measure or None, description="measure",
                       layout=w.Layout(width="40em"))
     status, out, saved = w.HTML(), w.Output(), w.Output()
@@ -191,7 +192,7 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
         out.clear_output()
         with out:
             position = state.position()
-            caption = f"{state.measure}, {state.cycle}: the authority's position on the funnel ({state.audience} view)"
+            caption = f"{state.measure}, {quarter_name(state.cycle)}: the authority's position on the funnel ({state.audience} view)"
             display(show.table(position.text(), caption=caption, uid="explore-region"))
             display(show.table(state.everyone().text(), caption="Every authority on this measure",
                                uid="explore-region-all"))

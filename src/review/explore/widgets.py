@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from typing import Any
 
 import ipywidgets as w
@@ -49,7 +50,7 @@ from review.explore.tables import NOT_AVAILABLE, WITHHELD, Shown, summary_table
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
 
-__all__ = ["ExplorerState", "explorer", "is_interactive"]
+__all__ = ["ExplorerState", "explorer", "is_interactive", "quarter_options"]
 
 BANNER = {
     "internal": ("INTERNAL figures: unsuppressed, with pseudonyms. Not for circulation outside the "
@@ -321,7 +322,7 @@ def _show_summary(state: ExplorerState, framework: str, table: Shown) -> str:
     display(show.note(state.basis()))
     last = state.last_cycle(table)
     if not last.empty:
-        display(show.table(last.text(), caption="This quarter beside the last (same filters and view)",
+        display(show.table(_quarters_named(last.text()), caption="This quarter beside the last (same filters and view)",
                            uid=f"explore-last-{framework}"))
     return f"Table updated: {caption}."
 
@@ -378,7 +379,7 @@ def _show_trend(state: ExplorerState, framework: str, summary: Shown) -> None:
     else:
         alt, caption = _line_chart(state, ax, trend), "The selection quarter by quarter (c: withheld; :, no evidence)"
     display(show.figure(fig, alt=alt, caption=caption))
-    display(show.table(trend.text(), caption=f"Quarter by quarter; {state.basis()}",
+    display(show.table(_quarters_named(trend.text()), caption=f"Quarter by quarter; {state.basis()}",
                        uid=f"explore-trend-{framework}", policy=state.policy))
 
 
@@ -391,13 +392,36 @@ def _export(state: ExplorerState, framework: str, fmt: str) -> Any:
         records=None if state.published or fmt == "csv" else state.records()))
 
 
+def quarter_options(values: list[str]) -> list[tuple[str, str]]:
+    """The quarter menu's choices: each cycle id named as the pages name its quarter, the id the value.
+
+    >>> quarter_options(["(all)", "2009-Q3", "2009-Q4"])
+    [('all quarters', '(all)'), ('Q2 2009/10 (July to September 2009)', '2009-Q3'), \
+('Q3 2009/10 (October to December 2009)', '2009-Q4')]
+    """
+    return [("all quarters" if v == ALL else quarter_name(v), v) for v in values]
+
+
+def _quarters_named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as shown: its quarters (a ``quarter`` column, ``2009-Q4: rate`` headings) named as the pages
+    name them; the state keeps the cycle ids, which exports and files use.
+
+    >>> _quarters_named(pd.DataFrame({"quarter": ["2009-Q4"], "2009-Q3: rate": ["50.0%"]})).to_dict("records")
+    [{'quarter': 'Q3 2009/10', 'Q2 2009/10: rate': '50.0%'}]
+    """
+    out = frame.rename(columns=lambda c: re.sub(r"^(\d{4}-Q[1-4]):", lambda m: f"{quarter_label(m.group(1))}:", str(c)))
+    if "quarter" in out:
+        out["quarter"] = [quarter_label(q) if re.fullmatch(r"\d{4}-Q[1-4]", str(q)) else q for q in out["quarter"]]
+    return out
+
+
 def _pickers(state: ExplorerState, choose: Any) -> list[Any]:
-    """One drop-down per filter (disabled where the published view fixes it at the report's basis); a
-    quarter is named as the pages name it."""
+    """One drop-down per filter (disabled where the published view fixes it at the report's basis); the
+    quarter's choices named as the pages name quarters (:func:`quarter_options`)."""
     pickers = []
     for column, label, values, enabled in state.dimensions():
-        shown = [(quarter_name(v) if column == "cycle" and v != ALL else v, v) for v in values]
-        picker = w.Dropdown(options=shown, value=state.selection.get(column, ALL), description=label,
+        choices = quarter_options(values) if column == "cycle" else values
+        picker = w.Dropdown(options=choices, value=state.selection.get(column, ALL), description=label,
                             disabled=not enabled)
         picker.observe(lambda change, c=column: choose(c, change["new"]), names="value")
         pickers.append(picker)

@@ -39,12 +39,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from review.exceptions import ParameterError
-from review.protection.units import footnote_units
+from review.protection.units import THINGS
 
 __all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppressed_rate", "withhold_change"]
 
 SYMBOLS = {
-    "c": "confidential: a count of 1 to 5, or a figure from which one could be worked out",
+    "c": "confidential: a count of people from 1 to 5, or a figure from which one could be worked out",
     "z": "not applicable",
     ":": "not available",
     "k": "a value that rounds to zero but is not zero",
@@ -197,14 +197,28 @@ def withhold_change(policy: DisclosurePolicy, now: tuple[int, int], before: tupl
 
 
 def footnote(policy: DisclosurePolicy) -> str:
-    """The sentence under every published table explaining the symbols and rules."""
+    """The sentence under every published table explaining the symbols and rules.
+
+    What ``c`` stands for is said in its first words, with the policy's own range (a council's may
+    differ from :data:`SYMBOLS`' default 1 to 5); which counts are of things comes from
+    :data:`review.protection.units.THINGS`.
+
+    Examples
+    --------
+    >>> text = footnote(DisclosurePolicy(high=10, min_group=20))
+    >>> text.startswith("Counts of people from 1 to 10 are shown as c")
+    True
+    >>> "percentages of groups of fewer than 20 people are withheld" in text, "1 to 5" in text
+    (True, False)
+    """
     if not policy.suppress:
         return ("Internal report: figures are not suppressed. Do not circulate outside the council. "
                 "Percentages are rounded half up.")
     rounding = "unrounded" if policy.rounding_base == 1 else f"rounded to the nearest {policy.rounding_base}"
-    return (f"Counts of {policy.low} to {policy.high} are shown as c, as is any figure from which one could be "
-            f"worked out (secondary suppression); percentages of groups smaller than {policy.min_group} are "
-            f"withheld (c). {footnote_units()} A single post-holder's own figures are in the internal report only. "
-            "A judgement is never withheld: one resting on a small group is marked 'small group'. "
-            f"Counts are {rounding}; percentages are rounded half up. Symbols: "
-            + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items()) + ".")
+    things = ", ".join(THINGS[u] for u in ("actions", "returns", "agencies"))
+    return (f"Counts of people from {policy.low} to {policy.high} are shown as c, as is any figure from which one "
+            f"could be worked out (secondary suppression); percentages of groups of fewer than {policy.min_group} "
+            f"people are withheld (c); counts of things ({things} and the like) are shown as they are. A single "
+            "post-holder's own figures are in the internal report only. A judgement is never withheld: one resting "
+            f"on a small group is marked 'small group'. Counts are {rounding}; percentages are rounded half up. "
+            "Symbols: " + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items() if s != "c") + ".")

@@ -9,6 +9,7 @@ register holds.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 from IPython.display import HTML
@@ -21,13 +22,27 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import counted
 from review.views import learning
 from review.views import presentation as show
+from review.views.key_messages import rule_note
 
 __all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "history_figures", "overview", "red_items", "remedial",
            "remedial_text", "scr"]
 
 SOURCE_NAMES = {"scr": "Serious case review action plans", "audit": "Remedial action on Inadequate files",
+                "inspection": "Actions on inspections of regulated services",
+                "theme": "Practice themes audits keep finding",
                 "gose_performance": "GOSE performance management framework"}
-"""Names of the sources that are not registered framework reports."""
+"""Names of the register's sources that are not registered framework reports (every value of
+:data:`review.data.schema.ACTION_SOURCES` is a framework or one of these, so no raw source value
+reaches a page)."""
+
+
+def _quarters(text: str) -> str:
+    """An age band of the action plan (its analysis counts whole cycles) in the pages' word, quarters.
+
+    >>> _quarters("raised this cycle"), _quarters("3 or more cycles")
+    ('raised this quarter', '3 or more quarters')
+    """
+    return re.sub(r"\bcycle", "quarter", text)
 
 
 def history_figures(result: ActionsResult | None, framework: str) -> dict:
@@ -73,7 +88,7 @@ def _overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     d = figures.decide(result, policy)
     shown = pd.DataFrame([[_cell(d, s.source, c, getattr(s, c)) for c in ("open", "overdue", "completed")]
                           for s in result.by_source], index=[_source(s.source) for s in result.by_source],
-                         columns=["Open", "of which overdue", "Completed this cycle"])
+                         columns=["Open", "of which overdue", "Completed this quarter"])
     return show.table(shown, caption=show.nocount(f"Actions at the end of {quarter_name(result.cycle)} ({result.as_of.isoformat()}), by source"),
                       uid="actions_overview", policy=policy, index=True)
 
@@ -85,7 +100,7 @@ def _cell(d, source: str, column: str, value: int) -> str:  # noqa: ANN001 - a D
 
 
 def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
-    """Open actions by how many cycles they have been open, per source, suppressed."""
+    """Open actions by how many quarters they have been open, per source, suppressed."""
     missing = _no_register(result)
     if missing is not None:
         return missing
@@ -95,8 +110,8 @@ def ageing(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     d = figures.decide(result, policy)
     shown = pd.DataFrame([[_cell(d, s.source, b, s.ageing[b]) for b in AGE_BANDS] for s in rows],
                          index=[_source(s.source) for s in rows],
-                         columns=[show.nocount(b) for b in AGE_BANDS])  # ages, not counts
-    return show.table(shown, caption="Ageing of open actions: whole cycles since the cycle each was raised in",
+                         columns=[show.nocount(_quarters(b)) for b in AGE_BANDS])  # ages, not counts
+    return show.table(shown, caption="Ageing of open actions: whole quarters since the quarter each was raised in",
                       uid="actions_ageing", policy=policy, index=True)
 
 
@@ -112,7 +127,7 @@ def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
     rows = []
     for r in items:
         red_for = _red_for(r)
-        flag = "FLAGGED: red for two or more cycles, no open action" if r.flagged else ""
+        flag = "FLAGGED: no open action" if r.flagged else ""  # the red run is in "Red for", the rule in the intro
         if not r.actions:
             rows.append([r.item_id, r.text, red_for, "no action recorded", ":", ":", ":", flag])
         for a in r.actions:
@@ -121,9 +136,9 @@ def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
 
 
 def _red_for(r) -> str:  # noqa: ANN001 - a RedItemActions
-    """'2 cycles', or '1 cycle or more (the band before is withheld)' where a published report
-    withheld the band of the cycle before its red run (it may have been red then too)."""
-    text = f"{r.red_cycles} cycle{'s' if r.red_cycles != 1 else ''}"
+    """'2 quarters', or '1 quarter or more (the band before is withheld)' where a published report
+    withheld the band of the quarter before its red run (it may have been red then too)."""
+    text = f"{r.red_cycles} quarter{'s' if r.red_cycles != 1 else ''}"
     return f"{text} or more (the band before is withheld)" if r.earlier_withheld else text
 
 
@@ -146,24 +161,26 @@ def red_items(result: ActionsResult, policy: DisclosurePolicy, *, framework: str
 
 
 def for_framework(result: ActionsResult, framework: str, policy: DisclosurePolicy) -> HTML:
-    """The red items of one framework's report with their actions (one call per framework notebook)."""
-    return red_items(result, policy, framework=framework)
+    """The red items of one framework's report with their actions (one call per framework notebook),
+    after the one counting rule (:func:`review.views.key_messages.rule_note`): each report that lists
+    what needs action says what that is."""
+    return HTML(rule_note().data + red_items(result, policy, framework=framework).data)
 
 
 def flagged(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
-    """Items red for two or more consecutive cycles with no open action."""
+    """Items red for two or more consecutive quarters with no open action."""
     if not result.flagged:
-        return show.note("No item has been red for two or more cycles without an open action.")
+        return show.note("No item has been red for two or more quarters without an open action.")
     frame = pd.DataFrame([[_source(r.framework), r.item_id, r.text, _red_for(r)] for r in result.flagged],
                          columns=["Report", "Item", "The source's words", "Red for"])
-    return show.table(frame, caption="FLAGGED: red for two or more cycles without an open action",
+    return show.table(frame, caption="FLAGGED: red for two or more quarters without an open action",
                       uid="actions_flagged", policy=policy, nocount=["Report", "Item", "Red for"])
 
 
 def scr(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     """Serious case review action plans: each action with its owner role, due date and status."""
     if not result.scr:
-        return show.note("The register holds no serious case review action raised by the end of this cycle.")
+        return show.note("The register holds no serious case review action raised by the end of this quarter.")
     frame = pd.DataFrame([[a.item, a.action, a.owner_role, quarter_label(a.cycle_raised), a.due_date.isoformat(), _status(a)]
                           for a in result.scr],
                          columns=["Review", "Action", "Owner (role)", "Raised", "Due", "Status"])
@@ -177,7 +194,7 @@ def remedial_text(result: ActionsResult, policy: DisclosurePolicy) -> str:
     if r.inadequate == 0:
         return f"No first case-file audit in {quarter_name(result.cycle)} graded a file Inadequate."
     if r.due == 0 or r.proportion is None:
-        return "No remedial action on a file graded Inadequate this cycle was due by the cycle's end."
+        return "No remedial action on a file graded Inadequate this quarter was due by the quarter's end."
     ci = r.proportion.confidence_interval
     shown = figures.decide(result, policy).shown(figures.key("remedial", "on time"))
     rate = show.rate_text(r.on_time, r.due, policy, interval=(ci.low, ci.high),

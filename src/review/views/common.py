@@ -46,8 +46,8 @@ def rag_legend(green: float, red: float) -> HTML:
         f"Red, amber and green are this workbook's own thresholds on a measured level, not Ofsted grades "
         f"(Outstanding, Good, Adequate, Inadequate): green means at least {show.pct(green, 0)}, red below "
         f"{show.pct(red, 0)}, amber between. A finding takes the worst band of its independent evidence; a "
-        "self-assessment alone never makes it green (at most amber). A judgement is firm when every interval that "
-        "decides it lies inside one band; otherwise it is uncertain, and the report says how many more audits at the "
+        "self-assessment alone never makes it green (at most amber). A judgement is firm when every confidence "
+        "interval (CI) that decides it lies inside one band; otherwise it is uncertain, and the report says how many more audits at the "
         "current rate would settle it. A change is called improved or worse only when Newcombe's interval for the "
         "difference excludes zero; otherwise it is 'no clear change'. A judgement is never withheld: in a published "
         "report one resting on a small group is shown, marked 'small group', with the figures it rests on as c."))
@@ -168,7 +168,7 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
             "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
             "Level": "" if line is None else line_level(line, policy),
             "Band": "" if line is None else line_band(line, policy),
-            "Change since last cycle": "" if line is None else change_text(line, policy),
+            "Since last quarter": "" if line is None else change_text(line, policy),
             "Judgement": judgement_text(j, band, small=small_group(j, lines, policy)) if first else "",
             "Uncertainty": (uncertainty_text(j, lines, policy) if j else "") if first else "",
         })
@@ -188,7 +188,7 @@ def disagreements(items: list[tuple[str, ItemJudgement | None]], policy: Disclos
     lines = [f"<li><strong {show.NOCOUNT}>{html.escape(i)}</strong>: {html.escape(d.sentence(level))}</li>"
              for i, j in items for d in shown_disagreements(j, policy)]
     after = show.note(WITHHELD_DISAGREEMENTS).data if policy.suppress else ""
-    return HTML((f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this cycle.</p>")
+    return HTML((f"<ul>{''.join(lines)}</ul>" if lines else "<p>No source disagrees with another this quarter.</p>")
                 + after)
 
 

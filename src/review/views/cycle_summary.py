@@ -17,7 +17,7 @@ from review.views.results_source import report_href
 
 __all__ = ["actions", "changes", "completeness", "frameworks", "record"]
 
-_STATUS = {"reported": "Reported", "failed": "FAILED: judgements not known", "not run": "Not run this cycle"}
+_STATUS = {"reported": "Reported", "failed": "FAILED: judgements not known", "not run": "Not run this quarter"}
 
 
 def completeness(result: CycleSummaryResult) -> HTML:
@@ -52,7 +52,7 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
         rows.append(f"<tr><td>{link}</td><td>{html.escape(status)}</td><td {show.NOCOUNT}>{html.escape(rag)}</td>"
                     f"<td {show.NOCOUNT}>{html.escape(act)}</td><td><ul>{lines}</ul></td></tr>")
     return HTML(rule_note().data
-                + '<table id="T_framework_status"><caption>Framework reports this cycle (red/amber/green are the '
+                + '<table id="T_framework_status"><caption>Framework reports this quarter (red/amber/green are the '
                 "workbook's bands, not Ofsted grades)</caption><thead><tr><th>Report</th><th>Status</th>"
                 "<th>Red / amber / green</th><th>Items needing action</th><th>Headlines</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")
@@ -68,9 +68,9 @@ def actions(result: CycleSummaryResult) -> HTML:
 
 
 def changes(result: CycleSummaryResult) -> HTML:
-    """Changes beyond chance since last cycle (Newcombe's interval excludes zero)."""
+    """Changes beyond chance since last quarter (Newcombe's interval excludes zero)."""
     if not result.changes:
-        return show.note("No report recorded a change beyond chance since last cycle.")
+        return show.note("No report recorded a change beyond chance since last quarter.")
     items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {show.item_ids(c)}</li>" for fw, c in result.changes)
     return HTML(f"<ul>{items}</ul>")
 

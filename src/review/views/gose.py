@@ -19,12 +19,13 @@ from IPython.display import HTML
 from review.analyses import gose_figures as page_figures
 from review.analyses.actions import ActionsResult
 from review.analyses.gose import FRAMEWORK, MODERATED, AuditGroup, GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import TIER_NAMES, BoundaryAgreement
+from review.analyses.gose_audits import BoundaryAgreement
 from review.analyses.judgement import BANDS, SELF, SELF_ASSESSED, EvidenceLine
 from review.analyses.kappa_reading import KAPPA_RULE
 from review.analyses.shown_bands import rests_on_hidden
 from review.config.cycles import is_cycle, quarter_label
 from review.config.framework_items import GOSE_PMF_TITLE
+from review.config.glossary import TIER_NAMES
 from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy, suppressed_rate
 from review.protection.disclosure_log import with_log
@@ -234,8 +235,8 @@ def _returns_text(i: ItemResult) -> str:
                                       for r in i.returns))  # dates and days late
     if i.last_delivered is not None:
         r = i.last_delivered
-        return show.nocount(f"None due this cycle; last: {r.title}, due {r.due} ({r.status})")
-    return "None due this cycle"
+        return show.nocount(f"None due this quarter; last: {r.title}, due {r.due} ({r.status})")
+    return "None due this quarter"
 
 
 def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
@@ -251,13 +252,13 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         shown = shown_judgement(i, policy)
         small = small_group(i, policy, d)
         rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
-                     "not stated", "Due this cycle": _returns_text(i), "Delivery": i.delivery + (
+                     "not stated", "Due this quarter": _returns_text(i), "Delivery": i.delivery + (
                          f" (optional: '{i.condition}')" if i.condition else ""),
-                     "Evidence": show.joined(parts) if parts else "No evidence this cycle",
+                     "Evidence": show.joined(parts) if parts else "No evidence this quarter",
                      "Judgement": _RAG[shown] + (f" ({SMALL_GROUP})" if small else ""),
                      "Uncertainty": "small group: the figures it rests on are withheld (c)" if small else
                      uncertainty_text(i.judgement, i.lines, policy),
-                     "Since last cycle": _since(i, policy, d)})
+                     "Since last quarter": _since(i, policy, d)})
     table = show.table(pd.DataFrame(rows), caption=f"{GOSE_PMF_TITLE}: every item, {result.period}",
                        uid="gose_items", policy=policy)
     own = own_lines((i.item, i.threshold) for i in result.items)
@@ -276,7 +277,7 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     (:func:`review.views.learning.section`)."""
     a = result.audits
     if a is None:
-        return HTML(show.note("No case-file audits this cycle.").data + learning.section(result.learning, policy).data)
+        return HTML(show.note("No case-file audits this quarter.").data + learning.section(result.learning, policy).data)
     d = _decision(result, policy)
     tiers = page_figures.published_tiers(result, policy)
     total = page_figures.all_tiers(tiers)
@@ -344,7 +345,7 @@ def _criteria_table(result: GoseResult, table: str, policy: DisclosurePolicy, *,
     as the page's decision allows: each criterion's "met" (Yes of Yes and No) and its n/a."""
     counts = page_figures.criteria_tables(result).get(table, ())
     if not counts:
-        return show.note(f"{caption}: no audits this cycle.")
+        return show.note(f"{caption}: no audits this quarter.")
     d = _decision(result, policy)
 
     def met(c) -> str:  # noqa: ANN001 - a CriterionCounts
@@ -372,7 +373,7 @@ def criteria(result: GoseResult, policy: DisclosurePolicy) -> HTML:
 def _group(result: GoseResult, g: AuditGroup, policy: DisclosurePolicy) -> str:
     """One audit type's criteria, with its audits, its moderated files and the line the item is judged on."""
     if not g.audits:
-        return show.note(f"{g.label}: no audits this cycle.").data
+        return show.note(f"{g.label}: no audits this quarter.").data
     d = _decision(result, policy)
     table = page_figures.group_table(g)
     audits = d.text(page_figures.audits_key(table), f"{g.audits:,}")
@@ -424,7 +425,7 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     group" where its quarter is withheld."""
     t = result.indicators
     if t.empty:
-        return show.note("No national indicator returns this cycle.")
+        return show.note("No national indicator returns this quarter.")
     d = _decision(result, policy)
 
     def quarter_shown(r) -> bool:  # noqa: ANN001 - a row
@@ -519,7 +520,7 @@ def cp_lac(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     (as the page's decision allows: a category's count is linked to the plans started)."""
     t = result.numbers
     if t.empty:
-        return show.note("No child protection or looked-after numbers this cycle.")
+        return show.note("No child protection or looked-after numbers this quarter.")
     d = _decision(result, policy)
     names = {"CP": "Children on a child protection plan (CP)", "LAC": "Looked-after children (LAC)"}
 
@@ -555,7 +556,7 @@ def workforce(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     and turnover as the page's decision allows: turnover times FTE in post gives leavers)."""
     t = result.workforce
     if t.empty:
-        return show.note("No workforce return this cycle.")
+        return show.note("No workforce return this quarter.")
     d = _decision(result, policy)
 
     def row(name: str, est: float, vac: float, agency: float, starters: int, leavers: int, turnover: float,
@@ -581,7 +582,7 @@ def finance(result: GoseResult) -> HTML:
     """Expenditure by budget line: the quarter, the financial year to date and the forecast outturn."""
     t = result.finance
     if t.empty:
-        return show.note("No expenditure return this cycle.")
+        return show.note("No expenditure return this quarter.")
     money = show.currency
     signed = lambda v: ("+" if v > 0 else "") + show.currency(v)  # noqa: E731 - overspend shown with its sign
     frame = pd.DataFrame({"Budget line": t["budget_line"], "Budget (quarter)": t["budget"].map(money),

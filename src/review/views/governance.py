@@ -11,7 +11,12 @@ from review.config.framework_items import GOVERNANCE
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
 
-__all__ = ["axes_table", "context_questions", "record"]
+__all__ = ["CONTEXT_COLUMNS", "axes_table", "context_questions", "record"]
+
+CONTEXT_COLUMNS = ("The context the exercise was set in (the source's words)",
+                   "A question for discussion (the workbook's, not the source's)")
+"""The context table's headings: the source lists the context; the questions are the workbook's own
+(:data:`review.config.framework_items.GOVERNANCE_CONTEXT`), and are headed so."""
 
 
 def _axis_row(a, mark: int | None, policy: DisclosurePolicy) -> dict[str, str]:  # noqa: ANN001 - an AxisScores
@@ -29,7 +34,7 @@ def _axis_row(a, mark: int | None, policy: DisclosurePolicy) -> dict[str, str]: 
 def axes_table(result: GovernanceResult, policy: DisclosurePolicy) -> HTML:
     """Each axis and level as scores: median, quartiles and the share at the mark (stated as the workbook's rule)."""
     if not result.axes:
-        return show.note("No governance scores this cycle.")
+        return show.note("No governance scores this quarter.")
     rows = [_axis_row(a, result.mark, policy) for a in result.axes]
     table = show.table(pd.DataFrame(rows), caption="The two axes, each divided in two: area managers' scores (0-10)",
                        uid="gov_axes", policy=policy)
@@ -48,9 +53,10 @@ def record(result: GovernanceResult, policy: DisclosurePolicy, plan: ActionsResu
 
 
 def context_questions(result: GovernanceResult) -> HTML:
-    """The context the exercise was set in (the source's words) and the question each puts to managers."""
+    """The context the exercise was set in (the source's words) and, beside it, the workbook's own
+    question for the board's discussion (the source lists the context and asks no question)."""
     notes = {i.item.item_id: i.note for i in result.base.items}
-    rows = [{"Context (the source's words)": i.text, "The question the exercise asks": notes.get(i.item_id, "")}
+    rows = [{CONTEXT_COLUMNS[0]: i.text, CONTEXT_COLUMNS[1]: notes.get(i.item_id, "")}
             for i in GOVERNANCE if i.group == "context"]
     return show.table(pd.DataFrame(rows), caption="The exercise was set in the context of the debate following the "
                       "Haringey case, including:", uid="gov_context")

@@ -36,7 +36,7 @@ ACTION_WORDS = {NO_ACTION: "no action recorded", OPEN: "action open", OVERDUE: "
                 DROPPED: "action dropped{closed}, with no replacement"}
 """What is being done about an item needing action, in words."""
 
-_STATUS = {"failed": "FAILED: its judgements are not known this cycle", "not run": "did not run this cycle",
+_STATUS = {"failed": "FAILED: its judgements are not known this quarter", "not run": "did not run this quarter",
            "not recorded": "ran but recorded no judgements", "not reconciled":
            "its items needing action do not reconcile with its counts: see its report"}
 
@@ -77,7 +77,7 @@ def position_text(p: Position) -> str:
     >>> position_text(Position("jar_haringey", "reported", {"red": 6, "amber": 1, "green": 4}, 6))
     'JAR Haringey 2008 findings: stocktake: 6 red, 1 amber, 4 green; 6 need action.'
     >>> position_text(Position("governance", "failed", None, None))
-    'Social care governance exercise: FAILED: its judgements are not known this cycle.'
+    'Social care governance exercise: FAILED: its judgements are not known this quarter.'
     """
     if p.status != "reported" or p.rag_counts is None:
         return f"{_title(p.framework)}: {_STATUS.get(p.status, p.status)}."
@@ -132,7 +132,7 @@ def _position(km: KeyMessages) -> str:
 
 def _strengths(km: KeyMessages) -> str:
     if not km.strengths:
-        return f"<p {NOCOUNT}>No report judges an item green, and no change beyond chance improved, this cycle.</p>"
+        return f"<p {NOCOUNT}>No report judges an item green, and no change beyond chance improved, this quarter.</p>"
     items = []
     for s in km.strengths:
         parts = []
@@ -147,7 +147,7 @@ def _strengths(km: KeyMessages) -> str:
 
 def _priorities(km: KeyMessages) -> str:
     if not km.priorities:
-        return f"<p {NOCOUNT}>No item needs action this cycle.</p>"
+        return f"<p {NOCOUNT}>No item needs action this quarter.</p>"
     if not km.plan:
         lead = ("<p>No action plan was read, so no accountable role is known: every item needing action is "
                 "listed without one.</p>")

@@ -24,7 +24,11 @@ from review.views import common, learning
 from review.views import presentation as show
 from review.views.actions import history_figures
 
-__all__ = ["agreement", "disagreements", "divergence", "items", "record", "shown_bands", "summary"]
+__all__ = ["CONTEXT_EVIDENCE", "agreement", "disagreements", "divergence", "items", "record", "shown_bands", "summary"]
+
+CONTEXT_EVIDENCE = "context the source sets out, not an item to score: discussed, not judged"
+"""The evidence cell of an item the source gives as context (the governance exercise's): the source
+lists it and asks no question of it, so nothing is put in its name."""
 
 
 def _label(i) -> str:  # noqa: ANN001 - an ItemResult
@@ -48,8 +52,16 @@ def _raters_withheld(result: SelfAssessmentResult, policy: DisclosurePolicy) -> 
 
 
 def _judged(result: SelfAssessmentResult) -> list:
-    """Items judged on their own evidence (headings summarised from sub-items are not counted)."""
-    return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"]
+    """The items a report counts: those judged on their own evidence.
+
+    Not counted: a heading summarised from its sub-items, and an item nobody rates that no evidence
+    bears on (the Healthcare Commission's lead role beside its 7 issues, when the evidence map
+    declares nothing for it): the page lists it, but it is none of the items the raters score, so
+    it is not "without evidence" among them. An unrated item the evidence map does give evidence is
+    judged on it and counted, so a red one is among the items needing action.
+    """
+    return [i for i in result.items if i.judgement is not None and i.judgement.basis != "its sub-items"
+            and (i.item.rated or i.judgement.basis != "no evidence")]
 
 
 def _small(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:  # noqa: ANN001 - an ItemResult
@@ -115,10 +127,12 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
             lines[0]["Judgement"] = common.judgement_text(i.judgement, bands[i.item.item_id], small=small)
             if small:
                 lines[0]["Uncertainty"] = "small group: the figures it rests on are withheld (c)"
-        if i.judgement is None:
-            lines[0]["Evidence"], lines[0]["Judgement"] = "a question the exercise asks: discussed, not scored", "not judged"
+        if i.judgement is None:  # the context the exercise was set in: the source lists it and asks nothing
+            lines[0]["Ratings"] = ""
+            lines[0]["Evidence"] = CONTEXT_EVIDENCE
+            lines[0]["Judgement"] = "not judged"
         rows += lines
-    frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Change since last cycle",
+    frame = pd.DataFrame(rows, columns=["Item", "Ratings", "Evidence", "Level", "Band", "Since last quarter",
                                         "Judgement", "Uncertainty"]).fillna("")
     table = show.table(frame, caption=f"Every item of the source, {quarter_name(result.cycle)}", uid=uid, policy=policy)
     return HTML(table.data + learning.section(result.learning, policy).data)  # where the report rests on learning

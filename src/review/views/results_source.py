@@ -68,7 +68,7 @@ def _lab_note(source: ResultsSource, cycle: str) -> str:
         made.append(text)
     return (f"This summary reads the results recorded by notebooks run in JupyterLab (<code>review lab</code>), in "
             f"<code>{e(source.folder)}</code>: {'; '.join(made)}. They have not been through a batch run's "
-            "publication check, and a framework not run in JupyterLab for this cycle shows as not run. The last "
+            "publication check, and a framework not run in JupyterLab for this quarter shows as not run. The last "
             f"batch run's results, in <code>{e(source.batch_folder or '')}</code>, are not read here: to read them "
             f"set <code>results_dir = \"{e(source.batch_folder or '')}\"</code>, or see "
             f"<code>review run --cycle {e(cycle)}</code>.")
