@@ -746,7 +746,7 @@ def test_action_sources_are_words_and_remedial_actions_still_count_files():
     by_item = table.set_index("item")  # a remedial action's item is its audit
     assert by_item.loc["X1", "source"] == "Remedial action on Inadequate files"
     assert by_item.loc["X1", "unit"] == "remedial actions"  # the protected unit: a child's file
-    assert by_item.loc["SC123456", "source"] == "Inspections of regulated services"
+    assert by_item.loc["SC123456", "source"] == "Actions on inspections of regulated services"
     assert by_item.loc["H1", "source"] == "Healthcare Commission review: the 7 headline issues"
     assert not {"audit", "inspection", "healthcare_commission"} & set(options(table, "source"))
 

@@ -435,16 +435,10 @@ def governance_scores(evidence: Evidence) -> pd.DataFrame:
 ACTION_UNIT = {"audit": "remedial actions"}
 """Sources whose actions count people: a remedial action is on one child's file (as the action plan's page)."""
 
-ACTION_SOURCE_WORDS = {"inspection": "Inspections of regulated services",
-                       "theme": "Practice themes audits keep finding a concern"}
-"""The register's other sources in words (the evidence's schema describes each source,
-:data:`review.data.schema.ACTION_SOURCES`); the action plan's page names serious case reviews and
-remedial action (:data:`review.views.actions.SOURCE_NAMES`) and the frameworks by their titles."""
-
-
 def source_words(source: str) -> str:
-    """An action's source as the action plan's page names it: a framework by its title, the other
-    sources in words, never the register's code.
+    """An action's source as the action plan's page names it (:data:`review.views.actions.SOURCE_NAMES`,
+    the one table of the register's other sources in words), a framework by its title; never the
+    register's code.
 
     Examples
     --------
@@ -452,12 +446,14 @@ def source_words(source: str) -> str:
     ('JAR Haringey 2008 findings: stocktake', 'Remedial action on Inadequate files')
     >>> source_words("theme"), source_words("a council's own source")
     ('Practice themes audits keep finding a concern', "a council's own source")
+    >>> source_words("inspection")
+    'Actions on inspections of regulated services'
     """
     if source in SOURCE_NAMES:
         return SOURCE_NAMES[source]
     if source in FRAMEWORKS:
         return FRAMEWORKS[source].title
-    return ACTION_SOURCE_WORDS.get(source, source)
+    return source
 
 
 def action_register(evidence: Evidence) -> pd.DataFrame:

@@ -29,7 +29,7 @@ __all__ = ["SOURCE_NAMES", "ageing", "flagged", "for_framework", "history_figure
 
 SOURCE_NAMES = {"scr": "Serious case review action plans", "audit": "Remedial action on Inadequate files",
                 "inspection": "Actions on inspections of regulated services",
-                "theme": "Practice themes audits keep finding",
+                "theme": "Practice themes audits keep finding a concern",
                 "gose_performance": "GOSE performance management framework"}
 """Names of the register's sources that are not registered framework reports (every value of
 :data:`review.data.schema.ACTION_SOURCES` is a framework or one of these, so no raw source value
