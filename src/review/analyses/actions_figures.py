@@ -13,7 +13,7 @@ from review.analyses.actions import AGE_BANDS, ActionsResult
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision, LinkedFigures
 
-__all__ = ["CHILDREN_SOURCE", "decide", "key", "register", "unit"]
+__all__ = ["CHILDREN_SOURCE", "REMEDIAL_FILES", "decide", "key", "register", "unit"]
 
 CHILDREN_SOURCE = "audit"
 """The source whose actions are remedial actions on children's files."""
@@ -34,6 +34,14 @@ def key(source: str, column: str) -> str:
     """The figure key of a source's count (``open``, ``overdue``, ``completed``, an age band, or a
     remedial column)."""
     return f"actions/{source}/{column}"
+
+
+REMEDIAL_FILES = (key("remedial", "due"), key("remedial", "not yet due"))
+"""The page's figures that add up to the quarter's files graded Inadequate (due by the quarter's end,
+and not yet due). Where each such file has one remedial action raised in its audit's quarter (the
+demo's register), they add up to the remedial actions raised in the quarter too: the cycle
+summary's explorer prints those (:attr:`review.explore.lenses.Lens.page_sums`), so one figure less
+the other gives the files not yet due back unless the two are decided together."""
 
 
 def register(result: ActionsResult, policy: DisclosurePolicy) -> LinkedFigures:

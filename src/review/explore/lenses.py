@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from review.analyses.actions_figures import CHILDREN_SOURCE, REMEDIAL_FILES
 from review.analyses.final_answers import final_answers
 from review.analyses.gose_figures import RANDOM_FINAL, tier_figures
 from review.analyses.mapped import sample_frame
@@ -118,6 +119,13 @@ class Lens:
         ``(group, page keys) -> (files key, count key)`` or None: given the page's registry, the
         page's figure less the explorer's groups is linked as what lies outside them (a tier's
         themed audits), protected where it is a small count.
+    page_sums : mapping of (str, str) to tuple of str
+        For a group of a published view (``(view, group)``) whose size counts what figures of the
+        page count together, the registry keys of those page figures: the remedial actions raised in
+        a quarter are the page's files graded Inadequate that quarter (due and not yet due) when
+        each has one remedial action raised in its audit's quarter. Given the page's registry, the
+        group's size is linked to their sum (:func:`review.explore.published.quarter_figures`), so
+        the explorer never prints a figure that gives the page's withheld count back.
     people_words : str
         What :attr:`people` counts, in words (``case files``): a group's small-group note counts
         these, never its rows. Empty when each row is one record (the note counts ``labels[0]``).
@@ -143,6 +151,7 @@ class Lens:
     page_total: str = ""
     page_parts: Mapping[str, Callable[[str, Collection[str]], tuple[str, str] | None]] = field(
         default_factory=dict)
+    page_sums: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     people_words: str = ""
     population: Callable[[Evidence, pd.DataFrame], int | None] | None = None
 
@@ -722,6 +731,7 @@ LENSES: dict[str, Lens] = {
         basis=("every action of the register, under the quarter it was raised in; remedial actions on "
                "children's files are counts of children's files"),
         unit="column",
+        page_sums={("by source", source_words(CHILDREN_SOURCE)): REMEDIAL_FILES},
     ),
 }
 """The explorer of each framework notebook (the cycle summary explores the action plan)."""

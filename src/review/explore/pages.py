@@ -14,13 +14,23 @@ page's result is computed again for that quarter from the same evidence, thresho
 confidence level, and decided under the same published policy (about a second a quarter on the
 demo). Each registry is made once and kept.
 
-Only a page whose figures an explorer's figures are linked to has one here (:data:`PAGES`): the
-GOSE page, whose headline is the explorer's total on the report's basis
-(:attr:`review.explore.lenses.Lens.page_total`) and whose tier rows its tiers are parts of. The
-action plan's page also decides from a registry, but none of its figures is an explorer figure or
-a registered sum of them (it counts actions open and overdue at a quarter's end, and files graded
-Inadequate in a quarter by whether their remedial action was due; the explorer, actions raised in a
-quarter and done since), so joining it would change nothing; the other pages keep no registry. Their explorers say that each quarter is decided on the explorer's own figures.
+Only a page whose figures an explorer's figures are linked to has one here (:data:`PAGES`):
+
+- the GOSE page, whose headline is the explorer's total on the report's basis
+  (:attr:`review.explore.lenses.Lens.page_total`) and whose tier rows its tiers are parts of;
+- the cycle summary's action plan, whose remedial action on files graded Inadequate in a quarter
+  (done on time, not done on time, and so the files due, and not yet due) counts the files whose
+  remedial actions the explorer's source "Remedial action on Inadequate files" counts among the
+  actions raised in that quarter (:attr:`review.explore.lenses.Lens.page_sums`). Where each such
+  file has one remedial action raised in its audit's quarter (the demo's register), the
+  explorer's count is the page's files due plus those not yet due. On the demo's 2009-Q4, decided
+  apart, the explorer printed 17 actions raised in all, healthcare's 1 and inspections' 1 (the
+  other sources' withheld): the remedial actions were at most 17 - 1 - 1 = 15, so the page's 1 file not yet due (withheld) lay between 0 and 15 - 12 due = 3,
+  and the explorer's own 2 not done between 1 and 5: narrower than the 0 to 5 that ``c`` says
+  (``tests/test_explore_action_plan_link.py``). Joined, the one registry withholds what is needed.
+
+The other pages keep no registry. Their explorers say that each quarter is decided on the
+explorer's own figures.
 """
 
 from __future__ import annotations
@@ -33,8 +43,9 @@ from review.analyses.context import Context
 from review.config.cycles import previous_cycle
 from review.config.params import RunParameters
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.linked import Decision
 
-__all__ = ["PAGES", "PageRegistries", "gose_page", "page_registries"]
+__all__ = ["PAGES", "PageRegistries", "action_plan_page", "gose_page", "page_registries"]
 
 Registry = Mapping[str, object]
 
@@ -70,14 +81,37 @@ def gose_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any 
     from review.analyses import gose_figures
     from review.analyses.gose import gose_result
 
+    return _decided(ctx, quarter, policy, result, lambda: gose_result(_for_quarter(ctx, quarter), learning=False),
+                    gose_figures.decide)
+
+
+def _decided(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any, compute: Callable[[], Any],
+             decide: Callable[[Any, DisclosurePolicy], Decision]) -> Registry | None:
+    """The registry ``decide`` makes of ``result`` (computed when None; None when the evidence
+    holds no audits for the quarter)."""
     if result is None:
         if quarter not in ctx.evidence.cycles:
             return None
-        result = gose_result(_for_quarter(ctx, quarter), learning=False)
-    return gose_figures.decide(result, policy).registry
+        result = compute()
+    return decide(result, policy).registry
 
 
-PAGES: dict[str, Callable[..., Registry | None]] = {"gose_performance": gose_page}
+def action_plan_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any = None) -> Registry | None:
+    """The registry the cycle summary's action plan of ``quarter`` decided on under ``policy``.
+
+    As :func:`gose_page`, for the plan (``result``: an ActionsResult). A plan computed here judges
+    no red item: the plan's registry (:func:`review.analyses.actions_figures.register`) holds only
+    the sources' counts and the remedial action on files graded Inadequate, neither of which
+    depends on what is red.
+    """
+    from review.analyses import actions_figures
+    from review.analyses.actions import analyse
+
+    return _decided(ctx, quarter, policy, result, lambda: analyse(
+        ctx.evidence, cycle=quarter, red={}, confidence_level=ctx.params.confidence_level), actions_figures.decide)
+
+
+PAGES: dict[str, Callable[..., Registry | None]] = {"gose_performance": gose_page, "cycle_summary": action_plan_page}
 """The pages whose registry an explorer's published view joins, by framework."""
 
 

@@ -159,11 +159,15 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
     k_total = int(rows["met"].sum()) if rated else 0
     files_total = _files(lens, rows)
     # The quarter's total on the report's basis is the report's own headline: printed, so known.
-    # It is kept public (never withheld) unless it or the rest of it is itself a small count.
+    # It is kept public (never withheld) unless it or the rest of it is itself a small count, or
+    # the explorer is joined to a page whose figures its groups add up to (the action plan's files
+    # graded Inadequate): no page prints the actions raised in a quarter, and where they are all
+    # remedial actions the total is the group a page's withheld count is worked out from.
     public = not (_small(reg, n_total, total_unit) or (rated and (
         _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit)))
         or (files_total is not None and _small(reg, files_total, FILES))
-        or bool(lens.page_total and {f"{lens.page_total}/k", f"{lens.page_total}/n"} & kept))
+        or bool(lens.page_total and {f"{lens.page_total}/k", f"{lens.page_total}/n"} & kept)
+        or bool(page and lens.page_sums))
     keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
     if rated:  # the count, its group (added above) and the rest of the group, linked as the groups' rates are
         keys[("", "", "k")], _ = reg.rate("total", k_total, n_total, total_unit, page=PAGE, label="the selection",
@@ -179,6 +183,8 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
             _breakdown(reg, keys, lens, rows, view, policy, files_total)
             if page and view in lens.page_parts:
                 _page_parts(reg, keys, view, lens.page_parts[view], rated)
+    if page and lens.page_sums:
+        _page_sums(reg, keys, lens.page_sums)
     return QuarterFigures((_linked_to_explorer(reg) if page else reg).solve(keep=kept), keys)
 
 
@@ -235,6 +241,35 @@ def _page_parts(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], vi
             reg.add(f"{base}/rest", value["n"] - value["k"], reg.figures[n_whole].unit, page=PAGE,
                     label=f"{n_whole} less the explorer's groups (the rest)", printed=False)
             reg.total(f"{base}/n", [f"{base}/k", f"{base}/rest"], name=f"outside the explorer's {view}: count and rest")
+
+
+def _page_sums(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str],
+               sums: Mapping[tuple[str, str], tuple[str, ...]]) -> None:
+    """Each group whose size counts what page figures count together (the remedial actions raised
+    in a quarter; the page's files graded Inadequate that quarter, due and not yet due) is linked to
+    their sum, an implicit figure (``<group>/page files``).
+
+    Where the two are equal (each file has one remedial action, raised in its audit's quarter) the
+    link is exact: a reader who knows that practice subtracts one printed figure from the other.
+    Else the difference is an implicit figure on the larger side (actions on other files; files
+    with no action raised that quarter), never printed, protected where it is a small count. A page
+    that registered none of them this quarter (no file graded Inadequate, or none due) adds nothing."""
+    for (view, group), page_keys in sums.items():
+        mine = keys.get((view, group, "n"))
+        if mine is None or not all(k in reg.figures for k in page_keys):
+            continue
+        unit = reg.figures[mine].unit
+        files = reg.add(f"{view}={group}/page files", sum(reg.figures[k].value for k in page_keys), unit,
+                        page=PAGE, label=f"{group}: the page's {' + '.join(page_keys)}", printed=False)
+        reg.total(files, list(page_keys), name=f"{group}: the page's files add up")
+        gap = reg.figures[mine].value - reg.figures[files].value
+        if not gap:
+            reg.total(mine, [files], name=f"{group}: the explorer's count is the page's files")
+            continue
+        rest = reg.add(f"{view}={group}/" + ("beyond the page" if gap > 0 else "beyond the explorer"), abs(gap),
+                       unit, page=PAGE, printed=False, label=f"{group}: the explorer's count less the page's files")
+        larger, smaller = (mine, files) if gap > 0 else (files, mine)
+        reg.total(larger, [smaller, rest], name=f"{group}: the explorer's count and the page's files differ by {gap:+g}")
 
 
 def _join_page(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], page_total: str,
