@@ -14,8 +14,15 @@ import pytest
 from review.config.paths import BATCH_ENV
 from review.data.load import Evidence, GradeScale
 from review.exceptions import ReviewError
+from review.explore.export import EmptySelection
 from review.explore.lenses import ALL
-from review.explore.narratives import INTERNAL_ONLY, NarrativeState, narrative_explorer, narratives
+from review.explore.narratives import (
+    INTERNAL_ONLY,
+    NO_LEARNING,
+    NarrativeState,
+    narrative_explorer,
+    narratives,
+)
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.pseudonym import DEMO_KEY, DEMO_MARKER, pseudonymise
 
@@ -166,6 +173,19 @@ def test_the_widget_filters_and_shows_the_count(evidence, monkeypatch):
     assert "2 narratives matched" in html
     assert CLEAN[0] in html
     assert MASKED not in unescape(html)
+
+
+def test_evidence_without_learning_says_so(tmp_path):
+    raw = _raw()
+    (tmp_path / DEMO_MARKER).write_text("synthetic")
+    one = raw.tables["audits"].iloc[:1]  # one quarter, no learning
+    state = NarrativeState(pseudonymise(Evidence("x", MappingProxyType({"audits": one}), raw.scales, ()), tmp_path),
+                           "2009-Q3", DisclosurePolicy("internal"))
+    assert NO_LEARNING.split(":")[0] in unescape(state.html())
+    assert state.rows().empty
+    with pytest.raises(EmptySelection):
+        state.export(folder=tmp_path / "explore")
+    assert not (tmp_path / "explore").exists() or not any((tmp_path / "explore").iterdir())
 
 
 def test_evidence_not_screened_at_load_is_refused():

@@ -44,14 +44,16 @@ from review.protection.disclosure import DisclosurePolicy
 from review.protection.text_screen import WITHHELD
 from review.views import presentation as show
 
-__all__ = ["FILTERS", "INTERNAL_ONLY", "NarrativeState", "narrative_explorer", "narratives"]
+__all__ = ["FILTERS", "INTERNAL_ONLY", "NO_LEARNING", "NarrativeState", "narrative_explorer", "narratives"]
 
 FILTERS = (("cycle", "quarter"), ("theme", "theme"), ("side", "strength or concern"), ("team", "team"),
            ("tier", "tier"), ("grade", "grade"))
 """Each filter's column and label, in the order the drop-downs are shown."""
 
 INTERNAL_ONLY = ("Auditors' narratives are for the internal audience only. Published pages show only "
-                 "the excerpts the council approved for publication, each screened again before it is shown.")
+                 "the excerpts the council approved for publication, each screened again before it is shown. "
+                 "To read the narratives, run the notebook with audience 'internal' in its parameters cell.")
+NO_LEARNING = "No auditors' narratives: the evidence holds no audit_learning on its audits."
 BANNER = ("INTERNAL: auditors' narratives, screened at load (anything that may identify a person is masked: "
           "[name], [date], [nhs] ...), audits and cases as pseudonyms. Not for circulation outside the council.")
 BASIS = ("Each file's prevailing learning (a moderator's where the moderator recorded learning, as the report's "
@@ -190,6 +192,8 @@ class NarrativeState:
         """The explorer's body as HTML: under the published audience only :data:`INTERNAL_ONLY`."""
         if self.published:
             return show.note(INTERNAL_ONLY).data
+        if self.table.empty:
+            return show.note(NO_LEARNING).data
         table = self.shown()
         caption = self.caption(len(table.frame))
         if table.empty:
@@ -230,7 +234,7 @@ def narrative_explorer(ctx: Context) -> Any:
         box = w.VBox([body])
         box.add_class(ROOT_CLASS)
         return box
-    banner.value = (f'<div class="review-explorer-banner" style="padding:4px 8px;border:2px solid #b00020"><b>'
+    banner.value = (f'<div class="review-narratives-banner" style="padding:4px 8px;border:2px solid #b00020"><b>'
                     f'{html.escape(BANNER)}</b></div>')
 
     def render() -> None:
@@ -248,7 +252,8 @@ def narrative_explorer(ctx: Context) -> Any:
                             value=state.selection[column], description=label)
         picker.observe(lambda change, c=column: choose(c, change["new"]), names="value")
         pickers.append(picker)
-    button = w.Button(description="Export Excel", icon="download")
+    # not "Export Excel": a notebook's framework explorer, above this one, has that button
+    button = w.Button(description="Export narratives (Excel)", icon="download")
 
     def on_export(_: object) -> None:
         saved.clear_output()
