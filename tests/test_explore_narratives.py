@@ -99,7 +99,7 @@ def test_the_flagged_narrative_is_shown_masked_never_raw(evidence):
     assert text == MASKED
     assert shown.loc[0, "screen"] == "finding masked"
     assert shown.loc[0, "quarter"] == "Q2 2009/10"  # 2009-Q3 is July to September 2009, Q2 of 2009/10
-    assert shown.loc[0, "audit (pseudonym)"].startswith("A-")
+    assert shown.loc[0, "file (its first audit, pseudonym)"].startswith("A-")
     assert shown.loc[0, "case (pseudonym)"].startswith("C-")
     state.selection["team"] = ALL
     page = state.html()
@@ -191,3 +191,27 @@ def test_evidence_without_learning_says_so(tmp_path):
 def test_evidence_not_screened_at_load_is_refused():
     with pytest.raises(ReviewError, match="pseudonymised"):
         narratives(_raw())
+
+
+def test_a_moderators_learning_prevails_with_its_tier_and_grade_and_the_files_team(tmp_path):
+    """M100004, a Service Manager's moderation of A100003 (North, TM, Requires improvement) graded
+    Inadequate, records one concern: A100003's two rows give way to it, as the analysis reads the file."""
+    raw = _raw()
+    audits = pd.concat([raw.tables["audits"], pd.DataFrame({
+        "audit_id": ["M100004"], "cycle": ["2009-Q4"], "case_ref": ["C200003"], "team": ["Quality"],
+        "auditor_id": ["S300002"], "auditor_tier": ["SM"], "moderation_of": ["A100003"], "grade_scale": ["ofsted"],
+        "overall_grade": ["Inadequate"]})], ignore_index=True)
+    learning = pd.concat([raw.tables["audit_learning"], pd.DataFrame({
+        "audit_id": ["M100004"], "theme": ["risk analysis"], "strength_or_concern": ["concern"],
+        "narrative": ["Risks listed but not analysed."], "biggest_difference": [None], "voice_of_the_child": [None]})],
+        ignore_index=True)
+    (tmp_path / DEMO_MARKER).write_text("synthetic")
+    ev = pseudonymise(Evidence("x", MappingProxyType({"audits": audits, "audit_learning": learning}), raw.scales, ()),
+                      tmp_path)
+    state = NarrativeState(ev, "2009-Q4", DisclosurePolicy("internal"))
+    rows = state.rows()
+    assert rows["narrative"].tolist() == ["Risks listed but not analysed."]  # not CLEAN[2], CLEAN[3]
+    assert rows[["team", "tier", "grade"]].astype(str).values.tolist() == [["North", "Service Manager (SM)",
+                                                                            "Inadequate"]]
+    first = state.shown().frame.loc[0, "file (its first audit, pseudonym)"]
+    assert first == ev.tables["audits"].loc[2, "audit_id"]  # the file: A100003's pseudonym

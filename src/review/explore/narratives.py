@@ -4,8 +4,8 @@ Each row is one row of a file's prevailing learning (``audit_learning``; a moder
 moderator recorded learning, as the analysis and the internal pages' excerpts read it:
 :func:`review.analyses.audit_learning.prevailing_audits`), joined to its audit: the quarter, the
 theme and whether it was a strength or a concern, the file's team, the tier of the auditor whose
-learning it is, that audit's overall grade, and the audit and case as pseudonyms (as on internal
-pages). Its free text is the text as screened at load (:func:`review.protection.text_screen.screen_learning`,
+learning it is, that audit's overall grade, and the file (its first audit) and case as pseudonyms (as
+on internal pages). Its free text is the text as screened at load (:func:`review.protection.text_screen.screen_learning`,
 called by :func:`review.protection.pseudonym.pseudonymise`): a row in which the screen found what may
 identify a person is shown, and exported, only with each finding masked (``[name]``, ``[nhs]`` ...),
 never raw. Evidence that was not screened and pseudonymised at load is refused.
@@ -60,7 +60,7 @@ BASIS = ("Each file's prevailing learning (a moderator's where the moderator rec
          "analysis reads it); team: the file's; tier and grade: the audit whose learning it is. Free text as "
          "screened at load: a row with a finding is shown only with the finding masked.")
 _SHOWN = {"quarter": "quarter", "theme": "theme", "side": "strength or concern", "team": "team", "tier": "tier",
-          "grade": "grade", "audit_id": "audit (pseudonym)", "case_ref": "case (pseudonym)",
+          "grade": "grade", "audit_id": "file (its first audit, pseudonym)", "case_ref": "case (pseudonym)",
           **FIELD_WORDS, WITHHELD: "screen"}
 """The columns shown and exported, in order, with their headings."""
 
@@ -77,7 +77,8 @@ def narratives(evidence: Evidence) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``cycle``, ``theme``, ``side`` (``strength`` or ``concern``), ``team``, ``tier`` (spelt out),
-        ``grade`` (ordered as the grade scales list them), ``audit_id`` and ``case_ref`` (pseudonyms),
+        ``grade`` (ordered as the grade scales list them), ``audit_id`` (the file: its first audit) and
+        ``case_ref`` (pseudonyms),
         the free-text columns (masked where the screen found something) and ``withheld``; in quarter
         order, then the evidence's. Empty when the folder holds no learning.
 
@@ -115,7 +116,7 @@ def narratives(evidence: Evidence) -> pd.DataFrame:
         mine = learning[learning["audit_id"].isin(chosen)]
         for r in mine.to_dict("records"):
             audit, file = by_id.loc[r["audit_id"]], by_id.loc[chosen[r["audit_id"]]]
-            rows.append({"cycle": cycle, "theme": r["theme"], "side": r["strength_or_concern"], "team": file["team"],
+            rows.append({"cycle": cycle, "theme": r["theme"], "side": r["strength_or_concern"], "team": file.get("team"),
                          "tier": _tier(audit["auditor_tier"]), "grade": audit.get("overall_grade"),
                          "audit_id": chosen[r["audit_id"]], "case_ref": file.get("case_ref"),
                          **{c: r.get(c) for c in LEARNING_TEXT}, WITHHELD: bool(r[WITHHELD])})
