@@ -309,17 +309,9 @@ def _failed_outcome(task: NotebookTask, exc: BaseException) -> NotebookOutcome:
                            duration_seconds=0.0, error=error)
 
 
-def run_region(
-    region: Region,
-    contexts: Mapping[tuple[str, str], RunContext],
-    *,
-    scheduler: str | None = None,
-    workers: int | None = None,
-    force: bool = False,
-    output_root: Path | None = None,
-    timeout: float = 600.0,
-    progress: Progress | None = None,
-) -> RegionSummary:
+def run_region(region: Region, contexts: Mapping[tuple[str, str], RunContext], *, scheduler: str | None = None,
+               workers: int | None = None, force: bool = False, output_root: Path | None = None,
+               timeout: float = 600.0, progress: Progress | None = None) -> RegionSummary:
     """Run every authority x cycle x framework notebook on a Dask cluster, publish each authority-cycle,
     and publish the regional comparison of each cycle.
 
