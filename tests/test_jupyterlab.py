@@ -352,9 +352,13 @@ def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(
                                ".includes('Published view')", timeout=30_000)
         trend_rows = """() => [...document.querySelectorAll('#T_explore-trend-gose_performance tr')]
           .map(r => [...r.children].map(c => c.innerText))"""
-        page.wait_for_function(f"() => ({trend_rows})().length > 1", timeout=30_000)  # redrawn after the banner
-        rows = page.evaluate(trend_rows)
-        header, line = rows[0], next(r for r in rows if r[0] == quarter_label(cycle))  # named as the pages name it
+        # the table is redrawn after the banner (and again as the page's registry joins): the rows are
+        # read in the same evaluation that finds this quarter's row, never in a later one
+        label = quarter_label(cycle)  # named as the pages name it
+        rows = page.wait_for_function(f"(label) => {{ const rows = ({trend_rows})(); "
+                                      "return rows.length > 1 && rows.some(r => r[0] === label) && rows; }",
+                                      arg=label, timeout=30_000).json_value()
+        header, line = rows[0], next(r for r in rows if r[0] == label)
         shown = dict(zip(header, line, strict=True))
         assert shown["case files"] == str(n)
         assert shown["final grade Good or better"] == str(round(rate * n))
