@@ -280,7 +280,7 @@ def test_cycle_summary_counts_every_framework_and_marks_itself_incomplete():
                                                       "governance": "Governance"})
     assert s.complete is False
     assert s.gaps == ("GOSE ran but recorded no red/amber/green counts or actions",
-                      "Governance failed: its judgements are not known this cycle")
+                      "Governance failed: its judgements are not known this quarter")
     assert s.rag_totals == {"red": 1, "amber": 2, "green": 1, "grey": 5, "self-assessed": 0}  # only the JAR recorded
     assert s.needs_action == (("JAR", "J02: red"),)
     assert failed.status == "failed"

@@ -204,8 +204,7 @@ def test_pages_name_quarters_not_cycles_in_the_action_plan(demo_run):
                          "returns this cycle", "did not run this cycle", "not known this cycle",
                          "needs action this cycle", "improved, this cycle"):
             assert leftover not in text, (name, leftover)
-        if name != "cycle_summary":  # its notebook's own markdown still says "this cycle's results"
-            assert "this cycle" not in text, name
+        assert "this cycle" not in text, name
         assert "All reports for cycle" not in page, name
         assert "(cycle 2009-Q4)" not in page, name
     assert "4 quarters" in reading((folder / "jar_haringey.html").read_text(encoding="utf-8"))

@@ -56,7 +56,7 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 <h1>This report failed and must not be used</h1>
 <p>{html.escape(title)}, cycle {html.escape(cycle)}, audience {html.escape(audience)}.</p>
 <p>{html.escape(heading)}</p><ul>{items}</ul>
-<p>No figures from this run are shown. Fix the cause and run the cycle again.</p>
+<p>No figures from this run are shown. Fix the cause and run the quarter again.</p>
 </div></body></html>
 """
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from review.exceptions import ParameterError
 
 __all__ = ["INTERNAL_ONLY", "PEOPLE", "THINGS", "UNIT_ATTRIBUTE", "VALUES", "Counted", "UndeclaredUnit", "counted",
-           "footnote_units", "internal_only", "is_declared", "protected"]
+           "internal_only", "is_declared", "protected"]
 
 UNIT_ATTRIBUTE = "data-review-unit"
 """The attribute a page puts on an element holding a count, naming its declared unit."""
@@ -147,17 +147,3 @@ class Counted(str):
 def counted(text: object, unit: str) -> Counted:
     """Declare the unit of the counts in ``text`` (see :class:`Counted`)."""
     return Counted(text, unit)
-
-
-def footnote_units() -> str:
-    """The sentence of the disclosure footnote that says which counts are protected.
-
-    >>> footnote_units().startswith("Counts of people")
-    True
-    """
-    people = ", ".join(sorted({"children and young people", "families", "carers", "staff",
-                               "a single post-holder's own performance"}))
-    things = ", ".join(THINGS[u] for u in ("actions", "returns", "challenges", "inspections", "meetings", "agencies",
-                                            "services", "areas"))
-    return (f"Counts of people ({people}) are protected; counts of things and organisations ({things}) are shown "
-            "as they are.")

@@ -63,7 +63,7 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
     >>> ok = judgements("a", {"figures": {"rag_counts": {"red": 1, "amber": 1, "green": 0}, "needs_action": ["X1: red"]}})
     >>> s = summarise("2009-Q4", (ok, judgements("b", None, failed=True)), {"a": "A", "b": "B"})
     >>> s.complete, s.gaps, s.rag_totals["red"], s.needs_action
-    (False, ('B failed: its judgements are not known this cycle',), 1, (('A', 'X1: red'),))
+    (False, ('B failed: its judgements are not known this quarter',), 1, (('A', 'X1: red'),))
     >>> summarise("2009-Q4", (judgements("a", {"figures": {"rag_counts": {"red": 1, "amber": 1},
     ...     "needs_action": ["X1: red", "X2: amber"]}}),), {"a": "A"}).gaps
     ('A names 2 items needing action but judged 1 red: its counts do not follow the counting rule',)
@@ -72,9 +72,9 @@ def summarise(cycle: str, frameworks: tuple[FrameworkJudgements, ...], titles: d
     for fw in frameworks:
         title = titles.get(fw.framework, fw.framework)
         if fw.status == "failed":
-            gaps.append(f"{title} failed: its judgements are not known this cycle")
+            gaps.append(f"{title} failed: its judgements are not known this quarter")
         elif fw.status == "not run":
-            gaps.append(f"{title} did not run this cycle")
+            gaps.append(f"{title} did not run this quarter")
         elif fw.rag_counts is None or fw.needs_action is None:
             gaps.append(f"{title} ran but recorded no red/amber/green counts or actions")
         elif not fw.reconciles:
@@ -122,7 +122,7 @@ def analyse(cycle: str, folder: str | Path, results: Mapping[str, Mapping[str, A
     >>> s = analyse("2009-Q4", folder, {"jar_haringey": jar})
     >>> s.rag_totals["red"], s.needs_action[0][1], s.complete
     (1, 'J02: red', False)
-    >>> "Social care governance exercise failed: its judgements are not known this cycle" in s.gaps
+    >>> "Social care governance exercise failed: its judgements are not known this quarter" in s.gaps
     True
     """
     names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
