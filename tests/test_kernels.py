@@ -6,8 +6,6 @@ against a generous deadline that only a broken kernel would reach."""
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import nbformat
@@ -53,31 +51,14 @@ def pool():
     p.close()
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-        return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-
-
-def _until(condition, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not {what} after {DEADLINE:g} s")
-        time.sleep(0.05)
-
-
-def test_each_notebook_gets_its_own_kernel_with_no_state_from_the_last(pool, tmp_path):
+def test_each_notebook_gets_its_own_kernel_with_no_state_from_the_last(pool, tmp_path, process_gone):
     report = "import json, os\nprint(json.dumps({'pid': os.getpid(), 'left': 'secret' in globals()}))"
     first = _run(pool, _notebook(tmp_path / "a.ipynb", "secret = 'authority A'", report), tmp_path / "a.out.ipynb")
     second = _run(pool, _notebook(tmp_path / "b.ipynb", report), tmp_path / "b.out.ipynb")
     assert first["left"] is True  # the first notebook's own variable, in its own kernel
     assert second["left"] is False  # nothing of it in the next
     assert first["pid"] != second["pid"]
-    assert _gone(first["pid"])  # the used kernel was stopped (its thread joined in _run)
+    assert process_gone(first["pid"])  # the used kernel was stopped (its thread joined in _run)
 
 
 def test_a_warm_kernel_has_the_imports_done_and_no_name_bound(pool, tmp_path):
@@ -123,7 +104,7 @@ def test_a_failure_is_captured_by_its_cell(pool, tmp_path):
     assert ran.cells[2].get("execution_count") is None  # nothing ran after the failing cell
 
 
-def test_a_busy_kernel_is_stopped(pool):
+def test_a_busy_kernel_is_stopped(pool, process_gone):
     """A kernel deep in a cell cannot answer a shutdown request: it is killed, not waited for."""
     kernel = pool.take()
     client = kernel.client()
@@ -138,19 +119,19 @@ def test_a_busy_kernel_is_stopped(pool):
     stopping.join(DEADLINE)
     assert not stopping.is_alive()
     assert pid is not None
-    assert _gone(pid)
+    assert process_gone(pid)
 
 
-def test_closing_the_pool_leaves_no_kernel():
+def test_closing_the_pool_leaves_no_kernel(until, process_gone):
     p = kernels.KernelPool(kernel_environment(), spares=2)
     first = p.take()
     pids = {first.pid}
     p.discard(first).join(DEADLINE)
-    _until(lambda: len(p.pids()) >= 2, "two spares started")
+    until(lambda: len(p.pids()) >= 2, "two spares started")
     pids |= p.pids()
     p.close()
     assert len(pids) == 3
-    assert [pid for pid in pids if not _gone(pid)] == []
+    assert [pid for pid in pids if not process_gone(pid)] == []
 
 
 @pytest.fixture
@@ -168,14 +149,14 @@ def started(monkeypatch):
 
 
 @pytest.mark.parametrize("when", ["at once", "once one is ready"])
-def test_a_kernel_starting_when_the_pool_closes_is_stopped(started, when):
+def test_a_kernel_starting_when_the_pool_closes_is_stopped(started, when, until, process_gone):
     """Closing the pool while spares are starting leaves no kernel behind: every kernel it started
     (recorded as it started) is gone once close() returns."""
     p = kernels.KernelPool(kernel_environment(), spares=2)
     if when != "at once":
-        _until(lambda: bool(p.pids()), "a kernel started")
+        until(lambda: bool(p.pids()), "a kernel started")
     p.close()
-    assert [pid for pid in started if not _gone(pid)] == []
+    assert [pid for pid in started if not process_gone(pid)] == []
 
 
 def test_a_killed_process_pool_is_replaced():

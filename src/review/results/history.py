@@ -49,6 +49,7 @@ the council keeps its earlier runs' folders (docs/data.md, "Reports: where they 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -57,8 +58,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from review.analyses.actions import analyse
 from review.analyses.judgement import SELF
+from review.analyses.red_items import JUDGED_FRAMEWORKS, judged_items, thresholds_for
 from review.config.cycles import previous_cycle
+from review.config.frameworks import FRAMEWORKS
 from review.config.paths import cycle_folder, project_root
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.units import UndeclaredUnit, internal_only, protected
@@ -628,8 +632,6 @@ def rejudge(ctx: Any, frameworks: Sequence[str], quarters: Sequence[str]) -> Rej
     -------
     Rejudged
     """
-    from review.analyses.red_items import judged_items, thresholds_for
-
     p = ctx.params
     held = [q for q in quarters if q in ctx.evidence.cycles]
     if not held or not frameworks:
@@ -752,10 +754,6 @@ def on_history(plan: Any, trends: Sequence[Trend], ctx: Any) -> Any:
     review.analyses.actions.ActionsResult
         The same plan, its red items' runs counted on the trends.
     """
-    import dataclasses
-
-    from review.analyses.actions import analyse
-
     red, withheld = red_maps(trends)
     red[plan.cycle] = frozenset((r.framework, r.item_id) for r in plan.red_items)
     again = analyse(ctx.evidence, cycle=plan.cycle, red=red, withheld=withheld,
@@ -783,8 +781,6 @@ def trend_for(ctx: Any, framework: str, recorded: Any, *, root: Path | None = No
     -------
     Trend
     """
-    from review.analyses.red_items import JUDGED_FRAMEWORKS
-
     earlier = earlier_results(root or output_root(), ctx.cycle, ctx.policy.audience, authority=ctx.params.authority)
     missing = [q for q in _window(ctx.cycle, WINDOW)[:-1] if framework not in earlier.get(q, {})]
     judged = (framework,) if framework in JUDGED_FRAMEWORKS else ()
@@ -860,17 +856,12 @@ def summary_trends(cycle: str, results: Mapping[str, Mapping[str, Any]], policy:
     tuple of Trend
         In the registry's order.
     """
-    from review.config.frameworks import FRAMEWORKS
-
     names = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
     earlier = earlier_results(root or output_root(), cycle, policy.audience, authority=authority)
-    now = results
     if rejudged is None:
-        rejudged = recorded_rejudged(now)
+        rejudged = recorded_rejudged(results)
         if ctx is not None:  # the judged reports that recorded no red history: judged again here
-            from review.analyses.red_items import JUDGED_FRAMEWORKS
-
-            unrecorded = [f for f in JUDGED_FRAMEWORKS if f in now and f not in rejudged.judged]
+            unrecorded = [f for f in JUDGED_FRAMEWORKS if f in results and f not in rejudged.judged]
             quarters = [q for q in _window(cycle, WINDOW)[:-1] if any(f not in earlier.get(q, {}) for f in unrecorded)]
             rejudged = rejudged | rejudge(ctx, unrecorded, quarters)
-    return trends_of(cycle, now, earlier, policy, names, rejudged=rejudged)
+    return trends_of(cycle, results, earlier, policy, names, rejudged=rejudged)
