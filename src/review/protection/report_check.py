@@ -57,8 +57,8 @@ from review.protection.pseudonym import identifier_values
 from review.protection.units import PEOPLE, THINGS, UNIT_ATTRIBUTE, VALUES
 
 __all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
-           "check_run_folder", "decimal_counts", "looks_like_code", "normalise_text", "raw_identifiers", "small_counts",
-           "word_counts"]
+           "check_run_folder", "decimal_counts", "looks_like_code", "normalise_text", "raw_identifiers", "readable",
+           "small_counts", "word_counts"]
 
 
 # Characters that render as nothing (or as a soft break) and could split an identifier unseen.
@@ -243,13 +243,42 @@ def _line(content: str, position: int) -> int:
     return content.count("\n", 0, position) + 1
 
 
+_DATA_URI = re.compile(r"data:([a-z0-9.+-]+/[a-z0-9.+-]+)?((?:;[a-z0-9.+-]+=[^;,\s\"']*)*);base64,([A-Za-z0-9+/=\s]*)", re.I)
+_TEXT_MEDIA = re.compile(r"text/|[a-z0-9.-]+/(?:[a-z0-9.-]+\+)?(?:xml|json)$", re.I)
+
+
+def readable(content: str) -> str:
+    """``content`` with each base64 ``data:`` URI as a reader could read it: a textual payload (text,
+    SVG, XML, JSON) decoded, a binary one (a chart's PNG, a font) dropped.
+
+    A binary payload is not text: read as text it is random letters and digits, in which a short
+    identifier turns up by chance (a chart's PNG held ``+W07D+``, a worker's reference, on one
+    page in twelve of a synthetic region). A textual one is searched in the words it encodes.
+
+    >>> svg = base64.b64encode(b"<svg><text>C100123</text></svg>").decode()
+    >>> readable(f'<img src="data:image/svg+xml;base64,{svg}"> and <img src="data:image/png;base64,iVBORw0+W07D+">')
+    '<img src="<svg><text>C100123</text></svg>"> and <img src="">'
+    """
+
+    def payload(m: re.Match[str]) -> str:
+        if not _TEXT_MEDIA.match(m.group(1) or "text/plain"):
+            return ""
+        try:
+            return base64.b64decode("".join(m.group(3).split()) + "==").decode("utf-8", errors="replace")
+        except ValueError:
+            return m.group(0)  # not base64 after all: searched as it is
+
+    return _DATA_URI.sub(payload, content)
+
+
 def _secrets(content: str, name: str, matcher: IdentifierMatcher | None, key_forms: list[str]) -> list[Finding]:
     findings: list[Finding] = []
     seen_ids = seen_key = False
-    for text in _variants(content):
+    for text in _variants(readable(content)):
         if matcher is not None and not seen_ids and matcher.search(text):
             findings.append(Finding("raw identifier", f"{name}: a raw case, audit or staff reference"))
             seen_ids = True
+    for text in _variants(content):  # the key's forms are long: searched in binary payloads too
         if key_forms and not seen_key and any(f in text for f in key_forms):
             findings.append(Finding("pseudonymisation key", f"{name}: the key (or its hex or base64 form)"))
             seen_key = True
@@ -493,7 +522,7 @@ def check_file(path: str | Path, *, identifiers: Iterable[str] = (), threshold: 
     findings += [Finding("undeclared unit", f"{path.name}: line {line}: a count's unit that "
                          "review.protection.units does not declare") for line in page.undeclared]
     published = (audience or ("internal" if _is_internal(content) else "published")) == "published"
-    if published and any(_PSEUDONYM.search(normalise_text(v)) for v in (content, _INLINE_TAG.sub("", content))):
+    if published and any(_PSEUDONYM.search(normalise_text(v)) for v in (readable(content), _INLINE_TAG.sub("", readable(content)))):
         findings.append(Finding("pseudonym", f"{path.name}: a person's or case's pseudonym (individual-level "
                                 "figures belong in the internal report only)"))
     if published:
