@@ -90,6 +90,34 @@ def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: fl
 Declared = Mapping[tuple[str, str], Threshold]
 """(framework, item) -> the item's own declared lines (:func:`review.config.thresholds.load_thresholds`)."""
 
+_JUDGED: dict[tuple[Any, ...], tuple[Evidence, tuple[str, ...]]] = {}
+_JUDGED_KEPT = 64
+
+
+def _judged_red(analyser: Callable[..., object], framework: str, evidence: Evidence, cycle: str,
+                confidence_level: float, green: float, red: float, declared: Declared) -> tuple[str, ...]:
+    """The items ``framework`` judges red in ``cycle``, each judgement made once per evidence object.
+
+    A framework's notebook asks twice for the same earlier quarters (its trend, then its action
+    plan), and the cycle summary once more for every framework: the answer depends only on the
+    arguments, so it is kept, keyed on the evidence object's identity (the entry holds the object, so
+    the identity cannot be reused while the entry lives) and the judgement's inputs. Evidence read
+    again from its folder is another object, judged afresh. The last :data:`_JUDGED_KEPT` are kept.
+    """
+    try:
+        key = (framework, id(evidence), cycle, confidence_level, green, red, frozenset(declared.items()))
+    except TypeError:  # declared lines that cannot be keys: judged every time
+        key = None
+    if key is not None and key in _JUDGED and _JUDGED[key][0] is evidence:
+        return _JUDGED[key][1]
+    ids = red_in(analyser(evidence, cycle=cycle, previous=previous_cycle(cycle), confidence_level=confidence_level,
+                          green=green, red=red, thresholds=declared))
+    if key is not None:
+        if len(_JUDGED) >= _JUDGED_KEPT:
+            _JUDGED.pop(next(iter(_JUDGED)))
+        _JUDGED[key] = (evidence, ids)
+    return ids
+
 
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
               confidence_level: float, declared: Declared | None = None) -> RedItems:
@@ -148,12 +176,10 @@ def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mappi
             if history is not None:
                 red_ids, withheld_ids = history[0][cycle], history[1][cycle]
             else:
-                result = analysers[framework](evidence, cycle=cycle, previous=previous_cycle(cycle),
-                                              confidence_level=confidence_level, green=green, red=red,
-                                              thresholds=declared or {})
                 # a judgement is never withheld (one resting on a small group is shown, marked so):
                 # a published action plan lists every red item its report shows red
-                red_ids, withheld_ids = red_in(result, policy), ()
+                red_ids, withheld_ids = _judged_red(analysers[framework], framework, evidence, cycle,
+                                                    confidence_level, green, red, declared or {}), ()
             found[cycle] |= {(framework, item) for item in red_ids}
             hidden[cycle] |= {(framework, item) for item in withheld_ids}
     return ({c: frozenset(v) for c, v in found.items()}, {c: frozenset(v) for c, v in hidden.items()})

@@ -1,0 +1,50 @@
+"""A framework's quarter is judged once per evidence object: the trend and the action plan ask for
+the same earlier quarters, and each judgement is kept (``review.analyses.red_items._judged_red``)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+
+from review.analyses import red_items
+
+
+def _analyser(calls):
+    def analyse(evidence, *, cycle, previous, confidence_level, green, red, thresholds):
+        calls.append((evidence.name, cycle, previous, green))
+        band = "red" if cycle == "2009-Q3" else "green"
+        return NS(items=(NS(item=NS(item_id="X1"), judgement=NS(band=band, basis="its evidence")),))
+    return analyse
+
+
+def test_the_same_quarter_of_the_same_evidence_is_judged_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(red_items, "_analysers", lambda: {"f": _analyser(calls)})
+    monkeypatch.setattr(red_items, "_JUDGED", {})
+    evidence = NS(name="one")
+    thresholds = {"f": (0.8, 0.65)}
+    first = red_items.judged_items(evidence, ["2009-Q2", "2009-Q3"], thresholds=thresholds, confidence_level=0.95)
+    again = red_items.judged_items(evidence, ["2009-Q2", "2009-Q3", "2009-Q4"], thresholds=thresholds,
+                                   confidence_level=0.95)
+    # three quarters judged, not five: Q2 and Q3 were kept from the first call
+    assert calls == [("one", "2009-Q2", "2009-Q1", 0.8), ("one", "2009-Q3", "2009-Q2", 0.8),
+                     ("one", "2009-Q4", "2009-Q3", 0.8)]
+    assert first[0]["2009-Q3"] == again[0]["2009-Q3"] == frozenset({("f", "X1")})
+    assert again[0]["2009-Q4"] == frozenset()
+
+
+def test_other_evidence_or_other_thresholds_are_judged_afresh(monkeypatch):
+    calls = []
+    monkeypatch.setattr(red_items, "_analysers", lambda: {"f": _analyser(calls)})
+    monkeypatch.setattr(red_items, "_JUDGED", {})
+    one, other = NS(name="one"), NS(name="other")
+    red_items.judged_items(one, ["2009-Q3"], thresholds={"f": (0.8, 0.65)}, confidence_level=0.95)
+    red_items.judged_items(other, ["2009-Q3"], thresholds={"f": (0.8, 0.65)}, confidence_level=0.95)
+    red_items.judged_items(one, ["2009-Q3"], thresholds={"f": (0.9, 0.65)}, confidence_level=0.95)
+    red_items.judged_items(one, ["2009-Q3"], thresholds={"f": (0.8, 0.65)}, confidence_level=0.90)
+    # declared lines that cannot be keys (a list inside) are judged every time, never wrongly reused
+    red_items.judged_items(one, ["2009-Q3"], thresholds={"f": (0.8, 0.65)}, confidence_level=0.95,
+                           declared={("f", "X1"): [0.9]})
+    red_items.judged_items(one, ["2009-Q3"], thresholds={"f": (0.8, 0.65)}, confidence_level=0.95,
+                           declared={("f", "X1"): [0.9]})
+    assert [c[0] for c in calls] == ["one", "other", "one", "one", "one", "one"]
+    assert [c[3] for c in calls] == [0.8, 0.8, 0.9, 0.8, 0.8, 0.8]
