@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from review.analyses.audit_learning import LearningSection, section_context
+from review.analyses.context import Context
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 from review.data import Evidence
@@ -377,7 +378,7 @@ def analyse(evidence: Evidence, *, cycle: str, red: Mapping[str, frozenset[tuple
     )
 
 
-def analyse_context(ctx, frameworks: tuple[str, ...] | None = None,  # noqa: ANN001 - a Context
+def analyse_context(ctx: Context, frameworks: tuple[str, ...] | None = None,
                     results: Mapping[str, Mapping[str, Any]] | None = None) -> ActionsResult:
     """:func:`analyse` for a notebook: red items over the evidence's cycles up to this one, as the
     reports of the notebook's audience show them (a band a published report withholds is not red here).

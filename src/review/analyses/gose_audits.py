@@ -21,6 +21,7 @@ import pandas as pd
 from review.analyses.final_answers import final_answers
 from review.analyses.kappa_reading import KappaReading, read_kappa
 from review.config.glossary import TIER_NAMES
+from review.data import GradeScale
 from review.stats import agreement as ag
 from review.stats.agreement.results import AgreementResult
 from review.stats.sample_draw import MANAGEMENT_TIERS
@@ -177,7 +178,7 @@ def criterion_counts(audits: pd.DataFrame, criteria: pd.DataFrame, scales: Mappi
     return tuple(out)
 
 
-def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size: int, scale,
+def audit_programme(audits: pd.DataFrame, coverage: pd.DataFrame, *, frame_size: int, scale: GradeScale,
                     criteria: pd.DataFrame, scales: Mapping[str, Any], criterion_names: list[str],
                     confidence_level: float,
                     population: Callable[[pd.DataFrame], int | None] | None = None) -> AuditProgramme:

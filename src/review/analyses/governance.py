@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from review.analyses import self_assessment as sa
+from review.analyses.context import Context
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
 from review.config.framework_items import GOVERNANCE_AXES, GOVERNANCE_CONTEXT
 from review.config.thresholds import Threshold
@@ -106,7 +107,7 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
     return GovernanceResult(base, axis_scores(r, mark) if r is not None and mark is not None else (), mark, rule)
 
 
-def analyse_context(ctx) -> GovernanceResult:  # noqa: ANN001 - a Context
+def analyse_context(ctx: Context) -> GovernanceResult:
     """:func:`analyse` with a notebook's context."""
     p = ctx.params
     return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from review.analyses.context import Context
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
 from review.config.thresholds import Threshold
 from review.data import Evidence
@@ -32,7 +33,7 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
                                    self_rated=True)
 
 
-def analyse_context(ctx) -> SelfAssessmentResult:  # noqa: ANN001 - a Context
+def analyse_context(ctx: Context) -> SelfAssessmentResult:
     """:func:`analyse` with a notebook's context."""
     p = ctx.params
     return analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from review.analyses.audit_learning import LearningSection, section_context
+from review.analyses.context import Context
 from review.analyses.judgement import (
     SELF,
     EvidenceLine,
@@ -151,7 +153,7 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
                    sectors=tuple(sector_parents(evidence.table("agencies")).items()))
 
 
-def _finish(findings: Sequence[FindingResult], **meta) -> JarResult:
+def _finish(findings: Sequence[FindingResult], **meta: Any) -> JarResult:
     counts = rag_counts([f.judgement.band for f in findings])
     actions = tuple(action_sentence(f.item.item_id, f.judgement) for f in findings if f.judgement.band == "red")
     changes = tuple(ln.change_sentence(f.item.item_id)
@@ -162,7 +164,7 @@ def _finish(findings: Sequence[FindingResult], **meta) -> JarResult:
                      headlines=headlines, **meta)
 
 
-def analyse_context(ctx) -> JarResult:  # noqa: ANN001 - a Context; kept untyped to avoid an import cycle
+def analyse_context(ctx: Context) -> JarResult:
     """:func:`analyse` with a notebook's context (its evidence, cycle and parameters)."""
     p = ctx.params
     result = analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from review.analyses.audit_learning import section_context
+from review.analyses.context import Context
 from review.analyses.partnership import SelfAssessmentResult, analyse_self_assessment
 from review.config.thresholds import Threshold
 from review.data import Evidence
@@ -33,7 +34,7 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
                                    rater_words="member agencies", self_rated=True)
 
 
-def analyse_context(ctx) -> SelfAssessmentResult:  # noqa: ANN001 - a Context
+def analyse_context(ctx: Context) -> SelfAssessmentResult:
     """:func:`analyse` with a notebook's context."""
     p = ctx.params
     result = analyse(ctx.evidence, cycle=ctx.cycle, previous=ctx.previous, confidence_level=p.confidence_level,

@@ -10,6 +10,7 @@ agencies and whether each was answered.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 
@@ -28,7 +29,7 @@ INDEPENDENT_CHAIR_FROM = "2009-Q3"  # the board appoints an independent chair pa
 
 
 def police_audits(rng: np.random.Generator, cycle: str, cases: dict[str, dict], next_audit: int,
-                  grades: tuple[str, ...], grade_of) -> list[dict]:
+                  grades: tuple[str, ...], grade_of: Callable[[float], int]) -> list[dict]:
     """Police multi-agency audits of child protection files (audit ids from ``next_audit`` on)."""
     start, end = cycle_bounds(cycle)
     refs = [r for r in sorted(cases) if cases[r]["case_type"] == "CP"]
