@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +94,32 @@ def _read_form(path: Path, cycle: str, scales: Mapping[str, GradeScale], criteri
         problems.append(DataProblem(where, None, None, about["grade_scale"],
                                     f"the form's grade scale is not in grade_scales; scales are: {', '.join(scales)}"))
         return [], about, 0, 0
+    headings = _headings(where, about, rows, criteria, problems)
+    if headings is None:
+        return [], about, 0, 0
+    header, fixed = headings
+    answers = [c for c in header if c not in FIXED]
+    filled, cases, empty = [], 0, 0
+    for number, row in enumerate(rows[FIRST_ROW - 1:], start=FIRST_ROW):
+        cells = {name: cell_text(row[k]).strip() if k < len(row) else "" for k, name in enumerate(header)}
+        if not cells.get("audit_id"):
+            continue
+        cases += 1
+        if not any(cells[c] for c in answers):
+            empty += 1
+            continue
+        out = {c: cells.get(c, "") for c in fixed}
+        out.update(cycle=cycle, auditor_id=about["auditor_id"], auditor_tier=about["auditor_tier"],
+                   audit_type=about["audit_type"], grade_scale=about["grade_scale"], theme="")
+        out.update(_answers(where, number, header, cells, cycle, scale, scales, criteria, problems))
+        filled.append(out)
+    return filled, about, cases, empty
+
+
+def _headings(where: str, about: Mapping[str, str], rows: Sequence[Sequence[object]], criteria: Mapping[str, str],
+              problems: list[DataProblem]) -> tuple[list[str], list[str]] | None:
+    """The form's headings and its fixed columns, or None (a problem reported) when they were changed;
+    a criterion heading the council did not declare is reported and read no further."""
     header = [cell_text(v).strip() for v in rows[HEADER_ROW - 1]] if len(rows) >= HEADER_ROW else []
     while header and not header[-1]:
         header.pop()
@@ -103,51 +129,45 @@ def _read_form(path: Path, cycle: str, scales: Mapping[str, GradeScale], criteri
         problems.append(DataProblem(where, HEADER_ROW, None, shown(", ".join(header)),
                                     f"the form's headings were changed; expected {', '.join(expected)} then the "
                                     "criteria"))
-        return [], about, 0, 0
+        return None
     for k, name in enumerate(header[len(expected):], start=len(expected) + 1):
         if name not in criteria:
             problems.append(DataProblem(where, HEADER_ROW, f"{get_column_letter(k)} ({shown(name)})", None,
                                         "not a criterion declared in criteria (by that exact name)"))
-    start, end = cycle_bounds(cycle)
-    filled, cases, empty = [], 0, 0
-    for number, row in enumerate(rows[FIRST_ROW - 1:], start=FIRST_ROW):
-        cells = {name: cell_text(row[k]).strip() if k < len(row) else "" for k, name in enumerate(header)}
-        if not cells.get("audit_id"):
-            continue
-        cases += 1
-        answers = [c for c in header if c not in FIXED]
-        if not any(cells[c] for c in answers):
-            empty += 1
-            continue
-        out = {c: cells.get(c, "") for c in fixed}
-        out.update(cycle=cycle, auditor_id=about["auditor_id"], auditor_tier=about["auditor_tier"],
-                   audit_type=about["audit_type"], grade_scale=about["grade_scale"], theme="")
-        for k, name in enumerate(header, start=1):
-            if name in FIXED:
-                continue
-            text, column = cells[name], f"{get_column_letter(k)} ({shown(name)})"
-            if not text:
-                problems.append(DataProblem(where, number, column, None,
-                                            "a value is required: the row has other answers (choose from the list)"))
-                continue
-            if name == "audit_date":
-                day, problem = parse_cell(text, _DATE)
-                if problem is None and isinstance(day, dt.date) and not start <= day <= end:
-                    problem = f"the date is outside cycle {cycle} ({start.isoformat()} to {end.isoformat()})"
-                if problem:
-                    problems.append(DataProblem(where, number, column, shown(text), problem))
-                elif isinstance(day, dt.date):
-                    out[name] = day.isoformat()
-                continue
-            own = scale if name == "overall_grade" else scales.get(criteria.get(name, ""))
-            label, problem = _check_answer(text, own.labels if own else (), own)
-            if problem or label is None:
-                problems.append(DataProblem(where, number, column, shown(text), problem or "not a label"))
-            else:
-                out[name] = label
-        filled.append(out)
-    return filled, about, cases, empty
+    return header, fixed
 
+
+def _answers(where: str, number: int, header: list[str], cells: Mapping[str, str], cycle: str, scale: GradeScale,
+             scales: Mapping[str, GradeScale], criteria: Mapping[str, str],
+             problems: list[DataProblem]) -> dict[str, str]:
+    """One filled row's answers (the audit date, the grade and each criterion) as the audits dataset
+    holds them; each one missing or not on its list is reported and left out."""
+    start, end = cycle_bounds(cycle)
+    out = {}
+    for k, name in enumerate(header, start=1):
+        if name in FIXED:
+            continue
+        text, column = cells[name], f"{get_column_letter(k)} ({shown(name)})"
+        if not text:
+            problems.append(DataProblem(where, number, column, None,
+                                        "a value is required: the row has other answers (choose from the list)"))
+            continue
+        if name == "audit_date":
+            day, problem = parse_cell(text, _DATE)
+            if problem is None and isinstance(day, dt.date) and not start <= day <= end:
+                problem = f"the date is outside cycle {cycle} ({start.isoformat()} to {end.isoformat()})"
+            if problem:
+                problems.append(DataProblem(where, number, column, shown(text), problem))
+            elif isinstance(day, dt.date):
+                out[name] = day.isoformat()
+            continue
+        own = scale if name == "overall_grade" else scales.get(criteria.get(name, ""))
+        label, problem = _check_answer(text, own.labels if own else (), own)
+        if problem or label is None:
+            problems.append(DataProblem(where, number, column, shown(text), problem or "not a label"))
+        else:
+            out[name] = label
+    return out
 
 def _expected(folder: Path, cycle: str) -> dict[str, dict[str, str]]:
     """The forms listed in the folder's ``forms.csv`` for the cycle: file -> its row."""

@@ -457,8 +457,25 @@ class LinkedFigures:
         total_value = sum(abs(f.value) for f in self.figures.values()) + 1.0
         # fewest figures first; among as few, the smallest values (the least information lost)
         cost = np.array([1.0 + abs(self.figures[k].value) / total_value for k in keys])
-        rows: list[np.ndarray] = []
-        lower: list[float] = []
+        rows = [*self._company_rows(n, index), *self._equation_rows(n, index)]
+        lower = [0.0] * len(rows)
+        for group in cuts:
+            row = np.zeros(n)
+            row[[index[j] for j in group]] = 1.0
+            rows.append(row)
+            lower.append(1.0)
+        lo = np.array([1.0 if k in fixed else 0.0 for k in keys])
+        up = np.array([0.0 if k in self.public and k not in fixed else 1.0 for k in keys])
+        constraints = [LinearConstraint(np.array(rows), np.array(lower), np.inf)] if rows else []
+        res = milp(cost, integrality=np.ones(n), bounds=Bounds(lo, up), constraints=constraints)
+        if res.x is None:
+            raise ParameterError(f"secondary suppression has no solution: {res.message}")
+        return {k for k in keys if res.x[index[k]] > 0.5}
+
+    def _company_rows(self, n: int, index: dict[str, int]) -> list[np.ndarray]:
+        """A withheld protected figure of a link has company: another of the link's figures withheld
+        too (each row at least 0: the others withheld less the figure itself)."""
+        rows = []
         for link in self.links:
             if link.kind == "reveals":
                 continue  # a change that would give a protected count back is withheld from the start
@@ -470,9 +487,14 @@ class LinkedFigures:
                 row[[index[j] for j in link.keys if j != k]] = 1.0
                 row[index[k]] -= 1.0
                 rows.append(row)
-                lower.append(0.0)
+        return rows
+
+    def _equation_rows(self, n: int, index: dict[str, int]) -> list[np.ndarray]:
+        """One equation alone: a small part's interval is itself plus the other withheld parts of its
+        total, which must reach the policy's upper bound (each row at least 0)."""
         high = float(self.policy.high)
-        for link in self.links:  # one equation alone: the part's interval is itself plus the other withheld parts
+        rows = []
+        for link in self.links:
             if link.kind != "total":
                 continue
             total, parts = link.keys[0], link.keys[1:]
@@ -487,19 +509,7 @@ class LinkedFigures:
                 row[index[total]] += high
                 row[index[k]] -= high - f.value
                 rows.append(row)
-                lower.append(0.0)
-        for group in cuts:
-            row = np.zeros(n)
-            row[[index[j] for j in group]] = 1.0
-            rows.append(row)
-            lower.append(1.0)
-        lo = np.array([1.0 if k in fixed else 0.0 for k in keys])
-        up = np.array([0.0 if k in self.public and k not in fixed else 1.0 for k in keys])
-        constraints = [LinearConstraint(np.array(rows), np.array(lower), np.inf)] if rows else []
-        res = milp(cost, integrality=np.ones(n), bounds=Bounds(lo, up), constraints=constraints)
-        if res.x is None:
-            raise ParameterError(f"secondary suppression has no solution: {res.message}")
-        return {k for k in keys if res.x[index[k]] > 0.5}
+        return rows
 
     def _decision(self, hidden: set[str], fixed: set[str]) -> Decision:
         out = {}
@@ -589,42 +599,7 @@ def attack_bounds(figures: Mapping[str, Figure], links: Sequence[Link], hidden: 
         value = figures[target].value
         return value, value
     col = {k: i for i, k in enumerate(unknown)}
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
-
-    def term(row: np.ndarray, k: str, coef: float) -> float:
-        if k in col:
-            row[col[k]] += coef
-            return 0.0
-        return coef * figures[k].value
-
-    for link in links:
-        if not set(link.keys) & group:
-            continue
-        if link.kind == "total":
-            row = np.zeros(len(unknown))
-            const = term(row, link.keys[0], 1.0) + sum(term(row, k, -1.0) for k in link.keys[1:])
-            if row.any():
-                a_eq.append(row)
-                b_eq.append(-const)
-        elif link.kind == "reveals":
-            if link.keys[0] not in hidden:  # the change printed: every figure it pins is known
-                for k in link.keys[1:]:
-                    row = np.zeros(len(unknown))
-                    const = term(row, k, 1.0) - figures[k].value
-                    if row.any():
-                        a_eq.append(row)
-                        b_eq.append(-const)
-        elif link.keys[2] not in hidden:  # numerator = ratio x denominator, within the rounding
-            num, den, ratio = link.keys
-            r = figures[ratio].value
-            for coef, sign in ((r - link.halfwidth, -1.0), (r + link.halfwidth, 1.0)):
-                row = np.zeros(len(unknown))
-                # sign * (num - coef * den) <= 0
-                const = sign * (term(row, num, 1.0) + term(row, den, -coef))
-                row *= sign
-                if row.any():
-                    a_ub.append(row)
-                    b_ub.append(-const)
+    a_eq, b_eq, a_ub, b_ub = _attack_constraints(figures, links, hidden, group, col)
     bounds = [(0, None)] * len(unknown)
     out = []
     for direction in (1.0, -1.0):
@@ -640,6 +615,49 @@ def attack_bounds(figures: Mapping[str, Figure], links: Sequence[Link], hidden: 
         else:
             out.append(direction * res.fun)
     return float(out[0]), float(out[1])
+
+
+def _attack_constraints(figures: Mapping[str, Figure], links: Sequence[Link], hidden: set[str], group: set[str],
+                        col: Mapping[str, int]) -> tuple[list[np.ndarray], list[float], list[np.ndarray], list[float]]:
+    """The attacker's linear constraints over the unknowns ``col`` (withheld figures of ``group``):
+    ``(a_eq, b_eq, a_ub, b_ub)`` as :func:`scipy.optimize.linprog` takes them."""
+    eq, ub = _Rows(figures, col), _Rows(figures, col)
+    for link in links:
+        if not set(link.keys) & group:
+            continue
+        if link.kind == "total":
+            eq.add([(link.keys[0], 1.0), *((k, -1.0) for k in link.keys[1:])])
+        elif link.kind == "reveals":
+            if link.keys[0] not in hidden:  # the change printed: every figure it pins is known
+                for k in link.keys[1:]:
+                    eq.add([(k, 1.0)], constant=-figures[k].value)
+        elif link.keys[2] not in hidden:  # numerator = ratio x denominator, within the rounding
+            num, den, ratio = link.keys
+            r = figures[ratio].value
+            for coef, sign in ((r - link.halfwidth, -1.0), (r + link.halfwidth, 1.0)):
+                ub.add([(num, 1.0), (den, -coef)], sign=sign)  # sign * (num - coef * den) <= 0
+    return eq.a, eq.b, ub.a, ub.b
+
+
+class _Rows:
+    """Linear constraints ``sign * (sum of coef * figure + constant)`` (= or <=) 0 over the unknowns
+    ``col``, the known figures moved to the right-hand side; a row with no unknown is dropped."""
+
+    def __init__(self, figures: Mapping[str, Figure], col: Mapping[str, int]) -> None:
+        self.figures, self.col = figures, col
+        self.a: list[np.ndarray] = []
+        self.b: list[float] = []
+
+    def add(self, terms: Iterable[tuple[str, float]], *, constant: float = 0.0, sign: float = 1.0) -> None:
+        row = np.zeros(len(self.col))
+        for k, coef in terms:
+            if k in self.col:
+                row[self.col[k]] += coef
+            else:
+                constant += coef * self.figures[k].value
+        if row.any():
+            self.a.append(row * sign)
+            self.b.append(-constant * sign)
 
 
 def _format_count(value: float, policy: DisclosurePolicy) -> str:
