@@ -15,8 +15,9 @@ phone, on paper and to a screen reader, in one place for every report and the in
   Review (JAR)"), from :data:`review.config.glossary.SPELT_OUT`;
 - a date or cycle name is never broken at its hyphens, and a line may break after a slash
   between words;
-- a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means
-  (:data:`review.protection.disclosure.SYMBOLS`, the one source of those texts);
+- a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means,
+  ``c`` with the run's range (:attr:`review.protection.disclosure.DisclosurePolicy.symbols`, the one
+  source of those texts);
 - the disclosure footnote appears once per page;
 - what a report never shows is left out: the code-highlighting stylesheet, empty collapser boxes;
 - a page of synthetic demo data says so in its banner and on every printed page.
@@ -30,11 +31,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from review.config.glossary import SPELT_OUT
-from review.protection.disclosure import SYMBOLS
+from review.protection.disclosure import SYMBOLS, DisclosurePolicy
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
 from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE
@@ -254,8 +255,8 @@ _ALONE = re.compile(rf"(?P<open><(?P<tag>td|th|span|li|p|div)\b[^>]*>)\s*(?P<sym
 """A sign symbol (``:``) that is all of an element's text; elsewhere ":" is punctuation."""
 
 
-def _abbr(symbol: str) -> str:
-    return f'<abbr title="{html.escape(SYMBOLS[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
+def _abbr(symbol: str, symbols: Mapping[str, str]) -> str:
+    return f'<abbr title="{html.escape(symbols[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
 
 
 def _each_text(page: str, change: Callable[[str], str], *, skip_tags: tuple[str, ...] = _SKIP,
@@ -285,13 +286,19 @@ def _each_text(page: str, change: Callable[[str], str], *, skip_tags: tuple[str,
     return "".join(out)
 
 
-def abbreviate_symbols(page: str) -> str:
+def abbreviate_symbols(page: str, policy: DisclosurePolicy | None = None) -> str:
     """Each disclosure symbol in the page's text an ``<abbr>`` naming what it means.
 
     A letter symbol standing alone (``c``, ``z``, ``k``) anywhere in the text, and ``:`` when it
     is all of a cell's or element's text; the disclosure footnote, which explains them, is left
-    as it is. The meaning comes from :data:`review.protection.disclosure.SYMBOLS` and is marked
-    as holding no count (it says "1 to 5").
+    as it is. The meaning comes from the run's policy (:attr:`DisclosurePolicy.symbols`: ``c``
+    says the policy's range, "1 to 9" for a threshold of 9) and is marked as holding no count.
+
+    Parameters
+    ----------
+    page : str
+    policy : DisclosurePolicy, optional
+        The run's; default the default policy's (1 to 5).
 
     Examples
     --------
@@ -303,9 +310,12 @@ def abbreviate_symbols(page: str) -> str:
     '<li><strong>GOSE</strong>: <span>G04</span>: red</li>'
     >>> abbreviate_symbols('<svg><text x="1">c</text></svg>')  # a chart's own text is left to the chart
     '<svg><text x="1">c</text></svg>'
+    >>> print(abbreviate_symbols('<td>c</td>', DisclosurePolicy(high=9)))  # doctest: +ELLIPSIS
+    <td><abbr title="confidential: a count of people from 1 to 9, or ..." data-review-nocount>c</abbr></td>
     """
-    page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1)), text))
-    return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
+    symbols = (policy or DisclosurePolicy()).symbols
+    page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1), symbols), text))
+    return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'), symbols)}{m.group('close')}", page)
 
 
 _WORDS_SKIP = (*_SKIP, "header", "nav")
@@ -500,7 +510,7 @@ def lean(page: str) -> str:
     return _COLLAPSER.sub("", _HIGHLIGHT.sub("", page))
 
 
-def finish_page(page: str, *, synthetic: bool = False) -> str:
+def finish_page(page: str, *, synthetic: bool = False, policy: DisclosurePolicy | None = None) -> str:
     """A page as it is written: lean, tables, cards, abbreviations spelt out at first use, symbols, one
     footnote and, for demo data, the mark.
 
@@ -510,6 +520,9 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
         A whole HTML document (a report, the index, a failure page).
     synthetic : bool, default: ``False``
         Whether the page shows the synthetic demo data.
+    policy : DisclosurePolicy, optional
+        The run's: its symbols explain the page's (``c`` with the run's range). Default the default
+        policy's (1 to 5); a run always passes its own.
 
     Returns
     -------
@@ -528,7 +541,7 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
     page = one_footnote(card_headings(lean(page)))
     page, css = tidy_tables(page)
     page = spell_out(page)
-    page = whole_dates(slash_breaks(abbreviate_symbols(page)))
+    page = whole_dates(slash_breaks(abbreviate_symbols(page, policy)))
     if css:
         style = f"<style>\n{css}\n</style>"
         page = page.replace("</head>", style + "</head>", 1) if "</head>" in page else style + page
