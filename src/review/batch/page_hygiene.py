@@ -38,7 +38,7 @@ from review.config.glossary import SPELT_OUT
 from review.protection.disclosure import SYMBOLS, DisclosurePolicy
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
 from review.protection.units import UNIT_ATTRIBUTE
-from review.views.presentation import CARD_STYLE
+from review.views.presentation import CARD_STYLE, QUOTE_CLASS
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
            "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "spell_out",
@@ -119,11 +119,14 @@ def _headings(thead: str) -> list[str]:
 
 def _continued(first: str, attrs: str) -> str:
     """A continuation row's first cell: the item's id (or its whole name) and "continued", with the
-    first cell's mark (no count, or its declared unit)."""
+    first cell's mark (no count, or its declared unit), or the id's own where a span in the cell
+    marks it (an id before a source's words, :func:`review.views.presentation.source_item`)."""
     ident = _ITEM_ID.match(_text(first))
     name = html.escape(ident.group("id")) if ident else first
     unit = re.search(rf'\b{UNIT_ATTRIBUTE}="[^"]*"', attrs)
-    mark = (f" {NOCOUNT}" if _marked(attrs) else "") + (f" {unit.group(0)}" if unit else "")
+    opening = re.match(r"\s*<span\b[^>]*>", first)
+    marked = _marked(attrs) or bool(ident and opening and _marked(opening.group(0)))
+    mark = (f" {NOCOUNT}" if marked else "") + (f" {unit.group(0)}" if unit else "")
     return f'<span class="review-continued"{mark}>{name} <span class="review-cont-word">(continued)</span></span>'
 
 
@@ -383,8 +386,10 @@ def spell_out(page: str, spelt: dict[str, str] | None = None) -> str:
     """Each abbreviation of the glossary spelt out at its first use on the page: "Joint Area Review (JAR)".
 
     The first use is the first in the page's text, its headings included, outside the running
-    banner, the navigation, the title, charts, code, the disclosure footnote and quotations (an
-    auditor's words, between “ and ”, are quoted as written). A first use spelt out already, as
+    banner, the navigation, the title, charts, code, the disclosure footnote and quotations: an
+    auditor's words, between “ and ”, and a source's item in its words (a view marks it,
+    :func:`review.views.presentation.quoted`) are quoted as written, and an abbreviation they hold
+    is spelt out at its first use outside them. A first use spelt out already, as
     "Team Manager (TM)" or "TM (Team Manager)", is left as it is, so a finished page is unchanged
     by a second pass; a plural ("IROs") is spelt out in the plural; inside brackets the
     abbreviation goes in square ones ("(95% confidence interval [CI] 38.0% to 57.0%)"). The words are
@@ -411,6 +416,9 @@ Independent Reviewing Officers (IROs) met.</p>
 said the young person (YP)</p>
     >>> print(spell_out("<td>42.0% (21 of 50; 95% CI 28.5% to 56.7%)</td><td>CI</td>"))
     <td>42.0% (21 of 50; 95% confidence interval [CI] 28.5% to 56.7%)</td><td>CI</td>
+    >>> print(spell_out('<td><span class="review-quote">Annual update (report to LSCB).</span></td><p>The LSCB</p>'))
+    <td><span class="review-quote">Annual update (report to LSCB).</span></td><p>The Local Safeguarding Children \
+Board (LSCB)</p>
     >>> print(spell_out("<p>the LSCB&#x27;s records; the LSCB</p>"))
     <p>the Local Safeguarding Children Board's (LSCB&#x27;s) records; the LSCB</p>
     >>> once = spell_out("<p>Team Manager (TM) and TM; NI61 is not NI</p>")
@@ -420,7 +428,8 @@ said the young person (YP)</p>
     True
     """
     state = _FirstUses(SPELT_OUT if spelt is None else spelt)
-    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, on_tag=state.tag)
+    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, skip_classes=f"review-footnote|review-nowrap|{QUOTE_CLASS}",
+                      on_tag=state.tag)
 
 
 _WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")
