@@ -117,4 +117,5 @@ def test_the_explorer_says_what_each_quarter_was_decided_with(gose):
     alone = ExplorerState(LENSES["jar_haringey"], ctx.evidence, ctx.cycle, PUB)
     alone.set_audience("published")
     assert "decided on the explorer's own figures" in alone.basis()
-    assert page_registries("jar_haringey", ctx) is None
+    assert page_registries("healthcare_commission", ctx) is None  # its page keeps no registry
+    assert page_registries("jar_haringey", ctx) is not None  # the JAR page's lines: tests/test_explore_jar_link.py

@@ -23,15 +23,17 @@ from review.config.glossary import ABBREVIATIONS, SPELT_OUT, TERMS
 from review.data.schema import ACTION_SOURCES
 from review.protection.report_check import check_file
 from review.results.judgements import NEEDS_ACTION_RULE
+from review.views.presentation import QUOTE_CLASS
 
 REPORTS = ("gose_performance", "jar_haringey", "healthcare_commission", "lscb_checklist", "governance")
 SKIPPED = {"header", "nav", "title", "style", "script", "svg", "code", "pre", "abbr"}
-SKIPPED_CLASSES = {"review-footnote", "review-nowrap"}
+SKIPPED_CLASSES = {"review-footnote", "review-nowrap", QUOTE_CLASS}  # QUOTE_CLASS: a source's item in its words
 
 
 class _Reading(HTMLParser):
     """A page's text in reading order, as a reader meets it: without the running banner, the
-    navigation, charts, code and the footnote, and with quotations (between “ and ”) blanked."""
+    navigation, charts, code, the footnote and the source's items (quoted in its words), and with
+    quotations (between “ and ”) blanked."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -5,7 +5,9 @@ the individual; communication flow: the directorate, the team) from 0 to 10. Sco
 summarised as scores: median, range and the share at the scale's marked level or above (the
 workbook's ``scaling_0_10`` grade scale marks 7 to 10; the exercise itself sets no pass mark, so
 the report states that rule as the workbook's). Self-assessment alone never makes an item green.
-The context items are the questions the exercise asks; they are discussed, not scored.
+The context items are the source's context, set beside the workbook's own questions for the
+board's discussion (:data:`review.config.framework_items.GOVERNANCE_CONTEXT`; the source asks none);
+they are discussed, not scored.
 """
 
 from __future__ import annotations

@@ -13,11 +13,17 @@ judgement is made on the agencies' own lines, as in the internal report, and is 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+from review.analyses.jar import JarResult
 from review.analyses.judgement import EvidenceLine, Rates
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure_log import lines_log
+from review.protection.linked import LogRows
 
-__all__ = ["MULTI_AGENCY", "published_lines"]
+__all__ = ["MULTI_AGENCY", "PAGE", "page_log", "published_lines", "shown_lines"]
+
+PAGE = "jar_haringey"
 
 MULTI_AGENCY = "multi-agency audit"
 
@@ -122,3 +128,24 @@ def _together(group: list[EvidenceLine], label: str, criterion: str, rates: Rate
     names = ", ".join(_criterion(g)[0] for g in group)
     return rates.line(MULTI_AGENCY, f"{label} together ({names}): {criterion}",
                       (sum(g.k for g in group), sum(g.n for g in group)), before, group[0].unit)
+
+
+def shown_lines(result: JarResult, finding: Any, policy: DisclosurePolicy) -> tuple[EvidenceLine, ...]:
+    """A finding's lines as the page shows them (:func:`published_lines` with the finding's own
+    thresholds and the council's sectors)."""
+    green, red = (finding.threshold.green, finding.threshold.red) if finding.threshold else (result.green, result.red)
+    rates = Rates(confidence_level=result.confidence_level, green=green, red=red)
+    return published_lines(finding.evidence, policy, rates, dict(result.sectors))
+
+
+def page_log(result: JarResult, policy: DisclosurePolicy) -> LogRows:
+    """The JAR page's disclosure log and the registry it decided on: every line the page shows, as
+    "k of n" (:func:`review.protection.disclosure_log.lines_log`), with its change since last quarter.
+
+    The one source of the page's registry: the page's record carries it out of the notebook for the
+    run's check across pages, and the explorer's published view joins it
+    (:func:`review.explore.pages.jar_page`), so a criterion's line the page withholds is never worked
+    out from the explorer's figures against the page's.
+    """
+    return lines_log(PAGE, [(f.item.item_id, ln) for f in result.findings for ln in shown_lines(result, f, policy)],
+                     policy)

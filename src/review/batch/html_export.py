@@ -23,6 +23,7 @@ from traitlets.config import Config
 from review.batch.page_hygiene import SYNTHETIC_MARK, SYNTHETIC_RUNNING, css_string, finish_page
 from review.config.cycles import quarter_label, quarter_name
 from review.data.schema import DATASETS
+from review.protection.disclosure import policy_from_parameters
 
 __all__ = ["align_numbers", "evidence_inputs", "export_report", "failure_page", "running_texts",
            "stylesheet"]
@@ -192,7 +193,9 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
                         quarter_words(str(review_meta.get("cycle", ""))), strict=True)),
              **running_texts(review_meta)}
     body, _ = _exporter().from_notebook_node(nb, resources=extra)
-    return finish_page(align_numbers(_CSS_URL_COMMENT.sub("", body)), synthetic=bool(review_meta.get("synthetic")))
+    policy = policy_from_parameters(nb.metadata.get("papermill", {}).get("parameters", {}))  # the run's range of c
+    return finish_page(align_numbers(_CSS_URL_COMMENT.sub("", body)), synthetic=bool(review_meta.get("synthetic")),
+                       policy=policy)
 
 
 def warm() -> None:

@@ -40,7 +40,6 @@ from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.config.paths import cycle_folder, project_root
 from review.exceptions import ParameterError
-from review.protection.disclosure import SYMBOLS
 from review.protection.pseudonym import resolve_key
 from review.protection.publish_gate import BLOCKING_KINDS
 from review.protection.report_check import check_file, raw_identifiers
@@ -225,7 +224,7 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
     try:
         glossary = work / "glossary.html"
         used = "\n".join([messages, *(s.path.read_text(encoding="utf-8") for s in reports)])  # what the pack prints
-        glossary.write_text(glossary_page(frame, SYMBOLS, manifest, used), encoding="utf-8")
+        glossary.write_text(glossary_page(frame, context.policy.symbols, manifest, used), encoding="utf-8")
         sections = [*reports, Section("Glossary of terms and symbols", glossary)]
         front = work / "front.html"
 

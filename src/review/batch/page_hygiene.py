@@ -15,8 +15,9 @@ phone, on paper and to a screen reader, in one place for every report and the in
   Review (JAR)"), from :data:`review.config.glossary.SPELT_OUT`;
 - a date or cycle name is never broken at its hyphens, and a line may break after a slash
   between words;
-- a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means
-  (:data:`review.protection.disclosure.SYMBOLS`, the one source of those texts);
+- a disclosure symbol (``c``, ``z``, ``:``, ``k``) is an ``<abbr>`` whose title says what it means,
+  ``c`` with the run's range (:attr:`review.protection.disclosure.DisclosurePolicy.symbols`, the one
+  source of those texts);
 - the disclosure footnote appears once per page;
 - what a report never shows is left out: the code-highlighting stylesheet, empty collapser boxes;
 - a page of synthetic demo data says so in its banner and on every printed page.
@@ -30,14 +31,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from review.config.glossary import SPELT_OUT
-from review.protection.disclosure import SYMBOLS
+from review.protection.disclosure import SYMBOLS, DisclosurePolicy
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
 from review.protection.units import UNIT_ATTRIBUTE
-from review.views.presentation import CARD_STYLE
+from review.views.presentation import CARD_STYLE, QUOTE_CLASS
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
            "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "spell_out",
@@ -118,11 +119,14 @@ def _headings(thead: str) -> list[str]:
 
 def _continued(first: str, attrs: str) -> str:
     """A continuation row's first cell: the item's id (or its whole name) and "continued", with the
-    first cell's mark (no count, or its declared unit)."""
+    first cell's mark (no count, or its declared unit), or the id's own where a span in the cell
+    marks it (an id before a source's words, :func:`review.views.presentation.source_item`)."""
     ident = _ITEM_ID.match(_text(first))
     name = html.escape(ident.group("id")) if ident else first
     unit = re.search(rf'\b{UNIT_ATTRIBUTE}="[^"]*"', attrs)
-    mark = (f" {NOCOUNT}" if _marked(attrs) else "") + (f" {unit.group(0)}" if unit else "")
+    opening = re.match(r"\s*<span\b[^>]*>", first)
+    marked = _marked(attrs) or bool(ident and opening and _marked(opening.group(0)))
+    mark = (f" {NOCOUNT}" if marked else "") + (f" {unit.group(0)}" if unit else "")
     return f'<span class="review-continued"{mark}>{name} <span class="review-cont-word">(continued)</span></span>'
 
 
@@ -254,8 +258,8 @@ _ALONE = re.compile(rf"(?P<open><(?P<tag>td|th|span|li|p|div)\b[^>]*>)\s*(?P<sym
 """A sign symbol (``:``) that is all of an element's text; elsewhere ":" is punctuation."""
 
 
-def _abbr(symbol: str) -> str:
-    return f'<abbr title="{html.escape(SYMBOLS[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
+def _abbr(symbol: str, symbols: Mapping[str, str]) -> str:
+    return f'<abbr title="{html.escape(symbols[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
 
 
 def _each_text(page: str, change: Callable[[str], str], *, skip_tags: tuple[str, ...] = _SKIP,
@@ -285,13 +289,19 @@ def _each_text(page: str, change: Callable[[str], str], *, skip_tags: tuple[str,
     return "".join(out)
 
 
-def abbreviate_symbols(page: str) -> str:
+def abbreviate_symbols(page: str, policy: DisclosurePolicy | None = None) -> str:
     """Each disclosure symbol in the page's text an ``<abbr>`` naming what it means.
 
     A letter symbol standing alone (``c``, ``z``, ``k``) anywhere in the text, and ``:`` when it
     is all of a cell's or element's text; the disclosure footnote, which explains them, is left
-    as it is. The meaning comes from :data:`review.protection.disclosure.SYMBOLS` and is marked
-    as holding no count (it says "1 to 5").
+    as it is. The meaning comes from the run's policy (:attr:`DisclosurePolicy.symbols`: ``c``
+    says the policy's range, "1 to 9" for a threshold of 9) and is marked as holding no count.
+
+    Parameters
+    ----------
+    page : str
+    policy : DisclosurePolicy, optional
+        The run's; default the default policy's (1 to 5).
 
     Examples
     --------
@@ -303,9 +313,12 @@ def abbreviate_symbols(page: str) -> str:
     '<li><strong>GOSE</strong>: <span>G04</span>: red</li>'
     >>> abbreviate_symbols('<svg><text x="1">c</text></svg>')  # a chart's own text is left to the chart
     '<svg><text x="1">c</text></svg>'
+    >>> print(abbreviate_symbols('<td>c</td>', DisclosurePolicy(high=9)))  # doctest: +ELLIPSIS
+    <td><abbr title="confidential: a count of people from 1 to 9, or ..." data-review-nocount>c</abbr></td>
     """
-    page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1)), text))
-    return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'))}{m.group('close')}", page)
+    symbols = (policy or DisclosurePolicy()).symbols
+    page = _each_text(page, lambda text: _LETTER.sub(lambda m: _abbr(m.group(1), symbols), text))
+    return _ALONE.sub(lambda m: f"{m.group('open')}{_abbr(m.group('symbol'), symbols)}{m.group('close')}", page)
 
 
 _WORDS_SKIP = (*_SKIP, "header", "nav")
@@ -373,8 +386,10 @@ def spell_out(page: str, spelt: dict[str, str] | None = None) -> str:
     """Each abbreviation of the glossary spelt out at its first use on the page: "Joint Area Review (JAR)".
 
     The first use is the first in the page's text, its headings included, outside the running
-    banner, the navigation, the title, charts, code, the disclosure footnote and quotations (an
-    auditor's words, between “ and ”, are quoted as written). A first use spelt out already, as
+    banner, the navigation, the title, charts, code, the disclosure footnote and quotations: an
+    auditor's words, between “ and ”, and a source's item in its words (a view marks it,
+    :func:`review.views.presentation.quoted`) are quoted as written, and an abbreviation they hold
+    is spelt out at its first use outside them. A first use spelt out already, as
     "Team Manager (TM)" or "TM (Team Manager)", is left as it is, so a finished page is unchanged
     by a second pass; a plural ("IROs") is spelt out in the plural; inside brackets the
     abbreviation goes in square ones ("(95% confidence interval [CI] 38.0% to 57.0%)"). The words are
@@ -401,6 +416,9 @@ Independent Reviewing Officers (IROs) met.</p>
 said the young person (YP)</p>
     >>> print(spell_out("<td>42.0% (21 of 50; 95% CI 28.5% to 56.7%)</td><td>CI</td>"))
     <td>42.0% (21 of 50; 95% confidence interval [CI] 28.5% to 56.7%)</td><td>CI</td>
+    >>> print(spell_out('<td><span class="review-quote">Annual update (report to LSCB).</span></td><p>The LSCB</p>'))
+    <td><span class="review-quote">Annual update (report to LSCB).</span></td><p>The Local Safeguarding Children \
+Board (LSCB)</p>
     >>> print(spell_out("<p>the LSCB&#x27;s records; the LSCB</p>"))
     <p>the Local Safeguarding Children Board's (LSCB&#x27;s) records; the LSCB</p>
     >>> once = spell_out("<p>Team Manager (TM) and TM; NI61 is not NI</p>")
@@ -410,7 +428,8 @@ said the young person (YP)</p>
     True
     """
     state = _FirstUses(SPELT_OUT if spelt is None else spelt)
-    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, on_tag=state.tag)
+    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, skip_classes=f"review-footnote|review-nowrap|{QUOTE_CLASS}",
+                      on_tag=state.tag)
 
 
 _WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")
@@ -500,7 +519,7 @@ def lean(page: str) -> str:
     return _COLLAPSER.sub("", _HIGHLIGHT.sub("", page))
 
 
-def finish_page(page: str, *, synthetic: bool = False) -> str:
+def finish_page(page: str, *, synthetic: bool = False, policy: DisclosurePolicy | None = None) -> str:
     """A page as it is written: lean, tables, cards, abbreviations spelt out at first use, symbols, one
     footnote and, for demo data, the mark.
 
@@ -510,6 +529,9 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
         A whole HTML document (a report, the index, a failure page).
     synthetic : bool, default: ``False``
         Whether the page shows the synthetic demo data.
+    policy : DisclosurePolicy, optional
+        The run's: its symbols explain the page's (``c`` with the run's range). Default the default
+        policy's (1 to 5); a run always passes its own.
 
     Returns
     -------
@@ -528,7 +550,7 @@ def finish_page(page: str, *, synthetic: bool = False) -> str:
     page = one_footnote(card_headings(lean(page)))
     page, css = tidy_tables(page)
     page = spell_out(page)
-    page = whole_dates(slash_breaks(abbreviate_symbols(page)))
+    page = whole_dates(slash_breaks(abbreviate_symbols(page, policy)))
     if css:
         style = f"<style>\n{css}\n</style>"
         page = page.replace("</head>", style + "</head>", 1) if "</head>" in page else style + page

@@ -165,7 +165,7 @@ def publish_run(staging: Path, target: Path, *, cycle: str, audience: str, outco
     write_index(staging / "index.html", cycle, audience, checked, reports, scope, history)
     index = staging / "index.html"  # its tables, symbols and the demo's mark as every report's
     synthetic = any(Path(i.get("path", "")).name == DEMO_MARKER for i in manifest.get("inputs", []))
-    index.write_text(finish_page(index.read_text(encoding="utf-8"), synthetic=synthetic), encoding="utf-8")
+    index.write_text(finish_page(index.read_text(encoding="utf-8"), synthetic=synthetic, policy=policy), encoding="utf-8")
     checked = guard(checked)  # every file, the manifest and index included
     move_into_place(staging, target)
     return RunSummary(cycle=cycle, output_dir=target, outcomes=tuple(checked), disclosure_log=tuple(log))

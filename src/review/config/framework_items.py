@@ -7,7 +7,7 @@ Nothing that is not in the text is listed here.
 
 Each item is a :class:`SourceItem`. ``rated`` says whether raters score the item in
 ``self_assessments`` (a heading such as the LSCB checklist's "Quality Assurance" is summarised
-from its sub-items; the governance exercise's context items are questions it asks, not scores).
+from its sub-items; the governance exercise's context items are context the source sets out, not scores).
 
 >>> [i.item_id for i in JAR_FINDINGS][-1], JAR_FINDINGS[-1].origin
 ('J11', 'DCSF summary of findings')
@@ -155,8 +155,9 @@ GOVERNANCE_CONTEXT: dict[str, str] = {
     "C2": "How do the families our social workers and health visitors deal with every day, and the way we assess "
           "risk in complex child care cases, compare with what key national research describes?",
 }
-"""The context items as the questions the exercise asks of area managers (the workbook's
-phrasing of the source's context; they are discussed, not scored)."""
+"""The workbook's own questions on the context items, for area managers to discuss: the source
+lists the context and asks no question of it, so these are the workbook's words, not the source's
+(they are discussed, not scored)."""
 
 FRAMEWORK_ITEMS: dict[str, tuple[SourceItem, ...]] = {
     "jar_haringey": JAR_FINDINGS,

@@ -1,8 +1,9 @@
 """The terms and abbreviations a board member meets in a cycle's reports, spelt out once.
 
 The board pack ends with them (:mod:`review.batch.pack`); the symbols of a published table
-(``c``, ``z``, ``:``, ``k``) are the disclosure rules' own (``review.protection.disclosure.SYMBOLS``)
-and are added to these there, so each meaning is written in one place. Each entry is worded as the
+(``c``, ``z``, ``:``, ``k``) are the disclosure rules' own, ``c`` with the run's range
+(``review.protection.disclosure.DisclosurePolicy.symbols``), and are added to these there, so each
+meaning is written in one place and no entry here states a range. Each entry is worded as the
 reports word it; the sources are those of the domain brief (``/work/shared/domain.md``): the
 tiers of the audit programme (section 1), the National Indicator Set (section 2), the frameworks'
 context (section 7).
@@ -102,8 +103,8 @@ TERMS: tuple[Entry, ...] = (
     Entry("No evidence", "The evidence that tests the item was not in this quarter's returns: no band is given."),
     Entry("Small group",
           "A judgement resting on a group of people too small to publish its figures: the judgement is shown, the "
-          "counts of people it rests on (1 to 5) and the figures they could be worked out from are withheld "
-          "(shown as c). Counts of things (actions, returns, agencies) are shown."),
+          "small counts of people it rests on and the figures they could be worked out from are withheld "
+          "(shown as c: its range is under the symbols in tables). Counts of things (actions, returns, agencies) are shown."),
     Entry("Firm, uncertain",
           "A judgement is firm when the whole confidence interval lies in one band; uncertain when it crosses a "
           "threshold, so more evidence of the same kind is needed to settle it."),
@@ -153,7 +154,7 @@ def glossary(symbols: dict[str, str] | None = None, used: str | None = None) -> 
     Parameters
     ----------
     symbols : dict, optional
-        Symbol to meaning (the disclosure rules' ``SYMBOLS``, which the config layer cannot import);
+        Symbol to meaning (the run's policy's ``symbols``, which the config layer cannot import);
         the symbols group is left out when not given.
     used : str, optional
         The text the glossary serves (the pack's pages): only the abbreviations it uses are listed.

@@ -28,6 +28,7 @@ from review.config.framework_items import FRAMEWORK_ITEMS
 from review.config.frameworks import FRAMEWORKS
 from review.data.load import Evidence
 from review.data.schema import ACTION_SOURCES
+from review.protection.disclosure_log import line_key
 from review.views.actions import SOURCE_NAMES
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "apply_selection",
     "audit_grades",
     "criterion_results",
+    "criterion_lines",
     "options",
     "published_views",
     "random_frame",
@@ -119,6 +121,21 @@ class Lens:
         ``(group, page keys) -> (files key, count key)`` or None: given the page's registry, the
         page's figure less the explorer's groups is linked as what lies outside them (a tier's
         themed audits), protected where it is a small count.
+    page_same : mapping of str to callable
+        For a view each of whose groups is a figure the page prints (or the sum of several), a
+        function ``(group, rows) -> keys`` giving the registry keys (``<key>/k``, ``<key>/n``) of the
+        page's figures the group's rows add up to: a JAR criterion's answers are the page's line of
+        that criterion's case-file audits. Given the page's registry, each group is linked to them,
+        and one the page withholds stays withheld.
+    crossed : tuple of (str, str)
+        Two views over the same rows whose cross-tabulation no view prints (actions by source and by
+        owner's role), registered as hidden cells linked to both views' groups: a reader who knows
+        which roles own which sources' actions (a team manager owns the remedial action on a file)
+        reads a role's count as a bound on a source's, so the registry decides knowing it too.
+    nested : mapping of str to str
+        A view whose groups are each the sum of groups of another view (``{"by jar_finding": "by
+        criterion"}``: a finding's answers are those of the criteria the evidence map tests it with,
+        a link every reader of the map knows), linked so in the explorer's registry.
     page_sums : mapping of (str, str) to tuple of str
         For a group of a published view (``(view, group)``) whose size counts what figures of the
         page count together, the registry keys of those page figures: the remedial actions raised in
@@ -152,6 +169,9 @@ class Lens:
     page_parts: Mapping[str, Callable[[str, Collection[str]], tuple[str, str] | None]] = field(
         default_factory=dict)
     page_sums: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    page_same: Mapping[str, Callable[[str, pd.DataFrame], tuple[str, ...]]] = field(default_factory=dict)
+    nested: Mapping[str, str] = field(default_factory=dict)
+    crossed: tuple[tuple[str, str], ...] = ()
     people_words: str = ""
     population: Callable[[Evidence, pd.DataFrame], int | None] | None = None
 
@@ -368,6 +388,21 @@ def criterion_results(evidence: Evidence) -> pd.DataFrame:
 
 
 NO_FINDING = "not mapped to a finding"
+
+
+def criterion_lines(group: str, rows: pd.DataFrame) -> tuple[str, ...]:
+    """The registry keys of the JAR page's lines that a criterion's answers are: one line per
+    case-file audit type, "k of n audits where it applied" (:func:`review.analyses.mapped.mapped_lines`,
+    keyed by :func:`review.protection.disclosure_log.line_key`).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"audit_type": ["Case-file audits"] * 3, "met": [1.0, 1.0, 0.0]})
+    >>> criterion_lines("The child was seen", rows)
+    ('line/audit: Case-file audits: The child was seen/2 of 3',)
+    """
+    return tuple(line_key("audit", f"{audit_type}: {group}", int(part["met"].sum()), int(part["met"].count()))
+                 for audit_type, part in rows.groupby("audit_type", observed=True, sort=True))
 
 
 def _finding_label(item: object) -> str:
@@ -701,6 +736,8 @@ LENSES: dict[str, Lens] = {
                "moderator's answer prevails); answers not applicable left out"),
         people="case_ref",
         people_words="case files",
+        page_same={"by criterion": criterion_lines},
+        nested={"by jar_finding": "by criterion"},
     ),
     "healthcare_commission": Lens(
         "healthcare_commission", "Health agencies' ratings by issue", agency_ratings("healthcare_commission"),
@@ -732,6 +769,7 @@ LENSES: dict[str, Lens] = {
                "children's files are counts of children's files"),
         unit="column",
         page_sums={("by source", source_words(CHILDREN_SOURCE)): REMEDIAL_FILES},
+        crossed=(("by source", "by owner_role"),),
     ),
 }
 """The explorer of each framework notebook (the cycle summary explores the action plan)."""

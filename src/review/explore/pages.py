@@ -28,9 +28,28 @@ Only a page whose figures an explorer's figures are linked to has one here (:dat
   other sources' withheld): the remedial actions were at most 17 - 1 - 1 = 15, so the page's 1 file not yet due (withheld) lay between 0 and 15 - 12 due = 3,
   and the explorer's own 2 not done between 1 and 5: narrower than the 0 to 5 that ``c`` says
   (``tests/test_explore_action_plan_link.py``). Joined, the one registry withholds what is needed.
+  The same explorer prints the actions by owner's role; where the team manager owns the remedial
+  action on a file (the demo's practice), a reader who knows it reads the team managers' count as
+  the remedial actions raised. So the explorer registers the cross-tabulation of source and role,
+  which no view prints, as hidden cells linked to both views' groups, taking the reader to know
+  which cells are empty (:attr:`review.explore.lenses.Lens.crossed`): a role is withheld with the
+  source it would give back (``tests/test_explore_owner_roles.py``: team managers 27 less the 26
+  files due would give the 1 not yet due).
 
-The other pages keep no registry. Their explorers say that each quarter is decided on the
-explorer's own figures.
+- the JAR page, whose line for each criterion's case-file audits ("k of n audits where it
+  applied", the final answers) is the explorer's group of that criterion's answers (one answer per
+  file: :attr:`review.explore.lenses.Lens.page_same`), and each finding's group the sum of its
+  criteria's (:attr:`review.explore.lenses.Lens.nested`, a link any reader of the evidence map
+  knows). Decided apart, the explorer withheld a criterion whose rest was small and, as its second
+  figure, the smallest other criterion, which the page prints: the finding's count less the page's
+  line gave the withheld count back exactly (``tests/test_explore_jar_link.py``: 58 - 20 = 38 of
+  40, so 2 files). Joined, the page's printed lines are known and its withheld lines stay withheld.
+  The explorer's other views (team, case type) and its total are sums over the same answers, linked
+  to the criteria through the quarter's total; the page prints no team, case type or total.
+
+The other pages (the Healthcare Commission's, the LSCB checklist's, the governance exercise's)
+keep no registry here. Their explorers say that each quarter is decided on the explorer's own
+figures.
 """
 
 from __future__ import annotations
@@ -45,7 +64,7 @@ from review.config.params import RunParameters
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.linked import Decision
 
-__all__ = ["PAGES", "PageRegistries", "action_plan_page", "gose_page", "page_registries"]
+__all__ = ["PAGES", "PageRegistries", "action_plan_page", "gose_page", "jar_page", "page_registries"]
 
 Registry = Mapping[str, object]
 
@@ -93,7 +112,7 @@ def _decided(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any, 
         if quarter not in ctx.evidence.cycles:
             return None
         result = compute()
-    return decide(result, policy).registry
+    return decide(result, policy).registry  # a Decision's, or a page's log rows' (LogRows.registry)
 
 
 def action_plan_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any = None) -> Registry | None:
@@ -111,7 +130,30 @@ def action_plan_page(ctx: Context, quarter: str, policy: DisclosurePolicy, resul
         ctx.evidence, cycle=quarter, red={}, confidence_level=ctx.params.confidence_level), actions_figures.decide)
 
 
-PAGES: dict[str, Callable[..., Registry | None]] = {"gose_performance": gose_page, "cycle_summary": action_plan_page}
+def jar_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any = None) -> Registry | None:
+    """The registry the JAR page of ``quarter`` decided on under ``policy``: its lines, each "k of n"
+    with its change (:func:`review.analyses.jar_figures.page_log`, the page's own).
+
+    As :func:`gose_page`, for the stocktake (``result``: a JarResult); a result computed here
+    leaves out the learning section, which registers no figure.
+    """
+    from review.analyses import jar_figures
+    from review.analyses.jar import analyse
+
+    p = ctx.params
+
+    def compute() -> Any:
+        return analyse(ctx.evidence, cycle=quarter, previous=previous_cycle(quarter),
+                       confidence_level=p.confidence_level, green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
+
+    def decide(result: Any, policy: DisclosurePolicy) -> Any:
+        return jar_figures.page_log(result, policy)
+
+    return _decided(ctx, quarter, policy, result, compute, decide)
+
+
+PAGES: dict[str, Callable[..., Registry | None]] = {"gose_performance": gose_page, "jar_haringey": jar_page,
+                                                    "cycle_summary": action_plan_page}
 """The pages whose registry an explorer's published view joins, by framework."""
 
 
@@ -156,7 +198,7 @@ def page_registries(framework: str, ctx: Context, result: Any = None) -> PageReg
 
     Examples
     --------
-    >>> page_registries("jar_haringey", None) is None
+    >>> page_registries("healthcare_commission", None) is None
     True
     """
     return PageRegistries(framework, ctx, result) if framework in PAGES else None

@@ -167,7 +167,7 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
         _small(reg, k_total, total_unit) or _small(reg, n_total - k_total, total_unit)))
         or (files_total is not None and _small(reg, files_total, FILES))
         or bool(lens.page_total and {f"{lens.page_total}/k", f"{lens.page_total}/n"} & kept)
-        or bool(page and lens.page_sums))
+        or bool(page and (lens.page_sums or lens.page_same)))
     keys[("", "", "n")] = reg.add("total/n", n_total, total_unit, page=PAGE, label="the selection", public=public)
     if rated:  # the count, its group (added above) and the rest of the group, linked as the groups' rates are
         keys[("", "", "k")], _ = reg.rate("total", k_total, n_total, total_unit, page=PAGE, label="the selection",
@@ -183,8 +183,15 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
             _breakdown(reg, keys, lens, rows, view, policy, files_total)
             if page and view in lens.page_parts:
                 _page_parts(reg, keys, view, lens.page_parts[view], rated)
+    for outer, inner in lens.nested.items():
+        _nested(reg, keys, rows, outer, inner, rated)
+    for first, second in lens.crossed:
+        _crossed(reg, keys, lens, rows, first, second, rated)
     if page and lens.page_sums:
         _page_sums(reg, keys, lens.page_sums)
+    if page:
+        for view, parts_of in lens.page_same.items():
+            _page_same(reg, keys, rows, view, parts_of, rated, kept)
     return QuarterFigures((_linked_to_explorer(reg) if page else reg).solve(keep=kept), keys)
 
 
@@ -241,6 +248,74 @@ def _page_parts(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], vi
             reg.add(f"{base}/rest", value["n"] - value["k"], reg.figures[n_whole].unit, page=PAGE,
                     label=f"{n_whole} less the explorer's groups (the rest)", printed=False)
             reg.total(f"{base}/n", [f"{base}/k", f"{base}/rest"], name=f"outside the explorer's {view}: count and rest")
+
+
+def _nested(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], rows: pd.DataFrame, outer: str,
+            inner: str, rated: bool) -> None:
+    """Each group of ``outer`` is the sum of the groups of ``inner`` that lie within it (a finding's
+    answers are its criteria's): linked so, where every group of ``inner`` lies within one of ``outer``."""
+    column, within = outer.removeprefix("by "), inner.removeprefix("by ")
+    if not len(rows) or rows.groupby(within, observed=True)[column].nunique().gt(1).any():
+        return  # not nested in these rows: no such link to register
+    members: dict[str, list[str]] = {}
+    for group, outer_group in rows.groupby(within, observed=True)[column].first().items():
+        members.setdefault(str(outer_group), []).append(str(group))
+    for group, parts in members.items():
+        for part in ("n", "k") if rated else ("n",):
+            if (outer, group, part) in keys and all((inner, g, part) in keys for g in parts):
+                reg.total(keys[(outer, group, part)], [keys[(inner, g, part)] for g in parts],
+                          name=f"{outer}: {group} is the sum of its {inner.removeprefix('by ')} groups ({part})")
+
+
+def _crossed(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], lens: Lens, rows: pd.DataFrame,
+             first: str, second: str, rated: bool) -> None:
+    """The cross-tabulation of two views no view prints, as hidden cells: each group of either view
+    is the sum of its cells, and a cell that holds nothing is known to be empty (the reader is taken
+    to know which roles own which sources' actions). A cell is protected by its own unit, so a role's
+    count never bounds a withheld source's count more narrowly than ``c`` says."""
+    a, b = first.removeprefix("by "), second.removeprefix("by ")
+    if not len(rows):
+        return
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for (x, y), members in rows.groupby([a, b], observed=True, sort=True):
+        name = f"{first}={x} & {second}={y}"
+        unit = group_unit(lens, members)
+        if rated:
+            k_key, n_key = reg.rate(name, int(members["met"].sum()), int(members["met"].count()), unit, page=PAGE,
+                                    label=f"{first}: {x}, {second}: {y}", printed=False)
+            cells[(str(x), str(y))] = {"n": n_key, "k": k_key}
+        else:
+            cells[(str(x), str(y))] = {"n": reg.add(f"{name}/n", len(members), unit, page=PAGE,
+                                                    label=f"{first}: {x}, {second}: {y}", printed=False)}
+    for view, side in ((first, 0), (second, 1)):
+        groups: dict[str, list[dict[str, str]]] = {}
+        for pair, cell in cells.items():
+            groups.setdefault(pair[side], []).append(cell)
+        for group, members in groups.items():
+            for part in ("n", "k") if rated else ("n",):
+                mine = keys.get((view, group, part))
+                if mine is not None:
+                    reg.total(mine, [c[part] for c in members], name=f"{view}: {group} is the sum of its cells ({part})")
+
+
+def _page_same(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], rows: pd.DataFrame, view: str,
+               parts_of: Callable[[str, pd.DataFrame], tuple[str, ...]], rated: bool, kept: Collection[str]) -> None:
+    """Each group of ``view`` that is the page's figures (one, or the sum of several: a criterion's
+    answers are its lines, one per case-file audit type) is linked to them; one the page withholds
+    is withheld here too, so the explorer never prints what the page withheld."""
+    column = view.removeprefix("by ")
+    for group, members in rows.groupby(column, observed=True, sort=True):
+        page_keys = parts_of(str(group), members)
+        for part in ("n", "k") if rated else ("n",):
+            mine = keys.get((view, str(group), part))
+            theirs = [f"{k}/{part}" for k in page_keys]
+            if mine is None or not theirs or not all(k in reg.figures for k in theirs):
+                continue  # the page prints no such line this quarter
+            if sum(reg.figures[k].value for k in theirs) != reg.figures[mine].value:
+                continue  # not the same answers (files audited under two types): no exact link
+            reg.total(mine, theirs, name=f"{view}: {group} is the page's line ({part})")
+            if set(theirs) & set(kept):
+                reg.withhold(mine, "the page's own figure, which the page withholds")
 
 
 def _page_sums(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str],

@@ -1,6 +1,6 @@
 """Statistical disclosure control for published reports, following the DfE / GSS convention.
 
-Counts of people from 1 to 5 are suppressed and shown as ``c``; secondary suppression over
+Counts of people from 1 to the threshold (5 by default) are suppressed and shown as ``c``; secondary suppression over
 linked figures is :mod:`review.protection.linked`'s; rates built on a suppressed count are
 suppressed too, and percentages of small groups are withheld. Rounding is half up (DfE's
 ``round_five_up``), never Python's banker's rounding.
@@ -33,22 +33,27 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 
 from review.exceptions import ParameterError
 from review.protection.units import THINGS
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "round_half_up", "suppressed_rate", "withhold_change"]
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "policy_from_parameters", "round_half_up", "suppressed_rate",
+           "withhold_change"]
 
-SYMBOLS = {
-    "c": "confidential: a count of people from 1 to 5, or a figure from which one could be worked out",
+_MEANINGS = {
+    "c": "confidential: a count of people from {low} to {high}, or a figure from which one could be worked out",
     "z": "not applicable",
     ":": "not available",
     "k": "a value that rounds to zero but is not zero",
 }
+"""What each symbol of a published table means; ``c``'s range is the run's policy's
+(:attr:`DisclosurePolicy.symbols`), the one source of every text that explains a symbol."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,18 @@ class DisclosurePolicy:
             raise ParameterError(f"`audience` must be 'published' or 'internal'; got {self.audience!r}")
         if not 0 <= self.low <= self.high or self.min_group < 0 or self.rounding_base < 1 or self.percent_decimals < 0:
             raise ParameterError("disclosure thresholds must satisfy 0 <= low <= high, min_group >= 0, rounding_base >= 1")
+
+    @property
+    def symbols(self) -> dict[str, str]:
+        """Each symbol and what it means, ``c`` with this policy's range: the title of every ``<abbr>``
+        of a page, a chart's ``<title>`` and the pack's glossary.
+
+        >>> DisclosurePolicy(high=9).symbols["c"]
+        'confidential: a count of people from 1 to 9, or a figure from which one could be worked out'
+        >>> list(DisclosurePolicy().symbols)
+        ['c', 'z', ':', 'k']
+        """
+        return {symbol: meaning.format(low=self.low, high=self.high) for symbol, meaning in _MEANINGS.items()}
 
     @property
     def suppress(self) -> bool:
@@ -138,6 +155,31 @@ class DisclosurePolicy:
         if count is not None and (self.is_small(count) or self.is_small(of - count)):
             return "c"
         return None
+
+
+SYMBOLS = DisclosurePolicy().symbols
+"""The symbols as the default policy (1 to 5) explains them. A run's pages, charts and glossary take
+their own policy's (:attr:`DisclosurePolicy.symbols`): a council's threshold may differ."""
+
+
+def policy_from_parameters(values: Mapping[str, Any]) -> DisclosurePolicy | None:
+    """The disclosure policy a report's parameters set (``audience``, ``suppression_threshold``,
+    ``min_group``, ``rounding_base``), or None when they set no audience (a warm-up page).
+
+    Examples
+    --------
+    >>> policy_from_parameters({"audience": "published", "suppression_threshold": 9}).high
+    9
+    >>> policy_from_parameters({}) is None
+    True
+    """
+    if "audience" not in values:
+        return None
+    default = DisclosurePolicy()
+    return DisclosurePolicy(audience=str(values["audience"]),
+                            high=int(values.get("suppression_threshold", default.high)),
+                            min_group=int(values.get("min_group", default.min_group)),
+                            rounding_base=int(values.get("rounding_base", default.rounding_base)))
 
 
 def round_half_up(value: float, decimals: int = 0) -> float:
@@ -200,7 +242,7 @@ def footnote(policy: DisclosurePolicy) -> str:
     """The sentence under every published table explaining the symbols and rules.
 
     What ``c`` stands for is said in its first words, with the policy's own range (a council's may
-    differ from :data:`SYMBOLS`' default 1 to 5); which counts are of things comes from
+    differ from the default 1 to 5); which counts are of things comes from
     :data:`review.protection.units.THINGS`.
 
     Examples
@@ -221,4 +263,4 @@ def footnote(policy: DisclosurePolicy) -> str:
             f"people are withheld (c); counts of things ({things} and the like) are shown as they are. A single "
             "post-holder's own figures are in the internal report only. A judgement is never withheld: one resting "
             f"on a small group is marked 'small group'. Counts are {rounding}; percentages are rounded half up. "
-            "Symbols: " + "; ".join(f"{s} {d}" for s, d in SYMBOLS.items() if s != "c") + ".")
+            "Symbols: " + "; ".join(f"{s} {d}" for s, d in policy.symbols.items() if s != "c") + ".")

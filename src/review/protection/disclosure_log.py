@@ -66,10 +66,10 @@ def page_record(page: str, rows: Sequence[Mapping[str, str]],
 def rate_rows(page: str, label: str, k: int, n: int, unit: str, before: tuple[int, int] | None,
               policy: DisclosurePolicy) -> list[dict[str, str]]:
     """The log's rows for a rate 'k of n' a page prints (an evidence line), with its change since
-    last cycle: what is withheld and by which rule.
+    last quarter: what is withheld and by which rule.
 
     >>> [r["rule"] + ": " + r["reason"] for r in rate_rows("jar", "J04 audit", 2, 3, "files", (1, 3), DisclosurePolicy())]
-    ['primary: a count of files from 1 to 5', "rule: a change that could give back last cycle's figure"]
+    ['primary: a count of files from 1 to 5', "rule: a change that could give back last quarter's figure"]
     >>> rate_rows("jar", "J03 challenges", 5, 6, "challenges", None, DisclosurePolicy())
     []
     """
@@ -87,8 +87,8 @@ def rate_rows(page: str, label: str, k: int, n: int, unit: str, before: tuple[in
     elif policy.withhold(k, of=n):
         out.append(row | {"rule": "rule", "reason": f"a share of a group smaller than {policy.min_group}"})
     if before is not None and (out or withhold_change(policy, (k, n), before)):
-        out.append(row | {"figure": f"{label}: change since last cycle", "key": f"{label}/change", "rule": "rule",
-                          "reason": "a change that could give back last cycle's figure"})
+        out.append(row | {"figure": f"{label}: change since last quarter", "key": f"{label}/change", "rule": "rule",
+                          "reason": "a change that could give back last quarter's figure"})
     return out
 
 
@@ -107,8 +107,8 @@ def lines_log(page: str, lines: Iterable[tuple[str, Any]], policy: DisclosurePol
     """The log's rows for a page's evidence lines (``(item, line)`` pairs, each line with ``kind``,
     ``source``, ``k``, ``n``, ``unit`` and ``change.before``), by :func:`rate_rows`; for a
     published page they carry the page's registry (:class:`review.protection.linked.LogRows`):
-    each line as ``k`` of ``n`` (:func:`line_key`), its change since last cycle linked to last
-    cycle's count, and what the page withholds, for the run's check across pages.
+    each line as ``k`` of ``n`` (:func:`line_key`), its change since last quarter linked to last
+    quarter's count, and what the page withholds, for the run's check across pages.
 
     Examples
     --------

@@ -129,9 +129,9 @@ def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
         red_for = _red_for(r)
         flag = "FLAGGED: no open action" if r.flagged else ""  # the red run is in "Red for", the rule in the intro
         if not r.actions:
-            rows.append([r.item_id, r.text, red_for, "no action recorded", ":", ":", ":", flag])
+            rows.append([r.item_id, show.quoted(r.text), red_for, "no action recorded", ":", ":", ":", flag])
         for a in r.actions:
-            rows.append([r.item_id, r.text, red_for, a.action, a.owner_role, a.due_date.isoformat(), _status(a), flag])
+            rows.append([r.item_id, show.quoted(r.text), red_for, a.action, a.owner_role, a.due_date.isoformat(), _status(a), flag])
     return rows
 
 
@@ -171,7 +171,7 @@ def flagged(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
     """Items red for two or more consecutive quarters with no open action."""
     if not result.flagged:
         return show.note("No item has been red for two or more quarters without an open action.")
-    frame = pd.DataFrame([[_source(r.framework), r.item_id, r.text, _red_for(r)] for r in result.flagged],
+    frame = pd.DataFrame([[_source(r.framework), r.item_id, show.quoted(r.text), _red_for(r)] for r in result.flagged],
                          columns=["Report", "Item", "The source's words", "Red for"])
     return show.table(frame, caption="FLAGGED: red for two or more quarters without an open action",
                       uid="actions_flagged", policy=policy, nocount=["Report", "Item", "Red for"])

@@ -155,7 +155,8 @@ def shown_disagreements(j: ItemJudgement | None, policy: DisclosurePolicy) -> li
 
 def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement | None,
                   policy: DisclosurePolicy, shown: Sequence[EvidenceLine] | None = None) -> list[dict[str, str]]:
-    """One row per evidence line under an item's label; the judgement on the item's first row.
+    """One row per evidence line under an item's label (its source's words quoted:
+    :func:`review.views.presentation.source_item`); the judgement on the item's first row.
 
     ``shown``: the lines a published page shows in place of ``lines`` (small groups published at
     their next level up); the judgement and its "small group" mark are those of ``lines``."""
@@ -164,7 +165,7 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
     for i, line in enumerate((lines if shown is None else tuple(shown)) or (None,)):
         first = i == 0
         rows.append({
-            "Item": show.nocount(label) if first else "",
+            "Item": (label if isinstance(label, show.Quoted) else show.nocount(label)) if first else "",
             "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
             "Level": "" if line is None else line_level(line, policy),
             "Band": "" if line is None else line_band(line, policy),

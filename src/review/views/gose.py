@@ -220,7 +220,7 @@ def headlines(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     for key in (k for k in result.needs_action if needs_action(by_id[k].band)):  # every one: none left out
         i = by_id[key]
         deciding = [k for k, ln in enumerate(i.lines) if ln in i.judged_lines and ln.band == i.band]
-        cards.append({"title": f"{i.item}: {i.text}", "status": _card_status(i.band),
+        cards.append({"title": show.source_item(i.item, i.text, sep=": "), "status": _card_status(i.band),
                       "value": _line_text(i, deciding[0], policy, d) if deciding else f"return {i.delivery}",
                       "detail": show.nocount(dict(result.actions)[key])})  # a fixed action or the evidence's name
     return HTML(show.headline_cards(cards, cycle=result.cycle, audience=policy.audience).data
@@ -251,7 +251,7 @@ def framework_items(result: GoseResult, policy: DisclosurePolicy) -> HTML:
             parts.append(_measures_text(i.measures, policy, d, i.item))
         shown = shown_judgement(i, policy)
         small = small_group(i, policy, d)
-        rows.append({"Item": show.nocount(f"{i.item}. {i.text}"), "Frequency": ", ".join(i.frequency) if i.frequency else
+        rows.append({"Item": show.source_item(i.item, i.text), "Frequency": ", ".join(i.frequency) if i.frequency else
                      "not stated", "Due this quarter": _returns_text(i), "Delivery": i.delivery + (
                          f" (optional: '{i.condition}')" if i.condition else ""),
                      "Evidence": show.joined(parts) if parts else "No evidence this quarter",

@@ -56,7 +56,7 @@ def context_questions(result: GovernanceResult) -> HTML:
     """The context the exercise was set in (the source's words) and, beside it, the workbook's own
     question for the board's discussion (the source lists the context and asks no question)."""
     notes = {i.item.item_id: i.note for i in result.base.items}
-    rows = [{CONTEXT_COLUMNS[0]: i.text, CONTEXT_COLUMNS[1]: notes.get(i.item_id, "")}
+    rows = [{CONTEXT_COLUMNS[0]: show.quoted(i.text), CONTEXT_COLUMNS[1]: notes.get(i.item_id, "")}
             for i in GOVERNANCE if i.group == "context"]
     return show.table(pd.DataFrame(rows), caption="The exercise was set in the context of the debate following the "
                       "Haringey case, including:", uid="gov_context")

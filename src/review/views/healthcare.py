@@ -15,4 +15,4 @@ def lead_role(result: SelfAssessmentResult) -> HTML:
     lead = next((i for i in result.items if i.item.group == "lead role"), None)
     if lead is None:
         return show.note("")
-    return show.note(f"{lead.item.text} {lead.note}")
+    return show.note(show.joined([show.quoted(lead.item.text), lead.note], " "))

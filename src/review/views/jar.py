@@ -9,8 +9,8 @@ from IPython.display import HTML
 
 from review.analyses.actions import ActionsResult
 from review.analyses.jar import UNCERTAIN_WORDS, JarResult
-from review.analyses.jar_figures import published_lines
-from review.analyses.judgement import Rates, rag_sentence
+from review.analyses.jar_figures import page_log, shown_lines
+from review.analyses.judgement import rag_sentence
 from review.analyses.shown_bands import finding_bands as shown_bands
 from review.config.cycles import quarter_name
 from review.config.thresholds import own_lines
@@ -23,9 +23,9 @@ from review.views.actions import history_figures
 __all__ = ["disagreements", "findings_table", "headlines", "record", "shown_bands", "thresholds"]
 
 
-def _title(f) -> str:  # noqa: ANN001 - a FindingResult
+def _title(f) -> show.Quoted:  # noqa: ANN001 - a FindingResult
     origin = f" ({f.item.origin}; not a JAR finding)" if f.item.origin else ""
-    return f"{f.item.item_id}. {f.item.text}{origin}"
+    return show.source_item(f.item.item_id, f.item.text, after=origin)
 
 
 def thresholds(result: JarResult) -> HTML:
@@ -56,7 +56,7 @@ def headlines(result: JarResult, policy: DisclosurePolicy) -> HTML:
         if stated:  # disagreements between sources (lines of evidence), not people
             detail = show.nocount(f"{detail}; {show.plural(len(stated), 'disagreement')} between sources, listed below")
         small = common.small_group(j, f.evidence, policy)
-        cards.append({"title": show.nocount(_title(f)), "status": band,
+        cards.append({"title": _title(f), "status": band,
                       "value": common.judgement_text(j, band, small=small),
                       "detail": detail, "label": common.BAND_LABELS[band]})
     shown = common.shown_record(_items(result), policy)
@@ -86,9 +86,7 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
 
 def _shown(result: JarResult, f, policy: DisclosurePolicy) -> tuple:  # noqa: ANN001 - a FindingResult
     """The finding's lines as the page shows them (partner agencies together where one is small)."""
-    green, red = (f.threshold.green, f.threshold.red) if f.threshold else (result.green, result.red)
-    rates = Rates(confidence_level=result.confidence_level, green=green, red=red)
-    return published_lines(f.evidence, policy, rates, dict(result.sectors))
+    return shown_lines(result, f, policy)
 
 
 def disagreements(result: JarResult, policy: DisclosurePolicy) -> HTML:
@@ -122,8 +120,7 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
                  show.nocount(f"{len(uncertain)} of {len(result.findings)} {UNCERTAIN_WORDS}"
                               + (f"; {small} rest on a small group (how firm is not shown)" if small else ""))]
     return with_log(_record("jar_haringey", result.cycle, figures, headlines=headlines), "jar_haringey",
-                    common.log_rows("jar_haringey", [(f.item.item_id, _shown(result, f, policy), f.judgement)
-                                                     for f in result.findings], policy))
+                    page_log(result, policy))
 
 
 def _finding(f, band: str, policy: DisclosurePolicy, shown: tuple) -> dict:  # noqa: ANN001 - a FindingResult

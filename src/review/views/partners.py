@@ -31,9 +31,8 @@ CONTEXT_EVIDENCE = "context the source sets out, not an item to score: discussed
 lists it and asks no question of it, so nothing is put in its name."""
 
 
-def _label(i) -> str:  # noqa: ANN001 - an ItemResult
-    indent = "    " if i.item.parent else ""
-    return f"{indent}{i.item.item_id}. {i.item.text}"
+def _label(i) -> show.Quoted:  # noqa: ANN001 - an ItemResult
+    return show.source_item(i.item.item_id, i.item.text, before="    " if i.item.parent else "")
 
 
 def _ratings(result: SelfAssessmentResult) -> int:

@@ -30,8 +30,10 @@ __all__ = [
     "CARD_STYLE",
     "NOCOUNT",
     "RAG_COLOURS",
+    "QUOTE_CLASS",
     "Joined",
     "NoCount",
+    "Quoted",
     "agreement_text",
     "control_charts",
     "figure",
@@ -44,7 +46,9 @@ __all__ = [
     "note",
     "pct",
     "plural",
+    "quoted",
     "rate_text",
+    "source_item",
     "table",
 ]
 
@@ -71,6 +75,38 @@ def joined(parts: Sequence[object], sep: str = "; ") -> Joined:
     return Joined(parts, sep)
 
 
+QUOTE_CLASS = "review-quote"
+"""The class of the span that holds a source's item in its words: the page's last pass
+(:func:`review.batch.page_hygiene.spell_out`) leaves it as it is."""
+
+
+class Quoted(NoCount):
+    """A source's item in its own words (a JAR finding, a GOSE item): quoted as the source has it,
+    abbreviations included, so no later pass rewords it; its numbers ("at least 6 monthly") are
+    the source's, not counts.
+
+    >>> _escape(quoted("report to LSCB"))
+    '<span class="review-quote" data-review-nocount>report to LSCB</span>'
+    """
+
+
+def quoted(text: object) -> Quoted:
+    """Mark a source item's text as quoted in the source's words (see :class:`Quoted`)."""
+    return Quoted(str(text))
+
+
+def source_item(item_id: str, text: str, *, sep: str = ". ", before: str = "", after: str = "") -> Quoted:
+    """A source's item as a page names it, its id (the source's numbering) then its words, quoted
+    (:class:`Quoted`): "J03. The local safeguarding children board (LSCB) fails...". ``before`` and
+    ``after`` (an indent, the item's origin as the source gives it) go with them.
+
+    >>> label = source_item("G07", "Private fostering at least annual update (report to LSCB).")
+    >>> _escape(label)
+    '<span class="review-quote" data-review-nocount>G07. Private fostering at least annual update (report to LSCB).</span>'
+    """
+    return quoted(f"{before}{item_id}{sep}{text}{after}")
+
+
 def _escape(text: object) -> str:
     """Escaped text, wrapped in a marked span when it is :class:`NoCount`, or in a span declaring
     its unit when it is :class:`~review.protection.units.Counted`; the parts of :class:`Joined`
@@ -78,6 +114,8 @@ def _escape(text: object) -> str:
     if isinstance(text, Joined):
         return html.escape(text.sep).join(_escape(p) for p in text.parts)
     body = html.escape(str(text))
+    if isinstance(text, Quoted):
+        return f'<span class="{QUOTE_CLASS}" {NOCOUNT}>{body}</span>'
     if isinstance(text, Counted):
         return f'<span {UNIT_ATTRIBUTE}="{html.escape(text.unit)}">{body}</span>'
     return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
@@ -270,7 +308,7 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
             cell = f'id="T_{uid}_row{r}_col{c}"'
             if isinstance(v, Counted):
                 body = body.replace(cell, f'{cell} {UNIT_ATTRIBUTE}="{html.escape(v.unit)}"', 1)
-            elif isinstance(v, Joined):
+            elif isinstance(v, (Joined, Quoted)):
                 start = body.index(cell)
                 opened = body.index(">", start) + 1
                 body = body[:opened] + _escape(v) + body[body.index("</td>", opened):]

@@ -30,7 +30,7 @@ from IPython.display import HTML
 
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
-from review.protection.disclosure import SYMBOLS, DisclosurePolicy
+from review.protection.disclosure import DisclosurePolicy
 from review.results.history import (
     ESCALATE_AT,
     NOT_RED,
@@ -130,7 +130,7 @@ def run_text(series: ItemSeries) -> str:
 
 
 def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: bool = True,
-              titles: Mapping[str, str] | None = None) -> str:
+              titles: Mapping[str, str] | None = None, policy: DisclosurePolicy | None = None) -> str:
     """The band strip of several items: a row each, the level line above it, the red run outlined.
 
     Parameters
@@ -144,6 +144,8 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
         that records bands only). A row without a level is drawn short.
     titles : mapping, optional
         Framework -> title: a title row is drawn wherever the framework changes (the summary).
+    policy : DisclosurePolicy, optional
+        The report's: a withheld level's ``c`` is explained with its range (default 1 to 5).
 
     Returns
     -------
@@ -204,6 +206,7 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
             runs.append(f'<text x="2" y="{y + (41 if row_levels else 25)}"{bold}>{html.escape(_short_run(s))}</text>')
         y += ROW_LEVELS if row_levels else ROW_BANDS
     width = X0 + len(window) * STEP
+    explained = _c_title(cs, policy or DisclosurePolicy())
     heads = "".join(f'<text x="{X0 + i * STEP + BOX // 2}" y="9">{html.escape(q)}</text>'  # "Q3" over "09/10"
                     f'<text x="{X0 + i * STEP + BOX // 2}" y="19">{html.escape(year[2:])}</text>'
                     for i, (q, year) in enumerate(quarter_label(c).split(" ", 1) for c in window))
@@ -217,7 +220,7 @@ def strip_svg(items: Sequence[ItemSeries], window: Sequence[str], *, levels: boo
             f'<path stroke="#ccc" d="{"".join(rules)}"/>'
             f'<g stroke-width="{BOX_H}" stroke-dasharray="{BOX} {STEP - BOX}">{strips}</g>'
             f'<g font-size="11" font-weight="bold" fill="#fff" text-anchor="middle">{"".join(letters)}</g>'
-            f'<g font-size="10" fill="#555" text-anchor="middle">{_c_title(cs)}{"".join(cs)}</g>'
+            f'<g font-size="10" fill="#555" text-anchor="middle">{explained}{"".join(cs)}</g>'
             f'<g fill="none" stroke="#1a1a1a" stroke-width="1.5">{"".join(lines)}{"".join(outlines)}</g>'
             f'<g fill="#1a1a1a">{"".join(dots)}</g>'
             f'<g font-size="11" font-weight="bold" fill="#1a1a1a">{"".join(ids)}</g>'
@@ -249,10 +252,10 @@ def _levels(s: ItemSeries, y: int, levels: bool, dots: list[str], lines: list[st
         cs.append(f'<text x="{" ".join(c_xs)}" y="{y + 15}">{"c" * len(c_xs)}</text>')
 
 
-def _c_title(cs: Sequence[str]) -> str:
-    """What a withheld level's ``c`` means, as the tooltip of the strip's ``c`` marks (an SVG ``<title>``:
-    the page's ``<abbr>`` has no meaning inside an ``<svg>``)."""
-    return f"<title>c: {html.escape(SYMBOLS['c'])}</title>" if cs else ""
+def _c_title(cs: Sequence[str], policy: DisclosurePolicy) -> str:
+    """What a withheld level's ``c`` means, with the policy's range, as the tooltip of the strip's ``c``
+    marks (an SVG ``<title>``: the page's ``<abbr>`` has no meaning inside an ``<svg>``)."""
+    return f"<title>c: {html.escape(policy.symbols['c'])}</title>" if cs else ""
 
 
 def _short_run(series: ItemSeries) -> str:
@@ -393,17 +396,17 @@ def _no_levels(items: Sequence[ItemSeries]) -> bool:
 
 
 def _section(heading: str, notes: Sequence[str], items: Sequence[ItemSeries], window: Sequence[str], what: str,
-             caption: str, *, decimals: int, titles: Mapping[str, str] | None = None,
+             caption: str, *, policy: DisclosurePolicy, titles: Mapping[str, str] | None = None,
              labels: Mapping[tuple[str, str], str] | None = None) -> HTML:
     levels = not _no_levels(items)
     alt = alt_text(items, window, what)
     paragraphs = "".join(f"<p>{html.escape(n)}</p>" for n in notes if n)
     return HTML(f"<section {show.NOCOUNT}><h3>{html.escape(heading)}</h3>{paragraphs}"
                 f'<figure style="margin:0.5rem 0"><div role="img" aria-label="{html.escape(alt)}">'
-                f"{strip_svg(items, window, levels=levels, titles=titles)}</div>"
+                f"{strip_svg(items, window, levels=levels, titles=titles, policy=policy)}</div>"
                 f"<figcaption>{_legend(levels)}</figcaption></figure>"
                 f"<details><summary>The trend as a table</summary>"
-                f"{table(items, window, caption=caption, labels=labels, decimals=decimals)}</details></section>")
+                f"{table(items, window, caption=caption, labels=labels, decimals=policy.percent_decimals)}</details></section>")
 
 
 def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HTML:
@@ -414,7 +417,8 @@ def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HT
     trend : Trend
         :func:`review.results.history.trend_for`.
     policy : DisclosurePolicy
-        The report's policy (the levels' decimals; the levels were decided in the results layer).
+        The report's policy (the levels' decimals, the range a withheld level's ``c`` stands for; the
+        levels were decided in the results layer).
     what : str, default: ``"items"``
         What the framework's items are called ("findings").
 
@@ -431,7 +435,7 @@ def report(trend: Trend, policy: DisclosurePolicy, *, what: str = "items") -> HT
              f"This report records each {one}'s band, not a single level, so the trend shows bands only."
              if _no_levels(trend.items) else ""]
     caption = f"Each {one} quarter by quarter, to {quarter_name(trend.window[-1])}"
-    return _section(heading, notes, trend.items, trend.window, what, caption, decimals=policy.percent_decimals)
+    return _section(heading, notes, trend.items, trend.window, what, caption, policy=policy)
 
 
 def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[str, str] | None = None) -> HTML:
@@ -468,4 +472,4 @@ def summary(trends: Sequence[Trend], policy: DisclosurePolicy, titles: Mapping[s
     labels = {(s.framework, s.item): f"{s.item} ({titles.get(s.framework, s.framework)})" for s in red}
     caption = f"Items red this quarter, quarter by quarter, to {quarter_name(trends[0].window[-1])}"
     return _section(heading, [coverage], red, trends[0].window, "items red this quarter", caption,
-                    decimals=policy.percent_decimals, titles=titles, labels=labels)
+                    policy=policy, titles=titles, labels=labels)
