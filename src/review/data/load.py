@@ -326,7 +326,7 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
     typed = typed or {}
     declared: dict[str, str] = {}  # matching key -> the criterion as criteria.csv writes it
     if "criteria" in tables:
-        for _, row in tables["criteria"].iterrows():
+        for row in tables["criteria"].to_dict("records"):
             if row["criterion"] is None:
                 continue
             if row["scale_id"] is not None and row["scale_id"] not in scales:
