@@ -191,8 +191,8 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem], mapping: Map
         if pos is None:
             data[column.name] = np.full(n, None, dtype=object)
             continue
-        values, bad, messages = parse_column(raw.cells[pos], column)
         cells = raw.cells[pos]
+        values, bad, messages = parse_column(cells, column)
         for i, message in zip(bad, messages, strict=True):
             problems.append(DataProblem(raw.file, int(raw.row_numbers[i]), raw.header[pos],
                                         shown(cells.iat[i]), message or "not a valid value"))
