@@ -1,11 +1,18 @@
 """Generated corruption suite: every dataset x every kind of corruption exits 2, names the file, no traceback.
 
-Each case corrupts one file of a small copy of the demo evidence (300 cases) and runs
-``review validate`` in-process. Property tests feed the readers random bytes and random cells.
+Each kind of corruption is applied to every file of a small copy of the demo evidence (300 cases) at
+once, and ``review validate`` runs on that folder in-process, once per kind; each dataset's own lines
+must name its file and say what is wrong. Beyond the reading of the corrupted file, what ``validate``
+then checks depends only on what the corruption left of the dataset (:func:`_left`: the file refused,
+one value refused, a date kept that its window refuses). So one corruption of each dataset for each
+such state also runs alone, every other file intact (:data:`ALONE_CASES`): the checks across files meet
+each dataset missing, and each of its refused values, as a council's folder would have them.
+Property tests feed the readers random bytes and random cells.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -141,33 +148,48 @@ def _corrupt_files(kind: str, folder: Path, name: str, path: Path) -> str | None
     return None
 
 
+NUMBER_HELP = "expected a number written like"
+CELLS = {  # kind -> (the column: the first of these kinds, or None for the first column; the value; the fragment)
+    "oversized cell": (None, "x" * (MAX_CELL_CHARS + 1), "longer than the limit"),
+    "control character": (None, "A\x07B", "control"),
+    "stray whitespace": (("id", "cycle"), " X1 ", "without spaces around it"),
+    "decimal comma": (("count", "number"), "30,5", NUMBER_HELP),
+    "grouping in the wrong place": (("count", "number"), "1,0,0", NUMBER_HELP),
+    "nan": (("count", "number", "rate"), "nan", NUMBER_HELP),
+    "inf": (("count", "number", "rate"), "inf", NUMBER_HELP),
+    "date in 2099": (("date",), "2099-06-01", "outside"),
+}
+
+
+def _cell_column(name: str, kind: str) -> str | None:
+    """The column whose first value a corruption of one cell replaces."""
+    kinds = CELLS[kind][0]
+    return DATASETS[name].columns[0].name if kinds is None else _first(name, kinds)
+
+
 def _corrupt_cells(kind: str, folder: Path, name: str, path: Path) -> str | None:
     """Corruptions of one cell's value."""
-    if kind == "oversized cell":
-        _set(path, DATASETS[name].columns[0].name, "x" * (MAX_CELL_CHARS + 1))
-        return "longer than the limit"
-    if kind == "control character":
-        _set(path, DATASETS[name].columns[0].name, "A\x07B")
-        return "control"
-    if kind == "stray whitespace":
-        _set(path, _first(name, ("id", "cycle")), " X1 ")
-        return "without spaces around it"
-    if kind == "decimal comma":
-        _set(path, _first(name, ("count", "number")), "30,5")
-        return "expected a number written like"
-    if kind == "grouping in the wrong place":
-        _set(path, _first(name, ("count", "number")), "1,0,0")
-        return "expected a number written like"
-    if kind == "nan":
-        _set(path, _first(name, ("count", "number", "rate")), "nan")
-        return "expected a number written like"
-    if kind == "inf":
-        _set(path, _first(name, ("count", "number", "rate")), "inf")
-        return "expected a number written like"
+    if kind not in CELLS:
+        return None
+    _, value, fragment = CELLS[kind]
+    _set(path, _cell_column(name, kind), value)
+    return fragment
+
+
+def _left(name: str, kind: str) -> tuple[str, str | None]:
+    """What a corruption leaves of the dataset for the checks that follow the reading of its file.
+
+    The file is refused as a whole (the dataset is missing; an oversized cell refuses the file), or one
+    value is refused (left empty), or a date is kept that its window refuses. A duplicated heading's
+    second copy is refused and the first read: the table is the valid folder's.
+    """
+    if kind == "duplicate header":
+        return "as in the valid folder", None
     if kind == "date in 2099":
-        _set(path, _first(name, ("date",)), "2099-06-01")
-        return "outside"
-    return None
+        return "a date outside its window", _cell_column(name, kind)
+    if kind in CELLS and kind != "oversized cell":
+        return "one value refused", _cell_column(name, kind)
+    return "the file refused", None
 
 
 ALWAYS = ("binary", "mixed encoding", "undecodable", "oversized cell", "duplicate header", "ragged row",
@@ -179,17 +201,72 @@ CASES += [(name, kind) for name in DATASETS if _first(name, ("count", "number"))
 CASES += [(name, "date in 2099") for name in DATASETS if _first(name, ("date",))]
 
 
-@pytest.mark.parametrize(("name", "kind"), CASES, ids=[f"{n}-{k.replace(' ', '_')}" for n, k in CASES])
-def test_every_corruption_exits_2_naming_the_file(small, tmp_path, capsys, name, kind):
+def _ids(cases: list[tuple[str, str]]) -> list[str]:
+    return [f"{n}-{k.replace(' ', '_')}" for n, k in cases]
+
+
+def _validate(folder: Path) -> tuple[int, str]:
+    """``review validate FOLDER`` in-process: (exit code, standard error)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["validate", str(folder)])
+    return code, err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def every_file_corrupted(small, tmp_path_factory):
+    """``kind`` -> (exit code, standard error, fragment) of validating a copy of ``small`` in which every
+    dataset the kind applies to is corrupted by it (run once per kind, when first asked)."""
+    runs: dict[str, tuple[int, str, str]] = {}
+
+    def run(kind: str) -> tuple[int, str, str]:
+        if kind not in runs:
+            folder = tmp_path_factory.mktemp(kind.replace(" ", "_")) / "data"
+            shutil.copytree(small, folder)
+            fragments = {_corrupt(kind, folder, name) for name, k in CASES if k == kind}
+            assert len(fragments) == 1, fragments
+            runs[kind] = (*_validate(folder), fragments.pop())
+        return runs[kind]
+
+    return run
+
+
+def _check(code: int, err: str, name: str, expected: str) -> None:
+    """Exit 2, no traceback, a line about ``name``'s file saying ``expected``, no line quoting more than a cell."""
+    assert code == 2
+    assert "Traceback" not in err
+    own = [line for line in err.splitlines() if line.startswith(f"  - {name}.")]
+    assert any(expected in line for line in own), (own or err.splitlines())[:40]
+    assert max(len(line) for line in err.splitlines()) < 1200  # no line quotes more than the offending cell
+
+
+@pytest.mark.parametrize(("name", "kind"), CASES, ids=_ids(CASES))
+def test_every_corruption_exits_2_naming_the_file(every_file_corrupted, name, kind):
+    code, err, expected = every_file_corrupted(kind)
+    _check(code, err, name, expected)
+
+
+def _alone_cases() -> list[tuple[str, str]]:
+    """One corruption of each dataset for each state it can leave the dataset in (:func:`_left`; the first
+    kind of each state, in the order of the cases), to run on a folder whose every other file is intact."""
+    states: dict[tuple[str, str, str | None], tuple[str, str]] = {}
+    for name, kind in CASES:
+        left = _left(name, kind)
+        if left[0] != "as in the valid folder":
+            states.setdefault((name, *left), (name, kind))
+    return list(states.values())
+
+
+ALONE_CASES = _alone_cases()
+
+
+@pytest.mark.parametrize(("name", "kind"), ALONE_CASES, ids=_ids(ALONE_CASES))
+def test_one_corruption_alone_exits_2_naming_the_file(small, tmp_path, name, kind):
     folder = tmp_path / "data"
     shutil.copytree(small, folder)
     expected = _corrupt(kind, folder, name)
-    assert main(["validate", str(folder)]) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert f"{name}." in err, err[:2000]
-    assert expected in err, err[:2000]
-    assert max(len(line) for line in err.splitlines()) < 1200  # no line quotes more than the offending cell
+    code, err = _validate(folder)
+    _check(code, err, name, expected)
 
 
 def test_the_original_small_copy_is_valid(small, capsys):

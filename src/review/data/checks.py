@@ -69,7 +69,7 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
     declared = {}
     if "criteria" in tables:
         declared = {str(r["criterion"]): r["scale_id"]  # criteria columns carry the declared spelling
-                    for _, r in tables["criteria"].iterrows() if r["criterion"] is not None}
+                    for r in tables["criteria"].to_dict("records") if r["criterion"] is not None}
     check_grades(audits, file, "grade_scale", dict[str, str | None]({"overall_grade": None}) | {c: declared.get(c) for c in criteria},
                  scales, problems)
     records = audits.to_dict("records")
@@ -147,7 +147,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     check_not_above(tables, files, "complaints", "responded_in_time", "received", problems)
     check_not_above(tables, files, "complaints", "upheld", "received", problems)
     if "finance" in tables:
-        for _, row in tables["finance"].iterrows():
+        for row in tables["finance"].to_dict("records"):
             if row["month"] and row["cycle"]:
                 start, end = cycle_bounds(row["cycle"])
                 if not start.strftime("%Y-%m") <= row["month"] <= end.strftime("%Y-%m"):
@@ -238,7 +238,7 @@ def _lscb_challenges(tables: dict, files: dict, problems: list[DataProblem]) -> 
     """A challenge is raised inside its cycle and answered no earlier than it was raised."""
     if "lscb_challenges" not in tables:
         return
-    for _, row in tables["lscb_challenges"].iterrows():
+    for row in tables["lscb_challenges"].to_dict("records"):
         if row["cycle"] and row["raised_date"] is not None:
             start, end = cycle_bounds(row["cycle"])
             if not start <= row["raised_date"] <= end:
@@ -274,7 +274,7 @@ def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> Non
         return
     file = files["actions"]
     audits = set(tables["audits"]["audit_id"]) if "audits" in tables else None
-    for _, row in tables["actions"].iterrows():
+    for row in tables["actions"].to_dict("records"):
         source, item = row["source"], row["item"]
         if source == "audit":
             if row["audit_id"] is None:
@@ -343,7 +343,7 @@ def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list
     known = {"criterion": (declared_criteria, "criteria declares"), "grade": (types, "the audit types are"),
              "indicator": (indicators, "indicators holds"), "record": (list(RECORDS), "the record measures are"),
              "theme": (declared_themes(tables), "the themes are")}
-    for _, row in tables["evidence_map"].iterrows():
+    for row in tables["evidence_map"].to_dict("records"):
         framework, item, source, evidence = row["framework"], row["item"], row["source"], row["evidence"]
         if framework is not None and item is not None:
             ids, expected = known_items(framework)

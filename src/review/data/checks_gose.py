@@ -15,7 +15,7 @@ _PARTS = (("user_feedback", "positive", "responses"), ("staff_feedback", "respon
 
 
 def _after(tables: dict, files: dict, name: str, early: str, late: str, problems: list[DataProblem]) -> None:
-    for _, row in tables[name].iterrows():
+    for row in tables[name].to_dict("records"):
         if row[early] is not None and row[late] is not None and row[late] < row[early]:
             add_problem(problems, files[name], row[ROW], late, row[late], f"{late} is before {early} ({row[early]})")
 
@@ -30,13 +30,13 @@ def gose_checks(tables: dict, files: dict, scales: dict, problems: list[DataProb
         _after(tables, files, "regulated_services", "inspection_date", "next_due", problems)
     if "lado_allegations" in tables:
         _after(tables, files, "lado_allegations", "referral_date", "concluded_date", problems)
-        for _, row in tables["lado_allegations"].iterrows():
+        for row in tables["lado_allegations"].to_dict("records"):
             if row["outcome"] is not None and (row["outcome"] == "ongoing") != (row["concluded_date"] is None):
                 add_problem(problems, files["lado_allegations"], row[ROW], "concluded_date", row["concluded_date"],
                             "an ongoing allegation has no concluded_date, and a concluded one has one")
     if "cp_categories" in tables and "cp_lac_numbers" in tables:
         numbers = tables["cp_lac_numbers"]
-        starts = {r["cycle"]: r["starts"] for _, r in numbers[numbers["group"] == "CP"].iterrows()}
+        starts = {r["cycle"]: r["starts"] for r in numbers[numbers["group"] == "CP"].to_dict("records")}
         cats = tables["cp_categories"]
         for cycle, group in cats.groupby("cycle", sort=True):
             total = sum(v for v in group["plans_started"] if v is not None)

@@ -191,8 +191,8 @@ def _parse(raw: RawTable, ds: Dataset, problems: list[DataProblem], mapping: Map
         if pos is None:
             data[column.name] = np.full(n, None, dtype=object)
             continue
-        values, bad, messages = parse_column(raw.cells[pos], column)
         cells = raw.cells[pos]
+        values, bad, messages = parse_column(cells, column)
         for i, message in zip(bad, messages, strict=True):
             problems.append(DataProblem(raw.file, int(raw.row_numbers[i]), raw.header[pos],
                                         shown(cells.iat[i]), message or "not a valid value"))
@@ -326,7 +326,7 @@ def _check_criteria(tables: dict[str, pd.DataFrame], files: dict[str, str], scal
     typed = typed or {}
     declared: dict[str, str] = {}  # matching key -> the criterion as criteria.csv writes it
     if "criteria" in tables:
-        for _, row in tables["criteria"].iterrows():
+        for row in tables["criteria"].to_dict("records"):
             if row["criterion"] is None:
                 continue
             if row["scale_id"] is not None and row["scale_id"] not in scales:

@@ -23,7 +23,18 @@ def check_grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dic
                  scales: dict, problems: list[DataProblem]) -> None:
     """Check (and canonicalise, in place) grade labels against the row's or the column's scale.
 
-    Each distinct (scale, label) pair is looked up once."""
+    Each distinct (scale, label) pair is looked up once; a row without a scale is named as an unknown scale.
+
+    Examples
+    --------
+    >>> from review.data.load import GradeScale
+    >>> scales = {"S": GradeScale("S", ("Good", "Poor"), frozenset({"Good"}), frozenset())}
+    >>> frame = pd.DataFrame({"scale": ["S", "S", "T"], "grade": ["good", "Fair", "Good"], ROW: [2, 3, 4]})
+    >>> problems = []
+    >>> check_grades(frame, "x.csv", "scale", {"grade": None}, scales, problems)
+    >>> frame["grade"].tolist(), [p.row for p in problems]
+    (['Good', 'Fair', 'Good'], [3, 4])
+    """
     if frame.empty:
         return
     row_scales = frame[scale_col].to_numpy(dtype=object) if scale_col in frame else np.full(len(frame), None)
@@ -34,29 +45,35 @@ def check_grades(frame: pd.DataFrame, file: str, scale_col: str, value_cols: dic
         present = np.flatnonzero(pd.notna(texts))
         if not len(present):
             continue
-        keys = pd.MultiIndex.from_arrays([pd.Index(scale_ids[present], dtype=object),
-                                          pd.Index(texts[present], dtype=object)])
-        codes, pairs = pd.factorize(keys)
+        scale_present = scale_ids[present].copy()
+        scale_present[pd.isna(scale_present)] = None  # a missing scale, however written: one key
+        index: dict[tuple[object, object], int] = {}
+        codes = np.fromiter((index.setdefault(pair, len(index)) for pair in zip(scale_present, texts[present],
+                                                                                  strict=True)),
+                            dtype=np.int64, count=len(present))
         outcome = []
-        for scale_id, text in pairs:
-            scale = scales.get(scale_id)
-            if scale is None:
-                outcome.append(("scale", None) if fixed_scale is None and scale_id is not None else ("skip", None))
+        for scale_id, text in index:
+            scale = None if scale_id is None else scales.get(scale_id)
+            if scale is None:  # a row's scale that is missing or unknown; an unknown fixed scale is not the row's
+                outcome.append(("scale", None) if fixed_scale is None else ("skip", None))
                 continue
             label = scale.canonical(str(text))
             outcome.append(("label", None) if label is None else ("ok", label))
+        kinds = np.array([kind for kind, _ in outcome], dtype=object)[codes]
+        labels = np.empty(len(outcome), dtype=object)
+        labels[:] = [label for _, label in outcome]
         canon = frame[column].to_numpy(dtype=object).copy()
-        for i, code in zip(present, codes, strict=True):
-            kind, label = outcome[code]
-            if kind == "ok":
-                canon[i] = label
-            elif kind == "scale":
+        ok = kinds == "ok"
+        canon[present[ok]] = labels[codes[ok]]
+        for j in np.flatnonzero((kinds == "scale") | (kinds == "label")):
+            i = present[j]
+            if kinds[j] == "scale":
                 add_problem(problems, file, rows[i], scale_col, scale_ids[i], f"unknown scale; scales are: {', '.join(scales)}")
-            elif kind == "label":
-                labels = scales[scale_ids[i]].labels
+            else:
+                expected = scales[scale_ids[i]].labels
                 add_problem(problems, file, rows[i], column, texts[i],
-                            f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(labels)}"
-                            f"{hint(str(texts[i]), labels)}")
+                            f"not a label of scale {scale_ids[i]}; expected one of: {', '.join(expected)}"
+                            f"{hint(str(texts[i]), expected)}")
         frame[column] = canon
 
 

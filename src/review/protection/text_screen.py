@@ -446,13 +446,20 @@ def screen_table(frame: pd.DataFrame, columns: Iterable[str], screen: TextScreen
     [(3, 'narrative', ('name',), 'dad [name] not seen')]
     """
     out = []
+    screened: dict[str, tuple[tuple[str, ...], str] | None] = {}  # a text repeated is screened once
     for column in columns:
         if column not in frame.columns:
             continue
         for row, text in zip(frame[row_column], frame[column], strict=True):
-            found = screen.findings(text)
-            if found:
-                out.append(TextFinding(file, int(row), column, tuple(f.kind for f in found), mask(str(text), found)))
+            if isinstance(text, str) and text in screened:
+                result = screened[text]
+            else:
+                found = screen.findings(text)
+                result = (tuple(f.kind for f in found), mask(str(text), found)) if found else None
+                if isinstance(text, str):
+                    screened[text] = result
+            if result is not None:
+                out.append(TextFinding(file, int(row), column, *result))
     return out
 
 
