@@ -511,7 +511,7 @@ def _indicators(reg: LinkedFigures, result: GoseResult, policy: DisclosurePolicy
         else:  # last cycle's page printed its year to date where its rule let it
             known = policy.withhold(before_k, of=before_n) is None
             pk, pn = reg.rate(f"gose/indicators/{r.indicator}/year to date last cycle", before_k, before_n,
-                              "children", page="last cycle's report", label=f"{label}: last cycle's year to date",
+                              "children", page="last quarter's report", label=f"{label}: last quarter's year to date",
                               public=known, printed=known)
             parts_k, parts_n = [k_key, pk], [n_key, pn]
         reg.total(ytd_k, parts_k, name=f"{label}: year to date = this quarter + the year to date before")

@@ -85,6 +85,7 @@ from review.config.region import (
 )
 from review.data import load_evidence
 from review.exceptions import DataValidationError, ParameterError
+from review.protection.disclosure import policy_from_parameters
 from review.protection.publish_gate import guard_staging, withhold_unchecked
 from review.protection.run_context import RunContext, run_context
 from review.results.history import OUTPUT_ROOT_ENV
@@ -645,4 +646,5 @@ def _publish_comparison(region: Region, plan: ComparisonPlan, outcome: NotebookO
 
     return publish_run(plan.staging, plan.target, cycle=plan.cycle, audience=first.common["audience"],
                        outcomes=[outcome], manifest=manifest, provenance=provenance, guard=guard,
-                       reports={COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)}, scope=region.name)
+                       reports={COMPARISON: (COMPARISON_TITLE, COMPARISON_PURPOSE)}, scope=region.name,
+                       policy=policy_from_parameters(plan.task.parameters))  # the comparison's own

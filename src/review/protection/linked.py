@@ -15,7 +15,7 @@ suppression) can be worked out again from such links unless more figures are wit
   with one of them gives the other to within the ratio's rounding;
 - :meth:`LinkedFigures.rate`: a count ``k`` of a group ``n``, with the complement ``n - k`` as an
   implicit figure (never printed, yet known from the two) that is protected in its own right;
-- :meth:`LinkedFigures.change`: a change since last cycle printed with its interval, which gives
+- :meth:`LinkedFigures.change`: a change since last quarter printed with its interval, which gives
   last cycle's count and group back (a link of kind ``reveals``): it is shown only when last
   cycle's count is not protected.
 
@@ -264,7 +264,7 @@ class LinkedFigures:
 
     def change(self, key: str, value: float, before_k: int, before_n: int, unit: str, *, page: str,
                label: str) -> str:
-        """A change since last cycle printed beside this cycle's rate, with its interval: the change
+        """A change since last quarter printed beside this cycle's rate, with its interval: the change
         and the interval's two ends pin last cycle's count and its group, so printing it gives them
         back (a link of kind ``reveals``). Last cycle's count, group and rest are added as implicit
         figures (``<key>/before/k`` etc.); when one of them is a protected count the change is
@@ -279,9 +279,9 @@ class LinkedFigures:
         >>> d.shown("iro/k"), d.shown("iro/change"), d.withheld["iro/change"].rule
         (True, False, 'secondary')
         """
-        bk, bn = self.rate(f"{key}/before", before_k, before_n, unit, page="last cycle's report",
-                           label=f"{label}: last cycle", printed=False)
-        change = self.add(key, value, "share", page=page, label=f"{label}: change since last cycle")
+        bk, bn = self.rate(f"{key}/before", before_k, before_n, unit, page="last quarter's report",
+                           label=f"{label}: last quarter", printed=False)
+        change = self.add(key, value, "share", page=page, label=f"{label}: change since last quarter")
         self.links.append(Link("reveals", (change, bk, bn, f"{key}/before/rest"),
                                f"{label}: the change and its interval give last cycle's count"))
         return change
