@@ -85,39 +85,69 @@ def parse_cell(text: str, column: Column) -> tuple[object, str | None]:
     kind = column.kind
     if not value:
         return None, ("a value is required" if column.required else None)
-    if kind in ("id", "cycle"):
-        if _CONTROL.search(text):
-            return text, "expected printable text; found a control or invisible character"
-        if value != text:
-            return text, f"expected {'an identifier' if kind == 'id' else 'a cycle'} without spaces around it"
-    elif _TEXT_CONTROL.search(text):
-        return text, "expected printable text; found a control character"
+    problem = _unprintable(text, value, kind)
+    if problem is not None:
+        return text, problem
     if kind in ("id", "text", "scale_label", "grade"):
         return value, None
-    if kind == "cycle":
-        upper = value.upper()  # 2009-q1 is read as 2009-Q1
-        return (upper, None) if is_cycle(upper) else (value, "expected a cycle written like 2009-Q1")
-    if kind == "month":
-        m = _MONTH.match(value)
-        if m and 1 <= int(m.group(2)) <= 12:
-            return value, None
-        return value, "expected a month written like 2009-04"
-    if kind == "date":
-        parsed = _date(value)
-        return (parsed, None) if parsed else (value, "expected a date: 2009-04-01, 01/04/2009 or an Excel date")
-    if kind == "bool":
-        low = value.lower()
-        if low in _TRUE or low in _FALSE:
-            return low in _TRUE, None
-        return value, "expected yes or no"
-    if kind == "tier":
-        tier = _TIER_KEYS.get(" ".join(value.split()).lower())
-        return (tier, None) if tier else (value, f"expected a tier: {', '.join(TIERS)}{hint(value, TIERS)}")
-    if kind == "choice":
-        lookup = {c.lower(): c for c in column.choices}
-        chosen = lookup.get(" ".join(value.split()).lower())
-        return (chosen, None) if chosen else (value, f"expected one of: {', '.join(column.choices)}"
-                                                      f"{hint(value, column.choices)}")
+    label = _LABELS.get(kind)
+    return label(value, column) if label is not None else _number(value, kind)
+
+
+def _unprintable(text: str, value: str, kind: str) -> str | None:
+    """What is wrong with a cell's characters (a control character; spaces around an identifier), or None."""
+    if kind in ("id", "cycle"):
+        if _CONTROL.search(text):
+            return "expected printable text; found a control or invisible character"
+        if value != text:
+            return f"expected {'an identifier' if kind == 'id' else 'a cycle'} without spaces around it"
+        return None
+    return "expected printable text; found a control character" if _TEXT_CONTROL.search(text) else None
+
+
+def _cycle_cell(value: str, column: Column) -> tuple[object, str | None]:
+    upper = value.upper()  # 2009-q1 is read as 2009-Q1
+    return (upper, None) if is_cycle(upper) else (value, "expected a cycle written like 2009-Q1")
+
+
+def _month_cell(value: str, column: Column) -> tuple[object, str | None]:
+    m = _MONTH.match(value)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return value, None
+    return value, "expected a month written like 2009-04"
+
+
+def _date_cell(value: str, column: Column) -> tuple[object, str | None]:
+    parsed = _date(value)
+    return (parsed, None) if parsed else (value, "expected a date: 2009-04-01, 01/04/2009 or an Excel date")
+
+
+def _bool_cell(value: str, column: Column) -> tuple[object, str | None]:
+    low = value.lower()
+    if low in _TRUE or low in _FALSE:
+        return low in _TRUE, None
+    return value, "expected yes or no"
+
+
+def _tier_cell(value: str, column: Column) -> tuple[object, str | None]:
+    tier = _TIER_KEYS.get(" ".join(value.split()).lower())
+    return (tier, None) if tier else (value, f"expected a tier: {', '.join(TIERS)}{hint(value, TIERS)}")
+
+
+def _choice_cell(value: str, column: Column) -> tuple[object, str | None]:
+    lookup = {c.lower(): c for c in column.choices}
+    chosen = lookup.get(" ".join(value.split()).lower())
+    return (chosen, None) if chosen else (value, f"expected one of: {', '.join(column.choices)}"
+                                                  f"{hint(value, column.choices)}")
+
+
+_LABELS = {"cycle": _cycle_cell, "month": _month_cell, "date": _date_cell, "bool": _bool_cell, "tier": _tier_cell,
+           "choice": _choice_cell}
+"""The kinds read as a label or a date, each by its own parser; every other kind not text is a number."""
+
+
+def _number(value: str, kind: str) -> tuple[object, str | None]:
+    """A ``count``, ``number`` or ``rate`` cell."""
     if not _NUMBER.match(value):
         return value, _NUMBER_HELP
     number = float(value.replace(",", ""))
