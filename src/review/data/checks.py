@@ -80,28 +80,48 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
                 add_problem(problems, file, row[ROW], "audit_date", row["audit_date"].isoformat(),
                             f"the date is outside cycle {row['cycle']} ({start.isoformat()} to {end.isoformat()})")
     if "frame" in tables:
-        frame = tables["frame"]
-        wanted = set(zip(audits["cycle"], audits["case_ref"], strict=True))
-        cases = set(audits["case_ref"])
-        listed = frame[frame["case_ref"].isin(cases)]
-        open_cases = set(zip(listed["cycle"], listed["case_ref"], strict=True)) & wanted
-        for row in records:
-            if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
-                add_problem(problems, file, row[ROW], "case_ref", row["case_ref"],
-                            f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
+        _audited_cases_in_frame(audits, tables["frame"], records, file, problems)
     if "staff" in tables:
-        listed = tables["staff"]
-        tier_of = dict(zip(listed["staff_id"], zip(listed["tier"], listed[ROW], strict=True), strict=True))
-        ids = [str(i) for i in tier_of if i is not None]
-        for row in records:
-            if row["auditor_id"] and row["auditor_id"] not in tier_of:
-                add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
-                            f"the auditor is not in the staff list{hint(str(row['auditor_id']), ids)}")
-            elif row["auditor_id"] and row["auditor_tier"] and tier_of[row["auditor_id"]][0] not in (None, row["auditor_tier"]):
-                tier, at = tier_of[row["auditor_id"]]
-                add_problem(problems, file, row[ROW], "auditor_tier", row["auditor_tier"],
-                            f"the staff list gives auditor {row['auditor_id']} the tier {tier} (staff, row {at}); expected "
-                            "the auditor's tier as the staff list has it (correct one of the two)")
+        _auditors_in_staff(tables["staff"], records, file, problems)
+    _moderations(records, file, problems)
+    key = ["cycle", "case_ref", "audit_type", "auditor_id"]
+    twice = audits[audits.duplicated(subset=key, keep="first") & audits[key].notna().all(axis=1)]
+    for _, row in twice.iterrows():
+        add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
+                    f"a pair of audits of one case by the same auditor: case {row['case_ref']} is audited twice "
+                    f"by this auditor in {row['cycle']}")
+
+
+def _audited_cases_in_frame(audits: pd.DataFrame, frame: pd.DataFrame, records: list[dict], file: str,
+                            problems: list[DataProblem]) -> None:
+    """Each audited case is in the sampling frame of its cycle."""
+    wanted = set(zip(audits["cycle"], audits["case_ref"], strict=True))
+    cases = set(audits["case_ref"])
+    listed = frame[frame["case_ref"].isin(cases)]
+    open_cases = set(zip(listed["cycle"], listed["case_ref"], strict=True)) & wanted
+    for row in records:
+        if row["cycle"] and row["case_ref"] and (row["cycle"], row["case_ref"]) not in open_cases:
+            add_problem(problems, file, row[ROW], "case_ref", row["case_ref"],
+                        f"the case is not in the sampling frame (frame) for cycle {row['cycle']}")
+
+
+def _auditors_in_staff(listed: pd.DataFrame, records: list[dict], file: str, problems: list[DataProblem]) -> None:
+    """Each auditor is in the staff list, with the tier the list gives them."""
+    tier_of = dict(zip(listed["staff_id"], zip(listed["tier"], listed[ROW], strict=True), strict=True))
+    ids = [str(i) for i in tier_of if i is not None]
+    for row in records:
+        if row["auditor_id"] and row["auditor_id"] not in tier_of:
+            add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
+                        f"the auditor is not in the staff list{hint(str(row['auditor_id']), ids)}")
+        elif row["auditor_id"] and row["auditor_tier"] and tier_of[row["auditor_id"]][0] not in (None, row["auditor_tier"]):
+            tier, at = tier_of[row["auditor_id"]]
+            add_problem(problems, file, row[ROW], "auditor_tier", row["auditor_tier"],
+                        f"the staff list gives auditor {row['auditor_id']} the tier {tier} (staff, row {at}); expected "
+                        "the auditor's tier as the staff list has it (correct one of the two)")
+
+
+def _moderations(records: list[dict], file: str, problems: list[DataProblem]) -> None:
+    """A moderation names an audit of the same case by someone else."""
     by_id = {r["audit_id"]: r for r in records if r["audit_id"] is not None}
     for row in records:
         target = row["moderation_of"]
@@ -119,12 +139,6 @@ def _audits(tables: dict, files: dict, scales: dict, criteria: list[str], proble
             add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
                         f"a pair of audits of one case by the same auditor: a moderation must be by someone else "
                         f"(audit {target}, row {original[ROW]})")
-    key = ["cycle", "case_ref", "audit_type", "auditor_id"]
-    twice = audits[audits.duplicated(subset=key, keep="first") & audits[key].notna().all(axis=1)]
-    for _, row in twice.iterrows():
-        add_problem(problems, file, row[ROW], "auditor_id", row["auditor_id"],
-                    f"a pair of audits of one case by the same auditor: case {row['case_ref']} is audited twice "
-                    f"by this auditor in {row['cycle']}")
 
 
 def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], problems: list[DataProblem]) -> None:
@@ -152,14 +166,28 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
                 start, end = cycle_bounds(row["cycle"])
                 if not start.strftime("%Y-%m") <= row["month"] <= end.strftime("%Y-%m"):
                     add_problem(problems, files["finance"], row[ROW], "month", row["month"], f"the month is outside cycle {row['cycle']}")
+    _known_teams(tables, files, problems)
+    _date_windows(tables, files, problems)
+    if "audits" in tables:
+        _moderation_chains(tables["audits"], files["audits"], problems)
+
+
+def _known_teams(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+    """Each team the frame and the audits name is in ``teams`` (the first 200 unknown of each)."""
+    if "teams" not in tables:
+        return
+    teams = set(tables["teams"]["team"])
     for name in ("frame", "audits"):
-        if name in tables and "teams" in tables:
-            teams = set(tables["teams"]["team"])
+        if name in tables:
             table = tables[name]
             unknown = table[table["team"].notna() & ~table["team"].isin(teams)]
             hints = {t: hint(str(t), sorted(str(k) for k in teams if k is not None)) for t in unknown["team"].head(200).unique()}
             for row, team in zip(unknown[ROW].head(200), unknown["team"].head(200), strict=True):
                 add_problem(problems, files[name], row, "team", team, f"unknown team (not in teams){hints[team]}")
+
+
+def _date_windows(tables: dict, files: dict, problems: list[DataProblem]) -> None:
+    """Every dated column of :data:`DATE_WINDOWS` within its plausible window."""
     latest = max(tables["audits"]["cycle"].dropna(), default=None) if "audits" in tables else None
     for (name, column), window in DATE_WINDOWS.items():
         if name not in tables:
@@ -170,8 +198,6 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
                 continue
             table = table.assign(latest=latest)
         _date_window(table, files[name], column, window, problems, why=DATE_RULES.get((name, column), ""))
-    if "audits" in tables:
-        _moderation_chains(tables["audits"], files["audits"], problems)
 
 
 def _date_window(table: pd.DataFrame, file: str, column: str, window: tuple[str, int, int],
@@ -275,26 +301,7 @@ def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> Non
     file = files["actions"]
     audits = set(tables["audits"]["audit_id"]) if "audits" in tables else None
     for row in tables["actions"].to_dict("records"):
-        source, item = row["source"], row["item"]
-        if source == "audit":
-            if row["audit_id"] is None:
-                add_problem(problems, file, row[ROW], "audit_id", None, "a remedial action (source audit) names the audit_id")
-            elif audits is not None and row["audit_id"] not in audits:
-                add_problem(problems, file, row[ROW], "audit_id", row["audit_id"], "no audit has this audit_id")
-        elif source == "scr":
-            if item is None:
-                add_problem(problems, file, row[ROW], "item", None, "a serious case review action names the review's reference")
-        elif source == "theme":
-            pass  # a declared theme in item: review.data.checks_learning
-        elif source == "inspection":
-            if item is None:
-                add_problem(problems, file, row[ROW], "item", None,
-                            "an action on an inspection's findings names the service (its Ofsted URN or public label)")
-        elif source is not None:
-            ids, expected = known_items(source)
-            ok = item in ids if ids else item is not None and GOSE_ITEM.match(item) is not None
-            if not ok:
-                add_problem(problems, file, row[ROW], "item", item, f"unknown source item; expected {expected}")
+        _action_source(row, file, audits, problems)
         start = cycle_bounds(row["cycle_raised"])[0] if row["cycle_raised"] else None
         if start is not None and row["due_date"] is not None and row["due_date"] < start:
             add_problem(problems, file, row[ROW], "due_date", row["due_date"].isoformat(),
@@ -306,6 +313,30 @@ def check_actions(tables: dict, files: dict, problems: list[DataProblem]) -> Non
             for column, what in (("evidence", "evidence of completion"), ("closed_date", "the date it was closed")):
                 if row[column] is None:
                     add_problem(problems, file, row[ROW], column, None, f"status is done but {what} is missing")
+
+
+def _action_source(row: dict, file: str, audits: set | None, problems: list[DataProblem]) -> None:
+    """An action names what it acts on, as its source requires: an audit, a review, a service or an item."""
+    source, item = row["source"], row["item"]
+    if source == "audit":
+        if row["audit_id"] is None:
+            add_problem(problems, file, row[ROW], "audit_id", None, "a remedial action (source audit) names the audit_id")
+        elif audits is not None and row["audit_id"] not in audits:
+            add_problem(problems, file, row[ROW], "audit_id", row["audit_id"], "no audit has this audit_id")
+    elif source == "scr":
+        if item is None:
+            add_problem(problems, file, row[ROW], "item", None, "a serious case review action names the review's reference")
+    elif source == "theme":
+        pass  # a declared theme in item: review.data.checks_learning
+    elif source == "inspection":
+        if item is None:
+            add_problem(problems, file, row[ROW], "item", None,
+                        "an action on an inspection's findings names the service (its Ofsted URN or public label)")
+    elif source is not None:
+        ids, expected = known_items(source)
+        ok = item in ids if ids else item is not None and GOSE_ITEM.match(item) is not None
+        if not ok:
+            add_problem(problems, file, row[ROW], "item", item, f"unknown source item; expected {expected}")
 
 
 def _declared_types(tables: dict) -> list[str]:
