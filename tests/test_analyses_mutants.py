@@ -734,3 +734,115 @@ def test_a_self_assessment_alone_is_decided_by_its_rated_lines_not_an_empty_one(
     j = triangulate([rated, unrated])
     assert (j.basis, unrated.band) == ("self-assessment only", "grey")
     assert deciding_lines(j, [rated, unrated]) == [rated]
+
+
+
+def test_remedial_action_on_inadequate_files_is_counted_on_time_late_not_done_and_not_yet_due():
+    # 2009-Q4's first case-file audits graded Inadequate (the Ofsted scale's worst): A1 to A5; A6 Good.
+    # A1 done on its due date (on time), A2 done after it (late), A3 without an action, A4 due after the
+    # quarter's end (not yet due), A5 open past its due date. Due: A1, A2, A3, A5 = 4; on time 1, late 1,
+    # not done 4 - 1 - 1 = 2 (A3 and A5), no action 1, not yet due 1.
+    ev = _audits(*(_audit(f"A{i}", grade="Inadequate") for i in range(1, 6)), _audit("A6"))
+    d = dt.date
+    register = pd.DataFrame([("audit", "A1", d(2009, 11, 30), "done", d(2009, 11, 30)),
+                             ("audit", "A2", d(2009, 11, 30), "done", d(2009, 12, 10)),
+                             ("audit", "A4", d(2010, 1, 31), "open", None),
+                             ("audit", "A5", d(2009, 12, 15), "open", None),
+                             ("jar_haringey", "A3", d(2009, 11, 1), "done", d(2009, 11, 1))],  # not remedial
+                            columns=["source", "audit_id", "due_date", "status", "closed_date"])
+    r = actions._remedial(ev, register, "2009-Q4", d(2009, 12, 31), 0.95)
+    assert (r.inadequate, r.due, r.on_time, r.late, r.not_done, r.no_action, r.not_yet_due) == (5, 4, 1, 1, 2, 1, 1)
+
+
+def test_a_file_whose_final_grade_is_not_rated_is_in_neither_side_of_the_inadequate_comparison():
+    # A1 Inadequate, A2 "not graded" (its scale's not-applicable grade), A3 Good; recording a concern on A1 and
+    # A2: on the Inadequate files 1 of 1 (A1); on the rest 0 of 1 (A3; A2 is in neither)
+    audits = pd.DataFrame([("A1", "2009-Q4", None, "TM", "T1", "CP", "Inadequate", "ofsted_2008"),
+                           ("A2", "2009-Q4", None, "TM", "T1", "CP", "not graded", "stars"),
+                           ("A3", "2009-Q4", None, "TM", "T1", "CP", "Good", "ofsted_2008")],
+                          columns=["audit_id", "cycle", "moderation_of", "auditor_tier", "team", "case_type",
+                                   "overall_grade", "grade_scale"])
+    learning = pd.DataFrame([("A1", "recording", "concern", False), ("A2", "recording", "concern", False),
+                             ("A3", "planning", "strength", False)],
+                            columns=["audit_id", "theme", "strength_or_concern", "withheld"])
+    ev = Evidence("hand", MappingProxyType({"audits": audits, "audit_learning": learning}), SCALES, ())
+    r = audit_learning.analyse(ev, cycle="2009-Q4", previous="2009-Q3", confidence_level=0.95)
+    recording = {t.theme: t for t in r.themes}["recording"]
+    assert (recording.concern_inadequate.k, recording.concern_inadequate.n) == (1, 1)
+    assert (recording.concern_rest.k, recording.concern_rest.n) == (0, 1)
+
+
+def test_g11_s_starters_and_leavers_are_the_workforce_table_s_figures():
+    assert gose_figures.measure_keys("G11", Measure("Leavers", 6)) == gose_figures.workforce_key("All teams", "leavers")
+    assert gose_figures.measure_keys("G11", Measure("Starters", 4)) == gose_figures.workforce_key("All teams",
+                                                                                                  "starters")
+    assert gose_figures.measure_keys("G01", Measure("Leavers", 6)) == "gose/G01/Leavers"
+
+
+def test_an_authority_whose_group_is_too_small_to_publish_is_left_off_the_published_funnel():
+    # A: 8 of 9, a group smaller than the published minimum of 10 (the count 8 itself is not small)
+    full = region.compare_region_counts({"A": (8, 9), "B": (40, 50), "C": (42, 50)})
+    shown = region.for_audience(full, PUB)
+    assert shown.withheld == (("m", "A"),)
+    assert [p.unit for p in shown.funnels[0].points] == ["B", "C"]
+
+
+def test_a_notebook_context_without_a_run_loads_the_folder_it_names(tmp_path, monkeypatch):
+    monkeypatch.delenv(context_module.EVIDENCE_CACHE_ENV, raising=False)
+    read = []
+
+    def load(folder, key=None):
+        read.append(folder)
+        return _audits(_audit("A1"))
+
+    monkeypatch.setattr(context_module, "load_pseudonymised", load)
+    params = SimpleNamespace(path=lambda name: tmp_path / name, data_dir="data", cycle="2009-Q4", framework="jar",
+                             audience="internal", suppression_threshold=5, min_group=10, rounding_base=1)
+    ctx = context_module.context(params)
+    assert read == [tmp_path / "data_dir"]
+    assert (ctx.cycle, ctx.previous, ctx.evidence.cycles) == ("2009-Q4", "2009-Q3", ["2009-Q4"])
+
+
+def test_the_region_compares_criteria_moderated_grades_and_indicators_with_names_and_neighbours():
+    # LA1: plan Yes, Yes, No (2 of 3); its moderation Good (1 of 1 rated); indicator X1 5 of 10.
+    # LA2: plan Yes, No, No, No (1 of 4); its moderation Inadequate (0 of 1); indicator X1 7 of 10.
+    columns = [c.name for c in DATASETS["audits"].columns] + ["plan"]
+    criteria = _table("criteria", [{"criterion": "plan", "label": "Plan in place", "scale_id": "compliance",
+                                    "audit_types": "case file"}])
+
+    def authority(answers, moderated, k):
+        rows = [_audit(f"A{i}") | {"plan": a} for i, a in enumerate(answers)]
+        rows.append(_audit("M1", of="A0", grade=moderated) | {"plan": None})
+        indicators = _table("indicators", [{"cycle": "2009-Q4", "indicator": "X1", "definition_version": "v1",
+                                            "numerator": k, "denominator": 10, "target": None,
+                                            "neighbour_average": None}])
+        return _evidence(audits=pd.DataFrame(rows, columns=columns), criteria=criteria, indicators=indicators)
+
+    r = region.compare_region({"LA1": authority(("Yes", "Yes", "No"), "Good", 5),
+                               "LA2": authority(("Yes", "No", "No", "No"), "Inadequate", 7)}, "2009-Q4",
+                              criteria=("plan",), neighbours={"LA1": ("LA2",)}, names={"LA2": "Second council"})
+    assert [(f.measure, [(p.unit, p.events, p.n) for p in f.points]) for f in r.funnels] == [
+        ("audit compliance: Plan in place", [("LA1", 2, 3), ("LA2", 1, 4)]),
+        (region.MODERATED, [("LA1", 1, 1), ("LA2", 0, 1)]),
+        ("X1 (v1)", [("LA1", 5, 10), ("LA2", 7, 10)])]
+    assert r.names == (("LA2", "Second council"),)
+    assert r.directions == (("audit compliance: Plan in place", "higher is better"),
+                            (region.MODERATED, "higher is better"), ("X1 (v1)", "context only"))
+    la1 = [(c.measure, c.neighbours, c.neighbour_events, c.neighbour_n) for c in r.neighbours if c.unit == "LA1"]
+    assert la1[0] == ("audit compliance: Plan in place", ("LA2",), 1, 4)
+
+
+def test_the_action_plan_judges_each_framework_on_the_thresholds_its_report_recorded():
+    # the run's results hold the JAR's report, judged on green 90% / red 70%; the LSCB checklist has no report
+    # in them, so the plan judges only the JAR, on the pair its report recorded (not this quarter's params)
+    ev = Evidence("hand-built", MappingProxyType({"audits": _table("audits", [_audit("A1")]),
+                                                  "criteria": _table("criteria", [])}), SCALES, (),
+                  snapshot="d" * 64)
+    params = SimpleNamespace(framework="cycle_summary", values={}, thresholds={}, confidence_level=0.95)
+    ctx = SimpleNamespace(evidence=ev, cycle="2009-Q4", previous="2009-Q3", params=params,
+                          policy=DisclosurePolicy(audience="internal"))
+    results = {"jar_haringey": {"figures": {"thresholds": {"green": 0.9, "red": 0.7}}}}
+    r = actions.analyse_context(ctx, results=results, frameworks=("jar_haringey", "lscb_checklist"))
+    assert list(r.red_history) == ["jar_haringey"]
+    basis = r.red_history["jar_haringey"]["basis"]
+    assert (basis["green"], basis["red"], basis["cycles"]) == (0.9, 0.7, ["2009-Q4"])
