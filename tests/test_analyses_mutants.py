@@ -395,7 +395,7 @@ def test_the_healthcare_commission_from_a_context_uses_its_quarters_level_lines_
     assert (h1.source, h1.k, h1.n) == ("health agencies rating it Good or better", 3, 4)
     assert h1.change.before == (1, 4)
     assert h1.judgement.result.confidence_level == 0.9
-    assert by_id["H1"].threshold == Threshold(0.7, 0.5, by_id["H1"].threshold.source)
+    assert (by_id["H1"].threshold.green, by_id["H1"].threshold.red) == (0.7, 0.5)  # the context's pair
     assert by_id["H2"].threshold == Threshold(0.95, 0.9, "local")
     # the lead role: a note, no judgement on it; the agencies rate themselves: no agreement coefficient
     assert by_id["HLEAD"].note == healthcare_commission.LEAD_NOTE
@@ -414,7 +414,7 @@ def test_the_lscb_checklist_from_a_context_uses_its_quarters_level_lines_words_a
     assert (l1.source, l1.k, l1.n) == ("member agencies rating it Good or better", 3, 4)
     assert l1.change.before == (1, 4)
     assert l1.judgement.result.confidence_level == 0.9
-    assert by_id["L1"].threshold == Threshold(0.7, 0.5, by_id["L1"].threshold.source)
+    assert (by_id["L1"].threshold.green, by_id["L1"].threshold.red) == (0.7, 0.5)  # the context's pair
     assert by_id["L2"].threshold == Threshold(0.95, 0.9, "local")
     assert r.agreement is None
     assert "Lowest rated: L1 (75% of member agencies rate it Good or better)" in r.headlines
@@ -657,7 +657,7 @@ def test_governance_from_a_context_uses_its_quarters_level_and_lines():
     assert g11.threshold == Threshold(0.6, 0.3, "local")
     assert g11.evidence[0].judgement.result.confidence_level == 0.9
     g12 = {i.item.item_id: i for i in r.base.items}["G1.2"]
-    assert g12.threshold == Threshold(0.7, 0.5, g12.threshold.source)
+    assert (g12.threshold.green, g12.threshold.red) == (0.7, 0.5)  # the context's pair
 
 
 def test_one_sector_s_agencies_shown_together_are_named_by_their_sector():
