@@ -3,7 +3,9 @@
 The server is started as ``make lab`` starts it (:func:`review.explore.lab.lab_arguments`), on
 loopback, over a copy of the notebooks (so nothing is saved into the repository), with the real
 project as ``REVIEW_ROOT``. Playwright drives Debian's Chromium (``apt-get install chromium``;
-playwright cannot download its own browsers here). Everything started is stopped at the end.
+playwright cannot download its own browsers here). Each notebook is opened in a page of its own and
+run once; the tests that read the same run share it (:class:`_Runs`). Everything started is stopped
+at the end.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -128,46 +133,35 @@ def _run_all(page, timeout_s: float = 480) -> list[dict]:  # a deadline for a lo
                            timeout=60_000)
     opened = page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].map(w => w.context ? w.context.path : w.id)")
     assert len(opened) == 1, f"more than the notebook under test is open (open it with _open): {opened}"
+    # the command's promise settles when the run does (the evaluation awaits it); starting the run clears
+    # every code cell's count at once, and a cell's count is set by its reply
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     deadline = time.monotonic() + timeout_s
     idle_polls = 0
     while time.monotonic() < deadline:
-        cells = page.evaluate(CELLS_JS)
-        status = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus")
+        cells, status = page.evaluate(f"() => [({CELLS_JS})(), "
+                                      "window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus]")
         idle_polls = idle_polls + 1 if status == "idle" else 0
         done = all(c["count"] is not None for c in cells)
         failed = any(o.get("output_type") == "error" for c in cells for o in c["outputs"])
-        if cells and idle_polls >= 2 and (done or failed):
+        if cells and status == "idle" and done and not failed:  # every cell answered: nothing more is queued
             return cells
-        time.sleep(1)
+        if cells and idle_polls >= 2 and failed:  # the cells after an error may still be refused or aborted
+            return cells
+        time.sleep(1 if failed else 0.2)
     pytest.fail("the notebook did not finish running")
 
 
-def _open(browser, base, token, name, viewport=None, on_error=None):
-    """A new page with only notebook ``name`` open. ``reset`` matters: the server keeps the workspace of
-    the last page, so without it JupyterLab also restores the notebooks earlier tests opened, and the
-    shell's current widget (which ``_run_all`` reads) may turn out to be one of those, never run:
-    Run All then appears never to finish, with the kernel idle."""
-    page = browser.new_page(viewport=viewport or {"width": 1366, "height": 768})
+def _open(context, base, token, name, on_error=None):
+    """A new page of the browser context with only notebook ``name`` open. ``reset`` matters: the server
+    keeps the workspace of the last page, so without it JupyterLab also restores the notebooks earlier
+    tests opened, and the shell's current widget (which ``_run_all`` reads) may turn out to be one of
+    those, never run: Run All then appears never to finish, with the kernel idle."""
+    page = context.new_page()
     if on_error is not None:
         page.on("pageerror", on_error)
     page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?token={token}&reset")
     return page
-
-
-@contextlib.contextmanager
-def _driving(browser, base, token, name, shot: Path, **options) -> Iterator:
-    """A page with only notebook ``name`` open (:func:`_open`): on a failure a screenshot to ``shot``;
-    at the end the page closed and every kernel shut down."""
-    page = _open(browser, base, token, name, **options)
-    try:
-        yield page
-    except Exception:
-        page.screenshot(path=str(shot), full_page=True)
-        raise
-    finally:
-        page.close()
-        _shut_down_kernels(base, token)
 
 
 @pytest.fixture
@@ -181,68 +175,116 @@ def own_exports(root):
         path.unlink()
 
 
-def _shut_down_kernels(base: str, token: str) -> None:
+def _shut_down_kernels(base: str, token: str, name: str) -> None:
+    """Shut down the kernel of notebook ``name`` and wait for it."""
     request = urllib.request.Request(f"{base}/api/sessions?token={token}")
     with urllib.request.urlopen(request, timeout=10) as r:
         sessions = json.loads(r.read())
     for session in sessions:
+        if Path(session["path"]).name != f"{name}.ipynb":
+            continue
         delete = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE")
         urllib.request.urlopen(delete, timeout=30).close()
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A notebook opened in its own page and run once (:func:`_run_all`): the page, the code cells as run,
+    and the page's errors since it opened."""
+
+    page: Any
+    cells: list[dict]
+    errors: list[str]
+
+
+class _Runs:
+    """The notebooks this module has run, each kept open in its page for the later tests that read the
+    same run (one kernel start and one run per notebook, not per test). A test that changes a run past
+    reading (reruns it broken) closes it; a closed or never opened notebook is opened and run on demand."""
+
+    def __init__(self, browser, base: str, token: str, shots: Path) -> None:
+        self.base, self.token, self.shots = base, token, shots
+        # one context for every page: JupyterLab's scripts are fetched and compiled once, then cached
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.open: dict[str, _Run] = {}
+        self.stopping: dict[str, threading.Thread] = {}
+        self.failures: list[str] = []
+
+    def run(self, name: str) -> _Run:
+        if name not in self.open:
+            if name in self.stopping:  # else JupyterLab would join the session still being shut down
+                self.stopping.pop(name).join()
+            errors: list[str] = []
+            page = _open(self.context, self.base, self.token, name, on_error=lambda exc: errors.append(str(exc)))
+            try:
+                self.open[name] = _Run(page, _run_all(page), errors)
+            except Exception:
+                page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+                page.close()
+                _shut_down_kernels(self.base, self.token, name)
+                raise
+        return self.open[name]
+
+    def close(self, name: str) -> None:
+        """Close the notebook's page and shut its kernel down, in the background (:meth:`wait` waits for it)."""
+        run = self.open.pop(name, None)
+        if run is not None:
+            run.page.close()
+            stop = threading.Thread(target=self._shut_down, args=(name,))
+            stop.start()
+            self.stopping[name] = stop
+
+    def _shut_down(self, name: str) -> None:
+        try:
+            _shut_down_kernels(self.base, self.token, name)
+        except Exception as exc:  # noqa: BLE001 -- reported by wait(), in the test's thread
+            self.failures.append(f"{name}: {exc!r}")
+
+    def wait(self) -> None:
+        """Close every notebook still open and wait for every kernel to be shut down."""
+        for name in list(self.open):
+            self.close(name)
+        for stop in self.stopping.values():
+            stop.join()
+        self.context.close()
+        assert not self.failures, f"a kernel could not be shut down: {self.failures}"
+
+
+@pytest.fixture(scope="module")
+def runs(lab, browser, tmp_path_factory) -> Iterator[_Runs]:
+    """This module's runs of the notebooks (:class:`_Runs`); every page closed and kernel shut down at the end."""
+    base, token, _ = lab
+    kept = _Runs(browser, base, token, tmp_path_factory.mktemp("lab-shots"))
+    yield kept
+    kept.wait()
+
+
+@contextlib.contextmanager
+def _shot_on_failure(page, shot: Path) -> Iterator:
+    """On a failure inside, a screenshot of ``page`` to ``shot``."""
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(shot), full_page=True)
+        raise
+
+
+READ_AGAIN = ("governance", "gose_performance")
+"""The notebooks whose run later tests of this module read too: kept open after their own test."""
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browser, name, tmp_path):
-    base, token, home = lab
-    errors: list[str] = []
+def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, runs, name, tmp_path):
+    _, _, home = lab
     session_records = home / "lab-records" / "2009-Q4"  # what the notebooks run before this one kept
     kept_before = sorted(p.name.removesuffix(".results.json") for p in session_records.glob("*.results.json"))
-    with _driving(browser, base, token, name, tmp_path / f"{name}.png", viewport={"width": 1400, "height": 1000},
-                  on_error=lambda exc: errors.append(str(exc))) as page:
-        cells = _run_all(page)
-        failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
-        assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
-        if name in FRAMEWORKS and not FRAMEWORKS[name].after_others:  # kept for the summary, apart from batch runs
-            assert json.loads((session_records / f"{name}.results.json").read_text())["framework"] == name
-        if name == "cycle_summary":  # it reads what this session's notebooks kept, and says so; else the batch run
-            shown = [o["data"]["text/html"] for c in cells for o in c["outputs"] if "text/html" in o.get("data", {})]
-            note = next(h for h in shown if 'class="review-source"' in h)  # read from the model: JupyterLab
-            rows = next(h for h in shown if 'id="T_framework_status"' in h).split("<tr>")[2:]  # renders what is in view
-            if kept_before:
-                assert "recorded by notebooks run in JupyterLab" in note, note
-                for framework in kept_before:
-                    assert html.escape(FRAMEWORKS[framework].title) in note
-                    row = next(r for r in rows if f'href="{framework}.ipynb"' in r)  # a link to the notebook
-                    assert "<td>Reported</td>" in row, row
-                judged = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
-                assert sum("<td>Not run this cycle</td>" in r for r in rows) == len(judged) - len(kept_before)
-            else:
-                assert "batch results" in note, note
-        if name not in LENSES:
-            if name == "region_comparison":  # its explorer: authority, measure, cycle and the funnel position
-                page.locator("#T_explore-region").wait_for(timeout=30_000)
-                assert "position" in page.locator("#T_explore-region").inner_text()
-            return
-        table = page.locator(f"#T_explore-{name}")
-        table.wait_for(timeout=30_000)
-        before = table.inner_html()
-        assert "INTERNAL figures" in page.locator(".review-explorer-banner").inner_text()
-        picker = page.locator(".widget-dropdown select").nth(1)  # the first filter after the quarter
-        values = picker.locator("option").all_inner_texts()
-        picker.select_option(label=values[1])
-        page.wait_for_function(
-            "([id, old]) => { const t = document.getElementById(id); return t && t.innerHTML !== old; }",
-            arg=[f"T_explore-{name}", before], timeout=30_000)
-        assert table.inner_html() != before
-        assert not errors, errors
-        if name != SAVED:
-            return
-        saved_path = home / "notebooks" / f"{name}.ipynb"
-        stamp = saved_path.stat().st_mtime_ns
-        page.evaluate("() => { window.jupyterapp.commands.execute('docmanager:save'); }")  # not awaited
-        deadline = time.monotonic() + 30
-        while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert saved_path.stat().st_mtime_ns != stamp, "the notebook was not saved"
+    run = runs.run(name)
+    try:
+        with _shot_on_failure(run.page, tmp_path / f"{name}.png"):
+            _check_run(run, name, home, session_records, kept_before)
+    finally:
+        if name not in READ_AGAIN:
+            runs.close(name)
     if name != SAVED:
         return
     # Saved from the session: no widget state ("model not found" on reopening), no session
@@ -253,6 +295,59 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, browse
     assert [c.get("outputs") for c in saved["cells"]] == [c.get("outputs") for c in committed["cells"]]
 
 
+def _check_run(run: _Run, name: str, home: Path, session_records: Path, kept_before: list[str]) -> None:
+    """The checks of :func:`test_notebook_runs_in_jupyterlab_and_its_explorer_responds` on the notebook's run:
+    no error, its results kept for the summary, its explorer responding (and back), and the saved notebook."""
+    page, cells = run.page, run.cells
+    failed = [o for c in cells for o in c["outputs"] if o.get("output_type") == "error"]
+    assert not failed, f"{name}: {json.dumps(failed)[:2000]}"
+    if name in FRAMEWORKS and not FRAMEWORKS[name].after_others:  # kept for the summary, apart from batch runs
+        assert json.loads((session_records / f"{name}.results.json").read_text())["framework"] == name
+    if name == "cycle_summary":  # it reads what this session's notebooks kept, and says so; else the batch run
+        shown = [o["data"]["text/html"] for c in cells for o in c["outputs"] if "text/html" in o.get("data", {})]
+        note = next(h for h in shown if 'class="review-source"' in h)  # read from the model: JupyterLab
+        rows = next(h for h in shown if 'id="T_framework_status"' in h).split("<tr>")[2:]  # renders what is in view
+        if kept_before:
+            assert "recorded by notebooks run in JupyterLab" in note, note
+            for framework in kept_before:
+                assert html.escape(FRAMEWORKS[framework].title) in note
+                row = next(r for r in rows if f'href="{framework}.ipynb"' in r)  # a link to the notebook
+                assert "<td>Reported</td>" in row, row
+            judged = [n for n, fw in FRAMEWORKS.items() if not fw.after_others]
+            assert sum("<td>Not run this cycle</td>" in r for r in rows) == len(judged) - len(kept_before)
+        else:
+            assert "batch results" in note, note
+    if name not in LENSES:
+        if name == "region_comparison":  # its explorer: authority, measure, cycle and the funnel position
+            page.locator("#T_explore-region").wait_for(timeout=30_000)
+            assert "position" in page.locator("#T_explore-region").inner_text()
+        return
+    table = page.locator(f"#T_explore-{name}")
+    table.wait_for(timeout=30_000)
+    before = table.inner_html()
+    assert "INTERNAL figures" in page.locator(".review-explorer-banner").inner_text()
+    picker = page.locator(".widget-dropdown select").nth(1)  # the first filter after the quarter
+    values = picker.locator("option").all_inner_texts()
+    chosen = picker.evaluate("(el) => el.options[el.selectedIndex].text")
+    changed = "([id, old]) => { const t = document.getElementById(id); return t && t.innerHTML !== old; }"
+    picker.select_option(label=values[1])
+    page.wait_for_function(changed, arg=[f"T_explore-{name}", before], timeout=30_000)
+    assert table.inner_html() != before
+    # and back: the filter as it was gives the table as it was (later tests read this run as it opened)
+    picker.select_option(label=chosen)
+    page.wait_for_function("([id, old]) => { const t = document.getElementById(id); return t && t.innerHTML === old; }",
+                           arg=[f"T_explore-{name}", before], timeout=30_000)
+    assert not run.errors, run.errors
+    if name != SAVED:
+        return
+    saved_path = home / "notebooks" / f"{name}.ipynb"
+    stamp = saved_path.stat().st_mtime_ns
+    page.evaluate("() => { window.jupyterapp.commands.execute('docmanager:save'); }")  # not awaited
+    deadline = time.monotonic() + 30
+    while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert saved_path.stat().st_mtime_ns != stamp, "the notebook was not saved"
+
 
 def _code_index(page, nth: int) -> int:
     """The notebook index of the ``nth`` code cell."""
@@ -261,42 +356,12 @@ def _code_index(page, nth: int) -> int:
       return -1; }""", nth)
 
 
-def test_a_misspelt_parameter_stops_every_later_cell(lab, browser, tmp_path):
-    """A good run, then the parameter misspelt and Run All again: the check shows the error, no later
-    cell shows a figure from the earlier run, and a later cell run on its own says it was not run."""
-    base, token, _ = lab
-    with _driving(browser, base, token, "governance", tmp_path / "misspelt.png") as page:
-        _run_all(page)
-        params = _code_index(page, 0)
-        page.evaluate("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
-          c.sharedModel.setSource(c.sharedModel.getSource().replace("cycle: str", "cylce: str")); }""", params)
-        cells = _run_all(page)
-        errors = [i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c["outputs"])]
-        assert errors[0] == 1, errors  # the check cell (second code cell) fails first
-        for i in errors[1:]:  # JupyterLab may go on running below it: each such cell refuses, naming the error
-            assert {o.get("ename") for o in cells[i]["outputs"] if o.get("output_type") == "error"} == {"NotRun"}
-            assert "not run: fix the error above" in json.dumps(cells[i]["outputs"])
-        assert "cylce" in json.dumps(cells[1]["outputs"])
-        for cell in cells[2:]:  # no figure, table or widget below the error: nothing stale
-            assert not [o for o in cell["outputs"] if o.get("output_type") in ("display_data", "execute_result")]
-        later = _code_index(page, 3)
-        page.evaluate("""(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;
-          return window.jupyterapp.commands.execute('notebook:run-cell'); }""", later)
-        page.wait_for_function("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
-          return c.outputs.length > 0; }""", arg=later, timeout=60_000)
-        shown = page.evaluate("""(i) => window.jupyterapp.shell.currentWidget.content.model.cells.get(i)
-          .outputs.toJSON()""", later)
-        assert [o["output_type"] for o in shown] == ["error"]
-        assert shown[0]["evalue"].startswith("not run: fix the error above")
-
-
-def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
+def test_an_explorer_works_from_the_keyboard_alone(runs, tmp_path):
     """Inside JupyterLab, with the focus on a filter: ArrowDown changes the filter (not the notebook's
     cell), the table changes and the live region says so; Tab reaches the audience toggle, Space
     presses it and aria-pressed follows; the focus ring is visible."""
-    base, token, _ = lab
-    with _driving(browser, base, token, "governance", tmp_path / "keyboard.png") as page:
-        _run_all(page)
+    page = runs.run("governance").page
+    with _shot_on_failure(page, tmp_path / "keyboard.png"):
         table = page.locator("#T_explore-governance")
         table.wait_for(timeout=30_000)
         page.wait_for_function("() => document.querySelector('.review-explorer[data-lm-suppress-shortcuts]')",
@@ -334,15 +399,15 @@ def test_an_explorer_works_from_the_keyboard_alone(lab, browser, tmp_path):
                                arg=heading.element_handle(), timeout=30_000)
 
 
-def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(lab, browser, own_exports,
-                                                                                 tmp_path):
+def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(lab, runs, own_exports, tmp_path):
     """GOSE in JupyterLab, switched to the published view: the quarter's line of the explorer's
     trend is the report's own recorded figure (its n, its rate), and Export Excel writes a workbook
     that pandas reads back with numbers as numbers, the filters and audience recorded, the filters
     in its name, and a link to it in the notebook."""
-    base, token, home = lab
-    with _driving(browser, base, token, "gose_performance", tmp_path / "published-export.png") as page:
-        cells = _run_all(page)
+    _, _, home = lab
+    run = runs.run("gose_performance")
+    page, cells = run.page, run.cells
+    with _shot_on_failure(page, tmp_path / "published-export.png"):
         recorded = [o["data"]["application/vnd.review.results+json"] for c in cells for o in c["outputs"]
                     if "application/vnd.review.results+json" in o.get("data", {})][-1]
         report = recorded["figures"]["case_files_good_or_better_final"]  # what the report prints, unrounded
@@ -379,3 +444,34 @@ def test_the_published_explorer_gives_the_reports_figure_and_exports_it_as_data(
         assert (about["audience"], about["cycle"], about["filter: selection"]) == ("published", cycle, "random")
         assert about["caption"].startswith("Case-file audits")
         assert about["basis"].startswith("Basis: case-file audits")
+
+
+def test_a_misspelt_parameter_stops_every_later_cell(runs, tmp_path):
+    """A good run, then the parameter misspelt and Run All again: the check shows the error, no later
+    cell shows a figure from the earlier run, and a later cell run on its own says it was not run."""
+    page = runs.run("governance").page  # the good run
+    try:
+        with _shot_on_failure(page, tmp_path / "misspelt.png"):
+            params = _code_index(page, 0)
+            page.evaluate("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
+              c.sharedModel.setSource(c.sharedModel.getSource().replace("cycle: str", "cylce: str")); }""", params)
+            cells = _run_all(page)
+            errors = [i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c["outputs"])]
+            assert errors[0] == 1, errors  # the check cell (second code cell) fails first
+            for i in errors[1:]:  # JupyterLab may go on running below it: each such cell refuses, naming the error
+                assert {o.get("ename") for o in cells[i]["outputs"] if o.get("output_type") == "error"} == {"NotRun"}
+                assert "not run: fix the error above" in json.dumps(cells[i]["outputs"])
+            assert "cylce" in json.dumps(cells[1]["outputs"])
+            for cell in cells[2:]:  # no figure, table or widget below the error: nothing stale
+                assert not [o for o in cell["outputs"] if o.get("output_type") in ("display_data", "execute_result")]
+            later = _code_index(page, 3)
+            page.evaluate("""(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;
+              return window.jupyterapp.commands.execute('notebook:run-cell'); }""", later)
+            page.wait_for_function("""(i) => { const c = window.jupyterapp.shell.currentWidget.content.model.cells.get(i);
+              return c.outputs.length > 0; }""", arg=later, timeout=60_000)
+            shown = page.evaluate("""(i) => window.jupyterapp.shell.currentWidget.content.model.cells.get(i)
+              .outputs.toJSON()""", later)
+            assert [o["output_type"] for o in shown] == ["error"]
+            assert shown[0]["evalue"].startswith("not run: fix the error above")
+    finally:
+        runs.close("governance")  # its run is broken now: a later test that reads it runs it again
