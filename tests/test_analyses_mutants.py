@@ -351,7 +351,7 @@ def test_an_indicator_registers_its_quarter_last_quarter_and_year_to_date():
         f"{i}NI59/quarter/k": (8.0, "gose_performance", "NI59: this quarter"),
         f"{i}NI59/last quarter/k": (7.0, "gose_performance", "NI59: last quarter"),
         f"{i}NI59/year to date/k": (20.0, "gose_performance", "NI59: year to date"),
-        f"{i}NI59/year to date last cycle/k": (12.0, "last cycle's report", "NI59: last cycle's year to date"),
+        f"{i}NI59/year to date last cycle/k": (12.0, "last quarter's report", "NI59: last quarter's year to date"),
         f"{i}NI60/quarter/k": (3.0, "gose_performance", "NI60: this quarter"),
         f"{i}NI60/year to date/k": (3.0, "gose_performance", "NI60: year to date")}
     assert ("total", (f"{i}NI60/year to date/k", f"{i}NI60/quarter/k"),
