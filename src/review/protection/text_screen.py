@@ -275,6 +275,35 @@ def _merge(found: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(out)
 
 
+def _name_reason(text: str, m: re.Match[str]) -> str | None:
+    """Why the word ``m`` of ``text`` reads as a person's name (the finding's reason), or None."""
+    word = m.group(0)
+    low = (word[:-2] if word.lower().endswith("'s") else word).lower().strip("'-")
+    ordinary = _ordinary(low)
+    if not ordinary and _BRACKET_RELATION.match(text, m.end()):
+        return "word before a relation in brackets"
+    if not ordinary and _SPEECH.match(text, m.end()):
+        return "word before speech"
+    if not ordinary and _AFTER_SPEECH.search(text[: m.start()]):
+        return "word after speech"
+    if not ordinary and word.lower().endswith("'s") and word[0].isupper():
+        return "capitalised possessive"
+    if (not ordinary and not low.endswith(("ed", "ing", "ly")) and _SENTENCE_START.search(text[: m.start()])
+            and _PERSON_VERB.match(text, m.end())):
+        return "word before a verb of a person at a sentence start"
+    if low in FIRST_NAMES and (word[0].isupper() or low not in _AMBIGUOUS):
+        return "first name"
+    if word[0].isupper() and not word.isupper() and not ordinary and not low.endswith(("ed", "ing", "ly")):
+        if not _SENTENCE_START.search(text[: m.start()]):
+            return "capitalised word inside a sentence"
+        if _NAME_FOLLOWS.match(text, m.end()):
+            return "capitalised word before a relation or speech"
+        return None
+    if word.isupper() and len(word) > 1 and low in FIRST_NAMES:
+        return "first name"
+    return None
+
+
 @dataclass(frozen=True)
 class TextScreen:
     """The workbook's screen, with the names the evidence holds.
@@ -336,29 +365,9 @@ class TextScreen:
             if low not in FIELD_TERMS and (word[0].isupper() or not plain):
                 found.append(Finding("name", m.start(1), m.end(1), "word after a relation"))
         for m in _WORD.finditer(text):
-            word = m.group(0)
-            low = (word[:-2] if word.lower().endswith("'s") else word).lower().strip("'-")
-            ordinary = _ordinary(low)
-            if not ordinary and _BRACKET_RELATION.match(text, m.end()):
-                found.append(Finding("name", m.start(), m.end(), "word before a relation in brackets"))
-            elif not ordinary and _SPEECH.match(text, m.end()):
-                found.append(Finding("name", m.start(), m.end(), "word before speech"))
-            elif not ordinary and _AFTER_SPEECH.search(text[: m.start()]):
-                found.append(Finding("name", m.start(), m.end(), "word after speech"))
-            elif not ordinary and word.lower().endswith("'s") and word[0].isupper():
-                found.append(Finding("name", m.start(), m.end(), "capitalised possessive"))
-            elif (not ordinary and not low.endswith(("ed", "ing", "ly")) and _SENTENCE_START.search(text[: m.start()])
-                  and _PERSON_VERB.match(text, m.end())):
-                found.append(Finding("name", m.start(), m.end(), "word before a verb of a person at a sentence start"))
-            elif low in FIRST_NAMES and (word[0].isupper() or low not in _AMBIGUOUS):
-                found.append(Finding("name", m.start(), m.end(), "first name"))
-            elif word[0].isupper() and not word.isupper() and not ordinary and not low.endswith(("ed", "ing", "ly")):
-                if not _SENTENCE_START.search(text[: m.start()]):
-                    found.append(Finding("name", m.start(), m.end(), "capitalised word inside a sentence"))
-                elif _NAME_FOLLOWS.match(text, m.end()):
-                    found.append(Finding("name", m.start(), m.end(), "capitalised word before a relation or speech"))
-            elif word.isupper() and len(word) > 1 and low in FIRST_NAMES:
-                found.append(Finding("name", m.start(), m.end(), "first name"))
+            reason = _name_reason(text, m)
+            if reason is not None:
+                found.append(Finding("name", m.start(), m.end(), reason))
         return found + _neighbours(text, found)
 
     def findings(self, text: object) -> tuple[Finding, ...]:
