@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from review.batch.pack_engine import destination_page, join_pdfs, page_count, printer
+from review.batch.pack_engine import check_engine, destination_page, join_pdfs, page_count, printer
 from review.batch.pack_pages import (
     CONTENTS_LINK,
     KEY_MESSAGES_TARGET,
@@ -213,6 +213,7 @@ def build_pack(context: RunContext, *, output_root: Path | None = None, browser:
         If playwright, pypdf or a browser is missing.
     """
     params, cycle, audience = context.params, context.cycle, context.audience
+    check_engine(browser)  # before the pages are read and checked again
     folder = cycle_folder(output_root or project_root() / "outputs", cycle, audience)
     manifest, names = pack_reports(folder, cycle, audience)
     if audience == "published":

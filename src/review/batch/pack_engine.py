@@ -19,7 +19,8 @@ from typing import Any
 
 from review.exceptions import ParameterError, RunFailed
 
-__all__ = ["BROWSER_ENV", "EngineMissing", "Printer", "destination_page", "join_pdfs", "page_count", "printer"]
+__all__ = ["BROWSER_ENV", "EngineMissing", "Printer", "check_engine", "destination_page", "join_pdfs", "page_count",
+           "printer"]
 
 BROWSER_ENV = "REVIEW_CHROMIUM"
 """An environment variable naming the browser to print with (a Chromium, Chrome or Edge executable)."""
@@ -68,6 +69,19 @@ def _candidates(browser: str | None) -> list[str]:
     found = [shutil.which(name) or (name if name.startswith("/") and Path(name).is_file() else None)
              for name in _PATHS]
     return list(dict.fromkeys(path for path in found if path))
+
+
+def check_engine(browser: str | None = None) -> None:
+    """Refuse at once what :func:`printer` would refuse before starting a browser: playwright or pypdf
+    not installed, or a browser named (``browser``, ``REVIEW_CHROMIUM``) that is not a file. Whether a
+    browser found on this machine starts is known only by starting it.
+
+    Raises
+    ------
+    EngineMissing
+    """
+    _imports()
+    _candidates(browser)
 
 
 @dataclass
