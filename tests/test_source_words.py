@@ -54,5 +54,5 @@ def test_a_quoted_item_is_left_as_it_is_and_the_next_use_is_spelt_out():
     # the quotation unchanged; the first use outside it spelt out; the second left short
     assert done == ("G07. Private fostering at least annual update (report to LSCB)."
                     "The Local Safeguarding Children Board (LSCB) met; the LSCB agreed.")
-    unquoted = _text(spell_out(page.replace('class="review-quote" ', "")))  # were the words not marked
+    unquoted = _text(spell_out(page.replace(' class="review-quote"', "")))  # were the words not marked
     assert "(report to Local Safeguarding Children Board [LSCB])." in unquoted

@@ -45,6 +45,9 @@ from review.stats.sample_draw import draw_sample
 __all__ = ["expand_cycles", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+_RUN_FILES_WITHHELD = "run files withheld: "
+"""How the publish gate's error begins when the run's own files, not a report, were withheld
+(:func:`review.protection.publish_gate.guard_staging`)."""
 
 
 def expand_cycles(specs: Sequence[str]) -> list[str]:
@@ -374,10 +377,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         summary = run_cycle(context, frameworks=args.framework, jobs=args.jobs, force=args.force,
                             progress=None if quiet else _progress, output_root=args.output_root,
                             timeout=args.timeout)
-        failed = [o.framework for o in summary.outcomes if o.status != "ok"]
+        # the publish gate fails every report when the run's own files (index, manifest) are withheld,
+        # though their pages were published: those are not named as failed reports
+        why = {o.framework: str((o.error or {}).get("evalue", "")) for o in summary.outcomes if o.status != "ok"}
+        run_wide = {w for w in why.values() if w.startswith(_RUN_FILES_WITHHELD)}
+        failed = [name for name, w in why.items() if not w.startswith(_RUN_FILES_WITHHELD)]
         print(f"Reports for {summary.cycle}: {summary.output_dir / 'index.html'}")
         if failed:
             print(f"  FAILED: {', '.join(failed)} (see their failure pages)", file=sys.stderr)
+            status = EXIT_FAILED
+        for withheld in sorted(run_wide):
+            print(f"  FAILED: the run's index or manifest was withheld ({withheld.removeprefix(_RUN_FILES_WITHHELD)}); "
+                  "each report's own status is in manifest.json", file=sys.stderr)
             status = EXIT_FAILED
     return status
 

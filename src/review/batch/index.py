@@ -69,7 +69,7 @@ def write_index(path: Path, cycle: str, audience: str, outcomes: Sequence[Any],
         act = f"<ul>{act}</ul>" if act else ("none" if j.needs_action is not None else ":")
         rows.append(
             f'<tr class="{html.escape(o.status)}"><td><a href="{html.escape(o.framework)}.html">'
-            f"{html.escape(title)}</a><br><small>{html.escape(purpose)}</small></td>"
+            f"{item_ids(title)}</a><br><small>{item_ids(purpose)}</small></td>"
             f"<td>{status}</td><td {NOCOUNT}>{html.escape(rag)}</td><td>{act}</td><td><ul>{headlines}</ul></td></tr>"
         )
     e = html.escape
@@ -129,7 +129,7 @@ def _history_section(history: Any, described: Mapping[str, tuple[str, str]]) -> 
 
     def title(framework: str) -> str:
         fallback = FRAMEWORKS[framework].title if framework in FRAMEWORKS else framework
-        return e(described.get(framework, (fallback, ""))[0])
+        return item_ids(described.get(framework, (fallback, ""))[0])  # a title's numbers quoted as declared
 
     last = history.runs[0]
     changes = "".join(f"<tr><td>{title(c.framework)}</td><td {NOCOUNT}>{e(c.item)}</td><td>{e(c.before)}</td>"

@@ -11,6 +11,9 @@ phone, on paper and to a screen reader, in one place for every report and the in
 - a row that continues an item (its first cell empty under the item's first row) repeats the
   item, and each item's rows form one ``<tbody>`` that print keeps on one page where it fits;
 - headline cards' titles are headings, not bold text;
+- the source's own words that hold a number (a framework's title, "the 7 headline issues", an item's
+  "at least 6 monthly"), written in a notebook's headings or a recorded sentence, are quoted as the
+  views quote them (:func:`quote_sources`), so the publication check reads them as declared;
 - each abbreviation of the glossary is spelt out at its first use on the page ("Joint Area
   Review (JAR)"), from :data:`review.config.glossary.SPELT_OUT`;
 - a date or cycle name is never broken at its hyphens, and a line may break after a slash
@@ -37,11 +40,13 @@ from functools import lru_cache
 from review.config.glossary import SPELT_OUT
 from review.protection.disclosure import SYMBOLS, DisclosurePolicy
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS
+from review.protection.report_check import source_spans
 from review.protection.units import UNIT_ATTRIBUTE
 from review.views.presentation import CARD_STYLE, QUOTE_CLASS
 
 __all__ = ["SYNTHETIC_MARK", "SYNTHETIC_RUNNING", "STACK_MIN_COLUMNS", "abbreviate_symbols", "card_headings",
-           "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "slash_breaks", "spell_out",
+           "css_string", "finish_page", "label_synthetic", "lean", "one_footnote", "quote_sources", "slash_breaks",
+           "spell_out",
            "tidy_tables", "whole_dates"]
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
@@ -120,12 +125,13 @@ def _headings(thead: str) -> list[str]:
 def _continued(first: str, attrs: str) -> str:
     """A continuation row's first cell: the item's id (or its whole name) and "continued", with the
     first cell's mark (no count, or its declared unit), or the id's own where a span in the cell
-    marks it (an id before a source's words, :func:`review.views.presentation.source_item`)."""
+    marks it or quotes the source (an id before a source's words, :func:`review.views.presentation.source_item`):
+    the id alone is repeated, the source's numbering, not a count."""
     ident = _ITEM_ID.match(_text(first))
     name = html.escape(ident.group("id")) if ident else first
     unit = re.search(rf'\b{UNIT_ATTRIBUTE}="[^"]*"', attrs)
     opening = re.match(r"\s*<span\b[^>]*>", first)
-    marked = _marked(attrs) or bool(ident and opening and _marked(opening.group(0)))
+    marked = _marked(attrs) or bool(ident and opening and (_marked(opening.group(0)) or QUOTE_CLASS in opening.group(0)))
     mark = (f" {NOCOUNT}" if marked else "") + (f" {unit.group(0)}" if unit else "")
     return f'<span class="review-continued"{mark}>{name} <span class="review-cont-word">(continued)</span></span>'
 
@@ -432,6 +438,36 @@ Board (LSCB)</p>
                       on_tag=state.tag)
 
 
+def quote_sources(page: str) -> str:
+    """The source's declared words that hold a number, wherever the page's text has them unquoted (a
+    notebook's heading, a sentence a report recorded), in a quote span as a view writes them
+    (:func:`review.views.presentation.quoted`): the publication check exempts a quote span's
+    words only where they are the source's (:func:`review.protection.report_check.source_texts`).
+
+    >>> print(quote_sources("<h1>Healthcare Commission review: the 7 headline issues</h1><h2>The 7 headline issues "
+    ...                     "and 3 children</h2>"))
+    <h1><span class="review-quote">Healthcare Commission review: the 7 headline issues</span></h1><h2><span \
+class="review-quote">The 7 headline issues</span> and 3 children</h2>
+    >>> once = quote_sources("<p>the 7 headline issues</p>")
+    >>> quote_sources(once) == once
+    True
+    """
+
+    def change(text: str) -> str:
+        plain = html.unescape(text)
+        spans = source_spans(plain)
+        if not spans:
+            return text
+        out, at = [], 0
+        for start, end in spans:
+            out += [html.escape(plain[at:start], quote=False),
+                    f'<span class="{QUOTE_CLASS}">{html.escape(plain[start:end], quote=False)}</span>']
+            at = end
+        return "".join(out) + html.escape(plain[at:], quote=False)
+
+    return _each_text(page, change, skip_tags=_WORDS_SKIP, skip_classes=f"review-footnote|review-nowrap|{QUOTE_CLASS}")
+
+
 _WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")
 """A date or a cycle name: never broken at its hyphens ("2010-11-" above "01")."""
 
@@ -549,7 +585,7 @@ def finish_page(page: str, *, synthetic: bool = False, policy: DisclosurePolicy 
     """
     page = one_footnote(card_headings(lean(page)))
     page, css = tidy_tables(page)
-    page = spell_out(page)
+    page = spell_out(quote_sources(page))
     page = whole_dates(slash_breaks(abbreviate_symbols(page, policy)))
     if css:
         style = f"<style>\n{css}\n</style>"

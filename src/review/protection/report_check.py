@@ -24,6 +24,14 @@ looks for:
 - in a published page, any pseudonym (``S-`` and 12 hex digits): a published report shows
   aggregates only, so a pseudonym there means individual scores, gradings or generosity.
 
+Text a page quotes from its source is declared, never guessed: the source's item words
+(:mod:`review.config.framework_items`) and the framework titles (:mod:`review.config.frameworks`,
+each whole and each part either side of its colon) are :func:`source_texts`. A view writes a quotation in a
+span of class ``review-quote`` (:data:`QUOTE_CLASS`); inside one the check exempts the declared
+texts it holds and reads everything else ("G08. " before the item, a count planted beside it), so
+wrapping a count in a quote span hides nothing. A page's ``<title>``, which can hold no mark, is read
+the same way. :func:`source_spans` finds the declared texts that hold a number, for the writers.
+
 Counts of things are declared, never guessed: an element marked ``data-review-unit="<unit>"``
 holds counts in that unit, and the check exempts it only when :mod:`review.protection.units`
 declares the unit a thing (actions, returns, agencies...); a unit of people is checked even inside a
@@ -46,9 +54,12 @@ import unicodedata
 import urllib.parse
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF, GOSE_PMF_TITLE, SOURCE_TITLE
+from review.config.frameworks import FRAMEWORKS
 from review.data import load_evidence
 from review.protection.disclosure_log import LOG_MIME
 from review.protection.nocount import NOCOUNT as NOCOUNT_ATTRIBUTE
@@ -56,9 +67,66 @@ from review.protection.nocount import NOCOUNT_CLASS
 from review.protection.pseudonym import identifier_values
 from review.protection.units import PEOPLE, THINGS, UNIT_ATTRIBUTE, VALUES
 
-__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
+__all__ = ["NOCOUNT_ATTRIBUTE", "NOCOUNT_CLASS", "QUOTE_CLASS", "Finding", "IdentifierMatcher", "check_file", "check_report",
            "check_run_folder", "decimal_counts", "looks_like_code", "normalise_text", "raw_identifiers", "readable",
-           "small_counts", "word_counts"]
+           "small_counts", "source_spans", "source_texts", "word_counts"]
+
+
+QUOTE_CLASS = "review-quote"
+"""The class of the span holding a source's words (:func:`review.views.presentation.quoted`); the
+check exempts only the :func:`source_texts` in it, and the page's last pass leaves it as written."""
+
+
+@lru_cache(maxsize=1)
+def source_texts() -> tuple[str, ...]:
+    """The texts the workbook quotes from its sources, longest first: each framework item's words,
+    the source's titles and each framework's title, whole and each part either side of its colon
+    ("the 7 headline issues": seven items, not people).
+
+    These are fixed declarations (:mod:`review.config.framework_items`, :mod:`review.config.frameworks`);
+    a council's data cannot add to them.
+
+    >>> "the 7 headline issues" in source_texts(), "Governance" in source_texts()
+    (True, True)
+    """
+    texts = {SOURCE_TITLE, GOSE_PMF_TITLE, *(text for _, text, _ in GOSE_PMF),
+             *(i.text for items in FRAMEWORK_ITEMS.values() for i in items)}
+    for fw in FRAMEWORKS.values():
+        texts |= {fw.title, *(part.strip() for part in fw.title.split(": ")[1:]), fw.title.split(": ")[0]}
+    return tuple(sorted((" ".join(t.split()) for t in texts if t.strip()), key=lambda t: (-len(t), t)))
+
+
+@lru_cache(maxsize=1)
+def _source_pattern() -> re.Pattern[str]:
+    numbered = [t for t in source_texts() if re.search(r"\d", t)]
+    return re.compile(r"(?<![\w])(?:" + "|".join(r"\s+".join(map(re.escape, t.split())) for t in numbered) + r")(?![\w])",
+                      re.I)
+
+
+def source_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a declared source text that has a number in it (:func:`source_texts`),
+    as ``(start, end)``: what a writer wraps in a quote span.
+
+    >>> t = "G08: red: Inspections of all regulated services (i.e. adoptions & fostering, children's homes which " \\
+    ...     "are the responsibility of the LA) – at least 6 monthly."
+    >>> source_spans(t) == [(10, len(t))], source_spans("The 7 headline issues and 3 children")
+    (True, [(0, 21)])
+    """
+    return [m.span() for m in _source_pattern().finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _source_ids() -> re.Pattern[str]:
+    """The sources' own numbering of their items (``L4.2``, ``G08``), which a quotation puts before an item's words."""
+    ids = {i.item_id for items in FRAMEWORK_ITEMS.values() for i in items} | {item_id for item_id, _, _ in GOSE_PMF}
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")(?![\w])")
+
+
+def _unquoted(text: str, *, ids: bool = False) -> str:
+    """``text`` less the declared source texts in it (what a ``<title>`` leaves to check) and, in a
+    quote span, the source's numbering of the item quoted."""
+    text = _source_pattern().sub(" ", " ".join(text.split()))
+    return _source_ids().sub(" ", text) if ids else text
 
 
 # Characters that render as nothing (or as a soft break) and could split an identifier unseen.
@@ -382,6 +450,7 @@ class _Page(HTMLParser):
         self.undeclared: list[int] = []
         self.code_text: list[tuple[int, list[str]]] = []  # open <pre>/<code>: (depth, text)
         self.code_lines: list[int] = []
+        self.quotes: list[tuple[int, list[str], int]] = []  # open quote spans: (depth, text, line)
 
     @property
     def marked(self) -> bool:
@@ -438,6 +507,9 @@ class _Page(HTMLParser):
                 self.findings.append((f"attribute {name} of <{tag}>", line))
         if tag in ("pre", "code"):
             self.code_text.append((len(self.stack), []))
+        if (tag not in _VOID and not self.quotes and QUOTE_CLASS in attributes.get("class", "").split()
+                and not (mark == "exempt" or (mark is None and self.marked))):
+            self.quotes.append((len(self.stack), [], line))
         if tag not in _VOID:
             self.stack.append((tag, mark, tag in ("style", "script"), counts))
 
@@ -447,6 +519,7 @@ class _Page(HTMLParser):
             self.stack.pop()
             if tag.lower() in ("pre", "code") and self.code_text:
                 self.code_text.pop()
+            self._end_quotes(len(self.stack))
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
@@ -457,13 +530,26 @@ class _Page(HTMLParser):
                     if looks_like_code("".join(text)):
                         self.code_lines.append(self.getpos()[0])
                 del self.stack[i:]
+                self._end_quotes(i)
                 return
+
+    def _end_quotes(self, depth: int) -> None:
+        """Check the quote spans that end here: their text less the declared source texts."""
+        while self.quotes and self.quotes[-1][0] >= depth:
+            _, text, line = self.quotes.pop()
+            if self._small(_unquoted("".join(text), ids=True), self.counts):
+                self.findings.append(("text in a quotation that is not the source's", line))
 
     def handle_data(self, data: str) -> None:
         for _, text in self.code_text:
             text.append(data)
         if self.code or self.marked:
             return
+        if self.quotes:
+            self.quotes[-1][1].append(data)
+            return
+        if self.stack and self.stack[-1][0] == "title":
+            data = _unquoted(data)  # a framework's title, declared; the rest is read
         if self._small(data, self.counts):
             where = self.stack[-1][0] if self.stack else "document"
             self.findings.append((f"text in <{where}>", self.getpos()[0]))

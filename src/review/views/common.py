@@ -166,7 +166,8 @@ def evidence_rows(label: str, lines: tuple[EvidenceLine, ...], j: ItemJudgement 
         first = i == 0
         rows.append({
             "Item": (label if isinstance(label, show.Quoted) else show.nocount(label)) if first else "",
-            "Evidence": "none in the data" if line is None else f"{line.kind}: {line.source}",
+            # the line's label: the council's name for its evidence or the workbook's ("rating it 7 or more out of 10")
+            "Evidence": "none in the data" if line is None else show.joined([f"{line.kind}:", show.nocount(line.source)], " "),
             "Level": "" if line is None else line_level(line, policy),
             "Band": "" if line is None else line_band(line, policy),
             "Since last quarter": "" if line is None else change_text(line, policy),

@@ -38,7 +38,7 @@ def frameworks(result: CycleSummaryResult, source: ResultsSource | None = None) 
     """
     rows = []
     for fw in result.frameworks:
-        title = html.escape(FRAMEWORKS[fw.framework].title if fw.framework in FRAMEWORKS else fw.framework)
+        title = show.item_ids(FRAMEWORKS[fw.framework].title if fw.framework in FRAMEWORKS else fw.framework)
         href = report_href(fw.framework, source) if source is not None else f"{fw.framework}.html"
         link = f'<a href="{html.escape(href)}">{title}</a>' if fw.status != "not run" else title
         status = _STATUS[fw.status]
@@ -63,7 +63,7 @@ def actions(result: CycleSummaryResult) -> HTML:
     if not result.needs_action:
         return show.note("No report that recorded its judgements named an item needing action."
                          + ("" if result.complete else " The summary is incomplete (see above)."))
-    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {show.item_ids(a)}</li>" for fw, a in result.needs_action)
+    items = "".join(f"<li><strong>{show.item_ids(fw)}</strong>: {show.item_ids(a)}</li>" for fw, a in result.needs_action)
     return HTML(f"<ul>{items}</ul>")
 
 
@@ -71,7 +71,10 @@ def changes(result: CycleSummaryResult) -> HTML:
     """Changes beyond chance since last quarter (Newcombe's interval excludes zero)."""
     if not result.changes:
         return show.note("No report recorded a change beyond chance since last quarter.")
-    items = "".join(f"<li><strong>{html.escape(fw)}</strong>: {show.item_ids(c)}</li>" for fw, c in result.changes)
+    # a change sentence names an item, its evidence's label and the change, and holds no figure
+    # (review.analyses.judgement.EvidenceLine.change_sentence): the label's numbers are a name's
+    items = "".join(f"<li><strong>{show.item_ids(fw)}</strong>: <span {show.NOCOUNT}>{html.escape(c)}</span></li>"
+                    for fw, c in result.changes)
     return HTML(f"<ul>{items}</ul>")
 
 

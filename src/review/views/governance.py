@@ -23,12 +23,12 @@ def _axis_row(a, mark: int | None, policy: DisclosurePolicy) -> dict[str, str]: 
     """One axis and level: the area managers' scores as a group; withheld (c) for fewer managers'
     scores than the policy's smallest group, since each is a person's own."""
     row = {"Axis": "Roles & responsibilities" if a.axis == "roles" else "Communication flow", "Level": f"the {a.level}"}
+    median, share = show.nocount("Median (0-10)"), show.nocount(f"Share scoring {mark} or more")  # the scale's positions
     if policy.withhold(a.n, of=a.n):
-        return row | {"Scores": "c", "Median (0-10)": "c", "Middle half of scores": "c",
-                      f"Share scoring {mark} or more": "c"}
-    return row | {"Scores": str(a.n), "Median (0-10)": show.nocount(f"{a.median:g}"),  # scale positions
+        return row | {"Scores": "c", median: "c", "Middle half of scores": "c", share: "c"}
+    return row | {"Scores": str(a.n), median: show.nocount(f"{a.median:g}"),  # scale positions
                   "Middle half of scores": show.nocount(f"{a.lower_quartile:g} to {a.upper_quartile:g}"),
-                  f"Share scoring {mark} or more": show.pct(a.share_at_mark, 0)}
+                  share: show.pct(a.share_at_mark, 0)}
 
 
 def axes_table(result: GovernanceResult, policy: DisclosurePolicy) -> HTML:
@@ -36,7 +36,7 @@ def axes_table(result: GovernanceResult, policy: DisclosurePolicy) -> HTML:
     if not result.axes:
         return show.note("No governance scores this quarter.")
     rows = [_axis_row(a, result.mark, policy) for a in result.axes]
-    table = show.table(pd.DataFrame(rows), caption="The two axes, each divided in two: area managers' scores (0-10)",
+    table = show.table(pd.DataFrame(rows), caption=show.nocount("The two axes, each divided in two: area managers' scores (0-10)"),
                        uid="gov_axes", policy=policy)
     return HTML(table.data + show.note(show.nocount(result.rule)).data)  # the scale's mark, explained
 

@@ -15,4 +15,4 @@ def lead_role(result: SelfAssessmentResult) -> HTML:
     lead = next((i for i in result.items if i.item.group == "lead role"), None)
     if lead is None:
         return show.note("")
-    return show.note(show.joined([show.quoted(lead.item.text), lead.note], " "))
+    return HTML(f"<p>{show.item_ids(show.quoted(lead.item.text))} {show.item_ids(lead.note)}</p>")  # the source's words quoted

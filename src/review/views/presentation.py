@@ -24,6 +24,7 @@ from review.config.cycles import quarter_name
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy, footnote, round_half_up, suppressed_rate
 from review.protection.nocount import NOCOUNT, NOCOUNT_CLASS, NoCount, nocount
+from review.protection.report_check import QUOTE_CLASS, source_spans
 from review.protection.units import UNIT_ATTRIBUTE, Counted, protected
 
 __all__ = [
@@ -75,18 +76,15 @@ def joined(parts: Sequence[object], sep: str = "; ") -> Joined:
     return Joined(parts, sep)
 
 
-QUOTE_CLASS = "review-quote"
-"""The class of the span that holds a source's item in its words: the page's last pass
-(:func:`review.batch.page_hygiene.spell_out`) leaves it as it is."""
-
-
-class Quoted(NoCount):
+class Quoted(str):
     """A source's item in its own words (a JAR finding, a GOSE item): quoted as the source has it,
-    abbreviations included, so no later pass rewords it; its numbers ("at least 6 monthly") are
-    the source's, not counts.
+    abbreviations included, so no later pass rewords it. Its numbers ("at least 6 monthly") are the
+    source's, not counts, and the publication check reads them so only where the span's words are
+    the source's declared words (:func:`review.protection.report_check.source_texts`): the span
+    carries no not-a-count mark of its own, so a count put in one is still found.
 
     >>> _escape(quoted("report to LSCB"))
-    '<span class="review-quote" data-review-nocount>report to LSCB</span>'
+    '<span class="review-quote">report to LSCB</span>'
     """
 
 
@@ -102,7 +100,7 @@ def source_item(item_id: str, text: str, *, sep: str = ". ", before: str = "", a
 
     >>> label = source_item("G07", "Private fostering at least annual update (report to LSCB).")
     >>> _escape(label)
-    '<span class="review-quote" data-review-nocount>G07. Private fostering at least annual update (report to LSCB).</span>'
+    '<span class="review-quote">G07. Private fostering at least annual update (report to LSCB).</span>'
     """
     return quoted(f"{before}{item_id}{sep}{text}{after}")
 
@@ -115,7 +113,7 @@ def _escape(text: object) -> str:
         return html.escape(text.sep).join(_escape(p) for p in text.parts)
     body = html.escape(str(text))
     if isinstance(text, Quoted):
-        return f'<span class="{QUOTE_CLASS}" {NOCOUNT}>{body}</span>'
+        return f'<span class="{QUOTE_CLASS}">{body}</span>'
     if isinstance(text, Counted):
         return f'<span {UNIT_ATTRIBUTE}="{html.escape(text.unit)}">{body}</span>'
     return f"<span {NOCOUNT}>{body}</span>" if isinstance(text, NoCount) else body
@@ -126,12 +124,26 @@ _ITEM_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]+[0-9]+(?:\.[0-9]+)*(?![A-Za-z0-9])
 
 def item_ids(text: object) -> str:
     """Escaped HTML of a sentence about items, each item's id (``L4.2``, ``J01``, ``NI67``) marked as
-    not a count; every other number in it stays subject to the publication check.
+    not a count and the source's own words in it that hold a number (an item's, a framework's title:
+    :func:`review.protection.report_check.source_spans`) quoted; every other number in it stays
+    subject to the publication check.
 
     >>> item_ids("L4.2: red on independent evidence")
     '<span data-review-nocount>L4.2</span>: red on independent evidence'
+    >>> item_ids("Not one of the 7 headline issues; 3 children")
+    'Not one of <span class="review-quote">the 7 headline issues</span>; 3 children'
     """
-    return _ITEM_ID.sub(lambda m: f"<span {NOCOUNT}>{m.group(0)}</span>", html.escape(str(text)))
+    if isinstance(text, Quoted):  # the source's words, quoted whole
+        return _escape(text)
+    text, out, at = str(text), [], 0
+    for start, end in source_spans(text):
+        out += [_ids(text[at:start]), _escape(quoted(text[start:end]))]
+        at = end
+    return "".join(out) + _ids(text[at:])
+
+
+def _ids(text: str) -> str:
+    return _ITEM_ID.sub(lambda m: f"<span {NOCOUNT}>{m.group(0)}</span>", html.escape(text))
 
 
 def marked_li(text: object) -> str:
