@@ -19,6 +19,7 @@ from review.analyses.actions import AGE_BANDS, Action, ActionsResult, RedItemAct
 from review.config.cycles import quarter_label, quarter_name
 from review.config.frameworks import FRAMEWORKS
 from review.protection.disclosure import DisclosurePolicy
+from review.protection.linked import Decision
 from review.protection.units import counted
 from review.views import learning
 from review.views import presentation as show
@@ -93,7 +94,7 @@ def _overview(result: ActionsResult, policy: DisclosurePolicy) -> HTML:
                       uid="actions_overview", policy=policy, index=True)
 
 
-def _cell(d, source: str, column: str, value: int) -> str:  # noqa: ANN001 - a Decision
+def _cell(d: Decision, source: str, column: str, value: int) -> str:
     """A count of a source's actions in its declared unit, or ``c`` where the decision withholds it."""
     text = d.text(figures.key(source, column), f"{value:,}")
     return counted(text, figures.unit(source)) if text != "c" else text
@@ -135,7 +136,7 @@ def _rows(items: tuple[RedItemActions, ...]) -> list[list[str]]:
     return rows
 
 
-def _red_for(r) -> str:  # noqa: ANN001 - a RedItemActions
+def _red_for(r: RedItemActions) -> str:
     """'2 quarters', or '1 quarter or more (the band before is withheld)' where a published report
     withheld the band of the quarter before its red run (it may have been red then too)."""
     text = f"{r.red_cycles} quarter{'s' if r.red_cycles != 1 else ''}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,7 @@ from IPython.display import HTML
 from review.analyses import gose_figures as page_figures
 from review.analyses.actions import ActionsResult
 from review.analyses.gose import FRAMEWORK, MODERATED, AuditGroup, GoseResult, ItemResult, Measure
-from review.analyses.gose_audits import BoundaryAgreement
+from review.analyses.gose_audits import BoundaryAgreement, CriterionCounts, TierResult
 from review.analyses.judgement import BANDS, SELF, SELF_ASSESSED, EvidenceLine
 from review.analyses.kappa_reading import KAPPA_RULE
 from review.analyses.shown_bands import rests_on_hidden
@@ -106,7 +107,7 @@ def measure_text(m: Measure, pol: DisclosurePolicy, decision: Decision | None = 
     return show.nocount(f"{m.label}: {text}")  # a value (money, FTE, days, a share), not a count
 
 
-def _measures_text(measures, pol: DisclosurePolicy, decision: Decision | None = None,  # noqa: ANN001 - Measures
+def _measures_text(measures: Sequence[Measure], pol: DisclosurePolicy, decision: Decision | None = None,
                    item: str = "") -> object:
     """Measures joined, each part keeping what it declares (a count of things in its unit, a value
     marked as no count, a count of people as the decision allows)."""
@@ -282,10 +283,10 @@ def audit_programme(result: GoseResult, policy: DisclosurePolicy) -> HTML:
     tiers = page_figures.published_tiers(result, policy)
     total = page_figures.all_tiers(tiers)
 
-    def count(t, column: str) -> str:  # noqa: ANN001 - a TierResult
+    def count(t: TierResult, column: str) -> str:
         return d.text(page_figures.tier_key(t.tier, column), f"{getattr(t, column):,}")
 
-    def rate(t, column: str) -> str:  # noqa: ANN001 - a TierResult
+    def rate(t: TierResult, column: str) -> str:
         if not (d.shown(page_figures.tier_key(t.tier, column)) and d.shown(page_figures.tier_key(t.tier, "done"))):
             return "c"
         return show.rate_text(getattr(t, column), t.done, policy)
@@ -348,7 +349,7 @@ def _criteria_table(result: GoseResult, table: str, policy: DisclosurePolicy, *,
         return show.note(f"{caption}: no audits this quarter.")
     d = _decision(result, policy)
 
-    def met(c) -> str:  # noqa: ANN001 - a CriterionCounts
+    def met(c: CriterionCounts) -> str:
         if not d.shown(page_figures.criterion_key(table, c.label, "met")):
             return "c"
         return show.rate_text(c.yes, c.yes + c.no, policy, **_interval(c.rate))
@@ -428,7 +429,7 @@ def indicators(result: GoseResult, policy: DisclosurePolicy) -> HTML:
         return show.note("No national indicator returns this quarter.")
     d = _decision(result, policy)
 
-    def quarter_shown(r) -> bool:  # noqa: ANN001 - a row
+    def quarter_shown(r: Any) -> bool:  # a row of the indicators table
         return d.shown(page_figures.indicator_key(r.indicator, "quarter"))
 
     rows = [{"Indicator": r.label, "Direction": r.direction,

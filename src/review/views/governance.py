@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.analyses.actions import ActionsResult
-from review.analyses.governance import GovernanceResult
+from review.analyses.governance import AxisScores, GovernanceResult
 from review.config.framework_items import GOVERNANCE
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
@@ -19,7 +19,7 @@ CONTEXT_COLUMNS = ("The context the exercise was set in (the source's words)",
 (:data:`review.config.framework_items.GOVERNANCE_CONTEXT`), and are headed so."""
 
 
-def _axis_row(a, mark: int | None, policy: DisclosurePolicy) -> dict[str, str]:  # noqa: ANN001 - an AxisScores
+def _axis_row(a: AxisScores, mark: int | None, policy: DisclosurePolicy) -> dict[str, str]:
     """One axis and level: the area managers' scores as a group; withheld (c) for fewer managers'
     scores than the policy's smallest group, since each is a person's own."""
     row = {"Axis": "Roles & responsibilities" if a.axis == "roles" else "Communication flow", "Level": f"the {a.level}"}

@@ -8,7 +8,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from review.analyses.actions import ActionsResult
-from review.analyses.jar import UNCERTAIN_WORDS, JarResult
+from review.analyses.jar import UNCERTAIN_WORDS, FindingResult, JarResult
 from review.analyses.jar_figures import page_log, shown_lines
 from review.analyses.judgement import rag_sentence
 from review.analyses.shown_bands import finding_bands as shown_bands
@@ -23,7 +23,7 @@ from review.views.actions import history_figures
 __all__ = ["disagreements", "findings_table", "headlines", "record", "shown_bands", "thresholds"]
 
 
-def _title(f) -> show.Quoted:  # noqa: ANN001 - a FindingResult
+def _title(f: FindingResult) -> show.Quoted:
     origin = f" ({f.item.origin}; not a JAR finding)" if f.item.origin else ""
     return show.source_item(f.item.item_id, f.item.text, after=origin)
 
@@ -84,7 +84,7 @@ def findings_table(result: JarResult, policy: DisclosurePolicy) -> HTML:
     return HTML(table.data + show.note(note).data)
 
 
-def _shown(result: JarResult, f, policy: DisclosurePolicy) -> tuple:  # noqa: ANN001 - a FindingResult
+def _shown(result: JarResult, f: FindingResult, policy: DisclosurePolicy) -> tuple:
     """The finding's lines as the page shows them (partner agencies together where one is small)."""
     return shown_lines(result, f, policy)
 
@@ -123,7 +123,7 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
                     page_log(result, policy))
 
 
-def _finding(f, band: str, policy: DisclosurePolicy, shown: tuple) -> dict:  # noqa: ANN001 - a FindingResult
+def _finding(f: FindingResult, band: str, policy: DisclosurePolicy, shown: tuple) -> dict:
     small = common.small_group(f.judgement, f.evidence, policy)
     return {"item": f.item.item_id, "band": band, "small_group": small, "firm": None if small else f.judgement.firm,
             "basis": f.judgement.basis, "audits_needed": None if small else f.judgement.audits_needed,

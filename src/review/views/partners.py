@@ -13,8 +13,8 @@ from IPython.display import HTML
 
 from review.analyses.actions import ActionsResult
 from review.analyses.judgement import rag_sentence
-from review.analyses.partnership import JUDGED_WORDS, SelfAssessmentResult
-from review.analyses.self_assessment import HEADLINE_RULE
+from review.analyses.partnership import JUDGED_WORDS, ItemResult, SelfAssessmentResult
+from review.analyses.self_assessment import HEADLINE_RULE, ItemRatings
 from review.analyses.shown_bands import item_bands as shown_bands
 from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy
@@ -31,7 +31,7 @@ CONTEXT_EVIDENCE = "context the source sets out, not an item to score: discussed
 lists it and asks no question of it, so nothing is put in its name."""
 
 
-def _label(i) -> show.Quoted:  # noqa: ANN001 - an ItemResult
+def _label(i: ItemResult) -> show.Quoted:
     return show.source_item(i.item.item_id, i.item.text, before="    " if i.item.parent else "")
 
 
@@ -63,7 +63,7 @@ def _judged(result: SelfAssessmentResult) -> list:
             and (i.item.rated or i.judgement.basis != "no evidence")]
 
 
-def _small(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:  # noqa: ANN001 - an ItemResult
+def _small(i: ItemResult, result: SelfAssessmentResult, policy: DisclosurePolicy) -> bool:
     """Whether an item's judgement rests on a small group (a heading: one of its sub-items does)."""
     if i.judgement is not None and i.judgement.basis == "its sub-items":
         return any(_small(c, result, policy) for c in result.items if c.item.parent == i.item.item_id)
@@ -95,10 +95,9 @@ def summary(result: SelfAssessmentResult, policy: DisclosurePolicy) -> HTML:
     return HTML(f"<ul>{items}</ul>" + common.rag_legend(result.green, result.red).data)
 
 
-def _ratings_text(i, result: SelfAssessmentResult, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - an ItemResult
+def _ratings_text(r: ItemRatings, result: SelfAssessmentResult, policy: DisclosurePolicy) -> str:
     """'median Good, range Good to Outstanding; 4 of 4 rate it Good or better'; people's ratings in a
     published report: withheld for a small group, and never the range (one person's own score)."""
-    r = i.ratings
     good = "7 or more" if result.numeric else "Good or better"
     if not (result.people_rate and policy.suppress):
         # organisations' ratings (a count of agencies, declared so), or an internal report
@@ -115,7 +114,7 @@ def items(result: SelfAssessmentResult, policy: DisclosurePolicy, *, uid: str) -
     rows = []
     bands = shown_bands(result, policy)
     for i in result.items:
-        rated = _ratings_text(i, result, policy) if i.ratings is not None and i.ratings.raters else ""
+        rated = _ratings_text(i.ratings, result, policy) if i.ratings is not None and i.ratings.raters else ""
         lines = common.evidence_rows(_label(i), i.evidence, i.judgement, policy)
         heading = i.judgement is not None and i.judgement.basis == "its sub-items"
         note = show.nocount(i.note)  # item ids and their bands (a heading: its sub-items')
@@ -223,7 +222,7 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
                     result.framework, rows)
 
 
-def _ratings_record(r, people: bool, hidden: bool, policy: DisclosurePolicy) -> object:  # noqa: ANN001 - ItemRatings
+def _ratings_record(r: ItemRatings | None, people: bool, hidden: bool, policy: DisclosurePolicy) -> object:
     """An item's ratings for the results JSON: people's in a published record only as the page shows
     them (never the range, one person's own score; nothing for a small group)."""
     if r is None or not people:

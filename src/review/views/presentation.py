@@ -292,6 +292,20 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
     -------
     IPython.display.HTML
     """
+    body = _styled(frame, caption=caption, uid=uid, formats=formats, index=index, counts=counts, nocount=nocount,
+                   unit=unit, cross=cross)
+    body = _marked_cells(body, frame, uid)
+    if isinstance(caption, NoCount):
+        body = body.replace("<caption>", f"<caption {NOCOUNT}>", 1)
+    if policy is not None:
+        body += f'<p class="review-footnote" {NOCOUNT}><small>{html.escape(footnote(policy))}</small></p>'
+    return HTML(body)
+
+
+def _styled(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, str] | None, index: bool,
+            counts: bool, nocount: Sequence[str], unit: str | None, cross: bool) -> str:
+    """The table as pandas' Styler writes it: escaped, with its caption, id, classes, declared unit and
+    the not-a-count class on the cells of ``nocount`` columns and on :class:`NoCount` cells."""
     styler = frame.style.format(escape="html", na_rep=":")
     if formats:
         styler = styler.format(formats, escape="html", na_rep=":")
@@ -314,8 +328,13 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         attributes.append(f'{UNIT_ATTRIBUTE}="{html.escape(unit)}"')
     if attributes:
         styler = styler.set_table_attributes(" ".join(attributes))
-    body = styler.to_html()
-    for r, row in enumerate(frame.itertuples(index=False)):  # a cell that declares its unit, or holds parts
+    return styler.to_html()
+
+
+def _marked_cells(body: str, frame: pd.DataFrame, uid: str) -> str:
+    """The cells that declare their unit (:class:`Counted`) or hold marked parts (:class:`Joined`,
+    :class:`Quoted`) written as they declare; a heading that is :class:`NoCount` ("2 cycles") marked."""
+    for r, row in enumerate(frame.itertuples(index=False)):
         for c, v in enumerate(row):
             cell = f'id="T_{uid}_row{r}_col{c}"'
             if isinstance(v, Counted):
@@ -328,11 +347,7 @@ def table(frame: pd.DataFrame, *, caption: str, uid: str, formats: Mapping[str, 
         if isinstance(column, NoCount):
             heading = f'id="T_{uid}_level0_col{i}"'
             body = body.replace(heading, f"{heading} {NOCOUNT}", 1)
-    if isinstance(caption, NoCount):
-        body = body.replace("<caption>", f"<caption {NOCOUNT}>", 1)
-    if policy is not None:
-        body += f'<p class="review-footnote" {NOCOUNT}><small>{html.escape(footnote(policy))}</small></p>'
-    return HTML(body)
+    return body
 
 
 def note(text: str) -> HTML:

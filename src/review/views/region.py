@@ -15,6 +15,7 @@ from IPython.display import HTML
 from review.analyses.region import RegionComparison
 from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy, round_half_up, suppressed_rate
+from review.stats.funnel import FunnelPoint
 from review.views.presentation import (
     MAX_ALT,
     NoCount,
@@ -59,7 +60,7 @@ def _verdict(position: str, direction: str) -> str:
     return "better than the region" if better else "worse than the region"
 
 
-def _rate(p, policy: DisclosurePolicy) -> str:  # noqa: ANN001 - a FunnelPoint
+def _rate(p: FunnelPoint, policy: DisclosurePolicy) -> str:
     shown = suppressed_rate(p.events, p.n, policy)
     return shown if shown is not None else _percent(p.proportion, policy)
 
@@ -219,7 +220,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40]
 
 
-def _point_record(p, policy: DisclosurePolicy) -> dict:  # noqa: ANN001 - a FunnelPoint
+def _point_record(p: FunnelPoint, policy: DisclosurePolicy) -> dict:
     """One authority on one plot: in a published record its position and its rate as the page prints
     it; the unrounded rate, limits and counts only in the internal record."""
     if policy.suppress:  # the rate as the page prints it: unrounded rates and limits would give n and the count
