@@ -30,6 +30,15 @@ import pandas as pd
 
 from review.analyses.audit_learning import LearningSection, section_context
 from review.analyses.context import Context
+from review.analyses.red_items import (
+    JUDGED_FRAMEWORKS,
+    history_basis,
+    history_record,
+    judged_items,
+    recorded_history,
+    recorded_thresholds,
+    thresholds_for,
+)
 from review.config.cycles import cycle_bounds, cycle_range, previous_cycle
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF
 from review.data import Evidence
@@ -393,15 +402,6 @@ def analyse_context(ctx: Context, frameworks: tuple[str, ...] | None = None,
     basis (the same run's evidence snapshot, cycles, thresholds, confidence level and policy) is
     not judged again: its history is read (:func:`review.analyses.red_items.recorded_history`).
     """
-    from review.analyses.red_items import (
-        JUDGED_FRAMEWORKS,
-        history_basis,
-        history_record,
-        judged_items,
-        recorded_history,
-        recorded_thresholds,
-        thresholds_for,
-    )
 
     p = ctx.params
     names = frameworks or JUDGED_FRAMEWORKS

@@ -31,6 +31,7 @@ from review.analyses.mapped import mapped_lines
 from review.config.framework_items import FRAMEWORK_ITEMS, SourceItem
 from review.config.thresholds import Threshold, item_threshold
 from review.data import Evidence
+from review.protection.pseudonym import identifier_rows
 
 __all__ = ["JUDGED_WORDS", "ItemResult", "SelfAssessmentResult", "analyse_self_assessment", "raters_are_people"]
 
@@ -212,7 +213,6 @@ def raters_are_people(evidence: Evidence, framework: str, cycle: str) -> bool:
     """Whether people rate a framework's items this cycle: any rater the data do not name as an
     agency (:data:`review.data.schema.ORGANISATION_ROWS`) is a person; no ratings counts as people
     (deny by default)."""
-    from review.protection.pseudonym import identifier_rows
 
     data = evidence.table("self_assessments")
     data = data[(data["framework"] == framework) & (data["cycle"] == cycle)]

@@ -13,8 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from review.analyses import governance, healthcare_commission, jar, lscb_checklist
+from review.analyses.context import Context
+from review.analyses.gose import gose_result
 from review.analyses.shown_bands import WITHHELD
 from review.config.cycles import previous_cycle
+from review.config.frameworks import FRAMEWORKS
+from review.config.params import RunParameters, default_params_path, load_cycle_params
 from review.config.thresholds import Threshold, declared_thresholds
 from review.data import Evidence
 from review.protection.disclosure import DisclosurePolicy
@@ -65,8 +70,6 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
 
 
 def _analysers() -> dict[str, Callable[..., object]]:
-    from review.analyses import governance, healthcare_commission, jar, lscb_checklist
-
     return {"jar_haringey": jar.analyse, "healthcare_commission": healthcare_commission.analyse,
             "lscb_checklist": lscb_checklist.analyse, "governance": governance.analyse,
             "gose_performance": _gose}
@@ -76,9 +79,6 @@ def _gose(evidence: Evidence, *, cycle: str, previous: str, confidence_level: fl
           red: float, thresholds: Mapping[tuple[str, str], Threshold]) -> object:
     """The GOSE result of a cycle, judged as its report judges it (its context: the cycle, the
     thresholds and the confidence level; no disclosure policy is read, since no judgement is withheld)."""
-    from review.analyses.context import Context
-    from review.analyses.gose import gose_result
-    from review.config.params import RunParameters
 
     params = RunParameters("gose_performance", {"cycle": cycle, "confidence_level": confidence_level,
                                                 "rag_green": green, "rag_red": red}, declared=thresholds)
@@ -252,8 +252,6 @@ def thresholds_for(cycle: str, frameworks: Iterable[str] = JUDGED_FRAMEWORKS) ->
     >>> thresholds_for("1999-Q1")["jar_haringey"]
     (0.8, 0.65)
     """
-    from review.config.frameworks import FRAMEWORKS
-    from review.config.params import default_params_path, load_cycle_params
 
     path = default_params_path(cycle)
     if path.is_file():
@@ -269,7 +267,6 @@ def declared_for(cycle: str) -> Declared:
     >>> dict(declared_for("1999-Q1"))
     {}
     """
-    from review.config.params import default_params_path, load_cycle_params
 
     path = default_params_path(cycle)
     return declared_thresholds(load_cycle_params(path).common) if path.is_file() else {}

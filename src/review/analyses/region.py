@@ -11,11 +11,15 @@ from dataclasses import dataclass, replace
 
 from review.analyses._evidence import read_only
 from review.analyses.audits import cycle_audits
+from review.analyses.context import REGION_CACHE_ENV, load_pseudonymised, read_snapshot
+from review.config.paths import resolve
+from review.config.region import load_region
 from review.data.evidence_map import split_list
 from review.data.load import Evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
 from review.stats.funnel import FunnelResult, funnel
+from review.stats.indicators import DEFINITIONS
 
 __all__ = ["MODERATED", "NeighbourComparison", "RegionComparison", "compare_region", "compare_region_counts", "for_audience", "mapped_criteria",
            "region_evidence"]
@@ -137,7 +141,6 @@ def _indicator_counts(evidence: Evidence, cycle: str) -> dict[tuple[str, str], t
 def _indicator_measure(indicator: str, version: str) -> tuple[str, str]:
     """An indicator's measure name (its National Indicator (NI) number and title under that
     definition) and its better direction."""
-    from review.stats.indicators import DEFINITIONS
 
     d = DEFINITIONS.get((indicator, version))
     if d is None:
@@ -160,9 +163,6 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
     import os
     from pathlib import Path
 
-    from review.analyses.context import REGION_CACHE_ENV, load_pseudonymised, read_snapshot
-    from review.config.paths import resolve
-    from review.config.region import load_region
 
     region = load_region(region_file)
     cache = os.environ.get(REGION_CACHE_ENV)

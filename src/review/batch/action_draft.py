@@ -22,14 +22,23 @@ from pathlib import Path
 import pandas as pd
 
 from review.analyses.actions import ActionsResult
+from review.analyses.context import Context
+from review.analyses.gose import gose_result
+from review.analyses.red_items import JUDGED_FRAMEWORKS, judged_items
 from review.config.cycles import cycle_bounds, previous_cycle
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.config.params import CycleParams
+from review.config.thresholds import declared_thresholds
 from review.data import Evidence
-from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES
+from review.data.checks import check_actions
+from review.data.io import read_table
+from review.data.load import parse_dataset
+from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES, ROW
 from review.data.workbook_out import add_lists, list_rule
-from review.exceptions import ParameterError
+from review.exceptions import DataProblem, DataValidationError, ParameterError
+from review.protection.disclosure import DisclosurePolicy
 from review.protection.safe_export import neutralise
+from review.views.gose import shown_judgement
 
 __all__ = ["DEFAULT_OWNERS", "Proposal", "carry_forward", "headings", "page_reds", "propose", "suggest_owner", "write_draft"]
 
@@ -249,12 +258,6 @@ def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) ->
     """
     from types import SimpleNamespace
 
-    from review.analyses.context import Context
-    from review.analyses.gose import gose_result
-    from review.analyses.red_items import JUDGED_FRAMEWORKS, judged_items
-    from review.config.thresholds import declared_thresholds
-    from review.protection.disclosure import DisclosurePolicy
-    from review.views.gose import shown_judgement
 
     common = params.common
     policy = DisclosurePolicy(audience=common["audience"], high=common["suppression_threshold"],
@@ -299,11 +302,6 @@ def read_draft(draft: str | Path, evidence: Evidence) -> list[dict[str, str]]:
     DataValidationError
         Every problem of every row, with the draft's file, sheet, row and column.
     """
-    from review.data.checks import check_actions
-    from review.data.io import read_table
-    from review.data.load import parse_dataset
-    from review.data.schema import ROW
-    from review.exceptions import DataProblem, DataValidationError
 
     path = Path(draft)
     if path.suffix.lower() != ".xlsx" or not path.is_file():

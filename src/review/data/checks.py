@@ -16,6 +16,7 @@ import pandas as pd
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.checks_gose import gose_checks
+from review.data.checks_learning import declared_themes, learning_checks
 from review.data.hints import hint
 from review.data.row_checks import add_problem, check_grades, check_not_above
 from review.data.schema import AUDIT_TYPES, RECORDS, ROW
@@ -153,7 +154,6 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     check_actions(tables, files, problems)
     _audit_types(tables, files, problems)
     _evidence_map(tables, files, criteria, problems)
-    from review.data.checks_learning import learning_checks
 
     learning_checks(tables, files, problems)
     check_not_above(tables, files, "training", "completed", "required", problems)
@@ -369,7 +369,6 @@ def _evidence_map(tables: dict, files: dict, criteria: list[str], problems: list
     declared_criteria = [str(c) for c in tables["criteria"]["criterion"]] if "criteria" in tables else []
     types = _declared_types(tables)
     indicators = sorted({str(i) for i in tables["indicators"]["indicator"]}) if "indicators" in tables else []
-    from review.data.checks_learning import declared_themes
 
     known = {"criterion": (declared_criteria, "criteria declares"), "grade": (types, "the audit types are"),
              "indicator": (indicators, "indicators holds"), "record": (list(RECORDS), "the record measures are"),

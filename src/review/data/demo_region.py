@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from review.data.demo import DEMO_SEED, write_demo
+from review.exceptions import ParameterError
 
 __all__ = ["PLANTED", "write_demo_region"]
 
@@ -61,7 +62,6 @@ def write_demo_region(folder: str | Path, n: int, *, seed: int = DEMO_SEED) -> l
     list of pathlib.Path
         The region file and ground truth (the authorities' folders hold their own files).
     """
-    from review.exceptions import ParameterError
 
     if n < 2:
         raise ParameterError(f"a region needs at least 2 authorities; got {n}")

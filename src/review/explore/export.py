@@ -33,6 +33,7 @@ from review.config.paths import project_root, resolve
 from review.exceptions import ParameterError, ReviewError
 from review.explore.tables import Shown
 from review.protection.safe_export import neutralise, write_csv
+from review.views import presentation as show
 
 __all__ = ["NUMBER_FORMATS", "EmptySelection", "code_commit", "export_file_name", "export_tables", "saved_link"]
 
@@ -174,7 +175,6 @@ def saved_link(write: Callable[[], Path]) -> Any:
     """What an explorer shows after an export: a link to the file ``write`` wrote, or why none was written."""
     from IPython.display import FileLink
 
-    from review.views import presentation as show
 
     try:
         path = write()

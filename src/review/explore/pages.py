@@ -58,7 +58,9 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from review.analyses import actions, actions_figures, gose_figures, jar, jar_figures
 from review.analyses.context import Context
+from review.analyses.gose import gose_result
 from review.config.cycles import previous_cycle
 from review.config.params import RunParameters
 from review.protection.disclosure import DisclosurePolicy
@@ -97,8 +99,6 @@ def gose_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any 
         :attr:`review.protection.linked.Decision.registry`; None when the evidence holds no
         audits for the quarter.
     """
-    from review.analyses import gose_figures
-    from review.analyses.gose import gose_result
 
     return _decided(ctx, quarter, policy, result, lambda: gose_result(_for_quarter(ctx, quarter), learning=False),
                     gose_figures.decide)
@@ -123,10 +123,7 @@ def action_plan_page(ctx: Context, quarter: str, policy: DisclosurePolicy, resul
     the sources' counts and the remedial action on files graded Inadequate, neither of which
     depends on what is red.
     """
-    from review.analyses import actions_figures
-    from review.analyses.actions import analyse
-
-    return _decided(ctx, quarter, policy, result, lambda: analyse(
+    return _decided(ctx, quarter, policy, result, lambda: actions.analyse(
         ctx.evidence, cycle=quarter, red={}, confidence_level=ctx.params.confidence_level), actions_figures.decide)
 
 
@@ -137,13 +134,10 @@ def jar_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any =
     As :func:`gose_page`, for the stocktake (``result``: a JarResult); a result computed here
     leaves out the learning section, which registers no figure.
     """
-    from review.analyses import jar_figures
-    from review.analyses.jar import analyse
-
     p = ctx.params
 
     def compute() -> Any:
-        return analyse(ctx.evidence, cycle=quarter, previous=previous_cycle(quarter),
+        return jar.analyse(ctx.evidence, cycle=quarter, previous=previous_cycle(quarter),
                        confidence_level=p.confidence_level, green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
 
     def decide(result: Any, policy: DisclosurePolicy) -> Any:

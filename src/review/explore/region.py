@@ -15,11 +15,17 @@ from typing import Any
 import pandas as pd
 
 from review.analyses.region import RegionComparison, compare_region, for_audience
+from review.config.cycles import quarter_name
 from review.data.load import Evidence
+from review.explore.export import code_commit, export_tables, saved_link
+from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
 from review.explore.published import audience_policies
 from review.explore.tables import WITHHELD, Shown
+from review.explore.widgets import is_interactive, quarter_options
 from review.protection.disclosure import DisclosurePolicy
 from review.stats.funnel import FunnelResult
+from review.views import presentation as show
+from review.views.region import funnel_figure
 
 __all__ = ["RegionState", "covered_cycles", "region_explorer"]
 
@@ -133,7 +139,6 @@ class RegionState:
 
 def _export(state: RegionState) -> Any:
     """Write the two tables shown to Excel; return a link to the file (or why none was written)."""
-    from review.explore.export import code_commit, export_tables, saved_link
 
     tables = {"position": state.position(), "every authority": state.everyone()}
     about = {"caption": f"{state.measure}, {state.cycle}: the authority's position on the funnel",
@@ -159,11 +164,6 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
     import ipywidgets as w
     from IPython.display import display
 
-    from review.config.cycles import quarter_name
-    from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
-    from review.explore.widgets import is_interactive, quarter_options
-    from review.views import presentation as show
-    from review.views.region import funnel_figure
 
     if not is_interactive():
         return None

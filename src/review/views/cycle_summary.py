@@ -7,7 +7,8 @@ import html
 from IPython.display import HTML
 
 from review.config.frameworks import FRAMEWORKS
-from review.results.figures import ResultsSource
+from review.results.figures import ResultsSource, to_jsonable
+from review.results.figures import record as _record
 from review.results.judgements import NO_BAND_WORDS
 from review.results.key_messages import KeyMessages
 from review.results.summary import CycleSummaryResult
@@ -81,8 +82,6 @@ def changes(result: CycleSummaryResult) -> HTML:
 def record(result: CycleSummaryResult, messages: KeyMessages | None = None) -> object:
     """Results JSON of the summary: totals, completeness, the actions and the key messages (which the
     cycle's index shows: :func:`review.results.key_messages.from_record`)."""
-    from review.results.figures import record as _record
-    from review.results.figures import to_jsonable
 
     figures = {"complete": result.complete, "gaps": list(result.gaps), "rag_counts": result.rag_totals,
                "needs_action": [f"{fw}: {a}" for fw, a in result.needs_action],

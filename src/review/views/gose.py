@@ -33,6 +33,7 @@ from review.protection.disclosure_log import with_log
 from review.protection.identifiers import service_labels
 from review.protection.linked import Decision
 from review.protection.units import THINGS, counted
+from review.results.figures import record as _record
 from review.results.judgements import ACTION_KEY, RAG_KEY, needs_action
 from review.views import common, learning
 from review.views import presentation as show
@@ -623,7 +624,6 @@ def record(result: GoseResult, policy: DisclosurePolicy, plan: ActionsResult | N
     lines whose level the page prints. The page's disclosure log travels with it. With the report's
     action plan, its ``red_history`` too (:func:`review.views.actions.history_figures`), which the
     run's cycle summary reads instead of judging GOSE again for every quarter."""
-    from review.results.figures import record as _record
 
     by_id = {i.item: i for i in result.items}
     d = _decision(result, policy)

@@ -9,6 +9,7 @@ from review.analyses.actions import ActionsResult
 from review.analyses.governance import AxisScores, GovernanceResult
 from review.config.framework_items import GOVERNANCE
 from review.protection.disclosure import DisclosurePolicy
+from review.views import partners
 from review.views import presentation as show
 
 __all__ = ["CONTEXT_COLUMNS", "axes_table", "context_questions", "record"]
@@ -45,7 +46,6 @@ def record(result: GovernanceResult, policy: DisclosurePolicy, plan: ActionsResu
     """The results JSON of the exercise: the shared self-assessment record with the axes, each axis's
     scores left out where the report withholds them (and, with the report's action plan, its
     ``red_history``)."""
-    from review.views import partners
 
     axes = [a if policy.withhold(a.n, of=a.n) is None else {"axis": a.axis, "level": a.level, "withheld": True}
             for a in result.axes]

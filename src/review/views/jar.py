@@ -16,6 +16,7 @@ from review.config.cycles import quarter_name
 from review.config.thresholds import own_lines
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
+from review.results.figures import record as _record
 from review.views import common, learning
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -102,7 +103,6 @@ def record(result: JarResult, policy: DisclosurePolicy, plan: ActionsResult | No
     left out where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.results.figures import record as _record
 
     shown = common.shown_record(_items(result), policy)
     bands = shown_bands(result, policy)

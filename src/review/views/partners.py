@@ -20,6 +20,7 @@ from review.config.cycles import quarter_name
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.disclosure_log import with_log
 from review.protection.units import counted
+from review.results.figures import record as _record
 from review.views import common, learning
 from review.views import presentation as show
 from review.views.actions import history_figures
@@ -195,7 +196,6 @@ def record(result: SelfAssessmentResult, policy: DisclosurePolicy, extra: dict |
     where they are withheld. With the report's action plan, its ``red_history`` too
     (:func:`review.views.actions.history_figures`).
     """
-    from review.results.figures import record as _record
 
     shown = common.shown_record([(i.item.item_id, i.evidence, i.judgement) for i in _judged(result)], policy)
     bands = shown_bands(result, policy)

@@ -14,8 +14,10 @@ from IPython.display import HTML
 
 from review.analyses.region import RegionComparison
 from review.config.cycles import quarter_name
+from review.config.region import COMPARISON
 from review.protection.disclosure import DisclosurePolicy, round_half_up, suppressed_rate
-from review.stats.funnel import FunnelPoint
+from review.results.figures import record as _record
+from review.stats.funnel import FunnelPoint, binomial_limits
 from review.views.presentation import (
     MAX_ALT,
     NoCount,
@@ -178,7 +180,6 @@ def funnel_figure(result: RegionComparison, measure: str, policy: DisclosurePoli
     """
     import numpy as np
 
-    from review.stats.funnel import binomial_limits
 
     f = next(x for x in result.funnels if x.measure == measure)
     shown = [p for p in f.points if suppressed_rate(p.events, p.n, policy) is None]
@@ -248,8 +249,6 @@ def record(result: RegionComparison, policy: DisclosurePolicy) -> object:
     object
         Displayed in a cell tagged ``remove_cell`` (see :func:`review.results.figures.record`).
     """
-    from review.config.region import COMPARISON
-    from review.results.figures import record as _record
 
     figures = {
         "funnels": [{"measure": f.measure, "direction": result.direction(f.measure), "target": f.target,
