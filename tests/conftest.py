@@ -100,6 +100,31 @@ def demo_internal_run(tmp_path_factory):
 
 
 @pytest.fixture
+def execute_notebook():
+    """Execute a notebook under papermill as the batch does: ``execute(notebook, out, parameters)`` runs it
+    on a warm kernel of this process's pool (forked from a template that imported the workbook once; a new
+    ``python3`` kernel would import it all again, seconds of CPU for each notebook), in the batch's kernel
+    environment with this session's output root, and discards the kernel after. Raises papermill's
+    :class:`~papermill.exceptions.PapermillExecutionError` when a cell fails. (The nbval run of
+    ``notebooks/`` executes each notebook on a new kernel of its own.)"""
+    import papermill as pm
+
+    from review.batch.kernel_environment import kernel_environment
+    from review.batch.process_pool import take_kernel
+
+    def _execute(notebook: Path | str, out: Path, parameters: dict | None = None) -> None:
+        pool, kernel = take_kernel(kernel_environment({OUTPUT_ROOT_ENV: os.environ[OUTPUT_ROOT_ENV]}))
+        try:
+            pm.execute_notebook(str(notebook), str(out), parameters=parameters or {}, kernel_name="python3",
+                                km=kernel, cwd=str(project_root()), progress_bar=False,
+                                request_save_on_cell_execute=False)
+        finally:
+            pool.discard(kernel)
+
+    return _execute
+
+
+@pytest.fixture
 def demo_data(root, tmp_path) -> Path:
     """A writable copy of the demo evidence (``data/demo``), at ``tmp_path / "data"``."""
     target = tmp_path / "data"

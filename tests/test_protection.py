@@ -9,7 +9,6 @@ import shutil
 
 import numpy as np
 import pandas as pd
-import papermill as pm
 import pytest
 
 from review.cli import main
@@ -223,7 +222,7 @@ def hostile(root, tmp_path_factory):
 
 
 @pytest.mark.parametrize(("framework", "payload"), [("gose_performance", SCRIPT), ("lscb_checklist", IMG)])
-def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path, framework, payload):
+def test_html_payloads_in_the_data_are_inert_in_reports(execute_notebook, root, hostile, tmp_path, framework, payload):
     """Each page prints the hostile name it holds as text: the GOSE page the service renamed in the
     teams and workforce returns, the internal LSCB page the agency renamed in the self-assessments."""
     from review.config.frameworks import FRAMEWORKS
@@ -232,8 +231,7 @@ def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path,
     if framework == "lscb_checklist":  # raters (agencies) are named only in internal reports
         params["audience"] = "internal"
     out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(root / "notebooks" / FRAMEWORKS[framework].notebook), str(out), parameters=params,
-                        kernel_name="python3", cwd=str(root), progress_bar=False)
+    execute_notebook(root / "notebooks" / FRAMEWORKS[framework].notebook, out, params)
     import nbformat
 
     from review.batch.html_export import export_report
