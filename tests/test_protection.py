@@ -143,7 +143,7 @@ def test_real_data_without_a_key_stops_the_run(root, tmp_path, capsys):
 
 # --- the checker --------------------------------------------------------------------------------
 
-def test_published_demo_reports_pass_the_check(demo_run, root):
+def test_published_demo_reports_pass_the_check(demo_run, demo_identifiers):
     code, folder = demo_run
     assert code == 0  # the publication gate passed every page: none was replaced by a failure page
     index = (folder / "index.html").read_text(encoding="utf-8")
@@ -152,12 +152,17 @@ def test_published_demo_reports_pass_the_check(demo_run, root):
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert "<title>FAILED" not in page, name
         assert (folder / f"{name}.results.json").is_file(), name
-    ids = raw_identifiers(root / "data" / "demo")
     for page in folder.glob("*.html"):
-        assert check_report(page, identifiers=ids) == [], page.name
+        assert check_report(page, identifiers=demo_identifiers) == [], page.name
     # every file the run wrote (results, manifest, executed notebooks): no identifier, no key
-    assert all(f == [] for f in check_run_folder(folder, identifiers=ids, key=DEMO_KEY).values())
+    assert all(f == [] for f in check_run_folder(folder, identifiers=demo_identifiers, key=DEMO_KEY).values())
     assert main(["check-report", str(folder)]) == 0
+
+
+@pytest.fixture(scope="module")
+def demo_identifiers(root):
+    """The demo evidence's raw identifiers, read once for the module's checks (read-only)."""
+    return frozenset(raw_identifiers(root / "data" / "demo"))
 
 
 @pytest.mark.parametrize(
@@ -170,13 +175,13 @@ def test_published_demo_reports_pass_the_check(demo_run, root):
         ('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor">import os</div>', "code cell"),
     ],
 )
-def test_the_check_catches_each_planted_leak(demo_run, root, tmp_path, plant, kind):
+def test_the_check_catches_each_planted_leak(demo_run, demo_identifiers, tmp_path, plant, kind):
     _, folder = demo_run
     page = (folder / "gose_performance.html").read_text(encoding="utf-8")
     planted = tmp_path / "planted.html"
     planted.write_text(page.replace("</body>", plant + "</body>"), encoding="utf-8")
-    assert raw_identifiers(root / "data" / "demo") >= {"C100123"}
-    findings = check_report(planted, identifiers=raw_identifiers(root / "data" / "demo"))
+    assert demo_identifiers >= {"C100123"}
+    findings = check_report(planted, identifiers=demo_identifiers)
     assert kind in {f.kind for f in findings}
     assert main(["check-report", str(planted)]) == 1
 
@@ -253,7 +258,7 @@ def test_exports_neutralise_formulas(tmp_path):
     assert neutralise("\tx") == "'\tx"
 
 
-def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, root):
+def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, demo_identifiers):
     # The demo run publishes every report, and none of its files holds a raw reference, the key,
     # an external URL, code, a pseudonym or an unmarked small number.
     from review.protection.publish_gate import BLOCKING_KINDS
@@ -261,8 +266,7 @@ def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, roo
     code, folder = demo_run
     assert code == 0
     assert not any("must not be used" in p.read_text(encoding="utf-8") for p in folder.glob("*.html"))
-    ids = raw_identifiers(root / "data" / "demo")
-    found = check_run_folder(folder, identifiers=ids, key=DEMO_KEY)
+    found = check_run_folder(folder, identifiers=demo_identifiers, key=DEMO_KEY)
     assert {f.kind for fs in found.values() for f in fs} & BLOCKING_KINDS == set()
 
 
