@@ -27,9 +27,9 @@ os.environ[OUTPUT_ROOT_ENV] = tempfile.mkdtemp(prefix="review-no-runs-")
 # two workers (`--dist loadfile --no-loadscope-reorder`), in the order below: a heavy file handed out
 # last would leave the other worker idle at the end, and xdist's own order starts the files with the
 # most tests first, which are the quick ones. A file not named here runs after these, in collection order.
-SLOWEST_FIRST = ("test_region.py", "test_jupyterlab.py", "test_notebook_runs.py", "test_corruption.py",
-                 "test_browser.py", "test_run.py", "test_actions.py", "test_protection.py",
-                 "test_disclosure_check.py", "test_kernels.py", "test_pack.py", "test_run_safety.py", "test_forms.py",
+SLOWEST_FIRST = ("test_region.py", "test_jupyterlab.py", "test_actions.py", "test_corruption.py",
+                 "test_browser.py", "test_notebook_runs.py", "test_run.py", "test_run_safety.py",
+                 "test_disclosure_check.py", "test_forms.py", "test_pack.py", "test_protection.py", "test_kernels.py",
                  "test_audit_learning.py", "test_data.py", "test_action_draft.py", "test_history.py",
                  "region_comparison.ipynb", "cycle_summary.ipynb")
 
@@ -97,6 +97,31 @@ def demo_internal_run(tmp_path_factory):
     session, shared by every test and worker: read it, never write to it."""
     code, out = _shared_run(tmp_path_factory, "outputs-internal", ["run", "--cycle", "2009-Q4", "--audience", "internal"])
     return code, out / "internal" / "2009-Q4"
+
+
+@pytest.fixture
+def execute_notebook():
+    """Execute a notebook under papermill as the batch does: ``execute(notebook, out, parameters)`` runs it
+    on a warm kernel of this process's pool (forked from a template that imported the workbook once; a new
+    ``python3`` kernel would import it all again, seconds of CPU for each notebook), in the batch's kernel
+    environment with this session's output root, and discards the kernel after. Raises papermill's
+    :class:`~papermill.exceptions.PapermillExecutionError` when a cell fails. (The nbval run of
+    ``notebooks/`` executes each notebook on a new kernel of its own.)"""
+    import papermill as pm
+
+    from review.batch.kernel_environment import kernel_environment
+    from review.batch.process_pool import take_kernel
+
+    def _execute(notebook: Path | str, out: Path, parameters: dict | None = None) -> None:
+        pool, kernel = take_kernel(kernel_environment({OUTPUT_ROOT_ENV: os.environ[OUTPUT_ROOT_ENV]}))
+        try:
+            pm.execute_notebook(str(notebook), str(out), parameters=parameters or {}, kernel_name="python3",
+                                km=kernel, cwd=str(project_root()), progress_bar=False,
+                                request_save_on_cell_execute=False)
+        finally:
+            pool.discard(kernel)
+
+    return _execute
 
 
 @pytest.fixture

@@ -223,6 +223,8 @@ def test_a_strong_key_is_accepted(root, tmp_path, monkeypatch):
 @pytest.mark.parametrize("plant", ["<p>Case C100123: n=2 (2 of 40 children)</p>",  # pseudonyms and suppression forgotten
                                    "<table><tr><td>Seen alone</td><td>2</td></tr></table>"])  # a small count alone
 def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch, plant):
+    """Planted in a report as it is exported (after its notebook ran), the leak is caught by the gate.
+    Any report will do: the governance report's notebook is the quickest to run."""
     import review.batch.runner as runner
     from review.cli import main
 
@@ -233,11 +235,11 @@ def test_a_leak_planted_mid_pipeline_never_lands(root, tmp_path, monkeypatch, pl
 
     monkeypatch.setattr(runner, "export_report", leaky)
     out = tmp_path / "out"
-    code = main(["run", "--cycle", "2009-Q4", "--framework", "gose_performance", "--jobs", "1",
+    code = main(["run", "--cycle", "2009-Q4", "--framework", "governance", "--jobs", "1",
                  "--output-root", str(out), "--quiet"])
     assert code == 1
     folder = out / "2009-Q4"
-    page = (folder / "gose_performance.html").read_text(encoding="utf-8")
+    page = (folder / "governance.html").read_text(encoding="utf-8")
     assert "must not be used" in page
     assert "C100123" not in page
     assert "n=2" not in page

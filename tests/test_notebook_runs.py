@@ -15,11 +15,10 @@ from review.results.figures import results_from_notebook
 pytestmark = pytest.mark.notebook
 
 
-def _run(root, tmp_path, framework, **overrides):
+def _run(execute_notebook, root, tmp_path, framework, **overrides):
     params = load_cycle_params(root / "params" / "2009-Q4.yaml").for_framework(framework) | overrides
     out = tmp_path / f"{framework}.ipynb"
-    pm.execute_notebook(str(root / "notebooks" / FRAMEWORKS[framework].notebook), str(out), parameters=params,
-                        kernel_name="python3", cwd=str(root), progress_bar=False)
+    execute_notebook(root / "notebooks" / FRAMEWORKS[framework].notebook, out, params)
     nb = nbformat.read(out, as_version=4)
     return nb, results_from_notebook(nb)
 
@@ -28,8 +27,8 @@ def _html(nb):
     return "\n".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
 
 
-def test_gose_on_another_cycle_and_a_stricter_threshold(root, tmp_path):
-    nb, results = _run(root, tmp_path, "gose_performance", cycle="2009-Q2", suppression_threshold=10)
+def test_gose_on_another_cycle_and_a_stricter_threshold(execute_notebook, root, tmp_path):
+    nb, results = _run(execute_notebook, root, tmp_path, "gose_performance", cycle="2009-Q2", suppression_threshold=10)
     assert results["cycle"] == "2009-Q2"
     figures = results["figures"]
     assert figures["period"] == "Q1 2009/10 (April to June 2009)"  # the quarter as councils name it
@@ -45,12 +44,12 @@ def test_gose_on_another_cycle_and_a_stricter_threshold(root, tmp_path):
         assert doubt not in html  # definitional doubts live in docs/indicators.md
 
 
-def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(root, tmp_path):
-    nb, _ = _run(root, tmp_path, "gose_performance", audience="internal")
+def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(execute_notebook, root, tmp_path):
+    nb, _ = _run(execute_notebook, root, tmp_path, "gose_performance", audience="internal")
     html = _html(nb)
     assert "Who is below quota (pseudonym)" in html
     assert "Internal report: figures are not suppressed" in html
-    published, results = _run(root, tmp_path, "gose_performance")
+    published, results = _run(execute_notebook, root, tmp_path, "gose_performance")
     html = _html(published)
     assert "Who is below quota (pseudonym)" not in html
     assert "Q3 2009/10 (October to December 2009)" in html  # the quarter as councils name it
@@ -65,9 +64,9 @@ def test_gose_internal_audience_names_overdue_auditors_by_pseudonym(root, tmp_pa
     assert all("actions on inspection findings" in a for a in g08)
 
 
-def test_jar_thresholds_change_the_judgements(root, tmp_path):
-    strict_nb, strict = _run(root, tmp_path, "jar_haringey", rag_green=0.95, rag_red=0.9)
-    _, lenient = _run(root, tmp_path, "jar_haringey", rag_green=0.5, rag_red=0.3)
+def test_jar_thresholds_change_the_judgements(execute_notebook, root, tmp_path):
+    strict_nb, strict = _run(execute_notebook, root, tmp_path, "jar_haringey", rag_green=0.95, rag_red=0.9)
+    _, lenient = _run(execute_notebook, root, tmp_path, "jar_haringey", rag_green=0.5, rag_red=0.3)
     assert strict["figures"]["rag_counts"]["red"] > lenient["figures"]["rag_counts"]["red"]
     assert lenient["figures"]["rag_counts"]["green"] > strict["figures"]["rag_counts"]["green"]
     findings = strict["figures"]["findings"]
@@ -80,8 +79,8 @@ def test_jar_thresholds_change_the_judgements(root, tmp_path):
 
 
 @pytest.mark.parametrize("framework", ["healthcare_commission", "lscb_checklist", "governance"])
-def test_self_assessment_notebooks_on_an_earlier_cycle(root, tmp_path, framework):
-    nb, results = _run(root, tmp_path, framework, cycle="2009-Q1", confidence_level=0.9)
+def test_self_assessment_notebooks_on_an_earlier_cycle(execute_notebook, root, tmp_path, framework):
+    nb, results = _run(execute_notebook, root, tmp_path, framework, cycle="2009-Q1", confidence_level=0.9)
     assert results["cycle"] == "2009-Q1"
     if framework == "governance":  # five area managers (people), fewer than min_group 10: withheld when published
         assert results["figures"]["agreement"] is None
@@ -97,19 +96,19 @@ def test_self_assessment_notebooks_on_an_earlier_cycle(root, tmp_path, framework
     assert "not shown in a published report" in html
 
 
-def test_a_bad_parameter_fails_with_a_clear_message(root, tmp_path):
+def test_a_bad_parameter_fails_with_a_clear_message(execute_notebook, root, tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match="`cycle` '2010-Q1' has no audits in data/demo"):
-        _run(root, tmp_path, "jar_haringey", cycle="2010-Q1")
+        _run(execute_notebook, root, tmp_path, "jar_haringey", cycle="2010-Q1")
 
 
-def test_summary_reads_the_other_reports(root, tmp_path):
+def test_summary_reads_the_other_reports(execute_notebook, root, tmp_path):
     folder = tmp_path / "results"
     folder.mkdir()
     (folder / "jar_haringey.results.json").write_text(json.dumps({
         "framework": "jar_haringey", "cycle": "2009-Q4", "headlines": ["JAR <b>headline</b>"],
         "figures": {"rag_counts": {"red": 2, "amber": 1, "green": 0}, "needs_action": ["J04: red"], "changes": []}}))
     (folder / "gose_performance.html").write_text("failure page")  # failed: a page but no results
-    nb, results = _run(root, tmp_path, "cycle_summary", results_dir=str(folder))
+    nb, results = _run(execute_notebook, root, tmp_path, "cycle_summary", results_dir=str(folder))
     html = _html(nb)
     assert "JAR &lt;b&gt;headline&lt;/b&gt;" in html  # escaped
     assert "<span data-review-nocount>J04</span>: red" in html  # the item's id marked as not a count

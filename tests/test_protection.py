@@ -9,7 +9,6 @@ import shutil
 
 import numpy as np
 import pandas as pd
-import papermill as pm
 import pytest
 
 from review.cli import main
@@ -144,7 +143,7 @@ def test_real_data_without_a_key_stops_the_run(root, tmp_path, capsys):
 
 # --- the checker --------------------------------------------------------------------------------
 
-def test_published_demo_reports_pass_the_check(demo_run, root):
+def test_published_demo_reports_pass_the_check(demo_run, demo_identifiers):
     code, folder = demo_run
     assert code == 0  # the publication gate passed every page: none was replaced by a failure page
     index = (folder / "index.html").read_text(encoding="utf-8")
@@ -153,12 +152,17 @@ def test_published_demo_reports_pass_the_check(demo_run, root):
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert "<title>FAILED" not in page, name
         assert (folder / f"{name}.results.json").is_file(), name
-    ids = raw_identifiers(root / "data" / "demo")
     for page in folder.glob("*.html"):
-        assert check_report(page, identifiers=ids) == [], page.name
+        assert check_report(page, identifiers=demo_identifiers) == [], page.name
     # every file the run wrote (results, manifest, executed notebooks): no identifier, no key
-    assert all(f == [] for f in check_run_folder(folder, identifiers=ids, key=DEMO_KEY).values())
+    assert all(f == [] for f in check_run_folder(folder, identifiers=demo_identifiers, key=DEMO_KEY).values())
     assert main(["check-report", str(folder)]) == 0
+
+
+@pytest.fixture(scope="module")
+def demo_identifiers(root):
+    """The demo evidence's raw identifiers, read once for the module's checks (read-only)."""
+    return frozenset(raw_identifiers(root / "data" / "demo"))
 
 
 @pytest.mark.parametrize(
@@ -171,13 +175,13 @@ def test_published_demo_reports_pass_the_check(demo_run, root):
         ('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor">import os</div>', "code cell"),
     ],
 )
-def test_the_check_catches_each_planted_leak(demo_run, root, tmp_path, plant, kind):
+def test_the_check_catches_each_planted_leak(demo_run, demo_identifiers, tmp_path, plant, kind):
     _, folder = demo_run
     page = (folder / "gose_performance.html").read_text(encoding="utf-8")
     planted = tmp_path / "planted.html"
     planted.write_text(page.replace("</body>", plant + "</body>"), encoding="utf-8")
-    assert raw_identifiers(root / "data" / "demo") >= {"C100123"}
-    findings = check_report(planted, identifiers=raw_identifiers(root / "data" / "demo"))
+    assert demo_identifiers >= {"C100123"}
+    findings = check_report(planted, identifiers=demo_identifiers)
     assert kind in {f.kind for f in findings}
     assert main(["check-report", str(planted)]) == 1
 
@@ -223,7 +227,7 @@ def hostile(root, tmp_path_factory):
 
 
 @pytest.mark.parametrize(("framework", "payload"), [("gose_performance", SCRIPT), ("lscb_checklist", IMG)])
-def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path, framework, payload):
+def test_html_payloads_in_the_data_are_inert_in_reports(execute_notebook, root, hostile, tmp_path, framework, payload):
     """Each page prints the hostile name it holds as text: the GOSE page the service renamed in the
     teams and workforce returns, the internal LSCB page the agency renamed in the self-assessments."""
     from review.config.frameworks import FRAMEWORKS
@@ -232,8 +236,7 @@ def test_html_payloads_in_the_data_are_inert_in_reports(root, hostile, tmp_path,
     if framework == "lscb_checklist":  # raters (agencies) are named only in internal reports
         params["audience"] = "internal"
     out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(root / "notebooks" / FRAMEWORKS[framework].notebook), str(out), parameters=params,
-                        kernel_name="python3", cwd=str(root), progress_bar=False)
+    execute_notebook(root / "notebooks" / FRAMEWORKS[framework].notebook, out, params)
     import nbformat
 
     from review.batch.html_export import export_report
@@ -255,7 +258,7 @@ def test_exports_neutralise_formulas(tmp_path):
     assert neutralise("\tx") == "'\tx"
 
 
-def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, root):
+def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, demo_identifiers):
     # The demo run publishes every report, and none of its files holds a raw reference, the key,
     # an external URL, code, a pseudonym or an unmarked small number.
     from review.protection.publish_gate import BLOCKING_KINDS
@@ -263,8 +266,7 @@ def test_published_demo_reports_hold_no_identifier_key_url_or_code(demo_run, roo
     code, folder = demo_run
     assert code == 0
     assert not any("must not be used" in p.read_text(encoding="utf-8") for p in folder.glob("*.html"))
-    ids = raw_identifiers(root / "data" / "demo")
-    found = check_run_folder(folder, identifiers=ids, key=DEMO_KEY)
+    found = check_run_folder(folder, identifiers=demo_identifiers, key=DEMO_KEY)
     assert {f.kind for fs in found.values() for f in fs} & BLOCKING_KINDS == set()
 
 

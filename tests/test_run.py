@@ -167,6 +167,8 @@ def test_a_notebook_over_its_time_limit_is_stopped(tmp_path, monkeypatch, capsys
 
 
 def test_a_run_killed_halfway_leaves_the_previous_reports(demo_run, tmp_path):
+    """Killed once its first notebook is staged (a run of two, the cycle summary waiting for the other,
+    on one worker: every other notebook would only add work done before the kill)."""
     import signal
     import subprocess
     import sys
@@ -175,6 +177,7 @@ def test_a_run_killed_halfway_leaves_the_previous_reports(demo_run, tmp_path):
     folder = _own_copy(demo_run, tmp_path)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     proc = subprocess.Popen([sys.executable, "-m", "review", "run", "--cycle", "2009-Q4", "--force", "--quiet",
+                             "--jobs", "1", "--framework", "governance", "--framework", "cycle_summary",
                              "--output-root", str(folder.parent)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not list(folder.parent.glob(".2009-Q4.staging-*/*.ipynb")):  # halfway: a notebook has ended
