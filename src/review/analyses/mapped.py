@@ -41,10 +41,28 @@ from review.stats.indicators import DEFINITIONS
 __all__ = ["entry_lines", "final_audits", "indicator_thresholds", "mapped_lines", "moderated_share", "sample_frame"]
 
 
+_FINAL: dict[tuple[int, str], tuple[Evidence, pd.DataFrame]] = {}
+_FINAL_KEPT = 64
+
+
 def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
-    """The cycle's audited files with their final answers (:func:`~review.analyses.final_answers.final_answers`)."""
-    audits = read_only(evidence, "audits")
-    return final_answers(audits[audits["cycle"] == cycle], evidence.criteria)
+    """The cycle's audited files with their final answers (:func:`~review.analyses.final_answers.final_answers`).
+
+    Every evidence line of every item reads them, for this quarter and the last, and a page's trend
+    and action plan judge several quarters: they are worked out once per evidence object and quarter
+    (the entry holds the object, so its identity cannot be reused while the entry lives; the last
+    :data:`_FINAL_KEPT` are kept) and each caller gets its own frame over the same data, which it can
+    change without changing another's (pandas' copy-on-write).
+    """
+    key = (id(evidence), cycle)
+    kept = _FINAL.get(key)
+    if kept is None or kept[0] is not evidence:
+        audits = read_only(evidence, "audits")
+        kept = (evidence, final_answers(audits[audits["cycle"] == cycle], evidence.criteria))
+        if len(_FINAL) >= _FINAL_KEPT:
+            _FINAL.pop(next(iter(_FINAL)))
+        _FINAL[key] = kept
+    return kept[1].copy(deep=False)
 
 
 def moderated_share(evidence: Evidence, cycle: str, audit_types: tuple[str, ...]) -> tuple[int, int]:

@@ -48,3 +48,30 @@ def test_other_evidence_or_other_thresholds_are_judged_afresh(monkeypatch):
                            declared={("f", "X1"): [0.9]})
     assert [c[0] for c in calls] == ["one", "other", "one", "one", "one", "one"]
     assert [c[3] for c in calls] == [0.8, 0.8, 0.9, 0.8, 0.8, 0.8]
+
+
+def test_final_answers_are_worked_out_once_per_evidence_and_quarter_and_each_caller_owns_its_frame(monkeypatch):
+    import pandas as pd
+
+    from review.analyses import mapped
+
+    audits = pd.DataFrame({"audit_id": ["A1", "A2", "A3"], "moderation_of": [None, "A1", None],
+                           "auditor_tier": ["TM", "SM", "TM"], "overall_grade": ["Good", "Inadequate", "Good"],
+                           "plan": ["Yes", "No", "Yes"], "cycle": ["2009-Q3", "2009-Q3", "2009-Q4"]})
+    evidence = NS(tables={"audits": audits}, criteria=("plan",))
+    other = NS(tables={"audits": audits}, criteria=("plan",))
+    calls = []
+    real = mapped.final_answers
+    monkeypatch.setattr(mapped, "final_answers", lambda a, c: calls.append(len(a)) or real(a, c))
+    monkeypatch.setattr(mapped, "_FINAL", {})
+    first = mapped.final_audits(evidence, "2009-Q3")
+    # A1 moderated by the SM's A2: one file, its final grade Inadequate and plan No
+    assert first[["audit_id", "overall_grade", "plan", "moderated"]].values.tolist() == [["A1", "Inadequate", "No", True]]
+    first.loc[0, "overall_grade"] = "Outstanding"  # a caller changing its own frame ...
+    first["extra"] = 1
+    again = mapped.final_audits(evidence, "2009-Q3")
+    assert again["overall_grade"].tolist() == ["Inadequate"] and "extra" not in again  # ... changes no other's
+    mapped.final_audits(evidence, "2009-Q4")
+    mapped.final_audits(other, "2009-Q3")
+    # worked out for (evidence, Q3), (evidence, Q4) and (other, Q3): 2 audits of Q3, 1 of Q4, 2 of Q3 again
+    assert calls == [2, 1, 2]
