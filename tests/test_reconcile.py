@@ -48,6 +48,7 @@ def _text(path: Path) -> str:
     """A page's text, tags removed, whitespace collapsed and each abbreviation as the results write it
     (the page spells one out at its first use: "Joint Area Review (JAR)" reads "JAR" here)."""
     page = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    page = re.sub(r"</?(?:span|abbr)\b[^>]*>", "", page)  # inline: a quoted title reads on into its colon
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
     for term, words in SPELT_OUT.items():
         text = re.sub(rf"(?i:{re.escape(words[0])}){re.escape(words[1:])}(s?) ([(\[]){re.escape(term)}\1[)\]]",

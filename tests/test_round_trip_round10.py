@@ -209,8 +209,8 @@ def test_done_when_a_first_quarter_round_trips_and_sees_changes_since_last_quart
     assert changed  # the council's own items (J05-J08) and those it has no evidence for now
     index = (outputs / CYCLE / "index.html").read_text(encoding="utf-8")
     section = index.split('id="since-last"')[1]
-    shown = re.findall(r"<tr><td>[^<]*</td><td data-review-nocount>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>",
-                       section)
+    shown = re.findall(r"<tr><td>(?:<span class=\"review-quote\">)?[^<]*(?:</span>)?</td><td data-review-nocount>"
+                       r"([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", section)  # the report's title quoted
     assert set(shown) == {(i, before[(f, i)], now[(f, i)]) for f, i in changed}
 
 
