@@ -206,3 +206,44 @@ def test_the_gose_notebook_runs_on_a_folder_with_a_local_indicator(root, council
     assert results_from_notebook(nb)["cycle"] == "2009-Q4"
     html = "\n".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert f"LA02 {TITLE}" in html  # the table and the chart name the declared title
+
+
+def test_the_regional_comparison_names_the_local_measure_and_pools_it(root, evidence, tmp_path):
+    from review.analyses.region import compare_region
+
+    rows = [[*r[:3], "40", "160", *r[5:]] if r[0] == "2009-Q4" else r for r in ROWS]
+    other = load_evidence(_council(root, tmp_path / "other", rows=rows))
+    result = compare_region({"A": evidence, "B": other}, "2009-Q4")
+    measure = f"LA02: {TITLE}"
+    funnel = next(f for f in result.funnels if f.measure == measure)
+    assert sorted((p.unit, p.events, p.n) for p in funnel.points) == [("A", 18, 150), ("B", 40, 160)]
+    assert funnel.target == pytest.approx((18 + 40) / (150 + 160))  # pooled: 58 / 310
+    assert result.direction(measure) == "lower is better"
+
+
+def test_a_context_only_local_indicator_reported_for_one_quarter(root, tmp_path):
+    declared = [["LA03", "LOCAL-2009", "Referrals from schools", "referrals made by schools", "referrals", "", "yes",
+                 "", "", "the council's front door returns"]]
+    rows = [["2009-Q4", "LA03", "LOCAL-2009", "45", "300", "", "0.10"]]
+    folder = _council(root, tmp_path / "council", declared=declared, rows=rows)
+    _write(folder / "evidence_map.csv", [r for r in _read(folder / "evidence_map.csv") if "LA02" not in r])
+    ev = load_evidence(folder)
+    params = SimpleNamespace(confidence_level=0.95, rag_green=0.8, rag_red=0.65)
+    result = gose_result(Context(params, ev, DisclosurePolicy(audience="internal"), "2009-Q4", "2009-Q3"))
+    row = result.indicators.set_index("indicator").loc["LA03"]
+    assert row["direction"] == "context only"
+    assert row["meets_target"] is None  # never judged
+    assert math.isnan(row["previous_rate"])  # no earlier quarter
+    low, _ = _wilson(45, 300)  # 0.15 with an interval from about 0.114: the neighbours' 0.10 lies below it
+    assert row["ci_low"] == pytest.approx(low)
+    assert row["vs_neighbours"] == "higher"
+    assert (row["ytd_numerator"], row["ytd_denominator"]) == (45, 300)  # cumulative by default: one quarter so far
+    assert not [c for c in result.charts if c[0] == "LA03"]  # one point makes no control chart
+
+
+def test_definitions_without_indicators_validate(root, tmp_path, capsys):
+    folder = _council(root, tmp_path / "council", rows=[])
+    (folder / "indicators.csv").unlink()
+    _write(folder / "evidence_map.csv", [r for r in _read(folder / "evidence_map.csv") if r[2] != "indicator"])
+    _write(folder / "themes.csv", [[*r[:2], ""] if i else r for i, r in enumerate(_read(folder / "themes.csv"))])
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().err

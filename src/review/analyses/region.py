@@ -197,8 +197,10 @@ def compare_region(
     """Place every authority on funnel plots for one cycle.
 
     Measures: compliance (Yes among Yes and No) with each audit criterion in ``criteria`` on first
-    case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each National Indicator
-    (NI) in ``indicators.csv``. An authority with no denominator for a measure is left off its plot.
+    case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each indicator
+    in ``indicators.csv``, a National Indicator (NI) or an authority's own (named by the title its
+    ``indicator_definitions`` declares: authorities are compared on it only when they declare the
+    same version and title). An authority with no denominator for a measure is left off its plot.
 
     Parameters
     ----------

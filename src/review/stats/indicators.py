@@ -155,7 +155,8 @@ def definitions_from(declared: pd.DataFrame | None = None) -> dict[tuple[str, st
     -------
     dict
         :class:`IndicatorDefinition` by ``(indicator, version)``. A declared definition's
-        ``certainty`` says it is the council's and names its ``source``.
+        ``certainty`` says it is the council's and names its ``source``; a context-only one without
+        ``higher_is_better`` reads its rate as it stands (``higher_is_better`` True, as NI 68).
 
     Raises
     ------
@@ -192,7 +193,7 @@ def definitions_from(declared: pd.DataFrame | None = None) -> dict[tuple[str, st
         days = r.get("threshold_working_days")
         found[key] = IndicatorDefinition(
             key[0], key[1], str(r["title"]), str(r["numerator"]), str(r["denominator"]),
-            int(days) if _given(days) else None, bool(higher) if _given(higher) else False,
+            int(days) if _given(days) else None, bool(higher) if _given(higher) else True,
             f"declared by the council: {r['source']}", context_only=context,
             cumulative=bool(r["cumulative"]) if _given(r.get("cumulative")) else True)
     return found
