@@ -3,7 +3,9 @@
 Definitions changed over time (initial assessments within 7, then 10 working days; a single
 assessment within 45 working days from 2013), so each definition is a versioned object and every
 chart names its version. Where the 2008 Handbook of Definitions could not be read, the
-definition says so in ``certainty`` rather than guessing silently.
+definition says so in ``certainty`` rather than guessing silently. A council's own indicators
+are declared in its evidence (``indicator_definitions``); :func:`definitions_from` gives the one
+lookup every analysis reads: the national definitions and the council's.
 
 References
 ----------
@@ -39,7 +41,8 @@ class IndicatorDefinition:
     Attributes
     ----------
     indicator : str
-        ``NI59`` ... ``NI68`` or a successor measure.
+        ``NI59`` ... ``NI68``, a successor measure, or a council's own (declared in its
+        ``indicator_definitions``, read by :func:`definitions_from`).
     version : str
         Matches ``definition_version`` in the indicators data.
     title : str
