@@ -816,7 +816,12 @@ def test_the_region_compares_criteria_moderated_grades_and_indicators_with_names
         indicators = _table("indicators", [{"cycle": "2009-Q4", "indicator": "X1", "definition_version": "v1",
                                             "numerator": k, "denominator": 10, "target": None,
                                             "neighbour_average": None}])
-        return _evidence(audits=pd.DataFrame(rows, columns=columns), criteria=criteria, indicators=indicators)
+        declared = _table("indicator_definitions", [{  # the authorities' own measure, read for context
+            "indicator": "X1", "definition_version": "v1", "title": "Local measure", "numerator": "n",
+            "denominator": "d", "higher_is_better": None, "context_only": True, "cumulative": None,
+            "threshold_working_days": None, "source": "local"}])
+        return _evidence(audits=pd.DataFrame(rows, columns=columns), criteria=criteria, indicators=indicators,
+                         indicator_definitions=declared)
 
     r = region.compare_region({"LA1": authority(("Yes", "Yes", "No"), "Good", 5),
                                "LA2": authority(("Yes", "No", "No", "No"), "Inadequate", 7)}, "2009-Q4",
@@ -824,10 +829,10 @@ def test_the_region_compares_criteria_moderated_grades_and_indicators_with_names
     assert [(f.measure, [(p.unit, p.events, p.n) for p in f.points]) for f in r.funnels] == [
         ("audit compliance: Plan in place", [("LA1", 2, 3), ("LA2", 1, 4)]),
         (region.MODERATED, [("LA1", 1, 1), ("LA2", 0, 1)]),
-        ("X1 (v1)", [("LA1", 5, 10), ("LA2", 7, 10)])]
+        ("X1: Local measure", [("LA1", 5, 10), ("LA2", 7, 10)])]
     assert r.names == (("LA2", "Second council"),)
     assert r.directions == (("audit compliance: Plan in place", "higher is better"),
-                            (region.MODERATED, "higher is better"), ("X1 (v1)", "context only"))
+                            (region.MODERATED, "higher is better"), ("X1: Local measure", "context only"))
     la1 = [(c.measure, c.neighbours, c.neighbour_events, c.neighbour_n) for c in r.neighbours if c.unit == "LA1"]
     assert la1[0] == ("audit compliance: Plan in place", ("LA2",), 1, 4)
 

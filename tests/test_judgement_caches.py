@@ -70,7 +70,8 @@ def test_final_answers_are_worked_out_once_per_evidence_and_quarter_and_each_cal
     first.loc[0, "overall_grade"] = "Outstanding"  # a caller changing its own frame ...
     first["extra"] = 1
     again = mapped.final_audits(evidence, "2009-Q3")
-    assert again["overall_grade"].tolist() == ["Inadequate"] and "extra" not in again  # ... changes no other's
+    assert again["overall_grade"].tolist() == ["Inadequate"]  # ... changes no other's
+    assert "extra" not in again
     mapped.final_audits(evidence, "2009-Q4")
     mapped.final_audits(other, "2009-Q3")
     # worked out for (evidence, Q3), (evidence, Q4) and (other, Q3): 2 audits of Q3, 1 of Q4, 2 of Q3 again

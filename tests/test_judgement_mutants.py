@@ -394,7 +394,11 @@ def _mapped_evidence(emap_rows=()):
         {"cycle": q4, "indicator": "NI64", "definition_version": "NI-2008", "numerator": 3, "denominator": 30,
          "target": None}])
     return _evidence(criteria=criteria, audit_types=types, audits=_table("audits", rows, ("plan", "shared")),
-                     staff=staff, frame=frame, indicators=indicators, evidence_map=_map_rows(*emap_rows))
+                     staff=staff, frame=frame, indicators=indicators, evidence_map=_map_rows(*emap_rows),
+                     indicator_definitions=_table("indicator_definitions", [{  # the council's own measure
+                         "indicator": "LOCAL1", "definition_version": "local", "title": "Local measure",
+                         "numerator": "n", "denominator": "d", "higher_is_better": True, "context_only": None,
+                         "cumulative": None, "threshold_working_days": None, "source": "local"}]))
 
 
 def _lines(ev, entry, cycle="2009-Q4", previous="2009-Q3"):
@@ -493,8 +497,8 @@ def test_an_indicator_is_judged_against_its_own_target_and_direction():
     assert ni64.source == ("NI64 (Child protection plans lasting 2 years or more; lower is better, so the level "
                            "shown is the share it does not count)")
     (local,) = _lines(ev, _entry("LOCAL1", "indicator"))
-    # a local measure the workbook does not define: higher is better, named as itself, 7/10 = 70%: amber
-    assert (local.source, local.k, local.n, local.band) == ("LOCAL1 (LOCAL1)", 7, 10, "amber")
+    # the council's own measure, declared higher is better, named by its declared title, 7/10 = 70%: amber
+    assert (local.source, local.k, local.n, local.band) == ("LOCAL1 (Local measure)", 7, 10, "amber")
     assert _lines(ev, _entry("NI60", "indicator")) == []  # not reported this cycle
 
 

@@ -31,7 +31,7 @@ from review.analyses._evidence import read_only
 from review.analyses.judgement import EvidenceLine
 from review.config.cycles import cycle_bounds, financial_year
 from review.data import Evidence
-from review.stats.indicators import DEFINITIONS, indicator_table
+from review.stats.indicators import definitions_from, indicator_table
 from review.stats.sampling import ProportionResult, proportion_ci
 from review.stats.spc import p_chart
 
@@ -351,7 +351,8 @@ def indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, tu
     data = ev.table("indicators")
     if data.empty or not (data["cycle"] == cycle).any():
         return pd.DataFrame(), (), Part()
-    table = indicator_table(data, cycle=cycle, confidence_level=level)
+    known = definitions_from(ev.table("indicator_definitions"))
+    table = indicator_table(data, cycle=cycle, confidence_level=level, definitions=known)
     table = table.assign(label=[f"{i} {t}" for i, t in zip(table["indicator"], table["title"], strict=True)])
     changes = ev.table("indicator_changes")
     charts = []
@@ -364,7 +365,7 @@ def indicators(ev: Evidence, cycle: str, level: float) -> tuple[pd.DataFrame, tu
         versions = group["definition_version"].tolist()
         cuts = [i for i, c in enumerate(cycles) if c in declared or (i and versions[i] != versions[i - 1])]
         cuts = [c for c in cuts if c >= 2 and len(cycles) - c >= 2]
-        d = DEFINITIONS[(row.indicator, row.version)]
+        d = known[(row.indicator, row.version)]
         charts.append((row.indicator, row.label, p_chart(group["numerator"].tolist(), group["denominator"].tolist(),
                                                          labels=cycles, improvement=d.improvement,
                                                          change_points=cuts),

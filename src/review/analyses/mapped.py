@@ -36,7 +36,7 @@ from review.analyses.judgement import EvidenceLine, Rates
 from review.analyses.records import record_lines
 from review.data import Evidence
 from review.data.evidence_map import MapEntry, split_list
-from review.stats.indicators import DEFINITIONS
+from review.stats.indicators import definitions_from
 
 __all__ = ["entry_lines", "final_audits", "indicator_thresholds", "mapped_lines", "moderated_share", "sample_frame"]
 
@@ -243,14 +243,15 @@ def _indicator_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: s
         return []
     before = ni[(ni["cycle"] == previous) & (ni["indicator"] == entry.evidence)]
     row = now.iloc[0]
-    definition = DEFINITIONS.get((entry.evidence, str(row["definition_version"])))
-    higher = definition.higher_is_better if definition else True
+    # every row has a definition: `review validate` refuses an indicator neither national nor declared
+    definition = definitions_from(evidence.table("indicator_definitions"))[(entry.evidence, str(row["definition_version"]))]
+    higher = definition.higher_is_better
     green, red = indicator_thresholds(row["target"], higher_is_better=higher, green=rates.green, red=rates.red)
     k, n = int(row["numerator"]), int(row["denominator"])
     prev = (int(before["numerator"].iloc[0]), int(before["denominator"].iloc[0])) if len(before) else None
     if not higher:  # lower is better: judged on the complement, the share the indicator does not count
         k, prev = n - k, (prev[1] - prev[0], prev[1]) if prev else None
-    title = definition.title if definition else entry.evidence
+    title = definition.title
     has_target = row["target"] is not None and not pd.isna(row["target"])
     if higher:
         words = f"; target {100 * float(row['target']):.0f}%" if has_target else ""

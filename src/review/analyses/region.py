@@ -19,7 +19,7 @@ from review.data.load import Evidence
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
 from review.stats.funnel import FunnelResult, funnel
-from review.stats.indicators import DEFINITIONS
+from review.stats.indicators import IndicatorDefinition, definitions_from
 
 __all__ = ["MODERATED", "NeighbourComparison", "RegionComparison", "compare_region", "compare_region_counts", "for_audience", "mapped_criteria",
            "region_evidence"]
@@ -138,13 +138,10 @@ def _indicator_counts(evidence: Evidence, cycle: str) -> dict[tuple[str, str], t
             for r in rows.itertuples()}
 
 
-def _indicator_measure(indicator: str, version: str) -> tuple[str, str]:
-    """An indicator's measure name (its National Indicator (NI) number and title under that
-    definition) and its better direction."""
-
-    d = DEFINITIONS.get((indicator, version))
-    if d is None:
-        return f"{indicator} ({version})", "context only"
+def _indicator_measure(definitions: Mapping[tuple[str, str], IndicatorDefinition], indicator: str, version: str) -> tuple[str, str]:
+    """An indicator's measure name (its id and title under that definition, national or the
+    authority's own) and its better direction."""
+    d = definitions[(indicator, version)]
     return f"{indicator}: {d.title}", d.direction
 
 
@@ -200,8 +197,10 @@ def compare_region(
     """Place every authority on funnel plots for one cycle.
 
     Measures: compliance (Yes among Yes and No) with each audit criterion in ``criteria`` on first
-    case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each National Indicator
-    (NI) in ``indicators.csv``. An authority with no denominator for a measure is left off its plot.
+    case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each indicator
+    in ``indicators.csv``, a National Indicator (NI) or an authority's own (named by the title its
+    ``indicator_definitions`` declares: authorities are compared on it only when they declare the
+    same version and title). An authority with no denominator for a measure is left off its plot.
 
     Parameters
     ----------
@@ -233,8 +232,9 @@ def compare_region(
         for criterion, measure in named.items():
             measures.setdefault(measure, {})[unit] = _criterion_counts(ev, cycle, criterion)
         measures.setdefault(MODERATED, {})[unit] = _moderated_counts(ev, cycle)
+        defined = definitions_from(ev.table("indicator_definitions"))
         for (indicator, version), counts in _indicator_counts(ev, cycle).items():
-            name, direction = _indicator_measure(indicator, version)
+            name, direction = _indicator_measure(defined, indicator, version)
             measures.setdefault(name, {})[unit] = counts
             directions[name] = direction
     funnels = []

@@ -16,6 +16,7 @@ import pandas as pd
 from review.config.cycles import cycle_bounds
 from review.config.framework_items import FRAMEWORK_ITEMS
 from review.data.checks_gose import gose_checks
+from review.data.checks_indicators import indicator_checks
 from review.data.checks_learning import declared_themes, learning_checks
 from review.data.hints import hint
 from review.data.row_checks import add_problem, check_grades, check_not_above
@@ -149,6 +150,7 @@ def cross_checks(tables: dict, files: dict, scales: dict, criteria: list[str], p
     if "self_assessments" in tables:
         check_grades(tables["self_assessments"], files["self_assessments"], "grade_scale", {"rating": None}, scales, problems)
     check_not_above(tables, files, "indicators", "numerator", "denominator", problems)
+    indicator_checks(tables, files, problems)
     gose_checks(tables, files, scales, problems)
     _lscb_challenges(tables, files, problems)
     check_actions(tables, files, problems)

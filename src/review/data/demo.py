@@ -79,6 +79,16 @@ def _expected_position(mean: np.ndarray, sd: float) -> np.ndarray:
     return np.asarray(3 - sum(above))
 
 
+LOCAL_DEFINITIONS = ({"indicator": "LA01", "definition_version": "LOCAL-2009",
+                      "title": "Children on a child protection plan visited within 10 working days",
+                      "numerator": "children on a plan at the period's end seen within 10 working days of their last "
+                                   "visit", "denominator": "children on a plan at the period's end",
+                      "higher_is_better": "yes", "context_only": "no", "cumulative": "no",
+                      "threshold_working_days": 10, "source": "the council's child protection procedures, 2009"},)
+"""The demo's declaration of a local indicator (``indicator_definitions``): an example of the file;
+the demo's ``indicators`` do not report it."""
+
+
 def _csv(rows: list[dict], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="raise")
@@ -510,6 +520,8 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, cycles: tuple[str, 
                               ["tier", "audit_type", "quota_per_auditor", "from_cycle"]),
         "indicators.csv": _csv(indicators, ["cycle", "indicator", "definition_version", "numerator", "denominator",
                                             "target", "neighbour_average"]),
+        "indicator_definitions.csv": _csv(list(LOCAL_DEFINITIONS),
+                                          [c.name for c in DATASETS["indicator_definitions"].columns]),
         "schedule.csv": _csv(schedule, ["cycle", "item", "owner_tier", "frequency", "due_date", "delivered_date"]),
         "self_assessments.csv": _csv(self_assessments, ["cycle", "framework", "item", "rater", "rater_type",
                                                         "grade_scale", "rating", "evidence"]),

@@ -246,14 +246,43 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         "Counts per cycle for the NI 59-68 family, with target and statistical neighbours.",
         (
             Column("cycle", "cycle", description="cycle the counts cover"),
-            Column("indicator", "id", description="NI59 ... NI68"),
-            Column("definition_version", "id", description="definition version (see review.stats.indicators)"),
+            Column("indicator", "id",
+                   description="NI59 ... NI68, or the council's own indicator (declared in indicator_definitions)"),
+            Column("definition_version", "id",
+                   description="definition version: a national one (docs/indicators.md) or one declared in "
+                               "indicator_definitions"),
             Column("numerator", "count", description="cases meeting the indicator"),
             Column("denominator", "count", description="cases in the indicator's cohort"),
             Column("target", "rate", required=False, description="local target, as a proportion"),
             Column("neighbour_average", "rate", required=False, description="average of statistical neighbours"),
         ),
         key=("cycle", "indicator"),
+        required=False,
+    ),
+    Dataset(
+        "indicator_definitions",
+        "The council's own indicators: one row per definition of a local measure that indicators reports.",
+        (
+            Column("indicator", "id", description="the indicator as indicators.indicator names it, e.g. LA01"),
+            Column("definition_version", "id",
+                   description="the version, as indicators.definition_version has it (a national indicator's "
+                               "version may not be redefined)"),
+            Column("title", "text", description="the measure in words, as reports name it"),
+            Column("numerator", "text", description="what the numerator counts"),
+            Column("denominator", "text", description="what the denominator counts"),
+            Column("higher_is_better", "bool", required=False,
+                   description="yes: a higher rate is better; no: lower is better (judged on the share it does not "
+                               "count); required unless context_only"),
+            Column("context_only", "bool", required=False,
+                   description="yes: read for context, never judged (empty: no)"),
+            Column("cumulative", "bool", required=False,
+                   description="yes: counts of events in the period, summed over the financial year to date; no: a "
+                               "cohort counted at the period's end (empty: yes)"),
+            Column("threshold_working_days", "count", required=False,
+                   description="for a timeliness measure, the working days allowed"),
+            Column("source", "text", description="where the council's definition comes from (procedure, return)"),
+        ),
+        key=("indicator", "definition_version"),
         required=False,
     ),
     Dataset(
@@ -587,6 +616,7 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
     "audit_types": ("audit_type",),
     "evidence_map": ("item", "evidence", "audit_type"),
     "indicators": ("indicator", "definition_version"),
+    "indicator_definitions": ("indicator", "definition_version"),
     "self_assessments": ("item", "grade_scale"),
     "indicator_changes": ("indicator",),
     "regulated_services": ("grade_scale",),

@@ -3,7 +3,9 @@
 Definitions changed over time (initial assessments within 7, then 10 working days; a single
 assessment within 45 working days from 2013), so each definition is a versioned object and every
 chart names its version. Where the 2008 Handbook of Definitions could not be read, the
-definition says so in ``certainty`` rather than guessing silently.
+definition says so in ``certainty`` rather than guessing silently. A council's own indicators
+are declared in its evidence (``indicator_definitions``); :func:`definitions_from` gives the one
+lookup every analysis reads: the national definitions and the council's.
 
 References
 ----------
@@ -29,7 +31,7 @@ from review.exceptions import ParameterError
 from review.stats.calendar import working_days_between
 from review.stats.sampling import proportion_ci
 
-__all__ = ["DEFINITIONS", "IndicatorDefinition", "indicator_table", "timeliness"]
+__all__ = ["DEFINITIONS", "IndicatorDefinition", "definitions_from", "indicator_table", "timeliness"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class IndicatorDefinition:
     Attributes
     ----------
     indicator : str
-        ``NI59`` ... ``NI68`` or a successor measure.
+        ``NI59`` ... ``NI68``, a successor measure, or a council's own (declared in its
+        ``indicator_definitions``, read by :func:`definitions_from`).
     version : str
         Matches ``definition_version`` in the indicators data.
     title : str
@@ -136,6 +139,69 @@ DEFINITIONS: dict[tuple[str, str], IndicatorDefinition] = {(d.indicator, d.versi
 )}
 
 
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value))
+
+
+def definitions_from(declared: pd.DataFrame | None = None) -> dict[tuple[str, str], IndicatorDefinition]:
+    """The definitions a folder's indicators are read under: the national ones and the council's own.
+
+    Parameters
+    ----------
+    declared : pandas.DataFrame or None
+        The folder's ``indicator_definitions`` dataset (``indicator``, ``definition_version``,
+        ``title``, ``numerator``, ``denominator``, ``higher_is_better``, ``context_only``,
+        ``cumulative``, ``threshold_working_days``, ``source``); None or empty: the national
+        definitions alone.
+
+    Returns
+    -------
+    dict
+        :class:`IndicatorDefinition` by ``(indicator, version)``. A declared definition's
+        ``certainty`` says it is the council's and names its ``source``; a context-only one without
+        ``higher_is_better`` reads its rate as it stands (``higher_is_better`` True, as NI 68).
+
+    Raises
+    ------
+    ParameterError
+        When a declared row redefines a national definition (same indicator and version), or
+        gives no ``higher_is_better`` for a measure that is not context only (``review validate``
+        refuses both before any kernel starts).
+
+    Examples
+    --------
+    >>> local = pd.DataFrame({"indicator": ["LA01"], "definition_version": ["LA-2009"],
+    ...                       "title": ["Visits within 5 working days"], "numerator": ["visits in time"],
+    ...                       "denominator": ["visits due"], "higher_is_better": [True], "context_only": [None],
+    ...                       "cumulative": [None], "threshold_working_days": [5], "source": ["Local procedures"]})
+    >>> found = definitions_from(local)
+    >>> found[("LA01", "LA-2009")].direction, found[("LA01", "LA-2009")].threshold_working_days
+    ('higher is better', 5)
+    >>> found[("NI62", "NI-2008")].direction
+    'lower is better'
+    """
+    found = dict(DEFINITIONS)
+    if declared is None or declared.empty:
+        return found
+    for r in declared.to_dict("records"):
+        key = (str(r["indicator"]), str(r["definition_version"]))
+        if key in DEFINITIONS:
+            raise ParameterError(f"indicator_definitions redefines the national definition {key[0]} version "
+                                 f"{key[1]!r}; expected a version of the council's own")
+        context = bool(r.get("context_only")) if _given(r.get("context_only")) else False
+        higher = r.get("higher_is_better")
+        if not context and not _given(higher):
+            raise ParameterError(f"indicator_definitions gives {key[0]} version {key[1]!r} no higher_is_better; "
+                                 "expected yes or no (or context_only yes)")
+        days = r.get("threshold_working_days")
+        found[key] = IndicatorDefinition(
+            key[0], key[1], str(r["title"]), str(r["numerator"]), str(r["denominator"]),
+            int(days) if _given(days) else None, bool(higher) if _given(higher) else True,
+            f"declared by the council: {r['source']}", context_only=context,
+            cumulative=bool(r["cumulative"]) if _given(r.get("cumulative")) else True)
+    return found
+
+
 def timeliness(start: Sequence[object], end: Sequence[object], definition: IndicatorDefinition,
                *, confidence_level: float = 0.95) -> dict[str, object]:
     """Compute a timeliness indicator from case-level dates with the working-day calendar.
@@ -167,7 +233,8 @@ def timeliness(start: Sequence[object], end: Sequence[object], definition: Indic
             "result": proportion_ci(k, n, method="wilson", confidence_level=confidence_level)}
 
 
-def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: float = 0.95) -> pd.DataFrame:
+def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: float = 0.95,
+                    definitions: dict[tuple[str, str], IndicatorDefinition] | None = None) -> pd.DataFrame:
     """One row per indicator for a cycle: rate with its interval, target and neighbours, change.
 
     Parameters
@@ -176,6 +243,9 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
         The ``indicators`` dataset.
     cycle : str
     confidence_level : float, default: ``0.95``
+    definitions : dict or None
+        The definitions to read the rows under (:func:`definitions_from` of the folder's
+        ``indicator_definitions``); None: the national :data:`DEFINITIONS` alone.
 
     Returns
     -------
@@ -193,12 +263,13 @@ def indicator_table(indicators: pd.DataFrame, *, cycle: str, confidence_level: f
     to_date = cycle_range(first, cycle)
     now = indicators[indicators["cycle"] == cycle]
     before = indicators[indicators["cycle"] == previous_cycle(cycle)].set_index("indicator")
+    known = DEFINITIONS if definitions is None else definitions
     rows = []
     for _, r in now.sort_values("indicator").iterrows():
-        d = DEFINITIONS.get((r["indicator"], r["definition_version"]))
+        d = known.get((r["indicator"], r["definition_version"]))
         if d is None:
             raise ParameterError(f"no definition {r['indicator']} version {r['definition_version']!r}; "
-                                 f"known: {sorted(DEFINITIONS)}")
+                                 "expected a national one or one declared in indicator_definitions")
         res = proportion_ci(int(r["numerator"]), int(r["denominator"]), method="wilson",
                             confidence_level=confidence_level) if r["denominator"] else None
         rate = res.statistic if res else float("nan")
