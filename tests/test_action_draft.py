@@ -1,4 +1,4 @@
-"""`review actions propose` and `review actions merge` (issue 30): every framework's red items as the
+"""`review actions propose` and `review actions merge`: every framework's red items as the
 pages show them, GOSE included, never a heading, an owner role suggested per item; a reviewed draft
 merged into the register with validation, never losing an existing action."""
 

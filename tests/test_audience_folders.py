@@ -1,4 +1,4 @@
-"""One folder per audience (issue 30): internal and published runs of one cycle never replace each other."""
+"""One folder per audience: internal and published runs of one cycle never replace each other."""
 
 from __future__ import annotations
 

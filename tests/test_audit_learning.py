@@ -1,4 +1,4 @@
-"""Learning from audits (issue 32): the data contract, the free-text screen, the analysis and J10."""
+"""Learning from audits: the data contract, the free-text screen, the analysis and J10."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Planted leaks: each way the demo's published pack let a small count be worked out (issue 28),
+"""Planted leaks: each way the demo's published pack let a small count be worked out,
 rebuilt by hand, with the attacker's arithmetic written out, and shown closed."""
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def test_validate_lists_every_item_with_its_evidence(root, capsys):
     assert main(["validate", str(root / "data" / "demo")]) == 0
     out = capsys.readouterr().out
     assert "  J07: criterion cp_plan_quality, criterion cp_plan_outcomes (CP conference)" in out
-    assert "  J10: record indicator_areas_analysed" in out  # audit learning (issue 32), no longer a count
+    assert "  J10: record indicator_areas_analysed" in out  # audit learning, no longer a count
     assert "  L4.4: no independent evidence" in out
     assert "  J05: criterion risk_identified, indicator NI59 (context), indicator NI60 (context)" in out
 

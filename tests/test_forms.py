@@ -1,4 +1,4 @@
-"""The audit round trip: the draw out to the auditors as forms, and their answers back as evidence (issue 30)."""
+"""The audit round trip: the draw out to the auditors as forms, and their answers back as evidence."""
 
 from __future__ import annotations
 

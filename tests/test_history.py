@@ -1,4 +1,4 @@
-"""History brought forward (issue 30): a council whose data folder holds only 2010-Q1, after a 2009-Q4
+"""History brought forward: a council whose data folder holds only 2010-Q1, after a 2009-Q4
 run, sees the changes since last quarter and items red for two quarters, read from that run's results."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`review init`: a council's first quarter from nothing (issue 30). Templates filled with a council's
+"""`review init`: a council's first quarter from nothing. Templates filled with a council's
 evidence (a synthetic council other than the demo, without the demo's marker, so it needs its own key)
 give a folder that validates and runs."""
 

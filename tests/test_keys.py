@@ -1,4 +1,4 @@
-"""The pseudonymisation key: review key new, the key checked by review validate, review reveal (issue 30)."""
+"""The pseudonymisation key: review key new, the key checked by review validate, review reveal."""
 
 from __future__ import annotations
 

@@ -235,6 +235,6 @@ def test_a_run_without_key_messages_is_refused(demo_run, tmp_path, capsys):
 
 
 def test_the_demo_run_carries_its_own_key_messages(demo_run, tmp_path):
-    """The run's index (or summary) carries the key messages the pack opens with (issue 29): the pack
+    """The run's index (or summary) carries the key messages the pack opens with: the pack
     printed above opens with them, not with the hand-built ones."""
     assert _messages(_copy_run(demo_run, tmp_path, key_messages=False)) is not None

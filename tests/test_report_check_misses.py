@@ -1,4 +1,4 @@
-"""review check-report: the misses of issue 28 (counts in words, decimals in a count column,
+"""review check-report: the misses found on the published pack (counts in words, decimals in a count column,
 scripts and event handlers, code in <pre>/<code>) and counts declared by their unit."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Trends (issue 29): each item's band and level over the last eight quarters, as small multiples and a
-table, read from earlier runs' results (issue 30). The series are built by hand here, with the arithmetic
+"""Trends: each item's band and level over the last eight quarters, as small multiples and a
+table, read from earlier runs' results. The series are built by hand here, with the arithmetic
 beside each expected value; the view is checked for quarter names, gaps, escalation, the screen-reader
 table and what a published page may show."""
 

@@ -1,4 +1,4 @@
-"""Validation that helps the analyst fix the evidence (issue 30): grouped repeats with a near-match
+"""Validation that helps the analyst fix the evidence: grouped repeats with a near-match
 hint, totals rows, headings quoted as typed, the auditor's tier against the staff list, the frame's
 date rule, and the column mapping of a case-management export."""
 

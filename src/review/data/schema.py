@@ -544,7 +544,7 @@ DATASETS.update({d.name: d for d in (
         required=False,
     ),
 )})
-# The LSCB's own records (issue 12): evidence for JAR finding 3, that the board fails to challenge
+# The LSCB's own records: evidence for JAR finding 3, that the board fails to challenge
 # its member agencies and has no independent chair, and for checklist L1, how the board is organised
 # and operates (member agencies represented at its meetings, Working Together 2006, chapter 3).
 DATASETS["lscb_board"] = Dataset(
@@ -625,7 +625,7 @@ NOT_IDENTIFYING: dict[str, tuple[str, ...]] = {
 }
 """`id` columns that name no person, case or audit (teams, scales, indicators, framework items)."""
 
-# The action plan carried from cycle to cycle (issue 14): one register across cycles.
+# The action plan carried from cycle to cycle: one register across cycles.
 ACTION_SOURCES = ("jar_haringey", "healthcare_commission", "lscb_checklist", "governance", "gose_performance",
                   "scr", "inspection", "audit", "theme")
 """Where an action comes from: a framework (its item in ``item``), a serious case review (``scr``:
@@ -747,7 +747,7 @@ DATASETS["partner_staffing"] = Dataset(
     required=False,
 )
 
-# --- learning from audits (issue 32): what auditors found, in words ---------------------------------
+# --- learning from audits: what auditors found, in words --------------------------------------------
 STRENGTH_OR_CONCERN = ("strength", "concern")
 """Whether a theme an auditor records on a file is a strength of the practice found or a concern."""
 
