@@ -329,11 +329,6 @@ def read_report_meta(params_file: str, cycle: str) -> ReportMeta:
     >>> read_report_meta("params/2009-Q4.yaml", "2009-Q4").version
     '1.0 (demo)'
     """
-    from review.config.params import (  # params reads this module
-        default_params_path,
-        load_cycle_params,
-    )
-
     if not params_file:
         path = default_params_path(cycle)
         return load_cycle_params(path).report if path.is_file() else ReportMeta()
