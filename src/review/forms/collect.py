@@ -169,6 +169,7 @@ def _answers(where: str, number: int, header: list[str], cells: Mapping[str, str
             out[name] = label
     return out
 
+
 def _expected(folder: Path, cycle: str) -> dict[str, dict[str, str]]:
     """The forms listed in the folder's ``forms.csv`` for the cycle: file -> its row."""
     path = folder / MANIFEST
