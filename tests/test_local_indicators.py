@@ -12,6 +12,7 @@ import math
 import shutil
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from review.analyses import jar
@@ -178,6 +179,19 @@ def test_a_declared_direction_is_required_unless_context_only(root, tmp_path, ca
     context = _council(root, tmp_path / "context", declared=([*DECLARED[:5], "", "yes", *DECLARED[7:]],))
     assert main(["validate", str(context)]) == 0
     capsys.readouterr()
+
+
+def test_the_lookup_itself_refuses_a_declaration_without_a_direction():
+    # review validate refuses this first; the lookup guards a folder that reached an analysis unvalidated
+    row = {"indicator": ["LA09"], "definition_version": ["L-1"], "title": ["t"], "numerator": ["a"],
+           "denominator": ["b"], "higher_is_better": [None], "context_only": [None], "cumulative": [None],
+           "threshold_working_days": [None], "source": ["s"]}
+    with pytest.raises(ParameterError, match="LA09 version 'L-1' no higher_is_better"):
+        definitions_from(pd.DataFrame(row))
+    context = definitions_from(pd.DataFrame(row | {"context_only": [True]}))[("LA09", "L-1")]
+    # context only: never judged, its rate read as it stands; empty cumulative reads as yes, no threshold given
+    assert (context.direction, context.higher_is_better, context.cumulative, context.threshold_working_days) == (
+        "context only", True, True, None)
 
 
 def test_indicator_table_without_the_declaration_still_refuses_the_local_indicator(evidence):
