@@ -13,6 +13,7 @@ from types import MappingProxyType, SimpleNamespace
 
 import pandas as pd
 import pytest
+from grade_scales import OFSTED, SCORES, STARS
 
 from review.analyses import (
     actions,
@@ -37,7 +38,6 @@ from review.analyses.judgement import SELF, Rates, triangulate
 from review.analyses.shown_bands import deciding_lines
 from review.config.thresholds import Threshold
 from review.data import DATASETS, Evidence
-from review.data.load import GradeScale
 from review.exceptions import ParameterError
 from review.protection.disclosure import DisclosurePolicy
 from review.stats.agreement import AgreementResult
@@ -47,13 +47,6 @@ from review.stats.agreement.results import ConfidenceInterval
 context_module = importlib.import_module("review.analyses.context")
 PUB, INTERNAL = DisclosurePolicy(), DisclosurePolicy(audience="internal")
 RATES = Rates(confidence_level=0.95, green=0.8, red=0.65)
-OFSTED = GradeScale("ofsted_2008", ("Outstanding", "Good", "Adequate", "Inadequate"),
-                    frozenset({"Outstanding", "Good"}), frozenset())
-# a second scale with a not-applicable grade: a moderation graded "not graded" is not rated
-STARS = GradeScale("stars", ("3 stars", "2 stars", "1 star", "not graded"), frozenset({"3 stars"}),
-                   frozenset({"not graded"}))
-SCORES = GradeScale("scaling_0_10", tuple(str(v) for v in range(10, -1, -1)), frozenset({"7", "8", "9", "10"}),
-                    frozenset())
 SCALES = MappingProxyType({"ofsted_2008": OFSTED, "stars": STARS, "scaling_0_10": SCORES})
 
 

@@ -10,6 +10,7 @@ from types import MappingProxyType, SimpleNamespace
 
 import pandas as pd
 import pytest
+from grade_scales import OFSTED, SCORES, STARS
 
 from review.analyses import final_answers as fa
 from review.analyses import jar, mapped, partnership, records
@@ -20,13 +21,6 @@ from review.data.load import GradeScale
 
 D = dt.date
 YES_NO = GradeScale("compliance", ("Yes", "No", "N/A"), frozenset({"Yes"}), frozenset({"N/A"}))
-OFSTED = GradeScale("ofsted_2008", ("Outstanding", "Good", "Adequate", "Inadequate"),
-                    frozenset({"Outstanding", "Good"}), frozenset())
-# a second grade scale with a not-applicable grade: files graded on it are judged on its own labels
-STARS = GradeScale("stars", ("3 stars", "2 stars", "1 star", "not graded"), frozenset({"3 stars"}),
-                   frozenset({"not graded"}))
-SCORES = GradeScale("scaling_0_10", tuple(str(v) for v in range(10, -1, -1)), frozenset({"7", "8", "9", "10"}),
-                    frozenset())
 SCALES = {"compliance": YES_NO, "ofsted_2008": OFSTED, "stars": STARS, "scaling_0_10": SCORES}
 KW = {"cycle": "2009-Q4", "previous": "2009-Q3", "confidence_level": 0.95, "green": 0.8, "red": 0.65}
 RATES = Rates(confidence_level=0.95, green=0.8, red=0.65)

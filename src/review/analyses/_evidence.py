@@ -1,12 +1,18 @@
-"""Reading the evidence several analyses share: its tables without a copy, partner agencies' auditors."""
+"""Reading the evidence several analyses share: its tables without a copy, partner agencies' auditors,
+values worked out once per evidence object."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from review.data import Evidence
 
-__all__ = ["agency_of", "read_only"]
+__all__ = ["agency_of", "kept_for", "read_only"]
+
+T = TypeVar("T")
 
 
 def agency_of(evidence: Evidence) -> dict[str, str]:
@@ -21,3 +27,26 @@ def read_only(evidence: Evidence, name: str) -> pd.DataFrame:
     report, and copying the whole audits table each time cost a third of a cycle summary's actions."""
     return evidence.tables[name] if name in evidence.tables else evidence.table(name)
 
+
+
+def kept_for(store: dict[Any, tuple[Any, Any]], limit: int, key: Hashable, evidence: object,
+             compute: Callable[[], T]) -> T:
+    """The value ``compute`` gives for ``key``, worked out once per evidence object and kept in ``store``.
+
+    ``key`` holds ``id(evidence)``; the entry holds the object itself, so its identity cannot be
+    reused while the entry lives, and an entry made for another object under the same id is worked
+    out afresh. Once ``store`` holds ``limit`` entries the oldest goes.
+
+    >>> store, calls, ev = {}, [], object()
+    >>> kept_for(store, 2, (id(ev), "2009-Q3"), ev, lambda: calls.append(1) or "red")
+    'red'
+    >>> kept_for(store, 2, (id(ev), "2009-Q3"), ev, lambda: calls.append(1) or "red"), len(calls)
+    ('red', 1)
+    """
+    kept = store.get(key)
+    if kept is None or kept[0] is not evidence:
+        kept = (evidence, compute())
+        if len(store) >= limit:
+            store.pop(next(iter(store)))
+        store[key] = kept
+    return kept[1]

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from review.analyses._evidence import agency_of, read_only
+from review.analyses._evidence import agency_of, kept_for, read_only
 from review.analyses.audit_learning import theme_balance
 from review.analyses.final_answers import final_answers
 from review.analyses.judgement import EvidenceLine, Rates
@@ -54,15 +54,11 @@ def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
     :data:`_FINAL_KEPT` are kept) and each caller gets its own frame over the same data, which it can
     change without changing another's (pandas' copy-on-write).
     """
-    key = (id(evidence), cycle)
-    kept = _FINAL.get(key)
-    if kept is None or kept[0] is not evidence:
+    def work_out() -> pd.DataFrame:
         audits = read_only(evidence, "audits")
-        kept = (evidence, final_answers(audits[audits["cycle"] == cycle], evidence.criteria))
-        if len(_FINAL) >= _FINAL_KEPT:
-            _FINAL.pop(next(iter(_FINAL)))
-        _FINAL[key] = kept
-    return kept[1].copy(deep=False)
+        return final_answers(audits[audits["cycle"] == cycle], evidence.criteria)
+
+    return kept_for(_FINAL, _FINAL_KEPT, (id(evidence), cycle), evidence, work_out).copy(deep=False)
 
 
 def moderated_share(evidence: Evidence, cycle: str, audit_types: tuple[str, ...]) -> tuple[int, int]:

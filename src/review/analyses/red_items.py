@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from review.analyses import governance, healthcare_commission, jar, lscb_checklist
+from review.analyses._evidence import kept_for
 from review.analyses.context import Context
 from review.analyses.gose import gose_result
 from review.analyses.shown_bands import WITHHELD
@@ -108,15 +109,12 @@ def _judged_red(analyser: Callable[..., object], framework: str, evidence: Evide
         key = (framework, id(evidence), cycle, confidence_level, green, red, frozenset(declared.items()))
     except TypeError:  # declared lines that cannot be keys: judged every time
         key = None
-    if key is not None and key in _JUDGED and _JUDGED[key][0] is evidence:
-        return _JUDGED[key][1]
-    ids = red_in(analyser(evidence, cycle=cycle, previous=previous_cycle(cycle), confidence_level=confidence_level,
-                          green=green, red=red, thresholds=declared))
-    if key is not None:
-        if len(_JUDGED) >= _JUDGED_KEPT:
-            _JUDGED.pop(next(iter(_JUDGED)))
-        _JUDGED[key] = (evidence, ids)
-    return ids
+
+    def judge() -> tuple[str, ...]:
+        return red_in(analyser(evidence, cycle=cycle, previous=previous_cycle(cycle),
+                               confidence_level=confidence_level, green=green, red=red, thresholds=declared))
+
+    return judge() if key is None else kept_for(_JUDGED, _JUDGED_KEPT, key, evidence, judge)
 
 
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
