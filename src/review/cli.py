@@ -37,6 +37,7 @@ from review.exceptions import DataValidationError, ParameterError, RunFailed
 from review.explore.lab import lab_command, lab_environment
 from review.protection.keys import check_key
 from review.protection.pseudonym import resolve_key
+from review.protection.publish_gate import RUN_FILES_WITHHELD
 from review.protection.report_check import check_file, raw_identifiers
 from review.protection.run_context import RunContext, run_context
 from review.protection.safe_export import write_csv
@@ -45,9 +46,6 @@ from review.stats.sample_draw import draw_sample
 __all__ = ["expand_cycles", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-_RUN_FILES_WITHHELD = "run files withheld: "
-"""How the publish gate's error begins when the run's own files, not a report, were withheld
-(:func:`review.protection.publish_gate.guard_staging`)."""
 
 
 def expand_cycles(specs: Sequence[str]) -> list[str]:
@@ -380,14 +378,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # the publish gate fails every report when the run's own files (index, manifest) are withheld,
         # though their pages were published: those are not named as failed reports
         why = {o.framework: str((o.error or {}).get("evalue", "")) for o in summary.outcomes if o.status != "ok"}
-        run_wide = {w for w in why.values() if w.startswith(_RUN_FILES_WITHHELD)}
-        failed = [name for name, w in why.items() if not w.startswith(_RUN_FILES_WITHHELD)]
+        run_wide = {w for w in why.values() if w.startswith(RUN_FILES_WITHHELD)}
+        failed = [name for name, w in why.items() if not w.startswith(RUN_FILES_WITHHELD)]
         print(f"Reports for {summary.cycle}: {summary.output_dir / 'index.html'}")
         if failed:
             print(f"  FAILED: {', '.join(failed)} (see their failure pages)", file=sys.stderr)
             status = EXIT_FAILED
         for withheld in sorted(run_wide):
-            print(f"  FAILED: the run's index or manifest was withheld ({withheld.removeprefix(_RUN_FILES_WITHHELD)}); "
+            print(f"  FAILED: the run's index or manifest was withheld ({withheld.removeprefix(RUN_FILES_WITHHELD)}); "
                   "each report's own status is in manifest.json", file=sys.stderr)
             status = EXIT_FAILED
     return status

@@ -187,10 +187,9 @@ def export_report(nb: Any, *, title: str, review_meta: dict[str, Any]) -> str:
     _drop_noise(nb)
     nb.metadata["title"] = title
     nb.metadata["review"] = review_meta
+    label, name = quarter_words(str(review_meta.get("cycle", "")))
     extra = {"review_css": stylesheet(), "review_inputs": evidence_inputs(list(review_meta.get("inputs") or [])),
-             "review_synthetic_mark": SYNTHETIC_MARK,
-             **dict(zip(("review_quarter_label", "review_quarter_name"),
-                        quarter_words(str(review_meta.get("cycle", ""))), strict=True)),
+             "review_synthetic_mark": SYNTHETIC_MARK, "review_quarter_label": label, "review_quarter_name": name,
              **running_texts(review_meta)}
     body, _ = _exporter().from_notebook_node(nb, resources=extra)
     policy = policy_from_parameters(nb.metadata.get("papermill", {}).get("parameters", {}))  # the run's range of c

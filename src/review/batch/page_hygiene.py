@@ -268,8 +268,14 @@ def _abbr(symbol: str, symbols: Mapping[str, str]) -> str:
     return f'<abbr title="{html.escape(symbols[symbol])}" {NOCOUNT}>{html.escape(symbol)}</abbr>'
 
 
+_KEPT_WHOLE = "review-footnote|review-nowrap"
+"""Classes whose text no pass changes: the disclosure footnote and what is kept whole already."""
+_QUOTED_OR_KEPT = f"{_KEPT_WHOLE}|{QUOTE_CLASS}"
+"""Besides :data:`_KEPT_WHOLE`, a quotation, which the word passes leave as written."""
+
+
 def _each_text(page: str, change: Callable[[str], str], *, skip_tags: tuple[str, ...] = _SKIP,
-               skip_classes: str = "review-footnote|review-nowrap", on_tag: Callable[[str], None] | None = None) -> str:
+               skip_classes: str = _KEPT_WHOLE, on_tag: Callable[[str], None] | None = None) -> str:
     """``change`` applied to each run of the page's text outside tags, in the page's order, except in
     ``skip_tags`` (style, script, code, abbreviations, the title, inline SVG) and elements of
     ``skip_classes`` (the disclosure footnote and what is kept whole already); ``on_tag`` is told of
@@ -434,7 +440,7 @@ Board (LSCB)</p>
     True
     """
     state = _FirstUses(SPELT_OUT if spelt is None else spelt)
-    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, skip_classes=f"review-footnote|review-nowrap|{QUOTE_CLASS}",
+    return _each_text(page, state.text, skip_tags=_WORDS_SKIP, skip_classes=_QUOTED_OR_KEPT,
                       on_tag=state.tag)
 
 
@@ -465,7 +471,7 @@ class="review-quote">The 7 headline issues</span> and 3 children</h2>
             at = end
         return "".join(out) + html.escape(plain[at:], quote=False)
 
-    return _each_text(page, change, skip_tags=_WORDS_SKIP, skip_classes=f"review-footnote|review-nowrap|{QUOTE_CLASS}")
+    return _each_text(page, change, skip_tags=_WORDS_SKIP, skip_classes=_QUOTED_OR_KEPT)
 
 
 _WHOLE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4])(?![\w-])")

@@ -66,9 +66,7 @@ class WarmKernelManager(KernelManager):
         self.pid = getattr(self.provisioner, "pid", None)  # it leads its own session (process group)
         # Checked after the pid is known: a pool closing now either saw the pid (and killed the
         # kernel) or is seen here.
-        if cancelled():
-            self.kill()
-            raise RuntimeError("the kernel pool closed while a kernel was starting")
+        self._unless(cancelled)
         kc = self.client()
         kc.start_channels()
         try:
@@ -78,6 +76,12 @@ class WarmKernelManager(KernelManager):
         finally:
             self.close_clients()
 
+    def _unless(self, cancelled: Callable[[], bool]) -> None:
+        """Kill the kernel and raise if ``cancelled()`` holds (its pool closed while it was starting)."""
+        if cancelled():
+            self.kill()
+            raise RuntimeError("the kernel pool closed while a kernel was starting")
+
     def _import(self, kc: BlockingKernelClient, modules: tuple[str, ...], timeout: float,
                 cancelled: Callable[[], bool]) -> None:
         """Import ``modules`` in the kernel; raise if the import fails, the kernel dies, ``timeout``
@@ -85,9 +89,7 @@ class WarmKernelManager(KernelManager):
         msg_id = kc.execute(import_code(modules), silent=True, store_history=False)
         deadline = time.monotonic() + timeout
         while True:
-            if cancelled():
-                self.kill()
-                raise RuntimeError("the kernel pool closed while a kernel was starting")
+            self._unless(cancelled)
             try:
                 reply = kc.get_shell_msg(timeout=0.2)
             except queue.Empty:

@@ -22,7 +22,12 @@ from review.protection.pseudonym import resolve_key
 from review.protection.report_check import check_run_folder, raw_identifiers
 from review.protection.run_context import RunContext, run_context
 
-__all__ = ["guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_pages", "withhold_unchecked"]
+__all__ = ["RUN_FILES_WITHHELD", "guard_staging", "prescan", "value_free_error", "withheld_page", "withhold_pages",
+           "withhold_unchecked"]
+
+RUN_FILES_WITHHELD = "run files withheld: "
+"""How a report's error begins when the run's own files (index, manifest), not its page, were withheld
+(:func:`guard_staging`): every report of the run fails, and the command line says why once."""
 
 _OWN_MESSAGES = {"Timeout", "NoResults", "DisclosureCheck"}
 
@@ -109,7 +114,7 @@ def guard_staging(staging: Path, run: RunContext | CycleParams, outcomes: Sequen
     out = []
     for o in outcomes:
         if run_wide and o.framework not in failed:  # the index or manifest leaked: the whole run fails
-            o = replace(o, status="failed", error=_disclosure_error("run files withheld: " + ", ".join(run_wide)))
+            o = replace(o, status="failed", error=_disclosure_error(RUN_FILES_WITHHELD + ", ".join(run_wide)))
         if o.framework in failed:
             _drop_siblings(staging, o.framework)
             page = staging / f"{o.framework}.html"
