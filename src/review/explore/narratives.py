@@ -31,7 +31,7 @@ from IPython.display import display
 
 from review.analyses.audit_learning import FIELD_WORDS, prevailing_audits
 from review.analyses.context import Context
-from review.config.cycles import quarter_label, quarter_name
+from review.config.cycles import quarter_label
 from review.data.load import Evidence
 from review.data.schema import LEARNING_TEXT
 from review.exceptions import ReviewError
@@ -39,7 +39,7 @@ from review.explore.export import code_commit, export_tables, saved_link
 from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
 from review.explore.lenses import ALL, apply_selection, grade_order, options, ordered, tier_label
 from review.explore.tables import Shown
-from review.explore.widgets import is_interactive, quarter_options
+from review.explore.widgets import is_interactive, quarter_options, quarter_words
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.text_screen import WITHHELD
 from review.views import presentation as show
@@ -176,9 +176,7 @@ class NarrativeState:
 
     def caption(self, count: int) -> str:
         """The count matched, and of what."""
-        quarter = self.selection["cycle"]
-        where = "all quarters" if quarter == ALL else quarter_name(quarter)
-        return f"{count:,} narrative{'s' if count != 1 else ''} matched ({where})"
+        return f"{count:,} narrative{'s' if count != 1 else ''} matched ({quarter_words(self.selection['cycle'])})"
 
     def html(self) -> str:
         """The explorer's body as HTML: under the published audience only :data:`INTERNAL_ONLY`."""
@@ -198,7 +196,7 @@ class NarrativeState:
         table = self.shown()
         quarter = self.selection["cycle"]
         about = {"caption": self.caption(len(table.frame)), "basis": BASIS,
-                 "quarter": "all quarters" if quarter == ALL else quarter_name(quarter), "commit": code_commit()}
+                 "quarter": quarter_words(quarter), "commit": code_commit()}
         return export_tables({"narratives": table}, framework="audit_learning", cycle=quarter.replace(ALL, "all"),
                              audience=self.audience, filters=self.filters(), about=about, fmt=fmt, folder=folder,
                              now=now)
