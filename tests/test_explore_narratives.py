@@ -136,6 +136,7 @@ def test_the_published_audience_shows_no_narrative_and_no_count(evidence, tmp_pa
     with pytest.raises(PermissionError):
         state.export(folder=tmp_path)
     assert not tmp_path.joinpath("outputs").exists()
+    assert not list(tmp_path.rglob("*.xlsx"))  # the folder given: nothing was written into it
     monkeypatch.setenv(BATCH_ENV, "0")
     box = narrative_explorer(SimpleNamespace(evidence=evidence, cycle="2009-Q3", policy=DisclosurePolicy("published")))
     texts = " ".join(c.value for c in _widgets(box, w.HTML))

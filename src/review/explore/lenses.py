@@ -40,12 +40,15 @@ __all__ = [
     "audit_grades",
     "criterion_results",
     "criterion_lines",
+    "grade_order",
     "options",
+    "ordered",
     "published_views",
     "random_frame",
     "rating_distribution",
     "score_summary",
     "summarise",
+    "tier_label",
     "trend",
 ]
 
@@ -187,8 +190,16 @@ TIER_WORDS = {"ATM": "Assistant Team Manager", "TM": "Team Manager", "SM": "Serv
 CASE_FILE_KIND = "case file"
 
 
-def _ordered(values: pd.Series, order: list[str]) -> pd.Series:
-    """``values`` as an ordered categorical: ``order`` first, any other value after, in natural order."""
+def ordered(values: pd.Series, order: list[str]) -> pd.Series:
+    """``values`` as an ordered categorical: ``order`` first, any other value after, in natural order.
+
+    Only the values present are categories; a missing value stays missing.
+
+    Examples
+    --------
+    >>> list(ordered(pd.Series(["J11", "Good", None, "J2"]), ["Outstanding", "Good"]).categories)
+    ['Good', 'J2', 'J11']
+    """
     present = [str(v) for v in values.dropna().unique()]
     categories = [v for v in order if v in present] + sorted((v for v in present if v not in order), key=natural_key)
     return pd.Categorical(values.astype(object).where(values.notna(), None), categories=categories, ordered=True)
@@ -211,7 +222,19 @@ def _case_file_types(evidence: Evidence) -> tuple[str, ...]:
     return evidence.map.types_of_kind(CASE_FILE_KIND)
 
 
-def _grade_order(evidence: Evidence, scales: pd.Series) -> list[str]:
+def grade_order(evidence: Evidence, scales: pd.Series) -> list[str]:
+    """The grades of the scales named in ``scales``, in each scale's order, the first-named scale first.
+
+    Examples
+    --------
+    >>> from types import MappingProxyType
+    >>> from review.data.load import GradeScale
+    >>> s1 = GradeScale("s1", ("Good", "Poor"), frozenset({"Good"}), frozenset())
+    >>> s2 = GradeScale("s2", ("Met", "Good", "Unmet"), frozenset({"Met"}), frozenset())
+    >>> ev = Evidence("x", MappingProxyType({}), MappingProxyType({"s1": s1, "s2": s2}), ())
+    >>> grade_order(ev, pd.Series(["s2", None, "s1", "s2", "gone"]))
+    ['Met', 'Good', 'Unmet', 'Poor']
+    """
     order: list[str] = []
     for scale_id in dict.fromkeys(str(s) for s in scales.dropna()):
         scale = evidence.scales.get(scale_id)
@@ -243,7 +266,14 @@ def auditor_labels(evidence: Evidence, auditors: pd.Series, tiers: pd.Series, no
             for (tier, where), members in groups.items() for i, a in enumerate(members, start=1)}
 
 
-def _tier_label(tier: object) -> str:
+def tier_label(tier: object) -> str:
+    """A tier spelt out, its code after, as the explorers name it; an unknown tier as recorded.
+
+    Examples
+    --------
+    >>> tier_label("TM"), tier_label("Lead")
+    ('Team Manager (TM)', 'Lead')
+    """
     return f"{TIER_WORDS[tier]} ({tier})" if tier in TIER_WORDS else str(tier)
 
 
@@ -278,10 +308,10 @@ def audit_grades(evidence: Evidence) -> pd.DataFrame:
     audits = evidence.table("audits")
     audits = audits[audits["audit_type"].isin(_case_file_types(evidence))]
     files = final_answers(audits, [])
-    grades = _grade_order(evidence, files["grade_scale"]) if len(files) else []
+    grades = grade_order(evidence, files["grade_scale"]) if len(files) else []
     good = _good_or_better(evidence, files["grade_scale"], files["overall_grade"])
     auditors = auditor_labels(evidence, files["auditor_id"], files["auditor_tier"]) if len(files) else {}
-    tiers = [_tier_label(t) for t in TIER_WORDS]
+    tiers = [tier_label(t) for t in TIER_WORDS]
     return pd.DataFrame({
         "cycle": files["cycle"].to_numpy(),
         "audit_id": files["audit_id"].to_numpy(),
@@ -290,13 +320,13 @@ def audit_grades(evidence: Evidence) -> pd.DataFrame:
         "case_type": files["case_type"].to_numpy(),
         "audit_type": files["audit_type"].map(evidence.map.label).to_numpy(),
         "selection": files["selection"].fillna("not recorded").to_numpy(),
-        "auditor_tier": _ordered(files["auditor_tier"].map(_tier_label), tiers),
+        "auditor_tier": ordered(files["auditor_tier"].map(tier_label), tiers),
         "auditor": files["auditor_id"].astype(str).map(auditors).to_numpy(),
-        "first_grade": _ordered(files["first_grade"], grades),
-        "final_grade": _ordered(files["overall_grade"], grades),
+        "first_grade": ordered(files["first_grade"], grades),
+        "final_grade": ordered(files["overall_grade"], grades),
         "moderated": np.where(files["moderated"].astype(bool), "yes", "no"),
         "moderator_tier": files["final_tier"].where(files["moderated"].astype(bool), "").map(
-            lambda t: _tier_label(t) if t else "").to_numpy(),
+            lambda t: tier_label(t) if t else "").to_numpy(),
         "met": good,
     })
 
@@ -365,7 +395,7 @@ def criterion_results(evidence: Evidence) -> pd.DataFrame:
     files = final_answers(audits, present)
     auditors = auditor_labels(evidence, files["auditor_id"], files["auditor_tier"]) if len(files) else {}
     files = files.assign(auditor=files["auditor_id"].astype(str).map(auditors),
-                         auditor_tier=files["auditor_tier"].map(_tier_label),
+                         auditor_tier=files["auditor_tier"].map(tier_label),
                          audit_type=files["audit_type"].map(evidence.map.label))
     keep = ["cycle", "audit_id", "case_ref", "team", "case_type", "audit_type", "auditor_tier", "auditor"]
     long = files.melt(id_vars=keep, value_vars=present, var_name="criterion", value_name="answer")
@@ -381,9 +411,9 @@ def criterion_results(evidence: Evidence) -> pd.DataFrame:
     words = criteria["label"].astype(str).to_dict() if "label" in criteria else {}
     order = [words.get(c, c) for c in evidence.criteria]
     long["jar_finding"] = long["criterion"].map(findings).fillna(NO_FINDING)
-    long["criterion"] = _ordered(long["criterion"].map(lambda c: words.get(c, c)), order)
+    long["criterion"] = ordered(long["criterion"].map(lambda c: words.get(c, c)), order)
     finding_order = [_finding_label(i) for i in FRAMEWORK_ITEMS.get("jar_haringey", ())] + [NO_FINDING]
-    long["jar_finding"] = _ordered(long["jar_finding"], finding_order)
+    long["jar_finding"] = ordered(long["jar_finding"], finding_order)
     return long.reset_index(drop=True)
 
 
@@ -428,7 +458,7 @@ def _ratings(evidence: Evidence, framework: str) -> pd.DataFrame:
     items = FRAMEWORK_ITEMS.get(framework, ())
     labels = {item.item_id: f"{item.item_id}: {item.text}" for item in items}
     groups = {item.item_id: item.group for item in items}
-    part["item_label"] = _ordered(part["item"].map(labels).fillna(part["item"]), list(labels.values()))
+    part["item_label"] = ordered(part["item"].map(labels).fillna(part["item"]), list(labels.values()))
     part["group"] = part["item"].map(groups).fillna("")
     return part.reset_index(drop=True)
 
@@ -450,9 +480,9 @@ def agency_ratings(framework: str) -> Callable[[Evidence], pd.DataFrame]:
 
     def build(evidence: Evidence) -> pd.DataFrame:
         part = _ratings(evidence, framework)
-        order = _grade_order(evidence, part["grade_scale"]) if "grade_scale" in part else []
+        order = grade_order(evidence, part["grade_scale"]) if "grade_scale" in part else []
         return pd.DataFrame({"cycle": part["cycle"], "item": part["item_label"], "group": part["group"],
-                             "agency": part["rater"], "rating": _ordered(part["rating"], order)})
+                             "agency": part["rater"], "rating": ordered(part["rating"], order)})
 
     return build
 
@@ -517,10 +547,10 @@ def action_register(evidence: Evidence) -> pd.DataFrame:
     register = evidence.table("actions")
     return pd.DataFrame({
         "cycle": register["cycle_raised"],
-        "source": pd.Series(_ordered(register["source"].map(source_words), [source_words(s) for s in ACTION_SOURCES]),
+        "source": pd.Series(ordered(register["source"].map(source_words), [source_words(s) for s in ACTION_SOURCES]),
                             index=register.index),
         "item": register["item"].fillna(register.get("audit_id", pd.Series(dtype=object))).fillna(""),
-        "owner_role": register["owner_role"].map(_tier_label), "status": register["status"],
+        "owner_role": register["owner_role"].map(tier_label), "status": register["status"],
         "due_date": register["due_date"].map(str), "action": register["action"],
         "unit": register["source"].map(ACTION_UNIT).fillna("actions"),
         "met": register["status"].eq("done").astype(float),

@@ -31,15 +31,15 @@ from IPython.display import display
 
 from review.analyses.audit_learning import FIELD_WORDS, prevailing_audits
 from review.analyses.context import Context
-from review.config.cycles import quarter_label, quarter_name
+from review.config.cycles import quarter_label
 from review.data.load import Evidence
 from review.data.schema import LEARNING_TEXT
 from review.exceptions import ReviewError
 from review.explore.export import code_commit, export_tables, saved_link
 from review.explore.keyboard import KEYBOARD_JS, ROOT_CLASS, STATUS_CLASS
-from review.explore.lenses import ALL, TIER_WORDS, apply_selection, natural_key, options
+from review.explore.lenses import ALL, apply_selection, grade_order, options, ordered, tier_label
 from review.explore.tables import Shown
-from review.explore.widgets import is_interactive, quarter_options
+from review.explore.widgets import is_interactive, quarter_options, quarter_words
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.text_screen import WITHHELD
 from review.views import presentation as show
@@ -117,21 +117,12 @@ def narratives(evidence: Evidence) -> pd.DataFrame:
         for r in mine.to_dict("records"):
             audit, file = by_id.loc[r["audit_id"]], by_id.loc[chosen[r["audit_id"]]]
             rows.append({"cycle": cycle, "theme": r["theme"], "side": r["strength_or_concern"], "team": file.get("team"),
-                         "tier": _tier(audit["auditor_tier"]), "grade": audit.get("overall_grade"),
+                         "tier": tier_label(audit["auditor_tier"]), "grade": audit.get("overall_grade"),
                          "audit_id": chosen[r["audit_id"]], "case_ref": file.get("case_ref"),
                          **{c: r.get(c) for c in LEARNING_TEXT}, WITHHELD: bool(r[WITHHELD])})
     frame = pd.DataFrame(rows, columns=columns)
-    scales = [evidence.scales.get(str(s)) for s in dict.fromkeys(audits.get("grade_scale", pd.Series()).dropna())]
-    order = list(dict.fromkeys(g for scale in scales if scale for g in scale.labels))  # the scales' order
-    grades = frame["grade"].dropna().astype(str).unique()
-    frame["grade"] = pd.Categorical(frame["grade"].where(frame["grade"].notna(), None), ordered=True, categories=[
-        *(g for g in order if g in grades), *sorted((g for g in grades if g not in order), key=natural_key)])
+    frame["grade"] = ordered(frame["grade"], grade_order(evidence, audits.get("grade_scale", pd.Series())))
     return frame
-
-
-def _tier(tier: object) -> str:
-    """A tier spelt out, its code after (``Team Manager (TM)``), as the other explorers name it."""
-    return f"{TIER_WORDS[tier]} ({tier})" if tier in TIER_WORDS else str(tier)
 
 
 class NarrativeState:
@@ -185,9 +176,7 @@ class NarrativeState:
 
     def caption(self, count: int) -> str:
         """The count matched, and of what."""
-        quarter = self.selection["cycle"]
-        where = "all quarters" if quarter == ALL else quarter_name(quarter)
-        return f"{count:,} narrative{'s' if count != 1 else ''} matched ({where})"
+        return f"{count:,} narrative{'s' if count != 1 else ''} matched ({quarter_words(self.selection['cycle'])})"
 
     def html(self) -> str:
         """The explorer's body as HTML: under the published audience only :data:`INTERNAL_ONLY`."""
@@ -207,7 +196,7 @@ class NarrativeState:
         table = self.shown()
         quarter = self.selection["cycle"]
         about = {"caption": self.caption(len(table.frame)), "basis": BASIS,
-                 "quarter": "all quarters" if quarter == ALL else quarter_name(quarter), "commit": code_commit()}
+                 "quarter": quarter_words(quarter), "commit": code_commit()}
         return export_tables({"narratives": table}, framework="audit_learning", cycle=quarter.replace(ALL, "all"),
                              audience=self.audience, filters=self.filters(), about=about, fmt=fmt, folder=folder,
                              now=now)

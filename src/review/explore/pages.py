@@ -64,7 +64,7 @@ from review.analyses.gose import gose_result
 from review.config.cycles import previous_cycle
 from review.config.params import RunParameters
 from review.protection.disclosure import DisclosurePolicy
-from review.protection.linked import Decision
+from review.protection.linked import Decision, LogRows
 
 __all__ = ["PAGES", "PageRegistries", "action_plan_page", "gose_page", "jar_page", "page_registries"]
 
@@ -99,13 +99,12 @@ def gose_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any 
         :attr:`review.protection.linked.Decision.registry`; None when the evidence holds no
         audits for the quarter.
     """
-
     return _decided(ctx, quarter, policy, result, lambda: gose_result(_for_quarter(ctx, quarter), learning=False),
                     gose_figures.decide)
 
 
 def _decided(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any, compute: Callable[[], Any],
-             decide: Callable[[Any, DisclosurePolicy], Decision]) -> Registry | None:
+             decide: Callable[[Any, DisclosurePolicy], Decision | LogRows]) -> Registry | None:
     """The registry ``decide`` makes of ``result`` (computed when None; None when the evidence
     holds no audits for the quarter)."""
     if result is None:
@@ -140,10 +139,7 @@ def jar_page(ctx: Context, quarter: str, policy: DisclosurePolicy, result: Any =
         return jar.analyse(ctx.evidence, cycle=quarter, previous=previous_cycle(quarter),
                        confidence_level=p.confidence_level, green=p.rag_green, red=p.rag_red, thresholds=p.thresholds)
 
-    def decide(result: Any, policy: DisclosurePolicy) -> Any:
-        return jar_figures.page_log(result, policy)
-
-    return _decided(ctx, quarter, policy, result, compute, decide)
+    return _decided(ctx, quarter, policy, result, compute, jar_figures.page_log)
 
 
 PAGES: dict[str, Callable[..., Registry | None]] = {"gose_performance": gose_page, "jar_haringey": jar_page,

@@ -139,7 +139,6 @@ class RegionState:
 
 def _export(state: RegionState) -> Any:
     """Write the two tables shown to Excel; return a link to the file (or why none was written)."""
-
     tables = {"position": state.position(), "every authority": state.everyone()}
     about = {"caption": f"{state.measure}, {state.cycle}: the authority's position on the funnel",
              "basis": "each authority's rate on the measure this cycle, against the regional rate and its limits",
@@ -163,7 +162,6 @@ def region_explorer(evidence: Mapping[str, Evidence], cycle: str, policy: Disclo
     """
     import ipywidgets as w
     from IPython.display import display
-
 
     if not is_interactive():
         return None

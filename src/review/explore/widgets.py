@@ -50,7 +50,7 @@ from review.explore.tables import NOT_AVAILABLE, WITHHELD, Shown, summary_table
 from review.protection.disclosure import DisclosurePolicy
 from review.views import presentation as show
 
-__all__ = ["ExplorerState", "explorer", "is_interactive", "quarter_options"]
+__all__ = ["ExplorerState", "explorer", "is_interactive", "quarter_options", "quarter_words"]
 
 BANNER = {
     "internal": ("INTERNAL figures: unsuppressed, with pseudonyms. Not for circulation outside the "
@@ -219,7 +219,7 @@ class ExplorerState:
         """The summary's caption: the view, the quarter and how many records the table counts."""
         table = table if table is not None else self.summary()
         cycle = self.selection["cycle"]
-        where = "all quarters" if cycle == ALL else quarter_name(cycle)
+        where = quarter_words(cycle)
         count = table.total if isinstance(table.total, str) else f"{int(table.total):,}"
         return f"{self.lens.title}, {self.view_label()}: {where}; the table counts {count} {self.lens.labels[0]}"
 
@@ -392,6 +392,15 @@ def _export(state: ExplorerState, framework: str, fmt: str) -> Any:
         records=None if state.published or fmt == "csv" else state.records()))
 
 
+def quarter_words(value: str) -> str:
+    """A quarter filter's value in words: a cycle id named as the pages name its quarter.
+
+    >>> quarter_words("(all)"), quarter_words("2009-Q3")
+    ('all quarters', 'Q2 2009/10 (July to September 2009)')
+    """
+    return "all quarters" if value == ALL else quarter_name(value)
+
+
 def quarter_options(values: list[str]) -> list[tuple[str, str]]:
     """The quarter menu's choices: each cycle id named as the pages name its quarter, the id the value.
 
@@ -399,7 +408,7 @@ def quarter_options(values: list[str]) -> list[tuple[str, str]]:
     [('all quarters', '(all)'), ('Q2 2009/10 (July to September 2009)', '2009-Q3'), \
 ('Q3 2009/10 (October to December 2009)', '2009-Q4')]
     """
-    return [("all quarters" if v == ALL else quarter_name(v), v) for v in values]
+    return [(quarter_words(v), v) for v in values]
 
 
 def _quarters_named(frame: pd.DataFrame) -> pd.DataFrame:
