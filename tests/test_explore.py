@@ -6,6 +6,7 @@ Every expected value is worked out by hand in the comment beside it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from types import MappingProxyType
 
@@ -616,6 +617,25 @@ def test_region_explorer_shows_the_funnel_position_as_the_page_does(tmp_path):
                          framework="region_comparison", cycle="2009-Q4", audience="published",
                          filters={"authority": "A"}, about={}, fmt="xlsx", folder=tmp_path)
     assert pd.read_excel(book, sheet_name="position")["regional rate"].tolist() == [0.8]  # a number
+
+
+def test_the_region_explorer_s_export_names_the_quarter_as_the_pages_do(tmp_path, monkeypatch):
+    """The export's about sheet names the quarter in words, with its cycle id, as every page does."""
+    from review.analyses.region import compare_region_counts
+    from review.explore import region as explorer
+
+    state = explorer.RegionState.__new__(explorer.RegionState)
+    state.evidence, state.cycle, state.measure, state.authority = dict.fromkeys("ABCD"), "2009-Q4", "m", "A"
+    state._full = {"2009-Q4": compare_region_counts({"A": (30, 40), "B": (40, 50), "C": (42, 50), "D": (38, 50)})}
+    state.policies = {a: DisclosurePolicy(a) for a in ("internal", "published")}
+    state.criteria, state.neighbours, state.names, state.audience = None, {}, {}, "internal"
+    monkeypatch.setattr(explorer, "export_tables", functools.partial(export_tables, folder=tmp_path))
+    explorer._export(state)
+    (book,) = tmp_path.glob("*.xlsx")
+    about = dict(pd.read_excel(book, sheet_name="about").itertuples(index=False))
+    assert about["caption"] == ("m, Q3 2009/10 (October to December 2009) (cycle 2009-Q4): "
+                                "the authority's position on the funnel")
+    assert "this quarter" in about["basis"]
 
 
 def test_review_lab_passes_jupyterlab_options_through(monkeypatch):

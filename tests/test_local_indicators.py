@@ -163,7 +163,7 @@ def test_a_row_redefining_a_national_definition_is_refused(root, tmp_path, capsy
     line = next(ln for ln in err.splitlines() if "indicator_definitions" in ln and "row 3" in ln)
     assert "definition_version" in line
     assert "may not be redefined" in line
-    with pytest.raises(ParameterError, match="redefines the national definition NI59"):
+    with pytest.raises(ParameterError, match="NI59 version 'NI-2008', column definition_version: NI59 version NI-2008 is a national definition"):
         definitions_from(load_evidence(root / "data" / "demo").table("indicator_definitions").assign(
             indicator="NI59", definition_version="NI-2008"))
 
@@ -186,7 +186,7 @@ def test_the_lookup_itself_refuses_a_declaration_without_a_direction():
     row = {"indicator": ["LA09"], "definition_version": ["L-1"], "title": ["t"], "numerator": ["a"],
            "denominator": ["b"], "higher_is_better": [None], "context_only": [None], "cumulative": [None],
            "threshold_working_days": [None], "source": ["s"]}
-    with pytest.raises(ParameterError, match="LA09 version 'L-1' no higher_is_better"):
+    with pytest.raises(ParameterError, match="LA09 version 'L-1', column higher_is_better: expected yes or no"):
         definitions_from(pd.DataFrame(row))
     context = definitions_from(pd.DataFrame(row | {"context_only": [True]}))[("LA09", "L-1")]
     # context only: never judged, its rate read as it stands; empty cumulative reads as yes, no threshold given
@@ -233,6 +233,37 @@ def test_the_regional_comparison_names_the_local_measure_and_pools_it(root, evid
     assert sorted((p.unit, p.events, p.n) for p in funnel.points) == [("A", 18, 150), ("B", 40, 160)]
     assert funnel.target == pytest.approx((18 + 40) / (150 + 160))  # pooled: 58 / 310
     assert result.direction(measure) == "lower is better"
+
+
+def test_a_region_refuses_one_local_indicator_defined_two_ways(root, tmp_path):
+    """Two authorities declaring LA02 version LOCAL-2009, one lower-is-better and one higher: the
+    comparison would pool their counts under one direction, so the region is refused before any
+    kernel starts, naming the authority, the indicator and the column; the same definition with
+    another source is accepted."""
+    from review.batch.region import validate_region
+    from review.config.region import load_region
+
+    _council(root, tmp_path / "a")
+    _council(root, tmp_path / "b", declared=([*DECLARED[:5], "yes", *DECLARED[6:]],))  # higher is better
+    _council(root, tmp_path / "c", declared=([*DECLARED[:9], "the region's shared definitions"],))
+    text = """region: "Test region"
+cycles: ["2009-Q4"]
+params: "{params}"
+authorities:
+  - {{id: "A1", name: "One", evidence: "{a}", key: "demo"}}
+  - {{id: "B2", name: "Two", evidence: "{b}", key: "demo"}}
+"""
+    region_file = tmp_path / "region.yaml"
+    params = (root / "params" / "{cycle}.yaml").as_posix()
+    region_file.write_text(text.format(params=params, a=(tmp_path / "a").as_posix(), b=(tmp_path / "b").as_posix()))
+    with pytest.raises(ParameterError) as refused:
+        validate_region(load_region(region_file))
+    assert refused.value.problems == [
+        "authority B2: indicator_definitions defines LA02 version 'LOCAL-2009' otherwise than authority A1 "
+        "(higher_is_better); the regional comparison pools one definition: give them the same definition, or "
+        "versions of their own"]
+    region_file.write_text(text.format(params=params, a=(tmp_path / "a").as_posix(), b=(tmp_path / "c").as_posix()))
+    assert set(validate_region(load_region(region_file))) == {("A1", "2009-Q4"), ("B2", "2009-Q4")}
 
 
 def test_a_context_only_local_indicator_reported_for_one_quarter(root, tmp_path):

@@ -286,3 +286,16 @@ def test_a_failed_report_publishes_no_results(tmp_path):
     assert out.status == "failed"
     assert not (tmp_path / "governance.results.json").exists()
     assert "did not complete" in (tmp_path / "governance.html").read_text(encoding="utf-8")
+
+
+def test_a_withheld_page_names_the_quarter_as_every_page_does():
+    """A withheld report's page names the quarter in words with its cycle id, and still says which
+    report and audience it was for when the cycle names no quarter."""
+    from review.protection.publish_gate import withheld_page
+
+    page = withheld_page(title="Social care governance exercise", cycle="2009-Q4", audience="published",
+                         kinds=["a count of 1 to 5"])
+    assert ("<p>Social care governance exercise, Q3 2009/10 (October to December 2009) (cycle 2009-Q4), "
+            "published audience.</p>") in page
+    odd = withheld_page(title="Governance", cycle="spring", audience="internal", kinds=[])
+    assert "<p>Governance, cycle spring, internal audience.</p>" in odd

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -626,3 +627,54 @@ def test_the_compared_criteria_come_from_the_evidence_maps(region3):
     measures = {m for m, _ in result.directions}
     assert f"audit compliance: {CHILD_SEEN}" not in measures
     assert sum(m.startswith("audit compliance: ") for m in measures) == len(mapped_criteria(evidence))
+
+
+def test_a_worker_s_kernels_share_one_environment_and_each_task_reads_its_own_authority(tmp_path, monkeypatch):
+    """Two notebook tasks of two authorities on one worker: their kernels get the same environment
+    (so the worker's spare kernel, started with it, serves both), yet each kernel reads its own
+    authority's snapshot and earlier runs, and nothing of either is left on the worker after."""
+    import review.batch.region as region_module
+    from review.analyses.context import EVIDENCE_CACHE_ENV, SNAPSHOT_FILE
+    from review.batch.runner import NotebookTask
+    from review.results.history import OUTPUT_ROOT_ENV, earlier_results
+
+    seen = []
+
+    def fake_execute(task):
+        env = task.env
+        root = Path(env[OUTPUT_ROOT_ENV])
+        seen.append((dict(env), (Path(env[EVIDENCE_CACHE_ENV]) / SNAPSHOT_FILE).read_bytes(),
+                     sorted(earlier_results(root, "2009-Q4", "published"))))
+        return "outcome"
+
+    monkeypatch.setattr(region_module, "execute_task", fake_execute)
+    monkeypatch.setattr(region_module, "write_evidence_cache",
+                        lambda folder, cache, snapshot: (cache / SNAPSHOT_FILE).write_bytes(snapshot))
+    for authority, earlier in (("LA01", "2009-Q3"), ("LA02", "2009-Q2")):  # each its own earlier quarter
+        (tmp_path / authority / earlier).mkdir(parents=True)
+        (tmp_path / authority / earlier / "manifest.json").write_text("{}")
+        (tmp_path / authority / earlier / "governance.results.json").write_text(json.dumps({"cycle": earlier}))
+        staging = tmp_path / authority / ".2009-Q4.staging-x"
+        staging.mkdir()
+        task = NotebookTask("governance", "Governance", "governance.ipynb", {"data_dir": str(tmp_path)},
+                            str(staging), 60.0, {})
+        assert region_module.run_notebook_task(task, authority.encode()) == "outcome"
+    (env1, snap1, runs1), (env2, snap2, runs2) = seen
+    assert env1 == env2
+    assert (snap1, runs1) == (b"LA01", ["2009-Q3"])
+    assert (snap2, runs2) == (b"LA02", ["2009-Q2"])
+    assert not list(Path(env1[EVIDENCE_CACHE_ENV]).iterdir())  # no snapshot, no link left
+
+
+def test_without_links_a_task_reads_its_authority_s_folder_itself(tmp_path, monkeypatch):
+    """Where the file system makes no links, the kernel is pointed at the authority's folder itself
+    (a kernel environment per authority: slower, the same pages)."""
+    import review.batch.region as region_module
+
+    def refuse(self, target, target_is_directory=False):
+        raise OSError("links not supported")
+
+    monkeypatch.setattr(Path, "symlink_to", refuse)
+    folder = tmp_path / "LA01"
+    folder.mkdir()
+    assert region_module._earlier_runs(tmp_path / "cache", folder) == folder

@@ -420,7 +420,7 @@ def analyse_context(ctx: Context, frameworks: tuple[str, ...] | None = None,
                               policy=ctx.policy, declared=declared, framework=f) for f, (green, r) in thresholds.items()}
     known = {f: h for f, basis in bases.items() if (h := recorded_history(recorded.get(f), basis)) is not None}
     red, withheld = judged_items(ctx.evidence, cycles, thresholds=thresholds, confidence_level=p.confidence_level,
-                                 policy=ctx.policy, known=known, declared=declared)  # as the reports show them
+                                 known=known, declared=declared)  # as the reports show them
     return replace(analyse(ctx.evidence, cycle=ctx.cycle, red=red, confidence_level=p.confidence_level,
                            withheld=withheld),
                    red_history={f: history_record(red, withheld, f, basis) for f, basis in bases.items()

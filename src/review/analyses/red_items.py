@@ -10,6 +10,7 @@ so an item re-judged here takes the band its page gave it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -39,7 +40,7 @@ JUDGED_FRAMEWORKS = ("gose_performance", "jar_haringey", "healthcare_commission"
 """Frameworks whose results judge source items red, amber or green on this branch."""
 
 
-def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str, ...]:
+def red_in(result: object) -> tuple[str, ...]:
     """The item ids a framework's frozen result judged red, in the source's order.
 
     Reads a ``JarResult`` (``findings``), a ``SelfAssessmentResult`` (``items``) or a
@@ -48,10 +49,8 @@ def red_in(result: object, policy: DisclosurePolicy | None = None) -> tuple[str,
     Parameters
     ----------
     result : object
-        A framework's result.
-    policy : DisclosurePolicy, optional
-        The report's disclosure policy. Every report shows every judgement (one resting on a
-        small group is marked so), so every red judgement counts under any policy.
+        A framework's result. Every report shows every judgement, to either audience (one resting
+        on a small group is marked so), so no disclosure policy is needed to say which are red.
 
     >>> from types import SimpleNamespace as NS
     >>> item = lambda i, band: NS(item=NS(item_id=i), judgement=NS(band=band, basis="its evidence"))
@@ -144,12 +143,12 @@ def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[
 
 
 def judged_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
-                 confidence_level: float, policy: DisclosurePolicy | None = None,
-                 known: Mapping[str, History] | None = None,
+                 confidence_level: float, known: Mapping[str, History] | None = None,
                  declared: Declared | None = None) -> tuple[RedItems, RedItems]:
-    """:func:`red_items`, and in the same pass the items whose band each cycle's report withholds
-    (none without a policy): where an item's red run meets a withheld band,
-    a published page cannot say how long it has been red.
+    """:func:`red_items`, and in the same pass the items whose band each cycle's report withheld:
+    where an item's red run meets a withheld band, a published page cannot say how long it has
+    been red. A judgement is never withheld now (one resting on a small group is shown, marked so),
+    so only a report's record (``known``) can name any.
 
     Parameters
     ----------
@@ -200,8 +199,6 @@ def history_basis(evidence: Evidence, cycles: Iterable[str], *, green: float, re
     ...               declared=own, framework="jar_haringey")["items"]
     {'J11': [0.9, 0.75]}
     """
-    import dataclasses
-
     if evidence.snapshot is None:
         return None
     basis = {"snapshot": evidence.snapshot, "cycles": list(cycles), "green": float(green), "red": float(red),

@@ -6,8 +6,10 @@ views format it. Funnel limits follow Spiegelhalter (2005), see :mod:`review.sta
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from review.analyses._evidence import read_only
 from review.analyses.audits import cycle_audits
@@ -157,10 +159,6 @@ def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tu
     tuple
         ``(evidence by authority id, neighbours by authority id, name by authority id)``.
     """
-    import os
-    from pathlib import Path
-
-
     region = load_region(region_file)
     cache = os.environ.get(REGION_CACHE_ENV)
     evidence = {}

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -36,7 +37,7 @@ from review.data.load import parse_dataset
 from review.data.schema import ACTION_SOURCES, ACTION_STATUSES, DATASETS, OWNER_ROLES, ROW
 from review.data.workbook_out import add_lists, list_rule
 from review.exceptions import DataProblem, DataValidationError, ParameterError
-from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure import policy_of
 from review.protection.safe_export import neutralise
 from review.views.gose import shown_judgement
 
@@ -256,16 +257,13 @@ def page_reds(evidence: Evidence, params: CycleParams, cycles: Sequence[str]) ->
     texts : dict
         ``(framework, item id)`` -> the source's words, for the GOSE items.
     """
-    from types import SimpleNamespace
-
 
     common = params.common
-    policy = DisclosurePolicy(audience=common["audience"], high=common["suppression_threshold"],
-                              min_group=common["min_group"], rounding_base=common["rounding_base"])
+    policy = policy_of(common)
     thresholds = {f: (params.sections[f]["rag_green"], params.sections[f]["rag_red"]) for f in JUDGED_FRAMEWORKS}
     declared = declared_thresholds(common)  # the items' own lines, as every page reads them
     red, withheld = judged_items(evidence, cycles, thresholds=thresholds,
-                                 confidence_level=common["confidence_level"], policy=policy, declared=declared)
+                                 confidence_level=common["confidence_level"], declared=declared)
     red, withheld = dict(red), dict(withheld)
     gose = params.sections["gose_performance"]
     texts: dict[tuple[str, str], str] = {}

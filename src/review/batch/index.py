@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -121,8 +122,6 @@ def _history_section(history: Any, described: Mapping[str, tuple[str, str]]) -> 
     """Changes since the last quarter's run and items red for two or more quarters, from earlier runs'
     results (:mod:`review.batch.history`); empty when no earlier run was read. Item ids, bands and
     numbers of quarters are not counts of people, and are marked so."""
-    from review.views.presentation import NOCOUNT
-
     if history is None or not history.runs:
         return ""
     e = html.escape
@@ -161,8 +160,6 @@ def _key_messages_section(folder: Path, cycle: str) -> str:
     """The key messages the cycle summary recorded (``key_messages`` in its results), opening the index;
     where it recorded none (it failed or did not run), the author, approver, date of report and
     version from the run's params file (the manifest names it) and a note saying why no message is shown."""
-    import json
-
     summary = folder / "cycle_summary.results.json"
     try:
         record = json.loads(summary.read_text(encoding="utf-8"))["figures"]["key_messages"]

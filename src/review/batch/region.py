@@ -33,7 +33,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,7 @@ from review.protection.disclosure import policy_from_parameters
 from review.protection.publish_gate import guard_staging, withhold_unchecked
 from review.protection.run_context import RunContext, run_context
 from review.results.history import OUTPUT_ROOT_ENV
+from review.stats.indicators import DEFINITIONS, IndicatorDefinition, definitions_from
 
 __all__ = ["RegionSummary", "code_version", "comparison_task", "publish_task", "run_notebook_task", "run_region",
            "stage_evidence", "validate_region"]
@@ -112,7 +113,8 @@ class RegionSummary:
 
 
 def _check_authority(region: Region, authority: Authority, overrides: Mapping[str, Any],
-                     problems: list[str]) -> dict[str, RunContext]:
+                     problems: list[str], declared: dict[str, Mapping[tuple[str, str], IndicatorDefinition]],
+                     ) -> dict[str, RunContext]:
     tag = f"authority {authority.id}"
     loaded: dict[str, RunContext] = {}
     for cycle in region.cycles:
@@ -136,6 +138,8 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     except (DataValidationError, ParameterError) as exc:
         problems.append(f"{tag}: {exc}")
         return loaded
+    declared[authority.id] = {key: d for key, d in definitions_from(evidence.table("indicator_definitions")).items()
+                              if key not in DEFINITIONS}
     missing = [c for c in region.cycles if c not in evidence.cycles]
     if missing:
         problems.append(f"{tag}: its evidence in {authority.evidence} has no records for cycle(s) {missing}")
@@ -167,15 +171,49 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     overrides = {"audience": chosen} if chosen else {}
     problems: list[str] = []
     loaded: dict[tuple[str, str], RunContext] = {}
+    declared: dict[str, Mapping[tuple[str, str], IndicatorDefinition]] = {}
     for authority in region.authorities:
         if authority.id.lower() == region.comparison_folder:
             problems.append(f"authority {authority.id}: its id is the folder of the region's comparison reports; "
                             "rename the authority or the region")
-        for cycle, context in _check_authority(region, authority, overrides, problems).items():
+        for cycle, context in _check_authority(region, authority, overrides, problems, declared).items():
             loaded[(authority.id, cycle)] = context
+    problems.extend(_conflicting_definitions(declared))
     if problems:
         raise ParameterError(problems, region.source)
     return loaded
+
+
+def _conflicting_definitions(declared: Mapping[str, Mapping[tuple[str, str], IndicatorDefinition]]) -> list[str]:
+    """A problem for each local indicator two authorities declare under one name and version but
+    define differently: the comparison would pool their counts on one funnel, under one direction.
+    Only where each names its definition (``source``) may they differ.
+
+    Examples
+    --------
+    >>> from review.stats.indicators import IndicatorDefinition as D
+    >>> up = D("LA01", "L1", "Visits in time", "visits in time", "visits due", 5, True, "declared by the council: A")
+    >>> down = replace(up, higher_is_better=False, certainty="declared by the council: B")
+    >>> _conflicting_definitions({"A1": {("LA01", "L1"): up}, "B2": {("LA01", "L1"): down}})
+    ["authority B2: indicator_definitions defines LA01 version 'L1' otherwise than authority A1 (higher_is_better); the regional comparison pools one definition: give them the same definition, or versions of their own"]
+    >>> _conflicting_definitions({"A1": {("LA01", "L1"): up}, "B2": {("LA01", "L1"): replace(up, certainty="x")}})
+    []
+    """
+    first: dict[tuple[str, str], tuple[str, IndicatorDefinition]] = {}
+    problems = []
+    for authority, definitions in declared.items():
+        for key, definition in definitions.items():
+            if key not in first:
+                first[key] = (authority, definition)
+                continue
+            other, theirs = first[key]
+            differ = [f.name for f in fields(definition) if f.name != "certainty"
+                      and getattr(definition, f.name) != getattr(theirs, f.name)]
+            if differ:
+                problems.append(f"authority {authority}: indicator_definitions defines {key[0]} version {key[1]!r} "
+                                f"otherwise than authority {other} ({', '.join(differ)}); the regional comparison "
+                                "pools one definition: give them the same definition, or versions of their own")
+    return problems
 
 
 def stage_evidence(key: KeySource, folder: str) -> bytes:
@@ -197,19 +235,54 @@ def run_notebook_task(task: NotebookTask, snapshot: bytes, *_after: Any) -> Note
     cache_dir = _worker_cache()
     try:
         write_evidence_cache(resolve(task.parameters["data_dir"]), cache_dir, snapshot=snapshot)
-        earlier = str(Path(task.staging).resolve().parent)  # the authority's own folder: its earlier runs, for the trends
-        return execute_task(replace(task, env={EVIDENCE_CACHE_ENV: str(cache_dir), OUTPUT_ROOT_ENV: earlier}))
-    finally:
-        (cache_dir / SNAPSHOT_FILE).unlink(missing_ok=True)  # no evidence of another authority is ever reused
+        # the authority's own folder holds its earlier runs, which the trends read
+        earlier = _earlier_runs(cache_dir, Path(task.staging).resolve().parent)
+        return execute_task(replace(task, env=_kernel_env(cache_dir, earlier)))
+    finally:  # no evidence, nor earlier runs, of one authority is ever left for the next task
+        (cache_dir / SNAPSHOT_FILE).unlink(missing_ok=True)
+        (cache_dir / EARLIER_RUNS).unlink(missing_ok=True)
+
+
+EARLIER_RUNS = "earlier-runs"
+"""In a worker's evidence folder: a link to the folder of the running task's authority, where the
+trends read its earlier runs, made for the task and removed after."""
+
+AUTHORITIES = "authorities"
+"""In a worker's evidence folder: the folder of every authority's snapshot, written for a
+comparison's task and removed after."""
 
 
 @lru_cache(maxsize=1)
 def _worker_cache() -> Path:
-    """This worker's owner-only evidence folder, the same for every task: its kernels all start with
-    one environment, so a spare started for one task serves the next, whichever its authority."""
+    """This worker's owner-only evidence folder, the same for every task."""
     folder = private_temp_dir()
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+def _kernel_env(cache_dir: Path, earlier: Path) -> dict[str, str]:
+    """A task's kernel environment: where its kernel reads the evidence, the earlier runs and, for
+    a comparison, every authority's snapshot.
+
+    Whatever the task and its authority, these are the same folders of the worker's own (see
+    :func:`_earlier_runs`): a worker's kernels all start with one environment, so the spare kernel
+    started during one task serves the next. A kernel of another environment would need a new
+    template, whose imports cost more than a notebook's run."""
+    return {EVIDENCE_CACHE_ENV: str(cache_dir), OUTPUT_ROOT_ENV: str(earlier),
+            REGION_CACHE_ENV: str(cache_dir / AUTHORITIES)}
+
+
+def _earlier_runs(cache_dir: Path, folder: Path) -> Path:
+    """The worker's link to ``folder`` (:data:`EARLIER_RUNS`), for one task; ``folder`` itself
+    where no link can be made (a file system without them), at the cost of a new template for
+    each authority."""
+    link = cache_dir / EARLIER_RUNS
+    link.unlink(missing_ok=True)
+    try:
+        link.symlink_to(folder, target_is_directory=True)
+    except OSError:
+        return folder
+    return link
 
 
 EMBEDDED_CLUSTER_CONFIG = {
@@ -602,13 +675,16 @@ def comparison_task(region: Region, plan: ComparisonPlan, provenance: Provenance
     :func:`stage_evidence`) from an owner-only folder removed after, and holds no authority's key;
     the publish gate then checks its pages against each authority's raw references and key in turn.
     """
-    cache_dir = private_temp_dir()
+    cache_dir = _worker_cache()
+    folder = cache_dir / AUTHORITIES
     try:
+        folder.mkdir(mode=0o700, exist_ok=True)
         for authority_id, snapshot in snapshots.items():
-            (cache_dir / f"{authority_id}.pickle").write_bytes(snapshot)
-        outcome = execute_task(replace(plan.task, env={REGION_CACHE_ENV: str(cache_dir)}))
+            (folder / f"{authority_id}.pickle").write_bytes(snapshot)
+        # no earlier runs: the comparison reads none (the link is not made)
+        outcome = execute_task(replace(plan.task, env=_kernel_env(cache_dir, cache_dir / EARLIER_RUNS)))
     finally:
-        shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
     return _publish_comparison(region, plan, outcome, provenance)
 
 

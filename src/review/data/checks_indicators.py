@@ -13,7 +13,7 @@ from review.data.hints import hint
 from review.data.row_checks import add_problem
 from review.data.schema import ROW
 from review.exceptions import DataProblem
-from review.stats.indicators import DEFINITIONS
+from review.stats.indicators import DEFINITIONS, declaration_problem
 
 __all__ = ["indicator_checks"]
 
@@ -41,17 +41,13 @@ def indicator_checks(tables: dict, files: dict, problems: list[DataProblem]) -> 
             indicator, version = row["indicator"], row["definition_version"]
             if indicator is None or version is None:
                 continue
-            key = (str(indicator), str(version))
-            if key in DEFINITIONS:
-                others = ", ".join(_versions(set(DEFINITIONS), key[0]))
-                add_problem(problems, file, row[ROW], "definition_version", version,
-                            f"{key[0]} version {key[1]} is a national definition and may not be redefined (national "
-                            f"versions of {key[0]}: {others}); expected a version name of the council's own")
-                continue
-            declared.add(key)
-            if row["higher_is_better"] is None and row["context_only"] is not True:
-                add_problem(problems, file, row[ROW], "higher_is_better", None,
-                            "expected yes or no (required unless context_only is yes)")
+            problem = declaration_problem(row)
+            if problem is not None:
+                column, expected = problem
+                add_problem(problems, file, row[ROW], column, row[column], expected)
+                if column == "definition_version":  # a national indicator: its rows are checked as such
+                    continue
+            declared.add((str(indicator), str(version)))
     if "indicators" not in tables:
         return
     known = set(DEFINITIONS) | declared

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from IPython.display import FileLink
 
 from review.config.paths import project_root, resolve
 from review.exceptions import ParameterError, ReviewError
@@ -173,9 +174,6 @@ def export_tables(tables: Mapping[str, Shown], *, framework: str, cycle: str, au
 
 def saved_link(write: Callable[[], Path]) -> Any:
     """What an explorer shows after an export: a link to the file ``write`` wrote, or why none was written."""
-    from IPython.display import FileLink
-
-
     try:
         path = write()
     except EmptySelection as exc:

@@ -192,30 +192,12 @@ def quarter_figures(lens: Lens, rows: pd.DataFrame, policy: DisclosurePolicy,
     if page:
         for view, parts_of in lens.page_same.items():
             _page_same(reg, keys, rows, view, parts_of, rated, kept)
-    return QuarterFigures((_linked_to_explorer(reg) if page else reg).solve(keep=kept), keys)
+    return QuarterFigures((_explorer_part(reg) if page else reg).solve(keep=kept), keys)
 
 
-def _linked_to_explorer(reg: LinkedFigures) -> LinkedFigures:
-    """The part of a joined registry linked to the explorer's figures, directly or through others:
-    every other figure of the page lies in groups of figures no link joins to the explorer's, whose
-    decision cannot change the explorer's."""
-    by_key: dict[str, list[tuple[str, ...]]] = {}
-    for link in reg.links:
-        for key in link.keys:
-            by_key.setdefault(key, []).append(link.keys)
-    linked = {k for k, f in reg.figures.items() if f.page == PAGE}
-    todo = list(linked)
-    while todo:
-        for keys in by_key.get(todo.pop(), ()):
-            fresh = [k for k in keys if k not in linked]
-            linked.update(fresh)
-            todo.extend(fresh)
-    part = LinkedFigures(reg.policy)
-    part.figures = {k: f for k, f in reg.figures.items() if k in linked}
-    part.links = [ln for ln in reg.links if ln.keys[0] in linked]
-    part.forced = {k: v for k, v in reg.forced.items() if k in linked}
-    part.public = reg.public & linked
-    return part
+def _explorer_part(reg: LinkedFigures) -> LinkedFigures:
+    """The part of a joined registry linked to the explorer's figures, directly or through others."""
+    return reg.linked_part([k for k, f in reg.figures.items() if f.page == PAGE])
 
 
 def _page_parts(reg: LinkedFigures, keys: Mapping[tuple[str, str, str], str], view: str,

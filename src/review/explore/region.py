@@ -140,8 +140,9 @@ class RegionState:
 def _export(state: RegionState) -> Any:
     """Write the two tables shown to Excel; return a link to the file (or why none was written)."""
     tables = {"position": state.position(), "every authority": state.everyone()}
-    about = {"caption": f"{state.measure}, {state.cycle}: the authority's position on the funnel",
-             "basis": "each authority's rate on the measure this cycle, against the regional rate and its limits",
+    about = {"caption": f"{state.measure}, {quarter_name(state.cycle)} (cycle {state.cycle}): the authority's "
+                        "position on the funnel",
+             "basis": "each authority's rate on the measure this quarter, against the regional rate and its limits",
              "commit": code_commit()}
     return saved_link(lambda: export_tables(
         tables, framework="region_comparison", cycle=state.cycle, audience=state.audience,

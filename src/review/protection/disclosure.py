@@ -43,7 +43,7 @@ import numpy as np
 from review.exceptions import ParameterError
 from review.protection.units import THINGS
 
-__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "policy_from_parameters", "round_half_up", "suppressed_rate",
+__all__ = ["SYMBOLS", "DisclosurePolicy", "footnote", "policy_from_parameters", "policy_of", "round_half_up", "suppressed_rate",
            "withhold_change"]
 
 _MEANINGS = {
@@ -173,8 +173,20 @@ def policy_from_parameters(values: Mapping[str, Any]) -> DisclosurePolicy | None
     >>> policy_from_parameters({}) is None
     True
     """
-    if "audience" not in values:
-        return None
+    return policy_of(values) if "audience" in values else None
+
+
+def policy_of(values: Mapping[str, Any]) -> DisclosurePolicy:
+    """The disclosure policy of a run's or report's parameters, which name its audience; a
+    threshold they do not set is the default's.
+
+    Examples
+    --------
+    >>> policy_of({"audience": "internal", "min_group": 5}).min_group
+    5
+    >>> policy_of({"audience": "published"}) == DisclosurePolicy()
+    True
+    """
     default = DisclosurePolicy()
     return DisclosurePolicy(audience=str(values["audience"]),
                             high=int(values.get("suppression_threshold", default.high)),

@@ -181,6 +181,8 @@ def log_path(output_root: str | Path, cycle: str) -> Path:
 def collect(staging: str | Path) -> list[dict[str, Any]]:
     """Lift every page's log out of the executed notebooks of a run's staging folder: returns the
     page records and rewrites each notebook without them (so the pack never holds a log)."""
+    # Here, not at the top: every warm kernel imports this module (the pages record their logs) and
+    # none calls this; nbformat and its schema validator would cost each kernel template 0.6 s.
     import nbformat
 
     records = []

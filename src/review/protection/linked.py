@@ -66,7 +66,7 @@ the small category would let it be read as the total less the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,6 +236,36 @@ class LinkedFigures:
         if public:
             self.public.add(key)
         return key
+
+    def linked_part(self, seeds: Collection[str]) -> LinkedFigures:
+        """The figures linked to ``seeds``, directly or through others, with their links: a
+        registry whose decision on these figures is the whole registry's (every other figure lies
+        in groups no link joins to them, whose decision cannot change theirs).
+
+        >>> reg = LinkedFigures(DisclosurePolicy())
+        >>> _ = reg.rate("a", 3, 40, "children", page="explorer", label="a")
+        >>> _ = reg.rate("b", 30, 40, "children", page="jar", label="b", n_key="a/n")  # shares a's group
+        >>> _ = reg.rate("c", 2, 9, "children", page="jar", label="c")  # linked to neither
+        >>> sorted(reg.linked_part(["a/k"]).figures)
+        ['a/k', 'a/n', 'a/rest', 'b/k', 'b/rest']
+        """
+        by_key: dict[str, list[tuple[str, ...]]] = {}
+        for link in self.links:
+            for key in link.keys:
+                by_key.setdefault(key, []).append(link.keys)
+        linked = set(seeds)
+        todo = list(linked)
+        while todo:
+            for keys in by_key.get(todo.pop(), ()):
+                fresh = [k for k in keys if k not in linked]
+                linked.update(fresh)
+                todo.extend(fresh)
+        part = LinkedFigures(self.policy)
+        part.figures = {k: f for k, f in self.figures.items() if k in linked}
+        part.links = [ln for ln in self.links if ln.keys[0] in linked]  # a link's keys are all in, or none
+        part.forced = {k: v for k, v in self.forced.items() if k in linked}
+        part.public = self.public & linked
+        return part
 
     def total(self, total: str, parts: Sequence[str], *, name: str) -> None:
         """``total`` is the sum of ``parts`` (figures already added)."""

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from review.config.cycles import quarter_name
 from review.config.params import CycleParams
 from review.exceptions import DataValidationError
 from review.protection.pseudonym import resolve_key
@@ -49,6 +50,15 @@ def value_free_error(error: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"cell": error.get("cell"), "ename": ename, "evalue": evalue, "traceback": ""}
 
 
+def _quarter(cycle: str) -> str:
+    """The quarter as every page names it, with its cycle id; the id alone if it names no quarter
+    (a failure page is written whatever went wrong)."""
+    try:
+        return f"{quarter_name(cycle)} (cycle {cycle})"
+    except ValueError:
+        return f"cycle {cycle}"
+
+
 def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str],
                   heading: str = "The report was withheld before publication because the disclosure check found:") -> str:
     """A failure page naming the kinds of problem found, and no value."""
@@ -59,7 +69,7 @@ def withheld_page(*, title: str, cycle: str, audience: str, kinds: Sequence[str]
 .failed {{ border: 3px solid #a4262c; background: #fde7e9; padding: 1rem 1.5rem; }} h1 {{ color: #a4262c; }}</style>
 </head><body><div class="failed" role="alert" data-review-nocount>
 <h1>This report failed and must not be used</h1>
-<p>{html.escape(title)}, cycle {html.escape(cycle)}, audience {html.escape(audience)}.</p>
+<p>{html.escape(title)}, {html.escape(_quarter(cycle))}, {html.escape(audience)} audience.</p>
 <p>{html.escape(heading)}</p><ul>{items}</ul>
 <p>No figures from this run are shown. Fix the cause and run the quarter again.</p>
 </div></body></html>

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from review.config.params import CycleParams
 from review.config.paths import resolve
 from review.config.region import KeySource
-from review.protection.disclosure import DisclosurePolicy
+from review.protection.disclosure import DisclosurePolicy, policy_of
 from review.protection.pseudonym import DEMO_MARKER, resolve_key
 
 __all__ = ["RunContext", "run_context"]
@@ -105,8 +105,7 @@ def run_context(params: CycleParams, key_source: KeySource | None = None) -> Run
         values = params.for_framework(name)
         if "rag_green" in values and "rag_red" in values:
             thresholds[name] = (float(values["rag_green"]), float(values["rag_red"]))
-    policy = DisclosurePolicy(audience=common["audience"], high=common["suppression_threshold"],
-                              min_group=common["min_group"], rounding_base=common["rounding_base"])
+    policy = policy_of(common)
     return RunContext(params=params, data_dir=data_dir, key_source=key_source, key_from=key_from,
                       thresholds=MappingProxyType(thresholds), confidence_level=float(common["confidence_level"]),
                       policy=policy, synthetic=(data_dir / DEMO_MARKER).is_file())

@@ -640,7 +640,7 @@ def rejudge(ctx: Any, frameworks: Sequence[str], quarters: Sequence[str]) -> Rej
     if p.framework in thresholds and "rag_green" in p.values:
         thresholds[p.framework] = (p.rag_green, p.rag_red)
     red, withheld = judged_items(ctx.evidence, held, thresholds=thresholds, confidence_level=p.confidence_level,
-                                 policy=ctx.policy, declared=p.thresholds)
+                                 declared=p.thresholds)
     return Rejudged({f: frozenset(held) for f in thresholds}, red, withheld)
 
 

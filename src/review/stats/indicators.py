@@ -20,8 +20,9 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from review.exceptions import ParameterError
 from review.stats.calendar import working_days_between
 from review.stats.sampling import proportion_ci
 
-__all__ = ["DEFINITIONS", "IndicatorDefinition", "definitions_from", "indicator_table", "timeliness"]
+__all__ = ["DEFINITIONS", "IndicatorDefinition", "declaration_problem", "definitions_from", "indicator_table", "timeliness"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,43 @@ def _given(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and np.isnan(value))
 
 
+def declaration_problem(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What stops a council's declared definition from standing, as ``(column, what was expected)``;
+    None if it stands. The one statement of the two rules, which ``review validate`` reports with
+    the file and row and :func:`definitions_from` refuses.
+
+    Parameters
+    ----------
+    row : mapping
+        One row of ``indicator_definitions``.
+
+    Returns
+    -------
+    tuple of str or None
+        The column at fault and what it should hold; None if the declaration stands.
+
+    Examples
+    --------
+    >>> declaration_problem({"indicator": "LA01", "definition_version": "L1", "higher_is_better": None,
+    ...                      "context_only": True}) is None  # a context measure needs no direction
+    True
+    >>> declaration_problem({"indicator": "LA01", "definition_version": "L1", "higher_is_better": None,
+    ...                      "context_only": None})
+    ('higher_is_better', 'expected yes or no (required unless context_only is yes)')
+    >>> declaration_problem({"indicator": "NI59", "definition_version": "NI-2008", "higher_is_better": True})[0]
+    'definition_version'
+    """
+    indicator, version = str(row["indicator"]), str(row["definition_version"])
+    if (indicator, version) in DEFINITIONS:
+        others = ", ".join(sorted(v for i, v in DEFINITIONS if i == indicator))
+        return ("definition_version", f"{indicator} version {version} is a national definition and may not be "
+                f"redefined (national versions of {indicator}: {others}); expected a version name of the council's own")
+    context = bool(row.get("context_only")) if _given(row.get("context_only")) else False
+    if not context and not _given(row.get("higher_is_better")):
+        return ("higher_is_better", "expected yes or no (required unless context_only is yes)")
+    return None
+
+
 def definitions_from(declared: pd.DataFrame | None = None) -> dict[tuple[str, str], IndicatorDefinition]:
     """The definitions a folder's indicators are read under: the national ones and the council's own.
 
@@ -185,14 +223,11 @@ def definitions_from(declared: pd.DataFrame | None = None) -> dict[tuple[str, st
         return found
     for r in declared.to_dict("records"):
         key = (str(r["indicator"]), str(r["definition_version"]))
-        if key in DEFINITIONS:
-            raise ParameterError(f"indicator_definitions redefines the national definition {key[0]} version "
-                                 f"{key[1]!r}; expected a version of the council's own")
+        problem = declaration_problem(r)
+        if problem is not None:
+            raise ParameterError(f"indicator_definitions, {key[0]} version {key[1]!r}, column {problem[0]}: {problem[1]}")
         context = bool(r.get("context_only")) if _given(r.get("context_only")) else False
         higher = r.get("higher_is_better")
-        if not context and not _given(higher):
-            raise ParameterError(f"indicator_definitions gives {key[0]} version {key[1]!r} no higher_is_better; "
-                                 "expected yes or no (or context_only yes)")
         days = r.get("threshold_working_days")
         found[key] = IndicatorDefinition(
             key[0], key[1], str(r["title"]), str(r["numerator"]), str(r["denominator"]),

@@ -425,8 +425,6 @@ def _phone_png(fig: Any) -> str | None:
     >>> _phone_png(new_figure(figsize=(6.4, 4.2))) is None
     True
     """
-    import textwrap as wrap
-
     from matplotlib.text import Text
 
     shown = [ax for ax in fig.axes if ax.axison and ax.get_subplotspec() is not None]
@@ -446,7 +444,7 @@ def _phone_png(fig: Any) -> str | None:
     for ax in shown:  # a title wrapped again to the narrower panel
         size = ax.title.get_fontsize()
         width = max(20, int(PHONE_FIGURE_INCHES * 72 * 0.85 / (0.62 * size)))  # the axes' share, a glyph's width
-        ax.title.set_text("\n".join(wrap.wrap(ax.title.get_text().replace("\n", " "), width)))
+        ax.title.set_text("\n".join(textwrap.wrap(ax.title.get_text().replace("\n", " "), width)))
     fig.set_size_inches(PHONE_FIGURE_INCHES, panel_height * len(shown))
     return _png(fig, dpi=135)
 

@@ -9,6 +9,9 @@ shown still passes :func:`review.protection.disclosure.suppressed_rate`.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -178,9 +181,6 @@ def funnel_figure(result: RegionComparison, measure: str, policy: DisclosurePoli
     The plot, its axes and its table hold only the authorities the page shows (an authority
     withheld on this measure is in none of them).
     """
-    import numpy as np
-
-
     f = next(x for x in result.funnels if x.measure == measure)
     shown = [p for p in f.points if suppressed_rate(p.events, p.n, policy) is None]
     fig = new_figure(figsize=(6.4, 4.2))
@@ -216,8 +216,6 @@ def funnel_figure(result: RegionComparison, measure: str, policy: DisclosurePoli
 
 
 def _slug(text: str) -> str:
-    import re
-
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40]
 
 
