@@ -347,27 +347,6 @@ def test_the_finite_population_correction_only_for_case_files_drawn_at_random_fr
     assert supervision.judgement.result.confidence_interval.low == pytest.approx(plain.low)
 
 
-def test_a_supervision_line_s_audits_needed_are_capped_by_the_frame_s_supervision_files():
-    """The frame's 40 open cases are allocated to 12 workers: 12 supervision files. 7 of 10
-    supervision audits meet the criterion: 70%, amber; Wilson 95% from 39.7% to 89.2% reaches both
-    lines; the nearer is 65%, 5 points away: 1.96^2 * 0.7 * 0.3 / 0.05^2 = 322.7, so 323 audits in
-    all, more than the 12 files could give: the page says more audits will not settle it soon
-    (without the workers named, it said 313 more). The interval takes no correction: supervision
-    files are not drawn at random from the frame."""
-    ev = _fpc_evidence(["random"] * 10, audit_type="SUP", kind="supervision")
-    audits = ev.tables["audits"].assign(plan=["Yes"] * 7 + ["No"] * 3)
-    plain = _line(_evidence(audits=audits, audit_types=ev.tables["audit_types"], criteria=ev.tables["criteria"],
-                            frame=ev.tables["frame"]))
-    assert (plain.judgement.band, plain.judgement.audits_needed, plain.judgement.beyond_frame) == ("amber", 313, False)
-    workers = ev.tables["frame"].assign(allocated_worker=[f"W{i % 12}" for i in range(40)])
-    capped = _line(_evidence(audits=audits, audit_types=ev.tables["audit_types"], criteria=ev.tables["criteria"],
-                             frame=workers))
-    assert (capped.judgement.band, capped.judgement.audits_needed, capped.judgement.beyond_frame) == ("amber", None, True)
-    low, high = _wilson(7, 10, Z * Z)
-    ci = capped.judgement.result.confidence_interval
-    assert (capped.judgement.result.population, ci.low, ci.high) == (None, pytest.approx(low), pytest.approx(high))
-
-
 def test_a_figure_on_the_jar_and_gose_pages_has_one_interval():
     # the same supervision criterion, 8 of 10: the JAR's mapped line and GOSE's criterion table agree
     ev = _fpc_evidence(["random"] * 10, audit_type="SUP", kind="supervision")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import shutil
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pandas as pd
@@ -259,11 +260,54 @@ authorities:
     with pytest.raises(ParameterError) as refused:
         validate_region(load_region(region_file))
     assert refused.value.problems == [
-        "authority B2: indicator_definitions defines LA02 version 'LOCAL-2009' otherwise than authority A1 "
-        "(higher_is_better); the regional comparison pools one definition: give them the same definition, or "
-        "versions of their own"]
+        f"authority B2: {tmp_path / 'b' / 'indicator_definitions.csv'} row 2 defines LA02 version 'LOCAL-2009' "
+        "otherwise than authority A1 (row 2): higher_is_better True (False); the regional comparison pools one "
+        "definition of each version: give them the same definition, or each a version of its own"]
     region_file.write_text(text.format(params=params, a=(tmp_path / "a").as_posix(), b=(tmp_path / "c").as_posix()))
     assert set(validate_region(load_region(region_file))) == {("A1", "2009-Q4"), ("B2", "2009-Q4")}
+
+
+def test_one_indicator_under_two_versions_is_two_measures_of_the_region(root, evidence, tmp_path):
+    """A and B report LA02 under LOCAL-2009 (lower is better; 18 of 150 and 40 of 160); C and D under
+    their own B-2009, the same title but higher is better (30 of 100, 45 of 120). Each version is its
+    own measure, named with its version: A and B pooled, 58 / 310; C and D pooled, 75 / 220."""
+    from review.analyses.region import compare_region
+
+    def council(name, version, k, n, direction):
+        rows = [[r[0], "LA02", version, *(([str(k), str(n)]) if r[0] == "2009-Q4" else r[3:5]), *r[5:]] for r in ROWS]
+        declared = ([DECLARED[0], version, *DECLARED[2:5], direction, *DECLARED[6:]],)
+        return load_evidence(_council(root, tmp_path / name, rows=rows, declared=declared))
+
+    result = compare_region({"A": evidence, "B": council("b", "LOCAL-2009", 40, 160, "no"),
+                             "C": council("c", "B-2009", 30, 100, "yes"), "D": council("d", "B-2009", 45, 120, "yes")},
+                            "2009-Q4")
+    ours, theirs = f"LA02 (LOCAL-2009): {TITLE}", f"LA02 (B-2009): {TITLE}"
+    funnels = {f.measure: f for f in result.funnels}
+    assert f"LA02: {TITLE}" not in funnels
+    assert [(p.unit, p.events, p.n) for p in funnels[ours].points] == [("A", 18, 150), ("B", 40, 160)]
+    assert funnels[ours].target == pytest.approx(58 / 310)
+    assert [(p.unit, p.events, p.n) for p in funnels[theirs].points] == [("C", 30, 100), ("D", 45, 120)]
+    assert funnels[theirs].target == pytest.approx(75 / 220)
+    assert (result.direction(ours), result.direction(theirs)) == ("lower is better", "higher is better")
+
+
+def test_two_context_only_declarations_may_differ_in_the_direction_nobody_judges(root, tmp_path):
+    from review.batch.region import Declared, _conflicting_definitions
+    from review.config.region import Authority, KeySource
+
+    context = definitions_from(pd.DataFrame({
+        "indicator": ["LA05", "LA05"], "definition_version": ["L1", "L2"], "title": ["Referrals from schools"] * 2,
+        "numerator": ["referrals made by schools"] * 2, "denominator": ["referrals"] * 2,
+        "higher_is_better": [True, False], "context_only": [True, True], "cumulative": [None] * 2,
+        "threshold_working_days": [None] * 2, "source": ["A's returns", "B's returns"]}))
+    one, two = (Authority(i, i, f"data/{i}", KeySource("env", f"K{i}")) for i in ("A1", "B2"))
+    same_key = {("LA05", "L1"): (2, context[("LA05", "L1")])}
+    flipped = {("LA05", "L1"): (2, replace(context[("LA05", "L2")], version="L1"))}
+    assert _conflicting_definitions({one: Declared("a.csv", same_key), two: Declared("b.csv", flipped)}) == []
+    judged = {("LA05", "L1"): (2, replace(context[("LA05", "L2")], version="L1", context_only=False))}
+    (problem,) = _conflicting_definitions({one: Declared("a.csv", same_key), two: Declared("b.csv", judged)})
+    assert "context_only False (True)" in problem
+    assert "higher_is_better False (True)" in problem  # judged by one of them: its direction matters
 
 
 def test_a_context_only_local_indicator_reported_for_one_quarter(root, tmp_path):

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -664,6 +665,37 @@ def test_a_worker_s_kernels_share_one_environment_and_each_task_reads_its_own_au
     assert (snap1, runs1) == (b"LA01", ["2009-Q3"])
     assert (snap2, runs2) == (b"LA02", ["2009-Q2"])
     assert not list(Path(env1[EVIDENCE_CACHE_ENV]).iterdir())  # no snapshot, no link left
+
+
+def test_a_comparison_s_kernel_gets_the_worker_s_one_environment_and_its_snapshots_are_removed(tmp_path,
+                                                                                              monkeypatch):
+    """The comparison's kernel starts with the environment every notebook task's kernel has on that
+    worker, finds each authority's snapshot in the folder it names, and the folder is gone after."""
+    import review.batch.region as region_module
+    from review.analyses.context import REGION_CACHE_ENV
+    from review.batch.runner import NotebookTask
+
+    seen = []
+
+    def fake_execute(task):
+        folder = Path(task.env[REGION_CACHE_ENV])
+        seen.append((dict(task.env), {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else None))
+        return "outcome"
+
+    monkeypatch.setattr(region_module, "execute_task", fake_execute)
+    monkeypatch.setattr(region_module, "_publish_comparison", lambda region, plan, outcome, provenance: outcome)
+    monkeypatch.setattr(region_module, "write_evidence_cache",
+                        lambda folder, cache, snapshot: (cache / "evidence.pickle").write_bytes(snapshot))
+    staging = tmp_path / "LA01" / ".2009-Q4.staging-x"
+    staging.mkdir(parents=True)
+    task = NotebookTask("governance", "Governance", "governance.ipynb", {"data_dir": str(tmp_path)}, str(staging), 60.0, {})
+    region_module.run_notebook_task(task, b"LA01")
+    plan = SimpleNamespace(task=task)
+    assert region_module.comparison_task(None, plan, None, {"LA01": b"one", "LA02": b"two"}) == "outcome"
+    (notebook_env, _), (comparison_env, snapshots) = seen
+    assert comparison_env == notebook_env
+    assert snapshots == {"LA01.pickle": b"one", "LA02.pickle": b"two"}
+    assert not Path(comparison_env[REGION_CACHE_ENV]).exists()
 
 
 def test_without_links_a_task_reads_its_authority_s_folder_itself(tmp_path, monkeypatch):

@@ -31,9 +31,11 @@ SNAPSHOT_FILE = "evidence.pickle"
 """The evidence snapshot's file name in the folder :data:`EVIDENCE_CACHE_ENV` names."""
 
 REGION_CACHE_ENV = "REVIEW_REGION_CACHE"
-"""Set by the regional run for its comparison notebook: a folder of snapshots, ``<authority id>.pickle``
-(:func:`evidence_snapshot`), so that kernel reads every authority's pseudonymised evidence without
-holding any authority's key."""
+"""Set by the regional run in its kernels' environment: a folder that holds, while a comparison
+notebook runs, a snapshot per authority, ``<authority id>.pickle`` (:func:`evidence_snapshot`), so
+that kernel reads every authority's pseudonymised evidence without holding any authority's key. Every
+kernel of a worker is given the same folder (see :data:`EVIDENCE_CACHE_ENV`); only the comparison
+reads it."""
 
 
 @dataclass(frozen=True)

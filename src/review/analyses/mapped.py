@@ -128,10 +128,7 @@ def sample_frame(evidence: Evidence, files: pd.DataFrame, audit_type: str, cycle
         The cycle's frame, when the audit type is of kind ``case file`` and every file counted was
         selected at random; else None (plain Wilson).
     frame : int or None
-        The cap on audits needed: the cycle's frame for any case-file line; for a supervision line,
-        the supervision files of the frame (one per allocated worker, whose file a case's
-        supervision audit reads); else None. Supervision files are not drawn at random from it, so
-        their interval takes no correction.
+        The cycle's frame for any case-file line (the cap on audits needed); else None.
 
     Examples
     --------
@@ -145,17 +142,10 @@ def sample_frame(evidence: Evidence, files: pd.DataFrame, audit_type: str, cycle
     >>> mixed = pd.DataFrame({"selection": ["random", "themed"]})
     >>> sample_frame(ev, random, "CF", "2009-Q4"), sample_frame(ev, mixed, "CF", "2009-Q4")
     ((40, 40), (None, 40))
-    >>> sample_frame(ev, random, "SUP", "2009-Q4")  # no worker named: no supervision files known
-    (None, None)
-    >>> workers = frame.assign(allocated_worker=[f"W{i % 12}" for i in range(40)])  # 12 workers' files
-    >>> ev = Evidence("x", MappingProxyType({"audit_types": types, "frame": workers}), {}, ())
     >>> sample_frame(ev, random, "SUP", "2009-Q4")
-    (None, 12)
+    (None, None)
     """
-    kind = evidence.map.kind(audit_type)
-    if kind == "supervision":
-        return None, _supervision_files(evidence, cycle)
-    if kind != "case file":
+    if evidence.map.kind(audit_type) != "case file":
         return None, None
     size = _frame_size(evidence, cycle)
     if size is None:
@@ -212,15 +202,6 @@ def _audit_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, 
             lines.append(rates.line("audit", f"{emap.label(audit_type)}: {label}", counts, measure(before), "audits",
                                     population=population, frame=frame))
     return lines
-
-
-def _supervision_files(evidence: Evidence, cycle: str) -> int | None:
-    """The supervision files of the cycle's frame (its allocated workers), when the frame names them."""
-    frame = evidence.tables.get("frame")
-    if frame is None or "allocated_worker" not in frame.columns:
-        return None
-    workers = frame.loc[frame["cycle"] == cycle, "allocated_worker"].dropna()
-    return int(workers.nunique()) or None
 
 
 def _frame_size(evidence: Evidence, cycle: str) -> int | None:

@@ -140,11 +140,16 @@ def _indicator_counts(evidence: Evidence, cycle: str) -> dict[tuple[str, str], t
             for r in rows.itertuples()}
 
 
-def _indicator_measure(definitions: Mapping[tuple[str, str], IndicatorDefinition], indicator: str, version: str) -> tuple[str, str]:
+def _indicator_measure(d: IndicatorDefinition, *, versioned: bool) -> tuple[str, str]:
     """An indicator's measure name (its id and title under that definition, national or the
-    authority's own) and its better direction."""
-    d = definitions[(indicator, version)]
-    return f"{indicator}: {d.title}", d.direction
+    authority's own; with the definition's version where the region reports the indicator under
+    more than one, each its own measure) and its better direction.
+
+    >>> from review.stats.indicators import DEFINITIONS
+    >>> _indicator_measure(DEFINITIONS[("NI62", "NI-2008")], versioned=True)[0].startswith("NI62 (NI-2008): ")
+    True
+    """
+    return f"{d.indicator}{f' ({d.version})' if versioned else ''}: {d.title}", d.direction
 
 
 def region_evidence(region_file: str) -> tuple[dict[str, Evidence], dict[str, tuple[str, ...]], dict[str, str]]:
@@ -197,8 +202,9 @@ def compare_region(
     Measures: compliance (Yes among Yes and No) with each audit criterion in ``criteria`` on first
     case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each indicator
     in ``indicators.csv``, a National Indicator (NI) or an authority's own (named by the title its
-    ``indicator_definitions`` declares: authorities are compared on it only when they declare the
-    same version and title). An authority with no denominator for a measure is left off its plot.
+    ``indicator_definitions`` declares); authorities are compared on an indicator only under the
+    same definition version, and one reported under two versions is two measures, each named with
+    its version. An authority with no denominator for a measure is left off its plot.
 
     Parameters
     ----------
@@ -226,15 +232,23 @@ def compare_region(
     chosen = mapped_criteria(evidence) if criteria is None else criteria
     named = {c: f"audit compliance: {_criterion_label(first, c)}" for c in chosen}
     directions.update({measure: "higher is better" for measure in named.values()})
+    reported: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    definitions: dict[tuple[str, str], IndicatorDefinition] = {}
     for unit, ev in evidence.items():
         for criterion, measure in named.items():
             measures.setdefault(measure, {})[unit] = _criterion_counts(ev, cycle, criterion)
         measures.setdefault(MODERATED, {})[unit] = _moderated_counts(ev, cycle)
         defined = definitions_from(ev.table("indicator_definitions"))
-        for (indicator, version), counts in _indicator_counts(ev, cycle).items():
-            name, direction = _indicator_measure(defined, indicator, version)
-            measures.setdefault(name, {})[unit] = counts
-            directions[name] = direction
+        for key, counts in _indicator_counts(ev, cycle).items():
+            reported.setdefault(key, {})[unit] = counts
+            definitions.setdefault(key, defined[key])  # one definition per key (a region refuses two)
+    versions: dict[str, int] = {}
+    for indicator, _ in reported:
+        versions[indicator] = versions.get(indicator, 0) + 1
+    for (indicator, version), per_unit in reported.items():
+        name, direction = _indicator_measure(definitions[(indicator, version)], versioned=versions[indicator] > 1)
+        measures[name] = per_unit
+        directions[name] = direction
     funnels = []
     for measure, per_unit in measures.items():
         f = _comparable(measure, {u: c for u, c in per_unit.items() if c[1] > 0})

@@ -70,7 +70,7 @@ from review.batch.publish import (
     staging_path,
 )
 from review.batch.runner import NotebookTask, execute_task, framework_task, notebook_task
-from review.batch.safety import private_temp_dir
+from review.batch.safety import private_temp_dir, remove_stale_temp_dirs
 from review.config.frameworks import FRAMEWORKS, Framework
 from review.config.params import load_cycle_params
 from review.config.paths import cycle_folder, project_root, resolve
@@ -84,12 +84,15 @@ from review.config.region import (
     Region,
 )
 from review.data import load_evidence
+from review.data.io import find_files
+from review.data.load import Evidence
+from review.data.schema import ROW
 from review.exceptions import DataValidationError, ParameterError
 from review.protection.disclosure import policy_from_parameters
 from review.protection.publish_gate import guard_staging, withhold_unchecked
 from review.protection.run_context import RunContext, run_context
 from review.results.history import OUTPUT_ROOT_ENV
-from review.stats.indicators import DEFINITIONS, IndicatorDefinition, definitions_from
+from review.stats.indicators import IndicatorDefinition, definitions_from
 
 __all__ = ["RegionSummary", "code_version", "comparison_task", "publish_task", "run_notebook_task", "run_region",
            "stage_evidence", "validate_region"]
@@ -113,7 +116,7 @@ class RegionSummary:
 
 
 def _check_authority(region: Region, authority: Authority, overrides: Mapping[str, Any],
-                     problems: list[str], declared: dict[str, Mapping[tuple[str, str], IndicatorDefinition]],
+                     problems: list[str], declared: dict[Authority, Declared],
                      ) -> dict[str, RunContext]:
     tag = f"authority {authority.id}"
     loaded: dict[str, RunContext] = {}
@@ -138,8 +141,7 @@ def _check_authority(region: Region, authority: Authority, overrides: Mapping[st
     except (DataValidationError, ParameterError) as exc:
         problems.append(f"{tag}: {exc}")
         return loaded
-    declared[authority.id] = {key: d for key, d in definitions_from(evidence.table("indicator_definitions")).items()
-                              if key not in DEFINITIONS}
+    declared[authority] = _declared(authority.evidence, evidence)
     missing = [c for c in region.cycles if c not in evidence.cycles]
     if missing:
         problems.append(f"{tag}: its evidence in {authority.evidence} has no records for cycle(s) {missing}")
@@ -171,7 +173,7 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     overrides = {"audience": chosen} if chosen else {}
     problems: list[str] = []
     loaded: dict[tuple[str, str], RunContext] = {}
-    declared: dict[str, Mapping[tuple[str, str], IndicatorDefinition]] = {}
+    declared: dict[Authority, Declared] = {}
     for authority in region.authorities:
         if authority.id.lower() == region.comparison_folder:
             problems.append(f"authority {authority.id}: its id is the folder of the region's comparison reports; "
@@ -184,35 +186,67 @@ def validate_region(region: Region, *, audience: str | None = None) -> dict[tupl
     return loaded
 
 
-def _conflicting_definitions(declared: Mapping[str, Mapping[tuple[str, str], IndicatorDefinition]]) -> list[str]:
+@dataclass(frozen=True)
+class Declared:
+    """An authority's own indicator definitions: the file that declares them, and ``(indicator,
+    version)`` -> (its row there, the definition)."""
+
+    file: str
+    rows: Mapping[tuple[str, str], tuple[int, IndicatorDefinition]]
+
+
+def _declared(folder: str, evidence: Evidence) -> Declared:
+    """The local indicator definitions an authority's evidence declares, with their file and rows."""
+    table = evidence.table("indicator_definitions")
+    defined = definitions_from(table)
+    keys = [(str(r["indicator"]), str(r["definition_version"])) for r in table.to_dict("records")]
+    found = find_files(resolve(folder), "indicator_definitions")
+    return Declared(str(found[0]) if found else f"{folder}/indicator_definitions.csv",
+                    {key: (int(row), defined[key]) for key, row in zip(keys, table[ROW], strict=True)})
+
+
+def _differences(mine: IndicatorDefinition, theirs: IndicatorDefinition) -> list[str]:
+    """The fields two definitions of one indicator and version differ in, as ``field mine (theirs)``:
+    every field but the source, and the direction only where one of them judges the measure."""
+    ignored = {"certainty"} | ({"higher_is_better"} if mine.context_only and theirs.context_only else set())
+    return [f"{f.name} {getattr(mine, f.name)!r} ({getattr(theirs, f.name)!r})" for f in fields(mine)
+            if f.name not in ignored and getattr(mine, f.name) != getattr(theirs, f.name)]
+
+
+def _conflicting_definitions(declared: Mapping[Authority, Declared]) -> list[str]:
     """A problem for each local indicator two authorities declare under one name and version but
-    define differently: the comparison would pool their counts on one funnel, under one direction.
-    Only where each names its definition (``source``) may they differ.
+    define differently: the comparison pools their counts on one funnel, under one definition
+    (:func:`review.analyses.region.compare_region`). Only the source may differ, and the direction
+    of a measure both declare context only.
 
     Examples
     --------
     >>> from review.stats.indicators import IndicatorDefinition as D
     >>> up = D("LA01", "L1", "Visits in time", "visits in time", "visits due", 5, True, "declared by the council: A")
+    >>> one, two = (Authority(i, n, f"data/{i}", KeySource("env", f"K{i}")) for i, n in (("A1", "One"), ("B2", "Two")))
     >>> down = replace(up, higher_is_better=False, certainty="declared by the council: B")
-    >>> _conflicting_definitions({"A1": {("LA01", "L1"): up}, "B2": {("LA01", "L1"): down}})
-    ["authority B2: indicator_definitions defines LA01 version 'L1' otherwise than authority A1 (higher_is_better); the regional comparison pools one definition: give them the same definition, or versions of their own"]
-    >>> _conflicting_definitions({"A1": {("LA01", "L1"): up}, "B2": {("LA01", "L1"): replace(up, certainty="x")}})
+    >>> _conflicting_definitions({one: Declared("a.csv", {("LA01", "L1"): (2, up)}),
+    ...                           two: Declared("b.csv", {("LA01", "L1"): (3, down)})})
+    ["authority B2: b.csv row 3 defines LA01 version 'L1' otherwise than authority A1 (row 2): higher_is_better False (True); the regional comparison pools one definition of each version: give them the same definition, or each a version of its own"]
+    >>> _conflicting_definitions({one: Declared("a.csv", {("LA01", "L1"): (2, up)}),
+    ...                           two: Declared("b.csv", {("LA01", "L1"): (2, replace(up, certainty="x"))})})
     []
     """
-    first: dict[tuple[str, str], tuple[str, IndicatorDefinition]] = {}
+    first: dict[tuple[str, str], tuple[Authority, int, IndicatorDefinition]] = {}
     problems = []
     for authority, definitions in declared.items():
-        for key, definition in definitions.items():
+        for key, (row, definition) in definitions.rows.items():
             if key not in first:
-                first[key] = (authority, definition)
+                first[key] = (authority, row, definition)
                 continue
-            other, theirs = first[key]
-            differ = [f.name for f in fields(definition) if f.name != "certainty"
-                      and getattr(definition, f.name) != getattr(theirs, f.name)]
+            other, their_row, theirs = first[key]
+            differ = _differences(definition, theirs)
             if differ:
-                problems.append(f"authority {authority}: indicator_definitions defines {key[0]} version {key[1]!r} "
-                                f"otherwise than authority {other} ({', '.join(differ)}); the regional comparison "
-                                "pools one definition: give them the same definition, or versions of their own")
+                problems.append(
+                    f"authority {authority.id}: {definitions.file} row {row} defines "
+                    f"{key[0]} version {key[1]!r} otherwise than authority {other.id} (row {their_row}): "
+                    f"{'; '.join(differ)}; the regional comparison pools one definition of each version: give them "
+                    "the same definition, or each a version of its own")
     return problems
 
 
@@ -254,7 +288,9 @@ comparison's task and removed after."""
 
 @lru_cache(maxsize=1)
 def _worker_cache() -> Path:
-    """This worker's owner-only evidence folder, the same for every task."""
+    """This worker's owner-only evidence folder, the same for every task (those of workers killed
+    before they could remove theirs are removed first)."""
+    remove_stale_temp_dirs()
     folder = private_temp_dir()
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
@@ -267,7 +303,8 @@ def _kernel_env(cache_dir: Path, earlier: Path) -> dict[str, str]:
     Whatever the task and its authority, these are the same folders of the worker's own (see
     :func:`_earlier_runs`): a worker's kernels all start with one environment, so the spare kernel
     started during one task serves the next. A kernel of another environment would need a new
-    template, whose imports cost more than a notebook's run."""
+    template, whose imports cost more than a notebook's run (as each authority's do where no link
+    can be made, ``earlier`` being then the authority's folder itself)."""
     return {EVIDENCE_CACHE_ENV: str(cache_dir), OUTPUT_ROOT_ENV: str(earlier),
             REGION_CACHE_ENV: str(cache_dir / AUTHORITIES)}
 

@@ -135,8 +135,9 @@ NONE_REJUDGED = Rejudged({}, {}, {})
 """No quarter judged again."""
 
 OUTPUT_ROOT_ENV = "REVIEW_OUTPUT_ROOT"
-"""Set by the batch runner for its kernels: the output root its run writes under, where the
-earlier runs' cycle folders are."""
+"""Set by the batch runner for its kernels: the folder the earlier runs' cycle folders are in (a
+single authority's run: the output root it writes under; a regional run: a worker's link to the
+task's authority's folder, made for the task and removed after)."""
 
 
 def output_root() -> Path:
