@@ -29,7 +29,7 @@ os.environ[OUTPUT_ROOT_ENV] = tempfile.mkdtemp(prefix="review-no-runs-")
 # most tests first, which are the quick ones. A file not named here runs after these, in collection order.
 SLOWEST_FIRST = ("test_region.py", "test_jupyterlab.py", "test_actions.py", "test_corruption.py",
                  "test_browser.py", "test_notebook_runs.py", "test_run.py", "test_run_safety.py",
-                 "test_disclosure_check.py", "test_forms.py", "test_pack.py", "test_protection.py", "test_kernels.py",
+                 "test_council_threshold.py", "test_disclosure_check.py", "test_forms.py", "test_pack.py", "test_protection.py", "test_kernels.py",
                  "test_audit_learning.py", "test_data.py", "test_action_draft.py", "test_history.py",
                  "region_comparison.ipynb", "cycle_summary.ipynb")
 

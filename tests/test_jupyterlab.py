@@ -343,10 +343,23 @@ def _check_run(run: _Run, name: str, home: Path, session_records: Path, kept_bef
     saved_path = home / "notebooks" / f"{name}.ipynb"
     stamp = saved_path.stat().st_mtime_ns
     page.evaluate("() => { window.jupyterapp.commands.execute('docmanager:save'); }")  # not awaited
-    deadline = time.monotonic() + 30
-    while saved_path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert saved_path.stat().st_mtime_ns != stamp, "the notebook was not saved"
+    assert _saved(saved_path, stamp), "the notebook was not saved"
+
+
+def _saved(path: Path, stamp: int, wait: float = 30.0) -> bool:
+    """Whether ``path`` was written after ``stamp`` and is whole again within ``wait`` seconds: the
+    server writes a saved notebook in place (its atomic writing keeps a backup, not a temporary
+    file), so a reader can meet it empty or half written."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if path.stat().st_mtime_ns != stamp:
+            try:
+                json.loads(path.read_text(encoding="utf-8"))
+                return True
+            except ValueError:  # still being written
+                pass
+        time.sleep(0.2)
+    return False
 
 
 def _code_index(page, nth: int) -> int:

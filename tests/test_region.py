@@ -108,8 +108,8 @@ def test_internal_and_published_region_runs_stand_side_by_side(region3, tmp_path
     """Each authority's internal run goes to its internal folder, the published one beside it: neither
     replaces the other, and running the published one again without --force is refused. Two of the
     region's authorities (the fewest a regional comparison needs), on one framework: two runs of the
-    whole region would check nothing more."""
-    from review.batch.region import run_region, validate_region
+    whole region would check nothing more. Both runs use one cluster (its start is not what is tested)."""
+    from review.batch.region import _client, run_region, validate_region
 
     region_file = tmp_path / "region.yaml"
     two = (region3 / "region.yaml").read_text().split('  - id: "LA03"')[0].replace('["LA01", "LA03"]', '["LA01"]')
@@ -117,8 +117,14 @@ def test_internal_and_published_region_runs_stand_side_by_side(region3, tmp_path
     region = load_region(region_file)
     assert [a.id for a in region.authorities] == ["LA01", "LA02"]
     out = tmp_path / "out"
-    for audience in ("internal", "published"):
-        assert run_region(region, validate_region(region, audience=audience), workers=1, output_root=out).ok
+    client, cluster = _client(None, 1)
+    try:
+        for audience in ("internal", "published"):
+            assert run_region(region, validate_region(region, audience=audience), scheduler=cluster.scheduler_address,
+                              output_root=out).ok
+    finally:
+        client.close()
+        cluster.close()
     for authority in ("LA01", "LA02"):
         assert json.loads((out / authority / "internal" / "2009-Q4" / "manifest.json").read_text())["status"] == "ok"
         assert (out / authority / "2009-Q4" / "governance.html").is_file()
