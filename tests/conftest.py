@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
 import fcntl
 import os
@@ -21,6 +22,7 @@ os.environ[BATCH_ENV] = "1"
 # ... and read no earlier run unless a test names one: the nbval anchors (stored by `review
 # refresh-notebooks` the same way) must not depend on what happens to be in the project's outputs/.
 os.environ[OUTPUT_ROOT_ENV] = tempfile.mkdtemp(prefix="review-no-runs-")
+atexit.register(shutil.rmtree, os.environ[OUTPUT_ROOT_ENV], ignore_errors=True)  # each test process's own
 
 
 # The slowest files, slowest first (measured with `--durations=0`). `make test` runs each file on one of

@@ -6,6 +6,7 @@ polls against a generous deadline."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -97,3 +98,21 @@ def test_a_forked_process_is_known_by_its_pidfd():
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_template_folder_left_by_a_killed_process_is_removed_by_the_next(tmp_path):
+    """A template's folder is named with its owner's PID; making one removes those whose process no
+    longer exists (killed before it could remove its own), and keeps a living process's."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # its PID names no process now
+    stale, alive = f"/tmp/rk-{ended.pid}-killed", f"/tmp/rk-{os.getpid()}-running"
+    for folder in (stale, alive):
+        os.makedirs(folder, mode=0o700)
+    made = fk._short_private_folder()
+    try:
+        assert not os.path.exists(stale)
+        assert os.path.isdir(alive)
+        assert os.path.basename(made).startswith(f"rk-{os.getpid()}-")
+    finally:
+        for folder in (stale, alive, made):
+            shutil.rmtree(folder, ignore_errors=True)

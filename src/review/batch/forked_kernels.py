@@ -38,6 +38,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Unicode
 
+from review.batch.safety import remove_stale_temp_dirs
+
 __all__ = ["PROVISIONER", "ForkProvisioner", "ForkSpecs", "ForkedProcess", "Template", "can_fork", "serve"]
 
 PROVISIONER = "review-fork"
@@ -54,10 +56,13 @@ def can_fork() -> bool:
 
 
 def _short_private_folder() -> str:
-    """An owner-only folder whose socket path fits a Unix socket's 108 bytes, whatever ``TMPDIR`` is."""
+    """An owner-only folder whose socket path fits a Unix socket's 108 bytes, whatever ``TMPDIR`` is,
+    named with this process's PID (those of processes killed before they removed theirs are
+    removed first)."""
     for parent in ("/tmp", tempfile.gettempdir()):
         if os.path.isdir(parent) and len(parent) < 60:
-            return tempfile.mkdtemp(prefix="rk-", dir=parent)  # mode 0700
+            remove_stale_temp_dirs("rk-", parent)
+            return tempfile.mkdtemp(prefix=f"rk-{os.getpid()}-", dir=parent)  # mode 0700
     raise OSError("no temporary folder short enough for a Unix socket")
 
 

@@ -120,11 +120,12 @@ def private_temp_dir() -> Path:
     return path
 
 
-def remove_stale_temp_dirs() -> None:
-    """Delete temporary folders of runs whose process no longer exists (killed with SIGKILL)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*-*"):
+def remove_stale_temp_dirs(prefix: str = TEMP_PREFIX, parent: str | None = None) -> None:
+    """Delete temporary folders named ``<prefix><pid>-...`` in ``parent`` (default the temporary
+    folder) whose process no longer exists (killed with SIGKILL before it could remove its own)."""
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{prefix}*-*"):
         try:
-            pid = int(folder.name[len(TEMP_PREFIX):].split("-")[0])
+            pid = int(folder.name[len(prefix):].split("-")[0])
             os.kill(pid, 0)
         except (ValueError, PermissionError):
             continue
