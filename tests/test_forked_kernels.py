@@ -116,3 +116,22 @@ def test_a_template_folder_left_by_a_killed_process_is_removed_by_the_next(tmp_p
     finally:
         for folder in (stale, alive, made):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_process_keeps_one_template_for_its_runs_and_replaces_one_that_ended():
+    """Asked twice for the same imports (two runs of one process), the same template answers; once
+    it has ended, a new one is started in its place; at the end, none is left."""
+    env = kernel_environment(threads=1)
+    first = fk.shared_template(env, ("json",))
+    try:
+        assert fk.shared_template(env, ("json",)) is first
+        first.kill()
+        first.process.wait(timeout=30)
+        second = fk.shared_template(env, ("json",))
+        assert second is not first
+        assert second.process.poll() is None
+        assert not os.path.exists(first.folder)  # the ended one's folder removed
+    finally:
+        fk.close_shared_templates()
+    assert second.process.poll() is not None
+    assert not os.path.exists(second.folder)

@@ -17,6 +17,7 @@ process even if its pid is later reused.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import importlib
@@ -30,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -40,7 +42,8 @@ from traitlets import Unicode
 
 from review.batch.safety import remove_stale_temp_dirs
 
-__all__ = ["PROVISIONER", "ForkProvisioner", "ForkSpecs", "ForkedProcess", "Template", "can_fork", "serve"]
+__all__ = ["PROVISIONER", "ForkProvisioner", "ForkSpecs", "ForkedProcess", "Template", "can_fork", "close_shared_templates", "serve",
+           "shared_template"]
 
 PROVISIONER = "review-fork"
 """The provisioner's name in the ``jupyter_client.kernel_provisioners`` entry points."""
@@ -175,6 +178,45 @@ class Template:
             self.kill()
             self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SHARED: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], Template] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_template(env: Mapping[str, str], modules: tuple[str, ...]) -> Template:
+    """This process's template for ``env`` and ``modules``, started at first use and kept for the
+    process's later runs (a process running several cycles, or a test session, imports the workbook
+    once); replaced if it has ended, and ended when the process exits.
+
+    A kernel's environment is the one its fork asks for (:func:`fork`), so ``env`` need hold only
+    what the imports read (the thread counts), not a run's own variables.
+
+    Returns
+    -------
+    Template
+        Not to be closed by the caller.
+    """
+    key = (tuple(sorted(env.items())), tuple(modules))
+    with _SHARED_LOCK:
+        template = _SHARED.get(key)
+        if template is not None and template.process.poll() is None:
+            return template
+        if template is not None:
+            template.close()  # ended: its folder removed
+        if not _SHARED:
+            atexit.register(close_shared_templates)
+        template = _SHARED[key] = Template(env, modules)
+        return template
+
+
+def close_shared_templates() -> None:
+    """End every template :func:`shared_template` started in this process."""
+    with _SHARED_LOCK:
+        templates = list(_SHARED.values())
+        _SHARED.clear()
+    for template in templates:
+        template.close()
 
 
 def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: float) -> int:

@@ -29,7 +29,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
-from review.batch.forked_kernels import Template, can_fork
+from review.batch.forked_kernels import can_fork, shared_template
 from review.batch.history import carried
 from review.batch.html_export import export_report, failure_page
 from review.batch.kernel_environment import kernel_environment, workbook_modules
@@ -240,8 +240,9 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
     # One kernel template for every worker, started first: its imports overlap the forkserver's
-    # and the loading of the evidence, and are paid once, not once per worker.
-    template = Template(kernel_environment(env, threads), workbook_modules()) if can_fork() else None
+    # and the loading of the evidence, and are paid once, not once per worker (nor once per run of
+    # a process that runs several).
+    template = shared_template(kernel_environment(threads=threads), workbook_modules()) if can_fork() else None
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
                                initargs=(os.getpid(), env, threads, template.address if template else None))
@@ -256,9 +257,6 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    finally:
-        if template is not None:
-            template.close()
 
 
 def _run_tasks(
