@@ -33,6 +33,7 @@ def _notebook(path: Path, body: str, extra: tuple = ()) -> None:
 
 
 def _timed(frameworks: dict, jobs: int, out: Path) -> float:
+    from review.batch.forked_kernels import close_shared_templates
     from review.batch.runner import run_cycle
     from review.config.frameworks import FRAMEWORKS
     from review.config.params import load_cycle_params
@@ -50,6 +51,7 @@ def _timed(frameworks: dict, jobs: int, out: Path) -> float:
     finally:
         FRAMEWORKS.clear()
         FRAMEWORKS.update(saved)
+        close_shared_templates()  # each timed run starts its own template, as a `review run` process does
 
 
 def main() -> int:
