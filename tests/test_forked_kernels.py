@@ -105,14 +105,14 @@ def test_a_template_folder_left_by_a_killed_process_is_removed_by_the_next(tmp_p
     longer exists (killed before it could remove its own), and keeps a living process's."""
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()  # its PID names no process now
-    stale, alive = f"/tmp/rk-{ended.pid}-killed", f"/tmp/rk-{os.getpid()}-running"
+    stale, alive = (f"/tmp/{fk.TEMPLATE_PREFIX}{ended.pid}-killed", f"/tmp/{fk.TEMPLATE_PREFIX}{os.getpid()}-running")
     for folder in (stale, alive):
         os.makedirs(folder, mode=0o700)
     made = fk._short_private_folder()
     try:
         assert not os.path.exists(stale)
         assert os.path.isdir(alive)
-        assert os.path.basename(made).startswith(f"rk-{os.getpid()}-")
+        assert os.path.basename(made).startswith(f"{fk.TEMPLATE_PREFIX}{os.getpid()}-")
     finally:
         for folder in (stale, alive, made):
             shutil.rmtree(folder, ignore_errors=True)
@@ -120,7 +120,7 @@ def test_a_template_folder_left_by_a_killed_process_is_removed_by_the_next(tmp_p
 
 def test_a_process_keeps_one_template_for_its_runs_and_replaces_one_that_ended():
     """Asked twice for the same imports (two runs of one process), the same template answers; once
-    it has ended, a new one is started in its place; at the end, none is left."""
+    it has ended, or its socket is gone, a new one is started in its place; at the end, none is left."""
     env = kernel_environment(threads=1)
     first = fk.shared_template(env, ("json",))
     try:
@@ -131,7 +131,11 @@ def test_a_process_keeps_one_template_for_its_runs_and_replaces_one_that_ended()
         assert second is not first
         assert second.process.poll() is None
         assert not os.path.exists(first.folder)  # the ended one's folder removed
+        shutil.rmtree(second.folder)  # its folder and socket gone (swept away): it can fork no kernel
+        third = fk.shared_template(env, ("json",))
+        assert third is not second
+        assert second.process.poll() is not None  # ended in its place
     finally:
         fk.close_shared_templates()
-    assert second.process.poll() is not None
-    assert not os.path.exists(second.folder)
+    assert third.process.poll() is not None
+    assert not os.path.exists(third.folder)

@@ -289,7 +289,8 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, runs, 
         return
     # Saved from the session: no widget state ("model not found" on reopening), no session
     # outputs, and the regression anchors exactly as committed.
-    saved = json.loads((home / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    saved = _whole(home / "notebooks" / f"{name}.ipynb")  # autosave may be writing it again
+    assert saved is not None, "the saved notebook never parsed"
     committed = json.loads((root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
     assert interactive_leftovers(saved) == []
     assert [c.get("outputs") for c in saved["cells"]] == [c.get("outputs") for c in committed["cells"]]
@@ -347,19 +348,25 @@ def _check_run(run: _Run, name: str, home: Path, session_records: Path, kept_bef
 
 
 def _saved(path: Path, stamp: int, wait: float = 30.0) -> bool:
-    """Whether ``path`` was written after ``stamp`` and is whole again within ``wait`` seconds: the
-    server writes a saved notebook in place (its atomic writing keeps a backup, not a temporary
-    file), so a reader can meet it empty or half written."""
+    """Whether ``path`` was written after ``stamp`` and is whole again within ``wait`` seconds."""
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if path.stat().st_mtime_ns != stamp:
-            try:
-                json.loads(path.read_text(encoding="utf-8"))
-                return True
-            except ValueError:  # still being written
-                pass
+    while path.stat().st_mtime_ns == stamp and time.monotonic() < deadline:
         time.sleep(0.2)
-    return False
+    return path.stat().st_mtime_ns != stamp and _whole(path, max(1.0, deadline - time.monotonic())) is not None
+
+
+def _whole(path: Path, wait: float = 30.0) -> dict | None:
+    """The notebook at ``path`` once it parses, within ``wait`` seconds (else None): the server
+    writes a saved notebook in place (its atomic writing keeps a backup, not a temporary file), so a
+    reader can meet it empty or half written."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:  # being written
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.2)
 
 
 def _code_index(page, nth: int) -> int:

@@ -203,8 +203,8 @@ def compare_region(
     case-file audits (named by the criterion's wording in the first authority's ``criteria.csv``); moderated grades Good or better (moderators' grades); each indicator
     in ``indicators.csv``, a National Indicator (NI) or an authority's own (named by the title its
     ``indicator_definitions`` declares); authorities are compared on an indicator only under the
-    same definition version, and one reported under two versions is two measures, each named with
-    its version. An authority with no denominator for a measure is left off its plot.
+    same definition version, and one the region reports under two versions (in any quarter) is two
+    measures, each named with its version. An authority with no denominator for a measure is left off its plot.
 
     Parameters
     ----------
@@ -242,11 +242,13 @@ def compare_region(
         for key, counts in _indicator_counts(ev, cycle).items():
             reported.setdefault(key, {})[unit] = counts
             definitions.setdefault(key, defined[key])  # one definition per key (a region refuses two)
-    versions: dict[str, int] = {}
-    for indicator, _ in reported:
-        versions[indicator] = versions.get(indicator, 0) + 1
+    versions: dict[str, set[str]] = {}  # over every quarter: a measure keeps its name from quarter to quarter
+    for ev in evidence.values():
+        table = ev.table("indicators")
+        for indicator, version in zip(table["indicator"], table["definition_version"], strict=True):
+            versions.setdefault(str(indicator), set()).add(str(version))
     for (indicator, version), per_unit in reported.items():
-        name, direction = _indicator_measure(definitions[(indicator, version)], versioned=versions[indicator] > 1)
+        name, direction = _indicator_measure(definitions[(indicator, version)], versioned=len(versions[indicator]) > 1)
         measures[name] = per_unit
         directions[name] = direction
     funnels = []

@@ -58,14 +58,18 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and hasattr(os, "pidfd_open")
 
 
+TEMPLATE_PREFIX = "review-kt-"
+"""A template's folder: ``<prefix><owner's PID>-...`` (short: its socket's path must fit 108 bytes)."""
+
+
 def _short_private_folder() -> str:
     """An owner-only folder whose socket path fits a Unix socket's 108 bytes, whatever ``TMPDIR`` is,
     named with this process's PID (those of processes killed before they removed theirs are
     removed first)."""
     for parent in ("/tmp", tempfile.gettempdir()):
         if os.path.isdir(parent) and len(parent) < 60:
-            remove_stale_temp_dirs("rk-", parent)
-            return tempfile.mkdtemp(prefix=f"rk-{os.getpid()}-", dir=parent)  # mode 0700
+            remove_stale_temp_dirs(TEMPLATE_PREFIX, parent)
+            return tempfile.mkdtemp(prefix=f"{TEMPLATE_PREFIX}{os.getpid()}-", dir=parent)  # mode 0700
     raise OSError("no temporary folder short enough for a Unix socket")
 
 
@@ -182,6 +186,7 @@ class Template:
 
 _SHARED: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], Template] = {}
 _SHARED_LOCK = threading.Lock()
+_AT_EXIT: list[bool] = []
 
 
 def shared_template(env: Mapping[str, str], modules: tuple[str, ...]) -> Template:
@@ -200,11 +205,12 @@ def shared_template(env: Mapping[str, str], modules: tuple[str, ...]) -> Templat
     key = (tuple(sorted(env.items())), tuple(modules))
     with _SHARED_LOCK:
         template = _SHARED.get(key)
-        if template is not None and template.process.poll() is None:
+        if template is not None and template.process.poll() is None and os.path.isdir(template.folder):
             return template
         if template is not None:
             template.close()  # ended: its folder removed
-        if not _SHARED:
+        if not _AT_EXIT:
+            _AT_EXIT.append(True)
             atexit.register(close_shared_templates)
         template = _SHARED[key] = Template(env, modules)
         return template

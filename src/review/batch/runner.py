@@ -29,7 +29,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
-from review.batch.forked_kernels import can_fork, shared_template
+from review.batch.forked_kernels import can_fork, close_shared_templates, shared_template
 from review.batch.history import carried
 from review.batch.html_export import export_report, failure_page
 from review.batch.kernel_environment import kernel_environment, workbook_modules
@@ -256,6 +256,9 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
     except BaseException:
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
+        # a kernel its worker could not stop (killed mid-run) ends with its template, as before the
+        # template was kept for the process's later runs
+        close_shared_templates()
         raise
 
 

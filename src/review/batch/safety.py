@@ -10,8 +10,11 @@ worker or kernel left behind when a run is interrupted or killed.
   :func:`remove_stale_temp_dirs` deletes those of runs that no longer exist (a SIGKILLed run).
 - :func:`watch_parent` runs in each worker process: the worker dies with the run (Linux
   ``PR_SET_PDEATHSIG``, plus a watchdog on the run's PID elsewhere), and on SIGTERM or its parent's
-  death it kills its kernels first. Kernels themselves exit when their worker goes (ipykernel's
-  parent poller, ``JPY_PARENT_PID``).
+  death it kills its kernels first. A kernel started for itself exits when its worker goes
+  (ipykernel's parent poller); a kernel forked from a template exits when the template does
+  (``PR_SET_PDEATHSIG``), and an interrupted run ends the process's template
+  (:func:`review.batch.forked_kernels.close_shared_templates`), so any kernel a killed worker could
+  not stop ends with it.
 - :func:`stop_workers` ends the workers of an interrupted run within seconds.
 """
 
