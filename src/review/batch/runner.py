@@ -29,7 +29,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from review import __version__
 from review.analyses.context import EVIDENCE_CACHE_ENV, write_evidence_cache
-from review.batch.forked_kernels import can_fork, close_shared_templates, shared_template
+from review.batch.forked_kernels import Template, can_fork, close_shared_templates, shared_template
 from review.batch.history import carried
 from review.batch.html_export import export_report, failure_page
 from review.batch.kernel_environment import kernel_environment, workbook_modules
@@ -218,13 +218,20 @@ def _worker_started() -> int:
     return os.getpid()
 
 
+def _template(threads: int) -> Template | None:
+    """The process's kernel template (kept for its later runs: one that runs several cycles imports
+    the workbook once), or None where the platform cannot fork."""
+    return shared_template(kernel_environment(threads=threads), workbook_modules()) if can_fork() else None
+
+
 @contextlib.contextmanager
 def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iterator[ProcessPoolExecutor | None]:
     """The run's worker processes, started before the evidence is staged so that their kernels (of
     the run's environment ``env``) warm meanwhile; ``None`` when the notebooks run in this process
     (one job)."""
     if jobs <= 1 or n_tasks <= 1:
-        process_pool(kernel_environment(env, threads))
+        template = _template(threads)
+        process_pool(kernel_environment(env, threads), template=template.address if template else None)
         try:
             yield None
         finally:
@@ -240,9 +247,8 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
         context = multiprocessing.get_context("spawn")
     n_workers = min(jobs, n_tasks)
     # One kernel template for every worker, started first: its imports overlap the forkserver's
-    # and the loading of the evidence, and are paid once, not once per worker (nor once per run of
-    # a process that runs several).
-    template = shared_template(kernel_environment(threads=threads), workbook_modules()) if can_fork() else None
+    # and the loading of the evidence, and are paid once, not once per worker.
+    template = _template(threads)
     # Workers die with the run (and kill their kernels first): see review.batch.safety.
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_init_worker,
                                initargs=(os.getpid(), env, threads, template.address if template else None))
