@@ -84,6 +84,30 @@ def _shared_run(tmp_path_factory, name: str, args: list[str]) -> tuple[int, Path
         return int(done.read_text(encoding="ascii")), out
 
 
+def _threshold_run(tmp_path_factory, root: Path, threshold: int) -> tuple[Path, int, Path]:
+    """The demo's published 2009-Q4 under a council's ``suppression_threshold``, once per test session
+    (as :func:`_shared_run`): (its params file, exit code, output root)."""
+    text = (root / "params" / "2009-Q4.yaml").read_text(encoding="utf-8")
+    text = text.replace('data_dir: "data/demo"', f'data_dir: "{root / "data" / "demo"}"\nsuppression_threshold: {threshold}')
+    text = text.replace('thresholds_file: "params/thresholds/demo.yaml"',
+                        f'thresholds_file: "{root / "params" / "thresholds" / "demo.yaml"}"')
+    assert f"suppression_threshold: {threshold}" in text
+    params = _session_folder(tmp_path_factory) / f"threshold{threshold}.yaml"
+    written = params.with_suffix(f".{os.getpid()}")
+    written.write_text(text, encoding="utf-8")
+    os.replace(written, params)  # whole, whichever worker writes it last
+    code, out = _shared_run(tmp_path_factory, f"threshold{threshold}", ["run", "--cycle", "2009-Q4", "--params", str(params)])
+    return params, code, out
+
+
+@pytest.fixture(scope="session")
+def threshold_run(tmp_path_factory, root):
+    """``threshold_run(threshold)``: the demo's published 2009-Q4 under a council's threshold, run once
+    per session for every file that asks (see :func:`_threshold_run`): (params file, exit code, output
+    root). Read it, never write to it."""
+    return lambda threshold: _threshold_run(tmp_path_factory, root, threshold)
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory, root):
     """The batch run of the demo cycle (published audience) into a temporary folder: (exit code, cycle

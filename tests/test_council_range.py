@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from review.cli import main
 from review.config.params import load_cycle_params
 from review.protection.disclosure import DisclosurePolicy
 from review.protection.run_context import run_context
@@ -25,21 +24,10 @@ MEANING = f"confidential: a count of people from 1 to {THRESHOLD}, or a figure f
 
 
 @pytest.fixture(scope="module")
-def council_run(tmp_path_factory, root) -> tuple[Path, Path]:
-    """The demo evidence published under a threshold of 3: the JAR page and the cycle summary (its trend
-    chart and the index), as (params file, output root)."""
-    folder = tmp_path_factory.mktemp("threshold3")
-    text = (root / "params" / f"{CYCLE}.yaml").read_text(encoding="utf-8")
-    text = text.replace('data_dir: "data/demo"', f'data_dir: "{root / "data" / "demo"}"\n'
-                                                  f"suppression_threshold: {THRESHOLD}")
-    text = text.replace('thresholds_file: "params/thresholds/demo.yaml"',
-                        f'thresholds_file: "{root / "params" / "thresholds" / "demo.yaml"}"')
-    assert f"suppression_threshold: {THRESHOLD}" in text
-    params = folder / "params.yaml"
-    params.write_text(text, encoding="utf-8")
-    out = folder / "outputs"
-    code = main(["run", "--cycle", CYCLE, "--params", str(params), "--framework", "jar_haringey",
-                 "--framework", "cycle_summary", "--output-root", str(out), "--quiet"])
+def council_run(threshold_run) -> tuple[Path, Path]:
+    """The demo evidence published under a threshold of 3 (the session's run, shared with
+    test_council_threshold.py), as (params file, output root)."""
+    params, code, out = threshold_run(THRESHOLD)
     assert code == 0
     return params, out
 
@@ -53,11 +41,12 @@ def test_the_policy_says_its_own_range():
 def test_every_page_explains_c_with_the_councils_range(council_run):
     _, out = council_run
     pages = {p.name: p.read_text(encoding="utf-8") for p in (out / CYCLE).glob("*.html")}
-    assert set(pages) == {"jar_haringey.html", "cycle_summary.html", "index.html"}
+    assert set(pages) >= {"jar_haringey.html", "cycle_summary.html", "index.html"}
     for name, page in pages.items():
         titles = re.findall(r'<abbr title="([^"]*)"[^>]*>c</abbr>', page)
-        assert titles, name  # each page withholds something at this threshold
-        assert {html.unescape(t) for t in titles} == {MEANING}, name
+        if name in ("jar_haringey.html", "cycle_summary.html", "index.html"):
+            assert titles, name  # these withhold something at this threshold
+        assert {html.unescape(t) for t in titles} <= {MEANING}, name
         assert "1 to 5" not in page, name
     charts = re.findall(r"<title>c: ([^<]*)</title>", pages["jar_haringey.html"] + pages["cycle_summary.html"])
     assert charts  # the trend strips' c marks

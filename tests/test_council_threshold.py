@@ -56,26 +56,21 @@ def _published_clean(code: int, folder: Path, threshold: int) -> None:
         assert [str(f) for f in check_file(page, threshold=threshold)] == [], page.name
 
 
-_RUNS: dict[int, tuple[int, int, Path]] = {}
-
-
-def _demo(threshold: int, tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[int, int, Path]:
-    if threshold not in _RUNS:
-        folder = tmp_path_factory.mktemp(f"threshold{threshold}")
-        _RUNS[threshold] = (threshold, *_run(root, folder, threshold, root / "data" / "demo"))
-    return _RUNS[threshold]
+def _demo(threshold: int, threshold_run) -> tuple[int, int, Path]:
+    _, code, out = threshold_run(threshold)
+    return threshold, code, out / CYCLE
 
 
 @pytest.fixture(scope="module", params=[9, 3])
-def demo_at(request, tmp_path_factory, root) -> tuple[int, int, Path]:
+def demo_at(request, threshold_run) -> tuple[int, int, Path]:
     """The demo's published 2009-Q4 under a council's threshold of 9, and of 3."""
-    return _demo(request.param, tmp_path_factory, root)
+    return _demo(request.param, threshold_run)
 
 
 @pytest.fixture(scope="module")
-def demo9(tmp_path_factory, root) -> tuple[int, int, Path]:
+def demo9(threshold_run) -> tuple[int, int, Path]:
     """The demo's published 2009-Q4 under a council's threshold of 9."""
-    return _demo(9, tmp_path_factory, root)
+    return _demo(9, threshold_run)
 
 
 def test_the_demo_publishes_every_page_at_the_councils_threshold(demo_at):
