@@ -376,20 +376,28 @@ def _agency_ratings(framework, first, second):
     return _evidence(self_assessments=_table("self_assessments", rows))
 
 
+def _context_lines(r, framework, first, second, raters):
+    """The checks both self-assessed frameworks share on :func:`_agency_ratings` under :func:`_ctx`: the
+    context's quarters, level and lines; ``first``'s raters' own line 3 of 4 now against 1 of 4 in
+    2009-Q2 (the context's previous, not 2009-Q3's 4 of 4); ``second``'s own declared lines. Returns
+    the items by id."""
+    assert (r.framework, r.cycle, r.previous, r.confidence_level, r.green, r.red) == (
+        framework, "2009-Q4", "2009-Q2", 0.9, 0.7, 0.5)
+    by_id = {i.item.item_id: i for i in r.items}
+    line = by_id[first].evidence[0]
+    assert (line.source, line.k, line.n) == (f"{raters} rating it Good or better", 3, 4)
+    assert line.change.before == (1, 4)
+    assert line.judgement.result.confidence_level == 0.9
+    assert (by_id[first].threshold.green, by_id[first].threshold.red) == (0.7, 0.5)  # the context's pair
+    assert by_id[second].threshold == Threshold(0.95, 0.9, "local")
+    return by_id
+
+
 def test_the_healthcare_commission_from_a_context_uses_its_quarters_level_lines_and_words():
     ev = _agency_ratings("healthcare_commission", "H1", "H2")
     r = healthcare_commission.analyse_context(_ctx(ev, thresholds={("healthcare_commission", "H2"):
                                                                    Threshold(0.95, 0.9, "local")}))
-    assert (r.framework, r.cycle, r.previous, r.confidence_level, r.green, r.red) == (
-        "healthcare_commission", "2009-Q4", "2009-Q2", 0.9, 0.7, 0.5)
-    by_id = {i.item.item_id: i for i in r.items}
-    h1 = by_id["H1"].evidence[0]
-    # the agencies' own line: 3 of 4 now, against 1 of 4 in 2009-Q2 (the context's previous, not 2009-Q3's 4 of 4)
-    assert (h1.source, h1.k, h1.n) == ("health agencies rating it Good or better", 3, 4)
-    assert h1.change.before == (1, 4)
-    assert h1.judgement.result.confidence_level == 0.9
-    assert (by_id["H1"].threshold.green, by_id["H1"].threshold.red) == (0.7, 0.5)  # the context's pair
-    assert by_id["H2"].threshold == Threshold(0.95, 0.9, "local")
+    by_id = _context_lines(r, "healthcare_commission", "H1", "H2", "health agencies")
     # the lead role: a note, no judgement on it; the agencies rate themselves: no agreement coefficient
     assert by_id["HLEAD"].note == healthcare_commission.LEAD_NOTE
     assert r.agreement is None
@@ -400,15 +408,7 @@ def test_the_healthcare_commission_from_a_context_uses_its_quarters_level_lines_
 def test_the_lscb_checklist_from_a_context_uses_its_quarters_level_lines_words_and_learning():
     ev = _agency_ratings("lscb_checklist", "L1", "L2")
     r = lscb_checklist.analyse_context(_ctx(ev, thresholds={("lscb_checklist", "L2"): Threshold(0.95, 0.9, "local")}))
-    assert (r.framework, r.cycle, r.previous, r.confidence_level, r.green, r.red) == (
-        "lscb_checklist", "2009-Q4", "2009-Q2", 0.9, 0.7, 0.5)
-    by_id = {i.item.item_id: i for i in r.items}
-    l1 = by_id["L1"].evidence[0]
-    assert (l1.source, l1.k, l1.n) == ("member agencies rating it Good or better", 3, 4)
-    assert l1.change.before == (1, 4)
-    assert l1.judgement.result.confidence_level == 0.9
-    assert (by_id["L1"].threshold.green, by_id["L1"].threshold.red) == (0.7, 0.5)  # the context's pair
-    assert by_id["L2"].threshold == Threshold(0.95, 0.9, "local")
+    _context_lines(r, "lscb_checklist", "L1", "L2", "member agencies")
     assert r.agreement is None
     assert "Lowest rated: L1 (75% of member agencies rate it Good or better)" in r.headlines
     # what the audits tell us, read for the context's quarter (this evidence records no learning)
