@@ -11,7 +11,7 @@ DEMO_CYCLE := 2009-Q4
 DEMO_CYCLES := 2009-Q1..$(DEMO_CYCLE)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report test lint lab bench clean clean-notebooks
+.PHONY: help setup report test lint lab bench clean clean-notebooks bytecode
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -24,7 +24,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the workbook with its test tools
 
-report: $(STAMP)  ## run the quarterly batch on the demo's four quarters (to 2009-Q4), then print 2009-Q4's board pack; says where both are
+# pip byte-compiles what it installs, but not the workbook's own sources (an editable install), and
+# where PYTHONDONTWRITEBYTECODE is set no process caches them: each of the many processes a run or
+# the tests start (kernel templates, Dask workers, JupyterLab's kernels) would compile all of
+# src/review again, about 0.4 s of CPU each. Compiled once here (only what changed since); Python
+# still checks each cached file against its source.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q src
+
+report: bytecode  ## run the quarterly batch on the demo's four quarters (to 2009-Q4), then print 2009-Q4's board pack; says where both are
 	$(BIN)/review run --cycle $(DEMO_CYCLES) --force
 	@# The board pack needs an installed Chromium, Chrome or Edge: without one (exit 2, with how to get it) the
 	@# reports stand and this target still succeeds; any other failure fails it.
@@ -32,15 +40,15 @@ report: $(STAMP)  ## run the quarterly batch on the demo's four quarters (to 200
 	if [ $$status -eq 2 ]; then echo "NOTE: no board pack this time (see above); the reports are complete. Once fixed: $(BIN)/review pack --cycle $(DEMO_CYCLE)"; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
-lint: $(STAMP)  ## ruff over the package, tests and benchmarks; mypy over src/review
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
-	$(BIN)/mypy
+lint: $(STAMP)  ## ruff over the package, tests and benchmarks; mypy over src/review (tests/test_lint.py)
+	$(BIN)/python -m pytest -q -p no:xdist tests/test_lint.py
 
-test: $(STAMP) lint  ## every test: unit, papermill, end-to-end and nbval regression checks
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --doctest-modules tests notebooks src/review
+# The linters run inside the test run (tests/test_lint.py), beside the other tests.
+test: bytecode  ## every test, the linters too: unit, papermill, end-to-end and nbval regression checks
+	$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder --nbval-lax --nbval-kernel-name review-warm --nbval-sanitize-with tests/sanitize.cfg --doctest-modules tests notebooks src/review
 	@test -x /usr/bin/chromium || echo 'NOTE: Chromium is not installed, so the browser and JupyterLab tests were skipped; to run them: apt-get install chromium (as root)'
 
-bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)
+bench: bytecode  ## speed ratios against the peers (installs the irrCAC Python port, a benchmark-only peer)
 	$(BIN)/python -m pip install --quiet --no-deps irrCAC  # its pins (numpy<2, scipy==1.12) would break the env
 	$(BIN)/python benchmarks/agreement_speed.py
 	$(BIN)/python benchmarks/sampling_speed.py
@@ -49,7 +57,7 @@ bench: $(STAMP)  ## speed ratios against the peers (installs the irrCAC Python p
 	$(BIN)/python benchmarks/kernel_speed.py
 	$(BIN)/python benchmarks/region_speed.py
 
-lab: $(STAMP)  ## JupyterLab at the project root on the project's own kernel (also as root, as in a container)
+lab: bytecode  ## JupyterLab at the project root on the project's own kernel (also as root, as in a container)
 	$(BIN)/review lab
 
 clean:  ## remove generated reports (keeps .venv)

@@ -26,13 +26,13 @@ atexit.register(shutil.rmtree, os.environ[OUTPUT_ROOT_ENV], ignore_errors=True) 
 
 
 # The slowest files, slowest first (measured with `--durations=0`). `make test` runs each file on one of
-# two workers (`--dist loadfile --no-loadscope-reorder`), in the order below: a heavy file handed out
-# last would leave the other worker idle at the end, and xdist's own order starts the files with the
+# three workers (`--dist loadfile --no-loadscope-reorder`), in the order below: a heavy file handed out
+# last would leave the other workers idle at the end, and xdist's own order starts the files with the
 # most tests first, which are the quick ones. A file not named here runs after these, in collection order.
 SLOWEST_FIRST = ("test_region.py", "test_jupyterlab.py", "test_actions.py", "test_corruption.py",
                  "test_browser.py", "test_notebook_runs.py", "test_run.py", "test_run_safety.py",
                  "test_council_threshold.py", "test_disclosure_check.py", "test_forms.py", "test_pack.py", "test_protection.py", "test_kernels.py",
-                 "test_audit_learning.py", "test_data.py", "test_action_draft.py", "test_history.py",
+                 "test_lint.py", "test_audit_learning.py", "test_data.py", "test_action_draft.py", "test_history.py",
                  "region_comparison.ipynb", "cycle_summary.ipynb")
 
 
@@ -40,6 +40,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the tests of the slowest files first (see :data:`SLOWEST_FIRST`), keeping every file's own order."""
     rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
+NBVAL_KERNEL = "review-warm"
+"""The kernel `make test` has nbval run the committed notebooks on (``--nbval-kernel-name``): see
+:func:`warm_kernels.warm_kernelspec`. A new ``python3`` kernel would import the workbook again for each notebook,
+seconds of CPU each; a few tests still run notebooks on such kernels (test_explore, test_trends,
+test_local_indicators)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``--nbval-kernel-name review-warm``: that kernel's spec (:class:`_WarmNbvalKernel`)."""
+    if config.getoption("nbval_kernel_name", default=None) == NBVAL_KERNEL:
+        config.pluginmanager.register(_WarmNbvalKernel(), "review-warm-nbval-kernel")
+
+
+class _WarmNbvalKernel:
+    """The ``review-warm`` kernel spec of this process: its folder put on ``JUPYTER_PATH`` at once (first,
+    so that every kernel and server started later sees one environment), the spec and its template
+    (:func:`warm_kernelspec`, a template of its own: a run a test interrupts ends the shared ones)
+    made as the first notebook starts. A plugin of its own: a hook of this conftest would be called
+    for the tests in ``tests/`` only, not for the notebooks."""
+
+    def __init__(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="review-kernelspec-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(folder), os.environ.get("JUPYTER_PATH")) if p)
+        self.spec = folder / "kernels" / NBVAL_KERNEL
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Before nbval starts the kernel of this process's first notebook."""
+        if item.path.suffix == ".ipynb" and not self.spec.is_dir():
+            # imports the workbook's kernel modules: only where notebooks run
+            from warm_kernels import warm_kernelspec
+
+            warm_kernelspec(self.spec)
 
 
 @pytest.fixture(scope="session")

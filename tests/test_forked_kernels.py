@@ -58,6 +58,29 @@ def test_a_forked_kernel_runs_code_with_its_own_environment(template, until, pro
     until(lambda: process_gone(pid), "stopped")
 
 
+def test_a_forked_kernel_starts_in_the_folder_it_is_started_in(template, tmp_path):
+    """As a launched kernel does: ``start_kernel(cwd=...)`` is where the kernel works (nbval starts a
+    notebook's kernel in the notebook's folder); a folder that does not exist is refused before any fork."""
+    # on TCP: an IPC kernel's socket paths are relative to its folder unless its connection file's are not
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=fk.ForkSpecs(template=template.address))
+    km.start_kernel(env=kernel_environment(), cwd=str(tmp_path))
+    try:
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=DEADLINE)
+        seen = []
+        kc.execute_interactive("import os\nprint(os.getcwd())", timeout=DEADLINE,
+                               output_hook=lambda msg: seen.append(msg["content"].get("text", "")))
+        kc.stop_channels()
+        assert "".join(seen).strip() == str(tmp_path)
+        assert os.getcwd() != str(tmp_path)  # the kernel's folder, not this process's
+    finally:
+        km.shutdown_kernel(now=True)
+    missing = KernelManager(kernel_name="python3", kernel_spec_manager=fk.ForkSpecs(template=template.address))
+    with pytest.raises(FileNotFoundError, match="working folder does not exist"):
+        missing.start_kernel(env=kernel_environment(), cwd=str(tmp_path / "gone"))
+
+
 def test_a_kernel_does_not_outlive_its_template(template, until, process_gone):
     km = KernelManager(kernel_name="python3", transport="ipc",
                        kernel_spec_manager=fk.ForkSpecs(template=template.address))

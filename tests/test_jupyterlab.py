@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from warm_kernels import warm_kernelspec
 
 from review.batch.notebook_outputs import interactive_leftovers
 from review.config.cycles import quarter_label
@@ -82,6 +83,10 @@ def lab(root, tmp_path_factory):
             "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
             "JUPYTER_RUNTIME_DIR": str(home / ".runtime"), "JUPYTER_DATA_DIR": str(home / ".data"),
             "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(home / ".ipython")}
+    # The notebooks' python3 kernels are forked from a template that imported the workbook once (as the
+    # batch's), not launched to import it all again: a spec on JUPYTER_PATH comes before the environment's.
+    template = warm_kernelspec(home / ".warm" / "kernels" / "python3")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(home / ".warm"), env.get("JUPYTER_PATH")) if p)
     command = lab_command(home, extra=[f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
                                        "--no-browser", "--expose-app-in-browser",
                                        "--LabApp.news_url=", "--ServerApp.port_retries=0"])
@@ -114,7 +119,13 @@ def lab(root, tmp_path_factory):
             leftover = True
         except ProcessLookupError:
             leftover = False
-        assert not leftover, "a JupyterLab kernel or server process was left running"
+        assert not leftover, "a JupyterLab server process was left running"
+        if template is not None:  # its kernels lead sessions of their own: the server stopped each
+            pid = template.process.pid
+            assert template.process.poll() is None, "the kernel template ended while the server ran"
+            kernels = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()  # (it reaps those ended)
+            template.close()
+            assert not kernels, f"JupyterLab left kernels running: {kernels}"
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,18 @@ def region3(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def embedded():
+    """One embedded cluster (one worker) for this module's region runs, started as `review run --region`
+    starts its own: its start is tested once (the embedded cluster's test), not paid by every run."""
+    from review.batch.region import _client
+
+    client, cluster = _client(None, 1)
+    yield SimpleNamespace(client=client, cluster=cluster, address=cluster.scheduler_address)
+    client.close()
+    cluster.close()
+
+
 def test_demo_region_is_deterministic(region3, tmp_path):
     from review.data.demo_region import write_demo_region
 
@@ -104,12 +116,12 @@ def test_funnel_flags_planted_outliers(region3):
 
 
 @pytest.mark.slow
-def test_internal_and_published_region_runs_stand_side_by_side(region3, tmp_path):
+def test_internal_and_published_region_runs_stand_side_by_side(region3, embedded, tmp_path):
     """Each authority's internal run goes to its internal folder, the published one beside it: neither
     replaces the other, and running the published one again without --force is refused. Two of the
     region's authorities (the fewest a regional comparison needs), on one framework: two runs of the
-    whole region would check nothing more. Both runs use one cluster (its start is not what is tested)."""
-    from review.batch.region import _client, run_region, validate_region
+    whole region would check nothing more."""
+    from review.batch.region import run_region, validate_region
 
     region_file = tmp_path / "region.yaml"
     two = (region3 / "region.yaml").read_text().split('  - id: "LA03"')[0].replace('["LA01", "LA03"]', '["LA01"]')
@@ -117,57 +129,81 @@ def test_internal_and_published_region_runs_stand_side_by_side(region3, tmp_path
     region = load_region(region_file)
     assert [a.id for a in region.authorities] == ["LA01", "LA02"]
     out = tmp_path / "out"
-    client, cluster = _client(None, 1)
-    try:
-        for audience in ("internal", "published"):
-            assert run_region(region, validate_region(region, audience=audience), scheduler=cluster.scheduler_address,
-                              output_root=out).ok
-    finally:
-        client.close()
-        cluster.close()
+    for audience in ("internal", "published"):
+        assert run_region(region, validate_region(region, audience=audience), scheduler=embedded.address,
+                          output_root=out).ok
     for authority in ("LA01", "LA02"):
         assert json.loads((out / authority / "internal" / "2009-Q4" / "manifest.json").read_text())["status"] == "ok"
         assert (out / authority / "2009-Q4" / "governance.html").is_file()
     with pytest.raises(ParameterError, match="pass --force to replace them"):
-        run_region(region, validate_region(region, audience="published"), workers=1, output_root=out)
+        run_region(region, validate_region(region, audience="published"), scheduler=embedded.address, output_root=out)
 
 
 @pytest.mark.slow
-def test_region_run_isolates_a_failure_and_matches_single_runs(region3, tmp_path):
+def test_a_broken_folder_and_a_crashed_task_fail_only_their_authorities(region3, embedded, tmp_path):
+    """One run, two faults planted after validation, each failing only its own authority:
+
+    - LA03's audits file is broken once validated: its notebooks fail in their kernels, and its
+      failure is published as such (value-free: the broken file's contents are not quoted).
+    - LA02's key file is gone when the tasks start: its notebook tasks crash on the worker, which is
+      not a notebook failure caught in the kernel. Dask reports the tasks as erred, so that
+      authority-cycle's publishing task errs too. The run publishes it from the scheduler's side,
+      every report withheld (its key cannot be read to check the pages).
+
+    LA01 publishes, and its results equal a single run of the same evidence. The comparison needs
+    every authority's evidence and key: failed, and published as a failure (neither the broken
+    contents nor a result)."""
     from review.batch.region import run_region, validate_region
     from review.batch.runner import run_cycle
 
-    region_file = tmp_path / "region.yaml"
-    text = (region3 / "region.yaml").read_text().replace('cycles: ["2009-Q4"]',
-                                                         'cycles: ["2009-Q4"]\nframeworks: [governance, cycle_summary]')
-    region_file.write_text(text)
+    key = tmp_path / "la02.key"
+    key.write_bytes(bytes(range(32)))
     broken = tmp_path / "LA03"
     shutil.copytree(region3 / "LA03", broken)
-    region_file.write_text(text.replace((region3 / "LA03").as_posix(), broken.as_posix()))
-    region = load_region(region_file)
-    params = validate_region(region)  # LA03 is valid now ...
-    (broken / "audits.csv").write_text("not,an,audits,file\n")  # ... and breaks after validation
+    text = (region3 / "region.yaml").read_text().replace(
+        'cycles: ["2009-Q4"]', 'cycles: ["2009-Q4"]\nframeworks: [governance, cycle_summary]')
+    head, la02 = text.split('  - id: "LA02"')
+    la02, rest = la02.split('  - id: "LA03"')
+    la02 = la02.replace('key: "demo"', f'key: {{file: "{key.as_posix()}"}}')
+    rest = rest.replace((region3 / "LA03").as_posix(), broken.as_posix())
+    (tmp_path / "region.yaml").write_text(head + '  - id: "LA02"' + la02 + '  - id: "LA03"' + rest)
+    region = load_region(tmp_path / "region.yaml")
+    params = validate_region(region)  # both are valid now ...
+    (broken / "audits.csv").write_text("not,an,audits,file\n")  # ... LA03 breaks after validation
+    key.unlink()  # ... and LA02's key is gone when the tasks start
     out = tmp_path / "out"
-    summary = run_region(region, params, workers=1, output_root=out)
+    summary = run_region(region, params, scheduler=embedded.address, output_root=out)
     assert not summary.ok
+    # LA01 publishes
+    assert summary.summaries[("LA01", "2009-Q4")].ok
+    manifest = json.loads((out / "LA01" / "2009-Q4" / "manifest.json").read_text())
+    assert (manifest["authority"], manifest["status"]) == ("LA01", "ok")
+    assert (out / "LA01" / "2009-Q4" / "cycle_summary.results.json").is_file()
+    # LA03: its notebooks failed, its failure published as such
     assert not summary.summaries[("LA03", "2009-Q4")].ok
-    for ok in ("LA01", "LA02"):
-        assert summary.summaries[(ok, "2009-Q4")].ok
-        manifest = json.loads((out / ok / "2009-Q4" / "manifest.json").read_text())
-        assert manifest["authority"] == ok
-        assert manifest["status"] == "ok"
-    assert (out / "LA03" / "2009-Q4" / "index.html").is_file()  # its failure published as such
-    # The comparison needs every authority's evidence: LA03's could not be staged, so it is published
-    # as a failure page (value-free: the broken file's contents are not quoted), with its index.
+    assert (out / "LA03" / "2009-Q4" / "index.html").is_file()
+    assert json.loads((out / "LA03" / "2009-Q4" / "manifest.json").read_text())["status"] == "failed"
+    # LA02: crashed tasks, every report withheld
+    crashed = summary.summaries[("LA02", "2009-Q4")]
+    assert [o.status for o in crashed.outcomes] == ["failed", "failed"]
+    assert {o.error["ename"] for o in crashed.outcomes} == {"DisclosureCheck"}
+    page = (out / "LA02" / "2009-Q4" / "governance.html").read_text(encoding="utf-8")
+    assert "This report failed and must not be used" in page
+    assert "key could not be read" in page
+    assert not (out / "LA02" / "2009-Q4" / "governance.results.json").exists()
+    assert json.loads((out / "LA02" / "2009-Q4" / "manifest.json").read_text())["status"] == "failed"
+    # The comparison: failed, and nothing of the broken file or of a result on its page
     compared = summary.summaries[(region.comparison_folder, "2009-Q4")]
+    assert not compared.ok
     assert [o.status for o in compared.outcomes] == ["failed"]
     folder = out / region.comparison_folder / "2009-Q4"
     page = (folder / "region_comparison.html").read_text(encoding="utf-8")
-    assert "This report failed and must not be used" in page
+    assert "must not be used" in page
     assert "not,an,audits,file" not in page
     assert not (folder / "region_comparison.results.json").exists()
     assert json.loads((folder / "manifest.json").read_text())["status"] == "failed"
-    # Results equal a per-authority run of the same evidence.
+    assert not list(out.glob("*/.*staging*"))
+    # LA01's results equal a per-authority run of the same evidence.
     single = run_cycle(params[("LA01", "2009-Q4")], frameworks=["governance", "cycle_summary"], jobs=1,
                        output_root=tmp_path / "single")
     assert single.ok
@@ -183,46 +219,6 @@ def test_region_notebook_runs_and_names_the_outlier(execute_notebook, root, regi
     text = out.read_text()
     assert "the authority furthest from it is Synthetic authority 2 (LA02)" in text  # named as in the region file
     assert "overdispersion" in text
-
-
-@pytest.mark.slow
-def test_a_crashed_task_fails_only_its_authority_and_the_others_publish(region3, tmp_path):
-    """A notebook task that crashes on its worker (here: its authority's key file is gone when the task
-    starts) is not a notebook failure caught in the kernel: Dask reports the task as erred, so that
-    authority-cycle's publishing task errs too. The run publishes it from the scheduler's side, every
-    report withheld (its key cannot be read to check the pages), while the others publish on workers."""
-    from review.batch.region import run_region, validate_region
-
-    key = tmp_path / "la02.key"
-    key.write_bytes(bytes(range(32)))
-    text = (region3 / "region.yaml").read_text().replace(
-        'cycles: ["2009-Q4"]', 'cycles: ["2009-Q4"]\nframeworks: [governance, cycle_summary]')
-    head, la02 = text.split('  - id: "LA02"')
-    la02, rest = la02.split('  - id: "LA03"')
-    la02 = la02.replace('key: "demo"', f'key: {{file: "{key.as_posix()}"}}')
-    (tmp_path / "region.yaml").write_text(head + '  - id: "LA02"' + la02 + '  - id: "LA03"' + rest)
-    region = load_region(tmp_path / "region.yaml")
-    params = validate_region(region)  # the key file is there now ...
-    key.unlink()  # ... and gone when the tasks start
-    out = tmp_path / "out"
-    summary = run_region(region, params, workers=1, output_root=out)
-    crashed = summary.summaries[("LA02", "2009-Q4")]
-    assert [o.status for o in crashed.outcomes] == ["failed", "failed"]
-    assert {o.error["ename"] for o in crashed.outcomes} == {"DisclosureCheck"}
-    page = (out / "LA02" / "2009-Q4" / "governance.html").read_text(encoding="utf-8")
-    assert "This report failed and must not be used" in page
-    assert "key could not be read" in page
-    assert not (out / "LA02" / "2009-Q4" / "governance.results.json").exists()
-    assert json.loads((out / "LA02" / "2009-Q4" / "manifest.json").read_text())["status"] == "failed"
-    for ok in ("LA01", "LA03"):
-        assert summary.summaries[(ok, "2009-Q4")].ok
-        assert (out / ok / "2009-Q4" / "cycle_summary.results.json").is_file()
-    # The comparison could not stage LA02's evidence, and its pages cannot be checked against LA02's
-    # key here either: withheld.
-    page = (out / region.comparison_folder / "2009-Q4" / "region_comparison.html").read_text(encoding="utf-8")
-    assert "key could not be read" in page
-    assert not summary.summaries[(region.comparison_folder, "2009-Q4")].ok
-    assert not list(out.glob("*/.*staging*"))
 
 
 @pytest.mark.slow
@@ -286,28 +282,22 @@ def test_the_cluster_route_runs_on_a_real_dask_scheduler_and_worker(region3, tmp
 
 
 @pytest.mark.slow
-def test_the_embedded_cluster_runs_without_the_dashboard_s_bookkeeping():
+def test_the_embedded_cluster_runs_without_the_dashboard_s_bookkeeping(embedded):
     """The embedded cluster serves no dashboard, so its workers run without the statistical profiler
     (a stack sample every 10 ms), check their event loop every 500 ms, not 20 ms, and their memory
     every second, not 100 ms: at the defaults two idle workers kept 0.12-0.14 of a 2-core machine busy,
     with these 0.02-0.04. A worker the nanny starts again (one lost mid-run) has the same settings."""
     import dask
 
-    from review.batch.region import _client
-
     def seen(dask_worker):
         return (sorted(dask_worker.periodic_callbacks), dask_worker._tick_interval,
                 dask_worker.memory_manager.memory_monitor_interval)
 
-    client, cluster = _client(None, 1)
-    try:
-        (first, ) = client.run(seen).values()
-        scheduler_tick = cluster.scheduler._tick_interval
-        client.restart()  # every worker started again by its nanny
-        (again, ) = client.run(seen).values()
-    finally:
-        client.close()
-        cluster.close()
+    client = embedded.client
+    (first, ) = client.run(seen).values()
+    scheduler_tick = embedded.cluster.scheduler._tick_interval
+    client.restart()  # every worker started again by its nanny
+    (again, ) = client.run(seen).values()
     for callbacks, tick, memory in (first, again):
         assert "heartbeat" in callbacks  # the worker's callbacks were read ...
         assert not {"profile", "profile-cycle"} & set(callbacks)  # ... and the profiler's are not among them
@@ -636,6 +626,15 @@ def test_the_compared_criteria_come_from_the_evidence_maps(region3):
     assert sum(m.startswith("audit compliance: ") for m in measures) == len(mapped_criteria(evidence))
 
 
+def _own_worker_cache(monkeypatch, region_module, tmp_path: Path) -> Path:
+    """The worker's evidence folder, for a test that plays the worker in this process: under ``tmp_path``
+    (a worker keeps its own for its life, and this process's would outlive the test)."""
+    folder = tmp_path / "worker-cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(region_module, "_worker_cache", lambda: folder)
+    return folder
+
+
 def test_a_worker_s_kernels_share_one_environment_and_each_task_reads_its_own_authority(tmp_path, monkeypatch):
     """Two notebook tasks of two authorities on one worker: their kernels get the same environment
     (so the worker's spare kernel, started with it, serves both), yet each kernel reads its own
@@ -657,6 +656,7 @@ def test_a_worker_s_kernels_share_one_environment_and_each_task_reads_its_own_au
     monkeypatch.setattr(region_module, "execute_task", fake_execute)
     monkeypatch.setattr(region_module, "write_evidence_cache",
                         lambda folder, cache, snapshot: (cache / SNAPSHOT_FILE).write_bytes(snapshot))
+    _own_worker_cache(monkeypatch, region_module, tmp_path)
     for authority, earlier in (("LA01", "2009-Q3"), ("LA02", "2009-Q2")):  # each its own earlier quarter
         (tmp_path / authority / earlier).mkdir(parents=True)
         (tmp_path / authority / earlier / "manifest.json").write_text("{}")
@@ -690,6 +690,7 @@ def test_a_comparison_s_kernel_gets_the_worker_s_one_environment_and_its_snapsho
 
     monkeypatch.setattr(region_module, "execute_task", fake_execute)
     monkeypatch.setattr(region_module, "_publish_comparison", lambda region, plan, outcome, provenance: outcome)
+    _own_worker_cache(monkeypatch, region_module, tmp_path)
     monkeypatch.setattr(region_module, "write_evidence_cache",
                         lambda folder, cache, snapshot: (cache / "evidence.pickle").write_bytes(snapshot))
     staging = tmp_path / "LA01" / ".2009-Q4.staging-x"

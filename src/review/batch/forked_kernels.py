@@ -141,6 +141,8 @@ def _kernel(app: Any, request: Mapping[str, Any], template: int, *sockets: socke
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.environ.clear()  # the kernel process's launch environment, as exec would give it
         os.environ.update({"MPLBACKEND": _MPL_INLINE, **request["env"]})
+        if request.get("cwd"):
+            os.chdir(request["cwd"])  # where a launched kernel would start (checked by the provisioner)
         app.launch_instance(argv=["-f", request["connection_file"], _HISTORY,
                                   f"--IPKernelApp.parent_handle={os.getppid()}"])
     finally:
@@ -225,17 +227,18 @@ def close_shared_templates() -> None:
         template.close()
 
 
-def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: float) -> int:
-    """Ask the template at ``address`` for a kernel; its pid. Waits (up to ``timeout``) while the
-    template is still importing; raises RuntimeError once its socket refuses connections or the
-    template dies before it answers."""
+def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: float,
+         cwd: str | None = None) -> int:
+    """Ask the template at ``address`` for a kernel (working in ``cwd``, default the template's own
+    folder); its pid. Waits (up to ``timeout``) while the template is still importing; raises
+    RuntimeError once its socket refuses connections or the template dies before it answers."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.settimeout(max(0.1, deadline - time.monotonic()))
                 sock.connect(address)
-                sock.sendall((json.dumps({"connection_file": connection_file, "env": dict(env)}) + "\n")
+                sock.sendall((json.dumps({"connection_file": connection_file, "env": dict(env), "cwd": cwd}) + "\n")
                              .encode("utf-8"))
                 with sock.makefile("r", encoding="utf-8") as answer:  # closed, or the socket stays open
                     line = answer.readline()
@@ -296,10 +299,13 @@ class ForkProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         connection_file = self.parent.connection_file if self.parent is not None else ""
-        pid = fork(self.template, connection_file, kwargs.get("env") or {}, timeout=120.0)
+        cwd = kwargs.get("cwd")
+        if cwd and not os.path.isdir(cwd):  # refused here, as launching a process there would be
+            raise FileNotFoundError(f"the kernel's working folder does not exist: {cwd}")
+        pid = fork(self.template, connection_file, kwargs.get("env") or {}, timeout=120.0, cwd=cwd)
         self.process = ForkedProcess(pid)  # type: ignore[assignment]  # what the provisioner uses of a Popen
         self.pid = self.pgid = pid  # the kernel leads its own session
-        self.cwd = kwargs.get("cwd")
+        self.cwd = cwd
         return self.connection_info
 
 
