@@ -76,3 +76,34 @@ def test_final_answers_are_worked_out_once_per_evidence_and_quarter_and_each_cal
     mapped.final_audits(other, "2009-Q3")
     # worked out for (evidence, Q3), (evidence, Q4) and (other, Q3): 2 audits of Q3, 1 of Q4, 2 of Q3 again
     assert calls == [2, 1, 2]
+
+
+def test_a_gose_quarter_is_worked_out_once_per_evidence_and_its_inputs(monkeypatch):
+    """A GOSE result works out its quarter and the one before (for each band's change); the quarter
+    before, judged in its turn (a trend, an action plan), is the same work: done once. Other evidence,
+    another confidence level or other lines are worked out afresh, as are declared lines that
+    cannot be keys."""
+    from review.analyses import gose
+
+    calls = []
+    monkeypatch.setattr(gose, "_items_of", lambda ctx, cycle, previous: calls.append(
+        (ctx.evidence.name, cycle, previous, ctx.params.confidence_level)) or ((), {}))
+    monkeypatch.setattr(gose, "_ITEMS", {})
+
+    def ctx(evidence, level=0.95, green=0.8, thresholds=None):
+        params = NS(confidence_level=level, rag_green=green, rag_red=0.65, thresholds=thresholds or {})
+        return NS(evidence=evidence, params=params)
+
+    one, other = NS(name="one"), NS(name="other")
+    gose._items(ctx(one), "2009-Q4", "2009-Q3")
+    gose._items(ctx(one), "2009-Q3", "2009-Q2")  # the quarter before, for the change
+    gose._items(ctx(one), "2009-Q3", "2009-Q2")  # ... and again, judged in its turn: kept
+    gose._items(ctx(one), "2009-Q4", "2009-Q3")  # a second report of the same run's evidence: kept
+    assert calls == [("one", "2009-Q4", "2009-Q3", 0.95), ("one", "2009-Q3", "2009-Q2", 0.95)]
+    gose._items(ctx(other), "2009-Q4", "2009-Q3")
+    gose._items(ctx(one, level=0.9), "2009-Q4", "2009-Q3")
+    gose._items(ctx(one, green=0.9), "2009-Q4", "2009-Q3")
+    gose._items(ctx(one, thresholds={("gose_performance", "G03"): [0.9]}), "2009-Q4", "2009-Q3")
+    gose._items(ctx(one, thresholds={("gose_performance", "G03"): [0.9]}), "2009-Q4", "2009-Q3")
+    assert [c[0] for c in calls[2:]] == ["other", "one", "one", "one", "one"]
+    assert [c[3] for c in calls[2:]] == [0.95, 0.9, 0.95, 0.95, 0.95]

@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from review.analyses._evidence import kept_for
 from review.analyses.audit_learning import LearningSection, section_context
 from review.analyses.context import Context
 from review.analyses.gose_audits import (
@@ -509,7 +510,30 @@ def item_rates(ctx: Context) -> dict[str, tuple[Threshold, Rates]]:
     return out
 
 
+_ITEMS: dict = {}
+_ITEMS_KEPT = 16
+
+
 def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, ...], dict]:
+    """Every item of ``cycle`` judged against ``previous``, worked out once per evidence object.
+
+    A report's result judges its cycle and the one before it (for each band's change), and its
+    trend and action plan judge each earlier quarter the same way, so each quarter would otherwise
+    be worked out twice. The answer depends only on the evidence and these inputs: kept as
+    :func:`review.analyses._evidence.kept_for` keeps it (the entry holds the evidence object, so its
+    identity cannot be reused while the entry lives). The caller reads it, never changes it."""
+    p = ctx.params
+    declared = getattr(p, "thresholds", {})
+    try:
+        key = (id(ctx.evidence), cycle, previous, p.confidence_level, p.rag_green, p.rag_red,
+               frozenset(declared.items()))
+        hash(key)
+    except TypeError:  # declared lines that cannot be keys: worked out every time
+        return _items_of(ctx, cycle, previous)
+    return kept_for(_ITEMS, _ITEMS_KEPT, key, ctx.evidence, lambda: _items_of(ctx, cycle, previous))
+
+
+def _items_of(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, ...], dict]:
     ev, level = ctx.evidence, ctx.params.confidence_level
     lines_for = item_rates(ctx)
     now_files, before_files = final_audits(ev, cycle), final_audits(ev, previous)
