@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from warm_kernels import on_jupyter_path, warm_kernelspec
 
 from review.config.paths import BATCH_ENV, project_root
 from review.results.history import OUTPUT_ROOT_ENV
@@ -65,16 +66,13 @@ class _WarmNbvalKernel:
     def __init__(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="review-kernelspec-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(folder), os.environ.get("JUPYTER_PATH")) if p)
+        on_jupyter_path(os.environ, folder)
         self.spec = folder / "kernels" / NBVAL_KERNEL
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Before nbval starts the kernel of this process's first notebook."""
         if item.path.suffix == ".ipynb" and not self.spec.is_dir():
-            # imports the workbook's kernel modules: only where notebooks run
-            from warm_kernels import warm_kernelspec
-
             warm_kernelspec(self.spec)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from warm_kernels import warm_kernelspec
+from warm_kernels import on_jupyter_path, warm_kernelspec
 
 from review.batch.notebook_outputs import interactive_leftovers
 from review.config.cycles import quarter_label
@@ -86,7 +86,7 @@ def lab(root, tmp_path_factory):
     # The notebooks' python3 kernels are forked from a template that imported the workbook once (as the
     # batch's), not launched to import it all again: a spec on JUPYTER_PATH comes before the environment's.
     template = warm_kernelspec(home / ".warm" / "kernels" / "python3")
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(home / ".warm"), env.get("JUPYTER_PATH")) if p)
+    on_jupyter_path(env, home / ".warm")
     command = lab_command(home, extra=[f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
                                        "--no-browser", "--expose-app-in-browser",
                                        "--LabApp.news_url=", "--ServerApp.port_retries=0"])

@@ -1,7 +1,7 @@
 """The linters, as `make lint` and `make test` run them: ruff over the package, the tests and the
 benchmarks (its rules in pyproject.toml), and mypy over ``src/review`` (its settings there too).
 
-Run as tests, they share the test run's two processes: run before it, mypy alone kept one core busy
+Run as tests, they share the test run's processes: run before it, mypy alone kept one core busy
 and the other idle for about ten seconds of every `make test`.
 """
 

@@ -198,7 +198,7 @@ def test_a_broken_folder_and_a_crashed_task_fail_only_their_authorities(region3,
     assert [o.status for o in compared.outcomes] == ["failed"]
     folder = out / region.comparison_folder / "2009-Q4"
     page = (folder / "region_comparison.html").read_text(encoding="utf-8")
-    assert "must not be used" in page
+    assert "This report failed and must not be used" in page
     assert "not,an,audits,file" not in page
     assert not (folder / "region_comparison.results.json").exists()
     assert json.loads((folder / "manifest.json").read_text())["status"] == "failed"
@@ -210,6 +210,29 @@ def test_a_broken_folder_and_a_crashed_task_fail_only_their_authorities(region3,
     for fw in ("governance", "cycle_summary"):
         name = f"{fw}.results.json"
         assert (out / "LA01" / "2009-Q4" / name).read_text() == (single.output_dir / name).read_text()
+
+
+@pytest.mark.slow
+def test_a_comparison_whose_authority_key_cannot_be_read_is_withheld(region3, embedded, tmp_path):
+    """The comparison's pages are checked against every authority's key: with one authority's key gone
+    when the tasks start (its own tasks crash, as above), none of them can be, and the comparison is
+    withheld, saying why. Two authorities on one framework: the fewest a comparison needs."""
+    from review.batch.region import run_region, validate_region
+
+    key = tmp_path / "la02.key"
+    key.write_bytes(bytes(range(32)))
+    text = (region3 / "region.yaml").read_text().split('  - id: "LA03"')[0].replace('["LA01", "LA03"]', '["LA01"]')
+    head, la02 = text.replace('cycles: ["2009-Q4"]', 'cycles: ["2009-Q4"]\nframeworks: [governance]').split('  - id: "LA02"')
+    (tmp_path / "region.yaml").write_text(head + '  - id: "LA02"' + la02.replace('key: "demo"', f'key: {{file: "{key.as_posix()}"}}'))
+    region = load_region(tmp_path / "region.yaml")
+    assert [a.id for a in region.authorities] == ["LA01", "LA02"]
+    params = validate_region(region)
+    key.unlink()
+    summary = run_region(region, params, scheduler=embedded.address, output_root=tmp_path / "out")
+    assert summary.summaries[("LA01", "2009-Q4")].ok
+    assert not summary.summaries[(region.comparison_folder, "2009-Q4")].ok
+    page = (tmp_path / "out" / region.comparison_folder / "2009-Q4" / "region_comparison.html").read_text(encoding="utf-8")
+    assert "key could not be read" in page
 
 
 @pytest.mark.notebook

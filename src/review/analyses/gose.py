@@ -527,7 +527,6 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     try:
         key = (id(ctx.evidence), cycle, previous, p.confidence_level, p.rag_green, p.rag_red,
                frozenset(declared.items()))
-        hash(key)
     except TypeError:  # declared lines that cannot be keys: worked out every time
         return _items_of(ctx, cycle, previous)
     return kept_for(_ITEMS, _ITEMS_KEPT, key, ctx.evidence, lambda: _items_of(ctx, cycle, previous))

@@ -42,8 +42,8 @@ from traitlets import Unicode
 
 from review.batch.safety import remove_stale_temp_dirs
 
-__all__ = ["PROVISIONER", "ForkProvisioner", "ForkSpecs", "ForkedProcess", "Template", "can_fork", "close_shared_templates", "serve",
-           "shared_template"]
+__all__ = ["PROVISIONER", "ForkProvisioner", "ForkSpecs", "ForkedProcess", "Template", "can_fork", "close_shared_templates",
+           "fork_metadata", "serve", "shared_template"]
 
 PROVISIONER = "review-fork"
 """The provisioner's name in the ``jupyter_client.kernel_provisioners`` entry points."""
@@ -229,7 +229,7 @@ def close_shared_templates() -> None:
 
 def fork(address: str, connection_file: str, env: Mapping[str, str], timeout: float,
          cwd: str | None = None) -> int:
-    """Ask the template at ``address`` for a kernel (working in ``cwd``, default the template's own
+    """Ask the template at ``address`` for a kernel (working in ``cwd``, default the template's working
     folder); its pid. Waits (up to ``timeout``) while the template is still importing; raises
     RuntimeError once its socket refuses connections or the template dies before it answers."""
     deadline = time.monotonic() + timeout
@@ -309,6 +309,15 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+def fork_metadata(template: str) -> dict[str, Any]:
+    """A kernel spec's metadata naming :class:`ForkProvisioner` and the template at ``template``.
+
+    >>> fork_metadata("/tmp/review-kt-1-x/t.sock")["kernel_provisioner"]["provisioner_name"]
+    'review-fork'
+    """
+    return {"kernel_provisioner": {"provisioner_name": PROVISIONER, "config": {"template": template}}}
+
+
 class ForkSpecs(KernelSpecManager):
     """A spec manager whose ``python3`` kernels are forked by the template at ``template``."""
 
@@ -316,6 +325,5 @@ class ForkSpecs(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         spec = super().get_kernel_spec(kernel_name)
-        spec.metadata = {**spec.metadata, "kernel_provisioner": {
-            "provisioner_name": PROVISIONER, "config": {"template": self.template}}}
+        spec.metadata = {**spec.metadata, **fork_metadata(self.template)}
         return spec

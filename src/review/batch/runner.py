@@ -262,9 +262,7 @@ def _workers(jobs: int, n_tasks: int, env: dict[str, str], threads: int) -> Iter
     except BaseException:
         stop_workers()
         pool.shutdown(wait=False, cancel_futures=True)
-        # a kernel its worker could not stop (killed mid-run) ends with its template, as before the
-        # template was kept for the process's later runs
-        close_shared_templates()
+        close_shared_templates()  # a kernel its worker could not stop (killed mid-run) ends with its template
         raise
 
 
