@@ -16,19 +16,25 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
+# The project's own processes cache their bytecode (in .venv, src/ and tests/, all ignored by git), as
+# Python does by default, even where the machine sets PYTHONDONTWRITEBYTECODE: without a cache, each of
+# the many processes a run or the tests start (kernel templates, Dask workers, JupyterLab and its kernels,
+# each test process rewriting the tests' asserts) compiles every module it imports again.
+unexport PYTHONDONTWRITEBYTECODE
+
+# uv (from PyPI) installs the environment in seconds where pip takes half a minute, most of it compiling
+# every module of every package; the modules a process imports are compiled when first imported (above).
+# pip installs it where uv cannot be had.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+	  || $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the workbook with its test tools
 
-# pip byte-compiles what it installs, but not the workbook's own sources (an editable install), and
-# where PYTHONDONTWRITEBYTECODE is set no process caches them: each of the many processes a run or
-# the tests start (kernel templates, Dask workers, JupyterLab's kernels) would compile all of
-# src/review again, about 0.4 s of CPU each. Compiled once here (only what changed since); Python
-# still checks each cached file against its source.
+# The workbook's own sources compiled once here (only what changed since), before the test processes
+# start together and would each compile all of src/review at the same moment (about 0.4 s of CPU each).
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q src
 

@@ -3,9 +3,9 @@
 The server is started as ``make lab`` starts it (:func:`review.explore.lab.lab_arguments`), on
 loopback, over a copy of the notebooks (so nothing is saved into the repository), with the real
 project as ``REVIEW_ROOT``. Playwright drives Debian's Chromium (``apt-get install chromium``;
-playwright cannot download its own browsers here). Each notebook is opened in a page of its own and
-run once; the tests that read the same run share it (:class:`_Runs`). Everything started is stopped
-at the end.
+playwright cannot download its own browsers here). Each notebook is opened alone in a page (a new one,
+or one whose notebook was closed) and run once; the tests that read the same run share it
+(:class:`_Runs`). Everything started is stopped at the end.
 """
 
 from __future__ import annotations
@@ -175,6 +175,16 @@ def _open(context, base, token, name, on_error=None):
     return page
 
 
+def _open_again(page, name: str) -> None:
+    """Open notebook ``name`` in ``page``, a JupyterLab whose notebook was closed (:meth:`_Runs.close`), as
+    an analyst opens another notebook: from the running application, without loading it again (seconds
+    of the browser's CPU each time). The launcher JupyterLab shows in an empty main area is closed, so
+    that the notebook is the only thing open, as :func:`_run_all` requires."""
+    page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", f"notebooks/{name}.ipynb")
+    page.evaluate("""() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) {
+      if (!w.context) w.dispose(); } }""")
+
+
 @pytest.fixture
 def own_exports(root):
     """Removes the explorer exports a test writes into the project's ``outputs/explore/`` (the explorer
@@ -200,8 +210,8 @@ def _shut_down_kernels(base: str, token: str, name: str) -> None:
 
 @dataclass(frozen=True)
 class _Run:
-    """A notebook opened in its own page and run once (:func:`_run_all`): the page, the code cells as run,
-    and the page's errors since it opened."""
+    """A notebook opened in a page and run once (:func:`_run_all`): the page, the code cells as run,
+    and the page's errors since the notebook opened."""
 
     page: Any
     cells: list[dict]
@@ -211,13 +221,16 @@ class _Run:
 class _Runs:
     """The notebooks this module has run, each kept open in its page for the later tests that read the
     same run (one kernel start and one run per notebook, not per test). A test that changes a run past
-    reading (reruns it broken) closes it; a closed or never opened notebook is opened and run on demand."""
+    reading (reruns it broken) closes it; a closed or never opened notebook is opened and run on demand,
+    in the page a closed one left if there is one (:func:`_open_again`), else in a new page."""
 
     def __init__(self, browser, base: str, token: str, shots: Path) -> None:
         self.base, self.token, self.shots = base, token, shots
         # one context for every page: JupyterLab's scripts are fetched and compiled once, then cached
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.open: dict[str, _Run] = {}
+        self.free: list[tuple[Any, dict[str, list[str]]]] = []  # pages whose notebook was closed
+        self.errors_of: dict[int, dict[str, list[str]]] = {}  # a page's errors since its notebook opened
         self.stopping: dict[str, threading.Thread] = {}
         self.failures: list[str] = []
 
@@ -226,7 +239,15 @@ class _Runs:
             if name in self.stopping:  # else JupyterLab would join the session still being shut down
                 self.stopping.pop(name).join()
             errors: list[str] = []
-            page = _open(self.context, self.base, self.token, name, on_error=lambda exc: errors.append(str(exc)))
+            if self.free:
+                page, current = self.free.pop()
+                current["errors"] = errors
+                _open_again(page, name)
+            else:
+                current = {"errors": errors}
+                page = _open(self.context, self.base, self.token, name,
+                             on_error=lambda exc, current=current: current["errors"].append(str(exc)))
+                self.errors_of[id(page)] = current
             try:
                 self.open[name] = _Run(page, _run_all(page), errors)
             except Exception:
@@ -237,10 +258,13 @@ class _Runs:
         return self.open[name]
 
     def close(self, name: str) -> None:
-        """Close the notebook's page and shut its kernel down, in the background (:meth:`wait` waits for it)."""
+        """Close the notebook (its page stays, for the next notebook to open) and shut its kernel down, in
+        the background (:meth:`wait` waits for it). Closed without the unsaved-changes dialog: a test that
+        broke a run leaves it changed."""
         run = self.open.pop(name, None)
         if run is not None:
-            run.page.close()
+            run.page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) w.dispose(); }")
+            self.free.append((run.page, self.errors_of[id(run.page)]))
             stop = threading.Thread(target=self._shut_down, args=(name,))
             stop.start()
             self.stopping[name] = stop

@@ -22,10 +22,12 @@ and masked at load: nothing here reads or returns a narrative) and the audits it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from review.analyses._evidence import kept_for
 from review.analyses.context import Context
 from review.analyses.final_answers import SENIORITY, final_answers, moderation_root
 from review.analyses.judgement import Change, classify_change
@@ -149,7 +151,9 @@ def theme_definitions(evidence: Evidence) -> dict[str, str]:
 
 
 def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
-    """The prevailing learning of each audited file this cycle: one row per file and theme.
+    """The prevailing learning of each audited file this cycle: one row per file and theme. Worked out
+    once per evidence object and cycle (a report asks for each quarter's many times: the learning
+    section, and each judged line that reads a theme); each caller gets its own frame.
 
     Returns
     -------
@@ -176,6 +180,16 @@ def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
     >>> file_themes(ev, "2009-Q1")[["file", "theme", "concern", "tier", "inadequate"]].values.tolist()
     [['A1', 'planning', False, 'SM', True], ['A1', 'recording', True, 'SM', True]]
     """
+    return kept_for(_FILE_THEMES, _FILE_THEMES_KEPT, (id(evidence), cycle), evidence,
+                    lambda: _file_themes(evidence, cycle)).copy(deep=False)
+
+
+_FILE_THEMES: dict = {}
+_FILE_THEMES_KEPT = 16  # a report reads its quarter and the three before it; the summary, two evidence objects
+
+
+def _file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
+    """:func:`file_themes`, worked out."""
     columns = ["file", "theme", "concern", "team", "case_type", "tier", "moderated", "inadequate"]
     learning = evidence.tables.get("audit_learning")
     audits = evidence.tables.get("audits")
@@ -311,11 +325,14 @@ def _ci(k: int, n: int, level: float) -> ProportionResult | None:
     return proportion_ci(k, n, method="wilson", confidence_level=level) if n else None
 
 
-def _counts(files: pd.DataFrame, theme: str) -> tuple[int, int, int]:
-    """(files with the theme as a strength, as a concern, files with learning)."""
-    mine = files[files["theme"] == theme]
-    return (int(mine.loc[~mine["concern"].astype(bool), "file"].nunique()),
-            int(mine.loc[mine["concern"].astype(bool), "file"].nunique()), int(files["file"].nunique()))
+def _counts(files: pd.DataFrame) -> Callable[[str], tuple[int, int, int]]:
+    """For each theme: (files with the theme as a strength, as a concern, files with learning). Counted
+    for every theme at once (a report asks for each theme of each grouping)."""
+    n = int(files["file"].nunique())
+    concern = files["concern"].astype(bool)
+    strength = files[~concern].groupby("theme", sort=False)["file"].nunique()
+    weakness = files[concern].groupby("theme", sort=False)["file"].nunique()
+    return lambda theme: (int(strength.get(theme, 0)), int(weakness.get(theme, 0)), n)
 
 
 def _has_action(evidence: Evidence, theme: str, cycle: str) -> bool:
@@ -392,12 +409,14 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
     rated = now[now["inadequate"].notna()]
     worst, rest = rated[rated["inadequate"].astype(bool)], rated[~rated["inadequate"].astype(bool)]
     themes = []
+    in_now, in_before, in_worst, in_rest = _counts(now), _counts(before), _counts(worst), _counts(rest)
+    in_history = [_counts(h) for h in history]
     for theme, definition in definitions.items():
-        s_now, c_now, _ = _counts(now, theme)
-        s_before, c_before, n_before = _counts(before, theme)
-        _, c_worst, n_worst = _counts(worst, theme)
-        _, c_rest, n_rest = _counts(rest, theme)
-        recurring = all(c > s for s, c, n in (_counts(h, theme) for h in history))
+        s_now, c_now, _ = in_now(theme)
+        s_before, c_before, n_before = in_before(theme)
+        _, c_worst, n_worst = in_worst(theme)
+        _, c_rest, n_rest = in_rest(theme)
+        recurring = all(c > s for s, c, n in (counted(theme) for counted in in_history))
         themes.append(ThemeResult(
             theme, definition, _ci(s_now, n_now, confidence_level), _ci(c_now, n_now, confidence_level),
             classify_change(s_now, n_now, s_before, n_before, confidence_level=confidence_level),
@@ -409,7 +428,8 @@ def analyse(evidence: Evidence, *, cycle: str, previous: str, confidence_level: 
     groups = []
     for words, column in GROUPINGS:
         for group, mine in now.groupby(column, sort=True):
-            counts = [(t, *_counts(mine, t)[:2]) for t in definitions]
+            counted = _counts(mine)
+            counts = [(t, *counted(t)[:2]) for t in definitions]
             groups.append(GroupThemes(words, str(group), int(mine["file"].nunique()),
                                       tuple((t, s) for t, s, _ in counts), tuple((t, c) for t, _, c in counts)))
     learning = evidence.tables.get("audit_learning")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
@@ -305,10 +306,22 @@ def mapped_lines(evidence: Evidence, framework: str, item: str, *, rates: Rates,
     return judged + context
 
 
+_LINES: dict[tuple[Any, ...], tuple[Evidence, tuple[EvidenceLine, ...]]] = {}
+_LINES_KEPT = 4096  # a cycle summary judges every entry of five frameworks in four quarters
+
+
 def entry_lines(evidence: Evidence, entry: MapEntry, *, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
     """The lines of one map entry (:func:`mapped_lines` for a single entry); a ``context`` entry's
-    lines are marked ``context``: their level is shown, and they are never judged."""
-    lines = BUILDERS[entry.source](evidence, entry, rates, cycle, previous)
-    if entry.judged:
-        return lines
-    return [replace(ln, context=True) for ln in lines]
+    lines are marked ``context``: their level is shown, and they are never judged.
+
+    A report works out the same entry's lines more than once (its quarter, then its action plan's
+    quarters; an entry mapped to several items; the cycle summary, every framework): they depend only
+    on the arguments, so they are worked out once per evidence object
+    (:func:`~review.analyses._evidence.kept_for`) and each caller gets its own list.
+    """
+    def work_out() -> tuple[EvidenceLine, ...]:
+        lines = BUILDERS[entry.source](evidence, entry, rates, cycle, previous)
+        return tuple(lines if entry.judged else (replace(ln, context=True) for ln in lines))
+
+    key = (id(evidence), entry, rates.level, rates.green, rates.red, cycle, previous)
+    return list(kept_for(_LINES, _LINES_KEPT, key, evidence, work_out))
