@@ -69,13 +69,28 @@ def moderated_share(evidence: Evidence, cycle: str, audit_types: tuple[str, ...]
     return int(files["moderated"].sum()), len(files)
 
 
+_CRITERIA: dict[int, tuple[Evidence, dict[str, dict[str, Any]]]] = {}
+_CRITERIA_KEPT = 16
+
+
+def _criteria(evidence: Evidence) -> dict[str, dict[str, Any]]:
+    """Each criterion's row of the criteria table (its first, as the table is read), read once per
+    evidence object: every audit line of every item looks its criterion up."""
+    def work_out() -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for row in evidence.tables["criteria"].to_dict("records"):
+            rows.setdefault(row["criterion"], row)
+        return rows
+
+    return kept_for(_CRITERIA, _CRITERIA_KEPT, id(evidence), evidence, work_out)
+
+
 def _answered(files: pd.DataFrame, evidence: Evidence, criterion: str) -> pd.DataFrame:
     """The files where the criterion applied (not-applicable and blank left out)."""
-    criteria = evidence.tables["criteria"]
-    scale_ids = criteria.loc[criteria["criterion"] == criterion, "scale_id"]
-    if criterion not in files or scale_ids.empty:
+    row = _criteria(evidence).get(criterion)
+    if criterion not in files or row is None:
         return files.iloc[0:0]
-    scale = evidence.scales[str(scale_ids.iloc[0])]
+    scale = evidence.scales[str(row["scale_id"])]
     answers = files[criterion]
     return files[answers.notna() & ~answers.isin(scale.not_applicable)]
 
@@ -85,8 +100,7 @@ def _answers(files: pd.DataFrame, evidence: Evidence, criterion: str) -> tuple[i
     answered = _answered(files, evidence, criterion)
     if answered.empty:
         return 0, 0
-    criteria = evidence.tables["criteria"]
-    scale = evidence.scales[str(criteria.loc[criteria["criterion"] == criterion, "scale_id"].iloc[0])]
+    scale = evidence.scales[str(_criteria(evidence)[criterion]["scale_id"])]
     return int(answered[criterion].isin(scale.good_or_better).sum()), len(answered)
 
 
@@ -167,10 +181,10 @@ def _by_agency(files: pd.DataFrame, evidence: Evidence, agencies: tuple[str, ...
 def _audit_lines(evidence: Evidence, entry: MapEntry, rates: Rates, cycle: str, previous: str) -> list[EvidenceLine]:
     emap = evidence.map
     if entry.source == "criterion":
-        criteria = evidence.tables["criteria"].set_index("criterion")
-        label = str(criteria.loc[entry.evidence, "label"])
+        criterion = _criteria(evidence)[entry.evidence]
+        label = str(criterion["label"])
         types = (entry.audit_type,) if entry.audit_type else tuple(
-            t for t in split_list(criteria.loc[entry.evidence, "audit_types"]) if t in emap.audit_types)
+            t for t in split_list(criterion["audit_types"]) if t in emap.audit_types)
 
         def measure(files: pd.DataFrame) -> tuple[int, int]:
             return _answers(files, evidence, entry.evidence)
