@@ -22,10 +22,12 @@ help:  ## list the targets
 # each test process rewriting the tests' asserts) compiles every module it imports again.
 unexport PYTHONDONTWRITEBYTECODE
 
-# uv (from PyPI) installs the environment in seconds where pip takes half a minute; pip installs it where
-# uv cannot be had. The packages' modules are then compiled on every core, their own test suites left out
-# (a module left out is compiled when a process first imports it): compiled at first import instead, the
-# test processes, starting together, would each compile the same modules at the same moment.
+# uv (from PyPI) installs the environment in seconds where pip takes half a minute. uv reads none of pip's
+# configuration (indexes, certificates, constraints): it installs from PyPI, and where it cannot (a proxy
+# only pip is set up for, no uv for this platform) pip installs, as configured. The packages' modules are
+# then compiled on every core, their own test suites left out (a module left out is compiled when a
+# process first imports it): compiled at first import instead, the test processes, starting together,
+# would each compile the same modules at the same moment.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[test]' \

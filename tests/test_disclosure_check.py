@@ -199,33 +199,6 @@ def test_a_rater_is_pseudonymised_whatever_the_label_says(root, tmp_path):
     assert "Police" in set(pseudo["rater"])
 
 
-def test_a_folder_s_references_are_read_again_once_a_file_changes_and_never_shared(root, tmp_path, monkeypatch):
-    """The gate reads a folder's raw references once per process while its files are unchanged
-    (``report_check.raw_identifiers``): a file edited, by one byte, is read again; each caller gets its
-    own set."""
-    from review.protection import report_check
-
-    data = tmp_path / "data"
-    shutil.copytree(root / "data" / "demo", data)
-    reads = []
-    real = report_check.load_evidence
-    monkeypatch.setattr(report_check, "load_evidence", lambda folder: reads.append(1) or real(folder))
-    monkeypatch.setattr(report_check, "_IDENTIFIERS", {})
-    first = raw_identifiers(data)
-    assert "SM01" in first
-    first.add("planted by a caller")
-    again = raw_identifiers(str(data))  # the same folder, named as a string
-    assert "planted by a caller" not in again
-    assert len(reads) == 1
-    staff = data / "staff.csv"
-    staff.write_bytes(staff.read_bytes())  # written again, unchanged
-    raw_identifiers(data)
-    assert len(reads) == 1
-    staff.write_text(staff.read_text(encoding="utf-8").replace("TM01,TM,", "TM01,tm,", 1), encoding="utf-8")
-    assert raw_identifiers(data) == again  # read again: the same references
-    assert len(reads) == 2
-
-
 @pytest.mark.parametrize("key", ["xq7-weak", "0" * 64, DEMO_KEY.decode()])
 def test_real_data_refuse_a_weak_or_demo_key_without_quoting_it(root, tmp_path, monkeypatch, key):
     data = tmp_path / "data"

@@ -180,7 +180,8 @@ def _open_again(page, name: str) -> None:
     an analyst opens another notebook: from the running application, without loading it again (seconds
     of the browser's CPU each time). The launcher JupyterLab shows in an empty main area is closed, so
     that the notebook is the only thing open, as :func:`_run_all` requires."""
-    page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", f"notebooks/{name}.ipynb")
+    page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => null)",
+                  f"notebooks/{name}.ipynb")  # the widget itself is not sent back
     page.evaluate("""() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) {
       if (!w.context) w.dispose(); } }""")
 
@@ -239,16 +240,18 @@ class _Runs:
             if name in self.stopping:  # else JupyterLab would join the session still being shut down
                 self.stopping.pop(name).join()
             errors: list[str] = []
-            if self.free:
+            reused = bool(self.free)
+            if reused:
                 page, current = self.free.pop()
                 current["errors"] = errors
-                _open_again(page, name)
             else:
                 current = {"errors": errors}
                 page = _open(self.context, self.base, self.token, name,
                              on_error=lambda exc, current=current: current["errors"].append(str(exc)))
                 self.errors_of[id(page)] = current
             try:
+                if reused:
+                    _open_again(page, name)
                 self.open[name] = _Run(page, _run_all(page), errors)
             except Exception:
                 page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)

@@ -740,3 +740,41 @@ def test_without_links_a_task_reads_its_authority_s_folder_itself(tmp_path, monk
     folder = tmp_path / "LA01"
     folder.mkdir()
     assert region_module._earlier_runs(tmp_path / "cache", folder) == folder
+
+
+def test_a_publication_reads_each_authority_s_references_once_for_every_pass_of_the_gate(monkeypatch, tmp_path):
+    """The gate checks a publication in two passes, and a comparison against every authority in each:
+    an authority's raw references are read once per publication and every pass is given them
+    (``region._references``); nothing keeps them after it."""
+    from review.batch import region as region_module
+
+    reads, checked = [], []
+    monkeypatch.setattr(region_module, "raw_identifiers", lambda folder: reads.append(folder) or {f"ref of {folder}"})
+
+    def gate(staging, context, outcomes, *, titles, identifiers):
+        checked.append((context.data_dir, frozenset(identifiers)))
+        return outcomes
+
+    def two_passes(*args, guard, **kwargs):
+        guard([]), guard([])
+        return "published"
+
+    monkeypatch.setattr(region_module, "guard_staging", gate)
+    monkeypatch.setattr(region_module, "publish_reports", two_passes)
+    monkeypatch.setattr(region_module, "publish_run", two_passes)
+    monkeypatch.setattr(region_module, "policy_from_parameters", lambda parameters: None)
+    params = SimpleNamespace(cycle="2009-Q4", source="p.yaml", common={"audience": "published"})
+    la01, la02 = SimpleNamespace(data_dir="LA01", params=params), SimpleNamespace(data_dir="LA02", params=params)
+    region = SimpleNamespace(source="region.yaml", name="Region", authorities=[SimpleNamespace(id="LA01"),
+                                                                              SimpleNamespace(id="LA02")])
+    group = SimpleNamespace(context=la01, authority=SimpleNamespace(id="LA01", name="One"), staging=tmp_path,
+                            target=tmp_path, inputs=[])
+    assert region_module._publish_group(region, group, {}, [], None) == "published"
+    assert reads == ["LA01"]
+    assert checked == [("LA01", frozenset({"ref of LA01"}))] * 2
+    reads.clear(), checked.clear()
+    comparison = SimpleNamespace(contexts={"LA01": la01, "LA02": la02}, cycle="2009-Q4", staging=tmp_path,
+                                 target=tmp_path, inputs=[], task=SimpleNamespace(parameters={}))
+    assert region_module._publish_comparison(region, comparison, None, None) == "published"
+    assert reads == ["LA01", "LA02"]
+    assert checked == [("LA01", frozenset({"ref of LA01"})), ("LA02", frozenset({"ref of LA02"}))] * 2

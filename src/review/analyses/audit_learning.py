@@ -153,7 +153,7 @@ def theme_definitions(evidence: Evidence) -> dict[str, str]:
 def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
     """The prevailing learning of each audited file this cycle: one row per file and theme. Worked out
     once per evidence object and cycle (a report asks for each quarter's many times: the learning
-    section, and each judged line that reads a theme); each caller gets its own frame.
+    section, and each judged line that reads a theme); each caller gets its own copy.
 
     Returns
     -------
@@ -181,7 +181,7 @@ def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
     [['A1', 'planning', False, 'SM', True], ['A1', 'recording', True, 'SM', True]]
     """
     return kept_for(_FILE_THEMES, _FILE_THEMES_KEPT, (id(evidence), cycle), evidence,
-                    lambda: _file_themes(evidence, cycle)).copy(deep=False)
+                    lambda: _file_themes(evidence, cycle)).copy()
 
 
 _FILE_THEMES: dict = {}

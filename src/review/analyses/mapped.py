@@ -52,14 +52,14 @@ def final_audits(evidence: Evidence, cycle: str) -> pd.DataFrame:
     Every evidence line of every item reads them, for this quarter and the last, and a page's trend
     and action plan judge several quarters: they are worked out once per evidence object and quarter
     (the entry holds the object, so its identity cannot be reused while the entry lives; the last
-    :data:`_FINAL_KEPT` are kept) and each caller gets its own frame over the same data, which it can
-    change without changing another's (pandas' copy-on-write).
+    :data:`_FINAL_KEPT` are kept) and each caller gets its own copy, which it can change without
+    changing another's (a copy, not a view: pandas 2, which Python 3.10 gets, shares a view's data).
     """
     def work_out() -> pd.DataFrame:
         audits = read_only(evidence, "audits")
         return final_answers(audits[audits["cycle"] == cycle], evidence.criteria)
 
-    return kept_for(_FINAL, _FINAL_KEPT, (id(evidence), cycle), evidence, work_out).copy(deep=False)
+    return kept_for(_FINAL, _FINAL_KEPT, (id(evidence), cycle), evidence, work_out).copy()
 
 
 def moderated_share(evidence: Evidence, cycle: str, audit_types: tuple[str, ...]) -> tuple[int, int]:

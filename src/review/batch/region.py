@@ -90,6 +90,7 @@ from review.data.schema import ROW
 from review.exceptions import DataValidationError, ParameterError
 from review.protection.disclosure import policy_from_parameters
 from review.protection.publish_gate import guard_staging, withhold_unchecked
+from review.protection.report_check import raw_identifiers
 from review.protection.run_context import RunContext, run_context
 from review.results.history import OUTPUT_ROOT_ENV
 from review.stats.indicators import IndicatorDefinition, definitions_from
@@ -672,17 +673,30 @@ def _publish_group(region: Region, plan: GroupPlan, outcomes: Mapping[str, Noteb
         "parameters": {fw.name: public_params(p.for_framework(fw.name)) for fw in chosen},
         "inputs": plan.inputs,
     }
+    references = _references(plan.context)
     return publish_reports(plan.staging, plan.target, plan.context, outcomes=[outcomes[fw.name] for fw in chosen],
                            manifest=manifest, provenance=provenance,
-                           guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles), scope=authority.name)
+                           guard=lambda outs: _guarded(plan.context, plan.staging, outs, titles, references),
+                           scope=authority.name)
+
+
+def _references(context: RunContext) -> set[str] | None:
+    """An authority's raw references, read once for every pass of the gate over one publication (the
+    gate's passes, and the comparison's check against each authority); they stay in this task. None
+    when its evidence cannot be read again: the gate then tries itself, and withholds what it cannot check."""
+    try:
+        return raw_identifiers(context.data_dir)
+    except DataValidationError:
+        return None
 
 
 def _guarded(context: RunContext, staging: Path, outcomes: list[NotebookOutcome],
-             titles: dict[str, str]) -> list[NotebookOutcome]:
-    """The publish gate on one authority-cycle, with that authority's key; if its key cannot be read
-    here, nothing of it can be checked, so every report of it is withheld."""
+             titles: dict[str, str], references: set[str] | None) -> list[NotebookOutcome]:
+    """The publish gate on one authority-cycle, with that authority's key and raw references
+    (:func:`_references`); if its key cannot be read here, nothing of it can be checked, so every
+    report of it is withheld."""
     try:  # the gate looks for this authority's raw references and key
-        return guard_staging(staging, context, outcomes, titles=titles)
+        return guard_staging(staging, context, outcomes, titles=titles, identifiers=references)
     except ParameterError:
         return withhold_unchecked(staging, context.params, outcomes, titles=titles, reason=(
             "the authority's pseudonymisation key could not be read to check the pages"))
@@ -751,10 +765,11 @@ def _publish_comparison(region: Region, plan: ComparisonPlan, outcome: NotebookO
         "inputs": plan.inputs,
     }
     titles = {COMPARISON: COMPARISON_TITLE}
+    references = {a.id: _references(plan.contexts[a.id]) for a in region.authorities}
 
     def guard(outcomes: list[NotebookOutcome]) -> list[NotebookOutcome]:
         for authority in region.authorities:  # a page is published only if no authority's check fails
-            outcomes = _guarded(plan.contexts[authority.id], plan.staging, outcomes, titles)
+            outcomes = _guarded(plan.contexts[authority.id], plan.staging, outcomes, titles, references[authority.id])
         return outcomes
 
     return publish_run(plan.staging, plan.target, cycle=plan.cycle, audience=first.common["audience"],

@@ -60,7 +60,6 @@ from pathlib import Path
 
 from review.config.framework_items import FRAMEWORK_ITEMS, GOSE_PMF, GOSE_PMF_TITLE, SOURCE_TITLE
 from review.config.frameworks import FRAMEWORKS
-from review.config.paths import resolve
 from review.data import load_evidence
 from review.protection.disclosure_log import LOG_MIME
 from review.protection.nocount import NOCOUNT as NOCOUNT_ATTRIBUTE
@@ -183,37 +182,13 @@ class Finding:
         return f"{self.kind}: {self.detail}"
 
 
-_IDENTIFIERS: dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]] = {}
-_IDENTIFIERS_KEPT = 8
-
-
 def raw_identifiers(data_dir: str | Path) -> set[str]:
     """Every raw reference to a case, audit or person in a data folder (before pseudonymisation).
 
     The fields are those :data:`review.protection.pseudonym.IDENTIFIERS` declares, whatever the
     row's labels say (a rater is a person unless the row names an agency).
-
-    A region's worker checks each authority's pages, then the comparison against every authority's
-    references: a folder is read once per process while its files are unchanged (each file's name and
-    the SHA-256 digest of its bytes: a file edited is read again, and evidence that no longer
-    validates raises as before). The references stay in this process's memory; the last
-    :data:`_IDENTIFIERS_KEPT` folders are kept. Each caller gets its own set.
     """
-    folder = resolve(data_dir)
-    try:
-        stamp = tuple(sorted((p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
-                             for p in folder.rglob("*") if p.is_file()))
-    except OSError:  # a file removed while being listed: read the folder as it is
-        stamp = None
-    key = (str(folder), stamp) if stamp is not None else None
-    kept = _IDENTIFIERS.get(key) if key is not None else None
-    if kept is None:
-        kept = frozenset(identifier_values(load_evidence(data_dir)))
-        if key is not None:
-            if len(_IDENTIFIERS) >= _IDENTIFIERS_KEPT:
-                _IDENTIFIERS.pop(next(iter(_IDENTIFIERS)))
-            _IDENTIFIERS[key] = kept
-    return set(kept)
+    return identifier_values(load_evidence(data_dir))
 
 
 def normalise_text(text: str) -> str:
