@@ -230,8 +230,8 @@ class _Runs:
         # one context for every page: JupyterLab's scripts are fetched and compiled once, then cached
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.open: dict[str, _Run] = {}
-        self.free: list[tuple[Any, dict[str, list[str]]]] = []  # pages whose notebook was closed
-        self.errors_of: dict[int, dict[str, list[str]]] = {}  # a page's errors since its notebook opened
+        self.free: list[Any] = []  # pages whose notebook was closed
+        self.errors_of: dict[Any, dict[str, list[str]]] = {}  # each page's errors since its notebook opened
         self.stopping: dict[str, threading.Thread] = {}
         self.failures: list[str] = []
 
@@ -242,13 +242,13 @@ class _Runs:
             errors: list[str] = []
             reused = bool(self.free)
             if reused:
-                page, current = self.free.pop()
-                current["errors"] = errors
+                page = self.free.pop()
+                self.errors_of[page]["errors"] = errors  # what the page reports from now on
             else:
                 current = {"errors": errors}
                 page = _open(self.context, self.base, self.token, name,
                              on_error=lambda exc, current=current: current["errors"].append(str(exc)))
-                self.errors_of[id(page)] = current
+                self.errors_of[page] = current
             try:
                 if reused:
                     _open_again(page, name)
@@ -267,7 +267,7 @@ class _Runs:
         run = self.open.pop(name, None)
         if run is not None:
             run.page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) w.dispose(); }")
-            self.free.append((run.page, self.errors_of[id(run.page)]))
+            self.free.append(run.page)
             stop = threading.Thread(target=self._shut_down, args=(name,))
             stop.start()
             self.stopping[name] = stop
@@ -332,6 +332,26 @@ def test_notebook_runs_in_jupyterlab_and_its_explorer_responds(root, lab, runs, 
     committed = json.loads((root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
     assert interactive_leftovers(saved) == []
     assert [c.get("outputs") for c in saved["cells"]] == [c.get("outputs") for c in committed["cells"]]
+
+
+def test_the_notebooks_kernels_are_forked_from_the_warm_template(lab, runs):
+    """The server's ``python3`` kernels come from the lab's warm spec: while a notebook is open, its
+    kernel is a child of that spec's template (forked, with the workbook imported), not a process
+    the server launched to import it all again."""
+    _, _, home = lab
+    spec = json.loads((home / ".warm" / "kernels" / "python3" / "kernel.json").read_text(encoding="utf-8"))
+    if "kernel_provisioner" not in spec.get("metadata", {}):
+        pytest.skip("this platform cannot fork: the spec is ipykernel's own")
+    address = spec["metadata"]["kernel_provisioner"]["config"]["template"]
+    runs.run(SAVED)  # open: its kernel is running
+    sharing = {}  # the template and its forks: a fork keeps the template's command line
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and address in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                sharing[entry.name] = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]  # its parent
+    (template,) = [pid for pid, parent in sharing.items() if parent not in sharing]
+    assert Path(f"/proc/{template}/task/{template}/children").read_text().split(), \
+        "no kernel is a child of the warm template"
 
 
 def _check_run(run: _Run, name: str, home: Path, session_records: Path, kept_before: list[str]) -> None:

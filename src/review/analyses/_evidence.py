@@ -35,15 +35,21 @@ def kept_for(store: dict[Any, tuple[Any, Any]], limit: int, key: Hashable, evide
 
     ``key`` holds ``id(evidence)``; the entry holds the object itself, so its identity cannot be
     reused while the entry lives, and an entry made for another object under the same id is worked
-    out afresh. Once ``store`` holds ``limit`` entries the oldest goes.
+    out afresh. Once ``store`` holds ``limit`` entries the oldest goes. A key holding a value that
+    cannot be hashed (a caller's declared lines given as lists) is worked out every time, never kept.
 
     >>> store, calls, ev = {}, [], object()
     >>> kept_for(store, 2, (id(ev), "2009-Q3"), ev, lambda: calls.append(1) or "red")
     'red'
     >>> kept_for(store, 2, (id(ev), "2009-Q3"), ev, lambda: calls.append(1) or "red"), len(calls)
     ('red', 1)
+    >>> kept_for(store, 2, (id(ev), [0.9]), ev, lambda: calls.append(1) or "red"), len(calls), len(store)
+    ('red', 2, 1)
     """
-    kept = store.get(key)
+    try:
+        kept = store.get(key)
+    except TypeError:  # unhashable: worked out every time
+        return compute()
     if kept is None or kept[0] is not evidence:
         kept = (evidence, compute())
         if len(store) >= limit:

@@ -184,7 +184,7 @@ def file_themes(evidence: Evidence, cycle: str) -> pd.DataFrame:
                     lambda: _file_themes(evidence, cycle)).copy()
 
 
-_FILE_THEMES: dict = {}
+_FILE_THEMES: dict[tuple[int, str], tuple[Evidence, pd.DataFrame]] = {}
 _FILE_THEMES_KEPT = 16  # a report reads its quarter and the three before it; the summary, two evidence objects
 
 

@@ -510,7 +510,7 @@ def item_rates(ctx: Context) -> dict[str, tuple[Threshold, Rates]]:
     return out
 
 
-_ITEMS: dict = {}
+_ITEMS: dict[tuple[object, ...], tuple[Evidence, tuple[tuple[ItemResult, ...], dict]]] = {}
 _ITEMS_KEPT = 16
 
 
@@ -523,12 +523,8 @@ def _items(ctx: Context, cycle: str, previous: str) -> tuple[tuple[ItemResult, .
     :func:`review.analyses._evidence.kept_for` keeps it (the entry holds the evidence object, so its
     identity cannot be reused while the entry lives). The caller reads it, never changes it."""
     p = ctx.params
-    declared = getattr(p, "thresholds", {})
-    try:
-        key = (id(ctx.evidence), cycle, previous, p.confidence_level, p.rag_green, p.rag_red,
-               frozenset(declared.items()))
-    except TypeError:  # declared lines that cannot be keys: worked out every time
-        return _items_of(ctx, cycle, previous)
+    key = (id(ctx.evidence), cycle, previous, p.confidence_level, p.rag_green, p.rag_red,
+           tuple(getattr(p, "thresholds", {}).items()))
     return kept_for(_ITEMS, _ITEMS_KEPT, key, ctx.evidence, lambda: _items_of(ctx, cycle, previous))
 
 

@@ -104,16 +104,12 @@ def _judged_red(analyser: Callable[..., object], framework: str, evidence: Evide
     the identity cannot be reused while the entry lives) and the judgement's inputs. Evidence read
     again from its folder is another object, judged afresh. The last :data:`_JUDGED_KEPT` are kept.
     """
-    try:
-        key = (framework, id(evidence), cycle, confidence_level, green, red, frozenset(declared.items()))
-    except TypeError:  # declared lines that cannot be keys: judged every time
-        key = None
-
     def judge() -> tuple[str, ...]:
         return red_in(analyser(evidence, cycle=cycle, previous=previous_cycle(cycle),
                                confidence_level=confidence_level, green=green, red=red, thresholds=declared))
 
-    return judge() if key is None else kept_for(_JUDGED, _JUDGED_KEPT, key, evidence, judge)
+    key = (framework, id(evidence), cycle, confidence_level, green, red, tuple(declared.items()))
+    return kept_for(_JUDGED, _JUDGED_KEPT, key, evidence, judge)
 
 
 def red_items(evidence: Evidence, cycles: Iterable[str], *, thresholds: Mapping[str, tuple[float, float]],
